@@ -1,0 +1,91 @@
+CREATE TABLE `audit_log` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`at` integer NOT NULL,
+	`actor` text NOT NULL,
+	`action` text NOT NULL,
+	`details` text
+);
+--> statement-breakpoint
+CREATE TABLE `import_jobs` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`batch_id` text NOT NULL,
+	`file_id` text NOT NULL,
+	`file_name` text NOT NULL,
+	`format` text,
+	`status` text DEFAULT 'queued' NOT NULL,
+	`priority` integer DEFAULT 1 NOT NULL,
+	`dry_run` integer DEFAULT false NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer,
+	`bytes_done` integer DEFAULT 0 NOT NULL,
+	`line_done` integer DEFAULT 0 NOT NULL,
+	`rows_read` integer DEFAULT 0 NOT NULL,
+	`readings_imported` integer DEFAULT 0 NOT NULL,
+	`duplicates` integer DEFAULT 0 NOT NULL,
+	`conflicts` integer DEFAULT 0 NOT NULL,
+	`rows_rejected` integer DEFAULT 0 NOT NULL,
+	`errors` text DEFAULT '[]' NOT NULL,
+	`meters_created` text DEFAULT '[]' NOT NULL,
+	`preview` text,
+	`last_error` text,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL,
+	`started_at` integer,
+	`finished_at` integer,
+	FOREIGN KEY (`file_id`) REFERENCES `stored_files`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `import_jobs_status_idx` ON `import_jobs` (`status`,`priority`,`created_at`);--> statement-breakpoint
+CREATE TABLE `meters` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`identifier` text NOT NULL,
+	`kind` text NOT NULL,
+	`fuel` text NOT NULL,
+	`mpan_top_line` text,
+	`site_id` integer,
+	`label` text,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL,
+	FOREIGN KEY (`site_id`) REFERENCES `sites`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `meters_identifier_unique` ON `meters` (`identifier`);--> statement-breakpoint
+CREATE INDEX `meters_site_idx` ON `meters` (`site_id`);--> statement-breakpoint
+CREATE TABLE `organisations` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`name` text NOT NULL,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `organisations_name_unique` ON `organisations` (`name`);--> statement-breakpoint
+CREATE TABLE `readings` (
+	`meter_id` integer NOT NULL,
+	`ts` integer NOT NULL,
+	`kwh` real,
+	`quality` integer DEFAULT 0 NOT NULL,
+	`batch_id` integer,
+	PRIMARY KEY(`meter_id`, `ts`),
+	FOREIGN KEY (`meter_id`) REFERENCES `meters`(`id`) ON UPDATE no action ON DELETE cascade
+) WITHOUT ROWID;
+--> statement-breakpoint
+CREATE TABLE `settings` (
+	`key` text PRIMARY KEY NOT NULL,
+	`value` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `sites` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`organisation_id` integer NOT NULL,
+	`name` text NOT NULL,
+	`postcode` text,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL,
+	FOREIGN KEY (`organisation_id`) REFERENCES `organisations`(`id`) ON UPDATE no action ON DELETE restrict
+);
+--> statement-breakpoint
+CREATE INDEX `sites_organisation_idx` ON `sites` (`organisation_id`);--> statement-breakpoint
+CREATE TABLE `stored_files` (
+	`id` text PRIMARY KEY NOT NULL,
+	`original_name` text NOT NULL,
+	`path` text NOT NULL,
+	`bytes` integer NOT NULL,
+	`sha256` text NOT NULL,
+	`created_at` integer DEFAULT (unixepoch()) NOT NULL
+);

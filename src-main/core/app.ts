@@ -1,0 +1,100 @@
+/**
+ * createCore: the whole application minus any UI. Every host (Electron, headless server, CLI)
+ * builds one core and talks to it through `handlers` (via dispatch) and `events`.
+ */
+import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Handlers } from '../../src-shared/contract/api';
+import type { AppInfo } from '../../src-shared/contract/types';
+import { systemClock, type Clock } from './clock';
+import { dbFile, importsDir } from './db/paths';
+import { openDb, type Db } from './db/open';
+import { createEventBus, stderrLogger, type EventBus, type Logger } from './events';
+import { FileStore } from './imports/files';
+import { ImportQueue } from './imports/queue';
+import { MeterService } from './meters/meter-service';
+
+export interface CoreOptions {
+  dataDir: string;
+  /** Folder with drizzle's generated migrations (repo `drizzle/`, or resources when packaged). */
+  migrationsDir?: string;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  log?: Logger;
+  host?: AppInfo['host'];
+  version?: string;
+}
+
+export interface Core {
+  dataDir: string;
+  sqlite: Database.Database;
+  db: Db;
+  handlers: Handlers;
+  events: EventBus;
+  files: FileStore;
+  imports: ImportQueue;
+  meters: MeterService;
+  log: Logger;
+  /** Starts background services (the import queue). */
+  start(): void;
+  /** Stops background services and closes the database. */
+  stop(): Promise<void>;
+}
+
+/** Finds drizzle/ by walking up from this file (works from src and from the bundled dist/). */
+export function findMigrationsDir(from: string = typeof __dirname === 'string' ? __dirname : process.cwd()): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'drizzle');
+    if (fs.existsSync(path.join(candidate, 'meta', '_journal.json'))) return candidate;
+    if (path.dirname(dir) === dir) throw new Error(`drizzle migrations folder not found above ${from}`);
+  }
+}
+
+export async function createCore(opts: CoreOptions): Promise<Core> {
+  const log = opts.log ?? stderrLogger;
+  const clock = opts.clock ?? systemClock;
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const { sqlite, db, backupPath } = await openDb(dbFile(opts.dataDir), opts.migrationsDir ?? findMigrationsDir());
+  if (backupPath) log.info(`database backed up to ${backupPath} before migrating`);
+  const events = createEventBus(log);
+  const files = new FileStore(sqlite, importsDir(opts.dataDir));
+  const imports = new ImportQueue(sqlite, files, events, clock, log);
+  const meters = new MeterService(sqlite);
+  const audit = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
+
+  const handlers = {
+    'app.info': (_a, ctx) => ({ version: opts.version ?? '0.0.0', dataDir: opts.dataDir, host: opts.host ?? 'memory', role: ctx.role }),
+    'imports.enqueue': (a, ctx) => {
+      const r = imports.enqueue(a.fileIds, { dryRun: a.dryRun ?? false });
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, a.dryRun ? 'imports.dry-run' : 'imports.enqueue', JSON.stringify({ batchId: r.batchId, jobIds: r.jobIds }));
+      return r;
+    },
+    'imports.list': (a) => imports.list(a),
+    'imports.get': (a) => imports.get(a.id),
+    'meters.list': () => meters.list(),
+    'sites.list': () => meters.sites(),
+    'readings.list': (a) => meters.readings(a.meter, a.from, a.to),
+    'readings.series': (a) => meters.series(a.meter, a.from, a.to),
+  } satisfies Handlers;
+
+  let stopped = false;
+  return {
+    dataDir: opts.dataDir,
+    sqlite,
+    db,
+    handlers,
+    events,
+    files,
+    imports,
+    meters,
+    log,
+    start: () => imports.start(),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await imports.stop();
+      sqlite.close();
+    },
+  };
+}

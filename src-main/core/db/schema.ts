@@ -1,0 +1,126 @@
+/**
+ * The SQLite schema (drizzle). drizzle-kit generates the SQL migrations in /drizzle from this file.
+ * Readings are the hot table: (meter_id, ts) is the primary key of a WITHOUT ROWID table, so rows
+ * are stored in meter-then-time order and re-imports are idempotent.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch())`);
+
+export const organisations = sqliteTable('organisations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const sites = sqliteTable(
+  'sites',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id, { onDelete: 'restrict' }),
+    name: text('name').notNull(),
+    postcode: text('postcode'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('sites_organisation_idx').on(t.organisationId)],
+);
+
+export const meters = sqliteTable(
+  'meters',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** MPAN core (13 digits), MPRN, or the id a file uses. */
+    identifier: text('identifier').notNull().unique(),
+    kind: text('kind', { enum: ['mpan', 'mprn', 'other'] }).notNull(),
+    fuel: text('fuel', { enum: ['electricity', 'gas'] }).notNull(),
+    /** Top line of a 21-character full MPAN, when a file gave one. */
+    mpanTopLine: text('mpan_top_line'),
+    siteId: integer('site_id').references(() => sites.id, { onDelete: 'set null' }),
+    label: text('label'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('meters_site_idx').on(t.siteId)],
+);
+
+/**
+ * One row per meter half-hour. ts = interval start, UTC epoch seconds. kwh is NULL for a half-hour
+ * a file listed as missing. quality: 0 actual, 1 estimated, 2 missing. batch_id = the import job
+ * that wrote the row (no foreign key: finished jobs are cleaned up, readings stay).
+ */
+export const readings = sqliteTable(
+  'readings',
+  {
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    ts: integer('ts').notNull(),
+    kwh: real('kwh'),
+    quality: integer('quality').notNull().default(0),
+    batchId: integer('batch_id'),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.ts] })],
+);
+
+/** Files copied into the data folder's imports/ directory, kept with their checksum. */
+export const storedFiles = sqliteTable('stored_files', {
+  id: text('id').primaryKey(),
+  originalName: text('original_name').notNull(),
+  path: text('path').notNull(),
+  bytes: integer('bytes').notNull(),
+  sha256: text('sha256').notNull(),
+  createdAt: createdAt(),
+});
+
+export const importJobs = sqliteTable(
+  'import_jobs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    batchId: text('batch_id').notNull(),
+    fileId: text('file_id')
+      .notNull()
+      .references(() => storedFiles.id, { onDelete: 'cascade' }),
+    fileName: text('file_name').notNull(),
+    format: text('format'),
+    status: text('status', { enum: ['queued', 'running', 'retrying', 'done', 'failed', 'cancelled'] }).notNull().default('queued'),
+    priority: integer('priority').notNull().default(1),
+    dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at'),
+    /** Resume point: byte offset of the next unread line and its 1-based line number. */
+    bytesDone: integer('bytes_done').notNull().default(0),
+    lineDone: integer('line_done').notNull().default(0),
+    rowsRead: integer('rows_read').notNull().default(0),
+    readingsImported: integer('readings_imported').notNull().default(0),
+    duplicates: integer('duplicates').notNull().default(0),
+    conflicts: integer('conflicts').notNull().default(0),
+    rowsRejected: integer('rows_rejected').notNull().default(0),
+    /** JSON: RowError[] (first 1,000 kept). */
+    errors: text('errors').notNull().default('[]'),
+    /** JSON: identifiers of meters this job created. */
+    metersCreated: text('meters_created').notNull().default('[]'),
+    /** JSON: dry-run preview. */
+    preview: text('preview'),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    startedAt: integer('started_at'),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('import_jobs_status_idx').on(t.status, t.priority, t.createdAt)],
+);
+
+/** Sensitive actions: who did what, when. */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  details: text('details'),
+});
+
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

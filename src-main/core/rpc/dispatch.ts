@@ -1,0 +1,36 @@
+/**
+ * The one place where calls are validated, authorised and where every error becomes data.
+ * Every host (Electron IPC, HTTP, CLI, the in-memory test transport) calls dispatch().
+ */
+import { ZodError } from 'zod';
+import { isMethod, METHODS, schemas, type CallContext, type Handlers, type Reply } from '../../../src-shared/contract/api';
+import { AppError, type AppErrorPayload } from '../../../src-shared/contract/errors';
+import { ROLE_RANK } from '../../../src-shared/contract/types';
+import type { Logger } from '../events';
+
+export function toAppError(e: unknown, log?: Logger): AppErrorPayload {
+  if (e instanceof AppError) return { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) };
+  if (e instanceof ZodError) {
+    const issues = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    return { code: 'INVALID_ARGS', message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), details: issues };
+  }
+  log?.error('unexpected error', e);
+  return { code: 'INTERNAL', message: 'Something went wrong inside the app; the details are in the log.' };
+}
+
+export async function dispatch(handlers: Handlers, method: string, args: unknown, ctx: CallContext, log?: Logger): Promise<Reply<unknown>> {
+  if (typeof method !== 'string' || !isMethod(method)) {
+    return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${String(method).slice(0, 80)}"` } };
+  }
+  const need = METHODS[method];
+  if (ROLE_RANK[ctx.role] < ROLE_RANK[need]) {
+    return { ok: false, error: { code: 'FORBIDDEN', message: `${method} needs the ${need} role; you are signed in as ${ctx.role}` } };
+  }
+  try {
+    const parsed = schemas[method].parse(args ?? {});
+    const h = handlers[method] as (a: unknown, c: CallContext) => unknown;
+    return { ok: true, value: await h(parsed, ctx) };
+  } catch (e) {
+    return { ok: false, error: toAppError(e, log) };
+  }
+}

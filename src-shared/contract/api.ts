@@ -1,0 +1,85 @@
+/**
+ * The typed contract between the core and every host: method names, argument schemas (zod),
+ * result types and the least role each method needs. Hosts and the renderer import only this.
+ */
+import { z } from 'zod';
+import type { AppErrorPayload } from './errors';
+import type { AppInfo, ImportJob, MeterSummary, Reading, Role, Series, SiteSummary } from './types';
+
+const isoInstant = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date-time, e.g. 2025-01-01T00:00:00Z' });
+
+const meterIdArg = z.string().trim().min(1, 'meter id is required').max(64);
+
+/** Argument schemas, one per method: dispatch() validates every call against these. */
+export const schemas = {
+  /** App version, data folder and the caller's role. */
+  'app.info': z.object({}).strict(),
+  /** Queue stored files (see the hosts' upload) for import as one batch. Dry runs write no readings. */
+  'imports.enqueue': z
+    .object({
+      fileIds: z.array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id')).min(1).max(500),
+      dryRun: z.boolean().optional(),
+    })
+    .strict(),
+  /** Import jobs, newest first. */
+  'imports.list': z
+    .object({
+      status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict(),
+  /** One import job with its row errors. */
+  'imports.get': z.object({ id: z.number().int().positive() }).strict(),
+  /** Every meter with its site, reading count and first/last reading (UTC). */
+  'meters.list': z.object({}).strict(),
+  /** Sites with their organisation and meter count. */
+  'sites.list': z.object({}).strict(),
+  /** A meter's readings in [from, to) as rows, ordered by time. */
+  'readings.list': z.object({ meter: meterIdArg, from: isoInstant, to: isoInstant }).strict(),
+  /** A meter's half-hourly series for charts (whole history when from/to are omitted). */
+  'readings.series': z.object({ meter: meterIdArg, from: isoInstant.optional(), to: isoInstant.optional() }).strict(),
+} satisfies Record<string, z.ZodType>;
+
+export type Method = keyof typeof schemas;
+export type Args<M extends Method> = z.input<(typeof schemas)[M]>;
+
+/** Result type of each method. */
+export interface Results {
+  'app.info': AppInfo;
+  'imports.enqueue': { batchId: string; jobIds: number[] };
+  'imports.list': ImportJob[];
+  'imports.get': ImportJob;
+  'meters.list': MeterSummary[];
+  'sites.list': SiteSummary[];
+  'readings.list': Reading[];
+  'readings.series': Series;
+}
+export type Result<M extends Method> = Results[M];
+
+/** The least role each method requires (viewer < manager < admin). */
+export const METHODS = {
+  'app.info': 'viewer',
+  'imports.enqueue': 'manager',
+  'imports.list': 'viewer',
+  'imports.get': 'viewer',
+  'meters.list': 'viewer',
+  'sites.list': 'viewer',
+  'readings.list': 'viewer',
+  'readings.series': 'viewer',
+} as const satisfies Record<Method, Role>;
+
+/** What a handler receives beside its arguments. */
+export interface CallContext {
+  role: Role;
+  actor: string;
+}
+
+export type Handlers = { [M in Method]: (args: z.output<(typeof schemas)[M]>, ctx: CallContext) => Promise<Result<M>> | Result<M> };
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: AppErrorPayload };
+
+export function isMethod(m: string): m is Method {
+  return Object.hasOwn(METHODS, m);
+}

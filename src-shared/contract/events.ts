@@ -1,0 +1,21 @@
+/** Events pushed from the core to every connected renderer (IPC `event` channel, HTTP `/events` SSE). */
+import type { ImportJob, ImportProgress } from './types';
+
+export interface Events {
+  /** A job changed state or counts (queued, running, done, failed…). */
+  'imports.updated': { job: ImportJob };
+  /** Live progress of a running job, at least once a second while it runs. */
+  'imports.progress': ImportProgress;
+  /** Meters or readings changed (after an import committed). */
+  'meters.changed': { meterIds: string[] };
+  /** An unexpected error the user should know about. */
+  'app.error': { message: string };
+}
+
+export type EventName = keyof Events;
+export const EVENT_NAMES = ['imports.updated', 'imports.progress', 'meters.changed', 'app.error'] as const satisfies readonly EventName[];
+
+export interface PushedEvent<E extends EventName = EventName> {
+  event: E;
+  payload: Events[E];
+}
