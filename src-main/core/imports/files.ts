@@ -13,6 +13,7 @@ export const MAX_FILE_BYTES = 8 * 1024 ** 3;
 
 /** Keeps a display name safe: no folders, no control characters, bounded length. */
 export function safeName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters from a file name is the point
   const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"|?*]/g, '_').trim();
   return (base || 'upload.csv').slice(0, 200);
 }

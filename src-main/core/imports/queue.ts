@@ -205,11 +205,11 @@ export class ImportQueue {
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (e instanceof UnreadableFileError) {
-        this.finish(job.id, 'failed', `${job.file_name}: ${msg}`);
+        this.finish(job.id, 'failed', msg);
       } else {
         const attempts = job.attempts + 1;
         if (attempts >= MAX_ATTEMPTS) {
-          this.finish(job.id, 'failed', `${job.file_name}: ${msg} (gave up after ${attempts} attempts)`);
+          this.finish(job.id, 'failed', `${msg} (gave up after ${attempts} attempts)`);
           this.events.emit('app.error', { message: `Import of ${job.file_name} failed for good: ${msg}` });
         } else {
           const at = this.nowSec() + backoffMinutes(attempts) * 60;

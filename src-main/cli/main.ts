@@ -1,0 +1,271 @@
+/**
+ * The `eclectyc` command line: automation, cron and benchmarks over the same core and contract.
+ * Every command takes --data-dir (default: the desktop app's folder) and --json (machine output on
+ * stdout; human text otherwise). Logs and errors go to stderr.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Args, Method, Result } from '../../src-shared/contract/api';
+import type { ImportJob } from '../../src-shared/contract/types';
+import { createCore, type Core } from '../core/app';
+import { defaultDataDir } from '../core/db/paths';
+import { silentLogger, stderrLogger } from '../core/events';
+import { dispatch } from '../core/rpc/dispatch';
+import { createHttpHost, listen } from '../server/http';
+import { APP_VERSION } from '../version';
+import { printTable, formatKwh } from './format';
+
+const HELP = `eclectyc ${APP_VERSION} — Eclectyc Energy command line
+
+Usage: eclectyc <command> [options]
+
+Commands:
+  import FILE... [--dry-run]        import half-hourly CSV files (one batch) and print a summary
+  meters                            list meters with their first/last reading and count
+  readings MPAN [--from ISO] [--to ISO]
+                                    a meter's half-hours, from inclusive, to exclusive (UTC)
+  jobs [--status S]                 import jobs (queued, running, retrying, done, failed, cancelled)
+  worker [--once]                   process queued and interrupted imports (--once: until empty)
+  serve [--port N] [--host H]       run the app in a browser (default http://127.0.0.1:8787/)
+
+Options (every command):
+  --data-dir DIR   data folder (default: ${defaultDataDir()})
+  --json           machine-readable JSON on stdout
+  -h, --help       this help;  -v, --version  the version
+
+Docs: docs/cli.md`;
+
+class UsageError extends Error {}
+
+interface Ctx {
+  json: boolean;
+  dataDir: string;
+}
+
+function out(ctx: Ctx, value: unknown, human: () => void): void {
+  if (ctx.json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
+  else human();
+}
+
+async function withCore<T>(ctx: Ctx, fn: (core: Core) => Promise<T>, host: 'cli' | 'server' = 'cli'): Promise<T> {
+  const core = await createCore({ dataDir: ctx.dataDir, host, version: APP_VERSION, log: ctx.json ? silentLogger : stderrLogger });
+  try {
+    return await fn(core);
+  } finally {
+    await core.stop();
+  }
+}
+
+async function call<M extends Method>(core: Core, method: M, args: Args<M>): Promise<Result<M>> {
+  const r = await dispatch(core.handlers, method, args, { role: 'admin', actor: 'cli' }, core.log);
+  if (!r.ok) throw new UsageError(r.error.message);
+  return r.value as Result<M>;
+}
+
+function fileSummary(j: ImportJob) {
+  return {
+    file: j.file,
+    format: j.format,
+    rowsRead: j.rowsRead,
+    readingsImported: j.readingsImported,
+    duplicates: j.duplicates,
+    conflicts: j.conflicts,
+    rowsRejected: j.rowsRejected,
+    metersCreated: j.metersCreated,
+    status: j.status,
+    ...(j.lastError ? { error: j.lastError } : {}),
+    ...(j.preview ? { preview: j.preview } : {}),
+    errors: j.errors.map((e) => ({ line: e.line, ...(e.column ? { column: e.column } : {}), ...(e.value !== undefined ? { value: e.value } : {}), message: e.message })),
+  };
+}
+
+async function cmdImport(ctx: Ctx, files: string[], dryRun: boolean): Promise<number> {
+  if (files.length === 0) throw new UsageError('import needs at least one FILE');
+  return withCore(ctx, async (core) => {
+    const results: ReturnType<typeof fileSummary>[] = [];
+    const stored: { fileId: string; file: string }[] = [];
+    let failed = false;
+    for (const f of files) {
+      try {
+        const s = await core.files.storePath(path.resolve(f));
+        stored.push({ fileId: s.fileId, file: f });
+      } catch (e) {
+        failed = true;
+        results.push({ file: f, format: null, rowsRead: 0, readingsImported: 0, duplicates: 0, conflicts: 0, rowsRejected: 0, metersCreated: [], status: 'failed', error: (e as Error).message, errors: [] });
+      }
+    }
+    if (stored.length > 0) {
+      const { jobIds } = await call(core, 'imports.enqueue', { fileIds: stored.map((s) => s.fileId), dryRun });
+      const mine = new Set(jobIds);
+      await core.imports.drain((id) => mine.has(id));
+      jobIds.forEach((id, i) => {
+        const j = core.imports.get(id);
+        if (j.status !== 'done') failed = true;
+        results.push({ ...fileSummary(j), file: stored[i]!.file });
+      });
+    }
+    out(ctx, { files: results }, () => {
+      for (const r of results) {
+        const head = dryRun ? 'Dry run (nothing written)' : 'Imported';
+        if (r.status !== 'done') {
+          console.log(`Could not import ${r.file}: ${r.error ?? "unknown error"}`);
+          continue;
+        }
+        console.log(`${head} ${r.file} (${r.format ?? '?'} format)`);
+        console.log(`  rows read ${r.rowsRead}, readings ${dryRun ? 'to import' : 'imported'} ${r.readingsImported}, duplicates ${r.duplicates}, conflicts ${r.conflicts}, rows rejected ${r.rowsRejected}`);
+        if (r.metersCreated.length) console.log(`  created meters: ${r.metersCreated.join(', ')}`);
+        if (r.preview) console.log(`  meters: ${r.preview.meters.join(', ') || 'none'}; readings from ${r.preview.firstReading ?? '-'} to ${r.preview.lastReading ?? '-'}`);
+        for (const e of r.errors.slice(0, 20)) console.log(`  line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`);
+        if (r.errors.length > 20) console.log(`  … and ${r.errors.length - 20} more (use --json for all)`);
+      }
+    });
+    return failed ? 1 : 0;
+  });
+}
+
+async function cmdMeters(ctx: Ctx): Promise<number> {
+  return withCore(ctx, async (core) => {
+    const list = await call(core, 'meters.list', {});
+    const value = list.map((m) => ({ mpan: m.mpan, fuel: m.fuel, site: m.site, firstReading: m.firstReading, lastReading: m.lastReading, readings: m.readings }));
+    out(ctx, value, () => {
+      if (list.length === 0) return console.log('No meters yet. Import a file with: eclectyc import FILE');
+      printTable(['Meter', 'Fuel', 'Site', 'First reading (UTC)', 'Last reading (UTC)', 'Readings'], value.map((m) => [m.mpan, m.fuel, m.site ?? '—', m.firstReading ?? '—', m.lastReading ?? '—', String(m.readings)]));
+    });
+    return 0;
+  });
+}
+
+async function cmdReadings(ctx: Ctx, meter: string | undefined, from: string | undefined, to: string | undefined): Promise<number> {
+  if (!meter) throw new UsageError('readings needs an MPAN (or meter id)');
+  return withCore(ctx, async (core) => {
+    const rows = await call(core, 'readings.list', { meter, from: from ?? '1970-01-01T00:00:00Z', to: to ?? '2100-01-01T00:00:00Z' });
+    out(ctx, rows, () => {
+      if (rows.length === 0) return console.log(`No readings for ${meter} in that range.`);
+      printTable(['Start (UTC)', 'kWh', 'Quality'], rows.map((r) => [r.start, formatKwh(r.kwh), r.quality]));
+    });
+    return 0;
+  });
+}
+
+async function cmdJobs(ctx: Ctx, status: string | undefined): Promise<number> {
+  return withCore(ctx, async (core) => {
+    const jobs = await call(core, 'imports.list', status ? { status: status as ImportJob['status'] } : {});
+    const value = jobs.map((j) => ({ id: j.id, status: j.status, priority: j.priority, attempts: j.attempts, file: j.file, rowsRead: j.rowsRead, readingsImported: j.readingsImported, duplicates: j.duplicates, rowsRejected: j.rowsRejected, lastError: j.lastError }));
+    out(ctx, value, () => {
+      if (value.length === 0) return console.log('No import jobs.');
+      printTable(['Id', 'Status', 'File', 'Rows', 'Imported', 'Duplicates', 'Rejected', 'Last error'], value.map((j) => [String(j.id), j.status, j.file, String(j.rowsRead), String(j.readingsImported), String(j.duplicates), String(j.rowsRejected), j.lastError ?? '']));
+    });
+    return 0;
+  });
+}
+
+async function cmdWorker(ctx: Ctx, once: boolean): Promise<number> {
+  return withCore(ctx, async (core) => {
+    if (once) {
+      await core.imports.drain();
+      const left = core.imports.list({ status: 'retrying' }).length;
+      out(ctx, { done: true, retrying: left }, () => console.log(`Queue empty${left ? ` (${left} job(s) waiting to retry)` : ''}.`));
+      return 0;
+    }
+    core.start();
+    console.error('Worker running; press Ctrl+C to stop.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    return 0;
+  });
+}
+
+async function cmdServe(ctx: Ctx, port: number, host: string): Promise<number> {
+  const core = await createCore({ dataDir: ctx.dataDir, host: 'server', version: APP_VERSION, log: stderrLogger });
+  const staticDir = path.join(__dirname, 'renderer');
+  const server = createHttpHost(core, { staticDir });
+  const url = await listen(server, port, host);
+  core.start();
+  if (ctx.json) process.stdout.write(JSON.stringify({ url, dataDir: ctx.dataDir }) + '\n');
+  else {
+    console.log(`Eclectyc Energy is running at ${url}`);
+    console.log(`Data folder: ${ctx.dataDir}`);
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') console.log('Warning: listening beyond this machine; anyone who can reach it has full access.');
+    console.log('Press Ctrl+C to stop.');
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await new Promise<void>((r) => server.close(() => r()));
+  server.closeAllConnections();
+  await core.stop();
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        status: { type: 'string' },
+        once: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
+      },
+    });
+  } catch (e) {
+    console.error(`eclectyc: ${(e as Error).message}\nRun "eclectyc --help" for usage.`);
+    return 2;
+  }
+  const { values: o, positionals } = parsed;
+  if (o.version) {
+    console.log(APP_VERSION);
+    return 0;
+  }
+  const [cmd, ...rest] = positionals;
+  if (o.help || !cmd) {
+    console.log(HELP);
+    return cmd || o.help ? 0 : 2;
+  }
+  const ctx: Ctx = { json: o.json, dataDir: path.resolve(o['data-dir'] ?? defaultDataDir()) };
+  try {
+    switch (cmd) {
+      case 'import':
+        return await cmdImport(ctx, rest, o['dry-run']);
+      case 'meters':
+        return await cmdMeters(ctx);
+      case 'readings':
+        return await cmdReadings(ctx, rest[0], o.from, o.to);
+      case 'jobs':
+        return await cmdJobs(ctx, o.status);
+      case 'worker':
+        return await cmdWorker(ctx, o.once);
+      case 'serve': {
+        const port = o.port === undefined ? 8787 : Number(o.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${o.port}"`);
+        return await cmdServe(ctx, port, o.host ?? '127.0.0.1');
+      }
+      default:
+        throw new UsageError(`unknown command "${cmd}"`);
+    }
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (ctx.json) process.stdout.write(JSON.stringify({ error: { message: msg } }) + '\n');
+    console.error(`eclectyc: ${msg}`);
+    if (!(e instanceof UsageError) && !(e instanceof Error && 'code' in e)) console.error('Run with --help for usage.');
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (typeof require !== 'undefined' && require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
