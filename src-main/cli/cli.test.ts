@@ -1,0 +1,108 @@
+/**
+ * The CLI as users and scripts run it: a real process on a bundled build, a temporary data folder,
+ * exit codes and the documented --json shapes.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, REPO, tempDir, writeTemp } from '../../tests/helpers/core';
+
+let cli: string;
+const SAMPLE = path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv');
+
+beforeAll(async () => {
+  // Bundle exactly as scripts/build-main.mjs does, next to a copy of the migrations it finds by walking up.
+  const dir = tempDir('eclectyc-cli-');
+  fs.cpSync(path.join(REPO, 'drizzle'), path.join(dir, 'drizzle'), { recursive: true });
+  cli = path.join(dir, 'dist', 'cli.cjs');
+  await build({ entryPoints: [path.join(REPO, 'src-main/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], outfile: cli, logLevel: 'error', nodePaths: [path.join(REPO, 'node_modules')] });
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+});
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('eclectyc CLI', () => {
+  it('imports a file, reports bad rows by line, and reports duplicates on the second run', () => {
+    const dataDir = tempDir();
+    const first = run(['import', SAMPLE, '--data-dir', dataDir, '--json']);
+    expect(first.code).toBe(0);
+    const out = JSON.parse(first.stdout);
+    expect(out.files).toHaveLength(1);
+    expect(out.files[0]).toMatchObject({ file: SAMPLE, format: 'long', rowsRead: 19, readingsImported: 14, duplicates: 0, rowsRejected: 5 });
+    expect(out.files[0].errors.map((e: { line: number }) => e.line)).toEqual([16, 17, 18, 19, 20]);
+    expect(out.files[0].errors[0].message).toMatch(/check digit/);
+    const second = JSON.parse(run(['import', SAMPLE, '--data-dir', dataDir, '--json']).stdout);
+    expect(second.files[0]).toMatchObject({ readingsImported: 0, duplicates: 14 });
+  });
+
+  it('lists meters and returns readings in UTC, from inclusive and to exclusive', () => {
+    const dataDir = tempDir();
+    run(['import', SAMPLE, '--data-dir', dataDir]);
+    const meters = JSON.parse(run(['meters', '--data-dir', dataDir, '--json']).stdout);
+    expect(meters[0]).toEqual({ mpan: '1012477457919', fuel: 'electricity', site: null, firstReading: '2025-10-25T21:00:00Z', lastReading: '2025-10-26T02:30:00Z', readings: 12 });
+    const r = run(['readings', '1012477457919', '--from', '2025-10-26T00:30:00Z', '--to', '2025-10-26T02:00:00Z', '--data-dir', dataDir, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([
+      { start: '2025-10-26T00:30:00Z', kwh: 1.2, quality: 'actual' },
+      { start: '2025-10-26T01:00:00Z', kwh: 1.3, quality: 'actual' },
+      { start: '2025-10-26T01:30:00Z', kwh: 1.4, quality: 'actual' },
+    ]);
+    const human = run(['readings', '1012477457919', '--data-dir', dataDir]);
+    expect(human.stdout).toContain('2025-10-26T01:30:00Z');
+  });
+
+  it('dry run parses, previews and writes nothing', () => {
+    const dataDir = tempDir();
+    const r = run(['import', SAMPLE, '--dry-run', '--data-dir', dataDir, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).files[0]).toMatchObject({ readingsImported: 14, preview: { meters: ['1012477457919', '2200012767323'] } });
+    expect(JSON.parse(run(['meters', '--data-dir', dataDir, '--json']).stdout)).toEqual([]);
+  });
+
+  it('exits 1 with a plain message when a file cannot be imported at all', () => {
+    const dataDir = tempDir();
+    const missing = run(['import', path.join(dataDir, 'nope.csv'), '--data-dir', dataDir]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/no such file/);
+    const junk = run(['import', writeTemp('junk.csv', 'a,b\n1,2\n'), '--data-dir', dataDir, '--json']);
+    expect(junk.code).toBe(1);
+    expect(JSON.parse(junk.stdout).files[0].error).toMatch(/no header row/);
+  });
+
+  it('rejects unknown commands and options with usage help (exit 2), and knows unknown meters', () => {
+    expect(run(['frobnicate']).code).toBe(2);
+    expect(run(['meters', '--bogus']).code).toBe(2);
+    const dataDir = tempDir();
+    const r = run(['readings', '1012477457919', '--data-dir', dataDir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no meter 1012477457919/);
+    expect(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })).toMatch(/eclectyc import FILE|import FILE/);
+  });
+
+  it('serve prints its URL and answers on 127.0.0.1', async () => {
+    const dataDir = tempDir();
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (c) => {
+          buf += c;
+          const m = /running at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(buf);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const r = await fetch(`${url}rpc/app.info`, { method: 'POST', body: '{}' });
+      expect(await r.json()).toMatchObject({ ok: true, value: { host: 'server', role: 'admin' } });
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
