@@ -1,0 +1,49 @@
+/**
+ * Playwright fixtures: each worker gets its own headless server (real core, real SQLite) on a fresh
+ * temporary data folder, serving the built renderer from dist/renderer.
+ */
+import { test as base, expect } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, type Core } from '../../src-main/core/app';
+import { silentLogger } from '../../src-main/core/events';
+import { createHttpHost, listen } from '../../src-main/server/http';
+
+const REPO = process.cwd(); // Playwright runs from the repository root (playwright.config.ts)
+export const SCREENSHOTS = path.join(REPO, 'test-results', 'screenshots');
+export const CSV = path.join(REPO, 'tests', 'fixtures', 'csv');
+
+interface Server {
+  url: string;
+  core: Core;
+}
+
+export const test = base.extend<{ server: Server }, { workerServer: Server }>({
+  workerServer: [
+    async ({}, use) => {
+      const staticDir = path.join(REPO, 'dist', 'renderer');
+      if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('dist/renderer is missing: run "npm run build" first');
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-e2e-'));
+      const core = await createCore({ dataDir, migrationsDir: path.join(REPO, 'drizzle'), host: 'server', version: 'e2e', log: silentLogger });
+      core.start();
+      const server = createHttpHost(core, { staticDir });
+      const url = await listen(server, 0, '127.0.0.1');
+      await use({ url, core });
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await core.stop();
+    },
+    { scope: 'worker' },
+  ],
+  server: async ({ workerServer }, use) => {
+    await use(workerServer);
+  },
+});
+
+export { expect };
+
+export function screenshotPath(name: string): string {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  return path.join(SCREENSHOTS, `${name}.png`);
+}
