@@ -20,7 +20,9 @@ const HELP = `eclectyc ${APP_VERSION} — Eclectyc Energy command line
 Usage: eclectyc <command> [options]
 
 Commands:
-  import FILE... [--dry-run]        import half-hourly CSV files (one batch) and print a summary
+  import FILE... [--dry-run] [--meter ID] [--format F] [--priority high|normal|low]
+         [--on-conflict keep|replace] [--notes TEXT] [--tags a,b] [--detach]
+                                    import half-hourly files (one batch) and print a summary
   meters                            list meters with their first/last reading and count
   readings MPAN [--from ISO] [--to ISO]
                                     a meter's half-hours, from inclusive, to exclusive (UTC)
@@ -79,7 +81,19 @@ function fileSummary(j: ImportJob) {
   };
 }
 
-async function cmdImport(ctx: Ctx, files: string[], dryRun: boolean): Promise<number> {
+interface ImportOpts {
+  dryRun: boolean;
+  detach: boolean;
+  meter?: string;
+  format?: string;
+  priority?: string;
+  onConflict?: string;
+  notes?: string;
+  tags?: string;
+}
+
+async function cmdImport(ctx: Ctx, files: string[], o: ImportOpts): Promise<number> {
+  const dryRun = o.dryRun;
   if (files.length === 0) throw new UsageError('import needs at least one FILE');
   return withCore(ctx, async (core) => {
     const results: ReturnType<typeof fileSummary>[] = [];
@@ -95,7 +109,20 @@ async function cmdImport(ctx: Ctx, files: string[], dryRun: boolean): Promise<nu
       }
     }
     if (stored.length > 0) {
-      const { jobIds } = await call(core, 'imports.enqueue', { fileIds: stored.map((s) => s.fileId), dryRun });
+      const { jobIds, batchId } = await call(core, 'imports.enqueue', {
+        fileIds: stored.map((s) => s.fileId),
+        dryRun,
+        ...(o.meter ? { meter: o.meter } : {}),
+        ...(o.format ? { format: o.format as never } : {}),
+        ...(o.priority ? { priority: o.priority as never } : {}),
+        ...(o.onConflict ? { onConflict: o.onConflict as never } : {}),
+        ...(o.notes ? { notes: o.notes } : {}),
+        ...(o.tags ? { tags: o.tags.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+      });
+      if (o.detach) {
+        out(ctx, { batchId, jobIds }, () => console.log(`Queued ${jobIds.length} file(s) as batch ${batchId} (jobs ${jobIds.join(', ')}). Run "eclectyc worker" or open the app to process them.`));
+        return failed ? 1 : 0;
+      }
       const mine = new Set(jobIds);
       await core.imports.drain((id) => mine.has(id));
       jobIds.forEach((id, i) => {
@@ -210,6 +237,13 @@ export async function main(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         json: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
+        detach: { type: 'boolean', default: false },
+        meter: { type: 'string' },
+        format: { type: 'string' },
+        priority: { type: 'string' },
+        'on-conflict': { type: 'string' },
+        notes: { type: 'string' },
+        tags: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         status: { type: 'string' },
@@ -238,7 +272,16 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (cmd) {
       case 'import':
-        return await cmdImport(ctx, rest, o['dry-run']);
+        return await cmdImport(ctx, rest, {
+          dryRun: o['dry-run'],
+          detach: o.detach,
+          meter: o.meter,
+          format: o.format,
+          priority: o.priority,
+          onConflict: o['on-conflict'],
+          notes: o.notes,
+          tags: o.tags,
+        });
       case 'meters':
         return await cmdMeters(ctx);
       case 'readings':

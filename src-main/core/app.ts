@@ -66,7 +66,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const handlers = {
     'app.info': (_a, ctx) => ({ version: opts.version ?? '0.0.0', dataDir: opts.dataDir, host: opts.host ?? 'memory', role: ctx.role }),
     'imports.enqueue': (a, ctx) => {
-      const r = imports.enqueue(a.fileIds, { dryRun: a.dryRun ?? false });
+      const { fileIds, ...opts } = a;
+      const r = imports.enqueue(fileIds, opts);
       audit.run(Math.floor(clock.now() / 1000), ctx.actor, a.dryRun ? 'imports.dry-run' : 'imports.enqueue', JSON.stringify({ batchId: r.batchId, jobIds: r.jobIds }));
       return r;
     },

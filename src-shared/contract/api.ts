@@ -12,15 +12,28 @@ const isoInstant = z
 
 const meterIdArg = z.string().trim().min(1, 'meter id is required').max(64);
 
+/** Formats a user may force instead of detection (docs/formats.md). */
+export const IMPORT_FORMATS = ['auto', 'long', 'settlement', 'lcl', 'smart-csv', 'wide', 'octopus-json', 'octopus-json-m3', 'n3rgy-json'] as const;
+
 /** Argument schemas, one per method: dispatch() validates every call against these. */
 export const schemas = {
   /** App version, data folder and the caller's role. */
   'app.info': z.object({}).strict(),
-  /** Queue stored files (see the hosts' upload) for import as one batch. Dry runs write no readings. */
+  /**
+   * Queue stored files (see the hosts' upload) for import as one batch. Dry runs write nothing.
+   * `format` forces a format instead of detecting it; `meter` names the meter for files without a
+   * meter column; `onConflict` decides what happens to readings stored with a different value.
+   */
   'imports.enqueue': z
     .object({
       fileIds: z.array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id')).min(1).max(500),
       dryRun: z.boolean().optional(),
+      priority: z.enum(['high', 'normal', 'low']).optional(),
+      onConflict: z.enum(['keep', 'replace']).optional(),
+      format: z.enum(IMPORT_FORMATS).optional(),
+      meter: meterIdArg.optional(),
+      notes: z.string().max(2000).optional(),
+      tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
     })
     .strict(),
   /** Import jobs, newest first. */

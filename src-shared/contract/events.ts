@@ -15,7 +15,5 @@ export interface Events {
 export type EventName = keyof Events;
 export const EVENT_NAMES = ['imports.updated', 'imports.progress', 'meters.changed', 'app.error'] as const satisfies readonly EventName[];
 
-export interface PushedEvent<E extends EventName = EventName> {
-  event: E;
-  payload: Events[E];
-}
+/** One pushed event: a union discriminated by `event`, so `payload` narrows with it. */
+export type PushedEvent<E extends EventName = EventName> = { [K in E]: { event: K; payload: Events[K] } }[E];

@@ -21,6 +21,7 @@ interface Server {
 
 export const test = base.extend<{ server: Server }, { workerServer: Server }>({
   workerServer: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright fixtures declare their dependencies by destructuring
     async ({}, use) => {
       const staticDir = path.join(REPO, 'dist', 'renderer');
       if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('dist/renderer is missing: run "npm run build" first');

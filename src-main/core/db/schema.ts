@@ -40,6 +40,10 @@ export const meters = sqliteTable(
     mpanTopLine: text('mpan_top_line'),
     siteId: integer('site_id').references(() => sites.id, { onDelete: 'set null' }),
     label: text('label'),
+    /** Largest plausible kWh in one half-hour; readings above it are rejected. */
+    maxKwhPerHalfHour: real('max_kwh_per_half_hour').notNull().default(10000),
+    /** Gas calorific value in MJ/m³, used to convert volumes to kWh. */
+    calorificValue: real('calorific_value').notNull().default(39.5),
     createdAt: createdAt(),
   },
   (t) => [index('meters_site_idx').on(t.siteId)],
@@ -60,6 +64,8 @@ export const readings = sqliteTable(
     kwh: real('kwh'),
     quality: integer('quality').notNull().default(0),
     batchId: integer('batch_id'),
+    /** Original gas volume in m³ when the file gave volume (kwh holds the converted energy). */
+    volumeM3: real('volume_m3'),
   },
   (t) => [primaryKey({ columns: [t.meterId, t.ts] })],
 );
@@ -87,6 +93,15 @@ export const importJobs = sqliteTable(
     status: text('status', { enum: ['queued', 'running', 'retrying', 'done', 'failed', 'cancelled'] }).notNull().default('queued'),
     priority: integer('priority').notNull().default(1),
     dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
+    /** What to do with a reading stored with a different value: keep the stored one, or replace it. */
+    onConflict: text('on_conflict', { enum: ['keep', 'replace'] }).notNull().default('keep'),
+    /** User overrides: a format name instead of detection, a meter id for files without one. */
+    formatOverride: text('format_override'),
+    meterOverride: text('meter_override'),
+    notes: text('notes'),
+    /** JSON: string[] */
+    tags: text('tags').notNull().default('[]'),
+    cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull().default(false),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at'),
     /** Resume point: byte offset of the next unread line and its 1-based line number. */

@@ -71,14 +71,14 @@ describe('long-format import', () => {
     expect(core.sqlite.prepare('SELECT count(*) FROM meters').pluck().get()).toBe(0);
   });
 
-  it('matches headers loosely, skips a sep= preamble and reads UK dates, BOM, CRLF and quotes', async () => {
+  it('matches headers loosely, skips a sep= preamble and reads UK dates, BOM, CRLF and quotes (read times are interval ends)', async () => {
     core = await makeCore();
     const file = writeTemp('loose.csv', '\uFEFFsep=,\r\n"Meter Code","Read Datetime","Consumption"\r\n"1712423842469","04/11/2019 00:30"," 1.9 "\r\n"1712423842469","04/11/2019 01:00","1.8"\r\n');
     const [job] = await importFiles(core, [file]);
     expect(job).toMatchObject({ status: 'done', readingsImported: 2, rowsRejected: 0 });
     expect(core.meters.readings('1712423842469', '2019-11-01T00:00:00Z', '2019-12-01T00:00:00Z').map((r) => [r.start, r.kwh])).toEqual([
-      ['2019-11-04T00:30:00Z', 1.9],
-      ['2019-11-04T01:00:00Z', 1.8],
+      ['2019-11-04T00:00:00Z', 1.9],
+      ['2019-11-04T00:30:00Z', 1.8],
     ]);
   });
 

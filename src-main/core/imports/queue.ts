@@ -16,6 +16,16 @@ export const MAX_ATTEMPTS = 5;
 const PRIORITY: Record<Priority, number> = { low: 0, normal: 1, high: 2 };
 const PRIORITY_NAME = ['low', 'normal', 'high'] as const;
 
+export interface EnqueueOptions {
+  dryRun?: boolean;
+  priority?: Priority;
+  onConflict?: 'keep' | 'replace';
+  format?: string;
+  meter?: string;
+  notes?: string;
+  tags?: string[];
+}
+
 /** Minutes to wait after the n-th failed attempt (1-based): 1, 2, 4, 8. */
 export const backoffMinutes = (attempt: number): number => 2 ** (attempt - 1);
 
@@ -83,16 +93,22 @@ export class ImportQueue {
     return Math.floor(this.clock.now() / 1000);
   }
 
-  enqueue(fileIds: string[], opts: { dryRun?: boolean; priority?: Priority } = {}): { batchId: string; jobIds: number[] } {
+  enqueue(fileIds: string[], opts: EnqueueOptions = {}): { batchId: string; jobIds: number[] } {
     const batchId = crypto.randomUUID();
     const insert = this.sqlite.prepare(
-      'INSERT INTO import_jobs (batch_id, file_id, file_name, priority, dry_run, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO import_jobs (batch_id, file_id, file_name, priority, dry_run, created_at, on_conflict, format_override, meter_override, notes, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const jobIds = this.sqlite.transaction(() =>
       fileIds.map((fid) => {
         const f = this.files.get(fid);
         if (!f) throw new AppError('NOT_FOUND', `no stored file with id ${fid}; upload the file first`);
-        return Number(insert.run(batchId, fid, f.original_name, PRIORITY[opts.priority ?? 'normal'], opts.dryRun ? 1 : 0, this.nowSec()).lastInsertRowid);
+        return Number(
+          insert.run(
+            batchId, fid, f.original_name, PRIORITY[opts.priority ?? 'normal'], opts.dryRun ? 1 : 0, this.nowSec(),
+            opts.onConflict ?? 'keep', opts.format && opts.format !== 'auto' ? opts.format : null, opts.meter ?? null, opts.notes ?? null, JSON.stringify(opts.tags ?? []),
+          ).lastInsertRowid,
+        );
       }),
     )();
     for (const id of jobIds) this.events.emit('imports.updated', { job: this.get(id) });

@@ -1,0 +1,71 @@
+/**
+ * Detects a file's format from its content: JSON documents by shape, text files by their header
+ * line (after any `sep=,` hint or report-title preamble): wide layouts first (they also carry a meter
+ * and a date column), then row-per-reading layouts. The user may force a format.
+ */
+import fs from 'node:fs';
+import { splitCsv, sniffDelimiter, type TextEncodingName } from '../csv';
+import { tryJson } from './json';
+import { tryLong } from './long';
+import type { DetectOptions, DocumentReader, LineReader } from './types';
+import { tryWide } from './wide';
+
+/** A file that cannot be imported at all: retrying will not help. */
+export class UnreadableFileError extends Error {}
+
+
+const MAX_JSON_BYTES = 256 * 1024 * 1024;
+const PREAMBLE_LINES = 30;
+
+export async function detectReader(file: string, headText: string, enc: { encoding: TextEncodingName; bomBytes: number }, opts: DetectOptions): Promise<LineReader | DocumentReader> {
+  const fixedMeter = opts.meter?.trim() || null;
+  const forced = opts.format && opts.format !== 'auto' ? opts.format : null;
+  const first = headText.trimStart().charAt(0);
+  if (first === '{' || first === '[' || forced?.endsWith('json') || forced === 'octopus-json-m3') {
+    const size = fs.statSync(file).size;
+    if (size > MAX_JSON_BYTES) throw new UnreadableFileError(`this JSON file is ${Math.round(size / 1e6)} MB; JSON exports up to ${MAX_JSON_BYTES / 1e6} MB are supported`);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(fs.readFileSync(file).toString(enc.encoding, enc.bomBytes));
+    } catch (e) {
+      throw new UnreadableFileError(`the file starts like JSON but is not valid JSON (${(e as Error).message})`);
+    }
+    const r = tryJson(doc, fixedMeter, forced === 'octopus-json-m3');
+    if ('reason' in r) throw new UnreadableFileError(r.reason);
+    return r;
+  }
+
+  const lines = headText.split('\n');
+  if (lines.length > 1) lines.pop(); // the last line may be cut short by the 64 KB head
+  let delimiter: string | null = null;
+  const tried: string[] = [];
+  for (let i = 0; i < Math.min(lines.length, PREAMBLE_LINES); i++) {
+    const text = lines[i]!.replace(/\r$/, '');
+    const sep = /^\s*"?sep=(.)"?\s*$/i.exec(text);
+    if (sep) {
+      delimiter = sep[1]!;
+      continue;
+    }
+    if (text.trim() === '') continue;
+    const d = delimiter ?? sniffDelimiter(text);
+    const headers = splitCsv(text, d).map((h) => h.trim());
+    if (headers.length < 2) {
+      tried.push(text);
+      continue;
+    }
+    const wide = !forced || forced === 'wide' ? tryWide(headers, i + 1, d, fixedMeter) : null;
+    if (wide) return wide;
+    const long = !forced || ['long', 'settlement', 'lcl', 'smart-csv'].includes(forced) ? tryLong(headers, i + 1, d, fixedMeter) : null;
+    if (long && (!forced || long.format === forced || (forced === 'long' && long.format !== 'settlement'))) return long;
+    tried.push(text);
+  }
+  const firstLine = tried[0] ?? lines.find((l) => l.trim() !== '') ?? '';
+  const noMeter = tried.length > 0 && !fixedMeter && tried.some((t) => /consumption|kwh/i.test(t) && /start|date|time/i.test(t));
+  throw new UnreadableFileError(
+    (forced ? `the file does not match the ${forced} format: ` : '') +
+      `no header row with a meter column (e.g. MPAN, MeterCode, Meter), a timestamp column (e.g. Timestamp, DateTime, ReadDatetime) ` +
+      `and a kWh column (e.g. kWh, Consumption), nor a row of half-hour columns, was found in the first ${PREAMBLE_LINES} lines` +
+      (noMeter ? '; it looks like a single-meter export: choose the meter it belongs to (CLI: --meter MPAN)' : '') +
+      (firstLine ? `; the first line reads "${firstLine.slice(0, 120)}"` : '; the file is empty'),
+  );
+}

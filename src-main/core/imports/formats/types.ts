@@ -1,0 +1,74 @@
+/**
+ * What a file format reader sees and produces. A reader turns one data line (or one parsed JSON
+ * document) into readings through a RowSink; the sink owns meter lookup, UK-time resolution,
+ * value validation, counting and storage, so every format gets the same rules.
+ */
+
+/** Quality codes stored in readings.quality. */
+export const ACTUAL = 0;
+export const ESTIMATED = 1;
+export const MISSING = 2;
+
+export interface MeterRef {
+  /** Index into the sink's meter table; stable for the whole import. */
+  index: number;
+  /** Calorific value (MJ/m³) for gas volume conversion. */
+  calorificValue: number;
+}
+
+export type Unit = 'kwh' | 'wh' | 'm3';
+
+export interface RowSink {
+  /**
+   * Resolves a meter id from the file (MPAN, full MPAN, MPRN or another id), creating the meter
+   * when the import commits. Returns null after rejecting the row when the id is invalid.
+   */
+  meter(raw: string, line: number, column: number): MeterRef | null;
+  /**
+   * Resolves a UK local wall-clock time (Europe/London) to UTC epoch seconds for this meter:
+   * the repeated autumn hour goes BST first, then GMT; a time in the skipped spring hour is
+   * rejected (with the raw text) and null returned.
+   */
+  local(meter: MeterRef, y: number, mo: number, d: number, h: number, mi: number, line: number, column: number, raw: string): number | null;
+  /** UTC epoch seconds of local midnight starting the UK day y-mo-d (cached). */
+  dayStart(y: number, mo: number, d: number): number;
+  /** Number of half-hours in the UK local day (46, 48 or 50; cached). */
+  dayHalfHours(y: number, mo: number, d: number): number;
+  /**
+   * Adds one half-hour. `raw` is the value text (blank / Null → missing); it is validated here
+   * (number, not negative, under the meter's ceiling) and converted from `unit` to kWh.
+   * `quality` is ACTUAL or ESTIMATED (MISSING is set automatically for a blank value).
+   */
+  reading(meter: MeterRef, ts: number, raw: string | undefined, unit: Unit, quality: number, line: number, column: number): void;
+  /** Adds one half-hour whose value is already a number (JSON formats). null = missing. */
+  value(meter: MeterRef, ts: number, value: number | null, unit: Unit, quality: number, line: number, column: number): void;
+  /** Rejects a row (or one cell of it) with a reason a person can act on. */
+  reject(line: number, column: number | undefined, value: string | undefined, message: string): void;
+}
+
+/** A line-oriented reader (CSV-like formats). */
+export interface LineReader {
+  kind: 'lines';
+  /** Format name shown to users and in --json: long, settlement, wide, lcl, octopus-csv… */
+  format: string;
+  /** 1-based line number of the header. Data starts on the next line. */
+  headerLine: number;
+  delimiter: string;
+  /** Reads one data line (already without its line terminator). */
+  parse(line: string, lineNo: number, sink: RowSink): void;
+}
+
+/** A whole-document reader (JSON API exports); readings are committed in slices. */
+export interface DocumentReader {
+  kind: 'document';
+  format: string;
+  /** Emits every reading of the document, in order. `startIndex` skips readings already committed. */
+  parse(sink: RowSink): void;
+}
+
+export interface DetectOptions {
+  /** Meter id for files that carry none (e.g. an Octopus dashboard export). */
+  meter?: string;
+  /** Force a format instead of detecting it. */
+  format?: string;
+}

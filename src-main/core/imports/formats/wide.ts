@@ -1,0 +1,189 @@
+/**
+ * "Wide" files: one row per meter per day with a column per half-hour (48; 46 or 50 on clock-change
+ * days). Slot columns are recognised by pattern:
+ * - labelled by interval start (`00:00`…`23:30`, `H0000`, `hr0000`, `12:00 AM`) or by interval end
+ *   (`00:30`…`24:00`, `[00:30]`, `H0030`…`H2400`, `30,100,…,2400`) — local wall-clock times, or
+ *   UTC when the date column says so (`Date (UTC)`);
+ * - numbered (`1`…`50`, `HH1`…`HH50`, `kWh_1`…): settlement periods, i.e. the n-th half-hour
+ *   elapsed since local midnight, so 46 or 50 of them fill a clock-change day exactly.
+ * Per-slot quality columns (`Flag`, `00:00 Flag`, `DQ Flag`, `Type`, `Est`, `ReadTypeHH1`) are read
+ * when present; other columns (totals, site names, kVArh) are ignored.
+ */
+import { splitCsv } from '../csv';
+import { resolveLondon } from '../../../../src-shared/domain/london-time';
+import { parseWallClock } from '../timestamp';
+import { findCol, normaliseHeader } from './headers';
+import type { LineReader, Unit } from './types';
+import { parseQuality, unitFromText } from './values';
+
+const METER = ['mpan', 'mpancore', 'mpanmprnspid', 'mpanmprn', 'mpr', 'mprn', 'meterpoint', 'm1code1', 'supplyid', 'supplynumber', 'meternumber', 'meterid', 'metercode', 'msn', 'meterserialnumber', 'meter', 'channel', 'id'];
+const DATE = ['date', 'readingdate', 'readdate', 'readdateuk', 'consumptiondate', 'settlementdate', 'settdate', 'dateofreading', 'day', 'dateutc', 'reportdate'];
+const UNITS = ['units', 'unit', 'uom', 'reportingunit'];
+const ROW_KIND = ['description', 'measurementtype', 'datatype', 'measurementquantityid', 'type'];
+const FLAG = /^(flag|dqflag|type|est|estimated|status|quality|readtype|actualorestimate)$/;
+
+interface Slot {
+  col: number;
+  /** Minutes after midnight of the interval START (time-labelled slots), or -1. */
+  startMin: number;
+  /** Settlement period number (numbered slots), or -1. */
+  period: number;
+  flagCol: number;
+}
+
+/** Minutes after midnight for a time label, or -1: `00:30`, `[00:30]`, `00:30:00`, `H0030`, `hr0030`, `12:30 AM`. */
+function timeLabel(h: string): number {
+  const t = h.trim().replace(/^\[|\]$/g, '');
+  let m = /^(?:h|hr)?(\d{1,2}):?(\d{2})(?::00)?$/i.exec(t);
+  if (m && (/:/.test(t) || /^h/i.test(t))) {
+    const v = +m[1]! * 60 + +m[2]!;
+    return v <= 1440 && +m[2]! % 30 === 0 ? v : -1;
+  }
+  m = /^(\d{1,2}):(\d{2})\s*([AP]M)$/i.exec(t);
+  if (m) {
+    let hh = +m[1]! % 12;
+    if (m[3]!.toUpperCase() === 'PM') hh += 12;
+    return hh * 60 + +m[2]!;
+  }
+  return -1;
+}
+
+/** Period number for a numbered label (`1`, `HH1`, `kWh_1`, `Consumption(KWh) HH1`, `Period 1`), or -1. */
+function periodLabel(h: string): { n: number; family: string } | null {
+  const m = /^(.*?)(\d{1,2})$/.exec(h.trim());
+  if (!m) return null;
+  const n = +m[2]!;
+  const family = m[1]!.toLowerCase().replace(/[^a-z]/g, '');
+  if (n < 1 || n > 50) return null;
+  if (family !== '' && !/(hh|kwh|period|sp|consumption|halfhour|value|reading)$/.test(family) && !/^(kwh|hh|consumptionkwhhh)/.test(family)) return null;
+  return { n, family };
+}
+
+/** HMM numbers (`30,100,130,…,2400`, E.ON): end labels written without a colon. */
+function hmmLabels(headers: string[]): number[] | null {
+  const cols: number[] = [];
+  for (let i = 0; i < headers.length; i++) if (/^\d{2,4}$/.test(headers[i]!.trim())) cols.push(i);
+  if (cols.length < 46) return null;
+  const first = +headers[cols[0]!]!.trim();
+  return first === 30 ? cols : null;
+}
+
+export function tryWide(headers: string[], headerLine: number, delimiter: string, fixedMeter: string | null): LineReader | null {
+  const norm = headers.map(normaliseHeader);
+  const slots: Slot[] = [];
+  // 1. time-labelled columns
+  const times = headers.map(timeLabel);
+  const hmm = hmmLabels(headers);
+  let timeCols = times.map((t, i) => (t >= 0 ? i : -1)).filter((i) => i >= 0);
+  if (hmm) timeCols = hmm;
+  let endLabelled = false;
+  if (timeCols.length >= 46) {
+    const mins = hmm ? hmm.map((i) => Math.floor(+headers[i]!.trim() / 100) * 60 + (+headers[i]!.trim() % 100)) : timeCols.map((i) => times[i]!);
+    // end-labelled: the first slot is 00:30 (and the last 24:00 or 00:00)
+    endLabelled = mins[0] === 30;
+    timeCols.forEach((col, k) => {
+      let start = mins[k]! - (endLabelled ? 30 : 0);
+      if (endLabelled && mins[k] === 0 && k > 0) start = 1410; // `…,23:30,00:00` closes the day
+      slots.push({ col, startMin: start, period: -1, flagCol: -1 });
+    });
+  } else {
+    // 2. numbered columns: the largest family of 1..n labels (kWh_ over kVArh_)
+    const fams = new Map<string, { n: number; col: number }[]>();
+    headers.forEach((h, col) => {
+      const p = periodLabel(h);
+      if (p) fams.set(p.family, [...(fams.get(p.family) ?? []), { n: p.n, col }]);
+    });
+    let best: { n: number; col: number }[] = [];
+    for (const [fam, list] of fams) {
+      if (/kvarh|reactive/.test(fam)) continue;
+      if (list.length > best.length) best = list;
+    }
+    if (best.length < 46) return null;
+    for (const { n, col } of best) slots.push({ col, startMin: -1, period: n, flagCol: -1 });
+  }
+  const slotCols = new Set(slots.map((s) => s.col));
+  // per-slot flags: the column after a slot (`00:00 Flag`, `DQ Flag`, `Type`) or before it (`ReadTypeHH1`)
+  for (const s of slots) {
+    const next = norm[s.col + 1];
+    const prev = norm[s.col - 1];
+    if (next !== undefined && !slotCols.has(s.col + 1) && FLAG.test(next.replace(/^\d+/, '').replace(/^(hh|h)?\d+/, ''))) s.flagCol = s.col + 1;
+    else if (prev !== undefined && !slotCols.has(s.col - 1) && /^readtype/.test(prev)) s.flagCol = s.col - 1;
+  }
+  const taken = [...slotCols, ...slots.map((s) => s.flagCol).filter((c) => c >= 0)];
+  const meterCol = findCol(norm, METER, taken);
+  const dateCol = findCol(norm, DATE, [...taken, meterCol]);
+  if ((meterCol === -1 && !fixedMeter) || dateCol === -1) return null;
+  const utc = /utc|gmt/.test(norm[dateCol]!);
+  const unitCol = findCol(norm, UNITS, [...taken, meterCol, dateCol]);
+  const kindCol = findCol(norm, ROW_KIND, [...taken, meterCol, dateCol, unitCol]);
+  const headerUnit = slots.length ? unitFromText(headers[slots[0]!.col]!) : null;
+  const need = Math.max(...slots.map((s) => s.col), meterCol, dateCol) + 1;
+  const format = slots[0]!.period > 0 ? 'wide-periods' : endLabelled ? 'wide-end-times' : 'wide-start-times';
+
+  return {
+    kind: 'lines',
+    format,
+    headerLine,
+    delimiter,
+    parse(line, ln, sink) {
+      const f = line.indexOf('"') === -1 ? line.split(delimiter) : splitCsv(line, delimiter);
+      // reactive-power rows (kVArh) are not consumption: skip them quietly
+      if (kindCol !== -1 && /reactive|kvarh/i.test(f[kindCol] ?? '')) return;
+      if (f.length < need) {
+        // a row with fewer slot columns is fine as long as the meter and date are there
+        if (f.length <= Math.max(meterCol, dateCol)) {
+          sink.reject(ln, undefined, undefined, `expected ${need} columns, found ${f.length}`);
+          return;
+        }
+      }
+      let unit: Unit = headerUnit ?? 'kwh';
+      if (unitCol !== -1) {
+        const cell = f[unitCol] ?? '';
+        if (/kvarh|kva\b/i.test(cell)) return;
+        unit = unitFromText(cell) ?? unit;
+      }
+      const meter = meterCol === -1 ? sink.meter(fixedMeter!, ln, 0) : sink.meter(f[meterCol]!.trim(), ln, meterCol + 1);
+      if (!meter) return;
+      const rawDate = f[dateCol]!.trim();
+      const wc = parseWallClock(rawDate);
+      if (!wc || wc.h !== 0 || wc.mi !== 0) {
+        sink.reject(ln, dateCol + 1, rawDate, `${headers[dateCol]} "${rawDate.slice(0, 40)}" is not a date; expected e.g. 26/10/2025 or 2025-10-26`);
+        return;
+      }
+      const { y, mo, d } = wc;
+      const n = utc ? 48 : sink.dayHalfHours(y, mo, d);
+      const midnight = utc ? Date.UTC(y, mo - 1, d) / 1000 : sink.dayStart(y, mo, d);
+      for (const s of slots) {
+        const cell = f[s.col];
+        const blank = cell === undefined || cell.trim() === '';
+        const q = s.flagCol >= 0 ? parseQuality(f[s.flagCol]) : 0;
+        let ts: number;
+        if (s.period > 0) {
+          if (s.period > n) {
+            if (!blank) sink.reject(ln, s.col + 1, cell, `settlement period ${s.period} does not exist on ${rawDate}, which has ${n} half-hours`);
+            continue;
+          }
+          ts = midnight + (s.period - 1) * 1800;
+        } else if (utc) {
+          ts = midnight + s.startMin * 60;
+        } else if (n === 48) {
+          ts = midnight + s.startMin * 60;
+        } else {
+          const h = Math.floor(s.startMin / 60);
+          const mi = s.startMin % 60;
+          // the skipped spring hour has no half-hours: an empty cell there is expected
+          if (blank && n === 46 && h === 1) continue;
+          // 48 wall-clock columns on a 50-half-hour day: the repeated hour's label means its first
+          // (BST) occurrence — the file has no column for the second one.
+          const r = resolveLondon(y, mo, d, h, mi);
+          if (r.kind === 'nonexistent') {
+            sink.reject(ln, s.col + 1, cell, `${headers[s.col]!.trim()} does not exist on ${rawDate} (the clocks go forward that night), but the file gives it a value`);
+            continue;
+          }
+          ts = r.kind === 'ok' ? r.utc : r.first;
+        }
+        sink.reading(meter, ts, cell, unit, q, ln, s.col + 1);
+      }
+    },
+  };
+}
