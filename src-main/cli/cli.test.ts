@@ -2,29 +2,20 @@
  * The CLI as users and scripts run it: a real process on a bundled build, a temporary data folder,
  * exit codes and the documented --json shapes.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { build } from 'esbuild';
-import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, REPO, tempDir, writeTemp } from '../../tests/helpers/core';
+import { buildCli, runCli } from '../../tests/helpers/cli';
+import { FIXTURES, tempDir, writeTemp } from '../../tests/helpers/core';
 
 let cli: string;
 const SAMPLE = path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv');
 
 beforeAll(async () => {
-  // Bundle exactly as scripts/build-main.mjs does, next to a copy of the migrations it finds by walking up.
-  const dir = tempDir('eclectyc-cli-');
-  fs.cpSync(path.join(REPO, 'drizzle'), path.join(dir, 'drizzle'), { recursive: true });
-  cli = path.join(dir, 'dist', 'cli.cjs');
-  await build({ entryPoints: [path.join(REPO, 'src-main/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], outfile: cli, logLevel: 'error', nodePaths: [path.join(REPO, 'node_modules')] });
-  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  cli = await buildCli();
 });
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(cli, args);
 
 describe('eclectyc CLI', () => {
   it('imports a file, reports bad rows by line, and reports duplicates on the second run', () => {

@@ -1,0 +1,20 @@
+/** Builds the CLI once per test file into a temp folder (as scripts/build-main.mjs does) and runs it. */
+import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO, tempDir } from './core';
+
+export async function buildCli(): Promise<string> {
+  const dir = tempDir('eclectyc-cli-');
+  fs.cpSync(path.join(REPO, 'drizzle'), path.join(dir, 'drizzle'), { recursive: true });
+  const cli = path.join(dir, 'dist', 'cli.cjs');
+  await build({ entryPoints: [path.join(REPO, 'src-main/cli/main.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], outfile: cli, logLevel: 'error' });
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  return cli;
+}
+
+export function runCli(cli: string, args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
