@@ -14,6 +14,7 @@ import { createEventBus, stderrLogger, type EventBus, type Logger } from './even
 import { FileStore } from './imports/files';
 import { ImportQueue } from './imports/queue';
 import { MeterService } from './meters/meter-service';
+import { SettingsStore } from './settings';
 
 export interface CoreOptions {
   dataDir: string;
@@ -24,6 +25,12 @@ export interface CoreOptions {
   log?: Logger;
   host?: AppInfo['host'];
   version?: string;
+  /**
+   * The bundled import worker-thread script (dist/import-worker.cjs). Hosts with a window or
+   * clients to serve pass it so parsing never blocks them; without it imports run on the calling
+   * thread, yielding between chunks (the CLI, tests).
+   */
+  importThread?: string | null;
 }
 
 export interface Core {
@@ -35,6 +42,7 @@ export interface Core {
   files: FileStore;
   imports: ImportQueue;
   meters: MeterService;
+  settings: SettingsStore;
   log: Logger;
   /** Starts background services (the import queue). */
   start(): void;
@@ -59,7 +67,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   if (backupPath) log.info(`database backed up to ${backupPath} before migrating`);
   const events = createEventBus(log);
   const files = new FileStore(sqlite, importsDir(opts.dataDir));
-  const imports = new ImportQueue(sqlite, files, events, clock, log);
+  const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null });
+  const settings = new SettingsStore(sqlite);
   const meters = new MeterService(sqlite);
   const audit = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
 
@@ -73,6 +82,24 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     'imports.list': (a) => imports.list(a),
     'imports.get': (a) => imports.get(a.id),
+    'imports.cancel': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'imports.cancel', JSON.stringify({ id: a.id }));
+      return imports.cancel(a.id);
+    },
+    'imports.retry': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'imports.retry', JSON.stringify({ id: a.id }));
+      return imports.retry(a.id);
+    },
+    'imports.cleanup': (a, ctx) => {
+      const r = imports.cleanup(a.days ?? settings.get().importRetentionDays);
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'imports.cleanup', JSON.stringify(r));
+      return r;
+    },
+    'settings.get': () => settings.get(),
+    'settings.update': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'settings.update', JSON.stringify(a));
+      return settings.update(a);
+    },
     'meters.list': () => meters.list(),
     'sites.list': () => meters.sites(),
     'readings.list': (a) => meters.readings(a.meter, a.from, a.to),
@@ -80,6 +107,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   } satisfies Handlers;
 
   let stopped = false;
+  let retentionTimer: NodeJS.Timeout | null = null;
+  const runRetention = (): void => {
+    try {
+      const r = imports.cleanup(settings.get().importRetentionDays);
+      if (r.jobsRemoved > 0) log.info(`retention: removed ${r.jobsRemoved} finished import job(s) and ${r.filesRemoved} stored file(s)`);
+    } catch (e) {
+      log.error('retention clean-up failed', e);
+    }
+  };
   return {
     dataDir: opts.dataDir,
     sqlite,
@@ -90,10 +126,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     imports,
     meters,
     log,
-    start: () => imports.start(),
+    settings,
+    start() {
+      imports.start();
+      runRetention();
+      retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
+      retentionTimer.unref();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
+      if (retentionTimer) clearInterval(retentionTimer);
       await imports.stop();
       sqlite.close();
     },

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
-import type { AppInfo, ImportJob, MeterSummary, Reading, Role, Series, SiteSummary } from './types';
+import type { AppInfo, ImportJob, MeterSummary, Reading, Role, Series, Settings, SiteSummary } from './types';
 
 const isoInstant = z
   .string()
@@ -36,15 +36,31 @@ export const schemas = {
       tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
     })
     .strict(),
-  /** Import jobs, newest first. */
+  /** Import jobs, newest first; filter by status, batch, or text in the file name, notes or tags. */
   'imports.list': z
     .object({
       status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']).optional(),
+      batchId: z.string().uuid().optional(),
+      search: z.string().max(200).optional(),
       limit: z.number().int().min(1).max(1000).optional(),
     })
     .strict(),
   /** One import job with its row errors. */
   'imports.get': z.object({ id: z.number().int().positive() }).strict(),
+  /** Cancels a queued, retrying or running job and removes the readings it wrote. CONFLICT if it has finished. */
+  'imports.cancel': z.object({ id: z.number().int().positive() }).strict(),
+  /** Runs a failed, cancelled or retrying job again (now). CONFLICT if it is queued, running or done. */
+  'imports.retry': z.object({ id: z.number().int().positive() }).strict(),
+  /** Deletes finished jobs older than the retention period, and their stored files (readings stay). */
+  'imports.cleanup': z.object({ days: z.number().int().min(0).max(3650).optional() }).strict(),
+  /** App settings. */
+  'settings.get': z.object({}).strict(),
+  /** Changes app settings (admin). */
+  'settings.update': z
+    .object({
+      importRetentionDays: z.number().int().min(1, 'keep finished imports at least 1 day').max(3650).optional(),
+    })
+    .strict(),
   /** Every meter with its site, reading count and first/last reading (UTC). */
   'meters.list': z.object({}).strict(),
   /** Sites with their organisation and meter count. */
@@ -64,6 +80,11 @@ export interface Results {
   'imports.enqueue': { batchId: string; jobIds: number[] };
   'imports.list': ImportJob[];
   'imports.get': ImportJob;
+  'imports.cancel': ImportJob;
+  'imports.retry': ImportJob;
+  'imports.cleanup': { jobsRemoved: number; filesRemoved: number };
+  'settings.get': Settings;
+  'settings.update': Settings;
   'meters.list': MeterSummary[];
   'sites.list': SiteSummary[];
   'readings.list': Reading[];
@@ -77,6 +98,11 @@ export const METHODS = {
   'imports.enqueue': 'manager',
   'imports.list': 'viewer',
   'imports.get': 'viewer',
+  'imports.cancel': 'manager',
+  'imports.retry': 'manager',
+  'imports.cleanup': 'admin',
+  'settings.get': 'viewer',
+  'settings.update': 'admin',
   'meters.list': 'viewer',
   'sites.list': 'viewer',
   'readings.list': 'viewer',

@@ -43,6 +43,11 @@ export interface ImportJob {
   finishedAt: string | null;
   /** Dry runs: what would be imported. */
   preview: ImportPreview | null;
+  onConflict: 'keep' | 'replace';
+  notes: string | null;
+  tags: string[];
+  /** When a retrying job runs next (UTC). */
+  nextAttemptAt: string | null;
 }
 
 export interface ImportPreview {
@@ -102,4 +107,9 @@ export interface AppInfo {
   dataDir: string;
   host: 'desktop' | 'server' | 'cli' | 'memory';
   role: Role;
+}
+
+export interface Settings {
+  /** Finished import jobs and their stored files are deleted after this many days (readings stay). */
+  importRetentionDays: number;
 }

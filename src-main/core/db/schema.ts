@@ -102,6 +102,9 @@ export const importJobs = sqliteTable(
     /** JSON: string[] */
     tags: text('tags').notNull().default('[]'),
     cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull().default(false),
+    /** Which process runs the job ("host:pid:nonce") and when it last committed: a dead owner's job is taken over. */
+    owner: text('owner'),
+    heartbeatAt: integer('heartbeat_at'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at'),
     /** Resume point: byte offset of the next unread line and its 1-based line number. */

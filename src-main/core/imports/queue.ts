@@ -1,15 +1,20 @@
 /**
  * The persisted import queue: jobs live in SQLite, run one at a time (one writer), highest
  * priority then oldest first; I/O failures retry after 1, 2, 4 and 8 minutes, then fail for good.
- * A job found "running" at start-up was interrupted and resumes from its last committed chunk.
+ * Each running job is claimed by one process ("host:pid:nonce"); a job whose owner died (a crash, a
+ * kill) is taken over and resumes from its last committed chunk.
  */
 import type Database from 'better-sqlite3';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { ImportJob, ImportStatus, Priority } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
-import { runImport, UnreadableFileError, type JobRow } from './run-import';
+import { runImport, type JobRow } from './run-import';
+import { classifyFailure, type FailureKind, type ThreadMessage, type ThreadRequest } from './thread-protocol';
 import type { FileStore } from './files';
 
 export const MAX_ATTEMPTS = 5;
@@ -41,6 +46,31 @@ interface DbJob extends JobRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  owner: string | null;
+  heartbeat_at: number | null;
+  notes: string | null;
+  tags: string;
+}
+
+/** A claim not renewed for this long is presumed dead even if its process cannot be checked. */
+const STALE_SECONDS = 10 * 60;
+const HOST = os.hostname();
+
+/** True when the process named in a claim is certainly gone (same machine, no such pid). */
+function ownerIsDead(owner: string | null, heartbeat: number | null, now: number): boolean {
+  if (!owner) return true;
+  const [host, pidText] = owner.split(':');
+  if (host === HOST) {
+    const pid = Number(pidText);
+    if (pid === process.pid) return false;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+    return false;
+  }
+  return heartbeat === null || now - heartbeat > STALE_SECONDS;
 }
 
 const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
@@ -70,16 +100,28 @@ function toJob(r: DbJob): ImportJob {
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
     preview: r.dry_run === 1 && preview ? { meters: preview.meters, firstReading: iso(preview.first), lastReading: iso(preview.last) } : null,
+    onConflict: r.on_conflict,
+    notes: r.notes,
+    tags: JSON.parse(r.tags) as string[],
+    nextAttemptAt: iso(r.next_attempt_at),
   };
 }
 
 const SELECT = `SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id`;
+
+export interface QueueOptions {
+  /** Bundled worker-thread script (dist/import-worker.cjs); without it jobs run on this thread, yielding between chunks. */
+  threadScript?: string | null;
+  dbPath: string;
+}
 
 export class ImportQueue {
   private running = false;
   private started = false;
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
+  private worker: Worker | null = null;
+  readonly owner = `${HOST}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -87,6 +129,7 @@ export class ImportQueue {
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly opts: QueueOptions,
   ) {}
 
   private nowSec(): number {
@@ -116,33 +159,127 @@ export class ImportQueue {
     return { batchId, jobIds };
   }
 
-  get(id: number): ImportJob {
+  private row(id: number): DbJob {
     const r = this.sqlite.prepare(`${SELECT} WHERE j.id = ?`).get(id) as DbJob | undefined;
     if (!r) throw new AppError('NOT_FOUND', `no import job ${id}`);
-    return toJob(r);
+    return r;
   }
 
-  list(opts: { status?: ImportStatus; limit?: number } = {}): ImportJob[] {
-    const rows = (
-      opts.status
-        ? this.sqlite.prepare(`${SELECT} WHERE j.status = ? ORDER BY j.id DESC LIMIT ?`).all(opts.status, opts.limit ?? 200)
-        : this.sqlite.prepare(`${SELECT} ORDER BY j.id DESC LIMIT ?`).all(opts.limit ?? 200)
-    ) as DbJob[];
-    return rows.map(toJob);
+  get(id: number): ImportJob {
+    return toJob(this.row(id));
   }
 
-  /** Starts processing: interrupted jobs are put back in the queue and resume where they stopped. */
+  list(opts: { status?: ImportStatus; batchId?: string; search?: string; limit?: number } = {}): ImportJob[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (opts.status) {
+      where.push('j.status = ?');
+      params.push(opts.status);
+    }
+    if (opts.batchId) {
+      where.push('j.batch_id = ?');
+      params.push(opts.batchId);
+    }
+    if (opts.search) {
+      where.push("(j.file_name LIKE ? ESCAPE '\\' OR j.notes LIKE ? ESCAPE '\\' OR j.tags LIKE ? ESCAPE '\\')");
+      const like = `%${opts.search.replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      params.push(like, like, like);
+    }
+    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY j.id DESC LIMIT ?`;
+    return (this.sqlite.prepare(sql).all(...params, opts.limit ?? 200) as DbJob[]).map(toJob);
+  }
+
+  /**
+   * Cancels a job. A queued or retrying job stops at once; a running one stops after its current
+   * chunk. Readings the job wrote are removed, and meters it created that are left with no readings.
+   */
+  cancel(id: number): ImportJob {
+    const r = this.row(id);
+    if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled') {
+      throw new AppError('CONFLICT', `import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`);
+    }
+    if (r.status === 'running') {
+      this.sqlite.prepare('UPDATE import_jobs SET cancel_requested = 1 WHERE id = ?').run(id);
+      return this.get(id);
+    }
+    this.sqlite.transaction(() => {
+      this.undo(r);
+      this.sqlite.prepare("UPDATE import_jobs SET status = 'cancelled', finished_at = ?, next_attempt_at = NULL WHERE id = ?").run(this.nowSec(), id);
+    })();
+    const job = this.get(id);
+    this.events.emit('imports.updated', { job });
+    return job;
+  }
+
+  /** Removes what a job wrote (its readings, then meters it created that are now empty). */
+  private undo(r: DbJob): void {
+    if (r.dry_run === 1) return;
+    this.sqlite.prepare('DELETE FROM readings WHERE batch_id = ?').run(r.id);
+    const created = JSON.parse(r.meters_created) as string[];
+    const del = this.sqlite.prepare('DELETE FROM meters WHERE identifier = ? AND NOT EXISTS (SELECT 1 FROM readings WHERE meter_id = meters.id)');
+    for (const m of created) del.run(m);
+    this.sqlite
+      .prepare("UPDATE import_jobs SET bytes_done = 0, line_done = 0, rows_read = 0, readings_imported = 0, duplicates = 0, conflicts = 0, rows_rejected = 0, errors = '[]', meters_created = '[]', preview = NULL WHERE id = ?")
+      .run(r.id);
+  }
+
+  /**
+   * Runs a job again: a failed one from where it stopped, a cancelled one from the start, a job
+   * waiting for its next retry now.
+   */
+  retry(id: number): ImportJob {
+    const r = this.row(id);
+    if (r.status === 'running' || r.status === 'queued' || r.status === 'done') {
+      throw new AppError('CONFLICT', `import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`);
+    }
+    this.sqlite
+      .prepare("UPDATE import_jobs SET status = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL, cancel_requested = 0, finished_at = NULL WHERE id = ?")
+      .run(id);
+    const job = this.get(id);
+    this.events.emit('imports.updated', { job });
+    this.kick();
+    return job;
+  }
+
+  /** Deletes finished jobs older than `days` and their stored files; readings stay. */
+  cleanup(days: number): { jobsRemoved: number; filesRemoved: number } {
+    const cutoff = this.nowSec() - days * 86400;
+    const old = this.sqlite
+      .prepare("SELECT id, file_id FROM import_jobs WHERE status IN ('done','failed','cancelled') AND coalesce(finished_at, created_at) < ?")
+      .all(cutoff) as { id: number; file_id: string }[];
+    let filesRemoved = 0;
+    this.sqlite.transaction(() => {
+      const delJob = this.sqlite.prepare('DELETE FROM import_jobs WHERE id = ?');
+      for (const j of old) delJob.run(j.id);
+      for (const fileId of new Set(old.map((j) => j.file_id))) {
+        const still = this.sqlite.prepare('SELECT 1 FROM import_jobs WHERE file_id = ?').get(fileId);
+        if (still) continue;
+        const f = this.files.get(fileId);
+        this.sqlite.prepare('DELETE FROM stored_files WHERE id = ?').run(fileId);
+        if (f) {
+          fs.rmSync(f.path, { force: true });
+          filesRemoved++;
+        }
+      }
+    })();
+    return { jobsRemoved: old.length, filesRemoved };
+  }
+
+  /** Starts processing in the background; interrupted jobs resume where they stopped. */
   start(): void {
     this.started = true;
-    this.sqlite.prepare("UPDATE import_jobs SET status = 'queued' WHERE status = 'running'").run();
     this.kick();
   }
 
-  stop(): Promise<void> {
+  async stop(): Promise<void> {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    return this.whenIdle();
+    await this.whenIdle();
+    if (this.worker) {
+      await this.worker.terminate();
+      this.worker = null;
+    }
   }
 
   /** Resolves when no job is running. */
@@ -153,7 +290,6 @@ export class ImportQueue {
 
   /** Runs due jobs in the foreground until none is due (the CLI's worker and `import`). */
   async drain(filter?: (jobId: number) => boolean): Promise<void> {
-    this.sqlite.prepare("UPDATE import_jobs SET status = 'queued' WHERE status = 'running'").run();
     for (;;) {
       const next = this.nextDue(filter);
       if (!next) return;
@@ -161,13 +297,22 @@ export class ImportQueue {
     }
   }
 
+  /** Puts back jobs whose owner died, then returns the first due job. */
   private nextDue(filter?: (jobId: number) => boolean): DbJob | undefined {
+    const now = this.nowSec();
+    const orphans = this.sqlite.prepare("SELECT id, owner, heartbeat_at FROM import_jobs WHERE status = 'running'").all() as { id: number; owner: string | null; heartbeat_at: number | null }[];
+    for (const o of orphans) {
+      if (ownerIsDead(o.owner, o.heartbeat_at, now)) {
+        this.sqlite.prepare("UPDATE import_jobs SET status = 'queued', owner = NULL WHERE id = ? AND status = 'running' AND owner IS ?").run(o.id, o.owner);
+        this.log.info(`import job ${o.id} was interrupted (owner ${o.owner ?? 'unknown'} is gone); resuming it`);
+      }
+    }
     const rows = this.sqlite
       .prepare(
         `${SELECT} WHERE j.status IN ('queued','retrying') AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)
          ORDER BY j.priority DESC, j.created_at, j.id`,
       )
-      .all(this.nowSec()) as DbJob[];
+      .all(now) as DbJob[];
     return filter ? rows.find((r) => filter(r.id)) : rows[0];
   }
 
@@ -184,6 +329,8 @@ export class ImportQueue {
     this.running = true;
     try {
       for (let job = this.nextDue(); job && this.started; job = this.nextDue()) await this.runJob(job);
+    } catch (e) {
+      this.log.error('import queue stopped unexpectedly', e);
     } finally {
       this.running = false;
       for (const w of this.idleWaiters.splice(0)) w();
@@ -195,53 +342,111 @@ export class ImportQueue {
 
   private async runJob(job: DbJob): Promise<void> {
     const now = this.nowSec();
-    this.sqlite.prepare("UPDATE import_jobs SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ?) WHERE id = ?").run(now, job.id);
+    const claimed = this.sqlite
+      .prepare(
+        "UPDATE import_jobs SET status = 'running', owner = ?, heartbeat_at = ?, attempts = attempts + 1, started_at = coalesce(started_at, ?) WHERE id = ? AND status IN ('queued','retrying')",
+      )
+      .run(this.owner, now, now, job.id);
+    if (claimed.changes !== 1) return; // another process took it first
     this.events.emit('imports.updated', { job: this.get(job.id) });
     const t0 = this.clock.now();
     let lastEmit = 0;
-    const rows0 = job.rows_read;
-    try {
-      await runImport(this.sqlite, job, (p) => {
-        const t = this.clock.now();
-        if (t - lastEmit < 250 && p.bytesDone < job.bytes) return;
-        lastEmit = t;
-        const secs = Math.max((t - t0) / 1000, 1e-3);
-        const rate = (p.rowsRead - rows0) / secs;
-        const fraction = job.bytes > 0 ? Math.min(1, p.bytesDone / job.bytes) : 1;
-        const bytesRate = (p.bytesDone - job.bytes_done) / secs;
-        this.events.emit('imports.progress', {
-          jobId: job.id,
-          percent: Math.round(fraction * 1000) / 10,
-          rowsRead: p.rowsRead,
-          rowsPerSecond: Math.round(rate),
-          etaSeconds: bytesRate > 0 ? Math.round((job.bytes - p.bytesDone) / bytesRate) : null,
-        });
+    const onProgress = (p: { bytesDone: number; rowsRead: number }): void => {
+      const t = this.clock.now();
+      if (t - lastEmit < 250 && p.bytesDone < job.bytes) return;
+      lastEmit = t;
+      const secs = Math.max((t - t0) / 1000, 1e-3);
+      const fraction = job.bytes > 0 ? Math.min(1, p.bytesDone / job.bytes) : 1;
+      const bytesRate = (p.bytesDone - job.bytes_done) / secs;
+      this.events.emit('imports.progress', {
+        jobId: job.id,
+        percent: Math.round(fraction * 1000) / 10,
+        rowsRead: p.rowsRead,
+        rowsPerSecond: Math.round((p.rowsRead - job.rows_read) / secs),
+        etaSeconds: bytesRate > 0 ? Math.round((job.bytes - p.bytesDone) / bytesRate) : null,
       });
-      this.finish(job.id, 'done', null);
+    };
+    const outcome = this.opts.threadScript ? await this.runInThread(job.id, onProgress) : await this.runInline(job.id, onProgress);
+    this.settle(job, outcome);
+  }
+
+  private async runInline(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind; message: string }> {
+    try {
+      await runImport(this.sqlite, this.row(id), this.owner, onProgress);
+      return { kind: 'done' };
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
-      if (e instanceof UnreadableFileError) {
-        this.finish(job.id, 'failed', msg);
-      } else {
+      return classifyFailure(e);
+    }
+  }
+
+  private runInThread(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind; message: string }> {
+    if (!this.worker) {
+      this.worker = new Worker(this.opts.threadScript!);
+      this.worker.unref();
+    }
+    const w = this.worker;
+    return new Promise((resolve) => {
+      const onMessage = (m: ThreadMessage): void => {
+        if (m.type === 'progress') return onProgress(m);
+        cleanup();
+        resolve(m.type === 'done' ? { kind: 'done' } : { kind: m.kind, message: m.message });
+      };
+      const onError = (e: Error): void => {
+        cleanup();
+        this.worker = null;
+        resolve({ kind: 'transient', message: `the import thread stopped: ${e.message}` });
+      };
+      const onExit = (code: number): void => onError(new Error(`exit code ${code}`));
+      const cleanup = (): void => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+      };
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      w.postMessage({ dbPath: this.opts.dbPath, jobId: id, owner: this.owner } satisfies ThreadRequest);
+    });
+  }
+
+  private settle(job: DbJob, outcome: { kind: 'done' } | { kind: FailureKind; message: string }): void {
+    switch (outcome.kind) {
+      case 'done':
+        return this.finish(job.id, 'done', null);
+      case 'lost':
+        this.log.warn(outcome.message);
+        return;
+      case 'cancelled': {
+        this.sqlite.transaction(() => {
+          this.undo(this.row(job.id));
+          this.sqlite.prepare("UPDATE import_jobs SET status = 'cancelled', finished_at = ?, owner = NULL WHERE id = ?").run(this.nowSec(), job.id);
+        })();
+        this.events.emit('imports.updated', { job: this.get(job.id) });
+        this.events.emit('meters.changed', { meterIds: [] });
+        return;
+      }
+      case 'unreadable':
+        return this.finish(job.id, 'failed', outcome.message);
+      case 'transient': {
         const attempts = job.attempts + 1;
         if (attempts >= MAX_ATTEMPTS) {
-          this.finish(job.id, 'failed', `${msg} (gave up after ${attempts} attempts)`);
-          this.events.emit('app.error', { message: `Import of ${job.file_name} failed for good: ${msg}` });
-        } else {
-          const at = this.nowSec() + backoffMinutes(attempts) * 60;
-          this.sqlite.prepare("UPDATE import_jobs SET status = 'retrying', next_attempt_at = ?, last_error = ? WHERE id = ?").run(at, msg, job.id);
-          this.log.warn(`import job ${job.id} failed (attempt ${attempts}), retrying in ${backoffMinutes(attempts)} min: ${msg}`);
-          this.events.emit('imports.updated', { job: this.get(job.id) });
+          this.finish(job.id, 'failed', `${outcome.message} (gave up after ${attempts} attempts)`);
+          this.events.emit('app.error', { message: `Import of ${job.file_name} failed for good: ${outcome.message}` });
+          return;
         }
+        const at = this.nowSec() + backoffMinutes(attempts) * 60;
+        this.sqlite.prepare("UPDATE import_jobs SET status = 'retrying', next_attempt_at = ?, last_error = ?, owner = NULL WHERE id = ?").run(at, outcome.message, job.id);
+        this.log.warn(`import job ${job.id} failed (attempt ${attempts}), retrying in ${backoffMinutes(attempts)} min: ${outcome.message}`);
+        this.events.emit('imports.updated', { job: this.get(job.id) });
       }
     }
   }
 
   private finish(id: number, status: ImportStatus, lastError: string | null): void {
-    this.sqlite.prepare('UPDATE import_jobs SET status = ?, last_error = ?, finished_at = ?, next_attempt_at = NULL WHERE id = ?').run(status, lastError, this.nowSec(), id);
+    this.sqlite.prepare('UPDATE import_jobs SET status = ?, last_error = ?, finished_at = ?, next_attempt_at = NULL, owner = NULL WHERE id = ?').run(status, lastError, this.nowSec(), id);
     const job = this.get(id);
     this.events.emit('imports.updated', { job });
-    if (status === 'done' && !job.dryRun && (job.readingsImported > 0 || job.metersCreated.length > 0)) {
+    if (status === 'done' && !job.dryRun && (job.readingsImported > 0 || job.conflicts > 0 || job.metersCreated.length > 0)) {
       this.events.emit('meters.changed', { meterIds: job.metersCreated });
     }
   }

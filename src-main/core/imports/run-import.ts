@@ -8,11 +8,12 @@ import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import type { RowError } from '../../../src-shared/contract/types';
 import { detectEncoding, hasOpenQuote, readLineChunks, type TextEncodingName } from './csv';
-import { detectReader, UnreadableFileError } from './formats/detect';
+import { CancelledError, LostClaimError, UnreadableFileError } from './errors';
+import { detectReader } from './formats/detect';
 import type { DocumentReader, LineReader } from './formats/types';
 import { ChunkSink, type Counts, type MeterLookup } from './sink';
 
-export { UnreadableFileError };
+export { CancelledError, LostClaimError, UnreadableFileError };
 
 export interface JobRow {
   id: number;
@@ -41,8 +42,6 @@ export interface Progress {
   rowsRead: number;
 }
 
-export class CancelledError extends Error {}
-
 const BULK = 100; // rows per multi-row INSERT: fewer JS↔SQLite crossings
 
 interface Preview {
@@ -51,7 +50,11 @@ interface Preview {
   last: number | null;
 }
 
-export async function runImport(sqlite: Database.Database, job: JobRow, onProgress: (p: Progress) => Promise<void> | void): Promise<void> {
+/**
+ * Imports `job`'s file. `owner` is the claim this process holds on the job: every chunk commit
+ * checks it, so a process presumed dead that wakes up again cannot write into a job taken over.
+ */
+export async function runImport(sqlite: Database.Database, job: JobRow, owner: string, onProgress: (p: Progress) => Promise<void> | void): Promise<void> {
   const head = readHead(job.path);
   if (head.includes(0) && !(head[0] === 0xff && head[1] === 0xfe)) {
     throw new UnreadableFileError('the file contains binary data (NUL bytes); expected a CSV or JSON text file');
@@ -90,7 +93,8 @@ export async function runImport(sqlite: Database.Database, job: JobRow, onProgre
   const replace = sqlite.prepare('UPDATE readings SET kwh = ?, quality = ?, batch_id = ?, volume_m3 = ? WHERE meter_id = ? AND ts = ?');
   const updateJob = sqlite.prepare(
     `UPDATE import_jobs SET bytes_done = ?, line_done = ?, rows_read = ?, readings_imported = ?, duplicates = ?, conflicts = ?,
-       rows_rejected = ?, errors = ?, meters_created = ?, preview = ?, format = ? WHERE id = ?`,
+       rows_rejected = ?, errors = ?, meters_created = ?, preview = ?, format = ?, heartbeat_at = unixepoch()
+     WHERE id = ? AND owner = ?`,
   );
   const cancelled = sqlite.prepare('SELECT cancel_requested FROM import_jobs WHERE id = ?').pluck();
 
@@ -174,7 +178,8 @@ export async function runImport(sqlite: Database.Database, job: JobRow, onProgre
       work();
       store();
       counts.rejected = sink.rejected;
-      updateJob.run(endOffset, endLine, counts.rowsRead, counts.imported, counts.duplicates, counts.conflicts, counts.rejected, JSON.stringify(errors), JSON.stringify(created), JSON.stringify(preview), format, job.id);
+      const r = updateJob.run(endOffset, endLine, counts.rowsRead, counts.imported, counts.duplicates, counts.conflicts, counts.rejected, JSON.stringify(errors), JSON.stringify(created), JSON.stringify(preview), format, job.id, owner);
+      if (r.changes !== 1) throw new LostClaimError(`import job ${job.id} was taken over by another process`);
     } catch (e) {
       // the transaction rolls back: so do the in-memory counts and the meters it created
       Object.assign(counts, { rowsRead: before.rowsRead, imported: before.imported, duplicates: before.duplicates, conflicts: before.conflicts });

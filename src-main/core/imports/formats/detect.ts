@@ -10,8 +10,9 @@ import { tryLong } from './long';
 import type { DetectOptions, DocumentReader, LineReader } from './types';
 import { tryWide } from './wide';
 
-/** A file that cannot be imported at all: retrying will not help. */
-export class UnreadableFileError extends Error {}
+import { UnreadableFileError } from '../errors';
+
+export { UnreadableFileError };
 
 
 const MAX_JSON_BYTES = 256 * 1024 * 1024;

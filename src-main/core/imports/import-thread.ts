@@ -1,0 +1,32 @@
+/**
+ * Worker-thread entry for imports: parsing and inserting run here, off the host's main thread, on
+ * the thread's own SQLite connection (WAL lets the host keep reading). The host's queue sends one
+ * job at a time and receives progress and the outcome as messages.
+ */
+import Database from 'better-sqlite3';
+import { parentPort } from 'node:worker_threads';
+import { runImport, type JobRow } from './run-import';
+import { classifyFailure, type ThreadRequest, type ThreadMessage } from './thread-protocol';
+
+if (!parentPort) throw new Error('import-thread must run in a worker thread');
+const port = parentPort;
+
+port.on('message', (req: ThreadRequest) => {
+  void (async () => {
+    const sqlite = new Database(req.dbPath);
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 10000');
+      sqlite.pragma('cache_size = -65536');
+      const job = sqlite.prepare('SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id WHERE j.id = ?').get(req.jobId) as JobRow;
+      await runImport(sqlite, job, req.owner, (p) => port.postMessage({ type: 'progress', ...p } satisfies ThreadMessage));
+      port.postMessage({ type: 'done' } satisfies ThreadMessage);
+    } catch (e) {
+      port.postMessage({ type: 'failed', ...classifyFailure(e) } satisfies ThreadMessage);
+    } finally {
+      sqlite.close();
+    }
+  })();
+});
