@@ -3,6 +3,7 @@
  * Every command takes --data-dir (default: the desktop app's folder) and --json (machine output on
  * stdout; human text otherwise). Logs and errors go to stderr.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Args, Method, Result } from '../../src-shared/contract/api';
@@ -205,7 +206,9 @@ async function cmdWorker(ctx: Ctx, once: boolean): Promise<number> {
 }
 
 async function cmdServe(ctx: Ctx, port: number, host: string): Promise<number> {
-  const core = await createCore({ dataDir: ctx.dataDir, host: 'server', version: APP_VERSION, log: stderrLogger });
+  // Imports run on a worker thread so the server keeps answering while a big file goes in.
+  const thread = path.join(__dirname, 'import-worker.cjs');
+  const core = await createCore({ dataDir: ctx.dataDir, host: 'server', version: APP_VERSION, log: stderrLogger, importThread: fs.existsSync(thread) ? thread : null });
   const staticDir = path.join(__dirname, 'renderer');
   const server = createHttpHost(core, { staticDir });
   const url = await listen(server, port, host);

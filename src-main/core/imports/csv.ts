@@ -4,6 +4,7 @@
  * so an import can commit a chunk and later resume exactly where it stopped.
  */
 import fs from 'node:fs';
+import { UnreadableFileError } from './errors';
 
 /** Splits one CSV record into fields; quoted fields may contain delimiters and doubled quotes. */
 export function splitCsv(line: string, delim: string): string[] {
@@ -114,7 +115,7 @@ export async function* readLineChunks(filePath: string, startOffset: number, enc
       pos += bytesRead;
       let cut = eof ? data.length : lastLineEnd(data, encoding);
       if (cut <= 0 && !eof) {
-        if (data.length > MAX_LINE) throw new Error(`a line longer than ${MAX_LINE} bytes at byte ${base}: this does not look like a meter CSV file`);
+        if (data.length > MAX_LINE) throw new UnreadableFileError(`a line longer than ${MAX_LINE} bytes starts at byte ${base}: this does not look like a meter CSV file`);
         carry = data;
         continue;
       }

@@ -56,14 +56,14 @@ interface Preview {
  */
 export async function runImport(sqlite: Database.Database, job: JobRow, owner: string, onProgress: (p: Progress) => Promise<void> | void): Promise<void> {
   const head = readHead(job.path);
-  if (head.includes(0) && !(head[0] === 0xff && head[1] === 0xfe)) {
-    throw new UnreadableFileError('the file contains binary data (NUL bytes); expected a CSV or JSON text file');
-  }
   let enc: { encoding: TextEncodingName; bomBytes: number };
   try {
     enc = detectEncoding(head);
   } catch (e) {
     throw new UnreadableFileError((e as Error).message);
+  }
+  if (enc.encoding === 'utf8' && head.includes(0)) {
+    throw new UnreadableFileError('the file contains binary data (NUL bytes); expected a CSV or JSON text file');
   }
   const headText = head.toString(enc.encoding, enc.bomBytes);
   const reader = await detectReader(job.path, headText, enc, { meter: job.meter_override ?? undefined, format: job.format_override ?? undefined });
