@@ -98,10 +98,13 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   );
   const cancelled = sqlite.prepare('SELECT cancel_requested FROM import_jobs WHERE id = ?').pluck();
 
-  /** Classifies and stores the sink's current chunk; returns nothing, updates counts. */
+  const params: (number | null)[] = new Array(BULK * 6);
+
+  /** Classifies the sink's current chunk against what is stored, and stores what is new. */
   const store = (): void => {
-    const n = sink.ts.length;
+    const n = sink.n;
     if (n === 0) return;
+    const { m: ms, ts: tss, kwh: kwhs, q: qs, vol: vols } = sink;
     // meters first seen in this chunk
     for (const m of sink.meters) {
       if (!seenPreview.has(m.identifier)) {
@@ -113,58 +116,74 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
         created.push(m.identifier);
       }
     }
-    // what is already stored in this chunk's range, per meter (one range read along the key each)
-    const lo = new Map<number, number>();
-    const hi = new Map<number, number>();
+    // each meter's span in this chunk, and whether its rows come in strictly rising time order
+    const k = sink.meters.length;
+    const lo = new Float64Array(k).fill(Infinity);
+    const hi = new Float64Array(k).fill(-Infinity);
+    const rising = new Uint8Array(k).fill(1);
     for (let i = 0; i < n; i++) {
-      const m = sink.m[i]!;
-      const t = sink.ts[i]!;
-      if (!(t >= (lo.get(m) ?? Infinity))) lo.set(m, t);
-      if (!(t <= (hi.get(m) ?? -Infinity))) hi.set(m, t);
-      if (preview.first === null || t < preview.first) preview.first = t;
-      if (preview.last === null || t > preview.last) preview.last = t;
+      const m = ms[i]!;
+      const t = tss[i]!;
+      if (t <= hi[m]!) rising[m] = 0;
+      else hi[m] = t;
+      if (t < lo[m]!) lo[m] = t;
     }
-    const stored = new Map<number, Map<number, number | null>>();
-    for (const [m, a] of lo) {
+    // what is already stored in those spans: one range read along the primary key per meter
+    const stored: (Map<number, number | null> | null)[] = new Array(k).fill(null);
+    for (let m = 0; m < k; m++) {
+      if (lo[m] === Infinity) continue;
+      if (preview.first === null || lo[m]! < preview.first) preview.first = lo[m]!;
+      if (preview.last === null || hi[m]! > preview.last) preview.last = hi[m]!;
       const info = sink.meters[m]!;
+      const rows = info.dbId > 0 ? (existing.all(info.dbId, lo[m], hi[m]) as [number, number | null][]) : [];
+      // No stored rows and rising times: every row is new, no lookups needed (the first import).
+      if (rows.length === 0 && rising[m] === 1) continue;
       const map = new Map<number, number | null>();
-      if (info.dbId > 0) for (const [t, k] of existing.all(info.dbId, a, hi.get(m)!) as [number, number | null][]) map.set(t, k);
-      stored.set(m, map);
+      for (const [t, v] of rows) map.set(t, v);
+      stored[m] = map;
     }
-    const params: (number | null)[] = [];
     let pending = 0;
+    const jobId = job.id;
     for (let i = 0; i < n; i++) {
-      const info = sink.meters[sink.m[i]!]!;
-      const t = sink.ts[i]!;
-      const k = Number.isNaN(sink.kwh[i]!) ? null : sink.kwh[i]!;
-      const vol = Number.isNaN(sink.vol[i]!) ? null : sink.vol[i]!;
-      const map = stored.get(info.index)!;
-      const prior = map.get(t);
+      const mi = ms[i]!;
+      const t = tss[i]!;
+      const kw = kwhs[i]!;
+      const kwh = kw === kw ? kw : null; // NaN → missing
+      const map = stored[mi];
+      const prior = map ? map.get(t) : undefined;
       if (prior === undefined) {
-        map.set(t, k);
+        if (map) map.set(t, kwh);
         counts.imported++;
         if (dry) continue;
-        params.push(info.dbId, t, k, sink.q[i]!, job.id, vol);
+        const v = vols[i]!;
+        const o = pending * 6;
+        params[o] = sink.meters[mi]!.dbId;
+        params[o + 1] = t;
+        params[o + 2] = kwh;
+        params[o + 3] = qs[i]!;
+        params[o + 4] = jobId;
+        params[o + 5] = v === v ? v : null;
         if (++pending === BULK) {
           insertBulk.run(params);
-          params.length = 0;
           pending = 0;
         }
-      } else if (prior === k || (prior !== null && k !== null && Math.abs(prior - k) < 1e-9)) {
+      } else if (prior === kwh || (prior !== null && kwh !== null && Math.abs(prior - kwh) < 1e-9)) {
         counts.duplicates++;
       } else {
+        const info = sink.meters[mi]!;
         counts.conflicts++;
         const replaced = job.on_conflict === 'replace';
+        const v = vols[i]!;
         if (replaced && !dry) {
-          replace.run(k, sink.q[i]!, job.id, vol, info.dbId, t);
-          map.set(t, k);
+          replace.run(kwh, qs[i]!, jobId, v === v ? v : null, info.dbId, t);
+          map!.set(t, kwh);
         }
         if (errors.length < 1000) {
           errors.push({
             line: sink.line[i]!,
             column: sink.col[i]!,
-            value: k === null ? 'missing' : String(k),
-            message: `conflict: ${info.identifier} at ${new Date(t * 1000).toISOString().replace('.000Z', 'Z')} is already stored as ${prior ?? 'missing'} kWh; ${replaced ? 'replaced it with the file\'s value' : 'kept the stored value'}`,
+            value: kwh === null ? 'missing' : String(kwh),
+            message: `conflict: ${info.identifier} at ${new Date(t * 1000).toISOString().replace('.000Z', 'Z')} is already stored as ${prior ?? 'missing'} kWh; ${replaced ? "replaced it with the file's value" : 'kept the stored value'}`,
           });
         }
       }
@@ -257,9 +276,9 @@ async function runDocument(
   if (job.bytes_done >= job.bytes && job.rows_read > 0) return;
   commit(
     () => {
-      const before = sink.ts.length;
+      const before = sink.n;
       reader.parse(sink);
-      counts.rowsRead += sink.ts.length - before;
+      counts.rowsRead += sink.n - before;
     },
     job.bytes,
     0,

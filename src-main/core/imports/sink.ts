@@ -45,14 +45,15 @@ export class ChunkSink implements RowSink {
   private readonly byRaw = new Map<string, MeterInfo | string>();
   private readonly days = new Map<number, number>();
   private readonly dayLens = new Map<number, number>();
-  // this chunk's readings (flat arrays: one entry per half-hour)
-  m: number[] = [];
-  ts: number[] = [];
-  kwh: number[] = []; // NaN = missing
-  q: number[] = [];
-  vol: number[] = []; // NaN = not a volume
-  line: number[] = [];
-  col: number[] = [];
+  // this chunk's readings, in growable typed arrays (one entry per half-hour; no per-row objects)
+  n = 0;
+  m = new Int32Array(1 << 16);
+  ts = new Float64Array(1 << 16);
+  kwh = new Float64Array(1 << 16); // NaN = missing
+  q = new Uint8Array(1 << 16);
+  vol = new Float64Array(1 << 16); // NaN = not a volume
+  line = new Int32Array(1 << 16);
+  col = new Int32Array(1 << 16);
   /** Rejections, conflicts and notes in file order (first MAX_STORED_ERRORS kept). */
   readonly errors: RowError[];
   rejected = 0;
@@ -67,13 +68,23 @@ export class ChunkSink implements RowSink {
   }
 
   resetChunk(): void {
-    this.m = [];
-    this.ts = [];
-    this.kwh = [];
-    this.q = [];
-    this.vol = [];
-    this.line = [];
-    this.col = [];
+    this.n = 0;
+  }
+
+  private grow(): void {
+    const size = this.m.length * 2;
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.m = g(this.m, (k) => new Int32Array(k));
+    this.ts = g(this.ts, (k) => new Float64Array(k));
+    this.kwh = g(this.kwh, (k) => new Float64Array(k));
+    this.q = g(this.q, (k) => new Uint8Array(k));
+    this.vol = g(this.vol, (k) => new Float64Array(k));
+    this.line = g(this.line, (k) => new Int32Array(k));
+    this.col = g(this.col, (k) => new Int32Array(k));
   }
 
   meter(raw: string, line: number, column: number): MeterInfo | null {
@@ -192,13 +203,24 @@ export class ChunkSink implements RowSink {
   private push(meter: MeterRef, ts: number, kwh: number, q: number, vol: number, line: number, column: number): void {
     const info = this.meters[meter.index]!;
     if (ts > info.lastTs) info.lastTs = ts;
-    this.m.push(meter.index);
-    this.ts.push(ts);
-    this.kwh.push(kwh);
-    this.q.push(q);
-    this.vol.push(vol);
-    this.line.push(line);
-    this.col.push(column);
+    if (this.n === this.m.length) this.grow();
+    const i = this.n++;
+    this.m[i] = meter.index;
+    this.ts[i] = ts;
+    this.kwh[i] = kwh;
+    this.q[i] = q;
+    this.vol[i] = vol;
+    this.line[i] = line;
+    this.col[i] = column;
+  }
+
+  /** The hot path for a value already parsed as kWh (finite, not negative): only the ceiling is checked. */
+  kwhValue(meter: MeterRef, ts: number, kwh: number, quality: number, line: number, column: number): void {
+    if (kwh > this.meters[meter.index]!.ceiling) {
+      this.value(meter, ts, kwh, 'kwh', quality, line, column);
+      return;
+    }
+    this.push(meter, ts, kwh, quality, NaN, line, column);
   }
 
   reject(line: number, column: number | undefined, value: string | undefined, message: string): void {

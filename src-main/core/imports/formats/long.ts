@@ -87,71 +87,163 @@ function meterOf(c: Common, f: string[], line: number, sink: RowSink): MeterRef 
   return sink.meter(f[c.meterCol]!.trim(), line, c.meterCol + 1);
 }
 
-function unitOf(c: Common, f: string[]): Unit {
+function unitOf(c: Common, f: string[], cell: string | null = null): Unit {
   if (c.unitCol === -1) return c.unit;
-  return unitFromText(f[c.unitCol] ?? '') ?? c.unit;
+  return unitFromText(cell ?? f[c.unitCol] ?? '') ?? c.unit;
+}
+
+/**
+ * Parses an unsigned decimal like `1.25` or `0.969` from line[a, b) without allocating; NaN when
+ * the text is anything else (signs, exponents, spaces and long numbers take the general path).
+ * mantissa / 10^k with both exact is correctly rounded, so the result equals Number(text).
+ */
+function fastDecimal(line: string, a: number, b: number): number {
+  if (b - a === 0 || b - a > 15) return NaN;
+  let mant = 0;
+  let scale = 1;
+  let dot = false;
+  for (let i = a; i < b; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      if (dot) scale *= 10;
+    } else if (c === 46 && !dot) dot = true;
+    else return NaN;
+  }
+  return mant / scale;
 }
 
 function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: boolean, format: string): LineReader {
   const need = Math.max(c.meterCol, tsCol, c.kwhCol, timeCol) + 1;
   const tsName = c.headers[tsCol] ?? 'timestamp';
-  // Fast path for UTC ISO stamps: reuse the day's epoch while the date part repeats.
+  // optional columns (quality, units) are scanned too, but a row may end before them
+  const scan = Math.max(need, c.qualityCol + 1, c.unitCol + 1);
+  const starts = new Int32Array(scan + 1);
+  const ends = new Int32Array(scan + 1);
+  // The previous row's meter and UTC day, compared in place: most rows repeat both.
+  let lastMeterRaw = '';
+  let lastMeter: MeterRef | null = null;
   let lastDay = '';
   let lastDayEpoch = 0;
+
+  /** Slow path: any shape of timestamp (local time, offsets, UK dates). */
+  const slowTs = (rawTs: string, meter: MeterRef, ln: number, sink: RowSink): number | null => {
+    const wc = parseWallClock(rawTs);
+    if (!wc || (timeCol === -1 && timeOnly.test(rawTs))) {
+      sink.reject(ln, tsCol + 1, rawTs, `${tsName} "${rawTs.trim().slice(0, 40)}" is not a date-time; expected ISO 8601 (2025-01-01T00:30:00Z) or DD/MM/YYYY HH:MM`);
+      return null;
+    }
+    if (wc.offset !== null) return Date.UTC(wc.y, wc.mo - 1, wc.d, wc.h, wc.mi, wc.s) / 1000 - wc.offset * 60;
+    if (wc.s !== 0) {
+      sink.reject(ln, tsCol + 1, rawTs, `${rawTs.trim()} is not the start of a half-hour (expected :00 or :30 past the hour)`);
+      return null;
+    }
+    return sink.local(meter, wc.y, wc.mo, wc.d, wc.h, wc.mi, ln, tsCol + 1, rawTs);
+  };
+
   return {
     kind: 'lines',
     format,
     headerLine: c.headerLine,
     delimiter: c.delimiter,
     parse(line, ln, sink) {
-      const f = line.indexOf('"') === -1 ? line.split(c.delimiter) : splitCsv(line, c.delimiter);
-      if (f.length < need) {
-        sink.reject(ln, undefined, undefined, `expected at least ${need} columns, found ${f.length}`);
-        return;
-      }
-      const rawTs = timeCol === -1 ? f[tsCol]! : `${f[tsCol]!.trim()} ${f[timeCol]!.trim()}`;
-      let ts = -1;
-      const meter = meterOf(c, f, ln, sink);
-      if (!meter) return;
-      if (rawTs.length === 20 && rawTs.charCodeAt(19) === 90 /* Z */ && rawTs.charCodeAt(10) === 84 /* T */ && rawTs.charCodeAt(16) === 58) {
-        const day = rawTs.slice(0, 10);
-        if (day !== lastDay) {
-          const e = Date.parse(`${day}T00:00:00Z`);
-          if (!Number.isNaN(e)) {
-            lastDay = day;
-            lastDayEpoch = e / 1000;
+      let f: string[] | null = null;
+      if (line.indexOf('"') === -1) {
+        // field boundaries without splitting: no per-row strings on the common path
+        let pos = 0;
+        let k = 0;
+        for (; k < scan; k++) {
+          starts[k] = pos;
+          const d = line.indexOf(c.delimiter, pos);
+          if (d === -1) {
+            ends[k] = line.length;
+            k++;
+            break;
           }
+          ends[k] = d;
+          pos = d + 1;
         }
-        if (day === lastDay) {
-          const h = (rawTs.charCodeAt(11) - 48) * 10 + rawTs.charCodeAt(12) - 48;
-          const mi = (rawTs.charCodeAt(14) - 48) * 10 + rawTs.charCodeAt(15) - 48;
-          const s = (rawTs.charCodeAt(17) - 48) * 10 + rawTs.charCodeAt(18) - 48;
-          if (h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s < 60) ts = lastDayEpoch + h * 3600 + mi * 60 + s;
-        }
-      }
-      if (ts < 0) {
-        const wc = parseWallClock(rawTs);
-        if (!wc || (timeCol === -1 && timeOnly.test(rawTs))) {
-          sink.reject(ln, tsCol + 1, rawTs, `${tsName} "${rawTs.trim().slice(0, 40)}" is not a date-time; expected ISO 8601 (2025-01-01T00:30:00Z) or DD/MM/YYYY HH:MM`);
+        for (let j = k; j < scan; j++) starts[j] = ends[j] = line.length;
+        if (k < need) {
+          sink.reject(ln, undefined, undefined, `expected at least ${need} columns, found ${k}`);
           return;
         }
-        if (wc.offset !== null) ts = Date.UTC(wc.y, wc.mo - 1, wc.d, wc.h, wc.mi, wc.s) / 1000 - wc.offset * 60;
-        else {
-          if (wc.s !== 0) {
-            sink.reject(ln, tsCol + 1, rawTs, `${rawTs.trim()} is not the start of a half-hour (expected :00 or :30 past the hour)`);
-            return;
-          }
-          const r = sink.local(meter, wc.y, wc.mo, wc.d, wc.h, wc.mi, ln, tsCol + 1, rawTs);
-          if (r === null) return;
-          ts = r;
+      } else {
+        f = splitCsv(line, c.delimiter);
+        if (f.length < need) {
+          sink.reject(ln, undefined, undefined, `expected at least ${need} columns, found ${f.length}`);
+          return;
         }
+      }
+      const field = (i: number): string => (f ? f[i]! : line.slice(starts[i]!, ends[i]!));
+
+      // meter
+      let meter: MeterRef | null;
+      if (c.meterCol === -1) meter = sink.meter(c.fixedMeter!, ln, 0);
+      else if (!f && lastMeter && ends[c.meterCol]! - starts[c.meterCol]! === lastMeterRaw.length && line.startsWith(lastMeterRaw, starts[c.meterCol])) meter = lastMeter;
+      else {
+        const raw = field(c.meterCol).trim();
+        meter = sink.meter(raw, ln, c.meterCol + 1);
+        if (meter && !f) {
+          lastMeterRaw = line.slice(starts[c.meterCol]!, ends[c.meterCol]!);
+          lastMeter = meter;
+        }
+      }
+      if (!meter) return;
+
+      // timestamp: UTC ISO `YYYY-MM-DDTHH:MM:SSZ` read in place, else the general parser
+      let ts = -1;
+      if (!f && timeCol === -1 && ends[tsCol]! - starts[tsCol]! === 20) {
+        const a = starts[tsCol]!;
+        if (line.charCodeAt(a + 19) === 90 && line.charCodeAt(a + 10) === 84 && line.charCodeAt(a + 13) === 58 && line.charCodeAt(a + 16) === 58) {
+          if (!(lastDay.length === 10 && line.startsWith(lastDay, a))) {
+            const day = line.slice(a, a + 10);
+            const e = Date.parse(`${day}T00:00:00Z`);
+            if (!Number.isNaN(e) && /^\d{4}-\d{2}-\d{2}$/.test(day)) {
+              lastDay = day;
+              lastDayEpoch = e / 1000;
+            } else lastDay = '';
+          }
+          if (lastDay !== '') {
+            const h = (line.charCodeAt(a + 11) - 48) * 10 + line.charCodeAt(a + 12) - 48;
+            const mi = (line.charCodeAt(a + 14) - 48) * 10 + line.charCodeAt(a + 15) - 48;
+            const sec = (line.charCodeAt(a + 17) - 48) * 10 + line.charCodeAt(a + 18) - 48;
+            if (h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60) ts = lastDayEpoch + h * 3600 + mi * 60 + sec;
+          }
+        }
+      }
+      let rawTs = '';
+      if (ts < 0) {
+        rawTs = timeCol === -1 ? field(tsCol) : `${field(tsCol).trim()} ${field(timeCol).trim()}`;
+        const r = slowTs(rawTs, meter, ln, sink);
+        if (r === null) return;
+        ts = r;
       }
       if (endLabelled) ts -= 1800;
       if (ts % 1800 !== 0) {
+        if (!rawTs) rawTs = field(tsCol);
         sink.reject(ln, tsCol + 1, rawTs, `${rawTs.trim()} is not on a half-hour boundary (expected :00 or :30 past the hour)`);
         return;
       }
-      sink.reading(meter, ts, f[c.kwhCol], unitOf(c, f), c.qualityCol === -1 ? 0 : parseQuality(f[c.qualityCol]), ln, c.kwhCol + 1);
+
+      // quality and value
+      let q = 0;
+      if (c.qualityCol !== -1) {
+        if (f) q = parseQuality(f[c.qualityCol]);
+        else {
+          const qc = line.charCodeAt(starts[c.qualityCol]!);
+          q = (qc | 0x20) === 101 ? 1 : qc === 32 || qc === 34 ? parseQuality(field(c.qualityCol)) : 0;
+        }
+      }
+      const unit = unitOf(c, f ?? [], c.unitCol === -1 ? null : field(c.unitCol));
+      if (!f && unit === 'kwh') {
+        const v = fastDecimal(line, starts[c.kwhCol]!, ends[c.kwhCol]!);
+        if (v === v) {
+          sink.kwhValue(meter, ts, v, q, ln, c.kwhCol + 1);
+          return;
+        }
+      }
+      sink.reading(meter, ts, field(c.kwhCol), unit, q, ln, c.kwhCol + 1);
     },
   };
 }

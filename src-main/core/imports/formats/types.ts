@@ -42,6 +42,8 @@ export interface RowSink {
   reading(meter: MeterRef, ts: number, raw: string | undefined, unit: Unit, quality: number, line: number, column: number): void;
   /** Adds one half-hour whose value is already a number (JSON formats). null = missing. */
   value(meter: MeterRef, ts: number, value: number | null, unit: Unit, quality: number, line: number, column: number): void;
+  /** Hot path: a kWh value already parsed (finite, not negative); only the meter's ceiling is checked. */
+  kwhValue(meter: MeterRef, ts: number, kwh: number, quality: number, line: number, column: number): void;
   /** Rejects a row (or one cell of it) with a reason a person can act on. */
   reject(line: number, column: number | undefined, value: string | undefined, message: string): void;
 }
