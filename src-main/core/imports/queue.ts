@@ -121,6 +121,7 @@ export class ImportQueue {
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
   private worker: Worker | null = null;
+  private threadBroken = false;
   readonly owner = `${HOST}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
 
   constructor(
@@ -366,11 +367,17 @@ export class ImportQueue {
         etaSeconds: bytesRate > 0 ? Math.round((job.bytes - p.bytesDone) / bytesRate) : null,
       });
     };
-    const outcome = this.opts.threadScript ? await this.runInThread(job.id, onProgress) : await this.runInline(job.id, onProgress);
+    let outcome = this.threadUsable() ? await this.runInThread(job.id, onProgress) : await this.runInline(job.id, onProgress);
+    if (outcome.kind === 'no-thread') {
+      // The thread could not start here (e.g. a packaged app's loader): import on this thread instead.
+      this.log.warn(`import thread unavailable (${outcome.message}); importing on the main thread`);
+      this.threadBroken = true;
+      outcome = await this.runInline(job.id, onProgress);
+    }
     this.settle(job, outcome);
   }
 
-  private async runInline(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind; message: string }> {
+  private async runInline(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string }> {
     try {
       await runImport(this.sqlite, this.row(id), this.owner, onProgress);
       return { kind: 'done' };
@@ -379,14 +386,24 @@ export class ImportQueue {
     }
   }
 
-  private runInThread(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind; message: string }> {
+  private threadUsable(): boolean {
+    return !!this.opts.threadScript && !this.threadBroken;
+  }
+
+  private runInThread(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string }> {
     if (!this.worker) {
-      this.worker = new Worker(this.opts.threadScript!);
+      try {
+        this.worker = new Worker(this.opts.threadScript!);
+      } catch (e) {
+        return Promise.resolve({ kind: 'no-thread', message: (e as Error).message });
+      }
       this.worker.unref();
     }
     const w = this.worker;
+    let heard = false;
     return new Promise((resolve) => {
       const onMessage = (m: ThreadMessage): void => {
+        heard = true;
         if (m.type === 'progress') return onProgress(m);
         cleanup();
         resolve(m.type === 'done' ? { kind: 'done' } : { kind: m.kind, message: m.message });
@@ -394,7 +411,7 @@ export class ImportQueue {
       const onError = (e: Error): void => {
         cleanup();
         this.worker = null;
-        resolve({ kind: 'transient', message: `the import thread stopped: ${e.message}` });
+        resolve(heard ? { kind: 'transient', message: `the import thread stopped: ${e.message}` } : { kind: 'no-thread', message: e.message });
       };
       const onExit = (code: number): void => onError(new Error(`exit code ${code}`));
       const cleanup = (): void => {
@@ -409,7 +426,7 @@ export class ImportQueue {
     });
   }
 
-  private settle(job: DbJob, outcome: { kind: 'done' } | { kind: FailureKind; message: string }): void {
+  private settle(job: DbJob, outcome: { kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string }): void {
     switch (outcome.kind) {
       case 'done':
         return this.finish(job.id, 'done', null);
@@ -427,6 +444,7 @@ export class ImportQueue {
       }
       case 'unreadable':
         return this.finish(job.id, 'failed', outcome.message);
+      case 'no-thread':
       case 'transient': {
         const attempts = job.attempts + 1;
         if (attempts >= MAX_ATTEMPTS) {

@@ -1,0 +1,89 @@
+/**
+ * The preload: runs sandboxed, before the page, in an isolated world. It exposes exactly one
+ * object to the page — `window.energy` with `invoke` and `on` — and never ipcRenderer itself.
+ *
+ * It also turns files the user drops on the window, or picks in an <input type="file">, into real
+ * paths (webUtils.getPathForFile) and asks the main process to import them as one batch. A page
+ * checkbox carrying the `data-dry-run` attribute, when present and checked, makes that a dry run.
+ * The page's own handlers never see those events, so a file is never also uploaded by the page.
+ */
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import type { Reply } from '../../src-shared/contract/api';
+import type { PushedEvent } from '../../src-shared/contract/events';
+
+const api = {
+  /** Calls a core method; resolves to a Reply (errors are data, never thrown). */
+  invoke(method: string, args?: unknown): Promise<Reply<unknown>> {
+    return ipcRenderer.invoke('rpc', String(method), args ?? {}) as Promise<Reply<unknown>>;
+  },
+  /** Subscribes to every pushed core event; returns the unsubscribe function. */
+  on(listener: (e: PushedEvent) => void): () => void {
+    if (typeof listener !== 'function') throw new TypeError('energy.on needs a function');
+    // Only the payload crosses over: the IPC event object (which holds the sender) stays here.
+    const wrapped = (_e: IpcRendererEvent, payload: PushedEvent) => listener(payload);
+    ipcRenderer.on('event', wrapped);
+    return () => {
+      ipcRenderer.removeListener('event', wrapped);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('energy', api);
+
+/** Real paths of the files in a FileList; files with no path on disk (e.g. from a web page) are skipped. */
+function pathsOf(files: FileList | null | undefined): string[] {
+  const out: string[] = [];
+  for (const f of Array.from(files ?? [])) {
+    const p = webUtils.getPathForFile(f);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+function dryRunChecked(): boolean {
+  const box = document.querySelector<HTMLInputElement>('input[type="checkbox"][data-dry-run]');
+  return box?.checked === true;
+}
+
+function sendImport(paths: string[]): void {
+  ipcRenderer.send('files:import', { paths, dryRun: dryRunChecked() });
+}
+
+const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+
+window.addEventListener(
+  'dragover',
+  (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault(); // allow dropping anywhere in the window
+    if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+  },
+  true,
+);
+
+window.addEventListener(
+  'drop',
+  (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault(); // never let Chromium open the file as a page
+    const paths = pathsOf(e.dataTransfer?.files);
+    if (paths.length === 0) return;
+    e.stopPropagation();
+    sendImport(paths);
+  },
+  true,
+);
+
+window.addEventListener(
+  'change',
+  (e) => {
+    const input = e.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== 'file') return;
+    const paths = pathsOf(input.files);
+    if (paths.length === 0) return;
+    e.stopImmediatePropagation();
+    sendImport(paths);
+    input.value = ''; // picking the same file again fires change again
+  },
+  true,
+);
