@@ -4,7 +4,7 @@
  *
  * It also turns files the user drops on the window, or picks in an <input type="file">, into real
  * paths (webUtils.getPathForFile) and asks the main process to import them as one batch. A page
- * checkbox carrying the `data-dry-run` attribute, when present and checked, makes that a dry run.
+ * page element marked `data-dry-run="true"` (or a checked checkbox with `data-dry-run`) makes that a dry run.
  * The page's own handlers never see those events, so a file is never also uploaded by the page.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
@@ -40,7 +40,13 @@ function pathsOf(files: FileList | null | undefined): string[] {
   return out;
 }
 
+/**
+ * The page's current dry-run choice: the Imports page marks its drop zone and file input with
+ * `data-dry-run="true|false"`; a checked `input[type=checkbox][data-dry-run]` also counts.
+ */
 function dryRunChecked(): boolean {
+  const marked = document.querySelector<HTMLElement>('[data-dry-run="true"], [data-dry-run="false"]');
+  if (marked) return marked.dataset.dryRun === 'true';
   const box = document.querySelector<HTMLInputElement>('input[type="checkbox"][data-dry-run]');
   return box?.checked === true;
 }

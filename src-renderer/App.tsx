@@ -1,0 +1,204 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { getClient } from './api/instance';
+import type { ConnectionState } from './api/transport';
+import { FatalScreen, Logo } from './components/FatalScreen';
+import { Spinner, EmptyState } from './components/States';
+import { Toasts } from './components/Toasts';
+import { parseRoute, href, navigate, useHash } from './lib/route';
+import { ImportsPage } from './pages/ImportsPage';
+import { MeterPage } from './pages/MeterPage';
+import { MetersPage } from './pages/MetersPage';
+import { useAppStore } from './stores/app';
+import { useImportsStore } from './stores/imports';
+import { useMetersStore } from './stores/meters';
+import { wireEvents } from './stores/wire';
+
+const CONNECTION_LABEL: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  connected: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+function hasFiles(e: DragEvent): boolean {
+  return !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
+}
+
+export function App() {
+  const state = useAppStore((s) => s.state);
+  const fatal = useAppStore((s) => s.fatal);
+  const start = useAppStore((s) => s.start);
+  const [dragging, setDragging] = useState(false);
+
+  // The root element carries the app state for tests and styling.
+  useLayoutEffect(() => {
+    document.getElementById('root')?.setAttribute('data-app-state', state);
+  }, [state]);
+
+  useEffect(() => {
+    const off = wireEvents(getClient());
+    void start();
+    return off;
+  }, [start]);
+
+  // Files dropped anywhere on the window: never let the browser open them. In web mode they are
+  // sent to the importer; in the desktop app the preload captures them itself.
+  const depth = useRef(0);
+  useEffect(() => {
+    const client = getClient();
+    const onEnter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth.current++;
+      setDragging(true);
+    };
+    const onLeave = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setDragging(false);
+    };
+    const onOver = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+    };
+    const onDrop = (e: DragEvent) => {
+      depth.current = 0;
+      setDragging(false);
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      if (useAppStore.getState().state !== 'ready') return;
+      navigate(href.imports);
+      const files = Array.from(e.dataTransfer?.files ?? []);
+      if (client.uploads && files.length > 0) void useImportsStore.getState().importFiles(files);
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
+
+  // Safety net: while jobs are active, refresh them now and then in case an event was missed.
+  const hasActive = useImportsStore((s) => s.order.some((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')));
+  useEffect(() => {
+    if (!hasActive || state !== 'ready') return;
+    const t = setInterval(() => void useImportsStore.getState().fetchJobs(), 4000);
+    return () => clearInterval(t);
+  }, [hasActive, state]);
+
+  if (state === 'fatal' && fatal) {
+    return (
+      <>
+        <FatalScreen fatal={fatal} onRetry={() => void start()} />
+        <Toasts />
+      </>
+    );
+  }
+  if (state === 'loading') {
+    return (
+      <div className="boot">
+        <div className="brand brand-large">
+          <Logo size={28} />
+          <span>Eclectyc Energy</span>
+        </div>
+        <Spinner label="Starting…" />
+      </div>
+    );
+  }
+  return (
+    <>
+      <Shell />
+      {dragging && (
+        <div className="drag-overlay" aria-hidden="true">
+          <div className="drag-overlay-card">Drop to import</div>
+        </div>
+      )}
+      <Toasts />
+    </>
+  );
+}
+
+function Shell() {
+  const route = parseRoute(useHash());
+  const connection = useAppStore((s) => s.connection);
+  const info = useAppStore((s) => s.info);
+  const active = useImportsStore((s) => s.order.filter((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')).length);
+  const meterCount = useMetersStore((s) => s.meters?.length ?? null);
+  const section = route.page === 'meter' || route.page === 'meters' ? 'meters' : route.page === 'imports' ? 'imports' : null;
+
+  useEffect(() => {
+    if (!window.location.hash) window.history.replaceState(null, '', href.imports);
+  }, []);
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="brand">
+          <Logo />
+          <span>Eclectyc Energy</span>
+        </div>
+        <div className="topbar-right">
+          {info && <span className="muted small host">{info.host === 'desktop' ? 'Desktop' : info.host === 'server' ? 'Browser' : info.host}</span>}
+          <span className={`conn conn-${connection}`} role="status" aria-label={`Connection: ${CONNECTION_LABEL[connection]}`} data-testid="connection" data-connection={connection}>
+            <span className="conn-dot" aria-hidden="true" />
+            {CONNECTION_LABEL[connection]}
+          </span>
+        </div>
+      </header>
+      <aside className="sidebar">
+        <div className="sidebar-inner">
+          <nav aria-label="Main">
+            <a href={href.imports} className={`nav-link ${section === 'imports' ? 'active' : ''}`} aria-current={section === 'imports' ? 'page' : undefined}>
+              <NavIcon d="M12 15V4m0 0-4 4m4-4 4 4M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
+              <span>Imports</span>
+              {active > 0 && <span className="nav-badge" aria-label={`${active} in progress`}>{active}</span>}
+            </a>
+            <a href={href.meters} className={`nav-link ${section === 'meters' ? 'active' : ''}`} aria-current={section === 'meters' ? 'page' : undefined}>
+              <NavIcon d="M3 21h18M5 21V8l7-5 7 5v13M9 21v-6h6v6" />
+              <span>Sites &amp; meters</span>
+              {meterCount !== null && meterCount > 0 && <span className="nav-count">{meterCount}</span>}
+            </a>
+          </nav>
+          <div className="sidebar-foot muted small">
+            {info && <div>Version {info.version}</div>}
+            <div>Times shown in UK local time</div>
+          </div>
+        </div>
+      </aside>
+      <main className="content" id="main">
+        {route.page === 'imports' && <ImportsPage />}
+        {route.page === 'meters' && <MetersPage />}
+        {route.page === 'meter' && <MeterPage key={route.mpan} mpan={route.mpan} />}
+        {route.page === 'not-found' && (
+          <div className="page">
+            <section className="card">
+              <EmptyState
+                title="This page does not exist"
+                action={
+                  <button type="button" className="btn btn-primary" onClick={() => navigate(href.imports)}>
+                    Go to Imports
+                  </button>
+                }
+              >
+                Nothing lives at “{route.path}”.
+              </EmptyState>
+            </section>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function NavIcon({ d }: { d: string }) {
+  return (
+    <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
+      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * The renderer's one way to the core: typed calls over a transport, pushed events, and file
+ * uploads (web mode). Failures become ApiError with the contract's error code.
+ */
+import type { Args, Method, Result } from '../../src-shared/contract/api';
+import type { AppErrorPayload, ErrorCode } from '../../src-shared/contract/errors';
+import type { EventName, Events, PushedEvent } from '../../src-shared/contract/events';
+import type { StoredFile } from '../../src-shared/contract/types';
+import type { ConnectionState, Transport } from './transport';
+
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.details = details;
+  }
+  static from(payload: AppErrorPayload): ApiError {
+    return new ApiError(payload.code, payload.message, payload.details);
+  }
+}
+
+/** A person-readable message for anything caught. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return typeof e === 'string' ? e : 'Something went wrong.';
+}
+
+export interface UploadFailure {
+  name: string;
+  error: ApiError;
+}
+
+export interface UploadResult {
+  /** Null when no file could be stored, so nothing was queued. */
+  batchId: string | null;
+  jobIds: number[];
+  stored: StoredFile[];
+  failures: UploadFailure[];
+}
+
+export interface Client {
+  readonly kind: Transport['kind'];
+  /** True when this renderer must send files itself (web); false in the desktop app (the preload does). */
+  readonly uploads: boolean;
+  call<M extends Method>(method: M, args: Args<M>): Promise<Result<M>>;
+  on(listener: (e: PushedEvent) => void): () => void;
+  /** Listen to one event by name, with its typed payload. */
+  onEvent<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  onConnection(listener: (s: ConnectionState) => void): () => void;
+  /** Stores every file, then queues the stored ones as one batch. */
+  uploadFiles(files: File[], opts: { dryRun: boolean }): Promise<UploadResult>;
+}
+
+export function createClient(transport: Transport): Client {
+  const call = async <M extends Method>(method: M, args: Args<M>): Promise<Result<M>> => {
+    let reply;
+    try {
+      reply = await transport.invoke(method, args);
+    } catch (e) {
+      throw new ApiError('UNAVAILABLE', `cannot reach the Eclectyc host (${errorMessage(e)})`);
+    }
+    if (!reply.ok) throw ApiError.from(reply.error);
+    return reply.value as Result<M>;
+  };
+
+  return {
+    kind: transport.kind,
+    uploads: typeof transport.upload === 'function',
+    call,
+    on: (listener) => transport.subscribe(listener),
+    onEvent(event, listener) {
+      return transport.subscribe((e) => {
+        if (e.event === event) listener(e.payload as Events[typeof event]);
+      });
+    },
+    onConnection: (listener) => transport.onConnection(listener),
+    async uploadFiles(files, opts) {
+      const upload = transport.upload;
+      if (!upload) throw new ApiError('UNAVAILABLE', 'this host brings files in itself; drop or pick them in the window');
+      if (files.length === 0) return { batchId: null, jobIds: [], stored: [], failures: [] };
+      const stored: StoredFile[] = [];
+      const failures: UploadFailure[] = [];
+      // One at a time: large meter files stream to disk on the host; parallel uploads only compete.
+      for (const f of files) {
+        try {
+          const r = await upload(f);
+          if (r.ok) stored.push(r.value);
+          else failures.push({ name: f.name, error: ApiError.from(r.error) });
+        } catch (e) {
+          failures.push({ name: f.name, error: e instanceof ApiError ? e : new ApiError('UNAVAILABLE', errorMessage(e)) });
+        }
+      }
+      if (stored.length === 0) return { batchId: null, jobIds: [], stored, failures };
+      const { batchId, jobIds } = await call('imports.enqueue', { fileIds: stored.map((s) => s.fileId), dryRun: opts.dryRun });
+      return { batchId, jobIds, stored, failures };
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/** Import jobs: the list, live progress from events, and starting imports. */
+import { create } from 'zustand';
+import type { ImportJob, ImportProgress } from '../../src-shared/contract/types';
+import { errorMessage } from '../api/client';
+import { getClient } from '../api/instance';
+import { useAppStore } from './app';
+
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+interface ImportsStore {
+  jobs: Record<number, ImportJob>;
+  /** Job ids, newest first. */
+  order: number[];
+  progress: Record<number, ImportProgress>;
+  load: LoadState;
+  error: string | null;
+  dryRun: boolean;
+  /** Names of files being sent to the host right now (web mode). */
+  uploading: string[];
+  fetchJobs(): Promise<void>;
+  /** From an event (no mark) or a reply to a request started at `mark`. */
+  upsert(job: ImportJob, mark?: number): void;
+  applyProgress(p: ImportProgress): void;
+  setDryRun(v: boolean): void;
+  importFiles(files: File[]): Promise<void>;
+  /** Job ids with an action in flight (cancel or retry). */
+  busy: Record<number, boolean>;
+  cancelJob(id: number): Promise<void>;
+  retryJob(id: number): Promise<void>;
+}
+
+/**
+ * Events arrive in order on one stream and always win. A reply to a request (list, get) may have
+ * been computed before an event that has since arrived, so a reply only replaces a job if no event
+ * for that job arrived after the request was sent.
+ */
+let seq = 0;
+const lastEvent = new Map<number, number>();
+
+/** Marks the start of a request whose reply will carry jobs. */
+export function requestMark(): number {
+  return seq;
+}
+
+/** True if a job from a reply to a request started at `mark` may replace what the store holds. */
+export function replyIsFresh(id: number, mark: number): boolean {
+  return (lastEvent.get(id) ?? -1) <= mark;
+}
+
+function sortIds(jobs: Record<number, ImportJob>): number[] {
+  return Object.keys(jobs)
+    .map(Number)
+    .sort((a, b) => b - a);
+}
+
+async function jobAction(id: number, method: 'imports.cancel' | 'imports.retry', failure: string): Promise<void> {
+  const store = useImportsStore;
+  store.setState({ busy: { ...store.getState().busy, [id]: true } });
+  const mark = requestMark();
+  try {
+    store.getState().upsert(await getClient().call(method, { id }), mark);
+  } catch (e) {
+    useAppStore.getState().toastError(failure, e);
+  } finally {
+    const busy = { ...store.getState().busy };
+    delete busy[id];
+    store.setState({ busy });
+  }
+}
+
+export const useImportsStore = create<ImportsStore>((set, get) => ({
+  jobs: {},
+  order: [],
+  progress: {},
+  load: 'idle',
+  error: null,
+  dryRun: false,
+  uploading: [],
+  busy: {},
+
+  async cancelJob(id) {
+    await jobAction(id, 'imports.cancel', 'Could not cancel the import');
+  },
+
+  async retryJob(id) {
+    await jobAction(id, 'imports.retry', 'Could not retry the import');
+  },
+
+  async fetchJobs() {
+    if (get().load !== 'ready') set({ load: 'loading', error: null });
+    const mark = requestMark();
+    try {
+      const list = await getClient().call('imports.list', { limit: 200 });
+      const jobs = { ...get().jobs };
+      for (const j of list) if (replyIsFresh(j.id, mark)) jobs[j.id] = j;
+      set({ jobs, order: sortIds(jobs), load: 'ready', error: null });
+    } catch (e) {
+      if (get().load === 'ready') useAppStore.getState().toastError('Could not refresh the import list', e);
+      else set({ load: 'error', error: errorMessage(e) });
+    }
+  },
+
+  upsert(job, mark) {
+    if (mark === undefined) {
+      seq++;
+      lastEvent.set(job.id, seq);
+    } else if (!replyIsFresh(job.id, mark)) return;
+    const prev = get().jobs[job.id];
+    const jobs = { ...get().jobs, [job.id]: job };
+    set({ jobs, order: prev ? get().order : sortIds(jobs) });
+  },
+
+  applyProgress(p) {
+    set({ progress: { ...get().progress, [p.jobId]: p } });
+  },
+
+  setDryRun(dryRun) {
+    set({ dryRun });
+  },
+
+  async importFiles(files) {
+    const client = getClient();
+    if (files.length === 0) return;
+    if (!client.uploads) return; // desktop: the preload captures the files and the jobs arrive as events
+    const names = files.map((f) => f.name);
+    set({ uploading: [...get().uploading, ...names] });
+    const app = useAppStore.getState();
+    try {
+      const mark = requestMark();
+      const r = await client.uploadFiles(files, { dryRun: get().dryRun });
+      for (const f of r.failures) app.toast({ kind: 'error', title: `Could not send ${f.name}`, message: f.error.message });
+      // Events normally deliver the new jobs first; fetch them too in case the event stream is down.
+      await Promise.all(
+        r.jobIds.map(async (id) => {
+          try {
+            get().upsert(await client.call('imports.get', { id }), mark);
+          } catch {
+            /* the event stream or the next refresh will bring it */
+          }
+        }),
+      );
+    } catch (e) {
+      app.toastError(files.length === 1 ? `Could not import ${names[0]}` : `Could not import ${files.length} files`, e);
+    } finally {
+      const left = [...get().uploading];
+      for (const n of names) {
+        const i = left.indexOf(n);
+        if (i >= 0) left.splice(i, 1);
+      }
+      set({ uploading: left });
+    }
+  },
+}));
