@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Handlers } from '../../src-shared/contract/api';
 import type { AppInfo } from '../../src-shared/contract/types';
+import { AppError } from '../../src-shared/contract/errors';
 import { systemClock, type Clock } from './clock';
 import { dbFile, importsDir } from './db/paths';
 import { openDb, type Db } from './db/open';
@@ -15,6 +16,9 @@ import { FileStore } from './imports/files';
 import { ImportQueue } from './imports/queue';
 import { MeterService } from './meters/meter-service';
 import { SettingsStore } from './settings';
+import { AggregationService } from './aggregation/aggregation-service';
+import { Scheduler } from './aggregation/scheduler';
+import { TotalsService } from './aggregation/totals';
 
 export interface CoreOptions {
   dataDir: string;
@@ -43,6 +47,9 @@ export interface Core {
   imports: ImportQueue;
   meters: MeterService;
   settings: SettingsStore;
+  aggregation: AggregationService;
+  totals: TotalsService;
+  scheduler: Scheduler;
   log: Logger;
   /** Starts background services (the import queue). */
   start(): void;
@@ -69,6 +76,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const files = new FileStore(sqlite, importsDir(opts.dataDir));
   const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null });
   const settings = new SettingsStore(sqlite);
+  const aggregation = new AggregationService(sqlite, clock);
+  const totals = new TotalsService(sqlite, clock);
+  const scheduler = new Scheduler(sqlite, clock, settings, aggregation, totals, events, log);
+  // every finished import brings the roll-ups of the meter-days it touched up to date
+  events.subscribe((e) => {
+    if (e.event === 'imports.updated' && !e.payload.job.dryRun && (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')) void scheduler.afterImport();
+  });
   const meters = new MeterService(sqlite);
   const audit = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
 
@@ -95,10 +109,34 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'imports.cleanup', JSON.stringify(r));
       return r;
     },
+    'aggregation.run': async (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, a.full ? 'aggregation.rebuild' : 'aggregation.run', null);
+      const run = a.full ? await scheduler.rebuild() : await scheduler.nightly('manual');
+      if (run.status === 'failed') throw new AppError('INTERNAL', `the roll-up failed: ${run.error}`);
+      const sm = run.summary as { metersTouched: number; daysTouched: number; seconds: number };
+      return { metersTouched: sm.metersTouched, daysTouched: sm.daysTouched, seconds: sm.seconds };
+    },
+    'totals.list': (a) => totals.list(a.meter, a.period, a.from, a.to),
+    'totals.compare': (a) => totals.compare(a.meter, a.period, a.at, a.basis),
+    'totals.site': (a) => totals.site(a.siteId, a.period, a.from, a.to),
+    'dashboard.summary': () => totals.dashboard(imports.list({ limit: 1 })[0] ?? null, scheduler.lastRun()),
+    'scheduler.runs': (a) => scheduler.runs(a.limit),
+    'sites.create': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'sites.create', JSON.stringify(a));
+      return meters.createSite(a.name, a.postcode, a.organisation);
+    },
+    'sites.get': (a) => meters.site(a.id),
+    'meters.update': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'meters.update', JSON.stringify(a));
+      const { meter, ...patch } = a;
+      return meters.update(meter, patch);
+    },
     'settings.get': () => settings.get(),
     'settings.update': (a, ctx) => {
       audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'settings.update', JSON.stringify(a));
-      return settings.update(a);
+      const updated = settings.update(a);
+      if (a.nightlyRunAt && started) void scheduler.tick();
+      return updated;
     },
     'meters.list': () => meters.list(),
     'sites.list': () => meters.sites(),
@@ -107,6 +145,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   } satisfies Handlers;
 
   let stopped = false;
+  let started = false;
   let retentionTimer: NodeJS.Timeout | null = null;
   const runRetention = (): void => {
     try {
@@ -127,8 +166,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     meters,
     log,
     settings,
+    aggregation,
+    totals,
+    scheduler,
     start() {
+      started = true;
       imports.start();
+      scheduler.start();
       runRetention();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
@@ -137,6 +181,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (stopped) return;
       stopped = true;
       if (retentionTimer) clearInterval(retentionTimer);
+      await scheduler.stop();
       await imports.stop();
       sqlite.close();
     },

@@ -4,13 +4,18 @@
  */
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
-import type { AppInfo, ImportJob, MeterSummary, Reading, Role, Series, Settings, SiteSummary } from './types';
+import type { AggregateResult, AppInfo, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
 
 const isoInstant = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date-time, e.g. 2025-01-01T00:00:00Z' });
 
 const meterIdArg = z.string().trim().min(1, 'meter id is required').max(64);
+const periodKind = z.enum(['day', 'week', 'month', 'year']);
+/** A UK local date `YYYY-MM-DD`, or a date-time with an offset (its local date is used). */
+const localDate = z.string().trim().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || (/[T ]\d{2}:\d{2}/.test(s) && /(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))), {
+  message: 'expected a date YYYY-MM-DD (UK local day) or a date-time with an offset',
+});
 
 /** Formats a user may force instead of detection (docs/formats.md). */
 export const IMPORT_FORMATS = ['auto', 'long', 'settlement', 'lcl', 'smart-csv', 'wide', 'octopus-json', 'octopus-json-m3', 'n3rgy-json'] as const;
@@ -53,12 +58,42 @@ export const schemas = {
   'imports.retry': z.object({ id: z.number().int().positive() }).strict(),
   /** Deletes finished jobs older than the retention period, and their stored files (readings stay). */
   'imports.cleanup': z.object({ days: z.number().int().min(0).max(3650).optional() }).strict(),
+  /** Recomputes roll-ups: what changed since the last run, or everything with `full`. */
+  'aggregation.run': z.object({ full: z.boolean().optional() }).strict(),
+  /**
+   * A meter's roll-ups per period over local days [from, to) (`YYYY-MM-DD`; a date-time with an
+   * offset is also accepted). Periods that overlap the range are included whole.
+   */
+  'totals.list': z.object({ meter: meterIdArg, period: periodKind, from: localDate, to: localDate }).strict(),
+  /** One period against the previous one (`previous`) or the same period a year earlier (`year-ago`). */
+  'totals.compare': z.object({ meter: meterIdArg, period: periodKind, at: z.string().trim().min(4).max(20), basis: z.enum(['previous', 'year-ago']).optional() }).strict(),
+  /** Portfolio and per-site totals by fuel for [from, to) per period (never adding gas to electricity). */
+  'totals.site': z.object({ siteId: z.number().int().positive().nullable(), period: periodKind, from: localDate, to: localDate }).strict(),
+  /** The dashboard: portfolio totals and trends, movers, completeness, last import and roll-up. */
+  'dashboard.summary': z.object({}).strict(),
+  /** Background runs (roll-ups), newest first. */
+  'scheduler.runs': z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+  /** Creates a site in the (default) organisation. */
+  'sites.create': z.object({ name: z.string().trim().min(1, 'a site needs a name').max(120), postcode: z.string().trim().max(10).optional(), organisation: z.string().trim().min(1).max(120).optional() }).strict(),
+  /** A site with its meters. */
+  'sites.get': z.object({ id: z.number().int().positive() }).strict(),
+  /** Changes a meter: its site, label, plausibility ceiling, gas calorific value. */
+  'meters.update': z
+    .object({
+      meter: meterIdArg,
+      siteId: z.number().int().positive().nullable().optional(),
+      label: z.string().trim().max(120).nullable().optional(),
+      maxKwhPerHalfHour: z.number().positive().max(1e7).optional(),
+      calorificValue: z.number().min(30, 'calorific values are 30–50 MJ/m³').max(50, 'calorific values are 30–50 MJ/m³').optional(),
+    })
+    .strict(),
   /** App settings. */
   'settings.get': z.object({}).strict(),
   /** Changes app settings (admin). */
   'settings.update': z
     .object({
       importRetentionDays: z.number().int().min(1, 'keep finished imports at least 1 day').max(3650).optional(),
+      nightlyRunAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 01:30').optional(),
     })
     .strict(),
   /** Every meter with its site, reading count and first/last reading (UTC). */
@@ -83,6 +118,15 @@ export interface Results {
   'imports.cancel': ImportJob;
   'imports.retry': ImportJob;
   'imports.cleanup': { jobsRemoved: number; filesRemoved: number };
+  'aggregation.run': AggregateResult;
+  'totals.list': PeriodTotal[];
+  'totals.compare': Comparison;
+  'totals.site': { fuel: Fuel; totals: PeriodTotal[] }[];
+  'dashboard.summary': DashboardSummary;
+  'scheduler.runs': SchedulerRun[];
+  'sites.create': SiteSummary;
+  'sites.get': SiteDetail;
+  'meters.update': MeterSummary;
   'settings.get': Settings;
   'settings.update': Settings;
   'meters.list': MeterSummary[];
@@ -101,6 +145,15 @@ export const METHODS = {
   'imports.cancel': 'manager',
   'imports.retry': 'manager',
   'imports.cleanup': 'admin',
+  'aggregation.run': 'manager',
+  'totals.list': 'viewer',
+  'totals.compare': 'viewer',
+  'totals.site': 'viewer',
+  'dashboard.summary': 'viewer',
+  'scheduler.runs': 'viewer',
+  'sites.create': 'manager',
+  'sites.get': 'viewer',
+  'meters.update': 'manager',
   'settings.get': 'viewer',
   'settings.update': 'admin',
   'meters.list': 'viewer',

@@ -1,5 +1,5 @@
 /** Events pushed from the core to every connected renderer (IPC `event` channel, HTTP `/events` SSE). */
-import type { ImportJob, ImportProgress } from './types';
+import type { ImportJob, ImportProgress, SchedulerRun } from './types';
 
 export interface Events {
   /** A job changed state or counts (queued, running, done, failed…). */
@@ -8,12 +8,14 @@ export interface Events {
   'imports.progress': ImportProgress;
   /** Meters or readings changed (after an import committed). */
   'meters.changed': { meterIds: string[] };
+  /** A roll-up run finished (after an import, the nightly run, or a rebuild). */
+  'aggregation.completed': { run: SchedulerRun };
   /** An unexpected error the user should know about. */
   'app.error': { message: string };
 }
 
 export type EventName = keyof Events;
-export const EVENT_NAMES = ['imports.updated', 'imports.progress', 'meters.changed', 'app.error'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['imports.updated', 'imports.progress', 'meters.changed', 'aggregation.completed', 'app.error'] as const satisfies readonly EventName[];
 
 /** One pushed event: a union discriminated by `event`, so `payload` narrows with it. */
 export type PushedEvent<E extends EventName = EventName> = { [K in E]: { event: K; payload: Events[K] } }[E];

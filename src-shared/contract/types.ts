@@ -22,6 +22,8 @@ export interface RowError {
 export interface ImportJob {
   id: number;
   batchId: string;
+  /** The stored copy of the file (re-import it, e.g. after a dry run, with imports.enqueue). */
+  fileId: string;
   file: string;
   format: string | null;
   status: ImportStatus;
@@ -66,6 +68,8 @@ export interface ImportProgress {
 
 export interface MeterSummary {
   mpan: string;
+  label: string | null;
+  siteId: number | null;
   kind: 'mpan' | 'mprn' | 'other';
   fuel: Fuel;
   site: string | null;
@@ -78,6 +82,7 @@ export interface SiteSummary {
   id: number;
   name: string;
   organisation: string;
+  postcode: string | null;
   meters: number;
 }
 
@@ -112,4 +117,100 @@ export interface AppInfo {
 export interface Settings {
   /** Finished import jobs and their stored files are deleted after this many days (readings stay). */
   importRetentionDays: number;
+  /** Local time of the nightly roll-up, `HH:MM` (Europe/London). */
+  nightlyRunAt: string;
+}
+
+export type PeriodKind = 'day' | 'week' | 'month' | 'year';
+
+/** One period's roll-up for a meter (or a site/portfolio total for one fuel). */
+export interface PeriodTotal {
+  /** Label: local date `2025-03-30`, ISO week `2025-W13`, month `2025-03` or year `2025`. */
+  period: string;
+  /** UTC instant the period starts (local midnight). */
+  start: string;
+  kwh: number;
+  /** Smallest and largest half-hour (kWh), and the mean of the half-hours with values. */
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  /** Mean of the 6 lowest half-hours of each day (kWh per half-hour), averaged over days. */
+  baseload: number | null;
+  peak: number | null;
+  /** UTC start of the peak half-hour. */
+  peakAt: string | null;
+  /** Half-hours the period has on the UK clock (46/48/50 for a day). */
+  halfHours: number;
+  /** Half-hours without a value (absent or flagged missing). */
+  missing: number;
+  /** Share of the period's half-hours that have values, 0–1. */
+  completeness: number;
+  /** kWh per day with data (weeks, months, years). */
+  averageDaily: number | null;
+}
+
+export interface Comparison {
+  meter: string;
+  kind: PeriodKind;
+  basis: 'previous' | 'year-ago';
+  current: PeriodTotal;
+  previous: PeriodTotal;
+  changeKwh: number;
+  /** null when the previous period used nothing. */
+  changePercent: number | null;
+  /** Both periods at least 90 % complete: a trend may be drawn. */
+  comparable: boolean;
+}
+
+export interface AggregateResult {
+  metersTouched: number;
+  daysTouched: number;
+  seconds: number;
+}
+
+export interface FuelTotals {
+  fuel: Fuel;
+  meters: number;
+  /** yesterday, this week, this month, this year — each against the previous period of its kind. */
+  periods: { kind: PeriodKind; label: string; kwh: number; previousKwh: number; changePercent: number | null; completeness: number; previousCompleteness: number; comparable: boolean }[];
+}
+
+export interface Mover {
+  id: string;
+  name: string;
+  fuel: Fuel;
+  kwh: number;
+  previousKwh: number;
+  changeKwh: number;
+  changePercent: number | null;
+}
+
+export interface DashboardSummary {
+  /** The local day the summary is for ("yesterday" is the day before). */
+  today: string;
+  fuels: FuelTotals[];
+  /** Week-on-week movers (last complete week vs the one before), largest absolute change first. */
+  movers: { meters: Mover[]; sites: Mover[] };
+  /** Share of expected half-hours present over the last 30 days, across all meters. */
+  completeness30d: number | null;
+  meters: number;
+  lastImport: ImportJob | null;
+  lastAggregation: SchedulerRun | null;
+}
+
+export interface SchedulerRun {
+  id: number;
+  task: string;
+  trigger: 'schedule' | 'catch-up' | 'import' | 'manual';
+  startedAt: string;
+  finishedAt: string | null;
+  durationMs: number | null;
+  status: 'running' | 'done' | 'failed';
+  summary: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export interface SiteDetail {
+  site: SiteSummary;
+  meters: MeterSummary[];
 }

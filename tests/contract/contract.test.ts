@@ -87,8 +87,8 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
 
     const meters = (await t.invoke('meters.list', {})) as { ok: true; value: MeterSummary[] };
     expect(meters.value).toEqual([
-      { mpan: '1012477457919', kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T21:00:00Z', lastReading: '2025-10-26T02:30:00Z', readings: 12 },
-      { mpan: '2200012767323', kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T23:00:00Z', lastReading: '2025-10-25T23:30:00Z', readings: 2 },
+      { mpan: '1012477457919', label: null, siteId: null, kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T21:00:00Z', lastReading: '2025-10-26T02:30:00Z', readings: 12 },
+      { mpan: '2200012767323', label: null, siteId: null, kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T23:00:00Z', lastReading: '2025-10-25T23:30:00Z', readings: 2 },
     ]);
     const rows = (await t.invoke('readings.list', { meter: '1012477457919', from: '2025-10-26T00:00:00Z', to: '2025-10-26T01:30:00Z' })) as { ok: true; value: Reading[] };
     expect(rows.value).toEqual([

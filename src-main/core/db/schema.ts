@@ -142,3 +142,96 @@ export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
 });
+
+/**
+ * One row per meter per UK local day (Europe/London). `day` = the local date as days since
+ * 1970-01-01. Values in kWh per half-hour except `kwh`. `half_hours` is the day's length (46/48/50);
+ * `actual + estimated` are the half-hours with values; the rest are missing.
+ */
+export const dailyAggregates = sqliteTable(
+  'daily_aggregates',
+  {
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    kwh: real('kwh').notNull(),
+    min: real('min'),
+    max: real('max'),
+    baseload: real('baseload'),
+    peakTs: integer('peak_ts'),
+    actual: integer('actual').notNull(),
+    estimated: integer('estimated').notNull(),
+    halfHours: integer('half_hours').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.day] })],
+);
+
+/** Week (ISO, Monday start), month and year roll-ups per meter, from the daily rows. */
+export const periodAggregates = sqliteTable(
+  'period_aggregates',
+  {
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    /** 'week' | 'month' | 'year' */
+    kind: text('kind', { enum: ['week', 'month', 'year'] }).notNull(),
+    /** First local day of the period (days since 1970-01-01). */
+    startDay: integer('start_day').notNull(),
+    kwh: real('kwh').notNull(),
+    min: real('min'),
+    max: real('max'),
+    baseload: real('baseload'),
+    peakTs: integer('peak_ts'),
+    daysWithData: integer('days_with_data').notNull(),
+    present: integer('present').notNull(),
+    halfHours: integer('half_hours').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.kind, t.startDay] })],
+);
+
+/** UTC ranges of readings changed since the last roll-up (written with each import chunk). */
+export const aggregationDirty = sqliteTable('aggregation_dirty', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  meterId: integer('meter_id').notNull(),
+  fromTs: integer('from_ts').notNull(),
+  toTs: integer('to_ts').notNull(),
+});
+
+/** Every scheduled or manual background run: what, when, how long, what it touched. */
+export const schedulerRuns = sqliteTable(
+  'scheduler_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    task: text('task').notNull(),
+    trigger: text('trigger').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    durationMs: integer('duration_ms'),
+    status: text('status', { enum: ['running', 'done', 'failed'] }).notNull(),
+    /** JSON summary: meters and days touched, snapshots written… */
+    summary: text('summary'),
+    error: text('error'),
+  },
+  (t) => [index('scheduler_runs_task_idx').on(t.task, t.startedAt)],
+);
+
+/** Comparison snapshots made by the nightly run (for trends over time). */
+export const comparisonSnapshots = sqliteTable(
+  'comparison_snapshots',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    takenAt: integer('taken_at').notNull(),
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    period: text('period').notNull(),
+    previous: text('previous').notNull(),
+    kwh: real('kwh'),
+    previousKwh: real('previous_kwh'),
+    changePercent: real('change_percent'),
+    comparable: integer('comparable', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [index('comparison_snapshots_meter_idx').on(t.meterId, t.kind, t.period)],
+);

@@ -80,6 +80,7 @@ function toJob(r: DbJob): ImportJob {
   return {
     id: r.id,
     batchId: r.batch_id,
+    fileId: r.file_id,
     file: r.file_name,
     format: r.format,
     status: r.status,
@@ -215,6 +216,10 @@ export class ImportQueue {
   /** Removes what a job wrote (its readings, then meters it created that are now empty). */
   private undo(r: DbJob): void {
     if (r.dry_run === 1) return;
+    // the roll-ups must forget these readings too
+    this.sqlite
+      .prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) SELECT meter_id, min(ts), max(ts) FROM readings WHERE batch_id = ? GROUP BY meter_id')
+      .run(r.id);
     this.sqlite.prepare('DELETE FROM readings WHERE batch_id = ?').run(r.id);
     const created = JSON.parse(r.meters_created) as string[];
     const del = this.sqlite.prepare('DELETE FROM meters WHERE identifier = ? AND NOT EXISTS (SELECT 1 FROM readings WHERE meter_id = meters.id)');

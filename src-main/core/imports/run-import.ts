@@ -97,6 +97,7 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
      WHERE id = ? AND owner = ?`,
   );
   const cancelled = sqlite.prepare('SELECT cancel_requested FROM import_jobs WHERE id = ?').pluck();
+  const markDirty = sqlite.prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) VALUES (?, ?, ?)');
 
   const params: (number | null)[] = new Array(BULK * 6);
 
@@ -104,6 +105,7 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   const store = (): void => {
     const n = sink.n;
     if (n === 0) return;
+    const before = { imported: counts.imported, conflicts: counts.conflicts };
     const { m: ms, ts: tss, kwh: kwhs, q: qs, vol: vols } = sink;
     // meters first seen in this chunk
     for (const m of sink.meters) {
@@ -189,6 +191,10 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
       }
     }
     for (let j = 0; j < pending; j++) insertOne.run(params.slice(j * 6, j * 6 + 6));
+    // the roll-ups of these meter-days are now stale (same transaction: never lost, never early)
+    if (!dry && counts.imported + counts.conflicts > before.imported + before.conflicts) {
+      for (let m = 0; m < k; m++) if (lo[m] !== Infinity) markDirty.run(sink.meters[m]!.dbId, lo[m], hi[m]);
+    }
   };
 
   const commitChunk = sqlite.transaction((work: () => void, endOffset: number, endLine: number, format: string) => {

@@ -22,15 +22,17 @@ export class MeterService {
     // first/last/count per meter follow the (meter_id, ts) primary key: no table scan.
     const rows = this.sqlite
       .prepare(
-        `SELECT m.identifier, m.kind, m.fuel, s.name AS site,
+        `SELECT m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site,
            (SELECT min(ts) FROM readings r WHERE r.meter_id = m.id) AS first,
            (SELECT max(ts) FROM readings r WHERE r.meter_id = m.id) AS last,
            (SELECT count(*) FROM readings r WHERE r.meter_id = m.id) AS n
          FROM meters m LEFT JOIN sites s ON s.id = m.site_id ORDER BY m.identifier`,
       )
-      .all() as { identifier: string; kind: MeterSummary['kind']; fuel: MeterSummary['fuel']; site: string | null; first: number | null; last: number | null; n: number }[];
+      .all() as { identifier: string; kind: MeterSummary['kind']; fuel: MeterSummary['fuel']; label: string | null; siteId: number | null; site: string | null; first: number | null; last: number | null; n: number }[];
     return rows.map((r) => ({
       mpan: r.identifier,
+      label: r.label,
+      siteId: r.siteId,
       kind: r.kind,
       fuel: r.fuel,
       site: r.site,
@@ -40,10 +42,49 @@ export class MeterService {
     }));
   }
 
+  /** Creates a site in the named organisation (created too when new; default "My portfolio"). */
+  createSite(name: string, postcode?: string, organisation = 'My portfolio'): SiteSummary {
+    const org = this.sqlite.transaction(() => {
+      this.sqlite.prepare('INSERT INTO organisations (name) VALUES (?) ON CONFLICT (name) DO NOTHING').run(organisation);
+      return this.sqlite.prepare('SELECT id FROM organisations WHERE name = ?').pluck().get(organisation) as number;
+    })();
+    if (this.sqlite.prepare('SELECT 1 FROM sites WHERE organisation_id = ? AND name = ?').get(org, name)) {
+      throw new AppError('CONFLICT', `${organisation} already has a site called "${name}"`);
+    }
+    const id = Number(this.sqlite.prepare('INSERT INTO sites (organisation_id, name, postcode) VALUES (?, ?, ?)').run(org, name, postcode?.toUpperCase() || null).lastInsertRowid);
+    return this.sites().find((s) => s.id === id)!;
+  }
+
+  site(id: number): { site: SiteSummary; meters: MeterSummary[] } {
+    const site = this.sites().find((s) => s.id === id);
+    if (!site) throw new AppError('NOT_FOUND', `no site ${id}`);
+    return { site, meters: this.list().filter((m) => m.siteId === id) };
+  }
+
+  /** Updates a meter's site, label, plausibility ceiling or calorific value. */
+  update(identifier: string, patch: { siteId?: number | null; label?: string | null; maxKwhPerHalfHour?: number; calorificValue?: number }): MeterSummary {
+    const id = this.meterId(identifier);
+    if (patch.siteId !== undefined && patch.siteId !== null && !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(patch.siteId)) {
+      throw new AppError('NOT_FOUND', `no site ${patch.siteId}`);
+    }
+    const sets: string[] = [];
+    const vals: (string | number | null)[] = [];
+    const set = (column: string, value: string | number | null): void => {
+      sets.push(`${column} = ?`);
+      vals.push(value);
+    };
+    if (patch.siteId !== undefined) set('site_id', patch.siteId);
+    if (patch.label !== undefined) set('label', patch.label || null);
+    if (patch.maxKwhPerHalfHour !== undefined) set('max_kwh_per_half_hour', patch.maxKwhPerHalfHour);
+    if (patch.calorificValue !== undefined) set('calorific_value', patch.calorificValue);
+    if (sets.length) this.sqlite.prepare(`UPDATE meters SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id);
+    return this.list().find((m) => m.mpan === identifier.trim())!;
+  }
+
   sites(): SiteSummary[] {
     return this.sqlite
       .prepare(
-        `SELECT s.id, s.name, o.name AS organisation, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters
+        `SELECT s.id, s.name, o.name AS organisation, s.postcode, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters
          FROM sites s JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name, s.name`,
       )
       .all() as SiteSummary[];

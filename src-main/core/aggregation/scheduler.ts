@@ -1,0 +1,191 @@
+/**
+ * The nightly run (default 01:30 UK time, configurable): brings the roll-ups up to date and takes
+ * comparison snapshots. A run missed while the machine was off or asleep runs at the next start.
+ * Imports trigger an incremental roll-up straight away. Every run is logged in scheduler_runs.
+ */
+import type Database from 'better-sqlite3';
+import type { SchedulerRun } from '../../../src-shared/contract/types';
+import { resolveLondon, toLondonParts } from '../../../src-shared/domain/london-time';
+import { localDayOf, periodLabel, periodStart, previousPeriodStart } from '../../../src-shared/domain/periods';
+import type { Clock } from '../clock';
+import type { EventBus, Logger } from '../events';
+import type { SettingsStore } from '../settings';
+import type { AggregationService } from './aggregation-service';
+import type { TotalsService } from './totals';
+
+export const NIGHTLY = 'nightly-rollup';
+const MAX_SLEEP_MS = 15 * 60 * 1000; // re-check at least this often: sleeping laptops stop timers
+
+/** The latest scheduled instant at or before `now` (UTC seconds), for a local `HH:MM`. */
+export function lastScheduledAt(nowSec: number, hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const p = toLondonParts(nowSec);
+  for (let back = 0; back < 3; back++) {
+    const d = new Date(Date.UTC(p.year, p.month - 1, p.day - back));
+    let r = resolveLondon(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), h, m);
+    // in the skipped spring hour, run when it ends; in the repeated autumn hour, the first time
+    if (r.kind === 'nonexistent') r = resolveLondon(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), h + 1, 0);
+    const t = r.kind === 'ok' ? r.utc : r.kind === 'ambiguous' ? r.first : NaN;
+    if (t <= nowSec) return t;
+  }
+  throw new Error('no scheduled time found');
+}
+
+export function nextScheduledAt(nowSec: number, hhmm: string): number {
+  // the next one is the last one as seen from 26 hours later, or earlier
+  let t = lastScheduledAt(nowSec + 26 * 3600, hhmm);
+  while (t > nowSec) {
+    const earlier = lastScheduledAt(t - 1, hhmm);
+    if (earlier <= nowSec) return t;
+    t = earlier;
+  }
+  return t;
+}
+
+type RunRow = { id: number; task: string; trigger: SchedulerRun['trigger']; started_at: number; finished_at: number | null; duration_ms: number | null; status: SchedulerRun['status']; summary: string | null; error: string | null };
+
+const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
+
+export function toRun(r: RunRow): SchedulerRun {
+  return { id: r.id, task: r.task, trigger: r.trigger, startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at), durationMs: r.duration_ms, status: r.status, summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null, error: r.error };
+}
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private busy: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly clock: Clock,
+    private readonly settings: SettingsStore,
+    private readonly aggregation: AggregationService,
+    private readonly totals: TotalsService,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+  ) {}
+
+  private nowSec(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+
+  runs(limit = 100): SchedulerRun[] {
+    return (this.sqlite.prepare('SELECT * FROM scheduler_runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[]).map(toRun);
+  }
+
+  lastRun(task?: string): SchedulerRun | null {
+    const r = (task ? this.sqlite.prepare("SELECT * FROM scheduler_runs WHERE task = ? AND status = 'done' ORDER BY id DESC LIMIT 1").get(task) : this.sqlite.prepare("SELECT * FROM scheduler_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1").get()) as RunRow | undefined;
+    return r ? toRun(r) : null;
+  }
+
+  /** Starts the schedule; runs now if the last scheduled run was missed. */
+  start(): void {
+    void this.tick();
+  }
+
+  stop(): Promise<unknown> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return this.busy;
+  }
+
+  /** Runs now when due (or missed), then sleeps until the next scheduled time. */
+  async tick(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const now = this.nowSec();
+    const hhmm = this.settings.get().nightlyRunAt;
+    const due = lastScheduledAt(now, hhmm);
+    const last = this.sqlite.prepare("SELECT max(started_at) FROM scheduler_runs WHERE task = ? AND status = 'done'").pluck().get(NIGHTLY) as number | null;
+    if (last === null || last < due) {
+      // first start ever: nothing was missed, just run at the next slot… unless there is data to roll up
+      const hasRuns = this.sqlite.prepare('SELECT 1 FROM scheduler_runs WHERE task = ?').get(NIGHTLY);
+      if (hasRuns || this.sqlite.prepare('SELECT 1 FROM aggregation_dirty LIMIT 1').get()) {
+        await this.nightly(now - due < 120 ? 'schedule' : 'catch-up');
+      }
+    }
+    const next = nextScheduledAt(this.nowSec(), hhmm);
+    const wait = Math.min(MAX_SLEEP_MS, Math.max(1000, next * 1000 - this.clock.now()));
+    this.timer = setTimeout(() => void this.tick(), wait);
+    this.timer.unref();
+  }
+
+  /** The nightly job: incremental roll-up plus comparison snapshots. */
+  nightly(trigger: SchedulerRun['trigger'] = 'manual'): Promise<SchedulerRun> {
+    return this.record(NIGHTLY, trigger, async () => {
+      const r = this.aggregation.incremental();
+      const snapshots = this.snapshots();
+      return { ...r, snapshots };
+    });
+  }
+
+  /** After an import: only the meter-days it changed (null when another run already did them). */
+  afterImport(): Promise<SchedulerRun | null> {
+    return this.exclusive(() => (this.sqlite.prepare('SELECT 1 FROM aggregation_dirty LIMIT 1').get() ? this.execute('rollup', 'import', async () => this.aggregation.incremental()) : Promise.resolve(null)));
+  }
+
+  /** Runs `fn` after every run already queued: one writer at a time. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(fn);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves when no run is in progress or queued. */
+  async idle(): Promise<void> {
+    for (let b = this.busy; ; b = this.busy) {
+      await b;
+      if (b === this.busy) return;
+    }
+  }
+
+  /** A full rebuild (Settings, CLI). */
+  rebuild(): Promise<SchedulerRun> {
+    return this.record('rollup-full', 'manual', () => this.aggregation.rebuild());
+  }
+
+  /** Runs `work` after any run in progress (one writer), logging start, end, duration and summary. */
+  private record(task: string, trigger: SchedulerRun['trigger'], work: () => Promise<object>): Promise<SchedulerRun> {
+    return this.exclusive(() => this.execute(task, trigger, work));
+  }
+
+  private async execute(task: string, trigger: SchedulerRun['trigger'], work: () => Promise<object>): Promise<SchedulerRun> {
+    {
+      const t0 = this.clock.now();
+      const id = Number(this.sqlite.prepare("INSERT INTO scheduler_runs (task, trigger, started_at, status) VALUES (?, ?, ?, 'running')").run(task, trigger, Math.floor(t0 / 1000)).lastInsertRowid);
+      try {
+        const summary = await work();
+        const ms = Math.round(this.clock.now() - t0);
+        this.sqlite.prepare("UPDATE scheduler_runs SET status = 'done', finished_at = ?, duration_ms = ?, summary = ? WHERE id = ?").run(this.nowSec(), ms, JSON.stringify(summary), id);
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        this.log.error(`${task} failed`, e);
+        this.sqlite.prepare("UPDATE scheduler_runs SET status = 'failed', finished_at = ?, duration_ms = ?, error = ? WHERE id = ?").run(this.nowSec(), Math.round(this.clock.now() - t0), msg, id);
+        this.events.emit('app.error', { message: `The ${task} run failed: ${msg}` });
+      }
+      const done = toRun(this.sqlite.prepare('SELECT * FROM scheduler_runs WHERE id = ?').get(id) as RunRow);
+      this.events.emit('aggregation.completed', { run: done });
+      return done;
+    }
+  }
+
+  /** Snapshots each meter's latest complete day, week, month and year against the previous one. */
+  private snapshots(): number {
+    const today = localDayOf(this.nowSec());
+    const meters = this.sqlite.prepare('SELECT identifier FROM meters WHERE EXISTS (SELECT 1 FROM daily_aggregates d WHERE d.meter_id = meters.id)').pluck().all() as string[];
+    const ins = this.sqlite.prepare(
+      'INSERT INTO comparison_snapshots (taken_at, meter_id, kind, period, previous, kwh, previous_kwh, change_percent, comparable) SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM meters WHERE identifier = ?',
+    );
+    let n = 0;
+    this.sqlite.transaction(() => {
+      for (const kind of ['day', 'week', 'month', 'year'] as const) {
+        const start = previousPeriodStart(kind, periodStart(kind, today));
+        for (const m of meters) {
+          const c = this.totals.compare(m, kind, periodLabel(kind, start));
+          ins.run(this.nowSec(), kind, c.current.period, c.previous.period, c.current.kwh, c.previous.kwh, c.changePercent, c.comparable ? 1 : 0, m);
+          n++;
+        }
+      }
+    })();
+    return n;
+  }
+}
