@@ -75,6 +75,24 @@ describe('eclectyc CLI', () => {
     expect(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })).toMatch(/eclectyc import FILE|import FILE/);
   });
 
+  it('aggregate, totals and compare answer in the documented shapes', () => {
+    const dataDir = tempDir();
+    run(['import', path.join(FIXTURES, 'public', 'wide-hh-sheffield-energysparks.csv'), '--data-dir', dataDir]);
+    const agg = JSON.parse(run(['aggregate', '--full', '--data-dir', dataDir, '--json']).stdout);
+    expect(agg).toEqual({ metersTouched: 1, daysTouched: 2, seconds: expect.any(Number) });
+    const days = JSON.parse(run(['totals', '2336533093112', '--period', 'day', '--from', '2019-12-10', '--to', '2019-12-12', '--data-dir', dataDir, '--json']).stdout);
+    expect(days).toHaveLength(2);
+    expect(Object.keys(days[0]).sort()).toEqual(['baseload', 'completeness', 'halfHours', 'kwh', 'max', 'mean', 'min', 'missing', 'peak', 'peakAt', 'period'].sort());
+    expect(days[0]).toMatchObject({ period: '2019-12-10', halfHours: 48, missing: 0, completeness: 1, max: 31.34, peakAt: '2019-12-10T11:00:00Z' });
+    const week = JSON.parse(run(['totals', '2336533093112', '--period', 'week', '--from', '2019-12-10', '--to', '2019-12-11', '--data-dir', dataDir, '--json']).stdout);
+    expect(week[0]).toMatchObject({ period: '2019-W50', halfHours: 336, missing: 240 });
+    const cmp = JSON.parse(run(['compare', '2336533093112', '--period', 'day', '--at', '2019-12-11', '--data-dir', dataDir, '--json']).stdout);
+    expect(cmp).toMatchObject({ period: '2019-12-11', comparedWith: '2019-12-10', comparable: true });
+    expect(cmp.changeKwh).toBeCloseTo(cmp.kwh - cmp.previousKwh, 9);
+    expect(run(['totals', '2336533093112', '--period', 'fortnight', '--from', '2019-12-10', '--to', '2019-12-11', '--data-dir', dataDir]).code).toBe(2);
+    expect(run(['compare', '2336533093112', '--period', 'week', '--at', '2019-12', '--data-dir', dataDir]).stderr).toMatch(/not a week/);
+  });
+
   it('serve prints its URL and answers on 127.0.0.1', async () => {
     const dataDir = tempDir();
     const { spawn } = await import('node:child_process');

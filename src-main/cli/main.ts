@@ -28,6 +28,11 @@ Commands:
   readings MPAN [--from ISO] [--to ISO]
                                     a meter's half-hours, from inclusive, to exclusive (UTC)
   jobs [--status S]                 import jobs (queued, running, retrying, done, failed, cancelled)
+  aggregate [--full]                bring roll-ups up to date (--full: recompute everything)
+  totals MPAN --period day|week|month|year --from DATE --to DATE
+                                    roll-ups per period (UK local days, to exclusive)
+  compare MPAN --period P --at PERIOD [--basis previous|year-ago]
+                                    a period against the previous one or the same one a year earlier
   worker [--once]                   process queued and interrupted imports (--once: until empty)
   serve [--port N] [--host H]       run the app in a browser (default http://127.0.0.1:8787/)
 
@@ -205,6 +210,69 @@ async function cmdWorker(ctx: Ctx, once: boolean): Promise<number> {
   });
 }
 
+async function cmdAggregate(ctx: Ctx, full: boolean): Promise<number> {
+  return withCore(ctx, async (core) => {
+    const r = await call(core, 'aggregation.run', { full });
+    out(ctx, r, () => console.log(`${full ? 'Rebuilt' : 'Updated'} roll-ups: ${r.metersTouched} meter(s), ${r.daysTouched} day(s) in ${r.seconds.toFixed(2)} s.`));
+    return 0;
+  });
+}
+
+const PERIODS = ['day', 'week', 'month', 'year'] as const;
+function periodArg(p: string | undefined): (typeof PERIODS)[number] {
+  if (!p) throw new UsageError('--period is required: day, week, month or year');
+  if (!(PERIODS as readonly string[]).includes(p)) throw new UsageError(`--period must be day, week, month or year, not "${p}"`);
+  return p as (typeof PERIODS)[number];
+}
+
+async function cmdTotals(ctx: Ctx, meter: string | undefined, period: string | undefined, from: string | undefined, to: string | undefined): Promise<number> {
+  if (!meter) throw new UsageError('totals needs an MPAN (or meter id)');
+  if (!from || !to) throw new UsageError('totals needs --from DATE and --to DATE (UK local days, to exclusive)');
+  const kind = periodArg(period);
+  return withCore(ctx, async (core) => {
+    const rows = await call(core, 'totals.list', { meter, period: kind, from, to });
+    const value = rows.map((r) => ({ period: r.period, kwh: r.kwh, min: r.min, max: r.max, mean: r.mean, baseload: r.baseload, peak: r.peak, peakAt: r.peakAt, halfHours: r.halfHours, missing: r.missing, completeness: r.completeness, ...(kind !== 'day' ? { averageDaily: r.averageDaily } : {}) }));
+    out(ctx, value, () =>
+      printTable(
+        ['Period', 'kWh', 'Min', 'Max', 'Baseload', 'Peak at (UTC)', 'Half-hours', 'Missing', 'Complete'],
+        value.map((r) => [r.period, r.kwh.toFixed(3), fmt(r.min), fmt(r.max), fmt(r.baseload), r.peakAt ?? '—', String(r.halfHours), String(r.missing), `${(r.completeness * 100).toFixed(1)} %`]),
+      ),
+    );
+    return 0;
+  });
+}
+
+const fmt = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
+
+async function cmdCompare(ctx: Ctx, meter: string | undefined, period: string | undefined, at: string | undefined, basis: string | undefined): Promise<number> {
+  if (!meter) throw new UsageError('compare needs an MPAN (or meter id)');
+  if (!at) throw new UsageError('compare needs --at PERIOD, e.g. 2025-03-30, 2025-W13, 2025-03 or 2025');
+  if (basis && basis !== 'previous' && basis !== 'year-ago') throw new UsageError('--basis must be previous or year-ago');
+  const kind = periodArg(period);
+  return withCore(ctx, async (core) => {
+    const c = await call(core, 'totals.compare', { meter, period: kind, at, ...(basis ? { basis: basis as 'previous' | 'year-ago' } : {}) });
+    const value = {
+      meter: c.meter,
+      period: c.current.period,
+      comparedWith: c.previous.period,
+      basis: c.basis,
+      kwh: c.current.kwh,
+      previousKwh: c.previous.kwh,
+      changeKwh: c.changeKwh,
+      changePercent: c.changePercent,
+      completeness: c.current.completeness,
+      previousCompleteness: c.previous.completeness,
+      comparable: c.comparable,
+    };
+    out(ctx, value, () => {
+      const pct = c.changePercent === null ? 'n/a' : `${c.changePercent > 0 ? '+' : ''}${c.changePercent.toFixed(1)} %`;
+      console.log(`${c.meter} ${c.current.period}: ${c.current.kwh.toFixed(3)} kWh vs ${c.previous.period}: ${c.previous.kwh.toFixed(3)} kWh → ${c.changeKwh >= 0 ? '+' : ''}${c.changeKwh.toFixed(3)} kWh (${pct})`);
+      if (!c.comparable) console.log(`Not comparable: data is ${(c.current.completeness * 100).toFixed(0)} % / ${(c.previous.completeness * 100).toFixed(0)} % complete (90 % needed).`);
+    });
+    return 0;
+  });
+}
+
 async function cmdServe(ctx: Ctx, port: number, host: string): Promise<number> {
   // Imports run on a worker thread so the server keeps answering while a big file goes in.
   const thread = path.join(__dirname, 'import-worker.cjs');
@@ -251,6 +319,10 @@ export async function main(argv: string[]): Promise<number> {
         to: { type: 'string' },
         status: { type: 'string' },
         once: { type: 'boolean', default: false },
+        full: { type: 'boolean', default: false },
+        period: { type: 'string' },
+        at: { type: 'string' },
+        basis: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -293,6 +365,12 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdJobs(ctx, o.status);
       case 'worker':
         return await cmdWorker(ctx, o.once);
+      case 'aggregate':
+        return await cmdAggregate(ctx, o.full);
+      case 'totals':
+        return await cmdTotals(ctx, rest[0], o.period, o.from, o.to);
+      case 'compare':
+        return await cmdCompare(ctx, rest[0], o.period, o.at, o.basis);
       case 'serve': {
         const port = o.port === undefined ? 8787 : Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${o.port}"`);

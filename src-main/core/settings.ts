@@ -11,7 +11,7 @@ export class SettingsStore {
     const rows = this.sqlite.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
     const out: Settings = { ...DEFAULT_SETTINGS };
     for (const r of rows) {
-      if (r.key in out) (out as unknown as Record<string, unknown>)[r.key] = JSON.parse(r.value);
+      if (r.key in DEFAULT_SETTINGS) (out as unknown as Record<string, unknown>)[r.key] = JSON.parse(r.value);
     }
     return out;
   }

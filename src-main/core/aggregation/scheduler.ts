@@ -96,13 +96,10 @@ export class Scheduler {
     const hhmm = this.settings.get().nightlyRunAt;
     const due = lastScheduledAt(now, hhmm);
     const last = this.sqlite.prepare("SELECT max(started_at) FROM scheduler_runs WHERE task = ? AND status = 'done'").pluck().get(NIGHTLY) as number | null;
-    if (last === null || last < due) {
-      // first start ever: nothing was missed, just run at the next slot… unless there is data to roll up
-      const hasRuns = this.sqlite.prepare('SELECT 1 FROM scheduler_runs WHERE task = ?').get(NIGHTLY);
-      if (hasRuns || this.sqlite.prepare('SELECT 1 FROM aggregation_dirty LIMIT 1').get()) {
-        await this.nightly(now - due < 120 ? 'schedule' : 'catch-up');
-      }
-    }
+    // before the first nightly run, the schedule counts from when it was first started
+    this.sqlite.prepare("INSERT INTO settings (key, value) VALUES ('schedulerSince', ?) ON CONFLICT (key) DO NOTHING").run(String(now));
+    const since = Number(this.sqlite.prepare("SELECT value FROM settings WHERE key = 'schedulerSince'").pluck().get());
+    if ((last ?? since) < due) await this.nightly(now - due < 120 ? 'schedule' : 'catch-up');
     const next = nextScheduledAt(this.nowSec(), hhmm);
     const wait = Math.min(MAX_SLEEP_MS, Math.max(1000, next * 1000 - this.clock.now()));
     this.timer = setTimeout(() => void this.tick(), wait);
