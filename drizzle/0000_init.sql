@@ -1,3 +1,10 @@
+CREATE TABLE `aggregation_dirty` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`meter_id` integer NOT NULL,
+	`from_ts` integer NOT NULL,
+	`to_ts` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `audit_log` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`at` integer NOT NULL,
@@ -5,6 +12,36 @@ CREATE TABLE `audit_log` (
 	`action` text NOT NULL,
 	`details` text
 );
+--> statement-breakpoint
+CREATE TABLE `comparison_snapshots` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`taken_at` integer NOT NULL,
+	`meter_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`period` text NOT NULL,
+	`previous` text NOT NULL,
+	`kwh` real,
+	`previous_kwh` real,
+	`change_percent` real,
+	`comparable` integer NOT NULL,
+	FOREIGN KEY (`meter_id`) REFERENCES `meters`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `comparison_snapshots_meter_idx` ON `comparison_snapshots` (`meter_id`,`kind`,`period`);--> statement-breakpoint
+CREATE TABLE `daily_aggregates` (
+	`meter_id` integer NOT NULL,
+	`day` integer NOT NULL,
+	`kwh` real NOT NULL,
+	`min` real,
+	`max` real,
+	`baseload` real,
+	`peak_ts` integer,
+	`actual` integer NOT NULL,
+	`estimated` integer NOT NULL,
+	`half_hours` integer NOT NULL,
+	PRIMARY KEY(`meter_id`, `day`),
+	FOREIGN KEY (`meter_id`) REFERENCES `meters`(`id`) ON UPDATE no action ON DELETE cascade
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `import_jobs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -15,6 +52,14 @@ CREATE TABLE `import_jobs` (
 	`status` text DEFAULT 'queued' NOT NULL,
 	`priority` integer DEFAULT 1 NOT NULL,
 	`dry_run` integer DEFAULT false NOT NULL,
+	`on_conflict` text DEFAULT 'keep' NOT NULL,
+	`format_override` text,
+	`meter_override` text,
+	`notes` text,
+	`tags` text DEFAULT '[]' NOT NULL,
+	`cancel_requested` integer DEFAULT false NOT NULL,
+	`owner` text,
+	`heartbeat_at` integer,
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`next_attempt_at` integer,
 	`bytes_done` integer DEFAULT 0 NOT NULL,
@@ -43,6 +88,8 @@ CREATE TABLE `meters` (
 	`mpan_top_line` text,
 	`site_id` integer,
 	`label` text,
+	`max_kwh_per_half_hour` real DEFAULT 10000 NOT NULL,
+	`calorific_value` real DEFAULT 39.5 NOT NULL,
 	`created_at` integer DEFAULT (unixepoch()) NOT NULL,
 	FOREIGN KEY (`site_id`) REFERENCES `sites`(`id`) ON UPDATE no action ON DELETE set null
 );
@@ -56,16 +103,47 @@ CREATE TABLE `organisations` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `organisations_name_unique` ON `organisations` (`name`);--> statement-breakpoint
+CREATE TABLE `period_aggregates` (
+	`meter_id` integer NOT NULL,
+	`kind` text NOT NULL,
+	`start_day` integer NOT NULL,
+	`kwh` real NOT NULL,
+	`min` real,
+	`max` real,
+	`baseload` real,
+	`peak_ts` integer,
+	`days_with_data` integer NOT NULL,
+	`present` integer NOT NULL,
+	`half_hours` integer NOT NULL,
+	PRIMARY KEY(`meter_id`, `kind`, `start_day`),
+	FOREIGN KEY (`meter_id`) REFERENCES `meters`(`id`) ON UPDATE no action ON DELETE cascade
+) WITHOUT ROWID;
+--> statement-breakpoint
 CREATE TABLE `readings` (
 	`meter_id` integer NOT NULL,
+	`day` integer NOT NULL,
 	`ts` integer NOT NULL,
 	`kwh` real,
 	`quality` integer DEFAULT 0 NOT NULL,
 	`batch_id` integer,
-	PRIMARY KEY(`meter_id`, `ts`),
+	`volume_m3` real,
+	PRIMARY KEY(`meter_id`, `day`, `ts`),
 	FOREIGN KEY (`meter_id`) REFERENCES `meters`(`id`) ON UPDATE no action ON DELETE cascade
 ) WITHOUT ROWID;
 --> statement-breakpoint
+CREATE TABLE `scheduler_runs` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`task` text NOT NULL,
+	`trigger` text NOT NULL,
+	`started_at` integer NOT NULL,
+	`finished_at` integer,
+	`duration_ms` integer,
+	`status` text NOT NULL,
+	`summary` text,
+	`error` text
+);
+--> statement-breakpoint
+CREATE INDEX `scheduler_runs_task_idx` ON `scheduler_runs` (`task`,`started_at`);--> statement-breakpoint
 CREATE TABLE `settings` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL

@@ -134,7 +134,7 @@ export interface PeriodTotal {
   min: number | null;
   max: number | null;
   mean: number | null;
-  /** Mean of the 6 lowest half-hours of each day (kWh per half-hour), averaged over days. */
+  /** Baseload: the lowest half-hour of each day (kWh per half-hour), averaged over the period's days with data. */
   baseload: number | null;
   peak: number | null;
   /** UTC start of the peak half-hour. */

@@ -1,12 +1,16 @@
 /**
- * Keeps the roll-ups current: `incremental()` recomputes only the meter-days that imports changed
- * (recorded in aggregation_dirty with each import chunk) and the weeks, months and years around
- * them; `rebuild()` recomputes everything and gives identical results.
+ * Keeps the roll-ups current, in SQL that follows the readings key (meter_id, day, ts): the daily
+ * GROUP BY streams through the table in key order with no sort. Weeks and months are computed from
+ * days, years from months, so an incremental run reads a handful of rows per meter.
+ * `incremental()` recomputes only the meter-days imports changed (aggregation_dirty) and the
+ * periods around them; `rebuild()` recomputes everything and gives identical results.
+ *
+ * Baseload of a day is its lowest half-hour (the always-on load, as the platform has always
+ * defined it); of a period, the mean of its days' baseloads.
  */
 import type Database from 'better-sqlite3';
-import { dayStartUtc, localDayOf, nextPeriodStart, periodStart } from '../../../src-shared/domain/periods';
+import { dayHalfHours, halfHoursBetween, localDayOf, nextPeriodStart, periodStart } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
-import { rollDays, rollPeriods, type DayRow, type PeriodRow } from './rollup';
 
 export interface AggregateResult {
   metersTouched: number;
@@ -14,145 +18,171 @@ export interface AggregateResult {
   seconds: number;
 }
 
-const DAY_COLS = 10;
-const BULK = 50;
+/** Daily aggregates of a readings group (missing rows carry quality 2 and no kWh). */
+const DAY_AGGS = 'total(kwh) AS kwh, min(kwh) AS mn, max(kwh) AS mx, count(kwh) AS present, total(quality) AS q, count(*) AS n';
+/** Daily columns from DAY_AGGS: baseload is the day's minimum; estimated = Σquality − 2 × missing. */
+const DAY_COLUMNS = 'g.kwh, g.mn, g.mx, g.mn, NULL, g.present - (g.q - 2 * (g.n - g.present)), g.q - 2 * (g.n - g.present)';
+
+const PERIOD_COLS = 'meter_id, kind, start_day, kwh, min, max, baseload, peak_ts, days_with_data, present, half_hours';
 
 export class AggregationService {
-  private readonly readMeter: Database.Statement;
-  private readonly readRange: Database.Statement;
-  private readonly readDays: Database.Statement;
-  private readonly insertDays: Database.Statement;
-  private readonly insertDay: Database.Statement;
-  private readonly insertPeriod: Database.Statement;
+  private daysKnown: [number, number] | null = null;
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly clock: Clock,
-  ) {
-    this.readMeter = sqlite.prepare('SELECT ts, kwh, quality FROM readings WHERE meter_id = ? ORDER BY ts').raw();
-    this.readRange = sqlite.prepare('SELECT ts, kwh, quality FROM readings WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts').raw();
-    this.readDays = sqlite.prepare('SELECT day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours FROM daily_aggregates WHERE meter_id = ? AND day >= ? AND day < ? ORDER BY day').raw();
-    const one = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    this.insertDays = sqlite.prepare(`INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours) VALUES ${Array(BULK).fill(one).join(', ')}`);
-    this.insertDay = sqlite.prepare(`INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours) VALUES ${one}`);
-    this.insertPeriod = sqlite.prepare(
-      'INSERT INTO period_aggregates (meter_id, kind, start_day, kwh, min, max, baseload, peak_ts, days_with_data, present, half_hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+  ) {}
+
+  /** Calendar helpers for SQL: each day's week, month and year start, and each period's length. */
+  private ensureCalendar(from: number, to: number): void {
+    if (this.daysKnown && from >= this.daysKnown[0] && to <= this.daysKnown[1]) return;
+    const a = Math.min(from, this.daysKnown?.[0] ?? from);
+    const b = Math.max(to, this.daysKnown?.[1] ?? to);
+    this.sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS cal_days (day INTEGER PRIMARY KEY, half_hours INTEGER NOT NULL, week INTEGER NOT NULL, month INTEGER NOT NULL, year INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TEMP TABLE IF NOT EXISTS cal_periods (kind TEXT NOT NULL, start_day INTEGER NOT NULL, half_hours INTEGER NOT NULL, PRIMARY KEY (kind, start_day)) WITHOUT ROWID;`);
+    const day = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_days VALUES (?, ?, ?, ?, ?)');
+    const period = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_periods VALUES (?, ?, ?)');
+    const seen = new Set<string>();
+    this.sqlite.transaction(() => {
+      for (let d = a; d < b; d++) {
+        const w = periodStart('week', d);
+        const m = periodStart('month', d);
+        const y = periodStart('year', d);
+        day.run(d, dayHalfHours(d), w, m, y);
+        for (const [kind, start] of [['week', w], ['month', m], ['year', y]] as const) {
+          const key = `${kind}${start}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          period.run(kind, start, halfHoursBetween(start, nextPeriodStart(kind, start)));
+        }
+      }
+    })();
+    this.daysKnown = [a, b];
   }
 
-  private writeDays(meterId: number, rows: DayRow[]): void {
-    const p: (number | null)[] = new Array(BULK * DAY_COLS);
-    let i = 0;
-    for (; i + BULK <= rows.length; i += BULK) {
-      for (let k = 0; k < BULK; k++) fillDay(p, k * DAY_COLS, meterId, rows[i + k]!);
-      this.insertDays.run(p);
-    }
-    const one: (number | null)[] = new Array(DAY_COLS);
-    for (; i < rows.length; i++) {
-      fillDay(one, 0, meterId, rows[i]!);
-      this.insertDay.run(one);
-    }
-  }
-
-  private writePeriods(meterId: number, rows: PeriodRow[]): void {
-    for (const r of rows) this.insertPeriod.run(meterId, r.kind, r.startDay, r.kwh, r.min, r.max, r.baseload, r.peakTs, r.daysWithData, r.present, r.halfHours);
-  }
-
-  private daysOf(meterId: number, from: number, to: number): DayRow[] {
-    return (this.readDays.all(meterId, from, to) as [number, number, number | null, number | null, number | null, number | null, number, number, number][]).map(
-      ([day, kwh, min, max, baseload, peakTs, actual, estimated, halfHours]) => ({ day, kwh, min, max, baseload, peakTs, actual, estimated, halfHours }),
-    );
-  }
-
-  /** Recomputes every roll-up from the readings, meter by meter (yielding between meters). */
-  async rebuild(onProgress?: (done: number, total: number) => void): Promise<AggregateResult> {
+  /** Recomputes every roll-up from the readings. */
+  async rebuild(): Promise<AggregateResult> {
     const t0 = this.clock.now();
-    const meters = this.sqlite.prepare('SELECT DISTINCT meter_id FROM readings ORDER BY meter_id').pluck().all() as number[];
+    const span = this.sqlite.prepare('SELECT min(day) AS a, max(day) AS b, count(DISTINCT meter_id) AS meters FROM readings').get() as { a: number | null; b: number | null; meters: number };
     const maxDirty = this.sqlite.prepare('SELECT coalesce(max(id), 0) FROM aggregation_dirty').pluck().get() as number;
+    if (span.a === null || span.b === null) {
+      this.sqlite.transaction(() => {
+        this.sqlite.prepare('DELETE FROM daily_aggregates').run();
+        this.sqlite.prepare('DELETE FROM period_aggregates').run();
+        this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxDirty);
+      })();
+      return { metersTouched: 0, daysTouched: 0, seconds: (this.clock.now() - t0) / 1000 };
+    }
+    this.ensureCalendar(periodStart('year', span.a), nextPeriodStart('year', periodStart('year', span.b)));
+    let days = 0;
     this.sqlite.transaction(() => {
       this.sqlite.prepare('DELETE FROM daily_aggregates').run();
       this.sqlite.prepare('DELETE FROM period_aggregates').run();
+      days = this.sqlite
+        .prepare(
+          `INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
+           SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours
+           FROM (SELECT meter_id, day, ${DAY_AGGS} FROM readings GROUP BY meter_id, day) g JOIN temp.cal_days c ON c.day = g.day`,
+        )
+        .run().changes;
+      for (const kind of ['week', 'month'] as const) {
+        this.sqlite
+          .prepare(
+            `INSERT INTO period_aggregates (${PERIOD_COLS})
+             SELECT d.meter_id, '${kind}', c.${kind}, total(d.kwh), min(d.min), max(d.max), avg(d.baseload), NULL,
+                    sum(d.actual + d.estimated > 0), sum(d.actual + d.estimated), p.half_hours
+             FROM daily_aggregates d JOIN temp.cal_days c ON c.day = d.day JOIN temp.cal_periods p ON p.kind = '${kind}' AND p.start_day = c.${kind}
+             GROUP BY d.meter_id, c.${kind}`,
+          )
+          .run();
+      }
+      this.yearsFromMonths(null);
+      this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxDirty);
     })();
-    let days = 0;
-    for (let i = 0; i < meters.length; i++) {
-      const id = meters[i]!;
-      const rows = this.readMeter.all(id) as [number, number | null, number][];
-      const dayRows = rollFromRows(rows);
-      this.sqlite.transaction(() => {
-        this.writeDays(id, dayRows);
-        this.writePeriods(id, rollPeriods(dayRows));
-      })();
-      days += dayRows.length;
-      onProgress?.(i + 1, meters.length);
-      if (i % 20 === 19) await new Promise((r) => setImmediate(r));
-    }
-    this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxDirty);
-    return { metersTouched: meters.length, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
+    return { metersTouched: span.meters, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
   }
 
-  /** Recomputes only what changed since the last run. */
+  /** Years from months (12 rows per meter-year); `meters` limits it to a temp table of (meter_id, start_day). */
+  private yearsFromMonths(scoped: 'temp.dirty_years' | null): void {
+    const scope = scoped ? `JOIN ${scoped} s ON s.meter_id = m.meter_id AND s.start_day = c.year` : '';
+    this.sqlite
+      .prepare(
+        `INSERT INTO period_aggregates (${PERIOD_COLS})
+         SELECT m.meter_id, 'year', c.year, total(m.kwh), min(m.min), max(m.max),
+                sum(m.baseload * m.days_with_data) / nullif(sum(CASE WHEN m.baseload IS NOT NULL THEN m.days_with_data END), 0), NULL,
+                sum(m.days_with_data), sum(m.present), p.half_hours
+         FROM period_aggregates m JOIN temp.cal_days c ON c.day = m.start_day ${scope}
+              JOIN temp.cal_periods p ON p.kind = 'year' AND p.start_day = c.year
+         WHERE m.kind = 'month'
+         GROUP BY m.meter_id, c.year`,
+      )
+      .run();
+  }
+
+  /** Recomputes only what changed since the last run: set-based over all dirty meter-days at once. */
   incremental(): AggregateResult {
     const t0 = this.clock.now();
-    const dirty = this.sqlite.prepare('SELECT id, meter_id, from_ts, to_ts FROM aggregation_dirty ORDER BY meter_id, from_ts').raw().all() as [number, number, number, number][];
+    const dirty = this.sqlite.prepare('SELECT id, meter_id, from_ts, to_ts FROM aggregation_dirty').raw().all() as [number, number, number, number][];
     if (dirty.length === 0) return { metersTouched: 0, daysTouched: 0, seconds: (this.clock.now() - t0) / 1000 };
     const maxId = Math.max(...dirty.map((d) => d[0]));
-    // merge each meter's dirty UTC ranges into local-day ranges
-    const byMeter = new Map<number, [number, number][]>();
+    const pairs = new Set<string>();
+    const meters = new Set<number>();
+    let lo = Infinity;
+    let hi = -Infinity;
     for (const [, meter, from, to] of dirty) {
+      meters.add(meter);
       const a = localDayOf(from);
       const b = localDayOf(to);
-      const list = byMeter.get(meter) ?? [];
-      const last = list[list.length - 1];
-      if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
-      else list.push([a, b]);
-      byMeter.set(meter, list);
+      for (let d = a; d <= b; d++) pairs.add(`${meter}:${d}`);
+      lo = Math.min(lo, a);
+      hi = Math.max(hi, b);
     }
-    let days = 0;
+    this.ensureCalendar(periodStart('year', lo), nextPeriodStart('year', periodStart('year', hi)));
     this.sqlite.transaction(() => {
-      for (const [meter, ranges] of byMeter) {
-        for (const [d0, d1] of ranges) {
-          const rows = this.readRange.all(meter, dayStartUtc(d0), dayStartUtc(d1 + 1)) as [number, number | null, number][];
-          this.sqlite.prepare('DELETE FROM daily_aggregates WHERE meter_id = ? AND day >= ? AND day <= ?').run(meter, d0, d1);
-          const dayRows = rollFromRows(rows);
-          this.writeDays(meter, dayRows);
-          days += d1 - d0 + 1;
-          for (const kind of ['week', 'month', 'year'] as const) {
-            const a = periodStart(kind, d0);
-            const b = nextPeriodStart(kind, periodStart(kind, d1));
-            this.sqlite.prepare('DELETE FROM period_aggregates WHERE meter_id = ? AND kind = ? AND start_day >= ? AND start_day < ?').run(meter, kind, a, b);
-            this.writePeriods(meter, rollPeriods(this.daysOf(meter, a, b)).filter((r) => r.kind === kind));
-          }
-        }
+      this.sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS dirty_days (meter_id INTEGER NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (meter_id, day)) WITHOUT ROWID;
+        CREATE TEMP TABLE IF NOT EXISTS dirty_periods (meter_id INTEGER NOT NULL, kind TEXT NOT NULL, start_day INTEGER NOT NULL, PRIMARY KEY (meter_id, kind, start_day)) WITHOUT ROWID;
+        CREATE TEMP TABLE IF NOT EXISTS dirty_years (meter_id INTEGER NOT NULL, start_day INTEGER NOT NULL, PRIMARY KEY (meter_id, start_day)) WITHOUT ROWID;
+        DELETE FROM temp.dirty_days; DELETE FROM temp.dirty_periods; DELETE FROM temp.dirty_years;`);
+      const add = this.sqlite.prepare('INSERT INTO temp.dirty_days VALUES (?, ?)');
+      for (const p of pairs) {
+        const i = p.indexOf(':');
+        add.run(Number(p.slice(0, i)), Number(p.slice(i + 1)));
       }
+      // days: drop and recompute the dirty meter-days (a day emptied by a cancelled import disappears)
+      // (row-by-row deletes along the keys: a set-based IN would scan the whole table)
+      const delDay = this.sqlite.prepare('DELETE FROM daily_aggregates WHERE meter_id = ? AND day = ?');
+      for (const p of pairs) {
+        const i = p.indexOf(':');
+        delDay.run(Number(p.slice(0, i)), Number(p.slice(i + 1)));
+      }
+      this.sqlite.exec(`INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
+          SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours
+          FROM (SELECT r.meter_id, r.day, ${DAY_AGGS} FROM temp.dirty_days dd CROSS JOIN readings r ON r.meter_id = dd.meter_id AND r.day = dd.day GROUP BY r.meter_id, r.day) g
+          JOIN temp.cal_days c ON c.day = g.day;
+        INSERT OR IGNORE INTO temp.dirty_periods SELECT dd.meter_id, 'week', c.week FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;
+        INSERT OR IGNORE INTO temp.dirty_periods SELECT dd.meter_id, 'month', c.month FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;
+        INSERT OR IGNORE INTO temp.dirty_years SELECT dd.meter_id, c.year FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;`);
+      const delPeriod = this.sqlite.prepare('DELETE FROM period_aggregates WHERE meter_id = ? AND kind = ? AND start_day = ?');
+      for (const [m, kind, start] of this.sqlite.prepare('SELECT meter_id, kind, start_day FROM temp.dirty_periods').raw().all() as [number, string, number][]) delPeriod.run(m, kind, start);
+      for (const [m, start] of this.sqlite.prepare('SELECT meter_id, start_day FROM temp.dirty_years').raw().all() as [number, number][]) delPeriod.run(m, 'year', start);
+      for (const kind of ['week', 'month'] as const) {
+        this.sqlite
+          .prepare(
+            `INSERT INTO period_aggregates (${PERIOD_COLS})
+             SELECT d.meter_id, '${kind}', dp.start_day, total(d.kwh), min(d.min), max(d.max), avg(d.baseload), NULL,
+                    sum(d.actual + d.estimated > 0), sum(d.actual + d.estimated), p.half_hours
+             FROM temp.dirty_periods dp
+               CROSS JOIN temp.cal_periods p ON p.kind = dp.kind AND p.start_day = dp.start_day
+               CROSS JOIN daily_aggregates d ON d.meter_id = dp.meter_id AND d.day >= dp.start_day AND d.day < dp.start_day + ${kind === 'week' ? 7 : 31}
+               JOIN temp.cal_days c ON c.day = d.day AND c.${kind} = dp.start_day
+             WHERE dp.kind = '${kind}'
+             GROUP BY d.meter_id, dp.start_day`,
+          )
+          .run();
+      }
+      this.yearsFromMonths('temp.dirty_years');
       this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxId);
     })();
-    return { metersTouched: byMeter.size, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
+    return { metersTouched: meters.size, daysTouched: pairs.size, seconds: (this.clock.now() - t0) / 1000 };
   }
-}
-
-function rollFromRows(rows: [number, number | null, number][]): DayRow[] {
-  const n = rows.length;
-  const ts = new Float64Array(n);
-  const kwh: (number | null)[] = new Array(n);
-  const q = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
-    ts[i] = r[0];
-    kwh[i] = r[1];
-    q[i] = r[2];
-  }
-  return rollDays(ts, kwh, q, n);
-}
-
-function fillDay(p: (number | null)[], o: number, meterId: number, r: DayRow): void {
-  p[o] = meterId;
-  p[o + 1] = r.day;
-  p[o + 2] = r.kwh;
-  p[o + 3] = r.min;
-  p[o + 4] = r.max;
-  p[o + 5] = r.baseload;
-  p[o + 6] = r.peakTs;
-  p[o + 7] = r.actual;
-  p[o + 8] = r.estimated;
-  p[o + 9] = r.halfHours;
 }

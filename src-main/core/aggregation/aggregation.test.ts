@@ -75,14 +75,14 @@ describe('daily roll-ups', () => {
     expect(got.find((r) => r.period === '2025-10-26')!.halfHours).toBe(50);
   });
 
-  it('defines baseload as the mean of the six lowest half-hours, and finds the peak and its time', async () => {
+  it('defines baseload as the lowest half-hour of the day, and finds the peak and its time', async () => {
     core = await makeCore();
     const vals = [5, 1, 2, 9, 3, 4, 6, 0.5, 7, 8, ...Array(38).fill(10)];
     const lines = ['MPAN,Timestamp,kWh', ...vals.map((v, i) => `${MPAN},${new Date(Date.UTC(2025, 0, 15) + i * 1800000).toISOString()},${v}`)];
     await importFiles(core, [writeTemp('day.csv', lines.join('\n'))]);
     await core.scheduler.idle();
     const [d] = core.totals.list(MPAN, 'day', '2025-01-15', '2025-01-16');
-    expect(d!.baseload).toBeCloseTo((0.5 + 1 + 2 + 3 + 4 + 5) / 6, 9);
+    expect(d!.baseload).toBe(0.5);
     expect(d!.peak).toBe(10);
     expect(d!.peakAt).toBe('2025-01-15T05:00:00Z'); // the first half-hour at the maximum
     expect(d!.completeness).toBe(1);

@@ -87,14 +87,11 @@ export class TotalsService {
       .prepare(`SELECT day, kwh, min, max, baseload, peak_ts, actual + estimated AS present FROM daily_aggregates WHERE meter_id IN (${meterIds.map(() => '?').join(',')}) AND day >= ? AND day < ?`)
       .raw()
       .all(...meterIds, first, stop) as [number, number, number | null, number | null, number | null, number | null, number][];
-    for (const [day, kwh, min, max, baseload, peakTs, present] of rows) {
+    for (const [day, kwh, min, max, baseload, , present] of rows) {
       const a = accs.get(periodStart(kind, day))!;
       a.kwh += kwh;
       if (min !== null && (a.min === null || min < a.min)) a.min = min;
-      if (max !== null && (a.max === null || max > a.max)) {
-        a.max = max;
-        a.peakTs = peakTs;
-      }
+      if (max !== null && (a.max === null || max > a.max)) a.max = max;
       if (baseload !== null) {
         a.baseSum += baseload;
         a.baseN++;
@@ -102,6 +99,9 @@ export class TotalsService {
       a.present += present;
       if (present > 0) a.daysWithData++;
     }
+    // the peak's time: the first half-hour at the period's maximum (found along the key, per period)
+    const peak = this.sqlite.prepare(`SELECT ts FROM readings WHERE meter_id IN (${meterIds.map(() => '?').join(',')}) AND day >= ? AND day < ? AND kwh = ? ORDER BY ts LIMIT 1`).pluck();
+    for (const [s, a] of accs) if (a.max !== null) a.peakTs = (peak.get(...meterIds, s, nextPeriodStart(kind, s), a.max) as number | undefined) ?? null;
     return [...accs.entries()].map(([s, a]) => total(kind, s, a, meterIds.length));
   }
 

@@ -15,7 +15,7 @@ describe('openDb', () => {
     expect(tables).toEqual(expect.arrayContaining(['organisations', 'sites', 'meters', 'readings', 'import_jobs', 'stored_files', 'audit_log']));
     // readings is clustered on its key: the roll-ups and range reads follow (meter, ts) order
     expect(sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'readings'").pluck().get()).toMatch(/WITHOUT ROWID/);
-    expect(() => sqlite.prepare('INSERT INTO readings (meter_id, ts, kwh) VALUES (999, 0, 1)').run()).toThrow(/FOREIGN KEY/);
+    expect(() => sqlite.prepare('INSERT INTO readings (meter_id, day, ts, kwh) VALUES (999, 0, 0, 1)').run()).toThrow(/FOREIGN KEY/);
     sqlite.close();
   });
 

@@ -50,9 +50,11 @@ export const meters = sqliteTable(
 );
 
 /**
- * One row per meter half-hour. ts = interval start, UTC epoch seconds. kwh is NULL for a half-hour
- * a file listed as missing. quality: 0 actual, 1 estimated, 2 missing. batch_id = the import job
- * that wrote the row (no foreign key: finished jobs are cleaned up, readings stay).
+ * One row per meter half-hour. ts = interval start, UTC epoch seconds; day = its UK local date
+ * (days since 1970-01-01). The key (meter_id, day, ts) keeps rows in meter-then-time order and
+ * lets the daily roll-up stream through the table in key order, with no sort. kwh is NULL for a
+ * half-hour a file listed as missing. quality: 0 actual, 1 estimated, 2 missing. batch_id = the
+ * import job that wrote the row (no foreign key: finished jobs are cleaned up, readings stay).
  */
 export const readings = sqliteTable(
   'readings',
@@ -60,6 +62,7 @@ export const readings = sqliteTable(
     meterId: integer('meter_id')
       .notNull()
       .references(() => meters.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
     ts: integer('ts').notNull(),
     kwh: real('kwh'),
     quality: integer('quality').notNull().default(0),
@@ -67,7 +70,7 @@ export const readings = sqliteTable(
     /** Original gas volume in m³ when the file gave volume (kwh holds the converted energy). */
     volumeM3: real('volume_m3'),
   },
-  (t) => [primaryKey({ columns: [t.meterId, t.ts] })],
+  (t) => [primaryKey({ columns: [t.meterId, t.day, t.ts] })],
 );
 
 /** Files copied into the data folder's imports/ directory, kept with their checksum. */

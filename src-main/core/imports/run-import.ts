@@ -7,6 +7,7 @@
 import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import type { RowError } from '../../../src-shared/contract/types';
+import { dayStartUtc, localDayOf } from '../../../src-shared/domain/periods';
 import { detectEncoding, hasOpenQuote, readLineChunks, type TextEncodingName } from './csv';
 import { CancelledError, LostClaimError, UnreadableFileError } from './errors';
 import { detectReader } from './formats/detect';
@@ -43,6 +44,7 @@ export interface Progress {
 }
 
 const BULK = 100; // rows per multi-row INSERT: fewer JS↔SQLite crossings
+const COLS = 7;
 
 interface Preview {
   meters: string[];
@@ -76,21 +78,21 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   const counts: Counts = { rowsRead: job.rows_read, imported: job.readings_imported, duplicates: job.duplicates, conflicts: job.conflicts, rejected: job.rows_rejected };
 
   const findMeter = sqlite.prepare('SELECT id, fuel, max_kwh_per_half_hour AS ceiling, calorific_value AS cv FROM meters WHERE identifier = ?');
-  const own = sqlite.prepare('SELECT 1 FROM readings WHERE meter_id = ? AND ts = ? AND batch_id = ?').pluck();
+  const own = sqlite.prepare('SELECT 1 FROM readings WHERE meter_id = ? AND day = ? AND ts = ? AND batch_id = ?').pluck();
   const lookup: MeterLookup = {
     find: (identifier) => findMeter.get(identifier) as ReturnType<MeterLookup['find']>,
-    ownReading: (id, ts) => own.get(id, ts, job.id) === 1,
+    ownReading: (id, ts) => own.get(id, localDayOf(ts), ts, job.id) === 1,
   };
   const sink = new ChunkSink(lookup, errors, reader.format.includes('gas') ? 'gas' : null);
   sink.rejected = counts.rejected;
 
   const insertMeter = sqlite.prepare('INSERT INTO meters (identifier, kind, fuel, mpan_top_line) VALUES (?, ?, ?, ?)');
-  const existing = sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? AND ts >= ? AND ts <= ?').raw();
-  const insertOne = sqlite.prepare('INSERT INTO readings (meter_id, ts, kwh, quality, batch_id, volume_m3) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, ts) DO NOTHING');
+  const existing = sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? AND day >= ? AND day <= ? AND ts >= ? AND ts <= ?').raw();
+  const insertOne = sqlite.prepare('INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id, volume_m3) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, day, ts) DO NOTHING');
   const insertBulk = sqlite.prepare(
-    `INSERT INTO readings (meter_id, ts, kwh, quality, batch_id, volume_m3) VALUES ${Array(BULK).fill('(?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (meter_id, ts) DO NOTHING`,
+    `INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id, volume_m3) VALUES ${Array(BULK).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (meter_id, day, ts) DO NOTHING`,
   );
-  const replace = sqlite.prepare('UPDATE readings SET kwh = ?, quality = ?, batch_id = ?, volume_m3 = ? WHERE meter_id = ? AND ts = ?');
+  const replace = sqlite.prepare('UPDATE readings SET kwh = ?, quality = ?, batch_id = ?, volume_m3 = ? WHERE meter_id = ? AND day = ? AND ts = ?');
   const updateJob = sqlite.prepare(
     `UPDATE import_jobs SET bytes_done = ?, line_done = ?, rows_read = ?, readings_imported = ?, duplicates = ?, conflicts = ?,
        rows_rejected = ?, errors = ?, meters_created = ?, preview = ?, format = ?, heartbeat_at = unixepoch()
@@ -99,7 +101,19 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   const cancelled = sqlite.prepare('SELECT cancel_requested FROM import_jobs WHERE id = ?').pluck();
   const markDirty = sqlite.prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) VALUES (?, ?, ?)');
 
-  const params: (number | null)[] = new Array(BULK * 6);
+  const params: (number | null)[] = new Array(BULK * COLS);
+  // the UK local day of a reading: worked out once per day window, not per row
+  let winStart = 0;
+  let winEnd = -1;
+  let winDay = 0;
+  const dayOf = (t: number): number => {
+    if (t < winStart || t >= winEnd) {
+      winDay = localDayOf(t);
+      winStart = dayStartUtc(winDay);
+      winEnd = dayStartUtc(winDay + 1);
+    }
+    return winDay;
+  };
 
   /** Classifies the sink's current chunk against what is stored, and stores what is new. */
   const store = (): void => {
@@ -137,7 +151,7 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
       if (preview.first === null || lo[m]! < preview.first) preview.first = lo[m]!;
       if (preview.last === null || hi[m]! > preview.last) preview.last = hi[m]!;
       const info = sink.meters[m]!;
-      const rows = info.dbId > 0 ? (existing.all(info.dbId, lo[m], hi[m]) as [number, number | null][]) : [];
+      const rows = info.dbId > 0 ? (existing.all(info.dbId, localDayOf(lo[m]!), localDayOf(hi[m]!), lo[m], hi[m]) as [number, number | null][]) : [];
       // No stored rows and rising times: every row is new, no lookups needed (the first import).
       if (rows.length === 0 && rising[m] === 1) continue;
       const map = new Map<number, number | null>();
@@ -158,13 +172,14 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
         counts.imported++;
         if (dry) continue;
         const v = vols[i]!;
-        const o = pending * 6;
+        const o = pending * COLS;
         params[o] = sink.meters[mi]!.dbId;
-        params[o + 1] = t;
-        params[o + 2] = kwh;
-        params[o + 3] = qs[i]!;
-        params[o + 4] = jobId;
-        params[o + 5] = v === v ? v : null;
+        params[o + 1] = dayOf(t);
+        params[o + 2] = t;
+        params[o + 3] = kwh;
+        params[o + 4] = qs[i]!;
+        params[o + 5] = jobId;
+        params[o + 6] = v === v ? v : null;
         if (++pending === BULK) {
           insertBulk.run(params);
           pending = 0;
@@ -177,7 +192,7 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
         const replaced = job.on_conflict === 'replace';
         const v = vols[i]!;
         if (replaced && !dry) {
-          replace.run(kwh, qs[i]!, jobId, v === v ? v : null, info.dbId, t);
+          replace.run(kwh, qs[i]!, jobId, v === v ? v : null, info.dbId, dayOf(t), t);
           map!.set(t, kwh);
         }
         if (errors.length < 1000) {
@@ -190,7 +205,7 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
         }
       }
     }
-    for (let j = 0; j < pending; j++) insertOne.run(params.slice(j * 6, j * 6 + 6));
+    for (let j = 0; j < pending; j++) insertOne.run(params.slice(j * COLS, j * COLS + COLS));
     // the roll-ups of these meter-days are now stale (same transaction: never lost, never early)
     if (!dry && counts.imported + counts.conflicts > before.imported + before.conflicts) {
       for (let m = 0; m < k; m++) if (lo[m] !== Infinity) markDirty.run(sink.meters[m]!.dbId, lo[m], hi[m]);

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { MeterSummary, Quality, Reading, Series, SiteSummary } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
+import { localDayOf } from '../../../src-shared/domain/periods';
 
 const QUALITY: readonly Quality[] = ['actual', 'estimated', 'missing'];
 
@@ -23,8 +24,8 @@ export class MeterService {
     const rows = this.sqlite
       .prepare(
         `SELECT m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site,
-           (SELECT min(ts) FROM readings r WHERE r.meter_id = m.id) AS first,
-           (SELECT max(ts) FROM readings r WHERE r.meter_id = m.id) AS last,
+           (SELECT ts FROM readings r WHERE r.meter_id = m.id ORDER BY day, ts LIMIT 1) AS first,
+           (SELECT ts FROM readings r WHERE r.meter_id = m.id ORDER BY day DESC, ts DESC LIMIT 1) AS last,
            (SELECT count(*) FROM readings r WHERE r.meter_id = m.id) AS n
          FROM meters m LEFT JOIN sites s ON s.id = m.site_id ORDER BY m.identifier`,
       )
@@ -95,7 +96,7 @@ export class MeterService {
     const a = toEpoch(from);
     const b = toEpoch(to);
     if (b < a) throw new AppError('INVALID_ARGS', `"to" (${to}) is before "from" (${from})`);
-    const rows = this.sqlite.prepare('SELECT ts, kwh, quality FROM readings WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts').raw().all(id, a, b) as [number, number | null, number][];
+    const rows = this.sqlite.prepare('SELECT ts, kwh, quality FROM readings WHERE meter_id = ? AND day >= ? AND day <= ? AND ts >= ? AND ts < ? ORDER BY day, ts').raw().all(id, localDayOf(a) , localDayOf(b), a, b) as [number, number | null, number][];
     return rows.map(([ts, kwh, q]) => ({ start: isoUtc(ts), kwh, quality: QUALITY[q] ?? 'actual' }));
   }
 
@@ -103,7 +104,11 @@ export class MeterService {
     const id = this.meterId(identifier);
     const a = from ? toEpoch(from) : -1;
     const b = to ? toEpoch(to) : 2 ** 40;
-    const rows = this.sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? AND ts >= ? AND ts < ? ORDER BY ts').raw().all(id, a, b) as [number, number | null][];
+    const rows = (
+      from || to
+        ? this.sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? AND day >= ? AND day <= ? AND ts >= ? AND ts < ? ORDER BY day, ts').raw().all(id, localDayOf(Math.max(a, 0)), localDayOf(Math.min(b, 4102444800)), a, b)
+        : this.sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? ORDER BY day, ts').raw().all(id)
+    ) as [number, number | null][];
     const ts = new Array<number>(rows.length);
     const kwh = new Array<number | null>(rows.length);
     for (let i = 0; i < rows.length; i++) {
