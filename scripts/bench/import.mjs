@@ -51,22 +51,28 @@ function rawBaseline() {
   const kwh = new Float64Array(perMeter);
   for (let i = 0; i < perMeter; i++) kwh[i] = 0.2 + (i % 48) / 10;
   const B = 100;
-  const bulk = db.prepare(`INSERT INTO readings (meter_id, ts, kwh, quality, batch_id, volume_m3) VALUES ${Array(B).fill('(?,?,?,?,?,?)').join(',')}`);
-  const params = new Array(B * 6);
+  const bulk = db.prepare(`INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id, volume_m3) VALUES ${Array(B).fill('(?,?,?,?,?,?,?)').join(',')}`);
+  const params = new Array(B * 7);
+  const day = new Int32Array(perMeter);
+  for (let i = 0; i < perMeter; i++) day[i] = Math.floor((ts0 + i * 1800) / 86400);
   const t0 = process.hrtime.bigint();
+  const one = db.prepare('INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id, volume_m3) VALUES (?,?,?,?,?,?,?)');
   const tx = db.transaction((m) => {
-    for (let i = 0; i < perMeter; i += B) {
+    let i = 0;
+    for (; i + B <= perMeter; i += B) {
       for (let k = 0; k < B; k++) {
-        const j = (i + k) * 1;
-        params[k * 6] = m + 1;
-        params[k * 6 + 1] = ts0 + j * 1800;
-        params[k * 6 + 2] = kwh[j];
-        params[k * 6 + 3] = 0;
-        params[k * 6 + 4] = 1;
-        params[k * 6 + 5] = null;
+        const j = i + k;
+        params[k * 7] = m + 1;
+        params[k * 7 + 1] = day[j];
+        params[k * 7 + 2] = ts0 + j * 1800;
+        params[k * 7 + 3] = kwh[j];
+        params[k * 7 + 4] = 0;
+        params[k * 7 + 5] = 1;
+        params[k * 7 + 6] = null;
       }
       bulk.run(params);
     }
+    for (; i < perMeter; i++) one.run(m + 1, day[i], ts0 + i * 1800, kwh[i], 0, 1, null);
   });
   for (let m = 0; m < M; m++) tx(m);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
