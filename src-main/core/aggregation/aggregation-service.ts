@@ -39,9 +39,9 @@ export class AggregationService {
     const a = Math.min(from, this.daysKnown?.[0] ?? from);
     const b = Math.max(to, this.daysKnown?.[1] ?? to);
     this.sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS cal_days (day INTEGER PRIMARY KEY, half_hours INTEGER NOT NULL, week INTEGER NOT NULL, month INTEGER NOT NULL, year INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE TEMP TABLE IF NOT EXISTS cal_periods (kind TEXT NOT NULL, start_day INTEGER NOT NULL, half_hours INTEGER NOT NULL, PRIMARY KEY (kind, start_day)) WITHOUT ROWID;`);
+      CREATE TEMP TABLE IF NOT EXISTS cal_periods (kind TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER NOT NULL, half_hours INTEGER NOT NULL, PRIMARY KEY (kind, start_day)) WITHOUT ROWID;`);
     const day = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_days VALUES (?, ?, ?, ?, ?)');
-    const period = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_periods VALUES (?, ?, ?)');
+    const period = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_periods VALUES (?, ?, ?, ?)');
     const seen = new Set<string>();
     this.sqlite.transaction(() => {
       for (let d = a; d < b; d++) {
@@ -53,7 +53,8 @@ export class AggregationService {
           const key = `${kind}${start}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          period.run(kind, start, halfHoursBetween(start, nextPeriodStart(kind, start)));
+          const end = nextPeriodStart(kind, start);
+          period.run(kind, start, end, halfHoursBetween(start, end));
         }
       }
     })();
@@ -63,7 +64,14 @@ export class AggregationService {
   /** Recomputes every roll-up from the readings. */
   async rebuild(): Promise<AggregateResult> {
     const t0 = this.clock.now();
-    const span = this.sqlite.prepare('SELECT min(day) AS a, max(day) AS b, count(DISTINCT meter_id) AS meters FROM readings').get() as { a: number | null; b: number | null; meters: number };
+    // each meter's first and last day along the key: 2 seeks per meter, not a scan of every reading
+    const span = this.sqlite
+      .prepare(
+        `SELECT min(a) AS a, max(b) AS b, count(a) AS meters FROM (
+           SELECT (SELECT day FROM readings r WHERE r.meter_id = m.id ORDER BY day LIMIT 1) AS a,
+                  (SELECT day FROM readings r WHERE r.meter_id = m.id ORDER BY day DESC LIMIT 1) AS b FROM meters m)`,
+      )
+      .get() as { a: number | null; b: number | null; meters: number };
     const maxDirty = this.sqlite.prepare('SELECT coalesce(max(id), 0) FROM aggregation_dirty').pluck().get() as number;
     if (span.a === null || span.b === null) {
       this.sqlite.transaction(() => {
@@ -104,19 +112,25 @@ export class AggregationService {
 
   /** Years from months (12 rows per meter-year); `meters` limits it to a temp table of (meter_id, start_day). */
   private yearsFromMonths(scoped: 'temp.dirty_years' | null): void {
-    const scope = scoped ? `JOIN ${scoped} s ON s.meter_id = m.meter_id AND s.start_day = c.year` : '';
-    this.sqlite
-      .prepare(
-        `INSERT INTO period_aggregates (${PERIOD_COLS})
+    const sql = scoped
+      ? // a dirty meter-year: its 12 month rows, read along the period key
+        `INSERT OR REPLACE INTO period_aggregates (${PERIOD_COLS})
+         SELECT m.meter_id, 'year', y.start_day, total(m.kwh), min(m.min), max(m.max),
+                sum(m.baseload * m.days_with_data) / nullif(sum(CASE WHEN m.baseload IS NOT NULL THEN m.days_with_data END), 0), NULL,
+                sum(m.days_with_data), sum(m.present), p.half_hours
+         FROM ${scoped} y
+           CROSS JOIN temp.cal_periods p ON p.kind = 'year' AND p.start_day = y.start_day
+           CROSS JOIN period_aggregates m ON m.meter_id = y.meter_id AND m.kind = 'month' AND m.start_day >= y.start_day AND m.start_day < p.end_day
+         GROUP BY m.meter_id, y.start_day`
+      : `INSERT INTO period_aggregates (${PERIOD_COLS})
          SELECT m.meter_id, 'year', c.year, total(m.kwh), min(m.min), max(m.max),
                 sum(m.baseload * m.days_with_data) / nullif(sum(CASE WHEN m.baseload IS NOT NULL THEN m.days_with_data END), 0), NULL,
                 sum(m.days_with_data), sum(m.present), p.half_hours
-         FROM period_aggregates m JOIN temp.cal_days c ON c.day = m.start_day ${scope}
+         FROM period_aggregates m JOIN temp.cal_days c ON c.day = m.start_day
               JOIN temp.cal_periods p ON p.kind = 'year' AND p.start_day = c.year
          WHERE m.kind = 'month'
-         GROUP BY m.meter_id, c.year`,
-      )
-      .run();
+         GROUP BY m.meter_id, c.year`;
+    this.sqlite.prepare(sql).run();
   }
 
   /** Recomputes only what changed since the last run: set-based over all dirty meter-days at once. */
@@ -148,37 +162,50 @@ export class AggregationService {
         const i = p.indexOf(':');
         add.run(Number(p.slice(0, i)), Number(p.slice(i + 1)));
       }
-      // days: drop and recompute the dirty meter-days (a day emptied by a cancelled import disappears)
-      // (row-by-row deletes along the keys: a set-based IN would scan the whole table)
-      const delDay = this.sqlite.prepare('DELETE FROM daily_aggregates WHERE meter_id = ? AND day = ?');
-      for (const p of pairs) {
-        const i = p.indexOf(':');
-        delDay.run(Number(p.slice(0, i)), Number(p.slice(i + 1)));
-      }
-      this.sqlite.exec(`INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
+      // days: recompute the dirty meter-days in place; a day left with no readings (a cancelled
+      // import) is deleted
+      this.sqlite.exec(`INSERT OR REPLACE INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
           SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours
           FROM (SELECT r.meter_id, r.day, ${DAY_AGGS} FROM temp.dirty_days dd CROSS JOIN readings r ON r.meter_id = dd.meter_id AND r.day = dd.day GROUP BY r.meter_id, r.day) g
           JOIN temp.cal_days c ON c.day = g.day;
         INSERT OR IGNORE INTO temp.dirty_periods SELECT dd.meter_id, 'week', c.week FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;
         INSERT OR IGNORE INTO temp.dirty_periods SELECT dd.meter_id, 'month', c.month FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;
         INSERT OR IGNORE INTO temp.dirty_years SELECT dd.meter_id, c.year FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;`);
-      const delPeriod = this.sqlite.prepare('DELETE FROM period_aggregates WHERE meter_id = ? AND kind = ? AND start_day = ?');
-      for (const [m, kind, start] of this.sqlite.prepare('SELECT meter_id, kind, start_day FROM temp.dirty_periods').raw().all() as [number, string, number][]) delPeriod.run(m, kind, start);
-      for (const [m, start] of this.sqlite.prepare('SELECT meter_id, start_day FROM temp.dirty_years').raw().all() as [number, number][]) delPeriod.run(m, 'year', start);
+      const delDay = this.sqlite.prepare('DELETE FROM daily_aggregates WHERE meter_id = ? AND day = ?');
+      const emptied = this.sqlite
+        .prepare('SELECT meter_id, day FROM temp.dirty_days dd WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.meter_id = dd.meter_id AND r.day = dd.day)')
+        .raw()
+        .all() as [number, number][];
+      for (const [m, d] of emptied) delDay.run(m, d);
+      // weeks and months from their days (one range read along the daily key each), in place
       for (const kind of ['week', 'month'] as const) {
         this.sqlite
           .prepare(
-            `INSERT INTO period_aggregates (${PERIOD_COLS})
+            `INSERT OR REPLACE INTO period_aggregates (${PERIOD_COLS})
              SELECT d.meter_id, '${kind}', dp.start_day, total(d.kwh), min(d.min), max(d.max), avg(d.baseload), NULL,
                     sum(d.actual + d.estimated > 0), sum(d.actual + d.estimated), p.half_hours
              FROM temp.dirty_periods dp
                CROSS JOIN temp.cal_periods p ON p.kind = dp.kind AND p.start_day = dp.start_day
-               CROSS JOIN daily_aggregates d ON d.meter_id = dp.meter_id AND d.day >= dp.start_day AND d.day < dp.start_day + ${kind === 'week' ? 7 : 31}
-               JOIN temp.cal_days c ON c.day = d.day AND c.${kind} = dp.start_day
+               CROSS JOIN daily_aggregates d ON d.meter_id = dp.meter_id AND d.day >= dp.start_day AND d.day < p.end_day
              WHERE dp.kind = '${kind}'
              GROUP BY d.meter_id, dp.start_day`,
           )
           .run();
+      }
+      // periods left with no days at all disappear
+      const delPeriod = this.sqlite.prepare('DELETE FROM period_aggregates WHERE meter_id = ? AND kind = ? AND start_day = ?');
+      if (emptied.length) {
+        const gone = this.sqlite
+          .prepare(
+            `SELECT dp.meter_id, dp.kind, dp.start_day FROM temp.dirty_periods dp JOIN temp.cal_periods p ON p.kind = dp.kind AND p.start_day = dp.start_day
+             WHERE NOT EXISTS (SELECT 1 FROM daily_aggregates d WHERE d.meter_id = dp.meter_id AND d.day >= dp.start_day AND d.day < p.end_day)
+             UNION ALL
+             SELECT dy.meter_id, 'year', dy.start_day FROM temp.dirty_years dy JOIN temp.cal_periods p ON p.kind = 'year' AND p.start_day = dy.start_day
+             WHERE NOT EXISTS (SELECT 1 FROM daily_aggregates d WHERE d.meter_id = dy.meter_id AND d.day >= dy.start_day AND d.day < p.end_day)`,
+          )
+          .raw()
+          .all() as [number, string, number][];
+        for (const [m, kind, start] of gone) delPeriod.run(m, kind, start);
       }
       this.yearsFromMonths('temp.dirty_years');
       this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxId);

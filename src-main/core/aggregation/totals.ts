@@ -74,7 +74,7 @@ export class TotalsService {
   }
 
   /** Per-period totals over the meters in `meterIds`, for periods overlapping days [from, to). */
-  private totalsFor(meterIds: number[], kind: PeriodKind, from: number, to: number): PeriodTotal[] {
+  private totalsFor(meterIds: number[], kind: PeriodKind, from: number, to: number, withPeak = true): PeriodTotal[] {
     if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
     const first = periodStart(kind, from);
     const end = periodStart(kind, to - 1);
@@ -101,7 +101,7 @@ export class TotalsService {
     }
     // the peak's time: the first half-hour at the period's maximum (found along the key, per period)
     const peak = this.sqlite.prepare(`SELECT ts FROM readings WHERE meter_id IN (${meterIds.map(() => '?').join(',')}) AND day >= ? AND day < ? AND kwh = ? ORDER BY ts LIMIT 1`).pluck();
-    for (const [s, a] of accs) if (a.max !== null) a.peakTs = (peak.get(...meterIds, s, nextPeriodStart(kind, s), a.max) as number | undefined) ?? null;
+    if (withPeak) for (const [s, a] of accs) if (a.max !== null) a.peakTs = (peak.get(...meterIds, s, nextPeriodStart(kind, s), a.max) as number | undefined) ?? null;
     return [...accs.entries()].map(([s, a]) => total(kind, s, a, meterIds.length));
   }
 
@@ -116,10 +116,10 @@ export class TotalsService {
     return this.compareIds([id], meter.trim(), kind, start, basis);
   }
 
-  private compareIds(ids: number[], name: string, kind: PeriodKind, start: number, basis: 'previous' | 'year-ago'): Comparison {
+  private compareIds(ids: number[], name: string, kind: PeriodKind, start: number, basis: 'previous' | 'year-ago', withPeak = true): Comparison {
     const prevStart = basis === 'previous' ? previousPeriodStart(kind, start) : yearAgoStart(kind, start);
-    const [current] = this.totalsFor(ids, kind, start, start + 1);
-    const [previous] = this.totalsFor(ids, kind, prevStart, prevStart + 1);
+    const [current] = this.totalsFor(ids, kind, start, start + 1, withPeak);
+    const [previous] = this.totalsFor(ids, kind, prevStart, prevStart + 1, withPeak);
     const changeKwh = round(current!.kwh - previous!.kwh);
     return {
       meter: name,
@@ -155,7 +155,7 @@ export class TotalsService {
       const periods: FuelTotals['periods'] = [];
       for (const kind of ['day', 'week', 'month', 'year'] as const) {
         const start = kind === 'day' ? today - 1 : periodStart(kind, today);
-        const c = this.compareIds(ids, fuel, kind, start, 'previous');
+        const c = this.compareIds(ids, fuel, kind, start, 'previous', false); // the dashboard shows no peak times
         periods.push({ kind, label: c.current.period, kwh: c.current.kwh, previousKwh: c.previous.kwh, changePercent: c.changePercent, completeness: c.current.completeness, previousCompleteness: c.previous.completeness, comparable: c.comparable });
       }
       fuels.push({ fuel, meters: ids.length, periods });

@@ -167,7 +167,8 @@ export const dailyAggregates = sqliteTable(
     estimated: integer('estimated').notNull(),
     halfHours: integer('half_hours').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.meterId, t.day] })],
+  // portfolio questions ("last week, every meter") read by day
+  (t) => [primaryKey({ columns: [t.meterId, t.day] }), index('daily_aggregates_day_idx').on(t.day, t.meterId)],
 );
 
 /** Week (ISO, Monday start), month and year roll-ups per meter, from the daily rows. */

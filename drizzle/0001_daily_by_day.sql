@@ -1,0 +1,1 @@
+CREATE INDEX `daily_aggregates_day_idx` ON `daily_aggregates` (`day`,`meter_id`);
