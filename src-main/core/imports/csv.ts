@@ -98,30 +98,32 @@ const MAX_LINE = 1 << 20;
 
 /**
  * Reads a file from `startOffset` in ~1 MB chunks of whole lines. Lines are cut at LF bytes (CR
- * stripped), so multi-byte UTF-8 characters are never split. Throws on a line longer than 1 MB,
- * which no meter file has and a binary file often does.
+ * stripped), so multi-byte UTF-8 characters are never split. One buffer is reused for the whole
+ * file (a partial last line moves to its front), so memory stays flat however big the file is.
+ * Throws on a line longer than 1 MB, which no meter file has and a binary file often does.
  */
 export async function* readLineChunks(filePath: string, startOffset: number, encoding: TextEncodingName): AsyncGenerator<LineChunk> {
   const fh = await fs.promises.open(filePath, 'r');
   try {
-    let pos = startOffset;
-    let carry = Buffer.alloc(0);
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = Buffer.allocUnsafe(CHUNK + MAX_LINE);
+    let pos = startOffset; // file offset of the next byte to read
+    let held = 0; // bytes at the front of buf not yet turned into lines
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, pos);
+      const { bytesRead } = await fh.read(buf, held, CHUNK, pos);
       const eof = bytesRead === 0;
-      const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : Buffer.from(buf.subarray(0, bytesRead));
-      const base = pos - carry.length;
+      const base = pos - held; // file offset of buf[0]
       pos += bytesRead;
-      let cut = eof ? data.length : lastLineEnd(data, encoding);
+      const len = held + bytesRead;
+      let cut = eof ? len : lastLineEnd(buf, len, encoding);
       if (cut <= 0 && !eof) {
-        if (data.length > MAX_LINE) throw new UnreadableFileError(`a line longer than ${MAX_LINE} bytes starts at byte ${base}: this does not look like a meter CSV file`);
-        carry = data;
+        if (len >= MAX_LINE) throw new UnreadableFileError(`a line longer than ${MAX_LINE} bytes starts at byte ${base}: this does not look like a meter CSV file`);
+        held = len;
         continue;
       }
-      if (cut < 0) cut = data.length;
-      const text = data.toString(encoding, 0, cut);
-      carry = data.subarray(cut);
+      if (cut < 0) cut = len;
+      const text = buf.toString(encoding, 0, cut);
+      held = len - cut;
+      if (held > 0) buf.copy(buf, 0, cut, len);
       if (text.length > 0) {
         const lines = text.split('\n');
         if (lines[lines.length - 1] === '') lines.pop();
@@ -138,14 +140,14 @@ export async function* readLineChunks(filePath: string, startOffset: number, enc
   }
 }
 
-/** Index just past the last line feed in `data` (-1 if none). */
-function lastLineEnd(data: Buffer, encoding: TextEncodingName): number {
+/** Index just past the last line feed in data[0, len) (-1 if none). */
+function lastLineEnd(data: Buffer, len: number, encoding: TextEncodingName): number {
   if (encoding === 'utf16le') {
-    for (let i = data.length - 2; i >= 0; i -= 1) {
-      if (data[i] === 0x0a && data[i + 1] === 0x00 && i % 2 === 0) return i + 2;
+    for (let i = len - 2 - (len % 2); i >= 0; i -= 2) {
+      if (data[i] === 0x0a && data[i + 1] === 0x00) return i + 2;
     }
     return -1;
   }
-  const i = data.lastIndexOf(0x0a);
+  const i = data.lastIndexOf(0x0a, len - 1);
   return i === -1 ? -1 : i + 1;
 }

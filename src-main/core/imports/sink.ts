@@ -9,6 +9,13 @@ import type { RowError } from '../../../src-shared/contract/types';
 import { ESTIMATED, MISSING, type MeterRef, type RowSink, type Unit } from './formats/types';
 
 export const MAX_STORED_ERRORS = 1000;
+
+/**
+ * A copy of a string that shares no memory with the file chunk it was cut from. V8 keeps sliced
+ * and concatenated strings pointing into their source, so a 13-character MPAN kept from a 1 MB
+ * chunk would pin the whole chunk; kept strings (meter ids, error texts) go through this.
+ */
+export const detach = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
 /** kWh = m³ × volume correction × CV ÷ 3.6 (the formula printed on UK gas bills). */
 export const VOLUME_CORRECTION = 1.02264;
 
@@ -96,10 +103,10 @@ export class ChunkSink implements RowSink {
       }
       return hit;
     }
-    const key = (' ' + raw).slice(1); // a copy: never pin the chunk the id was sliced from
+    const key = detach(raw);
     const parsed = parseMeterId(raw);
     if (!parsed.ok) {
-      this.byRaw.set(key, parsed.reason);
+      this.byRaw.set(key, detach(parsed.reason));
       this.reject(line, column, raw, parsed.reason);
       return null;
     }
@@ -108,10 +115,10 @@ export class ChunkSink implements RowSink {
       const found = this.lookup.find(parsed.id);
       info = {
         index: this.meters.length,
-        identifier: parsed.id,
+        identifier: detach(parsed.id),
         kind: parsed.kind,
         fuel: found?.fuel ?? parsed.fuel ?? this.fileFuel ?? 'electricity',
-        topLine: parsed.topLine,
+        topLine: parsed.topLine === null ? null : detach(parsed.topLine),
         dbId: found?.id ?? -1,
         ceiling: found?.ceiling ?? 10_000,
         calorificValue: found?.cv ?? 39.5,
@@ -230,7 +237,7 @@ export class ChunkSink implements RowSink {
       this.lastRejectedLine = line;
     }
     if (this.errors.length < MAX_STORED_ERRORS) {
-      this.errors.push({ line, ...(column !== undefined ? { column } : {}), ...(value !== undefined ? { value: value.trim().slice(0, 60) } : {}), message });
+      this.errors.push({ line, ...(column !== undefined ? { column } : {}), ...(value !== undefined ? { value: detach(value.trim().slice(0, 60)) } : {}), message: detach(message) });
     }
   }
 }
