@@ -9,7 +9,7 @@ const FILE_ID = '0b7c6f1e-6b0e-4c4f-9a55-3f1c2b9d8e7a';
 
 function job(id: number, over: Partial<ImportJob> = {}): ImportJob {
   return {
-    id, batchId: 'b', file: 'a.csv', format: 'long', status: 'queued', priority: 'normal', dryRun: false, attempts: 0,
+    id, batchId: 'b', fileId: FILE_ID, file: 'a.csv', format: 'long', status: 'queued', priority: 'normal', dryRun: false, attempts: 0,
     bytes: 10, bytesDone: 0, rowsRead: 0, readingsImported: 0, duplicates: 0, conflicts: 0, rowsRejected: 0,
     metersCreated: [], errors: [], lastError: null, createdAt: '2025-01-01T00:00:00Z', startedAt: null, finishedAt: null, preview: null,
     onConflict: 'keep', notes: null, tags: [], nextAttemptAt: null, ...over,
