@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { CSP } from '../../src-shared/security/csp';
 
 /**
  * The one allow-list of links the app may open in the user's browser (https only, exact hosts).
@@ -12,19 +13,7 @@ import type { Session, WebContents, WebPreferences } from 'electron';
  */
 export const EXTERNAL_HOSTS: readonly string[] = ['eclectyc.energy', 'www.eclectyc.energy'];
 
-/** The renderer's Content-Security-Policy (same policy as the headless server's header). */
-export const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { CSP };
 
 /**
  * The baseline every window's webPreferences must meet. window.ts writes these inline in its

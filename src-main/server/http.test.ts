@@ -4,7 +4,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../core/app';
-import { makeCore, tempDir } from '../../tests/helpers/core';
+import { makeCore, REPO, tempDir } from '../../tests/helpers/core';
+import { CSP } from '../../src-shared/security/csp';
 import { createHttpHost, listen } from './http';
 
 let core: Core;
@@ -85,5 +86,11 @@ describe('headless HTTP host', () => {
     const stored = core.files.get(reply.value.fileId)!;
     expect(path.dirname(stored.path)).toBe(path.join(core.dataDir, 'imports'));
     expect(fs.readFileSync(stored.path, 'utf8')).toBe('MPAN,Timestamp,kWh\n');
+  });
+
+  it('serves the same CSP the renderer declares in its meta tag (frame-ancestors only works as a header)', () => {
+    const html = fs.readFileSync(path.join(REPO, 'src-renderer', 'index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)![1]!;
+    expect(meta.split('; ')).toEqual(CSP.split('; ').filter((d) => !d.startsWith('frame-ancestors')));
   });
 });

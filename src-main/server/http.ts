@@ -11,6 +11,7 @@ import type { CallContext, Reply } from '../../src-shared/contract/api';
 import { ROLE_RANK } from '../../src-shared/contract/types';
 import type { Core } from '../core/app';
 import { dispatch, toAppError } from '../core/rpc/dispatch';
+import { CSP } from '../../src-shared/security/csp';
 
 export interface HttpHostOptions {
   /** Built renderer (index.html and assets); omitted = API only. */
@@ -21,18 +22,6 @@ export interface HttpHostOptions {
 
 const MAX_JSON = 1024 * 1024;
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
