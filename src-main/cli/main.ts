@@ -34,11 +34,17 @@ Commands:
   compare MPAN --period P --at PERIOD [--basis previous|year-ago]
                                     a period against the previous one or the same one a year earlier
   worker [--once]                   process queued and interrupted imports (--once: until empty)
+  carbon fetch [--from ISO --to ISO] [--region ID]
+                                    store GB grid carbon intensity (default: the last 24 hours)
+  carbon current                    the latest grid carbon intensity (refreshed when over an hour old)
+  emissions MPAN --from DATE --to DATE [--method halfhourly|annual] [--region ID]
+                                    a meter's emissions in kgCO2 (UK local days, to exclusive)
   serve [--port N] [--host H]       run the app in a browser (default http://127.0.0.1:8787/)
 
 Options (every command):
   --data-dir DIR   data folder (default: ${defaultDataDir()})
   --json           machine-readable JSON on stdout
+  --carbon-api URL Carbon Intensity API base URL (default https://api.carbonintensity.org.uk)
   -h, --help       this help;  -v, --version  the version
 
 Docs: docs/cli.md`;
@@ -48,6 +54,7 @@ class UsageError extends Error {}
 interface Ctx {
   json: boolean;
   dataDir: string;
+  carbonApi?: string;
 }
 
 function out(ctx: Ctx, value: unknown, human: () => void): void {
@@ -56,7 +63,7 @@ function out(ctx: Ctx, value: unknown, human: () => void): void {
 }
 
 async function withCore<T>(ctx: Ctx, fn: (core: Core) => Promise<T>, host: 'cli' | 'server' = 'cli'): Promise<T> {
-  const core = await createCore({ dataDir: ctx.dataDir, host, version: APP_VERSION, log: ctx.json ? silentLogger : stderrLogger });
+  const core = await createCore({ dataDir: ctx.dataDir, host, version: APP_VERSION, log: ctx.json ? silentLogger : stderrLogger, ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}) });
   try {
     return await fn(core);
   } finally {
@@ -273,10 +280,54 @@ async function cmdCompare(ctx: Ctx, meter: string | undefined, period: string | 
   });
 }
 
+async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undefined, to: string | undefined, region: string | undefined): Promise<number> {
+  return withCore(ctx, async (core) => {
+    if (sub === 'current') {
+      let now = await call(core, 'carbon.current', {});
+      if (!now || now.ageSeconds > 3600) {
+        try {
+          await call(core, 'carbon.refresh', {});
+          now = await call(core, 'carbon.current', {});
+        } catch (e) {
+          if (!now) throw e;
+          console.error(`eclectyc: could not refresh (${(e as Error).message}); showing the stored value`);
+        }
+      }
+      out(ctx, now, () => {
+        if (!now) return console.log('No carbon intensity stored yet.');
+        console.log(`${now.intensity ?? '—'} gCO2/kWh (${now.index ?? 'no index'}, ${now.kind}) for the half-hour from ${now.at}; ${now.trend ?? 'trend unknown'}; fetched ${Math.round(now.ageSeconds / 60)} min ago`);
+      });
+      return 0;
+    }
+    if (sub === 'fetch') {
+      const t = Math.floor(Date.now() / 1000);
+      const a = from ?? new Date((t - 86400) * 1000).toISOString();
+      const b = to ?? new Date((t + 1800) * 1000).toISOString();
+      const regionId = region === undefined ? undefined : Number(region);
+      if (regionId !== undefined && !Number.isInteger(regionId)) throw new UsageError('--region must be a region id from 1 to 17');
+      const r = await call(core, 'carbon.fetch', { from: a, to: b, ...(regionId !== undefined ? { region: regionId } : {}) });
+      out(ctx, r, () => console.log(`Stored ${r.national} national${regionId !== undefined ? ` and ${r.regional} regional` : ''} half-hours from ${a} to ${b}.`));
+      return 0;
+    }
+    throw new UsageError('carbon needs a subcommand: fetch or current');
+  });
+}
+
+async function cmdEmissions(ctx: Ctx, meter: string | undefined, from: string | undefined, to: string | undefined, method: string | undefined, region: string | undefined): Promise<number> {
+  if (!meter) throw new UsageError('emissions needs an MPAN (or meter id)');
+  if (!from || !to) throw new UsageError('emissions needs --from DATE and --to DATE (UK local days, to exclusive)');
+  if (method && method !== 'halfhourly' && method !== 'annual') throw new UsageError('--method must be halfhourly or annual');
+  return withCore(ctx, async (core) => {
+    const r = await call(core, 'emissions.meter', { meter, from, to, ...(method ? { method: method as 'halfhourly' | 'annual' } : {}), ...(region ? { region: Number(region) } : {}) });
+    out(ctx, r, () => console.log(`${meter} ${from} to ${to}: ${r.kwh.toFixed(3)} kWh, ${r.kgco2.toFixed(3)} kgCO2 (${r.method}; ${(r.coverage * 100).toFixed(1)} % of half-hours covered)`));
+    return 0;
+  });
+}
+
 async function cmdServe(ctx: Ctx, port: number, host: string): Promise<number> {
   // Imports run on a worker thread so the server keeps answering while a big file goes in.
   const thread = path.join(__dirname, 'import-worker.cjs');
-  const core = await createCore({ dataDir: ctx.dataDir, host: 'server', version: APP_VERSION, log: stderrLogger, importThread: fs.existsSync(thread) ? thread : null });
+  const core = await createCore({ dataDir: ctx.dataDir, host: 'server', version: APP_VERSION, log: stderrLogger, importThread: fs.existsSync(thread) ? thread : null, carbonPolling: true, ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}) });
   const staticDir = path.join(__dirname, 'renderer');
   const server = createHttpHost(core, { staticDir });
   const url = await listen(server, port, host);
@@ -323,6 +374,9 @@ export async function main(argv: string[]): Promise<number> {
         period: { type: 'string' },
         at: { type: 'string' },
         basis: { type: 'string' },
+        region: { type: 'string' },
+        method: { type: 'string' },
+        'carbon-api': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -343,7 +397,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return cmd || o.help ? 0 : 2;
   }
-  const ctx: Ctx = { json: o.json, dataDir: path.resolve(o['data-dir'] ?? defaultDataDir()) };
+  const ctx: Ctx = { json: o.json, dataDir: path.resolve(o['data-dir'] ?? defaultDataDir()), ...(o['carbon-api'] ? { carbonApi: o['carbon-api'] } : {}) };
   try {
     switch (cmd) {
       case 'import':
@@ -371,6 +425,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdTotals(ctx, rest[0], o.period, o.from, o.to);
       case 'compare':
         return await cmdCompare(ctx, rest[0], o.period, o.at, o.basis);
+      case 'carbon':
+        return await cmdCarbon(ctx, rest[0], o.from, o.to, o.region);
+      case 'emissions':
+        return await cmdEmissions(ctx, rest[0], o.from, o.to, o.method, o.region);
       case 'serve': {
         const port = o.port === undefined ? 8787 : Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${o.port}"`);

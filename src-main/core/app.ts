@@ -18,7 +18,8 @@ import { MeterService } from './meters/meter-service';
 import { SettingsStore } from './settings';
 import { AggregationService } from './aggregation/aggregation-service';
 import { Scheduler } from './aggregation/scheduler';
-import { TotalsService } from './aggregation/totals';
+import { TotalsService, toLocalDay } from './aggregation/totals';
+import { CarbonService } from './carbon/carbon-service';
 
 export interface CoreOptions {
   dataDir: string;
@@ -35,6 +36,10 @@ export interface CoreOptions {
    * thread, yielding between chunks (the CLI, tests).
    */
   importThread?: string | null;
+  /** Carbon Intensity API base URL (default https://api.carbonintensity.org.uk). */
+  carbonApi?: string;
+  /** Poll the Carbon Intensity API every 30 minutes while started (hosts with users; not tests). */
+  carbonPolling?: boolean;
 }
 
 export interface Core {
@@ -50,6 +55,7 @@ export interface Core {
   aggregation: AggregationService;
   totals: TotalsService;
   scheduler: Scheduler;
+  carbon: CarbonService;
   log: Logger;
   /** Starts background services (the import queue). */
   start(): void;
@@ -79,6 +85,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const aggregation = new AggregationService(sqlite, clock);
   const totals = new TotalsService(sqlite, clock);
   const scheduler = new Scheduler(sqlite, clock, settings, aggregation, totals, events, log);
+  const carbon = new CarbonService(sqlite, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });
   // every finished import brings the roll-ups of the meter-days it touched up to date
   events.subscribe((e) => {
     if (e.event === 'imports.updated' && !e.payload.job.dryRun && (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')) void scheduler.afterImport();
@@ -131,10 +138,22 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       const { meter, ...patch } = a;
       return meters.update(meter, patch);
     },
+    'carbon.current': () => carbon.current(),
+    'carbon.refresh': () => carbon.refresh(),
+    'carbon.fetch': (a) => carbon.fetch(Math.floor(Date.parse(a.from) / 1000), Math.floor(Date.parse(a.to) / 1000), a.region),
+    'carbon.history': (a) => ({ ...carbon.history(a.days), bestWindow: carbon.bestWindow(a.windowHours ?? 3) }),
+    'emissions.meter': (a) => {
+      const m = meters.meterRow(a.meter);
+      const from = toLocalDay(a.from);
+      const to = toLocalDay(a.to);
+      if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
+      return carbon.emissions(m.id, m.fuel, from, to, a.method ?? 'halfhourly', a.region);
+    },
     'settings.get': () => settings.get(),
     'settings.update': (a, ctx) => {
       audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'settings.update', JSON.stringify(a));
       const updated = settings.update(a);
+      if (a.carbonApi && !opts.carbonApi) carbon.useBaseUrl(a.carbonApi);
       if (a.nightlyRunAt && started) void scheduler.tick();
       return updated;
     },
@@ -169,10 +188,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     aggregation,
     totals,
     scheduler,
+    carbon,
     start() {
       started = true;
       imports.start();
       scheduler.start();
+      if (opts.carbonPolling) carbon.startPolling();
       runRetention();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
@@ -181,6 +202,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (stopped) return;
       stopped = true;
       if (retentionTimer) clearInterval(retentionTimer);
+      carbon.stopPolling();
       await scheduler.stop();
       await imports.stop();
       sqlite.close();

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Settings } from '../../src-shared/contract/types';
 
-export const DEFAULT_SETTINGS: Settings = { importRetentionDays: 30, nightlyRunAt: '01:30' };
+export const DEFAULT_SETTINGS: Settings = { importRetentionDays: 30, nightlyRunAt: '01:30', carbonApi: 'https://api.carbonintensity.org.uk' };
 
 export class SettingsStore {
   constructor(private readonly sqlite: Database.Database) {}

@@ -185,6 +185,8 @@ async function start(): Promise<void> {
     log,
     // Parsing and inserting run on a worker thread so the main process keeps answering the window.
     importThread: path.join(__dirname, '..', 'import-worker.cjs'),
+    // grid carbon intensity every 30 minutes (offline: stored values are shown with their age)
+    carbonPolling: true,
   });
 
   stage = 'starting the import queue';

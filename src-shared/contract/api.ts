@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
-import type { AggregateResult, AppInfo, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
+import type { AggregateResult, AppInfo, CarbonHistory, CarbonNow, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
 
 const isoInstant = z
   .string()
@@ -87,6 +87,16 @@ export const schemas = {
       calorificValue: z.number().min(30, 'calorific values are 30–50 MJ/m³').max(50, 'calorific values are 30–50 MJ/m³').optional(),
     })
     .strict(),
+  /** The latest stored grid carbon intensity (national), its age and trend, and the next 48 hours. null until fetched. */
+  'carbon.current': z.object({}).strict(),
+  /** Fetches the last 24 h and next 48 h from the Carbon Intensity API now. UNAVAILABLE when offline. */
+  'carbon.refresh': z.object({}).strict(),
+  /** Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too. */
+  'carbon.fetch': z.object({ from: isoInstant, to: isoInstant, region: z.number().int().min(1).max(18).optional() }).strict(),
+  /** Stored history for the last N days: points, average, average by UK time of day, and the best window to run loads. */
+  'carbon.history': z.object({ days: z.number().int().min(1).max(366), windowHours: z.number().int().min(1).max(12).optional() }).strict(),
+  /** A meter's emissions over UK local days [from, to): half-hourly intensities or the annual UK Government factor. */
+  'emissions.meter': z.object({ meter: meterIdArg, from: localDate, to: localDate, method: z.enum(['halfhourly', 'annual']).optional(), region: z.number().int().min(1).max(18).optional() }).strict(),
   /** App settings. */
   'settings.get': z.object({}).strict(),
   /** Changes app settings (admin). */
@@ -94,6 +104,7 @@ export const schemas = {
     .object({
       importRetentionDays: z.number().int().min(1, 'keep finished imports at least 1 day').max(3650).optional(),
       nightlyRunAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 01:30').optional(),
+      carbonApi: z.string().url('expected a URL, e.g. https://api.carbonintensity.org.uk').refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL').optional(),
     })
     .strict(),
   /** Every meter with its site, reading count and first/last reading (UTC). */
@@ -127,6 +138,11 @@ export interface Results {
   'sites.create': SiteSummary;
   'sites.get': SiteDetail;
   'meters.update': MeterSummary;
+  'carbon.current': CarbonNow | null;
+  'carbon.refresh': { national: number };
+  'carbon.fetch': { national: number; regional: number };
+  'carbon.history': CarbonHistory;
+  'emissions.meter': Emissions;
   'settings.get': Settings;
   'settings.update': Settings;
   'meters.list': MeterSummary[];
@@ -154,6 +170,11 @@ export const METHODS = {
   'sites.create': 'manager',
   'sites.get': 'viewer',
   'meters.update': 'manager',
+  'carbon.current': 'viewer',
+  'carbon.refresh': 'viewer',
+  'carbon.fetch': 'manager',
+  'carbon.history': 'viewer',
+  'emissions.meter': 'viewer',
   'settings.get': 'viewer',
   'settings.update': 'admin',
   'meters.list': 'viewer',

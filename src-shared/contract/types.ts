@@ -119,6 +119,8 @@ export interface Settings {
   importRetentionDays: number;
   /** Local time of the nightly roll-up, `HH:MM` (Europe/London). */
   nightlyRunAt: string;
+  /** Base URL of the Carbon Intensity API. */
+  carbonApi: string;
 }
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'year';
@@ -213,4 +215,29 @@ export interface SchedulerRun {
 export interface SiteDetail {
   site: SiteSummary;
   meters: MeterSummary[];
+}
+
+export interface CarbonNow {
+  at: string;
+  intensity: number | null;
+  index: string | null;
+  kind: 'actual' | 'forecast';
+  ageSeconds: number;
+  trend: 'rising' | 'falling' | 'steady' | null;
+  next48h: { at: string; forecast: number | null; index: string | null }[];
+}
+
+export interface Emissions {
+  kwh: number;
+  kgco2: number;
+  method: 'halfhourly' | 'annual';
+  /** Share of the half-hours with readings that had an intensity or a factor, 0–1. */
+  coverage: number;
+}
+
+export interface CarbonHistory {
+  points: { at: string; intensity: number | null }[];
+  average: number | null;
+  byTimeOfDay: { time: string; average: number }[];
+  bestWindow: { from: string; to: string; average: number } | null;
 }

@@ -239,3 +239,37 @@ export const comparisonSnapshots = sqliteTable(
   },
   (t) => [index('comparison_snapshots_meter_idx').on(t.meterId, t.kind, t.period)],
 );
+
+/** GB national carbon intensity per UTC half-hour (gCO2/kWh), from the Carbon Intensity API. */
+export const carbonNational = sqliteTable('carbon_national', {
+  ts: integer('ts').primaryKey(),
+  forecast: integer('forecast'),
+  actual: integer('actual'),
+  index: text('index'),
+  fetchedAt: integer('fetched_at').notNull(),
+});
+
+/** Regional forecast intensity per region (1–17, 18 = GB) per UTC half-hour. */
+export const carbonRegional = sqliteTable(
+  'carbon_regional',
+  {
+    regionId: integer('region_id').notNull(),
+    ts: integer('ts').notNull(),
+    forecast: integer('forecast'),
+    index: text('index'),
+    fetchedAt: integer('fetched_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.regionId, t.ts] })],
+);
+
+/** UK Government GHG conversion factors by year (kgCO2e per kWh), editable by the user. */
+export const emissionFactors = sqliteTable(
+  'emission_factors',
+  {
+    year: integer('year').notNull(),
+    fuel: text('fuel', { enum: ['electricity', 'gas'] }).notNull(),
+    kgPerKwh: real('kg_per_kwh').notNull(),
+    source: text('source'),
+  },
+  (t) => [primaryKey({ columns: [t.year, t.fuel] })],
+);

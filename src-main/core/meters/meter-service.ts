@@ -19,6 +19,13 @@ export class MeterService {
     return id;
   }
 
+  /** The database row behind a meter id (NOT_FOUND when unknown). */
+  meterRow(identifier: string): { id: number; fuel: 'electricity' | 'gas' } {
+    const r = this.sqlite.prepare('SELECT id, fuel FROM meters WHERE identifier = ?').get(identifier.trim()) as { id: number; fuel: 'electricity' | 'gas' } | undefined;
+    if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
+    return r;
+  }
+
   list(): MeterSummary[] {
     // first/last/count per meter follow the (meter_id, ts) primary key: no table scan.
     const rows = this.sqlite

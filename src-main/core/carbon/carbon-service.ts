@@ -1,0 +1,232 @@
+/**
+ * Grid carbon: fetches national and regional intensity into SQLite, answers from what is stored
+ * (offline, values carry their age), polls every 30 minutes, and computes a meter's emissions
+ * half-hour by half-hour (kWh × that half-hour's intensity: national actual, else forecast, or the
+ * region's forecast) or with the annual UK Government factor for the period's year.
+ */
+import type Database from 'better-sqlite3';
+import type { Fuel } from '../../../src-shared/contract/types';
+import { AppError } from '../../../src-shared/contract/errors';
+import { isoUtc } from '../../../src-shared/domain/london-time';
+import { dayStartUtc, localDayOf } from '../../../src-shared/domain/periods';
+import type { Clock } from '../clock';
+import type { Logger } from '../events';
+import { CarbonClient, type NationalPoint, type RegionalPoint } from './client';
+
+export const POLL_MINUTES = 30;
+
+export interface CarbonNow {
+  /** UTC start of the half-hour the value is for. */
+  at: string;
+  intensity: number | null;
+  index: string | null;
+  /** Whether `intensity` is an actual (estimated outturn) or a forecast. */
+  kind: 'actual' | 'forecast';
+  /** Seconds since the value was fetched. */
+  ageSeconds: number;
+  trend: 'rising' | 'falling' | 'steady' | null;
+  next48h: { at: string; forecast: number | null; index: string | null }[];
+}
+
+export interface Emissions {
+  kwh: number;
+  kgco2: number;
+  method: 'halfhourly' | 'annual';
+  /** Share of the half-hours with readings that had an intensity (half-hourly) or a factor (annual), 0–1. */
+  coverage: number;
+}
+
+export class CarbonService {
+  client: CarbonClient;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    opts: { baseUrl?: string; fetch?: typeof fetch },
+  ) {
+    this.fetchImpl = opts.fetch;
+    this.client = new CarbonClient({ baseUrl: opts.baseUrl, fetch: opts.fetch });
+  }
+
+  private readonly fetchImpl: typeof fetch | undefined;
+
+  /** Points the client at another API base URL (Settings). */
+  useBaseUrl(baseUrl: string): void {
+    this.client = new CarbonClient({ baseUrl, fetch: this.fetchImpl });
+  }
+
+  private now(): number {
+    return Math.floor(this.clock.now() / 1000);
+  }
+
+  storeNational(points: NationalPoint[]): number {
+    const put = this.sqlite.prepare(
+      `INSERT INTO carbon_national (ts, forecast, actual, "index", fetched_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (ts) DO UPDATE SET forecast = coalesce(excluded.forecast, forecast), actual = coalesce(excluded.actual, actual), "index" = coalesce(excluded."index", "index"), fetched_at = excluded.fetched_at`,
+    );
+    const now = this.now();
+    this.sqlite.transaction(() => points.forEach((p) => put.run(p.ts, p.forecast, p.actual, p.index, now)))();
+    return points.length;
+  }
+
+  storeRegional(points: RegionalPoint[]): number {
+    const put = this.sqlite.prepare(
+      `INSERT INTO carbon_regional (region_id, ts, forecast, "index", fetched_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (region_id, ts) DO UPDATE SET forecast = excluded.forecast, "index" = excluded."index", fetched_at = excluded.fetched_at`,
+    );
+    const now = this.now();
+    this.sqlite.transaction(() => points.forEach((p) => put.run(p.regionId, p.ts, p.forecast, p.index, now)))();
+    return points.length;
+  }
+
+  /** Fetches national (and, with a region, that region's) intensity for [from, to) and stores it. */
+  async fetch(from: number, to: number, regionId?: number): Promise<{ national: number; regional: number }> {
+    if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
+    if (regionId !== undefined && (regionId < 1 || regionId > 18)) throw new AppError('INVALID_ARGS', 'region ids run from 1 to 17 (18 is GB)');
+    const national = this.storeNational(await this.client.nationalRange(from, to));
+    const regional = regionId !== undefined ? this.storeRegional(await this.client.regionRange(regionId, from, to)) : 0;
+    return { national, regional };
+  }
+
+  /** The poll: the last 24 hours (actuals get filled in) and the next 48 (forecast). */
+  async refresh(): Promise<{ national: number }> {
+    const now = this.now();
+    const half = now - (now % 1800);
+    const past = await this.client.nationalRange(half - 86400, half + 1800);
+    const ahead = await this.client.forecast48h(half);
+    return { national: this.storeNational([...past, ...ahead]) };
+  }
+
+  /** Backfills history for the span of a meter's data (what is missing only). */
+  async backfill(meterId: number): Promise<{ national: number }> {
+    const span = this.sqlite
+      .prepare('SELECT (SELECT ts FROM readings WHERE meter_id = ? ORDER BY day, ts LIMIT 1) AS a, (SELECT ts FROM readings WHERE meter_id = ? ORDER BY day DESC, ts DESC LIMIT 1) AS b')
+      .get(meterId, meterId) as { a: number | null; b: number | null };
+    if (span.a === null || span.b === null) return { national: 0 };
+    const have = this.sqlite.prepare('SELECT count(*) FROM carbon_national WHERE ts >= ? AND ts <= ?').pluck().get(span.a, span.b) as number;
+    if (have >= (span.b - span.a) / 1800 + 1) return { national: 0 };
+    return { national: (await this.fetch(span.a, span.b + 1800)).national };
+  }
+
+  /** Starts polling every 30 minutes (failures are logged; stored values keep being served). */
+  startPolling(): void {
+    const tick = async (): Promise<void> => {
+      try {
+        await this.refresh();
+      } catch (e) {
+        this.log.warn(`carbon intensity refresh failed: ${(e as Error).message}`);
+      }
+      this.timer = setTimeout(() => void tick(), POLL_MINUTES * 60 * 1000);
+      this.timer.unref();
+    };
+    void tick();
+  }
+
+  stopPolling(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The latest stored half-hour at or before now, with its age, trend and the next 48 hours. */
+  current(): CarbonNow | null {
+    const now = this.now();
+    const row = this.sqlite.prepare('SELECT ts, forecast, actual, "index" AS idx, fetched_at FROM carbon_national WHERE ts <= ? ORDER BY ts DESC LIMIT 1').get(now) as
+      | { ts: number; forecast: number | null; actual: number | null; idx: string | null; fetched_at: number }
+      | undefined;
+    if (!row) return null;
+    const value = row.actual ?? row.forecast;
+    const next = this.sqlite.prepare('SELECT ts, forecast, "index" AS idx FROM carbon_national WHERE ts > ? AND ts <= ? ORDER BY ts').all(row.ts, row.ts + 48 * 3600) as { ts: number; forecast: number | null; idx: string | null }[];
+    const after = next[0]?.forecast ?? null;
+    const trend = value === null || after === null ? null : after > value + 2 ? 'rising' : after < value - 2 ? 'falling' : 'steady';
+    return {
+      at: isoUtc(row.ts),
+      intensity: value,
+      index: row.idx,
+      kind: row.actual !== null ? 'actual' : 'forecast',
+      ageSeconds: Math.max(0, now - row.fetched_at),
+      trend,
+      next48h: next.map((n) => ({ at: isoUtc(n.ts), forecast: n.forecast, index: n.idx })),
+    };
+  }
+
+  /**
+   * A meter's emissions over local days [fromDay, toDay). Half-hourly: each half-hour's kWh times
+   * its intensity (national actual, else forecast; or the region's forecast). Annual: kWh times the
+   * UK Government factor of the year each day falls in (gas always uses the annual factors).
+   */
+  emissions(meterId: number, fuel: Fuel, fromDay: number, toDay: number, method: 'halfhourly' | 'annual', regionId?: number): Emissions {
+    if (method === 'halfhourly' && fuel === 'electricity') {
+      const sql =
+        regionId === undefined
+          ? `SELECT total(r.kwh) AS kwh, count(r.kwh) AS n, total(r.kwh * coalesce(c.actual, c.forecast)) / 1000.0 AS kg, count(coalesce(c.actual, c.forecast)) AS covered
+             FROM readings r LEFT JOIN carbon_national c ON c.ts = r.ts
+             WHERE r.meter_id = ? AND r.day >= ? AND r.day < ? AND r.kwh IS NOT NULL`
+          : `SELECT total(r.kwh) AS kwh, count(r.kwh) AS n, total(r.kwh * c.forecast) / 1000.0 AS kg, count(c.forecast) AS covered
+             FROM readings r LEFT JOIN carbon_regional c ON c.region_id = ${Number(regionId)} AND c.ts = r.ts
+             WHERE r.meter_id = ? AND r.day >= ? AND r.day < ? AND r.kwh IS NOT NULL`;
+      const r = this.sqlite.prepare(sql).get(meterId, fromDay, toDay) as { kwh: number; n: number; kg: number; covered: number };
+      return { kwh: round(r.kwh), kgco2: round(r.kg), method, coverage: r.n ? Math.round((r.covered / r.n) * 10000) / 10000 : 0 };
+    }
+    // annual factors, per calendar year of each local day
+    const rows = this.sqlite
+      .prepare(
+        `SELECT CAST(strftime('%Y', d.day * 86400, 'unixepoch') AS INTEGER) AS year, total(d.kwh) AS kwh, sum(d.actual + d.estimated) AS n
+         FROM daily_aggregates d WHERE d.meter_id = ? AND d.day >= ? AND d.day < ? GROUP BY year`,
+      )
+      .all(meterId, fromDay, toDay) as { year: number; kwh: number; n: number }[];
+    const factor = this.sqlite.prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year <= ? ORDER BY year DESC LIMIT 1').pluck();
+    let kwh = 0;
+    let kg = 0;
+    let n = 0;
+    let covered = 0;
+    for (const r of rows) {
+      const f = factor.get(fuel, r.year) as number | undefined;
+      kwh += r.kwh;
+      n += r.n;
+      if (f !== undefined) {
+        kg += r.kwh * f;
+        covered += r.n;
+      }
+    }
+    return { kwh: round(kwh), kgco2: round(kg), method: 'annual', coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0 };
+  }
+
+  /** History for the last `days` days: points, the average, and the average by local time of day. */
+  history(days: number): { points: { at: string; intensity: number | null }[]; average: number | null; byTimeOfDay: { time: string; average: number }[] } {
+    const to = this.now();
+    const from = dayStartUtc(localDayOf(to) - days);
+    const rows = this.sqlite.prepare('SELECT ts, coalesce(actual, forecast) AS v FROM carbon_national WHERE ts >= ? AND ts <= ? ORDER BY ts').all(from, to) as { ts: number; v: number | null }[];
+    const vals = rows.filter((r) => r.v !== null).map((r) => r.v!);
+    const byTime = new Map<string, number[]>();
+    const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    for (const r of rows) {
+      if (r.v === null) continue;
+      const k = fmt.format(new Date(r.ts * 1000));
+      byTime.set(k, [...(byTime.get(k) ?? []), r.v]);
+    }
+    return {
+      points: rows.map((r) => ({ at: isoUtc(r.ts), intensity: r.v })),
+      average: vals.length ? Math.round((vals.reduce((s, v) => s + v, 0) / vals.length) * 10) / 10 : null,
+      byTimeOfDay: [...byTime.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([time, v]) => ({ time, average: Math.round((v.reduce((s, x) => s + x, 0) / v.length) * 10) / 10 })),
+    };
+  }
+
+  /** The lowest-carbon window of `hours` in the stored forecast from now. */
+  bestWindow(hours: number): { from: string; to: string; average: number } | null {
+    const now = this.now();
+    const rows = this.sqlite.prepare('SELECT ts, forecast FROM carbon_national WHERE ts >= ? AND ts < ? ORDER BY ts').all(now - (now % 1800), now + 48 * 3600) as { ts: number; forecast: number | null }[];
+    const k = hours * 2;
+    let best: { from: number; avg: number } | null = null;
+    for (let i = 0; i + k <= rows.length; i++) {
+      const win = rows.slice(i, i + k);
+      if (win.some((w, j) => w.forecast === null || w.ts !== rows[i]!.ts + j * 1800)) continue;
+      const avg = win.reduce((s, w) => s + w.forecast!, 0) / k;
+      if (!best || avg < best.avg) best = { from: rows[i]!.ts, avg };
+    }
+    return best ? { from: isoUtc(best.from), to: isoUtc(best.from + k * 1800), average: Math.round(best.avg) } : null;
+  }
+}
+
+const round = (v: number): number => Math.round(v * 1e6) / 1e6;
