@@ -25,6 +25,9 @@ const DAY_COLUMNS = 'g.kwh, g.mn, g.mx, g.mn, NULL, g.present - (g.q - 2 * (g.n 
 
 const PERIOD_COLS = 'meter_id, kind, start_day, kwh, min, max, baseload, peak_ts, days_with_data, present, half_hours';
 
+/** Dirty meter-days beyond which a full streaming rebuild is faster than pair-by-pair updates. */
+const LARGE_CHANGE = 50_000;
+
 export class AggregationService {
   private daysKnown: [number, number] | null = null;
 
@@ -63,7 +66,10 @@ export class AggregationService {
 
   /** Recomputes every roll-up from the readings. */
   async rebuild(): Promise<AggregateResult> {
-    const t0 = this.clock.now();
+    return this.rebuildNow(this.clock.now());
+  }
+
+  private rebuildNow(t0: number): AggregateResult {
     // each meter's first and last day along the key: 2 seeks per meter, not a scan of every reading
     const span = this.sqlite
       .prepare(
@@ -150,6 +156,11 @@ export class AggregationService {
       for (let d = a; d <= b; d++) pairs.add(`${meter}:${d}`);
       lo = Math.min(lo, a);
       hi = Math.max(hi, b);
+    }
+    // A huge change (a first import of years of data) is cheaper as one streaming pass than
+    // pair by pair; both give the same rows.
+    if (pairs.size > LARGE_CHANGE) {
+      return this.rebuildNow(t0);
     }
     this.ensureCalendar(periodStart('year', lo), nextPeriodStart('year', periodStart('year', hi)));
     this.sqlite.transaction(() => {

@@ -19,7 +19,7 @@ port.on('message', (req: ThreadRequest) => {
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('foreign_keys = ON');
       sqlite.pragma('busy_timeout = 10000');
-      sqlite.pragma('cache_size = -65536');
+      sqlite.pragma('cache_size = -32768');
       const job = sqlite.prepare('SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id WHERE j.id = ?').get(req.jobId) as JobRow;
       await runImport(sqlite, job, req.owner, (p) => port.postMessage({ type: 'progress', ...p } satisfies ThreadMessage));
       port.postMessage({ type: 'done' } satisfies ThreadMessage);
