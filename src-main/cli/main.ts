@@ -34,8 +34,9 @@ Commands:
   compare MPAN --period P --at PERIOD [--basis previous|year-ago]
                                     a period against the previous one or the same one a year earlier
   worker [--once]                   process queued and interrupted imports (--once: until empty)
-  carbon fetch [--from ISO --to ISO] [--region ID]
-                                    store GB grid carbon intensity (default: the last 24 hours)
+  carbon fetch [--from ISO --to ISO] [--region ID] [--meter MPAN]
+                                    store GB grid carbon intensity (default: the last 24 hours;
+                                    --meter: backfill what is missing over that meter's data)
   carbon current                    the latest grid carbon intensity (refreshed when over an hour old)
   emissions MPAN --from DATE --to DATE [--method halfhourly|annual] [--region ID]
                                     a meter's emissions in kgCO2 (UK local days, to exclusive)
@@ -280,7 +281,7 @@ async function cmdCompare(ctx: Ctx, meter: string | undefined, period: string | 
   });
 }
 
-async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undefined, to: string | undefined, region: string | undefined): Promise<number> {
+async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undefined, to: string | undefined, region: string | undefined, meter: string | undefined): Promise<number> {
   return withCore(ctx, async (core) => {
     if (sub === 'current') {
       let now = await call(core, 'carbon.current', {});
@@ -300,6 +301,11 @@ async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undef
       return 0;
     }
     if (sub === 'fetch') {
+      if (meter) {
+        const r = await call(core, 'carbon.fetch', { meter });
+        out(ctx, r, () => console.log(r.national ? `Backfilled ${r.national} half-hours over ${meter}'s data.` : `Intensity is already stored for all of ${meter}'s data.`));
+        return 0;
+      }
       const t = Math.floor(Date.now() / 1000);
       const a = from ?? new Date((t - 86400) * 1000).toISOString();
       const b = to ?? new Date((t + 1800) * 1000).toISOString();
@@ -426,7 +432,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'compare':
         return await cmdCompare(ctx, rest[0], o.period, o.at, o.basis);
       case 'carbon':
-        return await cmdCarbon(ctx, rest[0], o.from, o.to, o.region);
+        return await cmdCarbon(ctx, rest[0], o.from, o.to, o.region, o.meter);
       case 'emissions':
         return await cmdEmissions(ctx, rest[0], o.from, o.to, o.method, o.region);
       case 'serve': {

@@ -140,7 +140,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     'carbon.current': () => carbon.current(),
     'carbon.refresh': () => carbon.refresh(),
-    'carbon.fetch': (a) => carbon.fetch(Math.floor(Date.parse(a.from) / 1000), Math.floor(Date.parse(a.to) / 1000), a.region),
+    'carbon.fetch': async (a) => {
+      if (a.meter !== undefined) return { national: (await carbon.backfill(meters.meterRow(a.meter).id)).national, regional: 0 };
+      return carbon.fetch(Math.floor(Date.parse(a.from!) / 1000), Math.floor(Date.parse(a.to!) / 1000), a.region);
+    },
     'carbon.history': (a) => ({ ...carbon.history(a.days), bestWindow: carbon.bestWindow(a.windowHours ?? 3) }),
     'emissions.meter': (a) => {
       const m = meters.meterRow(a.meter);

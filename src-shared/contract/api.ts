@@ -91,8 +91,11 @@ export const schemas = {
   'carbon.current': z.object({}).strict(),
   /** Fetches the last 24 h and next 48 h from the Carbon Intensity API now. UNAVAILABLE when offline. */
   'carbon.refresh': z.object({}).strict(),
-  /** Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too. */
-  'carbon.fetch': z.object({ from: isoInstant, to: isoInstant, region: z.number().int().min(1).max(18).optional() }).strict(),
+  /** Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too; or backfills what is missing over a meter's data span. */
+  'carbon.fetch': z
+    .object({ from: isoInstant.optional(), to: isoInstant.optional(), meter: meterIdArg.optional(), region: z.number().int().min(1).max(18).optional() })
+    .strict()
+    .refine((a) => a.meter !== undefined || (a.from !== undefined && a.to !== undefined), { message: 'give from and to, or a meter whose span to backfill' }),
   /** Stored history for the last N days: points, average, average by UK time of day, and the best window to run loads. */
   'carbon.history': z.object({ days: z.number().int().min(1).max(366), windowHours: z.number().int().min(1).max(12).optional() }).strict(),
   /** A meter's emissions over UK local days [from, to): half-hourly intensities or the annual UK Government factor. */

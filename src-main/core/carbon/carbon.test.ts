@@ -92,12 +92,14 @@ describe('carbon storage and emissions', () => {
     const { url } = await replay(() => [200, read('carbon-intensity-national-2019-08-25T1230Z-pt24h.json')]);
     let now = Date.parse('2019-08-26T12:40:00Z');
     core = await makeCore({ clock: { now: () => now }, carbonApi: url });
-    expect(await core.handlers['carbon.fetch']({ from: '2019-08-25T12:30:00Z', to: '2019-08-26T12:30:00Z' }, { role: 'admin', actor: 't' })).toEqual({ national: 48, regional: 0 });
-    // the meter: 48 half-hours from 12:30Z, kWh = 1 + i/10, one missing
+    // the meter: 50 half-hours from 12:30Z, kWh = 1 + i/10, one missing
     const lines = ['MPAN,Timestamp,kWh'];
     for (let i = 0; i < 50; i++) lines.push(`1012477457919,${new Date(Date.UTC(2019, 7, 25, 12, 30) + i * 1800000).toISOString()},${i === 7 ? '' : (1 + i / 10).toFixed(1)}`);
     await importFiles(core, [writeTemp('m.csv', lines.join('\n'))]);
     await core.scheduler.idle();
+    // backfill over the meter's span (the replay answers with its 48 recorded half-hours)
+    expect(await core.handlers['carbon.fetch']({ meter: '1012477457919' }, { role: 'admin', actor: 't' })).toEqual({ national: 48, regional: 0 });
+    expect(await core.handlers['carbon.fetch']({ from: '2019-08-25T12:30:00Z', to: '2019-08-26T12:30:00Z' }, { role: 'admin', actor: 't' })).toEqual({ national: 48, regional: 0 });
     // independent: Σ kWh × (actual ?? forecast) / 1000 over half-hours with both a value and an intensity
     const byTs = new Map(NATIONAL.data.map((d) => [Date.parse(d.from.replace('Z', ':00Z')), d.intensity.actual ?? d.intensity.forecast]));
     let kwh = 0;
