@@ -93,6 +93,31 @@ describe('eclectyc CLI', () => {
     expect(run(['compare', '2336533093112', '--period', 'week', '--at', '2019-12', '--data-dir', dataDir]).stderr).toMatch(/not a week/);
   });
 
+  it('carbon fetch and emissions work against a replayed API (--carbon-api)', async () => {
+    const http = await import('node:http');
+    const fs = await import('node:fs');
+    const body = fs.readFileSync(path.join(FIXTURES, 'carbon', 'carbon-intensity-national-2019-08-25T1230Z-pt24h.json'), 'utf8');
+    const srv = http.createServer((_q, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    const api = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+    try {
+      const dataDir = tempDir();
+      const lines = ['MPAN,Timestamp,kWh', ...Array.from({ length: 4 }, (_, i) => `1012477457919,${new Date(Date.UTC(2019, 7, 25, 12, 30) + i * 1800000).toISOString()},2`)];
+      run(['import', writeTemp('c.csv', lines.join('\n')), '--data-dir', dataDir]);
+      const spawnAsync = (args: string[]) => new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        import('node:child_process').then(({ execFile }) => execFile(process.execPath, [cli, ...args], (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout })));
+      });
+      const f = await spawnAsync(['carbon', 'fetch', '--from', '2019-08-25T12:30:00Z', '--to', '2019-08-26T12:30:00Z', '--carbon-api', api, '--data-dir', dataDir, '--json']);
+      expect(JSON.parse(f.stdout)).toEqual({ national: 48, regional: 0 });
+      const e = await spawnAsync(['emissions', '1012477457919', '--from', '2019-08-25', '--to', '2019-08-26', '--data-dir', dataDir, '--json']);
+      // 2 kWh × (178 + 176 + 175 + 178 actuals) / 1000
+      expect(JSON.parse(e.stdout)).toEqual({ kwh: 8, kgco2: expect.closeTo((2 * (178 + 176 + 175 + 178)) / 1000, 9), method: 'halfhourly', coverage: 1 });
+    } finally {
+      srv.closeAllConnections();
+      srv.close();
+    }
+  });
+
   it('serve prints its URL and answers on 127.0.0.1', async () => {
     const dataDir = tempDir();
     const { spawn } = await import('node:child_process');
