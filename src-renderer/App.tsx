@@ -5,9 +5,13 @@ import { FatalScreen, Logo } from './components/FatalScreen';
 import { Spinner, EmptyState } from './components/States';
 import { Toasts } from './components/Toasts';
 import { parseRoute, href, navigate, useHash } from './lib/route';
+import { ActivityPage } from './pages/ActivityPage';
+import { DashboardPage } from './pages/DashboardPage';
 import { ImportsPage } from './pages/ImportsPage';
 import { MeterPage } from './pages/MeterPage';
 import { MetersPage } from './pages/MetersPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { SitePage } from './pages/SitePage';
 import { useAppStore } from './stores/app';
 import { useImportsStore } from './stores/imports';
 import { useMetersStore } from './stores/meters';
@@ -129,10 +133,10 @@ function Shell() {
   const info = useAppStore((s) => s.info);
   const active = useImportsStore((s) => s.order.filter((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')).length);
   const meterCount = useMetersStore((s) => s.meters?.length ?? null);
-  const section = route.page === 'meter' || route.page === 'meters' ? 'meters' : route.page === 'imports' ? 'imports' : null;
+  const section = route.page === 'meter' || route.page === 'meters' || route.page === 'site' ? 'meters' : route.page === 'not-found' ? null : route.page;
 
   useEffect(() => {
-    if (!window.location.hash) window.history.replaceState(null, '', href.imports);
+    if (!window.location.hash) window.history.replaceState(null, '', href.dashboard);
   }, []);
 
   return (
@@ -153,6 +157,10 @@ function Shell() {
       <aside className="sidebar">
         <div className="sidebar-inner">
           <nav aria-label="Main">
+            <a href={href.dashboard} className={`nav-link ${section === 'dashboard' ? 'active' : ''}`} aria-current={section === 'dashboard' ? 'page' : undefined}>
+              <NavIcon d="M4 13h6V4H4zm10 7h6V11h-6zM4 20h6v-4H4zm10-12h6V4h-6z" />
+              <span>Dashboard</span>
+            </a>
             <a href={href.imports} className={`nav-link ${section === 'imports' ? 'active' : ''}`} aria-current={section === 'imports' ? 'page' : undefined}>
               <NavIcon d="M12 15V4m0 0-4 4m4-4 4 4M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
               <span>Imports</span>
@@ -163,6 +171,14 @@ function Shell() {
               <span>Sites &amp; meters</span>
               {meterCount !== null && meterCount > 0 && <span className="nav-count">{meterCount}</span>}
             </a>
+            <a href={href.activity} className={`nav-link ${section === 'activity' ? 'active' : ''}`} aria-current={section === 'activity' ? 'page' : undefined}>
+              <NavIcon d="M3 12h4l3-8 4 16 3-8h4" />
+              <span>Activity</span>
+            </a>
+            <a href={href.settings} className={`nav-link ${section === 'settings' ? 'active' : ''}`} aria-current={section === 'settings' ? 'page' : undefined}>
+              <NavIcon d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7.5 7.5 0 0 0-2-1.2L14.5 3h-4l-.4 2.6a7.5 7.5 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7.5 7.5 0 0 0 2 1.2l.4 2.6h4l.4-2.6a7.5 7.5 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2z" />
+              <span>Settings</span>
+            </a>
           </nav>
           <div className="sidebar-foot muted small">
             {info && <div>Version {info.version}</div>}
@@ -171,7 +187,11 @@ function Shell() {
         </div>
       </aside>
       <main className="content" id="main">
+        {route.page === 'dashboard' && <DashboardPage />}
         {route.page === 'imports' && <ImportsPage />}
+        {route.page === 'site' && <SitePage key={route.id} id={route.id} />}
+        {route.page === 'activity' && <ActivityPage />}
+        {route.page === 'settings' && <SettingsPage />}
         {route.page === 'meters' && <MetersPage />}
         {route.page === 'meter' && <MeterPage key={route.mpan} mpan={route.mpan} />}
         {route.page === 'not-found' && (
@@ -180,8 +200,8 @@ function Shell() {
               <EmptyState
                 title="This page does not exist"
                 action={
-                  <button type="button" className="btn btn-primary" onClick={() => navigate(href.imports)}>
-                    Go to Imports
+                  <button type="button" className="btn btn-primary" onClick={() => navigate(href.dashboard)}>
+                    Go to the dashboard
                   </button>
                 }
               >

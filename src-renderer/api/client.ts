@@ -50,8 +50,8 @@ export interface Client {
   /** Listen to one event by name, with its typed payload. */
   onEvent<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   onConnection(listener: (s: ConnectionState) => void): () => void;
-  /** Stores every file, then queues the stored ones as one batch. */
-  uploadFiles(files: File[], opts: { dryRun: boolean }): Promise<UploadResult>;
+  /** Stores every file, then queues the stored ones as one batch with these imports.enqueue options. */
+  uploadFiles(files: File[], opts: Omit<Args<'imports.enqueue'>, 'fileIds'>): Promise<UploadResult>;
 }
 
 export function createClient(transport: Transport): Client {
@@ -94,7 +94,7 @@ export function createClient(transport: Transport): Client {
         }
       }
       if (stored.length === 0) return { batchId: null, jobIds: [], stored, failures };
-      const { batchId, jobIds } = await call('imports.enqueue', { fileIds: stored.map((s) => s.fileId), dryRun: opts.dryRun });
+      const { batchId, jobIds } = await call('imports.enqueue', { fileIds: stored.map((s) => s.fileId), ...opts });
       return { batchId, jobIds, stored, failures };
     },
   };

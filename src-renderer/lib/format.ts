@@ -99,3 +99,87 @@ export function formatBytes(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatInt(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * Energy for tiles and tables: thousands separators, one decimal below 1,000 kWh and none above
+ * (`12,345 kWh`, `87.4 kWh`).
+ */
+export function formatEnergy(kwh: number | null | undefined): string {
+  if (kwh === null || kwh === undefined || !Number.isFinite(kwh)) return '—';
+  const digits = Math.abs(kwh) >= 1000 ? 0 : 1;
+  return new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(kwh);
+}
+
+/** A signed change: `+1,234 kWh`-style numbers use formatEnergy with an explicit sign. */
+export function formatSignedEnergy(kwh: number | null | undefined): string {
+  if (kwh === null || kwh === undefined || !Number.isFinite(kwh)) return '—';
+  const s = formatEnergy(Math.abs(kwh));
+  return kwh > 0 ? `+${s}` : kwh < 0 ? `−${s}` : s;
+}
+
+/** `+12.3 %`, `−4.0 %`, `0.0 %`; null as a dash. */
+export function formatChangePercent(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return '—';
+  const s = Math.abs(p).toFixed(Math.abs(p) >= 100 ? 0 : 1);
+  return p > 0.05 ? `+${s} %` : p < -0.05 ? `−${s} %` : `${s} %`;
+}
+
+/** A 0–1 share as `96 %` (one decimal when it is not a whole number below 100). */
+export function formatShare(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return '—';
+  const p = share * 100;
+  return `${Number.isInteger(Math.round(p * 10) / 10) || p >= 99.95 ? Math.round(p) : p.toFixed(1)} %`;
+}
+
+const weekdayDateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const dayMonthUtcFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
+const monthYearUtcFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
+const shortMonthYearUtcFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', year: 'numeric' });
+
+function labelDate(y: string, m: string, d = '01'): Date {
+  return new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+}
+
+/**
+ * A period label from the contract, for people: `Wed 26 Nov 2025`, `Week 13, 2025 (24 Mar – 30 Mar)`,
+ * `March 2025`, `2025`. With `short`: `26 Nov`, `W13 2025`, `Mar 2025`, `2025`.
+ */
+export function formatPeriodLabel(label: string, opts: { short?: boolean } = {}): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(label))) {
+    const d = labelDate(m[1]!, m[2]!, m[3]!);
+    return opts.short ? dayMonthUtcFmt.format(d) : weekdayDateFmt.format(d).replace(',', '');
+  }
+  if ((m = /^(\d{4})-W(\d{2})$/.exec(label))) {
+    const year = Number(m[1]);
+    const week = Number(m[2]);
+    if (opts.short) return `W${m[2]} ${m[1]}`;
+    // ISO week 1 holds 4 January; its Monday starts the week-year.
+    const jan4 = Date.UTC(year, 0, 4);
+    const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000 + (week - 1) * 7 * 86400000;
+    return `Week ${week}, ${year} (${dayMonthUtcFmt.format(new Date(monday))} – ${dayMonthUtcFmt.format(new Date(monday + 6 * 86400000))})`;
+  }
+  if ((m = /^(\d{4})-(\d{2})$/.exec(label))) return (opts.short ? shortMonthYearUtcFmt : monthYearUtcFmt).format(labelDate(m[1]!, m[2]!));
+  return label;
+}
+
+/** `5 min ago`, `3 h ago`, `2 days ago`, or the date when older than a week. */
+export function formatAgo(t: string | number | null | undefined, now = Date.now()): string {
+  if (t === null || t === undefined) return '—';
+  const ms = toMs(t);
+  if (Number.isNaN(ms)) return '—';
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  if (s < 7 * 86400) return `${Math.floor(s / 86400)} ${Math.floor(s / 86400) === 1 ? 'day' : 'days'} ago`;
+  return formatUkDate(ms);
+}
+
+/** Milliseconds as `340 ms`, `1.2 s`, `3 min 05 s`. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return formatDuration(ms / 1000);
+}

@@ -1,14 +1,26 @@
-/** Hash routes: #/imports, #/meters, #/meters/<mpan>. */
+/** Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/activity, #/settings. */
 import { useSyncExternalStore } from 'react';
 
-export type Route = { page: 'imports' } | { page: 'meters' } | { page: 'meter'; mpan: string } | { page: 'not-found'; path: string };
+export type Route =
+  | { page: 'dashboard' }
+  | { page: 'imports' }
+  | { page: 'meters' }
+  | { page: 'meter'; mpan: string }
+  | { page: 'site'; id: number }
+  | { page: 'activity' }
+  | { page: 'settings' }
+  | { page: 'not-found'; path: string };
+
+const SIMPLE = new Set(['dashboard', 'imports', 'meters', 'activity', 'settings'] as const);
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/imports';
+  // A query after the path (`#/meters/<mpan>?view=daily`) is page state, not part of the route.
+  const path = hash.replace(/^#/, '').replace(/\?.*$/, '').replace(/\/+$/, '') || '/dashboard';
   const parts = path.split('/').filter(Boolean);
-  if (parts.length === 0 || (parts[0] === 'imports' && parts.length === 1)) return { page: 'imports' };
-  if (parts[0] === 'meters' && parts.length === 1) return { page: 'meters' };
-  if (parts[0] === 'meters' && parts.length === 2 && parts[1]) {
+  if (parts.length === 0) return { page: 'dashboard' };
+  const head = parts[0] as string;
+  if (parts.length === 1 && SIMPLE.has(head as 'dashboard')) return { page: head as 'dashboard' | 'imports' | 'meters' | 'activity' | 'settings' };
+  if (head === 'meters' && parts.length === 2 && parts[1]) {
     let mpan = parts[1];
     try {
       mpan = decodeURIComponent(mpan);
@@ -17,13 +29,18 @@ export function parseRoute(hash: string): Route {
     }
     return { page: 'meter', mpan };
   }
+  if (head === 'sites' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? '')) return { page: 'site', id: Number(parts[1]) };
   return { page: 'not-found', path };
 }
 
 export const href = {
+  dashboard: '#/dashboard',
   imports: '#/imports',
   meters: '#/meters',
+  activity: '#/activity',
+  settings: '#/settings',
   meter: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}`,
+  site: (id: number) => `#/sites/${id}`,
 };
 
 export function navigate(to: string): void {

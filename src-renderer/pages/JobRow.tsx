@@ -30,6 +30,7 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
   const busy = useImportsStore((s) => !!s.busy[job.id]);
   const cancelJob = useImportsStore((s) => s.cancelJob);
   const retryJob = useImportsStore((s) => s.retryJob);
+  const importForReal = useImportsStore((s) => s.importForReal);
   const canCancel = active;
   const canRetry = job.status === 'failed' || job.status === 'cancelled' || job.status === 'retrying';
 
@@ -160,7 +161,12 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
 
       {job.dryRun && job.preview && job.status === 'done' && (
         <div className="preview">
-          <div className="preview-title">What an import would write</div>
+          <div className="preview-head">
+            <div className="preview-title">What an import would write</div>
+            <button type="button" className="btn btn-small btn-primary" data-testid="import-for-real" disabled={busy || job.readingsImported === 0} onClick={() => void importForReal(job)}>
+              Import for real
+            </button>
+          </div>
           <dl className="preview-grid">
             <div>
               <dt>Meters</dt>

@@ -1,36 +1,46 @@
-import { lazy, Suspense, useEffect, useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { Series } from '../../src-shared/contract/types';
 import { isoUtc } from '../../src-shared/domain/london-time';
+import { ChartCard } from '../charts/ChartCard';
 import { buildHalfHourlyOption, seriesStats } from '../charts/half-hourly-line';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
+import { fileSlug } from '../lib/download';
 import { formatInt, formatKwh, formatUkDateTime } from '../lib/format';
 import { useDocumentTitle } from '../lib/hooks';
-import { href, navigate } from '../lib/route';
+import { href, navigate, useHash } from '../lib/route';
 import { useMetersStore } from '../stores/meters';
+import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterCharts';
+import { MeterSiteForm } from './MeterSiteForm';
 import { FuelBadge } from './MetersPage';
 
-// echarts is the largest dependency: load it with the first meter page, not at startup.
-const EChart = lazy(() => import('../charts/EChart').then((m) => ({ default: m.EChart })));
-
-export function seriesCsv(series: Series): string {
-  const lines = ['start_utc,kwh'];
+/** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
+export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {
   const n = Math.min(series.ts.length, series.kwh.length);
-  for (let i = 0; i < n; i++) {
-    const v = series.kwh[i];
-    lines.push(`${isoUtc(series.ts[i] as number)},${v === null || v === undefined ? '' : v}`);
-  }
-  return lines.join('\r\n') + '\r\n';
+  const rows: (string | number | null)[][] = [];
+  for (let i = 0; i < n; i++) rows.push([isoUtc(series.ts[i] as number), series.kwh[i] ?? null]);
+  return { header: ['start_utc', 'kwh'], rows };
 }
 
-function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+const TABS = [
+  { id: 'half-hourly', label: 'Half-hourly' },
+  { id: 'daily', label: 'Daily' },
+  { id: 'heatmap', label: 'Heatmap' },
+  { id: 'periods', label: 'Week / Month / Year' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
+/** The tab lives in the query part of the hash (`#/meters/<mpan>?view=daily`), so it survives reloads and links. */
+function useTab(): [Tab, (t: Tab) => void] {
+  const hash = useHash();
+  const q = hash.indexOf('?');
+  const view = q >= 0 ? new URLSearchParams(hash.slice(q + 1)).get('view') : null;
+  const tab = (TABS.find((t) => t.id === view)?.id ?? 'half-hourly') as Tab;
+  const set = (t: Tab) => {
+    const base = q >= 0 ? hash.slice(0, q) : hash;
+    window.history.replaceState(null, '', t === 'half-hourly' ? base : `${base}?view=${t}`);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  return [tab, set];
 }
 
 export function MeterPage({ mpan }: { mpan: string }) {
@@ -39,6 +49,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
   const fetchMeters = useMetersStore((s) => s.fetchMeters);
   const entry = useMetersStore((s) => s.series[mpan]);
   const fetchSeries = useMetersStore((s) => s.fetchSeries);
+  const [tab, setTab] = useTab();
 
   useEffect(() => {
     void fetchSeries(mpan);
@@ -55,12 +66,21 @@ export function MeterPage({ mpan }: { mpan: string }) {
       <div className="breadcrumb">
         <a href={href.meters}>Sites &amp; meters</a>
         <span aria-hidden="true">›</span>
+        {meter?.siteId != null && (
+          <>
+            <a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a>
+            <span aria-hidden="true">›</span>
+          </>
+        )}
         <span className="mono">{mpan}</span>
       </div>
 
       <header className="page-header meter-header">
         <div>
-          <h1 className="mono">{mpan}</h1>
+          <h1>
+            <span className="mono">{mpan}</span>
+            {meter?.label && <span className="meter-label"> · {meter.label}</span>}
+          </h1>
           <div className="meter-sub">
             {meter && <FuelBadge fuel={meter.fuel} />}
             {meter && <span>{meter.kind === 'mprn' ? 'MPRN' : meter.kind === 'mpan' ? 'MPAN' : 'Meter id'}</span>}
@@ -72,11 +92,6 @@ export function MeterPage({ mpan }: { mpan: string }) {
             )}
           </div>
         </div>
-        {series && series.ts.length > 0 && (
-          <button type="button" className="btn" onClick={() => download(`${mpan}-half-hourly.csv`, seriesCsv(series))}>
-            Download CSV
-          </button>
-        )}
       </header>
 
       {entry?.load === 'error' ? (
@@ -129,25 +144,41 @@ export function MeterPage({ mpan }: { mpan: string }) {
             </div>
           </dl>
 
-          <section className="card chart-card">
-            <div className="card-header">
-              <h2>Half-hourly consumption</h2>
-              <span className="muted small">UK local time · drag the slider or scroll on the chart to zoom{entry?.load === 'loading' ? ' · refreshing…' : ''}</span>
-            </div>
-            {series.ts.length === 0 ? (
-              <EmptyState title="No readings for this meter yet">Import a file with half-hourly data for {mpan} to see it here.</EmptyState>
-            ) : null}
-            <Suspense fallback={<div className="chart-skeleton" aria-hidden="true" />}>
-              <EChart
+          {meter && <MeterSiteForm meter={meter} />}
+
+          <div className="tabs" role="tablist" aria-label="Chart">
+            {TABS.map((t) => (
+              <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls="meter-tabpanel" className={`tab ${tab === t.id ? 'active' : ''}`} onClick={() => setTab(t.id)}>
+                {t.label}
+              </button>
+            ))}
+          </div>
+
+          <div id="meter-tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tabpanel">
+            {tab === 'half-hourly' && (
+              <ChartCard
+                title="Half-hourly consumption"
+                note={`UK local time · drag the slider or scroll on the chart to zoom${entry?.load === 'loading' ? ' · refreshing…' : ''}`}
+                testId="meter-chart"
+                points={series.ts.length}
                 option={option}
-                className={`chart ${series.ts.length === 0 ? 'chart-empty' : ''}`}
-                data-testid="meter-chart"
-                data-points={series.ts.length}
-                role="img"
-                aria-label={`Half-hourly consumption of meter ${mpan}: ${stats.count} half-hours, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
+                fileBase={`half-hourly-${fileSlug(mpan)}`}
+                csv={() => seriesRows(series)}
+                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${stats.count} half-hours, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
+                empty={series.ts.length === 0 ? <EmptyState title="No readings for this meter yet">Import a file with half-hourly data for {mpan} to see it here.</EmptyState> : undefined}
               />
-            </Suspense>
-          </section>
+            )}
+            {tab !== 'half-hourly' && tab !== 'heatmap' && !meter && (
+              <section className="card">
+                <Skeleton rows={3} label="Loading the meter" />
+              </section>
+            )}
+            {tab === 'daily' && meter && <DailyChart meter={meter} />}
+            {tab === 'heatmap' && <HeatmapChart meter={meter} series={series} />}
+            {tab === 'periods' && meter && <PeriodChart meter={meter} />}
+          </div>
+
+          {meter && <ComparisonPanel meter={meter} />}
         </>
       )}
     </div>

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MeterSummary } from '../../src-shared/contract/types';
+import { NewSiteDialog } from '../components/NewSiteDialog';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { formatInt, formatUkDateTime } from '../lib/format';
 import { useDocumentTitle } from '../lib/hooks';
@@ -8,17 +9,15 @@ import { useMetersStore } from '../stores/meters';
 
 const UNASSIGNED = 'Unassigned';
 
-export function groupBySite(meters: MeterSummary[]): { site: string; meters: MeterSummary[] }[] {
-  const groups = new Map<string, MeterSummary[]>();
+export function groupBySite(meters: MeterSummary[]): { site: string; siteId: number | null; meters: MeterSummary[] }[] {
+  const groups = new Map<string, { site: string; siteId: number | null; meters: MeterSummary[] }>();
   for (const m of meters) {
-    const key = m.site ?? UNASSIGNED;
+    const key = m.siteId === null ? UNASSIGNED : `${m.siteId}`;
     const g = groups.get(key);
-    if (g) g.push(m);
-    else groups.set(key, [m]);
+    if (g) g.meters.push(m);
+    else groups.set(key, { site: m.site ?? (m.siteId === null ? UNASSIGNED : `Site ${m.siteId}`), siteId: m.siteId, meters: [m] });
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a === UNASSIGNED ? 1 : b === UNASSIGNED ? -1 : a.localeCompare(b, 'en-GB')))
-    .map(([site, ms]) => ({ site, meters: ms }));
+  return [...groups.values()].sort((a, b) => (a.siteId === null ? 1 : b.siteId === null ? -1 : a.site.localeCompare(b.site, 'en-GB')));
 }
 
 export function FuelBadge({ fuel }: { fuel: MeterSummary['fuel'] }) {
@@ -29,6 +28,7 @@ export function MetersPage() {
   useDocumentTitle('Sites & meters');
   const { meters, load, error, fetchMeters } = useMetersStore();
   const [filter, setFilter] = useState('');
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     void fetchMeters();
@@ -36,7 +36,7 @@ export function MetersPage() {
 
   const groups = useMemo(() => {
     const q = filter.trim().toLowerCase();
-    const list = (meters ?? []).filter((m) => !q || m.mpan.toLowerCase().includes(q) || (m.site ?? UNASSIGNED).toLowerCase().includes(q));
+    const list = (meters ?? []).filter((m) => !q || m.mpan.toLowerCase().includes(q) || (m.site ?? UNASSIGNED).toLowerCase().includes(q) || (m.label ?? '').toLowerCase().includes(q));
     return groupBySite(list);
   }, [meters, filter]);
 
@@ -54,6 +54,7 @@ export function MetersPage() {
               : 'Every meter found in your imported files, grouped by site.'}
           </p>
         </div>
+        <div className="page-header-actions">
         {meters && total > 0 && (
           <input
             className="search"
@@ -64,7 +65,19 @@ export function MetersPage() {
             onChange={(e) => setFilter(e.currentTarget.value)}
           />
         )}
+          <button type="button" className="btn" onClick={() => setCreating(true)}>
+            New site
+          </button>
+        </div>
       </header>
+      <NewSiteDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(site) => {
+          setCreating(false);
+          navigate(href.site(site.id));
+        }}
+      />
 
       <section className="card">
         {load === 'error' && !meters ? (
@@ -104,11 +117,16 @@ export function MetersPage() {
                 </tr>
               </thead>
               {groups.map((g) => (
-                <tbody key={g.site}>
-                  <tr className="group-row">
+                <tbody key={g.siteId ?? UNASSIGNED}>
+                  <tr className="group-row" data-testid="site-group" data-site-id={g.siteId ?? ''}>
                     <th scope="colgroup" colSpan={5}>
-                      <span className={g.site === UNASSIGNED ? 'muted' : ''}>{g.site}</span>
+                      {g.siteId === null ? <span className="muted">{g.site}</span> : <a href={href.site(g.siteId)}>{g.site}</a>}
                       <span className="count">{g.meters.length}</span>
+                      {g.siteId !== null && (
+                        <a href={href.site(g.siteId)} className="group-link small">
+                          Site totals →
+                        </a>
+                      )}
                     </th>
                   </tr>
                   {g.meters.map((m) => (
@@ -118,6 +136,7 @@ export function MetersPage() {
                           {m.mpan}
                         </a>
                         {m.kind !== 'mpan' && <span className="muted small kind">{m.kind === 'mprn' ? 'MPRN' : 'other id'}</span>}
+                        {m.label && <span className="meter-row-label">{m.label}</span>}
                       </td>
                       <td>
                         <FuelBadge fuel={m.fuel} />

@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import type { ImportJob, ImportProgress } from '../../src-shared/contract/types';
 import { errorMessage } from '../api/client';
+import { DEFAULT_OPTIONS, enqueueOptions, forRealOptions, matchesFilter, validateOptions, type EnqueueOptions, type ImportOptions, type JobFilter } from '../lib/import-options';
 import { getClient } from '../api/instance';
 import { useAppStore } from './app';
 
@@ -23,7 +24,19 @@ interface ImportsStore {
   applyProgress(p: ImportProgress): void;
   setDryRun(v: boolean): void;
   importFiles(files: File[]): Promise<void>;
-  /** Job ids with an action in flight (cancel or retry). */
+  /** Options for files sent from this window (web mode). */
+  options: ImportOptions;
+  setOptions(o: Partial<ImportOptions>): void;
+  /** The list filter (status and text in file name, notes or tags). */
+  filter: JobFilter;
+  setFilter(f: Partial<JobFilter>): void;
+  /** Ids the host returned for the current filter. */
+  listed: Record<number, true>;
+  /** Options each batch sent from this window was queued with (for "Import for real"). */
+  batchOptions: Record<string, EnqueueOptions>;
+  /** Queues a finished dry run's stored file again, for real. */
+  importForReal(job: ImportJob): Promise<void>;
+  /** Job ids with an action in flight (cancel, retry, import for real). */
   busy: Record<number, boolean>;
   cancelJob(id: number): Promise<void>;
   retryJob(id: number): Promise<void>;
@@ -53,6 +66,21 @@ function sortIds(jobs: Record<number, ImportJob>): number[] {
     .sort((a, b) => b - a);
 }
 
+function filterActive(f: JobFilter): boolean {
+  return f.status !== '' || f.search.trim() !== '';
+}
+
+/** The ids to show: all jobs, or with a filter the ones the host listed or that match it now. */
+function visibleIds(jobs: Record<number, ImportJob>, filter: JobFilter, listed: Record<number, true>): number[] {
+  const ids = sortIds(jobs);
+  if (!filterActive(filter)) return ids;
+  return ids.filter((id) => {
+    const j = jobs[id] as ImportJob;
+    if (filter.status && j.status !== filter.status) return false;
+    return !!listed[id] || matchesFilter(j, filter);
+  });
+}
+
 async function jobAction(id: number, method: 'imports.cancel' | 'imports.retry', failure: string): Promise<void> {
   const store = useImportsStore;
   store.setState({ busy: { ...store.getState().busy, [id]: true } });
@@ -77,6 +105,38 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
   dryRun: false,
   uploading: [],
   busy: {},
+  options: DEFAULT_OPTIONS,
+  filter: { status: '', search: '' },
+  listed: {},
+  batchOptions: {},
+
+  setOptions(o) {
+    set({ options: { ...get().options, ...o } });
+  },
+
+  setFilter(f) {
+    set({ filter: { ...get().filter, ...f } });
+  },
+
+  async importForReal(job) {
+    const app = useAppStore.getState();
+    set({ busy: { ...get().busy, [job.id]: true } });
+    const mark = requestMark();
+    try {
+      const opts = forRealOptions(job, get().batchOptions[job.batchId]);
+      const client = getClient();
+      const r = await client.call('imports.enqueue', { fileIds: [job.fileId], ...opts });
+      set({ batchOptions: { ...get().batchOptions, [r.batchId]: opts } });
+      app.toast({ kind: 'info', title: `Importing ${job.file}`, message: 'The checked file is queued for import.' });
+      await Promise.all(r.jobIds.map(async (id) => get().upsert(await client.call('imports.get', { id }), mark)));
+    } catch (e) {
+      app.toastError(`Could not import ${job.file}`, e);
+    } finally {
+      const busy = { ...get().busy };
+      delete busy[job.id];
+      set({ busy });
+    }
+  },
 
   async cancelJob(id) {
     await jobAction(id, 'imports.cancel', 'Could not cancel the import');
@@ -89,11 +149,21 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
   async fetchJobs() {
     if (get().load !== 'ready') set({ load: 'loading', error: null });
     const mark = requestMark();
+    const filter = get().filter;
     try {
-      const list = await getClient().call('imports.list', { limit: 200 });
+      const list = await getClient().call('imports.list', {
+        limit: 200,
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.search.trim() ? { search: filter.search.trim() } : {}),
+      });
+      if (get().filter !== filter) return; // the filter changed while this was in flight
       const jobs = { ...get().jobs };
-      for (const j of list) if (replyIsFresh(j.id, mark)) jobs[j.id] = j;
-      set({ jobs, order: sortIds(jobs), load: 'ready', error: null });
+      const listed: Record<number, true> = {};
+      for (const j of list) {
+        listed[j.id] = true;
+        if (replyIsFresh(j.id, mark)) jobs[j.id] = j;
+      }
+      set({ jobs, listed, order: visibleIds(jobs, filter, listed), load: 'ready', error: null });
     } catch (e) {
       if (get().load === 'ready') useAppStore.getState().toastError('Could not refresh the import list', e);
       else set({ load: 'error', error: errorMessage(e) });
@@ -107,7 +177,8 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
     } else if (!replyIsFresh(job.id, mark)) return;
     const prev = get().jobs[job.id];
     const jobs = { ...get().jobs, [job.id]: job };
-    set({ jobs, order: prev ? get().order : sortIds(jobs) });
+    const { filter, listed } = get();
+    set({ jobs, order: prev && !filterActive(filter) ? get().order : visibleIds(jobs, filter, listed) });
   },
 
   applyProgress(p) {
@@ -122,12 +193,19 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
     const client = getClient();
     if (files.length === 0) return;
     if (!client.uploads) return; // desktop: the preload captures the files and the jobs arrive as events
+    const app = useAppStore.getState();
+    const problems = validateOptions(get().options);
+    if (Object.keys(problems).length > 0) {
+      app.toast({ kind: 'error', title: 'Check the import options', message: Object.values(problems).join('; ') });
+      return;
+    }
+    const opts = enqueueOptions(get().options, get().dryRun);
     const names = files.map((f) => f.name);
     set({ uploading: [...get().uploading, ...names] });
-    const app = useAppStore.getState();
     try {
       const mark = requestMark();
-      const r = await client.uploadFiles(files, { dryRun: get().dryRun });
+      const r = await client.uploadFiles(files, opts);
+      if (r.batchId) set({ batchOptions: { ...get().batchOptions, [r.batchId]: opts } });
       for (const f of r.failures) app.toast({ kind: 'error', title: `Could not send ${f.name}`, message: f.error.message });
       // Events normally deliver the new jobs first; fetch them too in case the event stream is down.
       await Promise.all(

@@ -2,6 +2,7 @@
 import type { Client } from '../api/client';
 import type { ConnectionState } from '../api/transport';
 import { useAppStore } from './app';
+import { useDataStore } from './data';
 import { useImportsStore } from './imports';
 import { useMetersStore } from './meters';
 
@@ -9,7 +10,11 @@ export function wireEvents(client: Client): () => void {
   const offs = [
     client.onEvent('imports.updated', ({ job }) => useImportsStore.getState().upsert(job)),
     client.onEvent('imports.progress', (p) => useImportsStore.getState().applyProgress(p)),
-    client.onEvent('meters.changed', () => void useMetersStore.getState().refresh()),
+    client.onEvent('meters.changed', () => {
+      void useMetersStore.getState().refresh();
+      useDataStore.getState().bump();
+    }),
+    client.onEvent('aggregation.completed', ({ run }) => useDataStore.getState().bump(run)),
     client.onEvent('app.error', ({ message }) => useAppStore.getState().toast({ kind: 'error', title: 'Something needs your attention', message })),
   ];
   let last: ConnectionState | null = null;
@@ -20,6 +25,7 @@ export function wireEvents(client: Client): () => void {
       if (s === 'connected' && (last === 'reconnecting' || last === 'offline')) {
         if (useImportsStore.getState().load === 'ready') void useImportsStore.getState().fetchJobs();
         void useMetersStore.getState().refresh();
+        useDataStore.getState().bump();
       }
       last = s;
     }),

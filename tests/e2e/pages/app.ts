@@ -58,3 +58,42 @@ export class MeterPage {
     return this.page.getByTestId('point-count');
   }
 }
+
+export class DashboardPage {
+  constructor(readonly page: Page) {}
+
+  tile(fuel: 'electricity' | 'gas', kind: 'day' | 'week' | 'month' | 'year'): Locator {
+    return this.page.locator(`[data-testid="dashboard-tile"][data-fuel="${fuel}"][data-kind="${kind}"]`);
+  }
+}
+
+export class SettingsPage {
+  constructor(readonly page: Page) {}
+
+  async rebuildRollups(): Promise<Locator> {
+    await this.page.getByRole('button', { name: /rebuild roll-ups/i }).click();
+    const result = this.page.getByTestId('rebuild-result');
+    await expect(result).toContainText(/Recomputed \d+ meters?, [\d,]+ days? in/);
+    return result;
+  }
+}
+
+export class MeterCharts {
+  constructor(readonly page: Page) {}
+
+  tab(name: RegExp | string): Locator {
+    return this.page.getByRole('tab', { name });
+  }
+
+  daily(): Locator {
+    return this.page.getByTestId('daily-chart');
+  }
+
+  heatmap(): Locator {
+    return this.page.getByTestId('heatmap-chart');
+  }
+
+  periods(): Locator {
+    return this.page.getByTestId('period-chart');
+  }
+}
