@@ -12,6 +12,7 @@ import { FuelBadge } from './MetersPage';
 
 const TILE_TITLE: Record<PeriodKind, string> = { day: 'Yesterday', week: 'This week', month: 'This month', year: 'This year' };
 const AGAINST: Record<PeriodKind, string> = { day: 'vs the day before', week: 'vs last week', month: 'vs last month', year: 'vs last year' };
+const AGAINST_TO_DATE: Record<PeriodKind, string> = { day: 'vs the day before', week: 'vs the same days last week', month: 'vs the same days last month', year: 'vs the same days last year' };
 const TILE_ORDER: PeriodKind[] = ['day', 'week', 'month', 'year'];
 
 export function DashboardPage() {
@@ -109,14 +110,17 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
             <article key={kind} className="tile" data-testid="dashboard-tile" data-fuel={totals.fuel} data-kind={kind} data-comparable={p.comparable ? 'true' : 'false'} data-kwh={p.kwh}>
               <header className="tile-head">
                 <h3>{TILE_TITLE[kind]}</h3>
-                <span className="muted small">{formatPeriodLabel(p.label, { short: kind !== 'year' })}</span>
+                <span className="muted small">
+                  {formatPeriodLabel(p.label, { short: kind !== 'year' })}
+                  {p.toDate && kind !== 'day' ? ` to ${formatPeriodLabel(p.toDate, { short: true })}` : ''}
+                </span>
               </header>
               <div className="tile-value">
                 <span className="tile-number">{formatEnergy(p.kwh)}</span> <span className="unit">kWh</span>
               </div>
-              <Trend changePercent={p.changePercent} comparable={p.comparable} completeness={Math.min(p.completeness, p.previousCompleteness)} against={AGAINST[kind]} />
+              <Trend changePercent={p.changePercent} comparable={p.comparable} completeness={Math.min(p.completeness, p.previousCompleteness)} against={(p.toDate ? AGAINST_TO_DATE : AGAINST)[kind]} />
               <div className="tile-foot muted small">
-                Before: {formatEnergy(p.previousKwh)} kWh
+                {p.toDate && kind !== 'day' ? 'Same days before' : 'Before'}: {formatEnergy(p.previousKwh)} kWh
               </div>
             </article>
           );

@@ -173,8 +173,12 @@ export interface AggregateResult {
 export interface FuelTotals {
   fuel: Fuel;
   meters: number;
-  /** yesterday, this week, this month, this year — each against the previous period of its kind. */
-  periods: { kind: PeriodKind; label: string; kwh: number; previousKwh: number; changePercent: number | null; completeness: number; previousCompleteness: number; comparable: boolean }[];
+  /**
+   * Yesterday against the day before; this week, month and year to date (up to yesterday) against
+   * the same number of days at the start of the previous one. `toDate` is the last day counted
+   * when the period is not over (null when it is complete).
+   */
+  periods: { kind: PeriodKind; label: string; toDate: string | null; kwh: number; previousKwh: number; changePercent: number | null; completeness: number; previousCompleteness: number; comparable: boolean }[];
 }
 
 export interface Mover {

@@ -171,4 +171,22 @@ describe('incremental roll-ups', () => {
     await core.aggregation.rebuild();
     expect(snap()).toEqual(incremental);
   });
+
+  it('the dashboard sets this period to date against the same days of the previous one', async () => {
+    core = await makeCore({ clock: { now: () => Date.parse('2025-03-12T12:00:00Z') } }); // a Wednesday
+    await importFiles(core, [writeTemp('two.csv', csv('2025-02-24T00:00:00Z', '2025-03-12T00:00:00Z'))]);
+    await core.scheduler.idle();
+    const d = core.totals.dashboard(null, null);
+    const el = d.fuels.find((f) => f.fuel === 'electricity')!;
+    const week = el.periods.find((p) => p.kind === 'week')!;
+    const days = (a: string, b: string) => core!.totals.list(MPAN, 'day', a, b).reduce((s, r) => s + r.kwh, 0);
+    expect(week).toMatchObject({ label: '2025-W11', toDate: '2025-03-11' });
+    expect(week.kwh).toBeCloseTo(days('2025-03-10', '2025-03-12'), 6); // Mon + Tue
+    expect(week.previousKwh).toBeCloseTo(days('2025-03-03', '2025-03-05'), 6); // the Monday and Tuesday before
+    const day = el.periods.find((p) => p.kind === 'day')!;
+    expect(day).toMatchObject({ label: '2025-03-11', toDate: null });
+    const month = el.periods.find((p) => p.kind === 'month')!;
+    expect(month.kwh).toBeCloseTo(days('2025-03-01', '2025-03-12'), 6);
+    expect(month.previousKwh).toBeCloseTo(days('2025-02-01', '2025-02-12'), 6); // 11 days each
+  });
 });

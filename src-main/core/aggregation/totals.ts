@@ -145,6 +145,16 @@ export class TotalsService {
     return out;
   }
 
+  /** kWh and completeness of some meters over local days [from, to). */
+  private spanTotal(meterIds: number[], from: number, to: number): { kwh: number; completeness: number } {
+    if (to <= from) return { kwh: 0, completeness: 0 };
+    const r = this.sqlite
+      .prepare(`SELECT total(kwh) AS kwh, total(actual + estimated) AS present FROM daily_aggregates WHERE meter_id IN (${meterIds.map(() => '?').join(',')}) AND day >= ? AND day < ?`)
+      .get(...meterIds, from, to) as { kwh: number; present: number };
+    const expected = halfHoursBetween(from, to) * meterIds.length;
+    return { kwh: round(r.kwh), completeness: expected ? Math.round((r.present / expected) * 10000) / 10000 : 0 };
+  }
+
   dashboard(lastImport: ImportJob | null, lastAggregation: SchedulerRun | null): DashboardSummary {
     const today = localDayOf(Math.floor(this.clock.now() / 1000));
     const meters = this.sqlite.prepare('SELECT m.id, m.identifier, m.label, m.fuel, m.site_id AS siteId, s.name AS site FROM meters m LEFT JOIN sites s ON s.id = m.site_id').all() as { id: number; identifier: string; label: string | null; fuel: Fuel; siteId: number | null; site: string | null }[];
@@ -154,9 +164,28 @@ export class TotalsService {
       if (!ids.length) continue;
       const periods: FuelTotals['periods'] = [];
       for (const kind of ['day', 'week', 'month', 'year'] as const) {
-        const start = kind === 'day' ? today - 1 : periodStart(kind, today);
-        const c = this.compareIds(ids, fuel, kind, start, 'previous', false); // the dashboard shows no peak times
-        periods.push({ kind, label: c.current.period, kwh: c.current.kwh, previousKwh: c.previous.kwh, changePercent: c.changePercent, completeness: c.current.completeness, previousCompleteness: c.previous.completeness, comparable: c.comparable });
+        // This week / month / year *to date* (up to yesterday) against the same number of days at the
+        // start of the previous period: a part-period is never set against a whole one. On the first
+        // day of a period, the last complete period is shown instead.
+        let start = kind === 'day' ? today - 1 : periodStart(kind, today);
+        if (start === today) start = previousPeriodStart(kind, start);
+        const end = kind === 'day' ? today : Math.min(today, nextPeriodStart(kind, start));
+        const prevStart = previousPeriodStart(kind, start);
+        const prevEnd = Math.min(prevStart + (end - start), start);
+        const cur = this.spanTotal(ids, start, end);
+        const prev = this.spanTotal(ids, prevStart, prevEnd);
+        const changePercent = prev.kwh > 0 ? Math.round(((cur.kwh - prev.kwh) / prev.kwh) * 10000) / 100 : null;
+        periods.push({
+          kind,
+          label: periodLabel(kind, start),
+          toDate: end < nextPeriodStart(kind, start) ? periodLabel('day', end - 1) : null,
+          kwh: cur.kwh,
+          previousKwh: prev.kwh,
+          changePercent,
+          completeness: cur.completeness,
+          previousCompleteness: prev.completeness,
+          comparable: cur.completeness >= COMPARABLE_COMPLETENESS && prev.completeness >= COMPARABLE_COMPLETENESS,
+        });
       }
       fuels.push({ fuel, meters: ids.length, periods });
     }
