@@ -10,8 +10,8 @@ import { silentLogger } from '../../src-main/core/events';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
-export async function run(dataDir: string, migrationsDir: string, newDayCsv: string): Promise<Record<string, number>> {
-  const core = await createCore({ dataDir, migrationsDir, log: silentLogger });
+export async function run(dataDir: string, migrationsDir: string, newDayCsv: string, workerScript: string | null): Promise<Record<string, number>> {
+  const core = await createCore({ dataDir, migrationsDir, log: silentLogger, workerScript });
   try {
     const db = core.sqlite;
     const out: Record<string, number> = {};
@@ -44,7 +44,7 @@ export async function run(dataDir: string, migrationsDir: string, newDayCsv: str
     db.prepare("DELETE FROM scheduler_runs WHERE trigger = 'import'").run();
     db.prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) SELECT meter_id, min(ts), max(ts) FROM readings WHERE batch_id = (SELECT max(id) FROM import_jobs) GROUP BY meter_id').run();
     t0 = process.hrtime.bigint();
-    const inc = core.aggregation.incremental();
+    const inc = await core.aggregation.incremental();
     out.incrementalMs = ms(t0);
     out.incrementalMeters = inc.metersTouched;
     out.incrementalDays = inc.daysTouched;

@@ -26,7 +26,7 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-bench-agg-'));
 for (const f of fs.readdirSync(imported)) if (f.startsWith('eclectyc.sqlite')) fs.copyFileSync(path.join(imported, f), path.join(work, f));
 
 const outDir = path.join(REPO, 'node_modules', '.cache', 'eclectyc-bench');
-await build({ entryPoints: { 'aggregate-harness': path.join(REPO, 'scripts/bench/aggregate-harness.ts') }, outdir: outDir, outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], logLevel: 'error' });
+await build({ entryPoints: { 'aggregate-harness': path.join(REPO, 'scripts/bench/aggregate-harness.ts'), 'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts') }, outdir: outDir, outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], logLevel: 'error' });
 const h = await import(path.join(outDir, 'aggregate-harness.cjs'));
 
 const db = new Database(path.join(work, 'eclectyc.sqlite'), { readonly: true });
@@ -38,7 +38,7 @@ h.newDayCsv(dayCsv, meters, Math.floor(lastTs / 86400 + 1) * 86400);
 
 const c = os.cpus();
 console.log(`Machine: ${c[0]?.model} × ${c.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`);
-const r = await h.run(work, path.join(REPO, 'drizzle'), dayCsv);
+const r = await h.run(work, path.join(REPO, 'drizzle'), dayCsv, path.join(outDir, 'import-worker.cjs'));
 console.log(`Portfolio: ${meters.length} meters, ${r.readings.toLocaleString()} readings, ${r.daysBuilt.toLocaleString()} meter-days\n`);
 console.log('| measurement | time |');
 console.log('|---|---|');

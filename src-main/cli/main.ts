@@ -64,7 +64,15 @@ function out(ctx: Ctx, value: unknown, human: () => void): void {
 }
 
 async function withCore<T>(ctx: Ctx, fn: (core: Core) => Promise<T>, host: 'cli' | 'server' = 'cli'): Promise<T> {
-  const core = await createCore({ dataDir: ctx.dataDir, host, version: APP_VERSION, log: ctx.json ? silentLogger : stderrLogger, ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}) });
+  const worker = path.join(__dirname, 'import-worker.cjs');
+  const core = await createCore({
+    dataDir: ctx.dataDir,
+    host,
+    version: APP_VERSION,
+    log: ctx.json ? silentLogger : stderrLogger,
+    workerScript: fs.existsSync(worker) ? worker : null,
+    ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}),
+  });
   try {
     return await fn(core);
   } finally {

@@ -36,6 +36,8 @@ export interface CoreOptions {
    * thread, yielding between chunks (the CLI, tests).
    */
   importThread?: string | null;
+  /** The same bundled worker script, for a parallel full roll-up where imports run inline (the CLI). */
+  workerScript?: string | null;
   /** Carbon Intensity API base URL (default https://api.carbonintensity.org.uk). */
   carbonApi?: string;
   /** Poll the Carbon Intensity API every 30 minutes while started (hosts with users; not tests). */
@@ -82,7 +84,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const files = new FileStore(sqlite, importsDir(opts.dataDir));
   const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null });
   const settings = new SettingsStore(sqlite);
-  const aggregation = new AggregationService(sqlite, clock);
+  const aggregation = new AggregationService(sqlite, clock, { workerScript: opts.workerScript ?? opts.importThread ?? null, dbPath: dbFile(opts.dataDir), log });
   const totals = new TotalsService(sqlite, clock);
   const scheduler = new Scheduler(sqlite, clock, settings, aggregation, totals, events, log);
   const carbon = new CarbonService(sqlite, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });

@@ -10,7 +10,14 @@
  */
 import type Database from 'better-sqlite3';
 import { dayHalfHours, halfHoursBetween, localDayOf, nextPeriodStart, periodStart } from '../../../src-shared/domain/periods';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Clock } from '../clock';
+import type { Logger } from '../events';
+import { DAY_AGGS, type RollupPart } from './rollup-part';
 
 export interface AggregateResult {
   metersTouched: number;
@@ -18,8 +25,6 @@ export interface AggregateResult {
   seconds: number;
 }
 
-/** Daily aggregates of a readings group (missing rows carry quality 2 and no kWh). */
-const DAY_AGGS = 'total(kwh) AS kwh, min(kwh) AS mn, max(kwh) AS mx, count(kwh) AS present, total(quality) AS q, count(*) AS n';
 /** Daily columns from DAY_AGGS: baseload is the day's minimum; estimated = Σquality − 2 × missing. */
 const DAY_COLUMNS = 'g.kwh, g.mn, g.mx, g.mn, NULL, g.present - (g.q - 2 * (g.n - g.present)), g.q - 2 * (g.n - g.present)';
 
@@ -34,6 +39,8 @@ export class AggregationService {
   constructor(
     private readonly sqlite: Database.Database,
     private readonly clock: Clock,
+    /** Worker script (dist/import-worker.cjs) for a parallel full rebuild; null = one thread. */
+    private readonly opts: { workerScript?: string | null; dbPath?: string; log?: Logger } = {},
   ) {}
 
   /** Calendar helpers for SQL: each day's week, month and year start, and each period's length. */
@@ -64,12 +71,57 @@ export class AggregationService {
     this.daysKnown = [a, b];
   }
 
-  /** Recomputes every roll-up from the readings. */
+  /**
+   * Recomputes every roll-up from the readings. With a worker script, the daily pass is split by
+   * meter range across the cores (each share streams its meters along the key into a scratch file);
+   * otherwise it runs here. Both give the same rows.
+   */
   async rebuild(): Promise<AggregateResult> {
-    return this.rebuildNow(this.clock.now());
+    const t0 = this.clock.now();
+    // changes recorded from here on stay dirty: the next incremental run picks them up
+    const maxDirty = this.sqlite.prepare('SELECT coalesce(max(id), 0) FROM aggregation_dirty').pluck().get() as number;
+    const parts =
+      this.opts.workerScript && this.opts.dbPath
+        ? await this.dailyInParallel().catch((e: unknown) => {
+            this.opts.log?.warn(`parallel roll-up unavailable (${(e as Error).message}); rebuilding on one thread`);
+            return null;
+          })
+        : null;
+    try {
+      return this.rebuildNow(t0, parts, maxDirty);
+    } finally {
+      for (const f of parts ?? []) fs.rmSync(f, { force: true });
+    }
   }
 
-  private rebuildNow(t0: number): AggregateResult {
+  /** Runs the daily GROUP BY for meter ranges on worker threads; returns the scratch files. */
+  private async dailyInParallel(): Promise<string[]> {
+    const ids = this.sqlite.prepare('SELECT id FROM meters ORDER BY id').pluck().all() as number[];
+    const n = Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length, ids.length));
+    const dir = path.dirname(this.opts.dbPath!);
+    const shares: RollupPart[] = [];
+    for (let k = 0; k < n; k++) {
+      const a = ids[Math.floor((k * ids.length) / n)] ?? 0;
+      const b = k + 1 < n ? ids[Math.floor(((k + 1) * ids.length) / n)]! : Number.MAX_SAFE_INTEGER;
+      shares.push({ dbPath: this.opts.dbPath!, outPath: path.join(dir, `.rollup-${crypto.randomBytes(6).toString('hex')}.sqlite`), meterFrom: k === 0 ? 0 : a, meterTo: b });
+    }
+    const run = (share: RollupPart): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(this.opts.workerScript!, { workerData: { rollup: share } });
+        w.once('message', (m: { type: string; message?: string }) => (m.type === 'rollup-done' ? resolve() : reject(new Error(m.message))));
+        w.once('error', reject);
+        w.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`roll-up thread exited with ${code}`))));
+      });
+    try {
+      await Promise.all(shares.map(run));
+    } catch (e) {
+      for (const s of shares) fs.rmSync(s.outPath, { force: true });
+      throw e;
+    }
+    return shares.map((s) => s.outPath);
+  }
+
+  private rebuildNow(t0: number, parts: string[] | null, maxDirty: number): AggregateResult {
     // each meter's first and last day along the key: 2 seeks per meter, not a scan of every reading
     const span = this.sqlite
       .prepare(
@@ -78,7 +130,6 @@ export class AggregationService {
                   (SELECT day FROM readings r WHERE r.meter_id = m.id ORDER BY day DESC LIMIT 1) AS b FROM meters m)`,
       )
       .get() as { a: number | null; b: number | null; meters: number };
-    const maxDirty = this.sqlite.prepare('SELECT coalesce(max(id), 0) FROM aggregation_dirty').pluck().get() as number;
     if (span.a === null || span.b === null) {
       this.sqlite.transaction(() => {
         this.sqlite.prepare('DELETE FROM daily_aggregates').run();
@@ -89,16 +140,39 @@ export class AggregationService {
     }
     this.ensureCalendar(periodStart('year', span.a), nextPeriodStart('year', periodStart('year', span.b)));
     let days = 0;
+    // (ATTACH is not allowed inside a transaction)
+    parts?.forEach((f, i) => this.sqlite.prepare(`ATTACH DATABASE ? AS part${i}`).run(f));
+    try {
+      days = this.fullPass(parts, maxDirty);
+    } finally {
+      parts?.forEach((_, i) => this.sqlite.exec(`DETACH DATABASE part${i}`));
+    }
+    return { metersTouched: span.meters, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
+  }
+
+  /** Replaces every daily and period row in one transaction; returns the number of meter-days. */
+  private fullPass(parts: string[] | null, maxDirty: number): number {
+    let days = 0;
     this.sqlite.transaction(() => {
       this.sqlite.prepare('DELETE FROM daily_aggregates').run();
       this.sqlite.prepare('DELETE FROM period_aggregates').run();
-      days = this.sqlite
-        .prepare(
-          `INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
-           SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours
-           FROM (SELECT meter_id, day, ${DAY_AGGS} FROM readings GROUP BY meter_id, day) g JOIN temp.cal_days c ON c.day = g.day`,
-        )
-        .run().changes;
+      if (parts) {
+        const union = parts.map((_, i) => `SELECT meter_id, day, kwh, mn, mx, present, q, n FROM part${i}.days`).join(' UNION ALL ');
+        days = this.sqlite
+          .prepare(
+            `INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
+             SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours FROM (${union}) g JOIN temp.cal_days c ON c.day = g.day`,
+          )
+          .run().changes;
+      } else {
+        days = this.sqlite
+          .prepare(
+            `INSERT INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
+             SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours
+             FROM (SELECT meter_id, day, ${DAY_AGGS} FROM readings GROUP BY meter_id, day) g JOIN temp.cal_days c ON c.day = g.day`,
+          )
+          .run().changes;
+      }
       for (const kind of ['week', 'month'] as const) {
         this.sqlite
           .prepare(
@@ -113,7 +187,7 @@ export class AggregationService {
       this.yearsFromMonths(null);
       this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxDirty);
     })();
-    return { metersTouched: span.meters, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
+    return days;
   }
 
   /** Years from months (12 rows per meter-year); `meters` limits it to a temp table of (meter_id, start_day). */
@@ -140,7 +214,7 @@ export class AggregationService {
   }
 
   /** Recomputes only what changed since the last run: set-based over all dirty meter-days at once. */
-  incremental(): AggregateResult {
+  async incremental(): Promise<AggregateResult> {
     const t0 = this.clock.now();
     const dirty = this.sqlite.prepare('SELECT id, meter_id, from_ts, to_ts FROM aggregation_dirty').raw().all() as [number, number, number, number][];
     if (dirty.length === 0) return { metersTouched: 0, daysTouched: 0, seconds: (this.clock.now() - t0) / 1000 };
@@ -160,7 +234,8 @@ export class AggregationService {
     // A huge change (a first import of years of data) is cheaper as one streaming pass than
     // pair by pair; both give the same rows.
     if (pairs.size > LARGE_CHANGE) {
-      return this.rebuildNow(t0);
+      const r = await this.rebuild();
+      return { ...r, seconds: (this.clock.now() - t0) / 1000 };
     }
     this.ensureCalendar(periodStart('year', lo), nextPeriodStart('year', periodStart('year', hi)));
     this.sqlite.transaction(() => {

@@ -163,7 +163,7 @@ describe('incremental roll-ups', () => {
     const job = core.imports.list({ limit: 1 })[0]!;
     core.sqlite.prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) SELECT meter_id, min(ts), max(ts) FROM readings WHERE batch_id = ? GROUP BY meter_id').run(job.id);
     core.sqlite.prepare('DELETE FROM readings WHERE batch_id = ?').run(job.id);
-    core.aggregation.incremental();
+    await core.aggregation.incremental();
     expect(core.sqlite.prepare("SELECT count(*) FROM period_aggregates WHERE kind = 'month'").pluck().get()).toBe(1);
     expect(core.totals.list(MPAN, 'day', '2025-03-03', '2025-03-04')[0]).toMatchObject({ kwh: 0, completeness: 0 });
     const snap = () => core.sqlite.prepare('SELECT * FROM daily_aggregates ORDER BY meter_id, day').all().concat(core.sqlite.prepare('SELECT * FROM period_aggregates ORDER BY meter_id, kind, start_day').all());
