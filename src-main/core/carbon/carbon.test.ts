@@ -137,6 +137,7 @@ describe('carbon storage and emissions', () => {
     const cur = core.carbon.current();
     expect(cur).toMatchObject({ at: '2019-08-26T12:00:00Z', intensity: 194, kind: 'actual', index: 'moderate' });
     expect(cur!.ageSeconds).toBe(3 * 3600);
+    core.carbon.client = new CarbonClient({ baseUrl: url, sleep: noSleep }); // (no real back-off waits in a test)
     await expect(core.carbon.refresh()).rejects.toThrow(/unavailable/);
     const hist = core.carbon.history(7);
     expect(hist.points).toHaveLength(48);
