@@ -38,7 +38,7 @@ Commands:
                                     store GB grid carbon intensity (default: the last 24 hours;
                                     --meter: backfill what is missing over that meter's data)
   carbon current                    the latest grid carbon intensity (refreshed when over an hour old)
-  emissions MPAN --from DATE --to DATE [--method halfhourly|annual] [--region ID]
+  emissions MPAN --from DATE --to DATE [--method halfhourly|annual] [--region ID | --regional]
                                     a meter's emissions in kgCO2 (UK local days, to exclusive)
   serve [--port N] [--host H]       run the app in a browser (default http://127.0.0.1:8787/)
 
@@ -327,12 +327,12 @@ async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undef
   });
 }
 
-async function cmdEmissions(ctx: Ctx, meter: string | undefined, from: string | undefined, to: string | undefined, method: string | undefined, region: string | undefined): Promise<number> {
+async function cmdEmissions(ctx: Ctx, meter: string | undefined, from: string | undefined, to: string | undefined, method: string | undefined, region: string | undefined, regional: boolean): Promise<number> {
   if (!meter) throw new UsageError('emissions needs an MPAN (or meter id)');
   if (!from || !to) throw new UsageError('emissions needs --from DATE and --to DATE (UK local days, to exclusive)');
   if (method && method !== 'halfhourly' && method !== 'annual') throw new UsageError('--method must be halfhourly or annual');
   return withCore(ctx, async (core) => {
-    const r = await call(core, 'emissions.meter', { meter, from, to, ...(method ? { method: method as 'halfhourly' | 'annual' } : {}), ...(region ? { region: Number(region) } : {}) });
+    const r = await call(core, 'emissions.meter', { meter, from, to, ...(method ? { method: method as 'halfhourly' | 'annual' } : {}), ...(region ? { region: Number(region) } : {}), ...(regional ? { regional } : {}) });
     out(ctx, r, () => console.log(`${meter} ${from} to ${to}: ${r.kwh.toFixed(3)} kWh, ${r.kgco2.toFixed(3)} kgCO2 (${r.method}; ${(r.coverage * 100).toFixed(1)} % of half-hours covered)`));
     return 0;
   });
@@ -389,6 +389,7 @@ export async function main(argv: string[]): Promise<number> {
         at: { type: 'string' },
         basis: { type: 'string' },
         region: { type: 'string' },
+        regional: { type: 'boolean', default: false },
         method: { type: 'string' },
         'carbon-api': { type: 'string' },
         port: { type: 'string' },
@@ -442,7 +443,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'carbon':
         return await cmdCarbon(ctx, rest[0], o.from, o.to, o.region, o.meter);
       case 'emissions':
-        return await cmdEmissions(ctx, rest[0], o.from, o.to, o.method, o.region);
+        return await cmdEmissions(ctx, rest[0], o.from, o.to, o.method, o.region, o.regional);
       case 'serve': {
         const port = o.port === undefined ? 8787 : Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${o.port}"`);

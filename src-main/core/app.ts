@@ -135,6 +135,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return meters.createSite(a.name, a.postcode, a.organisation);
     },
     'sites.get': (a) => meters.site(a.id),
+    'sites.update': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'sites.update', JSON.stringify(a));
+      const { id, ...patch } = a;
+      return meters.updateSite(id, patch);
+    },
     'meters.update': (a, ctx) => {
       audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'meters.update', JSON.stringify(a));
       const { meter, ...patch } = a;
@@ -152,7 +157,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       const from = toLocalDay(a.from);
       const to = toLocalDay(a.to);
       if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
-      return carbon.emissions(m.id, m.fuel, from, to, a.method ?? 'halfhourly', a.region);
+      let region = a.region;
+      if (a.regional && region === undefined) {
+        region = meters.regionOf(a.meter) ?? undefined;
+        if (region === undefined) throw new AppError('BAD_INPUT', `no region is known for ${a.meter}: it is not an MPAN with a regional distributor and its site has no region; choose the site's region`);
+      }
+      return carbon.emissions(m.id, m.fuel, from, to, a.method ?? 'halfhourly', region);
     },
     'settings.get': () => settings.get(),
     'settings.update': (a, ctx) => {

@@ -75,6 +75,15 @@ export const schemas = {
   'scheduler.runs': z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
   /** Creates a site in the (default) organisation. */
   'sites.create': z.object({ name: z.string().trim().min(1, 'a site needs a name').max(120), postcode: z.string().trim().max(10).optional(), organisation: z.string().trim().min(1).max(120).optional() }).strict(),
+  /** Changes a site: name, postcode, Carbon Intensity region (null = derive it from the meters' MPANs). */
+  'sites.update': z
+    .object({
+      id: z.number().int().positive(),
+      name: z.string().trim().min(1, 'a site needs a name').max(120).optional(),
+      postcode: z.string().trim().max(10).nullable().optional(),
+      regionId: z.number().int().min(1, 'regions run from 1 to 17').max(17, 'regions run from 1 to 17').nullable().optional(),
+    })
+    .strict(),
   /** A site with its meters. */
   'sites.get': z.object({ id: z.number().int().positive() }).strict(),
   /** Changes a meter: its site, label, plausibility ceiling, gas calorific value. */
@@ -98,8 +107,14 @@ export const schemas = {
     .refine((a) => a.meter !== undefined || (a.from !== undefined && a.to !== undefined), { message: 'give from and to, or a meter whose span to backfill' }),
   /** Stored history for the last N days: points, average, average by UK time of day, and the best window to run loads. */
   'carbon.history': z.object({ days: z.number().int().min(1).max(366), windowHours: z.number().int().min(1).max(12).optional() }).strict(),
-  /** A meter's emissions over UK local days [from, to): half-hourly intensities or the annual UK Government factor. */
-  'emissions.meter': z.object({ meter: meterIdArg, from: localDate, to: localDate, method: z.enum(['halfhourly', 'annual']).optional(), region: z.number().int().min(1).max(18).optional() }).strict(),
+  /**
+   * A meter's emissions over UK local days [from, to): half-hourly intensities (national; a
+   * region's forecast with `region`, or the meter's own region with `regional`) or the annual UK
+   * Government factor.
+   */
+  'emissions.meter': z
+    .object({ meter: meterIdArg, from: localDate, to: localDate, method: z.enum(['halfhourly', 'annual']).optional(), region: z.number().int().min(1).max(18).optional(), regional: z.boolean().optional() })
+    .strict(),
   /** App settings. */
   'settings.get': z.object({}).strict(),
   /** Changes app settings (admin). */
@@ -140,6 +155,7 @@ export interface Results {
   'scheduler.runs': SchedulerRun[];
   'sites.create': SiteSummary;
   'sites.get': SiteDetail;
+  'sites.update': SiteSummary;
   'meters.update': MeterSummary;
   'carbon.current': CarbonNow | null;
   'carbon.refresh': { national: number };
@@ -172,6 +188,7 @@ export const METHODS = {
   'scheduler.runs': 'viewer',
   'sites.create': 'manager',
   'sites.get': 'viewer',
+  'sites.update': 'manager',
   'meters.update': 'manager',
   'carbon.current': 'viewer',
   'carbon.refresh': 'viewer',

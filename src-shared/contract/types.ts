@@ -84,6 +84,9 @@ export interface SiteSummary {
   organisation: string;
   postcode: string | null;
   meters: number;
+  /** Carbon Intensity region (1–17): chosen by the user, else from its meters' MPAN distributor ids. */
+  regionId: number | null;
+  regionSource: 'user' | 'mpan' | null;
 }
 
 export interface Reading {

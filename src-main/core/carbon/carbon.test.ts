@@ -152,4 +152,31 @@ describe('carbon storage and emissions', () => {
     core.carbon.storeNational(values.map((v, i) => ({ ts: t0 + i * 1800, forecast: v, actual: null, index: null })));
     expect(core.carbon.bestWindow(2)).toEqual({ from: '2025-06-01T01:30:00Z', to: '2025-06-01T03:30:00Z', average: 58 });
   });
+
+  it('gives each site a region from its MPANs or the user, and computes regional emissions from that region\'s forecast', async () => {
+    core = await makeCore();
+    const lines = ['MPAN,Timestamp,kWh', '1012477457919,2025-06-01T00:00:00Z,2', '1012477457919,2025-06-01T00:30:00Z,4', '2700003645222,2025-06-01T00:00:00Z,1'];
+    await importFiles(core, [writeTemp('r.csv', lines.join('\n'))]);
+    const ctx = { role: 'admin' as const, actor: 't' };
+    const site = await core.handlers['sites.create']({ name: 'Depot' }, ctx);
+    await core.handlers['meters.update']({ meter: '1012477457919', siteId: site.id }, ctx);
+    await core.handlers['meters.update']({ meter: '2700003645222', siteId: site.id }, ctx); // an IDNO: no region of its own
+    expect((await core.handlers['sites.get']({ id: site.id }, ctx)).site).toMatchObject({ regionId: 10, regionSource: 'mpan' }); // East England
+    const t0 = Date.parse('2025-06-01T00:00:00Z') / 1000;
+    core.carbon.storeRegional([
+      { regionId: 10, ts: t0, forecast: 100, index: 'moderate' },
+      { regionId: 10, ts: t0 + 1800, forecast: 50, index: 'low' },
+      { regionId: 13, ts: t0, forecast: 300, index: 'high' },
+      { regionId: 13, ts: t0 + 1800, forecast: 300, index: 'high' },
+    ]);
+    const east = await core.handlers['emissions.meter']({ meter: '1012477457919', from: '2025-06-01', to: '2025-06-02', regional: true }, ctx);
+    expect(east).toEqual({ kwh: 6, kgco2: (2 * 100 + 4 * 50) / 1000, method: 'halfhourly', coverage: 1 });
+    // the user chooses London for the site
+    expect(await core.handlers['sites.update']({ id: site.id, regionId: 13 }, ctx)).toMatchObject({ regionId: 13, regionSource: 'user' });
+    const london = await core.handlers['emissions.meter']({ meter: '2700003645222', from: '2025-06-01', to: '2025-06-02', regional: true }, ctx);
+    expect(london.kgco2).toBeCloseTo(0.3, 9);
+    // a meter with no region anywhere says so
+    await core.handlers['meters.update']({ meter: '2700003645222', siteId: null }, ctx);
+    expect(() => core!.handlers['emissions.meter']({ meter: '2700003645222', from: '2025-06-01', to: '2025-06-02', regional: true }, ctx)).toThrow(/no region is known/);
+  });
 });

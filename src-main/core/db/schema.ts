@@ -23,6 +23,8 @@ export const sites = sqliteTable(
       .references(() => organisations.id, { onDelete: 'restrict' }),
     name: text('name').notNull(),
     postcode: text('postcode'),
+    /** Carbon Intensity region chosen by the user (else derived from the site's MPANs). */
+    regionId: integer('region_id'),
     createdAt: createdAt(),
   },
   (t) => [index('sites_organisation_idx').on(t.organisationId)],

@@ -4,6 +4,7 @@ import type { MeterSummary, Quality, Reading, Series, SiteSummary } from '../../
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { localDayOf } from '../../../src-shared/domain/periods';
+import { regionOfMpan } from '../../../src-shared/domain/regions';
 
 const QUALITY: readonly Quality[] = ['actual', 'estimated', 'missing'];
 
@@ -90,12 +91,44 @@ export class MeterService {
   }
 
   sites(): SiteSummary[] {
-    return this.sqlite
+    const rows = this.sqlite
       .prepare(
-        `SELECT s.id, s.name, o.name AS organisation, s.postcode, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters
+        `SELECT s.id, s.name, o.name AS organisation, s.postcode, s.region_id AS chosen, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters
          FROM sites s JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name, s.name`,
       )
-      .all() as SiteSummary[];
+      .all() as (Omit<SiteSummary, 'regionId' | 'regionSource'> & { chosen: number | null })[];
+    const mpans = this.sqlite.prepare("SELECT identifier FROM meters WHERE site_id = ? AND kind = 'mpan' ORDER BY id").pluck();
+    return rows.map(({ chosen, ...r }) => {
+      if (chosen !== null) return { ...r, regionId: chosen, regionSource: 'user' as const };
+      // the most common region among the site's MPANs
+      const counts = new Map<number, number>();
+      for (const m of mpans.all(r.id) as string[]) {
+        const reg = regionOfMpan(m);
+        if (reg !== null) counts.set(reg, (counts.get(reg) ?? 0) + 1);
+      }
+      const best = [...counts.entries()].sort((a, b) => b[1] - a[1])[0];
+      return { ...r, regionId: best ? best[0] : null, regionSource: best ? ('mpan' as const) : null };
+    });
+  }
+
+  updateSite(id: number, patch: { name?: string; postcode?: string | null; regionId?: number | null }): SiteSummary {
+    const site = this.sqlite.prepare('SELECT organisation_id AS org FROM sites WHERE id = ?').get(id) as { org: number } | undefined;
+    if (!site) throw new AppError('NOT_FOUND', `no site ${id}`);
+    if (patch.name !== undefined && this.sqlite.prepare('SELECT 1 FROM sites WHERE organisation_id = ? AND name = ? AND id != ?').get(site.org, patch.name, id)) {
+      throw new AppError('CONFLICT', `there is already a site called "${patch.name}"`);
+    }
+    if (patch.name !== undefined) this.sqlite.prepare('UPDATE sites SET name = ? WHERE id = ?').run(patch.name, id);
+    if (patch.postcode !== undefined) this.sqlite.prepare('UPDATE sites SET postcode = ? WHERE id = ?').run(patch.postcode ? patch.postcode.toUpperCase() : null, id);
+    if (patch.regionId !== undefined) this.sqlite.prepare('UPDATE sites SET region_id = ? WHERE id = ?').run(patch.regionId, id);
+    return this.sites().find((s) => s.id === id)!;
+  }
+
+  /** The Carbon Intensity region for a meter: its site's region, else its own MPAN's. */
+  regionOf(identifier: string): number | null {
+    const r = this.sqlite.prepare('SELECT identifier, kind, site_id AS siteId FROM meters WHERE identifier = ?').get(identifier.trim()) as { identifier: string; kind: string; siteId: number | null } | undefined;
+    if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}`);
+    const site = r.siteId === null ? undefined : this.sites().find((s) => s.id === r.siteId);
+    return site?.regionId ?? regionOfMpan(r.identifier);
   }
 
   readings(identifier: string, from: string, to: string): Reading[] {

@@ -1,0 +1,1 @@
+ALTER TABLE `sites` ADD `region_id` integer;
