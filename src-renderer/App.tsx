@@ -6,6 +6,7 @@ import { Spinner, EmptyState } from './components/States';
 import { Toasts } from './components/Toasts';
 import { parseRoute, href, navigate, useHash } from './lib/route';
 import { ActivityPage } from './pages/ActivityPage';
+import { CarbonPage } from './pages/CarbonPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { ImportsPage } from './pages/ImportsPage';
 import { MeterPage } from './pages/MeterPage';
@@ -171,6 +172,10 @@ function Shell() {
               <span>Sites &amp; meters</span>
               {meterCount !== null && meterCount > 0 && <span className="nav-count">{meterCount}</span>}
             </a>
+            <a href={href.carbon} className={`nav-link ${section === 'carbon' ? 'active' : ''}`} aria-current={section === 'carbon' ? 'page' : undefined}>
+              <NavIcon d="M5 19c0-8 6-14 15-15-1 9-7 15-15 15zm0 0 7-7" />
+              <span>Carbon</span>
+            </a>
             <a href={href.activity} className={`nav-link ${section === 'activity' ? 'active' : ''}`} aria-current={section === 'activity' ? 'page' : undefined}>
               <NavIcon d="M3 12h4l3-8 4 16 3-8h4" />
               <span>Activity</span>
@@ -190,6 +195,7 @@ function Shell() {
         {route.page === 'dashboard' && <DashboardPage />}
         {route.page === 'imports' && <ImportsPage />}
         {route.page === 'site' && <SitePage key={route.id} id={route.id} />}
+        {route.page === 'carbon' && <CarbonPage />}
         {route.page === 'activity' && <ActivityPage />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'meters' && <MetersPage />}

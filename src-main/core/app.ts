@@ -146,7 +146,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return meters.update(meter, patch);
     },
     'carbon.current': () => carbon.current(),
-    'carbon.refresh': () => carbon.refresh(),
+    'carbon.refresh': () => carbon.refresh({ quick: true }),
     'carbon.fetch': async (a) => {
       if (a.meter !== undefined) return { national: (await carbon.backfill(meters.meterRow(a.meter).id)).national, regional: 0 };
       return carbon.fetch(Math.floor(Date.parse(a.from!) / 1000), Math.floor(Date.parse(a.to!) / 1000), a.region);

@@ -8,6 +8,7 @@ import { useDocumentTitle, useNow } from '../lib/hooks';
 import { useQuery } from '../lib/query';
 import { href, navigate } from '../lib/route';
 import { useDataStore } from '../stores/data';
+import { CarbonWidget } from './CarbonWidget';
 import { FuelBadge } from './MetersPage';
 
 const TILE_TITLE: Record<PeriodKind, string> = { day: 'Yesterday', week: 'This week', month: 'This month', year: 'This year' };
@@ -46,19 +47,22 @@ export function DashboardPage() {
           ))}
         </div>
       ) : d.meters === 0 ? (
-        <section className="card">
-          <EmptyState
-            title="No meters yet"
-            icon="⌁"
-            action={
-              <button type="button" className="btn btn-primary" onClick={() => navigate(href.imports)}>
-                Import half-hourly data
-              </button>
-            }
-          >
-            Import a half-hourly file to see yesterday, this week, this month and this year for each fuel, with trends and the meters that changed most.
-          </EmptyState>
-        </section>
+        <>
+          <section className="card">
+            <EmptyState
+              title="No meters yet"
+              icon="⌁"
+              action={
+                <button type="button" className="btn btn-primary" onClick={() => navigate(href.imports)}>
+                  Import half-hourly data
+                </button>
+              }
+            >
+              Import a half-hourly file to see yesterday, this week, this month and this year for each fuel, with trends and the meters that changed most.
+            </EmptyState>
+          </section>
+          <CarbonWidget />
+        </>
       ) : (
         <Dashboard d={d} />
       )}
@@ -72,6 +76,7 @@ function Dashboard({ d }: { d: DashboardSummary }) {
       {d.fuels.map((f) => (
         <FuelTiles key={f.fuel} totals={f} />
       ))}
+      <CarbonWidget />
       <div className="dash-grid">
         <MoversCard title="Biggest movers: meters" movers={d.movers.meters} kind="meter" />
         <MoversCard title="Biggest movers: sites" movers={d.movers.sites} kind="site" />

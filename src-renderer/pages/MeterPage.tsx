@@ -10,6 +10,7 @@ import { useDocumentTitle } from '../lib/hooks';
 import { href, navigate, useHash } from '../lib/route';
 import { useMetersStore } from '../stores/meters';
 import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterCharts';
+import { EmissionsPanel } from './EmissionsPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { FuelBadge } from './MetersPage';
 
@@ -179,6 +180,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
           </div>
 
           {meter && <ComparisonPanel meter={meter} />}
+          {meter && <EmissionsPanel meter={meter} />}
         </>
       )}
     </div>

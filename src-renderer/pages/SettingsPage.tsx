@@ -23,7 +23,7 @@ export function SettingsPage() {
       <header className="page-header">
         <div>
           <h1>Settings</h1>
-          <p className="muted">How long import history is kept, when the nightly roll-up runs, and maintenance.</p>
+          <p className="muted">How long import history is kept, when the nightly roll-up runs, where grid carbon comes from, and maintenance.</p>
         </div>
       </header>
       {q.load === 'error' && !q.data ? (
@@ -46,6 +46,7 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
   const [saved, setSaved] = useState(initial);
   const [days, setDays] = useState(String(initial.importRetentionDays));
   const [time, setTime] = useState(initial.nightlyRunAt);
+  const [carbonApi, setCarbonApi] = useState(initial.carbonApi);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const toast = useAppStore((s) => s.toast);
@@ -54,21 +55,23 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
     setSaved(initial);
   }, [initial]);
 
-  const dirty = days.trim() !== String(saved.importRetentionDays) || time.trim() !== saved.nightlyRunAt;
+  const dirty = days.trim() !== String(saved.importRetentionDays) || time.trim() !== saved.nightlyRunAt || carbonApi.trim() !== saved.carbonApi;
 
   const save = async () => {
     const local: Record<string, string> = {};
     const n = Number(days.trim());
     if (!/^\d+$/.test(days.trim())) local.importRetentionDays = 'enter a whole number of days, e.g. 30';
     if (!/^\d{1,2}:\d{2}$/.test(time.trim())) local.nightlyRunAt = 'expected a time HH:MM, e.g. 01:30';
+    if (!carbonApi.trim()) local.carbonApi = 'expected a URL, e.g. https://api.carbonintensity.org.uk';
     setErrors(local);
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      const next = await getClient().call('settings.update', { importRetentionDays: n, nightlyRunAt: time.trim().padStart(5, '0') });
+      const next = await getClient().call('settings.update', { importRetentionDays: n, nightlyRunAt: time.trim().padStart(5, '0'), ...(carbonApi.trim() !== saved.carbonApi ? { carbonApi: carbonApi.trim() } : {}) });
       setSaved(next);
       setDays(String(next.importRetentionDays));
       setTime(next.nightlyRunAt);
+      setCarbonApi(next.carbonApi);
       setErrors({});
       toast({ kind: 'success', title: 'Settings saved' });
     } catch (e) {
@@ -101,6 +104,10 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
       <Field id="nightly" label="Nightly roll-up at" error={errors.nightlyRunAt} hint="UK local time (24-hour clock). Totals, comparisons and the dashboard are refreshed then, and after every import.">
         <input id="nightly" className="input input-narrow" placeholder="01:30" value={time} disabled={readOnly} aria-invalid={!!errors.nightlyRunAt} aria-describedby="nightly-hint nightly-error" onChange={(e) => setTime(e.currentTarget.value)} />
       </Field>
+      <h3 className="form-section-title">Grid carbon</h3>
+      <Field id="carbon-api" label="Carbon Intensity API" error={errors.carbonApi} hint="Where grid carbon intensity is fetched from (National Grid ESO’s public API). Change it only to use a mirror or proxy.">
+        <input id="carbon-api" className="input input-wide" type="url" inputMode="url" spellCheck={false} placeholder="https://api.carbonintensity.org.uk" value={carbonApi} disabled={readOnly} aria-invalid={!!errors.carbonApi} aria-describedby="carbon-api-hint carbon-api-error" onChange={(e) => setCarbonApi(e.currentTarget.value)} />
+      </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy || readOnly || !dirty}>
           {busy ? 'Saving…' : 'Save settings'}
@@ -112,6 +119,7 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
             onClick={() => {
               setDays(String(saved.importRetentionDays));
               setTime(saved.nightlyRunAt);
+              setCarbonApi(saved.carbonApi);
               setErrors({});
             }}
           >

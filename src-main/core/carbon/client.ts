@@ -52,6 +52,11 @@ export class CarbonClient {
   private readonly retries: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
+  /** The same client with another number of retries. */
+  withRetries(retries: number): CarbonClient {
+    return new CarbonClient({ baseUrl: this.base, fetch: this.f, timeoutMs: this.timeoutMs, retries, sleep: this.sleep });
+  }
+
   constructor(opts: CarbonClientOptions = {}) {
     this.base = (opts.baseUrl ?? DEFAULT_CARBON_API).replace(/\/+$/, '');
     this.f = opts.fetch ?? fetch;
