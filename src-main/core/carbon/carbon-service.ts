@@ -5,7 +5,7 @@
  * region's forecast) or with the annual UK Government factor for the period's year.
  */
 import type Database from 'better-sqlite3';
-import type { Fuel } from '../../../src-shared/contract/types';
+import type { CarbonNow, Emissions, Fuel } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { dayStartUtc, localDayOf } from '../../../src-shared/domain/periods';
@@ -14,27 +14,6 @@ import type { Logger } from '../events';
 import { CarbonClient, type NationalPoint, type RegionalPoint } from './client';
 
 export const POLL_MINUTES = 30;
-
-export interface CarbonNow {
-  /** UTC start of the half-hour the value is for. */
-  at: string;
-  intensity: number | null;
-  index: string | null;
-  /** Whether `intensity` is an actual (estimated outturn) or a forecast. */
-  kind: 'actual' | 'forecast';
-  /** Seconds since the value was fetched. */
-  ageSeconds: number;
-  trend: 'rising' | 'falling' | 'steady' | null;
-  next48h: { at: string; forecast: number | null; index: string | null }[];
-}
-
-export interface Emissions {
-  kwh: number;
-  kgco2: number;
-  method: 'halfhourly' | 'annual';
-  /** Share of the half-hours with readings that had an intensity (half-hourly) or a factor (annual), 0–1. */
-  coverage: number;
-}
 
 export class CarbonService {
   client: CarbonClient;
