@@ -164,6 +164,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       }
       return carbon.emissions(m.id, m.fuel, from, to, a.method ?? 'halfhourly', region);
     },
+    'carbon.factors': () => carbon.factors(),
+    'carbon.setFactor': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'carbon.setFactor', JSON.stringify(a));
+      return carbon.setFactor(a.year, a.fuel, a.kgPerKwh, a.source);
+    },
     'settings.get': () => settings.get(),
     'settings.update': (a, ctx) => {
       audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'settings.update', JSON.stringify(a));

@@ -7,6 +7,7 @@ import { formatInt, plural } from '../lib/format';
 import { useDocumentTitle } from '../lib/hooks';
 import { fieldErrors, useQuery } from '../lib/query';
 import { useAppStore } from '../stores/app';
+import { FactorsCard } from './FactorsCard';
 
 /** "Recomputed 12 meters, 4,380 days in 1.2 s". */
 export function rebuildText(r: AggregateResult): string {
@@ -37,6 +38,7 @@ export function SettingsPage() {
       ) : (
         <SettingsForm initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
       )}
+      <FactorsCard readOnly={role !== undefined && role !== 'admin'} />
       <Maintenance />
     </div>
   );

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
-import type { AggregateResult, AppInfo, CarbonHistory, CarbonNow, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
+import type { AggregateResult, AppInfo, CarbonHistory, CarbonNow, EmissionFactor, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
 
 const isoInstant = z
   .string()
@@ -115,6 +115,17 @@ export const schemas = {
   'emissions.meter': z
     .object({ meter: meterIdArg, from: localDate, to: localDate, method: z.enum(['halfhourly', 'annual']).optional(), region: z.number().int().min(1).max(18).optional(), regional: z.boolean().optional() })
     .strict(),
+  /** The annual conversion factors used by the annual emissions method. */
+  'carbon.factors': z.object({}).strict(),
+  /** Sets (adds or changes) the factor for a year and fuel (admin); returns the whole table. */
+  'carbon.setFactor': z
+    .object({
+      year: z.number().int().min(2000, 'years from 2000').max(2100, 'years up to 2100'),
+      fuel: z.enum(['electricity', 'gas']),
+      kgPerKwh: z.number().positive('a factor must be above 0').max(2, 'a factor above 2 kgCO2e/kWh is not plausible for grid electricity or gas'),
+      source: z.string().trim().max(200).optional(),
+    })
+    .strict(),
   /** App settings. */
   'settings.get': z.object({}).strict(),
   /** Changes app settings (admin). */
@@ -162,6 +173,8 @@ export interface Results {
   'carbon.fetch': { national: number; regional: number };
   'carbon.history': CarbonHistory;
   'emissions.meter': Emissions;
+  'carbon.factors': EmissionFactor[];
+  'carbon.setFactor': EmissionFactor[];
   'settings.get': Settings;
   'settings.update': Settings;
   'meters.list': MeterSummary[];
@@ -195,6 +208,8 @@ export const METHODS = {
   'carbon.fetch': 'manager',
   'carbon.history': 'viewer',
   'emissions.meter': 'viewer',
+  'carbon.factors': 'viewer',
+  'carbon.setFactor': 'admin',
   'settings.get': 'viewer',
   'settings.update': 'admin',
   'meters.list': 'viewer',

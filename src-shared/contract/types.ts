@@ -248,3 +248,11 @@ export interface CarbonHistory {
   byTimeOfDay: { time: string; average: number }[];
   bestWindow: { from: string; to: string; average: number } | null;
 }
+
+/** A UK Government GHG conversion factor (kgCO2e per kWh) for one year and fuel. */
+export interface EmissionFactor {
+  year: number;
+  fuel: Fuel;
+  kgPerKwh: number;
+  source: string | null;
+}

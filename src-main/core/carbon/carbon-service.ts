@@ -5,7 +5,7 @@
  * region's forecast) or with the annual UK Government factor for the period's year.
  */
 import type Database from 'better-sqlite3';
-import type { CarbonNow, Emissions, Fuel } from '../../../src-shared/contract/types';
+import type { CarbonNow, EmissionFactor, Emissions, Fuel } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { dayStartUtc, localDayOf } from '../../../src-shared/domain/periods';
@@ -174,6 +174,17 @@ export class CarbonService {
       }
     }
     return { kwh: round(kwh), kgco2: round(kg), method: 'annual', coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0 };
+  }
+
+  factors(): EmissionFactor[] {
+    return this.sqlite.prepare('SELECT year, fuel, kg_per_kwh AS kgPerKwh, source FROM emission_factors ORDER BY year DESC, fuel').all() as EmissionFactor[];
+  }
+
+  setFactor(year: number, fuel: Fuel, kgPerKwh: number, source?: string): EmissionFactor[] {
+    this.sqlite
+      .prepare('INSERT INTO emission_factors (year, fuel, kg_per_kwh, source) VALUES (?, ?, ?, ?) ON CONFLICT (year, fuel) DO UPDATE SET kg_per_kwh = excluded.kg_per_kwh, source = excluded.source')
+      .run(year, fuel, kgPerKwh, source || 'set by the user');
+    return this.factors();
   }
 
   /** History for the last `days` days: points, the average, and the average by local time of day. */

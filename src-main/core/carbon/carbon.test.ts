@@ -128,6 +128,10 @@ describe('carbon storage and emissions', () => {
     const annual = await core.handlers['emissions.meter']({ meter: '1012477457919', from: '2019-08-25', to: '2019-08-27', method: 'annual' }, { role: 'viewer', actor: 't' });
     expect(annual.kgco2).toBeCloseTo(kwh * 0.2556, 6);
     expect(annual.coverage).toBe(1);
+    // the user edits the table; the annual method follows it
+    const table = await core.handlers['carbon.setFactor']({ year: 2019, fuel: 'electricity', kgPerKwh: 0.3, source: 'our auditor' }, { role: 'admin', actor: 't' });
+    expect(table.find((f) => f.year === 2019 && f.fuel === 'electricity')).toEqual({ year: 2019, fuel: 'electricity', kgPerKwh: 0.3, source: 'our auditor' });
+    expect((await core.handlers['emissions.meter']({ meter: '1012477457919', from: '2019-08-25', to: '2019-08-27', method: 'annual' }, { role: 'viewer', actor: 't' })).kgco2).toBeCloseTo(kwh * 0.3, 6);
 
     // offline: the API is gone; the stored value is still served, with its age
     server!.closeAllConnections();
