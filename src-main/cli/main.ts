@@ -34,7 +34,7 @@ Commands:
   compare MPAN --period P --at PERIOD [--basis previous|year-ago]
                                     a period against the previous one or the same one a year earlier
   worker [--once]                   process queued and interrupted imports (--once: until empty)
-  carbon fetch [--from ISO --to ISO] [--region ID] [--meter MPAN]
+  carbon fetch [--from ISO --to ISO] [--region ID | --postcode OUTWARD] [--meter MPAN]
                                     store GB grid carbon intensity (default: the last 24 hours;
                                     --meter: backfill what is missing over that meter's data)
   carbon current                    the latest grid carbon intensity (refreshed when over an hour old)
@@ -289,7 +289,7 @@ async function cmdCompare(ctx: Ctx, meter: string | undefined, period: string | 
   });
 }
 
-async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undefined, to: string | undefined, region: string | undefined, meter: string | undefined): Promise<number> {
+async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undefined, to: string | undefined, region: string | undefined, meter: string | undefined, postcode: string | undefined): Promise<number> {
   return withCore(ctx, async (core) => {
     if (sub === 'current') {
       let now = await call(core, 'carbon.current', {});
@@ -319,8 +319,14 @@ async function cmdCarbon(ctx: Ctx, sub: string | undefined, from: string | undef
       const b = to ?? new Date((t + 1800) * 1000).toISOString();
       const regionId = region === undefined ? undefined : Number(region);
       if (regionId !== undefined && !Number.isInteger(regionId)) throw new UsageError('--region must be a region id from 1 to 17');
-      const r = await call(core, 'carbon.fetch', { from: a, to: b, ...(regionId !== undefined ? { region: regionId } : {}) });
-      out(ctx, r, () => console.log(`Stored ${r.national} national${regionId !== undefined ? ` and ${r.regional} regional` : ''} half-hours from ${a} to ${b}.`));
+      const r = await call(core, 'carbon.fetch', { from: a, to: b, ...(regionId !== undefined ? { region: regionId } : {}), ...(postcode ? { postcode } : {}) });
+      out(ctx, r, () =>
+        console.log(
+          postcode
+            ? `Stored ${r.regional} regional half-hours for ${postcode.toUpperCase()} (region ${r.regionId ?? '?'}) from ${a} to ${b}.`
+            : `Stored ${r.national} national${regionId !== undefined ? ` and ${r.regional} regional` : ''} half-hours from ${a} to ${b}.`,
+        ),
+      );
       return 0;
     }
     throw new UsageError('carbon needs a subcommand: fetch or current');
@@ -390,6 +396,7 @@ export async function main(argv: string[]): Promise<number> {
         basis: { type: 'string' },
         region: { type: 'string' },
         regional: { type: 'boolean', default: false },
+        postcode: { type: 'string' },
         method: { type: 'string' },
         'carbon-api': { type: 'string' },
         port: { type: 'string' },
@@ -441,7 +448,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'compare':
         return await cmdCompare(ctx, rest[0], o.period, o.at, o.basis);
       case 'carbon':
-        return await cmdCarbon(ctx, rest[0], o.from, o.to, o.region, o.meter);
+        return await cmdCarbon(ctx, rest[0], o.from, o.to, o.region, o.meter, o.postcode);
       case 'emissions':
         return await cmdEmissions(ctx, rest[0], o.from, o.to, o.method, o.region, o.regional);
       case 'serve': {

@@ -88,6 +88,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const totals = new TotalsService(sqlite, clock);
   const scheduler = new Scheduler(sqlite, clock, settings, aggregation, totals, events, log);
   const carbon = new CarbonService(sqlite, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });
+  /** The regions the portfolio's sites are in: polled with the national values. */
+  const siteRegions = (): number[] => [...new Set(meters.sites().map((s) => s.regionId).filter((r): r is number => r !== null))];
   // every finished import brings the roll-ups of the meter-days it touched up to date
   events.subscribe((e) => {
     if (e.event === 'imports.updated' && !e.payload.job.dryRun && (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')) void scheduler.afterImport();
@@ -146,10 +148,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return meters.update(meter, patch);
     },
     'carbon.current': () => carbon.current(),
-    'carbon.refresh': () => carbon.refresh({ quick: true }),
+    'carbon.refresh': () => carbon.refresh({ quick: true, regions: siteRegions() }),
     'carbon.fetch': async (a) => {
       if (a.meter !== undefined) return { national: (await carbon.backfill(meters.meterRow(a.meter).id)).national, regional: 0 };
-      return carbon.fetch(Math.floor(Date.parse(a.from!) / 1000), Math.floor(Date.parse(a.to!) / 1000), a.region);
+      const from = Math.floor(Date.parse(a.from!) / 1000);
+      const to = Math.floor(Date.parse(a.to!) / 1000);
+      if (a.postcode !== undefined) return carbon.fetchPostcode(a.postcode, from, to);
+      return carbon.fetch(from, to, a.region);
     },
     'carbon.history': (a) => ({ ...carbon.history(a.days), bestWindow: carbon.bestWindow(a.windowHours ?? 3) }),
     'emissions.meter': (a) => {
@@ -213,7 +218,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       started = true;
       imports.start();
       scheduler.start();
-      if (opts.carbonPolling) carbon.startPolling();
+      if (opts.carbonPolling) carbon.startPolling(siteRegions);
       runRetention();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();

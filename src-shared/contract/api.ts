@@ -102,7 +102,13 @@ export const schemas = {
   'carbon.refresh': z.object({}).strict(),
   /** Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too; or backfills what is missing over a meter's data span. */
   'carbon.fetch': z
-    .object({ from: isoInstant.optional(), to: isoInstant.optional(), meter: meterIdArg.optional(), region: z.number().int().min(1).max(18).optional() })
+    .object({
+      from: isoInstant.optional(),
+      to: isoInstant.optional(),
+      meter: meterIdArg.optional(),
+      region: z.number().int().min(1).max(18).optional(),
+      postcode: z.string().trim().regex(/^[A-Za-z]{1,2}\d[A-Za-z\d]?$/, 'expected an outward postcode (the first half, e.g. RG41)').optional(),
+    })
     .strict()
     .refine((a) => a.meter !== undefined || (a.from !== undefined && a.to !== undefined), { message: 'give from and to, or a meter whose span to backfill' }),
   /** Stored history for the last N days: points, average, average by UK time of day, and the best window to run loads. */
@@ -169,8 +175,8 @@ export interface Results {
   'sites.update': SiteSummary;
   'meters.update': MeterSummary;
   'carbon.current': CarbonNow | null;
-  'carbon.refresh': { national: number };
-  'carbon.fetch': { national: number; regional: number };
+  'carbon.refresh': { national: number; regional: number };
+  'carbon.fetch': { national: number; regional: number; regionId?: number | null };
   'carbon.history': CarbonHistory;
   'emissions.meter': Emissions;
   'carbon.factors': EmissionFactor[];

@@ -70,16 +70,26 @@ export class CarbonService {
   }
 
   /**
-   * The poll: the last 24 hours (actuals get filled in) and the next 48 (forecast). A refresh a
-   * person is waiting for (`quick`) tries twice rather than four times, so offline answers fast.
+   * The poll: national values for the last 24 hours (actuals get filled in) and the next 48
+   * (forecast), and the same span for every region a site is in. A refresh a person is waiting
+   * for (`quick`) tries twice rather than four times, so offline answers fast.
    */
-  async refresh(opts: { quick?: boolean } = {}): Promise<{ national: number }> {
+  async refresh(opts: { quick?: boolean; regions?: number[] } = {}): Promise<{ national: number; regional: number }> {
     const now = this.now();
     const half = now - (now % 1800);
     const client = opts.quick ? this.client.withRetries(1) : this.client;
     const past = await client.nationalRange(half - 86400, half + 1800);
     const ahead = await client.forecast48h(half);
-    return { national: this.storeNational([...past, ...ahead]) };
+    const national = this.storeNational([...past, ...ahead]);
+    let regional = 0;
+    for (const r of opts.regions ?? []) regional += this.storeRegional(await client.regionRange(r, half - 86400, half + 48 * 3600));
+    return { national, regional };
+  }
+
+  /** Fetches and stores the forecasts of an outward postcode's region; returns the region too. */
+  async fetchPostcode(outward: string, from: number, to: number): Promise<{ national: number; regional: number; regionId: number | null }> {
+    const points = await this.client.postcodeRange(outward, from, to);
+    return { national: 0, regional: this.storeRegional(points), regionId: points[0]?.regionId ?? null };
   }
 
   /** Backfills history for the span of a meter's data (what is missing only). */
@@ -94,10 +104,10 @@ export class CarbonService {
   }
 
   /** Starts polling every 30 minutes (failures are logged; stored values keep being served). */
-  startPolling(): void {
+  startPolling(regions: () => number[] = () => []): void {
     const tick = async (): Promise<void> => {
       try {
-        await this.refresh();
+        await this.refresh({ regions: regions() });
       } catch (e) {
         this.log.warn(`carbon intensity refresh failed: ${(e as Error).message}`);
       }

@@ -81,6 +81,23 @@ describe('Carbon Intensity client', () => {
     await expect(new CarbonClient({ baseUrl: 'http://127.0.0.1:9', sleep: noSleep, retries: 0 }).current()).rejects.toThrow(/unavailable: could not connect/);
   });
 
+  it('reads the region-id / postcode shape, today\'s date endpoint, and refuses a bad postcode before asking', async () => {
+    // the documented postcode shape, carrying the real first-period values of region 13 (London)
+    const reg = JSON.parse(read('carbon-intensity-regional-2019-08-25T1230Z-first-period.json')) as { data: { from: string; to: string; regions: { regionid: number; intensity: unknown; generationmix: unknown }[] }[] };
+    const london = reg.data[0]!.regions.find((r) => r.regionid === 13)!;
+    const body = JSON.stringify({ data: [{ regionid: 13, dnoregion: 'UKPN London', shortname: 'London', postcode: 'SW1A', data: [{ from: reg.data[0]!.from, to: reg.data[0]!.to, intensity: london.intensity, generationmix: london.generationmix }] }] });
+    const { url, paths } = await replay((p) => (p.includes('/postcode/') ? [200, body] : [200, read('carbon-intensity-national-2019-08-25T1230Z-pt24h.json')]));
+    const c = new CarbonClient({ baseUrl: url, sleep: noSleep });
+    const from = Date.parse('2019-08-25T12:30:00Z') / 1000;
+    const pts = await c.postcodeRange('sw1a', from, from + 1800);
+    expect(pts).toEqual([{ regionId: 13, ts: from, forecast: (london.intensity as { forecast: number }).forecast, index: (london.intensity as { index: string }).index }]);
+    expect(paths[0]).toBe('/regional/intensity/2019-08-25T12:30Z/2019-08-25T13:00Z/postcode/SW1A');
+    expect(await c.date('2019-08-25')).toHaveLength(48);
+    expect(paths[1]).toBe('/intensity/date/2019-08-25');
+    await expect(c.postcodeRange('SW1A 1AA', from, from + 1800)).rejects.toThrow(/not an outward postcode/);
+    expect(paths).toHaveLength(2);
+  });
+
   it('rejects a 200 that is not the shape it expects instead of storing nonsense', async () => {
     const { url } = await replay(() => [200, '{"data":[{"from":"yesterday","intensity":{}}]}']);
     await expect(new CarbonClient({ baseUrl: url, sleep: noSleep }).current()).rejects.toThrow(/could not read/);
@@ -146,6 +163,22 @@ describe('carbon storage and emissions', () => {
     const hist = core.carbon.history(7);
     expect(hist.points).toHaveLength(48);
     expect(hist.average).toBeCloseTo(NATIONAL.data.reduce((s, d) => s + (d.intensity.actual ?? d.intensity.forecast), 0) / 48, 1);
+  });
+
+  it('the refresh also fetches the regions the sites are in', async () => {
+    const reg = JSON.parse(read('carbon-intensity-regional-2019-08-25T1230Z-first-period.json')) as { data: { from: string; to: string; regions: { regionid: number; intensity: unknown }[] }[] };
+    const east = reg.data[0]!.regions.find((r) => r.regionid === 10)!;
+    const regional = JSON.stringify({ data: [{ regionid: 10, shortname: 'East England', data: [{ from: reg.data[0]!.from, to: reg.data[0]!.to, intensity: east.intensity }] }] });
+    const { url, paths } = await replay((p) => (p.includes('/regionid/10') ? [200, regional] : p.endsWith('/fw48h') ? [200, '{"data":[]}'] : [200, read('carbon-intensity-national-2019-08-25T1230Z-pt24h.json')]));
+    core = await makeCore({ clock: { now: () => Date.parse('2019-08-26T12:40:00Z') }, carbonApi: url });
+    await importFiles(core, [writeTemp('e.csv', 'MPAN,Timestamp,kWh\n1012477457919,2019-08-25T12:30:00Z,1\n')]);
+    const ctx = { role: 'admin' as const, actor: 't' };
+    const site = await core.handlers['sites.create']({ name: 'Ipswich' }, ctx);
+    await core.handlers['meters.update']({ meter: '1012477457919', siteId: site.id }, ctx);
+    expect(await core.handlers['carbon.refresh']({}, ctx)).toEqual({ national: 48, regional: 1 });
+    expect(paths.some((p) => p.endsWith('/regionid/10'))).toBe(true);
+    const e = await core.handlers['emissions.meter']({ meter: '1012477457919', from: '2019-08-25', to: '2019-08-26', regional: true }, ctx);
+    expect(e.kgco2).toBeCloseTo((east.intensity as { forecast: number }).forecast / 1000, 9);
   });
 
   it('finds the lowest-carbon window in the stored forecast', async () => {

@@ -147,13 +147,40 @@ export class CarbonClient {
     const out: RegionalPoint[] = [];
     for (let a = from; a < to; a += MAX_RANGE_DAYS * 86400) {
       const b = Math.min(to, a + MAX_RANGE_DAYS * 86400);
-      const body = await this.get(`/regional/intensity/${apiTime(a)}/${apiTime(b)}/regionid/${regionId}`);
-      const region = (Array.isArray(body.data) ? (body.data as Json[])[0] : body.data) as Json | undefined;
-      for (const d of (region && Array.isArray(region.data) ? region.data : []) as Json[]) {
-        const i = (d.intensity ?? {}) as Json;
-        out.push({ regionId, ts: parseApiTime(d.from), forecast: num(i.forecast), index: typeof i.index === 'string' ? i.index : null });
-      }
+      out.push(...this.nested(await this.get(`/regional/intensity/${apiTime(a)}/${apiTime(b)}/regionid/${regionId}`), regionId));
     }
     return out.filter((p) => p.ts >= from && p.ts < to);
+  }
+
+  /**
+   * The region of an outward postcode (`RG41`) and its forecasts for [from, to): the API answers in
+   * the region-id shape (`data[0].regionid`, `data[0].data[]`).
+   */
+  async postcodeRange(outward: string, from: number, to: number): Promise<RegionalPoint[]> {
+    const pc = outward.trim().toUpperCase();
+    if (!/^[A-Z]{1,2}\d[A-Z\d]?$/.test(pc)) throw new AppError('INVALID_ARGS', `"${outward}" is not an outward postcode (the first half, e.g. RG41)`);
+    const out: RegionalPoint[] = [];
+    for (let a = from; a < to; a += MAX_RANGE_DAYS * 86400) {
+      const b = Math.min(to, a + MAX_RANGE_DAYS * 86400);
+      out.push(...this.nested(await this.get(`/regional/intensity/${apiTime(a)}/${apiTime(b)}/postcode/${pc}`), null));
+    }
+    return out.filter((p) => p.ts >= from && p.ts < to);
+  }
+
+  /** Today's national half-hours (`/intensity/date`), or a given UTC date's (`YYYY-MM-DD`). */
+  async date(day?: string): Promise<NationalPoint[]> {
+    if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new AppError('INVALID_ARGS', `"${day}" is not a date YYYY-MM-DD`);
+    return this.national(await this.get(day ? `/intensity/date/${day}` : '/intensity/date'));
+  }
+
+  /** Reads the region-id/postcode shape: `{ data: [{ regionid, data: [{ from, intensity }] }] }`. */
+  private nested(body: Json, regionId: number | null): RegionalPoint[] {
+    const region = (Array.isArray(body.data) ? (body.data as Json[])[0] : body.data) as Json | undefined;
+    const id = regionId ?? (typeof region?.regionid === 'number' ? region.regionid : null);
+    if (id === null) throw new AppError('UNAVAILABLE', 'the Carbon Intensity API did not say which region that postcode is in');
+    return ((region && Array.isArray(region.data) ? region.data : []) as Json[]).map((d) => {
+      const i = (d.intensity ?? {}) as Json;
+      return { regionId: id, ts: parseApiTime(d.from), forecast: num(i.forecast), index: typeof i.index === 'string' ? i.index : null };
+    });
   }
 }
