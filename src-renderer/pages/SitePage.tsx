@@ -14,6 +14,7 @@ import { useQuery } from '../lib/query';
 import { href, navigate } from '../lib/route';
 import { useDataStore } from '../stores/data';
 import { FuelBadge } from './MetersPage';
+import { SiteCarbonCard } from './SiteCarbonCard';
 
 const FUEL_NAME: Record<Fuel, string> = { electricity: 'Electricity', gas: 'Gas' };
 
@@ -109,6 +110,7 @@ function Site({ d }: { d: SiteDetail }) {
           <MetersSideBySide d={d} days={days} />
         </>
       )}
+      {d.meters.length > 0 && <SiteCarbonCard d={d} />}
       <section className="card" aria-label="Meters on this site">
         <div className="card-header">
           <h2>Meters</h2>
