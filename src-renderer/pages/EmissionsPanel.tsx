@@ -5,6 +5,7 @@ import { isoDay } from '../../src-shared/domain/periods';
 import { errorMessage } from '../api/client';
 import { getClient } from '../api/instance';
 import { formatCo2 } from '../charts/carbon';
+import { DateRangeForm } from '../components/DateRangeForm';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { formatEnergy, formatInt, formatPeriodLabel, formatShare } from '../lib/format';
 import { latestCompletePeriod, readingDays } from '../lib/periods';
@@ -49,19 +50,12 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
   const role = useAppStore((s) => s.info?.role);
   const [fetchState, setFetchState] = useState<{ busy: boolean; note: string | null; error: boolean }>({ busy: false, note: null, error: false });
   // a period of the user's choosing, beside the two standard ones
-  const [draft, setDraft] = useState({ from: '', to: '' });
   const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
-  const [customError, setCustomError] = useState<string | null>(null);
   const standard = emissionsPeriods(meter);
-  const periods: EmissionsPeriod[] = custom && standard.length ? [...standard, { id: 'custom', title: 'Chosen period', sub: `${formatPeriodLabel(custom.from, { short: true })} – ${formatPeriodLabel(isoDay(Number(new Date(`${custom.to}T00:00:00Z`)) / 86400000 - 1), { short: true })}`, from: custom.from, to: custom.to }] : standard;
-  const applyCustom = () => {
-    const ok = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
-    if (!ok(draft.from) || !ok(draft.to)) return setCustomError('choose both dates');
-    if (draft.to < draft.from) return setCustomError('the end is before the start');
-    setCustomError(null);
-    // the end date is included: the contract's `to` is exclusive
-    setCustom({ from: draft.from, to: isoDay(Number(new Date(`${draft.to}T00:00:00Z`)) / 86400000 + 1) });
-  };
+  const periods: EmissionsPeriod[] =
+    custom && standard.length
+      ? [...standard, { id: 'custom', title: 'Chosen period', sub: `${formatPeriodLabel(custom.from, { short: true })} – ${formatPeriodLabel(isoDay(Date.parse(`${custom.to}T00:00:00Z`) / 86400000 - 1), { short: true })}`, from: custom.from, to: custom.to }]
+      : standard;
   const methods: ('halfhourly' | 'annual')[] = meter.fuel === 'electricity' ? ['halfhourly', 'annual'] : ['annual'];
   const q = useQuery(periods.length ? `emissions:${meter.mpan}:${meter.fuel}:${meter.lastReading}:${version}:${custom?.from ?? ''}:${custom?.to ?? ''}` : null, async () => {
     const c = getClient();
@@ -98,34 +92,7 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
         <Skeleton rows={3} label="Working out the emissions" />
       ) : (
         <>
-          <form
-            className="emissions-custom"
-            data-testid="emissions-custom"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              applyCustom();
-            }}
-          >
-            <span className="muted small">Any period (UK days, both included):</span>
-            <label className="sr-only" htmlFor="emissions-from">
-              From
-            </label>
-            <input id="emissions-from" type="date" className="input input-narrow" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />
-            <span className="muted">to</span>
-            <label className="sr-only" htmlFor="emissions-to">
-              To
-            </label>
-            <input id="emissions-to" type="date" className="input input-narrow" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
-            <button type="submit" className="btn btn-small">
-              Work out
-            </button>
-            {customError && (
-              <span className="field-error" role="alert">
-                {customError}
-              </span>
-            )}
-          </form>
+          <DateRangeForm idPrefix="emissions" onApply={setCustom} />
           <div className="table-wrap">
             <table className="table emissions-table">
               <thead>

@@ -5,6 +5,7 @@ import { isoDay } from '../../src-shared/domain/periods';
 import { REGION_NAMES } from '../../src-shared/domain/regions';
 import { getClient } from '../api/instance';
 import { formatCo2 } from '../charts/carbon';
+import { DateRangeForm } from '../components/DateRangeForm';
 import { ErrorState, Skeleton } from '../components/States';
 import { formatEnergy, formatShare } from '../lib/format';
 import { sumEmissions, type Method } from '../lib/emissions';
@@ -24,19 +25,10 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
   const last = withData.map((m) => m.lastReading!).sort().at(-1) ?? null;
   const first = withData.map((m) => m.firstReading!).sort()[0] ?? null;
   const days = readingDays(first, last);
-  const [draft, setDraft] = useState({ from: '', to: '' });
   const [chosen, setChosen] = useState<{ from: string; to: string } | null>(null);
-  const [rangeError, setRangeError] = useState<string | null>(null);
   const from = chosen?.from ?? (days ? isoDay(Math.max(days.from, days.to - 30)) : null);
   const to = chosen?.to ?? (days ? isoDay(days.to) : null);
-  const lastIncluded = to ? isoDay(Number(new Date(`${to}T00:00:00Z`)) / 86400000 - 1) : '';
-  const applyRange = () => {
-    const ok = (x: string) => /^\d{4}-\d{2}-\d{2}$/.test(x);
-    if (!ok(draft.from) || !ok(draft.to)) return setRangeError('choose both dates');
-    if (draft.to < draft.from) return setRangeError('the end is before the start');
-    setRangeError(null);
-    setChosen({ from: draft.from, to: isoDay(Number(new Date(`${draft.to}T00:00:00Z`)) / 86400000 + 1) }); // end day included
-  };
+  const lastIncluded = to ? isoDay(Date.parse(`${to}T00:00:00Z`) / 86400000 - 1) : '';
   const q = useQuery(days ? `site-emissions:${d.site.id}:${d.site.regionId}:${from}:${to}:${withData.length}` : null, async () => {
     const c = getClient();
     const jobs = withData.flatMap((m) => {
@@ -90,33 +82,7 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
         <Skeleton rows={2} label="Working out emissions" />
       ) : (
         <div className="table-wrap">
-          <form
-            className="emissions-custom"
-            noValidate
-            onSubmit={(e) => {
-              e.preventDefault();
-              applyRange();
-            }}
-          >
-            <span className="muted small">Any period (UK days, both included):</span>
-            <label className="sr-only" htmlFor="site-emissions-from">
-              From
-            </label>
-            <input id="site-emissions-from" type="date" className="input input-narrow" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />
-            <span className="muted">to</span>
-            <label className="sr-only" htmlFor="site-emissions-to">
-              To
-            </label>
-            <input id="site-emissions-to" type="date" className="input input-narrow" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
-            <button type="submit" className="btn btn-small">
-              Work out
-            </button>
-            {rangeError && (
-              <span className="field-error" role="alert">
-                {rangeError}
-              </span>
-            )}
-          </form>
+          <DateRangeForm idPrefix="site-emissions" onApply={setChosen} />
           <table className="table table-compact" data-testid="site-emissions">
             <caption className="muted small" style={{ textAlign: 'left', captionSide: 'top' }}>
               {chosen ? 'Chosen period' : 'Last 30 days of data'} ({from} to {lastIncluded}), by fuel; gas and electricity are never added together.
