@@ -83,14 +83,28 @@ for (const need of ['issue', 'severity', 'confidence', 'filename', 'location', '
     process.exit(2);
   }
 }
-const findings = rows.map((x) => ({
-  check: x[col.issue].trim(),
-  severity: x[col.severity].trim().toUpperCase(),
-  confidence: x[col.confidence].trim(),
-  file: x[col.filename].trim(),
-  location: x[col.location].trim(),
-  description: x[col.description].trim(),
-}));
+// A row with fewer fields than the header (seen once: a partial line) is not a finding we can read.
+// Ignore it with a note, unless it mentions a HIGH or MEDIUM severity: then fail rather than guess.
+const width = Math.max(...Object.values(col)) + 1;
+const short = rows.filter((x) => x.length < width);
+for (const x of short) {
+  const text = x.join(',');
+  if (/\b(HIGH|MEDIUM)\b/.test(text)) {
+    console.error(`electronegativity wrote a report row that cannot be read and mentions HIGH/MEDIUM: ${text.slice(0, 300)}`);
+    process.exit(1);
+  }
+  console.error(`note: skipped an unreadable report row: ${text.slice(0, 200)}`);
+}
+const findings = rows
+  .filter((x) => x.length >= width)
+  .map((x) => ({
+    check: x[col.issue].trim(),
+    severity: x[col.severity].trim().toUpperCase(),
+    confidence: x[col.confidence].trim(),
+    file: x[col.filename].trim(),
+    location: x[col.location].trim(),
+    description: x[col.description].trim(),
+  }));
 fs.rmSync(work, { recursive: true, force: true });
 
 const accepted = (f) => ACCEPTED.find((a) => a.check === f.check && path.basename(f.file) === a.file);
