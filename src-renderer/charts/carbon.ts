@@ -9,7 +9,7 @@ import type { DataZoomComponentOption, GridComponentOption, MarkLineComponentOpt
 import type { CarbonHistory, CarbonNow } from '../../src-shared/contract/types';
 import { formatInt, formatUkDateTime, formatUkTime } from '../lib/format';
 import { BASE } from './common';
-import { CHART_COLOURS, axisLabel } from './half-hourly-line';
+import { CHART_COLOURS, axisLabel, timeZoom } from './half-hourly-line';
 
 export type CarbonLineOption = ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | MarkLineComponentOption>;
 export type CarbonBarOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;
@@ -121,20 +121,7 @@ export function buildHistoryOption(history: Pick<CarbonHistory, 'points' | 'aver
     tooltip: { trigger: 'axis', axisPointer: { type: 'line' }, formatter: timeTooltip },
     xAxis: timeAxis,
     yAxis: gAxis,
-    dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      {
-        type: 'slider',
-        xAxisIndex: 0,
-        filterMode: 'none',
-        height: 28,
-        bottom: 16,
-        labelFormatter: (v: number) => formatUkDateTime(v),
-        borderColor: CHART_COLOURS.grid,
-        fillerColor: 'rgba(15, 118, 110, 0.12)',
-        brushSelect: false,
-      },
-    ],
+    dataZoom: timeZoom(),
     series: [
       {
         type: 'line',

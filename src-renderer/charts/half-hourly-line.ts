@@ -162,24 +162,7 @@ export function buildHalfHourlyOption(series: Pick<Series, 'meter' | 'ts' | 'kwh
       axisLabel: { formatter: (v: number) => formatKwh(v, 2) },
       splitLine: { lineStyle: { color: CHART_COLOURS.grid } },
     },
-    dataZoom: [
-      { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      {
-        type: 'slider',
-        xAxisIndex: 0,
-        filterMode: 'none',
-        height: 28,
-        bottom: 16,
-        labelFormatter: (v: number) => formatUkDateTime(v),
-        borderColor: CHART_COLOURS.grid,
-        fillerColor: 'rgba(15, 118, 110, 0.12)',
-        handleStyle: { color: '#ffffff', borderColor: CHART_COLOURS.line },
-        moveHandleStyle: { color: CHART_COLOURS.line, opacity: 0.35 },
-        dataBackground: { lineStyle: { color: CHART_COLOURS.axis }, areaStyle: { color: '#e2e8f0' } },
-        selectedDataBackground: { lineStyle: { color: CHART_COLOURS.line }, areaStyle: { color: CHART_COLOURS.area } },
-        textStyle: { color: CHART_COLOURS.text },
-      },
-    ],
+    dataZoom: timeZoom(),
     series: [
       {
         type: 'line',
@@ -196,4 +179,27 @@ export function buildHalfHourlyOption(series: Pick<Series, 'meter' | 'ts' | 'kwh
       },
     ],
   };
+}
+
+/** Zoom for time axes: wheel/drag on the plot, and a slider labelled in UK time (shared by every time chart). */
+export function timeZoom(): DataZoomComponentOption[] {
+  return [
+    { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+    {
+      type: 'slider',
+      xAxisIndex: 0,
+      filterMode: 'none',
+      height: 28,
+      bottom: 16,
+      labelFormatter: (v: number) => formatUkDateTime(v),
+      borderColor: CHART_COLOURS.grid,
+      fillerColor: 'rgba(15, 118, 110, 0.12)',
+      handleStyle: { color: '#ffffff', borderColor: CHART_COLOURS.line },
+      moveHandleStyle: { color: CHART_COLOURS.line, opacity: 0.35 },
+      dataBackground: { lineStyle: { color: CHART_COLOURS.axis }, areaStyle: { color: '#e2e8f0' } },
+      selectedDataBackground: { lineStyle: { color: CHART_COLOURS.line }, areaStyle: { color: CHART_COLOURS.area } },
+      textStyle: { color: CHART_COLOURS.text },
+      brushSelect: false,
+    },
+  ];
 }
