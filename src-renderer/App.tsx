@@ -13,6 +13,8 @@ import { MeterPage } from './pages/MeterPage';
 import { MetersPage } from './pages/MetersPage';
 import { SettingsPage } from './pages/SettingsPage';
 import { SitePage } from './pages/SitePage';
+import { SavingsPage } from './pages/SavingsPage';
+import { TariffsPage } from './pages/TariffsPage';
 import { useAppStore } from './stores/app';
 import { useImportsStore } from './stores/imports';
 import { useMetersStore } from './stores/meters';
@@ -176,6 +178,14 @@ function Shell() {
               <NavIcon d="M5 19c0-8 6-14 15-15-1 9-7 15-15 15zm0 0 7-7" />
               <span>Carbon</span>
             </a>
+            <a href={href.tariffs} className={`nav-link ${section === 'tariffs' ? 'active' : ''}`} aria-current={section === 'tariffs' ? 'page' : undefined}>
+              <NavIcon d="M7 4h10M7 9h10M9 4c4 0 5 5 0 5l7 11" />
+              <span>Tariffs</span>
+            </a>
+            <a href={href.savings} className={`nav-link ${section === 'savings' ? 'active' : ''}`} aria-current={section === 'savings' ? 'page' : undefined}>
+              <NavIcon d="M4 17l5-5 4 4 7-8M15 8h5v5" />
+              <span>Savings</span>
+            </a>
             <a href={href.activity} className={`nav-link ${section === 'activity' ? 'active' : ''}`} aria-current={section === 'activity' ? 'page' : undefined}>
               <NavIcon d="M3 12h4l3-8 4 16 3-8h4" />
               <span>Activity</span>
@@ -196,6 +206,8 @@ function Shell() {
         {route.page === 'imports' && <ImportsPage />}
         {route.page === 'site' && <SitePage key={route.id} id={route.id} />}
         {route.page === 'carbon' && <CarbonPage />}
+        {route.page === 'tariffs' && <TariffsPage />}
+        {route.page === 'savings' && <SavingsPage />}
         {route.page === 'activity' && <ActivityPage />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'meters' && <MetersPage />}

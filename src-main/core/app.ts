@@ -20,6 +20,8 @@ import { AggregationService } from './aggregation/aggregation-service';
 import { Scheduler } from './aggregation/scheduler';
 import { TotalsService, toLocalDay } from './aggregation/totals';
 import { CarbonService } from './carbon/carbon-service';
+import { TariffStore } from './tariffs/tariff-store';
+import { TariffService } from './tariffs/tariff-service';
 
 export interface CoreOptions {
   dataDir: string;
@@ -58,6 +60,8 @@ export interface Core {
   totals: TotalsService;
   scheduler: Scheduler;
   carbon: CarbonService;
+  tariffStore: TariffStore;
+  tariffs: TariffService;
   log: Logger;
   /** Starts background services (the import queue). */
   start(): void;
@@ -95,6 +99,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (e.event === 'imports.updated' && !e.payload.job.dryRun && (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')) void scheduler.afterImport();
   });
   const meters = new MeterService(sqlite);
+  const tariffStore = new TariffStore(sqlite, clock);
+  const tariffs = new TariffService(sqlite, tariffStore, clock, events, log);
   const audit = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
 
   const handlers = {
@@ -182,6 +188,60 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (a.nightlyRunAt && started) void scheduler.tick();
       return updated;
     },
+    'tariffs.list': (a) => tariffStore
+      .all(a.fuel)
+      .filter((t) => !a.activeOnly || tariffStore.isActive(t))
+      .map((t) => tariffStore.describe(t)),
+    'tariffs.get': (a) => tariffStore.describe(tariffStore.get(a.id)),
+    'tariffs.save': (a, ctx) => {
+      const outcome = tariffStore.save(a.tariff);
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'tariffs.save', JSON.stringify({ id: a.tariff.id, validFrom: a.tariff.validFrom, outcome }));
+      return tariffStore.describe(tariffStore.get(a.tariff.id));
+    },
+    'tariffs.import': (a, ctx) => {
+      const r = tariffStore.importFile(a.text, a.fileName);
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'tariffs.import', JSON.stringify({ file: a.fileName ?? null, ...r }));
+      return r;
+    },
+    'tariffs.importPrices': (a, ctx) => {
+      const r = tariffStore.importPrices(a.id, a.text, a.fileName);
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'tariffs.importPrices', JSON.stringify({ id: a.id, file: a.fileName ?? null, ...r }));
+      return r;
+    },
+    'tariffs.delete': (a, ctx) => {
+      tariffStore.delete(a.id);
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'tariffs.delete', JSON.stringify({ id: a.id }));
+      return { deleted: a.id };
+    },
+    'tariffs.assign': (a, ctx) => {
+      const m = tariffs.meterInfo(a.meter);
+      sqlite.transaction(() => {
+        tariffStore.assign(m.id, m.fuel, a.tariff, toLocalDay(a.from), ctx.actor);
+        if (a.capacityKva !== undefined) meters.update(a.meter, { capacityKva: a.capacityKva });
+      })();
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'tariffs.assign', JSON.stringify(a));
+      return tariffStore.assignments(m.id, m.identifier);
+    },
+    'tariffs.unassign': (a, ctx) => {
+      const m = tariffs.meterInfo(a.meter);
+      tariffStore.unassign(m.id, toLocalDay(a.from));
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'tariffs.unassign', JSON.stringify(a));
+      return tariffStore.assignments(m.id, m.identifier);
+    },
+    'tariffs.assignments': (a) => {
+      const m = tariffs.meterInfo(a.meter);
+      return tariffStore.assignments(m.id, m.identifier);
+    },
+    'cost.meter': (a) => tariffs.cost(a.meter, toLocalDay(a.from), toLocalDay(a.to), a.tariff),
+    'switching.analyse': (a, ctx) =>
+      tariffs.analyse(a.meter, { days: a.days, fromDay: a.from === undefined ? undefined : toLocalDay(a.from), toDay: a.to === undefined ? undefined : toLocalDay(a.to), whatIfPercent: a.whatIfPercent, save: a.save }, ctx.actor),
+    'switching.history': (a) => tariffs.history(a.meter, a.limit),
+    'switching.get': (a) => tariffs.get(a.id),
+    'switching.portfolio': () => tariffs.portfolio(),
+    'switching.runAll': (a, ctx) => {
+      audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'switching.runAll', JSON.stringify(a));
+      return tariffs.runAll(a.days, ctx.actor);
+    },
     'meters.list': () => meters.list(),
     'sites.list': () => meters.sites(),
     'readings.list': (a) => meters.readings(a.meter, a.from, a.to),
@@ -214,6 +274,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     totals,
     scheduler,
     carbon,
+    tariffStore,
+    tariffs,
     start() {
       started = true;
       imports.start();

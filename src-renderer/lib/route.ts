@@ -1,4 +1,4 @@
-/** Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/carbon, #/activity, #/settings. */
+/** Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/carbon, #/tariffs, #/savings, #/activity, #/settings. */
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -9,10 +9,12 @@ export type Route =
   | { page: 'site'; id: number }
   | { page: 'activity' }
   | { page: 'carbon' }
+  | { page: 'tariffs' }
+  | { page: 'savings' }
   | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
-const SIMPLE = new Set(['dashboard', 'imports', 'meters', 'carbon', 'activity', 'settings'] as const);
+const SIMPLE = new Set(['dashboard', 'imports', 'meters', 'carbon', 'tariffs', 'savings', 'activity', 'settings'] as const);
 
 export function parseRoute(hash: string): Route {
   // A query after the path (`#/meters/<mpan>?view=daily`) is page state, not part of the route.
@@ -20,7 +22,7 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean);
   if (parts.length === 0) return { page: 'dashboard' };
   const head = parts[0] as string;
-  if (parts.length === 1 && SIMPLE.has(head as 'dashboard')) return { page: head as 'dashboard' | 'imports' | 'meters' | 'carbon' | 'activity' | 'settings' };
+  if (parts.length === 1 && SIMPLE.has(head as 'dashboard')) return { page: head as 'dashboard' | 'imports' | 'meters' | 'carbon' | 'tariffs' | 'savings' | 'activity' | 'settings' };
   if (head === 'meters' && parts.length === 2 && parts[1]) {
     let mpan = parts[1];
     try {
@@ -39,6 +41,8 @@ export const href = {
   imports: '#/imports',
   meters: '#/meters',
   carbon: '#/carbon',
+  tariffs: '#/tariffs',
+  savings: '#/savings',
   activity: '#/activity',
   settings: '#/settings',
   meter: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}`,

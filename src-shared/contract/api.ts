@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
-import type { AggregateResult, AppInfo, CarbonHistory, CarbonNow, EmissionFactor, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
+import { tariffIdSchema, tariffSpecSchema } from '../domain/tariff-spec';
+import type { CostResult, SwitchAnalysis, SwitchSummary, Tariff, TariffAssignment, AggregateResult, AppInfo, CarbonHistory, CarbonNow, EmissionFactor, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
 
 const isoInstant = z
   .string()
@@ -94,6 +95,8 @@ export const schemas = {
       label: z.string().trim().max(120).nullable().optional(),
       maxKwhPerHalfHour: z.number().positive().max(1e7).optional(),
       calorificValue: z.number().min(30, 'calorific values are 30–50 MJ/m³').max(50, 'calorific values are 30–50 MJ/m³').optional(),
+      supplier: z.string().trim().max(120).nullable().optional(),
+      capacityKva: z.number().positive('capacity must be above 0 kVA').max(1_000_000).nullable().optional(),
     })
     .strict(),
   /** The latest stored grid carbon intensity (national), its age and trend, and the next 48 hours. null until fetched. */
@@ -142,6 +145,60 @@ export const schemas = {
       carbonApi: z.string().url('expected a URL, e.g. https://api.carbonintensity.org.uk').refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL').optional(),
     })
     .strict(),
+  /** Tariffs with their versions; `fuel` filters, `activeOnly` drops tariffs with no version valid today or later. */
+  'tariffs.list': z.object({ fuel: z.enum(['electricity', 'gas']).optional(), activeOnly: z.boolean().optional() }).strict(),
+  /** One tariff with its versions. */
+  'tariffs.get': z.object({ id: tariffIdSchema }).strict(),
+  /**
+   * Adds or corrects one version of a tariff (the Settings form). A new validFrom adds a version
+   * (the previous open-ended one ends there); the same validFrom replaces that version.
+   */
+  'tariffs.save': z.object({ tariff: tariffSpecSchema }).strict(),
+  /** Imports a tariff file (docs/tariffs.md) given as its text; all or nothing. */
+  'tariffs.import': z.object({ text: z.string().min(1, 'the file is empty').max(20_000_000, 'a tariff file over 20 MB is not plausible'), fileName: z.string().max(260).optional() }).strict(),
+  /**
+   * Imports half-hourly prices for a dynamic tariff: the Octopus unit-rates JSON (value_exc_vat)
+   * or a CSV of start time and price (p/kWh, exclusive of VAT). Prices for the same half-hours are replaced.
+   */
+  'tariffs.importPrices': z.object({ id: tariffIdSchema, text: z.string().min(1, 'the file is empty').max(50_000_000), fileName: z.string().max(260).optional() }).strict(),
+  /** Deletes a tariff that no meter is assigned to (CONFLICT otherwise: give it a validTo instead). */
+  'tariffs.delete': z.object({ id: tariffIdSchema }).strict(),
+  /** Puts a meter on a tariff from a UK local day until its next assignment. */
+  'tariffs.assign': z.object({ meter: meterIdArg, tariff: tariffIdSchema, from: localDate, capacityKva: z.number().positive().max(1_000_000).optional() }).strict(),
+  /** Removes the assignment starting on `from`. */
+  'tariffs.unassign': z.object({ meter: meterIdArg, from: localDate }).strict(),
+  /** A meter's tariff assignments, oldest first. */
+  'tariffs.assignments': z.object({ meter: meterIdArg }).strict(),
+  /**
+   * What a meter's consumption over UK local days [from, to) costs: on the tariffs in force then
+   * (assignments, else the supplier's default), or on one chosen tariff.
+   */
+  'cost.meter': z.object({ meter: meterIdArg, from: localDate, to: localDate, tariff: tariffIdSchema.optional() }).strict(),
+  /**
+   * Prices the meter's half-hours on every other active tariff for its fuel and region, ranks them
+   * by saving and saves the analysis. Default: the last `days` (90) days of data. `whatIfPercent`
+   * first moves that share of use from the most expensive band to the cheapest.
+   */
+  'switching.analyse': z
+    .object({
+      meter: meterIdArg,
+      days: z.number().int().min(1).max(3660).optional(),
+      from: localDate.optional(),
+      to: localDate.optional(),
+      whatIfPercent: z.number().min(0, 'the share moved is 0–100 %').max(100, 'the share moved is 0–100 %').optional(),
+      save: z.boolean().optional(),
+    })
+    .strict()
+    .refine((a) => (a.from === undefined) === (a.to === undefined), { message: 'give both from and to, or neither (then the last days of data are used)' })
+    .refine((a) => !(a.days !== undefined && a.from !== undefined), { message: 'give days or from/to, not both' }),
+  /** Saved analyses, newest first (one meter, or all). */
+  'switching.history': z.object({ meter: meterIdArg.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+  /** One saved analysis in full. */
+  'switching.get': z.object({ id: z.number().int().positive() }).strict(),
+  /** The latest saved analysis per meter, best saving first. */
+  'switching.portfolio': z.object({}).strict(),
+  /** Analyses every meter with data (the last `days` days each) and saves the results; progress as events. */
+  'switching.runAll': z.object({ days: z.number().int().min(1).max(3660).optional() }).strict(),
   /** Every meter with its site, reading count and first/last reading (UTC). */
   'meters.list': z.object({}).strict(),
   /** Sites with their organisation and meter count. */
@@ -183,6 +240,21 @@ export interface Results {
   'carbon.setFactor': EmissionFactor[];
   'settings.get': Settings;
   'settings.update': Settings;
+  'tariffs.list': Tariff[];
+  'tariffs.get': Tariff;
+  'tariffs.save': Tariff;
+  'tariffs.import': { tariffs: number; versionsAdded: number; versionsReplaced: number; unchanged: number; prices: number; ids: string[] };
+  'tariffs.importPrices': { prices: number; first: string; last: string };
+  'tariffs.delete': { deleted: string };
+  'tariffs.assign': TariffAssignment[];
+  'tariffs.unassign': TariffAssignment[];
+  'tariffs.assignments': TariffAssignment[];
+  'cost.meter': CostResult;
+  'switching.analyse': SwitchAnalysis;
+  'switching.history': SwitchSummary[];
+  'switching.get': SwitchAnalysis;
+  'switching.portfolio': SwitchSummary[];
+  'switching.runAll': { meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number };
   'meters.list': MeterSummary[];
   'sites.list': SiteSummary[];
   'readings.list': Reading[];
@@ -218,6 +290,21 @@ export const METHODS = {
   'carbon.setFactor': 'admin',
   'settings.get': 'viewer',
   'settings.update': 'admin',
+  'tariffs.list': 'viewer',
+  'tariffs.get': 'viewer',
+  'tariffs.save': 'admin',
+  'tariffs.import': 'admin',
+  'tariffs.importPrices': 'admin',
+  'tariffs.delete': 'admin',
+  'tariffs.assign': 'manager',
+  'tariffs.unassign': 'manager',
+  'tariffs.assignments': 'viewer',
+  'cost.meter': 'viewer',
+  'switching.analyse': 'viewer',
+  'switching.history': 'viewer',
+  'switching.get': 'viewer',
+  'switching.portfolio': 'viewer',
+  'switching.runAll': 'manager',
   'meters.list': 'viewer',
   'sites.list': 'viewer',
   'readings.list': 'viewer',

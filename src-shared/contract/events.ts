@@ -10,12 +10,14 @@ export interface Events {
   'meters.changed': { meterIds: string[] };
   /** A roll-up run finished (after an import, the nightly run, or a rebuild). */
   'aggregation.completed': { run: SchedulerRun };
+  /** Progress of a portfolio switching run (switching.runAll). */
+  'switching.progress': { done: number; total: number; meter: string | null; finished: boolean };
   /** An unexpected error the user should know about. */
   'app.error': { message: string };
 }
 
 export type EventName = keyof Events;
-export const EVENT_NAMES = ['imports.updated', 'imports.progress', 'meters.changed', 'aggregation.completed', 'app.error'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['imports.updated', 'imports.progress', 'meters.changed', 'aggregation.completed', 'switching.progress', 'app.error'] as const satisfies readonly EventName[];
 
 /** One pushed event: a union discriminated by `event`, so `payload` narrows with it. */
 export type PushedEvent<E extends EventName = EventName> = { [K in E]: { event: K; payload: Events[K] } }[E];

@@ -1,4 +1,5 @@
 /** JSON-safe domain types shared by core, hosts and renderer (ISO strings, never Date). */
+import type { TariffSpec } from '../domain/tariff-spec';
 
 export type Role = 'viewer' | 'manager' | 'admin';
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
@@ -76,6 +77,10 @@ export interface MeterSummary {
   firstReading: string | null;
   lastReading: string | null;
   readings: number;
+  /** The meter's supplier (its default tariff prices days without an assignment). */
+  supplier: string | null;
+  /** Agreed supply capacity in kVA (for tariffs with a capacity charge). */
+  capacityKva: number | null;
 }
 
 export interface SiteSummary {
@@ -255,4 +260,155 @@ export interface EmissionFactor {
   fuel: Fuel;
   kgPerKwh: number;
   source: string | null;
+}
+
+/* ---------------------------------------------------------------- tariffs and costs */
+
+/** One effective-dated version of a tariff's prices (docs/tariffs.md). Dates are UK local days. */
+export interface TariffVersion {
+  validFrom: string;
+  /** Exclusive; null = open-ended (a later version still ends it at its validFrom). */
+  validTo: string | null;
+  /** The version exactly as stored (the tariff file's fields, normalised). */
+  spec: TariffSpec;
+  /** Dynamic tariffs: how many half-hourly prices are stored and their span (UTC). */
+  prices: { count: number; first: string | null; last: string | null } | null;
+}
+
+export interface Tariff {
+  id: string;
+  name: string;
+  supplier: string;
+  fuel: Fuel;
+  /** Distributor ids (10–23) the tariff is sold in; null = everywhere. */
+  regions: number[] | null;
+  /** The supplier's default tariff for this fuel (used for days a meter has no assignment). */
+  isDefault: boolean;
+  /** Has a version valid today or later. */
+  active: boolean;
+  kind: 'single' | 'time-of-use' | 'dynamic';
+  versions: TariffVersion[];
+}
+
+export interface TariffAssignment {
+  meter: string;
+  tariff: string;
+  tariffName: string;
+  /** First UK local day the assignment applies; it lasts until the meter's next assignment. */
+  from: string;
+  /** Exclusive: the next assignment's first day, or null. */
+  to: string | null;
+  assignedBy: string;
+  assignedAt: string;
+}
+
+export interface CostBand {
+  name: string;
+  kind: 'energy' | 'duos';
+  kwh: number;
+  pence: number;
+  /** The band's rate when it is one rate over the whole period, else null (dynamic, or changed). */
+  pencePerKwh: number | null;
+}
+
+/** A stretch of days priced on one tariff version with one CCL rate: reproducible by hand. */
+export interface CostPeriod {
+  tariff: string;
+  versionFrom: string;
+  basis: 'assignment' | 'supplier-default' | 'chosen';
+  from: string;
+  /** Exclusive. */
+  to: string;
+  days: number;
+  kwh: number;
+  bands: CostBand[];
+  unitCostPence: number;
+  standingChargePencePerDay: number;
+  standingChargePence: number;
+  cclPencePerKwh: number;
+  cclPence: number;
+  capacityKva: number | null;
+  capacityPence: number;
+  vatRate: number;
+  vatPence: number;
+  totalPence: number;
+}
+
+export interface CostResult {
+  meter: string;
+  from: string;
+  /** Exclusive. */
+  to: string;
+  /** The tariff id; several ids joined by ", " when the meter changed tariff in the period. */
+  tariff: string;
+  tariffName: string;
+  kwh: number;
+  /** All unit charges: energy bands plus DUoS bands (the sum of `bands`). */
+  unitCostPence: number;
+  duosPence: number;
+  standingChargePence: number;
+  cclPence: number;
+  capacityPence: number;
+  vatPence: number;
+  totalPence: number;
+  bands: CostBand[];
+  /** Half-hours of the period with no reading (or a reading flagged missing): not priced. */
+  missingHalfHours: number;
+  expectedHalfHours: number;
+  /** Half-hours with a reading but no price (a dynamic tariff without a price for them): not priced. */
+  unpricedHalfHours: number;
+  periods: CostPeriod[];
+  /** Plain-language notes: fallbacks used, missing data, versions stretched to cover the period. */
+  notes: string[];
+}
+
+export interface SwitchAlternative {
+  tariff: string;
+  name: string;
+  supplier: string;
+  totalPence: number;
+  /** Positive = cheaper than the current tariff. */
+  savingPence: number;
+  savingPercent: number | null;
+  cost: CostResult;
+}
+
+export interface WhatIf {
+  percent: number;
+  /** The tariff whose bands defined "most expensive" and "cheapest". */
+  referenceTariff: string;
+  fromBand: string;
+  toBand: string;
+  movedKwh: number;
+}
+
+export interface SwitchAnalysis {
+  id: number;
+  meter: string;
+  from: string;
+  to: string;
+  ranAt: string;
+  ranBy: string;
+  current: CostResult & { basis: 'assignment' | 'supplier-default' };
+  alternatives: SwitchAlternative[];
+  /** Tariffs not compared, and why (other fuel, other region, no prices for the period…). */
+  skipped: { tariff: string; reason: string }[];
+  whatIf: WhatIf | null;
+  warning: string;
+}
+
+export interface SwitchSummary {
+  id: number;
+  meter: string;
+  meterLabel: string | null;
+  from: string;
+  to: string;
+  ranAt: string;
+  ranBy: string;
+  currentTariff: string;
+  currentPence: number;
+  bestTariff: string | null;
+  bestSavingPence: number;
+  bestSavingPercent: number | null;
+  whatIfPercent: number | null;
 }

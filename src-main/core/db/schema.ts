@@ -4,7 +4,7 @@
  * are stored in meter-then-time order and re-imports are idempotent.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch())`);
 
@@ -46,6 +46,10 @@ export const meters = sqliteTable(
     maxKwhPerHalfHour: real('max_kwh_per_half_hour').notNull().default(10000),
     /** Gas calorific value in MJ/m³, used to convert volumes to kWh. */
     calorificValue: real('calorific_value').notNull().default(39.5),
+    /** The meter's supplier: its default tariff prices days with no assignment. */
+    supplier: text('supplier'),
+    /** Agreed supply capacity (kVA), for capacity charges. */
+    capacityKva: real('capacity_kva'),
     createdAt: createdAt(),
   },
   (t) => [index('meters_site_idx').on(t.siteId)],
@@ -274,4 +278,87 @@ export const emissionFactors = sqliteTable(
     source: text('source'),
   },
   (t) => [primaryKey({ columns: [t.year, t.fuel] })],
+);
+
+/** Tariffs (docs/tariffs.md): identity here, prices in effective-dated versions. */
+export const tariffs = sqliteTable('tariffs', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  supplier: text('supplier').notNull(),
+  fuel: text('fuel', { enum: ['electricity', 'gas'] }).notNull(),
+  /** JSON number[] of distributor ids, or NULL = everywhere. */
+  regions: text('regions'),
+  isDefault: integer('is_default', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** One version of a tariff's prices, valid over UK local days [valid_from, valid_to). */
+export const tariffVersions = sqliteTable(
+  'tariff_versions',
+  {
+    tariffId: text('tariff_id')
+      .notNull()
+      .references(() => tariffs.id, { onDelete: 'cascade' }),
+    validFrom: integer('valid_from').notNull(),
+    validTo: integer('valid_to'),
+    /** JSON: the normalised tariff spec of this version. */
+    spec: text('spec').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tariffId, t.validFrom] })],
+);
+
+/** Half-hourly prices of dynamic tariffs (p/kWh exclusive of VAT) by UTC half-hour start. */
+export const tariffPrices = sqliteTable(
+  'tariff_prices',
+  {
+    tariffId: text('tariff_id')
+      .notNull()
+      .references(() => tariffs.id, { onDelete: 'cascade' }),
+    ts: integer('ts').notNull(),
+    pence: real('pence').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tariffId, t.ts] })],
+);
+
+/** Which tariff a meter is on from a UK local day until its next assignment. */
+export const tariffAssignments = sqliteTable(
+  'tariff_assignments',
+  {
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    fromDay: integer('from_day').notNull(),
+    tariffId: text('tariff_id')
+      .notNull()
+      .references(() => tariffs.id, { onDelete: 'restrict' }),
+    assignedBy: text('assigned_by').notNull(),
+    assignedAt: integer('assigned_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.fromDay] })],
+);
+
+/** Saved switching analyses: inputs, every alternative, who ran it and when. */
+export const switchingAnalyses = sqliteTable(
+  'switching_analyses',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    ranAt: integer('ran_at').notNull(),
+    ranBy: text('ran_by').notNull(),
+    fromDay: integer('from_day').notNull(),
+    toDay: integer('to_day').notNull(),
+    currentTariff: text('current_tariff').notNull(),
+    currentPence: real('current_pence').notNull(),
+    bestTariff: text('best_tariff'),
+    bestSavingPence: real('best_saving_pence').notNull(),
+    bestSavingPercent: real('best_saving_percent'),
+    whatIfPercent: real('what_if_percent'),
+    /** The whole SwitchAnalysis (inputs, current, alternatives, skipped) as deflated JSON. */
+    result: blob('result', { mode: 'buffer' }).notNull(),
+  },
+  (t) => [index('switching_analyses_meter_idx').on(t.meterId, t.ranAt)],
 );

@@ -31,13 +31,13 @@ export class MeterService {
     // first/last/count per meter follow the (meter_id, ts) primary key: no table scan.
     const rows = this.sqlite
       .prepare(
-        `SELECT m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site,
+        `SELECT m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site, m.supplier, m.capacity_kva AS capacityKva,
            (SELECT ts FROM readings r WHERE r.meter_id = m.id ORDER BY day, ts LIMIT 1) AS first,
            (SELECT ts FROM readings r WHERE r.meter_id = m.id ORDER BY day DESC, ts DESC LIMIT 1) AS last,
            (SELECT count(*) FROM readings r WHERE r.meter_id = m.id) AS n
          FROM meters m LEFT JOIN sites s ON s.id = m.site_id ORDER BY m.identifier`,
       )
-      .all() as { identifier: string; kind: MeterSummary['kind']; fuel: MeterSummary['fuel']; label: string | null; siteId: number | null; site: string | null; first: number | null; last: number | null; n: number }[];
+      .all() as { identifier: string; kind: MeterSummary['kind']; fuel: MeterSummary['fuel']; label: string | null; siteId: number | null; site: string | null; supplier: string | null; capacityKva: number | null; first: number | null; last: number | null; n: number }[];
     return rows.map((r) => ({
       mpan: r.identifier,
       label: r.label,
@@ -48,6 +48,8 @@ export class MeterService {
       firstReading: r.first === null ? null : isoUtc(r.first),
       lastReading: r.last === null ? null : isoUtc(r.last),
       readings: r.n,
+      supplier: r.supplier,
+      capacityKva: r.capacityKva,
     }));
   }
 
@@ -70,8 +72,8 @@ export class MeterService {
     return { site, meters: this.list().filter((m) => m.siteId === id) };
   }
 
-  /** Updates a meter's site, label, plausibility ceiling or calorific value. */
-  update(identifier: string, patch: { siteId?: number | null; label?: string | null; maxKwhPerHalfHour?: number; calorificValue?: number }): MeterSummary {
+  /** Updates a meter's site, label, plausibility ceiling, calorific value, supplier or capacity. */
+  update(identifier: string, patch: { siteId?: number | null; label?: string | null; maxKwhPerHalfHour?: number; calorificValue?: number; supplier?: string | null; capacityKva?: number | null }): MeterSummary {
     const id = this.meterId(identifier);
     if (patch.siteId !== undefined && patch.siteId !== null && !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(patch.siteId)) {
       throw new AppError('NOT_FOUND', `no site ${patch.siteId}`);
@@ -86,6 +88,8 @@ export class MeterService {
     if (patch.label !== undefined) set('label', patch.label || null);
     if (patch.maxKwhPerHalfHour !== undefined) set('max_kwh_per_half_hour', patch.maxKwhPerHalfHour);
     if (patch.calorificValue !== undefined) set('calorific_value', patch.calorificValue);
+    if (patch.supplier !== undefined) set('supplier', patch.supplier || null);
+    if (patch.capacityKva !== undefined) set('capacity_kva', patch.capacityKva);
     if (sets.length) this.sqlite.prepare(`UPDATE meters SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id);
     return this.list().find((m) => m.mpan === identifier.trim())!;
   }

@@ -1,0 +1,436 @@
+/**
+ * Costs and switching analysis: reads a meter's half-hours once (one index range scan, raw rows
+ * into typed arrays) and prices them on the tariffs in force, on a chosen tariff, or on every
+ * alternative. See pricing.ts for the arithmetic and the rounding rule; docs/tariffs.md.
+ */
+import type Database from 'better-sqlite3';
+import zlib from 'node:zlib';
+import type { CostResult, Fuel, SwitchAlternative, SwitchAnalysis, SwitchSummary, WhatIf } from '../../../src-shared/contract/types';
+import { AppError } from '../../../src-shared/contract/errors';
+import { isoUtc } from '../../../src-shared/domain/london-time';
+import { dayStartUtc, isoDay, localDayOf } from '../../../src-shared/domain/periods';
+import type { Clock } from '../clock';
+import type { EventBus, Logger } from '../events';
+import { buildConsumption, compileVersion, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
+import type { StoredTariff, TariffStore } from './tariff-store';
+
+export const SWITCH_WARNING =
+  'This comparison prices the same half-hours on every tariff: it assumes you keep the same usage pattern after switching. Exit fees, contract terms, and prices changing in future are not included.';
+
+export interface MeterInfo {
+  id: number;
+  identifier: string;
+  fuel: Fuel;
+  supplier: string | null;
+  capacityKva: number | null;
+  label: string | null;
+}
+
+/** The distributor id (10–23) of a 13-digit MPAN core, or null. */
+export function distributorOf(identifier: string): number | null {
+  if (!/^\d{13}$/.test(identifier)) return null;
+  const d = Number(identifier.slice(0, 2));
+  return d >= 10 && d <= 23 ? d : null;
+}
+
+const DEFAULT_DAYS = 90;
+
+export class TariffService {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly store: TariffStore,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+    private readonly log: Logger,
+  ) {}
+
+  meterInfo(identifier: string): MeterInfo {
+    const r = this.sqlite.prepare('SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?').get(identifier.trim()) as MeterInfo | undefined;
+    if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
+    return r;
+  }
+
+  /** One meter's half-hours over local days [fromDay, toDay), straight from the primary key. */
+  consumption(meterId: number, fromDay: number, toDay: number): Consumption {
+    const rows = this.sqlite.prepare('SELECT day, ts, kwh FROM readings WHERE meter_id = ? AND day >= ? AND day < ? ORDER BY day, ts').raw().all(meterId, fromDay, toDay) as [number, number, number | null][];
+    const n = rows.length;
+    const day = new Int32Array(n);
+    const ts = new Float64Array(n);
+    const kwh: (number | null)[] = new Array<number | null>(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      day[i] = r[0];
+      ts[i] = r[1];
+      kwh[i] = r[2];
+    }
+    return buildConsumption(fromDay, toDay, ts, day, kwh);
+  }
+
+  /** Compiled versions of a tariff, with dynamic prices loaded for the consumption's span. */
+  private compiled(t: StoredTariff, c: Consumption, cache?: Map<string, PricedVersion[]>): PricedVersion[] {
+    const hit = cache?.get(t.id);
+    if (hit) return hit;
+    const fromTs = dayStartUtc(c.fromDay);
+    const toTs = dayStartUtc(c.toDay);
+    const dynamic = t.versions.some((v) => Array.isArray(v.spec.halfHourlyPrices));
+    let lookup: PricedVersion['price'] = null;
+    if (dynamic) {
+      const prices = this.store.pricesBetween(t.id, fromTs, toTs);
+      lookup = (ts: number) => {
+        const p = prices[(ts - fromTs) / 1800];
+        return p === undefined || p !== p ? undefined : p;
+      };
+    }
+    const out = t.versions.map((v) => compileVersion(t.id, t.name, v.validFrom, v.spec, lookup));
+    cache?.set(t.id, out);
+    return out;
+  }
+
+  /**
+   * Which version of `t` prices `day`: the one in force, else the nearest (the first version
+   * before the tariff began, the last one after it ended) — reported in notes.
+   */
+  private versionIndex(t: StoredTariff, day: number): { index: number; stretched: boolean } {
+    const vs = t.versions;
+    for (let i = 0; i < vs.length; i++) if (vs[i]!.validFrom <= day && (vs[i]!.end === null || day < vs[i]!.end!)) return { index: i, stretched: false };
+    if (day < vs[0]!.validFrom) return { index: 0, stretched: true };
+    let last = 0;
+    for (let i = 0; i < vs.length; i++) if (vs[i]!.validFrom <= day) last = i;
+    return { index: last, stretched: true };
+  }
+
+  /** A plan pricing every day on one tariff (its versions in force, stretched where needed). */
+  private planOnTariff(t: StoredTariff, c: Consumption, meter: MeterInfo, basis: 'chosen' | 'assignment' | 'supplier-default', cache?: Map<string, PricedVersion[]>): DayPlan {
+    const days = c.toDay - c.fromDay;
+    const versions = this.compiled(t, c, cache);
+    const versionOfDay = new Int32Array(days);
+    const stretchedDays: number[] = [];
+    for (let d = 0; d < days; d++) {
+      const v = this.versionIndex(t, c.fromDay + d);
+      versionOfDay[d] = v.index;
+      if (v.stretched) stretchedDays.push(c.fromDay + d);
+    }
+    const notes: string[] = [];
+    if (stretchedDays.length > 0) notes.push(stretchNote(t, stretchedDays));
+    return { versions, versionOfDay, basisOfDay: new Array(days).fill(basis), capacityKva: meter.capacityKva, notes };
+  }
+
+  /** The plan "as billed": each day on the meter's assignment, else its supplier's default tariff. */
+  private planAsBilled(c: Consumption, meter: MeterInfo, cache?: Map<string, PricedVersion[]>): DayPlan {
+    const days = c.toDay - c.fromDay;
+    const assignments = this.store.assignmentDays(meter.id);
+    const tariffs = new Map<string, StoredTariff>();
+    const tariffOf = (id: string): StoredTariff => {
+      let t = tariffs.get(id);
+      if (!t) {
+        t = this.store.get(id);
+        tariffs.set(id, t);
+      }
+      return t;
+    };
+    let fallback: StoredTariff | null | undefined;
+    const fallbackTariff = (): StoredTariff | null => {
+      if (fallback !== undefined) return fallback;
+      const supplier = meter.supplier ?? (assignments.length > 0 ? tariffOf(assignments[assignments.length - 1]!.tariffId).supplier : null);
+      fallback = supplier ? this.store.supplierDefault(supplier, meter.fuel, distributorOf(meter.identifier)) : null;
+      return fallback;
+    };
+    const versions: PricedVersion[] = [];
+    const offsets = new Map<string, number>();
+    const versionOfDay = new Int32Array(days);
+    const basisOfDay: DayPlan['basisOfDay'] = new Array(days);
+    const stretched = new Map<string, number[]>();
+    let defaultDays = 0;
+    let a = -1;
+    for (let d = 0; d < days; d++) {
+      const day = c.fromDay + d;
+      while (a + 1 < assignments.length && assignments[a + 1]!.fromDay <= day) a++;
+      let t: StoredTariff | null;
+      if (a >= 0) {
+        t = tariffOf(assignments[a]!.tariffId);
+        basisOfDay[d] = 'assignment';
+      } else {
+        t = fallbackTariff();
+        basisOfDay[d] = 'supplier-default';
+        defaultDays++;
+        if (!t) {
+          const first = assignments[0] ? ` (its first assignment starts ${isoDay(assignments[0].fromDay)})` : '';
+          const why = meter.supplier !== null || assignments.length > 0 ? 'and its supplier has no default tariff for this fuel' : 'and no supplier is set for it';
+          throw new AppError('NOT_FOUND', `${meter.identifier} has no tariff for ${isoDay(day)}${first} ${why}: assign a tariff from that date (tariffs assign), or set the meter's supplier and mark one of that supplier's tariffs as its default`);
+        }
+      }
+      if (!offsets.has(t.id)) {
+        offsets.set(t.id, versions.length);
+        versions.push(...this.compiled(t, c, cache));
+      }
+      const v = this.versionIndex(t, day);
+      versionOfDay[d] = offsets.get(t.id)! + v.index;
+      if (v.stretched) stretched.set(t.id, [...(stretched.get(t.id) ?? []), day]);
+    }
+    const notes: string[] = [];
+    if (defaultDays > 0) {
+      const t = fallback!;
+      notes.push(`No tariff is assigned for ${defaultDays === days ? 'this period' : `${defaultDays} of the ${days} days`}: they are priced on ${t.supplier}'s default ${meter.fuel} tariff "${t.name}" (${t.id}). Assign the meter's tariff for an exact cost.`);
+    }
+    for (const [id, list] of stretched) notes.push(stretchNote(tariffOf(id), list));
+    return { versions, versionOfDay, basisOfDay, capacityKva: meter.capacityKva, notes };
+  }
+
+  /** What a meter's consumption over [fromDay, toDay) costs (as billed, or on one tariff). */
+  cost(identifier: string, fromDay: number, toDay: number, tariffId?: string): CostResult {
+    if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
+    if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'price at most ten years at a time');
+    const meter = this.meterInfo(identifier);
+    const c = this.consumption(meter.id, fromDay, toDay);
+    if (tariffId !== undefined) {
+      const t = this.store.get(tariffId);
+      if (t.fuel !== meter.fuel) throw new AppError('BAD_INPUT', `"${t.id}" is a ${t.fuel} tariff and ${meter.identifier} is a ${meter.fuel} meter`);
+      return priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen'));
+    }
+    return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter));
+  }
+
+  /** The default analysis window: the last `days` local days up to the meter's last reading. */
+  private window(meter: MeterInfo, days: number): [number, number] {
+    const last = this.sqlite.prepare('SELECT ts FROM readings WHERE meter_id = ? AND kwh IS NOT NULL ORDER BY day DESC, ts DESC LIMIT 1').pluck().get(meter.id) as number | undefined;
+    if (last === undefined) throw new AppError('NOT_FOUND', `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`);
+    const to = localDayOf(last) + 1;
+    return [to - days, to];
+  }
+
+  /**
+   * Prices the meter on its current tariff(s) and every other active tariff of its fuel and
+   * region; ranks by saving. Saves the analysis unless `save` is false.
+   */
+  analyse(identifier: string, opts: { days?: number; fromDay?: number; toDay?: number; whatIfPercent?: number; save?: boolean }, actor: string, tariffCache?: { all: StoredTariff[] }): SwitchAnalysis {
+    const meter = this.meterInfo(identifier);
+    const [fromDay, toDay] = opts.fromDay !== undefined && opts.toDay !== undefined ? [opts.fromDay, opts.toDay] : this.window(meter, opts.days ?? DEFAULT_DAYS);
+    if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
+    if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'analyse at most ten years at a time');
+    const c = this.consumption(meter.id, fromDay, toDay);
+    const cache = new Map<string, PricedVersion[]>();
+    const basePlan = this.planAsBilled(c, meter, cache);
+    const lastDay = toDay - fromDay - 1;
+    const currentId = basePlan.versions[basePlan.versionOfDay[lastDay]!]!.tariffId;
+    const dno = distributorOf(meter.identifier);
+    const all = tariffCache?.all ?? this.store.all();
+    const skipped: SwitchAnalysis['skipped'] = [];
+    const candidates: StoredTariff[] = [];
+    for (const t of all) {
+      if (t.id === currentId) continue;
+      if (t.fuel !== meter.fuel) continue; // other fuels are not alternatives (not listed)
+      if (!this.store.isActive(t)) {
+        skipped.push({ tariff: t.id, reason: 'no longer on sale (no version valid today or later)' });
+        continue;
+      }
+      if (t.regions !== null) {
+        if (dno === null) {
+          skipped.push({ tariff: t.id, reason: 'sold only in some regions and this meter’s region is not known (not a 13-digit MPAN)' });
+          continue;
+        }
+        if (!t.regions.includes(dno)) {
+          skipped.push({ tariff: t.id, reason: `not sold in this meter’s region (distributor ${dno})` });
+          continue;
+        }
+      }
+      candidates.push(t);
+    }
+    // what-if: move N % of use from the most expensive band to the cheapest, then price everything on that
+    let whatIf: WhatIf | null = null;
+    let kwh: Float64Array | undefined;
+    if (opts.whatIfPercent !== undefined && opts.whatIfPercent > 0) {
+      const refPlan = (t: StoredTariff): PricedVersion => this.compiled(t, c, cache)[this.versionIndex(t, toDay - 1).index]!;
+      const current = basePlan.versions[basePlan.versionOfDay[lastDay]!]!;
+      const multiBand = (v: PricedVersion): boolean => v.energy !== null && v.price === null && new Set(v.energy.pence).size > 1;
+      let ref: PricedVersion | null = multiBand(current) ? current : null;
+      if (!ref) {
+        for (const t of candidates) {
+          const v = refPlan(t);
+          if (multiBand(v)) {
+            ref = v;
+            break;
+          }
+        }
+      }
+      if (ref) {
+        const shifted = shiftLoad(c, ref, opts.whatIfPercent / 100);
+        kwh = shifted.kwh;
+        whatIf = { percent: opts.whatIfPercent, referenceTariff: ref.tariffId, fromBand: shifted.fromBand, toBand: shifted.toBand, movedKwh: round4(shifted.moved) };
+      }
+    }
+    const currentCost = priceConsumption(meter.identifier, c, basePlan, kwh);
+    const alternatives: SwitchAlternative[] = [];
+    for (const t of candidates) {
+      const cost = priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', cache), kwh);
+      if (cost.unpricedHalfHours > 0) {
+        skipped.push({ tariff: t.id, reason: `no half-hourly prices for ${cost.unpricedHalfHours} of the half-hours (import its prices for the period)` });
+        continue;
+      }
+      const saving = currentCost.totalPence - cost.totalPence;
+      alternatives.push({
+        tariff: t.id,
+        name: t.name,
+        supplier: t.supplier,
+        totalPence: cost.totalPence,
+        savingPence: round4(saving),
+        savingPercent: currentCost.totalPence !== 0 ? round4((saving / currentCost.totalPence) * 100) : null,
+        cost,
+      });
+    }
+    alternatives.sort((a, b) => b.savingPence - a.savingPence || a.tariff.localeCompare(b.tariff));
+    const basis = basePlan.basisOfDay[lastDay] === 'supplier-default' ? 'supplier-default' : 'assignment';
+    const analysis: SwitchAnalysis = {
+      id: 0,
+      meter: meter.identifier,
+      from: isoDay(fromDay),
+      to: isoDay(toDay),
+      ranAt: isoUtc(Math.floor(this.clock.now() / 1000)),
+      ranBy: actor,
+      current: { ...currentCost, basis },
+      alternatives,
+      skipped,
+      whatIf,
+      warning: SWITCH_WARNING,
+    };
+    if (opts.whatIfPercent !== undefined && opts.whatIfPercent > 0 && !whatIf) analysis.current.notes.push('The what-if needs a tariff with at least two different unit rates (time of use); none was found, so usage was not moved.');
+    if (opts.save !== false) analysis.id = this.saveAnalysis(meter.id, fromDay, toDay, analysis);
+    return analysis;
+  }
+
+  private saveAnalysis(meterId: number, fromDay: number, toDay: number, a: SwitchAnalysis): number {
+    const best = a.alternatives[0];
+    const blob = zlib.deflateRawSync(Buffer.from(JSON.stringify(a)));
+    const r = this.sqlite
+      .prepare(
+        `INSERT INTO switching_analyses (meter_id, ran_at, ran_by, from_day, to_day, current_tariff, current_pence, best_tariff, best_saving_pence, best_saving_percent, what_if_percent, result)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(meterId, Math.floor(this.clock.now() / 1000), a.ranBy, fromDay, toDay, a.current.tariff, a.current.totalPence, best?.tariff ?? null, best?.savingPence ?? 0, best?.savingPercent ?? null, a.whatIf?.percent ?? null, blob);
+    return Number(r.lastInsertRowid);
+  }
+
+  get(id: number): SwitchAnalysis {
+    const r = this.sqlite.prepare('SELECT result FROM switching_analyses WHERE id = ?').pluck().get(id) as Buffer | undefined;
+    if (!r) throw new AppError('NOT_FOUND', `no saved analysis ${id}`);
+    return { ...(JSON.parse(zlib.inflateRawSync(r).toString('utf8')) as SwitchAnalysis), id };
+  }
+
+  private static readonly SUMMARY = `SELECT a.id, m.identifier AS meter, m.label AS meterLabel, a.from_day AS fromDay, a.to_day AS toDay, a.ran_at AS ranAt, a.ran_by AS ranBy,
+      a.current_tariff AS currentTariff, a.current_pence AS currentPence, a.best_tariff AS bestTariff, a.best_saving_pence AS bestSavingPence,
+      a.best_saving_percent AS bestSavingPercent, a.what_if_percent AS whatIfPercent
+    FROM switching_analyses a JOIN meters m ON m.id = a.meter_id`;
+
+  private toSummary(r: Record<string, unknown>): SwitchSummary {
+    return {
+      id: r.id as number,
+      meter: r.meter as string,
+      meterLabel: r.meterLabel as string | null,
+      from: isoDay(r.fromDay as number),
+      to: isoDay(r.toDay as number),
+      ranAt: isoUtc(r.ranAt as number),
+      ranBy: r.ranBy as string,
+      currentTariff: r.currentTariff as string,
+      currentPence: r.currentPence as number,
+      bestTariff: r.bestTariff as string | null,
+      bestSavingPence: r.bestSavingPence as number,
+      bestSavingPercent: r.bestSavingPercent as number | null,
+      whatIfPercent: r.whatIfPercent as number | null,
+    };
+  }
+
+  history(identifier: string | undefined, limit = 200): SwitchSummary[] {
+    const rows = identifier
+      ? this.sqlite.prepare(`${TariffService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(this.meterInfo(identifier).id, limit)
+      : this.sqlite.prepare(`${TariffService.SUMMARY} ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(limit);
+    return (rows as Record<string, unknown>[]).map((r) => this.toSummary(r));
+  }
+
+  /** The latest analysis of each meter (ignoring what-ifs), best saving first. */
+  portfolio(): SwitchSummary[] {
+    const rows = this.sqlite
+      .prepare(`${TariffService.SUMMARY} WHERE a.id IN (SELECT max(id) FROM switching_analyses WHERE what_if_percent IS NULL GROUP BY meter_id) ORDER BY a.best_saving_pence DESC, m.identifier`)
+      .all() as Record<string, unknown>[];
+    return rows.map((r) => this.toSummary(r));
+  }
+
+  /** Analyses every meter with readings, yielding between meters so the host stays responsive. */
+  async runAll(days: number | undefined, actor: string): Promise<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }> {
+    const t0 = performance.now();
+    const ids = this.sqlite.prepare('SELECT identifier FROM meters m WHERE EXISTS (SELECT 1 FROM readings r WHERE r.meter_id = m.id) ORDER BY identifier').pluck().all() as string[];
+    const all = { all: this.store.all() };
+    const failed: { meter: string; reason: string }[] = [];
+    let analysed = 0;
+    let lastEvent = 0;
+    for (let i = 0; i < ids.length; i++) {
+      try {
+        this.analyse(ids[i]!, { days }, actor, all);
+        analysed++;
+      } catch (e) {
+        failed.push({ meter: ids[i]!, reason: e instanceof AppError ? e.message : String(e) });
+        if (!(e instanceof AppError)) this.log.error(`switching analysis of ${ids[i]} failed`, e);
+      }
+      const now = performance.now();
+      if (now - lastEvent > 250) {
+        lastEvent = now;
+        this.events.emit('switching.progress', { done: i + 1, total: ids.length, meter: ids[i]!, finished: false });
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    this.events.emit('switching.progress', { done: ids.length, total: ids.length, meter: null, finished: true });
+    return { meters: ids.length, analysed, failed, seconds: Math.round(performance.now() - t0) / 1000 };
+  }
+}
+
+function stretchNote(t: StoredTariff, days: number[]): string {
+  const first = t.versions[0]!.validFrom;
+  const before = days.filter((d) => d < first);
+  const after = days.filter((d) => d >= first);
+  const parts: string[] = [];
+  if (before.length > 0) parts.push(`${before.length} day${before.length === 1 ? '' : 's'} before it began (${isoDay(first)}) are priced at its first rates`);
+  if (after.length > 0) parts.push(`${after.length} day${after.length === 1 ? '' : 's'} after its last version ended are priced at the last rates`);
+  return `"${t.name}" (${t.id}): ${parts.join('; ')}.`;
+}
+
+/**
+ * Moves `share` of each day's use in the reference tariff's most expensive band into its cheapest
+ * band on the same day, spread evenly over that day's cheapest-band half-hours with readings.
+ */
+export function shiftLoad(c: Consumption, ref: PricedVersion, share: number): { kwh: Float64Array; moved: number; fromBand: string; toBand: string } {
+  const e = ref.energy!;
+  const max = Math.max(...e.pence);
+  const min = Math.min(...e.pence);
+  const isMax = e.pence.map((p) => p === max);
+  const isMin = e.pence.map((p) => p === min);
+  const names = (flags: boolean[]): string => [...new Set(e.names.filter((_n, i) => flags[i]))].join(' + ');
+  const kwh = Float64Array.from(c.kwh);
+  const slots = ref.gmt ? c.gmtSlot : c.slot;
+  let moved = 0;
+  const cheap: number[] = [];
+  for (let d = 0; d < c.toDay - c.fromDay; d++) {
+    const row = (c.holiday[d] === 1 && e.holidays ? 7 : c.weekday[d]!) * 48;
+    const start = c.dayStart[d]!;
+    const end = c.dayStart[d + 1]!;
+    cheap.length = 0;
+    let dayMoved = 0;
+    for (let i = start; i < end; i++) {
+      const k = kwh[i]!;
+      if (k !== k) continue;
+      const band = e.table[row + slots[i]!]!;
+      if (isMin[band]) cheap.push(i);
+    }
+    if (cheap.length === 0) continue;
+    for (let i = start; i < end; i++) {
+      const k = kwh[i]!;
+      if (k !== k) continue;
+      if (isMax[e.table[row + slots[i]!]!]) {
+        const m = k * share;
+        kwh[i] = k - m;
+        dayMoved += m;
+      }
+    }
+    const each = dayMoved / cheap.length;
+    for (const i of cheap) kwh[i] = kwh[i]! + each;
+    moved += dayMoved;
+  }
+  return { kwh, moved, fromBand: names(isMax), toBand: names(isMin) };
+}
