@@ -40,6 +40,19 @@ Commands:
   carbon current                    the latest grid carbon intensity (refreshed when over an hour old)
   emissions MPAN --from DATE --to DATE [--method halfhourly|annual] [--region ID | --regional]
                                     a meter's emissions in kgCO2 (UK local days, to exclusive)
+  tariffs import FILE               import a tariff file (docs/tariffs.md); all or nothing
+  tariffs list [--fuel electricity|gas]
+                                    tariffs with their current version
+  tariffs prices TARIFF_ID FILE     import half-hourly prices for a dynamic tariff
+                                    (Octopus unit-rates JSON, or CSV of start,pencePerKwh)
+  tariffs assign MPAN TARIFF_ID --from DATE [--kva N]
+                                    put a meter on a tariff from a UK local day
+  tariffs assignments MPAN          a meter's tariffs over time
+  cost MPAN --from DATE --to DATE [--tariff ID]
+                                    what the meter's use cost (UK local days, to exclusive)
+  switch MPAN [--days 90 | --from DATE --to DATE] [--what-if PERCENT]
+                                    price every other tariff on the same half-hours, best first
+                                    (saved to the analysis history)
   serve [--port N] [--host H]       run the app in a browser (default http://127.0.0.1:8787/)
 
 Options (every command):
@@ -344,6 +357,149 @@ async function cmdEmissions(ctx: Ctx, meter: string | undefined, from: string | 
   });
 }
 
+const pounds = (pence: number): string => `£${(Math.round(pence) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+async function cmdTariffs(ctx: Ctx, sub: string | undefined, args: string[], o: { fuel?: string; from?: string; kva?: string }): Promise<number> {
+  return withCore(ctx, async (core) => {
+    if (sub === 'import') {
+      const file = args[0];
+      if (!file) throw new UsageError('tariffs import needs a FILE');
+      const text = readText(file);
+      const r = await call(core, 'tariffs.import', { text, fileName: path.basename(file) });
+      out(ctx, r, () => console.log(`Imported ${r.tariffs} tariff(s) from ${file}: ${r.versionsAdded} version(s) added, ${r.versionsReplaced} replaced, ${r.unchanged} unchanged${r.prices ? `, ${r.prices} half-hourly prices` : ''}.`));
+      return 0;
+    }
+    if (sub === 'list') {
+      if (o.fuel && o.fuel !== 'electricity' && o.fuel !== 'gas') throw new UsageError('--fuel must be electricity or gas');
+      const list = await call(core, 'tariffs.list', o.fuel ? { fuel: o.fuel as 'electricity' | 'gas' } : {});
+      out(ctx, list, () => {
+        if (list.length === 0) return console.log('No tariffs yet. Import some with: eclectyc tariffs import FILE');
+        printTable(
+          ['Id', 'Name', 'Supplier', 'Fuel', 'Kind', 'Valid from', 'Standing p/day', 'Active'],
+          list.map((t) => {
+            const v = t.versions[t.versions.length - 1]!;
+            return [t.id, t.name, t.supplier + (t.isDefault ? ' (default)' : ''), t.fuel, t.kind, v.validFrom, String(v.spec.standingChargePencePerDay), t.active ? 'yes' : 'no'];
+          }),
+        );
+      });
+      return 0;
+    }
+    if (sub === 'prices') {
+      const [id, file] = args;
+      if (!id || !file) throw new UsageError('tariffs prices needs TARIFF_ID and FILE');
+      const r = await call(core, 'tariffs.importPrices', { id, text: readText(file), fileName: path.basename(file) });
+      out(ctx, r, () => console.log(`Stored ${r.prices} half-hourly prices for ${id} from ${r.first} to ${r.last}.`));
+      return 0;
+    }
+    if (sub === 'assign') {
+      const [meter, tariff] = args;
+      if (!meter || !tariff) throw new UsageError('tariffs assign needs MPAN and TARIFF_ID');
+      if (!o.from) throw new UsageError('tariffs assign needs --from DATE (the first UK local day on the tariff)');
+      const kva = o.kva === undefined ? undefined : Number(o.kva);
+      if (kva !== undefined && !(kva > 0)) throw new UsageError('--kva must be a capacity above 0');
+      const r = await call(core, 'tariffs.assign', { meter, tariff, from: o.from, ...(kva !== undefined ? { capacityKva: kva } : {}) });
+      out(ctx, r, () => printAssignments(r));
+      return 0;
+    }
+    if (sub === 'assignments') {
+      const meter = args[0];
+      if (!meter) throw new UsageError('tariffs assignments needs an MPAN');
+      const r = await call(core, 'tariffs.assignments', { meter });
+      out(ctx, r, () => (r.length === 0 ? console.log(`${meter} has no tariff assigned.`) : printAssignments(r)));
+      return 0;
+    }
+    throw new UsageError('tariffs needs a subcommand: import, list, prices, assign or assignments');
+  });
+}
+
+function printAssignments(list: Result<'tariffs.assignments'>): void {
+  printTable(['Tariff', 'Name', 'From', 'Until (exclusive)'], list.map((a) => [a.tariff, a.tariffName, a.from, a.to ?? '—']));
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(path.resolve(file), 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+async function cmdCost(ctx: Ctx, meter: string | undefined, from: string | undefined, to: string | undefined, tariff: string | undefined): Promise<number> {
+  if (!meter) throw new UsageError('cost needs an MPAN (or meter id)');
+  if (!from || !to) throw new UsageError('cost needs --from DATE and --to DATE (UK local days, to exclusive)');
+  return withCore(ctx, async (core) => {
+    const c = await call(core, 'cost.meter', { meter, from, to, ...(tariff ? { tariff } : {}) });
+    const value = {
+      tariff: c.tariff,
+      kwh: c.kwh,
+      unitCostPence: c.unitCostPence,
+      standingChargePence: c.standingChargePence,
+      cclPence: c.cclPence,
+      vatPence: c.vatPence,
+      totalPence: c.totalPence,
+      bands: c.bands.map((b) => ({ name: b.name, kwh: b.kwh, pence: b.pence, kind: b.kind, pencePerKwh: b.pencePerKwh })),
+      missingHalfHours: c.missingHalfHours,
+      meter: c.meter,
+      from: c.from,
+      to: c.to,
+      tariffName: c.tariffName,
+      duosPence: c.duosPence,
+      capacityPence: c.capacityPence,
+      expectedHalfHours: c.expectedHalfHours,
+      unpricedHalfHours: c.unpricedHalfHours,
+      periods: c.periods,
+      notes: c.notes,
+    };
+    out(ctx, value, () => {
+      console.log(`${c.meter} ${c.from} to ${c.to} (exclusive) on ${c.tariffName} (${c.tariff}): ${c.kwh.toFixed(3)} kWh`);
+      printTable(['Charge', 'kWh', 'Rate', 'Cost'], [
+        ...c.bands.map((b) => [b.name, b.kwh.toFixed(3), b.pencePerKwh === null ? 'varies' : `${b.pencePerKwh} p/kWh`, pounds(b.pence)]),
+        ...c.periods.map((p) => [`Standing charge ${p.from}…`, '', `${p.days} d × ${p.standingChargePencePerDay} p`, pounds(p.standingChargePence)]),
+        ...(c.cclPence ? [['Climate Change Levy', c.kwh.toFixed(3), '', pounds(c.cclPence)]] : []),
+        ...(c.capacityPence ? [['Capacity charge', '', '', pounds(c.capacityPence)]] : []),
+        ['VAT', '', c.periods.map((p) => `${p.vatRate * 100} %`).filter((v, i, a) => a.indexOf(v) === i).join(', '), pounds(c.vatPence)],
+        ['Total', '', '', pounds(c.totalPence)],
+      ]);
+      for (const n of c.notes) console.log(`Note: ${n}`);
+    });
+    return 0;
+  });
+}
+
+async function cmdSwitch(ctx: Ctx, meter: string | undefined, o: { days?: string; from?: string; to?: string; whatIf?: string }): Promise<number> {
+  if (!meter) throw new UsageError('switch needs an MPAN (or meter id)');
+  if ((o.from === undefined) !== (o.to === undefined)) throw new UsageError('give both --from and --to, or --days');
+  if (o.days !== undefined && o.from !== undefined) throw new UsageError('give --days or --from/--to, not both');
+  const days = o.days === undefined ? undefined : Number(o.days);
+  if (days !== undefined && !(Number.isInteger(days) && days > 0)) throw new UsageError('--days must be a whole number of days above 0');
+  const whatIf = o.whatIf === undefined ? undefined : Number(o.whatIf);
+  if (whatIf !== undefined && !(whatIf >= 0 && whatIf <= 100)) throw new UsageError('--what-if must be a percentage from 0 to 100');
+  return withCore(ctx, async (core) => {
+    const a = await call(core, 'switching.analyse', { meter, ...(days !== undefined ? { days } : {}), ...(o.from ? { from: o.from, to: o.to } : {}), ...(whatIf !== undefined ? { whatIfPercent: whatIf } : {}) });
+    const value = {
+      id: a.id,
+      meter: a.meter,
+      from: a.from,
+      to: a.to,
+      current: { tariff: a.current.tariff, tariffName: a.current.tariffName, basis: a.current.basis, kwh: a.current.kwh, unitCostPence: a.current.unitCostPence, standingChargePence: a.current.standingChargePence, cclPence: a.current.cclPence, vatPence: a.current.vatPence, totalPence: a.current.totalPence, missingHalfHours: a.current.missingHalfHours, notes: a.current.notes },
+      alternatives: a.alternatives.map((x) => ({ tariff: x.tariff, name: x.name, supplier: x.supplier, totalPence: x.totalPence, savingPence: x.savingPence, savingPercent: x.savingPercent })),
+      skipped: a.skipped,
+      whatIf: a.whatIf,
+      warning: a.warning,
+    };
+    out(ctx, value, () => {
+      console.log(`${a.meter} ${a.from} to ${a.to} (exclusive): now ${pounds(a.current.totalPence)} on ${a.current.tariffName}${a.current.basis === 'supplier-default' ? " (the supplier's default: no tariff assigned)" : ''}`);
+      if (a.whatIf) console.log(`What-if: ${a.whatIf.percent} % of use moved from ${a.whatIf.fromBand} to ${a.whatIf.toBand} (${a.whatIf.movedKwh.toFixed(1)} kWh, bands of ${a.whatIf.referenceTariff}).`);
+      if (a.alternatives.length === 0) console.log('No other active tariff for this fuel and region to compare with.');
+      else printTable(['#', 'Tariff', 'Supplier', 'Total', 'Saving', 'Saving %'], a.alternatives.map((x, i) => [String(i + 1), `${x.name} (${x.tariff})`, x.supplier, pounds(x.totalPence), pounds(x.savingPence), x.savingPercent === null ? '—' : `${x.savingPercent.toFixed(1)} %`]));
+      for (const s of a.skipped) console.log(`Not compared: ${s.tariff}: ${s.reason}`);
+      for (const n of a.current.notes) console.log(`Note: ${n}`);
+      console.log(a.warning);
+    });
+    return 0;
+  });
+}
+
 async function cmdServe(ctx: Ctx, port: number, host: string): Promise<number> {
   // Imports run on a worker thread so the server keeps answering while a big file goes in.
   const thread = path.join(__dirname, 'import-worker.cjs');
@@ -398,6 +554,11 @@ export async function main(argv: string[]): Promise<number> {
         regional: { type: 'boolean', default: false },
         postcode: { type: 'string' },
         method: { type: 'string' },
+        fuel: { type: 'string' },
+        kva: { type: 'string' },
+        tariff: { type: 'string' },
+        days: { type: 'string' },
+        'what-if': { type: 'string' },
         'carbon-api': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
@@ -451,6 +612,12 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdCarbon(ctx, rest[0], o.from, o.to, o.region, o.meter, o.postcode);
       case 'emissions':
         return await cmdEmissions(ctx, rest[0], o.from, o.to, o.method, o.region, o.regional);
+      case 'tariffs':
+        return await cmdTariffs(ctx, rest[0], rest.slice(1), { fuel: o.fuel, from: o.from, kva: o.kva });
+      case 'cost':
+        return await cmdCost(ctx, rest[0], o.from, o.to, o.tariff);
+      case 'switch':
+        return await cmdSwitch(ctx, rest[0], { days: o.days, from: o.from, to: o.to, whatIf: o['what-if'] });
       case 'serve': {
         const port = o.port === undefined ? 8787 : Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${o.port}"`);

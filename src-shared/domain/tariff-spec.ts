@@ -171,10 +171,15 @@ export function rateName(r: RateSpec, all: readonly RateSpec[], prefix = ''): st
   return `${prefix}${fmtClock(from)}–${fmtClock(to % 1440)}${dayText}`;
 }
 
-/** Gaps and overlaps in a list of rates, one message per problem (at most 10), or []. */
+/** Gaps and overlaps in a list of rates, one message per problem (days with the same problem named together), or []. */
 export function bandProblems(rates: readonly RateSpec[]): string[] {
-  const problems: string[] = [];
   const days = pricesHolidays(rates) ? DAY_KEYS : DAY_KEYS.filter((d) => d !== 'holiday');
+  const found = new Map<string, DayKey[]>(); // problem text with a {days} placeholder → days
+  const note = (text: string, day: DayKey): void => {
+    const list = found.get(text) ?? [];
+    list.push(day);
+    found.set(text, list);
+  };
   for (const day of days) {
     const owner = new Int16Array(1440).fill(-1);
     let overlapAt: { a: number; b: number; start: number; end: number } | null = null;
@@ -191,7 +196,7 @@ export function bandProblems(rates: readonly RateSpec[]): string[] {
     });
     if (overlapAt) {
       const o = overlapAt as { a: number; b: number; start: number; end: number };
-      problems.push(`rates ${o.a + 1} and ${o.b + 1} overlap on ${DAY_NAMES[day]} from ${fmtClock(o.start)} to ${fmtClock(o.end)}: each half-hour must belong to exactly one rate`);
+      note(`rates ${o.a + 1} and ${o.b + 1} overlap {days} from ${fmtClock(o.start)} to ${fmtClock(o.end)}: each half-hour must belong to exactly one rate`, day);
     }
     const gaps: string[] = [];
     for (let m = 0; m < 1440; m++) {
@@ -201,10 +206,9 @@ export function bandProblems(rates: readonly RateSpec[]): string[] {
       gaps.push(`${fmtClock(m)}–${fmtClock(e)}`);
       m = e;
     }
-    if (gaps.length > 0) problems.push(`no rate covers ${gaps.join(', ')} on ${DAY_NAMES[day]}: the rates must cover the whole day`);
-    if (problems.length >= 10) break;
+    if (gaps.length > 0) note(`no rate covers ${gaps.join(', ')} {days}: the rates must cover the whole day`, day);
   }
-  return problems;
+  return [...found.entries()].slice(0, 10).map(([text, list]) => text.replace('{days}', list.length === days.length && list.length >= 7 ? 'on every day' : `on ${list.map((d) => DAY_NAMES[d]).join(', ')}`));
 }
 
 /**
