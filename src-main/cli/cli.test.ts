@@ -139,4 +139,40 @@ describe('eclectyc CLI', () => {
       await new Promise((r) => child.once('exit', r));
     }
   });
+
+  it('tariffs import/assign, cost and switch answer in the documented shapes', () => {
+    const dataDir = tempDir();
+    // two local days (48 + 48 half-hours) of 1 kWh from 2025-01-06 00:00 UK time
+    const rows = Array.from({ length: 96 }, (_, i) => `1012477457919,${new Date(Date.parse('2025-01-06T00:00:00Z') + i * 1800000).toISOString()},1`);
+    run(['import', writeTemp('two-days.csv', ['MPAN,Timestamp,kWh', ...rows].join('\n')), '--data-dir', dataDir]);
+    const e7 = { id: 'acme-e7-2025', name: 'Acme Economy 7', supplier: 'Acme', fuel: 'electricity', validFrom: '2025-01-01', validTo: null, standingChargePencePerDay: 45.2, vatRate: 0.05, cclPencePerKwh: 0, rates: [{ pencePerKwh: 13.1, from: '00:30', to: '07:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] }, { pencePerKwh: 31.9, from: '07:30', to: '00:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] }], halfHourlyPrices: null };
+    const flat = { ...e7, id: 'beta-flat', name: 'Beta Flat', supplier: 'Beta', rates: [{ pencePerKwh: 24 }] };
+    const file = writeTemp('tariffs.json', JSON.stringify({ tariffs: [e7, flat] }));
+    const imported = run(['tariffs', 'import', file, '--data-dir', dataDir, '--json']);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ tariffs: 2, versionsAdded: 2 });
+    expect(run(['tariffs', 'assign', '1012477457919', 'acme-e7-2025', '--from', '2025-01-01', '--data-dir', dataDir, '--json']).code).toBe(0);
+    const cost = JSON.parse(run(['cost', '1012477457919', '--from', '2025-01-06', '--to', '2025-01-08', '--data-dir', dataDir, '--json']).stdout);
+    // 14 night half-hours a day at 13.1p, 34 day ones at 31.9p; 2 days of standing charge; 5 % VAT
+    const unit = 2 * (14 * 13.1 + 34 * 31.9);
+    expect(cost).toMatchObject({ tariff: 'acme-e7-2025', kwh: 96, standingChargePence: 90.4, cclPence: 0, missingHalfHours: 0 });
+    expect(cost.unitCostPence).toBeCloseTo(unit, 6);
+    expect(cost.vatPence).toBeCloseTo((unit + 90.4) * 0.05, 6);
+    expect(cost.totalPence).toBeCloseTo((unit + 90.4) * 1.05, 4);
+    expect(cost.bands).toEqual([
+      expect.objectContaining({ name: '00:30–07:30', kwh: 28, pence: 28 * 13.1 }),
+      expect.objectContaining({ name: '07:30–00:30', kwh: 68, pence: 68 * 31.9 }),
+    ]);
+    const human = run(['cost', '1012477457919', '--from', '2025-01-06', '--to', '2025-01-08', '--data-dir', dataDir]);
+    expect(human.stdout).toMatch(/Total\s+£/);
+    const sw = JSON.parse(run(['switch', '1012477457919', '--days', '2', '--data-dir', dataDir, '--json']).stdout);
+    expect(sw.current).toMatchObject({ tariff: 'acme-e7-2025', totalPence: cost.totalPence });
+    expect(sw.alternatives).toEqual([expect.objectContaining({ tariff: 'beta-flat', totalPence: expect.any(Number), savingPence: expect.any(Number), savingPercent: expect.any(Number) })]);
+    expect(sw.alternatives[0].totalPence).toBeCloseTo((96 * 24 + 90.4) * 1.05, 4);
+    // a broken tariff file: exit code, a message naming the problem, nothing stored
+    const bad = run(['tariffs', 'import', writeTemp('bad.json', JSON.stringify({ tariffs: [{ ...flat, id: 'x', rates: [{ pencePerKwh: 5, from: '00:00', to: '06:00' }] }] })), '--data-dir', dataDir]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/no rate covers 06:00–00:00 on every day/);
+    expect(JSON.parse(run(['tariffs', 'list', '--data-dir', dataDir, '--json']).stdout).map((t: { id: string }) => t.id)).toEqual(['acme-e7-2025', 'beta-flat']);
+  });
 });

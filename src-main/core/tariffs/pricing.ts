@@ -16,7 +16,7 @@
 import type { CostBand, CostPeriod, CostResult } from '../../../src-shared/contract/types';
 import { isBankHoliday, weekdayOf } from '../../../src-shared/domain/bank-holidays';
 import { londonOffset } from '../../../src-shared/domain/london-time';
-import { dayHalfHours, isoDay } from '../../../src-shared/domain/periods';
+import { dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
 import { compileRates, type CompiledRates, type TariffSpec } from '../../../src-shared/domain/tariff-spec';
 import { statutoryCclPence } from './ccl';
 
@@ -41,45 +41,95 @@ export interface Consumption {
   weekday: Uint8Array;
   holiday: Uint8Array;
   expectedHalfHours: number;
+  /** Per-stretch class sums shared by every tariff priced on this consumption. */
+  sums: Map<string, { source: Float64Array; sums: StretchSums }>;
 }
 
 /**
- * Builds a Consumption from rows ordered by time (ts = UTC start in epoch seconds, day = its UK
- * local day, kwh null when missing).
+ * Builds a Consumption from half-hours ordered by time: ts = UTC start in epoch seconds (all within
+ * UK local days [fromDay, toDay)), kwh = NaN (or null) when missing.
  */
-export function buildConsumption(fromDay: number, toDay: number, ts: ArrayLike<number>, day: ArrayLike<number>, kwh: ArrayLike<number | null>): Consumption {
+export function buildConsumption(fromDay: number, toDay: number, ts: ArrayLike<number>, kwh: ArrayLike<number | null>): Consumption {
   const days = toDay - fromDay;
   const n = ts.length;
   const c: Consumption = {
     fromDay,
     toDay,
     dayStart: new Int32Array(days + 1),
-    ts: new Float64Array(n),
+    ts: ts instanceof Float64Array ? ts : Float64Array.from(ts),
     kwh: new Float64Array(n),
     slot: new Uint8Array(n),
     gmtSlot: new Uint8Array(n),
     weekday: new Uint8Array(days),
     holiday: new Uint8Array(days),
     expectedHalfHours: 0,
+    sums: new Map(),
   };
+  // local midnights (UTC) of every day and the day after, and each day's UTC offset when it has one
+  const starts = new Float64Array(days + 1);
+  for (let d = 0; d <= days; d++) starts[d] = dayStartUtc(fromDay + d);
   let d = 0;
+  let dayOffset = days > 0 ? offsetOfDay(starts[0]!, starts[1]!) : 0;
   for (let i = 0; i < n; i++) {
-    const t = ts[i]!;
-    const rel = day[i]! - fromDay;
-    while (d < rel) c.dayStart[++d] = i;
-    c.ts[i] = t;
+    const t = c.ts[i]!;
+    while (d < days && t >= starts[d + 1]!) {
+      c.dayStart[++d] = i;
+      dayOffset = d < days ? offsetOfDay(starts[d]!, starts[d + 1]!) : 0;
+    }
     const k = kwh[i];
     c.kwh[i] = k === null || k === undefined ? NaN : k;
-    c.slot[i] = Math.floor((((t + londonOffset(t)) % 86400) + 86400) % 86400 / 1800);
+    const off = dayOffset === -1 ? londonOffset(t) : dayOffset;
+    c.slot[i] = Math.floor((((t + off) % 86400) + 86400) % 86400 / 1800);
     c.gmtSlot[i] = Math.floor(((t % 86400) + 86400) % 86400 / 1800);
   }
   while (d < days) c.dayStart[++d] = n;
   for (let i = 0; i < days; i++) {
     c.weekday[i] = weekdayOf(fromDay + i);
     c.holiday[i] = isBankHoliday(fromDay + i) ? 1 : 0;
-    c.expectedHalfHours += dayHalfHours(fromDay + i);
+    c.expectedHalfHours += (starts[i + 1]! - starts[i]!) / 1800;
   }
   return c;
+}
+
+/** The UTC offset (s) that holds all day, or -1 on a clock-change day. */
+function offsetOfDay(start: number, next: number): number {
+  const a = londonOffset(start);
+  return londonOffset(next - 1) === a ? a : -1;
+}
+
+/**
+ * kWh per day class (weekday 0–6, +7 on bank holidays) × wall-clock slot over days [d0, d1), with
+ * the half-hour count: every fixed-rate tariff priced on the same stretch shares one pass over the
+ * half-hours, and then costs 14 × 48 multiply-adds instead of one per half-hour.
+ */
+interface StretchSums {
+  k: Float64Array;
+  present: number;
+  kwh: number;
+}
+
+function stretchSums(c: Consumption, kwhArr: Float64Array, d0: number, d1: number, gmt: boolean): StretchSums {
+  const key = `${d0}:${d1}:${gmt ? 1 : 0}:${kwhArr === c.kwh ? 0 : 1}`;
+  const hit = c.sums.get(key);
+  if (hit && hit.source === kwhArr) return hit.sums;
+  const k = new Float64Array(14 * 48);
+  const slots = gmt ? c.gmtSlot : c.slot;
+  let present = 0;
+  let total = 0;
+  for (let d = d0; d < d1; d++) {
+    const base = (c.weekday[d]! + (c.holiday[d] === 1 ? 7 : 0)) * 48;
+    const end = c.dayStart[d + 1]!;
+    for (let i = c.dayStart[d]!; i < end; i++) {
+      const v = kwhArr[i]!;
+      if (v !== v) continue;
+      k[base + slots[i]!]! += v;
+      present++;
+      total += v;
+    }
+  }
+  const sums = { k, present, kwh: total };
+  c.sums.set(key, { source: kwhArr, sums });
+  return sums;
 }
 
 /** A tariff version ready to price: rates compiled, dynamic prices indexed by half-hour. */
@@ -191,18 +241,19 @@ export function priceConsumption(meter: string, c: Consumption, plan: DayPlan, k
     let dynKwh = 0;
     let dynPence = 0;
     let kwh = 0;
-    const slots = pv.gmt ? c.gmtSlot : c.slot;
-    for (let d = d0; d < d1; d++) {
-      const row = (c.holiday[d] === 1 && (!energy || energy.holidays) ? 7 : c.weekday[d]!) * 48;
-      const rowD = (c.holiday[d] === 1 && duos?.holidays ? 7 : c.weekday[d]!) * 48;
-      const end = c.dayStart[d + 1]!;
-      for (let i = c.dayStart[d]!; i < end; i++) {
-        const k = kwhArr[i]!;
-        if (k !== k) continue; // NaN: missing
-        present++;
-        kwh += k;
-        const s = slots[i]!;
-        if (pv.price) {
+    if (pv.price) {
+      // dynamic: half-hour by half-hour (prices differ every half-hour)
+      const slots = pv.gmt ? c.gmtSlot : c.slot;
+      for (let d = d0; d < d1; d++) {
+        const row = (c.holiday[d] === 1 && (!energy || energy.holidays) ? 7 : c.weekday[d]!) * 48;
+        const rowD = (c.holiday[d] === 1 && duos?.holidays ? 7 : c.weekday[d]!) * 48;
+        const end = c.dayStart[d + 1]!;
+        for (let i = c.dayStart[d]!; i < end; i++) {
+          const k = kwhArr[i]!;
+          if (k !== k) continue; // NaN: missing
+          present++;
+          kwh += k;
+          const s = slots[i]!;
           const p = pv.price(c.ts[i]!);
           if (p !== undefined) {
             dynKwh += k;
@@ -212,8 +263,25 @@ export function priceConsumption(meter: string, c: Consumption, plan: DayPlan, k
             unpriced++;
             unpricedKwh += k;
           }
-        } else if (energy) scratchKwh[energy.table[row + s]!]! += k;
-        if (duos) scratchDuos[duos.table[rowD + s]!]! += k;
+          if (duos) scratchDuos[duos.table[rowD + s]!]! += k;
+        }
+      }
+    } else {
+      // fixed rates: kWh per day class and slot for the stretch, then one lookup per class and slot
+      const sums = stretchSums(c, kwhArr, d0, d1, pv.gmt);
+      present += sums.present;
+      kwh = sums.kwh;
+      const k = sums.k;
+      for (let cls = 0; cls < 14; cls++) {
+        const row = (cls >= 7 && energy!.holidays ? 7 : cls % 7) * 48;
+        const rowD = duos ? (cls >= 7 && duos.holidays ? 7 : cls % 7) * 48 : 0;
+        const base = cls * 48;
+        for (let s = 0; s < 48; s++) {
+          const v = k[base + s]!;
+          if (v === 0) continue;
+          scratchKwh[energy!.table[row + s]!]! += v;
+          if (duos) scratchDuos[duos.table[rowD + s]!]! += v;
+        }
       }
     }
     const bands = new Map<string, BandAcc>();

@@ -235,6 +235,7 @@ export class TariffStore {
   }
 
   private storePrices(id: string, prices: { ts: number; pence: number }[]): void {
+    this.priceCache.clear();
     const ins = this.sqlite.prepare('INSERT INTO tariff_prices (tariff_id, ts, pence) VALUES (?, ?, ?) ON CONFLICT (tariff_id, ts) DO UPDATE SET pence = excluded.pence');
     for (const p of prices) ins.run(id, p.ts, p.pence);
   }
@@ -310,11 +311,19 @@ export class TariffStore {
     return { prices: sorted.length, first: isoUtc(sorted[0]!), last: isoUtc(sorted[sorted.length - 1]!) };
   }
 
+  /** Recently read price windows (a portfolio run reads the same window for every meter); cleared on any write. */
+  private readonly priceCache = new Map<string, Float64Array>();
+
   /** Prices of a dynamic tariff in [fromTs, toTs) as a lookup array by half-hour (NaN = none). */
   pricesBetween(id: string, fromTs: number, toTs: number): Float64Array {
+    const key = `${id}\u0000${fromTs}\u0000${toTs}`;
+    const hit = this.priceCache.get(key);
+    if (hit) return hit;
+    if (this.priceCache.size >= 256) this.priceCache.clear();
     const out = new Float64Array(Math.max(0, Math.ceil((toTs - fromTs) / 1800))).fill(NaN);
     const rows = this.sqlite.prepare('SELECT ts, pence FROM tariff_prices WHERE tariff_id = ? AND ts >= ? AND ts < ?').raw().all(id, fromTs, toTs) as [number, number][];
     for (const [ts, pence] of rows) if ((ts - fromTs) % 1800 === 0) out[(ts - fromTs) / 1800] = pence;
+    this.priceCache.set(key, out);
     return out;
   }
 
@@ -323,6 +332,7 @@ export class TariffStore {
     const n = this.sqlite.prepare('SELECT count(*) FROM tariff_assignments WHERE tariff_id = ?').pluck().get(id) as number;
     if (n > 0) throw new AppError('CONFLICT', `"${id}" is assigned to ${n} meter period${n === 1 ? '' : 's'}; deleting it would change past costs. Give it a validTo instead, or remove the assignments first.`);
     this.sqlite.prepare('DELETE FROM tariffs WHERE id = ?').run(id);
+    this.priceCache.clear();
   }
 
   /* ------------------------------------------------------------ assignments */

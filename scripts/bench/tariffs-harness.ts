@@ -1,0 +1,141 @@
+/**
+ * bench:tariffs harness (bundled by scripts/bench/tariffs.mjs): 50 tariffs of every structure, then
+ * one meter's 90 days priced on all of them, and the whole portfolio, beside a bare loop over the
+ * same half-hours (read from SQLite and multiplied by one rate per tariff) in the same run.
+ */
+import { createCore } from '../../src-main/core/app';
+import { silentLogger } from '../../src-main/core/events';
+import { localDayOf } from '../../src-shared/domain/periods';
+
+const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+const ALL = ['all'];
+
+/** 50 tariffs: 15 single-rate, 15 Economy 7/10 and other time-of-use, 10 business (DUoS, CCL, capacity), 10 dynamic. */
+export function tariffs(fromIso: string, prices: { start: string; pencePerKwh: number }[]): unknown[] {
+  const base = { supplier: 'Bench', fuel: 'electricity', validFrom: '2020-01-01', validTo: null, standingChargePencePerDay: 40, vatRate: 0.05, cclPencePerKwh: 0, halfHourlyPrices: null };
+  const out: unknown[] = [];
+  for (let i = 0; i < 15; i++) out.push({ ...base, id: `flat-${i}`, name: `Flat ${i}`, supplier: `Supplier ${i % 5}`, default: i < 5, rates: [{ pencePerKwh: 20 + i * 0.7 }] });
+  for (let i = 0; i < 15; i++) {
+    const e10 = i % 3 === 2;
+    out.push({
+      ...base,
+      id: `tou-${i}`,
+      name: e10 ? `Economy 10 ${i}` : `Economy 7 ${i}`,
+      rates: e10
+        ? [
+            { name: 'Off-peak', pencePerKwh: 14 + i * 0.2, from: '00:00', to: '05:00', days: ALL },
+            { name: 'Peak', pencePerKwh: 32 + i * 0.3, from: '05:00', to: '13:00', days: ALL },
+            { name: 'Off-peak', pencePerKwh: 14 + i * 0.2, from: '13:00', to: '16:00', days: ALL },
+            { name: 'Peak', pencePerKwh: 32 + i * 0.3, from: '16:00', to: '20:00', days: ALL },
+            { name: 'Off-peak', pencePerKwh: 14 + i * 0.2, from: '20:00', to: '22:00', days: ALL },
+            { name: 'Peak', pencePerKwh: 32 + i * 0.3, from: '22:00', to: '00:00', days: ALL },
+          ]
+        : [
+            { name: 'Night', pencePerKwh: 12 + i * 0.2, from: '00:30', to: '07:30', days: ALL },
+            { name: 'Day', pencePerKwh: 30 + i * 0.3, from: '07:30', to: '00:30', days: ALL },
+          ],
+    });
+  }
+  for (let i = 0; i < 10; i++) {
+    out.push({
+      ...base,
+      id: `biz-${i}`,
+      name: `Business HH ${i}`,
+      vatRate: 0.2,
+      cclPencePerKwh: 'statutory',
+      capacityPencePerKvaPerDay: 3 + i * 0.1,
+      rates: [
+        { name: 'Weekday peak', pencePerKwh: 28 + i * 0.2, from: '07:00', to: '19:00', days: ['weekday'] },
+        { name: 'Off-peak', pencePerKwh: 18 + i * 0.2, from: '19:00', to: '07:00', days: ['weekday'] },
+        { name: 'Off-peak', pencePerKwh: 18 + i * 0.2, days: ['weekend', 'holiday'] },
+      ],
+      duosRates: [
+        { name: 'red', pencePerKwh: 9, from: '16:00', to: '19:00', days: ['weekday'] },
+        { name: 'amber', pencePerKwh: 2, from: '07:00', to: '16:00', days: ['weekday'] },
+        { name: 'amber', pencePerKwh: 2, from: '19:00', to: '23:00', days: ['weekday'] },
+        { name: 'green', pencePerKwh: 0.1, from: '23:00', to: '07:00', days: ['weekday'] },
+        { name: 'green', pencePerKwh: 0.1, days: ['weekend', 'holiday'] },
+      ],
+    });
+  }
+  for (let i = 0; i < 10; i++) out.push({ ...base, id: `agile-${i}`, name: `Agile ${i}`, validFrom: fromIso, halfHourlyPrices: i === 0 ? prices : [] });
+  return out;
+}
+
+export async function run(dataDir: string, migrationsDir: string): Promise<Record<string, number>> {
+  const core = await createCore({ dataDir, migrationsDir, log: silentLogger });
+  try {
+    const db = core.sqlite;
+    const out: Record<string, number> = {};
+    const meters = db.prepare('SELECT id, identifier FROM meters ORDER BY id').all() as { id: number; identifier: string }[];
+    const lastTs = db.prepare('SELECT max(ts) FROM readings WHERE meter_id = ?').pluck().get(meters[0]!.id) as number;
+    const toDay = localDayOf(lastTs) + 1;
+    const fromDay = toDay - 90;
+    // dynamic prices for every half-hour of the window (one tariff file carries them for agile-0; the rest share them)
+    const prices: { start: string; pencePerKwh: number }[] = [];
+    for (let t = fromDay * 86400 - 3600; t < toDay * 86400 + 3600; t += 1800) prices.push({ start: new Date(t * 1000).toISOString(), pencePerKwh: 5 + ((t / 1800) % 48) * 0.6 });
+    const fromIso = new Date(fromDay * 86400000).toISOString().slice(0, 10);
+    core.tariffStore.importFile(JSON.stringify({ tariffs: tariffs(fromIso, prices) }));
+    const csv = ['start,pencePerKwh', ...prices.map((p) => `${p.start},${p.pencePerKwh}`)].join('\n');
+    for (let i = 1; i < 10; i++) core.tariffStore.importPrices(`agile-${i}`, csv);
+    db.prepare("UPDATE meters SET supplier = 'Supplier ' || (id % 5), capacity_kva = 69").run();
+    out.meters = meters.length;
+    out.tariffs = (db.prepare('SELECT count(*) FROM tariffs').pluck().get() as number);
+    out.halfHoursPerMeter = db.prepare('SELECT count(*) FROM readings WHERE meter_id = ? AND day >= ? AND day < ?').pluck().get(meters[0]!.id, fromDay, toDay) as number;
+
+    // bare loop: the same half-hours out of SQLite, one multiply-add per tariff
+    const rates = Array.from({ length: 50 }, (_, i) => 10 + i);
+    const bare = (ids: number[]): number => {
+      const stmt = db.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? AND day >= ? AND day < ?').raw();
+      let total = 0;
+      for (const id of ids) {
+        const rows = stmt.all(id, fromDay, toDay) as [number, number | null][];
+        for (const rate of rates) for (const r of rows) total += (r[1] ?? 0) * rate;
+      }
+      return total;
+    };
+    bare([meters[0]!.id]);
+    let t0 = process.hrtime.bigint();
+    bare([meters[0]!.id]);
+    out.bareOneMs = ms(t0);
+    t0 = process.hrtime.bigint();
+    bare(meters.map((m) => m.id));
+    out.barePortfolioMs = ms(t0);
+
+    // the first analysis in a fresh process (cold: nothing compiled by the JIT, prices not cached)
+    const meter = meters[0]!.identifier;
+    t0 = process.hrtime.bigint();
+    core.tariffs.analyse(meter, { fromDay, toDay, save: false }, 'bench');
+    out.oneMeterColdMs = ms(t0);
+
+    // the portfolio: every meter on every tariff (read + price + rank), not saved
+    const all = { all: core.tariffStore.all() };
+    t0 = process.hrtime.bigint();
+    let best = 0;
+    for (const m of meters) best += core.tariffs.analyse(m.identifier, { fromDay, toDay, save: false }, 'bench', all).alternatives[0]?.savingPence ?? 0;
+    out.portfolioMs = ms(t0);
+    out.bestSavingSum = best;
+
+    // one meter, 90 days, every tariff, in a warm process (median of 9; not saved)
+    const times: number[] = [];
+    let alternatives = 0;
+    for (let i = 0; i < 9; i++) {
+      t0 = process.hrtime.bigint();
+      const a = core.tariffs.analyse(meter, { fromDay, toDay, save: false }, 'bench');
+      times.push(ms(t0));
+      alternatives = a.alternatives.length;
+    }
+    out.oneMeterMs = times.sort((a, b) => a - b)[4]!;
+    out.alternatives = alternatives;
+
+    // the same through "Analyse all meters": saved analyses, progress events, yielding between meters
+    t0 = process.hrtime.bigint();
+    const r = await core.tariffs.runAll(90, 'bench');
+    out.runAllMs = ms(t0);
+    out.runAllAnalysed = r.analysed;
+    out.savedBytes = db.prepare('SELECT sum(length(result)) FROM switching_analyses').pluck().get() as number;
+    return out;
+  } finally {
+    await core.stop();
+  }
+}
