@@ -109,7 +109,7 @@ export async function run(dataDir: string, migrationsDir: string): Promise<Recor
     out.oneMeterColdMs = ms(t0);
 
     // the portfolio: every meter on every tariff (read + price + rank), not saved
-    const all = { all: core.tariffStore.all() };
+    const all = core.tariffs.catalog();
     t0 = process.hrtime.bigint();
     let best = 0;
     for (const m of meters) best += core.tariffs.analyse(m.identifier, { fromDay, toDay, save: false }, 'bench', all).alternatives[0]?.savingPence ?? 0;

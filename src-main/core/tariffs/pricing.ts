@@ -67,7 +67,7 @@ export function buildConsumption(fromDay: number, toDay: number, ts: ArrayLike<n
   };
   // local midnights (UTC) of every day and the day after, and each day's UTC offset when it has one
   const starts = new Float64Array(days + 1);
-  for (let d = 0; d <= days; d++) starts[d] = dayStartUtc(fromDay + d);
+  for (let d = 0; d <= days; d++) starts[d] = dayInfo(fromDay + d).start;
   let d = 0;
   let dayOffset = days > 0 ? offsetOfDay(starts[0]!, starts[1]!) : 0;
   for (let i = 0; i < n; i++) {
@@ -84,11 +84,24 @@ export function buildConsumption(fromDay: number, toDay: number, ts: ArrayLike<n
   }
   while (d < days) c.dayStart[++d] = n;
   for (let i = 0; i < days; i++) {
-    c.weekday[i] = weekdayOf(fromDay + i);
-    c.holiday[i] = isBankHoliday(fromDay + i) ? 1 : 0;
+    const info = dayInfo(fromDay + i);
+    c.weekday[i] = info.weekday;
+    c.holiday[i] = info.holiday;
     c.expectedHalfHours += (starts[i + 1]! - starts[i]!) / 1800;
   }
   return c;
+}
+
+/** Local midnight (UTC), weekday and bank-holiday flag of a day, memoised (a portfolio run asks for the same days per meter). */
+const dayMemo = new Map<number, { start: number; weekday: number; holiday: number }>();
+function dayInfo(day: number): { start: number; weekday: number; holiday: number } {
+  let info = dayMemo.get(day);
+  if (!info) {
+    if (dayMemo.size > 20_000) dayMemo.clear();
+    info = { start: dayStartUtc(day), weekday: weekdayOf(day), holiday: isBankHoliday(day) ? 1 : 0 };
+    dayMemo.set(day, info);
+  }
+  return info;
 }
 
 /** The UTC offset (s) that holds all day, or -1 on a clock-change day. */

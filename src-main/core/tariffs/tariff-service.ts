@@ -35,6 +35,16 @@ export function distributorOf(identifier: string): number | null {
 
 const DEFAULT_DAYS = 90;
 
+/**
+ * The tariffs one analysis (or a whole portfolio run) works from: read from SQLite once, compiled
+ * once per price window and shared by every meter priced on that window.
+ */
+export interface Catalog {
+  all: StoredTariff[];
+  byId: Map<string, StoredTariff>;
+  compiled: Map<string, PricedVersion[]>;
+}
+
 export class TariffService {
   private readonly tsStmt: Database.Statement;
   private readonly kwhStmt: Database.Statement;
@@ -68,8 +78,15 @@ export class TariffService {
   }
 
   /** Compiled versions of a tariff, with dynamic prices loaded for the consumption's span. */
-  private compiled(t: StoredTariff, c: Consumption, cache?: Map<string, PricedVersion[]>): PricedVersion[] {
-    const hit = cache?.get(t.id);
+  /** A snapshot of every tariff for one analysis or one portfolio run. */
+  catalog(): Catalog {
+    const all = this.store.all();
+    return { all, byId: new Map(all.map((t) => [t.id, t])), compiled: new Map() };
+  }
+
+  private compiled(t: StoredTariff, c: Consumption, cat: Catalog): PricedVersion[] {
+    const key = `${t.id}\u0000${c.fromDay}\u0000${c.toDay}`;
+    const hit = cat.compiled.get(key);
     if (hit) return hit;
     const fromTs = dayStartUtc(c.fromDay);
     const toTs = dayStartUtc(c.toDay);
@@ -83,7 +100,7 @@ export class TariffService {
       };
     }
     const out = t.versions.map((v) => compileVersion(t.id, t.name, v.validFrom, v.spec, lookup));
-    cache?.set(t.id, out);
+    cat.compiled.set(key, out);
     return out;
   }
 
@@ -101,9 +118,9 @@ export class TariffService {
   }
 
   /** A plan pricing every day on one tariff (its versions in force, stretched where needed). */
-  private planOnTariff(t: StoredTariff, c: Consumption, meter: MeterInfo, basis: 'chosen' | 'assignment' | 'supplier-default', cache?: Map<string, PricedVersion[]>): DayPlan {
+  private planOnTariff(t: StoredTariff, c: Consumption, meter: MeterInfo, basis: 'chosen' | 'assignment' | 'supplier-default', cat: Catalog): DayPlan {
     const days = c.toDay - c.fromDay;
-    const versions = this.compiled(t, c, cache);
+    const versions = this.compiled(t, c, cat);
     const versionOfDay = new Int32Array(days);
     const stretchedDays: number[] = [];
     for (let d = 0; d < days; d++) {
@@ -117,14 +134,14 @@ export class TariffService {
   }
 
   /** The plan "as billed": each day on the meter's assignment, else its supplier's default tariff. */
-  private planAsBilled(c: Consumption, meter: MeterInfo, cache?: Map<string, PricedVersion[]>): DayPlan {
+  private planAsBilled(c: Consumption, meter: MeterInfo, cat: Catalog): DayPlan {
     const days = c.toDay - c.fromDay;
     const assignments = this.store.assignmentDays(meter.id);
     const tariffs = new Map<string, StoredTariff>();
     const tariffOf = (id: string): StoredTariff => {
       let t = tariffs.get(id);
       if (!t) {
-        t = this.store.get(id);
+        t = cat.byId.get(id) ?? this.store.get(id);
         tariffs.set(id, t);
       }
       return t;
@@ -133,7 +150,7 @@ export class TariffService {
     const fallbackTariff = (): StoredTariff | null => {
       if (fallback !== undefined) return fallback;
       const supplier = meter.supplier ?? (assignments.length > 0 ? tariffOf(assignments[assignments.length - 1]!.tariffId).supplier : null);
-      fallback = supplier ? this.store.supplierDefault(supplier, meter.fuel, distributorOf(meter.identifier)) : null;
+      fallback = supplier ? supplierDefault(cat.all, supplier, meter.fuel, distributorOf(meter.identifier)) : null;
       return fallback;
     };
     const versions: PricedVersion[] = [];
@@ -162,7 +179,7 @@ export class TariffService {
       }
       if (!offsets.has(t.id)) {
         offsets.set(t.id, versions.length);
-        versions.push(...this.compiled(t, c, cache));
+        versions.push(...this.compiled(t, c, cat));
       }
       const v = this.versionIndex(t, day);
       versionOfDay[d] = offsets.get(t.id)! + v.index;
@@ -186,9 +203,9 @@ export class TariffService {
     if (tariffId !== undefined) {
       const t = this.store.get(tariffId);
       if (t.fuel !== meter.fuel) throw new AppError('BAD_INPUT', `"${t.id}" is a ${t.fuel} tariff and ${meter.identifier} is a ${meter.fuel} meter`);
-      return priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen'));
+      return priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', this.catalog()));
     }
-    return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter));
+    return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter, this.catalog()));
   }
 
   /** The default analysis window: the last `days` local days up to the meter's last reading. */
@@ -203,18 +220,18 @@ export class TariffService {
    * Prices the meter on its current tariff(s) and every other active tariff of its fuel and
    * region; ranks by saving. Saves the analysis unless `save` is false.
    */
-  analyse(identifier: string, opts: { days?: number; fromDay?: number; toDay?: number; whatIfPercent?: number; save?: boolean }, actor: string, tariffCache?: { all: StoredTariff[] }): SwitchAnalysis {
+  analyse(identifier: string, opts: { days?: number; fromDay?: number; toDay?: number; whatIfPercent?: number; save?: boolean }, actor: string, catalog?: Catalog): SwitchAnalysis {
     const meter = this.meterInfo(identifier);
     const [fromDay, toDay] = opts.fromDay !== undefined && opts.toDay !== undefined ? [opts.fromDay, opts.toDay] : this.window(meter, opts.days ?? DEFAULT_DAYS);
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
     if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'analyse at most ten years at a time');
     const c = this.consumption(meter.id, fromDay, toDay);
-    const cache = new Map<string, PricedVersion[]>();
-    const basePlan = this.planAsBilled(c, meter, cache);
+    const cat = catalog ?? this.catalog();
+    const basePlan = this.planAsBilled(c, meter, cat);
     const lastDay = toDay - fromDay - 1;
     const currentId = basePlan.versions[basePlan.versionOfDay[lastDay]!]!.tariffId;
     const dno = distributorOf(meter.identifier);
-    const all = tariffCache?.all ?? this.store.all();
+    const all = cat.all;
     const skipped: SwitchAnalysis['skipped'] = [];
     const candidates: StoredTariff[] = [];
     for (const t of all) {
@@ -240,7 +257,7 @@ export class TariffService {
     let whatIf: WhatIf | null = null;
     let kwh: Float64Array | undefined;
     if (opts.whatIfPercent !== undefined && opts.whatIfPercent > 0) {
-      const refPlan = (t: StoredTariff): PricedVersion => this.compiled(t, c, cache)[this.versionIndex(t, toDay - 1).index]!;
+      const refPlan = (t: StoredTariff): PricedVersion => this.compiled(t, c, cat)[this.versionIndex(t, toDay - 1).index]!;
       const current = basePlan.versions[basePlan.versionOfDay[lastDay]!]!;
       const multiBand = (v: PricedVersion): boolean => v.energy !== null && v.price === null && new Set(v.energy.pence).size > 1;
       let ref: PricedVersion | null = multiBand(current) ? current : null;
@@ -262,7 +279,7 @@ export class TariffService {
     const currentCost = priceConsumption(meter.identifier, c, basePlan, kwh);
     const alternatives: SwitchAlternative[] = [];
     for (const t of candidates) {
-      const cost = priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', cache), kwh);
+      const cost = priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', cat), kwh);
       if (cost.unpricedHalfHours > 0) {
         skipped.push({ tariff: t.id, reason: `no half-hourly prices for ${cost.unpricedHalfHours} of the half-hours (import its prices for the period)` });
         continue;
@@ -358,7 +375,7 @@ export class TariffService {
   async runAll(days: number | undefined, actor: string): Promise<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }> {
     const t0 = performance.now();
     const ids = this.sqlite.prepare('SELECT identifier FROM meters m WHERE EXISTS (SELECT 1 FROM readings r WHERE r.meter_id = m.id) ORDER BY identifier').pluck().all() as string[];
-    const all = { all: this.store.all() };
+    const all = this.catalog();
     const failed: { meter: string; reason: string }[] = [];
     let analysed = 0;
     let lastEvent = 0;
@@ -380,6 +397,13 @@ export class TariffService {
     this.events.emit('switching.progress', { done: ids.length, total: ids.length, meter: null, finished: true });
     return { meters: ids.length, analysed, failed, seconds: Math.round(performance.now() - t0) / 1000 };
   }
+}
+
+/** The default tariff of a supplier for a fuel (a regional one for the meter's distributor first), or null. */
+export function supplierDefault(all: readonly StoredTariff[], supplier: string, fuel: Fuel, distributor: number | null): StoredTariff | null {
+  const candidates = all.filter((t) => t.fuel === fuel && t.isDefault && t.supplier.toLowerCase() === supplier.toLowerCase());
+  const regional = candidates.find((t) => t.regions !== null && distributor !== null && t.regions.includes(distributor));
+  return regional ?? candidates.find((t) => t.regions === null) ?? null;
 }
 
 function stretchNote(t: StoredTariff, days: number[]): string {

@@ -369,11 +369,4 @@ export class TariffStore {
     const r = this.sqlite.prepare('DELETE FROM tariff_assignments WHERE meter_id = ? AND from_day = ?').run(meterId, fromDay);
     if (r.changes === 0) throw new AppError('NOT_FOUND', `the meter has no tariff assignment starting ${isoDay(fromDay)}`);
   }
-
-  /** The default tariff of a supplier for a fuel (and distributor region), or null. */
-  supplierDefault(supplier: string, fuel: Fuel, distributor: number | null): StoredTariff | null {
-    const candidates = this.all(fuel).filter((t) => t.isDefault && t.supplier.toLowerCase() === supplier.toLowerCase());
-    const regional = candidates.find((t) => t.regions !== null && distributor !== null && t.regions.includes(distributor));
-    return regional ?? candidates.find((t) => t.regions === null) ?? null;
-  }
 }
