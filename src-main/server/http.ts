@@ -20,7 +20,8 @@ export interface HttpHostOptions {
   context?: (req: http.IncomingMessage) => CallContext;
 }
 
-const MAX_JSON = 1024 * 1024;
+/** Largest /rpc body: a tariff file or a year of half-hourly prices (Octopus JSON) fits well inside. */
+const MAX_JSON = 24 * 1024 * 1024;
 
 
 const TYPES: Record<string, string> = {
@@ -47,7 +48,7 @@ function readJson(req: http.IncomingMessage): Promise<unknown> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_JSON) {
-        reject(new Error('request body larger than 1 MB'));
+        reject(new Error('request body larger than 24 MB'));
         req.destroy();
       } else parts.push(c);
     });

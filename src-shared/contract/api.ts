@@ -160,7 +160,7 @@ export const schemas = {
    * Imports half-hourly prices for a dynamic tariff: the Octopus unit-rates JSON (value_exc_vat)
    * or a CSV of start time and price (p/kWh, exclusive of VAT). Prices for the same half-hours are replaced.
    */
-  'tariffs.importPrices': z.object({ id: tariffIdSchema, text: z.string().min(1, 'the file is empty').max(50_000_000), fileName: z.string().max(260).optional() }).strict(),
+  'tariffs.importPrices': z.object({ id: tariffIdSchema, text: z.string().min(1, 'the file is empty').max(20_000_000, 'a prices file over 20 MB is too large: import it in parts (e.g. a year at a time)'), fileName: z.string().max(260).optional() }).strict(),
   /** Deletes a tariff that no meter is assigned to (CONFLICT otherwise: give it a validTo instead). */
   'tariffs.delete': z.object({ id: tariffIdSchema }).strict(),
   /** Puts a meter on a tariff from a UK local day until its next assignment. */

@@ -87,8 +87,8 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
 
     const meters = (await t.invoke('meters.list', {})) as { ok: true; value: MeterSummary[] };
     expect(meters.value).toEqual([
-      { mpan: '1012477457919', label: null, siteId: null, kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T21:00:00Z', lastReading: '2025-10-26T02:30:00Z', readings: 12 },
-      { mpan: '2200012767323', label: null, siteId: null, kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T23:00:00Z', lastReading: '2025-10-25T23:30:00Z', readings: 2 },
+      { mpan: '1012477457919', label: null, siteId: null, kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T21:00:00Z', lastReading: '2025-10-26T02:30:00Z', readings: 12, supplier: null, capacityKva: null },
+      { mpan: '2200012767323', label: null, siteId: null, kind: 'mpan', fuel: 'electricity', site: null, firstReading: '2025-10-25T23:00:00Z', lastReading: '2025-10-25T23:30:00Z', readings: 2, supplier: null, capacityKva: null },
     ]);
     const rows = (await t.invoke('readings.list', { meter: '1012477457919', from: '2025-10-26T00:00:00Z', to: '2025-10-26T01:30:00Z' })) as { ok: true; value: Reading[] };
     expect(rows.value).toEqual([
@@ -124,5 +124,30 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
     const { job } = await importViaEvents(Buffer.from('just some text\nwith no header\n'));
     expect(job.status).toBe('failed');
     expect(job.lastError).toMatch(/no header row/);
+  });
+
+  it('tariffs: a file of a year of half-hourly prices goes through, assignments need a manager, costs and analyses come back whole', async () => {
+    await setup('manager');
+    await importViaEvents(SAMPLE);
+    const tariff = { id: 'flat', name: 'Flat', supplier: 'Acme', fuel: 'electricity', validFrom: '2025-01-01', standingChargePencePerDay: 40, vatRate: 0.05, rates: [{ pencePerKwh: 20 }] };
+    // a manager cannot change tariffs (admin), but may assign them
+    expect(await t.invoke('tariffs.import', { text: JSON.stringify({ tariffs: [tariff] }) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    core.tariffStore.importFile(JSON.stringify({ tariffs: [tariff, { ...tariff, id: 'agile', name: 'Agile', rates: undefined, halfHourlyPrices: [] }] }));
+    expect(await t.invoke('tariffs.assign', { meter: '1012477457919', tariff: 'flat', from: '2025-01-01' })).toMatchObject({ ok: true, value: [{ tariff: 'flat', from: '2025-01-01', to: null, assignedBy: 'tester' }] });
+    const cost = (await t.invoke('cost.meter', { meter: '1012477457919', from: '2025-10-25', to: '2025-10-27' })) as { ok: true; value: { kwh: number; totalPence: number; missingHalfHours: number } };
+    expect(cost.ok).toBe(true);
+    expect(cost.value.totalPence).toBeCloseTo((cost.value.kwh * 20 + 2 * 40) * 1.05, 3);
+    expect(cost.value.missingHalfHours).toBe(98 - 12);
+    // a year of Octopus-style prices (17,520 rows, about 2 MB of JSON) through the transport, as an admin would send it
+    const results = Array.from({ length: 17520 }, (_, i) => ({ value_exc_vat: 10 + (i % 48) / 4, value_inc_vat: 0, valid_from: new Date(Date.parse('2025-01-01T00:00:00Z') + i * 1800000).toISOString(), valid_to: new Date(Date.parse('2025-01-01T00:30:00Z') + i * 1800000).toISOString() }));
+    const admin = await make(core, { role: 'admin', actor: 'boss' });
+    try {
+      expect(await admin.invoke('tariffs.importPrices', { id: 'agile', text: JSON.stringify({ count: 17520, next: null, previous: null, results }) })).toEqual({ ok: true, value: { prices: 17520, first: '2025-01-01T00:00:00Z', last: '2025-12-31T23:30:00Z' } });
+      const a = (await admin.invoke('switching.analyse', { meter: '1012477457919', days: 2 })) as { ok: true; value: { id: number; alternatives: { tariff: string }[]; ranBy: string } };
+      expect(a.value.alternatives.map((x) => x.tariff)).toEqual(['agile']);
+      expect(await admin.invoke('switching.get', { id: a.value.id })).toEqual({ ok: true, value: a.value });
+    } finally {
+      await admin.close();
+    }
   });
 });
