@@ -142,9 +142,15 @@ export class AggregationService {
     let days = 0;
     // (ATTACH is not allowed inside a transaction)
     parts?.forEach((f, i) => this.sqlite.prepare(`ATTACH DATABASE ? AS part${i}`).run(f));
+    // Foreign-key checks off for this pass (the pragma cannot change inside a transaction): every
+    // row written comes from readings, whose meter ids are already checked, and with checks on
+    // SQLite cannot truncate the tables and looks up the parent meter of each of the rows.
+    const fk = this.sqlite.pragma('foreign_keys', { simple: true }) as number;
+    if (fk) this.sqlite.pragma('foreign_keys = OFF');
     try {
       days = this.fullPass(parts, maxDirty);
     } finally {
+      if (fk) this.sqlite.pragma('foreign_keys = ON');
       parts?.forEach((_, i) => this.sqlite.exec(`DETACH DATABASE part${i}`));
     }
     return { metersTouched: span.meters, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
