@@ -389,6 +389,8 @@ export interface SwitchAnalysis {
   to: string;
   ranAt: string;
   ranBy: string;
+  /** What was asked: a number of days of data (the default 90) or explicit dates, and the what-if share. */
+  inputs: { days: number | null; from: string | null; to: string | null; whatIfPercent: number | null };
   current: CostResult & { basis: 'assignment' | 'supplier-default' };
   alternatives: SwitchAlternative[];
   /** Tariffs not compared, and why (other fuel, other region, no prices for the period…). */

@@ -80,6 +80,7 @@ describe('switching analysis', () => {
     expect(skipped.agile).toMatch(/no half-hourly prices/);
     expect(skipped['gas-flat']).toBeUndefined(); // other fuels are simply not alternatives
     expect(a.warning).toMatch(/same usage pattern/);
+    expect(a.inputs).toEqual({ days: 90, from: null, to: null, whatIfPercent: null });
     // saved: who, when, and everything
     expect(a.id).toBeGreaterThan(0);
     const again = await call<SwitchAnalysis>('switching.get', { id: a.id });

@@ -304,6 +304,12 @@ export class TariffService {
       to: isoDay(toDay),
       ranAt: isoUtc(Math.floor(this.clock.now() / 1000)),
       ranBy: actor,
+      inputs: {
+        days: opts.fromDay !== undefined ? null : (opts.days ?? DEFAULT_DAYS),
+        from: opts.fromDay !== undefined ? isoDay(opts.fromDay) : null,
+        to: opts.toDay !== undefined ? isoDay(opts.toDay) : null,
+        whatIfPercent: opts.whatIfPercent ?? null,
+      },
       current: { ...currentCost, basis },
       alternatives,
       skipped,
