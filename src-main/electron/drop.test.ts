@@ -55,6 +55,16 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
     expect(core.sqlite.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(0);
   });
 
+  it("carries the Imports page's options (priority, notes, tags, conflicts) and refuses invalid ones with the reason", async () => {
+    const events = await realCore();
+    const r = await importPaths(core, [path.join(CSV, 'long-dry-run.csv')], { options: { priority: 'high', notes: 'from the March invoice', tags: ['march', 'hq'], onConflict: 'replace' } });
+    expect(core.imports.get(r.jobIds[0]!)).toMatchObject({ priority: 'high', notes: 'from the March invoice', tags: ['march', 'hq'], onConflict: 'replace' });
+    const bad = await importPaths(core, [path.join(CSV, 'long-dry-run.csv')], { options: { priority: 'urgent' } });
+    expect(bad.jobIds).toEqual([]);
+    expect(bad.failed[0]!.message).toMatch(/priority/);
+    expect(events.filter((e) => e.event === 'app.error')).toHaveLength(1);
+  });
+
   it('imports the files it can and reports the rest as one app.error', async () => {
     const events = await realCore();
     const missing = path.join(os.tmpdir(), 'eclectyc-no-such-file.csv');
@@ -85,10 +95,12 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
 });
 
 describe('parseImportRequest', () => {
-  it('accepts a list of paths and an optional boolean dryRun only', () => {
-    expect(parseImportRequest({ paths: ['/a.csv'], dryRun: true })).toEqual({ paths: ['/a.csv'], dryRun: true });
-    expect(parseImportRequest({ paths: ['/a.csv'] })).toEqual({ paths: ['/a.csv'], dryRun: false });
-    for (const bad of [null, 'x', {}, { paths: [] }, { paths: [1] }, { paths: [''] }, { paths: ['/a\0b'] }, { paths: ['/a'], dryRun: 'yes' }]) {
+  it('accepts a list of paths, an optional boolean dryRun and an options object only', () => {
+    expect(parseImportRequest({ paths: ['/a.csv'], dryRun: true })).toEqual({ paths: ['/a.csv'], dryRun: true, options: {} });
+    expect(parseImportRequest({ paths: ['/a.csv'] })).toEqual({ paths: ['/a.csv'], dryRun: false, options: {} });
+    // the options never choose the files or the dry run
+    expect(parseImportRequest({ paths: ['/a.csv'], options: { priority: 'high', fileIds: ['x'], dryRun: true } })).toEqual({ paths: ['/a.csv'], dryRun: false, options: { priority: 'high' } });
+    for (const bad of [null, 'x', {}, { paths: [] }, { paths: [1] }, { paths: [''] }, { paths: ['/a\0b'] }, { paths: ['/a'], dryRun: 'yes' }, { paths: ['/a'], options: [] }, { paths: ['/a'], options: 'high' }, { paths: ['/a'], options: { notes: 'x'.repeat(20_000) } }]) {
       expect(parseImportRequest(bad)).toBeNull();
     }
   });

@@ -19,14 +19,20 @@ export interface ImportPathsResult {
   failed: { path: string; message: string }[];
 }
 
+/** The Imports page's choices a drop carries (validated by `imports.enqueue`'s schema in dispatch). */
+export type DropOptions = Record<string, unknown>;
+
 /** What the preload sends on `files:import`, checked (it crosses a trust boundary). */
-export function parseImportRequest(payload: unknown): { paths: string[]; dryRun: boolean } | null {
+export function parseImportRequest(payload: unknown): { paths: string[]; dryRun: boolean; options: DropOptions } | null {
   if (typeof payload !== 'object' || payload === null) return null;
-  const { paths, dryRun } = payload as { paths?: unknown; dryRun?: unknown };
+  const { paths, dryRun, options } = payload as { paths?: unknown; dryRun?: unknown; options?: unknown };
   if (!Array.isArray(paths) || paths.length === 0 || paths.length > MAX_FILES) return null;
   if (!paths.every((p): p is string => typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.includes('\0'))) return null;
   if (dryRun !== undefined && typeof dryRun !== 'boolean') return null;
-  return { paths, dryRun: dryRun === true };
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options) || JSON.stringify(options).length > 10_000)) return null;
+  // the files and the dry-run choice come from the request itself, never from the options
+  const { fileIds: _f, dryRun: _d, ...rest } = (options ?? {}) as DropOptions;
+  return { paths, dryRun: dryRun === true, options: rest };
 }
 
 const DESKTOP_USER: CallContext = { role: 'admin', actor: 'desktop' };
@@ -36,7 +42,7 @@ const DESKTOP_USER: CallContext = { role: 'admin', actor: 'desktop' };
  * through dispatch (so the role check, validation and audit log apply as for any other call).
  * Problems are reported as one `app.error` event; the result says what happened.
  */
-export async function importPaths(core: ImportCore, paths: readonly string[], opts: { dryRun?: boolean; ctx?: CallContext } = {}): Promise<ImportPathsResult> {
+export async function importPaths(core: ImportCore, paths: readonly string[], opts: { dryRun?: boolean; options?: DropOptions; ctx?: CallContext } = {}): Promise<ImportPathsResult> {
   const unique = [...new Set(paths)];
   const failed: ImportPathsResult['failed'] = [];
   if (unique.length > MAX_FILES) {
@@ -55,7 +61,7 @@ export async function importPaths(core: ImportCore, paths: readonly string[], op
   let batchId: string | null = null;
   let jobIds: number[] = [];
   if (fileIds.length > 0) {
-    const reply = await dispatch(core.handlers, 'imports.enqueue', { fileIds, dryRun: opts.dryRun === true }, opts.ctx ?? DESKTOP_USER, core.log);
+    const reply = await dispatch(core.handlers, 'imports.enqueue', { ...opts.options, fileIds, dryRun: opts.dryRun === true }, opts.ctx ?? DESKTOP_USER, core.log);
     if (reply.ok) ({ batchId, jobIds } = reply.value as { batchId: string; jobIds: number[] });
     else for (const id of fileIds) failed.push({ path: id, message: reply.error.message });
   }

@@ -1,7 +1,9 @@
 /**
  * The Electron IPC surface, as plain functions over an ipcMain-shaped object:
  *   'rpc'          invoke  (method, args) → Reply           every call goes through dispatch()
- *   'files:import' send    { paths, dryRun }                dropped/picked files → one import batch
+ *   'files:import' send    { paths, dryRun, options }       dropped/picked files → one import batch
+ *                                                          (options: the Imports page's format, meter,
+ *                                                          conflicts, priority, notes, tags)
  *   'event'        main → renderer  PushedEvent             every core event, to every window
  * Every message's sender frame is checked: only our own index page may talk to the core.
  */
@@ -59,7 +61,7 @@ export function registerIpc(ipc: IpcMainLike, core: IpcCore, opts: IpcOptions): 
       core.events.emit('app.error', { message: 'The dropped files could not be read (the request was malformed).' });
       return;
     }
-    void importPaths(core, req.paths, { dryRun: req.dryRun, ctx }).catch((e: unknown) => {
+    void importPaths(core, req.paths, { dryRun: req.dryRun, options: req.options, ctx }).catch((e: unknown) => {
       core.log.error('import of dropped files failed', e);
       core.events.emit('app.error', { message: `Import failed: ${e instanceof Error ? e.message : String(e)}` });
     });

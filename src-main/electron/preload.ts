@@ -51,8 +51,24 @@ function dryRunChecked(): boolean {
   return box?.checked === true;
 }
 
+/**
+ * The Imports page's other choices (format, meter, conflicts, priority, notes, tags), which it
+ * writes as JSON into `data-import-options` on its drop zone; none elsewhere. The main process
+ * validates them like any other call.
+ */
+function importOptions(): Record<string, unknown> | undefined {
+  const text = document.querySelector<HTMLElement>('[data-import-options]')?.dataset.importOptions;
+  if (!text) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function sendImport(paths: string[]): void {
-  ipcRenderer.send('files:import', { paths, dryRun: dryRunChecked() });
+  ipcRenderer.send('files:import', { paths, dryRun: dryRunChecked(), options: importOptions() });
 }
 
 const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');

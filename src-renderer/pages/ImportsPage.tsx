@@ -3,7 +3,7 @@ import type { ImportJob, ImportStatus } from '../../src-shared/contract/types';
 import { getClient } from '../api/instance';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../components/States';
 import { useDocumentTitle } from '../lib/hooks';
-import { FORMAT_CHOICES, FORMAT_NAMES, groupByBatch, validateOptions, type ImportFormat } from '../lib/import-options';
+import { enqueueOptions, FORMAT_CHOICES, FORMAT_NAMES, groupByBatch, validateOptions, type ImportFormat } from '../lib/import-options';
 import { useImportsStore } from '../stores/imports';
 import { JobRow } from './JobRow';
 
@@ -21,7 +21,12 @@ export const ACCEPT = '.csv,.txt,.json';
 
 export function ImportsPage() {
   useDocumentTitle('Imports');
-  const { order, jobs, progress, load, error, dryRun, uploading, fetchJobs, setDryRun, importFiles, filter, setFilter } = useImportsStore();
+  const { order, jobs, progress, load, error, dryRun, uploading, fetchJobs, setDryRun, importFiles, filter, setFilter, options } = useImportsStore();
+  // the desktop app's preload reads these when files are dropped or picked (invalid ones are refused there with the reason)
+  const dropOptions = useMemo(() => {
+    const { dryRun: _d, ...rest } = enqueueOptions(options, false);
+    return rest;
+  }, [options]);
   const input = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
   const depth = useRef(0);
@@ -63,6 +68,7 @@ export function ImportsPage() {
         className={`dropzone dropzone-compact ${over ? 'dropzone-over' : ''}`}
         aria-label="Import files"
         data-dry-run={dryRun ? 'true' : 'false'}
+        data-import-options={JSON.stringify(dropOptions)}
         onDragEnter={(e) => {
           if (!e.dataTransfer.types.includes('Files')) return;
           depth.current++;
