@@ -1,15 +1,15 @@
 /**
- * Keeps the roll-ups current, in SQL that follows the readings key (meter_id, day, ts): the daily
- * GROUP BY streams through the table in key order with no sort. Weeks and months are computed from
- * days, years from months, so an incremental run reads a handful of rows per meter.
- * `incremental()` recomputes only the meter-days imports changed (aggregation_dirty) and the
- * periods around them; `rebuild()` recomputes everything and gives identical results.
+ * Keeps the daily roll-ups current, in SQL that follows the readings key (meter_id, day, ts): the
+ * daily GROUP BY streams through the table in key order with no sort. Weeks, months and years are
+ * summed from the daily rows when they are asked for (totals.ts: a meter's year is 365 rows), so
+ * there is nothing else to keep in step. `incremental()` recomputes only the meter-days imports
+ * changed (aggregation_dirty); `rebuild()` recomputes everything and gives identical rows.
  *
  * Baseload of a day is its lowest half-hour (the always-on load, as the platform has always
  * defined it); of a period, the mean of its days' baseloads.
  */
 import type Database from 'better-sqlite3';
-import { dayHalfHours, halfHoursBetween, localDayOf, nextPeriodStart, periodStart } from '../../../src-shared/domain/periods';
+import { dayHalfHours, localDayOf } from '../../../src-shared/domain/periods';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,8 +28,6 @@ export interface AggregateResult {
 /** Daily columns from DAY_AGGS: baseload is the day's minimum; estimated = Σquality − 2 × missing. */
 const DAY_COLUMNS = 'g.kwh, g.mn, g.mx, g.mn, NULL, g.present - (g.q - 2 * (g.n - g.present)), g.q - 2 * (g.n - g.present)';
 
-const PERIOD_COLS = 'meter_id, kind, start_day, kwh, min, max, baseload, peak_ts, days_with_data, present, half_hours';
-
 /** Dirty meter-days beyond which a full streaming rebuild is faster than pair-by-pair updates. */
 const LARGE_CHANGE = 50_000;
 
@@ -43,30 +41,15 @@ export class AggregationService {
     private readonly opts: { workerScript?: string | null; dbPath?: string; log?: Logger } = {},
   ) {}
 
-  /** Calendar helpers for SQL: each day's week, month and year start, and each period's length. */
+  /** The calendar for SQL: each local day's number of half-hours (46/48/50). */
   private ensureCalendar(from: number, to: number): void {
     if (this.daysKnown && from >= this.daysKnown[0] && to <= this.daysKnown[1]) return;
     const a = Math.min(from, this.daysKnown?.[0] ?? from);
     const b = Math.max(to, this.daysKnown?.[1] ?? to);
-    this.sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS cal_days (day INTEGER PRIMARY KEY, half_hours INTEGER NOT NULL, week INTEGER NOT NULL, month INTEGER NOT NULL, year INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE TEMP TABLE IF NOT EXISTS cal_periods (kind TEXT NOT NULL, start_day INTEGER NOT NULL, end_day INTEGER NOT NULL, half_hours INTEGER NOT NULL, PRIMARY KEY (kind, start_day)) WITHOUT ROWID;`);
-    const day = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_days VALUES (?, ?, ?, ?, ?)');
-    const period = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_periods VALUES (?, ?, ?, ?)');
-    const seen = new Set<string>();
+    this.sqlite.exec('CREATE TEMP TABLE IF NOT EXISTS cal_days (day INTEGER PRIMARY KEY, half_hours INTEGER NOT NULL) WITHOUT ROWID');
+    const day = this.sqlite.prepare('INSERT OR IGNORE INTO temp.cal_days VALUES (?, ?)');
     this.sqlite.transaction(() => {
-      for (let d = a; d < b; d++) {
-        const w = periodStart('week', d);
-        const m = periodStart('month', d);
-        const y = periodStart('year', d);
-        day.run(d, dayHalfHours(d), w, m, y);
-        for (const [kind, start] of [['week', w], ['month', m], ['year', y]] as const) {
-          const key = `${kind}${start}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const end = nextPeriodStart(kind, start);
-          period.run(kind, start, end, halfHoursBetween(start, end));
-        }
-      }
+      for (let d = a; d < b; d++) day.run(d, dayHalfHours(d));
     })();
     this.daysKnown = [a, b];
   }
@@ -133,12 +116,11 @@ export class AggregationService {
     if (span.a === null || span.b === null) {
       this.sqlite.transaction(() => {
         this.sqlite.prepare('DELETE FROM daily_aggregates').run();
-        this.sqlite.prepare('DELETE FROM period_aggregates').run();
         this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxDirty);
       })();
       return { metersTouched: 0, daysTouched: 0, seconds: (this.clock.now() - t0) / 1000 };
     }
-    this.ensureCalendar(periodStart('year', span.a), nextPeriodStart('year', periodStart('year', span.b)));
+    this.ensureCalendar(span.a, span.b + 1);
     let days = 0;
     // (ATTACH is not allowed inside a transaction)
     parts?.forEach((f, i) => this.sqlite.prepare(`ATTACH DATABASE ? AS part${i}`).run(f));
@@ -156,12 +138,11 @@ export class AggregationService {
     return { metersTouched: span.meters, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
   }
 
-  /** Replaces every daily and period row in one transaction; returns the number of meter-days. */
+  /** Replaces every daily row in one transaction; returns the number of meter-days. */
   private fullPass(parts: string[] | null, maxDirty: number): number {
     let days = 0;
     this.sqlite.transaction(() => {
       this.sqlite.prepare('DELETE FROM daily_aggregates').run();
-      this.sqlite.prepare('DELETE FROM period_aggregates').run();
       if (parts) {
         const union = parts.map((_, i) => `SELECT meter_id, day, kwh, mn, mx, present, q, n FROM part${i}.days`).join(' UNION ALL ');
         days = this.sqlite
@@ -179,44 +160,9 @@ export class AggregationService {
           )
           .run().changes;
       }
-      for (const kind of ['week', 'month'] as const) {
-        this.sqlite
-          .prepare(
-            `INSERT INTO period_aggregates (${PERIOD_COLS})
-             SELECT d.meter_id, '${kind}', c.${kind}, total(d.kwh), min(d.min), max(d.max), avg(d.baseload), NULL,
-                    sum(d.actual + d.estimated > 0), sum(d.actual + d.estimated), p.half_hours
-             FROM daily_aggregates d JOIN temp.cal_days c ON c.day = d.day JOIN temp.cal_periods p ON p.kind = '${kind}' AND p.start_day = c.${kind}
-             GROUP BY d.meter_id, c.${kind}`,
-          )
-          .run();
-      }
-      this.yearsFromMonths(null);
       this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxDirty);
     })();
     return days;
-  }
-
-  /** Years from months (12 rows per meter-year); `meters` limits it to a temp table of (meter_id, start_day). */
-  private yearsFromMonths(scoped: 'temp.dirty_years' | null): void {
-    const sql = scoped
-      ? // a dirty meter-year: its 12 month rows, read along the period key
-        `INSERT OR REPLACE INTO period_aggregates (${PERIOD_COLS})
-         SELECT m.meter_id, 'year', y.start_day, total(m.kwh), min(m.min), max(m.max),
-                sum(m.baseload * m.days_with_data) / nullif(sum(CASE WHEN m.baseload IS NOT NULL THEN m.days_with_data END), 0), NULL,
-                sum(m.days_with_data), sum(m.present), p.half_hours
-         FROM ${scoped} y
-           CROSS JOIN temp.cal_periods p ON p.kind = 'year' AND p.start_day = y.start_day
-           CROSS JOIN period_aggregates m ON m.meter_id = y.meter_id AND m.kind = 'month' AND m.start_day >= y.start_day AND m.start_day < p.end_day
-         GROUP BY m.meter_id, y.start_day`
-      : `INSERT INTO period_aggregates (${PERIOD_COLS})
-         SELECT m.meter_id, 'year', c.year, total(m.kwh), min(m.min), max(m.max),
-                sum(m.baseload * m.days_with_data) / nullif(sum(CASE WHEN m.baseload IS NOT NULL THEN m.days_with_data END), 0), NULL,
-                sum(m.days_with_data), sum(m.present), p.half_hours
-         FROM period_aggregates m JOIN temp.cal_days c ON c.day = m.start_day
-              JOIN temp.cal_periods p ON p.kind = 'year' AND p.start_day = c.year
-         WHERE m.kind = 'month'
-         GROUP BY m.meter_id, c.year`;
-    this.sqlite.prepare(sql).run();
   }
 
   /** Recomputes only what changed since the last run: set-based over all dirty meter-days at once. */
@@ -243,7 +189,7 @@ export class AggregationService {
       const r = await this.rebuild();
       return { ...r, seconds: (this.clock.now() - t0) / 1000 };
     }
-    this.ensureCalendar(periodStart('year', lo), nextPeriodStart('year', periodStart('year', hi)));
+    this.ensureCalendar(lo, hi + 1);
     // foreign-key checks off as in the full pass: every row written derives from stored readings
     const fk = this.sqlite.pragma('foreign_keys', { simple: true }) as number;
     if (fk) this.sqlite.pragma('foreign_keys = OFF');
@@ -258,60 +204,23 @@ export class AggregationService {
   private incrementalPass(pairs: Set<string>, maxId: number): void {
     this.sqlite.transaction(() => {
       this.sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS dirty_days (meter_id INTEGER NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (meter_id, day)) WITHOUT ROWID;
-        CREATE TEMP TABLE IF NOT EXISTS dirty_periods (meter_id INTEGER NOT NULL, kind TEXT NOT NULL, start_day INTEGER NOT NULL, PRIMARY KEY (meter_id, kind, start_day)) WITHOUT ROWID;
-        CREATE TEMP TABLE IF NOT EXISTS dirty_years (meter_id INTEGER NOT NULL, start_day INTEGER NOT NULL, PRIMARY KEY (meter_id, start_day)) WITHOUT ROWID;
-        DELETE FROM temp.dirty_days; DELETE FROM temp.dirty_periods; DELETE FROM temp.dirty_years;`);
+        DELETE FROM temp.dirty_days;`);
       const add = this.sqlite.prepare('INSERT INTO temp.dirty_days VALUES (?, ?)');
       for (const p of pairs) {
         const i = p.indexOf(':');
         add.run(Number(p.slice(0, i)), Number(p.slice(i + 1)));
       }
-      // days: recompute the dirty meter-days in place; a day left with no readings (a cancelled
-      // import) is deleted
+      // recompute the dirty meter-days in place; a day left with no readings (a cancelled import) is deleted
       this.sqlite.exec(`INSERT OR REPLACE INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
           SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours
           FROM (SELECT r.meter_id, r.day, ${DAY_AGGS} FROM temp.dirty_days dd CROSS JOIN readings r ON r.meter_id = dd.meter_id AND r.day = dd.day GROUP BY r.meter_id, r.day) g
-          JOIN temp.cal_days c ON c.day = g.day;
-        INSERT OR IGNORE INTO temp.dirty_periods SELECT dd.meter_id, 'week', c.week FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;
-        INSERT OR IGNORE INTO temp.dirty_periods SELECT dd.meter_id, 'month', c.month FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;
-        INSERT OR IGNORE INTO temp.dirty_years SELECT dd.meter_id, c.year FROM temp.dirty_days dd JOIN temp.cal_days c ON c.day = dd.day;`);
+          JOIN temp.cal_days c ON c.day = g.day`);
       const delDay = this.sqlite.prepare('DELETE FROM daily_aggregates WHERE meter_id = ? AND day = ?');
       const emptied = this.sqlite
         .prepare('SELECT meter_id, day FROM temp.dirty_days dd WHERE NOT EXISTS (SELECT 1 FROM readings r WHERE r.meter_id = dd.meter_id AND r.day = dd.day)')
         .raw()
         .all() as [number, number][];
       for (const [m, d] of emptied) delDay.run(m, d);
-      // weeks and months from their days (one range read along the daily key each), in place
-      for (const kind of ['week', 'month'] as const) {
-        this.sqlite
-          .prepare(
-            `INSERT OR REPLACE INTO period_aggregates (${PERIOD_COLS})
-             SELECT d.meter_id, '${kind}', dp.start_day, total(d.kwh), min(d.min), max(d.max), avg(d.baseload), NULL,
-                    sum(d.actual + d.estimated > 0), sum(d.actual + d.estimated), p.half_hours
-             FROM temp.dirty_periods dp
-               CROSS JOIN temp.cal_periods p ON p.kind = dp.kind AND p.start_day = dp.start_day
-               CROSS JOIN daily_aggregates d ON d.meter_id = dp.meter_id AND d.day >= dp.start_day AND d.day < p.end_day
-             WHERE dp.kind = '${kind}'
-             GROUP BY d.meter_id, dp.start_day`,
-          )
-          .run();
-      }
-      // periods left with no days at all disappear
-      const delPeriod = this.sqlite.prepare('DELETE FROM period_aggregates WHERE meter_id = ? AND kind = ? AND start_day = ?');
-      if (emptied.length) {
-        const gone = this.sqlite
-          .prepare(
-            `SELECT dp.meter_id, dp.kind, dp.start_day FROM temp.dirty_periods dp JOIN temp.cal_periods p ON p.kind = dp.kind AND p.start_day = dp.start_day
-             WHERE NOT EXISTS (SELECT 1 FROM daily_aggregates d WHERE d.meter_id = dp.meter_id AND d.day >= dp.start_day AND d.day < p.end_day)
-             UNION ALL
-             SELECT dy.meter_id, 'year', dy.start_day FROM temp.dirty_years dy JOIN temp.cal_periods p ON p.kind = 'year' AND p.start_day = dy.start_day
-             WHERE NOT EXISTS (SELECT 1 FROM daily_aggregates d WHERE d.meter_id = dy.meter_id AND d.day >= dy.start_day AND d.day < p.end_day)`,
-          )
-          .raw()
-          .all() as [number, string, number][];
-        for (const [m, kind, start] of gone) delPeriod.run(m, kind, start);
-      }
-      this.yearsFromMonths('temp.dirty_years');
       this.sqlite.prepare('DELETE FROM aggregation_dirty WHERE id <= ?').run(maxId);
     })();
   }

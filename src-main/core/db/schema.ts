@@ -177,29 +177,6 @@ export const dailyAggregates = sqliteTable(
   (t) => [primaryKey({ columns: [t.meterId, t.day] }), index('daily_aggregates_day_idx').on(t.day, t.meterId)],
 );
 
-/** Week (ISO, Monday start), month and year roll-ups per meter, from the daily rows. */
-export const periodAggregates = sqliteTable(
-  'period_aggregates',
-  {
-    meterId: integer('meter_id')
-      .notNull()
-      .references(() => meters.id, { onDelete: 'cascade' }),
-    /** 'week' | 'month' | 'year' */
-    kind: text('kind', { enum: ['week', 'month', 'year'] }).notNull(),
-    /** First local day of the period (days since 1970-01-01). */
-    startDay: integer('start_day').notNull(),
-    kwh: real('kwh').notNull(),
-    min: real('min'),
-    max: real('max'),
-    baseload: real('baseload'),
-    peakTs: integer('peak_ts'),
-    daysWithData: integer('days_with_data').notNull(),
-    present: integer('present').notNull(),
-    halfHours: integer('half_hours').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.meterId, t.kind, t.startDay] })],
-);
-
 /** UTC ranges of readings changed since the last roll-up (written with each import chunk). */
 export const aggregationDirty = sqliteTable('aggregation_dirty', {
   id: integer('id').primaryKey({ autoIncrement: true }),
