@@ -6,6 +6,7 @@ import { ErrorState, Skeleton, Spinner } from '../components/States';
 import { formatInt, plural } from '../lib/format';
 import { useDocumentTitle } from '../lib/hooks';
 import { fieldErrors, useQuery } from '../lib/query';
+import { href } from '../lib/route';
 import { useAppStore } from '../stores/app';
 import { FactorsCard } from './FactorsCard';
 
@@ -38,9 +39,34 @@ export function SettingsPage() {
       ) : (
         <SettingsForm initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
       )}
+      <TariffsCard />
       <FactorsCard readOnly={role !== undefined && role !== 'admin'} />
       <Maintenance />
     </div>
+  );
+}
+
+/** Tariffs are kept on their own page; Settings says how many there are and leads there. */
+function TariffsCard() {
+  const q = useQuery('settings-tariffs', () => getClient().call('tariffs.list', {}));
+  const active = q.data?.filter((t) => t.active).length ?? 0;
+  return (
+    <section className="card card-pad" aria-labelledby="tariffs-settings-title">
+      <h2 id="tariffs-settings-title">Tariffs</h2>
+      <div className="maint-row">
+        <div>
+          <div className="strong" data-testid="settings-tariff-count">
+            {!q.data ? (q.load === 'error' ? 'Tariffs could not be loaded' : 'Loading tariffs…') : q.data.length === 0 ? 'No tariffs yet' : `${plural(q.data.length, 'tariff')}, ${formatInt(active)} on sale`}
+          </div>
+          <p className="muted small">Unit rates by time of day and day type, half-hourly prices, standing charges, CCL, DUoS, capacity and VAT, with dates so past periods keep the prices in force then. Import a tariff file or enter tariffs with the form.</p>
+        </div>
+        <div className="maint-action">
+          <a className="btn" href={href.tariffs}>
+            Manage tariffs
+          </a>
+        </div>
+      </div>
+    </section>
   );
 }
 
@@ -195,7 +221,7 @@ function Maintenance() {
       <div className="maint-row">
         <div>
           <div className="strong">Rebuild all roll-ups</div>
-          <p className="muted small">Recomputes every daily, weekly, monthly and yearly total from the half-hourly readings. Safe to run at any time; it may take a while on large portfolios.</p>
+          <p className="muted small">Recomputes every daily total from the half-hourly readings (weeks, months and years are summed from the days). Safe to run at any time; it may take a while on large portfolios.</p>
         </div>
         <div className="maint-action">
           <button

@@ -17,3 +17,13 @@ test('an admin sees the default conversion factors and adds one, with validation
   expect(server.core.carbon.factors().find((f) => f.year === 2031)).toMatchObject({ fuel: 'electricity', kgPerKwh: 0.123 });
   await page.screenshot({ path: screenshotPath('20-settings-factors'), fullPage: true });
 });
+
+test('Settings counts the tariffs and leads to the Tariffs page', async ({ page, server }) => {
+  server.core.tariffStore.importFile(JSON.stringify({ tariffs: [{ id: 'e2e-settings-flat', name: 'Settings Flat', supplier: 'Acme', fuel: 'electricity', validFrom: '2025-01-01', standingChargePencePerDay: 40, vatRate: 0.05, rates: [{ pencePerKwh: 24 }] }] }));
+  const n = server.core.tariffStore.all().length;
+  const shell = new AppShell(page);
+  await shell.open(server.url, '/settings');
+  await expect(page.getByTestId('settings-tariff-count')).toContainText(new RegExp(`^${n} tariffs?, \\d+ on sale$`));
+  await page.getByRole('link', { name: 'Manage tariffs' }).click();
+  await expect(page).toHaveURL(/#\/tariffs$/);
+});
