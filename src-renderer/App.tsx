@@ -179,7 +179,7 @@ function Shell() {
               <span>Carbon</span>
             </a>
             <a href={href.tariffs} className={`nav-link ${section === 'tariffs' ? 'active' : ''}`} aria-current={section === 'tariffs' ? 'page' : undefined}>
-              <NavIcon d="M7 4h10M7 9h10M9 4c4 0 5 5 0 5l7 11" />
+              <NavIcon d="M16 7.5A3.5 3.5 0 0 0 9 8v4c0 2.5-.8 4.7-2.5 6H17M6.5 12.5H14" />
               <span>Tariffs</span>
             </a>
             <a href={href.savings} className={`nav-link ${section === 'savings' ? 'active' : ''}`} aria-current={section === 'savings' ? 'page' : undefined}>

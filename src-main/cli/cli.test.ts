@@ -172,7 +172,7 @@ describe('eclectyc CLI', () => {
     // a broken tariff file: exit code, a message naming the problem, nothing stored
     const bad = run(['tariffs', 'import', writeTemp('bad.json', JSON.stringify({ tariffs: [{ ...flat, id: 'x', rates: [{ pencePerKwh: 5, from: '00:00', to: '06:00' }] }] })), '--data-dir', dataDir]);
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(/no rate covers 06:00–00:00 on every day/);
+    expect(bad.stderr).toMatch(/no rate covers 06:00–24:00 on every day/);
     expect(JSON.parse(run(['tariffs', 'list', '--data-dir', dataDir, '--json']).stdout).map((t: { id: string }) => t.id)).toEqual(['acme-e7-2025', 'beta-flat']);
   });
 });

@@ -32,7 +32,7 @@ describe('tariff rates', () => {
   it('requires holidays to be covered only when a rate names them', () => {
     expect(parse({ rates: [{ pencePerKwh: 10, days: ['all'] }] }).success).toBe(true);
     const r = parse({ rates: [{ pencePerKwh: 10, days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, { pencePerKwh: 5, from: '00:00', to: '12:00', days: ['holiday'] }] });
-    expect(messages(r).join('\n')).toMatch(/no rate covers 12:00–00:00 on bank holidays/);
+    expect(messages(r).join('\n')).toMatch(/no rate covers 12:00–24:00 on bank holidays/);
   });
 
   it('rejects unknown days, bad times, VAT other than 0/5/20 %, and a validTo not after validFrom', () => {

@@ -40,10 +40,11 @@ export function parseClock(s: string): number | null {
   return h * 60 + min;
 }
 
-export const fmtClock = (minutes: number): string => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+/** Minutes after midnight as `HH:MM`; 1440 (the end of the day) is `24:00`. */
+export const fmtClock = (minutes: number): string => `${String(minutes === 1440 ? 24 : Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-const clock = z.string().refine((s) => parseClock(s) !== null, { message: 'expected a time HH:MM, e.g. 07:30 (24:00 allowed as an end)' });
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
+const clock = z.string({ message: 'expected a time HH:MM in quotes, e.g. "07:30"' }).refine((s) => parseClock(s) !== null, { message: 'expected a time HH:MM, e.g. 07:30 (24:00 allowed as an end)' });
+const isoDate = z.string({ message: 'expected a date "YYYY-MM-DD"' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
 const pence = (what: string, min: number, max: number) =>
   z
     .number({ message: `${what} must be a number (pence)` })
@@ -101,7 +102,7 @@ const region = z.union([z.number(), z.string()]).transform((r, ctx) => {
 });
 
 export const tariffIdSchema = z
-  .string()
+  .string({ message: 'every tariff needs an id, e.g. "acme-e7-2025"' })
   .trim()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a tariff id is 1–64 letters, digits, dots, dashes or underscores, e.g. acme-e7-2025');
 
@@ -109,8 +110,8 @@ export const tariffIdSchema = z
 export const tariffSpecSchema = z
   .object({
     id: tariffIdSchema,
-    name: z.string().trim().min(1, 'a tariff needs a name').max(120),
-    supplier: z.string().trim().min(1, 'name the supplier').max(120),
+    name: z.string({ message: 'a tariff needs a name' }).trim().min(1, 'a tariff needs a name').max(120),
+    supplier: z.string({ message: 'name the supplier' }).trim().min(1, 'name the supplier').max(120),
     fuel: z.enum(['electricity', 'gas'], { message: 'fuel is electricity or gas' }),
     validFrom: isoDate,
     validTo: isoDate.nullable().optional(),
@@ -168,7 +169,7 @@ export function rateName(r: RateSpec, all: readonly RateSpec[], prefix = ''): st
   const [from, to] = windowOf(r);
   const days = rateDays(r);
   const dayText = days.length === DAY_KEYS.length || (days.length === 7 && !days.includes('holiday') && !pricesHolidays(all)) ? '' : ` ${days.join(',')}`;
-  return `${prefix}${fmtClock(from)}–${fmtClock(to % 1440)}${dayText}`;
+  return `${prefix}${fmtClock(from)}–${fmtClock(to === 1440 ? 0 : to % 1440)}${dayText}`;
 }
 
 /** Gaps and overlaps in a list of rates, one message per problem (days with the same problem named together), or []. */

@@ -98,7 +98,7 @@ export class TariffStore {
 
   get(id: string): StoredTariff {
     const t = this.find(id);
-    if (!t) throw new AppError('NOT_FOUND', `no tariff "${id}"; import or create it in Settings → Tariffs first`);
+    if (!t) throw new AppError('NOT_FOUND', `no tariff "${id}"; import or create it on the Tariffs page first`);
     return t;
   }
 
@@ -248,7 +248,7 @@ export class TariffStore {
   importPrices(id: string, text: string, fileName = 'the prices file'): { prices: number; first: string; last: string } {
     const t = this.get(id);
     if (!t.versions.some((v) => Array.isArray(v.spec.halfHourlyPrices))) {
-      throw new AppError('BAD_INPUT', `"${id}" is not a dynamic tariff: give it "halfHourlyPrices": [] in its tariff file (or tick "half-hourly prices" in Settings) first`);
+      throw new AppError('BAD_INPUT', `"${id}" is not a dynamic tariff: give it "halfHourlyPrices": [] in its tariff file (or tick "half-hourly prices" in its form on the Tariffs page) first`);
     }
     const body = text.replace(/^\uFEFF/, '');
     const prices: { ts: number; pence: number }[] = [];
