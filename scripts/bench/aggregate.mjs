@@ -1,32 +1,12 @@
 // npm run bench:aggregate — roll-ups on the import benchmark's portfolio, beside raw SQL baselines
 // in the same run. Usage: node scripts/bench/aggregate.mjs [--meters N] [--days D]
-import { execFileSync } from 'node:child_process';
-import { build } from 'esbuild';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { bundle, machineLine, REPO, scratchPortfolio } from './portfolio.mjs';
 
-const { values: o } = parseArgs({ options: { meters: { type: 'string', default: '1000' }, days: { type: 'string', default: '365' } } });
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const stamp = `${o.meters}x${o.days}`;
-const dir = path.join(REPO, '.bench', stamp);
-const cli = path.join(REPO, 'dist', 'cli.cjs');
-if (!fs.existsSync(cli)) execFileSync('node', [path.join(REPO, 'scripts', 'build-main.mjs')], { stdio: 'inherit' });
-if (!fs.existsSync(path.join(dir, 'long.csv'))) execFileSync('node', [path.join(REPO, 'scripts', 'bench', 'generate.mjs'), dir, o.meters, o.days], { stdio: ['ignore', 'ignore', 'inherit'] });
-
-// the imported portfolio, kept between runs (import it once)
-const imported = path.join(dir, 'imported');
-if (!fs.existsSync(path.join(imported, 'eclectyc.sqlite'))) {
-  console.error('importing the portfolio once (kept in .bench/) …');
-  execFileSync(process.execPath, [cli, 'import', path.join(dir, 'long.csv'), '--data-dir', imported, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-bench-agg-'));
-for (const f of fs.readdirSync(imported)) if (f.startsWith('eclectyc.sqlite')) fs.copyFileSync(path.join(imported, f), path.join(work, f));
-
-const outDir = path.join(REPO, 'node_modules', '.cache', 'eclectyc-bench');
-await build({ entryPoints: { 'aggregate-harness': path.join(REPO, 'scripts/bench/aggregate-harness.ts'), 'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts') }, outdir: outDir, outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], logLevel: 'error' });
+const { work } = scratchPortfolio('eclectyc-bench-agg-');
+const outDir = await bundle({ 'aggregate-harness': path.join(REPO, 'scripts/bench/aggregate-harness.ts'), 'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts') });
 const h = await import(path.join(outDir, 'aggregate-harness.cjs'));
 
 const db = new Database(path.join(work, 'eclectyc.sqlite'), { readonly: true });
@@ -36,8 +16,7 @@ db.close();
 const dayCsv = path.join(work, 'new-day.csv');
 h.newDayCsv(dayCsv, meters, Math.floor(lastTs / 86400 + 1) * 86400);
 
-const c = os.cpus();
-console.log(`Machine: ${c[0]?.model} × ${c.length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`);
+console.log(machineLine());
 const r = await h.run(work, path.join(REPO, 'drizzle'), dayCsv, path.join(outDir, 'import-worker.cjs'));
 console.log(`Portfolio: ${meters.length} meters, ${r.readings.toLocaleString()} readings, ${r.daysBuilt.toLocaleString()} meter-days\n`);
 console.log('| measurement | time |');

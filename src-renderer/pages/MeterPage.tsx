@@ -11,6 +11,7 @@ import { href, navigate, useHash } from '../lib/route';
 import { useMetersStore } from '../stores/meters';
 import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterCharts';
 import { EmissionsPanel } from './EmissionsPanel';
+import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { FuelBadge } from './MetersPage';
 
@@ -181,6 +182,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
 
           {meter && <ComparisonPanel meter={meter} />}
           {meter && <EmissionsPanel meter={meter} />}
+          {meter && <MeterCostPanel meter={meter} />}
         </>
       )}
     </div>

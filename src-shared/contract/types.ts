@@ -407,9 +407,12 @@ export interface SwitchSummary {
   to: string;
   ranAt: string;
   ranBy: string;
+  /** The tariff id(s) the period was priced on (", "-joined when it changed), and their names. */
   currentTariff: string;
+  currentTariffName: string;
   currentPence: number;
   bestTariff: string | null;
+  bestTariffName: string | null;
   bestSavingPence: number;
   bestSavingPercent: number | null;
   whatIfPercent: number | null;

@@ -204,7 +204,7 @@ test('tariffs: import a file and prices, create with validation, new version, de
   const items = error.locator('.problem-list li');
   await expect(items).toHaveCount(4);
   await expect(items.first()).toContainText('Tariff 1 “e2e-tp-bad” › rates: rates 1 and 2 overlap on every day from 07:00 to 08:00');
-  await expect(error).toContainText('Tariff 2 “e2e-tp-bad2” › name: missing: this field is required');
+  await expect(error).toContainText('Tariff 2 “e2e-tp-bad2” › name: a tariff needs a name');
   await expect(error).toContainText('Tariff 2 “e2e-tp-bad2” › vatRate: vatRate is 0.05 (5 %), 0.2 (20 %) or 0');
   await expect(error).toContainText('Format: docs/tariffs.md');
   expect(server.core.tariffStore.find('e2e-tp-bad')).toBeNull();

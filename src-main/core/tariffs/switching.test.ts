@@ -86,7 +86,7 @@ describe('switching analysis', () => {
     const again = await call<SwitchAnalysis>('switching.get', { id: a.id });
     expect(again).toEqual(a);
     const history = await call<SwitchSummary[]>('switching.history', { meter: MPAN });
-    expect(history[0]).toMatchObject({ id: a.id, ranBy: 'alice', currentTariff: 'acme-flat', bestTariff: 'cheap-flat', bestSavingPence: a.alternatives[0]!.savingPence });
+    expect(history[0]).toMatchObject({ id: a.id, ranBy: 'alice', currentTariff: 'acme-flat', currentTariffName: 'Flat 25p', bestTariff: 'cheap-flat', bestTariffName: 'Flat 20p', bestSavingPence: a.alternatives[0]!.savingPence });
   });
 
   it('moves N % of use from the most expensive band to the cheapest and ranks again', async () => {
@@ -139,6 +139,7 @@ describe('switching analysis', () => {
     await expect(call('switching.runAll', {}, 'viewer')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const r = await call<{ meters: number; analysed: number; failed: unknown[] }>('switching.runAll', { days: 30 }, 'manager');
     expect(r).toMatchObject({ meters: 1, analysed: 1, failed: [] });
+    expect(progress[0]).toEqual({ done: 0, total: 1, meter: null, finished: false });
     expect(progress[progress.length - 1]).toEqual({ done: 1, total: 1, meter: null, finished: true });
     expect((await call<SwitchSummary[]>('switching.portfolio', {}))[0]).toMatchObject({ meter: MPAN, bestTariff: 'acme-other' });
   });

@@ -344,7 +344,8 @@ export class TariffService {
       a.best_saving_percent AS bestSavingPercent, a.what_if_percent AS whatIfPercent
     FROM switching_analyses a JOIN meters m ON m.id = a.meter_id`;
 
-  private toSummary(r: Record<string, unknown>): SwitchSummary {
+  private toSummary(r: Record<string, unknown>, names: Map<string, string>): SwitchSummary {
+    const name = (id: string): string => names.get(id) ?? id;
     return {
       id: r.id as number,
       meter: r.meter as string,
@@ -354,19 +355,26 @@ export class TariffService {
       ranAt: isoUtc(r.ranAt as number),
       ranBy: r.ranBy as string,
       currentTariff: r.currentTariff as string,
+      currentTariffName: (r.currentTariff as string).split(', ').map(name).join(', then '),
       currentPence: r.currentPence as number,
       bestTariff: r.bestTariff as string | null,
+      bestTariffName: r.bestTariff === null ? null : name(r.bestTariff as string),
       bestSavingPence: r.bestSavingPence as number,
       bestSavingPercent: r.bestSavingPercent as number | null,
       whatIfPercent: r.whatIfPercent as number | null,
     };
   }
 
+  private tariffNames(): Map<string, string> {
+    return new Map(this.sqlite.prepare('SELECT id, name FROM tariffs').raw().all() as [string, string][]);
+  }
+
   history(identifier: string | undefined, limit = 200): SwitchSummary[] {
     const rows = identifier
       ? this.sqlite.prepare(`${TariffService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(this.meterInfo(identifier).id, limit)
       : this.sqlite.prepare(`${TariffService.SUMMARY} ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(limit);
-    return (rows as Record<string, unknown>[]).map((r) => this.toSummary(r));
+    const names = this.tariffNames();
+    return (rows as Record<string, unknown>[]).map((r) => this.toSummary(r, names));
   }
 
   /** The latest analysis of each meter (ignoring what-ifs), best saving first. */
@@ -374,7 +382,8 @@ export class TariffService {
     const rows = this.sqlite
       .prepare(`${TariffService.SUMMARY} WHERE a.id IN (SELECT max(id) FROM switching_analyses WHERE what_if_percent IS NULL GROUP BY meter_id) ORDER BY a.best_saving_pence DESC, m.identifier`)
       .all() as Record<string, unknown>[];
-    return rows.map((r) => this.toSummary(r));
+    const names = this.tariffNames();
+    return rows.map((r) => this.toSummary(r, names));
   }
 
   /** Analyses every meter with readings, yielding between meters so the host stays responsive. */
@@ -384,7 +393,8 @@ export class TariffService {
     const all = this.catalog();
     const failed: { meter: string; reason: string }[] = [];
     let analysed = 0;
-    let lastEvent = 0;
+    let lastEvent = performance.now();
+    this.events.emit('switching.progress', { done: 0, total: ids.length, meter: null, finished: false });
     for (let i = 0; i < ids.length; i++) {
       try {
         this.analyse(ids[i]!, { days }, actor, all);
