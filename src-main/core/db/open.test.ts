@@ -11,6 +11,7 @@ describe('openDb', () => {
     expect(backupPath).toBeNull();
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
     const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['organisations', 'sites', 'meters', 'readings', 'import_jobs', 'stored_files', 'audit_log']));
     // readings is clustered on its key: the roll-ups and range reads follow (meter, ts) order

@@ -8,6 +8,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as schema from './schema';
+import { applyPragmas } from './pragmas';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
@@ -34,11 +35,7 @@ export async function openDb(dbPath: string, migrationsDir: string): Promise<Ope
   const existed = dbPath !== ':memory:' && fs.existsSync(dbPath) && fs.statSync(dbPath).size > 0;
   const sqlite = new Database(dbPath);
   try {
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('cache_size = -32768'); // 32 MB: keys arrive mostly in order, so a small cache serves
+    applyPragmas(sqlite, 5000);
     let backupPath: string | null = null;
     // Back up before any migration touches an existing file: a failed upgrade must never cost data.
     if (existed && appliedCount(sqlite) < journalCount(migrationsDir)) {

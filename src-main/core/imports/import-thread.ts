@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { rollupPart, type RollupPart } from '../aggregation/rollup-part';
+import { applyPragmas } from '../db/pragmas';
 import { runImport, type JobRow } from './run-import';
 import { classifyFailure, type ThreadRequest, type ThreadMessage } from './thread-protocol';
 
@@ -25,11 +26,7 @@ if (part) {
   void (async () => {
     const sqlite = new Database(req.dbPath);
     try {
-      sqlite.pragma('journal_mode = WAL');
-      sqlite.pragma('synchronous = NORMAL');
-      sqlite.pragma('foreign_keys = ON');
-      sqlite.pragma('busy_timeout = 10000');
-      sqlite.pragma('cache_size = -32768');
+      applyPragmas(sqlite, 10_000);
       const job = sqlite.prepare('SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id WHERE j.id = ?').get(req.jobId) as JobRow;
       await runImport(sqlite, job, req.owner, (p) => port.postMessage({ type: 'progress', ...p } satisfies ThreadMessage));
       port.postMessage({ type: 'done' } satisfies ThreadMessage);
