@@ -94,7 +94,7 @@ export function buildConsumption(fromDay: number, toDay: number, ts: ArrayLike<n
 
 /** Local midnight (UTC), weekday and bank-holiday flag of a day, memoised (a portfolio run asks for the same days per meter). */
 const dayMemo = new Map<number, { start: number; weekday: number; holiday: number }>();
-function dayInfo(day: number): { start: number; weekday: number; holiday: number } {
+export function dayInfo(day: number): { start: number; weekday: number; holiday: number } {
   let info = dayMemo.get(day);
   if (!info) {
     if (dayMemo.size > 20_000) dayMemo.clear();
