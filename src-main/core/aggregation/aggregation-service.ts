@@ -215,10 +215,11 @@ export class AggregationService {
         const i = p.indexOf(':');
         add.run(Number(p.slice(0, i)), Number(p.slice(i + 1)));
       }
-      // recompute the dirty meter-days in place; a day left with no readings (a cancelled import) is deleted
+      // recompute the dirty meter-days in place (grouped by the driving table's key, so SQLite
+      // streams the groups in order with no sort); a day left with no readings (a cancelled import) is deleted
       this.sqlite.exec(`INSERT OR REPLACE INTO daily_aggregates (meter_id, day, kwh, min, max, baseload, peak_ts, actual, estimated, half_hours)
           SELECT g.meter_id, g.day, ${DAY_COLUMNS}, c.half_hours
-          FROM (SELECT r.meter_id, r.day, ${DAY_AGGS} FROM temp.dirty_days dd CROSS JOIN readings r ON r.meter_id = dd.meter_id AND r.day = dd.day GROUP BY r.meter_id, r.day) g
+          FROM (SELECT dd.meter_id, dd.day, ${DAY_AGGS} FROM temp.dirty_days dd CROSS JOIN readings r ON r.meter_id = dd.meter_id AND r.day = dd.day GROUP BY dd.meter_id, dd.day) g
           JOIN temp.cal_days c ON c.day = g.day`);
       const delDay = this.sqlite.prepare('DELETE FROM daily_aggregates WHERE meter_id = ? AND day = ?');
       const emptied = this.sqlite
