@@ -30,3 +30,9 @@ export function regionOfMpan(core: string): number | null {
   if (!/^\d{13}$/.test(core)) return null;
   return BY_DISTRIBUTOR[core.slice(0, 2)] ?? null;
 }
+
+/** The distributor (10–23) whose home area is a Carbon Intensity region 1–14, or null (15–17 are whole nations). */
+export function distributorOfRegion(regionId: number): number | null {
+  for (const [dist, region] of Object.entries(BY_DISTRIBUTOR)) if (region === regionId) return Number(dist);
+  return null;
+}

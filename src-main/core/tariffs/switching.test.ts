@@ -196,3 +196,22 @@ describe('tariff files', () => {
     expect(t.kind).toBe('dynamic');
   });
 });
+
+describe('regions', () => {
+  it('uses the region chosen for the site of a meter that is not an MPAN', async () => {
+    core = await makeCore();
+    const lines = ['Meter,Timestamp,kWh', ...Array.from({ length: 96 }, (_, i) => `SERIAL-77,${new Date(Date.parse('2025-03-03T00:00:00Z') + i * 1800000).toISOString()},1`)];
+    await importFiles(core, [writeTemp('serial.csv', lines.join('\n'))]);
+    await call('tariffs.import', { text: JSON.stringify({ tariffs: [flat('mine', 25), flat('london-only', 20, { regions: ['C'] }), flat('eastern-only', 21, { regions: ['A'] })] }) });
+    await call('tariffs.assign', { meter: 'SERIAL-77', tariff: 'mine', from: '2025-01-01' });
+    const before = await call<SwitchAnalysis>('switching.analyse', { meter: 'SERIAL-77', save: false });
+    expect(before.alternatives).toEqual([]);
+    expect(before.skipped.find((s) => s.tariff === 'london-only')!.reason).toMatch(/not an MPAN and its site has no region chosen/);
+    const site = await call<{ id: number }>('sites.create', { name: 'Depot' });
+    await call('sites.update', { id: site.id, regionId: 13 }); // London
+    await call('meters.update', { meter: 'SERIAL-77', siteId: site.id });
+    const after = await call<SwitchAnalysis>('switching.analyse', { meter: 'SERIAL-77', save: false });
+    expect(after.alternatives.map((a) => a.tariff)).toEqual(['london-only']);
+    expect(after.skipped.find((s) => s.tariff === 'eastern-only')!.reason).toMatch(/not sold in this meter’s region \(distributor 12\)/);
+  });
+});

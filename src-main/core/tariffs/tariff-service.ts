@@ -9,6 +9,7 @@ import type { CostResult, Fuel, SwitchAlternative, SwitchAnalysis, SwitchSummary
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { dayStartUtc, isoDay, localDayOf } from '../../../src-shared/domain/periods';
+import { distributorOfRegion } from '../../../src-shared/domain/regions';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import { buildConsumption, compileVersion, dayInfo, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
@@ -222,12 +223,20 @@ export class TariffService {
     return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter, this.catalog()));
   }
 
-  /** The default analysis window: the last `days` local days up to the meter's last reading. */
+  /** For a meter that is not an MPAN: the distributor area of the region chosen for its site, or null. */
+  private siteDistributor(meterId: number): number | null {
+    const region = this.sqlite.prepare('SELECT s.region_id FROM meters m JOIN sites s ON s.id = m.site_id WHERE m.id = ?').pluck().get(meterId) as number | null | undefined;
+    return region ? distributorOfRegion(region) : null;
+  }
+
+  /** The default analysis window: the last `days` local days up to the meter's last reading (from its first, if that is later). */
   private window(meter: MeterInfo, days: number): [number, number] {
     const last = this.sqlite.prepare('SELECT ts FROM readings WHERE meter_id = ? AND kwh IS NOT NULL ORDER BY day DESC, ts DESC LIMIT 1').pluck().get(meter.id) as number | undefined;
     if (last === undefined) throw new AppError('NOT_FOUND', `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`);
     const to = localDayOf(last) + 1;
-    return [to - days, to];
+    // "the last N days of data": a meter with less history is analysed over the days it has
+    const first = this.sqlite.prepare('SELECT day FROM readings WHERE meter_id = ? AND kwh IS NOT NULL ORDER BY day, ts LIMIT 1').pluck().get(meter.id) as number;
+    return [Math.max(to - days, first), to];
   }
 
   /**
@@ -244,7 +253,7 @@ export class TariffService {
     const basePlan = this.planAsBilled(c, meter, cat);
     const lastDay = toDay - fromDay - 1;
     const currentId = basePlan.versions[basePlan.versionOfDay[lastDay]!]!.tariffId;
-    const dno = distributorOf(meter.identifier);
+    const dno = distributorOf(meter.identifier) ?? this.siteDistributor(meter.id);
     const all = cat.all;
     const skipped: SwitchAnalysis['skipped'] = [];
     const candidates: StoredTariff[] = [];
@@ -257,7 +266,7 @@ export class TariffService {
       }
       if (t.regions !== null) {
         if (dno === null) {
-          skipped.push({ tariff: t.id, reason: 'sold only in some regions and this meter’s region is not known (not a 13-digit MPAN)' });
+          skipped.push({ tariff: t.id, reason: 'sold only in some regions, and this meter’s region is not known: it is not an MPAN and its site has no region chosen' });
           continue;
         }
         if (!t.regions.includes(dno)) {
@@ -441,8 +450,9 @@ function stretchNote(t: StoredTariff, days: number[]): string {
   const before = days.filter((d) => d < first);
   const after = days.filter((d) => d >= first);
   const parts: string[] = [];
-  if (before.length > 0) parts.push(`${before.length} day${before.length === 1 ? '' : 's'} before it began (${isoDay(first)}) are priced at its first rates`);
-  if (after.length > 0) parts.push(`${after.length} day${after.length === 1 ? '' : 's'} after its last version ended are priced at the last rates`);
+  const n = (k: number): string => `${k} day${k === 1 ? '' : 's'}`;
+  if (before.length > 0) parts.push(`${n(before.length)} before it began (${isoDay(first)}) ${before.length === 1 ? 'is' : 'are'} priced at its first rates`);
+  if (after.length > 0) parts.push(`${n(after.length)} from ${isoDay(after[0]!)} that no version covers (a version's validTo is the first day it no longer applies) ${after.length === 1 ? 'is' : 'are'} priced at the latest earlier version's rates`);
   return `"${t.name}" (${t.id}): ${parts.join('; ')}.`;
 }
 

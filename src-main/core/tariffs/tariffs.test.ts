@@ -280,3 +280,17 @@ describe('missing data, DUoS, capacity and dynamic prices', () => {
     expect(full.unitCostPence).toBeCloseTo(unit + rows.filter((x) => !prices.has(x.ms)).reduce((a, x) => a + x.kwh! * 10, 0), 6);
   });
 });
+
+describe('versions written with inclusive end dates', () => {
+  it('prices a day between a version\'s validTo and the next version on the earlier version, and says so', async () => {
+    core = await makeCore();
+    const { csv } = series('2025-06-28T23:00:00Z', 48 * 4, () => 1); // 29 June – 2 July, BST
+    await importFiles(core, [writeTemp('gap-version.csv', csv)]);
+    const v1 = { ...E7, id: 'v', rates: [{ pencePerKwh: 10 }], validFrom: '2025-01-01', validTo: '2025-06-30' };
+    const v2 = { ...v1, rates: [{ pencePerKwh: 20 }], validFrom: '2025-07-01', validTo: null };
+    await call('tariffs.import', { text: JSON.stringify({ tariffs: [v1, v2] }) });
+    const cost = await call<CostResult>('cost.meter', { meter: MPAN, from: '2025-06-29', to: '2025-07-03', tariff: 'v' });
+    expect(cost.unitCostPence).toBeCloseTo(2 * 48 * 10 + 2 * 48 * 20, 9); // 29 and 30 June at 10p, 1 and 2 July at 20p
+    expect(cost.notes.join(' ')).toMatch(/1 day from 2025-06-30 that no version covers .* is priced at the latest earlier version's rates/);
+  });
+});
