@@ -48,7 +48,11 @@ function Panel({ meter }: { meter: MeterSummary }) {
         </span>
       </div>
       <CostTariffCard meter={meter} tariffs={tariffs} assignments={assignments} canManage={canManage} onChanged={onChanged} />
-      {!range ? (
+      {!canManage ? (
+        <section className="card cost-card">
+          <EmptyState title="Costs and switching analyses are for managers">You are signed in as a viewer: you can see which tariff this meter is on, but pricing its half-hours and comparing tariffs needs the manager role.</EmptyState>
+        </section>
+      ) : !range ? (
         <section className="card cost-card">
           <EmptyState title="No readings for this meter yet">Import its half-hourly data to see what it cost and what other tariffs would have cost.</EmptyState>
         </section>

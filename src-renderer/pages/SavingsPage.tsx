@@ -34,6 +34,24 @@ export function SavingsPage() {
   useDocumentTitle('Savings');
   const role = useAppStore((s) => s.info?.role);
   const canRun = role === undefined || ROLE_RANK[role] >= ROLE_RANK.manager;
+  if (!canRun) {
+    return (
+      <div className="page" data-testid="savings-page">
+        <header className="page-header">
+          <div>
+            <h1>Savings</h1>
+          </div>
+        </header>
+        <section className="card">
+          <EmptyState title="Cost and switching analyses are for managers">You are signed in as a viewer. Ask a manager or an admin to run the tariff comparisons, or to give you the manager role.</EmptyState>
+        </section>
+      </div>
+    );
+  }
+  return <Savings canRun={canRun} />;
+}
+
+function Savings({ canRun }: { canRun: boolean }) {
   const version = useDataStore((s) => s.version);
   const [rev, setRev] = useState(0);
   const portfolio = useQuery(`savings:${version}:${rev}`, () => getClient().call('switching.portfolio', {}));

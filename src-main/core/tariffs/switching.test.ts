@@ -136,7 +136,11 @@ describe('switching analysis', () => {
     core.events.subscribe((e) => {
       if (e.event === 'switching.progress') progress.push(e.payload);
     });
-    await expect(call('switching.runAll', {}, 'viewer')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    // cost analyses and tariff comparisons need a manager (the platform's roles); viewers see tariffs only
+    for (const [m, a] of [['switching.runAll', {}], ['switching.analyse', { meter: MPAN }], ['cost.meter', { meter: MPAN, from: '2025-03-01', to: '2025-03-02' }], ['switching.portfolio', {}], ['switching.history', {}]] as const) {
+      await expect(call(m, a, 'viewer')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect(await call('tariffs.list', {}, 'viewer')).toHaveLength(2);
     const r = await call<{ meters: number; analysed: number; failed: unknown[] }>('switching.runAll', { days: 30 }, 'manager');
     expect(r).toMatchObject({ meters: 1, analysed: 1, failed: [] });
     expect(progress[0]).toEqual({ done: 0, total: 1, meter: null, finished: false });
