@@ -35,7 +35,9 @@ for (const f of fs.readdirSync(INPUT)) {
 }
 const out = path.join(work, 'report.csv');
 
-const r = spawnSync(process.execPath, [BIN, '-i', src, '-o', out, '-e', electronVersion, '-r'], { cwd: ROOT, encoding: 'utf8' });
+// (the preload makes its two concurrent report writes happen in order: see that file)
+const ordered = path.join(ROOT, 'scripts', 'electronegativity-ordered-writes.cjs');
+const r = spawnSync(process.execPath, ['-r', ordered, BIN, '-i', src, '-o', out, '-e', electronVersion, '-r'], { cwd: ROOT, encoding: 'utf8' });
 if (r.status !== 0 || !fs.existsSync(out)) {
   console.error(`electronegativity did not run (exit ${r.status}):\n${r.stderr || r.stdout}`);
   process.exit(2);
@@ -83,8 +85,9 @@ for (const need of ['issue', 'severity', 'confidence', 'filename', 'location', '
     process.exit(2);
   }
 }
-// A row with fewer fields than the header (seen once: a partial line) is not a finding we can read.
-// Ignore it with a note, unless it mentions a HIGH or MEDIUM severity: then fail rather than guess.
+// A row with fewer fields than the header (the tool's racing writes used to garble one now and then;
+// the preload above orders them) is not a finding we can read. Ignore it with a note, unless it
+// mentions a HIGH or MEDIUM severity: then fail rather than guess.
 const width = Math.max(...Object.values(col)) + 1;
 const short = rows.filter((x) => x.length < width);
 for (const x of short) {
