@@ -1,4 +1,8 @@
 import type { DashboardSummary, FuelTotals, Mover, PeriodKind } from '../../src-shared/contract/types';
+import { ROLE_RANK } from '../../src-shared/contract/types';
+import { portfolioTotals, topSavings } from '../charts/savings';
+import { formatPounds } from '../lib/money';
+import { useAppStore } from '../stores/app';
 import { getClient } from '../api/instance';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { StatusBadge } from '../components/StatusBadge';
@@ -81,6 +85,7 @@ function Dashboard({ d }: { d: DashboardSummary }) {
         <MoversCard title="Biggest movers: meters" movers={d.movers.meters} kind="meter" />
         <MoversCard title="Biggest movers: sites" movers={d.movers.sites} kind="site" />
       </div>
+      <SavingsCard />
       <div className="dash-grid dash-grid-3">
         <section className="card card-pad" aria-labelledby="completeness-title">
           <h2 id="completeness-title">Data completeness</h2>
@@ -181,6 +186,50 @@ function MoversCard({ title, movers, kind }: { title: string; movers: Mover[]; k
           </table>
         </div>
       )}
+    </section>
+  );
+}
+
+/** Tariff savings from the latest switching analyses (managers: the analyses are theirs to see). */
+function SavingsCard() {
+  const role = useAppStore((s) => s.info?.role);
+  if (role !== undefined && ROLE_RANK[role] < ROLE_RANK.manager) return null;
+  return <SavingsSummary />;
+}
+
+function SavingsSummary() {
+  const version = useDataStore((s) => s.version);
+  const q = useQuery(`dashboard-savings:${version}`, () => getClient().call('switching.portfolio', {}));
+  const rows = q.data ?? [];
+  const totals = portfolioTotals(rows);
+  const best = topSavings(rows, 1)[0];
+  return (
+    <section className="card card-pad" aria-labelledby="dash-savings-title" data-testid="dashboard-savings">
+      <h2 id="dash-savings-title">Tariff savings</h2>
+      {q.load === 'error' && !q.data ? (
+        <p className="small error-message">{q.error}</p>
+      ) : !q.data ? (
+        <Skeleton rows={1} label="Loading tariff savings" />
+      ) : rows.length === 0 ? (
+        <p className="muted">No switching analysis yet. Assign each meter its tariff and run the analysis to see what another tariff would save.</p>
+      ) : totals.withSaving === 0 ? (
+        <p className="muted">
+          None of the {plural(totals.meters, 'analysed meter')} has a cheaper tariff on its latest analysis.
+        </p>
+      ) : (
+        <p>
+          <span className="strong ok-text">{formatPounds(totals.savingPence)}</span> could be saved across {plural(totals.withSaving, 'meter')} (each over its analysed period)
+          {best && (
+            <span className="muted">
+              {' '}
+              · largest: {best.meterLabel ?? best.meter} on {best.bestTariffName ?? best.bestTariff}, {formatPounds(best.bestSavingPence)}
+            </span>
+          )}
+        </p>
+      )}
+      <a href={href.savings} className="small">
+        Go to Savings →
+      </a>
     </section>
   );
 }

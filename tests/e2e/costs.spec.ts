@@ -281,4 +281,11 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   await expect(page.getByTestId('switch-current')).toHaveAttribute('data-basis', 'supplier-default');
   await expect(page.getByTestId('switch-basis')).toContainText('supplier’s default tariff');
   await expect(page.getByTestId('cost-tariff')).toContainText('Northwind Energy’s default');
+
+  // the dashboard sums the same potential saving and leads to the Savings page
+  await page.goto(`${server.url}#/dashboard`);
+  const card = page.getByTestId('dashboard-savings');
+  await expect(card).toContainText(`${formatPounds(potential)} could be saved`);
+  await card.getByRole('link', { name: 'Go to Savings →' }).click();
+  await expect(page).toHaveURL(/#\/savings$/);
 });
