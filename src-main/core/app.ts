@@ -100,7 +100,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const meters = new MeterService(sqlite);
   const tariffStore = new TariffStore(sqlite, clock);
-  const tariffs = new TariffService(sqlite, tariffStore, clock, events, log);
+  const tariffs = new TariffService(sqlite, tariffStore, meters, clock, events, log);
   const audit = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
 
   const handlers = {
@@ -214,7 +214,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return { deleted: a.id };
     },
     'tariffs.assign': (a, ctx) => {
-      const m = tariffs.meterInfo(a.meter);
+      const m = meters.meterRow(a.meter);
       sqlite.transaction(() => {
         tariffStore.assign(m.id, m.fuel, a.tariff, toLocalDay(a.from), ctx.actor);
         if (a.capacityKva !== undefined) meters.update(a.meter, { capacityKva: a.capacityKva });
@@ -223,13 +223,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       return tariffStore.assignments(m.id, m.identifier);
     },
     'tariffs.unassign': (a, ctx) => {
-      const m = tariffs.meterInfo(a.meter);
+      const m = meters.meterRow(a.meter);
       tariffStore.unassign(m.id, toLocalDay(a.from));
       audit.run(Math.floor(clock.now() / 1000), ctx.actor, 'tariffs.unassign', JSON.stringify(a));
       return tariffStore.assignments(m.id, m.identifier);
     },
     'tariffs.assignments': (a) => {
-      const m = tariffs.meterInfo(a.meter);
+      const m = meters.meterRow(a.meter);
       return tariffStore.assignments(m.id, m.identifier);
     },
     'cost.meter': (a) => tariffs.cost(a.meter, toLocalDay(a.from), toLocalDay(a.to), a.tariff),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BarSeriesOption } from 'echarts/charts';
 import type { SwitchSummary } from '../../src-shared/contract/types';
-import { buildSavingsOption, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings } from './savings';
+import { buildSavingsOption, namesFromSummaries, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings } from './savings';
 
 function summary(over: Partial<SwitchSummary> = {}): SwitchSummary {
   return {
@@ -80,5 +80,13 @@ describe('portfolio savings', () => {
     const name = (id: string) => (id === 'a' ? 'Acme Fixed' : id === 'b' ? 'Acme Economy 7' : id);
     expect(tariffIdsText('a', name)).toBe('Acme Fixed');
     expect(tariffIdsText('a, b', name)).toBe('Acme Fixed, then Acme Economy 7');
+  });
+
+  it('reads tariff names from the summaries, including each tariff of a period that changed tariff', () => {
+    const names = namesFromSummaries([
+      summary({ currentTariff: 'a, b', currentTariffName: 'Acme Fixed, then Acme Economy 7', bestTariff: 'c', bestTariffName: 'Beta Flat' }),
+      summary({ currentTariff: 'd', currentTariffName: 'Delta', bestTariff: null, bestTariffName: null }),
+    ]);
+    expect(Object.fromEntries(names)).toEqual({ a: 'Acme Fixed', b: 'Acme Economy 7', c: 'Beta Flat', d: 'Delta' });
   });
 });

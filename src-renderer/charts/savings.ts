@@ -126,6 +126,22 @@ export function buildSavingsOption(rows: readonly SwitchSummary[], tariffName: (
   };
 }
 
+/**
+ * Tariff names by id, read from the summaries themselves (the core sends `currentTariffName` —
+ * the names of `currentTariff`'s ids joined by ", then " — and `bestTariffName`): no separate
+ * tariff list is needed to label them.
+ */
+export function namesFromSummaries(rows: readonly SwitchSummary[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const r of rows) {
+    const ids = r.currentTariff.split(', ');
+    const labels = r.currentTariffName.split(', then ');
+    if (ids.length === labels.length) ids.forEach((id, i) => names.set(id, labels[i]!));
+    if (r.bestTariff && r.bestTariffName) names.set(r.bestTariff, r.bestTariffName);
+  }
+  return names;
+}
+
 /** A summary's tariff ids (`a, b` when the meter changed tariff in the period) as names: `A, then B`. */
 export function tariffIdsText(ids: string, tariffName: (id: string) => string): string {
   return ids

@@ -5,7 +5,7 @@ import { ROLE_RANK } from '../../src-shared/contract/types';
 import { errorMessage } from '../api/client';
 import { getClient } from '../api/instance';
 import { ChartCard } from '../charts/ChartCard';
-import { buildSavingsOption, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings, TOP_SAVINGS } from '../charts/savings';
+import { buildSavingsOption, namesFromSummaries, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings, TOP_SAVINGS } from '../charts/savings';
 import { ProgressBar } from '../components/ProgressBar';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
 import { formatAgo, formatInt, formatUkDateTime, plural } from '../lib/format';
@@ -56,8 +56,7 @@ function Savings({ canRun }: { canRun: boolean }) {
   const [rev, setRev] = useState(0);
   const portfolio = useQuery(`savings:${version}:${rev}`, () => getClient().call('switching.portfolio', {}));
   const recent = useQuery(`savings-recent:${version}:${rev}`, () => getClient().call('switching.history', { limit: 15 }));
-  const tariffs = useQuery(`savings-tariffs:${version}:${rev}`, () => getClient().call('tariffs.list', {}));
-  const names = useMemo(() => new Map((tariffs.data ?? []).map((t) => [t.id, t.name])), [tariffs.data]);
+  const names = useMemo(() => namesFromSummaries([...(portfolio.data ?? []), ...(recent.data ?? [])]), [portfolio.data, recent.data]);
   const tariffName = useCallback((id: string) => names.get(id) ?? id, [names]);
   const [run, setRun] = useState<RunState>(IDLE);
   const localRun = useRef(false);

@@ -124,18 +124,28 @@ export class AggregationService {
     let days = 0;
     // (ATTACH is not allowed inside a transaction)
     parts?.forEach((f, i) => this.sqlite.prepare(`ATTACH DATABASE ? AS part${i}`).run(f));
-    // Foreign-key checks off for this pass (the pragma cannot change inside a transaction): every
-    // row written comes from readings, whose meter ids are already checked, and with checks on
-    // SQLite cannot truncate the tables and looks up the parent meter of each of the rows.
-    const fk = this.sqlite.pragma('foreign_keys', { simple: true }) as number;
-    if (fk) this.sqlite.pragma('foreign_keys = OFF');
     try {
-      days = this.fullPass(parts, maxDirty);
+      days = this.withoutForeignKeys(() => this.fullPass(parts, maxDirty));
     } finally {
-      if (fk) this.sqlite.pragma('foreign_keys = ON');
       parts?.forEach((_, i) => this.sqlite.exec(`DETACH DATABASE part${i}`));
     }
     return { metersTouched: span.meters, daysTouched: days, seconds: (this.clock.now() - t0) / 1000 };
+  }
+
+  /**
+   * Runs a roll-up pass with foreign-key checks off (the pragma cannot change inside a
+   * transaction, so it is set around it). Every row a roll-up writes comes from stored readings,
+   * whose meter ids are already checked; with checks on, SQLite cannot truncate the daily table
+   * and looks up the parent meter of each row it writes.
+   */
+  private withoutForeignKeys<T>(pass: () => T): T {
+    const fk = this.sqlite.pragma('foreign_keys', { simple: true }) as number;
+    if (fk) this.sqlite.pragma('foreign_keys = OFF');
+    try {
+      return pass();
+    } finally {
+      if (fk) this.sqlite.pragma('foreign_keys = ON');
+    }
   }
 
   /** Replaces every daily row in one transaction; returns the number of meter-days. */
@@ -195,14 +205,7 @@ export class AggregationService {
       return { ...r, seconds: (this.clock.now() - t0) / 1000 };
     }
     this.ensureCalendar(lo, hi + 1);
-    // foreign-key checks off as in the full pass: every row written derives from stored readings
-    const fk = this.sqlite.pragma('foreign_keys', { simple: true }) as number;
-    if (fk) this.sqlite.pragma('foreign_keys = OFF');
-    try {
-      this.incrementalPass(pairs, maxId);
-    } finally {
-      if (fk) this.sqlite.pragma('foreign_keys = ON');
-    }
+    this.withoutForeignKeys(() => this.incrementalPass(pairs, maxId));
     return { metersTouched: meters.size, daysTouched: pairs.size, seconds: (this.clock.now() - t0) / 1000 };
   }
 

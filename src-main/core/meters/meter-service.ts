@@ -11,6 +11,16 @@ const QUALITY: readonly Quality[] = ['actual', 'estimated', 'missing'];
 /** Parses an ISO instant to epoch seconds (the contract has already checked it parses). */
 export const toEpoch = (isoText: string): number => Math.floor(Date.parse(isoText) / 1000);
 
+/** A meter as the services that price or convert its readings need it. */
+export interface MeterRow {
+  id: number;
+  identifier: string;
+  fuel: 'electricity' | 'gas';
+  supplier: string | null;
+  capacityKva: number | null;
+  label: string | null;
+}
+
 export class MeterService {
   constructor(private readonly sqlite: Database.Database) {}
 
@@ -21,8 +31,8 @@ export class MeterService {
   }
 
   /** The database row behind a meter id (NOT_FOUND when unknown). */
-  meterRow(identifier: string): { id: number; fuel: 'electricity' | 'gas' } {
-    const r = this.sqlite.prepare('SELECT id, fuel FROM meters WHERE identifier = ?').get(identifier.trim()) as { id: number; fuel: 'electricity' | 'gas' } | undefined;
+  meterRow(identifier: string): MeterRow {
+    const r = this.sqlite.prepare('SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?').get(identifier.trim()) as MeterRow | undefined;
     if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
     return r;
   }

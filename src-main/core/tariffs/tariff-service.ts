@@ -13,19 +13,12 @@ import { distributorOfRegion } from '../../../src-shared/domain/regions';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import { buildConsumption, compileVersion, dayInfo, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
+import type { MeterRow, MeterService } from '../meters/meter-service';
 import type { StoredTariff, TariffStore } from './tariff-store';
 
 export const SWITCH_WARNING =
   'This comparison prices the same half-hours on every tariff: it assumes you keep the same usage pattern after switching. Exit fees, contract terms, and prices changing in future are not included.';
 
-export interface MeterInfo {
-  id: number;
-  identifier: string;
-  fuel: Fuel;
-  supplier: string | null;
-  capacityKva: number | null;
-  label: string | null;
-}
 
 /** The distributor id (10–23) of a 13-digit MPAN core, or null. */
 export function distributorOf(identifier: string): number | null {
@@ -54,6 +47,7 @@ export class TariffService {
   constructor(
     private readonly sqlite: Database.Database,
     private readonly store: TariffStore,
+    private readonly meters: MeterService,
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly log: Logger,
@@ -61,12 +55,6 @@ export class TariffService {
     this.countStmt = sqlite.prepare('SELECT day, count(*) FROM readings WHERE meter_id = ? AND day >= ? AND day < ? GROUP BY day ORDER BY day').raw();
     this.dayTsStmt = sqlite.prepare('SELECT ts FROM readings WHERE meter_id = ? AND day = ? ORDER BY ts').pluck();
     this.kwhStmt = sqlite.prepare('SELECT kwh FROM readings WHERE meter_id = ? AND day >= ? AND day < ? ORDER BY day, ts').pluck();
-  }
-
-  meterInfo(identifier: string): MeterInfo {
-    const r = this.sqlite.prepare('SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?').get(identifier.trim()) as MeterInfo | undefined;
-    if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
-    return r;
   }
 
   /**
@@ -133,7 +121,7 @@ export class TariffService {
   }
 
   /** A plan pricing every day on one tariff (its versions in force, stretched where needed). */
-  private planOnTariff(t: StoredTariff, c: Consumption, meter: MeterInfo, basis: 'chosen' | 'assignment' | 'supplier-default', cat: Catalog): DayPlan {
+  private planOnTariff(t: StoredTariff, c: Consumption, meter: MeterRow, basis: 'chosen' | 'assignment' | 'supplier-default', cat: Catalog): DayPlan {
     const days = c.toDay - c.fromDay;
     const versions = this.compiled(t, c, cat);
     const versionOfDay = new Int32Array(days);
@@ -149,7 +137,7 @@ export class TariffService {
   }
 
   /** The plan "as billed": each day on the meter's assignment, else its supplier's default tariff. */
-  private planAsBilled(c: Consumption, meter: MeterInfo, cat: Catalog): DayPlan {
+  private planAsBilled(c: Consumption, meter: MeterRow, cat: Catalog): DayPlan {
     const days = c.toDay - c.fromDay;
     const assignments = this.store.assignmentDays(meter.id);
     const tariffs = new Map<string, StoredTariff>();
@@ -213,7 +201,7 @@ export class TariffService {
   cost(identifier: string, fromDay: number, toDay: number, tariffId?: string): CostResult {
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
     if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'price at most ten years at a time');
-    const meter = this.meterInfo(identifier);
+    const meter = this.meters.meterRow(identifier);
     const c = this.consumption(meter.id, fromDay, toDay);
     if (tariffId !== undefined) {
       const t = this.store.get(tariffId);
@@ -230,7 +218,7 @@ export class TariffService {
   }
 
   /** The default analysis window: the last `days` local days up to the meter's last reading (from its first, if that is later). */
-  private window(meter: MeterInfo, days: number): [number, number] {
+  private window(meter: MeterRow, days: number): [number, number] {
     const last = this.sqlite.prepare('SELECT ts FROM readings WHERE meter_id = ? AND kwh IS NOT NULL ORDER BY day DESC, ts DESC LIMIT 1').pluck().get(meter.id) as number | undefined;
     if (last === undefined) throw new AppError('NOT_FOUND', `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`);
     const to = localDayOf(last) + 1;
@@ -244,7 +232,7 @@ export class TariffService {
    * region; ranks by saving. Saves the analysis unless `save` is false.
    */
   analyse(identifier: string, opts: { days?: number; fromDay?: number; toDay?: number; whatIfPercent?: number; save?: boolean }, actor: string, catalog?: Catalog): SwitchAnalysis {
-    const meter = this.meterInfo(identifier);
+    const meter = this.meters.meterRow(identifier);
     const [fromDay, toDay] = opts.fromDay !== undefined && opts.toDay !== undefined ? [opts.fromDay, opts.toDay] : this.window(meter, opts.days ?? DEFAULT_DAYS);
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
     if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'analyse at most ten years at a time');
@@ -394,7 +382,7 @@ export class TariffService {
 
   history(identifier: string | undefined, limit = 200): SwitchSummary[] {
     const rows = identifier
-      ? this.sqlite.prepare(`${TariffService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(this.meterInfo(identifier).id, limit)
+      ? this.sqlite.prepare(`${TariffService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(this.meters.meterRow(identifier).id, limit)
       : this.sqlite.prepare(`${TariffService.SUMMARY} ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(limit);
     const names = this.tariffNames();
     return (rows as Record<string, unknown>[]).map((r) => this.toSummary(r, names));
