@@ -10,7 +10,7 @@ import type { AppInfo } from '../../src-shared/contract/types';
 import { AppError } from '../../src-shared/contract/errors';
 import { systemClock, type Clock } from './clock';
 import { dbFile, importsDir } from './db/paths';
-import { openDb, type Db } from './db/open';
+import { openDb } from './db/open';
 import { createEventBus, stderrLogger, type EventBus, type Logger } from './events';
 import { FileStore } from './imports/files';
 import { ImportQueue } from './imports/queue';
@@ -22,6 +22,7 @@ import { TotalsService, toLocalDay } from './aggregation/totals';
 import { CarbonService } from './carbon/carbon-service';
 import { TariffStore } from './tariffs/tariff-store';
 import { TariffService } from './tariffs/tariff-service';
+import { ReadingsStore } from './readings/store';
 
 export interface CoreOptions {
   dataDir: string;
@@ -38,7 +39,7 @@ export interface CoreOptions {
    * thread, yielding between chunks (the CLI, tests).
    */
   importThread?: string | null;
-  /** The same bundled worker script, for a parallel full roll-up where imports run inline (the CLI). */
+  /** The same bundled worker script, where imports run inline (the CLI): not used by the core today. */
   workerScript?: string | null;
   /** Carbon Intensity API base URL (default https://api.carbonintensity.org.uk). */
   carbonApi?: string;
@@ -49,12 +50,13 @@ export interface CoreOptions {
 export interface Core {
   dataDir: string;
   sqlite: Database.Database;
-  db: Db;
   handlers: Handlers;
   events: EventBus;
   files: FileStore;
   imports: ImportQueue;
   meters: MeterService;
+  /** The one owner of half-hourly data. */
+  readings: ReadingsStore;
   settings: SettingsStore;
   aggregation: AggregationService;
   totals: TotalsService;
@@ -82,25 +84,26 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log ?? stderrLogger;
   const clock = opts.clock ?? systemClock;
   fs.mkdirSync(opts.dataDir, { recursive: true });
-  const { sqlite, db, backupPath } = await openDb(dbFile(opts.dataDir), opts.migrationsDir ?? findMigrationsDir());
+  const { sqlite, backupPath } = await openDb(dbFile(opts.dataDir), opts.migrationsDir ?? findMigrationsDir());
   if (backupPath) log.info(`database backed up to ${backupPath} before migrating`);
+  const readings = new ReadingsStore(sqlite);
   const events = createEventBus(log);
   const files = new FileStore(sqlite, importsDir(opts.dataDir));
   const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null });
   const settings = new SettingsStore(sqlite);
-  const aggregation = new AggregationService(sqlite, clock, { workerScript: opts.workerScript ?? opts.importThread ?? null, dbPath: dbFile(opts.dataDir), log });
-  const totals = new TotalsService(sqlite, clock);
-  const scheduler = new Scheduler(sqlite, clock, settings, aggregation, totals, events, log);
-  const carbon = new CarbonService(sqlite, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });
+  const aggregation = new AggregationService(readings, clock);
+  const totals = new TotalsService(sqlite, readings, clock);
+  const scheduler = new Scheduler(sqlite, clock, settings, aggregation, events, log);
+  const carbon = new CarbonService(sqlite, readings, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });
   /** The regions the portfolio's sites are in: polled with the national values. */
   const siteRegions = (): number[] => [...new Set(meters.sites().map((s) => s.regionId).filter((r): r is number => r !== null))];
   // every finished import brings the roll-ups of the meter-days it touched up to date
   events.subscribe((e) => {
     if (e.event === 'imports.updated' && !e.payload.job.dryRun && (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')) void scheduler.afterImport();
   });
-  const meters = new MeterService(sqlite);
+  const meters = new MeterService(sqlite, readings);
   const tariffStore = new TariffStore(sqlite, clock);
-  const tariffs = new TariffService(sqlite, tariffStore, meters, clock, events, log);
+  const tariffs = new TariffService(sqlite, tariffStore, meters, readings, clock, events, log);
   const audit = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
 
   const handlers = {
@@ -262,12 +265,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   return {
     dataDir: opts.dataDir,
     sqlite,
-    db,
     handlers,
     events,
     files,
     imports,
     meters,
+    readings,
     log,
     settings,
     aggregation,

@@ -52,7 +52,7 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
     const job = core.imports.get(r.jobIds[0]!);
     expect(job).toMatchObject({ status: 'done', dryRun: true });
     expect(job.preview?.meters).toEqual(['2336533093112']);
-    expect(core.sqlite.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(0);
+    expect(core.readings.dayCount()).toBe(0);
   });
 
   it("carries the Imports page's options (priority, notes, tags, conflicts) and refuses invalid ones with the reason", async () => {

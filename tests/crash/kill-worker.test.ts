@@ -7,8 +7,9 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ReadingsStore } from '../../src-main/core/readings/store';
 import { buildCli, runCli } from '../helpers/cli';
-import { tempDir, writeTemp } from '../helpers/core';
+import { storedReadings, tempDir, writeTemp } from '../helpers/core';
 
 let cli: string;
 let file: string;
@@ -31,7 +32,7 @@ beforeAll(async () => {
 function snapshot(dataDir: string) {
   const db = new Database(path.join(dataDir, 'eclectyc.sqlite'), { readonly: true });
   try {
-    const readings = db.prepare('SELECT m.identifier, r.ts, r.kwh, r.quality FROM readings r JOIN meters m ON m.id = r.meter_id ORDER BY 1, 2').raw().all();
+    const readings = storedReadings({ sqlite: db, readings: new ReadingsStore(db) });
     const job = db.prepare('SELECT status, rows_read, readings_imported, duplicates, conflicts, rows_rejected, meters_created, errors FROM import_jobs').get();
     return { readings, job };
   } finally {

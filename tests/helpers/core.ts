@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
+import { dayStartUtc } from '../../src-shared/domain/periods';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const MIGRATIONS = path.join(REPO, 'drizzle');
@@ -31,4 +32,25 @@ export async function importFiles(core: Core, files: string[], dryRun = false) {
   const mine = new Set(jobIds);
   await core.imports.drain((id) => mine.has(id));
   return jobIds.map((id) => core.imports.get(id));
+}
+
+/**
+ * Every stored half-hour, read back through the readings store, in meter then time order:
+ * [meter, UTC start, kWh (null = missing), quality (0 actual, 1 estimated, 2 missing), writing job].
+ */
+export function storedReadings(core: Pick<Core, 'sqlite' | 'readings'>): [string, number, number | null, number, number][] {
+  const out: [string, number, number | null, number, number][] = [];
+  const meters = core.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [number, string][];
+  for (const [id, identifier] of meters) {
+    const d = core.readings.readDays(id, 0, 60000, { writers: true });
+    for (let i = 0; i < d.days.length; i++) {
+      const start = dayStartUtc(d.days[i]!);
+      for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
+        if (d.quality[k] === 3) continue;
+        const v = d.values[k]!;
+        out.push([identifier, start + (k - d.offsets[i]!) * 1800, v === v ? v : null, d.quality[k]!, d.writers![k]!]);
+      }
+    }
+  }
+  return out;
 }

@@ -145,7 +145,7 @@ describe('incremental roll-ups', () => {
     core.imports.enqueue([f.fileId], { onConflict: 'replace' });
     await core.imports.drain();
     await core.scheduler.idle();
-    const snap = () => core.sqlite.prepare('SELECT * FROM daily_aggregates ORDER BY meter_id, day').all();
+    const snap = () => core.sqlite.prepare('SELECT * FROM day_stats ORDER BY meter_id, day').all();
     const incremental = snap();
     expect(core.totals.list(MPAN, 'day', '2025-01-10', '2025-01-11')[0]!.max).toBe(99);
     const r = await core.aggregation.rebuild();
@@ -159,15 +159,14 @@ describe('incremental roll-ups', () => {
     await importFiles(core, [writeTemp('b.csv', csv('2025-03-03T00:00:00Z', '2025-03-04T00:00:00Z'))]);
     await core.scheduler.idle();
     expect(core.totals.list(MPAN, 'month', '2025-01-01', '2025-04-01').map((m) => m.kwh > 0)).toEqual([true, false, true]);
-    // what cancelling the second import does: its readings go, and their meter-days are marked dirty
+    // what cancelling the second import does: what it wrote is undone, and its meter-days go
     const job = core.imports.list({ limit: 1 })[0]!;
-    core.sqlite.prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) SELECT meter_id, min(ts), max(ts) FROM readings WHERE batch_id = ? GROUP BY meter_id').run(job.id);
-    core.sqlite.prepare('DELETE FROM readings WHERE batch_id = ?').run(job.id);
-    await core.aggregation.incremental();
+    core.sqlite.transaction(() => core.readings.undoJob(job.id))();
+    expect(await core.aggregation.incremental()).toMatchObject({ metersTouched: 1, daysTouched: 1 });
     expect(core.totals.list(MPAN, 'month', '2025-01-01', '2025-04-01').map((m) => m.kwh > 0)).toEqual([true, false, false]);
-    expect(core.sqlite.prepare('SELECT count(*) FROM daily_aggregates WHERE day >= ?').pluck().get(Date.UTC(2025, 2, 1) / 86400000)).toBe(0);
+    expect(core.sqlite.prepare('SELECT count(*) FROM day_stats WHERE day >= ?').pluck().get(Date.UTC(2025, 2, 1) / 86400000)).toBe(0);
     expect(core.totals.list(MPAN, 'day', '2025-03-03', '2025-03-04')[0]).toMatchObject({ kwh: 0, completeness: 0 });
-    const snap = () => core.sqlite.prepare('SELECT * FROM daily_aggregates ORDER BY meter_id, day').all();
+    const snap = () => core.sqlite.prepare('SELECT * FROM day_stats ORDER BY meter_id, day').all();
     const incremental = snap();
     await core.aggregation.rebuild();
     expect(snap()).toEqual(incremental);

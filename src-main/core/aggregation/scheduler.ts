@@ -1,17 +1,15 @@
 /**
- * The nightly run (default 01:30 UK time, configurable): brings the roll-ups up to date and takes
- * comparison snapshots. A run missed while the machine was off or asleep runs at the next start.
- * Imports trigger an incremental roll-up straight away. Every run is logged in scheduler_runs.
+ * The nightly run (default 01:30 UK time, configurable): the roll-up run that records what changed
+ * since the last one. A run missed while the machine was off or asleep runs at the next start.
+ * Imports trigger a roll-up run straight away. Every run is logged in scheduler_runs.
  */
 import type Database from 'better-sqlite3';
 import type { SchedulerRun } from '../../../src-shared/contract/types';
 import { resolveLondon, toLondonParts } from '../../../src-shared/domain/london-time';
-import { localDayOf, periodLabel, periodStart, previousPeriodStart } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import type { SettingsStore } from '../settings';
 import type { AggregationService } from './aggregation-service';
-import type { TotalsService } from './totals';
 
 export const NIGHTLY = 'nightly-rollup';
 const MAX_SLEEP_MS = 15 * 60 * 1000; // re-check at least this often: sleeping laptops stop timers
@@ -59,7 +57,6 @@ export class Scheduler {
     private readonly clock: Clock,
     private readonly settings: SettingsStore,
     private readonly aggregation: AggregationService,
-    private readonly totals: TotalsService,
     private readonly events: EventBus,
     private readonly log: Logger,
   ) {}
@@ -106,18 +103,14 @@ export class Scheduler {
     this.timer.unref();
   }
 
-  /** The nightly job: incremental roll-up plus comparison snapshots. */
+  /** The nightly job: the incremental roll-up. */
   nightly(trigger: SchedulerRun['trigger'] = 'manual'): Promise<SchedulerRun> {
-    return this.record(NIGHTLY, trigger, async () => {
-      const r = this.aggregation.incremental();
-      const snapshots = this.snapshots();
-      return { ...r, snapshots };
-    });
+    return this.record(NIGHTLY, trigger, () => this.aggregation.incremental());
   }
 
-  /** After an import: only the meter-days it changed (null when another run already did them). */
+  /** After an import: the meter-days it changed (null when another run already reported them). */
   afterImport(): Promise<SchedulerRun | null> {
-    return this.exclusive(() => (this.sqlite.prepare('SELECT 1 FROM aggregation_dirty LIMIT 1').get() ? this.execute('rollup', 'import', async () => this.aggregation.incremental()) : Promise.resolve(null)));
+    return this.exclusive(() => (this.aggregation.pending() ? this.execute('rollup', 'import', () => this.aggregation.incremental()) : Promise.resolve(null)));
   }
 
   /** Runs `fn` after every run already queued: one writer at a time. */
@@ -163,26 +156,5 @@ export class Scheduler {
       this.events.emit('aggregation.completed', { run: done });
       return done;
     }
-  }
-
-  /** Snapshots each meter's latest complete day, week, month and year against the previous one. */
-  private snapshots(): number {
-    const today = localDayOf(this.nowSec());
-    const meters = this.sqlite.prepare('SELECT identifier FROM meters WHERE EXISTS (SELECT 1 FROM daily_aggregates d WHERE d.meter_id = meters.id)').pluck().all() as string[];
-    const ins = this.sqlite.prepare(
-      'INSERT INTO comparison_snapshots (taken_at, meter_id, kind, period, previous, kwh, previous_kwh, change_percent, comparable) SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM meters WHERE identifier = ?',
-    );
-    let n = 0;
-    this.sqlite.transaction(() => {
-      for (const kind of ['day', 'week', 'month', 'year'] as const) {
-        const start = previousPeriodStart(kind, periodStart(kind, today));
-        for (const m of meters) {
-          const c = this.totals.compare(m, kind, periodLabel(kind, start));
-          ins.run(this.nowSec(), kind, c.current.period, c.previous.period, c.current.kwh, c.previous.kwh, c.changePercent, c.comparable ? 1 : 0, m);
-          n++;
-        }
-      }
-    })();
-    return n;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Reading the roll-ups: a meter's totals per period, comparisons, site and portfolio totals by
- * fuel, and the dashboard summary. Periods with no data at all still appear (0 kWh, 0 % complete),
- * so a gap is visible rather than silently skipped.
+ * fuel, and the dashboard summary, all summed from the readings store's day summaries. Periods with
+ * no data at all still appear (0 kWh, 0 % complete), so a gap is visible rather than silently skipped.
  */
 import type Database from 'better-sqlite3';
 import type { Comparison, DashboardSummary, Fuel, FuelTotals, ImportJob, Mover, PeriodKind, PeriodTotal, SchedulerRun } from '../../../src-shared/contract/types';
@@ -9,6 +9,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { dayStartUtc, halfHoursBetween, localDayOf, nextPeriodStart, parsePeriod, periodLabel, periodStart, previousPeriodStart, yearAgoStart } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
+import type { ReadingsStore } from '../readings/store';
 
 /** Both periods must be at least this complete before a trend is drawn. */
 export const COMPARABLE_COMPLETENESS = 0.9;
@@ -64,6 +65,7 @@ const round = (v: number): number => Math.round(v * 1e9) / 1e9;
 export class TotalsService {
   constructor(
     private readonly sqlite: Database.Database,
+    private readonly readings: ReadingsStore,
     private readonly clock: Clock,
   ) {}
 
@@ -74,7 +76,7 @@ export class TotalsService {
   }
 
   /** Per-period totals over the meters in `meterIds`, for periods overlapping days [from, to). */
-  private totalsFor(meterIds: number[], kind: PeriodKind, from: number, to: number, withPeak = true): PeriodTotal[] {
+  private totalsFor(meterIds: number[], kind: PeriodKind, from: number, to: number): PeriodTotal[] {
     if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
     const first = periodStart(kind, from);
     const end = periodStart(kind, to - 1);
@@ -83,25 +85,26 @@ export class TotalsService {
     const stop = nextPeriodStart(kind, end);
     const accs = new Map<number, Acc>();
     for (let s = first; s < stop; s = nextPeriodStart(kind, s)) accs.set(s, emptyAcc());
-    const rows = this.sqlite
-      .prepare(`SELECT day, kwh, min, max, baseload, peak_ts, actual + estimated AS present FROM daily_aggregates WHERE meter_id IN (${meterIds.map(() => '?').join(',')}) AND day >= ? AND day < ?`)
-      .raw()
-      .all(...meterIds, first, stop) as [number, number, number | null, number | null, number | null, number | null, number][];
-    for (const [day, kwh, min, max, baseload, , present] of rows) {
-      const a = accs.get(periodStart(kind, day))!;
-      a.kwh += kwh;
-      if (min !== null && (a.min === null || min < a.min)) a.min = min;
-      if (max !== null && (a.max === null || max > a.max)) a.max = max;
-      if (baseload !== null) {
-        a.baseSum += baseload;
+    const d = this.readings.summaries(meterIds, first, stop);
+    for (let i = 0; i < d.count; i++) {
+      const a = accs.get(periodStart(kind, d.day[i]!))!;
+      const min = d.min[i]!;
+      const max = d.max[i]!;
+      const present = d.present[i]!;
+      a.kwh += d.kwh[i]!;
+      if (min === min && (a.min === null || min < a.min)) a.min = min;
+      // the peak's time: the first half-hour at the period's maximum (each day knows its own)
+      if (max === max && (a.max === null || max > a.max || (max === a.max && d.peakTs[i]! < a.peakTs!))) {
+        a.max = max;
+        a.peakTs = d.peakTs[i]!;
+      }
+      if (min === min) {
+        a.baseSum += min; // a day's baseload is its lowest half-hour
         a.baseN++;
       }
       a.present += present;
       if (present > 0) a.daysWithData++;
     }
-    // the peak's time: the first half-hour at the period's maximum (found along the key, per period)
-    const peak = this.sqlite.prepare(`SELECT ts FROM readings WHERE meter_id IN (${meterIds.map(() => '?').join(',')}) AND day >= ? AND day < ? AND kwh = ? ORDER BY ts LIMIT 1`).pluck();
-    if (withPeak) for (const [s, a] of accs) if (a.max !== null) a.peakTs = (peak.get(...meterIds, s, nextPeriodStart(kind, s), a.max) as number | undefined) ?? null;
     return [...accs.entries()].map(([s, a]) => total(kind, s, a, meterIds.length));
   }
 
@@ -116,10 +119,10 @@ export class TotalsService {
     return this.compareIds([id], meter.trim(), kind, start, basis);
   }
 
-  private compareIds(ids: number[], name: string, kind: PeriodKind, start: number, basis: 'previous' | 'year-ago', withPeak = true): Comparison {
+  private compareIds(ids: number[], name: string, kind: PeriodKind, start: number, basis: 'previous' | 'year-ago'): Comparison {
     const prevStart = basis === 'previous' ? previousPeriodStart(kind, start) : yearAgoStart(kind, start);
-    const [current] = this.totalsFor(ids, kind, start, start + 1, withPeak);
-    const [previous] = this.totalsFor(ids, kind, prevStart, prevStart + 1, withPeak);
+    const [current] = this.totalsFor(ids, kind, start, start + 1);
+    const [previous] = this.totalsFor(ids, kind, prevStart, prevStart + 1);
     const changeKwh = round(current!.kwh - previous!.kwh);
     return {
       meter: name,
@@ -148,9 +151,7 @@ export class TotalsService {
   /** kWh and completeness of some meters over local days [from, to). */
   private spanTotal(meterIds: number[], from: number, to: number): { kwh: number; completeness: number } {
     if (to <= from) return { kwh: 0, completeness: 0 };
-    const r = this.sqlite
-      .prepare(`SELECT total(kwh) AS kwh, total(actual + estimated) AS present FROM daily_aggregates WHERE meter_id IN (${meterIds.map(() => '?').join(',')}) AND day >= ? AND day < ?`)
-      .get(...meterIds, from, to) as { kwh: number; present: number };
+    const r = this.readings.total(meterIds, from, to);
     const expected = halfHoursBetween(from, to) * meterIds.length;
     return { kwh: round(r.kwh), completeness: expected ? Math.round((r.present / expected) * 10000) / 10000 : 0 };
   }
@@ -191,9 +192,8 @@ export class TotalsService {
     }
     // movers: the last complete week against the one before
     const week = periodStart('week', today) - 7;
-    const kwhIn = this.sqlite.prepare('SELECT meter_id, sum(kwh) AS kwh FROM daily_aggregates WHERE day >= ? AND day < ? GROUP BY meter_id');
-    const cur = new Map((kwhIn.all(week, week + 7) as { meter_id: number; kwh: number }[]).map((r) => [r.meter_id, r.kwh]));
-    const prev = new Map((kwhIn.all(week - 7, week) as { meter_id: number; kwh: number }[]).map((r) => [r.meter_id, r.kwh]));
+    const cur = this.readings.kwhByMeter(week, week + 7);
+    const prev = this.readings.kwhByMeter(week - 7, week);
     const mover = (id: string, name: string, fuel: Fuel, a: number, b: number): Mover => ({ id, name, fuel, kwh: round(a), previousKwh: round(b), changeKwh: round(a - b), changePercent: b > 0 ? Math.round(((a - b) / b) * 10000) / 100 : null });
     const meterMovers = meters
       .filter((m) => cur.has(m.id) || prev.has(m.id))
@@ -209,13 +209,13 @@ export class TotalsService {
     }
     const siteMovers = [...siteAcc.values()].map((s) => mover(String(s.id), s.name, s.fuel, s.a, s.b));
     const byChange = (a: Mover, b: Mover): number => Math.abs(b.changeKwh) - Math.abs(a.changeKwh);
-    const c30 = this.sqlite.prepare('SELECT sum(actual + estimated) AS present, count(DISTINCT meter_id) AS n FROM daily_aggregates WHERE day >= ? AND day < ?').get(today - 30, today) as { present: number | null; n: number };
+    const c30 = this.readings.total(meters.map((m) => m.id), today - 30, today);
     const expected = halfHoursBetween(today - 30, today) * meters.length;
     return {
       today: periodLabel('day', today),
       fuels,
       movers: { meters: meterMovers.sort(byChange).slice(0, 10), sites: siteMovers.sort(byChange).slice(0, 10) },
-      completeness30d: meters.length && expected ? Math.round(((c30.present ?? 0) / expected) * 10000) / 10000 : null,
+      completeness30d: meters.length && expected ? Math.round((c30.present / expected) * 10000) / 10000 : null,
       meters: meters.length,
       lastImport,
       lastAggregation,

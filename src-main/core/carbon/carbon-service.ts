@@ -8,9 +8,11 @@ import type Database from 'better-sqlite3';
 import type { CarbonNow, EmissionFactor, Emissions, Fuel } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
-import { dayStartUtc, localDayOf } from '../../../src-shared/domain/periods';
+import { dateOfDay, dayStartUtc, localDayOf } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { Logger } from '../events';
+import { ESTIMATED, KbnSum } from '../readings/codec';
+import type { ReadingsStore } from '../readings/store';
 import { CarbonClient, type NationalPoint, type RegionalPoint } from './client';
 
 export const POLL_MINUTES = 30;
@@ -21,6 +23,7 @@ export class CarbonService {
 
   constructor(
     private readonly sqlite: Database.Database,
+    private readonly readings: ReadingsStore,
     private readonly clock: Clock,
     private readonly log: Logger,
     opts: { baseUrl?: string; fetch?: typeof fetch },
@@ -94,13 +97,11 @@ export class CarbonService {
 
   /** Backfills history for the span of a meter's data (what is missing only). */
   async backfill(meterId: number): Promise<{ national: number }> {
-    const span = this.sqlite
-      .prepare('SELECT (SELECT ts FROM readings WHERE meter_id = ? ORDER BY day, ts LIMIT 1) AS a, (SELECT ts FROM readings WHERE meter_id = ? ORDER BY day DESC, ts DESC LIMIT 1) AS b')
-      .get(meterId, meterId) as { a: number | null; b: number | null };
-    if (span.a === null || span.b === null) return { national: 0 };
-    const have = this.sqlite.prepare('SELECT count(*) FROM carbon_national WHERE ts >= ? AND ts <= ?').pluck().get(span.a, span.b) as number;
-    if (have >= (span.b - span.a) / 1800 + 1) return { national: 0 };
-    return { national: (await this.fetch(span.a, span.b + 1800)).national };
+    const span = this.readings.spans([meterId]).get(meterId);
+    if (!span) return { national: 0 };
+    const have = this.sqlite.prepare('SELECT count(*) FROM carbon_national WHERE ts >= ? AND ts <= ?').pluck().get(span.first, span.last) as number;
+    if (have >= (span.last - span.first) / 1800 + 1) return { national: 0 };
+    return { national: (await this.fetch(span.first, span.last + 1800)).national };
   }
 
   /** Starts polling every 30 minutes (failures are logged; stored values keep being served). */
@@ -151,24 +152,47 @@ export class CarbonService {
    */
   emissions(meterId: number, fuel: Fuel, fromDay: number, toDay: number, method: 'halfhourly' | 'annual', regionId?: number): Emissions {
     if (method === 'halfhourly' && fuel === 'electricity') {
-      const sql =
+      // the period's intensities, indexed by half-hour from its start
+      const fromTs = dayStartUtc(fromDay);
+      const intensity = new Float64Array((dayStartUtc(toDay) - fromTs) / 1800).fill(NaN);
+      const points = (
         regionId === undefined
-          ? `SELECT total(r.kwh) AS kwh, count(r.kwh) AS n, total(r.kwh * coalesce(c.actual, c.forecast)) / 1000.0 AS kg, count(coalesce(c.actual, c.forecast)) AS covered
-             FROM readings r LEFT JOIN carbon_national c ON c.ts = r.ts
-             WHERE r.meter_id = ? AND r.day >= ? AND r.day < ? AND r.kwh IS NOT NULL`
-          : `SELECT total(r.kwh) AS kwh, count(r.kwh) AS n, total(r.kwh * c.forecast) / 1000.0 AS kg, count(c.forecast) AS covered
-             FROM readings r LEFT JOIN carbon_regional c ON c.region_id = ${Number(regionId)} AND c.ts = r.ts
-             WHERE r.meter_id = ? AND r.day >= ? AND r.day < ? AND r.kwh IS NOT NULL`;
-      const r = this.sqlite.prepare(sql).get(meterId, fromDay, toDay) as { kwh: number; n: number; kg: number; covered: number };
-      return { kwh: round(r.kwh), kgco2: round(r.kg), method, coverage: r.n ? Math.round((r.covered / r.n) * 10000) / 10000 : 0 };
+          ? this.sqlite.prepare('SELECT ts, coalesce(actual, forecast) FROM carbon_national WHERE ts >= ? AND ts < ?').raw().all(fromTs, dayStartUtc(toDay))
+          : this.sqlite.prepare('SELECT ts, forecast FROM carbon_regional WHERE region_id = ? AND ts >= ? AND ts < ?').raw().all(regionId, fromTs, dayStartUtc(toDay))
+      ) as [number, number | null][];
+      for (const [ts, g] of points) if (g !== null && ts % 1800 === 0) intensity[(ts - fromTs) / 1800] = g;
+      const d = this.readings.readDays(meterId, fromDay, toDay);
+      const kwh = new KbnSum();
+      const grams = new KbnSum();
+      let n = 0;
+      let covered = 0;
+      for (let i = 0; i < d.days.length; i++) {
+        const first = (dayStartUtc(d.days[i]!) - fromTs) / 1800 - d.offsets[i]!;
+        for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
+          if (d.quality[k]! > ESTIMATED) continue;
+          const v = d.values[k]!;
+          kwh.add(v);
+          n++;
+          const g = intensity[first + k]!;
+          if (g === g) {
+            grams.add(v * g);
+            covered++;
+          }
+        }
+      }
+      return { kwh: round(kwh.value), kgco2: round(grams.value / 1000), method, coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0 };
     }
     // annual factors, per calendar year of each local day
-    const rows = this.sqlite
-      .prepare(
-        `SELECT CAST(strftime('%Y', d.day * 86400, 'unixepoch') AS INTEGER) AS year, total(d.kwh) AS kwh, sum(d.actual + d.estimated) AS n
-         FROM daily_aggregates d WHERE d.meter_id = ? AND d.day >= ? AND d.day < ? GROUP BY year`,
-      )
-      .all(meterId, fromDay, toDay) as { year: number; kwh: number; n: number }[];
+    const days = this.readings.summaries([meterId], fromDay, toDay);
+    const years = new Map<number, { kwh: KbnSum; n: number }>();
+    for (let i = 0; i < days.count; i++) {
+      const year = dateOfDay(days.day[i]!).y;
+      let y = years.get(year);
+      if (!y) years.set(year, (y = { kwh: new KbnSum(), n: 0 }));
+      y.kwh.add(days.kwh[i]!);
+      y.n += days.present[i]!;
+    }
+    const rows = [...years.entries()].map(([year, y]) => ({ year, kwh: y.kwh.value, n: y.n }));
     const factor = this.sqlite.prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year <= ? ORDER BY year DESC LIMIT 1').pluck();
     let kwh = 0;
     let kg = 0;

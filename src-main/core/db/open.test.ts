@@ -13,10 +13,11 @@ describe('openDb', () => {
     expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
     const tables = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['organisations', 'sites', 'meters', 'readings', 'import_jobs', 'stored_files', 'audit_log']));
-    // readings is clustered on its key: the roll-ups and range reads follow (meter, ts) order
-    expect(sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'readings'").pluck().get()).toMatch(/WITHOUT ROWID/);
-    expect(() => sqlite.prepare('INSERT INTO readings (meter_id, day, ts, kwh) VALUES (999, 0, 0, 1)').run()).toThrow(/FOREIGN KEY/);
+    expect(tables).toEqual(expect.arrayContaining(['organisations', 'sites', 'meters', 'meter_days', 'day_stats', 'import_jobs', 'stored_files', 'audit_log']));
+    expect(tables).not.toContain('readings');
+    // meter-days are clustered on their key: a meter's range reads follow (meter, day) order
+    for (const t of ['meter_days', 'day_stats']) expect(sqlite.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(t)).toMatch(/WITHOUT ROWID/);
+    expect(() => sqlite.prepare("INSERT INTO meter_days (meter_id, day, vals) VALUES (999, 0, x'00')").run()).toThrow(/FOREIGN KEY/);
     sqlite.close();
   });
 

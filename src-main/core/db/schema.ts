@@ -1,7 +1,7 @@
 /**
  * The SQLite schema (drizzle). drizzle-kit generates the SQL migrations in /drizzle from this file.
- * Readings are the hot table: (meter_id, ts) is the primary key of a WITHOUT ROWID table, so rows
- * are stored in meter-then-time order and re-imports are idempotent.
+ * Half-hourly data lives in `meter_days` (one row per meter per UK local day, half-hours packed)
+ * and `day_stats` (each day's summary); only src-main/core/readings/ reads or writes them.
  */
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -56,38 +56,113 @@ export const meters = sqliteTable(
 );
 
 /**
- * One row per meter half-hour. ts = interval start, UTC epoch seconds; day = its UK local date
- * (days since 1970-01-01). The key (meter_id, day, ts) keeps rows in meter-then-time order and
- * lets the daily roll-up stream through the table in key order, with no sort. kwh is NULL for a
- * half-hour a file listed as missing. quality: 0 actual, 1 estimated, 2 missing. batch_id = the
- * import job that wrote the row (no foreign key: finished jobs are cleaned up, readings stay).
+ * The readings store (src-main/core/readings/ owns these tables; no other module names them).
+ * One row per meter per UK local day (`day` = days since 1970-01-01 of the Europe/London date):
+ * the day's 46/48/50 half-hours packed (codec.ts: values, per-half-hour quality, gas volumes, and
+ * which import job wrote each half-hour). `job_id` is the writer of the whole day, or 0 when
+ * `writers` lists one per half-hour.
  */
-export const readings = sqliteTable(
-  'readings',
+export const meterDays = sqliteTable(
+  'meter_days',
   {
     meterId: integer('meter_id')
       .notNull()
       .references(() => meters.id, { onDelete: 'cascade' }),
     day: integer('day').notNull(),
-    ts: integer('ts').notNull(),
-    kwh: real('kwh'),
-    quality: integer('quality').notNull().default(0),
-    batchId: integer('batch_id'),
-    /** Original gas volume in m³ when the file gave volume (kwh holds the converted energy). */
-    volumeM3: real('volume_m3'),
+    vals: blob('vals', { mode: 'buffer' }).notNull(),
+    quality: blob('quality', { mode: 'buffer' }),
+    volumes: blob('volumes', { mode: 'buffer' }),
+    jobId: integer('job_id').notNull().default(0),
+    writers: blob('writers', { mode: 'buffer' }),
   },
-  (t) => [primaryKey({ columns: [t.meterId, t.day, t.ts] })],
+  (t) => [primaryKey({ columns: [t.meterId, t.day] })],
 );
 
-/** Files copied into the data folder's imports/ directory, kept with their checksum. */
-export const storedFiles = sqliteTable('stored_files', {
-  id: text('id').primaryKey(),
-  originalName: text('original_name').notNull(),
-  path: text('path').notNull(),
-  bytes: integer('bytes').notNull(),
-  sha256: text('sha256').notNull(),
-  createdAt: createdAt(),
+/**
+ * Each stored meter-day's summary, computed as the day is written: narrow rows, so portfolio
+ * totals over a year read 40-byte rows, not the packed half-hours. `seq` is the change number of
+ * the write (one per import chunk), indexed for "what changed since".
+ */
+export const dayStats = sqliteTable(
+  'day_stats',
+  {
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    halfHours: integer('half_hours').notNull(),
+    kwh: real('kwh').notNull(),
+    present: integer('present').notNull(),
+    estimated: integer('estimated').notNull(),
+    missing: integer('missing').notNull(),
+    min: real('min'),
+    max: real('max'),
+    peakSlot: integer('peak_slot'),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.day] }), index('day_stats_seq_idx').on(t.seq)],
+);
+
+/** What an import overwrote (a conflict resolved with "replace"), so undoing the job restores it. */
+export const readingsUndo = sqliteTable(
+  'readings_undo',
+  {
+    jobId: integer('job_id').notNull(),
+    meterId: integer('meter_id').notNull(),
+    day: integer('day').notNull(),
+    slot: integer('slot').notNull(),
+    kwh: real('kwh'),
+    quality: integer('quality').notNull(),
+    volume: real('volume'),
+    priorJob: integer('prior_job').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.meterId, t.day, t.slot] })],
+);
+
+/** The meter-day ranges each import job wrote (one row per meter per chunk): what undoing it visits. */
+export const readingsJobSpans = sqliteTable(
+  'readings_job_spans',
+  {
+    jobId: integer('job_id').notNull(),
+    meterId: integer('meter_id').notNull(),
+    fromDay: integer('from_day').notNull(),
+    toDay: integer('to_day').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.meterId, t.fromDay, t.toDay] })],
+);
+
+/** Meter-days removed (an import undone), with the change number of the removal: "what changed since" sees them. */
+export const readingsRemoved = sqliteTable(
+  'readings_removed',
+  {
+    meterId: integer('meter_id').notNull(),
+    day: integer('day').notNull(),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.day] }), index('readings_removed_seq_idx').on(t.seq)],
+);
+
+/** The store's counters: `seq` (the last change number given out) and `rolled` (reported by the last roll-up run). */
+export const readingsMeta = sqliteTable('readings_meta', {
+  key: text('key').primaryKey(),
+  value: integer('value').notNull(),
 });
+
+/** Files copied into the data folder's imports/ directory, kept with their checksum. */
+export const storedFiles = sqliteTable(
+  'stored_files',
+  {
+    id: text('id').primaryKey(),
+    originalName: text('original_name').notNull(),
+    path: text('path').notNull(),
+    bytes: integer('bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    /** Where the file was copied from and its stat (device, inode, size, mtime, ctime): an unchanged file is known without hashing it again. */
+    source: text('source'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('stored_files_sha256_idx').on(t.sha256), index('stored_files_source_idx').on(t.source)],
+);
 
 export const importJobs = sqliteTable(
   'import_jobs',
@@ -131,6 +206,10 @@ export const importJobs = sqliteTable(
     /** JSON: dry-run preview. */
     preview: text('preview'),
     lastError: text('last_error'),
+    /** The store's change number when the job finished (a later import of the same file checks nothing changed since). */
+    lastSeq: integer('last_seq'),
+    /** What the job's result depended on besides the file (parser version, options, its meters' settings): equal keys and an unchanged store mean a re-import of the same file can reuse the result. */
+    reuseKey: text('reuse_key'),
     createdAt: createdAt(),
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
@@ -152,39 +231,6 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
 });
 
-/**
- * One row per meter per UK local day (Europe/London). `day` = the local date as days since
- * 1970-01-01. Values in kWh per half-hour except `kwh`. `half_hours` is the day's length (46/48/50);
- * `actual + estimated` are the half-hours with values; the rest are missing.
- */
-export const dailyAggregates = sqliteTable(
-  'daily_aggregates',
-  {
-    meterId: integer('meter_id')
-      .notNull()
-      .references(() => meters.id, { onDelete: 'cascade' }),
-    day: integer('day').notNull(),
-    kwh: real('kwh').notNull(),
-    min: real('min'),
-    max: real('max'),
-    baseload: real('baseload'),
-    peakTs: integer('peak_ts'),
-    actual: integer('actual').notNull(),
-    estimated: integer('estimated').notNull(),
-    halfHours: integer('half_hours').notNull(),
-  },
-  // portfolio questions ("last week, every meter") read by day
-  (t) => [primaryKey({ columns: [t.meterId, t.day] }), index('daily_aggregates_day_idx').on(t.day, t.meterId)],
-);
-
-/** UTC ranges of readings changed since the last roll-up (written with each import chunk). */
-export const aggregationDirty = sqliteTable('aggregation_dirty', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  meterId: integer('meter_id').notNull(),
-  fromTs: integer('from_ts').notNull(),
-  toTs: integer('to_ts').notNull(),
-});
-
 /** Every scheduled or manual background run: what, when, how long, what it touched. */
 export const schedulerRuns = sqliteTable(
   'scheduler_runs',
@@ -201,26 +247,6 @@ export const schedulerRuns = sqliteTable(
     error: text('error'),
   },
   (t) => [index('scheduler_runs_task_idx').on(t.task, t.startedAt)],
-);
-
-/** Comparison snapshots made by the nightly run (for trends over time). */
-export const comparisonSnapshots = sqliteTable(
-  'comparison_snapshots',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    takenAt: integer('taken_at').notNull(),
-    meterId: integer('meter_id')
-      .notNull()
-      .references(() => meters.id, { onDelete: 'cascade' }),
-    kind: text('kind').notNull(),
-    period: text('period').notNull(),
-    previous: text('previous').notNull(),
-    kwh: real('kwh'),
-    previousKwh: real('previous_kwh'),
-    changePercent: real('change_percent'),
-    comparable: integer('comparable', { mode: 'boolean' }).notNull(),
-  },
-  (t) => [index('comparison_snapshots_meter_idx').on(t.meterId, t.kind, t.period)],
 );
 
 /** GB national carbon intensity per UTC half-hour (gCO2/kWh), from the Carbon Intensity API. */

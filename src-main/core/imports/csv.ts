@@ -1,65 +1,271 @@
 /**
- * Minimal, fast CSV pieces for meter files: field splitting with RFC 4180 quotes, delimiter
- * sniffing, and a chunked file reader that yields whole lines with the byte offset after them,
- * so an import can commit a chunk and later resume exactly where it stopped.
+ * CSV for meter files, on bytes: a record scanner that finds fields in a UTF-8 buffer without
+ * making a string per row (field boundaries go into reused typed arrays; readers parse numbers and
+ * timestamps from the bytes), RFC 4180 quotes (delimiters, doubled quotes and line breaks inside a
+ * quoted field), and the string helpers header detection uses.
+ *
+ * A record is complete only when its last quote is closed, so a chunk of a file is always cut at a
+ * record boundary. A quoted field may span at most MAX_QUOTED_LINES line breaks: a quote left open
+ * longer than that is a broken row, not a field, and the row is rejected with its line and column
+ * instead of swallowing the lines after it.
  */
-import fs from 'node:fs';
 import { UnreadableFileError } from './errors';
 
-/** Splits one CSV record into fields; quoted fields may contain delimiters and doubled quotes. */
-export function splitCsv(line: string, delim: string): string[] {
-  if (line.indexOf('"') === -1) return line.split(delim);
-  const out: string[] = [];
-  let i = 0;
-  const n = line.length;
-  while (i <= n) {
-    if (line[i] === '"') {
-      let v = '';
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q === -1) {
-          v += line.slice(i);
-          i = n;
-          break;
-        }
-        v += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          v += '"';
-          i = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-      // tolerate junk between a closing quote and the delimiter (e.g. padding)
-      const d = line.indexOf(delim, i);
-      out.push(v);
-      if (d === -1) break;
-      i = d + 1;
-      if (i === n) out.push('');
-    } else {
-      const d = line.indexOf(delim, i);
-      if (d === -1) {
-        out.push(line.slice(i));
-        break;
-      }
-      out.push(line.slice(i, d));
-      i = d + 1;
-      if (i === n) {
-        out.push('');
-        break;
-      }
-    }
+export const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+/** Line breaks a quoted field may contain before it is treated as never closed. */
+export const MAX_QUOTED_LINES = 10;
+
+/** One record of a scan: the buffer and its fields' byte ranges (reused for every record). */
+export class CsvRecord {
+  buf: Buffer = Buffer.alloc(0);
+  /** Number of fields. */
+  n = 0;
+  /** Field i is buf[start[i], end[i]) — for a quoted field, the text inside the quotes. */
+  start = new Int32Array(64);
+  end = new Int32Array(64);
+  /** 1 when field i was quoted and holds doubled quotes (its text needs unescaping). */
+  escaped = new Uint8Array(64);
+  /** 1-based line number of the record's first line. */
+  line = 0;
+  /** A problem with the record's shape (an unclosed quote), or null. */
+  problem: { column: number; message: string } | null = null;
+
+  /** Field i as a string (doubled quotes undone); '' when the record has no such field. */
+  text(i: number): string {
+    if (i >= this.n) return '';
+    const s = this.buf.toString('utf8', this.start[i]!, this.end[i]!);
+    return this.escaped[i] ? s.replace(/""/g, '"') : s;
   }
-  return out;
+
+  grow(): void {
+    const n = this.start.length * 2;
+    const s = new Int32Array(n);
+    s.set(this.start);
+    this.start = s;
+    const e = new Int32Array(n);
+    e.set(this.end);
+    this.end = e;
+    const q = new Uint8Array(n);
+    q.set(this.escaped);
+    this.escaped = q;
+  }
 }
 
-/** True when a record has an odd number of quotes (a quoted field continues on the next line). */
-export function hasOpenQuote(line: string): boolean {
-  let count = 0;
-  for (let i = line.indexOf('"'); i !== -1; i = line.indexOf('"', i + 1)) count++;
-  return count % 2 === 1;
+export interface ScanResult {
+  /** Offset just after the last complete record scanned. */
+  consumed: number;
+  /** Line breaks in buf[pos, consumed). */
+  lines: number;
+  /** Records handed over (blank lines are not records). */
+  records: number;
+}
+
+/**
+ * A reader's fused path for the commonest lines of its format: reads a whole line at `pos` in one
+ * pass and returns the offset of its line feed, or -1 when the line is not of the shape it reads
+ * (then the record is split into fields and read the general way). It never rejects a row.
+ */
+export type LinePath = (buf: Buffer, pos: number, end: number, line: number) => number;
+
+/**
+ * Scans the complete records in buf[pos, end), calling `onRecord` for each one that is not blank.
+ * `eof` says the buffer holds the end of the file (the last record may lack its line break).
+ * `line` is the line number of the first record.
+ */
+export function scanRecords(
+  buf: Buffer,
+  pos: number,
+  end: number,
+  eof: boolean,
+  delimiter: number,
+  line: number,
+  rec: CsvRecord,
+  onRecord: (rec: CsvRecord) => void,
+  fast: LinePath | null = null,
+): ScanResult {
+  rec.buf = buf;
+  const startLine = line;
+  const kind = classes(delimiter);
+  let records = 0;
+  while (pos < end) {
+    if (fast) {
+      const nl = fast(buf, pos, end, line);
+      if (nl >= 0) {
+        records++;
+        line++;
+        pos = nl + 1;
+        continue;
+      }
+    }
+    // one pass over the line: field boundaries at delimiters, stopping at the line break or a quote
+    let n = 0;
+    let s = pos;
+    let i = pos;
+    let c = 0;
+    let cap = rec.start.length;
+    for (; i < end; i++) {
+      c = kind[buf[i]!]!;
+      if (c === 0) continue;
+      if (c !== DELIM) break;
+      if (n + 1 >= cap) {
+        rec.grow();
+        cap = rec.start.length;
+      }
+      rec.start[n] = s;
+      rec.end[n] = i;
+      rec.escaped[n] = 0;
+      n++;
+      s = i + 1;
+    }
+    if (i < end && c === QUOTED) {
+      // a quote on the line: the RFC 4180 path (from the start of the record)
+      const r = splitQuoted(buf, pos, end, eof, delimiter, rec);
+      if (r === null) break; // needs more of the file
+      rec.line = line;
+      records++;
+      onRecord(rec); // (a record with a problem is rejected by the reader; scanning goes on after its line)
+      line += r.lines;
+      pos = r.next;
+      continue;
+    }
+    if (i === end && !eof) break; // the line goes on in the next chunk
+    let e = i;
+    if (e > s && buf[e - 1] === CR) e--;
+    rec.start[n] = s;
+    rec.end[n] = e;
+    rec.escaped[n] = 0;
+    rec.n = n + 1;
+    rec.line = line;
+    rec.problem = null;
+    if (!blank(rec)) {
+      records++;
+      onRecord(rec);
+    }
+    line++;
+    pos = i + 1;
+  }
+  return { consumed: Math.min(pos, end), lines: line - startLine, records };
+}
+
+const DELIM = 1;
+const BREAK = 2;
+const QUOTED = 3;
+const classTables = new Map<number, Uint8Array>();
+
+/** Byte classes for a delimiter: 0 ordinary, DELIM, BREAK (line feed), QUOTED. */
+function classes(delimiter: number): Uint8Array {
+  let t = classTables.get(delimiter);
+  if (!t) {
+    t = new Uint8Array(256);
+    t[delimiter] = DELIM;
+    t[LF] = BREAK;
+    t[QUOTE] = QUOTED;
+    classTables.set(delimiter, t);
+  }
+  return t;
+}
+
+/** True for a line with nothing but spaces or tabs (skipped, not counted as a row). */
+function blank(rec: CsvRecord): boolean {
+  if (rec.n > 1) return false;
+  for (let i = rec.start[0]!; i < rec.end[0]!; i++) if (rec.buf[i] !== SPACE && rec.buf[i] !== 0x09) return false;
+  return true;
+}
+
+/**
+ * Splits a record with quotes starting at `a`. Returns where the next record starts and how many
+ * line breaks this one used, or null when the buffer ends before the record does (and more of the
+ * file is to come). Sets rec.problem for a quote never closed.
+ */
+function splitQuoted(buf: Buffer, a: number, end: number, eof: boolean, delimiter: number, rec: CsvRecord): { next: number; lines: number } | null {
+  let n = 0;
+  let i = a;
+  let lines = 1;
+  rec.problem = null;
+  for (;;) {
+    if (n === rec.start.length) rec.grow();
+    // leading spaces before an opening quote are tolerated
+    let j = i;
+    while (j < end && buf[j] === SPACE) j++;
+    if (j < end && buf[j] === QUOTE) {
+      const open = j;
+      let k = j + 1;
+      let escaped = 0;
+      let breaks = 0;
+      for (;;) {
+        const q = buf.indexOf(QUOTE, k);
+        const stop = q === -1 || q >= end ? end : q;
+        // line breaks inside the quoted text so far
+        for (let p = buf.indexOf(LF, k); p !== -1 && p < stop; p = buf.indexOf(LF, p + 1)) breaks++;
+        if (breaks > MAX_QUOTED_LINES || (stop === end && eof)) {
+          rec.n = n + 1;
+          rec.start[n] = open + 1;
+          rec.end[n] = Math.min(end, lineEndOf(buf, open, end));
+          rec.escaped[n] = 0;
+          rec.problem = { column: n + 1, message: `a quoted field opened in column ${n + 1} is never closed on this line${breaks > 0 ? ` or the ${MAX_QUOTED_LINES} after it` : ''}; the row was not read` };
+          return { next: lineEndOf(buf, a, end) + 1, lines: 1 };
+        }
+        if (stop === end) return null;
+        if (buf[q + 1] === QUOTE) {
+          escaped = 1;
+          k = q + 2;
+          continue;
+        }
+        rec.start[n] = open + 1;
+        rec.end[n] = q;
+        rec.escaped[n] = escaped;
+        lines += breaks;
+        i = q + 1;
+        break;
+      }
+      // anything between the closing quote and the delimiter (padding) is ignored
+      while (i < end && buf[i] !== delimiter && buf[i] !== LF) i++;
+    } else {
+      // an unquoted field: up to the delimiter or the line break (a quote inside it is a character)
+      rec.start[n] = i;
+      while (i < end && buf[i] !== delimiter && buf[i] !== LF) i++;
+      rec.end[n] = i > rec.start[n]! && buf[i - 1] === CR && (i === end || buf[i] === LF) ? i - 1 : i;
+      rec.escaped[n] = 0;
+    }
+    n++;
+    if (i >= end) {
+      if (!eof) return null;
+      rec.n = n;
+      return { next: end, lines };
+    }
+    if (buf[i] === LF) {
+      rec.n = n;
+      return { next: i + 1, lines };
+    }
+    i++; // past the delimiter
+    if (i === end) {
+      if (!eof) return null;
+      if (n === rec.start.length) rec.grow();
+      rec.start[n] = rec.end[n] = end;
+      rec.escaped[n] = 0;
+      rec.n = n + 1;
+      return { next: end, lines };
+    }
+  }
+}
+
+function lineEndOf(buf: Buffer, from: number, end: number): number {
+  const nl = buf.indexOf(LF, from);
+  return nl === -1 || nl >= end ? end : nl;
+}
+
+/** Splits one CSV line (a header) into fields; quoted fields may contain delimiters and doubled quotes. */
+export function splitCsv(line: string, delim: string): string[] {
+  const rec = new CsvRecord();
+  const buf = Buffer.from(line.replace(/[\r\n]+$/, ''), 'utf8');
+  const out: string[] = [];
+  scanRecords(buf, 0, buf.length, true, delim.charCodeAt(0), 1, rec, (r) => {
+    if (out.length === 0) for (let i = 0; i < r.n; i++) out.push(r.text(i));
+  });
+  return out.length ? out : [''];
 }
 
 /** Picks the delimiter that splits a header line into the most fields. */
@@ -86,68 +292,73 @@ export function detectEncoding(head: Buffer): { encoding: TextEncodingName; bomB
   return { encoding: 'utf8', bomBytes: 0 };
 }
 
-export interface LineChunk {
-  /** Complete lines (without line terminators). */
-  lines: string[];
-  /** Byte offset in the file just after the last line of this chunk. */
-  endOffset: number;
+/** A chunk of a file as UTF-8 bytes, ending at a line break (or the end of the file). */
+export interface ByteChunk {
+  /** UTF-8 bytes (the file's own bytes for UTF-8 files). */
+  buf: Buffer;
+  len: number;
+  eof: boolean;
+  /** File offset of buf[0]. */
+  base: number;
+  /** File bytes covered by buf[0, consumed): equal to consumed for UTF-8, more for UTF-16. */
+  fileBytes(consumed: number): number;
 }
 
 const CHUNK = 1 << 20;
-const MAX_LINE = 1 << 20;
+const MAX_RECORD = 1 << 20;
 
 /**
- * Reads a file from `startOffset` in ~1 MB chunks of whole lines. Lines are cut at LF bytes (CR
- * stripped), so multi-byte UTF-8 characters are never split. One buffer is reused for the whole
- * file (a partial last line moves to its front), so memory stays flat however big the file is.
- * Throws on a line longer than 1 MB, which no meter file has and a binary file often does.
+ * Reads a file from `startOffset` in ~1 MB chunks of whole lines, as UTF-8. The caller scans what
+ * it can and says how much it consumed; the rest is carried into the next chunk (one reused
+ * buffer, so memory stays flat whatever the file size). Throws on a record longer than 1 MB,
+ * which no meter file has and a binary file often does.
  */
-export async function* readLineChunks(filePath: string, startOffset: number, encoding: TextEncodingName): AsyncGenerator<LineChunk> {
-  const fh = await fs.promises.open(filePath, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK + MAX_LINE);
-    let pos = startOffset; // file offset of the next byte to read
-    let held = 0; // bytes at the front of buf not yet turned into lines
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, held, CHUNK, pos);
-      const eof = bytesRead === 0;
-      const base = pos - held; // file offset of buf[0]
-      pos += bytesRead;
-      const len = held + bytesRead;
-      let cut = eof ? len : lastLineEnd(buf, len, encoding);
-      if (cut <= 0 && !eof) {
-        if (len >= MAX_LINE) throw new UnreadableFileError(`a line longer than ${MAX_LINE} bytes starts at byte ${base}: this does not look like a meter CSV file`);
-        held = len;
-        continue;
-      }
-      if (cut < 0) cut = len;
-      const text = buf.toString(encoding, 0, cut);
-      held = len - cut;
-      if (held > 0) buf.copy(buf, 0, cut, len);
-      if (text.length > 0) {
-        const lines = text.split('\n');
-        if (lines[lines.length - 1] === '') lines.pop();
-        for (let i = 0; i < lines.length; i++) {
-          const l = lines[i]!;
-          if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+export async function* readChunks(fd: import('node:fs/promises').FileHandle, startOffset: number, encoding: TextEncodingName): AsyncGenerator<ByteChunk, void, number> {
+  const raw = Buffer.allocUnsafe(CHUNK + MAX_RECORD);
+  // the next chunk is read while this one is parsed: two 1 MB landing buffers, taking turns
+  const landing = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let turn = 0;
+  let pos = startOffset; // file offset of the next byte to read
+  let ahead = fd.read(landing[turn]!, 0, CHUNK, pos);
+  let held = 0; // bytes at the front of raw not yet consumed
+  for (;;) {
+    const { bytesRead } = await ahead;
+    landing[turn]!.copy(raw, held, 0, bytesRead);
+    const eof = bytesRead === 0;
+    const base = pos - held;
+    pos += bytesRead;
+    turn ^= 1;
+    if (!eof) ahead = fd.read(landing[turn]!, 0, CHUNK, pos);
+    const len = held + bytesRead;
+    if (len === 0) return;
+    let chunk: ByteChunk;
+    if (encoding === 'utf8') {
+      chunk = { buf: raw, len, eof, base, fileBytes: (c) => c };
+    } else {
+      // cut at the last whole UTF-16 line, transcode that part
+      let cut = len - (len % 2);
+      if (!eof) {
+        cut = -1;
+        for (let i = len - 2 - (len % 2); i >= 0; i -= 2) {
+          if (raw[i] === 0x0a && raw[i + 1] === 0) {
+            cut = i + 2;
+            break;
+          }
         }
-        yield { lines, endOffset: base + cut };
+        if (cut === -1) cut = 0;
       }
-      if (eof) return;
+      const text = raw.toString('utf16le', 0, cut);
+      const u8 = Buffer.from(text, 'utf8');
+      chunk = { buf: u8, len: u8.length, eof: eof || cut === len, base, fileBytes: (c) => (c === u8.length ? cut : Buffer.byteLength(u8.toString('utf8', 0, c), 'utf16le')) };
     }
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Index just past the last line feed in data[0, len) (-1 if none). */
-function lastLineEnd(data: Buffer, len: number, encoding: TextEncodingName): number {
-  if (encoding === 'utf16le') {
-    for (let i = len - 2 - (len % 2); i >= 0; i -= 2) {
-      if (data[i] === 0x0a && data[i + 1] === 0x00) return i + 2;
+    const consumed = yield chunk;
+    const used = chunk.fileBytes(consumed);
+    if (eof) return;
+    held = len - used;
+    if (held >= MAX_RECORD) {
+      await ahead;
+      throw new UnreadableFileError(`a line longer than ${MAX_RECORD} bytes starts at byte ${base}: this does not look like a meter CSV file`);
     }
-    return -1;
+    if (held > 0) raw.copy(raw, 0, used, len);
   }
-  const i = data.lastIndexOf(0x0a, len - 1);
-  return i === -1 ? -1 : i + 1;
 }

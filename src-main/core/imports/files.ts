@@ -18,6 +18,29 @@ export function safeName(name: string): string {
   return (base || 'upload.csv').slice(0, 200);
 }
 
+/** A file's identity on disk: where it is, and its device, inode, size, modification and change times. */
+function sourceKey(resolved: string, st: fs.BigIntStats): string {
+  return `${resolved}\u0000${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+}
+
+/** SHA-256 of a file, read in 8 MB pieces. */
+async function hashFile(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(8 << 20);
+    for (let pos = 0; ; ) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+  return hash.digest('hex');
+}
+
 export class FileStore {
   constructor(
     private readonly sqlite: Database.Database,
@@ -47,20 +70,64 @@ export class FileStore {
       throw e;
     }
     const sha256 = hash.digest('hex');
-    this.sqlite.prepare('INSERT INTO stored_files (id, original_name, path, bytes, sha256) VALUES (?, ?, ?, ?, ?)').run(id, clean, dest, bytes, sha256);
-    return { fileId: id, name: clean, bytes, sha256 };
+    return this.share(clean, dest, bytes, sha256, null);
   }
 
-  /** Copies a local file (a path dropped on the desktop window, or named on the CLI). */
+  /**
+   * Copies a local file (a path dropped on the desktop window, or named on the CLI): the kernel
+   * copies it while it is hashed. A file already stored — the same path, unchanged since (device,
+   * inode, size, modification and change times, as git and rsync tell an unchanged file), or the
+   * same SHA-256 — shares the stored copy instead of making another.
+   */
   async storePath(filePath: string): Promise<StoredFile> {
-    let st: fs.Stats;
+    let st: fs.BigIntStats;
     try {
-      st = fs.statSync(filePath);
+      st = fs.statSync(filePath, { bigint: true });
     } catch {
       throw new AppError('NOT_FOUND', `${filePath}: no such file`);
     }
     if (!st.isFile()) throw new AppError('BAD_INPUT', `${filePath} is not a file`);
-    return this.store(path.basename(filePath), fs.createReadStream(filePath));
+    const name = safeName(path.basename(filePath));
+    if (st.size > BigInt(MAX_FILE_BYTES)) throw new AppError('BAD_INPUT', `${name} is larger than ${MAX_FILE_BYTES / 1024 ** 3} GB`);
+    const source = sourceKey(path.resolve(filePath), st);
+    // unchanged since it was stored: its change time is older than the record (a file changed in the
+    // same second as it was hashed is hashed again)
+    const known = this.sqlite.prepare('SELECT path, bytes, sha256, created_at FROM stored_files WHERE source = ? ORDER BY created_at DESC LIMIT 1').get(source) as
+      | { path: string; bytes: number; sha256: string; created_at: number }
+      | undefined;
+    if (known && st.ctimeMs < BigInt(known.created_at - 1) * 1000n && fs.existsSync(known.path)) return this.record(name, known.path, known.bytes, known.sha256, source);
+
+    fs.mkdirSync(this.dir, { recursive: true });
+    const id = crypto.randomUUID();
+    const dest = path.join(this.dir, `${id}${path.extname(name).slice(0, 10) || '.csv'}`);
+    let sha256: string;
+    try {
+      const copied = fs.promises.copyFile(filePath, dest, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
+      sha256 = await hashFile(filePath).finally(() => copied.catch(() => undefined));
+      await copied;
+      const after = fs.statSync(filePath, { bigint: true });
+      if (sourceKey(path.resolve(filePath), after) !== source) throw new AppError('BAD_INPUT', `${name} changed while it was being copied; import it again once it is complete`);
+    } catch (e) {
+      fs.rmSync(dest, { force: true });
+      throw e;
+    }
+    return this.share(name, dest, Number(st.size), sha256, source);
+  }
+
+  /** Records a new copy, or — when the same bytes are stored already — drops it and shares that one. */
+  private share(name: string, dest: string, bytes: number, sha256: string, source: string | null): StoredFile {
+    const same = this.sqlite.prepare('SELECT path FROM stored_files WHERE sha256 = ? AND bytes = ? ORDER BY created_at LIMIT 1').pluck().get(sha256, bytes) as string | undefined;
+    if (same !== undefined && same !== dest && fs.existsSync(same)) {
+      fs.rmSync(dest, { force: true });
+      return this.record(name, same, bytes, sha256, source);
+    }
+    return this.record(name, dest, bytes, sha256, source);
+  }
+
+  private record(name: string, filePath: string, bytes: number, sha256: string, source: string | null): StoredFile {
+    const id = crypto.randomUUID();
+    this.sqlite.prepare('INSERT INTO stored_files (id, original_name, path, bytes, sha256, source) VALUES (?, ?, ?, ?, ?, ?)').run(id, name, filePath, bytes, sha256, source);
+    return { fileId: id, name, bytes, sha256 };
   }
 
   get(id: string): { id: string; original_name: string; path: string; bytes: number } | undefined {

@@ -170,7 +170,9 @@ describe('smart-meter and research formats', () => {
     core = await makeCore();
     const gas = writeTemp('gas.csv', 'MPRN,Start,Consumption (m³)\n7654321,2025-01-01T00:00:00Z,100\n');
     await importFiles(core, [gas]);
-    const row = core.sqlite.prepare('SELECT r.kwh, r.volume_m3, m.fuel FROM readings r JOIN meters m ON m.id = r.meter_id').get() as { kwh: number; volume_m3: number; fuel: string };
+    const meter = core.sqlite.prepare('SELECT id, fuel FROM meters').get() as { id: number; fuel: string };
+    const day = core.readings.readDays(meter.id, 0, 60000, { volumes: true });
+    const row = { kwh: day.values[0]!, volume_m3: day.volumes![0]!, fuel: meter.fuel };
     expect(row.volume_m3).toBe(100);
     expect(row.kwh).toBeCloseTo((100 * 1.02264 * 39.5) / 3.6, 9); // 1122.06 kWh
     expect(row.fuel).toBe('gas');

@@ -6,9 +6,7 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
-import fs from 'node:fs';
-import { FIXTURES, importFiles, makeCore, REPO, tempDir, writeTemp } from '../../../tests/helpers/core';
-import { AggregationService } from '../aggregation/aggregation-service';
+import { FIXTURES, importFiles, makeCore, REPO, tempDir } from '../../../tests/helpers/core';
 
 let thread: string;
 let core: Core;
@@ -38,22 +36,5 @@ describe('import worker thread', () => {
     const [job] = await importFiles(core, [path.join(FIXTURES, 'csv', 'not-a-meter-file.csv')]);
     expect(job).toMatchObject({ status: 'failed', attempts: 1 });
     expect(job!.lastError).toMatch(/no header row/);
-  });
-
-  it('runs a full roll-up rebuild in parallel shares on the same script, with the same rows as one thread', async () => {
-    core = await makeCore({ workerScript: thread });
-    const lines = ['MPAN,Timestamp,kWh'];
-    const mpans = ['1012477457919', '2200012767323', '2336533093112', '1712423842469', '2499999999991'];
-    for (const m of mpans) for (let i = 0; i < 48 * 40; i++) lines.push(`${m},${new Date(Date.UTC(2025, 2, 10) + i * 1800000).toISOString()},${((i * 7) % 13) / 4}`);
-    await importFiles(core, [writeTemp('five.csv', lines.join('\n'))]);
-    await core.scheduler.idle();
-    const snap = () => core.sqlite.prepare('SELECT * FROM daily_aggregates ORDER BY meter_id, day').all();
-    const parallel = await core.aggregation.rebuild();
-    expect(parallel).toMatchObject({ metersTouched: 5, daysTouched: 5 * 41 }); // 40 UTC days span 41 UK days (BST from 30 March)
-    const a = snap();
-    expect(fs.readdirSync(core.dataDir).filter((f) => f.startsWith('.rollup-'))).toEqual([]); // scratch files removed
-    const single = new AggregationService(core.sqlite, { now: () => Date.now() });
-    await single.rebuild();
-    expect(snap()).toEqual(a);
   });
 });

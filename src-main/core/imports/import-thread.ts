@@ -1,12 +1,10 @@
 /**
- * Worker-thread entry for imports (and for the shares of a full roll-up rebuild): parsing and
- * inserting run here, off the host's main thread, on
+ * Worker-thread entry for imports: parsing and storing run here, off the host's main thread, on
  * the thread's own SQLite connection (WAL lets the host keep reading). The host's queue sends one
  * job at a time and receives progress and the outcome as messages.
  */
 import Database from 'better-sqlite3';
-import { parentPort, workerData } from 'node:worker_threads';
-import { rollupPart, type RollupPart } from '../aggregation/rollup-part';
+import { parentPort } from 'node:worker_threads';
 import { applyPragmas } from '../db/pragmas';
 import { runImport, type JobRow } from './run-import';
 import { classifyFailure, type ThreadRequest, type ThreadMessage } from './thread-protocol';
@@ -14,15 +12,7 @@ import { classifyFailure, type ThreadRequest, type ThreadMessage } from './threa
 if (!parentPort) throw new Error('import-thread must run in a worker thread');
 const port = parentPort;
 
-// The same script also runs one share of a full roll-up rebuild (see aggregation-service.ts).
-const part = (workerData as { rollup?: RollupPart } | null)?.rollup;
-if (part) {
-  try {
-    port.postMessage({ type: 'rollup-done', rows: rollupPart(part) });
-  } catch (e) {
-    port.postMessage({ type: 'rollup-failed', message: (e as Error).message });
-  }
-} else port.on('message', (req: ThreadRequest) => {
+port.on('message', (req: ThreadRequest) => {
   void (async () => {
     const sqlite = new Database(req.dbPath);
     try {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
-import { FIXTURES, importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { FIXTURES, importFiles, makeCore, writeTemp, storedReadings } from '../../../tests/helpers/core';
 import { backoffMinutes } from './queue';
 
 const SAMPLE = path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv');
@@ -89,7 +89,7 @@ describe('import queue', () => {
     });
     await core.imports.drain();
     expect(core.imports.get(jobIds[0]!)).toMatchObject({ status: 'cancelled', readingsImported: 0 });
-    expect(core.sqlite.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(0);
+    expect(storedReadings(core)).toHaveLength(0);
     expect(core.meters.list()).toEqual([]);
   });
 

@@ -13,6 +13,7 @@ import type { ImportJob, ImportStatus, Priority } from '../../../src-shared/cont
 import { AppError } from '../../../src-shared/contract/errors';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
+import { ReadingsStore } from '../readings/store';
 import { runImport, type JobRow } from './run-import';
 import { classifyFailure, type FailureKind, type ThreadMessage, type ThreadRequest } from './thread-protocol';
 import type { FileStore } from './files';
@@ -124,6 +125,7 @@ export class ImportQueue {
   private worker: Worker | null = null;
   private threadBroken = false;
   readonly owner = `${HOST}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
+  private readonly readings: ReadingsStore;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -132,7 +134,9 @@ export class ImportQueue {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: QueueOptions,
-  ) {}
+  ) {
+    this.readings = new ReadingsStore(sqlite);
+  }
 
   private nowSec(): number {
     return Math.floor(this.clock.now() / 1000);
@@ -193,7 +197,8 @@ export class ImportQueue {
 
   /**
    * Cancels a job. A queued or retrying job stops at once; a running one stops after its current
-   * chunk. Readings the job wrote are removed, and meters it created that are left with no readings.
+   * chunk. What the job wrote is undone (readings it overwrote come back), and meters it created
+   * that are left with no readings are removed.
    */
   cancel(id: number): ImportJob {
     const r = this.row(id);
@@ -213,17 +218,17 @@ export class ImportQueue {
     return job;
   }
 
-  /** Removes what a job wrote (its readings, then meters it created that are now empty). */
+  /** Undoes what a job wrote (what it overwrote comes back), then removes meters it created that are now empty. */
   private undo(r: DbJob): void {
     if (r.dry_run === 1) return;
-    // the roll-ups must forget these readings too
-    this.sqlite
-      .prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) SELECT meter_id, min(ts), max(ts) FROM readings WHERE batch_id = ? GROUP BY meter_id')
-      .run(r.id);
-    this.sqlite.prepare('DELETE FROM readings WHERE batch_id = ?').run(r.id);
+    this.readings.undoJob(r.id);
     const created = JSON.parse(r.meters_created) as string[];
-    const del = this.sqlite.prepare('DELETE FROM meters WHERE identifier = ? AND NOT EXISTS (SELECT 1 FROM readings WHERE meter_id = meters.id)');
-    for (const m of created) del.run(m);
+    const find = this.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck();
+    const del = this.sqlite.prepare('DELETE FROM meters WHERE id = ?');
+    for (const m of created) {
+      const id = find.get(m) as number | undefined;
+      if (id !== undefined && !this.readings.hasData(id)) del.run(id);
+    }
     this.sqlite
       .prepare("UPDATE import_jobs SET bytes_done = 0, line_done = 0, rows_read = 0, readings_imported = 0, duplicates = 0, conflicts = 0, rows_rejected = 0, errors = '[]', meters_created = '[]', preview = NULL WHERE id = ?")
       .run(r.id);
@@ -256,13 +261,17 @@ export class ImportQueue {
     let filesRemoved = 0;
     this.sqlite.transaction(() => {
       const delJob = this.sqlite.prepare('DELETE FROM import_jobs WHERE id = ?');
-      for (const j of old) delJob.run(j.id);
+      for (const j of old) {
+        delJob.run(j.id);
+        this.readings.forgetJob(j.id); // a job no longer listed can no longer be undone
+      }
       for (const fileId of new Set(old.map((j) => j.file_id))) {
         const still = this.sqlite.prepare('SELECT 1 FROM import_jobs WHERE file_id = ?').get(fileId);
         if (still) continue;
         const f = this.files.get(fileId);
         this.sqlite.prepare('DELETE FROM stored_files WHERE id = ?').run(fileId);
-        if (f) {
+        // a copy shared by a file still in use (the same bytes imported again) stays
+        if (f && !this.sqlite.prepare('SELECT 1 FROM stored_files WHERE path = ?').get(f.path)) {
           fs.rmSync(f.path, { force: true });
           filesRemoved++;
         }

@@ -1,20 +1,29 @@
 /**
- * Runs one import job over a stored file. Reads whole-line chunks, lets the detected format turn
- * them into readings, classifies each reading against what is stored (new, duplicate, conflict),
- * and commits the chunk's readings together with the job's resume point and counts in one
- * transaction: a crash at any moment leaves a clean prefix, and the job resumes after it.
+ * Runs one import job over a stored file. Reads ~1 MB chunks of whole records as bytes, lets the
+ * detected format turn them into meter-days (no string or object per reading on the common path),
+ * and hands each chunk's days to the readings store, which classifies every half-hour against
+ * what is stored (new, duplicate, conflict) and writes whole days — in the same transaction as the
+ * job's resume point, counts and row errors: a crash at any moment leaves a clean prefix, and the
+ * job resumes after it.
+ *
+ * A file imported before (same SHA-256) whose result cannot have changed — same options, same
+ * meter settings, nothing written since over the days it covered — is recognised at once and
+ * reported as all duplicates without reading a row.
  */
 import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import type { RowError } from '../../../src-shared/contract/types';
-import { dayStartUtc, localDayOf } from '../../../src-shared/domain/periods';
-import { detectEncoding, hasOpenQuote, readLineChunks, type TextEncodingName } from './csv';
+import { ReadingsStore, type Conflict } from '../readings/store';
+import { CsvRecord, detectEncoding, readChunks, scanRecords, type TextEncodingName } from './csv';
 import { CancelledError, LostClaimError, UnreadableFileError } from './errors';
 import { detectReader } from './formats/detect';
-import type { DocumentReader, LineReader } from './formats/types';
-import { ChunkSink, type Counts, type MeterLookup } from './sink';
+import type { DocumentReader, RecordReader } from './formats/types';
+import { DaySink, MAX_STORED_ERRORS, type Counts, type MeterLookup } from './sink';
 
 export { CancelledError, LostClaimError, UnreadableFileError };
+
+/** Bumped when parsing changes what a file yields: results of older parsers are not reused. */
+export const PARSER_VERSION = 2;
 
 export interface JobRow {
   id: number;
@@ -43,14 +52,13 @@ export interface Progress {
   rowsRead: number;
 }
 
-const BULK = 100; // rows per multi-row INSERT: fewer JS↔SQLite crossings
-const COLS = 7;
-
 interface Preview {
   meters: string[];
   first: number | null;
   last: number | null;
 }
+
+const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
 /**
  * Imports `job`'s file. `owner` is the claim this process holds on the job: every chunk commit
@@ -69,6 +77,18 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   }
   const headText = head.toString(enc.encoding, enc.bomBytes);
   const reader = await detectReader(job.path, headText, enc, { meter: job.meter_override ?? undefined, format: job.format_override ?? undefined });
+  const store = new ReadingsStore(sqlite);
+  const updateJob = sqlite.prepare(
+    `UPDATE import_jobs SET bytes_done = ?, line_done = ?, rows_read = ?, readings_imported = ?, duplicates = ?, conflicts = ?,
+       rows_rejected = ?, errors = ?, meters_created = ?, preview = ?, format = ?, heartbeat_at = unixepoch()
+     WHERE id = ? AND owner = ?`,
+  );
+
+  const fresh = job.bytes_done === 0 && job.rows_read === 0;
+  if (fresh && reuseEarlierImport(sqlite, store, job, owner, reader.format, updateJob)) {
+    await onProgress({ bytesDone: job.bytes, rowsRead: (sqlite.prepare('SELECT rows_read FROM import_jobs WHERE id = ?').pluck().get(job.id) as number) ?? 0 });
+    return;
+  }
 
   const dry = job.dry_run === 1;
   const errors: RowError[] = JSON.parse(job.errors);
@@ -78,50 +98,20 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   const counts: Counts = { rowsRead: job.rows_read, imported: job.readings_imported, duplicates: job.duplicates, conflicts: job.conflicts, rejected: job.rows_rejected };
 
   const findMeter = sqlite.prepare('SELECT id, fuel, max_kwh_per_half_hour AS ceiling, calorific_value AS cv FROM meters WHERE identifier = ?');
-  const own = sqlite.prepare('SELECT 1 FROM readings WHERE meter_id = ? AND day = ? AND ts = ? AND batch_id = ?').pluck();
   const lookup: MeterLookup = {
     find: (identifier) => findMeter.get(identifier) as ReturnType<MeterLookup['find']>,
-    ownReading: (id, ts) => own.get(id, localDayOf(ts), ts, job.id) === 1,
+    ownReading: (id, ts) => store.wroteHalfHour(id, ts, job.id),
   };
-  const sink = new ChunkSink(lookup, errors, reader.format.includes('gas') ? 'gas' : null);
+  const sink = new DaySink(lookup, errors, reader.format.includes('gas') ? 'gas' : null);
   sink.rejected = counts.rejected;
-
   const insertMeter = sqlite.prepare('INSERT INTO meters (identifier, kind, fuel, mpan_top_line) VALUES (?, ?, ?, ?)');
-  const existing = sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? AND day >= ? AND day <= ? AND ts >= ? AND ts <= ?').raw();
-  const insertOne = sqlite.prepare('INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id, volume_m3) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (meter_id, day, ts) DO NOTHING');
-  const insertBulk = sqlite.prepare(
-    `INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id, volume_m3) VALUES ${Array(BULK).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ')} ON CONFLICT (meter_id, day, ts) DO NOTHING`,
-  );
-  const replace = sqlite.prepare('UPDATE readings SET kwh = ?, quality = ?, batch_id = ?, volume_m3 = ? WHERE meter_id = ? AND day = ? AND ts = ?');
-  const updateJob = sqlite.prepare(
-    `UPDATE import_jobs SET bytes_done = ?, line_done = ?, rows_read = ?, readings_imported = ?, duplicates = ?, conflicts = ?,
-       rows_rejected = ?, errors = ?, meters_created = ?, preview = ?, format = ?, heartbeat_at = unixepoch()
-     WHERE id = ? AND owner = ?`,
-  );
   const cancelled = sqlite.prepare('SELECT cancel_requested FROM import_jobs WHERE id = ?').pluck();
-  const markDirty = sqlite.prepare('INSERT INTO aggregation_dirty (meter_id, from_ts, to_ts) VALUES (?, ?, ?)');
+  const meterIds: number[] = [];
 
-  const params: (number | null)[] = new Array(BULK * COLS);
-  // the UK local day of a reading: worked out once per day window, not per row
-  let winStart = 0;
-  let winEnd = -1;
-  let winDay = 0;
-  const dayOf = (t: number): number => {
-    if (t < winStart || t >= winEnd) {
-      winDay = localDayOf(t);
-      winStart = dayStartUtc(winDay);
-      winEnd = dayStartUtc(winDay + 1);
-    }
-    return winDay;
-  };
-
-  /** Classifies the sink's current chunk against what is stored, and stores what is new. */
-  const store = (): void => {
-    const n = sink.n;
-    if (n === 0) return;
-    const before = { imported: counts.imported, conflicts: counts.conflicts };
-    const { m: ms, ts: tss, kwh: kwhs, q: qs, vol: vols } = sink;
-    // meters first seen in this chunk
+  /** Stores the sink's chunk: meters first, then its days through the readings store. */
+  const store_ = (): void => {
+    const batch = sink.batch;
+    const freshMeters = new Set<number>();
     for (const m of sink.meters) {
       if (!seenPreview.has(m.identifier)) {
         seenPreview.add(m.identifier);
@@ -130,101 +120,48 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
       if (m.dbId === -1 && !dry) {
         m.dbId = Number(insertMeter.run(m.identifier, m.kind, m.fuel, m.topLine).lastInsertRowid);
         created.push(m.identifier);
+        freshMeters.add(m.index);
       }
+      meterIds[m.index] = m.dbId;
     }
-    // each meter's span in this chunk, and whether its rows come in strictly rising time order
-    const k = sink.meters.length;
-    const lo = new Float64Array(k).fill(Infinity);
-    const hi = new Float64Array(k).fill(-Infinity);
-    const rising = new Uint8Array(k).fill(1);
-    for (let i = 0; i < n; i++) {
-      const m = ms[i]!;
-      const t = tss[i]!;
-      if (t <= hi[m]!) rising[m] = 0;
-      else hi[m] = t;
-      if (t < lo[m]!) lo[m] = t;
-    }
-    // what is already stored in those spans: one range read along the primary key per meter
-    const stored: (Map<number, number | null> | null)[] = new Array(k).fill(null);
-    for (let m = 0; m < k; m++) {
-      if (lo[m] === Infinity) continue;
-      if (preview.first === null || lo[m]! < preview.first) preview.first = lo[m]!;
-      if (preview.last === null || hi[m]! > preview.last) preview.last = hi[m]!;
-      const info = sink.meters[m]!;
-      const rows = info.dbId > 0 ? (existing.all(info.dbId, localDayOf(lo[m]!), localDayOf(hi[m]!), lo[m], hi[m]) as [number, number | null][]) : [];
-      // No stored rows and rising times: every row is new, no lookups needed (the first import).
-      if (rows.length === 0 && rising[m] === 1) continue;
-      const map = new Map<number, number | null>();
-      for (const [t, v] of rows) map.set(t, v);
-      stored[m] = map;
-    }
-    let pending = 0;
-    const jobId = job.id;
-    for (let i = 0; i < n; i++) {
-      const mi = ms[i]!;
-      const t = tss[i]!;
-      const kw = kwhs[i]!;
-      const kwh = kw === kw ? kw : null; // NaN → missing
-      const map = stored[mi];
-      const prior = map ? map.get(t) : undefined;
-      if (prior === undefined) {
-        if (map) map.set(t, kwh);
-        counts.imported++;
-        if (dry) continue;
-        const v = vols[i]!;
-        const o = pending * COLS;
-        params[o] = sink.meters[mi]!.dbId;
-        params[o + 1] = dayOf(t);
-        params[o + 2] = t;
-        params[o + 3] = kwh;
-        params[o + 4] = qs[i]!;
-        params[o + 5] = jobId;
-        params[o + 6] = v === v ? v : null;
-        if (++pending === BULK) {
-          insertBulk.run(params);
-          pending = 0;
-        }
-      } else if (prior === kwh || (prior !== null && kwh !== null && Math.abs(prior - kwh) < 1e-9)) {
-        counts.duplicates++;
-      } else {
-        const info = sink.meters[mi]!;
-        counts.conflicts++;
-        const replaced = job.on_conflict === 'replace';
-        const v = vols[i]!;
-        if (replaced && !dry) {
-          replace.run(kwh, qs[i]!, jobId, v === v ? v : null, info.dbId, dayOf(t), t);
-          map!.set(t, kwh);
-        }
-        if (errors.length < 1000) {
-          errors.push({
-            line: sink.line[i]!,
-            column: sink.col[i]!,
-            value: kwh === null ? 'missing' : String(kwh),
-            message: `conflict: ${info.identifier} at ${new Date(t * 1000).toISOString().replace('.000Z', 'Z')} is already stored as ${prior ?? 'missing'} kWh; ${replaced ? "replaced it with the file's value" : 'kept the stored value'}`,
-          });
-        }
+    if (batch.count === 0) return;
+    if (preview.first === null || batch.first < preview.first) preview.first = batch.first;
+    if (preview.last === null || batch.last > preview.last) preview.last = batch.last;
+    const res = store.merge(batch, meterIds, (m) => freshMeters.has(m) || meterIds[m]! <= 0, {
+      jobId: job.id,
+      replace: job.on_conflict === 'replace',
+      dryRun: dry,
+      seq: dry ? 0 : store.nextSeq(),
+    });
+    counts.imported += res.imported;
+    counts.duplicates += res.duplicates;
+    counts.conflicts += res.conflicts.length;
+    if (res.conflicts.length) {
+      // in file order, as the rows came
+      res.conflicts.sort((a, b) => a.line - b.line || a.col - b.col);
+      for (const c of res.conflicts) {
+        if (errors.length >= MAX_STORED_ERRORS) break;
+        errors.push(conflictError(c, sink.meters[batch.meter[c.index]!]!.identifier, batch.start[c.index]! + c.slot * 1800, job.on_conflict === 'replace'));
       }
-    }
-    for (let j = 0; j < pending; j++) insertOne.run(params.slice(j * COLS, j * COLS + COLS));
-    // the roll-ups of these meter-days are now stale (same transaction: never lost, never early)
-    if (!dry && counts.imported + counts.conflicts > before.imported + before.conflicts) {
-      for (let m = 0; m < k; m++) if (lo[m] !== Infinity) markDirty.run(sink.meters[m]!.dbId, lo[m], hi[m]);
     }
   };
 
-  const commitChunk = sqlite.transaction((work: () => void, endOffset: number, endLine: number, format: string) => {
-    const before = { ...counts, rejected: sink.rejected, errors: errors.length, created: created.length };
+  const commitChunk = sqlite.transaction((parse: () => { endOffset: number; endLine: number }, format: string) => {
+    const before = { ...counts, rejected: sink.rejected, errors: errors.length, created: created.length, preview: JSON.stringify(preview) };
     try {
-      work();
-      store();
+      const { endOffset, endLine } = parse();
+      store_();
       counts.rejected = sink.rejected;
       const r = updateJob.run(endOffset, endLine, counts.rowsRead, counts.imported, counts.duplicates, counts.conflicts, counts.rejected, JSON.stringify(errors), JSON.stringify(created), JSON.stringify(preview), format, job.id, owner);
       if (r.changes !== 1) throw new LostClaimError(`import job ${job.id} was taken over by another process`);
     } catch (e) {
-      // the transaction rolls back: so do the in-memory counts and the meters it created
+      // the transaction rolls back: so do the in-memory counts, the preview and the meters it created
       Object.assign(counts, { rowsRead: before.rowsRead, imported: before.imported, duplicates: before.duplicates, conflicts: before.conflicts });
       sink.rejected = before.rejected;
       errors.length = before.errors;
+      Object.assign(preview, JSON.parse(before.preview));
+      seenPreview.clear();
+      for (const m of preview.meters) seenPreview.add(m);
       for (const id of created.splice(before.created)) {
         const m = sink.meters.find((mm) => mm.identifier === id);
         if (m) m.dbId = -1;
@@ -239,74 +176,122 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
     if (cancelled.get(job.id) === 1) throw new CancelledError('cancelled');
   };
 
-  if (reader.kind === 'document') return runDocument(reader, sink, commitChunk, counts, job, onProgress, checkCancel);
-
-  const lr: LineReader = reader;
-  const headerEnd = await offsetAfterLine(job.path, enc.bomBytes, lr.headerLine, enc.encoding);
-  const resuming = job.bytes_done > headerEnd;
-  const startOffset = resuming ? job.bytes_done : headerEnd;
-  let line = resuming ? job.line_done : lr.headerLine;
-  for await (const chunk of readLineChunks(job.path, startOffset, enc.encoding)) {
-    const firstLine = line;
-    let endLine = firstLine;
-    commitChunk(
-      () => {
-        let ln = firstLine;
-        const lines = chunk.lines;
-        for (let i = 0; i < lines.length; i++) {
-          ln++;
-          let text = lines[i]!;
-          if (text.length === 0) continue;
-          // a quoted field with a line break continues on the following line(s)
-          if (text.indexOf('"') !== -1) {
-            while (hasOpenQuote(text) && i + 1 < lines.length) {
-              i++;
-              ln++;
-              text += '\n' + lines[i];
-            }
-          }
-          if (text.trim() === '') continue;
-          counts.rowsRead++;
-          lr.parse(text, ln, sink);
-        }
-        endLine = ln;
-      },
-      chunk.endOffset,
-      firstLine + chunk.lines.length,
-      lr.format,
-    );
-    line = firstLine + chunk.lines.length;
-    void endLine;
-    await onProgress({ bytesDone: chunk.endOffset, rowsRead: counts.rowsRead });
-    checkCancel();
-    await new Promise((r) => setImmediate(r)); // let the host answer the window between chunks
+  if (reader.kind === 'document') await runDocument(reader, sink, commitChunk, counts, job, onProgress, checkCancel);
+  else await runRecords(reader, sink, commitChunk, counts, job, enc, onProgress, checkCancel);
+  if (!dry) {
+    sqlite.prepare('UPDATE import_jobs SET last_seq = ?, reuse_key = ? WHERE id = ? AND owner = ?').run(store.currentSeq(), reuseKey(sqlite, job, preview.meters), job.id, owner);
   }
 }
 
-async function runDocument(
-  reader: DocumentReader,
-  sink: ChunkSink,
-  commit: (work: () => void, endOffset: number, endLine: number, format: string) => void,
+type Commit = (parse: () => { endOffset: number; endLine: number }, format: string) => void;
+
+async function runRecords(
+  reader: RecordReader,
+  sink: DaySink,
+  commit: Commit,
   counts: Counts,
   job: JobRow,
+  enc: { encoding: TextEncodingName; bomBytes: number },
   onProgress: (p: Progress) => Promise<void> | void,
   checkCancel: () => void,
 ): Promise<void> {
+  const headerEnd = await offsetAfterLine(job.path, enc.bomBytes, reader.headerLine, enc.encoding);
+  const resuming = job.bytes_done > headerEnd;
+  let line = resuming ? job.line_done : reader.headerLine;
+  const rec = new CsvRecord();
+  const delimiter = reader.delimiter.charCodeAt(0);
+  const onRecord = (r: CsvRecord): void => {
+    if (r.problem) sink.reject(r.line, r.problem.column, undefined, r.problem.message);
+    else reader.parse(r, sink);
+  };
+  const fast = reader.fastPath?.(sink) ?? null;
+  const fh = await fs.promises.open(job.path, 'r');
+  try {
+    const chunks = readChunks(fh, resuming ? job.bytes_done : headerEnd, enc.encoding);
+    for (let next = await chunks.next(); !next.done; ) {
+      const chunk = next.value;
+      let consumed = 0;
+      let lines = 0;
+      commit(() => {
+        const r = scanRecords(chunk.buf, 0, chunk.len, chunk.eof, delimiter, line + 1, rec, onRecord, fast);
+        counts.rowsRead += r.records;
+        consumed = r.consumed;
+        lines = r.lines;
+        return { endOffset: chunk.base + chunk.fileBytes(r.consumed), endLine: line + r.lines };
+      }, reader.format);
+      line += lines;
+      await onProgress({ bytesDone: chunk.base + chunk.fileBytes(consumed), rowsRead: counts.rowsRead });
+      checkCancel();
+      await new Promise((r) => setImmediate(r)); // let the host answer the window between chunks
+      next = await chunks.next(consumed);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+async function runDocument(reader: DocumentReader, sink: DaySink, commit: Commit, counts: Counts, job: JobRow, onProgress: (p: Progress) => Promise<void> | void, checkCancel: () => void): Promise<void> {
   // A JSON document is parsed whole (API pages are small) and committed in one transaction; its
   // resume point is all-or-nothing, so a crash restarts it cleanly.
   if (job.bytes_done >= job.bytes && job.rows_read > 0) return;
-  commit(
-    () => {
-      const before = sink.n;
-      reader.parse(sink);
-      counts.rowsRead += sink.n - before;
-    },
-    job.bytes,
-    0,
-    reader.format,
-  );
+  commit(() => {
+    const before = sink.batch.received + sink.batch.repeats.n;
+    reader.parse(sink);
+    counts.rowsRead += sink.batch.received + sink.batch.repeats.n - before;
+    return { endOffset: job.bytes, endLine: 0 };
+  }, reader.format);
   await onProgress({ bytesDone: job.bytes, rowsRead: counts.rowsRead });
   checkCancel();
+}
+
+function conflictError(c: Conflict, identifier: string, ts: number, replaced: boolean): RowError {
+  const value = c.value === c.value ? c.value : null;
+  return {
+    line: c.line,
+    column: c.col,
+    value: value === null ? 'missing' : String(value),
+    message: `conflict: ${identifier} at ${iso(ts)} is already stored as ${c.stored ?? 'missing'} kWh; ${replaced ? "replaced it with the file's value" : 'kept the stored value'}`,
+  };
+}
+
+/** What a job's result depends on besides the file's bytes. */
+function reuseKey(sqlite: Database.Database, job: JobRow, meters: string[]): string {
+  const setting = sqlite.prepare('SELECT fuel, max_kwh_per_half_hour, calorific_value FROM meters WHERE identifier = ?').raw();
+  return JSON.stringify([PARSER_VERSION, job.format_override, job.meter_override, meters.map((m) => [m, setting.get(m) ?? null])]);
+}
+
+/**
+ * A finished import of the same bytes whose result still holds: same options and meter settings,
+ * nothing written since over the days it covered, and (when it met conflicts) both jobs keeping
+ * stored values. Its counts are this job's, with every reading a duplicate.
+ */
+function reuseEarlierImport(sqlite: Database.Database, store: ReadingsStore, job: JobRow, owner: string, format: string, updateJob: Database.Statement): boolean {
+  const prev = sqlite
+    .prepare(
+      `SELECT j.id, j.rows_read, j.readings_imported, j.duplicates, j.conflicts, j.rows_rejected, j.errors, j.preview, j.on_conflict, j.last_seq, j.reuse_key
+       FROM import_jobs j JOIN stored_files f ON f.id = j.file_id
+       WHERE f.sha256 = (SELECT sha256 FROM stored_files WHERE id = ?) AND j.id != ? AND j.status = 'done' AND j.dry_run = 0 AND j.last_seq IS NOT NULL
+       ORDER BY j.id DESC LIMIT 1`,
+    )
+    .get(job.file_id, job.id) as
+    | { id: number; rows_read: number; readings_imported: number; duplicates: number; conflicts: number; rows_rejected: number; errors: string; preview: string | null; on_conflict: string; last_seq: number; reuse_key: string }
+    | undefined;
+  if (!prev) return false;
+  if (prev.conflicts > 0 && !(prev.on_conflict === 'keep' && job.on_conflict === 'keep')) return false;
+  const preview: Preview = prev.preview ? JSON.parse(prev.preview) : { meters: [], first: null, last: null };
+  if (reuseKey(sqlite, job, preview.meters) !== prev.reuse_key) return false;
+  if (!store.unchangedSince(prev.id, prev.last_seq)) return false;
+  sqlite.transaction(() => {
+    const r = updateJob.run(
+      job.bytes, 0, prev.rows_read, 0, prev.readings_imported + prev.duplicates, prev.conflicts, prev.rows_rejected, prev.errors, '[]', JSON.stringify(preview), format, job.id, owner,
+    );
+    if (r.changes !== 1) throw new LostClaimError(`import job ${job.id} was taken over by another process`);
+    if (job.dry_run !== 1) {
+      store.copyJobSpans(prev.id, job.id);
+      sqlite.prepare('UPDATE import_jobs SET last_seq = ?, reuse_key = ? WHERE id = ?').run(store.currentSeq(), prev.reuse_key, job.id);
+    }
+  })();
+  return true;
 }
 
 function readHead(file: string): Buffer {

@@ -1,11 +1,16 @@
 /**
  * The RowSink every format writes into: meters are validated once per distinct id, UK local times
- * resolved with the clock-change rules, values validated and converted; the chunk's readings are
- * collected in flat arrays and then classified (new / duplicate / conflict) and stored by the runner.
+ * resolved with the clock-change rules, values validated and converted, and each reading put
+ * straight into its meter-day in the chunk's DayBatch (flat typed arrays, no object per reading).
+ * A half-hour given twice in one chunk is kept aside as a repeat, to be classified against what
+ * the first one left (new, duplicate or conflict) when the chunk is stored.
  */
 import { parseMeterId } from '../../../src-shared/domain/meter-id';
 import { halfHoursInLondonDay, londonMidnight, resolveLondon } from '../../../src-shared/domain/london-time';
 import type { RowError } from '../../../src-shared/contract/types';
+import { DayBatch, STRIDE } from '../readings/batch';
+import { DayCursor, lengthOf } from '../readings/calendar';
+import { NOT_RECEIVED } from '../readings/codec';
 import { ESTIMATED, MISSING, type MeterRef, type RowSink, type Unit } from './formats/types';
 
 export const MAX_STORED_ERRORS = 1000;
@@ -47,20 +52,17 @@ export interface MeterLookup {
   ownReading(meterDbId: number, ts: number): boolean;
 }
 
-export class ChunkSink implements RowSink {
+export class DaySink implements RowSink {
   readonly meters: MeterInfo[] = [];
   private readonly byRaw = new Map<string, MeterInfo | string>();
   private readonly days = new Map<number, number>();
   private readonly dayLens = new Map<number, number>();
-  // this chunk's readings, in growable typed arrays (one entry per half-hour; no per-row objects)
-  n = 0;
-  m = new Int32Array(1 << 16);
-  ts = new Float64Array(1 << 16);
-  kwh = new Float64Array(1 << 16); // NaN = missing
-  q = new Uint8Array(1 << 16);
-  vol = new Float64Array(1 << 16); // NaN = not a volume
-  line = new Int32Array(1 << 16);
-  col = new Int32Array(1 << 16);
+  /** This chunk's readings, by meter-day. */
+  readonly batch = new DayBatch();
+  private readonly cursor = new DayCursor();
+  private curMeter = -1;
+  private curDay = -1;
+  private curIndex = -1;
   /** Rejections, conflicts and notes in file order (first MAX_STORED_ERRORS kept). */
   readonly errors: RowError[];
   rejected = 0;
@@ -75,23 +77,9 @@ export class ChunkSink implements RowSink {
   }
 
   resetChunk(): void {
-    this.n = 0;
-  }
-
-  private grow(): void {
-    const size = this.m.length * 2;
-    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a);
-      return b;
-    };
-    this.m = g(this.m, (k) => new Int32Array(k));
-    this.ts = g(this.ts, (k) => new Float64Array(k));
-    this.kwh = g(this.kwh, (k) => new Float64Array(k));
-    this.q = g(this.q, (k) => new Uint8Array(k));
-    this.vol = g(this.vol, (k) => new Float64Array(k));
-    this.line = g(this.line, (k) => new Int32Array(k));
-    this.col = g(this.col, (k) => new Int32Array(k));
+    this.batch.reset();
+    this.curMeter = -1;
+    this.curDay = -1;
   }
 
   meter(raw: string, line: number, column: number): MeterInfo | null {
@@ -154,14 +142,11 @@ export class ChunkSink implements RowSink {
     return v;
   }
 
-  local(meter: MeterRef, y: number, mo: number, d: number, h: number, mi: number, line: number, column: number, raw: string): number | null {
+  local(meter: MeterRef, y: number, mo: number, d: number, h: number, mi: number): number {
     if (this.dayHalfHours(y, mo, d) === 48 && h < 24) return this.dayStart(y, mo, d) + h * 3600 + mi * 60;
     const r = resolveLondon(y, mo, d, h, mi);
     if (r.kind === 'ok') return r.utc;
-    if (r.kind === 'nonexistent') {
-      this.reject(line, column, raw, `${raw.trim()} does not exist in UK time (the clocks go forward that night); give the time with an offset or in UTC`);
-      return null;
-    }
+    if (r.kind === 'nonexistent') return NaN;
     const info = this.meters[meter.index]!;
     const firstTaken = info.lastTs >= r.first || (info.dbId > 0 && this.lookup.ownReading(info.dbId, r.first));
     return firstTaken ? r.second : r.first;
@@ -210,15 +195,27 @@ export class ChunkSink implements RowSink {
   private push(meter: MeterRef, ts: number, kwh: number, q: number, vol: number, line: number, column: number): void {
     const info = this.meters[meter.index]!;
     if (ts > info.lastTs) info.lastTs = ts;
-    if (this.n === this.m.length) this.grow();
-    const i = this.n++;
-    this.m[i] = meter.index;
-    this.ts[i] = ts;
-    this.kwh[i] = kwh;
-    this.q[i] = q;
-    this.vol[i] = vol;
-    this.line[i] = line;
-    this.col[i] = column;
+    const b = this.batch;
+    const slot = this.cursor.at(ts);
+    const day = this.cursor.day;
+    if (meter.index !== this.curMeter || day !== this.curDay) {
+      this.curIndex = b.dayIndex(meter.index, day, lengthOf(day), this.cursor.start);
+      this.curMeter = meter.index;
+      this.curDay = day;
+    }
+    const j = this.curIndex * STRIDE + slot;
+    if (ts < b.first) b.first = ts;
+    if (ts > b.last) b.last = ts;
+    if (b.quality[j] !== NOT_RECEIVED) {
+      b.addRepeat(this.curIndex, slot, kwh, q, vol, line, column);
+      return;
+    }
+    b.received++;
+    b.values[j] = kwh;
+    b.quality[j] = q;
+    if (vol === vol) b.ensureVolumes()[j] = vol;
+    b.line[j] = line;
+    b.col[j] = column;
   }
 
   /** The hot path for a value already parsed as kWh (finite, not negative): only the ceiling is checked. */

@@ -3,8 +3,8 @@ import type Database from 'better-sqlite3';
 import type { MeterSummary, Quality, Reading, Series, SiteSummary } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
-import { localDayOf } from '../../../src-shared/domain/periods';
 import { regionOfMpan } from '../../../src-shared/domain/regions';
+import type { ReadingsStore } from '../readings/store';
 
 const QUALITY: readonly Quality[] = ['actual', 'estimated', 'missing'];
 
@@ -22,7 +22,10 @@ export interface MeterRow {
 }
 
 export class MeterService {
-  constructor(private readonly sqlite: Database.Database) {}
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly store: ReadingsStore,
+  ) {}
 
   meterId(identifier: string): number {
     const id = this.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck().get(identifier.trim()) as number | undefined;
@@ -38,29 +41,30 @@ export class MeterService {
   }
 
   list(): MeterSummary[] {
-    // first/last/count per meter follow the (meter_id, ts) primary key: no table scan.
     const rows = this.sqlite
       .prepare(
-        `SELECT m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site, m.supplier, m.capacity_kva AS capacityKva,
-           (SELECT ts FROM readings r WHERE r.meter_id = m.id ORDER BY day, ts LIMIT 1) AS first,
-           (SELECT ts FROM readings r WHERE r.meter_id = m.id ORDER BY day DESC, ts DESC LIMIT 1) AS last,
-           (SELECT count(*) FROM readings r WHERE r.meter_id = m.id) AS n
+        `SELECT m.id, m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site, m.supplier, m.capacity_kva AS capacityKva
          FROM meters m LEFT JOIN sites s ON s.id = m.site_id ORDER BY m.identifier`,
       )
-      .all() as { identifier: string; kind: MeterSummary['kind']; fuel: MeterSummary['fuel']; label: string | null; siteId: number | null; site: string | null; supplier: string | null; capacityKva: number | null; first: number | null; last: number | null; n: number }[];
-    return rows.map((r) => ({
-      mpan: r.identifier,
-      label: r.label,
-      siteId: r.siteId,
-      kind: r.kind,
-      fuel: r.fuel,
-      site: r.site,
-      firstReading: r.first === null ? null : isoUtc(r.first),
-      lastReading: r.last === null ? null : isoUtc(r.last),
-      readings: r.n,
-      supplier: r.supplier,
-      capacityKva: r.capacityKva,
-    }));
+      .all() as { id: number; identifier: string; kind: MeterSummary['kind']; fuel: MeterSummary['fuel']; label: string | null; siteId: number | null; site: string | null; supplier: string | null; capacityKva: number | null }[];
+    // first/last/count per meter from its first and last stored days and their summaries
+    const spans = this.store.spans(rows.map((r) => r.id));
+    return rows.map((r) => {
+      const span = spans.get(r.id);
+      return {
+        mpan: r.identifier,
+        label: r.label,
+        siteId: r.siteId,
+        kind: r.kind,
+        fuel: r.fuel,
+        site: r.site,
+        firstReading: span ? isoUtc(span.first) : null,
+        lastReading: span ? isoUtc(span.last) : null,
+        readings: span?.count ?? 0,
+        supplier: r.supplier,
+        capacityKva: r.capacityKva,
+      };
+    });
   }
 
   /** Creates a site in the named organisation (created too when new; default "My portfolio"). */
@@ -150,24 +154,24 @@ export class MeterService {
     const a = toEpoch(from);
     const b = toEpoch(to);
     if (b < a) throw new AppError('INVALID_ARGS', `"to" (${to}) is before "from" (${from})`);
-    const rows = this.sqlite.prepare('SELECT ts, kwh, quality FROM readings WHERE meter_id = ? AND day >= ? AND day <= ? AND ts >= ? AND ts < ? ORDER BY day, ts').raw().all(id, localDayOf(a) , localDayOf(b), a, b) as [number, number | null, number][];
-    return rows.map(([ts, kwh, q]) => ({ start: isoUtc(ts), kwh, quality: QUALITY[q] ?? 'actual' }));
+    const h = this.store.halfHours(id, a, b);
+    const out = new Array<Reading>(h.count);
+    for (let i = 0; i < h.count; i++) {
+      const kwh = h.kwh[i]!;
+      out[i] = { start: isoUtc(h.ts[i]!), kwh: kwh === kwh ? kwh : null, quality: QUALITY[h.quality[i]!] ?? 'actual' };
+    }
+    return out;
   }
 
   series(identifier: string, from?: string, to?: string): Series {
     const id = this.meterId(identifier);
-    const a = from ? toEpoch(from) : -1;
-    const b = to ? toEpoch(to) : 2 ** 40;
-    const rows = (
-      from || to
-        ? this.sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? AND day >= ? AND day <= ? AND ts >= ? AND ts < ? ORDER BY day, ts').raw().all(id, localDayOf(Math.max(a, 0)), localDayOf(Math.min(b, 4102444800)), a, b)
-        : this.sqlite.prepare('SELECT ts, kwh FROM readings WHERE meter_id = ? ORDER BY day, ts').raw().all(id)
-    ) as [number, number | null][];
-    const ts = new Array<number>(rows.length);
-    const kwh = new Array<number | null>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      ts[i] = rows[i]![0];
-      kwh[i] = rows[i]![1];
+    const h = this.store.halfHours(id, from ? toEpoch(from) : 0, to ? toEpoch(to) : 4102444800);
+    const ts = new Array<number>(h.count);
+    const kwh = new Array<number | null>(h.count);
+    for (let i = 0; i < h.count; i++) {
+      ts[i] = h.ts[i]!;
+      const v = h.kwh[i]!;
+      kwh[i] = v === v ? v : null;
     }
     return { meter: identifier.trim(), ts, kwh };
   }

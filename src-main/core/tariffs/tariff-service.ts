@@ -1,7 +1,7 @@
 /**
- * Costs and switching analysis: reads a meter's half-hours once (one index range scan, raw rows
- * into typed arrays) and prices them on the tariffs in force, on a chosen tariff, or on every
- * alternative. See pricing.ts for the arithmetic and the rounding rule; docs/tariffs.md.
+ * Costs and switching analysis: reads a meter's half-hours once (its packed days from the
+ * readings store, into typed arrays) and prices them on the tariffs in force, on a chosen tariff,
+ * or on every alternative. See pricing.ts for the arithmetic and the rounding rule; docs/tariffs.md.
  */
 import type Database from 'better-sqlite3';
 import zlib from 'node:zlib';
@@ -14,6 +14,8 @@ import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import { buildConsumption, compileVersion, dayInfo, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
 import type { MeterRow, MeterService } from '../meters/meter-service';
+import { NOT_RECEIVED } from '../readings/codec';
+import type { ReadingsStore } from '../readings/store';
 import type { StoredTariff, TariffStore } from './tariff-store';
 
 export const SWITCH_WARNING =
@@ -40,44 +42,35 @@ export interface Catalog {
 }
 
 export class TariffService {
-  private readonly countStmt: Database.Statement;
-  private readonly dayTsStmt: Database.Statement;
-  private readonly kwhStmt: Database.Statement;
-
   constructor(
     private readonly sqlite: Database.Database,
     private readonly store: TariffStore,
     private readonly meters: MeterService,
+    private readonly readings: ReadingsStore,
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly log: Logger,
-  ) {
-    this.countStmt = sqlite.prepare('SELECT day, count(*) FROM readings WHERE meter_id = ? AND day >= ? AND day < ? GROUP BY day ORDER BY day').raw();
-    this.dayTsStmt = sqlite.prepare('SELECT ts FROM readings WHERE meter_id = ? AND day = ? ORDER BY ts').pluck();
-    this.kwhStmt = sqlite.prepare('SELECT kwh FROM readings WHERE meter_id = ? AND day >= ? AND day < ? ORDER BY day, ts').pluck();
-  }
+  ) {}
 
   /**
-   * One meter's half-hours over local days [fromDay, toDay), straight from the primary key, in one
-   * read transaction: the rows per day (counted inside SQLite), then the values alone as plucked
-   * numbers (far cheaper than a JavaScript array per row). A day with all its half-hours has its
-   * times implied by the calendar; only a day with gaps has its times read (docs/benchmarks.md).
+   * One meter's half-hours over local days [fromDay, toDay): its packed days, one range read, into
+   * typed arrays; each half-hour's time is its day's start plus its place in the day. Half-hours
+   * listed as missing are kept (NaN), ones never received are left out.
    */
   consumption(meterId: number, fromDay: number, toDay: number): Consumption {
-    const read = this.sqlite.transaction(() => {
-      const counts = this.countStmt.all(meterId, fromDay, toDay) as [number, number][];
-      const kwh = this.kwhStmt.all(meterId, fromDay, toDay) as (number | null)[];
-      const ts = new Float64Array(kwh.length);
-      let i = 0;
-      for (const [day, n] of counts) {
-        const start = dayInfo(day).start;
-        if (n === (dayInfo(day + 1).start - start) / 1800) for (let k = 0; k < n; k++) ts[i++] = start + k * 1800;
-        else for (const t of this.dayTsStmt.all(meterId, day) as number[]) ts[i++] = t;
+    const d = this.readings.readDays(meterId, fromDay, toDay);
+    const ts = new Float64Array(d.values.length);
+    const kwh = new Float64Array(d.values.length);
+    let n = 0;
+    for (let i = 0; i < d.days.length; i++) {
+      const start = dayInfo(d.days[i]!).start;
+      for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
+        if (d.quality[k] === NOT_RECEIVED) continue;
+        ts[n] = start + (k - d.offsets[i]!) * 1800;
+        kwh[n++] = d.values[k]!;
       }
-      return { ts, kwh };
-    });
-    const { ts, kwh } = read();
-    return buildConsumption(fromDay, toDay, ts, kwh);
+    }
+    return buildConsumption(fromDay, toDay, ts.subarray(0, n), kwh.subarray(0, n));
   }
 
   /** Compiled versions of a tariff, with dynamic prices loaded for the consumption's span. */
@@ -219,12 +212,11 @@ export class TariffService {
 
   /** The default analysis window: the last `days` local days up to the meter's last reading (from its first, if that is later). */
   private window(meter: MeterRow, days: number): [number, number] {
-    const last = this.sqlite.prepare('SELECT ts FROM readings WHERE meter_id = ? AND kwh IS NOT NULL ORDER BY day DESC, ts DESC LIMIT 1').pluck().get(meter.id) as number | undefined;
-    if (last === undefined) throw new AppError('NOT_FOUND', `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`);
-    const to = localDayOf(last) + 1;
+    const span = this.readings.valueSpan(meter.id);
+    if (span === null) throw new AppError('NOT_FOUND', `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`);
+    const to = localDayOf(span.last) + 1;
     // "the last N days of data": a meter with less history is analysed over the days it has
-    const first = this.sqlite.prepare('SELECT day FROM readings WHERE meter_id = ? AND kwh IS NOT NULL ORDER BY day, ts LIMIT 1').pluck().get(meter.id) as number;
-    return [Math.max(to - days, first), to];
+    return [Math.max(to - days, localDayOf(span.first)), to];
   }
 
   /**
@@ -400,7 +392,8 @@ export class TariffService {
   /** Analyses every meter with readings, yielding between meters so the host stays responsive. */
   async runAll(days: number | undefined, actor: string): Promise<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }> {
     const t0 = performance.now();
-    const ids = this.sqlite.prepare('SELECT identifier FROM meters m WHERE EXISTS (SELECT 1 FROM readings r WHERE r.meter_id = m.id) ORDER BY identifier').pluck().all() as string[];
+    const withData = new Set(this.readings.metersWithData());
+    const ids = (this.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [number, string][]).filter(([id]) => withData.has(id)).map(([, identifier]) => identifier);
     const all = this.catalog();
     const failed: { meter: string; reason: string }[] = [];
     let analysed = 0;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { splitCsv, sniffDelimiter, type TextEncodingName } from '../csv';
 import { tryJson } from './json';
 import { tryLong } from './long';
-import type { DetectOptions, DocumentReader, LineReader } from './types';
+import type { DetectOptions, DocumentReader, RecordReader } from './types';
 import { tryWide } from './wide';
 
 import { UnreadableFileError } from '../errors';
@@ -18,7 +18,7 @@ export { UnreadableFileError };
 const MAX_JSON_BYTES = 256 * 1024 * 1024;
 const PREAMBLE_LINES = 30;
 
-export async function detectReader(file: string, headText: string, enc: { encoding: TextEncodingName; bomBytes: number }, opts: DetectOptions): Promise<LineReader | DocumentReader> {
+export async function detectReader(file: string, headText: string, enc: { encoding: TextEncodingName; bomBytes: number }, opts: DetectOptions): Promise<RecordReader | DocumentReader> {
   const fixedMeter = opts.meter?.trim() || null;
   const forced = opts.format && opts.format !== 'auto' ? opts.format : null;
   const first = headText.trimStart().charAt(0);

@@ -7,11 +7,12 @@
  * Timestamps are interval starts, except columns that name a read time or an interval end
  * (`ReadDatetime`, `End`, `Interval End`), which are interval ends.
  */
-import { splitCsv } from '../csv';
+import type { CsvRecord } from '../csv';
 import { parseWallClock } from '../timestamp';
+import { bytesEqual, DateMemo, decimalAt, decimalFrom, lastDecimal, qualityAt, timestampAt, timestampFrom, type TsParts } from './bytes';
 import { findCol, normaliseHeader } from './headers';
-import type { LineReader, MeterRef, RowSink, Unit } from './types';
-import { parseQuality, unitFromText } from './values';
+import type { MeterRef, RecordReader, RowSink, Unit } from './types';
+import { unitFromText } from './values';
 
 const METER = ['mpan', 'mpancore', 'mpr', 'mprn', 'metercode', 'meter', 'meterid', 'meterpoint', 'meterpointid', 'mpxn', 'mpanmprn', 'mpanmprnspid', 'supplyid', 'lclid', 'meterserial', 'serial', 'msn', 'meternumber', 'channel'];
 const FULL_TIMESTAMP = ['timestamp', 'datetime', 'readdatetime', 'readingdatetime', 'intervalstart', 'start', 'startdatetime', 'datetimeutc', 'periodstart', 'tstp', 'intervalend', 'end', 'enddatetime', 'periodend', 'readingtimestamp', 'starttime', 'time'];
@@ -39,7 +40,7 @@ interface Common {
 
 const timeOnly = /^\s*\d{1,2}:\d{2}(:\d{2})?\s*$/;
 
-export function tryLong(headers: string[], headerLine: number, delimiter: string, fixedMeter: string | null): LineReader | null {
+export function tryLong(headers: string[], headerLine: number, delimiter: string, fixedMeter: string | null): RecordReader | null {
   const norm = headers.map(normaliseHeader);
   const meterCol = findCol(norm, METER);
   if (meterCol === -1 && !fixedMeter) return null;
@@ -82,51 +83,73 @@ export function tryLong(headers: string[], headerLine: number, delimiter: string
   return longReader(common, tsCol, timeCol, endLabelled, lcl ? 'lcl' : fixedMeter && meterCol === -1 ? 'smart-csv' : 'long');
 }
 
-function meterOf(c: Common, f: string[], line: number, sink: RowSink): MeterRef | null {
-  if (c.meterCol === -1) return sink.meter(c.fixedMeter!, line, 0);
-  return sink.meter(f[c.meterCol]!.trim(), line, c.meterCol + 1);
-}
+/** The meter of a record: the fixed one, or the meter column's (its bytes compared with the previous row's first). */
+class MeterCell {
+  /** The last meter cell's bytes (n of them) and what it resolved to. */
+  bytes = new Uint8Array(32);
+  n = -1;
+  ref: MeterRef | null = null;
 
-function unitOf(c: Common, f: string[], cell: string | null = null): Unit {
-  if (c.unitCol === -1) return c.unit;
-  return unitFromText(cell ?? f[c.unitCol] ?? '') ?? c.unit;
-}
+  constructor(private readonly c: Common) {}
 
-/**
- * Parses an unsigned decimal like `1.25` or `0.969` from line[a, b) without allocating; NaN when
- * the text is anything else (signs, exponents, spaces and long numbers take the general path).
- * mantissa / 10^k with both exact is correctly rounded, so the result equals Number(text).
- */
-function fastDecimal(line: string, a: number, b: number): number {
-  if (b - a === 0 || b - a > 15) return NaN;
-  let mant = 0;
-  let scale = 1;
-  let dot = false;
-  for (let i = a; i < b; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      mant = mant * 10 + (c - 48);
-      if (dot) scale *= 10;
-    } else if (c === 46 && !dot) dot = true;
-    else return NaN;
+  of(rec: CsvRecord, sink: RowSink): MeterRef | null {
+    const c = this.c;
+    if (c.meterCol === -1) return (this.ref ??= sink.meter(c.fixedMeter!, rec.line, 0));
+    const a = rec.start[c.meterCol]!;
+    const b = rec.end[c.meterCol]!;
+    if (this.ref && !rec.escaped[c.meterCol] && bytesEqual(rec.buf, a, b, this.bytes, this.n)) return this.ref;
+    const ref = sink.meter(rec.text(c.meterCol).trim(), rec.line, c.meterCol + 1);
+    if (ref && b - a <= this.bytes.length) {
+      this.bytes.set(rec.buf.subarray(a, b));
+      this.n = b - a;
+      this.ref = ref;
+    } else this.ref = null;
+    return ref;
   }
-  return mant / scale;
 }
 
-function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: boolean, format: string): LineReader {
+/** A record's unit: the file's, or a Units column's (the last cell's bytes remembered). */
+class UnitCell {
+  private bytes = new Uint8Array(32);
+  private n = -1;
+  private unit: Unit;
+
+  constructor(private readonly c: Common) {
+    this.unit = c.unit;
+  }
+
+  of(rec: CsvRecord): Unit {
+    const c = this.c;
+    if (c.unitCol === -1) return c.unit;
+    if (c.unitCol >= rec.n) return c.unit;
+    const a = rec.start[c.unitCol]!;
+    const b = rec.end[c.unitCol]!;
+    if (bytesEqual(rec.buf, a, b, this.bytes, this.n)) return this.unit;
+    this.unit = unitFromText(rec.text(c.unitCol)) ?? c.unit;
+    if (b - a <= this.bytes.length) {
+      this.bytes.set(rec.buf.subarray(a, b));
+      this.n = b - a;
+    } else this.n = -1;
+    return this.unit;
+  }
+}
+
+/** Rejects a record with too few columns; true when it has enough. */
+function enoughColumns(rec: CsvRecord, need: number, sink: RowSink): boolean {
+  if (rec.n >= need) return true;
+  sink.reject(rec.line, undefined, undefined, `expected at least ${need} columns, found ${rec.n}`);
+  return false;
+}
+
+function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: boolean, format: string): RecordReader {
   const need = Math.max(c.meterCol, tsCol, c.kwhCol, timeCol) + 1;
   const tsName = c.headers[tsCol] ?? 'timestamp';
-  // optional columns (quality, units) are scanned too, but a row may end before them
-  const scan = Math.max(need, c.qualityCol + 1, c.unitCol + 1);
-  const starts = new Int32Array(scan + 1);
-  const ends = new Int32Array(scan + 1);
-  // The previous row's meter and UTC day, compared in place: most rows repeat both.
-  let lastMeterRaw = '';
-  let lastMeter: MeterRef | null = null;
-  let lastDay = '';
-  let lastDayEpoch = 0;
+  const meters = new MeterCell(c);
+  const units = new UnitCell(c);
+  const parts: TsParts = { kind: 'utc', utc: 0, y: 0, mo: 0, d: 0, h: 0, mi: 0, s: 0 };
+  const utcDays = new Map<number, number>();
 
-  /** Slow path: any shape of timestamp (local time, offsets, UK dates). */
+  /** Any shape of timestamp (offsets, UK dates, month names…), from its text. */
   const slowTs = (rawTs: string, meter: MeterRef, ln: number, sink: RowSink): number | null => {
     const wc = parseWallClock(rawTs);
     if (!wc || (timeCol === -1 && timeOnly.test(rawTs))) {
@@ -134,148 +157,164 @@ function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: bool
       return null;
     }
     if (wc.offset !== null) return Date.UTC(wc.y, wc.mo - 1, wc.d, wc.h, wc.mi, wc.s) / 1000 - wc.offset * 60;
-    if (wc.s !== 0) {
-      sink.reject(ln, tsCol + 1, rawTs, `${rawTs.trim()} is not the start of a half-hour (expected :00 or :30 past the hour)`);
+    return local(wc.y, wc.mo, wc.d, wc.h, wc.mi, wc.s, meter, ln, sink, () => rawTs);
+  };
+
+  const local = (y: number, mo: number, d: number, h: number, mi: number, sec: number, meter: MeterRef, ln: number, sink: RowSink, raw: () => string): number | null => {
+    if (sec !== 0) {
+      sink.reject(ln, tsCol + 1, raw(), `${raw().trim()} is not the start of a half-hour (expected :00 or :30 past the hour)`);
       return null;
     }
-    return sink.local(meter, wc.y, wc.mo, wc.d, wc.h, wc.mi, ln, tsCol + 1, rawTs);
+    const t = sink.local(meter, y, mo, d, h, mi);
+    if (t !== t) {
+      sink.reject(ln, tsCol + 1, raw(), `${raw().trim()} does not exist in UK time (the clocks go forward that night); give the time with an offset or in UTC`);
+      return null;
+    }
+    return t;
   };
 
   return {
-    kind: 'lines',
+    kind: 'records',
     format,
     headerLine: c.headerLine,
     delimiter: c.delimiter,
-    parse(line, ln, sink) {
-      let f: string[] | null = null;
-      if (line.indexOf('"') === -1) {
-        // field boundaries without splitting: no per-row strings on the common path
-        let pos = 0;
-        let k = 0;
-        for (; k < scan; k++) {
-          starts[k] = pos;
-          const d = line.indexOf(c.delimiter, pos);
-          if (d === -1) {
-            ends[k] = line.length;
-            k++;
-            break;
+    fastPath(sink) {
+      // the commonest lines: a meter already seen, a full timestamp, a plain kWh decimal, no quotes
+      if (timeCol !== -1 || c.unitCol !== -1 || c.unit !== 'kwh' || c.delimiter.length !== 1) return null;
+      const delim = c.delimiter.charCodeAt(0);
+      const last = Math.max(c.meterCol, tsCol, c.kwhCol, c.qualityCol);
+      const role = new Uint8Array(last + 1); // 0 other, 1 meter, 2 timestamp, 3 kWh, 4 quality
+      if (c.meterCol >= 0) role[c.meterCol] = 1;
+      role[tsCol] = 2;
+      role[c.kwhCol] = 3;
+      if (c.qualityCol >= 0) role[c.qualityCol] = 4;
+      const kwhColumn = c.kwhCol + 1;
+      const memo = new DateMemo();
+      return (buf, pos, end, ln) => {
+        const meter = meters.ref;
+        if (!meter) return -1;
+        let v = NaN;
+        let q = 0;
+        let p = pos;
+        let stamped = false;
+        for (let f = 0; f <= last; f++) {
+          const r = role[f];
+          if (r === 1) {
+            const n = meters.n;
+            if (p + n >= end) return -1;
+            const bytes = meters.bytes;
+            for (let j = 0; j < n; j++) if (buf[p + j] !== bytes[j]) return -1;
+            p += n;
+          } else if (r === 2) {
+            p = timestampFrom(buf, p, end, parts, memo);
+            if (p < 0) return -1;
+            stamped = true;
+          } else if (r === 3) {
+            p = decimalFrom(buf, p, end);
+            if (p < 0) return -1;
+            v = lastDecimal.value;
+          } else {
+            if (r === 4) q = qualityAt(buf, p, p + 1);
+            for (; p < end; p++) {
+              const ch = buf[p];
+              if (ch === delim || ch === 10 || ch === 13) break;
+              if (ch === 34) return -1;
+            }
           }
-          ends[k] = d;
-          pos = d + 1;
+          // each field ends at the delimiter (the last one read may also end the line)
+          const ch = buf[p];
+          if (ch === delim) p++;
+          else if (f < last || (ch !== 10 && ch !== 13)) return -1;
         }
-        for (let j = k; j < scan; j++) starts[j] = ends[j] = line.length;
-        if (k < need) {
-          sink.reject(ln, undefined, undefined, `expected at least ${need} columns, found ${k}`);
-          return;
+        for (; p < end; p++) {
+          const ch = buf[p];
+          if (ch === 10) break;
+          if (ch === 34) return -1;
         }
-      } else {
-        f = splitCsv(line, c.delimiter);
-        if (f.length < need) {
-          sink.reject(ln, undefined, undefined, `expected at least ${need} columns, found ${f.length}`);
-          return;
+        if (p >= end || !stamped) return -1;
+        let ts: number;
+        if (parts.kind === 'utc') ts = parts.utc;
+        else {
+          if (parts.s !== 0) return -1;
+          ts = sink.local(meter, parts.y, parts.mo, parts.d, parts.h, parts.mi);
+          if (ts !== ts) return -1;
         }
-      }
-      const field = (i: number): string => (f ? f[i]! : line.slice(starts[i]!, ends[i]!));
-
-      // meter
-      let meter: MeterRef | null;
-      if (c.meterCol === -1) meter = sink.meter(c.fixedMeter!, ln, 0);
-      else if (!f && lastMeter && ends[c.meterCol]! - starts[c.meterCol]! === lastMeterRaw.length && line.startsWith(lastMeterRaw, starts[c.meterCol])) meter = lastMeter;
-      else {
-        const raw = field(c.meterCol).trim();
-        meter = sink.meter(raw, ln, c.meterCol + 1);
-        if (meter && !f) {
-          lastMeterRaw = line.slice(starts[c.meterCol]!, ends[c.meterCol]!);
-          lastMeter = meter;
-        }
-      }
+        if (endLabelled) ts -= 1800;
+        if (ts % 1800 !== 0) return -1;
+        sink.kwhValue(meter, ts, v, q, ln, kwhColumn);
+        return p;
+      };
+    },
+    parse(rec, sink) {
+      if (!enoughColumns(rec, need, sink)) return;
+      const ln = rec.line;
+      const meter = meters.of(rec, sink);
       if (!meter) return;
+      const buf = rec.buf;
+      const tsText = (): string => rec.text(tsCol);
 
-      // timestamp: UTC ISO `YYYY-MM-DDTHH:MM:SSZ` read in place, else the general parser
-      let ts = -1;
-      if (!f && timeCol === -1 && ends[tsCol]! - starts[tsCol]! === 20) {
-        const a = starts[tsCol]!;
-        if (line.charCodeAt(a + 19) === 90 && line.charCodeAt(a + 10) === 84 && line.charCodeAt(a + 13) === 58 && line.charCodeAt(a + 16) === 58) {
-          if (!(lastDay.length === 10 && line.startsWith(lastDay, a))) {
-            const day = line.slice(a, a + 10);
-            const e = Date.parse(`${day}T00:00:00Z`);
-            if (!Number.isNaN(e) && /^\d{4}-\d{2}-\d{2}$/.test(day)) {
-              lastDay = day;
-              lastDayEpoch = e / 1000;
-            } else lastDay = '';
-          }
-          if (lastDay !== '') {
-            const h = (line.charCodeAt(a + 11) - 48) * 10 + line.charCodeAt(a + 12) - 48;
-            const mi = (line.charCodeAt(a + 14) - 48) * 10 + line.charCodeAt(a + 15) - 48;
-            const sec = (line.charCodeAt(a + 17) - 48) * 10 + line.charCodeAt(a + 18) - 48;
-            if (h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60) ts = lastDayEpoch + h * 3600 + mi * 60 + sec;
-          }
-        }
+      // timestamp: the common shapes read from the bytes, anything else by the general parser
+      let ts: number | null;
+      let raw: string | null = null;
+      if (timeCol === -1 && !rec.escaped[tsCol] && timestampAt(buf, rec.start[tsCol]!, rec.end[tsCol]!, parts, utcDays)) {
+        ts = parts.kind === 'utc' ? parts.utc : local(parts.y, parts.mo, parts.d, parts.h, parts.mi, parts.s, meter, ln, sink, tsText);
+      } else {
+        raw = timeCol === -1 ? tsText() : `${tsText().trim()} ${rec.text(timeCol).trim()}`;
+        ts = slowTs(raw, meter, ln, sink);
       }
-      let rawTs = '';
-      if (ts < 0) {
-        rawTs = timeCol === -1 ? field(tsCol) : `${field(tsCol).trim()} ${field(timeCol).trim()}`;
-        const r = slowTs(rawTs, meter, ln, sink);
-        if (r === null) return;
-        ts = r;
-      }
+      if (ts === null) return;
       if (endLabelled) ts -= 1800;
       if (ts % 1800 !== 0) {
-        if (!rawTs) rawTs = field(tsCol);
-        sink.reject(ln, tsCol + 1, rawTs, `${rawTs.trim()} is not on a half-hour boundary (expected :00 or :30 past the hour)`);
+        raw ??= tsText();
+        sink.reject(ln, tsCol + 1, raw, `${raw.trim()} is not on a half-hour boundary (expected :00 or :30 past the hour)`);
         return;
       }
 
       // quality and value
-      let q = 0;
-      if (c.qualityCol !== -1) {
-        if (f) q = parseQuality(f[c.qualityCol]);
-        else {
-          const qc = line.charCodeAt(starts[c.qualityCol]!);
-          q = (qc | 0x20) === 101 ? 1 : qc === 32 || qc === 34 ? parseQuality(field(c.qualityCol)) : 0;
-        }
-      }
-      const unit = unitOf(c, f ?? [], c.unitCol === -1 ? null : field(c.unitCol));
-      if (!f && unit === 'kwh') {
-        const v = fastDecimal(line, starts[c.kwhCol]!, ends[c.kwhCol]!);
+      const q = c.qualityCol !== -1 && c.qualityCol < rec.n ? qualityAt(buf, rec.start[c.qualityCol]!, rec.end[c.qualityCol]!) : 0;
+      const unit = units.of(rec);
+      if (unit === 'kwh') {
+        const v = decimalAt(buf, rec.start[c.kwhCol]!, rec.end[c.kwhCol]!);
         if (v === v) {
           sink.kwhValue(meter, ts, v, q, ln, c.kwhCol + 1);
           return;
         }
       }
-      sink.reading(meter, ts, field(c.kwhCol), unit, q, ln, c.kwhCol + 1);
+      sink.reading(meter, ts, rec.text(c.kwhCol), unit, q, ln, c.kwhCol + 1);
     },
   };
 }
 
-function settlementReader(c: Common, dateCol: number, periodCol: number): LineReader {
+function settlementReader(c: Common, dateCol: number, periodCol: number): RecordReader {
   const need = Math.max(c.meterCol, dateCol, periodCol, c.kwhCol) + 1;
+  const meters = new MeterCell(c);
+  const units = new UnitCell(c);
   return {
-    kind: 'lines',
+    kind: 'records',
     format: 'settlement',
     headerLine: c.headerLine,
     delimiter: c.delimiter,
-    parse(line, ln, sink) {
-      const f = line.indexOf('"') === -1 ? line.split(c.delimiter) : splitCsv(line, c.delimiter);
-      if (f.length < need) {
-        sink.reject(ln, undefined, undefined, `expected at least ${need} columns, found ${f.length}`);
-        return;
-      }
-      const meter = meterOf(c, f, ln, sink);
+    parse(rec, sink) {
+      if (!enoughColumns(rec, need, sink)) return;
+      const ln = rec.line;
+      const meter = meters.of(rec, sink);
       if (!meter) return;
-      const wc = parseWallClock(f[dateCol]!);
+      const dateText = rec.text(dateCol);
+      const wc = parseWallClock(dateText);
       if (!wc) {
-        sink.reject(ln, dateCol + 1, f[dateCol], `${c.headers[dateCol]} "${f[dateCol]!.trim().slice(0, 40)}" is not a date; expected DD/MM/YYYY or YYYY-MM-DD`);
+        sink.reject(ln, dateCol + 1, dateText, `${c.headers[dateCol]} "${dateText.trim().slice(0, 40)}" is not a date; expected DD/MM/YYYY or YYYY-MM-DD`);
         return;
       }
-      const p = Number(f[periodCol]!.trim());
+      const periodText = rec.text(periodCol).trim();
+      const p = Number(periodText);
       const n = sink.dayHalfHours(wc.y, wc.mo, wc.d);
       if (!Number.isInteger(p) || p < 1 || p > n) {
-        sink.reject(ln, periodCol + 1, f[periodCol], `settlement period "${f[periodCol]!.trim()}" is not between 1 and ${n} (${n} periods on ${f[dateCol]!.trim()})`);
+        sink.reject(ln, periodCol + 1, rec.text(periodCol), `settlement period "${periodText}" is not between 1 and ${n} (${n} periods on ${dateText.trim()})`);
         return;
       }
       const ts = sink.dayStart(wc.y, wc.mo, wc.d) + (p - 1) * 1800;
-      sink.reading(meter, ts, f[c.kwhCol], unitOf(c, f), c.qualityCol === -1 ? 0 : parseQuality(f[c.qualityCol]), ln, c.kwhCol + 1);
+      const q = c.qualityCol === -1 || c.qualityCol >= rec.n ? 0 : qualityAt(rec.buf, rec.start[c.qualityCol]!, rec.end[c.qualityCol]!);
+      sink.reading(meter, ts, rec.text(c.kwhCol), units.of(rec), q, ln, c.kwhCol + 1);
     },
   };
 }

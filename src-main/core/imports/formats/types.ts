@@ -1,13 +1,13 @@
 /**
- * What a file format reader sees and produces. A reader turns one data line (or one parsed JSON
- * document) into readings through a RowSink; the sink owns meter lookup, UK-time resolution,
- * value validation, counting and storage, so every format gets the same rules.
+ * What a file format reader sees and produces. A reader turns one CSV record (its fields as byte
+ * ranges) or one parsed JSON document into readings through a RowSink; the sink owns meter
+ * lookup, UK-time resolution, value validation and counting, and groups the readings into
+ * meter-days for the store, so every format gets the same rules.
  */
+import type { CsvRecord, LinePath } from '../csv';
 
-/** Quality codes stored in readings.quality. */
-export const ACTUAL = 0;
-export const ESTIMATED = 1;
-export const MISSING = 2;
+/** Per-half-hour quality codes (the readings store's; see readings/codec.ts). */
+export { ACTUAL, ESTIMATED, MISSING } from '../../readings/codec';
 
 export interface MeterRef {
   /** Index into the sink's meter table; stable for the whole import. */
@@ -26,10 +26,10 @@ export interface RowSink {
   meter(raw: string, line: number, column: number): MeterRef | null;
   /**
    * Resolves a UK local wall-clock time (Europe/London) to UTC epoch seconds for this meter:
-   * the repeated autumn hour goes BST first, then GMT; a time in the skipped spring hour is
-   * rejected (with the raw text) and null returned.
+   * the repeated autumn hour goes BST first, then GMT. NaN for a time in the skipped spring hour
+   * (the reader rejects the row, quoting the file's text).
    */
-  local(meter: MeterRef, y: number, mo: number, d: number, h: number, mi: number, line: number, column: number, raw: string): number | null;
+  local(meter: MeterRef, y: number, mo: number, d: number, h: number, mi: number): number;
   /** UTC epoch seconds of local midnight starting the UK day y-mo-d (cached). */
   dayStart(y: number, mo: number, d: number): number;
   /** Number of half-hours in the UK local day (46, 48 or 50; cached). */
@@ -48,16 +48,18 @@ export interface RowSink {
   reject(line: number, column: number | undefined, value: string | undefined, message: string): void;
 }
 
-/** A line-oriented reader (CSV-like formats). */
-export interface LineReader {
-  kind: 'lines';
+/** A record-oriented reader (CSV-like formats). */
+export interface RecordReader {
+  kind: 'records';
   /** Format name shown to users and in --json: long, settlement, wide, lcl, octopus-csv… */
   format: string;
   /** 1-based line number of the header. Data starts on the next line. */
   headerLine: number;
   delimiter: string;
-  /** Reads one data line (already without its line terminator). */
-  parse(line: string, lineNo: number, sink: RowSink): void;
+  /** Reads one data record (its line number is rec.line). */
+  parse(rec: CsvRecord, sink: RowSink): void;
+  /** The fused path for the format's commonest lines, bound to a sink (see LinePath), if it has one. */
+  fastPath?(sink: RowSink): LinePath | null;
 }
 
 /** A whole-document reader (JSON API exports); readings are committed in slices. */

@@ -9,12 +9,13 @@
  * Per-slot quality columns (`Flag`, `00:00 Flag`, `DQ Flag`, `Type`, `Est`, `ReadTypeHH1`) are read
  * when present; other columns (totals, site names, kVArh) are ignored.
  */
-import { splitCsv } from '../csv';
 import { resolveLondon } from '../../../../src-shared/domain/london-time';
+import type { CsvRecord } from '../csv';
 import { parseWallClock } from '../timestamp';
+import { blankAt, bytesEqual, decimalAt, qualityAt } from './bytes';
 import { findCol, normaliseHeader } from './headers';
-import type { LineReader, Unit } from './types';
-import { parseQuality, unitFromText } from './values';
+import type { MeterRef, RecordReader, RowSink, Unit } from './types';
+import { unitFromText } from './values';
 
 const METER = ['mpan', 'mpancore', 'mpanmprnspid', 'mpanmprn', 'mpr', 'mprn', 'meterpoint', 'm1code1', 'supplyid', 'supplynumber', 'meternumber', 'meterid', 'metercode', 'msn', 'meterserialnumber', 'meter', 'channel', 'id'];
 const DATE = ['date', 'readingdate', 'readdate', 'readdateuk', 'consumptiondate', 'settlementdate', 'settdate', 'dateofreading', 'day', 'dateutc', 'reportdate'];
@@ -68,7 +69,7 @@ function hmmLabels(headers: string[]): number[] | null {
   return first === 30 ? cols : null;
 }
 
-export function tryWide(headers: string[], headerLine: number, delimiter: string, fixedMeter: string | null): LineReader | null {
+export function tryWide(headers: string[], headerLine: number, delimiter: string, fixedMeter: string | null): RecordReader | null {
   const norm = headers.map(normaliseHeader);
   const slots: Slot[] = [];
   // 1. time-labelled columns
@@ -120,31 +121,40 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
   const need = Math.max(...slots.map((s) => s.col), meterCol, dateCol) + 1;
   const format = slots[0]!.period > 0 ? 'wide-periods' : endLabelled ? 'wide-end-times' : 'wide-start-times';
 
+  let lastMeter: { bytes: Uint8Array; n: number; ref: MeterRef } | null = null;
+  const meterOf = (rec: CsvRecord, sink: RowSink): MeterRef | null => {
+    if (meterCol === -1) return sink.meter(fixedMeter!, rec.line, 0);
+    const a = rec.start[meterCol]!;
+    const b = rec.end[meterCol]!;
+    if (lastMeter && bytesEqual(rec.buf, a, b, lastMeter.bytes, lastMeter.n)) return lastMeter.ref;
+    const ref = sink.meter(rec.text(meterCol).trim(), rec.line, meterCol + 1);
+    lastMeter = ref ? { bytes: Uint8Array.from(rec.buf.subarray(a, b)), n: b - a, ref } : null;
+    return ref;
+  };
+
   return {
-    kind: 'lines',
+    kind: 'records',
     format,
     headerLine,
     delimiter,
-    parse(line, ln, sink) {
-      const f = line.indexOf('"') === -1 ? line.split(delimiter) : splitCsv(line, delimiter);
+    parse(rec, sink) {
+      const ln = rec.line;
       // reactive-power rows (kVArh) are not consumption: skip them quietly
-      if (kindCol !== -1 && /reactive|kvarh/i.test(f[kindCol] ?? '')) return;
-      if (f.length < need) {
-        // a row with fewer slot columns is fine as long as the meter and date are there
-        if (f.length <= Math.max(meterCol, dateCol)) {
-          sink.reject(ln, undefined, undefined, `expected ${need} columns, found ${f.length}`);
-          return;
-        }
+      if (kindCol !== -1 && kindCol < rec.n && /reactive|kvarh/i.test(rec.text(kindCol))) return;
+      // a row with fewer slot columns is fine as long as the meter and date are there
+      if (rec.n < need && rec.n <= Math.max(meterCol, dateCol)) {
+        sink.reject(ln, undefined, undefined, `expected ${need} columns, found ${rec.n}`);
+        return;
       }
       let unit: Unit = headerUnit ?? 'kwh';
       if (unitCol !== -1) {
-        const cell = f[unitCol] ?? '';
+        const cell = rec.text(unitCol);
         if (/kvarh|kva\b/i.test(cell)) return;
         unit = unitFromText(cell) ?? unit;
       }
-      const meter = meterCol === -1 ? sink.meter(fixedMeter!, ln, 0) : sink.meter(f[meterCol]!.trim(), ln, meterCol + 1);
+      const meter = meterOf(rec, sink);
       if (!meter) return;
-      const rawDate = f[dateCol]!.trim();
+      const rawDate = rec.text(dateCol).trim();
       const wc = parseWallClock(rawDate);
       if (!wc || wc.h !== 0 || wc.mi !== 0) {
         sink.reject(ln, dateCol + 1, rawDate, `${headers[dateCol]} "${rawDate.slice(0, 40)}" is not a date; expected e.g. 26/10/2025 or 2025-10-26`);
@@ -153,20 +163,21 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
       const { y, mo, d } = wc;
       const n = utc ? 48 : sink.dayHalfHours(y, mo, d);
       const midnight = utc ? Date.UTC(y, mo - 1, d) / 1000 : sink.dayStart(y, mo, d);
+      const buf = rec.buf;
       for (const s of slots) {
-        const cell = f[s.col];
-        const blank = cell === undefined || cell.trim() === '';
-        const q = s.flagCol >= 0 ? parseQuality(f[s.flagCol]) : 0;
+        const present = s.col < rec.n;
+        const a = present ? rec.start[s.col]! : 0;
+        const b = present ? rec.end[s.col]! : 0;
+        const blank = !present || blankAt(buf, a, b);
+        const q = s.flagCol >= 0 && s.flagCol < rec.n ? qualityAt(buf, rec.start[s.flagCol]!, rec.end[s.flagCol]!) : 0;
         let ts: number;
         if (s.period > 0) {
           if (s.period > n) {
-            if (!blank) sink.reject(ln, s.col + 1, cell, `settlement period ${s.period} does not exist on ${rawDate}, which has ${n} half-hours`);
+            if (!blank) sink.reject(ln, s.col + 1, rec.text(s.col), `settlement period ${s.period} does not exist on ${rawDate}, which has ${n} half-hours`);
             continue;
           }
           ts = midnight + (s.period - 1) * 1800;
-        } else if (utc) {
-          ts = midnight + s.startMin * 60;
-        } else if (n === 48) {
+        } else if (utc || n === 48) {
           ts = midnight + s.startMin * 60;
         } else {
           const h = Math.floor(s.startMin / 60);
@@ -177,12 +188,19 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
           // (BST) occurrence — the file has no column for the second one.
           const r = resolveLondon(y, mo, d, h, mi);
           if (r.kind === 'nonexistent') {
-            sink.reject(ln, s.col + 1, cell, `${headers[s.col]!.trim()} does not exist on ${rawDate} (the clocks go forward that night), but the file gives it a value`);
+            sink.reject(ln, s.col + 1, rec.text(s.col), `${headers[s.col]!.trim()} does not exist on ${rawDate} (the clocks go forward that night), but the file gives it a value`);
             continue;
           }
           ts = r.kind === 'ok' ? r.utc : r.first;
         }
-        sink.reading(meter, ts, cell, unit, q, ln, s.col + 1);
+        if (unit === 'kwh' && present) {
+          const v = decimalAt(buf, a, b);
+          if (v === v) {
+            sink.kwhValue(meter, ts, v, q, ln, s.col + 1);
+            continue;
+          }
+        }
+        sink.reading(meter, ts, present ? rec.text(s.col) : undefined, unit, q, ln, s.col + 1);
       }
     },
   };

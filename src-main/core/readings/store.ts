@@ -1,0 +1,676 @@
+/**
+ * The readings store: the one owner of half-hourly data. No other module names its tables
+ * (`meter_days`, `day_stats`, `readings_*`; a test fails if one does). Everything else asks it for
+ * day vectors and day summaries in typed arrays, and imports write through `merge`.
+ *
+ * Layout (docs/architecture.md): one row per meter per UK local day in `meter_days` with the day's
+ * half-hours packed (codec.ts), and the day's summary in `day_stats`, computed as the day is
+ * written. Every write is attributed per half-hour to the import job that made it, and what a job
+ * overwrote is kept (`readings_undo`), so a job can be undone exactly. Every write carries a change
+ * number (`seq`, one per import chunk), so "what changed since" is one indexed read.
+ */
+import type Database from 'better-sqlite3';
+import { STRIDE, type DayBatch } from './batch';
+import { lengthOf, localDayOf, startOf } from './calendar';
+import {
+  ESTIMATED,
+  MISSING,
+  NOT_RECEIVED,
+  packQuality,
+  packValues,
+  packVolumes,
+  packWriters,
+  packedLength,
+  summarise,
+  unpackValues,
+  unpackVolumes,
+  unpackWriters,
+  type DaySummary,
+} from './codec';
+
+/** A meter's stored days over a range, as flat typed arrays. */
+export interface DayVectors {
+  /** The stored days (UK local day numbers), ascending. */
+  days: Int32Array;
+  /** Day i's half-hours are [offsets[i], offsets[i + 1]) of values/quality. */
+  offsets: Int32Array;
+  /** kWh per half-hour; NaN where there is no value (missing or not received). */
+  values: Float64Array;
+  /** ACTUAL, ESTIMATED, MISSING or NOT_RECEIVED per half-hour. */
+  quality: Uint8Array;
+  /** Gas volumes (m³) per half-hour when asked for; NaN where none. */
+  volumes: Float64Array | null;
+  /** The import job that wrote each half-hour, when asked for; 0 where nothing was received. */
+  writers: Int32Array | null;
+}
+
+/** A meter's received half-hours over a time range (one entry per stored reading, as the contract lists them). */
+export interface HalfHours {
+  count: number;
+  ts: Float64Array;
+  /** NaN for a half-hour listed as missing. */
+  kwh: Float64Array;
+  quality: Uint8Array;
+}
+
+/** Day summaries of several meters, one entry per stored meter-day. */
+export interface DaySummaries {
+  count: number;
+  meter: Int32Array;
+  day: Int32Array;
+  halfHours: Uint8Array;
+  kwh: Float64Array;
+  present: Int32Array;
+  estimated: Int32Array;
+  missing: Int32Array;
+  /** NaN when the day has no values. */
+  min: Float64Array;
+  max: Float64Array;
+  /** UTC start of the day's first half-hour at its maximum; NaN when none. */
+  peakTs: Float64Array;
+}
+
+export interface Conflict {
+  /** Batch day index and half-hour. */
+  index: number;
+  slot: number;
+  line: number;
+  col: number;
+  /** The file's value (NaN = missing) and the one it met. */
+  value: number;
+  stored: number | null;
+}
+
+/** How an import's half-hours met what was stored. */
+export interface MergeResult {
+  imported: number;
+  duplicates: number;
+  /** Half-hours stored with a different value, with where the file gave them and the value they met (null = missing). */
+  conflicts: Conflict[];
+  /** Meter-days written (new or changed). */
+  daysWritten: number;
+}
+
+export interface MergeOptions {
+  jobId: number;
+  replace: boolean;
+  dryRun: boolean;
+  /** The change number of this write (nextSeq(), in the same transaction). */
+  seq: number;
+}
+
+/** Rows per multi-row INSERT: fewer JavaScript ↔ SQLite crossings. */
+const BULK = 32;
+const DAY_COLS = 7;
+const STAT_COLS = 11;
+const sameValue = (a: number, b: number): boolean => a === b || Math.abs(a - b) < 1e-9;
+
+type DayRow = [day: number, vals: Buffer, quality: Buffer | null, volumes: Buffer | null, jobId: number, writers: Buffer | null];
+
+export class ReadingsStore {
+  private readonly stmts = new Map<string, Database.Statement>();
+  // scratch for decoding one stored day
+  private readonly sv = new Float64Array(STRIDE);
+  private readonly sq = new Uint8Array(STRIDE);
+  private readonly svol = new Float64Array(STRIDE);
+  private readonly sw = new Int32Array(STRIDE);
+  private dayInserts: Bulk | null = null;
+  private statInserts: Bulk | null = null;
+
+  constructor(private readonly sqlite: Database.Database) {}
+
+  private stmt(sql: string): Database.Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  // ---------------------------------------------------------------- change numbers
+
+  /** The last change number given out. */
+  currentSeq(): number {
+    return this.stmt("SELECT value FROM readings_meta WHERE key = 'seq'").pluck().get() as number;
+  }
+
+  /** A new change number (call inside the write's transaction). */
+  nextSeq(): number {
+    return this.stmt("UPDATE readings_meta SET value = value + 1 WHERE key = 'seq' RETURNING value").pluck().get() as number;
+  }
+
+  /** Meter-days written or removed after change number `seq`. */
+  changedSince(seq: number): { meterId: number; day: number; removed: boolean }[] {
+    const changed = this.stmt('SELECT meter_id, day FROM day_stats WHERE seq > ?').raw().all(seq) as [number, number][];
+    const removed = this.stmt('SELECT meter_id, day FROM readings_removed WHERE seq > ?').raw().all(seq) as [number, number][];
+    return [...changed.map(([meterId, day]) => ({ meterId, day, removed: false })), ...removed.map(([meterId, day]) => ({ meterId, day, removed: true }))];
+  }
+
+  /** The roll-up mark: the change number up to which the last roll-up run reported changes. */
+  rolledSeq(): number {
+    return this.stmt("SELECT value FROM readings_meta WHERE key = 'rolled'").pluck().get() as number;
+  }
+
+  setRolledSeq(seq: number): void {
+    this.stmt("UPDATE readings_meta SET value = ? WHERE key = 'rolled'").run(seq);
+  }
+
+  /** True when nothing `jobId` wrote has been changed or removed since change number `seq`. */
+  unchangedSince(jobId: number, seq: number): boolean {
+    const spans = this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').raw().all(jobId) as [number, number, number][];
+    const changed = this.stmt('SELECT 1 FROM day_stats WHERE meter_id = ? AND day >= ? AND day <= ? AND seq > ? LIMIT 1').pluck();
+    const removed = this.stmt('SELECT 1 FROM readings_removed WHERE meter_id = ? AND day >= ? AND day <= ? AND seq > ? LIMIT 1').pluck();
+    for (const [m, a, b] of spans) if (changed.get(m, a, b, seq) || removed.get(m, a, b, seq)) return false;
+    return true;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  /**
+   * Stores a batch of meter-days: each half-hour is new (stored), a duplicate (same value: nothing
+   * written) or a conflict (a different value: kept, or replaced when `replace`, with what it
+   * overwrote kept for undo). Days with nothing stored yet are inserted whole; a day already
+   * stored is read once and merged half-hour by half-hour. `meterIds` maps the batch's meter
+   * indexes to database ids; `fresh` marks meters created in this write (nothing stored to read).
+   */
+  merge(batch: DayBatch, meterIds: ArrayLike<number>, fresh: (meterIndex: number) => boolean, o: MergeOptions): MergeResult {
+    const res: MergeResult = { imported: 0, duplicates: 0, conflicts: [], daysWritten: 0 };
+    const n = batch.count;
+    if (n === 0) return res;
+    // each meter's day range in the batch, and what is stored in it (one range read per meter)
+    const lo = new Map<number, number>();
+    const hi = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const m = batch.meter[i]!;
+      const d = batch.day[i]!;
+      if (!(lo.get(m)! <= d)) lo.set(m, d);
+      if (!(hi.get(m)! >= d)) hi.set(m, d);
+    }
+    const stored = new Map<number, Map<number, DayRow>>();
+    const read = this.stmt('SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?').raw();
+    for (const [m, a] of lo) {
+      if (fresh(m)) continue;
+      const rows = read.all(meterIds[m], a, hi.get(m)) as DayRow[];
+      if (rows.length) stored.set(m, new Map(rows.map((r) => [r[0], r])));
+    }
+
+    const days = (this.dayInserts ??= new Bulk(this.sqlite, 'INSERT INTO meter_days (meter_id, day, vals, quality, volumes, job_id, writers) VALUES', DAY_COLS));
+    const stats = (this.statInserts ??= new Bulk(this.sqlite, 'INSERT INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES', STAT_COLS));
+    days.reset(); // a merge that failed part-way leaves nothing behind
+    stats.reset();
+    const { values, quality } = batch;
+    const vols = batch.volumes;
+    // repeats (a half-hour given again in the batch), per day, in file order
+    const reps = batch.repeats;
+    const repsOf = new Map<number, number[]>();
+    for (let r = 0; r < reps.n; r++) {
+      const list = repsOf.get(reps.index[r]!);
+      if (list) list.push(r);
+      else repsOf.set(reps.index[r]!, [r]);
+    }
+    const { sv, sq, svol, sw } = this;
+    for (let i = 0; i < n; i++) {
+      const m = batch.meter[i]!;
+      const id = meterIds[m]!;
+      const day = batch.day[i]!;
+      const len = batch.halfHours[i]!;
+      const base = i * STRIDE;
+      const row = stored.get(m)?.get(day);
+      const again = repsOf.get(i);
+      if (!row) {
+        for (let s = base; s < base + len; s++) if (quality[s] !== NOT_RECEIVED) res.imported++;
+        // repeats meet the batch's own first values (this job wrote them: nothing to keep for undo)
+        if (again) {
+          for (const r of again) {
+            const j = base + reps.slot[r]!;
+            if (this.classify(quality[j]!, values[j]!, reps, r, i, o, res)) continue;
+            values[j] = reps.value[r]!;
+            quality[j] = reps.quality[r]!;
+            if (reps.volume[r] === reps.volume[r] || vols) batch.ensureVolumes()[j] = reps.volume[r]!;
+          }
+        }
+        if (o.dryRun) continue;
+        const v = batch.volumes;
+        const sum = summarise(values, quality, base, len);
+        days.row(id, day, packValues(values, quality, base, len), packQuality(quality, base, len), packVolumes(v, base, len), o.jobId, null);
+        stats.row(id, day, len, sum.kwh, sum.present, sum.estimated, sum.missing, sum.min, sum.max, sum.peakSlot, o.seq);
+        res.daysWritten++;
+        continue;
+      }
+      // merge into the stored day: first values, then repeats, half-hour by half-hour
+      this.decode(row, len);
+      let changed = false;
+      const apply = (s: number, v: number, q: number, vol: number, line: number, col: number): void => {
+        const pq = sq[s]!;
+        if (pq === NOT_RECEIVED) res.imported++;
+        else {
+          if (this.classifyValue(pq, sv[s]!, v, q, { index: i, slot: s, line, col }, o, res)) return;
+          if (!o.replace) return;
+          // keep what is overwritten, once per job and half-hour (a job's own earlier write needs no record)
+          if (!o.dryRun && sw[s] !== o.jobId) {
+            this.stmt('INSERT OR IGNORE INTO readings_undo (job_id, meter_id, day, slot, kwh, quality, volume, prior_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+              o.jobId, id, day, s, pq === MISSING ? null : sv[s]!, pq, svol[s] === svol[s] ? svol[s]! : null, sw[s]!,
+            );
+          }
+        }
+        sv[s] = v === v ? v : 0;
+        sq[s] = q;
+        svol[s] = vol;
+        sw[s] = o.jobId;
+        changed = true;
+      };
+      for (let s = 0; s < len; s++) {
+        const q = quality[base + s]!;
+        if (q !== NOT_RECEIVED) apply(s, values[base + s]!, q, vols ? vols[base + s]! : NaN, batch.line[base + s]!, batch.col[base + s]!);
+      }
+      if (again) for (const r of again) apply(reps.slot[r]!, reps.value[r]!, reps.quality[r]!, reps.volume[r]!, reps.line[r]!, reps.col[r]!);
+      if (!changed || o.dryRun) continue;
+      this.writeDay(id, day, len, o.seq);
+      res.daysWritten++;
+    }
+    days.flush();
+    stats.flush();
+    // the days the job covered (written or compared): what undoing it visits, and what a re-import of the same file checks
+    if (!o.dryRun) for (const [m, a] of lo) this.addJobSpan(o.jobId, meterIds[m]!, a, hi.get(m)!);
+    return res;
+  }
+
+  /**
+   * Classifies a value given for a half-hour that already holds (q, v): true for a duplicate
+   * (counted), false for a conflict (recorded; the caller replaces the value when asked to).
+   */
+  private classifyValue(pq: number, pv: number, v: number, q: number, at: Omit<Conflict, 'value' | 'stored'>, o: MergeOptions, res: MergeResult): boolean {
+    const wasMissing = pq === MISSING;
+    if (wasMissing ? q === MISSING : q !== MISSING && sameValue(pv, v)) {
+      res.duplicates++;
+      return true;
+    }
+    res.conflicts.push({ ...at, value: q === MISSING ? NaN : v, stored: wasMissing ? null : pv });
+    return false;
+  }
+
+  /** classifyValue for a batch repeat against the batch's first value; true when nothing is to change. */
+  private classify(pq: number, pv: number, reps: DayBatch['repeats'], r: number, index: number, o: MergeOptions, res: MergeResult): boolean {
+    if (this.classifyValue(pq, pv, reps.value[r]!, reps.quality[r]!, { index, slot: reps.slot[r]!, line: reps.line[r]!, col: reps.col[r]! }, o, res)) return true;
+    return !o.replace;
+  }
+
+  /** Decodes a stored day into the scratch arrays (sv, sq, svol, sw). */
+  private decode(row: DayRow, len: number): void {
+    const [, vals, q, vol, jobId, writers] = row;
+    if (packedLength(vals) !== len) throw new Error(`a stored day has ${packedLength(vals)} half-hours where ${len} were expected`);
+    if (q) this.sq.set(q.subarray(0, len));
+    else this.sq.fill(0, 0, len);
+    unpackValues(vals, null, this.sv, 0);
+    unpackVolumes(vol, this.svol, 0, len);
+    unpackWriters(jobId, writers, this.sq, this.sw, 0, len);
+  }
+
+  /**
+   * Writes one whole day as given (values, quality, volumes or null, writer per half-hour, from
+   * index 0): the upgrade from the row-per-half-hour table uses it.
+   */
+  putDay(meterId: number, day: number, values: Float64Array, quality: Uint8Array, volumes: Float64Array | null, writers: Int32Array, seq: number): void {
+    const len = lengthOf(day);
+    this.sv.set(values.subarray(0, len));
+    this.sq.set(quality.subarray(0, len));
+    if (volumes) this.svol.set(volumes.subarray(0, len));
+    else this.svol.fill(NaN);
+    this.sw.set(writers.subarray(0, len));
+    this.writeDay(meterId, day, len, seq);
+  }
+
+  /** Gives job `to` the day ranges job `from` covered (a re-import that reused its result covers the same days). */
+  copyJobSpans(from: number, to: number): void {
+    this.stmt('INSERT OR IGNORE INTO readings_job_spans (job_id, meter_id, from_day, to_day) SELECT ?, meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').run(to, from);
+  }
+
+  /** Records that `jobId` wrote the meter's days [fromDay, toDay] (what undoing it visits). */
+  addJobSpan(jobId: number, meterId: number, fromDay: number, toDay: number): void {
+    this.stmt('INSERT OR IGNORE INTO readings_job_spans (job_id, meter_id, from_day, to_day) VALUES (?, ?, ?, ?)').run(jobId, meterId, fromDay, toDay);
+  }
+
+  /** Writes the scratch day (sv, sq, svol, sw) back, or removes it when nothing is left in it. */
+  private writeDay(meterId: number, day: number, len: number, seq: number): void {
+    const { sv, sq, svol, sw } = this;
+    let any = false;
+    for (let s = 0; s < len; s++) if (sq[s] !== NOT_RECEIVED) any = true;
+    if (!any) {
+      this.stmt('DELETE FROM meter_days WHERE meter_id = ? AND day = ?').run(meterId, day);
+      this.stmt('DELETE FROM day_stats WHERE meter_id = ? AND day = ?').run(meterId, day);
+      this.stmt('INSERT OR REPLACE INTO readings_removed (meter_id, day, seq) VALUES (?, ?, ?)').run(meterId, day, seq);
+      return;
+    }
+    const w = packWriters(sw, sq, 0, len);
+    this.stmt('INSERT OR REPLACE INTO meter_days (meter_id, day, vals, quality, volumes, job_id, writers) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      meterId, day, packValues(sv, sq, 0, len), packQuality(sq, 0, len), packVolumes(svol, 0, len), w.jobId, w.blob,
+    );
+    const sum = summarise(sv, sq, 0, len);
+    this.stmt('INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      meterId, day, len, sum.kwh, sum.present, sum.estimated, sum.missing, sum.min, sum.max, sum.peakSlot, seq,
+    );
+  }
+
+  /**
+   * Undoes everything `jobId` wrote: half-hours it added are removed, half-hours it overwrote get
+   * their earlier value back; later jobs' writes stay. Returns the meters whose data changed.
+   */
+  undoJob(jobId: number): { meterIds: number[]; days: number } {
+    const spans = this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').raw().all(jobId) as [number, number, number][];
+    if (spans.length === 0) return { meterIds: [], days: 0 };
+    const seq = this.nextSeq();
+    const rows = this.stmt('SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?').raw();
+    const priors = this.stmt('SELECT slot, kwh, quality, volume, prior_job FROM readings_undo WHERE job_id = ? AND meter_id = ? AND day = ?').raw();
+    const repoint = this.stmt('UPDATE readings_undo SET kwh = ?, quality = ?, volume = ?, prior_job = ? WHERE job_id != ? AND meter_id = ? AND day = ? AND slot = ? AND prior_job = ?');
+    const meters = new Set<number>();
+    const seen = new Set<string>();
+    let days = 0;
+    for (const [meterId, a, b] of spans) {
+      for (const row of rows.all(meterId, a, b) as DayRow[]) {
+        const day = row[0];
+        const key = `${meterId}:${day}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const len = lengthOf(day);
+        this.decode(row, len);
+        const { sv, sq, svol, sw } = this;
+        let mine = false;
+        for (let s = 0; s < len; s++) if (sw[s] === jobId && sq[s] !== NOT_RECEIVED) mine = true;
+        if (!mine) continue;
+        const before = new Map<number, [number | null, number, number | null, number]>();
+        for (const [slot, kwh, q, vol, prior] of priors.all(jobId, meterId, day) as [number, number | null, number, number | null, number][]) before.set(slot, [kwh, q, vol, prior]);
+        for (let s = 0; s < len; s++) {
+          if (sw[s] !== jobId || sq[s] === NOT_RECEIVED) continue;
+          const p = before.get(s);
+          if (p) {
+            sv[s] = p[0] ?? 0;
+            sq[s] = p[1];
+            svol[s] = p[2] ?? NaN;
+            sw[s] = p[3];
+          } else {
+            sv[s] = 0;
+            sq[s] = NOT_RECEIVED;
+            svol[s] = NaN;
+            sw[s] = 0;
+          }
+          // a later job that overwrote this half-hour now overwrote what was there before this job
+          repoint.run(p ? p[0] : null, p ? p[1] : NOT_RECEIVED, p ? p[2] : null, p ? p[3] : 0, jobId, meterId, day, s, jobId);
+        }
+        this.writeDay(meterId, day, len, seq);
+        meters.add(meterId);
+        days++;
+      }
+    }
+    this.stmt('DELETE FROM readings_undo WHERE job_id = ?').run(jobId);
+    this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
+    return { meterIds: [...meters], days };
+  }
+
+  /** Drops what undoing `jobId` would need (its job record is being deleted); its half-hours stay. */
+  forgetJob(jobId: number): void {
+    this.stmt('DELETE FROM readings_undo WHERE job_id = ?').run(jobId);
+    this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
+  }
+
+  /** True when `jobId` wrote the meter's half-hour starting at `ts` (a resumed import placing the repeated autumn hour). */
+  wroteHalfHour(meterId: number, ts: number, jobId: number): boolean {
+    const day = localDayOf(ts);
+    const row = this.stmt('SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day = ?').raw().get(meterId, day) as DayRow | undefined;
+    if (!row) return false;
+    const len = lengthOf(day);
+    this.decode(row, len);
+    const s = (ts - startOf(day)) / 1800;
+    return this.sq[s] !== NOT_RECEIVED && this.sw[s] === jobId;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** A meter's stored days over local days [fromDay, toDay). */
+  readDays(meterId: number, fromDay: number, toDay: number, opts: { volumes?: boolean; writers?: boolean } = {}): DayVectors {
+    const rows = this.stmt(`SELECT day, vals, quality${opts.volumes || opts.writers ? ', volumes, job_id, writers' : ''} FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ? ORDER BY day`)
+      .raw()
+      .all(meterId, fromDay, toDay) as [number, Buffer, Buffer | null, Buffer | null, number, Buffer | null][];
+    let total = 0;
+    for (const r of rows) total += packedLength(r[1]);
+    const out: DayVectors = {
+      days: new Int32Array(rows.length),
+      offsets: new Int32Array(rows.length + 1),
+      values: new Float64Array(total),
+      quality: new Uint8Array(total),
+      volumes: opts.volumes ? new Float64Array(total) : null,
+      writers: opts.writers ? new Int32Array(total) : null,
+    };
+    let at = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const [day, vals, q, vol, jobId, writers] = rows[i]!;
+      out.days[i] = day;
+      out.offsets[i] = at;
+      const len = unpackValues(vals, q, out.values, at);
+      if (q) out.quality.set(q, at);
+      if (out.volumes) unpackVolumes(vol ?? null, out.volumes, at, len);
+      if (out.writers) unpackWriters(jobId, writers, out.quality, out.writers, at, len);
+      at += len;
+    }
+    out.offsets[rows.length] = at;
+    return out;
+  }
+
+  /** A meter's received half-hours with UTC starts in [fromTs, toTs), in time order. */
+  halfHours(meterId: number, fromTs: number, toTs: number): HalfHours {
+    const fromDay = localDayOf(Math.max(fromTs, 0));
+    const toDay = localDayOf(Math.min(toTs, 4102444800) - 1) + 1;
+    const v = this.readDays(meterId, fromDay, Math.max(toDay, fromDay));
+    const out: HalfHours = { count: 0, ts: new Float64Array(v.values.length), kwh: new Float64Array(v.values.length), quality: new Uint8Array(v.values.length) };
+    for (let i = 0; i < v.days.length; i++) {
+      const start = startOf(v.days[i]!);
+      for (let k = v.offsets[i]!; k < v.offsets[i + 1]!; k++) {
+        if (v.quality[k] === NOT_RECEIVED) continue;
+        const ts = start + (k - v.offsets[i]!) * 1800;
+        if (ts < fromTs || ts >= toTs) continue;
+        const j = out.count++;
+        out.ts[j] = ts;
+        out.kwh[j] = v.values[k]!;
+        out.quality[j] = v.quality[k]!;
+      }
+    }
+    return out;
+  }
+
+  /** Day summaries of `meterIds` over local days [fromDay, toDay). */
+  summaries(meterIds: number[], fromDay: number, toDay: number): DaySummaries {
+    const rows = this.stmt(`SELECT meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id IN (${placeholders(meterIds.length)}) AND day >= ? AND day < ?`)
+      .raw()
+      .all(...meterIds, fromDay, toDay) as [number, number, number, number, number, number, number, number | null, number | null, number | null][];
+    const n = rows.length;
+    const out: DaySummaries = {
+      count: n,
+      meter: new Int32Array(n),
+      day: new Int32Array(n),
+      halfHours: new Uint8Array(n),
+      kwh: new Float64Array(n),
+      present: new Int32Array(n),
+      estimated: new Int32Array(n),
+      missing: new Int32Array(n),
+      min: new Float64Array(n),
+      max: new Float64Array(n),
+      peakTs: new Float64Array(n),
+    };
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      out.meter[i] = r[0];
+      out.day[i] = r[1];
+      out.halfHours[i] = r[2];
+      out.kwh[i] = r[3];
+      out.present[i] = r[4];
+      out.estimated[i] = r[5];
+      out.missing[i] = r[6];
+      out.min[i] = r[7] ?? NaN;
+      out.max[i] = r[8] ?? NaN;
+      out.peakTs[i] = r[9] === null ? NaN : startOf(r[1]) + r[9] * 1800;
+    }
+    return out;
+  }
+
+  /** kWh and half-hours with a value of `meterIds` over local days [fromDay, toDay), summed in SQL. */
+  total(meterIds: number[], fromDay: number, toDay: number): { kwh: number; present: number } {
+    if (meterIds.length === 0 || toDay <= fromDay) return { kwh: 0, present: 0 };
+    return this.stmt(`SELECT total(kwh) AS kwh, total(present) AS present FROM day_stats WHERE meter_id IN (${placeholders(meterIds.length)}) AND day >= ? AND day < ?`).get(
+      ...meterIds,
+      fromDay,
+      toDay,
+    ) as { kwh: number; present: number };
+  }
+
+  /** Each meter's kWh over local days [fromDay, toDay) (meters with no stored day there are left out). */
+  kwhByMeter(fromDay: number, toDay: number): Map<number, number> {
+    const rows = this.stmt(
+      'SELECT m.id, (SELECT sum(d.kwh) FROM day_stats d WHERE d.meter_id = m.id AND d.day >= ? AND d.day < ?) AS kwh FROM meters m',
+    )
+      .raw()
+      .all(fromDay, toDay) as [number, number | null][];
+    return new Map(rows.filter((r) => r[1] !== null) as [number, number][]);
+  }
+
+  /** First and last received half-hour of every meter with data, and how many half-hours it has stored. */
+  spans(meterIds?: number[]): Map<number, { first: number; last: number; count: number }> {
+    const ids = meterIds ?? (this.stmt('SELECT id FROM meters ORDER BY id').pluck().all() as number[]);
+    const ends = this.stmt(
+      `SELECT (SELECT day FROM day_stats WHERE meter_id = ? ORDER BY day LIMIT 1), (SELECT day FROM day_stats WHERE meter_id = ? ORDER BY day DESC LIMIT 1),
+              (SELECT total(present + missing) FROM day_stats WHERE meter_id = ?)`,
+    ).raw();
+    const quality = this.stmt('SELECT quality FROM meter_days WHERE meter_id = ? AND day = ?').pluck();
+    const out = new Map<number, { first: number; last: number; count: number }>();
+    for (const id of ids) {
+      const [a, b, count] = ends.get(id, id, id) as [number | null, number | null, number];
+      if (a === null || b === null) continue;
+      const qa = quality.get(id, a) as Buffer | null;
+      const qb = quality.get(id, b) as Buffer | null;
+      let fa = 0;
+      if (qa) while (qa[fa] === NOT_RECEIVED) fa++;
+      let lb = lengthOf(b) - 1;
+      if (qb) while (qb[lb] === NOT_RECEIVED) lb--;
+      out.set(id, { first: startOf(a) + fa * 1800, last: startOf(b) + lb * 1800, count });
+    }
+    return out;
+  }
+
+  /** A meter's first and last half-hours with a value (UTC starts), or null when it has none. */
+  valueSpan(meterId: number): { first: number; last: number } | null {
+    const a = this.stmt('SELECT day FROM day_stats WHERE meter_id = ? AND present > 0 ORDER BY day LIMIT 1').pluck().get(meterId) as number | undefined;
+    if (a === undefined) return null;
+    const b = this.stmt('SELECT day FROM day_stats WHERE meter_id = ? AND present > 0 ORDER BY day DESC LIMIT 1').pluck().get(meterId) as number;
+    const first = this.readDays(meterId, a, a + 1);
+    const last = this.readDays(meterId, b, b + 1);
+    let i = 0;
+    while (first.quality[i]! > ESTIMATED) i++;
+    let j = last.values.length - 1;
+    while (last.quality[j]! > ESTIMATED) j--;
+    return { first: startOf(a) + i * 1800, last: startOf(b) + j * 1800 };
+  }
+
+  /** True when the meter has any stored half-hour. */
+  hasData(meterId: number): boolean {
+    return this.stmt('SELECT 1 FROM day_stats WHERE meter_id = ? LIMIT 1').get(meterId) !== undefined;
+  }
+
+  /** Ids of meters with any stored half-hour. */
+  metersWithData(): number[] {
+    return this.stmt('SELECT id FROM meters m WHERE EXISTS (SELECT 1 FROM day_stats d WHERE d.meter_id = m.id) ORDER BY id').pluck().all() as number[];
+  }
+
+  /** Stored meter-days in all. */
+  dayCount(): number {
+    return this.stmt('SELECT count(*) FROM day_stats').pluck().get() as number;
+  }
+
+  // ---------------------------------------------------------------- roll-ups
+
+  /**
+   * Recomputes every day's summary from its packed half-hours and rewrites the ones that differ
+   * (a repair: summaries are written with the days, so normally none does). Meter by meter, in
+   * key order. Returns the meters and days examined and the summaries rewritten.
+   */
+  rebuildSummaries(): { meters: number; days: number; rewritten: number } {
+    const ids = this.stmt('SELECT DISTINCT meter_id FROM meter_days UNION SELECT DISTINCT meter_id FROM day_stats').pluck().all() as number[];
+    const dayRows = this.stmt('SELECT day, vals, quality FROM meter_days WHERE meter_id = ? ORDER BY day').raw();
+    const statRows = this.stmt('SELECT day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq FROM day_stats WHERE meter_id = ? ORDER BY day').raw();
+    const put = this.stmt('INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const del = this.stmt('DELETE FROM day_stats WHERE meter_id = ? AND day = ?');
+    const v = new Float64Array(STRIDE);
+    const q = new Uint8Array(STRIDE);
+    let days = 0;
+    let rewritten = 0;
+    let seq = -1;
+    const write = this.sqlite.transaction((id: number) => {
+      const stats = new Map((statRows.all(id) as [number, number, number, number, number, number, number, number | null, number | null, number | null, number][]).map((r) => [r[0], r]));
+      for (const [day, vals, quality] of dayRows.all(id) as [number, Buffer, Buffer | null][]) {
+        days++;
+        const len = unpackValues(vals, null, v, 0);
+        if (quality) q.set(quality.subarray(0, len));
+        else q.fill(0, 0, len);
+        const s = summarise(v, q, 0, len);
+        const old = stats.get(day);
+        stats.delete(day);
+        if (old && sameSummary(old, len, s)) continue;
+        if (seq < 0) seq = this.nextSeq();
+        put.run(id, day, len, s.kwh, s.present, s.estimated, s.missing, s.min, s.max, s.peakSlot, old ? old[10] : seq);
+        rewritten++;
+      }
+      // a summary with no day behind it
+      for (const day of stats.keys()) {
+        del.run(id, day);
+        rewritten++;
+      }
+    });
+    for (const id of ids) write(id);
+    return { meters: ids.length, days, rewritten };
+  }
+}
+
+function sameSummary(r: [number, number, number, number, number, number, number, number | null, number | null, number | null, number], len: number, s: DaySummary): boolean {
+  return r[1] === len && Object.is(r[2], s.kwh) && r[3] === s.present && r[4] === s.estimated && r[5] === s.missing && r[6] === s.min && r[7] === s.max && r[8] === s.peakSlot;
+}
+
+const placeholders = (n: number): string => (n === 0 ? 'NULL' : Array(n).fill('?').join(','));
+
+/** Multi-row INSERT with a reused parameter array: BULK rows per statement, the rest one by one. */
+class Bulk {
+  private readonly params: unknown[];
+  private n = 0;
+  private bulk: Database.Statement | null = null;
+  private one: Database.Statement | null = null;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly head: string,
+    private readonly cols: number,
+  ) {
+    this.params = new Array(BULK * cols);
+  }
+
+  private tuple(): string {
+    return `(${Array(this.cols).fill('?').join(', ')})`;
+  }
+
+  row(...vals: unknown[]): void {
+    const o = this.n * this.cols;
+    for (let k = 0; k < this.cols; k++) this.params[o + k] = vals[k];
+    if (++this.n === BULK) {
+      this.bulk ??= this.sqlite.prepare(`${this.head} ${Array(BULK).fill(this.tuple()).join(', ')}`);
+      this.bulk.run(this.params);
+      this.n = 0;
+    }
+  }
+
+  reset(): void {
+    this.n = 0;
+  }
+
+  flush(): void {
+    if (this.n === 0) return;
+    this.one ??= this.sqlite.prepare(`${this.head} ${this.tuple()}`);
+    for (let j = 0; j < this.n; j++) this.one.run(this.params.slice(j * this.cols, (j + 1) * this.cols));
+    this.n = 0;
+  }
+}
