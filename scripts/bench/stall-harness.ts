@@ -8,16 +8,20 @@ import path from 'node:path';
 import { createCore } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
 
-export async function measure(file: string, dataDir: string, migrationsDir: string, thread: string | null): Promise<{ seconds: number; maxStallMs: number; p99StallMs: number; readings: number }> {
+export async function measure(file: string, dataDir: string, migrationsDir: string, thread: string | null): Promise<{ seconds: number; maxStallMs: number; p99StallMs: number; readings: number; status: string }> {
   const core = await createCore({ dataDir, migrationsDir, log: silentLogger, importThread: thread });
   const h = monitorEventLoopDelay({ resolution: 5 });
   try {
     const stored = await core.files.storePath(path.resolve(file));
     const t0 = process.hrtime.bigint();
     h.enable();
+    let status = '';
     const done = new Promise<void>((resolve) => {
       core.events.subscribe((e) => {
-        if (e.event === 'imports.updated' && ['done', 'failed'].includes(e.payload.job.status)) resolve();
+        if (e.event === 'imports.updated' && ['done', 'failed', 'cancelled'].includes(e.payload.job.status)) {
+          status = e.payload.job.status;
+          resolve();
+        }
       });
     });
     core.start();
@@ -25,8 +29,10 @@ export async function measure(file: string, dataDir: string, migrationsDir: stri
     await done;
     h.disable();
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const readings = core.sqlite.prepare('SELECT count(*) FROM readings').pluck().get() as number;
-    return { seconds, maxStallMs: h.max / 1e6, p99StallMs: h.percentile(99) / 1e6, readings };
+    // half-hours stored (received, with a value or listed as missing), from the day summaries
+    let readings = 0;
+    for (const s of core.readings.spans().values()) readings += s.count;
+    return { seconds, maxStallMs: h.max / 1e6, p99StallMs: h.percentile(99) / 1e6, readings, status };
   } finally {
     await core.stop();
   }

@@ -39,7 +39,7 @@ export interface CoreOptions {
    * thread, yielding between chunks (the CLI, tests).
    */
   importThread?: string | null;
-  /** The same bundled worker script, where imports run inline (the CLI): not used by the core today. */
+  /** The same bundled worker script where imports run inline (the CLI): large files are parsed on a thread of it while the CLI stores them. */
   workerScript?: string | null;
   /** Carbon Intensity API base URL (default https://api.carbonintensity.org.uk). */
   carbonApi?: string;
@@ -89,7 +89,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const readings = new ReadingsStore(sqlite);
   const events = createEventBus(log);
   const files = new FileStore(sqlite, importsDir(opts.dataDir));
-  const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null });
+  const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null, parseWorker: opts.workerScript ?? opts.importThread ?? null });
   const settings = new SettingsStore(sqlite);
   const aggregation = new AggregationService(readings, clock);
   const totals = new TotalsService(sqlite, readings, clock);

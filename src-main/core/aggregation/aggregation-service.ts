@@ -45,8 +45,8 @@ export class AggregationService {
     const seq = this.readings.currentSeq();
     const since = this.readings.rolledSeq();
     if (seq <= since) return { metersTouched: 0, daysTouched: 0, seconds: (this.clock.now() - t0) / 1000 };
-    const changed = this.readings.changedSince(since);
+    const changed = this.readings.changeCounts(since);
     this.readings.setRolledSeq(seq);
-    return { metersTouched: new Set(changed.map((c) => c.meterId)).size, daysTouched: changed.length, seconds: (this.clock.now() - t0) / 1000 };
+    return { metersTouched: changed.meters, daysTouched: changed.days, seconds: (this.clock.now() - t0) / 1000 };
   }
 }

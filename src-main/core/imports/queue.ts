@@ -114,6 +114,8 @@ const SELECT = `SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files
 export interface QueueOptions {
   /** Bundled worker-thread script (dist/import-worker.cjs); without it jobs run on this thread, yielding between chunks. */
   threadScript?: string | null;
+  /** The same script, for parsing large files on a thread of their own while a job stores them (both cores); null parses inline. */
+  parseWorker?: string | null;
   dbPath: string;
 }
 
@@ -393,7 +395,7 @@ export class ImportQueue {
 
   private async runInline(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string }> {
     try {
-      await runImport(this.sqlite, this.row(id), this.owner, onProgress);
+      await runImport(this.sqlite, this.row(id), this.owner, onProgress, { parseWorker: this.threadBroken ? null : (this.opts.parseWorker ?? null), dbPath: this.opts.dbPath });
       return { kind: 'done' };
     } catch (e) {
       return classifyFailure(e);

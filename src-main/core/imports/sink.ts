@@ -58,22 +58,36 @@ export class DaySink implements RowSink {
   private readonly days = new Map<number, number>();
   private readonly dayLens = new Map<number, number>();
   /** This chunk's readings, by meter-day. */
-  readonly batch = new DayBatch();
+  batch = new DayBatch();
   private readonly cursor = new DayCursor();
   private curMeter = -1;
   private curDay = -1;
   private curIndex = -1;
-  /** Rejections, conflicts and notes in file order (first MAX_STORED_ERRORS kept). */
-  readonly errors: RowError[];
+  /** This chunk's rejections in file order (the first MAX_STORED_ERRORS kept), and rows rejected. */
+  errors: RowError[] = [];
   rejected = 0;
   private lastRejectedLine = -1;
+  /** Meters handed over with earlier chunks. */
+  private metersSent = 0;
 
   constructor(
     private readonly lookup: MeterLookup,
-    errors: RowError[],
     private readonly fileFuel: 'electricity' | 'gas' | null = null,
-  ) {
-    this.errors = errors;
+  ) {}
+
+  /**
+   * Hands over this chunk — its days, rejections and the meters first seen in it — and starts the
+   * next. With `fresh`, the next chunk gets new arrays (the handed-over ones go to another thread).
+   */
+  takeChunk(fresh: boolean): { batch: DayBatch; errors: RowError[]; rejected: number; meters: MeterInfo[] } {
+    const out = { batch: this.batch, errors: this.errors, rejected: this.rejected, meters: this.meters.slice(this.metersSent) };
+    this.metersSent = this.meters.length;
+    this.errors = [];
+    this.rejected = 0;
+    if (fresh) this.batch = new DayBatch();
+    this.curMeter = -1;
+    this.curDay = -1;
+    return out;
   }
 
   resetChunk(): void {

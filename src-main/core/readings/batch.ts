@@ -101,6 +101,35 @@ export class DayBatch {
     this.col = g(this.col, n * STRIDE, (k) => new Int32Array(k));
   }
 
+  /** The batch's fields for a message to another thread. */
+  toMessage(): BatchData {
+    const r = this.repeats;
+    return {
+      count: this.count,
+      received: this.received,
+      first: this.first,
+      last: this.last,
+      meter: this.meter,
+      day: this.day,
+      halfHours: this.halfHours,
+      start: this.start,
+      values: this.values,
+      quality: this.quality,
+      volumes: this.volumes,
+      line: this.line,
+      col: this.col,
+      repeats: { ...r },
+    };
+  }
+
+  /** A batch received from another thread. */
+  static fromMessage(data: BatchData): DayBatch {
+    // (no constructor: its default arrays would be thrown away at once)
+    const b = Object.create(DayBatch.prototype) as DayBatch;
+    Object.assign(b, { index: new Map<number, number>(), repeats: { ...data.repeats },  count: data.count, received: data.received, first: data.first, last: data.last, meter: data.meter, day: data.day, halfHours: data.halfHours, start: data.start, values: data.values, quality: data.quality, volumes: data.volumes, line: data.line, col: data.col });
+    return b;
+  }
+
   /** Empties the batch for the next chunk (the arrays are kept). */
   reset(): void {
     this.quality.fill(NOT_RECEIVED, 0, this.count * STRIDE);
@@ -112,4 +141,22 @@ export class DayBatch {
     this.last = -Infinity;
     this.index.clear();
   }
+}
+
+/** A DayBatch's fields as they cross between threads. */
+export interface BatchData {
+  count: number;
+  received: number;
+  first: number;
+  last: number;
+  meter: Int32Array;
+  day: Int32Array;
+  halfHours: Uint8Array;
+  start: Float64Array;
+  values: Float64Array;
+  quality: Uint8Array;
+  volumes: Float64Array | null;
+  line: Int32Array;
+  col: Int32Array;
+  repeats: DayBatch['repeats'];
 }

@@ -122,17 +122,18 @@ export function unpackVolumes(blob: Uint8Array | null, out: Float64Array, at: nu
  * `w[at…]` holds each half-hour's writer (0 where nothing was received).
  */
 export function packWriters(w: Int32Array, q: Uint8Array, at: number, n: number): { jobId: number; blob: Buffer | null } {
-  let job = 0;
+  // -1: no received half-hour seen yet (0 is a writer too: a reading no job is recorded for)
+  let job = -1;
   for (let i = at; i < at + n; i++) {
     if (q[i] === NOT_RECEIVED) continue;
-    if (job === 0) job = w[i]!;
+    if (job === -1) job = w[i]!;
     else if (w[i] !== job) {
       const out = Buffer.allocUnsafe(n * 4);
       for (let k = 0; k < n; k++) out.writeInt32LE(q[at + k] === NOT_RECEIVED ? 0 : w[at + k]!, k * 4);
       return { jobId: 0, blob: out };
     }
   }
-  return { jobId: job, blob: null };
+  return { jobId: job === -1 ? 0 : job, blob: null };
 }
 
 export function unpackWriters(jobId: number, blob: Uint8Array | null, q: Uint8Array, out: Int32Array, at: number, n: number): void {

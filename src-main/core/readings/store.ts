@@ -143,8 +143,16 @@ export class ReadingsStore {
   /** Meter-days written or removed after change number `seq`. */
   changedSince(seq: number): { meterId: number; day: number; removed: boolean }[] {
     const changed = this.stmt('SELECT meter_id, day FROM day_stats WHERE seq > ?').raw().all(seq) as [number, number][];
-    const removed = this.stmt('SELECT meter_id, day FROM readings_removed WHERE seq > ?').raw().all(seq) as [number, number][];
+    // a day removed and later written again is listed once, as written
+    const removed = this.stmt(`SELECT meter_id, day FROM readings_removed r WHERE seq > ? AND ${STILL_GONE}`).raw().all(seq) as [number, number][];
     return [...changed.map(([meterId, day]) => ({ meterId, day, removed: false })), ...removed.map(([meterId, day]) => ({ meterId, day, removed: true }))];
+  }
+
+  /** How many meter-days (and meters) were written or removed after change number `seq`, counted in SQL. */
+  changeCounts(seq: number): { meters: number; days: number } {
+    return this.stmt(
+      `SELECT count(DISTINCT meter_id) AS meters, count(*) AS days FROM (SELECT meter_id FROM day_stats WHERE seq > ? UNION ALL SELECT meter_id FROM readings_removed r WHERE seq > ? AND ${STILL_GONE})`,
+    ).get(seq, seq) as { meters: number; days: number };
   }
 
   /** The roll-up mark: the change number up to which the last roll-up run reported changes. */
@@ -362,7 +370,6 @@ export class ReadingsStore {
     const seq = this.nextSeq();
     const rows = this.stmt('SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?').raw();
     const priors = this.stmt('SELECT slot, kwh, quality, volume, prior_job FROM readings_undo WHERE job_id = ? AND meter_id = ? AND day = ?').raw();
-    const repoint = this.stmt('UPDATE readings_undo SET kwh = ?, quality = ?, volume = ?, prior_job = ? WHERE job_id != ? AND meter_id = ? AND day = ? AND slot = ? AND prior_job = ?');
     const meters = new Set<number>();
     const seen = new Set<string>();
     let days = 0;
@@ -394,13 +401,21 @@ export class ReadingsStore {
             svol[s] = NaN;
             sw[s] = 0;
           }
-          // a later job that overwrote this half-hour now overwrote what was there before this job
-          repoint.run(p ? p[0] : null, p ? p[1] : NOT_RECEIVED, p ? p[2] : null, p ? p[3] : 0, jobId, meterId, day, s, jobId);
         }
         this.writeDay(meterId, day, len, seq);
         meters.add(meterId);
         days++;
       }
+    }
+    // Later jobs that overwrote half-hours this job wrote (and hold them still, so they were left
+    // alone above) now overwrote what was there before this job: undoing them must not bring back
+    // this job's values.
+    const pointers = this.stmt('SELECT job_id, meter_id, day, slot FROM readings_undo WHERE prior_job = ? AND job_id != ?').raw().all(jobId, jobId) as [number, number, number, number][];
+    const mineAt = this.stmt('SELECT kwh, quality, volume, prior_job FROM readings_undo WHERE job_id = ? AND meter_id = ? AND day = ? AND slot = ?').raw();
+    const repoint = this.stmt('UPDATE readings_undo SET kwh = ?, quality = ?, volume = ?, prior_job = ? WHERE job_id = ? AND meter_id = ? AND day = ? AND slot = ?');
+    for (const [later, meterId, day, s] of pointers) {
+      const p = mineAt.get(jobId, meterId, day, s) as [number | null, number, number | null, number] | undefined;
+      repoint.run(p ? p[0] : null, p ? p[1] : NOT_RECEIVED, p ? p[2] : null, p ? p[3] : 0, later, meterId, day, s);
     }
     this.stmt('DELETE FROM readings_undo WHERE job_id = ?').run(jobId);
     this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
@@ -603,7 +618,7 @@ export class ReadingsStore {
     let rewritten = 0;
     let seq = -1;
     const write = this.sqlite.transaction((id: number) => {
-      const stats = new Map((statRows.all(id) as [number, number, number, number, number, number, number, number | null, number | null, number | null, number][]).map((r) => [r[0], r]));
+      const stats = new Map((statRows.all(id) as StatRow[]).map((r) => [r[0], r]));
       for (const [day, vals, quality] of dayRows.all(id) as [number, Buffer, Buffer | null][]) {
         days++;
         const len = unpackValues(vals, null, v, 0);
@@ -614,12 +629,14 @@ export class ReadingsStore {
         stats.delete(day);
         if (old && sameSummary(old, len, s)) continue;
         if (seq < 0) seq = this.nextSeq();
-        put.run(id, day, len, s.kwh, s.present, s.estimated, s.missing, s.min, s.max, s.peakSlot, old ? old[10] : seq);
+        put.run(id, day, len, s.kwh, s.present, s.estimated, s.missing, s.min, s.max, s.peakSlot, seq); // a repaired summary is a change
         rewritten++;
       }
       // a summary with no day behind it
       for (const day of stats.keys()) {
+        if (seq < 0) seq = this.nextSeq();
         del.run(id, day);
+        this.stmt('INSERT OR REPLACE INTO readings_removed (meter_id, day, seq) VALUES (?, ?, ?)').run(id, day, seq);
         rewritten++;
       }
     });
@@ -628,9 +645,15 @@ export class ReadingsStore {
   }
 }
 
-function sameSummary(r: [number, number, number, number, number, number, number, number | null, number | null, number | null, number], len: number, s: DaySummary): boolean {
+/** A day_stats row as rebuildSummaries reads it. */
+type StatRow = [day: number, halfHours: number, kwh: number, present: number, estimated: number, missing: number, min: number | null, max: number | null, peakSlot: number | null, seq: number];
+
+function sameSummary(r: StatRow, len: number, s: DaySummary): boolean {
   return r[1] === len && Object.is(r[2], s.kwh) && r[3] === s.present && r[4] === s.estimated && r[5] === s.missing && r[6] === s.min && r[7] === s.max && r[8] === s.peakSlot;
 }
+
+/** A removed day that has not been written again since. */
+const STILL_GONE = 'NOT EXISTS (SELECT 1 FROM day_stats d WHERE d.meter_id = r.meter_id AND d.day = r.day)';
 
 const placeholders = (n: number): string => (n === 0 ? 'NULL' : Array(n).fill('?').join(','));
 

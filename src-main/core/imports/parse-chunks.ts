@@ -1,0 +1,265 @@
+/**
+ * The parsing half of an import: a file's records, ~1 MB at a time, turned into meter-days
+ * (ParsedChunk), with each chunk's rejections, the meters it saw first, and its resume point. It
+ * runs on the importing thread for small files, or on a thread of its own (`parseInWorker`) so that
+ * parsing the next chunk overlaps storing this one: the two halves of a large import use both
+ * cores. Either way the chunks, and so the stored result, are the same.
+ */
+import type Database from 'better-sqlite3';
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { RowError } from '../../../src-shared/contract/types';
+import { DayBatch, type BatchData } from '../readings/batch';
+import { ReadingsStore } from '../readings/store';
+import { CsvRecord, detectEncoding, readChunks, scanRecords, type TextEncodingName } from './csv';
+import { UnreadableFileError } from './errors';
+import { detectReader } from './formats/detect';
+import type { DocumentReader, RecordReader } from './formats/types';
+import { DaySink, type MeterInfo, type MeterLookup } from './sink';
+
+/** What parsing needs to know about a job. */
+export interface ParseJob {
+  jobId: number;
+  path: string;
+  bytes: number;
+  /** Resume point: byte offset after the last committed record, its line, rows read so far. */
+  bytesDone: number;
+  lineDone: number;
+  rowsRead: number;
+  formatOverride: string | null;
+  meterOverride: string | null;
+}
+
+/** A meter as the storing half needs it (first seen in a chunk). */
+export interface ChunkMeter {
+  index: number;
+  identifier: string;
+  kind: 'mpan' | 'mprn' | 'other';
+  fuel: 'electricity' | 'gas';
+  topLine: string | null;
+  /** Database id when it existed before the import, else -1. */
+  dbId: number;
+}
+
+export interface ParsedChunk {
+  format: string;
+  /** Resume point after this chunk: byte offset and line number. */
+  endOffset: number;
+  endLine: number;
+  /** Rows read and rows rejected in this chunk. */
+  records: number;
+  rejected: number;
+  errors: RowError[];
+  meters: ChunkMeter[];
+  batch: DayBatch;
+}
+
+export interface OpenedReader {
+  reader: RecordReader | DocumentReader;
+  enc: { encoding: TextEncodingName; bomBytes: number };
+}
+
+/** Reads a file's head, checks it is text, and picks its reader (UnreadableFileError when it cannot). */
+export async function openReader(job: Pick<ParseJob, 'path' | 'formatOverride' | 'meterOverride'>): Promise<OpenedReader> {
+  const head = readHead(job.path);
+  let enc: { encoding: TextEncodingName; bomBytes: number };
+  try {
+    enc = detectEncoding(head);
+  } catch (e) {
+    throw new UnreadableFileError((e as Error).message);
+  }
+  if (enc.encoding === 'utf8' && head.includes(0)) {
+    throw new UnreadableFileError('the file contains binary data (NUL bytes); expected a CSV or JSON text file');
+  }
+  const headText = head.toString(enc.encoding, enc.bomBytes);
+  const reader = await detectReader(job.path, headText, enc, { meter: job.meterOverride ?? undefined, format: job.formatOverride ?? undefined });
+  return { reader, enc };
+}
+
+/** Meter lookups for a parser, on a connection of its own (read-only on a worker thread). */
+export function meterLookup(sqlite: Database.Database, jobId: number): MeterLookup {
+  const find = sqlite.prepare('SELECT id, fuel, max_kwh_per_half_hour AS ceiling, calorific_value AS cv FROM meters WHERE identifier = ?');
+  const store = new ReadingsStore(sqlite);
+  return {
+    find: (identifier) => find.get(identifier) as ReturnType<MeterLookup['find']>,
+    ownReading: (id, ts) => store.wroteHalfHour(id, ts, jobId),
+  };
+}
+
+const toChunkMeter = (m: MeterInfo): ChunkMeter => ({ index: m.index, identifier: m.identifier, kind: m.kind, fuel: m.fuel, topLine: m.topLine, dbId: m.dbId });
+
+/**
+ * The file's chunks from the job's resume point. With `fresh`, each chunk's arrays are new;
+ * otherwise one set is reused, and a chunk is valid until the next is asked for.
+ */
+export async function* parseChunks(job: ParseJob, opened: OpenedReader, lookup: MeterLookup, fresh: boolean): AsyncGenerator<ParsedChunk> {
+  const { reader, enc } = opened;
+  const sink = new DaySink(lookup, reader.format.includes('gas') ? 'gas' : null);
+  const take = (endOffset: number, endLine: number, records: number): ParsedChunk => {
+    const c = sink.takeChunk(fresh);
+    return { format: reader.format, endOffset, endLine, records, rejected: c.rejected, errors: c.errors, meters: c.meters.map(toChunkMeter), batch: c.batch };
+  };
+  if (reader.kind === 'document') {
+    // A JSON document is parsed whole (API pages are small) and committed in one transaction; its
+    // resume point is all-or-nothing, so a crash restarts it cleanly.
+    if (job.bytesDone >= job.bytes && job.rowsRead > 0) return;
+    reader.parse(sink);
+    yield take(job.bytes, 0, sink.batch.received + sink.batch.repeats.n);
+    return;
+  }
+  const headerEnd = await offsetAfterLine(job.path, enc.bomBytes, reader.headerLine, enc.encoding);
+  const resuming = job.bytesDone > headerEnd;
+  let line = resuming ? job.lineDone : reader.headerLine;
+  const rec = new CsvRecord();
+  const delimiter = reader.delimiter.charCodeAt(0);
+  const onRecord = (r: CsvRecord): void => {
+    if (r.problem) sink.reject(r.line, r.problem.column, undefined, r.problem.message);
+    else reader.parse(r, sink);
+  };
+  const fast = reader.fastPath?.(sink) ?? null;
+  const fh = await fs.promises.open(job.path, 'r');
+  try {
+    const chunks = readChunks(fh, resuming ? job.bytesDone : headerEnd, enc.encoding);
+    for (let next = await chunks.next(); !next.done; ) {
+      const chunk = next.value;
+      if (!fresh) sink.resetChunk();
+      const r = scanRecords(chunk.buf, 0, chunk.len, chunk.eof, delimiter, line + 1, rec, onRecord, fast);
+      line += r.lines;
+      yield take(chunk.base + chunk.fileBytes(r.consumed), line, r.records);
+      next = await chunks.next(r.consumed);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+// ------------------------------------------------------------------ on a thread of its own
+
+/** Chunks parsed ahead of the one being stored: memory stays bounded whatever the file size. */
+const AHEAD = 1;
+
+export interface ParseRequest {
+  dbPath: string;
+  job: ParseJob;
+}
+
+type ParseMessage =
+  | { type: 'chunk'; chunk: Omit<ParsedChunk, 'batch'> & { batch: BatchData } }
+  | { type: 'end' }
+  | { type: 'error'; unreadable: boolean; message: string };
+
+/** The parsing thread could not start (nothing was parsed): parse on the importing thread instead. */
+export class ParseThreadUnavailable extends Error {}
+
+/**
+ * Parses on a worker thread running `script` (the bundled import worker, started with
+ * workerData.parse): chunks arrive here in order while the next ones are parsed. Ending the
+ * iteration early (a failed or cancelled job) stops the thread.
+ */
+export async function* parseInWorker(script: string, req: ParseRequest): AsyncGenerator<ParsedChunk> {
+  const worker = new Worker(script, { workerData: { parse: req } });
+  const inbox: ParseMessage[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  const arrive = (): void => {
+    wake?.();
+    wake = null;
+  };
+  worker.on('message', (m: ParseMessage) => {
+    inbox.push(m);
+    arrive();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    arrive();
+  });
+  worker.on('exit', (code) => {
+    if (code !== 0) failure ??= new Error(`the parsing thread stopped (exit code ${code})`);
+    arrive();
+  });
+  let heard = false;
+  try {
+    for (;;) {
+      while (inbox.length === 0) {
+        if (failure) throw heard ? failure : new ParseThreadUnavailable((failure as Error).message);
+        await new Promise<void>((r) => (wake = r));
+      }
+      const m = inbox.shift()!;
+      heard = true;
+      if (m.type === 'end') return;
+      if (m.type === 'error') throw m.unreadable ? new UnreadableFileError(m.message) : new Error(m.message);
+      yield { ...m.chunk, batch: DayBatch.fromMessage(m.chunk.batch) };
+      worker.postMessage('ack');
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** The worker-thread side: parse, post each chunk (its arrays transferred, not copied), stay at most AHEAD chunks in front. */
+export async function serveParse(req: ParseRequest, port: import('node:worker_threads').MessagePort, openDb: (path: string) => Database.Database): Promise<void> {
+  let credit = AHEAD;
+  let wake: (() => void) | null = null;
+  port.on('message', () => {
+    credit++;
+    wake?.();
+    wake = null;
+  });
+  const sqlite = openDb(req.dbPath);
+  try {
+    const opened = await openReader(req.job);
+    for await (const chunk of parseChunks(req.job, opened, meterLookup(sqlite, req.job.jobId), true)) {
+      while (credit === 0) await new Promise<void>((r) => (wake = r));
+      credit--;
+      const batch = chunk.batch.toMessage();
+      port.postMessage({ type: 'chunk', chunk: { ...chunk, batch } } satisfies ParseMessage, transferList(batch));
+    }
+    port.postMessage({ type: 'end' } satisfies ParseMessage);
+  } catch (e) {
+    port.postMessage({ type: 'error', unreadable: e instanceof UnreadableFileError, message: (e as Error).message } satisfies ParseMessage);
+  } finally {
+    sqlite.close();
+  }
+}
+
+
+/** The buffers behind a batch's arrays (each its own), to hand over rather than copy. */
+function transferList(b: BatchData): ArrayBuffer[] {
+  const r = b.repeats;
+  const arrays = [b.meter, b.day, b.halfHours, b.start, b.values, b.quality, b.volumes, b.line, b.col, r.index, r.slot, r.value, r.quality, r.volume, r.line, r.col];
+  return arrays.filter((a) => a !== null).map((a) => a.buffer as ArrayBuffer);
+}
+
+function readHead(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Byte offset just after line `n` (1-based), counting line feeds from `start`. */
+async function offsetAfterLine(file: string, start: number, n: number, encoding: TextEncodingName): Promise<number> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    let pos = start;
+    let seen = 0;
+    const step = encoding === 'utf16le' ? 2 : 1;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return pos;
+      for (let i = 0; i < bytesRead; i += step) {
+        if (buf[i] === 0x0a && (step === 1 || buf[i + 1] === 0)) {
+          if (++seen === n) return pos + i + step;
+        }
+      }
+      pos += bytesRead;
+    }
+  } finally {
+    await fh.close();
+  }
+}
