@@ -15,6 +15,15 @@ CREATE TABLE `day_stats` (
 ) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `day_stats_seq_idx` ON `day_stats` (`seq`);--> statement-breakpoint
+CREATE TABLE `fuel_days` (
+	`fuel` text NOT NULL,
+	`day` integer NOT NULL,
+	`kwh` real NOT NULL,
+	`present` integer NOT NULL,
+	`meters` integer NOT NULL,
+	PRIMARY KEY(`fuel`, `day`)
+) WITHOUT ROWID;
+--> statement-breakpoint
 CREATE TABLE `meter_days` (
 	`meter_id` integer NOT NULL,
 	`day` integer NOT NULL,
@@ -65,4 +74,4 @@ ALTER TABLE `import_jobs` ADD `reuse_key` text;--> statement-breakpoint
 ALTER TABLE `stored_files` ADD `source` text;--> statement-breakpoint
 CREATE INDEX `stored_files_sha256_idx` ON `stored_files` (`sha256`);--> statement-breakpoint
 CREATE INDEX `stored_files_source_idx` ON `stored_files` (`source`);--> statement-breakpoint
-INSERT INTO `readings_meta` (`key`, `value`) VALUES ('seq', 0), ('rolled', 0);
+INSERT INTO `readings_meta` (`key`, `value`) VALUES ('seq', 0), ('rolled', 0), ('portfolio', 0);

@@ -42,9 +42,10 @@ async function timedAsync<T>(n: number, fn: () => Promise<T>): Promise<{ median:
 
 const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
-export async function run(dataDir: string, migrationsDir: string, newDayFile: string): Promise<Record<string, unknown>> {
+export async function run(dataDir: string, migrationsDir: string, newDayFile: string, workerScript: string | null): Promise<Record<string, unknown>> {
   let offset = 0;
-  const core = await createCore({ dataDir, migrationsDir, log: silentLogger, importThread: null, clock: { now: () => Date.now() + offset } });
+  // as the CLI runs: imports inline, the bundled worker script for parsing large files and for the rebuild's two threads
+  const core = await createCore({ dataDir, migrationsDir, log: silentLogger, importThread: null, workerScript, clock: { now: () => Date.now() + offset } });
   try {
     const db = core.sqlite;
     const out: Record<string, unknown> = {};

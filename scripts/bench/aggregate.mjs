@@ -8,7 +8,7 @@ const TARGET = { rebuildMs: 1000, vsDuck: 2, rollupMs: 20, dashboardMs: 20, seri
 
 const o = options();
 const { work, files } = await importedPortfolio(o, 'eclectyc-bench-agg-');
-const outDir = await bundle({ 'aggregate-harness': path.join(REPO, 'scripts/bench/aggregate-harness.ts') });
+const outDir = await bundle({ 'aggregate-harness': path.join(REPO, 'scripts/bench/aggregate-harness.ts'), 'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts') });
 const h = await import(path.join(outDir, 'aggregate-harness.cjs'));
 console.log(await machineLine());
 
@@ -24,7 +24,7 @@ const duckUtcMs = median(gbs.map((g) => g.utcSeconds)) * 1000;
 const duckUkMs = median(gbs.map((g) => g.ukSeconds)) * 1000;
 
 console.error('the app …');
-const r = await h.run(work, MIGRATIONS, path.join(work, 'new-day.csv'));
+const r = await h.run(work, MIGRATIONS, path.join(work, 'new-day.csv'), path.join(outDir, 'import-worker.cjs'));
 console.log(`Portfolio: ${r.meters.toLocaleString('en-GB')} meters, ${r.readings.toLocaleString('en-GB')} readings, ${r.meterDays.toLocaleString('en-GB')} meter-days (UK local days)\n`);
 
 const times = (t) => t.times.map(fmtMs).join(', ');

@@ -91,7 +91,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const files = new FileStore(sqlite, importsDir(opts.dataDir));
   const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null, parseWorker: opts.workerScript ?? opts.importThread ?? null });
   const settings = new SettingsStore(sqlite);
-  const aggregation = new AggregationService(readings, clock);
+  const aggregation = new AggregationService(readings, clock, { workerScript: opts.workerScript ?? opts.importThread ?? null, dbPath: dbFile(opts.dataDir), log });
   const totals = new TotalsService(sqlite, readings, clock);
   const scheduler = new Scheduler(sqlite, clock, settings, aggregation, events, log);
   const carbon = new CarbonService(sqlite, readings, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });

@@ -148,10 +148,13 @@ export class TotalsService {
     return out;
   }
 
-  /** kWh and completeness of some meters over local days [from, to). */
-  private spanTotal(meterIds: number[], from: number, to: number): { kwh: number; completeness: number } {
+  /**
+   * kWh and completeness of some meters over local days [from, to). With `fuel`, the meters are all
+   * of that fuel's: the portfolio's rolled-up day totals answer when they are current.
+   */
+  private spanTotal(meterIds: number[], from: number, to: number, fuel?: Fuel): { kwh: number; completeness: number } {
     if (to <= from) return { kwh: 0, completeness: 0 };
-    const r = this.readings.total(meterIds, from, to);
+    const r = (fuel && this.readings.fuelTotal(fuel, from, to)) || this.readings.total(meterIds, from, to);
     const expected = halfHoursBetween(from, to) * meterIds.length;
     return { kwh: round(r.kwh), completeness: expected ? Math.round((r.present / expected) * 10000) / 10000 : 0 };
   }
@@ -173,8 +176,8 @@ export class TotalsService {
         const end = kind === 'day' ? today : Math.min(today, nextPeriodStart(kind, start));
         const prevStart = previousPeriodStart(kind, start);
         const prevEnd = Math.min(prevStart + (end - start), start);
-        const cur = this.spanTotal(ids, start, end);
-        const prev = this.spanTotal(ids, prevStart, prevEnd);
+        const cur = this.spanTotal(ids, start, end, fuel);
+        const prev = this.spanTotal(ids, prevStart, prevEnd, fuel);
         const changePercent = prev.kwh > 0 ? Math.round(((cur.kwh - prev.kwh) / prev.kwh) * 10000) / 100 : null;
         periods.push({
           kind,
@@ -209,7 +212,8 @@ export class TotalsService {
     }
     const siteMovers = [...siteAcc.values()].map((s) => mover(String(s.id), s.name, s.fuel, s.a, s.b));
     const byChange = (a: Mover, b: Mover): number => Math.abs(b.changeKwh) - Math.abs(a.changeKwh);
-    const c30 = this.readings.total(meters.map((m) => m.id), today - 30, today);
+    const both = (['electricity', 'gas'] as const).map((f) => this.readings.fuelTotal(f, today - 30, today));
+    const c30 = both[0] && both[1] ? { present: both[0].present + both[1].present } : this.readings.total(meters.map((m) => m.id), today - 30, today);
     const expected = halfHoursBetween(today - 30, today) * meters.length;
     return {
       today: periodLabel('day', today),

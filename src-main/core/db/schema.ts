@@ -142,7 +142,24 @@ export const readingsRemoved = sqliteTable(
   (t) => [primaryKey({ columns: [t.meterId, t.day] }), index('readings_removed_seq_idx').on(t.seq)],
 );
 
-/** The store's counters: `seq` (the last change number given out) and `rolled` (reported by the last roll-up run). */
+/**
+ * The portfolio's day totals per fuel (kWh, half-hours with a value, meters with data), rolled up
+ * from day_stats by the roll-up run: a dashboard's year to date reads 365 rows, not 365,000.
+ * Current while readings_meta `portfolio` equals `seq`.
+ */
+export const fuelDays = sqliteTable(
+  'fuel_days',
+  {
+    fuel: text('fuel', { enum: ['electricity', 'gas'] }).notNull(),
+    day: integer('day').notNull(),
+    kwh: real('kwh').notNull(),
+    present: integer('present').notNull(),
+    meters: integer('meters').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.fuel, t.day] })],
+);
+
+/** The store's counters: `seq` (the last change number given out), `rolled` (reported by the last roll-up run), `portfolio` (fuel_days is current up to it). */
 export const readingsMeta = sqliteTable('readings_meta', {
   key: text('key').primaryKey(),
   value: integer('value').notNull(),

@@ -2,11 +2,13 @@
  * Worker-thread entry for imports: parsing and storing run here, off the host's main thread, on
  * the thread's own SQLite connection (WAL lets the host keep reading). The host's queue sends one
  * job at a time and receives progress and the outcome as messages. Started with workerData.parse,
- * the same script is the parsing half of a large import instead (parse-chunks.ts).
+ * the same script is the parsing half of a large import instead (parse-chunks.ts); with
+ * workerData.repair, one share of a roll-up rebuild's check (aggregation-service.ts).
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyPragmas } from '../db/pragmas';
+import { ReadingsStore } from '../readings/store';
 import { serveParse, type ParseRequest } from './parse-chunks';
 import { runImport, type JobRow } from './run-import';
 import { classifyFailure, type ThreadRequest, type ThreadMessage } from './thread-protocol';
@@ -14,8 +16,19 @@ import { classifyFailure, type ThreadRequest, type ThreadMessage } from './threa
 if (!parentPort) throw new Error('import-thread must run in a worker thread');
 const port = parentPort;
 
-const parse = (workerData as { parse?: ParseRequest } | null)?.parse;
-if (parse) {
+const data = workerData as { parse?: ParseRequest; repair?: { dbPath: string; meterIds: number[] } } | null;
+const parse = data?.parse;
+if (data?.repair) {
+  // one share of a roll-up rebuild's check (aggregation-service.ts)
+  const db = new Database(data.repair.dbPath, { readonly: true });
+  try {
+    port.postMessage({ repairs: new ReadingsStore(db).summaryRepairs(data.repair.meterIds) });
+  } catch (e) {
+    port.postMessage({ error: (e as Error).message });
+  } finally {
+    db.close();
+  }
+} else if (parse) {
   void serveParse(parse, port, (dbPath) => {
     const db = new Database(dbPath, { readonly: true });
     db.pragma('busy_timeout = 10000');

@@ -306,3 +306,39 @@ describe('ReadingsStore.merge through imports', () => {
     expect(Array.from(h.ts.subarray(0, h.count))).toEqual([0, 1, 2, 3].map((i) => ts('2025-10-26T00:00:00Z') + i * 1800));
   });
 });
+
+describe('portfolio day totals per fuel (fuel_days)', () => {
+  it('follow the day summaries through imports, a replace and an undo, day by day and all at once', async () => {
+    core = await makeCore();
+    const sums = () =>
+      core.sqlite
+        .prepare('SELECT m.fuel, s.day, round(total(s.kwh), 9) AS kwh, total(s.present) AS present, count(*) AS meters FROM day_stats s JOIN meters m ON m.id = s.meter_id GROUP BY m.fuel, s.day ORDER BY 1, 2')
+        .all();
+    const rolled = () => core.sqlite.prepare('SELECT fuel, day, round(kwh, 9) AS kwh, present, meters FROM fuel_days ORDER BY 1, 2').all();
+    await importOne(csv('a.csv', [[A, '2025-01-15T00:00:00Z', '1.25'], [B, '2025-01-15T00:30:00Z', '2'], [B, '2025-01-16T00:00:00Z', '0.5']]));
+    await core.scheduler.idle();
+    expect(rolled()).toEqual(sums());
+    expect(core.readings.fuelTotal('electricity', JAN15, JAN15 + 2)).toEqual({ kwh: 3.75, present: 3 });
+    const job = await importOne(csv('b.csv', [[A, '2025-01-15T00:00:00Z', '4'], [A, '2025-01-17T00:00:00Z', '1']]), 'replace');
+    // not rolled up yet: the dashboard must not read stale totals
+    core.sqlite.transaction(() => core.readings.nextSeq())();
+    expect(core.readings.fuelTotal('electricity', JAN15, JAN15 + 3)).toBeNull();
+    await core.aggregation.incremental();
+    expect(rolled()).toEqual(sums());
+    expect(core.readings.fuelTotal('electricity', JAN15, JAN15 + 3)).toEqual({ kwh: 7.5, present: 4 });
+    core.sqlite.transaction(() => core.readings.undoJob(job.id))();
+    expect(core.readings.refreshFuelDays()).toBe(2); // the 15th (value back) and the 17th (gone)
+    expect(rolled()).toEqual(sums());
+    // 500 more days, summed day by day, then again all at once in one grouped pass: the same totals
+    const lines = [];
+    for (let d = 0; d < 500; d++) for (let k = 0; k < 48; k++) lines.push([B, new Date(Date.UTC(2023, 0, 1) + (d * 48 + k) * 1800000).toISOString(), '0.25'] as [string, string, string]);
+    await importOne(csv('big.csv', lines));
+    await core.scheduler.idle();
+    const dayByDay = rolled();
+    expect(dayByDay).toEqual(sums());
+    core.sqlite.prepare("UPDATE readings_meta SET value = 0 WHERE key = 'portfolio'").run();
+    core.sqlite.prepare('DELETE FROM fuel_days').run();
+    expect(core.readings.refreshFuelDays(0)).toBe(sums().length);
+    expect(rolled()).toEqual(dayByDay);
+  });
+});

@@ -602,55 +602,141 @@ export class ReadingsStore {
   // ---------------------------------------------------------------- roll-ups
 
   /**
-   * Recomputes every day's summary from its packed half-hours and rewrites the ones that differ
-   * (a repair: summaries are written with the days, so normally none does). Meter by meter, in
-   * key order. Returns the meters and days examined and the summaries rewritten.
+   * Brings the portfolio's day totals per fuel (fuel_days) up to date with the day summaries: the
+   * days changed since the last refresh are summed again across all meters (one key lookup per
+   * meter and day), or — after a change to many days, such as a first import — all of them in one
+   * grouped pass (beyond `fullBeyond` changed meter-days). Returns the days refreshed.
    */
-  rebuildSummaries(): { meters: number; days: number; rewritten: number } {
-    const ids = this.stmt('SELECT DISTINCT meter_id FROM meter_days UNION SELECT DISTINCT meter_id FROM day_stats').pluck().all() as number[];
+  refreshFuelDays(fullBeyond = FUEL_DAYS_FULL): number {
+    const seq = this.currentSeq();
+    const since = this.stmt("SELECT value FROM readings_meta WHERE key = 'portfolio'").pluck().get() as number;
+    if (since >= seq) return 0;
+    const changed = (this.stmt('SELECT count(*) FROM day_stats WHERE seq > ?').pluck().get(since) as number) + (this.stmt('SELECT count(*) FROM readings_removed WHERE seq > ?').pluck().get(since) as number);
+    let days = 0;
+    this.sqlite.transaction(() => {
+      if (changed > fullBeyond) {
+        this.stmt('DELETE FROM fuel_days').run();
+        days = this.stmt(
+          'INSERT INTO fuel_days (fuel, day, kwh, present, meters) SELECT m.fuel, s.day, total(s.kwh), total(s.present), count(*) FROM day_stats s JOIN meters m ON m.id = s.meter_id GROUP BY m.fuel, s.day',
+        ).run().changes;
+      } else {
+        const list = this.stmt('SELECT DISTINCT day FROM (SELECT day FROM day_stats WHERE seq > ? UNION SELECT day FROM readings_removed WHERE seq > ?)').pluck().all(since, since) as number[];
+        const del = this.stmt('DELETE FROM fuel_days WHERE day = ?');
+        const put = this.stmt(
+          'INSERT INTO fuel_days (fuel, day, kwh, present, meters) SELECT m.fuel, ?, total(s.kwh), total(s.present), count(*) FROM meters m CROSS JOIN day_stats s ON s.meter_id = m.id AND s.day = ? GROUP BY m.fuel',
+        );
+        for (const d of list) {
+          del.run(d);
+          put.run(d, d);
+        }
+        days = list.length;
+      }
+      this.stmt("UPDATE readings_meta SET value = ? WHERE key = 'portfolio'").run(seq);
+    })();
+    return days;
+  }
+
+  /** The portfolio's kWh and half-hours with a value for one fuel over local days [fromDay, toDay), or null when fuel_days is not current. */
+  fuelTotal(fuel: 'electricity' | 'gas', fromDay: number, toDay: number): { kwh: number; present: number } | null {
+    const since = this.stmt("SELECT value FROM readings_meta WHERE key = 'portfolio'").pluck().get() as number;
+    if (since !== this.currentSeq()) return null;
+    return this.stmt('SELECT total(kwh) AS kwh, total(present) AS present FROM fuel_days WHERE fuel = ? AND day >= ? AND day < ?').get(fuel, fromDay, toDay) as { kwh: number; present: number };
+  }
+
+  /** Meters with stored days or day summaries. */
+  summarisedMeters(): number[] {
+    return this.stmt('SELECT DISTINCT meter_id FROM meter_days UNION SELECT DISTINCT meter_id FROM day_stats').pluck().all() as number[];
+  }
+
+  /**
+   * Recomputes the summary of every stored day of `meterIds` from its packed half-hours and lists
+   * the ones that differ from `day_stats`, and summaries with no day behind them. Reads only, so it
+   * can run on another thread's connection; `applySummaryRepairs` writes the result.
+   */
+  summaryRepairs(meterIds: number[]): SummaryRepairs {
     const dayRows = this.stmt('SELECT day, vals, quality FROM meter_days WHERE meter_id = ? ORDER BY day').raw();
-    const statRows = this.stmt('SELECT day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq FROM day_stats WHERE meter_id = ? ORDER BY day').raw();
-    const put = this.stmt('INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const del = this.stmt('DELETE FROM day_stats WHERE meter_id = ? AND day = ?');
+    const statRows = this.stmt('SELECT day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id = ? ORDER BY day').raw();
     const v = new Float64Array(STRIDE);
     const q = new Uint8Array(STRIDE);
-    let days = 0;
-    let rewritten = 0;
-    let seq = -1;
-    const write = this.sqlite.transaction((id: number) => {
-      const stats = new Map((statRows.all(id) as StatRow[]).map((r) => [r[0], r]));
+    const out: SummaryRepairs = { days: 0, stale: [], orphans: [] };
+    for (const id of meterIds) {
+      const stats = statRows.all(id) as StatRow[];
+      let k = 0;
       for (const [day, vals, quality] of dayRows.all(id) as [number, Buffer, Buffer | null][]) {
-        days++;
+        out.days++;
+        while (k < stats.length && stats[k]![0] < day) out.orphans.push([id, stats[k++]![0]]);
+        const old = k < stats.length && stats[k]![0] === day ? stats[k++]! : null;
         const len = unpackValues(vals, null, v, 0);
         if (quality) q.set(quality.subarray(0, len));
         else q.fill(0, 0, len);
+        if (!old || !sameSummary(old, len, summarise(v, q, 0, len))) out.stale.push([id, day]);
+      }
+      while (k < stats.length) out.orphans.push([id, stats[k++]![0]]);
+    }
+    return out;
+  }
+
+  /**
+   * Writes what summaryRepairs found, in one transaction with one change number. Each day is
+   * recomputed from what is stored now (an import may have written it since it was checked).
+   */
+  applySummaryRepairs(r: SummaryRepairs): number {
+    if (r.stale.length === 0 && r.orphans.length === 0) return 0;
+    const row = this.stmt('SELECT vals, quality FROM meter_days WHERE meter_id = ? AND day = ?').raw();
+    const put = this.stmt('INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const v = new Float64Array(STRIDE);
+    const q = new Uint8Array(STRIDE);
+    let rewritten = 0;
+    this.sqlite.transaction(() => {
+      const seq = this.nextSeq(); // a repaired summary is a change
+      for (const [id, day] of r.stale) {
+        const d = row.get(id, day) as [Buffer, Buffer | null] | undefined;
+        if (!d) continue;
+        const len = unpackValues(d[0], null, v, 0);
+        if (d[1]) q.set(d[1].subarray(0, len));
+        else q.fill(0, 0, len);
         const s = summarise(v, q, 0, len);
-        const old = stats.get(day);
-        stats.delete(day);
-        if (old && sameSummary(old, len, s)) continue;
-        if (seq < 0) seq = this.nextSeq();
-        put.run(id, day, len, s.kwh, s.present, s.estimated, s.missing, s.min, s.max, s.peakSlot, seq); // a repaired summary is a change
+        put.run(id, day, len, s.kwh, s.present, s.estimated, s.missing, s.min, s.max, s.peakSlot, seq);
         rewritten++;
       }
-      // a summary with no day behind it
-      for (const day of stats.keys()) {
-        if (seq < 0) seq = this.nextSeq();
-        del.run(id, day);
+      for (const [id, day] of r.orphans) {
+        if (row.get(id, day)) continue;
+        this.stmt('DELETE FROM day_stats WHERE meter_id = ? AND day = ?').run(id, day);
         this.stmt('INSERT OR REPLACE INTO readings_removed (meter_id, day, seq) VALUES (?, ?, ?)').run(id, day, seq);
         rewritten++;
       }
-    });
-    for (const id of ids) write(id);
-    return { meters: ids.length, days, rewritten };
+    })();
+    return rewritten;
+  }
+
+  /**
+   * Recomputes every day's summary from its packed half-hours and rewrites the ones that differ
+   * (a repair: summaries are written with the days, so normally none does). Returns the meters
+   * and days examined and the summaries rewritten.
+   */
+  rebuildSummaries(): { meters: number; days: number; rewritten: number } {
+    const ids = this.summarisedMeters();
+    const r = this.summaryRepairs(ids);
+    return { meters: ids.length, days: r.days, rewritten: this.applySummaryRepairs(r) };
   }
 }
 
-/** A day_stats row as rebuildSummaries reads it. */
-type StatRow = [day: number, halfHours: number, kwh: number, present: number, estimated: number, missing: number, min: number | null, max: number | null, peakSlot: number | null, seq: number];
+/** Days whose summary differs from their half-hours, and summaries with no day: [meter id, day]. */
+export interface SummaryRepairs {
+  days: number;
+  stale: [number, number][];
+  orphans: [number, number][];
+}
+
+/** A day_stats row as summaryRepairs reads it. */
+type StatRow = [day: number, halfHours: number, kwh: number, present: number, estimated: number, missing: number, min: number | null, max: number | null, peakSlot: number | null];
 
 function sameSummary(r: StatRow, len: number, s: DaySummary): boolean {
   return r[1] === len && Object.is(r[2], s.kwh) && r[3] === s.present && r[4] === s.estimated && r[5] === s.missing && r[6] === s.min && r[7] === s.max && r[8] === s.peakSlot;
 }
+
+/** Changed meter-days beyond which fuel_days is summed again whole rather than day by day. */
+const FUEL_DAYS_FULL = 20_000;
 
 /** A removed day that has not been written again since. */
 const STILL_GONE = 'NOT EXISTS (SELECT 1 FROM day_stats d WHERE d.meter_id = r.meter_id AND d.day = r.day)';
