@@ -616,9 +616,11 @@ export class ReadingsStore {
     this.sqlite.transaction(() => {
       if (changed > fullBeyond) {
         this.stmt('DELETE FROM fuel_days').run();
-        days = this.stmt(
-          'INSERT INTO fuel_days (fuel, day, kwh, present, meters) SELECT m.fuel, s.day, total(s.kwh), total(s.present), count(*) FROM day_stats s JOIN meters m ON m.id = s.meter_id GROUP BY m.fuel, s.day',
-        ).run().changes;
+        // a fuel at a time, its meters' rows read along the key (a join would drive the scan from another index)
+        const all = this.stmt(
+          'INSERT INTO fuel_days (fuel, day, kwh, present, meters) SELECT ?, s.day, total(s.kwh), total(s.present), count(*) FROM day_stats s WHERE s.meter_id IN (SELECT id FROM meters WHERE fuel = ?) GROUP BY s.day',
+        );
+        for (const fuel of ['electricity', 'gas']) days += all.run(fuel, fuel).changes;
       } else {
         const list = this.stmt('SELECT DISTINCT day FROM (SELECT day FROM day_stats WHERE seq > ? UNION SELECT day FROM readings_removed WHERE seq > ?)').pluck().all(since, since) as number[];
         const del = this.stmt('DELETE FROM fuel_days WHERE day = ?');

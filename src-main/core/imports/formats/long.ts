@@ -190,6 +190,54 @@ function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: bool
       if (c.qualityCol >= 0) role[c.qualityCol] = 4;
       const kwhColumn = c.kwhCol + 1;
       const memo = new DateMemo();
+      const resolve = (meter: MeterRef): number => {
+        if (parts.kind === 'utc') return parts.utc;
+        if (parts.s !== 0) return NaN;
+        return sink.local(meter, parts.y, parts.mo, parts.d, parts.h, parts.mi);
+      };
+      if (c.meterCol === 0 && tsCol === 1 && c.kwhCol === 2 && (c.qualityCol === 3 || c.qualityCol === -1)) {
+        // the commonest layout of all (meter, timestamp, kWh[, quality]): one straight pass
+        const withQuality = c.qualityCol === 3;
+        return (buf, pos, end, ln) => {
+          const meter = meters.ref;
+          if (!meter) return -1;
+          const n = meters.n;
+          const bytes = meters.bytes;
+          if (pos + n >= end) return -1;
+          for (let j = 0; j < n; j++) if (buf[pos + j] !== bytes[j]) return -1;
+          let p = pos + n;
+          if (buf[p] !== delim) return -1;
+          p = timestampFrom(buf, p + 1, end, parts, memo);
+          if (p < 0 || buf[p] !== delim) return -1;
+          p = decimalFrom(buf, p + 1, end);
+          if (p < 0) return -1;
+          const v = lastDecimal.value;
+          let q = 0;
+          let ch = buf[p];
+          if (withQuality) {
+            if (ch !== delim) return -1;
+            p++;
+            q = qualityAt(buf, p, p + 1);
+            for (; p < end; p++) {
+              ch = buf[p];
+              if (ch === 10) break;
+              if (ch === 34) return -1;
+            }
+          } else if (ch !== 10 && ch !== 13 && ch !== delim) return -1;
+          for (; p < end; p++) {
+            ch = buf[p];
+            if (ch === 10) break;
+            if (ch === 34) return -1;
+          }
+          if (p >= end) return -1;
+          let ts = resolve(meter);
+          if (ts !== ts) return -1;
+          if (endLabelled) ts -= 1800;
+          if (ts % 1800 !== 0) return -1;
+          sink.kwhValue(meter, ts, v, q, ln, kwhColumn);
+          return p;
+        };
+      }
       return (buf, pos, end, ln) => {
         const meter = meters.ref;
         if (!meter) return -1;
@@ -232,13 +280,8 @@ function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: bool
           if (ch === 34) return -1;
         }
         if (p >= end || !stamped) return -1;
-        let ts: number;
-        if (parts.kind === 'utc') ts = parts.utc;
-        else {
-          if (parts.s !== 0) return -1;
-          ts = sink.local(meter, parts.y, parts.mo, parts.d, parts.h, parts.mi);
-          if (ts !== ts) return -1;
-        }
+        let ts = resolve(meter);
+        if (ts !== ts) return -1;
         if (endLabelled) ts -= 1800;
         if (ts % 1800 !== 0) return -1;
         sink.kwhValue(meter, ts, v, q, ln, kwhColumn);
