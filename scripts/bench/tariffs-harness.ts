@@ -4,11 +4,41 @@
  * same half-hours (read through the readings store into typed arrays, one multiply-add per tariff
  * per half-hour) in the same run.
  */
+import fs from 'node:fs';
+import inspector from 'node:inspector';
+import path from 'node:path';
 import { createCore } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
 import { dayStartUtc, isoDay, localDayOf } from '../../src-shared/domain/periods';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/**
+ * Profiles what runs until the returned function is called (V8's sampling profiler, through the
+ * inspector): the profile is written to `file` and its costliest functions printed on stderr.
+ */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> => new Promise((resolve, reject) => session.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return async (file) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+    session.disconnect();
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map<string, number>();
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id)!.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${path.basename(f.url)}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + profile.timeDeltas[i]!);
+    });
+    console.error(`profile of the portfolio analysis written to ${file}; self time by function:`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.error(`  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  };
+}
 const ALL = ['all'];
 
 /** 50 tariffs: 15 single-rate, 15 Economy 7/10 and other time-of-use, 10 business (DUoS, CCL, capacity), 10 dynamic. */
@@ -126,10 +156,12 @@ export async function run(dataDir: string, migrationsDir: string): Promise<Recor
 
     // the portfolio: every meter on every tariff (read + price + rank), not saved
     const all = core.tariffs.catalog();
+    const profile = process.env.ECLECTYC_BENCH_PROFILE ? await startProfile() : null;
     t0 = process.hrtime.bigint();
     let best = 0;
     for (const m of meters) best += core.tariffs.analyse(m.identifier, { fromDay, toDay, save: false }, 'bench', all).alternatives[0]?.savingPence ?? 0;
     out.portfolioMs = ms(t0);
+    if (profile) await profile(process.env.ECLECTYC_BENCH_PROFILE!);
     out.bestSavingSum = best;
 
     // one meter, 90 days, every tariff, in a warm process (median of 9; not saved)

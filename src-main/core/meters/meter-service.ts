@@ -22,20 +22,23 @@ export interface MeterRow {
 }
 
 export class MeterService {
+  private byIdentifier: Database.Statement | null = null;
+  private rowByIdentifier: Database.Statement | null = null;
+
   constructor(
     private readonly sqlite: Database.Database,
     private readonly store: ReadingsStore,
   ) {}
 
   meterId(identifier: string): number {
-    const id = this.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck().get(identifier.trim()) as number | undefined;
+    const id = (this.byIdentifier ??= this.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck()).get(identifier.trim()) as number | undefined;
     if (id === undefined) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
     return id;
   }
 
   /** The database row behind a meter id (NOT_FOUND when unknown). */
   meterRow(identifier: string): MeterRow {
-    const r = this.sqlite.prepare('SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?').get(identifier.trim()) as MeterRow | undefined;
+    const r = (this.rowByIdentifier ??= this.sqlite.prepare('SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?')).get(identifier.trim()) as MeterRow | undefined;
     if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
     return r;
   }

@@ -16,7 +16,7 @@
 import type { CostBand, CostPeriod, CostResult } from '../../../src-shared/contract/types';
 import { isBankHoliday, weekdayOf } from '../../../src-shared/domain/bank-holidays';
 import { londonOffset } from '../../../src-shared/domain/london-time';
-import { dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
+import { dayStartUtc, isoDay as isoDayOf } from '../../../src-shared/domain/periods';
 import { compileRates, type CompiledRates, type TariffSpec } from '../../../src-shared/domain/tariff-spec';
 import { statutoryCclPence } from './ccl';
 
@@ -43,20 +43,25 @@ export interface Consumption {
   expectedHalfHours: number;
   /** Per-stretch class sums shared by every tariff priced on this consumption. */
   sums: Map<string, { source: Float64Array; sums: StretchSums }>;
+  /** Each half-hour's index into a dynamic tariff's price window starting at `from` (shared by every dynamic tariff on that window). */
+  priceIndex: { from: number; index: Int32Array } | null;
 }
 
 /**
- * Builds a Consumption from half-hours ordered by time: ts = UTC start in epoch seconds (all within
- * UK local days [fromDay, toDay)), kwh = NaN (or null) when missing.
+ * Builds a Consumption straight from a meter's stored days (the readings store's day vectors:
+ * `dayList` ascending within [fromDay, toDay), day i's half-hours at [offsets[i], offsets[i + 1]),
+ * quality 3 = not received and left out): times and wall-clock slots follow from each half-hour's
+ * place in its day, with no search for day boundaries.
  */
-export function buildConsumption(fromDay: number, toDay: number, ts: ArrayLike<number>, kwh: ArrayLike<number | null>): Consumption {
+export function consumptionOfDays(fromDay: number, toDay: number, dayList: Int32Array, offsets: Int32Array, values: Float64Array, quality: Uint8Array): Consumption {
   const days = toDay - fromDay;
-  const n = ts.length;
+  let n = 0;
+  for (let k = 0; k < quality.length; k++) if (quality[k] !== 3) n++;
   const c: Consumption = {
     fromDay,
     toDay,
     dayStart: new Int32Array(days + 1),
-    ts: ts instanceof Float64Array ? ts : Float64Array.from(ts),
+    ts: new Float64Array(n),
     kwh: new Float64Array(n),
     slot: new Uint8Array(n),
     gmtSlot: new Uint8Array(n),
@@ -64,32 +69,53 @@ export function buildConsumption(fromDay: number, toDay: number, ts: ArrayLike<n
     holiday: new Uint8Array(days),
     expectedHalfHours: 0,
     sums: new Map(),
+    priceIndex: null,
   };
-  // local midnights (UTC) of every day and the day after, and each day's UTC offset when it has one
-  const starts = new Float64Array(days + 1);
-  for (let d = 0; d <= days; d++) starts[d] = dayInfo(fromDay + d).start;
-  let d = 0;
-  let dayOffset = days > 0 ? offsetOfDay(starts[0]!, starts[1]!) : 0;
-  for (let i = 0; i < n; i++) {
-    const t = c.ts[i]!;
-    while (d < days && t >= starts[d + 1]!) {
-      c.dayStart[++d] = i;
-      dayOffset = d < days ? offsetOfDay(starts[d]!, starts[d + 1]!) : 0;
+  let i = 0;
+  let di = 0;
+  for (let d = 0; d < days; d++) {
+    const day = fromDay + d;
+    const info = dayInfo(day);
+    const start = info.start;
+    const len = (dayInfo(day + 1).start - start) / 1800;
+    c.dayStart[d] = i;
+    c.weekday[d] = info.weekday;
+    c.holiday[d] = info.holiday;
+    c.expectedHalfHours += len;
+    while (di < dayList.length && dayList[di]! < day) di++;
+    if (di >= dayList.length || dayList[di] !== day) continue;
+    const a = offsets[di]!;
+    const gmtBase = ((start % 86400) + 86400) % 86400 / 1800;
+    for (let k = a; k < offsets[di + 1]!; k++) {
+      if (quality[k] === 3) continue;
+      const s = k - a;
+      const t = start + s * 1800;
+      c.ts[i] = t;
+      c.kwh[i] = values[k]!;
+      if (len === 48) {
+        c.slot[i] = s;
+        c.gmtSlot[i] = (gmtBase + s) % 48;
+      } else {
+        c.slot[i] = Math.floor(((((t + londonOffset(t)) % 86400) + 86400) % 86400) / 1800);
+        c.gmtSlot[i] = Math.floor((((t % 86400) + 86400) % 86400) / 1800);
+      }
+      i++;
     }
-    const k = kwh[i];
-    c.kwh[i] = k === null || k === undefined ? NaN : k;
-    const off = dayOffset === -1 ? londonOffset(t) : dayOffset;
-    c.slot[i] = Math.floor((((t + off) % 86400) + 86400) % 86400 / 1800);
-    c.gmtSlot[i] = Math.floor(((t % 86400) + 86400) % 86400 / 1800);
   }
-  while (d < days) c.dayStart[++d] = n;
-  for (let i = 0; i < days; i++) {
-    const info = dayInfo(fromDay + i);
-    c.weekday[i] = info.weekday;
-    c.holiday[i] = info.holiday;
-    c.expectedHalfHours += (starts[i + 1]! - starts[i]!) / 1800;
-  }
+  c.dayStart[days] = i;
   return c;
+}
+
+/** A day's ISO date, memoised (a portfolio run writes the same few dates into 50,000 breakdowns). */
+const isoMemo = new Map<number, string>();
+function isoDay(day: number): string {
+  let s = isoMemo.get(day);
+  if (s === undefined) {
+    if (isoMemo.size > 20_000) isoMemo.clear();
+    s = isoDayOf(day);
+    isoMemo.set(day, s);
+  }
+  return s;
 }
 
 /** Local midnight (UTC), weekday and bank-holiday flag of a day, memoised (a portfolio run asks for the same days per meter). */
@@ -102,12 +128,6 @@ export function dayInfo(day: number): { start: number; weekday: number; holiday:
     dayMemo.set(day, info);
   }
   return info;
-}
-
-/** The UTC offset (s) that holds all day, or -1 on a clock-change day. */
-function offsetOfDay(start: number, next: number): number {
-  const a = londonOffset(start);
-  return londonOffset(next - 1) === a ? a : -1;
 }
 
 /**
@@ -145,6 +165,12 @@ function stretchSums(c: Consumption, kwhArr: Float64Array, d0: number, d1: numbe
   return sums;
 }
 
+/** A dynamic tariff's half-hourly prices over a window: pence[(ts - from) / 1800], NaN = none. */
+export interface DynamicPrices {
+  from: number;
+  pence: Float64Array;
+}
+
 /** A tariff version ready to price: rates compiled, dynamic prices indexed by half-hour. */
 export interface PricedVersion {
   tariffId: string;
@@ -153,8 +179,8 @@ export interface PricedVersion {
   spec: TariffSpec;
   energy: CompiledRates | null;
   duos: CompiledRates | null;
-  /** Dynamic tariffs: price lookup by UTC half-hour start (undefined = no price). */
-  price: ((ts: number) => number | undefined) | null;
+  /** Dynamic tariffs: prices (p/kWh) per half-hour from `pricesFrom` (UTC epoch seconds), NaN = no price. */
+  price: DynamicPrices | null;
   gmt: boolean;
 }
 
@@ -257,6 +283,15 @@ export function priceConsumption(meter: string, c: Consumption, plan: DayPlan, k
     if (pv.price) {
       // dynamic: half-hour by half-hour (prices differ every half-hour)
       const slots = pv.gmt ? c.gmtSlot : c.slot;
+      const prices = pv.price.pence;
+      const from = pv.price.from;
+      if (c.priceIndex?.from !== from) {
+        const index = new Int32Array(c.ts.length);
+        for (let i = 0; i < index.length; i++) index[i] = (c.ts[i]! - from) / 1800;
+        c.priceIndex = { from, index };
+      }
+      const at = c.priceIndex.index;
+      const nPrices = prices.length;
       for (let d = d0; d < d1; d++) {
         const row = (c.holiday[d] === 1 && (!energy || energy.holidays) ? 7 : c.weekday[d]!) * 48;
         const rowD = (c.holiday[d] === 1 && duos?.holidays ? 7 : c.weekday[d]!) * 48;
@@ -267,8 +302,9 @@ export function priceConsumption(meter: string, c: Consumption, plan: DayPlan, k
           present++;
           kwh += k;
           const s = slots[i]!;
-          const p = pv.price(c.ts[i]!);
-          if (p !== undefined) {
+          const j = at[i]!;
+          const p = j >= 0 && j < nPrices ? prices[j]! : NaN;
+          if (p === p) {
             dynKwh += k;
             dynPence += k * p;
           } else if (energy) scratchKwh[energy.table[row + s]!]! += k;

@@ -12,9 +12,8 @@ import { dayStartUtc, isoDay, localDayOf } from '../../../src-shared/domain/peri
 import { distributorOfRegion } from '../../../src-shared/domain/regions';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
-import { buildConsumption, compileVersion, dayInfo, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
+import { compileVersion, consumptionOfDays, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
 import type { MeterRow, MeterService } from '../meters/meter-service';
-import { NOT_RECEIVED } from '../readings/codec';
 import type { ReadingsStore } from '../readings/store';
 import type { StoredTariff, TariffStore } from './tariff-store';
 
@@ -42,6 +41,8 @@ export interface Catalog {
 }
 
 export class TariffService {
+  private regionStmt: Database.Statement | null = null;
+
   constructor(
     private readonly sqlite: Database.Database,
     private readonly store: TariffStore,
@@ -59,18 +60,7 @@ export class TariffService {
    */
   consumption(meterId: number, fromDay: number, toDay: number): Consumption {
     const d = this.readings.readDays(meterId, fromDay, toDay);
-    const ts = new Float64Array(d.values.length);
-    const kwh = new Float64Array(d.values.length);
-    let n = 0;
-    for (let i = 0; i < d.days.length; i++) {
-      const start = dayInfo(d.days[i]!).start;
-      for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
-        if (d.quality[k] === NOT_RECEIVED) continue;
-        ts[n] = start + (k - d.offsets[i]!) * 1800;
-        kwh[n++] = d.values[k]!;
-      }
-    }
-    return buildConsumption(fromDay, toDay, ts.subarray(0, n), kwh.subarray(0, n));
+    return consumptionOfDays(fromDay, toDay, d.days, d.offsets, d.values, d.quality);
   }
 
   /** Compiled versions of a tariff, with dynamic prices loaded for the consumption's span. */
@@ -87,14 +77,7 @@ export class TariffService {
     const fromTs = dayStartUtc(c.fromDay);
     const toTs = dayStartUtc(c.toDay);
     const dynamic = t.versions.some((v) => Array.isArray(v.spec.halfHourlyPrices));
-    let lookup: PricedVersion['price'] = null;
-    if (dynamic) {
-      const prices = this.store.pricesBetween(t.id, fromTs, toTs);
-      lookup = (ts: number) => {
-        const p = prices[(ts - fromTs) / 1800];
-        return p === undefined || p !== p ? undefined : p;
-      };
-    }
+    const lookup: PricedVersion['price'] = dynamic ? { from: fromTs, pence: this.store.pricesBetween(t.id, fromTs, toTs) } : null;
     const out = t.versions.map((v) => compileVersion(t.id, t.name, v.validFrom, v.spec, lookup));
     cat.compiled.set(key, out);
     return out;
@@ -206,7 +189,7 @@ export class TariffService {
 
   /** For a meter that is not an MPAN: the distributor area of the region chosen for its site, or null. */
   private siteDistributor(meterId: number): number | null {
-    const region = this.sqlite.prepare('SELECT s.region_id FROM meters m JOIN sites s ON s.id = m.site_id WHERE m.id = ?').pluck().get(meterId) as number | null | undefined;
+    const region = (this.regionStmt ??= this.sqlite.prepare('SELECT s.region_id FROM meters m JOIN sites s ON s.id = m.site_id WHERE m.id = ?').pluck()).get(meterId) as number | null | undefined;
     return region ? distributorOfRegion(region) : null;
   }
 
