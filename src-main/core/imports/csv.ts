@@ -286,6 +286,9 @@ export type TextEncodingName = 'utf8' | 'utf16le';
 
 /** Detects the encoding from a BOM; returns the BOM length to skip. */
 export function detectEncoding(head: Buffer): { encoding: TextEncodingName; bomBytes: number } {
+  if (head.length >= 4 && ((head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) || (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff))) {
+    throw new Error('UTF-32 files are not supported: save the file as UTF-8 (or UTF-16)');
+  }
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bomBytes: 3 };
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomBytes: 2 };
   if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) throw new Error('UTF-16 big-endian files are not supported: save the file as UTF-8 or UTF-16LE');
@@ -313,7 +316,7 @@ const MAX_RECORD = 1 << 20;
  * buffer, so memory stays flat whatever the file size). Throws on a record longer than 1 MB,
  * which no meter file has and a binary file often does.
  */
-export async function* readChunks(fd: import('node:fs/promises').FileHandle, startOffset: number, encoding: TextEncodingName): AsyncGenerator<ByteChunk, void, number> {
+export async function* readChunks(fd: import('node:fs/promises').FileHandle, startOffset: number, encoding: TextEncodingName, crLines = false): AsyncGenerator<ByteChunk, void, number> {
   const raw = Buffer.allocUnsafe(CHUNK + MAX_RECORD);
   // the next chunk is read while this one is parsed: two 1 MB landing buffers, taking turns
   const landing = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
@@ -324,6 +327,8 @@ export async function* readChunks(fd: import('node:fs/promises').FileHandle, sta
   for (;;) {
     const { bytesRead } = await ahead;
     landing[turn]!.copy(raw, held, 0, bytesRead);
+    // a file whose lines end in CR alone (classic Mac): each CR becomes the line feed it stands for
+    if (crLines) for (let i = held; i < held + bytesRead; i += encoding === 'utf8' ? 1 : 2) if (raw[i] === 0x0d && (encoding === 'utf8' || raw[i + 1] === 0)) raw[i] = 0x0a;
     const eof = bytesRead === 0;
     const base = pos - held;
     pos += bytesRead;

@@ -130,6 +130,17 @@ export class FileStore {
     return { fileId: id, name, bytes, sha256 };
   }
 
+  /**
+   * Removes the stored copy of a file that could not be read (its record stays, for the job's
+   * history), unless another stored file shares it.
+   */
+  discardCopy(id: string): void {
+    const f = this.get(id);
+    if (!f) return;
+    if (this.sqlite.prepare('SELECT 1 FROM stored_files WHERE path = ? AND id != ?').get(f.path, id)) return;
+    fs.rmSync(f.path, { force: true });
+  }
+
   get(id: string): { id: string; original_name: string; path: string; bytes: number } | undefined {
     return this.sqlite.prepare('SELECT id, original_name, path, bytes FROM stored_files WHERE id = ?').get(id) as
       | { id: string; original_name: string; path: string; bytes: number }

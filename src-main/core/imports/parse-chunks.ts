@@ -57,6 +57,8 @@ export interface ParsedChunk {
 export interface OpenedReader {
   reader: RecordReader | DocumentReader;
   enc: { encoding: TextEncodingName; bomBytes: number };
+  /** Lines end in CR alone (classic Mac): read as if each CR were a line feed. */
+  crLines: boolean;
 }
 
 /** Reads a file's head, checks it is text, and picks its reader (UnreadableFileError when it cannot). */
@@ -71,9 +73,11 @@ export async function openReader(job: Pick<ParseJob, 'path' | 'formatOverride' |
   if (enc.encoding === 'utf8' && head.includes(0)) {
     throw new UnreadableFileError('the file contains binary data (NUL bytes); expected a CSV or JSON text file');
   }
-  const headText = head.toString(enc.encoding, enc.bomBytes);
+  let headText = head.toString(enc.encoding, enc.bomBytes);
+  const crLines = headText.includes('\r') && !headText.includes('\n');
+  if (crLines) headText = headText.replace(/\r/g, '\n');
   const reader = await detectReader(job.path, headText, enc, { meter: job.meterOverride ?? undefined, format: job.formatOverride ?? undefined });
-  return { reader, enc };
+  return { reader, enc, crLines };
 }
 
 /** Meter lookups for a parser, on a connection of its own (read-only on a worker thread). */
@@ -107,7 +111,7 @@ export async function* parseChunks(job: ParseJob, opened: OpenedReader, lookup: 
     yield take(job.bytes, 0, sink.batch.received + sink.batch.repeats.n);
     return;
   }
-  const headerEnd = await offsetAfterLine(job.path, enc.bomBytes, reader.headerLine, enc.encoding);
+  const headerEnd = await offsetAfterLine(job.path, enc.bomBytes, reader.headerLine, enc.encoding, opened.crLines ? 0x0d : 0x0a);
   const resuming = job.bytesDone > headerEnd;
   let line = resuming ? job.lineDone : reader.headerLine;
   const rec = new CsvRecord();
@@ -119,7 +123,7 @@ export async function* parseChunks(job: ParseJob, opened: OpenedReader, lookup: 
   const fast = reader.fastPath?.(sink) ?? null;
   const fh = await fs.promises.open(job.path, 'r');
   try {
-    const chunks = readChunks(fh, resuming ? job.bytesDone : headerEnd, enc.encoding);
+    const chunks = readChunks(fh, resuming ? job.bytesDone : headerEnd, enc.encoding, opened.crLines);
     for (let next = await chunks.next(); !next.done; ) {
       const chunk = next.value;
       if (!fresh) sink.resetChunk();
@@ -242,7 +246,7 @@ function readHead(file: string): Buffer {
 }
 
 /** Byte offset just after line `n` (1-based), counting line feeds from `start`. */
-async function offsetAfterLine(file: string, start: number, n: number, encoding: TextEncodingName): Promise<number> {
+async function offsetAfterLine(file: string, start: number, n: number, encoding: TextEncodingName, lineEnd = 0x0a): Promise<number> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const buf = Buffer.alloc(1 << 16);
@@ -253,7 +257,7 @@ async function offsetAfterLine(file: string, start: number, n: number, encoding:
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) return pos;
       for (let i = 0; i < bytesRead; i += step) {
-        if (buf[i] === 0x0a && (step === 1 || buf[i + 1] === 0)) {
+        if (buf[i] === lineEnd && (step === 1 || buf[i + 1] === 0)) {
           if (++seen === n) return pos + i + step;
         }
       }

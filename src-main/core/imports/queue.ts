@@ -245,6 +245,7 @@ export class ImportQueue {
     if (r.status === 'running' || r.status === 'queued' || r.status === 'done') {
       throw new AppError('CONFLICT', `import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`);
     }
+    if (!fs.existsSync(r.path)) throw new AppError('CONFLICT', `the copy of ${r.file_name} was not kept (it could not be read); import the file again`);
     this.sqlite
       .prepare("UPDATE import_jobs SET status = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL, cancel_requested = 0, finished_at = NULL WHERE id = ?")
       .run(id);
@@ -458,13 +459,19 @@ export class ImportQueue {
         this.events.emit('meters.changed', { meterIds: [] });
         return;
       }
-      case 'unreadable':
-        return this.finish(job.id, 'failed', outcome.message);
+      case 'unreadable': {
+        // never left half-applied: what the job wrote before the bad part is rolled back, and a
+        // copy of a file that cannot be read is not kept
+        const rolledBack = this.rollBack(job.id);
+        this.files.discardCopy(job.file_id);
+        return this.finish(job.id, 'failed', rolledBack ? `${outcome.message}; the ${rolledBack} readings stored from the file before it were taken out again, so nothing from it was kept` : outcome.message);
+      }
       case 'no-thread':
       case 'transient': {
         const attempts = job.attempts + 1;
         if (attempts >= MAX_ATTEMPTS) {
-          this.finish(job.id, 'failed', `${outcome.message} (gave up after ${attempts} attempts)`);
+          const rolledBack = this.rollBack(job.id);
+          this.finish(job.id, 'failed', `${outcome.message} (gave up after ${attempts} attempts${rolledBack ? `; the ${rolledBack} readings stored before were taken out again` : ''})`);
           this.events.emit('app.error', { message: `Import of ${job.file_name} failed for good: ${outcome.message}` });
           return;
         }
@@ -474,6 +481,16 @@ export class ImportQueue {
         this.events.emit('imports.updated', { job: this.get(job.id) });
       }
     }
+  }
+
+  /** Undoes what a job that failed for good had stored; returns how many readings it had imported. */
+  private rollBack(id: number): number {
+    const r = this.row(id);
+    if (r.dry_run === 1 || (r.readings_imported === 0 && r.conflicts === 0 && JSON.parse(r.meters_created).length === 0)) return 0;
+    const n = r.readings_imported;
+    this.sqlite.transaction(() => this.undo(r))();
+    this.events.emit('meters.changed', { meterIds: [] });
+    return n;
   }
 
   private finish(id: number, status: ImportStatus, lastError: string | null): void {

@@ -196,18 +196,27 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   } finally {
     await source.return(undefined);
   }
+  // a file that yields no rows at all is not "done": say so, and why it may be
+  if (counts.rowsRead === 0) {
+    throw new UnreadableFileError(
+      reader.kind === 'document'
+        ? 'nothing was imported: the export holds no readings'
+        : `nothing was imported: no data rows were found after the header on line ${reader.headerLine} (is each reading or day on a line of its own? lines must end with a line feed, CR LF or CR)`,
+    );
+  }
   if (!dry) {
     sqlite.prepare('UPDATE import_jobs SET last_seq = ?, reuse_key = ? WHERE id = ? AND owner = ?').run(store.currentSeq(), reuseKey(sqlite, job, preview.meters), job.id, owner);
   }
 }
 
-function conflictError(c: Conflict, identifier: string, ts: number, replaced: boolean): RowError {
+function conflictError(c: Conflict, identifier: string, ts: number, replace: boolean): RowError {
   const value = c.value === c.value ? c.value : null;
+  const outcome = !c.kept ? "replaced it with the file's value" : replace ? 'kept the stored value (the file gives no value to replace it with)' : 'kept the stored value';
   return {
     line: c.line,
     column: c.col,
     value: value === null ? 'missing' : String(value),
-    message: `conflict: ${identifier} at ${iso(ts)} is already stored as ${c.stored ?? 'missing'} kWh; ${replaced ? "replaced it with the file's value" : 'kept the stored value'}`,
+    message: `conflict: ${identifier} at ${iso(ts)} is already stored as ${c.stored ?? 'missing'} kWh; ${outcome}`,
   };
 }
 

@@ -44,6 +44,9 @@ export interface Counts {
   rejected: number;
 }
 
+/** A decimal number as meter files write one: optional sign, digits with an optional point, an optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 const MISSING_WORDS = new Set(['', 'null', 'na', 'n/a', '-', 'nan', 'missing', 'none']);
 
 export interface MeterLookup {
@@ -173,9 +176,11 @@ export class DaySink implements RowSink {
       this.push(meter, ts, NaN, MISSING, NaN, line, column);
       return;
     }
-    const v = Number(s);
+    // a plain decimal (an exponent allowed, as spreadsheets write small numbers); not hex, binary,
+    // octal, Infinity or digit separators, which Number() would also read
+    const v = DECIMAL.test(s) ? Number(s) : NaN;
     if (!Number.isFinite(v)) {
-      this.reject(line, column, s, `${unitName(unit)} value "${s.slice(0, 30)}" is not a number`);
+      this.reject(line, column, s, `${unitName(unit)} value "${s.slice(0, 30)}" is not a number; expected a decimal such as 0.25`);
       return;
     }
     this.value(meter, ts, v, unit, quality, line, column, s);

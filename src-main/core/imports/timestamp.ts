@@ -89,7 +89,8 @@ function parseTimeAndZone(s: string, i: number, out: WallClock): boolean {
       om = num(s, end, 2);
       end += 2;
     }
-    if (oh < 0 || om < 0 || end !== s.length) return false;
+    // real UTC offsets run from -12:00 to +14:00
+    if (oh < 0 || om < 0 || end !== s.length || oh > 14 || om > 59) return false;
     out.offset = (c === '-' ? -1 : 1) * (oh * 60 + om);
     return true;
   }

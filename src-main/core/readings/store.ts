@@ -79,6 +79,8 @@ export interface Conflict {
   /** The file's value (NaN = missing) and the one it met. */
   value: number;
   stored: number | null;
+  /** True when the stored value stays (keep, or a blank that "replace" does not apply). */
+  kept: boolean;
 }
 
 /** How an import's half-hours met what was stored. */
@@ -254,7 +256,7 @@ export class ReadingsStore {
         if (pq === NOT_RECEIVED) res.imported++;
         else {
           if (this.classifyValue(pq, sv[s]!, v, q, { index: i, slot: s, line, col }, o, res)) return;
-          if (!o.replace) return;
+          if (res.conflicts[res.conflicts.length - 1]!.kept) return;
           // keep what is overwritten, once per job and half-hour (a job's own earlier write needs no record)
           if (!o.dryRun && sw[s] !== o.jobId) {
             this.stmt('INSERT OR IGNORE INTO readings_undo (job_id, meter_id, day, slot, kwh, quality, volume, prior_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
@@ -288,20 +290,21 @@ export class ReadingsStore {
    * Classifies a value given for a half-hour that already holds (q, v): true for a duplicate
    * (counted), false for a conflict (recorded; the caller replaces the value when asked to).
    */
-  private classifyValue(pq: number, pv: number, v: number, q: number, at: Omit<Conflict, 'value' | 'stored'>, o: MergeOptions, res: MergeResult): boolean {
+  private classifyValue(pq: number, pv: number, v: number, q: number, at: Omit<Conflict, 'value' | 'stored' | 'kept'>, o: MergeOptions, res: MergeResult): boolean {
     const wasMissing = pq === MISSING;
     if (wasMissing ? q === MISSING : q !== MISSING && sameValue(pv, v)) {
       res.duplicates++;
       return true;
     }
-    res.conflicts.push({ ...at, value: q === MISSING ? NaN : v, stored: wasMissing ? null : pv });
+    // a blank never replaces a value: "replace" means take the file's value, and it gives none
+    res.conflicts.push({ ...at, value: q === MISSING ? NaN : v, stored: wasMissing ? null : pv, kept: !o.replace || q === MISSING });
     return false;
   }
 
   /** classifyValue for a batch repeat against the batch's first value; true when nothing is to change. */
   private classify(pq: number, pv: number, reps: DayBatch['repeats'], r: number, index: number, o: MergeOptions, res: MergeResult): boolean {
     if (this.classifyValue(pq, pv, reps.value[r]!, reps.quality[r]!, { index, slot: reps.slot[r]!, line: reps.line[r]!, col: reps.col[r]! }, o, res)) return true;
-    return !o.replace;
+    return res.conflicts[res.conflicts.length - 1]!.kept;
   }
 
   /** Decodes a stored day into the scratch arrays (sv, sq, svol, sw). */

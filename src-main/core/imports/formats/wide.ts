@@ -51,10 +51,11 @@ function timeLabel(h: string): number {
 
 /** Period number for a numbered label (`1`, `HH1`, `kWh_1`, `Consumption(KWh) HH1`, `Period 1`), or -1. */
 function periodLabel(h: string): { n: number; family: string } | null {
-  const m = /^(.*?)(\d{1,2})$/.exec(h.trim());
+  // the number is the whole digit run at the end (`kWh_123` is not period 23)
+  const m = /^(.*?\D)?(\d{1,2})$/.exec(h.trim());
   if (!m) return null;
   const n = +m[2]!;
-  const family = m[1]!.toLowerCase().replace(/[^a-z]/g, '');
+  const family = (m[1] ?? '').toLowerCase().replace(/[^a-z]/g, '');
   if (n < 1 || n > 50) return null;
   if (family !== '' && !/(hh|kwh|period|sp|consumption|halfhour|value|reading)$/.test(family) && !/^(kwh|hh|consumptionkwhhh)/.test(family)) return null;
   return { n, family };
