@@ -144,7 +144,7 @@ async function cmdImport(ctx: Ctx, files: string[], o: ImportOpts): Promise<numb
       }
     }
     if (stored.length > 0) {
-      const { jobIds, batchId } = await call(core, 'imports.enqueue', {
+      const enqueue = call(core, 'imports.enqueue', {
         fileIds: stored.map((s) => s.fileId),
         dryRun,
         ...(o.meter ? { meter: o.meter } : {}),
@@ -153,6 +153,11 @@ async function cmdImport(ctx: Ctx, files: string[], o: ImportOpts): Promise<numb
         ...(o.onConflict ? { onConflict: o.onConflict as never } : {}),
         ...(o.notes ? { notes: o.notes } : {}),
         ...(o.tags ? { tags: o.tags.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+      });
+      // copies made for a batch that could not be queued are not left behind
+      const { jobIds, batchId } = await enqueue.catch((e: unknown) => {
+        for (const s of stored) core.files.forget(s.fileId);
+        throw e;
       });
       if (o.detach) {
         out(ctx, { batchId, jobIds }, () => console.log(`Queued ${jobIds.length} file(s) as batch ${batchId} (jobs ${jobIds.join(', ')}). Run "eclectyc worker" or open the app to process them.`));

@@ -130,6 +130,13 @@ export class FileStore {
     return { fileId: id, name, bytes, sha256 };
   }
 
+  /** Forgets a stored file no job uses (its enqueue failed): the record, and the copy unless shared. */
+  forget(id: string): void {
+    if (this.sqlite.prepare('SELECT 1 FROM import_jobs WHERE file_id = ?').get(id)) return;
+    this.discardCopy(id);
+    this.sqlite.prepare('DELETE FROM stored_files WHERE id = ?').run(id);
+  }
+
   /**
    * Removes the stored copy of a file that could not be read (its record stays, for the job's
    * history), unless another stored file shares it.

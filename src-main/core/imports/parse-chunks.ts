@@ -14,6 +14,7 @@ import { ReadingsStore } from '../readings/store';
 import { CsvRecord, detectEncoding, readChunks, scanRecords, type TextEncodingName } from './csv';
 import { UnreadableFileError } from './errors';
 import { detectReader } from './formats/detect';
+import { JsonWalker } from './formats/json-stream';
 import type { DocumentReader, RecordReader } from './formats/types';
 import { DaySink, type MeterInfo, type MeterLookup } from './sink';
 
@@ -104,11 +105,7 @@ export async function* parseChunks(job: ParseJob, opened: OpenedReader, lookup: 
     return { format: reader.format, endOffset, endLine, records, rejected: c.rejected, errors: c.errors, meters: c.meters.map(toChunkMeter), batch: c.batch };
   };
   if (reader.kind === 'document') {
-    // A JSON document is parsed whole (API pages are small) and committed in one transaction; its
-    // resume point is all-or-nothing, so a crash restarts it cleanly.
-    if (job.bytesDone >= job.bytes && job.rowsRead > 0) return;
-    reader.parse(sink);
-    yield take(job.bytes, 0, sink.batch.received + sink.batch.repeats.n);
+    yield* documentChunks(job, opened, reader, sink, take, fresh);
     return;
   }
   const headerEnd = await offsetAfterLine(job.path, enc.bomBytes, reader.headerLine, enc.encoding, opened.crLines ? 0x0d : 0x0a);
@@ -132,6 +129,58 @@ export async function* parseChunks(job: ParseJob, opened: OpenedReader, lookup: 
       yield take(chunk.base + chunk.fileBytes(r.consumed), line, r.records);
       next = await chunks.next(r.consumed);
     }
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * A JSON export streamed ~1 MB at a time (json-stream.ts): a chunk per piece that held readings. The
+ * resume point counts elements (line_done), so a resumed job skips the elements already committed.
+ */
+async function* documentChunks(
+  job: ParseJob,
+  opened: OpenedReader,
+  reader: DocumentReader,
+  sink: DaySink,
+  take: (endOffset: number, endLine: number, records: number) => ParsedChunk,
+  fresh: boolean,
+): AsyncGenerator<ParsedChunk> {
+  const meter = reader.begin(sink);
+  if (!meter) {
+    yield take(job.bytes, job.lineDone, 0); // the export's meter was rejected: its readings cannot be stored
+    return;
+  }
+  let done = job.lineDone;
+  let end = job.bytesDone;
+  const walker = new JsonWalker(reader.items, (value, index, endOffset) => {
+    if (index < job.lineDone) return;
+    reader.item(value, index, meter, sink);
+    done = index + 1;
+    end = endOffset;
+  }, () => undefined);
+  const fh = await fs.promises.open(job.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const decoder = opened.enc.encoding === 'utf16le' ? new TextDecoder('utf-16le') : null;
+    let pos = opened.enc.bomBytes;
+    let offset = 0;
+    let lastDone = done;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      const piece = decoder ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8') : buf.subarray(0, bytesRead);
+      const before = sink.batch.received + sink.batch.repeats.n;
+      walker.feed(piece, 0, piece.length, offset);
+      offset += piece.length;
+      if (done > lastDone || sink.rejected > 0) {
+        yield take(Math.min(end, job.bytes), done, sink.batch.received + sink.batch.repeats.n - before);
+        lastDone = done;
+        if (!fresh) sink.resetChunk();
+      }
+    }
+    walker.end(Buffer.alloc(0), offset);
   } finally {
     await fh.close();
   }

@@ -196,8 +196,8 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   } finally {
     await source.return(undefined);
   }
-  // a file that yields no rows at all is not "done": say so, and why it may be
-  if (counts.rowsRead === 0) {
+  // a file that yields no rows at all (none read, none rejected) is not "done": say so, and why it may be
+  if (counts.rowsRead === 0 && counts.rejected === 0) {
     throw new UnreadableFileError(
       reader.kind === 'document'
         ? 'nothing was imported: the export holds no readings'

@@ -3,9 +3,9 @@
  * line (after any `sep=,` hint or report-title preamble): wide layouts first (they also carry a meter
  * and a date column), then row-per-reading layouts. The user may force a format.
  */
-import fs from 'node:fs';
 import { splitCsv, sniffDelimiter, type TextEncodingName } from '../csv';
-import { tryJson } from './json';
+import { N3RGY_ITEMS, OCTOPUS_ITEMS, tryJson, type JsonShape } from './json';
+import { JsonWalker, walkFile } from './json-stream';
 import { tryLong } from './long';
 import type { DetectOptions, DocumentReader, RecordReader } from './types';
 import { tryWide } from './wide';
@@ -15,7 +15,6 @@ import { UnreadableFileError } from '../errors';
 export { UnreadableFileError };
 
 
-const MAX_JSON_BYTES = 256 * 1024 * 1024;
 const PREAMBLE_LINES = 30;
 
 export async function detectReader(file: string, headText: string, enc: { encoding: TextEncodingName; bomBytes: number }, opts: DetectOptions): Promise<RecordReader | DocumentReader> {
@@ -23,15 +22,23 @@ export async function detectReader(file: string, headText: string, enc: { encodi
   const forced = opts.format && opts.format !== 'auto' ? opts.format : null;
   const first = headText.trimStart().charAt(0);
   if (first === '{' || first === '[' || forced?.endsWith('json') || forced === 'octopus-json-m3') {
-    const size = fs.statSync(file).size;
-    if (size > MAX_JSON_BYTES) throw new UnreadableFileError(`this JSON file is ${Math.round(size / 1e6)} MB; JSON exports up to ${MAX_JSON_BYTES / 1e6} MB are supported`);
-    let doc: unknown;
+    // a first pass over the stream: the export's fields and first readings, never the whole document
+    const shape: JsonShape = { keys: new Set(), top: {}, firstResult: undefined, firstValue: undefined };
+    const walker = new JsonWalker(
+      [OCTOPUS_ITEMS, N3RGY_ITEMS],
+      (value, _i, _end, path) => {
+        if (path === 0) shape.firstResult ??= value;
+        else shape.firstValue ??= value;
+      },
+      (key, value) => (shape.top[key] = value),
+    );
     try {
-      doc = JSON.parse(fs.readFileSync(file).toString(enc.encoding, enc.bomBytes));
+      await walkFile(file, enc.encoding, enc.bomBytes, walker);
     } catch (e) {
       throw new UnreadableFileError(`the file starts like JSON but is not valid JSON (${(e as Error).message})`);
     }
-    const r = tryJson(doc, fixedMeter, forced === 'octopus-json-m3');
+    for (const k of walker.topKeys) shape.keys.add(k);
+    const r = tryJson(shape, fixedMeter, forced === 'octopus-json-m3');
     if ('reason' in r) throw new UnreadableFileError(r.reason);
     return r;
   }

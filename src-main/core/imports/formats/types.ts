@@ -62,12 +62,16 @@ export interface RecordReader {
   fastPath?(sink: RowSink): LinePath | null;
 }
 
-/** A whole-document reader (JSON API exports); readings are committed in slices. */
+/** A JSON export read as a stream: its readings are the elements of the arrays at `items`. */
 export interface DocumentReader {
   kind: 'document';
   format: string;
-  /** Emits every reading of the document, in order. `startIndex` skips readings already committed. */
-  parse(sink: RowSink): void;
+  /** Paths to the arrays of readings (json-stream.ts). */
+  items: string[][];
+  /** Resolves the export's meter before the first reading (null after rejecting it). */
+  begin(sink: RowSink): MeterRef | null;
+  /** Reads one element; `index` counts elements from 0 in document order. */
+  item(value: unknown, index: number, meter: MeterRef, sink: RowSink): void;
 }
 
 export interface DetectOptions {
