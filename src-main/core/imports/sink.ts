@@ -180,7 +180,7 @@ export class DaySink implements RowSink {
     // octal, Infinity or digit separators, which Number() would also read
     const v = DECIMAL.test(s) ? Number(s) : NaN;
     if (!Number.isFinite(v)) {
-      this.reject(line, column, s, `${unitName(unit)} value "${s.slice(0, 30)}" is not a number; expected a decimal such as 0.25`);
+      this.reject(line, column, s, `${unitName(unit)} value "${s.slice(0, 30)}" is not a number`);
       return;
     }
     this.value(meter, ts, v, unit, quality, line, column, s);
