@@ -18,298 +18,427 @@ const localDate = z.string().trim().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) 
   message: 'expected a date YYYY-MM-DD (UK local day) or a date-time with an offset',
 });
 
+/** Declares a method's result type (nothing at run time). */
+const returns = <T>(): T => undefined as T;
+
+/** An audit-log entry for a call: the action (default: the method's name) and its details. */
+export interface AuditEntry {
+  action?: string;
+  details: unknown;
+}
+
+/** One method of the contract. `audit`: `true` logs the arguments; a function picks what to log. */
+export interface MethodSpec<S extends z.ZodType = z.ZodType, R = unknown> {
+  args: S;
+  result: R;
+  role: Role;
+  audit?: true | ((args: z.output<S>, result: R) => AuditEntry);
+}
+
+const method = <S extends z.ZodType, R>(m: MethodSpec<S, R>): MethodSpec<S, R> => m;
+
 /** Formats a user may force instead of detection (docs/formats.md). */
 export const IMPORT_FORMATS = ['auto', 'long', 'settlement', 'lcl', 'smart-csv', 'wide', 'octopus-json', 'octopus-json-m3', 'n3rgy-json'] as const;
 
-/** Argument schemas, one per method: dispatch() validates every call against these. */
-export const schemas = {
+/**
+ * Every method, one entry each: its argument schema (dispatch() validates every call against it),
+ * its result type, the least role it needs (viewer < manager < admin), and whether a call is
+ * written to the audit log (and with what details). A new method is one entry here and one handler
+ * in its feature folder.
+ */
+export const contract = {
   /** App version, data folder and the caller's role. */
-  'app.info': z.object({}).strict(),
+  'app.info': method({
+    args: z.object({}).strict(),
+    result: returns<AppInfo>(),
+    role: 'viewer',
+  }),
   /**
    * Queue stored files (see the hosts' upload) for import as one batch. Dry runs write nothing.
    * `format` forces a format instead of detecting it; `meter` names the meter for files without a
    * meter column; `onConflict` decides what happens to readings stored with a different value.
    */
-  'imports.enqueue': z
-    .object({
-      fileIds: z.array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id')).min(1).max(500),
-      dryRun: z.boolean().optional(),
-      priority: z.enum(['high', 'normal', 'low']).optional(),
-      onConflict: z.enum(['keep', 'replace']).optional(),
-      format: z.enum(IMPORT_FORMATS).optional(),
-      meter: meterIdArg.optional(),
-      notes: z.string().max(2000).optional(),
-      tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
-    })
-    .strict(),
+  'imports.enqueue': method({
+    args: z
+        .object({
+          fileIds: z.array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id')).min(1).max(500),
+          dryRun: z.boolean().optional(),
+          priority: z.enum(['high', 'normal', 'low']).optional(),
+          onConflict: z.enum(['keep', 'replace']).optional(),
+          format: z.enum(IMPORT_FORMATS).optional(),
+          meter: meterIdArg.optional(),
+          notes: z.string().max(2000).optional(),
+          tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+        })
+        .strict(),
+    result: returns<{ batchId: string; jobIds: number[] }>(),
+    role: 'manager',
+    audit: (a, r) => ({ action: a.dryRun ? 'imports.dry-run' : 'imports.enqueue', details: { batchId: r.batchId, jobIds: r.jobIds } }),
+  }),
   /** Import jobs, newest first; filter by status, batch, or text in the file name, notes or tags. */
-  'imports.list': z
-    .object({
-      status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']).optional(),
-      batchId: z.string().uuid().optional(),
-      search: z.string().max(200).optional(),
-      limit: z.number().int().min(1).max(1000).optional(),
-    })
-    .strict(),
+  'imports.list': method({
+    args: z
+        .object({
+          status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']).optional(),
+          batchId: z.string().uuid().optional(),
+          search: z.string().max(200).optional(),
+          limit: z.number().int().min(1).max(1000).optional(),
+        })
+        .strict(),
+    result: returns<ImportJob[]>(),
+    role: 'viewer',
+  }),
   /** One import job with its row errors. */
-  'imports.get': z.object({ id: z.number().int().positive() }).strict(),
+  'imports.get': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<ImportJob>(),
+    role: 'viewer',
+  }),
   /** Cancels a queued, retrying or running job and removes the readings it wrote. CONFLICT if it has finished. */
-  'imports.cancel': z.object({ id: z.number().int().positive() }).strict(),
+  'imports.cancel': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<ImportJob>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** Runs a failed, cancelled or retrying job again (now). CONFLICT if it is queued, running or done. */
-  'imports.retry': z.object({ id: z.number().int().positive() }).strict(),
+  'imports.retry': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<ImportJob>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** Deletes finished jobs older than the retention period, and their stored files (readings stay). */
-  'imports.cleanup': z.object({ days: z.number().int().min(0).max(3650).optional() }).strict(),
+  'imports.cleanup': method({
+    args: z.object({ days: z.number().int().min(0).max(3650).optional() }).strict(),
+    result: returns<{ jobsRemoved: number; filesRemoved: number }>(),
+    role: 'admin',
+    audit: (_a, r) => ({ details: r }),
+  }),
   /** Recomputes roll-ups: what changed since the last run, or everything with `full`. */
-  'aggregation.run': z.object({ full: z.boolean().optional() }).strict(),
+  'aggregation.run': method({
+    args: z.object({ full: z.boolean().optional() }).strict(),
+    result: returns<AggregateResult>(),
+    role: 'manager',
+    audit: (a) => ({ action: a.full ? 'aggregation.rebuild' : 'aggregation.run', details: null }),
+  }),
   /**
    * A meter's roll-ups per period over local days [from, to) (`YYYY-MM-DD`; a date-time with an
    * offset is also accepted). Periods that overlap the range are included whole.
    */
-  'totals.list': z.object({ meter: meterIdArg, period: periodKind, from: localDate, to: localDate }).strict(),
+  'totals.list': method({
+    args: z.object({ meter: meterIdArg, period: periodKind, from: localDate, to: localDate }).strict(),
+    result: returns<PeriodTotal[]>(),
+    role: 'viewer',
+  }),
   /** One period against the previous one (`previous`) or the same period a year earlier (`year-ago`). */
-  'totals.compare': z.object({ meter: meterIdArg, period: periodKind, at: z.string().trim().min(4).max(20), basis: z.enum(['previous', 'year-ago']).optional() }).strict(),
+  'totals.compare': method({
+    args: z.object({ meter: meterIdArg, period: periodKind, at: z.string().trim().min(4).max(20), basis: z.enum(['previous', 'year-ago']).optional() }).strict(),
+    result: returns<Comparison>(),
+    role: 'viewer',
+  }),
   /** Portfolio and per-site totals by fuel for [from, to) per period (never adding gas to electricity). */
-  'totals.site': z.object({ siteId: z.number().int().positive().nullable(), period: periodKind, from: localDate, to: localDate }).strict(),
+  'totals.site': method({
+    args: z.object({ siteId: z.number().int().positive().nullable(), period: periodKind, from: localDate, to: localDate }).strict(),
+    result: returns<{ fuel: Fuel; totals: PeriodTotal[] }[]>(),
+    role: 'viewer',
+  }),
   /** The dashboard: portfolio totals and trends, movers, completeness, last import and roll-up. */
-  'dashboard.summary': z.object({}).strict(),
+  'dashboard.summary': method({
+    args: z.object({}).strict(),
+    result: returns<DashboardSummary>(),
+    role: 'viewer',
+  }),
   /** Background runs (roll-ups), newest first. */
-  'scheduler.runs': z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+  'scheduler.runs': method({
+    args: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    result: returns<SchedulerRun[]>(),
+    role: 'viewer',
+  }),
   /** Creates a site in the (default) organisation. */
-  'sites.create': z.object({ name: z.string().trim().min(1, 'a site needs a name').max(120), postcode: z.string().trim().max(10).optional(), organisation: z.string().trim().min(1).max(120).optional() }).strict(),
+  'sites.create': method({
+    args: z.object({ name: z.string().trim().min(1, 'a site needs a name').max(120), postcode: z.string().trim().max(10).optional(), organisation: z.string().trim().min(1).max(120).optional() }).strict(),
+    result: returns<SiteSummary>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** Changes a site: name, postcode, Carbon Intensity region (null = derive it from the meters' MPANs). */
-  'sites.update': z
-    .object({
-      id: z.number().int().positive(),
-      name: z.string().trim().min(1, 'a site needs a name').max(120).optional(),
-      postcode: z.string().trim().max(10).nullable().optional(),
-      regionId: z.number().int().min(1, 'regions run from 1 to 17').max(17, 'regions run from 1 to 17').nullable().optional(),
-    })
-    .strict(),
+  'sites.update': method({
+    args: z
+        .object({
+          id: z.number().int().positive(),
+          name: z.string().trim().min(1, 'a site needs a name').max(120).optional(),
+          postcode: z.string().trim().max(10).nullable().optional(),
+          regionId: z.number().int().min(1, 'regions run from 1 to 17').max(17, 'regions run from 1 to 17').nullable().optional(),
+        })
+        .strict(),
+    result: returns<SiteSummary>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** A site with its meters. */
-  'sites.get': z.object({ id: z.number().int().positive() }).strict(),
+  'sites.get': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<SiteDetail>(),
+    role: 'viewer',
+  }),
   /** Changes a meter: its site, label, plausibility ceiling, gas calorific value. */
-  'meters.update': z
-    .object({
-      meter: meterIdArg,
-      siteId: z.number().int().positive().nullable().optional(),
-      label: z.string().trim().max(120).nullable().optional(),
-      maxKwhPerHalfHour: z.number().positive().max(1e7).optional(),
-      calorificValue: z.number().min(30, 'calorific values are 30–50 MJ/m³').max(50, 'calorific values are 30–50 MJ/m³').optional(),
-      supplier: z.string().trim().max(120).nullable().optional(),
-      capacityKva: z.number().positive('capacity must be above 0 kVA').max(1_000_000).nullable().optional(),
-    })
-    .strict(),
+  'meters.update': method({
+    args: z
+        .object({
+          meter: meterIdArg,
+          siteId: z.number().int().positive().nullable().optional(),
+          label: z.string().trim().max(120).nullable().optional(),
+          maxKwhPerHalfHour: z.number().positive().max(1e7).optional(),
+          calorificValue: z.number().min(30, 'calorific values are 30–50 MJ/m³').max(50, 'calorific values are 30–50 MJ/m³').optional(),
+          supplier: z.string().trim().max(120).nullable().optional(),
+          capacityKva: z.number().positive('capacity must be above 0 kVA').max(1_000_000).nullable().optional(),
+        })
+        .strict(),
+    result: returns<MeterSummary>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** The latest stored grid carbon intensity (national), its age and trend, and the next 48 hours. null until fetched. */
-  'carbon.current': z.object({}).strict(),
+  'carbon.current': method({
+    args: z.object({}).strict(),
+    result: returns<CarbonNow | null>(),
+    role: 'viewer',
+  }),
   /** Fetches the last 24 h and next 48 h from the Carbon Intensity API now. UNAVAILABLE when offline. */
-  'carbon.refresh': z.object({}).strict(),
+  'carbon.refresh': method({
+    args: z.object({}).strict(),
+    result: returns<{ national: number; regional: number }>(),
+    role: 'viewer',
+  }),
   /** Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too; or backfills what is missing over a meter's data span. */
-  'carbon.fetch': z
-    .object({
-      from: isoInstant.optional(),
-      to: isoInstant.optional(),
-      meter: meterIdArg.optional(),
-      region: z.number().int().min(1).max(18).optional(),
-      postcode: z.string().trim().regex(/^[A-Za-z]{1,2}\d[A-Za-z\d]?$/, 'expected an outward postcode (the first half, e.g. RG41)').optional(),
-    })
-    .strict()
-    .refine((a) => a.meter !== undefined || (a.from !== undefined && a.to !== undefined), { message: 'give from and to, or a meter whose span to backfill' }),
+  'carbon.fetch': method({
+    args: z
+        .object({
+          from: isoInstant.optional(),
+          to: isoInstant.optional(),
+          meter: meterIdArg.optional(),
+          region: z.number().int().min(1).max(18).optional(),
+          postcode: z.string().trim().regex(/^[A-Za-z]{1,2}\d[A-Za-z\d]?$/, 'expected an outward postcode (the first half, e.g. RG41)').optional(),
+        })
+        .strict()
+        .refine((a) => a.meter !== undefined || (a.from !== undefined && a.to !== undefined), { message: 'give from and to, or a meter whose span to backfill' }),
+    result: returns<{ national: number; regional: number; regionId?: number | null }>(),
+    role: 'manager',
+    audit: (a, r) => ({ details: { ...a, ...r } }),
+  }),
   /** Stored history for the last N days: points, average, average by UK time of day, and the best window to run loads. */
-  'carbon.history': z.object({ days: z.number().int().min(1).max(366), windowHours: z.number().int().min(1).max(12).optional() }).strict(),
+  'carbon.history': method({
+    args: z.object({ days: z.number().int().min(1).max(366), windowHours: z.number().int().min(1).max(12).optional() }).strict(),
+    result: returns<CarbonHistory>(),
+    role: 'viewer',
+  }),
   /**
    * A meter's emissions over UK local days [from, to): half-hourly intensities (national; a
    * region's forecast with `region`, or the meter's own region with `regional`) or the annual UK
    * Government factor.
    */
-  'emissions.meter': z
-    .object({ meter: meterIdArg, from: localDate, to: localDate, method: z.enum(['halfhourly', 'annual']).optional(), region: z.number().int().min(1).max(18).optional(), regional: z.boolean().optional() })
-    .strict(),
+  'emissions.meter': method({
+    args: z
+        .object({ meter: meterIdArg, from: localDate, to: localDate, method: z.enum(['halfhourly', 'annual']).optional(), region: z.number().int().min(1).max(18).optional(), regional: z.boolean().optional() })
+        .strict(),
+    result: returns<Emissions>(),
+    role: 'viewer',
+  }),
   /** The annual conversion factors used by the annual emissions method. */
-  'carbon.factors': z.object({}).strict(),
+  'carbon.factors': method({
+    args: z.object({}).strict(),
+    result: returns<EmissionFactor[]>(),
+    role: 'viewer',
+  }),
   /** Sets (adds or changes) the factor for a year and fuel (admin); returns the whole table. */
-  'carbon.setFactor': z
-    .object({
-      year: z.number().int().min(2000, 'years from 2000').max(2100, 'years up to 2100'),
-      fuel: z.enum(['electricity', 'gas']),
-      kgPerKwh: z.number().positive('a factor must be above 0').max(2, 'a factor above 2 kgCO2e/kWh is not plausible for grid electricity or gas'),
-      source: z.string().trim().max(200).optional(),
-    })
-    .strict(),
+  'carbon.setFactor': method({
+    args: z
+        .object({
+          year: z.number().int().min(2000, 'years from 2000').max(2100, 'years up to 2100'),
+          fuel: z.enum(['electricity', 'gas']),
+          kgPerKwh: z.number().positive('a factor must be above 0').max(2, 'a factor above 2 kgCO2e/kWh is not plausible for grid electricity or gas'),
+          source: z.string().trim().max(200).optional(),
+        })
+        .strict(),
+    result: returns<EmissionFactor[]>(),
+    role: 'admin',
+    audit: true,
+  }),
   /** App settings. */
-  'settings.get': z.object({}).strict(),
+  'settings.get': method({
+    args: z.object({}).strict(),
+    result: returns<Settings>(),
+    role: 'viewer',
+  }),
   /** Changes app settings (admin). */
-  'settings.update': z
-    .object({
-      importRetentionDays: z.number().int().min(1, 'keep finished imports at least 1 day').max(3650).optional(),
-      nightlyRunAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 01:30').optional(),
-      carbonApi: z.string().url('expected a URL, e.g. https://api.carbonintensity.org.uk').refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL').optional(),
-    })
-    .strict(),
+  'settings.update': method({
+    args: z
+        .object({
+          importRetentionDays: z.number().int().min(1, 'keep finished imports at least 1 day').max(3650).optional(),
+          nightlyRunAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 01:30').optional(),
+          carbonApi: z.string().url('expected a URL, e.g. https://api.carbonintensity.org.uk').refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL').optional(),
+        })
+        .strict(),
+    result: returns<Settings>(),
+    role: 'admin',
+    audit: true,
+  }),
   /** Tariffs with their versions; `fuel` filters, `activeOnly` drops tariffs with no version valid today or later. */
-  'tariffs.list': z.object({ fuel: z.enum(['electricity', 'gas']).optional(), activeOnly: z.boolean().optional() }).strict(),
+  'tariffs.list': method({
+    args: z.object({ fuel: z.enum(['electricity', 'gas']).optional(), activeOnly: z.boolean().optional() }).strict(),
+    result: returns<Tariff[]>(),
+    role: 'viewer',
+  }),
   /** One tariff with its versions. */
-  'tariffs.get': z.object({ id: tariffIdSchema }).strict(),
+  'tariffs.get': method({
+    args: z.object({ id: tariffIdSchema }).strict(),
+    result: returns<Tariff>(),
+    role: 'viewer',
+  }),
   /**
    * Adds or corrects one version of a tariff (the Settings form). A new validFrom adds a version
    * (the previous open-ended one ends there); the same validFrom replaces that version.
    */
-  'tariffs.save': z.object({ tariff: tariffSpecSchema }).strict(),
+  'tariffs.save': method({
+    args: z.object({ tariff: tariffSpecSchema }).strict(),
+    result: returns<Tariff>(),
+    role: 'admin',
+    audit: (a) => ({ details: { id: a.tariff.id, validFrom: a.tariff.validFrom } }),
+  }),
   /** Imports a tariff file (docs/tariffs.md) given as its text; all or nothing. */
-  'tariffs.import': z.object({ text: z.string().min(1, 'the file is empty').max(20_000_000, 'a tariff file over 20 MB is not plausible'), fileName: z.string().max(260).optional() }).strict(),
+  'tariffs.import': method({
+    args: z.object({ text: z.string().min(1, 'the file is empty').max(20_000_000, 'a tariff file over 20 MB is not plausible'), fileName: z.string().max(260).optional() }).strict(),
+    result: returns<{ tariffs: number; versionsAdded: number; versionsReplaced: number; unchanged: number; prices: number; ids: string[] }>(),
+    role: 'admin',
+    audit: (a, r) => ({ details: { file: a.fileName ?? null, ...r } }),
+  }),
   /**
    * Imports half-hourly prices for a dynamic tariff: the Octopus unit-rates JSON (value_exc_vat)
    * or a CSV of start time and price (p/kWh, exclusive of VAT). Prices for the same half-hours are replaced.
    */
-  'tariffs.importPrices': z.object({ id: tariffIdSchema, text: z.string().min(1, 'the file is empty').max(20_000_000, 'a prices file over 20 MB is too large: import it in parts (e.g. a year at a time)'), fileName: z.string().max(260).optional() }).strict(),
+  'tariffs.importPrices': method({
+    args: z.object({ id: tariffIdSchema, text: z.string().min(1, 'the file is empty').max(20_000_000, 'a prices file over 20 MB is too large: import it in parts (e.g. a year at a time)'), fileName: z.string().max(260).optional() }).strict(),
+    result: returns<{ prices: number; first: string; last: string }>(),
+    role: 'admin',
+    audit: (a, r) => ({ details: { id: a.id, file: a.fileName ?? null, ...r } }),
+  }),
   /** Deletes a tariff that no meter is assigned to (CONFLICT otherwise: give it a validTo instead). */
-  'tariffs.delete': z.object({ id: tariffIdSchema }).strict(),
+  'tariffs.delete': method({
+    args: z.object({ id: tariffIdSchema }).strict(),
+    result: returns<{ deleted: string }>(),
+    role: 'admin',
+    audit: true,
+  }),
   /** Puts a meter on a tariff from a UK local day until its next assignment. */
-  'tariffs.assign': z.object({ meter: meterIdArg, tariff: tariffIdSchema, from: localDate, capacityKva: z.number().positive().max(1_000_000).optional() }).strict(),
+  'tariffs.assign': method({
+    args: z.object({ meter: meterIdArg, tariff: tariffIdSchema, from: localDate, capacityKva: z.number().positive().max(1_000_000).optional() }).strict(),
+    result: returns<TariffAssignment[]>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** Removes the assignment starting on `from`. */
-  'tariffs.unassign': z.object({ meter: meterIdArg, from: localDate }).strict(),
+  'tariffs.unassign': method({
+    args: z.object({ meter: meterIdArg, from: localDate }).strict(),
+    result: returns<TariffAssignment[]>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** A meter's tariff assignments, oldest first. */
-  'tariffs.assignments': z.object({ meter: meterIdArg }).strict(),
+  'tariffs.assignments': method({
+    args: z.object({ meter: meterIdArg }).strict(),
+    result: returns<TariffAssignment[]>(),
+    role: 'viewer',
+  }),
   /**
    * What a meter's consumption over UK local days [from, to) costs: on the tariffs in force then
    * (assignments, else the supplier's default), or on one chosen tariff.
    */
-  'cost.meter': z.object({ meter: meterIdArg, from: localDate, to: localDate, tariff: tariffIdSchema.optional() }).strict(),
+  'cost.meter': method({
+    args: z.object({ meter: meterIdArg, from: localDate, to: localDate, tariff: tariffIdSchema.optional() }).strict(),
+    result: returns<CostResult>(),
+    role: 'manager',
+  }),
   /**
    * Prices the meter's half-hours on every other active tariff for its fuel and region, ranks them
    * by saving and saves the analysis. Default: the last `days` (90) days of data. `whatIfPercent`
    * first moves that share of use from the most expensive band to the cheapest.
    */
-  'switching.analyse': z
-    .object({
-      meter: meterIdArg,
-      days: z.number().int().min(1).max(3660).optional(),
-      from: localDate.optional(),
-      to: localDate.optional(),
-      whatIfPercent: z.number().min(0, 'the share moved is 0–100 %').max(100, 'the share moved is 0–100 %').optional(),
-      save: z.boolean().optional(),
-    })
-    .strict()
-    .refine((a) => (a.from === undefined) === (a.to === undefined), { message: 'give both from and to, or neither (then the last days of data are used)' })
-    .refine((a) => !(a.days !== undefined && a.from !== undefined), { message: 'give days or from/to, not both' }),
+  'switching.analyse': method({
+    args: z
+        .object({
+          meter: meterIdArg,
+          days: z.number().int().min(1).max(3660).optional(),
+          from: localDate.optional(),
+          to: localDate.optional(),
+          whatIfPercent: z.number().min(0, 'the share moved is 0–100 %').max(100, 'the share moved is 0–100 %').optional(),
+          save: z.boolean().optional(),
+        })
+        .strict()
+        .refine((a) => (a.from === undefined) === (a.to === undefined), { message: 'give both from and to, or neither (then the last days of data are used)' })
+        .refine((a) => !(a.days !== undefined && a.from !== undefined), { message: 'give days or from/to, not both' }),
+    result: returns<SwitchAnalysis>(),
+    role: 'manager',
+    audit: (a, r) => ({ action: a.save === false ? 'switching.preview' : 'switching.analyse', details: { ...a, analysis: r.id ?? null } }),
+  }),
   /** Saved analyses, newest first (one meter, or all). */
-  'switching.history': z.object({ meter: meterIdArg.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+  'switching.history': method({
+    args: z.object({ meter: meterIdArg.optional(), limit: z.number().int().min(1).max(5000).optional() }).strict(),
+    result: returns<SwitchSummary[]>(),
+    role: 'manager',
+  }),
   /** One saved analysis in full. */
-  'switching.get': z.object({ id: z.number().int().positive() }).strict(),
+  'switching.get': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<SwitchAnalysis>(),
+    role: 'manager',
+  }),
   /** The latest saved analysis per meter, best saving first. */
-  'switching.portfolio': z.object({}).strict(),
+  'switching.portfolio': method({
+    args: z.object({}).strict(),
+    result: returns<SwitchSummary[]>(),
+    role: 'manager',
+  }),
   /** Analyses every meter with data (the last `days` days each) and saves the results; progress as events. */
-  'switching.runAll': z.object({ days: z.number().int().min(1).max(3660).optional() }).strict(),
+  'switching.runAll': method({
+    args: z.object({ days: z.number().int().min(1).max(3660).optional() }).strict(),
+    result: returns<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }>(),
+    role: 'manager',
+    audit: true,
+  }),
   /** Every meter with its site, reading count and first/last reading (UTC). */
-  'meters.list': z.object({}).strict(),
+  'meters.list': method({
+    args: z.object({}).strict(),
+    result: returns<MeterSummary[]>(),
+    role: 'viewer',
+  }),
   /** Sites with their organisation and meter count. */
-  'sites.list': z.object({}).strict(),
+  'sites.list': method({
+    args: z.object({}).strict(),
+    result: returns<SiteSummary[]>(),
+    role: 'viewer',
+  }),
   /** A meter's readings in [from, to) as rows, ordered by time. */
-  'readings.list': z.object({ meter: meterIdArg, from: isoInstant, to: isoInstant }).strict(),
+  'readings.list': method({
+    args: z.object({ meter: meterIdArg, from: isoInstant, to: isoInstant }).strict(),
+    result: returns<Reading[]>(),
+    role: 'viewer',
+  }),
   /** A meter's half-hourly series for charts (whole history when from/to are omitted). */
-  'readings.series': z.object({ meter: meterIdArg, from: isoInstant.optional(), to: isoInstant.optional() }).strict(),
-} satisfies Record<string, z.ZodType>;
+  'readings.series': method({
+    args: z.object({ meter: meterIdArg, from: isoInstant.optional(), to: isoInstant.optional() }).strict(),
+    result: returns<Series>(),
+    role: 'viewer',
+  }),
+};
 
-export type Method = keyof typeof schemas;
-export type Args<M extends Method> = z.input<(typeof schemas)[M]>;
+export type Method = keyof typeof contract;
+/** What a caller passes to a method (before validation). */
+export type Args<M extends Method> = z.input<(typeof contract)[M]['args']>;
+/** What a method returns. */
+export type Result<M extends Method> = (typeof contract)[M]['result'];
 
-/** Result type of each method. */
-export interface Results {
-  'app.info': AppInfo;
-  'imports.enqueue': { batchId: string; jobIds: number[] };
-  'imports.list': ImportJob[];
-  'imports.get': ImportJob;
-  'imports.cancel': ImportJob;
-  'imports.retry': ImportJob;
-  'imports.cleanup': { jobsRemoved: number; filesRemoved: number };
-  'aggregation.run': AggregateResult;
-  'totals.list': PeriodTotal[];
-  'totals.compare': Comparison;
-  'totals.site': { fuel: Fuel; totals: PeriodTotal[] }[];
-  'dashboard.summary': DashboardSummary;
-  'scheduler.runs': SchedulerRun[];
-  'sites.create': SiteSummary;
-  'sites.get': SiteDetail;
-  'sites.update': SiteSummary;
-  'meters.update': MeterSummary;
-  'carbon.current': CarbonNow | null;
-  'carbon.refresh': { national: number; regional: number };
-  'carbon.fetch': { national: number; regional: number; regionId?: number | null };
-  'carbon.history': CarbonHistory;
-  'emissions.meter': Emissions;
-  'carbon.factors': EmissionFactor[];
-  'carbon.setFactor': EmissionFactor[];
-  'settings.get': Settings;
-  'settings.update': Settings;
-  'tariffs.list': Tariff[];
-  'tariffs.get': Tariff;
-  'tariffs.save': Tariff;
-  'tariffs.import': { tariffs: number; versionsAdded: number; versionsReplaced: number; unchanged: number; prices: number; ids: string[] };
-  'tariffs.importPrices': { prices: number; first: string; last: string };
-  'tariffs.delete': { deleted: string };
-  'tariffs.assign': TariffAssignment[];
-  'tariffs.unassign': TariffAssignment[];
-  'tariffs.assignments': TariffAssignment[];
-  'cost.meter': CostResult;
-  'switching.analyse': SwitchAnalysis;
-  'switching.history': SwitchSummary[];
-  'switching.get': SwitchAnalysis;
-  'switching.portfolio': SwitchSummary[];
-  'switching.runAll': { meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number };
-  'meters.list': MeterSummary[];
-  'sites.list': SiteSummary[];
-  'readings.list': Reading[];
-  'readings.series': Series;
-}
-export type Result<M extends Method> = Results[M];
 
-/** The least role each method requires (viewer < manager < admin). */
-export const METHODS = {
-  'app.info': 'viewer',
-  'imports.enqueue': 'manager',
-  'imports.list': 'viewer',
-  'imports.get': 'viewer',
-  'imports.cancel': 'manager',
-  'imports.retry': 'manager',
-  'imports.cleanup': 'admin',
-  'aggregation.run': 'manager',
-  'totals.list': 'viewer',
-  'totals.compare': 'viewer',
-  'totals.site': 'viewer',
-  'dashboard.summary': 'viewer',
-  'scheduler.runs': 'viewer',
-  'sites.create': 'manager',
-  'sites.get': 'viewer',
-  'sites.update': 'manager',
-  'meters.update': 'manager',
-  'carbon.current': 'viewer',
-  'carbon.refresh': 'viewer',
-  'carbon.fetch': 'manager',
-  'carbon.history': 'viewer',
-  'emissions.meter': 'viewer',
-  'carbon.factors': 'viewer',
-  'carbon.setFactor': 'admin',
-  'settings.get': 'viewer',
-  'settings.update': 'admin',
-  'tariffs.list': 'viewer',
-  'tariffs.get': 'viewer',
-  'tariffs.save': 'admin',
-  'tariffs.import': 'admin',
-  'tariffs.importPrices': 'admin',
-  'tariffs.delete': 'admin',
-  'tariffs.assign': 'manager',
-  'tariffs.unassign': 'manager',
-  'tariffs.assignments': 'viewer',
-  'cost.meter': 'manager',
-  'switching.analyse': 'manager',
-  'switching.history': 'manager',
-  'switching.get': 'manager',
-  'switching.portfolio': 'manager',
-  'switching.runAll': 'manager',
-  'meters.list': 'viewer',
-  'sites.list': 'viewer',
-  'readings.list': 'viewer',
-  'readings.series': 'viewer',
-} as const satisfies Record<Method, Role>;
 
 /** What a handler receives beside its arguments. */
 export interface CallContext {
@@ -317,10 +446,10 @@ export interface CallContext {
   actor: string;
 }
 
-export type Handlers = { [M in Method]: (args: z.output<(typeof schemas)[M]>, ctx: CallContext) => Promise<Result<M>> | Result<M> };
+export type Handlers = { [M in Method]: (args: z.output<(typeof contract)[M]['args']>, ctx: CallContext) => Promise<Result<M>> | Result<M> };
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: AppErrorPayload };
 
 export function isMethod(m: string): m is Method {
-  return Object.hasOwn(METHODS, m);
+  return Object.hasOwn(contract, m);
 }

@@ -3,7 +3,7 @@
  * Every host (Electron IPC, HTTP, CLI, the in-memory test transport) calls dispatch().
  */
 import { ZodError } from 'zod';
-import { isMethod, METHODS, schemas, type CallContext, type Handlers, type Reply } from '../../../src-shared/contract/api';
+import { contract, isMethod, type CallContext, type Handlers, type Reply } from '../../../src-shared/contract/api';
 import { AppError, type AppErrorPayload } from '../../../src-shared/contract/errors';
 import { ROLE_RANK } from '../../../src-shared/contract/types';
 import type { Logger } from '../events';
@@ -22,12 +22,12 @@ export async function dispatch(handlers: Handlers, method: string, args: unknown
   if (typeof method !== 'string' || !isMethod(method)) {
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${String(method).slice(0, 80)}"` } };
   }
-  const need = METHODS[method];
+  const need = contract[method].role;
   if (ROLE_RANK[ctx.role] < ROLE_RANK[need]) {
     return { ok: false, error: { code: 'FORBIDDEN', message: `${method} needs the ${need} role; you are signed in as ${ctx.role}` } };
   }
   try {
-    const parsed = schemas[method].parse(args ?? {});
+    const parsed = contract[method].args.parse(args ?? {});
     const h = handlers[method] as (a: unknown, c: CallContext) => unknown;
     return { ok: true, value: await h(parsed, ctx) };
   } catch (e) {

@@ -1,6 +1,6 @@
 /** App settings: typed keys over the settings table, with defaults. */
 import type Database from 'better-sqlite3';
-import type { Settings } from '../../src-shared/contract/types';
+import type { Settings } from '../../../src-shared/contract/types';
 
 export const DEFAULT_SETTINGS: Settings = { importRetentionDays: 30, nightlyRunAt: '01:30', carbonApi: 'https://api.carbonintensity.org.uk' };
 

@@ -8,8 +8,8 @@ import type { SchedulerRun } from '../../../src-shared/contract/types';
 import { resolveLondon, toLondonParts } from '../../../src-shared/domain/london-time';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
-import type { SettingsStore } from '../settings';
-import type { AggregationService } from './aggregation-service';
+import type { SettingsStore } from '../settings/settings-store';
+import type { AggregationService } from '../aggregation/aggregation-service';
 
 export const NIGHTLY = 'nightly-rollup';
 const MAX_SLEEP_MS = 15 * 60 * 1000; // re-check at least this often: sleeping laptops stop timers

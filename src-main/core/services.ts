@@ -1,0 +1,43 @@
+/**
+ * The core's services, as the feature folders' handlers receive them (createCore builds them once).
+ * A feature's `handlers.ts` takes this and returns the contract methods it answers.
+ */
+import type Database from 'better-sqlite3';
+import type { AggregationService } from './aggregation/aggregation-service';
+import type { TotalsService } from './aggregation/totals';
+import type { CarbonService } from './carbon/carbon-service';
+import type { Clock } from './clock';
+import type { EventBus, Logger } from './events';
+import type { FileStore } from './imports/files';
+import type { ImportQueue } from './imports/queue';
+import type { MeterService } from './meters/meter-service';
+import type { ReadingsStore } from './readings/store';
+import type { Scheduler } from './scheduler/scheduler';
+import type { SettingsStore } from './settings/settings-store';
+import type { TariffService } from './tariffs/tariff-service';
+import type { TariffStore } from './tariffs/tariff-store';
+import type { AppInfo } from '../../src-shared/contract/types';
+
+export interface Services {
+  sqlite: Database.Database;
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  files: FileStore;
+  imports: ImportQueue;
+  readings: ReadingsStore;
+  meters: MeterService;
+  settings: SettingsStore;
+  aggregation: AggregationService;
+  totals: TotalsService;
+  scheduler: Scheduler;
+  carbon: CarbonService;
+  tariffStore: TariffStore;
+  tariffs: TariffService;
+  /** What the host said about itself, for app.info and settings. */
+  app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
+  /** True once background services run (the scheduler can be re-timed). */
+  started(): boolean;
+  /** The regions of the portfolio's sites (polled with the national carbon values). */
+  siteRegions(): number[];
+}
