@@ -65,13 +65,16 @@ describe('eclectyc CLI', () => {
     expect(JSON.parse(junk.stdout).files[0].error).toMatch(/no header row/);
   });
 
-  it('rejects unknown commands and options with usage help (exit 2), and knows unknown meters', () => {
+  it('rejects unknown commands and options with usage help (exit 2), and reports unknown meters as a failed operation (exit 1)', () => {
     expect(run(['frobnicate']).code).toBe(2);
     expect(run(['meters', '--bogus']).code).toBe(2);
     const dataDir = tempDir();
+    // an unknown meter is an operation that failed (1), not a wrong command line (2); --json keeps the error's code
     const r = run(['readings', '1012477457919', '--data-dir', dataDir]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no meter 1012477457919/);
+    const j = run(['readings', '1012477457919', '--data-dir', dataDir, '--json']);
+    expect(JSON.parse(j.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringMatching(/no meter 1012477457919/) } });
     expect(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })).toMatch(/eclectyc import FILE|import FILE/);
   });
 
@@ -174,5 +177,23 @@ describe('eclectyc CLI', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/no rate covers 06:00–24:00 on every day/);
     expect(JSON.parse(run(['tariffs', 'list', '--data-dir', dataDir, '--json']).stdout).map((t: { id: string }) => t.id)).toEqual(['acme-e7-2025', 'beta-flat']);
+  });
+
+  it('calls any contract method with JSON arguments (eclectyc call), validated by the contract, with its error codes', () => {
+    const dataDir = tempDir();
+    const created = run(['call', 'sites.create', '--args', '{"name":"Town Hall","postcode":"ba1 1aa"}', '--data-dir', dataDir]);
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Town Hall', postcode: 'BA1 1AA', meters: 0 });
+    const sites = run(['call', 'sites.list', '--data-dir', dataDir]);
+    expect(JSON.parse(sites.stdout).map((x: { name: string }) => x.name)).toEqual(['Town Hall']);
+    const argsFile = writeTemp('args.json', JSON.stringify({ id: 999 }));
+    const missing = run(['call', 'sites.get', '--args-file', argsFile, '--data-dir', dataDir, '--json']);
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'no site 999' } });
+    const invalid = run(['call', 'totals.list', '--args', '{"meter":"x"}', '--data-dir', dataDir, '--json']);
+    expect(invalid.code).toBe(1);
+    expect(JSON.parse(invalid.stdout).error).toMatchObject({ code: 'INVALID_ARGS', details: expect.arrayContaining([expect.objectContaining({ path: 'period' })]) });
+    expect(run(['call', 'no.such.method', '--data-dir', dataDir]).code).toBe(2);
+    expect(run(['call', 'sites.list', '--args', '{not json', '--data-dir', dataDir]).code).toBe(2);
   });
 });

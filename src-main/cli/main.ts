@@ -6,9 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Args, Method, Result } from '../../src-shared/contract/api';
+import { isMethod, type Args, type Method, type Result } from '../../src-shared/contract/api';
+import { AppError, type AppErrorPayload } from '../../src-shared/contract/errors';
 import type { ImportJob } from '../../src-shared/contract/types';
 import { createCore, type Core } from '../core/app';
+import { localCaller } from '../core/rpc/caller';
 import { defaultDataDir } from '../core/db/paths';
 import { silentLogger, stderrLogger } from '../core/events';
 import { dispatch } from '../core/rpc/dispatch';
@@ -54,6 +56,9 @@ Commands:
                                     price every other tariff on the same half-hours, best first
                                     (saved to the analysis history)
   serve [--port N] [--host H]       run the app in a browser (default http://127.0.0.1:8787/)
+  call METHOD [--args JSON | --args-file FILE]
+                                    any method of the app's contract (docs/cli.md lists them),
+                                    its result printed as JSON
 
 Options (every command):
   --data-dir DIR   data folder (default: ${defaultDataDir()})
@@ -64,6 +69,13 @@ Options (every command):
 Docs: docs/cli.md`;
 
 class UsageError extends Error {}
+
+/** A contract call that failed (not found, conflict, invalid arguments…): exit code 1, the error's code kept. */
+class CallFailed extends Error {
+  constructor(readonly error: AppErrorPayload) {
+    super(error.message);
+  }
+}
 
 interface Ctx {
   json: boolean;
@@ -94,8 +106,8 @@ async function withCore<T>(ctx: Ctx, fn: (core: Core) => Promise<T>, host: 'cli'
 }
 
 async function call<M extends Method>(core: Core, method: M, args: Args<M>): Promise<Result<M>> {
-  const r = await dispatch(core.handlers, method, args, { role: 'admin', actor: 'cli' }, core.log);
-  if (!r.ok) throw new UsageError(r.error.message);
+  const r = await dispatch(core.handlers, method, args, localCaller('cli'), core.log);
+  if (!r.ok) throw new CallFailed(r.error);
   return r.value as Result<M>;
 }
 
@@ -530,6 +542,34 @@ async function cmdServe(ctx: Ctx, port: number, host: string): Promise<number> {
   return 0;
 }
 
+/** Any contract method, its arguments as JSON: the result is printed as JSON. */
+async function cmdCall(ctx: Ctx, method: string | undefined, argsText: string | undefined, argsFile: string | undefined): Promise<number> {
+  if (!method) throw new UsageError('call needs a METHOD, e.g. eclectyc call meters.list (docs/cli.md lists them)');
+  if (!isMethod(method)) throw new UsageError(`unknown method "${method}"; docs/cli.md lists the methods`);
+  if (argsText !== undefined && argsFile !== undefined) throw new UsageError('give --args or --args-file, not both');
+  let text = argsText;
+  if (argsFile !== undefined) {
+    try {
+      text = fs.readFileSync(argsFile, 'utf8');
+    } catch {
+      throw new UsageError(`--args-file ${argsFile}: no such file`);
+    }
+  }
+  let args: unknown = {};
+  if (text !== undefined && text.trim() !== '') {
+    try {
+      args = JSON.parse(text);
+    } catch (e) {
+      throw new UsageError(`the arguments are not valid JSON (${(e as Error).message})`);
+    }
+  }
+  return withCore(ctx, async (core) => {
+    const value = await call(core, method, args as Args<Method>);
+    process.stdout.write(JSON.stringify(value ?? null, null, 2) + '\n');
+    return 0;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -565,6 +605,8 @@ export async function main(argv: string[]): Promise<number> {
         days: { type: 'string' },
         'what-if': { type: 'string' },
         'carbon-api': { type: 'string' },
+        args: { type: 'string' },
+        'args-file': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -623,6 +665,8 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdCost(ctx, rest[0], o.from, o.to, o.tariff);
       case 'switch':
         return await cmdSwitch(ctx, rest[0], { days: o.days, from: o.from, to: o.to, whatIf: o['what-if'] });
+      case 'call':
+        return await cmdCall(ctx, rest[0], o.args, o['args-file']);
       case 'serve': {
         const port = o.port === undefined ? 8787 : Number(o.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${o.port}"`);
@@ -632,10 +676,12 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${cmd}"`);
     }
   } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    if (ctx.json) process.stdout.write(JSON.stringify({ error: { message: msg } }) + '\n');
-    console.error(`eclectyc: ${msg}`);
-    if (!(e instanceof UsageError) && !(e instanceof Error && 'code' in e)) console.error('Run with --help for usage.');
+    // 2: the command line was wrong; 1: the operation failed (its error code kept in --json)
+    const error: Omit<AppErrorPayload, 'code'> & { code: AppErrorPayload['code'] | 'USAGE' } =
+      e instanceof CallFailed ? e.error : e instanceof AppError ? { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } : { code: e instanceof UsageError ? 'USAGE' : 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+    if (ctx.json) process.stdout.write(JSON.stringify({ error }) + '\n');
+    console.error(`eclectyc: ${error.message}`);
+    if (e instanceof UsageError) console.error('Run with --help for usage.');
     return e instanceof UsageError ? 2 : 1;
   }
 }

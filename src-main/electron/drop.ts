@@ -5,6 +5,7 @@
  */
 import type { CallContext } from '../../src-shared/contract/api';
 import type { Core } from '../core/app';
+import { localCaller } from '../core/rpc/caller';
 import { dispatch } from '../core/rpc/dispatch';
 
 /** Most files in one batch (the contract's `imports.enqueue` limit). */
@@ -35,7 +36,7 @@ export function parseImportRequest(payload: unknown): { paths: string[]; dryRun:
   return { paths, dryRun: dryRun === true, options: rest };
 }
 
-const DESKTOP_USER: CallContext = { role: 'admin', actor: 'desktop' };
+const DESKTOP_USER: CallContext = localCaller('desktop');
 
 /**
  * Stores every path with core.files.storePath, then enqueues the stored files as one batch

@@ -10,6 +10,7 @@
 import type { CallContext, Reply } from '../../src-shared/contract/api';
 import type { PushedEvent } from '../../src-shared/contract/events';
 import type { Core } from '../core/app';
+import { localCaller } from '../core/rpc/caller';
 import { dispatch } from '../core/rpc/dispatch';
 import { importPaths, parseImportRequest, type ImportCore } from './drop';
 import type { SenderFrameLike } from './security';
@@ -41,7 +42,7 @@ const REFUSED: Reply<never> = { ok: false, error: { code: 'FORBIDDEN', message: 
 
 /** Registers the 'rpc' and 'files:import' handlers; returns a function that removes them. */
 export function registerIpc(ipc: IpcMainLike, core: IpcCore, opts: IpcOptions): () => void {
-  const ctx = opts.context ?? { role: 'admin', actor: 'desktop' };
+  const ctx = opts.context ?? localCaller('desktop');
 
   const onRpc = async (event: IpcEventLike, method: unknown, args: unknown): Promise<Reply<unknown>> => {
     if (!opts.isTrusted(event.senderFrame)) {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { CallContext, Reply } from '../../src-shared/contract/api';
 import { ROLE_RANK } from '../../src-shared/contract/types';
 import type { Core } from '../core/app';
+import { localCaller } from '../core/rpc/caller';
 import { dispatch, toAppError } from '../core/rpc/dispatch';
 import { CSP } from '../../src-shared/security/csp';
 
@@ -81,7 +82,7 @@ function sameOrigin(req: http.IncomingMessage, server: http.Server): boolean {
 }
 
 export function createHttpHost(core: Core, opts: HttpHostOptions = {}): http.Server {
-  const context = opts.context ?? (() => ({ role: 'admin', actor: 'local' }) satisfies CallContext);
+  const context = opts.context ?? (() => localCaller('local'));
   const staticDir = opts.staticDir ? path.resolve(opts.staticDir) : null;
   const clients = new Set<http.ServerResponse>();
   const unsubscribe = core.events.subscribe((e) => {
