@@ -29,12 +29,12 @@ import {
   slotText,
   splitProblems,
   suggestId,
-  ukToday,
   unitRatesText,
   versionSpan,
   versionState,
   type TariffForm,
 } from './tariffs';
+import { ukToday } from '../../src-shared/domain/periods';
 
 const E7: TariffSpec = tariffSpecSchema.parse({
   id: 'acme-e7-2025',

@@ -6,27 +6,10 @@
 import type { Args, Result } from '../../src-shared/contract/api';
 import type { Fuel, Tariff, TariffVersion } from '../../src-shared/contract/types';
 import { DAY_KEYS, compileRates, parseClock, tariffSpecSchema, type DayKey, type RateSpec, type TariffSpec, type TariffSpecInput } from '../../src-shared/domain/tariff-spec';
+import { DISTRIBUTORS } from '../../src-shared/domain/regions';
 import { formatInt, plural } from './format';
 
 /* ---------------------------------------------------------------- regions */
-
-/** The 14 distribution areas (MPAN distributor id → GSP group letter, area name). */
-export const DISTRIBUTORS: readonly { id: number; gsp: string; name: string }[] = [
-  { id: 10, gsp: 'A', name: 'Eastern' },
-  { id: 11, gsp: 'B', name: 'East Midlands' },
-  { id: 12, gsp: 'C', name: 'London' },
-  { id: 13, gsp: 'D', name: 'Merseyside & N Wales' },
-  { id: 14, gsp: 'E', name: 'West Midlands' },
-  { id: 15, gsp: 'F', name: 'North East' },
-  { id: 16, gsp: 'G', name: 'North West' },
-  { id: 17, gsp: 'P', name: 'North Scotland' },
-  { id: 18, gsp: 'N', name: 'South Scotland' },
-  { id: 19, gsp: 'J', name: 'South East' },
-  { id: 20, gsp: 'H', name: 'Southern' },
-  { id: 21, gsp: 'K', name: 'South Wales' },
-  { id: 22, gsp: 'L', name: 'South West' },
-  { id: 23, gsp: 'M', name: 'Yorkshire' },
-];
 
 /** "London (C)"; an unknown id as "Area 42". */
 export function regionName(id: number): string {
@@ -132,10 +115,6 @@ export function bandSummary(rates: readonly RateSpec[] | undefined): string {
 
 /* ---------------------------------------------------------------- versions */
 
-/** Today's UK local date, YYYY-MM-DD. */
-export function ukToday(now: number = Date.now()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now));
-}
 
 export function addDays(isoDay: string, n: number): string {
   const [y, m, d] = isoDay.split('-').map(Number) as [number, number, number];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCostRange, firstReadingDay, rangeDays, rangeText, ukToday } from './CostRange';
+import { ukToday } from '../../src-shared/domain/periods';
+import { defaultCostRange, firstReadingDay, rangeDays, rangeText } from './CostRange';
 
 describe('cost ranges', () => {
   it('opens on the last full calendar month the readings cover', () => {

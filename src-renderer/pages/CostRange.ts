@@ -1,6 +1,6 @@
 /** Date ranges and labels for the meter's costs and switching analysis (pure). */
 import type { MeterSummary } from '../../src-shared/contract/types';
-import { isoDay, localDayOf, parsePeriod, nextPeriodStart } from '../../src-shared/domain/periods';
+import { isoDay, parsePeriod, nextPeriodStart } from '../../src-shared/domain/periods';
 import { formatPeriodLabel } from '../lib/format';
 import { latestCompletePeriod, readingDays } from '../lib/periods';
 
@@ -45,10 +45,6 @@ export function rangeDays(from: string, to: string): number {
   return Math.max(0, Math.round(dayNum(to) - dayNum(from)));
 }
 
-/** Today as a UK local date. */
-export function ukToday(now: number = Date.now()): string {
-  return isoDay(localDayOf(Math.floor(now / 1000)));
-}
 
 /** The UK local day of a meter's first reading (a sensible first day for its first tariff). */
 export function firstReadingDay(meter: Pick<MeterSummary, 'firstReading' | 'lastReading'>): string | null {

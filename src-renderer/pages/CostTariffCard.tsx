@@ -8,7 +8,8 @@ import { fieldErrors, type Query } from '../lib/query';
 import { href } from '../lib/route';
 import { useAppStore } from '../stores/app';
 import { useMetersStore } from '../stores/meters';
-import { firstReadingDay, ukToday } from './CostRange';
+import { ukToday } from '../../src-shared/domain/periods';
+import { firstReadingDay } from './CostRange';
 import '../styles/costs.css';
 
 const FUEL_NAME = { electricity: 'electricity', gas: 'gas' } as const;

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Fuel, MeterSummary, PeriodTotal, SiteDetail } from '../../src-shared/contract/types';
-import { isoDay, parsePeriod, periodLabel, previousPeriodStart, yearAgoStart, nextPeriodStart } from '../../src-shared/domain/periods';
+import { isComparable, isoDay, parsePeriod, periodLabel, previousPeriodStart, yearAgoStart, nextPeriodStart } from '../../src-shared/domain/periods';
 import { getClient } from '../api/instance';
 import { ChartCard } from '../charts/ChartCard';
 import { buildGroupedOption, groupTotals, groupedCsv, type GroupedSeries } from '../charts/grouped-bars';
@@ -262,7 +262,7 @@ interface SiteComparison {
 
 function change(cur: PeriodTotal, prev: PeriodTotal | null): { percent: number | null; comparable: boolean; completeness: number } {
   if (!prev) return { percent: null, comparable: false, completeness: 0 };
-  return { percent: prev.kwh > 0 ? ((cur.kwh - prev.kwh) / prev.kwh) * 100 : null, comparable: cur.completeness >= 0.9 && prev.completeness >= 0.9, completeness: Math.min(cur.completeness, prev.completeness) };
+  return { percent: prev.kwh > 0 ? ((cur.kwh - prev.kwh) / prev.kwh) * 100 : null, comparable: isComparable(cur.completeness, prev.completeness), completeness: Math.min(cur.completeness, prev.completeness) };
 }
 
 /** The latest complete month per fuel against the month before and the same month a year earlier. */

@@ -8,7 +8,8 @@ import { DAY_KEYS, type DayKey } from '../../src-shared/domain/tariff-spec';
 import { ApiError, errorMessage } from '../api/client';
 import { getClient } from '../api/instance';
 import { useAppStore } from '../stores/app';
-import { DISTRIBUTORS, checkForm, dayText, presetRows, previewRates, rateRow, rowsNamed, serverFieldErrors, setRowPence, suggestId, type RateRow, type TariffForm as Form } from '../lib/tariffs';
+import { DISTRIBUTORS } from '../../src-shared/domain/regions';
+import { checkForm, dayText, presetRows, previewRates, rateRow, rowsNamed, serverFieldErrors, setRowPence, suggestId, type RateRow, type TariffForm as Form } from '../lib/tariffs';
 import { Field } from './SettingsPage';
 import { BandStrip } from './TariffBandStrip';
 

@@ -22,12 +22,12 @@ import {
   importSummary,
   regionText,
   splitProblems,
-  ukToday,
   unitRatesText,
   vatText,
   type ListFilter,
   type TariffForm as Form,
 } from '../lib/tariffs';
+import { ukToday } from '../../src-shared/domain/periods';
 import { useAppStore } from '../stores/app';
 import { TariffDetail } from './TariffDetail';
 import { TariffForm, type FormMode } from './TariffForm';

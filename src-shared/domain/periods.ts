@@ -109,3 +109,15 @@ export function halfHoursBetween(from: number, to: number): number {
   for (let d = from; d < to; d++) n += dayHalfHours(d);
   return n;
 }
+
+/** Today's UK local date, `YYYY-MM-DD`. */
+export function ukToday(nowMs: number = Date.now()): string {
+  return isoDay(localDayOf(Math.floor(nowMs / 1000)));
+}
+
+/** Both periods must be at least this complete before a trend is drawn between them. */
+export const COMPARABLE_COMPLETENESS = 0.9;
+
+/** True when two periods are complete enough to compare (a trend is drawn only then). */
+export const isComparable = (completeness: number, previousCompleteness: number): boolean =>
+  completeness >= COMPARABLE_COMPLETENESS && previousCompleteness >= COMPARABLE_COMPLETENESS;

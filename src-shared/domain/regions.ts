@@ -23,7 +23,32 @@ export const REGION_NAMES: Record<number, string> = {
   17: 'Wales',
 };
 
-const BY_DISTRIBUTOR: Record<string, number> = { '10': 10, '11': 9, '12': 13, '13': 6, '14': 8, '15': 4, '16': 3, '17': 1, '18': 2, '19': 14, '20': 12, '21': 7, '22': 11, '23': 5 };
+/** The 14 distribution areas: MPAN distributor id, GSP group letter, area name, and its Carbon Intensity region. */
+export const DISTRIBUTORS: readonly { id: number; gsp: string; name: string; region: number }[] = [
+  { id: 10, gsp: 'A', name: 'Eastern', region: 10 },
+  { id: 11, gsp: 'B', name: 'East Midlands', region: 9 },
+  { id: 12, gsp: 'C', name: 'London', region: 13 },
+  { id: 13, gsp: 'D', name: 'Merseyside & N Wales', region: 6 },
+  { id: 14, gsp: 'E', name: 'West Midlands', region: 8 },
+  { id: 15, gsp: 'F', name: 'North East', region: 4 },
+  { id: 16, gsp: 'G', name: 'North West', region: 3 },
+  { id: 17, gsp: 'P', name: 'North Scotland', region: 1 },
+  { id: 18, gsp: 'N', name: 'South Scotland', region: 2 },
+  { id: 19, gsp: 'J', name: 'South East', region: 14 },
+  { id: 20, gsp: 'H', name: 'Southern', region: 12 },
+  { id: 21, gsp: 'K', name: 'South Wales', region: 7 },
+  { id: 22, gsp: 'L', name: 'South West', region: 11 },
+  { id: 23, gsp: 'M', name: 'Yorkshire', region: 5 },
+];
+
+const BY_DISTRIBUTOR: Record<string, number> = Object.fromEntries(DISTRIBUTORS.map((d) => [String(d.id), d.region]));
+
+/** The distributor id (10–23) of a 13-digit MPAN core, or null (IDNO, MPRN, other ids). */
+export function distributorOf(identifier: string): number | null {
+  if (!/^\d{13}$/.test(identifier)) return null;
+  const d = Number(identifier.slice(0, 2));
+  return d >= 10 && d <= 23 ? d : null;
+}
 
 /** The region of an MPAN core's distributor (its first two digits), or null (IDNO, MPRN, other ids). */
 export function regionOfMpan(core: string): number | null {

@@ -7,12 +7,10 @@ import type Database from 'better-sqlite3';
 import type { Comparison, DashboardSummary, Fuel, FuelTotals, ImportJob, Mover, PeriodKind, PeriodTotal, SchedulerRun } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
-import { dayStartUtc, halfHoursBetween, localDayOf, nextPeriodStart, parsePeriod, periodLabel, periodStart, previousPeriodStart, yearAgoStart } from '../../../src-shared/domain/periods';
+import { dayStartUtc, halfHoursBetween, isComparable, localDayOf, nextPeriodStart, parsePeriod, periodLabel, periodStart, previousPeriodStart, yearAgoStart } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { ReadingsStore } from '../readings/store';
 
-/** Both periods must be at least this complete before a trend is drawn. */
-export const COMPARABLE_COMPLETENESS = 0.9;
 
 interface Acc {
   kwh: number;
@@ -132,7 +130,7 @@ export class TotalsService {
       previous: previous!,
       changeKwh,
       changePercent: previous!.kwh > 0 ? Math.round((changeKwh / previous!.kwh) * 10000) / 100 : null,
-      comparable: current!.completeness >= COMPARABLE_COMPLETENESS && previous!.completeness >= COMPARABLE_COMPLETENESS,
+      comparable: isComparable(current!.completeness, previous!.completeness),
     };
   }
 
@@ -188,7 +186,7 @@ export class TotalsService {
           changePercent,
           completeness: cur.completeness,
           previousCompleteness: prev.completeness,
-          comparable: cur.completeness >= COMPARABLE_COMPLETENESS && prev.completeness >= COMPARABLE_COMPLETENESS,
+          comparable: isComparable(cur.completeness, prev.completeness),
         });
       }
       fuels.push({ fuel, meters: ids.length, periods });

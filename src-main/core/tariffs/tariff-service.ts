@@ -9,7 +9,7 @@ import type { CostResult, Fuel, SwitchAlternative, SwitchAnalysis, SwitchSummary
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { dayStartUtc, isoDay, localDayOf } from '../../../src-shared/domain/periods';
-import { distributorOfRegion } from '../../../src-shared/domain/regions';
+import { distributorOf, distributorOfRegion } from '../../../src-shared/domain/regions';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import { compileVersion, consumptionOfDays, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
@@ -21,12 +21,6 @@ export const SWITCH_WARNING =
   'This comparison prices the same half-hours on every tariff: it assumes you keep the same usage pattern after switching. Exit fees, contract terms, and prices changing in future are not included.';
 
 
-/** The distributor id (10–23) of a 13-digit MPAN core, or null. */
-export function distributorOf(identifier: string): number | null {
-  if (!/^\d{13}$/.test(identifier)) return null;
-  const d = Number(identifier.slice(0, 2));
-  return d >= 10 && d <= 23 ? d : null;
-}
 
 const DEFAULT_DAYS = 90;
 
