@@ -7,6 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli } from '../../tests/helpers/cli';
 import { FIXTURES, tempDir, writeTemp } from '../../tests/helpers/core';
+import { economy7 } from '../../tests/fixtures/tariffs';
 
 let cli: string;
 const SAMPLE = path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv');
@@ -148,7 +149,7 @@ describe('eclectyc CLI', () => {
     // two local days (48 + 48 half-hours) of 1 kWh from 2025-01-06 00:00 UK time
     const rows = Array.from({ length: 96 }, (_, i) => `1012477457919,${new Date(Date.parse('2025-01-06T00:00:00Z') + i * 1800000).toISOString()},1`);
     run(['import', writeTemp('two-days.csv', ['MPAN,Timestamp,kWh', ...rows].join('\n')), '--data-dir', dataDir]);
-    const e7 = { id: 'acme-e7-2025', name: 'Acme Economy 7', supplier: 'Acme', fuel: 'electricity', validFrom: '2025-01-01', validTo: null, standingChargePencePerDay: 45.2, vatRate: 0.05, cclPencePerKwh: 0, rates: [{ pencePerKwh: 13.1, from: '00:30', to: '07:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] }, { pencePerKwh: 31.9, from: '07:30', to: '00:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] }], halfHourlyPrices: null };
+    const e7 = economy7();
     const flat = { ...e7, id: 'beta-flat', name: 'Beta Flat', supplier: 'Beta', rates: [{ pencePerKwh: 24 }] };
     const file = writeTemp('tariffs.json', JSON.stringify({ tariffs: [e7, flat] }));
     const imported = run(['tariffs', 'import', file, '--data-dir', dataDir, '--json']);

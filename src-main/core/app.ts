@@ -101,7 +101,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null, parseWorker: opts.workerScript ?? opts.importThread ?? null });
   const settings = new SettingsStore(sqlite);
   const aggregation = new AggregationService(readings, clock, { workerScript: opts.workerScript ?? opts.importThread ?? null, dbPath: dbFile(opts.dataDir), log });
-  const totals = new TotalsService(sqlite, readings, clock);
   const scheduler = new Scheduler(sqlite, clock, settings, aggregation, events, log);
   const carbon = new CarbonService(sqlite, readings, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });
   /** The regions the portfolio's sites are in: polled with the national values. */
@@ -111,6 +110,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     if (e.event === 'imports.updated' && !e.payload.job.dryRun && (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')) void scheduler.afterImport();
   });
   const meters = new MeterService(sqlite, readings);
+  const totals = new TotalsService(sqlite, readings, clock, meters);
   const tariffStore = new TariffStore(sqlite, clock);
   const tariffs = new TariffService(sqlite, tariffStore, meters, readings, clock, events, log);
   let stopped = false;

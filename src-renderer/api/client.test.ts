@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Reply } from '../../src-shared/contract/api';
 import type { PushedEvent } from '../../src-shared/contract/events';
 import type { ImportJob, StoredFile } from '../../src-shared/contract/types';
-import { ApiError, createClient } from './client';
+import { createClient } from './client';
+import { AppError } from '../../src-shared/contract/errors';
 import { createMemoryTransport } from './transport-memory';
 
 const FILE_ID = '0b7c6f1e-6b0e-4c4f-9a55-3f1c2b9d8e7a';
@@ -25,10 +26,10 @@ describe('createClient', () => {
     expect(invoke).toHaveBeenCalledWith('app.info', {});
   });
 
-  it('throws ApiError with the code and message of a failed reply', async () => {
+  it('throws AppError with the code and message of a failed reply', async () => {
     const client = createClient(createMemoryTransport({ invoke: async () => ({ ok: false, error: { code: 'NOT_FOUND', message: 'no meter 123' } }) }));
     const err = await client.call('readings.series', { meter: '123' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'NOT_FOUND', message: 'no meter 123' });
   });
 
@@ -72,7 +73,7 @@ describe('createClient', () => {
   it('does not upload where the host brings files in itself (desktop)', async () => {
     const client = createClient(createMemoryTransport({ invoke: async () => ({ ok: true, value: null }) }));
     expect(client.uploads).toBe(false);
-    await expect(client.uploadFiles([new File(['a'], 'a.csv')], { dryRun: false })).rejects.toBeInstanceOf(ApiError);
+    await expect(client.uploadFiles([new File(['a'], 'a.csv')], { dryRun: false })).rejects.toBeInstanceOf(AppError);
   });
 });
 

@@ -1,26 +1,14 @@
 /**
  * The renderer's one way to the core: typed calls over a transport, pushed events, and file
- * uploads (web mode). Failures become ApiError with the contract's error code.
+ * uploads (web mode). Failures become the contract's AppError,
+ * with its code and details.
  */
 import type { Args, Method, Result } from '../../src-shared/contract/api';
-import type { AppErrorPayload, ErrorCode } from '../../src-shared/contract/errors';
+import { AppError } from '../../src-shared/contract/errors';
 import type { EventName, Events, PushedEvent } from '../../src-shared/contract/events';
 import type { StoredFile } from '../../src-shared/contract/types';
 import type { ConnectionState, Transport } from './transport';
 
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly details: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.details = details;
-  }
-  static from(payload: AppErrorPayload): ApiError {
-    return new ApiError(payload.code, payload.message, payload.details);
-  }
-}
 
 /** A person-readable message for anything caught. */
 export function errorMessage(e: unknown): string {
@@ -30,7 +18,7 @@ export function errorMessage(e: unknown): string {
 
 export interface UploadFailure {
   name: string;
-  error: ApiError;
+  error: AppError;
 }
 
 export interface UploadResult {
@@ -60,9 +48,9 @@ export function createClient(transport: Transport): Client {
     try {
       reply = await transport.invoke(method, args);
     } catch (e) {
-      throw new ApiError('UNAVAILABLE', `cannot reach the Eclectyc host (${errorMessage(e)})`);
+      throw new AppError('UNAVAILABLE', `cannot reach the Eclectyc host (${errorMessage(e)})`);
     }
-    if (!reply.ok) throw ApiError.from(reply.error);
+    if (!reply.ok) throw AppError.from(reply.error);
     return reply.value as Result<M>;
   };
 
@@ -79,7 +67,7 @@ export function createClient(transport: Transport): Client {
     onConnection: (listener) => transport.onConnection(listener),
     async uploadFiles(files, opts) {
       const upload = transport.upload;
-      if (!upload) throw new ApiError('UNAVAILABLE', 'this host brings files in itself; drop or pick them in the window');
+      if (!upload) throw new AppError('UNAVAILABLE', 'this host brings files in itself; drop or pick them in the window');
       if (files.length === 0) return { batchId: null, jobIds: [], stored: [], failures: [] };
       const stored: StoredFile[] = [];
       const failures: UploadFailure[] = [];
@@ -88,9 +76,9 @@ export function createClient(transport: Transport): Client {
         try {
           const r = await upload(f);
           if (r.ok) stored.push(r.value);
-          else failures.push({ name: f.name, error: ApiError.from(r.error) });
+          else failures.push({ name: f.name, error: AppError.from(r.error) });
         } catch (e) {
-          failures.push({ name: f.name, error: e instanceof ApiError ? e : new ApiError('UNAVAILABLE', errorMessage(e)) });
+          failures.push({ name: f.name, error: e instanceof AppError ? e : new AppError('UNAVAILABLE', errorMessage(e)) });
         }
       }
       if (stored.length === 0) return { batchId: null, jobIds: [], stored, failures };

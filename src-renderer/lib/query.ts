@@ -1,6 +1,7 @@
 /** Loading a page's data: one async call with load/error state, re-run when its key changes. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
+import { AppError } from '../../src-shared/contract/errors';
 import type { LoadState } from '../stores/imports';
 
 export interface Query<T> {
@@ -32,7 +33,7 @@ export function useQuery<T>(key: string | null, fn: () => Promise<T>): Query<T> 
         if (seq.current === my) setState({ load: 'ready', data, error: null, code: null });
       },
       (e: unknown) => {
-        if (seq.current === my) setState((s) => ({ ...s, load: 'error', error: errorMessage(e), code: e instanceof ApiError ? e.code : null }));
+        if (seq.current === my) setState((s) => ({ ...s, load: 'error', error: errorMessage(e), code: e instanceof AppError ? e.code : null }));
       },
     );
   }, [key, tick]);
@@ -44,7 +45,7 @@ export function useQuery<T>(key: string | null, fn: () => Promise<T>): Query<T> 
 /** INVALID_ARGS details as a message per field (`{ path, message }[]` from the host). */
 export function fieldErrors(e: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (!(e instanceof ApiError) || e.code !== 'INVALID_ARGS' || !Array.isArray(e.details)) return out;
+  if (!(e instanceof AppError) || e.code !== 'INVALID_ARGS' || !Array.isArray(e.details)) return out;
   for (const d of e.details as unknown[]) {
     if (typeof d !== 'object' || d === null) continue;
     const { path, message } = d as { path?: unknown; message?: unknown };

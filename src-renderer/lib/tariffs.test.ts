@@ -35,23 +35,9 @@ import {
   type TariffForm,
 } from './tariffs';
 import { ukToday } from '../../src-shared/domain/periods';
+import { economy7 } from '../../tests/fixtures/tariffs';
 
-const E7: TariffSpec = tariffSpecSchema.parse({
-  id: 'acme-e7-2025',
-  name: 'Acme Economy 7',
-  supplier: 'Acme',
-  fuel: 'electricity',
-  validFrom: '2025-01-01',
-  validTo: null,
-  standingChargePencePerDay: 45.2,
-  vatRate: 0.05,
-  cclPencePerKwh: 0,
-  rates: [
-    { pencePerKwh: 13.1, from: '00:30', to: '07:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] },
-    { pencePerKwh: 31.9, from: '07:30', to: '00:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] },
-  ],
-  halfHourlyPrices: null,
-});
+const E7: TariffSpec = tariffSpecSchema.parse(economy7());
 
 const BUSINESS = tariffSpecSchema.parse({
   id: 'biz-tou',

@@ -5,7 +5,7 @@
  */
 import type { Args, Result } from '../../src-shared/contract/api';
 import type { Fuel, Tariff, TariffVersion } from '../../src-shared/contract/types';
-import { DAY_KEYS, compileRates, parseClock, tariffSpecSchema, type DayKey, type RateSpec, type TariffSpec, type TariffSpecInput } from '../../src-shared/domain/tariff-spec';
+import { DAY_KEYS, DAY_LABELS, compileRates, parseClock, tariffSpecSchema, type DayKey, type RateSpec, type TariffSpec, type TariffSpecInput } from '../../src-shared/domain/tariff-spec';
 import { DISTRIBUTORS } from '../../src-shared/domain/regions';
 import { formatInt, plural } from './format';
 
@@ -52,7 +52,6 @@ export function cclText(ccl: TariffSpec['cclPencePerKwh']): string {
   return ccl.length === 1 ? `${formatPence(ccl[0]!.pencePerKwh)}/kWh from ${ccl[0]!.from}` : `${ccl.length} dated rates`;
 }
 
-const DAY_SHORT: Record<DayKey, string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', holiday: 'Hol' };
 
 /**
  * Days as a short label: runs of consecutive weekdays collapse ("Mon–Fri", "Sat–Sun"), bank holidays
@@ -73,8 +72,8 @@ export function daysText(days: readonly DayKey[] | undefined, opts: { blankWhenA
     }
     let j = i;
     while (j + 1 < 7 && set.has(DAY_KEYS[j + 1]!)) j++;
-    const a = DAY_SHORT[DAY_KEYS[i]!];
-    const b = DAY_SHORT[DAY_KEYS[j]!];
+    const a = DAY_LABELS[DAY_KEYS[i]!].short;
+    const b = DAY_LABELS[DAY_KEYS[j]!].short;
     parts.push(j === i ? a : j === i + 1 ? `${a}, ${b}` : `${a}–${b}`);
     i = j + 1;
   }
@@ -161,8 +160,6 @@ export function unitRatesText(t: Tariff, v: TariffVersion | null): string {
 }
 
 /* ---------------------------------------------------------------- band strip */
-
-export const DAY_TYPE_LABEL = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun', 'Bank holidays'] as const;
 
 export interface StripRow {
   /** "Mon–Fri", "Sat–Sun", "Every day", "Bank holidays"… */

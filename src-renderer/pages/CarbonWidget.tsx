@@ -1,7 +1,8 @@
 /** The dashboard's grid carbon card: intensity now, its band, trend, age, refresh, and the next 48 hours. */
 import { lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
 import type { CarbonNow } from '../../src-shared/contract/types';
-import { ApiError, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
+import { AppError } from '../../src-shared/contract/errors';
 import { getClient } from '../api/instance';
 import { buildForecastOption, indexColour, indexSlug } from '../charts/carbon';
 import { EmptyState, ErrorState, Skeleton } from '../components/States';
@@ -54,7 +55,7 @@ export function CarbonWidget() {
       await getClient().call('carbon.refresh', {});
       setRefresh({ busy: false, note: null, offline: false });
     } catch (e) {
-      const offline = e instanceof ApiError && e.code === 'UNAVAILABLE';
+      const offline = e instanceof AppError && e.code === 'UNAVAILABLE';
       setRefresh({ busy: false, note: errorMessage(e), offline });
     }
     q.reload();

@@ -2,7 +2,8 @@
 import { useRef, useState } from 'react';
 import type { Tariff, TariffVersion } from '../../src-shared/contract/types';
 import type { RateSpec } from '../../src-shared/domain/tariff-spec';
-import { ApiError, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
+import { AppError } from '../../src-shared/contract/errors';
 import { getClient } from '../api/instance';
 import { Spinner } from '../components/States';
 import { formatUkDateTime, plural } from '../lib/format';
@@ -163,7 +164,7 @@ function DynamicPrices({ tariff: t, readOnly, onChanged }: { tariff: Tariff; rea
       setState({ busy: false, file: file.name, result: pricesSummary(r, fmt), error: null });
       onChanged();
     } catch (e) {
-      setState({ busy: false, file: file.name, result: null, error: e instanceof ApiError && e.code === 'FORBIDDEN' ? 'Only an administrator can import prices.' : errorMessage(e) });
+      setState({ busy: false, file: file.name, result: null, error: e instanceof AppError && e.code === 'FORBIDDEN' ? 'Only an administrator can import prices.' : errorMessage(e) });
     }
   };
 
@@ -269,9 +270,9 @@ function DeleteTariff({ tariff: t, onDeleted }: { tariff: Tariff; onDeleted: () 
                 onDeleted();
               } catch (e) {
                 setError(
-                  e instanceof ApiError && e.code === 'FORBIDDEN'
+                  e instanceof AppError && e.code === 'FORBIDDEN'
                     ? 'only an administrator can delete tariffs.'
-                    : e instanceof ApiError && e.code === 'CONFLICT'
+                    : e instanceof AppError && e.code === 'CONFLICT'
                       ? `${errorMessage(e)} (To stop pricing with it, use “Correct…” on its latest version and set “Valid until”.)`
                       : errorMessage(e),
                 );

@@ -4,8 +4,9 @@
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Tariff } from '../../src-shared/contract/types';
-import { DAY_KEYS, type DayKey } from '../../src-shared/domain/tariff-spec';
-import { ApiError, errorMessage } from '../api/client';
+import { DAY_KEYS, DAY_LABELS } from '../../src-shared/domain/tariff-spec';
+import { errorMessage } from '../api/client';
+import { AppError } from '../../src-shared/contract/errors';
 import { getClient } from '../api/instance';
 import { useAppStore } from '../stores/app';
 import { DISTRIBUTORS } from '../../src-shared/domain/regions';
@@ -15,8 +16,6 @@ import { BandStrip } from './TariffBandStrip';
 
 export type FormMode = 'new' | 'new-version' | 'correct';
 
-const DAY_LABEL: Record<DayKey, string> = { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun', holiday: 'Hol' };
-const DAY_FULL: Record<DayKey, string> = { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday', holiday: 'bank holidays' };
 
 export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode: FormMode; initial: Form; tariff?: Tariff; onCancel: () => void; onSaved: (t: Tariff) => void }) {
   const [f, setF] = useState<Form>(initial);
@@ -61,10 +60,10 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       toast({ kind: 'success', title: mode === 'new' ? `Created ${saved.name}` : mode === 'new-version' ? `Added a version of ${saved.name} from ${dayText(f.validFrom)}` : `Saved ${saved.name}` });
       onSaved(saved);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'INVALID_ARGS') {
+      if (e instanceof AppError && e.code === 'INVALID_ARGS') {
         const s = serverFieldErrors(e.details);
         setServer({ ...s, message: Object.keys(s.errors).length || s.rateProblems.length || s.duosProblems.length ? null : e.message });
-      } else if (e instanceof ApiError && e.code === 'FORBIDDEN') setServer({ errors: {}, rateProblems: [], duosProblems: [], message: 'Only an administrator can change tariffs.' });
+      } else if (e instanceof AppError && e.code === 'FORBIDDEN') setServer({ errors: {}, rateProblems: [], duosProblems: [], message: 'Only an administrator can change tariffs.' });
       else setServer({ errors: {}, rateProblems: [], duosProblems: [], message: errorMessage(e) });
     } finally {
       setBusy(false);
@@ -460,15 +459,15 @@ function RateRowEditor({ who, index, row, flagged, errors, invalid, onChange, on
         <td>
           <div className={`day-toggles ${invalid('days') ? 'day-toggles-invalid' : ''}`} role="group" aria-label={`${who} ${n} days`}>
             {DAY_KEYS.map((d) => (
-              <label key={d} className={`day-toggle ${days.has(d) ? 'on' : ''}`} title={DAY_FULL[d]}>
+              <label key={d} className={`day-toggle ${days.has(d) ? 'on' : ''}`} title={DAY_LABELS[d].name}>
                 <input
                   type="checkbox"
                   className="visually-hidden"
-                  aria-label={`${who} ${n} ${DAY_FULL[d]}`}
+                  aria-label={`${who} ${n} ${DAY_LABELS[d].name}`}
                   checked={days.has(d)}
                   onChange={(e) => onChange({ days: DAY_KEYS.filter((k) => (k === d ? e.currentTarget.checked : days.has(k))) })}
                 />
-                {DAY_LABEL[d]}
+                {DAY_LABELS[d].short}
               </label>
             ))}
           </div>

@@ -5,7 +5,8 @@
  */
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { Tariff, TariffVersion } from '../../src-shared/contract/types';
-import { ApiError, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
+import { AppError } from '../../src-shared/contract/errors';
 import { getClient } from '../api/instance';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../components/States';
 import { useDocumentTitle } from '../lib/hooks';
@@ -87,7 +88,7 @@ export function TariffsPage() {
       setOpen((s) => new Set([...s, ...r.ids.slice(0, 3)]));
       q.reload();
     } catch (e) {
-      setImp({ busy: false, file: file.name, result: null, error: e instanceof ApiError && e.code === 'FORBIDDEN' ? 'Only an administrator can import tariffs.' : errorMessage(e) });
+      setImp({ busy: false, file: file.name, result: null, error: e instanceof AppError && e.code === 'FORBIDDEN' ? 'Only an administrator can import tariffs.' : errorMessage(e) });
     }
   };
 

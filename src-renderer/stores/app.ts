@@ -1,7 +1,8 @@
 /** App-wide state: startup, connection, toasts and the fatal error screen. */
 import { create } from 'zustand';
 import type { AppInfo } from '../../src-shared/contract/types';
-import { ApiError, errorMessage, type Client } from '../api/client';
+import { errorMessage, type Client } from '../api/client';
+import { AppError } from '../../src-shared/contract/errors';
 import { getClient } from '../api/instance';
 import type { ConnectionState } from '../api/transport';
 
@@ -72,7 +73,7 @@ export const useAppStore = create<AppStore>((set, get) => ({
       const [info] = await Promise.all([client.call('app.info', {}), waitForConnection(client, 2500)]);
       set({ state: 'ready', info });
     } catch (e) {
-      const code = e instanceof ApiError ? e.code : 'UNAVAILABLE';
+      const code = e instanceof AppError ? e.code : 'UNAVAILABLE';
       const message = errorMessage(e);
       const details = [
         `Eclectyc Energy could not start.`,

@@ -1,7 +1,8 @@
 /** Meters and their half-hourly series. */
 import { create } from 'zustand';
 import type { MeterSummary, Series } from '../../src-shared/contract/types';
-import { ApiError, errorMessage } from '../api/client';
+import { errorMessage } from '../api/client';
+import { AppError } from '../../src-shared/contract/errors';
 import { getClient } from '../api/instance';
 import type { LoadState } from './imports';
 
@@ -46,7 +47,7 @@ export const useMetersStore = create<MetersStore>((set, get) => ({
       const data = await getClient().call('readings.series', { meter: mpan });
       set({ series: { ...get().series, [mpan]: { load: 'ready', data, error: null, notFound: false } } });
     } catch (e) {
-      const notFound = e instanceof ApiError && e.code === 'NOT_FOUND';
+      const notFound = e instanceof AppError && e.code === 'NOT_FOUND';
       set({ series: { ...get().series, [mpan]: { load: 'error', data: null, error: errorMessage(e), notFound } } });
     }
   },

@@ -29,6 +29,10 @@ export class AppError extends Error {
     this.code = code;
     this.details = details;
   }
+  /** The error a failed reply carried, rebuilt on the caller's side (renderer, CLI, tests). */
+  static from(payload: AppErrorPayload): AppError {
+    return new AppError(payload.code, payload.message, payload.details);
+  }
 }
 
 export function isErrorCode(x: unknown): x is ErrorCode {

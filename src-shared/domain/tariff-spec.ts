@@ -11,7 +11,17 @@ import { z } from 'zod';
 
 export const DAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] as const;
 export type DayKey = (typeof DAY_KEYS)[number];
-const DAY_NAMES: Record<DayKey, string> = { mon: 'Mondays', tue: 'Tuesdays', wed: 'Wednesdays', thu: 'Thursdays', fri: 'Fridays', sat: 'Saturdays', sun: 'Sundays', holiday: 'bank holidays' };
+/** How each day type is written, everywhere: in messages, the tariff form and the band strip. */
+export const DAY_LABELS: Record<DayKey, { short: string; name: string; plural: string }> = {
+  mon: { short: 'Mon', name: 'Monday', plural: 'Mondays' },
+  tue: { short: 'Tue', name: 'Tuesday', plural: 'Tuesdays' },
+  wed: { short: 'Wed', name: 'Wednesday', plural: 'Wednesdays' },
+  thu: { short: 'Thu', name: 'Thursday', plural: 'Thursdays' },
+  fri: { short: 'Fri', name: 'Friday', plural: 'Fridays' },
+  sat: { short: 'Sat', name: 'Saturday', plural: 'Saturdays' },
+  sun: { short: 'Sun', name: 'Sunday', plural: 'Sundays' },
+  holiday: { short: 'Hol', name: 'bank holidays', plural: 'bank holidays' },
+};
 const DAY_ALIASES: Record<string, readonly DayKey[]> = {
   all: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'],
   weekday: ['mon', 'tue', 'wed', 'thu', 'fri'],
@@ -209,7 +219,7 @@ export function bandProblems(rates: readonly RateSpec[]): string[] {
     }
     if (gaps.length > 0) note(`no rate covers ${gaps.join(', ')} {days}: the rates must cover the whole day`, day);
   }
-  return [...found.entries()].slice(0, 10).map(([text, list]) => text.replace('{days}', list.length === days.length && list.length >= 7 ? 'on every day' : `on ${list.map((d) => DAY_NAMES[d]).join(', ')}`));
+  return [...found.entries()].slice(0, 10).map(([text, list]) => text.replace('{days}', list.length === days.length && list.length >= 7 ? 'on every day' : `on ${list.map((d) => DAY_LABELS[d].plural).join(', ')}`));
 }
 
 /**

@@ -13,13 +13,13 @@ import { formatPounds } from '../../src-renderer/lib/money';
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
+import { economy7 } from '../fixtures/tariffs';
 
 const M1 = '1900000000031';
 const M2 = '1900000000040';
 const M3 = '2000000000051';
 const ctx = { role: 'admin' as const, actor: 'e2e' };
 
-const ALL = ['all'];
 const TARIFFS = {
   tariffs: [
     {
@@ -36,22 +36,7 @@ const TARIFFS = {
       halfHourlyPrices: null,
       default: true,
     },
-    {
-      id: 'e2e-cp-e7',
-      name: 'Northwind Economy 7',
-      supplier: 'Northwind Energy',
-      fuel: 'electricity',
-      validFrom: '2025-01-01',
-      validTo: null,
-      standingChargePencePerDay: 45.2,
-      vatRate: 0.2,
-      cclPencePerKwh: 0.775,
-      rates: [
-        { name: 'Night', pencePerKwh: 13.1, from: '00:30', to: '07:30', days: ALL },
-        { name: 'Day', pencePerKwh: 31.9, from: '07:30', to: '00:30', days: ALL },
-      ],
-      halfHourlyPrices: null,
-    },
+    economy7({ id: 'e2e-cp-e7', name: 'Northwind Economy 7', supplier: 'Northwind Energy', vatRate: 0.2, cclPencePerKwh: 0.775 }, { named: true }),
     {
       id: 'e2e-cp-green',
       name: 'Bolt Green Business',

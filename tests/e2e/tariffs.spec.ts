@@ -11,26 +11,11 @@ import type { Page } from '@playwright/test';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
 
-const ALL_DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'];
+import { economy7 } from '../fixtures/tariffs';
 
 const GOOD = {
   tariffs: [
-    {
-      id: 'e2e-tp-e7',
-      name: 'E2E Economy 7',
-      supplier: 'Acme',
-      fuel: 'electricity',
-      validFrom: '2025-01-01',
-      validTo: null,
-      standingChargePencePerDay: 45.2,
-      vatRate: 0.05,
-      cclPencePerKwh: 0,
-      rates: [
-        { pencePerKwh: 13.1, from: '00:30', to: '07:30', days: ALL_DAYS },
-        { pencePerKwh: 31.9, from: '07:30', to: '00:30', days: ALL_DAYS },
-      ],
-      halfHourlyPrices: null,
-    },
+    economy7({ id: 'e2e-tp-e7', name: 'E2E Economy 7' }),
     {
       id: 'e2e-tp-agile',
       name: 'E2E Agile',

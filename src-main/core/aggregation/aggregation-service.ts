@@ -12,15 +12,10 @@
  * defined it): the day's `min`; of a period, the mean of its days' baseloads.
  */
 import { Worker } from 'node:worker_threads';
+import type { AggregateResult } from '../../../src-shared/contract/types';
 import type { Clock } from '../clock';
 import type { Logger } from '../events';
 import type { ReadingsStore, SummaryRepairs } from '../readings/store';
-
-export interface AggregateResult {
-  metersTouched: number;
-  daysTouched: number;
-  seconds: number;
-}
 
 export class AggregationService {
   constructor(

@@ -10,6 +10,7 @@ import { isoUtc } from '../../../src-shared/domain/london-time';
 import { dayStartUtc, halfHoursBetween, isComparable, localDayOf, nextPeriodStart, parsePeriod, periodLabel, periodStart, previousPeriodStart, yearAgoStart } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { ReadingsStore } from '../readings/store';
+import type { MeterService } from '../meters/meter-service';
 
 
 interface Acc {
@@ -65,13 +66,8 @@ export class TotalsService {
     private readonly sqlite: Database.Database,
     private readonly readings: ReadingsStore,
     private readonly clock: Clock,
+    private readonly meters: Pick<MeterService, 'meterRow'>,
   ) {}
-
-  private meterId(identifier: string): { id: number; fuel: Fuel } {
-    const r = this.sqlite.prepare('SELECT id, fuel FROM meters WHERE identifier = ?').get(identifier.trim()) as { id: number; fuel: Fuel } | undefined;
-    if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
-    return r;
-  }
 
   /** Per-period totals over the meters in `meterIds`, for periods overlapping days [from, to). */
   private totalsFor(meterIds: number[], kind: PeriodKind, from: number, to: number): PeriodTotal[] {
@@ -107,13 +103,13 @@ export class TotalsService {
   }
 
   list(meter: string, kind: PeriodKind, from: string, to: string): PeriodTotal[] {
-    return this.totalsFor([this.meterId(meter).id], kind, toLocalDay(from), toLocalDay(to));
+    return this.totalsFor([this.meters.meterRow(meter).id], kind, toLocalDay(from), toLocalDay(to));
   }
 
   compare(meter: string, kind: PeriodKind, at: string, basis: 'previous' | 'year-ago' = 'previous'): Comparison {
     const start = parsePeriod(kind, at);
     if (start === null) throw new AppError('INVALID_ARGS', `"${at}" is not a ${kind}; expected e.g. ${{ day: '2025-03-30', week: '2025-W13', month: '2025-03', year: '2025' }[kind]}`);
-    const { id } = this.meterId(meter);
+    const { id } = this.meters.meterRow(meter);
     return this.compareIds([id], meter.trim(), kind, start, basis);
   }
 

@@ -22,7 +22,6 @@ export interface MeterRow {
 }
 
 export class MeterService {
-  private byIdentifier: Database.Statement | null = null;
   private rowByIdentifier: Database.Statement | null = null;
 
   constructor(
@@ -30,13 +29,12 @@ export class MeterService {
     private readonly store: ReadingsStore,
   ) {}
 
+  /** The meter's id (NOT_FOUND when unknown). */
   meterId(identifier: string): number {
-    const id = (this.byIdentifier ??= this.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck()).get(identifier.trim()) as number | undefined;
-    if (id === undefined) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
-    return id;
+    return this.meterRow(identifier).id;
   }
 
-  /** The database row behind a meter id (NOT_FOUND when unknown). */
+  /** The database row behind a meter identifier: the one lookup every feature uses (NOT_FOUND when unknown). */
   meterRow(identifier: string): MeterRow {
     const r = (this.rowByIdentifier ??= this.sqlite.prepare('SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?')).get(identifier.trim()) as MeterRow | undefined;
     if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);

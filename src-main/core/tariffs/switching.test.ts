@@ -4,6 +4,7 @@ import type { Core } from '../app';
 import { dispatch } from '../rpc/dispatch';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
 import type { CostResult, SwitchAnalysis, SwitchSummary, Tariff } from '../../../src-shared/contract/types';
+import { economy7 } from '../../../tests/fixtures/tariffs';
 
 const MPAN = '1012477457919'; // distributor 10 (Eastern)
 const ctx = { role: 'admin' as const, actor: 'alice' };
@@ -21,16 +22,8 @@ async function call<T>(method: string, args: unknown, role: 'viewer' | 'manager'
 
 const base = { supplier: 'Acme', fuel: 'electricity', validFrom: '2025-01-01', validTo: null, standingChargePencePerDay: 40, vatRate: 0.05, cclPencePerKwh: 0, halfHourlyPrices: null };
 const flat = (id: string, p: number, extra: Record<string, unknown> = {}) => ({ ...base, id, name: `Flat ${p}p`, rates: [{ pencePerKwh: p }], ...extra });
-const e7 = (id: string, night: number, day: number, extra: Record<string, unknown> = {}) => ({
-  ...base,
-  id,
-  name: `E7 ${night}/${day}`,
-  rates: [
-    { name: 'Night', pencePerKwh: night, from: '00:30', to: '07:30' },
-    { name: 'Day', pencePerKwh: day, from: '07:30', to: '00:30' },
-  ],
-  ...extra,
-});
+const e7 = (id: string, night: number, day: number, extra: Record<string, unknown> = {}) =>
+  economy7({ ...base, id, name: `E7 ${night}/${day}`, ...extra }, { night, day, named: true });
 
 /** 120 days from 2025-03-01 (UK local) of a profile using 1 kWh at night and 2 kWh by day. */
 async function seed(c: Core) {

@@ -8,6 +8,7 @@ import type { Core } from '../app';
 import { dispatch } from '../rpc/dispatch';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
 import type { CostResult } from '../../../src-shared/contract/types';
+import { economy7 } from '../../../tests/fixtures/tariffs';
 
 const MPAN = '1012477457919'; // distributor 10 (Eastern)
 const ctx = { role: 'admin' as const, actor: 'test' };
@@ -38,22 +39,7 @@ function series(fromIso: string, n: number, f: (i: number) => number | null): { 
   return { csv, rows };
 }
 
-const E7 = {
-  id: 'acme-e7-2025',
-  name: 'Acme Economy 7',
-  supplier: 'Acme',
-  fuel: 'electricity',
-  validFrom: '2025-01-01',
-  validTo: null,
-  standingChargePencePerDay: 45.2,
-  vatRate: 0.05,
-  cclPencePerKwh: 0,
-  rates: [
-    { pencePerKwh: 13.1, from: '00:30', to: '07:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] },
-    { pencePerKwh: 31.9, from: '07:30', to: '00:30', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'holiday'] },
-  ],
-  halfHourlyPrices: null,
-};
+const E7 = economy7();
 
 describe('cost on the issue example tariff (Economy 7) across the autumn clock change', () => {
   it('prices every half-hour by its local start, counts local days for standing charges, applies VAT once at the end', async () => {
