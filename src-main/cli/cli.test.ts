@@ -69,6 +69,10 @@ describe('eclectyc CLI', () => {
   it('rejects unknown commands and options with usage help (exit 2), and reports unknown meters as a failed operation (exit 1)', () => {
     expect(run(['frobnicate']).code).toBe(2);
     expect(run(['meters', '--bogus']).code).toBe(2);
+    // an option another command takes is still a mistake here
+    const other = run(['meters', '--from', '2025-01-01']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/meters does not take --from/);
     const dataDir = tempDir();
     // an unknown meter is an operation that failed (1), not a wrong command line (2); --json keeps the error's code
     const r = run(['readings', '1012477457919', '--data-dir', dataDir]);

@@ -9,3 +9,9 @@ export function printTable(head: string[], rows: string[][]): void {
 }
 
 export const formatKwh = (v: number | null): string => (v === null ? 'missing' : String(v));
+
+/** A kWh figure to three decimals, or a dash where there is none. */
+export const fmt = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
+
+/** Pence as pounds, e.g. £1,234.57. */
+export const pounds = (pence: number): string => `£${(Math.round(pence) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -3,15 +3,16 @@
  * real paths in, each file copied into the data folder, then ONE import batch for all of them.
  * Plain Node (no Electron), so it is tested against a real core.
  */
-import type { CallContext } from '../../src-shared/contract/api';
+import { MAX_BATCH_FILES, type CallContext } from '../../src-shared/contract/api';
+import type { EnqueuedPaths } from '../../src-shared/contract/types';
 import type { Core } from '../core/app';
 import { localCaller } from '../core/rpc/caller';
 import { dispatch } from '../core/rpc/dispatch';
 
-/** Most files in one batch (the contract's `imports.enqueue` limit). */
-export const MAX_FILES = 500;
+/** Most files in one batch (the contract's limit). */
+export const MAX_FILES = MAX_BATCH_FILES;
 
-export type ImportCore = Pick<Core, 'handlers' | 'files' | 'events' | 'log'>;
+export type ImportCore = Pick<Core, 'handlers' | 'events' | 'log'>;
 
 export interface ImportPathsResult {
   batchId: string | null;
@@ -32,40 +33,27 @@ export function parseImportRequest(payload: unknown): { paths: string[]; dryRun:
   if (dryRun !== undefined && typeof dryRun !== 'boolean') return null;
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options) || JSON.stringify(options).length > 10_000)) return null;
   // the files and the dry-run choice come from the request itself, never from the options
-  const { fileIds: _f, dryRun: _d, ...rest } = (options ?? {}) as DropOptions;
+  const { fileIds: _f, paths: _p, dryRun: _d, ...rest } = (options ?? {}) as DropOptions;
   return { paths, dryRun: dryRun === true, options: rest };
 }
 
 const DESKTOP_USER: CallContext = localCaller('desktop');
 
 /**
- * Stores every path with core.files.storePath, then enqueues the stored files as one batch
- * through dispatch (so the role check, validation and audit log apply as for any other call).
- * Problems are reported as one `app.error` event; the result says what happened.
+ * Hands the paths to `imports.enqueuePaths` (through dispatch, so the role check, validation and
+ * audit log apply as for any other call): each file is copied into the data folder and the copies
+ * are queued as one batch. Problems are reported as one `app.error` event; the result says what
+ * happened.
  */
 export async function importPaths(core: ImportCore, paths: readonly string[], opts: { dryRun?: boolean; options?: DropOptions; ctx?: CallContext } = {}): Promise<ImportPathsResult> {
   const unique = [...new Set(paths)];
-  const failed: ImportPathsResult['failed'] = [];
-  if (unique.length > MAX_FILES) {
-    const message = `${unique.length} files is more than the ${MAX_FILES} one import can take; import them in smaller groups.`;
-    core.events.emit('app.error', { message });
-    return { batchId: null, jobIds: [], failed: unique.map((p) => ({ path: p, message })) };
+  const reply = await dispatch(core.handlers, 'imports.enqueuePaths', { ...opts.options, paths: unique, dryRun: opts.dryRun === true }, opts.ctx ?? DESKTOP_USER, core.log);
+  if (!reply.ok) {
+    core.events.emit('app.error', { message: `Nothing was imported: ${reply.error.message}` });
+    return { batchId: null, jobIds: [], failed: unique.map((p) => ({ path: p, message: reply.error.message })) };
   }
-  const fileIds: string[] = [];
-  for (const p of unique) {
-    try {
-      fileIds.push((await core.files.storePath(p)).fileId);
-    } catch (e) {
-      failed.push({ path: p, message: e instanceof Error ? e.message : String(e) });
-    }
-  }
-  let batchId: string | null = null;
-  let jobIds: number[] = [];
-  if (fileIds.length > 0) {
-    const reply = await dispatch(core.handlers, 'imports.enqueue', { ...opts.options, fileIds, dryRun: opts.dryRun === true }, opts.ctx ?? DESKTOP_USER, core.log);
-    if (reply.ok) ({ batchId, jobIds } = reply.value as { batchId: string; jobIds: number[] });
-    else for (const id of fileIds) failed.push({ path: id, message: reply.error.message });
-  }
+  const { batchId, jobIds, files } = reply.value as EnqueuedPaths;
+  const failed = files.flatMap((f) => (f.error === undefined ? [] : [{ path: f.path, message: f.error }]));
   if (failed.length > 0) {
     const list = failed
       .slice(0, 5)

@@ -8,7 +8,6 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { CallContext, Reply } from '../../src-shared/contract/api';
-import { ROLE_RANK } from '../../src-shared/contract/types';
 import type { Core } from '../core/app';
 import { localCaller } from '../core/rpc/caller';
 import { dispatch, toAppError } from '../core/rpc/dispatch';
@@ -114,16 +113,10 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): http.Ser
     }
 
     if (req.method === 'POST' && url.pathname === '/upload') {
-      if (ROLE_RANK[ctx.role] < ROLE_RANK.manager) {
-        return send(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'uploading files needs the manager role' } });
-      }
-      const name = url.searchParams.get('name') ?? 'upload.csv';
-      try {
-        const stored = await core.files.store(name, req);
-        return send(res, 200, { ok: true, value: stored });
-      } catch (e) {
-        return send(res, 200, { ok: false, error: toAppError(e, core.log) });
-      }
+      // the contract's files.upload: the same role check as every other way in
+      const reply = await dispatch(core.handlers, 'files.upload', { name: url.searchParams.get('name') ?? 'upload.csv' }, { ...ctx, body: req }, core.log);
+      if (!reply.ok) req.resume(); // a refused upload's bytes are read and dropped, so the reply can be sent
+      return send(res, reply.ok || reply.error.code !== 'FORBIDDEN' ? 200 : 403, reply);
     }
 
     if (req.method === 'GET' && url.pathname === '/events') {

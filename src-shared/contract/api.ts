@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
 import { tariffIdSchema, tariffSpecSchema } from '../domain/tariff-spec';
-import type { CostResult, SwitchAnalysis, SwitchSummary, Tariff, TariffAssignment, AggregateResult, AppInfo, CarbonHistory, CarbonNow, EmissionFactor, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
+import type { EnqueuedPaths, StoredFile, CostResult, SwitchAnalysis, SwitchSummary, Tariff, TariffAssignment, AggregateResult, AppInfo, CarbonHistory, CarbonNow, EmissionFactor, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
 
 const isoInstant = z
   .string()
@@ -32,13 +32,35 @@ export interface MethodSpec<S extends z.ZodType = z.ZodType, R = unknown> {
   args: S;
   result: R;
   role: Role;
-  audit?: true | ((args: z.output<S>, result: R) => AuditEntry);
+  /** `null` from the function: nothing worth logging happened (e.g. no file could be queued). */
+  audit?: true | ((args: z.output<S>, result: R) => AuditEntry | null);
+  /**
+   * Takes paths on this machine: callable only by a host in this process (the desktop app, the
+   * command line), never over HTTP, where a path would name a file on the server.
+   */
+  localOnly?: true;
+  /** Takes a file's bytes beside its arguments (the caller's `body`): HTTP's POST /upload. */
+  body?: true;
 }
 
 const method = <S extends z.ZodType, R>(m: MethodSpec<S, R>): MethodSpec<S, R> => m;
 
 /** Formats a user may force instead of detection (docs/formats.md). */
 export const IMPORT_FORMATS = ['auto', 'long', 'settlement', 'lcl', 'smart-csv', 'wide', 'octopus-json', 'octopus-json-m3', 'n3rgy-json'] as const;
+
+/** Most files one import batch takes. */
+export const MAX_BATCH_FILES = 500;
+
+/** How a batch is imported: the options `imports.enqueue` and `imports.enqueuePaths` share. */
+const importOptions = z.object({
+  dryRun: z.boolean().optional(),
+  priority: z.enum(['high', 'normal', 'low']).optional(),
+  onConflict: z.enum(['keep', 'replace']).optional(),
+  format: z.enum(IMPORT_FORMATS).optional(),
+  meter: meterIdArg.optional(),
+  notes: z.string().max(2000).optional(),
+  tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+});
 
 /**
  * Every method, one entry each: its argument schema (dispatch() validates every call against it),
@@ -59,21 +81,47 @@ export const contract = {
    * meter column; `onConflict` decides what happens to readings stored with a different value.
    */
   'imports.enqueue': method({
-    args: z
-        .object({
-          fileIds: z.array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id')).min(1).max(500),
-          dryRun: z.boolean().optional(),
-          priority: z.enum(['high', 'normal', 'low']).optional(),
-          onConflict: z.enum(['keep', 'replace']).optional(),
-          format: z.enum(IMPORT_FORMATS).optional(),
-          meter: meterIdArg.optional(),
-          notes: z.string().max(2000).optional(),
-          tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
-        })
-        .strict(),
+    args: importOptions.extend({ fileIds: z.array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id')).min(1).max(MAX_BATCH_FILES) }).strict(),
     result: returns<{ batchId: string; jobIds: number[] }>(),
     role: 'manager',
     audit: (a, r) => ({ action: a.dryRun ? 'imports.dry-run' : 'imports.enqueue', details: { batchId: r.batchId, jobIds: r.jobIds } }),
+  }),
+  /**
+   * Files on this machine (dropped on the window, picked, or named on the command line): each is
+   * copied into the data folder, then all that could be copied are queued as one batch with the
+   * same options as `imports.enqueue`. A file that cannot be read is reported, not fatal; if the
+   * batch cannot be queued, no copy is left behind.
+   */
+  'imports.enqueuePaths': method({
+    args: importOptions
+      .extend({
+        paths: z
+          .array(z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'a path cannot contain a NUL character'))
+          .min(1)
+          .max(MAX_BATCH_FILES, `one import takes at most ${MAX_BATCH_FILES} files; import them in smaller groups`),
+      })
+      .strict(),
+    result: returns<EnqueuedPaths>(),
+    role: 'manager',
+    localOnly: true,
+    audit: (a, r) => (r.batchId === null ? null : { action: a.dryRun ? 'imports.dry-run' : 'imports.enqueue', details: { batchId: r.batchId, jobIds: r.jobIds } }),
+  }),
+  /** Stores one uploaded file (its bytes are the call's body) for `imports.enqueue`. */
+  'files.upload': method({
+    args: z.object({ name: z.string().trim().min(1, 'the file needs a name').max(255) }).strict(),
+    result: returns<StoredFile>(),
+    role: 'manager',
+    body: true,
+  }),
+  /**
+   * Waits until the given jobs (all due jobs if none are given) have run — done, failed, cancelled
+   * or waiting to retry — and returns them. Where no queue runs in the background (the command
+   * line) they run in the caller's process.
+   */
+  'imports.wait': method({
+    args: z.object({ jobIds: z.array(z.number().int().positive()).max(500).optional() }).strict(),
+    result: returns<ImportJob[]>(),
+    role: 'viewer',
   }),
   /** Import jobs, newest first; filter by status, batch, or text in the file name, notes or tags. */
   'imports.list': method({
@@ -444,6 +492,10 @@ export type Result<M extends Method> = (typeof contract)[M]['result'];
 export interface CallContext {
   role: Role;
   actor: string;
+  /** The caller runs in this process (desktop app, command line): it may call `localOnly` methods. */
+  inProcess?: boolean;
+  /** The bytes of an uploaded file, for a method whose contract entry has `body`. */
+  body?: AsyncIterable<Uint8Array>;
 }
 
 export type Handlers = { [M in Method]: (args: z.output<(typeof contract)[M]['args']>, ctx: CallContext) => Promise<Result<M>> | Result<M> };

@@ -115,6 +115,14 @@ export interface StoredFile {
   sha256: string;
 }
 
+/** What `imports.enqueuePaths` did with each path, in the order given. */
+export interface EnqueuedPaths {
+  /** Null when no file could be copied, so nothing was queued. */
+  batchId: string | null;
+  jobIds: number[];
+  files: { path: string; fileId: string | null; jobId: number | null; error?: string }[];
+}
+
 export interface AppInfo {
   version: string;
   dataDir: string;

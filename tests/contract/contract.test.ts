@@ -73,6 +73,27 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
     await setup('viewer');
     expect(await t.invoke('imports.enqueue', { fileIds: ['00000000-0000-0000-0000-000000000000'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await t.invoke('meters.list', {})).toEqual({ ok: true, value: [] });
+    // uploading is an import step: the same manager role, however the file arrives
+    expect(await t.upload('sample.csv', SAMPLE)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('manager') } });
+    expect(core.sqlite.prepare('SELECT count(*) FROM stored_files').pluck().get()).toBe(0);
+  });
+
+  it('never takes a path on the host machine from a caller outside its process, whatever the role', async () => {
+    await setup('admin');
+    const r = await t.invoke('imports.enqueuePaths', { paths: [path.resolve('tests/fixtures/csv/long-dry-run.csv')] });
+    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringContaining('upload the files instead') } });
+    expect(core.sqlite.prepare('SELECT count(*) FROM stored_files').pluck().get()).toBe(0);
+    // files.upload needs the bytes: called as a plain method it says how to send them
+    expect(await t.invoke('files.upload', { name: 'a.csv' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS', message: expect.stringContaining('/upload') } });
+  });
+
+  it('imports.wait resolves with the jobs once they have run', async () => {
+    await setup();
+    const up = (await t.upload('sample.csv', SAMPLE)) as { value: StoredFile };
+    const enq = (await t.invoke('imports.enqueue', { fileIds: [up.value.fileId] })) as { value: { jobIds: number[] } };
+    const waited = await t.invoke('imports.wait', { jobIds: enq.value.jobIds });
+    expect(waited).toMatchObject({ ok: true, value: [{ id: enq.value.jobIds[0], status: 'done', readingsImported: expect.any(Number) }] });
+    expect(await t.invoke('imports.wait', { jobIds: [999] })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('imports an uploaded file, pushes progress and updates, then serves the readings', async () => {

@@ -8,7 +8,7 @@ import type { CallContext, Reply } from '../../src-shared/contract/api';
 import type { PushedEvent } from '../../src-shared/contract/events';
 import type { StoredFile } from '../../src-shared/contract/types';
 import type { Core } from '../../src-main/core/app';
-import { dispatch, toAppError } from '../../src-main/core/rpc/dispatch';
+import { dispatch } from '../../src-main/core/rpc/dispatch';
 import { createHttpHost, listen } from '../../src-main/server/http';
 
 export interface TestTransport {
@@ -23,13 +23,7 @@ export async function memoryTransport(core: Core, ctx: CallContext = { role: 'ad
   return {
     name: 'memory',
     invoke: (m, a) => dispatch(core.handlers, m, structuredClone(a), ctx, core.log),
-    async upload(name, content) {
-      try {
-        return { ok: true, value: await core.files.store(name, Readable.from([Buffer.from(content)])) };
-      } catch (e) {
-        return { ok: false, error: toAppError(e) };
-      }
-    },
+    upload: (name, content) => dispatch(core.handlers, 'files.upload', { name }, { ...ctx, body: Readable.from([Buffer.from(content)]) }, core.log) as Promise<Reply<StoredFile>>,
     subscribe: async (l) => core.events.subscribe((e) => l(structuredClone(e))),
     close: async () => {},
   };

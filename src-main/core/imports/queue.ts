@@ -8,8 +8,9 @@ import type Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ImportJob, ImportStatus, Priority } from '../../../src-shared/contract/types';
+import type { EnqueuedPaths, ImportJob, ImportStatus, Priority } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
@@ -21,6 +22,9 @@ import type { FileStore } from './files';
 export const MAX_ATTEMPTS = 5;
 const PRIORITY: Record<Priority, number> = { low: 0, normal: 1, high: 2 };
 const PRIORITY_NAME = ['low', 'normal', 'high'] as const;
+
+/** Statuses a job is still on its way out of (`wait` waits for them). */
+const UNSETTLED: ReadonlySet<ImportStatus> = new Set(['queued', 'running']);
 
 export interface EnqueueOptions {
   dryRun?: boolean;
@@ -165,6 +169,62 @@ export class ImportQueue {
     for (const id of jobIds) this.events.emit('imports.updated', { job: this.get(id) });
     this.kick();
     return { batchId, jobIds };
+  }
+
+  /**
+   * Copies files on this machine into the store and queues the ones that could be copied as one
+   * batch (`imports.enqueuePaths`). If the batch cannot be queued, the copies are forgotten.
+   */
+  async enqueuePaths(paths: string[], opts: EnqueueOptions = {}): Promise<EnqueuedPaths> {
+    const files: EnqueuedPaths['files'] = [];
+    for (const p of paths) {
+      try {
+        files.push({ path: p, fileId: (await this.files.storePath(path.resolve(p))).fileId, jobId: null });
+      } catch (e) {
+        files.push({ path: p, fileId: null, jobId: null, error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+    const stored = files.filter((f): f is typeof f & { fileId: string } => f.fileId !== null);
+    if (stored.length === 0) return { batchId: null, jobIds: [], files };
+    let queued: { batchId: string; jobIds: number[] };
+    try {
+      queued = this.enqueue(stored.map((f) => f.fileId), opts);
+    } catch (e) {
+      for (const f of stored) this.files.forget(f.fileId);
+      throw e;
+    }
+    stored.forEach((f, i) => (f.jobId = queued.jobIds[i]!));
+    return { ...queued, files };
+  }
+
+  /**
+   * Resolves when the jobs (every due job when none are named) are done, failed, cancelled or
+   * waiting to retry. With the background loop stopped (the command line), they run here.
+   */
+  async wait(jobIds?: number[]): Promise<ImportJob[]> {
+    const ids = jobIds ?? this.dueIds();
+    for (const id of ids) this.row(id); // NOT_FOUND before any waiting
+    const mine = new Set(ids);
+    if (!this.started) {
+      await this.drain((id) => mine.has(id));
+      return ids.map((id) => this.get(id));
+    }
+    const settled = (): boolean => ids.every((id) => !UNSETTLED.has(this.row(id).status));
+    if (!settled()) {
+      await new Promise<void>((resolve) => {
+        const finish = (): void => {
+          off();
+          clearInterval(poll);
+          resolve();
+        };
+        const off = this.events.subscribe((e) => {
+          if (e.event === 'imports.updated' && mine.has(e.payload.job.id) && settled()) finish();
+        });
+        // a job another process runs sends no events here: look again now and then
+        const poll = setInterval(() => settled() && finish(), 1000);
+      });
+    }
+    return ids.map((id) => this.get(id));
   }
 
   private row(id: number): DbJob {
@@ -313,6 +373,14 @@ export class ImportQueue {
       if (!next) return;
       await this.runJob(next);
     }
+  }
+
+  /** The jobs queued, running, or due to retry now. */
+  private dueIds(): number[] {
+    return this.sqlite
+      .prepare("SELECT id FROM import_jobs WHERE status IN ('queued','running') OR (status = 'retrying' AND coalesce(next_attempt_at, 0) <= ?) ORDER BY id")
+      .pluck()
+      .all(this.nowSec()) as number[];
   }
 
   /** Puts back jobs whose owner died, then returns the first due job. */

@@ -10,13 +10,13 @@ export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: 
   const insert = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
   const out: Record<string, unknown> = { ...handlers };
   for (const m of Object.keys(contract) as Method[]) {
-    const spec = contract[m].audit as true | ((args: unknown, result: unknown) => AuditEntry) | undefined;
+    const spec = contract[m].audit as true | ((args: unknown, result: unknown) => AuditEntry | null) | undefined;
     if (!spec) continue;
     const h = handlers[m] as (a: unknown, ctx: { actor: string }) => unknown;
     out[m] = async (a: unknown, ctx: { actor: string }) => {
       const result = await h(a, ctx);
       const entry = spec === true ? { details: a } : spec(a, result);
-      insert.run(Math.floor(clock.now() / 1000), ctx.actor, entry.action ?? m, entry.details === null ? null : JSON.stringify(entry.details));
+      if (entry) insert.run(Math.floor(clock.now() / 1000), ctx.actor, entry.action ?? m, entry.details === null ? null : JSON.stringify(entry.details));
       return result;
     };
   }

@@ -1,0 +1,35 @@
+/** Every CLI command, in the order `eclectyc --help` lists them. A new command is a file here and a line below. */
+import type { Command } from '../command';
+import { aggregateCommand } from './aggregate';
+import { callCommand } from './call';
+import { carbonCommand } from './carbon';
+import { compareCommand } from './compare';
+import { costCommand } from './cost';
+import { emissionsCommand } from './emissions';
+import { importCommand } from './import';
+import { jobsCommand } from './jobs';
+import { metersCommand } from './meters';
+import { readingsCommand } from './readings';
+import { serveCommand } from './serve';
+import { switchCommand } from './switch';
+import { tariffsCommand } from './tariffs';
+import { totalsCommand } from './totals';
+import { workerCommand } from './worker';
+
+export const COMMANDS: readonly Command[] = [
+  importCommand,
+  metersCommand,
+  readingsCommand,
+  jobsCommand,
+  aggregateCommand,
+  totalsCommand,
+  compareCommand,
+  workerCommand,
+  carbonCommand,
+  emissionsCommand,
+  tariffsCommand,
+  costCommand,
+  switchCommand,
+  serveCommand,
+  callCommand,
+];

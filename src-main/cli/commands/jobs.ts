@@ -1,0 +1,22 @@
+/** `eclectyc jobs`: import jobs, optionally of one status. */
+import type { ImportJob } from '../../../src-shared/contract/types';
+import { call, out, str, withCore, type Command } from '../command';
+import { printTable } from '../format';
+
+export const jobsCommand: Command = {
+  name: 'jobs',
+  help: '  jobs [--status S]                 import jobs (queued, running, retrying, done, failed, cancelled)',
+  options: { status: { type: 'string' } },
+  async run(ctx, _args, o) {
+    const status = str(o, 'status');
+    return withCore(ctx, async (core) => {
+      const jobs = await call(core, 'imports.list', status ? { status: status as ImportJob['status'] } : {});
+      const value = jobs.map((j) => ({ id: j.id, status: j.status, priority: j.priority, attempts: j.attempts, file: j.file, rowsRead: j.rowsRead, readingsImported: j.readingsImported, duplicates: j.duplicates, rowsRejected: j.rowsRejected, lastError: j.lastError }));
+      out(ctx, value, () => {
+        if (value.length === 0) return console.log('No import jobs.');
+        printTable(['Id', 'Status', 'File', 'Rows', 'Imported', 'Duplicates', 'Rejected', 'Last error'], value.map((j) => [String(j.id), j.status, j.file, String(j.rowsRead), String(j.readingsImported), String(j.duplicates), String(j.rowsRejected), j.lastError ?? '']));
+      });
+      return 0;
+    });
+  },
+};
