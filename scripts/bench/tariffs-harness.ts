@@ -151,15 +151,15 @@ export async function run(dataDir: string, migrationsDir: string): Promise<Recor
     // the first analysis in a fresh process (cold: nothing compiled by the JIT, prices not cached)
     const meter = meters[0]!.identifier;
     t0 = process.hrtime.bigint();
-    core.tariffs.analyse(meter, { fromDay, toDay, save: false }, 'bench');
+    core.switching.analyse(meter, { fromDay, toDay, save: false }, 'bench');
     out.oneMeterColdMs = ms(t0);
 
     // the portfolio: every meter on every tariff (read + price + rank), not saved
-    const all = core.tariffs.catalog();
+    const all = core.costing.catalog();
     const profile = process.env.ECLECTYC_BENCH_PROFILE ? await startProfile() : null;
     t0 = process.hrtime.bigint();
     let best = 0;
-    for (const m of meters) best += core.tariffs.analyse(m.identifier, { fromDay, toDay, save: false }, 'bench', all).alternatives[0]?.savingPence ?? 0;
+    for (const m of meters) best += core.switching.analyse(m.identifier, { fromDay, toDay, save: false }, 'bench', all).alternatives[0]?.savingPence ?? 0;
     out.portfolioMs = ms(t0);
     if (profile) await profile(process.env.ECLECTYC_BENCH_PROFILE!);
     out.bestSavingSum = best;
@@ -169,7 +169,7 @@ export async function run(dataDir: string, migrationsDir: string): Promise<Recor
     let alternatives = 0;
     for (let i = 0; i < 9; i++) {
       t0 = process.hrtime.bigint();
-      const a = core.tariffs.analyse(meter, { fromDay, toDay, save: false }, 'bench');
+      const a = core.switching.analyse(meter, { fromDay, toDay, save: false }, 'bench');
       times.push(ms(t0));
       alternatives = a.alternatives.length;
     }
@@ -178,7 +178,7 @@ export async function run(dataDir: string, migrationsDir: string): Promise<Recor
 
     // the same through "Analyse all meters": saved analyses, progress events, yielding between meters
     t0 = process.hrtime.bigint();
-    const r = await core.tariffs.runAll(90, 'bench');
+    const r = await core.switching.runAll(90, 'bench');
     out.runAllMs = ms(t0);
     out.runAllAnalysed = r.analysed;
     out.savedBytes = db.prepare('SELECT sum(length(result)) FROM switching_analyses').pluck().get() as number;

@@ -30,7 +30,8 @@ import { settingsHandlers } from './settings/handlers';
 import { tariffHandlers } from './tariffs/handlers';
 import { CarbonService } from './carbon/carbon-service';
 import { TariffStore } from './tariffs/tariff-store';
-import { TariffService } from './tariffs/tariff-service';
+import { CostService } from './tariffs/costing';
+import { SwitchingService } from './tariffs/switching';
 import { ReadingsStore } from './readings/store';
 
 export interface CoreOptions {
@@ -72,7 +73,8 @@ export interface Core {
   scheduler: Scheduler;
   carbon: CarbonService;
   tariffStore: TariffStore;
-  tariffs: TariffService;
+  costing: CostService;
+  switching: SwitchingService;
   log: Logger;
   /** Starts background services (the import queue). */
   start(): void;
@@ -112,7 +114,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const meters = new MeterService(sqlite, readings);
   const totals = new TotalsService(sqlite, readings, clock, meters);
   const tariffStore = new TariffStore(sqlite, clock);
-  const tariffs = new TariffService(sqlite, tariffStore, meters, readings, clock, events, log);
+  const costing = new CostService(tariffStore, meters, readings);
+  const switching = new SwitchingService(sqlite, costing, tariffStore, meters, readings, clock, events, log);
   let stopped = false;
   let started = false;
   const services: Services = {
@@ -130,7 +133,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     scheduler,
     carbon,
     tariffStore,
-    tariffs,
+    costing,
+    switching,
     app: { version: opts.version ?? '0.0.0', dataDir: opts.dataDir, host: opts.host ?? 'memory', fixedCarbonApi: !!opts.carbonApi },
     started: () => started,
     siteRegions,
@@ -176,7 +180,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     scheduler,
     carbon,
     tariffStore,
-    tariffs,
+    costing,
+    switching,
     start() {
       started = true;
       imports.start();

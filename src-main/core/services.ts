@@ -14,7 +14,8 @@ import type { MeterService } from './meters/meter-service';
 import type { ReadingsStore } from './readings/store';
 import type { Scheduler } from './scheduler/scheduler';
 import type { SettingsStore } from './settings/settings-store';
-import type { TariffService } from './tariffs/tariff-service';
+import type { CostService } from './tariffs/costing';
+import type { SwitchingService } from './tariffs/switching';
 import type { TariffStore } from './tariffs/tariff-store';
 import type { AppInfo } from '../../src-shared/contract/types';
 
@@ -33,7 +34,8 @@ export interface Services {
   scheduler: Scheduler;
   carbon: CarbonService;
   tariffStore: TariffStore;
-  tariffs: TariffService;
+  costing: CostService;
+  switching: SwitchingService;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { FIXTURES, importFiles, makeCore, writeTemp, storedReadings } from '../../../tests/helpers/core';
-import { backoffMinutes } from './queue';
+import { backoffMinutes } from './job-record';
 
 const SAMPLE = path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv');
 let core: Core;

@@ -7,21 +7,15 @@
 import type Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { EnqueuedPaths, ImportJob, ImportStatus, Priority } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import { ReadingsStore } from '../readings/store';
-import { runImport, type JobRow } from './run-import';
-import { classifyFailure, type FailureKind, type ThreadMessage, type ThreadRequest } from './thread-protocol';
 import type { FileStore } from './files';
-
-export const MAX_ATTEMPTS = 5;
-const PRIORITY: Record<Priority, number> = { low: 0, normal: 1, high: 2 };
-const PRIORITY_NAME = ['low', 'normal', 'high'] as const;
+import { backoffMinutes, HOST, MAX_ATTEMPTS, ownerIsDead, PRIORITY, SELECT, toJob, type DbJob } from './job-record';
+import { JobRunner, type Outcome, type RunnerOptions } from './job-runner';
 
 /** Statuses a job is still on its way out of (`wait` waits for them). */
 const UNSETTLED: ReadonlySet<ImportStatus> = new Set(['queued', 'running']);
@@ -36,102 +30,16 @@ export interface EnqueueOptions {
   tags?: string[];
 }
 
-/** Minutes to wait after the n-th failed attempt (1-based): 1, 2, 4, 8. */
-export const backoffMinutes = (attempt: number): number => 2 ** (attempt - 1);
-
-interface DbJob extends JobRow {
-  batch_id: string;
-  file_name: string;
-  format: string | null;
-  status: ImportStatus;
-  priority: number;
-  attempts: number;
-  next_attempt_at: number | null;
-  last_error: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  owner: string | null;
-  heartbeat_at: number | null;
-  notes: string | null;
-  tags: string;
-}
-
-/** A claim not renewed for this long is presumed dead even if its process cannot be checked. */
-const STALE_SECONDS = 10 * 60;
-const HOST = os.hostname();
-
-/** True when the process named in a claim is certainly gone (same machine, no such pid). */
-function ownerIsDead(owner: string | null, heartbeat: number | null, now: number): boolean {
-  if (!owner) return true;
-  const [host, pidText] = owner.split(':');
-  if (host === HOST) {
-    const pid = Number(pidText);
-    if (pid === process.pid) return false;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'ESRCH';
-    }
-    return false;
-  }
-  return heartbeat === null || now - heartbeat > STALE_SECONDS;
-}
-
-const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
-
-function toJob(r: DbJob): ImportJob {
-  const preview = r.preview ? (JSON.parse(r.preview) as { meters: string[]; first: number | null; last: number | null }) : null;
-  return {
-    id: r.id,
-    batchId: r.batch_id,
-    fileId: r.file_id,
-    file: r.file_name,
-    format: r.format,
-    status: r.status,
-    priority: PRIORITY_NAME[r.priority] ?? 'normal',
-    dryRun: r.dry_run === 1,
-    attempts: r.attempts,
-    bytes: r.bytes,
-    bytesDone: r.bytes_done,
-    rowsRead: r.rows_read,
-    readingsImported: r.readings_imported,
-    duplicates: r.duplicates,
-    conflicts: r.conflicts,
-    rowsRejected: r.rows_rejected,
-    metersCreated: JSON.parse(r.meters_created) as string[],
-    errors: JSON.parse(r.errors) as ImportJob['errors'],
-    lastError: r.last_error,
-    createdAt: iso(r.created_at)!,
-    startedAt: iso(r.started_at),
-    finishedAt: iso(r.finished_at),
-    preview: r.dry_run === 1 && preview ? { meters: preview.meters, firstReading: iso(preview.first), lastReading: iso(preview.last) } : null,
-    onConflict: r.on_conflict,
-    notes: r.notes,
-    tags: JSON.parse(r.tags) as string[],
-    nextAttemptAt: iso(r.next_attempt_at),
-  };
-}
-
-const SELECT = `SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id`;
-
-export interface QueueOptions {
-  /** Bundled worker-thread script (dist/import-worker.cjs); without it jobs run on this thread, yielding between chunks. */
-  threadScript?: string | null;
-  /** The same script, for parsing large files on a thread of their own while a job stores them (both cores); null parses inline. */
-  parseWorker?: string | null;
-  dbPath: string;
-}
+export type QueueOptions = RunnerOptions;
 
 export class ImportQueue {
   private running = false;
   private started = false;
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
-  private worker: Worker | null = null;
-  private threadBroken = false;
   readonly owner = `${HOST}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
   private readonly readings: ReadingsStore;
+  private readonly runner: JobRunner;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -142,6 +50,7 @@ export class ImportQueue {
     private readonly opts: QueueOptions,
   ) {
     this.readings = new ReadingsStore(sqlite);
+    this.runner = new JobRunner(sqlite, this.owner, log, opts, (id) => this.row(id));
   }
 
   private nowSec(): number {
@@ -354,10 +263,7 @@ export class ImportQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.whenIdle();
-    if (this.worker) {
-      await this.worker.terminate();
-      this.worker = null;
-    }
+    await this.runner.stop();
   }
 
   /** Resolves when no job is running. */
@@ -452,66 +358,10 @@ export class ImportQueue {
         etaSeconds: bytesRate > 0 ? Math.round((job.bytes - p.bytesDone) / bytesRate) : null,
       });
     };
-    let outcome = this.threadUsable() ? await this.runInThread(job.id, onProgress) : await this.runInline(job.id, onProgress);
-    if (outcome.kind === 'no-thread') {
-      // The thread could not start here (e.g. a packaged app's loader): import on this thread instead.
-      this.log.warn(`import thread unavailable (${outcome.message}); importing on the main thread`);
-      this.threadBroken = true;
-      outcome = await this.runInline(job.id, onProgress);
-    }
-    this.settle(job, outcome);
+    this.settle(job, await this.runner.run(job.id, onProgress));
   }
 
-  private async runInline(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string }> {
-    try {
-      await runImport(this.sqlite, this.row(id), this.owner, onProgress, { parseWorker: this.threadBroken ? null : (this.opts.parseWorker ?? null), dbPath: this.opts.dbPath });
-      return { kind: 'done' };
-    } catch (e) {
-      return classifyFailure(e);
-    }
-  }
-
-  private threadUsable(): boolean {
-    return !!this.opts.threadScript && !this.threadBroken;
-  }
-
-  private runInThread(id: number, onProgress: (p: { bytesDone: number; rowsRead: number }) => void): Promise<{ kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string }> {
-    if (!this.worker) {
-      try {
-        this.worker = new Worker(this.opts.threadScript!);
-      } catch (e) {
-        return Promise.resolve({ kind: 'no-thread', message: (e as Error).message });
-      }
-      this.worker.unref();
-    }
-    const w = this.worker;
-    let heard = false;
-    return new Promise((resolve) => {
-      const onMessage = (m: ThreadMessage): void => {
-        heard = true;
-        if (m.type === 'progress') return onProgress(m);
-        cleanup();
-        resolve(m.type === 'done' ? { kind: 'done' } : { kind: m.kind, message: m.message });
-      };
-      const onError = (e: Error): void => {
-        cleanup();
-        this.worker = null;
-        resolve(heard ? { kind: 'transient', message: `the import thread stopped: ${e.message}` } : { kind: 'no-thread', message: e.message });
-      };
-      const onExit = (code: number): void => onError(new Error(`exit code ${code}`));
-      const cleanup = (): void => {
-        w.off('message', onMessage);
-        w.off('error', onError);
-        w.off('exit', onExit);
-      };
-      w.on('message', onMessage);
-      w.on('error', onError);
-      w.on('exit', onExit);
-      w.postMessage({ dbPath: this.opts.dbPath, jobId: id, owner: this.owner } satisfies ThreadRequest);
-    });
-  }
-
-  private settle(job: DbJob, outcome: { kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string }): void {
+  private settle(job: DbJob, outcome: Outcome): void {
     switch (outcome.kind) {
       case 'done':
         return this.finish(job.id, 'done', null);

@@ -38,15 +38,15 @@ export const tariffHandlers = (s: Services) =>
       const m = s.meters.meterRow(a.meter);
       return s.tariffStore.assignments(m.id, m.identifier);
     },
-    'cost.meter': (a) => s.tariffs.cost(a.meter, toLocalDay(a.from), toLocalDay(a.to), a.tariff),
+    'cost.meter': (a) => s.costing.cost(a.meter, toLocalDay(a.from), toLocalDay(a.to), a.tariff),
     'switching.analyse': (a, ctx) =>
-      s.tariffs.analyse(
+      s.switching.analyse(
         a.meter,
         { days: a.days, fromDay: a.from === undefined ? undefined : toLocalDay(a.from), toDay: a.to === undefined ? undefined : toLocalDay(a.to), whatIfPercent: a.whatIfPercent, save: a.save },
         ctx.actor,
       ),
-    'switching.history': (a) => s.tariffs.history(a.meter, a.limit),
-    'switching.get': (a) => s.tariffs.get(a.id),
-    'switching.portfolio': () => s.tariffs.portfolio(),
-    'switching.runAll': (a, ctx) => s.tariffs.runAll(a.days, ctx.actor),
+    'switching.history': (a) => s.switching.history(a.meter, a.limit),
+    'switching.get': (a) => s.switching.get(a.id),
+    'switching.portfolio': () => s.switching.portfolio(),
+    'switching.runAll': (a, ctx) => s.switching.runAll(a.days, ctx.actor),
   }) satisfies Partial<Handlers>;

@@ -1,185 +1,41 @@
 /**
- * Costs and switching analysis: reads a meter's half-hours once (its packed days from the
- * readings store, into typed arrays) and prices them on the tariffs in force, on a chosen tariff,
- * or on every alternative. See pricing.ts for the arithmetic and the rounding rule; docs/tariffs.md.
+ * Switching analysis: prices a meter's same half-hours on its current tariff(s) and on every other
+ * active tariff of its fuel and region, ranks them by saving, optionally moves use between bands
+ * first (what-if), and keeps each analysis (history, the portfolio's latest, a run over all meters).
  */
 import type Database from 'better-sqlite3';
 import zlib from 'node:zlib';
-import type { CostResult, Fuel, SwitchAlternative, SwitchAnalysis, SwitchSummary, WhatIf } from '../../../src-shared/contract/types';
+import type { SwitchAlternative, SwitchAnalysis, SwitchSummary, WhatIf } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
-import { dayStartUtc, isoDay, localDayOf } from '../../../src-shared/domain/periods';
+import { isoDay, localDayOf } from '../../../src-shared/domain/periods';
 import { distributorOf, distributorOfRegion } from '../../../src-shared/domain/regions';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
-import { compileVersion, consumptionOfDays, priceConsumption, round4, type Consumption, type DayPlan, type PricedVersion } from './pricing';
 import type { MeterRow, MeterService } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
+import type { Catalog, CostService } from './costing';
+import { priceConsumption, round4, type Consumption, type PricedVersion } from './pricing';
 import type { StoredTariff, TariffStore } from './tariff-store';
 
 export const SWITCH_WARNING =
   'This comparison prices the same half-hours on every tariff: it assumes you keep the same usage pattern after switching. Exit fees, contract terms, and prices changing in future are not included.';
 
-
-
 const DEFAULT_DAYS = 90;
 
-/**
- * The tariffs one analysis (or a whole portfolio run) works from: read from SQLite once, compiled
- * once per price window and shared by every meter priced on that window.
- */
-export interface Catalog {
-  all: StoredTariff[];
-  byId: Map<string, StoredTariff>;
-  compiled: Map<string, PricedVersion[]>;
-}
-
-export class TariffService {
+export class SwitchingService {
   private regionStmt: Database.Statement | null = null;
 
   constructor(
     private readonly sqlite: Database.Database,
+    private readonly costing: CostService,
     private readonly store: TariffStore,
-    private readonly meters: MeterService,
+    private readonly meters: Pick<MeterService, 'meterRow'>,
     private readonly readings: ReadingsStore,
     private readonly clock: Clock,
     private readonly events: EventBus,
     private readonly log: Logger,
   ) {}
-
-  /**
-   * One meter's half-hours over local days [fromDay, toDay): its packed days, one range read, into
-   * typed arrays; each half-hour's time is its day's start plus its place in the day. Half-hours
-   * listed as missing are kept (NaN), ones never received are left out.
-   */
-  consumption(meterId: number, fromDay: number, toDay: number): Consumption {
-    const d = this.readings.readDays(meterId, fromDay, toDay);
-    return consumptionOfDays(fromDay, toDay, d.days, d.offsets, d.values, d.quality);
-  }
-
-  /** Compiled versions of a tariff, with dynamic prices loaded for the consumption's span. */
-  /** A snapshot of every tariff for one analysis or one portfolio run. */
-  catalog(): Catalog {
-    const all = this.store.all();
-    return { all, byId: new Map(all.map((t) => [t.id, t])), compiled: new Map() };
-  }
-
-  private compiled(t: StoredTariff, c: Consumption, cat: Catalog): PricedVersion[] {
-    const key = `${t.id}\u0000${c.fromDay}\u0000${c.toDay}`;
-    const hit = cat.compiled.get(key);
-    if (hit) return hit;
-    const fromTs = dayStartUtc(c.fromDay);
-    const toTs = dayStartUtc(c.toDay);
-    const dynamic = t.versions.some((v) => Array.isArray(v.spec.halfHourlyPrices));
-    const lookup: PricedVersion['price'] = dynamic ? { from: fromTs, pence: this.store.pricesBetween(t.id, fromTs, toTs) } : null;
-    const out = t.versions.map((v) => compileVersion(t.id, t.name, v.validFrom, v.spec, lookup));
-    cat.compiled.set(key, out);
-    return out;
-  }
-
-  /**
-   * Which version of `t` prices `day`: the one in force, else the nearest (the first version
-   * before the tariff began, the last one after it ended) — reported in notes.
-   */
-  private versionIndex(t: StoredTariff, day: number): { index: number; stretched: boolean } {
-    const vs = t.versions;
-    for (let i = 0; i < vs.length; i++) if (vs[i]!.validFrom <= day && (vs[i]!.end === null || day < vs[i]!.end!)) return { index: i, stretched: false };
-    if (day < vs[0]!.validFrom) return { index: 0, stretched: true };
-    let last = 0;
-    for (let i = 0; i < vs.length; i++) if (vs[i]!.validFrom <= day) last = i;
-    return { index: last, stretched: true };
-  }
-
-  /** A plan pricing every day on one tariff (its versions in force, stretched where needed). */
-  private planOnTariff(t: StoredTariff, c: Consumption, meter: MeterRow, basis: 'chosen' | 'assignment' | 'supplier-default', cat: Catalog): DayPlan {
-    const days = c.toDay - c.fromDay;
-    const versions = this.compiled(t, c, cat);
-    const versionOfDay = new Int32Array(days);
-    const stretchedDays: number[] = [];
-    for (let d = 0; d < days; d++) {
-      const v = this.versionIndex(t, c.fromDay + d);
-      versionOfDay[d] = v.index;
-      if (v.stretched) stretchedDays.push(c.fromDay + d);
-    }
-    const notes: string[] = [];
-    if (stretchedDays.length > 0) notes.push(stretchNote(t, stretchedDays));
-    return { versions, versionOfDay, basisOfDay: new Array(days).fill(basis), capacityKva: meter.capacityKva, notes };
-  }
-
-  /** The plan "as billed": each day on the meter's assignment, else its supplier's default tariff. */
-  private planAsBilled(c: Consumption, meter: MeterRow, cat: Catalog): DayPlan {
-    const days = c.toDay - c.fromDay;
-    const assignments = this.store.assignmentDays(meter.id);
-    const tariffs = new Map<string, StoredTariff>();
-    const tariffOf = (id: string): StoredTariff => {
-      let t = tariffs.get(id);
-      if (!t) {
-        t = cat.byId.get(id) ?? this.store.get(id);
-        tariffs.set(id, t);
-      }
-      return t;
-    };
-    let fallback: StoredTariff | null | undefined;
-    const fallbackTariff = (): StoredTariff | null => {
-      if (fallback !== undefined) return fallback;
-      const supplier = meter.supplier ?? (assignments.length > 0 ? tariffOf(assignments[assignments.length - 1]!.tariffId).supplier : null);
-      fallback = supplier ? supplierDefault(cat.all, supplier, meter.fuel, distributorOf(meter.identifier)) : null;
-      return fallback;
-    };
-    const versions: PricedVersion[] = [];
-    const offsets = new Map<string, number>();
-    const versionOfDay = new Int32Array(days);
-    const basisOfDay: DayPlan['basisOfDay'] = new Array(days);
-    const stretched = new Map<string, number[]>();
-    let defaultDays = 0;
-    let a = -1;
-    for (let d = 0; d < days; d++) {
-      const day = c.fromDay + d;
-      while (a + 1 < assignments.length && assignments[a + 1]!.fromDay <= day) a++;
-      let t: StoredTariff | null;
-      if (a >= 0) {
-        t = tariffOf(assignments[a]!.tariffId);
-        basisOfDay[d] = 'assignment';
-      } else {
-        t = fallbackTariff();
-        basisOfDay[d] = 'supplier-default';
-        defaultDays++;
-        if (!t) {
-          const first = assignments[0] ? ` (its first assignment starts ${isoDay(assignments[0].fromDay)})` : '';
-          const why = meter.supplier !== null || assignments.length > 0 ? 'and its supplier has no default tariff for this fuel' : 'and no supplier is set for it';
-          throw new AppError('NOT_FOUND', `${meter.identifier} has no tariff for ${isoDay(day)}${first} ${why}: assign a tariff from that date (tariffs assign), or set the meter's supplier and mark one of that supplier's tariffs as its default`);
-        }
-      }
-      if (!offsets.has(t.id)) {
-        offsets.set(t.id, versions.length);
-        versions.push(...this.compiled(t, c, cat));
-      }
-      const v = this.versionIndex(t, day);
-      versionOfDay[d] = offsets.get(t.id)! + v.index;
-      if (v.stretched) stretched.set(t.id, [...(stretched.get(t.id) ?? []), day]);
-    }
-    const notes: string[] = [];
-    if (defaultDays > 0) {
-      const t = fallback!;
-      notes.push(`No tariff is assigned for ${defaultDays === days ? 'this period' : `${defaultDays} of the ${days} days`}: they are priced on ${t.supplier}'s default ${meter.fuel} tariff "${t.name}" (${t.id}). Assign the meter's tariff for an exact cost.`);
-    }
-    for (const [id, list] of stretched) notes.push(stretchNote(tariffOf(id), list));
-    return { versions, versionOfDay, basisOfDay, capacityKva: meter.capacityKva, notes };
-  }
-
-  /** What a meter's consumption over [fromDay, toDay) costs (as billed, or on one tariff). */
-  cost(identifier: string, fromDay: number, toDay: number, tariffId?: string): CostResult {
-    if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
-    if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'price at most ten years at a time');
-    const meter = this.meters.meterRow(identifier);
-    const c = this.consumption(meter.id, fromDay, toDay);
-    if (tariffId !== undefined) {
-      const t = this.store.get(tariffId);
-      if (t.fuel !== meter.fuel) throw new AppError('BAD_INPUT', `"${t.id}" is a ${t.fuel} tariff and ${meter.identifier} is a ${meter.fuel} meter`);
-      return priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', this.catalog()));
-    }
-    return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter, this.catalog()));
-  }
 
   /** For a meter that is not an MPAN: the distributor area of the region chosen for its site, or null. */
   private siteDistributor(meterId: number): number | null {
@@ -205,9 +61,9 @@ export class TariffService {
     const [fromDay, toDay] = opts.fromDay !== undefined && opts.toDay !== undefined ? [opts.fromDay, opts.toDay] : this.window(meter, opts.days ?? DEFAULT_DAYS);
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
     if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'analyse at most ten years at a time');
-    const c = this.consumption(meter.id, fromDay, toDay);
-    const cat = catalog ?? this.catalog();
-    const basePlan = this.planAsBilled(c, meter, cat);
+    const c = this.costing.consumption(meter.id, fromDay, toDay);
+    const cat = catalog ?? this.costing.catalog();
+    const basePlan = this.costing.planAsBilled(c, meter, cat);
     const lastDay = toDay - fromDay - 1;
     const currentId = basePlan.versions[basePlan.versionOfDay[lastDay]!]!.tariffId;
     const dno = distributorOf(meter.identifier) ?? this.siteDistributor(meter.id);
@@ -237,7 +93,7 @@ export class TariffService {
     let whatIf: WhatIf | null = null;
     let kwh: Float64Array | undefined;
     if (opts.whatIfPercent !== undefined && opts.whatIfPercent > 0) {
-      const refPlan = (t: StoredTariff): PricedVersion => this.compiled(t, c, cat)[this.versionIndex(t, toDay - 1).index]!;
+      const refPlan = (t: StoredTariff): PricedVersion => this.costing.compiled(t, c, cat)[this.costing.versionIndex(t, toDay - 1).index]!;
       const current = basePlan.versions[basePlan.versionOfDay[lastDay]!]!;
       const multiBand = (v: PricedVersion): boolean => v.energy !== null && v.price === null && new Set(v.energy.pence).size > 1;
       let ref: PricedVersion | null = multiBand(current) ? current : null;
@@ -259,7 +115,7 @@ export class TariffService {
     const currentCost = priceConsumption(meter.identifier, c, basePlan, kwh);
     const alternatives: SwitchAlternative[] = [];
     for (const t of candidates) {
-      const cost = priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', cat), kwh);
+      const cost = priceConsumption(meter.identifier, c, this.costing.planOnTariff(t, c, meter, 'chosen', cat), kwh);
       if (cost.unpricedHalfHours > 0) {
         skipped.push({ tariff: t.id, reason: `no half-hourly prices for ${cost.unpricedHalfHours} of the half-hours (import its prices for the period)` });
         continue;
@@ -351,8 +207,8 @@ export class TariffService {
 
   history(identifier: string | undefined, limit = 200): SwitchSummary[] {
     const rows = identifier
-      ? this.sqlite.prepare(`${TariffService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(this.meters.meterRow(identifier).id, limit)
-      : this.sqlite.prepare(`${TariffService.SUMMARY} ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(limit);
+      ? this.sqlite.prepare(`${SwitchingService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(this.meters.meterRow(identifier).id, limit)
+      : this.sqlite.prepare(`${SwitchingService.SUMMARY} ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(limit);
     const names = this.tariffNames();
     return (rows as Record<string, unknown>[]).map((r) => this.toSummary(r, names));
   }
@@ -360,7 +216,7 @@ export class TariffService {
   /** The latest analysis of each meter (ignoring what-ifs), best saving first. */
   portfolio(): SwitchSummary[] {
     const rows = this.sqlite
-      .prepare(`${TariffService.SUMMARY} WHERE a.id IN (SELECT max(id) FROM switching_analyses WHERE what_if_percent IS NULL GROUP BY meter_id) ORDER BY a.best_saving_pence DESC, m.identifier`)
+      .prepare(`${SwitchingService.SUMMARY} WHERE a.id IN (SELECT max(id) FROM switching_analyses WHERE what_if_percent IS NULL GROUP BY meter_id) ORDER BY a.best_saving_pence DESC, m.identifier`)
       .all() as Record<string, unknown>[];
     const names = this.tariffNames();
     return rows.map((r) => this.toSummary(r, names));
@@ -371,7 +227,7 @@ export class TariffService {
     const t0 = performance.now();
     const withData = new Set(this.readings.metersWithData());
     const ids = (this.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [number, string][]).filter(([id]) => withData.has(id)).map(([, identifier]) => identifier);
-    const all = this.catalog();
+    const all = this.costing.catalog();
     const failed: { meter: string; reason: string }[] = [];
     let analysed = 0;
     let lastEvent = performance.now();
@@ -394,24 +250,6 @@ export class TariffService {
     this.events.emit('switching.progress', { done: ids.length, total: ids.length, meter: null, finished: true });
     return { meters: ids.length, analysed, failed, seconds: Math.round(performance.now() - t0) / 1000 };
   }
-}
-
-/** The default tariff of a supplier for a fuel (a regional one for the meter's distributor first), or null. */
-export function supplierDefault(all: readonly StoredTariff[], supplier: string, fuel: Fuel, distributor: number | null): StoredTariff | null {
-  const candidates = all.filter((t) => t.fuel === fuel && t.isDefault && t.supplier.toLowerCase() === supplier.toLowerCase());
-  const regional = candidates.find((t) => t.regions !== null && distributor !== null && t.regions.includes(distributor));
-  return regional ?? candidates.find((t) => t.regions === null) ?? null;
-}
-
-function stretchNote(t: StoredTariff, days: number[]): string {
-  const first = t.versions[0]!.validFrom;
-  const before = days.filter((d) => d < first);
-  const after = days.filter((d) => d >= first);
-  const parts: string[] = [];
-  const n = (k: number): string => `${k} day${k === 1 ? '' : 's'}`;
-  if (before.length > 0) parts.push(`${n(before.length)} before it began (${isoDay(first)}) ${before.length === 1 ? 'is' : 'are'} priced at its first rates`);
-  if (after.length > 0) parts.push(`${n(after.length)} from ${isoDay(after[0]!)} that no version covers (a version's validTo is the first day it no longer applies) ${after.length === 1 ? 'is' : 'are'} priced at the latest earlier version's rates`);
-  return `"${t.name}" (${t.id}): ${parts.join('; ')}.`;
 }
 
 /**
