@@ -25,7 +25,11 @@ function devCsp(): Plugin {
       return html.replace(
         /(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")/,
         (_m, a: string, policy: string, z: string) =>
-          a + policy.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws: http://127.0.0.1:* http://localhost:*") + z,
+          a +
+          policy
+            .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+            .replace("connect-src 'self'", "connect-src 'self' ws: http://127.0.0.1:* http://localhost:*") +
+          z,
       );
     },
   };

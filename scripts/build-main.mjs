@@ -16,9 +16,26 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'src-main/cli/main.ts', 'import-worker': 'src-main/core/imports/import-thread.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' } }),
-  build({ ...common, entryPoints: { main: 'src-main/electron/main.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' } }),
+  build({
+    ...common,
+    entryPoints: { cli: 'src-main/cli/main.ts', 'import-worker': 'src-main/core/imports/import-thread.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+  }),
+  build({
+    ...common,
+    entryPoints: { main: 'src-main/electron/main.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+  }),
   // The preload runs sandboxed: one self-contained CommonJS file, only 'electron' external.
-  build({ ...common, entryPoints: { preload: 'src-main/electron/preload.ts' }, outdir: 'dist/electron', outExtension: { '.js': '.cjs' }, platform: 'browser', external: ['electron'] }),
+  build({
+    ...common,
+    entryPoints: { preload: 'src-main/electron/preload.ts' },
+    outdir: 'dist/electron',
+    outExtension: { '.js': '.cjs' },
+    platform: 'browser',
+    external: ['electron'],
+  }),
 ]);
 console.log('built dist/cli.cjs, dist/import-worker.cjs, dist/electron/main.cjs, dist/electron/preload.cjs');

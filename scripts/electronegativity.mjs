@@ -19,11 +19,21 @@ const BIN = path.join(ROOT, 'node_modules', '@doyensec', 'electronegativity', 'd
  * Keep this list short and specific; fix real findings in the code instead.
  */
 const ACCEPTED = [
-  { check: 'OPEN_EXTERNAL_JS_CHECK', file: 'main.ts', why: 'openExternalSafe() opens only https URLs on the allow-list in security.ts (isAllowedExternal).' },
-  { check: 'PRELOAD_JS_CHECK', file: 'window.ts', why: 'a review reminder for any preload; ours exposes only energy.invoke/on via contextBridge, never ipcRenderer.' },
+  {
+    check: 'OPEN_EXTERNAL_JS_CHECK',
+    file: 'main.ts',
+    why: 'openExternalSafe() opens only https URLs on the allow-list in security.ts (isAllowedExternal).',
+  },
+  {
+    check: 'PRELOAD_JS_CHECK',
+    file: 'window.ts',
+    why: 'a review reminder for any preload; ours exposes only energy.invoke/on via contextBridge, never ipcRenderer.',
+  },
 ];
 
-const electronVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+const electronVersion = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8'),
+).version;
 
 // Scan a copy without tests and fakes: they hold deliberately insecure fixtures.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-electronegativity-'));
@@ -37,7 +47,10 @@ const out = path.join(work, 'report.csv');
 
 // (the preload makes its two concurrent report writes happen in order: see that file)
 const ordered = path.join(ROOT, 'scripts', 'electronegativity-ordered-writes.cjs');
-const r = spawnSync(process.execPath, ['-r', ordered, BIN, '-i', src, '-o', out, '-e', electronVersion, '-r'], { cwd: ROOT, encoding: 'utf8' });
+const r = spawnSync(process.execPath, ['-r', ordered, BIN, '-i', src, '-o', out, '-e', electronVersion, '-r'], {
+  cwd: ROOT,
+  encoding: 'utf8',
+});
 if (r.status !== 0 || !fs.existsSync(out)) {
   console.error(`electronegativity did not run (exit ${r.status}):\n${r.stderr || r.stdout}`);
   process.exit(2);
@@ -93,7 +106,9 @@ const short = rows.filter((x) => x.length < width);
 for (const x of short) {
   const text = x.join(',');
   if (/\b(HIGH|MEDIUM)\b/.test(text)) {
-    console.error(`electronegativity wrote a report row that cannot be read and mentions HIGH/MEDIUM: ${text.slice(0, 300)}`);
+    console.error(
+      `electronegativity wrote a report row that cannot be read and mentions HIGH/MEDIUM: ${text.slice(0, 300)}`,
+    );
     process.exit(1);
   }
   console.error(`note: skipped an unreadable report row: ${text.slice(0, 200)}`);
@@ -113,7 +128,9 @@ fs.rmSync(work, { recursive: true, force: true });
 const accepted = (f) => ACCEPTED.find((a) => a.check === f.check && path.basename(f.file) === a.file);
 const failing = findings.filter((f) => (f.severity === 'HIGH' || f.severity === 'MEDIUM') && !accepted(f));
 
-console.log(`electronegativity (Electron ${electronVersion}) over ${path.relative(ROOT, INPUT) || INPUT}: ${findings.length} finding(s)`);
+console.log(
+  `electronegativity (Electron ${electronVersion}) over ${path.relative(ROOT, INPUT) || INPUT}: ${findings.length} finding(s)`,
+);
 if (findings.length > 0) {
   const table = findings.map((f) => ({
     severity: f.severity,
@@ -129,7 +146,9 @@ if (findings.length > 0) {
   for (const t of table) console.log(line(t));
 }
 if (failing.length > 0) {
-  console.error(`\n${failing.length} HIGH/MEDIUM finding(s) to fix (see https://github.com/doyensec/electronegativity/wiki).`);
+  console.error(
+    `\n${failing.length} HIGH/MEDIUM finding(s) to fix (see https://github.com/doyensec/electronegativity/wiki).`,
+  );
   process.exit(1);
 }
 console.log('No HIGH or MEDIUM findings.');

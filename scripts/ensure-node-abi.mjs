@@ -10,12 +10,17 @@ import { readMarker, switchTo } from './rebuild-native.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function probe() {
-  const r = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['-e', "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   return { ok: r.status === 0, stderr: `${r.stderr ?? ''}${r.error?.message ?? ''}` };
 }
 
 // ABI mismatch, or an addon that is missing or built for another platform.
-const REBUILDABLE = /NODE_MODULE_VERSION|compiled against a different Node\.js version|Could not locate the bindings file|invalid ELF header|not a valid Win32 application|wrong ELF class|mach-o|file too short|ERR_DLOPEN_FAILED/i;
+const REBUILDABLE =
+  /NODE_MODULE_VERSION|compiled against a different Node\.js version|Could not locate the bindings file|invalid ELF header|not a valid Win32 application|wrong ELF class|mach-o|file too short|ERR_DLOPEN_FAILED/i;
 
 const marker = readMarker();
 let reason = null;
@@ -28,7 +33,9 @@ if (marker && marker.runtime !== 'node') {
       console.error(`[native] better-sqlite3 does not load in Node ${process.version}:\n${p.stderr.trim()}`);
       process.exit(1);
     }
-    reason = (p.stderr.match(/NODE_MODULE_VERSION \d+[^\n]*NODE_MODULE_VERSION \d+/) ?? ['it does not load in this Node'])[0];
+    reason = (p.stderr.match(/NODE_MODULE_VERSION \d+[^\n]*NODE_MODULE_VERSION \d+/) ?? [
+      'it does not load in this Node',
+    ])[0];
   }
 }
 
@@ -45,7 +52,9 @@ if (reason) {
     // The cached build did not load (e.g. a stale cache): build from source.
     await switchTo('node', { force: true });
     if (!probe().ok) {
-      console.error('[native] better-sqlite3 still does not load after rebuilding; run `npm rebuild better-sqlite3 --build-from-source` and check its output.');
+      console.error(
+        '[native] better-sqlite3 still does not load after rebuilding; run `npm rebuild better-sqlite3 --build-from-source` and check its output.',
+      );
       process.exit(1);
     }
   }

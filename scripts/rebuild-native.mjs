@@ -24,7 +24,14 @@ const readJson = (f) => JSON.parse(fs.readFileSync(f, 'utf8'));
 export function targetFor(runtime) {
   const sqliteVersion = readJson(path.join(MODULE_DIR, 'package.json')).version;
   if (runtime === 'node') {
-    return { runtime, version: process.versions.node, abi: process.versions.modules, platform: process.platform, arch: process.arch, betterSqlite3: sqliteVersion };
+    return {
+      runtime,
+      version: process.versions.node,
+      abi: process.versions.modules,
+      platform: process.platform,
+      arch: process.arch,
+      betterSqlite3: sqliteVersion,
+    };
   }
   const electronDir = path.join(ROOT, 'node_modules', 'electron');
   const version = readJson(path.join(electronDir, 'package.json')).version;
@@ -57,7 +64,11 @@ function writeMarker(t) {
 
 /** True when the addon in place loads in this Node (so it is a Node build). */
 function loadsInNode() {
-  const r = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"], { cwd: ROOT, stdio: 'ignore' });
+  const r = spawnSync(
+    process.execPath,
+    ['-e', "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
   return r.status === 0;
 }
 
@@ -78,24 +89,35 @@ function restoreFromCache(t) {
 
 function buildForNode() {
   // --build-from-source: compile with node-gyp, never download a prebuilt binary.
-  const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
+  const npmCli =
+    process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
   const args = ['rebuild', 'better-sqlite3', '--build-from-source'];
   const r = npmCli
     ? spawnSync(process.execPath, [npmCli, ...args], { cwd: ROOT, stdio: 'inherit' })
     : spawnSync('npm', args, { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) throw new Error(`npm rebuild better-sqlite3 failed (exit ${r.status ?? r.signal ?? r.error?.message})`);
+  if (r.status !== 0)
+    throw new Error(`npm rebuild better-sqlite3 failed (exit ${r.status ?? r.signal ?? r.error?.message})`);
 }
 
 async function buildForElectron(t) {
   // npm passes the user's `nodedir` to scripts as npm_config_nodedir; node-gyp would then compile
   // against Node's headers instead of Electron's. Electron's headers must win here.
-  for (const k of Object.keys(process.env)) if (/^npm_config_(nodedir|target|runtime|disturl|dist_url)$/i.test(k)) delete process.env[k];
+  for (const k of Object.keys(process.env))
+    if (/^npm_config_(nodedir|target|runtime|disturl|dist_url)$/i.test(k)) delete process.env[k];
   const { rebuild } = await import('@electron/rebuild');
-  await rebuild({ buildPath: ROOT, electronVersion: t.version, arch: process.arch, onlyModules: ['better-sqlite3'], force: true, buildFromSource: true });
+  await rebuild({
+    buildPath: ROOT,
+    electronVersion: t.version,
+    arch: process.arch,
+    onlyModules: ['better-sqlite3'],
+    force: true,
+    buildFromSource: true,
+  });
 }
 
 export async function switchTo(runtime, { force = false, quiet = false } = {}) {
-  if (runtime !== 'node' && runtime !== 'electron') throw new Error('usage: node scripts/rebuild-native.mjs node|electron [--force]');
+  if (runtime !== 'node' && runtime !== 'electron')
+    throw new Error('usage: node scripts/rebuild-native.mjs node|electron [--force]');
   const say = (m) => quiet || console.log(`[native] ${m}`);
   const want = targetFor(runtime);
   const marker = readMarker();
@@ -137,7 +159,10 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     await switchTo(runtime, { force: process.argv.includes('--force') });
   } catch (e) {
     console.error(`[native] ${e instanceof Error ? e.message : String(e)}`);
-    if (runtime === 'electron') console.error('[native] Building for Electron needs a C++ toolchain (and Python) and downloads Electron\'s headers once.');
+    if (runtime === 'electron')
+      console.error(
+        "[native] Building for Electron needs a C++ toolchain (and Python) and downloads Electron's headers once.",
+      );
     process.exit(1);
   }
 }

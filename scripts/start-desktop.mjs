@@ -17,7 +17,8 @@ function run(cmd, args, opts = {}) {
 }
 
 function npm(args) {
-  const cli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
+  const cli =
+    process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
   return cli ? run(process.execPath, [cli, ...args]) : run('npm', args, { shell: process.platform === 'win32' });
 }
 
@@ -25,7 +26,9 @@ function npm(args) {
 function electronBinary() {
   try {
     const rel = fs.readFileSync(path.join(ELECTRON_DIR, 'path.txt'), 'utf8').trim();
-    const bin = process.env.ELECTRON_OVERRIDE_DIST_PATH ? path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, rel) : path.join(ELECTRON_DIR, 'dist', rel);
+    const bin = process.env.ELECTRON_OVERRIDE_DIST_PATH
+      ? path.join(process.env.ELECTRON_OVERRIDE_DIST_PATH, rel)
+      : path.join(ELECTRON_DIR, 'dist', rel);
     return fs.existsSync(bin) ? bin : null;
   } catch {
     return null;
@@ -35,13 +38,27 @@ function electronBinary() {
 /** Runs electron's own installer (the download npm install skipped). Returns a short reason on failure. */
 function downloadElectron() {
   const version = JSON.parse(fs.readFileSync(path.join(ELECTRON_DIR, 'package.json'), 'utf8')).version;
-  say(`Downloading the Electron ${version} desktop shell for ${process.platform}-${process.arch} (first launch only, about 100 MB)…`);
+  say(
+    `Downloading the Electron ${version} desktop shell for ${process.platform}-${process.arch} (first launch only, about 100 MB)…`,
+  );
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-  const r = spawnSync(process.execPath, [path.join(ELECTRON_DIR, 'install.js')], { cwd: ELECTRON_DIR, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [path.join(ELECTRON_DIR, 'install.js')], {
+    cwd: ELECTRON_DIR,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (r.status === 0 && electronBinary()) return null;
   const out = `${r.stderr ?? ''}\n${r.stdout ?? ''}\n${r.error?.message ?? ''}`;
-  const line = out.split('\n').map((l) => l.trim()).find((l) => /^(\w*Error|RequestError|HTTPError)\b|ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN|EACCES|ENOSPC|checksum/i.test(l) && !/^at /.test(l));
+  const line = out
+    .split('\n')
+    .map((l) => l.trim())
+    .find(
+      (l) =>
+        /^(\w*Error|RequestError|HTTPError)\b|ENOTFOUND|ECONN|ETIMEDOUT|EAI_AGAIN|EACCES|ENOSPC|checksum/i.test(l) &&
+        !/^at /.test(l),
+    );
   return (line ?? 'the download did not complete').replace(/^\w*Error:\s*/, '').slice(0, 200);
 }
 
@@ -63,7 +80,8 @@ async function offerBrowserMode(reason) {
 
 function restoreNodeBuild() {
   const r = run(process.execPath, [path.join(ROOT, 'scripts', 'rebuild-native.mjs'), 'node']);
-  if (r.status !== 0) console.error('[start] Could not put the Node build of better-sqlite3 back; `npm test` will rebuild it.');
+  if (r.status !== 0)
+    console.error('[start] Could not put the Node build of better-sqlite3 back; `npm test` will rebuild it.');
 }
 
 // 1. Build what is missing (main, preload, renderer, CLI).
@@ -87,7 +105,9 @@ if (!bin) {
 if (bin) {
   // 3. better-sqlite3 for Electron's ABI, then the app; the Node build goes back afterwards.
   if (run(process.execPath, [path.join(ROOT, 'scripts', 'rebuild-native.mjs'), 'electron']).status !== 0) {
-    console.error('[start] better-sqlite3 could not be built for Electron (see above). `npm run serve` runs the app in the browser meanwhile.');
+    console.error(
+      '[start] better-sqlite3 could not be built for Electron (see above). `npm run serve` runs the app in the browser meanwhile.',
+    );
     process.exit(1);
   }
   const env = { ...process.env };

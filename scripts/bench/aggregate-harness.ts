@@ -42,14 +42,30 @@ async function timedAsync<T>(n: number, fn: () => Promise<T>): Promise<{ median:
 
 const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
-export async function run(dataDir: string, migrationsDir: string, newDayFile: string, workerScript: string | null): Promise<Record<string, unknown>> {
+export async function run(
+  dataDir: string,
+  migrationsDir: string,
+  newDayFile: string,
+  workerScript: string | null,
+): Promise<Record<string, unknown>> {
   let offset = 0;
-  // as the CLI runs: imports inline, the bundled worker script for parsing large files and for the rebuild's two threads
-  const core = await createCore({ dataDir, migrationsDir, log: silentLogger, importThread: null, workerScript, clock: { now: () => Date.now() + offset } });
+  // as the CLI runs: imports inline, the bundled worker script for parsing large files and for the rebuild's two
+  // threads
+  const core = await createCore({
+    dataDir,
+    migrationsDir,
+    log: silentLogger,
+    importThread: null,
+    workerScript,
+    clock: { now: () => Date.now() + offset },
+  });
   try {
     const db = core.sqlite;
     const out: Record<string, unknown> = {};
-    const meters = db.prepare('SELECT id, identifier FROM meters ORDER BY id').all() as { id: number; identifier: string }[];
+    const meters = db.prepare('SELECT id, identifier FROM meters ORDER BY id').all() as {
+      id: number;
+      identifier: string;
+    }[];
     const spans = core.readings.spans();
     let readings = 0;
     let lastTs = 0;
@@ -65,11 +81,16 @@ export async function run(dataDir: string, migrationsDir: string, newDayFile: st
 
     // ------------------------------------------------------------ raw baselines
     // SQLite scanning every day summary, in SQL and into JavaScript
-    out.rawStatsSql = timed(3, () => db.prepare('SELECT count(*), total(kwh), min(min), max(max), total(present) FROM day_stats').raw().get());
+    out.rawStatsSql = timed(3, () =>
+      db.prepare('SELECT count(*), total(kwh), min(min), max(max), total(present) FROM day_stats').raw().get(),
+    );
     out.rawStatsJs = timed(3, () => {
       let kwh = 0;
       let n = 0;
-      for (const r of db.prepare('SELECT meter_id, day, kwh, min, max, present FROM day_stats').raw().iterate() as IterableIterator<[number, number, number, number, number, number]>) {
+      for (const r of db
+        .prepare('SELECT meter_id, day, kwh, min, max, present FROM day_stats')
+        .raw()
+        .iterate() as IterableIterator<[number, number, number, number, number, number]>) {
         kwh += r[2];
         n++;
       }
@@ -79,14 +100,17 @@ export async function run(dataDir: string, migrationsDir: string, newDayFile: st
     out.rawBlobsAll = timed(3, () => {
       let bytes = 0;
       let n = 0;
-      for (const r of db.prepare('SELECT vals, quality FROM meter_days').raw().iterate() as IterableIterator<[Buffer, Buffer | null]>) {
+      for (const r of db.prepare('SELECT vals, quality FROM meter_days').raw().iterate() as IterableIterator<
+        [Buffer, Buffer | null]
+      >) {
         bytes += r[0].length + (r[1]?.length ?? 0);
         n++;
       }
       return { bytes, n };
     });
 
-    // ------------------------------------------------------------ full rebuild (before the new day: the same data as long.csv)
+    // ------------------------------------------------------------ full rebuild (before the new day: the same data as
+    // long.csv)
     const rebuild = await timedAsync(3, () => core.aggregation.rebuild());
     out.rebuild = { median: rebuild.median, times: rebuild.times };
     out.rebuildDays = rebuild.last.daysTouched;
@@ -96,7 +120,9 @@ export async function run(dataDir: string, migrationsDir: string, newDayFile: st
     const halfHours = dayHalfHours(newDay);
     const start = dayStartUtc(newDay);
     const lines = ['MPAN,Timestamp,kWh'];
-    for (const m of meters) for (let i = 0; i < halfHours; i++) lines.push(`${m.identifier},${iso(start + i * 1800)},${(0.5 + (i % 7) / 10).toFixed(3)}`);
+    for (const m of meters)
+      for (let i = 0; i < halfHours; i++)
+        lines.push(`${m.identifier},${iso(start + i * 1800)},${(0.5 + (i % 7) / 10).toFixed(3)}`);
     fs.mkdirSync(path.dirname(newDayFile), { recursive: true });
     fs.writeFileSync(newDayFile, lines.join('\n') + '\n');
     out.newDayReadings = meters.length * halfHours;
@@ -112,12 +138,21 @@ export async function run(dataDir: string, migrationsDir: string, newDayFile: st
     await core.scheduler.idle();
     core.scheduler.afterImport = afterImport;
     const job = core.imports.get(jobIds[0]!);
-    out.newDayJob = { status: job.status, imported: job.readingsImported, duplicates: job.duplicates, rejected: job.rowsRejected };
+    out.newDayJob = {
+      status: job.status,
+      imported: job.readingsImported,
+      duplicates: job.duplicates,
+      rejected: job.rowsRejected,
+    };
     t0 = process.hrtime.bigint();
     const rollup = await core.scheduler.afterImport();
     out.newDayRollupMs = ms(t0);
     const summary = (rollup?.summary ?? null) as { metersTouched: number; daysTouched: number } | null;
-    out.newDayRollup = { status: rollup?.status ?? 'none', metersTouched: summary?.metersTouched ?? 0, daysTouched: summary?.daysTouched ?? 0 };
+    out.newDayRollup = {
+      status: rollup?.status ?? 'none',
+      metersTouched: summary?.metersTouched ?? 0,
+      daysTouched: summary?.daysTouched ?? 0,
+    };
 
     // ------------------------------------------------------------ dashboard summary
     const ctx = { role: 'admin', actor: 'bench' } as const;
@@ -144,7 +179,9 @@ export async function run(dataDir: string, migrationsDir: string, newDayFile: st
     const blob = db.prepare('SELECT vals, quality FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ?').raw();
     out.rawBlobs90 = timed(3, () => {
       let bytes = 0;
-      for (const m of meters) for (const r of blob.iterate(m.id, fromDay, toDay) as IterableIterator<[Buffer, Buffer | null]>) bytes += r[0].length + (r[1]?.length ?? 0);
+      for (const m of meters)
+        for (const r of blob.iterate(m.id, fromDay, toDay) as IterableIterator<[Buffer, Buffer | null]>)
+          bytes += r[0].length + (r[1]?.length ?? 0);
       return bytes;
     });
     out.readDays90 = timed(3, () => {

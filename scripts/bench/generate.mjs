@@ -16,7 +16,7 @@ function mpan(i) {
   return body + ((s % 11) % 10);
 }
 let seed = 42;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 
 const start = Date.UTC(2024, 0, 1) / 1000;
 const pad = (n) => String(n).padStart(2, '0');

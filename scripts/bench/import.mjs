@@ -7,7 +7,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import Database from 'better-sqlite3';
-import { bundle, cliBuild, dbBytes, duck, fmtBytes, duckGroupBy, duckLoad, ensurePortfolio, fmtRate, fmtS, keepImported, machineLine, MIGRATIONS, options, REPO, scratchDir, table, verdict } from './portfolio.mjs';
+import {
+  bundle,
+  cliBuild,
+  dbBytes,
+  duck,
+  fmtBytes,
+  duckGroupBy,
+  duckLoad,
+  ensurePortfolio,
+  fmtRate,
+  fmtS,
+  keepImported,
+  machineLine,
+  MIGRATIONS,
+  options,
+  REPO,
+  scratchDir,
+  table,
+  verdict,
+} from './portfolio.mjs';
 
 const TARGET = { readingsPerSecond: 3e6, vsDuck: 2, reimportShare: 0.1, rssMb: 250, bytesPerReading: 12 };
 
@@ -19,7 +38,9 @@ const mb = (f) => fs.statSync(f).size / 1e6;
 const since = (t0) => Number(process.hrtime.bigint() - t0) / 1e9;
 
 console.log(await machineLine());
-console.log(`Portfolio: ${o.meters.toLocaleString('en-GB')} meters × ${o.days} days = ${o.readings.toLocaleString('en-GB')} readings; long.csv ${mb(files.long).toFixed(0)} MB, wide.csv ${mb(files.wide).toFixed(0)} MB\n`);
+console.log(
+  `Portfolio: ${o.meters.toLocaleString('en-GB')} meters × ${o.days} days = ${o.readings.toLocaleString('en-GB')} readings; long.csv ${mb(files.long).toFixed(0)} MB, wide.csv ${mb(files.wide).toFixed(0)} MB\n`,
+);
 
 // both files into the page cache first, so no run pays for the disk more than another
 for (const f of [files.long, files.wide]) {
@@ -35,7 +56,9 @@ async function naive(file) {
   const dbPath = path.join(root, 'naive.sqlite');
   const db = new Database(dbPath);
   db.pragma('journal_mode = WAL');
-  db.exec('CREATE TABLE readings (meter TEXT NOT NULL, ts INTEGER NOT NULL, kwh REAL, quality TEXT, PRIMARY KEY (meter, ts))');
+  db.exec(
+    'CREATE TABLE readings (meter TEXT NOT NULL, ts INTEGER NOT NULL, kwh REAL, quality TEXT, PRIMARY KEY (meter, ts))',
+  );
   const insert = db.prepare('INSERT INTO readings (meter, ts, kwh, quality) VALUES (?, ?, ?, ?)');
   const insertMany = db.transaction((rows) => {
     for (const r of rows) insert.run(r[0], r[1], r[2], r[3]);
@@ -91,7 +114,10 @@ async function duckdb(file) {
 function cliImport(file, dataDir) {
   const rss = path.join(REPO, 'scripts', 'bench', 'rss.cjs');
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ['-r', rss, cli, 'import', file, '--data-dir', dataDir, '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(process.execPath, ['-r', rss, cli, 'import', file, '--data-dir', dataDir, '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const seconds = since(t0);
   let out;
   try {
@@ -99,10 +125,21 @@ function cliImport(file, dataDir) {
   } catch {
     throw new Error(`import of ${file} failed (exit ${r.status}): ${r.stderr}`);
   }
-  if (r.status !== 0 || out.status !== 'done') throw new Error(`import of ${file} failed (exit ${r.status}, ${out.status}): ${out.error ?? r.stderr}`);
+  if (r.status !== 0 || out.status !== 'done')
+    throw new Error(`import of ${file} failed (exit ${r.status}, ${out.status}): ${out.error ?? r.stderr}`);
   const peakRssMb = Number(/maxRSS=(\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024;
   const readings = out.readingsImported + out.duplicates;
-  return { seconds, readings, readingsPerSecond: readings / seconds, mbPerSecond: mb(file) / seconds, peakRssMb, imported: out.readingsImported, duplicates: out.duplicates, conflicts: out.conflicts, rejected: out.rowsRejected };
+  return {
+    seconds,
+    readings,
+    readingsPerSecond: readings / seconds,
+    mbPerSecond: mb(file) / seconds,
+    peakRssMb,
+    imported: out.readingsImported,
+    duplicates: out.duplicates,
+    conflicts: out.conflicts,
+    rejected: out.rowsRejected,
+  };
 }
 
 console.error('naive better-sqlite3 loop …');
@@ -154,7 +191,15 @@ const check = (what, figure, target, ok) => {
   return verdict(ok);
 };
 const rssMb = (r) => (r.peakRssMb ? `${r.peakRssMb.toFixed(0)} MB` : '—');
-const row = (name, r, target = '', result = '') => [name, fmtS(r.seconds), fmtRate(r.readingsPerSecond), `${r.mbPerSecond.toFixed(0)} MB/s`, rssMb(r), target, result];
+const row = (name, r, target = '', result = '') => [
+  name,
+  fmtS(r.seconds),
+  fmtRate(r.readingsPerSecond),
+  `${r.mbPerSecond.toFixed(0)} MB/s`,
+  rssMb(r),
+  target,
+  result,
+];
 
 const longVsMem = long.seconds / dk.inMemory.seconds;
 const longVsDisk = long.seconds / dk.onDisk.seconds;
@@ -164,26 +209,82 @@ const peak = Math.max(long.peakRssMb, again.peakRssMb, sameData.peakRssMb, wide.
 const bytesPerReading = longBytes / long.imported;
 
 check('long CSV, first import: readings/s end to end', fmtRate(long.readingsPerSecond), '≥ 3 M/s', longOk);
-check('long CSV, first import vs DuckDB read_csv → in-memory table', `${longVsMem.toFixed(2)} × (${fmtS(long.seconds)} vs ${fmtS(dk.inMemory.seconds)})`, '≤ 2 ×', longVsMem <= TARGET.vsDuck);
-check('long CSV, first import vs DuckDB read_csv → database file', `${longVsDisk.toFixed(2)} × (${fmtS(long.seconds)} vs ${fmtS(dk.onDisk.seconds)})`, '≤ 2 ×', longVsDisk <= TARGET.vsDuck);
-check('re-import of the same file, share of the first import', `${(reimportShare * 100).toFixed(1)} % (${fmtS(again.seconds)})`, '≤ 10 %', reimportShare <= TARGET.reimportShare);
-check('wide CSV per reading vs long CSV', `${fmtRate(wide.readingsPerSecond)} vs ${fmtRate(long.readingsPerSecond)}`, '≥ long', wide.readingsPerSecond >= long.readingsPerSecond);
+check(
+  'long CSV, first import vs DuckDB read_csv → in-memory table',
+  `${longVsMem.toFixed(2)} × (${fmtS(long.seconds)} vs ${fmtS(dk.inMemory.seconds)})`,
+  '≤ 2 ×',
+  longVsMem <= TARGET.vsDuck,
+);
+check(
+  'long CSV, first import vs DuckDB read_csv → database file',
+  `${longVsDisk.toFixed(2)} × (${fmtS(long.seconds)} vs ${fmtS(dk.onDisk.seconds)})`,
+  '≤ 2 ×',
+  longVsDisk <= TARGET.vsDuck,
+);
+check(
+  're-import of the same file, share of the first import',
+  `${(reimportShare * 100).toFixed(1)} % (${fmtS(again.seconds)})`,
+  '≤ 10 %',
+  reimportShare <= TARGET.reimportShare,
+);
+check(
+  'wide CSV per reading vs long CSV',
+  `${fmtRate(wide.readingsPerSecond)} vs ${fmtRate(long.readingsPerSecond)}`,
+  '≥ long',
+  wide.readingsPerSecond >= long.readingsPerSecond,
+);
 check('peak RSS of any CLI import', `${peak.toFixed(0)} MB`, '≤ 250 MB', peak <= TARGET.rssMb);
-check('database bytes per stored reading after the long import', `${bytesPerReading.toFixed(2)} B`, '≤ 12 B', bytesPerReading <= TARGET.bytesPerReading);
+check(
+  'database bytes per stored reading after the long import',
+  `${bytesPerReading.toFixed(2)} B`,
+  '≤ 12 B',
+  bytesPerReading <= TARGET.bytesPerReading,
+);
 
 console.log('### Import\n');
 console.log(
   table(
     ['run', 'time', 'readings/s', 'MB/s', 'peak RSS', 'target', 'result'],
     [
-      row('baseline: naive better-sqlite3 loop (readline, split, one INSERT per reading, 10,000 per transaction, key (meter, ts))', raw),
+      row(
+        'baseline: naive better-sqlite3 loop (readline, split, one INSERT per reading, 10,000 per transaction, key (meter, ts))',
+        raw,
+      ),
       row('baseline: DuckDB `read_csv` → in-memory table (2 threads)', dk.inMemory),
       row('baseline: DuckDB `read_csv` → database file, with checkpoint (2 threads)', dk.onDisk),
-      row('**long CSV, first import** (CLI, end to end)', long, '≥ 3 M/s; ≤ 2 × DuckDB', `${verdict(longOk)}; ${longVsMem.toFixed(2)} × in-memory ${verdict(longVsMem <= TARGET.vsDuck)}, ${longVsDisk.toFixed(2)} × file ${verdict(longVsDisk <= TARGET.vsDuck)}`),
-      ['baseline: CLI start-up and shut-down alone (`eclectyc jobs --json` on the imported data folder)', fmtS(startup), '—', '—', '—', '', `${(startup / long.seconds * 100).toFixed(1)} % of first`],
-      row('**long CSV, re-import of the same file** (same SHA-256)', again, '≤ 10 % of first', `${(reimportShare * 100).toFixed(1)} % ${verdict(reimportShare <= TARGET.reimportShare)}`),
-      row('long CSV, the same data in another file (a blank line appended: every day compared)', sameData, '', `${(sameData.seconds / long.seconds * 100).toFixed(0)} % of first`),
-      row('**wide CSV, first import**', wide, '≥ long per reading', verdict(wide.readingsPerSecond >= long.readingsPerSecond)),
+      row(
+        '**long CSV, first import** (CLI, end to end)',
+        long,
+        '≥ 3 M/s; ≤ 2 × DuckDB',
+        `${verdict(longOk)}; ${longVsMem.toFixed(2)} × in-memory ${verdict(longVsMem <= TARGET.vsDuck)}, ${longVsDisk.toFixed(2)} × file ${verdict(longVsDisk <= TARGET.vsDuck)}`,
+      ),
+      [
+        'baseline: CLI start-up and shut-down alone (`eclectyc jobs --json` on the imported data folder)',
+        fmtS(startup),
+        '—',
+        '—',
+        '—',
+        '',
+        `${((startup / long.seconds) * 100).toFixed(1)} % of first`,
+      ],
+      row(
+        '**long CSV, re-import of the same file** (same SHA-256)',
+        again,
+        '≤ 10 % of first',
+        `${(reimportShare * 100).toFixed(1)} % ${verdict(reimportShare <= TARGET.reimportShare)}`,
+      ),
+      row(
+        'long CSV, the same data in another file (a blank line appended: every day compared)',
+        sameData,
+        '',
+        `${((sameData.seconds / long.seconds) * 100).toFixed(0)} % of first`,
+      ),
+      row(
+        '**wide CSV, first import**',
+        wide,
+        '≥ long per reading',
+        verdict(wide.readingsPerSecond >= long.readingsPerSecond),
+      ),
     ],
   ),
 );
@@ -192,9 +293,21 @@ console.log(
   table(
     ['storage after loading the long CSV', 'bytes', 'bytes per reading', 'target', 'result'],
     [
-      ['naive SQLite table (meter, ts, kwh, quality; key (meter, ts))', fmtBytes(raw.bytes), (raw.bytes / raw.readings).toFixed(1), '', ''],
+      [
+        'naive SQLite table (meter, ts, kwh, quality; key (meter, ts))',
+        fmtBytes(raw.bytes),
+        (raw.bytes / raw.readings).toFixed(1),
+        '',
+        '',
+      ],
       ['DuckDB database file', fmtBytes(dk.onDisk.bytes), (dk.onDisk.bytes / dk.onDisk.rows).toFixed(1), '', ''],
-      ['**the app** (eclectyc.sqlite + -wal, after the first import)', fmtBytes(longBytes), bytesPerReading.toFixed(2), '≤ 12', verdict(bytesPerReading <= TARGET.bytesPerReading)],
+      [
+        '**the app** (eclectyc.sqlite + -wal, after the first import)',
+        fmtBytes(longBytes),
+        bytesPerReading.toFixed(2),
+        '≤ 12',
+        verdict(bytesPerReading <= TARGET.bytesPerReading),
+      ],
     ],
   ),
 );
@@ -203,18 +316,44 @@ console.log(
   table(
     ['DuckDB daily GROUP BY on the in-memory table (sum, min, max, count per meter and day)', 'time', 'groups'],
     [
-      ['by UTC day (`epoch(Timestamp)::BIGINT // 86400`)', fmtS(dk.groupBy.utcSeconds), dk.groupBy.utcGroups.toLocaleString('en-GB')],
-      ["by UK local day (`(Timestamp AT TIME ZONE 'Europe/London')::DATE`)", fmtS(dk.groupBy.ukSeconds), dk.groupBy.ukGroups.toLocaleString('en-GB')],
+      [
+        'by UTC day (`epoch(Timestamp)::BIGINT // 86400`)',
+        fmtS(dk.groupBy.utcSeconds),
+        dk.groupBy.utcGroups.toLocaleString('en-GB'),
+      ],
+      [
+        "by UK local day (`(Timestamp AT TIME ZONE 'Europe/London')::DATE`)",
+        fmtS(dk.groupBy.ukSeconds),
+        dk.groupBy.ukGroups.toLocaleString('en-GB'),
+      ],
     ],
   ),
 );
 console.log();
 console.log(
   table(
-    [`host event loop while a core imports the long CSV (${o.readings.toLocaleString('en-GB')} readings)`, 'longest stall', 'p99 stall', 'import time', 'readings stored'],
     [
-      ['import on the worker thread (desktop app, server)', `${threadRun.maxStallMs.toFixed(0)} ms`, `${threadRun.p99StallMs.toFixed(1)} ms`, fmtS(threadRun.seconds), threadRun.readings.toLocaleString('en-GB')],
-      ['import inline on the host thread (yielding between chunks)', `${inlineRun.maxStallMs.toFixed(0)} ms`, `${inlineRun.p99StallMs.toFixed(1)} ms`, fmtS(inlineRun.seconds), inlineRun.readings.toLocaleString('en-GB')],
+      `host event loop while a core imports the long CSV (${o.readings.toLocaleString('en-GB')} readings)`,
+      'longest stall',
+      'p99 stall',
+      'import time',
+      'readings stored',
+    ],
+    [
+      [
+        'import on the worker thread (desktop app, server)',
+        `${threadRun.maxStallMs.toFixed(0)} ms`,
+        `${threadRun.p99StallMs.toFixed(1)} ms`,
+        fmtS(threadRun.seconds),
+        threadRun.readings.toLocaleString('en-GB'),
+      ],
+      [
+        'import inline on the host thread (yielding between chunks)',
+        `${inlineRun.maxStallMs.toFixed(0)} ms`,
+        `${inlineRun.p99StallMs.toFixed(1)} ms`,
+        fmtS(inlineRun.seconds),
+        inlineRun.readings.toLocaleString('en-GB'),
+      ],
     ],
   ),
 );
@@ -223,13 +362,28 @@ console.log(table(['check', 'figure', 'target', 'result'], checks));
 
 // sanity: every run saw what it should
 const problems = [];
-if (long.imported !== o.readings) problems.push(`first import stored ${long.imported} readings, expected ${o.readings}`);
-if (again.duplicates !== o.readings || again.imported !== 0) problems.push(`re-import: ${again.imported} imported, ${again.duplicates} duplicates`);
-if (sameData.duplicates !== o.readings || sameData.imported !== 0) problems.push(`same data, other file: ${sameData.imported} imported, ${sameData.duplicates} duplicates`);
+if (long.imported !== o.readings)
+  problems.push(`first import stored ${long.imported} readings, expected ${o.readings}`);
+if (again.duplicates !== o.readings || again.imported !== 0)
+  problems.push(`re-import: ${again.imported} imported, ${again.duplicates} duplicates`);
+if (sameData.duplicates !== o.readings || sameData.imported !== 0)
+  problems.push(`same data, other file: ${sameData.imported} imported, ${sameData.duplicates} duplicates`);
 if (wide.imported !== o.readings) problems.push(`wide import stored ${wide.imported} readings, expected ${o.readings}`);
-if (raw.readings !== o.readings || dk.inMemory.rows !== o.readings || dk.onDisk.rows !== o.readings) problems.push(`baselines loaded ${raw.readings} / ${dk.inMemory.rows} / ${dk.onDisk.rows} rows`);
-for (const [name, r] of [['thread', threadRun], ['inline', inlineRun]]) if (r.status !== 'done' || r.readings !== o.readings) problems.push(`stall run (${name}): ${r.status}, ${r.readings} readings stored`);
-for (const [name, r] of [['first', long], ['re-import', again], ['other file', sameData], ['wide', wide]]) if (r.conflicts || r.rejected) problems.push(`${name}: ${r.conflicts} conflicts, ${r.rejected} rows rejected`);
+if (raw.readings !== o.readings || dk.inMemory.rows !== o.readings || dk.onDisk.rows !== o.readings)
+  problems.push(`baselines loaded ${raw.readings} / ${dk.inMemory.rows} / ${dk.onDisk.rows} rows`);
+for (const [name, r] of [
+  ['thread', threadRun],
+  ['inline', inlineRun],
+])
+  if (r.status !== 'done' || r.readings !== o.readings)
+    problems.push(`stall run (${name}): ${r.status}, ${r.readings} readings stored`);
+for (const [name, r] of [
+  ['first', long],
+  ['re-import', again],
+  ['other file', sameData],
+  ['wide', wide],
+])
+  if (r.conflicts || r.rejected) problems.push(`${name}: ${r.conflicts} conflicts, ${r.rejected} rows rejected`);
 if (problems.length) {
   console.log(`\nWARNING: ${problems.join('; ')}`);
   process.exitCode = 1;

@@ -19,11 +19,24 @@ const CACHE = path.join(REPO, 'node_modules', '.cache', 'eclectyc-bench');
 
 /** --meters N (1000) --days D (365) --keep (leave the scratch folders for inspection). */
 export function options() {
-  const { values: o } = parseArgs({ options: { meters: { type: 'string', default: '1000' }, days: { type: 'string', default: '365' }, keep: { type: 'boolean', default: false } } });
+  const { values: o } = parseArgs({
+    options: {
+      meters: { type: 'string', default: '1000' },
+      days: { type: 'string', default: '365' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
   const meters = Number(o.meters);
   const days = Number(o.days);
-  if (!(Number.isInteger(meters) && meters > 0 && Number.isInteger(days) && days > 1)) throw new Error('--meters and --days must be whole numbers (days ≥ 2)');
-  return { meters, days, keep: o.keep, readings: meters * days * 48, dir: path.join(REPO, '.bench', `${meters}x${days}`) };
+  if (!(Number.isInteger(meters) && meters > 0 && Number.isInteger(days) && days > 1))
+    throw new Error('--meters and --days must be whole numbers (days ≥ 2)');
+  return {
+    meters,
+    days,
+    keep: o.keep,
+    readings: meters * days * 48,
+    dir: path.join(REPO, '.bench', `${meters}x${days}`),
+  };
 }
 
 const scratch = [];
@@ -53,15 +66,31 @@ export function scratchDir(prefix, keep = false) {
 /** Generates the portfolio's long.csv and wide.csv once (deterministic), in o.dir. */
 export function ensurePortfolio(o) {
   if (!fs.existsSync(path.join(o.dir, 'wide.csv')) || !fs.existsSync(path.join(o.dir, 'long.csv'))) {
-    console.error(`generating ${o.meters} meters × ${o.days} days = ${o.readings.toLocaleString('en-GB')} readings in ${path.relative(REPO, o.dir)} …`);
-    execFileSync(process.execPath, [path.join(REPO, 'scripts', 'bench', 'generate.mjs'), o.dir, String(o.meters), String(o.days)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    console.error(
+      `generating ${o.meters} meters × ${o.days} days = ${o.readings.toLocaleString('en-GB')} readings in ${path.relative(REPO, o.dir)} …`,
+    );
+    execFileSync(
+      process.execPath,
+      [path.join(REPO, 'scripts', 'bench', 'generate.mjs'), o.dir, String(o.meters), String(o.days)],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   }
   return { long: path.join(o.dir, 'long.csv'), wide: path.join(o.dir, 'wide.csv') };
 }
 
 /** Bundles harness entry points (TypeScript) into node_modules/.cache/eclectyc-bench and returns that folder. */
 export async function bundle(entryPoints, outDir = CACHE) {
-  await build({ entryPoints, outdir: outDir, outExtension: { '.js': '.cjs' }, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['better-sqlite3'], logLevel: 'error' });
+  await build({
+    entryPoints,
+    outdir: outDir,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['better-sqlite3'],
+    logLevel: 'error',
+  });
   return outDir;
 }
 
@@ -76,7 +105,10 @@ export async function cliBuild() {
   const outDir = path.join(CACHE, 'cli');
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8'));
   await build({
-    entryPoints: { cli: path.join(REPO, 'src-main/cli/main.ts'), 'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts') },
+    entryPoints: {
+      cli: path.join(REPO, 'src-main/cli/main.ts'),
+      'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts'),
+    },
     outdir: outDir,
     outExtension: { '.js': '.cjs' },
     bundle: true,
@@ -89,15 +121,27 @@ export async function cliBuild() {
   });
   const h = crypto.createHash('sha256');
   for (const f of ['cli.cjs', 'import-worker.cjs']) h.update(fs.readFileSync(path.join(outDir, f)));
-  for (const f of fs.readdirSync(MIGRATIONS).filter((x) => x.endsWith('.sql')).sort()) h.update(f).update(fs.readFileSync(path.join(MIGRATIONS, f)));
-  builtCli = { cli: path.join(outDir, 'cli.cjs'), worker: path.join(outDir, 'import-worker.cjs'), digest: h.digest('hex').slice(0, 16) };
+  for (const f of fs
+    .readdirSync(MIGRATIONS)
+    .filter((x) => x.endsWith('.sql'))
+    .sort())
+    h.update(f).update(fs.readFileSync(path.join(MIGRATIONS, f)));
+  builtCli = {
+    cli: path.join(outDir, 'cli.cjs'),
+    worker: path.join(outDir, 'import-worker.cjs'),
+    digest: h.digest('hex').slice(0, 16),
+  };
   return builtCli;
 }
 
 const DB_FILES = ['eclectyc.sqlite', 'eclectyc.sqlite-wal'];
 
 /** Bytes of a data folder's database (the file and its WAL). */
-export const dbBytes = (dataDir) => DB_FILES.reduce((s, f) => s + (fs.existsSync(path.join(dataDir, f)) ? fs.statSync(path.join(dataDir, f)).size : 0), 0);
+export const dbBytes = (dataDir) =>
+  DB_FILES.reduce(
+    (s, f) => s + (fs.existsSync(path.join(dataDir, f)) ? fs.statSync(path.join(dataDir, f)).size : 0),
+    0,
+  );
 
 /** Keeps an imported data folder's database as the portfolio's imported copy (.bench/NxD/imported). */
 export async function keepImported(o, dataDir) {
@@ -105,7 +149,8 @@ export async function keepImported(o, dataDir) {
   const dest = path.join(o.dir, 'imported');
   fs.rmSync(dest, { recursive: true, force: true });
   fs.mkdirSync(dest, { recursive: true });
-  for (const f of fs.readdirSync(dataDir)) if (f.startsWith('eclectyc.sqlite')) fs.copyFileSync(path.join(dataDir, f), path.join(dest, f));
+  for (const f of fs.readdirSync(dataDir))
+    if (f.startsWith('eclectyc.sqlite')) fs.copyFileSync(path.join(dataDir, f), path.join(dest, f));
   fs.writeFileSync(path.join(dest, 'build'), digest);
 }
 
@@ -119,13 +164,18 @@ export async function importedPortfolio(o, prefix) {
   const imported = path.join(o.dir, 'imported');
   const stamp = path.join(imported, 'build');
   if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== digest) {
-    console.error(`importing ${path.relative(REPO, files.long)} with the current build (kept in ${path.relative(REPO, imported)}) …`);
+    console.error(
+      `importing ${path.relative(REPO, files.long)} with the current build (kept in ${path.relative(REPO, imported)}) …`,
+    );
     const tmp = scratchDir('eclectyc-bench-portfolio-');
-    execFileSync(process.execPath, [cli, 'import', files.long, '--data-dir', tmp, '--json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [cli, 'import', files.long, '--data-dir', tmp, '--json'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     await keepImported(o, tmp);
   }
   const work = scratchDir(prefix, o.keep);
-  for (const f of fs.readdirSync(imported)) if (f.startsWith('eclectyc.sqlite')) fs.copyFileSync(path.join(imported, f), path.join(work, f));
+  for (const f of fs.readdirSync(imported))
+    if (f.startsWith('eclectyc.sqlite')) fs.copyFileSync(path.join(imported, f), path.join(work, f));
   return { work, files };
 }
 
@@ -165,9 +215,18 @@ export async function duckLoad(db, csv, { checkpoint = false } = {}) {
 /** Daily sum/min/max/count per meter, by UTC day and by UK local day, materialised: seconds and groups. */
 export async function duckGroupBy(db) {
   const agg = 'sum(kWh) AS kwh, min(kWh) AS lo, max(kWh) AS hi, count(*) AS n';
-  const utc = await db.time(`CREATE OR REPLACE TEMP TABLE daily_utc AS SELECT MPAN, epoch(Timestamp)::BIGINT // 86400 AS day, ${agg} FROM r GROUP BY MPAN, day`);
-  const uk = await db.time(`CREATE OR REPLACE TEMP TABLE daily_uk AS SELECT MPAN, (Timestamp AT TIME ZONE 'Europe/London')::DATE AS day, ${agg} FROM r GROUP BY MPAN, day`);
-  return { utcSeconds: utc, ukSeconds: uk, utcGroups: Number(await db.value('SELECT count(*) FROM daily_utc')), ukGroups: Number(await db.value('SELECT count(*) FROM daily_uk')) };
+  const utc = await db.time(
+    `CREATE OR REPLACE TEMP TABLE daily_utc AS SELECT MPAN, epoch(Timestamp)::BIGINT // 86400 AS day, ${agg} FROM r GROUP BY MPAN, day`,
+  );
+  const uk = await db.time(
+    `CREATE OR REPLACE TEMP TABLE daily_uk AS SELECT MPAN, (Timestamp AT TIME ZONE 'Europe/London')::DATE AS day, ${agg} FROM r GROUP BY MPAN, day`,
+  );
+  return {
+    utcSeconds: utc,
+    ukSeconds: uk,
+    utcGroups: Number(await db.value('SELECT count(*) FROM daily_utc')),
+    ukGroups: Number(await db.value('SELECT count(*) FROM daily_uk')),
+  };
 }
 
 // ------------------------------------------------------------------ the machine line and the table
@@ -192,7 +251,8 @@ export async function machineLine() {
 
 export const fmtS = (s) => (s >= 100 ? `${s.toFixed(0)} s` : s >= 10 ? `${s.toFixed(1)} s` : `${s.toFixed(2)} s`);
 export const fmtMs = (ms) => (ms >= 1000 ? fmtS(ms / 1000) : ms >= 100 ? `${ms.toFixed(0)} ms` : `${ms.toFixed(1)} ms`);
-export const fmtBytes = (b) => (b >= 10e6 ? `${(b / 1e6).toFixed(0)} MB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} kB`);
+export const fmtBytes = (b) =>
+  b >= 10e6 ? `${(b / 1e6).toFixed(0)} MB` : b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} kB`;
 export const fmtRate = (perSecond) => `${(perSecond / 1e6).toFixed(2)} M/s`;
 /** "met" / "**not met**" (undefined: no target). */
 export const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : '**not met**');

@@ -8,7 +8,12 @@ import path from 'node:path';
 import { createCore } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
 
-export async function measure(file: string, dataDir: string, migrationsDir: string, thread: string | null): Promise<{ seconds: number; maxStallMs: number; p99StallMs: number; readings: number; status: string }> {
+export async function measure(
+  file: string,
+  dataDir: string,
+  migrationsDir: string,
+  thread: string | null,
+): Promise<{ seconds: number; maxStallMs: number; p99StallMs: number; readings: number; status: string }> {
   const core = await createCore({ dataDir, migrationsDir, log: silentLogger, importThread: thread });
   const h = monitorEventLoopDelay({ resolution: 5 });
   try {

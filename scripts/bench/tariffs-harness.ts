@@ -20,12 +20,19 @@ const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 async function startProfile(): Promise<(file: string) => Promise<void>> {
   const session = new inspector.Session();
   session.connect();
-  const post = (method: string, params?: object): Promise<unknown> => new Promise((resolve, reject) => session.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
   return async (file) => {
-    const { profile } = (await post('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+    const { profile } = (await post('Profiler.stop')) as {
+      profile: {
+        nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+        samples: number[];
+        timeDeltas: number[];
+      };
+    };
     session.disconnect();
     fs.writeFileSync(file, JSON.stringify(profile));
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -36,16 +43,34 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
       self.set(key, (self.get(key) ?? 0) + profile.timeDeltas[i]!);
     });
     console.error(`profile of the portfolio analysis written to ${file}; self time by function:`);
-    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.error(`  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.error(`  ${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
   };
 }
 const ALL = ['all'];
 
 /** 50 tariffs: 15 single-rate, 15 Economy 7/10 and other time-of-use, 10 business (DUoS, CCL, capacity), 10 dynamic. */
 export function tariffs(fromIso: string, prices: { start: string; pencePerKwh: number }[]): unknown[] {
-  const base = { supplier: 'Bench', fuel: 'electricity', validFrom: '2020-01-01', validTo: null, standingChargePencePerDay: 40, vatRate: 0.05, cclPencePerKwh: 0, halfHourlyPrices: null };
+  const base = {
+    supplier: 'Bench',
+    fuel: 'electricity',
+    validFrom: '2020-01-01',
+    validTo: null,
+    standingChargePencePerDay: 40,
+    vatRate: 0.05,
+    cclPencePerKwh: 0,
+    halfHourlyPrices: null,
+  };
   const out: unknown[] = [];
-  for (let i = 0; i < 15; i++) out.push({ ...base, id: `flat-${i}`, name: `Flat ${i}`, supplier: `Supplier ${i % 5}`, default: i < 5, rates: [{ pencePerKwh: 20 + i * 0.7 }] });
+  for (let i = 0; i < 15; i++)
+    out.push({
+      ...base,
+      id: `flat-${i}`,
+      name: `Flat ${i}`,
+      supplier: `Supplier ${i % 5}`,
+      default: i < 5,
+      rates: [{ pencePerKwh: 20 + i * 0.7 }],
+    });
   for (let i = 0; i < 15; i++) {
     const e10 = i % 3 === 2;
     out.push({
@@ -89,7 +114,14 @@ export function tariffs(fromIso: string, prices: { start: string; pencePerKwh: n
       ],
     });
   }
-  for (let i = 0; i < 10; i++) out.push({ ...base, id: `agile-${i}`, name: `Agile ${i}`, validFrom: fromIso, halfHourlyPrices: i === 0 ? prices : [] });
+  for (let i = 0; i < 10; i++)
+    out.push({
+      ...base,
+      id: `agile-${i}`,
+      name: `Agile ${i}`,
+      validFrom: fromIso,
+      halfHourlyPrices: i === 0 ? prices : [],
+    });
   return out;
 }
 
@@ -98,13 +130,17 @@ export async function run(dataDir: string, migrationsDir: string): Promise<Recor
   try {
     const db = core.sqlite;
     const out: Record<string, number> = {};
-    const meters = db.prepare('SELECT id, identifier FROM meters ORDER BY id').all() as { id: number; identifier: string }[];
+    const meters = db.prepare('SELECT id, identifier FROM meters ORDER BY id').all() as {
+      id: number;
+      identifier: string;
+    }[];
     const lastTs = core.readings.spans([meters[0]!.id]).get(meters[0]!.id)!.last;
     const toDay = localDayOf(lastTs) + 1;
     const fromDay = toDay - 90;
     // dynamic prices for every half-hour of the window (one tariff file carries them for agile-0; the rest share them)
     const prices: { start: string; pencePerKwh: number }[] = [];
-    for (let t = dayStartUtc(fromDay) - 3600; t < dayStartUtc(toDay) + 3600; t += 1800) prices.push({ start: new Date(t * 1000).toISOString(), pencePerKwh: 5 + ((t / 1800) % 48) * 0.6 });
+    for (let t = dayStartUtc(fromDay) - 3600; t < dayStartUtc(toDay) + 3600; t += 1800)
+      prices.push({ start: new Date(t * 1000).toISOString(), pencePerKwh: 5 + ((t / 1800) % 48) * 0.6 });
     const fromIso = isoDay(fromDay);
     core.tariffStore.importFile(JSON.stringify({ tariffs: tariffs(fromIso, prices) }));
     const csv = ['start,pencePerKwh', ...prices.map((p) => `${p.start},${p.pencePerKwh}`)].join('\n');
@@ -159,7 +195,10 @@ export async function run(dataDir: string, migrationsDir: string): Promise<Recor
     const profile = process.env.ECLECTYC_BENCH_PROFILE ? await startProfile() : null;
     t0 = process.hrtime.bigint();
     let best = 0;
-    for (const m of meters) best += core.switching.analyse(m.identifier, { fromDay, toDay, save: false }, 'bench', all).alternatives[0]?.savingPence ?? 0;
+    for (const m of meters)
+      best +=
+        core.switching.analyse(m.identifier, { fromDay, toDay, save: false }, 'bench', all).alternatives[0]
+          ?.savingPence ?? 0;
     out.portfolioMs = ms(t0);
     if (profile) await profile(process.env.ECLECTYC_BENCH_PROFILE!);
     out.bestSavingSum = best;

@@ -25,7 +25,14 @@ describe('eclectyc CLI', () => {
     expect(first.code).toBe(0);
     const out = JSON.parse(first.stdout);
     expect(out.files).toHaveLength(1);
-    expect(out.files[0]).toMatchObject({ file: SAMPLE, format: 'long', rowsRead: 19, readingsImported: 14, duplicates: 0, rowsRejected: 5 });
+    expect(out.files[0]).toMatchObject({
+      file: SAMPLE,
+      format: 'long',
+      rowsRead: 19,
+      readingsImported: 14,
+      duplicates: 0,
+      rowsRejected: 5,
+    });
     expect(out.files[0].errors.map((e: { line: number }) => e.line)).toEqual([16, 17, 18, 19, 20]);
     expect(out.files[0].errors[0].message).toMatch(/check digit/);
     const second = JSON.parse(run(['import', SAMPLE, '--data-dir', dataDir, '--json']).stdout);
@@ -36,8 +43,25 @@ describe('eclectyc CLI', () => {
     const dataDir = tempDir();
     run(['import', SAMPLE, '--data-dir', dataDir]);
     const meters = JSON.parse(run(['meters', '--data-dir', dataDir, '--json']).stdout);
-    expect(meters[0]).toEqual({ mpan: '1012477457919', fuel: 'electricity', site: null, firstReading: '2025-10-25T21:00:00Z', lastReading: '2025-10-26T02:30:00Z', readings: 12 });
-    const r = run(['readings', '1012477457919', '--from', '2025-10-26T00:30:00Z', '--to', '2025-10-26T02:00:00Z', '--data-dir', dataDir, '--json']);
+    expect(meters[0]).toEqual({
+      mpan: '1012477457919',
+      fuel: 'electricity',
+      site: null,
+      firstReading: '2025-10-25T21:00:00Z',
+      lastReading: '2025-10-26T02:30:00Z',
+      readings: 12,
+    });
+    const r = run([
+      'readings',
+      '1012477457919',
+      '--from',
+      '2025-10-26T00:30:00Z',
+      '--to',
+      '2025-10-26T02:00:00Z',
+      '--data-dir',
+      dataDir,
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([
       { start: '2025-10-26T00:30:00Z', kwh: 1.2, quality: 'actual' },
@@ -52,7 +76,10 @@ describe('eclectyc CLI', () => {
     const dataDir = tempDir();
     const r = run(['import', SAMPLE, '--dry-run', '--data-dir', dataDir, '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).files[0]).toMatchObject({ readingsImported: 14, preview: { meters: ['1012477457919', '2200012767323'] } });
+    expect(JSON.parse(r.stdout).files[0]).toMatchObject({
+      readingsImported: 14,
+      preview: { meters: ['1012477457919', '2200012767323'] },
+    });
     expect(JSON.parse(run(['meters', '--data-dir', dataDir, '--json']).stdout)).toEqual([]);
   });
 
@@ -79,8 +106,12 @@ describe('eclectyc CLI', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no meter 1012477457919/);
     const j = run(['readings', '1012477457919', '--data-dir', dataDir, '--json']);
-    expect(JSON.parse(j.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringMatching(/no meter 1012477457919/) } });
-    expect(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })).toMatch(/eclectyc import FILE|import FILE/);
+    expect(JSON.parse(j.stdout)).toEqual({
+      error: { code: 'NOT_FOUND', message: expect.stringMatching(/no meter 1012477457919/) },
+    });
+    expect(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })).toMatch(
+      /eclectyc import FILE|import FILE/,
+    );
   });
 
   it('aggregate, totals and compare answer in the documented shapes', () => {
@@ -88,38 +119,146 @@ describe('eclectyc CLI', () => {
     run(['import', path.join(FIXTURES, 'public', 'wide-hh-sheffield-energysparks.csv'), '--data-dir', dataDir]);
     const agg = JSON.parse(run(['aggregate', '--full', '--data-dir', dataDir, '--json']).stdout);
     expect(agg).toEqual({ metersTouched: 1, daysTouched: 2, seconds: expect.any(Number) });
-    const days = JSON.parse(run(['totals', '2336533093112', '--period', 'day', '--from', '2019-12-10', '--to', '2019-12-12', '--data-dir', dataDir, '--json']).stdout);
+    const days = JSON.parse(
+      run([
+        'totals',
+        '2336533093112',
+        '--period',
+        'day',
+        '--from',
+        '2019-12-10',
+        '--to',
+        '2019-12-12',
+        '--data-dir',
+        dataDir,
+        '--json',
+      ]).stdout,
+    );
     expect(days).toHaveLength(2);
-    expect(Object.keys(days[0]).sort()).toEqual(['baseload', 'completeness', 'halfHours', 'kwh', 'max', 'mean', 'min', 'missing', 'peak', 'peakAt', 'period'].sort());
-    expect(days[0]).toMatchObject({ period: '2019-12-10', halfHours: 48, missing: 0, completeness: 1, max: 31.34, peakAt: '2019-12-10T11:00:00Z' });
-    const week = JSON.parse(run(['totals', '2336533093112', '--period', 'week', '--from', '2019-12-10', '--to', '2019-12-11', '--data-dir', dataDir, '--json']).stdout);
+    expect(Object.keys(days[0]).sort()).toEqual(
+      [
+        'baseload',
+        'completeness',
+        'halfHours',
+        'kwh',
+        'max',
+        'mean',
+        'min',
+        'missing',
+        'peak',
+        'peakAt',
+        'period',
+      ].sort(),
+    );
+    expect(days[0]).toMatchObject({
+      period: '2019-12-10',
+      halfHours: 48,
+      missing: 0,
+      completeness: 1,
+      max: 31.34,
+      peakAt: '2019-12-10T11:00:00Z',
+    });
+    const week = JSON.parse(
+      run([
+        'totals',
+        '2336533093112',
+        '--period',
+        'week',
+        '--from',
+        '2019-12-10',
+        '--to',
+        '2019-12-11',
+        '--data-dir',
+        dataDir,
+        '--json',
+      ]).stdout,
+    );
     expect(week[0]).toMatchObject({ period: '2019-W50', halfHours: 336, missing: 240 });
-    const cmp = JSON.parse(run(['compare', '2336533093112', '--period', 'day', '--at', '2019-12-11', '--data-dir', dataDir, '--json']).stdout);
+    const cmp = JSON.parse(
+      run(['compare', '2336533093112', '--period', 'day', '--at', '2019-12-11', '--data-dir', dataDir, '--json'])
+        .stdout,
+    );
     expect(cmp).toMatchObject({ period: '2019-12-11', comparedWith: '2019-12-10', comparable: true });
     expect(cmp.changeKwh).toBeCloseTo(cmp.kwh - cmp.previousKwh, 9);
-    expect(run(['totals', '2336533093112', '--period', 'fortnight', '--from', '2019-12-10', '--to', '2019-12-11', '--data-dir', dataDir]).code).toBe(2);
-    expect(run(['compare', '2336533093112', '--period', 'week', '--at', '2019-12', '--data-dir', dataDir]).stderr).toMatch(/not a week/);
+    expect(
+      run([
+        'totals',
+        '2336533093112',
+        '--period',
+        'fortnight',
+        '--from',
+        '2019-12-10',
+        '--to',
+        '2019-12-11',
+        '--data-dir',
+        dataDir,
+      ]).code,
+    ).toBe(2);
+    expect(
+      run(['compare', '2336533093112', '--period', 'week', '--at', '2019-12', '--data-dir', dataDir]).stderr,
+    ).toMatch(/not a week/);
   });
 
   it('carbon fetch and emissions work against a replayed API (--carbon-api)', async () => {
     const http = await import('node:http');
     const fs = await import('node:fs');
-    const body = fs.readFileSync(path.join(FIXTURES, 'carbon', 'carbon-intensity-national-2019-08-25T1230Z-pt24h.json'), 'utf8');
+    const body = fs.readFileSync(
+      path.join(FIXTURES, 'carbon', 'carbon-intensity-national-2019-08-25T1230Z-pt24h.json'),
+      'utf8',
+    );
     const srv = http.createServer((_q, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     const api = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
     try {
       const dataDir = tempDir();
-      const lines = ['MPAN,Timestamp,kWh', ...Array.from({ length: 4 }, (_, i) => `1012477457919,${new Date(Date.UTC(2019, 7, 25, 12, 30) + i * 1800000).toISOString()},2`)];
+      const lines = [
+        'MPAN,Timestamp,kWh',
+        ...Array.from(
+          { length: 4 },
+          (_, i) => `1012477457919,${new Date(Date.UTC(2019, 7, 25, 12, 30) + i * 1800000).toISOString()},2`,
+        ),
+      ];
       run(['import', writeTemp('c.csv', lines.join('\n')), '--data-dir', dataDir]);
-      const spawnAsync = (args: string[]) => new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        import('node:child_process').then(({ execFile }) => execFile(process.execPath, [cli, ...args], (err, stdout) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout })));
-      });
-      const f = await spawnAsync(['carbon', 'fetch', '--from', '2019-08-25T12:30:00Z', '--to', '2019-08-26T12:30:00Z', '--carbon-api', api, '--data-dir', dataDir, '--json']);
+      const spawnAsync = (args: string[]) =>
+        new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          import('node:child_process').then(({ execFile }) =>
+            execFile(process.execPath, [cli, ...args], (err, stdout) =>
+              resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+            ),
+          );
+        });
+      const f = await spawnAsync([
+        'carbon',
+        'fetch',
+        '--from',
+        '2019-08-25T12:30:00Z',
+        '--to',
+        '2019-08-26T12:30:00Z',
+        '--carbon-api',
+        api,
+        '--data-dir',
+        dataDir,
+        '--json',
+      ]);
       expect(JSON.parse(f.stdout)).toEqual({ national: 48, regional: 0 });
-      const e = await spawnAsync(['emissions', '1012477457919', '--from', '2019-08-25', '--to', '2019-08-26', '--data-dir', dataDir, '--json']);
+      const e = await spawnAsync([
+        'emissions',
+        '1012477457919',
+        '--from',
+        '2019-08-25',
+        '--to',
+        '2019-08-26',
+        '--data-dir',
+        dataDir,
+        '--json',
+      ]);
       // 2 kWh × (178 + 176 + 175 + 178 actuals) / 1000
-      expect(JSON.parse(e.stdout)).toEqual({ kwh: 8, kgco2: expect.closeTo((2 * (178 + 176 + 175 + 178)) / 1000, 9), method: 'halfhourly', coverage: 1 });
+      expect(JSON.parse(e.stdout)).toEqual({
+        kwh: 8,
+        kgco2: expect.closeTo((2 * (178 + 176 + 175 + 178)) / 1000, 9),
+        method: 'halfhourly',
+        coverage: 1,
+      });
     } finally {
       srv.closeAllConnections();
       srv.close();
@@ -129,7 +268,9 @@ describe('eclectyc CLI', () => {
   it('serve prints its URL and answers on 127.0.0.1', async () => {
     const dataDir = tempDir();
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let buf = '';
@@ -151,7 +292,10 @@ describe('eclectyc CLI', () => {
   it('tariffs import/assign, cost and switch answer in the documented shapes', () => {
     const dataDir = tempDir();
     // two local days (48 + 48 half-hours) of 1 kWh from 2025-01-06 00:00 UK time
-    const rows = Array.from({ length: 96 }, (_, i) => `1012477457919,${new Date(Date.parse('2025-01-06T00:00:00Z') + i * 1800000).toISOString()},1`);
+    const rows = Array.from(
+      { length: 96 },
+      (_, i) => `1012477457919,${new Date(Date.parse('2025-01-06T00:00:00Z') + i * 1800000).toISOString()},1`,
+    );
     run(['import', writeTemp('two-days.csv', ['MPAN,Timestamp,kWh', ...rows].join('\n')), '--data-dir', dataDir]);
     const e7 = economy7();
     const flat = { ...e7, id: 'beta-flat', name: 'Beta Flat', supplier: 'Beta', rates: [{ pencePerKwh: 24 }] };
@@ -159,11 +303,32 @@ describe('eclectyc CLI', () => {
     const imported = run(['tariffs', 'import', file, '--data-dir', dataDir, '--json']);
     expect(imported.code).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ tariffs: 2, versionsAdded: 2 });
-    expect(run(['tariffs', 'assign', '1012477457919', 'acme-e7-2025', '--from', '2025-01-01', '--data-dir', dataDir, '--json']).code).toBe(0);
-    const cost = JSON.parse(run(['cost', '1012477457919', '--from', '2025-01-06', '--to', '2025-01-08', '--data-dir', dataDir, '--json']).stdout);
+    expect(
+      run([
+        'tariffs',
+        'assign',
+        '1012477457919',
+        'acme-e7-2025',
+        '--from',
+        '2025-01-01',
+        '--data-dir',
+        dataDir,
+        '--json',
+      ]).code,
+    ).toBe(0);
+    const cost = JSON.parse(
+      run(['cost', '1012477457919', '--from', '2025-01-06', '--to', '2025-01-08', '--data-dir', dataDir, '--json'])
+        .stdout,
+    );
     // 14 night half-hours a day at 13.1p, 34 day ones at 31.9p; 2 days of standing charge; 5 % VAT
     const unit = 2 * (14 * 13.1 + 34 * 31.9);
-    expect(cost).toMatchObject({ tariff: 'acme-e7-2025', kwh: 96, standingChargePence: 90.4, cclPence: 0, missingHalfHours: 0 });
+    expect(cost).toMatchObject({
+      tariff: 'acme-e7-2025',
+      kwh: 96,
+      standingChargePence: 90.4,
+      cclPence: 0,
+      missingHalfHours: 0,
+    });
     expect(cost.unitCostPence).toBeCloseTo(unit, 6);
     expect(cost.vatPence).toBeCloseTo((unit + 90.4) * 0.05, 6);
     expect(cost.totalPence).toBeCloseTo((unit + 90.4) * 1.05, 4);
@@ -175,18 +340,43 @@ describe('eclectyc CLI', () => {
     expect(human.stdout).toMatch(/Total\s+£/);
     const sw = JSON.parse(run(['switch', '1012477457919', '--days', '2', '--data-dir', dataDir, '--json']).stdout);
     expect(sw.current).toMatchObject({ tariff: 'acme-e7-2025', totalPence: cost.totalPence });
-    expect(sw.alternatives).toEqual([expect.objectContaining({ tariff: 'beta-flat', totalPence: expect.any(Number), savingPence: expect.any(Number), savingPercent: expect.any(Number) })]);
+    expect(sw.alternatives).toEqual([
+      expect.objectContaining({
+        tariff: 'beta-flat',
+        totalPence: expect.any(Number),
+        savingPence: expect.any(Number),
+        savingPercent: expect.any(Number),
+      }),
+    ]);
     expect(sw.alternatives[0].totalPence).toBeCloseTo((96 * 24 + 90.4) * 1.05, 4);
     // a broken tariff file: exit code, a message naming the problem, nothing stored
-    const bad = run(['tariffs', 'import', writeTemp('bad.json', JSON.stringify({ tariffs: [{ ...flat, id: 'x', rates: [{ pencePerKwh: 5, from: '00:00', to: '06:00' }] }] })), '--data-dir', dataDir]);
+    const bad = run([
+      'tariffs',
+      'import',
+      writeTemp(
+        'bad.json',
+        JSON.stringify({ tariffs: [{ ...flat, id: 'x', rates: [{ pencePerKwh: 5, from: '00:00', to: '06:00' }] }] }),
+      ),
+      '--data-dir',
+      dataDir,
+    ]);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/no rate covers 06:00–24:00 on every day/);
-    expect(JSON.parse(run(['tariffs', 'list', '--data-dir', dataDir, '--json']).stdout).map((t: { id: string }) => t.id)).toEqual(['acme-e7-2025', 'beta-flat']);
+    expect(
+      JSON.parse(run(['tariffs', 'list', '--data-dir', dataDir, '--json']).stdout).map((t: { id: string }) => t.id),
+    ).toEqual(['acme-e7-2025', 'beta-flat']);
   });
 
   it('calls any contract method with JSON arguments (eclectyc call), validated by the contract, with its error codes', () => {
     const dataDir = tempDir();
-    const created = run(['call', 'sites.create', '--args', '{"name":"Town Hall","postcode":"ba1 1aa"}', '--data-dir', dataDir]);
+    const created = run([
+      'call',
+      'sites.create',
+      '--args',
+      '{"name":"Town Hall","postcode":"ba1 1aa"}',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(created.code).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Town Hall', postcode: 'BA1 1AA', meters: 0 });
     const sites = run(['call', 'sites.list', '--data-dir', dataDir]);
@@ -197,7 +387,10 @@ describe('eclectyc CLI', () => {
     expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'no site 999' } });
     const invalid = run(['call', 'totals.list', '--args', '{"meter":"x"}', '--data-dir', dataDir, '--json']);
     expect(invalid.code).toBe(1);
-    expect(JSON.parse(invalid.stdout).error).toMatchObject({ code: 'INVALID_ARGS', details: expect.arrayContaining([expect.objectContaining({ path: 'period' })]) });
+    expect(JSON.parse(invalid.stdout).error).toMatchObject({
+      code: 'INVALID_ARGS',
+      details: expect.arrayContaining([expect.objectContaining({ path: 'period' })]),
+    });
     expect(run(['call', 'no.such.method', '--data-dir', dataDir]).code).toBe(2);
     expect(run(['call', 'sites.list', '--args', '{not json', '--data-dir', dataDir]).code).toBe(2);
   });

@@ -41,7 +41,8 @@ function allOptions(): Record<string, OptionSpec> {
   const all: Record<string, OptionSpec> = { ...GLOBAL_OPTIONS };
   for (const c of COMMANDS) {
     for (const [name, spec] of Object.entries(c.options ?? {})) {
-      if (all[name] && all[name].type !== spec.type) throw new Error(`option --${name} is declared as ${all[name].type} and ${spec.type}`);
+      if (all[name] && all[name].type !== spec.type)
+        throw new Error(`option --${name} is declared as ${all[name].type} and ${spec.type}`);
       all[name] = spec;
     }
   }
@@ -74,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     if (!command) throw new UsageError(`unknown command "${name}"`);
     const own = command.options ?? {};
     for (const t of tokens) {
-      if (t.kind === 'option' && !Object.hasOwn(GLOBAL_OPTIONS, t.name) && !Object.hasOwn(own, t.name)) throw new UsageError(`${name} does not take --${t.name}`);
+      if (t.kind === 'option' && !Object.hasOwn(GLOBAL_OPTIONS, t.name) && !Object.hasOwn(own, t.name))
+        throw new UsageError(`${name} does not take --${t.name}`);
     }
     return await command.run(ctx, rest, o);
   } catch (e) {
@@ -84,7 +86,10 @@ export async function main(argv: string[]): Promise<number> {
         ? e.error
         : e instanceof AppError
           ? { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) }
-          : { code: e instanceof UsageError ? 'USAGE' : 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+          : {
+              code: e instanceof UsageError ? 'USAGE' : 'INTERNAL',
+              message: e instanceof Error ? e.message : String(e),
+            };
     if (ctx.json) process.stdout.write(JSON.stringify({ error }) + '\n');
     console.error(`eclectyc: ${error.message}`);
     if (e instanceof UsageError) console.error('Run with --help for usage.');

@@ -49,7 +49,10 @@ export interface CoreOptions {
    * thread, yielding between chunks (the CLI, tests).
    */
   importThread?: string | null;
-  /** The same bundled worker script where imports run inline (the CLI): large files are parsed on a thread of it while the CLI stores them. */
+  /**
+   * The same bundled worker script where imports run inline (the CLI): large files are parsed on a thread of it while
+   * the CLI stores them.
+   */
   workerScript?: string | null;
   /** Carbon Intensity API base URL (default https://api.carbonintensity.org.uk). */
   carbonApi?: string;
@@ -100,16 +103,39 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const readings = new ReadingsStore(sqlite);
   const events = createEventBus(log);
   const files = new FileStore(sqlite, importsDir(opts.dataDir));
-  const imports = new ImportQueue(sqlite, files, events, clock, log, { dbPath: dbFile(opts.dataDir), threadScript: opts.importThread ?? null, parseWorker: opts.workerScript ?? opts.importThread ?? null });
+  const imports = new ImportQueue(sqlite, files, events, clock, log, {
+    dbPath: dbFile(opts.dataDir),
+    threadScript: opts.importThread ?? null,
+    parseWorker: opts.workerScript ?? opts.importThread ?? null,
+  });
   const settings = new SettingsStore(sqlite);
-  const aggregation = new AggregationService(readings, clock, { workerScript: opts.workerScript ?? opts.importThread ?? null, dbPath: dbFile(opts.dataDir), log });
+  const aggregation = new AggregationService(readings, clock, {
+    workerScript: opts.workerScript ?? opts.importThread ?? null,
+    dbPath: dbFile(opts.dataDir),
+    log,
+  });
   const scheduler = new Scheduler(sqlite, clock, settings, aggregation, events, log);
-  const carbon = new CarbonService(sqlite, readings, clock, log, { baseUrl: opts.carbonApi ?? settings.get().carbonApi, fetch: opts.fetch });
+  const carbon = new CarbonService(sqlite, readings, clock, log, {
+    baseUrl: opts.carbonApi ?? settings.get().carbonApi,
+    fetch: opts.fetch,
+  });
   /** The regions the portfolio's sites are in: polled with the national values. */
-  const siteRegions = (): number[] => [...new Set(meters.sites().map((s) => s.regionId).filter((r): r is number => r !== null))];
+  const siteRegions = (): number[] => [
+    ...new Set(
+      meters
+        .sites()
+        .map((s) => s.regionId)
+        .filter((r): r is number => r !== null),
+    ),
+  ];
   // every finished import brings the roll-ups of the meter-days it touched up to date
   events.subscribe((e) => {
-    if (e.event === 'imports.updated' && !e.payload.job.dryRun && (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')) void scheduler.afterImport();
+    if (
+      e.event === 'imports.updated' &&
+      !e.payload.job.dryRun &&
+      (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')
+    )
+      void scheduler.afterImport();
   });
   const meters = new MeterService(sqlite, readings);
   const totals = new TotalsService(sqlite, readings, clock, meters);
@@ -135,7 +161,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     tariffStore,
     costing,
     switching,
-    app: { version: opts.version ?? '0.0.0', dataDir: opts.dataDir, host: opts.host ?? 'memory', fixedCarbonApi: !!opts.carbonApi },
+    app: {
+      version: opts.version ?? '0.0.0',
+      dataDir: opts.dataDir,
+      host: opts.host ?? 'memory',
+      fixedCarbonApi: !!opts.carbonApi,
+    },
     started: () => started,
     siteRegions,
   };
@@ -159,7 +190,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const runRetention = (): void => {
     try {
       const r = imports.cleanup(settings.get().importRetentionDays);
-      if (r.jobsRemoved > 0) log.info(`retention: removed ${r.jobsRemoved} finished import job(s) and ${r.filesRemoved} stored file(s)`);
+      if (r.jobsRemoved > 0)
+        log.info(`retention: removed ${r.jobsRemoved} finished import job(s) and ${r.filesRemoved} stored file(s)`);
     } catch (e) {
       log.error('retention clean-up failed', e);
     }

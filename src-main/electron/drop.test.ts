@@ -14,7 +14,12 @@ afterEach(async () => {
 });
 
 async function realCore() {
-  core = await createCore({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-desktop-')), migrationsDir: path.resolve('drizzle'), log: silentLogger, host: 'desktop' });
+  core = await createCore({
+    dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-desktop-')),
+    migrationsDir: path.resolve('drizzle'),
+    log: silentLogger,
+    host: 'desktop',
+  });
   const events: PushedEvent[] = [];
   core.events.subscribe((e) => events.push(e));
   return events;
@@ -37,7 +42,9 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
     const sizes = stored.map((f) => fs.statSync(path.join(core.dataDir, 'imports', f)).size).sort();
     expect(sizes).toEqual(files.map((f) => fs.statSync(f).size).sort());
     // Audited like any other enqueue.
-    expect(core.sqlite.prepare("SELECT actor, action FROM audit_log").all()).toEqual([{ actor: 'desktop', action: 'imports.enqueue' }]);
+    expect(core.sqlite.prepare('SELECT actor, action FROM audit_log').all()).toEqual([
+      { actor: 'desktop', action: 'imports.enqueue' },
+    ]);
     // And it runs: the queue imports the readings.
     await core.imports.drain();
     expect(core.imports.get(r.jobIds[0]!).status).toBe('done');
@@ -57,8 +64,15 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
 
   it("carries the Imports page's options (priority, notes, tags, conflicts) and refuses invalid ones with the reason", async () => {
     const events = await realCore();
-    const r = await importPaths(core, [path.join(CSV, 'long-dry-run.csv')], { options: { priority: 'high', notes: 'from the March invoice', tags: ['march', 'hq'], onConflict: 'replace' } });
-    expect(core.imports.get(r.jobIds[0]!)).toMatchObject({ priority: 'high', notes: 'from the March invoice', tags: ['march', 'hq'], onConflict: 'replace' });
+    const r = await importPaths(core, [path.join(CSV, 'long-dry-run.csv')], {
+      options: { priority: 'high', notes: 'from the March invoice', tags: ['march', 'hq'], onConflict: 'replace' },
+    });
+    expect(core.imports.get(r.jobIds[0]!)).toMatchObject({
+      priority: 'high',
+      notes: 'from the March invoice',
+      tags: ['march', 'hq'],
+      onConflict: 'replace',
+    });
     const bad = await importPaths(core, [path.join(CSV, 'long-dry-run.csv')], { options: { priority: 'urgent' } });
     expect(bad.jobIds).toEqual([]);
     expect(bad.failed[0]!.message).toMatch(/priority/);
@@ -73,7 +87,9 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
     expect(r.failed.map((f) => f.path)).toEqual([missing, CSV]);
     const errors = events.filter((e) => e.event === 'app.error');
     expect(errors).toHaveLength(1);
-    expect((errors[0]!.payload as { message: string }).message).toMatch(/^2 files could not be imported: .*no such file.*is not a file/);
+    expect((errors[0]!.payload as { message: string }).message).toMatch(
+      /^2 files could not be imported: .*no such file.*is not a file/,
+    );
   });
 
   it('enqueues nothing when no file could be stored', async () => {
@@ -96,11 +112,29 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
 
 describe('parseImportRequest', () => {
   it('accepts a list of paths, an optional boolean dryRun and an options object only', () => {
-    expect(parseImportRequest({ paths: ['/a.csv'], dryRun: true })).toEqual({ paths: ['/a.csv'], dryRun: true, options: {} });
+    expect(parseImportRequest({ paths: ['/a.csv'], dryRun: true })).toEqual({
+      paths: ['/a.csv'],
+      dryRun: true,
+      options: {},
+    });
     expect(parseImportRequest({ paths: ['/a.csv'] })).toEqual({ paths: ['/a.csv'], dryRun: false, options: {} });
     // the options never choose the files or the dry run
-    expect(parseImportRequest({ paths: ['/a.csv'], options: { priority: 'high', fileIds: ['x'], dryRun: true } })).toEqual({ paths: ['/a.csv'], dryRun: false, options: { priority: 'high' } });
-    for (const bad of [null, 'x', {}, { paths: [] }, { paths: [1] }, { paths: [''] }, { paths: ['/a\0b'] }, { paths: ['/a'], dryRun: 'yes' }, { paths: ['/a'], options: [] }, { paths: ['/a'], options: 'high' }, { paths: ['/a'], options: { notes: 'x'.repeat(20_000) } }]) {
+    expect(
+      parseImportRequest({ paths: ['/a.csv'], options: { priority: 'high', fileIds: ['x'], dryRun: true } }),
+    ).toEqual({ paths: ['/a.csv'], dryRun: false, options: { priority: 'high' } });
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { paths: [] },
+      { paths: [1] },
+      { paths: [''] },
+      { paths: ['/a\0b'] },
+      { paths: ['/a'], dryRun: 'yes' },
+      { paths: ['/a'], options: [] },
+      { paths: ['/a'], options: 'high' },
+      { paths: ['/a'], options: { notes: 'x'.repeat(20_000) } },
+    ]) {
       expect(parseImportRequest(bad)).toBeNull();
     }
   });

@@ -25,13 +25,23 @@ export interface ImportPathsResult {
 export type DropOptions = Record<string, unknown>;
 
 /** What the preload sends on `files:import`, checked (it crosses a trust boundary). */
-export function parseImportRequest(payload: unknown): { paths: string[]; dryRun: boolean; options: DropOptions } | null {
+export function parseImportRequest(
+  payload: unknown,
+): { paths: string[]; dryRun: boolean; options: DropOptions } | null {
   if (typeof payload !== 'object' || payload === null) return null;
   const { paths, dryRun, options } = payload as { paths?: unknown; dryRun?: unknown; options?: unknown };
   if (!Array.isArray(paths) || paths.length === 0 || paths.length > MAX_FILES) return null;
-  if (!paths.every((p): p is string => typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.includes('\0'))) return null;
+  if (!paths.every((p): p is string => typeof p === 'string' && p.length > 0 && p.length < 4096 && !p.includes('\0')))
+    return null;
   if (dryRun !== undefined && typeof dryRun !== 'boolean') return null;
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options) || JSON.stringify(options).length > 10_000)) return null;
+  if (
+    options !== undefined &&
+    (typeof options !== 'object' ||
+      options === null ||
+      Array.isArray(options) ||
+      JSON.stringify(options).length > 10_000)
+  )
+    return null;
   // the files and the dry-run choice come from the request itself, never from the options
   const { fileIds: _f, paths: _p, dryRun: _d, ...rest } = (options ?? {}) as DropOptions;
   return { paths, dryRun: dryRun === true, options: rest };
@@ -45,9 +55,19 @@ const DESKTOP_USER: CallContext = localCaller('desktop');
  * are queued as one batch. Problems are reported as one `app.error` event; the result says what
  * happened.
  */
-export async function importPaths(core: ImportCore, paths: readonly string[], opts: { dryRun?: boolean; options?: DropOptions; ctx?: CallContext } = {}): Promise<ImportPathsResult> {
+export async function importPaths(
+  core: ImportCore,
+  paths: readonly string[],
+  opts: { dryRun?: boolean; options?: DropOptions; ctx?: CallContext } = {},
+): Promise<ImportPathsResult> {
   const unique = [...new Set(paths)];
-  const reply = await dispatch(core.handlers, 'imports.enqueuePaths', { ...opts.options, paths: unique, dryRun: opts.dryRun === true }, opts.ctx ?? DESKTOP_USER, core.log);
+  const reply = await dispatch(
+    core.handlers,
+    'imports.enqueuePaths',
+    { ...opts.options, paths: unique, dryRun: opts.dryRun === true },
+    opts.ctx ?? DESKTOP_USER,
+    core.log,
+  );
   if (!reply.ok) {
     core.events.emit('app.error', { message: `Nothing was imported: ${reply.error.message}` });
     return { batchId: null, jobIds: [], failed: unique.map((p) => ({ path: p, message: reply.error.message })) };

@@ -20,8 +20,13 @@ export function describeStartupError(e: unknown, ctx: FatalContext): FatalReport
   const text = `${err.message}`;
   let message = `Eclectyc Energy could not start (${ctx.stage}).`;
   let hint = '';
-  if (/NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|not a valid Win32 application/i.test(text)) {
-    hint = 'The database driver (better-sqlite3) was built for a different runtime. From the project folder run: node scripts/rebuild-native.mjs electron';
+  if (
+    /NODE_MODULE_VERSION|was compiled against a different Node\.js version|invalid ELF header|not a valid Win32 application/i.test(
+      text,
+    )
+  ) {
+    hint =
+      'The database driver (better-sqlite3) was built for a different runtime. From the project folder run: node scripts/rebuild-native.mjs electron';
   } else if (/SQLITE_BUSY|database is locked/i.test(text)) {
     hint = 'The database is in use by another program (for example `eclectyc worker`). Close it and try again.';
   } else if (/EACCES|EPERM|EROFS|ENOTDIR/i.test(text)) {
@@ -35,7 +40,14 @@ export function describeStartupError(e: unknown, ctx: FatalContext): FatalReport
   const lines = [
     `Eclectyc Energy ${ctx.version} — startup failed during: ${ctx.stage}`,
     `Platform: ${ctx.platform ?? process.platform} ${process.arch}`,
-    ...(ctx.versions ? [`Versions: ${Object.entries(ctx.versions).filter(([, v]) => v).map(([k, v]) => `${k} ${v}`).join(', ')}`] : []),
+    ...(ctx.versions
+      ? [
+          `Versions: ${Object.entries(ctx.versions)
+            .filter(([, v]) => v)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        ]
+      : []),
     ...(ctx.dataDir ? [`Data folder: ${ctx.dataDir}`] : []),
     '',
     err.stack ?? `${err.name}: ${err.message}`,

@@ -39,7 +39,10 @@ describe('registerIpc', () => {
 
   it('returns UNKNOWN_METHOD and INVALID_ARGS as data, never throwing across IPC', async () => {
     const { ipc } = await setup();
-    const unknown = (await ipc.invoke(OURS, CHANNELS.rpc, 'meters.drop', {})) as { ok: boolean; error: { code: string } };
+    const unknown = (await ipc.invoke(OURS, CHANNELS.rpc, 'meters.drop', {})) as {
+      ok: boolean;
+      error: { code: string };
+    };
     expect(unknown).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
     const notString = await ipc.invoke(OURS, CHANNELS.rpc, 42, {});
     expect(notString).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } });
@@ -91,7 +94,10 @@ describe('forwardEvents', () => {
   it('sends every core event to every live window on the event channel', async () => {
     core = await makeCore();
     const sent: [string, string, unknown][] = [];
-    const target = (name: string, destroyed = false) => ({ isDestroyed: () => destroyed, send: (ch: string, e: unknown) => sent.push([name, ch, e]) });
+    const target = (name: string, destroyed = false) => ({
+      isDestroyed: () => destroyed,
+      send: (ch: string, e: unknown) => sent.push([name, ch, e]),
+    });
     const stop = forwardEvents(core.events, () => [target('a'), target('gone', true), target('b')]);
     core.events.emit('meters.changed', { meterIds: ['1012477457919'] });
     const e = { event: 'meters.changed', payload: { meterIds: ['1012477457919'] } };

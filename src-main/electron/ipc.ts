@@ -38,7 +38,10 @@ export interface IpcOptions {
 
 type IpcCore = ImportCore & Pick<Core, 'handlers'>;
 
-const REFUSED: Reply<never> = { ok: false, error: { code: 'FORBIDDEN', message: 'IPC from a page other than the app was refused' } };
+const REFUSED: Reply<never> = {
+  ok: false,
+  error: { code: 'FORBIDDEN', message: 'IPC from a page other than the app was refused' },
+};
 
 /** Registers the 'rpc' and 'files:import' handlers; returns a function that removes them. */
 export function registerIpc(ipc: IpcMainLike, core: IpcCore, opts: IpcOptions): () => void {

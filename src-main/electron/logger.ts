@@ -9,7 +9,13 @@ export const MAX_LOG_BYTES = 5 * 1024 * 1024;
 export function createFileLogger(file: string, echo?: Logger, now: () => Date = () => new Date()): Logger {
   let ready = false;
   const write = (level: string, msg: string, rest: unknown[]) => {
-    const extra = rest.map((r) => (r instanceof Error ? `\n${r.stack ?? r.message}` : ` ${typeof r === 'string' ? r : inspect(r, { depth: 4, breakLength: Infinity })}`)).join('');
+    const extra = rest
+      .map((r) =>
+        r instanceof Error
+          ? `\n${r.stack ?? r.message}`
+          : ` ${typeof r === 'string' ? r : inspect(r, { depth: 4, breakLength: Infinity })}`,
+      )
+      .join('');
     const line = `${now().toISOString()} [${level}] ${msg}${extra}\n`;
     try {
       if (!ready) {

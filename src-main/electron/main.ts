@@ -3,7 +3,19 @@
  * lives in plain-Node modules next to this file (ipc, drop, security, notify, menu, paths, fatal,
  * update), which are tested without the Electron binary.
  */
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, Notification, session, shell, type OpenDialogOptions, type Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  Notification,
+  session,
+  shell,
+  type OpenDialogOptions,
+  type Tray,
+} from 'electron';
 import { autoUpdater } from 'electron-updater';
 import path from 'node:path';
 import { createCore, type Core } from '../core/app';
@@ -95,7 +107,10 @@ async function pickAndImport(): Promise<void> {
     ],
   };
   const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
-  const r = parent && !parent.isDestroyed() ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  const r =
+    parent && !parent.isDestroyed()
+      ? await dialog.showOpenDialog(parent, options)
+      : await dialog.showOpenDialog(options);
   if (r.canceled || r.filePaths.length === 0) return;
   showWindow();
   await importPaths(core, r.filePaths);
@@ -113,7 +128,10 @@ function notify(n: NotificationContent): void {
 
 const actions: MenuActions = {
   openWindow: () => showWindow(),
-  importFiles: () => void pickAndImport().catch((e: unknown) => core?.events.emit('app.error', { message: `Import failed: ${(e as Error).message}` })),
+  importFiles: () =>
+    void pickAndImport().catch((e: unknown) =>
+      core?.events.emit('app.error', { message: `Import failed: ${(e as Error).message}` }),
+    ),
   openDataFolder: () => {
     const dir = core?.dataDir ?? app.getPath('userData');
     void shell.openPath(dir).then((err) => err && log.warn(`could not open ${dir}: ${err}`));
@@ -196,7 +214,11 @@ async function start(): Promise<void> {
   core.events.subscribe(createNotifier({ show: notify }));
 
   stage = 'opening the window';
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(actions, { platform: process.platform, appName: app.getName(), isPackaged: app.isPackaged })));
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate(actions, { platform: process.platform, appName: app.getName(), isPackaged: app.isPackaged }),
+    ),
+  );
   mainWindow = openMainWindow();
   tray = createTray(assetsDirFor(layout), actions, log);
 
@@ -218,7 +240,9 @@ try {
     app.on('second-instance', () => showWindow());
 
     // Every web contents, whatever creates it, gets the navigation / popup / webview policy.
-    app.on('web-contents-created', (_e, wc) => hardenWebContents(wc, { indexUrl, openInBrowser: openExternalSafe, log }));
+    app.on('web-contents-created', (_e, wc) =>
+      hardenWebContents(wc, { indexUrl, openInBrowser: openExternalSafe, log }),
+    );
 
     app.on('activate', () => {
       if (app.isReady() && BrowserWindow.getAllWindows().length === 0) showWindow();

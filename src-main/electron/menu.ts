@@ -9,7 +9,10 @@ export interface MenuActions {
   quit(): void;
 }
 
-export function appMenuTemplate(a: MenuActions, opts: { platform: NodeJS.Platform; appName: string; isPackaged: boolean }): MenuItemConstructorOptions[] {
+export function appMenuTemplate(
+  a: MenuActions,
+  opts: { platform: NodeJS.Platform; appName: string; isPackaged: boolean },
+): MenuItemConstructorOptions[] {
   const mac = opts.platform === 'darwin';
   const file: MenuItemConstructorOptions = {
     label: '&File',
@@ -38,7 +41,9 @@ export function appMenuTemplate(a: MenuActions, opts: { platform: NodeJS.Platfor
     submenu: [
       { label: 'Eclectyc Energy website', click: () => a.openWebsite() },
       { label: 'Open data folder', click: () => a.openDataFolder() },
-      ...(mac ? [] : [{ type: 'separator' } as MenuItemConstructorOptions, { role: 'about' } as MenuItemConstructorOptions]),
+      ...(mac
+        ? []
+        : [{ type: 'separator' } as MenuItemConstructorOptions, { role: 'about' } as MenuItemConstructorOptions]),
     ],
   };
   return [

@@ -21,7 +21,11 @@ export function notificationFor(e: PushedEvent): NotificationContent | null {
   if (e.event === 'imports.updated') {
     const { job } = e.payload as PushedEvent<'imports.updated'>['payload'];
     if (job.status !== 'failed') return null;
-    return { title: job.dryRun ? 'Dry run failed' : 'Import failed', body: `${job.file}: ${job.lastError ?? 'the file could not be imported'}`, file: job.file };
+    return {
+      title: job.dryRun ? 'Dry run failed' : 'Import failed',
+      body: `${job.file}: ${job.lastError ?? 'the file could not be imported'}`,
+      file: job.file,
+    };
   }
   return null;
 }
@@ -53,7 +57,10 @@ export function createNotifier(opts: NotifierOptions): (e: PushedEvent) => void 
     }
     const bodies = kept.map((k) => k.body);
     if (kept.length === 1) return opts.show({ title: kept[0]!.title, body: kept[0]!.body });
-    opts.show({ title: `Eclectyc Energy: ${bodies.length} problems`, body: bodies.slice(0, 4).join('\n') + (bodies.length > 4 ? `\n…and ${bodies.length - 4} more` : '') });
+    opts.show({
+      title: `Eclectyc Energy: ${bodies.length} problems`,
+      body: bodies.slice(0, 4).join('\n') + (bodies.length > 4 ? `\n…and ${bodies.length - 4} more` : ''),
+    });
   };
   return (e) => {
     const n = notificationFor(e);

@@ -69,9 +69,9 @@ describe('web preferences', () => {
   it('the window is created with every baseline item, inline', () => {
     const src = fs.readFileSync(path.join(__dirname, 'window.ts'), 'utf8');
     const block = src.slice(src.indexOf('webPreferences: {'), src.indexOf('},', src.indexOf('webPreferences: {')));
-    for (const [k, v] of Object.entries(SECURE_WEB_PREFERENCES)) expect(block).toContain(`${k}: ${typeof v === 'string' ? `'${v}'` : v},`);
+    for (const [k, v] of Object.entries(SECURE_WEB_PREFERENCES))
+      expect(block).toContain(`${k}: ${typeof v === 'string' ? `'${v}'` : v},`);
   });
-
 });
 
 describe('navigation', () => {
@@ -83,7 +83,9 @@ describe('navigation', () => {
       expect(emit(ev, 'https://evil.example/')).toBe(true);
       expect(emit(ev, 'file:///etc/passwd')).toBe(true);
       expect(emit(ev, INDEX_URL.replace('index.html', 'other.html'))).toBe(true);
-      expect(emit(ev, 'file://remote-host/opt/Eclectyc%20Energy/resources/app.asar/dist/renderer/index.html')).toBe(true);
+      expect(emit(ev, 'file://remote-host/opt/Eclectyc%20Energy/resources/app.asar/dist/renderer/index.html')).toBe(
+        true,
+      );
       expect(emit(ev, 'javascript:alert(1)')).toBe(true);
     }
     expect(openExternal).not.toHaveBeenCalled();
@@ -116,7 +118,9 @@ describe('URL checks', () => {
     expect(isAppUrl(`${INDEX_URL}?x=1#/a`, INDEX_URL)).toBe(true);
     expect(isAppUrl(INDEX_URL.toUpperCase().replace('FILE:', 'file:'), INDEX_URL, 'linux')).toBe(false);
     const win = 'file:///C:/Program%20Files/Eclectyc%20Energy/resources/app.asar/dist/renderer/index.html';
-    expect(isAppUrl('file:///c:/program files/eclectyc energy/resources/app.asar/dist/renderer/index.html', win, 'win32')).toBe(true);
+    expect(
+      isAppUrl('file:///c:/program files/eclectyc energy/resources/app.asar/dist/renderer/index.html', win, 'win32'),
+    ).toBe(true);
     expect(isAppUrl('', INDEX_URL)).toBe(false);
     expect(isAppUrl('not a url', INDEX_URL)).toBe(false);
     expect(isAppUrl(null, INDEX_URL)).toBe(false);
@@ -144,7 +148,12 @@ describe('session', () => {
   function fakeSession() {
     let request: ((wc: unknown, p: string, cb: (ok: boolean) => void, d?: unknown) => void) | null = null;
     let check: ((wc: unknown, p: string, origin: string, d?: unknown) => boolean) | null = null;
-    let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string | string[]> }) => void) => void) | null = null;
+    let headers:
+      | ((
+          d: { responseHeaders?: Record<string, string[]> },
+          cb: (r: { responseHeaders?: Record<string, string | string[]> }) => void,
+        ) => void)
+      | null = null;
     const ses = {
       setPermissionRequestHandler: (h: typeof request) => (request = h),
       setPermissionCheckHandler: (h: typeof check) => (check = h),
@@ -156,7 +165,18 @@ describe('session', () => {
 
   it('denies every permission request and check', () => {
     const s = fakeSession();
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'pointerLock', 'hid', 'usb', 'serial']) {
+    for (const p of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+      'pointerLock',
+      'hid',
+      'usb',
+      'serial',
+    ]) {
       const cb = vi.fn();
       s.request()({}, p, cb, {});
       expect(cb).toHaveBeenCalledExactlyOnceWith(false);
@@ -167,7 +187,7 @@ describe('session', () => {
   it('puts our CSP on http(s) responses, replacing any other', () => {
     const s = fakeSession();
     const cb = vi.fn();
-    s.headers()({ responseHeaders: { 'content-security-policy': ["default-src *"], 'X-Other': ['1'] } }, cb);
+    s.headers()({ responseHeaders: { 'content-security-policy': ['default-src *'], 'X-Other': ['1'] } }, cb);
     expect(cb).toHaveBeenCalledWith({ responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [CSP] } });
     expect(withCsp(undefined)).toEqual({ 'Content-Security-Policy': [CSP] });
   });

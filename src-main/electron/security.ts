@@ -43,7 +43,11 @@ export function indexUrlFor(indexPath: string): string {
  * True when `url` is the app's own index page (any #route or ?query): same scheme, no host,
  * same path (case-insensitive on Windows, whose file system is).
  */
-export function isAppUrl(url: string | null | undefined, indexUrl: string, platform: NodeJS.Platform = process.platform): boolean {
+export function isAppUrl(
+  url: string | null | undefined,
+  indexUrl: string,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   if (typeof url !== 'string' || url === '') return false;
   let a: URL;
   let b: URL;
@@ -75,7 +79,13 @@ export function isAllowedExternal(url: string, hosts: readonly string[] = EXTERN
   } catch {
     return false;
   }
-  return u.protocol === 'https:' && u.username === '' && u.password === '' && u.port === '' && hosts.includes(u.hostname.toLowerCase());
+  return (
+    u.protocol === 'https:' &&
+    u.username === '' &&
+    u.password === '' &&
+    u.port === '' &&
+    hosts.includes(u.hostname.toLowerCase())
+  );
 }
 
 /** The frame an IPC message came from (Electron's WebFrameMain, or null once it has gone). */
@@ -85,7 +95,11 @@ export interface SenderFrameLike {
 }
 
 /** IPC may come only from the top frame of our own index page. */
-export function isTrustedSender(frame: SenderFrameLike | null | undefined, indexUrl: string, platform: NodeJS.Platform = process.platform): boolean {
+export function isTrustedSender(
+  frame: SenderFrameLike | null | undefined,
+  indexUrl: string,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
   if (!frame) return false;
   if (frame.parent !== null) return false;
   return isAppUrl(frame.url, indexUrl, platform);
@@ -120,7 +134,8 @@ export function hardenWebContents(wc: WebContentsLike, opts: HardenOptions): voi
     if (isAppUrl(e.url, opts.indexUrl, platform)) return;
     e.preventDefault();
     opts.log?.warn(`${kind} to ${String(e.url).slice(0, 200)} blocked`);
-    if (kind === 'navigation' && isAllowedExternal(e.url)) void Promise.resolve(opts.openInBrowser(e.url)).catch(() => {});
+    if (kind === 'navigation' && isAllowedExternal(e.url))
+      void Promise.resolve(opts.openInBrowser(e.url)).catch(() => {});
   };
   wc.on('will-navigate', guard('navigation'));
   wc.on('will-frame-navigate', guard('frame navigation'));
@@ -161,5 +176,7 @@ export function withCsp(headers: Record<string, string | string[]> | undefined):
 
 /** True when an index.html declares a Content-Security-Policy meta tag. */
 export function hasCspMeta(html: string): boolean {
-  return /<meta[^>]+http-equiv\s*=\s*["']?content-security-policy["']?[^>]*content\s*=\s*["'][^"']*default-src/i.test(html);
+  return /<meta[^>]+http-equiv\s*=\s*["']?content-security-policy["']?[^>]*content\s*=\s*["'][^"']*default-src/i.test(
+    html,
+  );
 }

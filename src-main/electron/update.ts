@@ -15,16 +15,28 @@ export const UPDATE_INTERVAL_MS = 6 * 60 * 60 * 1000;
  * and nothing to replace). Errors — offline, feed unreachable, bad signature — are logged, never thrown.
  * Returns a function that stops the periodic checks.
  */
-export function startAutoUpdate(updater: UpdaterLike, opts: { isPackaged: boolean; log: Logger; setInterval?: typeof setInterval }): () => void {
+export function startAutoUpdate(
+  updater: UpdaterLike,
+  opts: { isPackaged: boolean; log: Logger; setInterval?: typeof setInterval },
+): () => void {
   if (!opts.isPackaged) {
     opts.log.info('auto-update: skipped (not a packaged app)');
     return () => {};
   }
-  updater.logger = { info: (m: unknown) => opts.log.info(`auto-update: ${String(m)}`), warn: (m: unknown) => opts.log.warn(`auto-update: ${String(m)}`), error: (m: unknown) => opts.log.error(`auto-update: ${String(m)}`), debug: () => {} };
+  updater.logger = {
+    info: (m: unknown) => opts.log.info(`auto-update: ${String(m)}`),
+    warn: (m: unknown) => opts.log.warn(`auto-update: ${String(m)}`),
+    error: (m: unknown) => opts.log.error(`auto-update: ${String(m)}`),
+    debug: () => {},
+  };
   updater.on('error', (e) => opts.log.warn(`auto-update failed: ${e?.message ?? String(e)}`));
   const check = () => {
     try {
-      updater.checkForUpdatesAndNotify().catch((e: unknown) => opts.log.warn(`auto-update check failed: ${e instanceof Error ? e.message : String(e)}`));
+      updater
+        .checkForUpdatesAndNotify()
+        .catch((e: unknown) =>
+          opts.log.warn(`auto-update check failed: ${e instanceof Error ? e.message : String(e)}`),
+        );
     } catch (e) {
       opts.log.warn(`auto-update check failed: ${e instanceof Error ? e.message : String(e)}`);
     }

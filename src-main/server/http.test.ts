@@ -17,14 +17,20 @@ afterEach(async () => {
 });
 
 /** A raw request, so Host and Origin can be set as an attacker's page would. */
-function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string; path?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function raw(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string; path?: string },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path: opts.path ?? '/', method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: opts.path ?? '/', method: opts.method ?? 'GET', headers: opts.headers },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
@@ -45,11 +51,26 @@ describe('headless HTTP host', () => {
   it('refuses cross-site POSTs and foreign Host headers (CSRF, DNS rebinding)', async () => {
     const url = await start();
     const port = new URL(url).port;
-    const evil = await raw(url, { method: 'POST', path: '/rpc/meters.list', headers: { origin: 'https://evil.example', 'content-type': 'application/json' }, body: '{}' });
+    const evil = await raw(url, {
+      method: 'POST',
+      path: '/rpc/meters.list',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(evil.status).toBe(403);
-    const rebound = await raw(url, { method: 'POST', path: '/rpc/meters.list', headers: { host: `evil.example:${port}` }, body: '{}' });
+    const rebound = await raw(url, {
+      method: 'POST',
+      path: '/rpc/meters.list',
+      headers: { host: `evil.example:${port}` },
+      body: '{}',
+    });
     expect(rebound.status).toBe(403);
-    const ok = await raw(url, { method: 'POST', path: '/rpc/meters.list', headers: { origin: `http://127.0.0.1:${port}` }, body: '{}' });
+    const ok = await raw(url, {
+      method: 'POST',
+      path: '/rpc/meters.list',
+      headers: { origin: `http://127.0.0.1:${port}` },
+      body: '{}',
+    });
     expect(JSON.parse(ok.body)).toEqual({ ok: true, value: [] });
   });
 
@@ -57,7 +78,10 @@ describe('headless HTTP host', () => {
     const url = await start();
     const r = await raw(url, { method: 'POST', path: '/rpc/meters.list', body: '{not json' });
     expect(r.status).toBe(400);
-    expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS', message: expect.stringMatching(/not valid JSON/) } });
+    expect(JSON.parse(r.body)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGS', message: expect.stringMatching(/not valid JSON/) },
+    });
   });
 
   it('serves the renderer with a strict CSP, falls back to index.html, and never leaves its folder', async () => {
@@ -79,8 +103,14 @@ describe('headless HTTP host', () => {
 
   it('streams uploads into the data folder with their checksum', async () => {
     const url = await start();
-    const r = await fetch(`${url}upload?name=${encodeURIComponent('../../evil name.csv')}`, { method: 'POST', body: 'MPAN,Timestamp,kWh\n' });
-    const reply = (await r.json()) as { ok: true; value: { fileId: string; name: string; bytes: number; sha256: string } };
+    const r = await fetch(`${url}upload?name=${encodeURIComponent('../../evil name.csv')}`, {
+      method: 'POST',
+      body: 'MPAN,Timestamp,kWh\n',
+    });
+    const reply = (await r.json()) as {
+      ok: true;
+      value: { fileId: string; name: string; bytes: number; sha256: string };
+    };
     const sha256 = crypto.createHash('sha256').update('MPAN,Timestamp,kWh\n').digest('hex');
     expect(reply.value).toMatchObject({ name: 'evil name.csv', bytes: 19, sha256 });
     const stored = core.files.get(reply.value.fileId)!;

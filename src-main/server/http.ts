@@ -23,7 +23,6 @@ export interface HttpHostOptions {
 /** Largest /rpc body: a tariff file or a year of half-hourly prices (Octopus JSON) fits well inside. */
 const MAX_JSON = 24 * 1024 * 1024;
 
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -37,7 +36,11 @@ const TYPES: Record<string, string> = {
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(text);
 }
 
@@ -97,7 +100,11 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): http.Ser
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!sameOrigin(req, server)) return send(res, 403, { ok: false, error: { code: 'FORBIDDEN', message: 'request from another origin refused' } });
+    if (!sameOrigin(req, server))
+      return send(res, 403, {
+        ok: false,
+        error: { code: 'FORBIDDEN', message: 'request from another origin refused' },
+      });
     const url = new URL(req.url ?? '/', 'http://local');
     const ctx = context(req);
 
@@ -114,13 +121,23 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): http.Ser
 
     if (req.method === 'POST' && url.pathname === '/upload') {
       // the contract's files.upload: the same role check as every other way in
-      const reply = await dispatch(core.handlers, 'files.upload', { name: url.searchParams.get('name') ?? 'upload.csv' }, { ...ctx, body: req }, core.log);
+      const reply = await dispatch(
+        core.handlers,
+        'files.upload',
+        { name: url.searchParams.get('name') ?? 'upload.csv' },
+        { ...ctx, body: req },
+        core.log,
+      );
       if (!reply.ok) req.resume(); // a refused upload's bytes are read and dropped, so the reply can be sent
       return send(res, reply.ok || reply.error.code !== 'FORBIDDEN' ? 200 : 403, reply);
     }
 
     if (req.method === 'GET' && url.pathname === '/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       res.write(': connected\n\n');
       clients.add(res);
       const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

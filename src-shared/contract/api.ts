@@ -5,18 +5,53 @@
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
 import { tariffIdSchema, tariffSpecSchema } from '../domain/tariff-spec';
-import type { EnqueuedPaths, StoredFile, CostResult, SwitchAnalysis, SwitchSummary, Tariff, TariffAssignment, AggregateResult, AppInfo, CarbonHistory, CarbonNow, EmissionFactor, Emissions, Comparison, DashboardSummary, Fuel, ImportJob, MeterSummary, PeriodTotal, Reading, Role, SchedulerRun, Series, Settings, SiteDetail, SiteSummary } from './types';
+import type {
+  EnqueuedPaths,
+  StoredFile,
+  CostResult,
+  SwitchAnalysis,
+  SwitchSummary,
+  Tariff,
+  TariffAssignment,
+  AggregateResult,
+  AppInfo,
+  CarbonHistory,
+  CarbonNow,
+  EmissionFactor,
+  Emissions,
+  Comparison,
+  DashboardSummary,
+  Fuel,
+  ImportJob,
+  MeterSummary,
+  PeriodTotal,
+  Reading,
+  Role,
+  SchedulerRun,
+  Series,
+  Settings,
+  SiteDetail,
+  SiteSummary,
+} from './types';
 
-const isoInstant = z
-  .string()
-  .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date-time, e.g. 2025-01-01T00:00:00Z' });
+const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
+  message: 'expected an ISO 8601 date-time, e.g. 2025-01-01T00:00:00Z',
+});
 
 const meterIdArg = z.string().trim().min(1, 'meter id is required').max(64);
 const periodKind = z.enum(['day', 'week', 'month', 'year']);
 /** A UK local date `YYYY-MM-DD`, or a date-time with an offset (its local date is used). */
-const localDate = z.string().trim().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || (/[T ]\d{2}:\d{2}/.test(s) && /(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))), {
-  message: 'expected a date YYYY-MM-DD (UK local day) or a date-time with an offset',
-});
+const localDate = z
+  .string()
+  .trim()
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(s) ||
+      (/[T ]\d{2}:\d{2}/.test(s) && /(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s))),
+    {
+      message: 'expected a date YYYY-MM-DD (UK local day) or a date-time with an offset',
+    },
+  );
 
 /** Declares a method's result type (nothing at run time). */
 const returns = <T>(): T => undefined as T;
@@ -46,7 +81,17 @@ export interface MethodSpec<S extends z.ZodType = z.ZodType, R = unknown> {
 const method = <S extends z.ZodType, R>(m: MethodSpec<S, R>): MethodSpec<S, R> => m;
 
 /** Formats a user may force instead of detection (docs/formats.md). */
-export const IMPORT_FORMATS = ['auto', 'long', 'settlement', 'lcl', 'smart-csv', 'wide', 'octopus-json', 'octopus-json-m3', 'n3rgy-json'] as const;
+export const IMPORT_FORMATS = [
+  'auto',
+  'long',
+  'settlement',
+  'lcl',
+  'smart-csv',
+  'wide',
+  'octopus-json',
+  'octopus-json-m3',
+  'n3rgy-json',
+] as const;
 
 /** Most files one import batch takes. */
 export const MAX_BATCH_FILES = 500;
@@ -81,10 +126,20 @@ export const contract = {
    * meter column; `onConflict` decides what happens to readings stored with a different value.
    */
   'imports.enqueue': method({
-    args: importOptions.extend({ fileIds: z.array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id')).min(1).max(MAX_BATCH_FILES) }).strict(),
+    args: importOptions
+      .extend({
+        fileIds: z
+          .array(z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id'))
+          .min(1)
+          .max(MAX_BATCH_FILES),
+      })
+      .strict(),
     result: returns<{ batchId: string; jobIds: number[] }>(),
     role: 'manager',
-    audit: (a, r) => ({ action: a.dryRun ? 'imports.dry-run' : 'imports.enqueue', details: { batchId: r.batchId, jobIds: r.jobIds } }),
+    audit: (a, r) => ({
+      action: a.dryRun ? 'imports.dry-run' : 'imports.enqueue',
+      details: { batchId: r.batchId, jobIds: r.jobIds },
+    }),
   }),
   /**
    * Files on this machine (dropped on the window, picked, or named on the command line): each is
@@ -96,7 +151,13 @@ export const contract = {
     args: importOptions
       .extend({
         paths: z
-          .array(z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'a path cannot contain a NUL character'))
+          .array(
+            z
+              .string()
+              .min(1)
+              .max(4096)
+              .refine((p) => !p.includes('\0'), 'a path cannot contain a NUL character'),
+          )
           .min(1)
           .max(MAX_BATCH_FILES, `one import takes at most ${MAX_BATCH_FILES} files; import them in smaller groups`),
       })
@@ -104,7 +165,13 @@ export const contract = {
     result: returns<EnqueuedPaths>(),
     role: 'manager',
     localOnly: true,
-    audit: (a, r) => (r.batchId === null ? null : { action: a.dryRun ? 'imports.dry-run' : 'imports.enqueue', details: { batchId: r.batchId, jobIds: r.jobIds } }),
+    audit: (a, r) =>
+      r.batchId === null
+        ? null
+        : {
+            action: a.dryRun ? 'imports.dry-run' : 'imports.enqueue',
+            details: { batchId: r.batchId, jobIds: r.jobIds },
+          },
   }),
   /** Stores one uploaded file (its bytes are the call's body) for `imports.enqueue`. */
   'files.upload': method({
@@ -126,13 +193,13 @@ export const contract = {
   /** Import jobs, newest first; filter by status, batch, or text in the file name, notes or tags. */
   'imports.list': method({
     args: z
-        .object({
-          status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']).optional(),
-          batchId: z.string().uuid().optional(),
-          search: z.string().max(200).optional(),
-          limit: z.number().int().min(1).max(1000).optional(),
-        })
-        .strict(),
+      .object({
+        status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']).optional(),
+        batchId: z.string().uuid().optional(),
+        search: z.string().max(200).optional(),
+        limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
     result: returns<ImportJob[]>(),
     role: 'viewer',
   }),
@@ -181,13 +248,22 @@ export const contract = {
   }),
   /** One period against the previous one (`previous`) or the same period a year earlier (`year-ago`). */
   'totals.compare': method({
-    args: z.object({ meter: meterIdArg, period: periodKind, at: z.string().trim().min(4).max(20), basis: z.enum(['previous', 'year-ago']).optional() }).strict(),
+    args: z
+      .object({
+        meter: meterIdArg,
+        period: periodKind,
+        at: z.string().trim().min(4).max(20),
+        basis: z.enum(['previous', 'year-ago']).optional(),
+      })
+      .strict(),
     result: returns<Comparison>(),
     role: 'viewer',
   }),
   /** Portfolio and per-site totals by fuel for [from, to) per period (never adding gas to electricity). */
   'totals.site': method({
-    args: z.object({ siteId: z.number().int().positive().nullable(), period: periodKind, from: localDate, to: localDate }).strict(),
+    args: z
+      .object({ siteId: z.number().int().positive().nullable(), period: periodKind, from: localDate, to: localDate })
+      .strict(),
     result: returns<{ fuel: Fuel; totals: PeriodTotal[] }[]>(),
     role: 'viewer',
   }),
@@ -205,7 +281,13 @@ export const contract = {
   }),
   /** Creates a site in the (default) organisation. */
   'sites.create': method({
-    args: z.object({ name: z.string().trim().min(1, 'a site needs a name').max(120), postcode: z.string().trim().max(10).optional(), organisation: z.string().trim().min(1).max(120).optional() }).strict(),
+    args: z
+      .object({
+        name: z.string().trim().min(1, 'a site needs a name').max(120),
+        postcode: z.string().trim().max(10).optional(),
+        organisation: z.string().trim().min(1).max(120).optional(),
+      })
+      .strict(),
     result: returns<SiteSummary>(),
     role: 'manager',
     audit: true,
@@ -213,13 +295,19 @@ export const contract = {
   /** Changes a site: name, postcode, Carbon Intensity region (null = derive it from the meters' MPANs). */
   'sites.update': method({
     args: z
-        .object({
-          id: z.number().int().positive(),
-          name: z.string().trim().min(1, 'a site needs a name').max(120).optional(),
-          postcode: z.string().trim().max(10).nullable().optional(),
-          regionId: z.number().int().min(1, 'regions run from 1 to 17').max(17, 'regions run from 1 to 17').nullable().optional(),
-        })
-        .strict(),
+      .object({
+        id: z.number().int().positive(),
+        name: z.string().trim().min(1, 'a site needs a name').max(120).optional(),
+        postcode: z.string().trim().max(10).nullable().optional(),
+        regionId: z
+          .number()
+          .int()
+          .min(1, 'regions run from 1 to 17')
+          .max(17, 'regions run from 1 to 17')
+          .nullable()
+          .optional(),
+      })
+      .strict(),
     result: returns<SiteSummary>(),
     role: 'manager',
     audit: true,
@@ -233,21 +321,27 @@ export const contract = {
   /** Changes a meter: its site, label, plausibility ceiling, gas calorific value. */
   'meters.update': method({
     args: z
-        .object({
-          meter: meterIdArg,
-          siteId: z.number().int().positive().nullable().optional(),
-          label: z.string().trim().max(120).nullable().optional(),
-          maxKwhPerHalfHour: z.number().positive().max(1e7).optional(),
-          calorificValue: z.number().min(30, 'calorific values are 30–50 MJ/m³').max(50, 'calorific values are 30–50 MJ/m³').optional(),
-          supplier: z.string().trim().max(120).nullable().optional(),
-          capacityKva: z.number().positive('capacity must be above 0 kVA').max(1_000_000).nullable().optional(),
-        })
-        .strict(),
+      .object({
+        meter: meterIdArg,
+        siteId: z.number().int().positive().nullable().optional(),
+        label: z.string().trim().max(120).nullable().optional(),
+        maxKwhPerHalfHour: z.number().positive().max(1e7).optional(),
+        calorificValue: z
+          .number()
+          .min(30, 'calorific values are 30–50 MJ/m³')
+          .max(50, 'calorific values are 30–50 MJ/m³')
+          .optional(),
+        supplier: z.string().trim().max(120).nullable().optional(),
+        capacityKva: z.number().positive('capacity must be above 0 kVA').max(1_000_000).nullable().optional(),
+      })
+      .strict(),
     result: returns<MeterSummary>(),
     role: 'manager',
     audit: true,
   }),
-  /** The latest stored grid carbon intensity (national), its age and trend, and the next 48 hours. null until fetched. */
+  /**
+   * The latest stored grid carbon intensity (national), its age and trend, and the next 48 hours. null until fetched.
+   */
   'carbon.current': method({
     args: z.object({}).strict(),
     result: returns<CarbonNow | null>(),
@@ -259,25 +353,38 @@ export const contract = {
     result: returns<{ national: number; regional: number }>(),
     role: 'viewer',
   }),
-  /** Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too; or backfills what is missing over a meter's data span. */
+  /**
+   * Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too; or
+   * backfills what is missing over a meter's data span.
+   */
   'carbon.fetch': method({
     args: z
-        .object({
-          from: isoInstant.optional(),
-          to: isoInstant.optional(),
-          meter: meterIdArg.optional(),
-          region: z.number().int().min(1).max(18).optional(),
-          postcode: z.string().trim().regex(/^[A-Za-z]{1,2}\d[A-Za-z\d]?$/, 'expected an outward postcode (the first half, e.g. RG41)').optional(),
-        })
-        .strict()
-        .refine((a) => a.meter !== undefined || (a.from !== undefined && a.to !== undefined), { message: 'give from and to, or a meter whose span to backfill' }),
+      .object({
+        from: isoInstant.optional(),
+        to: isoInstant.optional(),
+        meter: meterIdArg.optional(),
+        region: z.number().int().min(1).max(18).optional(),
+        postcode: z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z]{1,2}\d[A-Za-z\d]?$/, 'expected an outward postcode (the first half, e.g. RG41)')
+          .optional(),
+      })
+      .strict()
+      .refine((a) => a.meter !== undefined || (a.from !== undefined && a.to !== undefined), {
+        message: 'give from and to, or a meter whose span to backfill',
+      }),
     result: returns<{ national: number; regional: number; regionId?: number | null }>(),
     role: 'manager',
     audit: (a, r) => ({ details: { ...a, ...r } }),
   }),
-  /** Stored history for the last N days: points, average, average by UK time of day, and the best window to run loads. */
+  /**
+   * Stored history for the last N days: points, average, average by UK time of day, and the best window to run loads.
+   */
   'carbon.history': method({
-    args: z.object({ days: z.number().int().min(1).max(366), windowHours: z.number().int().min(1).max(12).optional() }).strict(),
+    args: z
+      .object({ days: z.number().int().min(1).max(366), windowHours: z.number().int().min(1).max(12).optional() })
+      .strict(),
     result: returns<CarbonHistory>(),
     role: 'viewer',
   }),
@@ -288,8 +395,15 @@ export const contract = {
    */
   'emissions.meter': method({
     args: z
-        .object({ meter: meterIdArg, from: localDate, to: localDate, method: z.enum(['halfhourly', 'annual']).optional(), region: z.number().int().min(1).max(18).optional(), regional: z.boolean().optional() })
-        .strict(),
+      .object({
+        meter: meterIdArg,
+        from: localDate,
+        to: localDate,
+        method: z.enum(['halfhourly', 'annual']).optional(),
+        region: z.number().int().min(1).max(18).optional(),
+        regional: z.boolean().optional(),
+      })
+      .strict(),
     result: returns<Emissions>(),
     role: 'viewer',
   }),
@@ -302,13 +416,16 @@ export const contract = {
   /** Sets (adds or changes) the factor for a year and fuel (admin); returns the whole table. */
   'carbon.setFactor': method({
     args: z
-        .object({
-          year: z.number().int().min(2000, 'years from 2000').max(2100, 'years up to 2100'),
-          fuel: z.enum(['electricity', 'gas']),
-          kgPerKwh: z.number().positive('a factor must be above 0').max(2, 'a factor above 2 kgCO2e/kWh is not plausible for grid electricity or gas'),
-          source: z.string().trim().max(200).optional(),
-        })
-        .strict(),
+      .object({
+        year: z.number().int().min(2000, 'years from 2000').max(2100, 'years up to 2100'),
+        fuel: z.enum(['electricity', 'gas']),
+        kgPerKwh: z
+          .number()
+          .positive('a factor must be above 0')
+          .max(2, 'a factor above 2 kgCO2e/kWh is not plausible for grid electricity or gas'),
+        source: z.string().trim().max(200).optional(),
+      })
+      .strict(),
     result: returns<EmissionFactor[]>(),
     role: 'admin',
     audit: true,
@@ -322,12 +439,19 @@ export const contract = {
   /** Changes app settings (admin). */
   'settings.update': method({
     args: z
-        .object({
-          importRetentionDays: z.number().int().min(1, 'keep finished imports at least 1 day').max(3650).optional(),
-          nightlyRunAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 01:30').optional(),
-          carbonApi: z.string().url('expected a URL, e.g. https://api.carbonintensity.org.uk').refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL').optional(),
-        })
-        .strict(),
+      .object({
+        importRetentionDays: z.number().int().min(1, 'keep finished imports at least 1 day').max(3650).optional(),
+        nightlyRunAt: z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 01:30')
+          .optional(),
+        carbonApi: z
+          .string()
+          .url('expected a URL, e.g. https://api.carbonintensity.org.uk')
+          .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL')
+          .optional(),
+      })
+      .strict(),
     result: returns<Settings>(),
     role: 'admin',
     audit: true,
@@ -356,8 +480,20 @@ export const contract = {
   }),
   /** Imports a tariff file (docs/tariffs.md) given as its text; all or nothing. */
   'tariffs.import': method({
-    args: z.object({ text: z.string().min(1, 'the file is empty').max(20_000_000, 'a tariff file over 20 MB is not plausible'), fileName: z.string().max(260).optional() }).strict(),
-    result: returns<{ tariffs: number; versionsAdded: number; versionsReplaced: number; unchanged: number; prices: number; ids: string[] }>(),
+    args: z
+      .object({
+        text: z.string().min(1, 'the file is empty').max(20_000_000, 'a tariff file over 20 MB is not plausible'),
+        fileName: z.string().max(260).optional(),
+      })
+      .strict(),
+    result: returns<{
+      tariffs: number;
+      versionsAdded: number;
+      versionsReplaced: number;
+      unchanged: number;
+      prices: number;
+      ids: string[];
+    }>(),
     role: 'admin',
     audit: (a, r) => ({ details: { file: a.fileName ?? null, ...r } }),
   }),
@@ -366,7 +502,16 @@ export const contract = {
    * or a CSV of start time and price (p/kWh, exclusive of VAT). Prices for the same half-hours are replaced.
    */
   'tariffs.importPrices': method({
-    args: z.object({ id: tariffIdSchema, text: z.string().min(1, 'the file is empty').max(20_000_000, 'a prices file over 20 MB is too large: import it in parts (e.g. a year at a time)'), fileName: z.string().max(260).optional() }).strict(),
+    args: z
+      .object({
+        id: tariffIdSchema,
+        text: z
+          .string()
+          .min(1, 'the file is empty')
+          .max(20_000_000, 'a prices file over 20 MB is too large: import it in parts (e.g. a year at a time)'),
+        fileName: z.string().max(260).optional(),
+      })
+      .strict(),
     result: returns<{ prices: number; first: string; last: string }>(),
     role: 'admin',
     audit: (a, r) => ({ details: { id: a.id, file: a.fileName ?? null, ...r } }),
@@ -380,7 +525,14 @@ export const contract = {
   }),
   /** Puts a meter on a tariff from a UK local day until its next assignment. */
   'tariffs.assign': method({
-    args: z.object({ meter: meterIdArg, tariff: tariffIdSchema, from: localDate, capacityKva: z.number().positive().max(1_000_000).optional() }).strict(),
+    args: z
+      .object({
+        meter: meterIdArg,
+        tariff: tariffIdSchema,
+        from: localDate,
+        capacityKva: z.number().positive().max(1_000_000).optional(),
+      })
+      .strict(),
     result: returns<TariffAssignment[]>(),
     role: 'manager',
     audit: true,
@@ -414,20 +566,29 @@ export const contract = {
    */
   'switching.analyse': method({
     args: z
-        .object({
-          meter: meterIdArg,
-          days: z.number().int().min(1).max(3660).optional(),
-          from: localDate.optional(),
-          to: localDate.optional(),
-          whatIfPercent: z.number().min(0, 'the share moved is 0–100 %').max(100, 'the share moved is 0–100 %').optional(),
-          save: z.boolean().optional(),
-        })
-        .strict()
-        .refine((a) => (a.from === undefined) === (a.to === undefined), { message: 'give both from and to, or neither (then the last days of data are used)' })
-        .refine((a) => !(a.days !== undefined && a.from !== undefined), { message: 'give days or from/to, not both' }),
+      .object({
+        meter: meterIdArg,
+        days: z.number().int().min(1).max(3660).optional(),
+        from: localDate.optional(),
+        to: localDate.optional(),
+        whatIfPercent: z
+          .number()
+          .min(0, 'the share moved is 0–100 %')
+          .max(100, 'the share moved is 0–100 %')
+          .optional(),
+        save: z.boolean().optional(),
+      })
+      .strict()
+      .refine((a) => (a.from === undefined) === (a.to === undefined), {
+        message: 'give both from and to, or neither (then the last days of data are used)',
+      })
+      .refine((a) => !(a.days !== undefined && a.from !== undefined), { message: 'give days or from/to, not both' }),
     result: returns<SwitchAnalysis>(),
     role: 'manager',
-    audit: (a, r) => ({ action: a.save === false ? 'switching.preview' : 'switching.analyse', details: { ...a, analysis: r.id ?? null } }),
+    audit: (a, r) => ({
+      action: a.save === false ? 'switching.preview' : 'switching.analyse',
+      details: { ...a, analysis: r.id ?? null },
+    }),
   }),
   /** Saved analyses, newest first (one meter, or all). */
   'switching.history': method({
@@ -450,7 +611,12 @@ export const contract = {
   /** Analyses every meter with data (the last `days` days each) and saves the results; progress as events. */
   'switching.runAll': method({
     args: z.object({ days: z.number().int().min(1).max(3660).optional() }).strict(),
-    result: returns<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }>(),
+    result: returns<{
+      meters: number;
+      analysed: number;
+      failed: { meter: string; reason: string }[];
+      seconds: number;
+    }>(),
     role: 'manager',
     audit: true,
   }),
@@ -486,8 +652,6 @@ export type Args<M extends Method> = z.input<(typeof contract)[M]['args']>;
 /** What a method returns. */
 export type Result<M extends Method> = (typeof contract)[M]['result'];
 
-
-
 /** What a handler receives beside its arguments. */
 export interface CallContext {
   role: Role;
@@ -498,7 +662,9 @@ export interface CallContext {
   body?: AsyncIterable<Uint8Array>;
 }
 
-export type Handlers = { [M in Method]: (args: z.output<(typeof contract)[M]['args']>, ctx: CallContext) => Promise<Result<M>> | Result<M> };
+export type Handlers = {
+  [M in Method]: (args: z.output<(typeof contract)[M]['args']>, ctx: CallContext) => Promise<Result<M>> | Result<M>;
+};
 
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: AppErrorPayload };
 

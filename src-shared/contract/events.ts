@@ -17,7 +17,14 @@ export interface Events {
 }
 
 export type EventName = keyof Events;
-export const EVENT_NAMES = ['imports.updated', 'imports.progress', 'meters.changed', 'aggregation.completed', 'switching.progress', 'app.error'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'imports.updated',
+  'imports.progress',
+  'meters.changed',
+  'aggregation.completed',
+  'switching.progress',
+  'app.error',
+] as const satisfies readonly EventName[];
 
 /** One pushed event: a union discriminated by `event`, so `payload` narrows with it. */
 export type PushedEvent<E extends EventName = EventName> = { [K in E]: { event: K; payload: Events[K] } }[E];

@@ -194,7 +194,17 @@ export interface FuelTotals {
    * the same number of days at the start of the previous one. `toDate` is the last day counted
    * when the period is not over (null when it is complete).
    */
-  periods: { kind: PeriodKind; label: string; toDate: string | null; kwh: number; previousKwh: number; changePercent: number | null; completeness: number; previousCompleteness: number; comparable: boolean }[];
+  periods: {
+    kind: PeriodKind;
+    label: string;
+    toDate: string | null;
+    kwh: number;
+    previousKwh: number;
+    changePercent: number | null;
+    completeness: number;
+    previousCompleteness: number;
+    comparable: boolean;
+  }[];
 }
 
 export interface Mover {

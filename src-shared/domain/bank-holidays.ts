@@ -54,7 +54,8 @@ const SPECIAL: readonly [number, string | null, string][] = [
   [2023, null, '2023-05-08'], // Coronation of King Charles III
 ];
 
-const parseIso = (s: string): number => dayFromDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
+const parseIso = (s: string): number =>
+  dayFromDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
 
 const cache = new Map<number, ReadonlySet<number>>();
 

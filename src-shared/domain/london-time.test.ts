@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { bstRange, halfHoursInLondonDay, isoLondon, isoUtc, londonMidnight, londonOffset, resolveLondon } from './london-time';
+import {
+  bstRange,
+  halfHoursInLondonDay,
+  isoLondon,
+  isoUtc,
+  londonMidnight,
+  londonOffset,
+  resolveLondon,
+} from './london-time';
 
 const utc = (s: string): number => Date.parse(s) / 1000;
 
@@ -29,7 +37,11 @@ describe('Europe/London clock', () => {
   it('resolves local times: summer, winter, the repeated autumn hour and the missing spring hour', () => {
     expect(resolveLondon(2025, 7, 1, 12, 0)).toEqual({ kind: 'ok', utc: utc('2025-07-01T11:00:00Z') });
     expect(resolveLondon(2025, 1, 1, 12, 0)).toEqual({ kind: 'ok', utc: utc('2025-01-01T12:00:00Z') });
-    expect(resolveLondon(2025, 10, 26, 1, 30)).toEqual({ kind: 'ambiguous', first: utc('2025-10-26T00:30:00Z'), second: utc('2025-10-26T01:30:00Z') });
+    expect(resolveLondon(2025, 10, 26, 1, 30)).toEqual({
+      kind: 'ambiguous',
+      first: utc('2025-10-26T00:30:00Z'),
+      second: utc('2025-10-26T01:30:00Z'),
+    });
     expect(resolveLondon(2025, 3, 30, 1, 30)).toEqual({ kind: 'nonexistent' });
     expect(resolveLondon(2025, 3, 30, 2, 0)).toEqual({ kind: 'ok', utc: utc('2025-03-30T01:00:00Z') });
   });

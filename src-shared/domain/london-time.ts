@@ -35,15 +35,20 @@ export function londonOffset(utcSeconds: number): number {
 }
 
 export type LocalResolution =
-  | { kind: 'ok'; utc: number }
-  | { kind: 'ambiguous'; first: number; second: number }
-  | { kind: 'nonexistent' };
+  { kind: 'ok'; utc: number } | { kind: 'ambiguous'; first: number; second: number } | { kind: 'nonexistent' };
 
 /**
  * Resolves a London wall-clock time to UTC epoch seconds. In the repeated autumn hour both
  * instants are returned (BST first); in the skipped spring hour there is none.
  */
-export function resolveLondon(year: number, month: number, day: number, hour: number, minute: number, second = 0): LocalResolution {
+export function resolveLondon(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second = 0,
+): LocalResolution {
   const asGmt = Date.UTC(year, month - 1, day, hour, minute, second) / 1000;
   const asBst = asGmt - HOUR;
   const bstValid = londonOffset(asBst) === HOUR;
@@ -55,10 +60,24 @@ export function resolveLondon(year: number, month: number, day: number, hour: nu
 }
 
 /** Local calendar fields of a UTC instant in London. */
-export function toLondonParts(utcSeconds: number): { year: number; month: number; day: number; hour: number; minute: number; offset: number } {
+export function toLondonParts(utcSeconds: number): {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  offset: number;
+} {
   const offset = londonOffset(utcSeconds);
   const d = new Date((utcSeconds + offset) * 1000);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), offset };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    offset,
+  };
 }
 
 /** UTC epoch seconds of local midnight starting the London day `y-m-d` (midnight always exists in London). */

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { mpanCheckDigit, parseMeterId } from './meter-id';
 
 describe('MPAN check digit', () => {
-  it.each(['2499999999991', '1312345678907', '2040015001169', '2700003645222', '1012477457919', '2200012767323', '2336533093112', '1712423842469'])('accepts the valid core %s', (core) => {
+  it.each([
+    '2499999999991',
+    '1312345678907',
+    '2040015001169',
+    '2700003645222',
+    '1012477457919',
+    '2200012767323',
+    '2336533093112',
+    '1712423842469',
+  ])('accepts the valid core %s', (core) => {
     expect(parseMeterId(core)).toMatchObject({ ok: true, id: core, kind: 'mpan', fuel: 'electricity' });
   });
 
@@ -19,7 +28,13 @@ describe('MPAN check digit', () => {
   });
 
   it('accepts a 21-character full MPAN, keeps its top line and stores the core', () => {
-    expect(parseMeterId('00 801 8I5 2499999999991')).toEqual({ ok: true, id: '2499999999991', kind: 'mpan', fuel: 'electricity', topLine: '008018I5' });
+    expect(parseMeterId('00 801 8I5 2499999999991')).toEqual({
+      ok: true,
+      id: '2499999999991',
+      kind: 'mpan',
+      fuel: 'electricity',
+      topLine: '008018I5',
+    });
     expect(parseMeterId('018011002099999999386').ok).toBe(false);
   });
 

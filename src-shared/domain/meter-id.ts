@@ -49,5 +49,8 @@ export function parseMeterId(raw: string): ParsedMeterId {
   }
   if (MPRN.test(s)) return { ok: true, id: s, kind: 'mprn', fuel: 'gas', topLine: null };
   if (OTHER.test(raw.trim())) return { ok: true, id: raw.trim(), kind: 'other', fuel: null, topLine: null };
-  return { ok: false, reason: `"${raw.slice(0, 40)}" is not an MPAN, MPRN or meter id (letters, digits, . _ - / only, up to 64 characters)` };
+  return {
+    ok: false,
+    reason: `"${raw.slice(0, 40)}" is not an MPAN, MPRN or meter id (letters, digits, . _ - / only, up to 64 characters)`,
+  };
 }

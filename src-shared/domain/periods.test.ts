@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { dayFromDate, dayHalfHours, halfHoursBetween, isoDay, localDayOf, nextPeriodStart, parsePeriod, periodLabel, periodStart, previousPeriodStart, weekStart, yearAgoStart } from './periods';
+import {
+  dayFromDate,
+  dayHalfHours,
+  halfHoursBetween,
+  isoDay,
+  localDayOf,
+  nextPeriodStart,
+  parsePeriod,
+  periodLabel,
+  periodStart,
+  previousPeriodStart,
+  weekStart,
+  yearAgoStart,
+} from './periods';
 
 const day = (s: string) => parsePeriod('day', s)!;
 

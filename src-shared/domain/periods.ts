@@ -98,7 +98,8 @@ export function parsePeriod(kind: PeriodKind, label: string): number | null {
     const start = weekStart(dayFromDate(+m[1]!, 1, 4)) + (+m[2]! - 1) * 7;
     return periodLabel('week', start) === t.toUpperCase() ? start : null;
   }
-  if (kind === 'month' && (m = /^(\d{4})-(\d{2})$/.exec(t)) && +m[2]! >= 1 && +m[2]! <= 12) return dayFromDate(+m[1]!, +m[2]!, 1);
+  if (kind === 'month' && (m = /^(\d{4})-(\d{2})$/.exec(t)) && +m[2]! >= 1 && +m[2]! <= 12)
+    return dayFromDate(+m[1]!, +m[2]!, 1);
   if (kind === 'year' && (m = /^(\d{4})$/.exec(t))) return dayFromDate(+m[1]!, 1, 1);
   return null;
 }

@@ -51,10 +51,19 @@ export function parseClock(s: string): number | null {
 }
 
 /** Minutes after midnight as `HH:MM`; 1440 (the end of the day) is `24:00`. */
-export const fmtClock = (minutes: number): string => `${String(minutes === 1440 ? 24 : Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+export const fmtClock = (minutes: number): string =>
+  `${String(minutes === 1440 ? 24 : Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
-const clock = z.string({ message: 'expected a time HH:MM in quotes, e.g. "07:30"' }).refine((s) => parseClock(s) !== null, { message: 'expected a time HH:MM, e.g. 07:30 (24:00 allowed as an end)' });
-const isoDate = z.string({ message: 'expected a date "YYYY-MM-DD"' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real calendar date');
+const clock = z
+  .string({ message: 'expected a time HH:MM in quotes, e.g. "07:30"' })
+  .refine((s) => parseClock(s) !== null, { message: 'expected a time HH:MM, e.g. 07:30 (24:00 allowed as an end)' });
+const isoDate = z
+  .string({ message: 'expected a date "YYYY-MM-DD"' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'not a real calendar date',
+  );
 const pence = (what: string, min: number, max: number) =>
   z
     .number({ message: `${what} must be a number (pence)` })
@@ -71,7 +80,10 @@ const dayList = z
       const k = raw.trim().toLowerCase();
       const keys = (DAY_KEYS as readonly string[]).includes(k) ? [k as DayKey] : DAY_ALIASES[k];
       if (!keys) {
-        ctx.addIssue({ code: 'custom', message: `unknown day "${raw}": use mon, tue, wed, thu, fri, sat, sun, holiday, weekday, weekend or all` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown day "${raw}": use mon, tue, wed, thu, fri, sat, sun, holiday, weekday, weekend or all`,
+        });
         return z.NEVER;
       }
       for (const key of keys) out.add(key);
@@ -92,7 +104,12 @@ export const rateSchema = z
 
 const halfHourPrice = z
   .object({
-    start: z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /[T ]\d{2}:\d{2}/.test(s), 'expected an ISO 8601 date-time, e.g. 2025-01-01T00:00:00Z'),
+    start: z
+      .string()
+      .refine(
+        (s) => !Number.isNaN(Date.parse(s)) && /[T ]\d{2}:\d{2}/.test(s),
+        'expected an ISO 8601 date-time, e.g. 2025-01-01T00:00:00Z',
+      ),
     pencePerKwh: pence('pencePerKwh', -1000, 1000),
   })
   .strict();
@@ -100,12 +117,30 @@ const halfHourPrice = z
 const cclStep = z.object({ from: isoDate, pencePerKwh: pence('CCL', 0, 100) }).strict();
 
 /** GSP group letters (`A`…`P`, `_A`) or distributor ids 10–23, normalised to distributor ids. */
-export const GSP_TO_DISTRIBUTOR: Record<string, number> = { A: 10, B: 11, C: 12, D: 13, E: 14, F: 15, G: 16, P: 17, N: 18, J: 19, H: 20, K: 21, L: 22, M: 23 };
+export const GSP_TO_DISTRIBUTOR: Record<string, number> = {
+  A: 10,
+  B: 11,
+  C: 12,
+  D: 13,
+  E: 14,
+  F: 15,
+  G: 16,
+  P: 17,
+  N: 18,
+  J: 19,
+  H: 20,
+  K: 21,
+  L: 22,
+  M: 23,
+};
 const region = z.union([z.number(), z.string()]).transform((r, ctx) => {
   const s = String(r).trim().toUpperCase().replace(/^_/, '');
   const id = /^\d+$/.test(s) ? Number(s) : GSP_TO_DISTRIBUTOR[s];
   if (id === undefined || id < 10 || id > 23) {
-    ctx.addIssue({ code: 'custom', message: `unknown region "${String(r)}": use a distributor id 10–23 (the MPAN's first two digits) or a GSP group letter A–P` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown region "${String(r)}": use a distributor id 10–23 (the MPAN's first two digits) or a GSP group letter A–P`,
+    });
     return z.NEVER;
   }
   return id;
@@ -114,7 +149,10 @@ const region = z.union([z.number(), z.string()]).transform((r, ctx) => {
 export const tariffIdSchema = z
   .string({ message: 'every tariff needs an id, e.g. "acme-e7-2025"' })
   .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a tariff id is 1–64 letters, digits, dots, dashes or underscores, e.g. acme-e7-2025');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'a tariff id is 1–64 letters, digits, dots, dashes or underscores, e.g. acme-e7-2025',
+  );
 
 /** One tariff as written in a tariff file or sent by the Settings form. */
 export const tariffSpecSchema = z
@@ -126,8 +164,12 @@ export const tariffSpecSchema = z
     validFrom: isoDate,
     validTo: isoDate.nullable().optional(),
     standingChargePencePerDay: pence('standingChargePencePerDay', 0, 1_000_000),
-    vatRate: z.union([z.literal(0.05), z.literal(0.2), z.literal(0)], { message: 'vatRate is 0.05 (5 %), 0.2 (20 %) or 0' }),
-    cclPencePerKwh: z.union([pence('cclPencePerKwh', 0, 100), z.literal('statutory'), z.array(cclStep).min(1)]).optional(),
+    vatRate: z.union([z.literal(0.05), z.literal(0.2), z.literal(0)], {
+      message: 'vatRate is 0.05 (5 %), 0.2 (20 %) or 0',
+    }),
+    cclPencePerKwh: z
+      .union([pence('cclPencePerKwh', 0, 100), z.literal('statutory'), z.array(cclStep).min(1)])
+      .optional(),
     rates: z.array(rateSchema).max(48).optional(),
     halfHourlyPrices: z.array(halfHourPrice).nullable().optional(),
     duosRates: z.array(rateSchema).max(48).optional(),
@@ -139,16 +181,30 @@ export const tariffSpecSchema = z
   })
   .strict()
   .superRefine((t, ctx) => {
-    if (t.validTo && t.validTo <= t.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: `validTo (${t.validTo}, exclusive) must be after validFrom (${t.validFrom})` });
+    if (t.validTo && t.validTo <= t.validFrom)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['validTo'],
+        message: `validTo (${t.validTo}, exclusive) must be after validFrom (${t.validFrom})`,
+      });
     const dynamic = Array.isArray(t.halfHourlyPrices);
-    if (!dynamic && (!t.rates || t.rates.length === 0)) ctx.addIssue({ code: 'custom', path: ['rates'], message: 'give at least one rate, or halfHourlyPrices for a dynamic tariff' });
-    for (const [key, list] of [['rates', t.rates], ['duosRates', t.duosRates]] as const) {
+    if (!dynamic && (!t.rates || t.rates.length === 0))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rates'],
+        message: 'give at least one rate, or halfHourlyPrices for a dynamic tariff',
+      });
+    for (const [key, list] of [
+      ['rates', t.rates],
+      ['duosRates', t.duosRates],
+    ] as const) {
       if (!list || list.length === 0) continue;
       for (const problem of bandProblems(list)) ctx.addIssue({ code: 'custom', path: [key], message: problem });
     }
     if (Array.isArray(t.cclPencePerKwh)) {
       const froms = t.cclPencePerKwh.map((s) => s.from);
-      if (new Set(froms).size !== froms.length) ctx.addIssue({ code: 'custom', path: ['cclPencePerKwh'], message: 'two CCL rates start on the same date' });
+      if (new Set(froms).size !== froms.length)
+        ctx.addIssue({ code: 'custom', path: ['cclPencePerKwh'], message: 'two CCL rates start on the same date' });
     }
   });
 
@@ -157,7 +213,9 @@ export type TariffSpec = z.output<typeof tariffSpecSchema>;
 export type RateSpec = z.output<typeof rateSchema>;
 
 /** A tariff file: `{ "tariffs": [ … ] }` (a bare array or a single tariff object also accepted). */
-export const tariffFileSchema = z.object({ tariffs: z.array(tariffSpecSchema).min(1, 'the file lists no tariffs').max(2000) }).strict();
+export const tariffFileSchema = z
+  .object({ tariffs: z.array(tariffSpecSchema).min(1, 'the file lists no tariffs').max(2000) })
+  .strict();
 
 /** A rate's window in minutes [from, to) with to > from possibly past 1440 (wrapping). */
 function windowOf(r: RateSpec): [number, number] {
@@ -170,7 +228,8 @@ function windowOf(r: RateSpec): [number, number] {
 export const rateDays = (r: RateSpec): readonly DayKey[] => r.days ?? DAY_KEYS;
 
 /** Whether any rate names bank holidays: if none does, a bank holiday is priced as its weekday. */
-export const pricesHolidays = (rates: readonly RateSpec[]): boolean => rates.some((r) => rateDays(r).includes('holiday'));
+export const pricesHolidays = (rates: readonly RateSpec[]): boolean =>
+  rates.some((r) => rateDays(r).includes('holiday'));
 
 /** The default display name of a rate (its window and days) when the file gives none. */
 export function rateName(r: RateSpec, all: readonly RateSpec[], prefix = ''): string {
@@ -178,7 +237,10 @@ export function rateName(r: RateSpec, all: readonly RateSpec[], prefix = ''): st
   if (all.length === 1) return prefix ? `${prefix}unit rate` : 'Unit rate';
   const [from, to] = windowOf(r);
   const days = rateDays(r);
-  const dayText = days.length === DAY_KEYS.length || (days.length === 7 && !days.includes('holiday') && !pricesHolidays(all)) ? '' : ` ${days.join(',')}`;
+  const dayText =
+    days.length === DAY_KEYS.length || (days.length === 7 && !days.includes('holiday') && !pricesHolidays(all))
+      ? ''
+      : ` ${days.join(',')}`;
   return `${prefix}${fmtClock(from)}–${fmtClock(to === 1440 ? 0 : to % 1440)}${dayText}`;
 }
 
@@ -207,7 +269,10 @@ export function bandProblems(rates: readonly RateSpec[]): string[] {
     });
     if (overlapAt) {
       const o = overlapAt as { a: number; b: number; start: number; end: number };
-      note(`rates ${o.a + 1} and ${o.b + 1} overlap {days} from ${fmtClock(o.start)} to ${fmtClock(o.end)}: each half-hour must belong to exactly one rate`, day);
+      note(
+        `rates ${o.a + 1} and ${o.b + 1} overlap {days} from ${fmtClock(o.start)} to ${fmtClock(o.end)}: each half-hour must belong to exactly one rate`,
+        day,
+      );
     }
     const gaps: string[] = [];
     for (let m = 0; m < 1440; m++) {
@@ -219,7 +284,16 @@ export function bandProblems(rates: readonly RateSpec[]): string[] {
     }
     if (gaps.length > 0) note(`no rate covers ${gaps.join(', ')} {days}: the rates must cover the whole day`, day);
   }
-  return [...found.entries()].slice(0, 10).map(([text, list]) => text.replace('{days}', list.length === days.length && list.length >= 7 ? 'on every day' : `on ${list.map((d) => DAY_LABELS[d].plural).join(', ')}`));
+  return [...found.entries()]
+    .slice(0, 10)
+    .map(([text, list]) =>
+      text.replace(
+        '{days}',
+        list.length === days.length && list.length >= 7
+          ? 'on every day'
+          : `on ${list.map((d) => DAY_LABELS[d].plural).join(', ')}`,
+      ),
+    );
 }
 
 /**
@@ -247,5 +321,10 @@ export function compileRates(rates: readonly RateSpec[], prefix = ''): CompiledR
       }
     }
   });
-  return { names: rates.map((r) => rateName(r, rates, prefix)), pence: rates.map((r) => r.pencePerKwh), table, holidays: pricesHolidays(rates) };
+  return {
+    names: rates.map((r) => rateName(r, rates, prefix)),
+    pence: rates.map((r) => r.pencePerKwh),
+    table,
+    holidays: pricesHolidays(rates),
+  };
 }

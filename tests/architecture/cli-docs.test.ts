@@ -1,4 +1,7 @@
-/** docs/cli.md is kept from one source: the contract's methods table is regenerated and compared; every command has its section. */
+/**
+ * docs/cli.md is kept from one source: the contract's methods table is regenerated and compared; every command has its
+ * section.
+ */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLI_DOC, documentedTable, methodsTable } from '../../scripts/docs-cli';
@@ -13,6 +16,9 @@ describe('docs/cli.md', () => {
     const commands = COMMANDS.map((c) => c.name);
     expect(commands.length).toBeGreaterThan(10);
     const doc = fs.readFileSync(CLI_DOC, 'utf8');
-    for (const c of commands) expect(doc, `docs/cli.md has no section for "eclectyc ${c}"`).toMatch(new RegExp(`^## .*\`eclectyc ${c}\\b`, 'm'));
+    for (const c of commands)
+      expect(doc, `docs/cli.md has no section for "eclectyc ${c}"`).toMatch(
+        new RegExp(`^## .*\`eclectyc ${c}\\b`, 'm'),
+      );
   });
 });

@@ -12,16 +12,41 @@ import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/core';
 
 /** The store's tables, and the old ones (any mention inside a string is SQL naming them). */
-const NAMED_TABLES = ['meter_days', 'day_stats', 'readings_undo', 'readings_job_spans', 'readings_meta', 'readings_removed', 'daily_aggregates', 'aggregation_dirty'];
+const NAMED_TABLES = [
+  'meter_days',
+  'day_stats',
+  'readings_undo',
+  'readings_job_spans',
+  'readings_meta',
+  'readings_removed',
+  'daily_aggregates',
+  'aggregation_dirty',
+];
 const NAMED = new RegExp(`\\b(?:${NAMED_TABLES.join('|')})\\b`, 'g');
-/** The old `readings` table: "readings" is an everyday word, so only where SQL names a table (optionally schema-qualified or quoted). */
+/**
+ * The old `readings` table: "readings" is an everyday word, so only where SQL names a table (optionally
+ * schema-qualified or quoted).
+ */
 const OLD_READINGS = /\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(?:[`"[]?\w+[`"\]]?\.)?[`"[]?readings\b/gi;
 /** The drizzle objects for the store's tables (src-main/core/db/schema.ts). */
-const SCHEMA_OBJECTS = new Set(['meterDays', 'dayStats', 'readingsUndo', 'readingsJobSpans', 'readingsMeta', 'readingsRemoved']);
+const SCHEMA_OBJECTS = new Set([
+  'meterDays',
+  'dayStats',
+  'readingsUndo',
+  'readingsJobSpans',
+  'readingsMeta',
+  'readingsRemoved',
+]);
 
 /** Where `text` (a TypeScript file) names the store's or the old tables: "file:line: source line". */
 function findTableReferences(text: string, file: string): string[] {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const lines = text.split(/\r?\n/);
   const hits = new Map<number, string>();
   const report = (pos: number, what: string): void => {
@@ -29,14 +54,27 @@ function findTableReferences(text: string, file: string): string[] {
     if (!hits.has(line)) hits.set(line, `${file}:${line + 1}: ${what} — ${lines[line]!.trim()}`);
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) {
+    if (
+      ts.isStringLiteral(node) ||
+      ts.isNoSubstitutionTemplateLiteral(node) ||
+      ts.isTemplateHead(node) ||
+      ts.isTemplateMiddle(node) ||
+      ts.isTemplateTail(node)
+    ) {
       const start = node.getStart(sf);
       const raw = node.getText(sf);
       for (const m of raw.matchAll(NAMED)) report(start + m.index, `SQL names ${m[0]}`);
       for (const m of raw.matchAll(OLD_READINGS)) report(start + m.index, 'SQL names the old readings table');
-    } else if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && /(^|\/)db\/schema$/.test(node.moduleSpecifier.text)) {
+    } else if (
+      ts.isImportDeclaration(node) &&
+      ts.isStringLiteral(node.moduleSpecifier) &&
+      /(^|\/)db\/schema$/.test(node.moduleSpecifier.text)
+    ) {
       const named = node.importClause?.namedBindings;
-      if (named && ts.isNamedImports(named)) for (const el of named.elements) if (SCHEMA_OBJECTS.has((el.propertyName ?? el.name).text)) report(el.getStart(sf), `imports the store's table ${el.name.text}`);
+      if (named && ts.isNamedImports(named))
+        for (const el of named.elements)
+          if (SCHEMA_OBJECTS.has((el.propertyName ?? el.name).text))
+            report(el.getStart(sf), `imports the store's table ${el.name.text}`);
     }
     ts.forEachChild(node, visit);
   };
@@ -63,23 +101,41 @@ function productionFiles(): string[] {
 }
 
 describe('readings store boundary', () => {
-  it('no production file outside src-main/core/readings names the store\'s tables or the old readings tables', () => {
+  it("no production file outside src-main/core/readings names the store's tables or the old readings tables", () => {
     const files = productionFiles();
     // the walk found the code (an empty list would pass vacuously)
     expect(files.length).toBeGreaterThan(50);
-    expect(files).toEqual(expect.arrayContaining(['src-main/core/app.ts', 'src-main/core/aggregation/aggregation-service.ts', 'src-main/core/db/open.ts', 'src-shared/domain/periods.ts']));
-    expect(files.some((f) => f.startsWith('src-main/core/readings/') || f.endsWith('.test.ts') || f === 'src-main/core/db/schema.ts')).toBe(false);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'src-main/core/app.ts',
+        'src-main/core/aggregation/aggregation-service.ts',
+        'src-main/core/db/open.ts',
+        'src-shared/domain/periods.ts',
+      ]),
+    );
+    expect(
+      files.some(
+        (f) => f.startsWith('src-main/core/readings/') || f.endsWith('.test.ts') || f === 'src-main/core/db/schema.ts',
+      ),
+    ).toBe(false);
     const found = files.flatMap((f) => findTableReferences(fs.readFileSync(path.join(REPO, f), 'utf8'), f));
-    expect(found, `only src-main/core/readings may name these tables; read and write through ReadingsStore instead:\n${found.join('\n')}`).toEqual([]);
+    expect(
+      found,
+      `only src-main/core/readings may name these tables; read and write through ReadingsStore instead:\n${found.join('\n')}`,
+    ).toEqual([]);
   });
 
-  it('the scanner finds the store\'s own SQL (what the exclusion above is for)', () => {
+  it("the scanner finds the store's own SQL (what the exclusion above is for)", () => {
     const store = 'src-main/core/readings/store.ts';
     const found = findTableReferences(fs.readFileSync(path.join(REPO, store), 'utf8'), store);
     expect(found.length).toBeGreaterThan(10);
     expect(found.some((f) => /SQL names day_stats/.test(f))).toBe(true);
     const upgrade = 'src-main/core/readings/upgrade.ts';
-    expect(findTableReferences(fs.readFileSync(path.join(REPO, upgrade), 'utf8'), upgrade).some((f) => /old readings table/.test(f))).toBe(true);
+    expect(
+      findTableReferences(fs.readFileSync(path.join(REPO, upgrade), 'utf8'), upgrade).some((f) =>
+        /old readings table/.test(f),
+      ),
+    ).toBe(true);
   });
 
   it('flags SQL naming the tables, with file and line', () => {

@@ -19,7 +19,10 @@ beforeAll(async () => {
   cli = await buildCli();
   ['1012477457919', '2200012767323'].forEach((mpan, k) => {
     const lines = ['MPAN,Timestamp,kWh'];
-    for (let i = 0; i < ROWS; i++) lines.push(`${mpan},${new Date(Date.UTC(2023, 0, 1) + i * 1800000).toISOString()},${(((i + k) * 31) % 500) / 100}`);
+    for (let i = 0; i < ROWS; i++)
+      lines.push(
+        `${mpan},${new Date(Date.UTC(2023, 0, 1) + i * 1800000).toISOString()},${(((i + k) * 31) % 500) / 100}`,
+      );
     files.push(writeTemp(`meter-${k}.csv`, lines.join('\n') + '\n'));
   });
 });
@@ -43,9 +46,19 @@ describe('two imports into one data folder at once', () => {
     const [a, b] = await Promise.all(files.map((f) => importAsync(dataDir, f)));
     for (const r of [a!, b!]) {
       expect(r.code, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout).files[0]).toMatchObject({ status: 'done', rowsRead: ROWS, readingsImported: ROWS, duplicates: 0, conflicts: 0, rowsRejected: 0 });
+      expect(JSON.parse(r.stdout).files[0]).toMatchObject({
+        status: 'done',
+        rowsRead: ROWS,
+        readingsImported: ROWS,
+        duplicates: 0,
+        conflicts: 0,
+        rowsRejected: 0,
+      });
     }
-    const jobs = JSON.parse(runCli(cli, ['jobs', '--data-dir', dataDir, '--json']).stdout) as { status: string; attempts: number }[];
+    const jobs = JSON.parse(runCli(cli, ['jobs', '--data-dir', dataDir, '--json']).stdout) as {
+      status: string;
+      attempts: number;
+    }[];
     expect(jobs.map((j) => [j.status, j.attempts])).toEqual([
       ['done', 1],
       ['done', 1],

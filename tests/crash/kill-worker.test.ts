@@ -24,7 +24,9 @@ beforeAll(async () => {
     const m = mpans[Math.floor(i / (ROWS / 3))]!;
     // every 1,000th row is bad, so rejected counts must survive the crashes too
     const v = i % 1000 === 999 ? '-1' : ((i * 7919) % 1000) / 100;
-    lines.push(`${m},${new Date((t0 + (i % (ROWS / 3)) * 1800) * 1000).toISOString()},${v},${i % 10 === 0 ? 'E' : 'A'}`);
+    lines.push(
+      `${m},${new Date((t0 + (i % (ROWS / 3)) * 1800) * 1000).toISOString()},${v},${i % 10 === 0 ? 'E' : 'A'}`,
+    );
   }
   file = writeTemp('big.csv', lines.join('\n') + '\n');
 });
@@ -33,7 +35,11 @@ function snapshot(dataDir: string) {
   const db = new Database(path.join(dataDir, 'eclectyc.sqlite'), { readonly: true });
   try {
     const readings = storedReadings({ sqlite: db, readings: new ReadingsStore(db) });
-    const job = db.prepare('SELECT status, rows_read, readings_imported, duplicates, conflicts, rows_rejected, meters_created, errors FROM import_jobs').get();
+    const job = db
+      .prepare(
+        'SELECT status, rows_read, readings_imported, duplicates, conflicts, rows_rejected, meters_created, errors FROM import_jobs',
+      )
+      .get();
     return { readings, job };
   } finally {
     db.close();
@@ -55,13 +61,21 @@ function committedFraction(dataDir: string, size: number): number {
   }
 }
 
-/** Starts `worker --once` and SIGKILLs it once the job has committed at least `at` of the file (0 = as soon as it starts). */
+/**
+ * Starts `worker --once` and SIGKILLs it once the job has committed at least `at` of the file (0 = as soon as it
+ * starts).
+ */
 async function killAt(dataDir: string, at: number): Promise<'killed' | 'finished'> {
   const size = fs.statSync(file).size;
-  const child = spawn(process.execPath, [cli, 'worker', '--once', '--data-dir', dataDir, '--json'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [cli, 'worker', '--once', '--data-dir', dataDir, '--json'], {
+    stdio: 'ignore',
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   for (;;) {
-    const done = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2))]);
+    const done = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 2)),
+    ]);
     if (done) return 'finished';
     if (committedFraction(dataDir, size) >= at) {
       child.kill('SIGKILL');

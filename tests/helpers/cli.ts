@@ -14,7 +14,10 @@ export async function buildCli(): Promise<string> {
   fs.cpSync(path.join(REPO, 'drizzle'), path.join(dir, 'drizzle'), { recursive: true });
   const cli = path.join(dir, 'dist', 'cli.cjs');
   await build({
-    entryPoints: { cli: path.join(REPO, 'src-main/cli/main.ts'), 'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts') },
+    entryPoints: {
+      cli: path.join(REPO, 'src-main/cli/main.ts'),
+      'import-worker': path.join(REPO, 'src-main/core/imports/import-thread.ts'),
+    },
     bundle: true,
     platform: 'node',
     format: 'cjs',

@@ -38,9 +38,14 @@ export async function importFiles(core: Core, files: string[], dryRun = false) {
  * Every stored half-hour, read back through the readings store, in meter then time order:
  * [meter, UTC start, kWh (null = missing), quality (0 actual, 1 estimated, 2 missing), writing job].
  */
-export function storedReadings(core: Pick<Core, 'sqlite' | 'readings'>): [string, number, number | null, number, number][] {
+export function storedReadings(
+  core: Pick<Core, 'sqlite' | 'readings'>,
+): [string, number, number | null, number, number][] {
   const out: [string, number, number | null, number, number][] = [];
-  const meters = core.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [number, string][];
+  const meters = core.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [
+    number,
+    string,
+  ][];
   for (const [id, identifier] of meters) {
     const d = core.readings.readDays(id, 0, 60000, { writers: true });
     for (let i = 0; i < d.days.length; i++) {

@@ -19,17 +19,30 @@ export interface TestTransport {
   close(): Promise<void>;
 }
 
-export async function memoryTransport(core: Core, ctx: CallContext = { role: 'admin', actor: 'test' }): Promise<TestTransport> {
+export async function memoryTransport(
+  core: Core,
+  ctx: CallContext = { role: 'admin', actor: 'test' },
+): Promise<TestTransport> {
   return {
     name: 'memory',
     invoke: (m, a) => dispatch(core.handlers, m, structuredClone(a), ctx, core.log),
-    upload: (name, content) => dispatch(core.handlers, 'files.upload', { name }, { ...ctx, body: Readable.from([Buffer.from(content)]) }, core.log) as Promise<Reply<StoredFile>>,
+    upload: (name, content) =>
+      dispatch(
+        core.handlers,
+        'files.upload',
+        { name },
+        { ...ctx, body: Readable.from([Buffer.from(content)]) },
+        core.log,
+      ) as Promise<Reply<StoredFile>>,
     subscribe: async (l) => core.events.subscribe((e) => l(structuredClone(e))),
     close: async () => {},
   };
 }
 
-export async function httpTransport(core: Core, ctx: CallContext = { role: 'admin', actor: 'test' }): Promise<TestTransport & { url: string; server: http.Server }> {
+export async function httpTransport(
+  core: Core,
+  ctx: CallContext = { role: 'admin', actor: 'test' },
+): Promise<TestTransport & { url: string; server: http.Server }> {
   const server = createHttpHost(core, { context: () => ctx });
   const url = await listen(server, 0, '127.0.0.1');
   const aborts = new Set<AbortController>();
@@ -38,7 +51,11 @@ export async function httpTransport(core: Core, ctx: CallContext = { role: 'admi
     url,
     server,
     async invoke(m, a) {
-      const r = await fetch(`${url}rpc/${encodeURIComponent(m)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(a) });
+      const r = await fetch(`${url}rpc/${encodeURIComponent(m)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(a),
+      });
       return (await r.json()) as Reply<unknown>;
     },
     async upload(name, content) {
@@ -69,7 +86,11 @@ export async function httpTransport(core: Core, ctx: CallContext = { role: 'admi
                 first = false;
                 ready();
               }
-              const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+              const data = block
+                .split('\n')
+                .filter((l) => l.startsWith('data: '))
+                .map((l) => l.slice(6))
+                .join('\n');
               if (data) listener(JSON.parse(data) as PushedEvent);
             }
           }

@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { importFiles, makeCore, storedReadings, writeTemp } from '../helpers/core';
 import { corpus } from './corpus';
 
-const seed = ['MPAN,Timestamp,kWh', ...Array.from({ length: 96 }, (_, i) => `2200012767323,${new Date(Date.UTC(2023, 0, 1) + i * 1800000).toISOString()},0.75`)].join('\n');
+const seed = [
+  'MPAN,Timestamp,kWh',
+  ...Array.from(
+    { length: 96 },
+    (_, i) => `2200012767323,${new Date(Date.UTC(2023, 0, 1) + i * 1800000).toISOString()},0.75`,
+  ),
+].join('\n');
 
 describe('hostile and malformed files', () => {
   for (const c of corpus()) {
@@ -31,7 +37,11 @@ describe('hostile and malformed files', () => {
           return;
         }
         expect(job!.rowsRead).toBeGreaterThan(0);
-        expect({ rowsRead: job!.rowsRead, readingsImported: job!.readingsImported, rowsRejected: job!.rowsRejected }).toEqual({
+        expect({
+          rowsRead: job!.rowsRead,
+          readingsImported: job!.readingsImported,
+          rowsRejected: job!.rowsRejected,
+        }).toEqual({
           rowsRead: c.expect.rowsRead,
           readingsImported: c.expect.readingsImported,
           rowsRejected: c.expect.rowsRejected,
@@ -42,7 +52,15 @@ describe('hostile and malformed files', () => {
         const old = new Map(before.map((r) => [key(r), r]));
         for (const r of after) if (old.has(key(r))) expect(r).toEqual(old.get(key(r)));
         // the dry run previewed the same counts
-        expect({ rowsRead: dry!.rowsRead, readingsImported: dry!.readingsImported, rowsRejected: dry!.rowsRejected }).toEqual({ rowsRead: job!.rowsRead, readingsImported: job!.readingsImported, rowsRejected: job!.rowsRejected });
+        expect({
+          rowsRead: dry!.rowsRead,
+          readingsImported: dry!.readingsImported,
+          rowsRejected: dry!.rowsRejected,
+        }).toEqual({
+          rowsRead: job!.rowsRead,
+          readingsImported: job!.readingsImported,
+          rowsRejected: job!.rowsRejected,
+        });
         for (const e of c.expect.errors ?? []) expect(job!.errors.map((x) => x.message).join('\n')).toMatch(e);
       } finally {
         await core.stop();

@@ -44,7 +44,9 @@ function readOld(file: string) {
   try {
     const readings = (
       db
-        .prepare('SELECT m.identifier, r.ts, r.kwh, r.quality, r.batch_id, r.volume_m3 FROM readings r JOIN meters m ON m.id = r.meter_id ORDER BY m.identifier, r.ts')
+        .prepare(
+          'SELECT m.identifier, r.ts, r.kwh, r.quality, r.batch_id, r.volume_m3 FROM readings r JOIN meters m ON m.id = r.meter_id ORDER BY m.identifier, r.ts',
+        )
         .raw()
         .all() as [string, number, number | null, number, number | null, number | null][]
     ).map(([m, ts, kwh, q, batch, vol]): Reading => [m, ts, kwh, kwh === null ? 2 : q === 1 ? 1 : 0, batch ?? 0, vol]);
@@ -53,11 +55,25 @@ function readOld(file: string) {
       .raw()
       .all() as [number, number, number, number | null, number][];
     const daily = db.prepare('SELECT * FROM daily_aggregates ORDER BY meter_id, day').all() as {
-      meter_id: number; day: number; kwh: number; min: number | null; max: number | null; actual: number; estimated: number; half_hours: number;
+      meter_id: number;
+      day: number;
+      kwh: number;
+      min: number | null;
+      max: number | null;
+      actual: number;
+      estimated: number;
+      half_hours: number;
     }[];
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
-    const counts = Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]));
-    const jobColumns = (db.prepare("SELECT name FROM pragma_table_info('import_jobs')").pluck().all() as string[]).map((c) => `"${c}"`).join(', ');
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .pluck()
+      .all() as string[];
+    const counts = Object.fromEntries(
+      tables.map((t) => [t, db.prepare(`SELECT count(*) FROM "${t}"`).pluck().get() as number]),
+    );
+    const jobColumns = (db.prepare("SELECT name FROM pragma_table_info('import_jobs')").pluck().all() as string[])
+      .map((c) => `"${c}"`)
+      .join(', ');
     const jobs = db.prepare(`SELECT ${jobColumns} FROM import_jobs ORDER BY id`).all();
     const meters = db.prepare('SELECT * FROM meters ORDER BY id').all();
     return { readings, byDay, daily, tables, counts, jobColumns, jobs, meters };
@@ -69,7 +85,10 @@ function readOld(file: string) {
 /** Every stored half-hour through the store's read path, in the same shape and order as readOld. */
 function readNew(c: Core): Reading[] {
   const out: Reading[] = [];
-  const meters = c.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [number, string][];
+  const meters = c.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [
+    number,
+    string,
+  ][];
   for (const [id, identifier] of meters) {
     const d = c.readings.readDays(id, 0, 60000, { volumes: true, writers: true });
     for (let i = 0; i < d.days.length; i++) {
@@ -78,7 +97,14 @@ function readNew(c: Core): Reading[] {
         if (d.quality[k] === 3) continue;
         const v = d.values[k]!;
         const vol = d.volumes![k]!;
-        out.push([identifier, start + (k - d.offsets[i]!) * 1800, v === v ? v : null, d.quality[k]!, d.writers![k]!, vol === vol ? vol : null]);
+        out.push([
+          identifier,
+          start + (k - d.offsets[i]!) * 1800,
+          v === v ? v : null,
+          d.quality[k]!,
+          d.writers![k]!,
+          vol === vol ? vol : null,
+        ]);
       }
     }
   }
@@ -108,8 +134,19 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
     // the old tables are gone, the store's are there, both migrations recorded
     const tables = c.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
     for (const t of DROPPED) expect(tables).not.toContain(t);
-    expect(tables).toEqual(expect.arrayContaining(['meter_days', 'day_stats', 'readings_undo', 'readings_job_spans', 'readings_meta', 'readings_removed']));
-    expect(c.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(old.counts.__drizzle_migrations! + 2);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'meter_days',
+        'day_stats',
+        'readings_undo',
+        'readings_job_spans',
+        'readings_meta',
+        'readings_removed',
+      ]),
+    );
+    expect(c.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(
+      old.counts.__drizzle_migrations! + 2,
+    );
 
     // reading by reading: value, quality (kWh NULL = missing), gas volume and writing job
     const now = readNew(c);
@@ -117,8 +154,21 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
     expect(now).toEqual(old.readings);
 
     // day summaries against the old daily_aggregates, and against the old readings themselves
-    const stats = c.sqlite.prepare('SELECT meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats ORDER BY meter_id, day').all() as {
-      meter_id: number; day: number; half_hours: number; kwh: number; present: number; estimated: number; missing: number; min: number | null; max: number | null; peak_slot: number | null;
+    const stats = c.sqlite
+      .prepare(
+        'SELECT meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats ORDER BY meter_id, day',
+      )
+      .all() as {
+      meter_id: number;
+      day: number;
+      half_hours: number;
+      kwh: number;
+      present: number;
+      estimated: number;
+      missing: number;
+      min: number | null;
+      max: number | null;
+      peak_slot: number | null;
     }[];
     expect(stats.map((s) => [s.meter_id, s.day])).toEqual(old.daily.map((d) => [d.meter_id, d.day]));
     for (const [i, d] of old.daily.entries()) {
@@ -127,7 +177,10 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
       const withValue = rows.filter((r) => r[3] !== null);
       const max = Math.max(...withValue.map((r) => r[3]!));
       const peakTs = withValue.find((r) => r[3] === max)![2];
-      expect({ ...s, kwhBits: Buffer.from(new Float64Array([s.kwh]).buffer).toString('hex') }, `meter ${d.meter_id} day ${d.day}`).toEqual({
+      expect(
+        { ...s, kwhBits: Buffer.from(new Float64Array([s.kwh]).buffer).toString('hex') },
+        `meter ${d.meter_id} day ${d.day}`,
+      ).toEqual({
         meter_id: d.meter_id,
         day: d.day,
         half_hours: d.half_hours,
@@ -150,7 +203,8 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
     // the clock-change days kept their 46 and 50 half-hours
     const spring = dayFromDate(2025, 3, 30);
     const autumn = dayFromDate(2025, 10, 26);
-    const meterOf = (mpan: string) => c.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck().get(mpan) as number;
+    const meterOf = (mpan: string) =>
+      c.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck().get(mpan) as number;
     const sp = c.readings.readDays(meterOf('2336533093112'), spring, spring + 1, { writers: true });
     expect([Array.from(sp.days), sp.offsets[1]]).toEqual([[spring], 46]);
     expect(Array.from(sp.quality).filter((q) => q === 3)).toHaveLength(0); // all 46 were in the file
@@ -158,10 +212,20 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
     expect([Array.from(au.days), au.offsets[1]]).toEqual([[autumn], 50]);
     for (const s of stats) expect(s.half_hours).toBe(dayHalfHours(s.day));
     expect(stats.filter((s) => s.half_hours !== 48).map((s) => [s.day, s.half_hours])).toEqual(
-      expect.arrayContaining([[spring, 46], [autumn, 50]]),
+      expect.arrayContaining([
+        [spring, 46],
+        [autumn, 50],
+      ]),
     );
     // the replaced half-hour keeps its later writer in a mixed-writer day
-    expect(now.find((r) => r[0] === '2336533093112' && r[1] === Date.parse('2025-03-29T10:00:00Z') / 1000)).toEqual(['2336533093112', 1743242400, 9.875, 0, 10, null]);
+    expect(now.find((r) => r[0] === '2336533093112' && r[1] === Date.parse('2025-03-29T10:00:00Z') / 1000)).toEqual([
+      '2336533093112',
+      1743242400,
+      9.875,
+      0,
+      10,
+      null,
+    ]);
 
     // import jobs, meters and every other table unchanged
     expect(c.sqlite.prepare(`SELECT ${old.jobColumns} FROM import_jobs ORDER BY id`).all()).toEqual(old.jobs);
@@ -188,24 +252,54 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
     core = await makeCore({ dataDir: dir });
     const before = readNew(core);
     const seq = core.readings.currentSeq();
-    const [autumn, banes] = await importFiles(core, [path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv'), path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv')]);
+    const [autumn, banes] = await importFiles(core, [
+      path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv'),
+      path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv'),
+    ]);
     // the Octopus file names no meter: the previous release imported it for 1012477457919 (job 7's meter_override)
-    const { fileId } = await core.files.storePath(path.join(FIXTURES, 'public', 'octopus-consumption-electricity-2020-05.json'));
+    const { fileId } = await core.files.storePath(
+      path.join(FIXTURES, 'public', 'octopus-consumption-electricity-2020-05.json'),
+    );
     const { jobIds } = core.imports.enqueue([fileId], { meter: '1012477457919' });
     await core.imports.drain((id) => id === jobIds[0]);
     const octopus = core.imports.get(jobIds[0]!);
-    expect(autumn).toMatchObject({ status: 'done', readingsImported: 0, duplicates: 14, conflicts: 0, rowsRejected: 5, metersCreated: [] });
-    expect(banes).toMatchObject({ status: 'done', readingsImported: 0, duplicates: 240, conflicts: 0, metersCreated: [] });
-    expect(octopus).toMatchObject({ status: 'done', readingsImported: 0, duplicates: 99, conflicts: 0, metersCreated: [] });
+    expect(autumn).toMatchObject({
+      status: 'done',
+      readingsImported: 0,
+      duplicates: 14,
+      conflicts: 0,
+      rowsRejected: 5,
+      metersCreated: [],
+    });
+    expect(banes).toMatchObject({
+      status: 'done',
+      readingsImported: 0,
+      duplicates: 240,
+      conflicts: 0,
+      metersCreated: [],
+    });
+    expect(octopus).toMatchObject({
+      status: 'done',
+      readingsImported: 0,
+      duplicates: 99,
+      conflicts: 0,
+      metersCreated: [],
+    });
     expect(readNew(core)).toEqual(before);
     expect(core.readings.changedSince(seq)).toEqual([]);
   });
 
-  it('an upgraded job can still be undone exactly: its readings go, other jobs\' readings on the same meter stay', async () => {
+  it("an upgraded job can still be undone exactly: its readings go, other jobs' readings on the same meter stay", async () => {
     const { dir, file } = copyFixture();
     // a reading with no recorded job (batch_id is nullable) first in a day job 7 wrote the rest of
     const db = new Database(file);
-    expect(db.prepare('UPDATE readings SET batch_id = NULL WHERE meter_id = 1 AND ts = (SELECT min(ts) FROM readings WHERE meter_id = 1 AND batch_id = 7)').run().changes).toBe(1);
+    expect(
+      db
+        .prepare(
+          'UPDATE readings SET batch_id = NULL WHERE meter_id = 1 AND ts = (SELECT min(ts) FROM readings WHERE meter_id = 1 AND batch_id = 7)',
+        )
+        .run().changes,
+    ).toBe(1);
     db.close();
     const old = readOld(file);
     expect(old.readings.filter((r) => r[4] === 0)).toHaveLength(1);
@@ -223,7 +317,10 @@ describe('a failed upgrade', () => {
     const db = new Database(file);
     const day = dayFromDate(2025, 3, 29);
     const bad = dayStartUtc(day) + 10 * 3600 + 15 * 60; // 10:15, not a half-hour start
-    db.prepare('INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id) VALUES (8, ?, ?, 1.5, 0, 8)').run(day, bad);
+    db.prepare('INSERT INTO readings (meter_id, day, ts, kwh, quality, batch_id) VALUES (8, ?, ?, 1.5, 0, 8)').run(
+      day,
+      bad,
+    );
     db.close();
     const bytes = sha256(file);
     const err = await makeCore({ dataDir: dir }).then(
@@ -231,8 +328,12 @@ describe('a failed upgrade', () => {
       (e: Error) => e,
     );
     expect(err).toBeInstanceOf(Error);
-    expect(err!.message).toMatch(/^the database could not be upgraded and is unchanged \(a copy is also at .*backups.*\.bak\): /);
-    expect(err!.message).toContain('meter 8 has a reading at 2025-03-29T10:15:00.000Z that is not a half-hour of UK day');
+    expect(err!.message).toMatch(
+      /^the database could not be upgraded and is unchanged \(a copy is also at .*backups.*\.bak\): /,
+    );
+    expect(err!.message).toContain(
+      'meter 8 has a reading at 2025-03-29T10:15:00.000Z that is not a half-hour of UK day',
+    );
     expect(sha256(file)).toBe(bytes);
     expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);
     const after = new Database(file, { readonly: true });
@@ -267,10 +368,17 @@ describe('a failed upgrade', () => {
         () => null,
         (e: Error) => e,
       );
-      expect(err?.message).toMatch(/^the database could not be upgraded and is unchanged \(a copy is also at .*\): simulated failure/);
+      expect(err?.message).toMatch(
+        /^the database could not be upgraded and is unchanged \(a copy is also at .*\): simulated failure/,
+      );
       expect(sha256(file)).toBe(sha256(FIXTURE));
       const after = new Database(file, { readonly: true });
-      expect(after.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('meter_days', 'day_stats', 'readings_meta')").pluck().get()).toBe(0);
+      expect(
+        after
+          .prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('meter_days', 'day_stats', 'readings_meta')")
+          .pluck()
+          .get(),
+      ).toBe(0);
       expect(after.prepare('SELECT count(*) FROM readings').pluck().get()).toBe(783);
       after.close();
       // and it upgrades cleanly afterwards

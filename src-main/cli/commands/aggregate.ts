@@ -9,7 +9,11 @@ export const aggregateCommand: Command = {
     const full = o.full === true;
     return withCore(ctx, async (core) => {
       const r = await call(core, 'aggregation.run', { full });
-      out(ctx, r, () => console.log(`${full ? 'Rebuilt' : 'Updated'} roll-ups: ${r.metersTouched} meter(s), ${r.daysTouched} day(s) in ${r.seconds.toFixed(2)} s.`));
+      out(ctx, r, () =>
+        console.log(
+          `${full ? 'Rebuilt' : 'Updated'} roll-ups: ${r.metersTouched} meter(s), ${r.daysTouched} day(s) in ${r.seconds.toFixed(2)} s.`,
+        ),
+      );
       return 0;
     });
   },

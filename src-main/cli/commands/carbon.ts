@@ -7,7 +7,13 @@ export const carbonCommand: Command = {
                                     store GB grid carbon intensity (default: the last 24 hours;
                                     --meter: backfill what is missing over that meter's data)
   carbon current                    the latest grid carbon intensity (refreshed when over an hour old)`,
-  options: { from: { type: 'string' }, to: { type: 'string' }, region: { type: 'string' }, postcode: { type: 'string' }, meter: { type: 'string' } },
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    region: { type: 'string' },
+    postcode: { type: 'string' },
+    meter: { type: 'string' },
+  },
   async run(ctx, [sub], o) {
     return withCore(ctx, async (core) => {
       if (sub === 'current') {
@@ -23,7 +29,9 @@ export const carbonCommand: Command = {
         }
         out(ctx, now, () => {
           if (!now) return console.log('No carbon intensity stored yet.');
-          console.log(`${now.intensity ?? '—'} gCO2/kWh (${now.index ?? 'no index'}, ${now.kind}) for the half-hour from ${now.at}; ${now.trend ?? 'trend unknown'}; fetched ${Math.round(now.ageSeconds / 60)} min ago`);
+          console.log(
+            `${now.intensity ?? '—'} gCO2/kWh (${now.index ?? 'no index'}, ${now.kind}) for the half-hour from ${now.at}; ${now.trend ?? 'trend unknown'}; fetched ${Math.round(now.ageSeconds / 60)} min ago`,
+          );
         });
         return 0;
       }
@@ -31,7 +39,13 @@ export const carbonCommand: Command = {
         const meter = str(o, 'meter');
         if (meter) {
           const r = await call(core, 'carbon.fetch', { meter });
-          out(ctx, r, () => console.log(r.national ? `Backfilled ${r.national} half-hours over ${meter}'s data.` : `Intensity is already stored for all of ${meter}'s data.`));
+          out(ctx, r, () =>
+            console.log(
+              r.national
+                ? `Backfilled ${r.national} half-hours over ${meter}'s data.`
+                : `Intensity is already stored for all of ${meter}'s data.`,
+            ),
+          );
           return 0;
         }
         const t = Math.floor(Date.now() / 1000);
@@ -40,8 +54,14 @@ export const carbonCommand: Command = {
         const region = str(o, 'region');
         const postcode = str(o, 'postcode');
         const regionId = region === undefined ? undefined : Number(region);
-        if (regionId !== undefined && !Number.isInteger(regionId)) throw new UsageError('--region must be a region id from 1 to 17');
-        const r = await call(core, 'carbon.fetch', { from: a, to: b, ...(regionId !== undefined ? { region: regionId } : {}), ...(postcode ? { postcode } : {}) });
+        if (regionId !== undefined && !Number.isInteger(regionId))
+          throw new UsageError('--region must be a region id from 1 to 17');
+        const r = await call(core, 'carbon.fetch', {
+          from: a,
+          to: b,
+          ...(regionId !== undefined ? { region: regionId } : {}),
+          ...(postcode ? { postcode } : {}),
+        });
         out(ctx, r, () =>
           console.log(
             postcode

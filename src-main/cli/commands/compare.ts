@@ -13,10 +13,16 @@ export const compareCommand: Command = {
     const basis = str(o, 'basis');
     if (!meter) throw new UsageError('compare needs an MPAN (or meter id)');
     if (!at) throw new UsageError('compare needs --at PERIOD, e.g. 2025-03-30, 2025-W13, 2025-03 or 2025');
-    if (basis && basis !== 'previous' && basis !== 'year-ago') throw new UsageError('--basis must be previous or year-ago');
+    if (basis && basis !== 'previous' && basis !== 'year-ago')
+      throw new UsageError('--basis must be previous or year-ago');
     const kind = periodArg(str(o, 'period'));
     return withCore(ctx, async (core) => {
-      const c = await call(core, 'totals.compare', { meter, period: kind, at, ...(basis ? { basis: basis as 'previous' | 'year-ago' } : {}) });
+      const c = await call(core, 'totals.compare', {
+        meter,
+        period: kind,
+        at,
+        ...(basis ? { basis: basis as 'previous' | 'year-ago' } : {}),
+      });
       const value = {
         meter: c.meter,
         period: c.current.period,
@@ -31,10 +37,16 @@ export const compareCommand: Command = {
         comparable: c.comparable,
       };
       out(ctx, value, () => {
-        const pct = c.changePercent === null ? 'n/a' : `${c.changePercent > 0 ? '+' : ''}${c.changePercent.toFixed(1)} %`;
-        console.log(`${c.meter} ${c.current.period}: ${c.current.kwh.toFixed(3)} kWh vs ${c.previous.period}: ${c.previous.kwh.toFixed(3)} kWh → ${c.changeKwh >= 0 ? '+' : ''}${c.changeKwh.toFixed(3)} kWh (${pct})`);
+        const pct =
+          c.changePercent === null ? 'n/a' : `${c.changePercent > 0 ? '+' : ''}${c.changePercent.toFixed(1)} %`;
+        console.log(
+          `${c.meter} ${c.current.period}: ${c.current.kwh.toFixed(3)} kWh vs ${c.previous.period}: ${c.previous.kwh.toFixed(3)} kWh → ${c.changeKwh >= 0 ? '+' : ''}${c.changeKwh.toFixed(3)} kWh (${pct})`,
+        );
         const needed = `${Math.round(COMPARABLE_COMPLETENESS * 100)} % needed`;
-        if (!c.comparable) console.log(`Not comparable: data is ${(c.current.completeness * 100).toFixed(0)} % / ${(c.previous.completeness * 100).toFixed(0)} % complete (${needed}).`);
+        if (!c.comparable)
+          console.log(
+            `Not comparable: data is ${(c.current.completeness * 100).toFixed(0)} % / ${(c.previous.completeness * 100).toFixed(0)} % complete (${needed}).`,
+          );
       });
       return 0;
     });

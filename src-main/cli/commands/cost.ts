@@ -23,7 +23,13 @@ export const costCommand: Command = {
         cclPence: c.cclPence,
         vatPence: c.vatPence,
         totalPence: c.totalPence,
-        bands: c.bands.map((b) => ({ name: b.name, kwh: b.kwh, pence: b.pence, kind: b.kind, pencePerKwh: b.pencePerKwh })),
+        bands: c.bands.map((b) => ({
+          name: b.name,
+          kwh: b.kwh,
+          pence: b.pence,
+          kind: b.kind,
+          pencePerKwh: b.pencePerKwh,
+        })),
         missingHalfHours: c.missingHalfHours,
         meter: c.meter,
         from: c.from,
@@ -37,15 +43,38 @@ export const costCommand: Command = {
         notes: c.notes,
       };
       out(ctx, value, () => {
-        console.log(`${c.meter} ${c.from} to ${c.to} (exclusive) on ${c.tariffName} (${c.tariff}): ${c.kwh.toFixed(3)} kWh`);
-        printTable(['Charge', 'kWh', 'Rate', 'Cost'], [
-          ...c.bands.map((b) => [b.name, b.kwh.toFixed(3), b.pencePerKwh === null ? 'varies' : `${b.pencePerKwh} p/kWh`, pounds(b.pence)]),
-          ...c.periods.map((p) => [`Standing charge ${p.from}…`, '', `${p.days} d × ${p.standingChargePencePerDay} p`, pounds(p.standingChargePence)]),
-          ...(c.cclPence ? [['Climate Change Levy', c.kwh.toFixed(3), '', pounds(c.cclPence)]] : []),
-          ...(c.capacityPence ? [['Capacity charge', '', '', pounds(c.capacityPence)]] : []),
-          ['VAT', '', c.periods.map((p) => `${p.vatRate * 100} %`).filter((v, i, a) => a.indexOf(v) === i).join(', '), pounds(c.vatPence)],
-          ['Total', '', '', pounds(c.totalPence)],
-        ]);
+        console.log(
+          `${c.meter} ${c.from} to ${c.to} (exclusive) on ${c.tariffName} (${c.tariff}): ${c.kwh.toFixed(3)} kWh`,
+        );
+        printTable(
+          ['Charge', 'kWh', 'Rate', 'Cost'],
+          [
+            ...c.bands.map((b) => [
+              b.name,
+              b.kwh.toFixed(3),
+              b.pencePerKwh === null ? 'varies' : `${b.pencePerKwh} p/kWh`,
+              pounds(b.pence),
+            ]),
+            ...c.periods.map((p) => [
+              `Standing charge ${p.from}…`,
+              '',
+              `${p.days} d × ${p.standingChargePencePerDay} p`,
+              pounds(p.standingChargePence),
+            ]),
+            ...(c.cclPence ? [['Climate Change Levy', c.kwh.toFixed(3), '', pounds(c.cclPence)]] : []),
+            ...(c.capacityPence ? [['Capacity charge', '', '', pounds(c.capacityPence)]] : []),
+            [
+              'VAT',
+              '',
+              c.periods
+                .map((p) => `${p.vatRate * 100} %`)
+                .filter((v, i, a) => a.indexOf(v) === i)
+                .join(', '),
+              pounds(c.vatPence),
+            ],
+            ['Total', '', '', pounds(c.totalPence)],
+          ],
+        );
         for (const n of c.notes) console.log(`Note: ${n}`);
       });
       return 0;

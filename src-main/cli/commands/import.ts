@@ -16,13 +16,30 @@ function fileSummary(j: ImportJob) {
     status: j.status,
     ...(j.lastError ? { error: j.lastError } : {}),
     ...(j.preview ? { preview: j.preview } : {}),
-    errors: j.errors.map((e) => ({ line: e.line, ...(e.column ? { column: e.column } : {}), ...(e.value !== undefined ? { value: e.value } : {}), message: e.message })),
+    errors: j.errors.map((e) => ({
+      line: e.line,
+      ...(e.column ? { column: e.column } : {}),
+      ...(e.value !== undefined ? { value: e.value } : {}),
+      message: e.message,
+    })),
   };
 }
 
 type FileSummary = ReturnType<typeof fileSummary>;
 
-const unread = (file: string, error: string): FileSummary => ({ file, format: null, rowsRead: 0, readingsImported: 0, duplicates: 0, conflicts: 0, rowsRejected: 0, metersCreated: [], status: 'failed', error, errors: [] });
+const unread = (file: string, error: string): FileSummary => ({
+  file,
+  format: null,
+  rowsRead: 0,
+  readingsImported: 0,
+  duplicates: 0,
+  conflicts: 0,
+  rowsRejected: 0,
+  metersCreated: [],
+  status: 'failed',
+  error,
+  errors: [],
+});
 
 function printSummary(results: FileSummary[], dryRun: boolean): void {
   for (const r of results) {
@@ -32,10 +49,16 @@ function printSummary(results: FileSummary[], dryRun: boolean): void {
       continue;
     }
     console.log(`${head} ${r.file} (${r.format ?? '?'} format)`);
-    console.log(`  rows read ${r.rowsRead}, readings ${dryRun ? 'to import' : 'imported'} ${r.readingsImported}, duplicates ${r.duplicates}, conflicts ${r.conflicts}, rows rejected ${r.rowsRejected}`);
+    console.log(
+      `  rows read ${r.rowsRead}, readings ${dryRun ? 'to import' : 'imported'} ${r.readingsImported}, duplicates ${r.duplicates}, conflicts ${r.conflicts}, rows rejected ${r.rowsRejected}`,
+    );
     if (r.metersCreated.length) console.log(`  created meters: ${r.metersCreated.join(', ')}`);
-    if (r.preview) console.log(`  meters: ${r.preview.meters.join(', ') || 'none'}; readings from ${r.preview.firstReading ?? '-'} to ${r.preview.lastReading ?? '-'}`);
-    for (const e of r.errors.slice(0, 20)) console.log(`  line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`);
+    if (r.preview)
+      console.log(
+        `  meters: ${r.preview.meters.join(', ') || 'none'}; readings from ${r.preview.firstReading ?? '-'} to ${r.preview.lastReading ?? '-'}`,
+      );
+    for (const e of r.errors.slice(0, 20))
+      console.log(`  line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`);
     if (r.errors.length > 20) console.log(`  … and ${r.errors.length - 20} more (use --json for all)`);
   }
 }
@@ -66,14 +89,25 @@ export const importCommand: Command = {
       ...(str(o, 'priority') ? { priority: str(o, 'priority') as never } : {}),
       ...(str(o, 'on-conflict') ? { onConflict: str(o, 'on-conflict') as never } : {}),
       ...(str(o, 'notes') ? { notes: str(o, 'notes') } : {}),
-      ...(tags ? { tags: tags.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+      ...(tags
+        ? {
+            tags: tags
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+          }
+        : {}),
     };
     return withCore(ctx, async (core) => {
       const queued = await call(core, 'imports.enqueuePaths', { paths: files, ...options });
       let failed = queued.files.some((f) => f.error !== undefined);
       if (o.detach === true && queued.batchId !== null) {
         const { batchId, jobIds } = queued;
-        out(ctx, { batchId, jobIds }, () => console.log(`Queued ${jobIds.length} file(s) as batch ${batchId} (jobs ${jobIds.join(', ')}). Run "eclectyc worker" or open the app to process them.`));
+        out(ctx, { batchId, jobIds }, () =>
+          console.log(
+            `Queued ${jobIds.length} file(s) as batch ${batchId} (jobs ${jobIds.join(', ')}). Run "eclectyc worker" or open the app to process them.`,
+          ),
+        );
         return failed ? 1 : 0;
       }
       const jobs = new Map((await call(core, 'imports.wait', { jobIds: queued.jobIds })).map((j) => [j.id, j]));

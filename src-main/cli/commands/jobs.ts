@@ -11,10 +11,33 @@ export const jobsCommand: Command = {
     const status = str(o, 'status');
     return withCore(ctx, async (core) => {
       const jobs = await call(core, 'imports.list', status ? { status: status as ImportJob['status'] } : {});
-      const value = jobs.map((j) => ({ id: j.id, status: j.status, priority: j.priority, attempts: j.attempts, file: j.file, rowsRead: j.rowsRead, readingsImported: j.readingsImported, duplicates: j.duplicates, rowsRejected: j.rowsRejected, lastError: j.lastError }));
+      const value = jobs.map((j) => ({
+        id: j.id,
+        status: j.status,
+        priority: j.priority,
+        attempts: j.attempts,
+        file: j.file,
+        rowsRead: j.rowsRead,
+        readingsImported: j.readingsImported,
+        duplicates: j.duplicates,
+        rowsRejected: j.rowsRejected,
+        lastError: j.lastError,
+      }));
       out(ctx, value, () => {
         if (value.length === 0) return console.log('No import jobs.');
-        printTable(['Id', 'Status', 'File', 'Rows', 'Imported', 'Duplicates', 'Rejected', 'Last error'], value.map((j) => [String(j.id), j.status, j.file, String(j.rowsRead), String(j.readingsImported), String(j.duplicates), String(j.rowsRejected), j.lastError ?? '']));
+        printTable(
+          ['Id', 'Status', 'File', 'Rows', 'Imported', 'Duplicates', 'Rejected', 'Last error'],
+          value.map((j) => [
+            String(j.id),
+            j.status,
+            j.file,
+            String(j.rowsRead),
+            String(j.readingsImported),
+            String(j.duplicates),
+            String(j.rowsRejected),
+            j.lastError ?? '',
+          ]),
+        );
       });
       return 0;
     });

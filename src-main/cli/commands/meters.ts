@@ -8,10 +8,27 @@ export const metersCommand: Command = {
   async run(ctx) {
     return withCore(ctx, async (core) => {
       const list = await call(core, 'meters.list', {});
-      const value = list.map((m) => ({ mpan: m.mpan, fuel: m.fuel, site: m.site, firstReading: m.firstReading, lastReading: m.lastReading, readings: m.readings }));
+      const value = list.map((m) => ({
+        mpan: m.mpan,
+        fuel: m.fuel,
+        site: m.site,
+        firstReading: m.firstReading,
+        lastReading: m.lastReading,
+        readings: m.readings,
+      }));
       out(ctx, value, () => {
         if (list.length === 0) return console.log('No meters yet. Import a file with: eclectyc import FILE');
-        printTable(['Meter', 'Fuel', 'Site', 'First reading (UTC)', 'Last reading (UTC)', 'Readings'], value.map((m) => [m.mpan, m.fuel, m.site ?? '—', m.firstReading ?? '—', m.lastReading ?? '—', String(m.readings)]));
+        printTable(
+          ['Meter', 'Fuel', 'Site', 'First reading (UTC)', 'Last reading (UTC)', 'Readings'],
+          value.map((m) => [
+            m.mpan,
+            m.fuel,
+            m.site ?? '—',
+            m.firstReading ?? '—',
+            m.lastReading ?? '—',
+            String(m.readings),
+          ]),
+        );
       });
       return 0;
     });

@@ -10,10 +10,17 @@ export const readingsCommand: Command = {
   async run(ctx, [meter], o) {
     if (!meter) throw new UsageError('readings needs an MPAN (or meter id)');
     return withCore(ctx, async (core) => {
-      const rows = await call(core, 'readings.list', { meter, from: str(o, 'from') ?? '1970-01-01T00:00:00Z', to: str(o, 'to') ?? '2100-01-01T00:00:00Z' });
+      const rows = await call(core, 'readings.list', {
+        meter,
+        from: str(o, 'from') ?? '1970-01-01T00:00:00Z',
+        to: str(o, 'to') ?? '2100-01-01T00:00:00Z',
+      });
       out(ctx, rows, () => {
         if (rows.length === 0) return console.log(`No readings for ${meter} in that range.`);
-        printTable(['Start (UTC)', 'kWh', 'Quality'], rows.map((r) => [r.start, formatKwh(r.kwh), r.quality]));
+        printTable(
+          ['Start (UTC)', 'kWh', 'Quality'],
+          rows.map((r) => [r.start, formatKwh(r.kwh), r.quality]),
+        );
       });
       return 0;
     });

@@ -15,10 +15,19 @@ export const serveCommand: Command = {
     const portText = str(o, 'port');
     const host = str(o, 'host') ?? '127.0.0.1';
     const port = portText === undefined ? 8787 : Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}"`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}"`);
     // Imports run on a worker thread so the server keeps answering while a big file goes in.
     const thread = path.join(__dirname, 'import-worker.cjs');
-    const core = await createCore({ dataDir: ctx.dataDir, host: 'server', version: APP_VERSION, log: stderrLogger, importThread: fs.existsSync(thread) ? thread : null, carbonPolling: true, ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}) });
+    const core = await createCore({
+      dataDir: ctx.dataDir,
+      host: 'server',
+      version: APP_VERSION,
+      log: stderrLogger,
+      importThread: fs.existsSync(thread) ? thread : null,
+      carbonPolling: true,
+      ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}),
+    });
     const staticDir = path.join(__dirname, 'renderer');
     const server = createHttpHost(core, { staticDir });
     const url = await listen(server, port, host);
@@ -27,7 +36,8 @@ export const serveCommand: Command = {
     else {
       console.log(`Eclectyc Energy is running at ${url}`);
       console.log(`Data folder: ${ctx.dataDir}`);
-      if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') console.log('Warning: listening beyond this machine; anyone who can reach it has full access.');
+      if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1')
+        console.log('Warning: listening beyond this machine; anyone who can reach it has full access.');
       console.log('Press Ctrl+C to stop.');
     }
     await untilStopped();

@@ -5,7 +5,10 @@ import { call, out, readText, str, UsageError, withCore, type Command } from '..
 import { printTable } from '../format';
 
 function printAssignments(list: Result<'tariffs.assignments'>): void {
-  printTable(['Tariff', 'Name', 'From', 'Until (exclusive)'], list.map((a) => [a.tariff, a.tariffName, a.from, a.to ?? '—']));
+  printTable(
+    ['Tariff', 'Name', 'From', 'Until (exclusive)'],
+    list.map((a) => [a.tariff, a.tariffName, a.from, a.to ?? '—']),
+  );
 }
 
 export const tariffsCommand: Command = {
@@ -26,7 +29,11 @@ export const tariffsCommand: Command = {
         if (!file) throw new UsageError('tariffs import needs a FILE');
         const text = readText(file);
         const r = await call(core, 'tariffs.import', { text, fileName: path.basename(file) });
-        out(ctx, r, () => console.log(`Imported ${r.tariffs} tariff(s) from ${file}: ${r.versionsAdded} version(s) added, ${r.versionsReplaced} replaced, ${r.unchanged} unchanged${r.prices ? `, ${r.prices} half-hourly prices` : ''}.`));
+        out(ctx, r, () =>
+          console.log(
+            `Imported ${r.tariffs} tariff(s) from ${file}: ${r.versionsAdded} version(s) added, ${r.versionsReplaced} replaced, ${r.unchanged} unchanged${r.prices ? `, ${r.prices} half-hourly prices` : ''}.`,
+          ),
+        );
         return 0;
       }
       if (sub === 'list') {
@@ -39,7 +46,16 @@ export const tariffsCommand: Command = {
             ['Id', 'Name', 'Supplier', 'Fuel', 'Kind', 'Valid from', 'Standing p/day', 'Active'],
             list.map((t) => {
               const v = t.versions[t.versions.length - 1]!;
-              return [t.id, t.name, t.supplier + (t.isDefault ? ' (default)' : ''), t.fuel, t.kind, v.validFrom, String(v.spec.standingChargePencePerDay), t.active ? 'yes' : 'no'];
+              return [
+                t.id,
+                t.name,
+                t.supplier + (t.isDefault ? ' (default)' : ''),
+                t.fuel,
+                t.kind,
+                v.validFrom,
+                String(v.spec.standingChargePencePerDay),
+                t.active ? 'yes' : 'no',
+              ];
             }),
           );
         });
@@ -60,7 +76,12 @@ export const tariffsCommand: Command = {
         if (!from) throw new UsageError('tariffs assign needs --from DATE (the first UK local day on the tariff)');
         const kva = kvaText === undefined ? undefined : Number(kvaText);
         if (kva !== undefined && !(kva > 0)) throw new UsageError('--kva must be a capacity above 0');
-        const r = await call(core, 'tariffs.assign', { meter, tariff, from, ...(kva !== undefined ? { capacityKva: kva } : {}) });
+        const r = await call(core, 'tariffs.assign', {
+          meter,
+          tariff,
+          from,
+          ...(kva !== undefined ? { capacityKva: kva } : {}),
+        });
         out(ctx, r, () => printAssignments(r));
         return 0;
       }

@@ -7,7 +7,8 @@ const PERIODS = ['day', 'week', 'month', 'year'] as const;
 /** The --period option of totals and compare. */
 export function periodArg(p: string | undefined): (typeof PERIODS)[number] {
   if (!p) throw new UsageError('--period is required: day, week, month or year');
-  if (!(PERIODS as readonly string[]).includes(p)) throw new UsageError(`--period must be day, week, month or year, not "${p}"`);
+  if (!(PERIODS as readonly string[]).includes(p))
+    throw new UsageError(`--period must be day, week, month or year, not "${p}"`);
   return p as (typeof PERIODS)[number];
 }
 
@@ -24,11 +25,34 @@ export const totalsCommand: Command = {
     const kind = periodArg(str(o, 'period'));
     return withCore(ctx, async (core) => {
       const rows = await call(core, 'totals.list', { meter, period: kind, from, to });
-      const value = rows.map((r) => ({ period: r.period, kwh: r.kwh, min: r.min, max: r.max, mean: r.mean, baseload: r.baseload, peak: r.peak, peakAt: r.peakAt, halfHours: r.halfHours, missing: r.missing, completeness: r.completeness, ...(kind !== 'day' ? { averageDaily: r.averageDaily } : {}) }));
+      const value = rows.map((r) => ({
+        period: r.period,
+        kwh: r.kwh,
+        min: r.min,
+        max: r.max,
+        mean: r.mean,
+        baseload: r.baseload,
+        peak: r.peak,
+        peakAt: r.peakAt,
+        halfHours: r.halfHours,
+        missing: r.missing,
+        completeness: r.completeness,
+        ...(kind !== 'day' ? { averageDaily: r.averageDaily } : {}),
+      }));
       out(ctx, value, () =>
         printTable(
           ['Period', 'kWh', 'Min', 'Max', 'Baseload', 'Peak at (UTC)', 'Half-hours', 'Missing', 'Complete'],
-          value.map((r) => [r.period, r.kwh.toFixed(3), fmt(r.min), fmt(r.max), fmt(r.baseload), r.peakAt ?? '—', String(r.halfHours), String(r.missing), `${(r.completeness * 100).toFixed(1)} %`]),
+          value.map((r) => [
+            r.period,
+            r.kwh.toFixed(3),
+            fmt(r.min),
+            fmt(r.max),
+            fmt(r.baseload),
+            r.peakAt ?? '—',
+            String(r.halfHours),
+            String(r.missing),
+            `${(r.completeness * 100).toFixed(1)} %`,
+          ]),
         ),
       );
       return 0;

@@ -10,7 +10,9 @@ export const workerCommand: Command = {
       if (o.once === true) {
         await call(core, 'imports.wait', {});
         const left = (await call(core, 'imports.list', { status: 'retrying' })).length;
-        out(ctx, { done: true, retrying: left }, () => console.log(`Queue empty${left ? ` (${left} job(s) waiting to retry)` : ''}.`));
+        out(ctx, { done: true, retrying: left }, () =>
+          console.log(`Queue empty${left ? ` (${left} job(s) waiting to retry)` : ''}.`),
+        );
         return 0;
       }
       core.start();

@@ -21,7 +21,10 @@ export class AggregationService {
   constructor(
     private readonly readings: ReadingsStore,
     private readonly clock: Clock,
-    /** The bundled worker script (dist/import-worker.cjs) and database file: a rebuild checks half the meters on each of two threads. */
+    /**
+     * The bundled worker script (dist/import-worker.cjs) and database file: a rebuild checks half the meters on each of
+     * two threads.
+     */
     private readonly opts: { workerScript?: string | null; dbPath?: string; log?: Logger } = {},
   ) {}
 
@@ -40,10 +43,13 @@ export class AggregationService {
     const t0 = this.clock.now();
     const seq = this.readings.currentSeq();
     const ids = this.readings.summarisedMeters();
-    const parallel = this.opts.workerScript && this.opts.dbPath && ids.length > 1 ? await this.inParallel(ids).catch((e: unknown) => {
-      this.opts.log?.warn(`parallel roll-up check unavailable (${(e as Error).message}); checking on one thread`);
-      return null;
-    }) : null;
+    const parallel =
+      this.opts.workerScript && this.opts.dbPath && ids.length > 1
+        ? await this.inParallel(ids).catch((e: unknown) => {
+            this.opts.log?.warn(`parallel roll-up check unavailable (${(e as Error).message}); checking on one thread`);
+            return null;
+          })
+        : null;
     const repairs = parallel ?? this.readings.summaryRepairs(ids);
     this.readings.applySummaryRepairs(repairs);
     this.readings.refreshFuelDays();
@@ -56,13 +62,21 @@ export class AggregationService {
     const shares = [ids.slice(0, half), ids.slice(half)];
     const run = (meterIds: number[]): Promise<SummaryRepairs> =>
       new Promise((resolve, reject) => {
-        const w = new Worker(this.opts.workerScript!, { workerData: { repair: { dbPath: this.opts.dbPath!, meterIds } } });
-        w.once('message', (m: { repairs?: SummaryRepairs; error?: string }) => (m.repairs ? resolve(m.repairs) : reject(new Error(m.error))));
+        const w = new Worker(this.opts.workerScript!, {
+          workerData: { repair: { dbPath: this.opts.dbPath!, meterIds } },
+        });
+        w.once('message', (m: { repairs?: SummaryRepairs; error?: string }) =>
+          m.repairs ? resolve(m.repairs) : reject(new Error(m.error)),
+        );
         w.once('error', reject);
         w.once('exit', (code) => reject(new Error(`the roll-up thread exited with code ${code}`)));
       });
     const parts = await Promise.all(shares.map(run));
-    return { days: parts[0]!.days + parts[1]!.days, stale: [...parts[0]!.stale, ...parts[1]!.stale], orphans: [...parts[0]!.orphans, ...parts[1]!.orphans] };
+    return {
+      days: parts[0]!.days + parts[1]!.days,
+      stale: [...parts[0]!.stale, ...parts[1]!.stale],
+      orphans: [...parts[0]!.orphans, ...parts[1]!.orphans],
+    };
   }
 
   /** The meter-days changed since the last run (their summaries were written with them); moves the mark. */

@@ -33,8 +33,16 @@ function csv(from: string, to: string): string {
 }
 
 /** Independent: local date via Intl, sums per local date. */
-function expectedDays(from: string, to: string): Map<string, { kwh: number; present: number; hh: number; min: number; max: number }> {
-  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+function expectedDays(
+  from: string,
+  to: string,
+): Map<string, { kwh: number; present: number; hh: number; min: number; max: number }> {
+  const fmt = new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Europe/London',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   const out = new Map<string, { kwh: number; present: number; hh: number; min: number; max: number }>();
   for (let t = Date.parse(from) / 1000; t < Date.parse(to) / 1000; t += 1800) {
     const d = fmt.format(new Date(t * 1000));
@@ -56,11 +64,26 @@ describe('daily roll-ups', () => {
   it('match an independent computation day by day, across both clock changes and gaps', async () => {
     core = await makeCore();
     // local 2025-03-29 .. 2025-04-01 and 2025-10-25 .. 2025-10-28, in UTC bounds
-    await importFiles(core, [writeTemp('spring.csv', csv('2025-03-29T00:00:00Z', '2025-03-31T23:00:00Z')), writeTemp('autumn.csv', csv('2025-10-24T23:00:00Z', '2025-10-28T00:00:00Z'))]);
+    await importFiles(core, [
+      writeTemp('spring.csv', csv('2025-03-29T00:00:00Z', '2025-03-31T23:00:00Z')),
+      writeTemp('autumn.csv', csv('2025-10-24T23:00:00Z', '2025-10-28T00:00:00Z')),
+    ]);
     await core.scheduler.idle();
-    const expected = new Map([...expectedDays('2025-03-29T00:00:00Z', '2025-03-31T23:00:00Z'), ...expectedDays('2025-10-24T23:00:00Z', '2025-10-28T00:00:00Z')]);
-    const got = core.totals.list(MPAN, 'day', '2025-03-29', '2025-04-01').concat(core.totals.list(MPAN, 'day', '2025-10-25', '2025-10-28'));
-    expect(got.map((r) => r.period)).toEqual(['2025-03-29', '2025-03-30', '2025-03-31', '2025-10-25', '2025-10-26', '2025-10-27']);
+    const expected = new Map([
+      ...expectedDays('2025-03-29T00:00:00Z', '2025-03-31T23:00:00Z'),
+      ...expectedDays('2025-10-24T23:00:00Z', '2025-10-28T00:00:00Z'),
+    ]);
+    const got = core.totals
+      .list(MPAN, 'day', '2025-03-29', '2025-04-01')
+      .concat(core.totals.list(MPAN, 'day', '2025-10-25', '2025-10-28'));
+    expect(got.map((r) => r.period)).toEqual([
+      '2025-03-29',
+      '2025-03-30',
+      '2025-03-31',
+      '2025-10-25',
+      '2025-10-26',
+      '2025-10-27',
+    ]);
     for (const r of got) {
       const e = expected.get(r.period)!;
       expect(r.halfHours, r.period).toBe(e.hh);
@@ -78,7 +101,10 @@ describe('daily roll-ups', () => {
   it('defines baseload as the lowest half-hour of the day, and finds the peak and its time', async () => {
     core = await makeCore();
     const vals = [5, 1, 2, 9, 3, 4, 6, 0.5, 7, 8, ...Array(38).fill(10)];
-    const lines = ['MPAN,Timestamp,kWh', ...vals.map((v, i) => `${MPAN},${new Date(Date.UTC(2025, 0, 15) + i * 1800000).toISOString()},${v}`)];
+    const lines = [
+      'MPAN,Timestamp,kWh',
+      ...vals.map((v, i) => `${MPAN},${new Date(Date.UTC(2025, 0, 15) + i * 1800000).toISOString()},${v}`),
+    ];
     await importFiles(core, [writeTemp('day.csv', lines.join('\n'))]);
     await core.scheduler.idle();
     const [d] = core.totals.list(MPAN, 'day', '2025-01-15', '2025-01-16');
@@ -98,7 +124,10 @@ describe('weeks, months, years and comparisons', () => {
     const months = core.totals.list(MPAN, 'month', '2025-01-01', '2025-04-01');
     expect(months.map((m) => m.period)).toEqual(['2025-01', '2025-02', '2025-03']);
     const jan = days.filter((d) => d.period.startsWith('2025-01'));
-    expect(months[0]!.kwh).toBeCloseTo(jan.reduce((s, d) => s + d.kwh, 0), 9);
+    expect(months[0]!.kwh).toBeCloseTo(
+      jan.reduce((s, d) => s + d.kwh, 0),
+      9,
+    );
     expect(months[0]!.averageDaily).toBeCloseTo(months[0]!.kwh / 31, 9);
     // March ends at 2025-04-01 00:00 BST = 03-31T23:00Z, so the data stops an hour before local month end
     expect(months[2]!.halfHours).toBe(31 * 48 - 2);
@@ -114,7 +143,13 @@ describe('weeks, months, years and comparisons', () => {
 
   it('compares with the previous period and the weekday-aligned period a year earlier, never trending from half-empty data', async () => {
     core = await makeCore();
-    await importFiles(core, [writeTemp('two-years.csv', csv('2024-03-01T00:00:00Z', '2024-03-20T00:00:00Z') + csv('2025-03-01T00:00:00Z', '2025-03-20T00:00:00Z').split('\n').slice(1).join('\n'))]);
+    await importFiles(core, [
+      writeTemp(
+        'two-years.csv',
+        csv('2024-03-01T00:00:00Z', '2024-03-20T00:00:00Z') +
+          csv('2025-03-01T00:00:00Z', '2025-03-20T00:00:00Z').split('\n').slice(1).join('\n'),
+      ),
+    ]);
     await core.scheduler.idle();
     const dod = core.totals.compare(MPAN, 'day', '2025-03-12');
     expect(dod.previous.period).toBe('2025-03-11');
@@ -140,7 +175,11 @@ describe('incremental roll-ups', () => {
     // one more day, and a correction of an old value (replace)
     await importFiles(core, [writeTemp('b.csv', csv('2025-02-15T00:00:00Z', '2025-02-16T00:00:00Z'))]);
     await core.scheduler.idle();
-    expect(core.scheduler.lastRun()).toMatchObject({ task: 'rollup', trigger: 'import', summary: { metersTouched: 1, daysTouched: 1 } });
+    expect(core.scheduler.lastRun()).toMatchObject({
+      task: 'rollup',
+      trigger: 'import',
+      summary: { metersTouched: 1, daysTouched: 1 },
+    });
     const f = await core.files.storePath(writeTemp('fix.csv', `MPAN,Timestamp,kWh\n${MPAN},2025-01-10T12:00:00Z,99\n`));
     core.imports.enqueue([f.fileId], { onConflict: 'replace' });
     await core.imports.drain();
@@ -158,13 +197,26 @@ describe('incremental roll-ups', () => {
     await importFiles(core, [writeTemp('a.csv', csv('2025-01-01T00:00:00Z', '2025-01-03T00:00:00Z'))]);
     await importFiles(core, [writeTemp('b.csv', csv('2025-03-03T00:00:00Z', '2025-03-04T00:00:00Z'))]);
     await core.scheduler.idle();
-    expect(core.totals.list(MPAN, 'month', '2025-01-01', '2025-04-01').map((m) => m.kwh > 0)).toEqual([true, false, true]);
+    expect(core.totals.list(MPAN, 'month', '2025-01-01', '2025-04-01').map((m) => m.kwh > 0)).toEqual([
+      true,
+      false,
+      true,
+    ]);
     // what cancelling the second import does: what it wrote is undone, and its meter-days go
     const job = core.imports.list({ limit: 1 })[0]!;
     core.sqlite.transaction(() => core.readings.undoJob(job.id))();
     expect(await core.aggregation.incremental()).toMatchObject({ metersTouched: 1, daysTouched: 1 });
-    expect(core.totals.list(MPAN, 'month', '2025-01-01', '2025-04-01').map((m) => m.kwh > 0)).toEqual([true, false, false]);
-    expect(core.sqlite.prepare('SELECT count(*) FROM day_stats WHERE day >= ?').pluck().get(Date.UTC(2025, 2, 1) / 86400000)).toBe(0);
+    expect(core.totals.list(MPAN, 'month', '2025-01-01', '2025-04-01').map((m) => m.kwh > 0)).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect(
+      core.sqlite
+        .prepare('SELECT count(*) FROM day_stats WHERE day >= ?')
+        .pluck()
+        .get(Date.UTC(2025, 2, 1) / 86400000),
+    ).toBe(0);
     expect(core.totals.list(MPAN, 'day', '2025-03-03', '2025-03-04')[0]).toMatchObject({ kwh: 0, completeness: 0 });
     const snap = () => core.sqlite.prepare('SELECT * FROM day_stats ORDER BY meter_id, day').all();
     const incremental = snap();

@@ -4,14 +4,34 @@
  * no data at all still appear (0 kWh, 0 % complete), so a gap is visible rather than silently skipped.
  */
 import type Database from 'better-sqlite3';
-import type { Comparison, DashboardSummary, Fuel, FuelTotals, ImportJob, Mover, PeriodKind, PeriodTotal, SchedulerRun } from '../../../src-shared/contract/types';
+import type {
+  Comparison,
+  DashboardSummary,
+  Fuel,
+  FuelTotals,
+  ImportJob,
+  Mover,
+  PeriodKind,
+  PeriodTotal,
+  SchedulerRun,
+} from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
-import { dayStartUtc, halfHoursBetween, isComparable, localDayOf, nextPeriodStart, parsePeriod, periodLabel, periodStart, previousPeriodStart, yearAgoStart } from '../../../src-shared/domain/periods';
+import {
+  dayStartUtc,
+  halfHoursBetween,
+  isComparable,
+  localDayOf,
+  nextPeriodStart,
+  parsePeriod,
+  periodLabel,
+  periodStart,
+  previousPeriodStart,
+  yearAgoStart,
+} from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { ReadingsStore } from '../readings/store';
 import type { MeterService } from '../meters/meter-service';
-
 
 interface Acc {
   kwh: number;
@@ -24,7 +44,16 @@ interface Acc {
   daysWithData: number;
 }
 
-const emptyAcc = (): Acc => ({ kwh: 0, min: null, max: null, peakTs: null, baseSum: 0, baseN: 0, present: 0, daysWithData: 0 });
+const emptyAcc = (): Acc => ({
+  kwh: 0,
+  min: null,
+  max: null,
+  peakTs: null,
+  baseSum: 0,
+  baseN: 0,
+  present: 0,
+  daysWithData: 0,
+});
 
 /** Parses a contract date (`YYYY-MM-DD`, or a date-time with an offset → its local day). */
 export function toLocalDay(text: string): number {
@@ -75,7 +104,8 @@ export class TotalsService {
     const first = periodStart(kind, from);
     const end = periodStart(kind, to - 1);
     const count = kind === 'day' ? end - first + 1 : 0;
-    if (count > 20000) throw new AppError('INVALID_ARGS', 'that range has more than 20,000 days; ask for weeks, months or years');
+    if (count > 20000)
+      throw new AppError('INVALID_ARGS', 'that range has more than 20,000 days; ask for weeks, months or years');
     const stop = nextPeriodStart(kind, end);
     const accs = new Map<number, Acc>();
     for (let s = first; s < stop; s = nextPeriodStart(kind, s)) accs.set(s, emptyAcc());
@@ -108,12 +138,22 @@ export class TotalsService {
 
   compare(meter: string, kind: PeriodKind, at: string, basis: 'previous' | 'year-ago' = 'previous'): Comparison {
     const start = parsePeriod(kind, at);
-    if (start === null) throw new AppError('INVALID_ARGS', `"${at}" is not a ${kind}; expected e.g. ${{ day: '2025-03-30', week: '2025-W13', month: '2025-03', year: '2025' }[kind]}`);
+    if (start === null)
+      throw new AppError(
+        'INVALID_ARGS',
+        `"${at}" is not a ${kind}; expected e.g. ${{ day: '2025-03-30', week: '2025-W13', month: '2025-03', year: '2025' }[kind]}`,
+      );
     const { id } = this.meters.meterRow(meter);
     return this.compareIds([id], meter.trim(), kind, start, basis);
   }
 
-  private compareIds(ids: number[], name: string, kind: PeriodKind, start: number, basis: 'previous' | 'year-ago'): Comparison {
+  private compareIds(
+    ids: number[],
+    name: string,
+    kind: PeriodKind,
+    start: number,
+    basis: 'previous' | 'year-ago',
+  ): Comparison {
     const prevStart = basis === 'previous' ? previousPeriodStart(kind, start) : yearAgoStart(kind, start);
     const [current] = this.totalsFor(ids, kind, start, start + 1);
     const [previous] = this.totalsFor(ids, kind, prevStart, prevStart + 1);
@@ -132,8 +172,13 @@ export class TotalsService {
 
   /** A site's (or, with null, the whole portfolio's) totals per fuel: gas and electricity never summed. */
   site(siteId: number | null, kind: PeriodKind, from: string, to: string): { fuel: Fuel; totals: PeriodTotal[] }[] {
-    if (siteId !== null && !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(siteId)) throw new AppError('NOT_FOUND', `no site ${siteId}`);
-    const meters = (siteId === null ? this.sqlite.prepare('SELECT id, fuel FROM meters').all() : this.sqlite.prepare('SELECT id, fuel FROM meters WHERE site_id = ?').all(siteId)) as { id: number; fuel: Fuel }[];
+    if (siteId !== null && !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(siteId))
+      throw new AppError('NOT_FOUND', `no site ${siteId}`);
+    const meters = (
+      siteId === null
+        ? this.sqlite.prepare('SELECT id, fuel FROM meters').all()
+        : this.sqlite.prepare('SELECT id, fuel FROM meters WHERE site_id = ?').all(siteId)
+    ) as { id: number; fuel: Fuel }[];
     const out: { fuel: Fuel; totals: PeriodTotal[] }[] = [];
     for (const fuel of ['electricity', 'gas'] as const) {
       const ids = meters.filter((m) => m.fuel === fuel).map((m) => m.id);
@@ -155,7 +200,18 @@ export class TotalsService {
 
   dashboard(lastImport: ImportJob | null, lastAggregation: SchedulerRun | null): DashboardSummary {
     const today = localDayOf(Math.floor(this.clock.now() / 1000));
-    const meters = this.sqlite.prepare('SELECT m.id, m.identifier, m.label, m.fuel, m.site_id AS siteId, s.name AS site FROM meters m LEFT JOIN sites s ON s.id = m.site_id').all() as { id: number; identifier: string; label: string | null; fuel: Fuel; siteId: number | null; site: string | null }[];
+    const meters = this.sqlite
+      .prepare(
+        'SELECT m.id, m.identifier, m.label, m.fuel, m.site_id AS siteId, s.name AS site FROM meters m LEFT JOIN sites s ON s.id = m.site_id',
+      )
+      .all() as {
+      id: number;
+      identifier: string;
+      label: string | null;
+      fuel: Fuel;
+      siteId: number | null;
+      site: string | null;
+    }[];
     const fuels: FuelTotals[] = [];
     for (const fuel of ['electricity', 'gas'] as const) {
       const ids = meters.filter((m) => m.fuel === fuel).map((m) => m.id);
@@ -191,7 +247,15 @@ export class TotalsService {
     const week = periodStart('week', today) - 7;
     const cur = this.readings.kwhByMeter(week, week + 7);
     const prev = this.readings.kwhByMeter(week - 7, week);
-    const mover = (id: string, name: string, fuel: Fuel, a: number, b: number): Mover => ({ id, name, fuel, kwh: round(a), previousKwh: round(b), changeKwh: round(a - b), changePercent: b > 0 ? Math.round(((a - b) / b) * 10000) / 100 : null });
+    const mover = (id: string, name: string, fuel: Fuel, a: number, b: number): Mover => ({
+      id,
+      name,
+      fuel,
+      kwh: round(a),
+      previousKwh: round(b),
+      changeKwh: round(a - b),
+      changePercent: b > 0 ? Math.round(((a - b) / b) * 10000) / 100 : null,
+    });
     const meterMovers = meters
       .filter((m) => cur.has(m.id) || prev.has(m.id))
       .map((m) => mover(m.identifier, m.label ?? m.identifier, m.fuel, cur.get(m.id) ?? 0, prev.get(m.id) ?? 0));
@@ -207,7 +271,14 @@ export class TotalsService {
     const siteMovers = [...siteAcc.values()].map((s) => mover(String(s.id), s.name, s.fuel, s.a, s.b));
     const byChange = (a: Mover, b: Mover): number => Math.abs(b.changeKwh) - Math.abs(a.changeKwh);
     const both = (['electricity', 'gas'] as const).map((f) => this.readings.fuelTotal(f, today - 30, today));
-    const c30 = both[0] && both[1] ? { present: both[0].present + both[1].present } : this.readings.total(meters.map((m) => m.id), today - 30, today);
+    const c30 =
+      both[0] && both[1]
+        ? { present: both[0].present + both[1].present }
+        : this.readings.total(
+            meters.map((m) => m.id),
+            today - 30,
+            today,
+          );
     const expected = halfHoursBetween(today - 30, today) * meters.length;
     return {
       today: periodLabel('day', today),
@@ -220,4 +291,3 @@ export class TotalsService {
     };
   }
 }
-

@@ -66,7 +66,8 @@ export class CarbonService {
   /** Fetches national (and, with a region, that region's) intensity for [from, to) and stores it. */
   async fetch(from: number, to: number, regionId?: number): Promise<{ national: number; regional: number }> {
     if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
-    if (regionId !== undefined && (regionId < 1 || regionId > 18)) throw new AppError('INVALID_ARGS', 'region ids run from 1 to 17 (18 is GB)');
+    if (regionId !== undefined && (regionId < 1 || regionId > 18))
+      throw new AppError('INVALID_ARGS', 'region ids run from 1 to 17 (18 is GB)');
     const national = this.storeNational(await this.client.nationalRange(from, to));
     const regional = regionId !== undefined ? this.storeRegional(await this.client.regionRange(regionId, from, to)) : 0;
     return { national, regional };
@@ -85,12 +86,17 @@ export class CarbonService {
     const ahead = await client.forecast48h(half);
     const national = this.storeNational([...past, ...ahead]);
     let regional = 0;
-    for (const r of opts.regions ?? []) regional += this.storeRegional(await client.regionRange(r, half - 86400, half + 48 * 3600));
+    for (const r of opts.regions ?? [])
+      regional += this.storeRegional(await client.regionRange(r, half - 86400, half + 48 * 3600));
     return { national, regional };
   }
 
   /** Fetches and stores the forecasts of an outward postcode's region; returns the region too. */
-  async fetchPostcode(outward: string, from: number, to: number): Promise<{ national: number; regional: number; regionId: number | null }> {
+  async fetchPostcode(
+    outward: string,
+    from: number,
+    to: number,
+  ): Promise<{ national: number; regional: number; regionId: number | null }> {
     const points = await this.client.postcodeRange(outward, from, to);
     return { national: 0, regional: this.storeRegional(points), regionId: points[0]?.regionId ?? null };
   }
@@ -99,7 +105,10 @@ export class CarbonService {
   async backfill(meterId: number): Promise<{ national: number }> {
     const span = this.readings.spans([meterId]).get(meterId);
     if (!span) return { national: 0 };
-    const have = this.sqlite.prepare('SELECT count(*) FROM carbon_national WHERE ts >= ? AND ts <= ?').pluck().get(span.first, span.last) as number;
+    const have = this.sqlite
+      .prepare('SELECT count(*) FROM carbon_national WHERE ts >= ? AND ts <= ?')
+      .pluck()
+      .get(span.first, span.last) as number;
     if (have >= (span.last - span.first) / 1800 + 1) return { national: 0 };
     return { national: (await this.fetch(span.first, span.last + 1800)).national };
   }
@@ -126,14 +135,21 @@ export class CarbonService {
   /** The latest stored half-hour at or before now, with its age, trend and the next 48 hours. */
   current(): CarbonNow | null {
     const now = this.now();
-    const row = this.sqlite.prepare('SELECT ts, forecast, actual, "index" AS idx, fetched_at FROM carbon_national WHERE ts <= ? ORDER BY ts DESC LIMIT 1').get(now) as
+    const row = this.sqlite
+      .prepare(
+        'SELECT ts, forecast, actual, "index" AS idx, fetched_at FROM carbon_national WHERE ts <= ? ORDER BY ts DESC LIMIT 1',
+      )
+      .get(now) as
       | { ts: number; forecast: number | null; actual: number | null; idx: string | null; fetched_at: number }
       | undefined;
     if (!row) return null;
     const value = row.actual ?? row.forecast;
-    const next = this.sqlite.prepare('SELECT ts, forecast, "index" AS idx FROM carbon_national WHERE ts > ? AND ts <= ? ORDER BY ts').all(row.ts, row.ts + 48 * 3600) as { ts: number; forecast: number | null; idx: string | null }[];
+    const next = this.sqlite
+      .prepare('SELECT ts, forecast, "index" AS idx FROM carbon_national WHERE ts > ? AND ts <= ? ORDER BY ts')
+      .all(row.ts, row.ts + 48 * 3600) as { ts: number; forecast: number | null; idx: string | null }[];
     const after = next[0]?.forecast ?? null;
-    const trend = value === null || after === null ? null : after > value + 2 ? 'rising' : after < value - 2 ? 'falling' : 'steady';
+    const trend =
+      value === null || after === null ? null : after > value + 2 ? 'rising' : after < value - 2 ? 'falling' : 'steady';
     return {
       at: isoUtc(row.ts),
       intensity: value,
@@ -150,15 +166,28 @@ export class CarbonService {
    * its intensity (national actual, else forecast; or the region's forecast). Annual: kWh times the
    * UK Government factor of the year each day falls in (gas always uses the annual factors).
    */
-  emissions(meterId: number, fuel: Fuel, fromDay: number, toDay: number, method: 'halfhourly' | 'annual', regionId?: number): Emissions {
+  emissions(
+    meterId: number,
+    fuel: Fuel,
+    fromDay: number,
+    toDay: number,
+    method: 'halfhourly' | 'annual',
+    regionId?: number,
+  ): Emissions {
     if (method === 'halfhourly' && fuel === 'electricity') {
       // the period's intensities, indexed by half-hour from its start
       const fromTs = dayStartUtc(fromDay);
       const intensity = new Float64Array((dayStartUtc(toDay) - fromTs) / 1800).fill(NaN);
       const points = (
         regionId === undefined
-          ? this.sqlite.prepare('SELECT ts, coalesce(actual, forecast) FROM carbon_national WHERE ts >= ? AND ts < ?').raw().all(fromTs, dayStartUtc(toDay))
-          : this.sqlite.prepare('SELECT ts, forecast FROM carbon_regional WHERE region_id = ? AND ts >= ? AND ts < ?').raw().all(regionId, fromTs, dayStartUtc(toDay))
+          ? this.sqlite
+              .prepare('SELECT ts, coalesce(actual, forecast) FROM carbon_national WHERE ts >= ? AND ts < ?')
+              .raw()
+              .all(fromTs, dayStartUtc(toDay))
+          : this.sqlite
+              .prepare('SELECT ts, forecast FROM carbon_regional WHERE region_id = ? AND ts >= ? AND ts < ?')
+              .raw()
+              .all(regionId, fromTs, dayStartUtc(toDay))
       ) as [number, number | null][];
       for (const [ts, g] of points) if (g !== null && ts % 1800 === 0) intensity[(ts - fromTs) / 1800] = g;
       const d = this.readings.readDays(meterId, fromDay, toDay);
@@ -180,7 +209,12 @@ export class CarbonService {
           }
         }
       }
-      return { kwh: round(kwh.value), kgco2: round(grams.value / 1000), method, coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0 };
+      return {
+        kwh: round(kwh.value),
+        kgco2: round(grams.value / 1000),
+        method,
+        coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0,
+      };
     }
     // annual factors, per calendar year of each local day
     const days = this.readings.summaries([meterId], fromDay, toDay);
@@ -193,7 +227,9 @@ export class CarbonService {
       y.n += days.present[i]!;
     }
     const rows = [...years.entries()].map(([year, y]) => ({ year, kwh: y.kwh.value, n: y.n }));
-    const factor = this.sqlite.prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year <= ? ORDER BY year DESC LIMIT 1').pluck();
+    const factor = this.sqlite
+      .prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year <= ? ORDER BY year DESC LIMIT 1')
+      .pluck();
     let kwh = 0;
     let kg = 0;
     let n = 0;
@@ -207,28 +243,48 @@ export class CarbonService {
         covered += r.n;
       }
     }
-    return { kwh: round(kwh), kgco2: round(kg), method: 'annual', coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0 };
+    return {
+      kwh: round(kwh),
+      kgco2: round(kg),
+      method: 'annual',
+      coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0,
+    };
   }
 
   factors(): EmissionFactor[] {
-    return this.sqlite.prepare('SELECT year, fuel, kg_per_kwh AS kgPerKwh, source FROM emission_factors ORDER BY year DESC, fuel').all() as EmissionFactor[];
+    return this.sqlite
+      .prepare('SELECT year, fuel, kg_per_kwh AS kgPerKwh, source FROM emission_factors ORDER BY year DESC, fuel')
+      .all() as EmissionFactor[];
   }
 
   setFactor(year: number, fuel: Fuel, kgPerKwh: number, source?: string): EmissionFactor[] {
     this.sqlite
-      .prepare('INSERT INTO emission_factors (year, fuel, kg_per_kwh, source) VALUES (?, ?, ?, ?) ON CONFLICT (year, fuel) DO UPDATE SET kg_per_kwh = excluded.kg_per_kwh, source = excluded.source')
+      .prepare(
+        'INSERT INTO emission_factors (year, fuel, kg_per_kwh, source) VALUES (?, ?, ?, ?) ON CONFLICT (year, fuel) DO UPDATE SET kg_per_kwh = excluded.kg_per_kwh, source = excluded.source',
+      )
       .run(year, fuel, kgPerKwh, source || 'set by the user');
     return this.factors();
   }
 
   /** History for the last `days` days: points, the average, and the average by local time of day. */
-  history(days: number): { points: { at: string; intensity: number | null }[]; average: number | null; byTimeOfDay: { time: string; average: number }[] } {
+  history(days: number): {
+    points: { at: string; intensity: number | null }[];
+    average: number | null;
+    byTimeOfDay: { time: string; average: number }[];
+  } {
     const to = this.now();
     const from = dayStartUtc(localDayOf(to) - days);
-    const rows = this.sqlite.prepare('SELECT ts, coalesce(actual, forecast) AS v FROM carbon_national WHERE ts >= ? AND ts <= ? ORDER BY ts').all(from, to) as { ts: number; v: number | null }[];
+    const rows = this.sqlite
+      .prepare('SELECT ts, coalesce(actual, forecast) AS v FROM carbon_national WHERE ts >= ? AND ts <= ? ORDER BY ts')
+      .all(from, to) as { ts: number; v: number | null }[];
     const vals = rows.filter((r) => r.v !== null).map((r) => r.v!);
     const byTime = new Map<string, number[]>();
-    const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const fmt = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/London',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     for (const r of rows) {
       if (r.v === null) continue;
       const k = fmt.format(new Date(r.ts * 1000));
@@ -237,14 +293,18 @@ export class CarbonService {
     return {
       points: rows.map((r) => ({ at: isoUtc(r.ts), intensity: r.v })),
       average: vals.length ? Math.round((vals.reduce((s, v) => s + v, 0) / vals.length) * 10) / 10 : null,
-      byTimeOfDay: [...byTime.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([time, v]) => ({ time, average: Math.round((v.reduce((s, x) => s + x, 0) / v.length) * 10) / 10 })),
+      byTimeOfDay: [...byTime.entries()]
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([time, v]) => ({ time, average: Math.round((v.reduce((s, x) => s + x, 0) / v.length) * 10) / 10 })),
     };
   }
 
   /** The lowest-carbon window of `hours` in the stored forecast from now. */
   bestWindow(hours: number): { from: string; to: string; average: number } | null {
     const now = this.now();
-    const rows = this.sqlite.prepare('SELECT ts, forecast FROM carbon_national WHERE ts >= ? AND ts < ? ORDER BY ts').all(now - (now % 1800), now + 48 * 3600) as { ts: number; forecast: number | null }[];
+    const rows = this.sqlite
+      .prepare('SELECT ts, forecast FROM carbon_national WHERE ts >= ? AND ts < ? ORDER BY ts')
+      .all(now - (now % 1800), now + 48 * 3600) as { ts: number; forecast: number | null }[];
     const k = hours * 2;
     let best: { from: number; avg: number } | null = null;
     for (let i = 0; i + k <= rows.length; i++) {

@@ -39,7 +39,11 @@ export const apiTime = (utc: number): string => new Date(utc * 1000).toISOString
 
 const parseApiTime = (s: unknown): number => {
   const t = typeof s === 'string' ? Date.parse(s) : NaN;
-  if (Number.isNaN(t)) throw new AppError('UNAVAILABLE', `the Carbon Intensity API sent a time it could not read: ${String(s).slice(0, 40)}`);
+  if (Number.isNaN(t))
+    throw new AppError(
+      'UNAVAILABLE',
+      `the Carbon Intensity API sent a time it could not read: ${String(s).slice(0, 40)}`,
+    );
   return t / 1000;
 };
 
@@ -54,7 +58,13 @@ export class CarbonClient {
 
   /** The same client with another number of retries. */
   withRetries(retries: number): CarbonClient {
-    return new CarbonClient({ baseUrl: this.base, fetch: this.f, timeoutMs: this.timeoutMs, retries, sleep: this.sleep });
+    return new CarbonClient({
+      baseUrl: this.base,
+      fetch: this.f,
+      timeoutMs: this.timeoutMs,
+      retries,
+      sleep: this.sleep,
+    });
   }
 
   constructor(opts: CarbonClientOptions = {}) {
@@ -72,10 +82,16 @@ export class CarbonClient {
       if (attempt > 0) await this.sleep(1000 * 2 ** (attempt - 1));
       let res: Response;
       try {
-        res = await this.f(`${this.base}${path}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+        res = await this.f(`${this.base}${path}`, {
+          headers: { accept: 'application/json' },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
       } catch (e) {
         const err = e as Error;
-        lastError = err.name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : `could not connect (${err.message})`;
+        lastError =
+          err.name === 'TimeoutError'
+            ? `no answer within ${this.timeoutMs / 1000} s`
+            : `could not connect (${err.message})`;
         continue;
       }
       const text = await res.text();
@@ -87,21 +103,32 @@ export class CarbonClient {
       }
       const apiError = body && typeof body === 'object' && 'error' in body ? ((body as Json).error as Json) : null;
       if (res.ok && body && typeof body === 'object' && !apiError) return body as Json;
-      const message = apiError && typeof apiError.message === 'string' ? apiError.message : `HTTP ${res.status}${text ? `: ${text.slice(0, 120)}` : ''}`;
+      const message =
+        apiError && typeof apiError.message === 'string'
+          ? apiError.message
+          : `HTTP ${res.status}${text ? `: ${text.slice(0, 120)}` : ''}`;
       if (res.status >= 500 || res.status === 429) {
         lastError = `the service had a problem (${message})`;
         continue;
       }
       throw new AppError('BAD_INPUT', `The Carbon Intensity API refused the request: ${message}`);
     }
-    throw new AppError('UNAVAILABLE', `The Carbon Intensity API is unavailable: ${lastError} (after ${this.retries + 1} attempts). Stored values are shown meanwhile.`);
+    throw new AppError(
+      'UNAVAILABLE',
+      `The Carbon Intensity API is unavailable: ${lastError} (after ${this.retries + 1} attempts). Stored values are shown meanwhile.`,
+    );
   }
 
   private national(body: Json): NationalPoint[] {
     const data = Array.isArray(body.data) ? (body.data as Json[]) : [];
     return data.map((d) => {
       const i = (d.intensity ?? {}) as Json;
-      return { ts: parseApiTime(d.from), forecast: num(i.forecast), actual: num(i.actual), index: typeof i.index === 'string' ? i.index : null };
+      return {
+        ts: parseApiTime(d.from),
+        forecast: num(i.forecast),
+        actual: num(i.actual),
+        index: typeof i.index === 'string' ? i.index : null,
+      };
     });
   }
 
@@ -135,7 +162,13 @@ export class CarbonClient {
         const ts = parseApiTime(period.from);
         for (const r of (Array.isArray(period.regions) ? period.regions : []) as Json[]) {
           const i = (r.intensity ?? {}) as Json;
-          if (typeof r.regionid === 'number') out.push({ regionId: r.regionid, ts, forecast: num(i.forecast), index: typeof i.index === 'string' ? i.index : null });
+          if (typeof r.regionid === 'number')
+            out.push({
+              regionId: r.regionid,
+              ts,
+              forecast: num(i.forecast),
+              index: typeof i.index === 'string' ? i.index : null,
+            });
         }
       }
     }
@@ -147,7 +180,12 @@ export class CarbonClient {
     const out: RegionalPoint[] = [];
     for (let a = from; a < to; a += MAX_RANGE_DAYS * 86400) {
       const b = Math.min(to, a + MAX_RANGE_DAYS * 86400);
-      out.push(...this.nested(await this.get(`/regional/intensity/${apiTime(a)}/${apiTime(b)}/regionid/${regionId}`), regionId));
+      out.push(
+        ...this.nested(
+          await this.get(`/regional/intensity/${apiTime(a)}/${apiTime(b)}/regionid/${regionId}`),
+          regionId,
+        ),
+      );
     }
     return out.filter((p) => p.ts >= from && p.ts < to);
   }
@@ -158,7 +196,8 @@ export class CarbonClient {
    */
   async postcodeRange(outward: string, from: number, to: number): Promise<RegionalPoint[]> {
     const pc = outward.trim().toUpperCase();
-    if (!/^[A-Z]{1,2}\d[A-Z\d]?$/.test(pc)) throw new AppError('INVALID_ARGS', `"${outward}" is not an outward postcode (the first half, e.g. RG41)`);
+    if (!/^[A-Z]{1,2}\d[A-Z\d]?$/.test(pc))
+      throw new AppError('INVALID_ARGS', `"${outward}" is not an outward postcode (the first half, e.g. RG41)`);
     const out: RegionalPoint[] = [];
     for (let a = from; a < to; a += MAX_RANGE_DAYS * 86400) {
       const b = Math.min(to, a + MAX_RANGE_DAYS * 86400);
@@ -169,7 +208,8 @@ export class CarbonClient {
 
   /** Today's national half-hours (`/intensity/date`), or a given UTC date's (`YYYY-MM-DD`). */
   async date(day?: string): Promise<NationalPoint[]> {
-    if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new AppError('INVALID_ARGS', `"${day}" is not a date YYYY-MM-DD`);
+    if (day !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(day))
+      throw new AppError('INVALID_ARGS', `"${day}" is not a date YYYY-MM-DD`);
     return this.national(await this.get(day ? `/intensity/date/${day}` : '/intensity/date'));
   }
 
@@ -177,10 +217,16 @@ export class CarbonClient {
   private nested(body: Json, regionId: number | null): RegionalPoint[] {
     const region = (Array.isArray(body.data) ? (body.data as Json[])[0] : body.data) as Json | undefined;
     const id = regionId ?? (typeof region?.regionid === 'number' ? region.regionid : null);
-    if (id === null) throw new AppError('UNAVAILABLE', 'the Carbon Intensity API did not say which region that postcode is in');
+    if (id === null)
+      throw new AppError('UNAVAILABLE', 'the Carbon Intensity API did not say which region that postcode is in');
     return ((region && Array.isArray(region.data) ? region.data : []) as Json[]).map((d) => {
       const i = (d.intensity ?? {}) as Json;
-      return { regionId: id, ts: parseApiTime(d.from), forecast: num(i.forecast), index: typeof i.index === 'string' ? i.index : null };
+      return {
+        regionId: id,
+        ts: parseApiTime(d.from),
+        forecast: num(i.forecast),
+        index: typeof i.index === 'string' ? i.index : null,
+      };
     });
   }
 }

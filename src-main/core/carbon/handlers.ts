@@ -9,7 +9,8 @@ export const carbonHandlers = (s: Services) =>
     'carbon.current': () => s.carbon.current(),
     'carbon.refresh': () => s.carbon.refresh({ quick: true, regions: s.siteRegions() }),
     'carbon.fetch': async (a) => {
-      if (a.meter !== undefined) return { national: (await s.carbon.backfill(s.meters.meterRow(a.meter).id)).national, regional: 0 };
+      if (a.meter !== undefined)
+        return { national: (await s.carbon.backfill(s.meters.meterRow(a.meter).id)).national, regional: 0 };
       const from = Math.floor(Date.parse(a.from!) / 1000);
       const to = Math.floor(Date.parse(a.to!) / 1000);
       if (a.postcode !== undefined) return s.carbon.fetchPostcode(a.postcode, from, to);
@@ -24,7 +25,11 @@ export const carbonHandlers = (s: Services) =>
       let region = a.region;
       if (a.regional && region === undefined) {
         region = s.meters.regionOf(a.meter) ?? undefined;
-        if (region === undefined) throw new AppError('BAD_INPUT', `no region is known for ${a.meter}: it is not an MPAN with a regional distributor and its site has no region; choose the site's region`);
+        if (region === undefined)
+          throw new AppError(
+            'BAD_INPUT',
+            `no region is known for ${a.meter}: it is not an MPAN with a regional distributor and its site has no region; choose the site's region`,
+          );
       }
       return s.carbon.emissions(m.id, m.fuel, from, to, a.method ?? 'halfhourly', region);
     },

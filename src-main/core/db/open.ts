@@ -23,7 +23,11 @@ export const MIGRATION_HOOKS: MigrationHooks = {
   '0006_readings_store': (sqlite) => void upgradeFromRowPerHalfHour(sqlite),
 };
 
-export async function openDb(dbPath: string, migrationsDir: string, hooks: MigrationHooks = MIGRATION_HOOKS): Promise<OpenedDb> {
+export async function openDb(
+  dbPath: string,
+  migrationsDir: string,
+  hooks: MigrationHooks = MIGRATION_HOOKS,
+): Promise<OpenedDb> {
   const existed = dbPath !== ':memory:' && fs.existsSync(dbPath) && fs.statSync(dbPath).size > 0;
   const sqlite = new Database(dbPath);
   try {
@@ -41,7 +45,10 @@ export async function openDb(dbPath: string, migrationsDir: string, hooks: Migra
       return { sqlite, backupPath, applied: applyMigrations(sqlite, pending, hooks) };
     } catch (e) {
       if (!backupPath) throw e;
-      throw new Error(`the database could not be upgraded and is unchanged (a copy is also at ${backupPath}): ${(e as Error).message}`, { cause: e });
+      throw new Error(
+        `the database could not be upgraded and is unchanged (a copy is also at ${backupPath}): ${(e as Error).message}`,
+        { cause: e },
+      );
     }
   } catch (e) {
     sqlite.close();

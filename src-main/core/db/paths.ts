@@ -8,7 +8,10 @@ export const APP_FOLDER = 'Eclectyc Energy';
  * The per-user app-data folder Electron's app.getPath('userData') returns for our productName:
  * Windows %APPDATA%, macOS ~/Library/Application Support, Linux $XDG_CONFIG_HOME or ~/.config.
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+export function defaultDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
   if (env.ECLECTYC_DATA_DIR) return env.ECLECTYC_DATA_DIR;
   const home = os.homedir();
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_FOLDER);

@@ -1,4 +1,7 @@
-/** The connection settings every database connection of the app uses (main, import thread): pragmas, and write transactions that take the lock up front. */
+/**
+ * The connection settings every database connection of the app uses (main, import thread): pragmas, and write
+ * transactions that take the lock up front.
+ */
 import type Database from 'better-sqlite3';
 
 /**
@@ -29,6 +32,12 @@ export function immediateTransactions(sqlite: Database.Database): void {
   const begin = sqlite.transaction.bind(sqlite);
   sqlite.transaction = ((fn: (...args: unknown[]) => unknown) => {
     const t = begin(fn);
-    return Object.assign((...args: unknown[]) => t.immediate(...args), { default: t.immediate, deferred: t.deferred, immediate: t.immediate, exclusive: t.exclusive, database: sqlite });
+    return Object.assign((...args: unknown[]) => t.immediate(...args), {
+      default: t.immediate,
+      deferred: t.deferred,
+      immediate: t.immediate,
+      exclusive: t.exclusive,
+      database: sqlite,
+    });
   }) as typeof sqlite.transaction;
 }

@@ -6,7 +6,10 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch())`);
+const createdAt = () =>
+  integer('created_at')
+    .notNull()
+    .default(sql`(unixepoch())`);
 
 export const organisations = sqliteTable('organisations', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -159,7 +162,10 @@ export const fuelDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.fuel, t.day] })],
 );
 
-/** The store's counters: `seq` (the last change number given out), `rolled` (reported by the last roll-up run), `portfolio` (fuel_days is current up to it). */
+/**
+ * The store's counters: `seq` (the last change number given out), `rolled` (reported by the last roll-up run),
+ * `portfolio` (fuel_days is current up to it).
+ */
 export const readingsMeta = sqliteTable('readings_meta', {
   key: text('key').primaryKey(),
   value: integer('value').notNull(),
@@ -174,7 +180,10 @@ export const storedFiles = sqliteTable(
     path: text('path').notNull(),
     bytes: integer('bytes').notNull(),
     sha256: text('sha256').notNull(),
-    /** Where the file was copied from and its stat (device, inode, size, mtime, ctime): an unchanged file is known without hashing it again. */
+    /**
+     * Where the file was copied from and its stat (device, inode, size, mtime, ctime): an unchanged file is known
+     * without hashing it again.
+     */
     source: text('source'),
     createdAt: createdAt(),
   },
@@ -191,11 +200,15 @@ export const importJobs = sqliteTable(
       .references(() => storedFiles.id, { onDelete: 'cascade' }),
     fileName: text('file_name').notNull(),
     format: text('format'),
-    status: text('status', { enum: ['queued', 'running', 'retrying', 'done', 'failed', 'cancelled'] }).notNull().default('queued'),
+    status: text('status', { enum: ['queued', 'running', 'retrying', 'done', 'failed', 'cancelled'] })
+      .notNull()
+      .default('queued'),
     priority: integer('priority').notNull().default(1),
     dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
     /** What to do with a reading stored with a different value: keep the stored one, or replace it. */
-    onConflict: text('on_conflict', { enum: ['keep', 'replace'] }).notNull().default('keep'),
+    onConflict: text('on_conflict', { enum: ['keep', 'replace'] })
+      .notNull()
+      .default('keep'),
     /** User overrides: a format name instead of detection, a meter id for files without one. */
     formatOverride: text('format_override'),
     meterOverride: text('meter_override'),
@@ -223,9 +236,14 @@ export const importJobs = sqliteTable(
     /** JSON: dry-run preview. */
     preview: text('preview'),
     lastError: text('last_error'),
-    /** The store's change number when the job finished (a later import of the same file checks nothing changed since). */
+    /**
+     * The store's change number when the job finished (a later import of the same file checks nothing changed since).
+     */
     lastSeq: integer('last_seq'),
-    /** What the job's result depended on besides the file (parser version, options, its meters' settings): equal keys and an unchanged store mean a re-import of the same file can reuse the result. */
+    /**
+     * What the job's result depended on besides the file (parser version, options, its meters' settings): equal keys
+     * and an unchanged store mean a re-import of the same file can reuse the result.
+     */
     reuseKey: text('reuse_key'),
     createdAt: createdAt(),
     startedAt: integer('started_at'),

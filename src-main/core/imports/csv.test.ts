@@ -22,7 +22,12 @@ describe('CSV records', () => {
     // ~8 MB: every 7th row has a note spanning two lines, every 11th a note with doubled quotes
     const n = 100_000;
     for (let i = 0; i < n; i++) {
-      const note = i % 7 === 0 ? `"meter ok\nchecked by ""J"""` : i % 11 === 0 ? '"said ""fine"""' : 'plain note padding the row out to a realistic length';
+      const note =
+        i % 7 === 0
+          ? `"meter ok\nchecked by ""J"""`
+          : i % 11 === 0
+            ? '"said ""fine"""'
+            : 'plain note padding the row out to a realistic length';
       lines.push(`${MPAN},${stamp(i)},${((i % 97) / 10).toFixed(1)},${note}`);
     }
     const [job] = await importFiles(core, [writeTemp('rfc4180.csv', lines.join('\n') + '\n')]);
@@ -36,14 +41,18 @@ describe('CSV records', () => {
     for (let i = 0; i < 1000; i++) lines.push(i === 500 ? `${MPAN},"${stamp(i)},1.5` : `${MPAN},${stamp(i)},1.5`);
     const [job] = await importFiles(core, [writeTemp('unclosed.csv', lines.join('\n') + '\n')]);
     expect(job).toMatchObject({ status: 'done', rowsRead: 1000, readingsImported: 999, rowsRejected: 1 });
-    expect(job!.errors).toEqual([{ line: 502, column: 2, message: expect.stringMatching(/quoted field opened in column 2 is never closed/) }]);
+    expect(job!.errors).toEqual([
+      { line: 502, column: 2, message: expect.stringMatching(/quoted field opened in column 2 is never closed/) },
+    ]);
   });
 
   it('treats a quote inside an unquoted value as a character, not the start of a field', () => {
     const buf = Buffer.from('a,b"c,d\ne,f,g\n');
     const got: string[][] = [];
     const rec = new CsvRecord();
-    const r = scanRecords(buf, 0, buf.length, true, 0x2c, 1, rec, (x) => got.push(Array.from({ length: x.n }, (_, i) => x.text(i))));
+    const r = scanRecords(buf, 0, buf.length, true, 0x2c, 1, rec, (x) =>
+      got.push(Array.from({ length: x.n }, (_, i) => x.text(i))),
+    );
     expect(got).toEqual([
       ['a', 'b"c', 'd'],
       ['e', 'f', 'g'],
@@ -70,7 +79,7 @@ describe('CSV records', () => {
 
   it('gives the same records wherever a valid file is cut into chunks (property, 300 random files × 20 random cuts)', () => {
     let seed = 7;
-    const rnd = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
     const field = (): string => {
       const k = rnd(6);
       if (k === 0) return '';
@@ -82,7 +91,8 @@ describe('CSV records', () => {
     const scanAll = (buf: Buffer, cuts: number[]): string[][] => {
       const got: string[][] = [];
       const rec = new CsvRecord();
-      const on = (x: CsvRecord): void => void got.push([String(x.line), ...Array.from({ length: x.n }, (_, i) => x.text(i))]);
+      const on = (x: CsvRecord): void =>
+        void got.push([String(x.line), ...Array.from({ length: x.n }, (_, i) => x.text(i))]);
       let rest = buf;
       let line = 1;
       for (const cut of [...cuts, Infinity]) {
@@ -96,14 +106,17 @@ describe('CSV records', () => {
     };
     for (let f = 0; f < 300; f++) {
       const lines: string[] = [];
-      for (let i = 0, n = 1 + rnd(12); i < n; i++) lines.push(rnd(8) === 0 ? '' : Array.from({ length: 1 + rnd(5) }, field).join(','));
+      for (let i = 0, n = 1 + rnd(12); i < n; i++)
+        lines.push(rnd(8) === 0 ? '' : Array.from({ length: 1 + rnd(5) }, field).join(','));
       const eol = rnd(2) ? '\r\n' : '\n';
       const buf = Buffer.from(lines.join(eol) + (rnd(2) ? eol : ''));
       const whole = scanAll(buf, []);
       for (let k = 0; k < 20; k++) {
         // 1–4 cuts at random bytes (each cut relative to what is left after the previous chunk)
         const cuts = Array.from({ length: 1 + rnd(4) }, () => 1 + rnd(Math.max(1, buf.length)));
-        expect(scanAll(buf, cuts), `file ${f}, cuts ${cuts.join(' ')}: ${JSON.stringify(buf.toString())}`).toEqual(whole);
+        expect(scanAll(buf, cuts), `file ${f}, cuts ${cuts.join(' ')}: ${JSON.stringify(buf.toString())}`).toEqual(
+          whole,
+        );
       }
     }
   });

@@ -180,7 +180,14 @@ function blank(rec: CsvRecord): boolean {
  * line breaks this one used, or null when the buffer ends before the record does (and more of the
  * file is to come). Sets rec.problem for a quote never closed.
  */
-function splitQuoted(buf: Buffer, a: number, end: number, eof: boolean, delimiter: number, rec: CsvRecord): { next: number; lines: number } | null {
+function splitQuoted(
+  buf: Buffer,
+  a: number,
+  end: number,
+  eof: boolean,
+  delimiter: number,
+  rec: CsvRecord,
+): { next: number; lines: number } | null {
   let n = 0;
   let i = a;
   let lines = 1;
@@ -205,7 +212,10 @@ function splitQuoted(buf: Buffer, a: number, end: number, eof: boolean, delimite
           rec.start[n] = open + 1;
           rec.end[n] = Math.min(end, lineEndOf(buf, open, end));
           rec.escaped[n] = 0;
-          rec.problem = { column: n + 1, message: `a quoted field opened in column ${n + 1} is never closed on this line${breaks > 0 ? ` or the ${MAX_QUOTED_LINES} after it` : ''}; the row was not read` };
+          rec.problem = {
+            column: n + 1,
+            message: `a quoted field opened in column ${n + 1} is never closed on this line${breaks > 0 ? ` or the ${MAX_QUOTED_LINES} after it` : ''}; the row was not read`,
+          };
           return { next: lineEndOf(buf, a, end) + 1, lines: 1 };
         }
         if (stop === end) return null;
@@ -286,12 +296,18 @@ export type TextEncodingName = 'utf8' | 'utf16le';
 
 /** Detects the encoding from a BOM; returns the BOM length to skip. */
 export function detectEncoding(head: Buffer): { encoding: TextEncodingName; bomBytes: number } {
-  if (head.length >= 4 && ((head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) || (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff))) {
+  if (
+    head.length >= 4 &&
+    ((head[0] === 0xff && head[1] === 0xfe && head[2] === 0 && head[3] === 0) ||
+      (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff))
+  ) {
     throw new Error('UTF-32 files are not supported: save the file as UTF-8 (or UTF-16)');
   }
-  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8', bomBytes: 3 };
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf)
+    return { encoding: 'utf8', bomBytes: 3 };
   if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf16le', bomBytes: 2 };
-  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) throw new Error('UTF-16 big-endian files are not supported: save the file as UTF-8 or UTF-16LE');
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff)
+    throw new Error('UTF-16 big-endian files are not supported: save the file as UTF-8 or UTF-16LE');
   return { encoding: 'utf8', bomBytes: 0 };
 }
 
@@ -316,7 +332,12 @@ const MAX_RECORD = 1 << 20;
  * buffer, so memory stays flat whatever the file size). Throws on a record longer than 1 MB,
  * which no meter file has and a binary file often does.
  */
-export async function* readChunks(fd: import('node:fs/promises').FileHandle, startOffset: number, encoding: TextEncodingName, crLines = false): AsyncGenerator<ByteChunk, void, number> {
+export async function* readChunks(
+  fd: import('node:fs/promises').FileHandle,
+  startOffset: number,
+  encoding: TextEncodingName,
+  crLines = false,
+): AsyncGenerator<ByteChunk, void, number> {
   const raw = Buffer.allocUnsafe(CHUNK + MAX_RECORD);
   // the next chunk is read while this one is parsed: two 1 MB landing buffers, taking turns
   const landing = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
@@ -328,7 +349,9 @@ export async function* readChunks(fd: import('node:fs/promises').FileHandle, sta
     const { bytesRead } = await ahead;
     landing[turn]!.copy(raw, held, 0, bytesRead);
     // a file whose lines end in CR alone (classic Mac): each CR becomes the line feed it stands for
-    if (crLines) for (let i = held; i < held + bytesRead; i += encoding === 'utf8' ? 1 : 2) if (raw[i] === 0x0d && (encoding === 'utf8' || raw[i + 1] === 0)) raw[i] = 0x0a;
+    if (crLines)
+      for (let i = held; i < held + bytesRead; i += encoding === 'utf8' ? 1 : 2)
+        if (raw[i] === 0x0d && (encoding === 'utf8' || raw[i + 1] === 0)) raw[i] = 0x0a;
     const eof = bytesRead === 0;
     const base = pos - held;
     pos += bytesRead;
@@ -354,7 +377,13 @@ export async function* readChunks(fd: import('node:fs/promises').FileHandle, sta
       }
       const text = raw.toString('utf16le', 0, cut);
       const u8 = Buffer.from(text, 'utf8');
-      chunk = { buf: u8, len: u8.length, eof: eof || cut === len, base, fileBytes: (c) => (c === u8.length ? cut : Buffer.byteLength(u8.toString('utf8', 0, c), 'utf16le')) };
+      chunk = {
+        buf: u8,
+        len: u8.length,
+        eof: eof || cut === len,
+        base,
+        fileBytes: (c) => (c === u8.length ? cut : Buffer.byteLength(u8.toString('utf8', 0, c), 'utf16le')),
+      };
     }
     const consumed = yield chunk;
     const used = chunk.fileBytes(consumed);
@@ -362,7 +391,9 @@ export async function* readChunks(fd: import('node:fs/promises').FileHandle, sta
     held = len - used;
     if (held >= MAX_RECORD) {
       await ahead;
-      throw new UnreadableFileError(`a line longer than ${MAX_RECORD} bytes starts at byte ${base}: this does not look like a meter CSV file`);
+      throw new UnreadableFileError(
+        `a line longer than ${MAX_RECORD} bytes starts at byte ${base}: this does not look like a meter CSV file`,
+      );
     }
     if (held > 0) raw.copy(raw, 0, used, len);
   }

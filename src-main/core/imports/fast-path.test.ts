@@ -24,15 +24,33 @@ function rows(): string[][] {
     // UTC ISO (with and without milliseconds) over the spring clock change
     for (let t = Date.UTC(2025, 2, 29, 20); t < Date.UTC(2025, 2, 30, 6); t += 1800000, k++) {
       const iso = new Date(t).toISOString();
-      out.push([m, k % 2 ? iso : iso.replace('.000Z', 'Z'), ((k * 37) % 1000 / 1000).toFixed(k % 4), k % 5 === 0 ? 'E' : 'A']);
+      out.push([
+        m,
+        k % 2 ? iso : iso.replace('.000Z', 'Z'),
+        (((k * 37) % 1000) / 1000).toFixed(k % 4),
+        k % 5 === 0 ? 'E' : 'A',
+      ]);
     }
     // UK local wall-clock times over the autumn clock change (the repeated hour twice, in order)
-    for (const [h, mi] of [[0, 0], [0, 30], [1, 0], [1, 30], [1, 0], [1, 30], [2, 0], [2, 30]]) {
+    for (const [h, mi] of [
+      [0, 0],
+      [0, 30],
+      [1, 0],
+      [1, 30],
+      [1, 0],
+      [1, 30],
+      [2, 0],
+      [2, 30],
+    ]) {
       k++;
       out.push([m, `2025-10-26 ${pad(h!)}:${pad(mi!)}`, String(k / 10), 'A']);
     }
     // DD/MM/YYYY local times, a blank value, a zero, a long decimal
-    out.push([m, '27/10/2025 00:00', '', 'A'], [m, '27/10/2025 00:30', '0', 'A'], [m, '27/10/2025 01:00', '1.123456789012', 'e']);
+    out.push(
+      [m, '27/10/2025 00:00', '', 'A'],
+      [m, '27/10/2025 00:30', '0', 'A'],
+      [m, '27/10/2025 01:00', '1.123456789012', 'e'],
+    );
   }
   // rows the fused path must leave to the general one, and rows to reject
   out.push(
@@ -53,7 +71,10 @@ async function importAs(text: string): Promise<{ readings: ReturnType<typeof sto
   cores.push(core);
   const [job] = await importFiles(core, [writeTemp('rows.csv', text)]);
   const { rowsRead, readingsImported, duplicates, conflicts, rowsRejected, errors, metersCreated } = job!;
-  return { readings: storedReadings(core).map(([m, ts, kwh, q]) => [m, ts, kwh, q, 0]), job: { rowsRead, readingsImported, duplicates, conflicts, rowsRejected, errors, metersCreated } };
+  return {
+    readings: storedReadings(core).map(([m, ts, kwh, q]) => [m, ts, kwh, q, 0]),
+    job: { rowsRead, readingsImported, duplicates, conflicts, rowsRejected, errors, metersCreated },
+  };
 }
 
 describe('the fused row-per-reading path', () => {
@@ -73,10 +94,26 @@ describe('the fused row-per-reading path', () => {
   it('reads a file without a quality column, and a file whose columns come in another order, as the general path does', async () => {
     const base = rows().slice(0, 40);
     const plain = ['MPAN,Timestamp,kWh', ...base.map((r) => r.slice(0, 3).join(','))].join('\n');
-    const quoted = ['MPAN,Timestamp,kWh', ...base.map((r) => r.slice(0, 3).map((f) => `"${f}"`).join(','))].join('\n');
+    const quoted = [
+      'MPAN,Timestamp,kWh',
+      ...base.map((r) =>
+        r
+          .slice(0, 3)
+          .map((f) => `"${f}"`)
+          .join(','),
+      ),
+    ].join('\n');
     const reordered = ['Quality,kWh,MPAN,Timestamp', ...base.map((r) => [r[3], r[2], r[0], r[1]].join(','))].join('\n');
-    const reorderedQuoted = ['Quality,kWh,MPAN,Timestamp', ...base.map((r) => [r[3], r[2], r[0], r[1]].map((f) => `"${f}"`).join(','))].join('\n');
-    const [a, b, c, d] = [await importAs(plain), await importAs(quoted), await importAs(reordered), await importAs(reorderedQuoted)];
+    const reorderedQuoted = [
+      'Quality,kWh,MPAN,Timestamp',
+      ...base.map((r) => [r[3], r[2], r[0], r[1]].map((f) => `"${f}"`).join(',')),
+    ].join('\n');
+    const [a, b, c, d] = [
+      await importAs(plain),
+      await importAs(quoted),
+      await importAs(reordered),
+      await importAs(reorderedQuoted),
+    ];
     expect(a).toEqual(b);
     expect(c).toEqual(d);
   });

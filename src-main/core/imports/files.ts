@@ -11,10 +11,12 @@ import { AppError } from '../../../src-shared/contract/errors';
 /** Largest file accepted (a year of HH data for 1,000 meters is ~1 GB in long format). */
 export const MAX_FILE_BYTES = 8 * 1024 ** 3;
 
+// eslint-disable-next-line no-control-regex -- stripping control characters from a file name is the point
+const UNSAFE_IN_NAME = /[\u0000-\u001f<>:"|?*]/g;
+
 /** Keeps a display name safe: no folders, no control characters, bounded length. */
 export function safeName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters from a file name is the point
-  const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f<>:"|?*]/g, '_').trim();
+  const base = path.basename(name.replace(/\\/g, '/')).replace(UNSAFE_IN_NAME, '_').trim();
   return (base || 'upload.csv').slice(0, 200);
 }
 
@@ -29,7 +31,7 @@ async function hashFile(file: string): Promise<string> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const buf = Buffer.allocUnsafe(8 << 20);
-    for (let pos = 0; ; ) {
+    for (let pos = 0; ;) {
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
       hash.update(buf.subarray(0, bytesRead));
@@ -58,7 +60,8 @@ export class FileStore {
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         bytes += chunk.length;
-        if (bytes > MAX_FILE_BYTES) return cb(new AppError('BAD_INPUT', `${clean} is larger than ${MAX_FILE_BYTES / 1024 ** 3} GB`));
+        if (bytes > MAX_FILE_BYTES)
+          return cb(new AppError('BAD_INPUT', `${clean} is larger than ${MAX_FILE_BYTES / 1024 ** 3} GB`));
         hash.update(chunk);
         cb(null, chunk);
       },
@@ -88,14 +91,18 @@ export class FileStore {
     }
     if (!st.isFile()) throw new AppError('BAD_INPUT', `${filePath} is not a file`);
     const name = safeName(path.basename(filePath));
-    if (st.size > BigInt(MAX_FILE_BYTES)) throw new AppError('BAD_INPUT', `${name} is larger than ${MAX_FILE_BYTES / 1024 ** 3} GB`);
+    if (st.size > BigInt(MAX_FILE_BYTES))
+      throw new AppError('BAD_INPUT', `${name} is larger than ${MAX_FILE_BYTES / 1024 ** 3} GB`);
     const source = sourceKey(path.resolve(filePath), st);
     // unchanged since it was stored: its change time is older than the record (a file changed in the
     // same second as it was hashed is hashed again)
-    const known = this.sqlite.prepare('SELECT path, bytes, sha256, created_at FROM stored_files WHERE source = ? ORDER BY created_at DESC LIMIT 1').get(source) as
-      | { path: string; bytes: number; sha256: string; created_at: number }
-      | undefined;
-    if (known && st.ctimeMs < BigInt(known.created_at - 1) * 1000n && fs.existsSync(known.path)) return this.record(name, known.path, known.bytes, known.sha256, source);
+    const known = this.sqlite
+      .prepare(
+        'SELECT path, bytes, sha256, created_at FROM stored_files WHERE source = ? ORDER BY created_at DESC LIMIT 1',
+      )
+      .get(source) as { path: string; bytes: number; sha256: string; created_at: number } | undefined;
+    if (known && st.ctimeMs < BigInt(known.created_at - 1) * 1000n && fs.existsSync(known.path))
+      return this.record(name, known.path, known.bytes, known.sha256, source);
 
     fs.mkdirSync(this.dir, { recursive: true });
     const id = crypto.randomUUID();
@@ -106,7 +113,11 @@ export class FileStore {
       sha256 = await hashFile(filePath).finally(() => copied.catch(() => undefined));
       await copied;
       const after = fs.statSync(filePath, { bigint: true });
-      if (sourceKey(path.resolve(filePath), after) !== source) throw new AppError('BAD_INPUT', `${name} changed while it was being copied; import it again once it is complete`);
+      if (sourceKey(path.resolve(filePath), after) !== source)
+        throw new AppError(
+          'BAD_INPUT',
+          `${name} changed while it was being copied; import it again once it is complete`,
+        );
     } catch (e) {
       fs.rmSync(dest, { force: true });
       throw e;
@@ -116,7 +127,10 @@ export class FileStore {
 
   /** Records a new copy, or — when the same bytes are stored already — drops it and shares that one. */
   private share(name: string, dest: string, bytes: number, sha256: string, source: string | null): StoredFile {
-    const same = this.sqlite.prepare('SELECT path FROM stored_files WHERE sha256 = ? AND bytes = ? ORDER BY created_at LIMIT 1').pluck().get(sha256, bytes) as string | undefined;
+    const same = this.sqlite
+      .prepare('SELECT path FROM stored_files WHERE sha256 = ? AND bytes = ? ORDER BY created_at LIMIT 1')
+      .pluck()
+      .get(sha256, bytes) as string | undefined;
     if (same !== undefined && same !== dest && fs.existsSync(same)) {
       fs.rmSync(dest, { force: true });
       return this.record(name, same, bytes, sha256, source);
@@ -126,7 +140,9 @@ export class FileStore {
 
   private record(name: string, filePath: string, bytes: number, sha256: string, source: string | null): StoredFile {
     const id = crypto.randomUUID();
-    this.sqlite.prepare('INSERT INTO stored_files (id, original_name, path, bytes, sha256, source) VALUES (?, ?, ?, ?, ?, ?)').run(id, name, filePath, bytes, sha256, source);
+    this.sqlite
+      .prepare('INSERT INTO stored_files (id, original_name, path, bytes, sha256, source) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id, name, filePath, bytes, sha256, source);
     return { fileId: id, name, bytes, sha256 };
   }
 
@@ -150,7 +166,6 @@ export class FileStore {
 
   get(id: string): { id: string; original_name: string; path: string; bytes: number } | undefined {
     return this.sqlite.prepare('SELECT id, original_name, path, bytes FROM stored_files WHERE id = ?').get(id) as
-      | { id: string; original_name: string; path: string; bytes: number }
-      | undefined;
+      { id: string; original_name: string; path: string; bytes: number } | undefined;
   }
 }

@@ -13,7 +13,8 @@ export const importHandlers = (s: Services) =>
       const { paths, ...opts } = a;
       return s.imports.enqueuePaths(paths, opts);
     },
-    'files.upload': (a, ctx) => s.files.store(a.name, ctx.body instanceof Readable ? ctx.body : Readable.from(ctx.body!)),
+    'files.upload': (a, ctx) =>
+      s.files.store(a.name, ctx.body instanceof Readable ? ctx.body : Readable.from(ctx.body!)),
     'imports.wait': (a) => s.imports.wait(a.jobIds),
     'imports.list': (a) => s.imports.list(a),
     'imports.get': (a) => s.imports.get(a.id),

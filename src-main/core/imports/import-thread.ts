@@ -34,18 +34,29 @@ if (data?.repair) {
     db.pragma('busy_timeout = 10000');
     return db;
   });
-} else port.on('message', (req: ThreadRequest) => {
-  void (async () => {
-    const sqlite = new Database(req.dbPath);
-    try {
-      applyPragmas(sqlite, 10_000);
-      const job = sqlite.prepare('SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id WHERE j.id = ?').get(req.jobId) as JobRow;
-      await runImport(sqlite, job, req.owner, (p) => port.postMessage({ type: 'progress', ...p } satisfies ThreadMessage), { parseWorker: __filename, dbPath: req.dbPath });
-      port.postMessage({ type: 'done' } satisfies ThreadMessage);
-    } catch (e) {
-      port.postMessage({ type: 'failed', ...classifyFailure(e) } satisfies ThreadMessage);
-    } finally {
-      sqlite.close();
-    }
-  })();
-});
+} else
+  port.on('message', (req: ThreadRequest) => {
+    void (async () => {
+      const sqlite = new Database(req.dbPath);
+      try {
+        applyPragmas(sqlite, 10_000);
+        const job = sqlite
+          .prepare(
+            'SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id WHERE j.id = ?',
+          )
+          .get(req.jobId) as JobRow;
+        await runImport(
+          sqlite,
+          job,
+          req.owner,
+          (p) => port.postMessage({ type: 'progress', ...p } satisfies ThreadMessage),
+          { parseWorker: __filename, dbPath: req.dbPath },
+        );
+        port.postMessage({ type: 'done' } satisfies ThreadMessage);
+      } catch (e) {
+        port.postMessage({ type: 'failed', ...classifyFailure(e) } satisfies ThreadMessage);
+      } finally {
+        sqlite.close();
+      }
+    })();
+  });

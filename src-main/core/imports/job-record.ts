@@ -52,10 +52,13 @@ export function ownerIsDead(owner: string | null, heartbeat: number | null, now:
   return heartbeat === null || now - heartbeat > STALE_SECONDS;
 }
 
-const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
+const iso = (s: number | null): string | null =>
+  s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 
 export function toJob(r: DbJob): ImportJob {
-  const preview = r.preview ? (JSON.parse(r.preview) as { meters: string[]; first: number | null; last: number | null }) : null;
+  const preview = r.preview
+    ? (JSON.parse(r.preview) as { meters: string[]; first: number | null; last: number | null })
+    : null;
   return {
     id: r.id,
     batchId: r.batch_id,
@@ -79,7 +82,10 @@ export function toJob(r: DbJob): ImportJob {
     createdAt: iso(r.created_at)!,
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
-    preview: r.dry_run === 1 && preview ? { meters: preview.meters, firstReading: iso(preview.first), lastReading: iso(preview.last) } : null,
+    preview:
+      r.dry_run === 1 && preview
+        ? { meters: preview.meters, firstReading: iso(preview.first), lastReading: iso(preview.last) }
+        : null,
     onConflict: r.on_conflict,
     notes: r.notes,
     tags: JSON.parse(r.tags) as string[],

@@ -13,9 +13,14 @@ export type Outcome = { kind: 'done' } | { kind: FailureKind | 'no-thread'; mess
 export type OnProgress = (p: { bytesDone: number; rowsRead: number }) => void;
 
 export interface RunnerOptions {
-  /** Bundled worker-thread script (dist/import-worker.cjs); without it jobs run on this thread, yielding between chunks. */
+  /**
+   * Bundled worker-thread script (dist/import-worker.cjs); without it jobs run on this thread, yielding between chunks.
+   */
   threadScript?: string | null;
-  /** The same script, for parsing large files on a thread of their own while a job stores them (both cores); null parses inline. */
+  /**
+   * The same script, for parsing large files on a thread of their own while a job stores them (both cores); null parses
+   * inline.
+   */
   parseWorker?: string | null;
   dbPath: string;
 }
@@ -50,7 +55,10 @@ export class JobRunner {
 
   private async runInline(id: number, onProgress: OnProgress): Promise<Outcome> {
     try {
-      await runImport(this.sqlite, this.row(id), this.owner, onProgress, { parseWorker: this.threadBroken ? null : (this.opts.parseWorker ?? null), dbPath: this.opts.dbPath });
+      await runImport(this.sqlite, this.row(id), this.owner, onProgress, {
+        parseWorker: this.threadBroken ? null : (this.opts.parseWorker ?? null),
+        dbPath: this.opts.dbPath,
+      });
       return { kind: 'done' };
     } catch (e) {
       return classifyFailure(e);
@@ -82,7 +90,11 @@ export class JobRunner {
       const onError = (e: Error): void => {
         cleanup();
         this.worker = null;
-        resolve(heard ? { kind: 'transient', message: `the import thread stopped: ${e.message}` } : { kind: 'no-thread', message: e.message });
+        resolve(
+          heard
+            ? { kind: 'transient', message: `the import thread stopped: ${e.message}` }
+            : { kind: 'no-thread', message: e.message },
+        );
       };
       const onExit = (code: number): void => onError(new Error(`exit code ${code}`));
       const cleanup = (): void => {

@@ -63,7 +63,9 @@ export interface OpenedReader {
 }
 
 /** Reads a file's head, checks it is text, and picks its reader (UnreadableFileError when it cannot). */
-export async function openReader(job: Pick<ParseJob, 'path' | 'formatOverride' | 'meterOverride'>): Promise<OpenedReader> {
+export async function openReader(
+  job: Pick<ParseJob, 'path' | 'formatOverride' | 'meterOverride'>,
+): Promise<OpenedReader> {
   const head = readHead(job.path);
   let enc: { encoding: TextEncodingName; bomBytes: number };
   try {
@@ -77,13 +79,18 @@ export async function openReader(job: Pick<ParseJob, 'path' | 'formatOverride' |
   let headText = head.toString(enc.encoding, enc.bomBytes);
   const crLines = headText.includes('\r') && !headText.includes('\n');
   if (crLines) headText = headText.replace(/\r/g, '\n');
-  const reader = await detectReader(job.path, headText, enc, { meter: job.meterOverride ?? undefined, format: job.formatOverride ?? undefined });
+  const reader = await detectReader(job.path, headText, enc, {
+    meter: job.meterOverride ?? undefined,
+    format: job.formatOverride ?? undefined,
+  });
   return { reader, enc, crLines };
 }
 
 /** Meter lookups for a parser, on a connection of its own (read-only on a worker thread). */
 export function meterLookup(sqlite: Database.Database, jobId: number): MeterLookup {
-  const find = sqlite.prepare('SELECT id, fuel, max_kwh_per_half_hour AS ceiling, calorific_value AS cv FROM meters WHERE identifier = ?');
+  const find = sqlite.prepare(
+    'SELECT id, fuel, max_kwh_per_half_hour AS ceiling, calorific_value AS cv FROM meters WHERE identifier = ?',
+  );
   const store = new ReadingsStore(sqlite);
   return {
     find: (identifier) => find.get(identifier) as ReturnType<MeterLookup['find']>,
@@ -91,24 +98,51 @@ export function meterLookup(sqlite: Database.Database, jobId: number): MeterLook
   };
 }
 
-const toChunkMeter = (m: MeterInfo): ChunkMeter => ({ index: m.index, identifier: m.identifier, kind: m.kind, fuel: m.fuel, topLine: m.topLine, dbId: m.dbId });
+const toChunkMeter = (m: MeterInfo): ChunkMeter => ({
+  index: m.index,
+  identifier: m.identifier,
+  kind: m.kind,
+  fuel: m.fuel,
+  topLine: m.topLine,
+  dbId: m.dbId,
+});
 
 /**
  * The file's chunks from the job's resume point. With `fresh`, each chunk's arrays are new;
  * otherwise one set is reused, and a chunk is valid until the next is asked for.
  */
-export async function* parseChunks(job: ParseJob, opened: OpenedReader, lookup: MeterLookup, fresh: boolean): AsyncGenerator<ParsedChunk> {
+export async function* parseChunks(
+  job: ParseJob,
+  opened: OpenedReader,
+  lookup: MeterLookup,
+  fresh: boolean,
+): AsyncGenerator<ParsedChunk> {
   const { reader, enc } = opened;
   const sink = new DaySink(lookup, reader.format.includes('gas') ? 'gas' : null);
   const take = (endOffset: number, endLine: number, records: number): ParsedChunk => {
     const c = sink.takeChunk(fresh);
-    return { format: reader.format, endOffset, endLine, records, rejected: c.rejected, errors: c.errors, meters: c.meters.map(toChunkMeter), batch: c.batch };
+    return {
+      format: reader.format,
+      endOffset,
+      endLine,
+      records,
+      rejected: c.rejected,
+      errors: c.errors,
+      meters: c.meters.map(toChunkMeter),
+      batch: c.batch,
+    };
   };
   if (reader.kind === 'document') {
     yield* documentChunks(job, opened, reader, sink, take, fresh);
     return;
   }
-  const headerEnd = await offsetAfterLine(job.path, enc.bomBytes, reader.headerLine, enc.encoding, opened.crLines ? 0x0d : 0x0a);
+  const headerEnd = await offsetAfterLine(
+    job.path,
+    enc.bomBytes,
+    reader.headerLine,
+    enc.encoding,
+    opened.crLines ? 0x0d : 0x0a,
+  );
   const resuming = job.bytesDone > headerEnd;
   let line = resuming ? job.lineDone : reader.headerLine;
   const rec = new CsvRecord();
@@ -121,7 +155,7 @@ export async function* parseChunks(job: ParseJob, opened: OpenedReader, lookup: 
   const fh = await fs.promises.open(job.path, 'r');
   try {
     const chunks = readChunks(fh, resuming ? job.bytesDone : headerEnd, enc.encoding, opened.crLines);
-    for (let next = await chunks.next(); !next.done; ) {
+    for (let next = await chunks.next(); !next.done;) {
       const chunk = next.value;
       if (!fresh) sink.resetChunk();
       const r = scanRecords(chunk.buf, 0, chunk.len, chunk.eof, delimiter, line + 1, rec, onRecord, fast);
@@ -153,12 +187,16 @@ async function* documentChunks(
   }
   let done = job.lineDone;
   let end = job.bytesDone;
-  const walker = new JsonWalker(reader.items, (value, index, endOffset) => {
-    if (index < job.lineDone) return;
-    reader.item(value, index, meter, sink);
-    done = index + 1;
-    end = endOffset;
-  }, () => undefined);
+  const walker = new JsonWalker(
+    reader.items,
+    (value, index, endOffset) => {
+      if (index < job.lineDone) return;
+      reader.item(value, index, meter, sink);
+      done = index + 1;
+      end = endOffset;
+    },
+    () => undefined,
+  );
   const fh = await fs.promises.open(job.path, 'r');
   try {
     const buf = Buffer.allocUnsafe(1 << 20);
@@ -170,7 +208,9 @@ async function* documentChunks(
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
-      const piece = decoder ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8') : buf.subarray(0, bytesRead);
+      const piece = decoder
+        ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8')
+        : buf.subarray(0, bytesRead);
       const before = sink.batch.received + sink.batch.repeats.n;
       walker.feed(piece, 0, piece.length, offset);
       offset += piece.length;
@@ -249,8 +289,15 @@ export async function* parseInWorker(script: string, req: ParseRequest): AsyncGe
   }
 }
 
-/** The worker-thread side: parse, post each chunk (its arrays transferred, not copied), stay at most AHEAD chunks in front. */
-export async function serveParse(req: ParseRequest, port: import('node:worker_threads').MessagePort, openDb: (path: string) => Database.Database): Promise<void> {
+/**
+ * The worker-thread side: parse, post each chunk (its arrays transferred, not copied), stay at most AHEAD chunks in
+ * front.
+ */
+export async function serveParse(
+  req: ParseRequest,
+  port: import('node:worker_threads').MessagePort,
+  openDb: (path: string) => Database.Database,
+): Promise<void> {
   let credit = AHEAD;
   let wake: (() => void) | null = null;
   port.on('message', () => {
@@ -269,17 +316,37 @@ export async function serveParse(req: ParseRequest, port: import('node:worker_th
     }
     port.postMessage({ type: 'end' } satisfies ParseMessage);
   } catch (e) {
-    port.postMessage({ type: 'error', unreadable: e instanceof UnreadableFileError, message: (e as Error).message } satisfies ParseMessage);
+    port.postMessage({
+      type: 'error',
+      unreadable: e instanceof UnreadableFileError,
+      message: (e as Error).message,
+    } satisfies ParseMessage);
   } finally {
     sqlite.close();
   }
 }
 
-
 /** The buffers behind a batch's arrays (each its own), to hand over rather than copy. */
 function transferList(b: BatchData): ArrayBuffer[] {
   const r = b.repeats;
-  const arrays = [b.meter, b.day, b.halfHours, b.start, b.values, b.quality, b.volumes, b.line, b.col, r.index, r.slot, r.value, r.quality, r.volume, r.line, r.col];
+  const arrays = [
+    b.meter,
+    b.day,
+    b.halfHours,
+    b.start,
+    b.values,
+    b.quality,
+    b.volumes,
+    b.line,
+    b.col,
+    r.index,
+    r.slot,
+    r.value,
+    r.quality,
+    r.volume,
+    r.line,
+    r.col,
+  ];
   return arrays.filter((a) => a !== null).map((a) => a.buffer as ArrayBuffer);
 }
 
@@ -295,7 +362,13 @@ function readHead(file: string): Buffer {
 }
 
 /** Byte offset just after line `n` (1-based), counting line feeds from `start`. */
-async function offsetAfterLine(file: string, start: number, n: number, encoding: TextEncodingName, lineEnd = 0x0a): Promise<number> {
+async function offsetAfterLine(
+  file: string,
+  start: number,
+  n: number,
+  encoding: TextEncodingName,
+  lineEnd = 0x0a,
+): Promise<number> {
   const fh = await fs.promises.open(file, 'r');
   try {
     const buf = Buffer.alloc(1 << 16);

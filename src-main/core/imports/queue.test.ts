@@ -61,7 +61,9 @@ describe('import queue', () => {
     core = await makeCore();
     const [job] = await importFiles(core, [SAMPLE]);
     expect(() => core.imports.cancel(job!.id)).toThrow(/already finished/);
-    const f = await core.files.storePath(writeTemp('more.csv', 'MPAN,Timestamp,kWh\n2336533093112,2025-01-01T00:00:00Z,1\n'));
+    const f = await core.files.storePath(
+      writeTemp('more.csv', 'MPAN,Timestamp,kWh\n2336533093112,2025-01-01T00:00:00Z,1\n'),
+    );
     const { jobIds } = core.imports.enqueue([f.fileId]);
     const cancelled = core.imports.cancel(jobIds[0]!);
     expect(cancelled.status).toBe('cancelled');
@@ -77,7 +79,8 @@ describe('import queue', () => {
   it('cancelling a running job stops it after the current chunk and undoes its readings and new meters', async () => {
     core = await makeCore();
     const lines = ['MPAN,Timestamp,kWh'];
-    for (let i = 0; i < 80000; i++) lines.push(`2336533093112,${new Date(Date.UTC(2024, 0, 1) + i * 1800000).toISOString()},1`);
+    for (let i = 0; i < 80000; i++)
+      lines.push(`2336533093112,${new Date(Date.UTC(2024, 0, 1) + i * 1800000).toISOString()},1`);
     const f = await core.files.storePath(writeTemp('big.csv', lines.join('\n')));
     const { jobIds } = core.imports.enqueue([f.fileId]);
     let cancelledOnce = false;
@@ -93,10 +96,20 @@ describe('import queue', () => {
     expect(core.meters.list()).toEqual([]);
   });
 
-  it('replace resolves conflicts with the file\'s values when the user chooses it', async () => {
+  it("replace resolves conflicts with the file's values when the user chooses it", async () => {
     core = await makeCore();
-    await importFiles(core, [writeTemp('a.csv', 'MPAN,Timestamp,kWh\n1012477457919,2025-01-01T00:00:00Z,1.5\n1012477457919,2025-01-01T00:30:00Z,2\n')]);
-    const f = await core.files.storePath(writeTemp('b.csv', 'MPAN,Timestamp,kWh\n1012477457919,2025-01-01T00:00:00Z,9\n1012477457919,2025-01-01T00:30:00Z,2\n'));
+    await importFiles(core, [
+      writeTemp(
+        'a.csv',
+        'MPAN,Timestamp,kWh\n1012477457919,2025-01-01T00:00:00Z,1.5\n1012477457919,2025-01-01T00:30:00Z,2\n',
+      ),
+    ]);
+    const f = await core.files.storePath(
+      writeTemp(
+        'b.csv',
+        'MPAN,Timestamp,kWh\n1012477457919,2025-01-01T00:00:00Z,9\n1012477457919,2025-01-01T00:30:00Z,2\n',
+      ),
+    );
     const { jobIds } = core.imports.enqueue([f.fileId], { onConflict: 'replace' });
     await core.imports.drain();
     const j = core.imports.get(jobIds[0]!);
@@ -110,7 +123,9 @@ describe('import queue', () => {
     const f = await core.files.storePath(SAMPLE);
     const { jobIds } = core.imports.enqueue([f.fileId]);
     // a claim by a process that no longer exists on this machine
-    core.sqlite.prepare("UPDATE import_jobs SET status = 'running', owner = ? WHERE id = ?").run(`${os.hostname()}:999999:dead`, jobIds[0]);
+    core.sqlite
+      .prepare("UPDATE import_jobs SET status = 'running', owner = ? WHERE id = ?")
+      .run(`${os.hostname()}:999999:dead`, jobIds[0]);
     await core.imports.drain();
     expect(core.imports.get(jobIds[0]!)).toMatchObject({ status: 'done', readingsImported: 14 });
   });
@@ -119,7 +134,9 @@ describe('import queue', () => {
     core = await makeCore();
     const f = await core.files.storePath(SAMPLE);
     const { jobIds } = core.imports.enqueue([f.fileId]);
-    core.sqlite.prepare("UPDATE import_jobs SET status = 'running', owner = ?, heartbeat_at = unixepoch() WHERE id = ?").run(`${os.hostname()}:${process.ppid}:alive`, jobIds[0]);
+    core.sqlite
+      .prepare("UPDATE import_jobs SET status = 'running', owner = ?, heartbeat_at = unixepoch() WHERE id = ?")
+      .run(`${os.hostname()}:${process.ppid}:alive`, jobIds[0]);
     await core.imports.drain();
     expect(core.imports.get(jobIds[0]!).status).toBe('running');
   });

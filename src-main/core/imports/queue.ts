@@ -69,8 +69,17 @@ export class ImportQueue {
         if (!f) throw new AppError('NOT_FOUND', `no stored file with id ${fid}; upload the file first`);
         return Number(
           insert.run(
-            batchId, fid, f.original_name, PRIORITY[opts.priority ?? 'normal'], opts.dryRun ? 1 : 0, this.nowSec(),
-            opts.onConflict ?? 'keep', opts.format && opts.format !== 'auto' ? opts.format : null, opts.meter ?? null, opts.notes ?? null, JSON.stringify(opts.tags ?? []),
+            batchId,
+            fid,
+            f.original_name,
+            PRIORITY[opts.priority ?? 'normal'],
+            opts.dryRun ? 1 : 0,
+            this.nowSec(),
+            opts.onConflict ?? 'keep',
+            opts.format && opts.format !== 'auto' ? opts.format : null,
+            opts.meter ?? null,
+            opts.notes ?? null,
+            JSON.stringify(opts.tags ?? []),
           ).lastInsertRowid,
         );
       }),
@@ -97,7 +106,10 @@ export class ImportQueue {
     if (stored.length === 0) return { batchId: null, jobIds: [], files };
     let queued: { batchId: string; jobIds: number[] };
     try {
-      queued = this.enqueue(stored.map((f) => f.fileId), opts);
+      queued = this.enqueue(
+        stored.map((f) => f.fileId),
+        opts,
+      );
     } catch (e) {
       for (const f of stored) this.files.forget(f.fileId);
       throw e;
@@ -174,7 +186,10 @@ export class ImportQueue {
   cancel(id: number): ImportJob {
     const r = this.row(id);
     if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled') {
-      throw new AppError('CONFLICT', `import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`);
+      throw new AppError(
+        'CONFLICT',
+        `import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`,
+      );
     }
     if (r.status === 'running') {
       this.sqlite.prepare('UPDATE import_jobs SET cancel_requested = 1 WHERE id = ?').run(id);
@@ -182,7 +197,9 @@ export class ImportQueue {
     }
     this.sqlite.transaction(() => {
       this.undo(r);
-      this.sqlite.prepare("UPDATE import_jobs SET status = 'cancelled', finished_at = ?, next_attempt_at = NULL WHERE id = ?").run(this.nowSec(), id);
+      this.sqlite
+        .prepare("UPDATE import_jobs SET status = 'cancelled', finished_at = ?, next_attempt_at = NULL WHERE id = ?")
+        .run(this.nowSec(), id);
     })();
     const job = this.get(id);
     this.events.emit('imports.updated', { job });
@@ -201,7 +218,9 @@ export class ImportQueue {
       if (id !== undefined && !this.readings.hasData(id)) del.run(id);
     }
     this.sqlite
-      .prepare("UPDATE import_jobs SET bytes_done = 0, line_done = 0, rows_read = 0, readings_imported = 0, duplicates = 0, conflicts = 0, rows_rejected = 0, errors = '[]', meters_created = '[]', preview = NULL WHERE id = ?")
+      .prepare(
+        "UPDATE import_jobs SET bytes_done = 0, line_done = 0, rows_read = 0, readings_imported = 0, duplicates = 0, conflicts = 0, rows_rejected = 0, errors = '[]', meters_created = '[]', preview = NULL WHERE id = ?",
+      )
       .run(r.id);
   }
 
@@ -212,11 +231,20 @@ export class ImportQueue {
   retry(id: number): ImportJob {
     const r = this.row(id);
     if (r.status === 'running' || r.status === 'queued' || r.status === 'done') {
-      throw new AppError('CONFLICT', `import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`);
+      throw new AppError(
+        'CONFLICT',
+        `import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`,
+      );
     }
-    if (!fs.existsSync(r.path)) throw new AppError('CONFLICT', `the copy of ${r.file_name} was not kept (it could not be read); import the file again`);
+    if (!fs.existsSync(r.path))
+      throw new AppError(
+        'CONFLICT',
+        `the copy of ${r.file_name} was not kept (it could not be read); import the file again`,
+      );
     this.sqlite
-      .prepare("UPDATE import_jobs SET status = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL, cancel_requested = 0, finished_at = NULL WHERE id = ?")
+      .prepare(
+        "UPDATE import_jobs SET status = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL, cancel_requested = 0, finished_at = NULL WHERE id = ?",
+      )
       .run(id);
     const job = this.get(id);
     this.events.emit('imports.updated', { job });
@@ -228,7 +256,9 @@ export class ImportQueue {
   cleanup(days: number): { jobsRemoved: number; filesRemoved: number } {
     const cutoff = this.nowSec() - days * 86400;
     const old = this.sqlite
-      .prepare("SELECT id, file_id FROM import_jobs WHERE status IN ('done','failed','cancelled') AND coalesce(finished_at, created_at) < ?")
+      .prepare(
+        "SELECT id, file_id FROM import_jobs WHERE status IN ('done','failed','cancelled') AND coalesce(finished_at, created_at) < ?",
+      )
       .all(cutoff) as { id: number; file_id: string }[];
     let filesRemoved = 0;
     this.sqlite.transaction(() => {
@@ -284,7 +314,9 @@ export class ImportQueue {
   /** The jobs queued, running, or due to retry now. */
   private dueIds(): number[] {
     return this.sqlite
-      .prepare("SELECT id FROM import_jobs WHERE status IN ('queued','running') OR (status = 'retrying' AND coalesce(next_attempt_at, 0) <= ?) ORDER BY id")
+      .prepare(
+        "SELECT id FROM import_jobs WHERE status IN ('queued','running') OR (status = 'retrying' AND coalesce(next_attempt_at, 0) <= ?) ORDER BY id",
+      )
       .pluck()
       .all(this.nowSec()) as number[];
   }
@@ -292,10 +324,16 @@ export class ImportQueue {
   /** Puts back jobs whose owner died, then returns the first due job. */
   private nextDue(filter?: (jobId: number) => boolean): DbJob | undefined {
     const now = this.nowSec();
-    const orphans = this.sqlite.prepare("SELECT id, owner, heartbeat_at FROM import_jobs WHERE status = 'running'").all() as { id: number; owner: string | null; heartbeat_at: number | null }[];
+    const orphans = this.sqlite
+      .prepare("SELECT id, owner, heartbeat_at FROM import_jobs WHERE status = 'running'")
+      .all() as { id: number; owner: string | null; heartbeat_at: number | null }[];
     for (const o of orphans) {
       if (ownerIsDead(o.owner, o.heartbeat_at, now)) {
-        this.sqlite.prepare("UPDATE import_jobs SET status = 'queued', owner = NULL WHERE id = ? AND status = 'running' AND owner IS ?").run(o.id, o.owner);
+        this.sqlite
+          .prepare(
+            "UPDATE import_jobs SET status = 'queued', owner = NULL WHERE id = ? AND status = 'running' AND owner IS ?",
+          )
+          .run(o.id, o.owner);
         this.log.info(`import job ${o.id} was interrupted (owner ${o.owner ?? 'unknown'} is gone); resuming it`);
       }
     }
@@ -328,7 +366,10 @@ export class ImportQueue {
       for (const w of this.idleWaiters.splice(0)) w();
     }
     if (!this.started) return;
-    const wake = this.sqlite.prepare("SELECT min(next_attempt_at) FROM import_jobs WHERE status = 'retrying'").pluck().get() as number | null;
+    const wake = this.sqlite
+      .prepare("SELECT min(next_attempt_at) FROM import_jobs WHERE status = 'retrying'")
+      .pluck()
+      .get() as number | null;
     if (wake !== null) this.timer = setTimeout(() => void this.loop(), Math.max(0, wake * 1000 - this.clock.now()));
   }
 
@@ -371,7 +412,9 @@ export class ImportQueue {
       case 'cancelled': {
         this.sqlite.transaction(() => {
           this.undo(this.row(job.id));
-          this.sqlite.prepare("UPDATE import_jobs SET status = 'cancelled', finished_at = ?, owner = NULL WHERE id = ?").run(this.nowSec(), job.id);
+          this.sqlite
+            .prepare("UPDATE import_jobs SET status = 'cancelled', finished_at = ?, owner = NULL WHERE id = ?")
+            .run(this.nowSec(), job.id);
         })();
         this.events.emit('imports.updated', { job: this.get(job.id) });
         this.events.emit('meters.changed', { meterIds: [] });
@@ -382,20 +425,36 @@ export class ImportQueue {
         // copy of a file that cannot be read is not kept
         const rolledBack = this.rollBack(job.id);
         this.files.discardCopy(job.file_id);
-        return this.finish(job.id, 'failed', rolledBack ? `${outcome.message}; the ${rolledBack} readings stored from the file before it were taken out again, so nothing from it was kept` : outcome.message);
+        return this.finish(
+          job.id,
+          'failed',
+          rolledBack
+            ? `${outcome.message}; the ${rolledBack} readings stored from the file before it were taken out again, so nothing from it was kept`
+            : outcome.message,
+        );
       }
       case 'no-thread':
       case 'transient': {
         const attempts = job.attempts + 1;
         if (attempts >= MAX_ATTEMPTS) {
           const rolledBack = this.rollBack(job.id);
-          this.finish(job.id, 'failed', `${outcome.message} (gave up after ${attempts} attempts${rolledBack ? `; the ${rolledBack} readings stored before were taken out again` : ''})`);
+          this.finish(
+            job.id,
+            'failed',
+            `${outcome.message} (gave up after ${attempts} attempts${rolledBack ? `; the ${rolledBack} readings stored before were taken out again` : ''})`,
+          );
           this.events.emit('app.error', { message: `Import of ${job.file_name} failed for good: ${outcome.message}` });
           return;
         }
         const at = this.nowSec() + backoffMinutes(attempts) * 60;
-        this.sqlite.prepare("UPDATE import_jobs SET status = 'retrying', next_attempt_at = ?, last_error = ?, owner = NULL WHERE id = ?").run(at, outcome.message, job.id);
-        this.log.warn(`import job ${job.id} failed (attempt ${attempts}), retrying in ${backoffMinutes(attempts)} min: ${outcome.message}`);
+        this.sqlite
+          .prepare(
+            "UPDATE import_jobs SET status = 'retrying', next_attempt_at = ?, last_error = ?, owner = NULL WHERE id = ?",
+          )
+          .run(at, outcome.message, job.id);
+        this.log.warn(
+          `import job ${job.id} failed (attempt ${attempts}), retrying in ${backoffMinutes(attempts)} min: ${outcome.message}`,
+        );
         this.events.emit('imports.updated', { job: this.get(job.id) });
       }
     }
@@ -404,7 +463,11 @@ export class ImportQueue {
   /** Undoes what a job that failed for good had stored; returns how many readings it had imported. */
   private rollBack(id: number): number {
     const r = this.row(id);
-    if (r.dry_run === 1 || (r.readings_imported === 0 && r.conflicts === 0 && JSON.parse(r.meters_created).length === 0)) return 0;
+    if (
+      r.dry_run === 1 ||
+      (r.readings_imported === 0 && r.conflicts === 0 && JSON.parse(r.meters_created).length === 0)
+    )
+      return 0;
     const n = r.readings_imported;
     this.sqlite.transaction(() => this.undo(r))();
     this.events.emit('meters.changed', { meterIds: [] });
@@ -412,10 +475,18 @@ export class ImportQueue {
   }
 
   private finish(id: number, status: ImportStatus, lastError: string | null): void {
-    this.sqlite.prepare('UPDATE import_jobs SET status = ?, last_error = ?, finished_at = ?, next_attempt_at = NULL, owner = NULL WHERE id = ?').run(status, lastError, this.nowSec(), id);
+    this.sqlite
+      .prepare(
+        'UPDATE import_jobs SET status = ?, last_error = ?, finished_at = ?, next_attempt_at = NULL, owner = NULL WHERE id = ?',
+      )
+      .run(status, lastError, this.nowSec(), id);
     const job = this.get(id);
     this.events.emit('imports.updated', { job });
-    if (status === 'done' && !job.dryRun && (job.readingsImported > 0 || job.conflicts > 0 || job.metersCreated.length > 0)) {
+    if (
+      status === 'done' &&
+      !job.dryRun &&
+      (job.readingsImported > 0 || job.conflicts > 0 || job.metersCreated.length > 0)
+    ) {
       this.events.emit('meters.changed', { meterIds: job.metersCreated });
     }
   }

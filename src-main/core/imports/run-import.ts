@@ -15,7 +15,16 @@ import type Database from 'better-sqlite3';
 import type { RowError } from '../../../src-shared/contract/types';
 import { ReadingsStore, type Conflict } from '../readings/store';
 import { CancelledError, LostClaimError, UnreadableFileError } from './errors';
-import { meterLookup, openReader, parseChunks, parseInWorker, ParseThreadUnavailable, type ChunkMeter, type ParsedChunk, type ParseJob } from './parse-chunks';
+import {
+  meterLookup,
+  openReader,
+  parseChunks,
+  parseInWorker,
+  ParseThreadUnavailable,
+  type ChunkMeter,
+  type ParsedChunk,
+  type ParseJob,
+} from './parse-chunks';
 import { MAX_STORED_ERRORS, type Counts } from './sink';
 
 export { CancelledError, LostClaimError, UnreadableFileError };
@@ -62,7 +71,10 @@ const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.00
 export const PIPELINE_MIN_BYTES = 4 << 20;
 
 export interface ImportOptions {
-  /** The bundled worker script (dist/import-worker.cjs) that parses large files on a thread of their own; null parses here. */
+  /**
+   * The bundled worker script (dist/import-worker.cjs) that parses large files on a thread of their own; null parses
+   * here.
+   */
   parseWorker?: string | null;
   /** The database file (for the parsing thread's own read-only connection). */
   dbPath?: string;
@@ -72,7 +84,13 @@ export interface ImportOptions {
  * Imports `job`'s file. `owner` is the claim this process holds on the job: every chunk commit
  * checks it, so a process presumed dead that wakes up again cannot write into a job taken over.
  */
-export async function runImport(sqlite: Database.Database, job: JobRow, owner: string, onProgress: (p: Progress) => Promise<void> | void, opts: ImportOptions = {}): Promise<void> {
+export async function runImport(
+  sqlite: Database.Database,
+  job: JobRow,
+  owner: string,
+  onProgress: (p: Progress) => Promise<void> | void,
+  opts: ImportOptions = {},
+): Promise<void> {
   const parseJob: ParseJob = {
     jobId: job.id,
     path: job.path,
@@ -94,7 +112,10 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
 
   const fresh = job.bytes_done === 0 && job.rows_read === 0;
   if (fresh && reuseEarlierImport(sqlite, store, job, owner, reader.format, updateJob)) {
-    await onProgress({ bytesDone: job.bytes, rowsRead: (sqlite.prepare('SELECT rows_read FROM import_jobs WHERE id = ?').pluck().get(job.id) as number) ?? 0 });
+    await onProgress({
+      bytesDone: job.bytes,
+      rowsRead: (sqlite.prepare('SELECT rows_read FROM import_jobs WHERE id = ?').pluck().get(job.id) as number) ?? 0,
+    });
     return;
   }
 
@@ -103,7 +124,13 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   const created: string[] = JSON.parse(job.meters_created);
   const preview: Preview = job.preview ? JSON.parse(job.preview) : { meters: [], first: null, last: null };
   const seenPreview = new Set(preview.meters);
-  const counts: Counts = { rowsRead: job.rows_read, imported: job.readings_imported, duplicates: job.duplicates, conflicts: job.conflicts, rejected: job.rows_rejected };
+  const counts: Counts = {
+    rowsRead: job.rows_read,
+    imported: job.readings_imported,
+    duplicates: job.duplicates,
+    conflicts: job.conflicts,
+    rejected: job.rows_rejected,
+  };
   const insertMeter = sqlite.prepare('INSERT INTO meters (identifier, kind, fuel, mpan_top_line) VALUES (?, ?, ?, ?)');
   const cancelled = sqlite.prepare('SELECT cancel_requested FROM import_jobs WHERE id = ?').pluck();
   /** The job's meters by the parser's index: database id (created when first stored) and identifier. */
@@ -150,14 +177,41 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
         res.conflicts.sort((a, b) => a.line - b.line || a.col - b.col);
         for (const c of res.conflicts) {
           if (errors.length >= MAX_STORED_ERRORS) break;
-          errors.push(conflictError(c, meters[batch.meter[c.index]!]!.identifier, batch.start[c.index]! + c.slot * 1800, job.on_conflict === 'replace'));
+          errors.push(
+            conflictError(
+              c,
+              meters[batch.meter[c.index]!]!.identifier,
+              batch.start[c.index]! + c.slot * 1800,
+              job.on_conflict === 'replace',
+            ),
+          );
         }
       }
-      const r = updateJob.run(chunk.endOffset, chunk.endLine, counts.rowsRead, counts.imported, counts.duplicates, counts.conflicts, counts.rejected, JSON.stringify(errors), JSON.stringify(created), JSON.stringify(preview), chunk.format, job.id, owner);
+      const r = updateJob.run(
+        chunk.endOffset,
+        chunk.endLine,
+        counts.rowsRead,
+        counts.imported,
+        counts.duplicates,
+        counts.conflicts,
+        counts.rejected,
+        JSON.stringify(errors),
+        JSON.stringify(created),
+        JSON.stringify(preview),
+        chunk.format,
+        job.id,
+        owner,
+      );
       if (r.changes !== 1) throw new LostClaimError(`import job ${job.id} was taken over by another process`);
     } catch (e) {
       // the transaction rolls back: so do the in-memory counts, the preview and the meters it created
-      Object.assign(counts, { rowsRead: before.rowsRead, imported: before.imported, duplicates: before.duplicates, conflicts: before.conflicts, rejected: before.rejected });
+      Object.assign(counts, {
+        rowsRead: before.rowsRead,
+        imported: before.imported,
+        duplicates: before.duplicates,
+        conflicts: before.conflicts,
+        rejected: before.rejected,
+      });
       errors.length = before.errors;
       created.length = before.created;
       Object.assign(preview, JSON.parse(before.preview));
@@ -172,7 +226,11 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
   });
 
   // large text files: parsed on a thread of their own while this one stores (both cores)
-  let pipelined = !!opts.parseWorker && !!opts.dbPath && reader.kind === 'records' && job.bytes - job.bytes_done >= PIPELINE_MIN_BYTES;
+  let pipelined =
+    !!opts.parseWorker &&
+    !!opts.dbPath &&
+    reader.kind === 'records' &&
+    job.bytes - job.bytes_done >= PIPELINE_MIN_BYTES;
   const inline = (): AsyncGenerator<ParsedChunk> => parseChunks(parseJob, opened, meterLookup(sqlite, job.id), false);
   let source = pipelined ? parseInWorker(opts.parseWorker!, { dbPath: opts.dbPath!, job: parseJob }) : inline();
   try {
@@ -205,13 +263,19 @@ export async function runImport(sqlite: Database.Database, job: JobRow, owner: s
     );
   }
   if (!dry) {
-    sqlite.prepare('UPDATE import_jobs SET last_seq = ?, reuse_key = ? WHERE id = ? AND owner = ?').run(store.currentSeq(), reuseKey(sqlite, job, preview.meters), job.id, owner);
+    sqlite
+      .prepare('UPDATE import_jobs SET last_seq = ?, reuse_key = ? WHERE id = ? AND owner = ?')
+      .run(store.currentSeq(), reuseKey(sqlite, job, preview.meters), job.id, owner);
   }
 }
 
 function conflictError(c: Conflict, identifier: string, ts: number, replace: boolean): RowError {
   const value = c.value === c.value ? c.value : null;
-  const outcome = !c.kept ? "replaced it with the file's value" : replace ? 'kept the stored value (the file gives no value to replace it with)' : 'kept the stored value';
+  const outcome = !c.kept
+    ? "replaced it with the file's value"
+    : replace
+      ? 'kept the stored value (the file gives no value to replace it with)'
+      : 'kept the stored value';
   return {
     line: c.line,
     column: c.col,
@@ -222,8 +286,15 @@ function conflictError(c: Conflict, identifier: string, ts: number, replace: boo
 
 /** What a job's result depends on besides the file's bytes. */
 function reuseKey(sqlite: Database.Database, job: JobRow, meters: string[]): string {
-  const setting = sqlite.prepare('SELECT fuel, max_kwh_per_half_hour, calorific_value FROM meters WHERE identifier = ?').raw();
-  return JSON.stringify([PARSER_VERSION, job.format_override, job.meter_override, meters.map((m) => [m, setting.get(m) ?? null])]);
+  const setting = sqlite
+    .prepare('SELECT fuel, max_kwh_per_half_hour, calorific_value FROM meters WHERE identifier = ?')
+    .raw();
+  return JSON.stringify([
+    PARSER_VERSION,
+    job.format_override,
+    job.meter_override,
+    meters.map((m) => [m, setting.get(m) ?? null]),
+  ]);
 }
 
 /**
@@ -231,7 +302,14 @@ function reuseKey(sqlite: Database.Database, job: JobRow, meters: string[]): str
  * nothing written since over the days it covered, and (when it met conflicts) both jobs keeping
  * stored values. Its counts are this job's, with every reading a duplicate.
  */
-function reuseEarlierImport(sqlite: Database.Database, store: ReadingsStore, job: JobRow, owner: string, format: string, updateJob: Database.Statement): boolean {
+function reuseEarlierImport(
+  sqlite: Database.Database,
+  store: ReadingsStore,
+  job: JobRow,
+  owner: string,
+  format: string,
+  updateJob: Database.Statement,
+): boolean {
   const prev = sqlite
     .prepare(
       `SELECT j.id, j.rows_read, j.readings_imported, j.duplicates, j.conflicts, j.rows_rejected, j.errors, j.preview, j.on_conflict, j.last_seq, j.reuse_key
@@ -240,7 +318,19 @@ function reuseEarlierImport(sqlite: Database.Database, store: ReadingsStore, job
        ORDER BY j.id DESC LIMIT 1`,
     )
     .get(job.file_id, job.id) as
-    | { id: number; rows_read: number; readings_imported: number; duplicates: number; conflicts: number; rows_rejected: number; errors: string; preview: string | null; on_conflict: string; last_seq: number; reuse_key: string }
+    | {
+        id: number;
+        rows_read: number;
+        readings_imported: number;
+        duplicates: number;
+        conflicts: number;
+        rows_rejected: number;
+        errors: string;
+        preview: string | null;
+        on_conflict: string;
+        last_seq: number;
+        reuse_key: string;
+      }
     | undefined;
   if (!prev) return false;
   if (prev.conflicts > 0 && !(prev.on_conflict === 'keep' && job.on_conflict === 'keep')) return false;
@@ -249,12 +339,26 @@ function reuseEarlierImport(sqlite: Database.Database, store: ReadingsStore, job
   if (!store.unchangedSince(prev.id, prev.last_seq)) return false;
   sqlite.transaction(() => {
     const r = updateJob.run(
-      job.bytes, 0, prev.rows_read, 0, prev.readings_imported + prev.duplicates, prev.conflicts, prev.rows_rejected, prev.errors, '[]', JSON.stringify(preview), format, job.id, owner,
+      job.bytes,
+      0,
+      prev.rows_read,
+      0,
+      prev.readings_imported + prev.duplicates,
+      prev.conflicts,
+      prev.rows_rejected,
+      prev.errors,
+      '[]',
+      JSON.stringify(preview),
+      format,
+      job.id,
+      owner,
     );
     if (r.changes !== 1) throw new LostClaimError(`import job ${job.id} was taken over by another process`);
     if (job.dry_run !== 1) {
       store.copyJobSpans(prev.id, job.id);
-      sqlite.prepare('UPDATE import_jobs SET last_seq = ?, reuse_key = ? WHERE id = ?').run(store.currentSeq(), prev.reuse_key, job.id);
+      sqlite
+        .prepare('UPDATE import_jobs SET last_seq = ?, reuse_key = ? WHERE id = ?')
+        .run(store.currentSeq(), prev.reuse_key, job.id);
     }
   })();
   return true;

@@ -83,7 +83,12 @@ export class DaySink implements RowSink {
    * next. With `fresh`, the next chunk gets new arrays (the handed-over ones go to another thread).
    */
   takeChunk(fresh: boolean): { batch: DayBatch; errors: RowError[]; rejected: number; meters: MeterInfo[] } {
-    const out = { batch: this.batch, errors: this.errors, rejected: this.rejected, meters: this.meters.slice(this.metersSent) };
+    const out = {
+      batch: this.batch,
+      errors: this.errors,
+      rejected: this.rejected,
+      meters: this.meters.slice(this.metersSent),
+    };
     this.metersSent = this.meters.length;
     this.errors = [];
     this.rejected = 0;
@@ -169,9 +174,18 @@ export class DaySink implements RowSink {
     return firstTaken ? r.second : r.first;
   }
 
-  reading(meter: MeterRef, ts: number, raw: string | undefined, unit: 'kwh' | 'wh' | 'm3', quality: number, line: number, column: number): void {
+  reading(
+    meter: MeterRef,
+    ts: number,
+    raw: string | undefined,
+    unit: 'kwh' | 'wh' | 'm3',
+    quality: number,
+    line: number,
+    column: number,
+  ): void {
     let s = raw ?? '';
-    if (s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32 || s.charCodeAt(0) === 34)) s = s.trim().replace(/^"|"$/g, '');
+    if (s.length > 0 && (s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32 || s.charCodeAt(0) === 34))
+      s = s.trim().replace(/^"|"$/g, '');
     if (s.length === 0 || (s.length <= 7 && MISSING_WORDS.has(s.toLowerCase()))) {
       this.push(meter, ts, NaN, MISSING, NaN, line, column);
       return;
@@ -186,14 +200,28 @@ export class DaySink implements RowSink {
     this.value(meter, ts, v, unit, quality, line, column, s);
   }
 
-  value(meter: MeterRef, ts: number, v: number | null, unit: Unit, quality: number, line: number, column: number, text?: string): void {
+  value(
+    meter: MeterRef,
+    ts: number,
+    v: number | null,
+    unit: Unit,
+    quality: number,
+    line: number,
+    column: number,
+    text?: string,
+  ): void {
     if (v === null) {
       this.push(meter, ts, NaN, MISSING, NaN, line, column);
       return;
     }
     const shown = text ?? String(v);
     if (v < 0) {
-      this.reject(line, column, shown, `${unitName(unit)} value ${shown} is negative; consumption cannot be below zero`);
+      this.reject(
+        line,
+        column,
+        shown,
+        `${unitName(unit)} value ${shown} is negative; consumption cannot be below zero`,
+      );
       return;
     }
     let kwh = v;
@@ -205,7 +233,12 @@ export class DaySink implements RowSink {
     }
     const info = this.meters[meter.index]!;
     if (kwh > info.ceiling) {
-      this.reject(line, column, shown, `${shown} ${unitName(unit)} is above this meter's plausible ceiling of ${info.ceiling} kWh per half-hour`);
+      this.reject(
+        line,
+        column,
+        shown,
+        `${shown} ${unitName(unit)} is above this meter's plausible ceiling of ${info.ceiling} kWh per half-hour`,
+      );
       return;
     }
     this.push(meter, ts, kwh, quality === ESTIMATED ? ESTIMATED : 0, vol, line, column);
@@ -253,7 +286,12 @@ export class DaySink implements RowSink {
       this.lastRejectedLine = line;
     }
     if (this.errors.length < MAX_STORED_ERRORS) {
-      this.errors.push({ line, ...(column !== undefined ? { column } : {}), ...(value !== undefined ? { value: detach(value.trim().slice(0, 60)) } : {}), message: detach(message) });
+      this.errors.push({
+        line,
+        ...(column !== undefined ? { column } : {}),
+        ...(value !== undefined ? { value: detach(value.trim().slice(0, 60)) } : {}),
+        message: detach(message),
+      });
     }
   }
 }

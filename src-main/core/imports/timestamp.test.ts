@@ -18,10 +18,16 @@ describe('parseWallClock', () => {
     expect(parseWallClock(text)).toEqual(expected);
   });
 
-  it.each(['', 'not-a-date', '31/02/2025 00:00', '2025-13-01T00:00Z', '2025-01-01T25:00Z', '2025-01-01T00:00+1', '2025-01-01T00:00Zjunk', '13/45/2025'])(
-    'rejects %j',
-    (text) => {
-      expect(parseWallClock(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'not-a-date',
+    '31/02/2025 00:00',
+    '2025-13-01T00:00Z',
+    '2025-01-01T25:00Z',
+    '2025-01-01T00:00+1',
+    '2025-01-01T00:00Zjunk',
+    '13/45/2025',
+  ])('rejects %j', (text) => {
+    expect(parseWallClock(text)).toBeNull();
+  });
 });

@@ -36,8 +36,11 @@ export class MeterService {
 
   /** The database row behind a meter identifier: the one lookup every feature uses (NOT_FOUND when unknown). */
   meterRow(identifier: string): MeterRow {
-    const r = (this.rowByIdentifier ??= this.sqlite.prepare('SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?')).get(identifier.trim()) as MeterRow | undefined;
-    if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
+    const r = (this.rowByIdentifier ??= this.sqlite.prepare(
+      'SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?',
+    )).get(identifier.trim()) as MeterRow | undefined;
+    if (!r)
+      throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
     return r;
   }
 
@@ -47,7 +50,17 @@ export class MeterService {
         `SELECT m.id, m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site, m.supplier, m.capacity_kva AS capacityKva
          FROM meters m LEFT JOIN sites s ON s.id = m.site_id ORDER BY m.identifier`,
       )
-      .all() as { id: number; identifier: string; kind: MeterSummary['kind']; fuel: MeterSummary['fuel']; label: string | null; siteId: number | null; site: string | null; supplier: string | null; capacityKva: number | null }[];
+      .all() as {
+      id: number;
+      identifier: string;
+      kind: MeterSummary['kind'];
+      fuel: MeterSummary['fuel'];
+      label: string | null;
+      siteId: number | null;
+      site: string | null;
+      supplier: string | null;
+      capacityKva: number | null;
+    }[];
     // first/last/count per meter from its first and last stored days and their summaries
     const spans = this.store.spans(rows.map((r) => r.id));
     return rows.map((r) => {
@@ -71,13 +84,19 @@ export class MeterService {
   /** Creates a site in the named organisation (created too when new; default "My portfolio"). */
   createSite(name: string, postcode?: string, organisation = 'My portfolio'): SiteSummary {
     const org = this.sqlite.transaction(() => {
-      this.sqlite.prepare('INSERT INTO organisations (name) VALUES (?) ON CONFLICT (name) DO NOTHING').run(organisation);
+      this.sqlite
+        .prepare('INSERT INTO organisations (name) VALUES (?) ON CONFLICT (name) DO NOTHING')
+        .run(organisation);
       return this.sqlite.prepare('SELECT id FROM organisations WHERE name = ?').pluck().get(organisation) as number;
     })();
     if (this.sqlite.prepare('SELECT 1 FROM sites WHERE organisation_id = ? AND name = ?').get(org, name)) {
       throw new AppError('CONFLICT', `${organisation} already has a site called "${name}"`);
     }
-    const id = Number(this.sqlite.prepare('INSERT INTO sites (organisation_id, name, postcode) VALUES (?, ?, ?)').run(org, name, postcode?.toUpperCase() || null).lastInsertRowid);
+    const id = Number(
+      this.sqlite
+        .prepare('INSERT INTO sites (organisation_id, name, postcode) VALUES (?, ?, ?)')
+        .run(org, name, postcode?.toUpperCase() || null).lastInsertRowid,
+    );
     return this.sites().find((s) => s.id === id)!;
   }
 
@@ -88,9 +107,23 @@ export class MeterService {
   }
 
   /** Updates a meter's site, label, plausibility ceiling, calorific value, supplier or capacity. */
-  update(identifier: string, patch: { siteId?: number | null; label?: string | null; maxKwhPerHalfHour?: number; calorificValue?: number; supplier?: string | null; capacityKva?: number | null }): MeterSummary {
+  update(
+    identifier: string,
+    patch: {
+      siteId?: number | null;
+      label?: string | null;
+      maxKwhPerHalfHour?: number;
+      calorificValue?: number;
+      supplier?: string | null;
+      capacityKva?: number | null;
+    },
+  ): MeterSummary {
     const id = this.meterId(identifier);
-    if (patch.siteId !== undefined && patch.siteId !== null && !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(patch.siteId)) {
+    if (
+      patch.siteId !== undefined &&
+      patch.siteId !== null &&
+      !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(patch.siteId)
+    ) {
       throw new AppError('NOT_FOUND', `no site ${patch.siteId}`);
     }
     const sets: string[] = [];
@@ -116,7 +149,9 @@ export class MeterService {
          FROM sites s JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name, s.name`,
       )
       .all() as (Omit<SiteSummary, 'regionId' | 'regionSource'> & { chosen: number | null })[];
-    const mpans = this.sqlite.prepare("SELECT identifier FROM meters WHERE site_id = ? AND kind = 'mpan' ORDER BY id").pluck();
+    const mpans = this.sqlite
+      .prepare("SELECT identifier FROM meters WHERE site_id = ? AND kind = 'mpan' ORDER BY id")
+      .pluck();
     return rows.map(({ chosen, ...r }) => {
       if (chosen !== null) return { ...r, regionId: chosen, regionSource: 'user' as const };
       // the most common region among the site's MPANs
@@ -131,20 +166,32 @@ export class MeterService {
   }
 
   updateSite(id: number, patch: { name?: string; postcode?: string | null; regionId?: number | null }): SiteSummary {
-    const site = this.sqlite.prepare('SELECT organisation_id AS org FROM sites WHERE id = ?').get(id) as { org: number } | undefined;
+    const site = this.sqlite.prepare('SELECT organisation_id AS org FROM sites WHERE id = ?').get(id) as
+      { org: number } | undefined;
     if (!site) throw new AppError('NOT_FOUND', `no site ${id}`);
-    if (patch.name !== undefined && this.sqlite.prepare('SELECT 1 FROM sites WHERE organisation_id = ? AND name = ? AND id != ?').get(site.org, patch.name, id)) {
+    if (
+      patch.name !== undefined &&
+      this.sqlite
+        .prepare('SELECT 1 FROM sites WHERE organisation_id = ? AND name = ? AND id != ?')
+        .get(site.org, patch.name, id)
+    ) {
       throw new AppError('CONFLICT', `there is already a site called "${patch.name}"`);
     }
     if (patch.name !== undefined) this.sqlite.prepare('UPDATE sites SET name = ? WHERE id = ?').run(patch.name, id);
-    if (patch.postcode !== undefined) this.sqlite.prepare('UPDATE sites SET postcode = ? WHERE id = ?').run(patch.postcode ? patch.postcode.toUpperCase() : null, id);
-    if (patch.regionId !== undefined) this.sqlite.prepare('UPDATE sites SET region_id = ? WHERE id = ?').run(patch.regionId, id);
+    if (patch.postcode !== undefined)
+      this.sqlite
+        .prepare('UPDATE sites SET postcode = ? WHERE id = ?')
+        .run(patch.postcode ? patch.postcode.toUpperCase() : null, id);
+    if (patch.regionId !== undefined)
+      this.sqlite.prepare('UPDATE sites SET region_id = ? WHERE id = ?').run(patch.regionId, id);
     return this.sites().find((s) => s.id === id)!;
   }
 
   /** The Carbon Intensity region for a meter: its site's region, else its own MPAN's. */
   regionOf(identifier: string): number | null {
-    const r = this.sqlite.prepare('SELECT identifier, kind, site_id AS siteId FROM meters WHERE identifier = ?').get(identifier.trim()) as { identifier: string; kind: string; siteId: number | null } | undefined;
+    const r = this.sqlite
+      .prepare('SELECT identifier, kind, site_id AS siteId FROM meters WHERE identifier = ?')
+      .get(identifier.trim()) as { identifier: string; kind: string; siteId: number | null } | undefined;
     if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}`);
     const site = r.siteId === null ? undefined : this.sites().find((s) => s.id === r.siteId);
     return site?.regionId ?? regionOfMpan(r.identifier);

@@ -30,8 +30,20 @@ export class DayBatch {
   first = Infinity;
   last = -Infinity;
 
-  /** Half-hours given again after their first value in this batch, in file order: classified against what the first left. */
-  readonly repeats = { n: 0, index: new Int32Array(64), slot: new Uint8Array(64), value: new Float64Array(64), quality: new Uint8Array(64), volume: new Float64Array(64), line: new Int32Array(64), col: new Int32Array(64) };
+  /**
+   * Half-hours given again after their first value in this batch, in file order: classified against what the first
+   * left.
+   */
+  readonly repeats = {
+    n: 0,
+    index: new Int32Array(64),
+    slot: new Uint8Array(64),
+    value: new Float64Array(64),
+    quality: new Uint8Array(64),
+    volume: new Float64Array(64),
+    line: new Int32Array(64),
+    col: new Int32Array(64),
+  };
 
   private readonly index = new Map<number, number>();
 
@@ -50,7 +62,15 @@ export class DayBatch {
     return i;
   }
 
-  addRepeat(index: number, slot: number, value: number, quality: number, volume: number, line: number, col: number): void {
+  addRepeat(
+    index: number,
+    slot: number,
+    value: number,
+    quality: number,
+    volume: number,
+    line: number,
+    col: number,
+  ): void {
     const r = this.repeats;
     if (r.n === r.index.length) {
       const n = r.n * 2;
@@ -84,7 +104,12 @@ export class DayBatch {
 
   private grow(): void {
     const n = this.meter.length * 2;
-    const g = <T extends Int32Array | Float64Array | Uint8Array>(a: T, size: number, make: (k: number) => T, fill?: number): T => {
+    const g = <T extends Int32Array | Float64Array | Uint8Array>(
+      a: T,
+      size: number,
+      make: (k: number) => T,
+      fill?: number,
+    ): T => {
       const b = make(size);
       if (fill !== undefined) b.fill(fill, a.length);
       b.set(a);
@@ -126,7 +151,23 @@ export class DayBatch {
   static fromMessage(data: BatchData): DayBatch {
     // (no constructor: its default arrays would be thrown away at once)
     const b = Object.create(DayBatch.prototype) as DayBatch;
-    Object.assign(b, { index: new Map<number, number>(), repeats: { ...data.repeats },  count: data.count, received: data.received, first: data.first, last: data.last, meter: data.meter, day: data.day, halfHours: data.halfHours, start: data.start, values: data.values, quality: data.quality, volumes: data.volumes, line: data.line, col: data.col });
+    Object.assign(b, {
+      index: new Map<number, number>(),
+      repeats: { ...data.repeats },
+      count: data.count,
+      received: data.received,
+      first: data.first,
+      last: data.last,
+      meter: data.meter,
+      day: data.day,
+      halfHours: data.halfHours,
+      start: data.start,
+      values: data.values,
+      quality: data.quality,
+      volumes: data.volumes,
+      line: data.line,
+      col: data.col,
+    });
     return b;
   }
 

@@ -18,7 +18,10 @@ import {
 } from './codec';
 
 /** A day of `values` (null = missing, undefined = not received), as the batch arrays hold it. */
-function day(values: (number | null | undefined)[], opts: { estimated?: number[]; at?: number; garbage?: number } = {}) {
+function day(
+  values: (number | null | undefined)[],
+  opts: { estimated?: number[]; at?: number; garbage?: number } = {},
+) {
   const at = opts.at ?? 0;
   const n = values.length;
   const v = new Float64Array(at + n + 3).fill(opts.garbage ?? 0);
@@ -44,7 +47,8 @@ function roundTrip(values: (number | null | undefined)[], opts: Parameters<typeo
   return { packed, quality, n, out: Array.from(out.subarray(1, 1 + n)), tail: [out[0], out[1 + n]] };
 }
 
-const expected = (values: (number | null | undefined)[]) => values.map((x) => (x === null || x === undefined ? NaN : x));
+const expected = (values: (number | null | undefined)[]) =>
+  values.map((x) => (x === null || x === undefined ? NaN : x));
 const bits = (x: number) => Buffer.from(new Float64Array([x]).buffer).toString('hex');
 /** Compares doubles bit for bit (so 0.30000000000000004 ≠ 0.3, and NaN = NaN). */
 const sameDoubles = (a: number[], b: number[]) => expect(a.map(bits)).toEqual(b.map(bits));
@@ -103,12 +107,16 @@ describe('packValues / unpackValues', () => {
     expect(zeros.packed[0]).toBe(0x10);
     expect(zeros.quality).toBeNull();
     sameDoubles(zeros.out, Array(48).fill(0));
-    const gaps: (number | null | undefined)[] = Array.from({ length: 48 }, (_, i) => (i % 7 === 0 ? null : i % 5 === 0 ? undefined : i / 4));
+    const gaps: (number | null | undefined)[] = Array.from({ length: 48 }, (_, i) =>
+      i % 7 === 0 ? null : i % 5 === 0 ? undefined : i / 4,
+    );
     const r = roundTrip(gaps, { garbage: 0.1 + 0.2 });
     sameDoubles(r.out, expected(gaps));
     // half-hours without a value are stored as 0, so their (never read) contents cannot force float64
     expect(r.packed[0]).toBe(0x12);
-    expect(Array.from(r.quality!)).toEqual(gaps.map((x) => (x === null ? MISSING : x === undefined ? NOT_RECEIVED : ACTUAL)));
+    expect(Array.from(r.quality!)).toEqual(
+      gaps.map((x) => (x === null ? MISSING : x === undefined ? NOT_RECEIVED : ACTUAL)),
+    );
   });
 
   it('packs equal days to equal bytes, wherever they sit in the arrays and whatever the empty slots hold', () => {
@@ -123,7 +131,11 @@ describe('packValues / unpackValues', () => {
 
   it('holds 46, 48 and 50 half-hour days at every width', () => {
     for (const n of [46, 48, 50]) {
-      for (const [val, tag] of [[0.25, 0x12], [100000, 0x21], [0.1 + 0.2, 0x00]] as const) {
+      for (const [val, tag] of [
+        [0.25, 0x12],
+        [100000, 0x21],
+        [0.1 + 0.2, 0x00],
+      ] as const) {
         const vals = Array.from({ length: n }, (_, i) => (i === n - 1 ? val : i / 2));
         const r = roundTrip(vals);
         expect(r.packed[0]).toBe(tag);
@@ -140,7 +152,9 @@ describe('packQuality', () => {
     const all = day(Array(48).fill(1));
     expect(packQuality(all.q, all.at, all.n)).toBeNull();
     const est = day(Array(48).fill(1), { estimated: [3] });
-    expect(Array.from(packQuality(est.q, est.at, est.n)!)).toEqual(Array.from({ length: 48 }, (_, i) => (i === 3 ? ESTIMATED : ACTUAL)));
+    expect(Array.from(packQuality(est.q, est.at, est.n)!)).toEqual(
+      Array.from({ length: 48 }, (_, i) => (i === 3 ? ESTIMATED : ACTUAL)),
+    );
     const gap = day([1, undefined, 2]);
     expect(Array.from(packQuality(gap.q, gap.at, gap.n)!)).toEqual([ACTUAL, NOT_RECEIVED, ACTUAL]);
     const missing = day([1, null, 2], { at: 7 });
@@ -177,7 +191,10 @@ describe('packWriters / unpackWriters', () => {
     const out = new Int32Array(5).fill(-1);
     unpackWriters(r.jobId, r.blob, q, out, 0, 5);
     expect(Array.from(out)).toEqual([7, 0, 7, 7, 0]);
-    expect(packWriters(new Int32Array(3), new Uint8Array(3).fill(NOT_RECEIVED), 0, 3)).toEqual({ jobId: 0, blob: null });
+    expect(packWriters(new Int32Array(3), new Uint8Array(3).fill(NOT_RECEIVED), 0, 3)).toEqual({
+      jobId: 0,
+      blob: null,
+    });
   });
 
   it('stores an int32 per half-hour (0 where nothing was received) when jobs are mixed', () => {
@@ -220,7 +237,7 @@ describe('KbnSum', () => {
 
   it("equals SQLite's total() to the last bit over the same values in the same order", () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     const cases: number[][] = [
       [],
       [1.5],
@@ -266,8 +283,24 @@ describe('summarise', () => {
 
   it('gives null min, max and peak (and 0 kWh) to a day with no values', () => {
     const d = day([null, undefined, null], { garbage: 5 });
-    expect(summarise(d.v, d.q, 0, 3)).toEqual({ kwh: 0, present: 0, estimated: 0, missing: 2, min: null, max: null, peakSlot: null });
+    expect(summarise(d.v, d.q, 0, 3)).toEqual({
+      kwh: 0,
+      present: 0,
+      estimated: 0,
+      missing: 2,
+      min: null,
+      max: null,
+      peakSlot: null,
+    });
     const zero = day([0, 0]);
-    expect(summarise(zero.v, zero.q, 0, 2)).toEqual({ kwh: 0, present: 2, estimated: 0, missing: 0, min: 0, max: 0, peakSlot: 0 });
+    expect(summarise(zero.v, zero.q, 0, 2)).toEqual({
+      kwh: 0,
+      present: 2,
+      estimated: 0,
+      missing: 0,
+      min: 0,
+      max: 0,
+      peakSlot: 0,
+    });
   });
 });

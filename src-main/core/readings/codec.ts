@@ -121,7 +121,12 @@ export function unpackVolumes(blob: Uint8Array | null, out: Float64Array, at: nu
  * The writers of a day: one job id for the whole day (NULL BLOB), or an int32 per half-hour.
  * `w[at…]` holds each half-hour's writer (0 where nothing was received).
  */
-export function packWriters(w: Int32Array, q: Uint8Array, at: number, n: number): { jobId: number; blob: Buffer | null } {
+export function packWriters(
+  w: Int32Array,
+  q: Uint8Array,
+  at: number,
+  n: number,
+): { jobId: number; blob: Buffer | null } {
   // -1: no received half-hour seen yet (0 is a writer too: a reading no job is recorded for)
   let job = -1;
   for (let i = at; i < at + n; i++) {
@@ -136,7 +141,14 @@ export function packWriters(w: Int32Array, q: Uint8Array, at: number, n: number)
   return { jobId: job === -1 ? 0 : job, blob: null };
 }
 
-export function unpackWriters(jobId: number, blob: Uint8Array | null, q: Uint8Array, out: Int32Array, at: number, n: number): void {
+export function unpackWriters(
+  jobId: number,
+  blob: Uint8Array | null,
+  q: Uint8Array,
+  out: Int32Array,
+  at: number,
+  n: number,
+): void {
   if (!blob) {
     for (let i = 0; i < n; i++) out[at + i] = q[at + i] === NOT_RECEIVED ? 0 : jobId;
     return;
@@ -207,5 +219,13 @@ export function summarise(v: Float64Array, q: Uint8Array, at: number, n: number)
       peak = i;
     }
   }
-  return { kwh: sum + err, present, estimated, missing, min: present ? min : null, max: present ? max : null, peakSlot: present ? peak : null };
+  return {
+    kwh: sum + err,
+    present,
+    estimated,
+    missing,
+    min: present ? min : null,
+    max: present ? max : null,
+    peakSlot: present ? peak : null,
+  };
 }

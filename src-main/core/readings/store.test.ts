@@ -19,7 +19,10 @@ afterEach(async () => {
 
 /** A long-format file: [mpan, UTC ISO start, kWh ('' = missing), quality?]. */
 function csv(name: string, rows: [string, string, string, string?][]): string {
-  return writeTemp(name, ['MPAN,Timestamp,kWh,Quality', ...rows.map(([m, t, v, q]) => `${m},${t},${v},${q ?? 'A'}`)].join('\n') + '\n');
+  return writeTemp(
+    name,
+    ['MPAN,Timestamp,kWh,Quality', ...rows.map(([m, t, v, q]) => `${m},${t},${v},${q ?? 'A'}`)].join('\n') + '\n',
+  );
 }
 
 async function importOne(file: string, onConflict: 'keep' | 'replace' = 'keep') {
@@ -31,7 +34,8 @@ async function importOne(file: string, onConflict: 'keep' | 'replace' = 'keep') 
   return job;
 }
 
-const meterId = (mpan: string): number => core.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck().get(mpan) as number;
+const meterId = (mpan: string): number =>
+  core.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck().get(mpan) as number;
 const ts = (iso: string): number => Date.parse(iso) / 1000;
 
 /** The stored half-hour starting at `iso`: value (null = missing), quality and writing job; null when not received. */
@@ -49,7 +53,9 @@ function at(mpan: string, iso: string): { kwh: number | null; quality: number; j
 /** A day's day_stats row (without its change number) — SQL directly, as the tests may. */
 function stats(mpan: string, day: number): Record<string, unknown> | undefined {
   return core.sqlite
-    .prepare('SELECT half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id = ? AND day = ?')
+    .prepare(
+      'SELECT half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id = ? AND day = ?',
+    )
     .get(meterId(mpan), day) as Record<string, unknown> | undefined;
 }
 
@@ -59,9 +65,20 @@ const JAN15 = dayFromDate(2025, 1, 15);
 describe('ReadingsStore.merge through imports', () => {
   it('merges a later file into a stored day, half-hour by half-hour, each attributed to its job', async () => {
     core = await makeCore();
-    const j1 = await importOne(csv('a.csv', [[A, '2025-01-15T00:00:00Z', '1.5'], [A, '2025-01-15T00:30:00Z', '2.25']]));
+    const j1 = await importOne(
+      csv('a.csv', [
+        [A, '2025-01-15T00:00:00Z', '1.5'],
+        [A, '2025-01-15T00:30:00Z', '2.25'],
+      ]),
+    );
     expect(j1).toMatchObject({ readingsImported: 2, duplicates: 0, conflicts: 0 });
-    const j2 = await importOne(csv('b.csv', [[A, '2025-01-15T00:30:00Z', '2.25'], [A, '2025-01-15T01:00:00Z', '0.75', 'E'], [A, '2025-01-15T23:30:00Z', '4']]));
+    const j2 = await importOne(
+      csv('b.csv', [
+        [A, '2025-01-15T00:30:00Z', '2.25'],
+        [A, '2025-01-15T01:00:00Z', '0.75', 'E'],
+        [A, '2025-01-15T23:30:00Z', '4'],
+      ]),
+    );
     expect(j2).toMatchObject({ readingsImported: 2, duplicates: 1, conflicts: 0 });
 
     const d = core.readings.readDays(meterId(A), JAN15 - 1, JAN15 + 2, { writers: true });
@@ -75,7 +92,16 @@ describe('ReadingsStore.merge through imports', () => {
     expect(received.map((i) => d.writers![i])).toEqual([j1.id, j1.id, j2.id, j2.id]);
     expect(Number.isNaN(d.values[3]!)).toBe(true);
     expect(core.sqlite.prepare('SELECT count(*) FROM meter_days').pluck().get()).toBe(1);
-    expect(stats(A, JAN15)).toEqual({ half_hours: 48, kwh: 8.5, present: 4, estimated: 1, missing: 0, min: 0.75, max: 4, peak_slot: 47 });
+    expect(stats(A, JAN15)).toEqual({
+      half_hours: 48,
+      kwh: 8.5,
+      present: 4,
+      estimated: 1,
+      missing: 0,
+      min: 0.75,
+      max: 4,
+      peak_slot: 47,
+    });
     const s = core.readings.summaries([meterId(A)], JAN15, JAN15 + 1);
     expect([s.count, s.kwh[0], s.peakTs[0]]).toEqual([1, 8.5, ts('2025-01-15T23:30:00Z')]);
     expect(core.readings.total([meterId(A)], JAN15, JAN15 + 1)).toEqual({ kwh: 8.5, present: 4 });
@@ -83,14 +109,32 @@ describe('ReadingsStore.merge through imports', () => {
 
   it('tells duplicates (same value, or missing again) from conflicts (a different value, or a value for a missing one) and keeps what is stored', async () => {
     core = await makeCore();
-    await importOne(csv('a.csv', [[A, '2025-01-15T00:00:00Z', '1.5'], [A, '2025-01-15T00:30:00Z', ''], [A, '2025-01-15T01:00:00Z', '2'], [A, '2025-01-15T01:30:00Z', '']]));
+    await importOne(
+      csv('a.csv', [
+        [A, '2025-01-15T00:00:00Z', '1.5'],
+        [A, '2025-01-15T00:30:00Z', ''],
+        [A, '2025-01-15T01:00:00Z', '2'],
+        [A, '2025-01-15T01:30:00Z', ''],
+      ]),
+    );
     const seq = core.readings.currentSeq();
     const before = stats(A, JAN15);
-    const same = await importOne(csv('b.csv', [[A, '2025-01-15T00:00:00Z', '1.500'], [A, '2025-01-15T00:30:00Z', '']]));
+    const same = await importOne(
+      csv('b.csv', [
+        [A, '2025-01-15T00:00:00Z', '1.500'],
+        [A, '2025-01-15T00:30:00Z', ''],
+      ]),
+    );
     expect(same).toMatchObject({ readingsImported: 0, duplicates: 2, conflicts: 0 });
     // only duplicates: nothing was written
     expect(core.readings.changedSince(seq)).toEqual([]);
-    const diff = await importOne(csv('c.csv', [[A, '2025-01-15T01:00:00Z', '3'], [A, '2025-01-15T01:30:00Z', '5'], [A, '2025-01-15T00:00:00Z', '']]));
+    const diff = await importOne(
+      csv('c.csv', [
+        [A, '2025-01-15T01:00:00Z', '3'],
+        [A, '2025-01-15T01:30:00Z', '5'],
+        [A, '2025-01-15T00:00:00Z', ''],
+      ]),
+    );
     expect(diff).toMatchObject({ readingsImported: 0, duplicates: 0, conflicts: 3 });
     expect(diff.errors.map((e) => e.message)).toEqual([
       expect.stringMatching(/already stored as 2 kWh/),
@@ -107,10 +151,21 @@ describe('ReadingsStore.merge through imports', () => {
 
   it('replace overwrites a conflict; undoing the job brings back the value (and flag, and writer) it overwrote', async () => {
     core = await makeCore();
-    const j1 = await importOne(csv('a.csv', [[A, '2025-01-15T00:00:00Z', '1.5'], [A, '2025-01-15T00:30:00Z', ''], [A, '2025-01-15T01:00:00Z', '2', 'E']]));
+    const j1 = await importOne(
+      csv('a.csv', [
+        [A, '2025-01-15T00:00:00Z', '1.5'],
+        [A, '2025-01-15T00:30:00Z', ''],
+        [A, '2025-01-15T01:00:00Z', '2', 'E'],
+      ]),
+    );
     const original = stats(A, JAN15);
     const j2 = await importOne(
-      csv('b.csv', [[A, '2025-01-15T00:00:00Z', '9'], [A, '2025-01-15T00:30:00Z', '3'], [A, '2025-01-15T01:00:00Z', '2'], [A, '2025-01-15T01:30:00Z', '7']]),
+      csv('b.csv', [
+        [A, '2025-01-15T00:00:00Z', '9'],
+        [A, '2025-01-15T00:30:00Z', '3'],
+        [A, '2025-01-15T01:00:00Z', '2'],
+        [A, '2025-01-15T01:30:00Z', '7'],
+      ]),
       'replace',
     );
     expect(j2).toMatchObject({ readingsImported: 1, duplicates: 1, conflicts: 2 });
@@ -129,7 +184,10 @@ describe('ReadingsStore.merge through imports', () => {
     expect(stats(A, JAN15)).toEqual(original);
     expect(core.readings.changedSince(seq)).toEqual([{ meterId: meterId(A), day: JAN15, removed: false }]);
     // one writer again: the day's writers BLOB is gone
-    expect(core.sqlite.prepare('SELECT job_id, writers IS NULL AS single FROM meter_days').get()).toEqual({ job_id: j1.id, single: 1 });
+    expect(core.sqlite.prepare('SELECT job_id, writers IS NULL AS single FROM meter_days').get()).toEqual({
+      job_id: j1.id,
+      single: 1,
+    });
     // nothing left to undo for j2
     expect(undo(j2.id)).toEqual({ meterIds: [], days: 0 });
   });
@@ -137,10 +195,16 @@ describe('ReadingsStore.merge through imports', () => {
   it('cancelling a retrying replace job restores what it overwrote', async () => {
     const now = Date.parse('2025-06-01T00:00:00Z'); // fixed: the retry never falls due
     core = await makeCore({ clock: { now: () => now } });
-    const j1 = await importOne(csv('a.csv', [[C, '2025-01-15T00:00:00Z', '1.5'], [C, '2025-01-15T00:30:00Z', '2.5']]));
+    const j1 = await importOne(
+      csv('a.csv', [
+        [C, '2025-01-15T00:00:00Z', '1.5'],
+        [C, '2025-01-15T00:30:00Z', '2.5'],
+      ]),
+    );
     // a big replace file: its first chunk commits, the second fails, and the job waits to retry
     const rows: [string, string, string][] = [[C, '2025-01-15T00:00:00Z', '8']];
-    for (let i = 1; i < 60000; i++) rows.push([C, new Date(Date.UTC(2025, 0, 15) + (i + 1) * 1800000).toISOString(), '1']);
+    for (let i = 1; i < 60000; i++)
+      rows.push([C, new Date(Date.UTC(2025, 0, 15) + (i + 1) * 1800000).toISOString(), '1']);
     const { fileId } = await core.files.storePath(csv('big.csv', rows));
     const { jobIds } = core.imports.enqueue([fileId], { onConflict: 'replace' });
     let chunks = 0;
@@ -160,14 +224,23 @@ describe('ReadingsStore.merge through imports', () => {
     expect(at(C, '2025-01-15T00:00:00Z')).toEqual({ kwh: 1.5, quality: ACTUAL, job: j1.id });
     expect(at(C, '2025-01-15T00:30:00Z')).toEqual({ kwh: 2.5, quality: ACTUAL, job: j1.id });
     expect(at(C, '2025-01-15T01:00:00Z')).toBeNull();
-    expect(core.readings.spans([meterId(C)]).get(meterId(C))).toEqual({ first: ts('2025-01-15T00:00:00Z'), last: ts('2025-01-15T00:30:00Z'), count: 2 });
+    expect(core.readings.spans([meterId(C)]).get(meterId(C))).toEqual({
+      first: ts('2025-01-15T00:00:00Z'),
+      last: ts('2025-01-15T00:30:00Z'),
+      count: 2,
+    });
     expect(core.readings.dayCount()).toBe(1);
   });
 
-  it('undoing an earlier job keeps a later job\'s overwrite; undoing the later one then restores what was there before both', async () => {
+  it("undoing an earlier job keeps a later job's overwrite; undoing the later one then restores what was there before both", async () => {
     core = await makeCore();
     const t = '2025-01-15T00:00:00Z';
-    const j1 = await importOne(csv('a.csv', [[A, t, '1'], [A, '2025-01-15T00:30:00Z', '1']]));
+    const j1 = await importOne(
+      csv('a.csv', [
+        [A, t, '1'],
+        [A, '2025-01-15T00:30:00Z', '1'],
+      ]),
+    );
     const j2 = await importOne(csv('b.csv', [[A, t, '2']]), 'replace');
     const j3 = await importOne(csv('c.csv', [[A, t, '3']]), 'replace');
     expect([j2.conflicts, j3.conflicts]).toEqual([1, 1]);
@@ -197,13 +270,28 @@ describe('ReadingsStore.merge through imports', () => {
 
   it('a day emptied by an undo leaves day_stats and is reported removed by changedSince', async () => {
     core = await makeCore();
-    const j1 = await importOne(csv('a.csv', [[A, '2025-01-15T00:00:00Z', '1'], [A, '2025-01-16T00:00:00Z', '2']]));
-    const j2 = await importOne(csv('b.csv', [[A, '2025-01-16T00:30:00Z', '3'], [B, '2025-01-16T00:30:00Z', '4']]));
+    const j1 = await importOne(
+      csv('a.csv', [
+        [A, '2025-01-15T00:00:00Z', '1'],
+        [A, '2025-01-16T00:00:00Z', '2'],
+      ]),
+    );
+    const j2 = await importOne(
+      csv('b.csv', [
+        [A, '2025-01-16T00:30:00Z', '3'],
+        [B, '2025-01-16T00:30:00Z', '4'],
+      ]),
+    );
     const seq = core.readings.currentSeq();
     expect(core.readings.changedSince(seq)).toEqual([]);
     expect(undo(j1.id).days).toBe(2);
     expect(stats(A, JAN15)).toBeUndefined();
-    expect(core.sqlite.prepare('SELECT count(*) FROM meter_days WHERE meter_id = ? AND day = ?').pluck().get(meterId(A), JAN15)).toBe(0);
+    expect(
+      core.sqlite
+        .prepare('SELECT count(*) FROM meter_days WHERE meter_id = ? AND day = ?')
+        .pluck()
+        .get(meterId(A), JAN15),
+    ).toBe(0);
     expect(core.readings.readDays(meterId(A), JAN15, JAN15 + 1).days).toHaveLength(0);
     const changed = core.readings.changedSince(seq);
     expect(changed).toHaveLength(2);
@@ -220,7 +308,13 @@ describe('ReadingsStore.merge through imports', () => {
     expect(core.readings.hasData(meterId(B))).toBe(false);
     expect(core.readings.metersWithData()).toEqual([]);
     expect(core.readings.dayCount()).toBe(0);
-    expect(core.readings.changedSince(seq).filter((c) => c.removed).map((c) => c.day).sort((x, y) => x - y)).toEqual([JAN15, JAN15 + 1, JAN15 + 1]);
+    expect(
+      core.readings
+        .changedSince(seq)
+        .filter((c) => c.removed)
+        .map((c) => c.day)
+        .sort((x, y) => x - y),
+    ).toEqual([JAN15, JAN15 + 1, JAN15 + 1]);
   });
 
   it('spans() gives the first and last received half-hours (missing included) and valueSpan() the first and last with a value, in UK local days', async () => {
@@ -243,7 +337,11 @@ describe('ReadingsStore.merge through imports', () => {
     expect(spans.get(b)).toEqual({ first: ts('2025-06-10T10:00:00Z'), last: ts('2025-06-10T10:00:00Z'), count: 1 });
     expect(core.readings.valueSpan(a)).toEqual({ first: ts('2025-06-09T23:30:00Z'), last: ts('2025-06-12T22:00:00Z') });
     expect(core.readings.valueSpan(b)).toBeNull(); // only a missing half-hour
-    expect(Array.from(core.readings.readDays(a, 0, 60000).days)).toEqual([dayFromDate(2025, 6, 10), dayFromDate(2025, 6, 11), dayFromDate(2025, 6, 12)]);
+    expect(Array.from(core.readings.readDays(a, 0, 60000).days)).toEqual([
+      dayFromDate(2025, 6, 10),
+      dayFromDate(2025, 6, 11),
+      dayFromDate(2025, 6, 12),
+    ]);
     // a meter with no data has no span
     const jc = await importOne(csv('c.csv', [[C, '2025-06-10T10:00:00Z', '1']]));
     expect(core.readings.spans([meterId(C)]).size).toBe(1);
@@ -254,15 +352,36 @@ describe('ReadingsStore.merge through imports', () => {
 
   it('rebuildSummaries() rewrites nothing after imports, and repairs a day_stats row corrupted behind its back', async () => {
     core = await makeCore();
-    await importOne(csv('a.csv', [[A, '2025-01-15T00:00:00Z', '1.25'], [A, '2025-01-15T00:30:00Z', '', 'A'], [A, '2025-01-15T01:00:00Z', '3', 'E'], [B, '2025-01-16T00:00:00Z', '0.5']]));
-    await importOne(csv('b.csv', [[A, '2025-01-15T01:30:00Z', '0.1'], [A, '2025-01-15T00:00:00Z', '7']]), 'replace');
+    await importOne(
+      csv('a.csv', [
+        [A, '2025-01-15T00:00:00Z', '1.25'],
+        [A, '2025-01-15T00:30:00Z', '', 'A'],
+        [A, '2025-01-15T01:00:00Z', '3', 'E'],
+        [B, '2025-01-16T00:00:00Z', '0.5'],
+      ]),
+    );
+    await importOne(
+      csv('b.csv', [
+        [A, '2025-01-15T01:30:00Z', '0.1'],
+        [A, '2025-01-15T00:00:00Z', '7'],
+      ]),
+      'replace',
+    );
     const all = () => core.sqlite.prepare('SELECT * FROM day_stats ORDER BY meter_id, day').all();
     const good = all();
     expect(core.readings.rebuildSummaries()).toEqual({ meters: 2, days: 2, rewritten: 0 });
     expect(all()).toEqual(good);
 
-    core.sqlite.prepare('UPDATE day_stats SET kwh = kwh + 1, max = 99, peak_slot = 40, present = 1 WHERE meter_id = ? AND day = ?').run(meterId(A), JAN15);
-    core.sqlite.prepare('INSERT INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, 48, 5, 1, 0, 0, 5, 5, 0, 1)').run(meterId(B), JAN15 + 5);
+    core.sqlite
+      .prepare(
+        'UPDATE day_stats SET kwh = kwh + 1, max = 99, peak_slot = 40, present = 1 WHERE meter_id = ? AND day = ?',
+      )
+      .run(meterId(A), JAN15);
+    core.sqlite
+      .prepare(
+        'INSERT INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, 48, 5, 1, 0, 0, 5, 5, 0, 1)',
+      )
+      .run(meterId(B), JAN15 + 5);
     expect(all()).not.toEqual(good);
     const before = core.readings.currentSeq();
     expect(core.readings.rebuildSummaries()).toEqual({ meters: 2, days: 2, rewritten: 2 });
@@ -275,7 +394,16 @@ describe('ReadingsStore.merge through imports', () => {
         { meterId: meterId(B), day: JAN15 + 5, removed: true },
       ]),
     );
-    expect(stats(A, JAN15)).toEqual({ half_hours: 48, kwh: 10.1, present: 3, estimated: 1, missing: 1, min: 0.1, max: 7, peak_slot: 0 });
+    expect(stats(A, JAN15)).toEqual({
+      half_hours: 48,
+      kwh: 10.1,
+      present: 3,
+      estimated: 1,
+      missing: 1,
+      min: 0.1,
+      max: 7,
+      peak_slot: 0,
+    });
     expect(core.readings.rebuildSummaries().rewritten).toBe(0);
   });
 
@@ -284,7 +412,8 @@ describe('ReadingsStore.merge through imports', () => {
     const rows: [string, string, string][] = [];
     // every half-hour of the days around each clock change
     const add = (fromIso: string, n: number) => {
-      for (let i = 0; i < n; i++) rows.push([A, new Date(Date.parse(fromIso) + i * 1800000).toISOString(), String(((i % 48) + 1) / 100)]);
+      for (let i = 0; i < n; i++)
+        rows.push([A, new Date(Date.parse(fromIso) + i * 1800000).toISOString(), String(((i % 48) + 1) / 100)]);
     };
     add('2025-03-29T00:00:00Z', 48 + 46 + 48); // 29 Mar (GMT), 30 Mar (46), 31 Mar (BST)
     add('2025-10-25T23:00:00Z', 50 + 48); // 26 Oct (from BST midnight, 50), 27 Oct (GMT)
@@ -303,7 +432,9 @@ describe('ReadingsStore.merge through imports', () => {
     expect(Array.from(s.present)).toEqual([48, 46, 48, 50, 48]);
     // UTC starts run on unbroken through the repeated local hour of 26 October
     const h = core.readings.halfHours(meterId(A), ts('2025-10-26T00:00:00Z'), ts('2025-10-26T02:00:00Z'));
-    expect(Array.from(h.ts.subarray(0, h.count))).toEqual([0, 1, 2, 3].map((i) => ts('2025-10-26T00:00:00Z') + i * 1800));
+    expect(Array.from(h.ts.subarray(0, h.count))).toEqual(
+      [0, 1, 2, 3].map((i) => ts('2025-10-26T00:00:00Z') + i * 1800),
+    );
   });
 });
 
@@ -312,14 +443,29 @@ describe('portfolio day totals per fuel (fuel_days)', () => {
     core = await makeCore();
     const sums = () =>
       core.sqlite
-        .prepare('SELECT m.fuel, s.day, round(total(s.kwh), 9) AS kwh, total(s.present) AS present, count(*) AS meters FROM day_stats s JOIN meters m ON m.id = s.meter_id GROUP BY m.fuel, s.day ORDER BY 1, 2')
+        .prepare(
+          'SELECT m.fuel, s.day, round(total(s.kwh), 9) AS kwh, total(s.present) AS present, count(*) AS meters FROM day_stats s JOIN meters m ON m.id = s.meter_id GROUP BY m.fuel, s.day ORDER BY 1, 2',
+        )
         .all();
-    const rolled = () => core.sqlite.prepare('SELECT fuel, day, round(kwh, 9) AS kwh, present, meters FROM fuel_days ORDER BY 1, 2').all();
-    await importOne(csv('a.csv', [[A, '2025-01-15T00:00:00Z', '1.25'], [B, '2025-01-15T00:30:00Z', '2'], [B, '2025-01-16T00:00:00Z', '0.5']]));
+    const rolled = () =>
+      core.sqlite.prepare('SELECT fuel, day, round(kwh, 9) AS kwh, present, meters FROM fuel_days ORDER BY 1, 2').all();
+    await importOne(
+      csv('a.csv', [
+        [A, '2025-01-15T00:00:00Z', '1.25'],
+        [B, '2025-01-15T00:30:00Z', '2'],
+        [B, '2025-01-16T00:00:00Z', '0.5'],
+      ]),
+    );
     await core.scheduler.idle();
     expect(rolled()).toEqual(sums());
     expect(core.readings.fuelTotal('electricity', JAN15, JAN15 + 2)).toEqual({ kwh: 3.75, present: 3 });
-    const job = await importOne(csv('b.csv', [[A, '2025-01-15T00:00:00Z', '4'], [A, '2025-01-17T00:00:00Z', '1']]), 'replace');
+    const job = await importOne(
+      csv('b.csv', [
+        [A, '2025-01-15T00:00:00Z', '4'],
+        [A, '2025-01-17T00:00:00Z', '1'],
+      ]),
+      'replace',
+    );
     // not rolled up yet: the dashboard must not read stale totals
     core.sqlite.transaction(() => core.readings.nextSeq())();
     expect(core.readings.fuelTotal('electricity', JAN15, JAN15 + 3)).toBeNull();
@@ -331,7 +477,13 @@ describe('portfolio day totals per fuel (fuel_days)', () => {
     expect(rolled()).toEqual(sums());
     // 500 more days, summed day by day, then again all at once in one grouped pass: the same totals
     const lines = [];
-    for (let d = 0; d < 500; d++) for (let k = 0; k < 48; k++) lines.push([B, new Date(Date.UTC(2023, 0, 1) + (d * 48 + k) * 1800000).toISOString(), '0.25'] as [string, string, string]);
+    for (let d = 0; d < 500; d++)
+      for (let k = 0; k < 48; k++)
+        lines.push([B, new Date(Date.UTC(2023, 0, 1) + (d * 48 + k) * 1800000).toISOString(), '0.25'] as [
+          string,
+          string,
+          string,
+        ]);
     await importOne(csv('big.csv', lines));
     await core.scheduler.idle();
     const dayByDay = rolled();

@@ -87,7 +87,9 @@ export interface Conflict {
 export interface MergeResult {
   imported: number;
   duplicates: number;
-  /** Half-hours stored with a different value, with where the file gave them and the value they met (null = missing). */
+  /**
+   * Half-hours stored with a different value, with where the file gave them and the value they met (null = missing).
+   */
   conflicts: Conflict[];
   /** Meter-days written (new or changed). */
   daysWritten: number;
@@ -107,7 +109,14 @@ const DAY_COLS = 7;
 const STAT_COLS = 11;
 const sameValue = (a: number, b: number): boolean => a === b || Math.abs(a - b) < 1e-9;
 
-type DayRow = [day: number, vals: Buffer, quality: Buffer | null, volumes: Buffer | null, jobId: number, writers: Buffer | null];
+type DayRow = [
+  day: number,
+  vals: Buffer,
+  quality: Buffer | null,
+  volumes: Buffer | null,
+  jobId: number,
+  writers: Buffer | null,
+];
 
 export class ReadingsStore {
   private readonly stmts = new Map<string, Database.Statement>();
@@ -139,15 +148,22 @@ export class ReadingsStore {
 
   /** A new change number (call inside the write's transaction). */
   nextSeq(): number {
-    return this.stmt("UPDATE readings_meta SET value = value + 1 WHERE key = 'seq' RETURNING value").pluck().get() as number;
+    return this.stmt("UPDATE readings_meta SET value = value + 1 WHERE key = 'seq' RETURNING value")
+      .pluck()
+      .get() as number;
   }
 
   /** Meter-days written or removed after change number `seq`. */
   changedSince(seq: number): { meterId: number; day: number; removed: boolean }[] {
     const changed = this.stmt('SELECT meter_id, day FROM day_stats WHERE seq > ?').raw().all(seq) as [number, number][];
     // a day removed and later written again is listed once, as written
-    const removed = this.stmt(`SELECT meter_id, day FROM readings_removed r WHERE seq > ? AND ${STILL_GONE}`).raw().all(seq) as [number, number][];
-    return [...changed.map(([meterId, day]) => ({ meterId, day, removed: false })), ...removed.map(([meterId, day]) => ({ meterId, day, removed: true }))];
+    const removed = this.stmt(`SELECT meter_id, day FROM readings_removed r WHERE seq > ? AND ${STILL_GONE}`)
+      .raw()
+      .all(seq) as [number, number][];
+    return [
+      ...changed.map(([meterId, day]) => ({ meterId, day, removed: false })),
+      ...removed.map(([meterId, day]) => ({ meterId, day, removed: true })),
+    ];
   }
 
   /** How many meter-days (and meters) were written or removed after change number `seq`, counted in SQL. */
@@ -168,9 +184,15 @@ export class ReadingsStore {
 
   /** True when nothing `jobId` wrote has been changed or removed since change number `seq`. */
   unchangedSince(jobId: number, seq: number): boolean {
-    const spans = this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').raw().all(jobId) as [number, number, number][];
-    const changed = this.stmt('SELECT 1 FROM day_stats WHERE meter_id = ? AND day >= ? AND day <= ? AND seq > ? LIMIT 1').pluck();
-    const removed = this.stmt('SELECT 1 FROM readings_removed WHERE meter_id = ? AND day >= ? AND day <= ? AND seq > ? LIMIT 1').pluck();
+    const spans = this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?')
+      .raw()
+      .all(jobId) as [number, number, number][];
+    const changed = this.stmt(
+      'SELECT 1 FROM day_stats WHERE meter_id = ? AND day >= ? AND day <= ? AND seq > ? LIMIT 1',
+    ).pluck();
+    const removed = this.stmt(
+      'SELECT 1 FROM readings_removed WHERE meter_id = ? AND day >= ? AND day <= ? AND seq > ? LIMIT 1',
+    ).pluck();
     for (const [m, a, b] of spans) if (changed.get(m, a, b, seq) || removed.get(m, a, b, seq)) return false;
     return true;
   }
@@ -184,7 +206,12 @@ export class ReadingsStore {
    * stored is read once and merged half-hour by half-hour. `meterIds` maps the batch's meter
    * indexes to database ids; `fresh` marks meters created in this write (nothing stored to read).
    */
-  merge(batch: DayBatch, meterIds: ArrayLike<number>, fresh: (meterIndex: number) => boolean, o: MergeOptions): MergeResult {
+  merge(
+    batch: DayBatch,
+    meterIds: ArrayLike<number>,
+    fresh: (meterIndex: number) => boolean,
+    o: MergeOptions,
+  ): MergeResult {
     const res: MergeResult = { imported: 0, duplicates: 0, conflicts: [], daysWritten: 0 };
     const n = batch.count;
     if (n === 0) return res;
@@ -198,15 +225,25 @@ export class ReadingsStore {
       if (!(hi.get(m)! >= d)) hi.set(m, d);
     }
     const stored = new Map<number, Map<number, DayRow>>();
-    const read = this.stmt('SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?').raw();
+    const read = this.stmt(
+      'SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?',
+    ).raw();
     for (const [m, a] of lo) {
       if (fresh(m)) continue;
       const rows = read.all(meterIds[m], a, hi.get(m)) as DayRow[];
       if (rows.length) stored.set(m, new Map(rows.map((r) => [r[0], r])));
     }
 
-    const days = (this.dayInserts ??= new Bulk(this.sqlite, 'INSERT INTO meter_days (meter_id, day, vals, quality, volumes, job_id, writers) VALUES', DAY_COLS));
-    const stats = (this.statInserts ??= new Bulk(this.sqlite, 'INSERT INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES', STAT_COLS));
+    const days = (this.dayInserts ??= new Bulk(
+      this.sqlite,
+      'INSERT INTO meter_days (meter_id, day, vals, quality, volumes, job_id, writers) VALUES',
+      DAY_COLS,
+    ));
+    const stats = (this.statInserts ??= new Bulk(
+      this.sqlite,
+      'INSERT INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES',
+      STAT_COLS,
+    ));
     days.reset(); // a merge that failed part-way leaves nothing behind
     stats.reset();
     const { values, quality } = batch;
@@ -243,8 +280,28 @@ export class ReadingsStore {
         if (o.dryRun) continue;
         const v = batch.volumes;
         const sum = summarise(values, quality, base, len);
-        days.row(id, day, packValues(values, quality, base, len), packQuality(quality, base, len), packVolumes(v, base, len), o.jobId, null);
-        stats.row(id, day, len, sum.kwh, sum.present, sum.estimated, sum.missing, sum.min, sum.max, sum.peakSlot, o.seq);
+        days.row(
+          id,
+          day,
+          packValues(values, quality, base, len),
+          packQuality(quality, base, len),
+          packVolumes(v, base, len),
+          o.jobId,
+          null,
+        );
+        stats.row(
+          id,
+          day,
+          len,
+          sum.kwh,
+          sum.present,
+          sum.estimated,
+          sum.missing,
+          sum.min,
+          sum.max,
+          sum.peakSlot,
+          o.seq,
+        );
         res.daysWritten++;
         continue;
       }
@@ -259,8 +316,17 @@ export class ReadingsStore {
           if (res.conflicts[res.conflicts.length - 1]!.kept) return;
           // keep what is overwritten, once per job and half-hour (a job's own earlier write needs no record)
           if (!o.dryRun && sw[s] !== o.jobId) {
-            this.stmt('INSERT OR IGNORE INTO readings_undo (job_id, meter_id, day, slot, kwh, quality, volume, prior_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-              o.jobId, id, day, s, pq === MISSING ? null : sv[s]!, pq, svol[s] === svol[s] ? svol[s]! : null, sw[s]!,
+            this.stmt(
+              'INSERT OR IGNORE INTO readings_undo (job_id, meter_id, day, slot, kwh, quality, volume, prior_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+            ).run(
+              o.jobId,
+              id,
+              day,
+              s,
+              pq === MISSING ? null : sv[s]!,
+              pq,
+              svol[s] === svol[s] ? svol[s]! : null,
+              sw[s]!,
             );
           }
         }
@@ -272,16 +338,20 @@ export class ReadingsStore {
       };
       for (let s = 0; s < len; s++) {
         const q = quality[base + s]!;
-        if (q !== NOT_RECEIVED) apply(s, values[base + s]!, q, vols ? vols[base + s]! : NaN, batch.line[base + s]!, batch.col[base + s]!);
+        if (q !== NOT_RECEIVED)
+          apply(s, values[base + s]!, q, vols ? vols[base + s]! : NaN, batch.line[base + s]!, batch.col[base + s]!);
       }
-      if (again) for (const r of again) apply(reps.slot[r]!, reps.value[r]!, reps.quality[r]!, reps.volume[r]!, reps.line[r]!, reps.col[r]!);
+      if (again)
+        for (const r of again)
+          apply(reps.slot[r]!, reps.value[r]!, reps.quality[r]!, reps.volume[r]!, reps.line[r]!, reps.col[r]!);
       if (!changed || o.dryRun) continue;
       this.writeDay(id, day, len, o.seq);
       res.daysWritten++;
     }
     days.flush();
     stats.flush();
-    // the days the job covered (written or compared): what undoing it visits, and what a re-import of the same file checks
+    // the days the job covered (written or compared): what undoing it visits, and what a re-import of the same file
+    // checks
     if (!o.dryRun) for (const [m, a] of lo) this.addJobSpan(o.jobId, meterIds[m]!, a, hi.get(m)!);
     return res;
   }
@@ -290,27 +360,60 @@ export class ReadingsStore {
    * Classifies a value given for a half-hour that already holds (q, v): true for a duplicate
    * (counted), false for a conflict (recorded; the caller replaces the value when asked to).
    */
-  private classifyValue(pq: number, pv: number, v: number, q: number, at: Omit<Conflict, 'value' | 'stored' | 'kept'>, o: MergeOptions, res: MergeResult): boolean {
+  private classifyValue(
+    pq: number,
+    pv: number,
+    v: number,
+    q: number,
+    at: Omit<Conflict, 'value' | 'stored' | 'kept'>,
+    o: MergeOptions,
+    res: MergeResult,
+  ): boolean {
     const wasMissing = pq === MISSING;
     if (wasMissing ? q === MISSING : q !== MISSING && sameValue(pv, v)) {
       res.duplicates++;
       return true;
     }
     // a blank never replaces a value: "replace" means take the file's value, and it gives none
-    res.conflicts.push({ ...at, value: q === MISSING ? NaN : v, stored: wasMissing ? null : pv, kept: !o.replace || q === MISSING });
+    res.conflicts.push({
+      ...at,
+      value: q === MISSING ? NaN : v,
+      stored: wasMissing ? null : pv,
+      kept: !o.replace || q === MISSING,
+    });
     return false;
   }
 
   /** classifyValue for a batch repeat against the batch's first value; true when nothing is to change. */
-  private classify(pq: number, pv: number, reps: DayBatch['repeats'], r: number, index: number, o: MergeOptions, res: MergeResult): boolean {
-    if (this.classifyValue(pq, pv, reps.value[r]!, reps.quality[r]!, { index, slot: reps.slot[r]!, line: reps.line[r]!, col: reps.col[r]! }, o, res)) return true;
+  private classify(
+    pq: number,
+    pv: number,
+    reps: DayBatch['repeats'],
+    r: number,
+    index: number,
+    o: MergeOptions,
+    res: MergeResult,
+  ): boolean {
+    if (
+      this.classifyValue(
+        pq,
+        pv,
+        reps.value[r]!,
+        reps.quality[r]!,
+        { index, slot: reps.slot[r]!, line: reps.line[r]!, col: reps.col[r]! },
+        o,
+        res,
+      )
+    )
+      return true;
     return res.conflicts[res.conflicts.length - 1]!.kept;
   }
 
   /** Decodes a stored day into the scratch arrays (sv, sq, svol, sw). */
   private decode(row: DayRow, len: number): void {
     const [, vals, q, vol, jobId, writers] = row;
-    if (packedLength(vals) !== len) throw new Error(`a stored day has ${packedLength(vals)} half-hours where ${len} were expected`);
+    if (packedLength(vals) !== len)
+      throw new Error(`a stored day has ${packedLength(vals)} half-hours where ${len} were expected`);
     if (q) this.sq.set(q.subarray(0, len));
     else this.sq.fill(0, 0, len);
     unpackValues(vals, null, this.sv, 0);
@@ -322,7 +425,15 @@ export class ReadingsStore {
    * Writes one whole day as given (values, quality, volumes or null, writer per half-hour, from
    * index 0): the upgrade from the row-per-half-hour table uses it.
    */
-  putDay(meterId: number, day: number, values: Float64Array, quality: Uint8Array, volumes: Float64Array | null, writers: Int32Array, seq: number): void {
+  putDay(
+    meterId: number,
+    day: number,
+    values: Float64Array,
+    quality: Uint8Array,
+    volumes: Float64Array | null,
+    writers: Int32Array,
+    seq: number,
+  ): void {
     const len = lengthOf(day);
     this.sv.set(values.subarray(0, len));
     this.sq.set(quality.subarray(0, len));
@@ -334,12 +445,19 @@ export class ReadingsStore {
 
   /** Gives job `to` the day ranges job `from` covered (a re-import that reused its result covers the same days). */
   copyJobSpans(from: number, to: number): void {
-    this.stmt('INSERT OR IGNORE INTO readings_job_spans (job_id, meter_id, from_day, to_day) SELECT ?, meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').run(to, from);
+    this.stmt(
+      'INSERT OR IGNORE INTO readings_job_spans (job_id, meter_id, from_day, to_day) SELECT ?, meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?',
+    ).run(to, from);
   }
 
   /** Records that `jobId` wrote the meter's days [fromDay, toDay] (what undoing it visits). */
   addJobSpan(jobId: number, meterId: number, fromDay: number, toDay: number): void {
-    this.stmt('INSERT OR IGNORE INTO readings_job_spans (job_id, meter_id, from_day, to_day) VALUES (?, ?, ?, ?)').run(jobId, meterId, fromDay, toDay);
+    this.stmt('INSERT OR IGNORE INTO readings_job_spans (job_id, meter_id, from_day, to_day) VALUES (?, ?, ?, ?)').run(
+      jobId,
+      meterId,
+      fromDay,
+      toDay,
+    );
   }
 
   /** Writes the scratch day (sv, sq, svol, sw) back, or removes it when nothing is left in it. */
@@ -354,13 +472,21 @@ export class ReadingsStore {
       return;
     }
     const w = packWriters(sw, sq, 0, len);
-    this.stmt('INSERT OR REPLACE INTO meter_days (meter_id, day, vals, quality, volumes, job_id, writers) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      meterId, day, packValues(sv, sq, 0, len), packQuality(sq, 0, len), packVolumes(svol, 0, len), w.jobId, w.blob,
+    this.stmt(
+      'INSERT OR REPLACE INTO meter_days (meter_id, day, vals, quality, volumes, job_id, writers) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      meterId,
+      day,
+      packValues(sv, sq, 0, len),
+      packQuality(sq, 0, len),
+      packVolumes(svol, 0, len),
+      w.jobId,
+      w.blob,
     );
     const sum = summarise(sv, sq, 0, len);
-    this.stmt('INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
-      meterId, day, len, sum.kwh, sum.present, sum.estimated, sum.missing, sum.min, sum.max, sum.peakSlot, seq,
-    );
+    this.stmt(
+      'INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(meterId, day, len, sum.kwh, sum.present, sum.estimated, sum.missing, sum.min, sum.max, sum.peakSlot, seq);
   }
 
   /**
@@ -368,11 +494,17 @@ export class ReadingsStore {
    * their earlier value back; later jobs' writes stay. Returns the meters whose data changed.
    */
   undoJob(jobId: number): { meterIds: number[]; days: number } {
-    const spans = this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').raw().all(jobId) as [number, number, number][];
+    const spans = this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?')
+      .raw()
+      .all(jobId) as [number, number, number][];
     if (spans.length === 0) return { meterIds: [], days: 0 };
     const seq = this.nextSeq();
-    const rows = this.stmt('SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?').raw();
-    const priors = this.stmt('SELECT slot, kwh, quality, volume, prior_job FROM readings_undo WHERE job_id = ? AND meter_id = ? AND day = ?').raw();
+    const rows = this.stmt(
+      'SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?',
+    ).raw();
+    const priors = this.stmt(
+      'SELECT slot, kwh, quality, volume, prior_job FROM readings_undo WHERE job_id = ? AND meter_id = ? AND day = ?',
+    ).raw();
     const meters = new Set<number>();
     const seen = new Set<string>();
     let days = 0;
@@ -389,7 +521,14 @@ export class ReadingsStore {
         for (let s = 0; s < len; s++) if (sw[s] === jobId && sq[s] !== NOT_RECEIVED) mine = true;
         if (!mine) continue;
         const before = new Map<number, [number | null, number, number | null, number]>();
-        for (const [slot, kwh, q, vol, prior] of priors.all(jobId, meterId, day) as [number, number | null, number, number | null, number][]) before.set(slot, [kwh, q, vol, prior]);
+        for (const [slot, kwh, q, vol, prior] of priors.all(jobId, meterId, day) as [
+          number,
+          number | null,
+          number,
+          number | null,
+          number,
+        ][])
+          before.set(slot, [kwh, q, vol, prior]);
         for (let s = 0; s < len; s++) {
           if (sw[s] !== jobId || sq[s] === NOT_RECEIVED) continue;
           const p = before.get(s);
@@ -413,9 +552,17 @@ export class ReadingsStore {
     // Later jobs that overwrote half-hours this job wrote (and hold them still, so they were left
     // alone above) now overwrote what was there before this job: undoing them must not bring back
     // this job's values.
-    const pointers = this.stmt('SELECT job_id, meter_id, day, slot FROM readings_undo WHERE prior_job = ? AND job_id != ?').raw().all(jobId, jobId) as [number, number, number, number][];
-    const mineAt = this.stmt('SELECT kwh, quality, volume, prior_job FROM readings_undo WHERE job_id = ? AND meter_id = ? AND day = ? AND slot = ?').raw();
-    const repoint = this.stmt('UPDATE readings_undo SET kwh = ?, quality = ?, volume = ?, prior_job = ? WHERE job_id = ? AND meter_id = ? AND day = ? AND slot = ?');
+    const pointers = this.stmt(
+      'SELECT job_id, meter_id, day, slot FROM readings_undo WHERE prior_job = ? AND job_id != ?',
+    )
+      .raw()
+      .all(jobId, jobId) as [number, number, number, number][];
+    const mineAt = this.stmt(
+      'SELECT kwh, quality, volume, prior_job FROM readings_undo WHERE job_id = ? AND meter_id = ? AND day = ? AND slot = ?',
+    ).raw();
+    const repoint = this.stmt(
+      'UPDATE readings_undo SET kwh = ?, quality = ?, volume = ?, prior_job = ? WHERE job_id = ? AND meter_id = ? AND day = ? AND slot = ?',
+    );
     for (const [later, meterId, day, s] of pointers) {
       const p = mineAt.get(jobId, meterId, day, s) as [number | null, number, number | null, number] | undefined;
       repoint.run(p ? p[0] : null, p ? p[1] : NOT_RECEIVED, p ? p[2] : null, p ? p[3] : 0, later, meterId, day, s);
@@ -431,10 +578,16 @@ export class ReadingsStore {
     this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
   }
 
-  /** True when `jobId` wrote the meter's half-hour starting at `ts` (a resumed import placing the repeated autumn hour). */
+  /**
+   * True when `jobId` wrote the meter's half-hour starting at `ts` (a resumed import placing the repeated autumn hour).
+   */
   wroteHalfHour(meterId: number, ts: number, jobId: number): boolean {
     const day = localDayOf(ts);
-    const row = this.stmt('SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day = ?').raw().get(meterId, day) as DayRow | undefined;
+    const row = this.stmt(
+      'SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day = ?',
+    )
+      .raw()
+      .get(meterId, day) as DayRow | undefined;
     if (!row) return false;
     const len = lengthOf(day);
     this.decode(row, len);
@@ -445,8 +598,15 @@ export class ReadingsStore {
   // ---------------------------------------------------------------- reads
 
   /** A meter's stored days over local days [fromDay, toDay). */
-  readDays(meterId: number, fromDay: number, toDay: number, opts: { volumes?: boolean; writers?: boolean } = {}): DayVectors {
-    const rows = this.stmt(`SELECT day, vals, quality${opts.volumes || opts.writers ? ', volumes, job_id, writers' : ''} FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ? ORDER BY day`)
+  readDays(
+    meterId: number,
+    fromDay: number,
+    toDay: number,
+    opts: { volumes?: boolean; writers?: boolean } = {},
+  ): DayVectors {
+    const rows = this.stmt(
+      `SELECT day, vals, quality${opts.volumes || opts.writers ? ', volumes, job_id, writers' : ''} FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ? ORDER BY day`,
+    )
       .raw()
       .all(meterId, fromDay, toDay) as [number, Buffer, Buffer | null, Buffer | null, number, Buffer | null][];
     let total = 0;
@@ -479,7 +639,12 @@ export class ReadingsStore {
     const fromDay = localDayOf(Math.max(fromTs, 0));
     const toDay = localDayOf(Math.min(toTs, 4102444800) - 1) + 1;
     const v = this.readDays(meterId, fromDay, Math.max(toDay, fromDay));
-    const out: HalfHours = { count: 0, ts: new Float64Array(v.values.length), kwh: new Float64Array(v.values.length), quality: new Uint8Array(v.values.length) };
+    const out: HalfHours = {
+      count: 0,
+      ts: new Float64Array(v.values.length),
+      kwh: new Float64Array(v.values.length),
+      quality: new Uint8Array(v.values.length),
+    };
     for (let i = 0; i < v.days.length; i++) {
       const start = startOf(v.days[i]!);
       for (let k = v.offsets[i]!; k < v.offsets[i + 1]!; k++) {
@@ -497,9 +662,22 @@ export class ReadingsStore {
 
   /** Day summaries of `meterIds` over local days [fromDay, toDay). */
   summaries(meterIds: number[], fromDay: number, toDay: number): DaySummaries {
-    const rows = this.stmt(`SELECT meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id IN (${placeholders(meterIds.length)}) AND day >= ? AND day < ?`)
+    const rows = this.stmt(
+      `SELECT meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id IN (${placeholders(meterIds.length)}) AND day >= ? AND day < ?`,
+    )
       .raw()
-      .all(...meterIds, fromDay, toDay) as [number, number, number, number, number, number, number, number | null, number | null, number | null][];
+      .all(...meterIds, fromDay, toDay) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number | null,
+      number | null,
+      number | null,
+    ][];
     const n = rows.length;
     const out: DaySummaries = {
       count: n,
@@ -533,11 +711,9 @@ export class ReadingsStore {
   /** kWh and half-hours with a value of `meterIds` over local days [fromDay, toDay), summed in SQL. */
   total(meterIds: number[], fromDay: number, toDay: number): { kwh: number; present: number } {
     if (meterIds.length === 0 || toDay <= fromDay) return { kwh: 0, present: 0 };
-    return this.stmt(`SELECT total(kwh) AS kwh, total(present) AS present FROM day_stats WHERE meter_id IN (${placeholders(meterIds.length)}) AND day >= ? AND day < ?`).get(
-      ...meterIds,
-      fromDay,
-      toDay,
-    ) as { kwh: number; present: number };
+    return this.stmt(
+      `SELECT total(kwh) AS kwh, total(present) AS present FROM day_stats WHERE meter_id IN (${placeholders(meterIds.length)}) AND day >= ? AND day < ?`,
+    ).get(...meterIds, fromDay, toDay) as { kwh: number; present: number };
   }
 
   /** Each meter's kWh over local days [fromDay, toDay) (meters with no stored day there are left out). */
@@ -575,9 +751,13 @@ export class ReadingsStore {
 
   /** A meter's first and last half-hours with a value (UTC starts), or null when it has none. */
   valueSpan(meterId: number): { first: number; last: number } | null {
-    const a = this.stmt('SELECT day FROM day_stats WHERE meter_id = ? AND present > 0 ORDER BY day LIMIT 1').pluck().get(meterId) as number | undefined;
+    const a = this.stmt('SELECT day FROM day_stats WHERE meter_id = ? AND present > 0 ORDER BY day LIMIT 1')
+      .pluck()
+      .get(meterId) as number | undefined;
     if (a === undefined) return null;
-    const b = this.stmt('SELECT day FROM day_stats WHERE meter_id = ? AND present > 0 ORDER BY day DESC LIMIT 1').pluck().get(meterId) as number;
+    const b = this.stmt('SELECT day FROM day_stats WHERE meter_id = ? AND present > 0 ORDER BY day DESC LIMIT 1')
+      .pluck()
+      .get(meterId) as number;
     const first = this.readDays(meterId, a, a + 1);
     const last = this.readDays(meterId, b, b + 1);
     let i = 0;
@@ -594,7 +774,11 @@ export class ReadingsStore {
 
   /** Ids of meters with any stored half-hour. */
   metersWithData(): number[] {
-    return this.stmt('SELECT id FROM meters m WHERE EXISTS (SELECT 1 FROM day_stats d WHERE d.meter_id = m.id) ORDER BY id').pluck().all() as number[];
+    return this.stmt(
+      'SELECT id FROM meters m WHERE EXISTS (SELECT 1 FROM day_stats d WHERE d.meter_id = m.id) ORDER BY id',
+    )
+      .pluck()
+      .all() as number[];
   }
 
   /** Stored meter-days in all. */
@@ -614,7 +798,9 @@ export class ReadingsStore {
     const seq = this.currentSeq();
     const since = this.stmt("SELECT value FROM readings_meta WHERE key = 'portfolio'").pluck().get() as number;
     if (since >= seq) return 0;
-    const changed = (this.stmt('SELECT count(*) FROM day_stats WHERE seq > ?').pluck().get(since) as number) + (this.stmt('SELECT count(*) FROM readings_removed WHERE seq > ?').pluck().get(since) as number);
+    const changed =
+      (this.stmt('SELECT count(*) FROM day_stats WHERE seq > ?').pluck().get(since) as number) +
+      (this.stmt('SELECT count(*) FROM readings_removed WHERE seq > ?').pluck().get(since) as number);
     let days = 0;
     this.sqlite.transaction(() => {
       if (changed > fullBeyond) {
@@ -625,7 +811,11 @@ export class ReadingsStore {
         );
         for (const fuel of ['electricity', 'gas']) days += all.run(fuel, fuel).changes;
       } else {
-        const list = this.stmt('SELECT DISTINCT day FROM (SELECT day FROM day_stats WHERE seq > ? UNION SELECT day FROM readings_removed WHERE seq > ?)').pluck().all(since, since) as number[];
+        const list = this.stmt(
+          'SELECT DISTINCT day FROM (SELECT day FROM day_stats WHERE seq > ? UNION SELECT day FROM readings_removed WHERE seq > ?)',
+        )
+          .pluck()
+          .all(since, since) as number[];
         const del = this.stmt('DELETE FROM fuel_days WHERE day = ?');
         const put = this.stmt(
           'INSERT INTO fuel_days (fuel, day, kwh, present, meters) SELECT m.fuel, ?, total(s.kwh), total(s.present), count(*) FROM meters m CROSS JOIN day_stats s ON s.meter_id = m.id AND s.day = ? GROUP BY m.fuel',
@@ -641,16 +831,23 @@ export class ReadingsStore {
     return days;
   }
 
-  /** The portfolio's kWh and half-hours with a value for one fuel over local days [fromDay, toDay), or null when fuel_days is not current. */
+  /**
+   * The portfolio's kWh and half-hours with a value for one fuel over local days [fromDay, toDay), or null when
+   * fuel_days is not current.
+   */
   fuelTotal(fuel: 'electricity' | 'gas', fromDay: number, toDay: number): { kwh: number; present: number } | null {
     const since = this.stmt("SELECT value FROM readings_meta WHERE key = 'portfolio'").pluck().get() as number;
     if (since !== this.currentSeq()) return null;
-    return this.stmt('SELECT total(kwh) AS kwh, total(present) AS present FROM fuel_days WHERE fuel = ? AND day >= ? AND day < ?').get(fuel, fromDay, toDay) as { kwh: number; present: number };
+    return this.stmt(
+      'SELECT total(kwh) AS kwh, total(present) AS present FROM fuel_days WHERE fuel = ? AND day >= ? AND day < ?',
+    ).get(fuel, fromDay, toDay) as { kwh: number; present: number };
   }
 
   /** Meters with stored days or day summaries. */
   summarisedMeters(): number[] {
-    return this.stmt('SELECT DISTINCT meter_id FROM meter_days UNION SELECT DISTINCT meter_id FROM day_stats').pluck().all() as number[];
+    return this.stmt('SELECT DISTINCT meter_id FROM meter_days UNION SELECT DISTINCT meter_id FROM day_stats')
+      .pluck()
+      .all() as number[];
   }
 
   /**
@@ -660,7 +857,9 @@ export class ReadingsStore {
    */
   summaryRepairs(meterIds: number[]): SummaryRepairs {
     const dayRows = this.stmt('SELECT day, vals, quality FROM meter_days WHERE meter_id = ? ORDER BY day').raw();
-    const statRows = this.stmt('SELECT day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id = ? ORDER BY day').raw();
+    const statRows = this.stmt(
+      'SELECT day, half_hours, kwh, present, estimated, missing, min, max, peak_slot FROM day_stats WHERE meter_id = ? ORDER BY day',
+    ).raw();
     const v = new Float64Array(STRIDE);
     const q = new Uint8Array(STRIDE);
     const out: SummaryRepairs = { days: 0, stale: [], orphans: [] };
@@ -688,7 +887,9 @@ export class ReadingsStore {
   applySummaryRepairs(r: SummaryRepairs): number {
     if (r.stale.length === 0 && r.orphans.length === 0) return 0;
     const row = this.stmt('SELECT vals, quality FROM meter_days WHERE meter_id = ? AND day = ?').raw();
-    const put = this.stmt('INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const put = this.stmt(
+      'INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     const v = new Float64Array(STRIDE);
     const q = new Uint8Array(STRIDE);
     let rewritten = 0;
@@ -734,10 +935,29 @@ export interface SummaryRepairs {
 }
 
 /** A day_stats row as summaryRepairs reads it. */
-type StatRow = [day: number, halfHours: number, kwh: number, present: number, estimated: number, missing: number, min: number | null, max: number | null, peakSlot: number | null];
+type StatRow = [
+  day: number,
+  halfHours: number,
+  kwh: number,
+  present: number,
+  estimated: number,
+  missing: number,
+  min: number | null,
+  max: number | null,
+  peakSlot: number | null,
+];
 
 function sameSummary(r: StatRow, len: number, s: DaySummary): boolean {
-  return r[1] === len && Object.is(r[2], s.kwh) && r[3] === s.present && r[4] === s.estimated && r[5] === s.missing && r[6] === s.min && r[7] === s.max && r[8] === s.peakSlot;
+  return (
+    r[1] === len &&
+    Object.is(r[2], s.kwh) &&
+    r[3] === s.present &&
+    r[4] === s.estimated &&
+    r[5] === s.missing &&
+    r[6] === s.min &&
+    r[7] === s.max &&
+    r[8] === s.peakSlot
+  );
 }
 
 /** Changed meter-days beyond which fuel_days is summed again whole rather than day by day. */

@@ -28,7 +28,9 @@ export function upgradeFromRowPerHalfHour(sqlite: Database.Database): { meters: 
   const store = new ReadingsStore(sqlite);
   const seq = store.nextSeq();
   const meterIds = sqlite.prepare('SELECT DISTINCT meter_id FROM readings ORDER BY meter_id').pluck().all() as number[];
-  const rows = sqlite.prepare('SELECT day, ts, kwh, quality, batch_id, volume_m3 FROM readings WHERE meter_id = ? ORDER BY day, ts').raw();
+  const rows = sqlite
+    .prepare('SELECT day, ts, kwh, quality, batch_id, volume_m3 FROM readings WHERE meter_id = ? ORDER BY day, ts')
+    .raw();
   const v = new Float64Array(STRIDE);
   const q = new Uint8Array(STRIDE);
   const vol = new Float64Array(STRIDE);
@@ -41,7 +43,14 @@ export function upgradeFromRowPerHalfHour(sqlite: Database.Database): { meters: 
     const flush = (): void => {
       if (day >= 0) store.putDay(id, day, v, q, hasVol ? vol : null, w, seq);
     };
-    for (const [d, ts, kwh, quality, batch, volume] of rows.all(id) as [number, number, number | null, number, number | null, number | null][]) {
+    for (const [d, ts, kwh, quality, batch, volume] of rows.all(id) as [
+      number,
+      number,
+      number | null,
+      number,
+      number | null,
+      number | null,
+    ][]) {
       if (d !== day) {
         flush();
         day = d;
@@ -53,7 +62,9 @@ export function upgradeFromRowPerHalfHour(sqlite: Database.Database): { meters: 
       }
       const s = (ts - startOf(d)) / 1800;
       if (!Number.isInteger(s) || s < 0 || s >= lengthOf(d)) {
-        throw new UpgradeError(`meter ${id} has a reading at ${new Date(ts * 1000).toISOString()} that is not a half-hour of UK day ${d}`);
+        throw new UpgradeError(
+          `meter ${id} has a reading at ${new Date(ts * 1000).toISOString()} that is not a half-hour of UK day ${d}`,
+        );
       }
       v[s] = kwh ?? 0;
       q[s] = kwh === null ? MISSING : quality === ESTIMATED ? ESTIMATED : ACTUAL;
@@ -78,7 +89,9 @@ export function upgradeFromRowPerHalfHour(sqlite: Database.Database): { meters: 
   const expected = new Map(
     (
       sqlite
-        .prepare('SELECT meter_id, count(*), sum(kwh IS NOT NULL AND quality = 1), sum(kwh IS NULL), count(volume_m3), total(kwh), min(day), max(day) FROM readings GROUP BY meter_id')
+        .prepare(
+          'SELECT meter_id, count(*), sum(kwh IS NOT NULL AND quality = 1), sum(kwh IS NULL), count(volume_m3), total(kwh), min(day), max(day) FROM readings GROUP BY meter_id',
+        )
         .raw()
         .all() as [number, number, number, number, number, number, number, number][]
     ).map(([m, n, estimated, missing, volumes, kwh, a, b]) => [m, { n, estimated, missing, volumes, kwh, a, b }]),
@@ -86,7 +99,10 @@ export function upgradeFromRowPerHalfHour(sqlite: Database.Database): { meters: 
   for (const [id, e] of expected) {
     const got = readBack(store, id, e.a, e.b + 1);
     for (const k of ['n', 'estimated', 'missing', 'volumes'] as const) {
-      if (got[k] !== e[k]) throw new UpgradeError(`meter ${id}: ${e[k]} ${k === 'n' ? 'readings' : k} before the upgrade, ${got[k]} after`);
+      if (got[k] !== e[k])
+        throw new UpgradeError(
+          `meter ${id}: ${e[k]} ${k === 'n' ? 'readings' : k} before the upgrade, ${got[k]} after`,
+        );
     }
     if (got.kwh !== e.kwh) throw new UpgradeError(`meter ${id}: ${e.kwh} kWh before the upgrade, ${got.kwh} after`);
   }

@@ -16,7 +16,13 @@ export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: 
     out[m] = async (a: unknown, ctx: { actor: string }) => {
       const result = await h(a, ctx);
       const entry = spec === true ? { details: a } : spec(a, result);
-      if (entry) insert.run(Math.floor(clock.now() / 1000), ctx.actor, entry.action ?? m, entry.details === null ? null : JSON.stringify(entry.details));
+      if (entry)
+        insert.run(
+          Math.floor(clock.now() / 1000),
+          ctx.actor,
+          entry.action ?? m,
+          entry.details === null ? null : JSON.stringify(entry.details),
+        );
       return result;
     };
   }

@@ -3,34 +3,67 @@
  * Every host (Electron IPC, HTTP, CLI, the in-memory test transport) calls dispatch().
  */
 import { ZodError } from 'zod';
-import { contract, isMethod, type CallContext, type Handlers, type MethodSpec, type Reply } from '../../../src-shared/contract/api';
+import {
+  contract,
+  isMethod,
+  type CallContext,
+  type Handlers,
+  type MethodSpec,
+  type Reply,
+} from '../../../src-shared/contract/api';
 import { AppError, type AppErrorPayload } from '../../../src-shared/contract/errors';
 import { ROLE_RANK } from '../../../src-shared/contract/types';
 import type { Logger } from '../events';
 
 export function toAppError(e: unknown, log?: Logger): AppErrorPayload {
-  if (e instanceof AppError) return { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) };
+  if (e instanceof AppError)
+    return { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) };
   if (e instanceof ZodError) {
     const issues = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return { code: 'INVALID_ARGS', message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '), details: issues };
+    return {
+      code: 'INVALID_ARGS',
+      message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+      details: issues,
+    };
   }
   log?.error('unexpected error', e);
   return { code: 'INTERNAL', message: 'Something went wrong inside the app; the details are in the log.' };
 }
 
-export async function dispatch(handlers: Handlers, method: string, args: unknown, ctx: CallContext, log?: Logger): Promise<Reply<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  method: string,
+  args: unknown,
+  ctx: CallContext,
+  log?: Logger,
+): Promise<Reply<unknown>> {
   if (typeof method !== 'string' || !isMethod(method)) {
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${String(method).slice(0, 80)}"` } };
   }
   const spec = contract[method] as Pick<MethodSpec, 'role' | 'localOnly' | 'body'>;
   if (ROLE_RANK[ctx.role] < ROLE_RANK[spec.role]) {
-    return { ok: false, error: { code: 'FORBIDDEN', message: `${method} needs the ${spec.role} role; you are signed in as ${ctx.role}` } };
+    return {
+      ok: false,
+      error: { code: 'FORBIDDEN', message: `${method} needs the ${spec.role} role; you are signed in as ${ctx.role}` },
+    };
   }
   if (spec.localOnly && !ctx.inProcess) {
-    return { ok: false, error: { code: 'FORBIDDEN', message: `${method} reads files on the app's own machine, so only the desktop app and the command line may call it; upload the files instead` } };
+    return {
+      ok: false,
+      error: {
+        code: 'FORBIDDEN',
+        message: `${method} reads files on the app's own machine, so only the desktop app and the command line may call it; upload the files instead`,
+      },
+    };
   }
   if (spec.body && !ctx.body) {
-    return { ok: false, error: { code: 'INVALID_ARGS', message: `${method} takes the file's bytes as the body of the call (POST /upload?name=…)` } };
+    return {
+      ok: false,
+      error: {
+        code: 'INVALID_ARGS',
+        message: `${method} takes the file's bytes as the body of the call (POST /upload?name=…)`,
+      },
+    };
   }
   try {
     const parsed = contract[method].args.parse(args ?? {});

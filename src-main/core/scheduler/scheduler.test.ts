@@ -27,7 +27,8 @@ describe('nightly schedule', () => {
     let now = t('2025-03-10T12:00:00Z') * 1000;
     core = await makeCore({ clock: { now: () => now } });
     const lines = ['MPAN,Timestamp,kWh'];
-    for (let i = 0; i < 48 * 9; i++) lines.push(`1012477457919,${new Date(Date.UTC(2025, 2, 1) + i * 1800000).toISOString()},1`);
+    for (let i = 0; i < 48 * 9; i++)
+      lines.push(`1012477457919,${new Date(Date.UTC(2025, 2, 1) + i * 1800000).toISOString()},1`);
     await importFiles(core, [writeTemp('a.csv', lines.join('\n'))]);
     await core.scheduler.idle();
     await core.scheduler.tick(); // first start: nothing missed yet

@@ -40,12 +40,33 @@ export function nextScheduledAt(nowSec: number, hhmm: string): number {
   return t;
 }
 
-type RunRow = { id: number; task: string; trigger: SchedulerRun['trigger']; started_at: number; finished_at: number | null; duration_ms: number | null; status: SchedulerRun['status']; summary: string | null; error: string | null };
+type RunRow = {
+  id: number;
+  task: string;
+  trigger: SchedulerRun['trigger'];
+  started_at: number;
+  finished_at: number | null;
+  duration_ms: number | null;
+  status: SchedulerRun['status'];
+  summary: string | null;
+  error: string | null;
+};
 
-const iso = (s: number | null): string | null => (s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
+const iso = (s: number | null): string | null =>
+  s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 
 export function toRun(r: RunRow): SchedulerRun {
-  return { id: r.id, task: r.task, trigger: r.trigger, startedAt: iso(r.started_at)!, finishedAt: iso(r.finished_at), durationMs: r.duration_ms, status: r.status, summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null, error: r.error };
+  return {
+    id: r.id,
+    task: r.task,
+    trigger: r.trigger,
+    startedAt: iso(r.started_at)!,
+    finishedAt: iso(r.finished_at),
+    durationMs: r.duration_ms,
+    status: r.status,
+    summary: r.summary ? (JSON.parse(r.summary) as Record<string, unknown>) : null,
+    error: r.error,
+  };
 }
 
 export class Scheduler {
@@ -66,11 +87,19 @@ export class Scheduler {
   }
 
   runs(limit = 100): SchedulerRun[] {
-    return (this.sqlite.prepare('SELECT * FROM scheduler_runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[]).map(toRun);
+    return (this.sqlite.prepare('SELECT * FROM scheduler_runs ORDER BY id DESC LIMIT ?').all(limit) as RunRow[]).map(
+      toRun,
+    );
   }
 
   lastRun(task?: string): SchedulerRun | null {
-    const r = (task ? this.sqlite.prepare("SELECT * FROM scheduler_runs WHERE task = ? AND status = 'done' ORDER BY id DESC LIMIT 1").get(task) : this.sqlite.prepare("SELECT * FROM scheduler_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1").get()) as RunRow | undefined;
+    const r = (
+      task
+        ? this.sqlite
+            .prepare("SELECT * FROM scheduler_runs WHERE task = ? AND status = 'done' ORDER BY id DESC LIMIT 1")
+            .get(task)
+        : this.sqlite.prepare("SELECT * FROM scheduler_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1").get()
+    ) as RunRow | undefined;
     return r ? toRun(r) : null;
   }
 
@@ -92,9 +121,14 @@ export class Scheduler {
     const now = this.nowSec();
     const hhmm = this.settings.get().nightlyRunAt;
     const due = lastScheduledAt(now, hhmm);
-    const last = this.sqlite.prepare("SELECT max(started_at) FROM scheduler_runs WHERE task = ? AND status = 'done'").pluck().get(NIGHTLY) as number | null;
+    const last = this.sqlite
+      .prepare("SELECT max(started_at) FROM scheduler_runs WHERE task = ? AND status = 'done'")
+      .pluck()
+      .get(NIGHTLY) as number | null;
     // before the first nightly run, the schedule counts from when it was first started
-    this.sqlite.prepare("INSERT INTO settings (key, value) VALUES ('schedulerSince', ?) ON CONFLICT (key) DO NOTHING").run(String(now));
+    this.sqlite
+      .prepare("INSERT INTO settings (key, value) VALUES ('schedulerSince', ?) ON CONFLICT (key) DO NOTHING")
+      .run(String(now));
     const since = Number(this.sqlite.prepare("SELECT value FROM settings WHERE key = 'schedulerSince'").pluck().get());
     if ((last ?? since) < due) await this.nightly(now - due < 120 ? 'schedule' : 'catch-up');
     const next = nextScheduledAt(this.nowSec(), hhmm);
@@ -110,7 +144,11 @@ export class Scheduler {
 
   /** After an import: the meter-days it changed (null when another run already reported them). */
   afterImport(): Promise<SchedulerRun | null> {
-    return this.exclusive(() => (this.aggregation.pending() ? this.execute('rollup', 'import', () => this.aggregation.incremental()) : Promise.resolve(null)));
+    return this.exclusive(() =>
+      this.aggregation.pending()
+        ? this.execute('rollup', 'import', () => this.aggregation.incremental())
+        : Promise.resolve(null),
+    );
   }
 
   /** Runs `fn` after every run already queued: one writer at a time. */
@@ -138,18 +176,34 @@ export class Scheduler {
     return this.exclusive(() => this.execute(task, trigger, work));
   }
 
-  private async execute(task: string, trigger: SchedulerRun['trigger'], work: () => Promise<object>): Promise<SchedulerRun> {
+  private async execute(
+    task: string,
+    trigger: SchedulerRun['trigger'],
+    work: () => Promise<object>,
+  ): Promise<SchedulerRun> {
     {
       const t0 = this.clock.now();
-      const id = Number(this.sqlite.prepare("INSERT INTO scheduler_runs (task, trigger, started_at, status) VALUES (?, ?, ?, 'running')").run(task, trigger, Math.floor(t0 / 1000)).lastInsertRowid);
+      const id = Number(
+        this.sqlite
+          .prepare("INSERT INTO scheduler_runs (task, trigger, started_at, status) VALUES (?, ?, ?, 'running')")
+          .run(task, trigger, Math.floor(t0 / 1000)).lastInsertRowid,
+      );
       try {
         const summary = await work();
         const ms = Math.round(this.clock.now() - t0);
-        this.sqlite.prepare("UPDATE scheduler_runs SET status = 'done', finished_at = ?, duration_ms = ?, summary = ? WHERE id = ?").run(this.nowSec(), ms, JSON.stringify(summary), id);
+        this.sqlite
+          .prepare(
+            "UPDATE scheduler_runs SET status = 'done', finished_at = ?, duration_ms = ?, summary = ? WHERE id = ?",
+          )
+          .run(this.nowSec(), ms, JSON.stringify(summary), id);
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
         this.log.error(`${task} failed`, e);
-        this.sqlite.prepare("UPDATE scheduler_runs SET status = 'failed', finished_at = ?, duration_ms = ?, error = ? WHERE id = ?").run(this.nowSec(), Math.round(this.clock.now() - t0), msg, id);
+        this.sqlite
+          .prepare(
+            "UPDATE scheduler_runs SET status = 'failed', finished_at = ?, duration_ms = ?, error = ? WHERE id = ?",
+          )
+          .run(this.nowSec(), Math.round(this.clock.now() - t0), msg, id);
         this.events.emit('app.error', { message: `The ${task} run failed: ${msg}` });
       }
       const done = toRun(this.sqlite.prepare('SELECT * FROM scheduler_runs WHERE id = ?').get(id) as RunRow);

@@ -2,7 +2,11 @@
 import type Database from 'better-sqlite3';
 import type { Settings } from '../../../src-shared/contract/types';
 
-export const DEFAULT_SETTINGS: Settings = { importRetentionDays: 30, nightlyRunAt: '01:30', carbonApi: 'https://api.carbonintensity.org.uk' };
+export const DEFAULT_SETTINGS: Settings = {
+  importRetentionDays: 30,
+  nightlyRunAt: '01:30',
+  carbonApi: 'https://api.carbonintensity.org.uk',
+};
 
 export class SettingsStore {
   constructor(private readonly sqlite: Database.Database) {}
@@ -17,7 +21,9 @@ export class SettingsStore {
   }
 
   update(patch: Partial<Settings>): Settings {
-    const put = this.sqlite.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+    const put = this.sqlite.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    );
     this.sqlite.transaction(() => {
       for (const [k, v] of Object.entries(patch)) if (v !== undefined) put.run(k, JSON.stringify(v));
     })();

@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { bankHolidays, easterSunday, isBankHoliday } from '../../../src-shared/domain/bank-holidays';
 import { dayFromDate, isoDay } from '../../../src-shared/domain/periods';
 
-const CALENDAR = path.resolve(__dirname, '..', '..', '..', 'tests', 'fixtures', 'reference', 'uk-calendar-2024-2027.tsv');
+const CALENDAR = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'tests',
+  'fixtures',
+  'reference',
+  'uk-calendar-2024-2027.tsv',
+);
 const day = (s: string) => dayFromDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
 
 describe('England & Wales bank holidays', () => {

@@ -10,7 +10,14 @@ import { dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
 import { distributorOf } from '../../../src-shared/domain/regions';
 import type { MeterRow, MeterService } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
-import { compileVersion, consumptionOfDays, priceConsumption, type Consumption, type DayPlan, type PricedVersion } from './pricing';
+import {
+  compileVersion,
+  consumptionOfDays,
+  priceConsumption,
+  type Consumption,
+  type DayPlan,
+  type PricedVersion,
+} from './pricing';
 import type { StoredTariff, TariffStore } from './tariff-store';
 
 /**
@@ -54,7 +61,9 @@ export class CostService {
     const fromTs = dayStartUtc(c.fromDay);
     const toTs = dayStartUtc(c.toDay);
     const dynamic = t.versions.some((v) => Array.isArray(v.spec.halfHourlyPrices));
-    const lookup: PricedVersion['price'] = dynamic ? { from: fromTs, pence: this.store.pricesBetween(t.id, fromTs, toTs) } : null;
+    const lookup: PricedVersion['price'] = dynamic
+      ? { from: fromTs, pence: this.store.pricesBetween(t.id, fromTs, toTs) }
+      : null;
     const out = t.versions.map((v) => compileVersion(t.id, t.name, v.validFrom, v.spec, lookup));
     cat.compiled.set(key, out);
     return out;
@@ -66,7 +75,8 @@ export class CostService {
    */
   versionIndex(t: StoredTariff, day: number): { index: number; stretched: boolean } {
     const vs = t.versions;
-    for (let i = 0; i < vs.length; i++) if (vs[i]!.validFrom <= day && (vs[i]!.end === null || day < vs[i]!.end!)) return { index: i, stretched: false };
+    for (let i = 0; i < vs.length; i++)
+      if (vs[i]!.validFrom <= day && (vs[i]!.end === null || day < vs[i]!.end!)) return { index: i, stretched: false };
     if (day < vs[0]!.validFrom) return { index: 0, stretched: true };
     let last = 0;
     for (let i = 0; i < vs.length; i++) if (vs[i]!.validFrom <= day) last = i;
@@ -74,7 +84,13 @@ export class CostService {
   }
 
   /** A plan pricing every day on one tariff (its versions in force, stretched where needed). */
-  planOnTariff(t: StoredTariff, c: Consumption, meter: MeterRow, basis: 'chosen' | 'assignment' | 'supplier-default', cat: Catalog): DayPlan {
+  planOnTariff(
+    t: StoredTariff,
+    c: Consumption,
+    meter: MeterRow,
+    basis: 'chosen' | 'assignment' | 'supplier-default',
+    cat: Catalog,
+  ): DayPlan {
     const days = c.toDay - c.fromDay;
     const versions = this.compiled(t, c, cat);
     const versionOfDay = new Int32Array(days);
@@ -105,7 +121,9 @@ export class CostService {
     let fallback: StoredTariff | null | undefined;
     const fallbackTariff = (): StoredTariff | null => {
       if (fallback !== undefined) return fallback;
-      const supplier = meter.supplier ?? (assignments.length > 0 ? tariffOf(assignments[assignments.length - 1]!.tariffId).supplier : null);
+      const supplier =
+        meter.supplier ??
+        (assignments.length > 0 ? tariffOf(assignments[assignments.length - 1]!.tariffId).supplier : null);
       fallback = supplier ? supplierDefault(cat.all, supplier, meter.fuel, distributorOf(meter.identifier)) : null;
       return fallback;
     };
@@ -129,8 +147,14 @@ export class CostService {
         defaultDays++;
         if (!t) {
           const first = assignments[0] ? ` (its first assignment starts ${isoDay(assignments[0].fromDay)})` : '';
-          const why = meter.supplier !== null || assignments.length > 0 ? 'and its supplier has no default tariff for this fuel' : 'and no supplier is set for it';
-          throw new AppError('NOT_FOUND', `${meter.identifier} has no tariff for ${isoDay(day)}${first} ${why}: assign a tariff from that date (tariffs assign), or set the meter's supplier and mark one of that supplier's tariffs as its default`);
+          const why =
+            meter.supplier !== null || assignments.length > 0
+              ? 'and its supplier has no default tariff for this fuel'
+              : 'and no supplier is set for it';
+          throw new AppError(
+            'NOT_FOUND',
+            `${meter.identifier} has no tariff for ${isoDay(day)}${first} ${why}: assign a tariff from that date (tariffs assign), or set the meter's supplier and mark one of that supplier's tariffs as its default`,
+          );
         }
       }
       if (!offsets.has(t.id)) {
@@ -144,7 +168,9 @@ export class CostService {
     const notes: string[] = [];
     if (defaultDays > 0) {
       const t = fallback!;
-      notes.push(`No tariff is assigned for ${defaultDays === days ? 'this period' : `${defaultDays} of the ${days} days`}: they are priced on ${t.supplier}'s default ${meter.fuel} tariff "${t.name}" (${t.id}). Assign the meter's tariff for an exact cost.`);
+      notes.push(
+        `No tariff is assigned for ${defaultDays === days ? 'this period' : `${defaultDays} of the ${days} days`}: they are priced on ${t.supplier}'s default ${meter.fuel} tariff "${t.name}" (${t.id}). Assign the meter's tariff for an exact cost.`,
+      );
     }
     for (const [id, list] of stretched) notes.push(stretchNote(tariffOf(id), list));
     return { versions, versionOfDay, basisOfDay, capacityKva: meter.capacityKva, notes };
@@ -158,7 +184,11 @@ export class CostService {
     const c = this.consumption(meter.id, fromDay, toDay);
     if (tariffId !== undefined) {
       const t = this.store.get(tariffId);
-      if (t.fuel !== meter.fuel) throw new AppError('BAD_INPUT', `"${t.id}" is a ${t.fuel} tariff and ${meter.identifier} is a ${meter.fuel} meter`);
+      if (t.fuel !== meter.fuel)
+        throw new AppError(
+          'BAD_INPUT',
+          `"${t.id}" is a ${t.fuel} tariff and ${meter.identifier} is a ${meter.fuel} meter`,
+        );
       return priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', this.catalog()));
     }
     return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter, this.catalog()));
@@ -166,9 +196,18 @@ export class CostService {
 }
 
 /** The default tariff of a supplier for a fuel (a regional one for the meter's distributor first), or null. */
-export function supplierDefault(all: readonly StoredTariff[], supplier: string, fuel: Fuel, distributor: number | null): StoredTariff | null {
-  const candidates = all.filter((t) => t.fuel === fuel && t.isDefault && t.supplier.toLowerCase() === supplier.toLowerCase());
-  const regional = candidates.find((t) => t.regions !== null && distributor !== null && t.regions.includes(distributor));
+export function supplierDefault(
+  all: readonly StoredTariff[],
+  supplier: string,
+  fuel: Fuel,
+  distributor: number | null,
+): StoredTariff | null {
+  const candidates = all.filter(
+    (t) => t.fuel === fuel && t.isDefault && t.supplier.toLowerCase() === supplier.toLowerCase(),
+  );
+  const regional = candidates.find(
+    (t) => t.regions !== null && distributor !== null && t.regions.includes(distributor),
+  );
   return regional ?? candidates.find((t) => t.regions === null) ?? null;
 }
 
@@ -178,7 +217,13 @@ function stretchNote(t: StoredTariff, days: number[]): string {
   const after = days.filter((d) => d >= first);
   const parts: string[] = [];
   const n = (k: number): string => `${k} day${k === 1 ? '' : 's'}`;
-  if (before.length > 0) parts.push(`${n(before.length)} before it began (${isoDay(first)}) ${before.length === 1 ? 'is' : 'are'} priced at its first rates`);
-  if (after.length > 0) parts.push(`${n(after.length)} from ${isoDay(after[0]!)} that no version covers (a version's validTo is the first day it no longer applies) ${after.length === 1 ? 'is' : 'are'} priced at the latest earlier version's rates`);
+  if (before.length > 0)
+    parts.push(
+      `${n(before.length)} before it began (${isoDay(first)}) ${before.length === 1 ? 'is' : 'are'} priced at its first rates`,
+    );
+  if (after.length > 0)
+    parts.push(
+      `${n(after.length)} from ${isoDay(after[0]!)} that no version covers (a version's validTo is the first day it no longer applies) ${after.length === 1 ? 'is' : 'are'} priced at the latest earlier version's rates`,
+    );
   return `"${t.name}" (${t.id}): ${parts.join('; ')}.`;
 }

@@ -42,7 +42,13 @@ export const tariffHandlers = (s: Services) =>
     'switching.analyse': (a, ctx) =>
       s.switching.analyse(
         a.meter,
-        { days: a.days, fromDay: a.from === undefined ? undefined : toLocalDay(a.from), toDay: a.to === undefined ? undefined : toLocalDay(a.to), whatIfPercent: a.whatIfPercent, save: a.save },
+        {
+          days: a.days,
+          fromDay: a.from === undefined ? undefined : toLocalDay(a.from),
+          toDay: a.to === undefined ? undefined : toLocalDay(a.to),
+          whatIfPercent: a.whatIfPercent,
+          save: a.save,
+        },
         ctx.actor,
       ),
     'switching.history': (a) => s.switching.history(a.meter, a.limit),

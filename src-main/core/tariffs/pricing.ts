@@ -43,7 +43,10 @@ export interface Consumption {
   expectedHalfHours: number;
   /** Per-stretch class sums shared by every tariff priced on this consumption. */
   sums: Map<string, { source: Float64Array; sums: StretchSums }>;
-  /** Each half-hour's index into a dynamic tariff's price window starting at `from` (shared by every dynamic tariff on that window). */
+  /**
+   * Each half-hour's index into a dynamic tariff's price window starting at `from` (shared by every dynamic tariff on
+   * that window).
+   */
   priceIndex: { from: number; index: Int32Array } | null;
 }
 
@@ -53,7 +56,14 @@ export interface Consumption {
  * quality 3 = not received and left out): times and wall-clock slots follow from each half-hour's
  * place in its day, with no search for day boundaries.
  */
-export function consumptionOfDays(fromDay: number, toDay: number, dayList: Int32Array, offsets: Int32Array, values: Float64Array, quality: Uint8Array): Consumption {
+export function consumptionOfDays(
+  fromDay: number,
+  toDay: number,
+  dayList: Int32Array,
+  offsets: Int32Array,
+  values: Float64Array,
+  quality: Uint8Array,
+): Consumption {
   const days = toDay - fromDay;
   let n = 0;
   for (let k = 0; k < quality.length; k++) if (quality[k] !== 3) n++;
@@ -85,7 +95,7 @@ export function consumptionOfDays(fromDay: number, toDay: number, dayList: Int32
     while (di < dayList.length && dayList[di]! < day) di++;
     if (di >= dayList.length || dayList[di] !== day) continue;
     const a = offsets[di]!;
-    const gmtBase = ((start % 86400) + 86400) % 86400 / 1800;
+    const gmtBase = (((start % 86400) + 86400) % 86400) / 1800;
     for (let k = a; k < offsets[di + 1]!; k++) {
       if (quality[k] === 3) continue;
       const s = k - a;
@@ -118,7 +128,10 @@ function isoDay(day: number): string {
   return s;
 }
 
-/** Local midnight (UTC), weekday and bank-holiday flag of a day, memoised (a portfolio run asks for the same days per meter). */
+/**
+ * Local midnight (UTC), weekday and bank-holiday flag of a day, memoised (a portfolio run asks for the same days per
+ * meter).
+ */
 const dayMemo = new Map<number, { start: number; weekday: number; holiday: number }>();
 export function dayInfo(day: number): { start: number; weekday: number; holiday: number } {
   let info = dayMemo.get(day);
@@ -184,7 +197,13 @@ export interface PricedVersion {
   gmt: boolean;
 }
 
-export function compileVersion(tariffId: string, tariffName: string, validFrom: number, spec: TariffSpec, price: PricedVersion['price']): PricedVersion {
+export function compileVersion(
+  tariffId: string,
+  tariffName: string,
+  validFrom: number,
+  spec: TariffSpec,
+  price: PricedVersion['price'],
+): PricedVersion {
   return {
     tariffId,
     tariffName,
@@ -230,7 +249,14 @@ interface BandAcc {
   uniform: boolean;
 }
 
-function addBand(map: Map<string, BandAcc>, kind: 'energy' | 'duos', name: string, kwh: number, pence: number, rate: number | null): void {
+function addBand(
+  map: Map<string, BandAcc>,
+  kind: 'energy' | 'duos',
+  name: string,
+  kwh: number,
+  pence: number,
+  rate: number | null,
+): void {
   const key = `${kind}:${name}`;
   const b = map.get(key);
   if (!b) {
@@ -243,7 +269,13 @@ function addBand(map: Map<string, BandAcc>, kind: 'energy' | 'duos', name: strin
 }
 
 const toBands = (map: Map<string, BandAcc>): CostBand[] =>
-  [...map.values()].map((b) => ({ name: b.name, kind: b.kind, kwh: round4(b.kwh), pence: round4(b.pence), pencePerKwh: b.uniform ? b.rate : null }));
+  [...map.values()].map((b) => ({
+    name: b.name,
+    kind: b.kind,
+    kwh: round4(b.kwh),
+    pence: round4(b.pence),
+    pencePerKwh: b.uniform ? b.rate : null,
+  }));
 
 /** Per-rate kWh and pence accumulators reused across calls (no allocation per half-hour). */
 const scratchKwh = new Float64Array(64);
@@ -269,7 +301,13 @@ export function priceConsumption(meter: string, c: Consumption, plan: DayPlan, k
     const ccl = cclOn(pv.spec, c.fromDay + d0);
     const basis = plan.basisOfDay[d0]!;
     let d1 = d0 + 1;
-    while (d1 < days && plan.versionOfDay[d1] === v && plan.basisOfDay[d1] === basis && cclOn(pv.spec, c.fromDay + d1) === ccl) d1++;
+    while (
+      d1 < days &&
+      plan.versionOfDay[d1] === v &&
+      plan.basisOfDay[d1] === basis &&
+      cclOn(pv.spec, c.fromDay + d1) === ccl
+    )
+      d1++;
     // one stretch [d0, d1): one version, one CCL rate
     const energy = pv.energy;
     const duos = pv.duos;
@@ -394,10 +432,17 @@ export function priceConsumption(meter: string, c: Consumption, plan: DayPlan, k
   const sum = (f: (p: CostPeriod) => number): number => periods.reduce((a, p) => a + f(p), 0);
   const notes = [...plan.notes];
   const missing = c.expectedHalfHours - present;
-  if (missing > 0) notes.push(`${missing} of ${c.expectedHalfHours} half-hours have no reading and are not priced: the cost covers the half-hours with data only.`);
-  if (unpriced > 0) notes.push(`${unpriced} half-hours (${round4(unpricedKwh)} kWh) have no half-hourly price and are not priced.`);
+  if (missing > 0)
+    notes.push(
+      `${missing} of ${c.expectedHalfHours} half-hours have no reading and are not priced: the cost covers the half-hours with data only.`,
+    );
+  if (unpriced > 0)
+    notes.push(`${unpriced} half-hours (${round4(unpricedKwh)} kWh) have no half-hourly price and are not priced.`);
   const capRequired = plan.versions.some((v) => (v.spec.capacityPencePerKvaPerDay ?? 0) > 0);
-  if (capRequired && plan.capacityKva === null) notes.push('The tariff has a capacity charge but the meter has no capacity (kVA) set, so no capacity charge is included; set it on the meter.');
+  if (capRequired && plan.capacityKva === null)
+    notes.push(
+      'The tariff has a capacity charge but the meter has no capacity (kVA) set, so no capacity charge is included; set it on the meter.',
+    );
   const ids = [...new Set(periods.map((p) => p.tariff))];
   const names = [...new Set(periods.map((p) => plan.versions.find((v) => v.tariffId === p.tariff)!.tariffName))];
   return {

@@ -20,8 +20,23 @@ async function call<T>(method: string, args: unknown, role: 'viewer' | 'manager'
   return r.value as T;
 }
 
-const base = { supplier: 'Acme', fuel: 'electricity', validFrom: '2025-01-01', validTo: null, standingChargePencePerDay: 40, vatRate: 0.05, cclPencePerKwh: 0, halfHourlyPrices: null };
-const flat = (id: string, p: number, extra: Record<string, unknown> = {}) => ({ ...base, id, name: `Flat ${p}p`, rates: [{ pencePerKwh: p }], ...extra });
+const base = {
+  supplier: 'Acme',
+  fuel: 'electricity',
+  validFrom: '2025-01-01',
+  validTo: null,
+  standingChargePencePerDay: 40,
+  vatRate: 0.05,
+  cclPencePerKwh: 0,
+  halfHourlyPrices: null,
+};
+const flat = (id: string, p: number, extra: Record<string, unknown> = {}) => ({
+  ...base,
+  id,
+  name: `Flat ${p}p`,
+  rates: [{ pencePerKwh: p }],
+  ...extra,
+});
 const e7 = (id: string, night: number, day: number, extra: Record<string, unknown> = {}) =>
   economy7({ ...base, id, name: `E7 ${night}/${day}`, ...extra }, { night, day, named: true });
 
@@ -79,13 +94,23 @@ describe('switching analysis', () => {
     const again = await call<SwitchAnalysis>('switching.get', { id: a.id });
     expect(again).toEqual(a);
     const history = await call<SwitchSummary[]>('switching.history', { meter: MPAN });
-    expect(history[0]).toMatchObject({ id: a.id, ranBy: 'alice', currentTariff: 'acme-flat', currentTariffName: 'Flat 25p', bestTariff: 'cheap-flat', bestTariffName: 'Flat 20p', bestSavingPence: a.alternatives[0]!.savingPence });
+    expect(history[0]).toMatchObject({
+      id: a.id,
+      ranBy: 'alice',
+      currentTariff: 'acme-flat',
+      currentTariffName: 'Flat 25p',
+      bestTariff: 'cheap-flat',
+      bestTariffName: 'Flat 20p',
+      bestSavingPence: a.alternatives[0]!.savingPence,
+    });
   });
 
   it('moves N % of use from the most expensive band to the cheapest and ranks again', async () => {
     core = await makeCore();
     await seed(core);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [e7('mine', 12, 30), flat('flat-24', 24, { supplier: 'Beta' })] }) });
+    await call('tariffs.import', {
+      text: JSON.stringify({ tariffs: [e7('mine', 12, 30), flat('flat-24', 24, { supplier: 'Beta' })] }),
+    });
     await call('tariffs.assign', { meter: MPAN, tariff: 'mine', from: '2025-01-01' });
     const plain = await call<SwitchAnalysis>('switching.analyse', { meter: MPAN, days: 28 });
     const shifted = await call<SwitchAnalysis>('switching.analyse', { meter: MPAN, days: 28, whatIfPercent: 50 });
@@ -108,8 +133,12 @@ describe('switching analysis', () => {
   it("falls back to the supplier's default tariff for days without an assignment, and says so", async () => {
     core = await makeCore();
     await seed(core);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [flat('acme-std', 25, { default: true }), flat('acme-other', 21)] }) });
-    await expect(call('cost.meter', { meter: MPAN, from: '2025-03-01', to: '2025-03-08' })).rejects.toThrow(/no supplier is set/);
+    await call('tariffs.import', {
+      text: JSON.stringify({ tariffs: [flat('acme-std', 25, { default: true }), flat('acme-other', 21)] }),
+    });
+    await expect(call('cost.meter', { meter: MPAN, from: '2025-03-01', to: '2025-03-08' })).rejects.toThrow(
+      /no supplier is set/,
+    );
     await call('meters.update', { meter: MPAN, supplier: 'ACME' });
     const c = await call<CostResult>('cost.meter', { meter: MPAN, from: '2025-03-01', to: '2025-03-08' });
     expect(c.tariff).toBe('acme-std');
@@ -123,55 +152,101 @@ describe('switching analysis', () => {
   it('runs every meter in the portfolio and reports progress', async () => {
     core = await makeCore();
     await seed(core);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [flat('acme-std', 25, { default: true }), flat('acme-other', 21)] }) });
+    await call('tariffs.import', {
+      text: JSON.stringify({ tariffs: [flat('acme-std', 25, { default: true }), flat('acme-other', 21)] }),
+    });
     await call('meters.update', { meter: MPAN, supplier: 'Acme' });
     const progress: unknown[] = [];
     core.events.subscribe((e) => {
       if (e.event === 'switching.progress') progress.push(e.payload);
     });
     // cost analyses and tariff comparisons need a manager (the platform's roles); viewers see tariffs only
-    for (const [m, a] of [['switching.runAll', {}], ['switching.analyse', { meter: MPAN }], ['cost.meter', { meter: MPAN, from: '2025-03-01', to: '2025-03-02' }], ['switching.portfolio', {}], ['switching.history', {}]] as const) {
+    for (const [m, a] of [
+      ['switching.runAll', {}],
+      ['switching.analyse', { meter: MPAN }],
+      ['cost.meter', { meter: MPAN, from: '2025-03-01', to: '2025-03-02' }],
+      ['switching.portfolio', {}],
+      ['switching.history', {}],
+    ] as const) {
       await expect(call(m, a, 'viewer')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
     expect(await call('tariffs.list', {}, 'viewer')).toHaveLength(2);
-    const r = await call<{ meters: number; analysed: number; failed: unknown[] }>('switching.runAll', { days: 30 }, 'manager');
+    const r = await call<{ meters: number; analysed: number; failed: unknown[] }>(
+      'switching.runAll',
+      { days: 30 },
+      'manager',
+    );
     expect(r).toMatchObject({ meters: 1, analysed: 1, failed: [] });
     expect(progress[0]).toEqual({ done: 0, total: 1, meter: null, finished: false });
     expect(progress[progress.length - 1]).toEqual({ done: 1, total: 1, meter: null, finished: true });
-    expect((await call<SwitchSummary[]>('switching.portfolio', {}))[0]).toMatchObject({ meter: MPAN, bestTariff: 'acme-other' });
+    expect((await call<SwitchSummary[]>('switching.portfolio', {}))[0]).toMatchObject({
+      meter: MPAN,
+      bestTariff: 'acme-other',
+    });
   });
 });
 
 describe('tariff files', () => {
   it('imports all or nothing, with every problem named by tariff and field', async () => {
     core = await makeCore();
-    const bad = { tariffs: [flat('good', 20), { ...flat('bad', 20), rates: [{ pencePerKwh: 10, from: '00:00', to: '08:00' }, { pencePerKwh: 20, from: '07:00', to: '00:00' }] }, { ...flat('worse', 20), vatRate: 0.1 }] };
-    await expect(call('tariffs.import', { text: JSON.stringify(bad), fileName: 'mine.json' })).rejects.toThrow(/mine.json: nothing was imported; 2 problems: tariffs\[1\] \("bad"\)\.rates: rates 1 and 2 overlap on every day from 07:00 to 08:00.*tariffs\[2\] \("worse"\)\.vatRate/);
+    const bad = {
+      tariffs: [
+        flat('good', 20),
+        {
+          ...flat('bad', 20),
+          rates: [
+            { pencePerKwh: 10, from: '00:00', to: '08:00' },
+            { pencePerKwh: 20, from: '07:00', to: '00:00' },
+          ],
+        },
+        { ...flat('worse', 20), vatRate: 0.1 },
+      ],
+    };
+    await expect(call('tariffs.import', { text: JSON.stringify(bad), fileName: 'mine.json' })).rejects.toThrow(
+      /mine.json: nothing was imported; 2 problems: tariffs\[1\] \("bad"\)\.rates: rates 1 and 2 overlap on every day from 07:00 to 08:00.*tariffs\[2\] \("worse"\)\.vatRate/,
+    );
     expect(await call<Tariff[]>('tariffs.list', {})).toEqual([]);
-    await expect(call('tariffs.import', { text: '{ "tariffs": [ { "id": "x", } ] }', fileName: 'broken.json' })).rejects.toThrow(/broken.json is not valid JSON at line 1, column \d+/);
-    await expect(call('tariffs.import', { text: '{"rates": []}' })).rejects.toThrow(/expected \{ "tariffs": \[ … \] \}/);
+    await expect(
+      call('tariffs.import', { text: '{ "tariffs": [ { "id": "x", } ] }', fileName: 'broken.json' }),
+    ).rejects.toThrow(/broken.json is not valid JSON at line 1, column \d+/);
+    await expect(call('tariffs.import', { text: '{"rates": []}' })).rejects.toThrow(
+      /expected \{ "tariffs": \[ … \] \}/,
+    );
   });
 
   it('adds versions, recognises an identical re-import, and refuses a fuel change of an id', async () => {
     core = await makeCore();
-    const first = await call<{ versionsAdded: number }>('tariffs.import', { text: JSON.stringify({ tariffs: [flat('t', 20)] }) });
+    const first = await call<{ versionsAdded: number }>('tariffs.import', {
+      text: JSON.stringify({ tariffs: [flat('t', 20)] }),
+    });
     expect(first.versionsAdded).toBe(1);
-    const second = await call<{ versionsAdded: number; unchanged: number; versionsReplaced: number }>('tariffs.import', { text: JSON.stringify({ tariffs: [flat('t', 20), flat('t', 21, { validFrom: '2025-06-01' })] }) });
+    const second = await call<{ versionsAdded: number; unchanged: number; versionsReplaced: number }>(
+      'tariffs.import',
+      { text: JSON.stringify({ tariffs: [flat('t', 20), flat('t', 21, { validFrom: '2025-06-01' })] }) },
+    );
     expect(second).toMatchObject({ versionsAdded: 1, unchanged: 1, versionsReplaced: 0 });
     const t = await call<Tariff>('tariffs.get', { id: 't' });
     expect(t.versions.map((v) => [v.validFrom, v.validTo])).toEqual([
       ['2025-01-01', '2025-06-01'],
       ['2025-06-01', null],
     ]);
-    await expect(call('tariffs.save', { tariff: { ...flat('t', 20), fuel: 'gas' } })).rejects.toThrow(/CONFLICT: tariff "t" is a electricity tariff/);
+    await expect(call('tariffs.save', { tariff: { ...flat('t', 20), fuel: 'gas' } })).rejects.toThrow(
+      /CONFLICT: tariff "t" is a electricity tariff/,
+    );
   });
 
   it('will not delete an assigned tariff, and assigns only tariffs of the meter’s fuel', async () => {
     core = await makeCore();
     await seed(core);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [flat('t', 20), { ...flat('g', 5), fuel: 'gas' }] }) });
-    await expect(call('tariffs.assign', { meter: MPAN, tariff: 'g', from: '2025-01-01' })).rejects.toThrow(/"g" is a gas tariff and this meter is electricity/);
-    await expect(call('tariffs.assign', { meter: MPAN, tariff: 't', from: '2025-01-01' }, 'viewer')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await call('tariffs.import', {
+      text: JSON.stringify({ tariffs: [flat('t', 20), { ...flat('g', 5), fuel: 'gas' }] }),
+    });
+    await expect(call('tariffs.assign', { meter: MPAN, tariff: 'g', from: '2025-01-01' })).rejects.toThrow(
+      /"g" is a gas tariff and this meter is electricity/,
+    );
+    await expect(
+      call('tariffs.assign', { meter: MPAN, tariff: 't', from: '2025-01-01' }, 'viewer'),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await call('tariffs.assign', { meter: MPAN, tariff: 't', from: '2025-01-01' }, 'manager');
     await expect(call('tariffs.delete', { id: 't' })).rejects.toThrow(/CONFLICT.*assigned/);
     await call('tariffs.delete', { id: 'g' });
@@ -182,12 +257,27 @@ describe('tariff files', () => {
 
   it('rejects price files that are not usable, naming the line and column', async () => {
     core = await makeCore();
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [{ ...base, id: 'dyn', name: 'Dyn', halfHourlyPrices: [] }, flat('fixed', 20)] }) });
-    await expect(call('tariffs.importPrices', { id: 'fixed', text: 'start,price\n2025-01-01T00:00:00Z,10' })).rejects.toThrow(/not a dynamic tariff/);
-    await expect(call('tariffs.importPrices', { id: 'dyn', text: 'start,price\n2025-01-01T00:00:00Z,ten', fileName: 'p.csv' })).rejects.toThrow(/p.csv, line 2, column 2: "ten" is not a price/);
-    await expect(call('tariffs.importPrices', { id: 'dyn', text: 'start,price\n2025-01-01T00:10:00Z,10', fileName: 'p.csv' })).rejects.toThrow(/line 2, column 1: .* not the start of a half-hour/);
-    await expect(call('tariffs.importPrices', { id: 'dyn', text: 'start,price\n2025-03-30 01:30,10', fileName: 'p.csv' })).rejects.toThrow(/does not exist in UK time/);
-    await expect(call('tariffs.importPrices', { id: 'dyn', text: 'start,price\n2025-01-01T00:00:00Z,10\n2025-01-01T00:00:00Z,11' })).rejects.toThrow(/two different prices/);
+    await call('tariffs.import', {
+      text: JSON.stringify({ tariffs: [{ ...base, id: 'dyn', name: 'Dyn', halfHourlyPrices: [] }, flat('fixed', 20)] }),
+    });
+    await expect(
+      call('tariffs.importPrices', { id: 'fixed', text: 'start,price\n2025-01-01T00:00:00Z,10' }),
+    ).rejects.toThrow(/not a dynamic tariff/);
+    await expect(
+      call('tariffs.importPrices', { id: 'dyn', text: 'start,price\n2025-01-01T00:00:00Z,ten', fileName: 'p.csv' }),
+    ).rejects.toThrow(/p.csv, line 2, column 2: "ten" is not a price/);
+    await expect(
+      call('tariffs.importPrices', { id: 'dyn', text: 'start,price\n2025-01-01T00:10:00Z,10', fileName: 'p.csv' }),
+    ).rejects.toThrow(/line 2, column 1: .* not the start of a half-hour/);
+    await expect(
+      call('tariffs.importPrices', { id: 'dyn', text: 'start,price\n2025-03-30 01:30,10', fileName: 'p.csv' }),
+    ).rejects.toThrow(/does not exist in UK time/);
+    await expect(
+      call('tariffs.importPrices', {
+        id: 'dyn',
+        text: 'start,price\n2025-01-01T00:00:00Z,10\n2025-01-01T00:00:00Z,11',
+      }),
+    ).rejects.toThrow(/two different prices/);
     const t = await call<Tariff>('tariffs.get', { id: 'dyn' });
     expect(t.versions[0]!.prices!.count).toBe(0);
     expect(t.kind).toBe('dynamic');
@@ -197,18 +287,36 @@ describe('tariff files', () => {
 describe('regions', () => {
   it('uses the region chosen for the site of a meter that is not an MPAN', async () => {
     core = await makeCore();
-    const lines = ['Meter,Timestamp,kWh', ...Array.from({ length: 96 }, (_, i) => `SERIAL-77,${new Date(Date.parse('2025-03-03T00:00:00Z') + i * 1800000).toISOString()},1`)];
+    const lines = [
+      'Meter,Timestamp,kWh',
+      ...Array.from(
+        { length: 96 },
+        (_, i) => `SERIAL-77,${new Date(Date.parse('2025-03-03T00:00:00Z') + i * 1800000).toISOString()},1`,
+      ),
+    ];
     await importFiles(core, [writeTemp('serial.csv', lines.join('\n'))]);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [flat('mine', 25), flat('london-only', 20, { regions: ['C'] }), flat('eastern-only', 21, { regions: ['A'] })] }) });
+    await call('tariffs.import', {
+      text: JSON.stringify({
+        tariffs: [
+          flat('mine', 25),
+          flat('london-only', 20, { regions: ['C'] }),
+          flat('eastern-only', 21, { regions: ['A'] }),
+        ],
+      }),
+    });
     await call('tariffs.assign', { meter: 'SERIAL-77', tariff: 'mine', from: '2025-01-01' });
     const before = await call<SwitchAnalysis>('switching.analyse', { meter: 'SERIAL-77', save: false });
     expect(before.alternatives).toEqual([]);
-    expect(before.skipped.find((s) => s.tariff === 'london-only')!.reason).toMatch(/not an MPAN and its site has no region chosen/);
+    expect(before.skipped.find((s) => s.tariff === 'london-only')!.reason).toMatch(
+      /not an MPAN and its site has no region chosen/,
+    );
     const site = await call<{ id: number }>('sites.create', { name: 'Depot' });
     await call('sites.update', { id: site.id, regionId: 13 }); // London
     await call('meters.update', { meter: 'SERIAL-77', siteId: site.id });
     const after = await call<SwitchAnalysis>('switching.analyse', { meter: 'SERIAL-77', save: false });
     expect(after.alternatives.map((a) => a.tariff)).toEqual(['london-only']);
-    expect(after.skipped.find((s) => s.tariff === 'eastern-only')!.reason).toMatch(/not sold in this meter’s region \(distributor 12\)/);
+    expect(after.skipped.find((s) => s.tariff === 'eastern-only')!.reason).toMatch(
+      /not sold in this meter’s region \(distributor 12\)/,
+    );
   });
 });

@@ -39,14 +39,23 @@ export class SwitchingService {
 
   /** For a meter that is not an MPAN: the distributor area of the region chosen for its site, or null. */
   private siteDistributor(meterId: number): number | null {
-    const region = (this.regionStmt ??= this.sqlite.prepare('SELECT s.region_id FROM meters m JOIN sites s ON s.id = m.site_id WHERE m.id = ?').pluck()).get(meterId) as number | null | undefined;
+    const region = (this.regionStmt ??= this.sqlite
+      .prepare('SELECT s.region_id FROM meters m JOIN sites s ON s.id = m.site_id WHERE m.id = ?')
+      .pluck()).get(meterId) as number | null | undefined;
     return region ? distributorOfRegion(region) : null;
   }
 
-  /** The default analysis window: the last `days` local days up to the meter's last reading (from its first, if that is later). */
+  /**
+   * The default analysis window: the last `days` local days up to the meter's last reading (from its first, if that is
+   * later).
+   */
   private window(meter: MeterRow, days: number): [number, number] {
     const span = this.readings.valueSpan(meter.id);
-    if (span === null) throw new AppError('NOT_FOUND', `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`);
+    if (span === null)
+      throw new AppError(
+        'NOT_FOUND',
+        `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`,
+      );
     const to = localDayOf(span.last) + 1;
     // "the last N days of data": a meter with less history is analysed over the days it has
     return [Math.max(to - days, localDayOf(span.first)), to];
@@ -56,9 +65,17 @@ export class SwitchingService {
    * Prices the meter on its current tariff(s) and every other active tariff of its fuel and
    * region; ranks by saving. Saves the analysis unless `save` is false.
    */
-  analyse(identifier: string, opts: { days?: number; fromDay?: number; toDay?: number; whatIfPercent?: number; save?: boolean }, actor: string, catalog?: Catalog): SwitchAnalysis {
+  analyse(
+    identifier: string,
+    opts: { days?: number; fromDay?: number; toDay?: number; whatIfPercent?: number; save?: boolean },
+    actor: string,
+    catalog?: Catalog,
+  ): SwitchAnalysis {
     const meter = this.meters.meterRow(identifier);
-    const [fromDay, toDay] = opts.fromDay !== undefined && opts.toDay !== undefined ? [opts.fromDay, opts.toDay] : this.window(meter, opts.days ?? DEFAULT_DAYS);
+    const [fromDay, toDay] =
+      opts.fromDay !== undefined && opts.toDay !== undefined
+        ? [opts.fromDay, opts.toDay]
+        : this.window(meter, opts.days ?? DEFAULT_DAYS);
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
     if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'analyse at most ten years at a time');
     const c = this.costing.consumption(meter.id, fromDay, toDay);
@@ -79,7 +96,11 @@ export class SwitchingService {
       }
       if (t.regions !== null) {
         if (dno === null) {
-          skipped.push({ tariff: t.id, reason: 'sold only in some regions, and this meter’s region is not known: it is not an MPAN and its site has no region chosen' });
+          skipped.push({
+            tariff: t.id,
+            reason:
+              'sold only in some regions, and this meter’s region is not known: it is not an MPAN and its site has no region chosen',
+          });
           continue;
         }
         if (!t.regions.includes(dno)) {
@@ -93,9 +114,11 @@ export class SwitchingService {
     let whatIf: WhatIf | null = null;
     let kwh: Float64Array | undefined;
     if (opts.whatIfPercent !== undefined && opts.whatIfPercent > 0) {
-      const refPlan = (t: StoredTariff): PricedVersion => this.costing.compiled(t, c, cat)[this.costing.versionIndex(t, toDay - 1).index]!;
+      const refPlan = (t: StoredTariff): PricedVersion =>
+        this.costing.compiled(t, c, cat)[this.costing.versionIndex(t, toDay - 1).index]!;
       const current = basePlan.versions[basePlan.versionOfDay[lastDay]!]!;
-      const multiBand = (v: PricedVersion): boolean => v.energy !== null && v.price === null && new Set(v.energy.pence).size > 1;
+      const multiBand = (v: PricedVersion): boolean =>
+        v.energy !== null && v.price === null && new Set(v.energy.pence).size > 1;
       let ref: PricedVersion | null = multiBand(current) ? current : null;
       if (!ref) {
         for (const t of candidates) {
@@ -109,7 +132,13 @@ export class SwitchingService {
       if (ref) {
         const shifted = shiftLoad(c, ref, opts.whatIfPercent / 100);
         kwh = shifted.kwh;
-        whatIf = { percent: opts.whatIfPercent, referenceTariff: ref.tariffId, fromBand: shifted.fromBand, toBand: shifted.toBand, movedKwh: round4(shifted.moved) };
+        whatIf = {
+          percent: opts.whatIfPercent,
+          referenceTariff: ref.tariffId,
+          fromBand: shifted.fromBand,
+          toBand: shifted.toBand,
+          movedKwh: round4(shifted.moved),
+        };
       }
     }
     const currentCost = priceConsumption(meter.identifier, c, basePlan, kwh);
@@ -117,7 +146,10 @@ export class SwitchingService {
     for (const t of candidates) {
       const cost = priceConsumption(meter.identifier, c, this.costing.planOnTariff(t, c, meter, 'chosen', cat), kwh);
       if (cost.unpricedHalfHours > 0) {
-        skipped.push({ tariff: t.id, reason: `no half-hourly prices for ${cost.unpricedHalfHours} of the half-hours (import its prices for the period)` });
+        skipped.push({
+          tariff: t.id,
+          reason: `no half-hourly prices for ${cost.unpricedHalfHours} of the half-hours (import its prices for the period)`,
+        });
         continue;
       }
       const saving = currentCost.totalPence - cost.totalPence;
@@ -152,7 +184,10 @@ export class SwitchingService {
       whatIf,
       warning: SWITCH_WARNING,
     };
-    if (opts.whatIfPercent !== undefined && opts.whatIfPercent > 0 && !whatIf) analysis.current.notes.push('The what-if needs a tariff with at least two different unit rates (time of use); none was found, so usage was not moved.');
+    if (opts.whatIfPercent !== undefined && opts.whatIfPercent > 0 && !whatIf)
+      analysis.current.notes.push(
+        'The what-if needs a tariff with at least two different unit rates (time of use); none was found, so usage was not moved.',
+      );
     if (opts.save !== false) analysis.id = this.saveAnalysis(meter.id, fromDay, toDay, analysis);
     return analysis;
   }
@@ -165,12 +200,26 @@ export class SwitchingService {
         `INSERT INTO switching_analyses (meter_id, ran_at, ran_by, from_day, to_day, current_tariff, current_pence, best_tariff, best_saving_pence, best_saving_percent, what_if_percent, result)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(meterId, Math.floor(this.clock.now() / 1000), a.ranBy, fromDay, toDay, a.current.tariff, a.current.totalPence, best?.tariff ?? null, best?.savingPence ?? 0, best?.savingPercent ?? null, a.whatIf?.percent ?? null, blob);
+      .run(
+        meterId,
+        Math.floor(this.clock.now() / 1000),
+        a.ranBy,
+        fromDay,
+        toDay,
+        a.current.tariff,
+        a.current.totalPence,
+        best?.tariff ?? null,
+        best?.savingPence ?? 0,
+        best?.savingPercent ?? null,
+        a.whatIf?.percent ?? null,
+        blob,
+      );
     return Number(r.lastInsertRowid);
   }
 
   get(id: number): SwitchAnalysis {
-    const r = this.sqlite.prepare('SELECT result FROM switching_analyses WHERE id = ?').pluck().get(id) as Buffer | undefined;
+    const r = this.sqlite.prepare('SELECT result FROM switching_analyses WHERE id = ?').pluck().get(id) as
+      Buffer | undefined;
     if (!r) throw new AppError('NOT_FOUND', `no saved analysis ${id}`);
     return { ...(JSON.parse(zlib.inflateRawSync(r).toString('utf8')) as SwitchAnalysis), id };
   }
@@ -207,7 +256,9 @@ export class SwitchingService {
 
   history(identifier: string | undefined, limit = 200): SwitchSummary[] {
     const rows = identifier
-      ? this.sqlite.prepare(`${SwitchingService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(this.meters.meterRow(identifier).id, limit)
+      ? this.sqlite
+          .prepare(`${SwitchingService.SUMMARY} WHERE a.meter_id = ? ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`)
+          .all(this.meters.meterRow(identifier).id, limit)
       : this.sqlite.prepare(`${SwitchingService.SUMMARY} ORDER BY a.ran_at DESC, a.id DESC LIMIT ?`).all(limit);
     const names = this.tariffNames();
     return (rows as Record<string, unknown>[]).map((r) => this.toSummary(r, names));
@@ -216,17 +267,26 @@ export class SwitchingService {
   /** The latest analysis of each meter (ignoring what-ifs), best saving first. */
   portfolio(): SwitchSummary[] {
     const rows = this.sqlite
-      .prepare(`${SwitchingService.SUMMARY} WHERE a.id IN (SELECT max(id) FROM switching_analyses WHERE what_if_percent IS NULL GROUP BY meter_id) ORDER BY a.best_saving_pence DESC, m.identifier`)
+      .prepare(
+        `${SwitchingService.SUMMARY} WHERE a.id IN (SELECT max(id) FROM switching_analyses WHERE what_if_percent IS NULL GROUP BY meter_id) ORDER BY a.best_saving_pence DESC, m.identifier`,
+      )
       .all() as Record<string, unknown>[];
     const names = this.tariffNames();
     return rows.map((r) => this.toSummary(r, names));
   }
 
   /** Analyses every meter with readings, yielding between meters so the host stays responsive. */
-  async runAll(days: number | undefined, actor: string): Promise<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }> {
+  async runAll(
+    days: number | undefined,
+    actor: string,
+  ): Promise<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }> {
     const t0 = performance.now();
     const withData = new Set(this.readings.metersWithData());
-    const ids = (this.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [number, string][]).filter(([id]) => withData.has(id)).map(([, identifier]) => identifier);
+    const ids = (
+      this.sqlite.prepare('SELECT id, identifier FROM meters ORDER BY identifier').raw().all() as [number, string][]
+    )
+      .filter(([id]) => withData.has(id))
+      .map(([, identifier]) => identifier);
     const all = this.costing.catalog();
     const failed: { meter: string; reason: string }[] = [];
     let analysed = 0;
@@ -256,7 +316,11 @@ export class SwitchingService {
  * Moves `share` of each day's use in the reference tariff's most expensive band into its cheapest
  * band on the same day, spread evenly over that day's cheapest-band half-hours with readings.
  */
-export function shiftLoad(c: Consumption, ref: PricedVersion, share: number): { kwh: Float64Array; moved: number; fromBand: string; toBand: string } {
+export function shiftLoad(
+  c: Consumption,
+  ref: PricedVersion,
+  share: number,
+): { kwh: Float64Array; moved: number; fromBand: string; toBand: string } {
   const e = ref.energy!;
   const max = Math.max(...e.pence);
   const min = Math.min(...e.pence);

@@ -13,7 +13,8 @@ import { tariffSpecSchema, type TariffSpec } from '../../../src-shared/domain/ta
 import type { Clock } from '../clock';
 import { parseWallClock } from '../imports/timestamp';
 
-const dayOfIso = (s: string): number => dayFromDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
+const dayOfIso = (s: string): number =>
+  dayFromDate(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)));
 
 interface TariffRow {
   id: string;
@@ -52,7 +53,11 @@ export type SaveOutcome = 'added' | 'replaced' | 'unchanged';
 
 /** Stable JSON (sorted keys) so an identical re-import is recognised as unchanged. */
 function canonical(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v));
+  return JSON.stringify(x, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
 }
 
 /** Where in a JSON text a SyntaxError points, as "line L, column C". */
@@ -78,8 +83,16 @@ export class TariffStore {
 
   /** Every tariff with its versions (effective ends resolved), optionally one fuel. */
   all(fuel?: Fuel): StoredTariff[] {
-    const rows = this.sqlite.prepare(`SELECT id, name, supplier, fuel, regions, is_default AS isDefault FROM tariffs ${fuel ? 'WHERE fuel = ?' : ''} ORDER BY supplier, name, id`).all(...(fuel ? [fuel] : [])) as TariffRow[];
-    const versions = this.sqlite.prepare('SELECT tariff_id AS tariffId, valid_from AS validFrom, valid_to AS validTo, spec FROM tariff_versions ORDER BY tariff_id, valid_from').all() as VersionRow[];
+    const rows = this.sqlite
+      .prepare(
+        `SELECT id, name, supplier, fuel, regions, is_default AS isDefault FROM tariffs ${fuel ? 'WHERE fuel = ?' : ''} ORDER BY supplier, name, id`,
+      )
+      .all(...(fuel ? [fuel] : [])) as TariffRow[];
+    const versions = this.sqlite
+      .prepare(
+        'SELECT tariff_id AS tariffId, valid_from AS validFrom, valid_to AS validTo, spec FROM tariff_versions ORDER BY tariff_id, valid_from',
+      )
+      .all() as VersionRow[];
     const byTariff = new Map<string, VersionRow[]>();
     for (const v of versions) {
       const list = byTariff.get(v.tariffId) ?? [];
@@ -90,9 +103,15 @@ export class TariffStore {
   }
 
   find(id: string): StoredTariff | null {
-    const r = this.sqlite.prepare('SELECT id, name, supplier, fuel, regions, is_default AS isDefault FROM tariffs WHERE id = ?').get(id) as TariffRow | undefined;
+    const r = this.sqlite
+      .prepare('SELECT id, name, supplier, fuel, regions, is_default AS isDefault FROM tariffs WHERE id = ?')
+      .get(id) as TariffRow | undefined;
     if (!r) return null;
-    const versions = this.sqlite.prepare('SELECT tariff_id AS tariffId, valid_from AS validFrom, valid_to AS validTo, spec FROM tariff_versions WHERE tariff_id = ? ORDER BY valid_from').all(id) as VersionRow[];
+    const versions = this.sqlite
+      .prepare(
+        'SELECT tariff_id AS tariffId, valid_from AS validFrom, valid_to AS validTo, spec FROM tariff_versions WHERE tariff_id = ? ORDER BY valid_from',
+      )
+      .all(id) as VersionRow[];
     return this.toStored(r, versions);
   }
 
@@ -125,12 +144,21 @@ export class TariffStore {
 
   /** The contract's view of a tariff. */
   describe(t: StoredTariff): Tariff {
-    const stats = this.sqlite.prepare('SELECT count(*) AS n, min(ts) AS first, max(ts) AS last FROM tariff_prices WHERE tariff_id = ?');
+    const stats = this.sqlite.prepare(
+      'SELECT count(*) AS n, min(ts) AS first, max(ts) AS last FROM tariff_prices WHERE tariff_id = ?',
+    );
     const latest = t.versions[t.versions.length - 1]?.spec;
     const dynamic = t.versions.some((v) => Array.isArray(v.spec.halfHourlyPrices));
     const s = dynamic ? (stats.get(t.id) as { n: number; first: number | null; last: number | null }) : null;
-    const prices = s ? { count: s.n, first: s.first === null ? null : isoUtc(s.first), last: s.last === null ? null : isoUtc(s.last) } : null;
-    const versions: TariffVersion[] = t.versions.map((v) => ({ validFrom: isoDay(v.validFrom), validTo: v.end === null ? null : isoDay(v.end), spec: v.spec, prices }));
+    const prices = s
+      ? { count: s.n, first: s.first === null ? null : isoUtc(s.first), last: s.last === null ? null : isoUtc(s.last) }
+      : null;
+    const versions: TariffVersion[] = t.versions.map((v) => ({
+      validFrom: isoDay(v.validFrom),
+      validTo: v.end === null ? null : isoDay(v.end),
+      spec: v.spec,
+      prices,
+    }));
     return {
       id: t.id,
       name: t.name,
@@ -147,9 +175,17 @@ export class TariffStore {
   /** Adds or corrects one version (a transaction of its own unless called inside one). */
   save(spec: TariffSpec): SaveOutcome {
     return this.sqlite.transaction((): SaveOutcome => {
-      const existing = this.sqlite.prepare('SELECT fuel FROM tariffs WHERE id = ?').get(spec.id) as { fuel: Fuel } | undefined;
-      if (existing && existing.fuel !== spec.fuel) throw new AppError('CONFLICT', `tariff "${spec.id}" is a ${existing.fuel} tariff; a ${spec.fuel} tariff needs a different id`);
-      const regions = spec.regions && spec.regions.length > 0 ? JSON.stringify([...new Set(spec.regions)].sort((a, b) => a - b)) : null;
+      const existing = this.sqlite.prepare('SELECT fuel FROM tariffs WHERE id = ?').get(spec.id) as
+        { fuel: Fuel } | undefined;
+      if (existing && existing.fuel !== spec.fuel)
+        throw new AppError(
+          'CONFLICT',
+          `tariff "${spec.id}" is a ${existing.fuel} tariff; a ${spec.fuel} tariff needs a different id`,
+        );
+      const regions =
+        spec.regions && spec.regions.length > 0
+          ? JSON.stringify([...new Set(spec.regions)].sort((a, b) => a - b))
+          : null;
       const now = Math.floor(this.clock.now() / 1000);
       this.sqlite
         .prepare(
@@ -159,40 +195,83 @@ export class TariffStore {
         .run(spec.id, spec.name, spec.supplier, spec.fuel, regions, spec.default ? 1 : 0, now);
       if (spec.default) {
         // one default per supplier, fuel and region set
-        this.sqlite.prepare('UPDATE tariffs SET is_default = 0 WHERE id <> ? AND supplier = ? COLLATE NOCASE AND fuel = ? AND coalesce(regions, \'\') = coalesce(?, \'\')').run(spec.id, spec.supplier, spec.fuel, regions);
+        this.sqlite
+          .prepare(
+            "UPDATE tariffs SET is_default = 0 WHERE id <> ? AND supplier = ? COLLATE NOCASE AND fuel = ? AND coalesce(regions, '') = coalesce(?, '')",
+          )
+          .run(spec.id, spec.supplier, spec.fuel, regions);
       }
       // dynamic prices live in tariff_prices, not in the version's JSON
       const prices = spec.halfHourlyPrices;
       const stored: TariffSpec = { ...spec, halfHourlyPrices: Array.isArray(prices) ? [] : null };
-      if (Array.isArray(prices) && prices.length > 0) this.storePrices(spec.id, prices.map((p, i) => ({ ts: this.priceStart(p.start, `halfHourlyPrices[${i}].start`), pence: p.pencePerKwh })));
+      if (Array.isArray(prices) && prices.length > 0)
+        this.storePrices(
+          spec.id,
+          prices.map((p, i) => ({
+            ts: this.priceStart(p.start, `halfHourlyPrices[${i}].start`),
+            pence: p.pencePerKwh,
+          })),
+        );
       const from = dayOfIso(spec.validFrom);
       const to = spec.validTo ? dayOfIso(spec.validTo) : null;
-      const before = this.sqlite.prepare('SELECT spec FROM tariff_versions WHERE tariff_id = ? AND valid_from = ?').pluck().get(spec.id, from) as string | undefined;
+      const before = this.sqlite
+        .prepare('SELECT spec FROM tariff_versions WHERE tariff_id = ? AND valid_from = ?')
+        .pluck()
+        .get(spec.id, from) as string | undefined;
       const json = canonical(stored);
       if (before !== undefined && canonical(JSON.parse(before)) === json) return 'unchanged';
-      this.sqlite.prepare('INSERT INTO tariff_versions (tariff_id, valid_from, valid_to, spec) VALUES (?, ?, ?, ?) ON CONFLICT (tariff_id, valid_from) DO UPDATE SET valid_to = excluded.valid_to, spec = excluded.spec').run(spec.id, from, to, json);
+      this.sqlite
+        .prepare(
+          'INSERT INTO tariff_versions (tariff_id, valid_from, valid_to, spec) VALUES (?, ?, ?, ?) ON CONFLICT (tariff_id, valid_from) DO UPDATE SET valid_to = excluded.valid_to, spec = excluded.spec',
+        )
+        .run(spec.id, from, to, json);
       return before === undefined ? 'added' : 'replaced';
     })();
   }
 
   /** Parses, validates and stores a tariff file: every tariff or none. */
-  importFile(text: string, fileName = 'the tariff file'): { tariffs: number; versionsAdded: number; versionsReplaced: number; unchanged: number; prices: number; ids: string[] } {
+  importFile(
+    text: string,
+    fileName = 'the tariff file',
+  ): {
+    tariffs: number;
+    versionsAdded: number;
+    versionsReplaced: number;
+    unchanged: number;
+    prices: number;
+    ids: string[];
+  } {
     let raw: unknown;
     try {
       raw = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (e) {
-      throw new AppError('BAD_INPUT', `${fileName} is not valid JSON${jsonPosition(text, e)}: ${(e as Error).message}. A tariff file is { "tariffs": [ … ] } (docs/tariffs.md).`);
+      throw new AppError(
+        'BAD_INPUT',
+        `${fileName} is not valid JSON${jsonPosition(text, e)}: ${(e as Error).message}. A tariff file is { "tariffs": [ … ] } (docs/tariffs.md).`,
+      );
     }
-    const list: unknown = Array.isArray(raw) ? raw : raw && typeof raw === 'object' && 'tariffs' in raw ? (raw as { tariffs: unknown }).tariffs : raw && typeof raw === 'object' && 'id' in raw ? [raw] : undefined;
-    if (!Array.isArray(list)) throw new AppError('BAD_INPUT', `${fileName}: expected { "tariffs": [ … ] } (docs/tariffs.md)`);
+    const list: unknown = Array.isArray(raw)
+      ? raw
+      : raw && typeof raw === 'object' && 'tariffs' in raw
+        ? (raw as { tariffs: unknown }).tariffs
+        : raw && typeof raw === 'object' && 'id' in raw
+          ? [raw]
+          : undefined;
+    if (!Array.isArray(list))
+      throw new AppError('BAD_INPUT', `${fileName}: expected { "tariffs": [ … ] } (docs/tariffs.md)`);
     if (list.length === 0) throw new AppError('BAD_INPUT', `${fileName} lists no tariffs`);
     const specs: TariffSpec[] = [];
     const problems: { path: string; message: string }[] = [];
     list.forEach((item, i) => {
       const r = tariffSpecSchema.safeParse(item);
-      const label = item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string' ? `tariffs[${i}] ("${(item as { id: string }).id}")` : `tariffs[${i}]`;
+      const label =
+        item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string'
+          ? `tariffs[${i}] ("${(item as { id: string }).id}")`
+          : `tariffs[${i}]`;
       if (r.success) specs.push(r.data);
-      else for (const issue of r.error.issues) problems.push({ path: [label, ...issue.path.map(String)].join('.'), message: issue.message });
+      else
+        for (const issue of r.error.issues)
+          problems.push({ path: [label, ...issue.path.map(String)].join('.'), message: issue.message });
     });
     const seen = new Set<string>();
     for (const s of specs) {
@@ -202,7 +281,11 @@ export class TariffStore {
     }
     if (problems.length > 0) {
       const shown = problems.slice(0, 20).map((p) => `${p.path}: ${p.message}`);
-      throw new AppError('BAD_INPUT', `${fileName}: nothing was imported; ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${shown.join('; ')}${problems.length > 20 ? '; …' : ''}`, problems);
+      throw new AppError(
+        'BAD_INPUT',
+        `${fileName}: nothing was imported; ${problems.length} problem${problems.length === 1 ? '' : 's'}: ${shown.join('; ')}${problems.length > 20 ? '; …' : ''}`,
+        problems,
+      );
     }
     return this.sqlite.transaction(() => {
       const out = { tariffs: 0, versionsAdded: 0, versionsReplaced: 0, unchanged: 0, prices: 0, ids: [] as string[] };
@@ -222,21 +305,29 @@ export class TariffStore {
   /** UTC start of a price's half-hour; UK local when the text has no offset. Must be on :00 or :30. */
   private priceStart(text: string, where: string, previous?: number): number {
     const w = parseWallClock(text);
-    if (!w) throw new AppError('BAD_INPUT', `${where}: "${text.slice(0, 40)}" is not a date-time (expected e.g. 2025-01-01T00:00:00Z)`);
+    if (!w)
+      throw new AppError(
+        'BAD_INPUT',
+        `${where}: "${text.slice(0, 40)}" is not a date-time (expected e.g. 2025-01-01T00:00:00Z)`,
+      );
     let ts: number;
     if (w.offset !== null) ts = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) / 1000 - w.offset * 60;
     else {
       const r = resolveLondon(w.y, w.mo, w.d, w.h, w.mi, w.s);
-      if (r.kind === 'nonexistent') throw new AppError('BAD_INPUT', `${where}: ${text} does not exist in UK time (the clocks go forward then)`);
+      if (r.kind === 'nonexistent')
+        throw new AppError('BAD_INPUT', `${where}: ${text} does not exist in UK time (the clocks go forward then)`);
       ts = r.kind === 'ok' ? r.utc : previous !== undefined && previous >= r.first ? r.second : r.first;
     }
-    if (!Number.isFinite(ts) || ts % 1800 !== 0) throw new AppError('BAD_INPUT', `${where}: ${text} is not the start of a half-hour (:00 or :30)`);
+    if (!Number.isFinite(ts) || ts % 1800 !== 0)
+      throw new AppError('BAD_INPUT', `${where}: ${text} is not the start of a half-hour (:00 or :30)`);
     return ts;
   }
 
   private storePrices(id: string, prices: { ts: number; pence: number }[]): void {
     this.priceCache.clear();
-    const ins = this.sqlite.prepare('INSERT INTO tariff_prices (tariff_id, ts, pence) VALUES (?, ?, ?) ON CONFLICT (tariff_id, ts) DO UPDATE SET pence = excluded.pence');
+    const ins = this.sqlite.prepare(
+      'INSERT INTO tariff_prices (tariff_id, ts, pence) VALUES (?, ?, ?) ON CONFLICT (tariff_id, ts) DO UPDATE SET pence = excluded.pence',
+    );
     for (const p of prices) ins.run(id, p.ts, p.pence);
   }
 
@@ -245,10 +336,17 @@ export class TariffStore {
    * (`results[]` with value_exc_vat, valid_from, valid_to; rows spanning several half-hours are
    * expanded), a JSON list of { start, pencePerKwh }, or a CSV of start time and price.
    */
-  importPrices(id: string, text: string, fileName = 'the prices file'): { prices: number; first: string; last: string } {
+  importPrices(
+    id: string,
+    text: string,
+    fileName = 'the prices file',
+  ): { prices: number; first: string; last: string } {
     const t = this.get(id);
     if (!t.versions.some((v) => Array.isArray(v.spec.halfHourlyPrices))) {
-      throw new AppError('BAD_INPUT', `"${id}" is not a dynamic tariff: give it "halfHourlyPrices": [] in its tariff file (or tick "half-hourly prices" in its form on the Tariffs page) first`);
+      throw new AppError(
+        'BAD_INPUT',
+        `"${id}" is not a dynamic tariff: give it "halfHourlyPrices": [] in its tariff file (or tick "half-hourly prices" in its form on the Tariffs page) first`,
+      );
     }
     const body = text.replace(/^\uFEFF/, '');
     const prices: { ts: number; pence: number }[] = [];
@@ -258,23 +356,61 @@ export class TariffStore {
       try {
         raw = JSON.parse(body);
       } catch (e) {
-        throw new AppError('BAD_INPUT', `${fileName} is not valid JSON${jsonPosition(body, e)}: ${(e as Error).message}`);
+        throw new AppError(
+          'BAD_INPUT',
+          `${fileName} is not valid JSON${jsonPosition(body, e)}: ${(e as Error).message}`,
+        );
       }
-      const octopus = z.object({ results: z.array(z.object({ value_exc_vat: z.number().finite(), valid_from: z.string(), valid_to: z.string().nullable().optional() }).passthrough()) }).passthrough().safeParse(raw);
-      const plain = z.union([z.array(z.object({ start: z.string(), pencePerKwh: z.number().finite() }).strict()), z.object({ halfHourlyPrices: z.array(z.object({ start: z.string(), pencePerKwh: z.number().finite() }).strict()) }).passthrough()]).safeParse(raw);
+      const octopus = z
+        .object({
+          results: z.array(
+            z
+              .object({
+                value_exc_vat: z.number().finite(),
+                valid_from: z.string(),
+                valid_to: z.string().nullable().optional(),
+              })
+              .passthrough(),
+          ),
+        })
+        .passthrough()
+        .safeParse(raw);
+      const plain = z
+        .union([
+          z.array(z.object({ start: z.string(), pencePerKwh: z.number().finite() }).strict()),
+          z
+            .object({
+              halfHourlyPrices: z.array(z.object({ start: z.string(), pencePerKwh: z.number().finite() }).strict()),
+            })
+            .passthrough(),
+        ])
+        .safeParse(raw);
       if (octopus.success) {
         octopus.data.results.forEach((r, i) => {
           const from = this.priceStart(r.valid_from, `${fileName}: results[${i}].valid_from`);
           const to = r.valid_to ? this.priceStart(r.valid_to, `${fileName}: results[${i}].valid_to`) : from + 1800;
-          if (to <= from) throw new AppError('BAD_INPUT', `${fileName}: results[${i}] ends (${r.valid_to}) before it starts (${r.valid_from})`);
-          if ((to - from) / 1800 > 48 * 400) throw new AppError('BAD_INPUT', `${fileName}: results[${i}] spans more than 400 days; give a valid_to`);
+          if (to <= from)
+            throw new AppError(
+              'BAD_INPUT',
+              `${fileName}: results[${i}] ends (${r.valid_to}) before it starts (${r.valid_from})`,
+            );
+          if ((to - from) / 1800 > 48 * 400)
+            throw new AppError('BAD_INPUT', `${fileName}: results[${i}] spans more than 400 days; give a valid_to`);
           for (let ts = from; ts < to; ts += 1800) prices.push({ ts, pence: r.value_exc_vat });
         });
       } else if (plain.success) {
         const list = Array.isArray(plain.data) ? plain.data : plain.data.halfHourlyPrices;
-        list.forEach((p, i) => prices.push({ ts: this.priceStart(p.start, `${fileName}: item ${i + 1}`, prices[prices.length - 1]?.ts), pence: p.pencePerKwh }));
+        list.forEach((p, i) =>
+          prices.push({
+            ts: this.priceStart(p.start, `${fileName}: item ${i + 1}`, prices[prices.length - 1]?.ts),
+            pence: p.pencePerKwh,
+          }),
+        );
       } else {
-        throw new AppError('BAD_INPUT', `${fileName}: expected the Octopus unit-rates JSON ({ "results": [ { "value_exc_vat", "valid_from", "valid_to" } ] }) or a list of { "start", "pencePerKwh" }`);
+        throw new AppError(
+          'BAD_INPUT',
+          `${fileName}: expected the Octopus unit-rates JSON ({ "results": [ { "value_exc_vat", "valid_from", "valid_to" } ] }) or a list of { "start", "pencePerKwh" }`,
+        );
       }
     } else {
       const lines = body.split(/\r?\n/);
@@ -288,22 +424,45 @@ export class TariffStore {
           const lower = cells.map((c) => c.toLowerCase());
           const s = lower.findIndex((c) => /start|valid_from|from|time|date/.test(c));
           const p = lower.findIndex((c) => /price|pence|value_exc_vat|p\/kwh|rate|cost/.test(c) && !/inc/.test(c));
-          if (s === -1 || p === -1) throw new AppError('BAD_INPUT', `${fileName}, line ${i + 1}: expected a header with a start-time column and a price column (p/kWh), e.g. "start,pencePerKwh"`);
+          if (s === -1 || p === -1)
+            throw new AppError(
+              'BAD_INPUT',
+              `${fileName}, line ${i + 1}: expected a header with a start-time column and a price column (p/kWh), e.g. "start,pencePerKwh"`,
+            );
           startCol = s;
           priceCol = p;
           return;
         }
         const value = Number(cells[priceCol]);
-        if (cells[priceCol] === undefined || cells[priceCol] === '' || !Number.isFinite(value)) throw new AppError('BAD_INPUT', `${fileName}, line ${i + 1}, column ${priceCol + 1}: "${(cells[priceCol] ?? '').slice(0, 40)}" is not a price in p/kWh`);
-        if (Math.abs(value) > 1000) throw new AppError('BAD_INPUT', `${fileName}, line ${i + 1}, column ${priceCol + 1}: ${value} p/kWh is not plausible (prices are in pence, exclusive of VAT)`);
-        prices.push({ ts: this.priceStart(cells[startCol] ?? '', `${fileName}, line ${i + 1}, column ${startCol + 1}`, prices[prices.length - 1]?.ts), pence: value });
+        if (cells[priceCol] === undefined || cells[priceCol] === '' || !Number.isFinite(value))
+          throw new AppError(
+            'BAD_INPUT',
+            `${fileName}, line ${i + 1}, column ${priceCol + 1}: "${(cells[priceCol] ?? '').slice(0, 40)}" is not a price in p/kWh`,
+          );
+        if (Math.abs(value) > 1000)
+          throw new AppError(
+            'BAD_INPUT',
+            `${fileName}, line ${i + 1}, column ${priceCol + 1}: ${value} p/kWh is not plausible (prices are in pence, exclusive of VAT)`,
+          );
+        prices.push({
+          ts: this.priceStart(
+            cells[startCol] ?? '',
+            `${fileName}, line ${i + 1}, column ${startCol + 1}`,
+            prices[prices.length - 1]?.ts,
+          ),
+          pence: value,
+        });
       });
     }
     if (prices.length === 0) throw new AppError('BAD_INPUT', `${fileName} has no prices`);
     const seen = new Map<number, number>();
     for (const p of prices) {
       const before = seen.get(p.ts);
-      if (before !== undefined && before !== p.pence) throw new AppError('BAD_INPUT', `${fileName} gives two different prices for the half-hour starting ${isoUtc(p.ts)} (${before} and ${p.pence})`);
+      if (before !== undefined && before !== p.pence)
+        throw new AppError(
+          'BAD_INPUT',
+          `${fileName} gives two different prices for the half-hour starting ${isoUtc(p.ts)} (${before} and ${p.pence})`,
+        );
       seen.set(p.ts, p.pence);
     }
     this.sqlite.transaction(() => this.storePrices(id, prices))();
@@ -321,7 +480,10 @@ export class TariffStore {
     if (hit) return hit;
     if (this.priceCache.size >= 256) this.priceCache.clear();
     const out = new Float64Array(Math.max(0, Math.ceil((toTs - fromTs) / 1800))).fill(NaN);
-    const rows = this.sqlite.prepare('SELECT ts, pence FROM tariff_prices WHERE tariff_id = ? AND ts >= ? AND ts < ?').raw().all(id, fromTs, toTs) as [number, number][];
+    const rows = this.sqlite
+      .prepare('SELECT ts, pence FROM tariff_prices WHERE tariff_id = ? AND ts >= ? AND ts < ?')
+      .raw()
+      .all(id, fromTs, toTs) as [number, number][];
     for (const [ts, pence] of rows) if ((ts - fromTs) % 1800 === 0) out[(ts - fromTs) / 1800] = pence;
     this.priceCache.set(key, out);
     return out;
@@ -329,8 +491,15 @@ export class TariffStore {
 
   delete(id: string): void {
     this.get(id);
-    const n = this.sqlite.prepare('SELECT count(*) FROM tariff_assignments WHERE tariff_id = ?').pluck().get(id) as number;
-    if (n > 0) throw new AppError('CONFLICT', `"${id}" is assigned to ${n} meter period${n === 1 ? '' : 's'}; deleting it would change past costs. Give it a validTo instead, or remove the assignments first.`);
+    const n = this.sqlite
+      .prepare('SELECT count(*) FROM tariff_assignments WHERE tariff_id = ?')
+      .pluck()
+      .get(id) as number;
+    if (n > 0)
+      throw new AppError(
+        'CONFLICT',
+        `"${id}" is assigned to ${n} meter period${n === 1 ? '' : 's'}; deleting it would change past costs. Give it a validTo instead, or remove the assignments first.`,
+      );
     this.sqlite.prepare('DELETE FROM tariffs WHERE id = ?').run(id);
     this.priceCache.clear();
   }
@@ -339,7 +508,9 @@ export class TariffStore {
 
   assignments(meterId: number, meter: string): TariffAssignment[] {
     const rows = this.sqlite
-      .prepare('SELECT a.from_day AS fromDay, a.tariff_id AS tariff, t.name, a.assigned_by AS assignedBy, a.assigned_at AS assignedAt FROM tariff_assignments a JOIN tariffs t ON t.id = a.tariff_id WHERE a.meter_id = ? ORDER BY a.from_day')
+      .prepare(
+        'SELECT a.from_day AS fromDay, a.tariff_id AS tariff, t.name, a.assigned_by AS assignedBy, a.assigned_at AS assignedAt FROM tariff_assignments a JOIN tariffs t ON t.id = a.tariff_id WHERE a.meter_id = ? ORDER BY a.from_day',
+      )
       .all(meterId) as { fromDay: number; tariff: string; name: string; assignedBy: string; assignedAt: number }[];
     return rows.map((r, i) => ({
       meter,
@@ -354,19 +525,29 @@ export class TariffStore {
 
   /** Assignments as (fromDay, tariffId), oldest first. */
   assignmentDays(meterId: number): { fromDay: number; tariffId: string }[] {
-    return this.sqlite.prepare('SELECT from_day AS fromDay, tariff_id AS tariffId FROM tariff_assignments WHERE meter_id = ? ORDER BY from_day').all(meterId) as { fromDay: number; tariffId: string }[];
+    return this.sqlite
+      .prepare(
+        'SELECT from_day AS fromDay, tariff_id AS tariffId FROM tariff_assignments WHERE meter_id = ? ORDER BY from_day',
+      )
+      .all(meterId) as { fromDay: number; tariffId: string }[];
   }
 
   assign(meterId: number, meterFuel: Fuel, tariffId: string, fromDay: number, actor: string): void {
     const t = this.get(tariffId);
-    if (t.fuel !== meterFuel) throw new AppError('BAD_INPUT', `"${tariffId}" is a ${t.fuel} tariff and this meter is ${meterFuel}`);
+    if (t.fuel !== meterFuel)
+      throw new AppError('BAD_INPUT', `"${tariffId}" is a ${t.fuel} tariff and this meter is ${meterFuel}`);
     this.sqlite
-      .prepare('INSERT INTO tariff_assignments (meter_id, from_day, tariff_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (meter_id, from_day) DO UPDATE SET tariff_id = excluded.tariff_id, assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at')
+      .prepare(
+        'INSERT INTO tariff_assignments (meter_id, from_day, tariff_id, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (meter_id, from_day) DO UPDATE SET tariff_id = excluded.tariff_id, assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at',
+      )
       .run(meterId, fromDay, tariffId, actor, Math.floor(this.clock.now() / 1000));
   }
 
   unassign(meterId: number, fromDay: number): void {
-    const r = this.sqlite.prepare('DELETE FROM tariff_assignments WHERE meter_id = ? AND from_day = ?').run(meterId, fromDay);
-    if (r.changes === 0) throw new AppError('NOT_FOUND', `the meter has no tariff assignment starting ${isoDay(fromDay)}`);
+    const r = this.sqlite
+      .prepare('DELETE FROM tariff_assignments WHERE meter_id = ? AND from_day = ?')
+      .run(meterId, fromDay);
+    if (r.changes === 0)
+      throw new AppError('NOT_FOUND', `the meter has no tariff assignment starting ${isoDay(fromDay)}`);
   }
 }

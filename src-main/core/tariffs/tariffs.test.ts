@@ -25,17 +25,36 @@ async function call<T>(method: string, args: unknown): Promise<T> {
   return r.value as T;
 }
 /** Independent wall-clock of a UTC instant in London. */
-const fmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit' });
+const fmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  weekday: 'short',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 function london(ms: number): { date: string; minutes: number; weekday: string } {
   const p = Object.fromEntries(fmt.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute), weekday: p.weekday!.toLowerCase().slice(0, 3) };
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    minutes: Number(p.hour) * 60 + Number(p.minute),
+    weekday: p.weekday!.toLowerCase().slice(0, 3),
+  };
 }
 
 /** A long-format CSV of half-hours from `fromIso` (UTC) for `n` half-hours, kWh = f(i). */
-function series(fromIso: string, n: number, f: (i: number) => number | null): { csv: string; rows: { ms: number; kwh: number | null }[] } {
+function series(
+  fromIso: string,
+  n: number,
+  f: (i: number) => number | null,
+): { csv: string; rows: { ms: number; kwh: number | null }[] } {
   const start = Date.parse(fromIso);
   const rows = Array.from({ length: n }, (_, i) => ({ ms: start + i * 1800000, kwh: f(i) }));
-  const csv = ['MPAN,Timestamp,kWh', ...rows.map((r) => `${MPAN},${new Date(r.ms).toISOString()},${r.kwh ?? ''}`)].join('\n');
+  const csv = ['MPAN,Timestamp,kWh', ...rows.map((r) => `${MPAN},${new Date(r.ms).toISOString()},${r.kwh ?? ''}`)].join(
+    '\n',
+  );
   return { csv, rows };
 }
 
@@ -74,13 +93,18 @@ describe('cost on the issue example tariff (Economy 7) across the autumn clock c
     expect(bands['07:30–00:30']!.pencePerKwh).toBe(31.9);
     expect(cost.tariff).toBe('acme-e7-2025');
     // the repeated 01:00–02:00 hour on 26 October is night both times: 16 night half-hours that day
-    const oct26Night = rows.filter((r) => london(r.ms).date === '2025-10-26' && london(r.ms).minutes >= 30 && london(r.ms).minutes < 450).length;
+    const oct26Night = rows.filter(
+      (r) => london(r.ms).date === '2025-10-26' && london(r.ms).minutes >= 30 && london(r.ms).minutes < 450,
+    ).length;
     expect(oct26Night).toBe(16);
   });
 });
 
 /** An independent pricer: band by London wall-clock start, day type by London date (bank holidays given). */
-function expectedCost(rows: { ms: number; kwh: number | null }[], rateOf: (w: { minutes: number; weekday: string; date: string }) => number): { kwh: number; unit: number } {
+function expectedCost(
+  rows: { ms: number; kwh: number | null }[],
+  rateOf: (w: { minutes: number; weekday: string; date: string }) => number,
+): { kwh: number; unit: number } {
   let kwh = 0;
   let unit = 0;
   for (const r of rows) {
@@ -115,7 +139,12 @@ describe('time-of-use by day type, bank holidays and the spring clock change', (
     const { csv, rows } = series('2024-03-27T00:00:00Z', n, (i) => 0.2 + (i % 48) / 40);
     await importFiles(core, [writeTemp('tou.csv', csv)]);
     await call('tariffs.import', { text: JSON.stringify({ tariffs: [TOU] }) });
-    const cost = await call<CostResult>('cost.meter', { meter: MPAN, from: '2024-03-27', to: '2024-04-03', tariff: 'tou-biz' });
+    const cost = await call<CostResult>('cost.meter', {
+      meter: MPAN,
+      from: '2024-03-27',
+      to: '2024-04-03',
+      tariff: 'tou-biz',
+    });
     const holidays = new Set(['2024-03-29', '2024-04-01']);
     const { kwh, unit } = expectedCost(rows, (w) => {
       if (holidays.has(w.date) || w.weekday === 'sat' || w.weekday === 'sun') return 15;
@@ -134,10 +163,14 @@ describe('time-of-use by day type, bank holidays and the spring clock change', (
     // the two "Weekday day" windows are one band
     expect(cost.bands.filter((b) => b.name === 'Weekday day')).toHaveLength(1);
     expect(cost.bands.find((b) => b.name === 'Weekday peak')!.kwh).toBeCloseTo(
-      rows.filter((r) => {
-        const w = london(r.ms);
-        return !holidays.has(w.date) && w.weekday !== 'sat' && w.weekday !== 'sun' && w.minutes >= 960 && w.minutes < 1140;
-      }).reduce((a, r) => a + r.kwh!, 0),
+      rows
+        .filter((r) => {
+          const w = london(r.ms);
+          return (
+            !holidays.has(w.date) && w.weekday !== 'sat' && w.weekday !== 'sun' && w.minutes >= 960 && w.minutes < 1140
+          );
+        })
+        .reduce((a, r) => a + r.kwh!, 0),
       6,
     );
   });
@@ -146,8 +179,27 @@ describe('time-of-use by day type, bank holidays and the spring clock change', (
     core = await makeCore();
     const { csv, rows } = series('2025-06-01T23:00:00Z', 48 * 2, () => 1);
     await importFiles(core, [writeTemp('gmt.csv', csv)]);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [{ ...E7, id: 'e7-gmt', timeBasis: 'gmt', rates: [{ pencePerKwh: 10, from: '00:00', to: '07:00' }, { pencePerKwh: 30, from: '07:00', to: '00:00' }] }] }) });
-    const cost = await call<CostResult>('cost.meter', { meter: MPAN, from: '2025-06-02', to: '2025-06-04', tariff: 'e7-gmt' });
+    await call('tariffs.import', {
+      text: JSON.stringify({
+        tariffs: [
+          {
+            ...E7,
+            id: 'e7-gmt',
+            timeBasis: 'gmt',
+            rates: [
+              { pencePerKwh: 10, from: '00:00', to: '07:00' },
+              { pencePerKwh: 30, from: '07:00', to: '00:00' },
+            ],
+          },
+        ],
+      }),
+    });
+    const cost = await call<CostResult>('cost.meter', {
+      meter: MPAN,
+      from: '2025-06-02',
+      to: '2025-06-04',
+      tariff: 'e7-gmt',
+    });
     // 00:00–07:00 GMT = 01:00–08:00 BST: 14 night half-hours a day by GMT clock
     const night = rows.filter((r) => new Date(r.ms).getUTCHours() < 7).length;
     expect(night).toBe(28);
@@ -162,7 +214,15 @@ describe('tariff changes mid-period', () => {
     await importFiles(core, [writeTemp('mid.csv', csv)]);
     const flatA = { ...E7, id: 'flat-a', name: 'Flat A', rates: [{ pencePerKwh: 20 }], standingChargePencePerDay: 50 };
     const flatA2 = { ...flatA, validFrom: '2025-01-12', rates: [{ pencePerKwh: 22 }], standingChargePencePerDay: 55 };
-    const flatB = { ...E7, id: 'flat-b', name: 'Flat B', supplier: 'Beta', rates: [{ pencePerKwh: 18 }], standingChargePencePerDay: 60, vatRate: 0.2 };
+    const flatB = {
+      ...E7,
+      id: 'flat-b',
+      name: 'Flat B',
+      supplier: 'Beta',
+      rates: [{ pencePerKwh: 18 }],
+      standingChargePencePerDay: 60,
+      vatRate: 0.2,
+    };
     await call('tariffs.import', { text: JSON.stringify({ tariffs: [flatA, flatA2, flatB] }) });
     await call('tariffs.assign', { meter: MPAN, tariff: 'flat-a', from: '2025-01-01' });
     await call('tariffs.assign', { meter: MPAN, tariff: 'flat-b', from: '2025-01-14' });
@@ -196,8 +256,15 @@ describe('missing data, DUoS, capacity and dynamic prices', () => {
     // drop the last 8 half-hours entirely (absent rows) as well as the 10 blank ones
     const lines = csv.split('\n');
     await importFiles(core, [writeTemp('gap.csv', lines.slice(0, lines.length - 8).join('\n'))]);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [{ ...E7, id: 'flat', rates: [{ pencePerKwh: 20 }] }] }) });
-    const cost = await call<CostResult>('cost.meter', { meter: MPAN, from: '2025-01-06', to: '2025-01-08', tariff: 'flat' });
+    await call('tariffs.import', {
+      text: JSON.stringify({ tariffs: [{ ...E7, id: 'flat', rates: [{ pencePerKwh: 20 }] }] }),
+    });
+    const cost = await call<CostResult>('cost.meter', {
+      meter: MPAN,
+      from: '2025-01-06',
+      to: '2025-01-08',
+      tariff: 'flat',
+    });
     expect(cost.expectedHalfHours).toBe(96);
     expect(cost.missingHalfHours).toBe(18);
     expect(cost.kwh).toBe(78);
@@ -215,7 +282,20 @@ describe('missing data, DUoS, capacity and dynamic prices', () => {
       { name: 'green', pencePerKwh: 0.1, from: '23:00', to: '07:00', days: ['weekday'] },
       { name: 'green', pencePerKwh: 0.1, days: ['weekend'] },
     ];
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [{ ...E7, id: 'hh-biz', vatRate: 0.2, rates: [{ pencePerKwh: 20 }], duosRates: duos, capacityPencePerKvaPerDay: 3.5 }] }) });
+    await call('tariffs.import', {
+      text: JSON.stringify({
+        tariffs: [
+          {
+            ...E7,
+            id: 'hh-biz',
+            vatRate: 0.2,
+            rates: [{ pencePerKwh: 20 }],
+            duosRates: duos,
+            capacityPencePerKvaPerDay: 3.5,
+          },
+        ],
+      }),
+    });
     await call('tariffs.assign', { meter: MPAN, tariff: 'hh-biz', from: '2025-01-01', capacityKva: 100 });
     const cost = await call<CostResult>('cost.meter', { meter: MPAN, from: '2025-01-06', to: '2025-01-13' });
     const { unit: duosPence } = expectedCost(rows, (w) => {
@@ -239,14 +319,43 @@ describe('missing data, DUoS, capacity and dynamic prices', () => {
     // the fixture covers 2020-05-08T20:00Z … 2020-05-10T22:00Z
     const { csv, rows } = series('2020-05-08T23:00:00Z', 48 * 2, (i) => 0.3 + (i % 5) / 10);
     await importFiles(core, [writeTemp('agile.csv', csv)]);
-    await call('tariffs.import', { text: JSON.stringify({ tariffs: [{ ...E7, id: 'agile-h', name: 'Agile', rates: undefined, halfHourlyPrices: [] }] }) });
+    await call('tariffs.import', {
+      text: JSON.stringify({
+        tariffs: [{ ...E7, id: 'agile-h', name: 'Agile', rates: undefined, halfHourlyPrices: [] }],
+      }),
+    });
     const fs = await import('node:fs');
     const path = await import('node:path');
-    const text = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'tests', 'fixtures', 'public', 'octopus-agile-standard-unit-rates-2020-05.json'), 'utf8');
-    const r = await call<{ prices: number; first: string; last: string }>('tariffs.importPrices', { id: 'agile-h', text });
+    const text = fs.readFileSync(
+      path.join(
+        __dirname,
+        '..',
+        '..',
+        '..',
+        'tests',
+        'fixtures',
+        'public',
+        'octopus-agile-standard-unit-rates-2020-05.json',
+      ),
+      'utf8',
+    );
+    const r = await call<{ prices: number; first: string; last: string }>('tariffs.importPrices', {
+      id: 'agile-h',
+      text,
+    });
     expect(r).toEqual({ prices: 99, first: '2020-05-08T20:00:00Z', last: '2020-05-10T21:30:00Z' });
-    const prices = new Map((JSON.parse(text) as { results: { value_exc_vat: number; valid_from: string }[] }).results.map((x) => [Date.parse(x.valid_from), x.value_exc_vat]));
-    const cost = await call<CostResult>('cost.meter', { meter: MPAN, from: '2020-05-09', to: '2020-05-11', tariff: 'agile-h' });
+    const prices = new Map(
+      (JSON.parse(text) as { results: { value_exc_vat: number; valid_from: string }[] }).results.map((x) => [
+        Date.parse(x.valid_from),
+        x.value_exc_vat,
+      ]),
+    );
+    const cost = await call<CostResult>('cost.meter', {
+      meter: MPAN,
+      from: '2020-05-09',
+      to: '2020-05-11',
+      tariff: 'agile-h',
+    });
     let unit = 0;
     let unpriced = 0;
     for (const row of rows) {
@@ -259,24 +368,42 @@ describe('missing data, DUoS, capacity and dynamic prices', () => {
     expect(cost.unitCostPence).toBeCloseTo(unit, 6);
     expect(cost.notes.join(' ')).toMatch(/no half-hourly price/);
     // a CSV of start and price fills the rest (local times without an offset are UK time)
-    const csvPrices = ['start,pencePerKwh', ...rows.filter((x) => !prices.has(x.ms)).map((x) => `${new Date(x.ms).toISOString()},10`)].join('\n');
+    const csvPrices = [
+      'start,pencePerKwh',
+      ...rows.filter((x) => !prices.has(x.ms)).map((x) => `${new Date(x.ms).toISOString()},10`),
+    ].join('\n');
     await call('tariffs.importPrices', { id: 'agile-h', text: csvPrices });
-    const full = await call<CostResult>('cost.meter', { meter: MPAN, from: '2020-05-09', to: '2020-05-11', tariff: 'agile-h' });
+    const full = await call<CostResult>('cost.meter', {
+      meter: MPAN,
+      from: '2020-05-09',
+      to: '2020-05-11',
+      tariff: 'agile-h',
+    });
     expect(full.unpricedHalfHours).toBe(0);
-    expect(full.unitCostPence).toBeCloseTo(unit + rows.filter((x) => !prices.has(x.ms)).reduce((a, x) => a + x.kwh! * 10, 0), 6);
+    expect(full.unitCostPence).toBeCloseTo(
+      unit + rows.filter((x) => !prices.has(x.ms)).reduce((a, x) => a + x.kwh! * 10, 0),
+      6,
+    );
   });
 });
 
 describe('versions written with inclusive end dates', () => {
-  it('prices a day between a version\'s validTo and the next version on the earlier version, and says so', async () => {
+  it("prices a day between a version's validTo and the next version on the earlier version, and says so", async () => {
     core = await makeCore();
     const { csv } = series('2025-06-28T23:00:00Z', 48 * 4, () => 1); // 29 June – 2 July, BST
     await importFiles(core, [writeTemp('gap-version.csv', csv)]);
     const v1 = { ...E7, id: 'v', rates: [{ pencePerKwh: 10 }], validFrom: '2025-01-01', validTo: '2025-06-30' };
     const v2 = { ...v1, rates: [{ pencePerKwh: 20 }], validFrom: '2025-07-01', validTo: null };
     await call('tariffs.import', { text: JSON.stringify({ tariffs: [v1, v2] }) });
-    const cost = await call<CostResult>('cost.meter', { meter: MPAN, from: '2025-06-29', to: '2025-07-03', tariff: 'v' });
+    const cost = await call<CostResult>('cost.meter', {
+      meter: MPAN,
+      from: '2025-06-29',
+      to: '2025-07-03',
+      tariff: 'v',
+    });
     expect(cost.unitCostPence).toBeCloseTo(2 * 48 * 10 + 2 * 48 * 20, 9); // 29 and 30 June at 10p, 1 and 2 July at 20p
-    expect(cost.notes.join(' ')).toMatch(/1 day from 2025-06-30 that no version covers .* is priced at the latest earlier version's rates/);
+    expect(cost.notes.join(' ')).toMatch(
+      /1 day from 2025-06-30 that no version covers .* is priced at the latest earlier version's rates/,
+    );
   });
 });

@@ -6,7 +6,14 @@
  */
 import { ACTUAL, ESTIMATED } from './types';
 
-const daysIn = (y: number, mo: number): number => (mo === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31);
+const daysIn = (y: number, mo: number): number =>
+  mo === 2
+    ? y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+      ? 29
+      : 28
+    : mo === 4 || mo === 6 || mo === 9 || mo === 11
+      ? 30
+      : 31;
 
 /**
  * An unsigned decimal like `1.25` or `0.969` in buf[a, b), or NaN for anything else (signs,
@@ -76,7 +83,13 @@ const two = (buf: Uint8Array, i: number): number => {
  * which the caller reads with the general parser. Dates are checked as the general parser checks
  * them (years 1990–2100, real calendar days).
  */
-export function timestampAt(buf: Uint8Array, a: number, b: number, out: TsParts, dayCache: Map<number, number>): boolean {
+export function timestampAt(
+  buf: Uint8Array,
+  a: number,
+  b: number,
+  out: TsParts,
+  dayCache: Map<number, number>,
+): boolean {
   const len = b - a;
   if (len < 16) return false;
   let y: number;
@@ -163,7 +176,12 @@ export function decimalFrom(buf: Uint8Array, a: number, end: number): number {
     } else if (c === 46 && !dot) dot = true;
     else break;
   }
-  if (i === a || (dot && i === a + 1) || (i === stop && stop < end && ((buf[i]! >= 48 && buf[i]! <= 57) || buf[i] === 46))) return -1;
+  if (
+    i === a ||
+    (dot && i === a + 1) ||
+    (i === stop && stop < end && ((buf[i]! >= 48 && buf[i]! <= 57) || buf[i] === 46))
+  )
+    return -1;
   lastDecimal.value = mant / scale;
   return i;
 }
@@ -185,10 +203,19 @@ export class DateMemo {
 export function timestampFrom(buf: Uint8Array, a: number, end: number, out: TsParts, memo: DateMemo): number {
   if (a + 16 > end) return -1;
   const mb = memo.bytes;
-  if (
-    !(memo.ok && buf[a] === mb[0] && buf[a + 1] === mb[1] && buf[a + 2] === mb[2] && buf[a + 3] === mb[3] && buf[a + 4] === mb[4] &&
-      buf[a + 5] === mb[5] && buf[a + 6] === mb[6] && buf[a + 7] === mb[7] && buf[a + 8] === mb[8] && buf[a + 9] === mb[9])
-  ) {
+  if (!(
+    memo.ok &&
+    buf[a] === mb[0] &&
+    buf[a + 1] === mb[1] &&
+    buf[a + 2] === mb[2] &&
+    buf[a + 3] === mb[3] &&
+    buf[a + 4] === mb[4] &&
+    buf[a + 5] === mb[5] &&
+    buf[a + 6] === mb[6] &&
+    buf[a + 7] === mb[7] &&
+    buf[a + 8] === mb[8] &&
+    buf[a + 9] === mb[9]
+  )) {
     let y: number;
     let mo: number;
     let d: number;

@@ -14,10 +14,14 @@ import { UnreadableFileError } from '../errors';
 
 export { UnreadableFileError };
 
-
 const PREAMBLE_LINES = 30;
 
-export async function detectReader(file: string, headText: string, enc: { encoding: TextEncodingName; bomBytes: number }, opts: DetectOptions): Promise<RecordReader | DocumentReader> {
+export async function detectReader(
+  file: string,
+  headText: string,
+  enc: { encoding: TextEncodingName; bomBytes: number },
+  opts: DetectOptions,
+): Promise<RecordReader | DocumentReader> {
   const fixedMeter = opts.meter?.trim() || null;
   const forced = opts.format && opts.format !== 'auto' ? opts.format : null;
   const first = headText.trimStart().charAt(0);
@@ -63,12 +67,16 @@ export async function detectReader(file: string, headText: string, enc: { encodi
     }
     const wide = !forced || forced === 'wide' ? tryWide(headers, i + 1, d, fixedMeter) : null;
     if (wide) return wide;
-    const long = !forced || ['long', 'settlement', 'lcl', 'smart-csv'].includes(forced) ? tryLong(headers, i + 1, d, fixedMeter) : null;
+    const long =
+      !forced || ['long', 'settlement', 'lcl', 'smart-csv'].includes(forced)
+        ? tryLong(headers, i + 1, d, fixedMeter)
+        : null;
     if (long && (!forced || long.format === forced || (forced === 'long' && long.format !== 'settlement'))) return long;
     tried.push(text);
   }
   const firstLine = tried[0] ?? lines.find((l) => l.trim() !== '') ?? '';
-  const noMeter = tried.length > 0 && !fixedMeter && tried.some((t) => /consumption|kwh/i.test(t) && /start|date|time/i.test(t));
+  const noMeter =
+    tried.length > 0 && !fixedMeter && tried.some((t) => /consumption|kwh/i.test(t) && /start|date|time/i.test(t));
   throw new UnreadableFileError(
     (forced ? `the file does not match the ${forced} format: ` : '') +
       `no header row with a meter column (e.g. MPAN, MeterCode, Meter), a timestamp column (e.g. Timestamp, DateTime, ReadDatetime) ` +

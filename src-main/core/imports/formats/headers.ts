@@ -1,7 +1,11 @@
 /** Loose header matching: names are compared lower-cased with everything but letters and digits removed. */
 
 /** "Read Datetime" → "readdatetime"; "KWH/hh (per half hour) " → "kwhhhperhalfhour"; "m³" → "m3". */
-export const normaliseHeader = (h: string): string => h.toLowerCase().replace(/³/g, '3').replace(/[^a-z0-9]/g, '');
+export const normaliseHeader = (h: string): string =>
+  h
+    .toLowerCase()
+    .replace(/³/g, '3')
+    .replace(/[^a-z0-9]/g, '');
 
 /**
  * Index of the first header equal to one of the aliases (in alias order), else the first header

@@ -49,7 +49,9 @@ export class JsonWalker {
 
   /** The item path `path` is (full), or is on the way to (not full): its index, or -1. */
   private matches(path: string[], full: boolean): number {
-    return this.itemPaths.findIndex((p) => (full ? p.length === path.length : p.length > path.length) && path.every((k, i) => p[i] === k));
+    return this.itemPaths.findIndex(
+      (p) => (full ? p.length === path.length : p.length > path.length) && path.every((k, i) => p[i] === k),
+    );
   }
 
   /** Feeds buf[a, b), whose first byte is at file offset `base`. */
@@ -93,7 +95,8 @@ export class JsonWalker {
         continue;
       }
       if (top?.obj && top.expectKey) {
-        if (c !== 0x22) throw new SyntaxError(`unexpected "${String.fromCharCode(c)}" at byte ${base + i}, where a key was expected`);
+        if (c !== 0x22)
+          throw new SyntaxError(`unexpected "${String.fromCharCode(c)}" at byte ${base + i}, where a key was expected`);
         this.inString = true;
         this.keyBytes = [c];
         continue;
@@ -114,7 +117,8 @@ export class JsonWalker {
           this.captureKey = path[0]!;
         }
       }
-      if (c === 0x7b || c === 0x5b) this.stack.push({ obj: c === 0x7b, key: c === 0x7b ? '' : '#', expectKey: c === 0x7b });
+      if (c === 0x7b || c === 0x5b)
+        this.stack.push({ obj: c === 0x7b, key: c === 0x7b ? '' : '#', expectKey: c === 0x7b });
       else if (c === 0x22) {
         this.inString = true;
         if (this.capture && this.stack.length === this.captureDepth) this.captureString = true;
@@ -130,7 +134,8 @@ export class JsonWalker {
       this.seg = -1;
       this.finish(buf, 0, base);
     }
-    if (this.inString || this.stack.length > 0 || !this.started) throw new SyntaxError('the JSON document ends before it is complete');
+    if (this.inString || this.stack.length > 0 || !this.started)
+      throw new SyntaxError('the JSON document ends before it is complete');
   }
 
   /** Ends the capture at buf[end): parses it and hands it over. */
@@ -146,7 +151,13 @@ export class JsonWalker {
 }
 
 /** Feeds a whole file through a walker, 1 MB at a time (UTF-16 files as UTF-8); `after` runs after each piece. */
-export async function walkFile(file: string, encoding: 'utf8' | 'utf16le', bomBytes: number, walker: JsonWalker, after: () => void | Promise<void> = () => undefined): Promise<void> {
+export async function walkFile(
+  file: string,
+  encoding: 'utf8' | 'utf16le',
+  bomBytes: number,
+  walker: JsonWalker,
+  after: () => void | Promise<void> = () => undefined,
+): Promise<void> {
   const fs = await import('node:fs');
   const fh = await fs.promises.open(file, 'r');
   try {
@@ -158,7 +169,9 @@ export async function walkFile(file: string, encoding: 'utf8' | 'utf16le', bomBy
       const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
-      const piece = decoder ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8') : buf.subarray(0, bytesRead);
+      const piece = decoder
+        ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8')
+        : buf.subarray(0, bytesRead);
       walker.feed(piece, 0, piece.length, offset);
       offset += piece.length;
       await after();

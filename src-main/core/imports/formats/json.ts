@@ -28,13 +28,25 @@ export interface JsonShape {
   firstValue: unknown;
 }
 
-export function tryJson(shape: JsonShape, fixedMeter: string | null, volume = false): DocumentReader | { reason: string } {
+export function tryJson(
+  shape: JsonShape,
+  fixedMeter: string | null,
+  volume = false,
+): DocumentReader | { reason: string } {
   const { keys, top } = shape;
-  if (keys.has('results') && !('results' in top) && (shape.firstResult === undefined || (isObj(shape.firstResult) && 'interval_start' in shape.firstResult))) {
+  if (
+    keys.has('results') &&
+    !('results' in top) &&
+    (shape.firstResult === undefined || (isObj(shape.firstResult) && 'interval_start' in shape.firstResult))
+  ) {
     const url = [top.next, top.previous].find((u): u is string => typeof u === 'string') ?? '';
     const fromUrl = /(electricity|gas)-meter-points\/([^/]+)\//.exec(url);
     const meterId = fixedMeter ?? fromUrl?.[2] ?? null;
-    if (!meterId) return { reason: 'this Octopus consumption export does not say which meter it is for; choose the meter (CLI: --meter MPAN)' };
+    if (!meterId)
+      return {
+        reason:
+          'this Octopus consumption export does not say which meter it is for; choose the meter (CLI: --meter MPAN)',
+      };
     const gas = fromUrl?.[1] === 'gas';
     // SMETS2 gas meters report m³, SMETS1 kWh; the file does not say which, so the user chooses.
     const unit: Unit = volume ? 'm3' : 'kwh';
@@ -48,12 +60,22 @@ export function tryJson(shape: JsonShape, fixedMeter: string | null, volume = fa
         const r = isObj(value) ? value : {};
         const start = typeof r.interval_start === 'string' ? Date.parse(r.interval_start) : NaN;
         if (Number.isNaN(start) || !/[+-]\d{2}:?\d{2}$|Z$/.test(String(r.interval_start))) {
-          sink.reject(item, undefined, String(r.interval_start).slice(0, 40), `result ${item}: interval_start is not an ISO date-time with an offset`);
+          sink.reject(
+            item,
+            undefined,
+            String(r.interval_start).slice(0, 40),
+            `result ${item}: interval_start is not an ISO date-time with an offset`,
+          );
           return;
         }
         const ts = start / 1000;
         if (ts % 1800 !== 0) {
-          sink.reject(item, undefined, String(r.interval_start), `result ${item}: interval_start is not on a half-hour boundary`);
+          sink.reject(
+            item,
+            undefined,
+            String(r.interval_start),
+            `result ${item}: interval_start is not on a half-hour boundary`,
+          );
           return;
         }
         const v = r.consumption;
@@ -68,8 +90,12 @@ export function tryJson(shape: JsonShape, fixedMeter: string | null, volume = fa
   if (keys.has('devices') && !('devices' in top) && typeof top.resource === 'string') {
     const m = /\/mpxn\/([^/]+)\/utility\/(electricity|gas)\//.exec(top.resource);
     const meterId = fixedMeter ?? m?.[1] ?? null;
-    if (!meterId) return { reason: 'this n3rgy export does not say which meter it is for; choose the meter (CLI: --meter MPAN)' };
-    if (top.granularity !== undefined && top.granularity !== 'halfhour') return { reason: `n3rgy granularity "${String(top.granularity)}" is not half-hourly; export with granularity=halfhour` };
+    if (!meterId)
+      return { reason: 'this n3rgy export does not say which meter it is for; choose the meter (CLI: --meter MPAN)' };
+    if (top.granularity !== undefined && top.granularity !== 'halfhour')
+      return {
+        reason: `n3rgy granularity "${String(top.granularity)}" is not half-hourly; export with granularity=halfhour`,
+      };
     const unit: Unit = unitFromText(String(top.unit ?? 'kWh')) ?? 'kwh';
     return {
       kind: 'document',
@@ -81,7 +107,12 @@ export function tryJson(shape: JsonShape, fixedMeter: string | null, volume = fa
         const r = isObj(value) ? value : {};
         const t = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$/.exec(String(r.timestamp));
         if (!t) {
-          sink.reject(item, undefined, String(r.timestamp).slice(0, 40), `value ${item}: timestamp is not "YYYY-MM-DD HH:MM"`);
+          sink.reject(
+            item,
+            undefined,
+            String(r.timestamp).slice(0, 40),
+            `value ${item}: timestamp is not "YYYY-MM-DD HH:MM"`,
+          );
           return;
         }
         const end = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]!, +t[5]!) / 1000;
@@ -98,6 +129,8 @@ export function tryJson(shape: JsonShape, fixedMeter: string | null, volume = fa
       },
     };
   }
-  return { reason: 'this JSON is neither an Octopus consumption export (results[].interval_start) nor an n3rgy consumption export (devices[].values[])' };
+  return {
+    reason:
+      'this JSON is neither an Octopus consumption export (results[].interval_start) nor an n3rgy consumption export (devices[].values[])',
+  };
 }
-

@@ -9,19 +9,115 @@
  */
 import type { CsvRecord } from '../csv';
 import { parseWallClock } from '../timestamp';
-import { bytesEqual, DateMemo, decimalAt, decimalFrom, lastDecimal, qualityAt, timestampAt, timestampFrom, type TsParts } from './bytes';
+import {
+  bytesEqual,
+  DateMemo,
+  decimalAt,
+  decimalFrom,
+  lastDecimal,
+  qualityAt,
+  timestampAt,
+  timestampFrom,
+  type TsParts,
+} from './bytes';
 import { findCol, normaliseHeader } from './headers';
 import type { MeterRef, RecordReader, RowSink, Unit } from './types';
 import { unitFromText } from './values';
 
-const METER = ['mpan', 'mpancore', 'mpr', 'mprn', 'metercode', 'meter', 'meterid', 'meterpoint', 'meterpointid', 'mpxn', 'mpanmprn', 'mpanmprnspid', 'supplyid', 'lclid', 'meterserial', 'serial', 'msn', 'meternumber', 'channel'];
-const FULL_TIMESTAMP = ['timestamp', 'datetime', 'readdatetime', 'readingdatetime', 'intervalstart', 'start', 'startdatetime', 'datetimeutc', 'periodstart', 'tstp', 'intervalend', 'end', 'enddatetime', 'periodend', 'readingtimestamp', 'starttime', 'time'];
+const METER = [
+  'mpan',
+  'mpancore',
+  'mpr',
+  'mprn',
+  'metercode',
+  'meter',
+  'meterid',
+  'meterpoint',
+  'meterpointid',
+  'mpxn',
+  'mpanmprn',
+  'mpanmprnspid',
+  'supplyid',
+  'lclid',
+  'meterserial',
+  'serial',
+  'msn',
+  'meternumber',
+  'channel',
+];
+const FULL_TIMESTAMP = [
+  'timestamp',
+  'datetime',
+  'readdatetime',
+  'readingdatetime',
+  'intervalstart',
+  'start',
+  'startdatetime',
+  'datetimeutc',
+  'periodstart',
+  'tstp',
+  'intervalend',
+  'end',
+  'enddatetime',
+  'periodend',
+  'readingtimestamp',
+  'starttime',
+  'time',
+];
 const DATE_ONLY = ['date', 'readdate', 'readingdate', 'day'];
 const TIME_ONLY = ['time', 'readtime', 'readingtime', 'starttime', 'endtime'];
 /** Columns whose time marks the END of the half-hour: a meter read at 00:30 covers 00:00–00:30. */
-const END_LABELS = new Set(['readdatetime', 'readingdatetime', 'intervalend', 'end', 'endtime', 'enddatetime', 'periodend', 'readingtime', 'readtime', 'readingtimestamp']);
-const KWH = ['kwh', 'consumption', 'consumptionkwh', 'consumptionm3', 'consumptionwh', 'energykwh', 'kwhhh', 'kwhhhperhalfhour', 'energykwhhh', 'energyconsumption', 'value', 'reading', 'usage', 'usagekwh', 'meterread', 'meterconsumption', 'primaryvalue', 'energy', 'wh', 'energywh', 'volume', 'volumem3', 'energymkwh', 'consumptionkwhh'];
-const QUALITY = ['quality', 'readtype', 'dataquality', 'type', 'flag', 'dqflag', 'est', 'estimated', 'actualorestimate', 'status', 'readingtype'];
+const END_LABELS = new Set([
+  'readdatetime',
+  'readingdatetime',
+  'intervalend',
+  'end',
+  'endtime',
+  'enddatetime',
+  'periodend',
+  'readingtime',
+  'readtime',
+  'readingtimestamp',
+]);
+const KWH = [
+  'kwh',
+  'consumption',
+  'consumptionkwh',
+  'consumptionm3',
+  'consumptionwh',
+  'energykwh',
+  'kwhhh',
+  'kwhhhperhalfhour',
+  'energykwhhh',
+  'energyconsumption',
+  'value',
+  'reading',
+  'usage',
+  'usagekwh',
+  'meterread',
+  'meterconsumption',
+  'primaryvalue',
+  'energy',
+  'wh',
+  'energywh',
+  'volume',
+  'volumem3',
+  'energymkwh',
+  'consumptionkwhh',
+];
+const QUALITY = [
+  'quality',
+  'readtype',
+  'dataquality',
+  'type',
+  'flag',
+  'dqflag',
+  'est',
+  'estimated',
+  'actualorestimate',
+  'status',
+  'readingtype',
+];
 const SETT_DATE = ['settdate', 'settlementdate', 'date', 'readdate', 'readingdate', 'day'];
 const SETT_PERIOD = ['settperiod', 'settlementperiod', 'period', 'sp', 'hh', 'halfhour', 'periodnumber'];
 const UNITS = ['units', 'unit', 'uom', 'reportingunit'];
@@ -40,7 +136,12 @@ interface Common {
 
 const timeOnly = /^\s*\d{1,2}:\d{2}(:\d{2})?\s*$/;
 
-export function tryLong(headers: string[], headerLine: number, delimiter: string, fixedMeter: string | null): RecordReader | null {
+export function tryLong(
+  headers: string[],
+  headerLine: number,
+  delimiter: string,
+  fixedMeter: string | null,
+): RecordReader | null {
   const norm = headers.map(normaliseHeader);
   const meterCol = findCol(norm, METER);
   if (meterCol === -1 && !fixedMeter) return null;
@@ -80,7 +181,13 @@ export function tryLong(headers: string[], headerLine: number, delimiter: string
   if (tsCol === -1) return null;
   const endLabelled = END_LABELS.has(norm[timeCol !== -1 ? timeCol : tsCol]!);
   const lcl = norm[meterCol] === 'lclid';
-  return longReader(common, tsCol, timeCol, endLabelled, lcl ? 'lcl' : fixedMeter && meterCol === -1 ? 'smart-csv' : 'long');
+  return longReader(
+    common,
+    tsCol,
+    timeCol,
+    endLabelled,
+    lcl ? 'lcl' : fixedMeter && meterCol === -1 ? 'smart-csv' : 'long',
+  );
 }
 
 /** The meter of a record: the fixed one, or the meter column's (its bytes compared with the previous row's first). */
@@ -153,21 +260,47 @@ function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: bool
   const slowTs = (rawTs: string, meter: MeterRef, ln: number, sink: RowSink): number | null => {
     const wc = parseWallClock(rawTs);
     if (!wc || (timeCol === -1 && timeOnly.test(rawTs))) {
-      sink.reject(ln, tsCol + 1, rawTs, `${tsName} "${rawTs.trim().slice(0, 40)}" is not a date-time; expected ISO 8601 (2025-01-01T00:30:00Z) or DD/MM/YYYY HH:MM`);
+      sink.reject(
+        ln,
+        tsCol + 1,
+        rawTs,
+        `${tsName} "${rawTs.trim().slice(0, 40)}" is not a date-time; expected ISO 8601 (2025-01-01T00:30:00Z) or DD/MM/YYYY HH:MM`,
+      );
       return null;
     }
     if (wc.offset !== null) return Date.UTC(wc.y, wc.mo - 1, wc.d, wc.h, wc.mi, wc.s) / 1000 - wc.offset * 60;
     return local(wc.y, wc.mo, wc.d, wc.h, wc.mi, wc.s, meter, ln, sink, () => rawTs);
   };
 
-  const local = (y: number, mo: number, d: number, h: number, mi: number, sec: number, meter: MeterRef, ln: number, sink: RowSink, raw: () => string): number | null => {
+  const local = (
+    y: number,
+    mo: number,
+    d: number,
+    h: number,
+    mi: number,
+    sec: number,
+    meter: MeterRef,
+    ln: number,
+    sink: RowSink,
+    raw: () => string,
+  ): number | null => {
     if (sec !== 0) {
-      sink.reject(ln, tsCol + 1, raw(), `${raw().trim()} is not the start of a half-hour (expected :00 or :30 past the hour)`);
+      sink.reject(
+        ln,
+        tsCol + 1,
+        raw(),
+        `${raw().trim()} is not the start of a half-hour (expected :00 or :30 past the hour)`,
+      );
       return null;
     }
     const t = sink.local(meter, y, mo, d, h, mi);
     if (t !== t) {
-      sink.reject(ln, tsCol + 1, raw(), `${raw().trim()} does not exist in UK time (the clocks go forward that night); give the time with an offset or in UTC`);
+      sink.reject(
+        ln,
+        tsCol + 1,
+        raw(),
+        `${raw().trim()} does not exist in UK time (the clocks go forward that night); give the time with an offset or in UTC`,
+      );
       return null;
     }
     return t;
@@ -299,8 +432,15 @@ function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: bool
       // timestamp: the common shapes read from the bytes, anything else by the general parser
       let ts: number | null;
       let raw: string | null = null;
-      if (timeCol === -1 && !rec.escaped[tsCol] && timestampAt(buf, rec.start[tsCol]!, rec.end[tsCol]!, parts, utcDays)) {
-        ts = parts.kind === 'utc' ? parts.utc : local(parts.y, parts.mo, parts.d, parts.h, parts.mi, parts.s, meter, ln, sink, tsText);
+      if (
+        timeCol === -1 &&
+        !rec.escaped[tsCol] &&
+        timestampAt(buf, rec.start[tsCol]!, rec.end[tsCol]!, parts, utcDays)
+      ) {
+        ts =
+          parts.kind === 'utc'
+            ? parts.utc
+            : local(parts.y, parts.mo, parts.d, parts.h, parts.mi, parts.s, meter, ln, sink, tsText);
       } else {
         raw = timeCol === -1 ? tsText() : `${tsText().trim()} ${rec.text(timeCol).trim()}`;
         ts = slowTs(raw, meter, ln, sink);
@@ -309,12 +449,20 @@ function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: bool
       if (endLabelled) ts -= 1800;
       if (ts % 1800 !== 0) {
         raw ??= tsText();
-        sink.reject(ln, tsCol + 1, raw, `${raw.trim()} is not on a half-hour boundary (expected :00 or :30 past the hour)`);
+        sink.reject(
+          ln,
+          tsCol + 1,
+          raw,
+          `${raw.trim()} is not on a half-hour boundary (expected :00 or :30 past the hour)`,
+        );
         return;
       }
 
       // quality and value
-      const q = c.qualityCol !== -1 && c.qualityCol < rec.n ? qualityAt(buf, rec.start[c.qualityCol]!, rec.end[c.qualityCol]!) : 0;
+      const q =
+        c.qualityCol !== -1 && c.qualityCol < rec.n
+          ? qualityAt(buf, rec.start[c.qualityCol]!, rec.end[c.qualityCol]!)
+          : 0;
       const unit = units.of(rec);
       if (unit === 'kwh') {
         const v = decimalAt(buf, rec.start[c.kwhCol]!, rec.end[c.kwhCol]!);
@@ -345,18 +493,31 @@ function settlementReader(c: Common, dateCol: number, periodCol: number): Record
       const dateText = rec.text(dateCol);
       const wc = parseWallClock(dateText);
       if (!wc) {
-        sink.reject(ln, dateCol + 1, dateText, `${c.headers[dateCol]} "${dateText.trim().slice(0, 40)}" is not a date; expected DD/MM/YYYY or YYYY-MM-DD`);
+        sink.reject(
+          ln,
+          dateCol + 1,
+          dateText,
+          `${c.headers[dateCol]} "${dateText.trim().slice(0, 40)}" is not a date; expected DD/MM/YYYY or YYYY-MM-DD`,
+        );
         return;
       }
       const periodText = rec.text(periodCol).trim();
       const p = Number(periodText);
       const n = sink.dayHalfHours(wc.y, wc.mo, wc.d);
       if (!Number.isInteger(p) || p < 1 || p > n) {
-        sink.reject(ln, periodCol + 1, rec.text(periodCol), `settlement period "${periodText}" is not between 1 and ${n} (${n} periods on ${dateText.trim()})`);
+        sink.reject(
+          ln,
+          periodCol + 1,
+          rec.text(periodCol),
+          `settlement period "${periodText}" is not between 1 and ${n} (${n} periods on ${dateText.trim()})`,
+        );
         return;
       }
       const ts = sink.dayStart(wc.y, wc.mo, wc.d) + (p - 1) * 1800;
-      const q = c.qualityCol === -1 || c.qualityCol >= rec.n ? 0 : qualityAt(rec.buf, rec.start[c.qualityCol]!, rec.end[c.qualityCol]!);
+      const q =
+        c.qualityCol === -1 || c.qualityCol >= rec.n
+          ? 0
+          : qualityAt(rec.buf, rec.start[c.qualityCol]!, rec.end[c.qualityCol]!);
       sink.reading(meter, ts, rec.text(c.kwhCol), units.of(rec), q, ln, c.kwhCol + 1);
     },
   };

@@ -39,9 +39,25 @@ export interface RowSink {
    * (number, not negative, under the meter's ceiling) and converted from `unit` to kWh.
    * `quality` is ACTUAL or ESTIMATED (MISSING is set automatically for a blank value).
    */
-  reading(meter: MeterRef, ts: number, raw: string | undefined, unit: Unit, quality: number, line: number, column: number): void;
+  reading(
+    meter: MeterRef,
+    ts: number,
+    raw: string | undefined,
+    unit: Unit,
+    quality: number,
+    line: number,
+    column: number,
+  ): void;
   /** Adds one half-hour whose value is already a number (JSON formats). null = missing. */
-  value(meter: MeterRef, ts: number, value: number | null, unit: Unit, quality: number, line: number, column: number): void;
+  value(
+    meter: MeterRef,
+    ts: number,
+    value: number | null,
+    unit: Unit,
+    quality: number,
+    line: number,
+    column: number,
+  ): void;
   /** Hot path: a kWh value already parsed (finite, not negative); only the meter's ceiling is checked. */
   kwhValue(meter: MeterRef, ts: number, kwh: number, quality: number, line: number, column: number): void;
   /** Rejects a row (or one cell of it) with a reason a person can act on. */

@@ -17,8 +17,39 @@ import { findCol, normaliseHeader } from './headers';
 import type { MeterRef, RecordReader, RowSink, Unit } from './types';
 import { unitFromText } from './values';
 
-const METER = ['mpan', 'mpancore', 'mpanmprnspid', 'mpanmprn', 'mpr', 'mprn', 'meterpoint', 'm1code1', 'supplyid', 'supplynumber', 'meternumber', 'meterid', 'metercode', 'msn', 'meterserialnumber', 'meter', 'channel', 'id'];
-const DATE = ['date', 'readingdate', 'readdate', 'readdateuk', 'consumptiondate', 'settlementdate', 'settdate', 'dateofreading', 'day', 'dateutc', 'reportdate'];
+const METER = [
+  'mpan',
+  'mpancore',
+  'mpanmprnspid',
+  'mpanmprn',
+  'mpr',
+  'mprn',
+  'meterpoint',
+  'm1code1',
+  'supplyid',
+  'supplynumber',
+  'meternumber',
+  'meterid',
+  'metercode',
+  'msn',
+  'meterserialnumber',
+  'meter',
+  'channel',
+  'id',
+];
+const DATE = [
+  'date',
+  'readingdate',
+  'readdate',
+  'readdateuk',
+  'consumptiondate',
+  'settlementdate',
+  'settdate',
+  'dateofreading',
+  'day',
+  'dateutc',
+  'reportdate',
+];
 const UNITS = ['units', 'unit', 'uom', 'reportingunit'];
 const ROW_KIND = ['description', 'measurementtype', 'datatype', 'measurementquantityid', 'type'];
 const FLAG = /^(flag|dqflag|type|est|estimated|status|quality|readtype|actualorestimate)$/;
@@ -57,7 +88,12 @@ function periodLabel(h: string): { n: number; family: string } | null {
   const n = +m[2]!;
   const family = (m[1] ?? '').toLowerCase().replace(/[^a-z]/g, '');
   if (n < 1 || n > 50) return null;
-  if (family !== '' && !/(hh|kwh|period|sp|consumption|halfhour|value|reading)$/.test(family) && !/^(kwh|hh|consumptionkwhhh)/.test(family)) return null;
+  if (
+    family !== '' &&
+    !/(hh|kwh|period|sp|consumption|halfhour|value|reading)$/.test(family) &&
+    !/^(kwh|hh|consumptionkwhhh)/.test(family)
+  )
+    return null;
   return { n, family };
 }
 
@@ -70,7 +106,12 @@ function hmmLabels(headers: string[]): number[] | null {
   return first === 30 ? cols : null;
 }
 
-export function tryWide(headers: string[], headerLine: number, delimiter: string, fixedMeter: string | null): RecordReader | null {
+export function tryWide(
+  headers: string[],
+  headerLine: number,
+  delimiter: string,
+  fixedMeter: string | null,
+): RecordReader | null {
   const norm = headers.map(normaliseHeader);
   const slots: Slot[] = [];
   // 1. time-labelled columns
@@ -80,7 +121,9 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
   if (hmm) timeCols = hmm;
   let endLabelled = false;
   if (timeCols.length >= 46) {
-    const mins = hmm ? hmm.map((i) => Math.floor(+headers[i]!.trim() / 100) * 60 + (+headers[i]!.trim() % 100)) : timeCols.map((i) => times[i]!);
+    const mins = hmm
+      ? hmm.map((i) => Math.floor(+headers[i]!.trim() / 100) * 60 + (+headers[i]!.trim() % 100))
+      : timeCols.map((i) => times[i]!);
     // end-labelled: the first slot is 00:30 (and the last 24:00 or 00:00)
     endLabelled = mins[0] === 30;
     timeCols.forEach((col, k) => {
@@ -108,7 +151,12 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
   for (const s of slots) {
     const next = norm[s.col + 1];
     const prev = norm[s.col - 1];
-    if (next !== undefined && !slotCols.has(s.col + 1) && FLAG.test(next.replace(/^\d+/, '').replace(/^(hh|h)?\d+/, ''))) s.flagCol = s.col + 1;
+    if (
+      next !== undefined &&
+      !slotCols.has(s.col + 1) &&
+      FLAG.test(next.replace(/^\d+/, '').replace(/^(hh|h)?\d+/, ''))
+    )
+      s.flagCol = s.col + 1;
     else if (prev !== undefined && !slotCols.has(s.col - 1) && /^readtype/.test(prev)) s.flagCol = s.col - 1;
   }
   const taken = [...slotCols, ...slots.map((s) => s.flagCol).filter((c) => c >= 0)];
@@ -158,7 +206,12 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
       const rawDate = rec.text(dateCol).trim();
       const wc = parseWallClock(rawDate);
       if (!wc || wc.h !== 0 || wc.mi !== 0) {
-        sink.reject(ln, dateCol + 1, rawDate, `${headers[dateCol]} "${rawDate.slice(0, 40)}" is not a date; expected e.g. 26/10/2025 or 2025-10-26`);
+        sink.reject(
+          ln,
+          dateCol + 1,
+          rawDate,
+          `${headers[dateCol]} "${rawDate.slice(0, 40)}" is not a date; expected e.g. 26/10/2025 or 2025-10-26`,
+        );
         return;
       }
       const { y, mo, d } = wc;
@@ -174,7 +227,13 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
         let ts: number;
         if (s.period > 0) {
           if (s.period > n) {
-            if (!blank) sink.reject(ln, s.col + 1, rec.text(s.col), `settlement period ${s.period} does not exist on ${rawDate}, which has ${n} half-hours`);
+            if (!blank)
+              sink.reject(
+                ln,
+                s.col + 1,
+                rec.text(s.col),
+                `settlement period ${s.period} does not exist on ${rawDate}, which has ${n} half-hours`,
+              );
             continue;
           }
           ts = midnight + (s.period - 1) * 1800;
@@ -189,7 +248,12 @@ export function tryWide(headers: string[], headerLine: number, delimiter: string
           // (BST) occurrence — the file has no column for the second one.
           const r = resolveLondon(y, mo, d, h, mi);
           if (r.kind === 'nonexistent') {
-            sink.reject(ln, s.col + 1, rec.text(s.col), `${headers[s.col]!.trim()} does not exist on ${rawDate} (the clocks go forward that night), but the file gives it a value`);
+            sink.reject(
+              ln,
+              s.col + 1,
+              rec.text(s.col),
+              `${headers[s.col]!.trim()} does not exist on ${rawDate} (the clocks go forward that night), but the file gives it a value`,
+            );
             continue;
           }
           ts = r.kind === 'ok' ? r.utc : r.first;
