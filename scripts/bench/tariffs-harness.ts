@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createCore } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
 import { dayStartUtc, isoDay, localDayOf } from '../../src-shared/domain/periods';
+import { DUOS_RAG_RATES } from '../../tests/fixtures/tariffs';
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 
@@ -105,13 +106,7 @@ export function tariffs(fromIso: string, prices: { start: string; pencePerKwh: n
         { name: 'Off-peak', pencePerKwh: 18 + i * 0.2, from: '19:00', to: '07:00', days: ['weekday'] },
         { name: 'Off-peak', pencePerKwh: 18 + i * 0.2, days: ['weekend', 'holiday'] },
       ],
-      duosRates: [
-        { name: 'red', pencePerKwh: 9, from: '16:00', to: '19:00', days: ['weekday'] },
-        { name: 'amber', pencePerKwh: 2, from: '07:00', to: '16:00', days: ['weekday'] },
-        { name: 'amber', pencePerKwh: 2, from: '19:00', to: '23:00', days: ['weekday'] },
-        { name: 'green', pencePerKwh: 0.1, from: '23:00', to: '07:00', days: ['weekday'] },
-        { name: 'green', pencePerKwh: 0.1, days: ['weekend', 'holiday'] },
-      ],
+      duosRates: DUOS_RAG_RATES,
     });
   }
   for (let i = 0; i < 10; i++)

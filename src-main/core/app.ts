@@ -2,7 +2,6 @@
  * createCore: the whole application minus any UI. Every host (Electron, headless server, CLI)
  * builds one core and talks to it through `handlers` (via dispatch) and `events`.
  */
-import type Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Handlers } from '../../src-shared/contract/api';
@@ -10,7 +9,7 @@ import type { AppInfo } from '../../src-shared/contract/types';
 import { systemClock, type Clock } from './clock';
 import { dbFile, importsDir } from './db/paths';
 import { openDb } from './db/open';
-import { createEventBus, stderrLogger, type EventBus, type Logger } from './events';
+import { createEventBus, stderrLogger, type Logger } from './events';
 import { FileStore } from './imports/files';
 import { ImportQueue } from './imports/queue';
 import { MeterService } from './meters/meter-service';
@@ -60,26 +59,11 @@ export interface CoreOptions {
   carbonPolling?: boolean;
 }
 
-export interface Core {
+/** The core as hosts and tests hold it: every service, the merged handlers, and its lifecycle. */
+export interface Core extends Omit<Services, 'app' | 'started' | 'siteRegions'> {
   dataDir: string;
-  sqlite: Database.Database;
   handlers: Handlers;
-  events: EventBus;
-  files: FileStore;
-  imports: ImportQueue;
-  meters: MeterService;
-  /** The one owner of half-hourly data. */
-  readings: ReadingsStore;
-  settings: SettingsStore;
-  aggregation: AggregationService;
-  totals: TotalsService;
-  scheduler: Scheduler;
-  carbon: CarbonService;
-  tariffStore: TariffStore;
-  costing: CostService;
-  switching: SwitchingService;
-  log: Logger;
-  /** Starts background services (the import queue). */
+  /** Starts background services (the import queue, the scheduler, carbon polling). */
   start(): void;
   /** Stops background services and closes the database. */
   stop(): Promise<void>;
@@ -197,23 +181,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     }
   };
   return {
+    ...services,
     dataDir: opts.dataDir,
-    sqlite,
     handlers,
-    events,
-    files,
-    imports,
-    meters,
-    readings,
-    log,
-    settings,
-    aggregation,
-    totals,
-    scheduler,
-    carbon,
-    tariffStore,
-    costing,
-    switching,
     start() {
       started = true;
       imports.start();

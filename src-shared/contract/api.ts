@@ -7,6 +7,7 @@ import type { AppErrorPayload } from './errors';
 import { tariffIdSchema, tariffSpecSchema } from '../domain/tariff-spec';
 import type {
   EnqueuedPaths,
+  TariffImportResult,
   StoredFile,
   CostResult,
   SwitchAnalysis,
@@ -486,14 +487,7 @@ export const contract = {
         fileName: z.string().max(260).optional(),
       })
       .strict(),
-    result: returns<{
-      tariffs: number;
-      versionsAdded: number;
-      versionsReplaced: number;
-      unchanged: number;
-      prices: number;
-      ids: string[];
-    }>(),
+    result: returns<TariffImportResult>(),
     role: 'admin',
     audit: (a, r) => ({ details: { file: a.fileName ?? null, ...r } }),
   }),

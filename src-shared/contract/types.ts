@@ -293,6 +293,16 @@ export interface TariffVersion {
   prices: { count: number; first: string | null; last: string | null } | null;
 }
 
+/** What importing a tariff file did (all or nothing). */
+export interface TariffImportResult {
+  tariffs: number;
+  versionsAdded: number;
+  versionsReplaced: number;
+  unchanged: number;
+  prices: number;
+  ids: string[];
+}
+
 export interface Tariff {
   id: string;
   name: string;

@@ -14,7 +14,7 @@ import { ReadingsStore } from '../readings/store';
 import { CsvRecord, detectEncoding, readChunks, scanRecords, type TextEncodingName } from './csv';
 import { UnreadableFileError } from './errors';
 import { detectReader } from './formats/detect';
-import { JsonWalker } from './formats/json-stream';
+import { JsonWalker, utf8Pieces } from './formats/json-stream';
 import type { DocumentReader, RecordReader } from './formats/types';
 import { DaySink, type MeterInfo, type MeterLookup } from './sink';
 
@@ -197,33 +197,19 @@ async function* documentChunks(
     },
     () => undefined,
   );
-  const fh = await fs.promises.open(job.path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    const decoder = opened.enc.encoding === 'utf16le' ? new TextDecoder('utf-16le') : null;
-    let pos = opened.enc.bomBytes;
-    let offset = 0;
-    let lastDone = done;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      const piece = decoder
-        ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8')
-        : buf.subarray(0, bytesRead);
-      const before = sink.batch.received + sink.batch.repeats.n;
-      walker.feed(piece, 0, piece.length, offset);
-      offset += piece.length;
-      if (done > lastDone || sink.rejected > 0) {
-        yield take(Math.min(end, job.bytes), done, sink.batch.received + sink.batch.repeats.n - before);
-        lastDone = done;
-        if (!fresh) sink.resetChunk();
-      }
+  let offset = 0;
+  let lastDone = done;
+  for await (const piece of utf8Pieces(job.path, opened.enc.encoding, opened.enc.bomBytes)) {
+    const before = sink.batch.received + sink.batch.repeats.n;
+    walker.feed(piece, 0, piece.length, offset);
+    offset += piece.length;
+    if (done > lastDone || sink.rejected > 0) {
+      yield take(Math.min(end, job.bytes), done, sink.batch.received + sink.batch.repeats.n - before);
+      lastDone = done;
+      if (!fresh) sink.resetChunk();
     }
-    walker.end(Buffer.alloc(0), offset);
-  } finally {
-    await fh.close();
   }
+  walker.end(Buffer.alloc(0), offset);
 }
 
 // ------------------------------------------------------------------ on a thread of its own

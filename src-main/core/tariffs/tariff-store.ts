@@ -5,7 +5,13 @@
  */
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { Fuel, Tariff, TariffAssignment, TariffVersion } from '../../../src-shared/contract/types';
+import type {
+  Fuel,
+  Tariff,
+  TariffAssignment,
+  TariffImportResult,
+  TariffVersion,
+} from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc, resolveLondon } from '../../../src-shared/domain/london-time';
 import { dayFromDate, isoDay } from '../../../src-shared/domain/periods';
@@ -39,13 +45,8 @@ export interface StoredVersion {
   spec: TariffSpec;
 }
 
-export interface StoredTariff {
-  id: string;
-  name: string;
-  supplier: string;
-  fuel: Fuel;
-  regions: number[] | null;
-  isDefault: boolean;
+/** A tariff as the engine reads it: the contract's fields, with versions in local day numbers. */
+export interface StoredTariff extends Pick<Tariff, 'id' | 'name' | 'supplier' | 'fuel' | 'regions' | 'isDefault'> {
   versions: StoredVersion[];
 }
 
@@ -230,17 +231,7 @@ export class TariffStore {
   }
 
   /** Parses, validates and stores a tariff file: every tariff or none. */
-  importFile(
-    text: string,
-    fileName = 'the tariff file',
-  ): {
-    tariffs: number;
-    versionsAdded: number;
-    versionsReplaced: number;
-    unchanged: number;
-    prices: number;
-    ids: string[];
-  } {
+  importFile(text: string, fileName = 'the tariff file'): TariffImportResult {
     let raw: unknown;
     try {
       raw = JSON.parse(text.replace(/^\uFEFF/, ''));

@@ -8,7 +8,7 @@ import type { Core } from '../app';
 import { dispatch } from '../rpc/dispatch';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
 import type { CostResult } from '../../../src-shared/contract/types';
-import { economy7 } from '../../../tests/fixtures/tariffs';
+import { BUSINESS_TOU_RATES, economy7 } from '../../../tests/fixtures/tariffs';
 
 const MPAN = '1012477457919'; // distributor 10 (Eastern)
 const ctx = { role: 'admin' as const, actor: 'test' };
@@ -122,13 +122,7 @@ describe('time-of-use by day type, bank holidays and the spring clock change', (
     name: 'Business ToU',
     vatRate: 0.2,
     cclPencePerKwh: 'statutory',
-    rates: [
-      { name: 'Weekday peak', pencePerKwh: 35, from: '16:00', to: '19:00', days: ['weekday'] },
-      { name: 'Weekday day', pencePerKwh: 25, from: '07:00', to: '16:00', days: ['weekday'] },
-      { name: 'Weekday day', pencePerKwh: 25, from: '19:00', to: '23:00', days: ['weekday'] },
-      { name: 'Night', pencePerKwh: 12, from: '23:00', to: '07:00', days: ['weekday'] },
-      { name: 'Weekend', pencePerKwh: 15, days: ['weekend', 'holiday'] },
-    ],
+    rates: BUSINESS_TOU_RATES,
   };
 
   it('prices Good Friday and Easter Monday as holidays, the 46-half-hour day on local time, and CCL by date', async () => {

@@ -150,6 +150,33 @@ export class JsonWalker {
   }
 }
 
+/**
+ * A file's text as UTF-8 pieces of up to 1 MB (UTF-16 files re-encoded), from after its byte-order
+ * mark. Each piece is only valid until the next is asked for (one buffer is reused).
+ */
+export async function* utf8Pieces(
+  file: string,
+  encoding: 'utf8' | 'utf16le',
+  bomBytes: number,
+): AsyncGenerator<Buffer> {
+  const fs = await import('node:fs');
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    const decoder = encoding === 'utf16le' ? new TextDecoder('utf-16le') : null;
+    for (let pos = bomBytes; ;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      yield decoder
+        ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8')
+        : buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Feeds a whole file through a walker, 1 MB at a time (UTF-16 files as UTF-8); `after` runs after each piece. */
 export async function walkFile(
   file: string,
@@ -158,26 +185,11 @@ export async function walkFile(
   walker: JsonWalker,
   after: () => void | Promise<void> = () => undefined,
 ): Promise<void> {
-  const fs = await import('node:fs');
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(1 << 20);
-    const decoder = encoding === 'utf16le' ? new TextDecoder('utf-16le') : null;
-    let pos = bomBytes;
-    let offset = 0; // UTF-8 offset of what is fed
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      const piece = decoder
-        ? Buffer.from(decoder.decode(buf.subarray(0, bytesRead), { stream: true }), 'utf8')
-        : buf.subarray(0, bytesRead);
-      walker.feed(piece, 0, piece.length, offset);
-      offset += piece.length;
-      await after();
-    }
-    walker.end(Buffer.alloc(0), offset);
-  } finally {
-    await fh.close();
+  let offset = 0; // UTF-8 offset of what is fed
+  for await (const piece of utf8Pieces(file, encoding, bomBytes)) {
+    walker.feed(piece, 0, piece.length, offset);
+    offset += piece.length;
+    await after();
   }
+  walker.end(Buffer.alloc(0), offset);
 }
