@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import type { EmissionFactor, Fuel } from '../../../src-shared/contract/types';
+import { errorMessage } from '../../api/client';
+import { getClient } from '../../api/instance';
+import { ErrorState, Skeleton } from '../../components/States';
+import { fieldErrors, useQuery } from '../../lib/query';
+import { useAppStore } from '../../stores/app';
+import { Field } from '../settings/SettingsPage';
+
+/**
+ * The UK Government conversion factors the annual emissions method uses (kgCO2e per kWh, by year
+ * and fuel). Admins can add a year or change a factor, e.g. to match the figures an auditor uses.
+ */
+export function FactorsCard({ readOnly }: { readOnly: boolean }) {
+  const q = useQuery('carbon-factors', () => getClient().call('carbon.factors', {}));
+  const [year, setYear] = useState(String(new Date().getUTCFullYear()));
+  const [fuel, setFuel] = useState<Fuel>('electricity');
+  const [factor, setFactor] = useState('');
+  const [source, setSource] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const toast = useAppStore((s) => s.toast);
+
+  const save = async () => {
+    const local: Record<string, string> = {};
+    if (!/^\d{4}$/.test(year.trim())) local.year = 'enter a year, e.g. 2025';
+    if (!(Number(factor) > 0)) local.kgPerKwh = 'enter a factor in kgCO2e per kWh, e.g. 0.177';
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    try {
+      await getClient().call('carbon.setFactor', { year: Number(year), fuel, kgPerKwh: Number(factor), ...(source.trim() ? { source: source.trim() } : {}) });
+      toast({ kind: 'success', title: `Saved the ${year} ${fuel} factor` });
+      setFactor('');
+      setSource('');
+      q.reload();
+    } catch (e) {
+      const f = fieldErrors(e);
+      if (Object.keys(f).length) setErrors(f);
+      else setErrors({ kgPerKwh: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const rows: EmissionFactor[] = q.data ?? [];
+  return (
+    <section className="card card-pad" aria-labelledby="factors-title" data-testid="factors-card">
+      <h2 id="factors-title">Conversion factors</h2>
+      <p className="muted small">
+        UK Government GHG conversion factors (location-based, kgCO2e per kWh) used by the annual emissions method; a year without its own factor uses the latest earlier one.
+      </p>
+      {q.load === 'error' && !q.data ? (
+        <ErrorState title="Could not load the factors" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+      ) : !q.data ? (
+        <Skeleton rows={3} label="Loading factors" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table table-compact" data-testid="factors-table">
+            <thead>
+              <tr>
+                <th scope="col">Year</th>
+                <th scope="col">Fuel</th>
+                <th scope="col" className="num">
+                  kgCO2e per kWh
+                </th>
+                <th scope="col">Source</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((f) => (
+                <tr key={`${f.year}-${f.fuel}`} data-testid="factor-row">
+                  <td>{f.year}</td>
+                  <td>{f.fuel === 'electricity' ? 'Electricity' : 'Gas'}</td>
+                  <td className="num">{f.kgPerKwh.toFixed(5)}</td>
+                  <td className="muted small">{f.source ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {!readOnly && (
+        <form
+          className="form factor-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <h3 className="form-section-title">Add or change a factor</h3>
+          <Field id="factor-year" label="Year" error={errors.year}>
+            <input id="factor-year" className="input input-narrow" inputMode="numeric" value={year} onChange={(e) => setYear(e.currentTarget.value)} />
+          </Field>
+          <Field id="factor-fuel" label="Fuel">
+            <select id="factor-fuel" className="input input-narrow" value={fuel} onChange={(e) => setFuel(e.currentTarget.value as Fuel)}>
+              <option value="electricity">Electricity</option>
+              <option value="gas">Gas</option>
+            </select>
+          </Field>
+          <Field id="factor-value" label="kgCO2e per kWh" error={errors.kgPerKwh}>
+            <input id="factor-value" className="input input-narrow" inputMode="decimal" placeholder="0.177" value={factor} onChange={(e) => setFactor(e.currentTarget.value)} />
+          </Field>
+          <Field id="factor-source" label="Source (optional)">
+            <input id="factor-source" className="input input-wide" placeholder="e.g. DESNZ conversion factors 2025" value={source} onChange={(e) => setSource(e.currentTarget.value)} />
+          </Field>
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Save factor'}
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}

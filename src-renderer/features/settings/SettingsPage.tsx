@@ -1,0 +1,253 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import type { AggregateResult, Settings } from '../../../src-shared/contract/types';
+import { errorMessage } from '../../api/client';
+import { getClient } from '../../api/instance';
+import { ErrorState, Skeleton, Spinner } from '../../components/States';
+import { formatInt, plural } from '../../lib/format';
+import { useDocumentTitle } from '../../lib/hooks';
+import { fieldErrors, useQuery } from '../../lib/query';
+import { href } from '../../lib/route';
+import { useAppStore } from '../../stores/app';
+import { FactorsCard } from '../carbon/FactorsCard';
+
+/** "Recomputed 12 meters, 4,380 days in 1.2 s". */
+export function rebuildText(r: AggregateResult): string {
+  return `Recomputed ${plural(r.metersTouched, 'meter')}, ${plural(r.daysTouched, 'day')} in ${r.seconds < 10 ? r.seconds.toFixed(1) : formatInt(r.seconds)} s`;
+}
+
+export function SettingsPage() {
+  useDocumentTitle('Settings');
+  const q = useQuery('settings', () => getClient().call('settings.get', {}));
+  const role = useAppStore((s) => s.info?.role);
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Settings</h1>
+          <p className="muted">How long import history is kept, when the nightly roll-up runs, where grid carbon comes from, and maintenance.</p>
+        </div>
+      </header>
+      {q.load === 'error' && !q.data ? (
+        <section className="card">
+          <ErrorState title="Could not load the settings" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        </section>
+      ) : !q.data ? (
+        <section className="card">
+          <Skeleton rows={4} label="Loading settings" />
+        </section>
+      ) : (
+        <SettingsForm initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
+      )}
+      <TariffsCard />
+      <FactorsCard readOnly={role !== undefined && role !== 'admin'} />
+      <Maintenance />
+    </div>
+  );
+}
+
+/** Tariffs are kept on their own page; Settings says how many there are and leads there. */
+function TariffsCard() {
+  const q = useQuery('settings-tariffs', () => getClient().call('tariffs.list', {}));
+  const active = q.data?.filter((t) => t.active).length ?? 0;
+  return (
+    <section className="card card-pad" aria-labelledby="tariffs-settings-title">
+      <h2 id="tariffs-settings-title">Tariffs</h2>
+      <div className="maint-row">
+        <div>
+          <div className="strong" data-testid="settings-tariff-count">
+            {!q.data ? (q.load === 'error' ? 'Tariffs could not be loaded' : 'Loading tariffs…') : q.data.length === 0 ? 'No tariffs yet' : `${plural(q.data.length, 'tariff')}, ${formatInt(active)} on sale`}
+          </div>
+          <p className="muted small">Unit rates by time of day and day type, half-hourly prices, standing charges, CCL, DUoS, capacity and VAT, with dates so past periods keep the prices in force then. Import a tariff file or enter tariffs with the form.</p>
+        </div>
+        <div className="maint-action">
+          <a className="btn" href={href.tariffs}>
+            Manage tariffs
+          </a>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: boolean }) {
+  const [saved, setSaved] = useState(initial);
+  const [days, setDays] = useState(String(initial.importRetentionDays));
+  const [time, setTime] = useState(initial.nightlyRunAt);
+  const [carbonApi, setCarbonApi] = useState(initial.carbonApi);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const toast = useAppStore((s) => s.toast);
+
+  useEffect(() => {
+    setSaved(initial);
+  }, [initial]);
+
+  const dirty = days.trim() !== String(saved.importRetentionDays) || time.trim() !== saved.nightlyRunAt || carbonApi.trim() !== saved.carbonApi;
+
+  const save = async () => {
+    const local: Record<string, string> = {};
+    const n = Number(days.trim());
+    if (!/^\d+$/.test(days.trim())) local.importRetentionDays = 'enter a whole number of days, e.g. 30';
+    if (!/^\d{1,2}:\d{2}$/.test(time.trim())) local.nightlyRunAt = 'expected a time HH:MM, e.g. 01:30';
+    if (!carbonApi.trim()) local.carbonApi = 'expected a URL, e.g. https://api.carbonintensity.org.uk';
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    try {
+      const next = await getClient().call('settings.update', { importRetentionDays: n, nightlyRunAt: time.trim().padStart(5, '0'), ...(carbonApi.trim() !== saved.carbonApi ? { carbonApi: carbonApi.trim() } : {}) });
+      setSaved(next);
+      setDays(String(next.importRetentionDays));
+      setTime(next.nightlyRunAt);
+      setCarbonApi(next.carbonApi);
+      setErrors({});
+      toast({ kind: 'success', title: 'Settings saved' });
+    } catch (e) {
+      const f = fieldErrors(e);
+      if (Object.keys(f).length) setErrors(f);
+      else useAppStore.getState().toastError('Could not save the settings', e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="card card-pad form"
+      aria-labelledby="settings-title"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <h2 id="settings-title">Imports and roll-ups</h2>
+      {readOnly && <p className="callout callout-warn small">Only an administrator can change these settings.</p>}
+      <Field id="retention" label="Keep finished imports for" error={errors.importRetentionDays} hint="Finished import jobs and their stored files are deleted after this many days. Readings stay.">
+        <span className="input-with-unit">
+          <input id="retention" className="input input-narrow" inputMode="numeric" value={days} disabled={readOnly} aria-invalid={!!errors.importRetentionDays} aria-describedby="retention-hint retention-error" onChange={(e) => setDays(e.currentTarget.value)} />
+          <span className="muted">days</span>
+        </span>
+      </Field>
+      <Field id="nightly" label="Nightly roll-up at" error={errors.nightlyRunAt} hint="UK local time (24-hour clock). Totals, comparisons and the dashboard are refreshed then, and after every import.">
+        <input id="nightly" className="input input-narrow" placeholder="01:30" value={time} disabled={readOnly} aria-invalid={!!errors.nightlyRunAt} aria-describedby="nightly-hint nightly-error" onChange={(e) => setTime(e.currentTarget.value)} />
+      </Field>
+      <h3 className="form-section-title">Grid carbon</h3>
+      <Field id="carbon-api" label="Carbon Intensity API" error={errors.carbonApi} hint="Where grid carbon intensity is fetched from (National Grid ESO’s public API). Change it only to use a mirror or proxy.">
+        <input id="carbon-api" className="input input-wide" type="url" inputMode="url" spellCheck={false} placeholder="https://api.carbonintensity.org.uk" value={carbonApi} disabled={readOnly} aria-invalid={!!errors.carbonApi} aria-describedby="carbon-api-hint carbon-api-error" onChange={(e) => setCarbonApi(e.currentTarget.value)} />
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || readOnly || !dirty}>
+          {busy ? 'Saving…' : 'Save settings'}
+        </button>
+        {dirty && !busy && (
+          <button
+            type="button"
+            className="btn btn-quiet"
+            onClick={() => {
+              setDays(String(saved.importRetentionDays));
+              setTime(saved.nightlyRunAt);
+              setCarbonApi(saved.carbonApi);
+              setErrors({});
+            }}
+          >
+            Undo changes
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string | undefined; children: ReactNode }) {
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''}`}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <div className="field-control">
+        {children}
+        {error && (
+          <span id={`${id}-error`} className="field-error" role="alert" data-testid={`${id}-error`}>
+            {error}
+          </span>
+        )}
+      </div>
+      {hint && (
+        <p id={`${id}-hint`} className="field-hint muted small">
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Maintenance() {
+  const [cleanup, setCleanup] = useState<{ busy: boolean; result: string | null; error: string | null }>({ busy: false, result: null, error: null });
+  const [rebuild, setRebuild] = useState<{ busy: boolean; result: string | null; error: string | null }>({ busy: false, result: null, error: null });
+
+  return (
+    <section className="card card-pad" aria-labelledby="maintenance-title">
+      <h2 id="maintenance-title">Maintenance</h2>
+      <div className="maint-row">
+        <div>
+          <div className="strong">Clean up old imports now</div>
+          <p className="muted small">Deletes finished import jobs older than the retention period and their stored files. Imported readings are kept.</p>
+        </div>
+        <div className="maint-action">
+          <button
+            type="button"
+            className="btn"
+            disabled={cleanup.busy}
+            onClick={async () => {
+              setCleanup({ busy: true, result: null, error: null });
+              try {
+                const r = await getClient().call('imports.cleanup', {});
+                setCleanup({ busy: false, result: r.jobsRemoved === 0 && r.filesRemoved === 0 ? 'Nothing was old enough to remove.' : `Removed ${plural(r.jobsRemoved, 'job')} and ${plural(r.filesRemoved, 'stored file')}.`, error: null });
+              } catch (e) {
+                setCleanup({ busy: false, result: null, error: errorMessage(e) });
+              }
+            }}
+          >
+            {cleanup.busy ? 'Cleaning up…' : 'Clean up now'}
+          </button>
+          <span className="maint-result" aria-live="polite" data-testid="cleanup-result">
+            {cleanup.busy && <Spinner inline label="Cleaning up…" />}
+            {cleanup.result && <span className="ok-text">{cleanup.result}</span>}
+            {cleanup.error && <span className="error-message">{cleanup.error}</span>}
+          </span>
+        </div>
+      </div>
+      <div className="maint-row">
+        <div>
+          <div className="strong">Rebuild all roll-ups</div>
+          <p className="muted small">Recomputes every daily total from the half-hourly readings (weeks, months and years are summed from the days). Safe to run at any time; it may take a while on large portfolios.</p>
+        </div>
+        <div className="maint-action">
+          <button
+            type="button"
+            className="btn"
+            data-testid="rebuild-rollups"
+            disabled={rebuild.busy}
+            onClick={async () => {
+              setRebuild({ busy: true, result: null, error: null });
+              try {
+                const r = await getClient().call('aggregation.run', { full: true });
+                setRebuild({ busy: false, result: rebuildText(r), error: null });
+              } catch (e) {
+                setRebuild({ busy: false, result: null, error: errorMessage(e) });
+              }
+            }}
+          >
+            {rebuild.busy ? 'Rebuilding…' : 'Rebuild roll-ups'}
+          </button>
+          <span className="maint-result" aria-live="polite" data-testid="rebuild-result">
+            {rebuild.busy && <Spinner inline label="Recomputing totals…" />}
+            {rebuild.result && <span className="ok-text">{rebuild.result}</span>}
+            {rebuild.error && <span className="error-message">{rebuild.error}</span>}
+          </span>
+        </div>
+      </div>
+    </section>
+  );
+}
