@@ -5,7 +5,7 @@ import { formatInt, formatMs, formatUkDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
-import { TRIGGER_TEXT } from '../dashboard/DashboardPage';
+import { RunStatusBadge, TRIGGER_TEXT } from './runs';
 
 const TASK_NAME: Record<string, string> = { rollup: 'Roll-up', rebuild: 'Rebuild roll-ups', retention: 'Clean up old imports', cleanup: 'Clean up old imports' };
 
@@ -81,7 +81,7 @@ export function ActivityPage() {
                       <td>{formatUkDateTime(r.startedAt, { zone: true })}</td>
                       <td className="num">{r.status === 'running' ? 'running…' : formatMs(r.durationMs)}</td>
                       <td>
-                        <span className={`badge badge-${r.status}`}>{r.status === 'done' ? 'Done' : r.status === 'failed' ? 'Failed' : 'Running'}</span>
+                        <RunStatusBadge status={r.status} />
                       </td>
                       <td>
                         {summaryText(r.summary)}

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import type { EmissionFactor, Fuel } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
+import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
 import { fieldErrors, useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
-import { Field } from '../settings/SettingsPage';
 
 /**
  * The UK Government conversion factors the annual emissions method uses (kgCO2e per kWh, by year
@@ -71,7 +72,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
               {rows.map((f) => (
                 <tr key={`${f.year}-${f.fuel}`} data-testid="factor-row">
                   <td>{f.year}</td>
-                  <td>{f.fuel === 'electricity' ? 'Electricity' : 'Gas'}</td>
+                  <td>{FUEL_NAME[f.fuel]}</td>
                   <td className="num">{f.kgPerKwh.toFixed(5)}</td>
                   <td className="muted small">{f.source ?? '—'}</td>
                 </tr>
@@ -91,19 +92,21 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
         >
           <h3 className="form-section-title">Add or change a factor</h3>
           <Field id="factor-year" label="Year" error={errors.year}>
-            <input id="factor-year" className="input input-narrow" inputMode="numeric" value={year} onChange={(e) => setYear(e.currentTarget.value)} />
+            {(c) => <input {...c} className="input input-narrow" inputMode="numeric" value={year} onChange={(e) => setYear(e.currentTarget.value)} />}
           </Field>
           <Field id="factor-fuel" label="Fuel">
-            <select id="factor-fuel" className="input input-narrow" value={fuel} onChange={(e) => setFuel(e.currentTarget.value as Fuel)}>
-              <option value="electricity">Electricity</option>
-              <option value="gas">Gas</option>
-            </select>
+            {(c) => (
+              <select {...c} className="input input-narrow" value={fuel} onChange={(e) => setFuel(e.currentTarget.value as Fuel)}>
+                <option value="electricity">Electricity</option>
+                <option value="gas">Gas</option>
+              </select>
+            )}
           </Field>
           <Field id="factor-value" label="kgCO2e per kWh" error={errors.kgPerKwh}>
-            <input id="factor-value" className="input input-narrow" inputMode="decimal" placeholder="0.177" value={factor} onChange={(e) => setFactor(e.currentTarget.value)} />
+            {(c) => <input {...c} className="input input-narrow" inputMode="decimal" placeholder="0.177" value={factor} onChange={(e) => setFactor(e.currentTarget.value)} />}
           </Field>
           <Field id="factor-source" label="Source (optional)">
-            <input id="factor-source" className="input input-wide" placeholder="e.g. DESNZ conversion factors 2025" value={source} onChange={(e) => setSource(e.currentTarget.value)} />
+            {(c) => <input {...c} className="input input-wide" placeholder="e.g. DESNZ conversion factors 2025" value={source} onChange={(e) => setSource(e.currentTarget.value)} />}
           </Field>
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={busy}>

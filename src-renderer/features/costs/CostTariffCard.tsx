@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { MeterSummary, Tariff, TariffAssignment } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatUkDate, formatUkDateTime } from '../../lib/format';
 import { fieldErrors, type Query } from '../../lib/query';
@@ -185,46 +186,48 @@ function AssignForm({ meter, tariffs, hasAssignments, onChanged }: { meter: Mete
     >
       <h4>Assign tariff</h4>
       <div className="cost-assign-row">
-        <div className={`field ${errors.tariff ? 'field-invalid' : ''}`}>
-          <label className="field-label" htmlFor="assign-tariff">
-            Tariff
-          </label>
-          <select id="assign-tariff" className="input" value={tariff} onChange={(e) => setTariff(e.currentTarget.value)}>
-            {active.length > 0 && (
-              <optgroup label="On sale">
-                {active.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {tariffOptionText(t)}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-            {ended.length > 0 && (
-              <optgroup label="No longer on sale">
-                {ended.map((t) => (
-                  <option key={t.id} value={t.id}>
-                    {tariffOptionText(t)}
-                  </option>
-                ))}
-              </optgroup>
-            )}
-          </select>
-          {errors.tariff && <span className="field-error">{errors.tariff}</span>}
-        </div>
-        <div className={`field ${errors.from ? 'field-invalid' : ''}`}>
-          <label className="field-label" htmlFor="assign-from">
-            From (UK day)
-          </label>
-          <input id="assign-from" type="date" className="input" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-          {errors.from && <span className="field-error">{errors.from}</span>}
-        </div>
-        <div className={`field ${errors.capacityKva ? 'field-invalid' : ''}`}>
-          <label className="field-label" htmlFor="assign-kva">
-            Capacity kVA {needsKva(tariff) ? '(this tariff has a capacity charge)' : '(optional)'}
-          </label>
-          <input id="assign-kva" type="number" min="0" step="any" inputMode="decimal" className="input" value={kva} placeholder={meter.capacityKva !== null ? String(meter.capacityKva) : 'e.g. 200'} onChange={(e) => setKva(e.currentTarget.value)} />
-          {errors.capacityKva && <span className="field-error">{errors.capacityKva}</span>}
-        </div>
+        <Field id="assign-tariff" label="Tariff" error={errors.tariff} plain>
+          {(c) => (
+            <select {...c} className="input" value={tariff} onChange={(e) => setTariff(e.currentTarget.value)}>
+              {active.length > 0 && (
+                <optgroup label="On sale">
+                  {active.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {tariffOptionText(t)}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+              {ended.length > 0 && (
+                <optgroup label="No longer on sale">
+                  {ended.map((t) => (
+                    <option key={t.id} value={t.id}>
+                      {tariffOptionText(t)}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+            </select>
+          )}
+        </Field>
+        <Field id="assign-from" label="From (UK day)" error={errors.from} plain>
+          {(c) => <input {...c} type="date" className="input" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />}
+        </Field>
+        <Field id="assign-kva" label={`Capacity kVA ${needsKva(tariff) ? '(this tariff has a capacity charge)' : '(optional)'}`} error={errors.capacityKva} plain>
+          {(c) => (
+            <input
+              {...c}
+              type="number"
+              min="0"
+              step="any"
+              inputMode="decimal"
+              className="input"
+              value={kva}
+              placeholder={meter.capacityKva !== null ? String(meter.capacityKva) : 'e.g. 200'}
+              onChange={(e) => setKva(e.currentTarget.value)}
+            />
+          )}
+        </Field>
         <div className="cost-assign-submit">
           <button type="submit" className="btn btn-primary" disabled={busy || !tariff}>
             {busy ? 'Assigning…' : 'Assign tariff'}
@@ -297,25 +300,21 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
     >
       <h4>Supplier and capacity</h4>
       <div className="cost-assign-row">
-        <div className={`field ${errors.supplier ? 'field-invalid' : ''}`}>
-          <label className="field-label" htmlFor="meter-supplier">
-            Supplier
-          </label>
-          <input id="meter-supplier" className="input" list="meter-supplier-list" maxLength={120} value={supplier} placeholder="e.g. Acme Energy" onChange={(e) => setSupplier(e.currentTarget.value)} />
-          <datalist id="meter-supplier-list">
-            {suppliers.map((s) => (
-              <option key={s} value={s} />
-            ))}
-          </datalist>
-          {errors.supplier && <span className="field-error">{errors.supplier}</span>}
-        </div>
-        <div className={`field ${errors.capacityKva ? 'field-invalid' : ''}`}>
-          <label className="field-label" htmlFor="meter-kva">
-            Agreed capacity (kVA)
-          </label>
-          <input id="meter-kva" type="number" min="0" step="any" inputMode="decimal" className="input" value={kva} placeholder="Not set" onChange={(e) => setKva(e.currentTarget.value)} />
-          {errors.capacityKva && <span className="field-error">{errors.capacityKva}</span>}
-        </div>
+        <Field id="meter-supplier" label="Supplier" error={errors.supplier} plain>
+          {(c) => (
+            <>
+              <input {...c} className="input" list="meter-supplier-list" maxLength={120} value={supplier} placeholder="e.g. Acme Energy" onChange={(e) => setSupplier(e.currentTarget.value)} />
+              <datalist id="meter-supplier-list">
+                {suppliers.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <Field id="meter-kva" label="Agreed capacity (kVA)" error={errors.capacityKva} plain>
+          {(c) => <input {...c} type="number" min="0" step="any" inputMode="decimal" className="input" value={kva} placeholder="Not set" onChange={(e) => setKva(e.currentTarget.value)} />}
+        </Field>
         <div className="cost-assign-submit">
           <button type="submit" className="btn" disabled={busy || !dirty}>
             {busy ? 'Saving…' : 'Save'}

@@ -4,6 +4,7 @@ import { portfolioTotals, topSavings } from '../costs/savings';
 import { formatPounds } from '../../lib/money';
 import { useAppStore } from '../../stores/app';
 import { getClient } from '../../api/instance';
+import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ShareBar, Trend } from '../../components/Trend';
@@ -12,8 +13,8 @@ import { useDocumentTitle, useNow } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
+import { RunStatusBadge, TRIGGER_TEXT } from '../activity/runs';
 import { CarbonWidget } from '../carbon/CarbonWidget';
-import { FuelBadge } from '../meters/MetersPage';
 
 const TILE_TITLE: Record<PeriodKind, string> = { day: 'Yesterday', week: 'This week', month: 'This month', year: 'This year' };
 const AGAINST: Record<PeriodKind, string> = { day: 'vs the day before', week: 'vs last week', month: 'vs last month', year: 'vs last year' };
@@ -107,7 +108,7 @@ function Dashboard({ d }: { d: DashboardSummary }) {
 function FuelTiles({ totals }: { totals: FuelTotals }) {
   const byKind = new Map(totals.periods.map((p) => [p.kind, p]));
   return (
-    <section aria-label={`${totals.fuel === 'electricity' ? 'Electricity' : 'Gas'} totals`} className="fuel-section">
+    <section aria-label={`${FUEL_NAME[totals.fuel]} totals`} className="fuel-section">
       <div className="fuel-section-head">
         <FuelBadge fuel={totals.fuel} />
         <span className="muted small">{plural(totals.meters, 'meter')} · kWh</span>
@@ -272,7 +273,7 @@ function LastRollupCard({ d }: { d: DashboardSummary }) {
         <>
           <div className="last-line">
             <span className="strong">{formatAgo(r.finishedAt ?? r.startedAt, now)}</span>
-            <span className={`badge badge-${r.status === 'running' ? 'running' : r.status}`}>{r.status === 'done' ? 'Done' : r.status === 'failed' ? 'Failed' : 'Running'}</span>
+            <RunStatusBadge status={r.status} />
           </div>
           <p className="muted small">
             {formatUkDateTime(r.startedAt)} · took {formatMs(r.durationMs)} · {TRIGGER_TEXT[r.trigger]}
@@ -288,10 +289,3 @@ function LastRollupCard({ d }: { d: DashboardSummary }) {
     </section>
   );
 }
-
-export const TRIGGER_TEXT: Record<'schedule' | 'catch-up' | 'import' | 'manual', string> = {
-  schedule: 'nightly schedule',
-  'catch-up': 'catch-up after the app was closed',
-  import: 'after an import',
-  manual: 'started by hand',
-};

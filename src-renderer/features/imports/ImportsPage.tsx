@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ImportJob, ImportStatus } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
 import { enqueueOptions, FORMAT_CHOICES, FORMAT_NAMES, groupByBatch, validateOptions, type ImportFormat } from './import-options';
@@ -252,29 +253,20 @@ function ImportOptionsPanel({ uploads }: { uploads: boolean }) {
   return (
     <aside className="card card-pad import-options form form-compact" aria-label="Import options" data-testid="import-options">
       <h2>Options for the next files</h2>
-      <div className="field">
-        <label className="field-label" htmlFor="opt-format">
-          Format
-        </label>
-        <select id="opt-format" className="input" value={options.format} onChange={(e) => setOptions({ format: e.currentTarget.value as ImportFormat })}>
-          {FORMAT_CHOICES.map((f) => (
-            <option key={f} value={f}>
-              {FORMAT_NAMES[f]}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className={`field ${problems.meter ? 'field-invalid' : ''}`}>
-        <label className="field-label" htmlFor="opt-meter">
-          Meter for files without a meter column
-        </label>
-        <input id="opt-meter" className="input mono" value={options.meter} placeholder="MPAN or MPRN (optional)" aria-invalid={!!problems.meter} onChange={(e) => setOptions({ meter: e.currentTarget.value })} />
-        {problems.meter && (
-          <span className="field-error" role="alert">
-            {problems.meter}
-          </span>
+      <Field id="opt-format" label="Format" plain>
+        {(c) => (
+          <select {...c} className="input" value={options.format} onChange={(e) => setOptions({ format: e.currentTarget.value as ImportFormat })}>
+            {FORMAT_CHOICES.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_NAMES[f]}
+              </option>
+            ))}
+          </select>
         )}
-      </div>
+      </Field>
+      <Field id="opt-meter" label="Meter for files without a meter column" error={problems.meter} plain>
+        {(c) => <input {...c} className="input mono" value={options.meter} placeholder="MPAN or MPRN (optional)" onChange={(e) => setOptions({ meter: e.currentTarget.value })} />}
+      </Field>
       <fieldset className="field">
         <legend className="field-label">If a reading is already stored with a different value</legend>
         <div className="radio-row">
@@ -300,24 +292,31 @@ function ImportOptionsPanel({ uploads }: { uploads: boolean }) {
           ))}
         </div>
       </div>
-      <div className={`field ${problems.notes ? 'field-invalid' : ''}`}>
-        <label className="field-label" htmlFor="opt-notes">
-          Batch notes
-        </label>
-        <textarea id="opt-notes" className="input" rows={2} value={options.notes} maxLength={2000} placeholder="e.g. January reads from the supplier portal" onChange={(e) => setOptions({ notes: e.currentTarget.value })} />
-        {problems.notes && <span className="field-error">{problems.notes}</span>}
-      </div>
-      <div className={`field ${problems.tags ? 'field-invalid' : ''}`}>
-        <label className="field-label" htmlFor="opt-tags">
-          Tags <span className="muted">(comma separated)</span>
-        </label>
-        <input id="opt-tags" className="input" value={options.tags} placeholder="e.g. octopus, q1-2025" aria-invalid={!!problems.tags} onChange={(e) => setOptions({ tags: e.currentTarget.value })} />
-        {problems.tags && (
-          <span className="field-error" role="alert">
-            {problems.tags}
-          </span>
+      <Field id="opt-notes" label="Batch notes" error={problems.notes} plain>
+        {(c) => (
+          <textarea
+            {...c}
+            className="input"
+            rows={2}
+            value={options.notes}
+            maxLength={2000}
+            placeholder="e.g. January reads from the supplier portal"
+            onChange={(e) => setOptions({ notes: e.currentTarget.value })}
+          />
         )}
-      </div>
+      </Field>
+      <Field
+        id="opt-tags"
+        label={
+          <>
+            Tags <span className="muted">(comma separated)</span>
+          </>
+        }
+        error={problems.tags}
+        plain
+      >
+        {(c) => <input {...c} className="input" value={options.tags} placeholder="e.g. octopus, q1-2025" onChange={(e) => setOptions({ tags: e.currentTarget.value })} />}
+      </Field>
     </aside>
   );
 }

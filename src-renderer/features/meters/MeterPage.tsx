@@ -3,6 +3,7 @@ import type { Series } from '../../../src-shared/contract/types';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildHalfHourlyOption, seriesStats } from '../../charts/half-hourly-line';
+import { FuelBadge } from '../../components/FuelBadge';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
 import { formatInt, formatKwh, formatUkDateTime } from '../../lib/format';
@@ -13,7 +14,6 @@ import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterC
 import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
-import { FuelBadge } from './MetersPage';
 
 /** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
 export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {

@@ -2,11 +2,11 @@
 import { useState } from 'react';
 import type { MeterSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
 import { fieldErrors, useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
-import { Field } from '../settings/SettingsPage';
 
 const NEW = 'new';
 
@@ -89,29 +89,33 @@ function EditForm({ meter, onDone }: { meter: MeterSummary; onDone: () => void }
     >
       <div className="form-row">
         <Field id="meter-label" label="Label" error={errors.label} hint="A name people recognise, e.g. “Main incomer” or “Kitchen gas”.">
-          <input id="meter-label" className="input" value={label} maxLength={120} onChange={(e) => setLabel(e.currentTarget.value)} placeholder="e.g. Main incomer" />
+          {(c) => <input {...c} className="input" value={label} maxLength={120} onChange={(e) => setLabel(e.currentTarget.value)} placeholder="e.g. Main incomer" />}
         </Field>
         <Field id="meter-site-select" label="Site" error={errors.siteId}>
-          <select id="meter-site-select" className="input" value={site} onChange={(e) => setSite(e.currentTarget.value)} disabled={sites.load === 'loading' && !sites.data}>
-            <option value="">Unassigned</option>
-            {(sites.data ?? []).map((s) => (
-              <option key={s.id} value={String(s.id)}>
-                {s.name}
-                {s.postcode ? ` (${s.postcode})` : ''}
-              </option>
-            ))}
-            <option value={NEW}>New site…</option>
-          </select>
-          {sites.load === 'error' && <span className="field-error">Could not load the sites: {sites.error}</span>}
+          {(c) => (
+            <>
+              <select {...c} className="input" value={site} onChange={(e) => setSite(e.currentTarget.value)} disabled={sites.load === 'loading' && !sites.data}>
+                <option value="">Unassigned</option>
+                {(sites.data ?? []).map((s) => (
+                  <option key={s.id} value={String(s.id)}>
+                    {s.name}
+                    {s.postcode ? ` (${s.postcode})` : ''}
+                  </option>
+                ))}
+                <option value={NEW}>New site…</option>
+              </select>
+              {sites.load === 'error' && <span className="field-error">Could not load the sites: {sites.error}</span>}
+            </>
+          )}
         </Field>
       </div>
       {site === NEW && (
         <div className="form-row">
           <Field id="new-site-name" label="New site name" error={errors.name}>
-            <input id="new-site-name" className="input" value={name} maxLength={120} onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Leeds depot" autoFocus />
+            {(c) => <input {...c} className="input" value={name} maxLength={120} onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Leeds depot" autoFocus />}
           </Field>
           <Field id="new-site-postcode" label="Postcode (optional)" error={errors.postcode}>
-            <input id="new-site-postcode" className="input input-narrow" value={postcode} maxLength={10} onChange={(e) => setPostcode(e.currentTarget.value)} placeholder="LS1 4AP" />
+            {(c) => <input {...c} className="input input-narrow" value={postcode} maxLength={10} onChange={(e) => setPostcode(e.currentTarget.value)} placeholder="LS1 4AP" />}
           </Field>
         </div>
       )}

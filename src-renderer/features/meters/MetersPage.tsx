@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MeterSummary } from '../../../src-shared/contract/types';
-import { NewSiteDialog } from '../sites/NewSiteDialog';
+import { FuelBadge } from '../../components/FuelBadge';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatInt, formatUkDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { href, navigate } from '../../lib/route';
 import { useMetersStore } from '../../stores/meters';
+import { NewSiteDialog } from '../sites/NewSiteDialog';
 
 const UNASSIGNED = 'Unassigned';
 
@@ -18,10 +19,6 @@ export function groupBySite(meters: MeterSummary[]): { site: string; siteId: num
     else groups.set(key, { site: m.site ?? (m.siteId === null ? UNASSIGNED : `Site ${m.siteId}`), siteId: m.siteId, meters: [m] });
   }
   return [...groups.values()].sort((a, b) => (a.siteId === null ? 1 : b.siteId === null ? -1 : a.site.localeCompare(b.site, 'en-GB')));
-}
-
-export function FuelBadge({ fuel }: { fuel: MeterSummary['fuel'] }) {
-  return <span className={`fuel fuel-${fuel}`}>{fuel === 'electricity' ? 'Electricity' : 'Gas'}</span>;
 }
 
 export function MetersPage() {

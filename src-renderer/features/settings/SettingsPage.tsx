@@ -1,7 +1,8 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState } from 'react';
 import type { AggregateResult, Settings } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
 import { ErrorState, Skeleton, Spinner } from '../../components/States';
 import { formatInt, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -124,17 +125,19 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
       <h2 id="settings-title">Imports and roll-ups</h2>
       {readOnly && <p className="callout callout-warn small">Only an administrator can change these settings.</p>}
       <Field id="retention" label="Keep finished imports for" error={errors.importRetentionDays} hint="Finished import jobs and their stored files are deleted after this many days. Readings stay.">
-        <span className="input-with-unit">
-          <input id="retention" className="input input-narrow" inputMode="numeric" value={days} disabled={readOnly} aria-invalid={!!errors.importRetentionDays} aria-describedby="retention-hint retention-error" onChange={(e) => setDays(e.currentTarget.value)} />
-          <span className="muted">days</span>
-        </span>
+        {(c) => (
+          <span className="input-with-unit">
+            <input {...c} className="input input-narrow" inputMode="numeric" value={days} disabled={readOnly} onChange={(e) => setDays(e.currentTarget.value)} />
+            <span className="muted">days</span>
+          </span>
+        )}
       </Field>
       <Field id="nightly" label="Nightly roll-up at" error={errors.nightlyRunAt} hint="UK local time (24-hour clock). Totals, comparisons and the dashboard are refreshed then, and after every import.">
-        <input id="nightly" className="input input-narrow" placeholder="01:30" value={time} disabled={readOnly} aria-invalid={!!errors.nightlyRunAt} aria-describedby="nightly-hint nightly-error" onChange={(e) => setTime(e.currentTarget.value)} />
+        {(c) => <input {...c} className="input input-narrow" placeholder="01:30" value={time} disabled={readOnly} onChange={(e) => setTime(e.currentTarget.value)} />}
       </Field>
       <h3 className="form-section-title">Grid carbon</h3>
       <Field id="carbon-api" label="Carbon Intensity API" error={errors.carbonApi} hint="Where grid carbon intensity is fetched from (National Grid ESO’s public API). Change it only to use a mirror or proxy.">
-        <input id="carbon-api" className="input input-wide" type="url" inputMode="url" spellCheck={false} placeholder="https://api.carbonintensity.org.uk" value={carbonApi} disabled={readOnly} aria-invalid={!!errors.carbonApi} aria-describedby="carbon-api-hint carbon-api-error" onChange={(e) => setCarbonApi(e.currentTarget.value)} />
+        {(c) => <input {...c} className="input input-wide" type="url" inputMode="url" spellCheck={false} placeholder="https://api.carbonintensity.org.uk" value={carbonApi} disabled={readOnly} onChange={(e) => setCarbonApi(e.currentTarget.value)} />}
       </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy || readOnly || !dirty}>
@@ -156,29 +159,6 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
         )}
       </div>
     </form>
-  );
-}
-
-export function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string | undefined; children: ReactNode }) {
-  return (
-    <div className={`field ${error ? 'field-invalid' : ''}`}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      <div className="field-control">
-        {children}
-        {error && (
-          <span id={`${id}-error`} className="field-error" role="alert" data-testid={`${id}-error`}>
-            {error}
-          </span>
-        )}
-      </div>
-      {hint && (
-        <p id={`${id}-hint`} className="field-hint muted small">
-          {hint}
-        </p>
-      )}
-    </div>
   );
 }
 

@@ -2,8 +2,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SiteSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
 import { fieldErrors } from '../../lib/query';
-import { Field } from '../settings/SettingsPage';
 import { useAppStore } from '../../stores/app';
 
 /** UK postcodes, loosely: outward code, optional space, inward code (e.g. `LS1 4AP`, `SW1A1AA`). */
@@ -61,10 +61,10 @@ export function NewSiteDialog({ open, onClose, onCreated }: { open: boolean; onC
         <h2 id="new-site-title">New site</h2>
         <p className="muted small">A site groups meters at one address. Assign meters to it from each meter’s page.</p>
         <Field id="site-name" label="Name" error={errors.name}>
-          <input id="site-name" className="input" value={name} maxLength={120} autoFocus aria-invalid={!!errors.name} onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Leeds depot" />
+          {(c) => <input {...c} className="input" value={name} maxLength={120} autoFocus onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Leeds depot" />}
         </Field>
         <Field id="site-postcode" label="Postcode (optional)" error={errors.postcode}>
-          <input id="site-postcode" className="input input-narrow" value={postcode} maxLength={10} aria-invalid={!!errors.postcode} onChange={(e) => setPostcode(e.currentTarget.value)} placeholder="LS1 4AP" />
+          {(c) => <input {...c} className="input input-narrow" value={postcode} maxLength={10} onChange={(e) => setPostcode(e.currentTarget.value)} placeholder="LS1 4AP" />}
         </Field>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>

@@ -6,6 +6,8 @@ import { REGION_NAMES } from '../../../src-shared/domain/regions';
 import { getClient } from '../../api/instance';
 import { formatCo2 } from '../carbon/carbon-charts';
 import { DateRangeForm } from '../../components/DateRangeForm';
+import { Field } from '../../components/Field';
+import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
 import { formatEnergy, formatShare } from '../../lib/format';
 import { sumEmissions, type Method } from '../carbon/emissions';
@@ -58,12 +60,16 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
   return (
     <section className="card card-pad" aria-labelledby="site-carbon-title" data-testid="site-carbon">
       <h2 id="site-carbon-title">Grid carbon</h2>
-      <div className="field">
-        <label htmlFor="site-region" className="field-label">
-          Carbon Intensity region
-        </label>
-        <div className="field-control">
-          <select id="site-region" className="input" data-testid="site-region" value={d.site.regionSource === 'user' ? String(d.site.regionId) : ''} disabled={saving || role === 'viewer'} onChange={(e) => void chooseRegion(e.currentTarget.value)}>
+      <Field id="site-region" label="Carbon Intensity region" hint="Regional forecasts for this region are fetched with the national values every 30 minutes.">
+        {(c) => (
+          <select
+            {...c}
+            className="input"
+            data-testid="site-region"
+            value={d.site.regionSource === 'user' ? String(d.site.regionId) : ''}
+            disabled={saving || role === 'viewer'}
+            onChange={(e) => void chooseRegion(e.currentTarget.value)}
+          >
             <option value="">{d.site.regionSource === 'mpan' && d.site.regionId ? `From the meters' MPANs (${REGION_NAMES[d.site.regionId]})` : "From the meters' MPANs (none known)"}</option>
             {Object.entries(REGION_NAMES).map(([id, name]) => (
               <option key={id} value={id}>
@@ -71,9 +77,8 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
               </option>
             ))}
           </select>
-        </div>
-        <p className="field-hint muted small">Regional forecasts for this region are fetched with the national values every 30 minutes.</p>
-      </div>
+        )}
+      </Field>
       {!days ? (
         <p className="muted">Emissions appear once the site's meters have readings.</p>
       ) : q.load === 'error' && !q.data ? (
@@ -105,7 +110,7 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
             <tbody>
               {q.data.map((r) => (
                 <tr key={`${r.fuel}-${r.method}`} data-testid="site-emissions-row" data-method={r.method} data-fuel={r.fuel} data-kgco2={r.kgco2}>
-                  <td>{r.fuel === 'electricity' ? 'Electricity' : 'Gas'}</td>
+                  <td>{FUEL_NAME[r.fuel]}</td>
                   <td>{METHOD_NAME[r.method]}</td>
                   <td className="num">{formatEnergy(r.kwh)}</td>
                   <td className="num">{formatCo2(r.kgco2)}</td>

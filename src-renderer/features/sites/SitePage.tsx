@@ -4,6 +4,7 @@ import { isComparable, isoDay, parsePeriod, periodLabel, previousPeriodStart, ye
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildGroupedOption, groupTotals, groupedCsv, type GroupedSeries } from './grouped-bars';
+import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
@@ -13,10 +14,7 @@ import { latestCompletePeriod, periodRange, readingDays } from '../../lib/period
 import { useQuery } from '../../lib/query';
 import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
-import { FuelBadge } from '../meters/MetersPage';
 import { SiteCarbonCard } from './SiteCarbonCard';
-
-const FUEL_NAME: Record<Fuel, string> = { electricity: 'Electricity', gas: 'Gas' };
 
 /** Local days covered by any of the meters. */
 export function siteDays(meters: MeterSummary[]): { from: number; to: number } | null {

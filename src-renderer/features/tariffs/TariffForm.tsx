@@ -8,10 +8,10 @@ import { DAY_KEYS, DAY_LABELS } from '../../../src-shared/domain/tariff-spec';
 import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
 import { useAppStore } from '../../stores/app';
 import { DISTRIBUTORS } from '../../../src-shared/domain/regions';
 import { checkForm, dayText, presetRows, previewRates, rateRow, rowsNamed, serverFieldErrors, setRowPence, suggestId, type RateRow, type TariffForm as Form } from './tariffs';
-import { Field } from '../settings/SettingsPage';
 import { BandStrip } from './TariffBandStrip';
 
 export type FormMode = 'new' | 'new-version' | 'correct';
@@ -103,31 +103,34 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       <h3 className="form-section-title">Tariff</h3>
       <div className="form-row">
         <Field id="tf-name" label="Name" error={err('name')}>
-          <input id="tf-name" className="input" value={f.name} placeholder="e.g. Economy 7 business" aria-invalid={!!err('name')} onChange={(e) => update({ name: e.currentTarget.value })} />
+          {(c) => <input {...c} className="input" value={f.name} placeholder="e.g. Economy 7 business" onChange={(e) => update({ name: e.currentTarget.value })} />}
         </Field>
         <Field id="tf-supplier" label="Supplier" error={err('supplier')}>
-          <input id="tf-supplier" className="input" value={f.supplier} placeholder="e.g. Acme Energy" aria-invalid={!!err('supplier')} onChange={(e) => update({ supplier: e.currentTarget.value })} />
+          {(c) => <input {...c} className="input" value={f.supplier} placeholder="e.g. Acme Energy" onChange={(e) => update({ supplier: e.currentTarget.value })} />}
         </Field>
         <Field id="tf-id" label="Tariff id" error={err('id')} hint={mode === 'new' ? 'How files and the command line refer to it. Suggested from the supplier and name.' : 'A tariff keeps its id across versions.'}>
-          <input
-            id="tf-id"
-            className="input mono"
-            value={f.id}
-            disabled={mode !== 'new'}
-            spellCheck={false}
-            placeholder="e.g. acme-e7-2025"
-            aria-invalid={!!err('id')}
-            onChange={(e) => {
-              setIdTouched(true);
-              update({ id: e.currentTarget.value });
-            }}
-          />
+          {(c) => (
+            <input
+              {...c}
+              className="input mono"
+              value={f.id}
+              disabled={mode !== 'new'}
+              spellCheck={false}
+              placeholder="e.g. acme-e7-2025"
+              onChange={(e) => {
+                setIdTouched(true);
+                update({ id: e.currentTarget.value });
+              }}
+            />
+          )}
         </Field>
         <Field id="tf-fuel" label="Fuel" error={err('fuel')}>
-          <select id="tf-fuel" className="input" value={f.fuel} disabled={mode !== 'new'} onChange={(e) => update({ fuel: e.currentTarget.value as Form['fuel'] })}>
-            <option value="electricity">Electricity</option>
-            <option value="gas">Gas</option>
-          </select>
+          {(c) => (
+            <select {...c} className="input" value={f.fuel} disabled={mode !== 'new'} onChange={(e) => update({ fuel: e.currentTarget.value as Form['fuel'] })}>
+              <option value="electricity">Electricity</option>
+              <option value="gas">Gas</option>
+            </select>
+          )}
         </Field>
       </div>
       <RegionsField value={f.regions} error={err('regions')} onChange={(regions) => update({ regions })} />
@@ -155,54 +158,64 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       <h3 className="form-section-title">This version’s charges</h3>
       <div className="form-row">
         <Field id="tf-from" label="Valid from" error={err('validFrom')} hint="First UK day these prices apply.">
-          <input id="tf-from" className="input" type="date" value={f.validFrom} aria-invalid={!!err('validFrom')} onChange={(e) => update({ validFrom: e.currentTarget.value })} />
+          {(c) => <input {...c} className="input" type="date" value={f.validFrom} onChange={(e) => update({ validFrom: e.currentTarget.value })} />}
         </Field>
         <Field id="tf-to" label="Valid until (not including)" error={err('validTo')} hint="Optional: the first day they no longer apply. Empty = until a new version.">
-          <input id="tf-to" className="input" type="date" value={f.validTo} aria-invalid={!!err('validTo')} onChange={(e) => update({ validTo: e.currentTarget.value })} />
+          {(c) => <input {...c} className="input" type="date" value={f.validTo} onChange={(e) => update({ validTo: e.currentTarget.value })} />}
         </Field>
         <Field id="tf-standing" label="Standing charge" error={err('standingCharge')} hint="Pence per day, excluding VAT.">
-          <span className="input-with-unit">
-            <input id="tf-standing" className="input input-narrow" inputMode="decimal" value={f.standingCharge} placeholder="45.2" aria-invalid={!!err('standingCharge')} onChange={(e) => update({ standingCharge: e.currentTarget.value })} />
-            <span className="muted">p/day</span>
-          </span>
+          {(c) => (
+            <span className="input-with-unit">
+              <input {...c} className="input input-narrow" inputMode="decimal" value={f.standingCharge} placeholder="45.2" onChange={(e) => update({ standingCharge: e.currentTarget.value })} />
+              <span className="muted">p/day</span>
+            </span>
+          )}
         </Field>
         <Field id="tf-vat" label="VAT" error={err('vat')} hint="5 % for domestic and de-minimis business supplies and charities; 20 % otherwise.">
-          <select id="tf-vat" className="input input-narrow" value={f.vat} onChange={(e) => update({ vat: e.currentTarget.value as Form['vat'] })}>
-            <option value="0.2">20 %</option>
-            <option value="0.05">5 %</option>
-            <option value="0">0 %</option>
-          </select>
+          {(c) => (
+            <select {...c} className="input input-narrow" value={f.vat} onChange={(e) => update({ vat: e.currentTarget.value as Form['vat'] })}>
+              <option value="0.2">20 %</option>
+              <option value="0.05">5 %</option>
+              <option value="0">0 %</option>
+            </select>
+          )}
         </Field>
       </div>
       <div className="form-row">
         <Field id="tf-ccl" label="Climate Change Levy" error={err('ccl')} hint={f.cclMode === 'statutory' ? 'The gov.uk main rates by date (0.775p/kWh from April 2025, 0.801p from April 2026).' : 'Business supplies pay CCL; domestic and de-minimis supplies do not.'}>
-          <span className="input-with-unit">
-            <select id="tf-ccl" className="input ccl-select" value={f.cclMode} onChange={(e) => update({ cclMode: e.currentTarget.value as Form['cclMode'] })}>
-              <option value="none">None</option>
-              <option value="fixed">Fixed p/kWh</option>
-              <option value="statutory">Statutory (gov.uk rates)</option>
-              {f.cclSteps && <option value="steps">Dated rates (as imported)</option>}
-            </select>
-            {f.cclMode === 'fixed' && (
-              <>
-                <input id="tf-ccl-value" className="input input-narrow" inputMode="decimal" aria-label="CCL pence per kWh" value={f.ccl} placeholder="0.775" aria-invalid={!!err('ccl')} onChange={(e) => update({ ccl: e.currentTarget.value })} />
-                <span className="muted">p/kWh</span>
-              </>
-            )}
-            {f.cclMode === 'steps' && f.cclSteps && <span className="muted small">{f.cclSteps.map((s) => `${s.pencePerKwh}p from ${s.from}`).join(', ')}</span>}
-          </span>
+          {(c) => (
+            <span className="input-with-unit">
+              <select id={c.id} aria-describedby={c['aria-describedby']} className="input ccl-select" value={f.cclMode} onChange={(e) => update({ cclMode: e.currentTarget.value as Form['cclMode'] })}>
+                <option value="none">None</option>
+                <option value="fixed">Fixed p/kWh</option>
+                <option value="statutory">Statutory (gov.uk rates)</option>
+                {f.cclSteps && <option value="steps">Dated rates (as imported)</option>}
+              </select>
+              {f.cclMode === 'fixed' && (
+                <>
+                  <input id="tf-ccl-value" className="input input-narrow" inputMode="decimal" aria-label="CCL pence per kWh" value={f.ccl} placeholder="0.775" aria-invalid={c['aria-invalid']} onChange={(e) => update({ ccl: e.currentTarget.value })} />
+                  <span className="muted">p/kWh</span>
+                </>
+              )}
+              {f.cclMode === 'steps' && f.cclSteps && <span className="muted small">{f.cclSteps.map((s) => `${s.pencePerKwh}p from ${s.from}`).join(', ')}</span>}
+            </span>
+          )}
         </Field>
         <Field id="tf-capacity" label="Capacity charge (optional)" error={err('capacity')} hint="Pence per kVA of agreed capacity per day.">
-          <span className="input-with-unit">
-            <input id="tf-capacity" className="input input-narrow" inputMode="decimal" value={f.capacity} placeholder="none" aria-invalid={!!err('capacity')} onChange={(e) => update({ capacity: e.currentTarget.value })} />
-            <span className="muted">p/kVA/day</span>
-          </span>
+          {(c) => (
+            <span className="input-with-unit">
+              <input {...c} className="input input-narrow" inputMode="decimal" value={f.capacity} placeholder="none" onChange={(e) => update({ capacity: e.currentTarget.value })} />
+              <span className="muted">p/kVA/day</span>
+            </span>
+          )}
         </Field>
         <Field id="tf-basis" label="Times are" hint="GMT all year: for meters whose switching stays on GMT, so windows move an hour in summer.">
-          <select id="tf-basis" className="input" value={f.timeBasis} onChange={(e) => update({ timeBasis: e.currentTarget.value as Form['timeBasis'] })}>
-            <option value="local">UK local clock (GMT/BST)</option>
-            <option value="gmt">GMT all year</option>
-          </select>
+          {(c) => (
+            <select {...c} className="input" value={f.timeBasis} onChange={(e) => update({ timeBasis: e.currentTarget.value as Form['timeBasis'] })}>
+              <option value="local">UK local clock (GMT/BST)</option>
+              <option value="gmt">GMT all year</option>
+            </select>
+          )}
         </Field>
       </div>
 
@@ -280,7 +293,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       )}
 
       <Field id="tf-notes" label="Notes (optional)" error={err('notes')}>
-        <textarea id="tf-notes" className="input" rows={2} value={f.notes} placeholder="e.g. contract reference, renewal date" onChange={(e) => update({ notes: e.currentTarget.value })} />
+        {(c) => <textarea {...c} className="input" rows={2} value={f.notes} placeholder="e.g. contract reference, renewal date" onChange={(e) => update({ notes: e.currentTarget.value })} />}
       </Field>
 
       {server.message && (

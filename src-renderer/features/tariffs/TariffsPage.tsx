@@ -8,11 +8,11 @@ import type { Tariff, TariffVersion } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
+import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import {
-  FUEL_LABEL,
   KIND_LABEL,
   currentVersion,
   emptyForm,
@@ -199,7 +199,7 @@ export function TariffsPage() {
               <div className="segmented segmented-small" role="radiogroup" aria-label="Fuel">
                 {(['all', 'electricity', 'gas'] as const).map((fuel) => (
                   <button key={fuel} type="button" role="radio" aria-checked={filter.fuel === fuel} className={filter.fuel === fuel ? 'active' : ''} onClick={() => setFilter((f) => ({ ...f, fuel }))}>
-                    {fuel === 'all' ? 'All' : FUEL_LABEL[fuel]} <span className="seg-count">{counts[fuel]}</span>
+                    {fuel === 'all' ? 'All' : FUEL_NAME[fuel]} <span className="seg-count">{counts[fuel]}</span>
                   </button>
                 ))}
               </div>
@@ -248,7 +248,7 @@ export function TariffsPage() {
                   <tbody key={g.fuel}>
                     <tr className="group-row">
                       <th colSpan={7} scope="colgroup">
-                        <span className={`fuel fuel-${g.fuel}`}>{FUEL_LABEL[g.fuel]}</span> <span className="muted small">{g.tariffs.length === 1 ? '1 tariff' : `${g.tariffs.length} tariffs`}</span>
+                        <FuelBadge fuel={g.fuel} /> <span className="muted small">{g.tariffs.length === 1 ? '1 tariff' : `${g.tariffs.length} tariffs`}</span>
                       </th>
                     </tr>
                     {g.tariffs.map((t) => (

@@ -42,8 +42,6 @@ export function vatText(rate: number): string {
 
 export const KIND_LABEL: Record<Tariff['kind'], string> = { single: 'Single rate', 'time-of-use': 'Time of use', dynamic: 'Half-hourly (dynamic)' };
 
-export const FUEL_LABEL: Record<Fuel, string> = { electricity: 'Electricity', gas: 'Gas' };
-
 /** The Climate Change Levy as set on a version: "None", "0.775p/kWh", "Statutory (gov.uk rates)", "2 dated rates". */
 export function cclText(ccl: TariffSpec['cclPencePerKwh']): string {
   if (ccl === undefined || ccl === 0) return 'None';
