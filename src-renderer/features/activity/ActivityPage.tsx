@@ -1,5 +1,6 @@
 import type { SchedulerRun } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatInt, formatMs, formatUkDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -30,6 +31,23 @@ export function summaryText(summary: SchedulerRun['summary']): string {
   return parts.length ? parts.join(' · ') : '—';
 }
 
+const COLUMNS: Column<SchedulerRun>[] = [
+  { header: 'Task', className: 'strong', cell: (r) => TASK_NAME[r.task] ?? r.task },
+  { header: 'Trigger', cell: (r) => TRIGGER_TEXT[r.trigger] ?? r.trigger },
+  { header: 'Started', cell: (r) => formatUkDateTime(r.startedAt, { zone: true }) },
+  { header: 'Duration', num: true, cell: (r) => (r.status === 'running' ? 'running…' : formatMs(r.durationMs)) },
+  { header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
+  {
+    header: 'What it touched',
+    cell: (r) => (
+      <>
+        {summaryText(r.summary)}
+        {r.error && <div className="small error-message">{r.error}</div>}
+      </>
+    ),
+  },
+];
+
 export function ActivityPage() {
   useDocumentTitle('Activity');
   const version = useDataStore((s) => s.version);
@@ -52,46 +70,19 @@ export function ActivityPage() {
           <ErrorState title="Could not load the activity" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
         ) : !runs ? (
           <Skeleton rows={5} label="Loading activity" />
-        ) : runs.length === 0 ? (
-          <EmptyState title="Nothing has run yet" icon="◷">
-            Roll-ups run after each import and every night; they will be listed here with how long they took and what they touched.
-          </EmptyState>
         ) : (
-          <div className="table-wrap">
-            <table className="table" data-testid="runs-table">
-              <thead>
-                <tr>
-                  <th scope="col">Task</th>
-                  <th scope="col">Trigger</th>
-                  <th scope="col">Started</th>
-                  <th scope="col" className="num">
-                    Duration
-                  </th>
-                  <th scope="col">Status</th>
-                  <th scope="col">What it touched</th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...runs]
-                  .sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id - a.id)
-                  .map((r) => (
-                    <tr key={r.id} data-testid="run-row" data-status={r.status}>
-                      <td className="strong">{TASK_NAME[r.task] ?? r.task}</td>
-                      <td>{TRIGGER_TEXT[r.trigger] ?? r.trigger}</td>
-                      <td>{formatUkDateTime(r.startedAt, { zone: true })}</td>
-                      <td className="num">{r.status === 'running' ? 'running…' : formatMs(r.durationMs)}</td>
-                      <td>
-                        <RunStatusBadge status={r.status} />
-                      </td>
-                      <td>
-                        {summaryText(r.summary)}
-                        {r.error && <div className="small error-message">{r.error}</div>}
-                      </td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            columns={COLUMNS}
+            rows={[...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id - a.id)}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ 'data-testid': 'run-row', 'data-status': r.status })}
+            testId="runs-table"
+            empty={
+              <EmptyState title="Nothing has run yet" icon="◷">
+                Roll-ups run after each import and every night; they will be listed here with how long they took and what they touched.
+              </EmptyState>
+            }
+          />
         )}
       </section>
     </div>

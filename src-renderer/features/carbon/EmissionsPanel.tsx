@@ -5,6 +5,7 @@ import { isoDay } from '../../../src-shared/domain/periods';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { formatCo2 } from './carbon-charts';
+import { DataTable, type Column } from '../../components/DataTable';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatEnergy, formatInt, formatPeriodLabel, formatShare } from '../../lib/format';
@@ -43,7 +44,8 @@ export function emissionsPeriods(meter: Pick<MeterSummary, 'firstReading' | 'las
   return out;
 }
 
-type Cell = { period: EmissionsPeriod; method: 'halfhourly' | 'annual'; e: Emissions };
+type EmissionsMethod = 'halfhourly' | 'annual';
+type Cell = { period: EmissionsPeriod; method: EmissionsMethod; e: Emissions };
 
 export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
   const version = useDataStore((s) => s.version);
@@ -56,16 +58,54 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
     custom && standard.length
       ? [...standard, { id: 'custom', title: 'Chosen period', sub: `${formatPeriodLabel(custom.from, { short: true })} – ${formatPeriodLabel(isoDay(Date.parse(`${custom.to}T00:00:00Z`) / 86400000 - 1), { short: true })}`, from: custom.from, to: custom.to }]
       : standard;
-  const methods: ('halfhourly' | 'annual')[] = meter.fuel === 'electricity' ? ['halfhourly', 'annual'] : ['annual'];
+  const methods: EmissionsMethod[] = meter.fuel === 'electricity' ? ['halfhourly', 'annual'] : ['annual'];
   const q = useQuery(periods.length ? `emissions:${meter.mpan}:${meter.fuel}:${meter.lastReading}:${version}:${custom?.from ?? ''}:${custom?.to ?? ''}` : null, async () => {
     const c = getClient();
     const cells = await Promise.all(periods.flatMap((period) => methods.map(async (method): Promise<Cell> => ({ period, method, e: await c.call('emissions.meter', { meter: meter.mpan, from: period.from, to: period.to, method }) }))));
     return cells;
   });
 
-  const cell = (period: EmissionsPeriod, method: 'halfhourly' | 'annual') => q.data?.find((c) => c.period.id === period.id && c.method === method)?.e ?? null;
+  const cell = (period: EmissionsPeriod, method: EmissionsMethod) => q.data?.find((c) => c.period.id === period.id && c.method === method)?.e ?? null;
   const lowCoverage = meter.fuel === 'electricity' && (q.data ?? []).some((c) => c.method === 'halfhourly' && c.e.kwh > 0 && c.e.coverage < LOW_COVERAGE);
   const canFetch = role === undefined || role === 'manager' || role === 'admin';
+
+  const columns: Column<EmissionsMethod>[] = [
+    {
+      header: 'Method',
+      rowHeader: true,
+      cell: (m) => (
+        <>
+          <div className="strong">{m === 'halfhourly' ? 'Half-hourly grid intensity' : 'Annual factor'}</div>
+          <div className="muted small">{m === 'halfhourly' ? 'Each half-hour’s kWh × that half-hour’s national intensity' : 'kWh × the UK Government conversion factor for the year'}</div>
+        </>
+      ),
+    },
+    ...periods.map(
+      (p): Column<EmissionsMethod> => ({
+        header: (
+          <>
+            <div>{p.title}</div>
+            <div className="muted small emissions-sub">{p.sub}</div>
+          </>
+        ),
+        num: true,
+        cellProps: (m) => {
+          const e = cell(p, m);
+          return {
+            'data-testid': 'emissions-cell',
+            'data-method': m,
+            'data-period': p.id,
+            'data-kgco2': e?.kgco2 ?? '',
+            'data-coverage': e?.coverage ?? '',
+          };
+        },
+        cell: (m) => {
+          const e = cell(p, m);
+          return e ? <EmissionsValue e={e} /> : '—';
+        },
+      }),
+    ),
+  ];
 
   const fetchHistory = async () => {
     setFetchState({ busy: true, note: null, error: false });
@@ -93,39 +133,7 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
       ) : (
         <>
           <DateRangeForm idPrefix="emissions" onApply={setCustom} />
-          <div className="table-wrap">
-            <table className="table emissions-table">
-              <thead>
-                <tr>
-                  <th scope="col">Method</th>
-                  {periods.map((p) => (
-                    <th key={p.id} scope="col" className="num">
-                      <div>{p.title}</div>
-                      <div className="muted small emissions-sub">{p.sub}</div>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {methods.map((m) => (
-                  <tr key={m}>
-                    <th scope="row">
-                      <div className="strong">{m === 'halfhourly' ? 'Half-hourly grid intensity' : 'Annual factor'}</div>
-                      <div className="muted small">{m === 'halfhourly' ? 'Each half-hour’s kWh × that half-hour’s national intensity' : 'kWh × the UK Government conversion factor for the year'}</div>
-                    </th>
-                    {periods.map((p) => {
-                      const e = cell(p, m);
-                      return (
-                        <td key={p.id} className="num" data-testid="emissions-cell" data-method={m} data-period={p.id} data-kgco2={e?.kgco2 ?? ''} data-coverage={e?.coverage ?? ''}>
-                          {e ? <EmissionsValue e={e} /> : '—'}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable columns={columns} rows={methods} rowKey={(m) => m} className="emissions-table" />
           {lowCoverage && (
             <div className="callout callout-warn small emissions-hint" data-testid="emissions-coverage-hint">
               <span>

@@ -2,11 +2,19 @@ import { useState } from 'react';
 import type { EmissionFactor, Fuel } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
+import { DataTable, type Column } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
 import { fieldErrors, useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
+
+const COLUMNS: Column<EmissionFactor>[] = [
+  { header: 'Year', cell: (f) => f.year },
+  { header: 'Fuel', cell: (f) => FUEL_NAME[f.fuel] },
+  { header: 'kgCO2e per kWh', num: true, cell: (f) => f.kgPerKwh.toFixed(5) },
+  { header: 'Source', className: 'muted small', cell: (f) => f.source ?? '—' },
+];
 
 /**
  * The UK Government conversion factors the annual emissions method uses (kgCO2e per kWh, by year
@@ -56,30 +64,14 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
       ) : !q.data ? (
         <Skeleton rows={3} label="Loading factors" />
       ) : (
-        <div className="table-wrap">
-          <table className="table table-compact" data-testid="factors-table">
-            <thead>
-              <tr>
-                <th scope="col">Year</th>
-                <th scope="col">Fuel</th>
-                <th scope="col" className="num">
-                  kgCO2e per kWh
-                </th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((f) => (
-                <tr key={`${f.year}-${f.fuel}`} data-testid="factor-row">
-                  <td>{f.year}</td>
-                  <td>{FUEL_NAME[f.fuel]}</td>
-                  <td className="num">{f.kgPerKwh.toFixed(5)}</td>
-                  <td className="muted small">{f.source ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={COLUMNS}
+          rows={rows}
+          rowKey={(f) => `${f.year}-${f.fuel}`}
+          rowProps={() => ({ 'data-testid': 'factor-row' })}
+          className="table-compact"
+          testId="factors-table"
+        />
       )}
       {!readOnly && (
         <form

@@ -3,8 +3,17 @@ import type { Emissions, Fuel } from '../../../src-shared/contract/types';
 
 export type Method = 'halfhourly' | 'regional' | 'annual';
 
+/** One fuel's emissions by one method, added up over meters. */
+export interface SiteEmissions {
+  fuel: Fuel;
+  method: Method;
+  kwh: number;
+  kgco2: number;
+  coverage: number;
+}
+
 /** Sums per-meter emissions into one figure per fuel and method (coverage weighted by kWh); fuels are never mixed. */
-export function sumEmissions(parts: { fuel: Fuel; method: Method; e: Emissions }[]): { fuel: Fuel; method: Method; kwh: number; kgco2: number; coverage: number }[] {
+export function sumEmissions(parts: { fuel: Fuel; method: Method; e: Emissions }[]): SiteEmissions[] {
   const acc = new Map<string, { fuel: Fuel; method: Method; kwh: number; kgco2: number; covered: number }>();
   for (const p of parts) {
     const k = `${p.fuel}:${p.method}`;

@@ -1,6 +1,7 @@
 /** A cost as the lines of a bill, period by period, with its data gaps and notes never hidden. */
 import type { ReactNode } from 'react';
 import type { CostPeriod, CostResult } from '../../../src-shared/contract/types';
+import { DataTable, type Column } from '../../components/DataTable';
 import { costLines, costNotes, periodLines, type CostLine } from './cost-bands';
 import { formatKwh } from '../../lib/format';
 import { formatPounds, formatRate, formatVatRate } from '../../lib/money';
@@ -22,47 +23,47 @@ function rateCell(l: CostLine): string {
   return '';
 }
 
+const isBand = (l: CostLine) => l.kind === 'energy' || l.kind === 'duos';
+
+const LINE_COLUMNS: Column<CostLine>[] = [
+  {
+    header: 'Charge',
+    rowHeader: true,
+    cell: (l) => {
+      // kWh × rate is in its own columns for bands: only say how the other lines are worked out
+      const detail = !isBand(l) || l.rate === null ? l.detail : null;
+      return (
+        <>
+          {l.kind === 'duos' && <span className="tag tag-plain cost-tag">DUoS</span>}
+          {l.kind === 'duos' ? l.label.replace(/^DUoS /, '') : l.label}
+          {detail ? <div className="cost-line-detail">{detail}</div> : null}
+        </>
+      );
+    },
+  },
+  { header: 'kWh', num: true, headerClassName: 'unit-case', cell: (l) => (l.kwh !== null && (isBand(l) || l.kind === 'total') ? formatKwh(l.kwh, 3) : '') },
+  { header: 'Rate', num: true, cell: rateCell },
+  { header: 'Amount', num: true, className: 'strong-num', cell: (l) => formatPounds(l.pence) },
+];
+
 /** The lines as a table: what, how it is worked out, kWh, rate, £. */
 export function CostLinesTable({ lines, caption, testId }: { lines: CostLine[]; caption?: string; testId?: string }) {
   return (
-    <div className="table-wrap">
-      <table className="table table-compact cost-table" data-testid={testId}>
-        {caption && <caption className="sr-only">{caption}</caption>}
-        <thead>
-          <tr>
-            <th scope="col">Charge</th>
-            <th scope="col" className="num unit-case">
-              kWh
-            </th>
-            <th scope="col" className="num">
-              Rate
-            </th>
-            <th scope="col" className="num">
-              Amount
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {lines.map((l, i) => {
-            const isBand = l.kind === 'energy' || l.kind === 'duos';
-            // kWh × rate is in its own columns for bands: only say how the other lines are worked out
-            const detail = !isBand || l.rate === null ? l.detail : null;
-            return (
-              <tr key={`${l.kind}-${l.label}-${i}`} className={`cost-line cost-line-${l.kind}`} data-testid="cost-line" data-kind={l.kind} data-label={l.label} data-pence={l.pence}>
-                <th scope="row">
-                  {l.kind === 'duos' && <span className="tag tag-plain cost-tag">DUoS</span>}
-                  {l.kind === 'duos' ? l.label.replace(/^DUoS /, '') : l.label}
-                  {detail ? <div className="cost-line-detail">{detail}</div> : null}
-                </th>
-                <td className="num">{l.kwh !== null && (isBand || l.kind === 'total') ? formatKwh(l.kwh, 3) : ''}</td>
-                <td className="num">{rateCell(l)}</td>
-                <td className="num strong-num">{formatPounds(l.pence)}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={LINE_COLUMNS}
+      rows={lines}
+      rowKey={(l, i) => `${l.kind}-${l.label}-${i}`}
+      rowProps={(l) => ({
+        className: `cost-line cost-line-${l.kind}`,
+        'data-testid': 'cost-line',
+        'data-kind': l.kind,
+        'data-label': l.label,
+        'data-pence': l.pence,
+      })}
+      caption={caption && <caption className="sr-only">{caption}</caption>}
+      className="table-compact cost-table"
+      testId={testId}
+    />
   );
 }
 

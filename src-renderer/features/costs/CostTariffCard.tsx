@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { MeterSummary, Tariff, TariffAssignment } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { DataTable, type Column } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatUkDate, formatUkDateTime } from '../../lib/format';
@@ -79,61 +80,67 @@ function AssignmentsTable({ meter, rows, canManage, onChanged }: { meter: MeterS
     }
   };
   const today = ukToday();
+  const day = (iso: string) => formatUkDate(`${iso}T12:00:00Z`);
+  const columns: (Column<TariffAssignment> | false)[] = [
+    {
+      header: 'Tariff',
+      cell: (a) => (
+        <>
+          <span className="strong">{a.tariffName}</span> <span className="muted small mono">{a.tariff}</span>
+          {a.from <= today && (a.to === null || a.to > today) && <span className="badge badge-done cost-badge">current</span>}
+        </>
+      ),
+    },
+    { header: 'From', cell: (a) => day(a.from) },
+    {
+      header: 'Until (last day)',
+      cellProps: (a) => ({ title: a.to ? `The next tariff starts on ${day(a.to)}` : undefined }),
+      cell: (a) => (a.to ? formatUkDate(Date.parse(`${a.to}T12:00:00Z`) - 86_400_000) : <span className="muted">ongoing</span>),
+    },
+    {
+      header: 'Assigned',
+      className: 'muted small',
+      cell: (a) => (
+        <>
+          {a.assignedBy}, {formatUkDateTime(a.assignedAt)}
+        </>
+      ),
+    },
+    canManage && {
+      header: <span className="sr-only">Actions</span>,
+      className: 'num',
+      cell: (a) =>
+        confirm === a.from ? (
+          <span className="job-actions">
+            <span className="small">Remove?</span>
+            <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void remove(a.from)}>
+              Remove
+            </button>
+            <button type="button" className="btn btn-small btn-quiet" disabled={busy} onClick={() => setConfirm(null)}>
+              Keep
+            </button>
+          </span>
+        ) : (
+          <button
+            type="button"
+            className="btn btn-small btn-quiet"
+            onClick={() => setConfirm(a.from)}
+            aria-label={`Remove the assignment of ${a.tariffName} from ${a.from}`}
+          >
+            Remove…
+          </button>
+        ),
+    },
+  ];
   return (
-    <div className="table-wrap">
-      <table className="table table-compact assignments-table" data-testid="assignments">
-        <thead>
-          <tr>
-            <th scope="col">Tariff</th>
-            <th scope="col">From</th>
-            <th scope="col">Until (last day)</th>
-            <th scope="col">Assigned</th>
-            {canManage && (
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            )}
-          </tr>
-        </thead>
-        <tbody>
-          {[...rows].reverse().map((a) => {
-            const current = a.from <= today && (a.to === null || a.to > today);
-            return (
-              <tr key={a.from} data-testid="assignment-row" data-tariff={a.tariff} data-from={a.from}>
-                <td>
-                  <span className="strong">{a.tariffName}</span> <span className="muted small mono">{a.tariff}</span>
-                  {current && <span className="badge badge-done cost-badge">current</span>}
-                </td>
-                <td>{formatUkDate(`${a.from}T12:00:00Z`)}</td>
-                <td title={a.to ? `The next tariff starts on ${formatUkDate(`${a.to}T12:00:00Z`)}` : undefined}>{a.to ? formatUkDate(Date.parse(`${a.to}T12:00:00Z`) - 86_400_000) : <span className="muted">ongoing</span>}</td>
-                <td className="muted small">
-                  {a.assignedBy}, {formatUkDateTime(a.assignedAt)}
-                </td>
-                {canManage && (
-                  <td className="num">
-                    {confirm === a.from ? (
-                      <span className="job-actions">
-                        <span className="small">Remove?</span>
-                        <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void remove(a.from)}>
-                          Remove
-                        </button>
-                        <button type="button" className="btn btn-small btn-quiet" disabled={busy} onClick={() => setConfirm(null)}>
-                          Keep
-                        </button>
-                      </span>
-                    ) : (
-                      <button type="button" className="btn btn-small btn-quiet" onClick={() => setConfirm(a.from)} aria-label={`Remove the assignment of ${a.tariffName} from ${a.from}`}>
-                        Remove…
-                      </button>
-                    )}
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={[...rows].reverse()}
+      rowKey={(a) => a.from}
+      rowProps={(a) => ({ 'data-testid': 'assignment-row', 'data-tariff': a.tariff, 'data-from': a.from })}
+      className="table-compact assignments-table"
+      testId="assignments"
+    />
   );
 }
 

@@ -7,6 +7,7 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildSavingsOption, namesFromSummaries, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings, TOP_SAVINGS } from './savings';
 import { ProgressBar } from '../../components/ProgressBar';
+import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatAgo, formatInt, formatUkDateTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -16,7 +17,7 @@ import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
 import { rangeText } from './CostRange';
-import { SavingCell } from './SwitchPanel';
+import { bestColumns, WhatIfTag } from './SwitchPanel';
 import '../../styles/costs.css';
 
 interface RunState {
@@ -193,6 +194,43 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
   const option = useMemo(() => buildSavingsOption(rows, tariffName), [rows, tariffName]);
   const top = topSavings(rows);
   const sorted = useMemo(() => [...rows].sort((a, b) => b.bestSavingPence - a.bestSavingPence || a.meter.localeCompare(b.meter)), [rows]);
+  const columns: Column<SwitchSummary>[] = [
+    {
+      header: 'Meter',
+      cell: (r) => (
+        <>
+          <a href={href.meter(r.meter)} className="mono">
+            {r.meter}
+          </a>
+          {r.meterLabel && <div className="small">{r.meterLabel}</div>}
+        </>
+      ),
+    },
+    { header: 'Current tariff', cell: (r) => tariffIdsText(r.currentTariff, tariffName) },
+    {
+      header: 'Current cost',
+      num: true,
+      cell: (r) => (
+        <>
+          {formatPounds(r.currentPence)}
+          <div className="muted small">
+            {rangeText(r.from, r.to)} ({periodDays(r)} days)
+          </div>
+        </>
+      ),
+    },
+    ...bestColumns(tariffName, 'none to compare'),
+    {
+      header: 'Analysed',
+      className: 'small',
+      cell: (r) => (
+        <>
+          <span title={formatUkDateTime(r.ranAt, { zone: true })}>{formatAgo(r.ranAt)}</span>
+          <div className="muted">by {r.ranBy}</div>
+        </>
+      ),
+    },
+  ];
   return (
     <>
       <dl className="kpis savings-kpis" data-testid="savings-summary">
@@ -241,49 +279,14 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           <h2 id="savings-table-title">By meter</h2>
           <span className="muted small">Latest analysis of each meter (what-ifs left out), largest saving first</span>
         </div>
-        <div className="table-wrap">
-          <table className="table savings-table" data-testid="savings-table">
-            <thead>
-              <tr>
-                <th scope="col">Meter</th>
-                <th scope="col">Current tariff</th>
-                <th scope="col" className="num">
-                  Current cost
-                </th>
-                <th scope="col">Best alternative</th>
-                <th scope="col" className="num">
-                  Saving
-                </th>
-                <th scope="col">Analysed</th>
-              </tr>
-            </thead>
-            <tbody>
-              {sorted.map((r) => (
-                <tr key={r.meter} data-testid="savings-row" data-mpan={r.meter} data-saving-pence={r.bestSavingPence}>
-                  <td>
-                    <a href={href.meter(r.meter)} className="mono">
-                      {r.meter}
-                    </a>
-                    {r.meterLabel && <div className="small">{r.meterLabel}</div>}
-                  </td>
-                  <td>{tariffIdsText(r.currentTariff, tariffName)}</td>
-                  <td className="num">
-                    {formatPounds(r.currentPence)}
-                    <div className="muted small">
-                      {rangeText(r.from, r.to)} ({periodDays(r)} days)
-                    </div>
-                  </td>
-                  <td>{r.bestTariff ? tariffName(r.bestTariff) : <span className="muted">none to compare</span>}</td>
-                  <td className="num">{r.bestTariff ? <SavingCell pence={r.bestSavingPence} percent={r.bestSavingPercent} /> : '—'}</td>
-                  <td className="small">
-                    <span title={formatUkDateTime(r.ranAt, { zone: true })}>{formatAgo(r.ranAt)}</span>
-                    <div className="muted">by {r.ranBy}</div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={columns}
+          rows={sorted}
+          rowKey={(r) => r.meter}
+          rowProps={(r) => ({ 'data-testid': 'savings-row', 'data-mpan': r.meter, 'data-saving-pence': r.bestSavingPence })}
+          className="savings-table"
+          testId="savings-table"
+        />
       </section>
     </>
   );
@@ -292,46 +295,38 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
 function RecentAnalyses({ rows, load, error, tariffName }: { rows: SwitchSummary[] | null; load: string; error: string | null; tariffName: (id: string) => string }) {
   if (load === 'error' && !rows) return <p className="muted small">Could not load recent analyses: {error}</p>;
   if (!rows || rows.length === 0) return null;
+  const columns: Column<SwitchSummary>[] = [
+    {
+      header: 'Run',
+      className: 'small',
+      cell: (h) => (
+        <>
+          <span title={formatUkDateTime(h.ranAt, { zone: true })}>{formatAgo(h.ranAt)}</span> <span className="muted">by {h.ranBy}</span>
+          <WhatIfTag percent={h.whatIfPercent} />
+        </>
+      ),
+    },
+    {
+      header: 'Meter',
+      cell: (h) => (
+        <>
+          <a href={href.meter(h.meter)} className="mono">
+            {h.meter}
+          </a>
+          {h.meterLabel && <span className="muted small"> {h.meterLabel}</span>}
+        </>
+      ),
+    },
+    { header: 'Period', className: 'small', cell: (h) => rangeText(h.from, h.to) },
+    ...bestColumns(tariffName, 'none'),
+  ];
   return (
     <section className="card" aria-labelledby="recent-title" data-testid="recent-analyses">
       <div className="card-header">
         <h2 id="recent-title">Recent analyses</h2>
         <span className="muted small">Every meter, newest first, what-ifs included</span>
       </div>
-      <div className="table-wrap">
-        <table className="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Meter</th>
-              <th scope="col">Period</th>
-              <th scope="col">Best alternative</th>
-              <th scope="col" className="num">
-                Saving
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((h) => (
-              <tr key={h.id} data-testid="recent-row">
-                <td className="small">
-                  <span title={formatUkDateTime(h.ranAt, { zone: true })}>{formatAgo(h.ranAt)}</span> <span className="muted">by {h.ranBy}</span>
-                  {h.whatIfPercent !== null && <span className="tag tag-dry cost-tag">what-if {h.whatIfPercent} %</span>}
-                </td>
-                <td>
-                  <a href={href.meter(h.meter)} className="mono">
-                    {h.meter}
-                  </a>
-                  {h.meterLabel && <span className="muted small"> {h.meterLabel}</span>}
-                </td>
-                <td className="small">{rangeText(h.from, h.to)}</td>
-                <td>{h.bestTariff ? tariffName(h.bestTariff) : <span className="muted">none</span>}</td>
-                <td className="num">{h.bestTariff ? <SavingCell pence={h.bestSavingPence} percent={h.bestSavingPercent} /> : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable columns={columns} rows={rows} rowKey={(h) => h.id} rowProps={() => ({ 'data-testid': 'recent-row' })} className="table-compact" />
     </section>
   );
 }

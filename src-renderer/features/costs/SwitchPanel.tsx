@@ -9,6 +9,7 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { costNotes, tariffSequence } from './cost-bands';
 import { buildSavingHistoryOption, savingHistory, savingHistoryCsv } from './saving-history';
+import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Spinner } from '../../components/States';
 import { fileSlug } from '../../lib/download';
 import { formatAgo, formatEnergy, formatKwh, formatUkDateTime } from '../../lib/format';
@@ -29,6 +30,23 @@ export function SavingCell({ pence, percent }: { pence: number; percent?: number
       {percent !== undefined && <span className="saving-percent"> ({formatSavingPercent(percent)})</span>}
     </span>
   );
+}
+
+/** "what-if 20 %" beside an analysis that moved use between bands; nothing for a plain one. */
+export function WhatIfTag({ percent }: { percent: number | null }) {
+  return percent !== null && <span className="tag tag-dry cost-tag">what-if {percent} %</span>;
+}
+
+/** An analysis' best alternative and its saving, as two columns of a list of analyses. */
+export function bestColumns(tariffName: (id: string) => string, none: string): Column<SwitchSummary>[] {
+  return [
+    { header: 'Best alternative', cell: (h) => (h.bestTariff ? tariffName(h.bestTariff) : <span className="muted">{none}</span>) },
+    {
+      header: 'Saving',
+      num: true,
+      cell: (h) => (h.bestTariff ? <SavingCell pence={h.bestSavingPence} percent={h.bestSavingPercent} /> : '—'),
+    },
+  ];
 }
 
 export function SwitchPanel({ meter, range, rev, tariffName }: { meter: MeterSummary; range: CostRange; rev: string; tariffName: (id: string) => string }) {
@@ -306,6 +324,27 @@ function SwitchHistory({ meter, history, load, error, onOpen, openId, tariffName
   const option = useMemo(() => buildSavingHistoryOption(history ?? [], tariffName), [history, tariffName]);
   if (load === 'error' && !history) return <div className="card-pad muted small">Could not load past analyses: {error}</div>;
   if (!history || history.length === 0) return null;
+  const columns: Column<SwitchSummary>[] = [
+    {
+      header: 'Run',
+      cell: (h) => (
+        <>
+          <button
+            type="button"
+            className="btn btn-link"
+            onClick={() => onOpen(h.id)}
+            title={formatUkDateTime(h.ranAt, { zone: true })}
+            aria-label={`Open the analysis run ${formatUkDateTime(h.ranAt)}${h.whatIfPercent !== null ? `, what-if ${h.whatIfPercent} %` : ''}`}
+          >
+            {formatAgo(h.ranAt)}
+          </button>
+          <WhatIfTag percent={h.whatIfPercent} />
+        </>
+      ),
+    },
+    { header: 'Period', className: 'small nowrap', cell: (h) => rangeText(h.from, h.to) },
+    ...bestColumns(tariffName, 'none'),
+  ];
   return (
     <div className="switch-history" data-testid="switch-history">
       <ChartCard
@@ -321,35 +360,19 @@ function SwitchHistory({ meter, history, load, error, onOpen, openId, tariffName
       />
       <div className="switch-history-list">
         <h4>Past analyses <span className="muted small">· click one to show it above</span></h4>
-        <div className="table-wrap">
-          <table className="table table-compact" data-testid="switch-history-list">
-            <thead>
-              <tr>
-                <th scope="col">Run</th>
-                <th scope="col">Period</th>
-                <th scope="col">Best alternative</th>
-                <th scope="col" className="num">
-                  Saving
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.slice(0, 8).map((h) => (
-                <tr key={h.id} className={openId === h.id ? 'row-selected' : ''} data-testid="switch-history-row" data-id={h.id} aria-current={openId === h.id ? 'true' : undefined}>
-                  <td>
-                    <button type="button" className="btn btn-link" onClick={() => onOpen(h.id)} title={formatUkDateTime(h.ranAt, { zone: true })} aria-label={`Open the analysis run ${formatUkDateTime(h.ranAt)}${h.whatIfPercent !== null ? `, what-if ${h.whatIfPercent} %` : ''}`}>
-                      {formatAgo(h.ranAt)}
-                    </button>
-                    {h.whatIfPercent !== null && <span className="tag tag-dry cost-tag">what-if {h.whatIfPercent} %</span>}
-                  </td>
-                  <td className="small nowrap">{rangeText(h.from, h.to)}</td>
-                  <td>{h.bestTariff ? tariffName(h.bestTariff) : <span className="muted">none</span>}</td>
-                  <td className="num">{h.bestTariff ? <SavingCell pence={h.bestSavingPence} percent={h.bestSavingPercent} /> : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={columns}
+          rows={history.slice(0, 8)}
+          rowKey={(h) => h.id}
+          rowProps={(h) => ({
+            className: openId === h.id ? 'row-selected' : '',
+            'data-testid': 'switch-history-row',
+            'data-id': h.id,
+            'aria-current': openId === h.id ? 'true' : undefined,
+          })}
+          className="table-compact"
+          testId="switch-history-list"
+        />
         {history.length > 8 && <p className="muted small">Showing the 8 most recent of {history.length}.</p>}
       </div>
     </div>

@@ -4,6 +4,7 @@ import { portfolioTotals, topSavings } from '../costs/savings';
 import { formatPounds } from '../../lib/money';
 import { useAppStore } from '../../stores/app';
 import { getClient } from '../../api/instance';
+import { DataTable, type Column } from '../../components/DataTable';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
@@ -142,51 +143,41 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
 }
 
 function MoversCard({ title, movers, kind }: { title: string; movers: Mover[]; kind: 'meter' | 'site' }) {
+  const change = (m: Mover) => (m.changeKwh > 0 ? 'change-up' : m.changeKwh < 0 ? 'change-down' : undefined);
+  const columns: Column<Mover>[] = [
+    {
+      header: kind === 'site' ? 'Site' : 'Meter',
+      className: 'mover-name',
+      cell: (m) => (
+        <>
+          <a href={kind === 'site' ? href.site(Number(m.id)) : href.meter(m.id)} className={kind === 'meter' && m.name === m.id ? 'mono' : ''}>
+            {m.name}
+          </a>{' '}
+          <FuelBadge fuel={m.fuel} />
+        </>
+      ),
+    },
+    { header: 'Last week', num: true, cell: (m) => formatEnergy(m.kwh) },
+    { header: 'Change kWh', num: true, className: change, cell: (m) => formatSignedEnergy(m.changeKwh) },
+    { header: 'Change', num: true, className: change, cell: (m) => formatChangePercent(m.changePercent) },
+  ];
   return (
     <section className="card" aria-label={title} data-testid={`movers-${kind}s`}>
       <div className="card-header">
         <h2>{title}</h2>
         <span className="muted small">Last complete week vs the week before</span>
       </div>
-      {movers.length === 0 ? (
-        <EmptyState title={kind === 'site' ? 'No site movers' : 'No meter movers'}>
-          {kind === 'site' ? 'Assign meters to sites to compare sites week on week.' : 'Needs two complete weeks of readings.'}
-        </EmptyState>
-      ) : (
-        <div className="table-wrap">
-          <table className="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{kind === 'site' ? 'Site' : 'Meter'}</th>
-                <th scope="col" className="num">
-                  Last week
-                </th>
-                <th scope="col" className="num">
-                  Change kWh
-                </th>
-                <th scope="col" className="num">
-                  Change
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {movers.slice(0, 6).map((m) => (
-                <tr key={`${m.fuel}-${m.id}`}>
-                  <td className="mover-name">
-                    <a href={kind === 'site' ? href.site(Number(m.id)) : href.meter(m.id)} className={kind === 'meter' && m.name === m.id ? 'mono' : ''}>
-                      {m.name}
-                    </a>{' '}
-                    <FuelBadge fuel={m.fuel} />
-                  </td>
-                  <td className="num">{formatEnergy(m.kwh)}</td>
-                  <td className={`num ${m.changeKwh > 0 ? 'change-up' : m.changeKwh < 0 ? 'change-down' : ''}`}>{formatSignedEnergy(m.changeKwh)}</td>
-                  <td className={`num ${m.changeKwh > 0 ? 'change-up' : m.changeKwh < 0 ? 'change-down' : ''}`}>{formatChangePercent(m.changePercent)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        columns={columns}
+        rows={movers.slice(0, 6)}
+        rowKey={(m) => `${m.fuel}-${m.id}`}
+        className="table-compact"
+        empty={
+          <EmptyState title={kind === 'site' ? 'No site movers' : 'No meter movers'}>
+            {kind === 'site' ? 'Assign meters to sites to compare sites week on week.' : 'Needs two complete weeks of readings.'}
+          </EmptyState>
+        }
+      />
     </section>
   );
 }

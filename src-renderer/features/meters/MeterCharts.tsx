@@ -7,6 +7,7 @@ import { ChartCard } from '../../charts/ChartCard';
 import { buildDailyOption, dailyCsv, dailyRows } from './daily-bars';
 import { buildHeatmapGrid, buildHeatmapOption, heatmapCsv } from './heatmap';
 import { alignYearAgo, buildPeriodOption, periodCsv } from './period-bars';
+import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
@@ -130,6 +131,28 @@ export function PeriodChart({ meter }: { meter: MeterSummary }) {
 
 const BASIS_TEXT = { previous: { day: 'vs the day before', week: 'vs the week before', month: 'vs the month before', year: 'vs the year before' }, 'year-ago': { day: 'vs 52 weeks earlier', week: 'vs 52 weeks earlier', month: 'vs a year earlier', year: 'vs a year earlier' } } as const;
 
+interface PeriodComparison {
+  kind: PeriodKind;
+  previous: Comparison;
+  yearAgo: Comparison;
+}
+
+const COMPARE_COLUMNS: Column<PeriodComparison>[] = [
+  {
+    header: 'Period',
+    rowHeader: true,
+    cell: ({ previous }) => (
+      <>
+        <div className="strong">{formatPeriodLabel(previous.current.period)}</div>
+        <div className="muted small">{formatShare(previous.current.completeness)} complete</div>
+      </>
+    ),
+  },
+  { header: 'kWh', num: true, className: 'strong', cell: ({ previous }) => formatEnergy(previous.current.kwh) },
+  { header: 'Against the one before', cell: ({ kind, previous }) => <CompareCell c={previous} text={BASIS_TEXT.previous[kind]} /> },
+  { header: 'Against a year earlier', cell: ({ kind, yearAgo }) => <CompareCell c={yearAgo} text={BASIS_TEXT['year-ago'][kind]} /> },
+];
+
 /** The latest complete day, week, month and year against the one before and a year earlier. */
 export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
   const version = useDataStore((s) => s.version);
@@ -143,7 +166,7 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
         return { kind, previous, yearAgo };
       }),
     );
-    return out.filter((x): x is { kind: PeriodKind; previous: Comparison; yearAgo: Comparison } => x !== null);
+    return out.filter((x): x is PeriodComparison => x !== null);
   });
 
   return (
@@ -159,37 +182,13 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
       ) : !q.data ? (
         <Skeleton rows={4} label="Comparing periods" />
       ) : (
-        <div className="table-wrap">
-          <table className="table compare-table">
-            <thead>
-              <tr>
-                <th scope="col">Period</th>
-                <th scope="col" className="num">
-                  kWh
-                </th>
-                <th scope="col">Against the one before</th>
-                <th scope="col">Against a year earlier</th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.map(({ kind, previous, yearAgo }) => (
-                <tr key={kind} data-testid="comparison-row" data-kind={kind}>
-                  <th scope="row">
-                    <div className="strong">{formatPeriodLabel(previous.current.period)}</div>
-                    <div className="muted small">{formatShare(previous.current.completeness)} complete</div>
-                  </th>
-                  <td className="num strong">{formatEnergy(previous.current.kwh)}</td>
-                  <td>
-                    <CompareCell c={previous} text={BASIS_TEXT.previous[kind]} />
-                  </td>
-                  <td>
-                    <CompareCell c={yearAgo} text={BASIS_TEXT['year-ago'][kind]} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={COMPARE_COLUMNS}
+          rows={q.data}
+          rowKey={(r) => r.kind}
+          rowProps={(r) => ({ 'data-testid': 'comparison-row', 'data-kind': r.kind })}
+          className="compare-table"
+        />
       )}
     </section>
   );

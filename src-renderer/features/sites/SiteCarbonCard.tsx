@@ -5,18 +5,27 @@ import { isoDay } from '../../../src-shared/domain/periods';
 import { REGION_NAMES } from '../../../src-shared/domain/regions';
 import { getClient } from '../../api/instance';
 import { formatCo2 } from '../carbon/carbon-charts';
+import { DataTable, type Column } from '../../components/DataTable';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { Field } from '../../components/Field';
 import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
 import { formatEnergy, formatShare } from '../../lib/format';
-import { sumEmissions, type Method } from '../carbon/emissions';
+import { sumEmissions, type Method, type SiteEmissions } from '../carbon/emissions';
 import { readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
 
 const METHOD_NAME: Record<Method, string> = { halfhourly: 'Half-hourly, national intensity', regional: 'Half-hourly, regional forecast', annual: 'Annual UK factor' };
+
+const COLUMNS: Column<SiteEmissions>[] = [
+  { header: 'Fuel', cell: (r) => FUEL_NAME[r.fuel] },
+  { header: 'Method', cell: (r) => METHOD_NAME[r.method] },
+  { header: 'kWh', num: true, cell: (r) => formatEnergy(r.kwh) },
+  { header: 'CO2', num: true, cell: (r) => formatCo2(r.kgco2) },
+  { header: 'Coverage', num: true, cell: (r) => formatShare(r.coverage) },
+];
 
 export function SiteCarbonCard({ d }: { d: SiteDetail }) {
   const bump = useDataStore((s) => s.bump);
@@ -86,39 +95,26 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
       ) : !q.data ? (
         <Skeleton rows={2} label="Working out emissions" />
       ) : (
-        <div className="table-wrap">
+        <div>
           <DateRangeForm idPrefix="site-emissions" onApply={setChosen} />
-          <table className="table table-compact" data-testid="site-emissions">
-            <caption className="muted small" style={{ textAlign: 'left', captionSide: 'top' }}>
-              {chosen ? 'Chosen period' : 'Last 30 days of data'} ({from} to {lastIncluded}), by fuel; gas and electricity are never added together.
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Fuel</th>
-                <th scope="col">Method</th>
-                <th scope="col" className="num">
-                  kWh
-                </th>
-                <th scope="col" className="num">
-                  CO2
-                </th>
-                <th scope="col" className="num">
-                  Coverage
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.map((r) => (
-                <tr key={`${r.fuel}-${r.method}`} data-testid="site-emissions-row" data-method={r.method} data-fuel={r.fuel} data-kgco2={r.kgco2}>
-                  <td>{FUEL_NAME[r.fuel]}</td>
-                  <td>{METHOD_NAME[r.method]}</td>
-                  <td className="num">{formatEnergy(r.kwh)}</td>
-                  <td className="num">{formatCo2(r.kgco2)}</td>
-                  <td className="num">{formatShare(r.coverage)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            columns={COLUMNS}
+            rows={q.data}
+            rowKey={(r) => `${r.fuel}-${r.method}`}
+            rowProps={(r) => ({
+              'data-testid': 'site-emissions-row',
+              'data-method': r.method,
+              'data-fuel': r.fuel,
+              'data-kgco2': r.kgco2,
+            })}
+            caption={
+              <caption className="muted small" style={{ textAlign: 'left', captionSide: 'top' }}>
+                {chosen ? 'Chosen period' : 'Last 30 days of data'} ({from} to {lastIncluded}), by fuel; gas and electricity are never added together.
+              </caption>
+            }
+            className="table-compact"
+            testId="site-emissions"
+          />
         </div>
       )}
     </section>

@@ -5,6 +5,7 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildGroupedOption, groupTotals, groupedCsv, type GroupedSeries } from './grouped-bars';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
+import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
@@ -70,6 +71,20 @@ export function SitePage({ id }: { id: number }) {
   );
 }
 
+const METER_COLUMNS: Column<MeterSummary>[] = [
+  {
+    header: 'MPAN / MPRN',
+    cell: (m) => (
+      <a className="mono strong" href={href.meter(m.mpan)} onClick={(e) => e.stopPropagation()}>
+        {m.mpan}
+      </a>
+    ),
+  },
+  { header: 'Label', cell: (m) => m.label ?? <span className="muted">—</span> },
+  { header: 'Fuel', cell: (m) => <FuelBadge fuel={m.fuel} /> },
+  { header: 'Last reading', cell: (m) => (m.lastReading ? formatPeriodLabel(isoDay(readingDays(m.firstReading, m.lastReading)!.to - 1)) : '—') },
+];
+
 function Site({ d }: { d: SiteDetail }) {
   const days = siteDays(d.meters);
   const fuels = [...new Set(d.meters.map((m) => m.fuel))].sort();
@@ -113,34 +128,18 @@ function Site({ d }: { d: SiteDetail }) {
         <div className="card-header">
           <h2>Meters</h2>
         </div>
-        <div className="table-wrap">
-          <table className="table meters-table">
-            <thead>
-              <tr>
-                <th scope="col">MPAN / MPRN</th>
-                <th scope="col">Label</th>
-                <th scope="col">Fuel</th>
-                <th scope="col">Last reading</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.meters.map((m) => (
-                <tr key={m.mpan} className="clickable" data-testid="site-meter-row" data-mpan={m.mpan} onClick={() => navigate(href.meter(m.mpan))}>
-                  <td>
-                    <a className="mono strong" href={href.meter(m.mpan)} onClick={(e) => e.stopPropagation()}>
-                      {m.mpan}
-                    </a>
-                  </td>
-                  <td>{m.label ?? <span className="muted">—</span>}</td>
-                  <td>
-                    <FuelBadge fuel={m.fuel} />
-                  </td>
-                  <td>{m.lastReading ? formatPeriodLabel(isoDay(readingDays(m.firstReading, m.lastReading)!.to - 1)) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          columns={METER_COLUMNS}
+          rows={d.meters}
+          rowKey={(m) => m.mpan}
+          rowProps={(m) => ({
+            className: 'clickable',
+            'data-testid': 'site-meter-row',
+            'data-mpan': m.mpan,
+            onClick: () => navigate(href.meter(m.mpan)),
+          })}
+          className="meters-table"
+        />
       </section>
     </>
   );
@@ -263,6 +262,30 @@ function change(cur: PeriodTotal, prev: PeriodTotal | null): { percent: number |
   return { percent: prev.kwh > 0 ? ((cur.kwh - prev.kwh) / prev.kwh) * 100 : null, comparable: isComparable(cur.completeness, prev.completeness), completeness: Math.min(cur.completeness, prev.completeness) };
 }
 
+/** A month's change against an earlier one, or why there is none. */
+function ChangeCell({ cur, earlier, none }: { cur: PeriodTotal; earlier: PeriodTotal | null; none: string }) {
+  if (!(earlier && earlier.completeness > 0)) return <span className="muted small">{none}</span>;
+  const c = change(cur, earlier);
+  const against = `vs ${formatPeriodLabel(earlier.period, { short: true })} (${formatEnergy(earlier.kwh)} kWh)`;
+  return <Trend changePercent={c.percent} comparable={c.comparable} completeness={c.completeness} against={against} />;
+}
+
+const COMPARE_COLUMNS: Column<SiteComparison>[] = [
+  {
+    header: 'Fuel',
+    rowHeader: true,
+    cell: (c) => (
+      <>
+        <FuelBadge fuel={c.fuel} />
+        <div className="muted small">{formatShare(c.current.completeness)} complete</div>
+      </>
+    ),
+  },
+  { header: 'kWh', num: true, className: 'strong', cell: (c) => formatEnergy(c.current.kwh) },
+  { header: 'Against the month before', cell: (c) => <ChangeCell cur={c.current} earlier={c.previous} none="No readings the month before" /> },
+  { header: 'Against a year earlier', cell: (c) => <ChangeCell cur={c.current} earlier={c.yearAgo} none="No readings a year earlier" /> },
+];
+
 /** The latest complete month per fuel against the month before and the same month a year earlier. */
 function SiteComparisons({ siteId, fuels, month }: { siteId: number; fuels: Fuel[]; month: string | null }) {
   const version = useDataStore((s) => s.version);
@@ -294,41 +317,7 @@ function SiteComparisons({ siteId, fuels, month }: { siteId: number; fuels: Fuel
       ) : !q.data ? (
         <Skeleton rows={fuels.length + 1} label="Comparing months" />
       ) : (
-        <div className="table-wrap">
-          <table className="table compare-table">
-            <thead>
-              <tr>
-                <th scope="col">Fuel</th>
-                <th scope="col" className="num">
-                  kWh
-                </th>
-                <th scope="col">Against the month before</th>
-                <th scope="col">Against a year earlier</th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.map((c) => {
-                const p = change(c.current, c.previous);
-                const y = change(c.current, c.yearAgo);
-                return (
-                  <tr key={c.fuel}>
-                    <th scope="row">
-                      <FuelBadge fuel={c.fuel} />
-                      <div className="muted small">{formatShare(c.current.completeness)} complete</div>
-                    </th>
-                    <td className="num strong">{formatEnergy(c.current.kwh)}</td>
-                    <td>
-                      {c.previous && c.previous.completeness > 0 ? <Trend changePercent={p.percent} comparable={p.comparable} completeness={p.completeness} against={`vs ${formatPeriodLabel(c.previous.period, { short: true })} (${formatEnergy(c.previous.kwh)} kWh)`} /> : <span className="muted small">No readings the month before</span>}
-                    </td>
-                    <td>
-                      {c.yearAgo && c.yearAgo.completeness > 0 ? <Trend changePercent={y.percent} comparable={y.comparable} completeness={y.completeness} against={`vs ${formatPeriodLabel(c.yearAgo.period, { short: true })} (${formatEnergy(c.yearAgo.kwh)} kWh)`} /> : <span className="muted small">No readings a year earlier</span>}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <DataTable columns={COMPARE_COLUMNS} rows={q.data} rowKey={(c) => c.fuel} className="compare-table" />
       )}
     </section>
   );

@@ -5,6 +5,7 @@ import type { RateSpec } from '../../../src-shared/domain/tariff-spec';
 import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
+import { DataTable, type Column } from '../../components/DataTable';
 import { Spinner } from '../../components/States';
 import { formatUkDateTime, plural } from '../../lib/format';
 import { cclText, currentVersion, dayText, daysText, formatPence, pricesSummary, regionText, vatText, versionSpan, versionState, windowText, type VersionState } from './tariffs';
@@ -121,32 +122,21 @@ function VersionBlock({ v, state, dynamic, readOnly, onCorrect }: { v: TariffVer
 
 function RatesTable({ title, rates }: { title: string; rates: readonly RateSpec[] }) {
   const holidaysPriced = rates.some((r) => (r.days ?? []).includes('holiday'));
+  const columns: Column<RateSpec>[] = [
+    { header: title, cell: (r, i) => r.name ?? (rates.length === 1 ? 'Unit rate' : <span className="muted">Rate {i + 1}</span>) },
+    { header: 'Time', className: 'mono-nums', cell: (r) => windowText(r) },
+    { header: 'Days', cell: (r) => daysText(r.days, { holidaysPriced }) },
+    { header: 'p/kWh', num: true, className: 'strong', cell: (r) => formatPence(r.pencePerKwh) },
+  ];
   return (
-    <div className="table-wrap version-rates">
-      <table className="table table-compact">
-        <caption className="visually-hidden">{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{title}</th>
-            <th scope="col">Time</th>
-            <th scope="col">Days</th>
-            <th scope="col" className="num">
-              p/kWh
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rates.map((r, i) => (
-            <tr key={i}>
-              <td>{r.name ?? (rates.length === 1 ? 'Unit rate' : <span className="muted">Rate {i + 1}</span>)}</td>
-              <td className="mono-nums">{windowText(r)}</td>
-              <td>{daysText(r.days, { holidaysPriced })}</td>
-              <td className="num strong">{formatPence(r.pencePerKwh)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      columns={columns}
+      rows={rates}
+      rowKey={(_, i) => i}
+      caption={<caption className="visually-hidden">{title}</caption>}
+      className="table-compact"
+      wrapClassName="version-rates"
+    />
   );
 }
 
