@@ -1,6 +1,7 @@
 import type { SchedulerRun } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatInt, formatMs, formatUkDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -55,16 +56,15 @@ export function ActivityPage() {
   const runs = q.data;
 
   return (
-    <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Activity</h1>
-          <p className="muted">Background work: roll-ups after imports, the nightly run and rebuilds. Newest first, UK local time.</p>
-        </div>
+    <Page
+      title="Activity"
+      subtitle="Background work: roll-ups after imports, the nightly run and rebuilds. Newest first, UK local time."
+      actions={
         <button type="button" className="btn btn-quiet" onClick={q.reload} disabled={q.load === 'loading'}>
           Refresh
         </button>
-      </header>
+      }
+    >
       <section className="card">
         {q.load === 'error' && !runs ? (
           <ErrorState title="Could not load the activity" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
@@ -85,6 +85,6 @@ export function ActivityPage() {
           />
         )}
       </section>
-    </div>
+    </Page>
   );
 }

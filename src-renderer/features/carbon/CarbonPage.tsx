@@ -4,6 +4,7 @@ import type { CarbonHistory } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { bestWindowText, buildHistoryOption, buildTimeOfDayOption, gText, historyCsv, timeOfDayCsv } from './carbon-charts';
+import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatUkDayMonth, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -21,22 +22,20 @@ export function CarbonPage() {
   const h = q.data;
 
   return (
-    <div className="page" data-testid="carbon-page">
-      <header className="page-header">
-        <div>
-          <h1>Carbon</h1>
-          <p className="muted">Great Britain’s grid carbon intensity (gCO2 per kWh) as stored by the app · UK local time</p>
+    <Page
+      title="Carbon"
+      subtitle="Great Britain’s grid carbon intensity (gCO2 per kWh) as stored by the app · UK local time"
+      testId="carbon-page"
+      actions={
+        <div className="segmented" role="radiogroup" aria-label="History length" data-testid="carbon-days">
+          {DAY_OPTIONS.map((d) => (
+            <button key={d} type="button" role="radio" aria-checked={days === d} className={days === d ? 'active' : ''} onClick={() => setDays(d)}>
+              {d} days
+            </button>
+          ))}
         </div>
-        <div className="card-header-actions">
-          <div className="segmented" role="radiogroup" aria-label="History length" data-testid="carbon-days">
-            {DAY_OPTIONS.map((d) => (
-              <button key={d} type="button" role="radio" aria-checked={days === d} className={days === d ? 'active' : ''} onClick={() => setDays(d)}>
-                {d} days
-              </button>
-            ))}
-          </div>
-        </div>
-      </header>
+      }
+    >
 
       <BestWindow h={h} hours={hours} setHours={setHours} loading={!h && q.load !== 'error'} />
 
@@ -52,7 +51,7 @@ export function CarbonPage() {
       ) : (
         <HistoryCharts h={h} days={days} refreshing={q.load === 'loading'} />
       )}
-    </div>
+    </Page>
   );
 }
 

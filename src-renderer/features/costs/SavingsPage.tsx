@@ -6,6 +6,7 @@ import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildSavingsOption, namesFromSummaries, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings, TOP_SAVINGS } from './savings';
+import { Page } from '../../components/Page';
 import { ProgressBar } from '../../components/ProgressBar';
 import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
@@ -37,16 +38,11 @@ export function SavingsPage() {
   const canRun = role === undefined || ROLE_RANK[role] >= ROLE_RANK.manager;
   if (!canRun) {
     return (
-      <div className="page" data-testid="savings-page">
-        <header className="page-header">
-          <div>
-            <h1>Savings</h1>
-          </div>
-        </header>
+      <Page title="Savings" testId="savings-page">
         <section className="card">
           <EmptyState title="Cost and switching analyses are for managers">You are signed in as a viewer. Ask a manager or an admin to run the tariff comparisons, or to give you the manager role.</EmptyState>
         </section>
-      </div>
+      </Page>
     );
   }
   return <Savings canRun={canRun} />;
@@ -90,13 +86,12 @@ function Savings({ canRun }: { canRun: boolean }) {
 
   const rows = portfolio.data;
   return (
-    <div className="page" data-testid="savings-page">
-      <header className="page-header">
-        <div>
-          <h1>Savings</h1>
-          <p className="muted">The best tariff for each meter from its latest switching analysis, priced on its own half-hours. Figures in £ with VAT.</p>
-        </div>
-        <div className="page-header-actions">
+    <Page
+      title="Savings"
+      subtitle="The best tariff for each meter from its latest switching analysis, priced on its own half-hours. Figures in £ with VAT."
+      testId="savings-page"
+      actions={
+        <>
           <button type="button" className="btn btn-quiet" onClick={() => setRev((n) => n + 1)} disabled={portfolio.load === 'loading'}>
             Refresh
           </button>
@@ -105,8 +100,9 @@ function Savings({ canRun }: { canRun: boolean }) {
               {run.running ? 'Analysing…' : 'Analyse all meters'}
             </button>
           )}
-        </div>
-      </header>
+        </>
+      }
+    >
 
       <RunProgress run={run} onDismiss={() => setRun(IDLE)} />
 
@@ -140,7 +136,7 @@ function Savings({ canRun }: { canRun: boolean }) {
       )}
 
       <RecentAnalyses rows={recent.data} load={recent.load} error={recent.error} tariffName={tariffName} />
-    </div>
+    </Page>
   );
 }
 

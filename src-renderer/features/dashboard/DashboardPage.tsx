@@ -6,6 +6,7 @@ import { useAppStore } from '../../stores/app';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
+import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ShareBar, Trend } from '../../components/Trend';
@@ -29,16 +30,16 @@ export function DashboardPage() {
   const d = q.data;
 
   return (
-    <div className="page" data-testid="dashboard">
-      <header className="page-header">
-        <div>
-          <h1>Dashboard</h1>
-          <p className="muted">{d ? `Your portfolio on ${formatPeriodLabel(d.today)} · ${plural(d.meters, 'meter')} · UK local time` : 'Your portfolio at a glance.'}</p>
-        </div>
+    <Page
+      title="Dashboard"
+      subtitle={d ? `Your portfolio on ${formatPeriodLabel(d.today)} · ${plural(d.meters, 'meter')} · UK local time` : 'Your portfolio at a glance.'}
+      testId="dashboard"
+      actions={
         <button type="button" className="btn btn-quiet" onClick={q.reload} disabled={q.load === 'loading'}>
           {q.load === 'loading' && d ? 'Refreshing…' : 'Refresh'}
         </button>
-      </header>
+      }
+    >
 
       {q.load === 'error' && !d ? (
         <section className="card">
@@ -72,7 +73,7 @@ export function DashboardPage() {
       ) : (
         <Dashboard d={d} />
       )}
-    </div>
+    </Page>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ImportJob, ImportStatus } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
+import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
 import { enqueueOptions, FORMAT_CHOICES, FORMAT_NAMES, groupByBatch, validateOptions, type ImportFormat } from './import-options';
@@ -56,13 +57,7 @@ export function ImportsPage() {
   }).length;
 
   return (
-    <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Imports</h1>
-          <p className="muted">Half-hourly meter files are checked row by row and imported in the background. You can keep working while they run.</p>
-        </div>
-      </header>
+    <Page title="Imports" subtitle="Half-hourly meter files are checked row by row and imported in the background. You can keep working while they run.">
 
       <div className="imports-top">
       <section
@@ -218,7 +213,7 @@ export function ImportsPage() {
           </ul>
         )}
       </section>
-    </div>
+    </Page>
   );
 }
 

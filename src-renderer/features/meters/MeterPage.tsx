@@ -4,6 +4,7 @@ import { isoUtc } from '../../../src-shared/domain/london-time';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildHalfHourlyOption, seriesStats } from '../../charts/half-hourly-line';
 import { FuelBadge } from '../../components/FuelBadge';
+import { Breadcrumb, PageHeader } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
 import { formatInt, formatKwh, formatUkDateTime } from '../../lib/format';
@@ -65,36 +66,34 @@ export function MeterPage({ mpan }: { mpan: string }) {
 
   return (
     <div className="page">
-      <div className="breadcrumb">
-        <a href={href.meters}>Sites &amp; meters</a>
-        <span aria-hidden="true">›</span>
-        {meter?.siteId != null && (
-          <>
-            <a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a>
-            <span aria-hidden="true">›</span>
-          </>
-        )}
-        <span className="mono">{mpan}</span>
-      </div>
+      <Breadcrumb
+        steps={[
+          <a href={href.meters}>Sites &amp; meters</a>,
+          ...(meter?.siteId != null ? [<a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a>] : []),
+          <span className="mono">{mpan}</span>,
+        ]}
+      />
 
-      <header className="page-header meter-header">
-        <div>
-          <h1>
+      <PageHeader
+        className="meter-header"
+        title={
+          <>
             <span className="mono">{mpan}</span>
             {meter?.label && <span className="meter-label"> · {meter.label}</span>}
-          </h1>
-          <div className="meter-sub">
-            {meter && <FuelBadge fuel={meter.fuel} />}
-            {meter && <span>{meter.kind === 'mprn' ? 'MPRN' : meter.kind === 'mpan' ? 'MPAN' : 'Meter id'}</span>}
-            {meter && <span>Site: {meter.site ?? 'Unassigned'}</span>}
-            {stats && stats.from !== null && (
-              <span>
-                {formatUkDateTime(stats.from * 1000, { zone: true })} – {formatUkDateTime((stats.to ?? stats.from) * 1000, { zone: true })}
-              </span>
-            )}
-          </div>
+          </>
+        }
+      >
+        <div className="meter-sub">
+          {meter && <FuelBadge fuel={meter.fuel} />}
+          {meter && <span>{meter.kind === 'mprn' ? 'MPRN' : meter.kind === 'mpan' ? 'MPAN' : 'Meter id'}</span>}
+          {meter && <span>Site: {meter.site ?? 'Unassigned'}</span>}
+          {stats && stats.from !== null && (
+            <span>
+              {formatUkDateTime(stats.from * 1000, { zone: true })} – {formatUkDateTime((stats.to ?? stats.from) * 1000, { zone: true })}
+            </span>
+          )}
         </div>
-      </header>
+      </PageHeader>
 
       {entry?.load === 'error' ? (
         <section className="card">

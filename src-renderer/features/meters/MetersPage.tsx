@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MeterSummary } from '../../../src-shared/contract/types';
 import { FuelBadge } from '../../components/FuelBadge';
+import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatInt, formatUkDateTime } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -41,32 +42,24 @@ export function MetersPage() {
   const readings = (meters ?? []).reduce((n, m) => n + m.readings, 0);
 
   return (
-    <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Sites &amp; meters</h1>
-          <p className="muted">
-            {meters && total > 0
-              ? `${formatInt(total)} ${total === 1 ? 'meter' : 'meters'} · ${formatInt(readings)} half-hourly readings · times in UK local time`
-              : 'Every meter found in your imported files, grouped by site.'}
-          </p>
-        </div>
-        <div className="page-header-actions">
-        {meters && total > 0 && (
-          <input
-            className="search"
-            type="search"
-            placeholder="Filter by MPAN, MPRN or site"
-            aria-label="Filter meters"
-            value={filter}
-            onChange={(e) => setFilter(e.currentTarget.value)}
-          />
-        )}
+    <Page
+      title="Sites & meters"
+      subtitle={
+        meters && total > 0
+          ? `${formatInt(total)} ${total === 1 ? 'meter' : 'meters'} · ${formatInt(readings)} half-hourly readings · times in UK local time`
+          : 'Every meter found in your imported files, grouped by site.'
+      }
+      actions={
+        <>
+          {meters && total > 0 && (
+            <input className="search" type="search" placeholder="Filter by MPAN, MPRN or site" aria-label="Filter meters" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+          )}
           <button type="button" className="btn" onClick={() => setCreating(true)}>
             New site
           </button>
-        </div>
-      </header>
+        </>
+      }
+    >
       <NewSiteDialog
         open={creating}
         onClose={() => setCreating(false)}
@@ -149,6 +142,6 @@ export function MetersPage() {
           </div>
         )}
       </section>
-    </div>
+    </Page>
   );
 }

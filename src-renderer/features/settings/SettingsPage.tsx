@@ -3,6 +3,7 @@ import type { AggregateResult, Settings } from '../../../src-shared/contract/typ
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
+import { Page } from '../../components/Page';
 import { ErrorState, Skeleton, Spinner } from '../../components/States';
 import { formatInt, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -22,13 +23,7 @@ export function SettingsPage() {
   const role = useAppStore((s) => s.info?.role);
 
   return (
-    <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Settings</h1>
-          <p className="muted">How long import history is kept, when the nightly roll-up runs, where grid carbon comes from, and maintenance.</p>
-        </div>
-      </header>
+    <Page title="Settings" subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon comes from, and maintenance.">
       {q.load === 'error' && !q.data ? (
         <section className="card">
           <ErrorState title="Could not load the settings" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
@@ -43,7 +38,7 @@ export function SettingsPage() {
       <TariffsCard />
       <FactorsCard readOnly={role !== undefined && role !== 'admin'} />
       <Maintenance />
-    </div>
+    </Page>
   );
 }
 

@@ -6,6 +6,7 @@ import { ChartCard } from '../../charts/ChartCard';
 import { buildGroupedOption, groupTotals, groupedCsv, type GroupedSeries } from './grouped-bars';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { DataTable, type Column } from '../../components/DataTable';
+import { Breadcrumb, PageHeader } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
@@ -42,11 +43,7 @@ export function SitePage({ id }: { id: number }) {
 
   return (
     <div className="page">
-      <div className="breadcrumb">
-        <a href={href.meters}>Sites &amp; meters</a>
-        <span aria-hidden="true">›</span>
-        <span>{d?.site.name ?? `Site ${id}`}</span>
-      </div>
+      <Breadcrumb steps={[<a href={href.meters}>Sites &amp; meters</a>, <span>{d?.site.name ?? `Site ${id}`}</span>]} />
       {q.load === 'error' && !d ? (
         <section className="card">
           <ErrorState
@@ -90,14 +87,13 @@ function Site({ d }: { d: SiteDetail }) {
   const fuels = [...new Set(d.meters.map((m) => m.fuel))].sort();
   return (
     <>
-      <header className="page-header">
-        <div>
-          <h1 data-testid="site-name">{d.site.name}</h1>
-          <p className="muted">
-            {[d.site.postcode, d.site.organisation, plural(d.meters.length, 'meter'), days ? `${formatPeriodLabel(isoDay(days.from), { short: false })} – ${formatPeriodLabel(isoDay(days.to - 1))}` : null].filter(Boolean).join(' · ')}
-          </p>
-        </div>
-      </header>
+      <PageHeader
+        title={d.site.name}
+        titleTestId="site-name"
+        subtitle={[d.site.postcode, d.site.organisation, plural(d.meters.length, 'meter'), days ? `${formatPeriodLabel(isoDay(days.from), { short: false })} – ${formatPeriodLabel(isoDay(days.to - 1))}` : null]
+          .filter(Boolean)
+          .join(' · ')}
+      />
       {d.meters.length === 0 ? (
         <section className="card">
           <EmptyState

@@ -9,6 +9,7 @@ import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
+import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
@@ -101,36 +102,37 @@ export function TariffsPage() {
     setEditing({ mode: 'correct', initial: formFromSpec({ ...v.spec, name: t.name, supplier: t.supplier, regions: t.regions, default: t.isDefault }, 'correct', today), tariff: t, key: editKey.current++ });
 
   return (
-    <div className="page tariffs-page" data-testid="tariffs-page">
-      <header className="page-header">
-        <div>
-          <h1>Tariffs</h1>
-          <p className="muted">Unit rates by time of day, standing charges, levies and VAT that your meters are costed on. A price change is a new version: past periods keep the prices that applied then.</p>
-        </div>
-        {!readOnly && (
-          <div className="page-header-actions">
+    <Page
+      title="Tariffs"
+      subtitle="Unit rates by time of day, standing charges, levies and VAT that your meters are costed on. A price change is a new version: past periods keep the prices that applied then."
+      className="tariffs-page"
+      testId="tariffs-page"
+      actions={
+        !readOnly && (
+          <>
             <button type="button" className="btn" onClick={chooseFile} disabled={imp.busy} data-testid="import-tariffs">
               {imp.busy ? 'Importing…' : 'Import tariff file…'}
             </button>
             <button type="button" className="btn btn-primary" onClick={startNew} disabled={editing?.mode === 'new'}>
               New tariff
             </button>
-          </div>
-        )}
-        <input
-          ref={fileInput}
-          type="file"
-          accept=".json,application/json"
-          className="visually-hidden"
-          tabIndex={-1}
-          aria-label="Import a tariff file"
-          data-testid="tariff-file-input"
-          onChange={(e) => {
-            const file = e.currentTarget.files?.[0];
-            if (file) void importFile(file);
-          }}
-        />
-      </header>
+          </>
+        )
+      }
+    >
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".json,application/json"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-label="Import a tariff file"
+        data-testid="tariff-file-input"
+        onChange={(e) => {
+          const file = e.currentTarget.files?.[0];
+          if (file) void importFile(file);
+        }}
+      />
 
       {readOnly && <p className="callout callout-warn small">You can read tariffs here; only an administrator can import, create, change or delete them.</p>}
 
@@ -288,7 +290,7 @@ export function TariffsPage() {
           </p>
         </section>
       )}
-    </div>
+    </Page>
   );
 }
 
