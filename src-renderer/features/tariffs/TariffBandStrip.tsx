@@ -1,7 +1,8 @@
 /** The 24-hour band strip: 48 half-hour cells per day type, coloured by unit rate (cheap green → dear red). */
 import { useMemo } from 'react';
 import type { RateSpec } from '../../../src-shared/domain/tariff-spec';
-import { bandStrip, formatPence, slotText, windowText } from './tariffs';
+import { bandStrip, slotText } from './band-strip';
+import { formatPence, windowText } from './text';
 
 const HOURS = [0, 3, 6, 9, 12, 15, 18, 21, 24];
 

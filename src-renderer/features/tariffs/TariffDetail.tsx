@@ -8,7 +8,9 @@ import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Spinner } from '../../components/States';
 import { formatUkDateTime, plural } from '../../lib/format';
-import { cclText, currentVersion, dayText, daysText, formatPence, pricesSummary, regionText, vatText, versionSpan, versionState, windowText, type VersionState } from './tariffs';
+import { pricesSummary } from './import-result';
+import { cclText, daysText, formatPence, regionText, vatText, windowText } from './text';
+import { currentVersion, dayText, versionSpan, versionState, type VersionState } from './versions';
 import { useAppStore } from '../../stores/app';
 import { BandStrip } from './TariffBandStrip';
 

@@ -11,7 +11,8 @@ import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
 import { useAppStore } from '../../stores/app';
 import { DISTRIBUTORS } from '../../../src-shared/domain/regions';
-import { checkForm, dayText, presetRows, previewRates, rateRow, rowsNamed, serverFieldErrors, setRowPence, suggestId, type RateRow, type TariffForm as Form } from './tariffs';
+import { checkForm, presetRows, previewRates, rateRow, rowsNamed, serverFieldErrors, setRowPence, suggestId, type RateRow, type TariffForm as Form } from './form';
+import { dayText } from './versions';
 import { BandStrip } from './TariffBandStrip';
 
 export type FormMode = 'new' | 'new-version' | 'correct';

@@ -13,22 +13,11 @@ import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
-import {
-  KIND_LABEL,
-  currentVersion,
-  emptyForm,
-  filterTariffs,
-  formFromSpec,
-  formatPence,
-  groupByFuel,
-  importSummary,
-  regionText,
-  splitProblems,
-  unitRatesText,
-  vatText,
-  type ListFilter,
-  type TariffForm as Form,
-} from './tariffs';
+import { emptyForm, formFromSpec, type TariffForm as Form } from './form';
+import { importSummary, splitProblems } from './import-result';
+import { filterTariffs, groupByFuel, type ListFilter } from './list';
+import { KIND_LABEL, formatPence, regionText, vatText } from './text';
+import { currentVersion, unitRatesText } from './versions';
 import { ukToday } from '../../../src-shared/domain/periods';
 import { useAppStore } from '../../stores/app';
 import { TariffDetail } from './TariffDetail';
