@@ -4,9 +4,10 @@ import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Field } from '../../components/Field';
+import { Form, useFormSubmit } from '../../components/Form';
 import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
-import { fieldErrors, useQuery } from '../../lib/query';
+import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 
 const COLUMNS: Column<EmissionFactor>[] = [
@@ -26,30 +27,21 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
   const [fuel, setFuel] = useState<Fuel>('electricity');
   const [factor, setFactor] = useState('');
   const [source, setSource] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  // a refusal that names no field (e.g. not an admin) is shown under the factor
+  const { busy, errors, submit } = useFormSubmit((e) => ({ kgPerKwh: errorMessage(e) }));
   const toast = useAppStore((s) => s.toast);
 
-  const save = async () => {
+  const save = () => {
     const local: Record<string, string> = {};
     if (!/^\d{4}$/.test(year.trim())) local.year = 'enter a year, e.g. 2025';
     if (!(Number(factor) > 0)) local.kgPerKwh = 'enter a factor in kgCO2e per kWh, e.g. 0.177';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    return submit(local, async () => {
       await getClient().call('carbon.setFactor', { year: Number(year), fuel, kgPerKwh: Number(factor), ...(source.trim() ? { source: source.trim() } : {}) });
       toast({ kind: 'success', title: `Saved the ${year} ${fuel} factor` });
       setFactor('');
       setSource('');
       q.reload();
-    } catch (e) {
-      const f = fieldErrors(e);
-      if (Object.keys(f).length) setErrors(f);
-      else setErrors({ kgPerKwh: errorMessage(e) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const rows: EmissionFactor[] = q.data ?? [];
@@ -74,14 +66,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
         />
       )}
       {!readOnly && (
-        <form
-          className="form factor-form"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            void save();
-          }}
-        >
+        <Form className="form factor-form" onSubmit={save}>
           <h3 className="form-section-title">Add or change a factor</h3>
           <Field id="factor-year" label="Year" error={errors.year}>
             {(c) => <input {...c} className="input input-narrow" inputMode="numeric" value={year} onChange={(e) => setYear(e.currentTarget.value)} />}
@@ -105,7 +90,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
               {busy ? 'Saving…' : 'Save factor'}
             </button>
           </div>
-        </form>
+        </Form>
       )}
     </section>
   );

@@ -4,9 +4,10 @@ import type { MeterSummary, Tariff, TariffAssignment } from '../../../src-shared
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Field } from '../../components/Field';
+import { Form, useFormSubmit } from '../../components/Form';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatUkDate, formatUkDateTime } from '../../lib/format';
-import { fieldErrors, type Query } from '../../lib/query';
+import type { Query } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
@@ -149,48 +150,29 @@ function AssignForm({ meter, tariffs, hasAssignments, onChanged }: { meter: Mete
   const [tariff, setTariff] = useState(() => sorted[0]?.id ?? '');
   const [from, setFrom] = useState(() => (hasAssignments ? ukToday() : (firstReadingDay(meter) ?? ukToday())));
   const [kva, setKva] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, submit } = useFormSubmit('Could not assign the tariff');
   const needsKva = (id: string) => tariffs.find((t) => t.id === id)?.versions.some((v) => (v.spec.capacityPencePerKvaPerDay ?? 0) > 0) ?? false;
 
-  const submit = async () => {
+  const assign = () => {
     const local: Record<string, string> = {};
     if (!tariff) local.tariff = 'choose a tariff';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) local.from = 'choose the first day';
     const k = kva.trim() === '' ? undefined : Number(kva);
     if (k !== undefined && (!Number.isFinite(k) || k <= 0)) local.capacityKva = 'a capacity above 0 kVA, or leave it empty';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    return submit(local, async () => {
       await getClient().call('tariffs.assign', { meter: meter.mpan, tariff, from, ...(k !== undefined ? { capacityKva: k } : {}) });
       const name = tariffs.find((t) => t.id === tariff)?.name ?? tariff;
       useAppStore.getState().toast({ kind: 'success', title: 'Tariff assigned', message: `${meter.mpan} is on ${name} from ${formatUkDate(`${from}T12:00:00Z`)}.` });
       setKva('');
       if (k !== undefined) void useMetersStore.getState().fetchMeters();
       onChanged();
-    } catch (e) {
-      const f = fieldErrors(e);
-      if (Object.keys(f).length) setErrors(f);
-      else useAppStore.getState().toastError('Could not assign the tariff', e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const active = sorted.filter((t) => t.active);
   const ended = sorted.filter((t) => !t.active);
   return (
-    <form
-      className="cost-assign"
-      aria-label="Assign tariff"
-      data-testid="assign-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
+    <Form className="cost-assign" aria-label="Assign tariff" data-testid="assign-form" onSubmit={assign}>
       <h4>Assign tariff</h4>
       <div className="cost-assign-row">
         <Field id="assign-tariff" label="Tariff" error={errors.tariff} plain>
@@ -242,15 +224,14 @@ function AssignForm({ meter, tariffs, hasAssignments, onChanged }: { meter: Mete
         </div>
       </div>
       <p className="muted small cost-hint">The tariff applies from that day until the next assignment. Assigning on a day that already has one replaces it.</p>
-    </form>
+    </Form>
   );
 }
 
 function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSummary; tariffs: Tariff[]; canManage: boolean; onChanged: () => void }) {
   const [supplier, setSupplier] = useState(meter.supplier ?? '');
   const [kva, setKva] = useState(meter.capacityKva === null ? '' : String(meter.capacityKva));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, submit } = useFormSubmit('Could not update the meter');
   useEffect(() => {
     setSupplier(meter.supplier ?? '');
     setKva(meter.capacityKva === null ? '' : String(meter.capacityKva));
@@ -259,25 +240,16 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
   const defaults = tariffs.filter((t) => t.isDefault && meter.supplier && t.supplier.toLowerCase() === meter.supplier.toLowerCase());
   const dirty = supplier.trim() !== (meter.supplier ?? '') || kva.trim() !== (meter.capacityKva === null ? '' : String(meter.capacityKva));
 
-  const save = async () => {
+  const save = () => {
     const k = kva.trim() === '' ? null : Number(kva);
     const local: Record<string, string> = {};
     if (k !== null && (!Number.isFinite(k) || k <= 0)) local.capacityKva = 'a capacity above 0 kVA, or leave it empty';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    return submit(local, async () => {
       await getClient().call('meters.update', { meter: meter.mpan, supplier: supplier.trim() || null, capacityKva: k });
       await useMetersStore.getState().fetchMeters();
       useAppStore.getState().toast({ kind: 'success', title: 'Meter updated', message: `Supplier and capacity saved for ${meter.mpan}.` });
       onChanged();
-    } catch (e) {
-      const f = fieldErrors(e);
-      if (Object.keys(f).length) setErrors(f);
-      else useAppStore.getState().toastError('Could not update the meter', e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (!canManage) {
@@ -295,16 +267,7 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
     );
   }
   return (
-    <form
-      className="cost-assign cost-supplier"
-      aria-label="Supplier and capacity"
-      data-testid="supplier-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <Form className="cost-assign cost-supplier" aria-label="Supplier and capacity" data-testid="supplier-form" onSubmit={save}>
       <h4>Supplier and capacity</h4>
       <div className="cost-assign-row">
         <Field id="meter-supplier" label="Supplier" error={errors.supplier} plain>
@@ -335,6 +298,6 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
             : `${meter.supplier} has no default ${FUEL_NAME[meter.fuel]} tariff here, so days without an assignment cannot be priced.`
           : 'The supplier’s default tariff prices days without an assignment. Capacity is needed for tariffs with a capacity (availability) charge.'}
       </p>
-    </form>
+    </Form>
   );
 }

@@ -3,7 +3,8 @@ import { useState } from 'react';
 import type { MeterSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
-import { fieldErrors, useQuery } from '../../lib/query';
+import { Form, useFormSubmit } from '../../components/Form';
+import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
@@ -40,53 +41,29 @@ function EditForm({ meter, onDone }: { meter: MeterSummary; onDone: () => void }
   const [site, setSite] = useState(meter.siteId === null ? '' : String(meter.siteId));
   const [name, setName] = useState('');
   const [postcode, setPostcode] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, submit } = useFormSubmit('Could not update the meter');
   const toast = useAppStore((s) => s.toast);
 
-  const save = async () => {
+  const save = () => {
     const local: Record<string, string> = {};
     if (site === NEW && !name.trim()) local.name = 'a site needs a name';
     if (label.trim().length > 120) local.label = 'at most 120 characters';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    const client = getClient();
-    try {
+    return submit(local, async () => {
+      const client = getClient();
       let siteId: number | null = site === '' ? null : Number(site);
       if (site === NEW) {
-        try {
-          siteId = (await client.call('sites.create', { name: name.trim(), ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}) })).id;
-        } catch (e) {
-          const f = fieldErrors(e);
-          if (Object.keys(f).length) return setErrors(f);
-          throw e;
-        }
+        // the new site's own problems (name, postcode) show on its fields, as the meter's do
+        siteId = (await client.call('sites.create', { name: name.trim(), ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}) })).id;
       }
       await client.call('meters.update', { meter: meter.mpan, siteId, label: label.trim() || null });
       await useMetersStore.getState().fetchMeters();
       toast({ kind: 'success', title: 'Meter updated', message: siteId === null ? `${meter.mpan} is not assigned to a site.` : `${meter.mpan} saved.` });
       onDone();
-    } catch (e) {
-      const f = fieldErrors(e);
-      if (Object.keys(f).length) setErrors(f);
-      else useAppStore.getState().toastError('Could not update the meter', e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      className="card card-pad form meter-site"
-      aria-label="Site and label"
-      data-testid="meter-site-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <Form className="card card-pad form meter-site" aria-label="Site and label" data-testid="meter-site-form" onSubmit={save}>
       <div className="form-row">
         <Field id="meter-label" label="Label" error={errors.label} hint="A name people recognise, e.g. “Main incomer” or “Kitchen gas”.">
           {(c) => <input {...c} className="input" value={label} maxLength={120} onChange={(e) => setLabel(e.currentTarget.value)} placeholder="e.g. Main incomer" />}
@@ -127,6 +104,6 @@ function EditForm({ meter, onDone }: { meter: MeterSummary; onDone: () => void }
           Cancel
         </button>
       </div>
-    </form>
+    </Form>
   );
 }

@@ -3,11 +3,12 @@ import type { AggregateResult, Settings } from '../../../src-shared/contract/typ
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
+import { Form, useFormSubmit } from '../../components/Form';
 import { Page } from '../../components/Page';
 import { ErrorState, Skeleton, Spinner } from '../../components/States';
 import { formatInt, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
-import { fieldErrors, useQuery } from '../../lib/query';
+import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { FactorsCard } from '../carbon/FactorsCard';
@@ -71,8 +72,7 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
   const [days, setDays] = useState(String(initial.importRetentionDays));
   const [time, setTime] = useState(initial.nightlyRunAt);
   const [carbonApi, setCarbonApi] = useState(initial.carbonApi);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, submit } = useFormSubmit('Could not save the settings');
   const toast = useAppStore((s) => s.toast);
 
   useEffect(() => {
@@ -81,42 +81,24 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
 
   const dirty = days.trim() !== String(saved.importRetentionDays) || time.trim() !== saved.nightlyRunAt || carbonApi.trim() !== saved.carbonApi;
 
-  const save = async () => {
+  const save = () => {
     const local: Record<string, string> = {};
     const n = Number(days.trim());
     if (!/^\d+$/.test(days.trim())) local.importRetentionDays = 'enter a whole number of days, e.g. 30';
     if (!/^\d{1,2}:\d{2}$/.test(time.trim())) local.nightlyRunAt = 'expected a time HH:MM, e.g. 01:30';
     if (!carbonApi.trim()) local.carbonApi = 'expected a URL, e.g. https://api.carbonintensity.org.uk';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    return submit(local, async () => {
       const next = await getClient().call('settings.update', { importRetentionDays: n, nightlyRunAt: time.trim().padStart(5, '0'), ...(carbonApi.trim() !== saved.carbonApi ? { carbonApi: carbonApi.trim() } : {}) });
       setSaved(next);
       setDays(String(next.importRetentionDays));
       setTime(next.nightlyRunAt);
       setCarbonApi(next.carbonApi);
-      setErrors({});
       toast({ kind: 'success', title: 'Settings saved' });
-    } catch (e) {
-      const f = fieldErrors(e);
-      if (Object.keys(f).length) setErrors(f);
-      else useAppStore.getState().toastError('Could not save the settings', e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
-      className="card card-pad form"
-      aria-labelledby="settings-title"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <Form className="card card-pad form" aria-labelledby="settings-title" onSubmit={save}>
       <h2 id="settings-title">Imports and roll-ups</h2>
       {readOnly && <p className="callout callout-warn small">Only an administrator can change these settings.</p>}
       <Field id="retention" label="Keep finished imports for" error={errors.importRetentionDays} hint="Finished import jobs and their stored files are deleted after this many days. Readings stay.">
@@ -153,7 +135,7 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
           </button>
         )}
       </div>
-    </form>
+    </Form>
   );
 }
 

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { SiteSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
-import { fieldErrors } from '../../lib/query';
+import { Form, useFormSubmit } from '../../components/Form';
 import { useAppStore } from '../../stores/app';
 
 /** UK postcodes, loosely: outward code, optional space, inward code (e.g. `LS1 4AP`, `SW1A1AA`). */
@@ -13,8 +13,7 @@ export function NewSiteDialog({ open, onClose, onCreated }: { open: boolean; onC
   const ref = useRef<HTMLDialogElement>(null);
   const [name, setName] = useState('');
   const [postcode, setPostcode] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, errors, setErrors, submit } = useFormSubmit('Could not create the site');
 
   useEffect(() => {
     const d = ref.current;
@@ -27,37 +26,20 @@ export function NewSiteDialog({ open, onClose, onCreated }: { open: boolean; onC
     } else if (!open && d.open) d.close();
   }, [open]);
 
-  const submit = async () => {
+  const create = () => {
     const local: Record<string, string> = {};
     if (!name.trim()) local.name = 'a site needs a name';
     if (postcode.trim() && !POSTCODE.test(postcode.trim())) local.postcode = 'enter a UK postcode, e.g. LS1 4AP';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    return submit(local, async () => {
       const site = await getClient().call('sites.create', { name: name.trim(), ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}) });
       useAppStore.getState().toast({ kind: 'success', title: `Site “${site.name}” created` });
       onCreated(site);
-    } catch (e) {
-      const f = fieldErrors(e);
-      if (Object.keys(f).length) setErrors(f);
-      else useAppStore.getState().toastError('Could not create the site', e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="new-site-title" onClose={onClose} data-testid="new-site-dialog">
-      <form
-        method="dialog"
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
+      <Form method="dialog" className="form" onSubmit={create}>
         <h2 id="new-site-title">New site</h2>
         <p className="muted small">A site groups meters at one address. Assign meters to it from each meter’s page.</p>
         <Field id="site-name" label="Name" error={errors.name}>
@@ -74,7 +56,7 @@ export function NewSiteDialog({ open, onClose, onCreated }: { open: boolean; onC
             Cancel
           </button>
         </div>
-      </form>
+      </Form>
     </dialog>
   );
 }

@@ -8,17 +8,18 @@ import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
+import { Form } from '../../components/Form';
 import { useAppStore } from '../../stores/app';
 import { DISTRIBUTORS } from '../../../src-shared/domain/regions';
-import { checkForm, presetRows, rateRow, serverFieldErrors, suggestId, type TariffForm as Form } from './form';
+import { checkForm, presetRows, rateRow, serverFieldErrors, suggestId, type TariffForm as FormState } from './form';
 import { dayText } from './versions';
 import { RatesEditor } from './RatesEditor';
 
 export type FormMode = 'new' | 'new-version' | 'correct';
 
 
-export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode: FormMode; initial: Form; tariff?: Tariff; onCancel: () => void; onSaved: (t: Tariff) => void }) {
-  const [f, setF] = useState<Form>(initial);
+export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode: FormMode; initial: FormState; tariff?: Tariff; onCancel: () => void; onSaved: (t: Tariff) => void }) {
+  const [f, setF] = useState<FormState>(initial);
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
   const [server, setServer] = useState<{ errors: Record<string, string>; rateProblems: string[]; duosProblems: string[]; message: string | null }>({ errors: {}, rateProblems: [], duosProblems: [], message: null });
@@ -33,7 +34,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
   }, []);
 
   const check = useMemo(() => checkForm(f), [f]);
-  const update = (patch: Partial<Form>) => {
+  const update = (patch: Partial<FormState>) => {
     setF((old) => {
       const next = { ...old, ...patch };
       if (!idTouched && ('supplier' in patch || 'name' in patch)) next.id = suggestId(next.supplier, next.name);
@@ -72,17 +73,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
 
   const title = mode === 'new' ? 'New tariff' : mode === 'new-version' ? `New version of ${tariff?.name ?? f.name}` : `Correct the version from ${dayText(initial.validFrom)}`;
   return (
-    <form
-      ref={top}
-      className="card card-pad form tariff-form"
-      aria-labelledby="tariff-form-title"
-      data-testid="tariff-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
+    <Form ref={top} className="card card-pad form tariff-form" aria-labelledby="tariff-form-title" data-testid="tariff-form" onSubmit={save}>
       <div className="tariff-form-head">
         <h2 id="tariff-form-title">{title}</h2>
         <button type="button" className="btn btn-quiet btn-small" onClick={onCancel}>
@@ -126,7 +117,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
         </Field>
         <Field id="tf-fuel" label="Fuel" error={err('fuel')}>
           {(c) => (
-            <select {...c} className="input" value={f.fuel} disabled={mode !== 'new'} onChange={(e) => update({ fuel: e.currentTarget.value as Form['fuel'] })}>
+            <select {...c} className="input" value={f.fuel} disabled={mode !== 'new'} onChange={(e) => update({ fuel: e.currentTarget.value as FormState['fuel'] })}>
               <option value="electricity">Electricity</option>
               <option value="gas">Gas</option>
             </select>
@@ -173,7 +164,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
         </Field>
         <Field id="tf-vat" label="VAT" error={err('vat')} hint="5 % for domestic and de-minimis business supplies and charities; 20 % otherwise.">
           {(c) => (
-            <select {...c} className="input input-narrow" value={f.vat} onChange={(e) => update({ vat: e.currentTarget.value as Form['vat'] })}>
+            <select {...c} className="input input-narrow" value={f.vat} onChange={(e) => update({ vat: e.currentTarget.value as FormState['vat'] })}>
               <option value="0.2">20 %</option>
               <option value="0.05">5 %</option>
               <option value="0">0 %</option>
@@ -185,7 +176,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
         <Field id="tf-ccl" label="Climate Change Levy" error={err('ccl')} hint={f.cclMode === 'statutory' ? 'The gov.uk main rates by date (0.775p/kWh from April 2025, 0.801p from April 2026).' : 'Business supplies pay CCL; domestic and de-minimis supplies do not.'}>
           {(c) => (
             <span className="input-with-unit">
-              <select id={c.id} aria-describedby={c['aria-describedby']} className="input ccl-select" value={f.cclMode} onChange={(e) => update({ cclMode: e.currentTarget.value as Form['cclMode'] })}>
+              <select id={c.id} aria-describedby={c['aria-describedby']} className="input ccl-select" value={f.cclMode} onChange={(e) => update({ cclMode: e.currentTarget.value as FormState['cclMode'] })}>
                 <option value="none">None</option>
                 <option value="fixed">Fixed p/kWh</option>
                 <option value="statutory">Statutory (gov.uk rates)</option>
@@ -211,7 +202,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
         </Field>
         <Field id="tf-basis" label="Times are" hint="GMT all year: for meters whose switching stays on GMT, so windows move an hour in summer.">
           {(c) => (
-            <select {...c} className="input" value={f.timeBasis} onChange={(e) => update({ timeBasis: e.currentTarget.value as Form['timeBasis'] })}>
+            <select {...c} className="input" value={f.timeBasis} onChange={(e) => update({ timeBasis: e.currentTarget.value as FormState['timeBasis'] })}>
               <option value="local">UK local clock (GMT/BST)</option>
               <option value="gmt">GMT all year</option>
             </select>
@@ -314,7 +305,7 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
           Cancel
         </button>
       </div>
-    </form>
+    </Form>
   );
 }
 
