@@ -5,6 +5,7 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { bestWindowText, buildHistoryOption, buildTimeOfDayOption, gText, historyCsv, timeOfDayCsv } from './carbon-charts';
 import { Page } from '../../components/Page';
+import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { formatUkDayMonth, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -27,13 +28,13 @@ export function CarbonPage() {
       subtitle="Great Britain’s grid carbon intensity (gCO2 per kWh) as stored by the app · UK local time"
       testId="carbon-page"
       actions={
-        <div className="segmented" role="radiogroup" aria-label="History length" data-testid="carbon-days">
-          {DAY_OPTIONS.map((d) => (
-            <button key={d} type="button" role="radio" aria-checked={days === d} className={days === d ? 'active' : ''} onClick={() => setDays(d)}>
-              {d} days
-            </button>
-          ))}
-        </div>
+        <Segmented
+          options={DAY_OPTIONS.map((d) => ({ value: d, label: <>{d} days</> }))}
+          value={days}
+          onChange={setDays}
+          label="History length"
+          testId="carbon-days"
+        />
       }
     >
 

@@ -3,6 +3,7 @@ import type { ImportJob, ImportStatus } from '../../../src-shared/contract/types
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
 import { Page } from '../../components/Page';
+import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
 import { enqueueOptions, FORMAT_CHOICES, FORMAT_NAMES, groupByBatch, validateOptions, type ImportFormat } from './import-options';
@@ -20,6 +21,12 @@ const STATUS_FILTERS: { value: ImportStatus | ''; label: string }[] = [
 ];
 
 export const ACCEPT = '.csv,.txt,.json';
+
+const PRIORITIES = [
+  { value: 'high', label: 'High' },
+  { value: 'normal', label: 'Normal' },
+  { value: 'low', label: 'Low' },
+] as const;
 
 export function ImportsPage() {
   useDocumentTitle('Imports');
@@ -279,13 +286,13 @@ function ImportOptionsPanel({ uploads }: { uploads: boolean }) {
         <span className="field-label" id="opt-priority-label">
           Priority
         </span>
-        <div className="segmented segmented-small" role="radiogroup" aria-labelledby="opt-priority-label">
-          {(['high', 'normal', 'low'] as const).map((p) => (
-            <button key={p} type="button" role="radio" aria-checked={options.priority === p} className={options.priority === p ? 'active' : ''} onClick={() => setOptions({ priority: p })}>
-              {p === 'high' ? 'High' : p === 'normal' ? 'Normal' : 'Low'}
-            </button>
-          ))}
-        </div>
+        <Segmented
+          options={PRIORITIES}
+          value={options.priority}
+          onChange={(priority) => setOptions({ priority })}
+          labelledBy="opt-priority-label"
+          small
+        />
       </div>
       <Field id="opt-notes" label="Batch notes" error={problems.notes} plain>
         {(c) => (

@@ -8,6 +8,7 @@ import { buildDailyOption, dailyCsv, dailyRows } from './daily-bars';
 import { buildHeatmapGrid, buildHeatmapOption, heatmapCsv } from './heatmap';
 import { alignYearAgo, buildPeriodOption, periodCsv } from './period-bars';
 import { DataTable, type Column } from '../../components/DataTable';
+import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
@@ -94,13 +95,13 @@ export function PeriodChart({ meter }: { meter: MeterSummary }) {
   });
   const option = useMemo(() => (q.data ? buildPeriodOption(kind, q.data) : null), [q.data, kind]);
   const controls = (
-    <div className="segmented segmented-small" role="radiogroup" aria-label="Period">
-      {(['week', 'month', 'year'] as const).map((k) => (
-        <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'active' : ''} onClick={() => setKind(k)}>
-          {PERIOD_NAME[k]}
-        </button>
-      ))}
-    </div>
+    <Segmented
+      options={(['week', 'month', 'year'] as const).map((k) => ({ value: k, label: PERIOD_NAME[k] }))}
+      value={kind}
+      onChange={setKind}
+      label="Period"
+      small
+    />
   );
   if (!days) return <section className="card">{NO_READINGS}</section>;
   if (!q.data || !option)

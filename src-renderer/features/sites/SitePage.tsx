@@ -7,6 +7,7 @@ import { buildGroupedOption, groupTotals, groupedCsv, type GroupedSeries } from 
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Breadcrumb, PageHeader } from '../../components/Page';
+import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
@@ -148,13 +149,16 @@ function usePeriodChoice(days: { from: number; to: number }): ['day' | 'month', 
 
 function PeriodToggle({ kind, onChange }: { kind: 'day' | 'month'; onChange: (k: 'day' | 'month') => void }) {
   return (
-    <div className="segmented segmented-small" role="radiogroup" aria-label="Period">
-      {(['day', 'month'] as const).map((k) => (
-        <button key={k} type="button" role="radio" aria-checked={kind === k} className={kind === k ? 'active' : ''} onClick={() => onChange(k)}>
-          {k === 'day' ? 'Daily' : 'Monthly'}
-        </button>
-      ))}
-    </div>
+    <Segmented
+      options={[
+        { value: 'day', label: 'Daily' },
+        { value: 'month', label: 'Monthly' },
+      ]}
+      value={kind}
+      onChange={onChange}
+      label="Period"
+      small
+    />
   );
 }
 

@@ -10,6 +10,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
+import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
@@ -187,13 +188,20 @@ export function TariffsPage() {
               All tariffs <span className="count">{all.length}</span>
             </h2>
             <div className="card-header-actions tariff-filters">
-              <div className="segmented segmented-small" role="radiogroup" aria-label="Fuel">
-                {(['all', 'electricity', 'gas'] as const).map((fuel) => (
-                  <button key={fuel} type="button" role="radio" aria-checked={filter.fuel === fuel} className={filter.fuel === fuel ? 'active' : ''} onClick={() => setFilter((f) => ({ ...f, fuel }))}>
-                    {fuel === 'all' ? 'All' : FUEL_NAME[fuel]} <span className="seg-count">{counts[fuel]}</span>
-                  </button>
-                ))}
-              </div>
+              <Segmented
+                options={(['all', 'electricity', 'gas'] as const).map((fuel) => ({
+                  value: fuel,
+                  label: (
+                    <>
+                      {fuel === 'all' ? 'All' : FUEL_NAME[fuel]} <span className="seg-count">{counts[fuel]}</span>
+                    </>
+                  ),
+                }))}
+                value={filter.fuel}
+                onChange={(fuel) => setFilter((f) => ({ ...f, fuel }))}
+                label="Fuel"
+                small
+              />
               <label className="checkbox small">
                 <input type="checkbox" checked={filter.showEnded} onChange={(e) => {
                     const showEnded = e.currentTarget.checked;
