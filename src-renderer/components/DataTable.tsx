@@ -18,7 +18,8 @@ export interface Column<T> {
   cell: (row: T, index: number) => ReactNode;
 }
 
-const classes = (...names: (string | false | undefined)[]): string | undefined => names.filter(Boolean).join(' ') || undefined;
+const classes = (...names: (string | false | undefined)[]): string | undefined =>
+  names.filter(Boolean).join(' ') || undefined;
 
 export function DataTable<T>({
   columns,

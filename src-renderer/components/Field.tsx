@@ -25,14 +25,15 @@ export function Field({
   children: (control: FieldControl) => ReactNode;
 }) {
   const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  const control = children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy || undefined });
+  const invalid = error ? true : undefined;
+  const control = children({ id, 'aria-invalid': invalid, 'aria-describedby': describedBy || undefined });
   const message = error && (
     <span id={`${id}-error`} className="field-error" role="alert" data-testid={`${id}-error`}>
       {error}
     </span>
   );
   return (
-    <div className={`field ${error ? 'field-invalid' : ''}`}>
+    <div className={error ? 'field field-invalid' : 'field'}>
       <label htmlFor={id} className="field-label">
         {label}
       </label>

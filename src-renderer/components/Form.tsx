@@ -1,9 +1,11 @@
-/** Forms that check their own fields: no browser validation, and submitting runs a function instead of loading a page. */
+/** Forms that check their own fields: no browser validation; submitting runs a function, not a page load. */
 import { useState, type ComponentProps } from 'react';
 import { fieldErrors } from '../lib/query';
 import { useAppStore } from '../stores/app';
 
-export function Form({ onSubmit, ...props }: Omit<ComponentProps<'form'>, 'onSubmit' | 'noValidate'> & { onSubmit: () => unknown }) {
+type FormProps = Omit<ComponentProps<'form'>, 'onSubmit' | 'noValidate'> & { onSubmit: () => unknown };
+
+export function Form({ onSubmit, ...props }: FormProps) {
   return (
     <form
       {...props}

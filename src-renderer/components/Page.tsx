@@ -1,4 +1,4 @@
-/** A page's frame: where it sits (breadcrumb), its title with a line under it and actions beside it, then its content. */
+/** A page's frame: where it sits (breadcrumb), its title with a line under it and actions beside it, then content. */
 import { Fragment, type ReactNode } from 'react';
 
 export function PageHeader({

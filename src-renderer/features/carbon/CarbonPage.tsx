@@ -37,7 +37,6 @@ export function CarbonPage() {
         />
       }
     >
-
       <BestWindow h={h} hours={hours} setHours={setHours} loading={!h && q.load !== 'error'} />
 
       {q.load === 'error' && !h ? (

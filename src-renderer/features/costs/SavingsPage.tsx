@@ -103,7 +103,6 @@ function Savings({ canRun }: { canRun: boolean }) {
         </>
       }
     >
-
       <RunProgress run={run} onDismiss={() => setRun(IDLE)} />
 
       {portfolio.load === 'error' && !rows ? (

@@ -40,7 +40,6 @@ export function DashboardPage() {
         </button>
       }
     >
-
       {q.load === 'error' && !d ? (
         <section className="card">
           <ErrorState title="Could not load the dashboard" message={q.error ?? 'Unknown error'} onRetry={q.reload} />

@@ -65,7 +65,6 @@ export function ImportsPage() {
 
   return (
     <Page title="Imports" subtitle="Half-hourly meter files are checked row by row and imported in the background. You can keep working while they run.">
-
       <div className="imports-top">
       <section
         className={`dropzone dropzone-compact ${over ? 'dropzone-over' : ''}`}
