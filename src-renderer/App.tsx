@@ -1,20 +1,20 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { getClient } from './api/instance';
 import type { ConnectionState } from './api/transport';
 import { FatalScreen, Logo } from './components/FatalScreen';
 import { Spinner, EmptyState } from './components/States';
 import { Toasts } from './components/Toasts';
 import { parseRoute, href, navigate, useHash } from './lib/route';
-import { ActivityPage } from './pages/ActivityPage';
-import { CarbonPage } from './pages/CarbonPage';
-import { DashboardPage } from './pages/DashboardPage';
-import { ImportsPage } from './pages/ImportsPage';
-import { MeterPage } from './pages/MeterPage';
-import { MetersPage } from './pages/MetersPage';
-import { SettingsPage } from './pages/SettingsPage';
-import { SitePage } from './pages/SitePage';
-import { SavingsPage } from './pages/SavingsPage';
-import { TariffsPage } from './pages/TariffsPage';
+import { ActivityPage } from './features/activity/ActivityPage';
+import { CarbonPage } from './features/carbon/CarbonPage';
+import { DashboardPage } from './features/dashboard/DashboardPage';
+import { ImportsPage } from './features/imports/ImportsPage';
+import { MeterPage } from './features/meters/MeterPage';
+import { MetersPage } from './features/meters/MetersPage';
+import { SettingsPage } from './features/settings/SettingsPage';
+import { SitePage } from './features/sites/SitePage';
+import { SavingsPage } from './features/costs/SavingsPage';
+import { TariffsPage } from './features/tariffs/TariffsPage';
 import { useAppStore } from './stores/app';
 import { useImportsStore } from './stores/imports';
 import { useMetersStore } from './stores/meters';
@@ -160,40 +160,18 @@ function Shell() {
       <aside className="sidebar">
         <div className="sidebar-inner">
           <nav aria-label="Main">
-            <a href={href.dashboard} className={`nav-link ${section === 'dashboard' ? 'active' : ''}`} aria-current={section === 'dashboard' ? 'page' : undefined}>
-              <NavIcon d="M4 13h6V4H4zm10 7h6V11h-6zM4 20h6v-4H4zm10-12h6V4h-6z" />
-              <span>Dashboard</span>
-            </a>
-            <a href={href.imports} className={`nav-link ${section === 'imports' ? 'active' : ''}`} aria-current={section === 'imports' ? 'page' : undefined}>
-              <NavIcon d="M12 15V4m0 0-4 4m4-4 4 4M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" />
-              <span>Imports</span>
+            <NavLink to={href.dashboard} section="dashboard" current={section} label="Dashboard" icon="M4 13h6V4H4zm10 7h6V11h-6zM4 20h6v-4H4zm10-12h6V4h-6z" />
+            <NavLink to={href.imports} section="imports" current={section} label="Imports" icon="M12 15V4m0 0-4 4m4-4 4 4M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3">
               {active > 0 && <span className="nav-badge" aria-label={`${active} in progress`}>{active}</span>}
-            </a>
-            <a href={href.meters} className={`nav-link ${section === 'meters' ? 'active' : ''}`} aria-current={section === 'meters' ? 'page' : undefined}>
-              <NavIcon d="M3 21h18M5 21V8l7-5 7 5v13M9 21v-6h6v6" />
-              <span>Sites &amp; meters</span>
+            </NavLink>
+            <NavLink to={href.meters} section="meters" current={section} label="Sites & meters" icon="M3 21h18M5 21V8l7-5 7 5v13M9 21v-6h6v6">
               {meterCount !== null && meterCount > 0 && <span className="nav-count">{meterCount}</span>}
-            </a>
-            <a href={href.carbon} className={`nav-link ${section === 'carbon' ? 'active' : ''}`} aria-current={section === 'carbon' ? 'page' : undefined}>
-              <NavIcon d="M5 19c0-8 6-14 15-15-1 9-7 15-15 15zm0 0 7-7" />
-              <span>Carbon</span>
-            </a>
-            <a href={href.tariffs} className={`nav-link ${section === 'tariffs' ? 'active' : ''}`} aria-current={section === 'tariffs' ? 'page' : undefined}>
-              <NavIcon d="M16 7.5A3.5 3.5 0 0 0 9 8v4c0 2.5-.8 4.7-2.5 6H17M6.5 12.5H14" />
-              <span>Tariffs</span>
-            </a>
-            <a href={href.savings} className={`nav-link ${section === 'savings' ? 'active' : ''}`} aria-current={section === 'savings' ? 'page' : undefined}>
-              <NavIcon d="M4 17l5-5 4 4 7-8M15 8h5v5" />
-              <span>Savings</span>
-            </a>
-            <a href={href.activity} className={`nav-link ${section === 'activity' ? 'active' : ''}`} aria-current={section === 'activity' ? 'page' : undefined}>
-              <NavIcon d="M3 12h4l3-8 4 16 3-8h4" />
-              <span>Activity</span>
-            </a>
-            <a href={href.settings} className={`nav-link ${section === 'settings' ? 'active' : ''}`} aria-current={section === 'settings' ? 'page' : undefined}>
-              <NavIcon d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7.5 7.5 0 0 0-2-1.2L14.5 3h-4l-.4 2.6a7.5 7.5 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7.5 7.5 0 0 0 2 1.2l.4 2.6h4l.4-2.6a7.5 7.5 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2z" />
-              <span>Settings</span>
-            </a>
+            </NavLink>
+            <NavLink to={href.carbon} section="carbon" current={section} label="Carbon" icon="M5 19c0-8 6-14 15-15-1 9-7 15-15 15zm0 0 7-7" />
+            <NavLink to={href.tariffs} section="tariffs" current={section} label="Tariffs" icon="M16 7.5A3.5 3.5 0 0 0 9 8v4c0 2.5-.8 4.7-2.5 6H17M6.5 12.5H14" />
+            <NavLink to={href.savings} section="savings" current={section} label="Savings" icon="M4 17l5-5 4 4 7-8M15 8h5v5" />
+            <NavLink to={href.activity} section="activity" current={section} label="Activity" icon="M3 12h4l3-8 4 16 3-8h4" />
+            <NavLink to={href.settings} section="settings" current={section} label="Settings" icon="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7.5 7.5 0 0 0-2-1.2L14.5 3h-4l-.4 2.6a7.5 7.5 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7.5 7.5 0 0 0 2 1.2l.4 2.6h4l.4-2.6a7.5 7.5 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2z" />
           </nav>
           <div className="sidebar-foot muted small">
             {info && <div>Version {info.version}</div>}
@@ -233,10 +211,30 @@ function Shell() {
   );
 }
 
-function NavIcon({ d }: { d: string }) {
+/** A link of the sidebar: its icon (an SVG path) and label, marked when its section is the one shown. */
+function NavLink({
+  to,
+  section,
+  current,
+  label,
+  icon,
+  children,
+}: {
+  to: string;
+  section: string;
+  current: string | null;
+  label: string;
+  icon: string;
+  /** A count or badge after the label. */
+  children?: ReactNode;
+}) {
   return (
-    <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
-      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round" />
-    </svg>
+    <a href={to} className={`nav-link ${current === section ? 'active' : ''}`} aria-current={current === section ? 'page' : undefined}>
+      <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
+        <path d={icon} fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round" />
+      </svg>
+      <span>{label}</span>
+      {children}
+    </a>
   );
 }

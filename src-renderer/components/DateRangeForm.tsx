@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { isoDay } from '../../src-shared/domain/periods';
+import { Form } from './Form';
 
 /** The day after a `YYYY-MM-DD` date (periods sent to the core end exclusively). */
 export const dayAfter = (date: string): string => isoDay(Date.parse(`${date}T00:00:00Z`) / 86400000 + 1);
@@ -19,15 +20,7 @@ export function DateRangeForm({ idPrefix, onApply }: { idPrefix: string; onApply
     onApply({ from: draft.from, to: dayAfter(draft.to) });
   };
   return (
-    <form
-      className="emissions-custom"
-      data-testid={`${idPrefix}-range`}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        apply();
-      }}
-    >
+    <Form className="emissions-custom" data-testid={`${idPrefix}-range`} onSubmit={apply}>
       <span className="muted small">Any period (UK days, both included):</span>
       <label className="sr-only" htmlFor={`${idPrefix}-from`}>
         From
@@ -46,6 +39,6 @@ export function DateRangeForm({ idPrefix, onApply }: { idPrefix: string; onApply
           {error}
         </span>
       )}
-    </form>
+    </Form>
   );
 }

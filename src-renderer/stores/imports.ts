@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { ImportJob, ImportProgress } from '../../src-shared/contract/types';
 import { errorMessage } from '../api/client';
-import { DEFAULT_OPTIONS, enqueueOptions, forRealOptions, matchesFilter, validateOptions, type EnqueueOptions, type ImportOptions, type JobFilter } from '../lib/import-options';
+import { DEFAULT_OPTIONS, enqueueOptions, forRealOptions, matchesFilter, validateOptions, type EnqueueOptions, type ImportOptions, type JobFilter } from '../features/imports/import-options';
 import { getClient } from '../api/instance';
 import { useAppStore } from './app';
 

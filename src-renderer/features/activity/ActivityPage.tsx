@@ -1,0 +1,90 @@
+import type { SchedulerRun } from '../../../src-shared/contract/types';
+import { getClient } from '../../api/instance';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Page } from '../../components/Page';
+import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { formatInt, formatMs, formatUkDateTime } from '../../lib/format';
+import { useDocumentTitle } from '../../lib/hooks';
+import { useQuery } from '../../lib/query';
+import { useDataStore } from '../../stores/data';
+import { RunStatusBadge, TRIGGER_TEXT } from './runs';
+
+const TASK_NAME: Record<string, string> = { rollup: 'Roll-up', rebuild: 'Rebuild roll-ups', retention: 'Clean up old imports', cleanup: 'Clean up old imports' };
+
+const SUMMARY_LABEL: Record<string, [string, string]> = {
+  metersTouched: ['meter', 'meters'],
+  daysTouched: ['day', 'days'],
+  jobsRemoved: ['job removed', 'jobs removed'],
+  filesRemoved: ['file removed', 'files removed'],
+};
+
+/** What a run touched, from its free-form summary: `12 meters · 4,380 days`. */
+export function summaryText(summary: SchedulerRun['summary']): string {
+  if (!summary) return '—';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(summary)) {
+    if (k === 'seconds') continue;
+    if (typeof v === 'number') {
+      const label = SUMMARY_LABEL[k];
+      parts.push(label ? `${formatInt(v)} ${v === 1 ? label[0] : label[1]}` : `${k}: ${formatInt(v)}`);
+    } else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${k}: ${String(v)}`);
+  }
+  return parts.length ? parts.join(' · ') : '—';
+}
+
+const COLUMNS: Column<SchedulerRun>[] = [
+  { header: 'Task', className: 'strong', cell: (r) => TASK_NAME[r.task] ?? r.task },
+  { header: 'Trigger', cell: (r) => TRIGGER_TEXT[r.trigger] ?? r.trigger },
+  { header: 'Started', cell: (r) => formatUkDateTime(r.startedAt, { zone: true }) },
+  { header: 'Duration', num: true, cell: (r) => (r.status === 'running' ? 'running…' : formatMs(r.durationMs)) },
+  { header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
+  {
+    header: 'What it touched',
+    cell: (r) => (
+      <>
+        {summaryText(r.summary)}
+        {r.error && <div className="small error-message">{r.error}</div>}
+      </>
+    ),
+  },
+];
+
+export function ActivityPage() {
+  useDocumentTitle('Activity');
+  const version = useDataStore((s) => s.version);
+  const q = useQuery(`runs:${version}`, () => getClient().call('scheduler.runs', { limit: 200 }));
+  const runs = q.data;
+
+  return (
+    <Page
+      title="Activity"
+      subtitle="Background work: roll-ups after imports, the nightly run and rebuilds. Newest first, UK local time."
+      actions={
+        <button type="button" className="btn btn-quiet" onClick={q.reload} disabled={q.load === 'loading'}>
+          Refresh
+        </button>
+      }
+    >
+      <section className="card">
+        {q.load === 'error' && !runs ? (
+          <ErrorState title="Could not load the activity" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        ) : !runs ? (
+          <Skeleton rows={5} label="Loading activity" />
+        ) : (
+          <DataTable
+            columns={COLUMNS}
+            rows={[...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id - a.id)}
+            rowKey={(r) => r.id}
+            rowProps={(r) => ({ 'data-testid': 'run-row', 'data-status': r.status })}
+            testId="runs-table"
+            empty={
+              <EmptyState title="Nothing has run yet" icon="◷">
+                Roll-ups run after each import and every night; they will be listed here with how long they took and what they touched.
+              </EmptyState>
+            }
+          />
+        )}
+      </section>
+    </Page>
+  );
+}

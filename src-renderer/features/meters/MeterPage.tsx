@@ -1,0 +1,189 @@
+import { useEffect, useMemo } from 'react';
+import type { Series } from '../../../src-shared/contract/types';
+import { isoUtc } from '../../../src-shared/domain/london-time';
+import { ChartCard } from '../../charts/ChartCard';
+import { buildHalfHourlyOption, seriesStats } from '../../charts/half-hourly-line';
+import { FuelBadge } from '../../components/FuelBadge';
+import { Breadcrumb, PageHeader } from '../../components/Page';
+import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { fileSlug } from '../../lib/download';
+import { formatInt, formatKwh, formatUkDateTime } from '../../lib/format';
+import { useDocumentTitle } from '../../lib/hooks';
+import { href, navigate, useHash } from '../../lib/route';
+import { useMetersStore } from '../../stores/meters';
+import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterCharts';
+import { EmissionsPanel } from '../carbon/EmissionsPanel';
+import { MeterCostPanel } from './MeterCostPanel';
+import { MeterSiteForm } from './MeterSiteForm';
+
+/** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
+export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {
+  const n = Math.min(series.ts.length, series.kwh.length);
+  const rows: (string | number | null)[][] = [];
+  for (let i = 0; i < n; i++) rows.push([isoUtc(series.ts[i] as number), series.kwh[i] ?? null]);
+  return { header: ['start_utc', 'kwh'], rows };
+}
+
+const TABS = [
+  { id: 'half-hourly', label: 'Half-hourly' },
+  { id: 'daily', label: 'Daily' },
+  { id: 'heatmap', label: 'Heatmap' },
+  { id: 'periods', label: 'Week / Month / Year' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
+
+/** The tab lives in the query part of the hash (`#/meters/<mpan>?view=daily`), so it survives reloads and links. */
+function useTab(): [Tab, (t: Tab) => void] {
+  const hash = useHash();
+  const q = hash.indexOf('?');
+  const view = q >= 0 ? new URLSearchParams(hash.slice(q + 1)).get('view') : null;
+  const tab = (TABS.find((t) => t.id === view)?.id ?? 'half-hourly') as Tab;
+  const set = (t: Tab) => {
+    const base = q >= 0 ? hash.slice(0, q) : hash;
+    window.history.replaceState(null, '', t === 'half-hourly' ? base : `${base}?view=${t}`);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));
+  };
+  return [tab, set];
+}
+
+export function MeterPage({ mpan }: { mpan: string }) {
+  useDocumentTitle(mpan);
+  const meters = useMetersStore((s) => s.meters);
+  const fetchMeters = useMetersStore((s) => s.fetchMeters);
+  const entry = useMetersStore((s) => s.series[mpan]);
+  const fetchSeries = useMetersStore((s) => s.fetchSeries);
+  const [tab, setTab] = useTab();
+
+  useEffect(() => {
+    void fetchSeries(mpan);
+    if (!useMetersStore.getState().meters) void fetchMeters();
+  }, [mpan, fetchSeries, fetchMeters]);
+
+  const meter = meters?.find((m) => m.mpan === mpan) ?? null;
+  const series = entry?.data ?? null;
+  const stats = useMemo(() => (series ? seriesStats(series) : null), [series]);
+  const option = useMemo(() => (series ? buildHalfHourlyOption(series) : null), [series]);
+
+  return (
+    <div className="page">
+      <Breadcrumb
+        steps={[
+          <a href={href.meters}>Sites &amp; meters</a>,
+          ...(meter?.siteId != null ? [<a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a>] : []),
+          <span className="mono">{mpan}</span>,
+        ]}
+      />
+
+      <PageHeader
+        className="meter-header"
+        title={
+          <>
+            <span className="mono">{mpan}</span>
+            {meter?.label && <span className="meter-label"> · {meter.label}</span>}
+          </>
+        }
+      >
+        <div className="meter-sub">
+          {meter && <FuelBadge fuel={meter.fuel} />}
+          {meter && <span>{meter.kind === 'mprn' ? 'MPRN' : meter.kind === 'mpan' ? 'MPAN' : 'Meter id'}</span>}
+          {meter && <span>Site: {meter.site ?? 'Unassigned'}</span>}
+          {stats && stats.from !== null && (
+            <span>
+              {formatUkDateTime(stats.from * 1000, { zone: true })} – {formatUkDateTime((stats.to ?? stats.from) * 1000, { zone: true })}
+            </span>
+          )}
+        </div>
+      </PageHeader>
+
+      {entry?.load === 'error' ? (
+        <section className="card">
+          <ErrorState
+            title={entry.notFound ? 'Meter not found' : 'Could not load this meter'}
+            message={entry.error ?? 'Unknown error'}
+            onRetry={() => void fetchSeries(mpan)}
+            action={
+              <button type="button" className="btn btn-quiet" onClick={() => navigate(entry.notFound ? href.imports : href.meters)}>
+                {entry.notFound ? 'Go to Imports' : 'Back to Sites & meters'}
+              </button>
+            }
+          />
+        </section>
+      ) : !series || !stats || !option ? (
+        <section className="card">
+          <Skeleton rows={2} label="Loading readings" />
+          <div className="chart-skeleton" aria-hidden="true" />
+        </section>
+      ) : (
+        <>
+          <dl className="kpis">
+            <div className="kpi">
+              <dt>Total consumption</dt>
+              <dd>
+                {formatKwh(stats.totalKwh, 2)} <span className="unit">kWh</span>
+              </dd>
+            </div>
+            <div className="kpi">
+              <dt>Half-hours</dt>
+              <dd data-testid="point-count">{formatInt(stats.count)} half-hours</dd>
+            </div>
+            <div className="kpi">
+              <dt>Missing</dt>
+              <dd className={stats.missing > 0 ? 'warn' : ''}>{formatInt(stats.missing)}</dd>
+            </div>
+            <div className="kpi">
+              <dt>Peak half-hour</dt>
+              <dd>
+                {stats.peak ? (
+                  <>
+                    {formatKwh(stats.peak.kwh, 3)} <span className="unit">kWh</span>
+                    <div className="kpi-sub">{formatUkDateTime(stats.peak.ts * 1000, { zone: true })}</div>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </dd>
+            </div>
+          </dl>
+
+          {meter && <MeterSiteForm meter={meter} />}
+
+          <div className="tabs" role="tablist" aria-label="Chart">
+            {TABS.map((t) => (
+              <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls="meter-tabpanel" className={`tab ${tab === t.id ? 'active' : ''}`} onClick={() => setTab(t.id)}>
+                {t.label}
+              </button>
+            ))}
+          </div>
+
+          <div id="meter-tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="tabpanel">
+            {tab === 'half-hourly' && (
+              <ChartCard
+                title="Half-hourly consumption"
+                note={`UK local time · drag the slider or scroll on the chart to zoom${entry?.load === 'loading' ? ' · refreshing…' : ''}`}
+                testId="meter-chart"
+                points={series.ts.length}
+                option={option}
+                fileBase={`half-hourly-${fileSlug(mpan)}`}
+                csv={() => seriesRows(series)}
+                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${stats.count} half-hours, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
+                empty={series.ts.length === 0 ? <EmptyState title="No readings for this meter yet">Import a file with half-hourly data for {mpan} to see it here.</EmptyState> : undefined}
+              />
+            )}
+            {tab !== 'half-hourly' && tab !== 'heatmap' && !meter && (
+              <section className="card">
+                <Skeleton rows={3} label="Loading the meter" />
+              </section>
+            )}
+            {tab === 'daily' && meter && <DailyChart meter={meter} />}
+            {tab === 'heatmap' && <HeatmapChart meter={meter} series={series} />}
+            {tab === 'periods' && meter && <PeriodChart meter={meter} />}
+          </div>
+
+          {meter && <ComparisonPanel meter={meter} />}
+          {meter && <EmissionsPanel meter={meter} />}
+          {meter && <MeterCostPanel meter={meter} />}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+/** "New site": a modal dialog with a name (required) and an optional postcode. */
+import { useEffect, useRef, useState } from 'react';
+import type { SiteSummary } from '../../../src-shared/contract/types';
+import { getClient } from '../../api/instance';
+import { Field } from '../../components/Field';
+import { Form, useFormSubmit } from '../../components/Form';
+import { useAppStore } from '../../stores/app';
+
+/** UK postcodes, loosely: outward code, optional space, inward code (e.g. `LS1 4AP`, `SW1A1AA`). */
+export const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$/i;
+
+export function NewSiteDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (s: SiteSummary) => void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [name, setName] = useState('');
+  const [postcode, setPostcode] = useState('');
+  const { busy, errors, setErrors, submit } = useFormSubmit('Could not create the site');
+
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) {
+      setName('');
+      setPostcode('');
+      setErrors({});
+      d.showModal();
+    } else if (!open && d.open) d.close();
+  }, [open]);
+
+  const create = () => {
+    const local: Record<string, string> = {};
+    if (!name.trim()) local.name = 'a site needs a name';
+    if (postcode.trim() && !POSTCODE.test(postcode.trim())) local.postcode = 'enter a UK postcode, e.g. LS1 4AP';
+    return submit(local, async () => {
+      const site = await getClient().call('sites.create', { name: name.trim(), ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}) });
+      useAppStore.getState().toast({ kind: 'success', title: `Site “${site.name}” created` });
+      onCreated(site);
+    });
+  };
+
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="new-site-title" onClose={onClose} data-testid="new-site-dialog">
+      <Form method="dialog" className="form" onSubmit={create}>
+        <h2 id="new-site-title">New site</h2>
+        <p className="muted small">A site groups meters at one address. Assign meters to it from each meter’s page.</p>
+        <Field id="site-name" label="Name" error={errors.name}>
+          {(c) => <input {...c} className="input" value={name} maxLength={120} autoFocus onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Leeds depot" />}
+        </Field>
+        <Field id="site-postcode" label="Postcode (optional)" error={errors.postcode}>
+          {(c) => <input {...c} className="input input-narrow" value={postcode} maxLength={10} onChange={(e) => setPostcode(e.currentTarget.value)} placeholder="LS1 4AP" />}
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create site'}
+          </button>
+          <button type="button" className="btn btn-quiet" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+        </div>
+      </Form>
+    </dialog>
+  );
+}

@@ -1,0 +1,324 @@
+import { useMemo, useState } from 'react';
+import type { Fuel, MeterSummary, PeriodTotal, SiteDetail } from '../../../src-shared/contract/types';
+import { isComparable, isoDay, parsePeriod, periodLabel, previousPeriodStart, yearAgoStart, nextPeriodStart } from '../../../src-shared/domain/periods';
+import { getClient } from '../../api/instance';
+import { ChartCard } from '../../charts/ChartCard';
+import { buildGroupedOption, groupTotals, groupedCsv, type GroupedSeries } from './grouped-bars';
+import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
+import { DataTable, type Column } from '../../components/DataTable';
+import { Breadcrumb, PageHeader } from '../../components/Page';
+import { Segmented } from '../../components/Segmented';
+import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { Trend } from '../../components/Trend';
+import { fileSlug } from '../../lib/download';
+import { formatEnergy, formatPeriodLabel, formatShare, plural } from '../../lib/format';
+import { useDocumentTitle } from '../../lib/hooks';
+import { latestCompletePeriod, periodRange, readingDays } from '../../lib/periods';
+import { useQuery } from '../../lib/query';
+import { href, navigate } from '../../lib/route';
+import { useDataStore } from '../../stores/data';
+import { SiteCarbonCard } from './SiteCarbonCard';
+
+/** Local days covered by any of the meters. */
+export function siteDays(meters: MeterSummary[]): { from: number; to: number } | null {
+  let out: { from: number; to: number } | null = null;
+  for (const m of meters) {
+    const d = readingDays(m.firstReading, m.lastReading);
+    if (!d) continue;
+    out = out ? { from: Math.min(out.from, d.from), to: Math.max(out.to, d.to) } : d;
+  }
+  return out;
+}
+
+/** The latest complete month of the site's data (the meter that reads latest decides). */
+function latestMonth(meters: MeterSummary[]): string | null {
+  const last = meters.map((m) => m.lastReading).filter((x): x is string => !!x).sort().pop() ?? null;
+  return latestCompletePeriod('month', last);
+}
+
+export function SitePage({ id }: { id: number }) {
+  const version = useDataStore((s) => s.version);
+  const q = useQuery(`site:${id}:${version}`, () => getClient().call('sites.get', { id }));
+  const d = q.data;
+  useDocumentTitle(d?.site.name ?? 'Site');
+
+  return (
+    <div className="page">
+      <Breadcrumb steps={[<a href={href.meters}>Sites &amp; meters</a>, <span>{d?.site.name ?? `Site ${id}`}</span>]} />
+      {q.load === 'error' && !d ? (
+        <section className="card">
+          <ErrorState
+            title={q.code === 'NOT_FOUND' ? 'Site not found' : 'Could not load this site'}
+            message={q.error ?? 'Unknown error'}
+            onRetry={q.reload}
+            action={
+              <button type="button" className="btn btn-quiet" onClick={() => navigate(href.meters)}>
+                Back to Sites &amp; meters
+              </button>
+            }
+          />
+        </section>
+      ) : !d ? (
+        <section className="card">
+          <Skeleton rows={4} label="Loading the site" />
+        </section>
+      ) : (
+        <Site d={d} />
+      )}
+    </div>
+  );
+}
+
+const METER_COLUMNS: Column<MeterSummary>[] = [
+  {
+    header: 'MPAN / MPRN',
+    cell: (m) => (
+      <a className="mono strong" href={href.meter(m.mpan)} onClick={(e) => e.stopPropagation()}>
+        {m.mpan}
+      </a>
+    ),
+  },
+  { header: 'Label', cell: (m) => m.label ?? <span className="muted">—</span> },
+  { header: 'Fuel', cell: (m) => <FuelBadge fuel={m.fuel} /> },
+  { header: 'Last reading', cell: (m) => (m.lastReading ? formatPeriodLabel(isoDay(readingDays(m.firstReading, m.lastReading)!.to - 1)) : '—') },
+];
+
+function Site({ d }: { d: SiteDetail }) {
+  const days = siteDays(d.meters);
+  const fuels = [...new Set(d.meters.map((m) => m.fuel))].sort();
+  return (
+    <>
+      <PageHeader
+        title={d.site.name}
+        titleTestId="site-name"
+        subtitle={[d.site.postcode, d.site.organisation, plural(d.meters.length, 'meter'), days ? `${formatPeriodLabel(isoDay(days.from), { short: false })} – ${formatPeriodLabel(isoDay(days.to - 1))}` : null]
+          .filter(Boolean)
+          .join(' · ')}
+      />
+      {d.meters.length === 0 ? (
+        <section className="card">
+          <EmptyState
+            title="No meters on this site yet"
+            icon="⌂"
+            action={
+              <button type="button" className="btn btn-primary" onClick={() => navigate(href.meters)}>
+                Choose meters
+              </button>
+            }
+          >
+            Open a meter and use “Assign to a site…” to add it here. Totals, charts and comparisons appear once a meter with readings belongs to this site.
+          </EmptyState>
+        </section>
+      ) : !days ? (
+        <section className="card">
+          <EmptyState title="No readings yet">The meters on this site have no half-hourly readings yet.</EmptyState>
+        </section>
+      ) : (
+        <>
+          <SiteComparisons siteId={d.site.id} fuels={fuels} month={latestMonth(d.meters)} />
+          <SiteTotals d={d} days={days} />
+          <MetersSideBySide d={d} days={days} />
+        </>
+      )}
+      {d.meters.length > 0 && <SiteCarbonCard d={d} />}
+      <section className="card" aria-label="Meters on this site">
+        <div className="card-header">
+          <h2>Meters</h2>
+        </div>
+        <DataTable
+          columns={METER_COLUMNS}
+          rows={d.meters}
+          rowKey={(m) => m.mpan}
+          rowProps={(m) => ({
+            className: 'clickable',
+            'data-testid': 'site-meter-row',
+            'data-mpan': m.mpan,
+            onClick: () => navigate(href.meter(m.mpan)),
+          })}
+          className="meters-table"
+        />
+      </section>
+    </>
+  );
+}
+
+function usePeriodChoice(days: { from: number; to: number }): ['day' | 'month', (k: 'day' | 'month') => void] {
+  const [kind, setKind] = useState<'day' | 'month'>(days.to - days.from > 92 ? 'month' : 'day');
+  return [kind, setKind];
+}
+
+function PeriodToggle({ kind, onChange }: { kind: 'day' | 'month'; onChange: (k: 'day' | 'month') => void }) {
+  return (
+    <Segmented
+      options={[
+        { value: 'day', label: 'Daily' },
+        { value: 'month', label: 'Monthly' },
+      ]}
+      value={kind}
+      onChange={onChange}
+      label="Period"
+      small
+    />
+  );
+}
+
+function SiteTotals({ d, days }: { d: SiteDetail; days: { from: number; to: number } }) {
+  const [kind, setKind] = usePeriodChoice(days);
+  const version = useDataStore((s) => s.version);
+  const range = periodRange(kind, days.from, days.to);
+  const q = useQuery(`site-totals:${d.site.id}:${kind}:${range.from}:${range.to}:${version}`, () => getClient().call('totals.site', { siteId: d.site.id, period: kind, from: range.from, to: range.to }));
+  const series: GroupedSeries[] = useMemo(() => (q.data ?? []).map((f) => ({ name: `${FUEL_NAME[f.fuel]} kWh`, totals: f.totals })), [q.data]);
+  const table = useMemo(() => groupTotals(series), [series]);
+  const option = useMemo(() => buildGroupedOption(series, table, kind === 'day' ? 92 : 24), [series, table, kind]);
+  return (
+    <>
+      <div className="fuel-summary" data-testid="site-fuel-totals">
+        {(q.data ?? []).map((f) => (
+          <FuelSummary key={f.fuel} fuel={f.fuel} totals={f.totals} />
+        ))}
+      </div>
+      {q.load === 'error' && !q.data ? (
+        <section className="card">
+          <ErrorState title="Could not load the site totals" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        </section>
+      ) : (
+        <ChartCard
+          title="Site totals by fuel"
+          note="Each fuel on its own bars: gas and electricity kWh are never added together"
+          testId="site-totals-chart"
+          points={table.periods.length}
+          option={option}
+          fileBase={`site-${fileSlug(d.site.name)}-${kind}-by-fuel`}
+          csv={() => groupedCsv(series, table)}
+          ariaLabel={`${kind === 'day' ? 'Daily' : 'Monthly'} kWh of ${d.site.name} by fuel`}
+          controls={<PeriodToggle kind={kind} onChange={setKind} />}
+          empty={!q.data ? <Skeleton rows={2} label="Loading site totals" /> : undefined}
+        />
+      )}
+    </>
+  );
+}
+
+function FuelSummary({ fuel, totals }: { fuel: Fuel; totals: PeriodTotal[] }) {
+  const kwh = totals.reduce((s, t) => s + t.kwh, 0);
+  const hh = totals.reduce((s, t) => s + t.halfHours, 0);
+  const missing = totals.reduce((s, t) => s + t.missing, 0);
+  return (
+    <div className="kpi" data-fuel={fuel}>
+      <dt>
+        <FuelBadge fuel={fuel} /> total
+      </dt>
+      <dd>
+        {formatEnergy(kwh)} <span className="unit">kWh</span>
+        <div className="kpi-sub">{hh > 0 ? `${formatShare(1 - missing / hh)} of half-hours present` : ''}</div>
+      </dd>
+    </div>
+  );
+}
+
+function MetersSideBySide({ d, days }: { d: SiteDetail; days: { from: number; to: number } }) {
+  const [kind, setKind] = usePeriodChoice(days);
+  const version = useDataStore((s) => s.version);
+  const range = periodRange(kind, days.from, days.to);
+  const withData = d.meters.filter((m) => m.lastReading);
+  const q = useQuery(`site-meters:${d.site.id}:${kind}:${range.from}:${range.to}:${withData.map((m) => m.mpan).join(',')}:${version}`, () =>
+    Promise.all(withData.map(async (m) => ({ name: m.label ? `${m.label} (${m.mpan})` : m.mpan, totals: await getClient().call('totals.list', { meter: m.mpan, period: kind, from: range.from, to: range.to }) }))),
+  );
+  const series = useMemo(() => q.data ?? [], [q.data]);
+  const table = useMemo(() => groupTotals(series), [series]);
+  const option = useMemo(() => buildGroupedOption(series, table, kind === 'day' ? 62 : 24), [series, table, kind]);
+  const mixed = new Set(withData.map((m) => m.fuel)).size > 1;
+  if (q.load === 'error' && !q.data)
+    return (
+      <section className="card">
+        <ErrorState title="Could not load the meters' totals" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+      </section>
+    );
+  return (
+    <ChartCard
+      title="Meters side by side"
+      note={`${plural(series.length, 'meter')}, one bar each per ${kind}${mixed ? ' · gas and electricity meters are shown side by side, never added' : ''}`}
+      testId="site-meters-chart"
+      points={table.periods.length}
+      option={option}
+      fileBase={`site-${fileSlug(d.site.name)}-${kind}-by-meter`}
+      csv={() => groupedCsv(series, table)}
+      ariaLabel={`${kind === 'day' ? 'Daily' : 'Monthly'} kWh per meter of ${d.site.name}`}
+      controls={<PeriodToggle kind={kind} onChange={setKind} />}
+      empty={!q.data ? <Skeleton rows={2} label="Loading meter totals" /> : undefined}
+    />
+  );
+}
+
+interface SiteComparison {
+  fuel: Fuel;
+  current: PeriodTotal;
+  previous: PeriodTotal | null;
+  yearAgo: PeriodTotal | null;
+}
+
+function change(cur: PeriodTotal, prev: PeriodTotal | null): { percent: number | null; comparable: boolean; completeness: number } {
+  if (!prev) return { percent: null, comparable: false, completeness: 0 };
+  return { percent: prev.kwh > 0 ? ((cur.kwh - prev.kwh) / prev.kwh) * 100 : null, comparable: isComparable(cur.completeness, prev.completeness), completeness: Math.min(cur.completeness, prev.completeness) };
+}
+
+/** A month's change against an earlier one, or why there is none. */
+function ChangeCell({ cur, earlier, none }: { cur: PeriodTotal; earlier: PeriodTotal | null; none: string }) {
+  if (!(earlier && earlier.completeness > 0)) return <span className="muted small">{none}</span>;
+  const c = change(cur, earlier);
+  const against = `vs ${formatPeriodLabel(earlier.period, { short: true })} (${formatEnergy(earlier.kwh)} kWh)`;
+  return <Trend changePercent={c.percent} comparable={c.comparable} completeness={c.completeness} against={against} />;
+}
+
+const COMPARE_COLUMNS: Column<SiteComparison>[] = [
+  {
+    header: 'Fuel',
+    rowHeader: true,
+    cell: (c) => (
+      <>
+        <FuelBadge fuel={c.fuel} />
+        <div className="muted small">{formatShare(c.current.completeness)} complete</div>
+      </>
+    ),
+  },
+  { header: 'kWh', num: true, className: 'strong', cell: (c) => formatEnergy(c.current.kwh) },
+  { header: 'Against the month before', cell: (c) => <ChangeCell cur={c.current} earlier={c.previous} none="No readings the month before" /> },
+  { header: 'Against a year earlier', cell: (c) => <ChangeCell cur={c.current} earlier={c.yearAgo} none="No readings a year earlier" /> },
+];
+
+/** The latest complete month per fuel against the month before and the same month a year earlier. */
+function SiteComparisons({ siteId, fuels, month }: { siteId: number; fuels: Fuel[]; month: string | null }) {
+  const version = useDataStore((s) => s.version);
+  const start = month ? parsePeriod('month', month) : null;
+  const q = useQuery(start !== null ? `site-compare:${siteId}:${month}:${version}` : null, async () => {
+    const s = start as number;
+    const from = isoDay(yearAgoStart('month', s));
+    const to = isoDay(nextPeriodStart('month', s));
+    const r = await getClient().call('totals.site', { siteId, period: 'month', from, to });
+    const prevLabel = periodLabel('month', previousPeriodStart('month', s));
+    const agoLabel = periodLabel('month', yearAgoStart('month', s));
+    return r
+      .map((f): SiteComparison | null => {
+        const by = new Map(f.totals.map((t) => [t.period, t]));
+        const current = by.get(month as string);
+        return current ? { fuel: f.fuel, current, previous: by.get(prevLabel) ?? null, yearAgo: by.get(agoLabel) ?? null } : null;
+      })
+      .filter((x): x is SiteComparison => x !== null);
+  });
+  if (!month) return null;
+  return (
+    <section className="card" aria-labelledby="site-compare-title" data-testid="site-comparisons">
+      <div className="card-header">
+        <h2 id="site-compare-title">{formatPeriodLabel(month)} compared</h2>
+        <span className="muted small">Latest complete month · each fuel on its own</span>
+      </div>
+      {q.load === 'error' && !q.data ? (
+        <ErrorState title="Could not compare months" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+      ) : !q.data ? (
+        <Skeleton rows={fuels.length + 1} label="Comparing months" />
+      ) : (
+        <DataTable columns={COMPARE_COLUMNS} rows={q.data} rowKey={(c) => c.fuel} className="compare-table" />
+      )}
+    </section>
+  );
+}

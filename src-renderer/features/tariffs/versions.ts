@@ -1,0 +1,48 @@
+/** A tariff's dated versions: which is in force, when each applies, what the list shows of the current one. Pure. */
+import type { Tariff, TariffVersion } from '../../../src-shared/contract/types';
+import { plural } from '../../lib/format';
+import { bandSummary } from './text';
+
+export function addDays(isoDay: string, n: number): string {
+  const [y, m, d] = isoDay.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+export type VersionState = 'current' | 'upcoming' | 'ended';
+
+export function versionState(v: Pick<TariffVersion, 'validFrom' | 'validTo'>, today: string): VersionState {
+  if (v.validFrom > today) return 'upcoming';
+  if (v.validTo !== null && v.validTo <= today) return 'ended';
+  return 'current';
+}
+
+/** The version in force today; else the next one to start; else the last one. */
+export function currentVersion(t: Pick<Tariff, 'versions'>, today: string): TariffVersion | null {
+  const vs = t.versions;
+  return vs.find((v) => versionState(v, today) === 'current') ?? vs.find((v) => versionState(v, today) === 'upcoming') ?? vs[vs.length - 1] ?? null;
+}
+
+/** "1 Jan 2025 → open-ended", "1 Jan 2025 → 31 Jan 2025" (validTo is exclusive: the last day shown is the day before). */
+export function versionSpan(v: Pick<TariffVersion, 'validFrom' | 'validTo'>): string {
+  const from = dayText(v.validFrom);
+  return v.validTo === null ? `${from} → open-ended` : `${from} → ${dayText(addDays(v.validTo, -1))}`;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** 2025-01-05 → "5 Jan 2025" (a calendar day, no time zone involved). */
+export function dayText(isoDay: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay);
+  if (!m) return isoDay;
+  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
+}
+
+/** What the list shows of a tariff's current prices. */
+export function unitRatesText(t: Tariff, v: TariffVersion | null): string {
+  if (!v) return '';
+  if (t.kind === 'dynamic') {
+    const n = v.prices?.count ?? 0;
+    const stored = n === 0 ? 'no prices stored yet' : `${plural(n, 'price')} stored`;
+    return v.spec.rates && v.spec.rates.length > 0 ? `Half-hourly prices (${stored}); otherwise ${bandSummary(v.spec.rates)}` : `Half-hourly prices · ${stored}`;
+  }
+  return bandSummary(v.spec.rates);
+}
