@@ -25,8 +25,6 @@ export default tseslint.config(
   // Prettier lays the code out (npm run format); lines stay within 120 characters outside data
   // (strings, template literals, regular expressions and URLs may run on).
   {
-    files: ['src-main/**', 'src-shared/**', 'scripts/**', 'tests/**', '*.js', '*.ts'],
-    ignores: ['tests/e2e/**'],
     rules: {
       'max-len': [
         'error',

@@ -113,7 +113,8 @@ const out = (name, buf) => {
 
 // App icon: 1024 px with the ~10% padding macOS icons use; Linux gets a size set in icons/.
 out('icon.png', render(1024, 0.1));
-for (const s of [16, 32, 48, 64, 128, 256, 512, 1024]) out(`icons/${s}x${s}.png`, render(s, s <= 32 ? 0.03 : 0.1, { accent: s >= 64 }));
+for (const s of [16, 32, 48, 64, 128, 256, 512, 1024])
+  out(`icons/${s}x${s}.png`, render(s, s <= 32 ? 0.03 : 0.1, { accent: s >= 64 }));
 // Tray: edge to edge, no dial (too small to read); @2x is picked up by Electron on HiDPI screens.
 out('tray.png', render(16, 0, { accent: false }));
 out('tray@2x.png', render(32, 0, { accent: false }));

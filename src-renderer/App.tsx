@@ -91,7 +91,9 @@ export function App() {
   }, []);
 
   // Safety net: while jobs are active, refresh them now and then in case an event was missed.
-  const hasActive = useImportsStore((s) => s.order.some((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')));
+  const hasActive = useImportsStore((s) =>
+    s.order.some((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')),
+  );
   useEffect(() => {
     if (!hasActive || state !== 'ready') return;
     const t = setInterval(() => void useImportsStore.getState().fetchJobs(), 4000);
@@ -134,9 +136,16 @@ function Shell() {
   const route = parseRoute(useHash());
   const connection = useAppStore((s) => s.connection);
   const info = useAppStore((s) => s.info);
-  const active = useImportsStore((s) => s.order.filter((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')).length);
+  const active = useImportsStore(
+    (s) => s.order.filter((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')).length,
+  );
   const meterCount = useMetersStore((s) => s.meters?.length ?? null);
-  const section = route.page === 'meter' || route.page === 'meters' || route.page === 'site' ? 'meters' : route.page === 'not-found' ? null : route.page;
+  const section =
+    route.page === 'meter' || route.page === 'meters' || route.page === 'site'
+      ? 'meters'
+      : route.page === 'not-found'
+        ? null
+        : route.page;
 
   useEffect(() => {
     if (!window.location.hash) window.history.replaceState(null, '', href.dashboard);
@@ -150,8 +159,18 @@ function Shell() {
           <span>Eclectyc Energy</span>
         </div>
         <div className="topbar-right">
-          {info && <span className="muted small host">{info.host === 'desktop' ? 'Desktop' : info.host === 'server' ? 'Browser' : info.host}</span>}
-          <span className={`conn conn-${connection}`} role="status" aria-label={`Connection: ${CONNECTION_LABEL[connection]}`} data-testid="connection" data-connection={connection}>
+          {info && (
+            <span className="muted small host">
+              {info.host === 'desktop' ? 'Desktop' : info.host === 'server' ? 'Browser' : info.host}
+            </span>
+          )}
+          <span
+            className={`conn conn-${connection}`}
+            role="status"
+            aria-label={`Connection: ${CONNECTION_LABEL[connection]}`}
+            data-testid="connection"
+            data-connection={connection}
+          >
             <span className="conn-dot" aria-hidden="true" />
             {CONNECTION_LABEL[connection]}
           </span>
@@ -160,18 +179,70 @@ function Shell() {
       <aside className="sidebar">
         <div className="sidebar-inner">
           <nav aria-label="Main">
-            <NavLink to={href.dashboard} section="dashboard" current={section} label="Dashboard" icon="M4 13h6V4H4zm10 7h6V11h-6zM4 20h6v-4H4zm10-12h6V4h-6z" />
-            <NavLink to={href.imports} section="imports" current={section} label="Imports" icon="M12 15V4m0 0-4 4m4-4 4 4M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3">
-              {active > 0 && <span className="nav-badge" aria-label={`${active} in progress`}>{active}</span>}
+            <NavLink
+              to={href.dashboard}
+              section="dashboard"
+              current={section}
+              label="Dashboard"
+              icon="M4 13h6V4H4zm10 7h6V11h-6zM4 20h6v-4H4zm10-12h6V4h-6z"
+            />
+            <NavLink
+              to={href.imports}
+              section="imports"
+              current={section}
+              label="Imports"
+              icon="M12 15V4m0 0-4 4m4-4 4 4M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3"
+            >
+              {active > 0 && (
+                <span className="nav-badge" aria-label={`${active} in progress`}>
+                  {active}
+                </span>
+              )}
             </NavLink>
-            <NavLink to={href.meters} section="meters" current={section} label="Sites & meters" icon="M3 21h18M5 21V8l7-5 7 5v13M9 21v-6h6v6">
+            <NavLink
+              to={href.meters}
+              section="meters"
+              current={section}
+              label="Sites & meters"
+              icon="M3 21h18M5 21V8l7-5 7 5v13M9 21v-6h6v6"
+            >
               {meterCount !== null && meterCount > 0 && <span className="nav-count">{meterCount}</span>}
             </NavLink>
-            <NavLink to={href.carbon} section="carbon" current={section} label="Carbon" icon="M5 19c0-8 6-14 15-15-1 9-7 15-15 15zm0 0 7-7" />
-            <NavLink to={href.tariffs} section="tariffs" current={section} label="Tariffs" icon="M16 7.5A3.5 3.5 0 0 0 9 8v4c0 2.5-.8 4.7-2.5 6H17M6.5 12.5H14" />
-            <NavLink to={href.savings} section="savings" current={section} label="Savings" icon="M4 17l5-5 4 4 7-8M15 8h5v5" />
-            <NavLink to={href.activity} section="activity" current={section} label="Activity" icon="M3 12h4l3-8 4 16 3-8h4" />
-            <NavLink to={href.settings} section="settings" current={section} label="Settings" icon="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7.5 7.5 0 0 0-2-1.2L14.5 3h-4l-.4 2.6a7.5 7.5 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7.5 7.5 0 0 0 2 1.2l.4 2.6h4l.4-2.6a7.5 7.5 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2z" />
+            <NavLink
+              to={href.carbon}
+              section="carbon"
+              current={section}
+              label="Carbon"
+              icon="M5 19c0-8 6-14 15-15-1 9-7 15-15 15zm0 0 7-7"
+            />
+            <NavLink
+              to={href.tariffs}
+              section="tariffs"
+              current={section}
+              label="Tariffs"
+              icon="M16 7.5A3.5 3.5 0 0 0 9 8v4c0 2.5-.8 4.7-2.5 6H17M6.5 12.5H14"
+            />
+            <NavLink
+              to={href.savings}
+              section="savings"
+              current={section}
+              label="Savings"
+              icon="M4 17l5-5 4 4 7-8M15 8h5v5"
+            />
+            <NavLink
+              to={href.activity}
+              section="activity"
+              current={section}
+              label="Activity"
+              icon="M3 12h4l3-8 4 16 3-8h4"
+            />
+            <NavLink
+              to={href.settings}
+              section="settings"
+              current={section}
+              label="Settings"
+              icon="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7.5 7.5 0 0 0-2-1.2L14.5 3h-4l-.4 2.6a7.5 7.5 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7.5 7.5 0 0 0 2 1.2l.4 2.6h4l.4-2.6a7.5 7.5 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2z"
+            />
           </nav>
           <div className="sidebar-foot muted small">
             {info && <div>Version {info.version}</div>}
@@ -229,9 +300,20 @@ function NavLink({
   children?: ReactNode;
 }) {
   return (
-    <a href={to} className={`nav-link ${current === section ? 'active' : ''}`} aria-current={current === section ? 'page' : undefined}>
+    <a
+      href={to}
+      className={`nav-link ${current === section ? 'active' : ''}`}
+      aria-current={current === section ? 'page' : undefined}
+    >
       <svg width="18" height="18" viewBox="0 0 24 24" aria-hidden="true" className="nav-icon">
-        <path d={icon} fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round" />
+        <path
+          d={icon}
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="1.7"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        />
       </svg>
       <span>{label}</span>
       {children}

@@ -9,7 +9,6 @@ import type { EventName, Events, PushedEvent } from '../../src-shared/contract/e
 import type { StoredFile } from '../../src-shared/contract/types';
 import type { ConnectionState, Transport } from './transport';
 
-
 /** A person-readable message for anything caught. */
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.message;
@@ -67,7 +66,8 @@ export function createClient(transport: Transport): Client {
     onConnection: (listener) => transport.onConnection(listener),
     async uploadFiles(files, opts) {
       const upload = transport.upload;
-      if (!upload) throw new AppError('UNAVAILABLE', 'this host brings files in itself; drop or pick them in the window');
+      if (!upload)
+        throw new AppError('UNAVAILABLE', 'this host brings files in itself; drop or pick them in the window');
       if (files.length === 0) return { batchId: null, jobIds: [], stored: [], failures: [] };
       const stored: StoredFile[] = [];
       const failures: UploadFailure[] = [];
@@ -78,7 +78,10 @@ export function createClient(transport: Transport): Client {
           if (r.ok) stored.push(r.value);
           else failures.push({ name: f.name, error: AppError.from(r.error) });
         } catch (e) {
-          failures.push({ name: f.name, error: e instanceof AppError ? e : new AppError('UNAVAILABLE', errorMessage(e)) });
+          failures.push({
+            name: f.name,
+            error: e instanceof AppError ? e : new AppError('UNAVAILABLE', errorMessage(e)),
+          });
         }
       }
       if (stored.length === 0) return { batchId: null, jobIds: [], stored, failures };

@@ -16,10 +16,16 @@ async function readReply<T>(res: Response): Promise<Reply<T>> {
   try {
     body = await res.json();
   } catch {
-    return { ok: false, error: { code: 'UNAVAILABLE', message: `the host answered HTTP ${res.status} without a usable reply` } };
+    return {
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: `the host answered HTTP ${res.status} without a usable reply` },
+    };
   }
   if (isReply(body)) return body as Reply<T>;
-  return { ok: false, error: { code: 'INTERNAL', message: `the host answered HTTP ${res.status} with an unexpected reply` } };
+  return {
+    ok: false,
+    error: { code: 'INTERNAL', message: `the host answered HTTP ${res.status} with an unexpected reply` },
+  };
 }
 
 export function createHttpTransport(opts: HttpTransportOptions = {}): Transport {
@@ -76,7 +82,10 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
 
   const unreachable = (e: unknown): Reply<never> => ({
     ok: false,
-    error: { code: 'UNAVAILABLE', message: `cannot reach the Eclectyc host (${e instanceof Error ? e.message : String(e)})` },
+    error: {
+      code: 'UNAVAILABLE',
+      message: `cannot reach the Eclectyc host (${e instanceof Error ? e.message : String(e)})`,
+    },
   });
 
   return {

@@ -18,7 +18,12 @@ declare global {
 }
 
 export function hasIpcBridge(): boolean {
-  return typeof window !== 'undefined' && typeof window.energy === 'object' && window.energy !== null && typeof window.energy.invoke === 'function';
+  return (
+    typeof window !== 'undefined' &&
+    typeof window.energy === 'object' &&
+    window.energy !== null &&
+    typeof window.energy.invoke === 'function'
+  );
 }
 
 export function createIpcTransport(bridge: EnergyBridge): Transport {
@@ -28,7 +33,13 @@ export function createIpcTransport(bridge: EnergyBridge): Transport {
       try {
         return await bridge.invoke(method, args ?? {});
       } catch (e) {
-        return { ok: false, error: { code: 'UNAVAILABLE', message: `the desktop host did not answer (${e instanceof Error ? e.message : String(e)})` } };
+        return {
+          ok: false,
+          error: {
+            code: 'UNAVAILABLE',
+            message: `the desktop host did not answer (${e instanceof Error ? e.message : String(e)})`,
+          },
+        };
       }
     },
     subscribe(listener) {

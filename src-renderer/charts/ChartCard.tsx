@@ -28,7 +28,20 @@ export interface ChartCardProps {
   framed?: boolean;
 }
 
-export function ChartCard({ title, note, testId, points, option, fileBase, csv, ariaLabel, controls, empty, tall, framed = true }: ChartCardProps) {
+export function ChartCard({
+  title,
+  note,
+  testId,
+  points,
+  option,
+  fileBase,
+  csv,
+  ariaLabel,
+  controls,
+  empty,
+  tall,
+  framed = true,
+}: ChartCardProps) {
   const chart = useRef<ChartInstance | null>(null);
   const hasData = points > 0 && !empty;
   return (
@@ -46,7 +59,11 @@ export function ChartCard({ title, note, testId, points, option, fileBase, csv, 
             disabled={!hasData}
             onClick={() => {
               const c = chart.current;
-              if (c) downloadDataUrl(`${fileBase}.png`, c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' }));
+              if (c)
+                downloadDataUrl(
+                  `${fileBase}.png`,
+                  c.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: '#ffffff' }),
+                );
             }}
           >
             Download PNG

@@ -5,7 +5,10 @@ import { echarts } from './echarts';
 
 export type ChartInstance = ReturnType<typeof echarts.init>;
 
-type Props = { option: EChartsCoreOption; className?: string; onReady?: (chart: ChartInstance | null) => void } & Omit<HTMLAttributes<HTMLDivElement>, 'children'> &
+type Props = { option: EChartsCoreOption; className?: string; onReady?: (chart: ChartInstance | null) => void } & Omit<
+  HTMLAttributes<HTMLDivElement>,
+  'children'
+> &
   Record<`data-${string}`, string | number>;
 
 /** A container that owns one echarts instance: sized by CSS, resized with its box. */

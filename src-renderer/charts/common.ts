@@ -8,7 +8,18 @@ export const PALETTE = {
   currentLight: 'rgba(15, 118, 110, 0.38)',
   earlier: '#94a3b8',
   baseload: '#d97706',
-  meters: ['#0f766e', '#2563eb', '#d97706', '#7c3aed', '#db2777', '#0891b2', '#65a30d', '#dc2626', '#475569', '#ca8a04'],
+  meters: [
+    '#0f766e',
+    '#2563eb',
+    '#d97706',
+    '#7c3aed',
+    '#db2777',
+    '#0891b2',
+    '#65a30d',
+    '#dc2626',
+    '#475569',
+    '#ca8a04',
+  ],
 } as const;
 
 export const BASE = {
@@ -26,7 +37,11 @@ export function kwhAxis(name = 'kWh') {
 }
 
 /** A slider and scroll zoom over a category axis once there are more than `window` categories. */
-export function categoryZoom(count: number, window: number, filterMode: 'filter' | 'none' = 'filter'): DataZoomComponentOption[] {
+export function categoryZoom(
+  count: number,
+  window: number,
+  filterMode: 'filter' | 'none' = 'filter',
+): DataZoomComponentOption[] {
   if (count <= window) return [];
   const startValue = count - window;
   return [

@@ -5,11 +5,18 @@
  */
 import type { ComposeOption } from 'echarts/core';
 import type { LineSeriesOption } from 'echarts/charts';
-import type { DataZoomComponentOption, GridComponentOption, ToolboxComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  ToolboxComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
 import type { Series } from '../../src-shared/contract/types';
 import { formatKwh, formatUkDateTime, formatUkDayMonth, formatUkTime } from '../lib/format';
 
-export type HalfHourlyOption = ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | ToolboxComponentOption>;
+export type HalfHourlyOption = ComposeOption<
+  LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | ToolboxComponentOption
+>;
 
 export const HALF_HOUR_SECONDS = 1800;
 
@@ -121,7 +128,13 @@ export function tooltipText(params: TooltipParam | TooltipParam[]): string {
   return `${formatUkDateTime(v[0], { zone: true })}<br/><b>${kwh}</b>`;
 }
 
-export const CHART_COLOURS = { line: '#0f766e', area: 'rgba(15, 118, 110, 0.10)', axis: '#94a3b8', grid: '#e2e8f0', text: '#475569' } as const;
+export const CHART_COLOURS = {
+  line: '#0f766e',
+  area: 'rgba(15, 118, 110, 0.10)',
+  axis: '#94a3b8',
+  grid: '#e2e8f0',
+  text: '#475569',
+} as const;
 
 export function buildHalfHourlyOption(series: Pick<Series, 'meter' | 'ts' | 'kwh'>): HalfHourlyOption {
   const { points } = toPoints(series);
@@ -142,7 +155,12 @@ export function buildHalfHourlyOption(series: Pick<Series, 'meter' | 'ts' | 'kwh
       feature: {
         dataZoom: { yAxisIndex: 'none', title: { zoom: 'Zoom to area', back: 'Undo zoom' } },
         restore: { title: 'Reset' },
-        saveAsImage: { title: 'Save as image', name: `half-hourly-${series.meter}`, pixelRatio: 2, backgroundColor: '#ffffff' },
+        saveAsImage: {
+          title: 'Save as image',
+          name: `half-hourly-${series.meter}`,
+          pixelRatio: 2,
+          backgroundColor: '#ffffff',
+        },
       },
     },
     xAxis: {

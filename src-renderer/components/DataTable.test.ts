@@ -49,7 +49,9 @@ describe('DataTable', () => {
   it('shows the empty state instead of the table when there are no rows, and an empty table without one', () => {
     const empty = createElement('p', null, 'Nothing yet');
     const table = (more: { empty?: typeof empty }) =>
-      renderToStaticMarkup(createElement(DataTable<Row>, { columns: COLUMNS, rows: [], rowKey: (r) => r.name, ...more }));
+      renderToStaticMarkup(
+        createElement(DataTable<Row>, { columns: COLUMNS, rows: [], rowKey: (r) => r.name, ...more }),
+      );
     expect(table({ empty })).toBe('<p>Nothing yet</p>');
     expect(table({})).toContain('<tbody></tbody>');
   });

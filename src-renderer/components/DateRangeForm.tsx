@@ -9,7 +9,13 @@ export const dayAfter = (date: string): string => isoDay(Date.parse(`${date}T00:
  * "Any period" picker: two UK dates, both included; reports `{ from, to }` with `to` exclusive, as
  * the contract takes them, after checking the range makes sense.
  */
-export function DateRangeForm({ idPrefix, onApply }: { idPrefix: string; onApply: (range: { from: string; to: string }) => void }) {
+export function DateRangeForm({
+  idPrefix,
+  onApply,
+}: {
+  idPrefix: string;
+  onApply: (range: { from: string; to: string }) => void;
+}) {
   const [draft, setDraft] = useState({ from: '', to: '' });
   const [error, setError] = useState<string | null>(null);
   const apply = (): void => {
@@ -25,12 +31,24 @@ export function DateRangeForm({ idPrefix, onApply }: { idPrefix: string; onApply
       <label className="sr-only" htmlFor={`${idPrefix}-from`}>
         From
       </label>
-      <input id={`${idPrefix}-from`} type="date" className="input input-narrow" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />
+      <input
+        id={`${idPrefix}-from`}
+        type="date"
+        className="input input-narrow"
+        value={draft.from}
+        onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
+      />
       <span className="muted">to</span>
       <label className="sr-only" htmlFor={`${idPrefix}-to`}>
         To
       </label>
-      <input id={`${idPrefix}-to`} type="date" className="input input-narrow" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })} />
+      <input
+        id={`${idPrefix}-to`}
+        type="date"
+        className="input input-narrow"
+        value={draft.to}
+        onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
+      />
       <button type="submit" className="btn btn-small">
         Work out
       </button>

@@ -65,7 +65,11 @@ export function FatalScreen({ fatal, onRetry }: { fatal: FatalError; onRetry: ()
             Copy details
           </button>
           <span className="muted" aria-live="polite">
-            {copied === 'done' ? 'Copied to the clipboard' : copied === 'failed' ? 'Could not copy; select the text above' : ''}
+            {copied === 'done'
+              ? 'Copied to the clipboard'
+              : copied === 'failed'
+                ? 'Could not copy; select the text above'
+                : ''}
           </span>
         </div>
       </div>

@@ -20,10 +20,24 @@ export function Skeleton({ rows = 4, label = 'Loading…' }: { rows?: number; la
   );
 }
 
-export function EmptyState({ icon, title, children, action }: { icon?: ReactNode; title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  icon,
+  title,
+  children,
+  action,
+}: {
+  icon?: ReactNode;
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="empty-state">
-      {icon && <div className="empty-icon" aria-hidden="true">{icon}</div>}
+      {icon && (
+        <div className="empty-icon" aria-hidden="true">
+          {icon}
+        </div>
+      )}
       <h3>{title}</h3>
       {children && <div className="muted">{children}</div>}
       {action && <div className="empty-action">{action}</div>}
@@ -31,10 +45,22 @@ export function EmptyState({ icon, title, children, action }: { icon?: ReactNode
   );
 }
 
-export function ErrorState({ title, message, onRetry, action }: { title: string; message: string; onRetry?: () => void; action?: ReactNode }) {
+export function ErrorState({
+  title,
+  message,
+  onRetry,
+  action,
+}: {
+  title: string;
+  message: string;
+  onRetry?: () => void;
+  action?: ReactNode;
+}) {
   return (
     <div className="error-state" role="alert">
-      <div className="error-icon" aria-hidden="true">!</div>
+      <div className="error-icon" aria-hidden="true">
+        !
+      </div>
       <div>
         <h3>{title}</h3>
         <p className="error-message">{message}</p>

@@ -6,7 +6,12 @@ export function Toasts() {
   return (
     <div className="toasts" aria-live="assertive" aria-relevant="additions">
       {toasts.map((t) => (
-        <div key={t.id} className={`toast toast-${t.kind}`} role={t.kind === 'error' ? 'alert' : 'status'} data-testid="toast">
+        <div
+          key={t.id}
+          className={`toast toast-${t.kind}`}
+          role={t.kind === 'error' ? 'alert' : 'status'}
+          data-testid="toast"
+        >
           <div className="toast-body">
             <div className="toast-title">{t.title}</div>
             {t.message && <div className="toast-message">{t.message}</div>}

@@ -11,7 +11,17 @@ export function trendDirection(changePercent: number | null): 'up' | 'down' | 'f
   return 'flat';
 }
 
-export function Trend({ changePercent, comparable, completeness, against }: { changePercent: number | null; comparable: boolean; completeness?: number; against: string }) {
+export function Trend({
+  changePercent,
+  comparable,
+  completeness,
+  against,
+}: {
+  changePercent: number | null;
+  comparable: boolean;
+  completeness?: number;
+  against: string;
+}) {
   if (!comparable) {
     return (
       <span className="trend trend-none" data-trend="none">
@@ -25,7 +35,9 @@ export function Trend({ changePercent, comparable, completeness, against }: { ch
     <span className={`trend trend-${dir} ${dir === 'up' && big ? 'trend-up-big' : ''}`} data-trend={dir}>
       {dir === 'up' && <TrendArrow up />}
       {dir === 'down' && <TrendArrow />}
-      <span className="trend-value">{changePercent === null ? 'no earlier use' : formatChangePercent(changePercent)}</span>
+      <span className="trend-value">
+        {changePercent === null ? 'no earlier use' : formatChangePercent(changePercent)}
+      </span>
       <span className="trend-against">{against}</span>
     </span>
   );
@@ -45,7 +57,15 @@ export function ShareBar({ share, label, testId }: { share: number | null; label
   const tone = share === null ? 'idle' : v >= 0.98 ? 'good' : v >= 0.9 ? 'fair' : 'poor';
   return (
     <div className={`share share-${tone}`} data-testid={testId} data-value={share ?? ''}>
-      <div className="share-track" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(v * 1000) / 10} aria-valuetext={formatShare(share)}>
+      <div
+        className="share-track"
+        role="meter"
+        aria-label={label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={Math.round(v * 1000) / 10}
+        aria-valuetext={formatShare(share)}
+      >
         <div className="share-fill" style={{ width: `${v * 100}%` }} />
       </div>
       <span className="share-value">{formatShare(share)}</span>

@@ -32,5 +32,11 @@ export function toCsv(header: string[], rows: (string | number | null | undefine
 
 /** A safe file name part from a meter id or site name. */
 export function fileSlug(s: string): string {
-  return s.trim().replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'export';
+  return (
+    s
+      .trim()
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'export'
+  );
 }

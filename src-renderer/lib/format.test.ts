@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatAgo, formatChangePercent, formatDuration, formatEnergy, formatMs, formatPeriodLabel, formatShare, formatSignedEnergy, formatUkDateTime } from './format';
+import {
+  formatAgo,
+  formatChangePercent,
+  formatDuration,
+  formatEnergy,
+  formatMs,
+  formatPeriodLabel,
+  formatShare,
+  formatSignedEnergy,
+  formatUkDateTime,
+} from './format';
 
 describe('formatUkDateTime', () => {
   it('shows UK local time across the autumn clock change', () => {

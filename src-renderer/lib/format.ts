@@ -14,7 +14,12 @@ const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
 });
 
 const dateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, day: 'numeric', month: 'short', year: 'numeric' });
-const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const timeFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TZ,
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 const dayMonthFmt = new Intl.DateTimeFormat('en-GB', { timeZone: TZ, day: 'numeric', month: 'short' });
 
 function parts(ms: number): Record<string, string> {
@@ -131,7 +136,13 @@ export function formatShare(share: number | null | undefined): string {
   return `${Number.isInteger(Math.round(p * 10) / 10) || p >= 99.95 ? Math.round(p) : p.toFixed(1)} %`;
 }
 
-const weekdayDateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+const weekdayDateFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
 const dayMonthUtcFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' });
 const monthYearUtcFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'long', year: 'numeric' });
 const shortMonthYearUtcFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', month: 'short', year: 'numeric' });
@@ -159,7 +170,8 @@ export function formatPeriodLabel(label: string, opts: { short?: boolean } = {})
     const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000 + (week - 1) * 7 * 86400000;
     return `Week ${week}, ${year} (${dayMonthUtcFmt.format(new Date(monday))} – ${dayMonthUtcFmt.format(new Date(monday + 6 * 86400000))})`;
   }
-  if ((m = /^(\d{4})-(\d{2})$/.exec(label))) return (opts.short ? shortMonthYearUtcFmt : monthYearUtcFmt).format(labelDate(m[1]!, m[2]!));
+  if ((m = /^(\d{4})-(\d{2})$/.exec(label)))
+    return (opts.short ? shortMonthYearUtcFmt : monthYearUtcFmt).format(labelDate(m[1]!, m[2]!));
   return label;
 }
 

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { formatPounds, formatPoundsShort, formatRate, formatSavingPercent, formatSignedPounds, formatVatRate, penceToPounds, roundPence, savingTone } from './money';
+import {
+  formatPounds,
+  formatPoundsShort,
+  formatRate,
+  formatSavingPercent,
+  formatSignedPounds,
+  formatVatRate,
+  penceToPounds,
+  roundPence,
+  savingTone,
+} from './money';
 
 describe('money', () => {
   it('rounds pence half-up to the penny, away from zero for negatives', () => {

@@ -1,6 +1,13 @@
 /** Period arithmetic for screens, on top of the shared UK-local period helpers. */
 import type { PeriodKind } from '../../src-shared/contract/types';
-import { isoDay, localDayOf, nextPeriodStart, periodLabel, periodStart, previousPeriodStart } from '../../src-shared/domain/periods';
+import {
+  isoDay,
+  localDayOf,
+  nextPeriodStart,
+  periodLabel,
+  periodStart,
+  previousPeriodStart,
+} from '../../src-shared/domain/periods';
 
 export const PERIOD_KINDS: PeriodKind[] = ['day', 'week', 'month', 'year'];
 
@@ -10,7 +17,10 @@ export const PERIOD_NAME: Record<PeriodKind, string> = { day: 'Day', week: 'Week
  * Local days [from, to) covered by a meter's readings: from the day of the first reading to the day
  * after the last one. Null without readings.
  */
-export function readingDays(firstReading: string | null, lastReading: string | null): { from: number; to: number } | null {
+export function readingDays(
+  firstReading: string | null,
+  lastReading: string | null,
+): { from: number; to: number } | null {
   if (!firstReading || !lastReading) return null;
   const a = Date.parse(firstReading);
   const b = Date.parse(lastReading);

@@ -18,7 +18,12 @@ export interface Query<T> {
  * screens do not flash; a reply to an older key is dropped.
  */
 export function useQuery<T>(key: string | null, fn: () => Promise<T>): Query<T> {
-  const [state, setState] = useState<{ load: LoadState; data: T | null; error: string | null; code: string | null }>({ load: 'idle', data: null, error: null, code: null });
+  const [state, setState] = useState<{ load: LoadState; data: T | null; error: string | null; code: string | null }>({
+    load: 'idle',
+    data: null,
+    error: null,
+    code: null,
+  });
   const [tick, setTick] = useState(0);
   const fnRef = useRef(fn);
   fnRef.current = fn;
@@ -33,7 +38,13 @@ export function useQuery<T>(key: string | null, fn: () => Promise<T>): Query<T> 
         if (seq.current === my) setState({ load: 'ready', data, error: null, code: null });
       },
       (e: unknown) => {
-        if (seq.current === my) setState((s) => ({ ...s, load: 'error', error: errorMessage(e), code: e instanceof AppError ? e.code : null }));
+        if (seq.current === my)
+          setState((s) => ({
+            ...s,
+            load: 'error',
+            error: errorMessage(e),
+            code: e instanceof AppError ? e.code : null,
+          }));
       },
     );
   }, [key, tick]);

@@ -1,4 +1,7 @@
-/** Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/carbon, #/tariffs, #/savings, #/activity, #/settings. */
+/**
+ * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/carbon, #/tariffs, #/savings,
+ * #/activity, #/settings.
+ */
 import { useSyncExternalStore } from 'react';
 
 export type Route =
@@ -14,7 +17,16 @@ export type Route =
   | { page: 'settings' }
   | { page: 'not-found'; path: string };
 
-const SIMPLE = new Set(['dashboard', 'imports', 'meters', 'carbon', 'tariffs', 'savings', 'activity', 'settings'] as const);
+const SIMPLE = new Set([
+  'dashboard',
+  'imports',
+  'meters',
+  'carbon',
+  'tariffs',
+  'savings',
+  'activity',
+  'settings',
+] as const);
 
 export function parseRoute(hash: string): Route {
   // A query after the path (`#/meters/<mpan>?view=daily`) is page state, not part of the route.
@@ -22,7 +34,10 @@ export function parseRoute(hash: string): Route {
   const parts = path.split('/').filter(Boolean);
   if (parts.length === 0) return { page: 'dashboard' };
   const head = parts[0] as string;
-  if (parts.length === 1 && SIMPLE.has(head as 'dashboard')) return { page: head as 'dashboard' | 'imports' | 'meters' | 'carbon' | 'tariffs' | 'savings' | 'activity' | 'settings' };
+  if (parts.length === 1 && SIMPLE.has(head as 'dashboard'))
+    return {
+      page: head as 'dashboard' | 'imports' | 'meters' | 'carbon' | 'tariffs' | 'savings' | 'activity' | 'settings',
+    };
   if (head === 'meters' && parts.length === 2 && parts[1]) {
     let mpan = parts[1];
     try {
@@ -32,7 +47,8 @@ export function parseRoute(hash: string): Route {
     }
     return { page: 'meter', mpan };
   }
-  if (head === 'sites' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? '')) return { page: 'site', id: Number(parts[1]) };
+  if (head === 'sites' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
+    return { page: 'site', id: Number(parts[1]) };
   return { page: 'not-found', path };
 }
 

@@ -2,7 +2,16 @@
 import { create } from 'zustand';
 import type { ImportJob, ImportProgress } from '../../src-shared/contract/types';
 import { errorMessage } from '../api/client';
-import { DEFAULT_OPTIONS, enqueueOptions, forRealOptions, matchesFilter, validateOptions, type EnqueueOptions, type ImportOptions, type JobFilter } from '../features/imports/import-options';
+import {
+  DEFAULT_OPTIONS,
+  enqueueOptions,
+  forRealOptions,
+  matchesFilter,
+  validateOptions,
+  type EnqueueOptions,
+  type ImportOptions,
+  type JobFilter,
+} from '../features/imports/import-options';
 import { getClient } from '../api/instance';
 import { useAppStore } from './app';
 
@@ -206,7 +215,8 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
       const mark = requestMark();
       const r = await client.uploadFiles(files, opts);
       if (r.batchId) set({ batchOptions: { ...get().batchOptions, [r.batchId]: opts } });
-      for (const f of r.failures) app.toast({ kind: 'error', title: `Could not send ${f.name}`, message: f.error.message });
+      for (const f of r.failures)
+        app.toast({ kind: 'error', title: `Could not send ${f.name}`, message: f.error.message });
       // Events normally deliver the new jobs first; fetch them too in case the event stream is down.
       await Promise.all(
         r.jobIds.map(async (id) => {

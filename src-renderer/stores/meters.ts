@@ -42,7 +42,12 @@ export const useMetersStore = create<MetersStore>((set, get) => ({
 
   async fetchSeries(mpan) {
     const prev = get().series[mpan];
-    set({ series: { ...get().series, [mpan]: { load: prev?.data ? 'ready' : 'loading', data: prev?.data ?? null, error: null, notFound: false } } });
+    set({
+      series: {
+        ...get().series,
+        [mpan]: { load: prev?.data ? 'ready' : 'loading', data: prev?.data ?? null, error: null, notFound: false },
+      },
+    });
     try {
       const data = await getClient().call('readings.series', { meter: mpan });
       set({ series: { ...get().series, [mpan]: { load: 'ready', data, error: null, notFound: false } } });

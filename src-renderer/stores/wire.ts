@@ -15,7 +15,9 @@ export function wireEvents(client: Client): () => void {
       useDataStore.getState().bump();
     }),
     client.onEvent('aggregation.completed', ({ run }) => useDataStore.getState().bump(run)),
-    client.onEvent('app.error', ({ message }) => useAppStore.getState().toast({ kind: 'error', title: 'Something needs your attention', message })),
+    client.onEvent('app.error', ({ message }) =>
+      useAppStore.getState().toast({ kind: 'error', title: 'Something needs your attention', message }),
+    ),
   ];
   let last: ConnectionState | null = null;
   offs.push(

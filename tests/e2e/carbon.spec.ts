@@ -14,11 +14,14 @@ test('grid carbon offline: dashboard card, Carbon page and the API setting', asy
   const widget = page.getByTestId('carbon-widget');
   await expect(widget).toBeVisible();
   await expect(widget).toHaveAttribute('data-state', /^(empty|ready)$/);
-  if ((await widget.getAttribute('data-state')) === 'empty') await expect(widget).toContainText('Grid carbon has not been fetched yet');
+  if ((await widget.getAttribute('data-state')) === 'empty')
+    await expect(widget).toContainText('Grid carbon has not been fetched yet');
 
   // Offline, Refresh keeps the card and says so in a note instead of failing.
   await widget.getByTestId('carbon-refresh').click();
-  await expect(widget.getByTestId('carbon-refresh-note')).toContainText('The Carbon Intensity API is unavailable', { timeout: 45_000 });
+  await expect(widget.getByTestId('carbon-refresh-note')).toContainText('The Carbon Intensity API is unavailable', {
+    timeout: 45_000,
+  });
   await expect(widget.getByTestId('carbon-refresh')).toBeEnabled();
   await page.screenshot({ path: screenshotPath('carbon-widget-offline'), fullPage: true });
 

@@ -36,7 +36,16 @@ const TARIFFS = {
       halfHourlyPrices: null,
       default: true,
     },
-    economy7({ id: 'e2e-cp-e7', name: 'Northwind Economy 7', supplier: 'Northwind Energy', vatRate: 0.2, cclPencePerKwh: 0.775 }, { named: true }),
+    economy7(
+      {
+        id: 'e2e-cp-e7',
+        name: 'Northwind Economy 7',
+        supplier: 'Northwind Energy',
+        vatRate: 0.2,
+        cclPencePerKwh: 0.775,
+      },
+      { named: true },
+    ),
     {
       id: 'e2e-cp-green',
       name: 'Bolt Green Business',
@@ -90,17 +99,27 @@ async function shot(page: Page, part: Locator, name: string): Promise<void> {
   await page.evaluate('window.scrollTo(0, 0)');
   const box = await part.boundingBox();
   if (!box) throw new Error(`${name}: nothing to capture`);
-  await page.screenshot({ path: screenshotPath(name), fullPage: true, clip: { x: Math.max(0, box.x - 8), y: Math.max(0, box.y - 8), width: box.width + 16, height: box.height + 16 } });
+  await page.screenshot({
+    path: screenshotPath(name),
+    fullPage: true,
+    clip: { x: Math.max(0, box.x - 8), y: Math.max(0, box.y - 8), width: box.width + 16, height: box.height + 16 },
+  });
 }
 
-test('costs, switching and savings: a tariff assigned on the meter page prices its days, ranks alternatives and adds up across the portfolio', async ({ page, server }) => {
+test('costs, switching and savings: a tariff assigned on the meter page prices its days, ranks alternatives and adds up across the portfolio', async ({
+  page,
+  server,
+}) => {
   test.setTimeout(120_000);
   const core = server.core;
   const stored = await core.files.storePath(seedCsv());
   const { jobIds } = core.imports.enqueue([stored.fileId]);
   await expect.poll(() => core.imports.get(jobIds[0]!).status, { timeout: 30_000 }).toBe('done');
   await core.scheduler.idle();
-  const imported = await core.handlers['tariffs.import']({ text: JSON.stringify(TARIFFS), fileName: 'e2e-costs.json' }, ctx);
+  const imported = await core.handlers['tariffs.import'](
+    { text: JSON.stringify(TARIFFS), fileName: 'e2e-costs.json' },
+    ctx,
+  );
   expect(imported.ids.sort()).toEqual(['e2e-cp-e7', 'e2e-cp-flat', 'e2e-cp-green']);
   // M2 is on the flat tariff; M3 has no assignment but its supplier's default prices it
   await core.handlers['tariffs.assign']({ meter: M2, tariff: 'e2e-cp-flat', from: '2025-01-01' }, ctx);
@@ -130,12 +149,16 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   const e7Row = tariffCard.locator('[data-testid="assignment-row"][data-tariff="e2e-cp-e7"]');
   await expect(e7Row).toContainText('15 Mar 2025');
   await expect(e7Row).toContainText('ongoing');
-  await expect(tariffCard.locator('[data-testid="assignment-row"][data-tariff="e2e-cp-flat"]')).toContainText('14 Mar 2025'); // the last day on it
+  await expect(tariffCard.locator('[data-testid="assignment-row"][data-tariff="e2e-cp-flat"]')).toContainText(
+    '14 Mar 2025',
+  ); // the last day on it
   await expect(tariffCard.getByLabel('Agreed capacity (kVA)')).toHaveValue('69');
-  expect((await core.handlers['tariffs.assignments']({ meter: M1 }, ctx)).map((a) => [a.tariff, a.from, a.to])).toEqual([
-    ['e2e-cp-flat', '2025-01-01', '2025-03-15'],
-    ['e2e-cp-e7', '2025-03-15', null],
-  ]);
+  expect((await core.handlers['tariffs.assignments']({ meter: M1 }, ctx)).map((a) => [a.tariff, a.from, a.to])).toEqual(
+    [
+      ['e2e-cp-flat', '2025-01-01', '2025-03-15'],
+      ['e2e-cp-e7', '2025-03-15', null],
+    ],
+  );
 
   // --- cost: opens on March 2025, the last full month, priced in two periods, the data gap called out
   const costCard = panel.getByTestId('cost-period-card');
@@ -146,7 +169,9 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   await expect(costCard.getByTestId('cost-periods').getByTestId('cost-period')).toHaveCount(2);
   const warnings = costCard.getByTestId('cost-breakdown-warnings');
   await expect(warnings).toBeVisible();
-  await expect(warnings).toContainText(`${march.missingHalfHours} of ${march.expectedHalfHours.toLocaleString('en-GB')} half-hours`);
+  await expect(warnings).toContainText(
+    `${march.missingHalfHours} of ${march.expectedHalfHours.toLocaleString('en-GB')} half-hours`,
+  );
   // the bill lines add up: subtotal + VAT = total, each shown in pounds
   const lines = costCard.getByTestId('cost-breakdown-lines');
   await expect(lines.locator('[data-kind="energy"]')).toHaveCount(3); // Unit rate (flat) + Night + Day
@@ -164,7 +189,10 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   await expect(costCard.getByTestId('cost-total')).toHaveText(formatPounds(week.totalPence));
   await expect(costCard.locator('[data-kind="standing"]').first()).toContainText('7 days × 45.2p/day');
   await costCard.getByTestId('cost-tariff-select').selectOption('e2e-cp-green');
-  const weekGreen = await core.handlers['cost.meter']({ meter: M1, from: '2025-03-20', to: '2025-03-27', tariff: 'e2e-cp-green' }, ctx);
+  const weekGreen = await core.handlers['cost.meter'](
+    { meter: M1, from: '2025-03-20', to: '2025-03-27', tariff: 'e2e-cp-green' },
+    ctx,
+  );
   await expect(costCard.getByTestId('cost-total')).toHaveText(formatPounds(weekGreen.totalPence));
   await expect(costCard.getByTestId('cost-result')).toContainText('Bolt Green Business');
   await costCard.getByTestId('cost-tariff-select').selectOption('');
@@ -189,7 +217,9 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
     await expect(row.getByTestId('saving')).toHaveClass(alt.savingPence > 0 ? /saving-saving/ : /saving-extra/);
   }
   // ranked best first
-  const savings = await sw.getByTestId('alternative-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-saving-pence'))));
+  const savings = await sw
+    .getByTestId('alternative-row')
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-saving-pence'))));
   expect([...savings].sort((a, b) => b - a)).toEqual(savings);
   // a row opens to its full breakdown
   const green = sw.locator('[data-testid="alternative-row"][data-tariff="e2e-cp-green"]');
@@ -206,17 +236,24 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   const hist = await core.handlers['switching.history']({ meter: M1 }, ctx);
   expect(hist.map((h) => h.whatIfPercent)).toEqual([50, null]);
   const shifted = await core.handlers['switching.get']({ id: hist[0]!.id }, ctx);
-  expect(shifted.current.totalPence).toBeLessThan(analysis.current.totalPence); // Economy 7 is cheaper with use moved to night
+  // Economy 7 is cheaper with use moved to night
+  expect(shifted.current.totalPence).toBeLessThan(analysis.current.totalPence);
   await expect(sw.getByTestId('switch-current')).toContainText(formatPounds(shifted.current.totalPence));
 
   // history: both runs listed; the chart leaves the what-if out; a past one opens again
   await expect(sw.getByTestId('switch-history-row')).toHaveCount(2);
   await expect(sw.getByTestId('saving-history-chart')).toHaveAttribute('data-points', '1');
-  await sw.locator(`[data-testid="switch-history-row"][data-id="${saved.id}"]`).getByRole('button', { name: /^Open the analysis run/ }).click();
+  await sw
+    .locator(`[data-testid="switch-history-row"][data-id="${saved.id}"]`)
+    .getByRole('button', { name: /^Open the analysis run/ })
+    .click();
   await expect(sw.getByTestId('switch-result')).toHaveAttribute('data-analysis-id', String(saved.id));
   await expect(sw.getByTestId('switch-result')).toHaveAttribute('data-whatif', '');
   await expect(sw.getByTestId('switch-result')).toContainText('Saved analysis');
-  await sw.locator(`[data-testid="switch-history-row"][data-id="${hist[0]!.id}"]`).getByRole('button', { name: /what-if 50 %$/ }).click();
+  await sw
+    .locator(`[data-testid="switch-history-row"][data-id="${hist[0]!.id}"]`)
+    .getByRole('button', { name: /what-if 50 %$/ })
+    .click();
   await expect(sw.getByTestId('whatif-result')).toBeVisible();
   await shot(page, sw, 'meter-switching');
 
@@ -248,11 +285,17 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
     await expect(row.getByRole('link', { name: m })).toHaveAttribute('href', `#/meters/${m}`);
   }
   await expect(table.locator(`[data-testid="savings-row"][data-mpan="${M3}"]`)).toContainText('Warehouse');
-  await expect(table.locator(`[data-testid="savings-row"][data-mpan="${M3}"]`)).toContainText('Northwind Business Fixed');
+  await expect(table.locator(`[data-testid="savings-row"][data-mpan="${M3}"]`)).toContainText(
+    'Northwind Business Fixed',
+  );
   // sorted by saving, largest first
-  const order = await table.getByTestId('savings-row').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-saving-pence'))));
+  const order = await table
+    .getByTestId('savings-row')
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-saving-pence'))));
   expect([...order].sort((a, b) => b - a)).toEqual(order);
-  const potential = portfolio.filter((r) => Math.round(r.bestSavingPence) > 0).reduce((s, r) => s + r.bestSavingPence, 0);
+  const potential = portfolio
+    .filter((r) => Math.round(r.bestSavingPence) > 0)
+    .reduce((s, r) => s + r.bestSavingPence, 0);
   await expect(savingsPage.getByTestId('potential-saving')).toHaveText(formatPounds(potential));
   await expect(savingsPage.getByTestId('savings-chart')).toHaveAttribute('data-points', /^[1-9]/);
   await expect(savingsPage.getByTestId('recent-analyses').getByTestId('recent-row').first()).toBeVisible();

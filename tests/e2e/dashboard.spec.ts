@@ -44,7 +44,10 @@ function recentCsv(): { file: string; yesterdayKwh: number } {
   return { file, yesterdayKwh: Math.round(yesterdayKwh * 1000) / 1000 };
 }
 
-test('an imported fortnight shows on the dashboard tiles and as one bar per day on the meter', async ({ page, server }) => {
+test('an imported fortnight shows on the dashboard tiles and as one bar per day on the meter', async ({
+  page,
+  server,
+}) => {
   const { file, yesterdayKwh } = recentCsv();
   const shell = new AppShell(page);
   await shell.open(server.url, '/imports');
@@ -69,7 +72,8 @@ test('an imported fortnight shows on the dashboard tiles and as one bar per day 
 
   await shell.nav(/dashboard/i).click();
   const dashboard = new DashboardPage(page);
-  for (const kind of ['day', 'week', 'month', 'year'] as const) await expect(dashboard.tile('electricity', kind)).toBeVisible();
+  for (const kind of ['day', 'week', 'month', 'year'] as const)
+    await expect(dashboard.tile('electricity', kind)).toBeVisible();
   const yesterday = dashboard.tile('electricity', 'day');
   await expect(yesterday).toContainText('Yesterday');
   expect(Number(await yesterday.getAttribute('data-kwh'))).toBeGreaterThanOrEqual(yesterdayKwh - 0.001);
@@ -87,7 +91,8 @@ test('an imported fortnight shows on the dashboard tiles and as one bar per day 
 
   await charts.tab('Heatmap').click();
   const cells = Number(await charts.heatmap().getAttribute('data-points'));
-  expect(cells).toBeGreaterThanOrEqual(DAYS * 48 - 2); // every local half-hour is a cell (46 or 50 on a clock-change day)
+  // every local half-hour is a cell (46 or 50 on a clock-change day)
+  expect(cells).toBeGreaterThanOrEqual(DAYS * 48 - 2);
   await page.screenshot({ path: screenshotPath('14-meter-heatmap'), fullPage: true });
 
   await charts.tab(/week/i).click();

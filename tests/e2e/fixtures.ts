@@ -24,9 +24,16 @@ export const test = base.extend<{ server: Server }, { workerServer: Server }>({
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures declare their dependencies by destructuring
     async ({}, use) => {
       const staticDir = path.join(REPO, 'dist', 'renderer');
-      if (!fs.existsSync(path.join(staticDir, 'index.html'))) throw new Error('dist/renderer is missing: run "npm run build" first');
+      if (!fs.existsSync(path.join(staticDir, 'index.html')))
+        throw new Error('dist/renderer is missing: run "npm run build" first');
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-e2e-'));
-      const core = await createCore({ dataDir, migrationsDir: path.join(REPO, 'drizzle'), host: 'server', version: 'e2e', log: silentLogger });
+      const core = await createCore({
+        dataDir,
+        migrationsDir: path.join(REPO, 'drizzle'),
+        host: 'server',
+        version: 'e2e',
+        log: silentLogger,
+      });
       core.start();
       const server = createHttpHost(core, { staticDir });
       const url = await listen(server, 0, '127.0.0.1');

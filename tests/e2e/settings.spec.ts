@@ -2,7 +2,10 @@
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
 
-test('an admin sees the default conversion factors and adds one, with validation in plain words', async ({ page, server }) => {
+test('an admin sees the default conversion factors and adds one, with validation in plain words', async ({
+  page,
+  server,
+}) => {
   const shell = new AppShell(page);
   await shell.open(server.url, '/settings');
   const card = page.getByTestId('factors-card');
@@ -14,12 +17,30 @@ test('an admin sees the default conversion factors and adds one, with validation
   await card.getByLabel('kgCO2e per kWh').fill('0.123');
   await card.getByRole('button', { name: 'Save factor' }).click();
   await expect(card.getByTestId('factor-row').filter({ hasText: '2031' })).toContainText('0.12300');
-  expect(server.core.carbon.factors().find((f) => f.year === 2031)).toMatchObject({ fuel: 'electricity', kgPerKwh: 0.123 });
+  expect(server.core.carbon.factors().find((f) => f.year === 2031)).toMatchObject({
+    fuel: 'electricity',
+    kgPerKwh: 0.123,
+  });
   await page.screenshot({ path: screenshotPath('20-settings-factors'), fullPage: true });
 });
 
 test('Settings counts the tariffs and leads to the Tariffs page', async ({ page, server }) => {
-  server.core.tariffStore.importFile(JSON.stringify({ tariffs: [{ id: 'e2e-settings-flat', name: 'Settings Flat', supplier: 'Acme', fuel: 'electricity', validFrom: '2025-01-01', standingChargePencePerDay: 40, vatRate: 0.05, rates: [{ pencePerKwh: 24 }] }] }));
+  server.core.tariffStore.importFile(
+    JSON.stringify({
+      tariffs: [
+        {
+          id: 'e2e-settings-flat',
+          name: 'Settings Flat',
+          supplier: 'Acme',
+          fuel: 'electricity',
+          validFrom: '2025-01-01',
+          standingChargePencePerDay: 40,
+          vatRate: 0.05,
+          rates: [{ pencePerKwh: 24 }],
+        },
+      ],
+    }),
+  );
   const n = server.core.tariffStore.all().length;
   const shell = new AppShell(page);
   await shell.open(server.url, '/settings');

@@ -5,11 +5,15 @@ import path from 'node:path';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
 
-test('a site takes its region from its MPANs, can be given another, and shows emissions by fuel and method', async ({ page, server }) => {
+test('a site takes its region from its MPANs, can be given another, and shows emissions by fuel and method', async ({
+  page,
+  server,
+}) => {
   const ctx = { role: 'admin' as const, actor: 'e2e' };
   const lines = ['MPAN,Timestamp,kWh'];
   // a meter no other spec uses: the specs share one server
-  for (let i = 0; i < 96; i++) lines.push(`1012345678903,${new Date(Date.UTC(2025, 0, 10) + i * 1800000).toISOString()},1.5`);
+  for (let i = 0; i < 96; i++)
+    lines.push(`1012345678903,${new Date(Date.UTC(2025, 0, 10) + i * 1800000).toISOString()},1.5`);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-site-')), 'site.csv');
   fs.writeFileSync(file, lines.join('\n'));
   const stored = await server.core.files.storePath(file);
@@ -22,7 +26,9 @@ test('a site takes its region from its MPANs, can be given another, and shows em
   const shell = new AppShell(page);
   await shell.open(server.url, `/sites/${site.id}`);
   const card = page.getByTestId('site-carbon');
-  await expect(card.getByTestId('site-region').locator('option').first()).toHaveText("From the meters' MPANs (East England)");
+  await expect(card.getByTestId('site-region').locator('option').first()).toHaveText(
+    "From the meters' MPANs (East England)",
+  );
   const annual = card.locator('[data-testid="site-emissions-row"][data-method="annual"][data-fuel="electricity"]');
   await expect(annual).toContainText('144'); // 96 × 1.5 kWh
   await expect(annual).toHaveAttribute('data-kgco2', /^25\.48/); // 144 kWh × 0.177, the 2025 electricity factor
@@ -41,7 +47,9 @@ test('a site takes its region from its MPANs, can be given another, and shows em
   await panel.getByLabel('From').fill('2025-01-11');
   await panel.getByLabel('To', { exact: true }).fill('2025-01-11');
   await panel.getByRole('button', { name: 'Work out' }).click();
-  await expect(panel.locator('[data-testid="emissions-cell"][data-period="custom"][data-method="annual"]')).toHaveAttribute('data-kgco2', /^12\.74/); // 48 × 1.5 kWh × 0.177
+  await expect(
+    panel.locator('[data-testid="emissions-cell"][data-period="custom"][data-method="annual"]'),
+  ).toHaveAttribute('data-kgco2', /^12\.74/); // 48 × 1.5 kWh × 0.177
   await panel.getByLabel('From').fill('2025-01-12');
   await panel.getByRole('button', { name: 'Work out' }).click();
   await expect(panel.getByRole('alert')).toHaveText('the end is before the start');

@@ -20,7 +20,10 @@ test('a picked CSV imports with live progress, and the meter chart shows every h
   await expect(job.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
   await expect(job).toContainText('14'); // readings imported
   await expect(job).toContainText(/5/); // rows rejected
-  await job.getByRole('button', { name: /error|problem|rejected/i }).first().click();
+  await job
+    .getByRole('button', { name: /error|problem|rejected/i })
+    .first()
+    .click();
   await expect(job).toContainText('fails its check digit');
   await expect(job).toContainText(/line 16|16/);
   await page.screenshot({ path: screenshotPath('02-imports-done'), fullPage: true });

@@ -11,7 +11,7 @@ import type { Page } from '@playwright/test';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
 
-import { economy7 } from '../fixtures/tariffs';
+import { BUSINESS_TOU_RATES, DUOS_RAG_RATES, economy7 } from '../fixtures/tariffs';
 
 const GOOD = {
   tariffs: [
@@ -45,11 +45,26 @@ const BROKEN = {
         { pencePerKwh: 30, from: '07:00', to: '24:00' },
       ],
     },
-    { id: 'e2e-tp-bad2', supplier: 'Acme', fuel: 'electricity', validFrom: '2025-13-01', standingChargePencePerDay: 40, vatRate: 0.15, rates: [{ pencePerKwh: 20 }] },
+    {
+      id: 'e2e-tp-bad2',
+      supplier: 'Acme',
+      fuel: 'electricity',
+      validFrom: '2025-13-01',
+      standingChargePencePerDay: 40,
+      vatRate: 0.15,
+      rates: [{ pencePerKwh: 20 }],
+    },
   ],
 };
 
-const PRICES_CSV = ['start,price', '2025-01-01T00:00:00Z,12.5', '2025-01-01T00:30:00Z,11.2', '2025-01-01T01:00:00Z,-1.5', '2025-01-01T01:30:00Z,9.9', ''].join('\n');
+const PRICES_CSV = [
+  'start,price',
+  '2025-01-01T00:00:00Z,12.5',
+  '2025-01-01T00:30:00Z,11.2',
+  '2025-01-01T01:00:00Z,-1.5',
+  '2025-01-01T01:30:00Z,9.9',
+  '',
+].join('\n');
 
 function tempFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-e2e-tariffs-'));
@@ -67,7 +82,10 @@ async function fullPageShot(page: Page, name: string): Promise<void> {
 const row = (page: Page, id: string) => page.locator(`[data-testid="tariff-row"][data-tariff="${id}"]`);
 const detail = (page: Page, id: string) => page.locator(`[data-testid="tariff-detail"][data-tariff="${id}"]`);
 
-test('tariffs: import a file and prices, create with validation, new version, delete, broken file', async ({ page, server }) => {
+test('tariffs: import a file and prices, create with validation, new version, delete, broken file', async ({
+  page,
+  server,
+}) => {
   test.setTimeout(120_000);
   const shell = new AppShell(page);
   await shell.open(server.url, '/tariffs');
@@ -77,13 +95,19 @@ test('tariffs: import a file and prices, create with validation, new version, de
   // With no tariffs yet (this spec may run first on its worker's server) the page explains itself.
   await expect(page.getByTestId('tariffs-empty').or(page.getByTestId('tariffs-table'))).toBeVisible();
   if (await page.getByTestId('tariffs-empty').isVisible()) {
-    await expect(page.getByTestId('tariffs-empty')).toContainText('A tariff is what a meter’s half-hours are costed on');
-    await expect(page.getByTestId('tariffs-empty').getByRole('button', { name: 'Import a tariff file…' })).toBeVisible();
+    await expect(page.getByTestId('tariffs-empty')).toContainText(
+      'A tariff is what a meter’s half-hours are costed on',
+    );
+    await expect(
+      page.getByTestId('tariffs-empty').getByRole('button', { name: 'Import a tariff file…' }),
+    ).toBeVisible();
     await page.screenshot({ path: screenshotPath('tariffs-empty'), fullPage: true });
   }
 
   // 1. Import a tariff file: Economy 7 and a dynamic tariff.
-  await page.getByTestId('tariff-file-input').setInputFiles(tempFile('e2e-tariffs.json', JSON.stringify(GOOD, null, 2)));
+  await page
+    .getByTestId('tariff-file-input')
+    .setInputFiles(tempFile('e2e-tariffs.json', JSON.stringify(GOOD, null, 2)));
   await expect(page.getByTestId('tariff-import-result')).toContainText('2 tariffs: 2 versions added');
   const e7 = row(page, 'e2e-tp-e7');
   await expect(e7).toContainText('E2E Economy 7');
@@ -105,7 +129,10 @@ test('tariffs: import a file and prices, create with validation, new version, de
   await expect(strip.getByTestId('band-strip-row')).toHaveCount(1);
   await expect(strip.getByTestId('band-strip-row')).toContainText('Every day & bank holidays');
   await expect(strip.locator('.band-cell')).toHaveCount(48);
-  await expect(strip.locator('.band-strip-cells')).toHaveAttribute('aria-label', '00:00–00:30 31.9p, 00:30–07:30 13.1p, 07:30–24:00 31.9p');
+  await expect(strip.locator('.band-strip-cells')).toHaveAttribute(
+    'aria-label',
+    '00:00–00:30 31.9p, 00:30–07:30 13.1p, 07:30–24:00 31.9p',
+  );
   await expect(e7Detail.getByTestId('tariff-version')).toHaveCount(1);
   await expect(e7Detail.getByTestId('tariff-version')).toContainText('1 Jan 2025 → open-ended');
   await expect(e7Detail.getByTestId('tariff-version')).toContainText('In force');
@@ -114,11 +141,15 @@ test('tariffs: import a file and prices, create with validation, new version, de
   const agileDetail = detail(page, 'e2e-tp-agile');
   await expect(agileDetail.getByTestId('prices-stored')).toContainText('No prices stored yet');
   await agileDetail.getByTestId('prices-file-input').setInputFiles(tempFile('agile-prices.csv', PRICES_CSV));
-  await expect(agileDetail.getByTestId('prices-result')).toContainText('agile-prices.csv: Stored 4 half-hourly prices from 1 Jan 2025 00:00 to 1 Jan 2025 01:30');
+  await expect(agileDetail.getByTestId('prices-result')).toContainText(
+    'agile-prices.csv: Stored 4 half-hourly prices from 1 Jan 2025 00:00 to 1 Jan 2025 01:30',
+  );
   await expect(agileDetail.getByTestId('prices-stored')).toContainText('4 prices stored');
   await expect(agile.getByTestId('tariff-rates')).toHaveText('Half-hourly prices · 4 prices stored');
   // A prices file for a half-hour that is not on :00/:30 is refused with the core's words.
-  await agileDetail.getByTestId('prices-file-input').setInputFiles(tempFile('bad-prices.csv', 'start,price\n2025-01-01T00:10:00Z,12\n'));
+  await agileDetail
+    .getByTestId('prices-file-input')
+    .setInputFiles(tempFile('bad-prices.csv', 'start,price\n2025-01-01T00:10:00Z,12\n'));
   await expect(agileDetail.getByTestId('prices-result')).toContainText('bad-prices.csv: no prices were imported.');
   await expect(agileDetail.getByTestId('prices-result')).toContainText('not the start of a half-hour');
   await page.getByTestId('tariff-import-result').getByRole('button', { name: 'Dismiss' }).click();
@@ -140,7 +171,9 @@ test('tariffs: import a file and prices, create with validation, new version, de
   await form.getByLabel('Rate 1 p/kWh', { exact: true }).fill('12.5');
   await form.getByLabel('Rate 2 p/kWh', { exact: true }).fill('30');
   await form.getByLabel('Rate 1 to', { exact: true }).fill('08:00');
-  await expect(form.getByTestId('rates-problems')).toContainText('rates 1 and 2 overlap on every day from 07:30 to 08:00');
+  await expect(form.getByTestId('rates-problems')).toContainText(
+    'rates 1 and 2 overlap on every day from 07:30 to 08:00',
+  );
   await expect(form.locator('[data-testid="rate-row"][data-flagged]')).toHaveCount(2); // both rows the message names are marked
   await form.getByRole('button', { name: 'Create tariff' }).click();
   await expect(form.getByTestId('tariff-form-summary')).toContainText('Not saved');
@@ -158,7 +191,11 @@ test('tariffs: import a file and prices, create with validation, new version, de
   await expect(created).toBeVisible();
   await expect(created.getByTestId('tariff-rates')).toHaveText('00:30–07:30 12.5p · 07:30–00:30 30p');
   await expect(created).toContainText('London (C)');
-  expect(server.core.tariffStore.find('e2e-tp-new')).toMatchObject({ name: 'E2E Night Saver', supplier: 'Beta Energy', regions: [12] });
+  expect(server.core.tariffStore.find('e2e-tp-new')).toMatchObject({
+    name: 'E2E Night Saver',
+    supplier: 'Beta Energy',
+    regions: [12],
+  });
 
   // 4. A new version of Economy 7 pre-fills from the latest one; past periods keep the old prices.
   await e7Detail.getByTestId('new-version').click();
@@ -183,12 +220,16 @@ test('tariffs: import a file and prices, create with validation, new version, de
   expect(server.core.tariffStore.find('e2e-tp-new')).toBeNull();
 
   // 6. A broken file: nothing imported, every problem listed readably.
-  await page.getByTestId('tariff-file-input').setInputFiles(tempFile('broken-tariffs.json', JSON.stringify(BROKEN, null, 2)));
+  await page
+    .getByTestId('tariff-file-input')
+    .setInputFiles(tempFile('broken-tariffs.json', JSON.stringify(BROKEN, null, 2)));
   const error = page.getByTestId('tariff-import-error');
   await expect(error).toContainText('broken-tariffs.json was not imported: 4 problems');
   const items = error.locator('.problem-list li');
   await expect(items).toHaveCount(4);
-  await expect(items.first()).toContainText('Tariff 1 “e2e-tp-bad” › rates: rates 1 and 2 overlap on every day from 07:00 to 08:00');
+  await expect(items.first()).toContainText(
+    'Tariff 1 “e2e-tp-bad” › rates: rates 1 and 2 overlap on every day from 07:00 to 08:00',
+  );
   await expect(error).toContainText('Tariff 2 “e2e-tp-bad2” › name: a tariff needs a name');
   await expect(error).toContainText('Tariff 2 “e2e-tp-bad2” › vatRate: vatRate is 0.05 (5 %), 0.2 (20 %) or 0');
   await expect(error).toContainText('Format: docs/tariffs.md');
@@ -199,7 +240,9 @@ test('tariffs: import a file and prices, create with validation, new version, de
   await page.screenshot({ path: screenshotPath('tariffs-import-error'), fullPage: false });
 
   // Not JSON at all: the core's message with the line and column, whole.
-  await page.getByTestId('tariff-file-input').setInputFiles(tempFile('not-json.json', '{ "tariffs": [\n  { "id": "x", }\n'));
+  await page
+    .getByTestId('tariff-file-input')
+    .setInputFiles(tempFile('not-json.json', '{ "tariffs": [\n  { "id": "x", }\n'));
   await expect(error).toContainText('not-json.json was not imported.');
   await expect(error).toContainText(/is not valid JSON at line 2, column \d+/);
 });
@@ -215,20 +258,8 @@ const BUSINESS = {
   cclPencePerKwh: 'statutory',
   regions: ['C'],
   default: true,
-  rates: [
-    { name: 'Weekday peak', pencePerKwh: 35, from: '16:00', to: '19:00', days: ['weekday'] },
-    { name: 'Weekday day', pencePerKwh: 25, from: '07:00', to: '16:00', days: ['weekday'] },
-    { name: 'Weekday day', pencePerKwh: 25, from: '19:00', to: '23:00', days: ['weekday'] },
-    { name: 'Night', pencePerKwh: 12, from: '23:00', to: '07:00', days: ['weekday'] },
-    { name: 'Weekend', pencePerKwh: 15, days: ['weekend', 'holiday'] },
-  ],
-  duosRates: [
-    { name: 'red', pencePerKwh: 9, from: '16:00', to: '19:00', days: ['weekday'] },
-    { name: 'amber', pencePerKwh: 2, from: '07:00', to: '16:00', days: ['weekday'] },
-    { name: 'amber', pencePerKwh: 2, from: '19:00', to: '23:00', days: ['weekday'] },
-    { name: 'green', pencePerKwh: 0.1, from: '23:00', to: '07:00', days: ['weekday'] },
-    { name: 'green', pencePerKwh: 0.1, days: ['weekend', 'holiday'] },
-  ],
+  rates: BUSINESS_TOU_RATES,
+  duosRates: DUOS_RAG_RATES,
   capacityPencePerKvaPerDay: 3.5,
 };
 
@@ -238,7 +269,21 @@ test('tariffs: a business time-of-use tariff, and the fuel filter and search', a
   await page.getByTestId('tariff-file-input').setInputFiles(
     tempFile(
       'e2e-more.json',
-      JSON.stringify([BUSINESS, { id: 'e2e-tp-gas', name: 'E2E Gas Fixed', supplier: 'Gasco', fuel: 'gas', validFrom: '2024-01-01', validTo: '2024-07-01', standingChargePencePerDay: 29.6, vatRate: 0.2, cclPencePerKwh: 'statutory', rates: [{ pencePerKwh: 6.1 }] }]),
+      JSON.stringify([
+        BUSINESS,
+        {
+          id: 'e2e-tp-gas',
+          name: 'E2E Gas Fixed',
+          supplier: 'Gasco',
+          fuel: 'gas',
+          validFrom: '2024-01-01',
+          validTo: '2024-07-01',
+          standingChargePencePerDay: 29.6,
+          vatRate: 0.2,
+          cclPencePerKwh: 'statutory',
+          rates: [{ pencePerKwh: 6.1 }],
+        },
+      ]),
     ),
   );
   await expect(page.getByTestId('tariff-import-result')).toContainText('2 tariffs: 2 versions added');
@@ -250,7 +295,10 @@ test('tariffs: a business time-of-use tariff, and the fuel filter and search', a
   await expect(biz).toContainText('120p/day');
   await expect(biz).toContainText('20 %');
   const bizDetail = detail(page, 'e2e-tp-biz');
-  await expect(bizDetail.getByTestId('band-strip').getByTestId('band-strip-row')).toHaveText(['Mon–Fri', 'Sat, Sun & bank holidays']);
+  await expect(bizDetail.getByTestId('band-strip').getByTestId('band-strip-row')).toHaveText([
+    'Mon–Fri',
+    'Sat, Sun & bank holidays',
+  ]);
   await expect(bizDetail.getByTestId('tariff-version')).toContainText('Statutory (gov.uk rates)');
   await expect(bizDetail.getByTestId('tariff-version')).toContainText('3.5p/kVA/day');
   await expect(bizDetail.getByTestId('tariff-version')).toContainText('DUoS rates (in addition)');
@@ -289,6 +337,8 @@ test('tariffs: a business time-of-use tariff, and the fuel filter and search', a
   await expect(form.getByRole('heading', { name: 'Fallback unit rates (optional)' })).toBeVisible();
   await form.getByRole('button', { name: 'Create tariff' }).click();
   await expect(form).toHaveCount(0);
-  await expect(row(page, 'e2e-tp-form-agile').getByTestId('tariff-rates')).toHaveText('Half-hourly prices · no prices stored yet');
+  await expect(row(page, 'e2e-tp-form-agile').getByTestId('tariff-rates')).toHaveText(
+    'Half-hourly prices · no prices stored yet',
+  );
   await expect(detail(page, 'e2e-tp-form-agile').getByTestId('prices-file-input')).toBeAttached();
 });

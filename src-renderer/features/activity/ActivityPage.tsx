@@ -9,7 +9,12 @@ import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
 import { RunStatusBadge, TRIGGER_TEXT } from './runs';
 
-const TASK_NAME: Record<string, string> = { rollup: 'Roll-up', rebuild: 'Rebuild roll-ups', retention: 'Clean up old imports', cleanup: 'Clean up old imports' };
+const TASK_NAME: Record<string, string> = {
+  rollup: 'Roll-up',
+  rebuild: 'Rebuild roll-ups',
+  retention: 'Clean up old imports',
+  cleanup: 'Clean up old imports',
+};
 
 const SUMMARY_LABEL: Record<string, [string, string]> = {
   metersTouched: ['meter', 'meters'],
@@ -79,7 +84,8 @@ export function ActivityPage() {
             testId="runs-table"
             empty={
               <EmptyState title="Nothing has run yet" icon="◷">
-                Roll-ups run after each import and every night; they will be listed here with how long they took and what they touched.
+                Roll-ups run after each import and every night; they will be listed here with how long they took and
+                what they touched.
               </EmptyState>
             }
           />

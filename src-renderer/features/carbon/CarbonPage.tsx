@@ -1,9 +1,19 @@
-/** Grid carbon history: the stored intensity over 7 / 30 / 90 days, its shape by UK time of day, and the best window ahead. */
+/**
+ * Grid carbon history: the stored intensity over 7 / 30 / 90 days, its shape by UK time of day, and the best window
+ * ahead.
+ */
 import { useMemo, useState } from 'react';
 import type { CarbonHistory } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
-import { bestWindowText, buildHistoryOption, buildTimeOfDayOption, gText, historyCsv, timeOfDayCsv } from './carbon-charts';
+import {
+  bestWindowText,
+  buildHistoryOption,
+  buildTimeOfDayOption,
+  gText,
+  historyCsv,
+  timeOfDayCsv,
+} from './carbon-charts';
 import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
@@ -19,7 +29,9 @@ export function CarbonPage() {
   useDocumentTitle('Carbon');
   const [days, setDays] = useState<(typeof DAY_OPTIONS)[number]>(30);
   const [hours, setHours] = useState<(typeof WINDOW_OPTIONS)[number]>(3);
-  const q = useQuery(`carbon-history:${days}:${hours}`, () => getClient().call('carbon.history', { days, windowHours: hours }));
+  const q = useQuery(`carbon-history:${days}:${hours}`, () =>
+    getClient().call('carbon.history', { days, windowHours: hours }),
+  );
   const h = q.data;
 
   return (
@@ -41,7 +53,11 @@ export function CarbonPage() {
 
       {q.load === 'error' && !h ? (
         <section className="card">
-          <ErrorState title="Could not load the carbon history" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <ErrorState
+            title="Could not load the carbon history"
+            message={q.error ?? 'Unknown error'}
+            onRetry={q.reload}
+          />
         </section>
       ) : !h ? (
         <section className="card chart-card" aria-label="Carbon intensity history">
@@ -55,7 +71,17 @@ export function CarbonPage() {
   );
 }
 
-function BestWindow({ h, hours, setHours, loading }: { h: CarbonHistory | null; hours: number; setHours: (h: (typeof WINDOW_OPTIONS)[number]) => void; loading: boolean }) {
+function BestWindow({
+  h,
+  hours,
+  setHours,
+  loading,
+}: {
+  h: CarbonHistory | null;
+  hours: number;
+  setHours: (h: (typeof WINDOW_OPTIONS)[number]) => void;
+  loading: boolean;
+}) {
   const w = h?.bestWindow ?? null;
   return (
     <section className="card card-pad best-window" aria-labelledby="best-window-title" data-testid="best-window">
@@ -63,7 +89,12 @@ function BestWindow({ h, hours, setHours, loading }: { h: CarbonHistory | null; 
         <h2 id="best-window-title">Cleanest time ahead</h2>
         <label className="best-window-select small">
           <span className="muted">Window</span>
-          <select className="input input-narrow" value={hours} onChange={(e) => setHours(Number(e.currentTarget.value) as (typeof WINDOW_OPTIONS)[number])} data-testid="best-window-hours">
+          <select
+            className="input input-narrow"
+            value={hours}
+            onChange={(e) => setHours(Number(e.currentTarget.value) as (typeof WINDOW_OPTIONS)[number])}
+            data-testid="best-window-hours"
+          >
             {WINDOW_OPTIONS.map((o) => (
               <option key={o} value={o}>
                 {o} hours
@@ -77,11 +108,15 @@ function BestWindow({ h, hours, setHours, loading }: { h: CarbonHistory | null; 
       ) : w ? (
         <p className="best-window-text" data-testid="best-window-text">
           <span className="strong">{bestWindowText(w, hours)}</span>
-          <span className="muted small"> · starts {formatUkDayMonth(Date.parse(w.from))}, from the stored forecast for the next 48 hours</span>
+          <span className="muted small">
+            {' '}
+            · starts {formatUkDayMonth(Date.parse(w.from))}, from the stored forecast for the next 48 hours
+          </span>
         </p>
       ) : (
         <p className="muted" data-testid="best-window-text">
-          No forecast is stored for the next 48 hours, so there is no best window yet. Use Refresh on the <a href={href.dashboard}>dashboard’s grid carbon card</a> when online.
+          No forecast is stored for the next 48 hours, so there is no best window yet. Use Refresh on the{' '}
+          <a href={href.dashboard}>dashboard’s grid carbon card</a> when online.
         </p>
       )}
     </section>
@@ -104,7 +139,8 @@ function HistoryCharts({ h, days, refreshing }: { h: CarbonHistory; days: number
             </button>
           }
         >
-          The app stores intensity each time it fetches from the Carbon Intensity API: the dashboard’s Refresh fetches the last 24 hours and the next 48. Older history is fetched for a meter from its emissions panel.
+          The app stores intensity each time it fetches from the Carbon Intensity API: the dashboard’s Refresh fetches
+          the last 24 hours and the next 48. Older history is fetched for a meter from its emissions panel.
         </EmptyState>
       </section>
     );
@@ -131,7 +167,11 @@ function HistoryCharts({ h, days, refreshing }: { h: CarbonHistory; days: number
         fileBase={`carbon-by-time-of-day-${days}-days`}
         csv={() => timeOfDayCsv(h.byTimeOfDay)}
         ariaLabel={`Average grid carbon intensity by UK time of day over the last ${days} days`}
-        empty={h.byTimeOfDay.length === 0 ? <EmptyState title="No values to average">The stored half-hours have no intensity yet.</EmptyState> : undefined}
+        empty={
+          h.byTimeOfDay.length === 0 ? (
+            <EmptyState title="No values to average">The stored half-hours have no intensity yet.</EmptyState>
+          ) : undefined
+        }
       />
     </>
   );

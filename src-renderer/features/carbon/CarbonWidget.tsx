@@ -43,11 +43,16 @@ const TREND: Record<'rising' | 'falling' | 'steady', { arrow: string; text: stri
 export function CarbonWidget() {
   const q = useQuery('carbon-current', () => getClient().call('carbon.current', {}));
   const [loadedAt, setLoadedAt] = useState<{ data: CarbonNow | null; at: number } | null>(null);
-  const [refresh, setRefresh] = useState<{ busy: boolean; note: string | null; offline: boolean }>({ busy: false, note: null, offline: false });
+  const [refresh, setRefresh] = useState<{ busy: boolean; note: string | null; offline: boolean }>({
+    busy: false,
+    note: null,
+    offline: false,
+  });
   const now = useNow(true, 30_000);
 
   // Remember when this reply arrived so the age keeps counting between reloads.
-  if (q.data !== undefined && q.load === 'ready' && loadedAt?.data !== q.data) setLoadedAt({ data: q.data, at: Date.now() });
+  if (q.data !== undefined && q.load === 'ready' && loadedAt?.data !== q.data)
+    setLoadedAt({ data: q.data, at: Date.now() });
 
   const doRefresh = async () => {
     setRefresh({ busy: true, note: null, offline: false });
@@ -62,20 +67,43 @@ export function CarbonWidget() {
   };
 
   const refreshButton = (primary: boolean) => (
-    <button type="button" className={`btn ${primary ? 'btn-primary' : 'btn-small'}`} onClick={() => void doRefresh()} disabled={refresh.busy} data-testid="carbon-refresh">
+    <button
+      type="button"
+      className={`btn ${primary ? 'btn-primary' : 'btn-small'}`}
+      onClick={() => void doRefresh()}
+      disabled={refresh.busy}
+      data-testid="carbon-refresh"
+    >
       {refresh.busy ? 'Refreshing…' : primary ? 'Fetch grid carbon now' : 'Refresh'}
     </button>
   );
 
   const note = refresh.note && (
-    <p className={`callout ${refresh.offline ? 'callout-info' : 'callout-warn'} small carbon-note`} role="status" data-testid="carbon-refresh-note">
+    <p
+      className={`callout ${refresh.offline ? 'callout-info' : 'callout-warn'} small carbon-note`}
+      role="status"
+      data-testid="carbon-refresh-note"
+    >
       {refresh.note}
     </p>
   );
 
   const d = q.data;
   return (
-    <section className="card card-pad carbon-widget" aria-labelledby="carbon-widget-title" data-testid="carbon-widget" data-state={q.load === 'error' && d === null ? 'error' : d === null && q.load !== 'ready' ? 'loading' : d === null ? 'empty' : 'ready'}>
+    <section
+      className="card card-pad carbon-widget"
+      aria-labelledby="carbon-widget-title"
+      data-testid="carbon-widget"
+      data-state={
+        q.load === 'error' && d === null
+          ? 'error'
+          : d === null && q.load !== 'ready'
+            ? 'loading'
+            : d === null
+              ? 'empty'
+              : 'ready'
+      }
+    >
       <div className="card-header card-header-flush">
         <h2 id="carbon-widget-title">Grid carbon now</h2>
         <div className="card-header-actions">
@@ -92,7 +120,9 @@ export function CarbonWidget() {
       ) : d === null ? (
         <>
           <EmptyState title="Grid carbon has not been fetched yet" icon="⌁" action={refreshButton(true)}>
-            The app reads Great Britain’s grid carbon intensity from the Carbon Intensity API (National Grid ESO). Fetch it now to see how clean the electricity is, where it is heading, and the cleanest hours to run flexible loads.
+            The app reads Great Britain’s grid carbon intensity from the Carbon Intensity API (National Grid ESO). Fetch
+            it now to see how clean the electricity is, where it is heading, and the cleanest hours to run flexible
+            loads.
           </EmptyState>
           {note}
         </>
@@ -113,11 +143,16 @@ function CarbonNowView({ d, age, note }: { d: CarbonNow; age: number; note: Reac
     <div className="carbon-now">
       <div className="carbon-now-main">
         <div className="carbon-value" data-testid="carbon-intensity" data-intensity={d.intensity ?? ''}>
-          <span className="tile-number">{d.intensity === null ? '—' : formatInt(d.intensity)}</span> <span className="unit">gCO2/kWh</span>
+          <span className="tile-number">{d.intensity === null ? '—' : formatInt(d.intensity)}</span>{' '}
+          <span className="unit">gCO2/kWh</span>
         </div>
         <div className="carbon-meta">
           {d.index && (
-            <span className={`carbon-band carbon-band-${indexSlug(d.index)}`} style={{ background: colour }} data-testid="carbon-index">
+            <span
+              className={`carbon-band carbon-band-${indexSlug(d.index)}`}
+              style={{ background: colour }}
+              data-testid="carbon-index"
+            >
               {d.index}
             </span>
           )}
@@ -125,7 +160,12 @@ function CarbonNowView({ d, age, note }: { d: CarbonNow; age: number; note: Reac
             {d.kind === 'actual' ? 'Actual' : 'Forecast'}
           </span>
           {trend && (
-            <span className={`carbon-trend carbon-trend-${d.trend}`} data-testid="carbon-trend" data-trend={d.trend ?? ''} title={`${trend.text} over the next hours`}>
+            <span
+              className={`carbon-trend carbon-trend-${d.trend}`}
+              data-testid="carbon-trend"
+              data-trend={d.trend ?? ''}
+              title={`${trend.text} over the next hours`}
+            >
               <span aria-hidden="true">{trend.arrow}</span> {trend.text}
             </span>
           )}
@@ -143,10 +183,19 @@ function CarbonNowView({ d, age, note }: { d: CarbonNow; age: number; note: Reac
       <div className="carbon-forecast">
         <div className="muted small">Next 48 hours (forecast, UK local time)</div>
         {forecasts === 0 ? (
-          <p className="muted small carbon-forecast-empty">No forecast stored for the next 48 hours. Refresh to fetch one.</p>
+          <p className="muted small carbon-forecast-empty">
+            No forecast stored for the next 48 hours. Refresh to fetch one.
+          </p>
         ) : (
           <Suspense fallback={<div className="chart-skeleton chart-mini" aria-hidden="true" />}>
-            <EChart option={option} className="chart chart-mini" data-testid="carbon-forecast-chart" data-points={forecasts} role="img" aria-label={`Forecast grid carbon intensity for the next 48 hours: ${forecasts} half-hours`} />
+            <EChart
+              option={option}
+              className="chart chart-mini"
+              data-testid="carbon-forecast-chart"
+              data-points={forecasts}
+              role="img"
+              aria-label={`Forecast grid carbon intensity for the next 48 hours: ${forecasts} half-hours`}
+            />
           </Suspense>
         )}
       </div>

@@ -1,4 +1,7 @@
-/** A meter's CO2: the last 30 days of data and the last complete calendar year, by half-hourly grid intensity and by the annual factor. */
+/**
+ * A meter's CO2: the last 30 days of data and the last complete calendar year, by half-hourly grid intensity and by the
+ * annual factor.
+ */
 import { useState } from 'react';
 import type { Emissions, MeterSummary } from '../../../src-shared/contract/types';
 import { isoDay } from '../../../src-shared/domain/periods';
@@ -35,12 +38,26 @@ export function emissionsPeriods(meter: Pick<MeterSummary, 'firstReading' | 'las
   const from30 = isoDay(Math.max(days.from, days.to - 30));
   const to = isoDay(days.to);
   const lastDay = isoDay(days.to - 1);
-  const out: EmissionsPeriod[] = [{ id: 'last-30-days', title: 'Last 30 days', sub: `${formatPeriodLabel(from30, { short: true })} – ${formatPeriodLabel(lastDay, { short: true })} ${lastDay.slice(0, 4)}`, from: from30, to }];
+  const out: EmissionsPeriod[] = [
+    {
+      id: 'last-30-days',
+      title: 'Last 30 days',
+      sub: `${formatPeriodLabel(from30, { short: true })} – ${formatPeriodLabel(lastDay, { short: true })} ${lastDay.slice(0, 4)}`,
+      from: from30,
+      to,
+    },
+  ];
   const complete = latestCompletePeriod('year', meter.lastReading);
   const firstYear = Number(isoDay(days.from).slice(0, 4));
   const year = complete && Number(complete) >= firstYear ? Number(complete) : Number(lastDay.slice(0, 4));
   const isComplete = complete !== null && Number(complete) === year && isoDay(days.from) <= `${year}-01-01`;
-  out.push({ id: 'year', title: `Calendar year ${year}`, sub: isComplete ? 'Last complete calendar year' : 'Only part of this year has readings', from: `${year}-01-01`, to: `${year + 1}-01-01` });
+  out.push({
+    id: 'year',
+    title: `Calendar year ${year}`,
+    sub: isComplete ? 'Last complete calendar year' : 'Only part of this year has readings',
+    from: `${year}-01-01`,
+    to: `${year + 1}-01-01`,
+  });
   return out;
 }
 
@@ -50,23 +67,52 @@ type Cell = { period: EmissionsPeriod; method: EmissionsMethod; e: Emissions };
 export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
   const version = useDataStore((s) => s.version);
   const role = useAppStore((s) => s.info?.role);
-  const [fetchState, setFetchState] = useState<{ busy: boolean; note: string | null; error: boolean }>({ busy: false, note: null, error: false });
+  const [fetchState, setFetchState] = useState<{ busy: boolean; note: string | null; error: boolean }>({
+    busy: false,
+    note: null,
+    error: false,
+  });
   // a period of the user's choosing, beside the two standard ones
   const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
   const standard = emissionsPeriods(meter);
   const periods: EmissionsPeriod[] =
     custom && standard.length
-      ? [...standard, { id: 'custom', title: 'Chosen period', sub: `${formatPeriodLabel(custom.from, { short: true })} – ${formatPeriodLabel(isoDay(Date.parse(`${custom.to}T00:00:00Z`) / 86400000 - 1), { short: true })}`, from: custom.from, to: custom.to }]
+      ? [
+          ...standard,
+          {
+            id: 'custom',
+            title: 'Chosen period',
+            sub: `${formatPeriodLabel(custom.from, { short: true })} – ${formatPeriodLabel(isoDay(Date.parse(`${custom.to}T00:00:00Z`) / 86400000 - 1), { short: true })}`,
+            from: custom.from,
+            to: custom.to,
+          },
+        ]
       : standard;
   const methods: EmissionsMethod[] = meter.fuel === 'electricity' ? ['halfhourly', 'annual'] : ['annual'];
-  const q = useQuery(periods.length ? `emissions:${meter.mpan}:${meter.fuel}:${meter.lastReading}:${version}:${custom?.from ?? ''}:${custom?.to ?? ''}` : null, async () => {
-    const c = getClient();
-    const cells = await Promise.all(periods.flatMap((period) => methods.map(async (method): Promise<Cell> => ({ period, method, e: await c.call('emissions.meter', { meter: meter.mpan, from: period.from, to: period.to, method }) }))));
-    return cells;
-  });
+  const q = useQuery(
+    periods.length
+      ? `emissions:${meter.mpan}:${meter.fuel}:${meter.lastReading}:${version}:${custom?.from ?? ''}:${custom?.to ?? ''}`
+      : null,
+    async () => {
+      const c = getClient();
+      const cells = await Promise.all(
+        periods.flatMap((period) =>
+          methods.map(async (method): Promise<Cell> => ({
+            period,
+            method,
+            e: await c.call('emissions.meter', { meter: meter.mpan, from: period.from, to: period.to, method }),
+          })),
+        ),
+      );
+      return cells;
+    },
+  );
 
-  const cell = (period: EmissionsPeriod, method: EmissionsMethod) => q.data?.find((c) => c.period.id === period.id && c.method === method)?.e ?? null;
-  const lowCoverage = meter.fuel === 'electricity' && (q.data ?? []).some((c) => c.method === 'halfhourly' && c.e.kwh > 0 && c.e.coverage < LOW_COVERAGE);
+  const cell = (period: EmissionsPeriod, method: EmissionsMethod) =>
+    q.data?.find((c) => c.period.id === period.id && c.method === method)?.e ?? null;
+  const lowCoverage =
+    meter.fuel === 'electricity' &&
+    (q.data ?? []).some((c) => c.method === 'halfhourly' && c.e.kwh > 0 && c.e.coverage < LOW_COVERAGE);
   const canFetch = role === undefined || role === 'manager' || role === 'admin';
 
   const columns: Column<EmissionsMethod>[] = [
@@ -76,42 +122,51 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
       cell: (m) => (
         <>
           <div className="strong">{m === 'halfhourly' ? 'Half-hourly grid intensity' : 'Annual factor'}</div>
-          <div className="muted small">{m === 'halfhourly' ? 'Each half-hour’s kWh × that half-hour’s national intensity' : 'kWh × the UK Government conversion factor for the year'}</div>
+          <div className="muted small">
+            {m === 'halfhourly'
+              ? 'Each half-hour’s kWh × that half-hour’s national intensity'
+              : 'kWh × the UK Government conversion factor for the year'}
+          </div>
         </>
       ),
     },
-    ...periods.map(
-      (p): Column<EmissionsMethod> => ({
-        header: (
-          <>
-            <div>{p.title}</div>
-            <div className="muted small emissions-sub">{p.sub}</div>
-          </>
-        ),
-        num: true,
-        cellProps: (m) => {
-          const e = cell(p, m);
-          return {
-            'data-testid': 'emissions-cell',
-            'data-method': m,
-            'data-period': p.id,
-            'data-kgco2': e?.kgco2 ?? '',
-            'data-coverage': e?.coverage ?? '',
-          };
-        },
-        cell: (m) => {
-          const e = cell(p, m);
-          return e ? <EmissionsValue e={e} /> : '—';
-        },
-      }),
-    ),
+    ...periods.map((p): Column<EmissionsMethod> => ({
+      header: (
+        <>
+          <div>{p.title}</div>
+          <div className="muted small emissions-sub">{p.sub}</div>
+        </>
+      ),
+      num: true,
+      cellProps: (m) => {
+        const e = cell(p, m);
+        return {
+          'data-testid': 'emissions-cell',
+          'data-method': m,
+          'data-period': p.id,
+          'data-kgco2': e?.kgco2 ?? '',
+          'data-coverage': e?.coverage ?? '',
+        };
+      },
+      cell: (m) => {
+        const e = cell(p, m);
+        return e ? <EmissionsValue e={e} /> : '—';
+      },
+    })),
   ];
 
   const fetchHistory = async () => {
     setFetchState({ busy: true, note: null, error: false });
     try {
       const r = await getClient().call('carbon.fetch', { meter: meter.mpan });
-      setFetchState({ busy: false, note: r.national > 0 ? `Fetched ${formatInt(r.national)} half-hours of grid intensity.` : 'Nothing was missing: every half-hour already had an intensity.', error: false });
+      setFetchState({
+        busy: false,
+        note:
+          r.national > 0
+            ? `Fetched ${formatInt(r.national)} half-hours of grid intensity.`
+            : 'Nothing was missing: every half-hour already had an intensity.',
+        error: false,
+      });
       q.reload();
     } catch (e) {
       setFetchState({ busy: false, note: errorMessage(e), error: true });
@@ -122,10 +177,16 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
     <section className="card" aria-labelledby="emissions-title" data-testid="emissions-panel" data-fuel={meter.fuel}>
       <div className="card-header">
         <h2 id="emissions-title">Emissions</h2>
-        <span className="muted small">{meter.fuel === 'electricity' ? 'By half-hourly grid carbon intensity, and by the UK Government annual factor' : 'By the UK Government annual factor for gas'}</span>
+        <span className="muted small">
+          {meter.fuel === 'electricity'
+            ? 'By half-hourly grid carbon intensity, and by the UK Government annual factor'
+            : 'By the UK Government annual factor for gas'}
+        </span>
       </div>
       {periods.length === 0 ? (
-        <EmptyState title="No readings for this meter yet">Import a file with its half-hourly data to see its emissions here.</EmptyState>
+        <EmptyState title="No readings for this meter yet">
+          Import a file with its half-hourly data to see its emissions here.
+        </EmptyState>
       ) : q.load === 'error' && !q.data ? (
         <ErrorState title="Could not work out the emissions" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
       ) : !q.data ? (
@@ -137,17 +198,29 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
           {lowCoverage && (
             <div className="callout callout-warn small emissions-hint" data-testid="emissions-coverage-hint">
               <span>
-                Half-hourly coverage is low because grid carbon history has not been fetched for these dates: the half-hourly figure only counts the half-hours that have one, so it reads low. Fetch the history, or use the annual factor meanwhile.
+                Half-hourly coverage is low because grid carbon history has not been fetched for these dates: the
+                half-hourly figure only counts the half-hours that have one, so it reads low. Fetch the history, or use
+                the annual factor meanwhile.
               </span>
               {canFetch && (
-                <button type="button" className="btn btn-small" disabled={fetchState.busy} onClick={() => void fetchHistory()} data-testid="emissions-fetch-history">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  disabled={fetchState.busy}
+                  onClick={() => void fetchHistory()}
+                  data-testid="emissions-fetch-history"
+                >
                   {fetchState.busy ? 'Fetching…' : 'Fetch carbon history'}
                 </button>
               )}
             </div>
           )}
           {fetchState.note && (
-            <p className={`small emissions-fetch-note ${fetchState.error ? 'warn' : 'ok-text'}`} role="status" data-testid="emissions-fetch-note">
+            <p
+              className={`small emissions-fetch-note ${fetchState.error ? 'warn' : 'ok-text'}`}
+              role="status"
+              data-testid="emissions-fetch-note"
+            >
               {fetchState.note}
             </p>
           )}
@@ -168,7 +241,10 @@ function EmissionsValue({ e }: { e: Emissions }) {
         {formatEnergy(e.kwh)} kWh
       </div>
       {e.method === 'halfhourly' && (
-        <div className={`small ${e.kwh > 0 && e.coverage < LOW_COVERAGE ? 'warn' : 'muted'}`} data-testid="emissions-coverage">
+        <div
+          className={`small ${e.kwh > 0 && e.coverage < LOW_COVERAGE ? 'warn' : 'muted'}`}
+          data-testid="emissions-coverage"
+        >
           {formatShare(e.coverage)} of half-hours with an intensity
         </div>
       )}

@@ -36,7 +36,12 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
     if (!/^\d{4}$/.test(year.trim())) local.year = 'enter a year, e.g. 2025';
     if (!(Number(factor) > 0)) local.kgPerKwh = 'enter a factor in kgCO2e per kWh, e.g. 0.177';
     return submit(local, async () => {
-      await getClient().call('carbon.setFactor', { year: Number(year), fuel, kgPerKwh: Number(factor), ...(source.trim() ? { source: source.trim() } : {}) });
+      await getClient().call('carbon.setFactor', {
+        year: Number(year),
+        fuel,
+        kgPerKwh: Number(factor),
+        ...(source.trim() ? { source: source.trim() } : {}),
+      });
       toast({ kind: 'success', title: `Saved the ${year} ${fuel} factor` });
       setFactor('');
       setSource('');
@@ -49,7 +54,8 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
     <section className="card card-pad" aria-labelledby="factors-title" data-testid="factors-card">
       <h2 id="factors-title">Conversion factors</h2>
       <p className="muted small">
-        UK Government GHG conversion factors (location-based, kgCO2e per kWh) used by the annual emissions method; a year without its own factor uses the latest earlier one.
+        UK Government GHG conversion factors (location-based, kgCO2e per kWh) used by the annual emissions method; a
+        year without its own factor uses the latest earlier one.
       </p>
       {q.load === 'error' && !q.data ? (
         <ErrorState title="Could not load the factors" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
@@ -69,21 +75,51 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
         <Form className="form factor-form" onSubmit={save}>
           <h3 className="form-section-title">Add or change a factor</h3>
           <Field id="factor-year" label="Year" error={errors.year}>
-            {(c) => <input {...c} className="input input-narrow" inputMode="numeric" value={year} onChange={(e) => setYear(e.currentTarget.value)} />}
+            {(c) => (
+              <input
+                {...c}
+                className="input input-narrow"
+                inputMode="numeric"
+                value={year}
+                onChange={(e) => setYear(e.currentTarget.value)}
+              />
+            )}
           </Field>
           <Field id="factor-fuel" label="Fuel">
             {(c) => (
-              <select {...c} className="input input-narrow" value={fuel} onChange={(e) => setFuel(e.currentTarget.value as Fuel)}>
+              <select
+                {...c}
+                className="input input-narrow"
+                value={fuel}
+                onChange={(e) => setFuel(e.currentTarget.value as Fuel)}
+              >
                 <option value="electricity">Electricity</option>
                 <option value="gas">Gas</option>
               </select>
             )}
           </Field>
           <Field id="factor-value" label="kgCO2e per kWh" error={errors.kgPerKwh}>
-            {(c) => <input {...c} className="input input-narrow" inputMode="decimal" placeholder="0.177" value={factor} onChange={(e) => setFactor(e.currentTarget.value)} />}
+            {(c) => (
+              <input
+                {...c}
+                className="input input-narrow"
+                inputMode="decimal"
+                placeholder="0.177"
+                value={factor}
+                onChange={(e) => setFactor(e.currentTarget.value)}
+              />
+            )}
           </Field>
           <Field id="factor-source" label="Source (optional)">
-            {(c) => <input {...c} className="input input-wide" placeholder="e.g. DESNZ conversion factors 2025" value={source} onChange={(e) => setSource(e.currentTarget.value)} />}
+            {(c) => (
+              <input
+                {...c}
+                className="input input-wide"
+                placeholder="e.g. DESNZ conversion factors 2025"
+                value={source}
+                onChange={(e) => setSource(e.currentTarget.value)}
+              />
+            )}
           </Field>
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={busy}>

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import { bestWindowText, buildForecastOption, buildHistoryOption, buildTimeOfDayOption, carbonPoints, formatCo2, historyCsv, indexColour, indexSlug, timeOfDayCsv } from './carbon-charts';
+import {
+  bestWindowText,
+  buildForecastOption,
+  buildHistoryOption,
+  buildTimeOfDayOption,
+  carbonPoints,
+  formatCo2,
+  historyCsv,
+  indexColour,
+  indexSlug,
+  timeOfDayCsv,
+} from './carbon-charts';
 
 function firstSeries<T>(opt: { series?: unknown }): T {
   return (Array.isArray(opt.series) ? opt.series[0] : opt.series) as T;
@@ -77,8 +88,12 @@ describe('carbon chart options', () => {
 
 describe('carbon text', () => {
   it('says the best window in UK local time (BST in summer, GMT in winter)', () => {
-    expect(bestWindowText({ from: '2025-06-01T00:30:00Z', to: '2025-06-01T03:30:00Z', average: 58 }, 3)).toBe('Best 3-hour window to run flexible loads: 01:30–04:30, average 58 g/kWh');
-    expect(bestWindowText({ from: '2025-12-01T01:30:00Z', to: '2025-12-01T03:30:00Z', average: 101 }, 2)).toBe('Best 2-hour window to run flexible loads: 01:30–03:30, average 101 g/kWh');
+    expect(bestWindowText({ from: '2025-06-01T00:30:00Z', to: '2025-06-01T03:30:00Z', average: 58 }, 3)).toBe(
+      'Best 3-hour window to run flexible loads: 01:30–04:30, average 58 g/kWh',
+    );
+    expect(bestWindowText({ from: '2025-12-01T01:30:00Z', to: '2025-12-01T03:30:00Z', average: 101 }, 2)).toBe(
+      'Best 2-hour window to run flexible loads: 01:30–03:30, average 101 g/kWh',
+    );
   });
 
   it('colours the index bands from green to dark red', () => {

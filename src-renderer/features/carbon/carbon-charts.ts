@@ -5,13 +5,20 @@
  */
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { DataZoomComponentOption, GridComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
 import type { CarbonHistory, CarbonNow } from '../../../src-shared/contract/types';
 import { formatInt, formatUkDateTime, formatUkTime } from '../../lib/format';
 import { BASE } from '../../charts/common';
 import { CHART_COLOURS, axisLabel, timeZoom } from '../../charts/half-hourly-line';
 
-export type CarbonLineOption = ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | MarkLineComponentOption>;
+export type CarbonLineOption = ComposeOption<
+  LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | MarkLineComponentOption
+>;
 export type CarbonBarOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;
 
 /** The Carbon Intensity API's index bands, lowest first. */
@@ -56,7 +63,8 @@ const timeAxis = {
   type: 'time' as const,
   axisLine: { lineStyle: { color: CHART_COLOURS.axis } },
   axisLabel: {
-    formatter: (value: number, _index: number, extra?: { time?: { lowerTimeUnit?: string; level?: number } }) => axisLabel(value, extra?.time?.lowerTimeUnit, extra?.time?.level ?? 0),
+    formatter: (value: number, _index: number, extra?: { time?: { lowerTimeUnit?: string; level?: number } }) =>
+      axisLabel(value, extra?.time?.lowerTimeUnit, extra?.time?.level ?? 0),
     hideOverlap: true,
   },
   splitLine: { show: false },
@@ -177,23 +185,35 @@ export function buildTimeOfDayOption(byTimeOfDay: CarbonHistory['byTimeOfDay']):
       {
         type: 'bar',
         name: 'Average',
-        data: byTimeOfDay.map((b) => ({ value: b.average, itemStyle: { color: b.average === lo ? INDEX_COLOUR['very low'] : CHART_COLOURS.line } })),
+        data: byTimeOfDay.map((b) => ({
+          value: b.average,
+          itemStyle: { color: b.average === lo ? INDEX_COLOUR['very low'] : CHART_COLOURS.line },
+        })),
         barMaxWidth: 18,
       },
     ],
   };
 }
 
-export function historyCsv(history: Pick<CarbonHistory, 'points'>): { header: string[]; rows: (string | number | null)[][] } {
+export function historyCsv(history: Pick<CarbonHistory, 'points'>): {
+  header: string[];
+  rows: (string | number | null)[][];
+} {
   return { header: ['start_utc', 'intensity_gco2_per_kwh'], rows: history.points.map((p) => [p.at, p.intensity]) };
 }
 
-export function timeOfDayCsv(byTimeOfDay: CarbonHistory['byTimeOfDay']): { header: string[]; rows: (string | number | null)[][] } {
+export function timeOfDayCsv(byTimeOfDay: CarbonHistory['byTimeOfDay']): {
+  header: string[];
+  rows: (string | number | null)[][];
+} {
   return { header: ['uk_time', 'average_gco2_per_kwh'], rows: byTimeOfDay.map((b) => [b.time, b.average]) };
 }
 
 export function forecastCsv(next48h: CarbonNow['next48h']): { header: string[]; rows: (string | number | null)[][] } {
-  return { header: ['start_utc', 'forecast_gco2_per_kwh', 'index'], rows: next48h.map((p) => [p.at, p.forecast, p.index]) };
+  return {
+    header: ['start_utc', 'forecast_gco2_per_kwh', 'index'],
+    rows: next48h.map((p) => [p.at, p.forecast, p.index]),
+  };
 }
 
 /** "Best 3-hour window to run flexible loads: 01:30–04:30, average 58 g/kWh" (UK local time). */

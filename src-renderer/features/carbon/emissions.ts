@@ -23,5 +23,11 @@ export function sumEmissions(parts: { fuel: Fuel; method: Method; e: Emissions }
     a.covered += p.e.kwh * p.e.coverage;
     acc.set(k, a);
   }
-  return [...acc.values()].map((a) => ({ fuel: a.fuel, method: a.method, kwh: a.kwh, kgco2: a.kgco2, coverage: a.kwh > 0 ? a.covered / a.kwh : 0 }));
+  return [...acc.values()].map((a) => ({
+    fuel: a.fuel,
+    method: a.method,
+    kwh: a.kwh,
+    kgco2: a.kgco2,
+    coverage: a.kwh > 0 ? a.covered / a.kwh : 0,
+  }));
 }

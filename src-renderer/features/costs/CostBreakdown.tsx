@@ -41,7 +41,12 @@ const LINE_COLUMNS: Column<CostLine>[] = [
       );
     },
   },
-  { header: 'kWh', num: true, headerClassName: 'unit-case', cell: (l) => (l.kwh !== null && (isBand(l) || l.kind === 'total') ? formatKwh(l.kwh, 3) : '') },
+  {
+    header: 'kWh',
+    num: true,
+    headerClassName: 'unit-case',
+    cell: (l) => (l.kwh !== null && (isBand(l) || l.kind === 'total') ? formatKwh(l.kwh, 3) : ''),
+  },
   { header: 'Rate', num: true, cell: rateCell },
   { header: 'Amount', num: true, className: 'strong-num', cell: (l) => formatPounds(l.pence) },
 ];
@@ -68,14 +73,26 @@ export function CostLinesTable({ lines, caption, testId }: { lines: CostLine[]; 
 }
 
 /** Missing and unpriced half-hours, and the core's notes: always shown, never folded away. */
-export function CostWarnings({ cost, testId = 'cost-warnings', alreadySaid = [] }: { cost: CostResult; testId?: string; alreadySaid?: readonly string[] }) {
+export function CostWarnings({
+  cost,
+  testId = 'cost-warnings',
+  alreadySaid = [],
+}: {
+  cost: CostResult;
+  testId?: string;
+  alreadySaid?: readonly string[];
+}) {
   const notes = costNotes(cost);
   const items = notes.items.filter((n) => !alreadySaid.includes(n));
   // missing or unpriced half-hours make the cost read low against a bill
   const serious = items.some((n) => /not priced/.test(n));
   if (items.length === 0) return null;
   return (
-    <div className={`callout ${serious ? 'callout-warn' : 'callout-info'} cost-warnings`} role="note" data-testid={testId}>
+    <div
+      className={`callout ${serious ? 'callout-warn' : 'callout-info'} cost-warnings`}
+      role="note"
+      data-testid={testId}
+    >
       <strong>{serious ? 'Check before comparing with a bill' : 'How this was priced'}</strong>
       <ul>
         {items.map((t) => (
@@ -90,31 +107,66 @@ export function CostWarnings({ cost, testId = 'cost-warnings', alreadySaid = [] 
  * The whole breakdown: one table for the range and, when the tariff changed within it (or its
  * prices did), each period's own table so each can be checked against its bill.
  */
-export function CostBreakdown({ cost, tariffName, testId = 'cost-breakdown', showWarnings = true, alreadySaid, aside }: { cost: CostResult; tariffName: (id: string) => string; testId?: string; showWarnings?: boolean; alreadySaid?: readonly string[]; aside?: ReactNode }) {
+export function CostBreakdown({
+  cost,
+  tariffName,
+  testId = 'cost-breakdown',
+  showWarnings = true,
+  alreadySaid,
+  aside,
+}: {
+  cost: CostResult;
+  tariffName: (id: string) => string;
+  testId?: string;
+  showWarnings?: boolean;
+  alreadySaid?: readonly string[];
+  aside?: ReactNode;
+}) {
   const several = cost.periods.length > 1;
   return (
-    <div className="cost-breakdown" data-testid={testId} data-total-pence={cost.totalPence} data-periods={cost.periods.length}>
+    <div
+      className="cost-breakdown"
+      data-testid={testId}
+      data-total-pence={cost.totalPence}
+      data-periods={cost.periods.length}
+    >
       {showWarnings && <CostWarnings cost={cost} alreadySaid={alreadySaid} testId={`${testId}-warnings`} />}
       <div className={aside ? 'cost-breakdown-top has-aside' : 'cost-breakdown-top'}>
         <div className="cost-breakdown-main">
           {several && <h4>Whole period</h4>}
-          <CostLinesTable lines={costLines(cost)} caption={`Cost breakdown, ${rangeText(cost.from, cost.to)}`} testId={`${testId}-lines`} />
+          <CostLinesTable
+            lines={costLines(cost)}
+            caption={`Cost breakdown, ${rangeText(cost.from, cost.to)}`}
+            testId={`${testId}-lines`}
+          />
         </div>
         {aside && <div className="cost-breakdown-aside">{aside}</div>}
       </div>
       {several && (
         <div className="cost-periods" data-testid="cost-periods">
-          <h4>By period: the tariff (or its prices) changed, so each stretch of days is priced on its own, as on separate bills</h4>
+          <h4>
+            By period: the tariff (or its prices) changed, so each stretch of days is priced on its own, as on separate
+            bills
+          </h4>
           <div className="cost-periods-grid">
             {cost.periods.map((p) => (
-              <div key={`${p.from}-${p.tariff}`} className="cost-period" data-testid="cost-period" data-tariff={p.tariff}>
+              <div
+                key={`${p.from}-${p.tariff}`}
+                className="cost-period"
+                data-testid="cost-period"
+                data-tariff={p.tariff}
+              >
                 <div className="cost-period-head">
                   <span className="strong">{rangeText(p.from, p.to)}</span>
                   <span className="muted small">
-                    {p.days} {p.days === 1 ? 'day' : 'days'} · {tariffName(p.tariff)} · prices from {p.versionFrom} · {BASIS_TEXT[p.basis]}
+                    {p.days} {p.days === 1 ? 'day' : 'days'} · {tariffName(p.tariff)} · prices from {p.versionFrom} ·{' '}
+                    {BASIS_TEXT[p.basis]}
                   </span>
                 </div>
-                <CostLinesTable lines={periodLines(p)} caption={`Cost ${rangeText(p.from, p.to)} on ${tariffName(p.tariff)}`} />
+                <CostLinesTable
+                  lines={periodLines(p)}
+                  caption={`Cost ${rangeText(p.from, p.to)} on ${tariffName(p.tariff)}`}
+                />
               </div>
             ))}
           </div>

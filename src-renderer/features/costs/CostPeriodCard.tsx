@@ -15,9 +15,30 @@ import { CHOSEN, rangeDays, rangeText, type CostRange } from './CostRange';
 import { sortTariffs, tariffOptionText } from './CostTariffCard';
 import '../../styles/costs.css';
 
-export function CostPeriodCard({ meter, tariffs, range, onRange, rev, tariffName }: { meter: MeterSummary; tariffs: Tariff[]; range: CostRange; onRange: (r: CostRange) => void; rev: string; tariffName: (id: string) => string }) {
+export function CostPeriodCard({
+  meter,
+  tariffs,
+  range,
+  onRange,
+  rev,
+  tariffName,
+}: {
+  meter: MeterSummary;
+  tariffs: Tariff[];
+  range: CostRange;
+  onRange: (r: CostRange) => void;
+  rev: string;
+  tariffName: (id: string) => string;
+}) {
   const [onTariff, setOnTariff] = useState('');
-  const q = useQuery(`cost:${meter.mpan}:${range.from}:${range.to}:${onTariff}:${rev}`, () => getClient().call('cost.meter', { meter: meter.mpan, from: range.from, to: range.to, ...(onTariff ? { tariff: onTariff } : {}) }));
+  const q = useQuery(`cost:${meter.mpan}:${range.from}:${range.to}:${onTariff}:${rev}`, () =>
+    getClient().call('cost.meter', {
+      meter: meter.mpan,
+      from: range.from,
+      to: range.to,
+      ...(onTariff ? { tariff: onTariff } : {}),
+    }),
+  );
   const c = q.data;
   return (
     <section className="card cost-card" aria-labelledby="cost-period-title" data-testid="cost-period-card">
@@ -31,7 +52,13 @@ export function CostPeriodCard({ meter, tariffs, range, onRange, rev, tariffName
         <DateRangeForm idPrefix="cost" onApply={(r) => onRange({ ...r, why: CHOSEN })} />
         <label className="cost-on-tariff">
           <span className="muted small">Price on</span>
-          <select className="input input-small" value={onTariff} onChange={(e) => setOnTariff(e.currentTarget.value)} data-testid="cost-tariff-select" aria-label="Price on tariff">
+          <select
+            className="input input-small"
+            value={onTariff}
+            onChange={(e) => setOnTariff(e.currentTarget.value)}
+            data-testid="cost-tariff-select"
+            aria-label="Price on tariff"
+          >
             <option value="">the tariffs in force (as billed)</option>
             {sortTariffs(tariffs).map((t) => (
               <option key={t.id} value={t.id}>
@@ -56,13 +83,26 @@ export function CostPeriodCard({ meter, tariffs, range, onRange, rev, tariffName
   );
 }
 
-function CostResultView({ cost, tariffName, refreshing }: { cost: CostResult; tariffName: (id: string) => string; refreshing: boolean }) {
+function CostResultView({
+  cost,
+  tariffName,
+  refreshing,
+}: {
+  cost: CostResult;
+  tariffName: (id: string) => string;
+  refreshing: boolean;
+}) {
   const option = useMemo(() => buildCostBandsOption(cost), [cost]);
   const days = rangeDays(cost.from, cost.to);
   const allIn = cost.kwh > 0 ? cost.totalPence / cost.kwh : null;
   const parts = costParts(cost);
   return (
-    <div className={`cost-result ${refreshing ? 'is-refreshing' : ''}`} data-testid="cost-result" data-total-pence={cost.totalPence} data-tariff={cost.tariff}>
+    <div
+      className={`cost-result ${refreshing ? 'is-refreshing' : ''}`}
+      data-testid="cost-result"
+      data-total-pence={cost.totalPence}
+      data-tariff={cost.tariff}
+    >
       <dl className="cost-kpis">
         <div className="kpi">
           <dt>Total, including VAT</dt>
@@ -77,7 +117,8 @@ function CostResultView({ cost, tariffName, refreshing }: { cost: CostResult; ta
             {formatEnergy(cost.kwh)} <span className="unit">kWh</span>
           </dd>
           <div className={`kpi-sub ${cost.missingHalfHours > 0 ? 'warn' : ''}`}>
-            {formatInt(cost.expectedHalfHours - cost.missingHalfHours)} of {formatInt(cost.expectedHalfHours)} half-hours with data
+            {formatInt(cost.expectedHalfHours - cost.missingHalfHours)} of {formatInt(cost.expectedHalfHours)}{' '}
+            half-hours with data
           </div>
         </div>
         <div className="kpi">
@@ -87,7 +128,9 @@ function CostResultView({ cost, tariffName, refreshing }: { cost: CostResult; ta
         </div>
         <div className="kpi">
           <dt>Tariff</dt>
-          <dd className="cost-kpi-text">{cost.periods.length > 0 ? tariffName(cost.periods[cost.periods.length - 1]!.tariff) : cost.tariffName}</dd>
+          <dd className="cost-kpi-text">
+            {cost.periods.length > 0 ? tariffName(cost.periods[cost.periods.length - 1]!.tariff) : cost.tariffName}
+          </dd>
           <div className="kpi-sub">
             {new Set(cost.periods.map((p) => p.tariff)).size > 1
               ? `billed ${tariffSequence(cost.periods, tariffName)}`

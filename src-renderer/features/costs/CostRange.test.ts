@@ -6,20 +6,36 @@ describe('cost ranges', () => {
   it('opens on the last full calendar month the readings cover', () => {
     // readings 10 Jan – 19 Apr 2025 (UK): March is the last complete month
     const r = defaultCostRange({ firstReading: '2025-01-10T00:00:00Z', lastReading: '2025-04-19T22:30:00Z' });
-    expect(r).toEqual({ from: '2025-03-01', to: '2025-04-01', why: 'March 2025, the last full calendar month of data' });
+    expect(r).toEqual({
+      from: '2025-03-01',
+      to: '2025-04-01',
+      why: 'March 2025, the last full calendar month of data',
+    });
   });
 
   it('falls back to the last 30 days when no whole month is covered, or to all the days there are', () => {
-    expect(defaultCostRange({ firstReading: '2025-03-05T00:00:00Z', lastReading: '2025-04-19T22:30:00Z' })).toEqual({ from: '2025-03-21', to: '2025-04-20', why: 'the last 30 days of data' });
-    expect(defaultCostRange({ firstReading: '2025-04-10T00:00:00Z', lastReading: '2025-04-19T22:30:00Z' })).toEqual({ from: '2025-04-10', to: '2025-04-20', why: 'all 10 days of data' });
+    expect(defaultCostRange({ firstReading: '2025-03-05T00:00:00Z', lastReading: '2025-04-19T22:30:00Z' })).toEqual({
+      from: '2025-03-21',
+      to: '2025-04-20',
+      why: 'the last 30 days of data',
+    });
+    expect(defaultCostRange({ firstReading: '2025-04-10T00:00:00Z', lastReading: '2025-04-19T22:30:00Z' })).toEqual({
+      from: '2025-04-10',
+      to: '2025-04-20',
+      why: 'all 10 days of data',
+    });
     expect(defaultCostRange({ firstReading: null, lastReading: null })).toBeNull();
   });
 
   it('counts a month as complete only when it starts on or after the first reading', () => {
     // data from 1 March (UK) exactly: March is whole
-    expect(defaultCostRange({ firstReading: '2025-03-01T00:00:00Z', lastReading: '2025-04-02T10:00:00Z' })?.from).toBe('2025-03-01');
+    expect(defaultCostRange({ firstReading: '2025-03-01T00:00:00Z', lastReading: '2025-04-02T10:00:00Z' })?.from).toBe(
+      '2025-03-01',
+    );
     // a reading late on 31 March BST is on 1 April UK time
-    expect(firstReadingDay({ firstReading: '2025-03-31T23:30:00Z', lastReading: '2025-04-02T10:00:00Z' })).toBe('2025-04-01');
+    expect(firstReadingDay({ firstReading: '2025-03-31T23:30:00Z', lastReading: '2025-04-02T10:00:00Z' })).toBe(
+      '2025-04-01',
+    );
   });
 
   it('writes ranges with the last day included and counts days', () => {

@@ -27,10 +27,18 @@ export function defaultCostRange(meter: Pick<MeterSummary, 'firstReading' | 'las
   const month = latestCompletePeriod('month', meter.lastReading);
   const start = month ? parsePeriod('month', month) : null;
   if (month && start !== null && start >= days.from) {
-    return { from: isoDay(start), to: isoDay(nextPeriodStart('month', start)), why: `${formatPeriodLabel(month)}, the last full calendar month of data` };
+    return {
+      from: isoDay(start),
+      to: isoDay(nextPeriodStart('month', start)),
+      why: `${formatPeriodLabel(month)}, the last full calendar month of data`,
+    };
   }
   const from = Math.max(days.from, days.to - 30);
-  return { from: isoDay(from), to: isoDay(days.to), why: days.to - from === 30 ? 'the last 30 days of data' : `all ${days.to - from} days of data` };
+  return {
+    from: isoDay(from),
+    to: isoDay(days.to),
+    why: days.to - from === 30 ? 'the last 30 days of data' : `all ${days.to - from} days of data`,
+  };
 }
 
 /** `1 Mar – 31 Mar 2025` for UK days [from, to), both ends as people read them (the last day included). */
@@ -44,7 +52,6 @@ export function rangeText(from: string, to: string): string {
 export function rangeDays(from: string, to: string): number {
   return Math.max(0, Math.round(dayNum(to) - dayNum(from)));
 }
-
 
 /** The UK local day of a meter's first reading (a sensible first day for its first tariff). */
 export function firstReadingDay(meter: Pick<MeterSummary, 'firstReading' | 'lastReading'>): string | null {

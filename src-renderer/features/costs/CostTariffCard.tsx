@@ -19,43 +19,82 @@ const FUEL_NAME = { electricity: 'electricity', gas: 'gas' } as const;
 
 /** Tariffs for the select: on sale first, then the rest; each group by supplier and name. */
 export function sortTariffs(list: readonly Tariff[]): Tariff[] {
-  return [...list].sort((a, b) => Number(b.active) - Number(a.active) || a.supplier.localeCompare(b.supplier) || a.name.localeCompare(b.name));
+  return [...list].sort(
+    (a, b) =>
+      Number(b.active) - Number(a.active) || a.supplier.localeCompare(b.supplier) || a.name.localeCompare(b.name),
+  );
 }
 
 export function tariffOptionText(t: Tariff): string {
   return `${t.name} — ${t.supplier}${t.isDefault ? ' (supplier default)' : ''}`;
 }
 
-export function CostTariffCard({ meter, tariffs, assignments, canManage, onChanged }: { meter: MeterSummary; tariffs: Query<Tariff[]>; assignments: Query<TariffAssignment[]>; canManage: boolean; onChanged: () => void }) {
+export function CostTariffCard({
+  meter,
+  tariffs,
+  assignments,
+  canManage,
+  onChanged,
+}: {
+  meter: MeterSummary;
+  tariffs: Query<Tariff[]>;
+  assignments: Query<TariffAssignment[]>;
+  canManage: boolean;
+  onChanged: () => void;
+}) {
   const list = tariffs.data ?? [];
   const noTariffs = tariffs.load === 'ready' && list.length === 0;
   return (
     <section className="card cost-card" aria-labelledby="cost-tariff-title" data-testid="cost-tariff">
       <div className="card-header">
         <h3 id="cost-tariff-title">Tariff</h3>
-        <span className="muted small">Which tariff priced which days. Days before the first assignment use the supplier’s default tariff.</span>
+        <span className="muted small">
+          Which tariff priced which days. Days before the first assignment use the supplier’s default tariff.
+        </span>
       </div>
       <div className="card-pad cost-tariff-body">
         {noTariffs && (
           <div className="callout callout-info" data-testid="no-tariffs">
-            There are no {FUEL_NAME[meter.fuel]} tariffs yet, so this meter cannot be priced. Add or import them on the <a href={href.tariffs}>Tariffs page</a>, then assign one here.
+            There are no {FUEL_NAME[meter.fuel]} tariffs yet, so this meter cannot be priced. Add or import them on the{' '}
+            <a href={href.tariffs}>Tariffs page</a>, then assign one here.
           </div>
         )}
         {assignments.load === 'error' && !assignments.data ? (
-          <ErrorState title="Could not load the meter’s tariffs" message={assignments.error ?? 'Unknown error'} onRetry={assignments.reload} />
+          <ErrorState
+            title="Could not load the meter’s tariffs"
+            message={assignments.error ?? 'Unknown error'}
+            onRetry={assignments.reload}
+          />
         ) : !assignments.data ? (
           <Skeleton rows={2} label="Loading the meter’s tariffs" />
         ) : (
           <AssignmentsTable meter={meter} rows={assignments.data} canManage={canManage} onChanged={onChanged} />
         )}
-        {canManage && list.length > 0 && <AssignForm meter={meter} tariffs={list} hasAssignments={(assignments.data?.length ?? 0) > 0} onChanged={onChanged} />}
+        {canManage && list.length > 0 && (
+          <AssignForm
+            meter={meter}
+            tariffs={list}
+            hasAssignments={(assignments.data?.length ?? 0) > 0}
+            onChanged={onChanged}
+          />
+        )}
         <SupplierForm meter={meter} tariffs={list} canManage={canManage} onChanged={onChanged} />
       </div>
     </section>
   );
 }
 
-function AssignmentsTable({ meter, rows, canManage, onChanged }: { meter: MeterSummary; rows: TariffAssignment[]; canManage: boolean; onChanged: () => void }) {
+function AssignmentsTable({
+  meter,
+  rows,
+  canManage,
+  onChanged,
+}: {
+  meter: MeterSummary;
+  rows: TariffAssignment[];
+  canManage: boolean;
+  onChanged: () => void;
+}) {
   const [confirm, setConfirm] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   if (rows.length === 0) {
@@ -71,7 +110,11 @@ function AssignmentsTable({ meter, rows, canManage, onChanged }: { meter: MeterS
     setBusy(true);
     try {
       await getClient().call('tariffs.unassign', { meter: meter.mpan, from });
-      useAppStore.getState().toast({ kind: 'success', title: 'Assignment removed', message: `The tariff from ${formatUkDate(`${from}T12:00:00Z`)} was removed.` });
+      useAppStore.getState().toast({
+        kind: 'success',
+        title: 'Assignment removed',
+        message: `The tariff from ${formatUkDate(`${from}T12:00:00Z`)} was removed.`,
+      });
       setConfirm(null);
       onChanged();
     } catch (e) {
@@ -88,7 +131,9 @@ function AssignmentsTable({ meter, rows, canManage, onChanged }: { meter: MeterS
       cell: (a) => (
         <>
           <span className="strong">{a.tariffName}</span> <span className="muted small mono">{a.tariff}</span>
-          {a.from <= today && (a.to === null || a.to > today) && <span className="badge badge-done cost-badge">current</span>}
+          {a.from <= today && (a.to === null || a.to > today) && (
+            <span className="badge badge-done cost-badge">current</span>
+          )}
         </>
       ),
     },
@@ -96,7 +141,8 @@ function AssignmentsTable({ meter, rows, canManage, onChanged }: { meter: MeterS
     {
       header: 'Until (last day)',
       cellProps: (a) => ({ title: a.to ? `The next tariff starts on ${day(a.to)}` : undefined }),
-      cell: (a) => (a.to ? formatUkDate(Date.parse(`${a.to}T12:00:00Z`) - 86_400_000) : <span className="muted">ongoing</span>),
+      cell: (a) =>
+        a.to ? formatUkDate(Date.parse(`${a.to}T12:00:00Z`) - 86_400_000) : <span className="muted">ongoing</span>,
     },
     {
       header: 'Assigned',
@@ -114,7 +160,12 @@ function AssignmentsTable({ meter, rows, canManage, onChanged }: { meter: MeterS
         confirm === a.from ? (
           <span className="job-actions">
             <span className="small">Remove?</span>
-            <button type="button" className="btn btn-small btn-danger" disabled={busy} onClick={() => void remove(a.from)}>
+            <button
+              type="button"
+              className="btn btn-small btn-danger"
+              disabled={busy}
+              onClick={() => void remove(a.from)}
+            >
               Remove
             </button>
             <button type="button" className="btn btn-small btn-quiet" disabled={busy} onClick={() => setConfirm(null)}>
@@ -145,24 +196,45 @@ function AssignmentsTable({ meter, rows, canManage, onChanged }: { meter: MeterS
   );
 }
 
-function AssignForm({ meter, tariffs, hasAssignments, onChanged }: { meter: MeterSummary; tariffs: Tariff[]; hasAssignments: boolean; onChanged: () => void }) {
+function AssignForm({
+  meter,
+  tariffs,
+  hasAssignments,
+  onChanged,
+}: {
+  meter: MeterSummary;
+  tariffs: Tariff[];
+  hasAssignments: boolean;
+  onChanged: () => void;
+}) {
   const sorted = sortTariffs(tariffs);
   const [tariff, setTariff] = useState(() => sorted[0]?.id ?? '');
   const [from, setFrom] = useState(() => (hasAssignments ? ukToday() : (firstReadingDay(meter) ?? ukToday())));
   const [kva, setKva] = useState('');
   const { busy, errors, submit } = useFormSubmit('Could not assign the tariff');
-  const needsKva = (id: string) => tariffs.find((t) => t.id === id)?.versions.some((v) => (v.spec.capacityPencePerKvaPerDay ?? 0) > 0) ?? false;
+  const needsKva = (id: string) =>
+    tariffs.find((t) => t.id === id)?.versions.some((v) => (v.spec.capacityPencePerKvaPerDay ?? 0) > 0) ?? false;
 
   const assign = () => {
     const local: Record<string, string> = {};
     if (!tariff) local.tariff = 'choose a tariff';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) local.from = 'choose the first day';
     const k = kva.trim() === '' ? undefined : Number(kva);
-    if (k !== undefined && (!Number.isFinite(k) || k <= 0)) local.capacityKva = 'a capacity above 0 kVA, or leave it empty';
+    if (k !== undefined && (!Number.isFinite(k) || k <= 0))
+      local.capacityKva = 'a capacity above 0 kVA, or leave it empty';
     return submit(local, async () => {
-      await getClient().call('tariffs.assign', { meter: meter.mpan, tariff, from, ...(k !== undefined ? { capacityKva: k } : {}) });
+      await getClient().call('tariffs.assign', {
+        meter: meter.mpan,
+        tariff,
+        from,
+        ...(k !== undefined ? { capacityKva: k } : {}),
+      });
       const name = tariffs.find((t) => t.id === tariff)?.name ?? tariff;
-      useAppStore.getState().toast({ kind: 'success', title: 'Tariff assigned', message: `${meter.mpan} is on ${name} from ${formatUkDate(`${from}T12:00:00Z`)}.` });
+      useAppStore.getState().toast({
+        kind: 'success',
+        title: 'Tariff assigned',
+        message: `${meter.mpan} is on ${name} from ${formatUkDate(`${from}T12:00:00Z`)}.`,
+      });
       setKva('');
       if (k !== undefined) void useMetersStore.getState().fetchMeters();
       onChanged();
@@ -200,9 +272,16 @@ function AssignForm({ meter, tariffs, hasAssignments, onChanged }: { meter: Mete
           )}
         </Field>
         <Field id="assign-from" label="From (UK day)" error={errors.from} plain>
-          {(c) => <input {...c} type="date" className="input" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />}
+          {(c) => (
+            <input {...c} type="date" className="input" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
+          )}
         </Field>
-        <Field id="assign-kva" label={`Capacity kVA ${needsKva(tariff) ? '(this tariff has a capacity charge)' : '(optional)'}`} error={errors.capacityKva} plain>
+        <Field
+          id="assign-kva"
+          label={`Capacity kVA ${needsKva(tariff) ? '(this tariff has a capacity charge)' : '(optional)'}`}
+          error={errors.capacityKva}
+          plain
+        >
           {(c) => (
             <input
               {...c}
@@ -223,12 +302,24 @@ function AssignForm({ meter, tariffs, hasAssignments, onChanged }: { meter: Mete
           </button>
         </div>
       </div>
-      <p className="muted small cost-hint">The tariff applies from that day until the next assignment. Assigning on a day that already has one replaces it.</p>
+      <p className="muted small cost-hint">
+        The tariff applies from that day until the next assignment. Assigning on a day that already has one replaces it.
+      </p>
     </Form>
   );
 }
 
-function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSummary; tariffs: Tariff[]; canManage: boolean; onChanged: () => void }) {
+function SupplierForm({
+  meter,
+  tariffs,
+  canManage,
+  onChanged,
+}: {
+  meter: MeterSummary;
+  tariffs: Tariff[];
+  canManage: boolean;
+  onChanged: () => void;
+}) {
   const [supplier, setSupplier] = useState(meter.supplier ?? '');
   const [kva, setKva] = useState(meter.capacityKva === null ? '' : String(meter.capacityKva));
   const { busy, errors, submit } = useFormSubmit('Could not update the meter');
@@ -237,8 +328,12 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
     setKva(meter.capacityKva === null ? '' : String(meter.capacityKva));
   }, [meter.supplier, meter.capacityKva]);
   const suppliers = [...new Set(tariffs.map((t) => t.supplier))].sort();
-  const defaults = tariffs.filter((t) => t.isDefault && meter.supplier && t.supplier.toLowerCase() === meter.supplier.toLowerCase());
-  const dirty = supplier.trim() !== (meter.supplier ?? '') || kva.trim() !== (meter.capacityKva === null ? '' : String(meter.capacityKva));
+  const defaults = tariffs.filter(
+    (t) => t.isDefault && meter.supplier && t.supplier.toLowerCase() === meter.supplier.toLowerCase(),
+  );
+  const dirty =
+    supplier.trim() !== (meter.supplier ?? '') ||
+    kva.trim() !== (meter.capacityKva === null ? '' : String(meter.capacityKva));
 
   const save = () => {
     const k = kva.trim() === '' ? null : Number(kva);
@@ -247,7 +342,9 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
     return submit(local, async () => {
       await getClient().call('meters.update', { meter: meter.mpan, supplier: supplier.trim() || null, capacityKva: k });
       await useMetersStore.getState().fetchMeters();
-      useAppStore.getState().toast({ kind: 'success', title: 'Meter updated', message: `Supplier and capacity saved for ${meter.mpan}.` });
+      useAppStore
+        .getState()
+        .toast({ kind: 'success', title: 'Meter updated', message: `Supplier and capacity saved for ${meter.mpan}.` });
       onChanged();
     });
   };
@@ -267,13 +364,26 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
     );
   }
   return (
-    <Form className="cost-assign cost-supplier" aria-label="Supplier and capacity" data-testid="supplier-form" onSubmit={save}>
+    <Form
+      className="cost-assign cost-supplier"
+      aria-label="Supplier and capacity"
+      data-testid="supplier-form"
+      onSubmit={save}
+    >
       <h4>Supplier and capacity</h4>
       <div className="cost-assign-row">
         <Field id="meter-supplier" label="Supplier" error={errors.supplier} plain>
           {(c) => (
             <>
-              <input {...c} className="input" list="meter-supplier-list" maxLength={120} value={supplier} placeholder="e.g. Acme Energy" onChange={(e) => setSupplier(e.currentTarget.value)} />
+              <input
+                {...c}
+                className="input"
+                list="meter-supplier-list"
+                maxLength={120}
+                value={supplier}
+                placeholder="e.g. Acme Energy"
+                onChange={(e) => setSupplier(e.currentTarget.value)}
+              />
               <datalist id="meter-supplier-list">
                 {suppliers.map((s) => (
                   <option key={s} value={s} />
@@ -283,7 +393,19 @@ function SupplierForm({ meter, tariffs, canManage, onChanged }: { meter: MeterSu
           )}
         </Field>
         <Field id="meter-kva" label="Agreed capacity (kVA)" error={errors.capacityKva} plain>
-          {(c) => <input {...c} type="number" min="0" step="any" inputMode="decimal" className="input" value={kva} placeholder="Not set" onChange={(e) => setKva(e.currentTarget.value)} />}
+          {(c) => (
+            <input
+              {...c}
+              type="number"
+              min="0"
+              step="any"
+              inputMode="decimal"
+              className="input"
+              value={kva}
+              placeholder="Not set"
+              onChange={(e) => setKva(e.currentTarget.value)}
+            />
+          )}
         </Field>
         <div className="cost-assign-submit">
           <button type="submit" className="btn" disabled={busy || !dirty}>

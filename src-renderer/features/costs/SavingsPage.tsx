@@ -5,7 +5,16 @@ import { ROLE_RANK } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
-import { buildSavingsOption, namesFromSummaries, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings, TOP_SAVINGS } from './savings';
+import {
+  buildSavingsOption,
+  namesFromSummaries,
+  periodDays,
+  portfolioTotals,
+  savingsCsv,
+  tariffIdsText,
+  topSavings,
+  TOP_SAVINGS,
+} from './savings';
 import { Page } from '../../components/Page';
 import { ProgressBar } from '../../components/ProgressBar';
 import { DataTable, type Column } from '../../components/DataTable';
@@ -40,7 +49,10 @@ export function SavingsPage() {
     return (
       <Page title="Savings" testId="savings-page">
         <section className="card">
-          <EmptyState title="Cost and switching analyses are for managers">You are signed in as a viewer. Ask a manager or an admin to run the tariff comparisons, or to give you the manager role.</EmptyState>
+          <EmptyState title="Cost and switching analyses are for managers">
+            You are signed in as a viewer. Ask a manager or an admin to run the tariff comparisons, or to give you the
+            manager role.
+          </EmptyState>
         </section>
       </Page>
     );
@@ -52,8 +64,13 @@ function Savings({ canRun }: { canRun: boolean }) {
   const version = useDataStore((s) => s.version);
   const [rev, setRev] = useState(0);
   const portfolio = useQuery(`savings:${version}:${rev}`, () => getClient().call('switching.portfolio', {}));
-  const recent = useQuery(`savings-recent:${version}:${rev}`, () => getClient().call('switching.history', { limit: 15 }));
-  const names = useMemo(() => namesFromSummaries([...(portfolio.data ?? []), ...(recent.data ?? [])]), [portfolio.data, recent.data]);
+  const recent = useQuery(`savings-recent:${version}:${rev}`, () =>
+    getClient().call('switching.history', { limit: 15 }),
+  );
+  const names = useMemo(
+    () => namesFromSummaries([...(portfolio.data ?? []), ...(recent.data ?? [])]),
+    [portfolio.data, recent.data],
+  );
   const tariffName = useCallback((id: string) => names.get(id) ?? id, [names]);
   const [run, setRun] = useState<RunState>(IDLE);
   const localRun = useRef(false);
@@ -63,7 +80,13 @@ function Savings({ canRun }: { canRun: boolean }) {
     () =>
       getClient().onEvent('switching.progress', (p) => {
         // a run started here ends when its reply arrives (with its result); one started elsewhere, on its last event
-        setRun((r) => ({ ...r, running: localRun.current || !p.finished, done: p.done, total: p.total, meter: p.meter }));
+        setRun((r) => ({
+          ...r,
+          running: localRun.current || !p.finished,
+          done: p.done,
+          total: p.total,
+          meter: p.meter,
+        }));
         if (p.finished) setRev((n) => n + 1);
       }),
     [],
@@ -75,7 +98,11 @@ function Savings({ canRun }: { canRun: boolean }) {
     try {
       const result = await getClient().call('switching.runAll', {});
       setRun((r) => ({ ...r, running: false, done: result.meters, total: result.meters, result }));
-      useAppStore.getState().toast({ kind: result.failed.length ? 'info' : 'success', title: 'Portfolio analysed', message: `${plural(result.analysed, 'meter')} of ${formatInt(result.meters)} analysed in ${result.seconds.toFixed(1)} s.` });
+      useAppStore.getState().toast({
+        kind: result.failed.length ? 'info' : 'success',
+        title: 'Portfolio analysed',
+        message: `${plural(result.analysed, 'meter')} of ${formatInt(result.meters)} analysed in ${result.seconds.toFixed(1)} s.`,
+      });
     } catch (e) {
       setRun((r) => ({ ...r, running: false, error: errorMessage(e) }));
     } finally {
@@ -92,11 +119,22 @@ function Savings({ canRun }: { canRun: boolean }) {
       testId="savings-page"
       actions={
         <>
-          <button type="button" className="btn btn-quiet" onClick={() => setRev((n) => n + 1)} disabled={portfolio.load === 'loading'}>
+          <button
+            type="button"
+            className="btn btn-quiet"
+            onClick={() => setRev((n) => n + 1)}
+            disabled={portfolio.load === 'loading'}
+          >
             Refresh
           </button>
           {canRun && (
-            <button type="button" className="btn btn-primary" onClick={() => void runAll()} disabled={run.running} data-testid="run-all">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => void runAll()}
+              disabled={run.running}
+              data-testid="run-all"
+            >
               {run.running ? 'Analysing…' : 'Analyse all meters'}
             </button>
           )}
@@ -107,7 +145,11 @@ function Savings({ canRun }: { canRun: boolean }) {
 
       {portfolio.load === 'error' && !rows ? (
         <section className="card">
-          <ErrorState title="Could not load the savings" message={portfolio.error ?? 'Unknown error'} onRetry={portfolio.reload} />
+          <ErrorState
+            title="Could not load the savings"
+            message={portfolio.error ?? 'Unknown error'}
+            onRetry={portfolio.reload}
+          />
         </section>
       ) : !rows ? (
         <section className="card card-pad">
@@ -115,16 +157,28 @@ function Savings({ canRun }: { canRun: boolean }) {
         </section>
       ) : rows.length === 0 ? (
         <section className="card">
-          <EmptyState title="No switching analyses yet" icon="£" action={canRun ? <button type="button" className="btn btn-primary" onClick={() => void runAll()} disabled={run.running}>Analyse all meters</button> : undefined}>
+          <EmptyState
+            title="No switching analyses yet"
+            icon="£"
+            action={
+              canRun ? (
+                <button type="button" className="btn btn-primary" onClick={() => void runAll()} disabled={run.running}>
+                  Analyse all meters
+                </button>
+              ) : undefined
+            }
+          >
             <ol className="savings-steps">
               <li>
                 <a href={href.imports}>Import half-hourly data</a> for your meters.
               </li>
               <li>
-                Add the tariffs you are on and the ones you could move to on the <a href={href.tariffs}>Tariffs page</a>.
+                Add the tariffs you are on and the ones you could move to on the <a href={href.tariffs}>Tariffs page</a>
+                .
               </li>
               <li>
-                On each meter’s page (<a href={href.meters}>Sites &amp; meters</a>), assign its tariff or set its supplier.
+                On each meter’s page (<a href={href.meters}>Sites &amp; meters</a>), assign its tariff or set its
+                supplier.
               </li>
               <li>Then analyse all meters here, or one at a time from its page.</li>
             </ol>
@@ -143,9 +197,16 @@ function RunProgress({ run, onDismiss }: { run: RunState; onDismiss: () => void 
   if (!run.running && !run.result && !run.error) return null;
   const pct = run.total > 0 ? (run.done / run.total) * 100 : 0;
   return (
-    <section className="card card-pad savings-run" aria-live="polite" data-testid="run-progress" data-state={run.running ? 'running' : run.error ? 'failed' : 'done'}>
+    <section
+      className="card card-pad savings-run"
+      aria-live="polite"
+      data-testid="run-progress"
+      data-state={run.running ? 'running' : run.error ? 'failed' : 'done'}
+    >
       <div className="savings-run-head">
-        <span className="strong">{run.running ? 'Analysing every meter…' : run.error ? 'The portfolio analysis failed' : 'Portfolio analysed'}</span>
+        <span className="strong">
+          {run.running ? 'Analysing every meter…' : run.error ? 'The portfolio analysis failed' : 'Portfolio analysed'}
+        </span>
         <span className="muted small" data-testid="run-progress-text">
           {run.running
             ? run.total > 0
@@ -163,7 +224,11 @@ function RunProgress({ run, onDismiss }: { run: RunState; onDismiss: () => void 
           </button>
         )}
       </div>
-      <ProgressBar value={run.running ? pct : run.error ? pct : 100} label="Portfolio analysis progress" tone={run.running ? 'active' : run.error ? 'failed' : 'done'} />
+      <ProgressBar
+        value={run.running ? pct : run.error ? pct : 100}
+        label="Portfolio analysis progress"
+        tone={run.running ? 'active' : run.error ? 'failed' : 'done'}
+      />
       {run.error && <p className="field-error">{run.error}</p>}
       {run.result && run.result.failed.length > 0 && (
         <div className="callout callout-warn savings-failed" data-testid="run-failed">
@@ -188,7 +253,10 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
   const t = portfolioTotals(rows);
   const option = useMemo(() => buildSavingsOption(rows, tariffName), [rows, tariffName]);
   const top = topSavings(rows);
-  const sorted = useMemo(() => [...rows].sort((a, b) => b.bestSavingPence - a.bestSavingPence || a.meter.localeCompare(b.meter)), [rows]);
+  const sorted = useMemo(
+    () => [...rows].sort((a, b) => b.bestSavingPence - a.bestSavingPence || a.meter.localeCompare(b.meter)),
+    [rows],
+  );
   const columns: Column<SwitchSummary>[] = [
     {
       header: 'Meter',
@@ -241,7 +309,11 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           <dd>
             {formatInt(t.withSaving)} <span className="unit">of {formatInt(t.meters)}</span>
           </dd>
-          <div className="kpi-sub">{t.meters - t.withSaving > 0 ? `${plural(t.meters - t.withSaving, 'meter')} already on the cheapest tariff compared` : 'every analysed meter has a cheaper tariff'}</div>
+          <div className="kpi-sub">
+            {t.meters - t.withSaving > 0
+              ? `${plural(t.meters - t.withSaving, 'meter')} already on the cheapest tariff compared`
+              : 'every analysed meter has a cheaper tariff'}
+          </div>
         </div>
         <div className="kpi">
           <dt>A year at that rate</dt>
@@ -251,7 +323,11 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
         <div className="kpi">
           <dt>Those meters cost now</dt>
           <dd>{formatPounds(t.currentPence)}</dd>
-          <div className="kpi-sub">{t.currentPence > 0 ? `saving ${Math.round((t.savingPence / t.currentPence) * 1000) / 10} % of it` : 'over the same periods'}</div>
+          <div className="kpi-sub">
+            {t.currentPence > 0
+              ? `saving ${Math.round((t.savingPence / t.currentPence) * 1000) / 10} % of it`
+              : 'over the same periods'}
+          </div>
         </div>
       </dl>
 
@@ -265,7 +341,13 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           fileBase="switching-savings"
           csv={() => savingsCsv(rows, tariffName)}
           ariaLabel={`Switching savings by meter: ${top.length} meters could save ${formatPounds(t.savingPence)} in total`}
-          empty={top.length === 0 ? <EmptyState title="No meter would save by switching">Every meter is already on the cheapest of the tariffs compared.</EmptyState> : undefined}
+          empty={
+            top.length === 0 ? (
+              <EmptyState title="No meter would save by switching">
+                Every meter is already on the cheapest of the tariffs compared.
+              </EmptyState>
+            ) : undefined
+          }
         />
       </div>
 
@@ -278,7 +360,11 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           columns={columns}
           rows={sorted}
           rowKey={(r) => r.meter}
-          rowProps={(r) => ({ 'data-testid': 'savings-row', 'data-mpan': r.meter, 'data-saving-pence': r.bestSavingPence })}
+          rowProps={(r) => ({
+            'data-testid': 'savings-row',
+            'data-mpan': r.meter,
+            'data-saving-pence': r.bestSavingPence,
+          })}
           className="savings-table"
           testId="savings-table"
         />
@@ -287,7 +373,17 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
   );
 }
 
-function RecentAnalyses({ rows, load, error, tariffName }: { rows: SwitchSummary[] | null; load: string; error: string | null; tariffName: (id: string) => string }) {
+function RecentAnalyses({
+  rows,
+  load,
+  error,
+  tariffName,
+}: {
+  rows: SwitchSummary[] | null;
+  load: string;
+  error: string | null;
+  tariffName: (id: string) => string;
+}) {
   if (load === 'error' && !rows) return <p className="muted small">Could not load recent analyses: {error}</p>;
   if (!rows || rows.length === 0) return null;
   const columns: Column<SwitchSummary>[] = [
@@ -296,7 +392,8 @@ function RecentAnalyses({ rows, load, error, tariffName }: { rows: SwitchSummary
       className: 'small',
       cell: (h) => (
         <>
-          <span title={formatUkDateTime(h.ranAt, { zone: true })}>{formatAgo(h.ranAt)}</span> <span className="muted">by {h.ranBy}</span>
+          <span title={formatUkDateTime(h.ranAt, { zone: true })}>{formatAgo(h.ranAt)}</span>{' '}
+          <span className="muted">by {h.ranBy}</span>
           <WhatIfTag percent={h.whatIfPercent} />
         </>
       ),
@@ -321,7 +418,13 @@ function RecentAnalyses({ rows, load, error, tariffName }: { rows: SwitchSummary
         <h2 id="recent-title">Recent analyses</h2>
         <span className="muted small">Every meter, newest first, what-ifs included</span>
       </div>
-      <DataTable columns={columns} rows={rows} rowKey={(h) => h.id} rowProps={() => ({ 'data-testid': 'recent-row' })} className="table-compact" />
+      <DataTable
+        columns={columns}
+        rows={rows}
+        rowKey={(h) => h.id}
+        rowProps={() => ({ 'data-testid': 'recent-row' })}
+        className="table-compact"
+      />
     </section>
   );
 }

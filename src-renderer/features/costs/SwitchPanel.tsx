@@ -40,7 +40,10 @@ export function WhatIfTag({ percent }: { percent: number | null }) {
 /** An analysis' best alternative and its saving, as two columns of a list of analyses. */
 export function bestColumns(tariffName: (id: string) => string, none: string): Column<SwitchSummary>[] {
   return [
-    { header: 'Best alternative', cell: (h) => (h.bestTariff ? tariffName(h.bestTariff) : <span className="muted">{none}</span>) },
+    {
+      header: 'Best alternative',
+      cell: (h) => (h.bestTariff ? tariffName(h.bestTariff) : <span className="muted">{none}</span>),
+    },
     {
       header: 'Saving',
       num: true,
@@ -49,7 +52,17 @@ export function bestColumns(tariffName: (id: string) => string, none: string): C
   ];
 }
 
-export function SwitchPanel({ meter, range, rev, tariffName }: { meter: MeterSummary; range: CostRange; rev: string; tariffName: (id: string) => string }) {
+export function SwitchPanel({
+  meter,
+  range,
+  rev,
+  tariffName,
+}: {
+  meter: MeterSummary;
+  range: CostRange;
+  rev: string;
+  tariffName: (id: string) => string;
+}) {
   const [scope, setScope] = useState<Scope>('days');
   const [percent, setPercent] = useState(20);
   const [analysis, setAnalysis] = useState<SwitchAnalysis | null>(null);
@@ -58,7 +71,9 @@ export function SwitchPanel({ meter, range, rev, tariffName }: { meter: MeterSum
   const [error, setError] = useState<string | null>(null);
   const [histRev, setHistRev] = useState(0);
   const resultRef = useRef<HTMLDivElement | null>(null);
-  const history = useQuery(`switch-history:${meter.mpan}:${histRev}`, () => getClient().call('switching.history', { meter: meter.mpan, limit: 200 }));
+  const history = useQuery(`switch-history:${meter.mpan}:${histRev}`, () =>
+    getClient().call('switching.history', { meter: meter.mpan, limit: 200 }),
+  );
   const autoOpened = useRef(false);
   const revRef = useRef(rev);
   revRef.current = rev;
@@ -114,19 +129,29 @@ export function SwitchPanel({ meter, range, rev, tariffName }: { meter: MeterSum
     <section className="card cost-card" aria-labelledby="switch-title" data-testid="switch-panel">
       <div className="card-header">
         <h3 id="switch-title">Switching analysis</h3>
-        <span className="muted small">Every other {meter.fuel} tariff on sale, priced on this meter’s own half-hours</span>
+        <span className="muted small">
+          Every other {meter.fuel} tariff on sale, priced on this meter’s own half-hours
+        </span>
       </div>
       <div className="switch-controls">
         <fieldset className="switch-scope">
           <legend className="sr-only">Period to analyse</legend>
           <label className="radio-row">
-            <input type="radio" name="switch-scope" checked={scope === 'days'} onChange={() => setScope('days')} /> Last 90 days of data
+            <input type="radio" name="switch-scope" checked={scope === 'days'} onChange={() => setScope('days')} /> Last
+            90 days of data
           </label>
           <label className="radio-row">
-            <input type="radio" name="switch-scope" checked={scope === 'range'} onChange={() => setScope('range')} /> The cost period above ({rangeText(range.from, range.to)}, {rangeDays(range.from, range.to)} days)
+            <input type="radio" name="switch-scope" checked={scope === 'range'} onChange={() => setScope('range')} />{' '}
+            The cost period above ({rangeText(range.from, range.to)}, {rangeDays(range.from, range.to)} days)
           </label>
         </fieldset>
-        <button type="button" className="btn btn-primary" disabled={running !== null} onClick={() => void run(false)} data-testid="switch-run">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={running !== null}
+          onClick={() => void run(false)}
+          data-testid="switch-run"
+        >
           {running === 'analyse' ? 'Analysing…' : 'Run switching analysis'}
         </button>
       </div>
@@ -134,7 +159,16 @@ export function SwitchPanel({ meter, range, rev, tariffName }: { meter: MeterSum
         <label htmlFor="whatif-percent" className="switch-whatif-label">
           What if: move
         </label>
-        <input id="whatif-range" type="range" min={0} max={100} step={5} value={percent} onChange={(e) => setPercent(Number(e.currentTarget.value))} aria-label="Share of use to move (slider)" />
+        <input
+          id="whatif-range"
+          type="range"
+          min={0}
+          max={100}
+          step={5}
+          value={percent}
+          onChange={(e) => setPercent(Number(e.currentTarget.value))}
+          aria-label="Share of use to move (slider)"
+        />
         <input
           id="whatif-percent"
           type="number"
@@ -150,7 +184,13 @@ export function SwitchPanel({ meter, range, rev, tariffName }: { meter: MeterSum
           aria-label="Share of use to move, percent"
         />
         <span>% of use from the most expensive band to the cheapest</span>
-        <button type="button" className="btn" disabled={running !== null || percent <= 0} onClick={() => void run(true)} data-testid="whatif-run">
+        <button
+          type="button"
+          className="btn"
+          disabled={running !== null || percent <= 0}
+          onClick={() => void run(true)}
+          data-testid="whatif-run"
+        >
           {running === 'what-if' ? 'Working out…' : 'Show the what-if'}
         </button>
       </div>
@@ -162,20 +202,48 @@ export function SwitchPanel({ meter, range, rev, tariffName }: { meter: MeterSum
         )}
         {running !== null && !analysis && (
           <div className="card-pad">
-            <Spinner label={running === 'open' ? 'Opening the saved analysis…' : 'Pricing every tariff on this meter’s half-hours…'} />
+            <Spinner
+              label={
+                running === 'open' ? 'Opening the saved analysis…' : 'Pricing every tariff on this meter’s half-hours…'
+              }
+            />
           </div>
         )}
         {!analysis && running === null && !error && history.data && savingHistory(history.data).length === 0 && (
-          <EmptyState title="Not analysed yet">Run the analysis to see what every other tariff would have cost on this meter’s half-hours, best first.</EmptyState>
+          <EmptyState title="Not analysed yet">
+            Run the analysis to see what every other tariff would have cost on this meter’s half-hours, best first.
+          </EmptyState>
         )}
-        {analysis && <AnalysisView a={analysis} source={source} stale={stale} busy={running !== null} tariffName={tariffName} />}
+        {analysis && (
+          <AnalysisView a={analysis} source={source} stale={stale} busy={running !== null} tariffName={tariffName} />
+        )}
       </div>
-      <SwitchHistory meter={meter} history={history.data} load={history.load} error={history.error} onOpen={(id) => void open(id)} openId={analysis?.id ?? null} tariffName={tariffName} />
+      <SwitchHistory
+        meter={meter}
+        history={history.data}
+        load={history.load}
+        error={history.error}
+        onOpen={(id) => void open(id)}
+        openId={analysis?.id ?? null}
+        tariffName={tariffName}
+      />
     </section>
   );
 }
 
-function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysis; source: 'run' | 'saved'; stale: boolean; busy: boolean; tariffName: (id: string) => string }) {
+function AnalysisView({
+  a,
+  source,
+  stale,
+  busy,
+  tariffName,
+}: {
+  a: SwitchAnalysis;
+  source: 'run' | 'saved';
+  stale: boolean;
+  busy: boolean;
+  tariffName: (id: string) => string;
+}) {
   const [open, setOpen] = useState<Record<string, boolean>>({});
   const toggle = (k: string) => setOpen((o) => ({ ...o, [k]: !o[k] }));
   const cur = a.current;
@@ -186,9 +254,15 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
   const changed = new Set(cur.periods.map((p) => p.tariff)).size > 1;
   const shownNotes = costNotes(cur).items;
   return (
-    <div className={`switch-result ${busy ? 'is-refreshing' : ''}`} data-testid="switch-result" data-analysis-id={a.id} data-whatif={a.whatIf ? a.whatIf.percent : ''}>
+    <div
+      className={`switch-result ${busy ? 'is-refreshing' : ''}`}
+      data-testid="switch-result"
+      data-analysis-id={a.id}
+      data-whatif={a.whatIf ? a.whatIf.percent : ''}
+    >
       <div className="switch-meta muted small">
-        {source === 'saved' ? 'Saved analysis' : 'Analysis'} of {rangeText(a.from, a.to)} ({rangeDays(a.from, a.to)} days) · run {formatUkDateTime(a.ranAt)} by {a.ranBy}
+        {source === 'saved' ? 'Saved analysis' : 'Analysis'} of {rangeText(a.from, a.to)} ({rangeDays(a.from, a.to)}{' '}
+        days) · run {formatUkDateTime(a.ranAt)} by {a.ranBy}
         {stale && <span className="warn"> · the meter’s tariffs have changed since: run it again</span>}
       </div>
       <p className="callout callout-info switch-warning" data-testid="switch-warning">
@@ -196,12 +270,24 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
       </p>
       {a.whatIf && (
         <div className="callout callout-warn switch-whatif-result" data-testid="whatif-result">
-          <strong>What-if: {a.whatIf.percent} % of use moved</strong> from <b>{a.whatIf.fromBand}</b> to <b>{a.whatIf.toBand}</b> ({formatKwh(a.whatIf.movedKwh, 1)} kWh moved, bands of {tariffName(a.whatIf.referenceTariff)}). Every figure below, the current tariff’s included, assumes this shift.
+          <strong>What-if: {a.whatIf.percent} % of use moved</strong> from <b>{a.whatIf.fromBand}</b> to{' '}
+          <b>{a.whatIf.toBand}</b> ({formatKwh(a.whatIf.movedKwh, 1)} kWh moved, bands of{' '}
+          {tariffName(a.whatIf.referenceTariff)}). Every figure below, the current tariff’s included, assumes this
+          shift.
         </div>
       )}
-      {requested !== null && requested > 0 && !a.whatIf && <div className="callout callout-warn">The what-if could not move any use: no tariff with two or more unit rates (time of use) was found.</div>}
+      {requested !== null && requested > 0 && !a.whatIf && (
+        <div className="callout callout-warn">
+          The what-if could not move any use: no tariff with two or more unit rates (time of use) was found.
+        </div>
+      )}
 
-      <div className="switch-current" data-testid="switch-current" data-basis={cur.basis} data-total-pence={cur.totalPence}>
+      <div
+        className="switch-current"
+        data-testid="switch-current"
+        data-basis={cur.basis}
+        data-total-pence={cur.totalPence}
+      >
         <div>
           <div className="field-label">Current tariff</div>
           <div className="switch-current-name">{currentName}</div>
@@ -210,7 +296,9 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
               ? 'No tariff is assigned to this meter, so it was priced on its supplier’s default tariff. Assign the tariff on the bill for a true comparison.'
               : 'As assigned to this meter'}
           </div>
-          {changed && <div className="muted small">Cost as billed over the period: {tariffSequence(cur.periods, tariffName)}</div>}
+          {changed && (
+            <div className="muted small">Cost as billed over the period: {tariffSequence(cur.periods, tariffName)}</div>
+          )}
         </div>
         <div className="num">
           <div className="field-label">Cost over the period</div>
@@ -228,7 +316,12 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
             <div className="muted">none to compare</div>
           )}
         </div>
-        <button type="button" className="btn btn-small btn-quiet switch-current-toggle" aria-expanded={!!open.current} onClick={() => toggle('current')}>
+        <button
+          type="button"
+          className="btn btn-small btn-quiet switch-current-toggle"
+          aria-expanded={!!open.current}
+          onClick={() => toggle('current')}
+        >
           {open.current ? 'Hide breakdown' : 'Breakdown'}
         </button>
       </div>
@@ -240,7 +333,9 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
       )}
 
       {a.alternatives.length === 0 ? (
-        <EmptyState title="No other tariff to compare">Add tariffs for this fuel on the Tariffs page, then run the analysis again.</EmptyState>
+        <EmptyState title="No other tariff to compare">
+          Add tariffs for this fuel on the Tariffs page, then run the analysis again.
+        </EmptyState>
       ) : (
         <div className="table-wrap">
           <table className="table table-compact alternatives-table" data-testid="alternatives">
@@ -270,10 +365,16 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
                 const tone = savingTone(alt.savingPence);
                 return (
                   <Fragment key={alt.tariff}>
-                    <tr className={`alt-row alt-${tone}`} data-testid="alternative-row" data-tariff={alt.tariff} data-saving-pence={alt.savingPence}>
+                    <tr
+                      className={`alt-row alt-${tone}`}
+                      data-testid="alternative-row"
+                      data-tariff={alt.tariff}
+                      data-saving-pence={alt.savingPence}
+                    >
                       <td className="num">{i + 1}</td>
                       <td>
-                        <span className="strong">{alt.name}</span> <span className="muted small mono">{alt.tariff}</span>
+                        <span className="strong">{alt.name}</span>{' '}
+                        <span className="muted small mono">{alt.tariff}</span>
                       </td>
                       <td>{alt.supplier}</td>
                       <td className="num">{formatPounds(alt.totalPence)}</td>
@@ -282,15 +383,29 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
                       </td>
                       <td className={`num saving-${tone}`}>{formatSavingPercent(alt.savingPercent)}</td>
                       <td className="num">
-                        <button type="button" className="btn btn-small btn-quiet" aria-expanded={!!open[alt.tariff]} onClick={() => toggle(alt.tariff)} aria-label={`${open[alt.tariff] ? 'Hide' : 'Show'} the breakdown of ${alt.name}`}>
-                          {open[alt.tariff] ? 'Hide' : 'Breakdown'} <span className={`chevron ${open[alt.tariff] ? 'open' : ''}`} aria-hidden="true">▸</span>
+                        <button
+                          type="button"
+                          className="btn btn-small btn-quiet"
+                          aria-expanded={!!open[alt.tariff]}
+                          onClick={() => toggle(alt.tariff)}
+                          aria-label={`${open[alt.tariff] ? 'Hide' : 'Show'} the breakdown of ${alt.name}`}
+                        >
+                          {open[alt.tariff] ? 'Hide' : 'Breakdown'}{' '}
+                          <span className={`chevron ${open[alt.tariff] ? 'open' : ''}`} aria-hidden="true">
+                            ▸
+                          </span>
                         </button>
                       </td>
                     </tr>
                     {open[alt.tariff] && (
                       <tr className="alt-expanded">
                         <td colSpan={7}>
-                          <CostBreakdown cost={alt.cost} tariffName={tariffName} testId="alternative-breakdown" alreadySaid={shownNotes} />
+                          <CostBreakdown
+                            cost={alt.cost}
+                            tariffName={tariffName}
+                            testId="alternative-breakdown"
+                            alreadySaid={shownNotes}
+                          />
                         </td>
                       </tr>
                     )}
@@ -309,7 +424,8 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
           <ul>
             {a.skipped.map((s) => (
               <li key={s.tariff}>
-                <span className="strong">{tariffName(s.tariff)}</span> <span className="muted small mono">{s.tariff}</span>: {s.reason}
+                <span className="strong">{tariffName(s.tariff)}</span>{' '}
+                <span className="muted small mono">{s.tariff}</span>: {s.reason}
               </li>
             ))}
           </ul>
@@ -319,10 +435,27 @@ function AnalysisView({ a, source, stale, busy, tariffName }: { a: SwitchAnalysi
   );
 }
 
-function SwitchHistory({ meter, history, load, error, onOpen, openId, tariffName }: { meter: MeterSummary; history: SwitchSummary[] | null; load: string; error: string | null; onOpen: (id: number) => void; openId: number | null; tariffName: (id: string) => string }) {
+function SwitchHistory({
+  meter,
+  history,
+  load,
+  error,
+  onOpen,
+  openId,
+  tariffName,
+}: {
+  meter: MeterSummary;
+  history: SwitchSummary[] | null;
+  load: string;
+  error: string | null;
+  onOpen: (id: number) => void;
+  openId: number | null;
+  tariffName: (id: string) => string;
+}) {
   const real = useMemo(() => (history ? savingHistory(history) : []), [history]);
   const option = useMemo(() => buildSavingHistoryOption(history ?? [], tariffName), [history, tariffName]);
-  if (load === 'error' && !history) return <div className="card-pad muted small">Could not load past analyses: {error}</div>;
+  if (load === 'error' && !history)
+    return <div className="card-pad muted small">Could not load past analyses: {error}</div>;
   if (!history || history.length === 0) return null;
   const columns: Column<SwitchSummary>[] = [
     {
@@ -359,7 +492,9 @@ function SwitchHistory({ meter, history, load, error, onOpen, openId, tariffName
         ariaLabel={`Best switching saving of meter ${meter.mpan} over ${real.length} analyses`}
       />
       <div className="switch-history-list">
-        <h4>Past analyses <span className="muted small">· click one to show it above</span></h4>
+        <h4>
+          Past analyses <span className="muted small">· click one to show it above</span>
+        </h4>
         <DataTable
           columns={columns}
           rows={history.slice(0, 8)}

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { BarSeriesOption } from 'echarts/charts';
 import type { CostPeriod, CostResult } from '../../../src-shared/contract/types';
-import { buildCostBandsOption, costBandsCsv, costLines, costNotes, costParts, periodLines, tariffSequence } from './cost-bands';
+import {
+  buildCostBandsOption,
+  costBandsCsv,
+  costLines,
+  costNotes,
+  costParts,
+  periodLines,
+  tariffSequence,
+} from './cost-bands';
 
 function period(over: Partial<CostPeriod> = {}): CostPeriod {
   return {
@@ -85,21 +93,37 @@ describe('cost breakdown lines', () => {
       cclPence: 0,
     });
     const ls = periodLines(p);
-    expect(ls.map((l) => l.label).slice(0, 5)).toEqual(['Day', 'DUoS red', 'Standing charge', 'Climate Change Levy', 'Capacity charge']);
+    expect(ls.map((l) => l.label).slice(0, 5)).toEqual([
+      'Day',
+      'DUoS red',
+      'Standing charge',
+      'Climate Change Levy',
+      'Capacity charge',
+    ]);
     expect(ls.find((l) => l.kind === 'ccl')!.detail).toBe('not charged on this tariff');
     expect(ls.find((l) => l.kind === 'capacity')!.detail).toBe('2 days × 100 kVA × 3.5p/kVA/day');
     expect(ls.find((l) => l.kind === 'subtotal')!.pence).toBeCloseTo(90 + 2400 + 90.4 + 700, 6);
   });
 
   it('says when a band has no single rate and leaves capacity out when the tariff has none', () => {
-    const ls = periodLines(period({ bands: [{ name: 'Half-hourly price', kind: 'energy', kwh: 96, pence: 1800, pencePerKwh: null }] }));
+    const ls = periodLines(
+      period({ bands: [{ name: 'Half-hourly price', kind: 'energy', kwh: 96, pence: 1800, pencePerKwh: null }] }),
+    );
     expect(ls[0]!.detail).toBe('96 kWh at varying rates');
     expect(ls.some((l) => l.kind === 'capacity')).toBe(false);
   });
 
   it('sums several periods, keeping a rate only where every period had the same one', () => {
     const a = period();
-    const b = period({ tariff: 'beta-flat', from: '2025-01-08', to: '2025-01-11', days: 3, standingChargePencePerDay: 30, standingChargePence: 90, vatRate: 0.2 });
+    const b = period({
+      tariff: 'beta-flat',
+      from: '2025-01-08',
+      to: '2025-01-11',
+      days: 3,
+      standingChargePencePerDay: 30,
+      standingChargePence: 90,
+      vatRate: 0.2,
+    });
     const ls = costLines(result([a, b]));
     expect(ls.find((l) => l.kind === 'standing')!.detail).toBe('5 days at the rates of each period');
     expect(ls.find((l) => l.kind === 'standing')!.pence).toBeCloseTo(180.4, 6);
@@ -120,7 +144,13 @@ describe('cost by band chart', () => {
     const s = (opt.series as BarSeriesOption[])[0]!;
     expect(s.type).toBe('bar');
     expect((s.data as { value: number }[]).map((d) => d.value)).toEqual([3.67, 21.69, 0.9, 0.74, 5.4]);
-    expect((opt.yAxis as { data: string[] }).data).toEqual(['00:30–07:30', '07:30–00:30', 'Standing charge', 'Climate Change Levy', 'VAT']);
+    expect((opt.yAxis as { data: string[] }).data).toEqual([
+      '00:30–07:30',
+      '07:30–00:30',
+      'Standing charge',
+      'Climate Change Levy',
+      'VAT',
+    ]);
     // every bar is coloured by what it is: the two energy bands alike, the rest apart
     const colours = (s.data as { itemStyle: { color: string } }[]).map((d) => d.itemStyle.color);
     expect(colours[0]).toBe(colours[1]);
@@ -152,7 +182,10 @@ describe('cost notes', () => {
       missingHalfHours: 12,
       expectedHalfHours: 1486,
       unpricedHalfHours: 0,
-      notes: ['12 of 1486 half-hours have no reading and are not priced: the cost covers the half-hours with data only.', 'No tariff is assigned for this period: they are priced on Acme’s default.'],
+      notes: [
+        '12 of 1486 half-hours have no reading and are not priced: the cost covers the half-hours with data only.',
+        'No tariff is assigned for this period: they are priced on Acme’s default.',
+      ],
     });
     expect(n.serious).toBe(true);
     expect(n.items).toEqual([
@@ -162,9 +195,21 @@ describe('cost notes', () => {
   });
 
   it('keeps the core’s note about unpriced half-hours, or adds one, and is quiet when all is priced', () => {
-    expect(costNotes({ missingHalfHours: 0, expectedHalfHours: 48, unpricedHalfHours: 3, notes: ['3 half-hours (1.2 kWh) have no half-hourly price and are not priced.'] }).items).toEqual(['3 half-hours (1.2 kWh) have no half-hourly price and are not priced.']);
-    expect(costNotes({ missingHalfHours: 0, expectedHalfHours: 48, unpricedHalfHours: 3, notes: [] }).items).toEqual(['3 half-hours have a reading but no price on this tariff, so they are not priced.']);
-    expect(costNotes({ missingHalfHours: 0, expectedHalfHours: 48, unpricedHalfHours: 0, notes: [] })).toEqual({ serious: false, items: [] });
+    expect(
+      costNotes({
+        missingHalfHours: 0,
+        expectedHalfHours: 48,
+        unpricedHalfHours: 3,
+        notes: ['3 half-hours (1.2 kWh) have no half-hourly price and are not priced.'],
+      }).items,
+    ).toEqual(['3 half-hours (1.2 kWh) have no half-hourly price and are not priced.']);
+    expect(costNotes({ missingHalfHours: 0, expectedHalfHours: 48, unpricedHalfHours: 3, notes: [] }).items).toEqual([
+      '3 half-hours have a reading but no price on this tariff, so they are not priced.',
+    ]);
+    expect(costNotes({ missingHalfHours: 0, expectedHalfHours: 48, unpricedHalfHours: 0, notes: [] })).toEqual({
+      serious: false,
+      items: [],
+    });
   });
 });
 

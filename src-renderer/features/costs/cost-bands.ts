@@ -45,7 +45,10 @@ function bandLine(b: CostBand): CostLine {
   return {
     kind: b.kind,
     label: b.kind === 'duos' ? `DUoS ${b.name}` : b.name,
-    detail: b.pencePerKwh === null ? `${kwhText(b.kwh)} at varying rates` : `${kwhText(b.kwh)} × ${formatRate(b.pencePerKwh)}/kWh`,
+    detail:
+      b.pencePerKwh === null
+        ? `${kwhText(b.kwh)} at varying rates`
+        : `${kwhText(b.kwh)} × ${formatRate(b.pencePerKwh)}/kWh`,
     kwh: b.kwh,
     rate: b.pencePerKwh,
     pence: b.pence,
@@ -84,7 +87,10 @@ function lines(t: Totals, several: boolean): CostLine[] {
   out.push({
     kind: 'standing',
     label: 'Standing charge',
-    detail: t.standingRate !== null ? `${days(t.days)} × ${formatRate(t.standingRate)}/day` : `${days(t.days)} at the rates of each period`,
+    detail:
+      t.standingRate !== null
+        ? `${days(t.days)} × ${formatRate(t.standingRate)}/day`
+        : `${days(t.days)} at the rates of each period`,
     kwh: null,
     rate: t.standingRate,
     pence: t.standingPence,
@@ -92,7 +98,12 @@ function lines(t: Totals, several: boolean): CostLine[] {
   out.push({
     kind: 'ccl',
     label: 'Climate Change Levy',
-    detail: t.cclRate === 0 && t.cclPence === 0 ? 'not charged on this tariff' : t.cclRate !== null ? `${kwhText(t.kwh)} × ${formatRate(t.cclRate)}/kWh` : `${kwhText(t.kwh)} at the rates of each period`,
+    detail:
+      t.cclRate === 0 && t.cclPence === 0
+        ? 'not charged on this tariff'
+        : t.cclRate !== null
+          ? `${kwhText(t.kwh)} × ${formatRate(t.cclRate)}/kWh`
+          : `${kwhText(t.kwh)} at the rates of each period`,
     kwh: t.kwh,
     rate: t.cclRate,
     pence: t.cclPence,
@@ -115,7 +126,14 @@ function lines(t: Totals, several: boolean): CostLine[] {
   }
   const subtotal = out.reduce((s, l) => s + l.pence, 0);
   out.push({ kind: 'subtotal', label: 'Subtotal (before VAT)', detail: '', kwh: null, rate: null, pence: subtotal });
-  out.push({ kind: 'vat', label: 'VAT', detail: t.vatRate !== null ? `${formatVatRate(t.vatRate)} of the subtotal` : 'at the rate of each period', kwh: null, rate: t.vatRate, pence: t.vatPence });
+  out.push({
+    kind: 'vat',
+    label: 'VAT',
+    detail: t.vatRate !== null ? `${formatVatRate(t.vatRate)} of the subtotal` : 'at the rate of each period',
+    kwh: null,
+    rate: t.vatRate,
+    pence: t.vatPence,
+  });
   out.push({ kind: 'total', label: 'Total', detail: 'including VAT', kwh: t.kwh, rate: null, pence: t.totalPence });
   return out;
 }
@@ -168,7 +186,9 @@ export function costLines(c: CostResult): CostLine[] {
 
 /** The parts the total is made of (no subtotal/total rows), without parts that cost nothing. */
 export function costParts(c: CostResult): CostLine[] {
-  return costLines(c).filter((l) => l.kind !== 'subtotal' && l.kind !== 'total' && (l.pence !== 0 || l.kind === 'energy'));
+  return costLines(c).filter(
+    (l) => l.kind !== 'subtotal' && l.kind !== 'total' && (l.pence !== 0 || l.kind === 'energy'),
+  );
 }
 
 export function costBandsCsv(c: CostResult): { header: string[]; rows: (string | number | null)[][] } {
@@ -216,7 +236,13 @@ export function buildCostBandsOption(c: CostResult): CostBandsOption {
         name: 'Cost',
         barMaxWidth: 22,
         data: parts.map((p) => ({ value: penceToPounds(p.pence), itemStyle: { color: LINE_COLOUR[p.kind] } })),
-        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatPounds(parts[p.dataIndex]?.pence ?? 0), color: CHART_COLOURS.text, fontSize: 11 },
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p: { dataIndex: number }) => formatPounds(parts[p.dataIndex]?.pence ?? 0),
+          color: CHART_COLOURS.text,
+          fontSize: 11,
+        },
       },
     ],
   };
@@ -226,18 +252,25 @@ export function buildCostBandsOption(c: CostResult): CostBandsOption {
  * What to tell the user beside a cost: the data it could not price and the core's notes, each once.
  * `serious` when half-hours were left out (the cost reads low against a bill).
  */
-export function costNotes(c: Pick<CostResult, 'missingHalfHours' | 'expectedHalfHours' | 'unpricedHalfHours' | 'notes'>): { serious: boolean; items: string[] } {
+export function costNotes(
+  c: Pick<CostResult, 'missingHalfHours' | 'expectedHalfHours' | 'unpricedHalfHours' | 'notes'>,
+): { serious: boolean; items: string[] } {
   const items: string[] = [];
   if (c.missingHalfHours > 0) {
     const share = c.expectedHalfHours > 0 ? Math.round((c.missingHalfHours / c.expectedHalfHours) * 1000) / 10 : 0;
-    items.push(`${formatInt(c.missingHalfHours)} of ${formatInt(c.expectedHalfHours)} half-hours (${share} %) have no reading, so they are not priced: the cost covers the half-hours with data only and reads low against a bill.`);
+    items.push(
+      `${formatInt(c.missingHalfHours)} of ${formatInt(c.expectedHalfHours)} half-hours (${share} %) have no reading, so they are not priced: the cost covers the half-hours with data only and reads low against a bill.`,
+    );
   }
   for (const n of c.notes) {
     // the core says the same about missing readings in its own words: say it once
     if (c.missingHalfHours > 0 && /half-hours have no reading and are not priced/.test(n)) continue;
     if (!items.includes(n)) items.push(n);
   }
-  if (c.unpricedHalfHours > 0 && !c.notes.some((n) => /no half-hourly price/.test(n))) items.push(`${formatInt(c.unpricedHalfHours)} half-hours have a reading but no price on this tariff, so they are not priced.`);
+  if (c.unpricedHalfHours > 0 && !c.notes.some((n) => /no half-hourly price/.test(n)))
+    items.push(
+      `${formatInt(c.unpricedHalfHours)} half-hours have a reading but no price on this tariff, so they are not priced.`,
+    );
   return { serious: c.missingHalfHours > 0 || c.unpricedHalfHours > 0, items };
 }
 
@@ -245,14 +278,23 @@ export function costNotes(c: Pick<CostResult, 'missingHalfHours' | 'expectedHalf
  * Which tariffs priced a result, in order, consecutive periods of one tariff merged:
  * `Acme Fixed until 14 Mar 2025, then Acme Economy 7`. One tariff: just its name.
  */
-export function tariffSequence(periods: readonly Pick<CostPeriod, 'tariff' | 'from' | 'to'>[], name: (id: string) => string): string {
+export function tariffSequence(
+  periods: readonly Pick<CostPeriod, 'tariff' | 'from' | 'to'>[],
+  name: (id: string) => string,
+): string {
   const runs: { tariff: string; to: string }[] = [];
   for (const p of periods) {
     const last = runs[runs.length - 1];
     if (last && last.tariff === p.tariff) last.to = p.to;
     else runs.push({ tariff: p.tariff, to: p.to });
   }
-  return runs.map((r, i) => (i === runs.length - 1 ? `${i > 0 ? 'then ' : ''}${name(r.tariff)}` : `${i > 0 ? 'then ' : ''}${name(r.tariff)} until ${lastDayText(r.to)}`)).join(', ');
+  return runs
+    .map((r, i) =>
+      i === runs.length - 1
+        ? `${i > 0 ? 'then ' : ''}${name(r.tariff)}`
+        : `${i > 0 ? 'then ' : ''}${name(r.tariff)} until ${lastDayText(r.to)}`,
+    )
+    .join(', ');
 }
 
 const dayFmt = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });

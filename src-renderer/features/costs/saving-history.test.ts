@@ -5,8 +5,22 @@ import type { SwitchSummary } from '../../../src-shared/contract/types';
 
 function summary(over: Partial<SwitchSummary> = {}): SwitchSummary {
   return {
-    id: 1, meter: '1900000000031', meterLabel: null, from: '2025-01-01', to: '2025-04-01', ranAt: '2025-04-02T09:00:00Z', ranBy: 'e2e',
-    currentTariff: 'acme-flat', currentTariffName: 'Acme Flat', currentPence: 100000, bestTariff: 'beta-e7', bestTariffName: 'Beta E7', bestSavingPence: 1000, bestSavingPercent: 1, whatIfPercent: null, ...over,
+    id: 1,
+    meter: '1900000000031',
+    meterLabel: null,
+    from: '2025-01-01',
+    to: '2025-04-01',
+    ranAt: '2025-04-02T09:00:00Z',
+    ranBy: 'e2e',
+    currentTariff: 'acme-flat',
+    currentTariffName: 'Acme Flat',
+    currentPence: 100000,
+    bestTariff: 'beta-e7',
+    bestTariffName: 'Beta E7',
+    bestSavingPence: 1000,
+    bestSavingPercent: 1,
+    whatIfPercent: null,
+    ...over,
   };
 }
 

@@ -15,21 +15,49 @@ import { SAVING_COLOUR } from './savings';
 
 const DAY_MS = 86_400_000;
 
-export type SavingHistoryOption = ComposeOption<LineSeriesOption | GridComponentOption | TooltipComponentOption | MarkLineComponentOption>;
+export type SavingHistoryOption = ComposeOption<
+  LineSeriesOption | GridComponentOption | TooltipComponentOption | MarkLineComponentOption
+>;
 
 /** Real (not what-if) analyses, oldest first. */
 export function savingHistory(history: readonly SwitchSummary[]): SwitchSummary[] {
-  return history.filter((h) => h.whatIfPercent === null || h.whatIfPercent === 0).sort((a, b) => Date.parse(a.ranAt) - Date.parse(b.ranAt) || a.id - b.id);
+  return history
+    .filter((h) => h.whatIfPercent === null || h.whatIfPercent === 0)
+    .sort((a, b) => Date.parse(a.ranAt) - Date.parse(b.ranAt) || a.id - b.id);
 }
 
-export function savingHistoryCsv(history: readonly SwitchSummary[]): { header: string[]; rows: (string | number | null)[][] } {
+export function savingHistoryCsv(history: readonly SwitchSummary[]): {
+  header: string[];
+  rows: (string | number | null)[][];
+} {
   return {
-    header: ['ran_at', 'from', 'to', 'current_tariff', 'best_tariff', 'best_saving_pence', 'best_saving_pounds', 'best_saving_percent'],
-    rows: savingHistory(history).map((h) => [h.ranAt, h.from, h.to, h.currentTariff, h.bestTariff, h.bestSavingPence, penceToPounds(h.bestSavingPence), h.bestSavingPercent]),
+    header: [
+      'ran_at',
+      'from',
+      'to',
+      'current_tariff',
+      'best_tariff',
+      'best_saving_pence',
+      'best_saving_pounds',
+      'best_saving_percent',
+    ],
+    rows: savingHistory(history).map((h) => [
+      h.ranAt,
+      h.from,
+      h.to,
+      h.currentTariff,
+      h.bestTariff,
+      h.bestSavingPence,
+      penceToPounds(h.bestSavingPence),
+      h.bestSavingPercent,
+    ]),
   };
 }
 
-export function buildSavingHistoryOption(history: readonly SwitchSummary[], tariffName: (id: string) => string = (id) => id): SavingHistoryOption {
+export function buildSavingHistoryOption(
+  history: readonly SwitchSummary[],
+  tariffName: (id: string) => string = (id) => id,
+): SavingHistoryOption {
   const rows = savingHistory(history);
   const times = rows.map((h) => Date.parse(h.ranAt));
   // a single run (or runs on one day) still gets a readable axis: a day either side
@@ -46,7 +74,9 @@ export function buildSavingHistoryOption(history: readonly SwitchSummary[], tari
         if (!h) return '';
         return [
           `<b>${formatUkDateTime(h.ranAt, { zone: true })}</b>`,
-          h.bestTariff ? `Best: ${tariffName(h.bestTariff)}, ${h.bestSavingPence >= 0 ? 'saving' : 'costing'} ${formatPounds(Math.abs(h.bestSavingPence))} (${formatSavingPercent(h.bestSavingPercent)})` : 'No alternative to compare',
+          h.bestTariff
+            ? `Best: ${tariffName(h.bestTariff)}, ${h.bestSavingPence >= 0 ? 'saving' : 'costing'} ${formatPounds(Math.abs(h.bestSavingPence))} (${formatSavingPercent(h.bestSavingPercent)})`
+            : 'No alternative to compare',
           `Period ${formatPeriodLabel(h.from, { short: true })} – ${formatPeriodLabel(h.to, { short: true })}`,
         ].join('<br/>');
       },
@@ -57,7 +87,8 @@ export function buildSavingHistoryOption(history: readonly SwitchSummary[], tari
       minInterval: DAY_MS,
       axisLine: { lineStyle: { color: CHART_COLOURS.axis } },
       axisLabel: {
-        formatter: (value: number, _index: number, extra?: { time?: { lowerTimeUnit?: string; level?: number } }) => axisLabel(value, extra?.time?.lowerTimeUnit, extra?.time?.level ?? 0),
+        formatter: (value: number, _index: number, extra?: { time?: { lowerTimeUnit?: string; level?: number } }) =>
+          axisLabel(value, extra?.time?.lowerTimeUnit, extra?.time?.level ?? 0),
         hideOverlap: true,
       },
       splitLine: { show: false },
@@ -78,7 +109,13 @@ export function buildSavingHistoryOption(history: readonly SwitchSummary[], tari
         symbolSize: 7,
         showSymbol: true,
         data: rows.map((h) => [Date.parse(h.ranAt), penceToPounds(h.bestSavingPence)]),
-        markLine: { silent: true, symbol: 'none', lineStyle: { color: CHART_COLOURS.axis, type: 'dashed' }, label: { show: false }, data: [{ yAxis: 0 }] },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: CHART_COLOURS.axis, type: 'dashed' },
+          label: { show: false },
+          data: [{ yAxis: 0 }],
+        },
       },
     ],
   };

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { BarSeriesOption } from 'echarts/charts';
 import type { SwitchSummary } from '../../../src-shared/contract/types';
-import { buildSavingsOption, namesFromSummaries, periodDays, portfolioTotals, savingsCsv, tariffIdsText, topSavings } from './savings';
+import {
+  buildSavingsOption,
+  namesFromSummaries,
+  periodDays,
+  portfolioTotals,
+  savingsCsv,
+  tariffIdsText,
+  topSavings,
+} from './savings';
 
 function summary(over: Partial<SwitchSummary> = {}): SwitchSummary {
   return {
@@ -47,7 +55,9 @@ describe('portfolio savings', () => {
   });
 
   it('ranks the largest savings first and keeps the top 15', () => {
-    const many = Array.from({ length: 20 }, (_, i) => summary({ meter: `M${String(i).padStart(2, '0')}`, bestSavingPence: (i + 1) * 100 }));
+    const many = Array.from({ length: 20 }, (_, i) =>
+      summary({ meter: `M${String(i).padStart(2, '0')}`, bestSavingPence: (i + 1) * 100 }),
+    );
     const top = topSavings([...many, summary({ meter: 'X', bestSavingPence: -1 })]);
     expect(top).toHaveLength(15);
     expect(top[0]!.meter).toBe('M19');
@@ -56,7 +66,10 @@ describe('portfolio savings', () => {
   });
 
   it('draws the savings as bars in pounds, labelled by the meter label or MPAN, largest at the top', () => {
-    const opt = buildSavingsOption([...rows, summary({ meter: '1900000000040', meterLabel: 'Kitchen', bestSavingPence: 999.5 })], (id) => (id === 'beta-e7' ? 'Beta Economy 7' : id));
+    const opt = buildSavingsOption(
+      [...rows, summary({ meter: '1900000000040', meterLabel: 'Kitchen', bestSavingPence: 999.5 })],
+      (id) => (id === 'beta-e7' ? 'Beta Economy 7' : id),
+    );
     const s = (opt.series as BarSeriesOption[])[0]!;
     expect(s.data).toEqual([200, 123.46, 10]);
     const y = opt.yAxis as { data: string[]; inverse: boolean };
@@ -73,7 +86,19 @@ describe('portfolio savings', () => {
   it('exports every analysed meter with tariff names and both pence and pounds', () => {
     const csv = savingsCsv([rows[0]!], (id) => id.toUpperCase());
     expect(csv.header[0]).toBe('meter');
-    expect(csv.rows[0]).toEqual(['A', null, '2025-01-01', '2025-04-01', 'ACME-FLAT', 90000, 'BETA-E7', 12345.5, 123.46, 1, '2025-04-02T09:00:00Z']);
+    expect(csv.rows[0]).toEqual([
+      'A',
+      null,
+      '2025-01-01',
+      '2025-04-01',
+      'ACME-FLAT',
+      90000,
+      'BETA-E7',
+      12345.5,
+      123.46,
+      1,
+      '2025-04-02T09:00:00Z',
+    ]);
   });
 
   it('names the tariffs of a period in which the meter changed tariff', () => {
@@ -84,7 +109,12 @@ describe('portfolio savings', () => {
 
   it('reads tariff names from the summaries, including each tariff of a period that changed tariff', () => {
     const names = namesFromSummaries([
-      summary({ currentTariff: 'a, b', currentTariffName: 'Acme Fixed, then Acme Economy 7', bestTariff: 'c', bestTariffName: 'Beta Flat' }),
+      summary({
+        currentTariff: 'a, b',
+        currentTariffName: 'Acme Fixed, then Acme Economy 7',
+        bestTariff: 'c',
+        bestTariffName: 'Beta Flat',
+      }),
       summary({ currentTariff: 'd', currentTariffName: 'Delta', bestTariff: null, bestTariffName: null }),
     ]);
     expect(Object.fromEntries(names)).toEqual({ a: 'Acme Fixed', b: 'Acme Economy 7', c: 'Beta Flat', d: 'Delta' });

@@ -70,17 +70,47 @@ export function meterName(r: Pick<SwitchSummary, 'meter' | 'meterLabel'>): strin
   return r.meterLabel ? `${r.meterLabel}` : r.meter;
 }
 
-export function savingsCsv(rows: readonly SwitchSummary[], tariffName: (id: string) => string = (id) => id): { header: string[]; rows: (string | number | null)[][] } {
+export function savingsCsv(
+  rows: readonly SwitchSummary[],
+  tariffName: (id: string) => string = (id) => id,
+): { header: string[]; rows: (string | number | null)[][] } {
   return {
-    header: ['meter', 'label', 'from', 'to', 'current_tariff', 'current_pence', 'best_tariff', 'saving_pence', 'saving_pounds', 'saving_percent', 'ran_at'],
-    rows: rows.map((r) => [r.meter, r.meterLabel, r.from, r.to, tariffIdsText(r.currentTariff, tariffName), r.currentPence, r.bestTariff ? tariffName(r.bestTariff) : null, r.bestSavingPence, penceToPounds(r.bestSavingPence), r.bestSavingPercent, r.ranAt]),
+    header: [
+      'meter',
+      'label',
+      'from',
+      'to',
+      'current_tariff',
+      'current_pence',
+      'best_tariff',
+      'saving_pence',
+      'saving_pounds',
+      'saving_percent',
+      'ran_at',
+    ],
+    rows: rows.map((r) => [
+      r.meter,
+      r.meterLabel,
+      r.from,
+      r.to,
+      tariffIdsText(r.currentTariff, tariffName),
+      r.currentPence,
+      r.bestTariff ? tariffName(r.bestTariff) : null,
+      r.bestSavingPence,
+      penceToPounds(r.bestSavingPence),
+      r.bestSavingPercent,
+      r.ranAt,
+    ]),
   };
 }
 
 export type SavingsOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;
 
 /** The top savings as horizontal bars in pounds, largest at the top. */
-export function buildSavingsOption(rows: readonly SwitchSummary[], tariffName: (id: string) => string = (id) => id): SavingsOption {
+export function buildSavingsOption(
+  rows: readonly SwitchSummary[],
+  tariffName: (id: string) => string = (id) => id,
+): SavingsOption {
   const top = topSavings(rows);
   const names = top.map(meterName);
   const longest = names.reduce((m, s) => Math.max(m, s.length), 0);
@@ -120,7 +150,13 @@ export function buildSavingsOption(rows: readonly SwitchSummary[], tariffName: (
         barMaxWidth: 20,
         itemStyle: { color: SAVING_COLOUR },
         data: top.map((r) => penceToPounds(r.bestSavingPence)),
-        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => formatPounds(top[p.dataIndex]?.bestSavingPence ?? 0), color: CHART_COLOURS.text, fontSize: 11 },
+        label: {
+          show: true,
+          position: 'right',
+          formatter: (p: { dataIndex: number }) => formatPounds(top[p.dataIndex]?.bestSavingPence ?? 0),
+          color: CHART_COLOURS.text,
+          fontSize: 11,
+        },
       },
     ],
   };

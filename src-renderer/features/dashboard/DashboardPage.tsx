@@ -10,7 +10,16 @@ import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { StatusBadge } from '../../components/StatusBadge';
 import { ShareBar, Trend } from '../../components/Trend';
-import { formatAgo, formatEnergy, formatChangePercent, formatMs, formatPeriodLabel, formatSignedEnergy, formatUkDateTime, plural } from '../../lib/format';
+import {
+  formatAgo,
+  formatEnergy,
+  formatChangePercent,
+  formatMs,
+  formatPeriodLabel,
+  formatSignedEnergy,
+  formatUkDateTime,
+  plural,
+} from '../../lib/format';
 import { useDocumentTitle, useNow } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href, navigate } from '../../lib/route';
@@ -18,9 +27,24 @@ import { useDataStore } from '../../stores/data';
 import { RunStatusBadge, TRIGGER_TEXT } from '../activity/runs';
 import { CarbonWidget } from '../carbon/CarbonWidget';
 
-const TILE_TITLE: Record<PeriodKind, string> = { day: 'Yesterday', week: 'This week', month: 'This month', year: 'This year' };
-const AGAINST: Record<PeriodKind, string> = { day: 'vs the day before', week: 'vs last week', month: 'vs last month', year: 'vs last year' };
-const AGAINST_TO_DATE: Record<PeriodKind, string> = { day: 'vs the day before', week: 'vs the same days last week', month: 'vs the same days last month', year: 'vs the same days last year' };
+const TILE_TITLE: Record<PeriodKind, string> = {
+  day: 'Yesterday',
+  week: 'This week',
+  month: 'This month',
+  year: 'This year',
+};
+const AGAINST: Record<PeriodKind, string> = {
+  day: 'vs the day before',
+  week: 'vs last week',
+  month: 'vs last month',
+  year: 'vs last year',
+};
+const AGAINST_TO_DATE: Record<PeriodKind, string> = {
+  day: 'vs the day before',
+  week: 'vs the same days last week',
+  month: 'vs the same days last month',
+  year: 'vs the same days last year',
+};
 const TILE_ORDER: PeriodKind[] = ['day', 'week', 'month', 'year'];
 
 export function DashboardPage() {
@@ -32,7 +56,11 @@ export function DashboardPage() {
   return (
     <Page
       title="Dashboard"
-      subtitle={d ? `Your portfolio on ${formatPeriodLabel(d.today)} · ${plural(d.meters, 'meter')} · UK local time` : 'Your portfolio at a glance.'}
+      subtitle={
+        d
+          ? `Your portfolio on ${formatPeriodLabel(d.today)} · ${plural(d.meters, 'meter')} · UK local time`
+          : 'Your portfolio at a glance.'
+      }
       testId="dashboard"
       actions={
         <button type="button" className="btn btn-quiet" onClick={q.reload} disabled={q.load === 'loading'}>
@@ -64,7 +92,8 @@ export function DashboardPage() {
                 </button>
               }
             >
-              Import a half-hourly file to see yesterday, this week, this month and this year for each fuel, with trends and the meters that changed most.
+              Import a half-hourly file to see yesterday, this week, this month and this year for each fuel, with trends
+              and the meters that changed most.
             </EmptyState>
           </section>
           <CarbonWidget />
@@ -95,7 +124,8 @@ function Dashboard({ d }: { d: DashboardSummary }) {
           <ShareBar share={d.completeness30d} label="Data completeness, last 30 days" testId="completeness-30d" />
           {d.completeness30d !== null && d.completeness30d < 0.9 && (
             <p className="small warn">
-              Some recent half-hours are missing: trends for incomplete periods are not drawn. Import the latest files to fill the gaps.
+              Some recent half-hours are missing: trends for incomplete periods are not drawn. Import the latest files
+              to fill the gaps.
             </p>
           )}
         </section>
@@ -119,7 +149,15 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
           const p = byKind.get(kind);
           if (!p) return null;
           return (
-            <article key={kind} className="tile" data-testid="dashboard-tile" data-fuel={totals.fuel} data-kind={kind} data-comparable={p.comparable ? 'true' : 'false'} data-kwh={p.kwh}>
+            <article
+              key={kind}
+              className="tile"
+              data-testid="dashboard-tile"
+              data-fuel={totals.fuel}
+              data-kind={kind}
+              data-comparable={p.comparable ? 'true' : 'false'}
+              data-kwh={p.kwh}
+            >
               <header className="tile-head">
                 <h3>{TILE_TITLE[kind]}</h3>
                 <span className="muted small">
@@ -130,7 +168,12 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
               <div className="tile-value">
                 <span className="tile-number">{formatEnergy(p.kwh)}</span> <span className="unit">kWh</span>
               </div>
-              <Trend changePercent={p.changePercent} comparable={p.comparable} completeness={Math.min(p.completeness, p.previousCompleteness)} against={(p.toDate ? AGAINST_TO_DATE : AGAINST)[kind]} />
+              <Trend
+                changePercent={p.changePercent}
+                comparable={p.comparable}
+                completeness={Math.min(p.completeness, p.previousCompleteness)}
+                against={(p.toDate ? AGAINST_TO_DATE : AGAINST)[kind]}
+              />
               <div className="tile-foot muted small">
                 {p.toDate && kind !== 'day' ? 'Same days before' : 'Before'}: {formatEnergy(p.previousKwh)} kWh
               </div>
@@ -150,7 +193,10 @@ function MoversCard({ title, movers, kind }: { title: string; movers: Mover[]; k
       className: 'mover-name',
       cell: (m) => (
         <>
-          <a href={kind === 'site' ? href.site(Number(m.id)) : href.meter(m.id)} className={kind === 'meter' && m.name === m.id ? 'mono' : ''}>
+          <a
+            href={kind === 'site' ? href.site(Number(m.id)) : href.meter(m.id)}
+            className={kind === 'meter' && m.name === m.id ? 'mono' : ''}
+          >
             {m.name}
           </a>{' '}
           <FuelBadge fuel={m.fuel} />
@@ -174,7 +220,9 @@ function MoversCard({ title, movers, kind }: { title: string; movers: Mover[]; k
         className="table-compact"
         empty={
           <EmptyState title={kind === 'site' ? 'No site movers' : 'No meter movers'}>
-            {kind === 'site' ? 'Assign meters to sites to compare sites week on week.' : 'Needs two complete weeks of readings.'}
+            {kind === 'site'
+              ? 'Assign meters to sites to compare sites week on week.'
+              : 'Needs two complete weeks of readings.'}
           </EmptyState>
         }
       />
@@ -203,18 +251,23 @@ function SavingsSummary() {
       ) : !q.data ? (
         <Skeleton rows={1} label="Loading tariff savings" />
       ) : rows.length === 0 ? (
-        <p className="muted">No switching analysis yet. Assign each meter its tariff and run the analysis to see what another tariff would save.</p>
+        <p className="muted">
+          No switching analysis yet. Assign each meter its tariff and run the analysis to see what another tariff would
+          save.
+        </p>
       ) : totals.withSaving === 0 ? (
         <p className="muted">
           None of the {plural(totals.meters, 'analysed meter')} has a cheaper tariff on its latest analysis.
         </p>
       ) : (
         <p>
-          <span className="strong ok-text">{formatPounds(totals.savingPence)}</span> could be saved across {plural(totals.withSaving, 'meter')} (each over its analysed period)
+          <span className="strong ok-text">{formatPounds(totals.savingPence)}</span> could be saved across{' '}
+          {plural(totals.withSaving, 'meter')} (each over its analysed period)
           {best && (
             <span className="muted">
               {' '}
-              · largest: {best.meterLabel ?? best.meter} on {best.bestTariffName ?? best.bestTariff}, {formatPounds(best.bestSavingPence)}
+              · largest: {best.meterLabel ?? best.meter} on {best.bestTariffName ?? best.bestTariff},{' '}
+              {formatPounds(best.bestSavingPence)}
             </span>
           )}
         </p>
@@ -241,7 +294,8 @@ function LastImportCard({ d }: { d: DashboardSummary }) {
             <StatusBadge status={j.status} dryRun={j.dryRun} />
           </div>
           <p className="muted small">
-            {formatAgo(j.finishedAt ?? j.createdAt, now)} · {formatUkDateTime(j.finishedAt ?? j.createdAt)} · {plural(j.readingsImported, 'reading')}
+            {formatAgo(j.finishedAt ?? j.createdAt, now)} · {formatUkDateTime(j.finishedAt ?? j.createdAt)} ·{' '}
+            {plural(j.readingsImported, 'reading')}
           </p>
         </>
       ) : (

@@ -6,7 +6,14 @@ import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
 import { useDocumentTitle } from '../../lib/hooks';
-import { enqueueOptions, FORMAT_CHOICES, FORMAT_NAMES, groupByBatch, validateOptions, type ImportFormat } from './import-options';
+import {
+  enqueueOptions,
+  FORMAT_CHOICES,
+  FORMAT_NAMES,
+  groupByBatch,
+  validateOptions,
+  type ImportFormat,
+} from './import-options';
 import { useImportsStore } from '../../stores/imports';
 import { JobRow } from './JobRow';
 
@@ -30,8 +37,23 @@ const PRIORITIES = [
 
 export function ImportsPage() {
   useDocumentTitle('Imports');
-  const { order, jobs, progress, load, error, dryRun, uploading, fetchJobs, setDryRun, importFiles, filter, setFilter, options } = useImportsStore();
-  // the desktop app's preload reads these when files are dropped or picked (invalid ones are refused there with the reason)
+  const {
+    order,
+    jobs,
+    progress,
+    load,
+    error,
+    dryRun,
+    uploading,
+    fetchJobs,
+    setDryRun,
+    importFiles,
+    filter,
+    setFilter,
+    options,
+  } = useImportsStore();
+  // the desktop app's preload reads these when files are dropped or picked (invalid ones are refused there with the
+  // reason)
   const dropOptions = useMemo(() => {
     const { dryRun: _d, ...rest } = enqueueOptions(options, false);
     return rest;
@@ -56,7 +78,10 @@ export function ImportsPage() {
     return () => clearTimeout(t);
   }, [search, setFilter, fetchJobs]);
   const filtered = filter.status !== '' || filter.search.trim() !== '';
-  const groups = useMemo(() => groupByBatch(order.map((id) => jobs[id]).filter((j): j is ImportJob => !!j)), [order, jobs]);
+  const groups = useMemo(
+    () => groupByBatch(order.map((id) => jobs[id]).filter((j): j is ImportJob => !!j)),
+    [order, jobs],
+  );
 
   const running = order.filter((id) => {
     const s = jobs[id]?.status;
@@ -64,82 +89,93 @@ export function ImportsPage() {
   }).length;
 
   return (
-    <Page title="Imports" subtitle="Half-hourly meter files are checked row by row and imported in the background. You can keep working while they run.">
+    <Page
+      title="Imports"
+      subtitle="Half-hourly meter files are checked row by row and imported in the background. You can keep working while they run."
+    >
       <div className="imports-top">
-      <section
-        className={`dropzone dropzone-compact ${over ? 'dropzone-over' : ''}`}
-        aria-label="Import files"
-        data-dry-run={dryRun ? 'true' : 'false'}
-        data-import-options={JSON.stringify(dropOptions)}
-        onDragEnter={(e) => {
-          if (!e.dataTransfer.types.includes('Files')) return;
-          depth.current++;
-          setOver(true);
-        }}
-        onDragLeave={() => {
-          depth.current = Math.max(0, depth.current - 1);
-          if (depth.current === 0) setOver(false);
-        }}
-        onDrop={() => {
-          // The window-level handler (App) does the work, so the desktop preload also sees the drop.
-          depth.current = 0;
-          setOver(false);
-        }}
-      >
-        <UploadIcon />
-        <div className="dropzone-text">
-          <div className="dropzone-title">Drop half-hourly CSV files here</div>
-          <div className="muted">Several files at once become one batch. CSV, TXT or JSON exports from suppliers, data collectors and AMR portals.</div>
-        </div>
-        <div className="dropzone-actions">
-          <button
-            type="button"
-            className="btn btn-primary"
-            onClick={() => {
-              if (input.current) {
-                input.current.value = '';
-                input.current.click();
-              }
-            }}
-          >
-            Choose files…
-          </button>
-          <input
-            ref={input}
-            data-testid="file-input"
-            data-dry-run={dryRun ? 'true' : 'false'}
-            className="visually-hidden"
-            type="file"
-            multiple
-            accept={ACCEPT}
-            tabIndex={-1}
-            aria-hidden="true"
-            onChange={(e) => {
-              const files = Array.from(e.currentTarget.files ?? []);
-              // In the desktop app the preload reads the picked paths itself; here we send the files.
-              if (client.uploads && files.length > 0) void importFiles(files);
-            }}
-          />
-          <label className="checkbox">
-            <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />
-            <span>Dry run (check only, write nothing)</span>
-          </label>
-        </div>
-      </section>
-      <ImportOptionsPanel uploads={client.uploads} />
+        <section
+          className={`dropzone dropzone-compact ${over ? 'dropzone-over' : ''}`}
+          aria-label="Import files"
+          data-dry-run={dryRun ? 'true' : 'false'}
+          data-import-options={JSON.stringify(dropOptions)}
+          onDragEnter={(e) => {
+            if (!e.dataTransfer.types.includes('Files')) return;
+            depth.current++;
+            setOver(true);
+          }}
+          onDragLeave={() => {
+            depth.current = Math.max(0, depth.current - 1);
+            if (depth.current === 0) setOver(false);
+          }}
+          onDrop={() => {
+            // The window-level handler (App) does the work, so the desktop preload also sees the drop.
+            depth.current = 0;
+            setOver(false);
+          }}
+        >
+          <UploadIcon />
+          <div className="dropzone-text">
+            <div className="dropzone-title">Drop half-hourly CSV files here</div>
+            <div className="muted">
+              Several files at once become one batch. CSV, TXT or JSON exports from suppliers, data collectors and AMR
+              portals.
+            </div>
+          </div>
+          <div className="dropzone-actions">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => {
+                if (input.current) {
+                  input.current.value = '';
+                  input.current.click();
+                }
+              }}
+            >
+              Choose files…
+            </button>
+            <input
+              ref={input}
+              data-testid="file-input"
+              data-dry-run={dryRun ? 'true' : 'false'}
+              className="visually-hidden"
+              type="file"
+              multiple
+              accept={ACCEPT}
+              tabIndex={-1}
+              aria-hidden="true"
+              onChange={(e) => {
+                const files = Array.from(e.currentTarget.files ?? []);
+                // In the desktop app the preload reads the picked paths itself; here we send the files.
+                if (client.uploads && files.length > 0) void importFiles(files);
+              }}
+            />
+            <label className="checkbox">
+              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />
+              <span>Dry run (check only, write nothing)</span>
+            </label>
+          </div>
+        </section>
+        <ImportOptionsPanel uploads={client.uploads} />
       </div>
 
       {uploading.length > 0 && (
         <div className="uploading" aria-live="polite">
-          <Spinner inline label={uploading.length === 1 ? `Sending ${uploading[0]} to the importer…` : `Sending ${uploading.length} files to the importer…`} />
+          <Spinner
+            inline
+            label={
+              uploading.length === 1
+                ? `Sending ${uploading[0]} to the importer…`
+                : `Sending ${uploading.length} files to the importer…`
+            }
+          />
         </div>
       )}
 
       <section className="card" aria-labelledby="jobs-title">
         <div className="card-header">
-          <h2 id="jobs-title">
-            Import jobs {order.length > 0 && <span className="count">{order.length}</span>}
-          </h2>
+          <h2 id="jobs-title">Import jobs {order.length > 0 && <span className="count">{order.length}</span>}</h2>
           <div className="card-header-actions">
             {running > 0 && <span className="muted small">{running} in progress</span>}
             <label className="visually-hidden" htmlFor="job-status-filter">
@@ -170,13 +206,22 @@ export function ImportsPage() {
               value={search}
               onChange={(e) => setSearch(e.currentTarget.value)}
             />
-            <button type="button" className="btn btn-quiet" onClick={() => void fetchJobs()} disabled={load === 'loading'}>
+            <button
+              type="button"
+              className="btn btn-quiet"
+              onClick={() => void fetchJobs()}
+              disabled={load === 'loading'}
+            >
               Refresh
             </button>
           </div>
         </div>
         {load === 'error' && order.length === 0 ? (
-          <ErrorState title="Could not load the import jobs" message={error ?? 'Unknown error'} onRetry={() => void fetchJobs()} />
+          <ErrorState
+            title="Could not load the import jobs"
+            message={error ?? 'Unknown error'}
+            onRetry={() => void fetchJobs()}
+          />
         ) : (load === 'loading' || load === 'idle') && order.length === 0 ? (
           <Skeleton rows={3} label="Loading import jobs" />
         ) : order.length === 0 && filtered ? (
@@ -198,7 +243,8 @@ export function ImportsPage() {
           />
         ) : order.length === 0 ? (
           <EmptyState title="No imports yet" icon="⇪">
-            Drop a meter file above or choose one to start. Each file gets its own job here with live progress and a list of any rows that could not be used.
+            Drop a meter file above or choose one to start. Each file gets its own job here with live progress and a
+            list of any rows that could not be used.
           </EmptyState>
         ) : (
           <ul className="job-list">
@@ -206,7 +252,12 @@ export function ImportsPage() {
               g.jobs.length === 1 ? (
                 <JobRow key={g.jobs[0]!.id} job={g.jobs[0]!} progress={progress[g.jobs[0]!.id]} />
               ) : (
-                <li key={`${g.batchId}-${g.jobs[0]!.id}`} className="batch" data-testid="job-batch" data-batch-id={g.batchId}>
+                <li
+                  key={`${g.batchId}-${g.jobs[0]!.id}`}
+                  className="batch"
+                  data-testid="job-batch"
+                  data-batch-id={g.batchId}
+                >
                   <BatchHeader jobs={g.jobs} />
                   <ul className="job-list batch-jobs">
                     {g.jobs.map((job) => (
@@ -246,17 +297,29 @@ function ImportOptionsPanel({ uploads }: { uploads: boolean }) {
     return (
       <aside className="card card-pad import-options" aria-label="Import options">
         <h2>Options</h2>
-        <p className="muted small">Files dropped here are imported with automatic format detection, normal priority and stored readings kept when a file disagrees.</p>
+        <p className="muted small">
+          Files dropped here are imported with automatic format detection, normal priority and stored readings kept when
+          a file disagrees.
+        </p>
         <p className="muted small">More options are available when importing from the browser.</p>
       </aside>
     );
   }
   return (
-    <aside className="card card-pad import-options form form-compact" aria-label="Import options" data-testid="import-options">
+    <aside
+      className="card card-pad import-options form form-compact"
+      aria-label="Import options"
+      data-testid="import-options"
+    >
       <h2>Options for the next files</h2>
       <Field id="opt-format" label="Format" plain>
         {(c) => (
-          <select {...c} className="input" value={options.format} onChange={(e) => setOptions({ format: e.currentTarget.value as ImportFormat })}>
+          <select
+            {...c}
+            className="input"
+            value={options.format}
+            onChange={(e) => setOptions({ format: e.currentTarget.value as ImportFormat })}
+          >
             {FORMAT_CHOICES.map((f) => (
               <option key={f} value={f}>
                 {FORMAT_NAMES[f]}
@@ -266,17 +329,35 @@ function ImportOptionsPanel({ uploads }: { uploads: boolean }) {
         )}
       </Field>
       <Field id="opt-meter" label="Meter for files without a meter column" error={problems.meter} plain>
-        {(c) => <input {...c} className="input mono" value={options.meter} placeholder="MPAN or MPRN (optional)" onChange={(e) => setOptions({ meter: e.currentTarget.value })} />}
+        {(c) => (
+          <input
+            {...c}
+            className="input mono"
+            value={options.meter}
+            placeholder="MPAN or MPRN (optional)"
+            onChange={(e) => setOptions({ meter: e.currentTarget.value })}
+          />
+        )}
       </Field>
       <fieldset className="field">
         <legend className="field-label">If a reading is already stored with a different value</legend>
         <div className="radio-row">
           <label className="checkbox">
-            <input type="radio" name="opt-conflict" checked={options.onConflict === 'keep'} onChange={() => setOptions({ onConflict: 'keep' })} />
+            <input
+              type="radio"
+              name="opt-conflict"
+              checked={options.onConflict === 'keep'}
+              onChange={() => setOptions({ onConflict: 'keep' })}
+            />
             <span>Keep stored</span>
           </label>
           <label className="checkbox">
-            <input type="radio" name="opt-conflict" checked={options.onConflict === 'replace'} onChange={() => setOptions({ onConflict: 'replace' })} />
+            <input
+              type="radio"
+              name="opt-conflict"
+              checked={options.onConflict === 'replace'}
+              onChange={() => setOptions({ onConflict: 'replace' })}
+            />
             <span>Replace with file’s value</span>
           </label>
         </div>
@@ -316,7 +397,15 @@ function ImportOptionsPanel({ uploads }: { uploads: boolean }) {
         error={problems.tags}
         plain
       >
-        {(c) => <input {...c} className="input" value={options.tags} placeholder="e.g. octopus, q1-2025" onChange={(e) => setOptions({ tags: e.currentTarget.value })} />}
+        {(c) => (
+          <input
+            {...c}
+            className="input"
+            value={options.tags}
+            placeholder="e.g. octopus, q1-2025"
+            onChange={(e) => setOptions({ tags: e.currentTarget.value })}
+          />
+        )}
       </Field>
     </aside>
   );
@@ -325,8 +414,21 @@ function ImportOptionsPanel({ uploads }: { uploads: boolean }) {
 function UploadIcon() {
   return (
     <svg className="dropzone-icon" width="44" height="44" viewBox="0 0 24 24" aria-hidden="true">
-      <path d="M12 15V4m0 0-4 4m4-4 4 4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
-      <path d="M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" />
+      <path
+        d="M12 15V4m0 0-4 4m4-4 4 4"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
+      <path
+        d="M4 15v3a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-3"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+        strokeLinecap="round"
+      />
     </svg>
   );
 }

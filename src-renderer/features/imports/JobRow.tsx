@@ -36,17 +36,32 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
 
   const started = seconds(job.startedAt);
   const finished = seconds(job.finishedAt);
-  const elapsed = started === null ? null : Math.max(0, (finished ?? (job.status === 'running' ? now : started)) - started);
+  const elapsed =
+    started === null ? null : Math.max(0, (finished ?? (job.status === 'running' ? now : started)) - started);
   const rowsRead = Math.max(job.rowsRead, job.status === 'running' ? (progress?.rowsRead ?? 0) : 0);
-  const rate = job.status === 'running' ? (progress?.rowsPerSecond ?? null) : elapsed && elapsed > 0 ? rowsRead / elapsed : null;
+  const rate =
+    job.status === 'running' ? (progress?.rowsPerSecond ?? null) : elapsed && elapsed > 0 ? rowsRead / elapsed : null;
   const eta = job.status === 'running' ? (progress?.etaSeconds ?? null) : job.status === 'done' ? 0 : null;
   const percent = jobPercent(job, progress);
-  const tone = job.status === 'done' ? 'done' : job.status === 'failed' || job.status === 'cancelled' ? 'failed' : job.status === 'queued' ? 'idle' : 'active';
+  const tone =
+    job.status === 'done'
+      ? 'done'
+      : job.status === 'failed' || job.status === 'cancelled'
+        ? 'failed'
+        : job.status === 'queued'
+          ? 'idle'
+          : 'active';
   const errors = job.errors;
   const problemCount = Math.max(job.rowsRejected, errors.length);
 
   return (
-    <li className={`job job-${job.status}`} data-testid="job-row" data-job-id={job.id} data-status={job.status} aria-busy={active}>
+    <li
+      className={`job job-${job.status}`}
+      data-testid="job-row"
+      data-job-id={job.id}
+      data-status={job.status}
+      aria-busy={active}
+    >
       <div className="job-head">
         <div className="job-title">
           <FileIcon />
@@ -69,7 +84,12 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
                 </button>
               )}
               {canCancel && (
-                <button type="button" className="btn btn-small btn-quiet" disabled={busy} onClick={() => setConfirmCancel(true)}>
+                <button
+                  type="button"
+                  className="btn btn-small btn-quiet"
+                  disabled={busy}
+                  onClick={() => setConfirmCancel(true)}
+                >
                   Cancel
                 </button>
               )}
@@ -81,7 +101,8 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
       {confirmCancel && canCancel && (
         <div className="callout callout-warn confirm" role="alertdialog" aria-label="Confirm cancel">
           <span>
-            Cancel this import? {job.dryRun ? 'Nothing has been written.' : 'Any readings it has already written will be removed again.'}
+            Cancel this import?{' '}
+            {job.dryRun ? 'Nothing has been written.' : 'Any readings it has already written will be removed again.'}
           </span>
           <span className="job-actions">
             <button
@@ -115,13 +136,19 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
 
       <div className="job-progress">
         <ProgressBar value={percent} tone={tone} label={`Import progress for ${job.file}`} />
-        <span className="job-percent">{job.status === 'queued' ? 'Waiting' : job.status === 'failed' ? 'Stopped' : `${Math.round(percent)}%`}</span>
+        <span className="job-percent">
+          {job.status === 'queued' ? 'Waiting' : job.status === 'failed' ? 'Stopped' : `${Math.round(percent)}%`}
+        </span>
       </div>
 
       {!(job.status === 'failed' && rowsRead === 0) && (
         <dl className="job-stats">
           <Stat label="Rows read" value={formatInt(rowsRead)} />
-          <Stat label={job.dryRun ? 'Readings found' : 'Readings imported'} value={formatInt(job.readingsImported)} strong />
+          <Stat
+            label={job.dryRun ? 'Readings found' : 'Readings imported'}
+            value={formatInt(job.readingsImported)}
+            strong
+          />
           <Stat label="Duplicates" value={formatInt(job.duplicates)} />
           <Stat label="Conflicts" value={formatInt(job.conflicts)} warn={job.conflicts > 0} />
           <Stat label="Rejected rows" value={formatInt(job.rowsRejected)} warn={job.rowsRejected > 0} />
@@ -140,7 +167,8 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
       {job.status === 'retrying' && job.lastError && (
         <div className="callout callout-warn">
           <strong>
-            The last attempt failed; it will be retried automatically{job.nextAttemptAt ? ` at ${formatUkDateTime(job.nextAttemptAt)}` : ''}.{' '}
+            The last attempt failed; it will be retried automatically
+            {job.nextAttemptAt ? ` at ${formatUkDateTime(job.nextAttemptAt)}` : ''}.{' '}
           </strong>
           <span className="human-message">{job.lastError}</span>
         </div>
@@ -163,7 +191,13 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
         <div className="preview">
           <div className="preview-head">
             <div className="preview-title">What an import would write</div>
-            <button type="button" className="btn btn-small btn-primary" data-testid="import-for-real" disabled={busy || job.readingsImported === 0} onClick={() => void importForReal(job)}>
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              data-testid="import-for-real"
+              disabled={busy || job.readingsImported === 0}
+              onClick={() => void importForReal(job)}
+            >
               Import for real
             </button>
           </div>
@@ -183,8 +217,8 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
             <div>
               <dt>Counts</dt>
               <dd>
-                {plural(job.readingsImported, 'reading')}, {plural(job.duplicates, 'duplicate')}, {plural(job.conflicts, 'conflict')},{' '}
-                {plural(job.rowsRejected, 'rejected row')}
+                {plural(job.readingsImported, 'reading')}, {plural(job.duplicates, 'duplicate')},{' '}
+                {plural(job.conflicts, 'conflict')}, {plural(job.rowsRejected, 'rejected row')}
               </dd>
             </div>
           </dl>
@@ -197,7 +231,8 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
             <span className={`chevron ${open ? 'open' : ''}`} aria-hidden="true">
               ›
             </span>
-            {open ? 'Hide' : 'Show'} row problems ({formatInt(problemCount)} rejected {problemCount === 1 ? 'row' : 'rows'})
+            {open ? 'Hide' : 'Show'} row problems ({formatInt(problemCount)} rejected{' '}
+            {problemCount === 1 ? 'row' : 'rows'})
           </button>
           {open && (
             <div className="table-wrap">
@@ -222,7 +257,9 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
                       <tr key={`${e.line}-${e.column ?? ''}-${i}`}>
                         <td className="num">line {e.line}</td>
                         <td className="num">{e.column ?? '—'}</td>
-                        <td className="mono value-cell">{e.value === undefined || e.value === '' ? <span className="muted">(empty)</span> : e.value}</td>
+                        <td className="mono value-cell">
+                          {e.value === undefined || e.value === '' ? <span className="muted">(empty)</span> : e.value}
+                        </td>
                         <td className="human-message">{e.message}</td>
                       </tr>
                     ))}
@@ -254,7 +291,12 @@ function Stat({ label, value, strong, warn }: { label: string; value: string; st
 function FileIcon() {
   return (
     <svg className="file-icon" width="18" height="18" viewBox="0 0 24 24" aria-hidden="true">
-      <path d="M6 2h8l5 5v13a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2z" fill="none" stroke="currentColor" strokeWidth="1.6" />
+      <path
+        d="M6 2h8l5 5v13a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2z"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.6"
+      />
       <path d="M14 2v5h5M8 13h8M8 17h6" fill="none" stroke="currentColor" strokeWidth="1.6" />
     </svg>
   );

@@ -31,7 +31,14 @@ export interface ImportOptions {
   tags: string;
 }
 
-export const DEFAULT_OPTIONS: ImportOptions = { format: 'auto', meter: '', onConflict: 'keep', priority: 'normal', notes: '', tags: '' };
+export const DEFAULT_OPTIONS: ImportOptions = {
+  format: 'auto',
+  meter: '',
+  onConflict: 'keep',
+  priority: 'normal',
+  notes: '',
+  tags: '',
+};
 
 export type EnqueueOptions = Omit<Args<'imports.enqueue'>, 'fileIds'>;
 
@@ -51,9 +58,11 @@ export function parseTags(s: string): string[] {
 /** Problems per field (empty when the options can be sent). */
 export function validateOptions(o: ImportOptions): Partial<Record<keyof ImportOptions, string>> {
   const e: Partial<Record<keyof ImportOptions, string>> = {};
-  if (o.meter.length > 0 && o.meter.trim().length === 0) e.meter = 'enter a meter id (MPAN or MPRN), or leave this empty';
+  if (o.meter.length > 0 && o.meter.trim().length === 0)
+    e.meter = 'enter a meter id (MPAN or MPRN), or leave this empty';
   else if (o.meter.trim().length > 64) e.meter = 'a meter id has at most 64 characters';
-  else if (o.meter.trim() && !/^[A-Za-z0-9 _./-]+$/.test(o.meter.trim())) e.meter = 'use letters, digits, spaces, dots, dashes or slashes only';
+  else if (o.meter.trim() && !/^[A-Za-z0-9 _./-]+$/.test(o.meter.trim()))
+    e.meter = 'use letters, digits, spaces, dots, dashes or slashes only';
   const tags = parseTags(o.tags);
   if (tags.length > 20) e.tags = 'at most 20 tags';
   else if (tags.some((t) => t.length > 40)) e.tags = 'each tag has at most 40 characters';
@@ -95,7 +104,11 @@ export function matchesFilter(job: ImportJob, f: JobFilter): boolean {
   if (f.status && job.status !== f.status) return false;
   const q = f.search.trim().toLowerCase();
   if (!q) return true;
-  return job.file.toLowerCase().includes(q) || (job.notes ?? '').toLowerCase().includes(q) || job.tags.some((t) => t.toLowerCase().includes(q));
+  return (
+    job.file.toLowerCase().includes(q) ||
+    (job.notes ?? '').toLowerCase().includes(q) ||
+    job.tags.some((t) => t.toLowerCase().includes(q))
+  );
 }
 
 export interface JobGroup {

@@ -13,7 +13,14 @@ import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
 import { formatEnergy, formatPeriodLabel, formatShare, formatSignedEnergy, plural } from '../../lib/format';
-import { PERIOD_KINDS, PERIOD_NAME, latestCompletePeriod, periodRange, readingDays, yearEarlier } from '../../lib/periods';
+import {
+  PERIOD_KINDS,
+  PERIOD_NAME,
+  latestCompletePeriod,
+  periodRange,
+  readingDays,
+  yearEarlier,
+} from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
 
@@ -32,17 +39,24 @@ function ChartLoading({ title, error, onRetry }: { title: string; error?: string
   );
 }
 
-const NO_READINGS = <EmptyState title="No readings for this meter yet">Import a file with its half-hourly data to see totals here.</EmptyState>;
+const NO_READINGS = (
+  <EmptyState title="No readings for this meter yet">
+    Import a file with its half-hourly data to see totals here.
+  </EmptyState>
+);
 
 export function DailyChart({ meter }: { meter: MeterSummary }) {
   const version = useDataStore((s) => s.version);
   const days = readingDays(meter.firstReading, meter.lastReading);
   const from = days ? isoDay(days.from) : null;
   const to = days ? isoDay(days.to) : null;
-  const q = useQuery(from && to ? `daily:${meter.mpan}:${from}:${to}:${version}` : null, () => getClient().call('totals.list', { meter: meter.mpan, period: 'day', from: from as string, to: to as string }));
+  const q = useQuery(from && to ? `daily:${meter.mpan}:${from}:${to}:${version}` : null, () =>
+    getClient().call('totals.list', { meter: meter.mpan, period: 'day', from: from as string, to: to as string }),
+  );
   const option = useMemo(() => (q.data ? buildDailyOption(q.data) : null), [q.data]);
   if (!days) return <section className="card">{NO_READINGS}</section>;
-  if (!q.data || !option) return <ChartLoading title="Daily consumption" error={q.load === 'error' ? q.error : null} onRetry={q.reload} />;
+  if (!q.data || !option)
+    return <ChartLoading title="Daily consumption" error={q.load === 'error' ? q.error : null} onRetry={q.reload} />;
   const rows = q.data;
   const incomplete = rows.filter((r) => r.completeness < 1).length;
   return (
@@ -85,14 +99,17 @@ export function PeriodChart({ meter }: { meter: MeterSummary }) {
   const days = readingDays(meter.firstReading, meter.lastReading);
   const range = days ? periodRange(kind, days.from, days.to) : null;
   const earlier = range ? yearEarlier(kind, range.from, range.to) : null;
-  const q = useQuery(range && earlier ? `period:${meter.mpan}:${kind}:${range.from}:${range.to}:${version}` : null, async () => {
-    const c = getClient();
-    const [cur, old] = await Promise.all([
-      c.call('totals.list', { meter: meter.mpan, period: kind, from: range!.from, to: range!.to }),
-      c.call('totals.list', { meter: meter.mpan, period: kind, from: earlier!.from, to: earlier!.to }),
-    ]);
-    return alignYearAgo(kind, cur, old);
-  });
+  const q = useQuery(
+    range && earlier ? `period:${meter.mpan}:${kind}:${range.from}:${range.to}:${version}` : null,
+    async () => {
+      const c = getClient();
+      const [cur, old] = await Promise.all([
+        c.call('totals.list', { meter: meter.mpan, period: kind, from: range!.from, to: range!.to }),
+        c.call('totals.list', { meter: meter.mpan, period: kind, from: earlier!.from, to: earlier!.to }),
+      ]);
+      return alignYearAgo(kind, cur, old);
+    },
+  );
   const option = useMemo(() => (q.data ? buildPeriodOption(kind, q.data) : null), [q.data, kind]);
   const controls = (
     <Segmented
@@ -111,7 +128,11 @@ export function PeriodChart({ meter }: { meter: MeterSummary }) {
           <h2>Totals by {kind}</h2>
           {controls}
         </div>
-        {q.load === 'error' ? <ErrorState title="Could not load the totals" message={q.error ?? 'Unknown error'} onRetry={q.reload} /> : <div className="chart-skeleton" aria-hidden="true" />}
+        {q.load === 'error' ? (
+          <ErrorState title="Could not load the totals" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        ) : (
+          <div className="chart-skeleton" aria-hidden="true" />
+        )}
       </section>
     );
   const rows = q.data;
@@ -130,7 +151,20 @@ export function PeriodChart({ meter }: { meter: MeterSummary }) {
   );
 }
 
-const BASIS_TEXT = { previous: { day: 'vs the day before', week: 'vs the week before', month: 'vs the month before', year: 'vs the year before' }, 'year-ago': { day: 'vs 52 weeks earlier', week: 'vs 52 weeks earlier', month: 'vs a year earlier', year: 'vs a year earlier' } } as const;
+const BASIS_TEXT = {
+  previous: {
+    day: 'vs the day before',
+    week: 'vs the week before',
+    month: 'vs the month before',
+    year: 'vs the year before',
+  },
+  'year-ago': {
+    day: 'vs 52 weeks earlier',
+    week: 'vs 52 weeks earlier',
+    month: 'vs a year earlier',
+    year: 'vs a year earlier',
+  },
+} as const;
 
 interface PeriodComparison {
   kind: PeriodKind;
@@ -150,8 +184,14 @@ const COMPARE_COLUMNS: Column<PeriodComparison>[] = [
     ),
   },
   { header: 'kWh', num: true, className: 'strong', cell: ({ previous }) => formatEnergy(previous.current.kwh) },
-  { header: 'Against the one before', cell: ({ kind, previous }) => <CompareCell c={previous} text={BASIS_TEXT.previous[kind]} /> },
-  { header: 'Against a year earlier', cell: ({ kind, yearAgo }) => <CompareCell c={yearAgo} text={BASIS_TEXT['year-ago'][kind]} /> },
+  {
+    header: 'Against the one before',
+    cell: ({ kind, previous }) => <CompareCell c={previous} text={BASIS_TEXT.previous[kind]} />,
+  },
+  {
+    header: 'Against a year earlier',
+    cell: ({ kind, yearAgo }) => <CompareCell c={yearAgo} text={BASIS_TEXT['year-ago'][kind]} />,
+  },
 ];
 
 /** The latest complete day, week, month and year against the one before and a year earlier. */
@@ -163,7 +203,10 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
     const out = await Promise.all(
       labels.map(async ([kind, at]) => {
         if (!at) return null;
-        const [previous, yearAgo] = await Promise.all([c.call('totals.compare', { meter: meter.mpan, period: kind, at, basis: 'previous' }), c.call('totals.compare', { meter: meter.mpan, period: kind, at, basis: 'year-ago' })]);
+        const [previous, yearAgo] = await Promise.all([
+          c.call('totals.compare', { meter: meter.mpan, period: kind, at, basis: 'previous' }),
+          c.call('totals.compare', { meter: meter.mpan, period: kind, at, basis: 'year-ago' }),
+        ]);
         return { kind, previous, yearAgo };
       }),
     );
@@ -196,12 +239,19 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
 }
 
 function CompareCell({ c, text }: { c: Comparison; text: string }) {
-  if (c.previous.completeness === 0) return <span className="muted small">No readings for {formatPeriodLabel(c.previous.period)}</span>;
+  if (c.previous.completeness === 0)
+    return <span className="muted small">No readings for {formatPeriodLabel(c.previous.period)}</span>;
   return (
     <div className="compare-cell">
-      <Trend changePercent={c.changePercent} comparable={c.comparable} completeness={Math.min(c.current.completeness, c.previous.completeness)} against={text} />
+      <Trend
+        changePercent={c.changePercent}
+        comparable={c.comparable}
+        completeness={Math.min(c.current.completeness, c.previous.completeness)}
+        against={text}
+      />
       <div className="muted small">
-        {formatPeriodLabel(c.previous.period, { short: true })}: {formatEnergy(c.previous.kwh)} kWh ({formatSignedEnergy(c.changeKwh)} kWh)
+        {formatPeriodLabel(c.previous.period, { short: true })}: {formatEnergy(c.previous.kwh)} kWh (
+        {formatSignedEnergy(c.changeKwh)} kWh)
       </div>
     </div>
   );

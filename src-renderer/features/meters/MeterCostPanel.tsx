@@ -24,8 +24,12 @@ function Panel({ meter }: { meter: MeterSummary }) {
   const canManage = role === undefined || ROLE_RANK[role] >= ROLE_RANK.manager;
   const version = useDataStore((s) => s.version);
   const [assignRev, setAssignRev] = useState(0);
-  const tariffs = useQuery(`tariffs:${meter.fuel}:${version}`, () => getClient().call('tariffs.list', { fuel: meter.fuel }));
-  const assignments = useQuery(`assignments:${meter.mpan}:${assignRev}`, () => getClient().call('tariffs.assignments', { meter: meter.mpan }));
+  const tariffs = useQuery(`tariffs:${meter.fuel}:${version}`, () =>
+    getClient().call('tariffs.list', { fuel: meter.fuel }),
+  );
+  const assignments = useQuery(`assignments:${meter.mpan}:${assignRev}`, () =>
+    getClient().call('tariffs.assignments', { meter: meter.mpan }),
+  );
   const standard = useMemo(() => defaultCostRange(meter), [meter]);
   const [range, setRange] = useState<CostRange | null>(standard);
   useEffect(() => {
@@ -44,21 +48,40 @@ function Panel({ meter }: { meter: MeterSummary }) {
       <div className="cost-panel-head">
         <h2 id="costs-title">Costs &amp; tariffs</h2>
         <span className="muted small">
-          Prices every half-hour on the tariff in force at the time · figures in £ with VAT · <a href={href.tariffs}>Tariffs</a> · <a href={href.savings}>Savings</a>
+          Prices every half-hour on the tariff in force at the time · figures in £ with VAT ·{' '}
+          <a href={href.tariffs}>Tariffs</a> · <a href={href.savings}>Savings</a>
         </span>
       </div>
-      <CostTariffCard meter={meter} tariffs={tariffs} assignments={assignments} canManage={canManage} onChanged={onChanged} />
+      <CostTariffCard
+        meter={meter}
+        tariffs={tariffs}
+        assignments={assignments}
+        canManage={canManage}
+        onChanged={onChanged}
+      />
       {!canManage ? (
         <section className="card cost-card">
-          <EmptyState title="Costs and switching analyses are for managers">You are signed in as a viewer: you can see which tariff this meter is on, but pricing its half-hours and comparing tariffs needs the manager role.</EmptyState>
+          <EmptyState title="Costs and switching analyses are for managers">
+            You are signed in as a viewer: you can see which tariff this meter is on, but pricing its half-hours and
+            comparing tariffs needs the manager role.
+          </EmptyState>
         </section>
       ) : !range ? (
         <section className="card cost-card">
-          <EmptyState title="No readings for this meter yet">Import its half-hourly data to see what it cost and what other tariffs would have cost.</EmptyState>
+          <EmptyState title="No readings for this meter yet">
+            Import its half-hourly data to see what it cost and what other tariffs would have cost.
+          </EmptyState>
         </section>
       ) : (
         <>
-          <CostPeriodCard meter={meter} tariffs={tariffs.data ?? []} range={range} onRange={setRange} rev={rev} tariffName={tariffName} />
+          <CostPeriodCard
+            meter={meter}
+            tariffs={tariffs.data ?? []}
+            range={range}
+            onRange={setRange}
+            rev={rev}
+            tariffName={tariffName}
+          />
           <SwitchPanel meter={meter} range={range} rev={rev} tariffName={tariffName} />
         </>
       )}

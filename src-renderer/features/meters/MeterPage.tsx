@@ -69,7 +69,9 @@ export function MeterPage({ mpan }: { mpan: string }) {
       <Breadcrumb
         steps={[
           <a href={href.meters}>Sites &amp; meters</a>,
-          ...(meter?.siteId != null ? [<a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a>] : []),
+          ...(meter?.siteId != null
+            ? [<a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a>]
+            : []),
           <span className="mono">{mpan}</span>,
         ]}
       />
@@ -89,7 +91,8 @@ export function MeterPage({ mpan }: { mpan: string }) {
           {meter && <span>Site: {meter.site ?? 'Unassigned'}</span>}
           {stats && stats.from !== null && (
             <span>
-              {formatUkDateTime(stats.from * 1000, { zone: true })} – {formatUkDateTime((stats.to ?? stats.from) * 1000, { zone: true })}
+              {formatUkDateTime(stats.from * 1000, { zone: true })} –{' '}
+              {formatUkDateTime((stats.to ?? stats.from) * 1000, { zone: true })}
             </span>
           )}
         </div>
@@ -102,7 +105,11 @@ export function MeterPage({ mpan }: { mpan: string }) {
             message={entry.error ?? 'Unknown error'}
             onRetry={() => void fetchSeries(mpan)}
             action={
-              <button type="button" className="btn btn-quiet" onClick={() => navigate(entry.notFound ? href.imports : href.meters)}>
+              <button
+                type="button"
+                className="btn btn-quiet"
+                onClick={() => navigate(entry.notFound ? href.imports : href.meters)}
+              >
                 {entry.notFound ? 'Go to Imports' : 'Back to Sites & meters'}
               </button>
             }
@@ -149,7 +156,16 @@ export function MeterPage({ mpan }: { mpan: string }) {
 
           <div className="tabs" role="tablist" aria-label="Chart">
             {TABS.map((t) => (
-              <button key={t.id} type="button" role="tab" id={`tab-${t.id}`} aria-selected={tab === t.id} aria-controls="meter-tabpanel" className={`tab ${tab === t.id ? 'active' : ''}`} onClick={() => setTab(t.id)}>
+              <button
+                key={t.id}
+                type="button"
+                role="tab"
+                id={`tab-${t.id}`}
+                aria-selected={tab === t.id}
+                aria-controls="meter-tabpanel"
+                className={`tab ${tab === t.id ? 'active' : ''}`}
+                onClick={() => setTab(t.id)}
+              >
                 {t.label}
               </button>
             ))}
@@ -166,7 +182,13 @@ export function MeterPage({ mpan }: { mpan: string }) {
                 fileBase={`half-hourly-${fileSlug(mpan)}`}
                 csv={() => seriesRows(series)}
                 ariaLabel={`Half-hourly consumption of meter ${mpan}: ${stats.count} half-hours, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
-                empty={series.ts.length === 0 ? <EmptyState title="No readings for this meter yet">Import a file with half-hourly data for {mpan} to see it here.</EmptyState> : undefined}
+                empty={
+                  series.ts.length === 0 ? (
+                    <EmptyState title="No readings for this meter yet">
+                      Import a file with half-hourly data for {mpan} to see it here.
+                    </EmptyState>
+                  ) : undefined
+                }
               />
             )}
             {tab !== 'half-hourly' && tab !== 'heatmap' && !meter && (

@@ -23,7 +23,13 @@ export function MeterSiteForm({ meter }: { meter: MeterSummary }) {
           </div>
           <div>
             <div className="field-label">Site</div>
-            <div>{meter.siteId !== null ? <a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a> : <span className="muted">Unassigned</span>}</div>
+            <div>
+              {meter.siteId !== null ? (
+                <a href={href.site(meter.siteId)}>{meter.site ?? `Site ${meter.siteId}`}</a>
+              ) : (
+                <span className="muted">Unassigned</span>
+              )}
+            </div>
           </div>
           <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
             {meter.siteId === null ? 'Assign to a site…' : 'Change site or label…'}
@@ -53,25 +59,59 @@ function EditForm({ meter, onDone }: { meter: MeterSummary; onDone: () => void }
       let siteId: number | null = site === '' ? null : Number(site);
       if (site === NEW) {
         // the new site's own problems (name, postcode) show on its fields, as the meter's do
-        siteId = (await client.call('sites.create', { name: name.trim(), ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}) })).id;
+        siteId = (
+          await client.call('sites.create', {
+            name: name.trim(),
+            ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}),
+          })
+        ).id;
       }
       await client.call('meters.update', { meter: meter.mpan, siteId, label: label.trim() || null });
       await useMetersStore.getState().fetchMeters();
-      toast({ kind: 'success', title: 'Meter updated', message: siteId === null ? `${meter.mpan} is not assigned to a site.` : `${meter.mpan} saved.` });
+      toast({
+        kind: 'success',
+        title: 'Meter updated',
+        message: siteId === null ? `${meter.mpan} is not assigned to a site.` : `${meter.mpan} saved.`,
+      });
       onDone();
     });
   };
 
   return (
-    <Form className="card card-pad form meter-site" aria-label="Site and label" data-testid="meter-site-form" onSubmit={save}>
+    <Form
+      className="card card-pad form meter-site"
+      aria-label="Site and label"
+      data-testid="meter-site-form"
+      onSubmit={save}
+    >
       <div className="form-row">
-        <Field id="meter-label" label="Label" error={errors.label} hint="A name people recognise, e.g. “Main incomer” or “Kitchen gas”.">
-          {(c) => <input {...c} className="input" value={label} maxLength={120} onChange={(e) => setLabel(e.currentTarget.value)} placeholder="e.g. Main incomer" />}
+        <Field
+          id="meter-label"
+          label="Label"
+          error={errors.label}
+          hint="A name people recognise, e.g. “Main incomer” or “Kitchen gas”."
+        >
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              value={label}
+              maxLength={120}
+              onChange={(e) => setLabel(e.currentTarget.value)}
+              placeholder="e.g. Main incomer"
+            />
+          )}
         </Field>
         <Field id="meter-site-select" label="Site" error={errors.siteId}>
           {(c) => (
             <>
-              <select {...c} className="input" value={site} onChange={(e) => setSite(e.currentTarget.value)} disabled={sites.load === 'loading' && !sites.data}>
+              <select
+                {...c}
+                className="input"
+                value={site}
+                onChange={(e) => setSite(e.currentTarget.value)}
+                disabled={sites.load === 'loading' && !sites.data}
+              >
                 <option value="">Unassigned</option>
                 {(sites.data ?? []).map((s) => (
                   <option key={s.id} value={String(s.id)}>
@@ -89,10 +129,29 @@ function EditForm({ meter, onDone }: { meter: MeterSummary; onDone: () => void }
       {site === NEW && (
         <div className="form-row">
           <Field id="new-site-name" label="New site name" error={errors.name}>
-            {(c) => <input {...c} className="input" value={name} maxLength={120} onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Leeds depot" autoFocus />}
+            {(c) => (
+              <input
+                {...c}
+                className="input"
+                value={name}
+                maxLength={120}
+                onChange={(e) => setName(e.currentTarget.value)}
+                placeholder="e.g. Leeds depot"
+                autoFocus
+              />
+            )}
           </Field>
           <Field id="new-site-postcode" label="Postcode (optional)" error={errors.postcode}>
-            {(c) => <input {...c} className="input input-narrow" value={postcode} maxLength={10} onChange={(e) => setPostcode(e.currentTarget.value)} placeholder="LS1 4AP" />}
+            {(c) => (
+              <input
+                {...c}
+                className="input input-narrow"
+                value={postcode}
+                maxLength={10}
+                onChange={(e) => setPostcode(e.currentTarget.value)}
+                placeholder="LS1 4AP"
+              />
+            )}
           </Field>
         </div>
       )}

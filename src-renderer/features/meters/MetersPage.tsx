@@ -17,9 +17,16 @@ export function groupBySite(meters: MeterSummary[]): { site: string; siteId: num
     const key = m.siteId === null ? UNASSIGNED : `${m.siteId}`;
     const g = groups.get(key);
     if (g) g.meters.push(m);
-    else groups.set(key, { site: m.site ?? (m.siteId === null ? UNASSIGNED : `Site ${m.siteId}`), siteId: m.siteId, meters: [m] });
+    else
+      groups.set(key, {
+        site: m.site ?? (m.siteId === null ? UNASSIGNED : `Site ${m.siteId}`),
+        siteId: m.siteId,
+        meters: [m],
+      });
   }
-  return [...groups.values()].sort((a, b) => (a.siteId === null ? 1 : b.siteId === null ? -1 : a.site.localeCompare(b.site, 'en-GB')));
+  return [...groups.values()].sort((a, b) =>
+    a.siteId === null ? 1 : b.siteId === null ? -1 : a.site.localeCompare(b.site, 'en-GB'),
+  );
 }
 
 export function MetersPage() {
@@ -34,7 +41,13 @@ export function MetersPage() {
 
   const groups = useMemo(() => {
     const q = filter.trim().toLowerCase();
-    const list = (meters ?? []).filter((m) => !q || m.mpan.toLowerCase().includes(q) || (m.site ?? UNASSIGNED).toLowerCase().includes(q) || (m.label ?? '').toLowerCase().includes(q));
+    const list = (meters ?? []).filter(
+      (m) =>
+        !q ||
+        m.mpan.toLowerCase().includes(q) ||
+        (m.site ?? UNASSIGNED).toLowerCase().includes(q) ||
+        (m.label ?? '').toLowerCase().includes(q),
+    );
     return groupBySite(list);
   }, [meters, filter]);
 
@@ -52,7 +65,14 @@ export function MetersPage() {
       actions={
         <>
           {meters && total > 0 && (
-            <input className="search" type="search" placeholder="Filter by MPAN, MPRN or site" aria-label="Filter meters" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+            <input
+              className="search"
+              type="search"
+              placeholder="Filter by MPAN, MPRN or site"
+              aria-label="Filter meters"
+              value={filter}
+              onChange={(e) => setFilter(e.currentTarget.value)}
+            />
           )}
           <button type="button" className="btn" onClick={() => setCreating(true)}>
             New site
@@ -71,7 +91,11 @@ export function MetersPage() {
 
       <section className="card">
         {load === 'error' && !meters ? (
-          <ErrorState title="Could not load the meters" message={error ?? 'Unknown error'} onRetry={() => void fetchMeters()} />
+          <ErrorState
+            title="Could not load the meters"
+            message={error ?? 'Unknown error'}
+            onRetry={() => void fetchMeters()}
+          />
         ) : !meters ? (
           <Skeleton rows={5} label="Loading meters" />
         ) : total === 0 ? (
@@ -110,7 +134,11 @@ export function MetersPage() {
                 <tbody key={g.siteId ?? UNASSIGNED}>
                   <tr className="group-row" data-testid="site-group" data-site-id={g.siteId ?? ''}>
                     <th scope="colgroup" colSpan={5}>
-                      {g.siteId === null ? <span className="muted">{g.site}</span> : <a href={href.site(g.siteId)}>{g.site}</a>}
+                      {g.siteId === null ? (
+                        <span className="muted">{g.site}</span>
+                      ) : (
+                        <a href={href.site(g.siteId)}>{g.site}</a>
+                      )}
                       <span className="count">{g.meters.length}</span>
                       {g.siteId !== null && (
                         <a href={href.site(g.siteId)} className="group-link small">
@@ -120,12 +148,20 @@ export function MetersPage() {
                     </th>
                   </tr>
                   {g.meters.map((m) => (
-                    <tr key={m.mpan} className="clickable" data-testid="meter-row" data-mpan={m.mpan} onClick={() => navigate(href.meter(m.mpan))}>
+                    <tr
+                      key={m.mpan}
+                      className="clickable"
+                      data-testid="meter-row"
+                      data-mpan={m.mpan}
+                      onClick={() => navigate(href.meter(m.mpan))}
+                    >
                       <td>
                         <a className="mono strong" href={href.meter(m.mpan)} onClick={(e) => e.stopPropagation()}>
                           {m.mpan}
                         </a>
-                        {m.kind !== 'mpan' && <span className="muted small kind">{m.kind === 'mprn' ? 'MPRN' : 'other id'}</span>}
+                        {m.kind !== 'mpan' && (
+                          <span className="muted small kind">{m.kind === 'mprn' ? 'MPRN' : 'other id'}</span>
+                        )}
                         {m.label && <span className="meter-row-label">{m.label}</span>}
                       </td>
                       <td>

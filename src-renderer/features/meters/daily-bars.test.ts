@@ -5,11 +5,18 @@ import { total } from '../../charts/testing';
 
 function seriesOf(opt: ReturnType<typeof buildDailyOption>) {
   const s = (Array.isArray(opt.series) ? opt.series : [opt.series]) as (BarSeriesOption | LineSeriesOption)[];
-  return { bar: s.find((x) => x.type === 'bar') as BarSeriesOption, line: s.find((x) => x.type === 'line') as LineSeriesOption };
+  return {
+    bar: s.find((x) => x.type === 'bar') as BarSeriesOption,
+    line: s.find((x) => x.type === 'line') as LineSeriesOption,
+  };
 }
 
 describe('buildDailyOption', () => {
-  const days = [total('2025-03-29', 100.25), total('2025-03-30', 90.5, { halfHours: 46, baseload: 0.4, completeness: 0.9, missing: 5 }), total('2025-03-31', 0, { baseload: null, completeness: 0, missing: 48 })];
+  const days = [
+    total('2025-03-29', 100.25),
+    total('2025-03-30', 90.5, { halfHours: 46, baseload: 0.4, completeness: 0.9, missing: 5 }),
+    total('2025-03-31', 0, { baseload: null, completeness: 0, missing: 48 }),
+  ];
 
   it('draws one bar per local day with the exact kWh, and the day labels on the axis', () => {
     const opt = buildDailyOption(days);

@@ -5,13 +5,25 @@
  */
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { DataZoomComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
 import type { PeriodTotal } from '../../../src-shared/contract/types';
 import { formatPeriodLabel, formatShare } from '../../lib/format';
 import { BASE, PALETTE, categoryZoom, kwhAxis, kwhText } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
 
-export type DailyOption = ComposeOption<BarSeriesOption | LineSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption>;
+export type DailyOption = ComposeOption<
+  | BarSeriesOption
+  | LineSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | LegendComponentOption
+  | DataZoomComponentOption
+>;
 
 /** Baseload energy of a period in kWh: its lowest half-hour held for every half-hour it has. */
 export function baseloadKwh(t: Pick<PeriodTotal, 'baseload' | 'halfHours'>): number | null {
@@ -30,7 +42,10 @@ export function dailyRows(totals: PeriodTotal[]): DailyRow[] {
 }
 
 export function dailyCsv(rows: DailyRow[]): { header: string[]; rows: (string | number | null)[][] } {
-  return { header: ['day', 'kwh', 'baseload_kwh', 'completeness'], rows: rows.map((r) => [r.day, r.kwh, r.baseloadKwh, r.completeness]) };
+  return {
+    header: ['day', 'kwh', 'baseload_kwh', 'completeness'],
+    rows: rows.map((r) => [r.day, r.kwh, r.baseloadKwh, r.completeness]),
+  };
 }
 
 /** How many days the chart shows at first before the user zooms out. */
@@ -67,7 +82,10 @@ export function buildDailyOption(totals: PeriodTotal[]): DailyOption {
         type: 'bar',
         name: 'kWh per day',
         color: PALETTE.current,
-        data: rows.map((r) => ({ value: r.kwh, itemStyle: { color: r.completeness < 1 ? PALETTE.currentLight : PALETTE.current } })),
+        data: rows.map((r) => ({
+          value: r.kwh,
+          itemStyle: { color: r.completeness < 1 ? PALETTE.currentLight : PALETTE.current },
+        })),
         barMaxWidth: 28,
         large: rows.length > 2000,
       },

@@ -42,7 +42,10 @@ describe('buildHeatmapGrid', () => {
   });
 
   it('keeps days without readings as empty columns and skips missing half-hours', () => {
-    const g = buildHeatmapGrid({ ts: [at(2025, 1, 1, 12, 0), at(2025, 1, 3, 12, 0), at(2025, 1, 3, 12, 30)], kwh: [1, 2, null] });
+    const g = buildHeatmapGrid({
+      ts: [at(2025, 1, 1, 12, 0), at(2025, 1, 3, 12, 0), at(2025, 1, 3, 12, 30)],
+      kwh: [1, 2, null],
+    });
     expect(g.days).toEqual(['2025-01-01', '2025-01-02', '2025-01-03']);
     expect(g.cells).toEqual([
       [0, 24, 1],

@@ -7,17 +7,39 @@
  */
 import type { ComposeOption } from 'echarts/core';
 import type { HeatmapSeriesOption } from 'echarts/charts';
-import type { DataZoomComponentOption, GridComponentOption, TooltipComponentOption, VisualMapComponentOption } from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  TooltipComponentOption,
+  VisualMapComponentOption,
+} from 'echarts/components';
 import type { Series } from '../../../src-shared/contract/types';
 import { formatKwh, formatPeriodLabel } from '../../lib/format';
 import { BASE, categoryZoom } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
 
-export type HeatmapOption = ComposeOption<HeatmapSeriesOption | GridComponentOption | TooltipComponentOption | VisualMapComponentOption | DataZoomComponentOption>;
+export type HeatmapOption = ComposeOption<
+  | HeatmapSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | VisualMapComponentOption
+  | DataZoomComponentOption
+>;
 
-export const SLOT_LABELS: string[] = Array.from({ length: 48 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
+export const SLOT_LABELS: string[] = Array.from(
+  { length: 48 },
+  (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`,
+);
 
-const londonParts = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const londonParts = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** London local date `YYYY-MM-DD` and half-hour slot (0–47) of a UTC instant (epoch seconds). */
 export function londonSlot(utcSeconds: number): { day: string; slot: number } {
@@ -105,7 +127,10 @@ export function heatmapCsv(grid: HeatmapGrid): { header: string[]; rows: (string
     if (!row) byDay.set(d, (row = Array<number | null>(48).fill(null)));
     row[s] = v;
   }
-  return { header: ['day', ...SLOT_LABELS], rows: grid.days.map((day, i) => [day, ...(byDay.get(i) ?? Array<number | null>(48).fill(null))]) };
+  return {
+    header: ['day', ...SLOT_LABELS],
+    rows: grid.days.map((day, i) => [day, ...(byDay.get(i) ?? Array<number | null>(48).fill(null))]),
+  };
 }
 
 export function buildHeatmapOption(grid: HeatmapGrid): HeatmapOption {
@@ -151,6 +176,14 @@ export function buildHeatmapOption(grid: HeatmapGrid): HeatmapOption {
     },
     // Heatmap cells are placed by index: filtering them out of the window shifts the rest, so only clip.
     dataZoom: categoryZoom(grid.days.length, HEATMAP_WINDOW, 'none'),
-    series: [{ type: 'heatmap', name: 'kWh', data: grid.cells, progressive: 0, emphasis: { itemStyle: { borderColor: '#1e293b', borderWidth: 1 } } }],
+    series: [
+      {
+        type: 'heatmap',
+        name: 'kWh',
+        data: grid.cells,
+        progressive: 0,
+        emphasis: { itemStyle: { borderColor: '#1e293b', borderWidth: 1 } },
+      },
+    ],
   };
 }

@@ -13,7 +13,11 @@ describe('year-ago alignment', () => {
   });
 
   it('pairs periods and leaves a gap where the earlier period has no data', () => {
-    const rows = alignYearAgo('month', [total('2025-01', 100), total('2025-02', 90)], [total('2024-01', 80), total('2024-02', 0, { completeness: 0 })]);
+    const rows = alignYearAgo(
+      'month',
+      [total('2025-01', 100), total('2025-02', 90)],
+      [total('2024-01', 80), total('2024-02', 0, { completeness: 0 })],
+    );
     expect(rows.map((r) => [r.period, r.kwh, r.earlierPeriod, r.earlierKwh])).toEqual([
       ['2025-01', 100, '2024-01', 80],
       ['2025-02', 90, '2024-02', null],

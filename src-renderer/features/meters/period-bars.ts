@@ -4,14 +4,21 @@
  */
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption } from 'echarts/charts';
-import type { DataZoomComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
 import type { PeriodKind, PeriodTotal } from '../../../src-shared/contract/types';
 import { parsePeriod, periodLabel, yearAgoStart } from '../../../src-shared/domain/periods';
 import { formatChangePercent, formatPeriodLabel, formatShare } from '../../lib/format';
 import { BASE, PALETTE, categoryZoom, kwhAxis, kwhText } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
 
-export type PeriodOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption>;
+export type PeriodOption = ComposeOption<
+  BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption
+>;
 
 export interface PeriodRow {
   period: string;
@@ -35,7 +42,14 @@ export function alignYearAgo(kind: PeriodKind, current: PeriodTotal[], earlier: 
     const label = yearAgoLabel(kind, t.period) ?? '';
     const e = byLabel.get(label);
     const hasData = !!e && e.completeness > 0;
-    return { period: t.period, kwh: t.kwh, completeness: t.completeness, earlierPeriod: label, earlierKwh: hasData ? e.kwh : null, earlierCompleteness: e ? e.completeness : null };
+    return {
+      period: t.period,
+      kwh: t.kwh,
+      completeness: t.completeness,
+      earlierPeriod: label,
+      earlierKwh: hasData ? e.kwh : null,
+      earlierCompleteness: e ? e.completeness : null,
+    };
   });
 }
 
@@ -82,11 +96,20 @@ export function buildPeriodOption(kind: PeriodKind, rows: PeriodRow[]): PeriodOp
         type: 'bar',
         name: 'kWh',
         color: PALETTE.current,
-        data: rows.map((r) => ({ value: r.kwh, itemStyle: { color: r.completeness < 1 ? PALETTE.currentLight : PALETTE.current } })),
+        data: rows.map((r) => ({
+          value: r.kwh,
+          itemStyle: { color: r.completeness < 1 ? PALETTE.currentLight : PALETTE.current },
+        })),
         barMaxWidth: 36,
         barGap: '10%',
       },
-      { type: 'bar', name: 'A year earlier', data: rows.map((r) => r.earlierKwh), color: PALETTE.earlier, barMaxWidth: 36 },
+      {
+        type: 'bar',
+        name: 'A year earlier',
+        data: rows.map((r) => r.earlierKwh),
+        color: PALETTE.earlier,
+        barMaxWidth: 36,
+      },
     ],
   };
 }

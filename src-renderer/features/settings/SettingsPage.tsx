@@ -24,7 +24,10 @@ export function SettingsPage() {
   const role = useAppStore((s) => s.info?.role);
 
   return (
-    <Page title="Settings" subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon comes from, and maintenance.">
+    <Page
+      title="Settings"
+      subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon comes from, and maintenance."
+    >
       {q.load === 'error' && !q.data ? (
         <section className="card">
           <ErrorState title="Could not load the settings" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
@@ -53,9 +56,19 @@ function TariffsCard() {
       <div className="maint-row">
         <div>
           <div className="strong" data-testid="settings-tariff-count">
-            {!q.data ? (q.load === 'error' ? 'Tariffs could not be loaded' : 'Loading tariffs…') : q.data.length === 0 ? 'No tariffs yet' : `${plural(q.data.length, 'tariff')}, ${formatInt(active)} on sale`}
+            {!q.data
+              ? q.load === 'error'
+                ? 'Tariffs could not be loaded'
+                : 'Loading tariffs…'
+              : q.data.length === 0
+                ? 'No tariffs yet'
+                : `${plural(q.data.length, 'tariff')}, ${formatInt(active)} on sale`}
           </div>
-          <p className="muted small">Unit rates by time of day and day type, half-hourly prices, standing charges, CCL, DUoS, capacity and VAT, with dates so past periods keep the prices in force then. Import a tariff file or enter tariffs with the form.</p>
+          <p className="muted small">
+            Unit rates by time of day and day type, half-hourly prices, standing charges, CCL, DUoS, capacity and VAT,
+            with dates so past periods keep the prices in force then. Import a tariff file or enter tariffs with the
+            form.
+          </p>
         </div>
         <div className="maint-action">
           <a className="btn" href={href.tariffs}>
@@ -79,7 +92,10 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
     setSaved(initial);
   }, [initial]);
 
-  const dirty = days.trim() !== String(saved.importRetentionDays) || time.trim() !== saved.nightlyRunAt || carbonApi.trim() !== saved.carbonApi;
+  const dirty =
+    days.trim() !== String(saved.importRetentionDays) ||
+    time.trim() !== saved.nightlyRunAt ||
+    carbonApi.trim() !== saved.carbonApi;
 
   const save = () => {
     const local: Record<string, string> = {};
@@ -88,7 +104,11 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
     if (!/^\d{1,2}:\d{2}$/.test(time.trim())) local.nightlyRunAt = 'expected a time HH:MM, e.g. 01:30';
     if (!carbonApi.trim()) local.carbonApi = 'expected a URL, e.g. https://api.carbonintensity.org.uk';
     return submit(local, async () => {
-      const next = await getClient().call('settings.update', { importRetentionDays: n, nightlyRunAt: time.trim().padStart(5, '0'), ...(carbonApi.trim() !== saved.carbonApi ? { carbonApi: carbonApi.trim() } : {}) });
+      const next = await getClient().call('settings.update', {
+        importRetentionDays: n,
+        nightlyRunAt: time.trim().padStart(5, '0'),
+        ...(carbonApi.trim() !== saved.carbonApi ? { carbonApi: carbonApi.trim() } : {}),
+      });
       setSaved(next);
       setDays(String(next.importRetentionDays));
       setTime(next.nightlyRunAt);
@@ -101,20 +121,63 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
     <Form className="card card-pad form" aria-labelledby="settings-title" onSubmit={save}>
       <h2 id="settings-title">Imports and roll-ups</h2>
       {readOnly && <p className="callout callout-warn small">Only an administrator can change these settings.</p>}
-      <Field id="retention" label="Keep finished imports for" error={errors.importRetentionDays} hint="Finished import jobs and their stored files are deleted after this many days. Readings stay.">
+      <Field
+        id="retention"
+        label="Keep finished imports for"
+        error={errors.importRetentionDays}
+        hint="Finished import jobs and their stored files are deleted after this many days. Readings stay."
+      >
         {(c) => (
           <span className="input-with-unit">
-            <input {...c} className="input input-narrow" inputMode="numeric" value={days} disabled={readOnly} onChange={(e) => setDays(e.currentTarget.value)} />
+            <input
+              {...c}
+              className="input input-narrow"
+              inputMode="numeric"
+              value={days}
+              disabled={readOnly}
+              onChange={(e) => setDays(e.currentTarget.value)}
+            />
             <span className="muted">days</span>
           </span>
         )}
       </Field>
-      <Field id="nightly" label="Nightly roll-up at" error={errors.nightlyRunAt} hint="UK local time (24-hour clock). Totals, comparisons and the dashboard are refreshed then, and after every import.">
-        {(c) => <input {...c} className="input input-narrow" placeholder="01:30" value={time} disabled={readOnly} onChange={(e) => setTime(e.currentTarget.value)} />}
+      <Field
+        id="nightly"
+        label="Nightly roll-up at"
+        error={errors.nightlyRunAt}
+        hint="UK local time (24-hour clock). Totals, comparisons and the dashboard are refreshed then, and after every import."
+      >
+        {(c) => (
+          <input
+            {...c}
+            className="input input-narrow"
+            placeholder="01:30"
+            value={time}
+            disabled={readOnly}
+            onChange={(e) => setTime(e.currentTarget.value)}
+          />
+        )}
       </Field>
       <h3 className="form-section-title">Grid carbon</h3>
-      <Field id="carbon-api" label="Carbon Intensity API" error={errors.carbonApi} hint="Where grid carbon intensity is fetched from (National Grid ESO’s public API). Change it only to use a mirror or proxy.">
-        {(c) => <input {...c} className="input input-wide" type="url" inputMode="url" spellCheck={false} placeholder="https://api.carbonintensity.org.uk" value={carbonApi} disabled={readOnly} onChange={(e) => setCarbonApi(e.currentTarget.value)} />}
+      <Field
+        id="carbon-api"
+        label="Carbon Intensity API"
+        error={errors.carbonApi}
+        hint="Where grid carbon intensity is fetched from (National Grid ESO’s public API). Change it only to use a mirror or proxy."
+      >
+        {(c) => (
+          <input
+            {...c}
+            className="input input-wide"
+            type="url"
+            inputMode="url"
+            spellCheck={false}
+            placeholder="https://api.carbonintensity.org.uk"
+            value={carbonApi}
+            disabled={readOnly}
+            onChange={(e) => setCarbonApi(e.currentTarget.value)}
+          />
+        )}
       </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy || readOnly || !dirty}>
@@ -140,8 +203,16 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
 }
 
 function Maintenance() {
-  const [cleanup, setCleanup] = useState<{ busy: boolean; result: string | null; error: string | null }>({ busy: false, result: null, error: null });
-  const [rebuild, setRebuild] = useState<{ busy: boolean; result: string | null; error: string | null }>({ busy: false, result: null, error: null });
+  const [cleanup, setCleanup] = useState<{ busy: boolean; result: string | null; error: string | null }>({
+    busy: false,
+    result: null,
+    error: null,
+  });
+  const [rebuild, setRebuild] = useState<{ busy: boolean; result: string | null; error: string | null }>({
+    busy: false,
+    result: null,
+    error: null,
+  });
 
   return (
     <section className="card card-pad" aria-labelledby="maintenance-title">
@@ -149,7 +220,10 @@ function Maintenance() {
       <div className="maint-row">
         <div>
           <div className="strong">Clean up old imports now</div>
-          <p className="muted small">Deletes finished import jobs older than the retention period and their stored files. Imported readings are kept.</p>
+          <p className="muted small">
+            Deletes finished import jobs older than the retention period and their stored files. Imported readings are
+            kept.
+          </p>
         </div>
         <div className="maint-action">
           <button
@@ -160,7 +234,14 @@ function Maintenance() {
               setCleanup({ busy: true, result: null, error: null });
               try {
                 const r = await getClient().call('imports.cleanup', {});
-                setCleanup({ busy: false, result: r.jobsRemoved === 0 && r.filesRemoved === 0 ? 'Nothing was old enough to remove.' : `Removed ${plural(r.jobsRemoved, 'job')} and ${plural(r.filesRemoved, 'stored file')}.`, error: null });
+                setCleanup({
+                  busy: false,
+                  result:
+                    r.jobsRemoved === 0 && r.filesRemoved === 0
+                      ? 'Nothing was old enough to remove.'
+                      : `Removed ${plural(r.jobsRemoved, 'job')} and ${plural(r.filesRemoved, 'stored file')}.`,
+                  error: null,
+                });
               } catch (e) {
                 setCleanup({ busy: false, result: null, error: errorMessage(e) });
               }
@@ -178,7 +259,10 @@ function Maintenance() {
       <div className="maint-row">
         <div>
           <div className="strong">Rebuild all roll-ups</div>
-          <p className="muted small">Recomputes every daily total from the half-hourly readings (weeks, months and years are summed from the days). Safe to run at any time; it may take a while on large portfolios.</p>
+          <p className="muted small">
+            Recomputes every daily total from the half-hourly readings (weeks, months and years are summed from the
+            days). Safe to run at any time; it may take a while on large portfolios.
+          </p>
         </div>
         <div className="maint-action">
           <button

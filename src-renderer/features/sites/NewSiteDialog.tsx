@@ -9,7 +9,15 @@ import { useAppStore } from '../../stores/app';
 /** UK postcodes, loosely: outward code, optional space, inward code (e.g. `LS1 4AP`, `SW1A1AA`). */
 export const POSTCODE = /^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$/i;
 
-export function NewSiteDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (s: SiteSummary) => void }) {
+export function NewSiteDialog({
+  open,
+  onClose,
+  onCreated,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onCreated: (s: SiteSummary) => void;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const [name, setName] = useState('');
   const [postcode, setPostcode] = useState('');
@@ -31,22 +39,50 @@ export function NewSiteDialog({ open, onClose, onCreated }: { open: boolean; onC
     if (!name.trim()) local.name = 'a site needs a name';
     if (postcode.trim() && !POSTCODE.test(postcode.trim())) local.postcode = 'enter a UK postcode, e.g. LS1 4AP';
     return submit(local, async () => {
-      const site = await getClient().call('sites.create', { name: name.trim(), ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}) });
+      const site = await getClient().call('sites.create', {
+        name: name.trim(),
+        ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}),
+      });
       useAppStore.getState().toast({ kind: 'success', title: `Site “${site.name}” created` });
       onCreated(site);
     });
   };
 
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="new-site-title" onClose={onClose} data-testid="new-site-dialog">
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby="new-site-title"
+      onClose={onClose}
+      data-testid="new-site-dialog"
+    >
       <Form method="dialog" className="form" onSubmit={create}>
         <h2 id="new-site-title">New site</h2>
         <p className="muted small">A site groups meters at one address. Assign meters to it from each meter’s page.</p>
         <Field id="site-name" label="Name" error={errors.name}>
-          {(c) => <input {...c} className="input" value={name} maxLength={120} autoFocus onChange={(e) => setName(e.currentTarget.value)} placeholder="e.g. Leeds depot" />}
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              value={name}
+              maxLength={120}
+              autoFocus
+              onChange={(e) => setName(e.currentTarget.value)}
+              placeholder="e.g. Leeds depot"
+            />
+          )}
         </Field>
         <Field id="site-postcode" label="Postcode (optional)" error={errors.postcode}>
-          {(c) => <input {...c} className="input input-narrow" value={postcode} maxLength={10} onChange={(e) => setPostcode(e.currentTarget.value)} placeholder="LS1 4AP" />}
+          {(c) => (
+            <input
+              {...c}
+              className="input input-narrow"
+              value={postcode}
+              maxLength={10}
+              onChange={(e) => setPostcode(e.currentTarget.value)}
+              placeholder="LS1 4AP"
+            />
+          )}
         </Field>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy}>

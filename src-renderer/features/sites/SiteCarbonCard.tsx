@@ -1,4 +1,7 @@
-/** A site's grid-carbon region (from its MPANs or chosen) and its emissions over the last 30 days of data, by fuel and method. */
+/**
+ * A site's grid-carbon region (from its MPANs or chosen) and its emissions over the last 30 days of data, by fuel and
+ * method.
+ */
 import { useState } from 'react';
 import type { SiteDetail } from '../../../src-shared/contract/types';
 import { isoDay } from '../../../src-shared/domain/periods';
@@ -17,7 +20,11 @@ import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
 
-const METHOD_NAME: Record<Method, string> = { halfhourly: 'Half-hourly, national intensity', regional: 'Half-hourly, regional forecast', annual: 'Annual UK factor' };
+const METHOD_NAME: Record<Method, string> = {
+  halfhourly: 'Half-hourly, national intensity',
+  regional: 'Half-hourly, regional forecast',
+  annual: 'Annual UK factor',
+};
 
 const COLUMNS: Column<SiteEmissions>[] = [
   { header: 'Fuel', cell: (r) => FUEL_NAME[r.fuel] },
@@ -33,31 +40,52 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
   const role = useAppStore((s) => s.info?.role);
   const [saving, setSaving] = useState(false);
   const withData = d.meters.filter((m) => m.lastReading !== null);
-  const last = withData.map((m) => m.lastReading!).sort().at(-1) ?? null;
+  const last =
+    withData
+      .map((m) => m.lastReading!)
+      .sort()
+      .at(-1) ?? null;
   const first = withData.map((m) => m.firstReading!).sort()[0] ?? null;
   const days = readingDays(first, last);
   const [chosen, setChosen] = useState<{ from: string; to: string } | null>(null);
   const from = chosen?.from ?? (days ? isoDay(Math.max(days.from, days.to - 30)) : null);
   const to = chosen?.to ?? (days ? isoDay(days.to) : null);
   const lastIncluded = to ? isoDay(Date.parse(`${to}T00:00:00Z`) / 86400000 - 1) : '';
-  const q = useQuery(days ? `site-emissions:${d.site.id}:${d.site.regionId}:${from}:${to}:${withData.length}` : null, async () => {
-    const c = getClient();
-    const jobs = withData.flatMap((m) => {
-      const methods: Method[] = m.fuel === 'electricity' ? (d.site.regionId ? ['halfhourly', 'regional', 'annual'] : ['halfhourly', 'annual']) : ['annual'];
-      return methods.map(async (method) => ({
-        fuel: m.fuel,
-        method,
-        e: await c.call('emissions.meter', { meter: m.mpan, from: from!, to: to!, method: method === 'annual' ? 'annual' : 'halfhourly', ...(method === 'regional' ? { region: d.site.regionId! } : {}) }),
-      }));
-    });
-    return sumEmissions(await Promise.all(jobs));
-  });
+  const q = useQuery(
+    days ? `site-emissions:${d.site.id}:${d.site.regionId}:${from}:${to}:${withData.length}` : null,
+    async () => {
+      const c = getClient();
+      const jobs = withData.flatMap((m) => {
+        const methods: Method[] =
+          m.fuel === 'electricity'
+            ? d.site.regionId
+              ? ['halfhourly', 'regional', 'annual']
+              : ['halfhourly', 'annual']
+            : ['annual'];
+        return methods.map(async (method) => ({
+          fuel: m.fuel,
+          method,
+          e: await c.call('emissions.meter', {
+            meter: m.mpan,
+            from: from!,
+            to: to!,
+            method: method === 'annual' ? 'annual' : 'halfhourly',
+            ...(method === 'regional' ? { region: d.site.regionId! } : {}),
+          }),
+        }));
+      });
+      return sumEmissions(await Promise.all(jobs));
+    },
+  );
 
   const chooseRegion = async (value: string) => {
     setSaving(true);
     try {
       await getClient().call('sites.update', { id: d.site.id, regionId: value === '' ? null : Number(value) });
-      toast({ kind: 'success', title: value === '' ? 'Region taken from the meters' : `Region set to ${REGION_NAMES[Number(value)]}` });
+      toast({
+        kind: 'success',
+        title: value === '' ? 'Region taken from the meters' : `Region set to ${REGION_NAMES[Number(value)]}`,
+      });
       bump();
     } catch (e) {
       useAppStore.getState().toastError('Could not change the region', e);
@@ -69,7 +97,11 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
   return (
     <section className="card card-pad" aria-labelledby="site-carbon-title" data-testid="site-carbon">
       <h2 id="site-carbon-title">Grid carbon</h2>
-      <Field id="site-region" label="Carbon Intensity region" hint="Regional forecasts for this region are fetched with the national values every 30 minutes.">
+      <Field
+        id="site-region"
+        label="Carbon Intensity region"
+        hint="Regional forecasts for this region are fetched with the national values every 30 minutes."
+      >
         {(c) => (
           <select
             {...c}
@@ -79,7 +111,11 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
             disabled={saving || role === 'viewer'}
             onChange={(e) => void chooseRegion(e.currentTarget.value)}
           >
-            <option value="">{d.site.regionSource === 'mpan' && d.site.regionId ? `From the meters' MPANs (${REGION_NAMES[d.site.regionId]})` : "From the meters' MPANs (none known)"}</option>
+            <option value="">
+              {d.site.regionSource === 'mpan' && d.site.regionId
+                ? `From the meters' MPANs (${REGION_NAMES[d.site.regionId]})`
+                : "From the meters' MPANs (none known)"}
+            </option>
             {Object.entries(REGION_NAMES).map(([id, name]) => (
               <option key={id} value={id}>
                 {name}
@@ -109,7 +145,8 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
             })}
             caption={
               <caption className="muted small" style={{ textAlign: 'left', captionSide: 'top' }}>
-                {chosen ? 'Chosen period' : 'Last 30 days of data'} ({from} to {lastIncluded}), by fuel; gas and electricity are never added together.
+                {chosen ? 'Chosen period' : 'Last 30 days of data'} ({from} to {lastIncluded}), by fuel; gas and
+                electricity are never added together.
               </caption>
             }
             className="table-compact"

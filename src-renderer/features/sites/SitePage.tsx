@@ -1,6 +1,14 @@
 import { useMemo, useState } from 'react';
 import type { Fuel, MeterSummary, PeriodTotal, SiteDetail } from '../../../src-shared/contract/types';
-import { isComparable, isoDay, parsePeriod, periodLabel, previousPeriodStart, yearAgoStart, nextPeriodStart } from '../../../src-shared/domain/periods';
+import {
+  isComparable,
+  isoDay,
+  parsePeriod,
+  periodLabel,
+  previousPeriodStart,
+  yearAgoStart,
+  nextPeriodStart,
+} from '../../../src-shared/domain/periods';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildGroupedOption, groupTotals, groupedCsv, type GroupedSeries } from './grouped-bars';
@@ -32,7 +40,12 @@ export function siteDays(meters: MeterSummary[]): { from: number; to: number } |
 
 /** The latest complete month of the site's data (the meter that reads latest decides). */
 function latestMonth(meters: MeterSummary[]): string | null {
-  const last = meters.map((m) => m.lastReading).filter((x): x is string => !!x).sort().pop() ?? null;
+  const last =
+    meters
+      .map((m) => m.lastReading)
+      .filter((x): x is string => !!x)
+      .sort()
+      .pop() ?? null;
   return latestCompletePeriod('month', last);
 }
 
@@ -80,7 +93,10 @@ const METER_COLUMNS: Column<MeterSummary>[] = [
   },
   { header: 'Label', cell: (m) => m.label ?? <span className="muted">—</span> },
   { header: 'Fuel', cell: (m) => <FuelBadge fuel={m.fuel} /> },
-  { header: 'Last reading', cell: (m) => (m.lastReading ? formatPeriodLabel(isoDay(readingDays(m.firstReading, m.lastReading)!.to - 1)) : '—') },
+  {
+    header: 'Last reading',
+    cell: (m) => (m.lastReading ? formatPeriodLabel(isoDay(readingDays(m.firstReading, m.lastReading)!.to - 1)) : '—'),
+  },
 ];
 
 function Site({ d }: { d: SiteDetail }) {
@@ -91,7 +107,14 @@ function Site({ d }: { d: SiteDetail }) {
       <PageHeader
         title={d.site.name}
         titleTestId="site-name"
-        subtitle={[d.site.postcode, d.site.organisation, plural(d.meters.length, 'meter'), days ? `${formatPeriodLabel(isoDay(days.from), { short: false })} – ${formatPeriodLabel(isoDay(days.to - 1))}` : null]
+        subtitle={[
+          d.site.postcode,
+          d.site.organisation,
+          plural(d.meters.length, 'meter'),
+          days
+            ? `${formatPeriodLabel(isoDay(days.from), { short: false })} – ${formatPeriodLabel(isoDay(days.to - 1))}`
+            : null,
+        ]
           .filter(Boolean)
           .join(' · ')}
       />
@@ -106,7 +129,8 @@ function Site({ d }: { d: SiteDetail }) {
               </button>
             }
           >
-            Open a meter and use “Assign to a site…” to add it here. Totals, charts and comparisons appear once a meter with readings belongs to this site.
+            Open a meter and use “Assign to a site…” to add it here. Totals, charts and comparisons appear once a meter
+            with readings belongs to this site.
           </EmptyState>
         </section>
       ) : !days ? (
@@ -166,8 +190,13 @@ function SiteTotals({ d, days }: { d: SiteDetail; days: { from: number; to: numb
   const [kind, setKind] = usePeriodChoice(days);
   const version = useDataStore((s) => s.version);
   const range = periodRange(kind, days.from, days.to);
-  const q = useQuery(`site-totals:${d.site.id}:${kind}:${range.from}:${range.to}:${version}`, () => getClient().call('totals.site', { siteId: d.site.id, period: kind, from: range.from, to: range.to }));
-  const series: GroupedSeries[] = useMemo(() => (q.data ?? []).map((f) => ({ name: `${FUEL_NAME[f.fuel]} kWh`, totals: f.totals })), [q.data]);
+  const q = useQuery(`site-totals:${d.site.id}:${kind}:${range.from}:${range.to}:${version}`, () =>
+    getClient().call('totals.site', { siteId: d.site.id, period: kind, from: range.from, to: range.to }),
+  );
+  const series: GroupedSeries[] = useMemo(
+    () => (q.data ?? []).map((f) => ({ name: `${FUEL_NAME[f.fuel]} kWh`, totals: f.totals })),
+    [q.data],
+  );
   const table = useMemo(() => groupTotals(series), [series]);
   const option = useMemo(() => buildGroupedOption(series, table, kind === 'day' ? 92 : 24), [series, table, kind]);
   return (
@@ -221,8 +250,20 @@ function MetersSideBySide({ d, days }: { d: SiteDetail; days: { from: number; to
   const version = useDataStore((s) => s.version);
   const range = periodRange(kind, days.from, days.to);
   const withData = d.meters.filter((m) => m.lastReading);
-  const q = useQuery(`site-meters:${d.site.id}:${kind}:${range.from}:${range.to}:${withData.map((m) => m.mpan).join(',')}:${version}`, () =>
-    Promise.all(withData.map(async (m) => ({ name: m.label ? `${m.label} (${m.mpan})` : m.mpan, totals: await getClient().call('totals.list', { meter: m.mpan, period: kind, from: range.from, to: range.to }) }))),
+  const q = useQuery(
+    `site-meters:${d.site.id}:${kind}:${range.from}:${range.to}:${withData.map((m) => m.mpan).join(',')}:${version}`,
+    () =>
+      Promise.all(
+        withData.map(async (m) => ({
+          name: m.label ? `${m.label} (${m.mpan})` : m.mpan,
+          totals: await getClient().call('totals.list', {
+            meter: m.mpan,
+            period: kind,
+            from: range.from,
+            to: range.to,
+          }),
+        })),
+      ),
   );
   const series = useMemo(() => q.data ?? [], [q.data]);
   const table = useMemo(() => groupTotals(series), [series]);
@@ -257,9 +298,16 @@ interface SiteComparison {
   yearAgo: PeriodTotal | null;
 }
 
-function change(cur: PeriodTotal, prev: PeriodTotal | null): { percent: number | null; comparable: boolean; completeness: number } {
+function change(
+  cur: PeriodTotal,
+  prev: PeriodTotal | null,
+): { percent: number | null; comparable: boolean; completeness: number } {
   if (!prev) return { percent: null, comparable: false, completeness: 0 };
-  return { percent: prev.kwh > 0 ? ((cur.kwh - prev.kwh) / prev.kwh) * 100 : null, comparable: isComparable(cur.completeness, prev.completeness), completeness: Math.min(cur.completeness, prev.completeness) };
+  return {
+    percent: prev.kwh > 0 ? ((cur.kwh - prev.kwh) / prev.kwh) * 100 : null,
+    comparable: isComparable(cur.completeness, prev.completeness),
+    completeness: Math.min(cur.completeness, prev.completeness),
+  };
 }
 
 /** A month's change against an earlier one, or why there is none. */
@@ -282,8 +330,14 @@ const COMPARE_COLUMNS: Column<SiteComparison>[] = [
     ),
   },
   { header: 'kWh', num: true, className: 'strong', cell: (c) => formatEnergy(c.current.kwh) },
-  { header: 'Against the month before', cell: (c) => <ChangeCell cur={c.current} earlier={c.previous} none="No readings the month before" /> },
-  { header: 'Against a year earlier', cell: (c) => <ChangeCell cur={c.current} earlier={c.yearAgo} none="No readings a year earlier" /> },
+  {
+    header: 'Against the month before',
+    cell: (c) => <ChangeCell cur={c.current} earlier={c.previous} none="No readings the month before" />,
+  },
+  {
+    header: 'Against a year earlier',
+    cell: (c) => <ChangeCell cur={c.current} earlier={c.yearAgo} none="No readings a year earlier" />,
+  },
 ];
 
 /** The latest complete month per fuel against the month before and the same month a year earlier. */
@@ -301,7 +355,9 @@ function SiteComparisons({ siteId, fuels, month }: { siteId: number; fuels: Fuel
       .map((f): SiteComparison | null => {
         const by = new Map(f.totals.map((t) => [t.period, t]));
         const current = by.get(month as string);
-        return current ? { fuel: f.fuel, current, previous: by.get(prevLabel) ?? null, yearAgo: by.get(agoLabel) ?? null } : null;
+        return current
+          ? { fuel: f.fuel, current, previous: by.get(prevLabel) ?? null, yearAgo: by.get(agoLabel) ?? null }
+          : null;
       })
       .filter((x): x is SiteComparison => x !== null);
   });

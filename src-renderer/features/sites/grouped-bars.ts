@@ -1,13 +1,20 @@
 /** Several series side by side per period: a site's meters, or a site's fuels (never stacked, never summed). */
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption } from 'echarts/charts';
-import type { DataZoomComponentOption, GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
 import type { PeriodTotal } from '../../../src-shared/contract/types';
 import { formatPeriodLabel } from '../../lib/format';
 import { BASE, PALETTE, categoryZoom, kwhAxis, kwhText } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
 
-export type GroupedOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption>;
+export type GroupedOption = ComposeOption<
+  BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | DataZoomComponentOption
+>;
 
 export interface GroupedSeries {
   name: string;
@@ -33,11 +40,21 @@ export function groupTotals(series: GroupedSeries[]): GroupedTable {
   return { periods, values };
 }
 
-export function groupedCsv(series: GroupedSeries[], table: GroupedTable): { header: string[]; rows: (string | number | null)[][] } {
-  return { header: ['period', ...series.map((s) => `${s.name} kwh`)], rows: table.periods.map((p, i) => [p, ...table.values.map((v) => v[i] ?? null)]) };
+export function groupedCsv(
+  series: GroupedSeries[],
+  table: GroupedTable,
+): { header: string[]; rows: (string | number | null)[][] } {
+  return {
+    header: ['period', ...series.map((s) => `${s.name} kwh`)],
+    rows: table.periods.map((p, i) => [p, ...table.values.map((v) => v[i] ?? null)]),
+  };
 }
 
-export function buildGroupedOption(series: GroupedSeries[], table: GroupedTable = groupTotals(series), window = 24): GroupedOption {
+export function buildGroupedOption(
+  series: GroupedSeries[],
+  table: GroupedTable = groupTotals(series),
+  window = 24,
+): GroupedOption {
   return {
     ...BASE,
     color: [...PALETTE.meters],
@@ -50,7 +67,10 @@ export function buildGroupedOption(series: GroupedSeries[], table: GroupedTable 
         const ps = params as { dataIndex: number; seriesName: string; value: unknown; marker: string }[];
         const p = table.periods[ps[0]?.dataIndex ?? -1];
         if (!p) return '';
-        return [`<b>${formatPeriodLabel(p)}</b>`, ...ps.map((x) => `${x.marker}${x.seriesName}: ${kwhText(x.value)}`)].join('<br/>');
+        return [
+          `<b>${formatPeriodLabel(p)}</b>`,
+          ...ps.map((x) => `${x.marker}${x.seriesName}: ${kwhText(x.value)}`),
+        ].join('<br/>');
       },
     },
     xAxis: {
@@ -61,6 +81,11 @@ export function buildGroupedOption(series: GroupedSeries[], table: GroupedTable 
     },
     yAxis: kwhAxis('kWh'),
     dataZoom: categoryZoom(table.periods.length, window),
-    series: series.map((s, i) => ({ type: 'bar' as const, name: s.name, data: table.values[i] ?? [], barMaxWidth: 28 })),
+    series: series.map((s, i) => ({
+      type: 'bar' as const,
+      name: s.name,
+      data: table.values[i] ?? [],
+      barMaxWidth: 28,
+    })),
   };
 }

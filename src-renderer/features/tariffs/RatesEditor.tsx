@@ -33,9 +33,12 @@ export function RatesEditor({
   const who = list === 'rates' ? 'Rate' : 'DUoS rate';
   const preview = useMemo(() => previewRates(rows), [rows]);
   const times = rows.every((r) => (r.from.trim() === '') === (r.to.trim() === ''));
-  const setRow = (i: number, patch: Partial<RateRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const setRow = (i: number, patch: Partial<RateRow>) =>
+    onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const named = rowsNamed(problems);
-  const rowErrors = rows.map((_, i) => ['name', 'pence', 'from', 'to', 'days'].map((k) => err(`${list}.${i}.${k}`)).filter((x): x is string => !!x));
+  const rowErrors = rows.map((_, i) =>
+    ['name', 'pence', 'from', 'to', 'days'].map((k) => err(`${list}.${i}.${k}`)).filter((x): x is string => !!x),
+  );
   return (
     <section className="rates-editor" aria-labelledby={`${list}-title`} data-testid={`${list}-editor`}>
       <div className="rates-editor-head">
@@ -49,8 +52,14 @@ export function RatesEditor({
       <p className="muted small rates-intro">{intro}</p>
       {presetNote && <p className="small callout callout-warn">{presetNote}</p>}
       {problems.length > 0 && (
-        <div className={`callout ${submitted ? 'callout-error' : 'callout-warn'} rates-problems`} role="alert" data-testid={`${list}-problems`}>
-          <strong>{list === 'rates' ? 'The rates do not fit together yet:' : 'The DUoS rates do not fit together yet:'}</strong>
+        <div
+          className={`callout ${submitted ? 'callout-error' : 'callout-warn'} rates-problems`}
+          role="alert"
+          data-testid={`${list}-problems`}
+        >
+          <strong>
+            {list === 'rates' ? 'The rates do not fit together yet:' : 'The DUoS rates do not fit together yet:'}
+          </strong>
           <ul>
             {problems.map((p) => (
               <li key={p}>{p}</li>
@@ -78,14 +87,29 @@ export function RatesEditor({
             </thead>
             <tbody>
               {rows.map((r, i) => (
-                <RateRowEditor key={r.key} who={who} index={i} row={r} flagged={named.has(i)} errors={rowErrors[i] ?? []} invalid={(k) => !!err(`${list}.${i}.${k}`)} onChange={(patch) => setRow(i, patch)} onPence={(p) => onChange(setRowPence(rows, i, p))} onRemove={() => onChange(rows.filter((_, j) => j !== i))} />
+                <RateRowEditor
+                  key={r.key}
+                  who={who}
+                  index={i}
+                  row={r}
+                  flagged={named.has(i)}
+                  errors={rowErrors[i] ?? []}
+                  invalid={(k) => !!err(`${list}.${i}.${k}`)}
+                  onChange={(patch) => setRow(i, patch)}
+                  onPence={(p) => onChange(setRowPence(rows, i, p))}
+                  onRemove={() => onChange(rows.filter((_, j) => j !== i))}
+                />
               ))}
             </tbody>
           </table>
         </div>
       )}
       <div className="rates-foot">
-        <button type="button" className="btn btn-small" onClick={() => onChange([...rows, rateRow({ days: rows[rows.length - 1]?.days ?? [...DAY_KEYS] })])}>
+        <button
+          type="button"
+          className="btn btn-small"
+          onClick={() => onChange([...rows, rateRow({ days: rows[rows.length - 1]?.days ?? [...DAY_KEYS] })])}
+        >
           + Add a rate
         </button>
         {rows.length > 0 && problems.length === 0 && times && (
@@ -104,27 +128,84 @@ export function RatesEditor({
   );
 }
 
-function RateRowEditor({ who, index, row, flagged, errors, invalid, onChange, onPence, onRemove }: { who: string; index: number; row: RateRow; flagged: boolean; errors: string[]; invalid: (k: string) => boolean; onChange: (p: Partial<RateRow>) => void; onPence: (p: string) => void; onRemove: () => void }) {
+function RateRowEditor({
+  who,
+  index,
+  row,
+  flagged,
+  errors,
+  invalid,
+  onChange,
+  onPence,
+  onRemove,
+}: {
+  who: string;
+  index: number;
+  row: RateRow;
+  flagged: boolean;
+  errors: string[];
+  invalid: (k: string) => boolean;
+  onChange: (p: Partial<RateRow>) => void;
+  onPence: (p: string) => void;
+  onRemove: () => void;
+}) {
   const n = index + 1;
   const days = new Set(row.days);
   return (
     <>
-      <tr className={`${errors.length ? 'rate-row-invalid' : ''} ${flagged ? 'rate-row-flagged' : ''}`} data-testid="rate-row" data-flagged={flagged || undefined}>
+      <tr
+        className={`${errors.length ? 'rate-row-invalid' : ''} ${flagged ? 'rate-row-flagged' : ''}`}
+        data-testid="rate-row"
+        data-flagged={flagged || undefined}
+      >
         <td className="num muted">{n}</td>
         <td>
-          <input className="input input-small rate-name" aria-label={`${who} ${n} name`} placeholder="optional, e.g. Night" value={row.name} aria-invalid={invalid('name')} onChange={(e) => onChange({ name: e.currentTarget.value })} />
+          <input
+            className="input input-small rate-name"
+            aria-label={`${who} ${n} name`}
+            placeholder="optional, e.g. Night"
+            value={row.name}
+            aria-invalid={invalid('name')}
+            onChange={(e) => onChange({ name: e.currentTarget.value })}
+          />
         </td>
         <td>
-          <input className="input input-small rate-pence" aria-label={`${who} ${n} p/kWh`} inputMode="decimal" placeholder="13.1" value={row.pence} aria-invalid={invalid('pence')} onChange={(e) => onPence(e.currentTarget.value)} />
+          <input
+            className="input input-small rate-pence"
+            aria-label={`${who} ${n} p/kWh`}
+            inputMode="decimal"
+            placeholder="13.1"
+            value={row.pence}
+            aria-invalid={invalid('pence')}
+            onChange={(e) => onPence(e.currentTarget.value)}
+          />
         </td>
         <td>
-          <input className="input input-small rate-time" aria-label={`${who} ${n} from`} placeholder="00:00" value={row.from} aria-invalid={invalid('from')} onChange={(e) => onChange({ from: e.currentTarget.value })} />
+          <input
+            className="input input-small rate-time"
+            aria-label={`${who} ${n} from`}
+            placeholder="00:00"
+            value={row.from}
+            aria-invalid={invalid('from')}
+            onChange={(e) => onChange({ from: e.currentTarget.value })}
+          />
         </td>
         <td>
-          <input className="input input-small rate-time" aria-label={`${who} ${n} to`} placeholder="24:00" value={row.to} aria-invalid={invalid('to')} onChange={(e) => onChange({ to: e.currentTarget.value })} />
+          <input
+            className="input input-small rate-time"
+            aria-label={`${who} ${n} to`}
+            placeholder="24:00"
+            value={row.to}
+            aria-invalid={invalid('to')}
+            onChange={(e) => onChange({ to: e.currentTarget.value })}
+          />
         </td>
         <td>
-          <div className={`day-toggles ${invalid('days') ? 'day-toggles-invalid' : ''}`} role="group" aria-label={`${who} ${n} days`}>
+          <div
+            className={`day-toggles ${invalid('days') ? 'day-toggles-invalid' : ''}`}
+            role="group"
+            aria-label={`${who} ${n} days`}
+          >
             {DAY_KEYS.map((d) => (
               <label key={d} className={`day-toggle ${days.has(d) ? 'on' : ''}`} title={DAY_LABELS[d].name}>
                 <input
@@ -132,7 +213,9 @@ function RateRowEditor({ who, index, row, flagged, errors, invalid, onChange, on
                   className="visually-hidden"
                   aria-label={`${who} ${n} ${DAY_LABELS[d].name}`}
                   checked={days.has(d)}
-                  onChange={(e) => onChange({ days: DAY_KEYS.filter((k) => (k === d ? e.currentTarget.checked : days.has(k))) })}
+                  onChange={(e) =>
+                    onChange({ days: DAY_KEYS.filter((k) => (k === d ? e.currentTarget.checked : days.has(k))) })
+                  }
                 />
                 {DAY_LABELS[d].short}
               </label>
@@ -140,7 +223,13 @@ function RateRowEditor({ who, index, row, flagged, errors, invalid, onChange, on
           </div>
         </td>
         <td className="num">
-          <button type="button" className="btn btn-quiet btn-small" aria-label={`Remove ${who.toLowerCase()} ${n}`} title="Remove this rate" onClick={onRemove}>
+          <button
+            type="button"
+            className="btn btn-quiet btn-small"
+            aria-label={`Remove ${who.toLowerCase()} ${n}`}
+            title="Remove this rate"
+            onClick={onRemove}
+          >
             ✕
           </button>
         </td>

@@ -6,7 +6,17 @@ import { formatPence, windowText } from './text';
 
 const HOURS = [0, 3, 6, 9, 12, 15, 18, 21, 24];
 
-export function BandStrip({ rates, label = 'Unit rates by time of day', testId = 'band-strip', compact = false }: { rates: readonly RateSpec[]; label?: string; testId?: string; compact?: boolean }) {
+export function BandStrip({
+  rates,
+  label = 'Unit rates by time of day',
+  testId = 'band-strip',
+  compact = false,
+}: {
+  rates: readonly RateSpec[];
+  label?: string;
+  testId?: string;
+  compact?: boolean;
+}) {
   const strip = useMemo(() => bandStrip(rates), [rates]);
   const nameOf = (i: number) => {
     const r = rates[i];
@@ -57,7 +67,9 @@ export function BandStrip({ rates, label = 'Unit rates by time of day', testId =
             <span className="muted">no rate</span>
           </span>
         )}
-        {!strip.holidays && <span className="muted small band-legend-note">Bank holidays are priced as their weekday.</span>}
+        {!strip.holidays && (
+          <span className="muted small band-legend-note">Bank holidays are priced as their weekday.</span>
+        )}
       </figcaption>
     </figure>
   );

@@ -46,7 +46,12 @@ export function TariffDetail({
         </p>
         {!readOnly && (
           <div className="row-actions tariff-actions">
-            <button type="button" className="btn btn-small btn-primary" onClick={onNewVersion} data-testid="new-version">
+            <button
+              type="button"
+              className="btn btn-small btn-primary"
+              onClick={onNewVersion}
+              data-testid="new-version"
+            >
               New version…
             </button>
             <DeleteTariff tariff={t} onDeleted={onDeleted} />
@@ -59,7 +64,11 @@ export function TariffDetail({
       {showStrip && current && (
         <section className="tariff-strip-section" aria-label="Bands by time of day">
           <h4 className="tariff-sub">
-            {t.kind === 'dynamic' ? 'Fallback rates by time of day' : 'Unit rates by time of day'} <span className="muted small">· version from {versionSpan(current).split(' → ')[0]}, UK {current.spec.timeBasis === 'gmt' ? 'GMT all year' : 'local time'}</span>
+            {t.kind === 'dynamic' ? 'Fallback rates by time of day' : 'Unit rates by time of day'}{' '}
+            <span className="muted small">
+              · version from {versionSpan(current).split(' → ')[0]}, UK{' '}
+              {current.spec.timeBasis === 'gmt' ? 'GMT all year' : 'local time'}
+            </span>
           </h4>
           <BandStrip rates={rates} label={`${t.name}: unit rates by time of day`} />
         </section>
@@ -68,20 +77,43 @@ export function TariffDetail({
       <section aria-label="Versions" className="versions">
         <h4 className="tariff-sub">Versions</h4>
         {newestFirst.map((v) => (
-          <VersionBlock key={v.validFrom} v={v} state={versionState(v, today)} dynamic={t.kind === 'dynamic'} readOnly={readOnly} onCorrect={() => onCorrect(v)} />
+          <VersionBlock
+            key={v.validFrom}
+            v={v}
+            state={versionState(v, today)}
+            dynamic={t.kind === 'dynamic'}
+            readOnly={readOnly}
+            onCorrect={() => onCorrect(v)}
+          />
         ))}
       </section>
     </div>
   );
 }
 
-function VersionBlock({ v, state, dynamic, readOnly, onCorrect }: { v: TariffVersion; state: VersionState; dynamic: boolean; readOnly: boolean; onCorrect: () => void }) {
+function VersionBlock({
+  v,
+  state,
+  dynamic,
+  readOnly,
+  onCorrect,
+}: {
+  v: TariffVersion;
+  state: VersionState;
+  dynamic: boolean;
+  readOnly: boolean;
+  onCorrect: () => void;
+}) {
   const s = v.spec;
   return (
     <article className={`version version-${state}`} data-testid="tariff-version" data-valid-from={v.validFrom}>
       <header className="version-head">
         <span className="strong">{versionSpan(v)}</span>
-        <span className={`badge ${state === 'current' ? 'badge-done' : state === 'upcoming' ? 'badge-running' : 'badge-cancelled'}`}>{STATE_LABEL[state]}</span>
+        <span
+          className={`badge ${state === 'current' ? 'badge-done' : state === 'upcoming' ? 'badge-running' : 'badge-cancelled'}`}
+        >
+          {STATE_LABEL[state]}
+        </span>
         {v.validTo && <span className="muted small">valid until {dayText(v.validTo)}, not including</span>}
         {!readOnly && (
           <button type="button" className="btn btn-quiet btn-small version-correct" onClick={onCorrect}>
@@ -104,7 +136,9 @@ function VersionBlock({ v, state, dynamic, readOnly, onCorrect }: { v: TariffVer
         </div>
         <div>
           <dt>Capacity charge</dt>
-          <dd>{s.capacityPencePerKvaPerDay === undefined ? 'None' : `${formatPence(s.capacityPencePerKvaPerDay)}/kVA/day`}</dd>
+          <dd>
+            {s.capacityPencePerKvaPerDay === undefined ? 'None' : `${formatPence(s.capacityPencePerKvaPerDay)}/kVA/day`}
+          </dd>
         </div>
         <div>
           <dt>Times</dt>
@@ -112,10 +146,19 @@ function VersionBlock({ v, state, dynamic, readOnly, onCorrect }: { v: TariffVer
         </div>
       </dl>
       {Array.isArray(s.cclPencePerKwh) && (
-        <p className="muted small">CCL: {s.cclPencePerKwh.map((c) => `${formatPence(c.pencePerKwh)}/kWh from ${c.from}`).join(' · ')}</p>
+        <p className="muted small">
+          CCL: {s.cclPencePerKwh.map((c) => `${formatPence(c.pencePerKwh)}/kWh from ${c.from}`).join(' · ')}
+        </p>
       )}
-      {dynamic && <p className="small">Unit prices: half-hourly (dynamic){s.rates && s.rates.length > 0 ? '; the rates below price half-hours without a stored price.' : '.'}</p>}
-      {s.rates && s.rates.length > 0 && <RatesTable title={dynamic ? 'Fallback unit rates' : 'Unit rates'} rates={s.rates} />}
+      {dynamic && (
+        <p className="small">
+          Unit prices: half-hourly (dynamic)
+          {s.rates && s.rates.length > 0 ? '; the rates below price half-hours without a stored price.' : '.'}
+        </p>
+      )}
+      {s.rates && s.rates.length > 0 && (
+        <RatesTable title={dynamic ? 'Fallback unit rates' : 'Unit rates'} rates={s.rates} />
+      )}
       {s.duosRates && s.duosRates.length > 0 && <RatesTable title="DUoS rates (in addition)" rates={s.duosRates} />}
       {s.notes && <p className="muted small version-notes">{s.notes}</p>}
     </article>
@@ -125,7 +168,10 @@ function VersionBlock({ v, state, dynamic, readOnly, onCorrect }: { v: TariffVer
 function RatesTable({ title, rates }: { title: string; rates: readonly RateSpec[] }) {
   const holidaysPriced = rates.some((r) => (r.days ?? []).includes('holiday'));
   const columns: Column<RateSpec>[] = [
-    { header: title, cell: (r, i) => r.name ?? (rates.length === 1 ? 'Unit rate' : <span className="muted">Rate {i + 1}</span>) },
+    {
+      header: title,
+      cell: (r, i) => r.name ?? (rates.length === 1 ? 'Unit rate' : <span className="muted">Rate {i + 1}</span>),
+    },
     { header: 'Time', className: 'mono-nums', cell: (r) => windowText(r) },
     { header: 'Days', cell: (r) => daysText(r.days, { holidaysPriced }) },
     { header: 'p/kWh', num: true, className: 'strong', cell: (r) => formatPence(r.pencePerKwh) },
@@ -142,9 +188,22 @@ function RatesTable({ title, rates }: { title: string; rates: readonly RateSpec[
   );
 }
 
-function DynamicPrices({ tariff: t, readOnly, onChanged }: { tariff: Tariff; readOnly: boolean; onChanged: () => void }) {
+function DynamicPrices({
+  tariff: t,
+  readOnly,
+  onChanged,
+}: {
+  tariff: Tariff;
+  readOnly: boolean;
+  onChanged: () => void;
+}) {
   const input = useRef<HTMLInputElement>(null);
-  const [state, setState] = useState<{ busy: boolean; file: string | null; result: string | null; error: string | null }>({ busy: false, file: null, result: null, error: null });
+  const [state, setState] = useState<{
+    busy: boolean;
+    file: string | null;
+    result: string | null;
+    error: string | null;
+  }>({ busy: false, file: null, result: null, error: null });
   const p = t.versions.find((v) => v.prices)?.prices ?? null;
   const fmt = (iso: string) => formatUkDateTime(iso);
 
@@ -156,7 +215,15 @@ function DynamicPrices({ tariff: t, readOnly, onChanged }: { tariff: Tariff; rea
       setState({ busy: false, file: file.name, result: pricesSummary(r, fmt), error: null });
       onChanged();
     } catch (e) {
-      setState({ busy: false, file: file.name, result: null, error: e instanceof AppError && e.code === 'FORBIDDEN' ? 'Only an administrator can import prices.' : errorMessage(e) });
+      setState({
+        busy: false,
+        file: file.name,
+        result: null,
+        error:
+          e instanceof AppError && e.code === 'FORBIDDEN'
+            ? 'Only an administrator can import prices.'
+            : errorMessage(e),
+      });
     }
   };
 
@@ -166,14 +233,21 @@ function DynamicPrices({ tariff: t, readOnly, onChanged }: { tariff: Tariff; rea
         <h4 className="tariff-sub">Half-hourly prices</h4>
         <p data-testid="prices-stored">
           {!p || p.count === 0 ? (
-            <span className="warn">No prices stored yet: half-hours without a price are not costed{t.versions.some((v) => v.spec.rates?.length) ? ' (the fallback rates price them)' : ''}.</span>
+            <span className="warn">
+              No prices stored yet: half-hours without a price are not costed
+              {t.versions.some((v) => v.spec.rates?.length) ? ' (the fallback rates price them)' : ''}.
+            </span>
           ) : (
             <>
-              <span className="strong">{plural(p.count, 'price')}</span> stored, {fmt(p.first!)} to {fmt(p.last!)} <span className="muted small">(UK time, start of each half-hour)</span>
+              <span className="strong">{plural(p.count, 'price')}</span> stored, {fmt(p.first!)} to {fmt(p.last!)}{' '}
+              <span className="muted small">(UK time, start of each half-hour)</span>
             </>
           )}
         </p>
-        <p className="muted small">Octopus unit-rates JSON, a JSON list of {'{ "start", "pencePerKwh" }'}, or a CSV of start time and price (p/kWh excluding VAT). Prices already stored for the same half-hours are replaced.</p>
+        <p className="muted small">
+          Octopus unit-rates JSON, a JSON list of {'{ "start", "pencePerKwh" }'}, or a CSV of start time and price
+          (p/kWh excluding VAT). Prices already stored for the same half-hours are replaced.
+        </p>
       </div>
       {!readOnly && (
         <div className="dynamic-prices-action">
@@ -207,7 +281,11 @@ function DynamicPrices({ tariff: t, readOnly, onChanged }: { tariff: Tariff; rea
       )}
       <div className="dynamic-prices-result" aria-live="polite" data-testid="prices-result">
         {state.busy && <Spinner inline label={`Reading ${state.file}…`} />}
-        {state.result && <p className="callout callout-ok small">{state.file}: {state.result}.</p>}
+        {state.result && (
+          <p className="callout callout-ok small">
+            {state.file}: {state.result}.
+          </p>
+        )}
         {state.error && (
           <p className="callout callout-error small" role="alert">
             <strong>{state.file}: no prices were imported.</strong> {state.error}

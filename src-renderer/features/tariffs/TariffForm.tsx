@@ -17,12 +17,28 @@ import { RatesEditor } from './RatesEditor';
 
 export type FormMode = 'new' | 'new-version' | 'correct';
 
-
-export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode: FormMode; initial: FormState; tariff?: Tariff; onCancel: () => void; onSaved: (t: Tariff) => void }) {
+export function TariffForm({
+  mode,
+  initial,
+  tariff,
+  onCancel,
+  onSaved,
+}: {
+  mode: FormMode;
+  initial: FormState;
+  tariff?: Tariff;
+  onCancel: () => void;
+  onSaved: (t: Tariff) => void;
+}) {
   const [f, setF] = useState<FormState>(initial);
   const [submitted, setSubmitted] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [server, setServer] = useState<{ errors: Record<string, string>; rateProblems: string[]; duosProblems: string[]; message: string | null }>({ errors: {}, rateProblems: [], duosProblems: [], message: null });
+  const [server, setServer] = useState<{
+    errors: Record<string, string>;
+    rateProblems: string[];
+    duosProblems: string[];
+    message: string | null;
+  }>({ errors: {}, rateProblems: [], duosProblems: [], message: null });
   const [idTouched, setIdTouched] = useState(mode !== 'new');
   const [showDuos, setShowDuos] = useState(initial.duos.length > 0);
   const toast = useAppStore((s) => s.toast);
@@ -40,7 +56,11 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       if (!idTouched && ('supplier' in patch || 'name' in patch)) next.id = suggestId(next.supplier, next.name);
       return next;
     });
-    setServer((s) => (s.message || Object.keys(s.errors).length || s.rateProblems.length || s.duosProblems.length ? { errors: {}, rateProblems: [], duosProblems: [], message: null } : s));
+    setServer((s) =>
+      s.message || Object.keys(s.errors).length || s.rateProblems.length || s.duosProblems.length
+        ? { errors: {}, rateProblems: [], duosProblems: [], message: null }
+        : s,
+    );
   };
 
   // Field errors appear after the first Save; band coverage is shown as you type.
@@ -52,28 +72,60 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
   const save = async () => {
     setSubmitted(true);
     if (!check.spec) {
-      requestAnimationFrame(() => top.current?.querySelector('[aria-invalid="true"], .rates-problems')?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+      requestAnimationFrame(() =>
+        top.current
+          ?.querySelector('[aria-invalid="true"], .rates-problems')
+          ?.scrollIntoView({ block: 'center', behavior: 'smooth' }),
+      );
       return;
     }
     setBusy(true);
     try {
       const saved = await getClient().call('tariffs.save', { tariff: check.spec });
-      toast({ kind: 'success', title: mode === 'new' ? `Created ${saved.name}` : mode === 'new-version' ? `Added a version of ${saved.name} from ${dayText(f.validFrom)}` : `Saved ${saved.name}` });
+      toast({
+        kind: 'success',
+        title:
+          mode === 'new'
+            ? `Created ${saved.name}`
+            : mode === 'new-version'
+              ? `Added a version of ${saved.name} from ${dayText(f.validFrom)}`
+              : `Saved ${saved.name}`,
+      });
       onSaved(saved);
     } catch (e) {
       if (e instanceof AppError && e.code === 'INVALID_ARGS') {
         const s = serverFieldErrors(e.details);
-        setServer({ ...s, message: Object.keys(s.errors).length || s.rateProblems.length || s.duosProblems.length ? null : e.message });
-      } else if (e instanceof AppError && e.code === 'FORBIDDEN') setServer({ errors: {}, rateProblems: [], duosProblems: [], message: 'Only an administrator can change tariffs.' });
+        setServer({
+          ...s,
+          message: Object.keys(s.errors).length || s.rateProblems.length || s.duosProblems.length ? null : e.message,
+        });
+      } else if (e instanceof AppError && e.code === 'FORBIDDEN')
+        setServer({
+          errors: {},
+          rateProblems: [],
+          duosProblems: [],
+          message: 'Only an administrator can change tariffs.',
+        });
       else setServer({ errors: {}, rateProblems: [], duosProblems: [], message: errorMessage(e) });
     } finally {
       setBusy(false);
     }
   };
 
-  const title = mode === 'new' ? 'New tariff' : mode === 'new-version' ? `New version of ${tariff?.name ?? f.name}` : `Correct the version from ${dayText(initial.validFrom)}`;
+  const title =
+    mode === 'new'
+      ? 'New tariff'
+      : mode === 'new-version'
+        ? `New version of ${tariff?.name ?? f.name}`
+        : `Correct the version from ${dayText(initial.validFrom)}`;
   return (
-    <Form ref={top} className="card card-pad form tariff-form" aria-labelledby="tariff-form-title" data-testid="tariff-form" onSubmit={save}>
+    <Form
+      ref={top}
+      className="card card-pad form tariff-form"
+      aria-labelledby="tariff-form-title"
+      data-testid="tariff-form"
+      onSubmit={save}
+    >
       <div className="tariff-form-head">
         <h2 id="tariff-form-title">{title}</h2>
         <button type="button" className="btn btn-quiet btn-small" onClick={onCancel}>
@@ -82,24 +134,51 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       </div>
       {mode === 'new-version' && (
         <p className="callout callout-info small">
-          The new version applies from its start date. <strong>Past periods keep the old prices</strong>: the version in force now ends the day before this one starts.
+          The new version applies from its start date. <strong>Past periods keep the old prices</strong>: the version in
+          force now ends the day before this one starts.
         </p>
       )}
       {mode === 'correct' && (
         <p className="callout callout-info small">
-          Saving replaces this version’s prices, so costs for its days are recalculated with them. To change prices from a later date instead, change “Valid from”: that adds a new version and keeps this one.
+          Saving replaces this version’s prices, so costs for its days are recalculated with them. To change prices from
+          a later date instead, change “Valid from”: that adds a new version and keeps this one.
         </p>
       )}
 
       <h3 className="form-section-title">Tariff</h3>
       <div className="form-row">
         <Field id="tf-name" label="Name" error={err('name')}>
-          {(c) => <input {...c} className="input" value={f.name} placeholder="e.g. Economy 7 business" onChange={(e) => update({ name: e.currentTarget.value })} />}
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              value={f.name}
+              placeholder="e.g. Economy 7 business"
+              onChange={(e) => update({ name: e.currentTarget.value })}
+            />
+          )}
         </Field>
         <Field id="tf-supplier" label="Supplier" error={err('supplier')}>
-          {(c) => <input {...c} className="input" value={f.supplier} placeholder="e.g. Acme Energy" onChange={(e) => update({ supplier: e.currentTarget.value })} />}
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              value={f.supplier}
+              placeholder="e.g. Acme Energy"
+              onChange={(e) => update({ supplier: e.currentTarget.value })}
+            />
+          )}
         </Field>
-        <Field id="tf-id" label="Tariff id" error={err('id')} hint={mode === 'new' ? 'How files and the command line refer to it. Suggested from the supplier and name.' : 'A tariff keeps its id across versions.'}>
+        <Field
+          id="tf-id"
+          label="Tariff id"
+          error={err('id')}
+          hint={
+            mode === 'new'
+              ? 'How files and the command line refer to it. Suggested from the supplier and name.'
+              : 'A tariff keeps its id across versions.'
+          }
+        >
           {(c) => (
             <input
               {...c}
@@ -117,7 +196,13 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
         </Field>
         <Field id="tf-fuel" label="Fuel" error={err('fuel')}>
           {(c) => (
-            <select {...c} className="input" value={f.fuel} disabled={mode !== 'new'} onChange={(e) => update({ fuel: e.currentTarget.value as FormState['fuel'] })}>
+            <select
+              {...c}
+              className="input"
+              value={f.fuel}
+              disabled={mode !== 'new'}
+              onChange={(e) => update({ fuel: e.currentTarget.value as FormState['fuel'] })}
+            >
               <option value="electricity">Electricity</option>
               <option value="gas">Gas</option>
             </select>
@@ -127,21 +212,37 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       <RegionsField value={f.regions} error={err('regions')} onChange={(regions) => update({ regions })} />
       <div className="tariff-checks">
         <label className="checkbox">
-          <input type="checkbox" checked={f.isDefault} onChange={(e) => update({ isDefault: e.currentTarget.checked })} />
+          <input
+            type="checkbox"
+            checked={f.isDefault}
+            onChange={(e) => update({ isDefault: e.currentTarget.checked })}
+          />
           <span>
-            <span className="strong">Supplier default</span> <span className="muted small">— prices a meter’s days before its first tariff assignment (one default per supplier, fuel and areas)</span>
+            <span className="strong">Supplier default</span>{' '}
+            <span className="muted small">
+              — prices a meter’s days before its first tariff assignment (one default per supplier, fuel and areas)
+            </span>
           </span>
         </label>
         <label className="checkbox">
-          <input type="checkbox" checked={f.dynamic} data-testid="tf-dynamic" onChange={(e) => {
+          <input
+            type="checkbox"
+            checked={f.dynamic}
+            data-testid="tf-dynamic"
+            onChange={(e) => {
               const dynamic = e.currentTarget.checked;
-              // Fixed rates become an optional fallback: an untouched empty row is dropped (and comes back when unticked).
+              // Fixed rates become an optional fallback: an untouched empty row is dropped (and comes back when
+              // unticked).
               if (dynamic && f.rates.every((r) => r.pence.trim() === '')) update({ dynamic, rates: [] });
               else if (!dynamic && f.rates.length === 0) update({ dynamic, rates: [rateRow()] });
               else update({ dynamic });
-            }} />
+            }}
+          />
           <span>
-            <span className="strong">Dynamic (half-hourly prices)</span> <span className="muted small">— Agile-style: each half-hour has its own price, imported from a file after saving</span>
+            <span className="strong">Dynamic (half-hourly prices)</span>{' '}
+            <span className="muted small">
+              — Agile-style: each half-hour has its own price, imported from a file after saving
+            </span>
           </span>
         </label>
       </div>
@@ -149,22 +250,65 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       <h3 className="form-section-title">This version’s charges</h3>
       <div className="form-row">
         <Field id="tf-from" label="Valid from" error={err('validFrom')} hint="First UK day these prices apply.">
-          {(c) => <input {...c} className="input" type="date" value={f.validFrom} onChange={(e) => update({ validFrom: e.currentTarget.value })} />}
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              type="date"
+              value={f.validFrom}
+              onChange={(e) => update({ validFrom: e.currentTarget.value })}
+            />
+          )}
         </Field>
-        <Field id="tf-to" label="Valid until (not including)" error={err('validTo')} hint="Optional: the first day they no longer apply. Empty = until a new version.">
-          {(c) => <input {...c} className="input" type="date" value={f.validTo} onChange={(e) => update({ validTo: e.currentTarget.value })} />}
+        <Field
+          id="tf-to"
+          label="Valid until (not including)"
+          error={err('validTo')}
+          hint="Optional: the first day they no longer apply. Empty = until a new version."
+        >
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              type="date"
+              value={f.validTo}
+              onChange={(e) => update({ validTo: e.currentTarget.value })}
+            />
+          )}
         </Field>
-        <Field id="tf-standing" label="Standing charge" error={err('standingCharge')} hint="Pence per day, excluding VAT.">
+        <Field
+          id="tf-standing"
+          label="Standing charge"
+          error={err('standingCharge')}
+          hint="Pence per day, excluding VAT."
+        >
           {(c) => (
             <span className="input-with-unit">
-              <input {...c} className="input input-narrow" inputMode="decimal" value={f.standingCharge} placeholder="45.2" onChange={(e) => update({ standingCharge: e.currentTarget.value })} />
+              <input
+                {...c}
+                className="input input-narrow"
+                inputMode="decimal"
+                value={f.standingCharge}
+                placeholder="45.2"
+                onChange={(e) => update({ standingCharge: e.currentTarget.value })}
+              />
               <span className="muted">p/day</span>
             </span>
           )}
         </Field>
-        <Field id="tf-vat" label="VAT" error={err('vat')} hint="5 % for domestic and de-minimis business supplies and charities; 20 % otherwise.">
+        <Field
+          id="tf-vat"
+          label="VAT"
+          error={err('vat')}
+          hint="5 % for domestic and de-minimis business supplies and charities; 20 % otherwise."
+        >
           {(c) => (
-            <select {...c} className="input input-narrow" value={f.vat} onChange={(e) => update({ vat: e.currentTarget.value as FormState['vat'] })}>
+            <select
+              {...c}
+              className="input input-narrow"
+              value={f.vat}
+              onChange={(e) => update({ vat: e.currentTarget.value as FormState['vat'] })}
+            >
               <option value="0.2">20 %</option>
               <option value="0.05">5 %</option>
               <option value="0">0 %</option>
@@ -173,10 +317,25 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
         </Field>
       </div>
       <div className="form-row">
-        <Field id="tf-ccl" label="Climate Change Levy" error={err('ccl')} hint={f.cclMode === 'statutory' ? 'The gov.uk main rates by date (0.775p/kWh from April 2025, 0.801p from April 2026).' : 'Business supplies pay CCL; domestic and de-minimis supplies do not.'}>
+        <Field
+          id="tf-ccl"
+          label="Climate Change Levy"
+          error={err('ccl')}
+          hint={
+            f.cclMode === 'statutory'
+              ? 'The gov.uk main rates by date (0.775p/kWh from April 2025, 0.801p from April 2026).'
+              : 'Business supplies pay CCL; domestic and de-minimis supplies do not.'
+          }
+        >
           {(c) => (
             <span className="input-with-unit">
-              <select id={c.id} aria-describedby={c['aria-describedby']} className="input ccl-select" value={f.cclMode} onChange={(e) => update({ cclMode: e.currentTarget.value as FormState['cclMode'] })}>
+              <select
+                id={c.id}
+                aria-describedby={c['aria-describedby']}
+                className="input ccl-select"
+                value={f.cclMode}
+                onChange={(e) => update({ cclMode: e.currentTarget.value as FormState['cclMode'] })}
+              >
                 <option value="none">None</option>
                 <option value="fixed">Fixed p/kWh</option>
                 <option value="statutory">Statutory (gov.uk rates)</option>
@@ -184,25 +343,59 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
               </select>
               {f.cclMode === 'fixed' && (
                 <>
-                  <input id="tf-ccl-value" className="input input-narrow" inputMode="decimal" aria-label="CCL pence per kWh" value={f.ccl} placeholder="0.775" aria-invalid={c['aria-invalid']} onChange={(e) => update({ ccl: e.currentTarget.value })} />
+                  <input
+                    id="tf-ccl-value"
+                    className="input input-narrow"
+                    inputMode="decimal"
+                    aria-label="CCL pence per kWh"
+                    value={f.ccl}
+                    placeholder="0.775"
+                    aria-invalid={c['aria-invalid']}
+                    onChange={(e) => update({ ccl: e.currentTarget.value })}
+                  />
                   <span className="muted">p/kWh</span>
                 </>
               )}
-              {f.cclMode === 'steps' && f.cclSteps && <span className="muted small">{f.cclSteps.map((s) => `${s.pencePerKwh}p from ${s.from}`).join(', ')}</span>}
+              {f.cclMode === 'steps' && f.cclSteps && (
+                <span className="muted small">
+                  {f.cclSteps.map((s) => `${s.pencePerKwh}p from ${s.from}`).join(', ')}
+                </span>
+              )}
             </span>
           )}
         </Field>
-        <Field id="tf-capacity" label="Capacity charge (optional)" error={err('capacity')} hint="Pence per kVA of agreed capacity per day.">
+        <Field
+          id="tf-capacity"
+          label="Capacity charge (optional)"
+          error={err('capacity')}
+          hint="Pence per kVA of agreed capacity per day."
+        >
           {(c) => (
             <span className="input-with-unit">
-              <input {...c} className="input input-narrow" inputMode="decimal" value={f.capacity} placeholder="none" onChange={(e) => update({ capacity: e.currentTarget.value })} />
+              <input
+                {...c}
+                className="input input-narrow"
+                inputMode="decimal"
+                value={f.capacity}
+                placeholder="none"
+                onChange={(e) => update({ capacity: e.currentTarget.value })}
+              />
               <span className="muted">p/kVA/day</span>
             </span>
           )}
         </Field>
-        <Field id="tf-basis" label="Times are" hint="GMT all year: for meters whose switching stays on GMT, so windows move an hour in summer.">
+        <Field
+          id="tf-basis"
+          label="Times are"
+          hint="GMT all year: for meters whose switching stays on GMT, so windows move an hour in summer."
+        >
           {(c) => (
-            <select {...c} className="input" value={f.timeBasis} onChange={(e) => update({ timeBasis: e.currentTarget.value as FormState['timeBasis'] })}>
+            <select
+              {...c}
+              className="input"
+              value={f.timeBasis}
+              onChange={(e) => update({ timeBasis: e.currentTarget.value as FormState['timeBasis'] })}
+            >
               <option value="local">UK local clock (GMT/BST)</option>
               <option value="gmt">GMT all year</option>
             </select>
@@ -225,18 +418,35 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
         submitted={submitted}
         presets={
           <>
-            <button type="button" className="btn btn-small" onClick={() => update({ rates: presetRows('single', f.rates) })}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => update({ rates: presetRows('single', f.rates) })}
+            >
               Single rate
             </button>
-            <button type="button" className="btn btn-small" onClick={() => update({ rates: presetRows('e7', f.rates) })}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => update({ rates: presetRows('e7', f.rates) })}
+            >
               Economy 7 (00:30–07:30)
             </button>
-            <button type="button" className="btn btn-small" title="Economy 10 windows vary by supplier and region: this is an example. Adjust the times to the meter's." onClick={() => update({ rates: presetRows('e10', f.rates) })}>
+            <button
+              type="button"
+              className="btn btn-small"
+              title="Economy 10 windows vary by supplier and region: this is an example. Adjust the times to the meter's."
+              onClick={() => update({ rates: presetRows('e10', f.rates) })}
+            >
               Economy 10 (example windows)
             </button>
           </>
         }
-        presetNote={f.rates.some((r) => r.name === 'Off-peak') ? 'Economy 10 off-peak windows differ by supplier and region: 00:00–05:00, 13:00–16:00 and 20:00–22:00 is an example. Check the times on the bill.' : null}
+        presetNote={
+          f.rates.some((r) => r.name === 'Off-peak')
+            ? 'Economy 10 off-peak windows differ by supplier and region: 00:00–05:00, 13:00–16:00 and 20:00–22:00 is an example. Check the times on the bill.'
+            : null
+        }
       />
 
       {showDuos ? (
@@ -251,7 +461,11 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
           submitted={submitted}
           presets={
             <>
-              <button type="button" className="btn btn-small" onClick={() => update({ duos: presetRows('duos', f.duos) })}>
+              <button
+                type="button"
+                className="btn btn-small"
+                onClick={() => update({ duos: presetRows('duos', f.duos) })}
+              >
                 Red / amber / green (example times)
               </button>
               <button
@@ -284,7 +498,16 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       )}
 
       <Field id="tf-notes" label="Notes (optional)" error={err('notes')}>
-        {(c) => <textarea {...c} className="input" rows={2} value={f.notes} placeholder="e.g. contract reference, renewal date" onChange={(e) => update({ notes: e.currentTarget.value })} />}
+        {(c) => (
+          <textarea
+            {...c}
+            className="input"
+            rows={2}
+            value={f.notes}
+            placeholder="e.g. contract reference, renewal date"
+            onChange={(e) => update({ notes: e.currentTarget.value })}
+          />
+        )}
       </Field>
 
       {server.message && (
@@ -299,7 +522,13 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
       )}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'new' ? 'Create tariff' : mode === 'new-version' ? 'Add version' : 'Save version'}
+          {busy
+            ? 'Saving…'
+            : mode === 'new'
+              ? 'Create tariff'
+              : mode === 'new-version'
+                ? 'Add version'
+                : 'Save version'}
         </button>
         <button type="button" className="btn btn-quiet" onClick={onCancel}>
           Cancel
@@ -309,7 +538,15 @@ export function TariffForm({ mode, initial, tariff, onCancel, onSaved }: { mode:
   );
 }
 
-function RegionsField({ value, error, onChange }: { value: number[]; error?: string | undefined; onChange: (v: number[]) => void }) {
+function RegionsField({
+  value,
+  error,
+  onChange,
+}: {
+  value: number[];
+  error?: string | undefined;
+  onChange: (v: number[]) => void;
+}) {
   const set = new Set(value);
   return (
     <fieldset className={`field regions-field ${error ? 'field-invalid' : ''}`}>
@@ -328,9 +565,20 @@ function RegionsField({ value, error, onChange }: { value: number[]; error?: str
       <div className="regions-grid">
         {DISTRIBUTORS.map((d) => (
           <label key={d.id} className="checkbox region-check">
-            <input type="checkbox" checked={set.has(d.id)} onChange={(e) => onChange(e.currentTarget.checked ? [...value, d.id].sort((a, b) => a - b) : value.filter((x) => x !== d.id))} />
+            <input
+              type="checkbox"
+              checked={set.has(d.id)}
+              onChange={(e) =>
+                onChange(
+                  e.currentTarget.checked ? [...value, d.id].sort((a, b) => a - b) : value.filter((x) => x !== d.id),
+                )
+              }
+            />
             <span>
-              {d.name} <span className="muted small">{d.gsp} · {d.id}</span>
+              {d.name}{' '}
+              <span className="muted small">
+                {d.gsp} · {d.id}
+              </span>
             </span>
           </label>
         ))}

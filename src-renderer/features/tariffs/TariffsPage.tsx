@@ -54,7 +54,15 @@ export function TariffsPage() {
   const all = q.data;
   const shown = useMemo(() => (all ? filterTariffs(all, filter) : []), [all, filter]);
   const groups = useMemo(() => groupByFuel(shown), [shown]);
-  const counts = useMemo(() => ({ all: all?.length ?? 0, electricity: all?.filter((t) => t.fuel === 'electricity').length ?? 0, gas: all?.filter((t) => t.fuel === 'gas').length ?? 0, ended: all?.filter((t) => !t.active).length ?? 0 }), [all]);
+  const counts = useMemo(
+    () => ({
+      all: all?.length ?? 0,
+      electricity: all?.filter((t) => t.fuel === 'electricity').length ?? 0,
+      gas: all?.filter((t) => t.fuel === 'gas').length ?? 0,
+      ended: all?.filter((t) => !t.active).length ?? 0,
+    }),
+    [all],
+  );
 
   const toggle = (id: string) =>
     setOpen((s) => {
@@ -79,17 +87,44 @@ export function TariffsPage() {
       setOpen((s) => new Set([...s, ...r.ids.slice(0, 3)]));
       q.reload();
     } catch (e) {
-      setImp({ busy: false, file: file.name, result: null, error: e instanceof AppError && e.code === 'FORBIDDEN' ? 'Only an administrator can import tariffs.' : errorMessage(e) });
+      setImp({
+        busy: false,
+        file: file.name,
+        result: null,
+        error:
+          e instanceof AppError && e.code === 'FORBIDDEN'
+            ? 'Only an administrator can import tariffs.'
+            : errorMessage(e),
+      });
     }
   };
 
   const startNew = () => setEditing({ mode: 'new', initial: emptyForm(today), key: editKey.current++ });
   const startVersion = (t: Tariff) => {
     const latest = t.versions[t.versions.length - 1];
-    if (latest) setEditing({ mode: 'new-version', initial: formFromSpec({ ...latest.spec, name: t.name, supplier: t.supplier, regions: t.regions, default: t.isDefault }, 'new-version', today), tariff: t, key: editKey.current++ });
+    if (latest)
+      setEditing({
+        mode: 'new-version',
+        initial: formFromSpec(
+          { ...latest.spec, name: t.name, supplier: t.supplier, regions: t.regions, default: t.isDefault },
+          'new-version',
+          today,
+        ),
+        tariff: t,
+        key: editKey.current++,
+      });
   };
   const startCorrect = (t: Tariff, v: TariffVersion) =>
-    setEditing({ mode: 'correct', initial: formFromSpec({ ...v.spec, name: t.name, supplier: t.supplier, regions: t.regions, default: t.isDefault }, 'correct', today), tariff: t, key: editKey.current++ });
+    setEditing({
+      mode: 'correct',
+      initial: formFromSpec(
+        { ...v.spec, name: t.name, supplier: t.supplier, regions: t.regions, default: t.isDefault },
+        'correct',
+        today,
+      ),
+      tariff: t,
+      key: editKey.current++,
+    });
 
   return (
     <Page
@@ -124,7 +159,11 @@ export function TariffsPage() {
         }}
       />
 
-      {readOnly && <p className="callout callout-warn small">You can read tariffs here; only an administrator can import, create, change or delete them.</p>}
+      {readOnly && (
+        <p className="callout callout-warn small">
+          You can read tariffs here; only an administrator can import, create, change or delete them.
+        </p>
+      )}
 
       <ImportOutcome state={imp} onDismiss={() => setImp({ busy: false, file: null, result: null, error: null })} />
 
@@ -138,9 +177,18 @@ export function TariffsPage() {
           onSaved={(t) => {
             setEditing(null);
             setOpen((s) => new Set([...s, t.id]));
-            setFilter((f) => ({ ...f, search: '', fuel: f.fuel === 'all' || f.fuel === t.fuel ? f.fuel : 'all', showEnded: f.showEnded || !t.active }));
+            setFilter((f) => ({
+              ...f,
+              search: '',
+              fuel: f.fuel === 'all' || f.fuel === t.fuel ? f.fuel : 'all',
+              showEnded: f.showEnded || !t.active,
+            }));
             q.reload();
-            requestAnimationFrame(() => document.querySelector(`[data-testid="tariff-row"][data-tariff="${CSS.escape(t.id)}"]`)?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+            requestAnimationFrame(() =>
+              document
+                .querySelector(`[data-testid="tariff-row"][data-tariff="${CSS.escape(t.id)}"]`)
+                ?.scrollIntoView({ block: 'center', behavior: 'smooth' }),
+            );
           }}
         />
       )}
@@ -172,8 +220,9 @@ export function TariffsPage() {
             }
           >
             <p>
-              A tariff is what a meter’s half-hours are costed on: unit rates by time of day (single rate, Economy 7/10, business time-of-use or half-hourly dynamic prices), the standing charge, CCL, DUoS, capacity and VAT. With tariffs here, each meter page
-              shows its costs as billed and what every other tariff would have cost.
+              A tariff is what a meter’s half-hours are costed on: unit rates by time of day (single rate, Economy 7/10,
+              business time-of-use or half-hourly dynamic prices), the standing charge, CCL, DUoS, capacity and VAT.
+              With tariffs here, each meter page shows its costs as billed and what every other tariff would have cost.
             </p>
             <p className="small">
               Import a supplier’s tariffs as a JSON file or type one in. Format: <code>docs/tariffs.md</code>
@@ -203,16 +252,27 @@ export function TariffsPage() {
                 small
               />
               <label className="checkbox small">
-                <input type="checkbox" checked={filter.showEnded} onChange={(e) => {
+                <input
+                  type="checkbox"
+                  checked={filter.showEnded}
+                  onChange={(e) => {
                     const showEnded = e.currentTarget.checked;
                     setFilter((f) => ({ ...f, showEnded }));
-                  }} />
+                  }}
+                />
                 <span>Show ended{counts.ended > 0 ? ` (${counts.ended})` : ''}</span>
               </label>
-              <input type="search" className="search input-small" placeholder="Search name, supplier or id" aria-label="Search tariffs" value={filter.search} onChange={(e) => {
+              <input
+                type="search"
+                className="search input-small"
+                placeholder="Search name, supplier or id"
+                aria-label="Search tariffs"
+                value={filter.search}
+                onChange={(e) => {
                   const search = e.currentTarget.value;
                   setFilter((f) => ({ ...f, search }));
-                }} />
+                }}
+              />
               {q.load === 'loading' && <Spinner inline label="Refreshing…" />}
             </div>
           </div>
@@ -220,7 +280,11 @@ export function TariffsPage() {
             <EmptyState
               title="No tariff matches these filters"
               action={
-                <button type="button" className="btn btn-link" onClick={() => setFilter({ fuel: 'all', showEnded: true, search: '' })}>
+                <button
+                  type="button"
+                  className="btn btn-link"
+                  onClick={() => setFilter({ fuel: 'all', showEnded: true, search: '' })}
+                >
                   Show all tariffs
                 </button>
               }
@@ -247,7 +311,10 @@ export function TariffsPage() {
                   <tbody key={g.fuel}>
                     <tr className="group-row">
                       <th colSpan={7} scope="colgroup">
-                        <FuelBadge fuel={g.fuel} /> <span className="muted small">{g.tariffs.length === 1 ? '1 tariff' : `${g.tariffs.length} tariffs`}</span>
+                        <FuelBadge fuel={g.fuel} />{' '}
+                        <span className="muted small">
+                          {g.tariffs.length === 1 ? '1 tariff' : `${g.tariffs.length} tariffs`}
+                        </span>
                       </th>
                     </tr>
                     {g.tariffs.map((t) => (
@@ -283,7 +350,8 @@ export function TariffsPage() {
             </div>
           )}
           <p className="muted small tariffs-foot">
-            Prices exclude VAT. Regions are distribution areas (GSP group letter). Tariffs are assigned to meters on each meter’s page. Tariff file format: <code>docs/tariffs.md</code>
+            Prices exclude VAT. Regions are distribution areas (GSP group letter). Tariffs are assigned to meters on
+            each meter’s page. Tariff file format: <code>docs/tariffs.md</code>
           </p>
         </section>
       )}
@@ -295,7 +363,12 @@ function TariffRow({ t, today, open, onToggle }: { t: Tariff; today: string; ope
   const v = currentVersion(t, today);
   const rates = unitRatesText(t, v);
   return (
-    <tr className={`tariff-row clickable ${open ? 'open' : ''} ${t.active ? '' : 'tariff-ended'}`} data-testid="tariff-row" data-tariff={t.id} onClick={onToggle}>
+    <tr
+      className={`tariff-row clickable ${open ? 'open' : ''} ${t.active ? '' : 'tariff-ended'}`}
+      data-testid="tariff-row"
+      data-tariff={t.id}
+      onClick={onToggle}
+    >
       <td className="tariff-name-cell">
         <button
           type="button"
@@ -314,7 +387,11 @@ function TariffRow({ t, today, open, onToggle }: { t: Tariff; today: string; ope
         </button>
         <div className="tariff-badges">
           <span className="mono muted small">{t.id}</span>
-          {t.active ? <span className="badge badge-done">Active</span> : <span className="badge badge-cancelled">Ended</span>}
+          {t.active ? (
+            <span className="badge badge-done">Active</span>
+          ) : (
+            <span className="badge badge-cancelled">Ended</span>
+          )}
           {t.isDefault && <span className="badge badge-default">Supplier default</span>}
         </div>
       </td>
@@ -322,7 +399,10 @@ function TariffRow({ t, today, open, onToggle }: { t: Tariff; today: string; ope
       <td>
         <span className={`tariff-kind tariff-kind-${t.kind}`}>{KIND_LABEL[t.kind]}</span>
       </td>
-      <td className="small tariff-regions" title={t.regions ? regionText(t.regions, 14) : 'Sold in every distribution area'}>
+      <td
+        className="small tariff-regions"
+        title={t.regions ? regionText(t.regions, 14) : 'Sold in every distribution area'}
+      >
         <NoWrapList text={regionText(t.regions)} sep=", " />
       </td>
       <td className="num">{v ? `${formatPence(v.spec.standingChargePencePerDay)}/day` : '—'}</td>
@@ -376,9 +456,17 @@ function ImportOutcome({ state, onDismiss }: { state: ImportState; onDismiss: ()
   if (state.error) {
     const p = splitProblems(state.error, state.file ?? undefined);
     return (
-      <div ref={box} className="callout callout-error import-outcome import-error" role="alert" data-testid="tariff-import-error">
+      <div
+        ref={box}
+        className="callout callout-error import-outcome import-error"
+        role="alert"
+        data-testid="tariff-import-error"
+      >
         <div>
-          <strong>{state.file} was not imported{p.items.length > 0 ? `: ${p.summary}` : '.'}</strong> {p.items.length > 0 ? '' : p.summary}
+          <strong>
+            {state.file} was not imported{p.items.length > 0 ? `: ${p.summary}` : '.'}
+          </strong>{' '}
+          {p.items.length > 0 ? '' : p.summary}
           {p.items.length > 0 && (
             <ul className="problem-list">
               {p.items.map((it, i) => (
@@ -390,7 +478,8 @@ function ImportOutcome({ state, onDismiss }: { state: ImportState; onDismiss: ()
             </ul>
           )}
           <p className="small import-error-foot">
-            Nothing in the file was stored: a tariff file is imported all or nothing. Format: <code>docs/tariffs.md</code>
+            Nothing in the file was stored: a tariff file is imported all or nothing. Format:{' '}
+            <code>docs/tariffs.md</code>
           </p>
         </div>
         <button type="button" className="btn btn-quiet btn-small" onClick={onDismiss} aria-label="Dismiss">

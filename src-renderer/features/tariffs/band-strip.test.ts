@@ -34,7 +34,9 @@ describe('band strip', () => {
   });
 
   it('leaves holidays out when the rates do not name them, and marks gaps with -1', () => {
-    const s = bandStrip([{ pencePerKwh: 10, from: '00:00', to: '12:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }]);
+    const s = bandStrip([
+      { pencePerKwh: 10, from: '00:00', to: '12:00', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
+    ]);
     expect(s.holidays).toBe(false);
     expect(s.rows).toHaveLength(1);
     expect(s.rows[0]!.label).toBe('Every day');

@@ -72,7 +72,12 @@ export function bandStrip(rates: readonly RateSpec[]): BandStrip {
       const only = names.size === 1 ? [...names][0]! : '';
       return { pence: p, colour: priceColour(p, prices), name: only };
     });
-  return { rows: groups.map((g) => ({ label: groupLabel(g.dayTypes), dayTypes: g.dayTypes, cells: g.cells })), colours, legend, holidays: c.holidays };
+  return {
+    rows: groups.map((g) => ({ label: groupLabel(g.dayTypes), dayTypes: g.dayTypes, cells: g.cells })),
+    colours,
+    legend,
+    holidays: c.holidays,
+  };
 }
 
 /** "07:30–08:00" for half-hour slot 15. */

@@ -3,7 +3,15 @@
  * into a tariff spec with the same validation as the importer (src-shared/domain/tariff-spec.ts). Pure.
  */
 import type { Fuel } from '../../../src-shared/contract/types';
-import { DAY_KEYS, parseClock, tariffSpecSchema, type DayKey, type RateSpec, type TariffSpec, type TariffSpecInput } from '../../../src-shared/domain/tariff-spec';
+import {
+  DAY_KEYS,
+  parseClock,
+  tariffSpecSchema,
+  type DayKey,
+  type RateSpec,
+  type TariffSpec,
+  type TariffSpecInput,
+} from '../../../src-shared/domain/tariff-spec';
 import { addDays } from './versions';
 
 export interface RateRow {
@@ -81,7 +89,10 @@ export function presetRows(preset: Preset, current: readonly RateRow[] = []): Ra
     case 'single':
       return [rateRow({ name: '', pence: current.length === 1 ? current[0]!.pence : '' })];
     case 'e7':
-      return [rateRow({ name: 'Night', pence: keep('Night'), from: '00:30', to: '07:30', days: ALL }), rateRow({ name: 'Day', pence: keep('Day'), from: '07:30', to: '00:30', days: ALL })];
+      return [
+        rateRow({ name: 'Night', pence: keep('Night'), from: '00:30', to: '07:30', days: ALL }),
+        rateRow({ name: 'Day', pence: keep('Day'), from: '07:30', to: '00:30', days: ALL }),
+      ];
     case 'e10':
       return [
         rateRow({ name: 'Off-peak', pence: keep('Off-peak'), from: '00:00', to: '05:00', days: ALL }),
@@ -106,12 +117,20 @@ export function presetRows(preset: Preset, current: readonly RateRow[] = []): Ra
 export function setRowPence(rows: readonly RateRow[], index: number, pence: string): RateRow[] {
   const name = rows[index]?.name.trim().toLowerCase() ?? '';
   const before = rows[index]?.pence ?? '';
-  return rows.map((r, i) => (i === index || (name !== '' && r.name.trim().toLowerCase() === name && r.pence === before) ? { ...r, pence } : r));
+  return rows.map((r, i) =>
+    i === index || (name !== '' && r.name.trim().toLowerCase() === name && r.pence === before) ? { ...r, pence } : r,
+  );
 }
 
 function rowFromRate(r: RateSpec): RateRow {
   const whole = r.from === undefined && r.to === undefined;
-  return rateRow({ name: r.name ?? '', pence: String(r.pencePerKwh), from: whole ? '' : (r.from ?? ''), to: whole ? '' : (r.to ?? r.from ?? ''), days: [...(r.days ?? DAY_KEYS)] });
+  return rateRow({
+    name: r.name ?? '',
+    pence: String(r.pencePerKwh),
+    from: whole ? '' : (r.from ?? ''),
+    to: whole ? '' : (r.to ?? r.from ?? ''),
+    days: [...(r.days ?? DAY_KEYS)],
+  });
 }
 
 /**
@@ -129,7 +148,14 @@ export function formFromSpec(spec: TariffSpec, mode: 'new-version' | 'correct', 
     validTo: mode === 'correct' ? (spec.validTo ?? '') : '',
     standingCharge: String(spec.standingChargePencePerDay),
     vat: String(spec.vatRate) as TariffForm['vat'],
-    cclMode: ccl === undefined || ccl === 0 ? 'none' : ccl === 'statutory' ? 'statutory' : typeof ccl === 'number' ? 'fixed' : 'steps',
+    cclMode:
+      ccl === undefined || ccl === 0
+        ? 'none'
+        : ccl === 'statutory'
+          ? 'statutory'
+          : typeof ccl === 'number'
+            ? 'fixed'
+            : 'steps',
     ccl: typeof ccl === 'number' && ccl !== 0 ? String(ccl) : '',
     cclSteps: Array.isArray(ccl) ? ccl.map((s) => ({ ...s })) : null,
     isDefault: spec.default === true,
@@ -157,7 +183,10 @@ export function suggestId(supplier: string, name: string): string {
 export interface FormCheck {
   /** Ready to send as `tariffs.save` { tariff } when there are no problems. */
   spec: TariffSpecInput | null;
-  /** Field → message: id, name, supplier, validFrom, validTo, standingCharge, vat, ccl, capacity, regions, notes, and `rates.N.field` / `duos.N.field`. */
+  /**
+   * Field → message: id, name, supplier, validFrom, validTo, standingCharge, vat, ccl, capacity, regions, notes, and
+   * `rates.N.field` / `duos.N.field`.
+   */
   errors: Record<string, string>;
   /** Problems with the rates as a whole (gaps, overlaps, none given). */
   rateProblems: string[];
@@ -191,13 +220,22 @@ export function formKey(path: readonly PropertyKey[]): string {
   return FIELD_OF[head ?? ''] ?? head ?? '';
 }
 
-function rowsToRates(rows: readonly RateRow[], list: 'rates' | 'duos', errors: Record<string, string>): TariffSpecInput['rates'] {
+function rowsToRates(
+  rows: readonly RateRow[],
+  list: 'rates' | 'duos',
+  errors: Record<string, string>,
+): TariffSpecInput['rates'] {
   return rows.map((r, i) => {
     const pence = numberOrNull(r.pence);
-    if (pence === null) errors[`${list}.${i}.pence`] = r.pence.trim() === '' ? 'enter the price in pence per kWh, e.g. 13.1' : 'a price in pence per kWh is a number, e.g. 13.1';
+    if (pence === null)
+      errors[`${list}.${i}.pence`] =
+        r.pence.trim() === ''
+          ? 'enter the price in pence per kWh, e.g. 13.1'
+          : 'a price in pence per kWh is a number, e.g. 13.1';
     const from = r.from.trim();
     const to = r.to.trim();
-    if ((from === '') !== (to === '')) errors[`${list}.${i}.${from === '' ? 'from' : 'to'}`] = 'give both times, or neither for the whole day';
+    if ((from === '') !== (to === ''))
+      errors[`${list}.${i}.${from === '' ? 'from' : 'to'}`] = 'give both times, or neither for the whole day';
     const out: NonNullable<TariffSpecInput['rates']>[number] = { pencePerKwh: pence ?? 0, days: [...r.days] };
     if (r.name.trim()) out.name = r.name.trim();
     if (from && to) {
@@ -216,7 +254,11 @@ function rowsToRates(rows: readonly RateRow[], list: 'rates' | 'duos', errors: R
 export function checkForm(f: TariffForm): FormCheck {
   const errors: Record<string, string> = {};
   const standing = numberOrNull(f.standingCharge);
-  if (standing === null) errors.standingCharge = f.standingCharge.trim() === '' ? 'enter the standing charge in pence per day, e.g. 45.2 (0 if there is none)' : 'the standing charge is a number of pence per day, e.g. 45.2';
+  if (standing === null)
+    errors.standingCharge =
+      f.standingCharge.trim() === ''
+        ? 'enter the standing charge in pence per day, e.g. 45.2 (0 if there is none)'
+        : 'the standing charge is a number of pence per day, e.g. 45.2';
   let ccl: TariffSpecInput['cclPencePerKwh'];
   if (f.cclMode === 'statutory') ccl = 'statutory';
   else if (f.cclMode === 'steps') ccl = f.cclSteps && f.cclSteps.length > 0 ? f.cclSteps : 0;
@@ -270,7 +312,8 @@ export function checkForm(f: TariffForm): FormCheck {
 /** Rows (0-based) that band problems name ("rates 1 and 2 overlap …"), to mark them in the editor. */
 export function rowsNamed(problems: readonly string[]): Set<number> {
   const out = new Set<number>();
-  for (const p of problems) for (const m of p.matchAll(/rates (\d+) and (\d+) overlap/g)) [m[1], m[2]].forEach((n) => out.add(Number(n) - 1));
+  for (const p of problems)
+    for (const m of p.matchAll(/rates (\d+) and (\d+) overlap/g)) [m[1], m[2]].forEach((n) => out.add(Number(n) - 1));
   return out;
 }
 
@@ -280,7 +323,13 @@ export function previewRates(rows: readonly RateRow[]): RateSpec[] {
   for (const r of rows) {
     const from = r.from.trim();
     const to = r.to.trim();
-    if ((from && parseClock(from) === null) || (to && parseClock(to) === null) || (from === '') !== (to === '') || r.days.length === 0) continue;
+    if (
+      (from && parseClock(from) === null) ||
+      (to && parseClock(to) === null) ||
+      (from === '') !== (to === '') ||
+      r.days.length === 0
+    )
+      continue;
     const rate: RateSpec = { pencePerKwh: numberOrNull(r.pence) ?? 0, days: r.days };
     if (r.name.trim()) rate.name = r.name.trim();
     if (from && to) {
@@ -293,7 +342,11 @@ export function previewRates(rows: readonly RateRow[]): RateSpec[] {
 }
 
 /** INVALID_ARGS details from `tariffs.save` ({ path: ['tariff', …], message }) as form keys. */
-export function serverFieldErrors(details: unknown): { errors: Record<string, string>; rateProblems: string[]; duosProblems: string[] } {
+export function serverFieldErrors(details: unknown): {
+  errors: Record<string, string>;
+  rateProblems: string[];
+  duosProblems: string[];
+} {
   const errors: Record<string, string> = {};
   const rateProblems: string[] = [];
   const duosProblems: string[] = [];

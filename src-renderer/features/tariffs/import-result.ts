@@ -26,7 +26,10 @@ export interface ProblemItem {
   message: string;
 }
 
-/** A place in a tariff file as a person reads it: `tariffs[1] ("acme").rates.0.pencePerKwh` → `Tariff 2 “acme” › rates › rate 1 › pencePerKwh`. */
+/**
+ * A place in a tariff file as a person reads it: `tariffs[1] ("acme").rates.0.pencePerKwh` → `Tariff 2 “acme” › rates ›
+ * rate 1 › pencePerKwh`.
+ */
 export function humanPath(path: string): string {
   const m = /^tariffs\[(\d+)\](?: \("([^"]*)"\))?(.*)$/.exec(path);
   if (!m) return path;
@@ -36,7 +39,16 @@ export function humanPath(path: string): string {
   for (let i = 0; i < rest.length; i++) {
     const part = rest[i]!;
     const prev = rest[i - 1];
-    if (/^\d+$/.test(part)) out.push(prev === 'rates' || prev === 'duosRates' ? `rate ${Number(part) + 1}` : prev === 'halfHourlyPrices' ? `price ${Number(part) + 1}` : prev === 'cclPencePerKwh' ? `step ${Number(part) + 1}` : `item ${Number(part) + 1}`);
+    if (/^\d+$/.test(part))
+      out.push(
+        prev === 'rates' || prev === 'duosRates'
+          ? `rate ${Number(part) + 1}`
+          : prev === 'halfHourlyPrices'
+            ? `price ${Number(part) + 1}`
+            : prev === 'cclPencePerKwh'
+              ? `step ${Number(part) + 1}`
+              : `item ${Number(part) + 1}`,
+      );
     else out.push(part);
   }
   return out.join(' › ');
@@ -47,7 +59,10 @@ export function humanPath(path: string): string {
  * a: x; b: y" → { summary: "f.json: nothing was imported; 2 problems", items: [{where: a, message: x}, …] }.
  * A message without a list is returned whole as the summary.
  */
-export function splitProblems(message: string, fileName?: string): { summary: string; items: ProblemItem[]; more: boolean } {
+export function splitProblems(
+  message: string,
+  fileName?: string,
+): { summary: string; items: ProblemItem[]; more: boolean } {
   let text = message;
   // The caller already names the file and says nothing was imported.
   if (fileName && text.startsWith(`${fileName}: `)) text = text.slice(fileName.length + 2);

@@ -13,7 +13,10 @@ export function filterTariffs(list: readonly Tariff[], f: ListFilter): Tariff[] 
     (t) =>
       (f.fuel === 'all' || t.fuel === f.fuel) &&
       (f.showEnded || t.active) &&
-      (q === '' || t.name.toLowerCase().includes(q) || t.supplier.toLowerCase().includes(q) || t.id.toLowerCase().includes(q)),
+      (q === '' ||
+        t.name.toLowerCase().includes(q) ||
+        t.supplier.toLowerCase().includes(q) ||
+        t.id.toLowerCase().includes(q)),
   );
 }
 
@@ -23,7 +26,13 @@ export function groupByFuel(list: readonly Tariff[]): { fuel: Fuel; tariffs: Tar
   for (const fuel of ['electricity', 'gas'] as const) {
     const tariffs = list
       .filter((t) => t.fuel === fuel)
-      .sort((a, b) => Number(b.active) - Number(a.active) || a.supplier.localeCompare(b.supplier) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+      .sort(
+        (a, b) =>
+          Number(b.active) - Number(a.active) ||
+          a.supplier.localeCompare(b.supplier) ||
+          a.name.localeCompare(b.name) ||
+          a.id.localeCompare(b.id),
+      );
     if (tariffs.length > 0) out.push({ fuel, tariffs });
   }
   return out;

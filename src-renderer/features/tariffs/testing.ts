@@ -1,7 +1,7 @@
 /** Test tariffs and builders shared by the tariff modules' tests. */
 import type { Tariff, TariffVersion } from '../../../src-shared/contract/types';
 import { tariffSpecSchema, type TariffSpec } from '../../../src-shared/domain/tariff-spec';
-import { economy7 } from '../../../tests/fixtures/tariffs';
+import { BUSINESS_TOU_RATES, economy7 } from '../../../tests/fixtures/tariffs';
 
 export const E7: TariffSpec = tariffSpecSchema.parse(economy7());
 
@@ -14,21 +14,29 @@ export const BUSINESS = tariffSpecSchema.parse({
   standingChargePencePerDay: 120,
   vatRate: 0.2,
   cclPencePerKwh: 'statutory',
-  rates: [
-    { name: 'Weekday peak', pencePerKwh: 35, from: '16:00', to: '19:00', days: ['weekday'] },
-    { name: 'Weekday day', pencePerKwh: 25, from: '07:00', to: '16:00', days: ['weekday'] },
-    { name: 'Weekday day', pencePerKwh: 25, from: '19:00', to: '23:00', days: ['weekday'] },
-    { name: 'Night', pencePerKwh: 12, from: '23:00', to: '07:00', days: ['weekday'] },
-    { name: 'Weekend', pencePerKwh: 15, days: ['weekend', 'holiday'] },
-  ],
+  rates: BUSINESS_TOU_RATES,
   capacityPencePerKvaPerDay: 3.5,
   regions: ['C', 10],
 });
 
-export function version(spec: TariffSpec, validTo: string | null = null, prices: TariffVersion['prices'] = null): TariffVersion {
+export function version(
+  spec: TariffSpec,
+  validTo: string | null = null,
+  prices: TariffVersion['prices'] = null,
+): TariffVersion {
   return { validFrom: spec.validFrom, validTo, spec, prices };
 }
 
 export function tariff(over: Partial<Tariff> & { versions: TariffVersion[] }): Tariff {
-  return { id: 't', name: 'T', supplier: 'S', fuel: 'electricity', regions: null, isDefault: false, active: true, kind: 'single', ...over };
+  return {
+    id: 't',
+    name: 'T',
+    supplier: 'S',
+    fuel: 'electricity',
+    regions: null,
+    isDefault: false,
+    active: true,
+    kind: 'single',
+    ...over,
+  };
 }

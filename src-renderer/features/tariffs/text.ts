@@ -3,7 +3,14 @@
  * time windows and a compact list of its bands. Pure.
  */
 import type { Tariff } from '../../../src-shared/contract/types';
-import { DAY_KEYS, DAY_LABELS, parseClock, type DayKey, type RateSpec, type TariffSpec } from '../../../src-shared/domain/tariff-spec';
+import {
+  DAY_KEYS,
+  DAY_LABELS,
+  parseClock,
+  type DayKey,
+  type RateSpec,
+  type TariffSpec,
+} from '../../../src-shared/domain/tariff-spec';
 import { DISTRIBUTORS } from '../../../src-shared/domain/regions';
 import { formatInt } from '../../lib/format';
 
@@ -34,21 +41,30 @@ export function vatText(rate: number): string {
   return `${formatInt(rate * 100)} %`;
 }
 
-export const KIND_LABEL: Record<Tariff['kind'], string> = { single: 'Single rate', 'time-of-use': 'Time of use', dynamic: 'Half-hourly (dynamic)' };
+export const KIND_LABEL: Record<Tariff['kind'], string> = {
+  single: 'Single rate',
+  'time-of-use': 'Time of use',
+  dynamic: 'Half-hourly (dynamic)',
+};
 
 /** The Climate Change Levy as set on a version: "None", "0.775p/kWh", "Statutory (gov.uk rates)", "2 dated rates". */
 export function cclText(ccl: TariffSpec['cclPencePerKwh']): string {
   if (ccl === undefined || ccl === 0) return 'None';
   if (ccl === 'statutory') return 'Statutory (gov.uk rates)';
   if (typeof ccl === 'number') return `${formatPence(ccl)}/kWh`;
-  return ccl.length === 1 ? `${formatPence(ccl[0]!.pencePerKwh)}/kWh from ${ccl[0]!.from}` : `${ccl.length} dated rates`;
+  return ccl.length === 1
+    ? `${formatPence(ccl[0]!.pencePerKwh)}/kWh from ${ccl[0]!.from}`
+    : `${ccl.length} dated rates`;
 }
 
 /**
  * Days as a short label: runs of consecutive weekdays collapse ("Mon–Fri", "Sat–Sun"), bank holidays
  * read "bank holidays"; every day reads "every day" ("" with `blankWhenAll`).
  */
-export function daysText(days: readonly DayKey[] | undefined, opts: { blankWhenAll?: boolean; holidaysPriced?: boolean } = {}): string {
+export function daysText(
+  days: readonly DayKey[] | undefined,
+  opts: { blankWhenAll?: boolean; holidaysPriced?: boolean } = {},
+): string {
   const set = new Set(days ?? DAY_KEYS);
   const week = DAY_KEYS.slice(0, 7).filter((d) => set.has(d));
   const holiday = set.has('holiday');
@@ -79,7 +95,8 @@ export function windowText(r: Pick<RateSpec, 'from' | 'to'>): string {
   const to = r.to === undefined ? (r.from === undefined ? 1440 : from) : parseClock(r.to);
   if (from === null || to === null) return `${r.from ?? '?'}–${r.to ?? '?'}`;
   if (from % 1440 === to % 1440) return 'all day';
-  const clock = (m: number) => (m === 1440 ? '24:00' : `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`);
+  const clock = (m: number) =>
+    m === 1440 ? '24:00' : `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   return `${clock(from)}–${clock(to)}`;
 }
 

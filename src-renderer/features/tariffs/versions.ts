@@ -19,10 +19,17 @@ export function versionState(v: Pick<TariffVersion, 'validFrom' | 'validTo'>, to
 /** The version in force today; else the next one to start; else the last one. */
 export function currentVersion(t: Pick<Tariff, 'versions'>, today: string): TariffVersion | null {
   const vs = t.versions;
-  return vs.find((v) => versionState(v, today) === 'current') ?? vs.find((v) => versionState(v, today) === 'upcoming') ?? vs[vs.length - 1] ?? null;
+  return (
+    vs.find((v) => versionState(v, today) === 'current') ??
+    vs.find((v) => versionState(v, today) === 'upcoming') ??
+    vs[vs.length - 1] ??
+    null
+  );
 }
 
-/** "1 Jan 2025 → open-ended", "1 Jan 2025 → 31 Jan 2025" (validTo is exclusive: the last day shown is the day before). */
+/**
+ * "1 Jan 2025 → open-ended", "1 Jan 2025 → 31 Jan 2025" (validTo is exclusive: the last day shown is the day before).
+ */
 export function versionSpan(v: Pick<TariffVersion, 'validFrom' | 'validTo'>): string {
   const from = dayText(v.validFrom);
   return v.validTo === null ? `${from} → open-ended` : `${from} → ${dayText(addDays(v.validTo, -1))}`;
@@ -42,7 +49,9 @@ export function unitRatesText(t: Tariff, v: TariffVersion | null): string {
   if (t.kind === 'dynamic') {
     const n = v.prices?.count ?? 0;
     const stored = n === 0 ? 'no prices stored yet' : `${plural(n, 'price')} stored`;
-    return v.spec.rates && v.spec.rates.length > 0 ? `Half-hourly prices (${stored}); otherwise ${bandSummary(v.spec.rates)}` : `Half-hourly prices · ${stored}`;
+    return v.spec.rates && v.spec.rates.length > 0
+      ? `Half-hourly prices (${stored}); otherwise ${bandSummary(v.spec.rates)}`
+      : `Half-hourly prices · ${stored}`;
   }
   return bandSummary(v.spec.rates);
 }
