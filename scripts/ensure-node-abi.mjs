@@ -53,7 +53,7 @@ if (reason) {
     await switchTo('node', { force: true });
     if (!probe().ok) {
       console.error(
-        '[native] better-sqlite3 still does not load after rebuilding; run `npm rebuild better-sqlite3 --build-from-source` and check its output.',
+        '[native] better-sqlite3 still does not load after rebuilding; run `node scripts/rebuild-native.mjs node --force` and check its output.',
       );
       process.exit(1);
     }

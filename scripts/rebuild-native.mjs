@@ -87,14 +87,21 @@ function restoreFromCache(t) {
   return true;
 }
 
+/**
+ * better-sqlite3's install runs prebuild-install, which would download a prebuilt binary; this
+ * setting (read by prebuild-install itself, not by npm, so npm has nothing to warn about) makes
+ * it compile with node-gyp instead. `.ci/run` sets it for `npm ci` too.
+ */
+export const BUILD_FROM_SOURCE_ENV = { 'prebuild-install_buildFromSource': 'true' };
+
 function buildForNode() {
-  // --build-from-source: compile with node-gyp, never download a prebuilt binary.
   const npmCli =
     process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : null;
-  const args = ['rebuild', 'better-sqlite3', '--build-from-source'];
+  const args = ['rebuild', 'better-sqlite3'];
+  const env = { ...process.env, ...BUILD_FROM_SOURCE_ENV };
   const r = npmCli
-    ? spawnSync(process.execPath, [npmCli, ...args], { cwd: ROOT, stdio: 'inherit' })
-    : spawnSync('npm', args, { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+    ? spawnSync(process.execPath, [npmCli, ...args], { cwd: ROOT, stdio: 'inherit', env })
+    : spawnSync('npm', args, { cwd: ROOT, stdio: 'inherit', env, shell: process.platform === 'win32' });
   if (r.status !== 0)
     throw new Error(`npm rebuild better-sqlite3 failed (exit ${r.status ?? r.signal ?? r.error?.message})`);
 }

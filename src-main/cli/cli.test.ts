@@ -283,9 +283,32 @@ describe('eclectyc CLI', () => {
       });
       const r = await fetch(`${url}rpc/app.info`, { method: 'POST', body: '{}' });
       expect(await r.json()).toMatchObject({ ok: true, value: { host: 'server', role: 'admin' } });
-    } finally {
+
+      // A browser on /events must not keep the server alive after SIGTERM, nor see it as "Live":
+      // the stream opens with a ping the page can see, and ends when the server stops.
+      const events = await fetch(`${url}events`);
+      const reader = events.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toMatch(/^retry: \d+\nevent: ping\ndata: \d+\n\n/);
+      const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      const streamEnd = (async () => {
+        for (;;) {
+          try {
+            if ((await reader.read()).done) return 'ended';
+          } catch {
+            return 'ended';
+          }
+        }
+      })();
+      const within = (ms: number) => new Promise((res) => setTimeout(() => res('still running'), ms));
+      expect(await Promise.race([streamEnd, within(10_000)])).toBe('ended');
+      expect(await Promise.race([exited, within(10_000)])).toBe(0);
+    } finally {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+        await new Promise((r) => child.once('exit', r));
+      }
     }
   });
 

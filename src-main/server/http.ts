@@ -20,6 +20,9 @@ export interface HttpHostOptions {
   context?: (req: http.IncomingMessage) => CallContext;
 }
 
+/** How often /events sends a ping: the page counts the connection lost after three missed. */
+export const HEARTBEAT_MS = 4000;
+
 /** Largest /rpc body: a tariff file or a year of half-hourly prices (Octopus JSON) fits well inside. */
 const MAX_JSON = 24 * 1024 * 1024;
 
@@ -138,9 +141,11 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): http.Ser
         'cache-control': 'no-store',
         connection: 'keep-alive',
       });
-      res.write(': connected\n\n');
+      // retry: how soon the browser reconnects itself; ping: a named event the page can see (a
+      // comment line cannot be), so a silent connection is noticed within seconds
+      res.write(`retry: 1000\nevent: ping\ndata: ${Date.now()}\n\n`);
       clients.add(res);
-      const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      const beat = setInterval(() => res.write(`event: ping\ndata: ${Date.now()}\n\n`), HEARTBEAT_MS);
       req.on('close', () => {
         clearInterval(beat);
         clients.delete(res);
@@ -188,5 +193,16 @@ export function listen(server: http.Server, port: number, host: string): Promise
       const h = a.family === 'IPv6' ? `[${a.address}]` : a.address;
       resolve(`http://${h}:${a.port}/`);
     });
+  });
+}
+
+/**
+ * Stops the host: refuses new connections and ends open ones — event streams included, which
+ * `server.close()` alone would wait on for ever — so browsers see the host go at once.
+ */
+export function closeHttpHost(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
   });
 }

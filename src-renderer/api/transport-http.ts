@@ -9,7 +9,12 @@ export interface HttpTransportOptions {
   baseUrl?: string;
   fetch?: typeof fetch;
   EventSource?: typeof EventSource;
+  /** Silence after which the event stream counts as lost (the host pings every 4 s). */
+  staleAfterMs?: number;
 }
+
+/** Three missed pings (the host sends one every 4 s, `HEARTBEAT_MS`): the connection is gone. */
+const STALE_AFTER_MS = 12_000;
 
 async function readReply<T>(res: Response): Promise<Reply<T>> {
   let body: unknown;
@@ -38,6 +43,9 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
   let source: EventSource | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let failures = 0;
+  let lastSeen = 0;
+  let watchdog: ReturnType<typeof setInterval> | null = null;
+  const staleAfter = opts.staleAfterMs ?? STALE_AFTER_MS;
 
   const setState = (s: ConnectionState): void => {
     if (s === state) return;
@@ -45,15 +53,42 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
     states.emit(s);
   };
 
+  const wanted = (): boolean => events.size > 0 || states.size > 0;
+
+  const stopWatchdog = (): void => {
+    if (watchdog) clearInterval(watchdog);
+    watchdog = null;
+  };
+
+  /** Drops the stream and tries again after a backoff: 1 s, 2 s, 4 s … up to 30 s. */
+  const retryLater = (): void => {
+    source?.close();
+    source = null;
+    stopWatchdog();
+    failures++;
+    setState(failures > 2 ? 'offline' : 'reconnecting');
+    if (retryTimer) clearTimeout(retryTimer);
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      if (wanted()) connect();
+    }, delay);
+  };
+
   const connect = (): void => {
     if (source) return;
     const es = new ES(new URL('events', base).href);
     source = es;
-    es.onopen = () => {
+    lastSeen = Date.now();
+    const seen = (): void => {
+      lastSeen = Date.now();
       failures = 0;
       setState('connected');
     };
+    es.onopen = seen;
+    es.addEventListener('ping', seen);
     es.onmessage = (m: MessageEvent<string>) => {
+      seen();
       let data: unknown;
       try {
         data = JSON.parse(m.data);
@@ -63,21 +98,20 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
       if (isPushedEvent(data)) events.emit(data);
     };
     es.onerror = () => {
-      // The browser retries by itself while readyState is CONNECTING; once CLOSED we retry with backoff.
-      if (es.readyState === ES.CLOSED) {
-        es.close();
-        source = null;
-        failures++;
-        setState(failures > 3 ? 'offline' : 'reconnecting');
-        const delay = Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
-        retryTimer = setTimeout(() => {
-          retryTimer = null;
-          if (events.size > 0 || states.size > 0) connect();
-        }, delay);
-      } else {
-        setState('reconnecting');
-      }
+      // The browser retries by itself while readyState is CONNECTING, which it may do for ever
+      // against a host that is down: we take over, with backoff, and say so.
+      if (source !== es) return;
+      retryLater();
     };
+    // A stream can also go silent without an error (a host frozen, a network dropped under a
+    // half-open socket): the host pings every few seconds, so silence means the connection is lost.
+    stopWatchdog();
+    watchdog = setInterval(
+      () => {
+        if (source === es && Date.now() - lastSeen > staleAfter) retryLater();
+      },
+      Math.max(250, Math.floor(staleAfter / 4)),
+    );
   };
 
   const unreachable = (e: unknown): Reply<never> => ({
@@ -99,6 +133,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
           body: JSON.stringify(args ?? {}),
         });
       } catch (e) {
+        if (state === 'connected') retryLater();
         return unreachable(e);
       }
       return readReply(res);
@@ -124,6 +159,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
         if (events.size === 0 && states.size === 0) {
           source?.close();
           source = null;
+          stopWatchdog();
           if (retryTimer) clearTimeout(retryTimer);
         }
       };

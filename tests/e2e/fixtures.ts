@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
-import { createHttpHost, listen } from '../../src-main/server/http';
+import { closeHttpHost, createHttpHost, listen } from '../../src-main/server/http';
 
 const REPO = process.cwd(); // Playwright runs from the repository root (playwright.config.ts)
 export const SCREENSHOTS = path.join(REPO, 'test-results', 'screenshots');
@@ -38,8 +38,7 @@ export const test = base.extend<{ server: Server }, { workerServer: Server }>({
       const server = createHttpHost(core, { staticDir });
       const url = await listen(server, 0, '127.0.0.1');
       await use({ url, core });
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeHttpHost(server);
       await core.stop();
     },
     { scope: 'worker' },

@@ -9,7 +9,7 @@ import type { PushedEvent } from '../../src-shared/contract/events';
 import type { StoredFile } from '../../src-shared/contract/types';
 import type { Core } from '../../src-main/core/app';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
-import { createHttpHost, listen } from '../../src-main/server/http';
+import { closeHttpHost, createHttpHost, listen } from '../../src-main/server/http';
 
 export interface TestTransport {
   name: string;
@@ -103,8 +103,7 @@ export async function httpTransport(
     },
     async close() {
       for (const ac of aborts) ac.abort();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await closeHttpHost(server);
     },
   };
 }

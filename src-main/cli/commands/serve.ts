@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../core/app';
 import { stderrLogger } from '../../core/events';
-import { createHttpHost, listen } from '../../server/http';
+import { closeHttpHost, createHttpHost, listen } from '../../server/http';
 import { APP_VERSION } from '../../version';
 import { str, untilStopped, UsageError, type Command } from '../command';
 
@@ -41,8 +41,7 @@ export const serveCommand: Command = {
       console.log('Press Ctrl+C to stop.');
     }
     await untilStopped();
-    await new Promise<void>((r) => server.close(() => r()));
-    server.closeAllConnections();
+    await closeHttpHost(server);
     await core.stop();
     return 0;
   },
