@@ -35,7 +35,7 @@ describe('eclectyc CLI', () => {
     });
     expect(out.files[0].errors.map((e: { line: number }) => e.line)).toEqual([16, 17, 18, 19, 20]);
     expect(out.files[0].errors[0].message).toMatch(/check digit/);
-    const second = JSON.parse(run(['import', SAMPLE, '--data-dir', dataDir, '--json']).stdout);
+    const second = JSON.parse(run(['import', SAMPLE, '--data-dir', dataDir, '--json', '--reimport']).stdout);
     expect(second.files[0]).toMatchObject({ readingsImported: 0, duplicates: 14 });
   });
 
@@ -90,7 +90,7 @@ describe('eclectyc CLI', () => {
     expect(missing.stdout).toMatch(/no such file/);
     const junk = run(['import', writeTemp('junk.csv', 'a,b\n1,2\n'), '--data-dir', dataDir, '--json']);
     expect(junk.code).toBe(1);
-    expect(JSON.parse(junk.stdout).files[0].error).toMatch(/no header row/);
+    expect(JSON.parse(junk.stdout).files[0].error).toMatch(/^No header row/);
   });
 
   it('rejects unknown commands and options with usage help (exit 2), and reports unknown meters as a failed operation (exit 1)', () => {

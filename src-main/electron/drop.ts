@@ -4,7 +4,7 @@
  * Plain Node (no Electron), so it is tested against a real core.
  */
 import { MAX_BATCH_FILES, type CallContext } from '../../src-shared/contract/api';
-import type { EnqueuedPaths } from '../../src-shared/contract/types';
+import type { AlreadyImported, EnqueuedPaths } from '../../src-shared/contract/types';
 import type { Core } from '../core/app';
 import { localCaller } from '../core/rpc/caller';
 import { dispatch } from '../core/rpc/dispatch';
@@ -69,6 +69,17 @@ export async function importPaths(
     core.log,
   );
   if (!reply.ok) {
+    const details = reply.error.details as AlreadyImported | undefined;
+    if (reply.error.code === 'CONFLICT' && details?.reason === 'already-imported') {
+      // the window asks whether to import them again (the copies stay stored for that)
+      const { paths: _p, ...rest } = details;
+      core.events.emit('imports.duplicate', {
+        message: reply.error.message,
+        details: rest,
+        options: { ...opts.options, dryRun: opts.dryRun === true },
+      });
+      return { batchId: null, jobIds: [], failed: [] };
+    }
     core.events.emit('app.error', { message: `Nothing was imported: ${reply.error.message}` });
     return { batchId: null, jobIds: [], failed: unique.map((p) => ({ path: p, message: reply.error.message })) };
   }

@@ -393,6 +393,7 @@ export async function* readChunks(
       await ahead;
       throw new UnreadableFileError(
         `a line longer than ${MAX_RECORD} bytes starts at byte ${base}: this does not look like a meter CSV file`,
+        'malformed',
       );
     }
     if (held > 0) raw.copy(raw, 0, used, len);

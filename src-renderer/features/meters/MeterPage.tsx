@@ -15,6 +15,7 @@ import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterC
 import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
+import { MergeMeter } from './MergeMeter';
 
 /** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
 export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {
@@ -204,6 +205,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
           {meter && <ComparisonPanel meter={meter} />}
           {meter && <EmissionsPanel meter={meter} />}
           {meter && <MeterCostPanel meter={meter} />}
+          {meter && <MergeMeter meter={meter} />}
         </>
       )}
     </div>
