@@ -104,10 +104,10 @@ describe('eclectyc CLI', () => {
     // an unknown meter is an operation that failed (1), not a wrong command line (2); --json keeps the error's code
     const r = run(['readings', '1012477457919', '--data-dir', dataDir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no meter 1012477457919/);
+    expect(r.stderr).toMatch(/No meter 1012477457919/);
     const j = run(['readings', '1012477457919', '--data-dir', dataDir, '--json']);
     expect(JSON.parse(j.stdout)).toEqual({
-      error: { code: 'NOT_FOUND', message: expect.stringMatching(/no meter 1012477457919/) },
+      error: { code: 'NOT_FOUND', message: expect.stringMatching(/No meter 1012477457919/) },
     });
     expect(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })).toMatch(
       /eclectyc import FILE|import FILE/,
@@ -407,7 +407,7 @@ describe('eclectyc CLI', () => {
     const argsFile = writeTemp('args.json', JSON.stringify({ id: 999 }));
     const missing = run(['call', 'sites.get', '--args-file', argsFile, '--data-dir', dataDir, '--json']);
     expect(missing.code).toBe(1);
-    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'no site 999' } });
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'No site 999' } });
     const invalid = run(['call', 'totals.list', '--args', '{"meter":"x"}', '--data-dir', dataDir, '--json']);
     expect(invalid.code).toBe(1);
     expect(JSON.parse(invalid.stdout).error).toMatchObject({

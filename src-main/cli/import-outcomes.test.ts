@@ -127,3 +127,17 @@ describe('eclectyc import: graded outcomes', () => {
     expect(retry.stderr).toMatch(/Retrying cannot help: photo\.csv is not a text file/);
   });
 });
+
+describe('errors worded for the command line', () => {
+  it('a meter with no tariff: the message, then the command that fixes it', () => {
+    const dataDir = tempDir();
+    run(['import', OCTOPUS, '--data-dir', dataDir]);
+    const r = run(['cost', '2700003645222', '--from', '2020-05-05', '--to', '2020-05-07', '--data-dir', dataDir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'eclectyc: 2700003645222 has no tariff for 2020-05-05 and no supplier is set for it: assign a tariff from ' +
+        "that date, or set the meter's supplier and mark one of that supplier's tariffs as its default\n" +
+        'Assign one with: eclectyc tariffs assign 2700003645222 TARIFF_ID --from 2020-05-05\n',
+    );
+  });
+});

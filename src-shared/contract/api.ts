@@ -12,6 +12,7 @@ import type {
   CostResult,
   SwitchAnalysis,
   SwitchSummary,
+  SwitchRunFailure,
   Tariff,
   TariffAssignment,
   AggregateResult,
@@ -638,7 +639,8 @@ export const contract = {
     result: returns<{
       meters: number;
       analysed: number;
-      failed: { meter: string; reason: string }[];
+      /** Meters that could not be analysed, each with the error's message, code and details (e.g. no tariff). */
+      failed: SwitchRunFailure[];
       seconds: number;
     }>(),
     role: 'manager',

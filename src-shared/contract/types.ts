@@ -1,5 +1,6 @@
 /** JSON-safe domain types shared by core, hosts and renderer (ISO strings, never Date). */
 import type { TariffSpec } from '../domain/tariff-spec';
+import type { ErrorCode } from './errors';
 import type { ImportFailureKind, ImportOutcome } from '../domain/import-outcome';
 
 export type { ImportFailureKind, ImportOutcome } from '../domain/import-outcome';
@@ -88,6 +89,14 @@ export interface MeterSummary {
   supplier: string | null;
   /** Agreed supply capacity in kVA (for tariffs with a capacity charge). */
   capacityKva: number | null;
+}
+
+/** A meter `switching.runAll` could not analyse: the error's message, code and structured details. */
+export interface SwitchRunFailure {
+  meter: string;
+  reason: string;
+  code: ErrorCode;
+  details?: unknown;
 }
 
 /** What `meters.merge` did. */

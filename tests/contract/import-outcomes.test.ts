@@ -2,7 +2,8 @@
  * Import outcomes through the contract, over the in-memory transport and a real HTTP server: a file
  * imported before is refused unless re-import is asked for, two meters that are one can be merged
  * (totals counted once, conflicts reported), and every job is graded the same way for every host
- * (header only, mostly rejected, binary — no retry where it cannot help).
+ * (header only, mostly rejected, binary — no retry where it cannot help). Errors carry a code and
+ * structured details each host words itself (a meter with no tariff).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -235,5 +236,35 @@ describe.each(transports)('import outcomes over the %s transport', (_name, make)
         details: { reason: 'retry-cannot-help', jobId: bin.id, failureKind: 'binary' },
       },
     });
+  });
+
+  it('a meter with no tariff fails with NOT_FOUND and structured details, and no command-line hint in the message', async () => {
+    await setup();
+    await runJob(await upload('octopus.json', OCTOPUS));
+    const cost = await t.invoke('cost.meter', { meter: OCTOPUS_METER, from: '2020-05-05', to: '2020-05-07' });
+    expect(cost).toMatchObject({
+      ok: false,
+      error: {
+        code: 'NOT_FOUND',
+        message: expect.stringMatching(/^2700003645222 has no tariff for 2020-05-05 and no supplier is set for it: /),
+        details: {
+          reason: 'no-tariff',
+          meter: OCTOPUS_METER,
+          from: '2020-05-05',
+          firstAssignment: null,
+          supplier: null,
+        },
+      },
+    });
+    expect((cost as { error: { message: string } }).error.message).not.toMatch(/tariffs assign/);
+    const run = await ok<{ failed: unknown[] }>(t.invoke('switching.runAll', {}));
+    expect(run.failed).toEqual([
+      {
+        meter: OCTOPUS_METER,
+        code: 'NOT_FOUND',
+        reason: expect.stringMatching(/has no tariff/),
+        details: expect.objectContaining({ reason: 'no-tariff', meter: OCTOPUS_METER }),
+      },
+    ]);
   });
 });

@@ -58,7 +58,7 @@ test('a dry run writes nothing and a file that cannot be read says why', async (
   await imports.importFiles([path.join(CSV, 'not-a-meter-file.csv')]);
   const bad = imports.job('not-a-meter-file.csv');
   await expect(bad).toHaveAttribute('data-status', 'failed');
-  await expect(bad).toContainText(/no header row with a meter column/);
+  await expect(bad).toContainText(/No header row with a meter column/);
   await page.screenshot({ path: screenshotPath('05-imports-dry-run-and-failure'), fullPage: true });
 });
 

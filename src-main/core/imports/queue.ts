@@ -150,7 +150,7 @@ export class ImportQueue {
     const jobIds = this.sqlite.transaction(() =>
       fileIds.map((fid) => {
         const f = this.files.get(fid);
-        if (!f) throw new AppError('NOT_FOUND', `no stored file with id ${fid}; upload the file first`);
+        if (!f) throw new AppError('NOT_FOUND', `No stored file with id ${fid}; upload the file first`);
         return Number(
           insert.run(
             batchId,
@@ -238,7 +238,7 @@ export class ImportQueue {
 
   private row(id: number): DbJob {
     const r = this.sqlite.prepare(`${SELECT} WHERE j.id = ?`).get(id) as DbJob | undefined;
-    if (!r) throw new AppError('NOT_FOUND', `no import job ${id}`);
+    if (!r) throw new AppError('NOT_FOUND', `No import job ${id}`);
     return r;
   }
 
@@ -276,7 +276,7 @@ export class ImportQueue {
     if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled') {
       throw new AppError(
         'CONFLICT',
-        `import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`,
+        `Import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`,
       );
     }
     if (r.status === 'running') {
@@ -321,7 +321,7 @@ export class ImportQueue {
     if (r.status === 'running' || r.status === 'queued' || r.status === 'done') {
       throw new AppError(
         'CONFLICT',
-        `import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`,
+        `Import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`,
       );
     }
     if (r.status === 'failed' && r.failure_kind !== null && FILE_FAILURE_KINDS.includes(r.failure_kind)) {
@@ -334,7 +334,7 @@ export class ImportQueue {
     if (!fs.existsSync(r.path))
       throw new AppError(
         'CONFLICT',
-        `the copy of ${r.file_name} was not kept (it could not be read); import the file again`,
+        `The copy of ${r.file_name} was not kept (it could not be read); import the file again`,
       );
     this.sqlite
       .prepare(

@@ -281,7 +281,7 @@ function conflictError(c: Conflict, identifier: string, ts: number, replace: boo
     line: c.line,
     column: c.col,
     value: value === null ? 'missing' : String(value),
-    message: `conflict: ${identifier} at ${iso(ts)} is already stored as ${c.stored ?? 'missing'} kWh; ${outcome}`,
+    message: `Conflict: ${identifier} at ${iso(ts)} is already stored as ${c.stored ?? 'missing'} kWh; ${outcome}`,
   };
 }
 

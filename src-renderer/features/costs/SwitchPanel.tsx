@@ -4,13 +4,15 @@
  */
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { MeterSummary, SwitchAnalysis, SwitchSummary } from '../../../src-shared/contract/types';
+import { AppError } from '../../../src-shared/contract/errors';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { costNotes, tariffSequence } from './cost-bands';
 import { buildSavingHistoryOption, savingHistory, savingHistoryCsv } from './saving-history';
 import { DataTable, type Column } from '../../components/DataTable';
-import { EmptyState, ErrorState, Spinner } from '../../components/States';
+import { ProblemState } from '../../components/ProblemState';
+import { EmptyState, Spinner } from '../../components/States';
 import { fileSlug } from '../../lib/download';
 import { formatAgo, formatEnergy, formatKwh, formatUkDateTime } from '../../lib/format';
 import { formatPounds, formatSavingPercent, formatSignedPounds, savingTone } from '../../lib/money';
@@ -68,7 +70,7 @@ export function SwitchPanel({
   const [analysis, setAnalysis] = useState<SwitchAnalysis | null>(null);
   const [source, setSource] = useState<'run' | 'saved'>('run');
   const [running, setRunning] = useState<'analyse' | 'what-if' | 'open' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
   const [histRev, setHistRev] = useState(0);
   const resultRef = useRef<HTMLDivElement | null>(null);
   const history = useQuery(`switch-history:${meter.mpan}:${histRev}`, () =>
@@ -93,7 +95,7 @@ export function SwitchPanel({
       setSource('run');
       setHistRev((n) => n + 1);
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e instanceof AppError ? e : new AppError('INTERNAL', errorMessage(e)));
     } finally {
       setRunning(null);
     }
@@ -108,7 +110,7 @@ export function SwitchPanel({
       setSource('saved');
       if (scroll) resultRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e instanceof AppError ? e : new AppError('INTERNAL', errorMessage(e)));
     } finally {
       setRunning(null);
     }
@@ -197,7 +199,12 @@ export function SwitchPanel({
       <div ref={resultRef} className="switch-result-anchor">
         {error && (
           <div className="card-pad">
-            <ErrorState title="The analysis could not run" message={error} />
+            <ProblemState
+              title="The analysis could not run"
+              code={error.code}
+              message={error.message}
+              details={error.details}
+            />
           </div>
         )}
         {running !== null && !analysis && (

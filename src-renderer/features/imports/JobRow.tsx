@@ -170,8 +170,12 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
                 ? 'The check could not finish. '
                 : 'This file was not imported. '}
           </strong>
-          <span className="human-message">{job.lastError}</span>{' '}
-          {!outcome.retry && <span className="muted">{outcome.summary}</span>}
+          <span className="human-message">{/[.!?]$/.test(job.lastError) ? job.lastError : `${job.lastError}.`}</span>{' '}
+          {outcome.grade === 'failed' && !outcome.retry && (
+            <span className="muted">
+              Retrying will not help: check it is the right file, or correct it and import it again.
+            </span>
+          )}
         </div>
       )}
       {job.status === 'done' && outcome.grade !== 'done' && (
