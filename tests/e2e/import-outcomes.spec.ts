@@ -114,6 +114,7 @@ test('a file imported before asks first: "Import again" or "Cancel"', async ({ p
   const ask = page.getByTestId('duplicate-confirm');
   await expect(ask).toBeVisible();
   await expect(ask).toContainText('outcome-twice.csv was imported before');
+  await expect(ask).toContainText(`The same file was imported on`);
   await expect(ask).toContainText(`into meter ${meter}`);
   await expect(ask.getByRole('link', { name: meter })).toHaveAttribute('href', `#/meters/${meter}`);
   await page.screenshot({ path: screenshotPath('import-duplicate-confirm'), fullPage: true });
@@ -178,4 +179,31 @@ test('meters without a tariff are grouped on the Savings page, and each links to
   await expect(costs.getByTestId('problem-action').first()).toHaveText('Assign a tariff');
   await expect(costs.getByRole('button', { name: 'Retry' })).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('meter-no-tariff'), fullPage: true });
+});
+
+test('two meters that are one are merged from the meter page, after a confirmation that says what will happen', async ({
+  page,
+  server,
+}) => {
+  const [from, into] = [mpan(21), mpan(22)];
+  const lines = (m: string) => ['MPAN,Timestamp,kWh', ...rows(m, 48, '2024-04-0')].join('\n') + '\n';
+  for (const m of [from, into]) {
+    const stored = await server.core.files.storePath(file(`outcome-merge-${m}.csv`, lines(m)));
+    await server.core.imports.wait(server.core.imports.enqueue([stored.fileId]).jobIds);
+  }
+  const shell = new AppShell(page);
+  await shell.open(server.url, `/meters/${from}`);
+  await page.getByTestId('merge-open').click();
+  const form = page.getByTestId('merge-form');
+  await form.getByLabel(`Merge ${from} into`).selectOption(into);
+  const confirm = form.getByRole('alertdialog', { name: 'Confirm merge' });
+  await expect(confirm).toContainText(`Merge ${from} into ${into}?`);
+  await expect(confirm).toContainText(`Its 48 readings move to ${into}`);
+  await expect(confirm).toContainText(`${from} is then removed. This cannot be undone.`);
+  await page.screenshot({ path: screenshotPath('meter-merge-confirm'), fullPage: true });
+  await confirm.getByRole('button', { name: 'Merge meters' }).click();
+  await expect(page).toHaveURL(new RegExp(`#/meters/${into}$`));
+  await expect(page.getByText(`${from} was removed.`)).toBeVisible();
+  expect(server.core.meters.list().some((m) => m.mpan === from)).toBe(false);
+  expect(server.core.meters.list().find((m) => m.mpan === into)?.readings).toBe(48);
 });

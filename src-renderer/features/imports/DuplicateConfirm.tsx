@@ -31,7 +31,7 @@ export function DuplicateConfirm() {
           {files.slice(0, LISTED).map((f) => (
             <li key={f.fileId}>
               {one ? 'The same file' : <span className="mono">{f.file}</span>}
-              was imported
+              {' was imported'}
               {f.earlier.finishedAt ? ` on ${formatUkDateTime(f.earlier.finishedAt)}` : ''}
               {f.earlier.file !== f.file ? ` as ${f.earlier.file}` : ''}
               {f.earlier.meters.length > 0 && (
