@@ -47,6 +47,15 @@ describe('gradeImport', () => {
     });
   });
 
+  it('a file whose meter was rejected before any row was read says so, not "All 0 rows"', () => {
+    expect(gradeImport(job({ rowsRead: 0, readingsImported: 0, rowsRejected: 1 })).summary).toBe(
+      'No readings could be imported; the problems are listed.',
+    );
+    expect(gradeImport(job({ rowsRead: 1, readingsImported: 0, rowsRejected: 1 })).summary).toBe(
+      'The only row was rejected.',
+    );
+  });
+
   it('a file read again with every reading stored already is "nothing new" (grey)', () => {
     expect(gradeImport(job({ readingsImported: 0, duplicates: 7 }))).toMatchObject({
       grade: 'nothing-imported',

@@ -127,13 +127,20 @@ function gradeDone(j: GradedJob): ImportOutcome {
       tone: 'amber',
       label: dry ? 'Nothing to import' : 'Nothing imported',
       summary:
-        j.rowsRejected > 0 && j.rowsRejected >= j.rowsRead
-          ? `All ${count(j.rowsRead, 'row')} were rejected.`
-          : problems
-            ? `No new readings: ${[j.duplicates > 0 ? `${count(j.duplicates, 'reading')} already stored` : '', problems]
-                .filter(Boolean)
-                .join('; ')}.`
-            : 'The file has no readings with values.',
+        j.rowsRejected > 0 && j.rowsRead === 0
+          ? 'No readings could be imported; the problems are listed.'
+          : j.rowsRejected > 0 && j.rowsRejected >= j.rowsRead
+            ? j.rowsRead === 1
+              ? 'The only row was rejected.'
+              : `All ${count(j.rowsRead, 'row')} were rejected.`
+            : problems
+              ? `No new readings: ${[
+                  j.duplicates > 0 ? `${count(j.duplicates, 'reading')} already stored` : '',
+                  problems,
+                ]
+                  .filter(Boolean)
+                  .join('; ')}.`
+              : 'The file has no readings with values.',
       retry: false,
     };
   }

@@ -66,5 +66,8 @@ test('an unknown meter page shows a designed error state, not a blank screen', a
   const shell = new AppShell(page);
   await shell.open(server.url, '/meters/2499999999991');
   await expect(page.getByText(/no meter 2499999999991/i)).toBeVisible();
+  // nothing to retry: the meter does not exist; the way on is offered instead
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Go to Imports' })).toBeVisible();
   await page.screenshot({ path: screenshotPath('06-meter-not-found'), fullPage: true });
 });

@@ -67,7 +67,7 @@ function printSummary(results: FileSummary[], dryRun: boolean): void {
       );
     for (const e of r.errors.slice(0, 20))
       console.log(`  line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`);
-    if (r.errors.length > 20) console.log(`  … and ${r.errors.length - 20} more (use --json for all)`);
+    if (r.errors.length > 20) console.log(`  … and ${r.errors.length - 20} more problems (use --json for all)`);
   }
 }
 

@@ -104,7 +104,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
           <ErrorState
             title={entry.notFound ? 'Meter not found' : 'Could not load this meter'}
             message={entry.error ?? 'Unknown error'}
-            onRetry={() => void fetchSeries(mpan)}
+            {...(entry.notFound ? {} : { onRetry: () => void fetchSeries(mpan) })}
             action={
               <button
                 type="button"
