@@ -51,7 +51,12 @@ test('import cards say done, done with problems, nothing imported or failed, in 
   );
   const header = file('outcome-header-only.csv', 'MPAN,Timestamp,kWh\n');
   const binary = file('outcome-binary.csv', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
-  await imports.importFiles([clean, mostly, header, binary]);
+  // a wide file whose rows each have two bad half-hours: 3 rejected rows, 6 problems (the 120 / 240 of the issue)
+  const wideHeader = ['MPAN', 'Date', ...Array.from({ length: 48 }, (_, i) => `kWh_${i + 1}`)].join(',');
+  const wideRow = (d: number) =>
+    [mpan(4), `0${d}/05/2024`, ...Array.from({ length: 48 }, (_, i) => (i === 5 || i === 9 ? 'x' : '0.5'))].join(',');
+  const wide = file('outcome-wide-two-bad.csv', [wideHeader, wideRow(1), wideRow(2), wideRow(3)].join('\n') + '\n');
+  await imports.importFiles([clean, mostly, header, binary, wide]);
 
   const card = (name: string) => imports.job(name);
   await expect(card('outcome-clean.csv')).toHaveAttribute('data-outcome', 'done');
@@ -83,6 +88,13 @@ test('import cards say done, done with problems, nothing imported or failed, in 
   await expect(card('outcome-mostly-rejected.csv').getByRole('button', { name: /problems/ })).toHaveText(
     /Show problems \(6 rejected rows\)/,
   );
+  // every count on the card agrees: 3 rows rejected, the link says 3 rejected rows, the list its 6 problems
+  const w = card('outcome-wide-two-bad.csv');
+  await expect(w.locator('.stat', { hasText: 'Rejected rows' })).toHaveText('Rejected rows3');
+  await w.getByRole('button', { name: /problems/ }).click();
+  await expect(w.getByRole('button', { name: /problems/ })).toHaveText(/Hide problems \(3 rejected rows\)/);
+  await expect(w.locator('tbody tr')).toHaveCount(6);
+  await expect(w).toContainText('6 problems on 3 rows: some rows have more than one bad value.');
   await expect(card('outcome-header-only.csv').getByTestId('job-outcome')).toContainText(
     'Nothing was imported. The file has a header (line 1) but no rows',
   );

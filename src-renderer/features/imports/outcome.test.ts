@@ -8,7 +8,7 @@ describe('problemsSummary', () => {
   it('counts rejected rows as the card does, even when rows had several bad values (120 rows, 240 problems)', () => {
     expect(problemsSummary({ rowsRejected: 120, conflicts: 0, errors: errors(240) })).toEqual({
       label: 'problems (120 rejected rows)',
-      note: '240 problems on 120 rows and half-hours: some rows have more than one bad value.',
+      note: '240 problems on 120 rows: some rows have more than one bad value.',
     });
   });
 
@@ -17,6 +17,9 @@ describe('problemsSummary', () => {
       label: 'problems (1 rejected row, 3 conflicts)',
       note: null,
     });
+    expect(problemsSummary({ rowsRejected: 1, conflicts: 3, errors: errors(5) }).note).toBe(
+      '5 problems on 1 row and 3 conflicting half-hours: some rows have more than one bad value.',
+    );
   });
 
   it('says when only the first problems were kept, and when none were', () => {

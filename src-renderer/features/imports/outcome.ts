@@ -30,8 +30,13 @@ export function problemsSummary(job: Pick<ImportJob, 'rowsRejected' | 'conflicts
   let note: string | null = null;
   if (listed === 0) note = 'The details of these problems were not kept.';
   else if (listed >= STORED_PROBLEMS) note = `Showing the first ${formatInt(listed)} problems.`;
-  else if (listed > expected)
-    note = `${count(listed, 'problem')} on ${count(expected, 'row or half-hour', 'rows and half-hours')}: some rows have more than one bad value.`;
+  else if (listed > expected) {
+    const where = [
+      job.rowsRejected > 0 ? count(job.rowsRejected, 'row') : '',
+      job.conflicts > 0 ? count(job.conflicts, 'conflicting half-hour') : '',
+    ].filter(Boolean);
+    note = `${count(listed, 'problem')} on ${where.join(' and ')}: some rows have more than one bad value.`;
+  }
   return { label: `problems (${parts.join(', ')})`, note };
 }
 
