@@ -20,6 +20,7 @@ import type {
 } from '../../src-shared/contract/types';
 import type { Core } from '../../src-main/core/app';
 import { FIXTURES, makeCore } from '../helpers/core';
+import { economy7 } from '../fixtures/tariffs';
 import { httpTransport, memoryTransport, type TestTransport } from '../helpers/transports';
 
 const OCTOPUS = fs.readFileSync(path.join(FIXTURES, 'public', 'octopus-consumption-electricity-2020-05.json'));
@@ -113,6 +114,8 @@ describe.each(transports)('import outcomes over the %s transport', (_name, make)
     expect(await portfolioKwh()).toBeCloseTo(2 * single, 9); // the same 99 readings counted twice
     const site = await ok<{ id: number }>(t.invoke('sites.create', { name: 'Town Hall' }));
     await ok(t.invoke('meters.update', { meter: CHOSEN, siteId: site.id, label: 'Main incomer' }));
+    await ok(t.invoke('tariffs.save', { tariff: economy7({ validFrom: '2020-01-01' }) }));
+    await ok(t.invoke('tariffs.assign', { meter: CHOSEN, tariff: 'acme-e7-2025', from: '2020-05-01' }));
 
     const merged = await ok<MeterMergeResult>(t.invoke('meters.merge', { from: CHOSEN, into: OCTOPUS_METER }));
     expect(merged).toEqual({
@@ -123,13 +126,16 @@ describe.each(transports)('import outcomes over the %s transport', (_name, make)
       conflictCount: 0,
       conflicts: [],
       carried: ['site', 'label'],
-      tariffAssignmentsMoved: 0,
+      tariffAssignmentsMoved: 1,
       tariffAssignmentsDropped: 0,
     });
     const meters = await ok<MeterSummary[]>(t.invoke('meters.list', {}));
     expect(meters).toHaveLength(1);
     expect(meters[0]).toMatchObject({ mpan: OCTOPUS_METER, siteId: site.id, label: 'Main incomer', readings: 99 });
     expect(await portfolioKwh()).toBeCloseTo(single, 9);
+    expect(
+      await ok<{ tariff: string; from: string }[]>(t.invoke('tariffs.assignments', { meter: OCTOPUS_METER })),
+    ).toEqual([expect.objectContaining({ tariff: 'acme-e7-2025', from: '2020-05-01' })]);
     const audit = core.sqlite.prepare("SELECT actor, details FROM audit_log WHERE action = 'meters.merge'").all() as {
       actor: string;
       details: string;
