@@ -6,7 +6,7 @@
  */
 import { useState } from 'react';
 import { AppError } from '../../../src-shared/contract/errors';
-import type { MeterMergeResult, MeterSummary } from '../../../src-shared/contract/types';
+import { ROLE_RANK, type MeterMergeResult, type MeterSummary } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { formatInt, formatUkDateTime, plural } from '../../lib/format';
@@ -22,6 +22,13 @@ interface Conflicts {
 const name = (m: MeterSummary): string => (m.label ? `${m.mpan} · ${m.label}` : m.mpan);
 
 export function MergeMeter({ meter }: { meter: MeterSummary }) {
+  const role = useAppStore((s) => s.info?.role);
+  // merging needs the manager role (checked again in the core)
+  if (role !== undefined && ROLE_RANK[role] < ROLE_RANK.manager) return null;
+  return <MergeCard meter={meter} />;
+}
+
+function MergeCard({ meter }: { meter: MeterSummary }) {
   const meters = useMetersStore((s) => s.meters);
   const toast = useAppStore((s) => s.toast);
   const [open, setOpen] = useState(false);
@@ -55,7 +62,10 @@ export function MergeMeter({ meter }: { meter: MeterSummary }) {
         title: `Merged into ${r.into}`,
         message:
           `${plural(r.moved, 'reading')} moved, ${plural(r.duplicates, 'reading')} already there` +
-          (r.conflictCount ? `, ${plural(r.conflictCount, 'conflicting half-hour')}` : '') +
+          (r.conflictCount
+            ? `, ${plural(r.conflictCount, 'conflicting half-hour')} (kept ${r.conflicts[0]?.kept === 'from' ? r.from : r.into}'s values)`
+            : '') +
+          (r.tariffAssignmentsDropped ? `, ${plural(r.tariffAssignmentsDropped, 'tariff assignment')} dropped` : '') +
           `; ${r.from} was removed.`,
       });
       navigate(href.meter(r.into));
