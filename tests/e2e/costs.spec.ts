@@ -137,12 +137,18 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   const form = tariffCard.getByTestId('assign-form');
   const options = await form.getByLabel('Tariff').locator('option').allTextContents();
   expect(options).toContain('Northwind Business Fixed — Northwind Energy (supplier default)');
-  await expect(form.getByLabel('From (UK day)')).toHaveValue('2025-01-01');
+  // a UK date field: DD/MM/YYYY whatever the browser's language, and bad dates refused in words
+  await expect(form.getByLabel('From (UK day)')).toHaveValue('01/01/2025');
+  await expect(form.getByLabel('From (UK day)')).toHaveAttribute('placeholder', 'DD/MM/YYYY');
   await form.getByLabel('Tariff').selectOption('e2e-cp-flat');
   await form.getByRole('button', { name: 'Assign tariff' }).click();
   await expect(tariffCard.getByTestId('assignment-row')).toHaveCount(1);
   await form.getByLabel('Tariff').selectOption('e2e-cp-e7');
-  await form.getByLabel('From (UK day)').fill('2025-03-15');
+  await form.getByLabel('From (UK day)').fill('31/02/2025');
+  await expect(form.getByTestId('assign-from-format')).toHaveText('February 2025 has 28 days: there is no day 31.');
+  await form.getByRole('button', { name: 'Assign tariff' }).click();
+  await expect(form.getByTestId('assign-from-error')).toHaveText('February 2025 has 28 days: there is no day 31.');
+  await form.getByLabel('From (UK day)').fill('15/03/2025');
   await form.getByLabel(/Capacity kVA/).fill('69');
   await form.getByRole('button', { name: 'Assign tariff' }).click();
   await expect(tariffCard.getByTestId('assignment-row')).toHaveCount(2);
@@ -182,8 +188,8 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   await shot(page, panel, 'meter-costs');
 
   // --- a chosen period (both days included) and another tariff
-  await costCard.getByLabel('From').fill('2025-03-20');
-  await costCard.getByLabel('To', { exact: true }).fill('2025-03-26');
+  await costCard.getByLabel('From').fill('20/03/2025');
+  await costCard.getByLabel('To', { exact: true }).fill('26/03/2025');
   await costCard.getByRole('button', { name: 'Work out' }).click();
   const week = await core.handlers['cost.meter']({ meter: M1, from: '2025-03-20', to: '2025-03-27' }, ctx);
   await expect(costCard.getByTestId('cost-total')).toHaveText(formatPounds(week.totalPence));

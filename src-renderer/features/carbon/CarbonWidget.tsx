@@ -6,7 +6,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { buildForecastOption, indexColour, indexSlug } from './carbon-charts';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { formatInt, formatUkTime } from '../../lib/format';
+import { CO2, formatInt, formatUkTime } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
@@ -144,7 +144,7 @@ function CarbonNowView({ d, age, note }: { d: CarbonNow; age: number; note: Reac
       <div className="carbon-now-main">
         <div className="carbon-value" data-testid="carbon-intensity" data-intensity={d.intensity ?? ''}>
           <span className="tile-number">{d.intensity === null ? '—' : formatInt(d.intensity)}</span>{' '}
-          <span className="unit">gCO2/kWh</span>
+          <span className="unit">g{CO2}/kWh</span>
         </div>
         <div className="carbon-meta">
           {d.index && (

@@ -11,7 +11,7 @@ import { formatCo2 } from './carbon-charts';
 import { DataTable, type Column } from '../../components/DataTable';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { formatEnergy, formatInt, formatPeriodLabel, formatShare } from '../../lib/format';
+import { CO2, formatDayRange, formatEnergyUnit, formatInt, formatPeriodLabel, formatShare } from '../../lib/format';
 import { latestCompletePeriod, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
@@ -42,7 +42,7 @@ export function emissionsPeriods(meter: Pick<MeterSummary, 'firstReading' | 'las
     {
       id: 'last-30-days',
       title: 'Last 30 days',
-      sub: `${formatPeriodLabel(from30, { short: true })} – ${formatPeriodLabel(lastDay, { short: true })} ${lastDay.slice(0, 4)}`,
+      sub: formatDayRange(from30, lastDay),
       from: from30,
       to,
     },
@@ -233,12 +233,12 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
 function EmissionsValue({ e }: { e: Emissions }) {
   return (
     <div className="emissions-value">
-      <div className="strong" title={`${formatInt(e.kgco2)} kg CO2`}>
-        {formatCo2(e.kgco2)} <span className="unit">CO2</span>
+      <div className="strong" title={`${formatInt(e.kgco2)} kg ${CO2}`}>
+        {formatCo2(e.kgco2)} <span className="unit">{CO2}</span>
       </div>
       <div className="muted small">
         {Math.abs(e.kgco2) >= 1000 ? `${formatInt(e.kgco2)} kg · ` : ''}
-        {formatEnergy(e.kwh)} kWh
+        {formatEnergyUnit(e.kwh)}
       </div>
       {e.method === 'halfhourly' && (
         <div

@@ -277,7 +277,7 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
         <>
           {formatPounds(r.currentPence)}
           <div className="muted small">
-            {rangeText(r.from, r.to)} ({periodDays(r)} days)
+            {rangeText(r.from, r.to)} ({plural(periodDays(r), 'day')})
           </div>
         </>
       ),

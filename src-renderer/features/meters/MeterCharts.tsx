@@ -12,7 +12,14 @@ import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
-import { formatEnergy, formatPeriodLabel, formatShare, formatSignedEnergy, plural } from '../../lib/format';
+import {
+  formatEnergy,
+  formatEnergyUnit,
+  formatPeriodLabel,
+  formatShare,
+  formatSignedEnergyUnit,
+  plural,
+} from '../../lib/format';
 import {
   PERIOD_KINDS,
   PERIOD_NAME,
@@ -250,8 +257,8 @@ function CompareCell({ c, text }: { c: Comparison; text: string }) {
         against={text}
       />
       <div className="muted small">
-        {formatPeriodLabel(c.previous.period, { short: true })}: {formatEnergy(c.previous.kwh)} kWh (
-        {formatSignedEnergy(c.changeKwh)} kWh)
+        {formatPeriodLabel(c.previous.period, { short: true })}: {formatEnergyUnit(c.previous.kwh)} (
+        {formatSignedEnergyUnit(c.changeKwh)})
       </div>
     </div>
   );

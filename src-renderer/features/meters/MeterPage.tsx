@@ -15,6 +15,7 @@ import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterC
 import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
+import { Energy } from '../../components/Energy';
 
 /** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
 export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {
@@ -126,7 +127,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
             <div className="kpi">
               <dt>Total consumption</dt>
               <dd>
-                {formatKwh(stats.totalKwh, 2)} <span className="unit">kWh</span>
+                <Energy kwh={stats.totalKwh} />
               </dd>
             </div>
             <div className="kpi">

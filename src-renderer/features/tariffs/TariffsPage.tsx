@@ -12,6 +12,7 @@ import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
+import { formatDay } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { emptyForm, formFromSpec, type TariffForm as Form } from './form';
@@ -409,7 +410,7 @@ function TariffRow({ t, today, open, onToggle }: { t: Tariff; today: string; ope
       <td className="num">{v ? vatText(v.spec.vatRate) : '—'}</td>
       <td className="tariff-rates small" data-testid="tariff-rates">
         {rates ? <NoWrapList text={rates} sep=" · " /> : <span className="muted">—</span>}
-        {v && v.validFrom > today && <div className="muted">from {v.validFrom}</div>}
+        {v && v.validFrom > today && <div className="muted">from {formatDay(v.validFrom)}</div>}
       </td>
     </tr>
   );
