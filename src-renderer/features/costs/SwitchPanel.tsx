@@ -9,6 +9,7 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { costNotes, tariffSequence } from './cost-bands';
 import { buildSavingHistoryOption, savingHistory, savingHistoryCsv } from './saving-history';
+import { TableScroll } from '../../components/TableScroll';
 import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Spinner } from '../../components/States';
 import { fileSlug } from '../../lib/download';
@@ -339,7 +340,7 @@ function AnalysisView({
           Add tariffs for this fuel on the Tariffs page, then run the analysis again.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table table-compact alternatives-table" data-testid="alternatives">
             <thead>
               <tr>
@@ -416,7 +417,7 @@ function AnalysisView({
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {a.skipped.length > 0 && (
         <details className="switch-skipped" data-testid="skipped">

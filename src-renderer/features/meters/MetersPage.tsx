@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MeterSummary } from '../../../src-shared/contract/types';
+import { TableScroll } from '../../components/TableScroll';
 import { FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
@@ -117,7 +118,7 @@ export function MetersPage() {
             </button>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table meters-table">
               <thead>
                 <tr>
@@ -175,7 +176,7 @@ export function MetersPage() {
                 </tbody>
               ))}
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </Page>
