@@ -184,7 +184,7 @@ export function formatAgo(t: string | number | null | undefined, now = Date.now(
   if (s < 60) return 'just now';
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  if (s < 7 * 86400) return `${Math.floor(s / 86400)} ${Math.floor(s / 86400) === 1 ? 'day' : 'days'} ago`;
+  if (s < 7 * 86400) return `${plural(Math.floor(s / 86400), 'day')} ago`;
   return formatUkDate(ms);
 }
 

@@ -13,7 +13,7 @@ import { formatPounds } from '../../src-renderer/lib/money';
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
-import { economy7 } from '../fixtures/tariffs';
+import { economy7, flatTariff } from '../fixtures/tariffs';
 
 const M1 = '1900000000031';
 const M2 = '1900000000040';
@@ -22,20 +22,7 @@ const ctx = { role: 'admin' as const, actor: 'e2e' };
 
 const TARIFFS = {
   tariffs: [
-    {
-      id: 'e2e-cp-flat',
-      name: 'Northwind Business Fixed',
-      supplier: 'Northwind Energy',
-      fuel: 'electricity',
-      validFrom: '2025-01-01',
-      validTo: null,
-      standingChargePencePerDay: 55,
-      vatRate: 0.2,
-      cclPencePerKwh: 0.775,
-      rates: [{ pencePerKwh: 27.4 }],
-      halfHourlyPrices: null,
-      default: true,
-    },
+    flatTariff({ id: 'e2e-cp-flat', name: 'Northwind Business Fixed', supplier: 'Northwind Energy', default: true }),
     economy7(
       {
         id: 'e2e-cp-e7',
@@ -212,6 +199,8 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   await expect(sw.getByTestId('switch-warning')).toContainText(/same/i);
   await expect(sw.getByTestId('switch-current')).toHaveAttribute('data-basis', 'assignment');
   await expect(sw.getByTestId('switch-current')).toContainText('Northwind Economy 7');
+  // run by the person at this machine, through the browser — not "local"
+  await expect(result).toContainText(`by ${os.userInfo().username} (browser)`);
   const saved = (await core.handlers['switching.history']({ meter: M1 }, ctx))[0]!;
   const analysis = await core.handlers['switching.get']({ id: saved.id }, ctx);
   const mine = analysis.alternatives.filter((a) => a.tariff.startsWith('e2e-cp-'));

@@ -3,14 +3,14 @@
  * (the public Energy Sparks and Octopus exports, and the project's CSV fixtures) and running the
  * switching analysis: nothing runs off the side without a cue (a table that cannot fit scrolls with
  * a shadow and its first column held), the Savings and Tariffs tables fit at 1024, the sidebar folds
- * to named icons below 1200 px, and no sentence shows an ISO date, "KWH" or "CO2".
+ * to named icons below 1200 px, and no sentence shows an ISO date, "KWH", "CO2", "1 days" or "+£".
  * Meters and tariff ids used here are this spec's own; assertions never count other rows.
  */
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { AppShell, ImportsPage } from './pages/app';
 import { CSV, expect, screenshotPath, test } from './fixtures';
-import { economy7 } from '../fixtures/tariffs';
+import { economy7, flatTariff } from '../fixtures/tariffs';
 
 const PUBLIC = path.join(process.cwd(), 'tests', 'fixtures', 'public');
 const SHEFFIELD = '2336533093112';
@@ -19,20 +19,13 @@ const ctx = { role: 'admin' as const, actor: 'e2e' };
 
 const TARIFFS = {
   tariffs: [
-    {
+    flatTariff({
       id: 'e2e-w-flat',
       name: 'Widths Business Fixed',
       supplier: 'Widths Energy',
-      fuel: 'electricity',
       validFrom: '2018-01-01',
-      validTo: null,
-      standingChargePencePerDay: 55,
-      vatRate: 0.2,
-      cclPencePerKwh: 0.775,
-      rates: [{ pencePerKwh: 27.4 }],
-      halfHourlyPrices: null,
       default: true,
-    },
+    }),
     economy7({
       id: 'e2e-w-e7',
       name: 'Widths Economy 7',
@@ -92,6 +85,8 @@ async function wording(page: Page): Promise<string[]> {
   if (/KWH/.test(text)) out.push('KWH');
   if (/CO2/.test(text)) out.push('CO2');
   if (/\(1 days\)|\b1 days\b/.test(text)) out.push('1 days');
+  // one way to say a saving: "saves £0.56" / "costs £0.56 more", never "+£0.56" or "£0.56 less"
+  if (/\+£|£[\d,.]+ less\b/.test(text)) out.push('a saving shown as +£ or "less"');
   return out;
 }
 
@@ -197,6 +192,7 @@ test('every page fits 1024 × 700 and 1440 × 900, with the sidebar folded to ic
     // the tables that were cut off: they fit at 1024
     await shell.open(server.url, '/savings');
     await settle(page);
+    await expect(page.getByTestId('savings-table')).toContainText(/Saves £[\d,]+\.\d\d|Costs £[\d,]+\.\d\d more/);
     const [savingsScroll, savingsClient] = await tableFit(page, 'savings-table');
     expect(savingsScroll, `savings table at ${width} px`).toBeLessThanOrEqual(savingsClient + 1);
     await shell.open(server.url, '/tariffs');

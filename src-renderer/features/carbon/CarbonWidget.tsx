@@ -6,7 +6,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { buildForecastOption, indexColour, indexSlug } from './carbon-charts';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { CO2, formatInt, formatUkTime } from '../../lib/format';
+import { CO2, formatInt, formatUkTime, plural } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
@@ -23,15 +23,15 @@ export function ageText(seconds: number): string {
   if (s < 3600) return `Updated ${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `Updated ${Math.floor(s / 3600)} h ago`;
   const d = Math.floor(s / 86400);
-  return `Updated ${d} ${d === 1 ? 'day' : 'days'} ago`;
+  return `Updated ${plural(d, 'day')} ago`;
 }
 
 /** `3 hours`, `1 hour`, `2 days` for the offline note. */
 function hoursText(seconds: number): string {
   const h = Math.floor(seconds / 3600);
-  if (h < 48) return `${h} ${h === 1 ? 'hour' : 'hours'}`;
+  if (h < 48) return plural(h, 'hour');
   const d = Math.floor(h / 24);
-  return `${d} days`;
+  return plural(d, 'day');
 }
 
 const TREND: Record<'rising' | 'falling' | 'steady', { arrow: string; text: string }> = {

@@ -7,7 +7,7 @@ import { buildCostBandsOption, costBandsCsv, costParts, tariffSequence } from '.
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
-import { formatInt } from '../../lib/format';
+import { formatInt, plural } from '../../lib/format';
 import { formatPounds, formatRate } from '../../lib/money';
 import { useQuery } from '../../lib/query';
 import { CostBreakdown } from './CostBreakdown';
@@ -109,7 +109,7 @@ function CostResultView({
           <dt>Total, including VAT</dt>
           <dd data-testid="cost-total">{formatPounds(cost.totalPence)}</dd>
           <div className="kpi-sub">
-            {rangeText(cost.from, cost.to)} · {formatInt(days)} {days === 1 ? 'day' : 'days'}
+            {rangeText(cost.from, cost.to)} · {plural(days, 'day')}
           </div>
         </div>
         <div className="kpi">

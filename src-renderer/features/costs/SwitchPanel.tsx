@@ -486,7 +486,7 @@ function SwitchHistory({
       <ChartCard
         framed={false}
         title="Best saving over time"
-        note={`${real.length} ${real.length === 1 ? 'analysis' : 'analyses'} (what-ifs left out) · £ over each analysis’ period`}
+        note={`${plural(real.length, 'analysis', 'analyses')} (what-ifs left out) · £ over each analysis’ period`}
         testId="saving-history-chart"
         points={real.length}
         option={option}

@@ -75,7 +75,7 @@ export function DailyChart({ meter }: { meter: MeterSummary }) {
       option={option}
       fileBase={`daily-${fileSlug(meter.mpan)}`}
       csv={() => dailyCsv(dailyRows(rows))}
-      ariaLabel={`Daily kWh of meter ${meter.mpan} over ${rows.length} days`}
+      ariaLabel={`Daily kWh of meter ${meter.mpan} over ${plural(rows.length, 'day')}`}
     />
   );
 }
@@ -93,7 +93,7 @@ export function HeatmapChart({ meter, series }: { meter: MeterSummary | null; se
       option={option}
       fileBase={`load-profile-${fileSlug(id)}`}
       csv={() => heatmapCsv(grid)}
-      ariaLabel={`Load profile heatmap of meter ${id}: ${grid.days.length} days by 48 half-hours`}
+      ariaLabel={`Load profile heatmap of meter ${id}: ${plural(grid.days.length, 'day')} by 48 half-hours`}
       empty={grid.cells.length === 0 ? NO_READINGS : undefined}
       tall
     />

@@ -7,7 +7,7 @@ import { FuelBadge } from '../../components/FuelBadge';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
-import { formatInt, formatKwh, formatUkDateTime } from '../../lib/format';
+import { formatInt, formatKwh, formatUkDateTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { href, navigate, useHash } from '../../lib/route';
 import { useMetersStore } from '../../stores/meters';
@@ -132,7 +132,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
             </div>
             <div className="kpi">
               <dt>Half-hours</dt>
-              <dd data-testid="point-count">{formatInt(stats.count)} half-hours</dd>
+              <dd data-testid="point-count">{plural(stats.count, 'half-hour')}</dd>
             </div>
             <div className="kpi">
               <dt>Missing</dt>
@@ -182,7 +182,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
                 option={option}
                 fileBase={`half-hourly-${fileSlug(mpan)}`}
                 csv={() => seriesRows(series)}
-                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${stats.count} half-hours, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
+                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${plural(stats.count, 'half-hour')}, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
                 empty={
                   series.ts.length === 0 ? (
                     <EmptyState title="No readings for this meter yet">

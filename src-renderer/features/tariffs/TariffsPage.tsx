@@ -13,7 +13,7 @@ import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
-import { formatDay } from '../../lib/format';
+import { formatDay, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { emptyForm, formFromSpec, type TariffForm as Form } from './form';
@@ -310,9 +310,7 @@ export function TariffsPage() {
                     <tr className="group-row">
                       <th colSpan={5} scope="colgroup">
                         <FuelBadge fuel={g.fuel} />{' '}
-                        <span className="muted small">
-                          {g.tariffs.length === 1 ? '1 tariff' : `${g.tariffs.length} tariffs`}
-                        </span>
+                        <span className="muted small">{plural(g.tariffs.length, 'tariff')}</span>
                       </th>
                     </tr>
                     {g.tariffs.map((t) => (
