@@ -61,8 +61,8 @@ describe('energy and change formatting', () => {
   });
   it('reads period labels in UK style', () => {
     expect(formatPeriodLabel('2025-03-30')).toBe('Sun 30 Mar 2025');
-    expect(formatPeriodLabel('2025-W13')).toBe('Week 13, 2025 (24 Mar – 30 Mar)');
-    expect(formatPeriodLabel('2025-W01')).toBe('Week 1, 2025 (30 Dec – 5 Jan)');
+    expect(formatPeriodLabel('2025-W13')).toBe('Week 13, 2025 (24–30 Mar)');
+    expect(formatPeriodLabel('2025-W01')).toBe('Week 1, 2025 (30 Dec 2024 – 5 Jan 2025)');
     expect(formatPeriodLabel('2025-03')).toBe('March 2025');
     expect(formatPeriodLabel('2025')).toBe('2025');
     expect(formatPeriodLabel('2025-03-30', { short: true })).toBe('30 Mar');
@@ -102,6 +102,7 @@ describe('calendar days in sentences', () => {
     expect(formatDayRange('2019-12-30', '2020-01-02')).toBe('30 Dec 2019 – 2 Jan 2020');
     expect(formatDayRangeUntil('2020-04-09', '2020-05-09')).toBe('9 Apr – 8 May 2020');
     expect(formatDayRangeUntil('2025-03-01', '2025-04-01')).toBe('1–31 Mar 2025');
+    expect(formatDayRange('2025-03-24', '2025-04-02', { year: false })).toBe('24 Mar – 2 Apr');
   });
 });
 

@@ -152,7 +152,7 @@ function labelDate(y: string, m: string, d = '01'): Date {
 }
 
 /**
- * A period label from the contract, for people: `Wed 26 Nov 2025`, `Week 13, 2025 (24 Mar – 30 Mar)`,
+ * A period label from the contract, for people: `Wed 26 Nov 2025`, `Week 13, 2025 (24–30 Mar)`,
  * `March 2025`, `2025`. With `short`: `26 Nov`, `W13 2025`, `Mar 2025`, `2025`.
  */
 export function formatPeriodLabel(label: string, opts: { short?: boolean } = {}): string {
@@ -168,7 +168,8 @@ export function formatPeriodLabel(label: string, opts: { short?: boolean } = {})
     // ISO week 1 holds 4 January; its Monday starts the week-year.
     const jan4 = Date.UTC(year, 0, 4);
     const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000 + (week - 1) * 7 * 86400000;
-    return `Week ${week}, ${year} (${dayMonthUtcFmt.format(new Date(monday))} – ${dayMonthUtcFmt.format(new Date(monday + 6 * 86400000))})`;
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    return `Week ${week}, ${year} (${formatDayRange(day(monday), day(monday + 6 * 86400000), { year: false })})`;
   }
   if ((m = /^(\d{4})-(\d{2})$/.exec(label)))
     return (opts.short ? shortMonthYearUtcFmt : monthYearUtcFmt).format(labelDate(m[1]!, m[2]!));
@@ -262,16 +263,17 @@ export function formatDay(iso: string): string {
 /**
  * Two calendar days, both included, for sentences and headings, the year and month said once when
  * shared: `9 Apr – 8 May 2020`, `1–30 Apr 2020`, `9 Apr 2020` (one day), `30 Dec 2019 – 2 Jan 2020`.
+ * `year: false` leaves out a year both days share (where the year is said already): `24–30 Mar`.
  */
-export function formatDayRange(first: string, last: string): string {
+export function formatDayRange(first: string, last: string, opts: { year?: boolean } = {}): string {
   const a = ISO_DAY.exec(first);
   const b = ISO_DAY.exec(last);
   if (!a || !b) return `${formatDay(first)} – ${formatDay(last)}`;
-  if (first === last) return formatDay(first);
   if (a[1] !== b[1]) return `${formatDay(first)} – ${formatDay(last)}`;
-  const endText = formatDay(last);
-  if (a[2] === b[2]) return `${Number(a[3])}\u2013${endText}`;
-  return `${Number(a[3])} ${SHORT_MONTHS[Number(a[2]) - 1]} – ${endText}`;
+  const end = `${Number(b[3])} ${SHORT_MONTHS[Number(b[2]) - 1]}${opts.year === false ? '' : ` ${b[1]}`}`;
+  if (first === last) return end;
+  if (a[2] === b[2]) return `${Number(a[3])}\u2013${end}`;
+  return `${Number(a[3])} ${SHORT_MONTHS[Number(a[2]) - 1]} – ${end}`;
 }
 
 /** formatDayRange for days [from, to) as the contract sends them (`to` exclusive: the day before is the last). */
