@@ -1,7 +1,7 @@
 /** Date ranges and labels for the meter's costs and switching analysis (pure). */
 import type { MeterSummary } from '../../../src-shared/contract/types';
 import { isoDay, parsePeriod, nextPeriodStart } from '../../../src-shared/domain/periods';
-import { formatPeriodLabel } from '../../lib/format';
+import { formatDayRangeUntil, formatPeriodLabel, plural } from '../../lib/format';
 import { latestCompletePeriod, readingDays } from '../../lib/periods';
 
 export interface CostRange {
@@ -37,16 +37,12 @@ export function defaultCostRange(meter: Pick<MeterSummary, 'firstReading' | 'las
   return {
     from: isoDay(from),
     to: isoDay(days.to),
-    why: days.to - from === 30 ? 'the last 30 days of data' : `all ${days.to - from} days of data`,
+    why: days.to - from === 30 ? 'the last 30 days of data' : `all ${plural(days.to - from, 'day')} of data`,
   };
 }
 
-/** `1 Mar – 31 Mar 2025` for UK days [from, to), both ends as people read them (the last day included). */
-export function rangeText(from: string, to: string): string {
-  const last = isoDay(dayNum(to) - 1);
-  const sameYear = from.slice(0, 4) === last.slice(0, 4);
-  return `${formatPeriodLabel(from, { short: true })}${sameYear ? '' : ` ${from.slice(0, 4)}`} – ${formatPeriodLabel(last, { short: true })} ${last.slice(0, 4)}`;
-}
+/** `1–31 Mar 2025` for UK days [from, to) (the last day included): the shared range formatter. */
+export const rangeText = formatDayRangeUntil;
 
 /** Days in [from, to). */
 export function rangeDays(from: string, to: string): number {

@@ -13,6 +13,7 @@ import { ShareBar, Trend } from '../../components/Trend';
 import {
   formatAgo,
   formatEnergy,
+  formatEnergyUnit,
   formatChangePercent,
   formatMs,
   formatPeriodLabel,
@@ -26,6 +27,7 @@ import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
 import { RunStatusBadge, TRIGGER_TEXT } from '../activity/runs';
 import { CarbonWidget } from '../carbon/CarbonWidget';
+import { Energy } from '../../components/Energy';
 
 const TILE_TITLE: Record<PeriodKind, string> = {
   day: 'Yesterday',
@@ -166,7 +168,7 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
                 </span>
               </header>
               <div className="tile-value">
-                <span className="tile-number">{formatEnergy(p.kwh)}</span> <span className="unit">kWh</span>
+                <Energy kwh={p.kwh} numberClass="tile-number" />
               </div>
               <Trend
                 changePercent={p.changePercent}
@@ -175,7 +177,7 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
                 against={(p.toDate ? AGAINST_TO_DATE : AGAINST)[kind]}
               />
               <div className="tile-foot muted small">
-                {p.toDate && kind !== 'day' ? 'Same days before' : 'Before'}: {formatEnergy(p.previousKwh)} kWh
+                {p.toDate && kind !== 'day' ? 'Same days before' : 'Before'}: {formatEnergyUnit(p.previousKwh)}
               </div>
             </article>
           );

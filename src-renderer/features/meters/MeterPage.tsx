@@ -7,7 +7,7 @@ import { FuelBadge } from '../../components/FuelBadge';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
-import { formatInt, formatKwh, formatUkDateTime } from '../../lib/format';
+import { formatInt, formatKwh, formatUkDateTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { href, navigate, useHash } from '../../lib/route';
 import { useMetersStore } from '../../stores/meters';
@@ -16,6 +16,7 @@ import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { MergeMeter } from './MergeMeter';
+import { Energy } from '../../components/Energy';
 
 /** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
 export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {
@@ -127,12 +128,12 @@ export function MeterPage({ mpan }: { mpan: string }) {
             <div className="kpi">
               <dt>Total consumption</dt>
               <dd>
-                {formatKwh(stats.totalKwh, 2)} <span className="unit">kWh</span>
+                <Energy kwh={stats.totalKwh} />
               </dd>
             </div>
             <div className="kpi">
               <dt>Half-hours</dt>
-              <dd data-testid="point-count">{formatInt(stats.count)} half-hours</dd>
+              <dd data-testid="point-count">{plural(stats.count, 'half-hour')}</dd>
             </div>
             <div className="kpi">
               <dt>Missing</dt>
@@ -182,7 +183,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
                 option={option}
                 fileBase={`half-hourly-${fileSlug(mpan)}`}
                 csv={() => seriesRows(series)}
-                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${stats.count} half-hours, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
+                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${plural(stats.count, 'half-hour')}, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
                 empty={
                   series.ts.length === 0 ? (
                     <EmptyState title="No readings for this meter yet">

@@ -19,13 +19,21 @@ import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
-import { formatEnergy, formatPeriodLabel, formatShare, plural } from '../../lib/format';
+import {
+  formatDayRange,
+  formatEnergy,
+  formatEnergyUnit,
+  formatPeriodLabel,
+  formatShare,
+  plural,
+} from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { latestCompletePeriod, periodRange, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
 import { SiteCarbonCard } from './SiteCarbonCard';
+import { Energy } from '../../components/Energy';
 
 /** Local days covered by any of the meters. */
 export function siteDays(meters: MeterSummary[]): { from: number; to: number } | null {
@@ -111,9 +119,7 @@ function Site({ d }: { d: SiteDetail }) {
           d.site.postcode,
           d.site.organisation,
           plural(d.meters.length, 'meter'),
-          days
-            ? `${formatPeriodLabel(isoDay(days.from), { short: false })} – ${formatPeriodLabel(isoDay(days.to - 1))}`
-            : null,
+          days ? formatDayRange(isoDay(days.from), isoDay(days.to - 1)) : null,
         ]
           .filter(Boolean)
           .join(' · ')}
@@ -238,7 +244,7 @@ function FuelSummary({ fuel, totals }: { fuel: Fuel; totals: PeriodTotal[] }) {
         <FuelBadge fuel={fuel} /> total
       </dt>
       <dd>
-        {formatEnergy(kwh)} <span className="unit">kWh</span>
+        <Energy kwh={kwh} />
         <div className="kpi-sub">{hh > 0 ? `${formatShare(1 - missing / hh)} of half-hours present` : ''}</div>
       </dd>
     </div>
@@ -314,7 +320,7 @@ function change(
 function ChangeCell({ cur, earlier, none }: { cur: PeriodTotal; earlier: PeriodTotal | null; none: string }) {
   if (!(earlier && earlier.completeness > 0)) return <span className="muted small">{none}</span>;
   const c = change(cur, earlier);
-  const against = `vs ${formatPeriodLabel(earlier.period, { short: true })} (${formatEnergy(earlier.kwh)} kWh)`;
+  const against = `vs ${formatPeriodLabel(earlier.period, { short: true })} (${formatEnergyUnit(earlier.kwh)})`;
   return <Trend changePercent={c.percent} comparable={c.comparable} completeness={c.completeness} against={against} />;
 }
 
