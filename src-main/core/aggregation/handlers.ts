@@ -2,6 +2,7 @@
 import type { Handlers } from '../../../src-shared/contract/api';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { Services } from '../services';
+import { dashboardSummary } from './dashboard';
 
 export const aggregationHandlers = (s: Services) =>
   ({
@@ -14,5 +15,7 @@ export const aggregationHandlers = (s: Services) =>
     'totals.list': (a) => s.totals.list(a.meter, a.period, a.from, a.to),
     'totals.compare': (a) => s.totals.compare(a.meter, a.period, a.at, a.basis),
     'totals.site': (a) => s.totals.site(a.siteId, a.period, a.from, a.to),
-    'dashboard.summary': () => s.totals.dashboard(s.imports.list({ limit: 1 })[0] ?? null, s.scheduler.lastRun()),
+    'totals.latest': (a) => s.totals.latest(a.meter, a.asAt),
+    'dashboard.summary': (a) =>
+      dashboardSummary(s, s.imports.list({ limit: 1 })[0] ?? null, s.scheduler.lastRun(), a.asAt),
   }) satisfies Partial<Handlers>;
