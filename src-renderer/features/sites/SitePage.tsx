@@ -21,7 +21,7 @@ import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
 import { formatEnergy, formatPeriodLabel, formatShare, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
-import { latestCompletePeriod, periodRange, readingDays } from '../../lib/periods';
+import { latestPeriodUpTo, periodRange, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
@@ -38,15 +38,21 @@ export function siteDays(meters: MeterSummary[]): { from: number; to: number } |
   return out;
 }
 
-/** The latest complete month of the site's data (the meter that reads latest decides). */
-function latestMonth(meters: MeterSummary[]): string | null {
+/**
+ * The latest complete month up to the site's latest complete day (the meter that reads latest
+ * decides; a stray later reading does not), or null when no such month has readings.
+ */
+export function latestMonth(meters: MeterSummary[]): string | null {
   const last =
     meters
-      .map((m) => m.lastReading)
+      .map((m) => m.lastCompleteDay)
       .filter((x): x is string => !!x)
       .sort()
       .pop() ?? null;
-  return latestCompletePeriod('month', last);
+  const month = last ? latestPeriodUpTo('month', last) : null;
+  const days = siteDays(meters);
+  const start = month ? parsePeriod('month', month) : null;
+  return start !== null && days && nextPeriodStart('month', start) > days.from ? month : null;
 }
 
 export function SitePage({ id }: { id: number }) {
@@ -329,7 +335,13 @@ const COMPARE_COLUMNS: Column<SiteComparison>[] = [
       </>
     ),
   },
-  { header: 'kWh', num: true, className: 'strong', cell: (c) => formatEnergy(c.current.kwh) },
+  {
+    header: 'kWh',
+    num: true,
+    className: 'strong',
+    cell: (c) =>
+      c.current.completeness === 0 ? <span className="muted small">No readings</span> : formatEnergy(c.current.kwh),
+  },
   {
     header: 'Against the month before',
     cell: (c) => <ChangeCell cur={c.current} earlier={c.previous} none="No readings the month before" />,
