@@ -21,6 +21,7 @@ import type {
   EmissionFactor,
   Emissions,
   Comparison,
+  DashboardMonth,
   DashboardSummary,
   Fuel,
   ImportJob,
@@ -263,6 +264,15 @@ export const contract = {
     role: 'viewer',
   }),
   /**
+   * The dashboard's month (containing the anchor, up to it) by fuel: its cost on the tariffs assigned (meters without
+   * a tariff named; managers only, null for viewers) and its emissions; null without an anchor.
+   */
+  'dashboard.month': method({
+    args: z.object({ asAt: localDate.optional() }).strict(),
+    result: returns<DashboardMonth | null>(),
+    role: 'viewer',
+  }),
+  /**
    * A meter's latest complete day, week, month and year with readings, up to its last complete day (at most `asAt`,
    * default yesterday), each against the one before and a year earlier.
    */
@@ -280,9 +290,9 @@ export const contract = {
     role: 'viewer',
   }),
   /**
-   * The dashboard: portfolio totals and trends, movers, completeness, the month's cost and emissions, a 13-month
-   * trend, last import and roll-up — anchored on the data (the median of the meters' last complete days), never
-   * after `asAt` (default yesterday).
+   * The dashboard: portfolio totals and trends, movers, completeness and the meters behind, a 13-month trend, last
+   * import and roll-up — anchored on the data (the median of the meters' last complete days), never after `asAt`
+   * (default yesterday).
    */
   'dashboard.summary': method({
     args: z.object({ asAt: localDate.optional() }).strict(),

@@ -274,16 +274,32 @@ export interface DashboardSummary {
   movers: { meters: Mover[]; sites: Mover[]; week: string | null };
   /** Share of expected half-hours present over the 30 days up to the anchor, across all meters. */
   completeness30d: number | null;
-  /** The 30-day window of `completeness30d` (`to` exclusive), and the meters missing half-hours in it, most first. */
+  /**
+   * The 30-day window of `completeness30d` (`to` exclusive), and the meters missing half-hours in it, longest
+   * behind first (no complete day, then the earliest last complete day, then the most missing).
+   */
   completenessWindow: { from: string; to: string } | null;
   behind: MeterBehind[];
-  /** The month of the month tile (to the anchor): its cost and emissions by fuel. */
-  month: { label: string; from: string; to: string; costs: FuelCost[]; emissions: FuelEmissions[] } | null;
+  /** The month of the month tile, to the anchor (`to` exclusive): dashboard.month prices it. */
+  month: { label: string; from: string; to: string } | null;
   /** kWh per month for the 13 months up to the anchor's, by fuel (completeness beside each). */
   trend: { fuel: Fuel; months: { month: string; kwh: number; completeness: number }[] }[];
   meters: number;
   lastImport: ImportJob | null;
   lastAggregation: SchedulerRun | null;
+}
+
+/** The dashboard's month (the one containing the anchor, up to it) in £ and CO2 by fuel. */
+export interface DashboardMonth {
+  asAt: string;
+  latestDay: string;
+  label: string;
+  from: string;
+  /** Exclusive. */
+  to: string;
+  /** null for a viewer: costs are for managers. */
+  costs: FuelCost[] | null;
+  emissions: FuelEmissions[];
 }
 
 /** A meter's latest periods, anchored on its last complete day. */

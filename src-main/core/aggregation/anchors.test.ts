@@ -13,6 +13,7 @@ import { FIXTURES, callAsAdmin, importFiles, makeCore, writeTemp } from '../../.
 import { economy7 } from '../../../tests/fixtures/tariffs';
 import type {
   CostResult,
+  DashboardMonth,
   DashboardSummary,
   MeterLatest,
   MeterQuality,
@@ -220,16 +221,36 @@ describe('the dashboard’s month in £ and CO2', () => {
     await call('tariffs.assign', { meter: OCTOPUS_METER, tariff: 'acme-e7-2025', from: '2019-01-01' });
     const d = await call<DashboardSummary>('dashboard.summary', { asAt: '2020-05-31' });
     expect(d.latestDay).toBe('2020-05-07');
-    expect(d.month).toMatchObject({ label: '2020-05', from: '2020-05-01', to: '2020-05-08' });
-    const cost = d.month!.costs.find((c) => c.fuel === 'electricity')!;
+    expect(d.month).toEqual({ label: '2020-05', from: '2020-05-01', to: '2020-05-08' });
+    const m = await call<DashboardMonth>('dashboard.month', { asAt: '2020-05-31' });
+    expect(m).toMatchObject({ latestDay: '2020-05-07', label: '2020-05', from: '2020-05-01', to: '2020-05-08' });
+    const cost = m.costs!.find((c) => c.fuel === 'electricity')!;
     const own = await call<CostResult>('cost.meter', { meter: OCTOPUS_METER, from: '2020-05-01', to: '2020-05-08' });
     expect(cost.priced).toBe(1);
     expect(cost.totalPence).toBeCloseTo(own.totalPence, 2);
     expect(cost.unpriced).toEqual([]);
-    const co2 = d.month!.emissions.find((e) => e.fuel === 'electricity')!;
+    const co2 = m.emissions.find((e) => e.fuel === 'electricity')!;
     // no grid intensity stored: the 2020 annual factor, 0.23314 kg/kWh
     expect(co2).toMatchObject({ halfHourlyMeters: 0, annualMeters: 1, unavailable: 0 });
-    expect(co2.kgco2!).toBeCloseTo(co2.kwh * 0.23314, 3);
+    expect(co2.kgco2!).toBeCloseTo(own.kwh * 0.23314, 3);
+    // a viewer sees the emissions, not the costs
+    const viewer = await dispatch(
+      core!.handlers,
+      'dashboard.month',
+      { asAt: '2020-05-31' },
+      { role: 'viewer', actor: 't' },
+    );
+    expect(viewer).toMatchObject({ ok: true, value: { costs: null } });
+
+    // intensity stored for every half-hour of the month: the half-hourly method
+    const put = core!.sqlite.prepare(
+      'INSERT INTO carbon_national (ts, forecast, actual, fetched_at) VALUES (?, ?, ?, ?)',
+    );
+    for (let t = Date.parse('2020-04-30T23:00:00Z') / 1000; t < Date.parse('2020-05-07T23:00:00Z') / 1000; t += 1800)
+      put.run(t, 200, 200, t);
+    const hh = (await call<DashboardMonth>('dashboard.month', { asAt: '2020-05-31' })).emissions[0]!;
+    expect(hh).toMatchObject({ halfHourlyMeters: 1, annualMeters: 0 });
+    expect(hh.kgco2!).toBeCloseTo(own.kwh * 0.2, 3);
 
     // a meter with readings that month and no tariff is named, not priced at 0
     const other = '2336533093112';
@@ -238,9 +259,11 @@ describe('the dashboard’s month in £ and CO2', () => {
       lines.push(`${other},${new Date(t).toISOString()},1`);
     await importFiles(core!, [writeTemp('other.csv', lines.join('\n'))]);
     await core!.scheduler.idle();
-    const d2 = await call<DashboardSummary>('dashboard.summary', { asAt: '2020-05-31' });
-    const c2 = d2.month!.costs.find((c) => c.fuel === 'electricity')!;
+    const m2 = await call<DashboardMonth>('dashboard.month', { asAt: '2020-05-31' });
+    const c2 = m2.costs!.find((c) => c.fuel === 'electricity')!;
     expect(c2.priced).toBe(1);
-    expect(c2.unpriced.map((u) => u.meter)).toContain(other);
+    expect(c2.unpriced.map((u) => u.meter)).toEqual([other]);
+    // before any data: no month
+    expect(await call('dashboard.month', { asAt: '2019-01-01' })).toBeNull();
   });
 });

@@ -2,7 +2,8 @@
 import type { Handlers } from '../../../src-shared/contract/api';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { Services } from '../services';
-import { dashboardSummary } from './dashboard';
+import { dashboardMonth } from './dashboard';
+import { ROLE_RANK } from '../../../src-shared/contract/types';
 
 export const aggregationHandlers = (s: Services) =>
   ({
@@ -17,5 +18,6 @@ export const aggregationHandlers = (s: Services) =>
     'totals.site': (a) => s.totals.site(a.siteId, a.period, a.from, a.to),
     'totals.latest': (a) => s.totals.latest(a.meter, a.asAt),
     'dashboard.summary': (a) =>
-      dashboardSummary(s, s.imports.list({ limit: 1 })[0] ?? null, s.scheduler.lastRun(), a.asAt),
+      s.totals.dashboard(s.imports.list({ limit: 1 })[0] ?? null, s.scheduler.lastRun(), a.asAt),
+    'dashboard.month': (a, ctx) => dashboardMonth(s, a.asAt, ROLE_RANK[ctx.role] >= ROLE_RANK.manager),
   }) satisfies Partial<Handlers>;

@@ -286,16 +286,18 @@ export class TotalsService {
     };
   }
 
+  /** The portfolio's anchor up to `cap`: the median of the meters' last complete days (and those days). */
+  anchor(meterIds: number[], cap: number): { lastComplete: Map<number, number>; anchor: number | null } {
+    const lastComplete = this.readings.lastCompleteDays(meterIds, cap + 1, COMPLETE_DAY_HALF_HOURS);
+    return { lastComplete, anchor: portfolioAnchor([...lastComplete.values()], cap) };
+  }
+
   /**
    * The dashboard, anchored on the data: each fuel on the median of its meters' last complete days,
    * the portfolio (movers, completeness, the month) on the median over all meters; never after `asAt`
-   * (default yesterday). Cost and emissions of the month are added by the caller (dashboard.ts).
+   * (default yesterday). The month's cost and emissions are dashboard.month's (dashboard.ts).
    */
-  dashboard(
-    lastImport: ImportJob | null,
-    lastAggregation: SchedulerRun | null,
-    asAt?: string,
-  ): Omit<DashboardSummary, 'month'> & { month: { label: string; from: number; to: number } | null } {
+  dashboard(lastImport: ImportJob | null, lastAggregation: SchedulerRun | null, asAt?: string): DashboardSummary {
     const today = localDayOf(Math.floor(this.clock.now() / 1000));
     const cap = this.asAtDay(asAt);
     const meters = this.sqlite
@@ -310,12 +312,10 @@ export class TotalsService {
       siteId: number | null;
       site: string | null;
     }[];
-    const lastComplete = this.readings.lastCompleteDays(
+    const { lastComplete, anchor } = this.anchor(
       meters.map((m) => m.id),
-      cap + 1,
-      COMPLETE_DAY_HALF_HOURS,
+      cap,
     );
-    const anchor = portfolioAnchor([...lastComplete.values()], cap);
     // fuel_days answers whole-portfolio sums when current; the per-meter sums otherwise
     const fuelSum = (fuel: Fuel, ids: number[], from: number, to: number): { kwh: number; present: number } =>
       (to > from && this.readings.fuelTotal(fuel, from, to)) || this.readings.total(ids, from, to);
@@ -423,7 +423,13 @@ export class TotalsService {
           });
         }
       }
-      behind.sort((a, b) => b.missingHalfHours - a.missingHalfHours || a.meter.localeCompare(b.meter));
+      // longest behind first: no complete day, then the earliest last complete day, then the most missing
+      behind.sort(
+        (a, b) =>
+          (a.lastCompleteDay ?? '').localeCompare(b.lastCompleteDay ?? '') ||
+          b.missingHalfHours - a.missingHalfHours ||
+          a.meter.localeCompare(b.meter),
+      );
       completeness30d = Math.round((sum / (perDay * meters.length)) * 10000) / 10000;
       completenessWindow = { from: isoDay(from), to: isoDay(to) };
     }
@@ -444,7 +450,7 @@ export class TotalsService {
       month:
         anchor === null || monthStart === null
           ? null
-          : { label: periodLabel('month', monthStart), from: monthStart, to: anchor + 1 },
+          : { label: periodLabel('month', monthStart), from: isoDay(monthStart), to: isoDay(anchor + 1) },
       trend,
       meters: meters.length,
       lastImport,

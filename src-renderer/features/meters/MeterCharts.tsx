@@ -1,7 +1,8 @@
 /** The meter page's charts beyond the half-hourly line: daily bars, the load-profile heatmap and period bars. */
 import { useMemo, useState } from 'react';
 import type { Comparison, MeterSummary, PeriodKind, Series } from '../../../src-shared/contract/types';
-import { isoDay, ukToday } from '../../../src-shared/domain/periods';
+import { isoDay } from '../../../src-shared/domain/periods';
+import { AsAtField } from '../../components/AsAtField';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildDailyOption, dailyCsv, dailyRows } from './daily-bars';
@@ -244,30 +245,6 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
         </>
       )}
     </section>
-  );
-}
-
-/** An "as at" date: the latest day a view may use (empty: up to yesterday). */
-export function AsAtField({ id, value, onChange }: { id: string; value: string; onChange: (v: string) => void }) {
-  return (
-    <label className="as-at-field small" htmlFor={id}>
-      <span className="muted">As at</span> {/* DateField: a plain date input until the shared DD/MM/YYYY field lands */}
-      <input
-        id={id}
-        type="date"
-        className="input input-small"
-        value={value}
-        max={ukToday()}
-        onChange={(e) => onChange(e.currentTarget.value)}
-        data-testid="as-at"
-        aria-label="As at date"
-      />
-      {value && (
-        <button type="button" className="btn btn-quiet btn-small" onClick={() => onChange('')}>
-          Latest
-        </button>
-      )}
-    </label>
   );
 }
 

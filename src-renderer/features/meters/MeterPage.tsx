@@ -12,6 +12,7 @@ import { useQuery } from '../../lib/query';
 import { getClient } from '../../api/instance';
 import { useDataStore } from '../../stores/data';
 import { rangeText } from '../costs/CostRange';
+import '../../styles/latest.css';
 import { useDocumentTitle } from '../../lib/hooks';
 import { href, navigate, useHash } from '../../lib/route';
 import { useMetersStore } from '../../stores/meters';
@@ -130,7 +131,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
         </section>
       ) : (
         <>
-          <dl className="kpis">
+          <dl className="kpis kpis-5">
             <div className="kpi">
               <dt>Total consumption</dt>
               <dd>
