@@ -19,12 +19,17 @@ interface Server {
   core: Core;
 }
 
-/** A headless server (real core, real SQLite) on a fresh temporary data folder; `close` stops both. */
-export async function startServer(): Promise<Server & { close: () => Promise<void> }> {
+/**
+ * A headless server (real core, real SQLite) on a data folder (default: a fresh temporary one) and a
+ * port (default: any free one); `close` stops both.
+ */
+export async function startServer(
+  opts: { dataDir?: string; port?: number } = {},
+): Promise<Server & { port: number; close: () => Promise<void> }> {
   const staticDir = path.join(REPO, 'dist', 'renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html')))
     throw new Error('dist/renderer is missing: run "npm run build" first');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-e2e-'));
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-e2e-'));
   const core = await createCore({
     dataDir,
     migrationsDir: path.join(REPO, 'drizzle'),
@@ -34,10 +39,11 @@ export async function startServer(): Promise<Server & { close: () => Promise<voi
   });
   core.start();
   const server = createHttpHost(core, { staticDir });
-  const url = await listen(server, 0, '127.0.0.1');
+  const url = await listen(server, opts.port ?? 0, '127.0.0.1');
   return {
     url,
     core,
+    port: Number(new URL(url).port),
     close: async () => {
       await closeHttpHost(server);
       await core.stop();
