@@ -97,6 +97,9 @@ test('2019–2020 data: real figures anchored on the data, with the dates they a
     await expect(page.locator('[data-testid="comparison-row"][data-kind="day"]')).toContainText(/7 May 2020/);
     await expect(page.getByTestId('comparison-none')).toContainText('No complete week, month, year with readings');
     await page.screenshot({ path: screenshotPath('42-meter-old-data-1440'), fullPage: true });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.screenshot({ path: screenshotPath('44-meter-old-data-1024'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
     // the daily chart: no baseload drawn on the partial days (4 and 8 May)
     await page.getByRole('tab', { name: 'Daily' }).click();
     await expect(page.getByTestId('daily-chart')).toHaveAttribute('data-points', '5');
