@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushedEvent } from '../../src-shared/contract/events';
 import type {
+  DashboardMonth,
   DashboardSummary,
   ImportJob,
   MeterLatest,
@@ -304,6 +305,13 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
       ok: true,
       value: { asAt: '2019-11-12', latestDay: null, fuels: [{ latestDay: null, periods: [] }] },
     });
+    // the month in £ and CO2: five meters with readings and no tariff, named; CO2 by the 2019 annual factor
+    const month = (await t.invoke('dashboard.month', {})) as { ok: true; value: DashboardMonth };
+    expect(month.value).toMatchObject({ latestDay: '2019-11-13', from: '2019-11-01', to: '2019-11-14' });
+    expect(month.value.costs![0]).toMatchObject({ fuel: 'electricity', priced: 0 });
+    expect(month.value.costs![0]!.unpriced).toHaveLength(5);
+    expect(month.value.emissions[0]).toMatchObject({ annualMeters: 5, halfHourlyMeters: 0, unavailable: 0 });
+    expect(month.value.emissions[0]!.kgco2).toBeCloseTo(day.kwh * 0.2556, 3);
     expect(await t.invoke('dashboard.summary', { asAt: 'yesterday' })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_ARGS' },
