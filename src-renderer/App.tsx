@@ -315,7 +315,7 @@ function NavLink({
           strokeLinejoin="round"
         />
       </svg>
-      <span>{label}</span>
+      <span className="nav-label">{label}</span>
       {children}
     </a>
   );

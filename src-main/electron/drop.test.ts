@@ -43,7 +43,7 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
     expect(sizes).toEqual(files.map((f) => fs.statSync(f).size).sort());
     // Audited like any other enqueue.
     expect(core.sqlite.prepare('SELECT actor, action FROM audit_log').all()).toEqual([
-      { actor: 'desktop', action: 'imports.enqueue' },
+      { actor: `${os.userInfo().username} (desktop)`, action: 'imports.enqueue' },
     ]);
     // And it runs: the queue imports the readings.
     await core.imports.drain();

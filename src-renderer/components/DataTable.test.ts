@@ -38,11 +38,11 @@ describe('DataTable', () => {
       }),
     );
     expect(html).toBe(
-      '<div class="table-wrap extra"><table class="table table-compact" data-testid="kwh-table"><thead><tr>' +
+      '<div class="table-scroll extra"><div class="table-wrap"><table class="table table-compact" data-testid="kwh-table"><thead><tr>' +
         '<th scope="col">Meter</th><th scope="col" class="num unit-case">kWh</th></tr></thead><tbody>' +
         '<tr data-testid="row" data-name="a"><th scope="row">a</th><td title="5 kWh" class="num">5</td></tr>' +
         '<tr data-testid="row" data-name="b"><th scope="row">b</th><td title="12 kWh" class="num warn">12</td></tr>' +
-        '</tbody></table></div>',
+        '</tbody></table></div></div>',
     );
   });
 

@@ -1,5 +1,6 @@
 /** A table of rows under column headers, in a scrolling wrapper; an empty list can show something else instead. */
 import type { HTMLAttributes, ReactNode } from 'react';
+import { TableScroll } from './TableScroll';
 
 type DataAttributes = { [name: `data-${string}`]: string | number | boolean | undefined };
 
@@ -45,13 +46,13 @@ export function DataTable<T>({
   /** Classes besides `table`. */
   className?: string;
   testId?: string;
-  /** Classes besides `table-wrap` for the wrapper. */
+  /** Classes for the wrapper (TableScroll). */
   wrapClassName?: string;
 }) {
   if (rows.length === 0 && empty !== undefined) return <>{empty}</>;
   const shown = columns.filter((c): c is Column<T> => c !== false);
   return (
-    <div className={classes('table-wrap', wrapClassName)}>
+    <TableScroll className={wrapClassName}>
       <table className={classes('table', className)} data-testid={testId}>
         {caption}
         <thead>
@@ -83,6 +84,6 @@ export function DataTable<T>({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

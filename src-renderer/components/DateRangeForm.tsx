@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { isoDay } from '../../src-shared/domain/periods';
+import { parseUkDate } from '../lib/format';
+import { DateField } from './DateField';
 import { Form } from './Form';
 
 /** The day after a `YYYY-MM-DD` date (periods sent to the core end exclusively). */
@@ -19,11 +21,14 @@ export function DateRangeForm({
   const [draft, setDraft] = useState({ from: '', to: '' });
   const [error, setError] = useState<string | null>(null);
   const apply = (): void => {
-    const ok = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
-    if (!ok(draft.from) || !ok(draft.to)) return setError('choose both dates');
-    if (draft.to < draft.from) return setError('the end is before the start');
+    const from = parseUkDate(draft.from);
+    const to = parseUkDate(draft.to);
+    if (!draft.from.trim() || !draft.to.trim()) return setError('Enter both dates, as DD/MM/YYYY.');
+    if (!from.ok) return setError(`From: ${from.error}`);
+    if (!to.ok) return setError(`To: ${to.error}`);
+    if (to.iso < from.iso) return setError('The end is before the start.');
     setError(null);
-    onApply({ from: draft.from, to: dayAfter(draft.to) });
+    onApply({ from: from.iso, to: dayAfter(to.iso) });
   };
   return (
     <Form className="emissions-custom" data-testid={`${idPrefix}-range`} onSubmit={apply}>
@@ -31,29 +36,34 @@ export function DateRangeForm({
       <label className="sr-only" htmlFor={`${idPrefix}-from`}>
         From
       </label>
-      <input
+      <DateField
         id={`${idPrefix}-from`}
-        type="date"
-        className="input input-narrow"
         value={draft.from}
-        onChange={(e) => setDraft({ ...draft, from: e.currentTarget.value })}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${idPrefix}-range-error` : undefined}
+        onChange={(from) => setDraft({ ...draft, from })}
       />
       <span className="muted">to</span>
       <label className="sr-only" htmlFor={`${idPrefix}-to`}>
         To
       </label>
-      <input
+      <DateField
         id={`${idPrefix}-to`}
-        type="date"
-        className="input input-narrow"
         value={draft.to}
-        onChange={(e) => setDraft({ ...draft, to: e.currentTarget.value })}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${idPrefix}-range-error` : undefined}
+        onChange={(to) => setDraft({ ...draft, to })}
       />
       <button type="submit" className="btn btn-small">
         Work out
       </button>
       {error && (
-        <span className="field-error" role="alert">
+        <span
+          id={`${idPrefix}-range-error`}
+          className="field-error"
+          role="alert"
+          data-testid={`${idPrefix}-range-error`}
+        >
           {error}
         </span>
       )}

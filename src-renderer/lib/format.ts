@@ -152,7 +152,7 @@ function labelDate(y: string, m: string, d = '01'): Date {
 }
 
 /**
- * A period label from the contract, for people: `Wed 26 Nov 2025`, `Week 13, 2025 (24 Mar – 30 Mar)`,
+ * A period label from the contract, for people: `Wed 26 Nov 2025`, `Week 13, 2025 (24–30 Mar)`,
  * `March 2025`, `2025`. With `short`: `26 Nov`, `W13 2025`, `Mar 2025`, `2025`.
  */
 export function formatPeriodLabel(label: string, opts: { short?: boolean } = {}): string {
@@ -168,7 +168,8 @@ export function formatPeriodLabel(label: string, opts: { short?: boolean } = {})
     // ISO week 1 holds 4 January; its Monday starts the week-year.
     const jan4 = Date.UTC(year, 0, 4);
     const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000 + (week - 1) * 7 * 86400000;
-    return `Week ${week}, ${year} (${dayMonthUtcFmt.format(new Date(monday))} – ${dayMonthUtcFmt.format(new Date(monday + 6 * 86400000))})`;
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    return `Week ${week}, ${year} (${formatDayRange(day(monday), day(monday + 6 * 86400000), { year: false })})`;
   }
   if ((m = /^(\d{4})-(\d{2})$/.exec(label)))
     return (opts.short ? shortMonthYearUtcFmt : monthYearUtcFmt).format(labelDate(m[1]!, m[2]!));
@@ -184,7 +185,7 @@ export function formatAgo(t: string | number | null | undefined, now = Date.now(
   if (s < 60) return 'just now';
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
-  if (s < 7 * 86400) return `${Math.floor(s / 86400)} ${Math.floor(s / 86400) === 1 ? 'day' : 'days'} ago`;
+  if (s < 7 * 86400) return `${plural(Math.floor(s / 86400), 'day')} ago`;
   return formatUkDate(ms);
 }
 
@@ -194,4 +195,130 @@ export function formatMs(ms: number | null | undefined): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return formatDuration(ms / 1000);
+}
+
+/** Carbon dioxide as people write it, with the subscript: `CO₂`. */
+export const CO2 = 'CO\u2082';
+
+const ENERGY_UNITS = [
+  { unit: 'kWh', per: 1 },
+  { unit: 'MWh', per: 1e3 },
+  { unit: 'GWh', per: 1e6 },
+] as const;
+
+/**
+ * Energy scaled to its size, the one rule for tiles, cards and totals: below 10,000 kWh in kWh,
+ * below 10,000 MWh in MWh, else GWh (`87.4 kWh`, `9,539 kWh`, `12.3 MWh`, `9,539 MWh`, `12.3 GWh`).
+ * Tables with a column of per-row figures keep one unit per column (formatEnergy).
+ */
+export function scaleEnergy(kwh: number | null | undefined): { value: string; unit: 'kWh' | 'MWh' | 'GWh' } {
+  if (kwh === null || kwh === undefined || !Number.isFinite(kwh)) return { value: '—', unit: 'kWh' };
+  const a = Math.abs(kwh);
+  const u = a < 1e4 ? ENERGY_UNITS[0] : a < 1e7 ? ENERGY_UNITS[1] : ENERGY_UNITS[2];
+  if (u.per === 1) return { value: formatEnergy(kwh), unit: u.unit };
+  const v = kwh / u.per;
+  const digits = Math.abs(v) >= 100 ? 0 : 1;
+  return {
+    value: new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v),
+    unit: u.unit,
+  };
+}
+
+/** scaleEnergy as one string: `9,539 MWh`. */
+export function formatEnergyUnit(kwh: number | null | undefined): string {
+  const s = scaleEnergy(kwh);
+  return s.value === '—' ? '—' : `${s.value} ${s.unit}`;
+}
+
+/** scaleEnergy with a sign: `+1.2 MWh`, `−87.4 kWh`. */
+export function formatSignedEnergyUnit(kwh: number | null | undefined): string {
+  if (kwh === null || kwh === undefined || !Number.isFinite(kwh)) return '—';
+  const s = formatEnergyUnit(Math.abs(kwh));
+  return kwh > 0 ? `+${s}` : kwh < 0 ? `\u2212${s}` : s;
+}
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const LONG_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/** A calendar day `2020-04-09` as `9 Apr 2020` (no time zone involved); anything else is returned as it is. */
+export function formatDay(iso: string): string {
+  const m = ISO_DAY.exec(iso);
+  return m ? `${Number(m[3])} ${SHORT_MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}` : iso;
+}
+
+/**
+ * Two calendar days, both included, for sentences and headings, the year and month said once when
+ * shared: `9 Apr – 8 May 2020`, `1–30 Apr 2020`, `9 Apr 2020` (one day), `30 Dec 2019 – 2 Jan 2020`.
+ * `year: false` leaves out a year both days share (where the year is said already): `24–30 Mar`.
+ */
+export function formatDayRange(first: string, last: string, opts: { year?: boolean } = {}): string {
+  const a = ISO_DAY.exec(first);
+  const b = ISO_DAY.exec(last);
+  if (!a || !b) return `${formatDay(first)} – ${formatDay(last)}`;
+  if (a[1] !== b[1]) return `${formatDay(first)} – ${formatDay(last)}`;
+  const end = `${Number(b[3])} ${SHORT_MONTHS[Number(b[2]) - 1]}${opts.year === false ? '' : ` ${b[1]}`}`;
+  if (first === last) return end;
+  if (a[2] === b[2]) return `${Number(a[3])}\u2013${end}`;
+  return `${Number(a[3])} ${SHORT_MONTHS[Number(a[2]) - 1]} – ${end}`;
+}
+
+/** formatDayRange for days [from, to) as the contract sends them (`to` exclusive: the day before is the last). */
+export function formatDayRangeUntil(from: string, to: string): string {
+  const last = new Date(Date.parse(`${to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  return formatDayRange(from, last);
+}
+
+/** `2019-11-01` → `01/11/2019`, how a UK date is typed; anything else → ''. */
+export function isoToUkDate(iso: string): string {
+  const m = ISO_DAY.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : '';
+}
+
+export type UkDateResult = { ok: true; iso: string } | { ok: false; error: string };
+
+/**
+ * A date as people in the UK type it — day first: `01/11/2019`, `1/11/2019`, `1-11-19`, `1.11.2019`
+ * (a pasted `2019-11-01` is read too) — to `YYYY-MM-DD`, or why it is not a date, in words.
+ */
+export function parseUkDate(text: string): UkDateResult {
+  const s = text.trim();
+  if (s === '') return { ok: false, error: 'Enter a date as DD/MM/YYYY, e.g. 09/04/2020.' };
+  let d: number, mo: number, y: number;
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s))) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{2}|\d{4})$/.exec(s))) {
+    [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (m[3]!.length === 2) y += 2000;
+  } else return { ok: false, error: `“${s}” is not a date: type it as DD/MM/YYYY, e.g. 09/04/2020.` };
+  if (mo < 1 || mo > 12) {
+    return {
+      ok: false,
+      error: `There is no month ${mo}: type the day first, then the month (DD/MM/YYYY).`,
+    };
+  }
+  if (y < 1900 || y > 2099) return { ok: false, error: `Type a year between 1900 and 2099, not ${y}.` };
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  if (d < 1 || d > days) {
+    return { ok: false, error: `${LONG_MONTHS[mo - 1]} ${y} has ${days} days: there is no day ${d}.` };
+  }
+  return { ok: true, iso: `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+}
+
+/** A calendar day `YYYY-MM-DD` (what a DateField reports once its text is a real date). */
+export function isIsoDay(s: string): boolean {
+  return ISO_DAY.test(s) && parseUkDate(s).ok;
 }

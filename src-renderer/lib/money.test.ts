@@ -4,7 +4,7 @@ import {
   formatPoundsShort,
   formatRate,
   formatSavingPercent,
-  formatSignedPounds,
+  formatSaving,
   formatVatRate,
   penceToPounds,
   roundPence,
@@ -39,10 +39,13 @@ describe('money', () => {
     expect(formatPounds(Number.NaN)).toBe('—');
   });
 
-  it('signs savings and extra costs, and converts to pounds for charts', () => {
-    expect(formatSignedPounds(1230)).toBe('+£12.30');
-    expect(formatSignedPounds(-400)).toBe('−£4.00');
-    expect(formatSignedPounds(0.3)).toBe('£0.00');
+  it('says a saving one way, in words, and converts to pounds for charts', () => {
+    expect(formatSaving(1230)).toBe('saves £12.30');
+    expect(formatSaving(-400)).toBe('costs £4.00 more');
+    expect(formatSaving(0.3)).toBe('costs the same');
+    expect(formatSaving(56, { capital: true })).toBe('Saves £0.56');
+    expect(formatSaving(-56, { capital: true })).toBe('Costs £0.56 more');
+    expect(formatSaving(null)).toBe('—');
     expect(penceToPounds(123456.5)).toBe(1234.57);
     expect(penceToPounds(-99.5)).toBe(-1);
     expect(savingTone(0.4)).toBe('even');

@@ -32,13 +32,6 @@ export function formatPounds(pence: number | null | undefined): string {
   return p < 0 ? `${MINUS}${s}` : s;
 }
 
-/** A saving or change with its sign: `+£12.30`, `−£4.00`, `£0.00`. */
-export function formatSignedPounds(pence: number | null | undefined): string {
-  if (pence === null || pence === undefined || !Number.isFinite(pence)) return '—';
-  const p = roundPence(pence);
-  return p > 0 ? `+${formatPounds(p)}` : formatPounds(p);
-}
-
 /** Short pounds for chart axes: `£950`, `£1.2k`, `£12k`, `£1.5m`. */
 export function formatPoundsShort(pounds: number): string {
   if (!Number.isFinite(pounds)) return '';
@@ -68,9 +61,25 @@ export function formatSavingPercent(p: number | null | undefined): string {
   return `${p < 0 ? MINUS : ''}${r.toFixed(1)} %`;
 }
 
+/** The size of a saving or an extra cost as a percentage, unsigned (the words beside it say which): `12.3 %`. */
+export function formatSavingSize(p: number | null | undefined): string {
+  return formatSavingPercent(p === null || p === undefined ? p : Math.abs(p));
+}
+
 /** A VAT rate (0–1) as `5 %`, `20 %`, `0 %`. */
 export function formatVatRate(rate: number): string {
   return `${trim((rate * 100).toFixed(2))} %`;
+}
+
+/**
+ * The one way a saving is shown (Savings, switching, cost cards): `saves £0.56`, `costs £0.56 more`,
+ * `costs the same`; `capital` for the start of a cell or a sentence (`Saves £0.56`).
+ */
+export function formatSaving(pence: number | null | undefined, opts: { capital?: boolean } = {}): string {
+  if (pence === null || pence === undefined || !Number.isFinite(pence)) return '—';
+  const p = roundPence(pence);
+  const s = p > 0 ? `saves ${formatPounds(p)}` : p < 0 ? `costs ${formatPounds(-p)} more` : 'costs the same';
+  return opts.capital ? s.charAt(0).toUpperCase() + s.slice(1) : s;
 }
 
 /** The tone of a saving: cheaper is good (green), dearer is bad (red). */

@@ -448,7 +448,7 @@ export const contract = {
         kgPerKwh: z
           .number()
           .positive('a factor must be above 0')
-          .max(2, 'a factor above 2 kgCO2e/kWh is not plausible for grid electricity or gas'),
+          .max(2, 'a factor above 2 kgCO₂e/kWh is not plausible for grid electricity or gas'),
         source: z.string().trim().max(200).optional(),
       })
       .strict(),

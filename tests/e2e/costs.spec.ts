@@ -13,7 +13,7 @@ import { formatPounds } from '../../src-renderer/lib/money';
 import type { Locator, Page } from '@playwright/test';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
-import { economy7 } from '../fixtures/tariffs';
+import { economy7, flatTariff } from '../fixtures/tariffs';
 
 const M1 = '1900000000031';
 const M2 = '1900000000040';
@@ -22,20 +22,7 @@ const ctx = { role: 'admin' as const, actor: 'e2e' };
 
 const TARIFFS = {
   tariffs: [
-    {
-      id: 'e2e-cp-flat',
-      name: 'Northwind Business Fixed',
-      supplier: 'Northwind Energy',
-      fuel: 'electricity',
-      validFrom: '2025-01-01',
-      validTo: null,
-      standingChargePencePerDay: 55,
-      vatRate: 0.2,
-      cclPencePerKwh: 0.775,
-      rates: [{ pencePerKwh: 27.4 }],
-      halfHourlyPrices: null,
-      default: true,
-    },
+    flatTariff({ id: 'e2e-cp-flat', name: 'Northwind Business Fixed', supplier: 'Northwind Energy', default: true }),
     economy7(
       {
         id: 'e2e-cp-e7',
@@ -137,12 +124,18 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   const form = tariffCard.getByTestId('assign-form');
   const options = await form.getByLabel('Tariff').locator('option').allTextContents();
   expect(options).toContain('Northwind Business Fixed — Northwind Energy (supplier default)');
-  await expect(form.getByLabel('From (UK day)')).toHaveValue('2025-01-01');
+  // a UK date field: DD/MM/YYYY whatever the browser's language, and bad dates refused in words
+  await expect(form.getByLabel('From (UK day)')).toHaveValue('01/01/2025');
+  await expect(form.getByLabel('From (UK day)')).toHaveAttribute('placeholder', 'DD/MM/YYYY');
   await form.getByLabel('Tariff').selectOption('e2e-cp-flat');
   await form.getByRole('button', { name: 'Assign tariff' }).click();
   await expect(tariffCard.getByTestId('assignment-row')).toHaveCount(1);
   await form.getByLabel('Tariff').selectOption('e2e-cp-e7');
-  await form.getByLabel('From (UK day)').fill('2025-03-15');
+  await form.getByLabel('From (UK day)').fill('31/02/2025');
+  await expect(form.getByTestId('assign-from-format')).toHaveText('February 2025 has 28 days: there is no day 31.');
+  await form.getByRole('button', { name: 'Assign tariff' }).click();
+  await expect(form.getByTestId('assign-from-error')).toHaveText('February 2025 has 28 days: there is no day 31.');
+  await form.getByLabel('From (UK day)').fill('15/03/2025');
   await form.getByLabel(/Capacity kVA/).fill('69');
   await form.getByRole('button', { name: 'Assign tariff' }).click();
   await expect(tariffCard.getByTestId('assignment-row')).toHaveCount(2);
@@ -182,8 +175,8 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   await shot(page, panel, 'meter-costs');
 
   // --- a chosen period (both days included) and another tariff
-  await costCard.getByLabel('From').fill('2025-03-20');
-  await costCard.getByLabel('To', { exact: true }).fill('2025-03-26');
+  await costCard.getByLabel('From').fill('20/03/2025');
+  await costCard.getByLabel('To', { exact: true }).fill('26/03/2025');
   await costCard.getByRole('button', { name: 'Work out' }).click();
   const week = await core.handlers['cost.meter']({ meter: M1, from: '2025-03-20', to: '2025-03-27' }, ctx);
   await expect(costCard.getByTestId('cost-total')).toHaveText(formatPounds(week.totalPence));
@@ -206,6 +199,8 @@ test('costs, switching and savings: a tariff assigned on the meter page prices i
   await expect(sw.getByTestId('switch-warning')).toContainText(/same/i);
   await expect(sw.getByTestId('switch-current')).toHaveAttribute('data-basis', 'assignment');
   await expect(sw.getByTestId('switch-current')).toContainText('Northwind Economy 7');
+  // run by the person at this machine, through the browser — not "local"
+  await expect(result).toContainText(`by ${os.userInfo().username} (browser)`);
   const saved = (await core.handlers['switching.history']({ meter: M1 }, ctx))[0]!;
   const analysis = await core.handlers['switching.get']({ id: saved.id }, ctx);
   const mine = analysis.alternatives.filter((a) => a.tariff.startsWith('e2e-cp-'));

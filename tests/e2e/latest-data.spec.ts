@@ -79,7 +79,7 @@ test('2019–2020 data: real figures anchored on the data, with the dates they a
     await page.setViewportSize({ width: 1440, height: 900 });
 
     // as at a date: the anchor moves back and the page says so
-    await page.getByTestId('as-at').first().fill('2019-11-10');
+    await page.locator('#dashboard-as-at').fill('10/11/2019');
     await expect(page.getByTestId('dashboard-dates')).toContainText(/Latest data: .*4 Nov(ember)? 2019/);
 
     // the Octopus meter: 99 of 240 half-hours, 141 missing — on its tiles and on its cost card

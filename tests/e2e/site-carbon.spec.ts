@@ -35,8 +35,8 @@ test('a site takes its region from its MPANs, can be given another, and shows em
   await card.getByTestId('site-region').selectOption('13');
   await expect.poll(async () => (await server.core.handlers['sites.get']({ id: site.id }, ctx)).site.regionId).toBe(13);
   await expect(card.locator('[data-testid="site-emissions-row"][data-method="regional"]')).toBeVisible();
-  await card.getByLabel('From').fill('2025-01-10');
-  await card.getByLabel('To', { exact: true }).fill('2025-01-10');
+  await card.getByLabel('From').fill('10/01/2025');
+  await card.getByLabel('To', { exact: true }).fill('10/01/2025');
   await card.getByRole('button', { name: 'Work out' }).click();
   await expect(annual).toHaveAttribute('data-kgco2', /^12\.74/); // one day: 48 × 1.5 kWh × 0.177
   await page.screenshot({ path: screenshotPath('21-site-carbon'), fullPage: true });
@@ -44,13 +44,13 @@ test('a site takes its region from its MPANs, can be given another, and shows em
   // the meter's emissions for a period of the user's choosing (both days included)
   await shell.open(server.url, '/meters/1012345678903');
   const panel = page.getByTestId('emissions-panel');
-  await panel.getByLabel('From').fill('2025-01-11');
-  await panel.getByLabel('To', { exact: true }).fill('2025-01-11');
+  await panel.getByLabel('From').fill('11/01/2025');
+  await panel.getByLabel('To', { exact: true }).fill('11/01/2025');
   await panel.getByRole('button', { name: 'Work out' }).click();
   await expect(
     panel.locator('[data-testid="emissions-cell"][data-period="custom"][data-method="annual"]'),
   ).toHaveAttribute('data-kgco2', /^12\.74/); // 48 × 1.5 kWh × 0.177
-  await panel.getByLabel('From').fill('2025-01-12');
+  await panel.getByLabel('From').fill('12/01/2025');
   await panel.getByRole('button', { name: 'Work out' }).click();
-  await expect(panel.getByRole('alert')).toHaveText('the end is before the start');
+  await expect(panel.getByRole('alert')).toHaveText('The end is before the start.');
 });

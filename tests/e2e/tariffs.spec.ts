@@ -134,7 +134,7 @@ test('tariffs: import a file and prices, create with validation, new version, de
     '00:00–00:30 31.9p, 00:30–07:30 13.1p, 07:30–24:00 31.9p',
   );
   await expect(e7Detail.getByTestId('tariff-version')).toHaveCount(1);
-  await expect(e7Detail.getByTestId('tariff-version')).toContainText('1 Jan 2025 → open-ended');
+  await expect(e7Detail.getByTestId('tariff-version')).toContainText('1 Jan 2025 onwards');
   await expect(e7Detail.getByTestId('tariff-version')).toContainText('In force');
 
   // 2. Import half-hourly prices (CSV) for the dynamic tariff.
@@ -208,7 +208,7 @@ test('tariffs: import a file and prices, create with validation, new version, de
   await expect(form).toHaveCount(0);
   await expect(e7Detail.getByTestId('tariff-version')).toHaveCount(2);
   await expect(e7).toContainText('47.5p/day');
-  await expect(e7Detail.getByTestId('tariff-version').last()).toContainText('1 Jan 2025 →');
+  await expect(e7Detail.getByTestId('tariff-version').last()).toContainText('1 Jan 2025 – ');
   await expect(e7Detail.getByTestId('tariff-version').last()).toContainText('Ended');
 
   // 5. Delete the tariff made with the form, after a confirmation.
@@ -307,7 +307,7 @@ test('tariffs: a business time-of-use tariff, and the fuel filter and search', a
   const gas = row(page, 'e2e-tp-gas');
   await expect(gas).toContainText('Ended');
   await expect(gas.getByTestId('tariff-rates')).toHaveText('6.1p all day');
-  await expect(detail(page, 'e2e-tp-gas').getByTestId('tariff-version')).toContainText('1 Jan 2024 → 30 Jun 2024');
+  await expect(detail(page, 'e2e-tp-gas').getByTestId('tariff-version')).toContainText('1 Jan – 30 Jun 2024');
   await expect(detail(page, 'e2e-tp-gas').getByTestId('tariff-version')).toContainText('Statutory (gov.uk rates)');
 
   await page.getByRole('radio', { name: /^Gas/ }).click();

@@ -3,7 +3,7 @@ import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { formatInt, formatMs, formatUkDateTime } from '../../lib/format';
+import { formatInt, formatMs, formatUkDateTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
@@ -31,7 +31,7 @@ export function summaryText(summary: SchedulerRun['summary']): string {
     if (k === 'seconds') continue;
     if (typeof v === 'number') {
       const label = SUMMARY_LABEL[k];
-      parts.push(label ? `${formatInt(v)} ${v === 1 ? label[0] : label[1]}` : `${k}: ${formatInt(v)}`);
+      parts.push(label ? plural(v, label[0], label[1]) : `${k}: ${formatInt(v)}`);
     } else if (typeof v === 'string' || typeof v === 'boolean') parts.push(`${k}: ${String(v)}`);
   }
   return parts.length ? parts.join(' · ') : '—';

@@ -37,7 +37,7 @@ export function CarbonPage() {
   return (
     <Page
       title="Carbon"
-      subtitle="Great Britain’s grid carbon intensity (gCO2 per kWh) as stored by the app · UK local time"
+      subtitle="Great Britain’s grid carbon intensity (gCO₂ per kWh) as stored by the app · UK local time"
       testId="carbon-page"
       actions={
         <Segmented

@@ -6,7 +6,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { buildForecastOption, indexColour, indexSlug } from './carbon-charts';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { formatInt, formatUkTime } from '../../lib/format';
+import { CO2, formatInt, formatUkTime, plural } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
@@ -23,15 +23,15 @@ export function ageText(seconds: number): string {
   if (s < 3600) return `Updated ${Math.floor(s / 60)} min ago`;
   if (s < 86400) return `Updated ${Math.floor(s / 3600)} h ago`;
   const d = Math.floor(s / 86400);
-  return `Updated ${d} ${d === 1 ? 'day' : 'days'} ago`;
+  return `Updated ${plural(d, 'day')} ago`;
 }
 
 /** `3 hours`, `1 hour`, `2 days` for the offline note. */
 function hoursText(seconds: number): string {
   const h = Math.floor(seconds / 3600);
-  if (h < 48) return `${h} ${h === 1 ? 'hour' : 'hours'}`;
+  if (h < 48) return plural(h, 'hour');
   const d = Math.floor(h / 24);
-  return `${d} days`;
+  return plural(d, 'day');
 }
 
 const TREND: Record<'rising' | 'falling' | 'steady', { arrow: string; text: string }> = {
@@ -144,7 +144,7 @@ function CarbonNowView({ d, age, note }: { d: CarbonNow; age: number; note: Reac
       <div className="carbon-now-main">
         <div className="carbon-value" data-testid="carbon-intensity" data-intensity={d.intensity ?? ''}>
           <span className="tile-number">{d.intensity === null ? '—' : formatInt(d.intensity)}</span>{' '}
-          <span className="unit">gCO2/kWh</span>
+          <span className="unit">g{CO2}/kWh</span>
         </div>
         <div className="carbon-meta">
           {d.index && (

@@ -13,7 +13,15 @@ import { href } from '../../lib/route';
 import { DataTable, type Column } from '../../components/DataTable';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { formatEnergy, formatInt, formatPeriodLabel, formatShare } from '../../lib/format';
+import {
+  CO2,
+  formatDayRange,
+  formatDayRangeUntil,
+  formatEnergyUnit,
+  formatInt,
+  formatShare,
+  plural,
+} from '../../lib/format';
 import { latestPeriodUpTo, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
@@ -49,7 +57,7 @@ export function emissionsPeriods(
     {
       id: 'last-30-days',
       title: 'Last 30 days',
-      sub: `${formatPeriodLabel(from30, { short: true })} – ${formatPeriodLabel(lastDay, { short: true })} ${lastDay.slice(0, 4)}`,
+      sub: formatDayRange(from30, lastDay),
       from: from30,
       to,
     },
@@ -89,7 +97,7 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
           {
             id: 'custom',
             title: 'Chosen period',
-            sub: `${formatPeriodLabel(custom.from, { short: true })} – ${formatPeriodLabel(isoDay(Date.parse(`${custom.to}T00:00:00Z`) / 86400000 - 1), { short: true })}`,
+            sub: formatDayRangeUntil(custom.from, custom.to),
             from: custom.from,
             to: custom.to,
           },
@@ -173,7 +181,7 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
         busy: false,
         note:
           r.national > 0
-            ? `Fetched ${formatInt(r.national)} half-hours of grid intensity.`
+            ? `Fetched ${plural(r.national, 'half-hour')} of grid intensity.`
             : 'Nothing was missing: every half-hour already had an intensity.',
         error: false,
       });
@@ -252,17 +260,17 @@ function EmissionsValue({ e }: { e: Emissions }) {
             Go to Carbon →
           </a>
         )}
-        {e.kwh > 0 && <div className="muted small">{formatEnergy(e.kwh)} kWh</div>}
+        {e.kwh > 0 && <div className="muted small">{formatEnergyUnit(e.kwh)}</div>}
       </div>
     );
   return (
     <div className="emissions-value">
-      <div className="strong" title={`${formatInt(e.kgco2)} kg CO2`}>
-        {formatCo2(e.kgco2)} <span className="unit">CO2</span>
+      <div className="strong" title={`${formatInt(e.kgco2)} kg ${CO2}`}>
+        {formatCo2(e.kgco2)} <span className="unit">{CO2}</span>
       </div>
       <div className="muted small">
         {Math.abs(e.kgco2) >= 1000 ? `${formatInt(e.kgco2)} kg · ` : ''}
-        {formatEnergy(e.kwh)} kWh
+        {formatEnergyUnit(e.kwh)}
       </div>
       {e.method === 'halfhourly' && (
         <div

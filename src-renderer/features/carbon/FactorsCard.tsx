@@ -7,13 +7,14 @@ import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
+import { CO2 } from '../../lib/format';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 
 const COLUMNS: Column<EmissionFactor>[] = [
   { header: 'Year', cell: (f) => f.year },
   { header: 'Fuel', cell: (f) => FUEL_NAME[f.fuel] },
-  { header: 'kgCO2e per kWh', num: true, cell: (f) => f.kgPerKwh.toFixed(5) },
+  { header: `kg${CO2}e per kWh`, num: true, cell: (f) => f.kgPerKwh.toFixed(5) },
   { header: 'Source', className: 'muted small', cell: (f) => f.source ?? '—' },
 ];
 
@@ -34,7 +35,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
   const save = () => {
     const local: Record<string, string> = {};
     if (!/^\d{4}$/.test(year.trim())) local.year = 'enter a year, e.g. 2025';
-    if (!(Number(factor) > 0)) local.kgPerKwh = 'enter a factor in kgCO2e per kWh, e.g. 0.177';
+    if (!(Number(factor) > 0)) local.kgPerKwh = `Enter a factor in kg${CO2}e per kWh, e.g. 0.177.`;
     return submit(local, async () => {
       await getClient().call('carbon.setFactor', {
         year: Number(year),
@@ -54,7 +55,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
     <section className="card card-pad" aria-labelledby="factors-title" data-testid="factors-card">
       <h2 id="factors-title">Conversion factors</h2>
       <p className="muted small">
-        UK Government GHG conversion factors (location-based, kgCO2e per kWh) used by the annual emissions method; a
+        UK Government GHG conversion factors (location-based, kgCO₂e per kWh) used by the annual emissions method; a
         year without its own factor uses the latest earlier one.
       </p>
       {q.load === 'error' && !q.data ? (
@@ -98,7 +99,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
               </select>
             )}
           </Field>
-          <Field id="factor-value" label="kgCO2e per kWh" error={errors.kgPerKwh}>
+          <Field id="factor-value" label={`kg${CO2}e per kWh`} error={errors.kgPerKwh}>
             {(c) => (
               <input
                 {...c}

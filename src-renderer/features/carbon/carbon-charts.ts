@@ -12,7 +12,7 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components';
 import type { CarbonHistory, CarbonNow } from '../../../src-shared/contract/types';
-import { formatInt, formatUkDateTime, formatUkTime } from '../../lib/format';
+import { CO2, formatInt, formatUkDateTime, formatUkTime } from '../../lib/format';
 import { BASE } from '../../charts/common';
 import { CHART_COLOURS, axisLabel, timeZoom } from '../../charts/half-hourly-line';
 
@@ -52,7 +52,7 @@ export function gText(v: unknown): string {
 
 const gAxis = {
   type: 'value' as const,
-  name: 'gCO2/kWh',
+  name: `g${CO2}/kWh`,
   nameTextStyle: { align: 'left' as const },
   min: 0,
   axisLabel: { formatter: (v: number) => formatInt(v) },

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { CostPeriod, CostResult } from '../../../src-shared/contract/types';
 import { DataTable, type Column } from '../../components/DataTable';
 import { costLines, costNotes, periodLines, type CostLine } from './cost-bands';
-import { formatKwh } from '../../lib/format';
+import { formatDay, formatKwh, plural } from '../../lib/format';
 import { formatPounds, formatRate, formatVatRate } from '../../lib/money';
 import { rangeText } from './CostRange';
 import '../../styles/costs.css';
@@ -44,7 +44,6 @@ const LINE_COLUMNS: Column<CostLine>[] = [
   {
     header: 'kWh',
     num: true,
-    headerClassName: 'unit-case',
     cell: (l) => (l.kwh !== null && (isBand(l) || l.kind === 'total') ? formatKwh(l.kwh, 3) : ''),
   },
   { header: 'Rate', num: true, cell: rateCell },
@@ -159,7 +158,7 @@ export function CostBreakdown({
                 <div className="cost-period-head">
                   <span className="strong">{rangeText(p.from, p.to)}</span>
                   <span className="muted small">
-                    {p.days} {p.days === 1 ? 'day' : 'days'} · {tariffName(p.tariff)} · prices from {p.versionFrom} ·{' '}
+                    {plural(p.days, 'day')} · {tariffName(p.tariff)} · prices from {formatDay(p.versionFrom)} ·{' '}
                     {BASIS_TEXT[p.basis]}
                   </span>
                 </div>

@@ -7,12 +7,13 @@ import { buildCostBandsOption, costBandsCsv, costParts, tariffSequence } from '.
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
-import { formatEnergy, formatInt } from '../../lib/format';
+import { formatInt, plural } from '../../lib/format';
 import { formatPounds, formatRate } from '../../lib/money';
 import { useQuery } from '../../lib/query';
 import { CostBreakdown } from './CostBreakdown';
 import { CHOSEN, rangeDays, rangeText, type CostRange } from './CostRange';
 import { sortTariffs, tariffOptionText } from './CostTariffCard';
+import { Energy } from '../../components/Energy';
 import '../../styles/costs.css';
 
 export function CostPeriodCard({
@@ -108,13 +109,13 @@ function CostResultView({
           <dt>Total, including VAT</dt>
           <dd data-testid="cost-total">{formatPounds(cost.totalPence)}</dd>
           <div className="kpi-sub">
-            {rangeText(cost.from, cost.to)} · {formatInt(days)} {days === 1 ? 'day' : 'days'}
+            {rangeText(cost.from, cost.to)} · {plural(days, 'day')}
           </div>
         </div>
         <div className="kpi">
           <dt>Consumption priced</dt>
           <dd>
-            {formatEnergy(cost.kwh)} <span className="unit">kWh</span>
+            <Energy kwh={cost.kwh} />
           </dd>
           <div className={`kpi-sub ${cost.missingHalfHours > 0 ? 'warn' : ''}`}>
             {formatInt(cost.expectedHalfHours - cost.missingHalfHours)} of {formatInt(cost.expectedHalfHours)}{' '}

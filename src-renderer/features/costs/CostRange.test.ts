@@ -62,7 +62,7 @@ describe('cost ranges', () => {
   });
 
   it('writes ranges with the last day included and counts days', () => {
-    expect(rangeText('2025-03-01', '2025-04-01')).toBe('1 Mar – 31 Mar 2025');
+    expect(rangeText('2025-03-01', '2025-04-01')).toBe('1–31 Mar 2025');
     expect(rangeText('2024-12-15', '2025-01-15')).toBe('15 Dec 2024 – 14 Jan 2025');
     expect(rangeDays('2025-03-01', '2025-04-01')).toBe(31);
     expect(ukToday(Date.UTC(2025, 5, 30, 23, 30))).toBe('2025-07-01');

@@ -8,7 +8,7 @@ import {
   periodStart,
   previousPeriodStart,
 } from '../../../src-shared/domain/periods';
-import { formatPeriodLabel } from '../../lib/format';
+import { formatDayRangeUntil, formatPeriodLabel, plural } from '../../lib/format';
 import { readingDays } from '../../lib/periods';
 
 export interface CostRange {
@@ -49,16 +49,12 @@ export function defaultCostRange(
   }
   // a short history is priced whole (the same days as the meter's half-hour counts)
   if (days.to - days.from <= 30)
-    return { from: isoDay(days.from), to: isoDay(days.to), why: `all ${days.to - days.from} days of data` };
+    return { from: isoDay(days.from), to: isoDay(days.to), why: `all ${plural(days.to - days.from, 'day')} of data` };
   return { from: isoDay(end - 30), to: isoDay(end), why: 'the last 30 days of data' };
 }
 
-/** `1 Mar – 31 Mar 2025` for UK days [from, to), both ends as people read them (the last day included). */
-export function rangeText(from: string, to: string): string {
-  const last = isoDay(dayNum(to) - 1);
-  const sameYear = from.slice(0, 4) === last.slice(0, 4);
-  return `${formatPeriodLabel(from, { short: true })}${sameYear ? '' : ` ${from.slice(0, 4)}`} – ${formatPeriodLabel(last, { short: true })} ${last.slice(0, 4)}`;
-}
+/** `1–31 Mar 2025` for UK days [from, to) (the last day included): the shared range formatter. */
+export const rangeText = formatDayRangeUntil;
 
 /** Days in [from, to). */
 export function rangeDays(from: string, to: string): number {

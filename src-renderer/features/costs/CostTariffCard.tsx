@@ -3,10 +3,11 @@ import { useEffect, useState } from 'react';
 import type { MeterSummary, Tariff, TariffAssignment } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { formatUkDate, formatUkDateTime } from '../../lib/format';
+import { formatDay, formatUkDate, formatUkDateTime, parseUkDate } from '../../lib/format';
 import type { Query } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
@@ -177,7 +178,7 @@ function AssignmentsTable({
             type="button"
             className="btn btn-small btn-quiet"
             onClick={() => setConfirm(a.from)}
-            aria-label={`Remove the assignment of ${a.tariffName} from ${a.from}`}
+            aria-label={`Remove the assignment of ${a.tariffName} from ${formatDay(a.from)}`}
           >
             Remove…
           </button>
@@ -218,7 +219,8 @@ function AssignForm({
   const assign = () => {
     const local: Record<string, string> = {};
     if (!tariff) local.tariff = 'choose a tariff';
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(from)) local.from = 'choose the first day';
+    const day = parseUkDate(from);
+    if (!day.ok) local.from = day.error;
     const k = kva.trim() === '' ? undefined : Number(kva);
     if (k !== undefined && (!Number.isFinite(k) || k <= 0))
       local.capacityKva = 'a capacity above 0 kVA, or leave it empty';
@@ -226,14 +228,14 @@ function AssignForm({
       await getClient().call('tariffs.assign', {
         meter: meter.mpan,
         tariff,
-        from,
+        from: day.ok ? day.iso : from,
         ...(k !== undefined ? { capacityKva: k } : {}),
       });
       const name = tariffs.find((t) => t.id === tariff)?.name ?? tariff;
       useAppStore.getState().toast({
         kind: 'success',
         title: 'Tariff assigned',
-        message: `${meter.mpan} is on ${name} from ${formatUkDate(`${from}T12:00:00Z`)}.`,
+        message: `${meter.mpan} is on ${name} from ${formatDay(day.ok ? day.iso : from)}.`,
       });
       setKva('');
       if (k !== undefined) void useMetersStore.getState().fetchMeters();
@@ -272,9 +274,7 @@ function AssignForm({
           )}
         </Field>
         <Field id="assign-from" label="From (UK day)" error={errors.from} plain>
-          {(c) => (
-            <input {...c} type="date" className="input" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-          )}
+          {(c) => <DateField {...c} value={from} onChange={setFrom} />}
         </Field>
         <Field
           id="assign-kva"

@@ -210,13 +210,13 @@ function RunProgress({ run, onDismiss }: { run: RunState; onDismiss: () => void 
         <span className="muted small" data-testid="run-progress-text">
           {run.running
             ? run.total > 0
-              ? `${formatInt(run.done)} of ${formatInt(run.total)} meters${run.meter ? ` · last: ${run.meter}` : ''}`
+              ? `${formatInt(run.done)} of ${plural(run.total, 'meter')}${run.meter ? ` · last: ${run.meter}` : ''}`
               : 'starting…'
             : run.result
               ? `${plural(run.result.analysed, 'meter')} of ${formatInt(run.result.meters)} analysed in ${run.result.seconds.toFixed(1)} s`
               : run.error
                 ? ''
-                : `${formatInt(run.done)} of ${formatInt(run.total)} meters done`}
+                : `${formatInt(run.done)} of ${plural(run.total, 'meter')} done`}
         </span>
         {!run.running && (
           <button type="button" className="btn btn-small btn-quiet" onClick={onDismiss}>
@@ -277,7 +277,7 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
         <>
           {formatPounds(r.currentPence)}
           <div className="muted small">
-            {rangeText(r.from, r.to)} ({periodDays(r)} days)
+            {rangeText(r.from, r.to)} ({plural(periodDays(r), 'day')})
           </div>
         </>
       ),
@@ -340,7 +340,7 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           option={option}
           fileBase="switching-savings"
           csv={() => savingsCsv(rows, tariffName)}
-          ariaLabel={`Switching savings by meter: ${top.length} meters could save ${formatPounds(t.savingPence)} in total`}
+          ariaLabel={`Switching savings by meter: ${plural(top.length, 'meter')} could save ${formatPounds(t.savingPence)} in total`}
           empty={
             top.length === 0 ? (
               <EmptyState title="No meter would save by switching">

@@ -9,11 +9,12 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { costNotes, tariffSequence } from './cost-bands';
 import { buildSavingHistoryOption, savingHistory, savingHistoryCsv } from './saving-history';
+import { TableScroll } from '../../components/TableScroll';
 import { DataTable, type Column } from '../../components/DataTable';
 import { EmptyState, ErrorState, Spinner } from '../../components/States';
 import { fileSlug } from '../../lib/download';
-import { formatAgo, formatEnergy, formatKwh, formatUkDateTime } from '../../lib/format';
-import { formatPounds, formatSavingPercent, formatSignedPounds, savingTone } from '../../lib/money';
+import { formatAgo, formatEnergyUnit, formatKwh, formatUkDateTime, plural } from '../../lib/format';
+import { formatPounds, formatSaving, formatSavingPercent, formatSavingSize, savingTone } from '../../lib/money';
 import { useQuery } from '../../lib/query';
 import { CostBreakdown, CostWarnings } from './CostBreakdown';
 import { rangeDays, rangeText, type CostRange } from './CostRange';
@@ -26,8 +27,10 @@ export function SavingCell({ pence, percent }: { pence: number; percent?: number
   const tone = savingTone(pence);
   return (
     <span className={`saving-${tone}`} data-testid="saving" data-pence={pence}>
-      {tone === 'extra' ? `${formatPounds(-pence)} more` : formatSignedPounds(pence)}
-      {percent !== undefined && <span className="saving-percent"> ({formatSavingPercent(percent)})</span>}
+      {formatSaving(pence, { capital: true })}
+      {percent !== undefined && tone !== 'even' && (
+        <span className="saving-percent"> ({formatSavingSize(percent)})</span>
+      )}
     </span>
   );
 }
@@ -142,7 +145,7 @@ export function SwitchPanel({
           </label>
           <label className="radio-row">
             <input type="radio" name="switch-scope" checked={scope === 'range'} onChange={() => setScope('range')} />{' '}
-            The cost period above ({rangeText(range.from, range.to)}, {rangeDays(range.from, range.to)} days)
+            The cost period above ({rangeText(range.from, range.to)}, {plural(rangeDays(range.from, range.to), 'day')})
           </label>
         </fieldset>
         <button
@@ -261,8 +264,8 @@ function AnalysisView({
       data-whatif={a.whatIf ? a.whatIf.percent : ''}
     >
       <div className="switch-meta muted small">
-        {source === 'saved' ? 'Saved analysis' : 'Analysis'} of {rangeText(a.from, a.to)} ({rangeDays(a.from, a.to)}{' '}
-        days) · run {formatUkDateTime(a.ranAt)} by {a.ranBy}
+        {source === 'saved' ? 'Saved analysis' : 'Analysis'} of {rangeText(a.from, a.to)} (
+        {plural(rangeDays(a.from, a.to), 'day')}) · run {formatUkDateTime(a.ranAt)} by {a.ranBy}
         {stale && <span className="warn"> · the meter’s tariffs have changed since: run it again</span>}
       </div>
       <p className="callout callout-info switch-warning" data-testid="switch-warning">
@@ -303,7 +306,7 @@ function AnalysisView({
         <div className="num">
           <div className="field-label">Cost over the period</div>
           <div className="switch-current-total">{formatPounds(cur.totalPence)}</div>
-          <div className="muted small">{formatEnergy(cur.kwh)} kWh, VAT included</div>
+          <div className="muted small">{formatEnergyUnit(cur.kwh)}, VAT included</div>
         </div>
         <div className="num">
           <div className="field-label">Best alternative</div>
@@ -337,7 +340,7 @@ function AnalysisView({
           Add tariffs for this fuel on the Tariffs page, then run the analysis again.
         </EmptyState>
       ) : (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table table-compact alternatives-table" data-testid="alternatives">
             <thead>
               <tr>
@@ -414,7 +417,7 @@ function AnalysisView({
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {a.skipped.length > 0 && (
         <details className="switch-skipped" data-testid="skipped">
@@ -483,7 +486,7 @@ function SwitchHistory({
       <ChartCard
         framed={false}
         title="Best saving over time"
-        note={`${real.length} ${real.length === 1 ? 'analysis' : 'analyses'} (what-ifs left out) · £ over each analysis’ period`}
+        note={`${plural(real.length, 'analysis', 'analyses')} (what-ifs left out) · £ over each analysis’ period`}
         testId="saving-history-chart"
         points={real.length}
         option={option}

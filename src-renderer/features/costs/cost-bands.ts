@@ -8,7 +8,7 @@ import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { CostBand, CostPeriod, CostResult } from '../../../src-shared/contract/types';
-import { formatInt, formatKwh } from '../../lib/format';
+import { formatInt, formatKwh, plural } from '../../lib/format';
 import { formatPounds, formatPoundsShort, formatRate, formatVatRate, penceToPounds } from '../../lib/money';
 import { BASE } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
@@ -38,7 +38,7 @@ export const LINE_COLOUR: Record<CostLineKind, string> = {
   total: '#1e293b',
 };
 
-const days = (n: number): string => `${formatInt(n)} ${n === 1 ? 'day' : 'days'}`;
+const days = (n: number): string => plural(n, 'day');
 const kwhText = (kwh: number): string => `${formatKwh(kwh, 3)} kWh`;
 
 function bandLine(b: CostBand): CostLine {
@@ -269,7 +269,7 @@ export function costNotes(
   }
   if (c.unpricedHalfHours > 0 && !c.notes.some((n) => /no half-hourly price/.test(n)))
     items.push(
-      `${formatInt(c.unpricedHalfHours)} half-hours have a reading but no price on this tariff, so they are not priced.`,
+      `${plural(c.unpricedHalfHours, 'half-hour')} ${c.unpricedHalfHours === 1 ? 'has' : 'have'} a reading but no price on this tariff, so ${c.unpricedHalfHours === 1 ? 'it is' : 'they are'} not priced.`,
     );
   return { serious: c.missingHalfHours > 0 || c.unpricedHalfHours > 0, items };
 }

@@ -46,8 +46,8 @@ describe('best saving over time', () => {
   it('says in the tooltip whether the best alternative saves or costs more', () => {
     const opt = buildSavingHistoryOption(history, (id) => (id === 'dear' ? 'Dear Co Flat' : id));
     const tip = (opt.tooltip as { formatter: (p: unknown) => string }).formatter;
-    expect(tip({ dataIndex: 0 })).toContain('Best: Dear Co Flat, costing £3.00');
-    expect(tip({ dataIndex: 1 })).toContain('saving £15.01');
+    expect(tip({ dataIndex: 0 })).toContain('Best: Dear Co Flat, costs £3.00 more');
+    expect(tip({ dataIndex: 1 })).toContain('saves £15.01');
     expect(savingHistoryCsv(history).rows.map((r) => r[0])).toEqual(['2025-04-01T10:00:00Z', '2025-06-01T10:00:00Z']);
   });
 

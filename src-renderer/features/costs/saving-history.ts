@@ -7,8 +7,8 @@ import type { ComposeOption } from 'echarts/core';
 import type { LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, MarkLineComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { SwitchSummary } from '../../../src-shared/contract/types';
-import { formatPeriodLabel, formatUkDateTime } from '../../lib/format';
-import { formatPounds, formatPoundsShort, formatSavingPercent, penceToPounds } from '../../lib/money';
+import { formatDayRangeUntil, formatUkDateTime } from '../../lib/format';
+import { formatPoundsShort, formatSaving, formatSavingSize, penceToPounds } from '../../lib/money';
 import { BASE } from '../../charts/common';
 import { CHART_COLOURS, axisLabel } from '../../charts/half-hourly-line';
 import { SAVING_COLOUR } from './savings';
@@ -75,9 +75,9 @@ export function buildSavingHistoryOption(
         return [
           `<b>${formatUkDateTime(h.ranAt, { zone: true })}</b>`,
           h.bestTariff
-            ? `Best: ${tariffName(h.bestTariff)}, ${h.bestSavingPence >= 0 ? 'saving' : 'costing'} ${formatPounds(Math.abs(h.bestSavingPence))} (${formatSavingPercent(h.bestSavingPercent)})`
+            ? `Best: ${tariffName(h.bestTariff)}, ${formatSaving(h.bestSavingPence)} (${formatSavingSize(h.bestSavingPercent)})`
             : 'No alternative to compare',
-          `Period ${formatPeriodLabel(h.from, { short: true })} – ${formatPeriodLabel(h.to, { short: true })}`,
+          `Period ${formatDayRangeUntil(h.from, h.to)}`,
         ].join('<br/>');
       },
     },

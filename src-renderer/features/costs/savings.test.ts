@@ -79,7 +79,8 @@ describe('portfolio savings', () => {
     expect(label.formatter({ dataIndex: 1 })).toBe('£123.46');
     const tip = (opt.tooltip as { formatter: (p: unknown) => string }).formatter({ dataIndex: 2 });
     expect(tip).toContain('Kitchen</b> (1900000000040)');
-    expect(tip).toContain('Save £10.00');
+    expect(tip).toContain('Moving to Beta Economy 7 saves £10.00 (1.0 %)');
+    expect(tip).toContain('1 Jan – 31 Mar 2025 (90 days)');
     expect(tip).toContain('Beta Economy 7');
   });
 

@@ -7,8 +7,15 @@ import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { SwitchSummary } from '../../../src-shared/contract/types';
-import { formatPeriodLabel } from '../../lib/format';
-import { formatPounds, formatPoundsShort, formatSavingPercent, penceToPounds, roundPence } from '../../lib/money';
+import { formatDayRangeUntil, plural } from '../../lib/format';
+import {
+  formatPounds,
+  formatPoundsShort,
+  formatSaving,
+  formatSavingSize,
+  penceToPounds,
+  roundPence,
+} from '../../lib/money';
 import { BASE } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
 
@@ -124,9 +131,8 @@ export function buildSavingsOption(
         if (!r) return '';
         return [
           `<b>${meterName(r)}</b>${r.meterLabel ? ` (${r.meter})` : ''}`,
-          `Save ${formatPounds(r.bestSavingPence)} (${formatSavingPercent(r.bestSavingPercent)})`,
-          `by moving to ${r.bestTariff ? tariffName(r.bestTariff) : '—'}`,
-          `${formatPeriodLabel(r.from, { short: true })} – ${formatPeriodLabel(r.to, { short: true })} (${periodDays(r)} days)`,
+          `Moving to ${r.bestTariff ? tariffName(r.bestTariff) : '—'} ${formatSaving(r.bestSavingPence)} (${formatSavingSize(r.bestSavingPercent)})`,
+          `${formatDayRangeUntil(r.from, r.to)} (${plural(periodDays(r), 'day')})`,
         ].join('<br/>');
       },
     },

@@ -28,7 +28,9 @@ import { ShareBar, Trend } from '../../components/Trend';
 import {
   formatAgo,
   formatEnergy,
+  formatEnergyUnit,
   formatChangePercent,
+  formatDayRange,
   formatInt,
   formatShare,
   formatMs,
@@ -43,6 +45,7 @@ import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
 import { RunStatusBadge, TRIGGER_TEXT } from '../activity/runs';
 import { CarbonWidget } from '../carbon/CarbonWidget';
+import { Energy } from '../../components/Energy';
 
 /** Tile titles: the anchor day, and the week, month and year containing it (to date unless it is their last day). */
 const TILE_TITLE: Record<PeriodKind, [whole: string, toDate: string]> = {
@@ -173,7 +176,7 @@ function CompletenessCard({ d, open, onToggle }: { d: DashboardSummary; open: bo
       <h2 id="completeness-title">Data completeness</h2>
       <p className="muted small">
         {w
-          ? `Half-hours present over the 30 days ${formatPeriodLabel(w.from, { short: true })} – ${formatPeriodLabel(d.latestDay!)}, across all meters.`
+          ? `Half-hours present over the 30 days ${formatDayRange(w.from, d.latestDay!)}, across all meters.`
           : 'No complete day of data to measure completeness against.'}
       </p>
       <ShareBar
@@ -234,9 +237,7 @@ function BehindCard({ d }: { d: DashboardSummary }) {
     <section className="card" id="behind-card" aria-labelledby="behind-title" data-testid="behind-card">
       <div className="card-header">
         <h2 id="behind-title">Meters missing half-hours</h2>
-        <span className="muted small">
-          {formatPeriodLabel(w.from, { short: true })} – {formatPeriodLabel(d.latestDay!)} · longest behind first
-        </span>
+        <span className="muted small">{formatDayRange(w.from, d.latestDay!)} · longest behind first</span>
       </div>
       <DataTable
         columns={columns}
@@ -302,7 +303,7 @@ function MonthFuel({ e, c }: { e: FuelEmissions; c: FuelCost | null }) {
             </dd>
             <div className="kpi-sub">
               {c.priced > 0
-                ? `${plural(c.priced, 'meter')} · ${formatEnergy(c.kwh)} kWh`
+                ? `${plural(c.priced, 'meter')} · ${formatEnergyUnit(c.kwh)}`
                 : 'No meter with readings this month has a tariff'}
             </div>
           </div>
@@ -410,7 +411,7 @@ function FuelTiles({ totals, asAt }: { totals: FuelTotals; asAt: string }) {
                 </span>
               </header>
               <div className="tile-value">
-                <span className="tile-number">{formatEnergy(p.kwh)}</span> <span className="unit">kWh</span>
+                <Energy kwh={p.kwh} numberClass="tile-number" />
               </div>
               {p.previousCompleteness === 0 ? (
                 <span className="trend trend-none" data-trend="none">
@@ -426,7 +427,7 @@ function FuelTiles({ totals, asAt }: { totals: FuelTotals; asAt: string }) {
               )}
               <div className="tile-foot muted small">
                 {p.toDate && kind !== 'day' ? 'Same days before' : 'Before'}:{' '}
-                {p.previousCompleteness === 0 ? 'no readings' : `${formatEnergy(p.previousKwh)} kWh`}
+                {p.previousCompleteness === 0 ? 'no readings' : formatEnergyUnit(p.previousKwh)}
               </div>
             </article>
           );

@@ -13,7 +13,14 @@ import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
-import { formatEnergy, formatPeriodLabel, formatShare, formatSignedEnergy, plural } from '../../lib/format';
+import {
+  formatEnergy,
+  formatEnergyUnit,
+  formatPeriodLabel,
+  formatShare,
+  formatSignedEnergyUnit,
+  plural,
+} from '../../lib/format';
 import { PERIOD_NAME, periodRange, readingDays, yearEarlier } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
@@ -62,7 +69,7 @@ export function DailyChart({ meter }: { meter: MeterSummary }) {
       option={option}
       fileBase={`daily-${fileSlug(meter.mpan)}`}
       csv={() => dailyCsv(dailyRows(rows))}
-      ariaLabel={`Daily kWh of meter ${meter.mpan} over ${rows.length} days`}
+      ariaLabel={`Daily kWh of meter ${meter.mpan} over ${plural(rows.length, 'day')}`}
     />
   );
 }
@@ -80,7 +87,7 @@ export function HeatmapChart({ meter, series }: { meter: MeterSummary | null; se
       option={option}
       fileBase={`load-profile-${fileSlug(id)}`}
       csv={() => heatmapCsv(grid)}
-      ariaLabel={`Load profile heatmap of meter ${id}: ${grid.days.length} days by 48 half-hours`}
+      ariaLabel={`Load profile heatmap of meter ${id}: ${plural(grid.days.length, 'day')} by 48 half-hours`}
       empty={grid.cells.length === 0 ? NO_READINGS : undefined}
       tall
     />
@@ -260,8 +267,8 @@ function CompareCell({ c, text }: { c: Comparison; text: string }) {
         against={text}
       />
       <div className="muted small">
-        {formatPeriodLabel(c.previous.period, { short: true })}: {formatEnergy(c.previous.kwh)} kWh (
-        {formatSignedEnergy(c.changeKwh)} kWh)
+        {formatPeriodLabel(c.previous.period, { short: true })}: {formatEnergyUnit(c.previous.kwh)} (
+        {formatSignedEnergyUnit(c.changeKwh)})
       </div>
     </div>
   );

@@ -7,7 +7,7 @@ import { FuelBadge } from '../../components/FuelBadge';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
-import { formatInt, formatKwh, formatPeriodLabel, formatUkDateTime } from '../../lib/format';
+import { formatInt, formatKwh, formatPeriodLabel, formatUkDateTime, plural } from '../../lib/format';
 import { useQuery } from '../../lib/query';
 import { getClient } from '../../api/instance';
 import { useDataStore } from '../../stores/data';
@@ -20,6 +20,7 @@ import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterC
 import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
+import { Energy } from '../../components/Energy';
 
 /** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
 export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {
@@ -135,7 +136,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
             <div className="kpi">
               <dt>Total consumption</dt>
               <dd>
-                {formatKwh(stats.totalKwh, 2)} <span className="unit">kWh</span>
+                <Energy kwh={stats.totalKwh} />
               </dd>
             </div>
             <div className="kpi">
@@ -207,7 +208,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
                 option={option}
                 fileBase={`half-hourly-${fileSlug(mpan)}`}
                 csv={() => seriesRows(series)}
-                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${stats.count} half-hours, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
+                ariaLabel={`Half-hourly consumption of meter ${mpan}: ${plural(stats.count, 'half-hour')}, ${formatKwh(stats.totalKwh, 2)} kWh in total`}
                 empty={
                   series.ts.length === 0 ? (
                     <EmptyState title="No readings for this meter yet">

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { MeterSummary } from '../../../src-shared/contract/types';
+import { TableScroll } from '../../components/TableScroll';
 import { FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { formatInt, formatUkDateTime } from '../../lib/format';
+import { formatInt, formatUkDateTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { href, navigate } from '../../lib/route';
 import { useMetersStore } from '../../stores/meters';
@@ -59,7 +60,7 @@ export function MetersPage() {
       title="Sites & meters"
       subtitle={
         meters && total > 0
-          ? `${formatInt(total)} ${total === 1 ? 'meter' : 'meters'} · ${formatInt(readings)} half-hourly readings · times in UK local time`
+          ? `${plural(total, 'meter')} · ${formatInt(readings)} half-hourly readings · times in UK local time`
           : 'Every meter found in your imported files, grouped by site.'
       }
       actions={
@@ -117,7 +118,7 @@ export function MetersPage() {
             </button>
           </EmptyState>
         ) : (
-          <div className="table-wrap">
+          <TableScroll>
             <table className="table meters-table">
               <thead>
                 <tr>
@@ -175,7 +176,7 @@ export function MetersPage() {
                 </tbody>
               ))}
             </table>
-          </div>
+          </TableScroll>
         )}
       </section>
     </Page>

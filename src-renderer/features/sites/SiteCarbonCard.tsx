@@ -13,7 +13,7 @@ import { DateRangeForm } from '../../components/DateRangeForm';
 import { Field } from '../../components/Field';
 import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
-import { formatEnergy, formatShare } from '../../lib/format';
+import { CO2, formatDayRange, formatEnergy, formatShare } from '../../lib/format';
 import { emissionsUnavailable, sumEmissions, type Method, type SiteEmissions } from '../carbon/emissions';
 import { readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
@@ -31,7 +31,7 @@ const COLUMNS: Column<SiteEmissions>[] = [
   { header: 'Method', cell: (r) => METHOD_NAME[r.method] },
   { header: 'kWh', num: true, cell: (r) => formatEnergy(r.kwh) },
   {
-    header: 'CO2',
+    header: CO2,
     num: true,
     cell: (r) => {
       const why = emissionsUnavailable(r);
@@ -163,8 +163,8 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
             })}
             caption={
               <caption className="muted small" style={{ textAlign: 'left', captionSide: 'top' }}>
-                {chosen ? 'Chosen period' : 'Last 30 days of data'} ({from} to {lastIncluded}), by fuel; gas and
-                electricity are never added together.
+                {chosen ? 'Chosen period' : 'Last 30 days of data'} ({from && formatDayRange(from, lastIncluded)}), by
+                fuel; gas and electricity are never added together.
               </caption>
             }
             className="table-compact"

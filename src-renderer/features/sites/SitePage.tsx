@@ -19,7 +19,14 @@ import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
-import { formatEnergy, formatPeriodLabel, formatShare, plural } from '../../lib/format';
+import {
+  formatDayRange,
+  formatEnergy,
+  formatEnergyUnit,
+  formatPeriodLabel,
+  formatShare,
+  plural,
+} from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { periodRange, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
@@ -27,6 +34,7 @@ import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
 import { SiteCarbonCard } from './SiteCarbonCard';
 import { latestMonth, siteDays } from './site-periods';
+import { Energy } from '../../components/Energy';
 
 export function SitePage({ id }: { id: number }) {
   const version = useDataStore((s) => s.version);
@@ -90,9 +98,7 @@ function Site({ d }: { d: SiteDetail }) {
           d.site.postcode,
           d.site.organisation,
           plural(d.meters.length, 'meter'),
-          days
-            ? `${formatPeriodLabel(isoDay(days.from), { short: false })} – ${formatPeriodLabel(isoDay(days.to - 1))}`
-            : null,
+          days ? formatDayRange(isoDay(days.from), isoDay(days.to - 1)) : null,
         ]
           .filter(Boolean)
           .join(' · ')}
@@ -217,7 +223,7 @@ function FuelSummary({ fuel, totals }: { fuel: Fuel; totals: PeriodTotal[] }) {
         <FuelBadge fuel={fuel} /> total
       </dt>
       <dd>
-        {formatEnergy(kwh)} <span className="unit">kWh</span>
+        <Energy kwh={kwh} />
         <div className="kpi-sub">{hh > 0 ? `${formatShare(1 - missing / hh)} of half-hours present` : ''}</div>
       </dd>
     </div>
@@ -293,7 +299,7 @@ function change(
 function ChangeCell({ cur, earlier, none }: { cur: PeriodTotal; earlier: PeriodTotal | null; none: string }) {
   if (!(earlier && earlier.completeness > 0)) return <span className="muted small">{none}</span>;
   const c = change(cur, earlier);
-  const against = `vs ${formatPeriodLabel(earlier.period, { short: true })} (${formatEnergy(earlier.kwh)} kWh)`;
+  const against = `vs ${formatPeriodLabel(earlier.period, { short: true })} (${formatEnergyUnit(earlier.kwh)})`;
   return <Trend changePercent={c.percent} comparable={c.comparable} completeness={c.completeness} against={against} />;
 }
 

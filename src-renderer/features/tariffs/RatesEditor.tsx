@@ -4,6 +4,7 @@
  */
 import { useMemo, type ReactNode } from 'react';
 import { DAY_KEYS, DAY_LABELS } from '../../../src-shared/domain/tariff-spec';
+import { TableScroll } from '../../components/TableScroll';
 import { previewRates, rateRow, rowsNamed, setRowPence, type RateRow } from './form';
 import { BandStrip } from './TariffBandStrip';
 
@@ -68,7 +69,7 @@ export function RatesEditor({
         </div>
       )}
       {rows.length > 0 && (
-        <div className="table-wrap">
+        <TableScroll>
           <table className="table table-compact rates-table">
             <thead>
               <tr>
@@ -102,7 +103,7 @@ export function RatesEditor({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <div className="rates-foot">
         <button

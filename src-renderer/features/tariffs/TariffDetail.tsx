@@ -7,10 +7,10 @@ import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Spinner } from '../../components/States';
-import { formatUkDateTime, plural } from '../../lib/format';
+import { formatDay, formatUkDateTime, plural } from '../../lib/format';
 import { pricesSummary } from './import-result';
 import { cclText, daysText, formatPence, regionText, vatText, windowText } from './text';
-import { currentVersion, dayText, versionSpan, versionState, type VersionState } from './versions';
+import { currentVersion, versionSpan, versionState, type VersionState } from './versions';
 import { useAppStore } from '../../stores/app';
 import { BandStrip } from './TariffBandStrip';
 
@@ -66,7 +66,7 @@ export function TariffDetail({
           <h4 className="tariff-sub">
             {t.kind === 'dynamic' ? 'Fallback rates by time of day' : 'Unit rates by time of day'}{' '}
             <span className="muted small">
-              · version from {versionSpan(current).split(' → ')[0]}, UK{' '}
+              · version from {formatDay(current.validFrom)}, UK{' '}
               {current.spec.timeBasis === 'gmt' ? 'GMT all year' : 'local time'}
             </span>
           </h4>
@@ -114,7 +114,7 @@ function VersionBlock({
         >
           {STATE_LABEL[state]}
         </span>
-        {v.validTo && <span className="muted small">valid until {dayText(v.validTo)}, not including</span>}
+        {v.validTo && <span className="muted small">valid until {formatDay(v.validTo)}, not including</span>}
         {!readOnly && (
           <button type="button" className="btn btn-quiet btn-small version-correct" onClick={onCorrect}>
             Correct…
@@ -147,7 +147,7 @@ function VersionBlock({
       </dl>
       {Array.isArray(s.cclPencePerKwh) && (
         <p className="muted small">
-          CCL: {s.cclPencePerKwh.map((c) => `${formatPence(c.pencePerKwh)}/kWh from ${c.from}`).join(' · ')}
+          CCL: {s.cclPencePerKwh.map((c) => `${formatPence(c.pencePerKwh)}/kWh from ${formatDay(c.from)}`).join(' · ')}
         </p>
       )}
       {dynamic && (

@@ -7,12 +7,13 @@ import type { Tariff } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
+import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
 import { Form } from '../../components/Form';
 import { useAppStore } from '../../stores/app';
 import { DISTRIBUTORS } from '../../../src-shared/domain/regions';
 import { checkForm, presetRows, rateRow, serverFieldErrors, suggestId, type TariffForm as FormState } from './form';
-import { dayText } from './versions';
+import { formatDay } from '../../lib/format';
 import { RatesEditor } from './RatesEditor';
 
 export type FormMode = 'new' | 'new-version' | 'correct';
@@ -88,7 +89,7 @@ export function TariffForm({
           mode === 'new'
             ? `Created ${saved.name}`
             : mode === 'new-version'
-              ? `Added a version of ${saved.name} from ${dayText(f.validFrom)}`
+              ? `Added a version of ${saved.name} from ${formatDay(f.validFrom)}`
               : `Saved ${saved.name}`,
       });
       onSaved(saved);
@@ -117,7 +118,7 @@ export function TariffForm({
       ? 'New tariff'
       : mode === 'new-version'
         ? `New version of ${tariff?.name ?? f.name}`
-        : `Correct the version from ${dayText(initial.validFrom)}`;
+        : `Correct the version from ${formatDay(initial.validFrom)}`;
   return (
     <Form
       ref={top}
@@ -250,15 +251,7 @@ export function TariffForm({
       <h3 className="form-section-title">This version’s charges</h3>
       <div className="form-row">
         <Field id="tf-from" label="Valid from" error={err('validFrom')} hint="First UK day these prices apply.">
-          {(c) => (
-            <input
-              {...c}
-              className="input"
-              type="date"
-              value={f.validFrom}
-              onChange={(e) => update({ validFrom: e.currentTarget.value })}
-            />
-          )}
+          {(c) => <DateField {...c} value={f.validFrom} onChange={(v) => update({ validFrom: v })} />}
         </Field>
         <Field
           id="tf-to"
@@ -266,15 +259,7 @@ export function TariffForm({
           error={err('validTo')}
           hint="Optional: the first day they no longer apply. Empty = until a new version."
         >
-          {(c) => (
-            <input
-              {...c}
-              className="input"
-              type="date"
-              value={f.validTo}
-              onChange={(e) => update({ validTo: e.currentTarget.value })}
-            />
-          )}
+          {(c) => <DateField {...c} value={f.validTo} onChange={(v) => update({ validTo: v })} />}
         </Field>
         <Field
           id="tf-standing"
@@ -358,7 +343,7 @@ export function TariffForm({
               )}
               {f.cclMode === 'steps' && f.cclSteps && (
                 <span className="muted small">
-                  {f.cclSteps.map((s) => `${s.pencePerKwh}p from ${s.from}`).join(', ')}
+                  {f.cclSteps.map((s) => `${s.pencePerKwh}p from ${formatDay(s.from)}`).join(', ')}
                 </span>
               )}
             </span>

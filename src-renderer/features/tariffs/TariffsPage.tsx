@@ -5,6 +5,7 @@
  */
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { Tariff, TariffVersion } from '../../../src-shared/contract/types';
+import { TableScroll } from '../../components/TableScroll';
 import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
@@ -12,6 +13,7 @@ import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
+import { formatDay, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { emptyForm, formFromSpec, type TariffForm as Form } from './form';
@@ -290,19 +292,15 @@ export function TariffsPage() {
               }
             />
           ) : (
-            <div className="table-wrap">
+            <TableScroll>
               <table className="table tariffs-table" data-testid="tariffs-table">
                 <thead>
                   <tr>
                     <th scope="col">Tariff</th>
-                    <th scope="col">Supplier</th>
-                    <th scope="col">Type</th>
+                    <th scope="col">Supplier and type</th>
                     <th scope="col">Sold in</th>
                     <th scope="col" className="num">
-                      Standing
-                    </th>
-                    <th scope="col" className="num">
-                      VAT
+                      Standing charge
                     </th>
                     <th scope="col">Unit rates now</th>
                   </tr>
@@ -310,11 +308,9 @@ export function TariffsPage() {
                 {groups.map((g) => (
                   <tbody key={g.fuel}>
                     <tr className="group-row">
-                      <th colSpan={7} scope="colgroup">
+                      <th colSpan={5} scope="colgroup">
                         <FuelBadge fuel={g.fuel} />{' '}
-                        <span className="muted small">
-                          {g.tariffs.length === 1 ? '1 tariff' : `${g.tariffs.length} tariffs`}
-                        </span>
+                        <span className="muted small">{plural(g.tariffs.length, 'tariff')}</span>
                       </th>
                     </tr>
                     {g.tariffs.map((t) => (
@@ -322,7 +318,7 @@ export function TariffsPage() {
                         <TariffRow t={t} today={today} open={open.has(t.id)} onToggle={() => toggle(t.id)} />
                         {open.has(t.id) && (
                           <tr className="tariff-detail-row" id={`tariff-detail-${t.id}`}>
-                            <td colSpan={7}>
+                            <td colSpan={5}>
                               <TariffDetail
                                 tariff={t}
                                 today={today}
@@ -347,7 +343,7 @@ export function TariffsPage() {
                   </tbody>
                 ))}
               </table>
-            </div>
+            </TableScroll>
           )}
           <p className="muted small tariffs-foot">
             Prices exclude VAT. Regions are distribution areas (GSP group letter). Tariffs are assigned to meters on
@@ -395,9 +391,9 @@ function TariffRow({ t, today, open, onToggle }: { t: Tariff; today: string; ope
           {t.isDefault && <span className="badge badge-default">Supplier default</span>}
         </div>
       </td>
-      <td>{t.supplier}</td>
       <td>
-        <span className={`tariff-kind tariff-kind-${t.kind}`}>{KIND_LABEL[t.kind]}</span>
+        {t.supplier}
+        <div className={`small tariff-kind tariff-kind-${t.kind}`}>{KIND_LABEL[t.kind]}</div>
       </td>
       <td
         className="small tariff-regions"
@@ -405,11 +401,13 @@ function TariffRow({ t, today, open, onToggle }: { t: Tariff; today: string; ope
       >
         <NoWrapList text={regionText(t.regions)} sep=", " />
       </td>
-      <td className="num">{v ? `${formatPence(v.spec.standingChargePencePerDay)}/day` : '—'}</td>
-      <td className="num">{v ? vatText(v.spec.vatRate) : '—'}</td>
+      <td className="num nowrap">
+        {v ? `${formatPence(v.spec.standingChargePencePerDay)}/day` : '—'}
+        {v && <div className="muted small">VAT {vatText(v.spec.vatRate)}</div>}
+      </td>
       <td className="tariff-rates small" data-testid="tariff-rates">
         {rates ? <NoWrapList text={rates} sep=" · " /> : <span className="muted">—</span>}
-        {v && v.validFrom > today && <div className="muted">from {v.validFrom}</div>}
+        {v && v.validFrom > today && <div className="muted">from {formatDay(v.validFrom)}</div>}
       </td>
     </tr>
   );

@@ -111,7 +111,7 @@ describe('the tariff form', () => {
     expect(c.spec).toBeNull();
     expect(c.errors.id).toMatch(/tariff id is 1–64 letters/);
     expect(c.errors.standingCharge).toMatch(/enter the standing charge/);
-    expect(c.errors.validTo).toMatch(/must be after validFrom/);
+    expect(c.errors.validTo).toBe('Choose a day after 1 Jan 2025, the first day these prices apply.');
     expect(c.errors.ccl).toMatch(/p(ence)? per kWh/);
     expect(c.errors.capacity).toMatch(/kVA/);
     expect(c.errors['rates.0.pence']).toMatch(/enter the price/);

@@ -13,6 +13,7 @@ import {
   type TariffSpecInput,
 } from '../../../src-shared/domain/tariff-spec';
 import { addDays } from './versions';
+import { formatDay, parseUkDate } from '../../lib/format';
 
 export interface RateRow {
   /** Stable React key. */
@@ -273,13 +274,21 @@ export function checkForm(f: TariffForm): FormCheck {
     if (n === null) errors.capacity = 'the capacity charge is a number of pence per kVA per day, e.g. 3.5';
     else capacity = n;
   }
+  const validFrom = parseUkDate(f.validFrom);
+  if (!validFrom.ok)
+    errors.validFrom =
+      f.validFrom.trim() === '' ? 'Enter the first day these prices apply, as DD/MM/YYYY.' : validFrom.error;
+  const validTo = f.validTo.trim() === '' ? null : parseUkDate(f.validTo);
+  if (validTo && !validTo.ok) errors.validTo = validTo.error;
+  else if (validTo?.ok && validFrom.ok && validTo.iso <= validFrom.iso)
+    errors.validTo = `Choose a day after ${formatDay(validFrom.iso)}, the first day these prices apply.`;
   const spec: TariffSpecInput = {
     id: f.id.trim(),
     name: f.name.trim(),
     supplier: f.supplier.trim(),
     fuel: f.fuel,
-    validFrom: f.validFrom.trim(),
-    validTo: f.validTo.trim() === '' ? null : f.validTo.trim(),
+    validFrom: validFrom.ok ? validFrom.iso : f.validFrom.trim(),
+    validTo: validTo === null ? null : validTo.ok ? validTo.iso : f.validTo.trim(),
     standingChargePencePerDay: standing ?? 0,
     vatRate: Number(f.vat) as 0 | 0.05 | 0.2,
     cclPencePerKwh: ccl,

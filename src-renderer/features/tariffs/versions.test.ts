@@ -21,8 +21,8 @@ describe('versions', () => {
   });
 
   it('shows the last day a version applies, not its exclusive end', () => {
-    expect(versionSpan(v1)).toBe('1 Jan 2025 → 31 Jan 2025');
-    expect(versionSpan(v2)).toBe('1 Feb 2025 → open-ended');
+    expect(versionSpan(v1)).toBe('1–31 Jan 2025');
+    expect(versionSpan(v2)).toBe('1 Feb 2025 onwards');
     expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
     expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
   });

@@ -1,6 +1,6 @@
 /** A tariff's dated versions: which is in force, when each applies, what the list shows of the current one. Pure. */
 import type { Tariff, TariffVersion } from '../../../src-shared/contract/types';
-import { plural } from '../../lib/format';
+import { formatDay, formatDayRangeUntil, plural } from '../../lib/format';
 import { bandSummary } from './text';
 
 export function addDays(isoDay: string, n: number): string {
@@ -28,21 +28,11 @@ export function currentVersion(t: Pick<Tariff, 'versions'>, today: string): Tari
 }
 
 /**
- * "1 Jan 2025 → open-ended", "1 Jan 2025 → 31 Jan 2025" (validTo is exclusive: the last day shown is the day before).
+ * "1 Feb 2025 onwards", "1–31 Jan 2025" (validTo is exclusive: the last day shown is the day before).
  */
 export function versionSpan(v: Pick<TariffVersion, 'validFrom' | 'validTo'>): string {
-  const from = dayText(v.validFrom);
-  return v.validTo === null ? `${from} → open-ended` : `${from} → ${dayText(addDays(v.validTo, -1))}`;
+  return v.validTo === null ? `${formatDay(v.validFrom)} onwards` : formatDayRangeUntil(v.validFrom, v.validTo);
 }
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** 2025-01-05 → "5 Jan 2025" (a calendar day, no time zone involved). */
-export function dayText(isoDay: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay);
-  if (!m) return isoDay;
-  return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1] ?? m[2]} ${m[1]}`;
-}
-
 /** What the list shows of a tariff's current prices. */
 export function unitRatesText(t: Tariff, v: TariffVersion | null): string {
   if (!v) return '';
