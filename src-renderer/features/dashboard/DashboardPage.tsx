@@ -187,7 +187,7 @@ function CompletenessCard({ d, open, onToggle }: { d: DashboardSummary; open: bo
       {d.behind.length > 0 ? (
         <button
           type="button"
-          className="btn btn-small"
+          className="btn btn-small behind-toggle"
           aria-expanded={open}
           onClick={onToggle}
           data-testid="show-behind"
