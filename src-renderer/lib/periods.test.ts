@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { latestCompletePeriod, periodRange, readingDays, yearEarlier } from './periods';
+import { latestPeriodUpTo, periodRange, readingDays, yearEarlier } from './periods';
 import { dayFromDate } from '../../src-shared/domain/periods';
 
-describe('latestCompletePeriod', () => {
-  it('is the last day/week/month/year the data covers completely', () => {
-    // Last half-hour 23:30 GMT on Sun 9 Feb 2025: the day, the ISO week (W06) and January are complete.
-    const last = '2025-02-09T23:30:00Z';
-    expect(latestCompletePeriod('day', last)).toBe('2025-02-09');
-    expect(latestCompletePeriod('week', last)).toBe('2025-W06');
-    expect(latestCompletePeriod('month', last)).toBe('2025-01');
-    expect(latestCompletePeriod('year', last)).toBe('2024');
-  });
-  it('treats a part day as unfinished, in UK local time (BST)', () => {
-    // 22:30 UTC on 30 Jun 2025 is 23:30 BST: the last half-hour of 30 June.
-    expect(latestCompletePeriod('day', '2025-06-30T22:30:00Z')).toBe('2025-06-30');
-    expect(latestCompletePeriod('month', '2025-06-30T22:30:00Z')).toBe('2025-06');
-    expect(latestCompletePeriod('day', '2025-06-30T12:00:00Z')).toBe('2025-06-29');
-    expect(latestCompletePeriod('day', null)).toBeNull();
+describe('latestPeriodUpTo', () => {
+  it('is the latest day/week/month/year ending on or before a day (a meter’s latest complete day)', () => {
+    // Sun 9 Feb 2025: the day, the ISO week (W06) end there; January and 2024 are the latest whole month and year.
+    expect(latestPeriodUpTo('day', '2025-02-09')).toBe('2025-02-09');
+    expect(latestPeriodUpTo('week', '2025-02-09')).toBe('2025-W06');
+    expect(latestPeriodUpTo('month', '2025-02-09')).toBe('2025-01');
+    expect(latestPeriodUpTo('year', '2025-02-09')).toBe('2024');
+    expect(latestPeriodUpTo('month', '2025-06-30')).toBe('2025-06');
+    expect(latestPeriodUpTo('year', '2019-12-31')).toBe('2019');
+    expect(latestPeriodUpTo('day', 'not a day')).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import {
   isoDay,
   localDayOf,
   nextPeriodStart,
+  parsePeriod,
   periodLabel,
   periodStart,
   previousPeriodStart,
@@ -28,22 +29,12 @@ export function readingDays(
   return { from: localDayOf(a / 1000), to: localDayOf(b / 1000) + 1 };
 }
 
-/**
- * The latest period of `kind` that ends on or before the end of the data. `lastReading` is the
- * start of the last half-hour, so the data ends half an hour later.
- */
-export function latestCompletePeriod(kind: PeriodKind, lastReading: string | null): string | null {
-  if (!lastReading) return null;
-  const t = Date.parse(lastReading);
-  if (Number.isNaN(t)) return null;
-  const endDay = localDayOf(t / 1000 + 1800 - 1) + (isEndOfLocalDay(t / 1000 + 1800) ? 1 : 0);
-  // The period containing endDay is unfinished unless it starts exactly there.
-  const start = periodStart(kind, endDay);
-  return periodLabel(kind, previousPeriodStart(kind, start));
-}
-
-function isEndOfLocalDay(utcSeconds: number): boolean {
-  return localDayOf(utcSeconds) !== localDayOf(utcSeconds - 1);
+/** The latest period of `kind` whose last day is on or before the local day `day` (`YYYY-MM-DD`). */
+export function latestPeriodUpTo(kind: PeriodKind, day: string): string | null {
+  const d = parsePeriod('day', day);
+  if (d === null) return null;
+  const start = periodStart(kind, d);
+  return periodLabel(kind, nextPeriodStart(kind, start) === d + 1 ? start : previousPeriodStart(kind, start));
 }
 
 /** Whole periods of `kind` covering local days [from, to): the first period's start and the end after the last. */

@@ -22,10 +22,13 @@ import type {
   EmissionFactor,
   Emissions,
   Comparison,
+  DashboardMonth,
   DashboardSummary,
   Fuel,
   ImportJob,
+  MeterLatest,
   MeterMergeResult,
+  MeterQuality,
   MeterSummary,
   PeriodTotal,
   Reading,
@@ -268,6 +271,24 @@ export const contract = {
     result: returns<Comparison>(),
     role: 'viewer',
   }),
+  /**
+   * The dashboard's month (containing the anchor, up to it) by fuel: its cost on the tariffs assigned (meters without
+   * a tariff named; managers only, null for viewers) and its emissions; null without an anchor.
+   */
+  'dashboard.month': method({
+    args: z.object({ asAt: localDate.optional() }).strict(),
+    result: returns<DashboardMonth | null>(),
+    role: 'viewer',
+  }),
+  /**
+   * A meter's latest complete day, week, month and year with readings, up to its last complete day (at most `asAt`,
+   * default yesterday), each against the one before and a year earlier.
+   */
+  'totals.latest': method({
+    args: z.object({ meter: meterIdArg, asAt: localDate.optional() }).strict(),
+    result: returns<MeterLatest>(),
+    role: 'viewer',
+  }),
   /** Portfolio and per-site totals by fuel for [from, to) per period (never adding gas to electricity). */
   'totals.site': method({
     args: z
@@ -276,9 +297,13 @@ export const contract = {
     result: returns<{ fuel: Fuel; totals: PeriodTotal[] }[]>(),
     role: 'viewer',
   }),
-  /** The dashboard: portfolio totals and trends, movers, completeness, last import and roll-up. */
+  /**
+   * The dashboard: portfolio totals and trends, movers, completeness and the meters behind, a 13-month trend, last
+   * import and roll-up — anchored on the data (the median of the meters' last complete days), never after `asAt`
+   * (default yesterday).
+   */
   'dashboard.summary': method({
-    args: z.object({}).strict(),
+    args: z.object({ asAt: localDate.optional() }).strict(),
     result: returns<DashboardSummary>(),
     role: 'viewer',
   }),
@@ -662,6 +687,15 @@ export const contract = {
   'readings.list': method({
     args: z.object({ meter: meterIdArg, from: isoInstant, to: isoInstant }).strict(),
     result: returns<Reading[]>(),
+    role: 'viewer',
+  }),
+  /**
+   * A meter's expected, present, missing and estimated half-hours over UK local days [from, to) (default: the days
+   * it has data), and its last complete day.
+   */
+  'readings.quality': method({
+    args: z.object({ meter: meterIdArg, from: localDate.optional(), to: localDate.optional() }).strict(),
+    result: returns<MeterQuality>(),
     role: 'viewer',
   }),
   /** A meter's half-hourly series for charts (whole history when from/to are omitted). */

@@ -89,6 +89,8 @@ export interface MeterSummary {
   supplier: string | null;
   /** Agreed supply capacity in kVA (for tariffs with a capacity charge). */
   capacityKva: number | null;
+  /** The latest UK local day with at least 40 present half-hours (`YYYY-MM-DD`): what "latest" views anchor on. */
+  lastCompleteDay: string | null;
 }
 
 /** A meter `switching.runAll` could not analyse: the error's message, code and structured details. */
@@ -214,7 +216,10 @@ export interface PeriodTotal {
   min: number | null;
   max: number | null;
   mean: number | null;
-  /** Baseload: the lowest half-hour of each day (kWh per half-hour), averaged over the period's days with data. */
+  /**
+   * Baseload in kW: each complete day's (≥ 40 present half-hours) mean of its 8 lowest half-hours × 2, averaged
+   * over the period's complete days; null without one, and for sums of several meters.
+   */
   baseload: number | null;
   peak: number | null;
   /** UTC start of the peak half-hour. */
@@ -252,9 +257,14 @@ export interface FuelTotals {
   fuel: Fuel;
   meters: number;
   /**
-   * Yesterday against the day before; this week, month and year to date (up to yesterday) against
-   * the same number of days at the start of the previous one. `toDate` is the last day counted
-   * when the period is not over (null when it is complete).
+   * The fuel's anchor day: the median of its meters' last complete days, never after the summary's
+   * `asAt`; null when none of its meters has a complete day (then `periods` is empty).
+   */
+  latestDay: string | null;
+  /**
+   * The anchor day against the day before; the week, month and year containing it, up to it, against
+   * the same number of days at the start of the previous one. `toDate` is the last day counted when
+   * the period goes on after the anchor (null when the anchor is its last day).
    */
   periods: {
     kind: PeriodKind;
@@ -279,17 +289,108 @@ export interface Mover {
   changePercent: number | null;
 }
 
+/** A meter missing half-hours over the dashboard's completeness window. */
+export interface MeterBehind {
+  meter: string;
+  name: string;
+  fuel: Fuel;
+  /** Its latest day with at least 40 present half-hours, or null when it has none. */
+  lastCompleteDay: string | null;
+  expectedHalfHours: number;
+  missingHalfHours: number;
+}
+
+/** One fuel's cost over the dashboard's month: priced meters, and the meters that could not be priced. */
+export interface FuelCost {
+  fuel: Fuel;
+  /** Including VAT, over the meters that could be priced. */
+  totalPence: number;
+  kwh: number;
+  priced: number;
+  /** Meters with no tariff for some day of the month (no assignment and no supplier default): not priced. */
+  unpriced: { meter: string; name: string }[];
+}
+
+/** One fuel's emissions over the dashboard's month. */
+export interface FuelEmissions {
+  fuel: Fuel;
+  /** null when no meter's kWh could be converted (no intensity and no annual factor). */
+  kgco2: number | null;
+  kwh: number;
+  /** Meters on half-hourly grid intensity (≥ 95 % of their half-hours have one) and on the annual factors. */
+  halfHourlyMeters: number;
+  annualMeters: number;
+  /** Meters with readings but neither an intensity nor a factor for their days. */
+  unavailable: number;
+}
+
 export interface DashboardSummary {
-  /** The local day the summary is for ("yesterday" is the day before). */
+  /** Today's UK local date. */
   today: string;
+  /** The last day the summary may use: the caller's `asAt`, else yesterday. */
+  asAt: string;
+  /** The portfolio's anchor (median of the meters' last complete days, at most `asAt`); null without one. */
+  latestDay: string | null;
   fuels: FuelTotals[];
-  /** Week-on-week movers (last complete week vs the one before), largest absolute change first. */
-  movers: { meters: Mover[]; sites: Mover[] };
-  /** Share of expected half-hours present over the last 30 days, across all meters. */
+  /** Week-on-week movers (the last complete week up to the anchor vs the one before), largest change first. */
+  movers: { meters: Mover[]; sites: Mover[]; week: string | null };
+  /** Share of expected half-hours present over the 30 days up to the anchor, across all meters. */
   completeness30d: number | null;
+  /**
+   * The 30-day window of `completeness30d` (`to` exclusive), and the meters missing half-hours in it, longest
+   * behind first (no complete day, then the earliest last complete day, then the most missing).
+   */
+  completenessWindow: { from: string; to: string } | null;
+  behind: MeterBehind[];
+  /** The month of the month tile, to the anchor (`to` exclusive): dashboard.month prices it. */
+  month: { label: string; from: string; to: string } | null;
+  /** kWh per month for the 13 months up to the anchor's, by fuel (completeness beside each). */
+  trend: { fuel: Fuel; months: { month: string; kwh: number; completeness: number }[] }[];
   meters: number;
   lastImport: ImportJob | null;
   lastAggregation: SchedulerRun | null;
+}
+
+/** The dashboard's month (the one containing the anchor, up to it) in £ and CO2 by fuel. */
+export interface DashboardMonth {
+  asAt: string;
+  latestDay: string;
+  label: string;
+  from: string;
+  /** Exclusive. */
+  to: string;
+  /** null for a viewer: costs are for managers. */
+  costs: FuelCost[] | null;
+  emissions: FuelEmissions[];
+}
+
+/** A meter's latest periods, anchored on its last complete day. */
+export interface MeterLatest {
+  meter: string;
+  /** The last day that could be used: the caller's `asAt`, else yesterday. */
+  asAt: string;
+  /** The meter's last complete day up to `asAt`; null when it has none. */
+  lastCompleteDay: string | null;
+  /**
+   * Per kind, the latest complete period up to the anchor that has readings, against the one before and a
+   * year earlier; both null when no complete period of that kind has readings.
+   */
+  periods: { kind: PeriodKind; previous: Comparison | null; yearAgo: Comparison | null }[];
+}
+
+/** A meter's half-hours over UK local days [from, to), by the one definition (data-quality.ts). */
+export interface MeterQuality {
+  meter: string;
+  from: string;
+  /** Exclusive. */
+  to: string;
+  expectedHalfHours: number;
+  presentHalfHours: number;
+  missingHalfHours: number;
+  estimatedHalfHours: number;
+  completeness: number;
+  kwh: number;
+  lastCompleteDay: string | null;
 }
 
 export interface SchedulerRun {

@@ -6,7 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PushedEvent } from '../../src-shared/contract/events';
-import type { ImportJob, MeterSummary, Reading, Series, StoredFile } from '../../src-shared/contract/types';
+import type {
+  DashboardMonth,
+  DashboardSummary,
+  ImportJob,
+  MeterLatest,
+  MeterSummary,
+  Reading,
+  Series,
+  StoredFile,
+} from '../../src-shared/contract/types';
 import type { Core } from '../../src-main/core/app';
 import { FIXTURES, makeCore } from '../helpers/core';
 import { httpTransport, memoryTransport, type TestTransport } from '../helpers/transports';
@@ -168,6 +177,7 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
         readings: 12,
         supplier: null,
         capacityKva: null,
+        lastCompleteDay: null,
       },
       {
         mpan: '2200012767323',
@@ -181,6 +191,7 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
         readings: 2,
         supplier: null,
         capacityKva: null,
+        lastCompleteDay: null,
       },
     ]);
     const rows = (await t.invoke('readings.list', {
@@ -284,5 +295,47 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
     } finally {
       await admin.close();
     }
+  });
+
+  it('latest views anchor on 2019 data (BANES, 13 Nov 2019), with an "as at" date, alike over every transport', async () => {
+    await setup('manager');
+    const { job } = await importViaEvents(
+      fs.readFileSync(path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv')),
+    );
+    expect(job.status).toBe('done');
+    await core.scheduler.idle();
+    const d = (await t.invoke('dashboard.summary', {})) as { ok: true; value: DashboardSummary };
+    expect(d.ok).toBe(true);
+    expect(d.value.latestDay).toBe('2019-11-13');
+    const day = d.value.fuels[0]!.periods.find((p) => p.kind === 'day')!;
+    expect(day).toMatchObject({ label: '2019-11-13', completeness: 1 });
+    expect(day.kwh).toBeGreaterThan(0);
+    expect(await t.invoke('dashboard.summary', { asAt: '2019-11-12' })).toMatchObject({
+      ok: true,
+      value: { asAt: '2019-11-12', latestDay: null, fuels: [{ latestDay: null, periods: [] }] },
+    });
+    // the month in £ and CO2: five meters with readings and no tariff, named; CO2 by the 2019 annual factor
+    const month = (await t.invoke('dashboard.month', {})) as { ok: true; value: DashboardMonth };
+    expect(month.value).toMatchObject({ latestDay: '2019-11-13', from: '2019-11-01', to: '2019-11-14' });
+    expect(month.value.costs![0]).toMatchObject({ fuel: 'electricity', priced: 0 });
+    expect(month.value.costs![0]!.unpriced).toHaveLength(5);
+    expect(month.value.emissions[0]).toMatchObject({ annualMeters: 5, halfHourlyMeters: 0, unavailable: 0 });
+    expect(month.value.emissions[0]!.kgco2).toBeCloseTo(day.kwh * 0.2556, 3);
+    expect(await t.invoke('dashboard.summary', { asAt: 'yesterday' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGS' },
+    });
+    const list = (await t.invoke('meters.list', {})) as { ok: true; value: MeterSummary[] };
+    const m = list.value[0]!;
+    expect(m.lastCompleteDay).toBe('2019-11-13');
+    const latest = (await t.invoke('totals.latest', { meter: m.mpan })) as { ok: true; value: MeterLatest };
+    expect(latest.value.lastCompleteDay).toBe('2019-11-13');
+    expect(latest.value.periods[0]!.previous!.current).toMatchObject({ period: '2019-11-13', completeness: 1 });
+    // one day of data: no complete week, month or year has readings, said as null (not a 0 % period)
+    expect(latest.value.periods.slice(1).map((p) => p.previous)).toEqual([null, null, null]);
+    expect(await t.invoke('readings.quality', { meter: m.mpan })).toMatchObject({
+      ok: true,
+      value: { from: '2019-11-13', to: '2019-11-14', expectedHalfHours: 48, presentHalfHours: 48, missingHalfHours: 0 },
+    });
   });
 });

@@ -6,33 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, type Core } from '../../src-main/core/app';
-import { silentLogger } from '../../src-main/core/events';
-import { closeHttpHost, createHttpHost, listen } from '../../src-main/server/http';
-import { CSV, expect, screenshotPath, test } from './fixtures';
-
-const REPO = process.cwd();
+import { CSV, expect, screenshotPath, startServer, test } from './fixtures';
 
 async function startHost(dataDir: string, port: number) {
-  const core: Core = await createCore({
-    dataDir,
-    migrationsDir: path.join(REPO, 'drizzle'),
-    host: 'server',
-    version: 'e2e',
-    log: silentLogger,
-  });
-  core.start();
-  const server = createHttpHost(core, { staticDir: path.join(REPO, 'dist', 'renderer') });
-  const url = await listen(server, port, '127.0.0.1');
-  return {
-    url,
-    core,
-    port: Number(new URL(url).port),
-    async stop() {
-      await closeHttpHost(server);
-      await core.stop();
-    },
-  };
+  const host = await startServer({ dataDir, port });
+  return { ...host, stop: host.close };
 }
 
 test('the badge shows the host going away and coming back, and the page catches up', async ({ page }) => {

@@ -19,27 +19,45 @@ interface Server {
   core: Core;
 }
 
+/**
+ * A headless server (real core, real SQLite) on a data folder (default: a fresh temporary one) and a
+ * port (default: any free one); `close` stops both.
+ */
+export async function startServer(
+  opts: { dataDir?: string; port?: number } = {},
+): Promise<Server & { port: number; close: () => Promise<void> }> {
+  const staticDir = path.join(REPO, 'dist', 'renderer');
+  if (!fs.existsSync(path.join(staticDir, 'index.html')))
+    throw new Error('dist/renderer is missing: run "npm run build" first');
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-e2e-'));
+  const core = await createCore({
+    dataDir,
+    migrationsDir: path.join(REPO, 'drizzle'),
+    host: 'server',
+    version: 'e2e',
+    log: silentLogger,
+  });
+  core.start();
+  const server = createHttpHost(core, { staticDir });
+  const url = await listen(server, opts.port ?? 0, '127.0.0.1');
+  return {
+    url,
+    core,
+    port: Number(new URL(url).port),
+    close: async () => {
+      await closeHttpHost(server);
+      await core.stop();
+    },
+  };
+}
+
 export const test = base.extend<{ server: Server }, { workerServer: Server }>({
   workerServer: [
     // eslint-disable-next-line no-empty-pattern -- Playwright fixtures declare their dependencies by destructuring
     async ({}, use) => {
-      const staticDir = path.join(REPO, 'dist', 'renderer');
-      if (!fs.existsSync(path.join(staticDir, 'index.html')))
-        throw new Error('dist/renderer is missing: run "npm run build" first');
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'eclectyc-e2e-'));
-      const core = await createCore({
-        dataDir,
-        migrationsDir: path.join(REPO, 'drizzle'),
-        host: 'server',
-        version: 'e2e',
-        log: silentLogger,
-      });
-      core.start();
-      const server = createHttpHost(core, { staticDir });
-      const url = await listen(server, 0, '127.0.0.1');
-      await use({ url, core });
-      await closeHttpHost(server);
-      await core.stop();
+      const s = await startServer();
+      await use({ url: s.url, core: s.core });
+      await s.close();
     },
     { scope: 'worker' },
   ],

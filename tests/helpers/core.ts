@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
+import { dispatch } from '../../src-main/core/rpc/dispatch';
 import { dayStartUtc } from '../../src-shared/domain/periods';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -22,6 +23,13 @@ export function writeTemp(name: string, content: string | Buffer): string {
   const file = path.join(tempDir('eclectyc-file-'), name);
   fs.writeFileSync(file, content);
   return file;
+}
+
+/** Calls a contract method as an admin through dispatch (validation, roles), throwing on an error reply. */
+export async function callAsAdmin<T>(core: Pick<Core, 'handlers'>, method: string, args: unknown): Promise<T> {
+  const r = await dispatch(core.handlers, method, args, { role: 'admin', actor: 'test' });
+  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
+  return r.value as T;
 }
 
 /** Imports files through the real queue in the foreground and returns the finished jobs. */

@@ -41,7 +41,7 @@ export const totalsCommand: Command = {
       }));
       out(ctx, value, () =>
         printTable(
-          ['Period', 'kWh', 'Min', 'Max', 'Baseload', 'Peak at (UTC)', 'Half-hours', 'Missing', 'Complete'],
+          ['Period', 'kWh', 'Min', 'Max', 'Baseload kW', 'Peak at (UTC)', 'Half-hours', 'Missing', 'Complete'],
           value.map((r) => [
             r.period,
             r.kwh.toFixed(3),

@@ -8,8 +8,8 @@
  * summaries and half-hours agree). Weeks, months and years are summed from the day summaries when
  * they are asked for (totals.ts: a meter's year is 365 rows).
  *
- * Baseload of a day is its lowest half-hour (the always-on load, as the platform has always
- * defined it): the day's `min`; of a period, the mean of its days' baseloads.
+ * Baseload (totals.ts, src-shared/domain/data-quality.ts): on a complete day (at least 40 present
+ * half-hours) the mean of its 8 lowest half-hours × 2 in kW; of a period, the mean of its complete days'.
  */
 import { Worker } from 'node:worker_threads';
 import type { AggregateResult } from '../../../src-shared/contract/types';

@@ -98,7 +98,7 @@ describe('daily roll-ups', () => {
     expect(got.find((r) => r.period === '2025-10-26')!.halfHours).toBe(50);
   });
 
-  it('defines baseload as the lowest half-hour of the day, and finds the peak and its time', async () => {
+  it('defines baseload as the mean of the 8 lowest half-hours × 2 in kW, and finds the peak and its time', async () => {
     core = await makeCore();
     const vals = [5, 1, 2, 9, 3, 4, 6, 0.5, 7, 8, ...Array(38).fill(10)];
     const lines = [
@@ -108,7 +108,8 @@ describe('daily roll-ups', () => {
     await importFiles(core, [writeTemp('day.csv', lines.join('\n'))]);
     await core.scheduler.idle();
     const [d] = core.totals.list(MPAN, 'day', '2025-01-15', '2025-01-16');
-    expect(d!.baseload).toBe(0.5);
+    // the 8 lowest: 0.5, 1, 2, 3, 4, 5, 6, 7 → mean 3.5625 kWh a half-hour → 7.125 kW
+    expect(d!.baseload).toBe(7.125);
     expect(d!.peak).toBe(10);
     expect(d!.peakAt).toBe('2025-01-15T05:00:00Z'); // the first half-hour at the maximum
     expect(d!.completeness).toBe(1);

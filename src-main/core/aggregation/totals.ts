@@ -10,6 +10,9 @@ import type {
   Fuel,
   FuelTotals,
   ImportJob,
+  MeterBehind,
+  MeterLatest,
+  MeterQuality,
   Mover,
   PeriodKind,
   PeriodTotal,
@@ -18,9 +21,16 @@ import type {
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import {
+  COMPLETE_DAY_HALF_HOURS,
+  baseloadKw,
+  halfHourCounts,
+  portfolioAnchor,
+} from '../../../src-shared/domain/data-quality';
+import {
   dayStartUtc,
   halfHoursBetween,
   isComparable,
+  isoDay,
   localDayOf,
   nextPeriodStart,
   parsePeriod,
@@ -110,6 +120,8 @@ export class TotalsService {
     const accs = new Map<number, Acc>();
     for (let s = first; s < stop; s = nextPeriodStart(kind, s)) accs.set(s, emptyAcc());
     const d = this.readings.summaries(meterIds, first, stop);
+    // baseload is a meter's own (kW, complete days only): a sum over meters has none
+    const baseloads = meterIds.length === 1 ? this.dayBaseloads(meterIds[0]!, first, stop) : null;
     for (let i = 0; i < d.count; i++) {
       const a = accs.get(periodStart(kind, d.day[i]!))!;
       const min = d.min[i]!;
@@ -122,14 +134,27 @@ export class TotalsService {
         a.max = max;
         a.peakTs = d.peakTs[i]!;
       }
-      if (min === min) {
-        a.baseSum += min; // a day's baseload is its lowest half-hour
+      const base = baseloads?.get(d.day[i]!);
+      if (base !== undefined) {
+        a.baseSum += base;
         a.baseN++;
       }
       a.present += present;
       if (present > 0) a.daysWithData++;
     }
     return [...accs.entries()].map(([s, a]) => total(kind, s, a, meterIds.length));
+  }
+
+  /** A meter's baseload (kW) on each of its complete days in [from, to) (data-quality.ts). */
+  dayBaseloads(meterId: number, from: number, to: number): Map<number, number> {
+    const v = this.readings.readDays(meterId, from, to);
+    const out = new Map<number, number>();
+    const scratch = new Float64Array(50);
+    for (let i = 0; i < v.days.length; i++) {
+      const kw = baseloadKw(v.values, v.offsets[i]!, v.offsets[i + 1]!, scratch);
+      if (kw !== null) out.set(v.days[i]!, kw);
+    }
+    return out;
   }
 
   list(meter: string, kind: PeriodKind, from: string, to: string): PeriodTotal[] {
@@ -198,8 +223,83 @@ export class TotalsService {
     return { kwh: round(r.kwh), completeness: expected ? Math.round((r.present / expected) * 10000) / 10000 : 0 };
   }
 
-  dashboard(lastImport: ImportJob | null, lastAggregation: SchedulerRun | null): DashboardSummary {
+  /** The last day a "latest" view may use: `asAt` when given, else yesterday (UK local). */
+  asAtDay(asAt?: string): number {
+    const yesterday = localDayOf(Math.floor(this.clock.now() / 1000)) - 1;
+    return asAt === undefined ? yesterday : toLocalDay(asAt);
+  }
+
+  /**
+   * A meter's latest complete day, week, month and year that have readings, each against the one before
+   * and a year earlier, anchored on the meter's last complete day up to `asAt`.
+   */
+  latest(meter: string, asAt?: string): MeterLatest {
+    const { id } = this.meters.meterRow(meter);
+    const cap = this.asAtDay(asAt);
+    const last = this.readings.lastCompleteDays([id], cap + 1, COMPLETE_DAY_HALF_HOURS).get(id) ?? null;
+    const first = this.readings.valueSpan(id);
+    const firstDay = first ? localDayOf(first.first) : null;
+    const periods: MeterLatest['periods'] = PERIOD_KINDS.map((kind) => {
+      let start = last === null ? null : latestCompleteStart(kind, last);
+      // walk back past periods with no readings at all (never a 0 % period as the headline)
+      while (start !== null && firstDay !== null && nextPeriodStart(kind, start) > firstDay) {
+        if (this.readings.counts([id], start, nextPeriodStart(kind, start)).present > 0) break;
+        start = previousPeriodStart(kind, start);
+      }
+      if (start === null || firstDay === null || nextPeriodStart(kind, start) <= firstDay)
+        return { kind, previous: null, yearAgo: null };
+      return {
+        kind,
+        previous: this.compareIds([id], meter.trim(), kind, start, 'previous'),
+        yearAgo: this.compareIds([id], meter.trim(), kind, start, 'year-ago'),
+      };
+    });
+    return {
+      meter: meter.trim(),
+      asAt: isoDay(cap),
+      lastCompleteDay: last === null ? null : isoDay(last),
+      periods,
+    };
+  }
+
+  /** A meter's half-hour counts over [from, to) (default: its days with data), by the one definition. */
+  quality(meter: string, from?: string, to?: string): MeterQuality {
+    const { id } = this.meters.meterRow(meter);
+    const span = this.readings.spans([id]).get(id);
+    const fromDay = from !== undefined ? toLocalDay(from) : span ? localDayOf(span.first) : null;
+    const toDay = to !== undefined ? toLocalDay(to) : span ? localDayOf(span.last) + 1 : null;
+    const last = this.readings.lastCompleteDays([id], 1e7, COMPLETE_DAY_HALF_HOURS).get(id) ?? null;
+    if (fromDay === null || toDay === null) {
+      const today = isoDay(this.asAtDay() + 1);
+      return { meter: meter.trim(), from: today, to: today, ...halfHourCounts(0, 0, 0), kwh: 0, lastCompleteDay: null };
+    }
+    if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
+    if (toDay - fromDay > 20000) throw new AppError('INVALID_ARGS', 'that range has more than 20,000 days');
+    const c = this.readings.counts([id], fromDay, toDay);
+    return {
+      meter: meter.trim(),
+      from: isoDay(fromDay),
+      to: isoDay(toDay),
+      ...halfHourCounts(halfHoursBetween(fromDay, toDay), c.present, c.estimated),
+      kwh: round(c.kwh),
+      lastCompleteDay: last === null ? null : isoDay(last),
+    };
+  }
+
+  /** The portfolio's anchor up to `cap`: the median of the meters' last complete days (and those days). */
+  anchor(meterIds: number[], cap: number): { lastComplete: Map<number, number>; anchor: number | null } {
+    const lastComplete = this.readings.lastCompleteDays(meterIds, cap + 1, COMPLETE_DAY_HALF_HOURS);
+    return { lastComplete, anchor: portfolioAnchor([...lastComplete.values()], cap) };
+  }
+
+  /**
+   * The dashboard, anchored on the data: each fuel on the median of its meters' last complete days,
+   * the portfolio (movers, completeness, the month) on the median over all meters; never after `asAt`
+   * (default yesterday). The month's cost and emissions are dashboard.month's (dashboard.ts).
+   */
+  dashboard(lastImport: ImportJob | null, lastAggregation: SchedulerRun | null, asAt?: string): DashboardSummary {
     const today = localDayOf(Math.floor(this.clock.now() / 1000));
+    const cap = this.asAtDay(asAt);
     const meters = this.sqlite
       .prepare(
         'SELECT m.id, m.identifier, m.label, m.fuel, m.site_id AS siteId, s.name AS site FROM meters m LEFT JOIN sites s ON s.id = m.site_id',
@@ -212,41 +312,69 @@ export class TotalsService {
       siteId: number | null;
       site: string | null;
     }[];
+    const { lastComplete, anchor } = this.anchor(
+      meters.map((m) => m.id),
+      cap,
+    );
+    // fuel_days answers whole-portfolio sums when current; the per-meter sums otherwise
+    const fuelSum = (fuel: Fuel, ids: number[], from: number, to: number): { kwh: number; present: number } =>
+      (to > from && this.readings.fuelTotal(fuel, from, to)) || this.readings.total(ids, from, to);
     const fuels: FuelTotals[] = [];
+    const trend: DashboardSummary['trend'] = [];
     for (const fuel of ['electricity', 'gas'] as const) {
       const ids = meters.filter((m) => m.fuel === fuel).map((m) => m.id);
       if (!ids.length) continue;
+      const fuelAnchor = portfolioAnchor(
+        ids.filter((id) => lastComplete.has(id)).map((id) => lastComplete.get(id)!),
+        cap,
+      );
       const periods: FuelTotals['periods'] = [];
-      for (const kind of ['day', 'week', 'month', 'year'] as const) {
-        // This week / month / year *to date* (up to yesterday) against the same number of days at the
-        // start of the previous period: a part-period is never set against a whole one. On the first
-        // day of a period, the last complete period is shown instead.
-        let start = kind === 'day' ? today - 1 : periodStart(kind, today);
-        if (start === today) start = previousPeriodStart(kind, start);
-        const end = kind === 'day' ? today : Math.min(today, nextPeriodStart(kind, start));
-        const prevStart = previousPeriodStart(kind, start);
-        const prevEnd = Math.min(prevStart + (end - start), start);
-        const cur = this.spanTotal(ids, start, end, fuel);
-        const prev = this.spanTotal(ids, prevStart, prevEnd, fuel);
-        const changePercent = prev.kwh > 0 ? Math.round(((cur.kwh - prev.kwh) / prev.kwh) * 10000) / 100 : null;
-        periods.push({
-          kind,
-          label: periodLabel(kind, start),
-          toDate: end < nextPeriodStart(kind, start) ? periodLabel('day', end - 1) : null,
-          kwh: cur.kwh,
-          previousKwh: prev.kwh,
-          changePercent,
-          completeness: cur.completeness,
-          previousCompleteness: prev.completeness,
-          comparable: isComparable(cur.completeness, prev.completeness),
-        });
+      if (fuelAnchor !== null) {
+        const end = fuelAnchor + 1;
+        for (const kind of ['day', 'week', 'month', 'year'] as const) {
+          // The period containing the anchor, up to it, against the same number of days at the start
+          // of the previous one: a part-period is never set against a whole one.
+          const start = periodStart(kind, fuelAnchor);
+          const prevStart = previousPeriodStart(kind, start);
+          const prevEnd = Math.min(prevStart + (end - start), start);
+          const cur = this.spanTotal(ids, start, end, fuel);
+          const prev = this.spanTotal(ids, prevStart, prevEnd, fuel);
+          const changePercent = prev.kwh > 0 ? Math.round(((cur.kwh - prev.kwh) / prev.kwh) * 10000) / 100 : null;
+          periods.push({
+            kind,
+            label: periodLabel(kind, start),
+            toDate: end < nextPeriodStart(kind, start) ? periodLabel('day', fuelAnchor) : null,
+            kwh: cur.kwh,
+            previousKwh: prev.kwh,
+            changePercent,
+            completeness: cur.completeness,
+            previousCompleteness: prev.completeness,
+            comparable: isComparable(cur.completeness, prev.completeness),
+          });
+        }
       }
-      fuels.push({ fuel, meters: ids.length, periods });
+      fuels.push({ fuel, meters: ids.length, latestDay: fuelAnchor === null ? null : isoDay(fuelAnchor), periods });
+      if (anchor !== null) {
+        const months: DashboardSummary['trend'][number]['months'] = [];
+        let m = periodStart('month', anchor);
+        for (let k = 0; k < 12; k++) m = previousPeriodStart('month', m);
+        for (let k = 0; k < 13; k++, m = nextPeriodStart('month', m)) {
+          const to = Math.min(nextPeriodStart('month', m), anchor + 1);
+          const r = fuelSum(fuel, ids, m, to);
+          const expected = halfHoursBetween(m, to) * ids.length;
+          months.push({
+            month: periodLabel('month', m),
+            kwh: round(r.kwh),
+            completeness: expected ? Math.round((r.present / expected) * 10000) / 10000 : 0,
+          });
+        }
+        trend.push({ fuel, months });
+      }
     }
-    // movers: the last complete week against the one before
-    const week = periodStart('week', today) - 7;
-    const cur = this.readings.kwhByMeter(week, week + 7);
-    const prev = this.readings.kwhByMeter(week - 7, week);
+    // movers: the last complete week up to the anchor against the one before
+    const week = anchor === null ? null : periodStart('week', anchor + 1) - 7;
+    const cur = week === null ? new Map<number, number>() : this.readings.kwhByMeter(week, week + 7);
+    const prev = week === null ? new Map<number, number>() : this.readings.kwhByMeter(week - 7, week);
     const mover = (id: string, name: string, fuel: Fuel, a: number, b: number): Mover => ({
       id,
       name,
@@ -270,24 +398,71 @@ export class TotalsService {
     }
     const siteMovers = [...siteAcc.values()].map((s) => mover(String(s.id), s.name, s.fuel, s.a, s.b));
     const byChange = (a: Mover, b: Mover): number => Math.abs(b.changeKwh) - Math.abs(a.changeKwh);
-    const both = (['electricity', 'gas'] as const).map((f) => this.readings.fuelTotal(f, today - 30, today));
-    const c30 =
-      both[0] && both[1]
-        ? { present: both[0].present + both[1].present }
-        : this.readings.total(
-            meters.map((m) => m.id),
-            today - 30,
-            today,
-          );
-    const expected = halfHoursBetween(today - 30, today) * meters.length;
+    // completeness: the 30 days up to the anchor, and the meters missing half-hours in them
+    let completeness30d: number | null = null;
+    let completenessWindow: DashboardSummary['completenessWindow'] = null;
+    const behind: MeterBehind[] = [];
+    if (anchor !== null && meters.length) {
+      const from = anchor - 29;
+      const to = anchor + 1;
+      const perDay = halfHoursBetween(from, to);
+      const present = this.readings.presentByMeter(from, to);
+      let sum = 0;
+      for (const m of meters) {
+        const p = present.get(m.id) ?? 0;
+        sum += p;
+        if (p < perDay) {
+          const last = lastComplete.get(m.id);
+          behind.push({
+            meter: m.identifier,
+            name: m.label ?? m.identifier,
+            fuel: m.fuel,
+            lastCompleteDay: last === undefined ? null : isoDay(last),
+            expectedHalfHours: perDay,
+            missingHalfHours: perDay - p,
+          });
+        }
+      }
+      // longest behind first: no complete day, then the earliest last complete day, then the most missing
+      behind.sort(
+        (a, b) =>
+          (a.lastCompleteDay ?? '').localeCompare(b.lastCompleteDay ?? '') ||
+          b.missingHalfHours - a.missingHalfHours ||
+          a.meter.localeCompare(b.meter),
+      );
+      completeness30d = Math.round((sum / (perDay * meters.length)) * 10000) / 10000;
+      completenessWindow = { from: isoDay(from), to: isoDay(to) };
+    }
+    const monthStart = anchor === null ? null : periodStart('month', anchor);
     return {
       today: periodLabel('day', today),
+      asAt: isoDay(cap),
+      latestDay: anchor === null ? null : isoDay(anchor),
       fuels,
-      movers: { meters: meterMovers.sort(byChange).slice(0, 10), sites: siteMovers.sort(byChange).slice(0, 10) },
-      completeness30d: meters.length && expected ? Math.round((c30.present / expected) * 10000) / 10000 : null,
+      movers: {
+        meters: meterMovers.sort(byChange).slice(0, 10),
+        sites: siteMovers.sort(byChange).slice(0, 10),
+        week: week === null ? null : periodLabel('week', week),
+      },
+      completeness30d,
+      completenessWindow,
+      behind,
+      month:
+        anchor === null || monthStart === null
+          ? null
+          : { label: periodLabel('month', monthStart), from: isoDay(monthStart), to: isoDay(anchor + 1) },
+      trend,
       meters: meters.length,
       lastImport,
       lastAggregation,
     };
   }
 }
+
+/** The start of the latest period of `kind` whose last day is on or before `day`. */
+export function latestCompleteStart(kind: PeriodKind, day: number): number {
+  const start = periodStart(kind, day);
+  return nextPeriodStart(kind, start) === day + 1 ? start : previousPeriodStart(kind, start);
+}
+
+const PERIOD_KINDS: PeriodKind[] = ['day', 'week', 'month', 'year'];

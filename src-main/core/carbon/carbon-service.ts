@@ -12,7 +12,7 @@ import { dateOfDay, dayStartUtc, localDayOf } from '../../../src-shared/domain/p
 import type { Clock } from '../clock';
 import type { Logger } from '../events';
 import { ESTIMATED, KbnSum } from '../readings/codec';
-import type { ReadingsStore } from '../readings/store';
+import type { DayVectors, ReadingsStore } from '../readings/store';
 import { CarbonClient, type NationalPoint, type RegionalPoint } from './client';
 
 export const POLL_MINUTES = 30;
@@ -20,6 +20,7 @@ export const POLL_MINUTES = 30;
 export class CarbonService {
   client: CarbonClient;
   private timer: NodeJS.Timeout | null = null;
+  private factorStmt: Database.Statement | null = null;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -174,73 +175,58 @@ export class CarbonService {
     method: 'halfhourly' | 'annual',
     regionId?: number,
   ): Emissions {
-    if (method === 'halfhourly' && fuel === 'electricity') {
-      // the period's intensities, indexed by half-hour from its start
-      const fromTs = dayStartUtc(fromDay);
-      const intensity = new Float64Array((dayStartUtc(toDay) - fromTs) / 1800).fill(NaN);
-      const points = (
-        regionId === undefined
-          ? this.sqlite
-              .prepare('SELECT ts, coalesce(actual, forecast) FROM carbon_national WHERE ts >= ? AND ts < ?')
-              .raw()
-              .all(fromTs, dayStartUtc(toDay))
-          : this.sqlite
-              .prepare('SELECT ts, forecast FROM carbon_regional WHERE region_id = ? AND ts >= ? AND ts < ?')
-              .raw()
-              .all(regionId, fromTs, dayStartUtc(toDay))
-      ) as [number, number | null][];
-      for (const [ts, g] of points) if (g !== null && ts % 1800 === 0) intensity[(ts - fromTs) / 1800] = g;
-      const d = this.readings.readDays(meterId, fromDay, toDay);
-      const kwh = new KbnSum();
-      const grams = new KbnSum();
-      let n = 0;
-      let covered = 0;
-      for (let i = 0; i < d.days.length; i++) {
-        const first = (dayStartUtc(d.days[i]!) - fromTs) / 1800 - d.offsets[i]!;
-        for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
-          if (d.quality[k]! > ESTIMATED) continue;
-          const v = d.values[k]!;
-          kwh.add(v);
-          n++;
-          const g = intensity[first + k]!;
-          if (g === g) {
-            grams.add(v * g);
-            covered++;
-          }
-        }
-      }
-      return {
-        kwh: round(kwh.value),
-        kgco2: round(grams.value / 1000),
-        method,
-        coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0,
-      };
-    }
-    // annual factors, per calendar year of each local day
-    const days = this.readings.summaries([meterId], fromDay, toDay);
+    const d = this.readings.readDays(meterId, fromDay, toDay);
+    if (method === 'halfhourly' && fuel === 'electricity')
+      return halfHourlyEmissions(d, this.intensities(fromDay, toDay, regionId), fromDay);
+    return this.annualEmissions(d, fuel);
+  }
+
+  /**
+   * Stored intensity (gCO2/kWh) of every half-hour of local days [fromDay, toDay), indexed from the
+   * first day's start: national actual, else forecast; or a region's forecast. NaN where none is stored.
+   */
+  intensities(fromDay: number, toDay: number, regionId?: number): Float64Array {
+    const fromTs = dayStartUtc(fromDay);
+    const intensity = new Float64Array((dayStartUtc(toDay) - fromTs) / 1800).fill(NaN);
+    const points = (
+      regionId === undefined
+        ? this.sqlite
+            .prepare('SELECT ts, coalesce(actual, forecast) FROM carbon_national WHERE ts >= ? AND ts < ?')
+            .raw()
+            .all(fromTs, dayStartUtc(toDay))
+        : this.sqlite
+            .prepare('SELECT ts, forecast FROM carbon_regional WHERE region_id = ? AND ts >= ? AND ts < ?')
+            .raw()
+            .all(regionId, fromTs, dayStartUtc(toDay))
+    ) as [number, number | null][];
+    for (const [ts, g] of points) if (g !== null && ts % 1800 === 0) intensity[(ts - fromTs) / 1800] = g;
+    return intensity;
+  }
+
+  /** Emissions of a meter's days by the annual factors, per calendar year of each local day. */
+  annualEmissions(d: Pick<DayVectors, 'days' | 'offsets' | 'values' | 'quality'>, fuel: Fuel): Emissions {
     const years = new Map<number, { kwh: KbnSum; n: number }>();
-    for (let i = 0; i < days.count; i++) {
-      const year = dateOfDay(days.day[i]!).y;
+    for (let i = 0; i < d.days.length; i++) {
+      const year = dateOfDay(d.days[i]!).y;
       let y = years.get(year);
       if (!y) years.set(year, (y = { kwh: new KbnSum(), n: 0 }));
-      y.kwh.add(days.kwh[i]!);
-      y.n += days.present[i]!;
+      for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
+        if (d.quality[k]! > ESTIMATED) continue;
+        y.kwh.add(d.values[k]!);
+        y.n++;
+      }
     }
-    const rows = [...years.entries()].map(([year, y]) => ({ year, kwh: y.kwh.value, n: y.n }));
-    const factor = this.sqlite
-      .prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year <= ? ORDER BY year DESC LIMIT 1')
-      .pluck();
     let kwh = 0;
     let kg = 0;
     let n = 0;
     let covered = 0;
-    for (const r of rows) {
-      const f = factor.get(fuel, r.year) as number | undefined;
-      kwh += r.kwh;
-      n += r.n;
+    for (const [year, y] of years) {
+      const f = this.factorFor(fuel, year);
+      kwh += y.kwh.value;
+      n += y.n;
       if (f !== undefined) {
-        kg += r.kwh * f;
-        covered += r.n;
+        kg += y.kwh.value * f;
+        covered += y.n;
       }
     }
     return {
@@ -249,6 +235,13 @@ export class CarbonService {
       method: 'annual',
       coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0,
     };
+  }
+
+  /** The annual factor (kgCO2e/kWh) that applies to a year: that year's, else the latest before it. */
+  factorFor(fuel: Fuel, year: number): number | undefined {
+    return (this.factorStmt ??= this.sqlite
+      .prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year <= ? ORDER BY year DESC LIMIT 1')
+      .pluck()).get(fuel, year) as number | undefined;
   }
 
   factors(): EmissionFactor[] {
@@ -318,3 +311,39 @@ export class CarbonService {
 }
 
 const round = (v: number): number => Math.round(v * 1e6) / 1e6;
+
+/**
+ * Half-hourly emissions of a meter's days: each half-hour's kWh × its intensity (`intensity` indexed
+ * by half-hour from the start of `fromDay`, as `intensities` gives it).
+ */
+export function halfHourlyEmissions(
+  d: Pick<DayVectors, 'days' | 'offsets' | 'values' | 'quality'>,
+  intensity: Float64Array,
+  fromDay: number,
+): Emissions {
+  const fromTs = dayStartUtc(fromDay);
+  const kwh = new KbnSum();
+  const grams = new KbnSum();
+  let n = 0;
+  let covered = 0;
+  for (let i = 0; i < d.days.length; i++) {
+    const first = (dayStartUtc(d.days[i]!) - fromTs) / 1800 - d.offsets[i]!;
+    for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
+      if (d.quality[k]! > ESTIMATED) continue;
+      const v = d.values[k]!;
+      kwh.add(v);
+      n++;
+      const g = intensity[first + k]!;
+      if (g === g) {
+        grams.add(v * g);
+        covered++;
+      }
+    }
+  }
+  return {
+    kwh: round(kwh.value),
+    kgco2: round(grams.value / 1000),
+    method: 'halfhourly',
+    coverage: n ? Math.round((covered / n) * 10000) / 10000 : 0,
+  };
+}

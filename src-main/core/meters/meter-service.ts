@@ -4,6 +4,8 @@ import type { MeterSummary, Quality, Reading, Series, SiteSummary } from '../../
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { regionOfMpan } from '../../../src-shared/domain/regions';
+import { COMPLETE_DAY_HALF_HOURS } from '../../../src-shared/domain/data-quality';
+import { isoDay } from '../../../src-shared/domain/periods';
 import type { ReadingsStore } from '../readings/store';
 
 const QUALITY: readonly Quality[] = ['actual', 'estimated', 'missing'];
@@ -63,6 +65,11 @@ export class MeterService {
     }[];
     // first/last/count per meter from its first and last stored days and their summaries
     const spans = this.store.spans(rows.map((r) => r.id));
+    const complete = this.store.lastCompleteDays(
+      rows.map((r) => r.id),
+      1e7,
+      COMPLETE_DAY_HALF_HOURS,
+    );
     return rows.map((r) => {
       const span = spans.get(r.id);
       return {
@@ -77,6 +84,7 @@ export class MeterService {
         readings: span?.count ?? 0,
         supplier: r.supplier,
         capacityKva: r.capacityKva,
+        lastCompleteDay: complete.has(r.id) ? isoDay(complete.get(r.id)!) : null,
       };
     });
   }

@@ -6,4 +6,5 @@ export const readingsHandlers = (s: Services) =>
   ({
     'readings.list': (a) => s.meters.readings(a.meter, a.from, a.to),
     'readings.series': (a) => s.meters.series(a.meter, a.from, a.to),
+    'readings.quality': (a) => s.totals.quality(a.meter, a.from, a.to),
   }) satisfies Partial<Handlers>;

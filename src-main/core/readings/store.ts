@@ -778,10 +778,47 @@ export class ReadingsStore {
     ).get(...meterIds, fromDay, toDay) as { kwh: number; present: number };
   }
 
+  /**
+   * Present and estimated half-hours of `meterIds` over local days [fromDay, toDay), summed from
+   * the day summaries (the expected half-hours are the calendar's: data-quality.ts).
+   */
+  counts(meterIds: number[], fromDay: number, toDay: number): { kwh: number; present: number; estimated: number } {
+    if (meterIds.length === 0 || toDay <= fromDay) return { kwh: 0, present: 0, estimated: 0 };
+    return this.stmt(
+      `SELECT total(kwh) AS kwh, total(present) AS present, total(estimated) AS estimated FROM day_stats WHERE meter_id IN (${placeholders(meterIds.length)}) AND day >= ? AND day < ?`,
+    ).get(...meterIds, fromDay, toDay) as { kwh: number; present: number; estimated: number };
+  }
+
+  /**
+   * Each meter's last complete day before `beforeDay`: the latest UK local day with at least
+   * `minPresent` present half-hours (meters with none are left out). One backward walk of each
+   * meter's key, so it stays fast for many meters and long histories.
+   */
+  lastCompleteDays(meterIds: number[], beforeDay: number, minPresent: number): Map<number, number> {
+    const q = this.stmt(
+      'SELECT day FROM day_stats WHERE meter_id = ? AND day < ? AND present >= ? ORDER BY day DESC LIMIT 1',
+    ).pluck();
+    const out = new Map<number, number>();
+    for (const id of meterIds) {
+      const d = q.get(id, beforeDay, minPresent) as number | undefined;
+      if (d !== undefined) out.set(id, d);
+    }
+    return out;
+  }
+
   /** Each meter's kWh over local days [fromDay, toDay) (meters with no stored day there are left out). */
   kwhByMeter(fromDay: number, toDay: number): Map<number, number> {
+    return this.sumByMeter('kwh', fromDay, toDay);
+  }
+
+  /** Each meter's present half-hours over local days [fromDay, toDay) (meters with no day there are left out). */
+  presentByMeter(fromDay: number, toDay: number): Map<number, number> {
+    return this.sumByMeter('present', fromDay, toDay);
+  }
+
+  private sumByMeter(column: 'kwh' | 'present', fromDay: number, toDay: number): Map<number, number> {
     const rows = this.stmt(
-      'SELECT m.id, (SELECT sum(d.kwh) FROM day_stats d WHERE d.meter_id = m.id AND d.day >= ? AND d.day < ?) AS kwh FROM meters m',
+      `SELECT m.id, (SELECT sum(d.${column}) FROM day_stats d WHERE d.meter_id = m.id AND d.day >= ? AND d.day < ?) AS v FROM meters m`,
     )
       .raw()
       .all(fromDay, toDay) as [number, number | null][];

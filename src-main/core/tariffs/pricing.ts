@@ -13,6 +13,7 @@
  * the penny. The total is the rounded unrounded sum, so it can differ from the sum of the rounded
  * parts by at most a few ten-thousandths of a penny.
  */
+import { halfHourCounts } from '../../../src-shared/domain/data-quality';
 import type { CostBand, CostPeriod, CostResult } from '../../../src-shared/contract/types';
 import { isBankHoliday, weekdayOf } from '../../../src-shared/domain/bank-holidays';
 import { londonOffset } from '../../../src-shared/domain/london-time';
@@ -431,7 +432,8 @@ export function priceConsumption(meter: string, c: Consumption, plan: DayPlan, k
   }
   const sum = (f: (p: CostPeriod) => number): number => periods.reduce((a, p) => a + f(p), 0);
   const notes = [...plan.notes];
-  const missing = c.expectedHalfHours - present;
+  // expected, present and missing by the one definition the meter page and dashboard use
+  const missing = halfHourCounts(c.expectedHalfHours, present, 0).missingHalfHours;
   if (missing > 0)
     notes.push(
       `${missing} of ${c.expectedHalfHours} half-hours have no reading and are not priced: the cost covers the half-hours with data only.`,

@@ -4,10 +4,12 @@
  */
 import { useState } from 'react';
 import type { Emissions, MeterSummary } from '../../../src-shared/contract/types';
-import { isoDay } from '../../../src-shared/domain/periods';
+import { isoDay, parsePeriod } from '../../../src-shared/domain/periods';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { formatCo2 } from './carbon-charts';
+import { emissionsUnavailable } from './emissions';
+import { href } from '../../lib/route';
 import { DataTable, type Column } from '../../components/DataTable';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
@@ -20,7 +22,7 @@ import {
   formatShare,
   plural,
 } from '../../lib/format';
-import { latestCompletePeriod, readingDays } from '../../lib/periods';
+import { latestPeriodUpTo, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
@@ -40,9 +42,14 @@ export interface EmissionsPeriod {
  * The two periods the panel shows: the 30 UK local days up to the meter's last reading, and the
  * last complete calendar year in the data (or the data's latest year when none is complete).
  */
-export function emissionsPeriods(meter: Pick<MeterSummary, 'firstReading' | 'lastReading'>): EmissionsPeriod[] {
-  const days = readingDays(meter.firstReading, meter.lastReading);
-  if (!days) return [];
+export function emissionsPeriods(
+  meter: Pick<MeterSummary, 'firstReading' | 'lastReading'> & { lastCompleteDay?: string | null },
+): EmissionsPeriod[] {
+  const read = readingDays(meter.firstReading, meter.lastReading);
+  if (!read) return [];
+  // anchored on the latest complete day (a stray later reading does not move the periods)
+  const complete = meter.lastCompleteDay ? parsePeriod('day', meter.lastCompleteDay) : null;
+  const days = complete !== null && complete >= read.from ? { from: read.from, to: complete + 1 } : read;
   const from30 = isoDay(Math.max(days.from, days.to - 30));
   const to = isoDay(days.to);
   const lastDay = isoDay(days.to - 1);
@@ -55,10 +62,10 @@ export function emissionsPeriods(meter: Pick<MeterSummary, 'firstReading' | 'las
       to,
     },
   ];
-  const complete = latestCompletePeriod('year', meter.lastReading);
+  const yearComplete = latestPeriodUpTo('year', lastDay)!;
   const firstYear = Number(isoDay(days.from).slice(0, 4));
-  const year = complete && Number(complete) >= firstYear ? Number(complete) : Number(lastDay.slice(0, 4));
-  const isComplete = complete !== null && Number(complete) === year && isoDay(days.from) <= `${year}-01-01`;
+  const year = Number(yearComplete) >= firstYear ? Number(yearComplete) : Number(lastDay.slice(0, 4));
+  const isComplete = Number(yearComplete) === year && isoDay(days.from) <= `${year}-01-01`;
   out.push({
     id: 'year',
     title: `Calendar year ${year}`,
@@ -120,7 +127,10 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
     q.data?.find((c) => c.period.id === period.id && c.method === method)?.e ?? null;
   const lowCoverage =
     meter.fuel === 'electricity' &&
-    (q.data ?? []).some((c) => c.method === 'halfhourly' && c.e.kwh > 0 && c.e.coverage < LOW_COVERAGE);
+    (q.data ?? []).some(
+      (c) => c.method === 'halfhourly' && c.e.kwh > 0 && c.e.coverage > 0 && c.e.coverage < LOW_COVERAGE,
+    );
+  const noIntensity = (q.data ?? []).some((c) => c.method === 'halfhourly' && c.e.kwh > 0 && c.e.coverage === 0);
   const canFetch = role === undefined || role === 'manager' || role === 'admin';
 
   const columns: Column<EmissionsMethod>[] = [
@@ -203,12 +213,12 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
         <>
           <DateRangeForm idPrefix="emissions" onApply={setCustom} />
           <DataTable columns={columns} rows={methods} rowKey={(m) => m} className="emissions-table" />
-          {lowCoverage && (
+          {(lowCoverage || noIntensity) && (
             <div className="callout callout-warn small emissions-hint" data-testid="emissions-coverage-hint">
               <span>
-                Half-hourly coverage is low because grid carbon history has not been fetched for these dates: the
-                half-hourly figure only counts the half-hours that have one, so it reads low. Fetch the history, or use
-                the annual factor meanwhile.
+                {noIntensity && !lowCoverage
+                  ? 'No grid carbon intensity is stored for some of these dates, so the half-hourly figure is not available. Fetch the history, or use the annual factor meanwhile.'
+                  : 'Half-hourly coverage is low because grid carbon history has not been fetched for these dates: the half-hourly figure only counts the half-hours that have one, so it reads low. Fetch the history, or use the annual factor meanwhile.'}
               </span>
               {canFetch && (
                 <button
@@ -239,6 +249,20 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
 }
 
 function EmissionsValue({ e }: { e: Emissions }) {
+  const why = emissionsUnavailable(e);
+  if (why)
+    return (
+      <div className="emissions-value" data-testid="emissions-unavailable">
+        <div className="strong muted">Not available</div>
+        <div className="muted small emissions-why">{why}</div>
+        {why.endsWith('in Carbon.') && (
+          <a className="small" href={href.carbon}>
+            Go to Carbon →
+          </a>
+        )}
+        {e.kwh > 0 && <div className="muted small">{formatEnergyUnit(e.kwh)}</div>}
+      </div>
+    );
   return (
     <div className="emissions-value">
       <div className="strong" title={`${formatInt(e.kgco2)} kg ${CO2}`}>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sumEmissions } from './emissions';
+import { emissionsUnavailable, sumEmissions } from './emissions';
 
 describe('sumEmissions', () => {
   it('adds meters per fuel and method, weights coverage by kWh, and never mixes gas with electricity', () => {
@@ -12,5 +12,18 @@ describe('sumEmissions', () => {
       { fuel: 'electricity', method: 'halfhourly', kwh: 400, kgco2: 50, coverage: 0.625 },
       { fuel: 'gas', method: 'annual', kwh: 1000, kgco2: 183, coverage: 1 },
     ]);
+  });
+});
+
+describe('emissionsUnavailable', () => {
+  it('says why instead of showing 0 kg when no half-hour had an intensity or a factor', () => {
+    expect(emissionsUnavailable({ kwh: 59.1, kgco2: 0, coverage: 0, method: 'halfhourly' })).toMatch(
+      /^No grid carbon intensity .*fetch it in Carbon/,
+    );
+    expect(emissionsUnavailable({ kwh: 59.1, kgco2: 0, coverage: 0, method: 'annual' })).toMatch(/^No annual/);
+    expect(emissionsUnavailable({ kwh: 0, kgco2: 0, coverage: 0, method: 'annual' })).toBe(
+      'No readings in this period.',
+    );
+    expect(emissionsUnavailable({ kwh: 59.1, kgco2: 12, coverage: 0.4, method: 'halfhourly' })).toBeNull();
   });
 });

@@ -31,3 +31,17 @@ export function sumEmissions(parts: { fuel: Fuel; method: Method; e: Emissions }
     coverage: a.kwh > 0 ? a.covered / a.kwh : 0,
   }));
 }
+
+/**
+ * Why a figure of CO2 is not available, or null when it is. A 0 that means "unknown" is never shown
+ * as a number: no half-hour of the period had an intensity (half-hourly) or a factor (annual).
+ */
+export function emissionsUnavailable(
+  e: Pick<Emissions, 'kwh' | 'kgco2' | 'coverage'> & { method: Emissions['method'] | Method },
+): string | null {
+  if (e.coverage > 0) return null;
+  if (e.kwh === 0 && e.kgco2 === 0) return 'No readings in this period.';
+  return e.method === 'annual'
+    ? 'No annual conversion factor covers these years: add one in Carbon.'
+    : 'No grid carbon intensity is stored for these dates: fetch it in Carbon.';
+}

@@ -13,6 +13,29 @@ describe('cost ranges', () => {
     });
   });
 
+  it('opens on the last full month up to the latest complete day, not after one stray later reading', () => {
+    // complete days to 30 April 2020, then one reading on 14 August 2020
+    const r = defaultCostRange({
+      firstReading: '2020-01-01T00:00:00Z',
+      lastReading: '2020-08-14T09:00:00Z',
+      lastCompleteDay: '2020-04-30',
+    });
+    expect(r).toEqual({
+      from: '2020-04-01',
+      to: '2020-05-01',
+      why: 'April 2020, the last full calendar month of data',
+    });
+    // the Octopus file: 4 May 2020 22:30 to 8 May 00:00 (UK), no whole month: every day of data, the
+    // same days as the meter's half-hour counts (readings.quality), so both say 141 of 240 missing
+    expect(
+      defaultCostRange({
+        firstReading: '2020-05-04T21:30:00Z',
+        lastReading: '2020-05-07T23:00:00Z',
+        lastCompleteDay: '2020-05-07',
+      }),
+    ).toEqual({ from: '2020-05-04', to: '2020-05-09', why: 'all 5 days of data' });
+  });
+
   it('falls back to the last 30 days when no whole month is covered, or to all the days there are', () => {
     expect(defaultCostRange({ firstReading: '2025-03-05T00:00:00Z', lastReading: '2025-04-19T22:30:00Z' })).toEqual({
       from: '2025-03-21',

@@ -1,8 +1,15 @@
 /** Date ranges and labels for the meter's costs and switching analysis (pure). */
 import type { MeterSummary } from '../../../src-shared/contract/types';
-import { isoDay, parsePeriod, nextPeriodStart } from '../../../src-shared/domain/periods';
+import {
+  isoDay,
+  nextPeriodStart,
+  parsePeriod,
+  periodLabel,
+  periodStart,
+  previousPeriodStart,
+} from '../../../src-shared/domain/periods';
 import { formatDayRangeUntil, formatPeriodLabel, plural } from '../../lib/format';
-import { latestCompletePeriod, readingDays } from '../../lib/periods';
+import { readingDays } from '../../lib/periods';
 
 export interface CostRange {
   from: string;
@@ -18,27 +25,32 @@ export const CHOSEN = 'the period you chose';
 const dayNum = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 
 /**
- * The range a meter's cost opens on: the last full calendar month its readings cover, else the last
- * 30 days of data (fewer when there are fewer). Null without readings.
+ * The range a meter's cost opens on: the last full calendar month up to its latest complete day
+ * (so one stray later reading does not open an empty month), else the last 30 days up to that day,
+ * or every day of data when there are no more than 30 (the days the meter's half-hour counts cover).
+ * Without a complete day, the data's last day is used. Null without readings.
  */
-export function defaultCostRange(meter: Pick<MeterSummary, 'firstReading' | 'lastReading'>): CostRange | null {
+export function defaultCostRange(
+  meter: Pick<MeterSummary, 'firstReading' | 'lastReading'> & { lastCompleteDay?: string | null },
+): CostRange | null {
   const days = readingDays(meter.firstReading, meter.lastReading);
   if (!days) return null;
-  const month = latestCompletePeriod('month', meter.lastReading);
-  const start = month ? parsePeriod('month', month) : null;
-  if (month && start !== null && start >= days.from) {
+  const complete = meter.lastCompleteDay ? parsePeriod('day', meter.lastCompleteDay) : null;
+  const end = complete !== null ? complete + 1 : days.to;
+  let start = periodStart('month', end - 1);
+  if (nextPeriodStart('month', start) !== end) start = previousPeriodStart('month', start);
+  if (start >= days.from) {
+    const month = periodLabel('month', start);
     return {
       from: isoDay(start),
       to: isoDay(nextPeriodStart('month', start)),
       why: `${formatPeriodLabel(month)}, the last full calendar month of data`,
     };
   }
-  const from = Math.max(days.from, days.to - 30);
-  return {
-    from: isoDay(from),
-    to: isoDay(days.to),
-    why: days.to - from === 30 ? 'the last 30 days of data' : `all ${plural(days.to - from, 'day')} of data`,
-  };
+  // a short history is priced whole (the same days as the meter's half-hour counts)
+  if (days.to - days.from <= 30)
+    return { from: isoDay(days.from), to: isoDay(days.to), why: `all ${plural(days.to - days.from, 'day')} of data` };
+  return { from: isoDay(end - 30), to: isoDay(end), why: 'the last 30 days of data' };
 }
 
 /** `1–31 Mar 2025` for UK days [from, to) (the last day included): the shared range formatter. */

@@ -1,4 +1,19 @@
-import type { DashboardSummary, FuelTotals, Mover, PeriodKind } from '../../../src-shared/contract/types';
+import { useMemo, useState } from 'react';
+import type {
+  DashboardSummary,
+  FuelCost,
+  FuelEmissions,
+  FuelTotals,
+  MeterBehind,
+  Mover,
+  PeriodKind,
+} from '../../../src-shared/contract/types';
+import { isoDay, nextPeriodStart, parsePeriod } from '../../../src-shared/domain/periods';
+import { ChartCard } from '../../charts/ChartCard';
+import { formatCo2 } from '../carbon/carbon-charts';
+import { AsAtField } from '../../components/AsAtField';
+import '../../styles/latest.css';
+import { buildTrendOption, trendCsv, trendData } from './trend';
 import { ROLE_RANK } from '../../../src-shared/contract/types';
 import { portfolioTotals, topSavings } from '../costs/savings';
 import { formatPounds } from '../../lib/money';
@@ -15,6 +30,9 @@ import {
   formatEnergy,
   formatEnergyUnit,
   formatChangePercent,
+  formatDayRange,
+  formatInt,
+  formatShare,
   formatMs,
   formatPeriodLabel,
   formatSignedEnergy,
@@ -29,11 +47,12 @@ import { RunStatusBadge, TRIGGER_TEXT } from '../activity/runs';
 import { CarbonWidget } from '../carbon/CarbonWidget';
 import { Energy } from '../../components/Energy';
 
-const TILE_TITLE: Record<PeriodKind, string> = {
-  day: 'Yesterday',
-  week: 'This week',
-  month: 'This month',
-  year: 'This year',
+/** Tile titles: the anchor day, and the week, month and year containing it (to date unless it is their last day). */
+const TILE_TITLE: Record<PeriodKind, [whole: string, toDate: string]> = {
+  day: ['Latest day', 'Latest day'],
+  week: ['Week', 'Week to date'],
+  month: ['Month', 'Month to date'],
+  year: ['Year', 'Year to date'],
 };
 const AGAINST: Record<PeriodKind, string> = {
   day: 'vs the day before',
@@ -47,27 +66,44 @@ const AGAINST_TO_DATE: Record<PeriodKind, string> = {
   month: 'vs the same days last month',
   year: 'vs the same days last year',
 };
+const NO_EARLIER: Record<PeriodKind, string> = {
+  day: 'No readings the day before',
+  week: 'No readings the week before',
+  month: 'No readings the month before',
+  year: 'No readings the year before',
+};
 const TILE_ORDER: PeriodKind[] = ['day', 'week', 'month', 'year'];
 
 export function DashboardPage() {
   useDocumentTitle('Dashboard');
   const version = useDataStore((s) => s.version);
-  const q = useQuery(`dashboard:${version}`, () => getClient().call('dashboard.summary', {}));
+  const [asAt, setAsAt] = useState('');
+  const q = useQuery(`dashboard:${version}:${asAt}`, () => getClient().call('dashboard.summary', asAt ? { asAt } : {}));
   const d = q.data;
 
   return (
     <Page
       title="Dashboard"
       subtitle={
-        d
-          ? `Your portfolio on ${formatPeriodLabel(d.today)} · ${plural(d.meters, 'meter')} · UK local time`
-          : 'Your portfolio at a glance.'
+        d ? (
+          <span data-testid="dashboard-dates">
+            {d.latestDay
+              ? `Latest data: ${formatPeriodLabel(d.latestDay)} (the median of the meters’ latest complete days)`
+              : `No complete day of data ${asAt ? `up to ${formatPeriodLabel(d.asAt)}` : 'yet'}`}{' '}
+            · {plural(d.meters, 'meter')} · UK local time
+          </span>
+        ) : (
+          'Your portfolio at a glance.'
+        )
       }
       testId="dashboard"
       actions={
-        <button type="button" className="btn btn-quiet" onClick={q.reload} disabled={q.load === 'loading'}>
-          {q.load === 'loading' && d ? 'Refreshing…' : 'Refresh'}
-        </button>
+        <>
+          <AsAtField id="dashboard-as-at" value={asAt} onChange={setAsAt} />
+          <button type="button" className="btn btn-quiet" onClick={q.reload} disabled={q.load === 'loading'}>
+            {q.load === 'loading' && d ? 'Refreshing…' : 'Refresh'}
+          </button>
+        </>
       }
     >
       {q.load === 'error' && !d ? (
@@ -94,58 +130,265 @@ export function DashboardPage() {
                 </button>
               }
             >
-              Import a half-hourly file to see yesterday, this week, this month and this year for each fuel, with trends
-              and the meters that changed most.
+              Import a half-hourly file to see the latest day, week, month and year for each fuel, with trends, costs,
+              emissions and the meters that changed most.
             </EmptyState>
           </section>
           <CarbonWidget />
         </>
       ) : (
-        <Dashboard d={d} />
+        <Dashboard d={d} asAt={asAt} />
       )}
     </Page>
   );
 }
 
-function Dashboard({ d }: { d: DashboardSummary }) {
+function Dashboard({ d, asAt }: { d: DashboardSummary; asAt: string }) {
+  const [behindOpen, setBehindOpen] = useState(false);
   return (
     <>
       {d.fuels.map((f) => (
-        <FuelTiles key={f.fuel} totals={f} />
+        <FuelTiles key={f.fuel} totals={f} asAt={d.asAt} />
       ))}
+      <MonthCard d={d} asAt={asAt} />
+      <TrendCard d={d} />
       <CarbonWidget />
       <div className="dash-grid">
-        <MoversCard title="Biggest movers: meters" movers={d.movers.meters} kind="meter" />
-        <MoversCard title="Biggest movers: sites" movers={d.movers.sites} kind="site" />
+        <MoversCard title="Biggest movers: meters" movers={d.movers.meters} kind="meter" week={d.movers.week} />
+        <MoversCard title="Biggest movers: sites" movers={d.movers.sites} kind="site" week={d.movers.week} />
       </div>
       <SavingsCard />
       <div className="dash-grid dash-grid-3">
-        <section className="card card-pad" aria-labelledby="completeness-title">
-          <h2 id="completeness-title">Data completeness</h2>
-          <p className="muted small">Half-hours present over the last 30 days, across all meters.</p>
-          <ShareBar share={d.completeness30d} label="Data completeness, last 30 days" testId="completeness-30d" />
-          {d.completeness30d !== null && d.completeness30d < 0.9 && (
-            <p className="small warn">
-              Some recent half-hours are missing: trends for incomplete periods are not drawn. Import the latest files
-              to fill the gaps.
-            </p>
-          )}
-        </section>
+        <CompletenessCard d={d} open={behindOpen} onToggle={() => setBehindOpen((o) => !o)} />
         <LastImportCard d={d} />
         <LastRollupCard d={d} />
       </div>
+      {behindOpen && d.behind.length > 0 && <BehindCard d={d} />}
     </>
   );
 }
 
-function FuelTiles({ totals }: { totals: FuelTotals }) {
+/** Completeness over the 30 days up to the anchor; opens the list of meters missing half-hours. */
+function CompletenessCard({ d, open, onToggle }: { d: DashboardSummary; open: boolean; onToggle: () => void }) {
+  const w = d.completenessWindow;
+  return (
+    <section className="card card-pad" aria-labelledby="completeness-title" data-testid="dashboard-completeness">
+      <h2 id="completeness-title">Data completeness</h2>
+      <p className="muted small">
+        {w
+          ? `Half-hours present over the 30 days ${formatDayRange(w.from, d.latestDay!)}, across all meters.`
+          : 'No complete day of data to measure completeness against.'}
+      </p>
+      <ShareBar
+        share={d.completeness30d}
+        label="Data completeness, 30 days to the latest data"
+        testId="completeness-30d"
+      />
+      {d.behind.length > 0 ? (
+        <button
+          type="button"
+          className="btn btn-small behind-toggle"
+          aria-expanded={open}
+          onClick={onToggle}
+          data-testid="show-behind"
+          aria-controls="behind-card"
+        >
+          {open ? 'Hide' : 'Show'} the {plural(d.behind.length, 'meter')} missing half-hours
+        </button>
+      ) : (
+        w && <p className="small ok-text">Every meter has every half-hour of these 30 days.</p>
+      )}
+    </section>
+  );
+}
+
+/** The meters missing half-hours in the completeness window, longest behind first, each leading to its page. */
+function BehindCard({ d }: { d: DashboardSummary }) {
+  const columns: Column<MeterBehind>[] = [
+    {
+      header: 'Meter',
+      rowHeader: true,
+      cell: (m) => (
+        <>
+          <a href={href.meter(m.meter)} className={m.name === m.meter ? 'mono' : ''}>
+            {m.name}
+          </a>{' '}
+          <FuelBadge fuel={m.fuel} />
+        </>
+      ),
+    },
+    {
+      header: 'Latest complete day',
+      cell: (m) => (m.lastCompleteDay ? formatPeriodLabel(m.lastCompleteDay, { short: true }) : 'None'),
+    },
+    {
+      header: 'Half-hours missing',
+      num: true,
+      cell: (m) => `${formatInt(m.missingHalfHours)} of ${formatInt(m.expectedHalfHours)}`,
+    },
+    {
+      header: 'Complete',
+      num: true,
+      cell: (m) => formatShare(1 - m.missingHalfHours / m.expectedHalfHours),
+    },
+  ];
+  const w = d.completenessWindow!;
+  return (
+    <section className="card" id="behind-card" aria-labelledby="behind-title" data-testid="behind-card">
+      <div className="card-header">
+        <h2 id="behind-title">Meters missing half-hours</h2>
+        <span className="muted small">{formatDayRange(w.from, d.latestDay!)} · longest behind first</span>
+      </div>
+      <DataTable
+        columns={columns}
+        rows={d.behind}
+        rowKey={(m) => m.meter}
+        rowProps={(m) => ({ 'data-testid': 'behind-row', 'data-meter': m.meter })}
+        className="table-compact"
+      />
+    </section>
+  );
+}
+
+/** The month of the month tiles in £ and CO2, by fuel (its own call: it prices every meter's month). */
+function MonthCard({ d, asAt }: { d: DashboardSummary; asAt: string }) {
+  const version = useDataStore((s) => s.version);
+  const m = d.month;
+  const q = useQuery(m ? `dashboard-month:${version}:${asAt}` : null, () =>
+    getClient().call('dashboard.month', asAt ? { asAt } : {}),
+  );
+  if (!m) return null;
+  const last = isoDay(parsePeriod('day', m.to)! - 1);
+  const whole = nextPeriodStart('month', parsePeriod('day', m.from)!) === parsePeriod('day', m.to);
+  const v = q.data;
+  return (
+    <section className="card card-pad" aria-labelledby="month-title" data-testid="dashboard-month">
+      <div className="card-header-inline">
+        <h2 id="month-title">
+          {formatPeriodLabel(m.label)}
+          {whole ? '' : ` to ${formatPeriodLabel(last, { short: true })}`}: {v?.costs === null ? '' : 'cost and '}
+          emissions
+        </h2>
+        <span className="muted small">
+          {v?.costs === null
+            ? 'Location-based: half-hourly grid intensity where stored, else the annual UK factor'
+            : 'Costs on the tariffs assigned, with standing charges and VAT'}
+        </span>
+      </div>
+      {q.load === 'error' && !v ? (
+        <ErrorState title="Could not work out the month" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+      ) : !v ? (
+        <Skeleton rows={2} label="Pricing the month" />
+      ) : (
+        <div className="month-grid">
+          {v.emissions.map((e) => (
+            <MonthFuel key={e.fuel} e={e} c={v.costs?.find((x) => x.fuel === e.fuel) ?? null} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function MonthFuel({ e, c }: { e: FuelEmissions; c: FuelCost | null }) {
+  return (
+    <div className="month-fuel" data-testid="month-fuel" data-fuel={e.fuel}>
+      <FuelBadge fuel={e.fuel} />
+      <dl className="kpis kpis-compact">
+        {c && (
+          <div className="kpi">
+            <dt>Cost</dt>
+            <dd data-testid="month-cost" data-pence={c.priced > 0 ? c.totalPence : ''}>
+              {c.priced > 0 ? formatPounds(c.totalPence) : 'Not priced'}
+            </dd>
+            <div className="kpi-sub">
+              {c.priced > 0
+                ? `${plural(c.priced, 'meter')} · ${formatEnergyUnit(c.kwh)}`
+                : 'No meter with readings this month has a tariff'}
+            </div>
+          </div>
+        )}
+        <div className="kpi">
+          <dt>Emissions</dt>
+          <dd data-testid="month-co2" data-kg={e.kgco2 ?? ''}>
+            {e.kgco2 !== null ? formatCo2(e.kgco2) : 'Not available'}
+          </dd>
+          <div className="kpi-sub">{emissionsBasis(e)}</div>
+        </div>
+      </dl>
+      {c && c.unpriced.length > 0 && (
+        <p className="small warn" data-testid="month-unpriced">
+          {plural(c.unpriced.length, 'meter')} {c.unpriced.length === 1 ? 'has' : 'have'} no tariff for this month and{' '}
+          {c.unpriced.length === 1 ? 'is' : 'are'} not included:{' '}
+          {c.unpriced.slice(0, 5).map((u, i) => (
+            <span key={u.meter}>
+              {i > 0 ? ', ' : ''}
+              <a href={href.meter(u.meter)}>{u.name}</a>
+            </span>
+          ))}
+          {c.unpriced.length > 5 ? ` and ${c.unpriced.length - 5} more` : ''}. Assign a tariff on each meter’s page.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** How a fuel's CO2 was worked out, in words. */
+function emissionsBasis(e: FuelEmissions): string {
+  if (e.kgco2 === null)
+    return e.fuel === 'electricity'
+      ? 'No grid carbon intensity or annual factor for these dates: fetch intensity or add a factor in Carbon'
+      : 'No annual factor for these dates: add one in Carbon';
+  const parts = [
+    e.halfHourlyMeters > 0 ? `half-hourly grid intensity for ${plural(e.halfHourlyMeters, 'meter')}` : '',
+    e.annualMeters > 0 ? `annual UK factor for ${plural(e.annualMeters, 'meter')}` : '',
+    e.unavailable > 0 ? `${plural(e.unavailable, 'meter')} not available` : '',
+  ].filter(Boolean);
+  const text = parts.join(', ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function TrendCard({ d }: { d: DashboardSummary }) {
+  const data = useMemo(() => trendData(d.trend), [d.trend]);
+  const option = useMemo(() => buildTrendOption(data), [data]);
+  if (!d.latestDay || d.trend.length === 0) return null;
+  return (
+    <ChartCard
+      title="Consumption, 13 months"
+      note={`kWh per month by fuel, to ${formatPeriodLabel(d.latestDay)} · gas and electricity side by side, never added · months without readings are gaps`}
+      testId="dashboard-trend"
+      points={data.table.periods.length}
+      option={option}
+      fileBase="portfolio-13-months"
+      csv={() => trendCsv(data)}
+      ariaLabel={`Monthly kWh by fuel for the 13 months to ${formatPeriodLabel(d.latestDay)}`}
+    />
+  );
+}
+
+function FuelTiles({ totals, asAt }: { totals: FuelTotals; asAt: string }) {
   const byKind = new Map(totals.periods.map((p) => [p.kind, p]));
   return (
-    <section aria-label={`${FUEL_NAME[totals.fuel]} totals`} className="fuel-section">
+    <section
+      aria-label={`${FUEL_NAME[totals.fuel]} totals`}
+      className="fuel-section"
+      data-testid="fuel-section"
+      data-fuel={totals.fuel}
+      data-latest-day={totals.latestDay ?? ''}
+    >
       <div className="fuel-section-head">
         <FuelBadge fuel={totals.fuel} />
-        <span className="muted small">{plural(totals.meters, 'meter')} · kWh</span>
+        <span className="muted small">
+          {plural(totals.meters, 'meter')} · kWh
+          {totals.latestDay ? ` · latest data ${formatPeriodLabel(totals.latestDay)}` : ''}
+        </span>
       </div>
+      {!totals.latestDay && (
+        <p className="muted" data-testid="fuel-no-data">
+          No {FUEL_NAME[totals.fuel].toLowerCase()} meter has a complete day of data (at least 40 half-hours) up to{' '}
+          {formatPeriodLabel(asAt)}.
+        </p>
+      )}
       <div className="tiles">
         {TILE_ORDER.map((kind) => {
           const p = byKind.get(kind);
@@ -161,23 +404,30 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
               data-kwh={p.kwh}
             >
               <header className="tile-head">
-                <h3>{TILE_TITLE[kind]}</h3>
-                <span className="muted small">
-                  {formatPeriodLabel(p.label, { short: kind !== 'year' })}
+                <h3>{TILE_TITLE[kind][p.toDate ? 1 : 0]}</h3>
+                <span className="muted small" data-testid="tile-dates">
+                  {formatPeriodLabel(p.label, { short: kind === 'day' })}
                   {p.toDate && kind !== 'day' ? ` to ${formatPeriodLabel(p.toDate, { short: true })}` : ''}
                 </span>
               </header>
               <div className="tile-value">
                 <Energy kwh={p.kwh} numberClass="tile-number" />
               </div>
-              <Trend
-                changePercent={p.changePercent}
-                comparable={p.comparable}
-                completeness={Math.min(p.completeness, p.previousCompleteness)}
-                against={(p.toDate ? AGAINST_TO_DATE : AGAINST)[kind]}
-              />
+              {p.previousCompleteness === 0 ? (
+                <span className="trend trend-none" data-trend="none">
+                  {NO_EARLIER[kind]}: nothing to compare with
+                </span>
+              ) : (
+                <Trend
+                  changePercent={p.changePercent}
+                  comparable={p.comparable}
+                  completeness={Math.min(p.completeness, p.previousCompleteness)}
+                  against={(p.toDate ? AGAINST_TO_DATE : AGAINST)[kind]}
+                />
+              )}
               <div className="tile-foot muted small">
-                {p.toDate && kind !== 'day' ? 'Same days before' : 'Before'}: {formatEnergyUnit(p.previousKwh)}
+                {p.toDate && kind !== 'day' ? 'Same days before' : 'Before'}:{' '}
+                {p.previousCompleteness === 0 ? 'no readings' : formatEnergyUnit(p.previousKwh)}
               </div>
             </article>
           );
@@ -187,7 +437,17 @@ function FuelTiles({ totals }: { totals: FuelTotals }) {
   );
 }
 
-function MoversCard({ title, movers, kind }: { title: string; movers: Mover[]; kind: 'meter' | 'site' }) {
+function MoversCard({
+  title,
+  movers,
+  kind,
+  week,
+}: {
+  title: string;
+  movers: Mover[];
+  kind: 'meter' | 'site';
+  week: string | null;
+}) {
   const change = (m: Mover) => (m.changeKwh > 0 ? 'change-up' : m.changeKwh < 0 ? 'change-down' : undefined);
   const columns: Column<Mover>[] = [
     {
@@ -213,7 +473,9 @@ function MoversCard({ title, movers, kind }: { title: string; movers: Mover[]; k
     <section className="card" aria-label={title} data-testid={`movers-${kind}s`}>
       <div className="card-header">
         <h2>{title}</h2>
-        <span className="muted small">Last complete week vs the week before</span>
+        <span className="muted small">
+          {week ? `${formatPeriodLabel(week)} vs the week before` : 'Last complete week vs the week before'}
+        </span>
       </div>
       <DataTable
         columns={columns}

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { Comparison, MeterSummary, PeriodKind, Series } from '../../../src-shared/contract/types';
 import { isoDay } from '../../../src-shared/domain/periods';
+import { AsAtField } from '../../components/AsAtField';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildDailyOption, dailyCsv, dailyRows } from './daily-bars';
@@ -20,14 +21,7 @@ import {
   formatSignedEnergyUnit,
   plural,
 } from '../../lib/format';
-import {
-  PERIOD_KINDS,
-  PERIOD_NAME,
-  latestCompletePeriod,
-  periodRange,
-  readingDays,
-  yearEarlier,
-} from '../../lib/periods';
+import { PERIOD_NAME, periodRange, readingDays, yearEarlier } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
 
@@ -69,7 +63,7 @@ export function DailyChart({ meter }: { meter: MeterSummary }) {
   return (
     <ChartCard
       title="Daily consumption"
-      note={`${plural(rows.length, 'day')} · dashed line: baseload (lowest half-hour held all day)${incomplete ? ` · pale bars: ${plural(incomplete, 'incomplete day')}` : ''}`}
+      note={`${plural(rows.length, 'day')} · dashed line: baseload (mean of the 8 lowest half-hours held all day, on days with at least 40 half-hours)${incomplete ? ` · pale bars: ${plural(incomplete, 'incomplete day')}` : ''}`}
       testId="daily-chart"
       points={rows.length}
       option={option}
@@ -201,30 +195,32 @@ const COMPARE_COLUMNS: Column<PeriodComparison>[] = [
   },
 ];
 
-/** The latest complete day, week, month and year against the one before and a year earlier. */
+/**
+ * The latest complete day, week, month and year with readings, against the one before and a year
+ * earlier — anchored on the meter's last complete day (core: totals.latest), up to an "as at" date.
+ */
 export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
   const version = useDataStore((s) => s.version);
-  const labels = PERIOD_KINDS.map((k) => [k, latestCompletePeriod(k, meter.lastReading)] as const);
-  const q = useQuery(meter.lastReading ? `compare:${meter.mpan}:${meter.lastReading}:${version}` : null, async () => {
-    const c = getClient();
-    const out = await Promise.all(
-      labels.map(async ([kind, at]) => {
-        if (!at) return null;
-        const [previous, yearAgo] = await Promise.all([
-          c.call('totals.compare', { meter: meter.mpan, period: kind, at, basis: 'previous' }),
-          c.call('totals.compare', { meter: meter.mpan, period: kind, at, basis: 'year-ago' }),
-        ]);
-        return { kind, previous, yearAgo };
-      }),
-    );
-    return out.filter((x): x is PeriodComparison => x !== null);
-  });
+  const [asAt, setAsAt] = useState('');
+  const q = useQuery(meter.lastReading ? `latest:${meter.mpan}:${asAt}:${version}` : null, () =>
+    getClient().call('totals.latest', { meter: meter.mpan, ...(asAt ? { asAt } : {}) }),
+  );
+  const rows = (q.data?.periods ?? []).flatMap((p) =>
+    p.previous && p.yearAgo ? [{ kind: p.kind, previous: p.previous, yearAgo: p.yearAgo }] : [],
+  );
+  const none = (q.data?.periods ?? []).filter((p) => !p.previous).map((p) => p.kind);
+  const anchor = q.data?.lastCompleteDay ?? null;
 
   return (
     <section className="card" aria-labelledby="compare-title" data-testid="comparison-panel">
       <div className="card-header">
         <h2 id="compare-title">Latest complete periods</h2>
-        <span className="muted small">Trends are drawn only when both periods are at least 90 % complete</span>
+        <span className="muted small" data-testid="comparison-anchor">
+          {anchor
+            ? `Up to ${formatPeriodLabel(anchor)}, the meter’s latest complete day`
+            : 'Trends are drawn only when both periods are at least 90 % complete'}
+        </span>
+        <AsAtField id={`as-at-${meter.mpan}`} value={asAt} onChange={setAsAt} />
       </div>
       {!meter.lastReading ? (
         NO_READINGS
@@ -232,21 +228,35 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
         <ErrorState title="Could not compare periods" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
       ) : !q.data ? (
         <Skeleton rows={4} label="Comparing periods" />
+      ) : !anchor ? (
+        <EmptyState title="No complete day yet">
+          {asAt
+            ? `This meter has no day with at least 40 half-hours of data up to ${formatPeriodLabel(q.data.asAt)}.`
+            : 'This meter has no day with at least 40 half-hours of data yet.'}
+        </EmptyState>
       ) : (
-        <DataTable
-          columns={COMPARE_COLUMNS}
-          rows={q.data}
-          rowKey={(r) => r.kind}
-          rowProps={(r) => ({ 'data-testid': 'comparison-row', 'data-kind': r.kind })}
-          className="compare-table"
-        />
+        <>
+          <DataTable
+            columns={COMPARE_COLUMNS}
+            rows={rows}
+            rowKey={(r) => r.kind}
+            rowProps={(r) => ({ 'data-testid': 'comparison-row', 'data-kind': r.kind })}
+            className="compare-table"
+          />
+          {none.length > 0 && (
+            <p className="muted small card-pad" data-testid="comparison-none">
+              No complete {none.map((k) => PERIOD_NAME[k].toLowerCase()).join(', ')} with readings up to{' '}
+              {formatPeriodLabel(anchor)}. Trends are drawn only when both periods are at least 90 % complete.
+            </p>
+          )}
+        </>
       )}
     </section>
   );
 }
 
 function CompareCell({ c, text }: { c: Comparison; text: string }) {
-  if (c.previous.completeness === 0)
+  if (c.previous.kwh === 0 && c.previous.completeness === 0)
     return <span className="muted small">No readings for {formatPeriodLabel(c.previous.period)}</span>;
   return (
     <div className="compare-cell">

@@ -7,7 +7,12 @@ import { FuelBadge } from '../../components/FuelBadge';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
-import { formatInt, formatKwh, formatUkDateTime, plural } from '../../lib/format';
+import { formatInt, formatKwh, formatPeriodLabel, formatUkDateTime, plural } from '../../lib/format';
+import { useQuery } from '../../lib/query';
+import { getClient } from '../../api/instance';
+import { useDataStore } from '../../stores/data';
+import { rangeText } from '../costs/CostRange';
+import '../../styles/latest.css';
 import { useDocumentTitle } from '../../lib/hooks';
 import { href, navigate, useHash } from '../../lib/route';
 import { useMetersStore } from '../../stores/meters';
@@ -64,6 +69,10 @@ export function MeterPage({ mpan }: { mpan: string }) {
   const meter = meters?.find((m) => m.mpan === mpan) ?? null;
   const series = entry?.data ?? null;
   const stats = useMemo(() => (series ? seriesStats(series) : null), [series]);
+  const version = useDataStore((s) => s.version);
+  // expected / present / missing by the one definition the cost card and the dashboard use
+  const quality = useQuery(`quality:${mpan}:${version}`, () => getClient().call('readings.quality', { meter: mpan }));
+  const qd = quality.data;
   const option = useMemo(() => (series ? buildHalfHourlyOption(series) : null), [series]);
 
   return (
@@ -124,7 +133,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
         </section>
       ) : (
         <>
-          <dl className="kpis">
+          <dl className="kpis kpis-5">
             <div className="kpi">
               <dt>Total consumption</dt>
               <dd>
@@ -132,12 +141,29 @@ export function MeterPage({ mpan }: { mpan: string }) {
               </dd>
             </div>
             <div className="kpi">
-              <dt>Half-hours</dt>
-              <dd data-testid="point-count">{plural(stats.count, 'half-hour')}</dd>
+              <dt>Half-hours with data</dt>
+              <dd data-testid="point-count" data-present={qd?.presentHalfHours}>
+                {qd ? `${formatInt(qd.presentHalfHours)} of ${formatInt(qd.expectedHalfHours)}` : '…'}
+              </dd>
+              {qd && qd.expectedHalfHours > 0 && <div className="kpi-sub">{rangeText(qd.from, qd.to)}</div>}
             </div>
             <div className="kpi">
               <dt>Missing</dt>
-              <dd className={stats.missing > 0 ? 'warn' : ''}>{formatInt(stats.missing)}</dd>
+              <dd
+                className={qd && qd.missingHalfHours > 0 ? 'warn' : ''}
+                data-testid="missing-count"
+                data-missing={qd?.missingHalfHours}
+              >
+                {qd ? formatInt(qd.missingHalfHours) : '…'}
+              </dd>
+              <div className="kpi-sub">absent or listed with no value</div>
+            </div>
+            <div className="kpi">
+              <dt>Latest complete day</dt>
+              <dd data-testid="last-complete-day">
+                {qd ? (qd.lastCompleteDay ? formatPeriodLabel(qd.lastCompleteDay) : 'None yet') : '…'}
+              </dd>
+              <div className="kpi-sub">at least 40 half-hours with data</div>
             </div>
             <div className="kpi">
               <dt>Peak half-hour</dt>

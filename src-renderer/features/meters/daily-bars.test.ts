@@ -14,7 +14,7 @@ function seriesOf(opt: ReturnType<typeof buildDailyOption>) {
 describe('buildDailyOption', () => {
   const days = [
     total('2025-03-29', 100.25),
-    total('2025-03-30', 90.5, { halfHours: 46, baseload: 0.4, completeness: 0.9, missing: 5 }),
+    total('2025-03-30', 90.5, { halfHours: 46, baseload: 0.8, completeness: 0.9, missing: 5 }),
     total('2025-03-31', 0, { baseload: null, completeness: 0, missing: 48 }),
   ];
 
@@ -26,11 +26,22 @@ describe('buildDailyOption', () => {
     expect(x).toMatchObject({ type: 'category', data: ['2025-03-29', '2025-03-30', '2025-03-31'] });
   });
 
-  it('draws the baseload per day from the lowest half-hour × the half-hours of that day (46 on the spring change)', () => {
-    expect(baseloadKwh({ baseload: 0.4, halfHours: 46 })).toBeCloseTo(18.4, 6);
+  it('draws the baseload per day as its kW × the day’s hours (23 on the spring change)', () => {
+    expect(baseloadKwh({ baseload: 0.8, halfHours: 46, kwh: 90.5 })).toBeCloseTo(18.4, 6);
     const { line } = seriesOf(buildDailyOption(days));
-    expect(line.data).toEqual([24, 18.4, null]);
+    expect(line.data).toEqual([12, 18.4, null]);
     expect(line.connectNulls).toBe(false);
+  });
+
+  it('never draws the baseload above the day’s kWh, and draws none on a day without one', () => {
+    // 8 May 2020 in the Octopus file: one half-hour of 1.836 kWh (no baseload from the core: < 40 half-hours)
+    const partial = total('2020-05-08', 1.836, { baseload: null, completeness: 1 / 48, missing: 47 });
+    // a complete day whose baseload × 24 h would exceed what it used
+    const high = total('2020-05-07', 30, { baseload: 3.675 });
+    const { line, bar } = seriesOf(buildDailyOption([high, partial]));
+    expect(line.data).toEqual([30, null]);
+    const kwh = (bar.data as { value: number }[]).map((d) => d.value);
+    (line.data as (number | null)[]).forEach((b, i) => b !== null && expect(b).toBeLessThanOrEqual(kwh[i]!));
   });
 
   it('pales incomplete days and zooms to the recent ones when there are many', () => {

@@ -1,7 +1,8 @@
 /**
  * Daily consumption of a meter as bars (one per UK local day from totals.list period=day) with its
- * baseload drawn as a line: the lowest half-hour of the day times the day's half-hours, i.e. the
- * energy the site would use if it never rose above its overnight floor. Incomplete days are paler.
+ * baseload drawn as a line: the day's baseload (kW, only on days with at least 40 half-hours) held
+ * for the day's hours, never above the day's kWh — the energy the site would use if it never rose
+ * above its always-on load. Incomplete days are paler; days without a baseload break the line.
  */
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
@@ -12,6 +13,7 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components';
 import type { PeriodTotal } from '../../../src-shared/contract/types';
+import { baseloadDayKwh } from '../../../src-shared/domain/data-quality';
 import { formatPeriodLabel, formatShare } from '../../lib/format';
 import { BASE, PALETTE, categoryZoom, kwhAxis, kwhText } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
@@ -25,9 +27,9 @@ export type DailyOption = ComposeOption<
   | DataZoomComponentOption
 >;
 
-/** Baseload energy of a period in kWh: its lowest half-hour held for every half-hour it has. */
-export function baseloadKwh(t: Pick<PeriodTotal, 'baseload' | 'halfHours'>): number | null {
-  return t.baseload === null ? null : Math.round(t.baseload * t.halfHours * 1000) / 1000;
+/** Baseload energy of a day in kWh: its baseload kW held for the day's hours, never above its kWh. */
+export function baseloadKwh(t: Pick<PeriodTotal, 'baseload' | 'halfHours' | 'kwh'>): number | null {
+  return baseloadDayKwh(t.baseload, t.halfHours, t.kwh);
 }
 
 export interface DailyRow {
@@ -65,7 +67,7 @@ export function buildDailyOption(totals: PeriodTotal[]): DailyOption {
         const ps = params as { dataIndex: number }[];
         const r = rows[ps[0]?.dataIndex ?? -1];
         if (!r) return '';
-        return `${formatPeriodLabel(r.day)}<br/><b>${kwhText(r.kwh)}</b><br/>Baseload ${kwhText(r.baseloadKwh)}<br/>${formatShare(r.completeness)} of half-hours present`;
+        return `${formatPeriodLabel(r.day)}<br/><b>${kwhText(r.kwh)}</b><br/>Baseload ${r.baseloadKwh === null ? 'not worked out (fewer than 40 half-hours)' : kwhText(r.baseloadKwh)}<br/>${formatShare(r.completeness)} of half-hours present`;
       },
     },
     xAxis: {

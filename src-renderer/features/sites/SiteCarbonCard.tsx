@@ -14,7 +14,7 @@ import { Field } from '../../components/Field';
 import { FUEL_NAME } from '../../components/FuelBadge';
 import { ErrorState, Skeleton } from '../../components/States';
 import { CO2, formatDayRange, formatEnergy, formatShare } from '../../lib/format';
-import { sumEmissions, type Method, type SiteEmissions } from '../carbon/emissions';
+import { emissionsUnavailable, sumEmissions, type Method, type SiteEmissions } from '../carbon/emissions';
 import { readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
@@ -30,8 +30,25 @@ const COLUMNS: Column<SiteEmissions>[] = [
   { header: 'Fuel', cell: (r) => FUEL_NAME[r.fuel] },
   { header: 'Method', cell: (r) => METHOD_NAME[r.method] },
   { header: 'kWh', num: true, cell: (r) => formatEnergy(r.kwh) },
-  { header: CO2, num: true, cell: (r) => formatCo2(r.kgco2) },
-  { header: 'Coverage', num: true, cell: (r) => formatShare(r.coverage) },
+  {
+    header: CO2,
+    num: true,
+    cell: (r) => {
+      const why = emissionsUnavailable(r);
+      return why ? (
+        <span className="muted" title={why} data-testid="site-co2-unavailable">
+          Not available
+        </span>
+      ) : (
+        formatCo2(r.kgco2)
+      );
+    },
+  },
+  {
+    header: 'Coverage',
+    num: true,
+    cell: (r) => (emissionsUnavailable(r) ?? formatShare(r.coverage)).replace(/ in Carbon\.$/, ' on the Carbon page.'),
+  },
 ];
 
 export function SiteCarbonCard({ d }: { d: SiteDetail }) {
@@ -40,9 +57,10 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
   const role = useAppStore((s) => s.info?.role);
   const [saving, setSaving] = useState(false);
   const withData = d.meters.filter((m) => m.lastReading !== null);
+  // the 30 days up to the latest complete day of the site's meters (a stray later reading does not move them)
   const last =
     withData
-      .map((m) => m.lastReading!)
+      .map((m) => (m.lastCompleteDay ? `${m.lastCompleteDay}T12:00:00Z` : m.lastReading!))
       .sort()
       .at(-1) ?? null;
   const first = withData.map((m) => m.firstReading!).sort()[0] ?? null;

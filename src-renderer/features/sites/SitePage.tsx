@@ -28,34 +28,13 @@ import {
   plural,
 } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
-import { latestCompletePeriod, periodRange, readingDays } from '../../lib/periods';
+import { periodRange, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
 import { SiteCarbonCard } from './SiteCarbonCard';
+import { latestMonth, siteDays } from './site-periods';
 import { Energy } from '../../components/Energy';
-
-/** Local days covered by any of the meters. */
-export function siteDays(meters: MeterSummary[]): { from: number; to: number } | null {
-  let out: { from: number; to: number } | null = null;
-  for (const m of meters) {
-    const d = readingDays(m.firstReading, m.lastReading);
-    if (!d) continue;
-    out = out ? { from: Math.min(out.from, d.from), to: Math.max(out.to, d.to) } : d;
-  }
-  return out;
-}
-
-/** The latest complete month of the site's data (the meter that reads latest decides). */
-function latestMonth(meters: MeterSummary[]): string | null {
-  const last =
-    meters
-      .map((m) => m.lastReading)
-      .filter((x): x is string => !!x)
-      .sort()
-      .pop() ?? null;
-  return latestCompletePeriod('month', last);
-}
 
 export function SitePage({ id }: { id: number }) {
   const version = useDataStore((s) => s.version);
@@ -335,7 +314,13 @@ const COMPARE_COLUMNS: Column<SiteComparison>[] = [
       </>
     ),
   },
-  { header: 'kWh', num: true, className: 'strong', cell: (c) => formatEnergy(c.current.kwh) },
+  {
+    header: 'kWh',
+    num: true,
+    className: 'strong',
+    cell: (c) =>
+      c.current.completeness === 0 ? <span className="muted small">No readings</span> : formatEnergy(c.current.kwh),
+  },
   {
     header: 'Against the month before',
     cell: (c) => <ChangeCell cur={c.current} earlier={c.previous} none="No readings the month before" />,
