@@ -274,7 +274,7 @@ export class TotalsService {
       return { meter: meter.trim(), from: today, to: today, ...halfHourCounts(0, 0, 0), kwh: 0, lastCompleteDay: null };
     }
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
-    if (toDay - fromDay > 20000) throw new AppError('INVALID_ARGS', 'that range has more than 20,000 days');
+    if (toDay - fromDay > 20000) throw new AppError('INVALID_ARGS', 'That range has more than 20,000 days');
     const c = this.readings.counts([id], fromDay, toDay);
     return {
       meter: meter.trim(),
