@@ -35,7 +35,7 @@ describe('eclectyc CLI', () => {
     });
     expect(out.files[0].errors.map((e: { line: number }) => e.line)).toEqual([16, 17, 18, 19, 20]);
     expect(out.files[0].errors[0].message).toMatch(/check digit/);
-    const second = JSON.parse(run(['import', SAMPLE, '--data-dir', dataDir, '--json']).stdout);
+    const second = JSON.parse(run(['import', SAMPLE, '--data-dir', dataDir, '--json', '--reimport']).stdout);
     expect(second.files[0]).toMatchObject({ readingsImported: 0, duplicates: 14 });
   });
 
@@ -90,7 +90,7 @@ describe('eclectyc CLI', () => {
     expect(missing.stdout).toMatch(/no such file/);
     const junk = run(['import', writeTemp('junk.csv', 'a,b\n1,2\n'), '--data-dir', dataDir, '--json']);
     expect(junk.code).toBe(1);
-    expect(JSON.parse(junk.stdout).files[0].error).toMatch(/no header row/);
+    expect(JSON.parse(junk.stdout).files[0].error).toMatch(/^No header row/);
   });
 
   it('rejects unknown commands and options with usage help (exit 2), and reports unknown meters as a failed operation (exit 1)', () => {
@@ -104,10 +104,10 @@ describe('eclectyc CLI', () => {
     // an unknown meter is an operation that failed (1), not a wrong command line (2); --json keeps the error's code
     const r = run(['readings', '1012477457919', '--data-dir', dataDir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/no meter 1012477457919/);
+    expect(r.stderr).toMatch(/No meter 1012477457919/);
     const j = run(['readings', '1012477457919', '--data-dir', dataDir, '--json']);
     expect(JSON.parse(j.stdout)).toEqual({
-      error: { code: 'NOT_FOUND', message: expect.stringMatching(/no meter 1012477457919/) },
+      error: { code: 'NOT_FOUND', message: expect.stringMatching(/No meter 1012477457919/) },
     });
     expect(execFileSync(process.execPath, [cli, '--help'], { encoding: 'utf8' })).toMatch(
       /eclectyc import FILE|import FILE/,
@@ -407,7 +407,7 @@ describe('eclectyc CLI', () => {
     const argsFile = writeTemp('args.json', JSON.stringify({ id: 999 }));
     const missing = run(['call', 'sites.get', '--args-file', argsFile, '--data-dir', dataDir, '--json']);
     expect(missing.code).toBe(1);
-    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'no site 999' } });
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: 'No site 999' } });
     const invalid = run(['call', 'totals.list', '--args', '{"meter":"x"}', '--data-dir', dataDir, '--json']);
     expect(invalid.code).toBe(1);
     expect(JSON.parse(invalid.stdout).error).toMatchObject({

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, type AppErrorPayload } from '../../src-shared/contract/errors';
+import { AppError, isNoTariff, type AppErrorPayload } from '../../src-shared/contract/errors';
 import { defaultDataDir } from '../core/db/paths';
 import { APP_VERSION } from '../version';
 import { CallFailed, UsageError, type Ctx, type OptionSpec } from './command';
@@ -47,6 +47,13 @@ function allOptions(): Record<string, OptionSpec> {
     }
   }
   return all;
+}
+
+/** The command that fixes an expected failure, where there is one (the UI links to the place instead). */
+export function commandHint(details: unknown): string | null {
+  if (isNoTariff(details))
+    return `Assign one with: eclectyc tariffs assign ${details.meter} TARIFF_ID --from ${details.from}`;
+  return null;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -92,6 +99,8 @@ export async function main(argv: string[]): Promise<number> {
             };
     if (ctx.json) process.stdout.write(JSON.stringify({ error }) + '\n');
     console.error(`eclectyc: ${error.message}`);
+    const hint = commandHint(error.details);
+    if (hint) console.error(hint);
     if (e instanceof UsageError) console.error('Run with --help for usage.');
     return e instanceof UsageError ? 2 : 1;
   }

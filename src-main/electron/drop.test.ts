@@ -52,6 +52,29 @@ describe('importPaths (drag and drop, file input, tray import)', () => {
     expect(events.filter((e) => e.event === 'app.error')).toEqual([]);
   });
 
+  it('a file dropped again asks the window first (imports.duplicate) and queues nothing until told to', async () => {
+    const events = await realCore();
+    const file = path.join(CSV, 'long-autumn-with-errors.csv');
+    await importPaths(core, [file]);
+    await core.imports.drain();
+    const again = await importPaths(core, [file, path.join(CSV, 'long-dry-run.csv')], {
+      options: { meter: '1012477457919' },
+    });
+    expect(again).toEqual({ batchId: null, jobIds: [], failed: [] });
+    expect(core.imports.list()).toHaveLength(1);
+    const asked = events.filter((e) => e.event === 'imports.duplicate');
+    expect(asked).toHaveLength(1);
+    const payload = (asked[0] as PushedEvent<'imports.duplicate'>).payload;
+    expect(payload.message).toMatch(/^long-autumn-with-errors\.csv was already imported on /);
+    expect(payload.options).toEqual({ meter: '1012477457919', dryRun: false });
+    expect(payload.details.files.map((f) => f.earlier.jobId)).toEqual([core.imports.list()[0]!.id]);
+    expect(payload.details.fileIds).toHaveLength(2);
+    expect(events.filter((e) => e.event === 'app.error')).toEqual([]);
+    // told to, the window queues both stored copies again
+    const r = core.imports.enqueue(payload.details.fileIds, { reimport: true });
+    expect(r.jobIds).toHaveLength(2);
+  });
+
   it('passes the dry-run flag to the batch, writing no readings', async () => {
     await realCore();
     const r = await importPaths(core, [path.join(CSV, 'long-dry-run.csv')], { dryRun: true });

@@ -4,7 +4,7 @@
  * Plain Node (no Electron), so it is tested against a real core.
  */
 import { MAX_BATCH_FILES, type CallContext } from '../../src-shared/contract/api';
-import type { EnqueuedPaths } from '../../src-shared/contract/types';
+import type { AlreadyImported, EnqueuedPaths } from '../../src-shared/contract/types';
 import type { Core } from '../core/app';
 import { localCaller } from '../core/rpc/caller';
 import { dispatch } from '../core/rpc/dispatch';
@@ -69,10 +69,26 @@ export async function importPaths(
     core.log,
   );
   if (!reply.ok) {
+    const details = reply.error.details as AlreadyImported | undefined;
+    if (reply.error.code === 'CONFLICT' && details?.reason === 'already-imported') {
+      // the window asks whether to import them again (the copies stay stored for that)
+      const { paths, ...rest } = details;
+      core.events.emit('imports.duplicate', {
+        message: reply.error.message,
+        details: rest,
+        options: { ...opts.options, dryRun: opts.dryRun === true },
+      });
+      return { batchId: null, jobIds: [], failed: reportUnreadable(core, paths ?? []) };
+    }
     core.events.emit('app.error', { message: `Nothing was imported: ${reply.error.message}` });
     return { batchId: null, jobIds: [], failed: unique.map((p) => ({ path: p, message: reply.error.message })) };
   }
   const { batchId, jobIds, files } = reply.value as EnqueuedPaths;
+  return { batchId, jobIds, failed: reportUnreadable(core, files) };
+}
+
+/** Files that could not be stored, told to the user as one `app.error`. */
+function reportUnreadable(core: ImportCore, files: EnqueuedPaths['files']): ImportPathsResult['failed'] {
   const failed = files.flatMap((f) => (f.error === undefined ? [] : [{ path: f.path, message: f.error }]));
   if (failed.length > 0) {
     const list = failed
@@ -83,5 +99,5 @@ export async function importPaths(
     const what = failed.length === 1 ? 'A file could not be imported' : `${failed.length} files could not be imported`;
     core.events.emit('app.error', { message: `${what}: ${list}${more}` });
   }
-  return { batchId, jobIds, failed };
+  return failed;
 }

@@ -37,6 +37,8 @@ function job(id: number, over: Partial<ImportJob> = {}): ImportJob {
     notes: null,
     tags: [],
     nextAttemptAt: null,
+    failureKind: null,
+    outcome: { grade: 'queued', tone: 'grey', label: 'Queued', summary: '', retry: false },
     ...over,
   };
 }

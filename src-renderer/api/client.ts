@@ -47,7 +47,7 @@ export function createClient(transport: Transport): Client {
     try {
       reply = await transport.invoke(method, args);
     } catch (e) {
-      throw new AppError('UNAVAILABLE', `cannot reach the Eclectyc host (${errorMessage(e)})`);
+      throw new AppError('UNAVAILABLE', `Cannot reach the Eclectyc host (${errorMessage(e)})`);
     }
     if (!reply.ok) throw AppError.from(reply.error);
     return reply.value as Result<M>;
@@ -67,7 +67,7 @@ export function createClient(transport: Transport): Client {
     async uploadFiles(files, opts) {
       const upload = transport.upload;
       if (!upload)
-        throw new AppError('UNAVAILABLE', 'this host brings files in itself; drop or pick them in the window');
+        throw new AppError('UNAVAILABLE', 'This host brings files in itself; drop or pick them in the window');
       if (files.length === 0) return { batchId: null, jobIds: [], stored: [], failures: [] };
       const stored: StoredFile[] = [];
       const failures: UploadFailure[] = [];

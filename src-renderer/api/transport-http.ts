@@ -118,7 +118,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
     ok: false,
     error: {
       code: 'UNAVAILABLE',
-      message: `cannot reach the Eclectyc host (${e instanceof Error ? e.message : String(e)})`,
+      message: `Cannot reach the Eclectyc host (${e instanceof Error ? e.message : String(e)})`,
     },
   });
 

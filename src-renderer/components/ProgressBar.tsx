@@ -5,7 +5,7 @@ export function ProgressBar({
 }: {
   value: number;
   label: string;
-  tone?: 'active' | 'done' | 'failed' | 'idle';
+  tone?: 'active' | 'done' | 'failed' | 'idle' | 'warn';
 }) {
   const v = Math.max(0, Math.min(100, Math.round(value * 10) / 10));
   return (

@@ -1,4 +1,4 @@
-import type { ImportStatus } from '../../src-shared/contract/types';
+import type { ImportOutcome, ImportStatus } from '../../src-shared/contract/types';
 
 const LABEL: Record<ImportStatus, string> = {
   queued: 'Queued',
@@ -12,4 +12,13 @@ const LABEL: Record<ImportStatus, string> = {
 export function StatusBadge({ status, dryRun }: { status: ImportStatus; dryRun?: boolean }) {
   const label = dryRun && status === 'done' ? 'Checked' : dryRun && status === 'running' ? 'Checking' : LABEL[status];
   return <span className={`badge badge-${status}`}>{label}</span>;
+}
+
+/** An import's graded outcome (job.outcome): its words in its colour (green, amber, grey, red, blue). */
+export function OutcomeBadge({ outcome }: { outcome: ImportOutcome }) {
+  return (
+    <span className={`badge badge-tone-${outcome.tone}`} data-testid="job-badge" data-tone={outcome.tone}>
+      {outcome.label}
+    </span>
+  );
 }

@@ -10,6 +10,8 @@ export interface Query<T> {
   error: string | null;
   /** The contract's error code of the last failure. */
   code: string | null;
+  /** Its structured details (e.g. `{ reason: 'no-tariff', meter, from }`), for the UI's own wording. */
+  details?: unknown;
   reload(): void;
 }
 
@@ -18,7 +20,13 @@ export interface Query<T> {
  * screens do not flash; a reply to an older key is dropped.
  */
 export function useQuery<T>(key: string | null, fn: () => Promise<T>): Query<T> {
-  const [state, setState] = useState<{ load: LoadState; data: T | null; error: string | null; code: string | null }>({
+  const [state, setState] = useState<{
+    load: LoadState;
+    data: T | null;
+    error: string | null;
+    code: string | null;
+    details?: unknown;
+  }>({
     load: 'idle',
     data: null,
     error: null,
@@ -44,6 +52,7 @@ export function useQuery<T>(key: string | null, fn: () => Promise<T>): Query<T> 
             load: 'error',
             error: errorMessage(e),
             code: e instanceof AppError ? e.code : null,
+            details: e instanceof AppError ? e.details : undefined,
           }));
       },
     );

@@ -62,6 +62,8 @@ export const href = {
   activity: '#/activity',
   settings: '#/settings',
   meter: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}`,
+  /** The meter page scrolled to its tariff (where a tariff is assigned). */
+  meterTariff: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}?section=tariff`,
   site: (id: number) => `#/sites/${id}`,
 };
 

@@ -1,6 +1,7 @@
 /** Import jobs: the list, live progress from events, and starting imports. */
 import { create } from 'zustand';
-import type { ImportJob, ImportProgress } from '../../src-shared/contract/types';
+import { AppError } from '../../src-shared/contract/errors';
+import type { AlreadyImported, ImportJob, ImportProgress } from '../../src-shared/contract/types';
 import { errorMessage } from '../api/client';
 import {
   DEFAULT_OPTIONS,
@@ -49,6 +50,25 @@ interface ImportsStore {
   busy: Record<number, boolean>;
   cancelJob(id: number): Promise<void>;
   retryJob(id: number): Promise<void>;
+  /** Files refused because they were imported before: the Imports page asks whether to import them again. */
+  duplicate: PendingDuplicate | null;
+  askDuplicate(d: PendingDuplicate): void;
+  /** "Import again" (all), "Import only the new files" (new) or "Cancel". */
+  resolveDuplicate(choice: 'all' | 'new' | 'cancel'): Promise<void>;
+}
+
+export interface PendingDuplicate {
+  message: string;
+  details: AlreadyImported;
+  /** The options the refused batch was sent with (imports.enqueue's, without fileIds). */
+  options: EnqueueOptions;
+}
+
+/** The refusal `imports.enqueue` answers for files imported before, or null for any other error. */
+export function alreadyImported(e: unknown): AlreadyImported | null {
+  if (!(e instanceof AppError) || e.code !== 'CONFLICT') return null;
+  const d = e.details as AlreadyImported | undefined;
+  return d?.reason === 'already-imported' ? d : null;
 }
 
 /**
@@ -118,6 +138,30 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
   filter: { status: '', search: '' },
   listed: {},
   batchOptions: {},
+  duplicate: null,
+
+  askDuplicate(d) {
+    set({ duplicate: d });
+  },
+
+  async resolveDuplicate(choice) {
+    const d = get().duplicate;
+    set({ duplicate: null });
+    if (!d || choice === 'cancel') return;
+    const again = new Set(d.details.files.map((f) => f.fileId));
+    const fileIds = choice === 'all' ? d.details.fileIds : d.details.fileIds.filter((id) => !again.has(id));
+    if (fileIds.length === 0) return;
+    const app = useAppStore.getState();
+    const mark = requestMark();
+    try {
+      const client = getClient();
+      const r = await client.call('imports.enqueue', { ...d.options, fileIds, reimport: choice === 'all' });
+      set({ batchOptions: { ...get().batchOptions, [r.batchId]: d.options } });
+      await Promise.all(r.jobIds.map(async (id) => get().upsert(await client.call('imports.get', { id }), mark)));
+    } catch (e) {
+      app.toastError('Could not import the files', e);
+    }
+  },
 
   setOptions(o) {
     set({ options: { ...get().options, ...o } });
@@ -139,7 +183,14 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
       app.toast({ kind: 'info', title: `Importing ${job.file}`, message: 'The checked file is queued for import.' });
       await Promise.all(r.jobIds.map(async (id) => get().upsert(await client.call('imports.get', { id }), mark)));
     } catch (e) {
-      app.toastError(`Could not import ${job.file}`, e);
+      const dup = alreadyImported(e);
+      if (dup)
+        get().askDuplicate({
+          message: errorMessage(e),
+          details: dup,
+          options: forRealOptions(job, get().batchOptions[job.batchId]),
+        });
+      else app.toastError(`Could not import ${job.file}`, e);
     } finally {
       const busy = { ...get().busy };
       delete busy[job.id];
@@ -228,7 +279,13 @@ export const useImportsStore = create<ImportsStore>((set, get) => ({
         }),
       );
     } catch (e) {
-      app.toastError(files.length === 1 ? `Could not import ${names[0]}` : `Could not import ${files.length} files`, e);
+      const dup = alreadyImported(e);
+      if (dup) get().askDuplicate({ message: errorMessage(e), details: dup, options: opts });
+      else
+        app.toastError(
+          files.length === 1 ? `Could not import ${names[0]}` : `Could not import ${files.length} files`,
+          e,
+        );
     } finally {
       const left = [...get().uploading];
       for (const n of names) {

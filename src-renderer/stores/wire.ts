@@ -3,7 +3,7 @@ import type { Client } from '../api/client';
 import type { ConnectionState } from '../api/transport';
 import { useAppStore } from './app';
 import { useDataStore } from './data';
-import { useImportsStore } from './imports';
+import { useImportsStore, type PendingDuplicate } from './imports';
 import { useMetersStore } from './meters';
 
 export function wireEvents(client: Client): () => void {
@@ -15,6 +15,10 @@ export function wireEvents(client: Client): () => void {
       useDataStore.getState().bump();
     }),
     client.onEvent('aggregation.completed', ({ run }) => useDataStore.getState().bump(run)),
+    // the desktop app's drop of files imported before: the Imports page asks what to do
+    client.onEvent('imports.duplicate', ({ message, details, options }) =>
+      useImportsStore.getState().askDuplicate({ message, details, options: options as PendingDuplicate['options'] }),
+    ),
     client.onEvent('app.error', ({ message }) =>
       useAppStore.getState().toast({ kind: 'error', title: 'Something needs your attention', message }),
     ),

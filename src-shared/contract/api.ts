@@ -12,6 +12,7 @@ import type {
   CostResult,
   SwitchAnalysis,
   SwitchSummary,
+  SwitchRunFailure,
   Tariff,
   TariffAssignment,
   AggregateResult,
@@ -26,6 +27,7 @@ import type {
   Fuel,
   ImportJob,
   MeterLatest,
+  MeterMergeResult,
   MeterQuality,
   MeterSummary,
   PeriodTotal,
@@ -109,6 +111,12 @@ const importOptions = z.object({
   meter: meterIdArg.optional(),
   notes: z.string().max(2000).optional(),
   tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+  /**
+   * Import files whose bytes (SHA-256) were imported before. Without it, such a batch is refused
+   * with CONFLICT, details `{ reason: 'already-imported', files: [{ fileId, file, sha256, earlier:
+   * { jobId, file, finishedAt, meters } }], fileIds }`, so the user can confirm first.
+   */
+  reimport: z.boolean().optional(),
 });
 
 /**
@@ -364,6 +372,29 @@ export const contract = {
     result: returns<MeterSummary>(),
     role: 'manager',
     audit: true,
+  }),
+  /**
+   * Merges meter `from` into meter `into` (two meters that are one, e.g. the same file imported with
+   * and without a meter id): its readings move through the readings store's merge (duplicates
+   * counted once), its site, label, supplier, capacity and tariff assignments move where `into` has
+   * none, and `from` is removed. Half-hours the two hold with different values are conflicts: without
+   * `onConflict` a merge that meets any is refused (CONFLICT, details list them); `keep` keeps
+   * `into`'s values, `replace` takes `from`'s; either way every conflict is reported.
+   */
+  'meters.merge': method({
+    args: z.object({ from: meterIdArg, into: meterIdArg, onConflict: z.enum(['keep', 'replace']).optional() }).strict(),
+    result: returns<MeterMergeResult>(),
+    role: 'manager',
+    audit: (a, r) => ({
+      details: {
+        from: a.from,
+        into: a.into,
+        onConflict: a.onConflict ?? null,
+        moved: r.moved,
+        duplicates: r.duplicates,
+        conflicts: r.conflictCount,
+      },
+    }),
   }),
   /**
    * The latest stored grid carbon intensity (national), its age and trend, and the next 48 hours. null until fetched.
@@ -633,7 +664,8 @@ export const contract = {
     result: returns<{
       meters: number;
       analysed: number;
-      failed: { meter: string; reason: string }[];
+      /** Meters that could not be analysed, each with the error's message, code and details (e.g. no tariff). */
+      failed: SwitchRunFailure[];
       seconds: number;
     }>(),
     role: 'manager',

@@ -35,6 +35,41 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Structured details of the expected failures each host words itself (the CLI with a command to
+ * run, the UI with a link to the place to fix it), told apart by `reason`.
+ */
+export interface NoTariffDetails {
+  reason: 'no-tariff';
+  /** The meter, and the first UK day (YYYY-MM-DD) nothing prices. */
+  meter: string;
+  from: string;
+  /** The meter's first tariff assignment (YYYY-MM-DD), if it has any. */
+  firstAssignment: string | null;
+  supplier: string | null;
+}
+
+/** The `reason` of an error's details, when it has one. */
+export function errorReason(details: unknown): string | null {
+  if (typeof details !== 'object' || details === null) return null;
+  const r = (details as { reason?: unknown }).reason;
+  return typeof r === 'string' ? r : null;
+}
+
+/** True for a no-tariff failure's details. */
+export function isNoTariff(details: unknown): details is NoTariffDetails {
+  return errorReason(details) === 'no-tariff';
+}
+
+/**
+ * Whether trying the same call again could succeed: a dependency that was not reachable
+ * (UNAVAILABLE) or an unexpected failure (INTERNAL). Missing data, bad input, a clash or a refusal
+ * stays as it is until someone changes something, so no "Retry" is offered for them.
+ */
+export function retryMayHelp(code: ErrorCode | string | null | undefined): boolean {
+  return code === 'UNAVAILABLE' || code === 'INTERNAL' || code === null || code === undefined;
+}
+
 export function isErrorCode(x: unknown): x is ErrorCode {
   return typeof x === 'string' && (ERROR_CODES as readonly string[]).includes(x);
 }

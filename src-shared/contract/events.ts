@@ -1,5 +1,5 @@
 /** Events pushed from the core to every connected renderer (IPC `event` channel, HTTP `/events` SSE). */
-import type { ImportJob, ImportProgress, SchedulerRun } from './types';
+import type { AlreadyImported, ImportJob, ImportProgress, SchedulerRun } from './types';
 
 export interface Events {
   /** A job changed state or counts (queued, running, done, failed…). */
@@ -12,6 +12,11 @@ export interface Events {
   'aggregation.completed': { run: SchedulerRun };
   /** Progress of a portfolio switching run (switching.runAll). */
   'switching.progress': { done: number; total: number; meter: string | null; finished: boolean };
+  /**
+   * Files dropped on the desktop window were imported before: nothing was queued; the window asks
+   * the user and queues them again with `imports.enqueue` (`reimport`) and these options if told to.
+   */
+  'imports.duplicate': { message: string; details: AlreadyImported; options: Record<string, unknown> };
   /** An unexpected error the user should know about. */
   'app.error': { message: string };
 }
@@ -23,6 +28,7 @@ export const EVENT_NAMES = [
   'meters.changed',
   'aggregation.completed',
   'switching.progress',
+  'imports.duplicate',
   'app.error',
 ] as const satisfies readonly EventName[];
 

@@ -1,5 +1,9 @@
 /** JSON-safe domain types shared by core, hosts and renderer (ISO strings, never Date). */
 import type { TariffSpec } from '../domain/tariff-spec';
+import type { ErrorCode } from './errors';
+import type { ImportFailureKind, ImportOutcome } from '../domain/import-outcome';
+
+export type { ImportFailureKind, ImportOutcome } from '../domain/import-outcome';
 
 export type Role = 'viewer' | 'manager' | 'admin';
 export const ROLE_RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
@@ -51,6 +55,10 @@ export interface ImportJob {
   tags: string[];
   /** When a retrying job runs next (UTC). */
   nextAttemptAt: string | null;
+  /** Why a failed (or retrying) job failed; null otherwise. */
+  failureKind: ImportFailureKind | null;
+  /** The graded outcome (src-shared/domain/import-outcome.ts): what every host says about the job. */
+  outcome: ImportOutcome;
 }
 
 export interface ImportPreview {
@@ -83,6 +91,40 @@ export interface MeterSummary {
   capacityKva: number | null;
   /** The latest UK local day with at least 40 present half-hours (`YYYY-MM-DD`): what "latest" views anchor on. */
   lastCompleteDay: string | null;
+}
+
+/** A meter `switching.runAll` could not analyse: the error's message, code and structured details. */
+export interface SwitchRunFailure {
+  meter: string;
+  reason: string;
+  code: ErrorCode;
+  details?: unknown;
+}
+
+/** What `meters.merge` did. */
+export interface MeterMergeResult {
+  /** The meter merged (now removed) and the one that holds its readings. */
+  from: string;
+  into: string;
+  /** Half-hours new to `into`, and those it already held with the same value. */
+  moved: number;
+  duplicates: number;
+  /** Half-hours both meters held with different values: all counted, the first 200 listed. */
+  conflictCount: number;
+  conflicts: {
+    /** UTC start of the half-hour. */
+    start: string;
+    /** kWh each meter held (null = listed as missing). */
+    from: number | null;
+    into: number | null;
+    /** Whose value the merged meter holds. */
+    kept: 'from' | 'into';
+  }[];
+  /** Settings `from` had and `into` did not, now `into`'s. */
+  carried: ('site' | 'label' | 'supplier' | 'capacity')[];
+  /** Tariff assignments moved (when `into` had none), or dropped (when it had its own). */
+  tariffAssignmentsMoved: number;
+  tariffAssignmentsDropped: number;
 }
 
 export interface SiteSummary {
@@ -123,6 +165,26 @@ export interface EnqueuedPaths {
   batchId: string | null;
   jobIds: number[];
   files: { path: string; fileId: string | null; jobId: number | null; error?: string }[];
+}
+
+/** An earlier import of the same bytes, named in the duplicate warning (`details.files[].earlier`). */
+export interface EarlierImport {
+  jobId: number;
+  file: string;
+  finishedAt: string | null;
+  meters: string[];
+}
+
+/**
+ * The details of the CONFLICT `imports.enqueue` answers for files imported before; from
+ * `imports.enqueuePaths` also every stored file's id and what happened to each path.
+ */
+export interface AlreadyImported {
+  reason: 'already-imported';
+  files: { fileId: string; file: string; sha256: string; earlier: EarlierImport }[];
+  /** Every file of the refused call, in order (queue them with imports.enqueue and reimport to go ahead). */
+  fileIds: string[];
+  paths?: EnqueuedPaths['files'];
 }
 
 export interface AppInfo {

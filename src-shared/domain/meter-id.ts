@@ -30,7 +30,7 @@ const OTHER = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,63}$/;
  */
 export function parseMeterId(raw: string): ParsedMeterId {
   const s = raw.trim().replace(/\s+/g, '').toUpperCase();
-  if (s === '') return { ok: false, reason: 'meter id is blank' };
+  if (s === '') return { ok: false, reason: 'The meter id is blank' };
   const full = FULL_MPAN.exec(s);
   if (full) {
     const core = full[4]!;

@@ -58,7 +58,7 @@ test('a dry run writes nothing and a file that cannot be read says why', async (
   await imports.importFiles([path.join(CSV, 'not-a-meter-file.csv')]);
   const bad = imports.job('not-a-meter-file.csv');
   await expect(bad).toHaveAttribute('data-status', 'failed');
-  await expect(bad).toContainText(/no header row with a meter column/);
+  await expect(bad).toContainText(/No header row with a meter column/);
   await page.screenshot({ path: screenshotPath('05-imports-dry-run-and-failure'), fullPage: true });
 });
 
@@ -66,5 +66,8 @@ test('an unknown meter page shows a designed error state, not a blank screen', a
   const shell = new AppShell(page);
   await shell.open(server.url, '/meters/2499999999991');
   await expect(page.getByText(/no meter 2499999999991/i)).toBeVisible();
+  // nothing to retry: the meter does not exist; the way on is offered instead
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Go to Imports' })).toBeVisible();
   await page.screenshot({ path: screenshotPath('06-meter-not-found'), fullPage: true });
 });

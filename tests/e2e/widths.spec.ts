@@ -115,6 +115,10 @@ test('every page fits 1024 × 700 and 1440 × 900, with the sidebar folded to ic
     'wide-hh-sheffield-energysparks.csv',
   ];
   await imports.importFiles([...files.map((f) => path.join(PUBLIC, f)), path.join(CSV, 'long-autumn-with-errors.csv')]);
+  // the server is shared with the other specs: a file one of them imported before is asked about first
+  const ask = page.getByTestId('duplicate-confirm');
+  await expect(imports.job(files[0]!).or(ask)).toBeVisible({ timeout: 30_000 });
+  if (await ask.isVisible()) await ask.getByRole('button', { name: 'Import again' }).click();
   for (const f of [...files, 'long-autumn-with-errors.csv'])
     await expect(imports.job(f)).toHaveAttribute('data-status', /done|failed/, { timeout: 60_000 });
   // the Octopus consumption export has no meter column: it is given one
@@ -157,7 +161,7 @@ test('every page fits 1024 × 700 and 1440 × 900, with the sidebar folded to ic
       if (name === 'imports')
         await imports
           .job('long-autumn-with-errors.csv')
-          .getByRole('button', { name: /Show row problems/ })
+          .getByRole('button', { name: /Show problems/ })
           .click();
       await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: screenshotPath(`w${width}-${name}`), fullPage: true });

@@ -33,10 +33,10 @@ export async function callAsAdmin<T>(core: Pick<Core, 'handlers'>, method: strin
 }
 
 /** Imports files through the real queue in the foreground and returns the finished jobs. */
-export async function importFiles(core: Core, files: string[], dryRun = false) {
+export async function importFiles(core: Core, files: string[], dryRun = false, opts: { reimport?: boolean } = {}) {
   const ids: string[] = [];
   for (const f of files) ids.push((await core.files.storePath(f)).fileId);
-  const { jobIds } = core.imports.enqueue(ids, { dryRun });
+  const { jobIds } = core.imports.enqueue(ids, { dryRun, ...opts });
   const mine = new Set(jobIds);
   await core.imports.drain((id) => mine.has(id));
   return jobIds.map((id) => core.imports.get(id));

@@ -1,7 +1,8 @@
 /**
  * The hostile corpus (corpus.ts), each file imported as a dry run and for real on a seeded database:
  * the outcome is the expected one; the change in stored readings equals what the job reports; a dry
- * run changes nothing; a failed file leaves nothing behind; no file is "done" with no rows read.
+ * run changes nothing; a failed file leaves nothing behind; no file is "done" with no rows read, and
+ * each is graded (done, done with problems, nothing imported, failed) with no retry where it cannot help.
  */
 import { describe, expect, it } from 'vitest';
 import { importFiles, makeCore, storedReadings, writeTemp } from '../helpers/core';
@@ -33,6 +34,11 @@ describe('hostile and malformed files', () => {
         expect(job!.status, job!.lastError ?? '').toBe(c.expect.status);
         if (c.expect.status === 'failed') {
           expect(job!.lastError).toMatch(c.expect.reason);
+          // a file that will fail again is never offered a retry, and never graded "done"
+          expect(job!.outcome).toMatchObject({
+            retry: false,
+            grade: expect.stringMatching(/^(failed|nothing-imported)$/),
+          });
           expect(after).toEqual(before); // nothing half-applied
           return;
         }
@@ -61,6 +67,16 @@ describe('hostile and malformed files', () => {
           readingsImported: job!.readingsImported,
           rowsRejected: job!.rowsRejected,
         });
+        // graded as the card shows it: rejected rows are never a plain green "Done"
+        expect(job!.outcome.grade).toBe(
+          c.expect.rowsRejected > 0
+            ? c.expect.readingsImported > 0
+              ? 'done-with-problems'
+              : 'nothing-imported'
+            : c.expect.readingsImported > 0
+              ? 'done'
+              : 'nothing-imported',
+        );
         for (const e of c.expect.errors ?? []) expect(job!.errors.map((x) => x.message).join('\n')).toMatch(e);
       } finally {
         await core.stop();

@@ -145,7 +145,7 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
       ]),
     );
     expect(c.sqlite.prepare('SELECT count(*) FROM __drizzle_migrations').pluck().get()).toBe(
-      old.counts.__drizzle_migrations! + 2,
+      old.counts.__drizzle_migrations! + 3,
     );
 
     // reading by reading: value, quality (kWh NULL = missing), gas volume and writing job
@@ -252,15 +252,20 @@ describe('upgrade from release 0.1.0 (row per half-hour)', () => {
     core = await makeCore({ dataDir: dir });
     const before = readNew(core);
     const seq = core.readings.currentSeq();
-    const [autumn, banes] = await importFiles(core, [
-      path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv'),
-      path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv'),
-    ]);
+    const [autumn, banes] = await importFiles(
+      core,
+      [
+        path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv'),
+        path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv'),
+      ],
+      false,
+      { reimport: true },
+    );
     // the Octopus file names no meter: the previous release imported it for 1012477457919 (job 7's meter_override)
     const { fileId } = await core.files.storePath(
       path.join(FIXTURES, 'public', 'octopus-consumption-electricity-2020-05.json'),
     );
-    const { jobIds } = core.imports.enqueue([fileId], { meter: '1012477457919' });
+    const { jobIds } = core.imports.enqueue([fileId], { meter: '1012477457919', reimport: true });
     await core.imports.drain((id) => id === jobIds[0]);
     const octopus = core.imports.get(jobIds[0]!);
     expect(autumn).toMatchObject({
@@ -383,7 +388,7 @@ describe('a failed upgrade', () => {
       after.close();
       // and it upgrades cleanly afterwards
       const ok = await openDb(file, MIGRATIONS);
-      expect(ok.applied).toEqual(['0006_readings_store', '0007_drop_row_per_half_hour']);
+      expect(ok.applied).toEqual(['0006_readings_store', '0007_drop_row_per_half_hour', '0008_import_failure_kind']);
       expect(ok.sqlite.prepare('SELECT total(present + missing) FROM day_stats').pluck().get()).toBe(783);
       ok.sqlite.close();
     }

@@ -14,6 +14,7 @@ export const jobsCommand: Command = {
       const value = jobs.map((j) => ({
         id: j.id,
         status: j.status,
+        outcome: j.outcome.label,
         priority: j.priority,
         attempts: j.attempts,
         file: j.file,
@@ -26,10 +27,11 @@ export const jobsCommand: Command = {
       out(ctx, value, () => {
         if (value.length === 0) return console.log('No import jobs.');
         printTable(
-          ['Id', 'Status', 'File', 'Rows', 'Imported', 'Duplicates', 'Rejected', 'Last error'],
+          ['Id', 'Status', 'Outcome', 'File', 'Rows', 'Imported', 'Duplicates', 'Rejected', 'Last error'],
           value.map((j) => [
             String(j.id),
             j.status,
+            j.outcome,
             j.file,
             String(j.rowsRead),
             String(j.readingsImported),

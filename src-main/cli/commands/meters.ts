@@ -1,11 +1,16 @@
 /** `eclectyc meters`: every meter with its first and last reading. */
-import { call, out, withCore, type Command } from '../command';
+import { call, out, UsageError, withCore, type Command } from '../command';
 import { printTable } from '../format';
+import { metersMerge, metersMergeHelp } from './meters-merge';
 
 export const metersCommand: Command = {
   name: 'meters',
-  help: '  meters                            list meters with their first/last reading and count',
-  async run(ctx) {
+  help: `  meters                            list meters with their first/last reading and count
+${metersMergeHelp}`,
+  options: { 'on-conflict': { type: 'string' } },
+  async run(ctx, args, o) {
+    if (args[0] === 'merge') return metersMerge(ctx, args.slice(1), o);
+    if (args.length > 0) throw new UsageError(`meters takes no "${args[0]}"; did you mean "meters merge FROM INTO"?`);
     return withCore(ctx, async (core) => {
       const list = await call(core, 'meters.list', {});
       const value = list.map((m) => ({

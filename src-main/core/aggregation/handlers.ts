@@ -9,7 +9,7 @@ export const aggregationHandlers = (s: Services) =>
   ({
     'aggregation.run': async (a) => {
       const run = a.full ? await s.scheduler.rebuild() : await s.scheduler.nightly('manual');
-      if (run.status === 'failed') throw new AppError('INTERNAL', `the roll-up failed: ${run.error}`);
+      if (run.status === 'failed') throw new AppError('INTERNAL', `The roll-up failed: ${run.error}`);
       const sm = run.summary as { metersTouched: number; daysTouched: number; seconds: number };
       return { metersTouched: sm.metersTouched, daysTouched: sm.daysTouched, seconds: sm.seconds };
     },

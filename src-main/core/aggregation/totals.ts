@@ -115,7 +115,7 @@ export class TotalsService {
     const end = periodStart(kind, to - 1);
     const count = kind === 'day' ? end - first + 1 : 0;
     if (count > 20000)
-      throw new AppError('INVALID_ARGS', 'that range has more than 20,000 days; ask for weeks, months or years');
+      throw new AppError('INVALID_ARGS', 'That range has more than 20,000 days; ask for weeks, months or years');
     const stop = nextPeriodStart(kind, end);
     const accs = new Map<number, Acc>();
     for (let s = first; s < stop; s = nextPeriodStart(kind, s)) accs.set(s, emptyAcc());
@@ -198,7 +198,7 @@ export class TotalsService {
   /** A site's (or, with null, the whole portfolio's) totals per fuel: gas and electricity never summed. */
   site(siteId: number | null, kind: PeriodKind, from: string, to: string): { fuel: Fuel; totals: PeriodTotal[] }[] {
     if (siteId !== null && !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(siteId))
-      throw new AppError('NOT_FOUND', `no site ${siteId}`);
+      throw new AppError('NOT_FOUND', `No site ${siteId}`);
     const meters = (
       siteId === null
         ? this.sqlite.prepare('SELECT id, fuel FROM meters').all()
@@ -274,7 +274,7 @@ export class TotalsService {
       return { meter: meter.trim(), from: today, to: today, ...halfHourCounts(0, 0, 0), kwh: 0, lastCompleteDay: null };
     }
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
-    if (toDay - fromDay > 20000) throw new AppError('INVALID_ARGS', 'that range has more than 20,000 days');
+    if (toDay - fromDay > 20000) throw new AppError('INVALID_ARGS', 'That range has more than 20,000 days');
     const c = this.readings.counts([id], fromDay, toDay);
     return {
       meter: meter.trim(),

@@ -68,7 +68,7 @@ export class CarbonService {
   async fetch(from: number, to: number, regionId?: number): Promise<{ national: number; regional: number }> {
     if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
     if (regionId !== undefined && (regionId < 1 || regionId > 18))
-      throw new AppError('INVALID_ARGS', 'region ids run from 1 to 17 (18 is GB)');
+      throw new AppError('INVALID_ARGS', 'Region ids run from 1 to 17 (18 is GB)');
     const national = this.storeNational(await this.client.nationalRange(from, to));
     const regional = regionId !== undefined ? this.storeRegional(await this.client.regionRange(regionId, from, to)) : 0;
     return { national, regional };

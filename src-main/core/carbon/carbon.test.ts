@@ -346,6 +346,6 @@ describe('carbon storage and emissions', () => {
         { meter: '2700003645222', from: '2025-06-01', to: '2025-06-02', regional: true },
         ctx,
       ),
-    ).toThrow(/no region is known/);
+    ).toThrow(/^No region is known/);
   });
 });

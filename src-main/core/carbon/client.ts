@@ -42,7 +42,7 @@ const parseApiTime = (s: unknown): number => {
   if (Number.isNaN(t))
     throw new AppError(
       'UNAVAILABLE',
-      `the Carbon Intensity API sent a time it could not read: ${String(s).slice(0, 40)}`,
+      `The Carbon Intensity API sent a time it could not read: ${String(s).slice(0, 40)}`,
     );
   return t / 1000;
 };
@@ -218,7 +218,7 @@ export class CarbonClient {
     const region = (Array.isArray(body.data) ? (body.data as Json[])[0] : body.data) as Json | undefined;
     const id = regionId ?? (typeof region?.regionid === 'number' ? region.regionid : null);
     if (id === null)
-      throw new AppError('UNAVAILABLE', 'the Carbon Intensity API did not say which region that postcode is in');
+      throw new AppError('UNAVAILABLE', 'The Carbon Intensity API did not say which region that postcode is in');
     return ((region && Array.isArray(region.data) ? region.data : []) as Json[]).map((d) => {
       const i = (d.intensity ?? {}) as Json;
       return {

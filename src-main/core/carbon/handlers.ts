@@ -28,7 +28,7 @@ export const carbonHandlers = (s: Services) =>
         if (region === undefined)
           throw new AppError(
             'BAD_INPUT',
-            `no region is known for ${a.meter}: it is not an MPAN with a regional distributor and its site has no region; choose the site's region`,
+            `No region is known for ${a.meter}: it is not an MPAN with a regional distributor and its site has no region; choose the site's region`,
           );
       }
       return s.carbon.emissions(m.id, m.fuel, from, to, a.method ?? 'halfhourly', region);

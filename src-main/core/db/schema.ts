@@ -237,6 +237,11 @@ export const importJobs = sqliteTable(
     preview: text('preview'),
     lastError: text('last_error'),
     /**
+     * Why a failed job failed (src-shared/domain/import-outcome.ts): a file that is not a meter file, binary,
+     * malformed or empty (retrying cannot help), or a transient problem (disk, lock, I/O; retrying can).
+     */
+    failureKind: text('failure_kind'),
+    /**
      * The store's change number when the job finished (a later import of the same file checks nothing changed since).
      */
     lastSeq: integer('last_seq'),

@@ -214,7 +214,7 @@ function splitQuoted(
           rec.escaped[n] = 0;
           rec.problem = {
             column: n + 1,
-            message: `a quoted field opened in column ${n + 1} is never closed on this line${breaks > 0 ? ` or the ${MAX_QUOTED_LINES} after it` : ''}; the row was not read`,
+            message: `A quoted field opened in column ${n + 1} is never closed on this line${breaks > 0 ? ` or the ${MAX_QUOTED_LINES} after it` : ''}; the row was not read`,
           };
           return { next: lineEndOf(buf, a, end) + 1, lines: 1 };
         }
@@ -392,7 +392,8 @@ export async function* readChunks(
     if (held >= MAX_RECORD) {
       await ahead;
       throw new UnreadableFileError(
-        `a line longer than ${MAX_RECORD} bytes starts at byte ${base}: this does not look like a meter CSV file`,
+        `A line longer than ${MAX_RECORD} bytes starts at byte ${base}: this does not look like a meter CSV file`,
+        'malformed',
       );
     }
     if (held > 0) raw.copy(raw, 0, used, len);

@@ -1,7 +1,19 @@
 /** Why an import stopped, when it did not finish. */
 
+import type { ImportFailureKind } from '../../../src-shared/domain/import-outcome';
+
+/** Why a file can never be imported as it is. */
+export type UnreadableKind = Exclude<ImportFailureKind, 'transient'>;
+
 /** The file can never be imported as it is (binary, no header, wrong format): retrying will not help. */
-export class UnreadableFileError extends Error {}
+export class UnreadableFileError extends Error {
+  constructor(
+    message: string,
+    readonly kind: UnreadableKind = 'not-meter-file',
+  ) {
+    super(message);
+  }
+}
 
 /** The user cancelled the job. */
 export class CancelledError extends Error {}

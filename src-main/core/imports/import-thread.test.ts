@@ -58,6 +58,6 @@ describe('import worker thread', () => {
     core = await makeCore({ importThread: thread });
     const [job] = await importFiles(core, [path.join(FIXTURES, 'csv', 'not-a-meter-file.csv')]);
     expect(job).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(job!.lastError).toMatch(/no header row/);
+    expect(job!.lastError).toMatch(/^No header row/);
   });
 });

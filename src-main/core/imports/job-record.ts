@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import type { ImportJob, ImportStatus, Priority } from '../../../src-shared/contract/types';
+import { gradeImport, type ImportFailureKind } from '../../../src-shared/domain/import-outcome';
 import type { JobRow } from './run-import';
 
 export const MAX_ATTEMPTS = 5;
@@ -22,6 +23,7 @@ export interface DbJob extends JobRow {
   attempts: number;
   next_attempt_at: number | null;
   last_error: string | null;
+  failure_kind: ImportFailureKind | null;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
@@ -59,7 +61,7 @@ export function toJob(r: DbJob): ImportJob {
   const preview = r.preview
     ? (JSON.parse(r.preview) as { meters: string[]; first: number | null; last: number | null })
     : null;
-  return {
+  const job: Omit<ImportJob, 'outcome'> = {
     id: r.id,
     batchId: r.batch_id,
     fileId: r.file_id,
@@ -90,7 +92,9 @@ export function toJob(r: DbJob): ImportJob {
     notes: r.notes,
     tags: JSON.parse(r.tags) as string[],
     nextAttemptAt: iso(r.next_attempt_at),
+    failureKind: r.failure_kind,
   };
+  return { ...job, outcome: gradeImport(job) };
 }
 
 export const SELECT = `SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id`;

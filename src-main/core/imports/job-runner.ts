@@ -6,10 +6,12 @@
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../events';
+import type { UnreadableKind } from './errors';
 import { runImport, type JobRow } from './run-import';
 import { classifyFailure, type FailureKind, type ThreadMessage, type ThreadRequest } from './thread-protocol';
 
-export type Outcome = { kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string };
+export type Outcome =
+  { kind: 'done' } | { kind: FailureKind | 'no-thread'; message: string; fileKind?: UnreadableKind | undefined };
 export type OnProgress = (p: { bytesDone: number; rowsRead: number }) => void;
 
 export interface RunnerOptions {
@@ -85,7 +87,7 @@ export class JobRunner {
         heard = true;
         if (m.type === 'progress') return onProgress(m);
         cleanup();
-        resolve(m.type === 'done' ? { kind: 'done' } : { kind: m.kind, message: m.message });
+        resolve(m.type === 'done' ? { kind: 'done' } : { kind: m.kind, message: m.message, fileKind: m.fileKind });
       };
       const onError = (e: Error): void => {
         cleanup();

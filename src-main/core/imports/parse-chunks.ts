@@ -12,7 +12,7 @@ import type { RowError } from '../../../src-shared/contract/types';
 import { DayBatch, type BatchData } from '../readings/batch';
 import { ReadingsStore } from '../readings/store';
 import { CsvRecord, detectEncoding, readChunks, scanRecords, type TextEncodingName } from './csv';
-import { UnreadableFileError } from './errors';
+import { UnreadableFileError, type UnreadableKind } from './errors';
 import { detectReader } from './formats/detect';
 import { JsonWalker, utf8Pieces } from './formats/json-stream';
 import type { DocumentReader, RecordReader } from './formats/types';
@@ -71,10 +71,13 @@ export async function openReader(
   try {
     enc = detectEncoding(head);
   } catch (e) {
-    throw new UnreadableFileError((e as Error).message);
+    throw new UnreadableFileError((e as Error).message, 'malformed');
   }
   if (enc.encoding === 'utf8' && head.includes(0)) {
-    throw new UnreadableFileError('the file contains binary data (NUL bytes); expected a CSV or JSON text file');
+    throw new UnreadableFileError(
+      'The file contains binary data (NUL bytes): it is not a meter file; expected a CSV or JSON text file',
+      'binary',
+    );
   }
   let headText = head.toString(enc.encoding, enc.bomBytes);
   const crLines = headText.includes('\r') && !headText.includes('\n');
@@ -225,7 +228,7 @@ export interface ParseRequest {
 type ParseMessage =
   | { type: 'chunk'; chunk: Omit<ParsedChunk, 'batch'> & { batch: BatchData } }
   | { type: 'end' }
-  | { type: 'error'; unreadable: boolean; message: string };
+  | { type: 'error'; unreadable: UnreadableKind | false; message: string };
 
 /** The parsing thread could not start (nothing was parsed): parse on the importing thread instead. */
 export class ParseThreadUnavailable extends Error {}
@@ -266,7 +269,8 @@ export async function* parseInWorker(script: string, req: ParseRequest): AsyncGe
       const m = inbox.shift()!;
       heard = true;
       if (m.type === 'end') return;
-      if (m.type === 'error') throw m.unreadable ? new UnreadableFileError(m.message) : new Error(m.message);
+      if (m.type === 'error')
+        throw m.unreadable ? new UnreadableFileError(m.message, m.unreadable) : new Error(m.message);
       yield { ...m.chunk, batch: DayBatch.fromMessage(m.chunk.batch) };
       worker.postMessage('ack');
     }
@@ -304,7 +308,7 @@ export async function serveParse(
   } catch (e) {
     port.postMessage({
       type: 'error',
-      unreadable: e instanceof UnreadableFileError,
+      unreadable: e instanceof UnreadableFileError ? e.kind : false,
       message: (e as Error).message,
     } satisfies ParseMessage);
   } finally {

@@ -150,7 +150,7 @@ describe('import queue', () => {
     now += 31 * 86400 * 1000;
     expect(core.imports.cleanup(30)).toEqual({ jobsRemoved: 1, filesRemoved: 1 });
     expect(fs.existsSync(stored)).toBe(false);
-    expect(() => core.imports.get(job!.id)).toThrow(/no import job/);
+    expect(() => core.imports.get(job!.id)).toThrow(/^No import job/);
     expect(core.meters.list().reduce((s, m) => s + m.readings, 0)).toBe(14);
   });
 

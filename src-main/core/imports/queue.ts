@@ -8,14 +8,29 @@ import type Database from 'better-sqlite3';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EnqueuedPaths, ImportJob, ImportStatus, Priority } from '../../../src-shared/contract/types';
+import type {
+  AlreadyImported,
+  EnqueuedPaths,
+  ImportJob,
+  ImportStatus,
+  Priority,
+} from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
+import { FILE_FAILURE_KINDS, type ImportFailureKind } from '../../../src-shared/domain/import-outcome';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import { ReadingsStore } from '../readings/store';
 import type { FileStore } from './files';
 import { backoffMinutes, HOST, MAX_ATTEMPTS, ownerIsDead, PRIORITY, SELECT, toJob, type DbJob } from './job-record';
 import { JobRunner, type Outcome, type RunnerOptions } from './job-runner';
+
+/** Why a failed file will fail again, for `retry`'s refusal. */
+const RETRY_REFUSAL = {
+  binary: 'is not a text file, so it is not a meter file.',
+  'not-meter-file': 'is not a meter file this app can read; check it is the right file, or choose its format.',
+  malformed: 'cannot be read as it is; correct the file and import it again.',
+  empty: 'has no rows of readings; import a file that has some.',
+} as const;
 
 /** Statuses a job is still on its way out of (`wait` waits for them). */
 const UNSETTLED: ReadonlySet<ImportStatus> = new Set(['queued', 'running']);
@@ -28,7 +43,18 @@ export interface EnqueueOptions {
   meter?: string;
   notes?: string;
   tags?: string[];
+  /** Import files already imported (the same SHA-256, done, not undone) again; without it, CONFLICT. */
+  reimport?: boolean;
 }
+
+const ukTime = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 export type QueueOptions = RunnerOptions;
 
@@ -57,7 +83,65 @@ export class ImportQueue {
     return Math.floor(this.clock.now() / 1000);
   }
 
+  /**
+   * The files among `fileIds` whose bytes (SHA-256) an earlier import brought in (done, not a dry
+   * run, not undone, with readings), each with the latest such import.
+   */
+  alreadyImported(fileIds: string[]): AlreadyImported['files'] {
+    const earlier = this.sqlite.prepare(
+      `SELECT f.sha256, j.id, j.file_name, j.finished_at, j.preview
+       FROM stored_files f JOIN stored_files g ON g.sha256 = f.sha256 JOIN import_jobs j ON j.file_id = g.id
+       WHERE f.id = ? AND j.status = 'done' AND j.dry_run = 0 AND (j.readings_imported > 0 OR j.duplicates > 0)
+       ORDER BY j.id DESC LIMIT 1`,
+    );
+    return fileIds.flatMap((fileId) => {
+      const r = earlier.get(fileId) as
+        | { sha256: string; id: number; file_name: string; finished_at: number | null; preview: string | null }
+        | undefined;
+      if (!r) return [];
+      const meters = r.preview ? (JSON.parse(r.preview) as { meters: string[] }).meters : [];
+      return [
+        {
+          fileId,
+          file: this.files.get(fileId)?.original_name ?? r.file_name,
+          sha256: r.sha256,
+          earlier: {
+            jobId: r.id,
+            file: r.file_name,
+            finishedAt: r.finished_at === null ? null : new Date(r.finished_at * 1000).toISOString(),
+            meters,
+          },
+        },
+      ];
+    });
+  }
+
+  /** Refuses (CONFLICT) to import again files already imported, unless asked to with `reimport`. */
+  private refuseDuplicates(fileIds: string[], opts: EnqueueOptions): void {
+    if (opts.dryRun || opts.reimport) return;
+    const files = this.alreadyImported(fileIds);
+    if (files.length === 0) return;
+    const first = files[0]!;
+    const when = first.earlier.finishedAt ? ` on ${ukTime.format(new Date(first.earlier.finishedAt))}` : '';
+    const into =
+      first.earlier.meters.length === 0
+        ? ''
+        : first.earlier.meters.length === 1
+          ? ` into meter ${first.earlier.meters[0]}`
+          : ` into meters ${first.earlier.meters.slice(0, 3).join(', ')}${first.earlier.meters.length > 3 ? '…' : ''}`;
+    const others = files.length > 1 ? ` (and ${files.length - 1} more of these files were imported before)` : '';
+    const details: AlreadyImported = { reason: 'already-imported', files, fileIds };
+    throw new AppError(
+      'CONFLICT',
+      `${first.file} was already imported${when}${into} (import job ${first.earlier.jobId})${others}. ` +
+        'Importing it again can count the same readings twice if it lands on another meter; ' +
+        'import it again only if you mean to (the reimport option).',
+      details,
+    );
+  }
+
   enqueue(fileIds: string[], opts: EnqueueOptions = {}): { batchId: string; jobIds: number[] } {
+    this.refuseDuplicates(fileIds, opts);
     const batchId = crypto.randomUUID();
     const insert = this.sqlite.prepare(
       `INSERT INTO import_jobs (batch_id, file_id, file_name, priority, dry_run, created_at, on_conflict, format_override, meter_override, notes, tags)
@@ -66,7 +150,7 @@ export class ImportQueue {
     const jobIds = this.sqlite.transaction(() =>
       fileIds.map((fid) => {
         const f = this.files.get(fid);
-        if (!f) throw new AppError('NOT_FOUND', `no stored file with id ${fid}; upload the file first`);
+        if (!f) throw new AppError('NOT_FOUND', `No stored file with id ${fid}; upload the file first`);
         return Number(
           insert.run(
             batchId,
@@ -111,7 +195,11 @@ export class ImportQueue {
         opts,
       );
     } catch (e) {
-      for (const f of stored) this.files.forget(f.fileId);
+      // files imported before stay stored (they share the earlier copy), so the caller can confirm
+      // and queue them with imports.enqueue and reimport
+      const keep = e instanceof AppError && (e.details as AlreadyImported | undefined)?.reason === 'already-imported';
+      if (!keep) for (const f of stored) this.files.forget(f.fileId);
+      else Object.assign(e.details as AlreadyImported, { paths: files });
       throw e;
     }
     stored.forEach((f, i) => (f.jobId = queued.jobIds[i]!));
@@ -150,7 +238,7 @@ export class ImportQueue {
 
   private row(id: number): DbJob {
     const r = this.sqlite.prepare(`${SELECT} WHERE j.id = ?`).get(id) as DbJob | undefined;
-    if (!r) throw new AppError('NOT_FOUND', `no import job ${id}`);
+    if (!r) throw new AppError('NOT_FOUND', `No import job ${id}`);
     return r;
   }
 
@@ -188,7 +276,7 @@ export class ImportQueue {
     if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled') {
       throw new AppError(
         'CONFLICT',
-        `import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`,
+        `Import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`,
       );
     }
     if (r.status === 'running') {
@@ -233,17 +321,24 @@ export class ImportQueue {
     if (r.status === 'running' || r.status === 'queued' || r.status === 'done') {
       throw new AppError(
         'CONFLICT',
-        `import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`,
+        `Import job ${id} is ${r.status}; only failed, cancelled or retrying jobs can be retried`,
+      );
+    }
+    if (r.status === 'failed' && r.failure_kind !== null && FILE_FAILURE_KINDS.includes(r.failure_kind)) {
+      throw new AppError(
+        'CONFLICT',
+        `Retrying cannot help: ${r.file_name} ${RETRY_REFUSAL[r.failure_kind as keyof typeof RETRY_REFUSAL]}`,
+        { reason: 'retry-cannot-help', jobId: id, failureKind: r.failure_kind },
       );
     }
     if (!fs.existsSync(r.path))
       throw new AppError(
         'CONFLICT',
-        `the copy of ${r.file_name} was not kept (it could not be read); import the file again`,
+        `The copy of ${r.file_name} was not kept (it could not be read); import the file again`,
       );
     this.sqlite
       .prepare(
-        "UPDATE import_jobs SET status = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL, cancel_requested = 0, finished_at = NULL WHERE id = ?",
+        "UPDATE import_jobs SET status = 'queued', attempts = 0, next_attempt_at = NULL, last_error = NULL, failure_kind = NULL, cancel_requested = 0, finished_at = NULL WHERE id = ?",
       )
       .run(id);
     const job = this.get(id);
@@ -405,7 +500,7 @@ export class ImportQueue {
   private settle(job: DbJob, outcome: Outcome): void {
     switch (outcome.kind) {
       case 'done':
-        return this.finish(job.id, 'done', null);
+        return this.finish(job.id, 'done', null, null);
       case 'lost':
         this.log.warn(outcome.message);
         return;
@@ -431,6 +526,7 @@ export class ImportQueue {
           rolledBack
             ? `${outcome.message}; the ${rolledBack} readings stored from the file before it were taken out again, so nothing from it was kept`
             : outcome.message,
+          outcome.fileKind ?? 'not-meter-file',
         );
       }
       case 'no-thread':
@@ -442,6 +538,7 @@ export class ImportQueue {
             job.id,
             'failed',
             `${outcome.message} (gave up after ${attempts} attempts${rolledBack ? `; the ${rolledBack} readings stored before were taken out again` : ''})`,
+            'transient',
           );
           this.events.emit('app.error', { message: `Import of ${job.file_name} failed for good: ${outcome.message}` });
           return;
@@ -449,7 +546,7 @@ export class ImportQueue {
         const at = this.nowSec() + backoffMinutes(attempts) * 60;
         this.sqlite
           .prepare(
-            "UPDATE import_jobs SET status = 'retrying', next_attempt_at = ?, last_error = ?, owner = NULL WHERE id = ?",
+            "UPDATE import_jobs SET status = 'retrying', next_attempt_at = ?, last_error = ?, failure_kind = 'transient', owner = NULL WHERE id = ?",
           )
           .run(at, outcome.message, job.id);
         this.log.warn(
@@ -474,12 +571,12 @@ export class ImportQueue {
     return n;
   }
 
-  private finish(id: number, status: ImportStatus, lastError: string | null): void {
+  private finish(id: number, status: ImportStatus, lastError: string | null, kind: ImportFailureKind | null): void {
     this.sqlite
       .prepare(
-        'UPDATE import_jobs SET status = ?, last_error = ?, finished_at = ?, next_attempt_at = NULL, owner = NULL WHERE id = ?',
+        'UPDATE import_jobs SET status = ?, last_error = ?, failure_kind = ?, finished_at = ?, next_attempt_at = NULL, owner = NULL WHERE id = ?',
       )
-      .run(status, lastError, this.nowSec(), id);
+      .run(status, lastError, kind, this.nowSec(), id);
     const job = this.get(id);
     this.events.emit('imports.updated', { job });
     if (

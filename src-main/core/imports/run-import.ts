@@ -258,8 +258,9 @@ export async function runImport(
   if (counts.rowsRead === 0 && counts.rejected === 0) {
     throw new UnreadableFileError(
       reader.kind === 'document'
-        ? 'nothing was imported: the export holds no readings'
-        : `nothing was imported: no data rows were found after the header on line ${reader.headerLine} (is each reading or day on a line of its own? lines must end with a line feed, CR LF or CR)`,
+        ? 'The export holds no readings'
+        : `The file has a header (line ${reader.headerLine}) but no rows after it (is each reading or day on a line of its own? lines must end with a line feed, CR LF or CR)`,
+      'empty',
     );
   }
   if (!dry) {
@@ -280,7 +281,7 @@ function conflictError(c: Conflict, identifier: string, ts: number, replace: boo
     line: c.line,
     column: c.col,
     value: value === null ? 'missing' : String(value),
-    message: `conflict: ${identifier} at ${iso(ts)} is already stored as ${c.stored ?? 'missing'} kWh; ${outcome}`,
+    message: `Conflict: ${identifier} at ${iso(ts)} is already stored as ${c.stored ?? 'missing'} kWh; ${outcome}`,
   };
 }
 

@@ -194,7 +194,7 @@ export class DaySink implements RowSink {
     // octal, Infinity or digit separators, which Number() would also read
     const v = DECIMAL.test(s) ? Number(s) : NaN;
     if (!Number.isFinite(v)) {
-      this.reject(line, column, s, `${unitName(unit)} value "${s.slice(0, 30)}" is not a number`);
+      this.reject(line, column, s, `The ${unitName(unit)} value "${s.slice(0, 30)}" is not a number`);
       return;
     }
     this.value(meter, ts, v, unit, quality, line, column, s);
@@ -220,7 +220,7 @@ export class DaySink implements RowSink {
         line,
         column,
         shown,
-        `${unitName(unit)} value ${shown} is negative; consumption cannot be below zero`,
+        `The ${unitName(unit)} value ${shown} is negative; consumption cannot be below zero`,
       );
       return;
     }

@@ -1,6 +1,7 @@
 /** Contract methods of meters and sites. */
 import type { Handlers } from '../../../src-shared/contract/api';
 import type { Services } from '../services';
+import { mergeMeters } from './merge';
 
 export const meterHandlers = (s: Services) =>
   ({
@@ -8,6 +9,12 @@ export const meterHandlers = (s: Services) =>
     'meters.update': (a) => {
       const { meter, ...patch } = a;
       return s.meters.update(meter, patch);
+    },
+    'meters.merge': async (a) => {
+      const r = mergeMeters(s.sqlite, s.readings, s.meters, a.from, a.into, a.onConflict);
+      s.events.emit('meters.changed', { meterIds: [r.from, r.into] });
+      await s.scheduler.afterImport(); // roll the portfolio's totals forward now, as an import does
+      return r;
     },
     'sites.list': () => s.meters.sites(),
     'sites.create': (a) => s.meters.createSite(a.name, a.postcode, a.organisation),

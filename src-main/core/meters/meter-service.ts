@@ -42,7 +42,7 @@ export class MeterService {
       'SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label FROM meters WHERE identifier = ?',
     )).get(identifier.trim()) as MeterRow | undefined;
     if (!r)
-      throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
+      throw new AppError('NOT_FOUND', `No meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
     return r;
   }
 
@@ -110,7 +110,7 @@ export class MeterService {
 
   site(id: number): { site: SiteSummary; meters: MeterSummary[] } {
     const site = this.sites().find((s) => s.id === id);
-    if (!site) throw new AppError('NOT_FOUND', `no site ${id}`);
+    if (!site) throw new AppError('NOT_FOUND', `No site ${id}`);
     return { site, meters: this.list().filter((m) => m.siteId === id) };
   }
 
@@ -132,7 +132,7 @@ export class MeterService {
       patch.siteId !== null &&
       !this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(patch.siteId)
     ) {
-      throw new AppError('NOT_FOUND', `no site ${patch.siteId}`);
+      throw new AppError('NOT_FOUND', `No site ${patch.siteId}`);
     }
     const sets: string[] = [];
     const vals: (string | number | null)[] = [];
@@ -176,14 +176,14 @@ export class MeterService {
   updateSite(id: number, patch: { name?: string; postcode?: string | null; regionId?: number | null }): SiteSummary {
     const site = this.sqlite.prepare('SELECT organisation_id AS org FROM sites WHERE id = ?').get(id) as
       { org: number } | undefined;
-    if (!site) throw new AppError('NOT_FOUND', `no site ${id}`);
+    if (!site) throw new AppError('NOT_FOUND', `No site ${id}`);
     if (
       patch.name !== undefined &&
       this.sqlite
         .prepare('SELECT 1 FROM sites WHERE organisation_id = ? AND name = ? AND id != ?')
         .get(site.org, patch.name, id)
     ) {
-      throw new AppError('CONFLICT', `there is already a site called "${patch.name}"`);
+      throw new AppError('CONFLICT', `There is already a site called "${patch.name}"`);
     }
     if (patch.name !== undefined) this.sqlite.prepare('UPDATE sites SET name = ? WHERE id = ?').run(patch.name, id);
     if (patch.postcode !== undefined)
@@ -200,7 +200,7 @@ export class MeterService {
     const r = this.sqlite
       .prepare('SELECT identifier, kind, site_id AS siteId FROM meters WHERE identifier = ?')
       .get(identifier.trim()) as { identifier: string; kind: string; siteId: number | null } | undefined;
-    if (!r) throw new AppError('NOT_FOUND', `no meter ${identifier.trim()}`);
+    if (!r) throw new AppError('NOT_FOUND', `No meter ${identifier.trim()}`);
     const site = r.siteId === null ? undefined : this.sites().find((s) => s.id === r.siteId);
     return site?.regionId ?? regionOfMpan(r.identifier);
   }

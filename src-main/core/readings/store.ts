@@ -10,7 +10,7 @@
  * number (`seq`, one per import chunk), so "what changed since" is one indexed read.
  */
 import type Database from 'better-sqlite3';
-import { STRIDE, type DayBatch } from './batch';
+import { DayBatch, STRIDE } from './batch';
 import { lengthOf, localDayOf, startOf } from './calendar';
 import {
   ESTIMATED,
@@ -570,6 +570,68 @@ export class ReadingsStore {
     this.stmt('DELETE FROM readings_undo WHERE job_id = ?').run(jobId);
     this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
     return { meterIds: [...meters], days };
+  }
+
+  /**
+   * Moves every half-hour of meter `fromId` into meter `intoId` through `merge` (so each is new,
+   * a duplicate or a conflict, and a conflict keeps the stored value unless `replace`), keeping
+   * which import job wrote each half-hour; then removes what `fromId` held (recorded as removed, so
+   * roll-ups and "changed since" see it). With `dryRun` nothing is written: the counts and
+   * conflicts say what a move would do.
+   */
+  moveMeter(
+    fromId: number,
+    intoId: number,
+    o: { replace: boolean; dryRun: boolean },
+  ): {
+    moved: number;
+    duplicates: number;
+    conflicts: { ts: number; value: number; stored: number | null; kept: boolean }[];
+  } {
+    const all = this.readDays(fromId, -1_000_000, 1_000_000, { volumes: true, writers: true });
+    const out = {
+      moved: 0,
+      duplicates: 0,
+      conflicts: [] as { ts: number; value: number; stored: number | null; kept: boolean }[],
+    };
+    const seq = o.dryRun ? 0 : this.nextSeq();
+    // one batch per writing job, so every half-hour stays attributed to the import that brought it
+    const byWriter = new Map<number, DayBatch>();
+    for (let i = 0; i < all.days.length; i++) {
+      const day = all.days[i]!;
+      const at = all.offsets[i]!;
+      const len = all.offsets[i + 1]! - at;
+      for (let s = 0; s < len; s++) {
+        const q = all.quality[at + s]!;
+        if (q === NOT_RECEIVED) continue;
+        const w = all.writers![at + s]!;
+        let b = byWriter.get(w);
+        if (!b) byWriter.set(w, (b = new DayBatch()));
+        const idx = b.dayIndex(0, day, len, startOf(day));
+        const j = idx * STRIDE + s;
+        b.values[j] = all.values[at + s]!;
+        b.quality[j] = q;
+        const vol = all.volumes![at + s]!;
+        if (vol === vol) b.ensureVolumes()[j] = vol;
+        b.received++;
+      }
+    }
+    for (const [jobId, b] of byWriter) {
+      const r = this.merge(b, [intoId], () => false, { jobId, replace: o.replace, dryRun: o.dryRun, seq });
+      out.moved += r.imported;
+      out.duplicates += r.duplicates;
+      for (const c of r.conflicts)
+        out.conflicts.push({ ts: b.start[c.index]! + c.slot * 1800, value: c.value, stored: c.stored, kept: c.kept });
+    }
+    out.conflicts.sort((a, b) => a.ts - b.ts);
+    if (o.dryRun) return out;
+    for (const day of all.days)
+      this.stmt('INSERT OR REPLACE INTO readings_removed (meter_id, day, seq) VALUES (?, ?, ?)').run(fromId, day, seq);
+    this.stmt('DELETE FROM meter_days WHERE meter_id = ?').run(fromId);
+    this.stmt('DELETE FROM day_stats WHERE meter_id = ?').run(fromId);
+    this.stmt('DELETE FROM readings_undo WHERE meter_id = ?').run(fromId);
+    this.stmt('DELETE FROM readings_job_spans WHERE meter_id = ?').run(fromId);
+    return out;
   }
 
   /** Drops what undoing `jobId` would need (its job record is being deleted); its half-hours stay. */

@@ -5,7 +5,7 @@
  * switching.ts prices the same plans on every alternative. docs/tariffs.md.
  */
 import type { CostResult, Fuel } from '../../../src-shared/contract/types';
-import { AppError } from '../../../src-shared/contract/errors';
+import { AppError, type NoTariffDetails } from '../../../src-shared/contract/errors';
 import { dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
 import { distributorOf } from '../../../src-shared/domain/regions';
 import type { MeterRow, MeterService } from '../meters/meter-service';
@@ -151,9 +151,18 @@ export class CostService {
             meter.supplier !== null || assignments.length > 0
               ? 'and its supplier has no default tariff for this fuel'
               : 'and no supplier is set for it';
+          const details: NoTariffDetails = {
+            reason: 'no-tariff',
+            meter: meter.identifier,
+            from: isoDay(day),
+            firstAssignment: assignments[0] ? isoDay(assignments[0].fromDay) : null,
+            supplier: meter.supplier,
+          };
+          // each host words the remedy: the CLI names its command, the UI links to the meter's tariff
           throw new AppError(
             'NOT_FOUND',
-            `${meter.identifier} has no tariff for ${isoDay(day)}${first} ${why}: assign a tariff from that date (tariffs assign), or set the meter's supplier and mark one of that supplier's tariffs as its default`,
+            `${meter.identifier} has no tariff for ${isoDay(day)}${first} ${why}: assign a tariff from that date, or set the meter's supplier and mark one of that supplier's tariffs as its default`,
+            details,
           );
         }
       }
@@ -179,7 +188,7 @@ export class CostService {
   /** What a meter's consumption over [fromDay, toDay) costs (as billed, or on one tariff). */
   cost(identifier: string, fromDay: number, toDay: number, tariffId?: string): CostResult {
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
-    if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'price at most ten years at a time');
+    if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'Price at most ten years at a time');
     const meter = this.meters.meterRow(identifier);
     const c = this.consumption(meter.id, fromDay, toDay);
     if (tariffId !== undefined) {

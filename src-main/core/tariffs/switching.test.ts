@@ -231,7 +231,7 @@ describe('tariff files', () => {
       ['2025-06-01', null],
     ]);
     await expect(call('tariffs.save', { tariff: { ...flat('t', 20), fuel: 'gas' } })).rejects.toThrow(
-      /CONFLICT: tariff "t" is a electricity tariff/,
+      /CONFLICT: Tariff "t" is for electricity; a gas tariff needs a different id/,
     );
   });
 

@@ -5,7 +5,13 @@
  */
 import type Database from 'better-sqlite3';
 import zlib from 'node:zlib';
-import type { SwitchAlternative, SwitchAnalysis, SwitchSummary, WhatIf } from '../../../src-shared/contract/types';
+import type {
+  SwitchAlternative,
+  SwitchAnalysis,
+  SwitchRunFailure,
+  SwitchSummary,
+  WhatIf,
+} from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { isoDay, localDayOf } from '../../../src-shared/domain/periods';
@@ -55,6 +61,7 @@ export class SwitchingService {
       throw new AppError(
         'NOT_FOUND',
         `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`,
+        { reason: 'no-readings', meter: meter.identifier },
       );
     const to = localDayOf(span.last) + 1;
     // "the last N days of data": a meter with less history is analysed over the days it has
@@ -77,7 +84,7 @@ export class SwitchingService {
         ? [opts.fromDay, opts.toDay]
         : this.window(meter, opts.days ?? DEFAULT_DAYS);
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
-    if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'analyse at most ten years at a time');
+    if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'Analyse at most ten years at a time');
     const c = this.costing.consumption(meter.id, fromDay, toDay);
     const cat = catalog ?? this.costing.catalog();
     const basePlan = this.costing.planAsBilled(c, meter, cat);
@@ -220,7 +227,7 @@ export class SwitchingService {
   get(id: number): SwitchAnalysis {
     const r = this.sqlite.prepare('SELECT result FROM switching_analyses WHERE id = ?').pluck().get(id) as
       Buffer | undefined;
-    if (!r) throw new AppError('NOT_FOUND', `no saved analysis ${id}`);
+    if (!r) throw new AppError('NOT_FOUND', `No saved analysis ${id}`);
     return { ...(JSON.parse(zlib.inflateRawSync(r).toString('utf8')) as SwitchAnalysis), id };
   }
 
@@ -279,7 +286,7 @@ export class SwitchingService {
   async runAll(
     days: number | undefined,
     actor: string,
-  ): Promise<{ meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number }> {
+  ): Promise<{ meters: number; analysed: number; failed: SwitchRunFailure[]; seconds: number }> {
     const t0 = performance.now();
     const withData = new Set(this.readings.metersWithData());
     const ids = (
@@ -288,7 +295,7 @@ export class SwitchingService {
       .filter(([id]) => withData.has(id))
       .map(([, identifier]) => identifier);
     const all = this.costing.catalog();
-    const failed: { meter: string; reason: string }[] = [];
+    const failed: SwitchRunFailure[] = [];
     let analysed = 0;
     let lastEvent = performance.now();
     this.events.emit('switching.progress', { done: 0, total: ids.length, meter: null, finished: false });
@@ -297,7 +304,20 @@ export class SwitchingService {
         this.analyse(ids[i]!, { days }, actor, all);
         analysed++;
       } catch (e) {
-        failed.push({ meter: ids[i]!, reason: e instanceof AppError ? e.message : String(e) });
+        failed.push(
+          e instanceof AppError
+            ? {
+                meter: ids[i]!,
+                reason: e.message,
+                code: e.code,
+                ...(e.details !== undefined ? { details: e.details } : {}),
+              }
+            : {
+                meter: ids[i]!,
+                reason: 'The analysis failed unexpectedly (the log has the details)',
+                code: 'INTERNAL',
+              },
+        );
         if (!(e instanceof AppError)) this.log.error(`switching analysis of ${ids[i]} failed`, e);
       }
       const now = performance.now();

@@ -118,7 +118,7 @@ export class TariffStore {
 
   get(id: string): StoredTariff {
     const t = this.find(id);
-    if (!t) throw new AppError('NOT_FOUND', `no tariff "${id}"; import or create it on the Tariffs page first`);
+    if (!t) throw new AppError('NOT_FOUND', `No tariff "${id}"; import or create it on the Tariffs page first`);
     return t;
   }
 
@@ -181,7 +181,7 @@ export class TariffStore {
       if (existing && existing.fuel !== spec.fuel)
         throw new AppError(
           'CONFLICT',
-          `tariff "${spec.id}" is a ${existing.fuel} tariff; a ${spec.fuel} tariff needs a different id`,
+          `Tariff "${spec.id}" is for ${existing.fuel}; a ${spec.fuel} tariff needs a different id`,
         );
       const regions =
         spec.regions && spec.regions.length > 0
@@ -539,6 +539,6 @@ export class TariffStore {
       .prepare('DELETE FROM tariff_assignments WHERE meter_id = ? AND from_day = ?')
       .run(meterId, fromDay);
     if (r.changes === 0)
-      throw new AppError('NOT_FOUND', `the meter has no tariff assignment starting ${isoDay(fromDay)}`);
+      throw new AppError('NOT_FOUND', `The meter has no tariff assignment starting ${isoDay(fromDay)}`);
   }
 }

@@ -5,7 +5,8 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildCostBandsOption, costBandsCsv, costParts, tariffSequence } from './cost-bands';
 import { DateRangeForm } from '../../components/DateRangeForm';
-import { ErrorState, Skeleton } from '../../components/States';
+import { ProblemState } from '../../components/ProblemState';
+import { Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
 import { formatInt, plural } from '../../lib/format';
 import { formatPounds, formatRate } from '../../lib/money';
@@ -71,7 +72,13 @@ export function CostPeriodCard({
       </div>
       {q.load === 'error' ? (
         <div className="card-pad">
-          <ErrorState title="This period cannot be priced" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <ProblemState
+            title="This period cannot be priced"
+            code={q.code}
+            message={q.error ?? 'Unknown error'}
+            details={q.details}
+            onRetry={q.reload}
+          />
         </div>
       ) : !c ? (
         <div className="card-pad">

@@ -1,5 +1,6 @@
 /** Savings: the best switching saving per meter across the portfolio, and running the analysis for every meter. */
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import type { Result } from '../../../src-shared/contract/api';
 import type { SwitchSummary } from '../../../src-shared/contract/types';
 import { ROLE_RANK } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
@@ -27,6 +28,7 @@ import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
 import { rangeText } from './CostRange';
+import { FailureGroups } from './FailureGroups';
 import { bestColumns, WhatIfTag } from './SwitchPanel';
 import '../../styles/costs.css';
 
@@ -35,7 +37,7 @@ interface RunState {
   done: number;
   total: number;
   meter: string | null;
-  result: { meters: number; analysed: number; failed: { meter: string; reason: string }[]; seconds: number } | null;
+  result: Result<'switching.runAll'> | null;
   error: string | null;
 }
 
@@ -227,24 +229,12 @@ function RunProgress({ run, onDismiss }: { run: RunState; onDismiss: () => void 
       <ProgressBar
         value={run.running ? pct : run.error ? pct : 100}
         label="Portfolio analysis progress"
-        tone={run.running ? 'active' : run.error ? 'failed' : 'done'}
+        tone={
+          run.running ? 'active' : run.error ? 'failed' : run.result && run.result.failed.length > 0 ? 'warn' : 'done'
+        }
       />
       {run.error && <p className="field-error">{run.error}</p>}
-      {run.result && run.result.failed.length > 0 && (
-        <div className="callout callout-warn savings-failed" data-testid="run-failed">
-          <strong>{plural(run.result.failed.length, 'meter')} could not be analysed:</strong>
-          <ul>
-            {run.result.failed.map((f) => (
-              <li key={f.meter}>
-                <a href={href.meter(f.meter)} className="mono">
-                  {f.meter}
-                </a>
-                : {f.reason}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      {run.result && <FailureGroups failed={run.result.failed} />}
     </section>
   );
 }

@@ -4,6 +4,7 @@
  */
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import type { MeterSummary, SwitchAnalysis, SwitchSummary } from '../../../src-shared/contract/types';
+import { AppError } from '../../../src-shared/contract/errors';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
@@ -11,7 +12,8 @@ import { costNotes, tariffSequence } from './cost-bands';
 import { buildSavingHistoryOption, savingHistory, savingHistoryCsv } from './saving-history';
 import { TableScroll } from '../../components/TableScroll';
 import { DataTable, type Column } from '../../components/DataTable';
-import { EmptyState, ErrorState, Spinner } from '../../components/States';
+import { ProblemState } from '../../components/ProblemState';
+import { EmptyState, Spinner } from '../../components/States';
 import { fileSlug } from '../../lib/download';
 import { formatAgo, formatEnergyUnit, formatKwh, formatUkDateTime, plural } from '../../lib/format';
 import { formatPounds, formatSaving, formatSavingPercent, formatSavingSize, savingTone } from '../../lib/money';
@@ -71,7 +73,7 @@ export function SwitchPanel({
   const [analysis, setAnalysis] = useState<SwitchAnalysis | null>(null);
   const [source, setSource] = useState<'run' | 'saved'>('run');
   const [running, setRunning] = useState<'analyse' | 'what-if' | 'open' | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
   const [histRev, setHistRev] = useState(0);
   const resultRef = useRef<HTMLDivElement | null>(null);
   const history = useQuery(`switch-history:${meter.mpan}:${histRev}`, () =>
@@ -96,7 +98,7 @@ export function SwitchPanel({
       setSource('run');
       setHistRev((n) => n + 1);
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e instanceof AppError ? e : new AppError('INTERNAL', errorMessage(e)));
     } finally {
       setRunning(null);
     }
@@ -111,7 +113,7 @@ export function SwitchPanel({
       setSource('saved');
       if (scroll) resultRef.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e instanceof AppError ? e : new AppError('INTERNAL', errorMessage(e)));
     } finally {
       setRunning(null);
     }
@@ -200,7 +202,12 @@ export function SwitchPanel({
       <div ref={resultRef} className="switch-result-anchor">
         {error && (
           <div className="card-pad">
-            <ErrorState title="The analysis could not run" message={error} />
+            <ProblemState
+              title="The analysis could not run"
+              code={error.code}
+              message={error.message}
+              details={error.details}
+            />
           </div>
         )}
         {running !== null && !analysis && (

@@ -15,6 +15,7 @@ import {
   type ImportFormat,
 } from './import-options';
 import { useImportsStore } from '../../stores/imports';
+import { DuplicateConfirm } from './DuplicateConfirm';
 import { JobRow } from './JobRow';
 
 const STATUS_FILTERS: { value: ImportStatus | ''; label: string }[] = [
@@ -172,6 +173,8 @@ export function ImportsPage() {
           />
         </div>
       )}
+
+      <DuplicateConfirm />
 
       <section className="card" aria-labelledby="jobs-title">
         <div className="card-header">

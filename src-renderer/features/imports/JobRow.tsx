@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import type { ImportJob, ImportProgress } from '../../../src-shared/contract/types';
 import { ProgressBar } from '../../components/ProgressBar';
-import { StatusBadge } from '../../components/StatusBadge';
+import { OutcomeBadge } from '../../components/StatusBadge';
 import { formatBytes, formatDuration, formatInt, formatUkDateTime, plural } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { href } from '../../lib/route';
 import { useImportsStore } from '../../stores/imports';
+import { problemsSummary, progressTone } from './outcome';
 
 const ACTIVE = new Set(['queued', 'running', 'retrying']);
 
@@ -32,7 +33,9 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
   const retryJob = useImportsStore((s) => s.retryJob);
   const importForReal = useImportsStore((s) => s.importForReal);
   const canCancel = active;
-  const canRetry = job.status === 'failed' || job.status === 'cancelled' || job.status === 'retrying';
+  // graded once for every host (job.outcome): retry only where it can help (not a binary or foreign file)
+  const outcome = job.outcome;
+  const canRetry = outcome.retry;
 
   const started = seconds(job.startedAt);
   const finished = seconds(job.finishedAt);
@@ -43,16 +46,9 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
     job.status === 'running' ? (progress?.rowsPerSecond ?? null) : elapsed && elapsed > 0 ? rowsRead / elapsed : null;
   const eta = job.status === 'running' ? (progress?.etaSeconds ?? null) : job.status === 'done' ? 0 : null;
   const percent = jobPercent(job, progress);
-  const tone =
-    job.status === 'done'
-      ? 'done'
-      : job.status === 'failed' || job.status === 'cancelled'
-        ? 'failed'
-        : job.status === 'queued'
-          ? 'idle'
-          : 'active';
+  const tone = progressTone(outcome);
   const errors = job.errors;
-  const problemCount = Math.max(job.rowsRejected, errors.length);
+  const problems = problemsSummary(job);
 
   return (
     <li
@@ -60,6 +56,7 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
       data-testid="job-row"
       data-job-id={job.id}
       data-status={job.status}
+      data-outcome={outcome.grade}
       aria-busy={active}
     >
       <div className="job-head">
@@ -68,7 +65,7 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
           <span className="job-file" title={job.file}>
             {job.file}
           </span>
-          <StatusBadge status={job.status} dryRun={job.dryRun} />
+          <OutcomeBadge outcome={outcome} />
           {job.dryRun && <span className="tag tag-dry">Dry run — nothing written</span>}
         </div>
         <div className="job-meta muted">
@@ -159,9 +156,36 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
       )}
 
       {job.status === 'failed' && job.lastError && (
-        <div className="callout callout-error" role="alert">
-          <strong>{job.dryRun ? 'The check could not finish. ' : 'This file was not imported. '}</strong>
-          <span className="human-message">{job.lastError}</span>
+        <div
+          className={`callout ${outcome.grade === 'nothing-imported' ? 'callout-warn' : 'callout-error'}`}
+          role="alert"
+          data-testid="job-outcome"
+        >
+          <strong>
+            {outcome.grade === 'nothing-imported'
+              ? job.dryRun
+                ? 'Nothing to import. '
+                : 'Nothing was imported. '
+              : job.dryRun
+                ? 'The check could not finish. '
+                : 'This file was not imported. '}
+          </strong>
+          <span className="human-message">{/[.!?]$/.test(job.lastError) ? job.lastError : `${job.lastError}.`}</span>{' '}
+          {outcome.grade === 'failed' && !outcome.retry && (
+            <span className="muted">
+              Retrying will not help: check it is the right file, or correct it and import it again.
+            </span>
+          )}
+        </div>
+      )}
+      {job.status === 'done' && outcome.grade !== 'done' && (
+        <div
+          className={`callout ${outcome.tone === 'grey' ? 'callout-info' : 'callout-warn'}`}
+          role="status"
+          data-testid="job-outcome"
+        >
+          <strong>{outcome.label}. </strong>
+          <span className="human-message">{outcome.summary}</span>
         </div>
       )}
       {job.status === 'retrying' && job.lastError && (
@@ -225,20 +249,17 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
         </div>
       )}
 
-      {problemCount > 0 && (
+      {problems.label && (
         <div className="job-errors">
           <button type="button" className="btn btn-link" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
             <span className={`chevron ${open ? 'open' : ''}`} aria-hidden="true">
               ›
             </span>
-            {open ? 'Hide' : 'Show'} row problems ({formatInt(problemCount)} rejected{' '}
-            {problemCount === 1 ? 'row' : 'rows'})
+            {open ? 'Hide' : 'Show'} {problems.label}
           </button>
           {open && (
             <div className="table-wrap">
-              {errors.length === 0 ? (
-                <p className="muted">The details of these rows were not kept.</p>
-              ) : (
+              {errors.length === 0 ? null : (
                 <table className="table table-compact">
                   <thead>
                     <tr>
@@ -266,11 +287,7 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
                   </tbody>
                 </table>
               )}
-              {errors.length > 0 && errors.length < problemCount && (
-                <p className="muted small">
-                  Showing the first {formatInt(errors.length)} of {formatInt(problemCount)} problems.
-                </p>
-              )}
+              {problems.note && <p className="muted small">{problems.note}</p>}
             </div>
           )}
         </div>

@@ -39,6 +39,8 @@ function job(over: Partial<ImportJob>): ImportJob {
     notes: null,
     tags: [],
     nextAttemptAt: null,
+    failureKind: null,
+    outcome: { grade: 'queued', tone: 'grey', label: 'Queued', summary: '', retry: false },
     ...over,
   };
 }

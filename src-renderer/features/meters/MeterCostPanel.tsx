@@ -5,7 +5,7 @@ import { ROLE_RANK } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { EmptyState } from '../../components/States';
 import { useQuery } from '../../lib/query';
-import { href } from '../../lib/route';
+import { href, useHash } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
 import { CostPeriodCard } from '../costs/CostPeriodCard';
@@ -42,6 +42,13 @@ function Panel({ meter }: { meter: MeterSummary }) {
   // anything that changes what the meter's days are priced on
   const rev = `${assignRev}:${meter.supplier ?? ''}:${meter.capacityKva ?? ''}:${version}`;
   const onChanged = useCallback(() => setAssignRev((n) => n + 1), []);
+  // "Assign a tariff" links (#/meters/<mpan>?section=tariff) land on the tariff card
+  const hash = useHash();
+  const toTariff = /[?&]section=tariff\b/.test(hash);
+  useEffect(() => {
+    if (!toTariff) return;
+    document.querySelector('[data-testid="cost-tariff"]')?.scrollIntoView({ block: 'start' });
+  }, [toTariff, assignments.load]);
 
   return (
     <section className="cost-panel" aria-labelledby="costs-title" data-testid="meter-costs">

@@ -20,6 +20,7 @@ import { ComparisonPanel, DailyChart, HeatmapChart, PeriodChart } from './MeterC
 import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
+import { MergeMeter } from './MergeMeter';
 import { Energy } from '../../components/Energy';
 
 /** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
@@ -113,7 +114,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
           <ErrorState
             title={entry.notFound ? 'Meter not found' : 'Could not load this meter'}
             message={entry.error ?? 'Unknown error'}
-            onRetry={() => void fetchSeries(mpan)}
+            {...(entry.notFound ? {} : { onRetry: () => void fetchSeries(mpan) })}
             action={
               <button
                 type="button"
@@ -231,6 +232,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
           {meter && <ComparisonPanel meter={meter} />}
           {meter && <EmissionsPanel meter={meter} />}
           {meter && <MeterCostPanel meter={meter} />}
+          {meter && <MergeMeter meter={meter} />}
         </>
       )}
     </div>

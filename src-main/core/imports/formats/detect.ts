@@ -39,7 +39,10 @@ export async function detectReader(
     try {
       await walkFile(file, enc.encoding, enc.bomBytes, walker);
     } catch (e) {
-      throw new UnreadableFileError(`the file starts like JSON but is not valid JSON (${(e as Error).message})`);
+      throw new UnreadableFileError(
+        `The file starts like JSON but is not valid JSON (${(e as Error).message})`,
+        'malformed',
+      );
     }
     for (const k of walker.topKeys) shape.keys.add(k);
     const r = tryJson(shape, fixedMeter, forced === 'octopus-json-m3');
@@ -78,10 +81,14 @@ export async function detectReader(
   const noMeter =
     tried.length > 0 && !fixedMeter && tried.some((t) => /consumption|kwh/i.test(t) && /start|date|time/i.test(t));
   throw new UnreadableFileError(
-    (forced ? `the file does not match the ${forced} format: ` : '') +
-      `no header row with a meter column (e.g. MPAN, MeterCode, Meter), a timestamp column (e.g. Timestamp, DateTime, ReadDatetime) ` +
+    (forced ? `The file does not match the ${forced} format: no` : 'No') +
+      ` header row with a meter column (e.g. MPAN, MeterCode, Meter), a timestamp column (e.g. Timestamp, DateTime, ReadDatetime) ` +
       `and a kWh column (e.g. kWh, Consumption), nor a row of half-hour columns, was found in the first ${PREAMBLE_LINES} lines` +
-      (noMeter ? '; it looks like a single-meter export: choose the meter it belongs to (CLI: --meter MPAN)' : '') +
+      (noMeter
+        ? '; it looks like a single-meter export: choose the meter it belongs to (the import option' +
+          ' "Meter for files without a meter column", or --meter on the command line)'
+        : '') +
       (firstLine ? `; the first line reads "${firstLine.slice(0, 120)}"` : '; the file is empty'),
+    firstLine ? 'not-meter-file' : 'empty',
   );
 }

@@ -45,7 +45,8 @@ export function tryJson(
     if (!meterId)
       return {
         reason:
-          'this Octopus consumption export does not say which meter it is for; choose the meter (CLI: --meter MPAN)',
+          'This Octopus consumption export does not say which meter it is for; choose the meter (the import ' +
+          'option "Meter for files without a meter column", or --meter on the command line)',
       };
     const gas = fromUrl?.[1] === 'gas';
     // SMETS2 gas meters report m³, SMETS1 kWh; the file does not say which, so the user chooses.
@@ -64,7 +65,7 @@ export function tryJson(
             item,
             undefined,
             String(r.interval_start).slice(0, 40),
-            `result ${item}: interval_start is not an ISO date-time with an offset`,
+            `Reading ${item}: its start time (interval_start) is not a date and time with an offset`,
           );
           return;
         }
@@ -74,13 +75,13 @@ export function tryJson(
             item,
             undefined,
             String(r.interval_start),
-            `result ${item}: interval_start is not on a half-hour boundary`,
+            `Reading ${item}: its start time (interval_start) is not on the hour or half-hour`,
           );
           return;
         }
         const v = r.consumption;
         if (v !== null && typeof v !== 'number') {
-          sink.reject(item, undefined, String(v).slice(0, 30), `result ${item}: consumption is not a number`);
+          sink.reject(item, undefined, String(v).slice(0, 30), `Reading ${item}: its consumption is not a number`);
           return;
         }
         sink.value(meter, ts, v, unit, 0, item, 0);
@@ -91,10 +92,14 @@ export function tryJson(
     const m = /\/mpxn\/([^/]+)\/utility\/(electricity|gas)\//.exec(top.resource);
     const meterId = fixedMeter ?? m?.[1] ?? null;
     if (!meterId)
-      return { reason: 'this n3rgy export does not say which meter it is for; choose the meter (CLI: --meter MPAN)' };
+      return {
+        reason:
+          'This n3rgy export does not say which meter it is for; choose the meter (the import option ' +
+          '"Meter for files without a meter column", or --meter on the command line)',
+      };
     if (top.granularity !== undefined && top.granularity !== 'halfhour')
       return {
-        reason: `n3rgy granularity "${String(top.granularity)}" is not half-hourly; export with granularity=halfhour`,
+        reason: `This n3rgy export's granularity is "${String(top.granularity)}", not half-hourly; export it with granularity=halfhour`,
       };
     const unit: Unit = unitFromText(String(top.unit ?? 'kWh')) ?? 'kwh';
     return {
@@ -111,18 +116,28 @@ export function tryJson(
             item,
             undefined,
             String(r.timestamp).slice(0, 40),
-            `value ${item}: timestamp is not "YYYY-MM-DD HH:MM"`,
+            `Reading ${item}: its time (timestamp) is not written as YYYY-MM-DD HH:MM`,
           );
           return;
         }
         const end = Date.UTC(+t[1]!, +t[2]! - 1, +t[3]!, +t[4]!, +t[5]!) / 1000;
         if (end % 1800 !== 0) {
-          sink.reject(item, undefined, String(r.timestamp), `value ${item}: timestamp is not on a half-hour boundary`);
+          sink.reject(
+            item,
+            undefined,
+            String(r.timestamp),
+            `Reading ${item}: its time (timestamp) is not on the hour or half-hour`,
+          );
           return;
         }
         const v = r.primaryValue;
         if (v !== null && typeof v !== 'number') {
-          sink.reject(item, undefined, String(v).slice(0, 30), `value ${item}: primaryValue is not a number`);
+          sink.reject(
+            item,
+            undefined,
+            String(v).slice(0, 30),
+            `Reading ${item}: its value (primaryValue) is not a number`,
+          );
           return;
         }
         sink.value(meter, end - 1800, v, unit, 0, item, 0);
@@ -131,6 +146,7 @@ export function tryJson(
   }
   return {
     reason:
-      'this JSON is neither an Octopus consumption export (results[].interval_start) nor an n3rgy consumption export (devices[].values[])',
+      'This JSON file is neither an Octopus consumption export (readings with a start time, interval_start) ' +
+      'nor an n3rgy consumption export (devices with values)',
   };
 }

@@ -244,7 +244,7 @@ class UnitCell {
 /** Rejects a record with too few columns; true when it has enough. */
 function enoughColumns(rec: CsvRecord, need: number, sink: RowSink): boolean {
   if (rec.n >= need) return true;
-  sink.reject(rec.line, undefined, undefined, `expected at least ${need} columns, found ${rec.n}`);
+  sink.reject(rec.line, undefined, undefined, `Expected at least ${need} columns, found ${rec.n}`);
   return false;
 }
 
@@ -509,7 +509,7 @@ function settlementReader(c: Common, dateCol: number, periodCol: number): Record
           ln,
           periodCol + 1,
           rec.text(periodCol),
-          `settlement period "${periodText}" is not between 1 and ${n} (${n} periods on ${dateText.trim()})`,
+          `Settlement period "${periodText}" is not between 1 and ${n} (${n} periods on ${dateText.trim()})`,
         );
         return;
       }

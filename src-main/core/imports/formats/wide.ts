@@ -192,7 +192,7 @@ export function tryWide(
       if (kindCol !== -1 && kindCol < rec.n && /reactive|kvarh/i.test(rec.text(kindCol))) return;
       // a row with fewer slot columns is fine as long as the meter and date are there
       if (rec.n < need && rec.n <= Math.max(meterCol, dateCol)) {
-        sink.reject(ln, undefined, undefined, `expected ${need} columns, found ${rec.n}`);
+        sink.reject(ln, undefined, undefined, `Expected ${need} columns, found ${rec.n}`);
         return;
       }
       let unit: Unit = headerUnit ?? 'kwh';
@@ -232,7 +232,7 @@ export function tryWide(
                 ln,
                 s.col + 1,
                 rec.text(s.col),
-                `settlement period ${s.period} does not exist on ${rawDate}, which has ${n} half-hours`,
+                `Settlement period ${s.period} does not exist on ${rawDate}, which has ${n} half-hours`,
               );
             continue;
           }
