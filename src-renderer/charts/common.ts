@@ -1,6 +1,6 @@
 /** Shared pieces of the bar and heatmap options: palette, axes, zoom. Pure, no DOM. */
 import type { DataZoomComponentOption } from 'echarts/components';
-import { formatKwh } from '../lib/format';
+import { energyUnitFor, formatEnergyUnit, formatKwh } from '../lib/format';
 import { CHART_COLOURS } from './half-hourly-line';
 
 export const PALETTE = {
@@ -36,6 +36,21 @@ export function kwhAxis(name = 'kWh') {
   };
 }
 
+/**
+ * An energy axis in the unit the largest value is shown in elsewhere (kWh, MWh or GWh, as the
+ * tiles scale them), so a year of a portfolio reads "350 MWh", not "350,000 kWh".
+ */
+export function energyAxis(values: readonly (readonly (number | null)[])[]) {
+  let max = 0;
+  for (const row of values) for (const v of row) if (v !== null && Math.abs(v) > max) max = Math.abs(v);
+  const u = energyUnitFor(max);
+  if (u.per === 1) return kwhAxis('kWh');
+  return {
+    ...kwhAxis(u.unit),
+    axisLabel: { formatter: (v: number) => formatKwh(v / u.per, Math.abs(v / u.per) >= 100 ? 0 : 1) },
+  };
+}
+
 /** A slider and scroll zoom over a category axis once there are more than `window` categories. */
 export function categoryZoom(
   count: number,
@@ -65,5 +80,6 @@ export function categoryZoom(
 
 /** Rounds for tooltips only (the data itself is never rounded). */
 export function kwhText(v: unknown): string {
-  return typeof v === 'number' && Number.isFinite(v) ? `${formatKwh(v, v >= 100 ? 0 : 2)} kWh` : 'no data';
+  if (typeof v !== 'number' || !Number.isFinite(v)) return 'no data';
+  return Math.abs(v) >= 1e4 ? formatEnergyUnit(v) : `${formatKwh(v, v >= 100 ? 0 : 2)} kWh`;
 }

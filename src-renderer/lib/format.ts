@@ -206,6 +206,12 @@ const ENERGY_UNITS = [
   { unit: 'GWh', per: 1e6 },
 ] as const;
 
+/** The unit a figure of `kwh` is shown in: below 10,000 kWh in kWh, below 10,000 MWh in MWh, else GWh. */
+export function energyUnitFor(kwh: number): (typeof ENERGY_UNITS)[number] {
+  const a = Math.abs(kwh);
+  return a < 1e4 ? ENERGY_UNITS[0] : a < 1e7 ? ENERGY_UNITS[1] : ENERGY_UNITS[2];
+}
+
 /**
  * Energy scaled to its size, the one rule for tiles, cards and totals: below 10,000 kWh in kWh,
  * below 10,000 MWh in MWh, else GWh (`87.4 kWh`, `9,539 kWh`, `12.3 MWh`, `9,539 MWh`, `12.3 GWh`).
@@ -213,8 +219,7 @@ const ENERGY_UNITS = [
  */
 export function scaleEnergy(kwh: number | null | undefined): { value: string; unit: 'kWh' | 'MWh' | 'GWh' } {
   if (kwh === null || kwh === undefined || !Number.isFinite(kwh)) return { value: '—', unit: 'kWh' };
-  const a = Math.abs(kwh);
-  const u = a < 1e4 ? ENERGY_UNITS[0] : a < 1e7 ? ENERGY_UNITS[1] : ENERGY_UNITS[2];
+  const u = energyUnitFor(kwh);
   if (u.per === 1) return { value: formatEnergy(kwh), unit: u.unit };
   const v = kwh / u.per;
   const digits = Math.abs(v) >= 100 ? 0 : 1;

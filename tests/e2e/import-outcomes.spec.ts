@@ -108,6 +108,21 @@ test('import cards say done, done with problems, nothing imported or failed, in 
     await card('outcome-clean.csv').scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath(`import-outcomes-${width}`), fullPage: true });
   }
+
+  // the dashboard's last import is graded the same way, not a green "Done" for every finished job
+  const grades: Record<string, string> = {
+    'outcome-clean.csv': 'Done',
+    'outcome-mostly-rejected.csv': 'Done with problems',
+    'outcome-header-only.csv': 'Nothing imported',
+    'outcome-binary.csv': 'Failed',
+    'outcome-wide-two-bad.csv': 'Done with problems',
+  };
+  await shell.open(server.url, '/dashboard');
+  const last = page.getByTestId('last-import');
+  await expect(last.getByTestId('job-badge')).toBeVisible();
+  const lastFile = (await last.locator('.strong').first().textContent())!.trim();
+  expect(Object.keys(grades)).toContain(lastFile);
+  await expect(last.getByTestId('job-badge')).toHaveText(grades[lastFile]!);
 });
 
 test('a file imported before asks first: "Import again" or "Cancel"', async ({ page, server }) => {

@@ -23,7 +23,7 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { EmptyState, ErrorState, Skeleton } from '../../components/States';
-import { StatusBadge } from '../../components/StatusBadge';
+import { OutcomeBadge } from '../../components/StatusBadge';
 import { ShareBar, Trend } from '../../components/Trend';
 import {
   formatAgo,
@@ -555,7 +555,7 @@ function LastImportCard({ d }: { d: DashboardSummary }) {
             <span className="strong ellipsis" title={j.file}>
               {j.file}
             </span>
-            <StatusBadge status={j.status} dryRun={j.dryRun} />
+            <OutcomeBadge outcome={j.outcome} />
           </div>
           <p className="muted small">
             {formatAgo(j.finishedAt ?? j.createdAt, now)} · {formatUkDateTime(j.finishedAt ?? j.createdAt)} ·{' '}

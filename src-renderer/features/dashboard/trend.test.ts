@@ -41,4 +41,29 @@ describe('the 13-month trend', () => {
       ],
     });
   });
+
+  it('reads a portfolio in the unit its tiles use: MWh on the axis and in the tooltip, not 350,000 kWh', () => {
+    const big = [
+      {
+        fuel: 'electricity' as const,
+        months: [
+          { month: '2024-11', kwh: 326_000, completeness: 1 },
+          { month: '2024-12', kwh: 350_250, completeness: 1 },
+        ],
+      },
+    ];
+    const option = buildTrendOption(trendData(big));
+    const axis = option.yAxis as { name: string; axisLabel: { formatter: (v: number) => string } };
+    expect(axis.name).toBe('MWh');
+    expect(axis.axisLabel.formatter(350_000)).toBe('350');
+    const tooltip = (option.tooltip as { formatter: (p: unknown) => string }).formatter([
+      { dataIndex: 1, seriesName: 'Electricity', value: 350_250, marker: '' },
+    ]);
+    expect(tooltip).toContain('Electricity: 350 MWh');
+    // a small site stays in kWh
+    const small = buildTrendOption(
+      trendData([{ fuel: 'gas', months: [{ month: '2024-12', kwh: 900, completeness: 1 }] }]),
+    );
+    expect((small.yAxis as { name: string }).name).toBe('kWh');
+  });
 });

@@ -9,7 +9,7 @@ import type {
 } from 'echarts/components';
 import type { PeriodTotal } from '../../../src-shared/contract/types';
 import { formatPeriodLabel } from '../../lib/format';
-import { BASE, PALETTE, categoryZoom, kwhAxis, kwhText } from '../../charts/common';
+import { BASE, PALETTE, categoryZoom, energyAxis, kwhText } from '../../charts/common';
 import { CHART_COLOURS } from '../../charts/half-hourly-line';
 
 export type GroupedOption = ComposeOption<
@@ -79,7 +79,7 @@ export function buildGroupedOption(
       axisLabel: { formatter: (v: string) => formatPeriodLabel(v, { short: true }), hideOverlap: true },
       axisLine: { lineStyle: { color: CHART_COLOURS.axis } },
     },
-    yAxis: kwhAxis('kWh'),
+    yAxis: energyAxis(table.values),
     dataZoom: categoryZoom(table.periods.length, window),
     series: series.map((s, i) => ({
       type: 'bar' as const,
