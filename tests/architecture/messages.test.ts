@@ -108,10 +108,15 @@ describe('messages written for people', () => {
       ask('imports.retry', { id: 42 }),
       ask('tariffs.get', { id: 'nope' }),
       ask('switching.get', { id: 7 }),
+      // arguments that fail validation: the sentence first, then the field it is about
+      ask('sites.create', { name: '  ' }),
+      ask('totals.list', { meter: '' }),
     ]);
     for (const r of replies) {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.error.message).toMatch(STARTS_WELL);
     }
+    const named = replies.at(-2)!;
+    expect(named).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS', message: 'A site needs a name (name)' } });
   });
 });

@@ -38,7 +38,7 @@ test('grid carbon offline: dashboard card, Carbon page and the API setting', asy
   await expect(field).toHaveValue(/^https?:\/\//);
   await field.fill('ftp://example.org');
   await page.getByRole('button', { name: 'Save settings' }).click();
-  await expect(page.getByTestId('carbon-api-error')).toHaveText('expected an http(s) URL');
+  await expect(page.getByTestId('carbon-api-error')).toHaveText('Expected an http(s) URL');
   await page.getByRole('button', { name: 'Undo changes' }).click();
   await expect(page.getByTestId('carbon-api-error')).toHaveCount(0);
 });

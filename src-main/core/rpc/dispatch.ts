@@ -15,14 +15,18 @@ import { AppError, type AppErrorPayload } from '../../../src-shared/contract/err
 import { ROLE_RANK } from '../../../src-shared/contract/types';
 import type { Logger } from '../events';
 
+const capitalise = (m: string): string => m.charAt(0).toUpperCase() + m.slice(1);
+
 export function toAppError(e: unknown, log?: Logger): AppErrorPayload {
   if (e instanceof AppError)
     return { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) };
   if (e instanceof ZodError) {
-    const issues = e.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    const issues = e.issues.map((i) => ({ path: i.path.join('.'), message: capitalise(i.message) }));
     return {
       code: 'INVALID_ARGS',
-      message: issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '),
+      // a sentence first, the field it is about after it ("Meter id is required (meter)"); forms
+      // use details to put each message beside its field
+      message: issues.map((i) => `${i.message}${i.path ? ` (${i.path})` : ''}`).join('; '),
       details: issues,
     };
   }

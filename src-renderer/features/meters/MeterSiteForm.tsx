@@ -52,7 +52,7 @@ function EditForm({ meter, onDone }: { meter: MeterSummary; onDone: () => void }
 
   const save = () => {
     const local: Record<string, string> = {};
-    if (site === NEW && !name.trim()) local.name = 'a site needs a name';
+    if (site === NEW && !name.trim()) local.name = 'A site needs a name';
     if (label.trim().length > 120) local.label = 'at most 120 characters';
     return submit(local, async () => {
       const client = getClient();

@@ -36,7 +36,7 @@ export function NewSiteDialog({
 
   const create = () => {
     const local: Record<string, string> = {};
-    if (!name.trim()) local.name = 'a site needs a name';
+    if (!name.trim()) local.name = 'A site needs a name';
     if (postcode.trim() && !POSTCODE.test(postcode.trim())) local.postcode = 'enter a UK postcode, e.g. LS1 4AP';
     return submit(local, async () => {
       const site = await getClient().call('sites.create', {
