@@ -71,3 +71,12 @@ test('an unknown meter page shows a designed error state, not a blank screen', a
   await expect(page.getByRole('button', { name: 'Go to Imports' })).toBeVisible();
   await page.screenshot({ path: screenshotPath('06-meter-not-found'), fullPage: true });
 });
+
+test('an unknown site page says so, with the way back and no Retry that cannot help', async ({ page, server }) => {
+  const shell = new AppShell(page);
+  await shell.open(server.url, '/sites/987654');
+  await expect(page.getByRole('heading', { name: 'Site not found' })).toBeVisible();
+  await expect(page.getByText('No site 987654')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Back to Sites & meters' })).toBeVisible();
+});

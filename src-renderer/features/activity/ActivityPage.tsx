@@ -2,12 +2,13 @@ import type { SchedulerRun } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Page } from '../../components/Page';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { formatInt, formatMs, formatUkDateTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
 import { RunStatusBadge, TRIGGER_TEXT } from './runs';
+import { QueryProblem } from '../../components/ProblemState';
 
 const TASK_NAME: Record<string, string> = {
   rollup: 'Roll-up',
@@ -72,7 +73,7 @@ export function ActivityPage() {
     >
       <section className="card">
         {q.load === 'error' && !runs ? (
-          <ErrorState title="Could not load the activity" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <QueryProblem title="Could not load the activity" q={q} />
         ) : !runs ? (
           <Skeleton rows={5} label="Loading activity" />
         ) : (

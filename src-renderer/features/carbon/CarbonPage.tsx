@@ -16,11 +16,12 @@ import {
 } from './carbon-charts';
 import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { formatUkDayMonth, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href, navigate } from '../../lib/route';
+import { QueryProblem } from '../../components/ProblemState';
 
 const DAY_OPTIONS = [7, 30, 90] as const;
 const WINDOW_OPTIONS = [2, 3, 4] as const;
@@ -53,11 +54,7 @@ export function CarbonPage() {
 
       {q.load === 'error' && !h ? (
         <section className="card">
-          <ErrorState
-            title="Could not load the carbon history"
-            message={q.error ?? 'Unknown error'}
-            onRetry={q.reload}
-          />
+          <QueryProblem title="Could not load the carbon history" q={q} />
         </section>
       ) : !h ? (
         <section className="card chart-card" aria-label="Carbon intensity history">

@@ -5,11 +5,12 @@ import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
 import { buildForecastOption, indexColour, indexSlug } from './carbon-charts';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { CO2, formatInt, formatUkTime, plural } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
+import { QueryProblem } from '../../components/ProblemState';
 
 const EChart = lazy(() => import('../../charts/EChart').then((m) => ({ default: m.EChart })));
 
@@ -114,7 +115,7 @@ export function CarbonWidget() {
         </div>
       </div>
       {q.load === 'error' && d === null ? (
-        <ErrorState title="Could not load grid carbon" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not load grid carbon" q={q} />
       ) : d === null && q.load !== 'ready' ? (
         <Skeleton rows={3} label="Loading grid carbon" />
       ) : d === null ? (

@@ -12,7 +12,7 @@ import { emissionsUnavailable } from './emissions';
 import { href } from '../../lib/route';
 import { DataTable, type Column } from '../../components/DataTable';
 import { DateRangeForm } from '../../components/DateRangeForm';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import {
   CO2,
   formatDayRange,
@@ -26,6 +26,7 @@ import { latestPeriodUpTo, readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
+import { QueryProblem } from '../../components/ProblemState';
 
 /** Below this share of half-hours with an intensity, the half-hourly figure is flagged as partial. */
 const LOW_COVERAGE = 0.95;
@@ -206,7 +207,7 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
           Import a file with its half-hourly data to see its emissions here.
         </EmptyState>
       ) : q.load === 'error' && !q.data ? (
-        <ErrorState title="Could not work out the emissions" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not work out the emissions" q={q} />
       ) : !q.data ? (
         <Skeleton rows={3} label="Working out the emissions" />
       ) : (

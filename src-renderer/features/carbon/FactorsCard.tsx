@@ -6,10 +6,11 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { FUEL_NAME } from '../../components/FuelBadge';
-import { ErrorState, Skeleton } from '../../components/States';
+import { Skeleton } from '../../components/States';
 import { CO2 } from '../../lib/format';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
+import { QueryProblem } from '../../components/ProblemState';
 
 const COLUMNS: Column<EmissionFactor>[] = [
   { header: 'Year', cell: (f) => f.year },
@@ -59,7 +60,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
         year without its own factor uses the latest earlier one.
       </p>
       {q.load === 'error' && !q.data ? (
-        <ErrorState title="Could not load the factors" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not load the factors" q={q} />
       ) : !q.data ? (
         <Skeleton rows={3} label="Loading factors" />
       ) : (

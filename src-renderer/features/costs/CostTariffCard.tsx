@@ -6,7 +6,7 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { formatDay, formatUkDate, formatUkDateTime, parseUkDate } from '../../lib/format';
 import type { Query } from '../../lib/query';
 import { href } from '../../lib/route';
@@ -15,6 +15,7 @@ import { useMetersStore } from '../../stores/meters';
 import { ukToday } from '../../../src-shared/domain/periods';
 import { firstReadingDay } from './CostRange';
 import '../../styles/costs.css';
+import { QueryProblem } from '../../components/ProblemState';
 
 const FUEL_NAME = { electricity: 'electricity', gas: 'gas' } as const;
 
@@ -61,11 +62,7 @@ export function CostTariffCard({
           </div>
         )}
         {assignments.load === 'error' && !assignments.data ? (
-          <ErrorState
-            title="Could not load the meter’s tariffs"
-            message={assignments.error ?? 'Unknown error'}
-            onRetry={assignments.reload}
-          />
+          <QueryProblem title="Could not load the meter’s tariffs" q={assignments} />
         ) : !assignments.data ? (
           <Skeleton rows={2} label="Loading the meter’s tariffs" />
         ) : (

@@ -19,7 +19,7 @@ import {
 import { Page } from '../../components/Page';
 import { ProgressBar } from '../../components/ProgressBar';
 import { DataTable, type Column } from '../../components/DataTable';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { formatAgo, formatInt, formatUkDateTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { formatPounds } from '../../lib/money';
@@ -31,6 +31,7 @@ import { rangeText } from './CostRange';
 import { FailureGroups } from './FailureGroups';
 import { bestColumns, WhatIfTag } from './SwitchPanel';
 import '../../styles/costs.css';
+import { QueryProblem } from '../../components/ProblemState';
 
 interface RunState {
   running: boolean;
@@ -147,11 +148,7 @@ function Savings({ canRun }: { canRun: boolean }) {
 
       {portfolio.load === 'error' && !rows ? (
         <section className="card">
-          <ErrorState
-            title="Could not load the savings"
-            message={portfolio.error ?? 'Unknown error'}
-            onRetry={portfolio.reload}
-          />
+          <QueryProblem title="Could not load the savings" q={portfolio} />
         </section>
       ) : !rows ? (
         <section className="card card-pad">

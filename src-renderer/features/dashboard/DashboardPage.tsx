@@ -22,7 +22,7 @@ import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { OutcomeBadge } from '../../components/StatusBadge';
 import { ShareBar, Trend } from '../../components/Trend';
 import {
@@ -46,6 +46,7 @@ import { useDataStore } from '../../stores/data';
 import { RunStatusBadge, TRIGGER_TEXT } from '../activity/runs';
 import { CarbonWidget } from '../carbon/CarbonWidget';
 import { Energy } from '../../components/Energy';
+import { QueryProblem } from '../../components/ProblemState';
 
 /** Tile titles: the anchor day, and the week, month and year containing it (to date unless it is their last day). */
 const TILE_TITLE: Record<PeriodKind, [whole: string, toDate: string]> = {
@@ -108,7 +109,7 @@ export function DashboardPage() {
     >
       {q.load === 'error' && !d ? (
         <section className="card">
-          <ErrorState title="Could not load the dashboard" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <QueryProblem title="Could not load the dashboard" q={q} />
         </section>
       ) : !d ? (
         <div className="tiles" aria-busy="true">
@@ -276,7 +277,7 @@ function MonthCard({ d, asAt }: { d: DashboardSummary; asAt: string }) {
         </span>
       </div>
       {q.load === 'error' && !v ? (
-        <ErrorState title="Could not work out the month" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not work out the month" q={q} />
       ) : !v ? (
         <Skeleton rows={2} label="Pricing the month" />
       ) : (

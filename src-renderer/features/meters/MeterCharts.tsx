@@ -24,6 +24,7 @@ import {
 import { PERIOD_NAME, periodRange, readingDays, yearEarlier } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
+import { QueryProblem } from '../../components/ProblemState';
 
 function ChartLoading({ title, error, onRetry }: { title: string; error?: string | null; onRetry?: () => void }) {
   return (
@@ -130,7 +131,7 @@ export function PeriodChart({ meter }: { meter: MeterSummary }) {
           {controls}
         </div>
         {q.load === 'error' ? (
-          <ErrorState title="Could not load the totals" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <QueryProblem title="Could not load the totals" q={q} />
         ) : (
           <div className="chart-skeleton" aria-hidden="true" />
         )}
@@ -225,7 +226,7 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
       {!meter.lastReading ? (
         NO_READINGS
       ) : q.load === 'error' && !q.data ? (
-        <ErrorState title="Could not compare periods" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not compare periods" q={q} />
       ) : !q.data ? (
         <Skeleton rows={4} label="Comparing periods" />
       ) : !anchor ? (

@@ -5,13 +5,14 @@ import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { Page } from '../../components/Page';
-import { ErrorState, Skeleton, Spinner } from '../../components/States';
+import { Skeleton, Spinner } from '../../components/States';
 import { formatInt, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { FactorsCard } from '../carbon/FactorsCard';
+import { QueryProblem } from '../../components/ProblemState';
 
 /** "Recomputed 12 meters, 4,380 days in 1.2 s". */
 export function rebuildText(r: AggregateResult): string {
@@ -30,7 +31,7 @@ export function SettingsPage() {
     >
       {q.load === 'error' && !q.data ? (
         <section className="card">
-          <ErrorState title="Could not load the settings" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <QueryProblem title="Could not load the settings" q={q} />
         </section>
       ) : !q.data ? (
         <section className="card">

@@ -12,13 +12,14 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { Field } from '../../components/Field';
 import { FUEL_NAME } from '../../components/FuelBadge';
-import { ErrorState, Skeleton } from '../../components/States';
+import { Skeleton } from '../../components/States';
 import { CO2, formatDayRange, formatEnergy, formatShare } from '../../lib/format';
 import { emissionsUnavailable, sumEmissions, type Method, type SiteEmissions } from '../carbon/emissions';
 import { readingDays } from '../../lib/periods';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import { useDataStore } from '../../stores/data';
+import { QueryProblem } from '../../components/ProblemState';
 
 const METHOD_NAME: Record<Method, string> = {
   halfhourly: 'Half-hourly, national intensity',
@@ -47,7 +48,8 @@ const COLUMNS: Column<SiteEmissions>[] = [
   {
     header: 'Coverage',
     num: true,
-    cell: (r) => (emissionsUnavailable(r) ?? formatShare(r.coverage)).replace(/ in Carbon\.$/, ' on the Carbon page.'),
+    // the share of half-hours priced; why a figure is not available is said once under the table
+    cell: (r) => formatShare(r.coverage),
   },
 ];
 
@@ -145,7 +147,7 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
       {!days ? (
         <p className="muted">Emissions appear once the site's meters have readings.</p>
       ) : q.load === 'error' && !q.data ? (
-        <ErrorState title="Could not work out the emissions" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not work out the emissions" q={q} />
       ) : !q.data ? (
         <Skeleton rows={2} label="Working out emissions" />
       ) : (
@@ -170,6 +172,13 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
             className="table-compact"
             testId="site-emissions"
           />
+          {[...new Set(q.data.map((r) => emissionsUnavailable(r)).filter((w): w is string => w !== null))].map(
+            (why) => (
+              <p key={why} className="muted small" data-testid="site-co2-why">
+                {why.replace(/ in Carbon\.$/, ' on the Carbon page.')}
+              </p>
+            ),
+          )}
         </div>
       )}
     </section>

@@ -16,7 +16,7 @@ import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
 import {
@@ -35,6 +35,7 @@ import { useDataStore } from '../../stores/data';
 import { SiteCarbonCard } from './SiteCarbonCard';
 import { latestMonth, siteDays } from './site-periods';
 import { Energy } from '../../components/Energy';
+import { QueryProblem } from '../../components/ProblemState';
 
 export function SitePage({ id }: { id: number }) {
   const version = useDataStore((s) => s.version);
@@ -47,10 +48,9 @@ export function SitePage({ id }: { id: number }) {
       <Breadcrumb steps={[<a href={href.meters}>Sites &amp; meters</a>, <span>{d?.site.name ?? `Site ${id}`}</span>]} />
       {q.load === 'error' && !d ? (
         <section className="card">
-          <ErrorState
+          <QueryProblem
             title={q.code === 'NOT_FOUND' ? 'Site not found' : 'Could not load this site'}
-            message={q.error ?? 'Unknown error'}
-            onRetry={q.reload}
+            q={q}
             action={
               <button type="button" className="btn btn-quiet" onClick={() => navigate(href.meters)}>
                 Back to Sites &amp; meters
@@ -193,7 +193,7 @@ function SiteTotals({ d, days }: { d: SiteDetail; days: { from: number; to: numb
       </div>
       {q.load === 'error' && !q.data ? (
         <section className="card">
-          <ErrorState title="Could not load the site totals" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <QueryProblem title="Could not load the site totals" q={q} />
         </section>
       ) : (
         <ChartCard
@@ -257,7 +257,7 @@ function MetersSideBySide({ d, days }: { d: SiteDetail; days: { from: number; to
   if (q.load === 'error' && !q.data)
     return (
       <section className="card">
-        <ErrorState title="Could not load the meters' totals" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not load the meters' totals" q={q} />
       </section>
     );
   return (
@@ -360,7 +360,7 @@ function SiteComparisons({ siteId, fuels, month }: { siteId: number; fuels: Fuel
         <span className="muted small">Latest complete month · each fuel on its own</span>
       </div>
       {q.load === 'error' && !q.data ? (
-        <ErrorState title="Could not compare months" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+        <QueryProblem title="Could not compare months" q={q} />
       ) : !q.data ? (
         <Skeleton rows={fuels.length + 1} label="Comparing months" />
       ) : (

@@ -12,7 +12,7 @@ import { getClient } from '../../api/instance';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
-import { EmptyState, ErrorState, Skeleton, Spinner } from '../../components/States';
+import { EmptyState, Skeleton, Spinner } from '../../components/States';
 import { formatDay, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
@@ -26,6 +26,7 @@ import { useAppStore } from '../../stores/app';
 import { TariffDetail } from './TariffDetail';
 import { TariffForm, type FormMode } from './TariffForm';
 import '../../styles/tariffs.css';
+import { QueryProblem } from '../../components/ProblemState';
 
 const EXAMPLE = `{ "tariffs": [ {
   "id": "acme-e7-2025", "name": "Acme Economy 7", "supplier": "Acme", "fuel": "electricity",
@@ -197,7 +198,7 @@ export function TariffsPage() {
 
       {q.load === 'error' && !all ? (
         <section className="card">
-          <ErrorState title="Could not load the tariffs" message={q.error ?? 'Unknown error'} onRetry={q.reload} />
+          <QueryProblem title="Could not load the tariffs" q={q} />
         </section>
       ) : !all ? (
         <section className="card">
