@@ -25,7 +25,7 @@ export function Trend({
   if (!comparable) {
     return (
       <span className="trend trend-none" data-trend="none">
-        not comparable — data incomplete{completeness !== undefined ? ` (${formatShare(completeness)} complete)` : ''}
+        Not comparable: data incomplete{completeness !== undefined ? ` (${formatShare(completeness)} complete)` : ''}
       </span>
     );
   }

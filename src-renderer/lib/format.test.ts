@@ -58,6 +58,13 @@ describe('energy and change formatting', () => {
     expect(formatShare(0.9612)).toBe('96.1 %');
     expect(formatShare(1)).toBe('100 %');
     expect(formatShare(0.5)).toBe('50 %');
+    // 3 half-hours of a year's: some data, so never "0 % complete" beside a figure
+    expect(formatShare(3 / 17520)).toBe('< 0.1 %');
+    expect(formatShare(0)).toBe('0 %');
+    expect(formatShare(0.0004)).toBe('< 0.1 %');
+    expect(formatShare(0.004)).toBe('0.4 %');
+    // one half-hour missing from a year is not "100 % complete"
+    expect(formatShare(1 - 1 / 17520)).toBe('> 99.9 %');
   });
   it('reads period labels in UK style', () => {
     expect(formatPeriodLabel('2025-03-30')).toBe('Sun 30 Mar 2025');

@@ -133,7 +133,10 @@ export function formatChangePercent(p: number | null | undefined): string {
 export function formatShare(share: number | null | undefined): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return '—';
   const p = share * 100;
-  return `${Number.isInteger(Math.round(p * 10) / 10) || p >= 99.95 ? Math.round(p) : p.toFixed(1)} %`;
+  // a share that is not nothing never reads "0 %", nor one short of all "100 %"
+  if (p > 0 && p < 0.05) return '< 0.1 %';
+  if (p < 100 && p >= 99.95) return '> 99.9 %';
+  return `${Number.isInteger(Math.round(p * 10) / 10) ? Math.round(p) : p.toFixed(1)} %`;
 }
 
 const weekdayDateFmt = new Intl.DateTimeFormat('en-GB', {
