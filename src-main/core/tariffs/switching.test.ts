@@ -69,9 +69,10 @@ describe('switching analysis', () => {
     await call('tariffs.import', { text: JSON.stringify({ tariffs }) });
     await call('tariffs.assign', { meter: MPAN, tariff: 'acme-flat', from: '2025-01-01' });
     const a = await call<SwitchAnalysis>('switching.analyse', { meter: MPAN });
-    // default window: the last 90 days of data, ending with the last reading's local day
-    expect(a.to).toBe('2025-06-30'); // the last reading, 2025-06-28T23:30Z, is 00:30 BST on 29 June
-    expect(a.from).toBe('2025-04-01');
+    // default window: the last 90 days of data, ending with the last complete day: the last reading,
+    // 2025-06-28T23:30Z, is 00:30 BST on 29 June, a day with one half-hour, so the window ends on 28 June
+    expect(a.to).toBe('2025-06-29');
+    expect(a.from).toBe('2025-03-31');
     expect(a.current.tariff).toBe('acme-flat');
     expect(a.current.basis).toBe('assignment');
     expect(a.alternatives.map((x) => x.tariff)).toEqual(['cheap-flat', 'eastern-only', 'beta-e7']);
@@ -103,6 +104,18 @@ describe('switching analysis', () => {
       bestTariffName: 'Flat 20p',
       bestSavingPence: a.alternatives[0]!.savingPence,
     });
+  });
+
+  it('a stray later reading does not move the default window off the data', async () => {
+    core = await makeCore();
+    await seed(core);
+    // one reading five months after the rest, as a bad row in a later file would leave
+    await importFiles(core, [writeTemp('stray.csv', `MPAN,Timestamp,kWh\n${MPAN},2025-11-20T12:00:00Z,3\n`)]);
+    await call('tariffs.import', { text: JSON.stringify({ tariffs: [flat('acme-flat', 25), flat('beta', 20)] }) });
+    await call('tariffs.assign', { meter: MPAN, tariff: 'acme-flat', from: '2025-01-01' });
+    const a = await call<SwitchAnalysis>('switching.analyse', { meter: MPAN });
+    expect([a.from, a.to]).toEqual(['2025-03-31', '2025-06-29']);
+    expect(a.alternatives.map((x) => x.tariff)).toEqual(['beta']);
   });
 
   it('moves N % of use from the most expensive band to the cheapest and ranks again', async () => {

@@ -13,6 +13,7 @@ import type {
   WhatIf,
 } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
+import { COMPLETE_DAY_HALF_HOURS } from '../../../src-shared/domain/data-quality';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { isoDay, localDayOf } from '../../../src-shared/domain/periods';
 import { distributorOf, distributorOfRegion } from '../../../src-shared/domain/regions';
@@ -52,8 +53,9 @@ export class SwitchingService {
   }
 
   /**
-   * The default analysis window: the last `days` local days up to the meter's last reading (from its first, if that is
-   * later).
+   * The default analysis window: the last `days` local days up to the meter's last complete day (at least 40
+   * half-hours, the one definition in data-quality.ts), from its first reading if that is later. A partial last
+   * day or one stray later reading does not move it; a meter with no complete day ends with its last reading.
    */
   private window(meter: MeterRow, days: number): [number, number] {
     const span = this.readings.valueSpan(meter.id);
@@ -63,7 +65,9 @@ export class SwitchingService {
         `${meter.identifier} has no readings to analyse yet; import its half-hourly data first`,
         { reason: 'no-readings', meter: meter.identifier },
       );
-    const to = localDayOf(span.last) + 1;
+    const lastDay = localDayOf(span.last);
+    const complete = this.readings.lastCompleteDays([meter.id], lastDay + 1, COMPLETE_DAY_HALF_HOURS).get(meter.id);
+    const to = (complete ?? lastDay) + 1;
     // "the last N days of data": a meter with less history is analysed over the days it has
     return [Math.max(to - days, localDayOf(span.first)), to];
   }
