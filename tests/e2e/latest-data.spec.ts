@@ -54,11 +54,11 @@ test('2019–2020 data: real figures anchored on the data, with the dates they a
       await expect(tile).not.toContainText('(0 % complete)');
     }
     await expect(dashboard.tile('electricity', 'month')).toContainText('Month to date');
-    await expect(dashboard.tile('electricity', 'month')).toContainText('November 2019 to 13 Nov');
+    await expect(dashboard.tile('electricity', 'month')).toContainText('1–13 Nov 2019');
 
     // the month in £ and CO2: the meters without a tariff are named; CO2 by the 2019 annual factor
     const month = page.getByTestId('dashboard-month');
-    await expect(month).toContainText('November 2019 to 13 Nov: cost and emissions');
+    await expect(month).toContainText('1–13 Nov 2019: cost and emissions');
     await expect(month.getByTestId('month-unpriced')).toContainText('have no tariff for this month');
     await expect(month.getByTestId('month-co2')).toContainText(/\d/);
     await expect(month).toContainText('Annual UK factor');

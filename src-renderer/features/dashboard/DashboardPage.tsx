@@ -9,6 +9,7 @@ import type {
   PeriodKind,
 } from '../../../src-shared/contract/types';
 import { isoDay, nextPeriodStart, parsePeriod } from '../../../src-shared/domain/periods';
+import { tileDates } from './tile-dates';
 import { ChartCard } from '../../charts/ChartCard';
 import { formatCo2 } from '../carbon/carbon-charts';
 import { AsAtField } from '../../components/AsAtField';
@@ -266,8 +267,7 @@ function MonthCard({ d, asAt }: { d: DashboardSummary; asAt: string }) {
     <section className="card card-pad" aria-labelledby="month-title" data-testid="dashboard-month">
       <div className="card-header-inline">
         <h2 id="month-title">
-          {formatPeriodLabel(m.label)}
-          {whole ? '' : ` to ${formatPeriodLabel(last, { short: true })}`}: {v?.costs === null ? '' : 'cost and '}
+          {whole ? formatPeriodLabel(m.label) : formatDayRange(m.from, last)}: {v?.costs === null ? '' : 'cost and '}
           emissions
         </h2>
         <span className="muted small">
@@ -407,8 +407,7 @@ function FuelTiles({ totals, asAt }: { totals: FuelTotals; asAt: string }) {
               <header className="tile-head">
                 <h3>{TILE_TITLE[kind][p.toDate ? 1 : 0]}</h3>
                 <span className="muted small" data-testid="tile-dates">
-                  {formatPeriodLabel(p.label, { short: kind === 'day' })}
-                  {p.toDate && kind !== 'day' ? ` to ${formatPeriodLabel(p.toDate, { short: true })}` : ''}
+                  {tileDates(kind, p.label, p.toDate)}
                 </span>
               </header>
               <div className="tile-value">
