@@ -6,7 +6,7 @@
 import { useLayoutEffect, useRef, type ReactNode } from 'react';
 
 /** Marks `el` with what is out of sight: `data-overflow`, and `data-more-left` / `data-more-right`. */
-export function markOverflow(el: HTMLElement): void {
+function markOverflow(el: HTMLElement): void {
   const over = el.scrollWidth - el.clientWidth > 1;
   const set = (name: string, on: boolean) => (on ? el.setAttribute(name, 'true') : el.removeAttribute(name));
   set('data-overflow', over);

@@ -10,8 +10,6 @@ import {
   previousPeriodStart,
 } from '../../src-shared/domain/periods';
 
-export const PERIOD_KINDS: PeriodKind[] = ['day', 'week', 'month', 'year'];
-
 export const PERIOD_NAME: Record<PeriodKind, string> = { day: 'Day', week: 'Week', month: 'Month', year: 'Year' };
 
 /**

@@ -374,8 +374,8 @@ export const contract = {
     audit: true,
   }),
   /**
-   * Merges meter `from` into meter `into` (two meters that are one, e.g. the same file imported with
-   * and without a meter id): its readings move through the readings store's merge (duplicates
+   * Merges meter `from` into meter `into` (two meters that are one, such as the same file imported
+   * with and without a meter id): its readings move through the readings store's merge (duplicates
    * counted once), its site, label, supplier, capacity and tariff assignments move where `into` has
    * none, and `from` is removed. Half-hours the two hold with different values are conflicts: without
    * `onConflict` a merge that meets any is refused (CONFLICT, details list them); `keep` keeps

@@ -17,17 +17,12 @@ import type {
   StoredFile,
 } from '../../src-shared/contract/types';
 import type { Core } from '../../src-main/core/app';
-import { FIXTURES, makeCore } from '../helpers/core';
-import { httpTransport, memoryTransport, type TestTransport } from '../helpers/transports';
+import { FIXTURES } from '../helpers/core';
+import { TRANSPORTS, contractHost, type TestTransport } from '../helpers/transports';
 
 const SAMPLE = fs.readFileSync(path.join(FIXTURES, 'csv', 'long-autumn-with-errors.csv'));
 
-const transports = [
-  ['memory', memoryTransport],
-  ['http', httpTransport],
-] as const;
-
-describe.each(transports)('contract over the %s transport', (_name, make) => {
+describe.each(TRANSPORTS)('contract over the %s transport', (_name, make) => {
   let core: Core;
   let t: TestTransport;
   afterEach(async () => {
@@ -36,9 +31,7 @@ describe.each(transports)('contract over the %s transport', (_name, make) => {
   });
 
   async function setup(role: 'viewer' | 'manager' | 'admin' = 'admin') {
-    core = await makeCore({ host: 'server', version: '9.9.9' });
-    core.start();
-    t = await make(core, { role, actor: 'tester' });
+    ({ core, t } = await contractHost(make, role));
   }
 
   /** Uploads, enqueues, and resolves with the finished job, watching pushed events only. */

@@ -19,21 +19,16 @@ import type {
   StoredFile,
 } from '../../src-shared/contract/types';
 import type { Core } from '../../src-main/core/app';
-import { FIXTURES, makeCore } from '../helpers/core';
+import { FIXTURES } from '../helpers/core';
 import { economy7 } from '../fixtures/tariffs';
-import { httpTransport, memoryTransport, type TestTransport } from '../helpers/transports';
+import { TRANSPORTS, contractHost, type TestTransport } from '../helpers/transports';
 
 const OCTOPUS = fs.readFileSync(path.join(FIXTURES, 'public', 'octopus-consumption-electricity-2020-05.json'));
 /** The meter the Octopus export names (in its `next` link) when no meter is chosen. */
 const OCTOPUS_METER = '2700003645222';
 const CHOSEN = '1012477457919';
 
-const transports = [
-  ['memory', memoryTransport],
-  ['http', httpTransport],
-] as const;
-
-describe.each(transports)('import outcomes over the %s transport', (_name, make) => {
+describe.each(TRANSPORTS)('import outcomes over the %s transport', (_name, make) => {
   let core: Core;
   let t: TestTransport;
   afterEach(async () => {
@@ -42,9 +37,7 @@ describe.each(transports)('import outcomes over the %s transport', (_name, make)
   });
 
   async function setup(role: 'viewer' | 'manager' | 'admin' = 'admin') {
-    core = await makeCore({ host: 'server', version: '9.9.9' });
-    core.start();
-    t = await make(core, { role, actor: 'tester' });
+    ({ core, t } = await contractHost(make, role));
   }
 
   async function ok<T>(reply: Promise<Reply<unknown>>): Promise<T> {

@@ -10,6 +10,7 @@ import type { StoredFile } from '../../src-shared/contract/types';
 import type { Core } from '../../src-main/core/app';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
 import { closeHttpHost, createHttpHost, listen } from '../../src-main/server/http';
+import { makeCore } from './core';
 
 export interface TestTransport {
   name: string;
@@ -106,4 +107,20 @@ export async function httpTransport(
       await closeHttpHost(server);
     },
   };
+}
+
+/** Both transports, for `describe.each`: every contract suite runs over each. */
+export const TRANSPORTS = [
+  ['memory', memoryTransport],
+  ['http', httpTransport],
+] as const;
+
+/** A started server-mode core on a fresh data folder, reached through `make` as `role`. */
+export async function contractHost(
+  make: (typeof TRANSPORTS)[number][1],
+  role: CallContext['role'] = 'admin',
+): Promise<{ core: Core; t: TestTransport }> {
+  const core = await makeCore({ host: 'server', version: '9.9.9' });
+  core.start();
+  return { core, t: await make(core, { role, actor: 'tester' }) };
 }

@@ -5,7 +5,7 @@ import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { buildCostBandsOption, costBandsCsv, costParts, tariffSequence } from './cost-bands';
 import { DateRangeForm } from '../../components/DateRangeForm';
-import { ProblemState } from '../../components/ProblemState';
+import { QueryProblem } from '../../components/ProblemState';
 import { Skeleton } from '../../components/States';
 import { fileSlug } from '../../lib/download';
 import { formatInt, plural } from '../../lib/format';
@@ -72,13 +72,7 @@ export function CostPeriodCard({
       </div>
       {q.load === 'error' ? (
         <div className="card-pad">
-          <ProblemState
-            title="This period cannot be priced"
-            code={q.code}
-            message={q.error ?? 'Unknown error'}
-            details={q.details}
-            onRetry={q.reload}
-          />
+          <QueryProblem title="This period cannot be priced" q={q} />
         </div>
       ) : !c ? (
         <div className="card-pad">

@@ -356,13 +356,13 @@ function TrendCard({ d }: { d: DashboardSummary }) {
   return (
     <ChartCard
       title="Consumption, 13 months"
-      note={`kWh per month by fuel, to ${formatPeriodLabel(d.latestDay)} · gas and electricity side by side, never added · months without readings are gaps`}
+      note={`Energy per month by fuel, to ${formatPeriodLabel(d.latestDay)} · gas and electricity side by side, never added · months without readings are gaps`}
       testId="dashboard-trend"
       points={data.table.periods.length}
       option={option}
       fileBase="portfolio-13-months"
       csv={() => trendCsv(data)}
-      ariaLabel={`Monthly kWh by fuel for the 13 months to ${formatPeriodLabel(d.latestDay)}`}
+      ariaLabel={`Monthly energy by fuel for the 13 months to ${formatPeriodLabel(d.latestDay)}`}
     />
   );
 }
@@ -380,7 +380,7 @@ function FuelTiles({ totals, asAt }: { totals: FuelTotals; asAt: string }) {
       <div className="fuel-section-head">
         <FuelBadge fuel={totals.fuel} />
         <span className="muted small">
-          {plural(totals.meters, 'meter')} · kWh
+          {plural(totals.meters, 'meter')}
           {totals.latestDay ? ` · latest data ${formatPeriodLabel(totals.latestDay)}` : ''}
         </span>
       </div>

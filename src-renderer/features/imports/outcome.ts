@@ -5,12 +5,10 @@
  * half-hours), and the progress bar's colour.
  */
 import type { ImportJob, ImportOutcome } from '../../../src-shared/contract/types';
-import { formatInt } from '../../lib/format';
+import { formatInt, plural } from '../../lib/format';
 
 /** The core keeps the first 1,000 problems of a job (sink.ts MAX_STORED_ERRORS). */
 export const STORED_PROBLEMS = 1000;
-
-const count = (n: number, one: string, many = `${one}s`): string => `${formatInt(n)} ${n === 1 ? one : many}`;
 
 export interface ProblemsSummary {
   /** The link's words after "Show"/"Hide", e.g. "problems (120 rejected rows, 3 conflicts)"; null when none. */
@@ -21,8 +19,8 @@ export interface ProblemsSummary {
 
 export function problemsSummary(job: Pick<ImportJob, 'rowsRejected' | 'conflicts' | 'errors'>): ProblemsSummary {
   const parts = [
-    job.rowsRejected > 0 ? count(job.rowsRejected, 'rejected row') : '',
-    job.conflicts > 0 ? count(job.conflicts, 'conflict') : '',
+    job.rowsRejected > 0 ? plural(job.rowsRejected, 'rejected row') : '',
+    job.conflicts > 0 ? plural(job.conflicts, 'conflict') : '',
   ].filter(Boolean);
   if (parts.length === 0) return { label: null, note: null };
   const listed = job.errors.length;
@@ -32,10 +30,10 @@ export function problemsSummary(job: Pick<ImportJob, 'rowsRejected' | 'conflicts
   else if (listed >= STORED_PROBLEMS) note = `Showing the first ${formatInt(listed)} problems.`;
   else if (listed > expected) {
     const where = [
-      job.rowsRejected > 0 ? count(job.rowsRejected, 'row') : '',
-      job.conflicts > 0 ? count(job.conflicts, 'conflicting half-hour') : '',
+      job.rowsRejected > 0 ? plural(job.rowsRejected, 'row') : '',
+      job.conflicts > 0 ? plural(job.conflicts, 'conflicting half-hour') : '',
     ].filter(Boolean);
-    note = `${count(listed, 'problem')} on ${where.join(' and ')}: some rows have more than one bad value.`;
+    note = `${plural(listed, 'problem')} on ${where.join(' and ')}: some rows have more than one bad value.`;
   }
   return { label: `problems (${parts.join(', ')})`, note };
 }

@@ -9,7 +9,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import { ROLE_RANK, type MeterMergeResult, type MeterSummary } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
-import { formatInt, formatUkDateTime, plural } from '../../lib/format';
+import { formatInt, formatKwh, formatUkDateTime, plural } from '../../lib/format';
 import { href, navigate } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
@@ -181,8 +181,8 @@ function MergeCard({ meter }: { meter: MeterSummary }) {
                 {conflicts.list.slice(0, 5).map((c) => (
                   <tr key={c.start}>
                     <td>{formatUkDateTime(c.start)}</td>
-                    <td className="num">{c.from === null ? 'missing' : `${c.from} kWh`}</td>
-                    <td className="num">{c.into === null ? 'missing' : `${c.into} kWh`}</td>
+                    <td className="num">{c.from === null ? 'missing' : `${formatKwh(c.from)} kWh`}</td>
+                    <td className="num">{c.into === null ? 'missing' : `${formatKwh(c.into)} kWh`}</td>
                   </tr>
                 ))}
               </tbody>

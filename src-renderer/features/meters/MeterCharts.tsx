@@ -10,7 +10,7 @@ import { buildHeatmapGrid, buildHeatmapOption, heatmapCsv } from './heatmap';
 import { alignYearAgo, buildPeriodOption, periodCsv } from './period-bars';
 import { DataTable, type Column } from '../../components/DataTable';
 import { Segmented } from '../../components/Segmented';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
 import { fileSlug } from '../../lib/download';
 import {
@@ -22,15 +22,15 @@ import {
   plural,
 } from '../../lib/format';
 import { PERIOD_NAME, periodRange, readingDays, yearEarlier } from '../../lib/periods';
-import { useQuery } from '../../lib/query';
+import { useQuery, type Query } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
 import { QueryProblem } from '../../components/ProblemState';
 
-function ChartLoading({ title, error, onRetry }: { title: string; error?: string | null; onRetry?: () => void }) {
+function ChartLoading({ title, q }: { title: string; q: Query<unknown> }) {
   return (
     <section className="card chart-card" aria-label={title}>
-      {error ? (
-        <ErrorState title={`Could not load the ${title.toLowerCase()}`} message={error} onRetry={onRetry} />
+      {q.load === 'error' ? (
+        <QueryProblem title={`Could not load the ${title.toLowerCase()}`} q={q} />
       ) : (
         <>
           <Skeleton rows={1} label={`Loading the ${title.toLowerCase()}`} />
@@ -57,8 +57,7 @@ export function DailyChart({ meter }: { meter: MeterSummary }) {
   );
   const option = useMemo(() => (q.data ? buildDailyOption(q.data) : null), [q.data]);
   if (!days) return <section className="card">{NO_READINGS}</section>;
-  if (!q.data || !option)
-    return <ChartLoading title="Daily consumption" error={q.load === 'error' ? q.error : null} onRetry={q.reload} />;
+  if (!q.data || !option) return <ChartLoading title="Daily consumption" q={q} />;
   const rows = q.data;
   const incomplete = rows.filter((r) => r.completeness < 1).length;
   return (

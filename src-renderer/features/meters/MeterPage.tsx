@@ -5,7 +5,8 @@ import { ChartCard } from '../../charts/ChartCard';
 import { buildHalfHourlyOption, seriesStats } from '../../charts/half-hourly-line';
 import { FuelBadge } from '../../components/FuelBadge';
 import { Breadcrumb, PageHeader } from '../../components/Page';
-import { EmptyState, ErrorState, Skeleton } from '../../components/States';
+import { EmptyState, Skeleton } from '../../components/States';
+import { ProblemState } from '../../components/ProblemState';
 import { fileSlug } from '../../lib/download';
 import { formatInt, formatKwh, formatPeriodLabel, formatUkDateTime, plural } from '../../lib/format';
 import { useQuery } from '../../lib/query';
@@ -111,10 +112,12 @@ export function MeterPage({ mpan }: { mpan: string }) {
 
       {entry?.load === 'error' ? (
         <section className="card">
-          <ErrorState
+          <ProblemState
             title={entry.notFound ? 'Meter not found' : 'Could not load this meter'}
-            message={entry.error ?? 'Unknown error'}
-            {...(entry.notFound ? {} : { onRetry: () => void fetchSeries(mpan) })}
+            code={entry.notFound ? 'NOT_FOUND' : null}
+            message={entry.error ?? 'Something went wrong'}
+            details={undefined}
+            onRetry={() => void fetchSeries(mpan)}
             action={
               <button
                 type="button"
