@@ -15,17 +15,26 @@ export function Trend({
   changePercent,
   comparable,
   completeness,
+  previousCompleteness,
   against,
 }: {
   changePercent: number | null;
   comparable: boolean;
   completeness?: number;
+  /** The earlier period's: both are said, so the reader sees which one is short. */
+  previousCompleteness?: number;
   against: string;
 }) {
   if (!comparable) {
+    const shares =
+      completeness === undefined
+        ? ''
+        : previousCompleteness === undefined
+          ? ` (${formatShare(completeness)} complete)`
+          : ` (${formatShare(completeness)} complete, the one before ${formatShare(previousCompleteness)})`;
     return (
       <span className="trend trend-none" data-trend="none">
-        Not comparable: data incomplete{completeness !== undefined ? ` (${formatShare(completeness)} complete)` : ''}
+        Not comparable: data incomplete{shares}
       </span>
     );
   }

@@ -66,17 +66,20 @@ export function mergeMeters(
     if (onConflict === undefined) {
       // never overwrite or drop a reading silently: with conflicts, the caller must choose
       const check = store.moveMeter(from.id, into.id, { replace: false, dryRun: true });
-      if (check.conflicts.length > 0)
+      const n = check.conflicts.length;
+      if (n > 0)
         throw new AppError(
           'CONFLICT',
-          `${check.conflicts.length} half-hours of ${from.identifier} hold other values in ${into.identifier}: ` +
+          `${n === 1 ? '1 half-hour' : `${n} half-hours`} of ${from.identifier} ${n === 1 ? 'holds' : 'hold'} ` +
+            `other values in ${into.identifier}: ` +
             `choose whether ${into.identifier} keeps its values or takes those of ${from.identifier}`,
           {
             reason: 'merge-conflicts',
             from: from.identifier,
             into: into.identifier,
-            conflictCount: check.conflicts.length,
-            conflicts: listed(check.conflicts),
+            conflictCount: n,
+            // nothing was kept: the merge was refused (the dry run's keep is not a choice anyone made)
+            conflicts: listed(check.conflicts).map(({ kept: _kept, ...c }) => c),
           },
         );
     }

@@ -50,6 +50,24 @@ describe('cost ranges', () => {
     expect(defaultCostRange({ firstReading: null, lastReading: null })).toBeNull();
   });
 
+  it('does not open on a month the readings leave empty: sparse data prices its latest complete day', () => {
+    // the BANES meter: a day in April 2019 and five in November, 240 readings; October is inside the
+    // span but has none, so neither it nor the last 30 days would be more than standing charges
+    const banes = {
+      firstReading: '2019-04-01T00:00:00Z',
+      lastReading: '2019-11-13T23:30:00Z',
+      lastCompleteDay: '2019-11-13',
+      readings: 240,
+    };
+    expect(defaultCostRange(banes)).toEqual({
+      from: '2019-11-13',
+      to: '2019-11-14',
+      why: 'the latest complete day of data (the readings before it are sparse)',
+    });
+    // the same span read every half-hour opens on October as before
+    expect(defaultCostRange({ ...banes, readings: 10_896 })?.from).toBe('2019-10-01');
+  });
+
   it('counts a month as complete only when it starts on or after the first reading', () => {
     // data from 1 March (UK) exactly: March is whole
     expect(defaultCostRange({ firstReading: '2025-03-01T00:00:00Z', lastReading: '2025-04-02T10:00:00Z' })?.from).toBe(

@@ -309,11 +309,13 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
         </div>
         <div className="kpi">
           <dt>Those meters cost now</dt>
-          <dd>{formatPounds(t.currentPence)}</dd>
+          <dd>{t.withSaving > 0 ? formatPounds(t.currentPence) : '—'}</dd>
           <div className="kpi-sub">
-            {t.currentPence > 0
-              ? `saving ${Math.round((t.savingPence / t.currentPence) * 1000) / 10} % of it`
-              : 'over the same periods'}
+            {t.withSaving === 0
+              ? 'no meter has a cheaper tariff'
+              : t.currentPence > 0
+                ? `saving ${Math.round((t.savingPence / t.currentPence) * 1000) / 10} % of it`
+                : 'over the same periods'}
           </div>
         </div>
       </dl>

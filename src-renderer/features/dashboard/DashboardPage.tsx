@@ -31,6 +31,7 @@ import {
   formatEnergy,
   formatEnergyUnit,
   formatChangePercent,
+  CO2,
   formatDayRange,
   formatInt,
   formatShare,
@@ -312,7 +313,13 @@ function MonthFuel({ e, c }: { e: FuelEmissions; c: FuelCost | null }) {
         <div className="kpi">
           <dt>Emissions</dt>
           <dd data-testid="month-co2" data-kg={e.kgco2 ?? ''}>
-            {e.kgco2 !== null ? formatCo2(e.kgco2) : 'Not available'}
+            {e.kgco2 !== null ? (
+              <>
+                {formatCo2(e.kgco2)} <span className="unit">{CO2}</span>
+              </>
+            ) : (
+              'Not available'
+            )}
           </dd>
           <div className="kpi-sub">{emissionsBasis(e)}</div>
         </div>
@@ -421,7 +428,8 @@ function FuelTiles({ totals, asAt }: { totals: FuelTotals; asAt: string }) {
                 <Trend
                   changePercent={p.changePercent}
                   comparable={p.comparable}
-                  completeness={Math.min(p.completeness, p.previousCompleteness)}
+                  completeness={p.completeness}
+                  previousCompleteness={p.previousCompleteness}
                   against={(p.toDate ? AGAINST_TO_DATE : AGAINST)[kind]}
                 />
               )}

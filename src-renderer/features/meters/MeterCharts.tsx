@@ -214,7 +214,7 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
   return (
     <section className="card" aria-labelledby="compare-title" data-testid="comparison-panel">
       <div className="card-header">
-        <h2 id="compare-title">Latest complete periods</h2>
+        <h2 id="compare-title">Latest periods with readings</h2>
         <span className="muted small" data-testid="comparison-anchor">
           {anchor
             ? `Up to ${formatPeriodLabel(anchor)}, the meter’s latest complete day`
@@ -263,7 +263,8 @@ function CompareCell({ c, text }: { c: Comparison; text: string }) {
       <Trend
         changePercent={c.changePercent}
         comparable={c.comparable}
-        completeness={Math.min(c.current.completeness, c.previous.completeness)}
+        completeness={c.current.completeness}
+        previousCompleteness={c.previous.completeness}
         against={text}
       />
       <div className="muted small">
