@@ -37,6 +37,15 @@ describe('gradeImport', () => {
     });
   });
 
+  it('says when a conflict replaced a stored reading, so "0 readings imported" never hides a change', () => {
+    expect(
+      gradeImport(job({ readingsImported: 0, duplicates: 239, conflicts: 1, onConflict: 'replace' })),
+    ).toMatchObject({ summary: "0 readings imported; 1 stored reading replaced with the file's value." });
+    expect(gradeImport(job({ readingsImported: 0, conflicts: 1, onConflict: 'keep' })).summary).toBe(
+      '0 readings imported; 1 conflict with stored readings.',
+    );
+  });
+
   it('rows that were all rejected imported nothing (amber)', () => {
     expect(gradeImport(job({ readingsImported: 0, rowsRejected: 7 }))).toMatchObject({
       grade: 'nothing-imported',

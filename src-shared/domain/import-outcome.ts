@@ -48,6 +48,8 @@ export interface GradedJob {
   conflicts: number;
   rowsRejected: number;
   failureKind: ImportFailureKind | null;
+  /** What happened to a reading stored with another value: kept, or replaced with the file's. */
+  onConflict?: 'keep' | 'replace';
 }
 
 const n = (v: number): string => v.toLocaleString('en-GB');
@@ -111,7 +113,13 @@ function gradeDone(j: GradedJob): ImportOutcome {
   const dry = j.dryRun;
   const imported = dry ? 'would be imported' : 'imported';
   const rejected = j.rowsRejected > 0 ? `${n(j.rowsRejected)} of ${count(j.rowsRead, 'row')} rejected` : '';
-  const conflicts = j.conflicts > 0 ? count(j.conflicts, 'conflict') + ' with stored readings' : '';
+  // a conflict under "replace" changed a stored reading: say so, not only "0 readings imported"
+  const conflicts =
+    j.conflicts === 0
+      ? ''
+      : j.onConflict === 'replace'
+        ? `${count(j.conflicts, 'stored reading')} ${dry ? 'would be replaced' : 'replaced'} with the file's value`
+        : count(j.conflicts, 'conflict') + ' with stored readings';
   const problems = [rejected, conflicts].filter(Boolean).join('; ');
   if (j.readingsImported === 0 && j.conflicts === 0) {
     if (j.rowsRejected === 0 && j.duplicates > 0)

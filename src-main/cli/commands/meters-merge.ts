@@ -29,7 +29,7 @@ export async function metersMerge(ctx: Ctx, args: string[], o: Opts): Promise<nu
     }
     out(ctx, r, () => {
       console.log(
-        `Merged ${r.from} into ${r.into}: ${r.moved} readings moved, ${r.duplicates} already in ${r.into}, ${r.conflictCount} conflicts; ${r.from} was removed.`,
+        `Merged ${r.from} into ${r.into}: ${r.moved} readings moved, ${r.duplicates} already in ${r.into}, ${r.conflictCount} ${r.conflictCount === 1 ? 'conflict' : 'conflicts'}; ${r.from} was removed.`,
       );
       if (r.carried.length) console.log(`  ${r.into} took ${r.from}'s ${r.carried.join(', ')}.`);
       if (r.tariffAssignmentsMoved) console.log(`  ${r.tariffAssignmentsMoved} tariff assignment(s) moved.`);
