@@ -28,9 +28,57 @@ export const sites = sqliteTable(
     postcode: text('postcode'),
     /** Carbon Intensity region chosen by the user (else derived from the site's MPANs). */
     regionId: integer('region_id'),
+    /** WGS84 location, for weather (Open-Meteo) and maps. */
+    latitude: real('latitude'),
+    longitude: real('longitude'),
+    /** Gross internal floor area in m², for kW/m² and kWh/m² league tables. */
+    floorAreaM2: real('floor_area_m2'),
+    /** On-site generation (solar PV…): baseload uses the 22:00–02:00 half-hours, not the day's lowest. */
+    generation: integer('generation', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * JSON opening hours (src-shared/domain/opening-hours.ts): per weekday (Monday first) a list of
+     * [fromMinute, toMinute) local ranges; NULL = the default, Monday–Friday 08:00–18:00.
+     */
+    openingHours: text('opening_hours'),
     createdAt: createdAt(),
   },
   (t) => [index('sites_organisation_idx').on(t.organisationId)],
+);
+
+/** Date ranges a site is closed (school holidays, shutdowns): local days [fromDay, toDay). */
+export const siteClosures = sqliteTable(
+  'site_closures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    fromDay: integer('from_day').notNull(),
+    toDay: integer('to_day').notNull(),
+    note: text('note'),
+  },
+  (t) => [index('site_closures_site_idx').on(t.siteId, t.fromDay)],
+);
+
+/**
+ * A site's daily weather (UK local days): the mean temperature (°C) from Open-Meteo or an imported
+ * file, or heating degree days as a degree-day service exports them (at `hddBase` °C).
+ */
+export const weatherDays = sqliteTable(
+  'weather_days',
+  {
+    siteId: integer('site_id')
+      .notNull()
+      .references(() => sites.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    meanC: real('mean_c'),
+    hdd: real('hdd'),
+    hddBase: real('hdd_base'),
+    /** 'open-meteo' or 'file:NAME'. */
+    source: text('source').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day] })],
 );
 
 export const meters = sqliteTable(
