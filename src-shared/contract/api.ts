@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AppErrorPayload } from './errors';
 import { tariffIdSchema, tariffSpecSchema } from '../domain/tariff-spec';
+import { OpeningHoursError, parseOpeningHours } from '../domain/opening-hours';
 import type {
   EnqueuedPaths,
   TariffImportResult,
@@ -38,6 +39,16 @@ import type {
   Settings,
   SiteDetail,
   SiteSummary,
+  SiteClosure,
+  WeatherDay,
+  WeatherFetchResult,
+  WeatherImportResult,
+  MeterAnalysis,
+  QualityReport,
+  ExceptionsReport,
+  BaselineResult,
+  CusumResult,
+  PortfolioAnalysis,
 } from './types';
 
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
@@ -58,6 +69,46 @@ const localDate = z
       message: 'expected a date YYYY-MM-DD (UK local day) or a date-time with an offset',
     },
   );
+
+/** Opening hours in their text form (src-shared/domain/opening-hours.ts), checked as they arrive. */
+const openingHoursArg = z
+  .string()
+  .trim()
+  .max(500)
+  .superRefine((text, ctx) => {
+    try {
+      parseOpeningHours(text);
+    } catch (e) {
+      if (!(e instanceof OpeningHoursError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message });
+    }
+  });
+
+/** What a site can be given besides its name: location, floor area, generation, opening hours (null = default). */
+const siteFields = {
+  latitude: z
+    .number()
+    .min(49, 'latitude must be in the UK (49 to 61)')
+    .max(61, 'latitude must be in the UK (49 to 61)')
+    .nullable()
+    .optional(),
+  longitude: z
+    .number()
+    .min(-9, 'longitude must be in the UK (−9 to 2)')
+    .max(2, 'longitude must be in the UK (−9 to 2)')
+    .nullable()
+    .optional(),
+  floorAreaM2: z.number().positive('floor area must be above 0 m²').max(10_000_000).nullable().optional(),
+  generation: z.boolean().optional(),
+  openingHours: openingHoursArg.nullable().optional(),
+};
+
+/** A meter and a range of UK local days, `to` exclusive (the analyses' arguments). */
+const meterRange = { meter: meterIdArg, from: localDate, to: localDate };
+const baseTemperature = z
+  .number()
+  .min(10, 'base temperatures run from 10 to 20 °C')
+  .max(20, 'base temperatures run from 10 to 20 °C');
 
 /** Declares a method's result type (nothing at run time). */
 const returns = <T>(): T => undefined as T;
@@ -320,6 +371,7 @@ export const contract = {
         name: z.string().trim().min(1, 'a site needs a name').max(120),
         postcode: z.string().trim().max(10).optional(),
         organisation: z.string().trim().min(1).max(120).optional(),
+        ...siteFields,
       })
       .strict(),
     result: returns<SiteSummary>(),
@@ -340,6 +392,7 @@ export const contract = {
           .max(17, 'regions run from 1 to 17')
           .nullable()
           .optional(),
+        ...siteFields,
       })
       .strict(),
     result: returns<SiteSummary>(),
@@ -681,6 +734,105 @@ export const contract = {
   'sites.list': method({
     args: z.object({}).strict(),
     result: returns<SiteSummary[]>(),
+    role: 'viewer',
+  }),
+  /** Adds a closure to a site: UK local days `from` to `to` (exclusive), e.g. a school holiday. */
+  'sites.addClosure': method({
+    args: z
+      .object({
+        siteId: z.number().int().positive(),
+        from: localDate,
+        to: localDate,
+        note: z.string().trim().max(200).optional(),
+      })
+      .strict(),
+    result: returns<SiteClosure>(),
+    role: 'manager',
+    audit: true,
+  }),
+  'sites.removeClosure': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<{ removed: boolean }>(),
+    role: 'manager',
+    audit: true,
+  }),
+  /**
+   * Imports a site's daily weather from a CSV's text (`date,meanTemperatureC`, or `date,hdd` as
+   * degree-day services export it, at `hddBase` °C, default 15.5): all rows or none.
+   */
+  'weather.import': method({
+    args: z
+      .object({
+        siteId: z.number().int().positive(),
+        fileName: z.string().trim().min(1).max(255),
+        text: z.string().max(5_000_000, 'a weather file is at most 5 MB (about 100 years of days)'),
+        hddBase: z.number().min(0).max(25).optional(),
+      })
+      .strict(),
+    result: returns<WeatherImportResult>(),
+    role: 'manager',
+    audit: (a, r) => ({ details: { siteId: a.siteId, fileName: a.fileName, days: r.days, kind: r.kind } }),
+  }),
+  /** Fetches a site's daily mean temperatures from Open-Meteo (the site needs a location). UNAVAILABLE when offline. */
+  'weather.fetch': method({
+    args: z.object({ siteId: z.number().int().positive(), from: localDate, to: localDate }).strict(),
+    result: returns<WeatherFetchResult>(),
+    role: 'manager',
+    audit: true,
+  }),
+  /** A site's stored weather over [from, to). */
+  'weather.list': method({
+    args: z.object({ siteId: z.number().int().positive(), from: localDate, to: localDate }).strict(),
+    result: returns<WeatherDay[]>(),
+    role: 'viewer',
+  }),
+  /** Baseload, peak, load factor and the in-hours/out-of-hours/weekend/holiday split of a meter over [from, to). */
+  'analytics.meter': method({
+    args: z.object(meterRange).strict(),
+    result: returns<MeterAnalysis>(),
+    role: 'viewer',
+  }),
+  /** Data quality of a meter over [from, to): gaps, zero runs (at least `zeroRun` half-hours, default 4), negatives, outliers. */
+  'analytics.quality': method({
+    args: z.object({ ...meterRange, zeroRun: z.number().int().min(2).max(336).optional() }).strict(),
+    result: returns<QualityReport>(),
+    role: 'viewer',
+  }),
+  /** Daily exceptions of a meter over [from, to) against the same weekday over the previous 8 weeks. */
+  'analytics.exceptions': method({
+    args: z.object(meterRange).strict(),
+    result: returns<ExceptionsReport>(),
+    role: 'viewer',
+  }),
+  /** A degree-day baseline model (daily kWh = a + b·HDD) fitted over [from, to) with the site's weather. */
+  'analytics.baseline': method({
+    args: z
+      .object({ ...meterRange, baseTemperature: baseTemperature.optional(), splitOpenClosed: z.boolean().optional() })
+      .strict(),
+    result: returns<BaselineResult>(),
+    role: 'viewer',
+  }),
+  /** CUSUM of actual against the baseline model over the reporting period [from, to). */
+  'analytics.cusum': method({
+    args: z
+      .object({
+        ...meterRange,
+        baselineFrom: localDate,
+        baselineTo: localDate,
+        baseTemperature: baseTemperature.optional(),
+        splitOpenClosed: z.boolean().optional(),
+      })
+      .strict(),
+    result: returns<CusumResult>(),
+    role: 'viewer',
+  }),
+  /**
+   * Every meter's baseload, out-of-hours share, exceptions and data quality over [from, to) (default:
+   * the 4 weeks to the portfolio's latest complete day, capped at `asAt`): the league tables.
+   */
+  'analytics.portfolio': method({
+    args: z.object({ from: localDate.optional(), to: localDate.optional(), asAt: localDate.optional() }).strict(),
+    result: returns<PortfolioAnalysis>(),
     role: 'viewer',
   }),
   /** A meter's readings in [from, to) as rows, ordered by time. */

@@ -136,6 +136,15 @@ export interface SiteSummary {
   /** Carbon Intensity region (1–17): chosen by the user, else from its meters' MPAN distributor ids. */
   regionId: number | null;
   regionSource: 'user' | 'mpan' | null;
+  latitude: number | null;
+  longitude: number | null;
+  floorAreaM2: number | null;
+  /** On-site generation: baseload from the 22:00–02:00 half-hours. */
+  generation: boolean;
+  /** Opening hours as text (`mon-fri 08:00-18:00; sat 09:00-12:30`, or `closed`). */
+  openingHours: string;
+  /** True when the site has no hours of its own (the default Monday–Friday 08:00–18:00 applies). */
+  openingHoursDefault: boolean;
 }
 
 export interface Reading {
@@ -408,6 +417,8 @@ export interface SchedulerRun {
 export interface SiteDetail {
   site: SiteSummary;
   meters: MeterSummary[];
+  closures: SiteClosure[];
+  weather: WeatherCoverage | null;
 }
 
 export interface CarbonNow {
@@ -607,4 +618,260 @@ export interface SwitchSummary {
   bestSavingPence: number;
   bestSavingPercent: number | null;
   whatIfPercent: number | null;
+}
+
+// ------------------------------------------------------------------ analytics (docs/analytics.md)
+
+/** A closure of a site (school holiday, shutdown): UK local days `from` to `to`, `to` exclusive. */
+export interface SiteClosure {
+  id: number;
+  siteId: number;
+  from: string;
+  to: string;
+  note: string | null;
+}
+
+/** What weather a site has stored. */
+export interface WeatherCoverage {
+  first: string;
+  last: string;
+  days: number;
+  sources: string[];
+}
+
+export interface WeatherDay {
+  date: string;
+  meanC: number | null;
+  hdd: number | null;
+  hddBase: number | null;
+  source: string;
+}
+
+export interface WeatherImportResult {
+  siteId: number;
+  kind: 'temperature' | 'hdd';
+  days: number;
+  from: string;
+  /** Inclusive: the last day imported. */
+  to: string;
+  replaced: number;
+}
+
+export interface WeatherFetchResult {
+  siteId: number;
+  days: number;
+  from: string;
+  to: string;
+  missing: number;
+}
+
+/** How a meter's half-hours split against its site's opening hours (kWh). */
+export interface HoursSplit {
+  inHoursKwh: number;
+  outOfHoursKwh: number;
+  weekendKwh: number;
+  holidayKwh: number;
+}
+
+/** One local day of a meter's analysis. */
+export interface AnalysisDay extends HoursSplit {
+  date: string;
+  kwh: number;
+  expected: number;
+  present: number;
+  estimated: number;
+  /** kW; null on days with fewer than 40 present half-hours. */
+  baseloadKw: number | null;
+  peakKw: number | null;
+  /** How the day is treated: open (has opening hours), weekend, or holiday (bank holiday or closure). */
+  kind: 'open' | 'weekend' | 'holiday';
+}
+
+/** `analytics.meter`: baseload, peak, load factor and the hours split over [from, to). */
+export interface MeterAnalysis extends HoursSplit {
+  meter: string;
+  fuel: Fuel;
+  from: string;
+  /** Exclusive. */
+  to: string;
+  site: { id: number; name: string; floorAreaM2: number | null; generation: boolean } | null;
+  /** The opening hours used (the site's, else the default), as text. */
+  openingHours: string;
+  openingHoursDefault: boolean;
+  kwh: number;
+  presentHalfHours: number;
+  expectedHalfHours: number;
+  /** Mean of the days' baseloads (kW); null when no day had ≥ 40 present half-hours. */
+  baseloadKw: number | null;
+  baseloadDays: number;
+  /** 'lowest-8' (the day's 8 lowest half-hours) or 'overnight' (22:00–02:00, sites with generation). */
+  baseloadMethod: 'lowest-8' | 'overnight';
+  /** Baseload kWh (kW × hours of the days counted) ÷ those days' kWh. */
+  baseloadShare: number | null;
+  baseloadKwPerM2: number | null;
+  /** Trend: the last 7 days of the range vs the same 7 days a year earlier and vs the 4 weeks before. */
+  baseloadTrend: {
+    lastWeekFrom: string;
+    lastWeekKw: number | null;
+    yearAgoKw: number | null;
+    previous4WeeksKw: number | null;
+  };
+  peakKw: number | null;
+  /** UTC ISO start of the peak half-hour. */
+  peakAt: string | null;
+  capacityKva: number | null;
+  /** peak kW ÷ agreed capacity (kVA, taken at unity power factor). */
+  peakShareOfCapacity: number | null;
+  /** kWh ÷ hours of present half-hours. */
+  meanKw: number | null;
+  loadFactor: number | null;
+  /** 1 − in-hours ÷ total. */
+  outOfHoursShare: number | null;
+  /** What the out-of-hours, weekend and holiday use cost at the meter's tariff (unit, DUoS unit and CCL charges with VAT). */
+  outOfHoursPence: number | null;
+  /** Why there is no £ figure (no tariff…), or null. */
+  costNote: string | null;
+  days: AnalysisDay[];
+  /** Mean kWh per wall-clock half-hour (48, 00:00 first) on open days and on other days, and which slots are open on a typical open day. */
+  profile: { open: (number | null)[]; closed: (number | null)[]; openSlots: boolean[] };
+}
+
+export interface QualityRun {
+  /** ISO UTC start of the run's first half-hour. */
+  from: string;
+  /** ISO UTC end (exclusive). */
+  to: string;
+  halfHours: number;
+}
+
+/** `analytics.quality`: data quality over [from, to). */
+export interface QualityReport {
+  meter: string;
+  from: string;
+  to: string;
+  expectedHalfHours: number;
+  presentHalfHours: number;
+  missingHalfHours: number;
+  estimatedHalfHours: number;
+  completeness: number;
+  gaps: QualityRun[];
+  zeroRuns: QualityRun[];
+  negatives: { start: string; kwh: number }[];
+  outliers: { start: string; kwh: number; zscore: number }[];
+  /** ISO UTC start of the latest half-hour with a value (any date), or null. */
+  lastReading: string | null;
+  /** No reading for 14 days or more before the as-at day. */
+  stale: boolean;
+  zeroRunMin: number;
+  /** Per local day of the range: for the calendar. */
+  days: { date: string; expected: number; present: number; estimated: number }[];
+}
+
+export interface ExceptionDay {
+  date: string;
+  actualKwh: number;
+  expectedKwh: number;
+  /** actual − expected (negative: less than usual). */
+  excessKwh: number;
+  bandKwh: number;
+  /** The excess priced at the meter's average variable rate (p/kWh) over the range, or null. */
+  excessPence: number | null;
+  /** Same weekdays the expectation used (4–8). */
+  weeks: number;
+}
+
+/** `analytics.exceptions`: days outside the band of their weekday's last 8 weeks. */
+export interface ExceptionsReport {
+  meter: string;
+  from: string;
+  to: string;
+  exceptions: ExceptionDay[];
+  /** Complete days checked (with at least 4 comparable weekdays). */
+  checkedDays: number;
+  /** Days not checked: incomplete, or too little history. */
+  uncheckedDays: number;
+  /** Average variable rate used for £ (p/kWh), or null. */
+  ratePencePerKwh: number | null;
+}
+
+export interface BaselineFlag {
+  code: string;
+  message: string;
+}
+
+/** A fitted degree-day model (src-shared/domain/baseline.ts). */
+export interface BaselineStats {
+  intercept: number;
+  slope: number;
+  baseTemperature: number;
+  days: number;
+  r2: number;
+  cvrmse: number;
+  nmbe: number;
+}
+
+export interface BaselineResult extends BaselineStats {
+  meter: string;
+  from: string;
+  to: string;
+  site: { id: number; name: string } | null;
+  coolingSlope: number | null;
+  coolingBaseTemperature: number | null;
+  /** Degree days were imported at a fixed base: no base-temperature search. */
+  fixedBase: boolean;
+  split: { open: BaselineStats; closed: BaselineStats } | null;
+  flags: BaselineFlag[];
+  notes: string[];
+  /** Baseline days for the scatter: HDD at the model's base, kWh, and the model's prediction. */
+  points: { date: string; hdd: number; kwh: number; predictedKwh: number; open: boolean }[];
+}
+
+export interface CusumResult {
+  meter: string;
+  model: BaselineResult;
+  from: string;
+  to: string;
+  days: { date: string; actualKwh: number; expectedKwh: number; cusumKwh: number }[];
+  /** Σ(expected − actual) kWh: positive = energy saved against the baseline. */
+  avoidedKwh: number;
+  avoidedPence: number | null;
+  avoidedKgCo2: number | null;
+  /** Reporting days left out (incomplete, or no weather). */
+  skippedDays: number;
+}
+
+/** One meter's row in the portfolio league tables. */
+export interface LeagueRow {
+  meter: string;
+  label: string | null;
+  fuel: Fuel;
+  site: { id: number; name: string } | null;
+  floorAreaM2: number | null;
+  kwh: number;
+  baseloadKw: number | null;
+  baseloadKwPerM2: number | null;
+  /** Baseload of the last 7 days vs the 4 weeks before (−0.1 = 10 % lower); null without both. */
+  baseloadChange: number | null;
+  outOfHoursShare: number | null;
+  outOfHoursKwh: number;
+  exceptions: number;
+  exceptionExcessKwh: number;
+  completeness: number;
+  missingHalfHours: number;
+  gaps: number;
+  zeroRuns: number;
+  negatives: number;
+  outliers: number;
+  lastReading: string | null;
+  stale: boolean;
+}
+
+/** `analytics.portfolio`: every meter over [from, to). */
+export interface PortfolioAnalysis {
+  from: string;
+  to: string;
+  /** The last day of the range, and why it was chosen. */
+  anchor: string | null;
+  rows: LeagueRow[];
+  elapsedMs: number;
 }
