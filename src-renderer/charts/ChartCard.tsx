@@ -26,6 +26,8 @@ export interface ChartCardProps {
   tall?: boolean;
   /** When false the card has no outer frame (inside another card). */
   framed?: boolean;
+  /** Called with the data index of a clicked item (a bar, a cell) of the first series clicked on. */
+  onItemClick?: (dataIndex: number) => void;
 }
 
 export function ChartCard({
@@ -41,8 +43,11 @@ export function ChartCard({
   empty,
   tall,
   framed = true,
+  onItemClick,
 }: ChartCardProps) {
   const chart = useRef<ChartInstance | null>(null);
+  const click = useRef(onItemClick);
+  click.current = onItemClick;
   const hasData = points > 0 && !empty;
   return (
     <section className={framed ? 'card chart-card' : 'chart-card chart-card-bare'} aria-label={title}>
@@ -85,7 +90,12 @@ export function ChartCard({
       <Suspense fallback={<div className="chart-skeleton" aria-hidden="true" />}>
         <EChart
           option={option}
-          onReady={(c) => (chart.current = c)}
+          onReady={(c) => {
+            chart.current = c;
+            c?.on('click', (p) => {
+              if (typeof p.dataIndex === 'number') click.current?.(p.dataIndex);
+            });
+          }}
           className={`chart ${tall ? 'chart-tall' : ''} ${hasData ? '' : 'chart-empty'}`}
           data-testid={testId}
           data-points={points}

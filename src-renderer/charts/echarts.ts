@@ -1,9 +1,10 @@
 /** echarts with only what the app draws, to keep the bundle small. */
-import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   ToolboxComponent,
   TooltipComponent,
@@ -16,11 +17,13 @@ echarts.use([
   LineChart,
   BarChart,
   HeatmapChart,
+  ScatterChart,
   GridComponent,
   TooltipComponent,
   DataZoomComponent,
   ToolboxComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   VisualMapComponent,
   CanvasRenderer,

@@ -74,6 +74,25 @@ describe('buildHalfHourlyOption', () => {
     expect(tooltipText([{ value: [Date.UTC(2025, 9, 26, 1, 30), null] }])).toContain('no reading');
   });
 
+  it('opens on a focus window (its last half-hour the one before its end) with the instant marked', () => {
+    const from = hh(2) * 1000;
+    const to = hh(8) * 1000;
+    const opt = buildHalfHourlyOption(sample(), { fromMs: from, toMs: to, markMs: hh(4) * 1000 });
+    const zooms = (Array.isArray(opt.dataZoom) ? opt.dataZoom : [opt.dataZoom]) as {
+      startValue?: number;
+      endValue?: number;
+    }[];
+    expect(zooms).toHaveLength(2);
+    for (const z of zooms) expect([z.startValue, z.endValue]).toEqual([from, hh(7) * 1000]);
+    const mark = lineSeries(opt).markLine as { data: { xAxis: number }[] };
+    expect(mark.data).toEqual([{ xAxis: hh(4) * 1000 }]);
+    // without a focus: the whole history, nothing marked
+    const plain = buildHalfHourlyOption(sample());
+    const plainZooms = (Array.isArray(plain.dataZoom) ? plain.dataZoom : [plain.dataZoom]) as { startValue?: number }[];
+    expect(plainZooms.every((z) => z.startValue === undefined)).toBe(true);
+    expect(lineSeries(plain).markLine).toBeUndefined();
+  });
+
   it('handles an empty series', () => {
     const opt = buildHalfHourlyOption({ meter: 'x', ts: [], kwh: [] });
     expect(lineSeries(opt).data).toEqual([]);

@@ -8,6 +8,7 @@ import type { LineSeriesOption } from 'echarts/charts';
 import type {
   DataZoomComponentOption,
   GridComponentOption,
+  MarkLineComponentOption,
   ToolboxComponentOption,
   TooltipComponentOption,
 } from 'echarts/components';
@@ -15,8 +16,20 @@ import type { Series } from '../../src-shared/contract/types';
 import { formatKwh, formatUkDateTime, formatUkDayMonth, formatUkTime } from '../lib/format';
 
 export type HalfHourlyOption = ComposeOption<
-  LineSeriesOption | GridComponentOption | TooltipComponentOption | DataZoomComponentOption | ToolboxComponentOption
+  | LineSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | DataZoomComponentOption
+  | ToolboxComponentOption
+  | MarkLineComponentOption
 >;
+
+/** Where the chart opens: a time window (epoch ms, end exclusive) and an instant to mark, e.g. a gap's start. */
+export interface HalfHourlyFocus {
+  fromMs: number;
+  toMs: number;
+  markMs?: number | null;
+}
 
 export const HALF_HOUR_SECONDS = 1800;
 
@@ -136,9 +149,19 @@ export const CHART_COLOURS = {
   text: '#475569',
 } as const;
 
-export function buildHalfHourlyOption(series: Pick<Series, 'meter' | 'ts' | 'kwh'>): HalfHourlyOption {
+export const MARK_COLOUR = '#b91c1c';
+
+/**
+ * The chart's option; with a focus it opens zoomed to that window (the last half-hour shown is the one
+ * starting half an hour before its end) with a red line at the marked instant.
+ */
+export function buildHalfHourlyOption(
+  series: Pick<Series, 'meter' | 'ts' | 'kwh'>,
+  focus: HalfHourlyFocus | null = null,
+): HalfHourlyOption {
   const { points } = toPoints(series);
   const many = points.length > 2000;
+  const mark = focus?.markMs ?? null;
   return {
     animation: !many,
     color: [CHART_COLOURS.line],
@@ -180,7 +203,7 @@ export function buildHalfHourlyOption(series: Pick<Series, 'meter' | 'ts' | 'kwh
       axisLabel: { formatter: (v: number) => formatKwh(v, 2) },
       splitLine: { lineStyle: { color: CHART_COLOURS.grid } },
     },
-    dataZoom: timeZoom(),
+    dataZoom: timeZoom(focus ? { startValue: focus.fromMs, endValue: focus.toMs - HALF_HOUR_SECONDS * 1000 } : null),
     series: [
       {
         type: 'line',
@@ -194,19 +217,36 @@ export function buildHalfHourlyOption(series: Pick<Series, 'meter' | 'ts' | 'kwh
         lineStyle: { width: 1.5 },
         areaStyle: { color: CHART_COLOURS.area },
         emphasis: { focus: 'none' },
+        ...(mark !== null
+          ? {
+              markLine: {
+                silent: true,
+                symbol: 'none',
+                animation: false,
+                lineStyle: { color: MARK_COLOUR, type: 'solid', width: 1.5 },
+                label: { formatter: () => formatUkTime(mark), color: MARK_COLOUR, position: 'end' },
+                data: [{ xAxis: mark }],
+              },
+            }
+          : {}),
       },
     ],
   };
 }
 
-/** Zoom for time axes: wheel/drag on the plot, and a slider labelled in UK time (shared by every time chart). */
-export function timeZoom(): DataZoomComponentOption[] {
+/**
+ * Zoom for time axes: wheel/drag on the plot, and a slider labelled in UK time (shared by every time
+ * chart); with a window (epoch ms), both open on it.
+ */
+export function timeZoom(window: { startValue: number; endValue: number } | null = null): DataZoomComponentOption[] {
+  const w = window ?? {};
   return [
-    { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+    { type: 'inside', xAxisIndex: 0, filterMode: 'none', ...w },
     {
       type: 'slider',
       xAxisIndex: 0,
       filterMode: 'none',
+      ...w,
       height: 28,
       bottom: 16,
       labelFormatter: (v: number) => formatUkDateTime(v),

@@ -7,18 +7,33 @@ import { Form } from './Form';
 /** The day after a `YYYY-MM-DD` date (periods sent to the core end exclusively). */
 export const dayAfter = (date: string): string => isoDay(Date.parse(`${date}T00:00:00Z`) / 86400000 + 1);
 
+/** The day before a `YYYY-MM-DD` date: the last day of a range whose end is exclusive. */
+export const dayBefore = (date: string): string => isoDay(Date.parse(`${date}T00:00:00Z`) / 86400000 - 1);
+
 /**
  * "Any period" picker: two UK dates, both included; reports `{ from, to }` with `to` exclusive, as
- * the contract takes them, after checking the range makes sense.
+ * the contract takes them, after checking the range makes sense (and passes `check`, when given).
+ * With `initial` (`to` exclusive) the fields start filled in.
  */
 export function DateRangeForm({
   idPrefix,
   onApply,
+  initial,
+  check,
+  label = 'Any period (UK days, both included):',
+  submitLabel = 'Work out',
 }: {
   idPrefix: string;
   onApply: (range: { from: string; to: string }) => void;
+  initial?: { from: string; to: string };
+  /** Why the range cannot be used, in words, or null. */
+  check?: (range: { from: string; to: string }) => string | null;
+  label?: string;
+  submitLabel?: string;
 }) {
-  const [draft, setDraft] = useState({ from: '', to: '' });
+  const [draft, setDraft] = useState(
+    initial ? { from: initial.from, to: dayBefore(initial.to) } : { from: '', to: '' },
+  );
   const [error, setError] = useState<string | null>(null);
   const apply = (): void => {
     const from = parseUkDate(draft.from);
@@ -27,12 +42,15 @@ export function DateRangeForm({
     if (!from.ok) return setError(`From: ${from.error}`);
     if (!to.ok) return setError(`To: ${to.error}`);
     if (to.iso < from.iso) return setError('The end is before the start.');
+    const range = { from: from.iso, to: dayAfter(to.iso) };
+    const problem = check?.(range) ?? null;
+    if (problem) return setError(problem);
     setError(null);
-    onApply({ from: from.iso, to: dayAfter(to.iso) });
+    onApply(range);
   };
   return (
     <Form className="emissions-custom" data-testid={`${idPrefix}-range`} onSubmit={apply}>
-      <span className="muted small">Any period (UK days, both included):</span>
+      <span className="muted small">{label}</span>
       <label className="sr-only" htmlFor={`${idPrefix}-from`}>
         From
       </label>
@@ -55,7 +73,7 @@ export function DateRangeForm({
         onChange={(to) => setDraft({ ...draft, to })}
       />
       <button type="submit" className="btn btn-small">
-        Work out
+        {submitLabel}
       </button>
       {error && (
         <span

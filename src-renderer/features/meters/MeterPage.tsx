@@ -8,7 +8,14 @@ import { Breadcrumb, PageHeader } from '../../components/Page';
 import { EmptyState, Skeleton } from '../../components/States';
 import { ProblemState } from '../../components/ProblemState';
 import { fileSlug } from '../../lib/download';
-import { formatInt, formatKwh, formatPeriodLabel, formatUkDateTime, plural } from '../../lib/format';
+import {
+  formatDayRangeUntil,
+  formatInt,
+  formatKwh,
+  formatPeriodLabel,
+  formatUkDateTime,
+  plural,
+} from '../../lib/format';
 import { useQuery } from '../../lib/query';
 import { getClient } from '../../api/instance';
 import { useDataStore } from '../../stores/data';
@@ -23,6 +30,16 @@ import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { MergeMeter } from './MergeMeter';
 import { Energy } from '../../components/Energy';
+import { AnalysisView } from '../analysis/AnalysisView';
+import { addDays } from '../analysis/analysis-range';
+import {
+  METER_VIEWS,
+  focusWindow,
+  meterQueryString,
+  parseMeterQuery,
+  type MeterQuery,
+  type MeterView,
+} from './meter-view';
 
 /** The half-hourly series as CSV rows: UTC interval start and kWh (empty when missing). */
 export function seriesRows(series: Series): { header: string[]; rows: (string | number | null)[][] } {
@@ -32,26 +49,17 @@ export function seriesRows(series: Series): { header: string[]; rows: (string | 
   return { header: ['start_utc', 'kwh'], rows };
 }
 
-const TABS = [
-  { id: 'half-hourly', label: 'Half-hourly' },
-  { id: 'daily', label: 'Daily' },
-  { id: 'heatmap', label: 'Heatmap' },
-  { id: 'periods', label: 'Week / Month / Year' },
-] as const;
-type Tab = (typeof TABS)[number]['id'];
-
-/** The tab lives in the query part of the hash (`#/meters/<mpan>?view=daily`), so it survives reloads and links. */
-function useTab(): [Tab, (t: Tab) => void] {
+/** The view and its state live in the query part of the hash (meter-view.ts): they survive reloads and links. */
+function useMeterQuery(): [MeterQuery, (next: Partial<MeterQuery> & { view: MeterView }) => void] {
   const hash = useHash();
-  const q = hash.indexOf('?');
-  const view = q >= 0 ? new URLSearchParams(hash.slice(q + 1)).get('view') : null;
-  const tab = (TABS.find((t) => t.id === view)?.id ?? 'half-hourly') as Tab;
-  const set = (t: Tab) => {
+  const query = useMemo(() => parseMeterQuery(hash), [hash]);
+  const set = (next: Partial<MeterQuery> & { view: MeterView }) => {
+    const q = hash.indexOf('?');
     const base = q >= 0 ? hash.slice(0, q) : hash;
-    window.history.replaceState(null, '', t === 'half-hourly' ? base : `${base}?view=${t}`);
+    window.history.replaceState(null, '', `${base}${meterQueryString(next)}`);
     window.dispatchEvent(new HashChangeEvent('hashchange'));
   };
-  return [tab, set];
+  return [query, set];
 }
 
 export function MeterPage({ mpan }: { mpan: string }) {
@@ -60,7 +68,9 @@ export function MeterPage({ mpan }: { mpan: string }) {
   const fetchMeters = useMetersStore((s) => s.fetchMeters);
   const entry = useMetersStore((s) => s.series[mpan]);
   const fetchSeries = useMetersStore((s) => s.fetchSeries);
-  const [tab, setTab] = useTab();
+  const [query, setQuery] = useMeterQuery();
+  const tab = query.view;
+  const setTab = (view: MeterView) => setQuery({ view });
 
   useEffect(() => {
     void fetchSeries(mpan);
@@ -74,7 +84,11 @@ export function MeterPage({ mpan }: { mpan: string }) {
   // expected / present / missing by the one definition the cost card and the dashboard use
   const quality = useQuery(`quality:${mpan}:${version}`, () => getClient().call('readings.quality', { meter: mpan }));
   const qd = quality.data;
-  const option = useMemo(() => (series ? buildHalfHourlyOption(series) : null), [series]);
+  const focus = useMemo(() => {
+    const w = tab === 'half-hourly' ? focusWindow(query) : null;
+    return w ? { ...w, markMs: query.at ? Date.parse(query.at) : null } : null;
+  }, [tab, query]);
+  const option = useMemo(() => (series ? buildHalfHourlyOption(series, focus) : null), [series, focus]);
 
   return (
     <div className="page">
@@ -186,7 +200,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
           {meter && <MeterSiteForm meter={meter} />}
 
           <div className="tabs" role="tablist" aria-label="Chart">
-            {TABS.map((t) => (
+            {METER_VIEWS.map((t) => (
               <button
                 key={t.id}
                 type="button"
@@ -206,7 +220,19 @@ export function MeterPage({ mpan }: { mpan: string }) {
             {tab === 'half-hourly' && (
               <ChartCard
                 title="Half-hourly consumption"
-                note={`UK local time · drag the slider or scroll on the chart to zoom${entry?.load === 'loading' ? ' · refreshing…' : ''}`}
+                note={
+                  <>
+                    {focus && query.day && (
+                      <span data-testid="half-hourly-focus">
+                        Opened on {formatDayRangeUntil(query.day, addDays(query.day, query.days))}
+                        {query.at ? `, marked at ${formatUkDateTime(query.at, { zone: true })}` : ''} ·{' '}
+                        <a href={href.meter(mpan)}>whole history</a> ·{' '}
+                      </span>
+                    )}
+                    UK local time · drag the slider or scroll on the chart to zoom
+                    {entry?.load === 'loading' ? ' · refreshing…' : ''}
+                  </>
+                }
                 testId="meter-chart"
                 points={series.ts.length}
                 option={option}
@@ -230,6 +256,21 @@ export function MeterPage({ mpan }: { mpan: string }) {
             {tab === 'daily' && meter && <DailyChart meter={meter} />}
             {tab === 'heatmap' && <HeatmapChart meter={meter} series={series} />}
             {tab === 'periods' && meter && <PeriodChart meter={meter} />}
+            {tab === 'analysis' && meter && (
+              <AnalysisView
+                meter={meter}
+                query={query}
+                onChange={({ range, baseline }) =>
+                  setQuery({
+                    view: 'analysis',
+                    from: range?.from ?? null,
+                    to: range?.to ?? null,
+                    baselineFrom: baseline?.from ?? null,
+                    baselineTo: baseline?.to ?? null,
+                  })
+                }
+              />
+            )}
           </div>
 
           {meter && <ComparisonPanel meter={meter} />}
