@@ -17,6 +17,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean' },
   'carbon-api': { type: 'string' },
+  'weather-api': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 };
@@ -32,6 +33,7 @@ Options (every command):
   --data-dir DIR   data folder (default: ${defaultDataDir()})
   --json           machine-readable JSON on stdout
   --carbon-api URL Carbon Intensity API base URL (default https://api.carbonintensity.org.uk)
+  --weather-api URL Open-Meteo historical weather API base URL (default: the setting, https://archive-api.open-meteo.com)
   -h, --help       this help;  -v, --version  the version
 
 Docs: docs/cli.md`;
@@ -76,7 +78,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dataDir = typeof o['data-dir'] === 'string' ? o['data-dir'] : defaultDataDir();
   const carbonApi = typeof o['carbon-api'] === 'string' ? o['carbon-api'] : undefined;
-  const ctx: Ctx = { json: o.json === true, dataDir: path.resolve(dataDir), ...(carbonApi ? { carbonApi } : {}) };
+  const weatherApi = typeof o['weather-api'] === 'string' ? o['weather-api'] : undefined;
+  const ctx: Ctx = {
+    json: o.json === true,
+    dataDir: path.resolve(dataDir),
+    ...(carbonApi ? { carbonApi } : {}),
+    ...(weatherApi ? { weatherApi } : {}),
+  };
   try {
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) throw new UsageError(`unknown command "${name}"`);

@@ -560,6 +560,13 @@ export const contract = {
           .url('expected a URL, e.g. https://api.carbonintensity.org.uk')
           .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL')
           .optional(),
+        weatherApi: z
+          .string()
+          .url('expected a URL, e.g. https://archive-api.open-meteo.com')
+          .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL')
+          .optional(),
+        /** An Open-Meteo API key (commercial use); null or "" removes it. */
+        weatherApiKey: z.string().trim().max(200).nullable().optional(),
       })
       .strict(),
     result: returns<Settings>(),

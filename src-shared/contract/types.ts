@@ -210,6 +210,10 @@ export interface Settings {
   nightlyRunAt: string;
   /** Base URL of the Carbon Intensity API. */
   carbonApi: string;
+  /** Base URL of Open-Meteo's historical weather API (its free tier is for non-commercial use). */
+  weatherApi: string;
+  /** Whether an Open-Meteo API key is stored (the key itself is never sent back). */
+  weatherApiKeySet: boolean;
 }
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'year';
@@ -803,7 +807,8 @@ export interface BaselineFlag {
 export interface BaselineStats {
   intercept: number;
   slope: number;
-  baseTemperature: number;
+  /** Null when no base temperature gave varying degree days (an intercept-only model). */
+  baseTemperature: number | null;
   days: number;
   r2: number;
   cvrmse: number;

@@ -8,6 +8,9 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/contract/errors';
 import type {
   AnalysisDay,
+  BaselineResult,
+  BaselineStats,
+  CusumResult,
   ExceptionsReport,
   LeagueRow,
   MeterAnalysis,
@@ -36,6 +39,17 @@ import type { ReadingsStore } from '../readings/store';
 import { toLocalDay, type TotalsService } from '../aggregation/totals';
 import type { CostService } from '../tariffs/costing';
 import { priceConsumption } from '../tariffs/pricing';
+import type { CarbonService } from '../carbon/carbon-service';
+import type { WeatherService } from '../weather/weather-service';
+import {
+  cusum,
+  fitBaseline,
+  heatingDegreeDays,
+  predict,
+  type BaselineDay,
+  type BaselineModel,
+  type DegreeDayFit,
+} from '../../../src-shared/domain/baseline';
 import {
   dailyFacts,
   DEFAULT_ZERO_RUN,
@@ -89,6 +103,8 @@ export class AnalyticsService {
     private readonly meters: MeterService,
     private readonly totals: TotalsService,
     private readonly costing: CostService,
+    private readonly carbon: Pick<CarbonService, 'factorFor'>,
+    private readonly weather: Pick<WeatherService, 'days'>,
     private readonly clock: Clock,
   ) {}
 
@@ -100,10 +116,21 @@ export class AnalyticsService {
         : ((this.sqlite.prepare('SELECT site_id FROM meters WHERE id = ?').pluck().get(row.id) as number | null) ??
           null);
     if (siteId === null)
-      return { row, site: null, hoursDefault: true, classing: { week: storedHours(null), closures: [], generation: false } };
+      return {
+        row,
+        site: null,
+        hoursDefault: true,
+        classing: { week: storedHours(null), closures: [], generation: false },
+      };
     const s = (this.siteStmt ??= this.sqlite.prepare(
       'SELECT id, name, floor_area_m2 AS floorAreaM2, generation, opening_hours AS hours FROM sites WHERE id = ?',
-    )).get(siteId) as { id: number; name: string; floorAreaM2: number | null; generation: number; hours: string | null };
+    )).get(siteId) as {
+      id: number;
+      name: string;
+      floorAreaM2: number | null;
+      generation: number;
+      hours: string | null;
+    };
     return {
       row,
       site: { id: s.id, name: s.name, floorAreaM2: s.floorAreaM2, generation: s.generation === 1 },
@@ -221,7 +248,11 @@ export class AnalyticsService {
    * consumption priced as billed with only those half-hours kept, its variable part (unit, DUoS and
    * CCL with VAT; standing and capacity charges are owed either way).
    */
-  private outOfHoursCost(m: AnalysedMeter, fromDay: number, toDay: number): { pence: number | null; note: string | null } {
+  private outOfHoursCost(
+    m: AnalysedMeter,
+    fromDay: number,
+    toDay: number,
+  ): { pence: number | null; note: string | null } {
     try {
       const c = this.costing.consumption(m.row.id, fromDay, toDay);
       const plan = this.costing.planAsBilled(c, m.row, this.costing.catalog());
@@ -237,8 +268,7 @@ export class AnalyticsService {
       }
       return { pence: variablePence(priceConsumption(m.row.identifier, c, plan, masked)), note: null };
     } catch (e) {
-      if (e instanceof AppError && e.code === 'NOT_FOUND')
-        return { pence: null, note: `No £ figure: ${e.message}.` };
+      if (e instanceof AppError && e.code === 'NOT_FOUND') return { pence: null, note: `No £ figure: ${e.message}.` };
       throw e;
     }
   }
@@ -339,8 +369,180 @@ export class AnalyticsService {
     };
   }
 
+  /**
+   * A meter's whole days (every half-hour present) over [fromDay, toDay) with its site's weather,
+   * for the degree-day models; open = a day with opening hours (not a weekend, bank holiday or closure).
+   */
+  private weatherDays(
+    m: AnalysedMeter,
+    fromDay: number,
+    toDay: number,
+  ): { days: BaselineDay[]; hddBase: number | null; incomplete: number } {
+    if (!m.site)
+      throw new AppError(
+        'BAD_INPUT',
+        `${m.row.identifier} is not on a site, so it has no weather: put it on a site with a location, then fetch or import the site's weather`,
+      );
+    const w = this.weather.days(m.site.id, fromDay, toDay);
+    if (w.size === 0)
+      throw new AppError(
+        'BAD_INPUT',
+        `Site "${m.site.name}" has no weather for ${isoDay(fromDay)} to ${isoDay(toDay - 1)}: fetch it from Open-Meteo (the site needs a location) or import a file of daily mean temperatures or degree days`,
+      );
+    const t = this.dayTotals(m.row.id, fromDay, toDay);
+    const days: BaselineDay[] = [];
+    let hddBase: number | null = null;
+    let incomplete = 0;
+    for (let d = 0; d < t.count; d++) {
+      const day = fromDay + d;
+      if (t.present[d] === 0 || t.present[d] !== t.expected[d]) {
+        incomplete++;
+        continue;
+      }
+      const x = w.get(day);
+      if (x && x.hdd !== null && x.hddBase !== null) hddBase = x.hddBase;
+      const cls = classifyDay(day, m.classing.week, closedOn(m.classing.closures, day));
+      days.push({
+        day,
+        kwh: t.kwh[d]!,
+        meanC: x?.meanC ?? null,
+        hdd: x?.hdd ?? null,
+        open: cls[0] !== WEEKEND && cls[0] !== HOLIDAY,
+      });
+    }
+    return { days, hddBase, incomplete };
+  }
+
+  private fit(
+    m: AnalysedMeter,
+    fromDay: number,
+    toDay: number,
+    opts: { baseTemperature?: number; splitOpenClosed?: boolean },
+  ): { model: BaselineModel; result: BaselineResult } {
+    const { days, hddBase, incomplete } = this.weatherDays(m, fromDay, toDay);
+    const model = fitBaseline(days, {
+      fuel: m.row.fuel,
+      hddBase,
+      ...(opts.baseTemperature !== undefined ? { baseTemperature: opts.baseTemperature } : {}),
+      ...(opts.splitOpenClosed ? { splitOpenClosed: true } : {}),
+    });
+    const top: DegreeDayFit | null = model.open;
+    /** A split model's group statistics, over its own days. */
+    const stats = (f: DegreeDayFit, open: boolean): BaselineStats => {
+      let n = 0;
+      let sum = 0;
+      let sse = 0;
+      let bias = 0;
+      for (const d of days) {
+        const p = (d.open !== false) === open ? predict(model, d) : null;
+        if (p === null) continue;
+        n++;
+        sum += d.kwh;
+        sse += (d.kwh - p) ** 2;
+        bias += d.kwh - p;
+      }
+      const mean = n > 0 ? sum / n : 0;
+      const dof = n - f.parameters;
+      return {
+        intercept: r4(f.intercept),
+        slope: r4(f.slope),
+        baseTemperature: f.baseTemperature,
+        days: f.days,
+        r2: r4(f.r2),
+        cvrmse: dof > 0 && mean !== 0 ? r4(Math.sqrt(sse / dof) / mean) : 0,
+        nmbe: dof > 0 && mean !== 0 ? Math.round((bias / (dof * mean)) * 1e6) / 1e6 : 0,
+      };
+    };
+    const notes = [...model.notes];
+    if (incomplete > 0)
+      notes.push(`${incomplete} day${incomplete === 1 ? '' : 's'} without every half-hour were left out.`);
+    const points: BaselineResult['points'] = [];
+    for (const d of days) {
+      const p = predict(model, d);
+      if (p === null) continue;
+      const fitOf = model.open && model.closed ? (d.open ? model.open : model.closed) : model;
+      const tb = fitOf.baseTemperature;
+      const hdd = model.weather === 'imported-hdd' ? d.hdd! : tb === null ? 0 : heatingDegreeDays(d.meanC!, tb);
+      points.push({ date: isoDay(d.day), hdd: r3(hdd), kwh: r3(d.kwh), predictedKwh: r3(p), open: d.open !== false });
+    }
+    const result: BaselineResult = {
+      meter: m.row.identifier,
+      from: isoDay(fromDay),
+      to: isoDay(toDay),
+      site: m.site ? { id: m.site.id, name: m.site.name } : null,
+      intercept: r4(model.intercept ?? top?.intercept ?? 0),
+      slope: r4(model.slope ?? top?.slope ?? 0),
+      baseTemperature: model.baseTemperature ?? top?.baseTemperature ?? null,
+      days: model.days,
+      r2: r4(model.r2),
+      cvrmse: r4(model.cvrmse),
+      nmbe: Math.round(model.nmbe * 1e6) / 1e6,
+      coolingSlope: model.cddSlope === null ? null : r4(model.cddSlope),
+      coolingBaseTemperature: model.coolingBase,
+      fixedBase: model.weather === 'imported-hdd',
+      split: model.open && model.closed ? { open: stats(model.open, true), closed: stats(model.closed, false) } : null,
+      flags: model.flags,
+      notes,
+      points,
+    };
+    return { model, result };
+  }
+
+  /** A degree-day baseline of a meter over [from, to). */
+  baseline(a: {
+    meter: string;
+    from: string;
+    to: string;
+    baseTemperature?: number;
+    splitOpenClosed?: boolean;
+  }): BaselineResult {
+    const { fromDay, toDay } = this.range(a.from, a.to);
+    return this.fit(this.analysed(this.meters.meterRow(a.meter)), fromDay, toDay, a).result;
+  }
+
+  /** CUSUM over the reporting period [from, to) against a baseline fitted over [baselineFrom, baselineTo). */
+  cusum(a: {
+    meter: string;
+    from: string;
+    to: string;
+    baselineFrom: string;
+    baselineTo: string;
+    baseTemperature?: number;
+    splitOpenClosed?: boolean;
+  }): CusumResult {
+    const base = this.range(a.baselineFrom, a.baselineTo);
+    const { fromDay, toDay } = this.range(a.from, a.to);
+    const m = this.analysed(this.meters.meterRow(a.meter));
+    const { model, result } = this.fit(m, base.fromDay, base.toDay, a);
+    const { days, incomplete } = this.weatherDays(m, fromDay, toDay);
+    const c = cusum(model, days);
+    const rate = this.variableRate(m.row, fromDay, toDay);
+    const year = Number(isoDay(toDay - 1).slice(0, 4));
+    const factor = this.carbon.factorFor(m.row.fuel, year);
+    return {
+      meter: m.row.identifier,
+      model: result,
+      from: isoDay(fromDay),
+      to: isoDay(toDay),
+      days: c.days.map((d) => ({
+        date: isoDay(d.day),
+        actualKwh: r3(d.actualKwh),
+        expectedKwh: r3(d.expectedKwh),
+        cusumKwh: r3(d.cusumKwh),
+      })),
+      avoidedKwh: r3(c.avoidedKwh),
+      avoidedPence: rate === null ? null : Math.round(c.avoidedKwh * rate * 100) / 100,
+      avoidedKgCo2: factor === undefined ? null : r3(c.avoidedKwh * factor),
+      skippedDays: c.skipped + incomplete,
+    };
+  }
+
   /** Day kWh, present and expected half-hours of a meter over [fromDay, toDay), from the day summaries. */
-  dayTotals(meterId: number, fromDay: number, toDay: number): Pick<DailyFacts, 'fromDay' | 'count' | 'kwh' | 'present' | 'expected'> {
+  dayTotals(
+    meterId: number,
+    fromDay: number,
+    toDay: number,
+  ): Pick<DailyFacts, 'fromDay' | 'count' | 'kwh' | 'present' | 'expected'> {
     const count = toDay - fromDay;
     const out = {
       fromDay,

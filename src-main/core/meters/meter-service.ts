@@ -155,7 +155,9 @@ export class MeterService {
   closures(siteId: number): SiteClosure[] {
     return (
       this.sqlite
-        .prepare('SELECT id, site_id, from_day, to_day, note FROM site_closures WHERE site_id = ? ORDER BY from_day, id')
+        .prepare(
+          'SELECT id, site_id, from_day, to_day, note FROM site_closures WHERE site_id = ? ORDER BY from_day, id',
+        )
         .raw()
         .all(siteId) as [number, number, number, number, string | null][]
     ).map(([id, site, from, to, note]) => ({ id, siteId: site, from: isoDay(from), to: isoDay(to), note }));
@@ -172,8 +174,12 @@ export class MeterService {
     if (!this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(siteId))
       throw new AppError('NOT_FOUND', `No site ${siteId}`);
     if (toDay <= fromDay)
-      throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive: the day after the last day closed)');
-    if (toDay - fromDay > 366) throw new AppError('INVALID_ARGS', 'A closure is at most a year long; add longer ones year by year');
+      throw new AppError(
+        'INVALID_ARGS',
+        '"to" must be after "from" (to is exclusive: the day after the last day closed)',
+      );
+    if (toDay - fromDay > 366)
+      throw new AppError('INVALID_ARGS', 'A closure is at most a year long; add longer ones year by year');
     const id = Number(
       this.sqlite
         .prepare('INSERT INTO site_closures (site_id, from_day, to_day, note) VALUES (?, ?, ?, ?)')
@@ -235,7 +241,10 @@ export class MeterService {
                 s.latitude, s.longitude, s.floor_area_m2 AS floorAreaM2, s.generation, s.opening_hours AS hours
          FROM sites s JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name, s.name`,
       )
-      .all() as (Omit<SiteSummary, 'regionId' | 'regionSource' | 'generation' | 'openingHours' | 'openingHoursDefault'> & {
+      .all() as (Omit<
+      SiteSummary,
+      'regionId' | 'regionSource' | 'generation' | 'openingHours' | 'openingHoursDefault'
+    > & {
       chosen: number | null;
       generation: number;
       hours: string | null;
