@@ -58,10 +58,29 @@ export function commandHint(details: unknown): string | null {
   return null;
 }
 
+/**
+ * Joins a string option to a negative number after it (`--lon -2.36` → `--lon=-2.36`): parseArgs
+ * would read the number as an option, and western longitudes are negative.
+ */
+export function joinNegativeValues(argv: readonly string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, tokens: true, options: allOptions() });
+    const options = allOptions();
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, tokens: true, options });
   } catch (e) {
     console.error(`eclectyc: ${(e as Error).message}\nRun "eclectyc --help" for usage.`);
     return 2;

@@ -799,7 +799,10 @@ export const contract = {
     result: returns<MeterAnalysis>(),
     role: 'viewer',
   }),
-  /** Data quality of a meter over [from, to): gaps, zero runs (at least `zeroRun` half-hours, default 4), negatives, outliers. */
+  /**
+   * Data quality of a meter over [from, to): gaps, zero runs (at least `zeroRun` half-hours,
+   * default 4), negatives, outliers.
+   */
   'analytics.quality': method({
     args: z.object({ ...meterRange, zeroRun: z.number().int().min(2).max(336).optional() }).strict(),
     result: returns<QualityReport>(),

@@ -731,12 +731,18 @@ export interface MeterAnalysis extends HoursSplit {
   loadFactor: number | null;
   /** 1 − in-hours ÷ total. */
   outOfHoursShare: number | null;
-  /** What the out-of-hours, weekend and holiday use cost at the meter's tariff (unit, DUoS unit and CCL charges with VAT). */
+  /**
+   * What the out-of-hours, weekend and holiday use cost at the meter's tariff (unit, DUoS unit and
+   * CCL charges with VAT).
+   */
   outOfHoursPence: number | null;
   /** Why there is no £ figure (no tariff…), or null. */
   costNote: string | null;
   days: AnalysisDay[];
-  /** Mean kWh per wall-clock half-hour (48, 00:00 first) on open days and on other days, and which slots are open on a typical open day. */
+  /**
+   * Mean kWh per wall-clock half-hour (48, 00:00 first) on open days and on other days, and which
+   * slots are open on a typical open day.
+   */
   profile: { open: (number | null)[]; closed: (number | null)[]; openSlots: boolean[] };
 }
 

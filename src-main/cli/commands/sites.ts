@@ -13,7 +13,8 @@ const number = (o: Opts, name: string): number | undefined => {
 };
 
 const siteId = (v: string | undefined, usage: string): number => {
-  if (!v || !/^[1-9]\d*$/.test(v)) throw new UsageError(`${usage} needs a site ID (a number: see "eclectyc sites list")`);
+  if (!v || !/^[1-9]\d*$/.test(v))
+    throw new UsageError(`${usage} needs a site ID (a number: see "eclectyc sites list")`);
   return Number(v);
 };
 
@@ -80,8 +81,11 @@ export const sitesCommand: Command = {
       const name = args.join(' ').trim();
       if (!name) throw new UsageError('sites add needs a NAME');
       return withCore(ctx, async (core) => {
-        const site = await call(core, 'sites.create', { name, ...fields(o) });
-        out(ctx, site, () => console.log(`Created site ${site.id} "${site.name}" (opening hours ${site.openingHours}).`));
+        const { postcode, ...rest } = fields(o);
+        const site = await call(core, 'sites.create', { name, ...rest, ...(postcode ? { postcode } : {}) });
+        out(ctx, site, () =>
+          console.log(`Created site ${site.id} "${site.name}" (opening hours ${site.openingHours}).`),
+        );
         return 0;
       });
     }
@@ -126,7 +130,9 @@ export const sitesCommand: Command = {
         if (o.add === true) {
           const [from, to] = args.slice(1);
           if (!from || !to)
-            throw new UsageError('sites closures ID --add FROM TO needs two UK local days (TO exclusive), e.g. 2024-12-21 2025-01-06');
+            throw new UsageError(
+              'sites closures ID --add FROM TO needs two UK local days (TO exclusive), e.g. 2024-12-21 2025-01-06',
+            );
           const note = str(o, 'note');
           const c = await call(core, 'sites.addClosure', { siteId: id, from, to, ...(note ? { note } : {}) });
           out(ctx, c, () => console.log(`Site ${id} closed from ${c.from} to ${c.to} (exclusive) — closure ${c.id}.`));
@@ -134,7 +140,8 @@ export const sitesCommand: Command = {
         }
         const remove = str(o, 'remove');
         if (remove !== undefined) {
-          if (!/^[1-9]\d*$/.test(remove)) throw new UsageError('--remove needs a closure id (see "eclectyc sites closures ID")');
+          if (!/^[1-9]\d*$/.test(remove))
+            throw new UsageError('--remove needs a closure id (see "eclectyc sites closures ID")');
           const r = await call(core, 'sites.removeClosure', { id: Number(remove) });
           out(ctx, r, () => console.log(r.removed ? `Closure ${remove} removed.` : `No closure ${remove}.`));
           return r.removed ? 0 : 1;

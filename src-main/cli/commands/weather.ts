@@ -20,13 +20,15 @@ export const weatherCommand: Command = {
     const site = str(o, 'site');
     if (sub !== 'import' && sub !== 'fetch')
       throw new UsageError(`weather needs import or fetch${sub ? `, not "${sub}"` : ''}`);
-    if (!site || !/^[1-9]\d*$/.test(site)) throw new UsageError(`weather ${sub} needs --site ID (see "eclectyc sites list")`);
+    if (!site || !/^[1-9]\d*$/.test(site))
+      throw new UsageError(`weather ${sub} needs --site ID (see "eclectyc sites list")`);
     const siteId = Number(site);
     if (sub === 'import') {
       const file = args[0];
       if (!file) throw new UsageError('weather import needs a FILE');
       const base = str(o, 'hdd-base');
-      if (base !== undefined && !Number.isFinite(Number(base))) throw new UsageError('--hdd-base needs a temperature, e.g. 15.5');
+      if (base !== undefined && !Number.isFinite(Number(base)))
+        throw new UsageError('--hdd-base needs a temperature, e.g. 15.5');
       const text = readText(file);
       return withCore(ctx, async (core) => {
         const r = await call(core, 'weather.import', {
@@ -45,7 +47,8 @@ export const weatherCommand: Command = {
     }
     const from = str(o, 'from');
     const to = str(o, 'to');
-    if (!from || !to) throw new UsageError('weather fetch needs --from DATE and --to DATE (UK local days, to exclusive)');
+    if (!from || !to)
+      throw new UsageError('weather fetch needs --from DATE and --to DATE (UK local days, to exclusive)');
     return withCore(ctx, async (core) => {
       const r = await call(core, 'weather.fetch', { siteId, from, to });
       out(ctx, r, () =>

@@ -79,10 +79,13 @@ const MAX_DAYS = 3660;
 const HISTORY = EXCEPTION_WEEKS * 7;
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-const r4 = (x: number): number => Math.round(x * 10000) / 10000;
+const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const orNull = (x: number): number | null => (x === x && Number.isFinite(x) ? x : null);
 
-/** The variable part of a cost (unit, DUoS unit and CCL charges with their VAT): total less standing and capacity charges. */
+/**
+ * The variable part of a cost (unit, DUoS unit and CCL charges with their VAT): the total less the
+ * standing and capacity charges.
+ */
 function variablePence(c: {
   totalPence: number;
   vatPence: number;
@@ -214,28 +217,28 @@ export class AnalyticsService {
       kwh: r3(kwh),
       presentHalfHours: present,
       expectedHalfHours: expected,
-      baseloadKw: base.kw === null ? null : r4(base.kw),
+      baseloadKw: base.kw === null ? null : r6(base.kw),
       baseloadDays: base.days,
       baseloadMethod: m.classing.generation ? 'overnight' : 'lowest-8',
-      baseloadShare: kwhOfBaseDays > 0 ? r4(baseKwhOfDays / kwhOfBaseDays) : null,
+      baseloadShare: kwhOfBaseDays > 0 ? r6(baseKwhOfDays / kwhOfBaseDays) : null,
       baseloadKwPerM2: base.kw !== null && floor ? Math.round((base.kw / floor) * 1e6) / 1e6 : null,
       baseloadTrend: {
         lastWeekFrom: isoDay(lastWeek),
-        lastWeekKw: orR4(meanBaseload(f, at(lastWeek), at(toDay)).kw),
-        yearAgoKw: orR4(meanBaseload(f, at(yearAgo), at(yearAgo + 7)).kw),
-        previous4WeeksKw: orR4(meanBaseload(f, at(lastWeek - 28), at(lastWeek)).kw),
+        lastWeekKw: orR6(meanBaseload(f, at(lastWeek), at(toDay)).kw),
+        yearAgoKw: orR6(meanBaseload(f, at(yearAgo), at(yearAgo + 7)).kw),
+        previous4WeeksKw: orR6(meanBaseload(f, at(lastWeek - 28), at(lastWeek)).kw),
       },
       peakKw: peakKw === null ? null : r3(peakKw),
       peakAt: peakTs === peakTs ? isoUtc(peakTs) : null,
       capacityKva: m.row.capacityKva,
-      peakShareOfCapacity: peakKw !== null && m.row.capacityKva ? r4(peakKw / m.row.capacityKva) : null,
-      meanKw: meanKw === null ? null : r4(meanKw),
-      loadFactor: meanKw !== null && peakKw ? r4(meanKw / peakKw) : null,
+      peakShareOfCapacity: peakKw !== null && m.row.capacityKva ? r6(peakKw / m.row.capacityKva) : null,
+      meanKw: meanKw === null ? null : r6(meanKw),
+      loadFactor: meanKw !== null && peakKw ? r6(meanKw / peakKw) : null,
       inHoursKwh: r3(split[IN_HOURS]!),
       outOfHoursKwh: r3(split[1]!),
       weekendKwh: r3(split[WEEKEND]!),
       holidayKwh: r3(split[HOLIDAY]!),
-      outOfHoursShare: kwh > 0 ? r4(1 - split[IN_HOURS]! / kwh) : null,
+      outOfHoursShare: kwh > 0 ? r6(1 - split[IN_HOURS]! / kwh) : null,
       outOfHoursPence: cost.pence === null ? null : Math.round(cost.pence * 100) / 100,
       costNote: cost.note,
       days,
@@ -328,10 +331,7 @@ export class AnalyticsService {
 
   /** UTC start of the latest half-hour with a value before local day `beforeDay`; NaN when none. */
   private lastValueBefore(meterId: number, beforeDay: number): number {
-    const day = this.sqlite
-      .prepare('SELECT max(day) FROM day_stats WHERE meter_id = ? AND day < ? AND present > 0')
-      .pluck()
-      .get(meterId, beforeDay) as number | null;
+    const day = this.readings.lastDayWithValues(meterId, beforeDay);
     if (day === null) return NaN;
     const v = this.readings.readDays(meterId, day, day + 1);
     let last = NaN;
@@ -365,7 +365,7 @@ export class AnalyticsService {
       })),
       checkedDays: r.checked,
       uncheckedDays: r.unchecked,
-      ratePencePerKwh: rate === null ? null : r4(rate),
+      ratePencePerKwh: rate === null ? null : r6(rate),
     };
   }
 
@@ -444,12 +444,12 @@ export class AnalyticsService {
       const mean = n > 0 ? sum / n : 0;
       const dof = n - f.parameters;
       return {
-        intercept: r4(f.intercept),
-        slope: r4(f.slope),
+        intercept: r6(f.intercept),
+        slope: r6(f.slope),
         baseTemperature: f.baseTemperature,
         days: f.days,
-        r2: r4(f.r2),
-        cvrmse: dof > 0 && mean !== 0 ? r4(Math.sqrt(sse / dof) / mean) : 0,
+        r2: r6(f.r2),
+        cvrmse: dof > 0 && mean !== 0 ? r6(Math.sqrt(sse / dof) / mean) : 0,
         nmbe: dof > 0 && mean !== 0 ? Math.round((bias / (dof * mean)) * 1e6) / 1e6 : 0,
       };
     };
@@ -470,14 +470,14 @@ export class AnalyticsService {
       from: isoDay(fromDay),
       to: isoDay(toDay),
       site: m.site ? { id: m.site.id, name: m.site.name } : null,
-      intercept: r4(model.intercept ?? top?.intercept ?? 0),
-      slope: r4(model.slope ?? top?.slope ?? 0),
+      intercept: r6(model.intercept ?? top?.intercept ?? 0),
+      slope: r6(model.slope ?? top?.slope ?? 0),
       baseTemperature: model.baseTemperature ?? top?.baseTemperature ?? null,
       days: model.days,
-      r2: r4(model.r2),
-      cvrmse: r4(model.cvrmse),
+      r2: r6(model.r2),
+      cvrmse: r6(model.cvrmse),
       nmbe: Math.round(model.nmbe * 1e6) / 1e6,
-      coolingSlope: model.cddSlope === null ? null : r4(model.cddSlope),
+      coolingSlope: model.cddSlope === null ? null : r6(model.cddSlope),
       coolingBaseTemperature: model.coolingBase,
       fixedBase: model.weather === 'imported-hdd',
       split: model.open && model.closed ? { open: stats(model.open, true), closed: stats(model.closed, false) } : null,
@@ -633,10 +633,10 @@ export class AnalyticsService {
       site: m.site ? { id: m.site.id, name: m.site.name } : null,
       floorAreaM2: floor,
       kwh: r3(kwh),
-      baseloadKw: base === null ? null : r4(base),
+      baseloadKw: base === null ? null : r6(base),
       baseloadKwPerM2: base !== null && floor ? Math.round((base / floor) * 1e6) / 1e6 : null,
-      baseloadChange: last7 !== null && prev4 ? r4(last7 / prev4 - 1) : null,
-      outOfHoursShare: kwh > 0 ? r4(1 - inHours / kwh) : null,
+      baseloadChange: last7 !== null && prev4 ? r6(last7 / prev4 - 1) : null,
+      outOfHoursShare: kwh > 0 ? r6(1 - inHours / kwh) : null,
       outOfHoursKwh: r3(kwh - inHours),
       exceptions: ex.hits.length,
       exceptionExcessKwh: r3(ex.hits.reduce((s, h) => s + h.actual - h.expected, 0)),
@@ -656,7 +656,7 @@ const pick = (c: ReturnType<typeof halfHourCounts>) => ({
   missingHalfHours: c.missingHalfHours,
 });
 
-const orR4 = (x: number | null): number | null => (x === null ? null : r4(x));
+const orR6 = (x: number | null): number | null => (x === null ? null : r6(x));
 
 /** No reading in the 14 days before `endDay` (exclusive), or none at all. */
 function isStale(lastTs: number, endDay: number): boolean {
@@ -696,7 +696,7 @@ function profile(v: Days, fromDay: number, toDay: number, c: Classing): MeterAna
     }
   }
   const typical = [...openCount.values()].sort((a, b) => b.count - a.count)[0]?.week ?? [];
-  const mean = (g: 0 | 1) => Array.from({ length: 48 }, (_, i) => (n[g]![i]! > 0 ? r4(sum[g]![i]! / n[g]![i]!) : null));
+  const mean = (g: 0 | 1) => Array.from({ length: 48 }, (_, i) => (n[g]![i]! > 0 ? r6(sum[g]![i]! / n[g]![i]!) : null));
   return {
     open: mean(0),
     closed: mean(1),
