@@ -52,7 +52,12 @@ import {
 } from '../../../src-shared/domain/baseline';
 import {
   dailyFacts,
+  dailyFactsIn,
+  dayClasses,
   DEFAULT_ZERO_RUN,
+  qualityScanIn,
+  rangeDays,
+  type RangeDays,
   exceptions,
   EXCEPTION_WEEKS,
   HOLIDAY_DAY,
@@ -584,20 +589,19 @@ export class AnalyticsService {
       if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"from" must be before the analysis ends');
     }
     const end = Math.min(toDay, this.today() + 1);
-    const sites = new Map<number, AnalysedMeter>();
+    // the range's days once for every meter, each site's classes once for its meters
+    const cal = rangeDays(Math.min(fromDay - HISTORY, toDay - 35), toDay);
+    const sites = new Map<number, { m: AnalysedMeter; classes: Uint8Array[] }>();
     const out: LeagueRow[] = [];
     for (const r of rows) {
-      const m =
-        r.siteId === null
-          ? this.analysed({ ...r, siteId: null })
-          : (() => {
-              const hit = sites.get(r.siteId);
-              if (hit) return { ...hit, row: r };
-              const fresh = this.analysed(r);
-              sites.set(r.siteId, fresh);
-              return fresh;
-            })();
-      out.push(this.leagueRow(m, fromDay, toDay, end));
+      const key = r.siteId ?? 0;
+      let site = sites.get(key);
+      if (!site) {
+        const m = this.analysed(r);
+        site = { m, classes: dayClasses(cal, m.classing) };
+        sites.set(key, site);
+      }
+      out.push(this.leagueRow({ ...site.m, row: r }, cal, site.classes, fromDay, toDay, end));
     }
     return {
       from: isoDay(fromDay),
@@ -608,12 +612,19 @@ export class AnalyticsService {
     };
   }
 
-  private leagueRow(m: AnalysedMeter, fromDay: number, toDay: number, end: number): LeagueRow {
-    const readFrom = Math.min(fromDay - HISTORY, toDay - 35);
+  private leagueRow(
+    m: AnalysedMeter,
+    cal: RangeDays,
+    classes: readonly Uint8Array[],
+    fromDay: number,
+    toDay: number,
+    end: number,
+  ): LeagueRow {
+    const readFrom = cal.fromDay;
     const v = this.readings.readDays(m.row.id, readFrom, toDay);
-    const f = dailyFacts(v, readFrom, toDay, m.classing);
+    const f = dailyFactsIn(v, cal, classes, m.classing.generation);
     const at = (day: number): number => day - readFrom;
-    const q = qualityScan(v, fromDay, toDay, DEFAULT_ZERO_RUN, false);
+    const q = qualityScanIn(v, cal, at(fromDay), at(toDay), DEFAULT_ZERO_RUN, false);
     const ex = exceptions(f, fromDay, toDay);
     let kwh = 0;
     let inHours = 0;

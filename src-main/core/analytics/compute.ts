@@ -40,6 +40,55 @@ export const OPEN_DAY = 0;
 export const WEEKEND_DAY = 1;
 export const HOLIDAY_DAY = 2;
 
+/** The days of a range as the scans need them, worked out once and shared by every meter. */
+export interface RangeDays {
+  fromDay: number;
+  count: number;
+  /** Half-hours of each day (46/48/50). */
+  n: Uint8Array;
+  /** UTC start of each day. */
+  start: Float64Array;
+  weekday: Uint8Array;
+}
+
+const isOvernight = (minute: number): boolean => minute < 120 || minute >= 22 * 60;
+
+/** Wall-clock slot (0–47) of each half-hour of a day of 46, 48 or 50 half-hours. */
+const WALL = new Map<number, Uint8Array>(
+  [46, 48, 50].map((n) => [n, Uint8Array.from({ length: n }, (_, k) => slotMinute(n, k) / 30)]),
+);
+/** Half-hours starting 22:00–01:59 local (the overnight baseload of sites with generation). */
+const OVERNIGHT = new Map<number, Uint8Array>(
+  [46, 48, 50].map((n) => [n, Uint8Array.from({ length: n }, (_, k) => (isOvernight(slotMinute(n, k)) ? 1 : 0))]),
+);
+
+export function rangeDays(fromDay: number, toDay: number): RangeDays {
+  const count = Math.max(0, toDay - fromDay);
+  const r: RangeDays = {
+    fromDay,
+    count,
+    n: new Uint8Array(count),
+    start: new Float64Array(count),
+    weekday: new Uint8Array(count),
+  };
+  for (let d = 0; d < count; d++) {
+    r.n[d] = lengthOf(fromDay + d);
+    r.start[d] = startOf(fromDay + d);
+    r.weekday[d] = weekdayOf(fromDay + d);
+  }
+  return r;
+}
+
+/** Each day's half-hour classes for a site's hours and closures (shared arrays: do not change them). */
+export function dayClasses(r: RangeDays, c: Pick<Classing, 'week' | 'closures'>): Uint8Array[] {
+  const out: Uint8Array[] = new Array(r.count);
+  for (let d = 0; d < r.count; d++) {
+    const day = r.fromDay + d;
+    out[d] = classifyDay(day, c.week, closedOn(c.closures, day));
+  }
+  return out;
+}
+
 /** Per local day of [fromDay, fromDay + count): what the analyses need. */
 export interface DailyFacts {
   fromDay: number;
@@ -60,11 +109,16 @@ export interface DailyFacts {
 }
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-const isOvernight = (minute: number): boolean => minute < 120 || minute >= 22 * 60;
 
 /** The facts of every local day in [fromDay, toDay) (days not stored have none present). */
 export function dailyFacts(v: Days, fromDay: number, toDay: number, c: Classing): DailyFacts {
-  const count = Math.max(0, toDay - fromDay);
+  const r = rangeDays(fromDay, toDay);
+  return dailyFactsIn(v, r, dayClasses(r, c), c.generation);
+}
+
+/** dailyFacts over a range worked out beforehand (the portfolio shares it across meters and sites). */
+export function dailyFactsIn(v: Days, r: RangeDays, classes: readonly Uint8Array[], generation: boolean): DailyFacts {
+  const { fromDay, count } = r;
   const f: DailyFacts = {
     fromDay,
     count,
@@ -83,9 +137,10 @@ export function dailyFacts(v: Days, fromDay: number, toDay: number, c: Classing)
   while (s < v.days.length && v.days[s]! < fromDay) s++;
   for (let d = 0; d < count; d++) {
     const day = fromDay + d;
-    const n = lengthOf(day);
+    const n = r.n[d]!;
     f.expected[d] = n;
-    const cls = classifyDay(day, c.week, closedOn(c.closures, day));
+    const cls = classes[d]!;
+    const night = OVERNIGHT.get(n)!;
     f.kind[d] = cls[0] === HOLIDAY ? HOLIDAY_DAY : cls[0] === WEEKEND ? WEEKEND_DAY : OPEN_DAY;
     if (s >= v.days.length || v.days[s] !== day) continue;
     const off = v.offsets[s]!;
@@ -110,8 +165,8 @@ export function dailyFacts(v: Days, fromDay: number, toDay: number, c: Classing)
         peak = x;
         peakK = k;
       }
-      if (c.generation) {
-        if (isOvernight(slotMinute(n, k))) {
+      if (generation) {
+        if (night[k] === 1) {
           nightSum += x;
           nightN++;
         }
@@ -130,10 +185,10 @@ export function dailyFacts(v: Days, fromDay: number, toDay: number, c: Classing)
     f.estimated[d] = est;
     if (peakK >= 0) {
       f.peak[d] = peak;
-      f.peakTs[d] = startOf(day) + peakK * 1800;
+      f.peakTs[d] = r.start[d]! + peakK * 1800;
     }
     if (present >= COMPLETE_DAY_HALF_HOURS) {
-      if (c.generation) {
+      if (generation) {
         if (nightN > 0) f.baseload[d] = round6((nightSum / nightN) * 2);
       } else {
         let sum = 0;
@@ -196,6 +251,18 @@ export const DEFAULT_ZERO_RUN = 4;
  * without keeping the lists (the portfolio's tables).
  */
 export function qualityScan(v: Days, fromDay: number, toDay: number, zeroRunMin: number, lists = true): QualityScan {
+  return qualityScanIn(v, rangeDays(fromDay, toDay), 0, Math.max(0, toDay - fromDay), zeroRunMin, lists);
+}
+
+/** qualityScan over days [a, b) of a range worked out beforehand. */
+export function qualityScanIn(
+  v: Days,
+  r: RangeDays,
+  a: number,
+  b: number,
+  zeroRunMin: number,
+  lists = true,
+): QualityScan {
   const q: QualityScan = {
     expected: 0,
     present: 0,
@@ -231,38 +298,43 @@ export function qualityScan(v: Days, fromDay: number, toDay: number, zeroRunMin:
     }
     zeroLen = 0;
   };
+  const fromDay = r.fromDay + a;
+  const toDay = r.fromDay + b;
   let s = 0;
   while (s < v.days.length && v.days[s]! < fromDay) s++;
   const first = s;
-  for (let day = fromDay; day < toDay; day++) {
-    const n = lengthOf(day);
-    const start = startOf(day);
+  for (let d = a; d < b; d++) {
+    const day = r.fromDay + d;
+    const n = r.n[d]!;
+    const start = r.start[d]!;
+    const wall = WALL.get(n)!;
     q.expected += n;
     const stored = s < v.days.length && v.days[s] === day;
     const off = stored ? v.offsets[s]! : 0;
     const len = stored ? v.offsets[s + 1]! - off : 0;
     if (stored) s++;
-    const g0 = weekdayOf(day) * 48;
+    const g0 = r.weekday[d]! * 48;
     for (let k = 0; k < n; k++) {
       const x = k < len ? v.values[off + k]! : NaN;
-      const ts = start + k * 1800;
       if (x !== x) {
-        if (gapLen++ === 0) gapFrom = ts;
-        endZero();
+        if (gapLen++ === 0) gapFrom = start + k * 1800;
+        if (zeroLen > 0) endZero();
         continue;
       }
-      endGap();
+      if (gapLen > 0) endGap();
       q.present++;
-      q.lastTs = ts;
+      q.lastTs = start + k * 1800;
       if (v.quality[off + k] === ESTIMATED) q.estimated++;
       if (x === 0) {
-        if (zeroLen++ === 0) zeroFrom = ts;
-      } else endZero();
-      if (x < 0) {
-        q.negativeCount++;
-        if (lists) q.negatives.push({ ts, kwh: x });
+        if (zeroLen++ === 0) zeroFrom = start + k * 1800;
+      } else {
+        if (zeroLen > 0) endZero();
+        if (x < 0) {
+          q.negativeCount++;
+          if (lists) q.negatives.push({ ts: start + k * 1800, kwh: x });
+        }
       }
-      const g = g0 + slotMinute(n, k) / 30;
+      const g = g0 + wall[k]!;
       gN[g]!++;
       gSum[g]! += x;
     }
@@ -273,37 +345,45 @@ export function qualityScan(v: Days, fromDay: number, toDay: number, zeroRunMin:
   const mean = new Float64Array(7 * 48);
   for (let g = 0; g < mean.length; g++) mean[g] = gN[g]! > 0 ? gSum[g]! / gN[g]! : NaN;
   const ss = new Float64Array(7 * 48);
-  const visit = (fn: (g: number, x: number, ts: number) => void): void => {
-    let t = first;
-    while (t < v.days.length && v.days[t]! < toDay) {
-      const day = v.days[t]!;
-      const n = lengthOf(day);
-      const start = startOf(day);
-      const off = v.offsets[t]!;
-      const len = Math.min(n, v.offsets[t + 1]! - off);
-      const g0 = weekdayOf(day) * 48;
-      for (let k = 0; k < len; k++) {
-        const x = v.values[off + k]!;
-        if (x === x) fn(g0 + slotMinute(n, k) / 30, x, start + k * 1800);
-      }
-      t++;
+  for (let t = first; t < v.days.length && v.days[t]! < toDay; t++) {
+    const d = v.days[t]! - r.fromDay;
+    const wall = WALL.get(r.n[d]!)!;
+    const off = v.offsets[t]!;
+    const len = Math.min(r.n[d]!, v.offsets[t + 1]! - off);
+    const g0 = r.weekday[d]! * 48;
+    for (let k = 0; k < len; k++) {
+      const x = v.values[off + k]!;
+      if (x !== x) continue;
+      const dev = x - mean[g0 + wall[k]!]!;
+      ss[g0 + wall[k]!]! += dev * dev;
     }
-  };
-  visit((g, x) => {
-    const d = x - mean[g]!;
-    ss[g]! += d * d;
-  });
+  }
   const sd = new Float64Array(7 * 48);
-  for (let g = 0; g < sd.length; g++) sd[g] = gN[g]! >= OUTLIER_MIN_VALUES ? Math.sqrt(ss[g]! / (gN[g]! - 1)) : NaN;
-  visit((g, x, ts) => {
-    const sdev = sd[g]!;
-    if (!(sdev > 0)) return;
-    const z = (x - mean[g]!) / sdev;
-    if (Math.abs(z) > OUTLIER_Z) {
-      q.outlierCount++;
-      if (lists) q.outliers.push({ ts, kwh: x, z });
+  let any = false;
+  for (let g = 0; g < sd.length; g++) {
+    sd[g] = gN[g]! >= OUTLIER_MIN_VALUES ? Math.sqrt(ss[g]! / (gN[g]! - 1)) : NaN;
+    if (sd[g]! > 0) any = true;
+  }
+  if (!any) return q;
+  for (let t = first; t < v.days.length && v.days[t]! < toDay; t++) {
+    const d = v.days[t]! - r.fromDay;
+    const wall = WALL.get(r.n[d]!)!;
+    const off = v.offsets[t]!;
+    const len = Math.min(r.n[d]!, v.offsets[t + 1]! - off);
+    const g0 = r.weekday[d]! * 48;
+    for (let k = 0; k < len; k++) {
+      const x = v.values[off + k]!;
+      if (x !== x) continue;
+      const g = g0 + wall[k]!;
+      const sdev = sd[g]!;
+      if (!(sdev > 0)) continue;
+      const z = (x - mean[g]!) / sdev;
+      if (z > OUTLIER_Z || z < -OUTLIER_Z) {
+        q.outlierCount++;
+        if (lists) q.outliers.push({ ts: r.start[d]! + k * 1800, kwh: x, z });
+      }
     }
-  });
+  }
   return q;
 }
 
