@@ -571,7 +571,11 @@ export const contract = {
       .strict(),
     result: returns<Settings>(),
     role: 'admin',
-    audit: true,
+    // the key itself never reaches the audit log
+    audit: (a) => ({
+      details:
+        a.weatherApiKey === undefined ? a : { ...a, weatherApiKey: a.weatherApiKey ? '(replaced)' : '(removed)' },
+    }),
   }),
   /** Tariffs with their versions; `fuel` filters, `activeOnly` drops tariffs with no version valid today or later. */
   'tariffs.list': method({
