@@ -454,8 +454,9 @@ export class AnalyticsService {
       };
     };
     const notes = [...model.notes];
+    const one = incomplete === 1;
     if (incomplete > 0)
-      notes.push(`${incomplete} day${incomplete === 1 ? '' : 's'} without every half-hour were left out.`);
+      notes.push(`${incomplete} day${one ? '' : 's'} without every half-hour ${one ? 'was' : 'were'} left out.`);
     const points: BaselineResult['points'] = [];
     for (const d of days) {
       const p = predict(model, d);
