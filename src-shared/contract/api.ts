@@ -838,7 +838,8 @@ export const contract = {
   }),
   /**
    * Every meter's baseload, out-of-hours share, exceptions and data quality over [from, to) (default:
-   * the 4 weeks to the portfolio's latest complete day, capped at `asAt`): the league tables.
+   * the 4 weeks to the portfolio's latest complete day, capped at `asAt`; `to` alone: the 4 weeks
+   * before it): the league tables.
    */
   'analytics.portfolio': method({
     args: z.object({ from: localDate.optional(), to: localDate.optional(), asAt: localDate.optional() }).strict(),
