@@ -743,7 +743,7 @@ export const contract = {
     result: returns<SiteSummary[]>(),
     role: 'viewer',
   }),
-  /** Adds a closure to a site: UK local days `from` to `to` (exclusive), e.g. a school holiday. */
+  /** Adds a closure to a site: UK local days `from` to `to` (exclusive), such as a school holiday or a shutdown. */
   'sites.addClosure': method({
     args: z
       .object({
@@ -757,6 +757,7 @@ export const contract = {
     role: 'manager',
     audit: true,
   }),
+  /** Removes a site's closure by its id (`removed` is false when there was none). */
   'sites.removeClosure': method({
     args: z.object({ id: z.number().int().positive() }).strict(),
     result: returns<{ removed: boolean }>(),
