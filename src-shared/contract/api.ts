@@ -747,7 +747,7 @@ export const contract = {
     result: returns<SiteSummary[]>(),
     role: 'viewer',
   }),
-  /** Adds a closure to a site: UK local days `from` to `to` (exclusive), e.g. a school holiday. */
+  /** Adds a closure to a site: UK local days `from` to `to` (exclusive), such as a school holiday or a shutdown. */
   'sites.addClosure': method({
     args: z
       .object({
@@ -761,6 +761,7 @@ export const contract = {
     role: 'manager',
     audit: true,
   }),
+  /** Removes a site's closure by its id (`removed` is false when there was none). */
   'sites.removeClosure': method({
     args: z.object({ id: z.number().int().positive() }).strict(),
     result: returns<{ removed: boolean }>(),
@@ -842,7 +843,8 @@ export const contract = {
   }),
   /**
    * Every meter's baseload, out-of-hours share, exceptions and data quality over [from, to) (default:
-   * the 4 weeks to the portfolio's latest complete day, capped at `asAt`): the league tables.
+   * the 4 weeks to the portfolio's latest complete day, capped at `asAt`; `to` alone: the 4 weeks
+   * before it): the league tables.
    */
   'analytics.portfolio': method({
     args: z.object({ from: localDate.optional(), to: localDate.optional(), asAt: localDate.optional() }).strict(),

@@ -400,7 +400,12 @@ export function fitBaseline(days: readonly BaselineDay[], opts: BaselineOptions 
     cooling: opts.fuel === 'electricity',
   };
   const notes: string[] = [];
-  if (days.length > n) notes.push(`${days.length - n} of ${days.length} days have no weather and are left out.`);
+  const unweathered = days.length - n;
+  const one = unweathered === 1;
+  if (unweathered > 0)
+    notes.push(
+      `${unweathered} of ${days.length} days ${one ? 'has' : 'have'} no weather and ${one ? 'is' : 'are'} left out.`,
+    );
   if (ctx.cooling && imported) notes.push('No cooling term: imported degree days give heating only.');
 
   let split: { open: DegreeDayFit; closed: DegreeDayFit } | null = null;

@@ -459,8 +459,9 @@ export class AnalyticsService {
       };
     };
     const notes = [...model.notes];
+    const one = incomplete === 1;
     if (incomplete > 0)
-      notes.push(`${incomplete} day${incomplete === 1 ? '' : 's'} without every half-hour were left out.`);
+      notes.push(`${incomplete} day${one ? '' : 's'} without every half-hour ${one ? 'was' : 'were'} left out.`);
     const points: BaselineResult['points'] = [];
     for (const d of days) {
       const p = predict(model, d);
@@ -568,8 +569,9 @@ export class AnalyticsService {
 
   /**
    * Every meter's league-table row over [from, to) (default: the 4 weeks to the portfolio's anchor,
-   * the median of the meters' last complete days, capped at `asAt` or yesterday). One range read per
-   * meter, 8 weeks longer than the range for the exceptions' history.
+   * the median of the meters' last complete days, capped at `asAt` or yesterday; `to` alone: the 4
+   * weeks before it). One range read per meter, 8 weeks longer than the range for the exceptions'
+   * history.
    */
   portfolio(a: { from?: string; to?: string; asAt?: string }): PortfolioAnalysis {
     const started = performance.now();
@@ -577,7 +579,7 @@ export class AnalyticsService {
     let fromDay: number;
     let toDay: number;
     let anchor: number | null = null;
-    if (a.from !== undefined && a.to !== undefined) ({ fromDay, toDay } = this.range(a.from, a.to));
+    if (a.to !== undefined) ({ fromDay, toDay } = this.range(a.from ?? isoDay(toLocalDay(a.to) - 28), a.to));
     else {
       const cap = this.totals.asAtDay(a.asAt);
       anchor = this.totals.anchor(
