@@ -560,6 +560,13 @@ export const contract = {
           .url('expected a URL, e.g. https://api.carbonintensity.org.uk')
           .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL')
           .optional(),
+        weatherApi: z
+          .string()
+          .url('expected a URL, e.g. https://archive-api.open-meteo.com')
+          .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL')
+          .optional(),
+        /** An Open-Meteo API key (commercial use); null or "" removes it. */
+        weatherApiKey: z.string().trim().max(200).nullable().optional(),
       })
       .strict(),
     result: returns<Settings>(),
@@ -792,7 +799,10 @@ export const contract = {
     result: returns<MeterAnalysis>(),
     role: 'viewer',
   }),
-  /** Data quality of a meter over [from, to): gaps, zero runs (at least `zeroRun` half-hours, default 4), negatives, outliers. */
+  /**
+   * Data quality of a meter over [from, to): gaps, zero runs (at least `zeroRun` half-hours,
+   * default 4), negatives, outliers.
+   */
   'analytics.quality': method({
     args: z.object({ ...meterRange, zeroRun: z.number().int().min(2).max(336).optional() }).strict(),
     result: returns<QualityReport>(),
