@@ -17,6 +17,7 @@ import { EmptyState, Skeleton } from '../../components/States';
 import type { SortState } from '../../components/table-sort';
 import {
   formatChangePercent,
+  formatDay,
   formatDayRangeUntil,
   formatEnergy,
   formatInt,
@@ -51,7 +52,10 @@ export function AnalysisPage() {
       title="Analysis"
       subtitle={
         d && d.rows.length > 0 ? (
-          <span data-testid="league-period">
+          <span
+            data-testid="league-period"
+            title="The latest data: the median of the meters’ latest complete days (at least 40 half-hours)"
+          >
             {periodWords(d, choice)} · {plural(d.rows.length, 'meter')} · UK local days
           </span>
         ) : (
@@ -110,11 +114,11 @@ export function AnalysisPage() {
   );
 }
 
-/** "3 Feb – 2 Mar 2025 (4 weeks to the latest complete day)". */
+/** "20 Jan – 16 Feb 2025: the 4 weeks to the latest data", or the days chosen. */
 function periodWords(d: PortfolioAnalysis, choice: PeriodChoice): string {
   const range = formatDayRangeUntil(d.from, d.to);
-  if (choice.kind === 'range') return range;
-  return `${range} (4 weeks to ${choice.kind === 'asAt' ? 'the day chosen' : 'the latest complete day'})`;
+  if (choice.kind === 'range') return `${range} (the days chosen)`;
+  return `${range}: the 4 weeks to the latest data${choice.kind === 'asAt' ? ` up to ${formatDay(choice.asAt)}` : ''}`;
 }
 
 function LeagueTables({ d }: { d: PortfolioAnalysis }) {
@@ -230,7 +234,7 @@ function LeagueCard({
   );
 }
 
-/** The meter (its label or MPAN, leading to its Analysis view), its fuel and its site. */
+/** The meter (its label or MPAN, leading to its Analysis view), with its fuel and site under it. */
 export function MeterCell({ r }: { r: Pick<LeagueRow, 'meter' | 'label' | 'fuel' | 'site'> }) {
   return (
     <>
@@ -240,9 +244,11 @@ export function MeterCell({ r }: { r: Pick<LeagueRow, 'meter' | 'label' | 'fuel'
         onClick={(e) => e.stopPropagation()}
       >
         {meterName(r)}
-      </a>{' '}
-      <FuelBadge fuel={r.fuel} />
-      <div className="muted small">{r.site ? r.site.name : 'No site'}</div>
+      </a>
+      <div className="league-meta small">
+        <FuelBadge fuel={r.fuel} />
+        <span className="muted">{r.site ? r.site.name : 'No site'}</span>
+      </div>
     </>
   );
 }
@@ -305,7 +311,7 @@ const OUT_OF_HOURS_COLUMNS: Column<LeagueRow>[] = [
     cell: (r) => formatEnergy(r.outOfHoursKwh),
     sortValue: (r) => r.outOfHoursKwh,
   },
-  { header: 'kWh in all', num: true, cell: (r) => formatEnergy(r.kwh), sortValue: (r) => r.kwh },
+  { header: 'Total kWh', num: true, cell: (r) => formatEnergy(r.kwh), sortValue: (r) => r.kwh },
 ];
 
 const EXCEPTION_COLUMNS: Column<LeagueRow>[] = [

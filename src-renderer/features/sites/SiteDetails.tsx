@@ -43,7 +43,7 @@ export function SiteFieldInputs({
               inputMode="decimal"
               value={draft.latitude}
               disabled={disabled}
-              placeholder="51.38"
+              placeholder="e.g. 51.38"
               onChange={set('latitude')}
             />
           )}
@@ -56,7 +56,7 @@ export function SiteFieldInputs({
               inputMode="decimal"
               value={draft.longitude}
               disabled={disabled}
-              placeholder="−2.36"
+              placeholder="e.g. −2.36"
               onChange={set('longitude')}
             />
           )}
@@ -74,7 +74,7 @@ export function SiteFieldInputs({
               inputMode="decimal"
               value={draft.floorArea}
               disabled={disabled}
-              placeholder="2400"
+              placeholder="e.g. 2400"
               onChange={set('floorArea')}
             />
             <span className="muted small">m², for baseload per m²</span>
