@@ -77,14 +77,16 @@ export function AnalysisPage() {
         </>
       }
     >
-      <div className="league-period card card-pad">
-        <DateRangeForm idPrefix="league" onApply={(r) => setChoice({ kind: 'range', ...r })} />
-        {choice.kind === 'range' && (
-          <button type="button" className="btn btn-small btn-quiet" onClick={() => setChoice({ kind: 'latest' })}>
-            Back to the latest 4 weeks
-          </button>
-        )}
-      </div>
+      {d?.rows.length !== 0 && (
+        <div className="league-period card card-pad">
+          <DateRangeForm idPrefix="league" onApply={(r) => setChoice({ kind: 'range', ...r })} />
+          {choice.kind === 'range' && (
+            <button type="button" className="btn btn-small btn-quiet" onClick={() => setChoice({ kind: 'latest' })}>
+              Back to the latest 4 weeks
+            </button>
+          )}
+        </div>
+      )}
       {q.load === 'error' && !d ? (
         <section className="card">
           <QueryProblem title="Could not work out the league tables" q={q} />
@@ -235,7 +237,7 @@ function LeagueCard({
 }
 
 /** The meter (its label or MPAN, leading to its Analysis view), with its fuel and site under it. */
-export function MeterCell({ r }: { r: Pick<LeagueRow, 'meter' | 'label' | 'fuel' | 'site'> }) {
+function MeterCell({ r }: { r: Pick<LeagueRow, 'meter' | 'label' | 'fuel' | 'site'> }) {
   return (
     <>
       <a
