@@ -6,6 +6,7 @@ import { Spinner, EmptyState } from './components/States';
 import { Toasts } from './components/Toasts';
 import { parseRoute, href, navigate, useHash } from './lib/route';
 import { ActivityPage } from './features/activity/ActivityPage';
+import { AnalysisPage } from './features/analysis/AnalysisPage';
 import { CarbonPage } from './features/carbon/CarbonPage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
 import { ImportsPage } from './features/imports/ImportsPage';
@@ -209,6 +210,13 @@ function Shell() {
               {meterCount !== null && meterCount > 0 && <span className="nav-count">{meterCount}</span>}
             </NavLink>
             <NavLink
+              to={href.analysis}
+              section="analysis"
+              current={section}
+              label="Analysis"
+              icon="M3 3v18h18M7 16v-4m5 4V8m5 8v-6"
+            />
+            <NavLink
               to={href.carbon}
               section="carbon"
               current={section}
@@ -254,6 +262,7 @@ function Shell() {
         {route.page === 'dashboard' && <DashboardPage />}
         {route.page === 'imports' && <ImportsPage />}
         {route.page === 'site' && <SitePage key={route.id} id={route.id} />}
+        {route.page === 'analysis' && <AnalysisPage />}
         {route.page === 'carbon' && <CarbonPage />}
         {route.page === 'tariffs' && <TariffsPage />}
         {route.page === 'savings' && <SavingsPage />}

@@ -18,6 +18,7 @@ export interface Ctx {
   json: boolean;
   dataDir: string;
   carbonApi?: string;
+  weatherApi?: string;
 }
 
 /** The parsed options of a command line (`--name value` strings and `--flag` booleans). */
@@ -67,6 +68,7 @@ export async function withCore<T>(ctx: Ctx, fn: (core: Core) => Promise<T>): Pro
     log: ctx.json ? silentLogger : stderrLogger,
     workerScript: fs.existsSync(worker) ? worker : null,
     ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}),
+    ...(ctx.weatherApi ? { weatherApi: ctx.weatherApi } : {}),
   });
   try {
     return await fn(core);

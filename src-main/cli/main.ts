@@ -17,6 +17,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': { type: 'string' },
   json: { type: 'boolean' },
   'carbon-api': { type: 'string' },
+  'weather-api': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 };
@@ -32,6 +33,7 @@ Options (every command):
   --data-dir DIR   data folder (default: ${defaultDataDir()})
   --json           machine-readable JSON on stdout
   --carbon-api URL Carbon Intensity API base URL (default https://api.carbonintensity.org.uk)
+  --weather-api URL Open-Meteo historical weather API base URL (default: the setting, https://archive-api.open-meteo.com)
   -h, --help       this help;  -v, --version  the version
 
 Docs: docs/cli.md`;
@@ -56,10 +58,29 @@ export function commandHint(details: unknown): string | null {
   return null;
 }
 
+/**
+ * Joins a string option to a negative number after it (`--lon -2.36` → `--lon=-2.36`): parseArgs
+ * would read the number as an option, and western longitudes are negative.
+ */
+export function joinNegativeValues(argv: readonly string[], options: Record<string, OptionSpec>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d+(\.\d+)?$/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, tokens: true, options: allOptions() });
+    const options = allOptions();
+    parsed = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, tokens: true, options });
   } catch (e) {
     console.error(`eclectyc: ${(e as Error).message}\nRun "eclectyc --help" for usage.`);
     return 2;
@@ -76,7 +97,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   const dataDir = typeof o['data-dir'] === 'string' ? o['data-dir'] : defaultDataDir();
   const carbonApi = typeof o['carbon-api'] === 'string' ? o['carbon-api'] : undefined;
-  const ctx: Ctx = { json: o.json === true, dataDir: path.resolve(dataDir), ...(carbonApi ? { carbonApi } : {}) };
+  const weatherApi = typeof o['weather-api'] === 'string' ? o['weather-api'] : undefined;
+  const ctx: Ctx = {
+    json: o.json === true,
+    dataDir: path.resolve(dataDir),
+    ...(carbonApi ? { carbonApi } : {}),
+    ...(weatherApi ? { weatherApi } : {}),
+  };
   try {
     const command = COMMANDS.find((c) => c.name === name);
     if (!command) throw new UsageError(`unknown command "${name}"`);

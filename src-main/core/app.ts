@@ -32,6 +32,9 @@ import { TariffStore } from './tariffs/tariff-store';
 import { CostService } from './tariffs/costing';
 import { SwitchingService } from './tariffs/switching';
 import { ReadingsStore } from './readings/store';
+import { WeatherService } from './weather/weather-service';
+import { AnalyticsService } from './analytics/analytics-service';
+import { analyticsHandlers } from './analytics/handlers';
 
 export interface CoreOptions {
   dataDir: string;
@@ -55,6 +58,8 @@ export interface CoreOptions {
   workerScript?: string | null;
   /** Carbon Intensity API base URL (default https://api.carbonintensity.org.uk). */
   carbonApi?: string;
+  /** Open-Meteo historical weather API base URL (default: the setting, https://archive-api.open-meteo.com). */
+  weatherApi?: string;
   /** Poll the Carbon Intensity API every 30 minutes while started (hosts with users; not tests). */
   carbonPolling?: boolean;
 }
@@ -126,6 +131,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const tariffStore = new TariffStore(sqlite, clock);
   const costing = new CostService(tariffStore, meters, readings);
   const switching = new SwitchingService(sqlite, costing, tariffStore, meters, readings, clock, events, log);
+  const weather = new WeatherService(
+    sqlite,
+    clock,
+    () => ({ baseUrl: opts.weatherApi ?? settings.get().weatherApi, apiKey: settings.secret('weatherApiKey') }),
+    { fetch: opts.fetch },
+  );
+  const analytics = new AnalyticsService(sqlite, readings, meters, totals, costing, carbon, weather, clock);
   let stopped = false;
   let started = false;
   const services: Services = {
@@ -145,6 +157,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     tariffStore,
     costing,
     switching,
+    weather,
+    analytics,
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -165,6 +179,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...meterHandlers(services),
       ...carbonHandlers(services),
       ...tariffHandlers(services),
+      ...analyticsHandlers(services),
     } satisfies Handlers,
     sqlite,
     clock,

@@ -17,6 +17,8 @@ import type { SettingsStore } from './settings/settings-store';
 import type { CostService } from './tariffs/costing';
 import type { SwitchingService } from './tariffs/switching';
 import type { TariffStore } from './tariffs/tariff-store';
+import type { AnalyticsService } from './analytics/analytics-service';
+import type { WeatherService } from './weather/weather-service';
 import type { AppInfo } from '../../src-shared/contract/types';
 
 export interface Services {
@@ -36,6 +38,8 @@ export interface Services {
   tariffStore: TariffStore;
   costing: CostService;
   switching: SwitchingService;
+  weather: WeatherService;
+  analytics: AnalyticsService;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

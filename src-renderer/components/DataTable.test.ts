@@ -55,4 +55,40 @@ describe('DataTable', () => {
     expect(table({ empty })).toBe('<p>Nothing yet</p>');
     expect(table({})).toContain('<tbody></tbody>');
   });
+
+  it('orders the rows by a sortable column from the start, its header a button saying which way', () => {
+    const columns: (Column<Row> | false)[] = [
+      false,
+      { header: 'Meter', rowHeader: true, cell: (r) => r.name, sortValue: (r) => r.name },
+      { header: 'kWh', num: true, cell: (r) => r.kwh, sortValue: (r) => r.kwh },
+    ];
+    const rows = [
+      { name: 'b', kwh: 5 },
+      { name: 'a', kwh: 12 },
+      { name: 'c', kwh: 7 },
+    ];
+    const html = renderToStaticMarkup(
+      createElement(DataTable<Row>, { columns, rows, rowKey: (r) => r.name, defaultSort: { column: 2, dir: 'desc' } }),
+    );
+    expect([...html.matchAll(/<th scope="row">(\w)<\/th>/g)].map((m) => m[1])).toEqual(['a', 'c', 'b']);
+    expect(html).toContain(
+      '<th scope="col" class="num sortable" aria-sort="descending"><button type="button" class="sort-button">kWh<span class="sort-mark sort-mark-on" aria-hidden="true">▼</span></button></th>',
+    );
+    expect(html).toContain('<th scope="col" class="sortable" aria-sort="none">');
+    const byName = renderToStaticMarkup(
+      createElement(DataTable<Row>, { columns, rows, rowKey: (r) => r.name, defaultSort: { column: 1, dir: 'asc' } }),
+    );
+    expect([...byName.matchAll(/<th scope="row">(\w)<\/th>/g)].map((m) => m[1])).toEqual(['a', 'b', 'c']);
+    // a limit draws the first rows of the order, not of the list as given
+    const top = renderToStaticMarkup(
+      createElement(DataTable<Row>, {
+        columns,
+        rows,
+        rowKey: (r) => r.name,
+        defaultSort: { column: 2, dir: 'asc' },
+        limit: 2,
+      }),
+    );
+    expect([...top.matchAll(/<th scope="row">(\w)<\/th>/g)].map((m) => m[1])).toEqual(['b', 'c']);
+  });
 });

@@ -1,5 +1,10 @@
-/** A table of rows under column headers, in a scrolling wrapper; an empty list can show something else instead. */
-import type { HTMLAttributes, ReactNode } from 'react';
+/**
+ * A table of rows under column headers, in a scrolling wrapper; an empty list can show something else
+ * instead. Columns given a `sortValue` get a header button that orders the rows by them.
+ */
+import { useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
+import '../styles/table-sort.css';
+import { nextSort, sortRows, type SortDir, type SortState, type SortValue } from './table-sort';
 import { TableScroll } from './TableScroll';
 
 type DataAttributes = { [name: `data-${string}`]: string | number | boolean | undefined };
@@ -17,7 +22,13 @@ export interface Column<T> {
   /** A cell's own attributes: a title, a test id, data attributes. */
   cellProps?: (row: T) => HTMLAttributes<HTMLTableCellElement> & DataAttributes;
   cell: (row: T, index: number) => ReactNode;
+  /** Makes the column sortable: what each row is ordered by (null: no value, always last). */
+  sortValue?: (row: T) => SortValue;
+  /** The order of the first click on the header (default: largest first for figures, A to Z otherwise). */
+  sortFirst?: SortDir;
 }
+
+const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
 
 const classes = (...names: (string | false | undefined)[]): string | undefined =>
   names.filter(Boolean).join(' ') || undefined;
@@ -32,6 +43,8 @@ export function DataTable<T>({
   className,
   testId,
   wrapClassName,
+  defaultSort,
+  limit,
 }: {
   /** Columns left out of this table (a role cannot use them) may be given as `false`. */
   columns: readonly (Column<T> | false)[];
@@ -48,26 +61,61 @@ export function DataTable<T>({
   testId?: string;
   /** Classes for the wrapper (TableScroll). */
   wrapClassName?: string;
+  /** The order the rows are shown in at first (a sortable column's index in `columns`); else as given. */
+  defaultSort?: SortState;
+  /** Only the first `limit` rows, in the order shown, are drawn (the rest are there to sort). */
+  limit?: number;
 }) {
+  const [sort, setSort] = useState<SortState | null>(defaultSort ?? null);
+  const sortBy = sort ? columns[sort.column] : undefined;
+  const ordered = useMemo(() => {
+    const all = sort && sortBy && sortBy.sortValue ? sortRows(rows, sortBy.sortValue, sort.dir) : rows;
+    return limit !== undefined ? all.slice(0, limit) : all;
+  }, [rows, sort, sortBy, limit]);
   if (rows.length === 0 && empty !== undefined) return <>{empty}</>;
-  const shown = columns.filter((c): c is Column<T> => c !== false);
+  const shown = columns
+    .map((c, index) => (c === false ? null : { c, index }))
+    .filter((x): x is { c: Column<T>; index: number } => x !== null);
   return (
     <TableScroll className={wrapClassName}>
       <table className={classes('table', className)} data-testid={testId}>
         {caption}
         <thead>
           <tr>
-            {shown.map((c, i) => (
-              <th key={i} scope="col" className={classes(c.num && 'num', c.headerClassName)}>
-                {c.header}
-              </th>
-            ))}
+            {shown.map(({ c, index }, i) => {
+              if (!c.sortValue)
+                return (
+                  <th key={i} scope="col" className={classes(c.num && 'num', c.headerClassName)}>
+                    {c.header}
+                  </th>
+                );
+              const dir = sort?.column === index ? sort.dir : null;
+              return (
+                <th
+                  key={i}
+                  scope="col"
+                  className={classes(c.num && 'num', 'sortable', c.headerClassName)}
+                  aria-sort={dir ? ARIA_SORT[dir] : 'none'}
+                >
+                  <button
+                    type="button"
+                    className="sort-button"
+                    onClick={() => setSort(nextSort(sort, index, c.sortFirst ?? (c.num ? 'desc' : 'asc')))}
+                  >
+                    {c.header}
+                    <span className={dir ? 'sort-mark sort-mark-on' : 'sort-mark'} aria-hidden="true">
+                      {dir === 'asc' ? '▲' : dir === 'desc' ? '▼' : '↕'}
+                    </span>
+                  </button>
+                </th>
+              );
+            })}
           </tr>
         </thead>
         <tbody>
-          {rows.map((row, r) => (
+          {ordered.map((row, r) => (
             <tr key={rowKey(row, r)} {...rowProps?.(row, r)}>
-              {shown.map((c, i) => {
+              {shown.map(({ c }, i) => {
                 const own = typeof c.className === 'function' ? c.className(row) : c.className;
                 const props = { ...c.cellProps?.(row), className: classes(c.num && 'num', own) };
                 return c.rowHeader ? (

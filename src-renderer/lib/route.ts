@@ -1,6 +1,6 @@
 /**
- * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/carbon, #/tariffs, #/savings,
- * #/activity, #/settings.
+ * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
+ * #/savings, #/activity, #/settings.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -10,6 +10,7 @@ export type Route =
   | { page: 'meters' }
   | { page: 'meter'; mpan: string }
   | { page: 'site'; id: number }
+  | { page: 'analysis' }
   | { page: 'activity' }
   | { page: 'carbon' }
   | { page: 'tariffs' }
@@ -21,6 +22,7 @@ const SIMPLE = new Set([
   'dashboard',
   'imports',
   'meters',
+  'analysis',
   'carbon',
   'tariffs',
   'savings',
@@ -36,7 +38,8 @@ export function parseRoute(hash: string): Route {
   const head = parts[0] as string;
   if (parts.length === 1 && SIMPLE.has(head as 'dashboard'))
     return {
-      page: head as 'dashboard' | 'imports' | 'meters' | 'carbon' | 'tariffs' | 'savings' | 'activity' | 'settings',
+      page: head as
+        'dashboard' | 'imports' | 'meters' | 'analysis' | 'carbon' | 'tariffs' | 'savings' | 'activity' | 'settings',
     };
   if (head === 'meters' && parts.length === 2 && parts[1]) {
     let mpan = parts[1];
@@ -56,6 +59,7 @@ export const href = {
   dashboard: '#/dashboard',
   imports: '#/imports',
   meters: '#/meters',
+  analysis: '#/analysis',
   carbon: '#/carbon',
   tariffs: '#/tariffs',
   savings: '#/savings',
@@ -64,6 +68,8 @@ export const href = {
   meter: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}`,
   /** The meter page scrolled to its tariff (where a tariff is assigned). */
   meterTariff: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}?section=tariff`,
+  /** The meter page's Analysis view (baseload, hours split, data quality, exceptions). */
+  meterAnalysis: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}?view=analysis`,
   site: (id: number) => `#/sites/${id}`,
 };
 

@@ -560,11 +560,22 @@ export const contract = {
           .url('expected a URL, e.g. https://api.carbonintensity.org.uk')
           .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL')
           .optional(),
+        weatherApi: z
+          .string()
+          .url('expected a URL, e.g. https://archive-api.open-meteo.com')
+          .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL')
+          .optional(),
+        /** An Open-Meteo API key (commercial use); null or "" removes it. */
+        weatherApiKey: z.string().trim().max(200).nullable().optional(),
       })
       .strict(),
     result: returns<Settings>(),
     role: 'admin',
-    audit: true,
+    // the key itself never reaches the audit log
+    audit: (a) => ({
+      details:
+        a.weatherApiKey === undefined ? a : { ...a, weatherApiKey: a.weatherApiKey ? '(replaced)' : '(removed)' },
+    }),
   }),
   /** Tariffs with their versions; `fuel` filters, `activeOnly` drops tariffs with no version valid today or later. */
   'tariffs.list': method({
@@ -736,7 +747,7 @@ export const contract = {
     result: returns<SiteSummary[]>(),
     role: 'viewer',
   }),
-  /** Adds a closure to a site: UK local days `from` to `to` (exclusive), e.g. a school holiday. */
+  /** Adds a closure to a site: UK local days `from` to `to` (exclusive), such as a school holiday or a shutdown. */
   'sites.addClosure': method({
     args: z
       .object({
@@ -750,6 +761,7 @@ export const contract = {
     role: 'manager',
     audit: true,
   }),
+  /** Removes a site's closure by its id (`removed` is false when there was none). */
   'sites.removeClosure': method({
     args: z.object({ id: z.number().int().positive() }).strict(),
     result: returns<{ removed: boolean }>(),
@@ -792,7 +804,10 @@ export const contract = {
     result: returns<MeterAnalysis>(),
     role: 'viewer',
   }),
-  /** Data quality of a meter over [from, to): gaps, zero runs (at least `zeroRun` half-hours, default 4), negatives, outliers. */
+  /**
+   * Data quality of a meter over [from, to): gaps, zero runs (at least `zeroRun` half-hours,
+   * default 4), negatives, outliers.
+   */
   'analytics.quality': method({
     args: z.object({ ...meterRange, zeroRun: z.number().int().min(2).max(336).optional() }).strict(),
     result: returns<QualityReport>(),
@@ -828,7 +843,8 @@ export const contract = {
   }),
   /**
    * Every meter's baseload, out-of-hours share, exceptions and data quality over [from, to) (default:
-   * the 4 weeks to the portfolio's latest complete day, capped at `asAt`): the league tables.
+   * the 4 weeks to the portfolio's latest complete day, capped at `asAt`; `to` alone: the 4 weeks
+   * before it): the league tables.
    */
   'analytics.portfolio': method({
     args: z.object({ from: localDate.optional(), to: localDate.optional(), asAt: localDate.optional() }).strict(),

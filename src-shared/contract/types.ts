@@ -210,6 +210,10 @@ export interface Settings {
   nightlyRunAt: string;
   /** Base URL of the Carbon Intensity API. */
   carbonApi: string;
+  /** Base URL of Open-Meteo's historical weather API (its free tier is for non-commercial use). */
+  weatherApi: string;
+  /** Whether an Open-Meteo API key is stored (the key itself is never sent back). */
+  weatherApiKeySet: boolean;
 }
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'year';
@@ -727,12 +731,18 @@ export interface MeterAnalysis extends HoursSplit {
   loadFactor: number | null;
   /** 1 − in-hours ÷ total. */
   outOfHoursShare: number | null;
-  /** What the out-of-hours, weekend and holiday use cost at the meter's tariff (unit, DUoS unit and CCL charges with VAT). */
+  /**
+   * What the out-of-hours, weekend and holiday use cost at the meter's tariff (unit, DUoS unit and
+   * CCL charges with VAT).
+   */
   outOfHoursPence: number | null;
   /** Why there is no £ figure (no tariff…), or null. */
   costNote: string | null;
   days: AnalysisDay[];
-  /** Mean kWh per wall-clock half-hour (48, 00:00 first) on open days and on other days, and which slots are open on a typical open day. */
+  /**
+   * Mean kWh per wall-clock half-hour (48, 00:00 first) on open days and on other days, and which
+   * slots are open on a typical open day.
+   */
   profile: { open: (number | null)[]; closed: (number | null)[]; openSlots: boolean[] };
 }
 
@@ -803,7 +813,8 @@ export interface BaselineFlag {
 export interface BaselineStats {
   intercept: number;
   slope: number;
-  baseTemperature: number;
+  /** Null when no base temperature gave varying degree days (an intercept-only model). */
+  baseTemperature: number | null;
   days: number;
   r2: number;
   cvrmse: number;

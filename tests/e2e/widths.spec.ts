@@ -143,6 +143,7 @@ test('every page fits 1024 × 700 and 1440 × 900, with the sidebar folded to ic
     ['meter', `/meters/${SHEFFIELD}`],
     ['meter-octopus', `/meters/${OCTOPUS_METER}`],
     ['site', `/sites/${site.id}`],
+    ['analysis', '/analysis'],
     ['carbon', '/carbon'],
     ['tariffs', '/tariffs'],
     ['savings', '/savings'],

@@ -1,6 +1,9 @@
 /** Every CLI command, in the order `eclectyc --help` lists them. A new command is a file here and a line below. */
 import type { Command } from '../command';
 import { aggregateCommand } from './aggregate';
+import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
+import { sitesCommand } from './sites';
+import { weatherCommand } from './weather';
 import { callCommand } from './call';
 import { carbonCommand } from './carbon';
 import { compareCommand } from './compare';
@@ -30,6 +33,13 @@ export const COMMANDS: readonly Command[] = [
   tariffsCommand,
   costCommand,
   switchCommand,
+  sitesCommand,
+  analyseCommand,
+  qualityCommand,
+  exceptionsCommand,
+  weatherCommand,
+  baselineCommand,
+  cusumCommand,
   serveCommand,
   callCommand,
 ];

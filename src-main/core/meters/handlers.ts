@@ -17,8 +17,11 @@ export const meterHandlers = (s: Services) =>
       return r;
     },
     'sites.list': () => s.meters.sites(),
-    'sites.create': (a) => s.meters.createSite(a.name, a.postcode, a.organisation),
-    'sites.get': (a) => s.meters.site(a.id),
+    'sites.create': (a) => {
+      const { name, postcode, organisation, ...fields } = a;
+      return s.meters.createSite(name, postcode, organisation, fields);
+    },
+    'sites.get': (a) => ({ ...s.meters.site(a.id), weather: s.weather.coverage(a.id) }),
     'sites.update': (a) => {
       const { id, ...patch } = a;
       return s.meters.updateSite(id, patch);

@@ -1,6 +1,14 @@
 /** Meters, sites and readings as the contract returns them. */
 import type Database from 'better-sqlite3';
-import type { MeterSummary, Quality, Reading, Series, SiteSummary } from '../../../src-shared/contract/types';
+import type {
+  MeterSummary,
+  Quality,
+  Reading,
+  Series,
+  SiteClosure,
+  SiteSummary,
+} from '../../../src-shared/contract/types';
+import { formatOpeningHours, parseOpeningHours, storedHours } from '../../../src-shared/domain/opening-hours';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import { regionOfMpan } from '../../../src-shared/domain/regions';
@@ -44,6 +52,15 @@ export class MeterService {
     if (!r)
       throw new AppError('NOT_FOUND', `No meter ${identifier.trim()}; import a file for it first, or check the MPAN`);
     return r;
+  }
+
+  /** Every meter's row with its site (the portfolio analyses' list). */
+  analysisRows(): (MeterRow & { siteId: number | null })[] {
+    return this.sqlite
+      .prepare(
+        'SELECT id, identifier, fuel, supplier, capacity_kva AS capacityKva, label, site_id AS siteId FROM meters ORDER BY identifier',
+      )
+      .all() as (MeterRow & { siteId: number | null })[];
   }
 
   list(): MeterSummary[] {
@@ -90,7 +107,12 @@ export class MeterService {
   }
 
   /** Creates a site in the named organisation (created too when new; default "My portfolio"). */
-  createSite(name: string, postcode?: string, organisation = 'My portfolio'): SiteSummary {
+  createSite(
+    name: string,
+    postcode?: string,
+    organisation = 'My portfolio',
+    fields: SiteFieldsPatch = {},
+  ): SiteSummary {
     const org = this.sqlite.transaction(() => {
       this.sqlite
         .prepare('INSERT INTO organisations (name) VALUES (?) ON CONFLICT (name) DO NOTHING')
@@ -100,18 +122,80 @@ export class MeterService {
     if (this.sqlite.prepare('SELECT 1 FROM sites WHERE organisation_id = ? AND name = ?').get(org, name)) {
       throw new AppError('CONFLICT', `${organisation} already has a site called "${name}"`);
     }
-    const id = Number(
-      this.sqlite
-        .prepare('INSERT INTO sites (organisation_id, name, postcode) VALUES (?, ?, ?)')
-        .run(org, name, postcode?.toUpperCase() || null).lastInsertRowid,
-    );
+    const id = this.sqlite.transaction(() => {
+      const id = Number(
+        this.sqlite
+          .prepare('INSERT INTO sites (organisation_id, name, postcode) VALUES (?, ?, ?)')
+          .run(org, name, postcode?.toUpperCase() || null).lastInsertRowid,
+      );
+      this.setSiteFields(id, fields);
+      return id;
+    })();
     return this.sites().find((s) => s.id === id)!;
   }
 
-  site(id: number): { site: SiteSummary; meters: MeterSummary[] } {
+  /** Writes a site's location, floor area, generation flag and opening hours (text form; null = default). */
+  private setSiteFields(id: number, f: SiteFieldsPatch): void {
+    const sets: string[] = [];
+    const vals: (string | number | null)[] = [];
+    const set = (column: string, value: string | number | null): void => {
+      sets.push(`${column} = ?`);
+      vals.push(value);
+    };
+    if (f.latitude !== undefined) set('latitude', f.latitude);
+    if (f.longitude !== undefined) set('longitude', f.longitude);
+    if (f.floorAreaM2 !== undefined) set('floor_area_m2', f.floorAreaM2);
+    if (f.generation !== undefined) set('generation', f.generation ? 1 : 0);
+    if (f.openingHours !== undefined)
+      set('opening_hours', f.openingHours === null ? null : JSON.stringify(parseOpeningHours(f.openingHours)));
+    if (sets.length) this.sqlite.prepare(`UPDATE sites SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id);
+  }
+
+  /** A site's closures, earliest first. */
+  closures(siteId: number): SiteClosure[] {
+    return (
+      this.sqlite
+        .prepare(
+          'SELECT id, site_id, from_day, to_day, note FROM site_closures WHERE site_id = ? ORDER BY from_day, id',
+        )
+        .raw()
+        .all(siteId) as [number, number, number, number, string | null][]
+    ).map(([id, site, from, to, note]) => ({ id, siteId: site, from: isoDay(from), to: isoDay(to), note }));
+  }
+
+  /** Closures of a site as day ranges (the analyses' form). */
+  closureDays(siteId: number): { fromDay: number; toDay: number }[] {
+    return this.sqlite
+      .prepare('SELECT from_day AS fromDay, to_day AS toDay FROM site_closures WHERE site_id = ? ORDER BY from_day')
+      .all(siteId) as { fromDay: number; toDay: number }[];
+  }
+
+  addClosure(siteId: number, fromDay: number, toDay: number, note?: string): SiteClosure {
+    if (!this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(siteId))
+      throw new AppError('NOT_FOUND', `No site ${siteId}`);
+    if (toDay <= fromDay)
+      throw new AppError(
+        'INVALID_ARGS',
+        '"to" must be after "from" (to is exclusive: the day after the last day closed)',
+      );
+    if (toDay - fromDay > 366)
+      throw new AppError('INVALID_ARGS', 'A closure is at most a year long; add longer ones year by year');
+    const id = Number(
+      this.sqlite
+        .prepare('INSERT INTO site_closures (site_id, from_day, to_day, note) VALUES (?, ?, ?, ?)')
+        .run(siteId, fromDay, toDay, note || null).lastInsertRowid,
+    );
+    return this.closures(siteId).find((c) => c.id === id)!;
+  }
+
+  removeClosure(id: number): { removed: boolean } {
+    return { removed: this.sqlite.prepare('DELETE FROM site_closures WHERE id = ?').run(id).changes > 0 };
+  }
+
+  site(id: number): { site: SiteSummary; meters: MeterSummary[]; closures: SiteClosure[] } {
     const site = this.sites().find((s) => s.id === id);
     if (!site) throw new AppError('NOT_FOUND', `No site ${id}`);
-    return { site, meters: this.list().filter((m) => m.siteId === id) };
+    return { site, meters: this.list().filter((m) => m.siteId === id), closures: this.closures(id) };
   }
 
   /** Updates a meter's site, label, plausibility ceiling, calorific value, supplier or capacity. */
@@ -153,14 +237,28 @@ export class MeterService {
   sites(): SiteSummary[] {
     const rows = this.sqlite
       .prepare(
-        `SELECT s.id, s.name, o.name AS organisation, s.postcode, s.region_id AS chosen, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters
+        `SELECT s.id, s.name, o.name AS organisation, s.postcode, s.region_id AS chosen, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters,
+                s.latitude, s.longitude, s.floor_area_m2 AS floorAreaM2, s.generation, s.opening_hours AS hours
          FROM sites s JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name, s.name`,
       )
-      .all() as (Omit<SiteSummary, 'regionId' | 'regionSource'> & { chosen: number | null })[];
+      .all() as (Omit<
+      SiteSummary,
+      'regionId' | 'regionSource' | 'generation' | 'openingHours' | 'openingHoursDefault'
+    > & {
+      chosen: number | null;
+      generation: number;
+      hours: string | null;
+    })[];
     const mpans = this.sqlite
       .prepare("SELECT identifier FROM meters WHERE site_id = ? AND kind = 'mpan' ORDER BY id")
       .pluck();
-    return rows.map(({ chosen, ...r }) => {
+    return rows.map(({ chosen, hours, generation, ...rest }) => {
+      const r = {
+        ...rest,
+        generation: generation === 1,
+        openingHours: formatOpeningHours(storedHours(hours)),
+        openingHoursDefault: hours === null,
+      };
       if (chosen !== null) return { ...r, regionId: chosen, regionSource: 'user' as const };
       // the most common region among the site's MPANs
       const counts = new Map<number, number>();
@@ -173,7 +271,10 @@ export class MeterService {
     });
   }
 
-  updateSite(id: number, patch: { name?: string; postcode?: string | null; regionId?: number | null }): SiteSummary {
+  updateSite(
+    id: number,
+    patch: { name?: string; postcode?: string | null; regionId?: number | null } & SiteFieldsPatch,
+  ): SiteSummary {
     const site = this.sqlite.prepare('SELECT organisation_id AS org FROM sites WHERE id = ?').get(id) as
       { org: number } | undefined;
     if (!site) throw new AppError('NOT_FOUND', `No site ${id}`);
@@ -192,6 +293,7 @@ export class MeterService {
         .run(patch.postcode ? patch.postcode.toUpperCase() : null, id);
     if (patch.regionId !== undefined)
       this.sqlite.prepare('UPDATE sites SET region_id = ? WHERE id = ?').run(patch.regionId, id);
+    this.setSiteFields(id, patch);
     return this.sites().find((s) => s.id === id)!;
   }
 
@@ -231,4 +333,13 @@ export class MeterService {
     }
     return { meter: identifier.trim(), ts, kwh };
   }
+}
+
+/** A site's analytics fields, as sites.create/update take them. */
+export interface SiteFieldsPatch {
+  latitude?: number | null;
+  longitude?: number | null;
+  floorAreaM2?: number | null;
+  generation?: boolean;
+  openingHours?: string | null;
 }

@@ -696,6 +696,13 @@ export class ReadingsStore {
     return out;
   }
 
+  /** The latest local day before `beforeDay` on which a meter has a half-hour with a value; null when none. */
+  lastDayWithValues(meterId: number, beforeDay: number): number | null {
+    return this.stmt('SELECT max(day) FROM day_stats WHERE meter_id = ? AND day < ? AND present > 0')
+      .pluck()
+      .get(meterId, beforeDay) as number | null;
+  }
+
   /** A meter's received half-hours with UTC starts in [fromTs, toTs), in time order. */
   halfHours(meterId: number, fromTs: number, toTs: number): HalfHours {
     const fromDay = localDayOf(Math.max(fromTs, 0));

@@ -6,7 +6,12 @@ export const DEFAULT_SETTINGS: Settings = {
   importRetentionDays: 30,
   nightlyRunAt: '01:30',
   carbonApi: 'https://api.carbonintensity.org.uk',
+  weatherApi: 'https://archive-api.open-meteo.com',
+  weatherApiKeySet: false,
 };
+
+/** Settings kept but never returned (secrets): only the core reads them. */
+const SECRET_KEYS = new Set(['weatherApiKey']);
 
 export class SettingsStore {
   constructor(private readonly sqlite: Database.Database) {}
@@ -15,17 +20,30 @@ export class SettingsStore {
     const rows = this.sqlite.prepare('SELECT key, value FROM settings').all() as { key: string; value: string }[];
     const out: Settings = { ...DEFAULT_SETTINGS };
     for (const r of rows) {
-      if (r.key in DEFAULT_SETTINGS) (out as unknown as Record<string, unknown>)[r.key] = JSON.parse(r.value);
+      if (r.key in DEFAULT_SETTINGS && r.key !== 'weatherApiKeySet')
+        (out as unknown as Record<string, unknown>)[r.key] = JSON.parse(r.value);
     }
+    out.weatherApiKeySet = this.secret('weatherApiKey') !== null;
     return out;
   }
 
-  update(patch: Partial<Settings>): Settings {
+  /** A stored secret (e.g. the Open-Meteo API key), or null. */
+  secret(key: string): string | null {
+    const v = this.sqlite.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+    return v === undefined ? null : (JSON.parse(v) as string);
+  }
+
+  update(patch: Partial<Omit<Settings, 'weatherApiKeySet'>> & { weatherApiKey?: string | null }): Settings {
     const put = this.sqlite.prepare(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
     this.sqlite.transaction(() => {
-      for (const [k, v] of Object.entries(patch)) if (v !== undefined) put.run(k, JSON.stringify(v));
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined || k === 'weatherApiKeySet') continue;
+        if (SECRET_KEYS.has(k) && (v === null || v === ''))
+          this.sqlite.prepare('DELETE FROM settings WHERE key = ?').run(k);
+        else put.run(k, JSON.stringify(v));
+      }
     })();
     return this.get();
   }

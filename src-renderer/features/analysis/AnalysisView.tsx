@@ -18,7 +18,7 @@ import { QualityCard } from './QualityCard';
 import { ExceptionsCard } from './ExceptionsCard';
 import { WeatherCard } from './WeatherCard';
 import { AnalysisProblem } from './AnalysisCard';
-import '../../styles/analysis.css';
+import '../../styles/meter-analysis.css';
 
 export function AnalysisView({
   meter,

@@ -49,6 +49,7 @@ import { RunStatusBadge, TRIGGER_TEXT } from '../activity/runs';
 import { CarbonWidget } from '../carbon/CarbonWidget';
 import { Energy } from '../../components/Energy';
 import { QueryProblem } from '../../components/ProblemState';
+import { WhereToLookCard } from '../analysis/WhereToLook';
 
 /** Tile titles: the anchor day, and the week, month and year containing it (to date unless it is their last day). */
 const TILE_TITLE: Record<PeriodKind, [whole: string, toDate: string]> = {
@@ -154,6 +155,7 @@ function Dashboard({ d, asAt }: { d: DashboardSummary; asAt: string }) {
         <FuelTiles key={f.fuel} totals={f} asAt={d.asAt} />
       ))}
       <MonthCard d={d} asAt={asAt} />
+      <WhereToLookCard asAt={asAt} />
       <TrendCard d={d} />
       <CarbonWidget />
       <div className="dash-grid">

@@ -86,6 +86,9 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
   const [days, setDays] = useState(String(initial.importRetentionDays));
   const [time, setTime] = useState(initial.nightlyRunAt);
   const [carbonApi, setCarbonApi] = useState(initial.carbonApi);
+  const [weatherApi, setWeatherApi] = useState(initial.weatherApi);
+  /** A new key typed in ('' = unchanged), or null when the stored key is to be removed. */
+  const [weatherKey, setWeatherKey] = useState<string | null>('');
   const { busy, errors, setErrors, submit } = useFormSubmit('Could not save the settings');
   const toast = useAppStore((s) => s.toast);
 
@@ -96,7 +99,9 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
   const dirty =
     days.trim() !== String(saved.importRetentionDays) ||
     time.trim() !== saved.nightlyRunAt ||
-    carbonApi.trim() !== saved.carbonApi;
+    carbonApi.trim() !== saved.carbonApi ||
+    weatherApi.trim() !== saved.weatherApi ||
+    weatherKey !== '';
 
   const save = () => {
     const local: Record<string, string> = {};
@@ -104,16 +109,25 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
     if (!/^\d+$/.test(days.trim())) local.importRetentionDays = 'enter a whole number of days, e.g. 30';
     if (!/^\d{1,2}:\d{2}$/.test(time.trim())) local.nightlyRunAt = 'expected a time HH:MM, e.g. 01:30';
     if (!carbonApi.trim()) local.carbonApi = 'expected a URL, e.g. https://api.carbonintensity.org.uk';
+    if (!weatherApi.trim()) local.weatherApi = 'expected a URL, e.g. https://archive-api.open-meteo.com';
     return submit(local, async () => {
       const next = await getClient().call('settings.update', {
         importRetentionDays: n,
         nightlyRunAt: time.trim().padStart(5, '0'),
         ...(carbonApi.trim() !== saved.carbonApi ? { carbonApi: carbonApi.trim() } : {}),
+        ...(weatherApi.trim() !== saved.weatherApi ? { weatherApi: weatherApi.trim() } : {}),
+        ...(weatherKey === null
+          ? { weatherApiKey: null }
+          : weatherKey.trim()
+            ? { weatherApiKey: weatherKey.trim() }
+            : {}),
       });
       setSaved(next);
       setDays(String(next.importRetentionDays));
       setTime(next.nightlyRunAt);
       setCarbonApi(next.carbonApi);
+      setWeatherApi(next.weatherApi);
+      setWeatherKey('');
       toast({ kind: 'success', title: 'Settings saved' });
     });
   };
@@ -180,6 +194,60 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
           />
         )}
       </Field>
+      <h3 className="form-section-title">Weather</h3>
+      <Field
+        id="weather-api"
+        label="Historical weather API"
+        error={errors.weatherApi}
+        hint="Daily mean temperatures for sites with a location come from Open-Meteo’s archive API. Its free tier is for non-commercial use; businesses use their customer server and an API key."
+      >
+        {(c) => (
+          <input
+            {...c}
+            className="input input-wide"
+            type="url"
+            inputMode="url"
+            spellCheck={false}
+            placeholder="https://archive-api.open-meteo.com"
+            value={weatherApi}
+            disabled={readOnly}
+            onChange={(e) => setWeatherApi(e.currentTarget.value)}
+          />
+        )}
+      </Field>
+      <Field
+        id="weather-key"
+        label="Open-Meteo API key"
+        error={errors.weatherApiKey}
+        hint={
+          weatherKey === null
+            ? 'The stored key will be removed when you save.'
+            : saved.weatherApiKeySet
+              ? 'A key is stored (it is never shown). Type a new one to replace it.'
+              : 'Optional. Without a key the free, non-commercial service is used.'
+        }
+      >
+        {(c) => (
+          <span className="input-with-unit">
+            <input
+              {...c}
+              className="input input-wide"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder={saved.weatherApiKeySet ? '•••••••• (stored)' : 'none'}
+              value={weatherKey ?? ''}
+              disabled={readOnly || weatherKey === null}
+              onChange={(e) => setWeatherKey(e.currentTarget.value)}
+            />
+            {saved.weatherApiKeySet && weatherKey !== null && (
+              <button type="button" className="btn btn-quiet" disabled={readOnly} onClick={() => setWeatherKey(null)}>
+                Remove key
+              </button>
+            )}
+          </span>
+        )}
+      </Field>
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy || readOnly || !dirty}>
           {busy ? 'Saving…' : 'Save settings'}
@@ -192,6 +260,8 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
               setDays(String(saved.importRetentionDays));
               setTime(saved.nightlyRunAt);
               setCarbonApi(saved.carbonApi);
+              setWeatherApi(saved.weatherApi);
+              setWeatherKey('');
               setErrors({});
             }}
           >

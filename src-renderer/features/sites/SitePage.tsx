@@ -36,6 +36,11 @@ import { SiteCarbonCard } from './SiteCarbonCard';
 import { latestMonth, siteDays } from './site-periods';
 import { Energy } from '../../components/Energy';
 import { QueryProblem } from '../../components/ProblemState';
+import '../../styles/analysis.css';
+import { ClosuresCard } from './ClosuresCard';
+import { OpeningHoursCard } from './OpeningHoursCard';
+import { SiteDetailsCard } from './SiteDetails';
+import { WeatherCard } from './WeatherCard';
 
 export function SitePage({ id }: { id: number }) {
   const version = useDataStore((s) => s.version);
@@ -147,6 +152,12 @@ function Site({ d }: { d: SiteDetail }) {
           className="meters-table"
         />
       </section>
+      <div className="dash-grid site-settings">
+        <SiteDetailsCard site={d.site} />
+        <ClosuresCard d={d} />
+      </div>
+      <OpeningHoursCard site={d.site} />
+      <WeatherCard d={d} />
     </>
   );
 }
