@@ -84,6 +84,8 @@ describe('buildHalfHourlyOption', () => {
     }[];
     expect(zooms).toHaveLength(2);
     for (const z of zooms) expect([z.startValue, z.endValue]).toEqual([from, hh(7) * 1000]);
+    // the half-hours out of view are left out, so LTTB samples (and the kWh axis scales to) the window
+    expect(zooms.map((z) => (z as { filterMode?: string }).filterMode)).toEqual(['filter', 'filter']);
     const mark = lineSeries(opt).markLine as { data: { xAxis: number }[] };
     expect(mark.data).toEqual([{ xAxis: hh(4) * 1000 }]);
     // without a focus: the whole history, nothing marked

@@ -203,7 +203,12 @@ export function buildHalfHourlyOption(
       axisLabel: { formatter: (v: number) => formatKwh(v, 2) },
       splitLine: { lineStyle: { color: CHART_COLOURS.grid } },
     },
-    dataZoom: timeZoom(focus ? { startValue: focus.fromMs, endValue: focus.toMs - HALF_HOUR_SECONDS * 1000 } : null),
+    // 'filter': the line is sampled (LTTB) and the kWh axis scaled over the half-hours in view, so a
+    // day of years of readings is drawn from all its half-hours, not from the few the whole history keeps
+    dataZoom: timeZoom(
+      focus ? { startValue: focus.fromMs, endValue: focus.toMs - HALF_HOUR_SECONDS * 1000 } : null,
+      'filter',
+    ),
     series: [
       {
         type: 'line',
@@ -236,16 +241,20 @@ export function buildHalfHourlyOption(
 
 /**
  * Zoom for time axes: wheel/drag on the plot, and a slider labelled in UK time (shared by every time
- * chart); with a window (epoch ms), both open on it.
+ * chart); with a window (epoch ms), both open on it. `filter` leaves out the points outside the view
+ * (for sampling and the value axis); `none` keeps them.
  */
-export function timeZoom(window: { startValue: number; endValue: number } | null = null): DataZoomComponentOption[] {
+export function timeZoom(
+  window: { startValue: number; endValue: number } | null = null,
+  filterMode: 'none' | 'filter' = 'none',
+): DataZoomComponentOption[] {
   const w = window ?? {};
   return [
-    { type: 'inside', xAxisIndex: 0, filterMode: 'none', ...w },
+    { type: 'inside', xAxisIndex: 0, filterMode, ...w },
     {
       type: 'slider',
       xAxisIndex: 0,
-      filterMode: 'none',
+      filterMode,
       ...w,
       height: 28,
       bottom: 16,

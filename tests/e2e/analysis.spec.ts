@@ -90,17 +90,34 @@ function expected() {
       all += v;
       if (weekday(d) < 5 && k * 30 >= 450 && k * 30 < 1050) inHours += v;
     }
-  // exceptions: a day against the same weekday over the 8 weeks before, band max(3σ, 10 %)
+  // exceptions: a whole day against the whole same weekdays of the 8 weeks before (at least 4),
+  // band max(3σ, 10 % of their mean), σ the sample standard deviation
+  const whole = (d: number) => present(d).length === 48;
   const exceptions: string[] = [];
   for (let d = from; d < DAYS; d++) {
-    const before = [1, 2, 3, 4, 5, 6, 7, 8].map((w) => d - 7 * w).filter((x) => x >= 0);
+    if (!whole(d)) continue;
+    const before = [1, 2, 3, 4, 5, 6, 7, 8].map((w) => d - 7 * w).filter((x) => x >= 0 && whole(x));
     if (before.length < 4) continue;
     const values = before.map(total);
     const mean = values.reduce((s, v) => s + v, 0) / values.length;
-    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+    const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
     if (Math.abs(total(d) - mean) > Math.max(3 * sd, 0.1 * mean)) exceptions.push(iso(d));
   }
+  // the weather baseline: the range's first half (data is shorter than a year); whole days only
+  const half = from + RANGE_DAYS / 2;
+  const wholeDays = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i).filter(whole).length;
+  /** Least squares of the baseline's whole days' kWh on HDD at base `tb`: [a, b]. */
+  const fit = (tb: number): [number, number] => {
+    const days = Array.from({ length: half - from }, (_, i) => from + i).filter(whole);
+    const x = days.map((d) => Math.max(0, tb - temperature(d)));
+    const y = days.map(total);
+    const mx = x.reduce((s, v) => s + v, 0) / x.length;
+    const my = y.reduce((s, v) => s + v, 0) / y.length;
+    const b = x.reduce((s, v, i) => s + (v - mx) * (y[i]! - my), 0) / x.reduce((s, v) => s + (v - mx) ** 2, 0);
+    return [my - b * mx, b];
+  };
   return {
+    fit,
     from: iso(from),
     to: iso(DAYS),
     baseloadKw,
@@ -108,6 +125,8 @@ function expected() {
     exceptions,
     expectedHalfHours: RANGE_DAYS * 48,
     missing: GAP.slots.length,
+    baseline: { from: iso(from), to: iso(half), days: wholeDays(from, half) },
+    reportingDays: wholeDays(half, DAYS),
   };
 }
 
@@ -173,8 +192,9 @@ test('the Analysis view shows the baseload, out-of-hours share, data quality and
   await expect(page.getByTestId('baseload-per-m2')).toBeVisible();
   expect(Number(await page.getByTestId('baseload-per-m2').getAttribute('data-value'))).toBeCloseTo(
     want.baseloadKw / 2400,
-    8,
+    6,
   );
+  await expect(page.getByTestId('baseload-per-m2')).toHaveText(`${((want.baseloadKw / 2400) * 1000).toFixed(2)} W/m²`);
 
   // out-of-hours share against the site's own hours
   await expect(page.getByTestId('opening-hours')).toContainText('Monday to Friday 07:30–17:30');
@@ -194,7 +214,8 @@ test('the Analysis view shows the baseload, out-of-hours share, data quality and
   await expect(quality.getByTestId('q-gaps')).toContainText('8 Feb 2025 02:00–03:00 GMT (2 half-hours)');
   await expect(quality.getByTestId('q-zero-runs')).toContainText('23 Feb 2025 01:00–03:00 GMT (4 half-hours)');
   await expect(quality.getByTestId('quality-calendar')).toHaveAttribute('data-points', String(RANGE_DAYS));
-  await expect(quality.getByTestId('stale-warning')).toBeVisible(); // the data ends in March 2025
+  // readings up to the range's end: not stale, however long ago that was
+  await expect(quality.getByTestId('stale-warning')).toHaveCount(0);
 
   // exceptions: the evening left on, and nothing else
   const rows = page.getByTestId('exception-row');
@@ -204,10 +225,17 @@ test('the Analysis view shows the baseload, out-of-hours share, data quality and
 
   // the weather baseline: the range's first half, and a CUSUM over the second
   const weather = page.getByTestId('weather-card');
-  await expect(weather.getByTestId('baseline-period')).toHaveAttribute('data-from', '2025-01-20');
-  await expect(weather.getByTestId('baseline-period')).toHaveAttribute('data-to', '2025-02-17');
-  await expect(weather.getByTestId('baseline-scatter')).toHaveAttribute('data-points', '28');
-  await expect(weather.getByTestId('cusum-chart')).toHaveAttribute('data-points', '28');
+  await expect(weather.getByTestId('baseline-period')).toHaveAttribute('data-from', want.baseline.from);
+  await expect(weather.getByTestId('baseline-period')).toHaveAttribute('data-to', want.baseline.to);
+  await expect(weather.getByTestId('baseline-scatter')).toHaveAttribute('data-points', String(want.baseline.days));
+  await expect(weather.getByTestId('cusum-chart')).toHaveAttribute('data-points', String(want.reportingDays));
+  await expect(weather.getByTestId('stat-days')).toHaveText(String(want.baseline.days));
+  // a and b: least squares at the base temperature the model chose
+  const tb = Number(/^([\d.]+) °C/.exec((await weather.getByTestId('stat-tb').textContent()) ?? '')?.[1]);
+  expect(tb).toBeGreaterThanOrEqual(10);
+  const [a, b] = want.fit(tb);
+  await expect(weather.getByTestId('stat-a')).toHaveText(a.toFixed(1));
+  await expect(weather.getByTestId('stat-b')).toHaveText(b.toFixed(2));
   await expect(weather.getByTestId('stat-tb')).toContainText('°C');
   await page.screenshot({ path: screenshotPath('40-analysis-1440'), fullPage: true });
 

@@ -3,6 +3,7 @@ import { QueryProblem } from '../../components/ProblemState';
 import { Skeleton } from '../../components/States';
 import type { Query } from '../../lib/query';
 import { href } from '../../lib/route';
+import { datesInWords } from './words';
 
 /** A link to the site's page, where its opening hours, floor area, location and weather are set. */
 export function SiteLink({ siteId, children }: { siteId: number; children: string }) {
@@ -11,6 +12,11 @@ export function SiteLink({ siteId, children }: { siteId: number; children: strin
       {children}
     </a>
   );
+}
+
+/** A failed query whose message has its dates in words (the core's messages give `YYYY-MM-DD`). */
+export function inWords<Q extends Pick<Query<unknown>, 'error'>>(q: Q): Q {
+  return q.error ? { ...q, error: datesInWords(q.error) } : q;
 }
 
 /** A card whose call has not answered yet (a skeleton), or failed (the problem in words, and where to fix it). */
@@ -38,7 +44,7 @@ export function AnalysisProblem({
       {q.load === 'error' ? (
         <QueryProblem
           title={`Could not work out the ${title.toLowerCase()}`}
-          q={q}
+          q={inWords(q)}
           action={
             siteId !== null && (q.code === 'BAD_INPUT' || q.code === 'NOT_FOUND') ? (
               <SiteLink siteId={siteId}>Open the site’s page</SiteLink>

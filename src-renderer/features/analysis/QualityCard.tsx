@@ -46,8 +46,8 @@ export function QualityCard({ meter, range, version }: { meter: MeterSummary; ra
       {r.stale && (
         <div className="callout callout-warn analysis-callout" role="status" data-testid="stale-warning">
           {r.lastReading
-            ? `No reading for 14 days or more: the latest is for ${formatUkDateTime(r.lastReading, { zone: true })}. `
-            : 'This meter has no readings. '}
+            ? `No reading in the 14 days before the range’s end: the latest is for ${formatUkDateTime(r.lastReading, { zone: true })}. `
+            : 'No reading before the range’s end. '}
           Check the meter’s data feed, or import its latest file.
         </div>
       )}

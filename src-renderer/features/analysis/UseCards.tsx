@@ -15,11 +15,12 @@ import {
   plural,
 } from '../../lib/format';
 import { formatPounds } from '../../lib/money';
+import { href } from '../../lib/route';
 import { SiteLink } from './AnalysisCard';
 import { splitByWeek } from './analysis-range';
 import { buildSplitOption, splitCsv, splitRows } from './hours-split';
 import { buildProfileOption, openRunsText, profileCsv, profileEmpty } from './profile';
-import { baseloadMethodText, changePercent, formatKw, formatWPerM2, hoursInWords } from './words';
+import { baseloadMethodText, changePercent, datesInWords, formatKw, formatWPerM2, hoursInWords } from './words';
 
 export function BaseloadCard({ a }: { a: MeterAnalysis }) {
   const t = a.baseloadTrend;
@@ -30,7 +31,7 @@ export function BaseloadCard({ a }: { a: MeterAnalysis }) {
         <div className="chart-title">
           <h2 id="baseload-title">Baseload and peak</h2>
           <span className="muted small" data-testid="baseload-method" data-method={a.baseloadMethod}>
-            Baseload: {baseloadMethodText(a.baseloadMethod)}
+            Baseload is {baseloadMethodText(a.baseloadMethod)}
           </span>
         </div>
       </div>
@@ -149,9 +150,14 @@ export function HoursSplitCard({ a, mpan }: { a: MeterAnalysis; mpan: string }) 
             {a.outOfHoursPence !== null ? formatPounds(a.outOfHoursPence) : '—'}
           </dd>
           <div className="kpi-sub">
-            {a.outOfHoursPence !== null
-              ? 'at the meter’s tariff: unit, DUoS and CCL charges with VAT'
-              : (a.costNote ?? 'not priced')}
+            {a.outOfHoursPence !== null ? (
+              'at the meter’s tariff: unit, DUoS and CCL charges with VAT'
+            ) : (
+              <>
+                <span data-testid="ooh-cost-note">{datesInWords(a.costNote ?? 'No £ figure.')}</span>{' '}
+                <a href={href.meterTariff(mpan)}>Assign a tariff</a>
+              </>
+            )}
           </div>
         </div>
         <div className="kpi">
@@ -208,7 +214,7 @@ export function ProfileCard({ a, mpan }: { a: MeterAnalysis; mpan: string }) {
       option={option}
       fileBase={`average-day-${fileSlug(mpan)}-${a.from}`}
       csv={() => profileCsv(a.profile)}
-      ariaLabel={`Average day of meter ${mpan}: mean kWh per half-hour on open days and other days`}
+      ariaLabel={`Average day of meter ${mpan}: mean kWh per half-hour on open days and on weekends and holidays`}
       empty={
         profileEmpty(a.profile) ? (
           <EmptyState title="No readings in this range">Choose a range in which the meter has data.</EmptyState>

@@ -4,8 +4,9 @@
  * with the energy, £ and CO₂ avoided. The baseline period can be moved; the reporting period is the
  * rest of the range after it.
  */
-import { useMemo } from 'react';
-import type { BaselineResult, CusumResult, MeterSummary } from '../../../src-shared/contract/types';
+import { useMemo, useState } from 'react';
+import type { BaselineResult, BaselineStats, CusumResult, MeterSummary } from '../../../src-shared/contract/types';
+import { MAX_ABS_NMBE, MAX_CVRMSE, MIN_R2, MIN_SUFFICIENT_DAYS } from '../../../src-shared/domain/baseline';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
 import { DateRangeForm, dayBefore } from '../../components/DateRangeForm';
@@ -16,12 +17,14 @@ import { CO2, formatDay, formatDayRangeUntil, formatKwh, formatSignedEnergyUnit,
 import { formatPounds } from '../../lib/money';
 import { sentence } from '../../lib/problems';
 import { useQuery } from '../../lib/query';
-import { SiteLink } from './AnalysisCard';
+import { SiteLink, inWords } from './AnalysisCard';
 import { baselineProblem, rangeDays, reportingPeriod, type DayRange } from './analysis-range';
 import { buildCusumOption, buildScatterOption, cusumCsv, scatterCsv } from './baseline-charts';
 import { formatKw } from './words';
 
-const percent = (share: number, digits = 1): string => `${formatKwh(share * 100, digits).replace('-', '−')} %`;
+/** A figure's minus as a typographic minus sign. */
+const signed = (text: string): string => text.replace('-', '\u2212');
+const percent = (share: number, digits = 1): string => `${signed(formatKwh(share * 100, digits))} %`;
 
 export function WeatherCard({
   meter,
@@ -41,8 +44,11 @@ export function WeatherCard({
   const reporting = reportingPeriod(baseline, range);
   const lastDay = formatDay(dayBefore(range.to));
   const problem = baselineProblem(baseline, range, lastDay);
+  const [split, setSplit] = useState(false);
   const q = useQuery(
-    problem ? null : `cusum:${meter.mpan}:${baseline.from}:${baseline.to}:${reporting.from}:${reporting.to}:${version}`,
+    problem
+      ? null
+      : `cusum:${meter.mpan}:${baseline.from}:${baseline.to}:${reporting.from}:${reporting.to}:${split}:${version}`,
     () =>
       getClient().call('analytics.cusum', {
         meter: meter.mpan,
@@ -50,6 +56,7 @@ export function WeatherCard({
         to: reporting.to,
         baselineFrom: baseline.from,
         baselineTo: baseline.to,
+        ...(split ? { splitOpenClosed: true } : {}),
       }),
   );
 
@@ -97,6 +104,15 @@ export function WeatherCard({
             </button>
           )}
         </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={split}
+            onChange={(e) => setSplit(e.currentTarget.checked)}
+            data-testid="baseline-split"
+          />
+          A model each for open days and for weekends and holidays (each needs at least 10 days)
+        </label>
       </div>
       {problem ? (
         <div className="callout callout-warn analysis-callout" role="alert" data-testid="baseline-problem">
@@ -105,7 +121,7 @@ export function WeatherCard({
       ) : q.load === 'error' ? (
         <QueryProblem
           title="No weather baseline for this meter"
-          q={q}
+          q={inWords(q)}
           action={meter.siteId !== null ? <SiteLink siteId={meter.siteId}>Open the site’s page</SiteLink> : undefined}
         />
       ) : !q.data ? (
@@ -160,7 +176,9 @@ function WeatherBody({ c, mpan }: { c: CusumResult; mpan: string }) {
           <dt>Cost avoided</dt>
           <dd data-testid="avoided-cost">{c.avoidedPence !== null ? formatPounds(c.avoidedPence) : '—'}</dd>
           <div className="kpi-sub">
-            {c.avoidedPence !== null ? 'at the meter’s tariff' : 'no tariff for the reporting period'}
+            {c.avoidedPence !== null
+              ? 'at the meter’s average variable rate over the reporting period'
+              : 'no tariff for the reporting period'}
           </div>
         </div>
         <div className="kpi">
@@ -168,20 +186,23 @@ function WeatherBody({ c, mpan }: { c: CusumResult; mpan: string }) {
           <dd data-testid="avoided-co2">
             {c.avoidedKgCo2 !== null ? (
               <>
-                {formatKwh(c.avoidedKgCo2, Math.abs(c.avoidedKgCo2) >= 100 ? 0 : 1)} <span className="unit">kg</span>
+                {signed(formatKwh(c.avoidedKgCo2, Math.abs(c.avoidedKgCo2) >= 100 ? 0 : 1))}{' '}
+                <span className="unit">kg</span>
               </>
             ) : (
               '—'
             )}
           </dd>
           <div className="kpi-sub">
-            {c.avoidedKgCo2 !== null ? 'location-based emission factors' : 'no emission factors for these days'}
+            {c.avoidedKgCo2 !== null
+              ? 'at the UK Government’s annual factor (kgCO₂e)'
+              : 'no emission factor for the period’s year'}
           </div>
         </div>
         <div className="kpi">
           <dt>Days left out</dt>
           <dd data-testid="cusum-skipped">{plural(c.skippedDays, 'day')}</dd>
-          <div className="kpi-sub">reporting days incomplete or without weather</div>
+          <div className="kpi-sub">reporting days with a half-hour missing, or without weather</div>
         </div>
       </dl>
       <ChartCard
@@ -197,7 +218,7 @@ function WeatherBody({ c, mpan }: { c: CusumResult; mpan: string }) {
         empty={
           c.days.length === 0 ? (
             <EmptyState title="No reporting days to compare">
-              Every day after the baseline period is incomplete or has no weather.
+              Every day after the baseline period has a half-hour missing or no weather.
             </EmptyState>
           ) : undefined
         }
@@ -206,27 +227,52 @@ function WeatherBody({ c, mpan }: { c: CusumResult; mpan: string }) {
   );
 }
 
-function ModelStats({ m }: { m: BaselineResult }) {
+/** `Tb` in words: its value and where it came from, or that there is none. */
+function baseText(stats: BaselineStats, fixedBase: boolean): string {
+  if (stats.baseTemperature === null) return 'none: no base temperature gave days with degree days';
+  return `${formatKwh(stats.baseTemperature, 1)} °C ${fixedBase ? '(the imported degree days’ base)' : '(the best of 10–20 °C)'}`;
+}
+
+/** One model's formula and terms. */
+function ModelTerms({ name, stats, fixedBase }: { name: string | null; stats: BaselineStats; fixedBase: boolean }) {
   return (
-    <div className="model-stats" data-testid="baseline-stats">
+    <>
       <p className="model-formula">
-        kWh per day = <span data-testid="stat-a">{formatKwh(m.intercept, 1)}</span> +{' '}
-        <span data-testid="stat-b">{formatKwh(m.slope, 2)}</span> × HDD
+        {name && <span className="muted">{name}: </span>}
+        kWh per day = <span data-testid="stat-a">{formatKwh(stats.intercept, 1)}</span>
+        {stats.baseTemperature !== null && (
+          <>
+            {' '}
+            + <span data-testid="stat-b">{formatKwh(stats.slope, 2)}</span> × HDD
+          </>
+        )}
       </p>
       <dl className="model-table">
         <dt>a, use on a mild day</dt>
         <dd>
-          {formatKwh(m.intercept, 1)} kWh ({formatKw(m.intercept / 24)} on average)
+          {formatKwh(stats.intercept, 1)} kWh ({formatKw(stats.intercept / 24)} on average)
         </dd>
         <dt>b, per degree day</dt>
-        <dd>{formatKwh(m.slope, 2)} kWh</dd>
+        <dd>{stats.baseTemperature !== null ? `${formatKwh(stats.slope, 2)} kWh` : '—'}</dd>
         <dt>Tb, base temperature</dt>
-        <dd data-testid="stat-tb">
-          {formatKwh(m.baseTemperature, 1)} °C{' '}
-          <span className="muted small">
-            {m.fixedBase ? '(the imported degree days’ base)' : '(the best of 10–20 °C)'}
-          </span>
-        </dd>
+        <dd data-testid="stat-tb">{baseText(stats, fixedBase)}</dd>
+      </dl>
+    </>
+  );
+}
+
+function ModelStats({ m }: { m: BaselineResult }) {
+  return (
+    <div className="model-stats" data-testid="baseline-stats">
+      {m.split ? (
+        <>
+          <ModelTerms name="Open days" stats={m.split.open} fixedBase={m.fixedBase} />
+          <ModelTerms name="Closed days" stats={m.split.closed} fixedBase={m.fixedBase} />
+        </>
+      ) : (
+        <ModelTerms name={null} stats={m} fixedBase={m.fixedBase} />
+      )}
+      <dl className="model-table">
         {m.coolingSlope !== null && m.coolingBaseTemperature !== null && (
           <>
             <dt>Cooling</dt>
@@ -254,7 +300,8 @@ function ModelStats({ m }: { m: BaselineResult }) {
         </ul>
       ) : (
         <p className="ok-text small" data-testid="baseline-flags-none">
-          The fit meets ASHRAE Guideline 14’s limits for daily models (CV(RMSE) ≤ 25 %, NMBE within ±0.5 %).
+          The fit meets ASHRAE Guideline 14’s guidance for daily models: CV(RMSE) at most {MAX_CVRMSE * 100} %, NMBE
+          within ±{MAX_ABS_NMBE * 100} %, R² at least {MIN_R2}, and at least {MIN_SUFFICIENT_DAYS} days.
         </p>
       )}
       {m.notes.length > 0 && (

@@ -45,12 +45,12 @@ describe('fitLine', () => {
 });
 
 describe('buildScatterOption', () => {
-  it('plots open and other days apart, and the fitted line over the baseline’s degree days', () => {
+  it('plots open and closed days apart, and the fitted line over the baseline’s degree days', () => {
     const opt = buildScatterOption(model());
     const s = opt.series as (ScatterSeriesOption | LineSeriesOption)[];
     expect(s.map((x) => [x.type, x.name])).toEqual([
       ['scatter', 'Open days'],
-      ['scatter', 'Other days'],
+      ['scatter', 'Closed days'],
       ['line', 'Fitted line'],
     ]);
     expect(s[0]!.data).toEqual([
@@ -80,7 +80,7 @@ describe('buildScatterOption', () => {
         ],
       ],
       [
-        'Fit, other days',
+        'Fit, closed days',
         [
           [0, 40],
           [12, 40 + 4 * 12],
@@ -91,7 +91,7 @@ describe('buildScatterOption', () => {
 
   it('tells a point’s day, degree days, kWh and the model’s kWh', () => {
     const tip = (buildScatterOption(model()).tooltip as { formatter: (p: unknown) => string }).formatter;
-    const text = tip({ seriesIndex: 1, dataIndex: 0, seriesName: 'Other days', value: [12, 190] });
+    const text = tip({ seriesIndex: 1, dataIndex: 0, seriesName: 'Closed days', value: [12, 190] });
     expect(text).toContain('Sat 13 Jan 2024 · closed');
     expect(text).toContain('12 degree days');
     expect(text).toContain('190 kWh');

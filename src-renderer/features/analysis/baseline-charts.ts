@@ -60,7 +60,7 @@ export function buildScatterOption(model: BaselineResult): ScatterOption {
   const lines: { name: string; stats: BaselineStats; colour: string }[] = model.split
     ? [
         { name: 'Fit, open days', stats: model.split.open, colour: BASELINE_COLOURS.open },
-        { name: 'Fit, other days', stats: model.split.closed, colour: BASELINE_COLOURS.closed },
+        { name: 'Fit, closed days', stats: model.split.closed, colour: BASELINE_COLOURS.closed },
       ]
     : [{ name: 'Fitted line', stats: model, colour: BASELINE_COLOURS.fit }];
   const pointTip = (p: Point): string =>
@@ -73,7 +73,7 @@ export function buildScatterOption(model: BaselineResult): ScatterOption {
       right: 16,
       itemWidth: 14,
       itemHeight: 10,
-      data: ['Open days', 'Other days', ...lines.map((l) => l.name)],
+      data: ['Open days', 'Closed days', ...lines.map((l) => l.name)],
     },
     tooltip: {
       trigger: 'item',
@@ -86,7 +86,11 @@ export function buildScatterOption(model: BaselineResult): ScatterOption {
     },
     xAxis: {
       type: 'value',
-      name: `Heating degree days (base ${formatKwh(model.baseTemperature, 1)} °C)`,
+      name: model.split
+        ? 'Heating degree days (each model at its own base temperature)'
+        : model.baseTemperature === null
+          ? 'Heating degree days'
+          : `Heating degree days (base ${formatKwh(model.baseTemperature, 1)} °C)`,
       nameLocation: 'middle',
       nameGap: 28,
       min: 0,
@@ -104,7 +108,7 @@ export function buildScatterOption(model: BaselineResult): ScatterOption {
       },
       {
         type: 'scatter',
-        name: 'Other days',
+        name: 'Closed days',
         color: BASELINE_COLOURS.closed,
         symbolSize: 6,
         symbol: 'diamond',

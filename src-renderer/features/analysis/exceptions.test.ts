@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExceptionDay } from '../../../src-shared/contract/types';
-import { excessTotals, sortExceptions } from './exceptions';
+import { excessTotals } from './exceptions';
 
 const ex = (
   date: string,
@@ -18,19 +18,6 @@ const ex = (
 });
 
 const LIST = [ex('2025-02-10', 150, 100), ex('2025-02-24', 80, 100), ex('2025-02-17', 300, 100)];
-
-describe('sortExceptions', () => {
-  it('puts the newest first', () => {
-    expect(sortExceptions(LIST, 'date').map((d) => d.date)).toEqual(['2025-02-24', '2025-02-17', '2025-02-10']);
-  });
-  it('puts the largest excess first and days below the band last', () => {
-    expect(sortExceptions(LIST, 'excess').map((d) => d.excessKwh)).toEqual([200, 50, -20]);
-  });
-  it('leaves the list it was given alone', () => {
-    sortExceptions(LIST, 'excess');
-    expect(LIST.map((d) => d.date)).toEqual(['2025-02-10', '2025-02-24', '2025-02-17']);
-  });
-});
 
 describe('excessTotals', () => {
   it('adds up the days above their band only', () => {

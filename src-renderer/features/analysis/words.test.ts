@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   baseloadMethodText,
+  datesInWords,
   changePercent,
   formatKw,
   formatWPerM2,
@@ -90,5 +91,15 @@ describe('baseloadMethodText', () => {
   it('names the method', () => {
     expect(baseloadMethodText('lowest-8')).toContain('8 lowest half-hours × 2');
     expect(baseloadMethodText('overnight')).toContain('22:00 and 02:00');
+  });
+});
+
+describe('datesInWords', () => {
+  it('writes the dates of a message from the core in words, and leaves the rest alone', () => {
+    expect(datesInWords('No £ figure: 1900000001230 has no tariff for 2025-05-07 and no supplier.')).toBe(
+      'No £ figure: 1900000001230 has no tariff for 7 May 2025 and no supplier.',
+    );
+    expect(datesInWords('from 2024-12-30 to 2025-01-02')).toBe('from 30 Dec 2024 to 2 Jan 2025');
+    expect(datesInWords('no dates here')).toBe('no dates here');
   });
 });

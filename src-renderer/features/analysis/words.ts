@@ -4,7 +4,7 @@
  */
 import type { MeterAnalysis, QualityRun } from '../../../src-shared/contract/types';
 import { OpeningHoursError, parseOpeningHours, rangesText } from '../../../src-shared/domain/opening-hours';
-import { formatKwh, formatUkDate, formatUkDateTime, formatUkTime, plural, ukZone } from '../../lib/format';
+import { formatDay, formatKwh, formatUkDate, formatUkDateTime, formatUkTime, plural, ukZone } from '../../lib/format';
 
 /** Power as people read it: `0.42 kW`, `12.3 kW`, `154 kW`. */
 export function formatKw(kw: number | null | undefined): string {
@@ -57,8 +57,8 @@ export function hoursInWords(text: string): string {
 /** How the baseload was worked out, in a sentence. */
 export function baseloadMethodText(method: MeterAnalysis['baseloadMethod']): string {
   return method === 'overnight'
-    ? 'The mean use between 22:00 and 02:00 each night, in kW: the site generates its own power, so its lowest half-hours are not its always-on load.'
-    : 'The mean of each day’s 8 lowest half-hours × 2, in kW, over days with at least 40 half-hours of data.';
+    ? 'the mean use between 22:00 and 02:00 each night, in kW: the site generates its own power, so its lowest half-hours are not its always-on load.'
+    : 'the mean of each day’s 8 lowest half-hours × 2, in kW, over days with at least 40 half-hours of data.';
 }
 
 /** The change from `before` to `now` in percent, or null when either is missing or `before` is not above 0. */
@@ -79,6 +79,11 @@ export function runText(run: QualityRun): string {
     ? `${formatUkDate(from)} ${formatUkTime(from)}–${formatUkTime(to)} ${ukZone(from)}`
     : `${formatUkDateTime(from, { zone: true })} – ${formatUkDateTime(to, { zone: true })}`;
   return `${when} (${plural(run.halfHours, 'half-hour')})`;
+}
+
+/** A message with its `YYYY-MM-DD` dates as people write them (`2025-05-07` → `7 May 2025`). */
+export function datesInWords(text: string): string {
+  return text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, (d) => formatDay(d));
 }
 
 /** A half-hour's start in UK local time with its zone: `4 Mar 2025 10:30 GMT`. */
