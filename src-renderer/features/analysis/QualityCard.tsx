@@ -16,7 +16,7 @@ import { halfHourlyAtHref, halfHourlyDayHref } from '../meters/meter-view';
 import { AnalysisProblem } from './AnalysisCard';
 import type { DayRange } from './analysis-range';
 import { buildCalendarOption, calendarGrid } from './quality-calendar';
-import { halfHourText, runText } from './words';
+import { halfHourText, outliersPossible, runText } from './words';
 
 /** Items a list shows before "Show all". */
 const SHOWN = 8;
@@ -117,6 +117,11 @@ export function QualityCard({ meter, range, version }: { meter: MeterSummary; ra
           title="Outliers"
           what="more than 3 standard deviations from the same weekday and half-hour"
           testId="q-outliers"
+          none={
+            outliersPossible(r.days.length)
+              ? 'None in this range.'
+              : 'None can stand out in under 11 weeks: a half-hour needs at least 11 values of its weekday and time to be 3 standard deviations away. Choose a longer period to look for outliers.'
+          }
           items={r.outliers.map((o) => ({
             key: o.start,
             href: halfHourHref(o.start),
@@ -157,11 +162,14 @@ function IssueList({
   what,
   items,
   testId,
+  none = 'None in this range.',
 }: {
   title: string;
   what: string;
   items: { key: string; href: string; text: string }[];
   testId: string;
+  /** What to say when there are none. */
+  none?: string;
 }) {
   const [all, setAll] = useState(false);
   const shown = all ? items : items.slice(0, SHOWN);
@@ -172,7 +180,7 @@ function IssueList({
       </h3>
       <p className="muted small">{what}</p>
       {items.length === 0 ? (
-        <p className="muted small issue-none">None in this range.</p>
+        <p className="muted small issue-none">{none}</p>
       ) : (
         <ul>
           {shown.map((i) => (

@@ -7,6 +7,7 @@ import {
   formatWPerM2,
   halfHourText,
   hoursInWords,
+  outliersPossible,
   runText,
 } from './words';
 
@@ -101,5 +102,16 @@ describe('datesInWords', () => {
     );
     expect(datesInWords('from 2024-12-30 to 2025-01-02')).toBe('from 30 Dec 2024 to 2 Jan 2025');
     expect(datesInWords('no dates here')).toBe('no dates here');
+  });
+});
+
+describe('outliersPossible', () => {
+  it('needs 11 weeks: below that no single half-hour can reach |z| > 3 in its weekday-and-time group', () => {
+    // the largest |z| one value can have among n (sample standard deviation) is (n − 1) / √n
+    const maxZ = (n: number): number => (n - 1) / Math.sqrt(n);
+    expect(maxZ(10)).toBeLessThan(3);
+    expect(maxZ(11)).toBeGreaterThan(3);
+    expect(outliersPossible(76)).toBe(false);
+    expect(outliersPossible(77)).toBe(true);
   });
 });

@@ -90,3 +90,11 @@ export function datesInWords(text: string): string {
 export function halfHourText(iso: string): string {
   return formatUkDateTime(iso, { zone: true });
 }
+
+/**
+ * Whether a range of `days` can show an outlier at all: one half-hour stands more than 3 sample
+ * standard deviations from its weekday-and-time group only when the group has at least 11 values,
+ * (n − 1) ÷ √n > 3 — so at least 11 weeks of days.
+ */
+export const OUTLIER_MIN_DAYS = 77;
+export const outliersPossible = (days: number): boolean => days >= OUTLIER_MIN_DAYS;
