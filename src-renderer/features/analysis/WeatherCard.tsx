@@ -284,7 +284,7 @@ function ModelStats({ m }: { m: BaselineResult }) {
         <dt>Days fitted</dt>
         <dd data-testid="stat-days">{formatKwh(m.days, 0)}</dd>
         <dt>R²</dt>
-        <dd data-testid="stat-r2">{formatKwh(m.r2, 2)}</dd>
+        <dd data-testid="stat-r2">{m.r2.toFixed(3)}</dd>
         <dt>CV(RMSE)</dt>
         <dd data-testid="stat-cvrmse">{percent(m.cvrmse)}</dd>
         <dt>NMBE</dt>
