@@ -10,6 +10,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli } from '../../tests/helpers/cli';
 import { REPO, tempDir, writeTemp } from '../../tests/helpers/core';
+import { prng } from '../../tests/helpers/random';
 
 const MPAN = '1012477457919';
 const FROM = '2023-11-06';
@@ -24,18 +25,6 @@ const json = (args: string[]): unknown => {
   expect(r.code, `${args.join(' ')}: ${r.stderr}${r.stdout}`).toBe(0);
   return JSON.parse(r.stdout);
 };
-
-/** A small seeded generator (mulberry32). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Seventeen winter weeks (all GMT, so UTC clock times are local ones) of a heated office: a weather

@@ -655,17 +655,21 @@ export interface WeatherImportResult {
   siteId: number;
   kind: 'temperature' | 'hdd';
   days: number;
+  /** First and last (inclusive) day of the file, `YYYY-MM-DD`. */
   from: string;
-  /** Inclusive: the last day imported. */
   to: string;
+  /** Days that already had stored weather, now replaced by the file's. */
   replaced: number;
 }
 
 export interface WeatherFetchResult {
   siteId: number;
+  /** Days stored with a temperature. */
   days: number;
+  /** First and last (inclusive) day asked for, `YYYY-MM-DD`, after clipping to yesterday. */
   from: string;
   to: string;
+  /** Days of the range Open-Meteo has no temperature for (nothing was stored for them). */
   missing: number;
 }
 

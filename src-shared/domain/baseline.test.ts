@@ -10,18 +10,7 @@ import {
   type BaselineDay,
   type BaselineModel,
 } from './baseline';
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../tests/helpers/random';
 
 /** Standard normal noise (Box–Muller) from a uniform source. */
 function gaussian(rand: () => number): () => number {

@@ -29,6 +29,7 @@ import type {
   QualityReport,
   SiteSummary,
 } from '../../../src-shared/contract/types';
+import { prng } from '../../../tests/helpers/random';
 
 const ELEC = '1012477457919';
 const GAS = '1234567890';
@@ -106,17 +107,6 @@ function classOf(h: HH, hours = SITE_HOURS): Cls {
   return ranges.some(([a, b]) => h.minute >= a && h.minute < b) ? 'in' : 'out';
 }
 
-/** A small seeded generator (mulberry32). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 // ---------------------------------------------------------------- the generated meters

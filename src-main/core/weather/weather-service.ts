@@ -8,8 +8,14 @@ import type Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/contract/errors';
 import { isoDay, localDayOf } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
+import type {
+  WeatherCoverage,
+  WeatherDay as WeatherListRow,
+  WeatherFetchResult,
+  WeatherImportResult,
+} from '../../../src-shared/contract/types';
 import { OpenMeteoClient, parseIsoDay } from './client';
-import { parseWeatherCsv, type WeatherFileKind } from './csv';
+import { parseWeatherCsv } from './csv';
 
 /** The UK degree-day convention: heating degree days below 15.5 °C. */
 export const DEFAULT_HDD_BASE = 15.5;
@@ -26,40 +32,6 @@ export interface WeatherDay {
   meanC: number | null;
   hdd: number | null;
   hddBase: number | null;
-}
-
-export interface WeatherImportResult {
-  siteId: number;
-  kind: WeatherFileKind;
-  days: number;
-  /** First and last (inclusive) day of the file, `YYYY-MM-DD`. */
-  from: string;
-  to: string;
-  /** Days that already had stored weather, now replaced by the file's. */
-  replaced: number;
-}
-
-export interface WeatherFetchResult {
-  siteId: number;
-  /** Days stored with a temperature. */
-  days: number;
-  /** First and last (inclusive) day asked for, `YYYY-MM-DD`, after clipping to yesterday. */
-  from: string;
-  to: string;
-  /** Days of the range Open-Meteo has no temperature for (nothing was stored for them). */
-  missing: number;
-}
-
-export interface WeatherCoverage {
-  first: string;
-  last: string;
-  days: number;
-  sources: string[];
-}
-
-export interface WeatherListRow extends WeatherDay {
-  date: string;
-  source: string;
 }
 
 export class WeatherService {
