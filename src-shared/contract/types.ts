@@ -869,8 +869,11 @@ export interface LeagueRow {
   baseloadChange: number | null;
   outOfHoursShare: number | null;
   outOfHoursKwh: number;
+  /** Exception days in the range, and their excess kWh (actual − expected, summed). */
   exceptions: number;
   exceptionExcessKwh: number;
+  /** Exception days in the last 7 days of the range ("this week"). */
+  exceptionsLastWeek: number;
   completeness: number;
   missingHalfHours: number;
   gaps: number;

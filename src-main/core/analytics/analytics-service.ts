@@ -653,6 +653,7 @@ export class AnalyticsService {
       outOfHoursKwh: r3(kwh - inHours),
       exceptions: ex.hits.length,
       exceptionExcessKwh: r3(ex.hits.reduce((s, h) => s + h.actual - h.expected, 0)),
+      exceptionsLastWeek: ex.hits.filter((h) => h.day >= toDay - 7).length,
       ...pick(halfHourCounts(q.expected, q.present, q.estimated)),
       gaps: q.gapCount,
       zeroRuns: q.zeroRunCount,

@@ -765,6 +765,8 @@ describe('analytics.portfolio', () => {
       expect(row.lastReading).toBe(q.lastReading);
       expect(row.stale).toBe(q.stale);
       expect(row.exceptions).toBe(x.exceptions.length);
+      const lastWeek = new Date(Date.parse(`${to}T00:00:00Z`) - 7 * 86400000).toISOString().slice(0, 10);
+      expect(row.exceptionsLastWeek).toBe(x.exceptions.filter((e) => e.date >= lastWeek).length);
       near(
         row.exceptionExcessKwh,
         x.exceptions.reduce((s, e) => s + e.excessKwh, 0),

@@ -319,9 +319,15 @@ const OUT_OF_HOURS_COLUMNS: Column<LeagueRow>[] = [
 const EXCEPTION_COLUMNS: Column<LeagueRow>[] = [
   METER_COLUMN,
   {
-    header: 'Exception days',
+    header: 'Last 7 days',
     num: true,
     className: 'strong',
+    cell: (r) => formatInt(r.exceptionsLastWeek),
+    sortValue: (r) => r.exceptionsLastWeek,
+  },
+  {
+    header: 'Exception days',
+    num: true,
     cell: (r) => formatInt(r.exceptions),
     sortValue: (r) => r.exceptions,
   },

@@ -16,6 +16,7 @@ const row = (meter: string, over: Partial<LeagueRow> = {}): LeagueRow => ({
   outOfHoursKwh: 200,
   exceptions: 0,
   exceptionExcessKwh: 0,
+  exceptionsLastWeek: 0,
   completeness: 1,
   missingHalfHours: 0,
   gaps: 0,
