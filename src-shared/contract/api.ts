@@ -778,7 +778,11 @@ export const contract = {
         siteId: z.number().int().positive(),
         fileName: z.string().trim().min(1).max(255),
         text: z.string().max(5_000_000, 'a weather file is at most 5 MB (about 100 years of days)'),
-        hddBase: z.number().min(0).max(25).optional(),
+        hddBase: z
+          .number()
+          .min(0, 'a degree-day base temperature is 0 to 25 °C (UK degree days use 15.5)')
+          .max(25, 'a degree-day base temperature is 0 to 25 °C (UK degree days use 15.5)')
+          .optional(),
       })
       .strict(),
     result: returns<WeatherImportResult>(),
@@ -809,7 +813,17 @@ export const contract = {
    * default 4), negatives, outliers.
    */
   'analytics.quality': method({
-    args: z.object({ ...meterRange, zeroRun: z.number().int().min(2).max(336).optional() }).strict(),
+    args: z
+      .object({
+        ...meterRange,
+        zeroRun: z
+          .number()
+          .int('a zero run is a whole number of half-hours')
+          .min(2, 'a zero run is at least 2 half-hours')
+          .max(336, 'a zero run is at most 336 half-hours (a week)')
+          .optional(),
+      })
+      .strict(),
     result: returns<QualityReport>(),
     role: 'viewer',
   }),

@@ -130,6 +130,14 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 /** Reads a weather file (see the top of this file); throws AppError('BAD_INPUT') listing every problem. */
 export function parseWeatherCsv(text: string, fileName: string): WeatherFile {
+  // a binary file (a spreadsheet saved as .xlsx, an image…) decodes with NULs or replacement characters
+  const sample = text.slice(0, 4096);
+  if (sample.includes('\u0000') || (sample.match(/\uFFFD/g)?.length ?? 0) > 2)
+    throw new AppError(
+      'BAD_INPUT',
+      `${fileName} is not a text file (it looks like a spreadsheet or other binary file): save it as CSV, with ${ACCEPTED_HEADERS}`,
+      { errors: [{ line: 1, column: 1, message: 'not a text (CSV) file' }] },
+    );
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const firstUsed = lines.findIndex((l) => l.trim() !== '');
   if (firstUsed === -1)

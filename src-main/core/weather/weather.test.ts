@@ -584,4 +584,18 @@ describe('weather files', () => {
       /has both a temperature and a degree-day column/,
     );
   });
+  it('says a binary file is not a text file, without quoting its bytes', async () => {
+    // an .xlsx starts with a zip header; read as UTF-8 its bytes become NULs and replacement characters
+    const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x9c]);
+    for (const text of [
+      zip.toString('utf8'),
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x81, 0x82, 0x83]).toString('utf8'),
+    ]) {
+      const e = await failure(() => parseWeatherCsv(text, 'temps.xlsx'));
+      expect(e.code).toBe('BAD_INPUT');
+      expect(e.message).toMatch(/^temps\.xlsx is not a text file .*save it as CSV/);
+      expect(e.message).not.toContain('\uFFFD');
+      expect(e.message).not.toContain('\u0000');
+    }
+  });
 });
