@@ -284,4 +284,12 @@ describe('eclectyc analyse|quality|exceptions|baseline|cusum --json', () => {
     expect(shapeOf(c, shapes.cusum!)).toEqual(shapes.cusum);
     expect(c.days.length).toBeGreaterThan(20);
   });
+
+  it('baseline --split adds a model for open days and one for weekends and holidays', () => {
+    const b = json(['baseline', MPAN, ...range, '--split']) as Record<string, unknown>;
+    const full = contract('analytics.baseline', { meter: MPAN, from: FROM, to: TO, splitOpenClosed: true });
+    expect(full.split).not.toBeNull();
+    expect(b.split).toEqual(full.split);
+    expect(Object.keys(b.split as object).sort()).toEqual(['closed', 'open']);
+  });
 });

@@ -48,3 +48,23 @@ test('Settings counts the tariffs and leads to the Tariffs page', async ({ page,
   await page.getByRole('link', { name: 'Manage tariffs' }).click();
   await expect(page).toHaveURL(/#\/tariffs$/);
 });
+
+test('an Open-Meteo API key is stored from Settings, never shown again, and can be removed', async ({
+  page,
+  server,
+}) => {
+  const shell = new AppShell(page);
+  await shell.open(server.url, '/settings');
+  const key = page.getByLabel('Open-Meteo API key');
+  await expect(page.getByLabel('Historical weather API')).toHaveValue('https://archive-api.open-meteo.com');
+  await key.fill('k-e2e-5521');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('A key is stored (it is never shown)')).toBeVisible();
+  await expect(key).toHaveValue('');
+  expect(server.core.settings.secret('weatherApiKey')).toBe('k-e2e-5521');
+  expect(JSON.stringify(server.core.settings.get())).not.toContain('k-e2e-5521');
+  await page.getByRole('button', { name: 'Remove key' }).click();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Optional. Without a key the free, non-commercial service is used.')).toBeVisible();
+  expect(server.core.settings.secret('weatherApiKey')).toBeNull();
+});

@@ -22,6 +22,8 @@ const baseTemperature = (o: Opts): { baseTemperature?: number } => {
   return { baseTemperature: n };
 };
 
+const split = (o: Opts): { splitOpenClosed?: boolean } => (o.split === true ? { splitOpenClosed: true } : {});
+
 const meterArg = (meter: string | undefined, name: string): string => {
   if (!meter) throw new UsageError(`${name} needs an MPAN (or meter id)`);
   return meter;
@@ -174,6 +176,10 @@ export const exceptionsCommand: Command = {
   },
 };
 
+/**
+ * The documented baseline shape; with --split also `split: { open, closed }` (the top-level terms are
+ * the open days').
+ */
 const modelJson = (b: BaselineResult) => ({
   intercept: b.intercept,
   slope: b.slope,
@@ -182,14 +188,35 @@ const modelJson = (b: BaselineResult) => ({
   r2: b.r2,
   cvrmse: b.cvrmse,
   nmbe: b.nmbe,
+  ...(b.split ? { split: b.split } : {}),
 });
 
-function printModel(b: BaselineResult): void {
-  console.log(
-    `${b.meter} baseline ${b.from} to ${b.to} (exclusive): kWh/day = ${b.intercept} + ${b.slope} × HDD(${b.baseTemperature ?? '—'} °C)${b.coolingSlope !== null ? ` + ${b.coolingSlope} × CDD(${b.coolingBaseTemperature} °C)` : ''}`,
+/** `a + b × HDD(T °C)` with the sign written properly and sensible decimals. */
+const formula = (a: number, b: number, t: number | null, c?: { slope: number | null; base: number | null }): string => {
+  const term = (k: number, what: string): string => ` ${k < 0 ? '−' : '+'} ${Math.abs(k).toFixed(3)} × ${what}`;
+  return (
+    `${a.toFixed(3)}${term(b, `HDD(${t ?? '—'} °C)`)}` +
+    (c && c.slope !== null ? term(c.slope, `CDD(${c.base} °C)`) : '')
   );
+};
+
+function printModel(b: BaselineResult): void {
+  const head = `${b.meter} baseline ${b.from} to ${b.to} (exclusive)`;
+  if (b.split) {
+    console.log(`${head}: two models`);
+    for (const [name, g] of [
+      ['open days', b.split.open],
+      ['weekends and holidays', b.split.closed],
+    ] as const)
+      console.log(
+        `  ${name}: kWh/day = ${formula(g.intercept, g.slope, g.baseTemperature)}; ${g.days} days, R² ${g.r2.toFixed(3)}, CV(RMSE) ${pct(g.cvrmse)}`,
+      );
+  } else
+    console.log(
+      `${head}: kWh/day = ${formula(b.intercept, b.slope, b.baseTemperature, { slope: b.coolingSlope, base: b.coolingBaseTemperature })}`,
+    );
   console.log(
-    `  ${b.days} days, R² ${b.r2}, CV(RMSE) ${pct(b.cvrmse)}, NMBE ${(b.nmbe * 100).toFixed(2)} %${b.fixedBase ? ' (imported degree days: base fixed)' : ''}`,
+    `  ${b.days} days, R² ${b.r2.toFixed(3)}, CV(RMSE) ${pct(b.cvrmse)}, NMBE ${(b.nmbe * 100).toFixed(2)} %${b.fixedBase ? ' (imported degree days: base fixed)' : ''}`,
   );
   for (const f of b.flags) console.log(`  Warning: ${f.message}`);
   for (const n of b.notes) console.log(`  Note: ${n}`);
@@ -197,14 +224,20 @@ function printModel(b: BaselineResult): void {
 
 export const baselineCommand: Command = {
   name: 'baseline',
-  help: `  baseline MPAN --from DATE --to DATE [--base-temperature T]
+  help: `  baseline MPAN --from DATE --to DATE [--base-temperature T] [--split]
                                     daily kWh = a + b × HDD(T) over whole days with the site's
-                                    weather (T searched 10–20 °C when not given); R², CV(RMSE), NMBE`,
-  options: { ...RANGE_OPTIONS, 'base-temperature': { type: 'string' } },
+                                    weather (T searched 10–20 °C when not given); R², CV(RMSE), NMBE;
+                                    --split: one model for open days, one for weekends and holidays`,
+  options: { ...RANGE_OPTIONS, 'base-temperature': { type: 'string' }, split: { type: 'boolean' } },
   async run(ctx, [meter], o) {
     const m = meterArg(meter, 'baseline');
     return withCore(ctx, async (core) => {
-      const b = await call(core, 'analytics.baseline', { meter: m, ...range(o, 'baseline'), ...baseTemperature(o) });
+      const b = await call(core, 'analytics.baseline', {
+        meter: m,
+        ...range(o, 'baseline'),
+        ...baseTemperature(o),
+        ...split(o),
+      });
       out(ctx, modelJson(b), () => printModel(b));
       return 0;
     });
@@ -213,7 +246,7 @@ export const baselineCommand: Command = {
 
 export const cusumCommand: Command = {
   name: 'cusum',
-  help: `  cusum MPAN --baseline-from DATE --baseline-to DATE --from DATE --to DATE [--base-temperature T]
+  help: `  cusum MPAN --baseline-from DATE --baseline-to DATE --from DATE --to DATE [--base-temperature T] [--split]
                                     running sum of actual − expected (the baseline model on each
                                     day's weather) over the reporting period; avoided energy`,
   options: {
@@ -221,6 +254,7 @@ export const cusumCommand: Command = {
     'baseline-from': { type: 'string' },
     'baseline-to': { type: 'string' },
     'base-temperature': { type: 'string' },
+    split: { type: 'boolean' },
   },
   async run(ctx, [meter], o) {
     const m = meterArg(meter, 'cusum');
@@ -237,6 +271,7 @@ export const cusumCommand: Command = {
         baselineFrom,
         baselineTo,
         ...baseTemperature(o),
+        ...split(o),
       });
       const value = { model: modelJson(c.model), days: c.days, avoidedKwh: c.avoidedKwh };
       out(ctx, value, () => {

@@ -27,7 +27,7 @@ export function SettingsPage() {
   return (
     <Page
       title="Settings"
-      subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon comes from, and maintenance."
+      subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon and weather come from, and maintenance."
     >
       {q.load === 'error' && !q.data ? (
         <section className="card">
