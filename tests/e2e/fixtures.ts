@@ -13,6 +13,8 @@ import { closeHttpHost, createHttpHost, listen } from '../../src-main/server/htt
 const REPO = process.cwd(); // Playwright runs from the repository root (playwright.config.ts)
 export const SCREENSHOTS = path.join(REPO, 'test-results', 'screenshots');
 export const CSV = path.join(REPO, 'tests', 'fixtures', 'csv');
+/** A URL nothing answers (the discard port on this machine): the APIs on the internet, offline. */
+export const OFFLINE_API = 'http://127.0.0.1:9';
 
 interface Server {
   url: string;
@@ -36,6 +38,10 @@ export async function startServer(
     host: 'server',
     version: 'e2e',
     log: silentLogger,
+    // offline, and quickly so: a closed local port refuses at once, where the real hosts' names may
+    // take the resolver tens of seconds to give up on without the internet
+    carbonApi: OFFLINE_API,
+    weatherApi: OFFLINE_API,
   });
   core.start();
   const server = createHttpHost(core, { staticDir });
