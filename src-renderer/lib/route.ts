@@ -69,7 +69,9 @@ export const href = {
   /** The meter page scrolled to its tariff (where a tariff is assigned). */
   meterTariff: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}?section=tariff`,
   /** The meter page's Analysis view (baseload, hours split, data quality, exceptions). */
-  meterAnalysis: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}?view=analysis`,
+  /** A meter's Analysis view, over the given UK local days (`to` exclusive) or its default range. */
+  meterAnalysis: (mpan: string, range?: { from: string; to: string }) =>
+    `#/meters/${encodeURIComponent(mpan)}?view=analysis${range ? `&from=${range.from}&to=${range.to}` : ''}`,
   site: (id: number) => `#/sites/${id}`,
 };
 

@@ -74,6 +74,7 @@ const localDate = z
 const openingHoursArg = z
   .string()
   .trim()
+  .min(1, 'opening hours cannot be empty: give days and times (e.g. "mon-fri 08:00-18:00"), or "closed"')
   .max(500)
   .superRefine((text, ctx) => {
     try {
@@ -754,16 +755,16 @@ export const contract = {
         siteId: z.number().int().positive(),
         from: localDate,
         to: localDate,
-        note: z.string().trim().max(200).optional(),
+        note: z.string().trim().max(200, 'a note is at most 200 characters').optional(),
       })
       .strict(),
     result: returns<SiteClosure>(),
     role: 'manager',
     audit: true,
   }),
-  /** Removes a site's closure by its id (`removed` is false when there was none). */
+  /** Removes one of a site's closures (NOT_FOUND when the site has no closure with that id). */
   'sites.removeClosure': method({
-    args: z.object({ id: z.number().int().positive() }).strict(),
+    args: z.object({ siteId: z.number().int().positive(), id: z.number().int().positive() }).strict(),
     result: returns<{ removed: boolean }>(),
     role: 'manager',
     audit: true,

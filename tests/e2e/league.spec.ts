@@ -93,9 +93,12 @@ test('the league tables rank the meters, sort by any column and lead to each met
     await expect(kw).toHaveAttribute('aria-sort', 'ascending');
     await expect.poll(() => order(page, 'baseload')).toEqual([NIGHT_USER, ALWAYS_ON]);
 
-    // each row leads to its meter's Analysis view
+    // each row leads to its meter's Analysis view, over the league's days so the figures agree
+    const league = server.core.analytics.portfolio({});
     await page.getByTestId('league-outOfHours').getByTestId('league-row').first().click();
-    await expect(page).toHaveURL(new RegExp(`#/meters/${NIGHT_USER}\\?view=analysis$`));
+    await expect(page).toHaveURL(
+      new RegExp(`#/meters/${NIGHT_USER}\\?view=analysis&from=${league.from}&to=${league.to}$`),
+    );
 
     await shell.nav(/dashboard/i).click();
     const card = page.getByTestId('look-first');

@@ -59,6 +59,8 @@ export const analyseCommand: Command = {
         console.log(
           `${a.meter} ${a.from} to ${a.to} (exclusive); opening hours ${a.openingHours}${a.openingHoursDefault ? ' (default)' : ''}`,
         );
+        if (a.presentHalfHours === 0)
+          console.log('No readings in this range: every figure below is empty. Choose days the meter has data for.');
         printTable(
           ['Figure', 'Value'],
           [
@@ -123,7 +125,8 @@ export const qualityCommand: Command = {
         );
         const runs = (title: string, list: typeof q.gaps): void => {
           console.log(`${title}: ${list.length}`);
-          for (const r of list.slice(0, 20)) console.log(`  ${r.from} to ${r.to} (${r.halfHours} half-hours)`);
+          for (const r of list.slice(0, 20))
+            console.log(`  ${r.from} to ${r.to} (${r.halfHours} half-hour${r.halfHours === 1 ? '' : 's'})`);
           if (list.length > 20) console.log(`  … and ${list.length - 20} more (use --json)`);
         };
         runs('Gaps', q.gaps);

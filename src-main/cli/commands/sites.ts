@@ -4,11 +4,14 @@ import type { SiteSummary } from '../../../src-shared/contract/types';
 import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
 import { printTable } from '../format';
 
+const EXAMPLES: Record<string, string> = { lat: '51.38', lon: '-2.36', 'floor-area': '2400' };
+
 const number = (o: Opts, name: string): number | undefined => {
   const v = str(o, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} needs a number, e.g. --${name} 51.38`);
+  if (v.trim() === '' || !Number.isFinite(n))
+    throw new UsageError(`--${name} needs a number, e.g. --${name} ${EXAMPLES[name] ?? '1'}`);
   return n;
 };
 
@@ -127,6 +130,8 @@ export const sitesCommand: Command = {
     if (sub === 'closures') {
       const id = siteId(args[0], 'sites closures');
       return withCore(ctx, async (core) => {
+        if (o.add === true && str(o, 'remove') !== undefined)
+          throw new UsageError('sites closures takes --add or --remove, not both');
         if (o.add === true) {
           const [from, to] = args.slice(1);
           if (!from || !to)
@@ -142,9 +147,9 @@ export const sitesCommand: Command = {
         if (remove !== undefined) {
           if (!/^[1-9]\d*$/.test(remove))
             throw new UsageError('--remove needs a closure id (see "eclectyc sites closures ID")');
-          const r = await call(core, 'sites.removeClosure', { id: Number(remove) });
-          out(ctx, r, () => console.log(r.removed ? `Closure ${remove} removed.` : `No closure ${remove}.`));
-          return r.removed ? 0 : 1;
+          const r = await call(core, 'sites.removeClosure', { siteId: id, id: Number(remove) });
+          out(ctx, r, () => console.log(`Closure ${remove} of site ${id} removed.`));
+          return 0;
         }
         const d = await call(core, 'sites.get', { id });
         out(ctx, d.closures, () => {

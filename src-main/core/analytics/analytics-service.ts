@@ -378,11 +378,19 @@ export class AnalyticsService {
    * A meter's whole days (every half-hour present) over [fromDay, toDay) with its site's weather,
    * for the degree-day models; open = a day with opening hours (not a weekend, bank holiday or closure).
    */
+  /**
+   * A meter's whole days (every half-hour present) over [fromDay, toDay) with its site's weather,
+   * for the degree-day models; open = a day with opening hours (not a weekend, bank holiday or closure).
+   * One kind of weather is used: mean temperatures, or imported degree days at one base — `use` when
+   * given (a reporting period follows its baseline's kind), else the kind most of the days have. Days
+   * with only another kind are left out, and a note says so.
+   */
   private weatherDays(
     m: AnalysedMeter,
     fromDay: number,
     toDay: number,
-  ): { days: BaselineDay[]; hddBase: number | null; incomplete: number } {
+    use?: { hddBase: number | null },
+  ): { days: BaselineDay[]; hddBase: number | null; incomplete: number; notes: string[] } {
     if (!m.site)
       throw new AppError(
         'BAD_INPUT',
@@ -395,27 +403,43 @@ export class AnalyticsService {
         `Site "${m.site.name}" has no weather for ${isoDay(fromDay)} to ${isoDay(toDay - 1)}: fetch it from Open-Meteo (the site needs a location) or import a file of daily mean temperatures or degree days`,
       );
     const t = this.dayTotals(m.row.id, fromDay, toDay);
-    const days: BaselineDay[] = [];
-    let hddBase: number | null = null;
+    const whole: number[] = [];
     let incomplete = 0;
+    let temps = 0;
+    const bases = new Map<number, number>();
     for (let d = 0; d < t.count; d++) {
-      const day = fromDay + d;
       if (t.present[d] === 0 || t.present[d] !== t.expected[d]) {
         incomplete++;
         continue;
       }
-      const x = w.get(day);
-      if (x && x.hdd !== null && x.hddBase !== null) hddBase = x.hddBase;
-      const cls = classifyDay(day, m.classing.week, closedOn(m.classing.closures, day));
-      days.push({
-        day,
-        kwh: t.kwh[d]!,
-        meanC: x?.meanC ?? null,
-        hdd: x?.hdd ?? null,
-        open: cls[0] !== WEEKEND && cls[0] !== HOLIDAY,
-      });
+      whole.push(d);
+      const x = w.get(fromDay + d);
+      if (x?.meanC != null) temps++;
+      else if (x?.hdd != null && x.hddBase !== null) bases.set(x.hddBase, (bases.get(x.hddBase) ?? 0) + 1);
     }
-    return { days, hddBase, incomplete };
+    let hddBase: number | null;
+    if (use) hddBase = use.hddBase;
+    else {
+      const best = [...bases].sort((a, b) => b[1] - a[1])[0];
+      hddBase = best && best[1] > temps ? best[0] : null;
+    }
+    const days: BaselineDay[] = [];
+    let other = 0;
+    for (const d of whole) {
+      const day = fromDay + d;
+      const x = w.get(day);
+      const meanC = hddBase === null ? (x?.meanC ?? null) : null;
+      const hdd = hddBase !== null && x?.hddBase === hddBase ? x.hdd : null;
+      if (x && meanC === null && hdd === null && (x.meanC !== null || x.hdd !== null)) other++;
+      const cls = classifyDay(day, m.classing.week, closedOn(m.classing.closures, day));
+      days.push({ day, kwh: t.kwh[d]!, meanC, hdd, open: cls[0] !== WEEKEND && cls[0] !== HOLIDAY });
+    }
+    const notes: string[] = [];
+    if (other > 0)
+      notes.push(
+        `${other} ${other === 1 ? 'day has' : 'days have'} only another kind of weather (${hddBase === null ? 'imported degree days' : `mean temperatures or degree days at another base than ${hddBase} °C`}) and ${other === 1 ? 'was' : 'were'} left out: the model uses ${hddBase === null ? 'mean temperatures' : `the imported degree days at ${hddBase} °C`}.`,
+      );
+    return { days, hddBase, incomplete, notes };
   }
 
   private fit(
@@ -423,8 +447,8 @@ export class AnalyticsService {
     fromDay: number,
     toDay: number,
     opts: { baseTemperature?: number; splitOpenClosed?: boolean },
-  ): { model: BaselineModel; result: BaselineResult } {
-    const { days, hddBase, incomplete } = this.weatherDays(m, fromDay, toDay);
+  ): { model: BaselineModel; result: BaselineResult; hddBase: number | null } {
+    const { days, hddBase, incomplete, notes: weatherNotes } = this.weatherDays(m, fromDay, toDay);
     const model = fitBaseline(days, {
       fuel: m.row.fuel,
       hddBase,
@@ -458,7 +482,11 @@ export class AnalyticsService {
         nmbe: dof > 0 && mean !== 0 ? Math.round((bias / (dof * mean)) * 1e6) / 1e6 : 0,
       };
     };
-    const notes = [...model.notes];
+    const notes = [...weatherNotes, ...model.notes];
+    if (hddBase !== null && opts.baseTemperature !== undefined && opts.baseTemperature !== hddBase)
+      notes.unshift(
+        `The site's weather is degree days imported at ${hddBase} °C, so the base temperature asked for (${opts.baseTemperature} °C) cannot be applied: the model uses ${hddBase} °C.`,
+      );
     const one = incomplete === 1;
     if (incomplete > 0)
       notes.push(`${incomplete} day${one ? '' : 's'} without every half-hour ${one ? 'was' : 'were'} left out.`);
@@ -491,7 +519,7 @@ export class AnalyticsService {
       notes,
       points,
     };
-    return { model, result };
+    return { model, result, hddBase };
   }
 
   /** A degree-day baseline of a meter over [from, to). */
@@ -516,11 +544,13 @@ export class AnalyticsService {
     baseTemperature?: number;
     splitOpenClosed?: boolean;
   }): CusumResult {
+    if (toLocalDay(a.baselineTo) <= toLocalDay(a.baselineFrom))
+      throw new AppError('INVALID_ARGS', 'The baseline period must end after it starts (its "to" is exclusive)');
     const base = this.range(a.baselineFrom, a.baselineTo);
     const { fromDay, toDay } = this.range(a.from, a.to);
     const m = this.analysed(this.meters.meterRow(a.meter));
-    const { model, result } = this.fit(m, base.fromDay, base.toDay, a);
-    const { days, incomplete } = this.weatherDays(m, fromDay, toDay);
+    const { model, result, hddBase } = this.fit(m, base.fromDay, base.toDay, a);
+    const { days, incomplete } = this.weatherDays(m, fromDay, toDay, { hddBase });
     const c = cusum(model, days);
     const rate = this.variableRate(m.row, fromDay, toDay);
     const year = Number(isoDay(toDay - 1).slice(0, 4));

@@ -6,7 +6,7 @@ import { toLocalDay } from '../aggregation/totals';
 export const analyticsHandlers = (s: Services) =>
   ({
     'sites.addClosure': (a) => s.meters.addClosure(a.siteId, toLocalDay(a.from), toLocalDay(a.to), a.note),
-    'sites.removeClosure': (a) => s.meters.removeClosure(a.id),
+    'sites.removeClosure': (a) => s.meters.removeClosure(a.siteId, a.id),
     'weather.import': (a) =>
       s.weather.importCsv(a.siteId, a.text, a.fileName, a.hddBase !== undefined ? { hddBase: a.hddBase } : {}),
     'weather.fetch': (a) => s.weather.fetch(a.siteId, toLocalDay(a.from), toLocalDay(a.to)),

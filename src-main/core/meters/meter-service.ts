@@ -136,6 +136,20 @@ export class MeterService {
 
   /** Writes a site's location, floor area, generation flag and opening hours (text form; null = default). */
   private setSiteFields(id: number, f: SiteFieldsPatch): void {
+    // a location is both coordinates or neither: half of one would be stored and never used
+    if (f.latitude !== undefined || f.longitude !== undefined) {
+      const now = this.sqlite.prepare('SELECT latitude, longitude FROM sites WHERE id = ?').get(id) as {
+        latitude: number | null;
+        longitude: number | null;
+      };
+      const lat = f.latitude !== undefined ? f.latitude : now.latitude;
+      const lon = f.longitude !== undefined ? f.longitude : now.longitude;
+      if ((lat === null) !== (lon === null))
+        throw new AppError(
+          'BAD_INPUT',
+          `A site's location needs both its latitude and its longitude (give ${lat === null ? 'the latitude' : 'the longitude'} too), or neither`,
+        );
+    }
     const sets: string[] = [];
     const vals: (string | number | null)[] = [];
     const set = (column: string, value: string | number | null): void => {
@@ -180,6 +194,15 @@ export class MeterService {
       );
     if (toDay - fromDay > 366)
       throw new AppError('INVALID_ARGS', 'A closure is at most a year long; add longer ones year by year');
+    const overlap = this.sqlite
+      .prepare('SELECT id, from_day, to_day FROM site_closures WHERE site_id = ? AND from_day < ? AND to_day > ?')
+      .raw()
+      .get(siteId, toDay, fromDay) as [number, number, number] | undefined;
+    if (overlap)
+      throw new AppError(
+        'CONFLICT',
+        `Those days overlap the site's closure ${overlap[0]} (${isoDay(overlap[1])} to ${isoDay(overlap[2] - 1)}): remove it first, or choose other days`,
+      );
     const id = Number(
       this.sqlite
         .prepare('INSERT INTO site_closures (site_id, from_day, to_day, note) VALUES (?, ?, ?, ?)')
@@ -188,8 +211,10 @@ export class MeterService {
     return this.closures(siteId).find((c) => c.id === id)!;
   }
 
-  removeClosure(id: number): { removed: boolean } {
-    return { removed: this.sqlite.prepare('DELETE FROM site_closures WHERE id = ?').run(id).changes > 0 };
+  removeClosure(siteId: number, id: number): { removed: boolean } {
+    if (this.sqlite.prepare('DELETE FROM site_closures WHERE id = ? AND site_id = ?').run(id, siteId).changes === 0)
+      throw new AppError('NOT_FOUND', `Site ${siteId} has no closure ${id}`);
+    return { removed: true };
   }
 
   site(id: number): { site: SiteSummary; meters: MeterSummary[]; closures: SiteClosure[] } {
@@ -286,14 +311,17 @@ export class MeterService {
     ) {
       throw new AppError('CONFLICT', `There is already a site called "${patch.name}"`);
     }
-    if (patch.name !== undefined) this.sqlite.prepare('UPDATE sites SET name = ? WHERE id = ?').run(patch.name, id);
-    if (patch.postcode !== undefined)
-      this.sqlite
-        .prepare('UPDATE sites SET postcode = ? WHERE id = ?')
-        .run(patch.postcode ? patch.postcode.toUpperCase() : null, id);
-    if (patch.regionId !== undefined)
-      this.sqlite.prepare('UPDATE sites SET region_id = ? WHERE id = ?').run(patch.regionId, id);
-    this.setSiteFields(id, patch);
+    // all or nothing: a refused field (half a location) leaves the name and postcode as they were
+    this.sqlite.transaction(() => {
+      if (patch.name !== undefined) this.sqlite.prepare('UPDATE sites SET name = ? WHERE id = ?').run(patch.name, id);
+      if (patch.postcode !== undefined)
+        this.sqlite
+          .prepare('UPDATE sites SET postcode = ? WHERE id = ?')
+          .run(patch.postcode ? patch.postcode.toUpperCase() : null, id);
+      if (patch.regionId !== undefined)
+        this.sqlite.prepare('UPDATE sites SET region_id = ? WHERE id = ?').run(patch.regionId, id);
+      this.setSiteFields(id, patch);
+    })();
     return this.sites().find((s) => s.id === id)!;
   }
 

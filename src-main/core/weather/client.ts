@@ -59,7 +59,8 @@ export class OpenMeteoClient {
     this.apiKey = opts.apiKey?.trim() || null;
     this.f = opts.fetch ?? fetch;
     this.timeoutMs = opts.timeoutMs ?? 20_000;
-    this.retries = opts.retries ?? 3;
+    // three attempts: a hung server is given up on within about a minute, not a minute and a half
+    this.retries = opts.retries ?? 2;
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 

@@ -4,7 +4,7 @@
  * view — so a manager sees which site to visit first. Over the call's own 4 weeks, as at a day, or
  * any days chosen.
  */
-import { useState, type ReactNode } from 'react';
+import { createContext, useContext, useState, type ReactNode } from 'react';
 import type { LeagueRow, PortfolioAnalysis } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { AsAtField } from '../../components/AsAtField';
@@ -123,9 +123,12 @@ function periodWords(d: PortfolioAnalysis, choice: PeriodChoice): string {
   return `${range}: the 4 weeks to the latest data${choice.kind === 'asAt' ? ` up to ${formatDay(choice.asAt)}` : ''}`;
 }
 
+/** The league's range: each row opens the meter's Analysis view over the same days, so the figures agree. */
+const LeagueRange = createContext<{ from: string; to: string } | undefined>(undefined);
+
 function LeagueTables({ d }: { d: PortfolioAnalysis }) {
   return (
-    <>
+    <LeagueRange.Provider value={{ from: d.from, to: d.to }}>
       <div className="league-grid">
         <LeagueCard
           measure="baseload"
@@ -184,7 +187,7 @@ function LeagueTables({ d }: { d: PortfolioAnalysis }) {
       <p className="muted small league-elapsed" data-testid="league-elapsed">
         Worked out in {formatMs(d.elapsedMs)}.
       </p>
-    </>
+    </LeagueRange.Provider>
   );
 }
 
@@ -204,6 +207,7 @@ function LeagueCard({
   defaultSort: SortState;
 }) {
   const [all, setAll] = useState(false);
+  const range = useContext(LeagueRange);
   const id = `league-${measure}`;
   return (
     <section className="card league-card" aria-labelledby={`${id}-title`} data-testid={id}>
@@ -219,7 +223,7 @@ function LeagueCard({
           className: 'clickable',
           'data-testid': 'league-row',
           'data-meter': r.meter,
-          onClick: () => navigate(href.meterAnalysis(r.meter)),
+          onClick: () => navigate(href.meterAnalysis(r.meter, range)),
         })}
         className="table-compact league-table"
         defaultSort={defaultSort}
@@ -238,10 +242,11 @@ function LeagueCard({
 
 /** The meter (its label or MPAN, leading to its Analysis view), with its fuel and site under it. */
 function MeterCell({ r }: { r: Pick<LeagueRow, 'meter' | 'label' | 'fuel' | 'site'> }) {
+  const range = useContext(LeagueRange);
   return (
     <>
       <a
-        href={href.meterAnalysis(r.meter)}
+        href={href.meterAnalysis(r.meter, range)}
         className={r.label ? 'strong' : 'mono strong'}
         onClick={(e) => e.stopPropagation()}
       >

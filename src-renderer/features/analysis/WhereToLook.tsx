@@ -72,12 +72,13 @@ export function WhereToLookCard({ asAt }: { asAt: string }) {
                     {worst.map((r) => (
                       <li key={r.meter} data-testid="look-first-row" data-meter={r.meter}>
                         <a
-                          href={href.meterAnalysis(r.meter)}
+                          href={href.meterAnalysis(r.meter, { from: d.from, to: d.to })}
                           className={r.label ? '' : 'mono'}
                           title={r.site ? `${meterName(r)} · ${r.site.name}` : meterName(r)}
                         >
                           {meterName(r)}
                         </a>
+                        {r.site && <span className="muted small look-first-site"> {r.site.name}</span>}
                         <span className="num strong">{l.value(r)}</span>
                       </li>
                     ))}

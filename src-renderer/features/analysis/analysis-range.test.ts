@@ -39,11 +39,15 @@ describe('defaultBaseline and reportingPeriod', () => {
     expect(reportingPeriod(b, range)).toEqual({ from: '2025-01-15', to: '2025-03-03' });
   });
 
-  it('halves the range when the data is shorter (the later half reported on)', () => {
+  it('halves all the data up to the range’s end when it is shorter (the later half reported on)', () => {
     const range = { from: '2025-01-06', to: '2025-03-03' };
-    // data from 1 Mar 2024: 12 months end on 1 Mar 2025, 2 days before the range's end
+    // data from 1 Mar 2024: 12 months end on 1 Mar 2025, 2 days before the range's end, so the
+    // 367 days from 1 Mar 2024 to 3 Mar 2025 are halved: 183 days of baseline, 184 reported on
     const b = defaultBaseline('2024-03-01T00:00:00Z', range);
-    expect(b).toEqual({ from: '2025-01-06', to: '2025-02-03' });
+    expect(b).toEqual({ from: '2024-03-01', to: '2024-08-31' });
+    expect(reportingPeriod(b, range)).toEqual({ from: '2024-08-31', to: '2025-03-03' });
+    // data only since the range began: the range itself is halved
+    expect(defaultBaseline('2025-01-20T10:00:00Z', range)).toEqual({ from: '2025-01-06', to: '2025-02-03' });
     const odd = { from: '2025-01-01', to: '2025-01-12' };
     expect(defaultBaseline(null, odd)).toEqual({ from: '2025-01-01', to: '2025-01-06' });
   });

@@ -2,7 +2,8 @@
  * The analysis view's periods: its default range (the 8 weeks up to the meter's last complete day),
  * when its bars go by week, and the weather baseline's default period (the first 12 months of data
  * when a reporting period of at least 4 weeks is left after them up to the range's end, else the
- * range's first half), with the reporting period the rest up to the range's end. UK local days as
+ * first half of the data up to the range's end), with the reporting period the rest up to the range's
+ * end. UK local days as
  * `YYYY-MM-DD`, ends exclusive, as the contract takes them. Pure functions.
  */
 import type { MeterSummary } from '../../../src-shared/contract/types';
@@ -49,13 +50,17 @@ function yearLater(iso: string): string {
 
 /**
  * The default baseline period: the first 12 months of the meter's data when at least 4 weeks are left
- * after them up to the range's end, else the range's first half (its longer half is reported on).
+ * after them up to the range's end; else the first half of all its data up to the range's end (as many
+ * days as there are to fit on, the longer half reported on); without a first reading, the range's
+ * first half.
  */
 export function defaultBaseline(firstReading: string | null, range: DayRange): DayRange {
   if (firstReading) {
     const first = londonDay(firstReading);
     const end = yearLater(first);
     if (rangeDays({ from: end, to: range.to }) >= MIN_REPORTING_DAYS) return { from: first, to: end };
+    const span = { from: first < range.from ? first : range.from, to: range.to };
+    if (rangeDays(span) >= 2) return { from: span.from, to: addDays(span.from, Math.floor(rangeDays(span) / 2)) };
   }
   return { from: range.from, to: addDays(range.from, Math.floor(rangeDays(range) / 2)) };
 }

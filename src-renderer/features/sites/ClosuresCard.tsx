@@ -25,7 +25,7 @@ export function ClosuresCard({ d }: { d: SiteDetail }) {
   const remove = async (c: SiteClosure) => {
     setRemoving(c.id);
     try {
-      await getClient().call('sites.removeClosure', { id: c.id });
+      await getClient().call('sites.removeClosure', { siteId: c.siteId, id: c.id });
       useAppStore.getState().toast({
         kind: 'success',
         title: `Closure ${isoToUkDate(c.from)} to ${isoToUkDate(closureLastDay(c))} removed`,
@@ -63,8 +63,8 @@ export function ClosuresCard({ d }: { d: SiteDetail }) {
     <section className="card card-pad" aria-labelledby="site-closures-title" data-testid="site-closures">
       <h2 id="site-closures-title">Closures</h2>
       <p className="muted small">
-        Days the site is shut besides weekends and bank holidays (school holidays, shutdowns): use on them counts as
-        holiday use, not as out of hours.
+        Days the site is shut besides weekends and bank holidays (school holidays, shutdowns): use on them is shown as
+        holiday use, and is part of the out-of-hours share (all use outside opening hours).
       </p>
       <DataTable
         columns={columns}
