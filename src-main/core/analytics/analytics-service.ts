@@ -51,7 +51,6 @@ import {
   type DegreeDayFit,
 } from '../../../src-shared/domain/baseline';
 import {
-  dailyFacts,
   dailyFactsIn,
   dayClasses,
   DEFAULT_ZERO_RUN,
@@ -165,8 +164,12 @@ export class AnalyticsService {
     const yearAgo = lastWeek - 364;
     const readFrom = Math.min(fromDay, yearAgo);
     const v = this.readings.readDays(m.row.id, readFrom, toDay);
-    const f = dailyFacts(v, readFrom, toDay, m.classing);
+    // each day's half-hour classes worked out once: for the facts, the profile and the £ of out-of-hours use
+    const cal = rangeDays(readFrom, toDay);
+    const classes = dayClasses(cal, m.classing);
+    const f = dailyFactsIn(v, cal, classes, m.classing.generation);
     const at = (day: number): number => day - readFrom;
+    const classOf = (day: number): Uint8Array => classes[at(day)]!;
     const base = meanBaseload(f, at(fromDay), at(toDay));
     let kwh = 0;
     let present = 0;
@@ -209,7 +212,7 @@ export class AnalyticsService {
     }
     const peakKw = peak === peak ? peak * 2 : null;
     const meanKw = present > 0 ? kwh / (present / 2) : null;
-    const cost = this.outOfHoursCost(m, fromDay, toDay);
+    const cost = this.outOfHoursCost(m, fromDay, toDay, classOf);
     const floor = m.site?.floorAreaM2 ?? null;
     return {
       meter: m.row.identifier,
@@ -247,7 +250,7 @@ export class AnalyticsService {
       outOfHoursPence: cost.pence === null ? null : Math.round(cost.pence * 100) / 100,
       costNote: cost.note,
       days,
-      profile: profile(v, fromDay, toDay, m.classing),
+      profile: profile(v, fromDay, toDay, m.classing.week, classOf),
     };
   }
 
@@ -260,6 +263,7 @@ export class AnalyticsService {
     m: AnalysedMeter,
     fromDay: number,
     toDay: number,
+    classOf: (day: number) => Uint8Array,
   ): { pence: number | null; note: string | null } {
     try {
       const c = this.costing.consumption(m.row.id, fromDay, toDay);
@@ -267,7 +271,7 @@ export class AnalyticsService {
       const masked = new Float64Array(c.kwh.length);
       for (let d = 0; d < toDay - fromDay; d++) {
         const day = fromDay + d;
-        const cls = classifyDay(day, m.classing.week, closedOn(m.classing.closures, day));
+        const cls = classOf(day);
         const start = startOf(day);
         for (let i = c.dayStart[d]!; i < c.dayStart[d + 1]!; i++) {
           const k = (c.ts[i]! - start) / 1800;
@@ -712,17 +716,23 @@ function isStale(lastTs: number, endDay: number): boolean {
  * over the other days (weekends, holidays), and which half-hours are open on the most common open
  * weekday's hours.
  */
-function profile(v: Days, fromDay: number, toDay: number, c: Classing): MeterAnalysis['profile'] {
+function profile(
+  v: Days,
+  fromDay: number,
+  toDay: number,
+  week: WeekHours,
+  classOf: (day: number) => Uint8Array,
+): MeterAnalysis['profile'] {
   const sum = [new Float64Array(48), new Float64Array(48)];
   const n = [new Float64Array(48), new Float64Array(48)];
   let s = 0;
   const openCount = new Map<string, { count: number; week: WeekHours[number] }>();
   for (let day = fromDay; day < toDay; day++) {
     while (s < v.days.length && v.days[s]! < day) s++;
-    const cls = classifyDay(day, c.week, closedOn(c.closures, day));
+    const cls = classOf(day);
     const open = cls[0] !== WEEKEND && cls[0] !== HOLIDAY ? 0 : 1;
     if (open === 0) {
-      const ranges = c.week[weekdayOf(day)]!;
+      const ranges = week[weekdayOf(day)]!;
       const key = JSON.stringify(ranges);
       const e = openCount.get(key) ?? { count: 0, week: ranges };
       e.count++;

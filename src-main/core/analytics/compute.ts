@@ -110,13 +110,10 @@ export interface DailyFacts {
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-/** The facts of every local day in [fromDay, toDay) (days not stored have none present). */
-export function dailyFacts(v: Days, fromDay: number, toDay: number, c: Classing): DailyFacts {
-  const r = rangeDays(fromDay, toDay);
-  return dailyFactsIn(v, r, dayClasses(r, c), c.generation);
-}
-
-/** dailyFacts over a range worked out beforehand (the portfolio shares it across meters and sites). */
+/**
+ * The facts of every local day of a range worked out beforehand (days not stored have none present),
+ * with each day's half-hour classes (the portfolio shares both across meters and sites).
+ */
 export function dailyFactsIn(v: Days, r: RangeDays, classes: readonly Uint8Array[], generation: boolean): DailyFacts {
   const { fromDay, count } = r;
   const f: DailyFacts = {

@@ -174,47 +174,27 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
         )}
       </Field>
       <h3 className="form-section-title">Grid carbon</h3>
-      <Field
+      <UrlField
         id="carbon-api"
         label="Carbon Intensity API"
         error={errors.carbonApi}
         hint="Where grid carbon intensity is fetched from (National Grid ESO’s public API). Change it only to use a mirror or proxy."
-      >
-        {(c) => (
-          <input
-            {...c}
-            className="input input-wide"
-            type="url"
-            inputMode="url"
-            spellCheck={false}
-            placeholder="https://api.carbonintensity.org.uk"
-            value={carbonApi}
-            disabled={readOnly}
-            onChange={(e) => setCarbonApi(e.currentTarget.value)}
-          />
-        )}
-      </Field>
+        placeholder="https://api.carbonintensity.org.uk"
+        value={carbonApi}
+        disabled={readOnly}
+        onChange={setCarbonApi}
+      />
       <h3 className="form-section-title">Weather</h3>
-      <Field
+      <UrlField
         id="weather-api"
         label="Historical weather API"
         error={errors.weatherApi}
         hint="Daily mean temperatures for sites with a location come from Open-Meteo’s archive API. Its free tier is for non-commercial use; businesses use their customer server and an API key."
-      >
-        {(c) => (
-          <input
-            {...c}
-            className="input input-wide"
-            type="url"
-            inputMode="url"
-            spellCheck={false}
-            placeholder="https://archive-api.open-meteo.com"
-            value={weatherApi}
-            disabled={readOnly}
-            onChange={(e) => setWeatherApi(e.currentTarget.value)}
-          />
-        )}
-      </Field>
+        placeholder="https://archive-api.open-meteo.com"
+        value={weatherApi}
+        disabled={readOnly}
+        onChange={setWeatherApi}
+      />
       <Field
         id="weather-key"
         label="Open-Meteo API key"
@@ -270,6 +250,36 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
         )}
       </div>
     </Form>
+  );
+}
+
+/** A web service's base URL (the Carbon Intensity API, Open-Meteo): one wide URL input with its hint. */
+function UrlField(p: {
+  id: string;
+  label: string;
+  error: string | undefined;
+  hint: string;
+  placeholder: string;
+  value: string;
+  disabled: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={p.id} label={p.label} error={p.error} hint={p.hint}>
+      {(c) => (
+        <input
+          {...c}
+          className="input input-wide"
+          type="url"
+          inputMode="url"
+          spellCheck={false}
+          placeholder={p.placeholder}
+          value={p.value}
+          disabled={p.disabled}
+          onChange={(e) => p.onChange(e.currentTarget.value)}
+        />
+      )}
+    </Field>
   );
 }
 
