@@ -35,6 +35,7 @@ import { ReadingsStore } from './readings/store';
 import { WeatherService } from './weather/weather-service';
 import { AnalyticsService } from './analytics/analytics-service';
 import { analyticsHandlers } from './analytics/handlers';
+import { pendingHandlers } from './pending-handlers';
 
 export interface CoreOptions {
   dataDir: string;
@@ -180,6 +181,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...carbonHandlers(services),
       ...tariffHandlers(services),
       ...analyticsHandlers(services),
+      ...pendingHandlers,
     } satisfies Handlers,
     sqlite,
     clock,

@@ -49,6 +49,16 @@ import type {
   BaselineResult,
   CusumResult,
   PortfolioAnalysis,
+  Alert,
+  AlertCheckResult,
+  AlertCounts,
+  AlertDelivery,
+  AlertDetail,
+  AlertRule,
+  AlertRuleImportResult,
+  HealthChange,
+  HealthReport,
+  NotifyTestResult,
 } from './types';
 
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
@@ -110,6 +120,80 @@ const baseTemperature = z
   .number()
   .min(10, 'base temperatures run from 10 to 20 °C')
   .max(20, 'base temperatures run from 10 to 20 °C');
+
+/** Settings keys whose values are secrets: kept out of answers, logs and the audit log. */
+export const SECRET_SETTINGS = [
+  'weatherApiKey',
+  'notify.email.smtpUrl',
+  'notify.slack.webhookUrl',
+  'notify.webhook.secret',
+] as const;
+
+/** An arguments object with each secret setting replaced by "(replaced)" or "(removed)". */
+export function redactSecrets<T extends object>(a: T): T {
+  const out = { ...a } as Record<string, unknown>;
+  for (const k of SECRET_SETTINGS)
+    if (out[k] !== undefined) out[k] = out[k] === null || out[k] === '' ? '(removed)' : '(replaced)';
+  return out as T;
+}
+
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+const emailAddress = /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/;
+/** `a@x.org` or `Name <a@x.org>`. */
+const isMailbox = (t: string): boolean => {
+  const m = /^(.*)<([^<>]+)>$/.exec(t.trim());
+  return emailAddress.test((m ? m[2]! : t).trim());
+};
+const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
+const httpUrl = (example: string) =>
+  z
+    .string()
+    .trim()
+    .url(`expected a URL, e.g. ${example}`)
+    .refine((u) => /^https?:\/\//i.test(u), `expected an http(s) URL, e.g. ${example}`);
+
+/** settings.update's notification keys (docs/alerts.md); null or "" clears a key. */
+const notifySettingsArgs = {
+  'notify.email.smtpUrl': z
+    .string()
+    .trim()
+    .max(1000)
+    .refine(
+      (u) => u === '' || (/^smtps?:\/\/[^/]+/i.test(u) && URL.canParse(u)),
+      'expected an SMTP server as smtp://user:password@host:587 or smtps://user:password@host:465',
+    )
+    .nullable()
+    .optional(),
+  'notify.email.from': nullableText(320).refine(
+    (t) => t == null || t === '' || isMailbox(t),
+    'expected an email address, e.g. alerts@example.org or Eclectyc Energy <alerts@example.org>',
+  ),
+  'notify.email.to': nullableText(4000).refine(
+    (t) => t == null || t === '' || t.split(',').every((x) => isMailbox(x)),
+    'expected email addresses separated by commas, e.g. anna@example.org, facilities@example.org',
+  ),
+  'notify.slack.webhookUrl': httpUrl('https://hooks.slack.com/services/T000/B000/XXXX')
+    .or(z.literal(''))
+    .nullable()
+    .optional(),
+  'notify.webhook.url': httpUrl('https://example.org/hooks/energy').or(z.literal('')).nullable().optional(),
+  'notify.webhook.secret': nullableText(500),
+  'notify.quietHours': nullableText(20).refine(
+    (t) => t == null || t === '' || (t.split('-').length === 2 && t.split('-').every((x) => hhmm.test(x.trim()))),
+    'expected quiet hours as HH:MM-HH:MM, e.g. 22:00-07:00',
+  ),
+  'notify.digestAt': nullableText(10).refine(
+    (t) => t == null || t === '' || hhmm.test(t),
+    "expected the digest's time as HH:MM, e.g. 08:00 (or nothing to send each alert on its own)",
+  ),
+  'notify.rateLimitPerHour': z
+    .number()
+    .int('expected a whole number of messages')
+    .min(1, 'allow at least 1 message an hour')
+    .max(10000)
+    .optional(),
+  'notify.appUrl': httpUrl('http://energy.example.org:8080').or(z.literal('')).nullable().optional(),
+};
 
 /** Declares a method's result type (nothing at run time). */
 const returns = <T>(): T => undefined as T;
@@ -568,15 +652,13 @@ export const contract = {
           .optional(),
         /** An Open-Meteo API key (commercial use); null or "" removes it. */
         weatherApiKey: z.string().trim().max(200).nullable().optional(),
+        ...notifySettingsArgs,
       })
       .strict(),
     result: returns<Settings>(),
     role: 'admin',
-    // the key itself never reaches the audit log
-    audit: (a) => ({
-      details:
-        a.weatherApiKey === undefined ? a : { ...a, weatherApiKey: a.weatherApiKey ? '(replaced)' : '(removed)' },
-    }),
+    // secrets never reach the audit log: only whether they were replaced or removed
+    audit: (a) => ({ details: redactSecrets(a) }),
   }),
   /** Tariffs with their versions; `fuel` filters, `activeOnly` drops tariffs with no version valid today or later. */
   'tariffs.list': method({
@@ -864,6 +946,151 @@ export const contract = {
   'analytics.portfolio': method({
     args: z.object({ from: localDate.optional(), to: localDate.optional(), asAt: localDate.optional() }).strict(),
     result: returns<PortfolioAnalysis>(),
+    role: 'viewer',
+  }),
+  /** Every alert rule. */
+  'alerts.rules': method({
+    args: z.object({}).strict(),
+    result: returns<AlertRule[]>(),
+    role: 'viewer',
+  }),
+  /**
+   * Creates or replaces one rule (as a rule file holds it: `id`, `kind`, `meter` | `site` | `all`,
+   * `severity`, `channels` and the kind's parameters). Refused with INVALID_ARGS, details
+   * `{ problems: AlertRuleProblem[] }`, naming each field that is wrong. `previousId` renames a rule.
+   */
+  'alerts.saveRule': method({
+    args: z
+      .object({
+        rule: z.record(z.string(), z.unknown()),
+        previousId: z.string().trim().min(1).max(64).optional(),
+      })
+      .strict(),
+    result: returns<AlertRule>(),
+    role: 'manager',
+    audit: true,
+  }),
+  /** Removes a rule (its alerts stay in the inbox's history). */
+  'alerts.deleteRule': method({
+    args: z.object({ id: z.string().trim().min(1).max(64) }).strict(),
+    result: returns<{ removed: boolean }>(),
+    role: 'manager',
+    audit: true,
+  }),
+  /**
+   * Imports a rule file's text (`{ "rules": [ … ] }`), all or nothing: rules with a known id are
+   * replaced, new ones created; `replace` also removes rules the file does not name. A file with any
+   * problem changes nothing and is refused with INVALID_ARGS, details `{ problems: AlertRuleProblem[] }`.
+   */
+  'alerts.importRules': method({
+    args: z
+      .object({
+        text: z.string().max(5 * 1024 * 1024, 'a rule file is at most 5 MB'),
+        replace: z.boolean().optional(),
+        dryRun: z.boolean().optional(),
+      })
+      .strict(),
+    result: returns<AlertRuleImportResult>(),
+    role: 'manager',
+    audit: (a, r) => ({ details: { replace: a.replace ?? false, dryRun: a.dryRun ?? false, ...r, rules: undefined } }),
+  }),
+  /** The rules as a rule file (`{ "rules": [ … ] }`), ready to import elsewhere. */
+  'alerts.exportRules': method({
+    args: z.object({}).strict(),
+    result: returns<{ rules: AlertRule[] }>(),
+    role: 'viewer',
+  }),
+  /** Alerts, newest first, filtered (snoozed ones only with `includeSnoozed`). */
+  'alerts.list': method({
+    args: z
+      .object({
+        status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
+        severity: z.enum(['info', 'warning', 'critical']).optional(),
+        rule: z.string().trim().min(1).max(64).optional(),
+        kind: z.string().trim().min(1).max(64).optional(),
+        meter: meterIdArg.optional(),
+        siteId: z.number().int().positive().optional(),
+        includeSnoozed: z.boolean().optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+    result: returns<Alert[]>(),
+    role: 'viewer',
+  }),
+  /** One alert with its delivery log. */
+  'alerts.get': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<AlertDetail>(),
+    role: 'viewer',
+  }),
+  /** Counts for the badge: open (not snoozed), acknowledged, snoozed, open by severity. */
+  'alerts.counts': method({
+    args: z.object({}).strict(),
+    result: returns<AlertCounts>(),
+    role: 'viewer',
+  }),
+  /** Acknowledges an open alert (who and when are recorded, with the note). */
+  'alerts.ack': method({
+    args: z.object({ id: z.number().int().positive(), note: z.string().trim().max(2000).optional() }).strict(),
+    result: returns<Alert>(),
+    role: 'manager',
+    audit: true,
+  }),
+  /** Resolves an alert by hand (it stays resolved until its condition is seen again in a new period). */
+  'alerts.resolve': method({
+    args: z.object({ id: z.number().int().positive(), note: z.string().trim().max(2000).optional() }).strict(),
+    result: returns<Alert>(),
+    role: 'manager',
+    audit: true,
+  }),
+  /** Snoozes an alert until a UK local day (it leaves the badge until then); null wakes it. */
+  'alerts.snooze': method({
+    args: z.object({ id: z.number().int().positive(), until: localDate.nullable() }).strict(),
+    result: returns<Alert>(),
+    role: 'manager',
+    audit: true,
+  }),
+  /**
+   * Evaluates every enabled rule now (or as at `at`), opens the alerts that fire, resolves those
+   * whose condition cleared, and queues their delivery.
+   */
+  'alerts.check': method({
+    args: z.object({ at: isoInstant.optional() }).strict(),
+    result: returns<AlertCheckResult>(),
+    role: 'manager',
+    audit: (a, r) => ({ details: { at: r.at, fired: r.fired.length, resolved: r.resolved, explicitAt: !!a.at } }),
+  }),
+  /** Sends a test message on one channel with the saved settings, and says what happened. */
+  'notify.test': method({
+    args: z.object({ channel: z.enum(['tray', 'email', 'slack', 'webhook']) }).strict(),
+    result: returns<NotifyTestResult>(),
+    role: 'admin',
+    audit: true,
+  }),
+  /** Delivery attempts, newest first (one alert's with `alertId`). */
+  'notify.deliveries': method({
+    args: z
+      .object({ alertId: z.number().int().positive().optional(), limit: z.number().int().min(1).max(1000).optional() })
+      .strict(),
+    result: returns<AlertDelivery[]>(),
+    role: 'viewer',
+  }),
+  /** The latest health report (checked now when there is none yet). */
+  'health.get': method({
+    args: z.object({}).strict(),
+    result: returns<HealthReport>(),
+    role: 'viewer',
+  }),
+  /** Runs every health check now. */
+  'health.check': method({
+    args: z.object({}).strict(),
+    result: returns<HealthReport>(),
+    role: 'viewer',
+  }),
+  /** Health checks' changes of state, newest first. */
+  'health.history': method({
+    args: z.object({ limit: z.number().int().min(1).max(1000).optional() }).strict(),
+    result: returns<HealthChange[]>(),
     role: 'viewer',
   }),
   /** A meter's readings in [from, to) as rows, ordered by time. */

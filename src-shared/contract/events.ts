@@ -1,5 +1,14 @@
 /** Events pushed from the core to every connected renderer (IPC `event` channel, HTTP `/events` SSE). */
-import type { AlreadyImported, ImportJob, ImportProgress, SchedulerRun } from './types';
+import type {
+  Alert,
+  AlertCounts,
+  AlreadyImported,
+  HealthChange,
+  HealthReport,
+  ImportJob,
+  ImportProgress,
+  SchedulerRun,
+} from './types';
 
 export interface Events {
   /** A job changed state or counts (queued, running, done, failed…). */
@@ -19,6 +28,12 @@ export interface Events {
   'imports.duplicate': { message: string; details: AlreadyImported; options: Record<string, unknown> };
   /** An unexpected error the user should know about. */
   'app.error': { message: string };
+  /** Alerts fired, changed state or were resolved: the badge's counts, and the alerts that fired now. */
+  'alerts.changed': { counts: AlertCounts; fired: Alert[] };
+  /** Alerts to show as system notifications now (their rules name the tray; quiet hours and limits applied). */
+  'alerts.notify': { alerts: Alert[] };
+  /** The health monitor ran: the report, and the checks whose state changed. */
+  'health.changed': { report: HealthReport; changes: HealthChange[] };
 }
 
 export type EventName = keyof Events;
@@ -30,6 +45,9 @@ export const EVENT_NAMES = [
   'switching.progress',
   'imports.duplicate',
   'app.error',
+  'alerts.changed',
+  'alerts.notify',
+  'health.changed',
 ] as const satisfies readonly EventName[];
 
 /** One pushed event: a union discriminated by `event`, so `payload` narrows with it. */

@@ -214,6 +214,26 @@ export interface Settings {
   weatherApi: string;
   /** Whether an Open-Meteo API key is stored (the key itself is never sent back). */
   weatherApiKeySet: boolean;
+  /** The SMTP server as a URL with its password masked (`smtps://alerts:****@mail.example.org:465`), or null. */
+  'notify.email.smtpUrl': string | null;
+  /** The sender's address, e.g. `Eclectyc Energy <alerts@example.org>`. */
+  'notify.email.from': string | null;
+  /** Recipients, comma-separated. */
+  'notify.email.to': string | null;
+  /** The Slack incoming webhook with its secret path masked (`https://hooks.slack.com/services/****`), or null. */
+  'notify.slack.webhookUrl': string | null;
+  /** A generic webhook that receives each alert as signed JSON, or null. */
+  'notify.webhook.url': string | null;
+  /** Whether the webhook's signing secret is set (the secret itself is never sent back). */
+  'notify.webhook.secretSet': boolean;
+  /** Quiet hours `HH:MM-HH:MM` (UK local): messages wait until they end. Null: none. */
+  'notify.quietHours': string | null;
+  /** A daily digest at `HH:MM` (UK local) bundling the day's alerts instead of one message each. Null: off. */
+  'notify.digestAt': string | null;
+  /** Messages per channel per hour; alerts beyond it wait and go out bundled in one message. */
+  'notify.rateLimitPerHour': number;
+  /** The address people open the app at (server mode), for links in messages; null: the desktop app. */
+  'notify.appUrl': string | null;
 }
 
 export type PeriodKind = 'day' | 'week' | 'month' | 'year';
@@ -892,4 +912,168 @@ export interface PortfolioAnalysis {
   anchor: string | null;
   rows: LeagueRow[];
   elapsedMs: number;
+}
+
+// ------------------------------------------------------------------ alerts, notifications, health
+
+export type AlertSeverity = 'info' | 'warning' | 'critical';
+export type AlertChannel = 'tray' | 'email' | 'slack' | 'webhook';
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+export const ALERT_KINDS = [
+  'daily-kwh-above',
+  'halfhour-kw-above',
+  'out-of-hours-share-above',
+  'baseload-increase',
+  'exception',
+  'data-missing',
+  'zero-run',
+  'cost-above',
+  'capacity-share-above',
+  'import-failed',
+  'health',
+  'carbon-intensity-below',
+  'carbon-intensity-above',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * An alert rule as a rule file holds it (docs/alerts.md): its id, kind, scope (`meter`, `site` or
+ * `all`), severity, channels, and the kind's parameters by name beside them — `kwh`; `kw` and
+ * `consecutive`; `share`; `percent` and `compare`; `direction`; `days` and/or `halfHours`; `gbp` and
+ * `per`; `check` and `level`; `gco2` and `halfHours`.
+ */
+export interface AlertRule {
+  id: string;
+  kind: AlertKind;
+  name?: string;
+  meter?: string;
+  site?: number;
+  all?: true;
+  severity: AlertSeverity;
+  channels: AlertChannel[];
+  enabled: boolean;
+  /** The kind's parameters, as named above. */
+  [param: string]: unknown;
+}
+
+export interface AlertRuleImportResult {
+  created: number;
+  updated: number;
+  /** Rules not in the file that `replace` removed. */
+  removed: number;
+  rules: AlertRule[];
+}
+
+/** One problem in a rule file: which rule (its id and place in the file), which field, what was expected. */
+export interface AlertRuleProblem {
+  index: number;
+  rule: string | null;
+  field: string | null;
+  message: string;
+}
+
+export interface AlertDelivery {
+  id: number;
+  alertId: number | null;
+  channel: AlertChannel;
+  kind: 'alert' | 'digest' | 'test';
+  /** queued → sent; retrying after a failure; failed once retries are spent; held for quiet hours or the digest. */
+  status: 'queued' | 'sent' | 'retrying' | 'failed' | 'held';
+  attempts: number;
+  createdAt: string;
+  nextAt: string | null;
+  sentAt: string | null;
+  error: string | null;
+}
+
+export interface Alert {
+  id: number;
+  rule: string;
+  kind: AlertKind;
+  /** What it is about: a meter's MPAN/MPRN, a health check's name, a job, a region. */
+  subject: string;
+  /** A person's name for the subject ("1200050000009 · Main school, Bath"). */
+  subjectLabel: string;
+  severity: AlertSeverity;
+  status: AlertStatus;
+  firedAt: string;
+  /** The period it covers: `YYYY-MM-DD` (a UK local day), `YYYY-Www`, `YYYY-MM`, or `from/to` instants. */
+  period: string;
+  /** The period in words ("Mon 6 Jan 2025", "Week 2, 2025 (6–12 Jan)"). */
+  periodLabel: string;
+  message: string;
+  value: number | null;
+  threshold: number | null;
+  unit: string | null;
+  /** The app route that shows it (a chart of the meter over the period, the Health page, the job). */
+  link: string | null;
+  meter: string | null;
+  siteId: number | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  note: string | null;
+  resolvedAt: string | null;
+  /** Who resolved it; null when resolved automatically because the condition cleared. */
+  resolvedBy: string | null;
+  snoozedUntil: string | null;
+  channels: AlertChannel[];
+}
+
+export interface AlertDetail extends Alert {
+  deliveries: AlertDelivery[];
+}
+
+export interface AlertCounts {
+  /** Open, not snoozed: the badge. */
+  open: number;
+  acknowledged: number;
+  snoozed: number;
+  bySeverity: Record<AlertSeverity, number>;
+}
+
+export interface AlertCheckResult {
+  at: string;
+  rules: number;
+  /** Alerts that fired for the first time in this evaluation. */
+  fired: Alert[];
+  /** Alerts resolved automatically because their condition cleared. */
+  resolved: number;
+  /** Alerts already open that still hold (nothing sent again). */
+  unchanged: number;
+}
+
+export type HealthStatus = 'ok' | 'warn' | 'fail';
+
+export interface HealthCheck {
+  name: string;
+  /** The check in words ("Free disk space"). */
+  label: string;
+  status: HealthStatus;
+  /** What was found, in words a person understands. */
+  detail: string;
+  /** What to do about it (empty when ok). */
+  action: string;
+  value?: number | null;
+}
+
+export interface HealthReport {
+  status: HealthStatus;
+  checkedAt: string;
+  checks: HealthCheck[];
+}
+
+export interface HealthChange {
+  id: number;
+  check: string;
+  status: HealthStatus;
+  previous: HealthStatus | null;
+  detail: string;
+  at: string;
+}
+
+/** The result of "send a test" on a channel. */
+export interface NotifyTestResult {
+  channel: AlertChannel;
+  ok: boolean;
+  message: string;
 }

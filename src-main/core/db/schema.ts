@@ -4,7 +4,7 @@
  * and `day_stats` (each day's summary); only src-main/core/readings/ reads or writes them.
  */
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const createdAt = () =>
   integer('created_at')
@@ -452,4 +452,105 @@ export const switchingAnalyses = sqliteTable(
     result: blob('result', { mode: 'buffer' }).notNull(),
   },
   (t) => [index('switching_analyses_meter_idx').on(t.meterId, t.ranAt)],
+);
+
+/**
+ * Alert rules (docs/alerts.md): a kind, its scope (one meter, a site's meters, every meter, or the
+ * system), its parameters as JSON, a severity and the channels it is delivered on.
+ */
+export const alertRules = sqliteTable('alert_rules', {
+  /** The rule's own id, as in a rule file ("r1"). */
+  id: text('id').primaryKey(),
+  kind: text('kind').notNull(),
+  name: text('name'),
+  /** Exactly one of meter, site or all (system kinds: all). */
+  meter: text('meter'),
+  siteId: integer('site_id'),
+  params: text('params').notNull(),
+  severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+  channels: text('channels').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Alerts: one per rule, subject and period, whatever is re-imported or re-evaluated. Alerts outlive
+ * their rule (the history stays), so rule_id is not a foreign key.
+ */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    ruleId: text('rule_id').notNull(),
+    kind: text('kind').notNull(),
+    /** A meter identifier, a check name, a job id, a region: what the alert is about. */
+    subject: text('subject').notNull(),
+    /** The period it covers: a local day, week (YYYY-Www), month, or an instant range. */
+    period: text('period').notNull(),
+    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    status: text('status', { enum: ['open', 'acknowledged', 'resolved'] }).notNull(),
+    firedAt: integer('fired_at').notNull(),
+    message: text('message').notNull(),
+    value: real('value'),
+    threshold: real('threshold'),
+    unit: text('unit'),
+    /** The renderer route that shows it (e.g. #/meters/…?view=analysis&from=…). */
+    link: text('link'),
+    meterId: integer('meter_id'),
+    siteId: integer('site_id'),
+    acknowledgedAt: integer('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    note: text('note'),
+    resolvedAt: integer('resolved_at'),
+    /** Null when resolved automatically (the condition cleared). */
+    resolvedBy: text('resolved_by'),
+    snoozedUntil: integer('snoozed_until'),
+    /** The channels still to deliver it on (JSON), set when it fires. */
+    channels: text('channels').notNull(),
+  },
+  (t) => [
+    uniqueIndex('alerts_rule_subject_period_idx').on(t.ruleId, t.subject, t.period),
+    index('alerts_status_idx').on(t.status, t.firedAt),
+  ],
+);
+
+/** Every delivery attempt of an alert (or a digest, a test) on a channel. */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Null for a test message or a digest. */
+    alertId: integer('alert_id'),
+    channel: text('channel').notNull(),
+    /** queued, sent, failed (given up), retrying, held (quiet hours / rate limit → digest). */
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+    nextAt: integer('next_at'),
+    sentAt: integer('sent_at'),
+    error: text('error'),
+    /** What kind of message: alert, digest, test. */
+    kind: text('kind').notNull().default('alert'),
+    /** For a digest: the alert ids it carried (JSON). */
+    payload: text('payload'),
+  },
+  (t) => [
+    index('alert_deliveries_alert_idx').on(t.alertId),
+    index('alert_deliveries_status_idx').on(t.status, t.nextAt),
+  ],
+);
+
+/** Health checks' state changes (ok → warn → fail → ok…), and the latest state of each check. */
+export const healthHistory = sqliteTable(
+  'health_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    check: text('check').notNull(),
+    status: text('status', { enum: ['ok', 'warn', 'fail'] }).notNull(),
+    previous: text('previous'),
+    detail: text('detail').notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('health_history_check_idx').on(t.check, t.at)],
 );

@@ -8,6 +8,16 @@ export const DEFAULT_SETTINGS: Settings = {
   carbonApi: 'https://api.carbonintensity.org.uk',
   weatherApi: 'https://archive-api.open-meteo.com',
   weatherApiKeySet: false,
+  'notify.email.smtpUrl': null,
+  'notify.email.from': null,
+  'notify.email.to': null,
+  'notify.slack.webhookUrl': null,
+  'notify.webhook.url': null,
+  'notify.webhook.secretSet': false,
+  'notify.quietHours': null,
+  'notify.digestAt': null,
+  'notify.rateLimitPerHour': 30,
+  'notify.appUrl': null,
 };
 
 /** Settings kept but never returned (secrets): only the core reads them. */
