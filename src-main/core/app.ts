@@ -36,6 +36,8 @@ import { WeatherService } from './weather/weather-service';
 import { AnalyticsService } from './analytics/analytics-service';
 import { analyticsHandlers } from './analytics/handlers';
 import { pendingHandlers } from './pending-handlers';
+import { AlertService } from './alerts/alert-service';
+import { alertHandlers } from './alerts/handlers';
 
 export interface CoreOptions {
   dataDir: string;
@@ -139,6 +141,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     { fetch: opts.fetch },
   );
   const analytics = new AnalyticsService(sqlite, readings, meters, totals, costing, carbon, weather, clock);
+  const alerts = new AlertService(sqlite, readings, meters, analytics, costing, clock, events, log);
   let stopped = false;
   let started = false;
   const services: Services = {
@@ -160,6 +163,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     switching,
     weather,
     analytics,
+    alerts,
+    alertDeliveries: () => [],
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -181,6 +186,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...carbonHandlers(services),
       ...tariffHandlers(services),
       ...analyticsHandlers(services),
+      ...alertHandlers(services),
       ...pendingHandlers,
     } satisfies Handlers,
     sqlite,
@@ -205,6 +211,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       started = true;
       imports.start();
       scheduler.start();
+      alerts.start();
       if (opts.carbonPolling) carbon.startPolling(siteRegions);
       runRetention();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
@@ -217,6 +224,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       carbon.stopPolling();
       await scheduler.stop();
       await imports.stop();
+      await alerts.stop();
       sqlite.close();
     },
   };
