@@ -24,7 +24,4 @@ export const pendingHandlers = {
   'alerts.check': pending,
   'notify.test': pending,
   'notify.deliveries': pending,
-  'health.get': pending,
-  'health.check': pending,
-  'health.history': pending,
 } satisfies Partial<Handlers>;

@@ -19,6 +19,7 @@ import type { SwitchingService } from './tariffs/switching';
 import type { TariffStore } from './tariffs/tariff-store';
 import type { AnalyticsService } from './analytics/analytics-service';
 import type { WeatherService } from './weather/weather-service';
+import type { HealthMonitor } from './health/monitor';
 import type { AppInfo } from '../../src-shared/contract/types';
 
 export interface Services {
@@ -40,6 +41,7 @@ export interface Services {
   switching: SwitchingService;
   weather: WeatherService;
   analytics: AnalyticsService;
+  health: HealthMonitor;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */
