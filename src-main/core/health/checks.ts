@@ -90,11 +90,11 @@ export function bytes(n: number): string {
   return `${Math.round(n / 1024)} KB`;
 }
 
-/** A duration in words: "under a minute", "12 min", "3 h", "2 days". */
+/** A duration in words: "under a minute", "12 min", "61 min", "3 h", "2 days" (minutes up to 2 hours). */
 export function duration(seconds: number): string {
   const s = Math.max(0, seconds);
   if (s < 60) return 'under a minute';
-  if (s < HOUR) return `${Math.floor(s / 60)} min`;
+  if (s < 2 * HOUR) return `${Math.floor(s / 60)} min`;
   if (s < 48 * HOUR) return `${Math.floor(s / HOUR)} h`;
   return `${Math.floor(s / 86400)} days`;
 }
