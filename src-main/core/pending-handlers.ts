@@ -12,7 +12,4 @@ const pending = (): never => {
 export const pendingHandlers = {
   'notify.test': pending,
   'notify.deliveries': pending,
-  'health.get': pending,
-  'health.check': pending,
-  'health.history': pending,
 } satisfies Partial<Handlers>;
