@@ -82,6 +82,8 @@ export interface Core extends Omit<Services, 'app' | 'started' | 'siteRegions'> 
   start(): void;
   /** Stops background services and closes the database. */
   stop(): Promise<void>;
+  /** Resolves once roll-ups and alert checks in progress are done and the messages they raised are sent (or queued for retry). */
+  waitForDeliveries(): Promise<void>;
 }
 
 /** Finds drizzle/ by walking up from this file (works from src and from the bundled dist/). */
@@ -231,6 +233,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       health.start();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
+    },
+    async waitForDeliveries() {
+      await scheduler.idle();
+      await alerts.idle();
     },
     async stop() {
       if (stopped) return;

@@ -1,6 +1,7 @@
 /** Every CLI command, in the order `eclectyc --help` lists them. A new command is a file here and a line below. */
 import type { Command } from '../command';
 import { aggregateCommand } from './aggregate';
+import { alertsCommand } from './alerts';
 import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
 import { sitesCommand } from './sites';
 import { weatherCommand } from './weather';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   baselineCommand,
   cusumCommand,
   healthCommand,
+  alertsCommand,
   serveCommand,
   callCommand,
 ];
