@@ -146,6 +146,8 @@ export class AlertService {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private deliverer: AlertDeliverer | null = null;
+  /** The readings, day and rules of the last check of every meter (a scheduled check may skip unchanged work). */
+  private lastWhole = '';
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -553,7 +555,12 @@ export class AlertService {
     let rules = this.rules().filter((r) => r.enabled && (!o.kinds || o.kinds.includes(r.kind)));
     if (o.dataOnly) rules = rules.filter((r) => !SYSTEM_KINDS_SET.has(r.kind) && !CARBON_SET.has(r.kind));
     const outcomes: Outcome[] = [];
-    const meterRules = rules.filter((r) => !SYSTEM_KINDS_SET.has(r.kind) && !CARBON_SET.has(r.kind));
+    let meterRules = rules.filter((r) => !SYSTEM_KINDS_SET.has(r.kind) && !CARBON_SET.has(r.kind));
+    // a scheduled check with the same readings, rules and day as the last whole check: only what the
+    // clock alone changes (no reading for N days) can have moved
+    const stamp = `${seq}|${localDayOf(at)}|${JSON.stringify(meterRules)}`;
+    if (o.scheduled && stamp === this.lastWhole) meterRules = meterRules.filter((r) => r.kind === 'data-missing');
+    else if (!o.meterIds && !o.kinds) this.lastWhole = stamp;
     if (meterRules.length > 0) await this.judgeMeters(meterRules, at, o.meterIds ?? null, outcomes);
     for (const r of rules) {
       if (r.kind === 'import-failed') outcomes.push(...this.judgeImports(r, at));
