@@ -36,6 +36,9 @@ import { WeatherService } from './weather/weather-service';
 import { AnalyticsService } from './analytics/analytics-service';
 import { analyticsHandlers } from './analytics/handlers';
 import { pendingHandlers } from './pending-handlers';
+import { DeliveryService } from './notify/delivery';
+import { notifyHandlers } from './notify/handlers';
+import { FileSecretStore, type SecretCipher } from './notify/secrets';
 
 export interface CoreOptions {
   dataDir: string;
@@ -63,6 +66,8 @@ export interface CoreOptions {
   weatherApi?: string;
   /** Poll the Carbon Intensity API every 30 minutes while started (hosts with users; not tests). */
   carbonPolling?: boolean;
+  /** Encrypts notification secrets at rest (the desktop app passes Electron's safeStorage). */
+  secretCipher?: SecretCipher;
 }
 
 /** The core as hosts and tests hold it: every service, the merged handlers, and its lifecycle. */
@@ -98,7 +103,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     threadScript: opts.importThread ?? null,
     parseWorker: opts.workerScript ?? opts.importThread ?? null,
   });
-  const settings = new SettingsStore(sqlite);
+  const secrets = new FileSecretStore(opts.dataDir, { cipher: opts.secretCipher });
+  const settings = new SettingsStore(sqlite, secrets);
+  const delivery = new DeliveryService(sqlite, clock, settings, secrets, events, log, { fetch: opts.fetch });
   const aggregation = new AggregationService(readings, clock, {
     workerScript: opts.workerScript ?? opts.importThread ?? null,
     dbPath: dbFile(opts.dataDir),
@@ -160,6 +167,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     switching,
     weather,
     analytics,
+    secrets,
+    delivery,
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -181,6 +190,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...carbonHandlers(services),
       ...tariffHandlers(services),
       ...analyticsHandlers(services),
+      ...notifyHandlers(services),
       ...pendingHandlers,
     } satisfies Handlers,
     sqlite,
@@ -205,6 +215,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       started = true;
       imports.start();
       scheduler.start();
+      delivery.start();
       if (opts.carbonPolling) carbon.startPolling(siteRegions);
       runRetention();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
@@ -216,6 +227,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (retentionTimer) clearInterval(retentionTimer);
       carbon.stopPolling();
       await scheduler.stop();
+      await delivery.stop();
       await imports.stop();
       sqlite.close();
     },

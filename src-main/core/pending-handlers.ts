@@ -22,8 +22,6 @@ export const pendingHandlers = {
   'alerts.resolve': pending,
   'alerts.snooze': pending,
   'alerts.check': pending,
-  'notify.test': pending,
-  'notify.deliveries': pending,
   'health.get': pending,
   'health.check': pending,
   'health.history': pending,

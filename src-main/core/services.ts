@@ -19,6 +19,8 @@ import type { SwitchingService } from './tariffs/switching';
 import type { TariffStore } from './tariffs/tariff-store';
 import type { AnalyticsService } from './analytics/analytics-service';
 import type { WeatherService } from './weather/weather-service';
+import type { DeliveryService } from './notify/delivery';
+import type { SecretStore } from './notify/secrets';
 import type { AppInfo } from '../../src-shared/contract/types';
 
 export interface Services {
@@ -40,6 +42,10 @@ export interface Services {
   switching: SwitchingService;
   weather: WeatherService;
   analytics: AnalyticsService;
+  /** Notification secrets (SMTP URL, Slack webhook, webhook signing secret). */
+  secrets: SecretStore;
+  /** Delivery of alerts on their channels (tray, email, Slack, webhook). */
+  delivery: DeliveryService;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */
