@@ -293,11 +293,13 @@ export class DeliveryService {
       }
       if (!v) continue;
       const parts = [v];
-      if (key === 'notify.email.smtpUrl' && URL.canParse(v)) {
-        const pw = new URL(v).password;
-        if (pw) parts.push(pw, decodeURIComponent(pw));
+      if (key !== 'notify.webhook.secret' && URL.canParse(v)) {
+        const u = new URL(v);
+        // the SMTP password; the Slack URL's secret path, which an error may echo on its own
+        if (u.password) parts.push(u.password, decodeURIComponent(u.password));
+        if (key === 'notify.slack.webhookUrl') parts.push(u.pathname, ...u.pathname.split('/').slice(2));
       }
-      for (const p of parts) if (p.length >= 3) out = out.split(p).join('****');
+      for (const p of parts.sort((x, y) => y.length - x.length)) if (p.length >= 3) out = out.split(p).join('****');
     }
     return out;
   }
