@@ -14,6 +14,7 @@ import { jobsCommand } from './jobs';
 import { metersCommand } from './meters';
 import { readingsCommand } from './readings';
 import { serveCommand } from './serve';
+import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
 import { tariffsCommand } from './tariffs';
 import { totalsCommand } from './totals';
@@ -40,6 +41,8 @@ export const COMMANDS: readonly Command[] = [
   weatherCommand,
   baselineCommand,
   cusumCommand,
+  settingsCommand,
+  notifyCommand,
   serveCommand,
   callCommand,
 ];

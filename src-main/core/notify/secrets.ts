@@ -109,7 +109,7 @@ export class FileSecretStore implements SecretStore {
       const name = isSecretKey(key) ? SECRET_ENV[key] : 'the environment variable';
       throw new AppError(
         'UNAVAILABLE',
-        `${key} was saved encrypted by the desktop app and cannot be read here: set ${name} in this ` +
+        `The setting ${key} was saved encrypted by the desktop app and cannot be read here: set ${name} in this ` +
           `program's environment instead (or save the setting again from here, which stores it unencrypted)`,
       );
     }
