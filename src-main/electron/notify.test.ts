@@ -35,7 +35,12 @@ const alert = (id: number, over: Partial<Alert> = {}): Alert => ({
 
 const notifyEvent = (alerts: Alert[]): PushedEvent => ({ event: 'alerts.notify', payload: { alerts } });
 const changed = (open: number): PushedEvent => {
-  const counts: AlertCounts = { open, acknowledged: 0, snoozed: 0, bySeverity: { info: 0, warning: open, critical: 0 } };
+  const counts: AlertCounts = {
+    open,
+    acknowledged: 0,
+    snoozed: 0,
+    bySeverity: { info: 0, warning: open, critical: 0 },
+  };
   return { event: 'alerts.changed', payload: { counts, fired: [] } };
 };
 

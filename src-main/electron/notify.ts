@@ -27,13 +27,18 @@ export function notificationFor(e: PushedEvent): NotificationContent | null {
     if (alerts.length > 1)
       return {
         title: `Eclectyc Energy: ${alerts.length} alerts`,
-        body: alerts.slice(0, 4).map((a) => `${severityWord(a.severity)}: ${alertTitle(a)} — ${a.subjectLabel}`).join('\n'),
+        body: alerts
+          .slice(0, 4)
+          .map((a) => `${severityWord(a.severity)}: ${alertTitle(a)} — ${a.subjectLabel}`)
+          .join('\n'),
         route: '#/alerts',
       };
     const a = alerts[0]!;
     return {
       title: `${severityWord(a.severity)}: ${alertTitle(a)}`,
-      body: [a.subjectLabel, a.periodLabel, a.value !== null ? quantity(a.value, a.unit) : null].filter(Boolean).join(' · '),
+      body: [a.subjectLabel, a.periodLabel, a.value !== null ? quantity(a.value, a.unit) : null]
+        .filter(Boolean)
+        .join(' · '),
       route: `#/alerts/${a.id}`,
     };
   }

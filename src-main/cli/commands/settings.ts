@@ -19,7 +19,9 @@ function parseValue(key: string, text: string): string | number | null {
   if (text.trim() === '') return null;
   if (!isNumeric(key)) return text;
   if (!/^\d+$/.test(text.trim()))
-    throw new UsageError(`${key} needs a whole number, e.g. ${String(DEFAULT_SETTINGS[key as keyof Settings])}, not "${text}"`);
+    throw new UsageError(
+      `${key} needs a whole number, e.g. ${String(DEFAULT_SETTINGS[key as keyof Settings])}, not "${text}"`,
+    );
   return Number(text);
 }
 

@@ -111,7 +111,9 @@ const set = (c: Core, patch: Record<string, unknown>) => callAsAdmin<Settings>(c
 
 /** A delivery service of its own on the core's database, retrying after 1, 2 and 3 s. */
 const service = (c: Core) =>
-  new DeliveryService(c.sqlite, clock, c.settings, c.secrets, c.events, silentLogger, { backoffMs: [1000, 2000, 3000] });
+  new DeliveryService(c.sqlite, clock, c.settings, c.secrets, c.events, silentLogger, {
+    backoffMs: [1000, 2000, 3000],
+  });
 
 const hmac = (secret: string, raw: string) => crypto.createHmac('sha256', secret).update(raw, 'utf8').digest('hex');
 
@@ -326,7 +328,10 @@ describe('quiet hours, rate limit and digest', () => {
     const alerts = [1, 2, 3, 4, 5].map(() => alert(core!));
     core.delivery.enqueue(alerts);
     await core.delivery.idle();
-    expect(hook.got.map((g) => (JSON.parse(g.raw) as { alert: Alert }).alert.id)).toEqual([alerts[0]!.id, alerts[1]!.id]);
+    expect(hook.got.map((g) => (JSON.parse(g.raw) as { alert: Alert }).alert.id)).toEqual([
+      alerts[0]!.id,
+      alerts[1]!.id,
+    ]);
     const held = alerts.slice(2).map((a) => core!.delivery.deliveries(a.id)[0]!);
     expect(held.map((d) => d.status)).toEqual(['held', 'held', 'held']);
     now += 3600 * 1000;
@@ -340,7 +345,7 @@ describe('quiet hours, rate limit and digest', () => {
     expect(log.filter((d) => d.kind === 'alert').every((d) => d.status === 'sent')).toBe(true);
   });
 
-  it("sends a daily digest at its time, caught up after a restart; the tray is not held", async () => {
+  it('sends a daily digest at its time, caught up after a restart; the tray is not held', async () => {
     const hook = await httpServer();
     core = await makeCore({ clock });
     await set(core, { 'notify.webhook.url': `${hook.base}/h`, 'notify.digestAt': '08:00' });

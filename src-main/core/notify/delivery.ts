@@ -9,7 +9,13 @@
  */
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/contract/errors';
-import type { Alert, AlertChannel, AlertDelivery, NotifyTestResult, Settings } from '../../../src-shared/contract/types';
+import type {
+  Alert,
+  AlertChannel,
+  AlertDelivery,
+  NotifyTestResult,
+  Settings,
+} from '../../../src-shared/contract/types';
 import { toLondonParts } from '../../../src-shared/domain/london-time';
 import { isoDay } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
@@ -49,7 +55,7 @@ const NOT_SET_UP: Record<Exclude<AlertChannel, 'tray'>, string> = {
   webhook: 'The webhook is not set up: Settings → Notifications',
 };
 
-/** When quiet hours (`HH:MM-HH:MM`, UK local, may wrap midnight) are on at `nowSec`: the instant they end; else null. */
+/** When quiet hours (`HH:MM-HH:MM`, UK local, may wrap midnight) are on at `nowSec`: when they end; else null. */
 export function quietUntil(quietHours: string | null, nowSec: number): number | null {
   if (!quietHours) return null;
   const [start, end] = quietHours.split('-').map((t) => t.trim()) as [string, string];
@@ -164,7 +170,9 @@ export class DeliveryService {
     const rows = (
       alertId === undefined
         ? this.sqlite.prepare('SELECT * FROM alert_deliveries ORDER BY id DESC LIMIT ?').all(limit)
-        : this.sqlite.prepare('SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY id DESC LIMIT ?').all(alertId, limit)
+        : this.sqlite
+            .prepare('SELECT * FROM alert_deliveries WHERE alert_id = ? ORDER BY id DESC LIMIT ?')
+            .all(alertId, limit)
     ) as Row[];
     return rows.map((r) => ({
       id: r.id,
@@ -190,7 +198,14 @@ export class DeliveryService {
           `INSERT INTO alert_deliveries (alert_id, channel, status, attempts, created_at, sent_at, error, kind)
            VALUES (NULL, ?, ?, ?, ?, ?, ?, 'test')`,
         )
-        .run(channel, status, status === 'sent' ? 1 : error === null ? 0 : 1, now, status === 'sent' ? now : null, error);
+        .run(
+          channel,
+          status,
+          status === 'sent' ? 1 : error === null ? 0 : 1,
+          now,
+          status === 'sent' ? now : null,
+          error,
+        );
     const why = this.notSetUp(channel, s);
     if (why) {
       record('failed', why);
@@ -357,7 +372,9 @@ export class DeliveryService {
     for (const ch of CHANNELS) await this.deliverChannel(ch, s);
     for (const id of this.cache.keys()) {
       const pending = this.sqlite
-        .prepare("SELECT 1 FROM alert_deliveries WHERE alert_id = ? AND status IN ('queued', 'retrying', 'held') LIMIT 1")
+        .prepare(
+          "SELECT 1 FROM alert_deliveries WHERE alert_id = ? AND status IN ('queued', 'retrying', 'held') LIMIT 1",
+        )
         .get(id);
       if (!pending) this.cache.delete(id);
     }
@@ -451,13 +468,17 @@ export class DeliveryService {
       const alert = this.loadAlert(id);
       if (alert) items.push({ alert, site: this.siteName(alert.siteId) });
     }
-    const members = this.sqlite.prepare('UPDATE alert_deliveries SET status = ?, sent_at = ?, error = ? WHERE payload = ?');
+    const members = this.sqlite.prepare(
+      'UPDATE alert_deliveries SET status = ?, sent_at = ?, error = ? WHERE payload = ?',
+    );
     const bundleKey = JSON.stringify({ bundle: r.id });
     const finish = (status: AlertDelivery['status'], error: string | null, nextAt: number | null) => {
       const now = this.nowSec();
       const sentAt = status === 'sent' ? now : null;
       this.sqlite
-        .prepare('UPDATE alert_deliveries SET status = ?, attempts = attempts + 1, sent_at = ?, error = ?, next_at = ? WHERE id = ?')
+        .prepare(
+          'UPDATE alert_deliveries SET status = ?, attempts = attempts + 1, sent_at = ?, error = ?, next_at = ? WHERE id = ?',
+        )
         .run(status, sentAt, error, nextAt, r.id);
       if (r.kind === 'digest' && status !== 'retrying') members.run(status, sentAt, error, bundleKey);
     };
@@ -474,23 +495,24 @@ export class DeliveryService {
       if (attempts > this.backoffMs.length) {
         this.log.warn(`${r.channel} delivery #${r.id} failed after ${attempts} attempts: ${error}`);
         finish('failed', `${error} (gave up after ${attempts} attempts)`, null);
-      } else
-        finish('retrying', error, this.nowSec() + Math.ceil(this.backoffMs[attempts - 1]! / 1000));
+      } else finish('retrying', error, this.nowSec() + Math.ceil(this.backoffMs[attempts - 1]! / 1000));
     }
   }
 
   private siteName(siteId: number | null): string | null {
     if (siteId === null) return null;
-    return (this.sqlite.prepare('SELECT name FROM sites WHERE id = ?').pluck().get(siteId) as string | undefined) ?? null;
+    return (
+      (this.sqlite.prepare('SELECT name FROM sites WHERE id = ?').pluck().get(siteId) as string | undefined) ?? null
+    );
   }
 
   private loadAlert(id: number): Alert | null {
     const cached = this.cache.get(id);
     if (cached) return cached;
     if (this.loadAlertOpt) return this.loadAlertOpt(id);
-    const r = this.sqlite.prepare('SELECT a.*, m.identifier AS meter FROM alerts a LEFT JOIN meters m ON m.id = a.meter_id WHERE a.id = ?').get(id) as
-      | Record<string, unknown>
-      | undefined;
+    const r = this.sqlite
+      .prepare('SELECT a.*, m.identifier AS meter FROM alerts a LEFT JOIN meters m ON m.id = a.meter_id WHERE a.id = ?')
+      .get(id) as Record<string, unknown> | undefined;
     if (!r) return null;
     const at = (v: unknown) => iso(typeof v === 'number' ? v : null);
     return {

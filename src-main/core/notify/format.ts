@@ -81,7 +81,8 @@ function heading(m: OutgoingMessage): string {
 /** The email's subject: `[Warning] Daily kWh above 500 kWh — 1200050000009 — Mon 6 Jan 2025`. */
 export function subjectLine(m: OutgoingMessage): string {
   const first = m.items[0]!.alert;
-  if (m.kind === 'alert') return `[${severityWord(first.severity)}] ${alertTitle(first)} — ${first.subject} — ${first.periodLabel}`;
+  if (m.kind === 'alert')
+    return `[${severityWord(first.severity)}] ${alertTitle(first)} — ${first.subject} — ${first.periodLabel}`;
   return `[${severityWord(worst(m.items))}] Eclectyc Energy — ${heading(m)}`;
 }
 
@@ -140,7 +141,8 @@ const SLACK_MAX_ALERTS = 20;
 /** Slack's incoming-webhook body: Block Kit blocks (header, fields, context) and a text fallback. */
 export function slackBody(m: OutgoingMessage, appUrl: string | null): Record<string, unknown> {
   const blocks: Record<string, unknown>[] = [];
-  const header = m.kind === 'alert' ? `${severityWord(m.items[0]!.alert.severity)}: ${alertTitle(m.items[0]!.alert)}` : heading(m);
+  const header =
+    m.kind === 'alert' ? `${severityWord(m.items[0]!.alert.severity)}: ${alertTitle(m.items[0]!.alert)}` : heading(m);
   blocks.push({ type: 'header', text: { type: 'plain_text', text: header.slice(0, 150), emoji: true } });
   for (const item of m.items.slice(0, SLACK_MAX_ALERTS)) {
     const facts = alertFacts(item, appUrl);
@@ -160,7 +162,9 @@ export function slackBody(m: OutgoingMessage, appUrl: string | null): Record<str
   if (m.items.length > SLACK_MAX_ALERTS)
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `…and ${m.items.length - SLACK_MAX_ALERTS} more in Eclectyc Energy → Alerts` }],
+      elements: [
+        { type: 'mrkdwn', text: `…and ${m.items.length - SLACK_MAX_ALERTS} more in Eclectyc Energy → Alerts` },
+      ],
     });
   return { text: subjectLine(m), blocks };
 }

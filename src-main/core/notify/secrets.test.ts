@@ -75,7 +75,10 @@ describe('secrets through settings', () => {
     });
     expect(Object.keys(JSON.parse(fs.readFileSync(file, 'utf8')) as object)).toEqual(['notify.slack.webhookUrl']);
     const audits = core.sqlite.prepare('SELECT details FROM audit_log ORDER BY id').pluck().all() as string[];
-    expect(JSON.parse(audits[1]!)).toMatchObject({ 'notify.email.smtpUrl': '(removed)', 'notify.webhook.secret': '(removed)' });
+    expect(JSON.parse(audits[1]!)).toMatchObject({
+      'notify.email.smtpUrl': '(removed)',
+      'notify.webhook.secret': '(removed)',
+    });
   });
 });
 
@@ -124,14 +127,20 @@ describe('FileSecretStore', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(AppError);
-    expect((err as AppError).message).toMatch(/^The setting notify\.slack\.webhookUrl was saved encrypted by the desktop app/);
+    expect((err as AppError).message).toMatch(
+      /^The setting notify\.slack\.webhookUrl was saved encrypted by the desktop app/,
+    );
     expect((err as AppError).message).toContain('set ECLECTYC_SLACK_WEBHOOK_URL');
-    expect(new FileSecretStore(dir, { env: { ECLECTYC_SLACK_WEBHOOK_URL: 'https://x.example/h' } }).get(
-      'notify.slack.webhookUrl',
-    )).toBe('https://x.example/h');
+    expect(
+      new FileSecretStore(dir, { env: { ECLECTYC_SLACK_WEBHOOK_URL: 'https://x.example/h' } }).get(
+        'notify.slack.webhookUrl',
+      ),
+    ).toBe('https://x.example/h');
     // an unavailable cipher is no cipher: values are stored in clear
     new FileSecretStore(dir, { cipher: fakeCipher(false), env: {} }).set('notify.webhook.secret', 'plain-1');
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8'))['notify.webhook.secret']).toBe('plain-1');
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'secrets.json'), 'utf8'))['notify.webhook.secret']).toBe(
+      'plain-1',
+    );
 
     // the CLI's core on the desktop's folder: settings.get still answers, naming where the value is
     core = await makeCore({ dataDir: dir });

@@ -91,7 +91,7 @@ export class SettingsStore {
     return v === null ? null : mask(v);
   }
 
-  /** A stored secret (the Open-Meteo API key from the table; the notification secrets from the SecretStore), or null. */
+  /** A stored secret (the weather API key from the table, notification secrets from the SecretStore), or null. */
   secret(key: string): string | null {
     if (isSecretKey(key)) return this.secrets.get(key);
     const v = this.sqlite.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
