@@ -16,6 +16,7 @@ import { jobsCommand } from './jobs';
 import { metersCommand } from './meters';
 import { readingsCommand } from './readings';
 import { serveCommand } from './serve';
+import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
 import { tariffsCommand } from './tariffs';
 import { totalsCommand } from './totals';
@@ -44,6 +45,8 @@ export const COMMANDS: readonly Command[] = [
   cusumCommand,
   healthCommand,
   alertsCommand,
+  settingsCommand,
+  notifyCommand,
   serveCommand,
   callCommand,
 ];
