@@ -190,17 +190,11 @@ export class AlertService {
     return toRule(r);
   }
 
-  /** Checks a rule's meter or site exists (a rule on an unknown meter would never fire). */
+  /**
+   * Checks a rule's site exists. A meter need not be known yet: rules are often set up before the
+   * data collector's first file arrives (its MPAN's check digit was checked with the rule).
+   */
   private checkScope(rule: AlertRule, index: number): { field: string; message: string; index: number } | null {
-    if (rule.meter !== undefined) {
-      const known = this.sqlite.prepare('SELECT 1 FROM meters WHERE identifier = ?').get(rule.meter);
-      if (!known)
-        return {
-          index,
-          field: 'meter',
-          message: `No meter ${rule.meter}: import its readings first, or check the MPAN`,
-        };
-    }
     if (rule.site !== undefined) {
       const known = this.sqlite.prepare('SELECT 1 FROM sites WHERE id = ?').get(rule.site);
       if (!known) return { index, field: 'site', message: `No site ${rule.site}: see "eclectyc sites list"` };
