@@ -248,9 +248,13 @@ async function start(): Promise<void> {
   );
   mainWindow = openMainWindow();
   tray = createTray(assetsDirFor(layout), actions, log);
-  core.events.subscribe(
-    createAlertBadge({ setBadgeCount: (n) => app.setBadgeCount(n), setToolTip: (t) => tray?.setToolTip(t) }),
-  );
+  const badge = createAlertBadge({
+    setBadgeCount: (n) => app.setBadgeCount(n),
+    setToolTip: (t) => tray?.setToolTip(t),
+  });
+  core.events.subscribe(badge);
+  // the alerts already open when the app starts
+  badge({ event: 'alerts.changed', payload: { counts: core.alerts.counts(), fired: [] } });
 
   stage = 'running';
   startAutoUpdate(autoUpdater, { isPackaged: app.isPackaged, log, state: updates });

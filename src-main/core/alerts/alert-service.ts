@@ -20,7 +20,14 @@ import type {
   AlertStatus,
 } from '../../../src-shared/contract/types';
 import { parseRule, parseRuleFile, ruleParams } from '../../../src-shared/domain/alert-rules';
-import { dateOfDay, dayFromDate, isoDay, localDayOf, parsePeriod } from '../../../src-shared/domain/periods';
+import {
+  dateOfDay,
+  dayFromDate,
+  dayStartUtc,
+  isoDay,
+  localDayOf,
+  parsePeriod,
+} from '../../../src-shared/domain/periods';
 import type { AnalyticsService } from '../analytics/analytics-service';
 import { dailyFactsIn, dayClasses, rangeDays } from '../analytics/compute';
 import type { Clock } from '../clock';
@@ -39,13 +46,16 @@ import {
   links,
   num,
   outOfHoursShareAbove,
-  runsOf,
+  gapFindings,
+  runsIn,
   spanText,
+  zeroFindings,
   str,
   whenText,
   type Finding,
   type Judgement,
   type MeterDays,
+  type Runs,
 } from './evaluate';
 
 /** Hands new alerts to their channels (the delivery service). */
@@ -55,8 +65,6 @@ export interface AlertDeliverer {
 
 /** How often rules are judged in the background. */
 export const CHECK_MINUTES = 15;
-/** Days of history read before the evaluated days: the exception band's 8 weeks and a year-ago week. */
-const HISTORY_DAYS = 371;
 /** Failed imports looked at by a check (older failures were reported when they happened). */
 const IMPORT_LOOKBACK_S = 7 * 86400;
 /** How far ahead carbon forecasts are looked at. */
@@ -347,7 +355,8 @@ export class AlertService {
         `SELECT a.* FROM alerts a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.fired_at DESC, a.id DESC LIMIT ?`,
       )
       .all(...args, f.limit ?? 500) as AlertRow[];
-    return rows.map((r) => this.toAlert(r));
+    const labels = new Map<string, string>();
+    return rows.map((r) => this.toAlert(r, labels));
   }
 
   get(id: number): Alert {
@@ -424,13 +433,19 @@ export class AlertService {
     return this.get(id);
   }
 
-  private toAlert(r: AlertRow): Alert {
+  private toAlert(r: AlertRow, labels?: Map<string, string>): Alert {
+    const key = `${r.meter_id}|${r.site_id}|${r.kind}|${r.subject}`;
+    let subjectLabel = labels?.get(key);
+    if (subjectLabel === undefined) {
+      subjectLabel = this.subjectLabel(r);
+      labels?.set(key, subjectLabel);
+    }
     return {
       id: r.id,
       rule: r.rule_id,
       kind: r.kind as AlertKind,
       subject: r.subject,
-      subjectLabel: this.subjectLabel(r),
+      subjectLabel,
       severity: r.severity,
       status: r.status,
       firedAt: iso(r.fired_at)!,
@@ -586,14 +601,13 @@ export class AlertService {
       if (watching.length === 0) continue;
       const span = this.readings.valueSpan(row.id);
       if (!span || !spans.has(row.id)) continue;
-      const firstDay = localDayOf(span.first);
-      const from = firstDay;
+      // every day of its data that is over by `at`
+      const from = localDayOf(span.first);
       const to = Math.min(atDay, localDayOf(span.last) + 1);
-      const readFrom = Math.min(from, to) - HISTORY_DAYS;
-      const calTo = Math.max(to, atDay + 1);
-      const v = this.readings.readDays(row.id, readFrom, calTo);
+      if (to <= from) continue;
+      const v = this.readings.readDays(row.id, from, to);
       const am = this.analytics.analysed(row);
-      const cal = rangeDays(readFrom, calTo);
+      const cal = rangeDays(from, to);
       const f = dailyFactsIn(v, cal, dayClasses(cal, am.classing), am.classing.generation);
       const m: MeterDays = {
         identifier: row.identifier,
@@ -602,11 +616,15 @@ export class AlertService {
         f,
         cal,
         from,
-        to: Math.max(from, to),
+        to,
         at,
+        firstTs: span.first,
+        lastTs: span.last < dayStartUtc(to) ? span.last : lastValueTs(v, cal),
       };
+      let runs: Runs | null = null;
+      const runsOf = (): Runs => (runs ??= runsIn(m));
       for (const rule of watching) {
-        const j = this.judgeMeter(rule, m, span.first, span.last);
+        const j = this.judgeMeter(rule, m, runsOf);
         if (j) out.push({ rule, subject: row.identifier, meterId: row.id, siteId: row.siteId, judgement: j });
       }
       // let the host breathe between meters (the desktop's main process answers the window meanwhile)
@@ -614,7 +632,7 @@ export class AlertService {
     }
   }
 
-  private judgeMeter(rule: AlertRule, m: MeterDays, firstTs: number, lastTs: number): Judgement | null {
+  private judgeMeter(rule: AlertRule, m: MeterDays, runs: () => Runs): Judgement | null {
     switch (rule.kind) {
       case 'daily-kwh-above':
         return dailyKwhAbove(m, num(rule, 'kwh'));
@@ -632,63 +650,15 @@ export class AlertService {
         return exceptionDays(m, str<'above' | 'below' | 'both'>(rule, 'direction', 'both'));
       case 'capacity-share-above':
         return capacityShareAbove(m, num(rule, 'share'));
-      case 'zero-run': {
-        const { zeros } = runsOf(m, firstTs, null, num(rule, 'halfHours', 4));
-        return { findings: zeros, checked: () => true };
-      }
+      case 'zero-run':
+        return { findings: zeroFindings(m, runs(), num(rule, 'halfHours', 4)), checked: () => true };
       case 'data-missing':
-        return this.judgeMissing(rule, m, firstTs, lastTs);
+        return judgeMissing(rule, m, runs);
       case 'cost-above':
         return this.judgeCost(rule, m);
       default:
         return null;
     }
-  }
-
-  /** data-missing: no reading for `days` days before `at`, and/or gaps of at least `halfHours`. */
-  private judgeMissing(rule: AlertRule, m: MeterDays, firstTs: number, lastTs: number): Judgement {
-    const findings: Finding[] = [];
-    const days = typeof rule.days === 'number' ? rule.days : null;
-    const halfHours = typeof rule.halfHours === 'number' ? rule.halfHours : null;
-    // the latest reading as at `at` (readings after it do not count yet)
-    let last = lastTs;
-    if (last >= m.at) {
-      last = NaN;
-      for (let i = m.v.days.length - 1; i >= 0 && last !== last; i--) {
-        const start = m.cal.start[m.v.days[i]! - m.cal.fromDay];
-        if (start === undefined) continue;
-        for (let k = m.v.offsets[i + 1]! - 1; k >= m.v.offsets[i]!; k--) {
-          const ts = start + (k - m.v.offsets[i]!) * 1800;
-          if (ts < m.at && m.v.values[k] === m.v.values[k]) {
-            last = ts;
-            break;
-          }
-        }
-      }
-    }
-    if (days !== null && last === last) {
-      const since = last + 1800;
-      const idle = m.at - since;
-      if (idle >= days * 86400)
-        findings.push({
-          period: `${isoMinute(since)}/..`,
-          day: localDayOf(since),
-          message: `No readings for ${spanText(Math.floor(idle / 1800))} (since ${whenText(since)}); the limit is ${days} day${days === 1 ? '' : 's'}`,
-          value: Math.floor((idle / 86400) * 10) / 10,
-          threshold: days,
-          unit: 'days',
-          link: links.at(m.identifier, Math.max(firstTs, since - 86400), 2),
-        });
-    }
-    if (halfHours !== null) {
-      const { gaps } = runsOf(m, firstTs, halfHours, null);
-      // a gap still open at `at` is the "no reading for N days" finding when both are asked for
-      findings.push(...gaps.filter((g) => !(days !== null && g.message.startsWith('No readings since'))));
-    }
-    return {
-      findings,
-      checked: (p) => (p.endsWith('/..') ? days !== null : halfHours !== null),
-    };
   }
 
   /** cost-above: each day's or month's cost on the meter's tariffs (meters without a tariff are skipped). */
@@ -942,7 +912,9 @@ export class AlertService {
         )
         .run(now, isoMinute(at - 24 * 3600)).changes;
     })();
-    const alerts = fired.map((id) => this.get(id));
+    const labels = new Map<string, string>();
+    const byId = this.sqlite.prepare('SELECT * FROM alerts WHERE id = ?');
+    const alerts = fired.map((id) => this.toAlert(byId.get(id) as AlertRow, labels));
     if (alerts.length > 0) {
       this.log.info(
         `${alerts.length} alert(s) fired: ${alerts.map((a) => `${a.rule} ${a.subject} ${a.period}`).join('; ')}`,
@@ -956,6 +928,42 @@ export class AlertService {
 
 const SYSTEM_KINDS_SET = new Set<AlertKind>(['import-failed', 'health']);
 const CARBON_SET = new Set<AlertKind>(['carbon-intensity-below', 'carbon-intensity-above']);
+
+/** data-missing: no reading for `days` days before `at`, and/or gaps of at least `halfHours`. */
+function judgeMissing(rule: AlertRule, m: MeterDays, runs: () => Runs): Judgement {
+  const findings: Finding[] = [];
+  const days = typeof rule.days === 'number' ? rule.days : null;
+  const halfHours = typeof rule.halfHours === 'number' ? rule.halfHours : null;
+  const since = m.lastTs + 1800;
+  if (days !== null && m.at - since >= days * 86400) {
+    const idle = m.at - since;
+    findings.push({
+      period: `${isoMinute(since)}/..`,
+      day: localDayOf(since),
+      message:
+        `No readings for ${spanText(Math.floor(idle / 1800))} (since ${whenText(since)}); ` +
+        `the limit is ${days} day${days === 1 ? '' : 's'}`,
+      value: Math.floor((idle / 86400) * 10) / 10,
+      threshold: days,
+      unit: 'days',
+      link: links.at(m.identifier, Math.max(m.firstTs, since - 86400), 2),
+    });
+  }
+  // a gap still open at `at` is the "no reading for N days" finding when both are asked for
+  if (halfHours !== null)
+    findings.push(
+      ...gapFindings(m, { ...runs(), gaps: runs().gaps.filter((g) => !(days !== null && g.open)) }, halfHours),
+    );
+  return { findings, checked: (p) => (p.endsWith('/..') ? days !== null : halfHours !== null) };
+}
+
+/** UTC start of the last half-hour with a value in `v` (NaN: none). */
+function lastValueTs(v: MeterDays['v'], cal: MeterDays['cal']): number {
+  for (let i = v.days.length - 1; i >= 0; i--)
+    for (let k = v.offsets[i + 1]! - 1; k >= v.offsets[i]!; k--)
+      if (v.values[k] === v.values[k]) return cal.start[v.days[i]! - cal.fromDay]! + (k - v.offsets[i]!) * 1800;
+  return NaN;
+}
 
 function toRule(r: RuleRow): AlertRule {
   return {

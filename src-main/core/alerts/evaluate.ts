@@ -8,7 +8,7 @@
  */
 import type { AlertRule } from '../../../src-shared/contract/types';
 import { dateOfDay, isoDay, localDayOf, periodLabel, weekStart } from '../../../src-shared/domain/periods';
-import { exceptions, qualityScanIn, type DailyFacts, type Days, type RangeDays } from './../analytics/compute';
+import { exceptions, qualityScanIn, type DailyFacts, type Days, type RangeDays } from '../analytics/compute';
 
 /** One condition found: one alert per rule, subject and period. */
 export interface Finding {
@@ -29,12 +29,11 @@ export interface Judgement {
   checked: (period: string) => boolean;
 }
 
-/** One meter's days, read once for every rule that watches it. */
+/** One meter's days, read once for every rule that watches it (`v`, `f` and `cal` cover [from, to)). */
 export interface MeterDays {
   identifier: string;
   capacityKva: number | null;
   v: Days;
-  /** Day facts from `f.fromDay`, which is at least 60 weeks before the evaluated days where data allows. */
   f: DailyFacts;
   cal: RangeDays;
   /** The evaluated local days [from, to): the meter's first day with data to the last day over before `at`. */
@@ -42,6 +41,9 @@ export interface MeterDays {
   to: number;
   /** UTC seconds of `at` (the evaluation's now). */
   at: number;
+  /** UTC starts of the meter's first reading, and of its last reading before `at` (NaN: none). */
+  firstTs: number;
+  lastTs: number;
 }
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
@@ -279,42 +281,56 @@ export function exceptionDays(m: MeterDays, direction: 'above' | 'below' | 'both
   return { findings, checked: dayChecked(m.from, m.to) };
 }
 
+/** A meter's runs of half-hours without a value and of zero readings, from its first reading to `at`. */
+export interface Runs {
+  /** The last gap may still be open at `at` (its length counted to `at`). */
+  gaps: { from: number; halfHours: number; open: boolean }[];
+  zeros: { from: number; halfHours: number }[];
+}
+
 /**
- * data-missing, `halfHours`: gaps of at least N half-hours between the meter's first reading and
- * `at` (a gap still open at `at` counts, keyed by its start); zero-run: runs of at least N zero
- * readings. One scan of the meter's half-hours in time order.
+ * One scan of the meter's half-hours in time order (runs continue across midnight), then the gap
+ * from its last reading to `at` — worked out, not scanned, so a meter whose data stopped years
+ * before the check costs nothing more.
  */
-export function runsOf(
-  m: MeterDays,
-  firstTs: number,
-  minGap: number | null,
-  minZeros: number | null,
-): { gaps: Finding[]; zeros: Finding[] } {
-  const gaps: Finding[] = [];
-  const zeros: Finding[] = [];
-  const lastDay = Math.min(m.cal.fromDay + m.cal.count, Math.max(m.to, localDayOf(m.at) + 1));
-  const days = lastDay - m.cal.fromDay;
-  const q = qualityScanIn(m.v, m.cal, Math.max(0, localDayOf(firstTs) - m.cal.fromDay), days, minZeros ?? 1 << 30);
-  for (const g of q.gaps) {
-    if (minGap === null || g.from < firstTs || g.from >= m.at) continue;
-    const len = Math.min(g.halfHours, Math.floor((m.at - g.from) / 1800));
-    if (len < minGap) continue;
-    const open = g.from + g.halfHours * 1800 >= m.at;
-    gaps.push({
+export function runsIn(m: MeterDays): Runs {
+  const q = qualityScanIn(m.v, m.cal, 0, m.cal.count, 1);
+  const gaps: Runs['gaps'] = q.gaps
+    .filter((g) => g.from >= m.firstTs && g.from < m.lastTs)
+    .map((g) => ({ from: g.from, halfHours: g.halfHours, open: false }));
+  // the stretch after the last reading before `at`, however it began (inside the last day, or after it)
+  const start = m.lastTs + 1800;
+  if (m.lastTs === m.lastTs && start < m.at)
+    gaps.push({ from: start, halfHours: Math.floor((m.at - start) / 1800), open: true });
+  return { gaps, zeros: q.zeroRuns.filter((z) => z.from < m.at) };
+}
+
+/** data-missing, `halfHours`: gaps of at least N half-hours (one still open at `at` counts, keyed by its start). */
+export function gapFindings(m: MeterDays, runs: Runs, minGap: number): Finding[] {
+  return runs.gaps
+    .filter((g) => g.halfHours >= minGap)
+    .map((g) => ({
       period: isoMinute(g.from),
       day: localDayOf(g.from),
-      message: open
-        ? `No readings since ${whenText(g.from)}: ${spanText(len)} so far`
-        : `A gap of ${spanText(len)} without readings from ${whenText(g.from)}`,
-      value: len,
+      message: g.open
+        ? `No readings since ${whenText(g.from)}: ${spanText(g.halfHours)} so far`
+        : `A gap of ${spanText(g.halfHours)} without readings from ${whenText(g.from)}`,
+      value: g.halfHours,
       threshold: minGap,
       unit: 'half-hours',
-      link: links.at(m.identifier, g.from, Math.ceil(len / 48)),
-    });
-  }
-  for (const z of q.zeroRuns) {
-    if (minZeros === null || z.from >= m.at) continue;
-    zeros.push({
+      link: links.at(
+        m.identifier,
+        g.open ? Math.max(m.firstTs, g.from - 86400) : g.from,
+        Math.ceil(g.halfHours / 48) + 1,
+      ),
+    }));
+}
+
+/** zero-run: at least N zero readings in a row. */
+export function zeroFindings(m: MeterDays, runs: Runs, minZeros: number): Finding[] {
+  return runs.zeros
+    .filter((z) => z.halfHours >= minZeros)
+    .map((z) => ({
       period: isoMinute(z.from),
       day: localDayOf(z.from),
       message: `${z.halfHours} zero readings in a row from ${whenText(z.from)} (${spanText(z.halfHours)})`,
@@ -322,9 +338,7 @@ export function runsOf(
       threshold: minZeros,
       unit: 'half-hours',
       link: links.at(m.identifier, z.from, Math.ceil(z.halfHours / 48)),
-    });
-  }
-  return { gaps, zeros };
+    }));
 }
 
 /** "Mon 6 Jan 2025 10:30" (UK local). */
