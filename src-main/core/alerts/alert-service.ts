@@ -40,6 +40,8 @@ import {
   capacityShareAbove,
   costPeriods,
   dailyKwhAbove,
+  dayText,
+  MONTHS,
   exceptionDays,
   halfHourKwAbove,
   isoMinute,
@@ -119,32 +121,37 @@ interface Outcome {
 const iso = (s: number | null): string | null =>
   s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 
-const DAY_WORDS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-});
-const dayWords = (day: number): string => DAY_WORDS.format(new Date(day * 86400 * 1000)).replace(/,/g, '');
-const shortDay = (day: number): string =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(
-    new Date(day * 86400 * 1000),
-  );
+const LONG_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+const shortDay = (day: number): string => `${dateOfDay(day).d} ${MONTHS[dateOfDay(day).m - 1]}`;
 
 /** A period in words: "Mon 6 Jan 2025", "Week 2, 2025 (6–12 Jan)", "January 2025", "from Mon 6 Jan 2025 10:30". */
 export function periodWords(period: string): string {
   let d: number | null;
-  if ((d = parsePeriod('day', period)) !== null) return dayWords(d);
+  if ((d = parsePeriod('day', period)) !== null) return dayText(d);
   if ((d = parsePeriod('week', period)) !== null) {
     const [y, w] = period.split('-W');
     return `Week ${Number(w)}, ${y} (${shortDay(d)} – ${shortDay(d + 6)})`;
   }
   if ((d = parsePeriod('month', period)) !== null) {
     const { y, m } = dateOfDay(d);
-    return new Date(Date.UTC(y, m - 1, 1)).toLocaleString('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    return `${LONG_MONTHS[m - 1]} ${y}`;
   }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(period)) return `From ${whenText(Date.parse(period) / 1000)}`;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z\/\.\.$/.test(period))
+    return `Since ${whenText(Date.parse(period.slice(0, -3)) / 1000)}`;
   if (/^job-\d+$/.test(period)) return `Import job ${period.slice(4)}`;
   return period;
 }
@@ -896,7 +903,15 @@ export class AlertService {
             continue;
           }
           unchanged++;
-          refresh.run(f.message, f.value, f.threshold, f.unit, f.link, o.rule.severity, row.id);
+          // rewritten only when the figures moved (a re-import changed the day) or the rule's severity did
+          if (
+            row.message !== f.message ||
+            row.value !== f.value ||
+            row.threshold !== f.threshold ||
+            row.link !== f.link ||
+            row.severity !== o.rule.severity
+          )
+            refresh.run(f.message, f.value, f.threshold, f.unit, f.link, o.rule.severity, row.id);
           if (row.status === 'resolved' && row.resolved_by === null) reopen.run(row.id);
         }
         for (const r of openOf.all(o.rule.id, o.subject) as { id: number; period: string }[]) {

@@ -226,6 +226,7 @@ describe('every meter rule fires where it should and nowhere else', () => {
         [B, '2025-02-24T00:00Z/..'],
       ]),
     );
+    expect(first.fired.find((a) => a.rule === 'stale14')!.periodLabel).toBe('Since Mon 24 Feb 2025 00:00');
     expect(firedOf(first, 'stale16')).toEqual([]);
   });
 

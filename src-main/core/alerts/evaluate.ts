@@ -7,6 +7,8 @@
  * no longer holds can be resolved.
  */
 import type { AlertRule } from '../../../src-shared/contract/types';
+import { weekdayOf } from '../../../src-shared/domain/bank-holidays';
+import { toLondonParts } from '../../../src-shared/domain/london-time';
 import { dateOfDay, isoDay, localDayOf, periodLabel, weekStart } from '../../../src-shared/domain/periods';
 import { exceptions, qualityScanIn, type DailyFacts, type Days, type RangeDays } from '../analytics/compute';
 
@@ -49,7 +51,29 @@ export interface MeterDays {
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
-const fmt = (x: number, digits = 1): string => x.toLocaleString('en-GB', { maximumFractionDigits: digits });
+/** A number as people write it, "1,234.5" (rounded to `digits`; no trailing zeros). Intl is far slower. */
+export function fmt(x: number, digits = 1): string {
+  const p = 10 ** digits;
+  const r = Math.round(x * p) / p;
+  const [whole, frac] = String(Math.abs(r)).split('.');
+  return `${r < 0 ? '-' : ''}${whole!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${frac ? `.${frac}` : ''}`;
+}
+
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** A UK local day in words: "Wed 12 Feb 2025". */
+export function dayText(day: number): string {
+  const { y, m, d } = dateOfDay(day);
+  return `${WEEKDAYS[weekdayOf(day)]} ${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/** "10:30", UK local. */
+export function timeText(utc: number): string {
+  const p = toLondonParts(utc);
+  return `${pad2(p.hour)}:${pad2(p.minute)}`;
+}
 export const isoMinute = (utc: number): string => new Date(utc * 1000).toISOString().slice(0, 16) + 'Z';
 const monthLabel = (day: number): string => periodLabel('month', day);
 
@@ -158,11 +182,7 @@ export function halfHourKwAbove(m: MeterDays, kw: number, consecutive: number): 
   const findings: Finding[] = [];
   for (const [day, e] of [...byDay].sort((a, b) => a[0] - b[0])) {
     if (day < m.from || day >= m.to) continue;
-    const time = new Date(e.firstTs * 1000).toLocaleTimeString('en-GB', {
-      timeZone: 'Europe/London',
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    const time = timeText(e.firstTs);
     findings.push({
       period: isoDay(day),
       day,
@@ -343,17 +363,7 @@ export function zeroFindings(m: MeterDays, runs: Runs, minZeros: number): Findin
 
 /** "Mon 6 Jan 2025 10:30" (UK local). */
 export function whenText(utc: number): string {
-  return new Date(utc * 1000)
-    .toLocaleString('en-GB', {
-      timeZone: 'Europe/London',
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-    })
-    .replace(/,/g, '');
+  return `${dayText(localDayOf(utc))} ${timeText(utc)}`;
 }
 
 /** "3 half-hours", "1 day 2 hours", "14 days". */
