@@ -24,6 +24,7 @@ import {
   problemsByField,
   ruleOfDraft,
   ruleProblems,
+  slugOf,
   type RuleDraft,
 } from './rule-form';
 import { CHANNEL_LABEL, KIND_LABEL, SEVERITY_LABEL, conditionText, scopesOf, type Scope } from './words';
@@ -136,12 +137,18 @@ export function RuleEditor({
             />
           )}
         </Field>
-        <Field id="rule-id" label="Id" error={errors.id} hint="A short name for rule files, e.g. school-daily-use.">
+        <Field
+          id="rule-id"
+          label="Id"
+          error={errors.id}
+          hint="How rule files name it, e.g. school-daily-use. Made from the name when left empty."
+        >
           {(c) => (
             <input
               {...c}
               className="input"
               value={d.id}
+              placeholder={slugOf(d.name) || undefined}
               spellCheck={false}
               maxLength={64}
               onChange={(e) => set({ id: e.currentTarget.value })}
@@ -235,7 +242,7 @@ export function RuleEditor({
                       className={f.type === 'text' ? 'input' : 'input input-narrow'}
                       inputMode={f.type === 'text' ? 'text' : f.type === 'whole' ? 'numeric' : 'decimal'}
                       value={d.params[f.name] ?? ''}
-                      placeholder={f.optional ? 'optional' : ''}
+                      placeholder={f.optional ? 'optional' : undefined}
                       onChange={(e) => setParam(f.name, e.currentTarget.value)}
                     />
                     {f.unit && f.unit !== '£' && <span className="muted">{f.unit}</span>}

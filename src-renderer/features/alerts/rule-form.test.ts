@@ -9,6 +9,7 @@ import {
   problemsByField,
   ruleOfDraft,
   ruleProblems,
+  slugOf,
 } from './rule-form';
 
 describe('the rule form', () => {
@@ -87,7 +88,7 @@ describe('the rule form', () => {
     expect(r).toEqual({
       ok: false,
       errors: {
-        id: 'Give the rule a short id, e.g. school-daily-use',
+        id: 'Give the rule a name or a short id, e.g. school-daily-use',
         meter: 'Choose a meter',
         kw: 'Enter a number, e.g. 500',
         consecutive: 'Enter a whole number, e.g. 4',
@@ -102,6 +103,13 @@ describe('the rule form', () => {
     expect(missing).toEqual({ ok: false, errors: { days: 'Give a number of days, of half-hours, or both' } });
     const share = ruleOfDraft({ ...newDraft('capacity-share-above'), id: 'x', scope: 'all', params: { share: '150' } });
     expect(share).toEqual({ ok: false, errors: { share: 'Enter a percentage from 1 to 100' } });
+  });
+
+  it('makes an id from the name when none is given', () => {
+    expect(slugOf('  School: out-of-hours use! ')).toBe('school-out-of-hours-use');
+    const d = { ...newDraft('import-failed'), name: 'Imports that fail' };
+    expect(ruleOfDraft(d)).toMatchObject({ ok: true, rule: { id: 'imports-that-fail', all: true } });
+    expect(ruleOfDraft({ ...d, id: 'own-id' })).toMatchObject({ ok: true, rule: { id: 'own-id' } });
   });
 
   it('keeps what still applies when the kind changes', () => {

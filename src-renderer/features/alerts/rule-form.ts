@@ -210,6 +210,16 @@ export function draftOfRule(rule: AlertRule): RuleDraft {
 
 const FIGURE = /^-?\d+(\.\d+)?$/;
 
+/** A rule id made from its name: "School out-of-hours use" → "school-out-of-hours-use". */
+export function slugOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+}
+
 /**
  * The rule to save from the form, or a message per field (named as the rule names it) for what the
  * form itself can tell is wrong; the core checks the rest.
@@ -219,13 +229,13 @@ export function ruleOfDraft(
 ): { ok: true; rule: Record<string, unknown> } | { ok: false; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const rule: Record<string, unknown> = {
-    id: d.id.trim(),
+    id: d.id.trim() || slugOf(d.name),
     kind: d.kind,
     severity: d.severity,
     channels: d.channels,
     enabled: d.enabled,
   };
-  if (!rule.id) errors.id = 'Give the rule a short id, e.g. school-daily-use';
+  if (!rule.id) errors.id = 'Give the rule a name or a short id, e.g. school-daily-use';
   if (d.name.trim()) rule.name = d.name.trim();
   if (d.scope === 'meter') {
     if (!d.meter) errors.meter = 'Choose a meter';
