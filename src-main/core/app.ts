@@ -36,6 +36,11 @@ import { WeatherService } from './weather/weather-service';
 import { AnalyticsService } from './analytics/analytics-service';
 import { analyticsHandlers } from './analytics/handlers';
 import { pendingHandlers } from './pending-handlers';
+import { AlertService } from './alerts/alert-service';
+import { alertHandlers } from './alerts/handlers';
+import type { StatFs, UpdateStatus } from './health/checks';
+import { healthHandlers } from './health/handlers';
+import { HealthMonitor } from './health/monitor';
 
 export interface CoreOptions {
   dataDir: string;
@@ -63,13 +68,17 @@ export interface CoreOptions {
   weatherApi?: string;
   /** Poll the Carbon Intensity API every 30 minutes while started (hosts with users; not tests). */
   carbonPolling?: boolean;
+  /** Free space of the data folder's file system (default fs.statfsSync; tests simulate a full disk). */
+  statfs?: StatFs;
+  /** The auto-updater's state for the `updates` health check (the desktop app); without it, someone else updates. */
+  updateStatus?: UpdateStatus;
 }
 
 /** The core as hosts and tests hold it: every service, the merged handlers, and its lifecycle. */
 export interface Core extends Omit<Services, 'app' | 'started' | 'siteRegions'> {
   dataDir: string;
   handlers: Handlers;
-  /** Starts background services (the import queue, the scheduler, carbon polling). */
+  /** Starts background services (the import queue, the scheduler, carbon polling, the health monitor). */
   start(): void;
   /** Stops background services and closes the database. */
   stop(): Promise<void>;
@@ -139,6 +148,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     { fetch: opts.fetch },
   );
   const analytics = new AnalyticsService(sqlite, readings, meters, totals, costing, carbon, weather, clock);
+  const alerts = new AlertService(sqlite, readings, meters, analytics, costing, clock, events, log);
+  const health = new HealthMonitor(
+    { sqlite, clock, dataDir: opts.dataDir, readings, carbon, statfs: opts.statfs, updateStatus: opts.updateStatus },
+    events,
+    log,
+  );
   let stopped = false;
   let started = false;
   const services: Services = {
@@ -160,6 +175,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     switching,
     weather,
     analytics,
+    alerts,
+    alertDeliveries: () => [],
+    health,
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -181,6 +199,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...carbonHandlers(services),
       ...tariffHandlers(services),
       ...analyticsHandlers(services),
+      ...alertHandlers(services),
+      ...healthHandlers(services),
       ...pendingHandlers,
     } satisfies Handlers,
     sqlite,
@@ -205,8 +225,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       started = true;
       imports.start();
       scheduler.start();
+      alerts.start();
       if (opts.carbonPolling) carbon.startPolling(siteRegions);
       runRetention();
+      health.start();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
     },
@@ -215,8 +237,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       stopped = true;
       if (retentionTimer) clearInterval(retentionTimer);
       carbon.stopPolling();
+      await health.stop();
       await scheduler.stop();
       await imports.stop();
+      await alerts.stop();
       sqlite.close();
     },
   };

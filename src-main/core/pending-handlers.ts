@@ -10,21 +10,6 @@ const pending = (): never => {
 };
 
 export const pendingHandlers = {
-  'alerts.rules': pending,
-  'alerts.saveRule': pending,
-  'alerts.deleteRule': pending,
-  'alerts.importRules': pending,
-  'alerts.exportRules': pending,
-  'alerts.list': pending,
-  'alerts.get': pending,
-  'alerts.counts': pending,
-  'alerts.ack': pending,
-  'alerts.resolve': pending,
-  'alerts.snooze': pending,
-  'alerts.check': pending,
   'notify.test': pending,
   'notify.deliveries': pending,
-  'health.get': pending,
-  'health.check': pending,
-  'health.history': pending,
 } satisfies Partial<Handlers>;

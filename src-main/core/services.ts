@@ -19,7 +19,9 @@ import type { SwitchingService } from './tariffs/switching';
 import type { TariffStore } from './tariffs/tariff-store';
 import type { AnalyticsService } from './analytics/analytics-service';
 import type { WeatherService } from './weather/weather-service';
-import type { AppInfo } from '../../src-shared/contract/types';
+import type { AlertDelivery, AppInfo } from '../../src-shared/contract/types';
+import type { AlertService } from './alerts/alert-service';
+import type { HealthMonitor } from './health/monitor';
 
 export interface Services {
   sqlite: Database.Database;
@@ -40,6 +42,10 @@ export interface Services {
   switching: SwitchingService;
   weather: WeatherService;
   analytics: AnalyticsService;
+  alerts: AlertService;
+  /** One alert's delivery log (empty until a delivery service is wired). */
+  alertDeliveries(alertId: number): AlertDelivery[];
+  health: HealthMonitor;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

@@ -30,7 +30,7 @@ import { createNotifier, type NotificationContent } from './notify';
 import { assetsDirFor, desktopDataDir, migrationsDirFor, preloadPathFor, rendererIndexFor, type Layout } from './paths';
 import { hardenSession, hardenWebContents, indexUrlFor, isAllowedExternal, isTrustedSender } from './security';
 import { createTray } from './tray';
-import { startAutoUpdate } from './update';
+import { startAutoUpdate, UpdateState } from './update';
 import { createMainWindow } from './window';
 
 const APP_ID = 'energy.eclectyc.desktop';
@@ -38,6 +38,7 @@ const WEBSITE = 'https://eclectyc.energy/';
 const QUIT_TIMEOUT_MS = 10_000;
 
 let log: Logger = stderrLogger;
+const updates = new UpdateState();
 let core: Core | null = null;
 let mainWindow: BrowserWindow | null = null;
 let tray: Tray | null = null;
@@ -205,6 +206,8 @@ async function start(): Promise<void> {
     importThread: path.join(__dirname, '..', 'import-worker.cjs'),
     // grid carbon intensity every 30 minutes (offline: stored values are shown with their age)
     carbonPolling: true,
+    // the auto-updater's state, for the `updates` health check
+    updateStatus: () => updates.status(),
   });
 
   stage = 'starting the import queue';
@@ -223,7 +226,7 @@ async function start(): Promise<void> {
   tray = createTray(assetsDirFor(layout), actions, log);
 
   stage = 'running';
-  startAutoUpdate(autoUpdater, { isPackaged: app.isPackaged, log });
+  startAutoUpdate(autoUpdater, { isPackaged: app.isPackaged, log, state: updates });
   log.info(`Eclectyc Energy ${APP_VERSION} started; data folder ${core.dataDir}`);
 }
 

@@ -27,6 +27,18 @@ export function notificationFor(e: PushedEvent): NotificationContent | null {
       file: job.file,
     };
   }
+  if (e.event === 'health.changed') {
+    const { report, changes } = e.payload as PushedEvent<'health.changed'>['payload'];
+    const worse = changes.filter((c) => c.status !== 'ok');
+    const label = (name: string): string => report.checks.find((c) => c.name === name)?.label ?? name;
+    if (worse.length === 0) return null;
+    if (worse.length === 1)
+      return { title: `Health: ${label(worse[0]!.check)} — ${worse[0]!.status}`, body: worse[0]!.detail };
+    return {
+      title: `Health: ${worse.length} checks need attention`,
+      body: worse.map((c) => `${label(c.check)} — ${c.status}: ${c.detail}`).join('\n'),
+    };
+  }
   return null;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The headless host: the same handlers over HTTP. POST /rpc/:method (JSON in, Reply out),
- * POST /upload (streamed file body → stored file id), GET /events (server-sent events), and the
- * built renderer as static files, so the whole UI works in any browser.
+ * POST /upload (streamed file body → stored file id), GET /events (server-sent events), GET /health
+ * (for uptime monitors), and the built renderer as static files, so the whole UI works in any browser.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -22,6 +22,9 @@ export interface HttpHostOptions {
 
 /** How often /events sends a ping: the page counts the connection lost after three missed. */
 export const HEARTBEAT_MS = 4000;
+
+/** GET /health reuses a report at most this old (uptime monitors may poll every few seconds). */
+export const HEALTH_MAX_AGE_MS = 60_000;
 
 /** Largest /rpc body: a tariff file or a year of half-hourly prices (Octopus JSON) fits well inside. */
 const MAX_JSON = 24 * 1024 * 1024;
@@ -109,6 +112,17 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): http.Ser
         error: { code: 'FORBIDDEN', message: 'request from another origin refused' },
       });
     const url = new URL(req.url ?? '/', 'http://local');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      // no sign-in: an uptime monitor reads it; 503 only when a check fails. Names, statuses and
+      // details only (no actions, no values): the details name no secret and no path.
+      const report = await core.health.fresh(HEALTH_MAX_AGE_MS);
+      return send(res, report.status === 'fail' ? 503 : 200, {
+        status: report.status,
+        checkedAt: report.checkedAt,
+        checks: report.checks.map((c) => ({ name: c.name, status: c.status, detail: c.detail })),
+      });
+    }
+
     const ctx = context(req);
 
     if (req.method === 'POST' && url.pathname.startsWith('/rpc/')) {

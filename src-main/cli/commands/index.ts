@@ -9,6 +9,7 @@ import { carbonCommand } from './carbon';
 import { compareCommand } from './compare';
 import { costCommand } from './cost';
 import { emissionsCommand } from './emissions';
+import { healthCommand } from './health';
 import { importCommand } from './import';
 import { jobsCommand } from './jobs';
 import { metersCommand } from './meters';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   weatherCommand,
   baselineCommand,
   cusumCommand,
+  healthCommand,
   serveCommand,
   callCommand,
 ];

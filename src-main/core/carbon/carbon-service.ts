@@ -17,10 +17,18 @@ import { CarbonClient, type NationalPoint, type RegionalPoint } from './client';
 
 export const POLL_MINUTES = 30;
 
+/** How the latest request to the Carbon Intensity API went: when (UTC seconds), and its error if it did not answer. */
+export interface CarbonAttempt {
+  at: number;
+  ok: boolean;
+  error: string | null;
+}
+
 export class CarbonService {
   client: CarbonClient;
   private timer: NodeJS.Timeout | null = null;
   private factorStmt: Database.Statement | null = null;
+  private last: CarbonAttempt | null = null;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -42,6 +50,34 @@ export class CarbonService {
 
   private now(): number {
     return Math.floor(this.clock.now() / 1000);
+  }
+
+  /** The latest fetch, poll or probe's outcome (null before the first since the core started). */
+  lastAttempt(): CarbonAttempt | null {
+    return this.last;
+  }
+
+  /**
+   * Runs requests to the API, recording the outcome: unavailable (no answer, 5xx, timeouts) is a failure; an
+   * answer, even a refusal, shows the API is there; arguments refused before asking record nothing.
+   */
+  private async tracked<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      const r = await work();
+      this.last = { at: this.now(), ok: true, error: null };
+      return r;
+    } catch (e) {
+      const code = e instanceof AppError ? e.code : null;
+      if (code !== 'INVALID_ARGS')
+        this.last = { at: this.now(), ok: code !== 'UNAVAILABLE' && code !== null, error: (e as Error).message };
+      throw e;
+    }
+  }
+
+  /** Asks the API for the current half-hour once, with a short timeout, storing nothing (the health check). */
+  async probe(): Promise<CarbonAttempt> {
+    await this.tracked(() => this.client.withRetries(0, 5000).current()).catch(() => undefined);
+    return this.last!;
   }
 
   storeNational(points: NationalPoint[]): number {
@@ -69,9 +105,12 @@ export class CarbonService {
     if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
     if (regionId !== undefined && (regionId < 1 || regionId > 18))
       throw new AppError('INVALID_ARGS', 'Region ids run from 1 to 17 (18 is GB)');
-    const national = this.storeNational(await this.client.nationalRange(from, to));
-    const regional = regionId !== undefined ? this.storeRegional(await this.client.regionRange(regionId, from, to)) : 0;
-    return { national, regional };
+    return this.tracked(async () => {
+      const national = this.storeNational(await this.client.nationalRange(from, to));
+      const regional =
+        regionId !== undefined ? this.storeRegional(await this.client.regionRange(regionId, from, to)) : 0;
+      return { national, regional };
+    });
   }
 
   /**
@@ -83,13 +122,15 @@ export class CarbonService {
     const now = this.now();
     const half = now - (now % 1800);
     const client = opts.quick ? this.client.withRetries(1) : this.client;
-    const past = await client.nationalRange(half - 86400, half + 1800);
-    const ahead = await client.forecast48h(half);
-    const national = this.storeNational([...past, ...ahead]);
-    let regional = 0;
-    for (const r of opts.regions ?? [])
-      regional += this.storeRegional(await client.regionRange(r, half - 86400, half + 48 * 3600));
-    return { national, regional };
+    return this.tracked(async () => {
+      const past = await client.nationalRange(half - 86400, half + 1800);
+      const ahead = await client.forecast48h(half);
+      const national = this.storeNational([...past, ...ahead]);
+      let regional = 0;
+      for (const r of opts.regions ?? [])
+        regional += this.storeRegional(await client.regionRange(r, half - 86400, half + 48 * 3600));
+      return { national, regional };
+    });
   }
 
   /** Fetches and stores the forecasts of an outward postcode's region; returns the region too. */
@@ -98,7 +139,7 @@ export class CarbonService {
     from: number,
     to: number,
   ): Promise<{ national: number; regional: number; regionId: number | null }> {
-    const points = await this.client.postcodeRange(outward, from, to);
+    const points = await this.tracked(() => this.client.postcodeRange(outward, from, to));
     return { national: 0, regional: this.storeRegional(points), regionId: points[0]?.regionId ?? null };
   }
 

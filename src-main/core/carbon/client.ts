@@ -56,12 +56,12 @@ export class CarbonClient {
   private readonly retries: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
-  /** The same client with another number of retries. */
-  withRetries(retries: number): CarbonClient {
+  /** The same client with another number of retries (and, optionally, another timeout). */
+  withRetries(retries: number, timeoutMs = this.timeoutMs): CarbonClient {
     return new CarbonClient({
       baseUrl: this.base,
       fetch: this.f,
-      timeoutMs: this.timeoutMs,
+      timeoutMs,
       retries,
       sleep: this.sleep,
     });
