@@ -17,7 +17,8 @@ import { useAlertsStore } from '../../stores/alerts';
 import '../../styles/alerts.css';
 import { AlertButtons, SeverityBadge, useAlertActions } from './AlertActions';
 import { useCanManage } from './AlertsPage';
-import { CHANNEL_LABEL, DELIVERY_LABEL, KIND_LABEL, alertStateText, valueText } from './words';
+import { KIND_LABELS } from '../../../src-shared/domain/alert-rules';
+import { CHANNEL_LABEL, DELIVERY_LABEL, alertStateText, valueText } from './words';
 
 const DELIVERY_TONE: Record<AlertDelivery['status'], string> = {
   queued: 'grey',
@@ -78,7 +79,7 @@ export function AlertPage({ id }: { id: number }) {
             <span data-testid="alert-state">{alertStateText(a)}</span>
           </Fact>
           <Fact term="Rule">
-            <a href={href.alertRules}>{a.rule}</a> · {KIND_LABEL[a.kind]}
+            <a href={href.alertRules}>{a.rule}</a> · {KIND_LABELS[a.kind]}
           </Fact>
           <Fact term="About">{a.subjectLabel}</Fact>
           <Fact term="Period">{a.periodLabel}</Fact>

@@ -30,7 +30,8 @@ import {
   matchesText,
   type InboxFilter,
 } from './inbox';
-import { KIND_LABEL, SEVERITY_LABEL, alertStateText, valueText, watchedMeters } from './words';
+import { KIND_LABELS } from '../../../src-shared/domain/alert-rules';
+import { SEVERITY_LABEL, alertStateText, valueText, watchedMeters } from './words';
 
 const STATUS_OPTIONS = [
   { value: 'open', label: 'Open' },
@@ -166,7 +167,7 @@ export function AlertsPage() {
               <option value="">Any kind</option>
               {ALERT_KINDS.map((k) => (
                 <option key={k} value={k}>
-                  {KIND_LABEL[k]}
+                  {KIND_LABELS[k]}
                 </option>
               ))}
             </select>

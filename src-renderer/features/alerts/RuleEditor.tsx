@@ -17,7 +17,7 @@ import { Form } from '../../components/Form';
 import { Segmented } from '../../components/Segmented';
 import { useAppStore } from '../../stores/app';
 import {
-  KIND_PARAMS,
+  paramFields,
   changeKind,
   draftOfRule,
   newDraft,
@@ -27,7 +27,8 @@ import {
   slugOf,
   type RuleDraft,
 } from './rule-form';
-import { CHANNEL_LABEL, KIND_LABEL, SEVERITY_LABEL, conditionText, scopesOf, type Scope } from './words';
+import { KIND_LABELS, ruleSummary } from '../../../src-shared/domain/alert-rules';
+import { CHANNEL_LABEL, SEVERITY_LABEL, scopesOf, type Scope } from './words';
 
 const SCOPE_LABEL: Record<Scope, string> = { meter: 'One meter', site: 'Each meter of a site', all: 'All meters' };
 const CHANNELS: AlertChannel[] = ['tray', 'email', 'slack', 'webhook'];
@@ -52,6 +53,7 @@ export function RuleEditor({
   const set = (patch: Partial<RuleDraft>) => setD((x) => ({ ...x, ...patch }));
   const setParam = (name: string, value: string) => setD((x) => ({ ...x, params: { ...x.params, [name]: value } }));
   const scopes = scopesOf(d.kind);
+  const fields = paramFields(d.kind);
   const system = d.kind === 'import-failed' || d.kind === 'health';
   const grid = d.kind === 'carbon-intensity-below' || d.kind === 'carbon-intensity-above';
 
@@ -70,7 +72,7 @@ export function RuleEditor({
       });
       useAppStore
         .getState()
-        .toast({ kind: 'success', title: rule ? 'Rule saved' : 'Rule created', message: conditionText(saved) });
+        .toast({ kind: 'success', title: rule ? 'Rule saved' : 'Rule created', message: ruleSummary(saved) });
       onSaved(saved);
     } catch (e) {
       const problems = ruleProblems(e);
@@ -90,7 +92,7 @@ export function RuleEditor({
     'severity',
     'channels',
     'enabled',
-    ...KIND_PARAMS[d.kind].map((f) => f.name),
+    ...fields.map((f) => f.name),
   ]);
   const other = Object.entries(errors).filter(([k]) => !known.has(k));
 
@@ -120,7 +122,7 @@ export function RuleEditor({
             >
               {ALERT_KINDS.map((k) => (
                 <option key={k} value={k}>
-                  {KIND_LABEL[k]}
+                  {KIND_LABELS[k]}
                 </option>
               ))}
             </select>
@@ -210,9 +212,9 @@ export function RuleEditor({
           )}
         </div>
       )}
-      {KIND_PARAMS[d.kind].length > 0 && (
+      {fields.length > 0 && (
         <div className="form-row">
-          {KIND_PARAMS[d.kind].map((f) => (
+          {fields.map((f) => (
             <Field
               key={f.name}
               id={`rule-${f.name}`}
@@ -242,7 +244,7 @@ export function RuleEditor({
                       className={f.type === 'text' ? 'input' : 'input input-narrow'}
                       inputMode={f.type === 'text' ? 'text' : f.type === 'whole' ? 'numeric' : 'decimal'}
                       value={d.params[f.name] ?? ''}
-                      placeholder={f.optional ? 'optional' : undefined}
+                      placeholder={f.placeholder ?? (f.optional ? 'optional' : undefined)}
                       onChange={(e) => setParam(f.name, e.currentTarget.value)}
                     />
                     {f.unit && f.unit !== '£' && <span className="muted">{f.unit}</span>}

@@ -22,7 +22,8 @@ import { SeverityBadge } from './AlertActions';
 import { useCanManage } from './AlertsPage';
 import { RuleEditor } from './RuleEditor';
 import { ruleProblems } from './rule-form';
-import { CHANNEL_LABEL, conditionText, importText, problemText, scopeText } from './words';
+import { problemText, ruleSummary } from '../../../src-shared/domain/alert-rules';
+import { CHANNEL_LABEL, importText, scopeText } from './words';
 
 type Editing = { rule: AlertRule | null } | null;
 
@@ -210,7 +211,7 @@ export function RulesPage() {
                 rowHeader: true,
                 cell: (r) => (
                   <>
-                    <span className="strong">{conditionText(r)}</span>
+                    <span className="strong">{ruleSummary(r)}</span>
                     <div className="muted small">
                       {r.name ? `${r.name} · ` : ''}
                       <span className="mono">{r.id}</span>

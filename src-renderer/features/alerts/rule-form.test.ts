@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src-shared/contract/errors';
 import { ALERT_KINDS, type AlertRule } from '../../../src-shared/contract/types';
 import {
-  KIND_PARAMS,
+  paramFields,
   changeKind,
   draftOfRule,
   newDraft,
@@ -14,7 +14,7 @@ import {
 
 describe('the rule form', () => {
   it('has fields for every kind, named as the rule names its parameters', () => {
-    const names = Object.fromEntries(ALERT_KINDS.map((k) => [k, KIND_PARAMS[k].map((f) => f.name)]));
+    const names = Object.fromEntries(ALERT_KINDS.map((k) => [k, paramFields(k).map((f) => f.name)]));
     expect(names).toEqual({
       'daily-kwh-above': ['kwh'],
       'halfhour-kw-above': ['kw', 'consecutive'],
@@ -30,6 +30,28 @@ describe('the rule form', () => {
       'carbon-intensity-below': ['gco2', 'halfHours'],
       'carbon-intensity-above': ['gco2', 'halfHours'],
     });
+  });
+
+  it('asks for each parameter in words with its unit after the input', () => {
+    expect(paramFields('daily-kwh-above')).toEqual([
+      { name: 'kwh', label: 'Daily use above', optional: false, type: 'number', unit: 'kWh', initial: '' },
+    ]);
+    expect(paramFields('halfhour-kw-above')[1]).toMatchObject({
+      label: 'For at least',
+      unit: 'consecutive half-hours',
+      type: 'whole',
+      initial: '1',
+      optional: true,
+    });
+    expect(paramFields('capacity-share-above')[0]).toMatchObject({ type: 'percent', unit: '% of capacity' });
+    expect(paramFields('cost-above')[1]).toMatchObject({
+      type: 'choice',
+      options: [
+        { value: 'day', label: 'a day' },
+        { value: 'month', label: 'a month' },
+      ],
+    });
+    expect(paramFields('health')[0]).toMatchObject({ label: 'Check', type: 'text', placeholder: 'empty: any' });
   });
 
   it('turns a filled form into the rule, shares typed as percentages', () => {

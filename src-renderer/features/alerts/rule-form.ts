@@ -10,7 +10,7 @@ import type {
   AlertSeverity,
 } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
-import { CO2 } from '../../lib/format';
+import { KIND_PARAMS as RULE_PARAMS } from '../../../src-shared/domain/alert-rules';
 import { scopesOf, type Scope } from './words';
 
 /** One parameter of a kind, as the form asks for it. */
@@ -25,121 +25,76 @@ export interface ParamField {
   options?: readonly { value: string; label: string }[];
   /** Shown in a new rule's field. */
   initial: string;
+  /** Shown in an empty text field. */
+  placeholder?: string;
   /** May be left empty. */
   optional?: boolean;
   hint?: string;
 }
 
-const COMPARE = [
-  { value: 'previous-4-weeks', label: 'the previous 4 weeks' },
-  { value: 'last-year', label: 'the same week last year' },
-] as const;
-const DIRECTION = [
-  { value: 'above', label: 'Unusually high' },
-  { value: 'below', label: 'Unusually low' },
-  { value: 'both', label: 'High or low' },
-] as const;
-const PER = [
-  { value: 'day', label: 'a day' },
-  { value: 'month', label: 'a month' },
-] as const;
-const LEVEL = [
-  { value: 'warn', label: 'Warns or fails' },
-  { value: 'fail', label: 'Fails' },
-] as const;
-
-const carbon: ParamField[] = [
-  { name: 'gco2', label: 'Carbon intensity', unit: `g${CO2}/kWh`, type: 'number', initial: '' },
-  {
-    name: 'halfHours',
-    label: 'For at least',
-    unit: 'half-hours in a row',
-    type: 'whole',
-    initial: '4',
-    hint: 'How long the forecast must stay past the limit (4 half-hours = 2 hours).',
-  },
-];
-
-/** Each kind's parameters, in the order the form shows them. */
-export const KIND_PARAMS: Record<AlertKind, readonly ParamField[]> = {
-  'daily-kwh-above': [{ name: 'kwh', label: 'A day’s use above', unit: 'kWh', type: 'number', initial: '' }],
-  'halfhour-kw-above': [
-    { name: 'kw', label: 'Demand above', unit: 'kW', type: 'number', initial: '' },
-    {
-      name: 'consecutive',
-      label: 'For at least',
-      unit: 'half-hours in a row',
-      type: 'whole',
-      initial: '1',
-      hint: 'Demand is a half-hour’s kWh × 2.',
-    },
-  ],
-  'out-of-hours-share-above': [
-    {
-      name: 'share',
-      label: 'Out-of-hours share above',
-      unit: '% of a week’s use',
-      type: 'percent',
-      initial: '',
-      hint: 'Use outside the site’s opening hours, at weekends and on holidays, over a week (Monday to Sunday).',
-    },
-  ],
-  'baseload-increase': [
-    { name: 'percent', label: 'Baseload up more than', unit: '%', type: 'number', initial: '20' },
-    { name: 'compare', label: 'Compared with', type: 'choice', options: COMPARE, initial: 'previous-4-weeks' },
-  ],
-  exception: [
-    {
-      name: 'direction',
-      label: 'A day’s use',
-      type: 'choice',
-      options: DIRECTION,
-      initial: 'above',
-      hint: 'Against the same weekday over the previous 8 weeks: outside the larger of 3 standard deviations and 10 %.',
-    },
-  ],
-  'data-missing': [
-    { name: 'days', label: 'No readings for', unit: 'days', type: 'whole', initial: '2', optional: true },
-    {
-      name: 'halfHours',
-      label: 'Or a day missing',
-      unit: 'half-hours or more',
-      type: 'whole',
-      initial: '',
-      optional: true,
-      hint: 'Give either or both.',
-    },
-  ],
-  'zero-run': [{ name: 'halfHours', label: 'Zero use for', unit: 'half-hours in a row', type: 'whole', initial: '4' }],
-  'cost-above': [
-    { name: 'gbp', label: 'Cost above', unit: '£', type: 'number', initial: '' },
-    { name: 'per', label: 'Per', type: 'choice', options: PER, initial: 'day' },
-  ],
-  'capacity-share-above': [
-    {
-      name: 'share',
-      label: 'Peak demand above',
-      unit: '% of agreed capacity',
-      type: 'percent',
-      initial: '90',
-      hint: 'A month’s highest half-hour demand against the meter’s agreed capacity (kVA).',
-    },
-  ],
-  'import-failed': [],
-  health: [
-    {
-      name: 'check',
-      label: 'Check',
-      type: 'text',
-      initial: '',
-      optional: true,
-      hint: 'Empty: any check. Otherwise a check’s name as the Health page lists it.',
-    },
-    { name: 'level', label: 'When it', type: 'choice', options: LEVEL, initial: 'fail' },
-  ],
-  'carbon-intensity-below': carbon,
-  'carbon-intensity-above': carbon,
+/** What an enum parameter's values say in the form. */
+const OPTION_WORDS: Record<string, string> = {
+  'previous-4-weeks': 'the previous 4 weeks',
+  'last-year': 'the same week last year',
+  above: 'Unusually high',
+  below: 'Unusually low',
+  both: 'High or low',
+  day: 'a day',
+  month: 'a month',
+  warn: 'Warns or fails',
+  fail: 'Fails',
 };
+
+/** A few parameters need a line of explanation under them. */
+const HINTS: Record<string, string> = {
+  'halfhour-kw-above:kw': 'Demand is a half-hour’s kWh × 2.',
+  'out-of-hours-share-above:share':
+    'Use outside the site’s opening hours, at weekends and on holidays, over a week (Monday to Sunday).',
+  'exception:direction':
+    'Against the same weekday over the previous 8 weeks: outside the larger of 3 standard deviations and 10 %.',
+  'data-missing:halfHours': 'Give either or both.',
+  'capacity-share-above:share': 'A month’s highest half-hour demand against the meter’s agreed capacity (kVA).',
+  'health:check': 'Empty: any check. Otherwise a check’s name as the Health page lists it.',
+};
+
+/** A percentage for a 0–1 share: 0.3 → "30", 0.125 → "12.5". */
+const percentText = (v: number): string => String(Math.round(v * 100 * 1e6) / 1e6);
+
+/**
+ * A kind's parameters as the form asks for them, made from the rules' own definitions
+ * (src-shared/domain/alert-rules.ts): "Daily use above (kWh)" is the label "Daily use above" with
+ * "kWh" after the input.
+ */
+export function paramFields(kind: AlertKind): ParamField[] {
+  return RULE_PARAMS[kind].map((p): ParamField => {
+    const m = /^(.*?)\s*\(([^)]*)\)$/.exec(p.label);
+    const label = m ? m[1]! : p.label;
+    const paren = m?.[2];
+    const hint = HINTS[`${kind}:${p.name}`];
+    const base = { name: p.name, label, optional: !p.required, ...(hint ? { hint } : {}) };
+    const initial = p.default === undefined ? '' : String(p.default);
+    switch (p.spec.type) {
+      case 'number':
+        return { ...base, type: p.spec.integer ? 'whole' : 'number', unit: paren ?? p.spec.unit, initial };
+      case 'share':
+        return {
+          ...base,
+          type: 'percent',
+          unit: paren ? `% ${paren.replace(/^share /, '')}` : '%',
+          initial: typeof p.default === 'number' ? percentText(p.default) : '',
+        };
+      case 'enum':
+        return {
+          ...base,
+          type: 'choice',
+          options: p.spec.values.map((v) => ({ value: v, label: OPTION_WORDS[v] ?? v })),
+          initial,
+        };
+      case 'text':
+        return { ...base, type: 'text', initial, ...(paren ? { placeholder: paren } : {}) };
+    }
+  });
+}
 
 /** The editor's state: every input as typed. */
 export interface RuleDraft {
@@ -168,7 +123,7 @@ export function newDraft(kind: AlertKind = 'daily-kwh-above'): RuleDraft {
     severity: 'warning',
     channels: ['tray'],
     enabled: true,
-    params: Object.fromEntries(KIND_PARAMS[kind].map((f) => [f.name, f.initial])),
+    params: Object.fromEntries(paramFields(kind).map((f) => [f.name, f.initial])),
   };
 }
 
@@ -179,17 +134,14 @@ export function changeKind(d: RuleDraft, kind: AlertKind): RuleDraft {
     ...d,
     kind,
     scope: scopesOf(kind).includes(d.scope) ? d.scope : fresh.scope,
-    params: Object.fromEntries(KIND_PARAMS[kind].map((f) => [f.name, d.params[f.name] ?? f.initial])),
+    params: Object.fromEntries(paramFields(kind).map((f) => [f.name, d.params[f.name] ?? f.initial])),
   };
 }
-
-/** A percentage for a 0–1 share: 0.3 → "30", 0.125 → "12.5". */
-const percentText = (v: number): string => String(Math.round(v * 100 * 1e6) / 1e6);
 
 /** A saved rule as the form shows it. */
 export function draftOfRule(rule: AlertRule): RuleDraft {
   const params: Record<string, string> = {};
-  for (const f of KIND_PARAMS[rule.kind]) {
+  for (const f of paramFields(rule.kind)) {
     const v = rule[f.name];
     params[f.name] =
       v === undefined || v === null ? '' : f.type === 'percent' && typeof v === 'number' ? percentText(v) : String(v);
@@ -244,7 +196,7 @@ export function ruleOfDraft(
     if (!d.site) errors.site = 'Choose a site';
     rule.site = Number(d.site);
   } else rule.all = true;
-  for (const f of KIND_PARAMS[d.kind]) {
+  for (const f of paramFields(d.kind)) {
     const text = (d.params[f.name] ?? '').trim().replace(/,/g, '');
     if (text === '') {
       if (!f.optional) errors[f.name] = f.type === 'choice' ? 'Choose one' : 'Enter a number';

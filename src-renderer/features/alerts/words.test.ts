@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRule, MeterSummary, SiteSummary } from '../../../src-shared/contract/types';
-import {
-  alertStateText,
-  conditionText,
-  importText,
-  ordinal,
-  problemText,
-  quantityText,
-  scopeText,
-  scopesOf,
-  valueText,
-  watchedMeters,
-} from './words';
+import { alertStateText, importText, quantityText, scopeText, scopesOf, valueText, watchedMeters } from './words';
 
 const rule = (r: Partial<AlertRule> & Pick<AlertRule, 'kind'>): AlertRule => ({
   id: 'r1',
@@ -23,50 +12,6 @@ const rule = (r: Partial<AlertRule> & Pick<AlertRule, 'kind'>): AlertRule => ({
 
 const meter = (mpan: string, siteId: number | null, label: string | null = null): MeterSummary =>
   ({ mpan, siteId, label }) as MeterSummary;
-
-describe('conditionText', () => {
-  it('states each kind with its parameters and units', () => {
-    expect(conditionText({ kind: 'daily-kwh-above', kwh: 500 })).toBe('Daily use above 500 kWh');
-    expect(conditionText({ kind: 'daily-kwh-above', kwh: 1234.5 })).toBe('Daily use above 1,234.5 kWh');
-    expect(conditionText({ kind: 'halfhour-kw-above', kw: 80 })).toBe('Demand above 80 kW in any half-hour');
-    expect(conditionText({ kind: 'halfhour-kw-above', kw: 80, consecutive: 3 })).toBe(
-      'Demand above 80 kW for 3 half-hours in a row',
-    );
-    expect(conditionText({ kind: 'out-of-hours-share-above', share: 0.35 })).toBe(
-      'Out-of-hours use above 35 % of a week’s use',
-    );
-    expect(conditionText({ kind: 'baseload-increase', percent: 20, compare: 'last-year' })).toBe(
-      'Baseload up more than 20 % on the same week last year',
-    );
-    expect(conditionText({ kind: 'baseload-increase', percent: 15, compare: 'previous-4-weeks' })).toBe(
-      'Baseload up more than 15 % on the previous 4 weeks',
-    );
-    expect(conditionText({ kind: 'exception', direction: 'both' })).toBe(
-      'A day’s use unusually high or low for its weekday',
-    );
-    expect(conditionText({ kind: 'exception', direction: 'below' })).toBe('A day’s use unusually low for its weekday');
-    expect(conditionText({ kind: 'data-missing', days: 2, halfHours: 6 })).toBe(
-      'No readings for 2 days or 6 half-hours missing in a day',
-    );
-    expect(conditionText({ kind: 'data-missing', halfHours: 1 })).toBe('1 half-hour missing in a day');
-    expect(conditionText({ kind: 'zero-run' })).toBe('Zero use for 2 hours in a row');
-    expect(conditionText({ kind: 'zero-run', halfHours: 5 })).toBe('Zero use for 5 half-hours in a row');
-    expect(conditionText({ kind: 'cost-above', gbp: 40, per: 'day' })).toBe('Cost above £40 a day');
-    expect(conditionText({ kind: 'cost-above', gbp: 1250.5, per: 'month' })).toBe('Cost above £1,250.50 a month');
-    expect(conditionText({ kind: 'capacity-share-above', share: 0.9 })).toBe(
-      'Peak demand above 90 % of agreed capacity in a month',
-    );
-    expect(conditionText({ kind: 'import-failed' })).toBe('An import fails');
-    expect(conditionText({ kind: 'health', level: 'fail' })).toBe('A health check fails');
-    expect(conditionText({ kind: 'health', check: 'disk', level: 'warn' })).toBe('Health check “disk” warns or fails');
-    expect(conditionText({ kind: 'carbon-intensity-below', gco2: 100, halfHours: 4 })).toBe(
-      'Grid carbon intensity below 100 gCO\u2082/kWh for 2 hours',
-    );
-    expect(conditionText({ kind: 'carbon-intensity-above', gco2: 250, halfHours: 1 })).toBe(
-      'Grid carbon intensity above 250 gCO\u2082/kWh for 1 half-hour',
-    );
-  });
-});
 
 describe('scopes', () => {
   const meters = [meter('1200050000009', 1, 'Main school'), meter('1200050000106', 1), meter('999', null)];
@@ -126,21 +71,6 @@ describe('values', () => {
 });
 
 describe('rule files', () => {
-  it('writes ordinals', () => {
-    const want = ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '101st', '112th'];
-    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 112].map(ordinal)).toEqual(want);
-  });
-
-  it('names the rule, its place and its field', () => {
-    expect(problemText({ index: 1, rule: 'r2', field: 'kwh', message: 'expected a number' })).toBe(
-      'Rule r2 (2nd in the file), field kwh: expected a number',
-    );
-    expect(problemText({ index: 2, rule: null, field: null, message: 'a rule needs an id' })).toBe(
-      'The 3rd rule in the file: a rule needs an id',
-    );
-    expect(problemText({ index: -1, rule: null, field: null, message: 'not JSON' })).toBe('The file: not JSON');
-  });
-
   it('sums up an import or its preview', () => {
     expect(importText({ created: 3, updated: 1, removed: 0 }, true)).toBe('3 rules to create, 1 to update');
     expect(importText({ created: 0, updated: 1, removed: 2 }, false)).toBe('1 rule updated, 2 removed');

@@ -1,6 +1,7 @@
 /**
- * Alerts and their rules in plain words: kinds, parameters ("Daily use above 500 kWh"), scopes,
- * severities, channels, values against thresholds, delivery states and a rule file's problems. Pure.
+ * Alerts and their rules in plain words, beside the rules' own (src-shared/domain/alert-rules.ts:
+ * kinds, conditions, a rule file's problems): scopes, severities, channels, values against
+ * thresholds, states and delivery states, and what an import did. Pure.
  */
 import type {
   Alert,
@@ -9,42 +10,20 @@ import type {
   AlertKind,
   AlertRule,
   AlertRuleImportResult,
-  AlertRuleProblem,
   AlertSeverity,
   AlertStatus,
   MeterSummary,
   SiteSummary,
 } from '../../../src-shared/contract/types';
+import { CARBON_KINDS, SYSTEM_KINDS } from '../../../src-shared/domain/alert-rules';
 import { CO2, formatKwh, formatShare, formatUkDate, plural } from '../../lib/format';
-
-/** Each kind's name, as a list or a select shows it. */
-export const KIND_LABEL: Record<AlertKind, string> = {
-  'daily-kwh-above': 'Daily use above a limit',
-  'halfhour-kw-above': 'Demand above a limit',
-  'out-of-hours-share-above': 'Out-of-hours share above a limit',
-  'baseload-increase': 'Baseload increase',
-  exception: 'Unusual day',
-  'data-missing': 'Readings missing',
-  'zero-run': 'Run of zero readings',
-  'cost-above': 'Cost above a limit',
-  'capacity-share-above': 'Peak demand near capacity',
-  'import-failed': 'Import failed',
-  health: 'Health check',
-  'carbon-intensity-below': 'Grid carbon intensity low',
-  'carbon-intensity-above': 'Grid carbon intensity high',
-};
-
-/** Kinds about the app itself rather than meters: always for the whole app. */
-export const SYSTEM_KINDS: readonly AlertKind[] = ['import-failed', 'health'];
-/** Kinds about the grid: a site (its region) or the whole country. */
-export const GRID_KINDS: readonly AlertKind[] = ['carbon-intensity-below', 'carbon-intensity-above'];
 
 export type Scope = 'meter' | 'site' | 'all';
 
 /** The scopes a kind may have, the first being the usual one. */
 export function scopesOf(kind: AlertKind): Scope[] {
   if (SYSTEM_KINDS.includes(kind)) return ['all'];
-  if (GRID_KINDS.includes(kind)) return ['all', 'site'];
+  if (CARBON_KINDS.includes(kind)) return ['all', 'site'];
   return ['meter', 'site', 'all'];
 }
 
@@ -82,80 +61,11 @@ export const DELIVERY_LABEL: Record<AlertDelivery['status'], string> = {
   held: 'Held (quiet hours or digest)',
 };
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-
-/** A figure without trailing zeros: 500, 1,234.5, 0.25. */
-function figure(v: unknown): string {
-  const n = num(v);
-  return n === null ? '?' : formatKwh(n, 2);
-}
-
-function pounds(v: unknown): string {
-  const n = num(v);
-  if (n === null) return '£?';
-  return `£${new Intl.NumberFormat('en-GB', {
-    minimumFractionDigits: Number.isInteger(n) ? 0 : 2,
+const pounds = (v: number): string =>
+  `£${new Intl.NumberFormat('en-GB', {
+    minimumFractionDigits: Number.isInteger(v) ? 0 : 2,
     maximumFractionDigits: 2,
-  }).format(n)}`;
-}
-
-const share = (v: unknown): string => (num(v) === null ? '?' : formatShare(num(v)));
-
-function halfHours(v: unknown): string {
-  const n = num(v);
-  if (n === null) return '? half-hours';
-  // whole hours read better than a count of half-hours
-  return n >= 2 && n % 2 === 0 ? plural(n / 2, 'hour') : plural(n, 'half-hour');
-}
-
-/** A rule's condition in words: "Daily use above 500 kWh", "Demand above 80 kW for 3 half-hours in a row". */
-export function conditionText(rule: Pick<AlertRule, 'kind'> & Record<string, unknown>): string {
-  const p = rule;
-  switch (rule.kind) {
-    case 'daily-kwh-above':
-      return `Daily use above ${figure(p.kwh)} kWh`;
-    case 'halfhour-kw-above': {
-      const n = num(p.consecutive) ?? 1;
-      return `Demand above ${figure(p.kw)} kW${n > 1 ? ` for ${n} half-hours in a row` : ' in any half-hour'}`;
-    }
-    case 'out-of-hours-share-above':
-      return `Out-of-hours use above ${share(p.share)} of a week’s use`;
-    case 'baseload-increase':
-      return `Baseload up more than ${figure(p.percent)} % on ${
-        p.compare === 'last-year' ? 'the same week last year' : 'the previous 4 weeks'
-      }`;
-    case 'exception':
-      return p.direction === 'below'
-        ? 'A day’s use unusually low for its weekday'
-        : p.direction === 'both'
-          ? 'A day’s use unusually high or low for its weekday'
-          : 'A day’s use unusually high for its weekday';
-    case 'data-missing': {
-      const parts: string[] = [];
-      if (num(p.days) !== null) parts.push(`no readings for ${plural(num(p.days)!, 'day')}`);
-      if (num(p.halfHours) !== null) parts.push(`${plural(num(p.halfHours)!, 'half-hour')} missing in a day`);
-      const text = parts.join(' or ') || 'readings missing';
-      return text[0]!.toUpperCase() + text.slice(1);
-    }
-    case 'zero-run':
-      return `Zero use for ${halfHours(num(p.halfHours) ?? 4)} in a row`;
-    case 'cost-above':
-      return `Cost above ${pounds(p.gbp)} a ${p.per === 'month' ? 'month' : 'day'}`;
-    case 'capacity-share-above':
-      return `Peak demand above ${share(p.share)} of agreed capacity in a month`;
-    case 'import-failed':
-      return 'An import fails';
-    case 'health': {
-      const which = typeof p.check === 'string' && p.check ? `Health check “${p.check}”` : 'A health check';
-      return p.level === 'fail' ? `${which} fails` : `${which} warns or fails`;
-    }
-    case 'carbon-intensity-below':
-    case 'carbon-intensity-above':
-      return `Grid carbon intensity ${rule.kind.endsWith('below') ? 'below' : 'above'} ${figure(p.gco2)} g${CO2}/kWh for ${halfHours(
-        p.halfHours,
-      )}`;
-  }
-}
+  }).format(v)}`;
 
 /** Whom a rule watches: "Meter 1200050000009 · Main school", "Each meter of Bath school", "All meters". */
 export function scopeText(
@@ -169,17 +79,17 @@ export function scopeText(
   }
   if (rule.site !== undefined) {
     const name = sites?.find((s) => s.id === rule.site)?.name ?? `site ${rule.site}`;
-    return GRID_KINDS.includes(rule.kind) ? `The region of ${name}` : `Each meter of ${name}`;
+    return CARBON_KINDS.includes(rule.kind) ? `The region of ${name}` : `Each meter of ${name}`;
   }
   if (SYSTEM_KINDS.includes(rule.kind)) return 'The app';
-  return GRID_KINDS.includes(rule.kind) ? 'Great Britain' : 'All meters';
+  return CARBON_KINDS.includes(rule.kind) ? 'Great Britain' : 'All meters';
 }
 
 /** How many meters the enabled rules watch (a site's meters, or all of them for an `all` rule). */
 export function watchedMeters(rules: readonly AlertRule[], meters: readonly MeterSummary[]): number {
   const watched = new Set<string>();
   for (const r of rules) {
-    if (!r.enabled || SYSTEM_KINDS.includes(r.kind) || GRID_KINDS.includes(r.kind)) continue;
+    if (!r.enabled || SYSTEM_KINDS.includes(r.kind) || CARBON_KINDS.includes(r.kind)) continue;
     if (r.meter) watched.add(r.meter);
     else for (const m of meters) if (r.all || (r.site !== undefined && m.siteId === r.site)) watched.add(m.mpan);
   }
@@ -208,24 +118,6 @@ export function valueText(a: Pick<Alert, 'value' | 'threshold' | 'unit'>): strin
 export function alertStateText(a: Pick<Alert, 'status' | 'snoozedUntil'>): string {
   if (a.status !== 'resolved' && a.snoozedUntil) return `Snoozed until ${formatUkDate(`${a.snoozedUntil}T12:00:00Z`)}`;
   return STATUS_LABEL[a.status];
-}
-
-/** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 112th. */
-export function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
-}
-
-/** One problem of a rule file: "Rule r2 (2nd in the file), field kwh: expected a number". */
-export function problemText(p: AlertRuleProblem): string {
-  const where =
-    p.index < 0
-      ? 'The file'
-      : p.rule
-        ? `Rule ${p.rule} (${ordinal(p.index + 1)} in the file)`
-        : `The ${ordinal(p.index + 1)} rule in the file`;
-  return `${where}${p.field ? `, field ${p.field}` : ''}: ${p.message}`;
 }
 
 /** An import's outcome: "3 rules to create, 1 to update" (a preview) or "3 rules created, 1 updated". */
