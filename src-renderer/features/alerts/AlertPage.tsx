@@ -18,7 +18,7 @@ import '../../styles/alerts.css';
 import { AlertButtons, SeverityBadge, useAlertActions } from './AlertActions';
 import { useCanManage } from './AlertsPage';
 import { KIND_LABELS } from '../../../src-shared/domain/alert-rules';
-import { CHANNEL_LABEL, DELIVERY_LABEL, alertStateText, valueText } from './words';
+import { CHANNEL_LABEL, DELIVERY_LABEL, alertStateText, periodText, valueText } from './words';
 
 const DELIVERY_TONE: Record<AlertDelivery['status'], string> = {
   queued: 'grey',
@@ -67,7 +67,7 @@ export function AlertPage({ id }: { id: number }) {
       {crumbs}
       <PageHeader
         title={a.message}
-        subtitle={`${a.subjectLabel} · ${a.periodLabel}`}
+        subtitle={`${a.subjectLabel} · ${periodText(a)}`}
         actions={<AlertButtons alert={a} canAct={canAct} ask={ask} resolve={resolve} />}
       />
       <section className="card card-pad" aria-label="The alert">
@@ -82,7 +82,7 @@ export function AlertPage({ id }: { id: number }) {
             <a href={href.alertRules}>{a.rule}</a> · {KIND_LABELS[a.kind]}
           </Fact>
           <Fact term="About">{a.subjectLabel}</Fact>
-          <Fact term="Period">{a.periodLabel}</Fact>
+          <Fact term="Period">{periodText(a)}</Fact>
           {valueText(a) && <Fact term="Value">{valueText(a)}</Fact>}
           <Fact term="Fired">{formatUkDateTime(a.firedAt)}</Fact>
           <Fact term="Acknowledged">

@@ -11,7 +11,7 @@ import { Page } from '../../components/Page';
 import { QueryProblem } from '../../components/ProblemState';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState, Skeleton } from '../../components/States';
-import { formatUkDateTime, plural } from '../../lib/format';
+import { formatUkDate, formatUkDateTime, formatUkTime, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
@@ -31,7 +31,7 @@ import {
   type InboxFilter,
 } from './inbox';
 import { KIND_LABELS } from '../../../src-shared/domain/alert-rules';
-import { SEVERITY_LABEL, alertStateText, valueText, watchedMeters } from './words';
+import { SEVERITY_LABEL, alertStateText, periodText, quantityText, watchedMeters } from './words';
 
 const STATUS_OPTIONS = [
   { value: 'open', label: 'Open' },
@@ -225,31 +225,65 @@ export function AlertsPage() {
                 header: 'What',
                 className: 'alerts-what',
                 cell: (a) => (
-                  <a href={href.alert(a.id)} className="strong">
-                    {a.message}
-                  </a>
+                  <>
+                    <a href={href.alert(a.id)} className="strong">
+                      {a.message}
+                    </a>
+                    <AlertButtons alert={a} canAct={canAct} ask={ask} resolve={resolve} small />
+                  </>
                 ),
               },
-              { header: 'Subject', className: 'alerts-subject', cell: (a) => a.subjectLabel },
-              { header: 'Period', className: 'nowrap', cell: (a) => a.periodLabel },
-              { header: 'Value', className: 'alerts-value', cell: (a) => valueText(a) || '—' },
+              { header: 'Subject', className: 'alerts-subject', cell: (a) => <Subject label={a.subjectLabel} /> },
+              { header: 'Period', className: 'alerts-period', cell: (a) => periodText(a) },
+              { header: 'Value', className: 'alerts-value', cell: (a) => <Value alert={a} /> },
               {
                 header: 'Fired',
                 className: 'nowrap',
-                cell: (a) => formatUkDateTime(a.firedAt),
+                cell: (a) => <Fired at={a.firedAt} />,
                 sortValue: (a) => a.firedAt,
                 sortFirst: 'desc',
               },
               { header: 'State', className: 'nowrap', cell: (a) => alertStateText(a) },
-              {
-                header: <span className="sr-only">Actions</span>,
-                cell: (a) => <AlertButtons alert={a} canAct={canAct} ask={ask} resolve={resolve} small />,
-              },
             ]}
           />
         )}
       </section>
       {dialog}
     </Page>
+  );
+}
+
+/** "2200012767323 · Bath school": the id on its own line (never broken), the name under it. */
+function Subject({ label }: { label: string }) {
+  const [id, ...rest] = label.split(' · ');
+  return (
+    <>
+      <span className="nowrap">{id}</span>
+      {rest.length > 0 && <div className="muted small">{rest.join(' · ')}</div>}
+    </>
+  );
+}
+
+/** The value, and the rule's limit under it. */
+function Value({ alert }: { alert: Alert }) {
+  if (alert.value === null && alert.threshold === null) return <>—</>;
+  return (
+    <>
+      <span className="nowrap">{quantityText(alert.value, alert.unit)}</span>
+      {alert.threshold !== null && (
+        <div className="muted small nowrap">limit {quantityText(alert.threshold, alert.unit)}</div>
+      )}
+    </>
+  );
+}
+
+/** When it fired: the day, and the time under it. */
+function Fired({ at }: { at: string }) {
+  const ms = Date.parse(at);
+  return (
+    <span title={formatUkDateTime(at, { zone: true })}>
+      <span className="nowrap">{formatUkDate(ms)}</span>
+      <div className="muted small">{formatUkTime(ms)}</div>
+    </span>
   );
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRule, MeterSummary, SiteSummary } from '../../../src-shared/contract/types';
-import { alertStateText, importText, quantityText, scopeText, scopesOf, valueText, watchedMeters } from './words';
+import {
+  alertStateText,
+  importText,
+  periodText,
+  quantityText,
+  scopeText,
+  scopesOf,
+  valueText,
+  watchedMeters,
+} from './words';
 
 const rule = (r: Partial<AlertRule> & Pick<AlertRule, 'kind'>): AlertRule => ({
   id: 'r1',
@@ -54,13 +63,21 @@ describe('scopes', () => {
 
 describe('values', () => {
   it('shows a value against its limit in its unit', () => {
-    expect(valueText({ value: 612.44, threshold: 500, unit: 'kWh' })).toBe('612 kWh (limit 500 kWh)');
+    expect(valueText({ value: 612.44, threshold: 500, unit: 'kWh' })).toBe('612.4 kWh (limit 500 kWh)');
     expect(valueText({ value: 41.2, threshold: 40, unit: '£' })).toBe('£41.20 (limit £40)');
     expect(valueText({ value: 0.42, threshold: 0.3, unit: 'share' })).toBe('42 % (limit 30 %)');
     expect(valueText({ value: 3, threshold: null, unit: 'half-hours' })).toBe('3 half-hours');
     expect(valueText({ value: null, threshold: null, unit: null })).toBe('');
     expect(quantityText(95.3, 'gCO2/kWh')).toBe('95.3 gCO\u2082/kWh');
     expect(quantityText(12.25, '%')).toBe('12.3 %');
+  });
+
+  it('writes a period still given as instants in UK words', () => {
+    expect(periodText({ periodLabel: '2019-11-05T00:00Z/..' })).toBe('Since 5 Nov 2019 00:00');
+    expect(periodText({ periodLabel: '2025-07-01T11:00Z/2025-07-01T12:30Z' })).toBe(
+      '1 Jul 2025 12:00 to 1 Jul 2025 13:30',
+    );
+    expect(periodText({ periodLabel: 'Mon 4 Nov 2019' })).toBe('Mon 4 Nov 2019');
   });
 
   it('says when an alert is snoozed, in a UK date', () => {

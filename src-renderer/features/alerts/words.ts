@@ -16,7 +16,7 @@ import type {
   SiteSummary,
 } from '../../../src-shared/contract/types';
 import { CARBON_KINDS, SYSTEM_KINDS } from '../../../src-shared/domain/alert-rules';
-import { CO2, formatKwh, formatShare, formatUkDate, plural } from '../../lib/format';
+import { CO2, formatKwh, formatShare, formatUkDate, formatUkDateTime, plural } from '../../lib/format';
 
 export type Scope = 'meter' | 'site' | 'all';
 
@@ -103,7 +103,7 @@ export function quantityText(v: number | null, unit: string | null): string {
   if (u === '£' || u.toUpperCase() === 'GBP') return pounds(v);
   if (u === 'share') return formatShare(v);
   if (u === '%') return `${formatKwh(v, 1)} %`;
-  return u ? `${formatKwh(v, Math.abs(v) >= 100 ? 0 : 1)} ${u}` : formatKwh(v, 2);
+  return u ? `${formatKwh(v, Math.abs(v) >= 1000 ? 0 : 1)} ${u}` : formatKwh(v, 2);
 }
 
 /** An alert's figure against its rule's: "612 kWh (limit 500 kWh)", or '' when it has neither. */
@@ -112,6 +112,20 @@ export function valueText(a: Pick<Alert, 'value' | 'threshold' | 'unit'>): strin
   if (a.threshold === null) return quantityText(a.value, a.unit);
   if (a.value === null) return `limit ${quantityText(a.threshold, a.unit)}`;
   return `${quantityText(a.value, a.unit)} (limit ${quantityText(a.threshold, a.unit)})`;
+}
+
+/**
+ * The alert's period in words: its label, or — for a label still in the `from/to` instants form —
+ * "Since 5 Nov 2019 00:00" or "5 Nov 2019 00:00 to 6 Nov 2019 12:30" (UK time).
+ */
+export function periodText(a: Pick<Alert, 'periodLabel'>): string {
+  const m = /^(\d{4}-\d{2}-\d{2}T[^/]*)\/(.*)$/.exec(a.periodLabel);
+  if (!m) return a.periodLabel;
+  const to = m[2]!;
+  const toMs = Date.parse(to);
+  return to === '..' || to === '' || Number.isNaN(toMs)
+    ? `Since ${formatUkDateTime(m[1]!)}`
+    : `${formatUkDateTime(m[1]!)} to ${formatUkDateTime(toMs)}`;
 }
 
 /** An alert's state in words, with its snooze: "Open", "Snoozed until 12 Jan 2025". */

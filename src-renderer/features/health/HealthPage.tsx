@@ -42,7 +42,7 @@ export function HealthPage() {
   return (
     <Page
       title="Health"
-      subtitle="Whether the app is working as it should: disk space, backups, imports, the nightly roll-up and data arriving."
+      subtitle="Whether the app is working as it should: the database, disk space, imports, roll-ups, grid carbon and meters’ data arriving."
       testId="health-page"
       actions={
         <button
