@@ -35,12 +35,14 @@ import { ReadingsStore } from './readings/store';
 import { WeatherService } from './weather/weather-service';
 import { AnalyticsService } from './analytics/analytics-service';
 import { analyticsHandlers } from './analytics/handlers';
-import { pendingHandlers } from './pending-handlers';
 import { AlertService } from './alerts/alert-service';
 import { alertHandlers } from './alerts/handlers';
 import type { StatFs, UpdateStatus } from './health/checks';
 import { healthHandlers } from './health/handlers';
 import { HealthMonitor } from './health/monitor';
+import { DeliveryService } from './notify/delivery';
+import { notifyHandlers } from './notify/handlers';
+import { FileSecretStore, type SecretCipher } from './notify/secrets';
 
 export interface CoreOptions {
   dataDir: string;
@@ -72,6 +74,8 @@ export interface CoreOptions {
   statfs?: StatFs;
   /** The auto-updater's state for the `updates` health check (the desktop app); without it, someone else updates. */
   updateStatus?: UpdateStatus;
+  /** Encrypts notification secrets at rest (the desktop app passes Electron's safeStorage). */
+  secretCipher?: SecretCipher;
 }
 
 /** The core as hosts and tests hold it: every service, the merged handlers, and its lifecycle. */
@@ -82,6 +86,8 @@ export interface Core extends Omit<Services, 'app' | 'started' | 'siteRegions'> 
   start(): void;
   /** Stops background services and closes the database. */
   stop(): Promise<void>;
+  /** Resolves once roll-ups and alert checks in progress are done and the messages they raised are sent (or queued for retry). */
+  waitForDeliveries(): Promise<void>;
 }
 
 /** Finds drizzle/ by walking up from this file (works from src and from the bundled dist/). */
@@ -107,7 +113,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     threadScript: opts.importThread ?? null,
     parseWorker: opts.workerScript ?? opts.importThread ?? null,
   });
-  const settings = new SettingsStore(sqlite);
+  const secrets = new FileSecretStore(opts.dataDir, { cipher: opts.secretCipher });
+  const settings = new SettingsStore(sqlite, secrets);
+  const delivery = new DeliveryService(sqlite, clock, settings, secrets, events, log, {
+    fetch: opts.fetch,
+    // a message sent after a restart (a retry, a held one, the digest) words its alert as the inbox does
+    loadAlert: (id) => alerts.find(id),
+  });
   const aggregation = new AggregationService(readings, clock, {
     workerScript: opts.workerScript ?? opts.importThread ?? null,
     dbPath: dbFile(opts.dataDir),
@@ -149,6 +161,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   );
   const analytics = new AnalyticsService(sqlite, readings, meters, totals, costing, carbon, weather, clock);
   const alerts = new AlertService(sqlite, readings, meters, analytics, costing, clock, events, log);
+  alerts.deliverTo(delivery);
   const health = new HealthMonitor(
     { sqlite, clock, dataDir: opts.dataDir, readings, carbon, statfs: opts.statfs, updateStatus: opts.updateStatus },
     events,
@@ -176,8 +189,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     weather,
     analytics,
     alerts,
-    alertDeliveries: () => [],
     health,
+    secrets,
+    delivery,
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -201,7 +215,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...analyticsHandlers(services),
       ...alertHandlers(services),
       ...healthHandlers(services),
-      ...pendingHandlers,
+      ...notifyHandlers(services),
     } satisfies Handlers,
     sqlite,
     clock,
@@ -226,11 +240,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       imports.start();
       scheduler.start();
       alerts.start();
+      delivery.start();
       if (opts.carbonPolling) carbon.startPolling(siteRegions);
       runRetention();
       health.start();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
+    },
+    async waitForDeliveries() {
+      await scheduler.idle();
+      await alerts.idle();
+      await delivery.idle();
     },
     async stop() {
       if (stopped) return;
@@ -240,7 +260,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await health.stop();
       await scheduler.stop();
       await imports.stop();
+      // the last roll-up's checks, then the messages they raised (those that fail stay queued for the next start)
       await alerts.stop();
+      await delivery.stop();
       sqlite.close();
     },
   };

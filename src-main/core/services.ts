@@ -19,9 +19,11 @@ import type { SwitchingService } from './tariffs/switching';
 import type { TariffStore } from './tariffs/tariff-store';
 import type { AnalyticsService } from './analytics/analytics-service';
 import type { WeatherService } from './weather/weather-service';
-import type { AlertDelivery, AppInfo } from '../../src-shared/contract/types';
+import type { AppInfo } from '../../src-shared/contract/types';
 import type { AlertService } from './alerts/alert-service';
 import type { HealthMonitor } from './health/monitor';
+import type { DeliveryService } from './notify/delivery';
+import type { SecretStore } from './notify/secrets';
 
 export interface Services {
   sqlite: Database.Database;
@@ -43,9 +45,11 @@ export interface Services {
   weather: WeatherService;
   analytics: AnalyticsService;
   alerts: AlertService;
-  /** One alert's delivery log (empty until a delivery service is wired). */
-  alertDeliveries(alertId: number): AlertDelivery[];
   health: HealthMonitor;
+  /** Notification secrets (SMTP URL, Slack webhook, webhook signing secret). */
+  secrets: SecretStore;
+  /** Delivery of alerts on their channels (tray, email, Slack, webhook). */
+  delivery: DeliveryService;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

@@ -11,6 +11,7 @@ import {
   ipcMain,
   Menu,
   Notification,
+  safeStorage,
   session,
   shell,
   type OpenDialogOptions,
@@ -26,7 +27,7 @@ import { describeStartupError } from './fatal';
 import { forwardEvents, registerIpc } from './ipc';
 import { createFileLogger } from './logger';
 import { appMenuTemplate, type MenuActions } from './menu';
-import { createNotifier, type NotificationContent } from './notify';
+import { createAlertBadge, createNotifier, routeScript, type NotificationContent } from './notify';
 import { assetsDirFor, desktopDataDir, migrationsDirFor, preloadPathFor, rendererIndexFor, type Layout } from './paths';
 import { hardenSession, hardenWebContents, indexUrlFor, isAllowedExternal, isTrustedSender } from './security';
 import { createTray } from './tray';
@@ -117,11 +118,24 @@ async function pickAndImport(): Promise<void> {
   await importPaths(core, r.filePaths);
 }
 
+/** Shows a renderer route (`#/alerts/12`) in the main window, once its page has loaded. */
+function openRoute(route: string): void {
+  const script = routeScript(route);
+  const wc = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
+  if (!script || !wc) return;
+  const run = () => void wc.executeJavaScript(script).catch((e: unknown) => log.warn(`could not open ${route}`, e));
+  if (wc.isLoading()) wc.once('did-finish-load', run);
+  else run();
+}
+
 function notify(n: NotificationContent): void {
   if (!Notification.isSupported()) return;
   const note = new Notification({ title: n.title, body: n.body });
   notifications.add(note); // keep a reference until it is gone, or clicks are lost to GC
-  note.on('click', () => showWindow());
+  note.on('click', () => {
+    showWindow();
+    if (n.route) openRoute(n.route);
+  });
   note.on('close', () => notifications.delete(note));
   note.show();
   setTimeout(() => notifications.delete(note), 60_000).unref();
@@ -208,6 +222,16 @@ async function start(): Promise<void> {
     carbonPolling: true,
     // the auto-updater's state, for the `updates` health check
     updateStatus: () => updates.status(),
+    // notification secrets encrypted with the OS keychain where it is available
+    ...(safeStorage.isEncryptionAvailable()
+      ? {
+          secretCipher: {
+            available: () => safeStorage.isEncryptionAvailable(),
+            encrypt: (s: string) => safeStorage.encryptString(s),
+            decrypt: (b: Buffer) => safeStorage.decryptString(b),
+          },
+        }
+      : {}),
   });
 
   stage = 'starting the import queue';
@@ -224,6 +248,9 @@ async function start(): Promise<void> {
   );
   mainWindow = openMainWindow();
   tray = createTray(assetsDirFor(layout), actions, log);
+  core.events.subscribe(
+    createAlertBadge({ setBadgeCount: (n) => app.setBadgeCount(n), setToolTip: (t) => tray?.setToolTip(t) }),
+  );
 
   stage = 'running';
   startAutoUpdate(autoUpdater, { isPackaged: app.isPackaged, log, state: updates });

@@ -4,12 +4,15 @@
  * (or an import's failure and the matching `app.error`) does not stack up a pile of toasts.
  */
 import type { PushedEvent } from '../../src-shared/contract/events';
+import { alertTitle, quantity, severityWord } from '../core/notify/format';
 
 export interface NotificationContent {
   title: string;
   body: string;
   /** For a failed import: the file's name. */
   file?: string;
+  /** The renderer route a click opens (`#/alerts/12`). */
+  route?: string;
 }
 
 /** The notification an event deserves, or null. */
@@ -17,6 +20,27 @@ export function notificationFor(e: PushedEvent): NotificationContent | null {
   if (e.event === 'app.error') {
     const { message } = e.payload as PushedEvent<'app.error'>['payload'];
     return { title: 'Eclectyc Energy: something went wrong', body: message };
+  }
+  if (e.event === 'alerts.notify') {
+    const { alerts } = e.payload as PushedEvent<'alerts.notify'>['payload'];
+    if (alerts.length === 0) return null;
+    if (alerts.length > 1)
+      return {
+        title: `Eclectyc Energy: ${alerts.length} alerts`,
+        body: alerts
+          .slice(0, 4)
+          .map((a) => `${severityWord(a.severity)}: ${alertTitle(a)} — ${a.subjectLabel}`)
+          .join('\n'),
+        route: '#/alerts',
+      };
+    const a = alerts[0]!;
+    return {
+      title: `${severityWord(a.severity)}: ${alertTitle(a)}`,
+      body: [a.subjectLabel, a.periodLabel, a.value !== null ? quantity(a.value, a.unit) : null]
+        .filter(Boolean)
+        .join(' · '),
+      route: `#/alerts/${a.id}`,
+    };
   }
   if (e.event === 'imports.updated') {
     const { job } = e.payload as PushedEvent<'imports.updated'>['payload'];
@@ -63,14 +87,17 @@ export function createNotifier(opts: NotifierOptions): (e: PushedEvent) => void 
     const failedFiles = items.flatMap((n) => (n.file ? [n.file] : []));
     const kept: NotificationContent[] = [];
     for (const n of items) {
-      if (kept.some((k) => k.body === n.body)) continue;
+      if (kept.some((k) => k.body === n.body && k.route === n.route)) continue;
       if (!n.file && failedFiles.some((f) => n.body.includes(f))) continue;
       kept.push(n);
     }
-    const bodies = kept.map((k) => k.body);
-    if (kept.length === 1) return opts.show({ title: kept[0]!.title, body: kept[0]!.body });
+    // an alert's title says what happened: keep it beside its body
+    const bodies = kept.map((k) => (k.route ? `${k.title} — ${k.body}` : k.body));
+    if (kept.length === 1) return opts.show(kept[0]!.route ? kept[0]! : { title: kept[0]!.title, body: kept[0]!.body });
+    const alerts = kept.every((k) => k.route?.startsWith('#/alerts'));
     opts.show({
-      title: `Eclectyc Energy: ${bodies.length} problems`,
+      ...(alerts ? { route: '#/alerts' } : {}),
+      title: alerts ? 'Eclectyc Energy: new alerts' : `Eclectyc Energy: ${bodies.length} problems`,
       body: bodies.slice(0, 4).join('\n') + (bodies.length > 4 ? `\n…and ${bodies.length - 4} more` : ''),
     });
   };
@@ -80,4 +107,33 @@ export function createNotifier(opts: NotifierOptions): (e: PushedEvent) => void 
     pending.push(n);
     if (pending.length === 1) setTimer(flush, windowMs);
   };
+}
+
+/** The tray's tooltip: the app's name, and how many alerts are open. */
+export const trayTooltip = (open: number): string =>
+  open > 0 ? `Eclectyc Energy — ${open} open alert${open === 1 ? '' : 's'}` : 'Eclectyc Energy';
+
+export interface AlertBadgeTargets {
+  /** app.setBadgeCount (the dock / taskbar badge). */
+  setBadgeCount: (n: number) => void;
+  /** The tray's tooltip, when there is a tray. */
+  setToolTip: (text: string) => void;
+}
+
+/** Returns an event listener that shows the open alerts' count (from `alerts.changed`) on the badge and the tray. */
+export function createAlertBadge(t: AlertBadgeTargets): (e: PushedEvent) => void {
+  let shown: number | null = null;
+  return (e) => {
+    if (e.event !== 'alerts.changed') return;
+    const open = (e.payload as PushedEvent<'alerts.changed'>['payload']).counts.open;
+    if (open === shown) return;
+    shown = open;
+    t.setBadgeCount(open);
+    t.setToolTip(trayTooltip(open));
+  };
+}
+
+/** Script that shows a route in the window (only app routes: `#/` and safe characters). */
+export function routeScript(route: string): string | null {
+  return /^#\/[\w/?=&.%-]*$/.test(route) ? `location.hash = ${JSON.stringify(route)}` : null;
 }

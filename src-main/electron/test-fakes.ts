@@ -38,3 +38,17 @@ export class FakeIpcMain implements IpcMainLike {
 }
 
 export const topFrame = (url: string): SenderFrameLike => ({ url, parent: null });
+
+/** app.setBadgeCount and a tray's setToolTip, remembering what they were last given. */
+export class FakeBadge {
+  count: number | null = null;
+  toolTip = 'Eclectyc Energy';
+  calls = 0;
+  setBadgeCount = (n: number): void => {
+    this.count = n;
+    this.calls++;
+  };
+  setToolTip = (t: string): void => {
+    this.toolTip = t;
+  };
+}

@@ -13,6 +13,7 @@ import {
   type AlertRuleProblem,
   type AlertSeverity,
 } from '../contract/types';
+import { parseMeterId } from './meter-id';
 
 export const SEVERITIES: readonly AlertSeverity[] = ['info', 'warning', 'critical'];
 export const CHANNELS: readonly AlertChannel[] = ['tray', 'email', 'slack', 'webhook'];
@@ -224,8 +225,9 @@ export function parseRule(raw: unknown, index = 0): { rule: AlertRule | null; pr
     if (typeof o.meter !== 'string' && typeof o.meter !== 'number')
       bad('meter', "Expected the meter's MPAN or MPRN as text");
     else {
-      meter = String(o.meter).replace(/\s+/g, '');
-      if (!/^[A-Za-z0-9-]{1,64}$/.test(meter)) bad('meter', `Expected an MPAN or MPRN, not ${describe(o.meter)}`);
+      const parsed = parseMeterId(String(o.meter));
+      if (parsed.ok) meter = parsed.id;
+      else bad('meter', parsed.reason);
     }
   } else if (scopes[0] === 'site') {
     if (typeof o.site !== 'number' || !Number.isInteger(o.site) || o.site < 1)

@@ -1,6 +1,7 @@
 /** Every CLI command, in the order `eclectyc --help` lists them. A new command is a file here and a line below. */
 import type { Command } from '../command';
 import { aggregateCommand } from './aggregate';
+import { alertsCommand } from './alerts';
 import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
 import { sitesCommand } from './sites';
 import { weatherCommand } from './weather';
@@ -15,6 +16,7 @@ import { jobsCommand } from './jobs';
 import { metersCommand } from './meters';
 import { readingsCommand } from './readings';
 import { serveCommand } from './serve';
+import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
 import { tariffsCommand } from './tariffs';
 import { totalsCommand } from './totals';
@@ -42,6 +44,9 @@ export const COMMANDS: readonly Command[] = [
   baselineCommand,
   cusumCommand,
   healthCommand,
+  alertsCommand,
+  settingsCommand,
+  notifyCommand,
   serveCommand,
   callCommand,
 ];

@@ -321,7 +321,8 @@ describe('rule files', () => {
         { id: 'bad3', kind: 'zero-run', site: 99 },
         { id: 'ok1', kind: 'import-failed', channels: ['pigeon'] },
         { id: 'bad5', kind: 'cost-above', all: true, gbp: 10, per: 'week', colour: 'red' },
-        { id: 'bad6', kind: 'data-missing', meter: '9999999999999' },
+        { id: 'bad6', kind: 'data-missing', meter: '1200050000008' },
+        { id: 'bad7', kind: 'data-missing', meter: '1200050000203' },
       ],
     });
     const e = await failure('alerts.importRules', { text });
@@ -337,10 +338,14 @@ describe('rule files', () => {
         '4:ok1:id',
         '5:bad5:per',
         '5:bad5:colour',
-        '6:bad6:days',
+        '6:bad6:meter',
+        '7:bad7:days',
       ]),
     );
     expect(problems.find((p) => p.field === 'kwh')!.message).toBe('Expected a number (kWh), not "lots"');
+    expect(problems.find((p) => p.field === 'meter')!.message).toBe(
+      'MPAN 1200050000008 fails its check digit (expected 9 as the last digit)',
+    );
     expect(await call<AlertRule[]>('alerts.rules', {})).toEqual(before);
     // a site that does not exist is named too (checked once the rules themselves are sound)
     const site = await failure('alerts.importRules', {

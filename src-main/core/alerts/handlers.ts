@@ -10,7 +10,7 @@ export function alertHandlers(s: Services) {
     'alerts.importRules': (a) => s.alerts.importRules(a.text, { replace: a.replace, dryRun: a.dryRun }),
     'alerts.exportRules': () => ({ rules: s.alerts.rules() }),
     'alerts.list': (a) => s.alerts.list(a),
-    'alerts.get': (a) => ({ ...s.alerts.get(a.id), deliveries: s.alertDeliveries(a.id) }),
+    'alerts.get': (a) => ({ ...s.alerts.get(a.id), deliveries: s.delivery.deliveries(a.id) }),
     'alerts.counts': () => s.alerts.counts(),
     'alerts.ack': (a, ctx) => s.alerts.ack(a.id, ctx.actor, a.note),
     'alerts.resolve': (a, ctx) => s.alerts.resolve(a.id, ctx.actor, a.note),

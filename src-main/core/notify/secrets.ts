@@ -1,0 +1,135 @@
+/**
+ * Where notification secrets live (docs/notifications.md): the SMTP URL with its password, the Slack
+ * webhook URL and the webhook signing secret. Environment variables win; otherwise they are kept in
+ * `<dataDir>/secrets.json`, readable by its owner only (0600), encrypted with the operating system's
+ * keychain when the desktop app passes Electron's safeStorage as the cipher. The CLI and the headless
+ * server have no cipher: an entry the desktop encrypted cannot be read there, and the error says to
+ * set the environment variable instead.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../../src-shared/contract/errors';
+
+/** The secrets this store keeps, with the environment variable that overrides each. */
+export const SECRET_ENV = {
+  'notify.email.smtpUrl': 'ECLECTYC_SMTP_URL',
+  'notify.slack.webhookUrl': 'ECLECTYC_SLACK_WEBHOOK_URL',
+  'notify.webhook.secret': 'ECLECTYC_WEBHOOK_SECRET',
+} as const;
+
+export type SecretKey = keyof typeof SECRET_ENV;
+
+/** Keys stored in the secret store rather than the settings table. */
+export const isSecretKey = (key: string): key is SecretKey => Object.hasOwn(SECRET_ENV, key);
+
+/** Encrypts values at rest (Electron's safeStorage in the desktop app). */
+export interface SecretCipher {
+  available(): boolean;
+  encrypt(s: string): Buffer;
+  decrypt(b: Buffer): string;
+}
+
+export interface SecretStore {
+  /** The secret's value (the environment's first), or null when it is not set. */
+  get(key: string): string | null;
+  /** Stores a secret; null or "" removes it. */
+  set(key: string, value: string | null): void;
+  /** Where the value comes from: the environment, the file in clear, the file encrypted by the keychain, or nowhere. */
+  source(key: string): 'env' | 'file' | 'keychain' | null;
+}
+
+type Entry = string | { enc: 'safeStorage'; value: string };
+
+export const SECRETS_FILE = 'secrets.json';
+
+/** Secrets in `<dataDir>/secrets.json` (mode 0600), overridden by environment variables. */
+export class FileSecretStore implements SecretStore {
+  private readonly file: string;
+  private readonly cipher: SecretCipher | null;
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(dataDir: string, opts: { cipher?: SecretCipher; env?: NodeJS.ProcessEnv } = {}) {
+    this.file = path.join(dataDir, SECRETS_FILE);
+    this.cipher = opts.cipher ?? null;
+    this.env = opts.env ?? process.env;
+  }
+
+  private envValue(key: string): string | null {
+    const name = isSecretKey(key) ? SECRET_ENV[key] : null;
+    const v = name ? this.env[name]?.trim() : undefined;
+    return v ? v : null;
+  }
+
+  private cipherReady(): boolean {
+    return this.cipher !== null && this.cipher.available();
+  }
+
+  private read(): Record<string, Entry> {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+      throw e;
+    }
+    this.tighten();
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, Entry>;
+    } catch {
+      // reported below
+    }
+    throw new AppError(
+      'BAD_INPUT',
+      `${this.file} is not a JSON object of secrets: fix or delete it, then enter the notification secrets again`,
+    );
+  }
+
+  /** Takes back permissions from group and others if the file was loosened. */
+  private tighten(): void {
+    if (process.platform === 'win32') return;
+    const mode = fs.statSync(this.file).mode & 0o777;
+    if (mode & 0o077) fs.chmodSync(this.file, 0o600);
+  }
+
+  private write(entries: Record<string, Entry>): void {
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(entries, null, 2) + '\n', { mode: 0o600 });
+    fs.renameSync(tmp, this.file);
+    this.tighten();
+  }
+
+  get(key: string): string | null {
+    const fromEnv = this.envValue(key);
+    if (fromEnv !== null) return fromEnv;
+    const entry = this.read()[key];
+    if (entry === undefined) return null;
+    if (typeof entry === 'string') return entry;
+    if (!this.cipherReady()) {
+      const name = isSecretKey(key) ? SECRET_ENV[key] : 'the environment variable';
+      throw new AppError(
+        'UNAVAILABLE',
+        `The setting ${key} was saved encrypted by the desktop app and cannot be read here: set ${name} in this ` +
+          `program's environment instead (or save the setting again from here, which stores it unencrypted)`,
+      );
+    }
+    return this.cipher!.decrypt(Buffer.from(entry.value, 'base64'));
+  }
+
+  set(key: string, value: string | null): void {
+    const entries = this.read();
+    if (value === null || value === '') delete entries[key];
+    else
+      entries[key] = this.cipherReady()
+        ? { enc: 'safeStorage', value: this.cipher!.encrypt(value).toString('base64') }
+        : value;
+    this.write(entries);
+  }
+
+  source(key: string): 'env' | 'file' | 'keychain' | null {
+    if (this.envValue(key) !== null) return 'env';
+    const entry = this.read()[key];
+    if (entry === undefined) return null;
+    return typeof entry === 'string' ? 'file' : 'keychain';
+  }
+}
