@@ -50,7 +50,7 @@ export function HealthPage() {
           className="btn btn-primary"
           onClick={checkNow}
           disabled={checking}
-          data-testid="health-check"
+          data-testid="health-check-now"
         >
           {checking ? 'Checking…' : 'Check now'}
         </button>
