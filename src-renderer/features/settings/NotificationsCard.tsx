@@ -141,22 +141,26 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
           id="notify-quiet-from"
           label="Quiet hours"
           error={errors['notify.quietHours']}
-          hint="UK local time. Messages wait until quiet hours end. Leave both empty for none."
+          hint="UK local time, 24-hour clock (HH:MM). Messages wait until quiet hours end. Leave both empty for none."
         >
           {(c) => (
             <span className="input-with-unit">
               <input
                 {...c}
-                type="time"
                 className="input input-narrow"
+                inputMode="numeric"
+                placeholder="22:00"
+                maxLength={5}
                 value={d.quietFrom}
                 disabled={readOnly}
                 onChange={(e) => set({ quietFrom: e.currentTarget.value })}
               />
               <span className="muted">to</span>
               <input
-                type="time"
                 className="input input-narrow"
+                inputMode="numeric"
+                placeholder="07:00"
+                maxLength={5}
                 aria-label="Quiet hours end"
                 value={d.quietTo}
                 disabled={readOnly}
@@ -185,8 +189,10 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
               </label>
               <input
                 {...c}
-                type="time"
                 className="input input-narrow"
+                inputMode="numeric"
+                placeholder="08:00"
+                maxLength={5}
                 value={d.digestAt}
                 disabled={readOnly || d.digestAt === ''}
                 onChange={(e) => set({ digestAt: e.currentTarget.value })}
