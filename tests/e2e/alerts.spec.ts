@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { isoDay, localDayOf } from '../../src-shared/domain/periods';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, test } from './fixtures';
 
@@ -90,6 +91,19 @@ test('a rule fires on real readings, shows in the inbox and is acknowledged with
   await expect(page.getByText('Its rule sends no messages')).toBeVisible();
   await expect(page.getByTestId('alert-link')).toHaveAttribute('href', open[0]!.link!);
   await page.screenshot({ path: screenshotPath('alerts-detail'), fullPage: true });
+
+  // snoozed until a UK date typed as DD/MM/YYYY: it says until when, and the core keeps that day
+  const until = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  const [y, m, d] = until.split('-');
+  await page.getByTestId('alert-snooze').click();
+  await dialog.getByLabel('Snooze until').fill(`${d}/${m}/${y}`);
+  await dialog.getByRole('button', { name: 'Snooze', exact: true }).click();
+  const words = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' });
+  await expect(page.getByTestId('alert-state')).toHaveText(
+    `Snoozed until ${words.format(new Date(`${until}T12:00:00Z`))}`,
+  );
+  const snoozed = (await core.handlers['alerts.get']({ id: open[0]!.id }, ctx)).snoozedUntil!;
+  expect(isoDay(localDayOf(Date.parse(snoozed) / 1000))).toBe(until);
 });
 
 test('a rule is made with the editor; the core’s refusal shows beside its field', async ({ page, server }) => {

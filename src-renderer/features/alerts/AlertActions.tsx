@@ -12,7 +12,7 @@ import { Form, useFormSubmit } from '../../components/Form';
 import { isIsoDay, parseUkDate } from '../../lib/format';
 import { ukToday } from '../../../src-shared/domain/periods';
 import { useAppStore } from '../../stores/app';
-import { SEVERITY_LABEL, SEVERITY_TONE } from './words';
+import { SEVERITY_LABEL, SEVERITY_TONE, snoozeDay } from './words';
 
 export function SeverityBadge({ severity }: { severity: AlertSeverity }) {
   return (
@@ -77,7 +77,7 @@ function ActionDialog({
     if (!d) return;
     if (asking && !d.open) {
       setNote('');
-      setUntil(asking.alert.snoozedUntil ?? '');
+      setUntil(asking.alert.snoozedUntil ? snoozeDay(asking.alert.snoozedUntil) : '');
       setErrors({});
       d.showModal();
     } else if (!asking && d.open) d.close();

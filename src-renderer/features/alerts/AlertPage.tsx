@@ -18,7 +18,7 @@ import '../../styles/alerts.css';
 import { AlertButtons, SeverityBadge, useAlertActions } from './AlertActions';
 import { useCanManage } from './AlertsPage';
 import { KIND_LABELS } from '../../../src-shared/domain/alert-rules';
-import { CHANNEL_LABEL, DELIVERY_LABEL, alertStateText, periodText, valueText } from './words';
+import { CHANNEL_LABEL, DELIVERY_LABEL, alertStateText, periodText, snoozeDay, valueText } from './words';
 
 const DELIVERY_TONE: Record<AlertDelivery['status'], string> = {
   queued: 'grey',
@@ -107,7 +107,7 @@ export function AlertPage({ id }: { id: number }) {
               : 'Not yet'}
           </Fact>
           {a.snoozedUntil && a.status !== 'resolved' && (
-            <Fact term="Snoozed until">{formatUkDate(`${a.snoozedUntil}T12:00:00Z`)}</Fact>
+            <Fact term="Snoozed until">{formatUkDate(`${snoozeDay(a.snoozedUntil)}T12:00:00Z`)}</Fact>
           )}
           <Fact term="Sent to">{a.channels.map((c) => CHANNEL_LABEL[c]).join(', ') || 'Nowhere (the inbox only)'}</Fact>
         </dl>

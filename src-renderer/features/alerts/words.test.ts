@@ -82,6 +82,9 @@ describe('values', () => {
 
   it('says when an alert is snoozed, in a UK date', () => {
     expect(alertStateText({ status: 'open', snoozedUntil: '2025-01-12' })).toBe('Snoozed until 12 Jan 2025');
+    // as the instant the UK day starts: midnight BST is 23:00 UTC the day before
+    expect(alertStateText({ status: 'open', snoozedUntil: '2025-07-11T23:00:00Z' })).toBe('Snoozed until 12 Jul 2025');
+    expect(alertStateText({ status: 'open', snoozedUntil: '2025-01-12T00:00:00Z' })).toBe('Snoozed until 12 Jan 2025');
     expect(alertStateText({ status: 'resolved', snoozedUntil: '2025-01-12' })).toBe('Resolved');
     expect(alertStateText({ status: 'acknowledged', snoozedUntil: null })).toBe('Acknowledged');
   });

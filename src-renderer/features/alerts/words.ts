@@ -16,6 +16,7 @@ import type {
   SiteSummary,
 } from '../../../src-shared/contract/types';
 import { CARBON_KINDS, SYSTEM_KINDS } from '../../../src-shared/domain/alert-rules';
+import { isoDay, localDayOf } from '../../../src-shared/domain/periods';
 import { CO2, formatKwh, formatShare, formatUkDate, formatUkDateTime, plural } from '../../lib/format';
 
 export type Scope = 'meter' | 'site' | 'all';
@@ -128,9 +129,15 @@ export function periodText(a: Pick<Alert, 'periodLabel'>): string {
     : `${formatUkDateTime(m[1]!)} to ${formatUkDateTime(toMs)}`;
 }
 
+/** The UK day a snooze ends (`YYYY-MM-DD`), given as that day or as the instant it starts. */
+export function snoozeDay(until: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(until) ? until : isoDay(localDayOf(Math.floor(Date.parse(until) / 1000)));
+}
+
 /** An alert's state in words, with its snooze: "Open", "Snoozed until 12 Jan 2025". */
 export function alertStateText(a: Pick<Alert, 'status' | 'snoozedUntil'>): string {
-  if (a.status !== 'resolved' && a.snoozedUntil) return `Snoozed until ${formatUkDate(`${a.snoozedUntil}T12:00:00Z`)}`;
+  if (a.status !== 'resolved' && a.snoozedUntil)
+    return `Snoozed until ${formatUkDate(`${snoozeDay(a.snoozedUntil)}T12:00:00Z`)}`;
   return STATUS_LABEL[a.status];
 }
 
