@@ -10,7 +10,7 @@ export function HealthDot() {
   return (
     <a
       href={href.health}
-      className="health-link"
+      className="conn health-link"
       title={label}
       aria-label={label}
       data-testid="health-dot"

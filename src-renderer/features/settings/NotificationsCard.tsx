@@ -4,7 +4,7 @@
  * and the app's address for links. Secrets show masked and are replaced or removed, never shown;
  * each channel has "Send a test" that says what happened.
  */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ComponentProps, type ReactNode } from 'react';
 import type { AlertChannel, NotifyTestResult, Settings } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
@@ -21,6 +21,13 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
   const { busy, errors, setErrors, submit } = useFormSubmit('Could not save the notification settings');
   const host = useAppStore((s) => s.info?.host);
   const set = (patch: Partial<NotifyDraft>) => setD((x) => ({ ...x, ...patch }));
+  /** A field's value, its change and its error (by the settings key the core names it by). */
+  const bind = <K extends keyof NotifyDraft>(key: K, setting: string) => ({
+    value: d[key],
+    onChange: (v: NotifyDraft[K]) => set({ [key]: v } as Partial<NotifyDraft>),
+    error: errors[setting],
+    readOnly,
+  });
 
   useEffect(() => {
     setSaved(initial);
@@ -56,11 +63,8 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
       <SecretField
         id="notify-smtp"
         label="SMTP server"
-        error={errors['notify.email.smtpUrl']}
         stored={saved['notify.email.smtpUrl']}
-        value={d.smtpUrl}
-        onChange={(smtpUrl) => set({ smtpUrl })}
-        readOnly={readOnly}
+        {...bind('smtpUrl', 'notify.email.smtpUrl')}
         placeholder="smtps://user:password@mail.example.org:465"
         hint="The mail server as a URL with its user and password. The password is never shown again."
       />
@@ -68,19 +72,13 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
         <TextField
           id="notify-from"
           label="From"
-          error={errors['notify.email.from']}
-          value={d.from}
-          onChange={(from) => set({ from })}
-          readOnly={readOnly}
+          {...bind('from', 'notify.email.from')}
           placeholder="Eclectyc Energy <alerts@example.org>"
         />
         <TextField
           id="notify-to"
           label="To"
-          error={errors['notify.email.to']}
-          value={d.to}
-          onChange={(to) => set({ to })}
-          readOnly={readOnly}
+          {...bind('to', 'notify.email.to')}
           placeholder="anna@example.org, facilities@example.org"
           hint="Addresses separated by commas."
         />
@@ -91,11 +89,8 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
       <SecretField
         id="notify-slack"
         label="Slack webhook"
-        error={errors['notify.slack.webhookUrl']}
         stored={saved['notify.slack.webhookUrl']}
-        value={d.slackUrl}
-        onChange={(slackUrl) => set({ slackUrl })}
-        readOnly={readOnly}
+        {...bind('slackUrl', 'notify.slack.webhookUrl')}
         placeholder="https://hooks.slack.com/services/T000/B000/XXXX"
         hint="An incoming webhook from your Slack workspace’s app settings. Its secret part is never shown again."
       />
@@ -105,22 +100,16 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
       <TextField
         id="notify-webhook"
         label="Webhook URL"
-        error={errors['notify.webhook.url']}
-        value={d.webhookUrl}
-        onChange={(webhookUrl) => set({ webhookUrl })}
-        readOnly={readOnly}
+        {...bind('webhookUrl', 'notify.webhook.url')}
         placeholder="https://example.org/hooks/energy"
-        hint="Each alert is sent here as JSON (format: docs/alerts.md)."
+        hint="Each alert is sent here as JSON (format: docs/notifications.md)."
         wide
       />
       <SecretField
         id="notify-secret"
         label="Signing secret"
-        error={errors['notify.webhook.secret']}
         stored={saved['notify.webhook.secretSet'] ? '•••••••• (set)' : null}
-        value={d.webhookSecret}
-        onChange={(webhookSecret) => set({ webhookSecret })}
-        readOnly={readOnly}
+        {...bind('webhookSecret', 'notify.webhook.secret')}
         placeholder="a long random text"
         hint="Optional. Each message is signed with it (HMAC-SHA256) so the receiver can tell it came from this app."
         password
@@ -145,26 +134,20 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
         >
           {(c) => (
             <span className="input-with-unit">
-              <input
+              <TimeInput
                 {...c}
-                className="input input-narrow"
-                inputMode="numeric"
                 placeholder="22:00"
-                maxLength={5}
                 value={d.quietFrom}
                 disabled={readOnly}
-                onChange={(e) => set({ quietFrom: e.currentTarget.value })}
+                onChange={(quietFrom) => set({ quietFrom })}
               />
               <span className="muted">to</span>
-              <input
-                className="input input-narrow"
-                inputMode="numeric"
-                placeholder="07:00"
-                maxLength={5}
+              <TimeInput
                 aria-label="Quiet hours end"
+                placeholder="07:00"
                 value={d.quietTo}
                 disabled={readOnly}
-                onChange={(e) => set({ quietTo: e.currentTarget.value })}
+                onChange={(quietTo) => set({ quietTo })}
               />
             </span>
           )}
@@ -187,15 +170,12 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
                 />
                 At
               </label>
-              <input
+              <TimeInput
                 {...c}
-                className="input input-narrow"
-                inputMode="numeric"
                 placeholder="08:00"
-                maxLength={5}
                 value={d.digestAt}
                 disabled={readOnly || d.digestAt === ''}
-                onChange={(e) => set({ digestAt: e.currentTarget.value })}
+                onChange={(digestAt) => set({ digestAt })}
               />
             </span>
           )}
@@ -225,10 +205,7 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
         <TextField
           id="notify-app-url"
           label="App address"
-          error={errors['notify.appUrl']}
-          value={d.appUrl}
-          onChange={(appUrl) => set({ appUrl })}
-          readOnly={readOnly}
+          {...bind('appUrl', 'notify.appUrl')}
           placeholder="http://energy.example.org:8080"
           hint="Where people open this app, so messages can link to the alert."
           wide
@@ -257,6 +234,22 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
         )}
       </div>
     </Form>
+  );
+}
+
+/** A time of day typed as HH:MM (24-hour, as UK settings are written), never the browser's own time picker. */
+function TimeInput({
+  onChange,
+  ...p
+}: Omit<ComponentProps<'input'>, 'onChange' | 'value'> & { value: string; onChange: (v: string) => void }) {
+  return (
+    <input
+      {...p}
+      className="input input-narrow"
+      inputMode="numeric"
+      maxLength={5}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
   );
 }
 
