@@ -6,6 +6,11 @@ import { Spinner, EmptyState } from './components/States';
 import { Toasts } from './components/Toasts';
 import { parseRoute, href, navigate, useHash } from './lib/route';
 import { ActivityPage } from './features/activity/ActivityPage';
+import { AlertPage } from './features/alerts/AlertPage';
+import { AlertsPage } from './features/alerts/AlertsPage';
+import { RulesPage } from './features/alerts/RulesPage';
+import { HealthDot } from './features/health/HealthDot';
+import { HealthPage } from './features/health/HealthPage';
 import { AnalysisPage } from './features/analysis/AnalysisPage';
 import { CarbonPage } from './features/carbon/CarbonPage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
@@ -16,6 +21,7 @@ import { SettingsPage } from './features/settings/SettingsPage';
 import { SitePage } from './features/sites/SitePage';
 import { SavingsPage } from './features/costs/SavingsPage';
 import { TariffsPage } from './features/tariffs/TariffsPage';
+import { useAlertsStore } from './stores/alerts';
 import { useAppStore } from './stores/app';
 import { useImportsStore } from './stores/imports';
 import { useMetersStore } from './stores/meters';
@@ -141,15 +147,21 @@ function Shell() {
     (s) => s.order.filter((id) => ['queued', 'running', 'retrying'].includes(s.jobs[id]?.status ?? '')).length,
   );
   const meterCount = useMetersStore((s) => s.meters?.length ?? null);
+  const openAlerts = useAlertsStore((s) => s.counts?.open ?? 0);
   const section =
     route.page === 'meter' || route.page === 'meters' || route.page === 'site'
       ? 'meters'
-      : route.page === 'not-found'
-        ? null
-        : route.page;
+      : route.page === 'alert' || route.page === 'alert-rules'
+        ? 'alerts'
+        : route.page === 'not-found'
+          ? null
+          : route.page;
 
   useEffect(() => {
     if (!window.location.hash) window.history.replaceState(null, '', href.dashboard);
+    // the badge and the health dot: fetched once, then kept up to date by events
+    void useAlertsStore.getState().fetchCounts();
+    void useAlertsStore.getState().fetchHealth();
   }, []);
 
   return (
@@ -175,6 +187,7 @@ function Shell() {
             <span className="conn-dot" aria-hidden="true" />
             {CONNECTION_LABEL[connection]}
           </span>
+          <HealthDot />
         </div>
       </header>
       <aside className="sidebar">
@@ -208,6 +221,23 @@ function Shell() {
               icon="M3 21h18M5 21V8l7-5 7 5v13M9 21v-6h6v6"
             >
               {meterCount !== null && meterCount > 0 && <span className="nav-count">{meterCount}</span>}
+            </NavLink>
+            <NavLink
+              to={href.alerts}
+              section="alerts"
+              current={section}
+              label="Alerts"
+              icon="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15zM10 20.5a2 2 0 0 0 4 0"
+            >
+              {openAlerts > 0 && (
+                <span
+                  className="nav-badge nav-badge-alert"
+                  data-testid="alerts-badge"
+                  aria-label={`${openAlerts} open`}
+                >
+                  {openAlerts}
+                </span>
+              )}
             </NavLink>
             <NavLink
               to={href.analysis}
@@ -268,6 +298,10 @@ function Shell() {
         {route.page === 'savings' && <SavingsPage />}
         {route.page === 'activity' && <ActivityPage />}
         {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'alerts' && <AlertsPage />}
+        {route.page === 'alert' && <AlertPage key={route.id} id={route.id} />}
+        {route.page === 'alert-rules' && <RulesPage />}
+        {route.page === 'health' && <HealthPage />}
         {route.page === 'meters' && <MetersPage />}
         {route.page === 'meter' && <MeterPage key={route.mpan} mpan={route.mpan} />}
         {route.page === 'not-found' && (

@@ -1,6 +1,6 @@
 /**
  * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
- * #/savings, #/activity, #/settings.
+ * #/savings, #/activity, #/settings, #/alerts (the inbox), #/alerts/<id>, #/alerts/rules, #/health.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -16,6 +16,10 @@ export type Route =
   | { page: 'tariffs' }
   | { page: 'savings' }
   | { page: 'settings' }
+  | { page: 'alerts' }
+  | { page: 'alert'; id: number }
+  | { page: 'alert-rules' }
+  | { page: 'health' }
   | { page: 'not-found'; path: string };
 
 const SIMPLE = new Set([
@@ -28,6 +32,8 @@ const SIMPLE = new Set([
   'savings',
   'activity',
   'settings',
+  'alerts',
+  'health',
 ] as const);
 
 export function parseRoute(hash: string): Route {
@@ -37,10 +43,10 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 0) return { page: 'dashboard' };
   const head = parts[0] as string;
   if (parts.length === 1 && SIMPLE.has(head as 'dashboard'))
-    return {
-      page: head as
-        'dashboard' | 'imports' | 'meters' | 'analysis' | 'carbon' | 'tariffs' | 'savings' | 'activity' | 'settings',
-    };
+    return { page: head as typeof SIMPLE extends Set<infer P> ? P : never };
+  if (head === 'alerts' && parts.length === 2 && parts[1] === 'rules') return { page: 'alert-rules' };
+  if (head === 'alerts' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
+    return { page: 'alert', id: Number(parts[1]) };
   if (head === 'meters' && parts.length === 2 && parts[1]) {
     let mpan = parts[1];
     try {
@@ -73,6 +79,10 @@ export const href = {
   meterAnalysis: (mpan: string, range?: { from: string; to: string }) =>
     `#/meters/${encodeURIComponent(mpan)}?view=analysis${range ? `&from=${range.from}&to=${range.to}` : ''}`,
   site: (id: number) => `#/sites/${id}`,
+  alerts: '#/alerts',
+  alert: (id: number) => `#/alerts/${id}`,
+  alertRules: '#/alerts/rules',
+  health: '#/health',
 };
 
 export function navigate(to: string): void {

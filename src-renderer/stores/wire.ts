@@ -1,6 +1,7 @@
 /** Connects the client's pushed events and connection state to the stores. */
 import type { Client } from '../api/client';
 import type { ConnectionState } from '../api/transport';
+import { useAlertsStore } from './alerts';
 import { useAppStore } from './app';
 import { useDataStore } from './data';
 import { useImportsStore, type PendingDuplicate } from './imports';
@@ -22,6 +23,20 @@ export function wireEvents(client: Client): () => void {
     client.onEvent('app.error', ({ message }) =>
       useAppStore.getState().toast({ kind: 'error', title: 'Something needs your attention', message }),
     ),
+    client.onEvent('alerts.changed', ({ counts }) => useAlertsStore.getState().setCounts(counts)),
+    // the desktop app shows these as system notifications; a browser shows them as toasts
+    client.onEvent('alerts.notify', ({ alerts }) => {
+      if (useAppStore.getState().info?.host === 'desktop') return;
+      for (const a of alerts.slice(0, 3))
+        useAppStore
+          .getState()
+          .toast({ kind: a.severity === 'critical' ? 'error' : 'info', title: a.message, message: a.subjectLabel });
+      if (alerts.length > 3)
+        useAppStore
+          .getState()
+          .toast({ kind: 'info', title: `${alerts.length - 3} more alerts`, message: 'See the Alerts page.' });
+    }),
+    client.onEvent('health.changed', ({ report }) => useAlertsStore.getState().setHealth(report)),
   ];
   let last: ConnectionState | null = null;
   offs.push(
@@ -32,6 +47,8 @@ export function wireEvents(client: Client): () => void {
         if (useImportsStore.getState().load === 'ready') void useImportsStore.getState().fetchJobs();
         void useMetersStore.getState().refresh();
         useDataStore.getState().bump();
+        void useAlertsStore.getState().fetchCounts();
+        void useAlertsStore.getState().fetchHealth();
       }
       last = s;
     }),

@@ -135,6 +135,22 @@ test('every page fits 1024 × 700 and 1440 × 900, with the sidebar folded to ic
     await core.handlers['meters.update']({ meter: m, supplier: 'Widths Energy' }, ctx);
   await core.handlers['tariffs.assign']({ meter: SHEFFIELD, tariff: 'e2e-w-e7', from: '2019-01-01' }, ctx);
   await core.handlers['switching.runAll']({ days: 90 }, ctx);
+  // alert rules that fire on these files, so the inbox, an alert's page and the rules have rows
+  await core.handlers['alerts.importRules'](
+    {
+      text: JSON.stringify({
+        rules: [
+          { id: 'e2e-w-daily', name: 'Widths daily use', kind: 'daily-kwh-above', all: true, kwh: 1 },
+          { id: 'e2e-w-demand', kind: 'halfhour-kw-above', site: site.id, kw: 1, consecutive: 2, severity: 'critical' },
+          { id: 'e2e-w-health', kind: 'health', all: true, level: 'warn', channels: ['tray', 'email'] },
+        ],
+      }),
+    },
+    ctx,
+  );
+  await core.handlers['alerts.check']({}, ctx);
+  const [alert] = await core.handlers['alerts.list']({ rule: 'e2e-w-daily' }, ctx);
+  expect(alert, 'an alert of the daily-use rule').toBeDefined();
 
   const pages: [string, string][] = [
     ['dashboard', '/'],
@@ -149,6 +165,10 @@ test('every page fits 1024 × 700 and 1440 × 900, with the sidebar folded to ic
     ['savings', '/savings'],
     ['activity', '/activity'],
     ['settings', '/settings'],
+    ['alerts', '/alerts'],
+    ['alert', `/alerts/${alert!.id}`],
+    ['alert-rules', '/alerts/rules'],
+    ['health', '/health'],
   ];
 
   for (const [width, height] of [

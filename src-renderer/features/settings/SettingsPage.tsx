@@ -12,6 +12,7 @@ import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { FactorsCard } from '../carbon/FactorsCard';
+import { NotificationsCard } from './NotificationsCard';
 import { QueryProblem } from '../../components/ProblemState';
 
 /** "Recomputed 12 meters, 4,380 days in 1.2 s". */
@@ -27,7 +28,7 @@ export function SettingsPage() {
   return (
     <Page
       title="Settings"
-      subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon and weather come from, and maintenance."
+      subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon and weather come from, where alerts are sent, and maintenance."
     >
       {q.load === 'error' && !q.data ? (
         <section className="card">
@@ -38,7 +39,10 @@ export function SettingsPage() {
           <Skeleton rows={4} label="Loading settings" />
         </section>
       ) : (
-        <SettingsForm initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
+        <>
+          <SettingsForm initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
+          <NotificationsCard initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
+        </>
       )}
       <TariffsCard />
       <FactorsCard readOnly={role !== undefined && role !== 'admin'} />

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { href, parseRoute } from './route';
+
+describe('routes', () => {
+  it('read the alerts and health pages', () => {
+    expect(parseRoute('#/alerts')).toEqual({ page: 'alerts' });
+    expect(parseRoute('#/alerts?status=all&kind=zero-run')).toEqual({ page: 'alerts' });
+    expect(parseRoute('#/alerts/42')).toEqual({ page: 'alert', id: 42 });
+    expect(parseRoute('#/alerts/rules')).toEqual({ page: 'alert-rules' });
+    expect(parseRoute('#/alerts/rules/')).toEqual({ page: 'alert-rules' });
+    expect(parseRoute('#/health')).toEqual({ page: 'health' });
+    expect(parseRoute('#/alerts/0')).toEqual({ page: 'not-found', path: '/alerts/0' });
+    expect(parseRoute('#/alerts/x')).toEqual({ page: 'not-found', path: '/alerts/x' });
+  });
+
+  it('build the addresses they read', () => {
+    for (const h of [href.alerts, href.alert(7), href.alertRules, href.health])
+      expect(parseRoute(h).page).not.toBe('not-found');
+    expect(parseRoute(href.alert(7))).toEqual({ page: 'alert', id: 7 });
+    expect(parseRoute('#/settings')).toEqual({ page: 'settings' });
+  });
+});
