@@ -86,7 +86,10 @@ export interface Core extends Omit<Services, 'app' | 'started' | 'siteRegions'> 
   start(): void;
   /** Stops background services and closes the database. */
   stop(): Promise<void>;
-  /** Resolves once roll-ups and alert checks in progress are done and the messages they raised are sent (or queued for retry). */
+  /**
+   * Resolves once roll-ups and alert checks in progress are done and the messages they raised are
+   * sent (or queued for retry).
+   */
   waitForDeliveries(): Promise<void>;
 }
 
