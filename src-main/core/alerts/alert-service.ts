@@ -931,9 +931,9 @@ export class AlertService {
     const byId = this.sqlite.prepare('SELECT * FROM alerts WHERE id = ?');
     const alerts = fired.map((id) => this.toAlert(byId.get(id) as AlertRow, labels));
     if (alerts.length > 0) {
-      this.log.info(
-        `${alerts.length} alert(s) fired: ${alerts.map((a) => `${a.rule} ${a.subject} ${a.period}`).join('; ')}`,
-      );
+      const named = alerts.slice(0, 5).map((a) => `${a.rule} ${a.subject} ${a.period}`);
+      const more = alerts.length > 5 ? `; and ${alerts.length - 5} more` : '';
+      this.log.info(`${alerts.length} alert(s) fired: ${named.join('; ')}${more}`);
       this.deliverer?.enqueue(alerts);
     }
     if (alerts.length > 0 || resolved > 0) this.changed(alerts);
