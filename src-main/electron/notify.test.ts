@@ -40,6 +40,7 @@ const changed = (open: number): PushedEvent => {
     acknowledged: 0,
     snoozed: 0,
     bySeverity: { info: 0, warning: open, critical: 0 },
+    lastCheckAt: null,
   };
   return { event: 'alerts.changed', payload: { counts, fired: [] } };
 };

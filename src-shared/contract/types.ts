@@ -1029,6 +1029,8 @@ export interface AlertCounts {
   acknowledged: number;
   snoozed: number;
   bySeverity: Record<AlertSeverity, number>;
+  /** When every rule was last judged over every meter (a check on demand or the schedule), or null. */
+  lastCheckAt: string | null;
 }
 
 export interface AlertCheckResult {

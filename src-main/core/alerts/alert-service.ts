@@ -386,7 +386,15 @@ export class AlertService {
          FROM alerts WHERE status != 'resolved' GROUP BY 1, 2, 3`,
       )
       .all(now) as { status: AlertStatus; severity: AlertSeverity; snoozed: number; n: number }[];
-    const c: AlertCounts = { open: 0, acknowledged: 0, snoozed: 0, bySeverity: { info: 0, warning: 0, critical: 0 } };
+    const checked = this.sqlite.prepare("SELECT value FROM settings WHERE key = 'alertsCheckedAt'").pluck().get() as
+      string | undefined;
+    const c: AlertCounts = {
+      open: 0,
+      acknowledged: 0,
+      snoozed: 0,
+      bySeverity: { info: 0, warning: 0, critical: 0 },
+      lastCheckAt: checked === undefined ? null : iso(Number(checked)),
+    };
     for (const r of rows) {
       if (r.snoozed) c.snoozed += r.n;
       else if (r.status === 'acknowledged') c.acknowledged += r.n;
@@ -584,6 +592,12 @@ export class AlertService {
       else if (CARBON_SET.has(r.kind)) outcomes.push(this.judgeCarbon(r, at));
     }
     const result = this.apply(outcomes, at);
+    if (!o.kinds && !o.meterIds)
+      this.sqlite
+        .prepare(
+          "INSERT INTO settings (key, value) VALUES ('alertsCheckedAt', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .run(String(this.now()));
     if (!o.kinds || o.dataOnly)
       this.sqlite
         .prepare(

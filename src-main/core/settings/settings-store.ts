@@ -20,7 +20,7 @@ export const DEFAULT_SETTINGS: Settings = {
   'notify.webhook.secretSet': false,
   'notify.quietHours': null,
   'notify.digestAt': null,
-  'notify.rateLimitPerHour': 30,
+  'notify.rateLimitPerHour': 60,
   'notify.appUrl': null,
 };
 

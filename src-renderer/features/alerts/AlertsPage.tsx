@@ -209,7 +209,7 @@ export function AlertsPage() {
                     : emptyInboxText(
                         watchedMeters(rules.data ?? [], meters ?? []),
                         rules.data?.length ?? 0,
-                        lastCheck?.at ?? null,
+                        lastCheck?.at ?? counts?.lastCheckAt ?? null,
                       )}
                 </p>
               </EmptyState>
