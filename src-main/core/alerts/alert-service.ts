@@ -978,11 +978,7 @@ function judgeMissing(rule: AlertRule, m: MeterDays, runs: () => Runs): Judgemen
       link: links.at(m.identifier, Math.max(m.firstTs, since - 86400), 2),
     });
   }
-  // a gap still open at `at` is the "no reading for N days" finding when both are asked for
-  if (halfHours !== null)
-    findings.push(
-      ...gapFindings(m, { ...runs(), gaps: runs().gaps.filter((g) => !(days !== null && g.open)) }, halfHours),
-    );
+  if (halfHours !== null) findings.push(...gapFindings(m, runs(), halfHours));
   return { findings, checked: (p) => (p.endsWith('/..') ? days !== null : halfHours !== null) };
 }
 

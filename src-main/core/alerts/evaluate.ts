@@ -301,48 +301,37 @@ export function exceptionDays(m: MeterDays, direction: 'above' | 'below' | 'both
   return { findings, checked: dayChecked(m.from, m.to) };
 }
 
-/** A meter's runs of half-hours without a value and of zero readings, from its first reading to `at`. */
+/** A meter's runs of half-hours without a value between two readings, and of zero readings. */
 export interface Runs {
-  /** The last gap may still be open at `at` (its length counted to `at`). */
-  gaps: { from: number; halfHours: number; open: boolean }[];
+  gaps: { from: number; halfHours: number }[];
   zeros: { from: number; halfHours: number }[];
 }
 
 /**
- * One scan of the meter's half-hours in time order (runs continue across midnight), then the gap
- * from its last reading to `at` — worked out, not scanned, so a meter whose data stopped years
- * before the check costs nothing more.
+ * One scan of the meter's half-hours in time order (runs continue across midnight). A gap is a hole
+ * between readings: the stretch after the last reading is data not delivered yet, which
+ * `data-missing`'s `days` judges (a daily feed would otherwise raise a "gap" every morning).
  */
 export function runsIn(m: MeterDays): Runs {
   const q = qualityScanIn(m.v, m.cal, 0, m.cal.count, 1);
-  const gaps: Runs['gaps'] = q.gaps
-    .filter((g) => g.from >= m.firstTs && g.from < m.lastTs)
-    .map((g) => ({ from: g.from, halfHours: g.halfHours, open: false }));
-  // the stretch after the last reading before `at`, however it began (inside the last day, or after it)
-  const start = m.lastTs + 1800;
-  if (m.lastTs === m.lastTs && start < m.at)
-    gaps.push({ from: start, halfHours: Math.floor((m.at - start) / 1800), open: true });
-  return { gaps, zeros: q.zeroRuns.filter((z) => z.from < m.at) };
+  return {
+    gaps: q.gaps.filter((g) => g.from >= m.firstTs && g.from < m.lastTs),
+    zeros: q.zeroRuns.filter((z) => z.from < m.at),
+  };
 }
 
-/** data-missing, `halfHours`: gaps of at least N half-hours (one still open at `at` counts, keyed by its start). */
+/** data-missing, `halfHours`: gaps of at least N half-hours between readings. */
 export function gapFindings(m: MeterDays, runs: Runs, minGap: number): Finding[] {
   return runs.gaps
     .filter((g) => g.halfHours >= minGap)
     .map((g) => ({
       period: isoMinute(g.from),
       day: localDayOf(g.from),
-      message: g.open
-        ? `No readings since ${whenText(g.from)}: ${spanText(g.halfHours)} so far`
-        : `A gap of ${spanText(g.halfHours)} without readings from ${whenText(g.from)}`,
+      message: `A gap of ${spanText(g.halfHours)} without readings from ${whenText(g.from)}`,
       value: g.halfHours,
       threshold: minGap,
       unit: 'half-hours',
-      link: links.at(
-        m.identifier,
-        g.open ? Math.max(m.firstTs, g.from - 86400) : g.from,
-        Math.ceil(g.halfHours / 48) + 1,
-      ),
+      link: links.at(m.identifier, g.from, Math.ceil(g.halfHours / 48)),
     }));
 }
 
