@@ -24,6 +24,7 @@ CREATE TABLE `alert_rules` (
 	`severity` text NOT NULL,
 	`channels` text NOT NULL,
 	`enabled` integer DEFAULT true NOT NULL,
+	`generation` integer DEFAULT 1 NOT NULL,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
 );
@@ -31,6 +32,7 @@ CREATE TABLE `alert_rules` (
 CREATE TABLE `alerts` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`rule_id` text NOT NULL,
+	`rule_generation` integer DEFAULT 1 NOT NULL,
 	`kind` text NOT NULL,
 	`subject` text NOT NULL,
 	`period` text NOT NULL,
@@ -53,7 +55,7 @@ CREATE TABLE `alerts` (
 	`channels` text NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `alerts_rule_subject_period_idx` ON `alerts` (`rule_id`,`subject`,`period`);--> statement-breakpoint
+CREATE UNIQUE INDEX `alerts_rule_subject_period_idx` ON `alerts` (`rule_id`,`rule_generation`,`subject`,`period`);--> statement-breakpoint
 CREATE INDEX `alerts_status_idx` ON `alerts` (`status`,`fired_at`);--> statement-breakpoint
 CREATE TABLE `health_history` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,

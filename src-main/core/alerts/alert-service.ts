@@ -20,14 +20,7 @@ import type {
   AlertStatus,
 } from '../../../src-shared/contract/types';
 import { parseRule, parseRuleFile, ruleParams } from '../../../src-shared/domain/alert-rules';
-import {
-  dateOfDay,
-  dayFromDate,
-  dayStartUtc,
-  isoDay,
-  localDayOf,
-  parsePeriod,
-} from '../../../src-shared/domain/periods';
+import { dateOfDay, dayFromDate, isoDay, localDayOf, parsePeriod } from '../../../src-shared/domain/periods';
 import type { AnalyticsService } from '../analytics/analytics-service';
 import { dailyFactsIn, dayClasses, rangeDays } from '../analytics/compute';
 import type { Clock } from '../clock';
@@ -69,8 +62,9 @@ export interface AlertDeliverer {
 export const CHECK_MINUTES = 15;
 /** Failed imports looked at by a check (older failures were reported when they happened). */
 const IMPORT_LOOKBACK_S = 7 * 86400;
-/** How far ahead carbon forecasts are looked at. */
+/** How far ahead carbon forecasts are looked at, and how far back for a window already under way. */
 const CARBON_AHEAD_S = 48 * 3600;
+const CARBON_BEHIND_S = 24 * 3600;
 
 type RuleRow = {
   id: string;
@@ -108,6 +102,17 @@ type AlertRow = {
   snoozed_until: number | null;
   channels: string;
 };
+
+/** What an evaluation covers (docs/alerts.md, "When rules are judged"). */
+interface RunOptions {
+  at?: number;
+  kinds?: AlertKind[];
+  meterIds?: Set<number>;
+  /** The meters whose readings changed since the last evaluation (after a roll-up). */
+  changedOnly?: boolean;
+  dataOnly?: boolean;
+  scheduled?: boolean;
+}
 
 /** A subject's findings from one rule, with what was looked at. */
 interface Outcome {
@@ -233,31 +238,64 @@ export class AlertService {
     }
     this.sqlite.transaction(() => {
       if (previousId !== undefined && previousId !== rule.id) {
-        if (!this.sqlite.prepare('SELECT 1 FROM alert_rules WHERE id = ?').get(previousId))
-          throw new AppError('NOT_FOUND', `No alert rule "${previousId}" to rename`);
-        if (this.sqlite.prepare('SELECT 1 FROM alert_rules WHERE id = ?').get(rule.id))
-          throw new AppError('CONFLICT', `A rule "${rule.id}" already exists: choose another id`, {
-            problems: [{ index: 0, rule: rule.id, field: 'id', message: `A rule "${rule.id}" already exists` }],
+        const prev = this.sqlite.prepare('SELECT kind, generation FROM alert_rules WHERE id = ?').get(previousId) as
+          { kind: string; generation: number } | undefined;
+        if (!prev) throw new AppError('NOT_FOUND', `No alert rule "${previousId}" to rename`);
+        const taken = this.sqlite.prepare('SELECT 1 FROM alert_rules WHERE id = ?').get(rule.id)
+          ? `A rule "${rule.id}" already exists: choose another id`
+          : this.sqlite.prepare('SELECT 1 FROM alerts WHERE rule_id = ? LIMIT 1').get(rule.id)
+            ? `Alerts of an earlier rule "${rule.id}" are kept under that id: choose another id`
+            : null;
+        if (taken)
+          throw new AppError('CONFLICT', taken, {
+            problems: [{ index: 0, rule: rule.id, field: 'id', message: taken }],
           });
         this.sqlite.prepare('DELETE FROM alert_rules WHERE id = ?').run(previousId);
         this.sqlite.prepare('UPDATE alerts SET rule_id = ? WHERE rule_id = ?').run(rule.id, previousId);
-      }
-      this.upsert(rule);
+        this.upsert(rule, prev);
+      } else this.upsert(rule);
     })();
     this.scheduleSoon();
     return this.rule(rule.id);
   }
 
-  private upsert(rule: AlertRule): 'created' | 'updated' {
+  /**
+   * Creates or replaces a rule. Its generation (part of every alert's identity) carries on while
+   * the rule keeps its kind; a new kind, or an id whose earlier rule was removed, starts a new one,
+   * so the earlier alerts stay as history and the rule's findings are raised afresh. `previous`: the
+   * rule as it was under the id it is being renamed from.
+   */
+  private upsert(rule: AlertRule, previous?: { kind: string; generation: number }): 'created' | 'updated' {
     const now = this.now();
-    const exists = !!this.sqlite.prepare('SELECT 1 FROM alert_rules WHERE id = ?').get(rule.id);
+    const row =
+      previous ??
+      (this.sqlite.prepare('SELECT kind, generation FROM alert_rules WHERE id = ?').get(rule.id) as
+        { kind: string; generation: number } | undefined);
+    const generation = row
+      ? row.kind === rule.kind
+        ? row.generation
+        : row.generation + 1
+      : 1 +
+        (this.sqlite
+          .prepare('SELECT coalesce(max(rule_generation), 0) FROM alerts WHERE rule_id = ?')
+          .pluck()
+          .get(rule.id) as number);
+    if (row && row.generation !== generation)
+      this.sqlite
+        .prepare(
+          `UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = 'rule changed',
+             note = coalesce(note, 'The rule now watches for something else') WHERE rule_id = ? AND status != 'resolved'`,
+        )
+        .run(now, rule.id);
     this.sqlite
       .prepare(
-        `INSERT INTO alert_rules (id, kind, name, meter, site_id, params, severity, channels, enabled, created_at, updated_at)
-         VALUES (@id, @kind, @name, @meter, @site, @params, @severity, @channels, @enabled, @now, @now)
+        `INSERT INTO alert_rules (id, kind, name, meter, site_id, params, severity, channels, enabled, generation,
+           created_at, updated_at)
+         VALUES (@id, @kind, @name, @meter, @site, @params, @severity, @channels, @enabled, @generation, @now, @now)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, meter = excluded.meter,
            site_id = excluded.site_id, params = excluded.params, severity = excluded.severity,
-           channels = excluded.channels, enabled = excluded.enabled, updated_at = excluded.updated_at`,
+           channels = excluded.channels, enabled = excluded.enabled, generation = excluded.generation,
+           updated_at = excluded.updated_at`,
       )
       .run({
         id: rule.id,
@@ -269,9 +307,10 @@ export class AlertService {
         severity: rule.severity,
         channels: JSON.stringify(rule.channels),
         enabled: rule.enabled ? 1 : 0,
+        generation,
         now,
       });
-    return exists ? 'updated' : 'created';
+    return row && !previous ? 'updated' : 'created';
   }
 
   /** Removes a rule; its open alerts are resolved (the history stays). */
@@ -547,51 +586,42 @@ export class AlertService {
 
   /** After a roll-up: the meters whose readings changed since the last evaluation. */
   private afterChange(): Promise<AlertCheckResult> {
-    const since = Number(
-      this.sqlite.prepare("SELECT value FROM settings WHERE key = 'alertsSeq'").pluck().get() ?? '0',
-    );
-    const changed = new Set(this.readings.changedSince(since).map((c) => c.meterId));
-    if (changed.size === 0) return this.run({ kinds: [] });
-    return this.run({ meterIds: changed, dataOnly: true });
+    return this.run({ changedOnly: true, dataOnly: true });
   }
 
-  private run(o: {
-    at?: number;
-    kinds?: AlertKind[];
-    meterIds?: Set<number>;
-    dataOnly?: boolean;
-    scheduled?: boolean;
-  }): Promise<AlertCheckResult> {
+  private run(o: RunOptions): Promise<AlertCheckResult> {
     const job = this.busy.then(() => this.evaluate(o));
     this.busy = job.catch((e: unknown) => this.log.error('alert check failed', e));
     return job;
   }
 
-  private async evaluate(o: {
-    at?: number;
-    kinds?: AlertKind[];
-    meterIds?: Set<number>;
-    dataOnly?: boolean;
-    scheduled?: boolean;
-  }): Promise<AlertCheckResult> {
+  private async evaluate(o: RunOptions): Promise<AlertCheckResult> {
     const at = o.at ?? this.now();
+    // the readings' change sequence first: meters changed after it are judged again next time
     const seq = this.readings.currentSeq();
+    if (o.changedOnly) {
+      const since = Number(
+        this.sqlite.prepare("SELECT value FROM settings WHERE key = 'alertsSeq'").pluck().get() ?? '0',
+      );
+      o = { ...o, meterIds: new Set(this.readings.changedSince(since).map((c) => c.meterId)) };
+    }
     let rules = this.rules().filter((r) => r.enabled && (!o.kinds || o.kinds.includes(r.kind)));
     if (o.dataOnly) rules = rules.filter((r) => !SYSTEM_KINDS_SET.has(r.kind) && !CARBON_SET.has(r.kind));
     const outcomes: Outcome[] = [];
     let meterRules = rules.filter((r) => !SYSTEM_KINDS_SET.has(r.kind) && !CARBON_SET.has(r.kind));
     // a scheduled check with the same readings, rules and day as the last whole check: only what the
     // clock alone changes (no reading for N days) can have moved
-    const stamp = `${seq}|${localDayOf(at)}|${JSON.stringify(meterRules)}`;
+    const stamp = `${seq}|${localDayOf(at)}|${JSON.stringify(meterRules)}|${this.settingsFingerprint()}`;
     if (o.scheduled && stamp === this.lastWhole) meterRules = meterRules.filter((r) => r.kind === 'data-missing');
     else if (!o.meterIds && !o.kinds) this.lastWhole = stamp;
-    if (meterRules.length > 0) await this.judgeMeters(meterRules, at, o.meterIds ?? null, outcomes);
+    if (meterRules.length > 0 && (!o.meterIds || o.meterIds.size > 0))
+      await this.judgeMeters(meterRules, at, o.meterIds ?? null, outcomes);
     for (const r of rules) {
       if (r.kind === 'import-failed') outcomes.push(...this.judgeImports(r, at));
       else if (r.kind === 'health') outcomes.push(...this.judgeHealth(r));
       else if (CARBON_SET.has(r.kind)) outcomes.push(this.judgeCarbon(r, at));
     }
-    const result = this.apply(outcomes, at);
+    const result = this.apply(outcomes, at, !o.kinds && !o.meterIds ? meterRules : []);
     if (!o.kinds && !o.meterIds)
       this.sqlite
         .prepare(
@@ -605,6 +635,53 @@ export class AlertService {
         )
         .run(String(seq));
     return { ...result, rules: rules.length };
+  }
+
+  /**
+   * The start of the meter's last reading before `at`: its latest reading when that is earlier,
+   * else found in the days from `to` (the day `at` falls in) or, failing that, in `v`.
+   */
+  private lastBefore(
+    meterId: number,
+    last: number,
+    at: number,
+    to: number,
+    v: MeterDays['v'],
+    cal: MeterDays['cal'],
+  ): number {
+    if (last < at) return last;
+    const today = this.readings.readDays(meterId, to, localDayOf(at) + 1);
+    const days = rangeDays(to, localDayOf(at) + 1);
+    let found = NaN;
+    for (let i = 0; i < today.days.length; i++)
+      for (let k = today.offsets[i]!; k < today.offsets[i + 1]!; k++) {
+        const ts = days.start[today.days[i]! - to]! + (k - today.offsets[i]!) * 1800;
+        if (ts < at && today.values[k] === today.values[k]) found = ts;
+      }
+    return found === found ? found : lastValueTs(v, cal);
+  }
+
+  /**
+   * What else a meter rule's findings depend on besides readings and rules: sites and their hours,
+   * closures, meters' sites and capacities, tariffs and their assignments. A scheduled check skips
+   * the meter rules only while this and the readings are unchanged.
+   */
+  private settingsFingerprint(): string {
+    return JSON.stringify(
+      this.sqlite
+        .prepare(
+          `SELECT (SELECT count(*) || ':' || coalesce(sum(id * 7 + coalesce(site_id, 0) * 13 + coalesce(capacity_kva, 0)), 0) FROM meters),
+                  (SELECT group_concat(id || coalesce(opening_hours, '') || generation, '|') FROM sites),
+                  (SELECT count(*) || ':' || coalesce(sum(from_day + to_day * 3 + site_id), 0) FROM site_closures),
+                  (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM tariffs),
+                  (SELECT count(*) || ':' || coalesce(sum(length(spec) + valid_from), 0) FROM tariff_versions),
+                  (SELECT count(*) || ':' || coalesce(sum(pence), 0) FROM tariff_prices),
+                  (SELECT count(*) || ':' || coalesce(max(assigned_at), 0) || ':' || coalesce(sum(from_day), 0)
+                     FROM tariff_assignments)`,
+        )
+        .raw()
+        .get(),
+    );
   }
 
   /** Reads each watched meter's days once and judges every rule that watches it. */
@@ -640,7 +717,7 @@ export class AlertService {
         to,
         at,
         firstTs: span.first,
-        lastTs: span.last < dayStartUtc(to) ? span.last : lastValueTs(v, cal),
+        lastTs: this.lastBefore(row.id, span.last, at, to, v, cal),
       };
       let runs: Runs | null = null;
       const runsOf = (): Runs => (runs ??= runsIn(m));
@@ -804,26 +881,29 @@ export class AlertService {
         ? ((this.sqlite.prepare('SELECT region_id FROM sites WHERE id = ?').pluck().get(rule.site) as number | null) ??
           null)
         : null;
-    const from = Math.ceil(at / 1800) * 1800;
+    // from a day back, so a window already under way keeps its first half-hour (its period)
+    const from = Math.floor(at / 1800) * 1800 - CARBON_BEHIND_S;
+    const until = Math.ceil(at / 1800) * 1800 + CARBON_AHEAD_S;
     const rows = (
       region !== null
         ? this.sqlite
             .prepare(
               'SELECT ts, forecast AS g FROM carbon_regional WHERE region_id = ? AND ts >= ? AND ts < ? ORDER BY ts',
             )
-            .all(region, from, from + CARBON_AHEAD_S)
+            .all(region, from, until)
         : this.sqlite
             .prepare(
               'SELECT ts, coalesce(forecast, actual) AS g FROM carbon_national WHERE ts >= ? AND ts < ? ORDER BY ts',
             )
-            .all(from, from + CARBON_AHEAD_S)
+            .all(from, until)
     ) as { ts: number; g: number | null }[];
     const findings: Finding[] = [];
     let run: { ts: number; g: number }[] = [];
     const close = (): void => {
-      if (run.length >= minLen) {
+      const end = run.length ? run[run.length - 1]!.ts + 1800 : 0;
+      // a window over by `at` is not news (and its open alert resolves)
+      if (run.length >= minLen && end > at) {
         const start = run[0]!.ts;
-        const end = run[run.length - 1]!.ts + 1800;
         const lo = Math.min(...run.map((x) => x.g));
         const hi = Math.max(...run.map((x) => x.g));
         const mean = Math.round(run.reduce((s, x) => s + x.g, 0) / run.length);
@@ -856,7 +936,7 @@ export class AlertService {
       siteId: rule.site ?? null,
       judgement: {
         findings,
-        // windows still ahead are looked at again; a window that started before `at` has passed
+        // every window starting in the hours looked at: one that has ended or no longer holds resolves
         checked: (p) => /^\d{4}-.*Z$/.test(p) && Date.parse(p) / 1000 >= from,
       },
     };
@@ -867,37 +947,44 @@ export class AlertService {
    * automatically resolved ones that hold again reopen, and open alerts of checked periods that no
    * longer hold are resolved. Carbon windows that have passed are resolved too.
    */
-  private apply(outcomes: Outcome[], at: number): Omit<AlertCheckResult, 'rules'> {
+  private apply(outcomes: Outcome[], at: number, wholeRules: AlertRule[]): Omit<AlertCheckResult, 'rules'> {
     const now = this.now();
     const fired: number[] = [];
     let resolved = 0;
     let unchanged = 0;
-    const find = this.sqlite.prepare('SELECT * FROM alerts WHERE rule_id = ? AND subject = ? AND period = ?');
+    const generation = new Map(
+      this.sqlite.prepare('SELECT id, generation FROM alert_rules').raw().all() as [string, number][],
+    );
+    const find = this.sqlite.prepare(
+      'SELECT * FROM alerts WHERE rule_id = ? AND rule_generation = ? AND subject = ? AND period = ?',
+    );
     const insert = this.sqlite.prepare(
-      `INSERT INTO alerts (rule_id, kind, subject, period, severity, status, fired_at, message, value, threshold, unit,
-         link, meter_id, site_id, channels)
-       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO alerts (rule_id, rule_generation, kind, subject, period, severity, status, fired_at, message, value,
+         threshold, unit, link, meter_id, site_id, channels)
+       VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const refresh = this.sqlite.prepare(
       'UPDATE alerts SET message = ?, value = ?, threshold = ?, unit = ?, link = ?, severity = ? WHERE id = ?',
     );
     const reopen = this.sqlite.prepare("UPDATE alerts SET status = 'open', resolved_at = NULL WHERE id = ?");
     const openOf = this.sqlite.prepare(
-      "SELECT id, period FROM alerts WHERE rule_id = ? AND subject = ? AND status != 'resolved'",
+      "SELECT id, period FROM alerts WHERE rule_id = ? AND rule_generation = ? AND subject = ? AND status != 'resolved'",
     );
     const autoResolve = this.sqlite.prepare(
       "UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = NULL WHERE id = ?",
     );
     this.sqlite.transaction(() => {
       for (const o of outcomes) {
+        const gen = generation.get(o.rule.id) ?? 1;
         const found = new Set<string>();
         for (const f of o.judgement.findings) {
           found.add(f.period);
-          const row = find.get(o.rule.id, o.subject, f.period) as AlertRow | undefined;
+          const row = find.get(o.rule.id, gen, o.subject, f.period) as AlertRow | undefined;
           if (!row) {
             const id = Number(
               insert.run(
                 o.rule.id,
+                gen,
                 o.rule.kind,
                 o.subject,
                 f.period,
@@ -916,7 +1003,7 @@ export class AlertService {
             fired.push(id);
             continue;
           }
-          unchanged++;
+          if (row.status !== 'resolved' || row.resolved_by === null) unchanged++;
           // rewritten only when the figures moved (a re-import changed the day) or the rule's severity did
           if (
             row.message !== f.message ||
@@ -928,11 +1015,31 @@ export class AlertService {
             refresh.run(f.message, f.value, f.threshold, f.unit, f.link, o.rule.severity, row.id);
           if (row.status === 'resolved' && row.resolved_by === null) reopen.run(row.id);
         }
-        for (const r of openOf.all(o.rule.id, o.subject) as { id: number; period: string }[]) {
+        for (const r of openOf.all(o.rule.id, gen, o.subject) as { id: number; period: string }[]) {
           if (found.has(r.period) || !o.judgement.checked(r.period)) continue;
           autoResolve.run(now, r.id);
           resolved++;
         }
+      }
+      // a whole check: meter alerts of a rule that no longer watches their meter (its scope changed,
+      // the meter left the site) resolve
+      const rows = wholeRules.length > 0 ? this.meters.analysisRows() : [];
+      for (const rule of wholeRules) {
+        const watched = new Set(
+          rows
+            .filter(
+              (m) => rule.all || rule.meter === m.identifier || (rule.site !== undefined && rule.site === m.siteId),
+            )
+            .map((m) => m.identifier),
+        );
+        const open = this.sqlite
+          .prepare("SELECT id, subject FROM alerts WHERE rule_id = ? AND meter_id IS NOT NULL AND status != 'resolved'")
+          .all(rule.id) as { id: number; subject: string }[];
+        for (const a of open)
+          if (!watched.has(a.subject)) {
+            autoResolve.run(now, a.id);
+            resolved++;
+          }
       }
       // carbon windows that have passed
       resolved += this.sqlite

@@ -455,3 +455,79 @@ describe('system and grid rules', () => {
     expect(firedOf(r, 'dirty')).toEqual(['2025-03-10T13:00Z', '2025-03-10T14:30Z']);
   });
 });
+
+describe('rules that change, and checks in the middle of things', () => {
+  it('a carbon window already under way keeps its alert: checks at 09:50, 10:10 and 10:40 raise it once', async () => {
+    const from = Date.parse('2025-03-11T10:00:00Z') / 1000;
+    const ins = core.sqlite.prepare(
+      'INSERT OR REPLACE INTO carbon_national (ts, forecast, actual, "index", fetched_at) VALUES (?, ?, NULL, NULL, ?)',
+    );
+    for (let i = 0; i < 8; i++) ins.run(from + i * 1800, 50, from);
+    await call('alerts.saveRule', { rule: { id: 'clean4', kind: 'carbon-intensity-below', gco2: 60, halfHours: 4 } });
+    const fired: string[] = [];
+    for (const at of ['2025-03-11T09:50:00Z', '2025-03-11T10:10:00Z', '2025-03-11T10:40:00Z', '2025-03-11T13:00:00Z'])
+      fired.push(...firedOf(await call<AlertCheckResult>('alerts.check', { at }), 'clean4'));
+    expect(fired).toEqual(['2025-03-11T10:00Z']);
+    // over by 14:00: the window's alert resolves by itself
+    await call<AlertCheckResult>('alerts.check', { at: '2025-03-11T14:30:00Z' });
+    expect((await call<Alert[]>('alerts.list', { rule: 'clean4' }))[0]).toMatchObject({
+      status: 'resolved',
+      resolvedBy: null,
+    });
+  });
+
+  it('a check partway through a day counts that day’s readings', async () => {
+    await call('alerts.saveRule', { rule: { id: 'fresh', kind: 'data-missing', meter: B, halfHours: 4, days: 1 } });
+    // B's readings run to 23 Feb 23:30; at 24 Feb 12:00 the half-day since is neither a gap nor a day
+    expect(firedOf(await call<AlertCheckResult>('alerts.check', { at: '2025-02-24T12:00:00Z' }), 'fresh')).toEqual([]);
+    // nothing on the 24th, readings on the morning of the 25th, a check at 12:00 on the 25th: the 24th
+    // is a gap between readings, and the meter is not stale (its last reading is 2½ hours old)
+    const morning = Array.from({ length: 20 }, (_, i) => ({ t: END + 86400 + i * 1800, kwh: 1 }));
+    await importCsv('b-morning.csv', csv(B, morning));
+    await call<AlertCheckResult>('alerts.check', { at: '2025-02-25T12:00:00Z' });
+    // (the import itself was judged as at the test's clock, 10 Mar: stale by then; as at 25 Feb, not)
+    const open = await call<Alert[]>('alerts.list', { rule: 'fresh', status: 'open' });
+    expect(open.map((a) => [a.period, a.value])).toEqual([['2025-02-24T00:00Z', 48]]);
+  });
+
+  it('an alert whose meter the rule no longer watches resolves; a new kind starts afresh; a removed id can come back', async () => {
+    await call('alerts.saveRule', { rule: { id: 'scope', kind: 'daily-kwh-above', all: true, kwh: 80 } });
+    const r = await call<AlertCheckResult>('alerts.check', { at: AT });
+    expect(
+      new Set(firedOf(r, 'scope').length ? r.fired.filter((a) => a.rule === 'scope').map((a) => a.subject) : []),
+    ).toEqual(new Set([A, B]));
+    await call('alerts.saveRule', { rule: { id: 'scope', kind: 'daily-kwh-above', meter: A, kwh: 80 } });
+    await call<AlertCheckResult>('alerts.check', { at: AT });
+    const after = await call<Alert[]>('alerts.list', { rule: 'scope', limit: 5000 });
+    expect(after.filter((a) => a.subject === B).every((a) => a.status === 'resolved')).toBe(true);
+    expect(after.filter((a) => a.subject === A).some((a) => a.status === 'open')).toBe(true);
+
+    // a new kind: the earlier alerts are history, the new condition is raised afresh
+    await call('alerts.saveRule', { rule: { id: 'scope', kind: 'halfhour-kw-above', meter: A, kw: 5 } });
+    const changed = await call<AlertCheckResult>('alerts.check', { at: AT });
+    expect(changed.fired.filter((a) => a.rule === 'scope').every((a) => a.kind === 'halfhour-kw-above')).toBe(true);
+    expect(changed.fired.filter((a) => a.rule === 'scope').length).toBeGreaterThan(0);
+    const old = (await call<Alert[]>('alerts.list', { rule: 'scope', kind: 'daily-kwh-above', limit: 5000 })).filter(
+      (a) => a.subject === A,
+    );
+    expect(old.every((a) => a.status === 'resolved' && a.resolvedBy === 'rule changed')).toBe(true);
+
+    // removed, then added again under the same id: its findings are raised again, once
+    await call('alerts.deleteRule', { id: 'scope' });
+    await call('alerts.saveRule', { rule: { id: 'scope', kind: 'halfhour-kw-above', meter: A, kw: 5 } });
+    const back = await call<AlertCheckResult>('alerts.check', { at: AT });
+    expect(firedOf(back, 'scope')).toEqual(firedOf(changed, 'scope'));
+    expect(firedOf(await call<AlertCheckResult>('alerts.check', { at: AT }), 'scope')).toEqual([]);
+    // another rule cannot be renamed onto an id whose alerts are kept
+    await call('alerts.saveRule', { rule: { id: 'other', kind: 'zero-run', all: true } });
+    await call('alerts.deleteRule', { id: 'scope' });
+    const clash = await failure('alerts.saveRule', {
+      rule: { id: 'scope', kind: 'zero-run', all: true },
+      previousId: 'other',
+    });
+    expect(clash).toMatchObject({
+      code: 'CONFLICT',
+      message: 'Alerts of an earlier rule "scope" are kept under that id: choose another id',
+    });
+  });
+});

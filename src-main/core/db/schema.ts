@@ -470,6 +470,11 @@ export const alertRules = sqliteTable('alert_rules', {
   severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
   channels: text('channels').notNull(),
   enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /**
+   * Bumped when the rule is re-created under an id used before, or its kind changes: its alerts
+   * from then on are new ones (the earlier generation's stay as history).
+   */
+  generation: integer('generation').notNull().default(1),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -483,6 +488,8 @@ export const alerts = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     ruleId: text('rule_id').notNull(),
+    /** The rule's generation when the alert fired. */
+    ruleGeneration: integer('rule_generation').notNull().default(1),
     kind: text('kind').notNull(),
     /** A meter identifier, a check name, a job id, a region: what the alert is about. */
     subject: text('subject').notNull(),
@@ -510,7 +517,7 @@ export const alerts = sqliteTable(
     channels: text('channels').notNull(),
   },
   (t) => [
-    uniqueIndex('alerts_rule_subject_period_idx').on(t.ruleId, t.subject, t.period),
+    uniqueIndex('alerts_rule_subject_period_idx').on(t.ruleId, t.ruleGeneration, t.subject, t.period),
     index('alerts_status_idx').on(t.status, t.firedAt),
   ],
 );
