@@ -82,6 +82,9 @@ export async function main(argv: string[]): Promise<number> {
     const options = allOptions();
     parsed = parseArgs({ args: joinNegativeValues(argv, options), allowPositionals: true, tokens: true, options });
   } catch (e) {
+    // an option no command knows: --json still gets its { error } (a scheduler may parse only stdout)
+    if (argv.includes('--json'))
+      process.stdout.write(JSON.stringify({ error: { code: 'USAGE', message: (e as Error).message } }) + '\n');
     console.error(`eclectyc: ${(e as Error).message}\nRun "eclectyc --help" for usage.`);
     return 2;
   }

@@ -44,7 +44,7 @@ describe('eclectyc settings', () => {
     const run = (...args: string[]) => runCli(cli, [...args, '--data-dir', dir]);
     const num = run('settings', 'set', 'notify.rateLimitPerHour', 'lots');
     expect(num.code).toBe(2);
-    expect(num.stderr).toContain('notify.rateLimitPerHour needs a whole number, e.g. 30, not "lots"');
+    expect(num.stderr).toContain('notify.rateLimitPerHour needs a whole number, e.g. 60, not "lots"');
     const quiet = run('settings', 'set', 'notify.quietHours', '10pm');
     expect(quiet.code).toBe(1);
     expect(quiet.stderr).toContain('Expected quiet hours as HH:MM-HH:MM, e.g. 22:00-07:00 (notify.quietHours)');

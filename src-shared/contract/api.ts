@@ -144,6 +144,16 @@ const isMailbox = (t: string): boolean => {
   const m = /^(.*)<([^<>]+)>$/.exec(t.trim());
   return emailAddress.test((m ? m[2]! : t).trim());
 };
+/** A URL's user name and password are valid percent-encoding (write `%25` for a `%` in a password). */
+const decodable = (u: URL): boolean => {
+  try {
+    decodeURIComponent(u.username);
+    decodeURIComponent(u.password);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const nullableText = (max: number) => z.string().trim().max(max).nullable().optional();
 const httpUrl = (example: string) =>
   z
@@ -159,8 +169,9 @@ const notifySettingsArgs = {
     .trim()
     .max(1000)
     .refine(
-      (u) => u === '' || (/^smtps?:\/\/[^/]+/i.test(u) && URL.canParse(u)),
-      'expected an SMTP server as smtp://user:password@host:587 or smtps://user:password@host:465',
+      (u) => u === '' || (/^smtps?:\/\/[^/]+/i.test(u) && URL.canParse(u) && decodable(new URL(u))),
+      'expected an SMTP server as smtp://user:password@host:587 or smtps://user:password@host:465 ' +
+        '(percent-encode special characters in the user and password: %40 for @, %25 for %)',
     )
     .nullable()
     .optional(),

@@ -1045,6 +1045,18 @@ export interface AlertCheckResult {
 }
 
 export type HealthStatus = 'ok' | 'warn' | 'fail';
+/** The health checks by name (docs/health.md), as `health` alert rules name them. */
+export const HEALTH_CHECKS = [
+  'database',
+  'disk',
+  'queue',
+  'stuck-jobs',
+  'failed-imports',
+  'rollup',
+  'carbon',
+  'stale-meters',
+  'updates',
+] as const;
 
 export interface HealthCheck {
   name: string;

@@ -7,6 +7,7 @@
  */
 import {
   ALERT_KINDS,
+  HEALTH_CHECKS,
   type AlertChannel,
   type AlertKind,
   type AlertRule,
@@ -114,7 +115,7 @@ export const KIND_PARAMS: Record<AlertKind, readonly ParamSpec[]> = {
   ],
   'import-failed': [],
   health: [
-    { name: 'check', label: 'Check (empty: any)', spec: { type: 'text', max: 40 } },
+    { name: 'check', label: 'Check', spec: { type: 'enum', values: HEALTH_CHECKS } },
     {
       name: 'level',
       label: 'When it turns',
@@ -236,7 +237,12 @@ export function parseRule(raw: unknown, index = 0): { rule: AlertRule | null; pr
   } else if (o.all !== true) bad('all', `Expected "all": true, not ${describe(o.all)}`);
   else all = true;
   if (knownKind && SYSTEM_KINDS.includes(kind) && (meter !== undefined || site !== undefined))
-    bad(meter !== undefined ? 'meter' : 'site', `A ${kind} rule watches the whole system: give "all": true`);
+    bad(
+      meter !== undefined ? 'meter' : 'site',
+      `${kind === 'health' ? 'A' : 'An'} ${kind} rule watches the whole system: give "all": true`,
+    );
+  if (knownKind && CARBON_KINDS.includes(kind) && meter !== undefined)
+    bad('meter', `A ${kind} rule watches the grid's forecast: give "site" (its region) or "all": true (national)`);
 
   const severity = (o.severity ?? 'warning') as AlertSeverity;
   if (!SEVERITIES.includes(severity))

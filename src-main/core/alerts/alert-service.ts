@@ -448,6 +448,11 @@ export class AlertService {
   ack(id: number, actor: string, note?: string): Alert {
     const a = this.get(id);
     if (a.status === 'resolved') throw new AppError('CONFLICT', `Alert ${id} is already resolved`);
+    if (a.status === 'acknowledged')
+      throw new AppError(
+        'CONFLICT',
+        `Alert ${id} was acknowledged by ${a.acknowledgedBy ?? 'someone'} at ${a.acknowledgedAt ?? 'an earlier time'}`,
+      );
     this.sqlite
       .prepare(
         "UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = ?, note = coalesce(?, note) WHERE id = ?",

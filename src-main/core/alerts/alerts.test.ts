@@ -279,6 +279,10 @@ describe("an alert's life", () => {
     const before = await call<AlertCounts>('alerts.counts', {});
     const acked = await call<Alert>('alerts.ack', { id: open[0]!.id, note: 'Heating left on' });
     expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'anna', note: 'Heating left on' });
+    // acknowledged once: a second acknowledgement does not overwrite who and when
+    expect((await failure('alerts.ack', { id: open[0]!.id, note: 'again' })).message).toMatch(
+      /^Alert \d+ was acknowledged by anna at /,
+    );
     const after = await call<AlertCounts>('alerts.counts', {});
     expect(after.open).toBe(before.open - 1);
     expect(after.acknowledged).toBe(before.acknowledged + 1);
@@ -324,6 +328,8 @@ describe('rule files', () => {
         { id: 'bad5', kind: 'cost-above', all: true, gbp: 10, per: 'week', colour: 'red' },
         { id: 'bad6', kind: 'data-missing', meter: '1200050000008' },
         { id: 'bad7', kind: 'data-missing', meter: '1200050000203' },
+        { id: 'bad8', kind: 'health', check: 'nope' },
+        { id: 'bad9', kind: 'carbon-intensity-below', meter: A, gco2: 100 },
       ],
     });
     const e = await failure('alerts.importRules', { text });
@@ -341,6 +347,8 @@ describe('rule files', () => {
         '5:bad5:colour',
         '6:bad6:meter',
         '7:bad7:days',
+        '8:bad8:check',
+        '9:bad9:meter',
       ]),
     );
     expect(problems.find((p) => p.field === 'kwh')!.message).toBe('Expected a number (kWh), not "lots"');

@@ -115,7 +115,7 @@ export class CarbonClient {
     }
     throw new AppError(
       'UNAVAILABLE',
-      `The Carbon Intensity API is unavailable: ${lastError} (after ${this.retries + 1} attempts). Stored values are shown meanwhile.`,
+      `The Carbon Intensity API is unavailable: ${lastError} (after ${this.retries + 1} attempt${this.retries === 0 ? '' : 's'}). Stored values are shown meanwhile.`,
     );
   }
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import type Database from 'better-sqlite3';
-import type { HealthCheck, HealthStatus } from '../../../src-shared/contract/types';
+import type { HEALTH_CHECKS, HealthCheck, HealthStatus } from '../../../src-shared/contract/types';
 import { STALE_DAYS } from '../analytics/analytics-service';
 import type { CarbonService } from '../carbon/carbon-service';
 import type { Clock } from '../clock';
@@ -65,7 +65,7 @@ export const CHECK_LABELS = {
   carbon: 'Grid carbon intensity',
   'stale-meters': 'Meters without recent data',
   updates: 'Updates',
-} as const;
+} as const satisfies Record<(typeof HEALTH_CHECKS)[number], string>;
 export type CheckName = keyof typeof CHECK_LABELS;
 
 const check = (

@@ -259,7 +259,7 @@ describe('health checks', () => {
     const probed = await check('carbon');
     expect(probed.status).toBe('warn');
     expect(probed.detail).toBe(
-      'The Carbon Intensity API did not answer: the service had a problem (HTTP 500: upstream broke) (after 1 attempts). ' +
+      'The Carbon Intensity API did not answer: the service had a problem (HTTP 500: upstream broke) (after 1 attempt). ' +
         'Stored values are shown meanwhile. The latest stored value is 3 h old.',
     );
     expect(probed.action).toMatch(/internet connection/);

@@ -21,7 +21,12 @@ export interface EmailConfig {
 /** The sender when none is set: the SMTP user when it is an address, else alerts@ the server's host. */
 export function defaultFrom(smtpUrl: string): string {
   const u = new URL(smtpUrl);
-  const user = decodeURIComponent(u.username);
+  let user = u.username;
+  try {
+    user = decodeURIComponent(u.username);
+  } catch {
+    // not valid percent-encoding (settings refuse it): the user name as written
+  }
   return `Eclectyc Energy <${user.includes('@') ? user : `alerts@${u.hostname}`}>`;
 }
 

@@ -21,7 +21,7 @@ import { isoDay } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import { nextScheduledAt } from '../scheduler/scheduler';
-import { maskWebhookUrl, type SettingsStore } from '../settings/settings-store';
+import type { SettingsStore } from '../settings/settings-store';
 import { sendEmail, sendSlack, sendWebhook } from './channels';
 import type { MessageItem, OutgoingMessage } from './format';
 import { SECRET_ENV, type SecretStore } from './secrets';
@@ -226,7 +226,7 @@ export class DeliveryService {
     if (channel === 'tray') return 'Sent a test notification to the desktop app';
     if (channel === 'email') return `Sent a test email to ${s['notify.email.to']}`;
     if (channel === 'slack') return `Slack accepted a test message (${s['notify.slack.webhookUrl']})`;
-    return `The webhook accepted a test message (${maskWebhookUrl(s['notify.webhook.url']!)})`;
+    return `The webhook accepted a test message (${s['notify.webhook.url']})`;
   }
 
   private sampleAlert(): Alert {
@@ -311,7 +311,7 @@ export class DeliveryService {
       if (key !== 'notify.webhook.secret' && URL.canParse(v)) {
         const u = new URL(v);
         // the SMTP password; the Slack URL's secret path, which an error may echo on its own
-        if (u.password) parts.push(u.password, decodeURIComponent(u.password));
+        if (u.password) parts.push(u.password, safeDecode(u.password));
         if (key === 'notify.slack.webhookUrl') parts.push(u.pathname, ...u.pathname.split('/').slice(2));
       }
       for (const p of parts.sort((x, y) => y.length - x.length)) if (p.length >= 3) out = out.split(p).join('****');
@@ -541,5 +541,14 @@ export class DeliveryService {
       snoozedUntil: typeof r.snoozed_until === 'number' ? isoDay(r.snoozed_until) : null,
       channels: JSON.parse(r.channels as string) as AlertChannel[],
     };
+  }
+}
+
+/** A URL part percent-decoded, or as it is when it is not valid percent-encoding. */
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
   }
 }

@@ -46,7 +46,7 @@ export function quantity(v: number | null, unit: string | null): string {
   if (v === null) return '—';
   const n = v.toLocaleString('en-GB', { maximumFractionDigits: 2 });
   if (!unit) return n;
-  if (unit === '£') return `£${n}`;
+  if (unit === '£') return `£${v.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   return unit === '%' ? `${n}%` : `${n} ${unit}`;
 }
 
@@ -138,6 +138,9 @@ export function htmlBody(m: OutgoingMessage, appUrl: string | null): string {
 /** Most alerts one Slack message lists (Block Kit allows 50 blocks). */
 const SLACK_MAX_ALERTS = 20;
 
+/** Text for Slack's mrkdwn: `&`, `<` and `>` escaped, so a file named `<!channel>.csv` pings nobody. */
+export const slackEscape = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /** Slack's incoming-webhook body: Block Kit blocks (header, fields, context) and a text fallback. */
 export function slackBody(m: OutgoingMessage, appUrl: string | null): Record<string, unknown> {
   const blocks: Record<string, unknown>[] = [];
@@ -148,15 +151,20 @@ export function slackBody(m: OutgoingMessage, appUrl: string | null): Record<str
     const facts = alertFacts(item, appUrl);
     const fields = facts.filter(([k]) => k !== 'Link' && k !== 'See');
     const [hintLabel, hint] = facts[facts.length - 1]!;
-    const text = m.kind === 'alert' ? item.alert.message : `*${alertTitle(item.alert)}* — ${item.alert.message}`;
+    const message = slackEscape(item.alert.message);
+    const text = m.kind === 'alert' ? message : `*${slackEscape(alertTitle(item.alert))}* — ${message}`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });
     blocks.push({
       type: 'section',
-      fields: fields.slice(0, 10).map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${v}`.slice(0, 2000) })),
+      fields: fields
+        .slice(0, 10)
+        .map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${slackEscape(v)}`.slice(0, 2000) })),
     });
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: hintLabel === 'Link' ? `<${hint}|Open in Eclectyc Energy>` : hint }],
+      elements: [
+        { type: 'mrkdwn', text: hintLabel === 'Link' ? `<${hint}|Open in Eclectyc Energy>` : slackEscape(hint) },
+      ],
     });
   }
   if (m.items.length > SLACK_MAX_ALERTS)
@@ -166,7 +174,7 @@ export function slackBody(m: OutgoingMessage, appUrl: string | null): Record<str
         { type: 'mrkdwn', text: `…and ${m.items.length - SLACK_MAX_ALERTS} more in Eclectyc Energy → Alerts` },
       ],
     });
-  return { text: subjectLine(m), blocks };
+  return { text: slackEscape(subjectLine(m)), blocks };
 }
 
 /**

@@ -230,6 +230,7 @@ export function RuleEditor({
                     value={d.params[f.name] ?? ''}
                     onChange={(e) => setParam(f.name, e.currentTarget.value)}
                   >
+                    {f.optional && f.initial === '' && <option value="">Any</option>}
                     {f.options!.map((o) => (
                       <option key={o.value} value={o.value}>
                         {o.label}

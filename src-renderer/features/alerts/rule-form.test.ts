@@ -51,7 +51,8 @@ describe('the rule form', () => {
         { value: 'month', label: 'a month' },
       ],
     });
-    expect(paramFields('health')[0]).toMatchObject({ label: 'Check', type: 'text', placeholder: 'empty: any' });
+    expect(paramFields('health')[0]).toMatchObject({ label: 'Check', type: 'choice', optional: true, initial: '' });
+    expect(paramFields('health')[0]!.options).toContainEqual({ value: 'disk', label: 'Free disk space' });
   });
 
   it('turns a filled form into the rule, shares typed as percentages', () => {

@@ -43,6 +43,15 @@ const OPTION_WORDS: Record<string, string> = {
   month: 'a month',
   warn: 'Warns or fails',
   fail: 'Fails',
+  database: 'Database',
+  disk: 'Free disk space',
+  queue: 'Import queue',
+  'stuck-jobs': 'Stuck imports',
+  'failed-imports': 'Failed imports',
+  rollup: 'Roll-ups',
+  carbon: 'Grid carbon intensity',
+  'stale-meters': 'Meters without recent data',
+  updates: 'Updates',
 };
 
 /** A few parameters need a line of explanation under them. */
@@ -54,7 +63,7 @@ const HINTS: Record<string, string> = {
     'Against the same weekday over the previous 8 weeks: outside the larger of 3 standard deviations and 10 %.',
   'data-missing:halfHours': 'Give either or both.',
   'capacity-share-above:share': 'A month’s highest half-hour demand against the meter’s agreed capacity (kVA).',
-  'health:check': 'Empty: any check. Otherwise a check’s name as the Health page lists it.',
+  'health:check': 'Any check, or one as the Health page lists it.',
 };
 
 /** A percentage for a 0–1 share: 0.3 → "30", 0.125 → "12.5". */
