@@ -617,7 +617,11 @@ export class AlertService {
     // a scheduled check with the same readings, rules and day as the last whole check: only what the
     // clock alone changes (no reading for N days) can have moved
     const stamp = `${seq}|${localDayOf(at)}|${JSON.stringify(meterRules)}|${this.settingsFingerprint()}`;
-    if (o.scheduled && stamp === this.lastWhole) meterRules = meterRules.filter((r) => r.kind === 'data-missing');
+    if (o.scheduled && stamp === this.lastWhole)
+      meterRules = meterRules
+        .filter((r) => r.kind === 'data-missing' && r.days !== undefined)
+        // gaps between readings have not moved: only the time since the last reading has
+        .map(({ halfHours: _gaps, ...r }) => r as AlertRule);
     else if (!o.meterIds && !o.kinds) this.lastWhole = stamp;
     if (meterRules.length > 0 && (!o.meterIds || o.meterIds.size > 0))
       await this.judgeMeters(meterRules, at, o.meterIds ?? null, outcomes);
@@ -708,10 +712,12 @@ export class AlertService {
       const from = localDayOf(span.first);
       const to = Math.min(atDay, localDayOf(span.last) + 1);
       if (to <= from) continue;
-      const v = this.readings.readDays(row.id, from, to);
-      const am = this.analytics.analysed(row);
-      const cal = rangeDays(from, to);
-      const f = dailyFactsIn(v, cal, dayClasses(cal, am.classing), am.classing.generation);
+      // "no reading for N days" alone needs only the latest reading
+      const lastOnly = span.last < at && watching.every((r) => r.kind === 'data-missing' && r.halfHours === undefined);
+      const v = lastOnly ? EMPTY_DAYS : this.readings.readDays(row.id, from, to);
+      const cal = rangeDays(from, lastOnly ? from : to);
+      const am = lastOnly ? null : this.analytics.analysed(row);
+      const f = dailyFactsIn(v, cal, am ? dayClasses(cal, am.classing) : [], am?.classing.generation ?? false);
       const m: MeterDays = {
         identifier: row.identifier,
         capacityKva: row.capacityKva,
@@ -1068,6 +1074,12 @@ export class AlertService {
 }
 
 const SYSTEM_KINDS_SET = new Set<AlertKind>(['import-failed', 'health']);
+const EMPTY_DAYS: MeterDays['v'] = {
+  days: new Int32Array(0),
+  offsets: new Int32Array(1),
+  values: new Float64Array(0),
+  quality: new Uint8Array(0),
+};
 const CARBON_SET = new Set<AlertKind>(['carbon-intensity-below', 'carbon-intensity-above']);
 
 /** data-missing: no reading for `days` days before `at`, and/or gaps of at least `halfHours`. */

@@ -247,6 +247,18 @@ describe('every meter rule fires where it should and nowhere else', () => {
     expect(delivered.map((a) => a.id).sort()).toEqual(first.fired.map((a) => a.id).sort());
   });
 
+  it('a scheduled check with nothing changed re-judges only the time since the last reading', async () => {
+    const runs = core.alerts as unknown as { run(o: { scheduled: boolean; at: number }): Promise<AlertCheckResult> };
+    const at = Date.parse(AT) / 1000 + 10 * 3600; // later the same day: readings, rules and day unchanged
+    const r = await runs.run({ scheduled: true, at });
+    expect(r).toMatchObject({ fired: [], resolved: 0 });
+    // only the "days" rules were judged: the gap and every other alert stay open
+    expect(r.unchanged).toBe(first.fired.filter((a) => a.rule === 'stale14').length);
+    expect((await call<Alert[]>('alerts.list', { rule: 'gap6', status: 'open' })).map((a) => a.period)).toEqual([
+      '2025-01-22T10:00Z',
+    ]);
+  });
+
   it('a second check, a re-import and a restart raise nothing again', async () => {
     const again = await check();
     expect(again.fired).toEqual([]);
