@@ -35,6 +35,7 @@ import { ReadingsStore } from './readings/store';
 import { WeatherService } from './weather/weather-service';
 import { AnalyticsService } from './analytics/analytics-service';
 import { analyticsHandlers } from './analytics/handlers';
+import { pendingHandlers } from './pending-handlers';
 import { AlertService } from './alerts/alert-service';
 import { alertHandlers } from './alerts/handlers';
 import type { StatFs, UpdateStatus } from './health/checks';
@@ -219,6 +220,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...alertHandlers(services),
       ...healthHandlers(services),
       ...notifyHandlers(services),
+      ...pendingHandlers,
     } satisfies Handlers,
     sqlite,
     clock,

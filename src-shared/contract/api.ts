@@ -59,6 +59,11 @@ import type {
   HealthChange,
   HealthReport,
   NotifyTestResult,
+  AuditRecord,
+  CreatedToken,
+  Me,
+  TokenSummary,
+  UserSummary,
 } from './types';
 
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
@@ -205,6 +210,19 @@ const notifySettingsArgs = {
     .optional(),
   'notify.appUrl': httpUrl('http://energy.example.org:8080').or(z.literal('')).nullable().optional(),
 };
+
+const roleArg = z.enum(['viewer', 'manager', 'admin'], { message: 'expected a role: viewer, manager or admin' });
+const usernameArg = z
+  .string()
+  .trim()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._@-]{1,63}$/,
+    'expected a user name of 2 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit',
+  );
+const passwordArg = z
+  .string()
+  .min(12, 'a password needs at least 12 characters')
+  .max(1024, 'a password is at most 1024 characters');
 
 /** Declares a method's result type (nothing at run time). */
 const returns = <T>(): T => undefined as T;
@@ -1104,6 +1122,96 @@ export const contract = {
     result: returns<HealthChange[]>(),
     role: 'viewer',
   }),
+  /** Who is calling (name, role, how) and whether this server asks people to sign in. */
+  'auth.me': method({
+    args: z.object({}).strict(),
+    result: returns<Me>(),
+    role: 'viewer',
+  }),
+  /** The server's users (admin). */
+  'users.list': method({
+    args: z.object({}).strict(),
+    result: returns<UserSummary[]>(),
+    role: 'admin',
+  }),
+  /** Adds a user (admin). The password is hashed (scrypt) and never stored, logged or returned. */
+  'users.create': method({
+    args: z.object({ username: usernameArg, role: roleArg, password: passwordArg }).strict(),
+    result: returns<UserSummary>(),
+    role: 'admin',
+    audit: (a) => ({ details: { username: a.username, role: a.role } }),
+  }),
+  /**
+   * Changes a user's role, password or whether they may sign in (admin). A new password, a
+   * disabled account or a new role signs the user out everywhere.
+   */
+  'users.update': method({
+    args: z
+      .object({
+        username: usernameArg,
+        role: roleArg.optional(),
+        password: passwordArg.optional(),
+        disabled: z.boolean().optional(),
+      })
+      .strict(),
+    result: returns<UserSummary>(),
+    role: 'admin',
+    audit: (a) => ({
+      details: { ...a, password: a.password === undefined ? undefined : '(changed)' },
+    }),
+  }),
+  /** Removes a user and their sessions (admin). The last enabled admin cannot be removed or demoted. */
+  'users.remove': method({
+    args: z.object({ username: usernameArg }).strict(),
+    result: returns<{ removed: boolean }>(),
+    role: 'admin',
+    audit: true,
+  }),
+  /** API tokens: name, role, when made and last used, revoked (admin). */
+  'tokens.list': method({
+    args: z.object({}).strict(),
+    result: returns<TokenSummary[]>(),
+    role: 'admin',
+  }),
+  /** Makes an API token for `Authorization: Bearer …` (admin); the token is returned this once. */
+  'tokens.create': method({
+    args: z
+      .object({
+        name: z
+          .string()
+          .trim()
+          .regex(
+            /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/,
+            'expected a name of letters, digits, spaces, ".", "_" or "-" (at most 64)',
+          ),
+        role: roleArg,
+      })
+      .strict(),
+    result: returns<CreatedToken>(),
+    role: 'admin',
+    audit: (a) => ({ details: { name: a.name, role: a.role } }),
+  }),
+  /** Revokes an API token (admin): it is refused from then on. */
+  'tokens.revoke': method({
+    args: z.object({ name: z.string().trim().min(1).max(64) }).strict(),
+    result: returns<{ revoked: boolean }>(),
+    role: 'admin',
+    audit: true,
+  }),
+  /** The audit log, newest first (admin): every state-changing call and upload, with its outcome. */
+  'audit.list': method({
+    args: z
+      .object({
+        since: localDate.optional(),
+        actor: z.string().trim().min(1).max(200).optional(),
+        action: z.string().trim().min(1).max(100).optional(),
+        outcome: z.enum(['ok', 'failed']).optional(),
+        limit: z.number().int().min(1).max(5000).optional(),
+      })
+      .strict(),
+    result: returns<AuditRecord[]>(),
+    role: 'admin',
+  }),
   /** A meter's readings in [from, to) as rows, ordered by time. */
   'readings.list': method({
     args: z.object({ meter: meterIdArg, from: isoInstant, to: isoInstant }).strict(),
@@ -1141,6 +1249,12 @@ export interface CallContext {
   inProcess?: boolean;
   /** The bytes of an uploaded file, for a method whose contract entry has `body`. */
   body?: AsyncIterable<Uint8Array>;
+  /** How the caller came in: the local admin (desktop, CLI, loopback browser), a session or a token. */
+  via?: 'local' | 'session' | 'token';
+  /** The signed-in user's or token's name (absent for the local admin). */
+  name?: string;
+  /** Whether the host asks people to sign in (for auth.me). */
+  signInRequired?: boolean;
 }
 
 export type Handlers = {

@@ -1091,3 +1091,53 @@ export interface NotifyTestResult {
   ok: boolean;
   message: string;
 }
+
+// ------------------------------------------------------------------ users, tokens, the audit log
+
+/** Who is calling, as the server sees them (`auth.me`). */
+export interface Me {
+  /** The signed-in user's name, the token's name, or null for the local admin (desktop, CLI, loopback). */
+  name: string | null;
+  role: Role;
+  /** How they came in. */
+  via: 'local' | 'session' | 'token';
+  /** Whether this server needs sign-in (users exist, or it listens beyond this machine). */
+  signInRequired: boolean;
+}
+
+export interface UserSummary {
+  username: string;
+  role: Role;
+  disabled: boolean;
+  createdAt: string;
+  lastLoginAt: string | null;
+  /** Sessions signed in and not expired. */
+  activeSessions: number;
+}
+
+export interface TokenSummary {
+  name: string;
+  role: Role;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** A new API token: `token` is shown this once and stored only hashed. */
+export interface CreatedToken {
+  name: string;
+  role: Role;
+  token: string;
+}
+
+/** One audit-log entry: who did what, when, and how it ended. */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  details: unknown;
+  /** 'ok', or the error code the call ended with. */
+  outcome: string;
+}

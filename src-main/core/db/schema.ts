@@ -312,6 +312,8 @@ export const auditLog = sqliteTable('audit_log', {
   actor: text('actor').notNull(),
   action: text('action').notNull(),
   details: text('details'),
+  /** 'ok', or the error code the call ended with (written after the outcome). */
+  outcome: text('outcome').notNull().default('ok'),
 });
 
 export const settings = sqliteTable('settings', {
@@ -561,3 +563,46 @@ export const healthHistory = sqliteTable(
   },
   (t) => [index('health_history_check_idx').on(t.check, t.at)],
 );
+
+/** People who sign in to the server (docs/security.md); the desktop app is one local admin. */
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull().unique(),
+  role: text('role', { enum: ['viewer', 'manager', 'admin'] }).notNull(),
+  /** scrypt: `scrypt$N$r$p$salt$hash` (base64). */
+  passwordHash: text('password_hash').notNull(),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  lastLoginAt: integer('last_login_at'),
+});
+
+/** Signed-in sessions: the cookie carries a random id, stored only as its SHA-256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** API tokens for automation: shown once, stored as their SHA-256. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  role: text('role', { enum: ['viewer', 'manager', 'admin'] }).notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+});
