@@ -21,6 +21,10 @@ import { SettingsPage } from './features/settings/SettingsPage';
 import { SitePage } from './features/sites/SitePage';
 import { SavingsPage } from './features/costs/SavingsPage';
 import { TariffsPage } from './features/tariffs/TariffsPage';
+import { SignInPage } from './features/users/SignInPage';
+import { UserBadge } from './features/users/UserBadge';
+import { UsersPage } from './features/users/UsersPage';
+import { allowed } from './lib/access';
 import { useAlertsStore } from './stores/alerts';
 import { useAppStore } from './stores/app';
 import { useImportsStore } from './stores/imports';
@@ -82,6 +86,8 @@ export function App() {
       e.preventDefault();
       if (useAppStore.getState().state !== 'ready') return;
       navigate(href.imports);
+      // a viewer's drop leads to the Imports page, which says why nothing was imported
+      if (!allowed(useAppStore.getState().info?.role, 'imports.enqueue')) return;
       const files = Array.from(e.dataTransfer?.files ?? []);
       if (client.uploads && files.length > 0) void useImportsStore.getState().importFiles(files);
     };
@@ -111,6 +117,14 @@ export function App() {
     return (
       <>
         <FatalScreen fatal={fatal} onRetry={() => void start()} />
+        <Toasts />
+      </>
+    );
+  }
+  if (state === 'signin') {
+    return (
+      <>
+        <SignInPage />
         <Toasts />
       </>
     );
@@ -155,6 +169,8 @@ function Shell() {
         ? 'alerts'
         : route.page === 'not-found'
           ? null
+          : route.page === 'users'
+            ? 'settings'
           : route.page;
 
   useEffect(() => {
@@ -188,6 +204,7 @@ function Shell() {
             {CONNECTION_LABEL[connection]}
           </span>
           <HealthDot />
+          <UserBadge />
         </div>
       </header>
       <aside className="sidebar">
@@ -298,6 +315,7 @@ function Shell() {
         {route.page === 'savings' && <SavingsPage />}
         {route.page === 'activity' && <ActivityPage />}
         {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'users' && <UsersPage />}
         {route.page === 'alerts' && <AlertsPage />}
         {route.page === 'alert' && <AlertPage key={route.id} id={route.id} />}
         {route.page === 'alert-rules' && <RulesPage />}

@@ -37,6 +37,12 @@ export interface Client {
   /** Listen to one event by name, with its typed payload. */
   onEvent<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   onConnection(listener: (s: ConnectionState) => void): () => void;
+  /** Web only: called when the host asks for sign-in (an HTTP 401); never in the desktop app. */
+  onSignInNeeded(listener: () => void): () => void;
+  /** After signing out: the event stream stops until `resume`. */
+  pause(): void;
+  /** After signing in: the event stream opens again at once. */
+  resume(): void;
   /** Stores every file, then queues the stored ones as one batch with these imports.enqueue options. */
   uploadFiles(files: File[], opts: Omit<Args<'imports.enqueue'>, 'fileIds'>): Promise<UploadResult>;
 }
@@ -64,6 +70,9 @@ export function createClient(transport: Transport): Client {
       });
     },
     onConnection: (listener) => transport.onConnection(listener),
+    onSignInNeeded: (listener) => transport.onSignInNeeded?.(listener) ?? (() => undefined),
+    pause: () => transport.pause?.(),
+    resume: () => transport.resume?.(),
     async uploadFiles(files, opts) {
       const upload = transport.upload;
       if (!upload)

@@ -16,6 +16,12 @@ export interface HttpTransportOptions {
 /** Three missed pings (the host sends one every 4 s, `HEARTBEAT_MS`): the connection is gone. */
 const STALE_AFTER_MS = 12_000;
 
+/** What a call gets when the host wants a signed-in session (HTTP 401, whatever its body says). */
+export const SIGN_IN_NEEDED: Reply<never> = {
+  ok: false,
+  error: { code: 'FORBIDDEN', message: 'Sign in to continue', details: { reason: 'unauthenticated' } },
+};
+
 async function readReply<T>(res: Response): Promise<Reply<T>> {
   let body: unknown;
   try {
@@ -39,6 +45,9 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
   const ES = opts.EventSource ?? window.EventSource;
   const events = new Listeners<PushedEvent>();
   const states = new Listeners<ConnectionState>();
+  const signIn = new Listeners<void>();
+  /** Set by a 401: no event stream until `resume` (the stream would only be refused). */
+  let paused = false;
   let state: ConnectionState = 'connecting';
   let source: EventSource | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -76,7 +85,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
   };
 
   const connect = (): void => {
-    if (source) return;
+    if (source || paused) return;
     const es = new ES(new URL('events', base).href);
     source = es;
     lastSeen = Date.now();
@@ -114,6 +123,24 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
     );
   };
 
+  const pause = (): void => {
+    paused = true;
+    source?.close();
+    source = null;
+    stopWatchdog();
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = null;
+  };
+
+  /** A 401: the session is gone (or never was). Stops the stream and tells whoever listens. */
+  const signInNeeded = (): Reply<never> => {
+    if (!paused) {
+      pause();
+      signIn.emit();
+    }
+    return SIGN_IN_NEEDED;
+  };
+
   const unreachable = (e: unknown): Reply<never> => ({
     ok: false,
     error: {
@@ -136,6 +163,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
         if (state === 'connected') retryLater();
         return unreachable(e);
       }
+      if (res.status === 401) return signInNeeded();
       return readReply(res);
     },
     async upload(file: File): Promise<Reply<StoredFile>> {
@@ -149,7 +177,17 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): Transport 
       } catch (e) {
         return unreachable(e);
       }
+      if (res.status === 401) return signInNeeded();
       return readReply<StoredFile>(res);
+    },
+    onSignInNeeded(listener) {
+      return signIn.add(listener);
+    },
+    pause,
+    resume() {
+      paused = false;
+      failures = 0;
+      if (wanted()) connect();
     },
     subscribe(listener) {
       const off = events.add(listener);

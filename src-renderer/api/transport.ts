@@ -18,6 +18,15 @@ export interface Transport {
    * (Electron: the preload captures dropped and picked files).
    */
   upload?(file: File): Promise<Reply<StoredFile>>;
+  /**
+   * Web only: the host answered 401 (this server asks people to sign in and the browser has no
+   * session). The event stream stops until `resume`; returns an unsubscribe function.
+   */
+  onSignInNeeded?(listener: () => void): () => void;
+  /** Web only: after signing out, the event stream stops (it would only be refused). */
+  pause?(): void;
+  /** Web only: after signing in, opens the event stream again at once. */
+  resume?(): void;
 }
 
 /** A tiny listener set used by the transports. */

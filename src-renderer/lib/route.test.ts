@@ -18,5 +18,7 @@ describe('routes', () => {
       expect(parseRoute(h).page).not.toBe('not-found');
     expect(parseRoute(href.alert(7))).toEqual({ page: 'alert', id: 7 });
     expect(parseRoute('#/settings')).toEqual({ page: 'settings' });
+    expect(parseRoute('#/settings/users')).toEqual({ page: 'users' });
+    expect(parseRoute('#/settings/nobody')).toEqual({ page: 'not-found', path: '/settings/nobody' });
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
- * #/savings, #/activity, #/settings, #/alerts (the inbox), #/alerts/<id>, #/alerts/rules, #/health.
+ * #/savings, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox), #/alerts/<id>, #/alerts/rules, #/health.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -16,6 +16,7 @@ export type Route =
   | { page: 'tariffs' }
   | { page: 'savings' }
   | { page: 'settings' }
+  | { page: 'users' }
   | { page: 'alerts' }
   | { page: 'alert'; id: number }
   | { page: 'alert-rules' }
@@ -45,6 +46,7 @@ export function parseRoute(hash: string): Route {
   if (parts.length === 1 && SIMPLE.has(head as 'dashboard'))
     return { page: head as typeof SIMPLE extends Set<infer P> ? P : never };
   if (head === 'alerts' && parts.length === 2 && parts[1] === 'rules') return { page: 'alert-rules' };
+  if (head === 'settings' && parts.length === 2 && parts[1] === 'users') return { page: 'users' };
   if (head === 'alerts' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
     return { page: 'alert', id: Number(parts[1]) };
   if (head === 'meters' && parts.length === 2 && parts[1]) {
@@ -71,6 +73,7 @@ export const href = {
   savings: '#/savings',
   activity: '#/activity',
   settings: '#/settings',
+  users: '#/settings/users',
   meter: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}`,
   /** The meter page scrolled to its tariff (where a tariff is assigned). */
   meterTariff: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}?section=tariff`,

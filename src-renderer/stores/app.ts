@@ -1,12 +1,13 @@
 /** App-wide state: startup, connection, toasts and the fatal error screen. */
 import { create } from 'zustand';
-import type { AppInfo } from '../../src-shared/contract/types';
+import type { AppInfo, Me } from '../../src-shared/contract/types';
 import { errorMessage, type Client } from '../api/client';
-import { AppError } from '../../src-shared/contract/errors';
+import { AppError, errorReason } from '../../src-shared/contract/errors';
 import { getClient } from '../api/instance';
 import type { ConnectionState } from '../api/transport';
 
-export type AppState = 'loading' | 'ready' | 'fatal';
+/** 'signin': a server that asks people to sign in answered 401 (web only). */
+export type AppState = 'loading' | 'ready' | 'fatal' | 'signin';
 export type ToastKind = 'error' | 'success' | 'info';
 
 export interface Toast {
@@ -25,10 +26,14 @@ export interface FatalError {
 interface AppStore {
   state: AppState;
   info: AppInfo | null;
+  /** Who is calling, from `auth.me` (null until known, or when the host cannot say). */
+  me: Me | null;
   fatal: FatalError | null;
   connection: ConnectionState;
   toasts: Toast[];
   start(): Promise<void>;
+  /** The host wants a session: the sign-in page replaces the app. */
+  needSignIn(): void;
   setConnection(s: ConnectionState): void;
   toast(t: Omit<Toast, 'id'>, ttlMs?: number): number;
   /** Shows an action's failure as an error toast. */
@@ -58,9 +63,15 @@ function waitForConnection(client: Client, timeoutMs: number): Promise<void> {
 }
 const MAX_TOASTS = 5;
 
+/** A call refused because this browser has no session (the web transport's answer to an HTTP 401). */
+export function isSignInNeeded(e: unknown): boolean {
+  return e instanceof AppError && e.code === 'FORBIDDEN' && errorReason(e.details) === 'unauthenticated';
+}
+
 export const useAppStore = create<AppStore>((set, get) => ({
   state: 'loading',
   info: null,
+  me: null,
   fatal: null,
   connection: 'connecting',
   toasts: [],
@@ -70,9 +81,21 @@ export const useAppStore = create<AppStore>((set, get) => ({
     const client = getClient();
     try {
       // Wait briefly for the event stream too, so the first import's events are not missed.
-      const [info] = await Promise.all([client.call('app.info', {}), waitForConnection(client, 2500)]);
-      set({ state: 'ready', info });
+      const [info, me] = await Promise.all([
+        client.call('app.info', {}),
+        // who is calling: a host without accounts yet cannot say, and the app works without it
+        client.call('auth.me', {}).catch((e: unknown) => {
+          if (isSignInNeeded(e)) throw e;
+          return null;
+        }),
+        waitForConnection(client, 2500),
+      ]);
+      set({ state: 'ready', info, me });
     } catch (e) {
+      if (isSignInNeeded(e)) {
+        get().needSignIn();
+        return;
+      }
       const code = e instanceof AppError ? e.code : 'UNAVAILABLE';
       const message = errorMessage(e);
       const details = [
@@ -92,6 +115,10 @@ export const useAppStore = create<AppStore>((set, get) => ({
         },
       });
     }
+  },
+
+  needSignIn() {
+    set({ state: 'signin', me: null, fatal: null });
   },
 
   setConnection(connection) {

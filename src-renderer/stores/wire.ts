@@ -7,6 +7,15 @@ import { useDataStore } from './data';
 import { useImportsStore, type PendingDuplicate } from './imports';
 import { useMetersStore } from './meters';
 
+/** Fetches again what events keep up to date (after a dropped stream, or after signing in). */
+export function catchUp(): void {
+  if (useImportsStore.getState().load === 'ready') void useImportsStore.getState().fetchJobs();
+  void useMetersStore.getState().refresh();
+  useDataStore.getState().bump();
+  void useAlertsStore.getState().fetchCounts();
+  void useAlertsStore.getState().fetchHealth();
+}
+
 export function wireEvents(client: Client): () => void {
   const offs = [
     client.onEvent('imports.updated', ({ job }) => useImportsStore.getState().upsert(job)),
@@ -38,18 +47,14 @@ export function wireEvents(client: Client): () => void {
     }),
     client.onEvent('health.changed', ({ report }) => useAlertsStore.getState().setHealth(report)),
   ];
+  // a server that asks for sign-in answered 401: the sign-in page replaces the app
+  offs.push(client.onSignInNeeded(() => useAppStore.getState().needSignIn()));
   let last: ConnectionState | null = null;
   offs.push(
     client.onConnection((s) => {
       useAppStore.getState().setConnection(s);
       // Back after a drop: catch up on whatever happened while events could not arrive.
-      if (s === 'connected' && (last === 'reconnecting' || last === 'offline')) {
-        if (useImportsStore.getState().load === 'ready') void useImportsStore.getState().fetchJobs();
-        void useMetersStore.getState().refresh();
-        useDataStore.getState().bump();
-        void useAlertsStore.getState().fetchCounts();
-        void useAlertsStore.getState().fetchHealth();
-      }
+      if (s === 'connected' && (last === 'reconnecting' || last === 'offline')) catchUp();
       last = s;
     }),
   );
