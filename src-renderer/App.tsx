@@ -171,7 +171,7 @@ function Shell() {
           ? null
           : route.page === 'users'
             ? 'settings'
-          : route.page;
+            : route.page;
 
   useEffect(() => {
     if (!window.location.hash) window.history.replaceState(null, '', href.dashboard);

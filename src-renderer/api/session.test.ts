@@ -1,6 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signIn, signInFailure, signOut, waitText } from './session';
 
 describe('a refused sign-in in words', () => {
@@ -26,54 +24,52 @@ describe('a refused sign-in in words', () => {
   });
 });
 
-describe('signing in and out over HTTP', () => {
-  let server: Server;
-  let base = '';
-  const seen: { url: string; body: string }[] = [];
+describe('signing in and out (the host played by the test; the real one in tests/e2e/users.spec.ts)', () => {
+  const seen: { url: string; init: RequestInit | undefined }[] = [];
+  /** The host's answers: ana with the right password signs in, "locked" is rate-limited. */
+  const host = (async (url: string, init?: RequestInit) => {
+    seen.push({ url, init });
+    if (url.endsWith('/auth/logout')) return new Response(null, { status: 204 });
+    const { username, password } = JSON.parse(String(init?.body)) as { username: string; password: string };
+    if (username === 'locked') return new Response(null, { status: 429, headers: { 'retry-after': '240' } });
+    if (username === 'ana' && password === 'right password')
+      return new Response(JSON.stringify({ ok: true, value: { name: 'ana', role: 'viewer' } }), { status: 200 });
+    return new Response('{"ok":false}', { status: 401 });
+  }) as typeof fetch;
+  const base = 'http://127.0.0.1:4000/app/';
 
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        seen.push({ url: req.url ?? '', body });
-        if (req.url?.endsWith('/auth/logout')) return void res.writeHead(204).end();
-        const { username, password } = JSON.parse(body) as { username: string; password: string };
-        if (username === 'locked') return void res.writeHead(429, { 'retry-after': '240' }).end();
-        if (username === 'ana' && password === 'right password')
-          return void res
-            .writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'eclectyc_session=x; HttpOnly' })
-            .end(JSON.stringify({ ok: true, value: { name: 'ana', role: 'viewer' } }));
-        res.writeHead(401, { 'content-type': 'application/json' }).end('{"ok":false}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app/`;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-  it('posts the name and password as JSON and reads who signed in', async () => {
-    const r = await signIn('ana', 'right password', { baseUrl: base, fetch });
+  it('posts the name and password as JSON, same origin, and reads who signed in', async () => {
+    const r = await signIn('ana', 'right password', { baseUrl: base, fetch: host });
     expect(r).toEqual({ ok: true, name: 'ana', role: 'viewer' });
-    expect(seen.at(-1)).toEqual({ url: '/app/auth/login', body: '{"username":"ana","password":"right password"}' });
+    expect(seen.at(-1)?.url).toBe('http://127.0.0.1:4000/app/auth/login');
+    expect(seen.at(-1)?.init).toMatchObject({
+      method: 'POST',
+      credentials: 'same-origin',
+      body: '{"username":"ana","password":"right password"}',
+    });
   });
 
   it('gives the refusal in words', async () => {
-    expect(await signIn('ana', 'wrong', { baseUrl: base, fetch })).toEqual({
+    expect(await signIn('ana', 'wrong', { baseUrl: base, fetch: host })).toEqual({
       ok: false,
       message: 'That user name and password do not match',
     });
-    expect(await signIn('locked', 'x', { baseUrl: base, fetch })).toEqual({
+    expect(await signIn('locked', 'x', { baseUrl: base, fetch: host })).toEqual({
       ok: false,
       message: 'Too many attempts: try again in 4 minutes',
     });
   });
 
   it('says when the server cannot be reached, and signs out', async () => {
-    const r = await signIn('ana', 'x', { baseUrl: 'http://127.0.0.1:1/', fetch });
-    expect(r.ok).toBe(false);
-    expect(r.ok ? '' : r.message).toMatch(/^Cannot reach the Eclectyc server/);
-    await signOut({ baseUrl: base, fetch });
-    expect(seen.at(-1)?.url).toBe('/app/auth/logout');
+    const down = (async () => {
+      throw new TypeError('fetch failed');
+    }) as typeof fetch;
+    expect(await signIn('ana', 'x', { baseUrl: base, fetch: down })).toEqual({
+      ok: false,
+      message: 'Cannot reach the Eclectyc server (fetch failed)',
+    });
+    await signOut({ baseUrl: base, fetch: host });
+    expect(seen.at(-1)?.url).toBe('http://127.0.0.1:4000/app/auth/logout');
+    await expect(signOut({ baseUrl: base, fetch: down })).resolves.toBeUndefined();
   });
 });

@@ -29,7 +29,9 @@ export function signInFailure(status: number, retryAfter: string | null): string
   if (status === 401) return 'That user name and password do not match';
   if (status === 429) {
     const s = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter.trim()) : null;
-    return s === null ? 'Too many attempts: wait a few minutes and try again' : `Too many attempts: try again in ${waitText(s)}`;
+    return s === null
+      ? 'Too many attempts: wait a few minutes and try again'
+      : `Too many attempts: try again in ${waitText(s)}`;
   }
   if (status === 403) return 'This account is disabled: ask an administrator';
   return `The server could not sign you in (HTTP ${status}): try again, or ask an administrator`;

@@ -107,3 +107,45 @@ describe('the web transport notices a lost host and reconnects', () => {
     off();
   });
 });
+
+describe('the web transport and a server that asks people to sign in', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    FakeEventSource.made = [];
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('turns any 401 into one sign-in request, stops the event stream, and opens it again on resume', async () => {
+    let status = 401;
+    const fetchImpl = vi.fn(async () =>
+      status === 401
+        ? new Response('{"ok":false,"error":{"code":"UNAUTHENTICATED","message":"Sign in"}}', { status: 401 })
+        : new Response('{"ok":true,"value":1}', { status: 200 }),
+    ) as unknown as typeof fetch;
+    const { t, latest, off } = transport(fetchImpl);
+    latest().open();
+    let asked = 0;
+    t.onSignInNeeded?.(() => asked++);
+
+    const r = await t.invoke('app.info', {});
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'Sign in to continue', details: { reason: 'unauthenticated' } },
+    });
+    await t.invoke('meters.list', {});
+    expect(asked).toBe(1); // once, however many calls were refused
+    expect(latest().readyState).toBe(FakeEventSource.CLOSED);
+    const made = FakeEventSource.made.length;
+    vi.advanceTimersByTime(60_000);
+    expect(FakeEventSource.made).toHaveLength(made); // no retries against a host that would refuse
+
+    status = 200;
+    t.resume?.();
+    expect(FakeEventSource.made).toHaveLength(made + 1);
+    expect(await t.invoke('app.info', {})).toEqual({ ok: true, value: 1 });
+    status = 401;
+    await t.invoke('app.info', {});
+    expect(asked).toBe(2); // signed out again later: asked again
+    off();
+  });
+});

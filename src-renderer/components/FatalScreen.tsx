@@ -1,29 +1,7 @@
 import { useState } from 'react';
 import { getClient } from '../api/instance';
+import { copyText } from '../lib/clipboard';
 import type { FatalError } from '../stores/app';
-
-async function copy(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const ta = document.createElement('textarea');
-    ta.value = text;
-    ta.setAttribute('readonly', '');
-    ta.style.position = 'fixed';
-    ta.style.opacity = '0';
-    document.body.appendChild(ta);
-    ta.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    ta.remove();
-    return ok;
-  }
-}
 
 export function FatalScreen({ fatal, onRetry }: { fatal: FatalError; onRetry: () => void }) {
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
@@ -59,7 +37,7 @@ export function FatalScreen({ fatal, onRetry }: { fatal: FatalError; onRetry: ()
             type="button"
             className="btn"
             onClick={() => {
-              void copy(fatal.details).then((ok) => setCopied(ok ? 'done' : 'failed'));
+              void copyText(fatal.details).then((ok) => setCopied(ok ? 'done' : 'failed'));
             }}
           >
             Copy details

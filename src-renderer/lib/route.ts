@@ -1,6 +1,7 @@
 /**
  * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
- * #/savings, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox), #/alerts/<id>, #/alerts/rules, #/health.
+ * #/savings, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox), #/alerts/<id>,
+ * #/alerts/rules, #/health.
  */
 import { useSyncExternalStore } from 'react';
 

@@ -9,6 +9,11 @@ import { useQuery } from '../../lib/query';
 import { useDataStore } from '../../stores/data';
 import { RunStatusBadge, TRIGGER_TEXT } from './runs';
 import { QueryProblem } from '../../components/ProblemState';
+import { Segmented } from '../../components/Segmented';
+import { allowed } from '../../lib/access';
+import { useAppStore } from '../../stores/app';
+import { AuditLog } from './AuditLog';
+import { useState } from 'react';
 
 const TASK_NAME: Record<string, string> = {
   rollup: 'Roll-up',
@@ -55,43 +60,74 @@ const COLUMNS: Column<SchedulerRun>[] = [
   },
 ];
 
+/** Activity: the background work, and for administrators the audit log beside it. */
 export function ActivityPage() {
   useDocumentTitle('Activity');
+  const role = useAppStore((s) => s.info?.role);
+  const admin = allowed(role, 'audit.list');
+  const [view, setView] = useState<'runs' | 'audit'>(() =>
+    window.location.hash.includes('view=audit') ? 'audit' : 'runs',
+  );
+  const shown = admin ? view : 'runs';
+  return (
+    <Page
+      title="Activity"
+      subtitle={
+        shown === 'audit'
+          ? 'Who changed what, and how it ended. Newest first, UK local time.'
+          : 'Background work: roll-ups after imports, the nightly run and rebuilds. Newest first, UK local time.'
+      }
+      actions={
+        admin && (
+          <Segmented
+            options={[
+              { value: 'runs', label: 'Background work' },
+              { value: 'audit', label: 'Audit log' },
+            ]}
+            value={view}
+            onChange={setView}
+            label="What to show"
+            testId="activity-view"
+          />
+        )
+      }
+    >
+      {shown === 'audit' ? <AuditLog /> : <RunsCard />}
+    </Page>
+  );
+}
+
+function RunsCard() {
   const version = useDataStore((s) => s.version);
   const q = useQuery(`runs:${version}`, () => getClient().call('scheduler.runs', { limit: 200 }));
   const runs = q.data;
 
   return (
-    <Page
-      title="Activity"
-      subtitle="Background work: roll-ups after imports, the nightly run and rebuilds. Newest first, UK local time."
-      actions={
+    <section className="card">
+      <div className="runs-actions">
         <button type="button" className="btn btn-quiet" onClick={q.reload} disabled={q.load === 'loading'}>
           Refresh
         </button>
-      }
-    >
-      <section className="card">
-        {q.load === 'error' && !runs ? (
-          <QueryProblem title="Could not load the activity" q={q} />
-        ) : !runs ? (
-          <Skeleton rows={5} label="Loading activity" />
-        ) : (
-          <DataTable
-            columns={COLUMNS}
-            rows={[...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id - a.id)}
-            rowKey={(r) => r.id}
-            rowProps={(r) => ({ 'data-testid': 'run-row', 'data-status': r.status })}
-            testId="runs-table"
-            empty={
-              <EmptyState title="Nothing has run yet" icon="◷">
-                Roll-ups run after each import and every night; they will be listed here with how long they took and
-                what they touched.
-              </EmptyState>
-            }
-          />
-        )}
-      </section>
-    </Page>
+      </div>
+      {q.load === 'error' && !runs ? (
+        <QueryProblem title="Could not load the activity" q={q} />
+      ) : !runs ? (
+        <Skeleton rows={5} label="Loading activity" />
+      ) : (
+        <DataTable
+          columns={COLUMNS}
+          rows={[...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id - a.id)}
+          rowKey={(r) => r.id}
+          rowProps={(r) => ({ 'data-testid': 'run-row', 'data-status': r.status })}
+          testId="runs-table"
+          empty={
+            <EmptyState title="Nothing has run yet" icon="◷">
+              Roll-ups run after each import and every night; they will be listed here with how long they took and what
+              they touched.
+            </EmptyState>
+          }
+        />
+      )}
+    </section>
   );
 }

@@ -16,6 +16,7 @@ import { useDocumentTitle } from '../../lib/hooks';
 import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAlertsStore } from '../../stores/alerts';
+import { useCan, WhyNot } from '../../components/Can';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
 import '../../styles/alerts.css';
@@ -40,10 +41,9 @@ const STATUS_OPTIONS = [
   { value: 'all', label: 'All' },
 ] as const;
 
-/** Whether the signed-in role may change alerts and rules. */
+/** Whether the signed-in role may change alerts and rules (acknowledge, resolve, edit rules). */
 export function useCanManage(): boolean {
-  const role = useAppStore((s) => s.info?.role);
-  return role === 'manager' || role === 'admin';
+  return useCan()('alerts.ack');
 }
 
 export function AlertsPage() {
@@ -125,6 +125,7 @@ export function AlertsPage() {
         </>
       }
     >
+      <WhyNot method="alerts.ack" />
       {checked && (
         <p className="callout callout-info alerts-checked" role="status" data-testid="alerts-check-result">
           {checked}.

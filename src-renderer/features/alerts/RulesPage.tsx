@@ -4,6 +4,7 @@
  * importing a rule file (previewed first, refused whole with each problem named) and exporting one.
  */
 import { useEffect, useRef, useState } from 'react';
+import { WhyNot } from '../../components/Can';
 import type { AlertRule, AlertRuleProblem } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { errorMessage } from '../../api/client';
@@ -161,6 +162,7 @@ export function RulesPage() {
           </>
         }
       />
+      <WhyNot method="alerts.saveRule" />
       <input
         ref={fileInput}
         type="file"

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ImportJob, ImportStatus } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { useCan, WhyNot } from '../../components/Can';
 import { Field } from '../../components/Field';
 import { Page } from '../../components/Page';
 import { Segmented } from '../../components/Segmented';
@@ -63,6 +64,7 @@ export function ImportsPage() {
   const [over, setOver] = useState(false);
   const depth = useRef(0);
   const client = getClient();
+  const canImport = useCan()('imports.enqueue');
 
   useEffect(() => {
     void fetchJobs();
@@ -94,72 +96,75 @@ export function ImportsPage() {
       title="Imports"
       subtitle="Half-hourly meter files are checked row by row and imported in the background. You can keep working while they run."
     >
-      <div className="imports-top">
-        <section
-          className={`dropzone dropzone-compact ${over ? 'dropzone-over' : ''}`}
-          aria-label="Import files"
-          data-dry-run={dryRun ? 'true' : 'false'}
-          data-import-options={JSON.stringify(dropOptions)}
-          onDragEnter={(e) => {
-            if (!e.dataTransfer.types.includes('Files')) return;
-            depth.current++;
-            setOver(true);
-          }}
-          onDragLeave={() => {
-            depth.current = Math.max(0, depth.current - 1);
-            if (depth.current === 0) setOver(false);
-          }}
-          onDrop={() => {
-            // The window-level handler (App) does the work, so the desktop preload also sees the drop.
-            depth.current = 0;
-            setOver(false);
-          }}
-        >
-          <UploadIcon />
-          <div className="dropzone-text">
-            <div className="dropzone-title">Drop half-hourly CSV files here</div>
-            <div className="muted">
-              Several files at once become one batch. CSV, TXT or JSON exports from suppliers, data collectors and AMR
-              portals.
+      {!canImport && <WhyNot method="imports.enqueue" />}
+      {canImport && (
+        <div className="imports-top">
+          <section
+            className={`dropzone dropzone-compact ${over ? 'dropzone-over' : ''}`}
+            aria-label="Import files"
+            data-dry-run={dryRun ? 'true' : 'false'}
+            data-import-options={JSON.stringify(dropOptions)}
+            onDragEnter={(e) => {
+              if (!e.dataTransfer.types.includes('Files')) return;
+              depth.current++;
+              setOver(true);
+            }}
+            onDragLeave={() => {
+              depth.current = Math.max(0, depth.current - 1);
+              if (depth.current === 0) setOver(false);
+            }}
+            onDrop={() => {
+              // The window-level handler (App) does the work, so the desktop preload also sees the drop.
+              depth.current = 0;
+              setOver(false);
+            }}
+          >
+            <UploadIcon />
+            <div className="dropzone-text">
+              <div className="dropzone-title">Drop half-hourly CSV files here</div>
+              <div className="muted">
+                Several files at once become one batch. CSV, TXT or JSON exports from suppliers, data collectors and AMR
+                portals.
+              </div>
             </div>
-          </div>
-          <div className="dropzone-actions">
-            <button
-              type="button"
-              className="btn btn-primary"
-              onClick={() => {
-                if (input.current) {
-                  input.current.value = '';
-                  input.current.click();
-                }
-              }}
-            >
-              Choose files…
-            </button>
-            <input
-              ref={input}
-              data-testid="file-input"
-              data-dry-run={dryRun ? 'true' : 'false'}
-              className="visually-hidden"
-              type="file"
-              multiple
-              accept={ACCEPT}
-              tabIndex={-1}
-              aria-hidden="true"
-              onChange={(e) => {
-                const files = Array.from(e.currentTarget.files ?? []);
-                // In the desktop app the preload reads the picked paths itself; here we send the files.
-                if (client.uploads && files.length > 0) void importFiles(files);
-              }}
-            />
-            <label className="checkbox">
-              <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />
-              <span>Dry run (check only, write nothing)</span>
-            </label>
-          </div>
-        </section>
-        <ImportOptionsPanel uploads={client.uploads} />
-      </div>
+            <div className="dropzone-actions">
+              <button
+                type="button"
+                className="btn btn-primary"
+                onClick={() => {
+                  if (input.current) {
+                    input.current.value = '';
+                    input.current.click();
+                  }
+                }}
+              >
+                Choose files…
+              </button>
+              <input
+                ref={input}
+                data-testid="file-input"
+                data-dry-run={dryRun ? 'true' : 'false'}
+                className="visually-hidden"
+                type="file"
+                multiple
+                accept={ACCEPT}
+                tabIndex={-1}
+                aria-hidden="true"
+                onChange={(e) => {
+                  const files = Array.from(e.currentTarget.files ?? []);
+                  // In the desktop app the preload reads the picked paths itself; here we send the files.
+                  if (client.uploads && files.length > 0) void importFiles(files);
+                }}
+              />
+              <label className="checkbox">
+                <input type="checkbox" checked={dryRun} onChange={(e) => setDryRun(e.currentTarget.checked)} />
+                <span>Dry run (check only, write nothing)</span>
+              </label>
+            </div>
+          </section>
+          <ImportOptionsPanel uploads={client.uploads} />
+        </div>
+      )}
 
       {uploading.length > 0 && (
         <div className="uploading" aria-live="polite">
@@ -246,8 +251,10 @@ export function ImportsPage() {
           />
         ) : order.length === 0 ? (
           <EmptyState title="No imports yet" icon="⇪">
-            Drop a meter file above or choose one to start. Each file gets its own job here with live progress and a
-            list of any rows that could not be used.
+            {canImport
+              ? 'Drop a meter file above or choose one to start.'
+              : 'A manager or administrator imports files.'}{' '}
+            Each file gets its own job here with live progress and a list of any rows that could not be used.
           </EmptyState>
         ) : (
           <ul className="job-list">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useCan } from '../../components/Can';
 import type { ImportJob, ImportProgress } from '../../../src-shared/contract/types';
 import { ProgressBar } from '../../components/ProgressBar';
 import { OutcomeBadge } from '../../components/StatusBadge';
@@ -32,10 +33,11 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
   const cancelJob = useImportsStore((s) => s.cancelJob);
   const retryJob = useImportsStore((s) => s.retryJob);
   const importForReal = useImportsStore((s) => s.importForReal);
-  const canCancel = active;
+  const can = useCan();
+  const canCancel = active && can('imports.cancel');
   // graded once for every host (job.outcome): retry only where it can help (not a binary or foreign file)
   const outcome = job.outcome;
-  const canRetry = outcome.retry;
+  const canRetry = outcome.retry && can('imports.retry');
 
   const started = seconds(job.startedAt);
   const finished = seconds(job.finishedAt);
@@ -215,15 +217,17 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
         <div className="preview">
           <div className="preview-head">
             <div className="preview-title">What an import would write</div>
-            <button
-              type="button"
-              className="btn btn-small btn-primary"
-              data-testid="import-for-real"
-              disabled={busy || job.readingsImported === 0}
-              onClick={() => void importForReal(job)}
-            >
-              Import for real
-            </button>
+            {can('imports.enqueue') && (
+              <button
+                type="button"
+                className="btn btn-small btn-primary"
+                data-testid="import-for-real"
+                disabled={busy || job.readingsImported === 0}
+                onClick={() => void importForReal(job)}
+              >
+                Import for real
+              </button>
+            )}
           </div>
           <dl className="preview-grid">
             <div>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AggregateResult, Settings } from '../../../src-shared/contract/types';
+import { useCan, WhyNot } from '../../components/Can';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
@@ -23,7 +24,8 @@ export function rebuildText(r: AggregateResult): string {
 export function SettingsPage() {
   useDocumentTitle('Settings');
   const q = useQuery('settings', () => getClient().call('settings.get', {}));
-  const role = useAppStore((s) => s.info?.role);
+  const can = useCan();
+  const readOnly = !can('settings.update');
 
   return (
     <Page
@@ -40,14 +42,38 @@ export function SettingsPage() {
         </section>
       ) : (
         <>
-          <SettingsForm initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
-          <NotificationsCard initial={q.data} readOnly={role !== undefined && role !== 'admin'} />
+          <SettingsForm initial={q.data} readOnly={readOnly} />
+          <NotificationsCard initial={q.data} readOnly={readOnly} />
         </>
       )}
+      {can('users.list') && <PeopleCard />}
       <TariffsCard />
-      <FactorsCard readOnly={role !== undefined && role !== 'admin'} />
+      <FactorsCard readOnly={readOnly} />
       <Maintenance />
     </Page>
+  );
+}
+
+/** People and access (administrators): who may sign in and the API tokens, on their own page. */
+function PeopleCard() {
+  return (
+    <section className="card card-pad" aria-labelledby="people-settings-title">
+      <h2 id="people-settings-title">People and access</h2>
+      <div className="maint-row">
+        <div>
+          <div className="strong">Users, roles and API tokens</div>
+          <p className="muted small">
+            Add the people who sign in to this server as viewers, managers or administrators, set new passwords, disable
+            or remove accounts, make API tokens for scripts, and see the audit log on the Activity page.
+          </p>
+        </div>
+        <div className="maint-action">
+          <a className="btn" href={href.users} data-testid="people-link">
+            Manage people and access
+          </a>
+        </div>
+      </div>
+    </section>
   );
 }
 
@@ -139,7 +165,7 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
   return (
     <Form className="card card-pad form" aria-labelledby="settings-title" onSubmit={save}>
       <h2 id="settings-title">Imports and roll-ups</h2>
-      {readOnly && <p className="callout callout-warn small">Only an administrator can change these settings.</p>}
+      <WhyNot method="settings.update" />
       <Field
         id="retention"
         label="Keep finished imports for"
@@ -232,27 +258,29 @@ function SettingsForm({ initial, readOnly }: { initial: Settings; readOnly: bool
           </span>
         )}
       </Field>
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy || readOnly || !dirty}>
-          {busy ? 'Saving…' : 'Save settings'}
-        </button>
-        {dirty && !busy && (
-          <button
-            type="button"
-            className="btn btn-quiet"
-            onClick={() => {
-              setDays(String(saved.importRetentionDays));
-              setTime(saved.nightlyRunAt);
-              setCarbonApi(saved.carbonApi);
-              setWeatherApi(saved.weatherApi);
-              setWeatherKey('');
-              setErrors({});
-            }}
-          >
-            Undo changes
+      {!readOnly && (
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy || !dirty}>
+            {busy ? 'Saving…' : 'Save settings'}
           </button>
-        )}
-      </div>
+          {dirty && !busy && (
+            <button
+              type="button"
+              className="btn btn-quiet"
+              onClick={() => {
+                setDays(String(saved.importRetentionDays));
+                setTime(saved.nightlyRunAt);
+                setCarbonApi(saved.carbonApi);
+                setWeatherApi(saved.weatherApi);
+                setWeatherKey('');
+                setErrors({});
+              }}
+            >
+              Undo changes
+            </button>
+          )}
+        </div>
+      )}
     </Form>
   );
 }

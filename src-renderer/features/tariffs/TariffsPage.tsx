@@ -4,6 +4,7 @@
  * rates and the 24-hour band strip, delete a tariff no meter uses.
  */
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { useCan } from '../../components/Can';
 import type { Tariff, TariffVersion } from '../../../src-shared/contract/types';
 import { TableScroll } from '../../components/TableScroll';
 import { errorMessage } from '../../api/client';
@@ -22,7 +23,6 @@ import { filterTariffs, groupByFuel, type ListFilter } from './list';
 import { KIND_LABEL, formatPence, regionText, vatText } from './text';
 import { currentVersion, unitRatesText } from './versions';
 import { ukToday } from '../../../src-shared/domain/periods';
-import { useAppStore } from '../../stores/app';
 import { TariffDetail } from './TariffDetail';
 import { TariffForm, type FormMode } from './TariffForm';
 import '../../styles/tariffs.css';
@@ -44,8 +44,7 @@ type Editing = { mode: FormMode; initial: Form; tariff?: Tariff; key: number };
 export function TariffsPage() {
   useDocumentTitle('Tariffs');
   const q = useQuery('tariffs', () => getClient().call('tariffs.list', {}));
-  const role = useAppStore((s) => s.info?.role);
-  const readOnly = role !== undefined && role !== 'admin';
+  const readOnly = !useCan()('tariffs.save');
   const today = ukToday();
   const [filter, setFilter] = useState<ListFilter>({ fuel: 'all', showEnded: true, search: '' });
   const [open, setOpen] = useState<Set<string>>(new Set());

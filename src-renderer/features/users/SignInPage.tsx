@@ -51,7 +51,9 @@ export function SignInPage() {
           <span>Eclectyc Energy</span>
         </div>
         <h1 id="signin-title">Sign in</h1>
-        <p className="muted">This server keeps its energy data for a team: sign in with the name an administrator gave you.</p>
+        <p className="muted">
+          This server keeps its energy data for a team: sign in with the name an administrator gave you.
+        </p>
         {problem && (
           <p className="callout callout-error" role="alert" data-testid="signin-error">
             {problem}

@@ -13,7 +13,9 @@ describe('new passwords', () => {
 
   it('refuses a short password before a repeat that differs', () => {
     expect(passwordProblems('short', 'other')).toEqual({ password: 'a password needs at least 12 characters' });
-    expect(passwordProblems('long enough pw', 'long enough pW')).toEqual({ again: 'the two passwords are not the same' });
+    expect(passwordProblems('long enough pw', 'long enough pW')).toEqual({
+      again: 'the two passwords are not the same',
+    });
     expect(passwordProblems('long enough pw', 'long enough pw')).toEqual({});
   });
 });
