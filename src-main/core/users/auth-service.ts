@@ -149,8 +149,7 @@ export class AuthService implements AuthApi {
          WHERE s.id_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled = 0`,
       )
       .get(idHash, this.now(), this.now() - SESSION_IDLE_S) as
-      | { lastSeenAt: number; username: string; role: Role }
-      | undefined;
+      { lastSeenAt: number; username: string; role: Role } | undefined;
     if (!row) return null;
     if (this.now() - row.lastSeenAt >= TOUCH_EVERY_S)
       this.sqlite.prepare('UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?').run(this.now(), idHash);
@@ -257,13 +256,7 @@ export class AuthService implements AuthApi {
       const now = this.now();
       this.sqlite
         .prepare('UPDATE users SET role = ?, password_hash = ?, disabled = ?, updated_at = ? WHERE id = ?')
-        .run(
-          change.role ?? u.role,
-          hash ?? u.passwordHash,
-          (change.disabled ?? !!u.disabled) ? 1 : 0,
-          now,
-          u.id,
-        );
+        .run(change.role ?? u.role, hash ?? u.passwordHash, (change.disabled ?? !!u.disabled) ? 1 : 0, now, u.id);
       if (demoted || disabling || hash !== undefined) this.revokeSessions(u.id);
       return this.summary(this.mustFind(username));
     })();
@@ -308,7 +301,10 @@ export class AuthService implements AuthApi {
         .prepare('SELECT id, name, revoked_at AS revokedAt FROM api_tokens WHERE lower(name) = lower(?)')
         .get(name) as { id: number; name: string; revokedAt: number | null } | undefined;
       if (same && same.revokedAt === null)
-        throw new AppError('CONFLICT', `A token named "${same.name}" exists already: revoke it first or choose another name`);
+        throw new AppError(
+          'CONFLICT',
+          `A token named "${same.name}" exists already: revoke it first or choose another name`,
+        );
       if (same) this.sqlite.prepare('DELETE FROM api_tokens WHERE id = ?').run(same.id);
       this.sqlite
         .prepare('INSERT INTO api_tokens (name, role, token_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)')
@@ -332,8 +328,7 @@ export class AuthService implements AuthApi {
 
   private findUser(lowerName: string): UserRow | undefined {
     return this.sqlite.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = ?`).get(lowerName) as
-      | UserRow
-      | undefined;
+      UserRow | undefined;
   }
 
   private mustFind(username: string): UserRow {
