@@ -108,6 +108,13 @@ class FailureLog {
     this.times.delete(key);
   }
 
+  /** Takes back one attempt counted at `at` (it turned out to succeed). */
+  forgive(key: string, at: number): void {
+    const t = this.times.get(key);
+    const i = t?.indexOf(at) ?? -1;
+    if (i >= 0) t!.splice(i, 1);
+  }
+
   private recent(key: string, now: number): number[] {
     const t = (this.times.get(key) ?? []).filter((at) => at > now - LOGIN_WINDOW_S);
     if (t.length === 0) this.times.delete(key);
@@ -172,20 +179,20 @@ export class AuthService implements AuthApi {
     const now = this.now();
     const wait = Math.max(this.byAccount.wait(account, now), this.byAddress.wait(ip, now));
     if (wait > 0) return { ok: false, reason: 'rate-limited', retryAfter: wait };
+    // counted before the hash is checked, so attempts in flight together are limited too
+    this.byAccount.fail(account, now);
+    this.byAddress.fail(ip, now);
     const user = this.findUser(account);
     const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    // the clock may have moved while scrypt ran
-    const after = this.now();
-    if (!user || !matches) {
-      this.byAccount.fail(account, after);
-      this.byAddress.fail(ip, after);
-      return { ok: false, reason: 'invalid' };
-    }
+    if (!user || !matches) return { ok: false, reason: 'invalid' };
     // re-read: the account may have been disabled, removed or given a new password meanwhile
     const current = this.findUser(account);
     if (!current || current.passwordHash !== user.passwordHash) return { ok: false, reason: 'invalid' };
     if (current.disabled) return { ok: false, reason: 'disabled' };
     this.byAccount.clear(account);
+    this.byAddress.forgive(ip, now);
+    // the clock may have moved while scrypt ran
+    const after = this.now();
     const cookieValue = randomBytes(32).toString('base64url');
     const idHash = sha256(cookieValue);
     const expiresAt = after + SESSION_MAX_S;

@@ -224,6 +224,14 @@ describe('sign-in rate limits', () => {
     expect((await core.auth.login('anna', PASSWORD, '10.0.3.1')).ok).toBe(true);
   });
 
+  it('counts attempts still being checked: 8 at once for one account get 5 answers and 3 refusals', async () => {
+    const all = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => core.auth.login('anna', `wrong password ${i}`, `10.0.4.${i}`)),
+    );
+    expect(all.filter((r) => !r.ok && r.reason === 'invalid')).toHaveLength(5);
+    expect(all.filter((r) => !r.ok && r.reason === 'rate-limited')).toHaveLength(3);
+  });
+
   it('locks an address after 20 failures over any names; other addresses still sign in', async () => {
     for (let i = 0; i < 20; i++) {
       const r = await core.auth.login(`nobody${i % 4}`, 'wrong password', '192.0.2.7');
