@@ -44,6 +44,8 @@ import { HealthMonitor } from './health/monitor';
 import { DeliveryService } from './notify/delivery';
 import { notifyHandlers } from './notify/handlers';
 import { FileSecretStore, type SecretCipher } from './notify/secrets';
+import { AuthService } from './users/auth-service';
+import { userHandlers } from './users/handlers';
 
 export interface CoreOptions {
   dataDir: string;
@@ -196,6 +198,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     health,
     secrets,
     delivery,
+    auth: new AuthService(sqlite, clock),
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -220,6 +223,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       ...alertHandlers(services),
       ...healthHandlers(services),
       ...notifyHandlers(services),
+      ...userHandlers(services),
       ...pendingHandlers,
     } satisfies Handlers,
     sqlite,

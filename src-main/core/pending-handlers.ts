@@ -10,13 +10,5 @@ const pending = (): never => {
 };
 
 export const pendingHandlers = {
-  'auth.me': pending,
-  'users.list': pending,
-  'users.create': pending,
-  'users.update': pending,
-  'users.remove': pending,
-  'tokens.list': pending,
-  'tokens.create': pending,
-  'tokens.revoke': pending,
   'audit.list': pending,
 } satisfies Partial<Handlers>;

@@ -24,6 +24,7 @@ import type { AlertService } from './alerts/alert-service';
 import type { HealthMonitor } from './health/monitor';
 import type { DeliveryService } from './notify/delivery';
 import type { SecretStore } from './notify/secrets';
+import type { AuthService } from './users/auth-service';
 
 export interface Services {
   sqlite: Database.Database;
@@ -50,6 +51,8 @@ export interface Services {
   secrets: SecretStore;
   /** Delivery of alerts on their channels (tray, email, Slack, webhook). */
   delivery: DeliveryService;
+  /** User accounts, sessions and API tokens (the server's sign-in). */
+  auth: AuthService;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

@@ -31,7 +31,11 @@ export async function buildCli(): Promise<string> {
   return cli;
 }
 
-export function runCli(cli: string, args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+/** Runs the built CLI; `input` is written to its standard input (otherwise it inherits none). */
+export function runCli(cli: string, args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    encoding: 'utf8',
+    ...(input !== undefined ? { input } : {}),
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -19,7 +19,9 @@ import { serveCommand } from './serve';
 import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
 import { tariffsCommand } from './tariffs';
+import { tokensCommand } from './tokens';
 import { totalsCommand } from './totals';
+import { usersCommand } from './users';
 import { workerCommand } from './worker';
 
 export const COMMANDS: readonly Command[] = [
@@ -47,6 +49,8 @@ export const COMMANDS: readonly Command[] = [
   alertsCommand,
   settingsCommand,
   notifyCommand,
+  usersCommand,
+  tokensCommand,
   serveCommand,
   callCommand,
 ];
