@@ -165,6 +165,8 @@ test('every page fits 1024 × 700 and 1440 × 900, with the sidebar folded to ic
     ['savings', '/savings'],
     ['activity', '/activity'],
     ['settings', '/settings'],
+    ['users', '/settings/users'],
+    ['activity-audit', '/activity?view=audit'],
     ['alerts', '/alerts'],
     ['alert', `/alerts/${alert!.id}`],
     ['alert-rules', '/alerts/rules'],

@@ -32,15 +32,19 @@ function RoleSelect({
   onChange,
   label,
   disabled,
+  ...aria
 }: {
   id?: string;
   value: Role;
   onChange: (r: Role) => void;
   label?: string;
   disabled?: boolean;
+  'aria-invalid'?: true | undefined;
+  'aria-describedby'?: string | undefined;
 }) {
   return (
     <select
+      {...aria}
       id={id}
       className="input"
       value={value}
