@@ -46,7 +46,7 @@ function RoleSelect({
     <select
       {...aria}
       id={id}
-      className="input"
+      className="input people-role"
       value={value}
       aria-label={label}
       disabled={disabled}
