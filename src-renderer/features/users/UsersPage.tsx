@@ -61,6 +61,35 @@ function RoleSelect({
   );
 }
 
+/** A question in a table row with the action (in red) and "Keep". */
+function InlineConfirm({
+  label,
+  question,
+  action,
+  testId,
+  onConfirm,
+  onCancel,
+}: {
+  label: string;
+  question: string;
+  action: string;
+  testId: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <span className="people-actions" role="group" aria-label={label}>
+      <span className="small">{question}</span>
+      <button type="button" className="btn btn-small btn-danger" onClick={onConfirm} data-testid={testId}>
+        {action}
+      </button>
+      <button type="button" className="btn btn-small btn-quiet" onClick={onCancel}>
+        Keep
+      </button>
+    </span>
+  );
+}
+
 export function UsersPage() {
   useDocumentTitle('People and access');
   const role = useAppStore((s) => s.info?.role);
@@ -197,20 +226,14 @@ function UsersTable({
           header: <span className="sr-only">Actions</span>,
           cell: (u) =>
             removing === u.username ? (
-              <span className="people-actions" role="group" aria-label={`Confirm removing ${u.username}`}>
-                <span className="small">Remove {u.username} and sign them out?</span>
-                <button
-                  type="button"
-                  className="btn btn-small btn-danger"
-                  onClick={() => onRemoveConfirmed(u)}
-                  data-testid="user-remove-confirm"
-                >
-                  Remove
-                </button>
-                <button type="button" className="btn btn-small btn-quiet" onClick={onRemoveCancelled}>
-                  Keep
-                </button>
-              </span>
+              <InlineConfirm
+                label={`Confirm removing ${u.username}`}
+                question={`Remove ${u.username} and sign them out?`}
+                action="Remove"
+                testId="user-remove-confirm"
+                onConfirm={() => onRemoveConfirmed(u)}
+                onCancel={onRemoveCancelled}
+              />
             ) : (
               <span className="people-actions">
                 <button type="button" className="btn btn-small" onClick={() => onPassword(u)}>
@@ -440,20 +463,14 @@ function TokensCard() {
               header: <span className="sr-only">Actions</span>,
               cell: (t) =>
                 t.revokedAt ? null : revoking === t.name ? (
-                  <span className="people-actions" role="group" aria-label={`Confirm revoking ${t.name}`}>
-                    <span className="small">Revoke? Scripts using it stop working.</span>
-                    <button
-                      type="button"
-                      className="btn btn-small btn-danger"
-                      onClick={() => void revoke(t.name)}
-                      data-testid="token-revoke-confirm"
-                    >
-                      Revoke
-                    </button>
-                    <button type="button" className="btn btn-small btn-quiet" onClick={() => setRevoking(null)}>
-                      Keep
-                    </button>
-                  </span>
+                  <InlineConfirm
+                    label={`Confirm revoking ${t.name}`}
+                    question="Revoke? Scripts using it stop working."
+                    action="Revoke"
+                    testId="token-revoke-confirm"
+                    onConfirm={() => void revoke(t.name)}
+                    onCancel={() => setRevoking(null)}
+                  />
                 ) : (
                   <button type="button" className="btn btn-small btn-quiet" onClick={() => setRevoking(t.name)}>
                     Revoke
