@@ -44,6 +44,9 @@ describe('audit entries in words', () => {
     expect(detailsText({ fileIds: ['a', 'b'], jobs: [1, 2, 3, 4] })).toBe('fileIds: a, b · jobs: 4 items');
     expect(detailsText({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 })).toBe('a: 1 · b: 2 · c: 3 · d: 4 + 2 more');
     expect(detailsText({ note: 'x'.repeat(80) })).toBe(`note: ${'x'.repeat(57)}…`);
+    expect(detailsText({ id: 'flat', validFrom: '2025-01-01' })).toBe('id: flat · validFrom: 01/01/2025');
+    expect(detailsText({ at: '2025-07-01T12:00:00.000Z' })).toBe('at: 1 Jul 2025 13:00'); // BST
+    expect(detailsText({ days: ['2025-12-25', '2025-12-26'] })).toBe('days: 25/12/2025, 26/12/2025');
     expect(detailsText(null)).toBe('—');
     expect(detailsText({})).toBe('—');
   });

@@ -3,6 +3,7 @@
  * entry's action, details and outcome in plain words. Pure.
  */
 import type { AuditRecord } from '../../../src-shared/contract/types';
+import { formatUkDateTime, isIsoDay, isoToUkDate } from '../../lib/format';
 
 /** The least length the contract accepts (`passwordArg`). */
 export const MIN_PASSWORD = 12;
@@ -96,10 +97,16 @@ export function actionChoices(): { value: string; label: string }[] {
 
 function valueText(v: unknown): string | null {
   if (v === null || v === undefined || v === '') return null;
-  if (typeof v === 'string') return v.length > 60 ? `${v.slice(0, 57)}…` : v;
+  if (typeof v === 'string') {
+    // dates and times as people in the UK write them
+    if (isIsoDay(v)) return isoToUkDate(v);
+    if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return formatUkDateTime(v);
+    return v.length > 60 ? `${v.slice(0, 57)}…` : v;
+  }
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) {
-    if (v.length <= 3 && v.every((x) => typeof x === 'string' || typeof x === 'number')) return v.join(', ');
+    if (v.length <= 3 && v.every((x) => typeof x === 'string' || typeof x === 'number'))
+      return v.map((x) => valueText(x) ?? '').join(', ');
     return `${v.length} items`;
   }
   return '…';
