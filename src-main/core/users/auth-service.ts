@@ -31,7 +31,7 @@ export const LOGIN_FAILURES_PER_ADDRESS = 20;
 export const TOKEN_PREFIX = 'eclectyc_';
 
 /** A hash in the stored form's shape that no password matches: unknown users cost one real scrypt too. */
-const DUMMY_HASH = [
+export const DUMMY_HASH = [
   'scrypt',
   SCRYPT.N,
   SCRYPT.r,
