@@ -371,3 +371,13 @@ describe('auth.me', () => {
     expect(await call('auth.me', {}, tok)).toEqual({ name: 'ci', role: 'manager', via: 'token', signInRequired: true });
   });
 });
+
+describe('the first user', () => {
+  it('must be an admin: once a user exists everyone signs in, and someone must manage the rest', async () => {
+    await expect(addUser('viv', 'viewer')).rejects.toThrow(/^CONFLICT: The first user must be an admin/);
+    expect(core.auth.hasUsers()).toBe(false);
+    await addUser('anna', 'admin');
+    await addUser('viv', 'viewer');
+    expect(core.auth.listUsers().map((u) => u.username)).toEqual(['anna', 'viv']);
+  });
+});
