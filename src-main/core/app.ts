@@ -8,7 +8,8 @@ import type { CallContext, Handlers } from '../../src-shared/contract/api';
 import { AppError } from '../../src-shared/contract/errors';
 import type { AppInfo } from '../../src-shared/contract/types';
 import { systemClock, type Clock } from './clock';
-import { dbFile, importsDir } from './db/paths';
+import { privateDir, privateTree } from './db/file-modes';
+import { backupsDir, dbFile, importsDir } from './db/paths';
 import { openDb } from './db/open';
 import { createEventBus, stderrLogger, type Logger } from './events';
 import { FileStore } from './imports/files';
@@ -128,7 +129,10 @@ export function findMigrationsDir(from: string = typeof __dirname === 'string' ?
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log ?? stderrLogger;
   const clock = opts.clock ?? systemClock;
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  // the data folder and what is in it are the owner's only (an older version's looser files tightened)
+  privateDir(opts.dataDir);
+  privateTree(importsDir(opts.dataDir));
+  privateTree(backupsDir(opts.dataDir));
   const { sqlite, backupPath } = await openDb(dbFile(opts.dataDir), opts.migrationsDir ?? findMigrationsDir());
   if (backupPath) log.info(`database backed up to ${backupPath} before migrating`);
   const readings = new ReadingsStore(sqlite);

@@ -68,7 +68,9 @@ function fingerprint(dataDir: string) {
         for (let k = d.offsets[i]!; k < d.offsets[i + 1]!; k++) {
           if (d.quality[k] === 3) continue;
           count++;
-          hash.update(`${identifier}|${d.days[i]}|${k - d.offsets[i]!}|${d.values[k]}|${d.quality[k]}|${d.writers![k]}\n`);
+          hash.update(
+            `${identifier}|${d.days[i]}|${k - d.offsets[i]!}|${d.values[k]}|${d.quality[k]}|${d.writers![k]}\n`,
+          );
         }
     }
     const job = db
@@ -128,9 +130,11 @@ async function stopWith(s: Served, signal: NodeJS.Signals): Promise<{ ms: number
 }
 
 async function rpc(url: string, method: string, args: unknown): Promise<unknown> {
-  const r = (await (
-    await fetch(`${url}rpc/${method}`, { method: 'POST', body: JSON.stringify(args) })
-  ).json()) as { ok: boolean; value?: unknown; error?: unknown };
+  const r = (await (await fetch(`${url}rpc/${method}`, { method: 'POST', body: JSON.stringify(args) })).json()) as {
+    ok: boolean;
+    value?: unknown;
+    error?: unknown;
+  };
   if (!r.ok) throw new Error(JSON.stringify(r.error));
   return r.value;
 }
