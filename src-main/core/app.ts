@@ -24,7 +24,7 @@ import { carbonHandlers } from './carbon/handlers';
 import { importHandlers } from './imports/handlers';
 import { meterHandlers } from './meters/handlers';
 import { readingsHandlers } from './readings/handlers';
-import { withAudit } from './rpc/audit';
+import { auditList, withAudit } from './rpc/audit';
 import { schedulerHandlers } from './scheduler/handlers';
 import type { Services } from './services';
 import { settingsHandlers } from './settings/handlers';
@@ -249,6 +249,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...alertHandlers(services),
         ...healthHandlers(services),
         ...notifyHandlers(services),
+        'audit.list': (a) => auditList(sqlite, a),
         ...pendingHandlers,
       } satisfies Handlers,
       sqlite,

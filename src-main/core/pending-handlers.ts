@@ -18,5 +18,4 @@ export const pendingHandlers = {
   'tokens.list': pending,
   'tokens.create': pending,
   'tokens.revoke': pending,
-  'audit.list': pending,
 } satisfies Partial<Handlers>;
