@@ -27,7 +27,7 @@ export class HealthMonitor {
   private reportAt = 0;
   private running: Promise<HealthReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** Set by stop(): a run still waiting on a probe records nothing (the database is closing). */
+  /** Set by stop() after its grace: a run still waiting on a probe records nothing (the database is closing). */
   private stopped = false;
 
   constructor(
@@ -113,7 +113,6 @@ export class HealthMonitor {
    * the network after that records nothing.
    */
   async stop(graceMs = 500): Promise<void> {
-    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     let timer: NodeJS.Timeout | undefined;
@@ -122,5 +121,6 @@ export class HealthMonitor {
       new Promise<void>((r) => (timer = setTimeout(r, graceMs))),
     ]);
     clearTimeout(timer);
+    this.stopped = true;
   }
 }
