@@ -4,10 +4,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Handlers } from '../../src-shared/contract/api';
+import type { CallContext, Handlers } from '../../src-shared/contract/api';
+import { AppError } from '../../src-shared/contract/errors';
 import type { AppInfo } from '../../src-shared/contract/types';
 import { systemClock, type Clock } from './clock';
-import { dbFile, importsDir } from './db/paths';
+import { privateDir, privateTree } from './db/file-modes';
+import { backupsDir, dbFile, importsDir } from './db/paths';
 import { openDb } from './db/open';
 import { createEventBus, stderrLogger, type Logger } from './events';
 import { FileStore } from './imports/files';
@@ -22,7 +24,7 @@ import { carbonHandlers } from './carbon/handlers';
 import { importHandlers } from './imports/handlers';
 import { meterHandlers } from './meters/handlers';
 import { readingsHandlers } from './readings/handlers';
-import { withAudit } from './rpc/audit';
+import { auditList, withAudit } from './rpc/audit';
 import { schedulerHandlers } from './scheduler/handlers';
 import type { Services } from './services';
 import { settingsHandlers } from './settings/handlers';
@@ -35,7 +37,6 @@ import { ReadingsStore } from './readings/store';
 import { WeatherService } from './weather/weather-service';
 import { AnalyticsService } from './analytics/analytics-service';
 import { analyticsHandlers } from './analytics/handlers';
-import { pendingHandlers } from './pending-handlers';
 import { AlertService } from './alerts/alert-service';
 import { alertHandlers } from './alerts/handlers';
 import type { StatFs, UpdateStatus } from './health/checks';
@@ -96,6 +97,27 @@ export interface Core extends Omit<Services, 'app' | 'started' | 'siteRegions'> 
   waitForDeliveries(): Promise<void>;
 }
 
+/** How long stop() waits for a delivery in flight (a slow webhook) before closing anyway. */
+const DELIVERY_GRACE_MS = 1000;
+
+/** Resolves when `p` settles or after `ms`, whichever is first. */
+async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
+
+/** Handlers that refuse calls (UNAVAILABLE) once the core is stopping: the database is closing. */
+function whileOpen(handlers: Handlers, stopping: () => boolean): Handlers {
+  const out: Record<string, (a: unknown, ctx: CallContext) => unknown> = {};
+  for (const [m, h] of Object.entries(handlers) as [string, (a: unknown, ctx: CallContext) => unknown][])
+    out[m] = (a, ctx) => {
+      if (stopping()) throw new AppError('UNAVAILABLE', 'The app is shutting down; try again once it has started');
+      return h(a, ctx);
+    };
+  return out as Handlers;
+}
+
 /** Finds drizzle/ by walking up from this file (works from src and from the bundled dist/). */
 export function findMigrationsDir(from: string = typeof __dirname === 'string' ? __dirname : process.cwd()): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
@@ -108,7 +130,10 @@ export function findMigrationsDir(from: string = typeof __dirname === 'string' ?
 export async function createCore(opts: CoreOptions): Promise<Core> {
   const log = opts.log ?? stderrLogger;
   const clock = opts.clock ?? systemClock;
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  // the data folder and what is in it are the owner's only (an older version's looser files tightened)
+  privateDir(opts.dataDir);
+  privateTree(importsDir(opts.dataDir));
+  privateTree(backupsDir(opts.dataDir));
   const { sqlite, backupPath } = await openDb(dbFile(opts.dataDir), opts.migrationsDir ?? findMigrationsDir());
   if (backupPath) log.info(`database backed up to ${backupPath} before migrating`);
   const readings = new ReadingsStore(sqlite);
@@ -145,9 +170,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         .filter((r): r is number => r !== null),
     ),
   ];
+  /** Set by stop(): events no longer start work, and calls are refused. */
+  let stopped = false;
   // every finished import brings the roll-ups of the meter-days it touched up to date
   events.subscribe((e) => {
     if (
+      !stopped &&
       e.event === 'imports.updated' &&
       !e.payload.job.dryRun &&
       (e.payload.job.status === 'done' || e.payload.job.status === 'cancelled')
@@ -173,7 +201,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     events,
     log,
   );
-  let stopped = false;
   let started = false;
   const services: Services = {
     sqlite,
@@ -209,25 +236,28 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     siteRegions,
   };
   // every feature answers its own methods; the audit log is applied from the contract
-  const handlers = withAudit(
-    {
-      ...settingsHandlers(services),
-      ...importHandlers(services),
-      ...readingsHandlers(services),
-      ...aggregationHandlers(services),
-      ...schedulerHandlers(services),
-      ...meterHandlers(services),
-      ...carbonHandlers(services),
-      ...tariffHandlers(services),
-      ...analyticsHandlers(services),
-      ...alertHandlers(services),
-      ...healthHandlers(services),
-      ...notifyHandlers(services),
-      ...userHandlers(services),
-      ...pendingHandlers,
-    } satisfies Handlers,
-    sqlite,
-    clock,
+  const handlers = whileOpen(
+    withAudit(
+      {
+        ...settingsHandlers(services),
+        ...importHandlers(services),
+        ...readingsHandlers(services),
+        ...aggregationHandlers(services),
+        ...schedulerHandlers(services),
+        ...meterHandlers(services),
+        ...carbonHandlers(services),
+        ...tariffHandlers(services),
+        ...analyticsHandlers(services),
+        ...alertHandlers(services),
+        ...healthHandlers(services),
+        ...notifyHandlers(services),
+        ...userHandlers(services),
+        'audit.list': (a) => auditList(sqlite, a),
+      } satisfies Handlers,
+      sqlite,
+      clock,
+    ),
+    () => stopped,
   );
 
   let retentionTimer: NodeJS.Timeout | null = null;
@@ -265,13 +295,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (stopped) return;
       stopped = true;
       if (retentionTimer) clearInterval(retentionTimer);
+      // nothing new starts from here: no poll, roll-up, check or job; a poll or probe still
+      // waiting on the network stores nothing when it answers
       carbon.stopPolling();
-      await health.stop();
-      await scheduler.stop();
-      await imports.stop();
-      // the last roll-up's checks, then the messages they raised (those that fail stay queued for the next start)
+      const scheduled = scheduler.stop();
+      // a running import stops after the chunk it is committing and goes back to the queue
+      await Promise.all([imports.stop(), scheduled, health.stop()]);
+      // the checks in progress, then the messages they raised (those not sent stay queued for the next start)
       await alerts.stop();
-      await delivery.stop();
+      await settleWithin(delivery.stop(), DELIVERY_GRACE_MS);
       sqlite.close();
     },
   };

@@ -23,6 +23,9 @@ export interface HttpHostOptions {
 /** How often /events sends a ping: the page counts the connection lost after three missed. */
 export const HEARTBEAT_MS = 4000;
 
+/** Each host's open event streams, for closeHttpHost. */
+const eventStreams = new WeakMap<http.Server, Set<http.ServerResponse>>();
+
 /** GET /health reuses a report at most this old (uptime monitors may poll every few seconds). */
 export const HEALTH_MAX_AGE_MS = 60_000;
 
@@ -171,6 +174,7 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): http.Ser
     send(res, 404, { ok: false, error: { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} not found` } });
   }
 
+  eventStreams.set(server, clients);
   server.on('close', () => {
     unsubscribe();
     for (const c of clients) c.end();
@@ -211,12 +215,20 @@ export function listen(server: http.Server, port: number, host: string): Promise
 }
 
 /**
- * Stops the host: refuses new connections and ends open ones — event streams included, which
- * `server.close()` alone would wait on for ever — so browsers see the host go at once.
+ * Stops the host: refuses new connections, ends the event streams (which `server.close()` alone
+ * would wait on for ever) and idle keep-alive connections at once, and gives requests still being
+ * answered `graceMs` before their connections are cut. Resolves when the last connection is gone.
  */
-export function closeHttpHost(server: http.Server): Promise<void> {
+export function closeHttpHost(server: http.Server, graceMs = 1000): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    for (const c of eventStreams.get(server) ?? []) c.end();
+    server.closeIdleConnections();
+    // a stream just ended leaves its connection idle a moment later
+    setImmediate(() => server.closeIdleConnections());
   });
 }

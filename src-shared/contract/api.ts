@@ -356,6 +356,7 @@ export const contract = {
     result: returns<StoredFile>(),
     role: 'manager',
     body: true,
+    audit: (a, r) => ({ details: { name: a.name, fileId: r.fileId, bytes: r.bytes, sha256: r.sha256 } }),
   }),
   /**
    * Waits until the given jobs (all due jobs if none are given) have run — done, failed, cancelled
@@ -576,6 +577,7 @@ export const contract = {
     args: z.object({}).strict(),
     result: returns<{ national: number; regional: number }>(),
     role: 'viewer',
+    audit: (_a, r) => ({ details: r }),
   }),
   /**
    * Fetches and stores intensity for [from, to) (split into the API's 14-day windows), optionally a region's too; or

@@ -2,6 +2,7 @@
 import type { Command } from '../command';
 import { aggregateCommand } from './aggregate';
 import { alertsCommand } from './alerts';
+import { auditCommand } from './audit';
 import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
 import { sitesCommand } from './sites';
 import { weatherCommand } from './weather';
@@ -48,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   healthCommand,
   alertsCommand,
   settingsCommand,
+  auditCommand,
   notifyCommand,
   usersCommand,
   tokensCommand,

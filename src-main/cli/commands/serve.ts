@@ -41,8 +41,19 @@ export const serveCommand: Command = {
       console.log('Press Ctrl+C to stop.');
     }
     await untilStopped();
-    await closeHttpHost(server);
-    await core.stop();
+    // a second Ctrl+C or SIGTERM leaves at once (a running import resumes from its last chunk)
+    const now = (signal: NodeJS.Signals): void => {
+      console.error(`Stopping at once (${signal} again).`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', now);
+    process.once('SIGTERM', now);
+    console.error('Stopping…');
+    const t0 = Date.now();
+    await Promise.all([closeHttpHost(server), core.stop()]);
+    console.error(`Stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+    // a carbon poll or health probe still waiting on the network has nothing left to write to: leave now
+    setImmediate(() => process.exit());
     return 0;
   },
 };

@@ -27,6 +27,8 @@ export interface CarbonAttempt {
 export class CarbonService {
   client: CarbonClient;
   private timer: NodeJS.Timeout | null = null;
+  /** Set by stopPolling(): a poll still waiting on the API stores nothing and is not repeated. */
+  private pollStopped = false;
   private factorStmt: Database.Statement | null = null;
   private last: CarbonAttempt | null = null;
 
@@ -118,17 +120,25 @@ export class CarbonService {
    * (forecast), and the same span for every region a site is in. A refresh a person is waiting
    * for (`quick`) tries twice rather than four times, so offline answers fast.
    */
-  async refresh(opts: { quick?: boolean; regions?: number[] } = {}): Promise<{ national: number; regional: number }> {
+  async refresh(
+    opts: { quick?: boolean; regions?: number[]; poll?: boolean } = {},
+  ): Promise<{ national: number; regional: number }> {
     const now = this.now();
     const half = now - (now % 1800);
     const client = opts.quick ? this.client.withRetries(1) : this.client;
+    /** The poll's answers arriving after polling stopped are dropped. */
+    const wanted = (): boolean => !(opts.poll && this.pollStopped);
     return this.tracked(async () => {
       const past = await client.nationalRange(half - 86400, half + 1800);
       const ahead = await client.forecast48h(half);
+      if (!wanted()) return { national: 0, regional: 0 };
       const national = this.storeNational([...past, ...ahead]);
       let regional = 0;
-      for (const r of opts.regions ?? [])
-        regional += this.storeRegional(await client.regionRange(r, half - 86400, half + 48 * 3600));
+      for (const r of opts.regions ?? []) {
+        const points = await client.regionRange(r, half - 86400, half + 48 * 3600);
+        if (!wanted()) break;
+        regional += this.storeRegional(points);
+      }
       return { national, regional };
     });
   }
@@ -157,19 +167,23 @@ export class CarbonService {
 
   /** Starts polling every 30 minutes (failures are logged; stored values keep being served). */
   startPolling(regions: () => number[] = () => []): void {
+    this.pollStopped = false;
     const tick = async (): Promise<void> => {
       try {
-        await this.refresh({ regions: regions() });
+        await this.refresh({ regions: regions(), poll: true });
       } catch (e) {
-        this.log.warn(`carbon intensity refresh failed: ${(e as Error).message}`);
+        if (!this.pollStopped) this.log.warn(`carbon intensity refresh failed: ${(e as Error).message}`);
       }
+      if (this.pollStopped) return;
       this.timer = setTimeout(() => void tick(), POLL_MINUTES * 60 * 1000);
       this.timer.unref();
     };
     void tick();
   }
 
+  /** Stops polling; a poll in flight is abandoned (it stores nothing: the database may be closing). */
   stopPolling(): void {
+    this.pollStopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

@@ -26,3 +26,8 @@ export function dbFile(dataDir: string): string {
 export function importsDir(dataDir: string): string {
   return path.join(dataDir, 'imports');
 }
+
+/** Copies of the database taken before a migration. */
+export function backupsDir(dataDir: string): string {
+  return path.join(dataDir, 'backups');
+}

@@ -27,6 +27,8 @@ export class HealthMonitor {
   private reportAt = 0;
   private running: Promise<HealthReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Set by stop() after its grace: a run still waiting on a probe records nothing (the database is closing). */
+  private stopped = false;
 
   constructor(
     private readonly deps: HealthDeps,
@@ -45,6 +47,7 @@ export class HealthMonitor {
     const now = this.deps.clock.now();
     const at = Math.floor(now / 1000);
     const report: HealthReport = { status: worst(checks.map((c) => c.status)), checkedAt: isoUtc(at), checks };
+    if (this.stopped) return report;
     const { sqlite } = this.deps;
     const previous = new Map(
       (
@@ -105,10 +108,19 @@ export class HealthMonitor {
     this.timer.unref();
   }
 
-  /** Stops the schedule and waits for a run in progress. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the schedule. A run in progress is waited for at most `graceMs`: one still waiting on
+   * the network after that records nothing.
+   */
+  async stop(graceMs = 500): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running?.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.running?.catch(() => undefined),
+      new Promise<void>((r) => (timer = setTimeout(r, graceMs))),
+    ]);
+    clearTimeout(timer);
+    this.stopped = true;
   }
 }

@@ -20,3 +20,6 @@ export class CancelledError extends Error {}
 
 /** Another process took the job over (this one was presumed dead): stop without touching it. */
 export class LostClaimError extends Error {}
+
+/** The host is shutting down: the job stopped after its last committed chunk and resumes from there. */
+export class InterruptedError extends Error {}

@@ -7,6 +7,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StoredFile } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
+import { PRIVATE_FILE, privateDir, privateFile } from '../db/file-modes';
 
 /** Largest file accepted (a year of HH data for 1,000 meters is ~1 GB in long format). */
 export const MAX_FILE_BYTES = 8 * 1024 ** 3;
@@ -51,7 +52,7 @@ export class FileStore {
 
   /** Streams `source` into imports/, records it and returns its id and checksum. */
   async store(name: string, source: Readable): Promise<StoredFile> {
-    fs.mkdirSync(this.dir, { recursive: true });
+    privateDir(this.dir);
     const id = crypto.randomUUID();
     const clean = safeName(name);
     const dest = path.join(this.dir, `${id}${path.extname(clean).slice(0, 10) || '.csv'}`);
@@ -67,7 +68,7 @@ export class FileStore {
       },
     });
     try {
-      await pipeline(source, meter, fs.createWriteStream(dest, { flags: 'wx' }));
+      await pipeline(source, meter, fs.createWriteStream(dest, { flags: 'wx', mode: PRIVATE_FILE }));
     } catch (e) {
       fs.rmSync(dest, { force: true });
       throw e;
@@ -104,7 +105,7 @@ export class FileStore {
     if (known && st.ctimeMs < BigInt(known.created_at - 1) * 1000n && fs.existsSync(known.path))
       return this.record(name, known.path, known.bytes, known.sha256, source);
 
-    fs.mkdirSync(this.dir, { recursive: true });
+    privateDir(this.dir);
     const id = crypto.randomUUID();
     const dest = path.join(this.dir, `${id}${path.extname(name).slice(0, 10) || '.csv'}`);
     let sha256: string;
@@ -112,6 +113,8 @@ export class FileStore {
       const copied = fs.promises.copyFile(filePath, dest, fs.constants.COPYFILE_EXCL | fs.constants.COPYFILE_FICLONE);
       sha256 = await hashFile(filePath).finally(() => copied.catch(() => undefined));
       await copied;
+      // the copy takes the original's permissions; imports/ is the owner's only meanwhile
+      privateFile(dest);
       const after = fs.statSync(filePath, { bigint: true });
       if (sourceKey(path.resolve(filePath), after) !== source)
         throw new AppError(

@@ -50,7 +50,7 @@ if (data?.repair) {
           job,
           req.owner,
           (p) => port.postMessage({ type: 'progress', ...p } satisfies ThreadMessage),
-          { parseWorker: __filename, dbPath: req.dbPath },
+          { parseWorker: __filename, dbPath: req.dbPath, shouldStop: () => Atomics.load(req.stop, 0) === 1 },
         );
         port.postMessage({ type: 'done' } satisfies ThreadMessage);
       } catch (e) {

@@ -139,6 +139,24 @@ describe('long-format import', () => {
     expect(storedReadings(core)).toHaveLength(count);
   });
 
+  it('names what it expected and a few column names, never quoting a row of the file', async () => {
+    core = await makeCore();
+    const secret = 'Jo Bloggs,1 Acacia Avenue,BA1 1AA,07700 900123,sort code 12-34-56,account 12345678,notes';
+    const [job] = await importFiles(core, [writeTemp('people.csv', `${secret}\n`)]);
+    expect(job).toMatchObject({ status: 'failed' });
+    const msg = job!.lastError!;
+    expect(msg).toMatch(/^No header row with a meter column \(e\.g\. MPAN/);
+    expect(msg).toContain(
+      `the first row's 7 columns are "Jo Bloggs", "1 Acacia Avenue", "BA1 1AA", "07700 900123", "sort code 12-34-56", "account 12345678" and 1 more`,
+    );
+    expect(msg).not.toContain(secret);
+    expect(msg).not.toContain('notes');
+    // a long name is cut short
+    const [long] = await importFiles(core, [writeTemp('long.csv', `${'x'.repeat(300)},y\n`)]);
+    expect(long!.lastError).toContain(`"${'x'.repeat(23)}…", "y"`);
+    expect(long!.lastError!.length).toBeLessThan(700);
+  });
+
   it('resumes an interrupted job from its last committed chunk with exact counts', async () => {
     // ~3 MB: several 1 MB chunks, so the job is interrupted part-way.
     const lines = ['MPAN,Timestamp,kWh'];

@@ -30,6 +30,8 @@ export interface RunnerOptions {
 export class JobRunner {
   private worker: Worker | null = null;
   private threadBroken = false;
+  /** 1 once the host shuts down; shared with the import thread, read after every committed chunk. */
+  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -48,6 +50,11 @@ export class JobRunner {
     return this.runInline(id, onProgress);
   }
 
+  /** Asks the running job (and any later one) to stop after the chunk it is committing. */
+  interrupt(): void {
+    Atomics.store(this.stopFlag, 0, 1);
+  }
+
   async stop(): Promise<void> {
     if (this.worker) {
       await this.worker.terminate();
@@ -60,6 +67,7 @@ export class JobRunner {
       await runImport(this.sqlite, this.row(id), this.owner, onProgress, {
         parseWorker: this.threadBroken ? null : (this.opts.parseWorker ?? null),
         dbPath: this.opts.dbPath,
+        shouldStop: () => Atomics.load(this.stopFlag, 0) === 1,
       });
       return { kind: 'done' };
     } catch (e) {
@@ -107,7 +115,12 @@ export class JobRunner {
       w.on('message', onMessage);
       w.on('error', onError);
       w.on('exit', onExit);
-      w.postMessage({ dbPath: this.opts.dbPath, jobId: id, owner: this.owner } satisfies ThreadRequest);
+      w.postMessage({
+        dbPath: this.opts.dbPath,
+        jobId: id,
+        owner: this.owner,
+        stop: this.stopFlag,
+      } satisfies ThreadRequest);
     });
   }
 }

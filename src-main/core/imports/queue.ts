@@ -61,6 +61,8 @@ export type QueueOptions = RunnerOptions;
 export class ImportQueue {
   private running = false;
   private started = false;
+  /** Set by stop(): no job starts any more in this process. */
+  private stopping = false;
   private timer: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
   readonly owner = `${HOST}:${process.pid}:${crypto.randomBytes(4).toString('hex')}`;
@@ -379,14 +381,22 @@ export class ImportQueue {
 
   /** Starts processing in the background; interrupted jobs resume where they stopped. */
   start(): void {
+    if (this.stopping) return;
     this.started = true;
     this.kick();
   }
 
+  /**
+   * Stops processing: a running job stops after the chunk it is committing and goes back to the
+   * queue (owner cleared, the attempt not counted), so the next start or `worker --once` carries on
+   * from there to the same result.
+   */
   async stop(): Promise<void> {
     this.started = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.stopping = true;
+    this.runner.interrupt();
     await this.whenIdle();
     await this.runner.stop();
   }
@@ -399,7 +409,7 @@ export class ImportQueue {
 
   /** Runs due jobs in the foreground until none is due (the CLI's worker and `import`). */
   async drain(filter?: (jobId: number) => boolean): Promise<void> {
-    for (;;) {
+    while (!this.stopping) {
       const next = this.nextDue(filter);
       if (!next) return;
       await this.runJob(next);
@@ -504,6 +514,18 @@ export class ImportQueue {
       case 'lost':
         this.log.warn(outcome.message);
         return;
+      case 'interrupted': {
+        this.sqlite
+          .prepare(
+            "UPDATE import_jobs SET status = 'queued', owner = NULL, attempts = max(attempts - 1, 0) WHERE id = ? AND owner = ?",
+          )
+          .run(job.id, this.owner);
+        const left = this.get(job.id);
+        const done = left.bytes > 0 ? Math.floor((left.bytesDone / left.bytes) * 100) : 0;
+        this.log.info(`import job ${job.id} paused at ${done}% to shut down; it resumes from there at the next start`);
+        this.events.emit('imports.updated', { job: left });
+        return;
+      }
       case 'cancelled': {
         this.sqlite.transaction(() => {
           this.undo(this.row(job.id));

@@ -14,7 +14,7 @@
 import type Database from 'better-sqlite3';
 import type { RowError } from '../../../src-shared/contract/types';
 import { ReadingsStore, type Conflict } from '../readings/store';
-import { CancelledError, LostClaimError, UnreadableFileError } from './errors';
+import { CancelledError, InterruptedError, LostClaimError, UnreadableFileError } from './errors';
 import {
   meterLookup,
   openReader,
@@ -27,7 +27,7 @@ import {
 } from './parse-chunks';
 import { MAX_STORED_ERRORS, type Counts } from './sink';
 
-export { CancelledError, LostClaimError, UnreadableFileError };
+export { CancelledError, InterruptedError, LostClaimError, UnreadableFileError };
 
 /** Bumped when parsing changes what a file yields: results of older parsers are not reused. */
 export const PARSER_VERSION = 2;
@@ -78,6 +78,8 @@ export interface ImportOptions {
   parseWorker?: string | null;
   /** The database file (for the parsing thread's own read-only connection). */
   dbPath?: string;
+  /** True once the host is shutting down: the job stops after the chunk just committed, resumable. */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -249,6 +251,7 @@ export async function runImport(
       commit(next.value);
       await onProgress({ bytesDone: next.value.endOffset, rowsRead: counts.rowsRead });
       if (cancelled.get(job.id) === 1) throw new CancelledError('cancelled');
+      if (opts.shouldStop?.()) throw new InterruptedError(`import job ${job.id} stopped for shutdown`);
       if (!pipelined) await new Promise((r) => setImmediate(r)); // let the host answer the window between chunks
     }
   } finally {

@@ -1,30 +1,102 @@
 /**
- * The audit log, applied from the contract: a method whose contract entry has `audit` gets its
- * successful calls written (who, when, the action, its details) — no handler writes it by hand.
+ * The audit log, applied from the contract: a method whose contract entry has `audit` gets every
+ * call written once it has ended — who (the caller's actor: a user, a token, or the person at this
+ * machine), when, the action, its details, and the outcome (`ok`, or the error code it failed
+ * with) — so a refused or failed action never looks done. No handler writes it by hand.
+ * `auditList` reads it back (`audit.list`, `eclectyc audit`).
  */
 import type Database from 'better-sqlite3';
-import { contract, type AuditEntry, type Handlers, type Method } from '../../../src-shared/contract/api';
+import { contract, type AuditEntry, type Args, type Handlers, type Method } from '../../../src-shared/contract/api';
+import { AppError } from '../../../src-shared/contract/errors';
+import type { AuditRecord } from '../../../src-shared/contract/types';
+import { dayFromDate, dayStartUtc } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 
+type AuditSpec = true | ((args: unknown, result: unknown) => AuditEntry | null);
+
+/** The entry for a call that failed: the details the contract names that need no result (none if all do). */
+function failedEntry(m: Method, spec: AuditSpec, args: unknown): AuditEntry {
+  if (spec === true) return { details: args };
+  try {
+    return spec(args, {}) ?? { action: m, details: null };
+  } catch {
+    return { action: m, details: null };
+  }
+}
+
 export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: Clock): Handlers {
-  const insert = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details) VALUES (?, ?, ?, ?)');
+  const insert = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details, outcome) VALUES (?, ?, ?, ?, ?)');
+  const write = (actor: string, m: Method, entry: AuditEntry, outcome: string): void => {
+    insert.run(
+      Math.floor(clock.now() / 1000),
+      actor,
+      entry.action ?? m,
+      entry.details === null || entry.details === undefined || JSON.stringify(entry.details) === '{}'
+        ? null
+        : JSON.stringify(entry.details),
+      outcome,
+    );
+  };
   const out: Record<string, unknown> = { ...handlers };
   for (const m of Object.keys(contract) as Method[]) {
-    const spec = contract[m].audit as true | ((args: unknown, result: unknown) => AuditEntry | null) | undefined;
+    const spec = contract[m].audit as AuditSpec | undefined;
     if (!spec) continue;
     const h = handlers[m] as (a: unknown, ctx: { actor: string }) => unknown;
     out[m] = async (a: unknown, ctx: { actor: string }) => {
-      const result = await h(a, ctx);
+      let result: unknown;
+      try {
+        result = await h(a, ctx);
+      } catch (e) {
+        write(ctx.actor, m, failedEntry(m, spec, a), e instanceof AppError ? e.code : 'INTERNAL');
+        throw e;
+      }
       const entry = spec === true ? { details: a } : spec(a, result);
-      if (entry)
-        insert.run(
-          Math.floor(clock.now() / 1000),
-          ctx.actor,
-          entry.action ?? m,
-          entry.details === null ? null : JSON.stringify(entry.details),
-        );
+      if (entry) write(ctx.actor, m, entry, 'ok');
       return result;
     };
   }
   return out as Handlers;
+}
+
+type Row = { id: number; at: number; actor: string; action: string; details: string | null; outcome: string };
+
+const like = (s: string): string => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+/**
+ * Entries newest first. `since`: from the start of that UK day; `actor`: that name, or a local
+ * person by name (`anna` matches `anna (desktop)`); `action`: that action or its group (`imports`
+ * matches `imports.enqueue`); `outcome`: `ok`, or `failed` (any error code).
+ */
+export function auditList(sqlite: Database.Database, a: Args<'audit.list'>): AuditRecord[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (a.since !== undefined) {
+    const [y, mo, d] = a.since.split('-').map(Number) as [number, number, number];
+    where.push('at >= ?');
+    params.push(dayStartUtc(dayFromDate(y, mo, d)));
+  }
+  if (a.actor !== undefined) {
+    where.push("(actor = ? OR actor LIKE ? ESCAPE '\\')");
+    params.push(a.actor, `${like(a.actor)} (%`);
+  }
+  if (a.action !== undefined) {
+    where.push("(action = ? OR action LIKE ? ESCAPE '\\')");
+    params.push(a.action, `${like(a.action)}.%`);
+  }
+  if (a.outcome === 'ok') where.push("outcome = 'ok'");
+  else if (a.outcome === 'failed') where.push("outcome != 'ok'");
+  const rows = sqlite
+    .prepare(
+      `SELECT id, at, actor, action, details, outcome FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY id DESC LIMIT ?`,
+    )
+    .all(...params, a.limit ?? 200) as Row[];
+  return rows.map((r) => ({
+    id: r.id,
+    at: new Date(r.at * 1000).toISOString().replace('.000Z', 'Z'),
+    actor: r.actor,
+    action: r.action,
+    details: r.details === null ? null : (JSON.parse(r.details) as unknown),
+    outcome: r.outcome,
+  }));
 }

@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { SchedulerRun } from '../../../src-shared/contract/types';
+import { AppError } from '../../../src-shared/contract/errors';
 import { resolveLondon, toLondonParts } from '../../../src-shared/domain/london-time';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
@@ -72,6 +73,8 @@ export function toRun(r: RunRow): SchedulerRun {
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private busy: Promise<unknown> = Promise.resolve();
+  /** Set by stop(): the database is about to close, so no run starts any more. */
+  private stopped = false;
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -108,7 +111,9 @@ export class Scheduler {
     void this.tick();
   }
 
+  /** Stops the schedule; runs not yet begun are skipped, and the one in progress is waited for. */
   stop(): Promise<unknown> {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     return this.busy;
@@ -118,6 +123,7 @@ export class Scheduler {
   async tick(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.stopped) return;
     const now = this.nowSec();
     const hhmm = this.settings.get().nightlyRunAt;
     const due = lastScheduledAt(now, hhmm);
@@ -130,7 +136,9 @@ export class Scheduler {
       .prepare("INSERT INTO settings (key, value) VALUES ('schedulerSince', ?) ON CONFLICT (key) DO NOTHING")
       .run(String(now));
     const since = Number(this.sqlite.prepare("SELECT value FROM settings WHERE key = 'schedulerSince'").pluck().get());
-    if ((last ?? since) < due) await this.nightly(now - due < 120 ? 'schedule' : 'catch-up');
+    // a run refused because the app is shutting down is the next start's catch-up
+    if ((last ?? since) < due) await this.nightly(now - due < 120 ? 'schedule' : 'catch-up').catch(() => null);
+    if (this.stopped) return;
     const next = nextScheduledAt(this.nowSec(), hhmm);
     const wait = Math.min(MAX_SLEEP_MS, Math.max(1000, next * 1000 - this.clock.now()));
     this.timer = setTimeout(() => void this.tick(), wait);
@@ -145,7 +153,7 @@ export class Scheduler {
   /** After an import: the meter-days it changed (null when another run already reported them). */
   afterImport(): Promise<SchedulerRun | null> {
     return this.exclusive(() =>
-      this.aggregation.pending()
+      !this.stopped && this.aggregation.pending()
         ? this.execute('rollup', 'import', () => this.aggregation.incremental())
         : Promise.resolve(null),
     );
@@ -173,7 +181,10 @@ export class Scheduler {
 
   /** Runs `work` after any run in progress (one writer), logging start, end, duration and summary. */
   private record(task: string, trigger: SchedulerRun['trigger'], work: () => Promise<object>): Promise<SchedulerRun> {
-    return this.exclusive(() => this.execute(task, trigger, work));
+    return this.exclusive(() => {
+      if (this.stopped) throw new AppError('UNAVAILABLE', `The app is shutting down; the ${task} run was not started`);
+      return this.execute(task, trigger, work);
+    });
   }
 
   private async execute(

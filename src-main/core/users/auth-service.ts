@@ -31,7 +31,7 @@ export const LOGIN_FAILURES_PER_ADDRESS = 20;
 export const TOKEN_PREFIX = 'eclectyc_';
 
 /** A hash in the stored form's shape that no password matches: unknown users cost one real scrypt too. */
-const DUMMY_HASH = [
+export const DUMMY_HASH = [
   'scrypt',
   SCRYPT.N,
   SCRYPT.r,
@@ -237,6 +237,12 @@ export class AuthService implements AuthApi {
     const hash = await hashPassword(password);
     if (this.findUser(username.toLowerCase()))
       throw new AppError('CONFLICT', `A user named "${username}" exists already (names ignore letter case)`);
+    // once a user exists the server asks everyone to sign in: someone must be able to manage the rest
+    if (role !== 'admin' && !this.hasUsers())
+      throw new AppError(
+        'CONFLICT',
+        `The first user must be an admin: add one with "eclectyc users add NAME --role admin", then ${username}`,
+      );
     const now = this.now();
     this.sqlite
       .prepare(

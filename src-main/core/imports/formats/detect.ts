@@ -88,7 +88,25 @@ export async function detectReader(
         ? '; it looks like a single-meter export: choose the meter it belongs to (the import option' +
           ' "Meter for files without a meter column", or --meter on the command line)'
         : '') +
-      (firstLine ? `; the first line reads "${firstLine.slice(0, 120)}"` : '; the file is empty'),
+      (firstLine ? `; ${columnsFound(firstLine, delimiter)}` : '; the file is empty'),
     firstLine ? 'not-meter-file' : 'empty',
   );
+}
+
+/** Column names shown in a message at most, and characters of each. */
+const SHOWN_COLUMNS = 6;
+const SHOWN_CHARS = 24;
+
+/**
+ * The columns of the first row looked at, for the message: a few names, each shortened — never
+ * the row itself, which may be a reading or a customer's details rather than a header.
+ */
+function columnsFound(line: string, delimiter: string | null): string {
+  const names = splitCsv(line, delimiter ?? sniffDelimiter(line)).map((h) => h.trim());
+  if (names.length < 2) return 'no row in them has more than one column';
+  const shown = names
+    .slice(0, SHOWN_COLUMNS)
+    .map((n) => `"${n.length > SHOWN_CHARS ? `${n.slice(0, SHOWN_CHARS - 1)}…` : n}"`);
+  const more = names.length > SHOWN_COLUMNS ? ` and ${names.length - SHOWN_COLUMNS} more` : '';
+  return `the first row's ${names.length} columns are ${shown.join(', ')}${more}`;
 }
