@@ -4,6 +4,7 @@
  * remove — and API tokens for automation — make one (shown once), revoke.
  */
 import { useState } from 'react';
+import { AppError } from '../../../src-shared/contract/errors';
 import type { Role, TokenSummary, UserSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable } from '../../components/DataTable';
@@ -23,6 +24,18 @@ import { passwordHint, passwordProblems } from './words';
 import '../../styles/users.css';
 
 const ROLES: Role[] = ['viewer', 'manager', 'admin'];
+
+/**
+ * A failure beside the field it is about (a name taken already is CONFLICT from the host); other
+ * failures as a toast titled `title`.
+ */
+function nameClash(field: string, title: string): (e: unknown) => Record<string, string> {
+  return (e) => {
+    if (e instanceof AppError && e.code === 'CONFLICT') return { [field]: e.message };
+    useAppStore.getState().toastError(title, e);
+    return {};
+  };
+}
 const ROLE_HINT =
   'Viewers look; managers also import, edit sites, meters and alerts; administrators also manage settings, tariffs and people.';
 
@@ -304,7 +317,7 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
   const [role, setRole] = useState<Role>('viewer');
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
-  const { busy, errors, submit } = useFormSubmit('Could not add the user');
+  const { busy, errors, submit } = useFormSubmit(nameClash('username', 'Could not add the user'));
   const toast = useAppStore((s) => s.toast);
 
   const add = () =>
@@ -490,7 +503,7 @@ function NewTokenForm({ onMade }: { onMade: () => void }) {
   const [role, setRole] = useState<Role>('viewer');
   const [made, setMade] = useState<{ name: string; token: string } | null>(null);
   const [copied, setCopied] = useState<'idle' | 'done' | 'failed'>('idle');
-  const { busy, errors, submit } = useFormSubmit('Could not make the token');
+  const { busy, errors, submit } = useFormSubmit(nameClash('name', 'Could not make the token'));
 
   const create = () =>
     submit(name.trim() ? {} : { name: 'enter a name, e.g. "BMS export"' }, async () => {

@@ -3,7 +3,7 @@
  * entry's action, details and outcome in plain words. Pure.
  */
 import type { AuditRecord } from '../../../src-shared/contract/types';
-import { formatUkDateTime, isIsoDay, isoToUkDate } from '../../lib/format';
+import { formatBytes, formatUkDateTime, isIsoDay, isoToUkDate } from '../../lib/format';
 
 /** The least length the contract accepts (`passwordArg`). */
 export const MIN_PASSWORD = 12;
@@ -59,6 +59,7 @@ const ACTIONS: Record<string, string> = {
   'alerts.snooze': 'Snoozed an alert',
   'alerts.check': 'Checked alerts now',
   'carbon.fetch': 'Fetched grid carbon',
+  'carbon.refresh': 'Refreshed grid carbon',
   'carbon.setFactor': 'Changed a carbon factor',
   'weather.import': 'Imported weather',
   'weather.fetch': 'Fetched weather',
@@ -112,13 +113,20 @@ function valueText(v: unknown): string | null {
   return '…';
 }
 
-/** An entry's details in a line: "username: ana · role: viewer" (at most `max` parts, then "+ N more"). */
+/** Identifiers and checksums that say nothing to a person reading the log. */
+const TECHNICAL = new Set(['sha256', 'batchId', 'fileId', 'fileIds']);
+
+/**
+ * An entry's details in a line: "username: ana · role: viewer" (at most `max` parts, then "+ N
+ * more"); identifiers and checksums left out, sizes in KB/MB.
+ */
 export function detailsText(details: AuditRecord['details'], max = 4): string {
   if (details === null || details === undefined) return '—';
   if (typeof details !== 'object' || Array.isArray(details)) return valueText(details) ?? '—';
   const parts: string[] = [];
   for (const [k, v] of Object.entries(details as Record<string, unknown>)) {
-    const t = valueText(v);
+    if (TECHNICAL.has(k)) continue;
+    const t = k === 'bytes' && typeof v === 'number' ? formatBytes(v) : valueText(v);
     if (t !== null) parts.push(`${k}: ${t}`);
   }
   if (parts.length === 0) return '—';
