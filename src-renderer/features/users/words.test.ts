@@ -41,7 +41,7 @@ describe('audit entries in words', () => {
     expect(detailsText({ username: 'ana', password: undefined, disabled: true })).toBe(
       'username: ana · disabled: true',
     );
-    expect(detailsText({ fileIds: ['a', 'b'], jobs: [1, 2, 3, 4] })).toBe('fileIds: a, b · jobs: 4 items');
+    expect(detailsText({ meters: ['a', 'b'], jobs: [1, 2, 3, 4] })).toBe('meters: a, b · jobs: 4 items');
     expect(detailsText({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6 })).toBe('a: 1 · b: 2 · c: 3 · d: 4 + 2 more');
     expect(detailsText({ note: 'x'.repeat(80) })).toBe(`note: ${'x'.repeat(57)}…`);
     expect(detailsText({ id: 'flat', validFrom: '2025-01-01' })).toBe('id: flat · validFrom: 01/01/2025');
