@@ -47,8 +47,8 @@ describe('audit entries in words', () => {
     expect(detailsText({ id: 'flat', validFrom: '2025-01-01' })).toBe('id: flat · validFrom: 01/01/2025');
     expect(detailsText({ at: '2025-07-01T12:00:00.000Z' })).toBe('at: 1 Jul 2025 13:00'); // BST
     expect(detailsText({ days: ['2025-12-25', '2025-12-26'] })).toBe('days: 25/12/2025, 26/12/2025');
-    expect(detailsText({ name: 'a.csv', fileId: 'f-1', bytes: 2048, sha256: 'ab12' })).toBe(
-      'name: a.csv · bytes: 2 KB',
+    expect(detailsText({ name: 'a.csv', fileId: 'f-1', bytes: 2560, sha256: 'ab12' })).toBe(
+      'name: a.csv · bytes: 2.5 KB',
     );
     expect(detailsText(null)).toBe('—');
     expect(detailsText({})).toBe('—');
