@@ -24,7 +24,7 @@ import { carbonHandlers } from './carbon/handlers';
 import { importHandlers } from './imports/handlers';
 import { meterHandlers } from './meters/handlers';
 import { readingsHandlers } from './readings/handlers';
-import { auditList, withAudit } from './rpc/audit';
+import { AUDIT_REFUSED, auditList, withAudit } from './rpc/audit';
 import { schedulerHandlers } from './scheduler/handlers';
 import type { Services } from './services';
 import { settingsHandlers } from './settings/handlers';
@@ -115,6 +115,8 @@ function whileOpen(handlers: Handlers, stopping: () => boolean): Handlers {
       if (stopping()) throw new AppError('UNAVAILABLE', 'The app is shutting down; try again once it has started');
       return h(a, ctx);
     };
+  // the audit log's record of refused calls (dispatch finds it here)
+  (out as Record<symbol, unknown>)[AUDIT_REFUSED] = (handlers as unknown as Record<symbol, unknown>)[AUDIT_REFUSED];
   return out as Handlers;
 }
 

@@ -149,3 +149,24 @@ describe('audit log', () => {
     });
   });
 });
+
+describe('refused attempts', () => {
+  it('are logged too: a role too low, and arguments that failed validation, with the refusal as the outcome', async () => {
+    core = await makeCore();
+    const viewer = { role: 'viewer' as const, actor: 'vic (browser)' };
+    const admin = { role: 'admin' as const, actor: 'anna (browser)' };
+    expect((await dispatch(core.handlers, 'settings.update', { importRetentionDays: 5 }, viewer)).ok).toBe(false);
+    expect((await dispatch(core.handlers, 'settings.update', { importRetentionDays: -1 }, admin)).ok).toBe(false);
+    // a read refused for its role is not a change: nothing logged
+    expect((await dispatch(core.handlers, 'audit.list', {}, viewer)).ok).toBe(false);
+    const rows = core.sqlite.prepare('SELECT actor, action, outcome FROM audit_log ORDER BY id').all() as {
+      actor: string;
+      action: string;
+      outcome: string;
+    }[];
+    expect(rows).toEqual([
+      { actor: 'vic (browser)', action: 'settings.update', outcome: 'FORBIDDEN' },
+      { actor: 'anna (browser)', action: 'settings.update', outcome: 'INVALID_ARGS' },
+    ]);
+  });
+});

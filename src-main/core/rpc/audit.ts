@@ -14,6 +14,14 @@ import type { Clock } from '../clock';
 
 type AuditSpec = true | ((args: unknown, result: unknown) => AuditEntry | null);
 
+/**
+ * Set on the handlers withAudit returns: records a call dispatch refused before any handler ran (a
+ * role too low, arguments that failed validation) for a method the audit log covers — an attempt
+ * to change something is worth knowing about even when it was stopped.
+ */
+export const AUDIT_REFUSED = Symbol('auditRefused');
+export type RefusalRecorder = (m: Method, ctx: { actor: string }, code: string, args: unknown) => void;
+
 /** The entry for a call that failed: the details the contract names that need no result (none if all do). */
 function failedEntry(m: Method, spec: AuditSpec, args: unknown): AuditEntry {
   if (spec === true) return { details: args };
@@ -55,6 +63,11 @@ export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: 
       return result;
     };
   }
+  const refused: RefusalRecorder = (m, ctx, code, args) => {
+    const spec = contract[m].audit as AuditSpec | undefined;
+    if (spec) write(ctx.actor, m, failedEntry(m, spec, args), code);
+  };
+  out[AUDIT_REFUSED as unknown as string] = refused;
   return out as Handlers;
 }
 

@@ -14,6 +14,7 @@ import {
 import { AppError, type AppErrorPayload } from '../../../src-shared/contract/errors';
 import { ROLE_RANK } from '../../../src-shared/contract/types';
 import type { Logger } from '../events';
+import { AUDIT_REFUSED, type RefusalRecorder } from './audit';
 
 const capitalise = (m: string): string => m.charAt(0).toUpperCase() + m.slice(1);
 
@@ -45,21 +46,25 @@ export async function dispatch(
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method "${String(method).slice(0, 80)}"` } };
   }
   const spec = contract[method] as Pick<MethodSpec, 'role' | 'localOnly' | 'body'>;
-  if (ROLE_RANK[ctx.role] < ROLE_RANK[spec.role]) {
-    return {
-      ok: false,
-      error: { code: 'FORBIDDEN', message: `${method} needs the ${spec.role} role; you are signed in as ${ctx.role}` },
-    };
-  }
-  if (spec.localOnly && !ctx.inProcess) {
-    return {
-      ok: false,
-      error: {
-        code: 'FORBIDDEN',
-        message: `${method} reads files on the app's own machine, so only the desktop app and the command line may call it; upload the files instead`,
-      },
-    };
-  }
+  const refuse = (error: AppErrorPayload): Reply<unknown> => {
+    (handlers as unknown as Record<symbol, RefusalRecorder | undefined>)[AUDIT_REFUSED]?.(
+      method,
+      ctx,
+      error.code,
+      args,
+    );
+    return { ok: false, error };
+  };
+  if (ROLE_RANK[ctx.role] < ROLE_RANK[spec.role])
+    return refuse({
+      code: 'FORBIDDEN',
+      message: `${method} needs the ${spec.role} role; you are signed in as ${ctx.role}`,
+    });
+  if (spec.localOnly && !ctx.inProcess)
+    return refuse({
+      code: 'FORBIDDEN',
+      message: `${method} reads files on the app's own machine, so only the desktop app and the command line may call it; upload the files instead`,
+    });
   if (spec.body && !ctx.body) {
     return {
       ok: false,
@@ -69,8 +74,13 @@ export async function dispatch(
       },
     };
   }
+  let parsed: unknown;
   try {
-    const parsed = contract[method].args.parse(args ?? {});
+    parsed = contract[method].args.parse(args ?? {});
+  } catch (e) {
+    return refuse(toAppError(e, log));
+  }
+  try {
     const h = handlers[method] as (a: unknown, c: CallContext) => unknown;
     return { ok: true, value: await h(parsed, ctx) };
   } catch (e) {
