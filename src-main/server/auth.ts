@@ -53,7 +53,11 @@ export function signInRequired(auth: AuthApi | undefined, loopbackBind: boolean)
  * The caller behind a request, or null when it must sign in first. A token that is not valid is
  * refused even where no sign-in is needed: a script that sends one expects it to count.
  */
-export function resolveCaller(req: http.IncomingMessage, auth: AuthApi | undefined, loopbackBind: boolean): Caller | null {
+export function resolveCaller(
+  req: http.IncomingMessage,
+  auth: AuthApi | undefined,
+  loopbackBind: boolean,
+): Caller | null {
   const required = signInRequired(auth, loopbackBind);
   const token = bearerToken(req);
   if (token !== null) {

@@ -299,7 +299,12 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
     send(res, 401, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Wrong user name or password' } });
   }
 
-  async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, ctx: CallContext): Promise<void> {
+  async function upload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    ctx: CallContext,
+  ): Promise<void> {
     const declared = declaredLength(req);
     if (declared !== null && declared > maxUpload) return fail(req, res, 413, toAppError(new TooLarge(maxUpload)));
     // the contract's files.upload: the same role check as every other way in

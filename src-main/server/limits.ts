@@ -179,7 +179,8 @@ export function meteredUpload(req: http.IncomingMessage, limit: number): Transfo
     { tooLarge: false },
   );
   req.on('close', () => {
-    if (!req.complete) meter.destroy(new AppError('BAD_INPUT', 'The upload was interrupted before the file was complete'));
+    if (!req.complete)
+      meter.destroy(new AppError('BAD_INPUT', 'The upload was interrupted before the file was complete'));
   });
   req.pipe(meter);
   return meter;
