@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../app';
 import { makeCore } from '../../../tests/helpers/core';
 
 let core: Core | undefined;
 afterEach(async () => {
+  vi.useRealTimers();
   await core?.stop();
   core = undefined;
 });
@@ -40,5 +41,18 @@ describe('uploads never queued', () => {
     // the queued file still imports
     const [job] = await core.imports.wait(core.imports.list({}).map((j) => j.id));
     expect(job!.status).toBe('done');
+  });
+
+  it('are looked for every minute once the core runs', async () => {
+    core = await makeCore({ host: 'server' });
+    const f = await core.files.store('abandoned.csv', Readable.from([Buffer.from(CSV)]));
+    const copy = core.files.get(f.fileId)!.path;
+    core.sqlite.prepare('UPDATE stored_files SET created_at = created_at - 660').run();
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    core.start();
+    expect(core.files.get(f.fileId)).toBeDefined();
+    vi.advanceTimersByTime(60_000);
+    expect(core.files.get(f.fileId)).toBeUndefined();
+    expect(fs.existsSync(copy)).toBe(false);
   });
 });
