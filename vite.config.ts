@@ -3,12 +3,23 @@ import { defineConfig, type Plugin } from 'vite';
 
 const API = 'http://127.0.0.1:8787';
 
-/** The host refuses POSTs whose Origin is not itself (CSRF guard), so the proxy drops the dev origin. */
+/**
+ * The host answers only to its own name and refuses POSTs from other origins (DNS rebinding, CSRF),
+ * so the proxy presents the dev page's requests as the host's own: its Host, its Origin, no Referer.
+ */
 const proxied = {
   target: API,
   changeOrigin: true,
-  configure: (proxy: { on(event: 'proxyReq', cb: (req: { removeHeader(name: string): void }) => void): unknown }) => {
-    proxy.on('proxyReq', (req) => req.removeHeader('origin'));
+  configure: (proxy: {
+    on(
+      event: 'proxyReq',
+      cb: (req: { setHeader(name: string, value: string): void; removeHeader(name: string): void }) => void,
+    ): unknown;
+  }) => {
+    proxy.on('proxyReq', (req) => {
+      req.setHeader('origin', API);
+      req.removeHeader('referer');
+    });
   },
 };
 
@@ -51,6 +62,7 @@ export default defineConfig({
     strictPort: false,
     proxy: {
       '/rpc': proxied,
+      '/auth': proxied,
       '/upload': proxied,
       '/events': proxied,
     },

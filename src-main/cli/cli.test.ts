@@ -312,6 +312,43 @@ describe('eclectyc CLI', () => {
     }
   });
 
+  it('serve refuses options it cannot use, and warns when it serves plain HTTP beyond this machine', async () => {
+    const dataDir = tempDir();
+    const half = run(['serve', '--tls-cert', 'cert.pem', '--data-dir', dataDir]);
+    expect(half.code).toBe(2);
+    expect(half.stderr).toMatch(/--tls-cert and --tls-key go together/);
+    const size = run(['serve', '--max-upload', 'lots', '--data-dir', dataDir]);
+    expect(size.code).toBe(2);
+    expect(size.stderr).toMatch(/--max-upload must be a size such as 500MB or 2GB, not "lots"/);
+    const url = run(['serve', '--public-url', 'energy.example.org', '--data-dir', dataDir]);
+    expect(url.code).toBe(2);
+
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [cli, 'serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let err = '';
+      child.stderr.on('data', (c) => (err += c));
+      const port = await new Promise<string>((resolve, reject) => {
+        let buf = '';
+        child.stdout.on('data', (c) => {
+          buf += c;
+          const m = /running at http:\/\/0\.0\.0\.0:(\d+)\//.exec(buf);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}`)));
+      });
+      const r = await fetch(`http://127.0.0.1:${port}/rpc/app.info`, { method: 'POST', body: '{}' });
+      expect(r.status).toBe(401);
+      for (let i = 0; !err.includes('Warning') && i < 50; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(err).toMatch(/Warning: serving plain HTTP on 0\.0\.0\.0/);
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+
   it('tariffs import/assign, cost and switch answer in the documented shapes', () => {
     const dataDir = tempDir();
     // two local days (48 + 48 half-hours) of 1 kWh from 2025-01-06 00:00 UK time

@@ -13,6 +13,7 @@ import { backupsDir, dbFile, importsDir } from './db/paths';
 import { openDb } from './db/open';
 import { createEventBus, stderrLogger, type Logger } from './events';
 import { FileStore } from './imports/files';
+
 import { ImportQueue } from './imports/queue';
 import { MeterService } from './meters/meter-service';
 import { SettingsStore } from './settings/settings-store';
@@ -47,6 +48,9 @@ import { notifyHandlers } from './notify/handlers';
 import { FileSecretStore, type SecretCipher } from './notify/secrets';
 import { AuthService } from './users/auth-service';
 import { userHandlers } from './users/handlers';
+
+/** How often uploads never queued for import are looked for (each is removed 10 minutes after upload). */
+const UNQUEUED_SWEEP_MS = 60_000;
 
 export interface CoreOptions {
   dataDir: string;
@@ -263,6 +267,16 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   );
 
   let retentionTimer: NodeJS.Timeout | null = null;
+  let unqueuedTimer: NodeJS.Timeout | null = null;
+  // uploads never queued (a browser closed between upload and import) do not stay on disk
+  const removeUnqueued = (): void => {
+    try {
+      const r = files.removeUnqueued();
+      if (r.filesRemoved > 0) log.info(`removed ${r.filesRemoved} uploaded file(s) never queued for import`);
+    } catch (e) {
+      log.error('removing uploads never queued failed', e);
+    }
+  };
   const runRetention = (): void => {
     try {
       const r = imports.cleanup(settings.get().importRetentionDays);
@@ -287,6 +301,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       health.start();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
+      unqueuedTimer = setInterval(removeUnqueued, UNQUEUED_SWEEP_MS);
+      unqueuedTimer.unref();
     },
     async waitForDeliveries() {
       await scheduler.idle();
@@ -297,6 +313,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (stopped) return;
       stopped = true;
       if (retentionTimer) clearInterval(retentionTimer);
+      if (unqueuedTimer) clearInterval(unqueuedTimer);
       // nothing new starts from here: no poll, roll-up, check or job; a poll or probe still
       // waiting on the network stores nothing when it answers
       carbon.stopPolling();

@@ -3,6 +3,7 @@
 export const ERROR_CODES = [
   'UNKNOWN_METHOD', // no such method in the contract
   'INVALID_ARGS', // arguments failed validation (details lists the issues)
+  'UNAUTHENTICATED', // the server needs to know who is calling: sign in, or send a valid token
   'FORBIDDEN', // the caller's role is below the method's least role
   'NOT_FOUND', // the named meter, job or file does not exist
   'CONFLICT', // the request clashes with stored data

@@ -1,22 +1,73 @@
-/** `eclectyc serve`: the app in a browser, served from this machine. */
+/** `eclectyc serve`: the app in a browser, served from this machine (or, signed in, from a server). */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../core/app';
 import { stderrLogger } from '../../core/events';
+import { isLoopback } from '../../server/guard';
 import { closeHttpHost, createHttpHost, listen } from '../../server/http';
+import { DEFAULT_MAX_UPLOAD, formatSize, parseSize } from '../../server/limits';
 import { APP_VERSION } from '../../version';
 import { str, untilStopped, UsageError, type Command } from '../command';
 
+/** The `--public-url` addresses (comma-separated): each an http(s) URL naming a host. */
+export function publicUrls(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  return text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((t) => {
+      let u: URL;
+      try {
+        u = new URL(t);
+      } catch {
+        throw new UsageError(`--public-url must be a URL such as https://energy.example.com, not "${t}"`);
+      }
+      if (u.protocol !== 'http:' && u.protocol !== 'https:')
+        throw new UsageError(`--public-url must start with http:// or https://, not "${t}"`);
+      return u.origin;
+    });
+}
+
+/** A PEM file named by --tls-cert or --tls-key. */
+function readPem(option: string, file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new UsageError(
+      `--${option} ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
+  }
+}
+
 export const serveCommand: Command = {
   name: 'serve',
-  help: '  serve [--port N] [--host H]       run the app in a browser (default http://127.0.0.1:8787/)',
-  options: { port: { type: 'string' }, host: { type: 'string' } },
+  help: `  serve [--port N] [--host H] [--public-url URL,...] [--tls-cert FILE --tls-key FILE] [--max-upload SIZE]
+                                    run the app in a browser (default http://127.0.0.1:8787/)`,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'public-url': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'max-upload': { type: 'string' },
+  },
   async run(ctx, _args, o) {
     const portText = str(o, 'port');
     const host = str(o, 'host') ?? '127.0.0.1';
     const port = portText === undefined ? 8787 : Number(portText);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}"`);
+    const certFile = str(o, 'tls-cert');
+    const keyFile = str(o, 'tls-key');
+    if ((certFile === undefined) !== (keyFile === undefined))
+      throw new UsageError('--tls-cert and --tls-key go together: give both files (PEM) to serve HTTPS');
+    const tls =
+      certFile && keyFile ? { cert: readPem('tls-cert', certFile), key: readPem('tls-key', keyFile) } : undefined;
+    const uploadText = str(o, 'max-upload');
+    const maxUpload = uploadText === undefined ? DEFAULT_MAX_UPLOAD : parseSize(uploadText);
+    if (maxUpload === null)
+      throw new UsageError(`--max-upload must be a size such as 500MB or 2GB, not "${uploadText}"`);
     // Imports run on a worker thread so the server keeps answering while a big file goes in.
     const thread = path.join(__dirname, 'import-worker.cjs');
     const core = await createCore({
@@ -29,17 +80,37 @@ export const serveCommand: Command = {
       ...(ctx.carbonApi ? { carbonApi: ctx.carbonApi } : {}),
     });
     const staticDir = path.join(__dirname, 'renderer');
-    const server = createHttpHost(core, { staticDir });
+    let server;
+    try {
+      server = createHttpHost(core, {
+        staticDir,
+        auth: core.auth,
+        publicUrls: publicUrls(str(o, 'public-url')),
+        maxUpload,
+        tls,
+      });
+    } catch (e) {
+      await core.stop();
+      throw new UsageError(`--tls-cert/--tls-key: ${(e as Error).message}`);
+    }
     const url = await listen(server, port, host);
     core.start();
+    const beyond = !isLoopback(host) && host !== 'localhost';
     if (ctx.json) process.stdout.write(JSON.stringify({ url, dataDir: ctx.dataDir }) + '\n');
     else {
       console.log(`Eclectyc Energy is running at ${url}`);
       console.log(`Data folder: ${ctx.dataDir}`);
-      if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1')
-        console.log('Warning: listening beyond this machine; anyone who can reach it has full access.');
+      console.log(`Uploads up to ${formatSize(maxUpload)}.`);
+      if (beyond || core.auth.hasUsers()) console.log('Everyone signs in (or sends an API token).');
+      if (beyond && !core.auth.hasUsers())
+        console.log('No user can sign in yet: add the first admin with "eclectyc users add NAME --role admin".');
       console.log('Press Ctrl+C to stop.');
     }
+    if (beyond && !tls)
+      console.error(
+        `Warning: serving plain HTTP on ${host}: passwords, session cookies and data cross the network unencrypted. ` +
+          'Give --tls-cert and --tls-key, or put an HTTPS proxy in front and name it with --public-url.',
+      );
     await untilStopped();
     // a second Ctrl+C or SIGTERM leaves at once (a running import resumes from its last chunk)
     const now = (signal: NodeJS.Signals): void => {

@@ -12,6 +12,9 @@ import { PRIVATE_FILE, privateDir, privateFile } from '../db/file-modes';
 /** Largest file accepted (a year of HH data for 1,000 meters is ~1 GB in long format). */
 export const MAX_FILE_BYTES = 8 * 1024 ** 3;
 
+/** An uploaded file not queued for import within this many seconds is removed. */
+export const UNQUEUED_MAX_AGE_SEC = 10 * 60;
+
 // eslint-disable-next-line no-control-regex -- stripping control characters from a file name is the point
 const UNSAFE_IN_NAME = /[\u0000-\u001f<>:"|?*]/g;
 
@@ -154,6 +157,30 @@ export class FileStore {
     if (this.sqlite.prepare('SELECT 1 FROM import_jobs WHERE file_id = ?').get(id)) return;
     this.discardCopy(id);
     this.sqlite.prepare('DELETE FROM stored_files WHERE id = ?').run(id);
+  }
+
+  /**
+   * Removes files stored more than `olderThanSec` ago that no import job uses (uploaded, then
+   * never queued): their records, and their copies unless a file still kept shares them.
+   */
+  removeUnqueued(olderThanSec: number = UNQUEUED_MAX_AGE_SEC): { filesRemoved: number } {
+    const stale = this.sqlite
+      .prepare(
+        `SELECT id FROM stored_files f WHERE created_at < unixepoch() - ?
+           AND NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.file_id = f.id)`,
+      )
+      .pluck()
+      .all(olderThanSec) as string[];
+    let filesRemoved = 0;
+    for (const id of stale) {
+      const f = this.get(id);
+      this.sqlite.prepare('DELETE FROM stored_files WHERE id = ?').run(id);
+      if (f && !this.sqlite.prepare('SELECT 1 FROM stored_files WHERE path = ?').get(f.path)) {
+        fs.rmSync(f.path, { force: true });
+        filesRemoved++;
+      }
+    }
+    return { filesRemoved };
   }
 
   /**
