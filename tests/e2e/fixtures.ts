@@ -44,7 +44,8 @@ export async function startServer(
     weatherApi: OFFLINE_API,
   });
   core.start();
-  const server = createHttpHost(core, { staticDir });
+  // the accounts, as `serve` passes them: with no users on a loopback address everyone is the local admin
+  const server = createHttpHost(core, { staticDir, auth: core.auth });
   const url = await listen(server, opts.port ?? 0, '127.0.0.1');
   return {
     url,
