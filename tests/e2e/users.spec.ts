@@ -16,6 +16,10 @@ test.beforeAll(async () => {
   server = await startServer();
   await server.core.auth.createUser(ADMIN.name, 'admin', ADMIN.password);
   await server.core.auth.createUser(VIEWER.name, 'viewer', VIEWER.password);
+  await server.core.auth.createUser('dora', 'viewer', 'disabled password 1');
+  await server.core.auth.updateUser('dora', { disabled: true });
+  await server.core.auth.createUser('lou', 'viewer', 'locked password 1');
+  await server.core.auth.createUser('sam', 'manager', 'manager password 1');
 });
 test.afterAll(async () => {
   await server.close();
@@ -40,6 +44,43 @@ test('a wrong password is refused in plain words, and the app stays behind the s
   await expect(page.getByTestId('signin-error')).toHaveText('That user name and password do not match');
   await expect(page.getByLabel('Password')).toHaveValue('');
   await page.screenshot({ path: screenshotPath('users-signin-wrong'), fullPage: true });
+
+  // a disabled account, and an account locked after too many tries, each in words
+  await page.getByLabel('User name').fill('dora');
+  await page.getByLabel('Password').fill('disabled password 1');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('signin-error')).toHaveText('This account is disabled: ask an administrator');
+  for (let i = 0; ; i++) {
+    await page.getByLabel('User name').fill('lou');
+    await page.getByLabel('Password').fill(`wrong guess ${i}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('signin-error')).toHaveText(/do not match|Too many attempts/);
+    const said = await page.getByTestId('signin-error').textContent();
+    if (said?.startsWith('Too many attempts')) break;
+    expect(i, 'locked out after a handful of wrong guesses').toBeLessThan(10);
+    // the same words again must still be a fresh answer: wait for the button to be free
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  }
+  await expect(page.getByTestId('signin-error')).toHaveText(
+    /^Too many attempts: try again in \d+ (minutes?|seconds?)$/,
+  );
+});
+
+test('a session ended elsewhere brings the sign-in page at the next call, and back to the same page', async ({
+  page,
+}) => {
+  await signIn(page, { name: 'sam', password: 'manager password 1' }, '/dashboard');
+  await expect(page.getByTestId('user-role')).toHaveText('Manager');
+  // an administrator sets a new password: every session of sam ends
+  await server.core.auth.updateUser('sam', { password: 'manager password 2' });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sites & meters' }).click();
+  await expect(page.getByTestId('signin-page')).toBeVisible();
+  await page.getByLabel('User name').fill('sam');
+  await page.getByLabel('Password').fill('manager password 2');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('[data-app-state="ready"]')).toBeVisible();
+  await expect(page).toHaveURL(/#\/meters$/);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-connection', 'connected');
 });
 
 test('a viewer sees the data but no buttons for changes, is told why, and signs out', async ({ page }) => {
@@ -87,7 +128,8 @@ test('an administrator adds a person, makes a token shown once, and reads the au
   await expect(page.getByTestId('user-role')).toHaveText('Administrator');
   await page.getByTestId('people-link').click();
   await expect(page.getByTestId('users-page')).toBeVisible();
-  await expect(page.getByTestId('user-row')).toHaveCount(2);
+  await expect(page.getByTestId('user-row')).toHaveCount(server.core.auth.listUsers().length);
+  await expect(page.locator('[data-testid="user-row"][data-username="dora"]')).toContainText('Disabled');
 
   // add a manager: a short password and a repeat that differs are refused beside their fields
   const add = page.getByTestId('add-user-form');
