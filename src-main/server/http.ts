@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { CallContext, Reply } from '../../src-shared/contract/api';
 import type { AppErrorPayload } from '../../src-shared/contract/errors';
 import type { Core } from '../core/app';
+import { writeAudit } from '../core/rpc/audit';
 import { dispatch, toAppError } from '../core/rpc/dispatch';
 import { SESSION_COOKIE, type AuthApi } from '../core/users/auth-api';
 import { CSP } from '../../src-shared/security/csp';
@@ -32,6 +33,7 @@ import {
   meteredUpload,
   readBody,
   StreamCaps,
+  LengthRequired,
   TooLarge,
 } from './limits';
 
@@ -154,6 +156,7 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
   /** Answers a body that could not be read: too large (413), the server busy (503), not JSON (400). */
   function refuseBody(req: http.IncomingMessage, res: http.ServerResponse, e: unknown): void {
     if (e instanceof TooLarge) return fail(req, res, 413, toAppError(e));
+    if (e instanceof LengthRequired) return fail(req, res, 411, toAppError(e));
     if (e instanceof Busy) return fail(req, res, 503, toAppError(e), { 'retry-after': String(BUSY_RETRY_AFTER) });
     fail(req, res, 400, toAppError(e, core.log));
   }
@@ -216,7 +219,15 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
     if (req.method === 'POST' && pathname === '/auth/login') return login(req, res);
     if (req.method === 'POST' && pathname === '/auth/logout') {
       const value = cookie(req, SESSION_COOKIE);
+      const who = value !== null ? opts.auth?.fromSession(value) : null;
       if (value !== null) opts.auth?.logout(value);
+      if (who)
+        writeAudit(core.sqlite, core.clock, {
+          actor: `${who.name} (browser)`,
+          action: 'auth.logout',
+          details: null,
+          outcome: 'ok',
+        });
       discardRest(req);
       return send(res, 200, { ok: true, value: null }, { 'set-cookie': clearedCookie(secureCookie(req)) });
     }
@@ -252,6 +263,26 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
     return tls || (req.headers.origin ?? '').toLowerCase().startsWith('https://');
   }
 
+  /** Last time a refused sign-in was written per name and address: a flood writes one row a minute. */
+  const refusedWritten = new Map<string, number>();
+  /** Every sign-in in the audit log with how it ended (refusals by their error code). */
+  function auditSignIn(username: string, ip: string, outcome: 'ok' | 'invalid' | 'disabled' | 'rate-limited'): void {
+    const code = { ok: 'ok', invalid: 'UNAUTHENTICATED', disabled: 'FORBIDDEN', 'rate-limited': 'UNAVAILABLE' }[
+      outcome
+    ];
+    const key = `${username.toLowerCase()}|${ip}`;
+    const now = core.clock.now();
+    if (outcome === 'rate-limited' && now - (refusedWritten.get(key) ?? -Infinity) < 60_000) return;
+    if (outcome === 'rate-limited') refusedWritten.set(key, now);
+    if (refusedWritten.size > 10_000) refusedWritten.clear();
+    writeAudit(core.sqlite, core.clock, {
+      actor: `${username.slice(0, 64)} (browser)`,
+      action: 'auth.login',
+      details: { address: ip, ...(outcome === 'ok' ? {} : { reason: outcome }) },
+      outcome: code,
+    });
+  }
+
   async function login(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const auth = opts.auth;
     if (!auth)
@@ -268,7 +299,9 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
         ok: false,
         error: { code: 'INVALID_ARGS', message: 'Send { "username", "password" } as JSON' },
       });
-    const r = await auth.login(cred.username, cred.password, req.socket.remoteAddress ?? '', req.headers['user-agent']);
+    const ip = req.socket.remoteAddress ?? '';
+    const r = await auth.login(cred.username, cred.password, ip, req.headers['user-agent']);
+    auditSignIn(cred.username, ip, r.ok ? 'ok' : r.reason);
     if (r.ok) {
       const maxAge = r.expiresAt - Date.now() / 1000;
       return send(

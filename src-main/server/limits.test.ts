@@ -71,16 +71,19 @@ const code = (body: string): { code: string; message: string; details?: unknown 
   (JSON.parse(body) as { error: { code: string; message: string; details?: unknown } }).error;
 
 describe('body limits', () => {
-  it('answers a /rpc body over 24 MB with 413 and JSON, declared or chunked, and keeps serving', async () => {
+  it('answers a /rpc body over 24 MB with 413 and JSON, a chunked one with 411, and keeps serving', async () => {
     const port = await start();
     const big = Buffer.alloc(25 * 1024 * 1024, 0x20);
     const declared = await raw('127.0.0.1', port, { method: 'POST', path: '/rpc/meters.list', body: big });
     expect(declared.status).toBe(413);
     expect(code(declared.body)).toMatchObject({ code: 'BAD_INPUT', details: { reason: 'too-large', limit: 24 << 20 } });
     expect(code(declared.body).message).toMatch(/larger than 24 MB/);
+    // a JSON body in chunks (no length to reserve from the memory budget first) is refused outright
     const streamed = await chunked(port, '/rpc/meters.list', big);
-    expect(streamed.status).toBe(413);
-    expect(code(streamed.body).code).toBe('BAD_INPUT');
+    expect(streamed.status).toBe(411);
+    expect(code(streamed.body)).toMatchObject({ code: 'BAD_INPUT', details: { reason: 'length-required' } });
+    const small = await chunked(port, '/rpc/meters.list', Buffer.from('{}'));
+    expect(small.status).toBe(411);
     const after = await raw('127.0.0.1', port, { method: 'POST', path: '/rpc/meters.list', body: '{}' });
     expect(JSON.parse(after.body)).toEqual({ ok: true, value: [] });
     expect(errors).toEqual([]);

@@ -42,6 +42,19 @@ export class TooLarge extends AppError {
   }
 }
 
+/**
+ * A JSON body sent without a length (chunked): refused (411), so every body held in memory is
+ * reserved whole from the budget before a byte is read — browsers and HTTP clients send the length
+ * of a JSON body anyway; only file uploads, streamed to disk, may come in chunks.
+ */
+export class LengthRequired extends AppError {
+  constructor() {
+    super('BAD_INPUT', 'Send the request body with a Content-Length (JSON bodies cannot be sent in chunks)', {
+      reason: 'length-required',
+    });
+  }
+}
+
 /** The memory budget for bodies is spent (503, try again shortly). */
 export class Busy extends AppError {
   constructor() {
@@ -111,6 +124,7 @@ export function readBody(
   budget: BodyBudget,
 ): Promise<{ bytes: Buffer; reserved: number }> {
   const declared = declaredLength(req);
+  if (declared === null && req.headers['transfer-encoding'] !== undefined) return Promise.reject(new LengthRequired());
   if (declared !== null && declared > limit) return Promise.reject(new TooLarge(limit));
   // a declared length is reserved at once and read into one buffer (no copy when joining the parts)
   if (declared !== null && !budget.take(declared)) return Promise.reject(new Busy());

@@ -112,3 +112,28 @@ describe('every method, as every role', () => {
     expect((await post('rpc/app.info', {}, { cookie: cookies.viewer })).status).toBe(401);
   });
 });
+
+describe('signing in and out in the audit log', () => {
+  it('records each sign-in with how it ended, and each sign-out, never the password', async () => {
+    const wrong = await post('auth/login', { username: 'manager-person', password: 'not the password at all' });
+    expect(wrong.status).toBe(401);
+    const signIns = await callAsAdmin<{ actor: string; action: string; outcome: string; details: unknown }[]>(
+      core,
+      'audit.list',
+      { action: 'auth' },
+    );
+    expect(
+      signIns
+        .filter((e) => e.action === 'auth.login' && e.outcome === 'ok')
+        .map((e) => e.actor)
+        .sort(),
+    ).toEqual(['admin-person (browser)', 'manager-person (browser)', 'viewer-person (browser)']);
+    expect(signIns.find((e) => e.outcome === 'UNAUTHENTICATED')).toMatchObject({
+      actor: 'manager-person (browser)',
+      details: { reason: 'invalid' },
+    });
+    expect(signIns.some((e) => e.action === 'auth.logout' && e.actor === 'viewer-person (browser)')).toBe(true);
+    expect(JSON.stringify(signIns)).not.toContain('not the password');
+    expect(JSON.stringify(signIns)).not.toContain(PASSWORD);
+  });
+});

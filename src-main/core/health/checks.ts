@@ -311,8 +311,10 @@ export function staleMetersCheck(d: HealthDeps, now: number, spans: Map<number, 
   return check(
     'stale-meters',
     'warn',
-    `${plural(stale.length, 'meter has', 'meters have')} had no reading for ${STALE_DAYS} days or more: ${ids.join(', ')}${stale.length > 5 ? ` and ${stale.length - 5} more` : ''}`,
-    "Import their latest data, or check the supplier's or data collector's feed for these meters",
+    // the detail is what GET /health shows anyone who can reach the server: counts, never meter numbers
+    `${plural(stale.length, 'meter has', 'meters have')} had no reading for ${STALE_DAYS} days or more`,
+    `Import their latest data, or check the supplier's or data collector's feed for ${ids.join(', ')}` +
+      `${stale.length > 5 ? ` and ${stale.length - 5} more` : ''} (the Sites & meters page lists them)`,
     stale.length,
   );
 }

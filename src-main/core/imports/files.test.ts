@@ -56,3 +56,25 @@ describe('uploads never queued', () => {
     expect(fs.existsSync(copy)).toBe(false);
   });
 });
+
+describe('copies no record names', () => {
+  it('(an upload cut off when the server stopped) are removed once untouched for the age given', async () => {
+    core = await makeCore();
+    const dir = `${core.dataDir}/imports`;
+    fs.mkdirSync(dir, { recursive: true });
+    const kept = await core.files.store('kept.csv', Readable.from([Buffer.from(CSV)]));
+    const partial = `${dir}/3d2ee5e9-0000-4000-8000-000000000000.csv`;
+    const writing = `${dir}/3d2ee5e9-0000-4000-8000-000000000001.csv`;
+    fs.writeFileSync(partial, 'MPAN,Timestamp,kWh\n12000500');
+    fs.writeFileSync(writing, 'MPAN,Timestamp,kWh\n');
+    const old = new Date(Date.now() - 11 * 60 * 1000);
+    fs.utimesSync(partial, old, old);
+    const keptPath = core.files.get(kept.fileId)!.path;
+    fs.utimesSync(keptPath, old, old);
+    expect(core.files.removeUnqueued(600)).toEqual({ filesRemoved: 1 });
+    expect(fs.existsSync(partial)).toBe(false);
+    // still being written (touched just now), and a copy a record names: kept
+    expect(fs.existsSync(writing)).toBe(true);
+    expect(fs.existsSync(keptPath)).toBe(true);
+  });
+});

@@ -180,6 +180,26 @@ export class FileStore {
         filesRemoved++;
       }
     }
+    // copies no record names, untouched for as long: uploads cut off when a process stopped mid-write
+    // (one still being written is touched as its bytes arrive)
+    const known = new Set(
+      (this.sqlite.prepare('SELECT path FROM stored_files').pluck().all() as string[]).map((p) => path.resolve(p)),
+    );
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      // no imports folder yet
+    }
+    for (const n of names) {
+      const file = path.resolve(this.dir, n);
+      if (known.has(file)) continue;
+      const st = fs.statSync(file, { throwIfNoEntry: false });
+      if (st?.isFile() && st.mtimeMs < Date.now() - olderThanSec * 1000) {
+        fs.rmSync(file, { force: true });
+        filesRemoved++;
+      }
+    }
     return { filesRemoved };
   }
 

@@ -146,14 +146,13 @@ describe('long-format import', () => {
     expect(job).toMatchObject({ status: 'failed' });
     const msg = job!.lastError!;
     expect(msg).toMatch(/^No header row with a meter column \(e\.g\. MPAN/);
-    expect(msg).toContain(
-      `the first row's 7 columns are "Jo Bloggs", "1 Acacia Avenue", "BA1 1AA", "07700 900123", "sort code 12-34-56", "account 12345678" and 1 more`,
-    );
+    expect(msg).toContain('the first row has 7 columns, none named as a meter, timestamp or kWh column');
+    for (const held of ['Jo Bloggs', 'Acacia', 'BA1 1AA', '07700', '12-34-56', '12345678'])
+      expect(msg).not.toContain(held);
     expect(msg).not.toContain(secret);
     expect(msg).not.toContain('notes');
-    // a long name is cut short
     const [long] = await importFiles(core, [writeTemp('long.csv', `${'x'.repeat(300)},y\n`)]);
-    expect(long!.lastError).toContain(`"${'x'.repeat(23)}…", "y"`);
+    expect(long!.lastError).not.toContain('xxxx');
     expect(long!.lastError!.length).toBeLessThan(700);
   });
 

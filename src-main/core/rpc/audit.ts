@@ -32,6 +32,17 @@ function failedEntry(m: Method, spec: AuditSpec, args: unknown): AuditEntry {
   }
 }
 
+/** Writes one entry that no contract method makes (signing in and out: the HTTP host's own routes). */
+export function writeAudit(
+  sqlite: Database.Database,
+  clock: Clock,
+  e: { actor: string; action: string; details: unknown; outcome: string },
+): void {
+  sqlite
+    .prepare('INSERT INTO audit_log (at, actor, action, details, outcome) VALUES (?, ?, ?, ?, ?)')
+    .run(Math.floor(clock.now() / 1000), e.actor, e.action, JSON.stringify(e.details), e.outcome);
+}
+
 export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: Clock): Handlers {
   const insert = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details, outcome) VALUES (?, ?, ?, ?, ?)');
   const write = (actor: string, m: Method, entry: AuditEntry, outcome: string): void => {
@@ -65,7 +76,8 @@ export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: 
   }
   const refused: RefusalRecorder = (m, ctx, code, args) => {
     const spec = contract[m].audit as AuditSpec | undefined;
-    if (spec) write(ctx.actor, m, failedEntry(m, spec, args), code);
+    // named by the method actually called (imports.enqueuePaths, not the action its success records)
+    if (spec) write(ctx.actor, m, { ...failedEntry(m, spec, args), action: m }, code);
   };
   out[AUDIT_REFUSED as unknown as string] = refused;
   return out as Handlers;

@@ -93,20 +93,12 @@ export async function detectReader(
   );
 }
 
-/** Column names shown in a message at most, and characters of each. */
-const SHOWN_COLUMNS = 6;
-const SHOWN_CHARS = 24;
-
 /**
- * The columns of the first row looked at, for the message: a few names, each shortened — never
- * the row itself, which may be a reading or a customer's details rather than a header.
+ * The first row looked at, for the message: how many columns it has — never what they hold, which
+ * may be a reading or a customer's details rather than a header.
  */
 function columnsFound(line: string, delimiter: string | null): string {
-  const names = splitCsv(line, delimiter ?? sniffDelimiter(line)).map((h) => h.trim());
+  const names = splitCsv(line, delimiter ?? sniffDelimiter(line));
   if (names.length < 2) return 'no row in them has more than one column';
-  const shown = names
-    .slice(0, SHOWN_COLUMNS)
-    .map((n) => `"${n.length > SHOWN_CHARS ? `${n.slice(0, SHOWN_CHARS - 1)}…` : n}"`);
-  const more = names.length > SHOWN_COLUMNS ? ` and ${names.length - SHOWN_COLUMNS} more` : '';
-  return `the first row's ${names.length} columns are ${shown.join(', ')}${more}`;
+  return `the first row has ${names.length} columns, none named as a meter, timestamp or kWh column`;
 }
