@@ -121,7 +121,8 @@ export const serveCommand: Command = {
     process.once('SIGTERM', now);
     console.error('Stopping…');
     const t0 = Date.now();
-    await Promise.all([closeHttpHost(server), core.stop()]);
+    // half a second for answers in flight, then connections are cut: the whole stop stays well inside 3 s
+    await Promise.all([closeHttpHost(server, 500), core.stop()]);
     console.error(`Stopped in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
     // a carbon poll or health probe still waiting on the network has nothing left to write to: leave now
     setImmediate(() => process.exit());
