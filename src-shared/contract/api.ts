@@ -401,7 +401,10 @@ export const contract = {
     role: 'manager',
     audit: true,
   }),
-  /** Deletes finished jobs older than the retention period, and their stored files (readings stay). */
+  /**
+   * Deletes finished jobs older than the retention period (or `days`) and their stored files, and
+   * uploads never queued (older than a minute at the least); readings stay.
+   */
   'imports.cleanup': method({
     args: z.object({ days: z.number().int().min(0).max(3650).optional() }).strict(),
     result: returns<{ jobsRemoved: number; filesRemoved: number }>(),

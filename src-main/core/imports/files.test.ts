@@ -78,3 +78,16 @@ describe('copies no record names', () => {
     expect(fs.existsSync(keptPath)).toBe(true);
   });
 });
+
+describe('imports.cleanup', () => {
+  it('also removes uploads never queued (older than a minute), as the issue found a cleanup with days 0 did not', async () => {
+    core = await makeCore();
+    const up = await core.files.store('never-queued.csv', Readable.from([Buffer.from(CSV)]));
+    const copy = core.files.get(up.fileId)!.path;
+    // just uploaded: a cleanup leaves it (it may be about to be queued)
+    expect(core.imports.cleanup(0).filesRemoved).toBe(0);
+    core.sqlite.prepare('UPDATE stored_files SET created_at = created_at - 120 WHERE id = ?').run(up.fileId);
+    expect(core.imports.cleanup(0)).toEqual({ jobsRemoved: 0, filesRemoved: 1 });
+    expect(fs.existsSync(copy)).toBe(false);
+  });
+});

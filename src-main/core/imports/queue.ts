@@ -376,6 +376,8 @@ export class ImportQueue {
         }
       }
     })();
+    // uploads never queued go too (older than a minute at the least: one may be about to be queued)
+    filesRemoved += this.files.removeUnqueued(Math.max(days * 86400, 60)).filesRemoved;
     return { jobsRemoved: old.length, filesRemoved };
   }
 
