@@ -243,7 +243,19 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
           code: 'UNAUTHENTICATED',
           message: 'Sign in first, or send an API token (Authorization: Bearer …)',
         });
-      if (pathname === '/upload') return upload(req, res, url, who.ctx);
+      if (pathname === '/upload') {
+        // the file's name as sent: refused when its percent-encoding is broken (not stored as "�")
+        const raw = /(?:^|&)name=([^&]*)/.exec(url.search.slice(1))?.[1];
+        try {
+          if (raw !== undefined) decodeURIComponent(raw.replace(/\+/g, ' '));
+        } catch {
+          return fail(req, res, 400, {
+            code: 'BAD_INPUT',
+            message: 'The file name is not valid (bad percent-encoding)',
+          });
+        }
+        return upload(req, res, url, who.ctx);
+      }
       if (pathname === '/events') return events(req, res, who);
       const body = await jsonBody(req, res, MAX_RPC_BODY);
       if (!body) return;
@@ -254,6 +266,17 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
       }
     }
 
+    // the API's addresses with another method: say which one they take (JSON, not the app's page)
+    if (pathname.startsWith('/rpc/') || pathname === '/upload' || pathname.startsWith('/auth/'))
+      return fail(
+        req,
+        res,
+        405,
+        { code: 'BAD_INPUT', message: `${pathname} takes POST, not ${req.method}` },
+        {
+          allow: 'POST',
+        },
+      );
     if ((req.method === 'GET' || req.method === 'HEAD') && staticDir) return serveStatic(pathname, res, staticDir, tls);
     fail(req, res, 404, { code: 'NOT_FOUND', message: `${req.method} ${url.pathname} not found` });
   }

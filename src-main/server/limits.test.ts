@@ -118,6 +118,14 @@ describe('body limits', () => {
       expect(r.status).toBe(400);
       expect(code(r.body).code).toBe('BAD_INPUT');
     }
+    // an upload whose file name is broken percent-encoding is refused, not stored as "�%A"
+    const badName = await raw('127.0.0.1', port, { method: 'POST', path: '/upload?name=%E0%A4%A', body: 'x' });
+    expect(badName.status).toBe(400);
+    expect(code(badName.body).message).toMatch(/file name is not valid/);
+    // the API's addresses with the wrong method answer JSON, not the app's page
+    const get = await raw('127.0.0.1', port, { method: 'GET', path: '/rpc/app.info' });
+    expect(get.status).toBe(405);
+    expect(code(get.body)).toMatchObject({ code: 'BAD_INPUT', message: '/rpc/app.info takes POST, not GET' });
     expect(errors).toEqual([]);
   });
 
