@@ -30,6 +30,12 @@ export function defaultFrom(smtpUrl: string): string {
   return `Eclectyc Energy <${user.includes('@') ? user : `alerts@${u.hostname}`}>`;
 }
 
+/** Whether the SMTP server is on this machine (127.0.0.0/8, ::1, localhost). */
+export function loopbackHost(smtpUrl: string): boolean {
+  const h = new URL(smtpUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
 /** Sends the message by email through the SMTP server (smtp:// with STARTTLS when offered, smtps:// TLS). */
 export async function sendEmail(
   cfg: EmailConfig,
@@ -42,6 +48,10 @@ export async function sendEmail(
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
+    // a relay on this machine (a local MTA, a test server) often offers STARTTLS with a self-signed
+    // certificate; the message never crosses a network, so its certificate is not checked. Anywhere
+    // else it is (add ?tls.rejectUnauthorized=false to the URL to accept one knowingly).
+    ...(loopbackHost(cfg.smtpUrl) ? { tls: { rejectUnauthorized: false } } : {}),
   });
   try {
     await transport.sendMail({
@@ -56,7 +66,10 @@ export async function sendEmail(
     });
   } catch (e) {
     const err = e as Error & { responseCode?: number; response?: string; code?: string };
-    const why = err.response ?? err.message;
+    let why = err.response ?? err.message;
+    if (/certificate|self.signed|CERT_|unable to verify/i.test(why))
+      why +=
+        " — the server's TLS certificate is not trusted; to accept it anyway, add ?tls.rejectUnauthorized=false to the SMTP URL";
     throw new AppError(
       'UNAVAILABLE',
       `The SMTP server did not take the email${err.responseCode ? ` (${err.responseCode})` : err.code ? ` (${err.code})` : ''}: ${why.slice(0, 300)}`,

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src-shared/contract/types';
 import { callAsAdmin, makeCore } from '../../../tests/helpers/core';
+import { loopbackHost } from './channels';
 import { quantity, slackBody } from './format';
 
 const alert: Alert = {
@@ -41,6 +42,13 @@ describe('message text', () => {
     expect(body).not.toContain('<!channel>');
     expect(body).not.toContain('<https://evil.example');
     expect(body).toContain('&lt;!channel&gt;.csv could not be imported: &lt;https://evil.example|click&gt; &amp; more');
+  });
+
+  it('trusts a relay on this machine without checking its certificate, and only there', () => {
+    for (const u of ['smtp://127.0.0.1:2525', 'smtp://localhost:25', 'smtp://[::1]:25', 'smtps://u:p@127.0.0.9:465'])
+      expect([u, loopbackHost(u)]).toEqual([u, true]);
+    for (const u of ['smtp://mail.example.org:587', 'smtp://10.0.0.5:25', 'smtp://127.0.0.1.example.org:25'])
+      expect([u, loopbackHost(u)]).toEqual([u, false]);
   });
 
   it('writes pounds with their pence', () => {
