@@ -53,7 +53,7 @@ export interface HttpHostOptions {
   publicUrls?: readonly string[];
   /** Largest upload in bytes (default 2 GB). */
   maxUpload?: number;
-  /** JSON bodies held in memory at once, in bytes (default 64 MB). */
+  /** JSON bodies held in memory at once, in bytes (default 32 MB: one large tariff file at a time). */
   bodyBudget?: number;
   /** Open event streams per caller (default 8). */
   maxStreamsPerCaller?: number;

@@ -15,7 +15,7 @@ export const MAX_RPC_BODY = 24 * 1024 * 1024;
 export const MAX_LOGIN_BODY = 8 * 1024;
 
 /** JSON bodies held in memory at once, across all requests. */
-export const DEFAULT_BODY_BUDGET = 64 * 1024 * 1024;
+export const DEFAULT_BODY_BUDGET = 32 * 1024 * 1024;
 
 /** Default upload cap (`serve --max-upload`). */
 export const DEFAULT_MAX_UPLOAD = 2 * 1024 ** 3;
