@@ -28,6 +28,7 @@ export const METHOD_ROLES = {
   'alerts.ack': 'manager',
   'alerts.resolve': 'manager',
   'carbon.setFactor': 'admin',
+  'notify.test': 'admin',
   'switching.analyse': 'manager',
   'users.list': 'admin',
   'tokens.list': 'admin',

@@ -51,6 +51,12 @@ export interface MeterDays {
 const r1 = (x: number): number => Math.round(x * 10) / 10;
 const r2 = (x: number): number => Math.round(x * 100) / 100;
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** `x` to one decimal, or as many more (up to 3) as it takes not to round onto `limit`. */
+const closest = (x: number, limit: number): number => {
+  for (const p of [10, 100, 1000])
+    if (Math.round(x * p) / p !== Math.round(limit * p) / p) return Math.round(x * p) / p;
+  return r3(x);
+};
 /** A number as people write it, "1,234.5" (rounded to `digits`; no trailing zeros). Intl is far slower. */
 export function fmt(x: number, digits = 1): string {
   const p = 10 ** digits;
@@ -221,11 +227,13 @@ export function outOfHoursShareAbove(m: MeterDays, share: number): Judgement {
     if (total <= 0 || present < WEEK_MIN_PRESENT * expected) continue;
     const s = 1 - inHours / total;
     if (!(s > share)) continue;
+    // enough decimals that a share just over the limit never reads as equal to it ("40 % above 40 %")
+    const pct = closest(s * 100, share * 100);
     findings.push({
       period: periodLabel('week', w),
       day: w,
-      message: `${fmt(r1(s * 100))} % of the week's ${fmt(r1(total))} kWh was used outside opening hours, above ${fmt(r1(share * 100))} %`,
-      value: r1(s * 100),
+      message: `${fmt(pct, 3)} % of the week's ${fmt(r1(total))} kWh was used outside opening hours, above ${fmt(r1(share * 100))} %`,
+      value: pct,
       threshold: r1(share * 100),
       unit: '%',
       link: links.analysis(m.identifier, w, w + 7),

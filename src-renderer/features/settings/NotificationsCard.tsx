@@ -8,6 +8,7 @@ import { useEffect, useState, type ComponentProps, type ReactNode } from 'react'
 import type { AlertChannel, NotifyTestResult, Settings } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
+import { useCan } from '../../components/Can';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { Spinner } from '../../components/States';
@@ -367,6 +368,7 @@ const TEST_LABEL: Record<AlertChannel, string> = {
 
 /** "Send a test" on a channel, with what happened beside it (the saved settings are used). */
 function TestButton({ channel, disabled }: { channel: AlertChannel; disabled: boolean }) {
+  const can = useCan();
   const [state, setState] = useState<{ busy: boolean; result: NotifyTestResult | null; error: string | null }>({
     busy: false,
     result: null,
@@ -381,6 +383,7 @@ function TestButton({ channel, disabled }: { channel: AlertChannel; disabled: bo
       </span>
     );
   else if (state.error) outcome = <span className="error-message">{state.error}</span>;
+  if (!can('notify.test')) return null;
   return (
     <div className="notify-test">
       <button

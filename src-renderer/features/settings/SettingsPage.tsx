@@ -49,7 +49,7 @@ export function SettingsPage() {
       {can('users.list') && <PeopleCard />}
       <TariffsCard />
       <FactorsCard readOnly={readOnly} />
-      <Maintenance />
+      {can('aggregation.run') ? <Maintenance /> : null}
     </Page>
   );
 }
@@ -327,10 +327,11 @@ function Maintenance() {
     error: null,
   });
 
+  const can = useCan();
   return (
     <section className="card card-pad" aria-labelledby="maintenance-title">
       <h2 id="maintenance-title">Maintenance</h2>
-      <div className="maint-row">
+      <div className="maint-row" hidden={!can('imports.cleanup')}>
         <div>
           <div className="strong">Clean up old imports now</div>
           <p className="muted small">

@@ -121,7 +121,7 @@ export function UsersPage() {
         </>
       ) : (
         <section className="card">
-          <EmptyState title="Only an administrator manages people and access" icon="🔒">
+          <EmptyState title="Only an administrator manages people and access">
             Ask an administrator to add someone, change a role or make an API token.
           </EmptyState>
         </section>
