@@ -3,7 +3,7 @@
  * or resolved it and when (with the note), its snooze, and the log of its messages on each channel.
  */
 import type { ReactNode } from 'react';
-import type { AlertDelivery, AlertDetail } from '../../../src-shared/contract/types';
+import type { AlertDelivery, AlertDetail, AlertRule } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable } from '../../components/DataTable';
 import { Breadcrumb, PageHeader } from '../../components/Page';
@@ -31,6 +31,8 @@ const DELIVERY_TONE: Record<AlertDelivery['status'], string> = {
 export function AlertPage({ id }: { id: number }) {
   const version = useAlertsStore((s) => s.alertsVersion);
   const q = useQuery(`alert-${id}-${version}`, () => getClient().call('alerts.get', { id }));
+  // the rule's own name, where it has one ("Head office daily use" rather than "big-day")
+  const rules = useQuery(`alert-rules-${version}`, () => getClient().call('alerts.rules', {}));
   const canAct = useCanManage();
   const { ask, resolve, dialog } = useAlertActions(() => {
     q.reload();
@@ -79,7 +81,7 @@ export function AlertPage({ id }: { id: number }) {
             <span data-testid="alert-state">{alertStateText(a)}</span>
           </Fact>
           <Fact term="Rule">
-            <a href={href.alertRules}>{a.rule}</a> · {KIND_LABELS[a.kind]}
+            <a href={href.alertRules}>{ruleName(rules.data, a.rule)}</a> · {KIND_LABELS[a.kind]}
           </Fact>
           <Fact term="About">{a.subjectLabel}</Fact>
           <Fact term="Period">{periodText(a)}</Fact>
@@ -109,7 +111,9 @@ export function AlertPage({ id }: { id: number }) {
           {a.snoozedUntil && a.status !== 'resolved' && (
             <Fact term="Snoozed until">{formatUkDate(`${snoozeDay(a.snoozedUntil)}T12:00:00Z`)}</Fact>
           )}
-          <Fact term="Sent to">{a.channels.map((c) => CHANNEL_LABEL[c]).join(', ') || 'Nowhere (the inbox only)'}</Fact>
+          <Fact term="Channels">
+            {a.channels.map((c) => CHANNEL_LABEL[c]).join(', ') || 'Nowhere (the inbox only)'}
+          </Fact>
         </dl>
       </section>
       <Deliveries alert={a} />
@@ -166,4 +170,10 @@ function Deliveries({ alert }: { alert: AlertDetail }) {
       />
     </section>
   );
+}
+
+/** A rule's name when it has one, else its id (a rule since removed keeps its id). */
+function ruleName(rules: readonly AlertRule[] | null, id: string): string {
+  const r = rules?.find((x) => x.id === id);
+  return r?.name ? `${r.name} (${id})` : id;
 }

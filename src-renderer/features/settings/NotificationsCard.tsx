@@ -137,7 +137,7 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
             <span className="input-with-unit">
               <TimeInput
                 {...c}
-                placeholder="22:00"
+                placeholder="e.g. 22:00"
                 value={d.quietFrom}
                 disabled={readOnly}
                 onChange={(quietFrom) => set({ quietFrom })}
@@ -145,7 +145,7 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
               <span className="muted">to</span>
               <TimeInput
                 aria-label="Quiet hours end"
-                placeholder="07:00"
+                placeholder="e.g. 07:00"
                 value={d.quietTo}
                 disabled={readOnly}
                 onChange={(quietTo) => set({ quietTo })}
@@ -173,7 +173,7 @@ export function NotificationsCard({ initial, readOnly }: { initial: Settings; re
               </label>
               <TimeInput
                 {...c}
-                placeholder="08:00"
+                placeholder="e.g. 08:00"
                 value={d.digestAt}
                 disabled={readOnly || d.digestAt === ''}
                 onChange={(digestAt) => set({ digestAt })}
