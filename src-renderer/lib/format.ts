@@ -1,5 +1,7 @@
 /** Display formatting: UK local time (Europe/London), numbers, durations, sizes. Pure functions. */
 
+import { MONTH_ABBR, MONTH_NAMES } from '../../src-shared/domain/periods';
+
 const TZ = 'Europe/London';
 
 const dateTimeFmt = new Intl.DateTimeFormat('en-GB', {
@@ -246,21 +248,8 @@ export function formatSignedEnergyUnit(kwh: number | null | undefined): string {
 }
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const SHORT_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const LONG_MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+const SHORT_MONTHS = MONTH_ABBR;
+const LONG_MONTHS = MONTH_NAMES;
 
 /** A calendar day `2020-04-09` as `9 Apr 2020` (no time zone involved); anything else is returned as it is. */
 export function formatDay(iso: string): string {

@@ -5,6 +5,23 @@
  */
 import { halfHoursInLondonDay, londonMidnight, toLondonParts } from './london-time';
 
+/** Month names as UK dates write them, January first (index = month − 1). */
+export const MONTH_ABBR = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
 export type PeriodKind = 'day' | 'week' | 'month' | 'year';
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');

@@ -20,7 +20,16 @@ import type {
   AlertStatus,
 } from '../../../src-shared/contract/types';
 import { parseRule, parseRuleFile, ruleParams } from '../../../src-shared/domain/alert-rules';
-import { dateOfDay, dayFromDate, isoDay, localDayOf, parsePeriod } from '../../../src-shared/domain/periods';
+import { isoUtc } from '../../../src-shared/domain/london-time';
+import {
+  dateOfDay,
+  dayFromDate,
+  isoDay,
+  localDayOf,
+  MONTH_ABBR,
+  MONTH_NAMES,
+  parsePeriod,
+} from '../../../src-shared/domain/periods';
 import type { AnalyticsService } from '../analytics/analytics-service';
 import { dailyFactsIn, dayClasses, rangeDays } from '../analytics/compute';
 import type { Clock } from '../clock';
@@ -34,7 +43,6 @@ import {
   costPeriods,
   dailyKwhAbove,
   dayText,
-  MONTHS,
   exceptionDays,
   halfHourKwAbove,
   isoMinute,
@@ -123,24 +131,9 @@ interface Outcome {
   judgement: Judgement;
 }
 
-const iso = (s: number | null): string | null =>
-  s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+const iso = (s: number | null): string | null => (s === null ? null : isoUtc(s));
 
-const LONG_MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-const shortDay = (day: number): string => `${dateOfDay(day).d} ${MONTHS[dateOfDay(day).m - 1]}`;
+const shortDay = (day: number): string => `${dateOfDay(day).d} ${MONTH_ABBR[dateOfDay(day).m - 1]}`;
 
 /** A period in words: "Mon 6 Jan 2025", "Week 2, 2025 (6–12 Jan)", "January 2025", "from Mon 6 Jan 2025 10:30". */
 export function periodWords(period: string): string {
@@ -152,7 +145,7 @@ export function periodWords(period: string): string {
   }
   if ((d = parsePeriod('month', period)) !== null) {
     const { y, m } = dateOfDay(d);
-    return `${LONG_MONTHS[m - 1]} ${y}`;
+    return `${MONTH_NAMES[m - 1]} ${y}`;
   }
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$/.test(period)) return `From ${whenText(Date.parse(period) / 1000)}`;
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z\/\.\.$/.test(period))

@@ -9,7 +9,7 @@
 import type { AlertRule } from '../../../src-shared/contract/types';
 import { weekdayOf } from '../../../src-shared/domain/bank-holidays';
 import { toLondonParts } from '../../../src-shared/domain/london-time';
-import { dateOfDay, isoDay, localDayOf, periodLabel, weekStart } from '../../../src-shared/domain/periods';
+import { dateOfDay, isoDay, localDayOf, MONTH_ABBR, periodLabel, weekStart } from '../../../src-shared/domain/periods';
 import { exceptions, qualityScanIn, type DailyFacts, type Days, type RangeDays } from '../analytics/compute';
 
 /** One condition found: one alert per rule, subject and period. */
@@ -66,13 +66,12 @@ export function fmt(x: number, digits = 1): string {
 }
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-export const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** A UK local day in words: "Wed 12 Feb 2025". */
 export function dayText(day: number): string {
   const { y, m, d } = dateOfDay(day);
-  return `${WEEKDAYS[weekdayOf(day)]} ${d} ${MONTHS[m - 1]} ${y}`;
+  return `${WEEKDAYS[weekdayOf(day)]} ${d} ${MONTH_ABBR[m - 1]} ${y}`;
 }
 
 /** "10:30", UK local. */
