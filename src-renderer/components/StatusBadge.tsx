@@ -7,6 +7,7 @@ const LABEL: Record<ImportStatus, string> = {
   done: 'Done',
   failed: 'Failed',
   cancelled: 'Cancelled',
+  'rolled-back': 'Rolled back',
 };
 
 export function StatusBadge({ status, dryRun }: { status: ImportStatus; dryRun?: boolean }) {

@@ -64,6 +64,20 @@ import type {
   Me,
   TokenSummary,
   UserSummary,
+  BulkUpdateResult,
+  MeterFeed,
+  MeterRow,
+  RegisterExport,
+  RegisterImportResult,
+  RollbackResult,
+  SiteRow,
+  SiteSuggestion,
+  SiteSuggestionResult,
+  SourceDetail,
+  SourceRun,
+  SourceSummary,
+  TablePeriod,
+  TrashEntry,
 } from './types';
 
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
@@ -101,7 +115,16 @@ const openingHoursArg = z
   });
 
 /** What a site can be given besides its name: location, floor area, generation, opening hours (null = default). */
+/** A tag on a meter: a short label of letters, digits, spaces and - _ . / & */
+export const tagArg = z
+  .string()
+  .trim()
+  .min(1, 'a tag cannot be empty')
+  .max(40, 'a tag is at most 40 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _./&-]*$/u, 'a tag is letters, digits, spaces and - _ . / &');
+
 const siteFields = {
+  address: z.string().trim().max(300, 'an address is at most 300 characters').nullable().optional(),
   latitude: z
     .number()
     .min(49, 'latitude must be in the UK (49 to 61)')
@@ -284,6 +307,99 @@ const importOptions = z.object({
   reimport: z.boolean().optional(),
 });
 
+const storedFileId = z.string().regex(/^[a-f0-9-]{36}$/, 'expected a stored file id');
+const pathArg = z
+  .string()
+  .trim()
+  .min(1, 'a path is required')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'a path cannot contain a NUL character');
+/** A file-name pattern: `*` and `?` wildcards, matched against the name only (`*.csv`, `HH_*.txt`). */
+const namePattern = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((p) => !p.includes('/') && !p.includes('\\'), 'a pattern matches file names, without folders');
+/** What a file-fed source does with what it imports (the import's options). */
+const feedImport = {
+  pattern: namePattern.optional(),
+  format: z.string().trim().min(1).max(40).optional(),
+  meter: meterIdArg.optional(),
+  onConflict: z.enum(['keep', 'replace']).optional(),
+};
+
+/** Each kind of source's settings. Secrets (passwords, keys, API keys) never go here: see `sources.save`. */
+export const sourceConfigSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('folder'),
+      /** The folder the data collector's files land in (a shared drive). */
+      path: pathArg,
+      recursive: z.boolean().optional(),
+      /** Move each file here after a successful import / a failed one (null: leave it). */
+      doneFolder: pathArg.nullable().optional(),
+      failedFolder: pathArg.nullable().optional(),
+      ...feedImport,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('sftp'),
+      host: z.string().trim().min(1, 'the SFTP host is required').max(255),
+      port: z.number().int().min(1).max(65535).optional(),
+      username: z.string().trim().min(1, 'the SFTP user name is required').max(120),
+      /** The remote folder to pick files up from. */
+      path: z.string().trim().min(1).max(1024),
+      /** The server's host key fingerprint `SHA256:…` (as ssh-keygen -l prints it): pinned on first use when absent. */
+      hostKey: z
+        .string()
+        .trim()
+        .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'a host key fingerprint looks like SHA256: and 43 base64 characters')
+        .nullable()
+        .optional(),
+      /** After a successful import: leave the file, delete it, or move it to `moveTo` on the server. */
+      afterImport: z.enum(['keep', 'delete', 'move']).optional(),
+      moveTo: z.string().trim().min(1).max(1024).nullable().optional(),
+      ...feedImport,
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('octopus'),
+      fuel: z.enum(['electricity', 'gas']),
+      /** MPAN (electricity) or MPRN (gas). */
+      meter: meterIdArg,
+      serial: z.string().trim().min(1, 'the meter serial number is required').max(40),
+      /** The first UK day to fetch on the first run (default: 13 months ago). */
+      from: localDate.optional(),
+      /** Gas readings in m³ (SMETS2) or kWh (SMETS1). */
+      gasUnit: z.enum(['kWh', 'm3']).optional(),
+      /** Another API address (a proxy, or a test server). */
+      baseUrl: z.string().url().max(500).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('n3rgy'),
+      fuel: z.enum(['electricity', 'gas']),
+      /** MPAN or MPRN. */
+      meter: meterIdArg,
+      from: localDate.optional(),
+      baseUrl: z.string().url().max(500).optional(),
+    })
+    .strict(),
+]);
+
+const sourceSecrets = z
+  .object({
+    password: z.string().max(500).nullable().optional(),
+    privateKey: z.string().max(20_000).nullable().optional(),
+    passphrase: z.string().max(500).nullable().optional(),
+    apiKey: z.string().max(500).nullable().optional(),
+  })
+  .strict();
+
 /**
  * Every method, one entry each: its argument schema (dispatch() validates every call against it),
  * its result type, the least role it needs (viewer < manager < admin), and whether a call is
@@ -372,7 +488,7 @@ export const contract = {
   'imports.list': method({
     args: z
       .object({
-        status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled']).optional(),
+        status: z.enum(['queued', 'running', 'retrying', 'done', 'failed', 'cancelled', 'rolled-back']).optional(),
         batchId: z.string().uuid().optional(),
         search: z.string().max(200).optional(),
         limit: z.number().int().min(1).max(1000).optional(),
@@ -538,6 +654,9 @@ export const contract = {
           .optional(),
         supplier: z.string().trim().max(120).nullable().optional(),
         capacityKva: z.number().positive('capacity must be above 0 kVA').max(1_000_000).nullable().optional(),
+        serial: z.string().trim().max(40).nullable().optional(),
+        /** Replaces the meter's tags. */
+        tags: z.array(tagArg).max(50).optional(),
       })
       .strict(),
     result: returns<MeterSummary>(),
@@ -1236,6 +1355,215 @@ export const contract = {
   'readings.series': method({
     args: z.object({ meter: meterIdArg, from: isoInstant.optional(), to: isoInstant.optional() }).strict(),
     result: returns<Series>(),
+    role: 'viewer',
+  }),
+
+  // ---------------------------------------------------------------- registers
+  /**
+   * Imports a site and meter register (CSV or XLSX, a stored file from `files.upload` or the CLI):
+   * one line per meter (or per site without meters), columns `site`, `address`, `postcode`,
+   * `latitude`, `longitude`, `floorArea`, `openingHours`, `meter`, `fuel`, `label`, `supplier`,
+   * `capacityKva`, `tariff`, `serial` (common spellings accepted). All or nothing: any error (by line
+   * and column) and nothing is written. `dryRun` previews what would be created or changed.
+   */
+  'register.import': method({
+    args: z.object({ fileId: storedFileId, dryRun: z.boolean().optional() }).strict(),
+    result: returns<RegisterImportResult>(),
+    role: 'manager',
+    audit: (a, r) =>
+      a.dryRun || r.errors.length
+        ? null
+        : {
+            details: {
+              sitesCreated: r.sitesCreated,
+              sitesUpdated: r.sitesUpdated,
+              metersCreated: r.metersCreated,
+              metersUpdated: r.metersUpdated,
+            },
+          },
+  }),
+  /** The portfolio's sites and meters as a register (the columns `register.import` reads), CSV or XLSX. */
+  'register.export': method({
+    args: z.object({ format: z.enum(['csv', 'xlsx']).optional() }).strict(),
+    result: returns<RegisterExport>(),
+    role: 'viewer',
+  }),
+  /** Sites that meter files named (their meters have no site yet), grouped by name and postcode. */
+  'sites.suggestions': method({
+    args: z.object({}).strict(),
+    result: returns<SiteSuggestion[]>(),
+    role: 'viewer',
+  }),
+  /** Creates the suggested sites (or uses an existing one of that name) and assigns their meters; or dismisses them. */
+  'sites.acceptSuggestions': method({
+    args: z
+      .object({
+        items: z
+          .array(
+            z
+              .object({
+                name: z.string().trim().min(1, 'a site needs a name').max(120),
+                address: z.string().trim().max(300).nullable().optional(),
+                postcode: z.string().trim().max(10).nullable().optional(),
+                meters: z.array(meterIdArg).min(1).max(5000),
+                dismiss: z.boolean().optional(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(5000),
+      })
+      .strict(),
+    result: returns<SiteSuggestionResult>(),
+    role: 'manager',
+    audit: (_a, r) => ({ details: { sitesCreated: r.sitesCreated, metersAssigned: r.metersAssigned } }),
+  }),
+  // ---------------------------------------------------------------- tables and bulk edits
+  /** Every meter with this month's and last year's kWh and £, completeness, tariff, open alerts and source. */
+  'meters.table': method({
+    args: z.object({}).strict(),
+    result: returns<{ period: TablePeriod | null; rows: MeterRow[] }>(),
+    role: 'viewer',
+  }),
+  /** Every site with this month's and last year's kWh and £, open alerts and latest reading. */
+  'sites.table': method({
+    args: z.object({}).strict(),
+    result: returns<{ period: TablePeriod | null; rows: SiteRow[] }>(),
+    role: 'viewer',
+  }),
+  /**
+   * Changes many meters at once, all or nothing: assign a site, set the supplier or capacity, add or
+   * remove tags, assign a tariff from a UK date.
+   */
+  'meters.bulkUpdate': method({
+    args: z
+      .object({
+        meters: z.array(meterIdArg).min(1, 'select at least one meter').max(10_000),
+        siteId: z.number().int().positive().nullable().optional(),
+        supplier: z.string().trim().max(120).nullable().optional(),
+        capacityKva: z.number().positive('capacity must be above 0 kVA').max(1_000_000).nullable().optional(),
+        addTags: z.array(tagArg).max(50).optional(),
+        removeTags: z.array(tagArg).max(50).optional(),
+        tariff: z.object({ tariffId: tariffIdSchema, from: localDate }).strict().optional(),
+      })
+      .strict(),
+    result: returns<BulkUpdateResult>(),
+    role: 'manager',
+    audit: (a, r) => ({
+      details: {
+        meters: r.updated,
+        siteId: a.siteId,
+        supplier: a.supplier,
+        capacityKva: a.capacityKva,
+        addTags: a.addTags,
+        removeTags: a.removeTags,
+        tariff: a.tariff,
+      },
+    }),
+  }),
+  // ---------------------------------------------------------------- undo
+  /**
+   * Rolls back a finished import: every half-hour it added removed, every value it replaced
+   * restored (later imports' writes stay); roll-ups, analyses and alerts follow. CONFLICT unless done.
+   */
+  'imports.rollback': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<RollbackResult>(),
+    role: 'manager',
+    audit: (a, r) => ({ details: { id: a.id, readingsRemoved: r.readingsRemoved, valuesRestored: r.valuesRestored } }),
+  }),
+  /** Deletes a meter with its readings, tariff assignments and alerts (kept for undo). `dryRun` says what would go. */
+  'meters.remove': method({
+    args: z.object({ meter: meterIdArg, dryRun: z.boolean().optional() }).strict(),
+    result: returns<TrashEntry>(),
+    role: 'manager',
+    audit: (a, r) => (a.dryRun ? null : { details: { meter: a.meter, trashId: r.id, counts: r.counts } }),
+  }),
+  /** Deletes a site; its meters stay, without a site, unless `withMeters` (kept for undo). `dryRun`: what would go. */
+  'sites.remove': method({
+    args: z
+      .object({ id: z.number().int().positive(), withMeters: z.boolean().optional(), dryRun: z.boolean().optional() })
+      .strict(),
+    result: returns<TrashEntry>(),
+    role: 'manager',
+    audit: (a, r) => (a.dryRun ? null : { details: { id: a.id, trashId: r.id, counts: r.counts } }),
+  }),
+  /** Deletes a meter's readings over UK local days [from, to) (kept for undo). `dryRun` says what would go. */
+  'readings.remove': method({
+    args: z.object({ ...meterRange, dryRun: z.boolean().optional() }).strict(),
+    result: returns<TrashEntry>(),
+    role: 'manager',
+    audit: (a, r) =>
+      a.dryRun ? null : { details: { meter: a.meter, from: a.from, to: a.to, trashId: r.id, counts: r.counts } },
+  }),
+  /** Things deleted by hand, newest first (restored ones included, marked). */
+  'trash.list': method({
+    args: z.object({ limit: z.number().int().min(1).max(500).optional() }).strict(),
+    result: returns<TrashEntry[]>(),
+    role: 'viewer',
+  }),
+  /** Puts a deletion back exactly as it was. CONFLICT if already restored or if what it needs is taken. */
+  'trash.restore': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<TrashEntry>(),
+    role: 'manager',
+    audit: true,
+  }),
+  // ---------------------------------------------------------------- sources
+  /** Data sources (watched folders, SFTP pickups, Octopus and n3rgy APIs) with their status. */
+  'sources.list': method({
+    args: z.object({}).strict(),
+    result: returns<SourceSummary[]>(),
+    role: 'viewer',
+  }),
+  /** One source with its recent runs and the items it took in. */
+  'sources.get': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<SourceDetail>(),
+    role: 'viewer',
+  }),
+  /**
+   * Adds (no `id`) or changes a source. `secrets` sets (a string) or clears (null) the kind's secrets,
+   * stored as other secrets are and never returned.
+   */
+  'sources.save': method({
+    args: z
+      .object({
+        id: z.number().int().positive().optional(),
+        name: z.string().trim().min(1, 'a source needs a name').max(120),
+        config: sourceConfigSchema,
+        everyMinutes: z
+          .number()
+          .int()
+          .min(5, 'a source runs at most every 5 minutes')
+          .max(7 * 24 * 60, 'a source runs at least once a week')
+          .optional(),
+        enabled: z.boolean().optional(),
+        secrets: sourceSecrets.optional(),
+      })
+      .strict(),
+    result: returns<SourceSummary>(),
+    role: 'admin',
+    audit: (a, r) => ({ details: { id: r.id, name: a.name, kind: a.config.kind, enabled: r.enabled } }),
+  }),
+  /** Removes a source (its imports and readings stay). */
+  'sources.remove': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<{ removed: boolean }>(),
+    role: 'admin',
+    audit: true,
+  }),
+  /** Runs a source now (or every enabled source with `all`) and returns the runs once their imports are queued. */
+  'sources.run': method({
+    args: z.object({ id: z.number().int().positive().optional(), all: z.boolean().optional() }).strict(),
+    result: returns<SourceRun[]>(),
+    role: 'manager',
+    audit: (a, r) => ({ details: { id: a.id ?? null, all: !!a.all, runs: r.map((x) => x.id) } }),
+  }),
+  /** Where a meter's data comes from: its sources, last received, next due. */
+  'meters.feed': method({
+    args: z.object({ meter: meterIdArg }).strict(),
+    result: returns<MeterFeed>(),
     role: 'viewer',
   }),
 };

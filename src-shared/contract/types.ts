@@ -11,7 +11,7 @@ export const ROLE_RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2
 export type Fuel = 'electricity' | 'gas';
 export type Quality = 'actual' | 'estimated' | 'missing';
 
-export type ImportStatus = 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'cancelled';
+export type ImportStatus = 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'cancelled' | 'rolled-back';
 export type Priority = 'high' | 'normal' | 'low';
 
 export interface RowError {
@@ -91,6 +91,10 @@ export interface MeterSummary {
   capacityKva: number | null;
   /** The latest UK local day with at least 40 present half-hours (`YYYY-MM-DD`): what "latest" views anchor on. */
   lastCompleteDay: string | null;
+  /** The meter's serial number, when a register or a smart-meter source gave it. */
+  serial: string | null;
+  /** The user's own labels ("school", "leased"), sorted. */
+  tags: string[];
 }
 
 /** A meter `switching.runAll` could not analyse: the error's message, code and structured details. */
@@ -132,6 +136,8 @@ export interface SiteSummary {
   name: string;
   organisation: string;
   postcode: string | null;
+  /** Postal address (lines joined with ", "). */
+  address: string | null;
   meters: number;
   /** Carbon Intensity region (1–17): chosen by the user, else from its meters' MPAN distributor ids. */
   regionId: number | null;
@@ -1140,4 +1146,199 @@ export interface AuditRecord {
   details: unknown;
   /** 'ok', or the error code the call ended with. */
   outcome: string;
+}
+
+// ---------------------------------------------------------------- portfolio (registers, tables, undo, sources)
+
+/** One problem in a register file: its line (1 = the header), the column's header, what was expected. */
+export interface RegisterError {
+  line: number;
+  column: string | null;
+  message: string;
+}
+
+/** What a register line creates or changes (the preview, and the record of what was done). */
+export interface RegisterChange {
+  line: number;
+  entity: 'site' | 'meter';
+  /** The site's name or the meter's MPAN/MPRN. */
+  key: string;
+  action: 'create' | 'update' | 'unchanged';
+  /** The fields it sets or changes, with the value before (null when new) and after. */
+  fields: { field: string; from: string | null; to: string | null }[];
+}
+
+/** What `register.import` did, or (dry run, or any error) would do. Nothing is written when there are errors. */
+export interface RegisterImportResult {
+  dryRun: boolean;
+  sitesCreated: number;
+  sitesUpdated: number;
+  metersCreated: number;
+  metersUpdated: number;
+  errors: RegisterError[];
+  /** Line by line (the first 5,000). */
+  changes: RegisterChange[];
+}
+
+/** A register file for download: CSV text, or an XLSX workbook as base64. */
+export interface RegisterExport {
+  fileName: string;
+  contentType: string;
+  encoding: 'utf8' | 'base64';
+  content: string;
+  sites: number;
+  meters: number;
+}
+
+/** A site that meter files named (the BANES export's Location and PostCode), offered for creation. */
+export interface SiteSuggestion {
+  name: string;
+  address: string | null;
+  postcode: string | null;
+  /** The meters whose files named it and that have no site yet. */
+  meters: string[];
+  /** A site with that name already exists: accepting assigns the meters to it. */
+  existingSiteId: number | null;
+}
+
+/** What accepting site suggestions did. */
+export interface SiteSuggestionResult {
+  sitesCreated: number;
+  metersAssigned: number;
+  sites: SiteSummary[];
+}
+
+/** A meter as the portfolio table shows it: its summary and this month's and last year's figures. */
+export interface MeterRow extends MeterSummary {
+  /** The tariff assigned today, if any. */
+  tariff: { id: string; name: string } | null;
+  /** Share (0–1) of the last 30 days' half-hours received (to the portfolio's latest complete day); null: no data. */
+  completeness: number | null;
+  /** kWh this month to date and over the same days a year earlier (null when nothing was stored). */
+  kwhMonth: number | null;
+  kwhMonthLastYear: number | null;
+  /** £ (VAT included) over the same two ranges; null when the meter has no tariff or supplier default to price it. */
+  costMonth: number | null;
+  costMonthLastYear: number | null;
+  /** Open (not acknowledged, not resolved) alerts. */
+  openAlerts: number;
+  /** The data source that last brought it readings (watched folder, SFTP, API), if any. */
+  source: { id: number; name: string } | null;
+}
+
+/** A site as the sites table shows it. */
+export interface SiteRow extends SiteSummary {
+  kwhMonth: number | null;
+  kwhMonthLastYear: number | null;
+  costMonth: number | null;
+  costMonthLastYear: number | null;
+  openAlerts: number;
+  /** The latest reading of any of its meters (UTC). */
+  lastReading: string | null;
+}
+
+/** The period the tables' month figures cover (UK local dates, `to` exclusive). */
+export interface TablePeriod {
+  from: string;
+  to: string;
+  lastYearFrom: string;
+  lastYearTo: string;
+}
+
+/** What `meters.bulkUpdate` changed. */
+export interface BulkUpdateResult {
+  updated: number;
+  meters: string[];
+}
+
+/** Something deleted by hand and kept so it can be put back. */
+export interface TrashEntry {
+  id: number;
+  kind: 'meter' | 'site' | 'readings';
+  /** What was (or, for a dry run, would be) deleted, in words. */
+  label: string;
+  createdAt: string;
+  createdBy: string;
+  restoredAt: string | null;
+  restoredBy: string | null;
+  /** What went with it. */
+  counts: { sites: number; meters: number; days: number; halfHours: number; tariffAssignments: number; alerts: number };
+}
+
+/** What rolling back a finished import did. */
+export interface RollbackResult {
+  job: ImportJob;
+  /** Half-hours it had added, now gone. */
+  readingsRemoved: number;
+  /** Half-hours it had overwritten, now holding their earlier values again. */
+  valuesRestored: number;
+  meters: string[];
+}
+
+export type SourceKind = 'folder' | 'sftp' | 'octopus' | 'n3rgy';
+
+/** A source's state: waiting for its next run, running, last run ok, last run failed, overdue, switched off. */
+export type SourceStatus = 'idle' | 'running' | 'ok' | 'failed' | 'behind' | 'disabled';
+
+/** A data source (watched folder, SFTP pickup, Octopus or n3rgy API) as lists show it. Never carries a secret. */
+export interface SourceSummary {
+  id: number;
+  name: string;
+  kind: SourceKind;
+  /** The kind's settings (path, host, pattern, MPAN…), secrets left out. */
+  config: Record<string, unknown>;
+  /** Which of the kind's secrets are set (`password`, `privateKey`, `passphrase`, `apiKey`). */
+  secretsSet: string[];
+  everyMinutes: number;
+  enabled: boolean;
+  status: SourceStatus;
+  lastRunAt: string | null;
+  lastOkAt: string | null;
+  nextRunAt: string | null;
+  lastError: string | null;
+  /** When it last brought a new file or new readings. */
+  lastReceivedAt: string | null;
+  /** API sources: the last UK day fetched completely. */
+  cursor: string | null;
+  /** Meters it has brought readings for. */
+  meters: string[];
+}
+
+/** One run of a source. */
+export interface SourceRun {
+  id: number;
+  sourceId: number;
+  trigger: 'schedule' | 'manual' | 'catch-up';
+  status: 'running' | 'ok' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  itemsFound: number;
+  itemsQueued: number;
+  jobIds: number[];
+  error: string | null;
+}
+
+/** One file or fetched window a source took in. */
+export interface SourceItem {
+  key: string;
+  sha256: string;
+  bytes: number;
+  seenAt: string;
+  jobId: number | null;
+}
+
+export interface SourceDetail extends SourceSummary {
+  runs: SourceRun[];
+  items: SourceItem[];
+}
+
+/** Where a meter's data comes from: the sources that fed it, when it last received data, when more is due. */
+export interface MeterFeed {
+  meter: string;
+  sources: { id: number; name: string; kind: SourceKind; status: SourceStatus; nextRunAt: string | null }[];
+  /** The last import that wrote its readings: by hand or from a source. */
+  lastImport: { jobId: number; file: string; finishedAt: string | null; sourceId: number | null } | null;
+  lastReceivedAt: string | null;
+  /** The earliest next run of its sources; null when none is scheduled. */
+  nextDueAt: string | null;
 }

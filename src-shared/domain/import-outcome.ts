@@ -22,7 +22,15 @@ export type ImportFailureKind =
 export const FILE_FAILURE_KINDS: readonly ImportFailureKind[] = ['binary', 'not-meter-file', 'malformed', 'empty'];
 
 export type ImportGrade =
-  'queued' | 'running' | 'retrying' | 'done' | 'done-with-problems' | 'nothing-imported' | 'failed' | 'cancelled';
+  | 'queued'
+  | 'running'
+  | 'retrying'
+  | 'done'
+  | 'done-with-problems'
+  | 'nothing-imported'
+  | 'failed'
+  | 'cancelled'
+  | 'rolled-back';
 
 /** The colour a grade is shown in: green done, amber problems, grey nothing (or waiting), red failed, blue working. */
 export type ImportTone = 'green' | 'amber' | 'grey' | 'red' | 'blue';
@@ -40,7 +48,7 @@ export interface ImportOutcome {
 
 /** What grading needs of a job (a subset of the contract's ImportJob, so the core can grade its rows). */
 export interface GradedJob {
-  status: 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'cancelled';
+  status: 'queued' | 'running' | 'retrying' | 'done' | 'failed' | 'cancelled' | 'rolled-back';
   dryRun: boolean;
   rowsRead: number;
   readingsImported: number;
@@ -85,6 +93,14 @@ export function gradeImport(j: GradedJob): ImportOutcome {
         label: 'Cancelled',
         summary: dry ? 'The check was cancelled.' : 'The import was cancelled; nothing from it was kept.',
         retry: true,
+      };
+    case 'rolled-back':
+      return {
+        grade: 'rolled-back',
+        tone: 'grey',
+        label: 'Rolled back',
+        summary: `Rolled back: the ${count(j.readingsImported, 'reading')} it wrote were removed and the values it replaced restored.`,
+        retry: false,
       };
     case 'failed': {
       if (j.failureKind === 'empty')

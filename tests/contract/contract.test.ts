@@ -171,6 +171,8 @@ describe.each(TRANSPORTS)('contract over the %s transport', (_name, make) => {
         supplier: null,
         capacityKva: null,
         lastCompleteDay: null,
+        serial: null,
+        tags: [],
       },
       {
         mpan: '2200012767323',
@@ -185,6 +187,8 @@ describe.each(TRANSPORTS)('contract over the %s transport', (_name, make) => {
         supplier: null,
         capacityKva: null,
         lastCompleteDay: null,
+        serial: null,
+        tags: [],
       },
     ]);
     const rows = (await t.invoke('readings.list', {

@@ -25,6 +25,8 @@ export const sites = sqliteTable(
       .notNull()
       .references(() => organisations.id, { onDelete: 'restrict' }),
     name: text('name').notNull(),
+    /** Postal address (lines joined with ", "), as a register or a meter file gives it. */
+    address: text('address'),
     postcode: text('postcode'),
     /** Carbon Intensity region chosen by the user (else derived from the site's MPANs). */
     regionId: integer('region_id'),
@@ -101,6 +103,10 @@ export const meters = sqliteTable(
     supplier: text('supplier'),
     /** Agreed supply capacity (kVA), for capacity charges. */
     capacityKva: real('capacity_kva'),
+    /** The meter's serial number (Octopus and registers give it; an MPAN can have several over time). */
+    serial: text('serial'),
+    /** JSON: string[] — the user's own labels for grouping and filtering ("school", "leased"). */
+    tags: text('tags').notNull().default('[]'),
     createdAt: createdAt(),
   },
   (t) => [index('meters_site_idx').on(t.siteId)],
@@ -248,7 +254,7 @@ export const importJobs = sqliteTable(
       .references(() => storedFiles.id, { onDelete: 'cascade' }),
     fileName: text('file_name').notNull(),
     format: text('format'),
-    status: text('status', { enum: ['queued', 'running', 'retrying', 'done', 'failed', 'cancelled'] })
+    status: text('status', { enum: ['queued', 'running', 'retrying', 'done', 'failed', 'cancelled', 'rolled-back'] })
       .notNull()
       .default('queued'),
     priority: integer('priority').notNull().default(1),
@@ -298,11 +304,19 @@ export const importJobs = sqliteTable(
      * and an unchanged store mean a re-import of the same file can reuse the result.
      */
     reuseKey: text('reuse_key'),
+    /** The source whose run queued the job (watched folder, SFTP, smart-meter API); null for files given by hand. */
+    sourceId: integer('source_id'),
+    /** When and by whom a finished job was rolled back (its readings removed, the values it replaced back). */
+    rolledBackAt: integer('rolled_back_at'),
+    rolledBackBy: text('rolled_back_by'),
     createdAt: createdAt(),
     startedAt: integer('started_at'),
     finishedAt: integer('finished_at'),
   },
-  (t) => [index('import_jobs_status_idx').on(t.status, t.priority, t.createdAt)],
+  (t) => [
+    index('import_jobs_status_idx').on(t.status, t.priority, t.createdAt),
+    index('import_jobs_source_idx').on(t.sourceId),
+  ],
 );
 
 /** Sensitive actions: who did what, when. */
@@ -606,3 +620,152 @@ export const apiTokens = sqliteTable('api_tokens', {
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
 });
+
+/**
+ * Site details meter files carry (the BANES export's Location and PostCode, a siteRef column): kept
+ * per meter and offered as sites instead of being dropped. `dismissed` when the user said no.
+ */
+export const fileSites = sqliteTable(
+  'file_sites',
+  {
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    address: text('address'),
+    postcode: text('postcode'),
+    /** The import job that first saw it. */
+    jobId: integer('job_id'),
+    seenAt: integer('seen_at').notNull(),
+    dismissed: integer('dismissed', { mode: 'boolean' }).notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.name] })],
+);
+
+/**
+ * Data that arrives by itself: a watched folder, an SFTP pickup, or a smart-meter API (Octopus,
+ * n3rgy). `config` is JSON (kind-specific, never a secret: passwords, keys and API keys live with the
+ * other secrets under `source.ID.*`). Each run is recorded in source_runs and queues import jobs.
+ */
+export const sources = sqliteTable('sources', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['folder', 'sftp', 'octopus', 'n3rgy'] }).notNull(),
+  config: text('config').notNull(),
+  /** Minutes between scheduled runs. */
+  everyMinutes: integer('every_minutes').notNull().default(60),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** Which process runs it now ("host:pid:nonce") and since when: a dead owner's run is taken over. */
+  owner: text('owner'),
+  runningSince: integer('running_since'),
+  lastRunAt: integer('last_run_at'),
+  lastOkAt: integer('last_ok_at'),
+  nextRunAt: integer('next_run_at'),
+  lastError: text('last_error'),
+  /** API sources: the last UK local day fetched completely (`YYYY-MM-DD`); the next run asks from there. */
+  cursor: text('cursor'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Each run of a source: when, why, what it found and queued, how it ended. */
+export const sourceRuns = sqliteTable(
+  'source_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    /** 'schedule', 'manual', 'catch-up' (after sleep or a restart). */
+    trigger: text('trigger').notNull(),
+    status: text('status', { enum: ['running', 'ok', 'failed'] }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    itemsFound: integer('items_found').notNull().default(0),
+    itemsQueued: integer('items_queued').notNull().default(0),
+    /** JSON: number[] — the import jobs this run queued. */
+    jobIds: text('job_ids').notNull().default('[]'),
+    error: text('error'),
+  },
+  (t) => [index('source_runs_source_idx').on(t.sourceId, t.startedAt)],
+);
+
+/**
+ * What each source has taken in, once each by content (SHA-256): a file seen again unchanged, or the
+ * same bytes under another name, is not imported twice; a changed file (new bytes) is. For API
+ * sources `key` names the fetched window (`electricity:2024-05-01..2024-05-08`).
+ */
+export const sourceItems = sqliteTable(
+  'source_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    sha256: text('sha256').notNull(),
+    bytes: integer('bytes').notNull(),
+    /** The file's modification time (ms) when seen, for listing only. */
+    mtime: integer('mtime'),
+    jobId: integer('job_id'),
+    seenAt: integer('seen_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('source_items_hash_idx').on(t.sourceId, t.sha256),
+    index('source_items_key_idx').on(t.sourceId, t.key),
+  ],
+);
+
+/**
+ * Things deleted by hand (a meter, a site, a meter's readings over a range), kept so the deletion can
+ * be undone: `payload` is JSON of the rows removed outside the readings store; the half-hours
+ * themselves are kept by the readings store (readings_trash*).
+ */
+export const trash = sqliteTable('trash', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  kind: text('kind', { enum: ['meter', 'site', 'readings'] }).notNull(),
+  /** What was deleted, in words ("Meter 1200050000009 (Boiler house)…"). */
+  label: text('label').notNull(),
+  payload: text('payload').notNull(),
+  createdAt: integer('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  restoredAt: integer('restored_at'),
+  restoredBy: text('restored_by'),
+});
+
+/** The readings store's copy of meter-days deleted by hand (rows as meter_days holds them), for undo. */
+export const readingsTrash = sqliteTable(
+  'readings_trash',
+  {
+    trashId: integer('trash_id')
+      .notNull()
+      .references(() => trash.id, { onDelete: 'cascade' }),
+    meterId: integer('meter_id').notNull(),
+    day: integer('day').notNull(),
+    vals: blob('vals', { mode: 'buffer' }).notNull(),
+    quality: blob('quality', { mode: 'buffer' }),
+    volumes: blob('volumes', { mode: 'buffer' }),
+    jobId: integer('job_id').notNull().default(0),
+    writers: blob('writers', { mode: 'buffer' }),
+  },
+  (t) => [primaryKey({ columns: [t.trashId, t.meterId, t.day] })],
+);
+
+/** readings_undo rows set aside with deleted readings (the imports that wrote them stay undoable after a restore). */
+export const readingsTrashUndo = sqliteTable(
+  'readings_trash_undo',
+  {
+    trashId: integer('trash_id')
+      .notNull()
+      .references(() => trash.id, { onDelete: 'cascade' }),
+    jobId: integer('job_id').notNull(),
+    meterId: integer('meter_id').notNull(),
+    day: integer('day').notNull(),
+    slot: integer('slot').notNull(),
+    kwh: real('kwh'),
+    quality: integer('quality').notNull(),
+    volume: real('volume'),
+    priorJob: integer('prior_job').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.trashId, t.jobId, t.meterId, t.day, t.slot] })],
+);

@@ -66,7 +66,8 @@ export class MeterService {
   list(): MeterSummary[] {
     const rows = this.sqlite
       .prepare(
-        `SELECT m.id, m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site, m.supplier, m.capacity_kva AS capacityKva
+        `SELECT m.id, m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site, m.supplier, m.capacity_kva AS capacityKva,
+                m.serial, m.tags
          FROM meters m LEFT JOIN sites s ON s.id = m.site_id ORDER BY m.identifier`,
       )
       .all() as {
@@ -79,6 +80,8 @@ export class MeterService {
       site: string | null;
       supplier: string | null;
       capacityKva: number | null;
+      serial: string | null;
+      tags: string;
     }[];
     // first/last/count per meter from its first and last stored days and their summaries
     const spans = this.store.spans(rows.map((r) => r.id));
@@ -102,6 +105,8 @@ export class MeterService {
         supplier: r.supplier,
         capacityKva: r.capacityKva,
         lastCompleteDay: complete.has(r.id) ? isoDay(complete.get(r.id)!) : null,
+        serial: r.serial,
+        tags: JSON.parse(r.tags) as string[],
       };
     });
   }
@@ -156,6 +161,7 @@ export class MeterService {
       sets.push(`${column} = ?`);
       vals.push(value);
     };
+    if (f.address !== undefined) set('address', f.address || null);
     if (f.latitude !== undefined) set('latitude', f.latitude);
     if (f.longitude !== undefined) set('longitude', f.longitude);
     if (f.floorAreaM2 !== undefined) set('floor_area_m2', f.floorAreaM2);
@@ -233,6 +239,8 @@ export class MeterService {
       calorificValue?: number;
       supplier?: string | null;
       capacityKva?: number | null;
+      serial?: string | null;
+      tags?: string[];
     },
   ): MeterSummary {
     const id = this.meterId(identifier);
@@ -255,6 +263,8 @@ export class MeterService {
     if (patch.calorificValue !== undefined) set('calorific_value', patch.calorificValue);
     if (patch.supplier !== undefined) set('supplier', patch.supplier || null);
     if (patch.capacityKva !== undefined) set('capacity_kva', patch.capacityKva);
+    if (patch.serial !== undefined) set('serial', patch.serial || null);
+    if (patch.tags !== undefined) set('tags', JSON.stringify([...new Set(patch.tags)].sort()));
     if (sets.length) this.sqlite.prepare(`UPDATE meters SET ${sets.join(', ')} WHERE id = ?`).run(...vals, id);
     return this.list().find((m) => m.mpan === identifier.trim())!;
   }
@@ -262,7 +272,7 @@ export class MeterService {
   sites(): SiteSummary[] {
     const rows = this.sqlite
       .prepare(
-        `SELECT s.id, s.name, o.name AS organisation, s.postcode, s.region_id AS chosen, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters,
+        `SELECT s.id, s.name, o.name AS organisation, s.postcode, s.address, s.region_id AS chosen, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters,
                 s.latitude, s.longitude, s.floor_area_m2 AS floorAreaM2, s.generation, s.opening_hours AS hours
          FROM sites s JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name, s.name`,
       )
@@ -365,6 +375,7 @@ export class MeterService {
 
 /** A site's analytics fields, as sites.create/update take them. */
 export interface SiteFieldsPatch {
+  address?: string | null;
   latitude?: number | null;
   longitude?: number | null;
   floorAreaM2?: number | null;
