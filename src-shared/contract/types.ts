@@ -65,6 +65,8 @@ export interface ImportPreview {
   meters: string[];
   firstReading: string | null;
   lastReading: string | null;
+  /** Sites the file names for its meters (site name or address, postcode), the first 200. */
+  sites: { meter: string; name: string; address: string | null; postcode: string | null }[];
 }
 
 export interface ImportProgress {

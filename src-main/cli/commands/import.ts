@@ -65,6 +65,10 @@ function printSummary(results: FileSummary[], dryRun: boolean): void {
       console.log(
         `  meters: ${r.preview.meters.join(', ') || 'none'}; readings from ${r.preview.firstReading ?? '-'} to ${r.preview.lastReading ?? '-'}`,
       );
+    if (r.preview?.sites.length)
+      console.log(
+        `  sites named: ${r.preview.sites.map((x) => `${x.name}${x.postcode ? ` (${x.postcode})` : ''} for ${x.meter}`).join('; ')}`,
+      );
     for (const e of r.errors.slice(0, 20))
       console.log(`  line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.message}`);
     if (r.errors.length > 20) console.log(`  … and ${r.errors.length - 20} more problems (use --json for all)`);

@@ -102,6 +102,7 @@ describe('long-format import', () => {
       meters: ['1012477457919', '2200012767323'],
       firstReading: '2025-10-25T21:00:00Z',
       lastReading: '2025-10-26T02:30:00Z',
+      sites: [],
     });
     expect(storedReadings(core)).toHaveLength(0);
     expect(core.sqlite.prepare('SELECT count(*) FROM meters').pluck().get()).toBe(0);

@@ -59,7 +59,12 @@ const iso = (s: number | null): string | null =>
 
 export function toJob(r: DbJob): ImportJob {
   const preview = r.preview
-    ? (JSON.parse(r.preview) as { meters: string[]; first: number | null; last: number | null })
+    ? (JSON.parse(r.preview) as {
+        meters: string[];
+        first: number | null;
+        last: number | null;
+        sites?: [string, string, string | null, string | null][];
+      })
     : null;
   const job: Omit<ImportJob, 'outcome'> = {
     id: r.id,
@@ -86,7 +91,17 @@ export function toJob(r: DbJob): ImportJob {
     finishedAt: iso(r.finished_at),
     preview:
       r.dry_run === 1 && preview
-        ? { meters: preview.meters, firstReading: iso(preview.first), lastReading: iso(preview.last) }
+        ? {
+            meters: preview.meters,
+            firstReading: iso(preview.first),
+            lastReading: iso(preview.last),
+            sites: (preview.sites ?? []).map(([meter, name, address, postcode]) => ({
+              meter,
+              name,
+              address,
+              postcode,
+            })),
+          }
         : null,
     onConflict: r.on_conflict,
     notes: r.notes,

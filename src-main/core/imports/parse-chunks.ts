@@ -16,7 +16,7 @@ import { UnreadableFileError, type UnreadableKind } from './errors';
 import { detectReader } from './formats/detect';
 import { JsonWalker, utf8Pieces } from './formats/json-stream';
 import type { DocumentReader, RecordReader } from './formats/types';
-import { DaySink, type MeterInfo, type MeterLookup } from './sink';
+import { DaySink, type MeterInfo, type MeterLookup, type SiteSighting } from './sink';
 
 /** What parsing needs to know about a job. */
 export interface ParseJob {
@@ -52,6 +52,8 @@ export interface ParsedChunk {
   rejected: number;
   errors: RowError[];
   meters: ChunkMeter[];
+  /** Sites the file named for its meters, first seen in this chunk. */
+  sites: SiteSighting[];
   batch: DayBatch;
 }
 
@@ -132,6 +134,7 @@ export async function* parseChunks(
       rejected: c.rejected,
       errors: c.errors,
       meters: c.meters.map(toChunkMeter),
+      sites: c.sites,
       batch: c.batch,
     };
   };

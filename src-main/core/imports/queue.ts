@@ -296,10 +296,14 @@ export class ImportQueue {
     return job;
   }
 
-  /** Undoes what a job wrote (what it overwrote comes back), then removes meters it created that are now empty. */
+  /**
+   * Undoes what a job wrote (what it overwrote comes back) and the sites it first saw in the file,
+   * then removes meters it created that are now empty.
+   */
   private undo(r: DbJob): void {
     if (r.dry_run === 1) return;
     this.readings.undoJob(r.id);
+    this.sqlite.prepare('DELETE FROM file_sites WHERE job_id = ?').run(r.id);
     const created = JSON.parse(r.meters_created) as string[];
     const find = this.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck();
     const del = this.sqlite.prepare('DELETE FROM meters WHERE id = ?');

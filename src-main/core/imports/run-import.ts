@@ -63,7 +63,12 @@ interface Preview {
   meters: string[];
   first: number | null;
   last: number | null;
+  /** A dry run's sites named in the file (the first MAX_PREVIEW_SITES): meter, name, address, postcode. */
+  sites?: [string, string, string | null, string | null][];
 }
+
+/** Most sites a dry run's preview lists. */
+export const MAX_PREVIEW_SITES = 200;
 
 const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
 
@@ -134,6 +139,10 @@ export async function runImport(
     rejected: job.rows_rejected,
   };
   const insertMeter = sqlite.prepare('INSERT INTO meters (identifier, kind, fuel, mpan_top_line) VALUES (?, ?, ?, ?)');
+  // the first sighting of a meter's site stays (an earlier job's, or one the user dismissed)
+  const insertSite = sqlite.prepare(
+    'INSERT OR IGNORE INTO file_sites (meter_id, name, address, postcode, job_id, seen_at) VALUES (?, ?, ?, ?, ?, unixepoch())',
+  );
   const cancelled = sqlite.prepare('SELECT cancel_requested FROM import_jobs WHERE id = ?').pluck();
   /** The job's meters by the parser's index: database id (created when first stored) and identifier. */
   const meters: ChunkMeter[] = [];
@@ -161,6 +170,11 @@ export async function runImport(
           madeNow.push(m);
         }
         meterIds[m.index] = m.dbId;
+      }
+      for (const site of chunk.sites) {
+        if (!dry) insertSite.run(meterIds[site.index], site.name, site.address, site.postcode, job.id);
+        else if ((preview.sites ??= []).length < MAX_PREVIEW_SITES)
+          preview.sites.push([meters[site.index]!.identifier, site.name, site.address, site.postcode]);
       }
       const batch = chunk.batch;
       if (batch.count > 0) {
@@ -216,6 +230,7 @@ export async function runImport(
       });
       errors.length = before.errors;
       created.length = before.created;
+      delete preview.sites;
       Object.assign(preview, JSON.parse(before.preview));
       seenPreview.clear();
       for (const m of preview.meters) seenPreview.add(m);

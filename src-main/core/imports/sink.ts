@@ -36,6 +36,14 @@ export interface MeterInfo extends MeterRef {
   lastTs: number;
 }
 
+/** A site a file named for a meter (the meter by its index in the sink's table). */
+export interface SiteSighting {
+  index: number;
+  name: string;
+  address: string | null;
+  postcode: string | null;
+}
+
 export interface Counts {
   rowsRead: number;
   imported: number;
@@ -72,6 +80,9 @@ export class DaySink implements RowSink {
   private lastRejectedLine = -1;
   /** Meters handed over with earlier chunks. */
   private metersSent = 0;
+  /** Sites first seen in this chunk, and every meter and name seen in the run. */
+  private sites: SiteSighting[] = [];
+  private readonly siteKeys = new Set<string>();
 
   constructor(
     private readonly lookup: MeterLookup,
@@ -82,14 +93,22 @@ export class DaySink implements RowSink {
    * Hands over this chunk — its days, rejections and the meters first seen in it — and starts the
    * next. With `fresh`, the next chunk gets new arrays (the handed-over ones go to another thread).
    */
-  takeChunk(fresh: boolean): { batch: DayBatch; errors: RowError[]; rejected: number; meters: MeterInfo[] } {
+  takeChunk(fresh: boolean): {
+    batch: DayBatch;
+    errors: RowError[];
+    rejected: number;
+    meters: MeterInfo[];
+    sites: SiteSighting[];
+  } {
     const out = {
       batch: this.batch,
       errors: this.errors,
       rejected: this.rejected,
       meters: this.meters.slice(this.metersSent),
+      sites: this.sites,
     };
     this.metersSent = this.meters.length;
+    this.sites = [];
     this.errors = [];
     this.rejected = 0;
     if (fresh) this.batch = new DayBatch();
@@ -277,6 +296,18 @@ export class DaySink implements RowSink {
       return;
     }
     this.push(meter, ts, kwh, quality, NaN, line, column);
+  }
+
+  site(meter: MeterRef, name: string, address: string | null, postcode: string | null): void {
+    const key = `${meter.index}\n${name}`;
+    if (this.siteKeys.has(key)) return;
+    this.siteKeys.add(detach(key));
+    this.sites.push({
+      index: meter.index,
+      name: detach(name),
+      address: address === null ? null : detach(address),
+      postcode: postcode === null ? null : detach(postcode),
+    });
   }
 
   reject(line: number, column: number | undefined, value: string | undefined, message: string): void {

@@ -5,7 +5,8 @@
  *   column when the user names the meter (Octopus dashboard: `Consumption (kWh), Start, End`).
  * - settlement: meter id, settlement date, settlement period 1–50 (`MPANCore,Sett Date,Sett Period,…`).
  * Timestamps are interval starts, except columns that name a read time or an interval end
- * (`ReadDatetime`, `End`, `Interval End`), which are interval ends.
+ * (`ReadDatetime`, `End`, `Interval End`), which are interval ends. Site names, addresses and
+ * postcodes are kept (sites.ts).
  */
 import type { CsvRecord } from '../csv';
 import { parseWallClock } from '../timestamp';
@@ -21,6 +22,7 @@ import {
   type TsParts,
 } from './bytes';
 import { findCol, normaliseHeader } from './headers';
+import { siteCells, type SiteCells } from './sites';
 import type { MeterRef, RecordReader, RowSink, Unit } from './types';
 import { unitFromText } from './values';
 
@@ -132,6 +134,7 @@ interface Common {
   unitCol: number;
   unit: Unit;
   fixedMeter: string | null;
+  sites: SiteCells | null;
 }
 
 const timeOnly = /^\s*\d{1,2}:\d{2}(:\d{2})?\s*$/;
@@ -154,8 +157,22 @@ export function tryLong(
   // settlement-period style: a date and a period number
   const periodCol = findCol(norm, SETT_PERIOD, [meterCol, kwhCol]);
   const sdateCol = findCol(norm, SETT_DATE, [meterCol, kwhCol, periodCol]);
-  const common: Common = { delimiter, headerLine, headers, meterCol, kwhCol, qualityCol, unitCol, unit, fixedMeter };
-  if (periodCol !== -1 && sdateCol !== -1) return settlementReader(common, sdateCol, periodCol);
+  const common: Common = {
+    delimiter,
+    headerLine,
+    headers,
+    meterCol,
+    kwhCol,
+    qualityCol,
+    unitCol,
+    unit,
+    fixedMeter,
+    sites: null,
+  };
+  if (periodCol !== -1 && sdateCol !== -1) {
+    common.sites = siteCells(norm, [meterCol, kwhCol, unitCol, qualityCol, periodCol, sdateCol]);
+    return settlementReader(common, sdateCol, periodCol);
+  }
 
   // A full timestamp column (prefer starts over ends when a file has both, e.g. Octopus Start/End) …
   let tsCol = -1;
@@ -180,6 +197,7 @@ export function tryLong(
   if (tsCol === -1) tsCol = findCol(norm, FULL_TIMESTAMP, [meterCol, kwhCol]);
   if (tsCol === -1) return null;
   const endLabelled = END_LABELS.has(norm[timeCol !== -1 ? timeCol : tsCol]!);
+  common.sites = siteCells(norm, [meterCol, kwhCol, unitCol, qualityCol, tsCol, timeCol]);
   const lcl = norm[meterCol] === 'lclid';
   return longReader(
     common,
@@ -426,6 +444,7 @@ function longReader(c: Common, tsCol: number, timeCol: number, endLabelled: bool
       const ln = rec.line;
       const meter = meters.of(rec, sink);
       if (!meter) return;
+      c.sites?.read(rec, meter, sink);
       const buf = rec.buf;
       const tsText = (): string => rec.text(tsCol);
 
@@ -490,6 +509,7 @@ function settlementReader(c: Common, dateCol: number, periodCol: number): Record
       const ln = rec.line;
       const meter = meters.of(rec, sink);
       if (!meter) return;
+      c.sites?.read(rec, meter, sink);
       const dateText = rec.text(dateCol);
       const wc = parseWallClock(dateText);
       if (!wc) {

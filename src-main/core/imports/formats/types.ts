@@ -60,6 +60,11 @@ export interface RowSink {
   ): void;
   /** Hot path: a kWh value already parsed (finite, not negative); only the meter's ceiling is checked. */
   kwhValue(meter: MeterRef, ts: number, kwh: number, quality: number, line: number, column: number): void;
+  /**
+   * A site the file names for this meter (formats/sites.ts): kept once per meter and name, the first
+   * sighting's address and postcode winning.
+   */
+  site(meter: MeterRef, name: string, address: string | null, postcode: string | null): void;
   /** Rejects a row (or one cell of it) with a reason a person can act on. */
   reject(line: number, column: number | undefined, value: string | undefined, message: string): void;
 }

@@ -7,13 +7,15 @@
  * - numbered (`1`…`50`, `HH1`…`HH50`, `kWh_1`…): settlement periods, i.e. the n-th half-hour
  *   elapsed since local midnight, so 46 or 50 of them fill a clock-change day exactly.
  * Per-slot quality columns (`Flag`, `00:00 Flag`, `DQ Flag`, `Type`, `Est`, `ReadTypeHH1`) are read
- * when present; other columns (totals, site names, kVArh) are ignored.
+ * when present; site names, addresses and postcodes are kept (sites.ts); other columns (totals,
+ * kVArh) are ignored.
  */
 import { resolveLondon } from '../../../../src-shared/domain/london-time';
 import type { CsvRecord } from '../csv';
 import { parseWallClock } from '../timestamp';
 import { blankAt, bytesEqual, decimalAt, qualityAt } from './bytes';
 import { findCol, normaliseHeader } from './headers';
+import { siteCells } from './sites';
 import type { MeterRef, RecordReader, RowSink, Unit } from './types';
 import { unitFromText } from './values';
 
@@ -166,6 +168,7 @@ export function tryWide(
   const utc = /utc|gmt/.test(norm[dateCol]!);
   const unitCol = findCol(norm, UNITS, [...taken, meterCol, dateCol]);
   const kindCol = findCol(norm, ROW_KIND, [...taken, meterCol, dateCol, unitCol]);
+  const sites = siteCells(norm, [...taken, meterCol, dateCol, unitCol, kindCol]);
   const headerUnit = slots.length ? unitFromText(headers[slots[0]!.col]!) : null;
   const need = Math.max(...slots.map((s) => s.col), meterCol, dateCol) + 1;
   const format = slots[0]!.period > 0 ? 'wide-periods' : endLabelled ? 'wide-end-times' : 'wide-start-times';
@@ -203,6 +206,7 @@ export function tryWide(
       }
       const meter = meterOf(rec, sink);
       if (!meter) return;
+      sites?.read(rec, meter, sink);
       const rawDate = rec.text(dateCol).trim();
       const wc = parseWallClock(rawDate);
       if (!wc || wc.h !== 0 || wc.mi !== 0) {
