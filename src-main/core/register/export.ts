@@ -15,6 +15,7 @@ import { REGISTER_COLUMNS, type RegisterField } from './columns';
 type Value = string | number | null;
 /** One register line: a value (or blank) per column; tariffFrom is a UK local day. */
 export type RegisterRow = Record<RegisterField, Value>;
+type SiteColumn = 'site' | 'address' | 'postcode' | 'latitude' | 'longitude' | 'floorArea' | 'openingHours';
 
 interface SiteRow {
   id: number;
@@ -61,7 +62,7 @@ export function registerRows(sqlite: Database.Database, today: number): Register
   for (const [meter, fromDay, id] of assignments)
     if (fromDay <= today || !tariff.has(meter)) tariff.set(meter, { id, fromDay });
 
-  const siteCells = (s: SiteRow | null): Pick<RegisterRow, (typeof SITE_COLUMNS)[number]> => ({
+  const siteCells = (s: SiteRow | null): Pick<RegisterRow, SiteColumn> => ({
     site: s?.name ?? null,
     address: s?.address ?? null,
     postcode: s?.postcode ?? null,
@@ -70,7 +71,7 @@ export function registerRows(sqlite: Database.Database, today: number): Register
     floorArea: s?.floorArea ?? null,
     openingHours: s?.hours == null ? null : formatOpeningHours(storedHours(s.hours)),
   });
-  const meterCells = (m: MeterRow): Omit<RegisterRow, (typeof SITE_COLUMNS)[number]> => {
+  const meterCells = (m: MeterRow): Omit<RegisterRow, SiteColumn> => {
     const t = tariff.get(m.id);
     return {
       meter: m.identifier,
@@ -95,8 +96,7 @@ export function registerRows(sqlite: Database.Database, today: number): Register
   return rows;
 }
 
-const SITE_COLUMNS = ['site', 'address', 'postcode', 'latitude', 'longitude', 'floorArea', 'openingHours'] as const;
-const EMPTY_METER: Omit<RegisterRow, (typeof SITE_COLUMNS)[number]> = {
+const EMPTY_METER: Omit<RegisterRow, SiteColumn> = {
   meter: null,
   fuel: null,
   label: null,
@@ -119,7 +119,9 @@ export function csvCell(v: Value): string {
 export function registerCsv(rows: RegisterRow[]): string {
   const lines = [REGISTER_COLUMNS.join(',')];
   for (const r of rows)
-    lines.push(REGISTER_COLUMNS.map((c) => csvCell(c === 'tariffFrom' && r[c] !== null ? isoDay(Number(r[c])) : r[c])).join(','));
+    lines.push(
+      REGISTER_COLUMNS.map((c) => csvCell(c === 'tariffFrom' && r[c] !== null ? isoDay(Number(r[c])) : r[c])).join(','),
+    );
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
@@ -137,7 +139,13 @@ export async function registerXlsx(rows: RegisterRow[]): Promise<Buffer> {
     REGISTER_COLUMNS.map((c) => ({ value: c, type: String, fontWeight: 'bold' as const })),
     ...rows.map((r) => REGISTER_COLUMNS.map((c) => cell(c, r[c]))),
   ];
-  const widths: Partial<Record<RegisterField, number>> = { site: 32, address: 40, openingHours: 28, meter: 16, label: 24 };
+  const widths: Partial<Record<RegisterField, number>> = {
+    site: 32,
+    address: 40,
+    openingHours: 28,
+    meter: 16,
+    label: 24,
+  };
   return writeExcelFile(data, {
     sheet: 'Register',
     columns: REGISTER_COLUMNS.map((c) => ({ width: widths[c] ?? 12 })),

@@ -151,7 +151,9 @@ export function meterIdOf(c: Cell, exists: (id: string) => boolean): MeterIdResu
     };
   if (exists(text)) {
     const known = parseMeterId(text);
-    return known.ok ? { id: known.id, kind: known.kind, topLine: known.topLine } : { id: text, kind: 'other', topLine: null };
+    return known.ok
+      ? { id: known.id, kind: known.kind, topLine: known.topLine }
+      : { id: text, kind: 'other', topLine: null };
   }
   const compact = text.replace(/^S(?=[\s\d])/i, '').replace(/\s+/g, '');
   const p = parseMeterId(compact);
@@ -300,7 +302,8 @@ function readSite(site: SiteLine, cell: CellOf, given: Given, fail: Fail, ctx: P
     lon !== null &&
     inRange(lat, LONGITUDE) &&
     inRange(lon, LATITUDE);
-  if (lat === null) fail('latitude', `"${textOf(cell('latitude'))}" is not a latitude: expected decimal degrees, e.g. 51.38`);
+  if (lat === null)
+    fail('latitude', `"${textOf(cell('latitude'))}" is not a latitude: expected decimal degrees, e.g. 51.38`);
   else if (lat !== undefined && !inRange(lat, LATITUDE))
     fail(
       'latitude',
@@ -311,7 +314,10 @@ function readSite(site: SiteLine, cell: CellOf, given: Given, fail: Fail, ctx: P
   if (lon === null)
     fail('longitude', `"${textOf(cell('longitude'))}" is not a longitude: expected decimal degrees, e.g. -2.36`);
   else if (lon !== undefined && !inRange(lon, LONGITUDE) && !swapped)
-    fail('longitude', `The longitude ${lon} is outside the UK: expected ${LONGITUDE[0]} to ${LONGITUDE[1]}, e.g. -2.36`);
+    fail(
+      'longitude',
+      `The longitude ${lon} is outside the UK: expected ${LONGITUDE[0]} to ${LONGITUDE[1]}, e.g. -2.36`,
+    );
   if (lat !== undefined && lon === undefined)
     fail('latitude', "A site's location needs its longitude too: give both, or neither");
   if (lon !== undefined && lat === undefined)

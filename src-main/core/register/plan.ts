@@ -9,7 +9,7 @@ import type { MeterIdKind } from '../../../src-shared/domain/meter-id';
 import { formatOpeningHours, storedHours } from '../../../src-shared/domain/opening-hours';
 import { isoDay } from '../../../src-shared/domain/periods';
 import type { RegisterField } from './columns';
-import type { Fuel, MeterLine, ParsedRegister, SiteLine } from './parse';
+import type { Fuel, ParsedRegister, SiteLine } from './parse';
 import type { SiteDirectory, StoredSite } from './site-directory';
 
 /** A meter's row as a register compares it. */
@@ -47,16 +47,6 @@ const SITE_VALUES: readonly SiteValueField[] = [
   'openingHours',
 ];
 type MeterValueField = 'fuel' | 'label' | 'supplier' | 'capacityKva' | 'serial' | 'tariff' | 'tariffFrom' | 'site';
-const METER_VALUES: readonly MeterValueField[] = [
-  'site',
-  'fuel',
-  'label',
-  'supplier',
-  'capacityKva',
-  'serial',
-  'tariff',
-  'tariffFrom',
-];
 const WORDS: Record<SiteValueField | MeterValueField, string> = {
   address: 'the address',
   postcode: 'the postcode',
@@ -172,7 +162,13 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
       for (const f of SITE_VALUES) merge(s.values, f, l.site[f], l.line, `Site "${s.name}"`);
     }
     if (l.meter) {
-      const m = meters.get(l.meter.id) ?? { id: l.meter.id, kind: l.meter.kind, topLine: l.meter.topLine, line: l.line, values: {} };
+      const m = meters.get(l.meter.id) ?? {
+        id: l.meter.id,
+        kind: l.meter.kind,
+        topLine: l.meter.topLine,
+        line: l.line,
+        values: {},
+      };
       meters.set(m.id, m);
       const what = `Meter ${m.id}`;
       if (l.site) {
@@ -193,13 +189,17 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
   const byKey = new Map(sitePlans.map((p) => [p.key, p]));
   const meterPlans: MeterPlan[] = [];
   for (const m of meters.values()) {
-    const p = planMeter(m, ctx, byKey, changes, (line, f, message) => errors.push({ line, column: column(f), message }));
+    const p = planMeter(m, ctx, byKey, changes, (line, f, message) =>
+      errors.push({ line, column: column(f), message }),
+    );
     if (p) meterPlans.push(p);
   }
   changes.sort((a, b) => a.line - b.line || (a.entity === b.entity ? 0 : a.entity === 'site' ? -1 : 1));
   errors.sort((a, b) => a.line - b.line);
-  const created = (e: 'site' | 'meter'): number => changes.filter((c) => c.entity === e && c.action === 'create').length;
-  const updated = (e: 'site' | 'meter'): number => changes.filter((c) => c.entity === e && c.action === 'update').length;
+  const created = (e: 'site' | 'meter'): number =>
+    changes.filter((c) => c.entity === e && c.action === 'create').length;
+  const updated = (e: 'site' | 'meter'): number =>
+    changes.filter((c) => c.entity === e && c.action === 'update').length;
   return {
     sites: sitePlans,
     meters: meterPlans,
@@ -332,8 +332,7 @@ function planMeter(
     // without a date: the tariff in force today (or the first one, when all are to come) decides whether it changes
     const current = from !== undefined ? tariffOn(list, from) : (tariffOn(list, ctx.today) ?? list[0] ?? null);
     if (current?.tariffId !== tariffId) {
-      const fromDay =
-        from ?? (list.length === 0 ? ((existing && ctx.firstDay(existing.id)) ?? ctx.today) : ctx.today);
+      const fromDay = from ?? (list.length === 0 ? ((existing && ctx.firstDay(existing.id)) ?? ctx.today) : ctx.today);
       plan.tariff = { id: tariffId, fromDay };
       change(
         'tariff',

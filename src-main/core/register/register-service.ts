@@ -148,8 +148,7 @@ export class RegisterService {
         'INSERT INTO meters (identifier, kind, fuel, mpan_top_line) VALUES (?, ?, ?, ?)',
       );
       for (const m of plan.meters) {
-        const id =
-          m.existing?.id ?? Number(insertMeter.run(m.id, m.kind, m.fuel, m.topLine).lastInsertRowid);
+        const id = m.existing?.id ?? Number(insertMeter.run(m.id, m.kind, m.fuel, m.topLine).lastInsertRowid);
         const { siteKey, ...fields } = m.set;
         const set: [string, unknown][] = Object.entries(fields).map(([f, v]) => [
           METER_COLUMN[f as keyof typeof METER_COLUMN],

@@ -106,12 +106,22 @@ function portfolio(n: number) {
   for (let i = 1; i <= n; i++) {
     const name = `School ${i}`;
     sites.add(name);
-    const site = [name, `${i} High Street`, 'Bath', `ba${i % 9 + 1} ${i % 10}ab`, '51.38', '-2.36', String(1000 + i)];
+    const site = [name, `${i} High Street`, 'Bath', `ba${(i % 9) + 1} ${i % 10}ab`, '51.38', '-2.36', String(1000 + i)];
     for (let k = 0; k < (i % 3) + 1; k++) {
       const gas = k === 2;
       const id = gas ? String(7_000_000 + i * 10 + k) : mpan(120005000000 + i * 10 + k);
       meters.add(id);
-      lines.push([...site, id, gas ? '' : 'Elec', `Meter ${k + 1}`, 'Acme', gas ? '' : '100', gas ? '' : 'Acme Business Fixed', '', `S${i}${k}`]);
+      lines.push([
+        ...site,
+        id,
+        gas ? '' : 'Elec',
+        `Meter ${k + 1}`,
+        'Acme',
+        gas ? '' : '100',
+        gas ? '' : 'Acme Business Fixed',
+        '',
+        `S${i}${k}`,
+      ]);
     }
   }
   for (const name of ['Depot', 'Library']) {
@@ -176,7 +186,14 @@ describe('register.import: good files', () => {
     const gas = meters.find((m) => m.identifier === String(7_000_000 + 5 * 10 + 2))!;
     expect(gas).toMatchObject({ kind: 'mprn', fuel: 'gas', site: 'School 5', label: 'Meter 3', capacity_kva: null });
     const elec = meters.find((m) => m.identifier === mpan(120005000000 + 5 * 10))!;
-    expect(elec).toMatchObject({ kind: 'mpan', fuel: 'electricity', site: 'School 5', supplier: 'Acme', capacity_kva: 100, serial: 'S50' });
+    expect(elec).toMatchObject({
+      kind: 'mpan',
+      fuel: 'electricity',
+      site: 'School 5',
+      supplier: 'Acme',
+      capacity_kva: 100,
+      serial: 'S50',
+    });
     expect(meters.filter((m) => m.site === null).map((m) => m.label)).toEqual(['Car park', 'Car park']);
     // every electricity meter on the tariff from today (no readings yet), none of the gas ones
     const today = dayOf('2025-06-15');
@@ -235,7 +252,8 @@ describe('register.import: good files', () => {
 });
 
 /** A register's header in the export's own column names. */
-const HEADER = 'site,address,postcode,latitude,longitude,floorArea,openingHours,meter,fuel,label,supplier,capacityKva,tariff,tariffFrom,serial';
+const HEADER =
+  'site,address,postcode,latitude,longitude,floorArea,openingHours,meter,fuel,label,supplier,capacityKva,tariff,tariffFrom,serial';
 /** A line of that header from the values given by column name. */
 function line(v: Partial<Record<string, string>>): string {
   return HEADER.split(',')
@@ -295,13 +313,20 @@ describe('register.import: problems by line and column, and nothing written', ()
     const before = JSON.stringify(snapshot(c));
     const r = await importRegister(c, file);
     const at = (l: number) => r.errors.filter((e) => e.line === l).map((e) => [e.column, e.message]);
-    expect(at(2)).toEqual([['meter', expect.stringMatching(/^MPAN \d{13} fails its check digit \(expected \d as the last digit\)$/)]]);
+    expect(at(2)).toEqual([
+      ['meter', expect.stringMatching(/^MPAN \d{13} fails its check digit \(expected \d as the last digit\)$/)],
+    ]);
     expect(at(3)).toEqual([
-      ['meter', '"12345" is not an MPAN (13 digits, or 21 with its top line) or an MPRN (6 to 10 digits): it has 5 digits'],
+      [
+        'meter',
+        '"12345" is not an MPAN (13 digits, or 21 with its top line) or an MPRN (6 to 10 digits): it has 5 digits',
+      ],
     ]);
     expect(at(4)).toEqual([['postcode', '"BA1 7U" is not a UK postcode: expected e.g. BA1 7UB']]);
     expect(at(5)).toEqual([['latitude', 'The latitude 40.1 is outside the UK: expected 49 to 61, e.g. 51.38']]);
-    expect(at(6)).toEqual([['latitude', 'The latitude -2.36 is outside the UK (49 to 61): are latitude and longitude swapped?']]);
+    expect(at(6)).toEqual([
+      ['latitude', 'The latitude -2.36 is outside the UK (49 to 61): are latitude and longitude swapped?'],
+    ]);
     expect(at(7)).toEqual([['floorArea', '"0" is not a floor area: expected square metres above 0, e.g. 2400']]);
     expect(at(8)).toEqual([
       [
@@ -325,7 +350,9 @@ describe('register.import: problems by line and column, and nothing written', ()
     expect(at(16)).toEqual([['address', 'An address needs a site name on the same line']]);
     expect(at(17)).toEqual([]);
     expect(at(18)).toEqual([['label', `Meter ${m(17)} has the label "One" on line 17; this line gives "Two"`]]);
-    expect(at(20)).toEqual([['postcode', 'Site "S19" has the postcode "BA1 1AA" on line 19; this line gives "BA2 2BB"']]);
+    expect(at(20)).toEqual([
+      ['postcode', 'Site "S19" has the postcode "BA1 1AA" on line 19; this line gives "BA2 2BB"'],
+    ]);
     expect(at(22)).toEqual([
       ['address', 'Site "S21" has the address "1 Mill Lane" on line 21; this line gives "2 Mill Lane"'],
     ]);
@@ -353,7 +380,9 @@ describe('register.import: problems by line and column, and nothing written', ()
     ]);
     expect(at(28)).toEqual([['site', 'A site name is at most 120 characters']]);
     expect(at(29)).toEqual([]);
-    expect(at(30)).toEqual([[null, 'A quoted field opened in column 2 is never closed on this line; the row was not read']]);
+    expect(at(30)).toEqual([
+      [null, 'A quoted field opened in column 2 is never closed on this line; the row was not read'],
+    ]);
     expect(r.errors.map((e) => e.line)).toEqual([
       2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 22, 23, 24, 25, 26, 27, 28, 30,
     ]);
@@ -362,4 +391,356 @@ describe('register.import: problems by line and column, and nothing written', ()
     expect(JSON.stringify(snapshot(c))).toBe(before);
     expect(r.dryRun).toBe(false);
   });
+});
+
+describe('register.import: the header', () => {
+  it('refuses a column given twice and a file with no site or meter column, at line 1', async () => {
+    const c = await core();
+    const before = JSON.stringify(snapshot(c));
+    const twice = await importRegister(c, `Site,MPAN,MPRN,Site name,postcode,Post Code\nA,${mpan(1)},,,,\n`);
+    expect(twice.errors).toEqual([
+      {
+        line: 1,
+        column: 'MPRN',
+        message:
+          '"MPAN" and "MPRN" both name the meter: keep one meter column (put electricity and gas meters on lines of their own)',
+      },
+      { line: 1, column: 'Site name', message: '"Site" and "Site name" are the same column (site): keep one of them' },
+      {
+        line: 1,
+        column: 'Post Code',
+        message: 'The column "Post Code" appears twice (columns 5 and 6): keep one of them',
+      },
+    ]);
+    const none = await importRegister(c, 'Name,Reference\nTown Hall,42\n');
+    expect(none.errors).toEqual([
+      {
+        line: 1,
+        column: null,
+        message: expect.stringMatching(
+          /^No site or meter column found: the first line should name the columns, e\.g\. site,address/,
+        ),
+      },
+    ]);
+    expect(JSON.stringify(snapshot(c))).toBe(before);
+  });
+
+  it('skips title lines above the header and counts lines as the file does', async () => {
+    const c = await core();
+    const r = await importRegister(
+      c,
+      'Council register\r\nExported 01/06/2025\r\n\r\nSite,Postcode\r\nA,BA1 1AA\r\nB,nope\r\n',
+    );
+    expect(r.errors).toEqual([
+      { line: 6, column: 'Postcode', message: '"nope" is not a UK postcode: expected e.g. BA1 7UB' },
+    ]);
+  });
+
+  it('refuses what is not a register with a clear error, writing nothing', async () => {
+    const c = await core();
+    const call = (bytes: Buffer, fileName: string) =>
+      dispatch(
+        c.handlers,
+        'register.import',
+        { content: bytes.toString('base64'), fileName },
+        { role: 'admin', actor: 't' },
+      );
+    const empty = await call(Buffer.alloc(0), 'empty.csv');
+    expect(empty).toEqual({ ok: false, error: { code: 'BAD_INPUT', message: 'empty.csv is empty' } });
+    const xls = await call(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3, 4]), 'old.xls');
+    expect(xls).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_INPUT',
+        message: 'old.xls is an old Excel (.xls) workbook: save it as .xlsx or CSV and import it again',
+      },
+    });
+    const zip = await call(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]), 'broken.xlsx');
+    expect(zip).toMatchObject({
+      ok: false,
+      error: {
+        code: 'BAD_INPUT',
+        message: expect.stringMatching(/^broken\.xlsx could not be read as an Excel workbook/),
+      },
+    });
+    const neither = await dispatch(c.handlers, 'register.import', { dryRun: true }, { role: 'admin', actor: 't' });
+    expect(neither).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS' } });
+    expect(sitesOf(c)).toEqual([]);
+  });
+});
+
+describe('register.import: updates, dry runs and tariffs', () => {
+  const initial = (m: (i: number) => string) =>
+    [
+      HEADER,
+      line({ site: 'School A', postcode: 'BA1 1AA', meter: m(1), label: 'Main', supplier: 'Acme' }),
+      line({ site: 'School A', meter: m(2), label: 'Kitchen' }),
+      line({ site: 'School B', meter: m(3), label: 'Boiler house', capacityKva: '60' }),
+      line({ site: 'School C', meter: m(4) }),
+    ].join('\n');
+  const update = (m: (i: number) => string) =>
+    [
+      HEADER,
+      line({ site: 'School A', postcode: 'ba1 2bb', floorArea: '1850', meter: m(1), label: 'Main incomer' }),
+      line({ site: 'school b', meter: m(2), label: 'Kitchen' }),
+      line({ site: 'School B', meter: m(3), label: 'Boiler house', capacityKva: '60' }),
+      line({ site: 'School C', meter: m(4), tariff: 'Acme Business Fixed', tariffFrom: '01/04/2025' }),
+      line({ site: 'School C', meter: m(5), label: 'New PV' }),
+    ].join('\n');
+
+  it('lists each change with its value before and after; the same file again changes nothing', async () => {
+    const c = await core();
+    const m = (i: number) => mpan(120005000200 + i);
+    expect((await importRegister(c, initial(m))).errors).toEqual([]);
+    const preview = await importRegister(c, update(m), { dryRun: true });
+    const before = JSON.stringify(snapshot(c));
+    const r = await importRegister(c, update(m));
+    expect({ ...preview, dryRun: false }).toEqual(r);
+    expect(JSON.stringify(snapshot(c))).not.toBe(before);
+    expect([r.sitesCreated, r.sitesUpdated, r.metersCreated, r.metersUpdated]).toEqual([0, 1, 1, 3]);
+    expect(r.changes).toEqual([
+      {
+        line: 2,
+        entity: 'site',
+        key: 'School A',
+        action: 'update',
+        fields: [
+          { field: 'postcode', from: 'BA1 1AA', to: 'BA1 2BB' },
+          { field: 'floorArea', from: null, to: '1850' },
+        ],
+      },
+      {
+        line: 2,
+        entity: 'meter',
+        key: m(1),
+        action: 'update',
+        fields: [{ field: 'label', from: 'Main', to: 'Main incomer' }],
+      },
+      { line: 3, entity: 'site', key: 'School B', action: 'unchanged', fields: [] },
+      {
+        line: 3,
+        entity: 'meter',
+        key: m(2),
+        action: 'update',
+        fields: [{ field: 'site', from: 'School A', to: 'School B' }],
+      },
+      { line: 4, entity: 'meter', key: m(3), action: 'unchanged', fields: [] },
+      { line: 5, entity: 'site', key: 'School C', action: 'unchanged', fields: [] },
+      {
+        line: 5,
+        entity: 'meter',
+        key: m(4),
+        action: 'update',
+        fields: [{ field: 'tariff', from: null, to: 'acme-flat-2025 from 2025-04-01' }],
+      },
+      {
+        line: 6,
+        entity: 'meter',
+        key: m(5),
+        action: 'create',
+        fields: [
+          { field: 'fuel', from: null, to: 'electricity' },
+          { field: 'site', from: null, to: 'School C' },
+          { field: 'label', from: null, to: 'New PV' },
+        ],
+      },
+    ]);
+    expect(sitesOf(c).map((s) => s.name)).toEqual(['School A', 'School B', 'School C']);
+    expect(metersOf(c).map((x) => [x.identifier, x.site, x.label])).toEqual([
+      [m(1), 'School A', 'Main incomer'],
+      [m(2), 'School B', 'Kitchen'],
+      [m(3), 'School B', 'Boiler house'],
+      [m(4), 'School C', null],
+      [m(5), 'School C', 'New PV'],
+    ]);
+    // a blank cell leaves the stored value: m(1)'s supplier stays
+    expect(metersOf(c)[0]!.supplier).toBe('Acme');
+    expect(assignmentsOf(c)).toEqual([{ identifier: m(4), tariff: 'acme-flat-2025', fromDay: dayOf('2025-04-01') }]);
+
+    const again = await importRegister(c, update(m));
+    expect([again.sitesCreated, again.sitesUpdated, again.metersCreated, again.metersUpdated]).toEqual([0, 0, 0, 0]);
+    expect(again.changes.every((x) => x.action === 'unchanged' && x.fields.length === 0)).toBe(true);
+  });
+
+  it('puts a meter on a tariff from its first stored day, then a new tariff from today; the same again is unchanged', async () => {
+    const c = await core();
+    await callAsAdmin(c, 'tariffs.save', {
+      tariff: flatTariff({ id: 'acme-night-2025', name: 'Acme Night Saver', rates: [{ pencePerKwh: 20 }] }),
+    });
+    const m = mpan(120005000301);
+    const rows = ['MPAN,Timestamp,kWh'];
+    for (let h = 0; h < 96; h++) rows.push(`${m},${new Date(Date.UTC(2025, 1, 3, 0, h * 30)).toISOString()},1.25`);
+    await importFiles(c, [writeTemp('hh.csv', rows.join('\n') + '\n')]);
+    const first = await importRegister(c, [HEADER, line({ meter: m, tariff: 'acme-flat-2025' })].join('\n'));
+    expect(first.changes[0]!.fields).toEqual([{ field: 'tariff', from: null, to: 'acme-flat-2025 from 2025-02-03' }]);
+    const same = await importRegister(c, [HEADER, line({ meter: m, tariff: 'ACME BUSINESS FIXED' })].join('\n'));
+    expect(same.changes[0]).toMatchObject({ action: 'unchanged', fields: [] });
+    const next = await importRegister(c, [HEADER, line({ meter: m, tariff: 'Acme Night Saver' })].join('\n'));
+    expect(next.changes[0]!.fields).toEqual([
+      { field: 'tariff', from: 'acme-flat-2025 from 2025-02-03', to: 'acme-night-2025 from 2025-06-15' },
+    ]);
+    expect(assignmentsOf(c)).toEqual([
+      { identifier: m, tariff: 'acme-flat-2025', fromDay: dayOf('2025-02-03') },
+      { identifier: m, tariff: 'acme-night-2025', fromDay: dayOf('2025-06-15') },
+    ]);
+  });
+
+  it('takes a register uploaded with files.upload, previews it, imports it and lets the upload go', async () => {
+    const c = await core();
+    const { Readable } = await import('node:stream');
+    const text = [HEADER, line({ site: 'Guildhall', postcode: 'BA1 5AW', meter: mpan(120005000401) })].join('\n');
+    const stored = await c.files.store('register.csv', Readable.from([Buffer.from(text)]));
+    const preview = await callAsAdmin<RegisterImportResult>(c, 'register.import', {
+      fileId: stored.fileId,
+      dryRun: true,
+    });
+    expect([preview.sitesCreated, preview.metersCreated, sitesOf(c).length]).toEqual([1, 1, 0]);
+    const done = await callAsAdmin<RegisterImportResult>(c, 'register.import', { fileId: stored.fileId });
+    expect([done.sitesCreated, done.metersCreated, sitesOf(c).length]).toEqual([1, 1, 1]);
+    expect(c.files.get(stored.fileId)).toBeUndefined();
+    const gone = await dispatch(
+      c.handlers,
+      'register.import',
+      { fileId: stored.fileId },
+      { role: 'admin', actor: 't' },
+    );
+    expect(gone).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: expect.stringMatching(/choose the file again$/) },
+    });
+  });
+
+  it('is for managers: a viewer may export and see suggestions but not import', async () => {
+    const c = await core();
+    const viewer = { role: 'viewer' as const, actor: 'v' };
+    const imp = await dispatch(c.handlers, 'register.import', { content: 'YQ==', dryRun: true }, viewer);
+    expect(imp).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await dispatch(c.handlers, 'register.export', {}, viewer)).toMatchObject({ ok: true });
+    expect(await dispatch(c.handlers, 'sites.suggestions', {}, viewer)).toEqual({ ok: true, value: [] });
+  });
+});
+
+describe('register.import: XLSX', () => {
+  it('reads the sheet named like "register", below its title rows, with numbers and dates as Excel keeps them', async () => {
+    const c = await core();
+    const m1 = mpan(120005000501);
+    const header = [
+      'Site name',
+      'Post code',
+      'Latitude',
+      'Longitude',
+      'MPAN / MPRN',
+      'Fuel',
+      'kVA',
+      'Tariff',
+      'Tariff start',
+    ];
+    const rows = (postcode: string) => [
+      [{ value: 'Portfolio register 2025', type: String }],
+      [],
+      header.map((h) => ({ value: h, type: String })),
+      [
+        'Guildhall',
+        postcode,
+        51.3813,
+        -2.3591,
+        Number(m1),
+        'Electricity',
+        250,
+        'acme-flat-2025',
+        { value: new Date(Date.UTC(2025, 3, 1)), format: 'dd/mm/yyyy' },
+      ],
+      ['Guildhall', null, null, null, 7000042, null, null, null, null],
+      ['Pump Room', 'BA1 1LZ', null, null, null, null, null, null, null],
+    ];
+    const workbook = (postcode: string) =>
+      writeExcelFile([
+        { sheet: 'Notes', data: [[{ value: 'Read me', type: String }]] },
+        { sheet: 'Meter Register', data: rows(postcode) as never },
+      ]).toBuffer();
+    const bad = await importRegister(c, await workbook('BA1 5A'), { fileName: 'register.xlsx' });
+    expect(bad.errors).toEqual([
+      { line: 4, column: 'Post code', message: '"BA1 5A" is not a UK postcode: expected e.g. BA1 7UB' },
+    ]);
+    expect(sitesOf(c)).toEqual([]);
+    const good = await importRegister(c, await workbook('ba1 5aw'), { fileName: 'register.xlsx' });
+    expect(good.errors).toEqual([]);
+    expect([good.sitesCreated, good.metersCreated]).toEqual([2, 2]);
+    expect(sitesOf(c).map((s) => [s.name, s.postcode, s.latitude])).toEqual([
+      ['Guildhall', 'BA1 5AW', 51.3813],
+      ['Pump Room', 'BA1 1LZ', null],
+    ]);
+    expect(metersOf(c).map((x) => [x.identifier, x.fuel, x.site, x.capacity_kva])).toEqual([
+      [m1, 'electricity', 'Guildhall', 250],
+      ['7000042', 'gas', 'Guildhall', null],
+    ]);
+    expect(assignmentsOf(c)).toEqual([{ identifier: m1, tariff: 'acme-flat-2025', fromDay: dayOf('2025-04-01') }]);
+  });
+});
+
+describe('register.export', () => {
+  /** A portfolio with every column used: opening hours, a formula-like label, tariffs from a date. */
+  async function source(): Promise<{ c: Core; sites: number; meters: number }> {
+    const c = await core();
+    const p = portfolio(8);
+    const extra = [
+      [
+        'Leisure Centre',
+        '1 Pool Road',
+        '',
+        'BA2 4QJ',
+        '',
+        '',
+        '',
+        mpan(120005000601),
+        'electricity',
+        '=HYPERLINK("http://x")',
+        '-',
+        '',
+        'acme-flat-2025',
+        '2025-03-01',
+        '',
+      ],
+    ];
+    expect((await importRegister(c, csv([p.header, ...p.lines, ...extra]))).errors).toEqual([]);
+    const hours =
+      'Site,Opening hours\nSchool 3,"mon-fri 07:00-19:00; sat 09:00-13:00"\nLeisure Centre,daily 06:00-22:00\n';
+    expect((await importRegister(c, hours)).errors).toEqual([]);
+    return { c, sites: p.sites.size + 1, meters: p.meters.size + 1 };
+  }
+
+  it('writes CSV with a BOM, CRLF, the import columns, numbers as numbers and formula-like text made inert', async () => {
+    const { c, sites, meters } = await source();
+    const e = await callAsAdmin<RegisterExport>(c, 'register.export', {});
+    expect(e).toMatchObject({ fileName: 'register-2025-06-15.csv', encoding: 'utf8', sites, meters });
+    expect(e.content.startsWith(`\uFEFF${HEADER}\r\n`)).toBe(true);
+    expect(e.content.endsWith('\r\n')).toBe(true);
+    expect(e.content.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const lines = e.content.slice(1).split('\r\n').slice(1, -1);
+    // a line per meter, and one per site without meters (Depot and Library)
+    expect(lines.length).toBe(meters + 2);
+    const leisure = lines.find((l) => l.startsWith('Leisure Centre,'))!;
+    expect(leisure).toBe(
+      `Leisure Centre,1 Pool Road,BA2 4QJ,,,,mon-sun 06:00-22:00,${mpan(120005000601)},electricity,"'=HYPERLINK(""http://x"")",'-,,acme-flat-2025,2025-03-01,`,
+    );
+    expect(lines.find((l) => l.startsWith('School 3,'))).toMatch(
+      /^School 3,3 High Street,BA4 3AB,51\.38,-2\.36,1003,"mon-fri 07:00-19:00; sat 09:00-13:00",\d{13},/,
+    );
+  });
+
+  for (const format of ['csv', 'xlsx'] as const)
+    it(`round trip (${format}): an export imported into an empty portfolio gives the same sites, meters and tariffs`, async () => {
+      const { c: a } = await source();
+      const e = await callAsAdmin<RegisterExport>(a, 'register.export', { format });
+      const b = await core();
+      const bytes = Buffer.from(e.content, e.encoding === 'base64' ? 'base64' : 'utf8');
+      const r = await importRegister(b, bytes, { fileName: e.fileName });
+      expect(r.errors).toEqual([]);
+      expect([r.sitesCreated, r.metersCreated]).toEqual([e.sites, e.meters]);
+      expect(sitesOf(b)).toEqual(sitesOf(a));
+      expect(metersOf(b)).toEqual(metersOf(a).map((m) => ({ ...m, mpan_top_line: null })));
+      expect(assignmentsOf(b)).toEqual(assignmentsOf(a));
+      const again = await callAsAdmin<RegisterExport>(b, 'register.export', { format: 'csv' });
+      expect(again.content).toBe((await callAsAdmin<RegisterExport>(a, 'register.export', { format: 'csv' })).content);
+    });
 });

@@ -25,9 +25,10 @@ export class SiteDirectory {
   private readonly byId = new Map<number, StoredSite>();
 
   constructor(sqlite: Database.Database) {
-    const defaultOrg = sqlite.prepare('SELECT id FROM organisations WHERE name = ?').pluck().get(DEFAULT_ORGANISATION) as
-      | number
-      | undefined;
+    const defaultOrg = sqlite
+      .prepare('SELECT id FROM organisations WHERE name = ?')
+      .pluck()
+      .get(DEFAULT_ORGANISATION) as number | undefined;
     const rows = sqlite
       .prepare(
         `SELECT id, name, organisation_id AS organisationId, address, postcode, latitude, longitude,

@@ -129,8 +129,7 @@ function dismiss(sqlite: Database.Database, name: string, meters: { id: number; 
   const mark = sqlite.prepare('UPDATE file_sites SET dismissed = 1 WHERE meter_id = ? AND name = ?');
   let marked = 0;
   for (const m of meters)
-    for (const n of names.all(m.id) as string[])
-      if (siteKey(n) === siteKey(name)) marked += mark.run(m.id, n).changes;
+    for (const n of names.all(m.id) as string[]) if (siteKey(n) === siteKey(name)) marked += mark.run(m.id, n).changes;
   if (marked === 0)
     throw new AppError(
       'NOT_FOUND',
