@@ -16,7 +16,7 @@ import { downloadDataUrl, downloadText } from '../../lib/download';
 import { formatInt, plural } from '../../lib/format';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
-import { base64OfBytes, changedLines, countsText, fieldText } from './register-preview';
+import { base64OfBytes, changedLines, countsText, fieldWord, valueText } from './register-preview';
 import '../../styles/register.css';
 
 /** Lines of changes or problems the preview lists (the rest are counted). */
@@ -226,24 +226,29 @@ function Preview({ file, result: r }: { file: string; result: RegisterImportResu
   return (
     <div className="register-preview" data-testid="register-preview">
       <p>
-        <strong>{file}</strong> · {countsText(r)}
-        {unchanged > 0 && <span className="muted"> · {plural(unchanged, 'line')} already as stored</span>}
+        <strong>{file}</strong>
+        {r.errors.length === 0 && ` · ${countsText(r)}`}
+        {r.errors.length === 0 && unchanged > 0 && (
+          <span className="muted"> · {plural(unchanged, 'site or meter', 'sites and meters')} already as stored</span>
+        )}
       </p>
-      <dl className="register-counts">
-        {(
-          [
-            ['Sites to create', r.sitesCreated],
-            ['Sites to change', r.sitesUpdated],
-            ['Meters to create', r.metersCreated],
-            ['Meters to change', r.metersUpdated],
-          ] as const
-        ).map(([label, n]) => (
-          <div className="stat" key={label}>
-            <dt>{label}</dt>
-            <dd>{formatInt(n)}</dd>
-          </div>
-        ))}
-      </dl>
+      {r.errors.length === 0 && (
+        <dl className="register-counts">
+          {(
+            [
+              ['Sites to create', r.sitesCreated],
+              ['Sites to change', r.sitesUpdated],
+              ['Meters to create', r.metersCreated],
+              ['Meters to change', r.metersUpdated],
+            ] as const
+          ).map(([label, n]) => (
+            <div className="stat" key={label}>
+              <dt>{label}</dt>
+              <dd>{formatInt(n)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {r.ignoredColumns.length > 0 && <p className="muted small">Columns not read: {r.ignoredColumns.join(', ')}.</p>}
       {r.errors.length > 0 ? (
         <>
@@ -305,7 +310,9 @@ function Preview({ file, result: r }: { file: string; result: RegisterImportResu
                     <td>
                       <ul className="register-fields">
                         {c.fields.map((f) => (
-                          <li key={f.field}>{fieldText(f)}</li>
+                          <li key={f.field}>
+                            <span className="muted">{fieldWord(f.field)}</span> {valueText(f)}
+                          </li>
                         ))}
                       </ul>
                     </td>

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { RegisterImportResult, SiteSuggestion } from '../../../src-shared/contract/types';
-import { acceptItems, base64OfBytes, changedLines, countsText, fieldText, suggestionKey } from './register-preview';
+import {
+  acceptItems,
+  base64OfBytes,
+  changedLines,
+  countsText,
+  fieldWord,
+  suggestionKey,
+  valueText,
+} from './register-preview';
 
 const result = (over: Partial<RegisterImportResult>): RegisterImportResult => ({
   dryRun: true,
@@ -37,8 +45,11 @@ describe('the register preview', () => {
       ],
     });
     expect(changedLines(r).map((c) => c.line)).toEqual([3]);
-    expect(fieldText({ field: 'capacityKva', from: '60', to: '80' })).toBe('capacity (kVA) 60 → 80');
-    expect(fieldText({ field: 'postcode', from: null, to: 'BA1 7UB' })).toBe('postcode BA1 7UB');
+    expect([fieldWord('capacityKva'), valueText({ field: 'capacityKva', from: '60', to: '80' })]).toEqual([
+      'capacity (kVA)',
+      '60 → 80',
+    ]);
+    expect(valueText({ field: 'postcode', from: null, to: 'BA1 7UB' })).toBe('BA1 7UB');
   });
 
   it('encodes bytes as base64, across the pieces it is made in', () => {

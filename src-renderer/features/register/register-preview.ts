@@ -48,9 +48,9 @@ export function countsText(r: RegisterImportResult, done = false): string {
 export const changedLines = (r: RegisterImportResult): RegisterChange[] =>
   r.changes.filter((c) => c.action !== 'unchanged');
 
-/** A changed field: "postcode BA1 1AA → BA1 2BB", or "postcode BA1 2BB" when it had none. */
-export function fieldText(f: RegisterChange['fields'][number]): string {
-  return f.from === null ? `${fieldWord(f.field)} ${f.to ?? '—'}` : `${fieldWord(f.field)} ${f.from} → ${f.to ?? '—'}`;
+/** A changed field's values: "BA1 1AA → BA1 2BB", or "BA1 2BB" when it had none. */
+export function valueText(f: RegisterChange['fields'][number]): string {
+  return f.from === null ? (f.to ?? '—') : `${f.from} → ${f.to ?? '—'}`;
 }
 
 /** Base64 of a file's bytes (in pieces: a spread of a large array overflows the call stack). */
