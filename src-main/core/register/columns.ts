@@ -5,42 +5,16 @@
  */
 import type { RegisterError } from '../../../src-shared/contract/types';
 
+/** A site's own columns, besides its name. */
+export const SITE_DETAILS = ['address', 'postcode', 'latitude', 'longitude', 'floorArea', 'openingHours'] as const;
+/** A meter's own columns, besides its MPAN or MPRN. */
+export const METER_DETAILS = ['fuel', 'label', 'supplier', 'capacityKva', 'tariff', 'tariffFrom', 'serial'] as const;
+
 /** What a register column holds. */
-export type RegisterField =
-  | 'site'
-  | 'address'
-  | 'postcode'
-  | 'latitude'
-  | 'longitude'
-  | 'floorArea'
-  | 'openingHours'
-  | 'meter'
-  | 'fuel'
-  | 'label'
-  | 'supplier'
-  | 'capacityKva'
-  | 'tariff'
-  | 'tariffFrom'
-  | 'serial';
+export type RegisterField = 'site' | (typeof SITE_DETAILS)[number] | 'meter' | (typeof METER_DETAILS)[number];
 
 /** The columns an export writes, in order (each is also the name import reads first). */
-export const REGISTER_COLUMNS: readonly RegisterField[] = [
-  'site',
-  'address',
-  'postcode',
-  'latitude',
-  'longitude',
-  'floorArea',
-  'openingHours',
-  'meter',
-  'fuel',
-  'label',
-  'supplier',
-  'capacityKva',
-  'tariff',
-  'tariffFrom',
-  'serial',
-];
+export const REGISTER_COLUMNS: readonly RegisterField[] = ['site', ...SITE_DETAILS, 'meter', ...METER_DETAILS];
 
 /** Other spellings of each column (already normalised: lower case, letters and digits only). */
 const ALIASES: Record<RegisterField, readonly string[]> = {

@@ -11,48 +11,22 @@ import writeExcelFile, { type Cell as XlsxCell } from 'write-excel-file/node';
 import { formatOpeningHours, storedHours } from '../../../src-shared/domain/opening-hours';
 import { dateOfDay, isoDay } from '../../../src-shared/domain/periods';
 import { REGISTER_COLUMNS, type RegisterField } from './columns';
+import { SiteDirectory, storedMeters, type StoredMeter, type StoredSite } from './stored';
 
 type Value = string | number | null;
 /** One register line: a value (or blank) per column; tariffFrom is a UK local day. */
 export type RegisterRow = Record<RegisterField, Value>;
 type SiteColumn = 'site' | 'address' | 'postcode' | 'latitude' | 'longitude' | 'floorArea' | 'openingHours';
 
-interface SiteRow {
-  id: number;
-  name: string;
-  address: string | null;
-  postcode: string | null;
-  latitude: number | null;
-  longitude: number | null;
-  floorArea: number | null;
-  hours: string | null;
-}
-
-interface MeterRow {
-  id: number;
-  identifier: string;
-  fuel: string;
-  siteId: number | null;
-  label: string | null;
-  supplier: string | null;
-  capacityKva: number | null;
-  serial: string | null;
-}
-
 /** The register's lines: sites by name (each with its meters by id), then meters without a site. */
 export function registerRows(sqlite: Database.Database, today: number): RegisterRow[] {
-  const sites = sqlite
-    .prepare(
-      `SELECT id, name, address, postcode, latitude, longitude, floor_area_m2 AS floorArea, opening_hours AS hours
-       FROM sites ORDER BY name COLLATE NOCASE, id`,
-    )
-    .all() as SiteRow[];
-  const meters = sqlite
-    .prepare(
-      `SELECT id, identifier, fuel, site_id AS siteId, label, supplier, capacity_kva AS capacityKva, serial
-       FROM meters ORDER BY identifier`,
-    )
-    .all() as MeterRow[];
+  const byName = (a: StoredSite, b: StoredSite): number => {
+    const x = a.name.toLowerCase();
+    const y = b.name.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : a.id - b.id;
+  };
+  const sites = new SiteDirectory(sqlite).all().sort(byName);
+  const meters = storedMeters(sqlite);
   const assignments = sqlite
     .prepare('SELECT meter_id, from_day, tariff_id FROM tariff_assignments ORDER BY meter_id, from_day')
     .raw()
@@ -62,7 +36,7 @@ export function registerRows(sqlite: Database.Database, today: number): Register
   for (const [meter, fromDay, id] of assignments)
     if (fromDay <= today || !tariff.has(meter)) tariff.set(meter, { id, fromDay });
 
-  const siteCells = (s: SiteRow | null): Pick<RegisterRow, SiteColumn> => ({
+  const siteCells = (s: StoredSite | null): Pick<RegisterRow, SiteColumn> => ({
     site: s?.name ?? null,
     address: s?.address ?? null,
     postcode: s?.postcode ?? null,
@@ -71,7 +45,7 @@ export function registerRows(sqlite: Database.Database, today: number): Register
     floorArea: s?.floorArea ?? null,
     openingHours: s?.hours == null ? null : formatOpeningHours(storedHours(s.hours)),
   });
-  const meterCells = (m: MeterRow): Omit<RegisterRow, SiteColumn> => {
+  const meterCells = (m: StoredMeter): Omit<RegisterRow, SiteColumn> => {
     const t = tariff.get(m.id);
     return {
       meter: m.identifier,
@@ -84,8 +58,12 @@ export function registerRows(sqlite: Database.Database, today: number): Register
       serial: m.serial,
     };
   };
-  const bySite = new Map<number | null, MeterRow[]>();
-  for (const m of meters) bySite.set(m.siteId, [...(bySite.get(m.siteId) ?? []), m]);
+  const bySite = new Map<number | null, StoredMeter[]>();
+  for (const m of meters) {
+    const list = bySite.get(m.siteId);
+    if (list) list.push(m);
+    else bySite.set(m.siteId, [m]);
+  }
   const rows: RegisterRow[] = [];
   for (const s of sites) {
     const own = bySite.get(s.id) ?? [];

@@ -10,7 +10,14 @@ import { formatOpeningHours, OpeningHoursError, parseOpeningHours } from '../../
 import { dayFromDate } from '../../../src-shared/domain/periods';
 import { normalisePostcode } from '../../../src-shared/domain/postcode';
 import { parseWeatherDate } from '../weather/csv';
-import { mapColumns, REGISTER_COLUMNS, type ColumnMap, type RegisterField } from './columns';
+import {
+  mapColumns,
+  METER_DETAILS,
+  REGISTER_COLUMNS,
+  SITE_DETAILS,
+  type ColumnMap,
+  type RegisterField,
+} from './columns';
 import type { Cell, RawRow } from './read';
 
 export type Fuel = 'electricity' | 'gas';
@@ -183,23 +190,6 @@ const FIELD_WORDS: Record<RegisterField, string> = {
   tariffFrom: 'A tariff start date',
   serial: 'A serial number',
 };
-const SITE_FIELDS: readonly RegisterField[] = [
-  'address',
-  'postcode',
-  'latitude',
-  'longitude',
-  'floorArea',
-  'openingHours',
-];
-const METER_FIELDS: readonly RegisterField[] = [
-  'fuel',
-  'label',
-  'supplier',
-  'capacityKva',
-  'tariff',
-  'tariffFrom',
-  'serial',
-];
 
 /** Finds the header (the first row naming a site or meter column, within the first rows). */
 function findHeader(rows: RawRow[]): { at: number; map: ColumnMap } | null {
@@ -267,7 +257,7 @@ function parseLine(row: RawRow, map: ColumnMap, ctx: ParseContext, errors: Regis
       else site.address = address;
     }
     readSite(site, cell, given, fail, ctx);
-  } else for (const f of any(SITE_FIELDS)) fail(f, `${FIELD_WORDS[f]} needs a site name on the same line`);
+  } else for (const f of any(SITE_DETAILS)) fail(f, `${FIELD_WORDS[f]} needs a site name on the same line`);
 
   let meter: MeterLine | null = null;
   if (given('meter')) {
@@ -277,7 +267,7 @@ function parseLine(row: RawRow, map: ColumnMap, ctx: ParseContext, errors: Regis
       meter = { ...id };
       readMeter(meter, cell, given, fail, ctx);
     }
-  } else for (const f of any(METER_FIELDS)) fail(f, `${FIELD_WORDS[f]} needs a meter on the same line`);
+  } else for (const f of any(METER_DETAILS)) fail(f, `${FIELD_WORDS[f]} needs a meter on the same line`);
   return { line: row.line, site, meter };
 }
 

@@ -8,22 +8,9 @@ import type { RegisterChange, RegisterError } from '../../../src-shared/contract
 import type { MeterIdKind } from '../../../src-shared/domain/meter-id';
 import { formatOpeningHours, storedHours } from '../../../src-shared/domain/opening-hours';
 import { isoDay } from '../../../src-shared/domain/periods';
-import type { RegisterField } from './columns';
+import { SITE_DETAILS, type RegisterField } from './columns';
 import type { Fuel, ParsedRegister, SiteLine } from './parse';
-import type { SiteDirectory, StoredSite } from './site-directory';
-
-/** A meter's row as a register compares it. */
-export interface StoredMeter {
-  id: number;
-  identifier: string;
-  kind: MeterIdKind;
-  fuel: Fuel;
-  siteId: number | null;
-  label: string | null;
-  supplier: string | null;
-  capacityKva: number | null;
-  serial: string | null;
-}
+import type { SiteDirectory, StoredMeter, StoredSite } from './stored';
 
 /** What planning needs to know of the database beyond the sites. */
 export interface PlanContext {
@@ -37,15 +24,7 @@ export interface PlanContext {
   today: number;
 }
 
-type SiteValueField = 'address' | 'postcode' | 'latitude' | 'longitude' | 'floorArea' | 'openingHours';
-const SITE_VALUES: readonly SiteValueField[] = [
-  'address',
-  'postcode',
-  'latitude',
-  'longitude',
-  'floorArea',
-  'openingHours',
-];
+type SiteValueField = (typeof SITE_DETAILS)[number];
 type MeterValueField = 'fuel' | 'label' | 'supplier' | 'capacityKva' | 'serial' | 'tariff' | 'tariffFrom' | 'site';
 const WORDS: Record<SiteValueField | MeterValueField, string> = {
   address: 'the address',
@@ -159,7 +138,7 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
     if (l.site) {
       const s = sites.get(l.site.key) ?? { name: l.site.name, key: l.site.key, line: l.line, values: {} };
       sites.set(s.key, s);
-      for (const f of SITE_VALUES) merge(s.values, f, l.site[f], l.line, `Site "${s.name}"`);
+      for (const f of SITE_DETAILS) merge(s.values, f, l.site[f], l.line, `Site "${s.name}"`);
     }
     if (l.meter) {
       const m = meters.get(l.meter.id) ?? {
@@ -212,6 +191,21 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
   };
 }
 
+/** A line's change: a create, or (for what exists) an update when any field differs. */
+const change = (
+  line: number,
+  entity: RegisterChange['entity'],
+  key: string,
+  exists: boolean,
+  fields: RegisterChange['fields'],
+): RegisterChange => ({
+  line,
+  entity,
+  key,
+  action: !exists ? 'create' : fields.length ? 'update' : 'unchanged',
+  fields,
+});
+
 /** A stored site's value of a field, as changes show it. */
 function storedSiteValue(s: StoredSite, f: SiteValueField): string | number | null {
   if (f === 'openingHours') return s.hours === null ? null : formatOpeningHours(storedHours(s.hours));
@@ -222,7 +216,7 @@ function planSite(s: MergedSite, ctx: PlanContext, changes: RegisterChange[]): S
   const existing = ctx.sites.find(s.name);
   const plan: SitePlan = { key: s.key, name: existing?.name ?? s.name, existing, set: {} };
   const fields: RegisterChange['fields'] = [];
-  for (const f of SITE_VALUES) {
+  for (const f of SITE_DETAILS) {
     const given = s.values[f];
     if (!given) continue;
     const before = existing ? storedSiteValue(existing, f) : null;
@@ -230,13 +224,7 @@ function planSite(s: MergedSite, ctx: PlanContext, changes: RegisterChange[]): S
     (plan.set as Record<string, string | number>)[f] = given.value;
     fields.push({ field: f, from: before === null ? null : String(before), to: String(given.value) });
   }
-  changes.push({
-    line: s.line,
-    entity: 'site',
-    key: plan.name,
-    action: !existing ? 'create' : fields.length ? 'update' : 'unchanged',
-    fields,
-  });
+  changes.push(change(s.line, 'site', plan.name, existing !== null, fields));
   return plan;
 }
 
@@ -299,31 +287,31 @@ function planMeter(
 
   const plan: MeterPlan = { id: m.id, kind, topLine: m.topLine, existing, fuel, set: {} };
   const fields: RegisterChange['fields'] = [];
-  const change = (field: string, from: string | number | null, to: string | number): void => {
+  const note = (field: string, from: string | number | null, to: string | number): void => {
     fields.push({ field, from: from === null ? null : String(from), to: String(to) });
   };
   if (!existing || fuel !== existing.fuel) {
     plan.set.fuel = fuel;
-    change('fuel', existing?.fuel ?? null, fuel);
+    note('fuel', existing?.fuel ?? null, fuel);
   }
   if (v.site) {
     const site = sites.get(String(v.site.value))!;
     const current = existing?.siteId ?? null;
     if (site.existing === null || site.existing.id !== current) {
       plan.set.siteKey = site.key;
-      change('site', current === null ? null : (ctx.sites.get(current)?.name ?? `site ${current}`), site.name);
+      note('site', current === null ? null : (ctx.sites.get(current)?.name ?? `site ${current}`), site.name);
     }
   }
   for (const f of ['label', 'supplier', 'serial'] as const) {
     const given = v[f];
     if (given && given.value !== (existing?.[f] ?? null)) {
       plan.set[f] = String(given.value);
-      change(f, existing?.[f] ?? null, given.value);
+      note(f, existing?.[f] ?? null, given.value);
     }
   }
   if (v.capacityKva && v.capacityKva.value !== (existing?.capacityKva ?? null)) {
     plan.set.capacityKva = Number(v.capacityKva.value);
-    change('capacityKva', existing?.capacityKva ?? null, v.capacityKva.value);
+    note('capacityKva', existing?.capacityKva ?? null, v.capacityKva.value);
   }
   if (v.tariff) {
     const tariffId = String(v.tariff.value);
@@ -334,19 +322,13 @@ function planMeter(
     if (current?.tariffId !== tariffId) {
       const fromDay = from ?? (list.length === 0 ? ((existing && ctx.firstDay(existing.id)) ?? ctx.today) : ctx.today);
       plan.tariff = { id: tariffId, fromDay };
-      change(
+      note(
         'tariff',
         current ? `${current.tariffId} from ${isoDay(current.fromDay)}` : null,
         `${tariffId} from ${isoDay(fromDay)}`,
       );
     }
   }
-  changes.push({
-    line: m.line,
-    entity: 'meter',
-    key: m.id,
-    action: !existing ? 'create' : fields.length ? 'update' : 'unchanged',
-    fields,
-  });
+  changes.push(change(m.line, 'meter', m.id, existing !== null, fields));
   return plan;
 }

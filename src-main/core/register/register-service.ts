@@ -14,9 +14,9 @@ import type { ReadingsStore } from '../readings/store';
 import type { TariffStore } from '../tariffs/tariff-store';
 import { registerCsv, registerRows, registerXlsx } from './export';
 import { parseRegister, type Fuel, type ParseContext } from './parse';
-import { planRegister, type RegisterPlan, type StoredMeter } from './plan';
+import { planRegister, type RegisterPlan } from './plan';
 import { readRegister } from './read';
-import { defaultOrganisation, SiteDirectory } from './site-directory';
+import { defaultOrganisation, SiteDirectory, storedMeters } from './stored';
 
 /** Largest register read (a 100,000-line register is about 15 MB). */
 export const MAX_REGISTER_BYTES = 20 * 1024 * 1024;
@@ -68,16 +68,7 @@ export class RegisterService {
         `${fileName} is larger than ${MAX_REGISTER_BYTES / 1024 ** 2} MB: a register that size is not plausible, split it`,
       );
     const sheet = await readRegister(bytes, fileName);
-    const meters = new Map(
-      (
-        this.sqlite
-          .prepare(
-            `SELECT id, identifier, kind, fuel, site_id AS siteId, label, supplier, capacity_kva AS capacityKva, serial
-             FROM meters`,
-          )
-          .all() as StoredMeter[]
-      ).map((m) => [m.identifier, m]),
-    );
+    const meters = new Map(storedMeters(this.sqlite).map((m) => [m.identifier, m]));
     const parsed = parseRegister(sheet.rows, {
       decimalComma: sheet.decimalComma,
       meterExists: (id) => meters.has(id),

@@ -10,7 +10,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import type { SiteSuggestion } from '../../../src-shared/contract/types';
 import { normalisePostcode } from '../../../src-shared/domain/postcode';
 import { MAX_SITE_NAME, siteKey, siteName } from './parse';
-import { defaultOrganisation, SiteDirectory } from './site-directory';
+import { defaultOrganisation, SiteDirectory } from './stored';
 
 interface FileSiteRow {
   meterId: number;

@@ -6,12 +6,12 @@
  * portfolio as CSV or XLSX. Viewers see Export only.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { RegisterImportResult } from '../../../src-shared/contract/types';
+import type { RegisterChange, RegisterError, RegisterImportResult } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { useCan } from '../../components/Can';
+import { DataTable, type Column } from '../../components/DataTable';
 import { Spinner } from '../../components/States';
-import { TableScroll } from '../../components/TableScroll';
 import { downloadDataUrl, downloadText } from '../../lib/download';
 import { formatInt, plural } from '../../lib/format';
 import { useAppStore } from '../../stores/app';
@@ -256,74 +256,74 @@ function Preview({ file, result: r }: { file: string; result: RegisterImportResu
             {plural(r.errors.length, 'problem')} in the file: nothing will be imported. Correct them in the spreadsheet
             and choose it again.
           </p>
-          <TableScroll>
-            <table className="table table-compact register-table" data-testid="register-errors">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Line
-                  </th>
-                  <th scope="col">Column</th>
-                  <th scope="col">Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.errors.slice(0, SHOWN).map((e, i) => (
-                  <tr key={i}>
-                    <td className="num">{e.line}</td>
-                    <td>{e.column ?? '—'}</td>
-                    <td>{e.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          {r.errors.length > SHOWN && <p className="muted small">…and {formatInt(r.errors.length - SHOWN)} more.</p>}
+          <DataTable
+            columns={ERROR_COLUMNS}
+            rows={r.errors}
+            rowKey={(_, i) => i}
+            limit={SHOWN}
+            className="table-compact register-table"
+            testId="register-errors"
+          />
+          <More total={r.errors.length} />
         </>
       ) : lines.length > 0 ? (
         <>
-          <TableScroll>
-            <table className="table table-compact register-table" data-testid="register-changes">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Line
-                  </th>
-                  <th scope="col">Site or meter</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">What it sets</th>
-                </tr>
-              </thead>
-              <tbody>
-                {lines.slice(0, SHOWN).map((c) => (
-                  <tr key={`${c.entity}:${c.key}`} data-testid="register-change">
-                    <td className="num">{c.line}</td>
-                    <td>
-                      <span className="muted small">{c.entity === 'site' ? 'Site' : 'Meter'} </span>
-                      <span className={c.entity === 'meter' ? 'mono' : undefined}>{c.key}</span>
-                    </td>
-                    <td>
-                      <span className={`badge ${c.action === 'create' ? 'badge-done' : 'badge-queued'}`}>
-                        {c.action === 'create' ? 'New' : 'Change'}
-                      </span>
-                    </td>
-                    <td>
-                      <ul className="register-fields">
-                        {c.fields.map((f) => (
-                          <li key={f.field}>
-                            <span className="muted">{fieldWord(f.field)}</span> {valueText(f)}
-                          </li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableScroll>
-          {lines.length > SHOWN && <p className="muted small">…and {formatInt(lines.length - SHOWN)} more.</p>}
+          <DataTable
+            columns={CHANGE_COLUMNS}
+            rows={lines}
+            rowKey={(c) => `${c.entity}:${c.key}`}
+            rowProps={() => ({ 'data-testid': 'register-change' })}
+            limit={SHOWN}
+            className="table-compact register-table"
+            testId="register-changes"
+          />
+          <More total={lines.length} />
         </>
       ) : null}
     </div>
   );
+}
+
+const ERROR_COLUMNS: Column<RegisterError>[] = [
+  { header: 'Line', num: true, cell: (e) => e.line },
+  { header: 'Column', cell: (e) => e.column ?? '—' },
+  { header: 'Problem', cell: (e) => e.message },
+];
+
+const CHANGE_COLUMNS: Column<RegisterChange>[] = [
+  { header: 'Line', num: true, cell: (c) => c.line },
+  {
+    header: 'Site or meter',
+    cell: (c) => (
+      <>
+        <span className="muted small">{c.entity === 'site' ? 'Site' : 'Meter'} </span>
+        <span className={c.entity === 'meter' ? 'mono' : undefined}>{c.key}</span>
+      </>
+    ),
+  },
+  {
+    header: 'Action',
+    cell: (c) => (
+      <span className={`badge ${c.action === 'create' ? 'badge-done' : 'badge-queued'}`}>
+        {c.action === 'create' ? 'New' : 'Change'}
+      </span>
+    ),
+  },
+  {
+    header: 'What it sets',
+    cell: (c) => (
+      <ul className="register-fields">
+        {c.fields.map((f) => (
+          <li key={f.field}>
+            <span className="muted">{fieldWord(f.field)}</span> {valueText(f)}
+          </li>
+        ))}
+      </ul>
+    ),
+  },
+];
+
+/** "…and N more" under a list cut at SHOWN lines. */
+function More({ total }: { total: number }) {
+  return total > SHOWN ? <p className="muted small">…and {formatInt(total - SHOWN)} more.</p> : null;
 }

@@ -1,10 +1,12 @@
 /**
- * Sites as registers and site suggestions find them: by name, without case or extra spaces, in the
- * default organisation first (where new sites go), else the oldest site of that name in any other.
+ * Sites and meters as registers read and write them. Sites are found by name, without case or extra
+ * spaces, in the default organisation first (where new sites go), else the oldest site of that name
+ * in any other; meters by their identifier.
  */
 import type Database from 'better-sqlite3';
+import type { MeterIdKind } from '../../../src-shared/domain/meter-id';
 import { DEFAULT_ORGANISATION } from '../meters/meter-service';
-import { siteKey } from './parse';
+import { siteKey, type Fuel } from './parse';
 
 /** A site's row as a register compares it. */
 export interface StoredSite {
@@ -18,6 +20,29 @@ export interface StoredSite {
   floorArea: number | null;
   /** Opening hours JSON (null = the default hours). */
   hours: string | null;
+}
+
+/** A meter's row as a register compares and exports it. */
+export interface StoredMeter {
+  id: number;
+  identifier: string;
+  kind: MeterIdKind;
+  fuel: Fuel;
+  siteId: number | null;
+  label: string | null;
+  supplier: string | null;
+  capacityKva: number | null;
+  serial: string | null;
+}
+
+/** Every meter, by identifier. */
+export function storedMeters(sqlite: Database.Database): StoredMeter[] {
+  return sqlite
+    .prepare(
+      `SELECT id, identifier, kind, fuel, site_id AS siteId, label, supplier, capacity_kva AS capacityKva, serial
+       FROM meters ORDER BY identifier`,
+    )
+    .all() as StoredMeter[];
 }
 
 export class SiteDirectory {
