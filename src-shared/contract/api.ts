@@ -1390,6 +1390,7 @@ export const contract = {
         ? null
         : {
             details: {
+              file: a.fileName ?? a.fileId,
               sitesCreated: r.sitesCreated,
               sitesUpdated: r.sitesUpdated,
               metersCreated: r.metersCreated,
