@@ -49,6 +49,7 @@ import { FileSecretStore, type SecretCipher } from './notify/secrets';
 import { AuthService } from './users/auth-service';
 import { userHandlers } from './users/handlers';
 import { pendingHandlers } from './pending-handlers';
+import { registerHandlers } from './register/handlers';
 
 /** How often uploads never queued for import are looked for (each is removed 10 minutes after upload). */
 const UNQUEUED_SWEEP_MS = 60_000;
@@ -259,6 +260,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...healthHandlers(services),
         ...notifyHandlers(services),
         ...userHandlers(services),
+        ...registerHandlers(services),
         'audit.list': (a) => auditList(sqlite, a),
         ...pendingHandlers,
       } satisfies Handlers,

@@ -10,11 +10,6 @@ const pending = (): never => {
 };
 
 export const pendingHandlers = {
-  // registers (helper: registers)
-  'register.import': pending,
-  'register.export': pending,
-  'sites.suggestions': pending,
-  'sites.acceptSuggestions': pending,
   // tables (helper: tables)
   'meters.table': pending,
   'sites.table': pending,

@@ -45,6 +45,8 @@ export interface Client {
   resume(): void;
   /** Stores every file, then queues the stored ones as one batch with these imports.enqueue options. */
   uploadFiles(files: File[], opts: Omit<Args<'imports.enqueue'>, 'fileIds'>): Promise<UploadResult>;
+  /** Web only: stores one file for a method that takes its `fileId` (a register). */
+  uploadFile(file: File): Promise<StoredFile>;
 }
 
 export function createClient(transport: Transport): Client {
@@ -73,6 +75,13 @@ export function createClient(transport: Transport): Client {
     onSignInNeeded: (listener) => transport.onSignInNeeded?.(listener) ?? (() => undefined),
     pause: () => transport.pause?.(),
     resume: () => transport.resume?.(),
+    async uploadFile(file) {
+      if (!transport.upload)
+        throw new AppError('UNAVAILABLE', 'This host brings files in itself; drop or pick them in the window');
+      const r = await transport.upload(file);
+      if (!r.ok) throw AppError.from(r.error);
+      return r.value;
+    },
     async uploadFiles(files, opts) {
       const upload = transport.upload;
       if (!upload)

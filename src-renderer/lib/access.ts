@@ -33,6 +33,8 @@ export const METHOD_ROLES = {
   'users.list': 'admin',
   'tokens.list': 'admin',
   'audit.list': 'admin',
+  'register.import': 'manager',
+  'sites.acceptSuggestions': 'manager',
 } as const satisfies Partial<Record<Method, Role>>;
 
 export type GatedMethod = keyof typeof METHOD_ROLES;

@@ -1360,14 +1360,29 @@ export const contract = {
 
   // ---------------------------------------------------------------- registers
   /**
-   * Imports a site and meter register (CSV or XLSX, a stored file from `files.upload` or the CLI):
-   * one line per meter (or per site without meters), columns `site`, `address`, `postcode`,
-   * `latitude`, `longitude`, `floorArea`, `openingHours`, `meter`, `fuel`, `label`, `supplier`,
-   * `capacityKva`, `tariff`, `serial` (common spellings accepted). All or nothing: any error (by line
-   * and column) and nothing is written. `dryRun` previews what would be created or changed.
+   * Imports a site and meter register (CSV or XLSX): a stored file from `files.upload` (`fileId`), or
+   * the file's bytes as base64 (`content`, with its `fileName`; the desktop app and the CLI). One line
+   * per meter (or per site without meters), columns `site`, `address`, `postcode`, `latitude`,
+   * `longitude`, `floorArea`, `openingHours`, `meter`, `fuel`, `label`, `supplier`, `capacityKva`,
+   * `tariff`, `tariffFrom`, `serial` (common spellings accepted; docs/registers.md). All or nothing:
+   * any error (by line and column) and nothing is written. `dryRun` previews what would be created
+   * or changed (its uploaded file is kept for the import that follows).
    */
   'register.import': method({
-    args: z.object({ fileId: storedFileId, dryRun: z.boolean().optional() }).strict(),
+    args: z
+      .object({
+        fileId: storedFileId.optional(),
+        content: z
+          .base64('expected the file as base64')
+          .max(28_000_000, 'a register over 20 MB is not plausible: split it')
+          .optional(),
+        fileName: z.string().trim().min(1).max(260).optional(),
+        dryRun: z.boolean().optional(),
+      })
+      .strict()
+      .refine((a) => (a.fileId === undefined) !== (a.content === undefined), {
+        message: 'give the register as fileId (an uploaded file) or as content (base64), one of them',
+      }),
     result: returns<RegisterImportResult>(),
     role: 'manager',
     audit: (a, r) =>
@@ -1375,6 +1390,7 @@ export const contract = {
         ? null
         : {
             details: {
+              file: a.fileName ?? a.fileId,
               sitesCreated: r.sitesCreated,
               sitesUpdated: r.sitesUpdated,
               metersCreated: r.metersCreated,

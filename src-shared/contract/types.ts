@@ -1177,9 +1177,12 @@ export interface RegisterImportResult {
   sitesUpdated: number;
   metersCreated: number;
   metersUpdated: number;
+  /** Every problem (the first 5,000), by line. */
   errors: RegisterError[];
   /** Line by line (the first 5,000). */
   changes: RegisterChange[];
+  /** Headers of columns the register does not read (left out, not an error). */
+  ignoredColumns: string[];
 }
 
 /** A register file for download: CSV text, or an XLSX workbook as base64. */

@@ -16,6 +16,7 @@ import { importCommand } from './import';
 import { jobsCommand } from './jobs';
 import { metersCommand } from './meters';
 import { readingsCommand } from './readings';
+import { registerCommand } from './register';
 import { serveCommand } from './serve';
 import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   costCommand,
   switchCommand,
   sitesCommand,
+  registerCommand,
   analyseCommand,
   qualityCommand,
   exceptionsCommand,

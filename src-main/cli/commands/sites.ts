@@ -3,6 +3,7 @@ import type { Args } from '../../../src-shared/contract/api';
 import type { SiteSummary } from '../../../src-shared/contract/types';
 import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
 import { printTable } from '../format';
+import { acceptSuggestions, listSuggestions } from './register';
 
 const EXAMPLES: Record<string, string> = { lat: '51.38', lon: '-2.36', 'floor-area': '2400' };
 
@@ -65,7 +66,10 @@ export const sitesCommand: Command = {
                                     change a site
   sites assign ID MPAN              put a meter on a site
   sites closures ID [--add FROM TO [--note TEXT]] [--remove CLOSURE_ID]
-                                    list, add (UK local days, TO exclusive) or remove a site's closures`,
+                                    list, add (UK local days, TO exclusive) or remove a site's closures
+  sites suggestions                 sites that meter files named, for meters with no site yet
+  sites accept-suggestions (--all | NAME...) [--dismiss]
+                                    create those sites and put their meters on them (or dismiss them)`,
   options: {
     lat: { type: 'string' },
     lon: { type: 'string' },
@@ -78,6 +82,8 @@ export const sitesCommand: Command = {
     add: { type: 'boolean' },
     remove: { type: 'string' },
     note: { type: 'string' },
+    all: { type: 'boolean' },
+    dismiss: { type: 'boolean' },
   },
   async run(ctx, [sub, ...args], o) {
     if (sub === 'add') {
@@ -162,6 +168,10 @@ export const sitesCommand: Command = {
         return 0;
       });
     }
-    throw new UsageError(`sites needs add, list, update, assign or closures${sub ? `, not "${sub}"` : ''}`);
+    if (sub === 'suggestions') return listSuggestions(ctx);
+    if (sub === 'accept-suggestions') return acceptSuggestions(ctx, args, o);
+    throw new UsageError(
+      `sites needs add, list, update, assign, closures, suggestions or accept-suggestions${sub ? `, not "${sub}"` : ''}`,
+    );
   },
 };

@@ -31,6 +31,9 @@ export interface MeterRow {
   label: string | null;
 }
 
+/** The organisation new sites go into unless another is named. */
+export const DEFAULT_ORGANISATION = 'My portfolio';
+
 export class MeterService {
   private rowByIdentifier: Database.Statement | null = null;
 
@@ -111,11 +114,11 @@ export class MeterService {
     });
   }
 
-  /** Creates a site in the named organisation (created too when new; default "My portfolio"). */
+  /** Creates a site in the named organisation (created too when new; default DEFAULT_ORGANISATION). */
   createSite(
     name: string,
     postcode?: string,
-    organisation = 'My portfolio',
+    organisation = DEFAULT_ORGANISATION,
     fields: SiteFieldsPatch = {},
   ): SiteSummary {
     const org = this.sqlite.transaction(() => {

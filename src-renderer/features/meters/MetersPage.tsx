@@ -9,6 +9,8 @@ import { useDocumentTitle } from '../../lib/hooks';
 import { href, navigate } from '../../lib/route';
 import { useMetersStore } from '../../stores/meters';
 import { NewSiteDialog } from '../sites/NewSiteDialog';
+import { RegisterActions } from '../register/RegisterActions';
+import { SiteSuggestionsCard } from '../register/SiteSuggestionsCard';
 
 const UNASSIGNED = 'Unassigned';
 
@@ -78,6 +80,7 @@ export function MetersPage() {
           <button type="button" className="btn" onClick={() => setCreating(true)}>
             New site
           </button>
+          <RegisterActions />
         </>
       }
     >
@@ -90,6 +93,7 @@ export function MetersPage() {
         }}
       />
 
+      <SiteSuggestionsCard />
       <section className="card">
         {load === 'error' && !meters ? (
           <ErrorState

@@ -45,6 +45,8 @@ const ACTIONS: Record<string, string> = {
   'sites.removeClosure': 'Removed a site closure',
   'meters.update': 'Changed a meter',
   'meters.merge': 'Merged meters',
+  'register.import': 'Imported a site and meter register',
+  'sites.acceptSuggestions': 'Took up sites found in meter files',
   'tariffs.save': 'Saved a tariff',
   'tariffs.import': 'Imported tariffs',
   'tariffs.importPrices': 'Imported half-hourly prices',
