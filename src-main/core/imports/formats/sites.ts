@@ -8,6 +8,7 @@
  */
 import type { CsvRecord } from '../csv';
 import type { MeterRef, RowSink } from './types';
+import { normalisePostcode } from '../../../../src-shared/domain/postcode';
 
 /** Headers (normalised: lower case, letters and digits) naming a site, best first; exact matches only. */
 const NAME = [
@@ -92,7 +93,6 @@ export function siteCells(norm: readonly string[], taken: readonly number[]): Si
 
 /** A fuel word (maybe cut short) at the end of a name, with a supply/meter word after it. */
 const FUEL_TAIL = /\s+(?:electri[a-z]*|elec|gas)(?:\s+(?:sup[a-z]*|meter[a-z]*|main[a-z]*|incomer))?$/i;
-const UK_POSTCODE = /^([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})$/;
 
 const tidy = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
@@ -100,12 +100,6 @@ const tidy = (s: string): string => s.replace(/\s+/g, ' ').trim();
 function siteName(cell: string): string | null {
   const t = tidy(cell).replace(FUEL_TAIL, '').slice(0, 200).trim();
   return t === '' || /^[\d\s./-]+$/.test(t) ? null : t;
-}
-
-/** A UK postcode written the usual way (`ba17ub` → `BA1 7UB`), or null when the cell is not one. */
-export function ukPostcode(cell: string): string | null {
-  const m = UK_POSTCODE.exec(tidy(cell).toUpperCase());
-  return m ? `${m[1]} ${m[2]}` : null;
 }
 
 /**
@@ -121,6 +115,6 @@ function readSite(rec: CsvRecord, cols: SiteColumns, meter: MeterRef, sink: RowS
   const address = parts.length ? parts.join(', ').slice(0, 300) : null;
   const name = (cols.name === -1 ? null : siteName(rec.text(cols.name))) ?? address;
   if (name === null) return false;
-  sink.site(meter, name, address, cols.postcode === -1 ? null : ukPostcode(rec.text(cols.postcode)));
+  sink.site(meter, name, address, cols.postcode === -1 ? null : normalisePostcode(rec.text(cols.postcode)));
   return true;
 }
