@@ -2,11 +2,12 @@
  * The preload: runs sandboxed, before the page, in an isolated world. It exposes exactly one
  * object to the page — `window.energy` with `invoke` and `on` — and never ipcRenderer itself.
  *
- * It also turns files the user drops on the window, or picks in an <input type="file">, into real
- * paths (webUtils.getPathForFile) and asks the main process to import them as one batch. A page
- * page element marked `data-dry-run="true"` (or a checked checkbox with `data-dry-run`) makes that a dry run.
- * The page's own handlers never see those events, so a file is never also uploaded by the page —
- * except from an <input type="file" data-own-file>, which the page reads itself.
+ * It also turns meter files the user drops on the window, or picks in the Imports page's
+ * <input type="file" data-meter-files>, into real paths (webUtils.getPathForFile) and asks the main
+ * process to import them as one batch. A page element marked `data-dry-run="true"` (or a checked
+ * checkbox with `data-dry-run`) makes that a dry run. The page's own handlers never see those events,
+ * so a file is never also uploaded by the page. Every other file input (a register, a tariff file,
+ * weather, alert rules) is the page's own to read.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { Reply } from '../../src-shared/contract/api';
@@ -102,8 +103,8 @@ window.addEventListener(
   (e) => {
     const input = e.target;
     if (!(input instanceof HTMLInputElement) || input.type !== 'file') return;
-    // an input marked data-own-file is read by the page itself (a register), not imported as meter data
-    if (input.dataset.ownFile !== undefined) return;
+    // only the meter-file picker imports: other inputs (registers, tariffs, weather, rules) are the page's
+    if (input.dataset.meterFiles === undefined) return;
     const paths = pathsOf(input.files);
     if (paths.length === 0) return;
     e.stopImmediatePropagation();

@@ -143,6 +143,7 @@ export function ImportsPage() {
               <input
                 ref={input}
                 data-testid="file-input"
+                data-meter-files
                 data-dry-run={dryRun ? 'true' : 'false'}
                 className="visually-hidden"
                 type="file"

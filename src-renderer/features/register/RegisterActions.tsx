@@ -161,7 +161,6 @@ function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void })
         ref={input}
         type="file"
         accept=".csv,.txt,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        data-own-file
         hidden
         data-testid="register-file"
         onChange={(e) => {
