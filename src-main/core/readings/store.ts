@@ -543,9 +543,11 @@ export class ReadingsStore {
 
   /** The meter-day ranges a job wrote or compared (what undoing it visits). */
   private jobSpans(jobId: number): [number, number, number][] {
-    return this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?')
-      .raw()
-      .all(jobId) as [number, number, number][];
+    return this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').raw().all(jobId) as [
+      number,
+      number,
+      number,
+    ][];
   }
 
   /** Import jobs other than `jobId` that wrote or compared days of the meters and days it did. */
@@ -752,7 +754,7 @@ export class ReadingsStore {
 
   // ---------------------------------------------------------------- deleted by hand (undoable)
 
-  /** Stored meter-days and received half-hours (with a value or listed missing) of a meter over local days [fromDay, toDay). */
+  /** A meter's stored days and received half-hours (a value or listed missing) over local days [fromDay, toDay). */
   dayCounts(meterId: number, fromDay: number, toDay: number): DayCounts {
     return this.stmt(
       'SELECT count(*) AS days, coalesce(sum(present + missing), 0) AS halfHours FROM day_stats WHERE meter_id = ? AND day >= ? AND day < ?',

@@ -5,21 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
-import type {
-  DashboardSummary,
-  ImportJob,
-  MeterSummary,
-  PeriodTotal,
-  RollbackResult,
-} from '../../../src-shared/contract/types';
-import { toLondonParts } from '../../../src-shared/domain/london-time';
-import { dayFromDate, dayStartUtc, dayHalfHours } from '../../../src-shared/domain/periods';
+import type { MeterSummary } from '../../../src-shared/contract/types';
+import { dayFromDate, dayStartUtc } from '../../../src-shared/domain/periods';
 import { dispatch } from '../rpc/dispatch';
-import { makeCore, storedReadings, writeTemp } from '../../../tests/helpers/core';
-
-const A = '1200050000009';
-const B = '1200050000106';
-const C = '1200050000203';
+import { makeCore, storedReadings } from '../../../tests/helpers/core';
+import { A, B, base, C, callAsAdmin, days, file, importFile, Oct, rollback, state, xRows, yRows } from './testing';
 
 const cores: Core[] = [];
 afterEach(async () => {
@@ -29,94 +19,6 @@ async function core(): Promise<Core> {
   const c = await makeCore();
   cores.push(c);
   return c;
-}
-
-/** One half-hour of a file: meter, UTC start, kWh (null: listed as missing), estimated. */
-type Row = { meter: string; ts: number; kwh: number | null; est: boolean };
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-/** The half-hour's start as UK local wall-clock time (the repeated autumn hour appears twice, in order). */
-function local(ts: number): string {
-  const p = toLondonParts(ts);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
-}
-function file(name: string, rows: Row[]): string {
-  const lines = rows.map((r) => `${r.meter},${local(r.ts)},${r.kwh === null ? '' : r.kwh},${r.est ? 'E' : 'A'}`);
-  return writeTemp(name, ['MPAN,Timestamp,kWh,Quality', ...lines].join('\n') + '\n');
-}
-
-/** Every half-hour of `meter` over UK days [from, to] (inclusive), valued by `value(ts, i)`. */
-function days(meter: string, from: number, to: number, value: (ts: number, i: number) => number | null): Row[] {
-  const out: Row[] = [];
-  for (let d = from; d <= to; d++)
-    for (let s = 0; s < dayHalfHours(d); s++) {
-      const ts = dayStartUtc(d) + s * 1800;
-      out.push({ meter, ts, kwh: value(ts, out.length), est: (ts / 1800) % 17 === 3 });
-    }
-  return out;
-}
-const Oct = (d: number): number => dayFromDate(2024, 10, d);
-const base = (ts: number): number => Math.round((1 + ((ts / 1800) % 48) / 10 + ((ts / 86400) % 7)) * 1000) / 1000;
-
-/** File X: meters A and B, 20–26 Oct 2024, some half-hours listed as missing. */
-const xRows = (): Row[] => [
-  ...days(A, Oct(20), Oct(26), (ts, i) => (i % 41 === 7 ? null : base(ts))),
-  ...days(B, Oct(20), Oct(26), (ts) => base(ts) * 2),
-];
-/**
- * File Y: A and B over 24 Oct – 2 Nov (over the clock change of 27 Oct): a third of X's half-hours
- * it repeats with other values, the rest the same; and a meter C of its own.
- */
-const yRows = (): Row[] => [
-  ...days(A, Oct(24), Oct(33), (ts, i) => (i % 3 === 0 ? base(ts) + 5 : base(ts))),
-  ...days(B, Oct(24), Oct(33), (ts, i) => (i % 3 === 1 ? base(ts) * 3 : base(ts) * 2)),
-  ...days(C, Oct(26), Oct(28), (ts) => base(ts) / 2),
-];
-
-/** Calls a contract method as an administrator of the desktop app (in-process: it may name paths). */
-async function callAsAdmin<T>(c: Core, method: string, args: unknown): Promise<T> {
-  const r = await dispatch(c.handlers, method, args, { role: 'admin', actor: 'test', inProcess: true });
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
-
-async function importFile(c: Core, path: string, onConflict: 'keep' | 'replace' = 'keep'): Promise<ImportJob> {
-  const q = await callAsAdmin<{ jobIds: number[] }>(c, 'imports.enqueuePaths', { paths: [path], onConflict });
-  const [job] = await callAsAdmin<ImportJob[]>(c, 'imports.wait', { jobIds: q.jobIds });
-  expect(job!.status).toBe('done');
-  await c.scheduler.idle();
-  return job!;
-}
-const rollback = (c: Core, id: number, dryRun = false) =>
-  callAsAdmin<RollbackResult>(c, 'imports.rollback', { id, ...(dryRun ? { dryRun } : {}) });
-
-/** What a database holds, through the contract and the store: everything a rollback must leave as a clean import. */
-async function state(c: Core, opts: { writers: boolean }) {
-  const meters = await callAsAdmin<MeterSummary[]>(c, 'meters.list', {});
-  const totals: Record<string, PeriodTotal[]> = {};
-  for (const m of meters)
-    for (const period of ['day', 'week', 'month', 'year'])
-      totals[`${m.mpan} ${period}`] = await callAsAdmin<PeriodTotal[]>(c, 'totals.list', {
-        meter: m.mpan,
-        period,
-        from: '2024-01-01',
-        to: '2025-01-01',
-      });
-  const dash = await callAsAdmin<DashboardSummary>(c, 'dashboard.summary', { asAt: '2024-11-30' });
-  const { lastImport: _i, lastAggregation: _a, today: _t, ...dashboard } = dash;
-  const site = await callAsAdmin(c, 'totals.site', { siteId: null, period: 'month', from: '2024-10-01', to: '2024-12-01' });
-  const analysis = await Promise.all(
-    meters.map((m) => callAsAdmin(c, 'analytics.meter', { meter: m.mpan, from: '2024-10-01', to: '2024-11-04' })),
-  );
-  const days = c.sqlite
-    .prepare(
-      `SELECT m.identifier, d.day, d.half_hours, d.kwh, d.present, d.estimated, d.missing, d.min, d.max, d.peak_slot
-       FROM day_stats d JOIN meters m ON m.id = d.meter_id ORDER BY m.identifier, d.day`,
-    )
-    .all();
-  const readings = storedReadings(c).map((r) => (opts.writers ? r : r.slice(0, 4)));
-  expect(c.aggregation.pending()).toBe(false); // the roll-up ran after the change
-  return { meters, totals, dashboard, site, analysis, days, readings };
 }
 
 describe('imports.rollback', () => {
@@ -141,7 +43,12 @@ describe('imports.rollback', () => {
       const old = xKeys.get(`${r.meter} ${r.ts}`);
       return old && r.kwh !== null && old.kwh !== r.kwh;
     }).length;
-    expect(preview).toMatchObject({ dryRun: true, readingsRemoved: added, valuesRestored: changed, metersRemoved: [C] });
+    expect(preview).toMatchObject({
+      dryRun: true,
+      readingsRemoved: added,
+      valuesRestored: changed,
+      metersRemoved: [C],
+    });
     expect(preview.meters).toEqual([A, B, C]);
 
     const r = await rollback(a, jy.id);
@@ -216,7 +123,10 @@ describe('imports.rollback', () => {
     const was = (await callAsAdmin<MeterSummary[]>(a, 'meters.list', {}))[0]!;
     const more = days(A, dayFromDate(2020, 3, 9), dayFromDate(2020, 3, 10), (ts) => base(ts));
     // the typo: 2025 for 2020
-    const bad = file('april-2020.csv', [...more, { meter: A, ts: dayStartUtc(dayFromDate(2025, 3, 9)), kwh: 1, est: false }]);
+    const bad = file('april-2020.csv', [
+      ...more,
+      { meter: A, ts: dayStartUtc(dayFromDate(2025, 3, 9)), kwh: 1, est: false },
+    ]);
     const j = await importFile(a, bad);
     const stretched = (await callAsAdmin<MeterSummary[]>(a, 'meters.list', {}))[0]!;
     expect(stretched.lastReading!.slice(0, 4)).toBe('2025');
@@ -251,8 +161,51 @@ describe('imports.rollback', () => {
     expect(await fail(999)).toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/^No import job 999/) });
     // nor can a rolled-back job be retried or cancelled: its file is imported again instead
     const retry = await dispatch(a.handlers, 'imports.retry', { id: j.id }, { role: 'admin', actor: 'test' });
-    expect(retry).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringMatching(/^Import job/) } });
+    expect(retry).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT', message: expect.stringMatching(/^Import job/) },
+    });
     const viewer = await dispatch(a.handlers, 'imports.rollback', { id: j.id }, { role: 'viewer', actor: 'v' });
     expect(viewer).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('meters.merge keeps provenance', () => {
+  it("a merged meter's imports can still be rolled back, each giving back what it overwrote", async () => {
+    // P: meter B's own readings, overlapping A's first two days with other values (B keeps its own)
+    const p = file(
+      'p.csv',
+      days(B, Oct(15), Oct(21), (ts) => base(ts) + 0.5),
+    );
+    const x = file(
+      'x.csv',
+      days(A, Oct(20), Oct(26), (ts) => base(ts)),
+    );
+    const y = file(
+      'y.csv',
+      days(A, Oct(23), Oct(29), (ts, i) => (i % 2 ? base(ts) + 7 : base(ts))),
+    );
+    const a = await core();
+    await importFile(a, p);
+    const jx = await importFile(a, x);
+    const jy = await importFile(a, y, 'replace');
+    await callAsAdmin(a, 'meters.merge', { from: A, into: B, onConflict: 'keep' });
+    const r = await rollback(a, jy.id);
+    expect(r.meters).toEqual([B]);
+    expect(r.valuesRestored).toBe(days(A, Oct(23), Oct(26), () => 0).filter((_, i) => i % 2).length);
+    await a.waitForDeliveries();
+    // the same as merging A into B without Y ever imported: X's values are back where Y replaced them
+    const b = await core();
+    await importFile(b, p);
+    await importFile(b, x);
+    await callAsAdmin(b, 'meters.merge', { from: A, into: B, onConflict: 'keep' });
+    await b.waitForDeliveries();
+    expect(await state(a, { writers: true })).toEqual(await state(b, { writers: true }));
+    // and X, rolled back too, leaves B with its own readings alone
+    await rollback(a, jx.id);
+    await a.waitForDeliveries();
+    const c = await core();
+    await importFile(c, p);
+    expect(await state(a, { writers: true })).toEqual(await state(c, { writers: true }));
   });
 });

@@ -250,7 +250,10 @@ export class ImportRollback {
 
   private identifiers(ids: number[]): string[] {
     const q = this.sqlite.prepare('SELECT identifier FROM meters WHERE id = ?').pluck();
-    return ids.map((id) => q.get(id) as string | undefined).filter((m): m is string => m !== undefined).sort();
+    return ids
+      .map((id) => q.get(id) as string | undefined)
+      .filter((m): m is string => m !== undefined)
+      .sort();
   }
 }
 

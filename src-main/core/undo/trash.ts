@@ -114,7 +114,9 @@ export class TrashService {
   private insert(table: string, row: Row): void {
     const cols = Object.keys(row);
     this.sqlite
-      .prepare(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+      .prepare(
+        `INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+      )
       .run(...cols.map((c) => decode(row[c])));
   }
 
@@ -133,7 +135,11 @@ export class TrashService {
 
   private deliveriesOf(alerts: Row[]): Row[] {
     if (alerts.length === 0) return [];
-    return this.rows('alert_deliveries', `alert_id IN (${alerts.map(() => '?').join(',')})`, ...alerts.map((a) => a.id));
+    return this.rows(
+      'alert_deliveries',
+      `alert_id IN (${alerts.map(() => '?').join(',')})`,
+      ...alerts.map((a) => a.id),
+    );
   }
 
   private dropAlerts(alerts: Row[]): void {
@@ -394,12 +400,19 @@ export class TrashService {
           );
     }
     if (p.site) {
-      const org = this.sqlite.prepare('SELECT name FROM organisations WHERE id = ?').pluck().get(p.site.row.organisation_id);
+      const org = this.sqlite
+        .prepare('SELECT name FROM organisations WHERE id = ?')
+        .pluck()
+        .get(p.site.row.organisation_id);
       if (org === undefined)
-        throw new AppError('CONFLICT', `The organisation site "${String(p.site.row.name)}" belonged to has been removed`, {
-          reason: 'organisation-gone',
-          trashId: id,
-        });
+        throw new AppError(
+          'CONFLICT',
+          `The organisation site "${String(p.site.row.name)}" belonged to has been removed`,
+          {
+            reason: 'organisation-gone',
+            trashId: id,
+          },
+        );
       const twin = this.sqlite
         .prepare('SELECT id FROM sites WHERE organisation_id = ? AND name = ?')
         .pluck()
@@ -418,13 +431,11 @@ export class TrashService {
       const last = clashes.filter((x) => x.meterId === c.meterId).pop()!;
       const identifier =
         (this.sqlite.prepare('SELECT identifier FROM meters WHERE id = ?').pluck().get(c.meterId) as
-          | string
-          | undefined) ?? p.readings?.meter;
+          string | undefined) ?? p.readings?.meter;
       const jobs = [...new Set(clashes.flatMap((x) => x.jobs))];
       const names = jobs.slice(0, 3).map((j) => {
         const f = this.sqlite.prepare('SELECT file_name FROM import_jobs WHERE id = ?').pluck().get(j) as
-          | string
-          | undefined;
+          string | undefined;
         return f ? `import job ${j}, ${f}` : `import job ${j}`;
       });
       const days = c.day === last.day ? ukDay(c.day) : `${ukDay(c.day)} to ${ukDay(last.day)}`;
