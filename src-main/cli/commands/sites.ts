@@ -3,6 +3,7 @@ import type { Args } from '../../../src-shared/contract/api';
 import type { SiteSummary } from '../../../src-shared/contract/types';
 import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
 import { printTable } from '../format';
+import { sitesRemove, sitesRemoveHelp } from './undo';
 
 const EXAMPLES: Record<string, string> = { lat: '51.38', lon: '-2.36', 'floor-area': '2400' };
 
@@ -65,7 +66,8 @@ export const sitesCommand: Command = {
                                     change a site
   sites assign ID MPAN              put a meter on a site
   sites closures ID [--add FROM TO [--note TEXT]] [--remove CLOSURE_ID]
-                                    list, add (UK local days, TO exclusive) or remove a site's closures`,
+                                    list, add (UK local days, TO exclusive) or remove a site's closures
+${sitesRemoveHelp}`,
   options: {
     lat: { type: 'string' },
     lon: { type: 'string' },
@@ -78,8 +80,11 @@ export const sitesCommand: Command = {
     add: { type: 'boolean' },
     remove: { type: 'string' },
     note: { type: 'string' },
+    'with-meters': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
   },
   async run(ctx, [sub, ...args], o) {
+    if (sub === 'remove') return sitesRemove(ctx, args, o);
     if (sub === 'add') {
       const name = args.join(' ').trim();
       if (!name) throw new UsageError('sites add needs a NAME');
@@ -162,6 +167,6 @@ export const sitesCommand: Command = {
         return 0;
       });
     }
-    throw new UsageError(`sites needs add, list, update, assign or closures${sub ? `, not "${sub}"` : ''}`);
+    throw new UsageError(`sites needs add, list, update, assign, closures or remove${sub ? `, not "${sub}"` : ''}`);
   },
 };

@@ -15,7 +15,7 @@ import type {
 import { flatTariff } from '../../../tests/fixtures/tariffs';
 import { makeCore, storedReadings } from '../../../tests/helpers/core';
 import { dispatch } from '../rpc/dispatch';
-import { A, B, base, callAsAdmin, days, file, importFile, Oct, rollback, state, xRows, yRows } from './testing';
+import { A, B, base, callAsAdmin, days, file, importFile, Oct, rollback, state, xRows, yRows } from '../../../tests/helpers/undo';
 import { TrashService, TRASH_DAYS } from './trash';
 
 const cores: Core[] = [];
@@ -61,7 +61,7 @@ async function portfolio(): Promise<{ c: Core; site: SiteSummary; x: string; job
 async function extras(c: Core) {
   return {
     assignments: await callAsAdmin<TariffAssignment[]>(c, 'tariffs.assignments', { meter: A }).catch(() => null),
-    alerts: (await callAsAdmin<Alert[]>(c, 'alerts.list', {})).map(({ label: _l, ...a }) => a),
+    alerts: await callAsAdmin<Alert[]>(c, 'alerts.list', {}),
     sites: await callAsAdmin<SiteSummary[]>(c, 'sites.list', {}),
     closures: c.sqlite.prepare('SELECT * FROM site_closures ORDER BY id').all(),
     ids: c.sqlite.prepare('SELECT id, identifier, site_id, label FROM meters ORDER BY id').all(),

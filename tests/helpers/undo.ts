@@ -1,17 +1,20 @@
-/** Files, calls and a database's whole state, shared by the undo suites (rollback.test.ts, trash.test.ts). */
+/**
+ * Files, calls and a database's whole state, shared by the undo suites (src-main/core/undo/*.test.ts): what
+ * a rollback or a deletion must leave exactly as a fresh import of what remains.
+ */
 import { expect } from 'vitest';
-import type { Core } from '../app';
+import type { Core } from '../../src-main/core/app';
 import type {
   DashboardSummary,
   ImportJob,
   MeterSummary,
   PeriodTotal,
   RollbackResult,
-} from '../../../src-shared/contract/types';
-import { toLondonParts } from '../../../src-shared/domain/london-time';
-import { dayFromDate, dayStartUtc, dayHalfHours } from '../../../src-shared/domain/periods';
-import { dispatch } from '../rpc/dispatch';
-import { storedReadings, writeTemp } from '../../../tests/helpers/core';
+} from '../../src-shared/contract/types';
+import { toLondonParts } from '../../src-shared/domain/london-time';
+import { dayFromDate, dayStartUtc, dayHalfHours } from '../../src-shared/domain/periods';
+import { dispatch } from '../../src-main/core/rpc/dispatch';
+import { storedReadings, writeTemp } from './core';
 
 export const A = '1200050000009';
 export const B = '1200050000106';
