@@ -33,6 +33,11 @@ export const METHOD_ROLES = {
   'users.list': 'admin',
   'tokens.list': 'admin',
   'audit.list': 'admin',
+  'imports.rollback': 'manager',
+  'meters.remove': 'manager',
+  'sites.remove': 'manager',
+  'readings.remove': 'manager',
+  'trash.restore': 'manager',
 } as const satisfies Partial<Record<Method, Role>>;
 
 export type GatedMethod = keyof typeof METHOD_ROLES;
