@@ -9,7 +9,21 @@ import type { MeterSummary } from '../../../src-shared/contract/types';
 import { dayFromDate, dayStartUtc } from '../../../src-shared/domain/periods';
 import { dispatch } from '../rpc/dispatch';
 import { makeCore, storedReadings } from '../../../tests/helpers/core';
-import { A, B, base, C, callAsAdmin, days, file, importFile, Oct, rollback, state, xRows, yRows } from '../../../tests/helpers/undo';
+import {
+  A,
+  B,
+  base,
+  C,
+  callAsAdmin,
+  days,
+  file,
+  importFile,
+  Oct,
+  rollback,
+  state,
+  xRows,
+  yRows,
+} from '../../../tests/helpers/undo';
 
 const cores: Core[] = [];
 afterEach(async () => {

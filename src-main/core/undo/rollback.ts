@@ -184,7 +184,7 @@ export class ImportRollback {
     for (const m of [...new Set([...(JSON.parse(j.meters_created) as string[]), ...meters])]) {
       const mid = find.get(m) as number | undefined;
       if (mid === undefined || this.readings.hasData(mid) || this.creator(m)?.status !== 'rolled-back') continue;
-      const gone = this.trash.removeMeter(m, by, false, `; created by import job ${j.id}, left empty by its roll-back`);
+      const gone = this.trash.removeMeter(m, by, false, `, left with no readings by rolling back import job ${j.id}`);
       alertsChanged ||= gone.alertsChanged;
       metersRemoved.push(m);
     }

@@ -15,7 +15,20 @@ import type {
 import { flatTariff } from '../../../tests/fixtures/tariffs';
 import { makeCore, storedReadings } from '../../../tests/helpers/core';
 import { dispatch } from '../rpc/dispatch';
-import { A, B, base, callAsAdmin, days, file, importFile, Oct, rollback, state, xRows, yRows } from '../../../tests/helpers/undo';
+import {
+  A,
+  B,
+  base,
+  callAsAdmin,
+  days,
+  file,
+  importFile,
+  Oct,
+  rollback,
+  state,
+  xRows,
+  yRows,
+} from '../../../tests/helpers/undo';
 import { TrashService, TRASH_DAYS } from './trash';
 
 const cores: Core[] = [];

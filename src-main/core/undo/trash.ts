@@ -179,15 +179,19 @@ export class TrashService {
   }
 
   /**
-   * Deletes a meter with everything stored with it (kept for undo). `note` is added to the label (a roll-back
-   * removing a meter it had created). With `dryRun`, only says what would go.
+   * Deletes a meter with everything stored with it (kept for undo). `why` follows its name in the label (a
+   * roll-back removing a meter it had created and left empty). With `dryRun`, only says what would go.
    */
-  removeMeter(identifier: string, by: string, dryRun: boolean, note = ''): TrashChange {
+  removeMeter(identifier: string, by: string, dryRun: boolean, why?: string): TrashChange {
     const id = this.meters.meterId(identifier);
     const part = this.meterPart(id);
     const counts = this.emptyCounts();
     this.countMeter(counts, part);
-    const label = `${this.meterName(part)}${this.withWords(counts)}${note}`;
+    const words = this.withWords(counts);
+    const label =
+      why === undefined
+        ? `${this.meterName(part)}${words}`
+        : `${this.meterName(part)}${why}${counts.halfHours > 0 || words === ' (no readings)' ? '' : `,${words}`}`;
     const payload: Payload = { counts, meters: [part], site: null, readings: null };
     return this.keep('meter', label, payload, by, dryRun, (trashId) => this.dropMeter(trashId, part), [
       String(part.row.identifier),

@@ -109,7 +109,7 @@ export function RolledBackNote({ job }: { job: ImportJob }) {
   if (job.status !== 'rolled-back') return null;
   return (
     <div className="callout callout-info" role="status" data-testid="rolled-back-note">
-      <strong>{rolledBackNote(job)} </strong>
+      <strong>{rolledBackNote(job).replace(/\.$/, ':')} </strong>
       <span className="human-message">{job.outcome.summary.replace(/^Rolled back: /, '')}</span>
     </div>
   );
