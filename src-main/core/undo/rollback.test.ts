@@ -223,3 +223,36 @@ describe('meters.merge keeps provenance', () => {
     expect(await state(a, { writers: true })).toEqual(await state(c, { writers: true }));
   });
 });
+
+describe('alerts follow a roll-back', () => {
+  it('resolves the alerts the rolled-back readings raised, and raises them again when the file comes back', async () => {
+    const a = await core();
+    await callAsAdmin(a, 'alerts.saveRule', { rule: { id: 'big-day', kind: 'daily-kwh-above', all: true, kwh: 800 } });
+    await importFile(
+      a,
+      file(
+        'x.csv',
+        days(A, Oct(20), Oct(26), (ts) => base(ts)),
+      ),
+    );
+    // one day of Y (960 kWh) is above the rule's 800 kWh; X's days are not
+    const y = file(
+      'y.csv',
+      days(A, Oct(27), Oct(28), (ts) => (ts >= dayStartUtc(Oct(28)) ? 20 : base(ts))),
+    );
+    const jy = await importFile(a, y);
+    await a.waitForDeliveries();
+    const open = async () =>
+      (await callAsAdmin<{ period: string; status: string }[]>(a, 'alerts.list', { rule: 'big-day' })).map((x) => [
+        x.period,
+        x.status,
+      ]);
+    expect(await open()).toEqual([['2024-10-28', 'open']]);
+    await rollback(a, jy.id);
+    await a.waitForDeliveries();
+    expect(await open()).toEqual([['2024-10-28', 'resolved']]);
+    await importFile(a, y);
+    await a.waitForDeliveries();
+    expect(await open()).toEqual([['2024-10-28', 'open']]);
+  });
+});
