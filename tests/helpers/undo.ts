@@ -2,8 +2,8 @@
  * Files, calls and a database's whole state, shared by the undo suites (src-main/core/undo/*.test.ts): what
  * a rollback or a deletion must leave exactly as a fresh import of what remains.
  */
-import { expect } from 'vitest';
-import type { Core } from '../../src-main/core/app';
+import { afterEach, expect } from 'vitest';
+import type { Core, CoreOptions } from '../../src-main/core/app';
 import type {
   DashboardSummary,
   ImportJob,
@@ -14,7 +14,7 @@ import type {
 import { toLondonParts } from '../../src-shared/domain/london-time';
 import { dayFromDate, dayStartUtc, dayHalfHours } from '../../src-shared/domain/periods';
 import { dispatch } from '../../src-main/core/rpc/dispatch';
-import { storedReadings, writeTemp } from './core';
+import { makeCore, storedReadings, writeTemp } from './core';
 
 export const A = '1200050000009';
 export const B = '1200050000106';
@@ -112,4 +112,24 @@ export async function state(c: Core, opts: { writers: boolean }) {
   const readings = storedReadings(c).map((r) => (opts.writers ? r : r.slice(0, 4)));
   expect(c.aggregation.pending()).toBe(false); // the roll-up ran after the change
   return { meters, totals, dashboard, site, analysis, days, readings };
+}
+
+/** Makes cores on fresh data folders, each stopped after the test that made it (call it at a test file's top). */
+export function coresPerTest(opts: () => Partial<CoreOptions> = () => ({})): () => Promise<Core> {
+  const cores: Core[] = [];
+  afterEach(async () => {
+    for (const c of cores.splice(0)) await c.stop();
+  });
+  return async () => {
+    const c = await makeCore(opts());
+    cores.push(c);
+    return c;
+  };
+}
+
+/** Imports `files` in order into `c` ([path, "replace"]: with replace), then waits for what follows. */
+export async function importAll(c: Core, files: (string | [string, 'keep' | 'replace'])[]): Promise<Core> {
+  for (const f of files) await (typeof f === 'string' ? importFile(c, f) : importFile(c, f[0], f[1]));
+  await c.waitForDeliveries();
+  return c;
 }

@@ -3,20 +3,21 @@
  * leaves every stored reading, day summary and roll-up exactly as a fresh import of the files that
  * remain would (compared with a second database that only imported those), across a clock change.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../app';
+import { describe, expect, it } from 'vitest';
 import type { MeterSummary } from '../../../src-shared/contract/types';
 import { dayFromDate, dayStartUtc } from '../../../src-shared/domain/periods';
 import { dispatch } from '../rpc/dispatch';
-import { makeCore, storedReadings } from '../../../tests/helpers/core';
+import { storedReadings } from '../../../tests/helpers/core';
 import {
   A,
   B,
   base,
   C,
   callAsAdmin,
+  coresPerTest,
   days,
   file,
+  importAll,
   importFile,
   Oct,
   rollback,
@@ -25,15 +26,7 @@ import {
   yRows,
 } from '../../../tests/helpers/undo';
 
-const cores: Core[] = [];
-afterEach(async () => {
-  for (const c of cores.splice(0)) await c.stop();
-});
-async function core(): Promise<Core> {
-  const c = await makeCore();
-  cores.push(c);
-  return c;
-}
+const core = coresPerTest();
 
 describe('imports.rollback', () => {
   it('leaves readings, day summaries and every roll-up as an import of X alone, after Y replaced and added', async () => {
@@ -72,17 +65,14 @@ describe('imports.rollback', () => {
     expect(r.job.outcome.summary).toMatch(/^Rolled back: the [\d,]+ readings it added were taken out and the/);
     await a.waitForDeliveries();
 
-    const b = await core();
-    const jb = await importFile(b, x);
-    expect(jb.id).toBe(jx.id); // same job id for X in both, so even the writers compare
+    const b = await importAll(await core(), [x]);
+    expect(b.imports.get(jx.id).file).toBe('x.csv'); // same job id for X in both, so even the writers compare
     expect(await state(a, { writers: true })).toEqual(await state(b, { writers: true }));
 
     // the rolled-back file is not refused as already imported, and imports as it did the first time
     const again = await importFile(a, y, 'replace');
     expect(again).toMatchObject({ readingsImported: jy.readingsImported, conflicts: jy.conflicts });
-    const c = await core();
-    await importFile(c, x);
-    await importFile(c, y, 'replace');
+    const c = await importAll(await core(), [x, [y, 'replace']]);
     expect(await state(a, { writers: false })).toEqual(await state(c, { writers: false }));
   });
 
@@ -101,8 +91,7 @@ describe('imports.rollback', () => {
     expect(r.readingsRemoved).toBe(xRows().length - shared);
     expect(r.valuesRestored).toBe(0);
     await a.waitForDeliveries();
-    const b = await core();
-    await importFile(b, y, 'keep');
+    const b = await importAll(await core(), [y]);
     expect(await state(a, { writers: false })).toEqual(await state(b, { writers: false }));
     // and Y, now the writer of those half-hours, rolls back to nothing
     await rollback(a, jy.id);
@@ -124,9 +113,7 @@ describe('imports.rollback', () => {
     await importFile(a, z, 'replace');
     await rollback(a, jy.id);
     await a.waitForDeliveries();
-    const b = await core();
-    await importFile(b, x);
-    await importFile(b, z, 'replace');
+    const b = await importAll(await core(), [x, [z, 'replace']]);
     expect(await state(a, { writers: false })).toEqual(await state(b, { writers: false }));
   });
 
@@ -209,17 +196,14 @@ describe('meters.merge keeps provenance', () => {
     expect(r.valuesRestored).toBe(days(A, Oct(23), Oct(26), () => 0).filter((_, i) => i % 2).length);
     await a.waitForDeliveries();
     // the same as merging A into B without Y ever imported: X's values are back where Y replaced them
-    const b = await core();
-    await importFile(b, p);
-    await importFile(b, x);
+    const b = await importAll(await core(), [p, x]);
     await callAsAdmin(b, 'meters.merge', { from: A, into: B, onConflict: 'keep' });
     await b.waitForDeliveries();
     expect(await state(a, { writers: true })).toEqual(await state(b, { writers: true }));
     // and X, rolled back too, leaves B with its own readings alone
     await rollback(a, jx.id);
     await a.waitForDeliveries();
-    const c = await core();
-    await importFile(c, p);
+    const c = await importAll(await core(), [p]);
     expect(await state(a, { writers: true })).toEqual(await state(c, { writers: true }));
   });
 });

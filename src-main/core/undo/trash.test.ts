@@ -3,7 +3,7 @@
  * leaves roll-ups as if what went had never been imported, and a restore gives back exactly what
  * went (the same ids, the same half-hours with the imports that wrote them).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import type {
   Alert,
@@ -13,15 +13,17 @@ import type {
   TrashEntry,
 } from '../../../src-shared/contract/types';
 import { flatTariff } from '../../../tests/fixtures/tariffs';
-import { makeCore, storedReadings } from '../../../tests/helpers/core';
+import { storedReadings } from '../../../tests/helpers/core';
 import { dispatch } from '../rpc/dispatch';
 import {
   A,
   B,
   base,
   callAsAdmin,
+  coresPerTest,
   days,
   file,
+  importAll,
   importFile,
   Oct,
   rollback,
@@ -31,16 +33,8 @@ import {
 } from '../../../tests/helpers/undo';
 import { TrashService, TRASH_DAYS } from './trash';
 
-const cores: Core[] = [];
-afterEach(async () => {
-  for (const c of cores.splice(0)) await c.stop();
-});
 let now = Date.parse('2024-11-05T12:00:00Z');
-async function core(): Promise<Core> {
-  const c = await makeCore({ clock: { now: () => now } });
-  cores.push(c);
-  return c;
-}
+const core = coresPerTest(() => ({ clock: { now: () => now } }));
 
 async function failure(c: Core, method: string, args: unknown): Promise<{ code: string; message: string }> {
   const r = await dispatch(c.handlers, method, args, { role: 'admin', actor: 'test', inProcess: true });
@@ -212,8 +206,7 @@ describe('readings.remove', () => {
     // Y, restored with its writers, rolls back as it would have: X alone remains
     await rollback(a, y.id);
     await a.waitForDeliveries();
-    const b = await core();
-    await importFile(b, x);
+    const b = await importAll(await core(), [x]);
     expect(await state(a, { writers: true })).toEqual(await state(b, { writers: true }));
   });
 
@@ -226,8 +219,7 @@ describe('readings.remove', () => {
     await rollback(a, y.id);
     await callAsAdmin(a, 'trash.restore', { id: cut.id });
     await a.waitForDeliveries();
-    const b = await core();
-    await importFile(b, x);
+    const b = await importAll(await core(), [x]);
     expect(await state(a, { writers: true })).toEqual(await state(b, { writers: true }));
   });
 

@@ -2,18 +2,17 @@
  * A meter page's actions menu: "Delete readings…" (a range of UK days) and "Delete meter…". Each
  * confirmation says what will go (a dry run), and the toast after it offers "Undo".
  */
-import { useEffect, useState } from 'react';
-import type { MeterSummary, TrashEntry } from '../../../src-shared/contract/types';
-import { errorMessage } from '../../api/client';
+import { useState } from 'react';
+import type { MeterSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { useCan } from '../../components/Can';
 import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
-import { href, navigate } from '../../lib/route';
-import { useMetersStore } from '../../stores/meters';
+import { href } from '../../lib/route';
 import { ActionsMenu } from './ActionsMenu';
-import { toastDeleted } from './restore';
+import { leaveDeleted, toastDeleted } from './restore';
 import { UndoDialog } from './UndoDialog';
+import { useUndoable } from './use-undoable';
 import { dayRange } from './words';
 import '../../styles/undo.css';
 
@@ -40,51 +39,16 @@ export function MeterActions({ meter }: { meter: MeterSummary }) {
   );
 }
 
-/** A dry run's entry while the dialog is open (null until it answers). */
-function usePreview(ask: (() => Promise<TrashEntry>) | null, key: string) {
-  const [preview, setPreview] = useState<TrashEntry | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    setPreview(null);
-    setError(null);
-    if (!ask) return;
-    let live = true;
-    ask().then(
-      (e) => live && setPreview(e),
-      (e: unknown) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-    // the key names what is asked (ask is a new function every render)
-  }, [key]);
-  return { preview, error, setError };
-}
-
 function DeleteMeter({ meter, onClose }: { meter: MeterSummary; onClose: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const { preview, error, setError } = usePreview(
-    () => getClient().call('meters.remove', { meter: meter.mpan, dryRun: true }),
+  const { preview, error, busy, confirm } = useUndoable(
     meter.mpan,
-  );
-  const confirm = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      const e = await getClient().call('meters.remove', { meter: meter.mpan });
+    () => getClient().call('meters.remove', { meter: meter.mpan, dryRun: true }),
+    () => getClient().call('meters.remove', { meter: meter.mpan }),
+    (e) => {
       onClose();
-      await useMetersStore.getState().fetchMeters();
-      navigate(href.meters);
-      toastDeleted(e, () => {
-        void useMetersStore.getState().fetchMeters();
-        navigate(href.meter(meter.mpan));
-      });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return leaveDeleted(e, href.meter(meter.mpan));
+    },
+  );
   return (
     <UndoDialog
       open
@@ -113,29 +77,24 @@ function DeleteMeter({ meter, onClose }: { meter: MeterSummary; onClose: () => v
 function DeleteReadings({ meter, onClose }: { meter: MeterSummary; onClose: () => void }) {
   const [first, setFirst] = useState('');
   const [last, setLast] = useState('');
-  const [busy, setBusy] = useState(false);
   const range = dayRange(first, last);
   const whole = first !== '' && last !== '';
-  const { preview, error, setError } = usePreview(
-    range.ok
-      ? () => getClient().call('readings.remove', { meter: meter.mpan, from: range.from, to: range.to, dryRun: true })
-      : null,
-    range.ok ? `${range.from}/${range.to}` : '',
-  );
-  const confirm = async (): Promise<void> => {
-    if (!range.ok) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const e = await getClient().call('readings.remove', { meter: meter.mpan, from: range.from, to: range.to });
+  const ask = (dryRun: boolean) => () =>
+    getClient().call('readings.remove', {
+      meter: meter.mpan,
+      from: range.ok ? range.from : '',
+      to: range.ok ? range.to : '',
+      ...(dryRun ? { dryRun } : {}),
+    });
+  const { preview, error, busy, confirm } = useUndoable(
+    range.ok ? `${range.from}/${range.to}` : null,
+    ask(true),
+    ask(false),
+    (e) => {
       onClose();
       toastDeleted(e);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
   const errors = whole && !range.ok ? range.errors : {};
   return (
     <UndoDialog

@@ -3,14 +3,14 @@
  * says, from a dry run, how many readings will be taken out and how many values put back, and that
  * roll-ups follow; and, on a rolled-back card, when and by whom.
  */
-import { useEffect, useState } from 'react';
-import type { ImportJob, RollbackResult } from '../../../src-shared/contract/types';
-import { errorMessage } from '../../api/client';
+import { useState } from 'react';
+import type { ImportJob } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { useCan } from '../../components/Can';
 import { useAppStore } from '../../stores/app';
 import { useImportsStore } from '../../stores/imports';
 import { UndoDialog } from './UndoDialog';
+import { useUndoable } from './use-undoable';
 import { rollbackLines, rolledBackMessage, rolledBackNote } from './words';
 import '../../styles/undo.css';
 
@@ -36,37 +36,18 @@ export function RollbackAction({ job }: { job: ImportJob }) {
 }
 
 function RollbackDialog({ job, onClose }: { job: ImportJob; onClose: () => void }) {
-  const [preview, setPreview] = useState<RollbackResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    let live = true;
-    getClient()
-      .call('imports.rollback', { id: job.id, dryRun: true })
-      .then(
-        (r) => live && setPreview(r),
-        (e: unknown) => live && setError(errorMessage(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [job.id]);
-  const confirm = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await getClient().call('imports.rollback', { id: job.id });
+  const { preview, error, busy, confirm } = useUndoable(
+    String(job.id),
+    () => getClient().call('imports.rollback', { id: job.id, dryRun: true }),
+    () => getClient().call('imports.rollback', { id: job.id }),
+    (r) => {
       useImportsStore.getState().upsert(r.job);
       useAppStore
         .getState()
         .toast({ kind: 'success', title: `${job.file} rolled back`, message: rolledBackMessage(r) });
       onClose();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  );
   return (
     <UndoDialog
       open

@@ -2,17 +2,16 @@
  * A site page's actions menu: "Delete site…", its meters kept (without a site) or, when chosen,
  * deleted with it. The confirmation says what will go (a dry run); the toast after it offers "Undo".
  */
-import { useEffect, useState } from 'react';
-import type { SiteSummary, TrashEntry } from '../../../src-shared/contract/types';
-import { errorMessage } from '../../api/client';
+import { useState } from 'react';
+import type { SiteSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { useCan } from '../../components/Can';
 import { plural } from '../../lib/format';
-import { href, navigate } from '../../lib/route';
-import { useMetersStore } from '../../stores/meters';
+import { href } from '../../lib/route';
 import { ActionsMenu } from './ActionsMenu';
-import { toastDeleted } from './restore';
+import { leaveDeleted } from './restore';
 import { UndoDialog } from './UndoDialog';
+import { useUndoable } from './use-undoable';
 import '../../styles/undo.css';
 
 export function SiteActions({ site }: { site: SiteSummary }) {
@@ -32,40 +31,15 @@ export function SiteActions({ site }: { site: SiteSummary }) {
 
 function DeleteSite({ site, onClose }: { site: SiteSummary; onClose: () => void }) {
   const [withMeters, setWithMeters] = useState(false);
-  const [preview, setPreview] = useState<TrashEntry | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    let live = true;
-    setPreview(null);
-    getClient()
-      .call('sites.remove', { id: site.id, withMeters, dryRun: true })
-      .then(
-        (e) => live && setPreview(e),
-        (e: unknown) => live && setError(errorMessage(e)),
-      );
-    return () => {
-      live = false;
-    };
-  }, [site.id, withMeters]);
-  const confirm = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      const e = await getClient().call('sites.remove', { id: site.id, withMeters });
+  const { preview, error, busy, confirm } = useUndoable(
+    String(withMeters),
+    () => getClient().call('sites.remove', { id: site.id, withMeters, dryRun: true }),
+    () => getClient().call('sites.remove', { id: site.id, withMeters }),
+    (e) => {
       onClose();
-      await useMetersStore.getState().fetchMeters();
-      navigate(href.meters);
-      toastDeleted(e, () => {
-        void useMetersStore.getState().fetchMeters();
-        navigate(href.site(site.id));
-      });
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return leaveDeleted(e, href.site(site.id));
+    },
+  );
   return (
     <UndoDialog
       open

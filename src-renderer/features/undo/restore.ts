@@ -4,7 +4,9 @@
  */
 import type { TrashEntry } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { href, navigate } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
+import { useMetersStore } from '../../stores/meters';
 
 /** How long the toast with "Undo" stays. */
 const UNDO_TOAST_MS = 20_000;
@@ -34,4 +36,14 @@ export function toastDeleted(entry: TrashEntry, onRestored?: (e: TrashEntry) => 
     },
     UNDO_TOAST_MS,
   );
+}
+
+/** After deleting what a page shows: to the meters list, with the toast whose Undo comes back to `back`. */
+export async function leaveDeleted(entry: TrashEntry, back: string): Promise<void> {
+  await useMetersStore.getState().fetchMeters();
+  navigate(href.meters);
+  toastDeleted(entry, () => {
+    void useMetersStore.getState().fetchMeters();
+    navigate(back);
+  });
 }
