@@ -276,7 +276,12 @@ export class ImportQueue {
   cancel(id: number): ImportJob {
     const r = this.row(id);
     if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled' || r.status === 'rolled-back') {
-      const already = { done: 'finished', failed: 'failed', cancelled: 'been cancelled', 'rolled-back': 'been rolled back' };
+      const already = {
+        done: 'finished',
+        failed: 'failed',
+        cancelled: 'been cancelled',
+        'rolled-back': 'been rolled back',
+      };
       throw new AppError('CONFLICT', `Import job ${id} has already ${already[r.status]}`);
     }
     if (r.status === 'running') {
