@@ -274,4 +274,14 @@ describe('the trash is kept for a while', () => {
     expect(await failure(c, 'trash.restore', { id: gone.id })).toMatchObject({ code: 'NOT_FOUND' });
     expect(c.sqlite.prepare('SELECT count(*) FROM readings_trash').pluck().get()).toBe(0);
   });
+
+  it('cleans up rolled-back import jobs, and their files, with the other finished jobs after the retention period', async () => {
+    const c = await core();
+    const j = await importFile(c, file('x.csv', xRows()));
+    await rollback(c, j.id);
+    expect(await callAsAdmin(c, 'imports.cleanup', { days: 30 })).toMatchObject({ jobsRemoved: 0 });
+    now += 31 * 86400_000;
+    expect(await callAsAdmin(c, 'imports.cleanup', { days: 30 })).toEqual({ jobsRemoved: 1, filesRemoved: 1 });
+    expect(await failure(c, 'imports.get', { id: j.id })).toMatchObject({ code: 'NOT_FOUND' });
+  });
 });
