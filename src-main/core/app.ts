@@ -50,6 +50,8 @@ import { AuthService } from './users/auth-service';
 import { userHandlers } from './users/handlers';
 import { pendingHandlers } from './pending-handlers';
 import { registerHandlers } from './register/handlers';
+import { undoHandlers } from './undo/handlers';
+import { TrashService } from './undo/trash';
 
 /** How often uploads never queued for import are looked for (each is removed 10 minutes after upload). */
 const UNQUEUED_SWEEP_MS = 60_000;
@@ -261,6 +263,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...notifyHandlers(services),
         ...userHandlers(services),
         ...registerHandlers(services),
+        ...undoHandlers(services),
         'audit.list': (a) => auditList(sqlite, a),
         ...pendingHandlers,
       } satisfies Handlers,
@@ -286,6 +289,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       const r = imports.cleanup(settings.get().importRetentionDays);
       if (r.jobsRemoved > 0)
         log.info(`retention: removed ${r.jobsRemoved} finished import job(s) and ${r.filesRemoved} stored file(s)`);
+      const purged = new TrashService(sqlite, readings, meters, clock).purge();
+      if (purged > 0) log.info(`retention: purged ${purged} deletion(s) older than the days they are kept for undo`);
     } catch (e) {
       log.error('retention clean-up failed', e);
     }

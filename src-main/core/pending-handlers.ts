@@ -14,13 +14,6 @@ export const pendingHandlers = {
   'meters.table': pending,
   'sites.table': pending,
   'meters.bulkUpdate': pending,
-  // undo (helper: undo)
-  'imports.rollback': pending,
-  'meters.remove': pending,
-  'sites.remove': pending,
-  'readings.remove': pending,
-  'trash.list': pending,
-  'trash.restore': pending,
   // sources (helper: sources)
   'sources.list': pending,
   'sources.get': pending,

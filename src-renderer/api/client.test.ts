@@ -32,6 +32,8 @@ function job(id: number, over: Partial<ImportJob> = {}): ImportJob {
     createdAt: '2025-01-01T00:00:00Z',
     startedAt: null,
     finishedAt: null,
+    rolledBackAt: null,
+    rolledBackBy: null,
     preview: null,
     onConflict: 'keep',
     notes: null,

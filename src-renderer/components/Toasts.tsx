@@ -16,6 +16,19 @@ export function Toasts() {
             <div className="toast-title">{t.title}</div>
             {t.message && <div className="toast-message">{t.message}</div>}
           </div>
+          {t.action && (
+            <button
+              type="button"
+              className="btn btn-small toast-action"
+              data-testid="toast-action"
+              onClick={() => {
+                dismiss(t.id);
+                t.action!.run();
+              }}
+            >
+              {t.action.label}
+            </button>
+          )}
           <button type="button" className="toast-close" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
             ×
           </button>

@@ -35,6 +35,11 @@ export const METHOD_ROLES = {
   'audit.list': 'admin',
   'register.import': 'manager',
   'sites.acceptSuggestions': 'manager',
+  'imports.rollback': 'manager',
+  'meters.remove': 'manager',
+  'sites.remove': 'manager',
+  'readings.remove': 'manager',
+  'trash.restore': 'manager',
 } as const satisfies Partial<Record<Method, Role>>;
 
 export type GatedMethod = keyof typeof METHOD_ROLES;

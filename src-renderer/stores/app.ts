@@ -15,6 +15,8 @@ export interface Toast {
   kind: ToastKind;
   title: string;
   message?: string;
+  /** A button beside the message ("Undo"); pressing it dismisses the toast and runs `run`. */
+  action?: { label: string; run: () => void };
 }
 
 export interface FatalError {

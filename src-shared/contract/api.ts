@@ -1479,14 +1479,25 @@ export const contract = {
   }),
   // ---------------------------------------------------------------- undo
   /**
-   * Rolls back a finished import: every half-hour it added removed, every value it replaced
-   * restored (later imports' writes stay); roll-ups, analyses and alerts follow. CONFLICT unless done.
+   * Rolls back a finished import, as if it had never run: every half-hour it added removed, every value it replaced
+   * restored, later imports' values kept (and put where they gave the same half-hours); roll-ups, analyses and
+   * alerts follow. `dryRun` says what would change. CONFLICT unless the job is done (not a dry run).
    */
   'imports.rollback': method({
-    args: z.object({ id: z.number().int().positive() }).strict(),
+    args: z.object({ id: z.number().int().positive(), dryRun: z.boolean().optional() }).strict(),
     result: returns<RollbackResult>(),
     role: 'manager',
-    audit: (a, r) => ({ details: { id: a.id, readingsRemoved: r.readingsRemoved, valuesRestored: r.valuesRestored } }),
+    audit: (a, r) =>
+      a.dryRun
+        ? null
+        : {
+            details: {
+              id: a.id,
+              readingsRemoved: r.readingsRemoved,
+              valuesRestored: r.valuesRestored,
+              metersRemoved: r.metersRemoved,
+            },
+          },
   }),
   /** Deletes a meter with its readings, tariff assignments and alerts (kept for undo). `dryRun` says what would go. */
   'meters.remove': method({

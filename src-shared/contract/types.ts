@@ -48,6 +48,9 @@ export interface ImportJob {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** When and by whom the job was rolled back (`imports.rollback`); null otherwise. */
+  rolledBackAt: string | null;
+  rolledBackBy: string | null;
   /** Dry runs: what would be imported. */
   preview: ImportPreview | null;
   onConflict: 'keep' | 'replace';
@@ -1270,14 +1273,24 @@ export interface TrashEntry {
   counts: { sites: number; meters: number; days: number; halfHours: number; tariffAssignments: number; alerts: number };
 }
 
-/** What rolling back a finished import did. */
+/** What rolling back a finished import did (or, for a dry run, would do). */
 export interface RollbackResult {
   job: ImportJob;
+  dryRun: boolean;
   /** Half-hours it had added, now gone. */
   readingsRemoved: number;
   /** Half-hours it had overwritten, now holding their earlier values again. */
   valuesRestored: number;
+  /**
+   * Later imports that gave some of the same half-hours (duplicates, or conflicts that kept its value): their files
+   * are read again and their values take those half-hours, as if it had never run. `readings`: how many (null in a
+   * dry run: the files are not read); `error`: why a file could not be read again (its copy is no longer kept).
+   */
+  laterImports: { jobId: number; file: string; readings: number | null; error: string | null }[];
+  /** Meters whose readings changed. */
   meters: string[];
+  /** Meters the import had created that were left with no readings: deleted (see `trash.list` to put one back). */
+  metersRemoved: string[];
 }
 
 export type SourceKind = 'folder' | 'sftp' | 'octopus' | 'n3rgy';

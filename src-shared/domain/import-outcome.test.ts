@@ -99,6 +99,27 @@ describe('gradeImport', () => {
     expect(gradeImport(job({ status: 'cancelled' }))).toMatchObject({ grade: 'cancelled', tone: 'grey', retry: true });
   });
 
+  it('a rolled-back import says what went and what came back, with no retry (its file is imported again)', () => {
+    expect(gradeImport(job({ status: 'rolled-back', readingsImported: 1 }))).toEqual({
+      grade: 'rolled-back',
+      tone: 'grey',
+      label: 'Rolled back',
+      summary:
+        'Rolled back: the 1 reading it added was taken out, as if it had never run; readings imported since stay. ' +
+        'Its file can be imported again.',
+      retry: false,
+    });
+    expect(
+      gradeImport(job({ status: 'rolled-back', readingsImported: 1200, conflicts: 3, onConflict: 'replace' })).summary,
+    ).toMatch(
+      /^Rolled back: the 1,200 readings it added were taken out and the 3 stored readings it replaced put back,/,
+    );
+    // kept conflicts replaced nothing, so nothing is said to come back
+    expect(gradeImport(job({ status: 'rolled-back', conflicts: 3, onConflict: 'keep' })).summary).not.toMatch(
+      /put back/,
+    );
+  });
+
   it('dry runs say what an import would do', () => {
     expect(gradeImport(job({ dryRun: true }))).toMatchObject({
       label: 'Checked',

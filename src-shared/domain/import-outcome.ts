@@ -99,7 +99,12 @@ export function gradeImport(j: GradedJob): ImportOutcome {
         grade: 'rolled-back',
         tone: 'grey',
         label: 'Rolled back',
-        summary: `Rolled back: the ${count(j.readingsImported, 'reading')} it wrote were removed and the values it replaced restored.`,
+        summary:
+          `Rolled back: the ${count(j.readingsImported, 'reading')} it added ${j.readingsImported === 1 ? 'was' : 'were'} taken out` +
+          (j.onConflict === 'replace' && j.conflicts > 0
+            ? ` and the ${count(j.conflicts, 'stored reading')} it replaced put back`
+            : '') +
+          ', as if it had never run; readings imported since stay. Its file can be imported again.',
         retry: false,
       };
     case 'failed': {

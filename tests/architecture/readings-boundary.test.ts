@@ -19,6 +19,8 @@ const NAMED_TABLES = [
   'readings_job_spans',
   'readings_meta',
   'readings_removed',
+  'readings_trash',
+  'readings_trash_undo',
   'daily_aggregates',
   'aggregation_dirty',
 ];
@@ -36,6 +38,8 @@ const SCHEMA_OBJECTS = new Set([
   'readingsJobSpans',
   'readingsMeta',
   'readingsRemoved',
+  'readingsTrash',
+  'readingsTrashUndo',
 ]);
 
 /** Where `text` (a TypeScript file) names the store's or the old tables: "file:line: source line". */

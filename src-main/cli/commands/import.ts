@@ -6,6 +6,8 @@ import type { Core } from '../../core/app';
 /** What the CLI prints of a file's import (the `--json` shape). */
 function fileSummary(j: ImportJob) {
   return {
+    /** The import job (`eclectyc jobs rollback ID` rolls it back); null for a file that was not queued. */
+    id: j.id as number | null,
     file: j.file,
     format: j.format,
     rowsRead: j.rowsRead,
@@ -30,6 +32,7 @@ function fileSummary(j: ImportJob) {
 type FileSummary = ReturnType<typeof fileSummary> & { alreadyImported?: AlreadyImported['files'][number]['earlier'] };
 
 const unread = (file: string, error: string, status: FileSummary['status'] = 'failed'): FileSummary => ({
+  id: null,
   file,
   format: null,
   rowsRead: 0,

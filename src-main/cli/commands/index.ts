@@ -23,6 +23,7 @@ import { switchCommand } from './switch';
 import { tariffsCommand } from './tariffs';
 import { tokensCommand } from './tokens';
 import { totalsCommand } from './totals';
+import { trashCommand } from './undo';
 import { usersCommand } from './users';
 import { workerCommand } from './worker';
 
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   metersCommand,
   readingsCommand,
   jobsCommand,
+  trashCommand,
   aggregateCommand,
   totalsCommand,
   compareCommand,

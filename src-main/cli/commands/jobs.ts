@@ -1,13 +1,17 @@
 /** `eclectyc jobs`: import jobs, optionally of one status. */
 import type { ImportJob } from '../../../src-shared/contract/types';
-import { call, out, str, withCore, type Command } from '../command';
+import { call, out, str, UsageError, withCore, type Command } from '../command';
 import { printTable } from '../format';
+import { jobsRollback, jobsRollbackHelp } from './undo';
 
 export const jobsCommand: Command = {
   name: 'jobs',
-  help: '  jobs [--status S]                 import jobs (queued, running, retrying, done, failed, cancelled)',
-  options: { status: { type: 'string' } },
-  async run(ctx, _args, o) {
+  help: `  jobs [--status S]                 import jobs (queued, running, retrying, done, failed, cancelled, rolled-back)
+${jobsRollbackHelp}`,
+  options: { status: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+  async run(ctx, args, o) {
+    if (args[0] === 'rollback') return jobsRollback(ctx, args.slice(1), o);
+    if (args.length > 0) throw new UsageError(`jobs takes no "${args[0]}"; did you mean "jobs rollback ID"?`);
     const status = str(o, 'status');
     return withCore(ctx, async (core) => {
       const jobs = await call(core, 'imports.list', status ? { status: status as ImportJob['status'] } : {});

@@ -2,14 +2,17 @@
 import { call, out, UsageError, withCore, type Command } from '../command';
 import { printTable } from '../format';
 import { metersMerge, metersMergeHelp } from './meters-merge';
+import { metersRemove, metersRemoveHelp } from './undo';
 
 export const metersCommand: Command = {
   name: 'meters',
   help: `  meters                            list meters with their first/last reading and count
-${metersMergeHelp}`,
-  options: { 'on-conflict': { type: 'string' } },
+${metersMergeHelp}
+${metersRemoveHelp}`,
+  options: { 'on-conflict': { type: 'string' }, 'dry-run': { type: 'boolean' } },
   async run(ctx, args, o) {
     if (args[0] === 'merge') return metersMerge(ctx, args.slice(1), o);
+    if (args[0] === 'remove') return metersRemove(ctx, args.slice(1), o);
     if (args.length > 0) throw new UsageError(`meters takes no "${args[0]}"; did you mean "meters merge FROM INTO"?`);
     return withCore(ctx, async (core) => {
       const list = await call(core, 'meters.list', {});

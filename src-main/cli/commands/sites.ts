@@ -4,6 +4,7 @@ import type { SiteSummary } from '../../../src-shared/contract/types';
 import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
 import { printTable } from '../format';
 import { acceptSuggestions, listSuggestions } from './register';
+import { sitesRemove, sitesRemoveHelp } from './undo';
 
 const EXAMPLES: Record<string, string> = { lat: '51.38', lon: '-2.36', 'floor-area': '2400' };
 
@@ -69,7 +70,8 @@ export const sitesCommand: Command = {
                                     list, add (UK local days, TO exclusive) or remove a site's closures
   sites suggestions                 sites that meter files named, for meters with no site yet
   sites accept-suggestions (--all | NAME...) [--dismiss]
-                                    create those sites and put their meters on them (or dismiss them)`,
+                                    create those sites and put their meters on them (or dismiss them)
+${sitesRemoveHelp}`,
   options: {
     lat: { type: 'string' },
     lon: { type: 'string' },
@@ -84,8 +86,11 @@ export const sitesCommand: Command = {
     note: { type: 'string' },
     all: { type: 'boolean' },
     dismiss: { type: 'boolean' },
+    'with-meters': { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
   },
   async run(ctx, [sub, ...args], o) {
+    if (sub === 'remove') return sitesRemove(ctx, args, o);
     if (sub === 'add') {
       const name = args.join(' ').trim();
       if (!name) throw new UsageError('sites add needs a NAME');
@@ -171,7 +176,7 @@ export const sitesCommand: Command = {
     if (sub === 'suggestions') return listSuggestions(ctx);
     if (sub === 'accept-suggestions') return acceptSuggestions(ctx, args, o);
     throw new UsageError(
-      `sites needs add, list, update, assign, closures, suggestions or accept-suggestions${sub ? `, not "${sub}"` : ''}`,
+      `sites needs add, list, update, assign, closures, remove, suggestions or accept-suggestions${sub ? `, not "${sub}"` : ''}`,
     );
   },
 };

@@ -28,7 +28,9 @@ import {
   localDayOf,
   MONTH_ABBR,
   MONTH_NAMES,
+  nextPeriodStart,
   parsePeriod,
+  periodLabel,
 } from '../../../src-shared/domain/periods';
 import type { AnalyticsService } from '../analytics/analytics-service';
 import { dailyFactsIn, dayClasses, rangeDays } from '../analytics/compute';
@@ -538,6 +540,32 @@ export class AlertService {
     return r.subject;
   }
 
+  /**
+   * Resolves the open alerts of `meterIds` about periods (a day, week, month or run of half-hours) that no
+   * longer hold any reading: a roll-back or a deletion took them, so the condition cannot hold. Alerts about
+   * missing data stay: no readings is what they are about. Returns how many were resolved.
+   */
+  private resolveWithoutReadings(meterIds: number[]): number {
+    const open = this.sqlite.prepare(
+      "SELECT id, period FROM alerts WHERE meter_id = ? AND status != 'resolved' AND kind != 'data-missing'",
+    );
+    const resolve = this.sqlite.prepare(
+      "UPDATE alerts SET status = 'resolved', resolved_at = ?, resolved_by = NULL WHERE id = ?",
+    );
+    let resolved = 0;
+    this.sqlite.transaction(() => {
+      for (const meterId of meterIds)
+        for (const a of open.all(meterId) as { id: number; period: string }[]) {
+          const days = periodDays(a.period);
+          if (!days || this.readings.dayCounts(meterId, days[0], days[1]).days > 0) continue;
+          resolve.run(this.now(), a.id);
+          resolved++;
+        }
+    })();
+    if (resolved > 0) this.changed([]);
+    return resolved;
+  }
+
   /** Tells renderers the counts changed (and which alerts fired now). */
   private changed(fired: Alert[]): void {
     this.events.emit('alerts.changed', { counts: this.counts(), fired });
@@ -624,6 +652,8 @@ export class AlertService {
       else if (CARBON_SET.has(r.kind)) outcomes.push(this.judgeCarbon(r, at));
     }
     const result = this.apply(outcomes, at, !o.kinds && !o.meterIds ? meterRules : []);
+    // readings taken away since (a roll-back, a deletion): alerts about periods left without any resolve
+    if (o.changedOnly && o.meterIds) result.resolved += this.resolveWithoutReadings([...o.meterIds]);
     if (!o.kinds && !o.meterIds)
       this.sqlite
         .prepare(
@@ -1064,6 +1094,20 @@ export class AlertService {
     if (alerts.length > 0 || resolved > 0) this.changed(alerts);
     return { at: iso(at)!, fired: alerts, resolved, unchanged };
   }
+}
+
+/** The UK local days [from, to) an alert's period covers: a day, an ISO week, a month, or instants; null otherwise. */
+function periodDays(period: string): [number, number] | null {
+  for (const kind of ['day', 'week', 'month'] as const) {
+    const start = parsePeriod(kind, period);
+    if (start !== null && periodLabel(kind, start) === period) return [start, nextPeriodStart(kind, start)];
+  }
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z)(?:\/(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?Z))?$/.exec(
+    period,
+  );
+  if (!m) return null;
+  const from = localDayOf(Date.parse(m[1]!) / 1000);
+  return [from, m[2] ? localDayOf(Date.parse(m[2]) / 1000 - 1) + 1 : from + 1];
 }
 
 const SYSTEM_KINDS_SET = new Set<AlertKind>(['import-failed', 'health']);

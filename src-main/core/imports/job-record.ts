@@ -31,6 +31,8 @@ export interface DbJob extends JobRow {
   heartbeat_at: number | null;
   notes: string | null;
   tags: string;
+  rolled_back_at: number | null;
+  rolled_back_by: string | null;
 }
 
 /** A claim not renewed for this long is presumed dead even if its process cannot be checked. */
@@ -89,6 +91,8 @@ export function toJob(r: DbJob): ImportJob {
     createdAt: iso(r.created_at)!,
     startedAt: iso(r.started_at),
     finishedAt: iso(r.finished_at),
+    rolledBackAt: iso(r.rolled_back_at),
+    rolledBackBy: r.rolled_back_by,
     preview:
       r.dry_run === 1 && preview
         ? {

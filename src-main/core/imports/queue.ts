@@ -275,11 +275,14 @@ export class ImportQueue {
    */
   cancel(id: number): ImportJob {
     const r = this.row(id);
-    if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled') {
-      throw new AppError(
-        'CONFLICT',
-        `Import job ${id} has already ${r.status === 'done' ? 'finished' : r.status === 'failed' ? 'failed' : 'been cancelled'}`,
-      );
+    if (r.status === 'done' || r.status === 'failed' || r.status === 'cancelled' || r.status === 'rolled-back') {
+      const already = {
+        done: 'finished',
+        failed: 'failed',
+        cancelled: 'been cancelled',
+        'rolled-back': 'been rolled back',
+      };
+      throw new AppError('CONFLICT', `Import job ${id} has already ${already[r.status]}`);
     }
     if (r.status === 'running') {
       this.sqlite.prepare('UPDATE import_jobs SET cancel_requested = 1 WHERE id = ?').run(id);
@@ -324,6 +327,11 @@ export class ImportQueue {
    */
   retry(id: number): ImportJob {
     const r = this.row(id);
+    if (r.status === 'rolled-back')
+      throw new AppError(
+        'CONFLICT',
+        `Import job ${id} was rolled back; to bring its readings back, import ${r.file_name} again`,
+      );
     if (r.status === 'running' || r.status === 'queued' || r.status === 'done') {
       throw new AppError(
         'CONFLICT',
@@ -353,12 +361,15 @@ export class ImportQueue {
     return job;
   }
 
-  /** Deletes finished jobs older than `days` and their stored files; readings stay. */
+  /**
+   * Deletes finished jobs (done, failed, cancelled, rolled back) older than `days` and their stored files; readings
+   * stay.
+   */
   cleanup(days: number): { jobsRemoved: number; filesRemoved: number } {
     const cutoff = this.nowSec() - days * 86400;
     const old = this.sqlite
       .prepare(
-        "SELECT id, file_id FROM import_jobs WHERE status IN ('done','failed','cancelled') AND coalesce(finished_at, created_at) < ?",
+        "SELECT id, file_id FROM import_jobs WHERE status IN ('done','failed','cancelled','rolled-back') AND coalesce(rolled_back_at, finished_at, created_at) < ?",
       )
       .all(cutoff) as { id: number; file_id: string }[];
     let filesRemoved = 0;

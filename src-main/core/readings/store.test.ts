@@ -176,7 +176,7 @@ describe('ReadingsStore.merge through imports', () => {
     expect(stats(A, JAN15)).toMatchObject({ kwh: 21, present: 4, estimated: 1, missing: 0, max: 9 });
 
     const seq = core.readings.currentSeq();
-    expect(undo(j2.id)).toEqual({ meterIds: [meterId(A)], days: 1 });
+    expect(undo(j2.id)).toEqual({ meterIds: [meterId(A)], days: 1, removed: 1, restored: 2 });
     expect(at(A, '2025-01-15T00:00:00Z')).toEqual({ kwh: 1.5, quality: ACTUAL, job: j1.id });
     expect(at(A, '2025-01-15T00:30:00Z')).toEqual({ kwh: null, quality: MISSING, job: j1.id });
     expect(at(A, '2025-01-15T01:00:00Z')).toEqual({ kwh: 2, quality: ESTIMATED, job: j1.id });
@@ -189,7 +189,7 @@ describe('ReadingsStore.merge through imports', () => {
       single: 1,
     });
     // nothing left to undo for j2
-    expect(undo(j2.id)).toEqual({ meterIds: [], days: 0 });
+    expect(undo(j2.id)).toEqual({ meterIds: [], days: 0, removed: 0, restored: 0 });
   });
 
   it('cancelling a retrying replace job restores what it overwrote', async () => {

@@ -103,11 +103,40 @@ export interface MergeOptions {
   seq: number;
 }
 
+/** What undoing an import job did (or would do). */
+export interface UndoResult {
+  /** Meters whose stored days changed. */
+  meterIds: number[];
+  /** Meter-days rewritten or removed. */
+  days: number;
+  /** Half-hours the job had added, now gone. */
+  removed: number;
+  /** Half-hours it had overwritten, holding their earlier value again. */
+  restored: number;
+}
+
+/** Half-hours an undo gave back, per meter and day: one mark per slot (0 untouched, REMOVED, RESTORED). */
+export type TouchedSlots = Map<number, Map<number, Uint8Array>>;
+export const REMOVED = 1;
+export const RESTORED = 2;
+
+/** What a meter's days over a range hold: stored meter-days and received half-hours (present or listed missing). */
+export interface DayCounts {
+  days: number;
+  halfHours: number;
+}
+
+/** Days of a deletion that readings were stored into since: [meter id, day, writing job ids]. */
+export type TrashClash = { meterId: number; day: number; jobs: number[] };
+
 /** Rows per multi-row INSERT: fewer JavaScript ↔ SQLite crossings. */
 const BULK = 32;
 const DAY_COLS = 7;
 const STAT_COLS = 11;
 const sameValue = (a: number, b: number): boolean => a === b || Math.abs(a - b) < 1e-9;
+
+/** A readings_undo row of one meter: [job, day, slot, kwh, quality, volume, prior job]. */
+type UndoRow = [number, number, number, number | null, number, number | null, number];
 
 type DayRow = [
   day: number,
@@ -491,14 +520,56 @@ export class ReadingsStore {
 
   /**
    * Undoes everything `jobId` wrote: half-hours it added are removed, half-hours it overwrote get
-   * their earlier value back; later jobs' writes stay. Returns the meters whose data changed.
+   * their earlier value back; later jobs' writes stay. Returns the meters whose data changed and how
+   * many half-hours went (`removed`) or got their earlier value back (`restored`); `touched`, when
+   * given, is filled with those half-hours (per meter and day: 1 removed, 2 restored).
    */
-  undoJob(jobId: number): { meterIds: number[]; days: number } {
-    const spans = this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?')
-      .raw()
-      .all(jobId) as [number, number, number][];
-    if (spans.length === 0) return { meterIds: [], days: 0 };
-    const seq = this.nextSeq();
+  undoJob(jobId: number, touched?: TouchedSlots): UndoResult {
+    const spans = this.jobSpans(jobId);
+    if (spans.length === 0) return { meterIds: [], days: 0, removed: 0, restored: 0 };
+    const r = this.undoDays(jobId, spans, this.nextSeq(), touched);
+    this.finishUndo(jobId);
+    this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
+    return r;
+  }
+
+  /**
+   * What undoing `jobId` would do, writing nothing: the same counts as undoJob, and `touched` filled
+   * with the half-hours it would give back.
+   */
+  undoPreview(jobId: number, touched?: TouchedSlots): UndoResult {
+    return this.undoDays(jobId, this.jobSpans(jobId), null, touched);
+  }
+
+  /** The meter-day ranges a job wrote or compared (what undoing it visits). */
+  private jobSpans(jobId: number): [number, number, number][] {
+    return this.stmt('SELECT meter_id, from_day, to_day FROM readings_job_spans WHERE job_id = ?').raw().all(jobId) as [
+      number,
+      number,
+      number,
+    ][];
+  }
+
+  /** Import jobs other than `jobId` that wrote or compared days of the meters and days it did. */
+  jobsOverlapping(jobId: number): number[] {
+    const other = this.stmt(
+      'SELECT DISTINCT job_id FROM readings_job_spans WHERE meter_id = ? AND from_day <= ? AND to_day >= ? AND job_id != ?',
+    ).pluck();
+    const out = new Set<number>();
+    for (const [m, a, b] of this.jobSpans(jobId)) for (const j of other.all(m, b, a, jobId) as number[]) out.add(j);
+    return [...out].sort((x, y) => x - y);
+  }
+
+  /**
+   * Gives back what `jobId` wrote over `spans` (inclusive day ranges): each half-hour it holds gets
+   * the value it overwrote (readings_undo) or is removed. With `seq` null nothing is written.
+   */
+  private undoDays(
+    jobId: number,
+    spans: [number, number, number][],
+    seq: number | null,
+    touched?: TouchedSlots,
+  ): UndoResult {
     const rows = this.stmt(
       'SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day <= ?',
     ).raw();
@@ -507,7 +578,7 @@ export class ReadingsStore {
     ).raw();
     const meters = new Set<number>();
     const seen = new Set<string>();
-    let days = 0;
+    const res: UndoResult = { meterIds: [], days: 0, removed: 0, restored: 0 };
     for (const [meterId, a, b] of spans) {
       for (const row of rows.all(meterId, a, b) as DayRow[]) {
         const day = row[0];
@@ -529,29 +600,46 @@ export class ReadingsStore {
           number,
         ][])
           before.set(slot, [kwh, q, vol, prior]);
+        let marks: Uint8Array | undefined;
+        if (touched) {
+          let days = touched.get(meterId);
+          if (!days) touched.set(meterId, (days = new Map()));
+          days.set(day, (marks = new Uint8Array(len)));
+        }
         for (let s = 0; s < len; s++) {
           if (sw[s] !== jobId || sq[s] === NOT_RECEIVED) continue;
           const p = before.get(s);
-          if (p) {
+          if (p && p[1] !== NOT_RECEIVED) {
             sv[s] = p[0] ?? 0;
             sq[s] = p[1];
             svol[s] = p[2] ?? NaN;
             sw[s] = p[3];
+            res.restored++;
+            if (marks) marks[s] = RESTORED;
           } else {
             sv[s] = 0;
             sq[s] = NOT_RECEIVED;
             svol[s] = NaN;
             sw[s] = 0;
+            res.removed++;
+            if (marks) marks[s] = REMOVED;
           }
         }
-        this.writeDay(meterId, day, len, seq);
+        if (seq !== null) this.writeDay(meterId, day, len, seq);
         meters.add(meterId);
-        days++;
+        res.days++;
       }
     }
-    // Later jobs that overwrote half-hours this job wrote (and hold them still, so they were left
-    // alone above) now overwrote what was there before this job: undoing them must not bring back
-    // this job's values.
+    res.meterIds = [...meters];
+    return res;
+  }
+
+  /**
+   * Later jobs that overwrote half-hours `jobId` wrote (and hold them still, so undoing it left them
+   * alone) now overwrote what was there before it: undoing them must not bring back its values. Then
+   * its own records of what it overwrote go.
+   */
+  private finishUndo(jobId: number): void {
     const pointers = this.stmt(
       'SELECT job_id, meter_id, day, slot FROM readings_undo WHERE prior_job = ? AND job_id != ?',
     )
@@ -568,14 +656,13 @@ export class ReadingsStore {
       repoint.run(p ? p[0] : null, p ? p[1] : NOT_RECEIVED, p ? p[2] : null, p ? p[3] : 0, later, meterId, day, s);
     }
     this.stmt('DELETE FROM readings_undo WHERE job_id = ?').run(jobId);
-    this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
-    return { meterIds: [...meters], days };
   }
 
   /**
    * Moves every half-hour of meter `fromId` into meter `intoId` through `merge` (so each is new,
    * a duplicate or a conflict, and a conflict keeps the stored value unless `replace`), keeping
-   * which import job wrote each half-hour; then removes what `fromId` held (recorded as removed, so
+   * which import job wrote each half-hour and what those imports overwrote (so each can still be
+   * rolled back on `intoId`); then removes what `fromId` held (recorded as removed, so
    * roll-ups and "changed since" see it). With `dryRun` nothing is written: the counts and
    * conflicts say what a move would do.
    */
@@ -595,15 +682,26 @@ export class ReadingsStore {
       conflicts: [] as { ts: number; value: number; stored: number | null; kept: boolean }[],
     };
     const seq = o.dryRun ? 0 : this.nextSeq();
+    // what `into` holds over those days: the half-hours whose value moves (new, or replacing) are found before
+    const n = all.days.length;
+    const held = n ? this.readDays(intoId, all.days[0]!, all.days[n - 1]! + 1) : null;
+    const heldAt = new Map<number, number>();
+    if (held) for (let i = 0; i < held.days.length; i++) heldAt.set(held.days[i]!, held.offsets[i]!);
+    const moves = new Set<number>();
     // one batch per writing job, so every half-hour stays attributed to the import that brought it
     const byWriter = new Map<number, DayBatch>();
-    for (let i = 0; i < all.days.length; i++) {
+    for (let i = 0; i < n; i++) {
       const day = all.days[i]!;
       const at = all.offsets[i]!;
       const len = all.offsets[i + 1]! - at;
+      const h = heldAt.get(day);
       for (let s = 0; s < len; s++) {
         const q = all.quality[at + s]!;
         if (q === NOT_RECEIVED) continue;
+        const pq = h === undefined ? NOT_RECEIVED : held!.quality[h + s]!;
+        const same =
+          pq === MISSING ? q === MISSING : q !== MISSING && sameValue(held!.values[h! + s]!, all.values[at + s]!);
+        if (pq === NOT_RECEIVED || (!same && o.replace && q !== MISSING)) moves.add(day * STRIDE + s);
         const w = all.writers![at + s]!;
         let b = byWriter.get(w);
         if (!b) byWriter.set(w, (b = new DayBatch()));
@@ -625,6 +723,19 @@ export class ReadingsStore {
     }
     out.conflicts.sort((a, b) => a.ts - b.ts);
     if (o.dryRun) return out;
+    // provenance: what the imports behind each moved half-hour overwrote in `from` moves with it (the merge's own
+    // record of a value it replaced in `into` comes first), so each of them can still be rolled back
+    const undoRows = this.stmt(
+      'SELECT job_id, day, slot, kwh, quality, volume, prior_job FROM readings_undo WHERE meter_id = ?',
+    ).raw();
+    const keep = this.stmt(
+      'INSERT OR IGNORE INTO readings_undo (job_id, meter_id, day, slot, kwh, quality, volume, prior_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const [job, day, slot, kwh, q, vol, prior] of undoRows.all(fromId) as UndoRow[])
+      if (moves.has(day * STRIDE + slot)) keep.run(job, intoId, day, slot, kwh, q, vol, prior);
+    this.stmt(
+      'INSERT OR IGNORE INTO readings_job_spans (job_id, meter_id, from_day, to_day) SELECT job_id, ?, from_day, to_day FROM readings_job_spans WHERE meter_id = ?',
+    ).run(intoId, fromId);
     for (const day of all.days)
       this.stmt('INSERT OR REPLACE INTO readings_removed (meter_id, day, seq) VALUES (?, ?, ?)').run(fromId, day, seq);
     this.stmt('DELETE FROM meter_days WHERE meter_id = ?').run(fromId);
@@ -637,7 +748,106 @@ export class ReadingsStore {
   /** Drops what undoing `jobId` would need (its job record is being deleted); its half-hours stay. */
   forgetJob(jobId: number): void {
     this.stmt('DELETE FROM readings_undo WHERE job_id = ?').run(jobId);
+    this.stmt('DELETE FROM readings_trash_undo WHERE job_id = ?').run(jobId);
     this.stmt('DELETE FROM readings_job_spans WHERE job_id = ?').run(jobId);
+  }
+
+  // ---------------------------------------------------------------- deleted by hand (undoable)
+
+  /** A meter's stored days and received half-hours (a value or listed missing) over local days [fromDay, toDay). */
+  dayCounts(meterId: number, fromDay: number, toDay: number): DayCounts {
+    return this.stmt(
+      'SELECT count(*) AS days, coalesce(sum(present + missing), 0) AS halfHours FROM day_stats WHERE meter_id = ? AND day >= ? AND day < ?',
+    ).get(meterId, fromDay, toDay) as DayCounts;
+  }
+
+  /**
+   * Moves a meter's days over local days [fromDay, toDay) into deletion `trashId` (readings_trash), as
+   * stored — values, quality, volumes and the import that wrote each half-hour — with what those
+   * imports overwrote (readings_trash_undo), so `restoreTrash` puts them back exactly. The removal
+   * gets a change number, so roll-ups and "changed since" see it. Returns what went.
+   */
+  trashDays(trashId: number, meterId: number, fromDay: number, toDay: number): DayCounts {
+    const counts = this.dayCounts(meterId, fromDay, toDay);
+    const stored = this.stmt('SELECT count(*) FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ?')
+      .pluck()
+      .get(meterId, fromDay, toDay) as number;
+    if (counts.days === 0 && stored === 0) return counts;
+    const seq = this.nextSeq();
+    const range = [meterId, fromDay, toDay];
+    this.stmt(
+      'INSERT INTO readings_trash (trash_id, meter_id, day, vals, quality, volumes, job_id, writers) SELECT ?, meter_id, day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ?',
+    ).run(trashId, ...range);
+    this.stmt(
+      'INSERT INTO readings_trash_undo (trash_id, job_id, meter_id, day, slot, kwh, quality, volume, prior_job) SELECT ?, job_id, meter_id, day, slot, kwh, quality, volume, prior_job FROM readings_undo WHERE meter_id = ? AND day >= ? AND day < ?',
+    ).run(trashId, ...range);
+    this.stmt(
+      'INSERT OR REPLACE INTO readings_removed (meter_id, day, seq) SELECT meter_id, day, ? FROM day_stats WHERE meter_id = ? AND day >= ? AND day < ? UNION SELECT meter_id, day, ? FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ?',
+    ).run(seq, ...range, seq, ...range);
+    this.stmt('DELETE FROM readings_undo WHERE meter_id = ? AND day >= ? AND day < ?').run(...range);
+    this.stmt('DELETE FROM day_stats WHERE meter_id = ? AND day >= ? AND day < ?').run(...range);
+    this.stmt('DELETE FROM meter_days WHERE meter_id = ? AND day >= ? AND day < ?').run(...range);
+    return counts;
+  }
+
+  /** The days of deletion `trashId` that hold readings again (imported since), with the imports that wrote them. */
+  trashClashes(trashId: number): TrashClash[] {
+    const rows = this.stmt(
+      `SELECT t.meter_id, m.day, m.vals, m.quality, m.volumes, m.job_id, m.writers FROM readings_trash t
+       JOIN meter_days m ON m.meter_id = t.meter_id AND m.day = t.day WHERE t.trash_id = ? ORDER BY t.meter_id, t.day`,
+    )
+      .raw()
+      .all(trashId) as [number, ...DayRow][];
+    return rows.map(([meterId, ...row]) => {
+      const len = lengthOf(row[0]);
+      this.decode(row, len);
+      const jobs = new Set<number>();
+      for (let s = 0; s < len; s++) if (this.sq[s] !== NOT_RECEIVED && this.sw[s] !== 0) jobs.add(this.sw[s]!);
+      return { meterId, day: row[0], jobs: [...jobs].sort((a, b) => a - b) };
+    });
+  }
+
+  /**
+   * Puts deletion `trashId`'s days back as they were (check `trashClashes` first: a day stored again
+   * is not overwritten), with what their imports overwrote, under a new change number. Imports
+   * undone while the days were deleted (`undone`: rolled back, cancelled) are undone on them now, so
+   * their values do not come back with the rest.
+   */
+  restoreTrash(trashId: number, undone: (jobId: number) => boolean): { meterIds: number[]; days: number } {
+    const rows = this.stmt(
+      'SELECT meter_id, day, vals, quality, volumes, job_id, writers FROM readings_trash WHERE trash_id = ? ORDER BY meter_id, day',
+    )
+      .raw()
+      .all(trashId) as [number, ...DayRow][];
+    if (rows.length === 0) return { meterIds: [], days: 0 };
+    const seq = this.nextSeq();
+    const jobs = new Set<number>();
+    const spans = new Map<number, [number, number, number]>();
+    for (const [meterId, ...row] of rows) {
+      const day = row[0];
+      const len = lengthOf(day);
+      this.decode(row, len);
+      for (let s = 0; s < len; s++) if (this.sq[s] !== NOT_RECEIVED) jobs.add(this.sw[s]!);
+      this.writeDay(meterId, day, len, seq);
+      const sp = spans.get(meterId);
+      if (sp) sp[2] = day;
+      else spans.set(meterId, [meterId, day, day]);
+    }
+    this.stmt(
+      'INSERT OR IGNORE INTO readings_undo (job_id, meter_id, day, slot, kwh, quality, volume, prior_job) SELECT job_id, meter_id, day, slot, kwh, quality, volume, prior_job FROM readings_trash_undo WHERE trash_id = ?',
+    ).run(trashId);
+    const undoJobs = this.stmt('SELECT job_id, prior_job FROM readings_trash_undo WHERE trash_id = ?')
+      .raw()
+      .all(trashId) as [number, number][];
+    for (const [j, prior] of undoJobs) jobs.add(j).add(prior);
+    for (const j of [...jobs].sort((a, b) => a - b)) {
+      if (j === 0 || !undone(j)) continue;
+      this.undoDays(j, [...spans.values()], seq);
+      this.finishUndo(j);
+    }
+    this.stmt('DELETE FROM readings_trash WHERE trash_id = ?').run(trashId);
+    this.stmt('DELETE FROM readings_trash_undo WHERE trash_id = ?').run(trashId);
+    return { meterIds: [...spans.keys()], days: rows.length };
   }
 
   /**

@@ -13,6 +13,7 @@ import { Segmented } from '../../components/Segmented';
 import { allowed } from '../../lib/access';
 import { useAppStore } from '../../stores/app';
 import { AuditLog } from './AuditLog';
+import { RecentlyDeleted } from '../undo/RecentlyDeleted';
 import { useState } from 'react';
 
 const TASK_NAME: Record<string, string> = {
@@ -65,34 +66,39 @@ export function ActivityPage() {
   useDocumentTitle('Activity');
   const role = useAppStore((s) => s.info?.role);
   const admin = allowed(role, 'audit.list');
-  const [view, setView] = useState<'runs' | 'audit'>(() =>
-    window.location.hash.includes('view=audit') ? 'audit' : 'runs',
+  const [view, setView] = useState<'runs' | 'audit' | 'trash'>(() =>
+    window.location.hash.includes('view=audit')
+      ? 'audit'
+      : window.location.hash.includes('view=trash')
+        ? 'trash'
+        : 'runs',
   );
-  const shown = admin ? view : 'runs';
+  const shown = admin || view !== 'audit' ? view : 'runs';
   return (
     <Page
       title="Activity"
       subtitle={
         shown === 'audit'
           ? 'Who changed what, and how it ended. Newest first, UK local time.'
-          : 'Background work: roll-ups after imports, the nightly run and rebuilds. Newest first, UK local time.'
+          : shown === 'trash'
+            ? 'Meters, sites and readings deleted in the last 30 days: put any of them back as it was.'
+            : 'Background work: roll-ups after imports, the nightly run and rebuilds. Newest first, UK local time.'
       }
       actions={
-        admin && (
-          <Segmented
-            options={[
-              { value: 'runs', label: 'Background work' },
-              { value: 'audit', label: 'Audit log' },
-            ]}
-            value={view}
-            onChange={setView}
-            label="What to show"
-            testId="activity-view"
-          />
-        )
+        <Segmented
+          options={[
+            { value: 'runs', label: 'Background work' },
+            { value: 'trash', label: 'Recently deleted' },
+            ...(admin ? [{ value: 'audit' as const, label: 'Audit log' }] : []),
+          ]}
+          value={shown}
+          onChange={setView}
+          label="What to show"
+          testId="activity-view"
+        />
       }
     >
-      {shown === 'audit' ? <AuditLog /> : <RunsCard />}
+      {shown === 'audit' ? <AuditLog /> : shown === 'trash' ? <RecentlyDeleted /> : <RunsCard />}
     </Page>
   );
 }

@@ -27,6 +27,7 @@ const STATUS_FILTERS: { value: ImportStatus | ''; label: string }[] = [
   { value: 'done', label: 'Done' },
   { value: 'failed', label: 'Failed' },
   { value: 'cancelled', label: 'Cancelled' },
+  { value: 'rolled-back', label: 'Rolled back' },
 ];
 
 export const ACCEPT = '.csv,.txt,.json';

@@ -8,6 +8,7 @@ import { useNow } from '../../lib/hooks';
 import { href } from '../../lib/route';
 import { useImportsStore } from '../../stores/imports';
 import { problemsSummary, progressTone } from './outcome';
+import { RollbackAction, RolledBackNote } from '../undo/RollbackJob';
 
 const ACTIVE = new Set(['queued', 'running', 'retrying']);
 
@@ -94,6 +95,7 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
               )}
             </span>
           )}
+          <RollbackAction job={job} />
         </div>
       </div>
 
@@ -190,6 +192,7 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
           <span className="human-message">{outcome.summary}</span>
         </div>
       )}
+      <RolledBackNote job={job} />
       {job.status === 'retrying' && job.lastError && (
         <div className="callout callout-warn">
           <strong>

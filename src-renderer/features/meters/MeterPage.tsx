@@ -29,6 +29,7 @@ import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { MergeMeter } from './MergeMeter';
+import { MeterActions } from '../undo/MeterActions';
 import { Energy } from '../../components/Energy';
 import { AnalysisView } from '../analysis/AnalysisView';
 import { addDays } from '../analysis/analysis-range';
@@ -104,6 +105,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
 
       <PageHeader
         className="meter-header"
+        actions={meter && <MeterActions meter={meter} />}
         title={
           <>
             <span className="mono">{mpan}</span>

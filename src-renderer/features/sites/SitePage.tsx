@@ -41,6 +41,7 @@ import { ClosuresCard } from './ClosuresCard';
 import { OpeningHoursCard } from './OpeningHoursCard';
 import { SiteDetailsCard } from './SiteDetails';
 import { WeatherCard } from './WeatherCard';
+import { SiteActions } from '../undo/SiteActions';
 
 export function SitePage({ id }: { id: number }) {
   const version = useDataStore((s) => s.version);
@@ -99,6 +100,7 @@ function Site({ d }: { d: SiteDetail }) {
       <PageHeader
         title={d.site.name}
         titleTestId="site-name"
+        actions={<SiteActions site={d.site} />}
         subtitle={[
           d.site.postcode,
           d.site.organisation,
