@@ -26,11 +26,4 @@ export const pendingHandlers = {
   'readings.remove': pending,
   'trash.list': pending,
   'trash.restore': pending,
-  // sources (helper: sources)
-  'sources.list': pending,
-  'sources.get': pending,
-  'sources.save': pending,
-  'sources.remove': pending,
-  'sources.run': pending,
-  'meters.feed': pending,
 } satisfies Partial<Handlers>;

@@ -324,7 +324,7 @@ const namePattern = z
 /** What a file-fed source does with what it imports (the import's options). */
 const feedImport = {
   pattern: namePattern.optional(),
-  format: z.string().trim().min(1).max(40).optional(),
+  format: z.enum(IMPORT_FORMATS).optional(),
   meter: meterIdArg.optional(),
   onConflict: z.enum(['keep', 'replace']).optional(),
 };
