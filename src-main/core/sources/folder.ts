@@ -120,6 +120,6 @@ class FolderSession implements FileSession {
 
 export const folderKind: FileKind<FolderConfig> = {
   family: 'files',
-  acts: (c) => !!(c.doneFolder || c.failedFolder),
+  acts: (c, outcome) => !!(outcome === 'done' ? c.doneFolder : c.failedFolder),
   open: async (ctx) => new FolderSession(ctx.config, ctx.files),
 };

@@ -55,8 +55,8 @@ export interface KindContext<C extends SourceConfig = SourceConfig> {
 export interface FileKind<C extends SourceConfig = SourceConfig> {
   family: 'files';
   open(ctx: KindContext<C>): Promise<FileSession>;
-  /** True when the settings move or delete files after import (else no session is opened for that). */
-  acts(config: C): boolean;
+  /** True when the settings move or delete files after an import with this outcome (else no session is opened for it). */
+  acts(config: C, outcome: 'done' | 'failed'): boolean;
 }
 
 /** A kind fed by an API: fetches UK days [fromDay, toDay) as documents to import. */

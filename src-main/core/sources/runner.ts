@@ -21,13 +21,18 @@ import type { EnqueueOptions, ImportQueue } from '../imports/queue';
 import { sourceSecretKey, type SecretStore } from '../notify/secrets';
 import { folderKind } from './folder';
 import type { ApiKind, FileKind, FileSession, Kind, KindContext, Listed } from './kinds';
+import { fetchN3rgy } from './n3rgy';
+import { fetchOctopus } from './octopus';
 import { sftpKind } from './sftp';
+import type { ApiFetchRequest, N3rgyConfig, OctopusConfig } from './api-source';
 import type { ItemRow, SourceConfig, SourceRow, SourceStore } from './store';
 
 /** Every kind of source the runner can run. */
-export const KINDS: Partial<Record<SourceKind, Kind>> = {
+export const KINDS: Record<SourceKind, Kind> = {
   folder: folderKind as FileKind,
   sftp: sftpKind as FileKind,
+  octopus: { family: 'api', secret: 'apiKey', fetch: (req) => fetchOctopus(req as ApiFetchRequest<OctopusConfig>) },
+  n3rgy: { family: 'api', secret: 'apiKey', fetch: (req) => fetchN3rgy(req as ApiFetchRequest<N3rgyConfig>) },
 };
 
 /** A kind of source in words. */
@@ -89,6 +94,8 @@ export class SourceRunner {
   /** Items whose imports ended, waiting for their files to be moved or deleted, by source. */
   private readonly ended = new Map<number, Set<number>>();
   private readonly afterTimers = new Map<number, NodeJS.Timeout>();
+  /** After-import passes in progress, by source (a run of the source waits for its pass). */
+  private readonly passes = new Map<number, Promise<void>>();
   private readonly work = new Set<Promise<unknown>>();
   private stopped = false;
   private readonly unsubscribe: () => void;
@@ -103,7 +110,7 @@ export class SourceRunner {
     this.unsubscribe = d.events.subscribe((e) => {
       if (e.event !== 'imports.updated' || e.payload.job.dryRun) return;
       const status = e.payload.job.status;
-      if (status === 'done' || status === 'failed') this.importEnded(e.payload.job.id);
+      if (status === 'done' || status === 'failed') this.importEnded(e.payload.job.id, status);
     });
   }
 
@@ -135,6 +142,8 @@ export class SourceRunner {
     if (this.stopped) throw new AppError('UNAVAILABLE', 'The app is shutting down; the source was not run');
     const mine = this.running.get(sourceId);
     if (mine) return mine;
+    const pass = this.passes.get(sourceId);
+    if (pass) return pass.then(() => this.run(sourceId, trigger));
     const runId = this.store.begin(sourceId, this.owner, trigger, this.nowSec());
     if (runId === null) {
       const current = this.store.currentRun(sourceId);
@@ -158,8 +167,6 @@ export class SourceRunner {
     let error: string | null = null;
     try {
       const kind = KINDS[src.kind];
-      if (!kind)
-        throw new AppError('UNAVAILABLE', `${KIND_LABEL[src.kind]} sources cannot be run by this version of the app`);
       const config = this.store.config(src);
       if (kind.family === 'files') await this.pickUp(src, config, kind, runId, t);
       else await this.fetchApi(src, config, kind, runId, t);
@@ -238,7 +245,8 @@ export class SourceRunner {
   private async pickUp(src: SourceRow, config: SourceConfig, kind: FileKind, runId: number, t: Tally): Promise<void> {
     const session = await kind.open(this.context(src, config, t));
     try {
-      const listed = await session.list();
+      // in name order: collectors name files by date, so the oldest are imported first
+      const listed = (await session.list()).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       t.found = listed.length;
       this.store.progress(runId, t.found, t.jobIds, t.notes);
       // a file modified in the last few seconds may still be arriving: taken only if a second look finds it unchanged
@@ -327,11 +335,11 @@ export class SourceRunner {
     return true;
   }
 
-  private importEnded(jobId: number): void {
+  private importEnded(jobId: number, outcome: 'done' | 'failed'): void {
     for (const item of this.store.itemsOfJob(jobId)) {
       const src = this.store.find(item.source_id);
       const kind = src ? KINDS[src.kind] : undefined;
-      if (!src || kind?.family !== 'files' || !kind.acts(this.store.config(src))) continue;
+      if (!src || kind?.family !== 'files' || !kind.acts(this.store.config(src), outcome)) continue;
       const set = this.ended.get(src.id) ?? new Set<number>();
       this.ended.set(src.id, set.add(item.id));
       this.scheduleAfter(src.id);
@@ -339,14 +347,27 @@ export class SourceRunner {
   }
 
   private scheduleAfter(sourceId: number): void {
-    if (this.stopped || this.afterTimers.has(sourceId) || this.running.has(sourceId)) return;
+    if (this.stopped || this.afterTimers.has(sourceId) || this.running.has(sourceId) || this.passes.has(sourceId))
+      return;
     this.afterTimers.set(
       sourceId,
       setTimeout(() => {
         this.afterTimers.delete(sourceId);
-        void this.track(this.afterPass(sourceId));
+        this.startPass(sourceId);
       }, this.opts.afterDelayMs ?? 300),
     );
+  }
+
+  /** Starts an after-import pass; files whose imports end meanwhile get another pass after it. */
+  private startPass(sourceId: number): void {
+    if (this.passes.has(sourceId) || this.running.has(sourceId)) return;
+    const p = this.track(
+      this.afterPass(sourceId).finally(() => {
+        this.passes.delete(sourceId);
+        if (this.ended.has(sourceId)) this.scheduleAfter(sourceId);
+      }),
+    );
+    this.passes.set(sourceId, p);
   }
 
   /**
@@ -431,7 +452,7 @@ export class SourceRunner {
       for (const [id, timer] of this.afterTimers) {
         clearTimeout(timer);
         this.afterTimers.delete(id);
-        void this.track(this.afterPass(id));
+        this.startPass(id);
       }
       if (this.work.size === 0) return;
       await Promise.allSettled([...this.work]);

@@ -56,7 +56,7 @@ function sftpProblem(e: unknown, c: SftpConfig, doing: string): AppError {
     return new AppError('UNAVAILABLE', `${doing} failed: ${server} denied permission`);
   if (/timed out|timeout/i.test(msg))
     return new AppError('UNAVAILABLE', `${server} did not answer in time while ${doing.toLowerCase()}`);
-  if (/ECONNRESET|not connected|no sftp connection|connection lost|closed|end/i.test(msg))
+  if (/ECONNRESET|not connected|no sftp connection|connection lost|no response from server|closed/i.test(msg))
     return new AppError(
       'UNAVAILABLE',
       `The connection to ${server} dropped while ${doing.toLowerCase()}; the next run carries on from there`,
@@ -192,7 +192,13 @@ class SftpSession implements FileSession {
   }
 
   async close(): Promise<void> {
-    await this.client.end().catch(() => undefined);
+    // a connection that dropped may never say it closed: the session is let go after a moment anyway
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.client.end().catch(() => undefined),
+      new Promise((r) => (timer = setTimeout(r, 2000))),
+    ]);
+    clearTimeout(timer);
   }
 }
 
@@ -258,6 +264,6 @@ async function open(ctx: KindContext<SftpConfig>): Promise<FileSession> {
 
 export const sftpKind: FileKind<SftpConfig> = {
   family: 'files',
-  acts: (c) => (c.afterImport ?? 'keep') !== 'keep',
+  acts: (c, outcome) => outcome === 'done' && (c.afterImport ?? 'keep') !== 'keep',
   open,
 };
