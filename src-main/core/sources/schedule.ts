@@ -51,6 +51,7 @@ export class SourceSchedule {
       this.rechecks.set(id, n);
       if (n <= WAITING_RECHECKS) this.runSoon(id, WAITING_RECHECK_MS);
     };
+    this.watch();
     void this.tick();
   }
 
