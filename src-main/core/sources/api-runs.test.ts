@@ -37,7 +37,14 @@ describe('API sources', () => {
     core = await makeCore({ clock: { now: () => now } });
     const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
       name: 'Octopus home',
-      config: { kind: 'octopus', fuel: 'electricity', meter: MPAN, serial: '19L2761452', from: '2020-05-04', baseUrl: origin },
+      config: {
+        kind: 'octopus',
+        fuel: 'electricity',
+        meter: MPAN,
+        serial: '19L2761452',
+        from: '2020-05-04',
+        baseUrl: origin,
+      },
       secrets: { apiKey: KEY },
       everyMinutes: 24 * 60,
     });
@@ -51,7 +58,9 @@ describe('API sources', () => {
     const job = core.imports.get(first!.jobIds[0]!);
     const present = FIXTURE.results.filter((r) => r.consumption !== null);
     expect(job).toMatchObject({ status: 'done', readingsImported: present.length });
-    const kwh = storedReadings(core).filter((r) => r[0] === MPAN).reduce((s, r) => s + (r[2] ?? 0), 0);
+    const kwh = storedReadings(core)
+      .filter((r) => r[0] === MPAN)
+      .reduce((s, r) => s + (r[2] ?? 0), 0);
     expect(kwh).toBeCloseTo(
       present.reduce((s, r) => s + r.consumption!, 0),
       9,
@@ -61,7 +70,10 @@ describe('API sources', () => {
     const perDay = new Map<string, number>();
     for (const r of present) perDay.set(ukDayOf(r.interval_start), (perDay.get(ukDayOf(r.interval_start)) ?? 0) + 1);
     const latest = [...perDay.keys()].sort().at(-1)!;
-    const complete = perDay.get(latest) === 48 ? latest : new Date(Date.parse(`${latest}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+    const complete =
+      perDay.get(latest) === 48
+        ? latest
+        : new Date(Date.parse(`${latest}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
     const detail = await callAsAdmin<SourceDetail>(core, 'sources.get', { id: src.id });
     expect(detail.cursor).toBe(complete);
 

@@ -119,7 +119,9 @@ describe('a watched folder', () => {
       { id: src.id, name: 'DC drop', kind: 'folder', status: 'ok', nextRunAt: detail.nextRunAt },
     ]);
     expect(feed.lastImport).toMatchObject({ file: 'a.csv', sourceId: src.id });
-    expect(feed.lastImport!.jobId).toBe(Math.max(...detail.items.filter((i) => i.key === 'a.csv').map((i) => i.jobId!)));
+    expect(feed.lastImport!.jobId).toBe(
+      Math.max(...detail.items.filter((i) => i.key === 'a.csv').map((i) => i.jobId!)),
+    );
     expect(feed.nextDueAt).toBe(detail.nextRunAt);
   });
 

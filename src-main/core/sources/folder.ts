@@ -58,7 +58,9 @@ class FolderSession implements FileSession {
   ) {
     this.root = path.resolve(config.path);
     this.match = namePattern(config.pattern);
-    this.skipDirs = new Set([config.doneFolder, config.failedFolder].filter((d): d is string => !!d).map((d) => path.resolve(d)));
+    this.skipDirs = new Set(
+      [config.doneFolder, config.failedFolder].filter((d): d is string => !!d).map((d) => path.resolve(d)),
+    );
   }
 
   async list(): Promise<Listed[]> {

@@ -55,7 +55,7 @@ export interface KindContext<C extends SourceConfig = SourceConfig> {
 export interface FileKind<C extends SourceConfig = SourceConfig> {
   family: 'files';
   open(ctx: KindContext<C>): Promise<FileSession>;
-  /** True when the settings move or delete files after an import with this outcome (else no session is opened for it). */
+  /** True when the settings move or delete files after an import with this outcome (else no session is opened). */
   acts(config: C, outcome: 'done' | 'failed'): boolean;
 }
 
@@ -87,7 +87,9 @@ export function namePattern(pattern: string | undefined): (name: string) => bool
  * browsers give a file while it is still arriving.
  */
 export function inProgressName(name: string): boolean {
-  return name.startsWith('.') || /\.(?:part|partial|tmp|crdownload|filepart|download)$/i.test(name) || name.startsWith('~$');
+  return (
+    name.startsWith('.') || /\.(?:part|partial|tmp|crdownload|filepart|download)$/i.test(name) || name.startsWith('~$')
+  );
 }
 
 /** The n-th name for a file moved where its name is taken: `a.csv`, `a (2).csv`, `a (3).csv`… */

@@ -314,15 +314,21 @@ export class SourceRunner {
       }
       return;
     }
-    this.queue(src, { key: f.key, sha256: stored.sha256, bytes: f.size, mtime: f.mtime }, stored.fileId, opts, runId, t);
+    this.queue(
+      src,
+      { key: f.key, sha256: stored.sha256, bytes: f.size, mtime: f.mtime },
+      stored.fileId,
+      opts,
+      runId,
+      t,
+    );
   }
 
   /** The status of an item's import, when it has ended (done or failed); null otherwise. */
   private endedStatus(item: ItemRow): 'done' | 'failed' | null {
     if (item.job_id === null) return null;
     const status = this.d.sqlite.prepare('SELECT status FROM import_jobs WHERE id = ?').pluck().get(item.job_id) as
-      | ImportStatus
-      | undefined;
+      ImportStatus | undefined;
     return status === 'done' || status === 'failed' ? status : null;
   }
 
@@ -391,7 +397,12 @@ export class SourceRunner {
         const item = this.store.item(id);
         const status = item ? this.endedStatus(item) : null;
         if (!item || !status) continue;
-        const f: Listed = { key: item.key, name: path.posix.basename(item.key), size: item.bytes, mtime: item.mtime ?? 0 };
+        const f: Listed = {
+          key: item.key,
+          name: path.posix.basename(item.key),
+          size: item.bytes,
+          mtime: item.mtime ?? 0,
+        };
         let note: string | null;
         try {
           note = await session.after(f, status);

@@ -127,7 +127,9 @@ describe('the schedule', () => {
     drop(dir, 'b.csv', 3);
     const c = await core({ dataDir, clock: { now: () => now }, sources: { lookAgainMs: 10 } });
     c.start();
-    const rows = await until(() => (runRows(c, src.id).length === 2 && runRows(c, src.id)[1]!.status === 'ok' ? runRows(c, src.id) : null));
+    const rows = await until(() =>
+      runRows(c, src.id).length === 2 && runRows(c, src.id)[1]!.status === 'ok' ? runRows(c, src.id) : null,
+    );
     expect(rows.map((r) => r.trigger)).toEqual(['schedule', 'catch-up']);
     const [run] = (await callAsAdmin<{ runs: SourceRun[] }>(c, 'sources.get', { id: src.id })).runs;
     expect(run).toMatchObject({ itemsFound: 2, itemsQueued: 1 });
@@ -185,12 +187,17 @@ describe('the lease', () => {
   it('takes over from a holder that died, and waits for a live one on another computer', async () => {
     const c = await core({ sources: { lookAgainMs: 10 } });
     const dir = tempDir('eclectyc-drop-');
-    const src = await callAsAdmin<SourceSummary>(c, 'sources.save', { name: 'Orphan', config: { kind: 'folder', path: dir } });
+    const src = await callAsAdmin<SourceSummary>(c, 'sources.save', {
+      name: 'Orphan',
+      config: { kind: 'folder', path: dir },
+    });
     const now = Math.floor(Date.now() / 1000);
     const hold = (owner: string, since: number) => {
       c.sqlite.prepare('UPDATE sources SET owner = ?, running_since = ? WHERE id = ?').run(owner, since, src.id);
       c.sqlite
-        .prepare("INSERT INTO source_runs (source_id, trigger, status, started_at) VALUES (?, 'schedule', 'running', ?)")
+        .prepare(
+          "INSERT INTO source_runs (source_id, trigger, status, started_at) VALUES (?, 'schedule', 'running', ?)",
+        )
         .run(src.id, since);
     };
     // a program on this computer that has exited
@@ -206,7 +213,9 @@ describe('the lease', () => {
 
     // another computer's program, renewed a minute ago: left alone; silent for eleven minutes: taken over
     c.sqlite.prepare("DELETE FROM source_runs WHERE status = 'running'").run();
-    c.sqlite.prepare('UPDATE sources SET owner = ?, running_since = ? WHERE id = ?').run('elsewhere:42:x', now - 60, src.id);
+    c.sqlite
+      .prepare('UPDATE sources SET owner = ?, running_since = ? WHERE id = ?')
+      .run('elsewhere:42:x', now - 60, src.id);
     await expect(callAsAdmin(c, 'sources.run', { id: src.id })).rejects.toThrow(
       `CONFLICT: Data source ${src.id} is being run by another program; try again shortly`,
     );

@@ -108,7 +108,8 @@ export class SourceSchedule {
           if (this.runner.isRunning(id)) await this.runner.run(id, 'watch');
           if (!this.started) return;
           const run = await this.runner.run(id, 'watch');
-          if (run.status !== 'running' && !run.notes.some((n) => /still being written/.test(n))) this.rechecks.delete(id);
+          if (run.status !== 'running' && !run.notes.some((n) => /still being written/.test(n)))
+            this.rechecks.delete(id);
         } catch (e) {
           this.log.warn(`data source ${id} was not run after a change in its folder: ${(e as Error).message}`);
         }
@@ -118,7 +119,10 @@ export class SourceSchedule {
     this.soon.set(id, timer);
   }
 
-  /** Watches the enabled watched folders (again after a change of settings; one that cannot be watched is tried at each tick). */
+  /**
+   * Watches the enabled watched folders (again after a change of settings; one that cannot be watched
+   * is tried again at each tick).
+   */
   watch(): void {
     if (!this.started || !this.opts.watch) return;
     const want = new Map<number, string>();

@@ -8,13 +8,7 @@ import path from 'node:path';
 import { utils as sshUtils } from 'ssh2';
 import type { Handlers } from '../../../src-shared/contract/api';
 import { AppError } from '../../../src-shared/contract/errors';
-import type {
-  MeterFeed,
-  SourceDetail,
-  SourceKind,
-  SourceRun,
-  SourceSummary,
-} from '../../../src-shared/contract/types';
+import type { MeterFeed, SourceDetail, SourceKind, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import type { MeterService } from '../meters/meter-service';
 import { SOURCE_SECRET_NAMES, sourceSecretKey, type SourceSecretName } from '../notify/secrets';
@@ -43,11 +37,7 @@ interface Issue {
 
 /** INVALID_ARGS as zod's are answered: a sentence per problem, each naming its field for forms. */
 function invalid(issues: Issue[]): AppError {
-  return new AppError(
-    'INVALID_ARGS',
-    issues.map((i) => `${i.message} (${i.path})`).join('; '),
-    issues,
-  );
+  return new AppError('INVALID_ARGS', issues.map((i) => `${i.message} (${i.path})`).join('; '), issues);
 }
 
 export class SourceService {

@@ -106,7 +106,12 @@ describe('SFTP pickup', () => {
     // the collector sends a file again (the same bytes): not imported twice, cleared away as the first was
     put(root, 'outbox/HH_0101.csv', longCsv('2025-01-01T00:00:00Z', [1, 2]));
     run = await runAndImport(core, src.id);
-    expect(run).toMatchObject({ status: 'ok', itemsFound: 1, itemsQueued: 0, notes: ['Deleted HH_0101.csv from the server'] });
+    expect(run).toMatchObject({
+      status: 'ok',
+      itemsFound: 1,
+      itemsQueued: 0,
+      notes: ['Deleted HH_0101.csv from the server'],
+    });
     expect(storedKwh(core)).toBe(10);
     expect(ls(path.join(root, 'outbox'))).toEqual(['readme.txt']);
   });
@@ -177,7 +182,11 @@ describe('SFTP pickup', () => {
     expect((await callAsAdmin<SourceDetail>(core, 'sources.get', { id: src.id })).items).toEqual([]);
 
     // accepted: the new key saved (the password kept), and the next run goes ahead
-    await callAsAdmin(core, 'sources.save', { id: src.id, name: 'Moved server', config: { ...config, hostKey: offered } });
+    await callAsAdmin(core, 'sources.save', {
+      id: src.id,
+      name: 'Moved server',
+      config: { ...config, hostKey: offered },
+    });
     expect(await runAndImport(core, src.id)).toMatchObject({ status: 'ok', itemsQueued: 1 });
     expect(storedKwh(core)).toBe(7);
   });
@@ -227,8 +236,8 @@ describe('SFTP pickup', () => {
     expect(await refused({ secrets: { privateKey: locked } })).toBe(
       'INVALID_ARGS: The private key is protected by a passphrase: give the right passphrase too (secrets.privateKey)',
     );
-    expect(
-      await refused({ config: { ...config, afterImport: 'move' }, secrets: { password: 'x' } }),
-    ).toBe('INVALID_ARGS: Say which folder on the server to move files to (config.moveTo)');
+    expect(await refused({ config: { ...config, afterImport: 'move' }, secrets: { password: 'x' } })).toBe(
+      'INVALID_ARGS: Say which folder on the server to move files to (config.moveTo)',
+    );
   });
 });

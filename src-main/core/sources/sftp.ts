@@ -194,10 +194,7 @@ class SftpSession implements FileSession {
   async close(): Promise<void> {
     // a connection that dropped may never say it closed: the session is let go after a moment anyway
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.client.end().catch(() => undefined),
-      new Promise((r) => (timer = setTimeout(r, 2000))),
-    ]);
+    await Promise.race([this.client.end().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);
     clearTimeout(timer);
   }
 }
@@ -255,9 +252,7 @@ async function open(ctx: KindContext<SftpConfig>): Promise<FileSession> {
   }
   if (pinned === null && offered !== null) {
     ctx.saveConfig({ ...c, hostKey: offered });
-    ctx.note(
-      `Pinned the server's host key ${offered} on first use: a server offering another key will be refused`,
-    );
+    ctx.note(`Pinned the server's host key ${offered} on first use: a server offering another key will be refused`);
   }
   return new SftpSession(client, ctx);
 }

@@ -311,9 +311,8 @@ export class SourceStore {
   /** The item this source took with these bytes, if any. */
   itemByHash(sourceId: number, sha256: string): ItemRow | null {
     return (
-      (this.sqlite
-        .prepare('SELECT * FROM source_items WHERE source_id = ? AND sha256 = ?')
-        .get(sourceId, sha256) as ItemRow | undefined) ?? null
+      (this.sqlite.prepare('SELECT * FROM source_items WHERE source_id = ? AND sha256 = ?').get(sourceId, sha256) as
+        ItemRow | undefined) ?? null
     );
   }
 
@@ -333,9 +332,7 @@ export class SourceStore {
   /** The items a source's import job took in (none for a job given by hand). */
   itemsOfJob(jobId: number): ItemRow[] {
     const sourceId = this.sqlite.prepare('SELECT source_id FROM import_jobs WHERE id = ?').pluck().get(jobId) as
-      | number
-      | null
-      | undefined;
+      number | null | undefined;
     if (sourceId === null || sourceId === undefined) return [];
     return this.sqlite
       .prepare('SELECT * FROM source_items WHERE source_id = ? AND job_id = ?')
@@ -364,10 +361,8 @@ export class SourceStore {
 
   /** When the source last took in something new (seconds). */
   lastReceived(sourceId: number): number | null {
-    return this.sqlite
-      .prepare('SELECT max(seen_at) FROM source_items WHERE source_id = ?')
-      .pluck()
-      .get(sourceId) as number | null;
+    return this.sqlite.prepare('SELECT max(seen_at) FROM source_items WHERE source_id = ?').pluck().get(sourceId) as
+      number | null;
   }
 
   /** The import jobs the source's runs queued. */
