@@ -33,6 +33,9 @@ export const METHOD_ROLES = {
   'users.list': 'admin',
   'tokens.list': 'admin',
   'audit.list': 'admin',
+  'sources.save': 'admin',
+  'sources.remove': 'admin',
+  'sources.run': 'manager',
 } as const satisfies Partial<Record<Method, Role>>;
 
 export type GatedMethod = keyof typeof METHOD_ROLES;

@@ -29,6 +29,7 @@ import { EmissionsPanel } from '../carbon/EmissionsPanel';
 import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { MergeMeter } from './MergeMeter';
+import { MeterFeedHeader } from '../sources/MeterFeedHeader';
 import { Energy } from '../../components/Energy';
 import { AnalysisView } from '../analysis/AnalysisView';
 import { addDays } from '../analysis/analysis-range';
@@ -122,6 +123,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
             </span>
           )}
         </div>
+        <MeterFeedHeader mpan={mpan} />
       </PageHeader>
 
       {entry?.load === 'error' ? (
