@@ -48,7 +48,7 @@ describe('API sources', () => {
       secrets: { apiKey: KEY },
       everyMinutes: 24 * 60,
     });
-    expect(src).toMatchObject({ secretsSet: ['apiKey'], meters: [MPAN], cursor: null });
+    expect(src).toMatchObject({ secretsSet: ['apiKey'], meters: [], cursor: null });
 
     const [first] = await callAsAdmin<SourceRun[]>(core, 'sources.run', { id: src.id });
     await core.imports.drain();

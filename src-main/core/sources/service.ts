@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { utils as sshUtils } from 'ssh2';
+import ssh2 from 'ssh2';
 import type { Handlers } from '../../../src-shared/contract/api';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { MeterFeed, SourceDetail, SourceKind, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
@@ -64,8 +64,8 @@ export class SourceService {
     return KIND_SECRETS[kind].filter((n) => this.d.secrets.source(sourceSecretKey(id, n)) !== null);
   }
 
-  /** The meters a source has brought readings for (and the one its settings name), by MPAN/MPRN. */
-  private metersOf(r: SourceRow, config: SourceConfig): string[] {
+  /** The meters a source has brought readings for, by MPAN/MPRN. */
+  private metersOf(r: SourceRow): string[] {
     const ids = this.d.readings.metersWrittenBy(this.store.jobIds(r.id));
     const names = ids.length
       ? (this.d.sqlite
@@ -73,17 +73,15 @@ export class SourceService {
           .pluck()
           .all(...ids) as string[])
       : [];
-    if (config.meter && !names.includes(config.meter)) names.push(config.meter);
     return names.sort();
   }
 
   summary(r: SourceRow): SourceSummary {
-    const config = this.store.config(r);
     return {
       ...this.store.base(r),
       status: sourceStatus(r, this.store.lastRunStatus(r.id), this.nowSec()),
       secretsSet: this.secretsSet(r.id, r.kind),
-      meters: this.metersOf(r, config),
+      meters: this.metersOf(r),
     };
   }
 
@@ -175,7 +173,7 @@ export class SourceService {
         issues.push({ path: 'secrets.password', message: 'Set a password or a private key to sign in with' });
       const key = a.secrets?.privateKey;
       if (key) {
-        const parsed = sshUtils.parseKey(key, a.secrets?.passphrase ?? undefined);
+        const parsed = ssh2.utils.parseKey(key, a.secrets?.passphrase ?? undefined);
         if (parsed instanceof Error)
           issues.push({
             path: 'secrets.privateKey',

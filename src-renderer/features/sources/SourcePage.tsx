@@ -38,13 +38,11 @@ export function SourcePage({ id }: { id: number }) {
   const remove = async (src: SourceDetail) => {
     try {
       await getClient().call('sources.remove', { id: src.id });
-      useAppStore
-        .getState()
-        .toast({
-          kind: 'success',
-          title: `Data feed “${src.name}” removed`,
-          message: 'Its imports and readings stay.',
-        });
+      useAppStore.getState().toast({
+        kind: 'success',
+        title: `Data feed “${src.name}” removed`,
+        message: 'Its imports and readings stay.',
+      });
       navigate(href.sources);
     } catch (e) {
       useAppStore.getState().toastError(`Could not remove ${src.name}`, e);
@@ -67,7 +65,8 @@ export function SourcePage({ id }: { id: number }) {
       </div>
     );
   const c = s.config as Record<string, unknown>;
-  const latest = s.runs[0] ?? null;
+  // the imports of the latest run that found something new (later runs may have found nothing)
+  const latest = s.runs.find((r) => r.jobIds.length > 0) ?? null;
 
   return (
     <div className="page source-page" data-testid="source-page">
@@ -259,7 +258,8 @@ export function SourcePage({ id }: { id: number }) {
 
 /** The latest run's imports as they progress (live from the import events). */
 function LatestRun({ run }: { run: SourceRun }) {
-  const jobs = useImportsStore((st) => run.jobIds.map((j) => st.jobs[j]).filter((j): j is ImportJob => !!j));
+  const all = useImportsStore((st) => st.jobs);
+  const jobs = run.jobIds.map((j) => all[j]).filter((j): j is ImportJob => !!j);
   const progress = useImportsStore((st) => st.progress);
   const key = run.jobIds.join(',');
   useEffect(() => {
@@ -271,11 +271,11 @@ function LatestRun({ run }: { run: SourceRun }) {
         .then((job) => useImportsStore.getState().upsert(job))
         .catch(() => undefined);
   }, [key]);
-  if (run.jobIds.length === 0) return null;
   return (
     <section className="card" data-testid="source-latest">
       <div className="card-header">
-        <h2>Latest run’s imports</h2>
+        <h2>Latest imports</h2>
+        <span className="muted small">From the run of {ukDateTime(run.startedAt)}</span>
         <a href={href.imports} className="small">
           All imports
         </a>

@@ -106,7 +106,7 @@ export function SourcesPage() {
             rowKey={(s) => s.id}
             testId="sources-table"
             className="sources-table"
-            defaultSort={{ column: 2, dir: 'asc' }}
+            defaultSort={{ column: 1, dir: 'asc' }}
             rowProps={(s) => ({ 'data-testid': 'source-row', 'data-id': s.id, 'data-status': s.status })}
             empty={
               <EmptyState title="No data feeds yet">
@@ -119,19 +119,22 @@ export function SourcesPage() {
               {
                 header: 'Feed',
                 rowHeader: true,
+                className: 'source-feed',
                 sortValue: (s) => s.name.toLowerCase(),
                 cell: (s) => (
                   <>
                     <a href={href.source(s.id)} className="strong" data-testid="source-name">
                       {s.name}
                     </a>
-                    <div className="muted small mono source-where">{whereText(s)}</div>
+                    <div className="muted small source-where">
+                      {KIND_LABEL[s.kind]} · <span className="mono">{whereText(s)}</span>
+                    </div>
                   </>
                 ),
               },
-              { header: 'Kind', cell: (s) => KIND_LABEL[s.kind], sortValue: (s) => KIND_LABEL[s.kind] },
               {
                 header: 'Status',
+                className: 'source-state',
                 sortValue: (s) => STATUS_ORDER[s.status],
                 sortFirst: 'asc',
                 cell: (s) => (
@@ -152,6 +155,7 @@ export function SourcesPage() {
               },
               {
                 header: 'Last run',
+                className: 'source-when',
                 sortValue: (s) => s.lastRunAt,
                 cell: (s) => (
                   <>
@@ -162,31 +166,37 @@ export function SourcesPage() {
               },
               {
                 header: 'Next run',
+                className: 'source-when',
                 sortValue: (s) => (s.enabled ? s.nextRunAt : null),
                 cell: (s) => (s.enabled ? ukDateTime(s.nextRunAt) : 'Off'),
               },
               {
                 header: 'Last received',
+                className: 'source-when',
                 sortValue: (s) => s.lastReceivedAt,
-                cell: (s) => ukDateTime(s.lastReceivedAt),
-              },
-              {
-                header: 'Meters fed',
-                num: true,
-                sortValue: (s) => s.meters.length,
-                cell: (s) =>
-                  s.meters.length === 0 ? (
-                    <span className="muted">None yet</span>
-                  ) : s.meters.length === 1 ? (
-                    <a className="mono" href={href.meter(s.meters[0]!)}>
-                      {s.meters[0]}
-                    </a>
-                  ) : (
-                    <span title={s.meters.join(', ')}>{s.meters.length}</span>
-                  ),
+                cell: (s) => (
+                  <>
+                    {ukDateTime(s.lastReceivedAt)}
+                    <div className="muted small" data-testid="source-fed">
+                      {s.meters.length === 0 ? (
+                        'No meters fed yet'
+                      ) : s.meters.length === 1 ? (
+                        <>
+                          Feeds{' '}
+                          <a className="mono" href={href.meter(s.meters[0]!)}>
+                            {s.meters[0]}
+                          </a>
+                        </>
+                      ) : (
+                        <span title={s.meters.join(', ')}>Feeds {plural(s.meters.length, 'meter')}</span>
+                      )}
+                    </div>
+                  </>
+                ),
               },
               {
                 header: <span className="sr-only">Actions</span>,
+                className: 'source-actions',
                 cell: (s) =>
                   removing === s.id ? (
                     <span className="source-buttons" role="group" aria-label="Confirm removing">

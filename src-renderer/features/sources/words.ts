@@ -128,6 +128,8 @@ export function feedLine(feed: MeterFeed, now: number): FeedLine | null {
 /** A run in a line: "3 found, 1 new file queued" / "failed: …". */
 export function runSummary(r: SourceRun): string {
   if (r.status === 'running') return r.itemsQueued > 0 ? `Running: ${r.itemsQueued} queued so far` : 'Running…';
+  if (r.status === 'failed')
+    return r.itemsQueued > 0 ? `${r.itemsQueued} new queued for import before it failed` : 'Nothing taken';
   const found = `${r.itemsFound} found`;
   const queued = r.itemsQueued === 0 ? 'nothing new' : `${r.itemsQueued} new, queued for import`;
   return `${found}, ${queued}`;
