@@ -86,6 +86,11 @@ export class SourceSchedule {
     return runs;
   }
 
+  /** Looks for due sources now (a source added or switched on runs at once) when the schedule is running. */
+  poke(): void {
+    if (this.started) void this.tick();
+  }
+
   /** Sets the timer for the next due source (within a minute; soon again when one is run elsewhere). */
   private arm(): void {
     if (!this.started) return;

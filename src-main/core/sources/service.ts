@@ -240,6 +240,7 @@ export class SourceService {
     }
     this.d.events.emit('sources.changed', { sourceId: id });
     this.schedule.watch();
+    this.schedule.poke();
     return this.summary(this.store.row(id));
   }
 
