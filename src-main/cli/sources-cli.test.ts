@@ -85,38 +85,11 @@ describe('eclectyc sources', () => {
     });
 
     // a secret on the command line itself is refused; one from an unset variable is too
-    r = await run([
-      'sources',
-      'add',
-      'sftp',
-      '--name',
-      'X',
-      '--host',
-      'h',
-      '--user',
-      'u',
-      '--remote-path',
-      '/',
-      '--password',
-      PASSWORD,
-    ]);
+    const sftpArgs = ['sources', 'add', 'sftp', '--name', 'X', '--host', 'h', '--user', 'u', '--remote-path', '/'];
+    r = await run([...sftpArgs, '--password', PASSWORD]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Unknown option '--password'");
-    r = await run([
-      'sources',
-      'add',
-      'sftp',
-      '--name',
-      'X',
-      '--host',
-      'h',
-      '--user',
-      'u',
-      '--remote-path',
-      '/',
-      '--password-env',
-      'NOPE_NOT_SET',
-    ]);
+    r = await run([...sftpArgs, '--password-env', 'NOPE_NOT_SET']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--password-env names NOPE_NOT_SET, but that environment variable is not set');
 

@@ -270,7 +270,15 @@ export class SourceService {
       return [await this.runner.run(a.id, 'manual')];
     }
     const runs: SourceRun[] = [];
-    for (const r of this.store.rows()) if (r.enabled) runs.push(await this.runner.run(r.id, 'manual'));
+    for (const r of this.store.rows()) {
+      if (!r.enabled) continue;
+      try {
+        runs.push(await this.runner.run(r.id, 'manual'));
+      } catch (e) {
+        // busy in another program between runs (acting on imported files): the others still run
+        if (!(e instanceof AppError && e.code === 'CONFLICT')) throw e;
+      }
+    }
     return runs;
   }
 

@@ -98,7 +98,12 @@ describe('SFTP pickup', () => {
     expect(detail.config.hostKey).toBe(fp);
     expect(detail.items.map((i) => i.key).sort()).toEqual(['HH_0101.csv', 'HH_0102.csv']);
     // the password is in the secret store only: never in an answer or the database
-    const answers = JSON.stringify([detail, await callAsAdmin(core, 'sources.list', {})]);
+    const answers = JSON.stringify([
+      detail,
+      await callAsAdmin(core, 'sources.list', {}),
+      await callAsAdmin(core, 'audit.list', {}),
+    ]);
+    expect(answers).toContain('"sources.save"');
     expect(answers).not.toContain(PASSWORD);
     for (const f of fs.readdirSync(core.dataDir).filter((n) => n.startsWith('eclectyc.sqlite')))
       expect(fs.readFileSync(path.join(core.dataDir, f)).includes(Buffer.from(PASSWORD))).toBe(false);
