@@ -45,6 +45,8 @@ export const KIND_LABEL: Record<SourceKind, string> = {
 
 /** A file modified longer ago than this is complete; a younger one is looked at twice. */
 const SETTLED_MS = 5000;
+/** How often a run renews its lease (a lease not renewed for 10 minutes is taken over from another computer). */
+const LEASE_RENEW_MS = 60_000;
 /** How long an API source's fetch may take in all. */
 const API_TIMEOUT_MS = 10 * 60 * 1000;
 /** The first run of an API source without a start date reaches back this many days (13 months). */
@@ -165,6 +167,9 @@ export class SourceRunner {
   private async execute(src: SourceRow, runId: number): Promise<SourceRun> {
     const t: Tally = { found: 0, waiting: 0, jobIds: [], notes: [] };
     let error: string | null = null;
+    // a long run (a large download) shows it is alive, so no other program takes the source over
+    const renew = setInterval(() => this.store.renew(src.id, this.owner, this.nowSec()), LEASE_RENEW_MS);
+    renew.unref();
     try {
       const kind = KINDS[src.kind];
       const config = this.store.config(src);
@@ -179,12 +184,14 @@ export class SourceRunner {
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       this.d.log.warn(`data source ${src.id} (${src.name}) failed: ${error}`);
+    } finally {
+      clearInterval(renew);
     }
     const now = this.nowSec();
     this.store.progress(runId, t.found, t.jobIds, t.notes);
     // the next run is an interval after this one (a run after a long sleep is not followed by the missed ones)
-    const latest = this.store.row(src.id);
-    this.store.finishRun(runId, src.id, { ok: error === null, error, nextRunAt: now + latest.every_minutes * 60 }, now);
+    const every = this.store.find(src.id)?.every_minutes ?? src.every_minutes;
+    this.store.finishRun(runId, src.id, { ok: error === null, error, nextRunAt: now + every * 60 }, now);
     this.store.release(src.id, this.owner);
     return this.store.run(runId);
   }
