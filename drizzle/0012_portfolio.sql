@@ -62,6 +62,7 @@ CREATE TABLE `source_runs` (
 	`items_queued` integer DEFAULT 0 NOT NULL,
 	`job_ids` text DEFAULT '[]' NOT NULL,
 	`error` text,
+	`notes` text DEFAULT '[]' NOT NULL,
 	FOREIGN KEY (`source_id`) REFERENCES `sources`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint

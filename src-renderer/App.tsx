@@ -19,6 +19,8 @@ import { MeterPage } from './features/meters/MeterPage';
 import { MetersPage } from './features/meters/MetersPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { SitePage } from './features/sites/SitePage';
+import { SourcePage } from './features/sources/SourcePage';
+import { SourcesPage } from './features/sources/SourcesPage';
 import { SavingsPage } from './features/costs/SavingsPage';
 import { TariffsPage } from './features/tariffs/TariffsPage';
 import { SignInPage } from './features/users/SignInPage';
@@ -231,6 +233,13 @@ function Shell() {
               )}
             </NavLink>
             <NavLink
+              to={href.sources}
+              section="sources"
+              current={section}
+              label="Data feeds"
+              icon="M5 19h.01M5 12a7 7 0 0 1 7 7M5 5a14 14 0 0 1 14 14"
+            />
+            <NavLink
               to={href.meters}
               section="meters"
               current={section}
@@ -320,6 +329,8 @@ function Shell() {
         {route.page === 'alert' && <AlertPage key={route.id} id={route.id} />}
         {route.page === 'alert-rules' && <RulesPage />}
         {route.page === 'health' && <HealthPage />}
+        {route.page === 'sources' && <SourcesPage />}
+        {route.page === 'source' && <SourcePage key={route.id} id={route.id} />}
         {route.page === 'meters' && <MetersPage />}
         {route.page === 'meter' && <MeterPage key={route.mpan} mpan={route.mpan} />}
         {route.page === 'not-found' && (

@@ -52,6 +52,10 @@ import { pendingHandlers } from './pending-handlers';
 import { registerHandlers } from './register/handlers';
 import { undoHandlers } from './undo/handlers';
 import { TrashService } from './undo/trash';
+import { SourceService } from './sources/service';
+import { sourceHandlers } from './sources/handlers';
+import type { RunnerOptions } from './sources/runner';
+import type { ScheduleOptions } from './sources/schedule';
 
 /** How often uploads never queued for import are looked for (each is removed 10 minutes after upload). */
 const UNQUEUED_SWEEP_MS = 60_000;
@@ -86,8 +90,10 @@ export interface CoreOptions {
   statfs?: StatFs;
   /** The auto-updater's state for the `updates` health check (the desktop app); without it, someone else updates. */
   updateStatus?: UpdateStatus;
-  /** Encrypts notification secrets at rest (the desktop app passes Electron's safeStorage). */
+  /** Encrypts notification and data source secrets at rest (the desktop app passes Electron's safeStorage). */
   secretCipher?: SecretCipher;
+  /** Data sources' time limits and pauses (tests shorten them). */
+  sources?: Omit<RunnerOptions, 'fetch'> & Omit<ScheduleOptions, 'watch'>;
 }
 
 /** The core as hosts and tests hold it: every service, the merged handlers, and its lifecycle. */
@@ -211,6 +217,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     events,
     log,
   );
+  const sources = new SourceService(
+    { sqlite, files, imports, secrets, events, clock, log, readings, meters },
+    { fetch: opts.fetch, watch: true, ...opts.sources },
+  );
   let started = false;
   const services: Services = {
     sqlite,
@@ -236,6 +246,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     secrets,
     delivery,
     auth: new AuthService(sqlite, clock),
+    sources,
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -264,6 +275,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...userHandlers(services),
         ...registerHandlers(services),
         ...undoHandlers(services),
+        ...sourceHandlers(services),
         'audit.list': (a) => auditList(sqlite, a),
         ...pendingHandlers,
       } satisfies Handlers,
@@ -308,6 +320,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (opts.carbonPolling) carbon.startPolling(siteRegions);
       runRetention();
       health.start();
+      sources.start();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
       unqueuedTimer = setInterval(removeUnqueued, UNQUEUED_SWEEP_MS);
@@ -326,6 +339,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       // nothing new starts from here: no poll, roll-up, check or job; a poll or probe still
       // waiting on the network stores nothing when it answers
       carbon.stopPolling();
+      // sources first: a run in progress queues what it has taken before the queue stops
+      await sources.stop();
       const scheduled = scheduler.stop();
       // a running import stops after the chunk it is committing and goes back to the queue
       await Promise.all([imports.stop(), scheduled, health.stop()]);

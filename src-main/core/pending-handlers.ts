@@ -14,11 +14,4 @@ export const pendingHandlers = {
   'meters.table': pending,
   'sites.table': pending,
   'meters.bulkUpdate': pending,
-  // sources (helper: sources)
-  'sources.list': pending,
-  'sources.get': pending,
-  'sources.save': pending,
-  'sources.remove': pending,
-  'sources.run': pending,
-  'meters.feed': pending,
 } satisfies Partial<Handlers>;

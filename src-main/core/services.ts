@@ -25,6 +25,7 @@ import type { HealthMonitor } from './health/monitor';
 import type { DeliveryService } from './notify/delivery';
 import type { SecretStore } from './notify/secrets';
 import type { AuthService } from './users/auth-service';
+import type { SourceService } from './sources/service';
 
 export interface Services {
   sqlite: Database.Database;
@@ -53,6 +54,8 @@ export interface Services {
   delivery: DeliveryService;
   /** User accounts, sessions and API tokens (the server's sign-in). */
   auth: AuthService;
+  /** Data that arrives by itself: watched folders, SFTP pickups, smart-meter APIs. */
+  sources: SourceService;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

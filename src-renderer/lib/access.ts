@@ -40,6 +40,9 @@ export const METHOD_ROLES = {
   'sites.remove': 'manager',
   'readings.remove': 'manager',
   'trash.restore': 'manager',
+  'sources.save': 'admin',
+  'sources.remove': 'admin',
+  'sources.run': 'manager',
 } as const satisfies Partial<Record<Method, Role>>;
 
 export type GatedMethod = keyof typeof METHOD_ROLES;

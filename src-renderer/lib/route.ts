@@ -1,7 +1,7 @@
 /**
  * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
  * #/savings, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox), #/alerts/<id>,
- * #/alerts/rules, #/health.
+ * #/alerts/rules, #/health, #/sources (data feeds), #/sources/<id>.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -22,6 +22,8 @@ export type Route =
   | { page: 'alert'; id: number }
   | { page: 'alert-rules' }
   | { page: 'health' }
+  | { page: 'sources' }
+  | { page: 'source'; id: number }
   | { page: 'not-found'; path: string };
 
 const SIMPLE = new Set([
@@ -36,6 +38,7 @@ const SIMPLE = new Set([
   'settings',
   'alerts',
   'health',
+  'sources',
 ] as const);
 
 export function parseRoute(hash: string): Route {
@@ -61,6 +64,8 @@ export function parseRoute(hash: string): Route {
   }
   if (head === 'sites' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
     return { page: 'site', id: Number(parts[1]) };
+  if (head === 'sources' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
+    return { page: 'source', id: Number(parts[1]) };
   return { page: 'not-found', path };
 }
 
@@ -87,6 +92,8 @@ export const href = {
   alert: (id: number) => `#/alerts/${id}`,
   alertRules: '#/alerts/rules',
   health: '#/health',
+  sources: '#/sources',
+  source: (id: number) => `#/sources/${id}`,
 };
 
 export function navigate(to: string): void {

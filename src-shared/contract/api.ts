@@ -324,7 +324,7 @@ const namePattern = z
 /** What a file-fed source does with what it imports (the import's options). */
 const feedImport = {
   pattern: namePattern.optional(),
-  format: z.string().trim().min(1).max(40).optional(),
+  format: z.enum(IMPORT_FORMATS).optional(),
   meter: meterIdArg.optional(),
   onConflict: z.enum(['keep', 'replace']).optional(),
 };
@@ -1580,14 +1580,17 @@ export const contract = {
     role: 'admin',
     audit: true,
   }),
-  /** Runs a source now (or every enabled source with `all`) and returns the runs once their imports are queued. */
+  /**
+   * Runs a source now (or every enabled source with `all`) and returns the runs once their imports are
+   * queued; a source already running (here or in another program) gives its run in progress.
+   */
   'sources.run': method({
     args: z.object({ id: z.number().int().positive().optional(), all: z.boolean().optional() }).strict(),
     result: returns<SourceRun[]>(),
     role: 'manager',
     audit: (a, r) => ({ details: { id: a.id ?? null, all: !!a.all, runs: r.map((x) => x.id) } }),
   }),
-  /** Where a meter's data comes from: its sources, last received, next due. */
+  /** Where a meter's data comes from: the sources that fed it (or are set up for it), its last import, next due. */
   'meters.feed': method({
     args: z.object({ meter: meterIdArg }).strict(),
     result: returns<MeterFeed>(),

@@ -34,6 +34,8 @@ export interface Events {
   'alerts.notify': { alerts: Alert[] };
   /** The health monitor ran: the report, and the checks whose state changed. */
   'health.changed': { report: HealthReport; changes: HealthChange[] };
+  /** A data source was added, changed or removed, or a run of it started or ended. */
+  'sources.changed': { sourceId: number };
 }
 
 export type EventName = keyof Events;
@@ -48,6 +50,7 @@ export const EVENT_NAMES = [
   'alerts.changed',
   'alerts.notify',
   'health.changed',
+  'sources.changed',
 ] as const satisfies readonly EventName[];
 
 /** One pushed event: a union discriminated by `event`, so `payload` narrows with it. */

@@ -1326,14 +1326,18 @@ export interface SourceSummary {
 export interface SourceRun {
   id: number;
   sourceId: number;
-  trigger: 'schedule' | 'manual' | 'catch-up';
+  /** On its schedule, by hand, once after the app was asleep or closed, or on a change in its watched folder. */
+  trigger: 'schedule' | 'manual' | 'catch-up' | 'watch';
   status: 'running' | 'ok' | 'failed';
   startedAt: string;
   finishedAt: string | null;
   itemsFound: number;
   itemsQueued: number;
   jobIds: number[];
+  /** Why it failed, in words. */
   error: string | null;
+  /** What it did besides queueing imports: a host key pinned on first use, files moved or deleted after import. */
+  notes: string[];
 }
 
 /** One file or fetched window a source took in. */

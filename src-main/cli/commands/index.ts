@@ -5,6 +5,7 @@ import { alertsCommand } from './alerts';
 import { auditCommand } from './audit';
 import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
 import { sitesCommand } from './sites';
+import { sourcesCommand } from './sources';
 import { weatherCommand } from './weather';
 import { callCommand } from './call';
 import { carbonCommand } from './carbon';
@@ -37,6 +38,7 @@ export const COMMANDS: readonly Command[] = [
   totalsCommand,
   compareCommand,
   workerCommand,
+  sourcesCommand,
   carbonCommand,
   emissionsCommand,
   tariffsCommand,

@@ -686,6 +686,8 @@ export const sourceRuns = sqliteTable(
     /** JSON: number[] — the import jobs this run queued. */
     jobIds: text('job_ids').notNull().default('[]'),
     error: text('error'),
+    /** JSON: string[] — what the run did besides queueing imports (a host key pinned, files moved or deleted). */
+    notes: text('notes').notNull().default('[]'),
   },
   (t) => [index('source_runs_source_idx').on(t.sourceId, t.startedAt)],
 );

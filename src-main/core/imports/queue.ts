@@ -45,6 +45,8 @@ export interface EnqueueOptions {
   tags?: string[];
   /** Import files already imported (the same SHA-256, done, not undone) again; without it, CONFLICT. */
   reimport?: boolean;
+  /** The data source whose run queues the files (import_jobs.source_id). */
+  sourceId?: number;
 }
 
 const ukTime = new Intl.DateTimeFormat('en-GB', {
@@ -146,8 +148,8 @@ export class ImportQueue {
     this.refuseDuplicates(fileIds, opts);
     const batchId = crypto.randomUUID();
     const insert = this.sqlite.prepare(
-      `INSERT INTO import_jobs (batch_id, file_id, file_name, priority, dry_run, created_at, on_conflict, format_override, meter_override, notes, tags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO import_jobs (batch_id, file_id, file_name, priority, dry_run, created_at, on_conflict, format_override, meter_override, notes, tags, source_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const jobIds = this.sqlite.transaction(() =>
       fileIds.map((fid) => {
@@ -166,6 +168,7 @@ export class ImportQueue {
             opts.meter ?? null,
             opts.notes ?? null,
             JSON.stringify(opts.tags ?? []),
+            opts.sourceId ?? null,
           ).lastInsertRowid,
         );
       }),

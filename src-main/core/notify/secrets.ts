@@ -1,6 +1,7 @@
 /**
- * Where notification secrets live (docs/notifications.md): the SMTP URL with its password, the Slack
- * webhook URL and the webhook signing secret. Environment variables win; otherwise they are kept in
+ * Where secrets live (docs/notifications.md, docs/sources.md): the SMTP URL with its password, the Slack
+ * webhook URL and the webhook signing secret, and each data source's password, private key, passphrase
+ * or API key (`source.<id>.<name>`). Environment variables win for the notification secrets; otherwise they are kept in
  * `<dataDir>/secrets.json`, readable by its owner only (0600), encrypted with the operating system's
  * keychain when the desktop app passes Electron's safeStorage as the cipher. The CLI and the headless
  * server have no cipher: an entry the desktop encrypted cannot be read there, and the error says to
@@ -21,6 +22,18 @@ export type SecretKey = keyof typeof SECRET_ENV;
 
 /** Keys stored in the secret store rather than the settings table. */
 export const isSecretKey = (key: string): key is SecretKey => Object.hasOwn(SECRET_ENV, key);
+
+/** The secrets a data source can have (which ones a kind uses: src-main/core/sources/secrets.ts). */
+export const SOURCE_SECRET_NAMES = ['password', 'privateKey', 'passphrase', 'apiKey'] as const;
+export type SourceSecretName = (typeof SOURCE_SECRET_NAMES)[number];
+
+/** A data source's secret in the store: `source.<id>.<name>` (no environment variable overrides it). */
+export const sourceSecretKey = (id: number, name: SourceSecretName): string => `source.${id}.${name}`;
+
+const SOURCE_KEY = /^source\.[1-9]\d*\.(?:password|privateKey|passphrase|apiKey)$/;
+
+/** Whether the store keeps `key`: a notification secret or a data source's. */
+const isStoredKey = (key: string): boolean => isSecretKey(key) || SOURCE_KEY.test(key);
 
 /** Encrypts values at rest (Electron's safeStorage in the desktop app). */
 export interface SecretCipher {
@@ -81,7 +94,7 @@ export class FileSecretStore implements SecretStore {
     }
     throw new AppError(
       'BAD_INPUT',
-      `${this.file} is not a JSON object of secrets: fix or delete it, then enter the notification secrets again`,
+      `${this.file} is not a JSON object of secrets: fix or delete it, then enter the notification and data source secrets again`,
     );
   }
 
@@ -99,14 +112,26 @@ export class FileSecretStore implements SecretStore {
     this.tighten();
   }
 
+  /** Refuses keys the store does not keep (a programming error, not the user's). */
+  private known(key: string): void {
+    if (!isStoredKey(key)) throw new Error(`not a secret the store keeps: ${key}`);
+  }
+
   get(key: string): string | null {
+    this.known(key);
     const fromEnv = this.envValue(key);
     if (fromEnv !== null) return fromEnv;
     const entry = this.read()[key];
     if (entry === undefined) return null;
     if (typeof entry === 'string') return entry;
     if (!this.cipherReady()) {
-      const name = isSecretKey(key) ? SECRET_ENV[key] : 'the environment variable';
+      if (!isSecretKey(key))
+        throw new AppError(
+          'UNAVAILABLE',
+          `The ${key.split('.')[2]} of data source ${key.split('.')[1]} was saved encrypted by the desktop app and ` +
+            'cannot be read here: enter it again here (Data feeds → Edit) to store it for this program too',
+        );
+      const name = SECRET_ENV[key];
       throw new AppError(
         'UNAVAILABLE',
         `The setting ${key} was saved encrypted by the desktop app and cannot be read here: set ${name} in this ` +
@@ -117,6 +142,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   set(key: string, value: string | null): void {
+    this.known(key);
     const entries = this.read();
     if (value === null || value === '') delete entries[key];
     else
@@ -127,6 +153,7 @@ export class FileSecretStore implements SecretStore {
   }
 
   source(key: string): 'env' | 'file' | 'keychain' | null {
+    this.known(key);
     if (this.envValue(key) !== null) return 'env';
     const entry = this.read()[key];
     if (entry === undefined) return null;

@@ -850,6 +850,21 @@ export class ReadingsStore {
     return { meterIds: [...spans.keys()], days: rows.length };
   }
 
+  /** The import jobs whose readings the meter holds (those undone or forgotten are not listed), oldest first. */
+  jobsWritingMeter(meterId: number): number[] {
+    return this.stmt('SELECT DISTINCT job_id FROM readings_job_spans WHERE meter_id = ? ORDER BY job_id')
+      .pluck()
+      .all(meterId) as number[];
+  }
+
+  /** The meters the jobs wrote readings for (by meter id), each once. */
+  metersWrittenBy(jobIds: readonly number[]): number[] {
+    const out = new Set<number>();
+    const q = this.stmt('SELECT DISTINCT meter_id FROM readings_job_spans WHERE job_id = ?').pluck();
+    for (const j of jobIds) for (const m of q.all(j) as number[]) out.add(m);
+    return [...out];
+  }
+
   /**
    * True when `jobId` wrote the meter's half-hour starting at `ts` (a resumed import placing the repeated autumn hour).
    */

@@ -30,6 +30,7 @@ import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { MergeMeter } from './MergeMeter';
 import { MeterActions } from '../undo/MeterActions';
+import { MeterFeedHeader } from '../sources/MeterFeedHeader';
 import { Energy } from '../../components/Energy';
 import { AnalysisView } from '../analysis/AnalysisView';
 import { addDays } from '../analysis/analysis-range';
@@ -124,6 +125,7 @@ export function MeterPage({ mpan }: { mpan: string }) {
             </span>
           )}
         </div>
+        <MeterFeedHeader mpan={mpan} />
       </PageHeader>
 
       {entry?.load === 'error' ? (
