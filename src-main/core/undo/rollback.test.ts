@@ -3,11 +3,12 @@
  * leaves every stored reading, day summary and roll-up exactly as a fresh import of the files that
  * remain would (compared with a second database that only imported those), across a clock change.
  */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MeterSummary } from '../../../src-shared/contract/types';
 import { dayFromDate, dayStartUtc } from '../../../src-shared/domain/periods';
 import { dispatch } from '../rpc/dispatch';
-import { storedReadings } from '../../../tests/helpers/core';
+import { FIXTURES, storedReadings } from '../../../tests/helpers/core';
 import {
   A,
   B,
@@ -137,6 +138,21 @@ describe('imports.rollback', () => {
     const series = await callAsAdmin<{ ts: number[] }>(a, 'readings.series', { meter: A });
     expect(series.ts.length).toBe(good.length);
     expect(series.ts[series.ts.length - 1]).toBe(good[good.length - 1]!.ts);
+  });
+
+  it('takes out the site names its file carried (BANES Location and PostCode), as a cancelled import does', async () => {
+    const a = await core();
+    // the meter was there before (an earlier file), so it stays after the roll-back
+    const meter = '2200012767323';
+    await importFile(a, file('earlier.csv', days(meter, dayFromDate(2019, 1, 7), dayFromDate(2019, 1, 7), base)));
+    const banes = path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv');
+    const j = await importFile(a, banes);
+    const names = () => a.sqlite.prepare('SELECT count(*) FROM file_sites WHERE job_id = ?').pluck().get(j.id);
+    expect(names()).toBeGreaterThan(0);
+    await rollback(a, j.id);
+    expect(names()).toBe(0);
+    expect((await callAsAdmin<MeterSummary[]>(a, 'meters.list', {})).map((m) => m.mpan)).toEqual([meter]);
+    expect(await callAsAdmin(a, 'sites.suggestions', {})).toEqual([]);
   });
 
   it('refuses, in words, jobs that are not finished imports', async () => {

@@ -181,6 +181,8 @@ export class ImportRollback {
     this.sqlite
       .prepare("UPDATE import_jobs SET status = 'rolled-back', rolled_back_at = ?, rolled_back_by = ? WHERE id = ?")
       .run(Math.floor(this.clock.now() / 1000), by, j.id);
+    // the site names its file carried go with it, as a cancelled import's do
+    this.sqlite.prepare('DELETE FROM file_sites WHERE job_id = ?').run(j.id);
     for (const m of [...new Set([...(JSON.parse(j.meters_created) as string[]), ...meters])]) {
       const mid = find.get(m) as number | undefined;
       if (mid === undefined || this.readings.hasData(mid) || this.creator(m)?.status !== 'rolled-back') continue;
