@@ -102,6 +102,10 @@ export function isoUtc(utcSeconds: number): string {
   return new Date(utcSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** `isoUtc` of a stored time that may be absent (null stays null). */
+export const isoUtcOrNull = (utcSeconds: number | null): string | null =>
+  utcSeconds === null ? null : isoUtc(utcSeconds);
+
 /** London local ISO string with offset, e.g. `2025-06-01T09:30:00+01:00`. */
 export function isoLondon(utcSeconds: number): string {
   const p = toLondonParts(utcSeconds);

@@ -3,6 +3,7 @@
  * it the queue applies (attempts and back-off, priorities, when a claim's owner is gone).
  */
 import os from 'node:os';
+import { isoUtcOrNull } from '../../../src-shared/domain/london-time';
 import type { ImportJob, ImportStatus, Priority } from '../../../src-shared/contract/types';
 import { gradeImport, type ImportFailureKind } from '../../../src-shared/domain/import-outcome';
 import type { JobRow } from './run-import';
@@ -56,8 +57,7 @@ export function ownerIsDead(owner: string | null, heartbeat: number | null, now:
   return heartbeat === null || now - heartbeat > STALE_SECONDS;
 }
 
-const iso = (s: number | null): string | null =>
-  s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+const iso = isoUtcOrNull;
 
 export function toJob(r: DbJob): ImportJob {
   const preview = r.preview

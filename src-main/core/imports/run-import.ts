@@ -26,6 +26,7 @@ import {
   type ParseJob,
 } from './parse-chunks';
 import { MAX_STORED_ERRORS, type Counts } from './sink';
+import { isoUtc } from '../../../src-shared/domain/london-time';
 
 export { CancelledError, InterruptedError, LostClaimError, UnreadableFileError };
 
@@ -70,7 +71,7 @@ interface Preview {
 /** Most sites a dry run's preview lists. */
 export const MAX_PREVIEW_SITES = 200;
 
-const iso = (t: number): string => new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+const iso = isoUtc;
 
 /** Files at least this big are parsed on a thread of their own while the importing thread stores. */
 export const PIPELINE_MIN_BYTES = 4 << 20;

@@ -16,7 +16,7 @@ import type {
   NotifyTestResult,
   Settings,
 } from '../../../src-shared/contract/types';
-import { toLondonParts } from '../../../src-shared/domain/london-time';
+import { toLondonParts, isoUtcOrNull } from '../../../src-shared/domain/london-time';
 import { isoDay } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
@@ -46,8 +46,7 @@ type Row = {
   payload: string | null;
 };
 
-const iso = (s: number | null): string | null =>
-  s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+const iso = isoUtcOrNull;
 
 const NOT_SET_UP: Record<Exclude<AlertChannel, 'tray'>, string> = {
   email: 'Email is not set up: Settings → Notifications',

@@ -10,6 +10,7 @@ import { contract, type AuditEntry, type Args, type Handlers, type Method } from
 import { AppError } from '../../../src-shared/contract/errors';
 import type { AuditRecord } from '../../../src-shared/contract/types';
 import { dayFromDate, dayStartUtc } from '../../../src-shared/domain/periods';
+import { isoUtc } from '../../../src-shared/domain/london-time';
 import type { Clock } from '../clock';
 
 type AuditSpec = true | ((args: unknown, result: unknown) => AuditEntry | null);
@@ -118,7 +119,7 @@ export function auditList(sqlite: Database.Database, a: Args<'audit.list'>): Aud
     .all(...params, a.limit ?? 200) as Row[];
   return rows.map((r) => ({
     id: r.id,
-    at: new Date(r.at * 1000).toISOString().replace('.000Z', 'Z'),
+    at: isoUtc(r.at),
     actor: r.actor,
     action: r.action,
     details: r.details === null ? null : (JSON.parse(r.details) as unknown),

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { SchedulerRun } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
-import { resolveLondon, toLondonParts } from '../../../src-shared/domain/london-time';
+import { resolveLondon, toLondonParts, isoUtcOrNull } from '../../../src-shared/domain/london-time';
 import type { Clock } from '../clock';
 import type { EventBus, Logger } from '../events';
 import type { SettingsStore } from '../settings/settings-store';
@@ -53,8 +53,7 @@ type RunRow = {
   error: string | null;
 };
 
-const iso = (s: number | null): string | null =>
-  s === null ? null : new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+const iso = isoUtcOrNull;
 
 export function toRun(r: RunRow): SchedulerRun {
   return {
