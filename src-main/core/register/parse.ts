@@ -191,6 +191,11 @@ const FIELD_WORDS: Record<RegisterField, string> = {
   serial: 'A serial number',
 };
 
+/** A half-hour column of a meter file (`00:30`, `[24:00]`, `H0030`, `kWh_1`, `HH12`, `1`), as no register has. */
+const HALF_HOUR_COLUMN = /^\[?\d{1,2}:?\d{2}\]?$|^(kwh|hh|h|hr)?\d{1,4}$/;
+/** As many half-hour columns as the smallest meter file day has (the spring clock change's 46). */
+const MIN_HALF_HOUR_COLUMNS = 46;
+
 /** Finds the header (the first row naming a site or meter column, within the first rows). */
 function findHeader(rows: RawRow[]): { at: number; map: ColumnMap } | null {
   for (let i = 0; i < Math.min(rows.length, MAX_PREAMBLE_ROWS); i++) {
@@ -216,6 +221,15 @@ export function parseRegister(rows: RawRow[], ctx: ParseContext): ParsedRegister
     return { lines: [], errors, header: {}, ignored: [] };
   }
   const { map } = found;
+  const halfHours = map.ignored.filter((h) => HALF_HOUR_COLUMN.test(h.toLowerCase().replace(/[\s_-]/g, ''))).length;
+  if (halfHours >= MIN_HALF_HOUR_COLUMNS) {
+    errors.push({
+      line: rows[found.at]!.line,
+      column: null,
+      message: `This looks like a file of half-hourly meter readings (${halfHours} half-hour columns), not a register: import it on the Imports page or with eclectyc import`,
+    });
+    return { lines: [], errors, header: map.header, ignored: map.ignored };
+  }
   errors.push(...map.errors);
   const lines: RegisterLine[] = [];
   for (const row of rows.slice(found.at + 1)) {

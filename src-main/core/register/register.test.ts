@@ -4,6 +4,8 @@
  * and meters the test counts itself, every kind of error by line and column with the database left
  * exactly as it was, updates listed field by field, dry runs, and export → import round trips.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import writeExcelFile from 'write-excel-file/node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RegisterExport, RegisterImportResult } from '../../../src-shared/contract/types';
@@ -423,6 +425,25 @@ describe('register.import: the header', () => {
       },
     ]);
     expect(JSON.stringify(snapshot(c))).toBe(before);
+  });
+
+  it('refuses a half-hourly meter file picked as a register instead of making sites of its rows', async () => {
+    const c = await core();
+    const banes = fs.readFileSync(path.join('tests', 'fixtures', 'public', 'wide-hh-banes-energysparks.csv'), 'utf8');
+    const r = await importRegister(c, banes);
+    expect(r.errors).toEqual([
+      {
+        line: 1,
+        column: null,
+        message: expect.stringMatching(
+          /^This looks like a file of half-hourly meter readings \(48 half-hour columns\), not a register: import it/,
+        ),
+      },
+    ]);
+    const numbered = ['MPAN,Date', ...Array.from({ length: 48 }, (_, i) => `kWh_${i + 1}`)].join(',');
+    const sheffield = await importRegister(c, `${numbered}\n${mpan(1)},01/01/2025${',1'.repeat(48)}\n`);
+    expect(sheffield.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^This looks like a file of/)]);
+    expect(sitesOf(c)).toEqual([]);
   });
 
   it('skips title lines above the header and counts lines as the file does', async () => {

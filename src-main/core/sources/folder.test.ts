@@ -142,6 +142,44 @@ describe('a watched folder', () => {
     expect(storedKwh(core, OTHER)).toBe(0.75);
   });
 
+  it('after its import is rolled back, leaves the file in place alone but imports its bytes when they arrive again', async () => {
+    core = await makeCore({ sources: { lookAgainMs: 50, afterDelayMs: 5 } });
+    const dir = tempDir('eclectyc-drop-');
+    const done = path.join(dir, 'done');
+    const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
+      name: 'Rolled drop',
+      config: { kind: 'folder', path: dir, doneFolder: done },
+    });
+    const content = longCsv(MPAN, '2025-04-01T00:00:00Z', [2, 3]);
+    drop(dir, 'r.csv', content);
+    const first = await runAndImport(core, src.id);
+    expect(storedKwh(core, MPAN)).toBe(5);
+    await callAsAdmin(core, 'imports.rollback', { id: first.jobIds[0] });
+    expect(storedKwh(core, MPAN)).toBe(0);
+    // the collector's copy dropped again (out of done, or sent again): imported, and moved to done
+    fs.copyFileSync(path.join(done, 'r.csv'), path.join(dir, 'r.csv'));
+    const again = await runAndImport(core, src.id);
+    expect(again).toMatchObject({ itemsFound: 1, itemsQueued: 1 });
+    expect(core.imports.get(again.jobIds[0]!)).toMatchObject({ status: 'done', readingsImported: 2 });
+    expect(storedKwh(core, MPAN)).toBe(5);
+    expect(names(dir)).toEqual(['done']);
+    expect(names(done)).toEqual(['r (2).csv', 'r.csv']);
+  });
+
+  it('does not import again a file left in place whose import was rolled back', async () => {
+    core = await makeCore({ sources: { lookAgainMs: 50, afterDelayMs: 5 } });
+    const dir = tempDir('eclectyc-drop-');
+    const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
+      name: 'Kept drop',
+      config: { kind: 'folder', path: dir },
+    });
+    drop(dir, 'k.csv', longCsv(MPAN, '2025-04-01T00:00:00Z', [2, 3]));
+    const first = await runAndImport(core, src.id);
+    await callAsAdmin(core, 'imports.rollback', { id: first.jobIds[0] });
+    expect(await runAndImport(core, src.id)).toMatchObject({ itemsFound: 1, itemsQueued: 0 });
+    expect(storedKwh(core, MPAN)).toBe(0);
+  });
+
   it('does not take a file still being written, and takes it once it is complete', async () => {
     core = await makeCore({ sources: { lookAgainMs: 400, afterDelayMs: 5 } });
     const dir = tempDir('eclectyc-drop-');

@@ -234,8 +234,10 @@ export class SourceRunner {
     opts: EnqueueOptions,
     runId: number,
     t: Tally,
+    replaces: number | null = null,
   ): void {
     const jobId = this.d.sqlite.transaction(() => {
+      if (replaces !== null) this.store.removeItem(replaces);
       const itemId = this.store.addItem({ sourceId: src.id, ...item }, this.nowSec());
       const [id] = this.d.imports.enqueue([fileId], opts).jobIds;
       this.store.setItemJob(itemId, id!);
@@ -312,7 +314,9 @@ export class SourceRunner {
       return;
     }
     const same = this.store.itemByHash(src.id, stored.sha256);
-    if (same) {
+    // bytes whose import was rolled back arrive again: taken anew (a file left in place is known by key above)
+    const rolledBack = same !== null && this.jobStatus(same) === 'rolled-back';
+    if (same && !rolledBack) {
       // the same bytes again (unchanged but touched, renamed, or copied in twice): not imported again
       this.d.files.forget(stored.fileId);
       if (await this.afterEnded(session, same, f, t.notes)) {
@@ -328,14 +332,22 @@ export class SourceRunner {
       opts,
       runId,
       t,
+      rolledBack ? same.id : null,
+    );
+  }
+
+  /** The status of an item's import job (null before it has one). */
+  private jobStatus(item: ItemRow): ImportStatus | null {
+    if (item.job_id === null) return null;
+    return (
+      (this.d.sqlite.prepare('SELECT status FROM import_jobs WHERE id = ?').pluck().get(item.job_id) as
+        ImportStatus | undefined) ?? null
     );
   }
 
   /** The status of an item's import, when it has ended (done or failed); null otherwise. */
   private endedStatus(item: ItemRow): 'done' | 'failed' | null {
-    if (item.job_id === null) return null;
-    const status = this.d.sqlite.prepare('SELECT status FROM import_jobs WHERE id = ?').pluck().get(item.job_id) as
-      ImportStatus | undefined;
+    const status = this.jobStatus(item);
     return status === 'done' || status === 'failed' ? status : null;
   }
 

@@ -347,6 +347,11 @@ export class SourceStore {
     );
   }
 
+  /** Forgets an item (its bytes are then taken again when they arrive). */
+  removeItem(itemId: number): void {
+    this.sqlite.prepare('DELETE FROM source_items WHERE id = ?').run(itemId);
+  }
+
   setItemJob(itemId: number, jobId: number): void {
     this.sqlite.prepare('UPDATE source_items SET job_id = ? WHERE id = ?').run(jobId, itemId);
   }
