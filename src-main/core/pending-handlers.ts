@@ -15,10 +15,6 @@ export const pendingHandlers = {
   'register.export': pending,
   'sites.suggestions': pending,
   'sites.acceptSuggestions': pending,
-  // tables (helper: tables)
-  'meters.table': pending,
-  'sites.table': pending,
-  'meters.bulkUpdate': pending,
   // undo (helper: undo)
   'imports.rollback': pending,
   'meters.remove': pending,

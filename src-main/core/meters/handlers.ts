@@ -1,10 +1,13 @@
 /** Contract methods of meters and sites. */
 import type { Handlers } from '../../../src-shared/contract/api';
 import type { Services } from '../services';
+import { bulkUpdate } from './bulk';
 import { mergeMeters } from './merge';
+import { PortfolioTables } from './meter-table';
 
-export const meterHandlers = (s: Services) =>
-  ({
+export const meterHandlers = (s: Services) => {
+  const tables = new PortfolioTables(s);
+  return {
     'meters.list': () => s.meters.list(),
     'meters.update': (a) => {
       const { meter, ...patch } = a;
@@ -26,4 +29,12 @@ export const meterHandlers = (s: Services) =>
       const { id, ...patch } = a;
       return s.meters.updateSite(id, patch);
     },
-  }) satisfies Partial<Handlers>;
+    'meters.table': () => tables.meters(),
+    'sites.table': () => tables.sites(),
+    'meters.bulkUpdate': (a, ctx) => {
+      const r = bulkUpdate(s, a, ctx.actor);
+      s.events.emit('meters.changed', { meterIds: r.meters });
+      return r;
+    },
+  } satisfies Partial<Handlers>;
+};
