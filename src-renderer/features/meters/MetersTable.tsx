@@ -1,0 +1,487 @@
+/**
+ * Every meter in one virtualised table (`meters.table`): MPAN/MPRN, label, fuel, site, supplier,
+ * tariff, tags, last reading, completeness, kWh and £ this month against last year's same days, open
+ * alerts and the source that fed it; sortable by every column, filtered by the bar above it (and the
+ * page's search), kept in the address. Managers select rows (a box, shift-click, "select all shown")
+ * and act on them in bulk; everyone can export the rows shown as CSV.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { MeterRow, TablePeriod } from '../../../src-shared/contract/types';
+import { ukToday } from '../../../src-shared/domain/periods';
+import { useCan } from '../../components/Can';
+import { FuelBadge, FUEL_NAME } from '../../components/FuelBadge';
+import { VirtualTable, type VColumn } from '../../components/VirtualTable';
+import { keepShown, orderRows } from '../../components/virtual-table';
+import { spreadsheetCsv } from '../../lib/csv';
+import { downloadText } from '../../lib/download';
+import { formatInt, formatUkDateTime } from '../../lib/format';
+import { penceToPounds, formatPounds } from '../../lib/money';
+import { href, navigate } from '../../lib/route';
+import { BulkDialog, type BulkKind } from './BulkDialog';
+import {
+  applyBulk,
+  changePercent,
+  filterChoices,
+  isFiltered,
+  meterMatches,
+  metersWord,
+  NONE,
+  NO_FILTER,
+  periodWords,
+  type BulkChange,
+  type TableFilter,
+  type TableState,
+} from './portfolio-table';
+import { ChangeCell, CompletenessCell, KwhCell } from './table-cells';
+
+const dash = <span className="muted">—</span>;
+const timeOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
+/** The meters' columns, in the order shown (the first is held in place when the table scrolls sideways). */
+export const METER_COLUMNS: VColumn<MeterRow>[] = [
+  {
+    key: 'mpan',
+    header: 'MPAN / MPRN',
+    width: 150,
+    cell: (m) => (
+      <a className="mono strong" href={href.meter(m.mpan)}>
+        {m.mpan}
+      </a>
+    ),
+    sortValue: (m) => m.mpan,
+  },
+  {
+    key: 'label',
+    header: 'Label',
+    width: 170,
+    cell: (m) => m.label ?? dash,
+    title: (m) => m.label ?? undefined,
+    sortValue: (m) => m.label,
+  },
+  { key: 'fuel', header: 'Fuel', width: 120, cell: (m) => <FuelBadge fuel={m.fuel} />, sortValue: (m) => m.fuel },
+  {
+    key: 'site',
+    header: 'Site',
+    width: 170,
+    cell: (m) =>
+      m.siteId === null ? <span className="muted">No site</span> : <a href={href.site(m.siteId)}>{m.site}</a>,
+    title: (m) => m.site ?? undefined,
+    sortValue: (m) => m.site,
+  },
+  {
+    key: 'supplier',
+    header: 'Supplier',
+    width: 130,
+    cell: (m) => m.supplier ?? dash,
+    title: (m) => m.supplier ?? undefined,
+    sortValue: (m) => m.supplier,
+  },
+  {
+    key: 'tariff',
+    header: 'Tariff',
+    width: 160,
+    cell: (m) => m.tariff?.name ?? dash,
+    title: (m) => m.tariff?.name,
+    sortValue: (m) => m.tariff?.name ?? null,
+  },
+  {
+    key: 'tags',
+    header: 'Tags',
+    width: 150,
+    cell: (m) =>
+      m.tags.length
+        ? m.tags.map((t) => (
+            <span key={t} className="tag tag-plain vt-tag">
+              {t}
+            </span>
+          ))
+        : dash,
+    title: (m) => m.tags.join(', ') || undefined,
+    sortValue: (m) => m.tags.join(', ') || null,
+  },
+  {
+    key: 'last',
+    header: 'Last reading',
+    width: 150,
+    cell: (m) => (m.lastReading ? formatUkDateTime(m.lastReading) : <span className="muted">None yet</span>),
+    sortValue: (m) => timeOf(m.lastReading),
+    sortFirst: 'asc',
+  },
+  {
+    key: 'complete',
+    header: 'Complete',
+    width: 130,
+    cell: (m) => <CompletenessCell share={m.completeness} />,
+    sortValue: (m) => m.completeness,
+    sortFirst: 'asc',
+  },
+  {
+    key: 'kwh',
+    header: 'kWh this month',
+    width: 125,
+    num: true,
+    cell: (m) => <KwhCell kwh={m.kwhMonth} />,
+    sortValue: (m) => m.kwhMonth,
+  },
+  {
+    key: 'kwhly',
+    header: 'kWh last year',
+    width: 120,
+    num: true,
+    cell: (m) => <KwhCell kwh={m.kwhMonthLastYear} />,
+    sortValue: (m) => m.kwhMonthLastYear,
+  },
+  {
+    key: 'change',
+    header: 'Change',
+    width: 95,
+    num: true,
+    cell: (m) => <ChangeCell now={m.kwhMonth} before={m.kwhMonthLastYear} />,
+    sortValue: (m) => changePercent(m.kwhMonth, m.kwhMonthLastYear),
+  },
+  {
+    key: 'cost',
+    header: '£ this month',
+    width: 115,
+    num: true,
+    cell: (m) => (m.costMonthPence === null ? dash : formatPounds(m.costMonthPence)),
+    sortValue: (m) => m.costMonthPence,
+  },
+  {
+    key: 'costly',
+    header: '£ last year',
+    width: 110,
+    num: true,
+    cell: (m) => (m.costMonthLastYearPence === null ? dash : formatPounds(m.costMonthLastYearPence)),
+    sortValue: (m) => m.costMonthLastYearPence,
+  },
+  {
+    key: 'alerts',
+    header: 'Alerts',
+    width: 80,
+    num: true,
+    cell: (m) =>
+      m.openAlerts ? (
+        <a className="vt-alerts" href={`${href.alerts}?meter=${encodeURIComponent(m.mpan)}`}>
+          {formatInt(m.openAlerts)}
+        </a>
+      ) : (
+        <span className="muted">0</span>
+      ),
+    sortValue: (m) => m.openAlerts,
+  },
+  {
+    key: 'source',
+    header: 'Source',
+    width: 150,
+    cell: (m) => m.source?.name ?? dash,
+    title: (m) => m.source?.name,
+    sortValue: (m) => m.source?.name ?? null,
+  },
+];
+
+/** The rows as shown, for a spreadsheet: the columns above, figures unformatted (kWh, pounds, %). */
+export function metersCsv(rows: readonly MeterRow[]): string {
+  const pounds = (p: number | null) => (p === null ? null : penceToPounds(p));
+  const change = (m: MeterRow) => {
+    const c = changePercent(m.kwhMonth, m.kwhMonthLastYear);
+    return c === null ? null : Math.round(c * 10) / 10;
+  };
+  return spreadsheetCsv(
+    [
+      'MPAN / MPRN',
+      'Label',
+      'Fuel',
+      'Site',
+      'Supplier',
+      'Tariff',
+      'Tags',
+      'Last reading (UK time)',
+      'Complete (%)',
+      'kWh this month',
+      'kWh last year',
+      'Change (%)',
+      '£ this month',
+      '£ last year',
+      'Open alerts',
+      'Source',
+    ],
+    rows.map((m) => [
+      m.mpan,
+      m.label,
+      FUEL_NAME[m.fuel],
+      m.site,
+      m.supplier,
+      m.tariff?.name,
+      m.tags.join(', '),
+      m.lastReading ? formatUkDateTime(m.lastReading) : null,
+      m.completeness === null ? null : Math.round(m.completeness * 1000) / 10,
+      m.kwhMonth,
+      m.kwhMonthLastYear,
+      change(m),
+      pounds(m.costMonthPence),
+      pounds(m.costMonthLastYearPence),
+      m.openAlerts,
+      m.source?.name,
+    ]),
+  );
+}
+
+const BULK_ACTIONS: { kind: BulkKind; label: string }[] = [
+  { kind: 'site', label: 'Assign to site…' },
+  { kind: 'supplier', label: 'Set supplier…' },
+  { kind: 'tariff', label: 'Assign tariff…' },
+  { kind: 'capacity', label: 'Set capacity…' },
+  { kind: 'addTags', label: 'Add tags…' },
+  { kind: 'removeTags', label: 'Remove tags…' },
+];
+
+export function MetersTable({
+  rows: loaded,
+  period,
+  state,
+  onChange,
+  nowMs,
+}: {
+  rows: MeterRow[];
+  period: TablePeriod | null;
+  state: TableState;
+  onChange: (s: TableState) => void;
+  /** When the rows were read (what "data older than N days" counts from). */
+  nowMs: number;
+}) {
+  const canEdit = useCan()('meters.bulkUpdate');
+  // a bulk edit shows at once, until the table is read again
+  const [patched, setPatched] = useState<{ base: MeterRow[]; rows: MeterRow[] } | null>(null);
+  const rows = patched && patched.base === loaded ? patched.rows : loaded;
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [bulk, setBulk] = useState<BulkKind | null>(null);
+  const f = state.filter;
+  const choices = useMemo(() => filterChoices(rows), [rows]);
+  const shown = useMemo(
+    () =>
+      orderRows(
+        rows.filter((m) => meterMatches(m, f, nowMs)),
+        METER_COLUMNS,
+        state.sort,
+      ),
+    [rows, f, nowMs, state.sort],
+  );
+  const shownKeys = useMemo(() => shown.map((m) => m.mpan), [shown]);
+  // what a filter hides is no longer selected: a bulk edit changes only rows in sight
+  useEffect(
+    () =>
+      setSelected((s) => {
+        const kept = keepShown(s, shownKeys);
+        return kept.size === s.size ? s : kept;
+      }),
+    [shownKeys],
+  );
+  const picked = useMemo(() => shown.filter((m) => selected.has(m.mpan)), [shown, selected]);
+  const set = (patch: Partial<TableFilter>) => onChange({ ...state, filter: { ...f, ...patch } });
+
+  const done = (change: BulkChange, meters: string[]) => {
+    setBulk(null);
+    setPatched({ base: loaded, rows: applyBulk(rows, new Set(meters), change, ukToday()) });
+  };
+
+  return (
+    <>
+      <div className="card-header vt-filters" role="search" aria-label="Filter meters">
+        <select
+          className="input"
+          aria-label="Fuel"
+          value={f.fuel}
+          onChange={(e) => set({ fuel: e.currentTarget.value as TableFilter['fuel'] })}
+          data-testid="filter-fuel"
+        >
+          <option value="">All fuels</option>
+          <option value="electricity">Electricity</option>
+          <option value="gas">Gas</option>
+        </select>
+        <select
+          className="input"
+          aria-label="Site"
+          value={f.site}
+          onChange={(e) => set({ site: e.currentTarget.value })}
+          data-testid="filter-site"
+        >
+          <option value="">All sites</option>
+          <option value={NONE}>No site</option>
+          {choices.sites.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+        <select
+          className="input"
+          aria-label="Supplier"
+          value={f.supplier}
+          onChange={(e) => set({ supplier: e.currentTarget.value })}
+          data-testid="filter-supplier"
+        >
+          <option value="">All suppliers</option>
+          <option value={NONE}>No supplier</option>
+          {choices.suppliers.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <select
+          className="input"
+          aria-label="Tariff"
+          value={f.tariff}
+          onChange={(e) => set({ tariff: e.currentTarget.value })}
+          data-testid="filter-tariff"
+        >
+          <option value="">All tariffs</option>
+          <option value={NONE}>No tariff assigned</option>
+          {choices.tariffs.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+        <select
+          className="input"
+          aria-label="Tag"
+          value={f.tag}
+          onChange={(e) => set({ tag: e.currentTarget.value })}
+          data-testid="filter-tag"
+        >
+          <option value="">All tags</option>
+          {choices.tags.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+        <AgeAndAlerts filter={f} set={set} />
+        {isFiltered(f) && (
+          <button type="button" className="btn btn-link" onClick={() => onChange({ ...state, filter: NO_FILTER })}>
+            Clear filters
+          </button>
+        )}
+      </div>
+      <TableLine
+        period={period}
+        count={`${formatInt(shown.length)} of ${metersWord(rows.length)}`}
+        onExport={() => downloadText(`meters-${ukToday()}.csv`, metersCsv(shown))}
+      />
+      {canEdit && picked.length > 0 && (
+        <div className="vt-bulk" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
+          <strong data-testid="selection-count">{formatInt(picked.length)} selected</strong>
+          {picked.length < shown.length && (
+            <button type="button" className="btn btn-link" onClick={() => setSelected(new Set(shownKeys))}>
+              Select all {formatInt(shown.length)} shown
+            </button>
+          )}
+          <button type="button" className="btn btn-link" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+          <span className="vt-bulk-actions">
+            {BULK_ACTIONS.map((a) => (
+              <button key={a.kind} type="button" className="btn btn-small" onClick={() => setBulk(a.kind)}>
+                {a.label}
+              </button>
+            ))}
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => downloadText(`meters-selected-${ukToday()}.csv`, metersCsv(picked))}
+            >
+              Export selected
+            </button>
+          </span>
+        </div>
+      )}
+      <VirtualTable
+        columns={METER_COLUMNS}
+        rows={shown}
+        rowKey={(m) => m.mpan}
+        rowLabel={(m) => (m.label ? `${m.mpan}, ${m.label}` : m.mpan)}
+        sort={state.sort}
+        onSort={(sort) => onChange({ ...state, sort })}
+        selection={canEdit ? { selected, onChange: setSelected } : undefined}
+        onOpen={(m) => navigate(href.meter(m.mpan))}
+        rowProps={(m) => ({ 'data-testid': 'meter-row', 'data-mpan': m.mpan, className: 'clickable' })}
+        label="Meters"
+        testId="meters-table"
+        empty={
+          <span>
+            No meter matches these filters.{' '}
+            <button type="button" className="btn btn-link" onClick={() => onChange({ ...state, filter: NO_FILTER })}>
+              Clear the filters
+            </button>
+          </span>
+        }
+      />
+      <BulkDialog
+        kind={bulk}
+        meters={picked}
+        suppliers={choices.suppliers}
+        onClose={() => setBulk(null)}
+        onDone={done}
+      />
+    </>
+  );
+}
+
+/** "Open alerts only" and "data older than N days": filters both tables have. */
+export function AgeAndAlerts({ filter, set }: { filter: TableFilter; set: (p: Partial<TableFilter>) => void }) {
+  return (
+    <>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={filter.alerts}
+          onChange={(e) => set({ alerts: e.currentTarget.checked })}
+          data-testid="filter-alerts"
+        />
+        Open alerts
+      </label>
+      <label className="vt-older">
+        Data older than
+        <input
+          className="input vt-days"
+          inputMode="numeric"
+          aria-label="Data older than (days)"
+          placeholder="–"
+          value={filter.olderThan ?? ''}
+          onChange={(e) => {
+            const t = e.currentTarget.value.trim();
+            const n = Number(t);
+            set({ olderThan: t === '' || !Number.isInteger(n) || n < 0 ? null : n });
+          }}
+          data-testid="filter-older"
+        />
+        days
+      </label>
+    </>
+  );
+}
+
+/** The line above a table: how many rows show, the period the figures cover, and the export. */
+export function TableLine({
+  period,
+  count,
+  onExport,
+}: {
+  period: TablePeriod | null;
+  count: string;
+  onExport: () => void;
+}) {
+  return (
+    <div className="vt-line">
+      <span data-testid="table-count">Showing {count}</span>
+      <span className="muted" data-testid="table-period">
+        {periodWords(period)}
+      </span>
+      <button type="button" className="btn btn-small vt-export" onClick={onExport}>
+        Export CSV
+      </button>
+    </div>
+  );
+}

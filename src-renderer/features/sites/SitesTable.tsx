@@ -1,0 +1,216 @@
+/**
+ * Every site in one virtualised table (`sites.table`): name, postcode, meters, its meters' kWh and £
+ * this month against last year's same days, open alerts and the latest reading; sortable by every
+ * column, filtered by the page's search, open alerts and the age of the data, kept in the address.
+ */
+import { useMemo } from 'react';
+import type { SiteRow, TablePeriod } from '../../../src-shared/contract/types';
+import { ukToday } from '../../../src-shared/domain/periods';
+import { VirtualTable, type VColumn } from '../../components/VirtualTable';
+import { orderRows } from '../../components/virtual-table';
+import { spreadsheetCsv } from '../../lib/csv';
+import { downloadText } from '../../lib/download';
+import { formatInt, formatUkDateTime, plural } from '../../lib/format';
+import { formatPounds, penceToPounds } from '../../lib/money';
+import { href, navigate } from '../../lib/route';
+import { AgeAndAlerts, TableLine } from '../meters/MetersTable';
+import {
+  changePercent,
+  isFiltered,
+  NO_FILTER,
+  siteMatches,
+  type TableFilter,
+  type TableState,
+} from '../meters/portfolio-table';
+import { ChangeCell, KwhCell } from '../meters/table-cells';
+
+const dash = <span className="muted">—</span>;
+
+/** £ of the priced meters, marked when some of the site's meters have no tariff to price them. */
+function Pounds({ pence, unpriced }: { pence: number | null; unpriced: number }) {
+  if (pence === null) return unpriced ? <span className="muted">No tariff</span> : dash;
+  return (
+    <span title={unpriced ? `${plural(unpriced, 'meter')} without a tariff left out` : undefined}>
+      {formatPounds(pence)}
+      {unpriced > 0 && <span className="vt-partial">*</span>}
+    </span>
+  );
+}
+
+export const SITE_COLUMNS: VColumn<SiteRow>[] = [
+  {
+    key: 'name',
+    header: 'Site',
+    width: 220,
+    cell: (s) => (
+      <a className="strong" href={href.site(s.id)}>
+        {s.name}
+      </a>
+    ),
+    title: (s) => s.name,
+    sortValue: (s) => s.name,
+  },
+  { key: 'postcode', header: 'Postcode', width: 100, cell: (s) => s.postcode ?? dash, sortValue: (s) => s.postcode },
+  {
+    key: 'meters',
+    header: 'Meters',
+    width: 80,
+    num: true,
+    cell: (s) => formatInt(s.meters),
+    sortValue: (s) => s.meters,
+  },
+  {
+    key: 'kwh',
+    header: 'kWh this month',
+    width: 130,
+    num: true,
+    cell: (s) => <KwhCell kwh={s.kwhMonth} />,
+    sortValue: (s) => s.kwhMonth,
+  },
+  {
+    key: 'kwhly',
+    header: 'kWh last year',
+    width: 125,
+    num: true,
+    cell: (s) => <KwhCell kwh={s.kwhMonthLastYear} />,
+    sortValue: (s) => s.kwhMonthLastYear,
+  },
+  {
+    key: 'change',
+    header: 'Change',
+    width: 95,
+    num: true,
+    cell: (s) => <ChangeCell now={s.kwhMonth} before={s.kwhMonthLastYear} />,
+    sortValue: (s) => changePercent(s.kwhMonth, s.kwhMonthLastYear),
+  },
+  {
+    key: 'cost',
+    header: '£ this month',
+    width: 120,
+    num: true,
+    cell: (s) => <Pounds pence={s.costMonthPence} unpriced={s.unpricedMeters} />,
+    sortValue: (s) => s.costMonthPence,
+  },
+  {
+    key: 'costly',
+    header: '£ last year',
+    width: 115,
+    num: true,
+    cell: (s) => <Pounds pence={s.costMonthLastYearPence} unpriced={s.unpricedMeters} />,
+    sortValue: (s) => s.costMonthLastYearPence,
+  },
+  {
+    key: 'alerts',
+    header: 'Alerts',
+    width: 80,
+    num: true,
+    cell: (s) => (s.openAlerts ? formatInt(s.openAlerts) : <span className="muted">0</span>),
+    sortValue: (s) => s.openAlerts,
+  },
+  {
+    key: 'last',
+    header: 'Last reading',
+    width: 160,
+    cell: (s) => (s.lastReading ? formatUkDateTime(s.lastReading) : <span className="muted">None yet</span>),
+    sortValue: (s) => (s.lastReading === null ? null : Date.parse(s.lastReading)),
+    sortFirst: 'asc',
+  },
+];
+
+/** The sites as shown, for a spreadsheet. */
+export function sitesCsv(rows: readonly SiteRow[]): string {
+  const pounds = (p: number | null) => (p === null ? null : penceToPounds(p));
+  return spreadsheetCsv(
+    [
+      'Site',
+      'Postcode',
+      'Meters',
+      'kWh this month',
+      'kWh last year',
+      '£ this month',
+      '£ last year',
+      'Meters without a tariff',
+      'Open alerts',
+      'Last reading (UK time)',
+    ],
+    rows.map((s) => [
+      s.name,
+      s.postcode,
+      s.meters,
+      s.kwhMonth,
+      s.kwhMonthLastYear,
+      pounds(s.costMonthPence),
+      pounds(s.costMonthLastYearPence),
+      s.unpricedMeters,
+      s.openAlerts,
+      s.lastReading ? formatUkDateTime(s.lastReading) : null,
+    ]),
+  );
+}
+
+export function SitesTable({
+  rows,
+  period,
+  state,
+  onChange,
+  nowMs,
+}: {
+  rows: SiteRow[];
+  period: TablePeriod | null;
+  state: TableState;
+  onChange: (s: TableState) => void;
+  nowMs: number;
+}) {
+  const f = state.filter;
+  const shown = useMemo(
+    () =>
+      orderRows(
+        rows.filter((s) => siteMatches(s, f, nowMs)),
+        SITE_COLUMNS,
+        state.sort,
+      ),
+    [rows, f, nowMs, state.sort],
+  );
+  const set = (patch: Partial<TableFilter>) => onChange({ ...state, filter: { ...f, ...patch } });
+  return (
+    <>
+      <div className="card-header vt-filters" role="search" aria-label="Filter sites">
+        <AgeAndAlerts filter={f} set={set} />
+        {isFiltered(f) && (
+          <button type="button" className="btn btn-link" onClick={() => onChange({ ...state, filter: NO_FILTER })}>
+            Clear filters
+          </button>
+        )}
+      </div>
+      <TableLine
+        period={period}
+        count={`${formatInt(shown.length)} of ${plural(rows.length, 'site')}`}
+        onExport={() => downloadText(`sites-${ukToday()}.csv`, sitesCsv(shown))}
+      />
+      <VirtualTable
+        columns={SITE_COLUMNS}
+        rows={shown}
+        rowKey={(s) => String(s.id)}
+        rowLabel={(s) => s.name}
+        sort={state.sort}
+        onSort={(sort) => onChange({ ...state, sort })}
+        onOpen={(s) => navigate(href.site(s.id))}
+        rowProps={(s) => ({ 'data-testid': 'site-row', 'data-site-id': s.id, className: 'clickable' })}
+        label="Sites"
+        testId="sites-table"
+        empty={
+          rows.length === 0 ? (
+            'No sites yet: make one with “New site”, or assign meters to one from the meters table.'
+          ) : (
+            <span>
+              No site matches these filters.{' '}
+              <button type="button" className="btn btn-link" onClick={() => onChange({ ...state, filter: NO_FILTER })}>
+                Clear the filters
+              </button>
+            </span>
+          )
+        }
+      />
+    </>
+  );
+}
