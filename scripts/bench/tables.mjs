@@ -221,7 +221,7 @@ try {
       ),
     );
     await read;
-    await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 60_000 });
+    await page.waitForFunction(`!document.querySelector('[aria-busy="true"]')`, null, { timeout: 60_000 });
     reread.push((await page.evaluate(`performance.now()`)) - before);
   }
   ui.bulkMs = median(bulk);
