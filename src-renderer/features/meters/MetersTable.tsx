@@ -9,13 +9,12 @@ import { useEffect, useMemo, useState } from 'react';
 import type { MeterRow, TablePeriod } from '../../../src-shared/contract/types';
 import { ukToday } from '../../../src-shared/domain/periods';
 import { useCan } from '../../components/Can';
-import { FuelBadge, FUEL_NAME } from '../../components/FuelBadge';
+import { FuelBadge } from '../../components/FuelBadge';
 import { VirtualTable, type VColumn } from '../../components/VirtualTable';
 import { keepShown, orderRows } from '../../components/virtual-table';
-import { spreadsheetCsv } from '../../lib/csv';
 import { downloadText } from '../../lib/download';
 import { formatInt, formatUkDateTime } from '../../lib/format';
-import { penceToPounds, formatPounds } from '../../lib/money';
+import { formatPounds } from '../../lib/money';
 import { href, navigate } from '../../lib/route';
 import { BulkDialog, type BulkKind } from './BulkDialog';
 import {
@@ -33,6 +32,7 @@ import {
   type TableState,
 } from './portfolio-table';
 import { ChangeCell, CompletenessCell, KwhCell } from './table-cells';
+import { metersCsv } from './table-csv';
 
 const dash = <span className="muted">—</span>;
 const timeOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
@@ -179,53 +179,6 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
     sortValue: (m) => m.source?.name ?? null,
   },
 ];
-
-/** The rows as shown, for a spreadsheet: the columns above, figures unformatted (kWh, pounds, %). */
-export function metersCsv(rows: readonly MeterRow[]): string {
-  const pounds = (p: number | null) => (p === null ? null : penceToPounds(p));
-  const change = (m: MeterRow) => {
-    const c = changePercent(m.kwhMonth, m.kwhMonthLastYear);
-    return c === null ? null : Math.round(c * 10) / 10;
-  };
-  return spreadsheetCsv(
-    [
-      'MPAN / MPRN',
-      'Label',
-      'Fuel',
-      'Site',
-      'Supplier',
-      'Tariff',
-      'Tags',
-      'Last reading (UK time)',
-      'Complete (%)',
-      'kWh this month',
-      'kWh last year',
-      'Change (%)',
-      '£ this month',
-      '£ last year',
-      'Open alerts',
-      'Source',
-    ],
-    rows.map((m) => [
-      m.mpan,
-      m.label,
-      FUEL_NAME[m.fuel],
-      m.site,
-      m.supplier,
-      m.tariff?.name,
-      m.tags.join(', '),
-      m.lastReading ? formatUkDateTime(m.lastReading) : null,
-      m.completeness === null ? null : Math.round(m.completeness * 1000) / 10,
-      m.kwhMonth,
-      m.kwhMonthLastYear,
-      change(m),
-      pounds(m.costMonthPence),
-      pounds(m.costMonthLastYearPence),
-      m.openAlerts,
-      m.source?.name,
-    ]),
-  );
-}
 
 const BULK_ACTIONS: { kind: BulkKind; label: string }[] = [
   { kind: 'site', label: 'Assign to site…' },

@@ -8,10 +8,9 @@ import type { SiteRow, TablePeriod } from '../../../src-shared/contract/types';
 import { ukToday } from '../../../src-shared/domain/periods';
 import { VirtualTable, type VColumn } from '../../components/VirtualTable';
 import { orderRows } from '../../components/virtual-table';
-import { spreadsheetCsv } from '../../lib/csv';
 import { downloadText } from '../../lib/download';
 import { formatInt, formatUkDateTime, plural } from '../../lib/format';
-import { formatPounds, penceToPounds } from '../../lib/money';
+import { formatPounds } from '../../lib/money';
 import { href, navigate } from '../../lib/route';
 import { AgeAndAlerts, TableLine } from '../meters/MetersTable';
 import {
@@ -23,6 +22,7 @@ import {
   type TableState,
 } from '../meters/portfolio-table';
 import { ChangeCell, KwhCell } from '../meters/table-cells';
+import { sitesCsv } from '../meters/table-csv';
 
 const dash = <span className="muted">—</span>;
 
@@ -116,37 +116,6 @@ export const SITE_COLUMNS: VColumn<SiteRow>[] = [
     sortFirst: 'asc',
   },
 ];
-
-/** The sites as shown, for a spreadsheet. */
-export function sitesCsv(rows: readonly SiteRow[]): string {
-  const pounds = (p: number | null) => (p === null ? null : penceToPounds(p));
-  return spreadsheetCsv(
-    [
-      'Site',
-      'Postcode',
-      'Meters',
-      'kWh this month',
-      'kWh last year',
-      '£ this month',
-      '£ last year',
-      'Meters without a tariff',
-      'Open alerts',
-      'Last reading (UK time)',
-    ],
-    rows.map((s) => [
-      s.name,
-      s.postcode,
-      s.meters,
-      s.kwhMonth,
-      s.kwhMonthLastYear,
-      pounds(s.costMonthPence),
-      pounds(s.costMonthLastYearPence),
-      s.unpricedMeters,
-      s.openAlerts,
-      s.lastReading ? formatUkDateTime(s.lastReading) : null,
-    ]),
-  );
-}
 
 export function SitesTable({
   rows,
