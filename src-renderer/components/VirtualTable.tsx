@@ -166,7 +166,7 @@ export function VirtualTable<T>({
     <div className="table-scroll vtable">
       <div ref={wrap} className="table-wrap">
         <table
-          className="table vtable-table"
+          className={selection ? 'table vtable-table vtable-select' : 'table vtable-table'}
           style={{ width }}
           data-testid={testId}
           role="grid"

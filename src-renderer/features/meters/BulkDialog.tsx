@@ -29,6 +29,16 @@ const TITLES: Record<BulkKind, string> = {
   removeTags: 'Remove tags',
 };
 
+/** The confirmation's button. */
+const DO: Record<BulkKind, string> = {
+  site: 'Assign',
+  supplier: 'Set the supplier',
+  tariff: 'Assign the tariff',
+  capacity: 'Set the capacity',
+  addTags: 'Add the tags',
+  removeTags: 'Remove the tags',
+};
+
 /** What the running edit is doing, in words. */
 const DOING: Record<BulkKind, string> = {
   site: 'Assigning',
@@ -371,7 +381,7 @@ export function BulkDialog({
               onClick={() => void run()}
               data-testid="bulk-confirm"
             >
-              {step === 'running' ? 'Working…' : failure ? 'Try again' : 'Yes, change them'}
+              {step === 'running' ? 'Working…' : failure ? 'Try again' : DO[kind]}
             </button>
             <button
               type="button"

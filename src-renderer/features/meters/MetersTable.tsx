@@ -118,7 +118,7 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
   {
     key: 'kwh',
     header: 'kWh this month',
-    width: 125,
+    width: 140,
     num: true,
     cell: (m) => <KwhCell kwh={m.kwhMonth} />,
     sortValue: (m) => m.kwhMonth,
@@ -126,7 +126,7 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
   {
     key: 'kwhly',
     header: 'kWh last year',
-    width: 120,
+    width: 130,
     num: true,
     cell: (m) => <KwhCell kwh={m.kwhMonthLastYear} />,
     sortValue: (m) => m.kwhMonthLastYear,
@@ -142,7 +142,7 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
   {
     key: 'cost',
     header: '£ this month',
-    width: 115,
+    width: 125,
     num: true,
     cell: (m) => (m.costMonthPence === null ? dash : formatPounds(m.costMonthPence)),
     sortValue: (m) => m.costMonthPence,
@@ -150,7 +150,7 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
   {
     key: 'costly',
     header: '£ last year',
-    width: 110,
+    width: 115,
     num: true,
     cell: (m) => (m.costMonthLastYearPence === null ? dash : formatPounds(m.costMonthLastYearPence)),
     sortValue: (m) => m.costMonthLastYearPence,

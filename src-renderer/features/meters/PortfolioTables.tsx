@@ -12,7 +12,7 @@ import { href, navigate } from '../../lib/route';
 import { useDataStore } from '../../stores/data';
 import { SitesTable } from '../sites/SitesTable';
 import { MetersTable } from './MetersTable';
-import type { TableState, TableView } from './portfolio-table';
+import { NO_FILTER, type TableState, type TableView } from './portfolio-table';
 
 const VIEWS: { value: TableView; label: string }[] = [
   { value: 'meters', label: 'Meters' },
@@ -40,8 +40,8 @@ export function PortfolioTables({ state, onChange }: { state: TableState; onChan
           small
           options={VIEWS}
           value={state.view}
-          // each view has its own columns: the order starts afresh
-          onChange={(view) => onChange({ ...state, view, sort: null })}
+          // each view has its own columns and filters: they start afresh
+          onChange={(view) => onChange({ view, sort: null, filter: NO_FILTER })}
           testId="table-view"
         />
       </div>

@@ -62,7 +62,7 @@ export const SITE_COLUMNS: VColumn<SiteRow>[] = [
   {
     key: 'kwh',
     header: 'kWh this month',
-    width: 130,
+    width: 140,
     num: true,
     cell: (s) => <KwhCell kwh={s.kwhMonth} />,
     sortValue: (s) => s.kwhMonth,
@@ -70,7 +70,7 @@ export const SITE_COLUMNS: VColumn<SiteRow>[] = [
   {
     key: 'kwhly',
     header: 'kWh last year',
-    width: 125,
+    width: 130,
     num: true,
     cell: (s) => <KwhCell kwh={s.kwhMonthLastYear} />,
     sortValue: (s) => s.kwhMonthLastYear,
@@ -86,7 +86,7 @@ export const SITE_COLUMNS: VColumn<SiteRow>[] = [
   {
     key: 'cost',
     header: '£ this month',
-    width: 120,
+    width: 125,
     num: true,
     cell: (s) => <Pounds pence={s.costMonthPence} unpriced={s.unpricedMeters} />,
     sortValue: (s) => s.costMonthPence,
