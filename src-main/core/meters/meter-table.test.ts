@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { dispatch } from '../rpc/dispatch';
-import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { callAsAdmin, importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
 import { flatTariff } from '../../../tests/fixtures/tariffs';
 import type {
   BulkUpdateResult,
@@ -34,11 +34,7 @@ afterEach(async () => {
   core = null;
 });
 
-async function call<T>(method: string, args: unknown): Promise<T> {
-  const r = await dispatch(core!.handlers, method, args, ctx);
-  if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
-  return r.value as T;
-}
+const call = <T>(method: string, args: unknown): Promise<T> => callAsAdmin<T>(core!, method, args);
 
 const londonDate = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',

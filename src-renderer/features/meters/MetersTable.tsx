@@ -19,7 +19,6 @@ import { href, navigate } from '../../lib/route';
 import { BulkDialog, type BulkKind } from './BulkDialog';
 import {
   applyBulk,
-  changePercent,
   filterChoices,
   isFiltered,
   meterMatches,
@@ -31,7 +30,7 @@ import {
   type TableFilter,
   type TableState,
 } from './portfolio-table';
-import { ChangeCell, CompletenessCell, KwhCell } from './table-cells';
+import { CompletenessCell, FilterSelect, monthColumns } from './table-cells';
 import { metersCsv } from './table-csv';
 
 const dash = <span className="muted">—</span>;
@@ -115,46 +114,7 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
     sortValue: (m) => m.completeness,
     sortFirst: 'asc',
   },
-  {
-    key: 'kwh',
-    header: 'kWh this month',
-    width: 140,
-    num: true,
-    cell: (m) => <KwhCell kwh={m.kwhMonth} />,
-    sortValue: (m) => m.kwhMonth,
-  },
-  {
-    key: 'kwhly',
-    header: 'kWh last year',
-    width: 130,
-    num: true,
-    cell: (m) => <KwhCell kwh={m.kwhMonthLastYear} />,
-    sortValue: (m) => m.kwhMonthLastYear,
-  },
-  {
-    key: 'change',
-    header: 'Change',
-    width: 95,
-    num: true,
-    cell: (m) => <ChangeCell now={m.kwhMonth} before={m.kwhMonthLastYear} />,
-    sortValue: (m) => changePercent(m.kwhMonth, m.kwhMonthLastYear),
-  },
-  {
-    key: 'cost',
-    header: '£ this month',
-    width: 125,
-    num: true,
-    cell: (m) => (m.costMonthPence === null ? dash : formatPounds(m.costMonthPence)),
-    sortValue: (m) => m.costMonthPence,
-  },
-  {
-    key: 'costly',
-    header: '£ last year',
-    width: 115,
-    num: true,
-    cell: (m) => (m.costMonthLastYearPence === null ? dash : formatPounds(m.costMonthLastYearPence)),
-    sortValue: (m) => m.costMonthLastYearPence,
-  },
+  ...monthColumns<MeterRow>((pence) => (pence === null ? dash : formatPounds(pence))),
   {
     key: 'alerts',
     header: 'Alerts',
@@ -178,6 +138,11 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
     title: (m) => m.source?.name,
     sortValue: (m) => m.source?.name ?? null,
   },
+];
+
+const FUELS = [
+  { value: 'electricity', label: 'Electricity' },
+  { value: 'gas', label: 'Gas' },
 ];
 
 const BULK_ACTIONS: { kind: BulkKind; label: string }[] = [
@@ -241,76 +206,49 @@ export function MetersTable({
   return (
     <>
       <div className="card-header vt-filters" role="search" aria-label="Filter meters">
-        <select
-          className="input"
-          aria-label="Fuel"
+        <FilterSelect
+          label="Fuel"
           value={f.fuel}
-          onChange={(e) => set({ fuel: e.currentTarget.value as TableFilter['fuel'] })}
-          data-testid="filter-fuel"
-        >
-          <option value="">All fuels</option>
-          <option value="electricity">Electricity</option>
-          <option value="gas">Gas</option>
-        </select>
-        <select
-          className="input"
-          aria-label="Site"
+          onChange={(fuel) => set({ fuel: fuel as TableFilter['fuel'] })}
+          any="All fuels"
+          options={FUELS}
+          testId="filter-fuel"
+        />
+        <FilterSelect
+          label="Site"
           value={f.site}
-          onChange={(e) => set({ site: e.currentTarget.value })}
-          data-testid="filter-site"
-        >
-          <option value="">All sites</option>
-          <option value={NONE}>No site</option>
-          {choices.sites.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input"
-          aria-label="Supplier"
+          onChange={(site) => set({ site })}
+          any="All sites"
+          none={{ value: NONE, label: 'No site' }}
+          options={choices.sites.map((x) => ({ value: x.id, label: x.name }))}
+          testId="filter-site"
+        />
+        <FilterSelect
+          label="Supplier"
           value={f.supplier}
-          onChange={(e) => set({ supplier: e.currentTarget.value })}
-          data-testid="filter-supplier"
-        >
-          <option value="">All suppliers</option>
-          <option value={NONE}>No supplier</option>
-          {choices.suppliers.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input"
-          aria-label="Tariff"
+          onChange={(supplier) => set({ supplier })}
+          any="All suppliers"
+          none={{ value: NONE, label: 'No supplier' }}
+          options={choices.suppliers.map((x) => ({ value: x, label: x }))}
+          testId="filter-supplier"
+        />
+        <FilterSelect
+          label="Tariff"
           value={f.tariff}
-          onChange={(e) => set({ tariff: e.currentTarget.value })}
-          data-testid="filter-tariff"
-        >
-          <option value="">All tariffs</option>
-          <option value={NONE}>No tariff assigned</option>
-          {choices.tariffs.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-        <select
-          className="input"
-          aria-label="Tag"
+          onChange={(tariff) => set({ tariff })}
+          any="All tariffs"
+          none={{ value: NONE, label: 'No tariff assigned' }}
+          options={choices.tariffs.map((x) => ({ value: x.id, label: x.name }))}
+          testId="filter-tariff"
+        />
+        <FilterSelect
+          label="Tag"
           value={f.tag}
-          onChange={(e) => set({ tag: e.currentTarget.value })}
-          data-testid="filter-tag"
-        >
-          <option value="">All tags</option>
-          {choices.tags.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
+          onChange={(tag) => set({ tag })}
+          any="All tags"
+          options={choices.tags.map((x) => ({ value: x, label: x }))}
+          testId="filter-tag"
+        />
         <AgeAndAlerts filter={f} set={set} />
         {isFiltered(f) && (
           <button type="button" className="btn btn-link" onClick={() => onChange({ ...state, filter: NO_FILTER })}>

@@ -13,15 +13,8 @@ import { formatInt, formatUkDateTime, plural } from '../../lib/format';
 import { formatPounds } from '../../lib/money';
 import { href, navigate } from '../../lib/route';
 import { AgeAndAlerts, TableLine } from '../meters/MetersTable';
-import {
-  changePercent,
-  isFiltered,
-  NO_FILTER,
-  siteMatches,
-  type TableFilter,
-  type TableState,
-} from '../meters/portfolio-table';
-import { ChangeCell, KwhCell } from '../meters/table-cells';
+import { isFiltered, NO_FILTER, siteMatches, type TableFilter, type TableState } from '../meters/portfolio-table';
+import { monthColumns } from '../meters/table-cells';
 import { sitesCsv } from '../meters/table-csv';
 
 const dash = <span className="muted">—</span>;
@@ -59,46 +52,7 @@ export const SITE_COLUMNS: VColumn<SiteRow>[] = [
     cell: (s) => formatInt(s.meters),
     sortValue: (s) => s.meters,
   },
-  {
-    key: 'kwh',
-    header: 'kWh this month',
-    width: 140,
-    num: true,
-    cell: (s) => <KwhCell kwh={s.kwhMonth} />,
-    sortValue: (s) => s.kwhMonth,
-  },
-  {
-    key: 'kwhly',
-    header: 'kWh last year',
-    width: 130,
-    num: true,
-    cell: (s) => <KwhCell kwh={s.kwhMonthLastYear} />,
-    sortValue: (s) => s.kwhMonthLastYear,
-  },
-  {
-    key: 'change',
-    header: 'Change',
-    width: 95,
-    num: true,
-    cell: (s) => <ChangeCell now={s.kwhMonth} before={s.kwhMonthLastYear} />,
-    sortValue: (s) => changePercent(s.kwhMonth, s.kwhMonthLastYear),
-  },
-  {
-    key: 'cost',
-    header: '£ this month',
-    width: 125,
-    num: true,
-    cell: (s) => <Pounds pence={s.costMonthPence} unpriced={s.unpricedMeters} />,
-    sortValue: (s) => s.costMonthPence,
-  },
-  {
-    key: 'costly',
-    header: '£ last year',
-    width: 115,
-    num: true,
-    cell: (s) => <Pounds pence={s.costMonthLastYearPence} unpriced={s.unpricedMeters} />,
-    sortValue: (s) => s.costMonthLastYearPence,
-  },
+  ...monthColumns<SiteRow>((pence, s) => <Pounds pence={pence} unpriced={s.unpricedMeters} />),
   {
     key: 'alerts',
     header: 'Alerts',
