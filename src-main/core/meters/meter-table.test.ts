@@ -234,6 +234,40 @@ describe('meters.table', () => {
     await call('tariffs.save', { tariff: { ...TARIFFS[3], rates: [{ pencePerKwh: 7 }] } });
     expect((await rowOf(GAS)).costMonthPence).toBeCloseTo(await cost(GAS, MONTH), 4);
   });
+
+  it('keeps meters.list as the store reads it: spans and counts follow new days and merged meters', async () => {
+    await portfolio();
+    expect(await call<MeterSummary[]>('meters.list', {})).toEqual(core!.meters.list());
+    // a day after B's last, and a meter merged into another
+    await importFiles(core!, [
+      writeTemp(
+        'b-more.csv',
+        csv(
+          B,
+          series('2025-03-20T00:00:00Z', '2025-03-20T12:00:00Z', () => 1),
+        ),
+      ),
+    ]);
+    await importFiles(core!, [
+      writeTemp(
+        'c.csv',
+        csv(
+          UNKNOWN,
+          series('2025-01-01T00:00:00Z', '2025-01-02T00:00:00Z', () => 2),
+        ),
+      ),
+    ]);
+    const before = await call<MeterSummary[]>('meters.list', {});
+    expect(before.find((m) => m.mpan === B)).toMatchObject({
+      lastReading: '2025-03-20T11:30:00Z',
+      readings: B_ROWS.length + 24,
+    });
+    await call('meters.merge', { from: UNKNOWN, into: A });
+    const after = await call<MeterSummary[]>('meters.list', {});
+    expect(after).toEqual(core!.meters.list());
+    expect(after.map((m) => m.mpan)).toEqual([A, B, GAS].sort());
+    expect(after.find((m) => m.mpan === A)!.readings).toBe(A_ROWS.length + 48);
+  });
 });
 
 describe('sites.table', () => {

@@ -14,7 +14,7 @@
  * the meter's readings (the store's change numbers, by day range for the pence), its supplier,
  * capacity or tariff assignments, any tariff, or the period. docs/tables.md has the figures.
  */
-import type { MeterRow, SiteRow, TablePeriod } from '../../../src-shared/contract/types';
+import type { MeterRow, MeterSummary, SiteRow, TablePeriod } from '../../../src-shared/contract/types';
 import { COMPLETE_DAY_HALF_HOURS, portfolioAnchor } from '../../../src-shared/domain/data-quality';
 import {
   halfHoursBetween,
@@ -73,6 +73,8 @@ interface Kept {
   costKey: string;
   pence: number | null | undefined;
   penceLastYear: number | null | undefined;
+  /** The first and last of its days changed since its sums were checked (null: none). */
+  dirty: [from: number, to: number] | null;
 }
 
 type Sum = 'kwh' | 'kwhLastYear' | 'present';
@@ -88,18 +90,16 @@ export class PortfolioTables {
 
   constructor(private readonly s: Deps) {}
 
+  /** Every meter's summary, as `meters.list` gives it (its span and last complete day kept between calls). */
+  summaries(): MeterSummary[] {
+    this.catchUp();
+    return this.s.meters.list((ids) => this.spanReads(ids));
+  }
+
   /** Every meter's row, in MPAN order. */
   meters(): { period: TablePeriod | null; rows: MeterRow[] } {
     const s = this.s;
-    const seq = s.readings.currentSeq();
-    // what changed since the last call: those meters' spans are read again, their sums and pence where the days fall
-    const changes = this.seq < 0 || seq === this.seq ? [] : s.readings.changedSince(this.seq);
-    if (this.seq < 0) this.kept.clear();
-    for (const c of changes) {
-      const k = this.kept.get(c.meterId);
-      if (k) k.span = undefined;
-    }
-    const summaries = s.meters.list((ids) => this.spanReads(ids));
+    const summaries = this.summaries();
     const info = s.meters.analysisRows();
     const live = new Set(info.map((m) => m.id));
     for (const id of this.kept.keys()) if (!live.has(id)) this.kept.delete(id);
@@ -116,8 +116,7 @@ export class PortfolioTables {
     const anchor = portfolioAnchor(completes, cap);
     const r = anchor === null ? null : tableRanges(anchor);
     const assignments = s.tariffStore.allAssignmentDays();
-    if (r) this.refresh(info, r, changes, assignments);
-    this.seq = seq;
+    if (r) this.refresh(info, r, assignments);
     const expected = r ? halfHoursBetween(r.completenessFrom, r.completenessTo) : 0;
     const tariffs = this.currentTariffs(assignments);
     const alerts = s.alerts.openCounts().byMeter;
@@ -202,6 +201,23 @@ export class PortfolioTables {
     return { period, rows };
   }
 
+  /**
+   * Follows the readings written or removed since the last call (the store's change numbers): those
+   * meters' spans are read again, and their sums and pence where the changed days fall.
+   */
+  private catchUp(): void {
+    const seq = this.s.readings.currentSeq();
+    if (this.seq < 0) this.kept.clear();
+    else if (seq !== this.seq)
+      for (const c of this.s.readings.changedSince(this.seq)) {
+        const k = this.kept.get(c.meterId);
+        if (!k) continue;
+        k.span = undefined;
+        k.dirty = k.dirty ? [Math.min(k.dirty[0], c.day), Math.max(k.dirty[1], c.day)] : [c.day, c.day];
+      }
+    this.seq = seq;
+  }
+
   /** Spans and last complete days: kept ones as they are, the others read (and kept). */
   private spanReads(ids: number[]): SpanReads {
     const missing = ids.filter((id) => this.kept.get(id)?.span === undefined);
@@ -221,6 +237,7 @@ export class PortfolioTables {
           costKey: '',
           pence: undefined,
           penceLastYear: undefined,
+          dirty: null,
         });
     }
     const out: SpanReads = { spans: new Map(), lastComplete: new Map() };
@@ -233,27 +250,22 @@ export class PortfolioTables {
   }
 
   /**
-   * Brings the kept sums and pence up to date: the ones whose days are among `changes` (or all, when
-   * the ranges moved) are summed again, for those meters only; then what is not priced is priced.
+   * Brings the kept sums and pence up to date: the ones whose range meets a meter's changed days (or
+   * all, when the ranges moved) are summed again, for those meters only; then what is not priced is priced.
    */
-  private refresh(
-    info: (MeterInfo & { siteId: number | null })[],
-    r: Ranges,
-    changes: { meterId: number; day: number }[],
-    assignments: Assignments,
-  ): void {
+  private refresh(info: (MeterInfo & { siteId: number | null })[], r: Ranges, assignments: Assignments): void {
     const stamp = `${r.from}:${r.to}:${r.lastYearFrom}:${r.lastYearTo}:${r.completenessFrom}`;
     if (stamp !== this.rangesStamp) {
       for (const k of this.kept.values()) k.kwh = k.kwhLastYear = k.present = k.pence = k.penceLastYear = undefined;
       this.rangesStamp = stamp;
     }
-    const within = (day: number, from: number, to: number): boolean => day >= from && day < to;
-    for (const c of changes) {
-      const k = this.kept.get(c.meterId);
-      if (!k) continue;
-      if (within(c.day, r.from, r.to)) k.kwh = k.pence = undefined;
-      if (within(c.day, r.lastYearFrom, r.lastYearTo)) k.kwhLastYear = k.penceLastYear = undefined;
-      if (within(c.day, r.completenessFrom, r.completenessTo)) k.present = undefined;
+    const meets = ([a, b]: [number, number], from: number, to: number): boolean => a < to && b >= from;
+    for (const k of this.kept.values()) {
+      if (!k.dirty) continue;
+      if (meets(k.dirty, r.from, r.to)) k.kwh = k.pence = undefined;
+      if (meets(k.dirty, r.lastYearFrom, r.lastYearTo)) k.kwhLastYear = k.penceLastYear = undefined;
+      if (meets(k.dirty, r.completenessFrom, r.completenessTo)) k.present = undefined;
+      k.dirty = null;
     }
     const sums: [Sum, number, number][] = [
       ['kwh', r.from, r.to],
