@@ -251,7 +251,7 @@ export function VirtualTable<T>({
               const own = rowProps?.(row);
               return (
                 <tr
-                  key={key}
+                  key={item.index}
                   {...own}
                   id={`${id}-r${item.index}`}
                   aria-rowindex={item.index + 2}

@@ -27,6 +27,7 @@ export function sortRows<T>(rows: readonly T[], value: (row: T) => SortValue, di
     const ma = missing(a.v);
     const mb = missing(b.v);
     if (ma || mb) return ma === mb ? a.i - b.i : ma ? 1 : -1;
+    if (a.v === b.v) return a.i - b.i; // many rows share a site, a supplier, a fuel: no collation for those
     const c =
       typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : collator.compare(String(a.v), String(b.v));
     return c === 0 ? a.i - b.i : sign * c;

@@ -162,6 +162,17 @@ test('5,000 meters: a window of rows, sort, filter, select all filtered, and a b
     );
     await page.screenshot({ path: screenshotPath('tables-meters') });
 
+    // a site gone before the edit is confirmed: refused in words, nothing changed
+    const depot = await core.handlers['sites.create']({ name: 'Radstock Depot' }, ctx);
+    await page.getByRole('button', { name: 'Assign to site…' }).click();
+    await dialog.getByLabel('Site', { exact: true }).selectOption(String(depot.id));
+    await dialog.getByTestId('bulk-next').click();
+    db.prepare('DELETE FROM sites WHERE id = ?').run(depot.id);
+    await dialog.getByTestId('bulk-confirm').click();
+    await expect(page.getByTestId('bulk-error')).toHaveText(new RegExp(`^No site ${depot.id}: nothing was changed`));
+    expect(db.prepare('SELECT count(*) FROM meters WHERE site_id = ?').pluck().get(library.id)).toBe(bolt.length);
+    await page.getByTestId('bulk-error').getByRole('button', { name: 'Dismiss' }).click();
+
     // the sites table counts them
     await page.getByTestId('table-view').getByRole('radio', { name: 'Sites' }).click();
     const siteRow = page.locator(`[data-testid="site-row"][data-site-id="${library.id}"]`);

@@ -1,20 +1,18 @@
 /**
  * One bulk edit of the selected meters, in a dialog: choose (a site, existing or new; a supplier; a
  * tariff and the day it starts; a capacity; tags), then confirm with the count ("Assign 240 meters
- * to Bath Library?"), then it runs as one `meters.bulkUpdate` (all or nothing), saying what it is
- * doing and, if it is refused, why in the core's words; nothing is changed then.
+ * to Bath Library?"). The page then runs it (`runBulk`: one `meters.bulkUpdate`, all or nothing) and
+ * says what it is doing and, if it is refused, why in the core's words.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Fuel, MeterRow } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
 import { Form } from '../../components/Form';
-import { Spinner } from '../../components/States';
 import { formatDay, parseUkDate } from '../../lib/format';
 import { useQuery } from '../../lib/query';
-import { useAppStore } from '../../stores/app';
 import { POSTCODE } from '../sites/NewSiteDialog';
 import { bulkArgs, bulkQuestion, metersWord, parseTags, type BulkChange } from './portfolio-table';
 
@@ -39,16 +37,6 @@ const DO: Record<BulkKind, string> = {
   removeTags: 'Remove the tags',
 };
 
-/** What the running edit is doing, in words. */
-const DOING: Record<BulkKind, string> = {
-  site: 'Assigning',
-  supplier: 'Setting the supplier of',
-  tariff: 'Assigning the tariff to',
-  capacity: 'Setting the capacity of',
-  addTags: 'Tagging',
-  removeTags: 'Untagging',
-};
-
 const NEW_SITE = 'new';
 const NO_SITE = 'none';
 
@@ -57,7 +45,7 @@ export function BulkDialog({
   meters,
   suppliers,
   onClose,
-  onDone,
+  onConfirm,
 }: {
   /** The edit to make; null: the dialog is closed. */
   kind: BulkKind | null;
@@ -66,13 +54,12 @@ export function BulkDialog({
   /** Suppliers already in use, offered as the supplier is typed. */
   suppliers: string[];
   onClose: () => void;
-  /** After the edit: what changed, and the meters it changed. */
-  onDone: (change: BulkChange, meters: string[]) => void;
+  /** The edit, confirmed (the dialog closes; the page runs it). */
+  onConfirm: (change: BulkChange) => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const [step, setStep] = useState<'choose' | 'confirm' | 'running'>('choose');
+  const [step, setStep] = useState<'choose' | 'confirm'>('choose');
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
   const [change, setChange] = useState<BulkChange | null>(null);
   // the fields
   const [site, setSite] = useState('');
@@ -86,8 +73,8 @@ export function BulkDialog({
   const open = kind !== null;
   const sites = useQuery(kind === 'site' ? 'bulk-sites' : null, () => getClient().call('sites.list', {}));
   const tariffs = useQuery(kind === 'tariff' ? 'bulk-tariffs' : null, () => getClient().call('tariffs.list', {}));
-  const fuels = new Set<Fuel>(meters.map((m) => m.fuel));
-  const tagsHeld = [...new Set(meters.flatMap((m) => m.tags))].sort();
+  const fuels = useMemo(() => new Set<Fuel>(meters.map((m) => m.fuel)), [meters]);
+  const tagsHeld = useMemo(() => [...new Set(meters.flatMap((m) => m.tags))].sort(), [meters]);
 
   useEffect(() => {
     const d = ref.current;
@@ -95,7 +82,6 @@ export function BulkDialog({
     if (open && !d.open) {
       setStep('choose');
       setErrors({});
-      setFailure(null);
       setChange(null);
       setSite('');
       setSiteName('');
@@ -120,7 +106,12 @@ export function BulkDialog({
         if (postcode.trim() && !POSTCODE.test(postcode.trim())) e.postcode = 'Enter a UK postcode, e.g. BA1 1LT';
         return Object.keys(e).length
           ? { problems: e }
-          : { kind: 'site', siteId: null, siteName: siteName.trim(), create: true };
+          : {
+              kind: 'site',
+              siteId: null,
+              siteName: siteName.trim(),
+              create: { postcode: postcode.trim() ? postcode.trim().toUpperCase() : null },
+            };
       }
       const s = sites.data?.find((x) => String(x.id) === site);
       return s ? { kind: 'site', siteId: s.id, siteName: s.name } : { problems: { site: 'Choose a site' } };
@@ -160,42 +151,6 @@ export function BulkDialog({
     setErrors({});
     setChange(r);
     setStep('confirm');
-  };
-
-  const run = async () => {
-    if (!change) return;
-    setStep('running');
-    setFailure(null);
-    let c = change;
-    let created: string | null = null;
-    try {
-      if (c.kind === 'site' && c.create) {
-        const made = await getClient().call('sites.create', {
-          name: c.siteName!,
-          ...(postcode.trim() ? { postcode: postcode.trim().toUpperCase() } : {}),
-        });
-        // a second try assigns to the site made now, not another of the same name
-        c = { kind: 'site', siteId: made.id, siteName: made.name };
-        created = made.name;
-        setChange(c);
-      }
-      const r = await getClient().call(
-        'meters.bulkUpdate',
-        bulkArgs(
-          c,
-          meters.map((m) => m.mpan),
-        ),
-      );
-      useAppStore.getState().toast({ kind: 'success', title: doneWords(c, r.updated) });
-      onDone(c, r.meters);
-    } catch (e) {
-      setFailure(
-        created
-          ? `The site “${created}” was made, but no meter was changed: ${errorMessage(e)}`
-          : `Nothing was changed: ${errorMessage(e)}`,
-      );
-      setStep('confirm');
-    }
   };
 
   const n = meters.length;
@@ -357,41 +312,23 @@ export function BulkDialog({
           </div>
         </Form>
       )}
-      {kind && step !== 'choose' && change && (
+      {kind && step === 'confirm' && change && (
         <div className="form" role="alertdialog" aria-labelledby="bulk-title" aria-describedby="bulk-question">
           <h2 id="bulk-title">{TITLES[kind]}</h2>
           <p id="bulk-question" className="bulk-question" data-testid="bulk-question">
             {bulkQuestion(change, n, formatDay)}
           </p>
-          {step === 'running' && (
-            <p role="status" className="muted">
-              <Spinner inline label={`${DOING[kind]} ${metersWord(n)}…`} />
-            </p>
-          )}
-          {failure && (
-            <p className="callout callout-warn" role="alert" data-testid="bulk-error">
-              {failure}
-            </p>
-          )}
           <div className="form-actions">
             <button
               type="button"
               className="btn btn-primary"
-              disabled={step === 'running'}
-              onClick={() => void run()}
+              autoFocus
+              onClick={() => onConfirm(change)}
               data-testid="bulk-confirm"
             >
-              {step === 'running' ? 'Working…' : failure ? 'Try again' : DO[kind]}
+              {DO[kind]}
             </button>
-            <button
-              type="button"
-              className="btn btn-quiet"
-              disabled={step === 'running'}
-              onClick={() => {
-                setFailure(null);
-                setStep('choose');
-              }}
-            >
+            <button type="button" className="btn btn-quiet" onClick={() => setStep('choose')}>
               Back
             </button>
           </div>
@@ -401,21 +338,28 @@ export function BulkDialog({
   );
 }
 
-/** The toast after a bulk edit: "240 meters assigned to Bath Library". */
-function doneWords(c: BulkChange, n: number): string {
-  const m = metersWord(n);
-  switch (c.kind) {
-    case 'site':
-      return c.siteId === null ? `${m} taken off their site` : `${m} assigned to ${c.siteName}`;
-    case 'supplier':
-      return c.supplier === null ? `Supplier cleared on ${m}` : `Supplier of ${m} set to ${c.supplier}`;
-    case 'capacity':
-      return `Capacity of ${m} set to ${c.capacityKva} kVA`;
-    case 'addTags':
-      return `Tags added to ${m}`;
-    case 'removeTags':
-      return `Tags removed from ${m}`;
-    case 'tariff':
-      return `${m} on “${c.tariffName}” from ${formatDay(c.from)}`;
+/**
+ * Runs a confirmed bulk edit on `meters`: a new site is made first, then one `meters.bulkUpdate`.
+ * Resolves with the change as made (a new site's id known) and the meters it changed; a refusal is
+ * thrown as an Error in words that say what was, and was not, changed.
+ */
+export async function runBulk(change: BulkChange, meters: string[]): Promise<{ change: BulkChange; meters: string[] }> {
+  let c = change;
+  let made: string | null = null;
+  try {
+    if (c.kind === 'site' && c.create) {
+      const site = await getClient().call('sites.create', {
+        name: c.siteName!,
+        ...(c.create.postcode ? { postcode: c.create.postcode } : {}),
+      });
+      made = site.name;
+      c = { kind: 'site', siteId: site.id, siteName: site.name };
+    }
+    const r = await getClient().call('meters.bulkUpdate', bulkArgs(c, meters));
+    return { change: c, meters: r.meters };
+  } catch (e) {
+    const why = errorMessage(e);
+    if (made) throw new Error(`The site “${made}” was made, but no meter was changed: ${why}`);
+    throw new Error(/nothing was changed/i.test(why) ? why : `Nothing was changed: ${why}`);
   }
 }

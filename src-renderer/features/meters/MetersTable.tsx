@@ -5,7 +5,7 @@
  * page's search), kept in the address. Managers select rows (a box, shift-click, "select all shown")
  * and act on them in bulk; everyone can export the rows shown as CSV.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { MeterRow, TablePeriod } from '../../../src-shared/contract/types';
 import { ukToday } from '../../../src-shared/domain/periods';
 import { useCan } from '../../components/Can';
@@ -13,15 +13,19 @@ import { FuelBadge } from '../../components/FuelBadge';
 import { VirtualTable, type VColumn } from '../../components/VirtualTable';
 import { keepShown, orderRows } from '../../components/virtual-table';
 import { downloadText } from '../../lib/download';
-import { formatInt, formatUkDateTime } from '../../lib/format';
+import { formatDay, formatInt, formatUkDateTime } from '../../lib/format';
 import { formatPounds } from '../../lib/money';
 import { href, navigate } from '../../lib/route';
-import { BulkDialog, type BulkKind } from './BulkDialog';
+import { useAppStore } from '../../stores/app';
+import { Spinner } from '../../components/States';
+import { BulkDialog, runBulk, type BulkKind } from './BulkDialog';
 import {
   applyBulk,
+  bulkDoing,
+  bulkDone,
   filterChoices,
   isFiltered,
-  meterMatches,
+  meterFilter,
   metersWord,
   NONE,
   NO_FILTER,
@@ -177,12 +181,7 @@ export function MetersTable({
   const f = state.filter;
   const choices = useMemo(() => filterChoices(rows), [rows]);
   const shown = useMemo(
-    () =>
-      orderRows(
-        rows.filter((m) => meterMatches(m, f, nowMs)),
-        METER_COLUMNS,
-        state.sort,
-      ),
+    () => orderRows(rows.filter(meterFilter(f, nowMs)), METER_COLUMNS, state.sort),
     [rows, f, nowMs, state.sort],
   );
   const shownKeys = useMemo(() => shown.map((m) => m.mpan), [shown]);
@@ -198,9 +197,25 @@ export function MetersTable({
   const picked = useMemo(() => shown.filter((m) => selected.has(m.mpan)), [shown, selected]);
   const set = (patch: Partial<TableFilter>) => onChange({ ...state, filter: { ...f, ...patch } });
 
-  const done = (change: BulkChange, meters: string[]) => {
+  // the rows as they are when an edit's answer comes (the table may have been read again meanwhile)
+  const latest = useRef({ loaded, rows });
+  latest.current = { loaded, rows };
+  const [work, setWork] = useState<{ failed: boolean; text: string } | null>(null);
+
+  /** Runs a confirmed edit on the selected meters: what it is doing, then the rows changed, or why not. */
+  const confirm = async (change: BulkChange) => {
+    const meters = picked.map((m) => m.mpan);
     setBulk(null);
-    setPatched({ base: loaded, rows: applyBulk(rows, new Set(meters), change, ukToday()) });
+    setWork({ failed: false, text: bulkDoing(change, meters.length) });
+    try {
+      const r = await runBulk(change, meters);
+      const now = latest.current;
+      setPatched({ base: now.loaded, rows: applyBulk(now.rows, new Set(r.meters), r.change, ukToday()) });
+      setWork(null);
+      useAppStore.getState().toast({ kind: 'success', title: bulkDone(r.change, r.meters.length, formatDay) });
+    } catch (e) {
+      setWork({ failed: true, text: e instanceof Error ? e.message : String(e) });
+    }
   };
 
   return (
@@ -261,7 +276,7 @@ export function MetersTable({
         count={`${formatInt(shown.length)} of ${metersWord(rows.length)}`}
         onExport={() => downloadText(`meters-${ukToday()}.csv`, metersCsv(shown))}
       />
-      {canEdit && picked.length > 0 && (
+      {canEdit && (picked.length > 0 || work) && (
         <div className="vt-bulk" role="toolbar" aria-label="Bulk actions" data-testid="bulk-bar">
           <strong data-testid="selection-count">{formatInt(picked.length)} selected</strong>
           {picked.length < shown.length && (
@@ -274,18 +289,38 @@ export function MetersTable({
           </button>
           <span className="vt-bulk-actions">
             {BULK_ACTIONS.map((a) => (
-              <button key={a.kind} type="button" className="btn btn-small" onClick={() => setBulk(a.kind)}>
+              <button
+                key={a.kind}
+                type="button"
+                className="btn btn-small"
+                disabled={work?.failed === false || picked.length === 0}
+                onClick={() => setBulk(a.kind)}
+              >
                 {a.label}
               </button>
             ))}
             <button
               type="button"
               className="btn btn-small"
+              disabled={picked.length === 0}
               onClick={() => downloadText(`meters-selected-${ukToday()}.csv`, metersCsv(picked))}
             >
               Export selected
             </button>
           </span>
+          {work && !work.failed && (
+            <div className="vt-bulk-status" data-testid="bulk-status">
+              <Spinner inline label={work.text} />
+            </div>
+          )}
+          {work?.failed && (
+            <p className="callout callout-warn vt-bulk-status" role="alert" data-testid="bulk-error">
+              {work.text}{' '}
+              <button type="button" className="btn btn-link" onClick={() => setWork(null)}>
+                Dismiss
+              </button>
+            </p>
+          )}
         </div>
       )}
       <VirtualTable
@@ -314,7 +349,7 @@ export function MetersTable({
         meters={picked}
         suppliers={choices.suppliers}
         onClose={() => setBulk(null)}
-        onDone={done}
+        onConfirm={(c) => void confirm(c)}
       />
     </>
   );

@@ -2,7 +2,7 @@
  * The Sites & meters page's tables: meters or sites (a switch, kept in the address), each read in one
  * call (`meters.table`, `sites.table`) and read again when readings, meters or roll-ups change.
  */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import { getClient } from '../../api/instance';
 import { QueryProblem } from '../../components/ProblemState';
 import { Segmented } from '../../components/Segmented';
@@ -19,7 +19,14 @@ const VIEWS: { value: TableView; label: string }[] = [
   { value: 'sites', label: 'Sites' },
 ];
 
-export function PortfolioTables({ state, onChange }: { state: TableState; onChange: (s: TableState) => void }) {
+/** Drawn again only when its state changes (not when the page's header does, e.g. the meter count arriving). */
+export const PortfolioTables = memo(function PortfolioTables({
+  state,
+  onChange,
+}: {
+  state: TableState;
+  onChange: (s: TableState) => void;
+}) {
   const version = useDataStore((s) => s.version);
   const meters = useQuery(state.view === 'meters' ? `meters-table:${version}` : null, () =>
     getClient().call('meters.table', {}),
@@ -78,4 +85,4 @@ export function PortfolioTables({ state, onChange }: { state: TableState; onChan
       )}
     </section>
   );
-}
+});

@@ -3,12 +3,14 @@ import type { MeterRow, SiteRow, TablePeriod } from '../../../src-shared/contrac
 import {
   applyBulk,
   bulkArgs,
+  bulkDoing,
+  bulkDone,
   bulkQuestion,
   changePercent,
   filterChoices,
   hashOfTableState,
   isFiltered,
-  meterMatches,
+  meterFilter,
   NONE,
   NO_FILTER,
   parseTags,
@@ -74,7 +76,7 @@ const ROWS = [
   }),
 ];
 const f = (o: Partial<TableFilter>): TableFilter => ({ ...NO_FILTER, ...o });
-const shown = (o: Partial<TableFilter>) => ROWS.filter((m) => meterMatches(m, f(o), NOW)).map((m) => m.mpan.slice(-3));
+const shown = (o: Partial<TableFilter>) => ROWS.filter(meterFilter(f(o), NOW)).map((m) => m.mpan.slice(-3));
 
 describe('the tables in the address', () => {
   it('reads and writes the view, order and every filter, leaving defaults out', () => {
@@ -235,7 +237,7 @@ describe('figures and words', () => {
     expect(bulkQuestion({ kind: 'site', siteId: 4, siteName: 'Bath Library' }, 240, day)).toBe(
       'Assign 240 meters to Bath Library?',
     );
-    expect(bulkQuestion({ kind: 'site', siteId: null, siteName: 'Annexe', create: true }, 1, day)).toBe(
+    expect(bulkQuestion({ kind: 'site', siteId: null, siteName: 'Annexe', create: { postcode: null } }, 1, day)).toBe(
       'Create the site “Annexe” and assign 1 meter to it?',
     );
     expect(bulkQuestion({ kind: 'site', siteId: null, siteName: null }, 3, day)).toBe('Take 3 meters off their site?');
@@ -251,6 +253,20 @@ describe('figures and words', () => {
       tariff: { tariffId: 't', from: '2025-04-01' },
     });
     expect(bulkArgs({ kind: 'supplier', supplier: null }, ['m'])).toEqual({ meters: ['m'], supplier: null });
+  });
+  it('says what a running bulk edit is doing and what it did', () => {
+    const day = (iso: string) => `day ${iso}`;
+    const library = { kind: 'site' as const, siteId: 4, siteName: 'Bath Library' };
+    expect(bulkDoing(library, 240)).toBe('Assigning 240 meters to Bath Library…');
+    expect(bulkDoing({ ...library, siteId: null, create: { postcode: 'BA1 5AW' } }, 2)).toBe(
+      'Assigning 2 meters to Bath Library…',
+    );
+    expect(bulkDoing({ kind: 'site', siteId: null, siteName: null }, 1)).toBe('Taking 1 meter off their site…');
+    expect(bulkDone(library, 240, day)).toBe('240 meters assigned to Bath Library');
+    expect(bulkDone({ kind: 'capacity', capacityKva: 69 }, 3, day)).toBe('Capacity of 3 meters set to 69 kVA');
+    expect(bulkDone({ kind: 'tariff', tariffId: 't', tariffName: 'Flat', from: '2025-04-01' }, 1, day)).toBe(
+      '1 meter on “Flat” from day 2025-04-01',
+    );
   });
   it('shows a bulk edit on the rows it changed until the table is read again', () => {
     const keys = new Set(['1200050000009', '1234567890']);

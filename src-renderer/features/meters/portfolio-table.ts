@@ -113,18 +113,20 @@ const DAY_MS = 86_400_000;
 const olderThan = (last: string | null, days: number, nowMs: number): boolean =>
   last === null || Date.parse(last) < nowMs - days * DAY_MS;
 
-/** Whether a meter passes the filter at `nowMs` (text ignores spaces and case). */
-export function meterMatches(m: MeterRow, f: TableFilter, nowMs: number): boolean {
-  if (f.fuel && m.fuel !== f.fuel) return false;
-  if (f.site && (f.site === NONE ? m.siteId !== null : String(m.siteId) !== f.site)) return false;
-  if (f.supplier && (f.supplier === NONE ? m.supplier !== null : squash(m.supplier ?? '') !== squash(f.supplier)))
-    return false;
-  if (f.tariff && (f.tariff === NONE ? m.tariff !== null : m.tariff?.id !== f.tariff)) return false;
-  if (f.tag && !m.tags.includes(f.tag)) return false;
-  if (f.alerts && m.openAlerts === 0) return false;
-  if (f.olderThan !== null && !olderThan(m.lastReading, f.olderThan, nowMs)) return false;
+/** The test a filter makes of each meter at `nowMs` (text ignores spaces and case), its words squashed once. */
+export function meterFilter(f: TableFilter, nowMs: number): (m: MeterRow) => boolean {
   const q = squash(f.q);
-  return !q || squash(`${m.mpan}|${m.label ?? ''}|${m.site ?? ''}`).includes(q);
+  const supplier = squash(f.supplier);
+  return (m) => {
+    if (f.fuel && m.fuel !== f.fuel) return false;
+    if (f.site && (f.site === NONE ? m.siteId !== null : String(m.siteId) !== f.site)) return false;
+    if (f.supplier && (f.supplier === NONE ? m.supplier !== null : squash(m.supplier ?? '') !== supplier)) return false;
+    if (f.tariff && (f.tariff === NONE ? m.tariff !== null : m.tariff?.id !== f.tariff)) return false;
+    if (f.tag && !m.tags.includes(f.tag)) return false;
+    if (f.alerts && m.openAlerts === 0) return false;
+    if (f.olderThan !== null && !olderThan(m.lastReading, f.olderThan, nowMs)) return false;
+    return !q || squash(`${m.mpan}|${m.label ?? ''}|${m.site ?? ''}`).includes(q);
+  };
 }
 
 /** Whether a site passes the filter's text, open alerts and age (its meters' filters do not apply to sites). */
@@ -148,9 +150,14 @@ export function filterChoices(rows: readonly MeterRow[]): FilterChoices {
   const suppliers = new Map<string, string>();
   const tariffs = new Map<string, string>();
   const tags = new Set<string>();
+  const seen = new Set<string>();
   for (const m of rows) {
     if (m.siteId !== null) sites.set(m.siteId, m.site ?? `Site ${m.siteId}`);
-    if (m.supplier) suppliers.set(squash(m.supplier), m.supplier);
+    // a supplier's name is squashed once, not once a meter
+    if (m.supplier && !seen.has(m.supplier)) {
+      seen.add(m.supplier);
+      suppliers.set(squash(m.supplier), m.supplier);
+    }
     if (m.tariff) tariffs.set(m.tariff.id, m.tariff.name);
     for (const t of m.tags) tags.add(t);
   }
@@ -213,8 +220,8 @@ export function parseTags(text: string): { ok: true; tags: string[] } | { ok: fa
 
 /** What a bulk edit changes, as the confirmation and the table's rows need it. */
 export type BulkChange =
-  /** `create`: a new site of that name, made first (its id is then known). */
-  | { kind: 'site'; siteId: number | null; siteName: string | null; create?: boolean }
+  /** `create`: a new site of that name (and postcode), made first (its id is then known). */
+  | { kind: 'site'; siteId: number | null; siteName: string | null; create?: { postcode: string | null } }
   | { kind: 'supplier'; supplier: string | null }
   | { kind: 'capacity'; capacityKva: number }
   | { kind: 'addTags'; tags: string[] }
@@ -243,6 +250,44 @@ export function bulkQuestion(c: BulkChange, n: number, day: (iso: string) => str
       return `Remove ${quoted(c.tags)} from ${m}?`;
     case 'tariff':
       return `Put ${m} on “${c.tariffName}” from ${day(c.from)}?`;
+  }
+}
+
+/** What a running bulk edit is doing: "Assigning 240 meters to Bath Library…". */
+export function bulkDoing(c: BulkChange, n: number): string {
+  const m = metersWord(n);
+  switch (c.kind) {
+    case 'site':
+      return c.siteId === null && !c.create ? `Taking ${m} off their site…` : `Assigning ${m} to ${c.siteName}…`;
+    case 'supplier':
+      return `Setting the supplier of ${m}…`;
+    case 'capacity':
+      return `Setting the capacity of ${m}…`;
+    case 'addTags':
+      return `Tagging ${m}…`;
+    case 'removeTags':
+      return `Untagging ${m}…`;
+    case 'tariff':
+      return `Putting ${m} on “${c.tariffName}”…`;
+  }
+}
+
+/** What a bulk edit did: "240 meters assigned to Bath Library". `day` words a date. */
+export function bulkDone(c: BulkChange, n: number, day: (iso: string) => string): string {
+  const m = metersWord(n);
+  switch (c.kind) {
+    case 'site':
+      return c.siteId === null ? `${m} taken off their site` : `${m} assigned to ${c.siteName}`;
+    case 'supplier':
+      return c.supplier === null ? `Supplier cleared on ${m}` : `Supplier of ${m} set to ${c.supplier}`;
+    case 'capacity':
+      return `Capacity of ${m} set to ${c.capacityKva} kVA`;
+    case 'addTags':
+      return `Tags added to ${m}`;
+    case 'removeTags':
+      return `Tags removed from ${m}`;
+    case 'tariff':
+      return `${m} on “${c.tariffName}” from ${day(c.from)}`;
   }
 }
 
