@@ -14,6 +14,7 @@ import { Form } from '../../components/Form';
 import { formatDay, parseUkDate } from '../../lib/format';
 import { useQuery } from '../../lib/query';
 import { POSTCODE } from '../sites/NewSiteDialog';
+import { NewSiteFields } from '../sites/NewSiteFields';
 import { bulkArgs, bulkQuestion, metersWord, parseTags, type BulkChange } from './portfolio-table';
 
 export type BulkKind = 'site' | 'supplier' | 'tariff' | 'capacity' | 'addTags' | 'removeTags';
@@ -185,31 +186,15 @@ export function BulkDialog({
               </Field>
               {site === NEW_SITE && (
                 <>
-                  <Field id="bulk-site-name" label="New site’s name" error={errors.siteName}>
-                    {(c) => (
-                      <input
-                        {...c}
-                        className="input"
-                        value={siteName}
-                        maxLength={120}
-                        autoFocus
-                        placeholder="e.g. Bath Library"
-                        onChange={(e) => setSiteName(e.currentTarget.value)}
-                      />
-                    )}
-                  </Field>
-                  <Field id="bulk-site-postcode" label="Postcode (optional)" error={errors.postcode}>
-                    {(c) => (
-                      <input
-                        {...c}
-                        className="input input-narrow"
-                        value={postcode}
-                        maxLength={10}
-                        placeholder="BA1 1LT"
-                        onChange={(e) => setPostcode(e.currentTarget.value)}
-                      />
-                    )}
-                  </Field>
+                  <NewSiteFields
+                    idPrefix="bulk-site"
+                    name={siteName}
+                    postcode={postcode}
+                    onName={setSiteName}
+                    onPostcode={setPostcode}
+                    nameError={errors.siteName}
+                    postcodeError={errors.postcode}
+                  />
                 </>
               )}
             </>
