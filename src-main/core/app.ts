@@ -48,7 +48,6 @@ import { notifyHandlers } from './notify/handlers';
 import { FileSecretStore, type SecretCipher } from './notify/secrets';
 import { AuthService } from './users/auth-service';
 import { userHandlers } from './users/handlers';
-import { pendingHandlers } from './pending-handlers';
 import { registerHandlers } from './register/handlers';
 import { undoHandlers } from './undo/handlers';
 import { TrashService } from './undo/trash';
@@ -277,7 +276,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...undoHandlers(services),
         ...sourceHandlers(services),
         'audit.list': (a) => auditList(sqlite, a),
-        ...pendingHandlers,
       } satisfies Handlers,
       sqlite,
       clock,

@@ -3,7 +3,7 @@
  * scrolls sideways with a cue: a shadow on each side that has columns out of sight, and its first
  * column held in place (sticky) so every row stays named while scrolling.
  */
-import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode, type RefObject } from 'react';
 
 /** Marks `el` with what is out of sight: `data-overflow`, and `data-more-left` / `data-more-right`. */
 function markOverflow(el: HTMLElement): void {
@@ -14,8 +14,8 @@ function markOverflow(el: HTMLElement): void {
   set('data-more-right', over && el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
 }
 
-export function TableScroll({ className, children }: { className?: string | undefined; children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
+/** Keeps a table wrapper's overflow marks (`data-more-left` / `data-more-right`) current as it scrolls and resizes. */
+export function useOverflowCue(ref: RefObject<HTMLElement | null>): void {
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -31,7 +31,12 @@ export function TableScroll({ className, children }: { className?: string | unde
       el.removeEventListener('scroll', update);
       observer?.disconnect();
     };
-  }, []);
+  }, [ref]);
+}
+
+export function TableScroll({ className, children }: { className?: string | undefined; children: ReactNode }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useOverflowCue(ref);
   return (
     <div className={className ? `table-scroll ${className}` : 'table-scroll'}>
       <div ref={ref} className="table-wrap">

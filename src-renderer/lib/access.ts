@@ -19,6 +19,7 @@ export const METHOD_ROLES = {
   'sites.update': 'manager',
   'meters.update': 'manager',
   'meters.merge': 'manager',
+  'meters.bulkUpdate': 'manager',
   'settings.update': 'admin',
   'tariffs.save': 'admin',
   'tariffs.import': 'admin',

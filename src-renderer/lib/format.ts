@@ -113,9 +113,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
  */
 export function formatEnergy(kwh: number | null | undefined): string {
   if (kwh === null || kwh === undefined || !Number.isFinite(kwh)) return '—';
-  const digits = Math.abs(kwh) >= 1000 ? 0 : 1;
-  return new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(kwh);
+  return (Math.abs(kwh) >= 1000 ? energyWhole : energyTenths).format(kwh);
 }
+// made once: a table of thousands of figures would otherwise make one per cell
+const energyWhole = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 0, maximumFractionDigits: 0 });
+const energyTenths = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /** A signed change: `+1,234 kWh`-style numbers use formatEnergy with an explicit sign. */
 export function formatSignedEnergy(kwh: number | null | undefined): string {

@@ -1218,39 +1218,54 @@ export interface SiteSuggestionResult {
 
 /** A meter as the portfolio table shows it: its summary and this month's and last year's figures. */
 export interface MeterRow extends MeterSummary {
-  /** The tariff assigned today, if any. */
+  /** The tariff assigned today (UK local), if any. */
   tariff: { id: string; name: string } | null;
-  /** Share (0–1) of the last 30 days' half-hours received (to the portfolio's latest complete day); null: no data. */
+  /**
+   * Share (0–1) of the half-hours received over the 30 days to the portfolio's latest complete day
+   * (`TablePeriod.completenessFrom/To`); null for a meter with no readings at all.
+   */
   completeness: number | null;
-  /** kWh this month to date and over the same days a year earlier (null when nothing was stored). */
+  /** kWh this month to date and over the same days a year earlier (null when nothing was stored then). */
   kwhMonth: number | null;
   kwhMonthLastYear: number | null;
-  /** £ (VAT included) over the same two ranges; null when the meter has no tariff or supplier default to price it. */
-  costMonth: number | null;
-  costMonthLastYear: number | null;
-  /** Open (not acknowledged, not resolved) alerts. */
+  /**
+   * Pence (VAT included) over the same two ranges, priced as the Costs page prices them (its assignments,
+   * else its supplier's default tariff); null when nothing was stored then, or no tariff prices it.
+   */
+  costMonthPence: number | null;
+  costMonthLastYearPence: number | null;
+  /** Open alerts (not acknowledged, resolved or snoozed). */
   openAlerts: number;
-  /** The data source that last brought it readings (watched folder, SFTP, API), if any. */
+  /** The data source (watched folder, SFTP, API) whose import last wrote its readings, if any. */
   source: { id: number; name: string } | null;
 }
 
-/** A site as the sites table shows it. */
+/** A site as the sites table shows it: its meters' figures summed (gas and electricity kWh together). */
 export interface SiteRow extends SiteSummary {
   kwhMonth: number | null;
   kwhMonthLastYear: number | null;
-  costMonth: number | null;
-  costMonthLastYear: number | null;
+  /** The priced meters' pence; null when none of its meters with readings could be priced. */
+  costMonthPence: number | null;
+  costMonthLastYearPence: number | null;
+  /** Meters with readings in either range that no tariff prices (left out of the pence). */
+  unpricedMeters: number;
+  /** Open alerts about the site or its meters. */
   openAlerts: number;
   /** The latest reading of any of its meters (UTC). */
   lastReading: string | null;
 }
 
-/** The period the tables' month figures cover (UK local dates, `to` exclusive). */
+/**
+ * The period the tables' figures cover (UK local dates, `to` exclusive): this month to the portfolio's
+ * latest complete day (the dashboard's anchor), the same days a year earlier, and the 30 days completeness counts.
+ */
 export interface TablePeriod {
   from: string;
   to: string;
   lastYearFrom: string;
   lastYearTo: string;
+  completenessFrom: string;
+  completenessTo: string;
 }
 
 /** What `meters.bulkUpdate` changed. */

@@ -97,7 +97,7 @@ export function dashboardMonth(
 }
 
 /** A meter's month priced as billed, or null when some day has no tariff (no assignment, no supplier default). */
-function priceAsBilled(
+export function priceAsBilled(
   s: Pick<Services, 'costing'>,
   m: MeterRow,
   v: DayVectors,

@@ -412,6 +412,28 @@ export class AlertService {
     return r ? this.toAlert(r) : null;
   }
 
+  /**
+   * Open alerts (not acknowledged, resolved or snoozed, as the inbox counts them) per meter id, and per
+   * site id: a meter's alerts count at the site the meter is on now, a site's own alerts at that site.
+   */
+  openCounts(): { byMeter: Map<number, number>; bySite: Map<number, number> } {
+    const rows = this.sqlite
+      .prepare(
+        `SELECT a.meter_id, CASE WHEN a.meter_id IS NULL THEN a.site_id ELSE m.site_id END, count(*)
+         FROM alerts a LEFT JOIN meters m ON m.id = a.meter_id
+         WHERE a.status = 'open' AND (a.snoozed_until IS NULL OR a.snoozed_until <= ?) GROUP BY 1, 2`,
+      )
+      .raw()
+      .all(this.now()) as [number | null, number | null, number][];
+    const byMeter = new Map<number, number>();
+    const bySite = new Map<number, number>();
+    for (const [meter, site, n] of rows) {
+      if (meter !== null) byMeter.set(meter, (byMeter.get(meter) ?? 0) + n);
+      if (site !== null) bySite.set(site, (bySite.get(site) ?? 0) + n);
+    }
+    return { byMeter, bySite };
+  }
+
   counts(): AlertCounts {
     const now = this.now();
     const rows = this.sqlite

@@ -1,11 +1,15 @@
 /** Contract methods of meters and sites. */
 import type { Handlers } from '../../../src-shared/contract/api';
 import type { Services } from '../services';
+import { bulkUpdate } from './bulk';
 import { mergeMeters } from './merge';
+import { PortfolioTables } from './meter-table';
 
-export const meterHandlers = (s: Services) =>
-  ({
-    'meters.list': () => s.meters.list(),
+export const meterHandlers = (s: Services) => {
+  const tables = new PortfolioTables(s);
+  return {
+    // the tables keep each meter's span between calls: a list of thousands of meters is read in milliseconds
+    'meters.list': () => tables.summaries(),
     'meters.update': (a) => {
       const { meter, ...patch } = a;
       return s.meters.update(meter, patch);
@@ -26,4 +30,12 @@ export const meterHandlers = (s: Services) =>
       const { id, ...patch } = a;
       return s.meters.updateSite(id, patch);
     },
-  }) satisfies Partial<Handlers>;
+    'meters.table': () => tables.meters(),
+    'sites.table': () => tables.sites(),
+    'meters.bulkUpdate': (a, ctx) => {
+      const r = bulkUpdate(s, a, ctx.actor);
+      s.events.emit('meters.changed', { meterIds: r.meters });
+      return r;
+    },
+  } satisfies Partial<Handlers>;
+};

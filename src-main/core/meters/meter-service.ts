@@ -21,6 +21,12 @@ const QUALITY: readonly Quality[] = ['actual', 'estimated', 'missing'];
 /** Parses an ISO instant to epoch seconds (the contract has already checked it parses). */
 export const toEpoch = (isoText: string): number => Math.floor(Date.parse(isoText) / 1000);
 
+/** Meters' first and last received half-hours (UTC starts) with how many they have stored, and last complete days. */
+export interface SpanReads {
+  spans: Map<number, { first: number; last: number; count: number }>;
+  lastComplete: Map<number, number>;
+}
+
 /** A meter as the services that price or convert its readings need it. */
 export interface MeterRow {
   id: number;
@@ -66,7 +72,11 @@ export class MeterService {
       .all() as (MeterRow & { siteId: number | null })[];
   }
 
-  list(): MeterSummary[] {
+  /**
+   * Every meter's summary. `read` gives the meters' spans and last complete days (any day): by default
+   * from the readings store; the tables keep them between calls and read only what changed.
+   */
+  list(read: (meterIds: number[]) => SpanReads = (ids) => this.spanReads(ids)): MeterSummary[] {
     const rows = this.sqlite
       .prepare(
         `SELECT m.id, m.identifier, m.kind, m.fuel, m.label, m.site_id AS siteId, s.name AS site, m.supplier, m.capacity_kva AS capacityKva,
@@ -86,13 +96,7 @@ export class MeterService {
       serial: string | null;
       tags: string;
     }[];
-    // first/last/count per meter from its first and last stored days and their summaries
-    const spans = this.store.spans(rows.map((r) => r.id));
-    const complete = this.store.lastCompleteDays(
-      rows.map((r) => r.id),
-      1e7,
-      COMPLETE_DAY_HALF_HOURS,
-    );
+    const { spans, lastComplete: complete } = read(rows.map((r) => r.id));
     return rows.map((r) => {
       const span = spans.get(r.id);
       return {
@@ -112,6 +116,14 @@ export class MeterService {
         tags: JSON.parse(r.tags) as string[],
       };
     });
+  }
+
+  /** First/last/count per meter from its first and last stored days and their summaries, and its last complete day. */
+  spanReads(meterIds: number[]): SpanReads {
+    return {
+      spans: this.store.spans(meterIds),
+      lastComplete: this.store.lastCompleteDays(meterIds, 1e7, COMPLETE_DAY_HALF_HOURS),
+    };
   }
 
   /** Creates a site in the named organisation (created too when new; default DEFAULT_ORGANISATION). */

@@ -1038,23 +1038,54 @@ export class ReadingsStore {
     return out;
   }
 
-  /** Each meter's kWh over local days [fromDay, toDay) (meters with no stored day there are left out). */
-  kwhByMeter(fromDay: number, toDay: number): Map<number, number> {
-    return this.sumByMeter('kwh', fromDay, toDay);
+  /**
+   * Each meter's kWh over local days [fromDay, toDay) (meters with no stored day there are left out);
+   * every meter's, or those of `meterIds`.
+   */
+  kwhByMeter(fromDay: number, toDay: number, meterIds?: readonly number[]): Map<number, number> {
+    return this.sumByMeter('kwh', fromDay, toDay, meterIds);
   }
 
-  /** Each meter's present half-hours over local days [fromDay, toDay) (meters with no day there are left out). */
-  presentByMeter(fromDay: number, toDay: number): Map<number, number> {
-    return this.sumByMeter('present', fromDay, toDay);
+  /**
+   * Each meter's present half-hours over local days [fromDay, toDay) (meters with no day there are
+   * left out); every meter's, or those of `meterIds`.
+   */
+  presentByMeter(fromDay: number, toDay: number, meterIds?: readonly number[]): Map<number, number> {
+    return this.sumByMeter('present', fromDay, toDay, meterIds);
   }
 
-  private sumByMeter(column: 'kwh' | 'present', fromDay: number, toDay: number): Map<number, number> {
+  private sumByMeter(
+    column: 'kwh' | 'present',
+    fromDay: number,
+    toDay: number,
+    meterIds?: readonly number[],
+  ): Map<number, number> {
+    const sum = (id: string): string =>
+      `(SELECT sum(d.${column}) FROM day_stats d WHERE d.meter_id = ${id} AND d.day >= ? AND d.day < ?)`;
+    const rows = (
+      meterIds
+        ? this.stmt(`SELECT m.value, ${sum('m.value')} FROM json_each(?) m`)
+            .raw()
+            .all(fromDay, toDay, JSON.stringify(meterIds))
+        : this.stmt(`SELECT m.id, ${sum('m.id')} FROM meters m`)
+            .raw()
+            .all(fromDay, toDay)
+    ) as [number, number | null][];
+    return new Map(rows.filter((r) => r[1] !== null) as [number, number][]);
+  }
+
+  /**
+   * Each meter's latest (highest id) of `jobIds` that wrote some of its days, by the jobs' recorded
+   * day ranges (an undone job has none); meters none of them wrote are left out.
+   */
+  latestWriters(jobIds: readonly number[]): Map<number, number> {
+    if (jobIds.length === 0) return new Map();
     const rows = this.stmt(
-      `SELECT m.id, (SELECT sum(d.${column}) FROM day_stats d WHERE d.meter_id = m.id AND d.day >= ? AND d.day < ?) AS v FROM meters m`,
+      'SELECT meter_id, max(job_id) FROM readings_job_spans WHERE job_id IN (SELECT value FROM json_each(?)) GROUP BY meter_id',
     )
       .raw()
-      .all(fromDay, toDay) as [number, number | null][];
-    return new Map(rows.filter((r) => r[1] !== null) as [number, number][]);
+      .all(JSON.stringify(jobIds)) as [number, number][];
+    return new Map(rows);
   }
 
   /** First and last received half-hour of every meter with data, and how many half-hours it has stored. */

@@ -523,6 +523,21 @@ export class TariffStore {
       .all(meterId) as { fromDay: number; tariffId: string }[];
   }
 
+  /** Every meter's assignments as (fromDay, tariffId), oldest first, read at once (meters without any left out). */
+  allAssignmentDays(): Map<number, { fromDay: number; tariffId: string }[]> {
+    const rows = this.sqlite
+      .prepare('SELECT meter_id, from_day, tariff_id FROM tariff_assignments ORDER BY meter_id, from_day')
+      .raw()
+      .all() as [number, number, string][];
+    const out = new Map<number, { fromDay: number; tariffId: string }[]>();
+    for (const [meterId, fromDay, tariffId] of rows) {
+      const list = out.get(meterId);
+      if (list) list.push({ fromDay, tariffId });
+      else out.set(meterId, [{ fromDay, tariffId }]);
+    }
+    return out;
+  }
+
   assign(meterId: number, meterFuel: Fuel, tariffId: string, fromDay: number, actor: string): void {
     const t = this.get(tariffId);
     if (t.fuel !== meterFuel)

@@ -8,6 +8,7 @@ import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
+import { NewSiteFields } from '../sites/NewSiteFields';
 
 const NEW = 'new';
 
@@ -128,31 +129,15 @@ function EditForm({ meter, onDone }: { meter: MeterSummary; onDone: () => void }
       </div>
       {site === NEW && (
         <div className="form-row">
-          <Field id="new-site-name" label="New site name" error={errors.name}>
-            {(c) => (
-              <input
-                {...c}
-                className="input"
-                value={name}
-                maxLength={120}
-                onChange={(e) => setName(e.currentTarget.value)}
-                placeholder="e.g. Leeds depot"
-                autoFocus
-              />
-            )}
-          </Field>
-          <Field id="new-site-postcode" label="Postcode (optional)" error={errors.postcode}>
-            {(c) => (
-              <input
-                {...c}
-                className="input input-narrow"
-                value={postcode}
-                maxLength={10}
-                onChange={(e) => setPostcode(e.currentTarget.value)}
-                placeholder="LS1 4AP"
-              />
-            )}
-          </Field>
+          <NewSiteFields
+            idPrefix="new-site"
+            name={name}
+            postcode={postcode}
+            onName={setName}
+            onPostcode={setPostcode}
+            nameError={errors.name}
+            postcodeError={errors.postcode}
+          />
         </div>
       )}
       <div className="form-actions">
