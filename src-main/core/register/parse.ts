@@ -344,7 +344,7 @@ function readSite(site: SiteLine, cell: CellOf, given: Given, fail: Fail, ctx: P
       site.openingHours = formatOpeningHours(parseOpeningHours(textOf(cell('openingHours'))));
     } catch (e) {
       if (!(e instanceof OpeningHoursError)) throw e;
-      fail('openingHours', `${e.message} (opening hours read like "mon-fri 08:00-18:00; sat 09:00-12:30")`);
+      fail('openingHours', e.message);
     }
   }
 }

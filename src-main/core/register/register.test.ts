@@ -330,12 +330,7 @@ describe('register.import: problems by line and column, and nothing written', ()
       ['latitude', 'The latitude -2.36 is outside the UK (49 to 61): are latitude and longitude swapped?'],
     ]);
     expect(at(7)).toEqual([['floorArea', '"0" is not a floor area: expected square metres above 0, e.g. 2400']]);
-    expect(at(8)).toEqual([
-      [
-        'openingHours',
-        '"9" is not a time: use 24-hour HH:MM, e.g. 08:00 (opening hours read like "mon-fri 08:00-18:00; sat 09:00-12:30")',
-      ],
-    ]);
+    expect(at(8)).toEqual([['openingHours', '"9" is not a time: use 24-hour HH:MM, e.g. 08:00']]);
     expect(at(9)).toEqual([['fuel', '"water" is not a fuel: expected electricity or gas']]);
     expect(at(10)).toEqual([
       ['capacityKva', '"-5" is not a capacity: expected kVA above 0 (up to 1,000,000), e.g. 200'],
@@ -392,6 +387,29 @@ describe('register.import: problems by line and column, and nothing written', ()
     // all or nothing: the good lines (29 among them) were not written either
     expect(JSON.stringify(snapshot(c))).toBe(before);
     expect(r.dryRun).toBe(false);
+  });
+  it('says what is wrong with opening hours in one sentence, with one pair of brackets at most', async () => {
+    const c = await core();
+    const r = await importRegister(
+      c,
+      [HEADER, line({ site: 'A', openingHours: 'mon-fri' }), line({ site: 'B', openingHours: 'mon 18:00-08:00' })].join(
+        '\n',
+      ),
+    );
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        column: 'openingHours',
+        message: '"mon-fri" needs days and times, e.g. "mon-fri 08:00-18:00", with ";" between groups',
+      },
+      {
+        line: 3,
+        column: 'openingHours',
+        message:
+          'The range 18:00-08:00 must end after it starts: a site open overnight is two ranges, e.g. "mon 22:00-24:00; tue 00:00-06:00"',
+      },
+    ]);
+    for (const e of r.errors) expect(e.message.match(/\(/g)?.length ?? 0).toBeLessThanOrEqual(1);
   });
 });
 
