@@ -51,6 +51,10 @@ export interface ImportJob {
   /** When and by whom the job was rolled back (`imports.rollback`); null otherwise. */
   rolledBackAt: string | null;
   rolledBackBy: string | null;
+  /** The data source whose run queued the job (sources.*), or null for a file imported by hand. */
+  sourceId: number | null;
+  /** That source's name now; null for a file imported by hand or a source since removed. */
+  source: string | null;
   /** Dry runs: what would be imported. */
   preview: ImportPreview | null;
   onConflict: 'keep' | 'replace';
