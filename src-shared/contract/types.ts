@@ -1295,6 +1295,11 @@ export interface RollbackResult {
   meters: string[];
   /** Meters the import had created that were left with no readings: deleted (see `trash.list` to put one back). */
   metersRemoved: string[];
+  /**
+   * The smart-meter API source (Octopus, n3rgy) that fetched the import, set to fetch its days again from `from`
+   * (YYYY-MM-DD) on its next run: its cursor goes back to the day before (never forward); null for any other import.
+   */
+  refetch: { sourceId: number; source: string; from: string } | null;
 }
 
 export type SourceKind = 'folder' | 'sftp' | 'octopus' | 'n3rgy';

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
-import type { SourceDetail, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
-import { callAsAdmin, FIXTURES, makeCore, storedReadings } from '../../../tests/helpers/core';
+import type { RollbackResult, SourceDetail, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
+import { callAsAdmin, FIXTURES, importFiles, makeCore, storedReadings, tempDir } from '../../../tests/helpers/core';
 import { ok, replay } from '../../../tests/helpers/api-replay';
 
 const FIXTURE = JSON.parse(
@@ -86,6 +86,78 @@ describe('API sources', () => {
       expect.objectContaining({ key: `electricity:2020-05-04..2020-05-12#1`, jobId: job.id }),
     ]);
     expect(JSON.stringify([detail, await callAsAdmin(core, 'sources.list', {})])).not.toContain(KEY);
+  });
+
+  it('after its import is rolled back, moves the cursor back before those days (never forward) and fetches them again', async () => {
+    const { origin, asked } = await replay(() =>
+      ok({ count: FIXTURE.results.length, next: null, previous: null, results: FIXTURE.results }),
+    );
+    core = await makeCore({ clock: { now: () => Date.parse('2020-05-12T09:00:00Z') } });
+    const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
+      name: 'Octopus home',
+      config: {
+        kind: 'octopus',
+        fuel: 'electricity',
+        meter: MPAN,
+        serial: '19L2761452',
+        from: '2020-05-04',
+        baseUrl: origin,
+      },
+      secrets: { apiKey: KEY },
+    });
+    const fixtureKwh = FIXTURE.results.reduce((s, r) => s + (r.consumption ?? 0), 0);
+    const kwh = () =>
+      storedReadings(core!)
+        .filter((r) => r[0] === MPAN)
+        .reduce((s, r) => s + (r[2] ?? 0), 0);
+    const get = () => callAsAdmin<SourceDetail>(core!, 'sources.get', { id: src.id });
+    const [first] = await callAsAdmin<SourceRun[]>(core, 'sources.run', { id: src.id });
+    await core.imports.drain();
+    const jobA = first!.jobIds[0]!;
+    const cursor = (await get()).cursor!;
+    expect(cursor > '2020-05-04').toBe(true);
+
+    // a dry run says so and changes nothing
+    const preview = await callAsAdmin<RollbackResult>(core, 'imports.rollback', { id: jobA, dryRun: true });
+    expect(preview.refetch).toEqual({ sourceId: src.id, source: 'Octopus home', from: '2020-05-04' });
+    expect((await get()).cursor).toBe(cursor);
+
+    const rolled = await callAsAdmin<RollbackResult>(core, 'imports.rollback', { id: jobA });
+    expect(rolled.refetch).toEqual({ sourceId: src.id, source: 'Octopus home', from: '2020-05-04' });
+    expect(kwh()).toBe(0);
+    let detail = await get();
+    // the day before the window's first day (2020-05-04), and the window's item forgotten
+    expect(detail.cursor).toBe('2020-05-03');
+    expect(detail.items).toEqual([]);
+    expect(detail.runs.find((r) => r.id === first!.id)!.notes).toEqual([
+      `Import job ${jobA} was rolled back: the next run fetches 2020-05-04 onwards again`,
+    ]);
+
+    // the next run asks from the new cursor less a day and imports the same readings again
+    const [second] = await callAsAdmin<SourceRun[]>(core, 'sources.run', { id: src.id });
+    await core.imports.drain();
+    expect(asked[1]!.url.searchParams.get('period_from')).toBe('2020-05-02T00:00:00+01:00');
+    expect(second).toMatchObject({ status: 'ok', itemsFound: 1, itemsQueued: 1 });
+    expect(kwh()).toBeCloseTo(fixtureKwh, 9);
+    expect((await get()).cursor).toBe(cursor);
+
+    // never forward: a cursor already before the window stays where it is
+    core.sqlite.prepare('UPDATE sources SET cursor = ? WHERE id = ?').run('2020-04-20', src.id);
+    const again = await callAsAdmin<RollbackResult>(core, 'imports.rollback', { id: second!.jobIds[0]! });
+    expect(again.refetch).toEqual({ sourceId: src.id, source: 'Octopus home', from: '2020-05-02' });
+    detail = await get();
+    expect(detail.cursor).toBe('2020-04-20');
+    expect(detail.items).toEqual([]);
+  });
+
+  it('a rolled-back import given by hand moves no source', async () => {
+    core = await makeCore();
+    const dir = tempDir('eclectyc-hand-');
+    const file = path.join(dir, 'hand.csv');
+    fs.writeFileSync(file, `MPAN,Timestamp,kWh\n${MPAN},2020-05-04T00:00:00Z,1\n`);
+    const [job] = await importFiles(core, [file]);
+    const r = await callAsAdmin<RollbackResult>(core, 'imports.rollback', { id: job!.id });
+    expect(r).toMatchObject({ readingsRemoved: 1, refetch: null });
   });
 
   it('fails a run plainly when the API refuses the key, never quoting it', async () => {
