@@ -240,6 +240,12 @@ export function parseRegister(rows: RawRow[], ctx: ParseContext): ParsedRegister
     const line = parseLine(row, map, ctx, errors);
     if (line) lines.push(line);
   }
+  if (lines.length === 0 && errors.length === 0)
+    errors.push({
+      line: rows[found.at]!.line,
+      column: null,
+      message: 'The register has no sites or meters below its header',
+    });
   return { lines, errors, header: map.header, ignored: map.ignored };
 }
 

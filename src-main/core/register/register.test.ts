@@ -445,6 +445,23 @@ describe('register.import: the header', () => {
     expect(JSON.stringify(snapshot(c))).toBe(before);
   });
 
+  it('refuses a register with a header and no rows, writing nothing', async () => {
+    const c = await core();
+    const before = JSON.stringify(snapshot(c));
+    for (const file of ['site,postcode,meter\r\n', 'Council register\n\nsite,meter\n,\n,\n']) {
+      const r = await importRegister(c, file);
+      expect(r).toMatchObject({ sitesCreated: 0, sitesUpdated: 0, metersCreated: 0, metersUpdated: 0 });
+      expect(r.errors).toEqual([
+        {
+          line: file.startsWith('site') ? 1 : 3,
+          column: null,
+          message: 'The register has no sites or meters below its header',
+        },
+      ]);
+    }
+    expect(JSON.stringify(snapshot(c))).toBe(before);
+  });
+
   it('refuses a half-hourly meter file picked as a register instead of making sites of its rows', async () => {
     const c = await core();
     const banes = fs.readFileSync(path.join('tests', 'fixtures', 'public', 'wide-hh-banes-energysparks.csv'), 'utf8');
