@@ -152,6 +152,19 @@ describe('eclectyc sources', () => {
     expect(fs.readdirSync(path.join(remote, 'out'))).toEqual([]);
     expect(fs.readdirSync(done)).toEqual(['a.csv']);
 
+    // each job says which source queued it; a file imported by hand says none
+    const hand = path.join(tempDir('eclectyc-hand-'), 'c.csv');
+    put(hand, '1200050000203', [7]);
+    r = await run(['import', hand, '--json']);
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: [{ file: hand, sourceId: null, source: null }] });
+    r = await run(['jobs', '--json']);
+    const jobs = JSON.parse(r.stdout) as { file: string; sourceId: number | null; source: string | null }[];
+    expect(jobs.map((j) => [j.file, j.sourceId, j.source]).sort()).toEqual([
+      ['a.csv', folder.id, 'DC drop'],
+      ['b.csv', sftp.id, 'DC server'],
+      ['c.csv', null, null],
+    ]);
+
     // the readings are there, as the CLI reads them back
     r = await run(['readings', A, '--json']);
     expect((JSON.parse(r.stdout) as { kwh: number }[]).map((x) => x.kwh)).toEqual([1, 2, 3]);

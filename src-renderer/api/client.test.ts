@@ -34,6 +34,8 @@ function job(id: number, over: Partial<ImportJob> = {}): ImportJob {
     finishedAt: null,
     rolledBackAt: null,
     rolledBackBy: null,
+    sourceId: null,
+    source: null,
     preview: null,
     onConflict: 'keep',
     notes: null,

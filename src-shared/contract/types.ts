@@ -51,6 +51,10 @@ export interface ImportJob {
   /** When and by whom the job was rolled back (`imports.rollback`); null otherwise. */
   rolledBackAt: string | null;
   rolledBackBy: string | null;
+  /** The data source whose run queued the job (sources.*), or null for a file imported by hand. */
+  sourceId: number | null;
+  /** That source's name now; null for a file imported by hand or a source since removed. */
+  source: string | null;
   /** Dry runs: what would be imported. */
   preview: ImportPreview | null;
   onConflict: 'keep' | 'replace';
@@ -1306,6 +1310,11 @@ export interface RollbackResult {
   meters: string[];
   /** Meters the import had created that were left with no readings: deleted (see `trash.list` to put one back). */
   metersRemoved: string[];
+  /**
+   * The smart-meter API source (Octopus, n3rgy) that fetched the import, set to fetch its days again from `from`
+   * (YYYY-MM-DD) on its next run: its cursor goes back to the day before (never forward); null for any other import.
+   */
+  refetch: { sourceId: number; source: string; from: string } | null;
 }
 
 export type SourceKind = 'folder' | 'sftp' | 'octopus' | 'n3rgy';

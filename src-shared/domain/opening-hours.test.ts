@@ -87,12 +87,10 @@ describe('parseOpeningHours', () => {
     expect(err('mon 08:60-09:00')).toBe('"08:60" is not a time of day (00:00 to 23:59, or 24:00 to end a range)');
     expect(err('mon 24:00-24:00')).toBe('"24:00" is not a time of day (00:00 to 23:59, or 24:00 to end a range)');
     expect(err('mon 18:00-08:00')).toBe(
-      '18:00-08:00: the range must end after it starts (a site open overnight is two ranges, e.g. "mon 22:00-24:00; tue 00:00-06:00")',
+      'The range 18:00-08:00 must end after it starts: a site open overnight is two ranges, e.g. "mon 22:00-24:00; tue 00:00-06:00"',
     );
-    expect(err('mon 09:00-09:00')).toMatch(/^09:00-09:00: the range must end after it starts/);
-    expect(err('mon-fri')).toBe(
-      '"mon-fri" needs days and times, e.g. "mon-fri 08:00-18:00" (groups are separated by ";")',
-    );
+    expect(err('mon 09:00-09:00')).toMatch(/^The range 09:00-09:00 must end after it starts/);
+    expect(err('mon-fri')).toBe('"mon-fri" needs days and times, e.g. "mon-fri 08:00-18:00", with ";" between groups');
     expect(err('mon-fri 08:00-18:00, sat 09:00-12:30')).toBe(
       '"sat 09:00-12:30" is not a time range: use HH:MM-HH:MM, e.g. 08:00-18:00',
     );

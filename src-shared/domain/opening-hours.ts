@@ -70,7 +70,7 @@ export function parseOpeningHours(text: string): WeekHours {
     const m = /^([a-z,\s-]+?)\s+(\d.*)$/.exec(group);
     if (!m)
       throw new OpeningHoursError(
-        `"${rawGroup.trim()}" needs days and times, e.g. "mon-fri 08:00-18:00" (groups are separated by ";")`,
+        `"${rawGroup.trim()}" needs days and times, e.g. "mon-fri 08:00-18:00", with ";" between groups`,
       );
     const days = new Set<number>();
     for (const part of m[1]!.split(',').map((p) => p.trim())) {
@@ -91,7 +91,7 @@ export function parseOpeningHours(text: string): WeekHours {
       const to = minutes(r[2]!, true);
       if (to <= from)
         throw new OpeningHoursError(
-          `${range}: the range must end after it starts (a site open overnight is two ranges, e.g. "mon 22:00-24:00; tue 00:00-06:00")`,
+          `The range ${range} must end after it starts: a site open overnight is two ranges, e.g. "mon 22:00-24:00; tue 00:00-06:00"`,
         );
       for (const d of days) week[d]!.push([from, to]);
     }

@@ -9,6 +9,9 @@ function fileSummary(j: ImportJob) {
     /** The import job (`eclectyc jobs rollback ID` rolls it back); null for a file that was not queued. */
     id: j.id as number | null,
     file: j.file,
+    /** The data source that queued the job, by id and name; null for a file imported by hand. */
+    sourceId: j.sourceId,
+    source: j.source,
     format: j.format,
     rowsRead: j.rowsRead,
     readingsImported: j.readingsImported,
@@ -34,6 +37,8 @@ type FileSummary = ReturnType<typeof fileSummary> & { alreadyImported?: AlreadyI
 const unread = (file: string, error: string, status: FileSummary['status'] = 'failed'): FileSummary => ({
   id: null,
   file,
+  sourceId: null,
+  source: null,
   format: null,
   rowsRead: 0,
   readingsImported: 0,

@@ -49,6 +49,10 @@ function printRollback(r: RollbackResult): void {
       `  meters left with no readings${would} deleted: ${r.metersRemoved.join(', ')}` +
         (r.dryRun ? '' : ' (see "eclectyc trash" to put one back)'),
     );
+  if (r.refetch)
+    console.log(
+      `  data source ${r.refetch.source}${r.dryRun ? ' would fetch' : ' fetches'} the days from ${r.refetch.from} again on its next run`,
+    );
   if (!r.dryRun) console.log('  Roll-ups, analyses and alerts follow.');
 }
 

@@ -34,6 +34,9 @@ export interface DbJob extends JobRow {
   tags: string;
   rolled_back_at: number | null;
   rolled_back_by: string | null;
+  source_id: number | null;
+  /** The queueing source's name (joined from sources), or null. */
+  source_name: string | null;
 }
 
 /** A claim not renewed for this long is presumed dead even if its process cannot be checked. */
@@ -93,6 +96,8 @@ export function toJob(r: DbJob): ImportJob {
     finishedAt: iso(r.finished_at),
     rolledBackAt: iso(r.rolled_back_at),
     rolledBackBy: r.rolled_back_by,
+    sourceId: r.source_id,
+    source: r.source_name,
     preview:
       r.dry_run === 1 && preview
         ? {
@@ -116,4 +121,5 @@ export function toJob(r: DbJob): ImportJob {
   return { ...job, outcome: gradeImport(job) };
 }
 
-export const SELECT = `SELECT j.*, f.path, f.bytes FROM import_jobs j JOIN stored_files f ON f.id = j.file_id`;
+export const SELECT = `SELECT j.*, f.path, f.bytes, s.name AS source_name FROM import_jobs j
+  JOIN stored_files f ON f.id = j.file_id LEFT JOIN sources s ON s.id = j.source_id`;

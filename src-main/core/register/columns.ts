@@ -1,7 +1,9 @@
 /**
  * A register's columns: the names `register.export` writes and the spellings `register.import`
  * reads (docs/registers.md). Headers are compared without case, spaces or punctuation, so
- * "Floor area (m2)", "floor_area_m2" and "FloorArea" are one column.
+ * "Floor area (m2)", "floor_area_m2" and "FloorArea" are one column. A register may have several
+ * meter columns ("Elec MPAN", "Gas MPRN": one line per site), and meter details that name a fuel
+ * ("Gas supplier", "Elec serial") for the meters of that fuel.
  */
 import type { RegisterError } from '../../../src-shared/contract/types';
 
@@ -9,6 +11,10 @@ import type { RegisterError } from '../../../src-shared/contract/types';
 export const SITE_DETAILS = ['address', 'postcode', 'latitude', 'longitude', 'floorArea', 'openingHours'] as const;
 /** A meter's own columns, besides its MPAN or MPRN. */
 export const METER_DETAILS = ['fuel', 'label', 'supplier', 'capacityKva', 'tariff', 'tariffFrom', 'serial'] as const;
+
+export type Fuel = 'electricity' | 'gas';
+/** A meter detail a column can give for the meters of one fuel ("Gas supplier"). */
+export type FuelledDetail = Exclude<(typeof METER_DETAILS)[number], 'fuel'>;
 
 /** What a register column holds. */
 export type RegisterField = 'site' | (typeof SITE_DETAILS)[number] | 'meter' | (typeof METER_DETAILS)[number];
@@ -72,6 +78,46 @@ for (const f of REGISTER_COLUMNS) {
 /** The field a header names, or null for a column the register does not read. */
 export const fieldOf = (header: string): RegisterField | null => BY_NAME.get(normaliseHeader(header)) ?? null;
 
+/** Words before or after a meter column's name that say its fuel, longest first. */
+const FUEL_WORDS: readonly [string, Fuel][] = [
+  ['electricity', 'electricity'],
+  ['electric', 'electricity'],
+  ['elec', 'electricity'],
+  ['gas', 'gas'],
+];
+
+/** A meter column or meter detail whose header names a fuel ("Gas MPRN", "Elec serial", "Supplier (gas)"), or null. */
+function fuelledField(norm: string): { field: 'meter' | FuelledDetail; fuel: Fuel } | null {
+  for (const [word, fuel] of FUEL_WORDS) {
+    const rest = norm.startsWith(word)
+      ? norm.slice(word.length)
+      : norm.endsWith(word)
+        ? norm.slice(0, -word.length)
+        : '';
+    const field = rest === '' ? undefined : BY_NAME.get(rest);
+    if (
+      field === 'meter' ||
+      (field !== undefined && field !== 'fuel' && (METER_DETAILS as readonly string[]).includes(field))
+    )
+      return { field: field as 'meter' | FuelledDetail, fuel };
+  }
+  return null;
+}
+
+/** The fuel a meter column's name says: its fuel word, else MPAN (electricity) or MPRN (gas); null for "Meter". */
+function meterColumnFuel(norm: string, named: Fuel | null): Fuel | null {
+  if (named) return named;
+  const mpan = norm.includes('mpan');
+  const mprn = norm.includes('mprn');
+  return mpan && !mprn ? 'electricity' : mprn && !mpan ? 'gas' : null;
+}
+
+/** A column of the file: its index and its header as written. */
+export interface Column {
+  index: number;
+  header: string;
+}
+
 /** Where each field is in a file: column indexes (address may span several, joined in order) and headers. */
 export interface ColumnMap {
   /** Column index of each field found (address: the first of its columns). */
@@ -80,6 +126,10 @@ export interface ColumnMap {
   address: number[];
   /** Each field's header as written in the file (the `column` of its errors). */
   header: Partial<Record<RegisterField, string>>;
+  /** Every meter column in file order, with the fuel its name says (used when there are several). */
+  meters: (Column & { fuel: Fuel | null })[];
+  /** Meter details that name a fuel ("Gas supplier"): for the meters of that fuel. */
+  fuelled: Record<Fuel, Partial<Record<FuelledDetail, Column>>>;
   /** Headers of columns the register does not read. */
   ignored: string[];
   /** Columns given twice (the same header, or two spellings of one field). */
@@ -88,13 +138,22 @@ export interface ColumnMap {
 
 /** Maps a header row (its line in the file) to the register's fields. */
 export function mapColumns(headers: string[], line: number): ColumnMap {
-  const map: ColumnMap = { index: {}, address: [], header: {}, ignored: [], errors: [] };
+  const map: ColumnMap = {
+    index: {},
+    address: [],
+    header: {},
+    meters: [],
+    fuelled: { electricity: {}, gas: {} },
+    ignored: [],
+    errors: [],
+  };
   const seenHeader = new Map<string, number>();
   headers.forEach((raw, i) => {
     const h = raw.trim();
     if (h === '') return;
     const norm = normaliseHeader(h);
-    const field = fieldOf(h);
+    const fuelled = fieldOf(h) === null ? fuelledField(norm) : null;
+    const field = fuelled?.field ?? fieldOf(h);
     const twice = seenHeader.get(norm);
     if (twice !== undefined) {
       map.errors.push({
@@ -105,8 +164,28 @@ export function mapColumns(headers: string[], line: number): ColumnMap {
       return;
     }
     seenHeader.set(norm, i);
-    if (field === null) {
+    if (field === null || (fuelled?.field === 'capacityKva' && fuelled.fuel === 'gas')) {
       map.ignored.push(h);
+      return;
+    }
+    if (field === 'meter') {
+      map.meters.push({ index: i, header: h, fuel: meterColumnFuel(norm, fuelled?.fuel ?? null) });
+      if (map.index.meter === undefined) {
+        map.index.meter = i;
+        map.header.meter = h;
+      }
+      return;
+    }
+    if (fuelled) {
+      const f = fuelled.field as FuelledDetail;
+      const before = map.fuelled[fuelled.fuel][f];
+      if (before)
+        map.errors.push({
+          line,
+          column: h,
+          message: `"${before.header}" and "${h}" are the same column (${fuelled.fuel} ${f}): keep one of them`,
+        });
+      else map.fuelled[fuelled.fuel][f] = { index: i, header: h };
       return;
     }
     if (field === 'address') {
@@ -123,10 +202,7 @@ export function mapColumns(headers: string[], line: number): ColumnMap {
       map.errors.push({
         line,
         column: h,
-        message:
-          field === 'meter'
-            ? `"${first}" and "${h}" both name the meter: keep one meter column (put electricity and gas meters on lines of their own)`
-            : `"${first}" and "${h}" are the same column (${field}): keep one of them`,
+        message: `"${first}" and "${h}" are the same column (${field}): keep one of them`,
       });
       return;
     }

@@ -2,7 +2,9 @@
  * A register's rows as sites and meters: finds the header row, reads each cell as its column asks
  * (postcodes, coordinates in the UK, positive numbers, fuels, opening hours, MPAN check digits,
  * MPRN shapes, tariffs, dates) and reports every problem by line and column. What lines say about
- * the same site or meter is compared later (plan.ts); this file looks at one line at a time.
+ * the same site or meter is compared later (plan.ts); this file looks at one line at a time. A line
+ * may give several meters (one per meter column, e.g. "Elec MPAN" and "Gas MPRN"): each is a meter of
+ * the line's site, with the details its fuel's columns give, else the line's own.
  */
 import type { RegisterError } from '../../../src-shared/contract/types';
 import { parseMeterId, type MeterIdKind } from '../../../src-shared/domain/meter-id';
@@ -15,12 +17,15 @@ import {
   METER_DETAILS,
   REGISTER_COLUMNS,
   SITE_DETAILS,
+  type Column,
   type ColumnMap,
+  type Fuel,
+  type FuelledDetail,
   type RegisterField,
 } from './columns';
 import type { Cell, RawRow } from './read';
 
-export type Fuel = 'electricity' | 'gas';
+export type { Fuel } from './columns';
 
 /** What a line says about its site (only what it gives). */
 export interface SiteLine {
@@ -48,12 +53,15 @@ export interface MeterLine {
   serial?: string;
   tariff?: { id: string; fuel: Fuel };
   tariffFrom?: number;
+  /** The header of the column each of its values came from (its errors name that column). */
+  columns: Partial<Record<'meter' | (typeof METER_DETAILS)[number], string>>;
 }
 
 export interface RegisterLine {
   line: number;
   site: SiteLine | null;
-  meter: MeterLine | null;
+  /** The line's meters: one per non-blank meter column (the same meter given twice counted once). */
+  meters: MeterLine[];
 }
 
 export interface ParsedRegister {
@@ -240,6 +248,12 @@ export function parseRegister(rows: RawRow[], ctx: ParseContext): ParsedRegister
     const line = parseLine(row, map, ctx, errors);
     if (line) lines.push(line);
   }
+  if (lines.length === 0 && errors.length === 0)
+    errors.push({
+      line: rows[found.at]!.line,
+      column: null,
+      message: 'The register has no sites or meters below its header',
+    });
   return { lines, errors, header: map.header, ignored: map.ignored };
 }
 
@@ -250,16 +264,26 @@ function parseLine(row: RawRow, map: ColumnMap, ctx: ParseContext, errors: Regis
     return i === undefined ? undefined : row.cells[i];
   };
   const given = (f: RegisterField): boolean => textOf(cell(f)) !== '';
-  const fail = (f: RegisterField, message: string): void => {
-    errors.push({ line: row.line, column: map.header[f] ?? null, message });
+  // a value every meter of the line reads is reported once
+  const said = new Set<string>();
+  const failAt = (column: string | null, message: string): void => {
+    const key = `${column}\u0000${message}`;
+    if (said.has(key)) return;
+    said.add(key);
+    errors.push({ line: row.line, column, message });
   };
+  const fail = (f: RegisterField, message: string): void => failAt(map.header[f] ?? null, message);
   const address = map.address
     .map((i) => textOf(row.cells[i]))
     .filter((s) => s !== '')
     .join(', ');
   const any = (fs: readonly RegisterField[]): RegisterField[] =>
     fs.filter((f) => (f === 'address' ? address !== '' : given(f)));
-  if (any(REGISTER_COLUMNS).length === 0) return null;
+  const meterCells = map.meters.filter((m) => textOf(row.cells[m.index]) !== '');
+  const fuelledGiven = (['electricity', 'gas'] as const).flatMap((fuel) =>
+    Object.values(map.fuelled[fuel]).filter((c) => textOf(row.cells[c.index]) !== ''),
+  );
+  if (any(REGISTER_COLUMNS).length === 0 && meterCells.length === 0 && fuelledGiven.length === 0) return null;
 
   let site: SiteLine | null = null;
   if (given('site')) {
@@ -273,21 +297,73 @@ function parseLine(row: RawRow, map: ColumnMap, ctx: ParseContext, errors: Regis
     readSite(site, cell, given, fail, ctx);
   } else for (const f of any(SITE_DETAILS)) fail(f, `${FIELD_WORDS[f]} needs a site name on the same line`);
 
-  let meter: MeterLine | null = null;
-  if (given('meter')) {
-    const id = meterIdOf(cell('meter')!, (x) => ctx.meterExists(x));
-    if ('error' in id) fail('meter', id.error);
-    else {
-      meter = { ...id };
-      readMeter(meter, cell, given, fail, ctx);
+  if (meterCells.length === 0) {
+    for (const f of any(METER_DETAILS)) fail(f, `${FIELD_WORDS[f]} needs a meter on the same line`);
+    for (const c of fuelledGiven) failAt(c.header, `"${c.header}" needs a meter on the same line`);
+    return { line: row.line, site, meters: [] };
+  }
+  const ids: (MeterLine & { column: Column & { fuel: Fuel | null } })[] = [];
+  for (const col of meterCells) {
+    const id = meterIdOf(row.cells[col.index]!, (x) => ctx.meterExists(x));
+    if ('error' in id) failAt(col.header, id.error);
+    else if (!ids.some((m) => m.id === id.id)) ids.push({ ...id, columns: { meter: col.header }, column: col });
+  }
+  const several = map.meters.length > 1;
+  const one = ids.length === 1 && meterCells.length === 1;
+  const fuelCell = one && given('fuel') ? readFuel(textOf(cell('fuel')), (m) => fail('fuel', m)) : null;
+  const meters: MeterLine[] = [];
+  for (const { column, ...meter } of ids) {
+    // the column's name says the fuel only beside other meter columns ("MPAN" alone may list gas meters too)
+    const named = several ? column.fuel : null;
+    if (fuelCell && named && fuelCell !== named)
+      fail(
+        'fuel',
+        `The fuel "${textOf(cell('fuel'))}" does not match the column "${column.header}", which holds ${named} meters`,
+      );
+    const fuel = named ?? fuelCell;
+    if (fuel) {
+      meter.fuel = fuel;
+      meter.columns.fuel = named ? column.header : map.header.fuel!;
     }
-  } else for (const f of any(METER_DETAILS)) fail(f, `${FIELD_WORDS[f]} needs a meter on the same line`);
-  return { line: row.line, site, meter };
+    const kindFuel: Fuel | null = meter.kind === 'mpan' ? 'electricity' : meter.kind === 'mprn' ? 'gas' : null;
+    const fuelOfMeter = fuel ?? kindFuel;
+    // each detail from its fuel's column when that has a value, else from the line's own column
+    const columnOf = (f: FuelledDetail): Column | null => {
+      const own = fuelOfMeter ? map.fuelled[fuelOfMeter][f] : undefined;
+      if (own && textOf(row.cells[own.index]) !== '') return own;
+      if (f === 'capacityKva' && !one && fuelOfMeter !== 'electricity') return null;
+      const i = map.index[f];
+      return i === undefined ? null : { index: i, header: map.header[f]! };
+    };
+    const mCell = (f: FuelledDetail): Cell | undefined => {
+      const c = columnOf(f);
+      return c ? row.cells[c.index] : undefined;
+    };
+    const mGiven = (f: FuelledDetail): boolean => textOf(mCell(f)) !== '';
+    const mFail = (f: FuelledDetail, message: string): void => failAt(columnOf(f)?.header ?? null, message);
+    readMeter(meter, mCell, mGiven, mFail, ctx);
+    for (const f of ['label', 'supplier', 'serial', 'capacityKva', 'tariff', 'tariffFrom'] as const)
+      if (meter[f] !== undefined) meter.columns[f] = columnOf(f)!.header;
+    // a line's own tariff, beside meters of both fuels, is for the meters of its fuel
+    if (!one && meter.tariff && meter.tariff.fuel !== fuelOfMeter && columnOf('tariff')?.index === map.index.tariff) {
+      delete meter.tariff;
+      delete meter.tariffFrom;
+    }
+    meters.push(meter);
+  }
+  return { line: row.line, site, meters };
 }
 
-type CellOf = (f: RegisterField) => Cell | undefined;
-type Given = (f: RegisterField) => boolean;
-type Fail = (f: RegisterField, message: string) => void;
+/** A fuel cell's fuel; null (and `fail` told) for a word that is not one. */
+function readFuel(text: string, fail: (message: string) => void): Fuel | null {
+  const fuel = fuelOf(text);
+  if (!fuel) fail(`"${text.slice(0, 30)}" is not a fuel: expected electricity or gas`);
+  return fuel;
+}
+
+type CellOf<F extends RegisterField = RegisterField> = (f: F) => Cell | undefined;
+type Given<F extends RegisterField = RegisterField> = (f: F) => boolean;
+type Fail<F extends RegisterField = RegisterField> = (f: F, message: string) => void;
 
 function readSite(site: SiteLine, cell: CellOf, given: Given, fail: Fail, ctx: ParseContext): void {
   if (given('postcode')) {
@@ -344,18 +420,19 @@ function readSite(site: SiteLine, cell: CellOf, given: Given, fail: Fail, ctx: P
       site.openingHours = formatOpeningHours(parseOpeningHours(textOf(cell('openingHours'))));
     } catch (e) {
       if (!(e instanceof OpeningHoursError)) throw e;
-      fail('openingHours', `${e.message} (opening hours read like "mon-fri 08:00-18:00; sat 09:00-12:30")`);
+      fail('openingHours', e.message);
     }
   }
 }
 
-function readMeter(meter: MeterLine, cell: CellOf, given: Given, fail: Fail, ctx: ParseContext): void {
-  if (given('fuel')) {
-    const text = textOf(cell('fuel'));
-    const fuel = fuelOf(text);
-    if (fuel) meter.fuel = fuel;
-    else fail('fuel', `"${text.slice(0, 30)}" is not a fuel: expected electricity or gas`);
-  }
+/** A meter's details (its fuel is the line's: parseLine). */
+function readMeter(
+  meter: MeterLine,
+  cell: CellOf<FuelledDetail>,
+  given: Given<FuelledDetail>,
+  fail: Fail<FuelledDetail>,
+  ctx: ParseContext,
+): void {
   const text = (f: 'label' | 'supplier' | 'serial', max: number, what: string): void => {
     if (!given(f)) return;
     const v = textOf(cell(f));

@@ -9,7 +9,7 @@ import type { MeterIdKind } from '../../../src-shared/domain/meter-id';
 import { formatOpeningHours, storedHours } from '../../../src-shared/domain/opening-hours';
 import { isoDay } from '../../../src-shared/domain/periods';
 import { SITE_DETAILS, type RegisterField } from './columns';
-import type { Fuel, ParsedRegister, SiteLine } from './parse';
+import type { Fuel, MeterLine, ParsedRegister, SiteLine } from './parse';
 import type { SiteDirectory, StoredMeter, StoredSite } from './stored';
 
 /** What planning needs to know of the database beyond the sites. */
@@ -43,10 +43,11 @@ const WORDS: Record<SiteValueField | MeterValueField, string> = {
   tariffFrom: 'the tariff start date',
 };
 
-/** A value and the line that gave it first. */
+/** A value, the line that gave it first and the column it was in. */
 interface Given<T> {
   value: T;
   line: number;
+  column: string | null;
 }
 
 interface MergedSite {
@@ -114,7 +115,7 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
   const sites = new Map<string, MergedSite>();
   const meters = new Map<string, MergedMeter>();
 
-  /** Keeps the first value of a field; a different one on a later line is an error. */
+  /** Keeps the first value of a field; a different one on a later line is an error (in the column that gave it). */
   const merge = <F extends SiteValueField | MeterValueField>(
     into: Partial<Record<F, Given<string | number>>>,
     f: F,
@@ -122,14 +123,15 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
     line: number,
     what: string,
     shown: (v: string | number) => string = show,
+    at: string | null = column(f),
   ): void => {
     if (v === undefined) return;
     const before = into[f];
-    if (!before) into[f] = { value: v, line };
+    if (!before) into[f] = { value: v, line, column: at };
     else if (before.value !== v)
       errors.push({
         line,
-        column: column(f),
+        column: at,
         message: `${what} has ${WORDS[f]} ${shown(before.value)} on line ${before.line}; this line gives ${shown(v)}`,
       });
   };
@@ -140,26 +142,27 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
       sites.set(s.key, s);
       for (const f of SITE_DETAILS) merge(s.values, f, l.site[f], l.line, `Site "${s.name}"`);
     }
-    if (l.meter) {
-      const m = meters.get(l.meter.id) ?? {
-        id: l.meter.id,
-        kind: l.meter.kind,
-        topLine: l.meter.topLine,
+    for (const lm of l.meters) {
+      const m: MergedMeter = meters.get(lm.id) ?? {
+        id: lm.id,
+        kind: lm.kind,
+        topLine: lm.topLine,
         line: l.line,
         values: {},
       };
       meters.set(m.id, m);
       const what = `Meter ${m.id}`;
+      const at = (f: keyof MeterLine['columns']): string | null => lm.columns[f] ?? column(f);
       if (l.site) {
         const name = sites.get(l.site.key)!.name;
         merge(m.values, 'site', l.site.key, l.line, what, (k) => `"${sites.get(String(k))?.name ?? k}"`);
         m.siteName ??= name;
       }
       for (const f of ['fuel', 'label', 'supplier', 'capacityKva', 'serial'] as const)
-        merge(m.values, f, l.meter[f], l.line, what);
-      merge(m.values, 'tariff', l.meter.tariff?.id, l.line, what);
-      if (l.meter.tariff) m.tariffFuel ??= l.meter.tariff.fuel;
-      merge(m.values, 'tariffFrom', l.meter.tariffFrom, l.line, what, (d) => isoDay(Number(d)));
+        merge(m.values, f, lm[f], l.line, what, show, at(f));
+      merge(m.values, 'tariff', lm.tariff?.id, l.line, what, show, at('tariff'));
+      if (lm.tariff) m.tariffFuel ??= lm.tariff.fuel;
+      merge(m.values, 'tariffFrom', lm.tariffFrom, l.line, what, (d) => isoDay(Number(d)), at('tariffFrom'));
     }
   }
 
@@ -169,7 +172,7 @@ export function planRegister(parsed: ParsedRegister, ctx: PlanContext): Register
   const meterPlans: MeterPlan[] = [];
   for (const m of meters.values()) {
     const p = planMeter(m, ctx, byKey, changes, (line, f, message) =>
-      errors.push({ line, column: column(f), message }),
+      errors.push({ line, column: m.values[f]?.column ?? column(f), message }),
     );
     if (p) meterPlans.push(p);
   }
@@ -237,7 +240,7 @@ function planMeter(
   ctx: PlanContext,
   sites: Map<string, SitePlan>,
   changes: RegisterChange[],
-  fail: (line: number, f: RegisterField, message: string) => void,
+  fail: (line: number, f: MeterValueField, message: string) => void,
 ): MeterPlan | null {
   const existing = ctx.meter(m.id) ?? null;
   const v = m.values;

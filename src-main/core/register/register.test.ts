@@ -330,12 +330,7 @@ describe('register.import: problems by line and column, and nothing written', ()
       ['latitude', 'The latitude -2.36 is outside the UK (49 to 61): are latitude and longitude swapped?'],
     ]);
     expect(at(7)).toEqual([['floorArea', '"0" is not a floor area: expected square metres above 0, e.g. 2400']]);
-    expect(at(8)).toEqual([
-      [
-        'openingHours',
-        '"9" is not a time: use 24-hour HH:MM, e.g. 08:00 (opening hours read like "mon-fri 08:00-18:00; sat 09:00-12:30")',
-      ],
-    ]);
+    expect(at(8)).toEqual([['openingHours', '"9" is not a time: use 24-hour HH:MM, e.g. 08:00']]);
     expect(at(9)).toEqual([['fuel', '"water" is not a fuel: expected electricity or gas']]);
     expect(at(10)).toEqual([
       ['capacityKva', '"-5" is not a capacity: expected kVA above 0 (up to 1,000,000), e.g. 200'],
@@ -393,6 +388,111 @@ describe('register.import: problems by line and column, and nothing written', ()
     expect(JSON.stringify(snapshot(c))).toBe(before);
     expect(r.dryRun).toBe(false);
   });
+  it('says what is wrong with opening hours in one sentence, with one pair of brackets at most', async () => {
+    const c = await core();
+    const r = await importRegister(
+      c,
+      [HEADER, line({ site: 'A', openingHours: 'mon-fri' }), line({ site: 'B', openingHours: 'mon 18:00-08:00' })].join(
+        '\n',
+      ),
+    );
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        column: 'openingHours',
+        message: '"mon-fri" needs days and times, e.g. "mon-fri 08:00-18:00", with ";" between groups',
+      },
+      {
+        line: 3,
+        column: 'openingHours',
+        message:
+          'The range 18:00-08:00 must end after it starts: a site open overnight is two ranges, e.g. "mon 22:00-24:00; tue 00:00-06:00"',
+      },
+    ]);
+    for (const e of r.errors) expect(e.message.match(/\(/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('register.import: an electricity and a gas meter column, one line per site', () => {
+  it("makes each meter cell a meter of the line's site, with its fuel's details or else the line's", async () => {
+    const c = await core();
+    const [e1, e2, e3] = [mpan(120005000201), mpan(120005000202), mpan(120005000203)];
+    const file = [
+      'Site,Postcode,Elec MPAN,Gas MPRN,Supplier,Gas supplier,Elec serial,Gas meter serial,Agreed capacity,Tariff,Fuel',
+      `Town Hall,BA1 1AA,${e1},7000101,Acme,GasCo,E-1,G-1,200,acme-flat-2025,`,
+      `Library,BA2 2BB,${e2},,Acme,,,,,,electricity`,
+      'Depot,BA3 3CC,,7000202,Acme,,,,,,',
+      `Pool,BA4 4DD,${e3},7000303,Acme,,,,90,acme-gas-2025,`,
+    ].join('\r\n');
+    const r = await importRegister(c, file);
+    expect(r.errors).toEqual([]);
+    expect(r).toMatchObject({ sitesCreated: 4, metersCreated: 6 });
+    const row = (
+      identifier: string,
+      fuel: string,
+      site: string,
+      supplier: string,
+      capacity: number | null,
+      serial: string | null,
+    ) => expect.objectContaining({ identifier, fuel, site, supplier, capacity_kva: capacity, serial });
+    expect(metersOf(c)).toEqual([
+      row(e1, 'electricity', 'Town Hall', 'Acme', 200, 'E-1'),
+      row(e2, 'electricity', 'Library', 'Acme', null, null),
+      row(e3, 'electricity', 'Pool', 'Acme', 90, null),
+      row('7000101', 'gas', 'Town Hall', 'GasCo', null, 'G-1'),
+      row('7000202', 'gas', 'Depot', 'Acme', null, null),
+      row('7000303', 'gas', 'Pool', 'Acme', null, null),
+    ]);
+    // a line's tariff goes to the meter of its fuel
+    expect(assignmentsOf(c).map((a) => [a.identifier, a.tariff])).toEqual([
+      [e1, 'acme-flat-2025'],
+      ['7000303', 'acme-gas-2025'],
+    ]);
+    // export still writes one meter per line
+    const e = await callAsAdmin<RegisterExport>(c, 'register.export', {});
+    expect(e.content.trim().split('\r\n')).toHaveLength(1 + 6);
+  });
+
+  it('reads other spellings and reports each problem in the column that holds it', async () => {
+    const c = await core();
+    const good = mpan(120005000301);
+    const file = [
+      'Site,Electricity MPAN,Gas meter point,Electricity supplier,Fuel',
+      `A,${badCheck(good)},7000404,,`,
+      `B,7000505,${good},,`,
+      `C,${mpan(120005000303)},,${'x'.repeat(121)},`,
+      `D,${mpan(120005000302)},,,gas`,
+      `E,,,Acme,`,
+    ].join('\n');
+    const before = JSON.stringify(snapshot(c));
+    const r = await importRegister(c, file);
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        column: 'Electricity MPAN',
+        message: expect.stringMatching(/^MPAN \d{13} fails its check digit \(expected \d as the last digit\)$/),
+      },
+      {
+        line: 3,
+        column: 'Electricity MPAN',
+        message:
+          '7000505 has the shape of an MPRN (6 to 10 digits), the number of a gas meter: an electricity meter is named by its 13-digit MPAN',
+      },
+      {
+        line: 3,
+        column: 'Gas meter point',
+        message: `${good} is an MPAN, the number of an electricity meter: a gas meter is named by its MPRN`,
+      },
+      { line: 4, column: 'Electricity supplier', message: "A supplier's name is at most 120 characters" },
+      {
+        line: 5,
+        column: 'Fuel',
+        message: 'The fuel "gas" does not match the column "Electricity MPAN", which holds electricity meters',
+      },
+      { line: 6, column: 'Electricity supplier', message: '"Electricity supplier" needs a meter on the same line' },
+    ]);
+    expect(JSON.stringify(snapshot(c))).toBe(before);
+  });
 });
 
 describe('register.import: the header', () => {
@@ -401,12 +501,6 @@ describe('register.import: the header', () => {
     const before = JSON.stringify(snapshot(c));
     const twice = await importRegister(c, `Site,MPAN,MPRN,Site name,postcode,Post Code\nA,${mpan(1)},,,,\n`);
     expect(twice.errors).toEqual([
-      {
-        line: 1,
-        column: 'MPRN',
-        message:
-          '"MPAN" and "MPRN" both name the meter: keep one meter column (put electricity and gas meters on lines of their own)',
-      },
       { line: 1, column: 'Site name', message: '"Site" and "Site name" are the same column (site): keep one of them' },
       {
         line: 1,
@@ -424,6 +518,23 @@ describe('register.import: the header', () => {
         ),
       },
     ]);
+    expect(JSON.stringify(snapshot(c))).toBe(before);
+  });
+
+  it('refuses a register with a header and no rows, writing nothing', async () => {
+    const c = await core();
+    const before = JSON.stringify(snapshot(c));
+    for (const file of ['site,postcode,meter\r\n', 'Council register\n\nsite,meter\n,\n,\n']) {
+      const r = await importRegister(c, file);
+      expect(r).toMatchObject({ sitesCreated: 0, sitesUpdated: 0, metersCreated: 0, metersUpdated: 0 });
+      expect(r.errors).toEqual([
+        {
+          line: file.startsWith('site') ? 1 : 3,
+          column: null,
+          message: 'The register has no sites or meters below its header',
+        },
+      ]);
+    }
     expect(JSON.stringify(snapshot(c))).toBe(before);
   });
 

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
-import type { MeterFeed, SourceDetail, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
-import { callAsAdmin, makeCore, storedReadings, tempDir } from '../../../tests/helpers/core';
+import type { ImportJob, MeterFeed, SourceDetail, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
+import { callAsAdmin, importFiles, makeCore, storedReadings, tempDir } from '../../../tests/helpers/core';
 
 const MPAN = '1200050000009';
 const OTHER = '1200050000106';
@@ -140,6 +140,30 @@ describe('a watched folder', () => {
     expect(await runAndImport(core, src.id)).toMatchObject({ itemsFound: 1, itemsQueued: 0 });
     expect(names(dir)).toEqual(['y.csv']);
     expect(storedKwh(core, OTHER)).toBe(0.75);
+  });
+
+  it("names the source of each job it queued (a file imported by hand has none), and the source's new name", async () => {
+    core = await makeCore({ sources: { lookAgainMs: 50, afterDelayMs: 5 } });
+    const dir = tempDir('eclectyc-drop-');
+    const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
+      name: 'Council share',
+      config: { kind: 'folder', path: dir },
+    });
+    drop(dir, 'x.csv', longCsv(OTHER, '2025-02-01T00:00:00Z', [0.5]));
+    const run = await runAndImport(core, src.id);
+    const [byHand] = await importFiles(core, [
+      drop(tempDir('eclectyc-hand-'), 'y.csv', longCsv(MPAN, '2025-02-01T00:00:00Z', [1])),
+    ]);
+    const jobs = await callAsAdmin<ImportJob[]>(core, 'imports.list', {});
+    const fromOf = (id: number) => jobs.find((j) => j.id === id)!;
+    expect(fromOf(run.jobIds[0]!)).toMatchObject({ file: 'x.csv', sourceId: src.id, source: 'Council share' });
+    expect(fromOf(byHand!.id)).toMatchObject({ file: 'y.csv', sourceId: null, source: null });
+    await callAsAdmin(core, 'sources.save', {
+      id: src.id,
+      name: 'Council share (new)',
+      config: { kind: 'folder', path: dir },
+    });
+    expect(core.imports.get(run.jobIds[0]!)).toMatchObject({ sourceId: src.id, source: 'Council share (new)' });
   });
 
   it('after its import is rolled back, leaves the file in place alone but imports its bytes when they arrive again', async () => {

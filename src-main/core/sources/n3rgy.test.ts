@@ -162,7 +162,7 @@ describe('n3rgy client', () => {
     );
     expect(nf.code).toBe('NOT_FOUND');
     expect(nf.message).toBe(
-      'n3rgy has no gas meter with MPRN 7654321: check the MPRN and that the meter is registered with n3rgy (HTTP 404: MPxN not found)',
+      'No gas meter with MPRN 7654321 was found at n3rgy: check the MPRN and that the meter is registered with n3rgy (HTTP 404: MPxN not found)',
     );
   });
 

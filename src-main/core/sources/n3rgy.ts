@@ -68,7 +68,7 @@ export async function fetchN3rgy(req: ApiFetchRequest<N3rgyConfig>, tuning: ApiT
     keyHint:
       `Check the API key saved with this source (edit the source), and that n3rgy holds consent for ${kind} ` +
       `${c.meter}.`,
-    notFound: `n3rgy has no ${c.fuel} meter with ${kind} ${c.meter}: check the ${kind} and that the meter is registered with n3rgy`,
+    notFound: `No ${c.fuel} meter with ${kind} ${c.meter} was found at n3rgy: check the ${kind} and that the meter is registered with n3rgy`,
   };
   const documents: FetchedDocument[] = [];
   const starts: number[] = [];

@@ -174,7 +174,7 @@ describe('the lease', () => {
     expect(theirs).toMatchObject({ id: started.id, status: 'running' });
     expect(await cli.sources.schedule.tick()).toEqual([expect.objectContaining({ id: started.id })]);
     await expect(callAsAdmin(cli, 'sources.remove', { id: src.id })).rejects.toThrow(
-      'CONFLICT: Shared is running now; remove it once the run has ended',
+      'CONFLICT: The source "Shared" is running now; remove it once the run has ended',
     );
     const [mine] = await running;
     expect(mine).toMatchObject({ id: started.id, status: 'ok', itemsQueued: 1 });

@@ -249,7 +249,7 @@ export class SourceService {
     const r = this.store.find(id);
     if (!r) return { removed: false };
     if (this.store.holder(id, this.nowSec()))
-      throw new AppError('CONFLICT', `${r.name} is running now; remove it once the run has ended`);
+      throw new AppError('CONFLICT', `The source "${r.name}" is running now; remove it once the run has ended`);
     const removed = this.store.remove(id);
     for (const n of SOURCE_SECRET_NAMES) {
       const key = sourceSecretKey(id, n);

@@ -245,4 +245,23 @@ describe('SFTP pickup', () => {
       'INVALID_ARGS: Say which folder on the server to move files to (config.moveTo)',
     );
   });
+
+  it('says the server refused to sign in, in a sentence that starts with a capital, leaving nothing taken', async () => {
+    const root = tempDir('eclectyc-sftp-');
+    server = await startSftpServer(root, [{ username: 'dc', password: PASSWORD }]);
+    core = await makeCore({ sources: { lookAgainMs: 50, timeoutMs: 5000 } });
+    const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
+      name: 'Wrong password',
+      config: { kind: 'sftp', host: '127.0.0.1', port: server.port, username: 'dc', path: '/' },
+      secrets: { password: 'not-the-password' },
+    });
+    put(root, 'a.csv', longCsv('2025-03-01T00:00:00Z', [7]));
+    const [run] = await callAsAdmin<SourceRun[]>(core, 'sources.run', { id: src.id });
+    expect(run).toMatchObject({ status: 'failed', itemsFound: 0, itemsQueued: 0 });
+    expect(run!.error).toBe(
+      `The SFTP server 127.0.0.1:${server.port} refused to sign in user dc: ` +
+        'check the user name and the password or private key',
+    );
+    expect(ls(root)).toEqual(['a.csv']);
+  });
 });

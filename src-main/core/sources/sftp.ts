@@ -43,7 +43,7 @@ function sftpProblem(e: unknown, c: SftpConfig, doing: string): AppError {
   if (err.level === 'client-authentication' || /authentication methods failed/i.test(msg))
     return new AppError(
       'UNAVAILABLE',
-      `${where(c)} refused to sign in user ${c.username}: check the user name and the password or private key`,
+      `The SFTP server ${where(c)} refused to sign in user ${c.username}: check the user name and the password or private key`,
     );
   if (/cannot parse privatekey|encrypted private key detected|bad passphrase/i.test(msg))
     return new AppError(
@@ -55,7 +55,10 @@ function sftpProblem(e: unknown, c: SftpConfig, doing: string): AppError {
   if (/permission denied/i.test(msg) || (err.code as unknown) === 3)
     return new AppError('UNAVAILABLE', `${doing} failed: ${server} denied permission`);
   if (/timed out|timeout/i.test(msg))
-    return new AppError('UNAVAILABLE', `${server} did not answer in time while ${doing.toLowerCase()}`);
+    return new AppError(
+      'UNAVAILABLE',
+      `The SFTP server ${where(c)} did not answer in time while ${doing.toLowerCase()}`,
+    );
   if (/ECONNRESET|not connected|no sftp connection|connection lost|no response from server|closed/i.test(msg))
     return new AppError(
       'UNAVAILABLE',

@@ -15,6 +15,7 @@ import type {
   SourceSummary,
 } from '../../../src-shared/contract/types';
 import { isoUtc } from '../../../src-shared/domain/london-time';
+import { dayFromDate, isoDay } from '../../../src-shared/domain/periods';
 import { ownerIsDead } from '../imports/job-record';
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
@@ -350,6 +351,34 @@ export class SourceStore {
   /** Forgets an item (its bytes are then taken again when they arrive). */
   removeItem(itemId: number): void {
     this.sqlite.prepare('DELETE FROM source_items WHERE id = ?').run(itemId);
+  }
+
+  /**
+   * After import job `jobId` is rolled back: when a smart-meter API source (Octopus, n3rgy) fetched it, the first
+   * day of the window it came from, so the source fetches those days again. With `apply`, the source's cursor goes
+   * back to the day before that (never forward), the window's item is forgotten (the same bytes are then taken
+   * again) and the run that queued the job says so. Null for a job no API source fetched.
+   */
+  refetchAfterRollback(jobId: number, apply: boolean): { sourceId: number; source: string; from: string } | null {
+    const items = this.itemsOfJob(jobId);
+    if (items.length === 0) return null;
+    const src = this.row(items[0]!.source_id);
+    if (src.kind !== 'octopus' && src.kind !== 'n3rgy') return null;
+    const firsts = items
+      .map((i) => /^[a-z]+:(\d{4})-(\d{2})-(\d{2})\.\./.exec(i.key))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => dayFromDate(Number(m[1]), Number(m[2]), Number(m[3])));
+    if (firsts.length === 0) return null;
+    const first = Math.min(...firsts);
+    const from = isoDay(first);
+    if (apply) {
+      const before = isoDay(first - 1);
+      // YYYY-MM-DD compares as text in day order
+      if (src.cursor !== null && src.cursor > before) this.setCursor(src.id, before);
+      for (const i of items) this.removeItem(i.id);
+      this.addNoteForJob(jobId, `Import job ${jobId} was rolled back: the next run fetches ${from} onwards again`);
+    }
+    return { sourceId: src.id, source: src.name, from };
   }
 
   setItemJob(itemId: number, jobId: number): void {

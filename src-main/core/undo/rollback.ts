@@ -15,6 +15,7 @@ import { localDayOf } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
 import type { ImportQueue } from '../imports/queue';
 import { NOT_RECEIVED } from '../readings/codec';
+import { SourceStore } from '../sources/store';
 import { REMOVED, type ReadingsStore, type TouchedSlots, type UndoResult } from '../readings/store';
 import { collectReplays, type LaterImport, type Replay } from './replay';
 import { ukDay, type TrashService } from './trash';
@@ -51,13 +52,17 @@ const after = (a: JobRow, b: JobRow): boolean => {
 };
 
 export class ImportRollback {
+  private readonly sources: SourceStore;
+
   constructor(
     private readonly sqlite: Database.Database,
     private readonly readings: ReadingsStore,
     private readonly imports: ImportQueue,
     private readonly trash: TrashService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sources = new SourceStore(sqlite);
+  }
 
   private row(id: number): JobRow {
     const r = this.sqlite
@@ -204,6 +209,7 @@ export class ImportRollback {
         })),
         meters: [...new Set([...meters, ...metersRemoved])].sort(),
         metersRemoved,
+        refetch: this.sources.refetchAfterRollback(j.id, true),
       },
       alertsChanged,
     };
@@ -236,6 +242,7 @@ export class ImportRollback {
       laterImports: later.map((l) => ({ jobId: l.id, file: l.file_name, readings: null, error: null })),
       meters: this.identifiers(p.meterIds),
       metersRemoved,
+      refetch: this.sources.refetchAfterRollback(j.id, false),
     };
   }
 

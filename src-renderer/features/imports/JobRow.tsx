@@ -75,6 +75,7 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
           {job.format && <span>{job.format} format</span>}
           <span>{formatBytes(job.bytes)}</span>
           <span title={`Job ${job.id}, batch ${job.batchId}`}>Queued {formatUkDateTime(job.createdAt)}</span>
+          {job.source && <span data-testid="job-source">From: {job.source}</span>}
           {job.attempts > 1 && <span>Attempt {job.attempts}</span>}
           {(canCancel || canRetry) && !confirmCancel && (
             <span className="job-actions">

@@ -36,6 +36,8 @@ function job(over: Partial<ImportJob>): ImportJob {
     finishedAt: null,
     rolledBackAt: null,
     rolledBackBy: null,
+    sourceId: null,
+    source: null,
     preview: null,
     onConflict: 'keep',
     notes: null,

@@ -10,6 +10,7 @@ const result = (r: Partial<RollbackResult>): RollbackResult => ({
   laterImports: [],
   meters: [],
   metersRemoved: [],
+  refetch: null,
   ...r,
 });
 
@@ -34,6 +35,13 @@ describe('rollbackLines', () => {
     expect(lines[0]).toBe('48 readings it added will be taken out of 2 meters.');
     expect(lines[1]).toMatch(/^may\.csv \(imported after it\) gave some of the same half-hours/);
     expect(lines[2]).toMatch(/^Meter 1200050000106, created by this import, will have no readings left/);
+  });
+
+  it('says that the data source that fetched it will fetch those days again', () => {
+    const lines = rollbackLines(
+      result({ readingsRemoved: 48, refetch: { sourceId: 2, source: 'Octopus home', from: '2020-05-04' } }),
+    );
+    expect(lines.at(-2)).toBe('Octopus home will fetch the days from 4 May 2020 again on its next run.');
   });
 
   it('says when nothing it wrote is left', () => {

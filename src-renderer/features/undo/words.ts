@@ -28,6 +28,8 @@ export function rollbackLines(r: RollbackResult): string[] {
       `${r.metersRemoved.length === 1 ? `Meter ${r.metersRemoved[0]}` : `Meters ${r.metersRemoved.join(', ')}`}, ` +
         `created by this import, will have no readings left and will be deleted (you can put ${r.metersRemoved.length === 1 ? 'it' : 'them'} back from Activity → Recently deleted).`,
     );
+  if (r.refetch)
+    lines.push(`${r.refetch.source} will fetch the days from ${formatUkDate(r.refetch.from)} again on its next run.`);
   lines.push('Roll-ups, analyses and alerts are brought up to date straight away. The file can be imported again.');
   return lines;
 }
