@@ -351,6 +351,17 @@ function parseLine(row: RawRow, map: ColumnMap, ctx: ParseContext, errors: Regis
     }
     meters.push(meter);
   }
+  // a line's own tariff that fits none of its meters is refused, not dropped
+  if (!one && given('tariff')) {
+    const shared = map.header.tariff!;
+    const t = ctx.tariff(textOf(cell('tariff')));
+    if (!('error' in t) && !meters.some((m) => m.tariff && m.columns.tariff === shared))
+      fail(
+        'tariff',
+        `The tariff "${textOf(cell('tariff'))}" (a ${t.fuel} tariff) is taken by no meter on this line: ` +
+          `give it to a ${t.fuel} meter in a column that names the fuel (e.g. "Gas tariff"), or leave the cell blank`,
+      );
+  }
   return { line: row.line, site, meters };
 }
 

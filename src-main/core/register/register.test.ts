@@ -453,6 +453,28 @@ describe('register.import: an electricity and a gas meter column, one line per s
     expect(e.content.trim().split('\r\n')).toHaveLength(1 + 6);
   });
 
+  it("refuses a line's own tariff that fits none of its meters, rather than dropping it", async () => {
+    const c = await core();
+    const before = JSON.stringify(snapshot(c));
+    const r = await importRegister(
+      c,
+      [
+        'Site,Elec MPAN,Gas MPRN,Tariff,Gas tariff',
+        `Market,${mpan(120005000204)},7000404,acme-gas-2025,acme-gas-2025`,
+      ].join('\n'),
+    );
+    expect(r.errors).toEqual([
+      {
+        line: 2,
+        column: 'Tariff',
+        message:
+          'The tariff "acme-gas-2025" (a gas tariff) is taken by no meter on this line: give it to a gas meter in a ' +
+          'column that names the fuel (e.g. "Gas tariff"), or leave the cell blank',
+      },
+    ]);
+    expect(JSON.stringify(snapshot(c))).toBe(before);
+  });
+
   it('reads other spellings and reports each problem in the column that holds it', async () => {
     const c = await core();
     const good = mpan(120005000301);
