@@ -34,7 +34,7 @@ import {
   type TableFilter,
   type TableState,
 } from './portfolio-table';
-import { CompletenessCell, FilterSelect, monthColumns } from './table-cells';
+import { CompletenessCell, FilterSelect, monthColumns, PoundsCell } from './table-cells';
 import { metersCsv } from './table-csv';
 
 const dash = <span className="muted">—</span>;
@@ -118,7 +118,11 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
     sortValue: (m) => m.completeness,
     sortFirst: 'asc',
   },
-  ...monthColumns<MeterRow>((pence) => (pence === null ? dash : formatPounds(pence))),
+  ...monthColumns<MeterRow>((pence, kwh) => (
+    <PoundsCell pence={pence} kwh={kwh}>
+      {pence !== null && formatPounds(pence)}
+    </PoundsCell>
+  )),
   {
     key: 'alerts',
     header: 'Alerts',
