@@ -104,6 +104,12 @@ test('a viewer sees the data but no buttons for changes, is told why, and signs 
   await expect(page.getByTestId('rule-new')).toHaveCount(0);
   await expect(page.getByTestId('rules-import')).toHaveCount(0);
 
+  // Sites & meters: the register can be exported, but no new site and no register import
+  await page.goto(`${server.url}#/meters`);
+  await expect(page.getByText('Export register')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'New site' })).toHaveCount(0);
+  await expect(page.getByTestId('register-import')).toHaveCount(0);
+
   // Settings: nothing to save, no people and access; Activity: no audit log
   await page.goto(`${server.url}#/settings`);
   await expect(page.getByRole('heading', { name: 'Imports and roll-ups' })).toBeVisible();

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { MeterSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
+import { useCan } from '../../components/Can';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { useQuery } from '../../lib/query';
@@ -14,6 +15,7 @@ const NEW = 'new';
 
 export function MeterSiteForm({ meter }: { meter: MeterSummary }) {
   const [editing, setEditing] = useState(false);
+  const can = useCan();
   if (!editing) {
     return (
       <section className="card card-pad meter-site" aria-label="Site and label" data-testid="meter-site">
@@ -32,9 +34,11 @@ export function MeterSiteForm({ meter }: { meter: MeterSummary }) {
               )}
             </div>
           </div>
-          <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
-            {meter.siteId === null ? 'Assign to a site…' : 'Change site or label…'}
-          </button>
+          {can('meters.update') && (
+            <button type="button" className="btn btn-small" onClick={() => setEditing(true)}>
+              {meter.siteId === null ? 'Assign to a site…' : 'Change site or label…'}
+            </button>
+          )}
         </div>
       </section>
     );

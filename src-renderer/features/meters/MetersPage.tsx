@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useCan } from '../../components/Can';
 import { Page } from '../../components/Page';
 import { formatInt, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
@@ -16,6 +17,7 @@ export function MetersPage() {
   // the tables' view, order and filters live in the address (a link or a reload keeps them)
   const [table, setTable] = useState<TableState>(() => tableStateOfHash(window.location.hash));
   const [creating, setCreating] = useState(false);
+  const can = useCan();
 
   useEffect(() => {
     void fetchMeters();
@@ -58,9 +60,11 @@ export function MetersPage() {
               onChange={(e) => setTable({ ...table, filter: { ...table.filter, q: e.currentTarget.value } })}
             />
           )}
-          <button type="button" className="btn" onClick={() => setCreating(true)}>
-            New site
-          </button>
+          {can('sites.create') && (
+            <button type="button" className="btn" onClick={() => setCreating(true)}>
+              New site
+            </button>
+          )}
           <RegisterActions />
         </>
       }

@@ -34,7 +34,7 @@ import {
   type TableFilter,
   type TableState,
 } from './portfolio-table';
-import { CompletenessCell, FilterSelect, monthColumns } from './table-cells';
+import { CompletenessCell, FilterSelect, monthColumns, PoundsCell } from './table-cells';
 import { metersCsv } from './table-csv';
 
 const dash = <span className="muted">—</span>;
@@ -91,14 +91,16 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
     key: 'tags',
     header: 'Tags',
     width: 150,
+    // the first tag and how many more (all of them in the cell's title): a second chip would only be cut off
     cell: (m) =>
-      m.tags.length
-        ? m.tags.map((t) => (
-            <span key={t} className="tag tag-plain vt-tag">
-              {t}
-            </span>
-          ))
-        : dash,
+      m.tags.length ? (
+        <>
+          <span className="tag tag-plain vt-tag">{m.tags[0]}</span>
+          {m.tags.length > 1 && <span className="muted small">+{m.tags.length - 1}</span>}
+        </>
+      ) : (
+        dash
+      ),
     title: (m) => m.tags.join(', ') || undefined,
     sortValue: (m) => m.tags.join(', ') || null,
   },
@@ -118,7 +120,11 @@ export const METER_COLUMNS: VColumn<MeterRow>[] = [
     sortValue: (m) => m.completeness,
     sortFirst: 'asc',
   },
-  ...monthColumns<MeterRow>((pence) => (pence === null ? dash : formatPounds(pence))),
+  ...monthColumns<MeterRow>((pence, kwh) => (
+    <PoundsCell pence={pence} kwh={kwh}>
+      {pence !== null && formatPounds(pence)}
+    </PoundsCell>
+  )),
   {
     key: 'alerts',
     header: 'Alerts',

@@ -36,9 +36,31 @@ export function CompletenessCell({ share }: { share: number | null }) {
 
 type MonthFigures = Pick<MeterRow, 'kwhMonth' | 'kwhMonthLastYear' | 'costMonthPence' | 'costMonthLastYearPence'>;
 
-/** kWh this month, last year and the change, then £ for both (`pounds` draws a pence figure). */
+/**
+ * £ of a period, or why there is none: a dash when there was no energy, "Not priced" when there was
+ * but no tariff priced every day of it (none assigned, or one that starts later in the period).
+ */
+export function PoundsCell({
+  pence,
+  kwh,
+  children,
+}: {
+  pence: number | null;
+  kwh: number | null;
+  children: ReactNode;
+}) {
+  if (pence !== null) return <>{children}</>;
+  if (kwh === null) return <span className="muted">—</span>;
+  return (
+    <span className="muted" title="No tariff covers every day of this period">
+      Not priced
+    </span>
+  );
+}
+
+/** kWh this month, last year and the change, then £ for both (`pounds` draws a pence figure and its period's kWh). */
 export function monthColumns<T extends MonthFigures>(
-  pounds: (pence: number | null, row: T) => ReactNode,
+  pounds: (pence: number | null, kwh: number | null, row: T) => ReactNode,
 ): VColumn<T>[] {
   return [
     {
@@ -70,7 +92,7 @@ export function monthColumns<T extends MonthFigures>(
       header: '£ this month',
       width: 125,
       num: true,
-      cell: (r) => pounds(r.costMonthPence, r),
+      cell: (r) => pounds(r.costMonthPence, r.kwhMonth, r),
       sortValue: (r) => r.costMonthPence,
     },
     {
@@ -78,7 +100,7 @@ export function monthColumns<T extends MonthFigures>(
       header: '£ last year',
       width: 115,
       num: true,
-      cell: (r) => pounds(r.costMonthLastYearPence, r),
+      cell: (r) => pounds(r.costMonthLastYearPence, r.kwhMonthLastYear, r),
       sortValue: (r) => r.costMonthLastYearPence,
     },
   ];

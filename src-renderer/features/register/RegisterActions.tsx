@@ -5,7 +5,7 @@
  * column — and imports it only on Confirm; Cancel leaves everything as it was. Export downloads the
  * portfolio as CSV or XLSX. Viewers see Export only.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RegisterChange, RegisterError, RegisterImportResult } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
@@ -14,6 +14,7 @@ import { DataTable, type Column } from '../../components/DataTable';
 import { Spinner } from '../../components/States';
 import { downloadDataUrl, downloadText } from '../../lib/download';
 import { formatInt, plural } from '../../lib/format';
+import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
 import { base64OfBytes, changedLines, countsText, fieldWord, valueText } from './register-preview';
@@ -220,6 +221,8 @@ function ImportDialog({ open, onClose }: { open: boolean; onClose: () => void })
 }
 
 function Preview({ file, result: r }: { file: string; result: RegisterImportResult }) {
+  const tariffs = useQuery('register-tariffs', () => getClient().call('tariffs.list', {}));
+  const columns = useMemo(() => changeColumns(new Map(tariffs.data?.map((t) => [t.id, t.name]))), [tariffs.data]);
   const lines = changedLines(r);
   const unchanged = r.changes.length - lines.length;
   return (
@@ -252,8 +255,8 @@ function Preview({ file, result: r }: { file: string; result: RegisterImportResu
       {r.errors.length > 0 ? (
         <>
           <p className="callout callout-error" role="alert">
-            {plural(r.errors.length, 'problem')} in the file: nothing will be imported. Correct them in the spreadsheet
-            and choose it again.
+            {plural(r.errors.length, 'problem')} in the file: nothing will be imported. Correct{' '}
+            {r.errors.length === 1 ? 'it' : 'them'} in the spreadsheet and choose it again.
           </p>
           <DataTable
             columns={ERROR_COLUMNS}
@@ -268,7 +271,7 @@ function Preview({ file, result: r }: { file: string; result: RegisterImportResu
       ) : lines.length > 0 ? (
         <>
           <DataTable
-            columns={CHANGE_COLUMNS}
+            columns={columns}
             rows={lines}
             rowKey={(c) => `${c.entity}:${c.key}`}
             rowProps={() => ({ 'data-testid': 'register-change' })}
@@ -289,7 +292,8 @@ const ERROR_COLUMNS: Column<RegisterError>[] = [
   { header: 'Problem', cell: (e) => e.message },
 ];
 
-const CHANGE_COLUMNS: Column<RegisterChange>[] = [
+/** The changes' columns; tariffs by their names in `tariffNames` (by id). */
+const changeColumns = (tariffNames: ReadonlyMap<string, string>): Column<RegisterChange>[] => [
   { header: 'Line', num: true, cell: (c) => c.line },
   {
     header: 'Site or meter',
@@ -314,7 +318,7 @@ const CHANGE_COLUMNS: Column<RegisterChange>[] = [
       <ul className="register-fields">
         {c.fields.map((f) => (
           <li key={f.field}>
-            <span className="muted">{fieldWord(f.field)}</span> {valueText(f)}
+            <span className="muted">{fieldWord(f.field)}</span> {valueText(f, tariffNames)}
           </li>
         ))}
       </ul>

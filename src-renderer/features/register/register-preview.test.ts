@@ -52,6 +52,21 @@ describe('the register preview', () => {
     expect(valueText({ field: 'postcode', from: null, to: 'BA1 7UB' })).toBe('BA1 7UB');
   });
 
+  it('shows a tariff by its name and its first day as a UK date', () => {
+    const names = new Map([
+      ['acme-flat-2025', 'Acme Business Fixed'],
+      ['acme-night-2025', 'Acme Night Saver'],
+    ]);
+    const f = { field: 'tariff', from: 'acme-flat-2025 from 2025-02-03', to: 'acme-night-2025 from 2025-06-15' };
+    expect(valueText(f, names)).toBe('Acme Business Fixed from 03/02/2025 → Acme Night Saver from 15/06/2025');
+    // a tariff the list does not name (yet) keeps its id; the date is still written the UK way
+    expect(valueText({ field: 'tariff', from: null, to: 'other-2024 from 2024-12-31' }, names)).toBe(
+      'other-2024 from 31/12/2024',
+    );
+    // other fields are shown as they come, even when they look like a tariff's
+    expect(valueText({ field: 'label', from: null, to: 'Main from 2025-01-01' }, names)).toBe('Main from 2025-01-01');
+  });
+
   it('encodes bytes as base64, across the pieces it is made in', () => {
     expect(base64OfBytes(new TextEncoder().encode('Man'))).toBe('TWFu');
     const bytes = new Uint8Array(100_000).map((_, i) => (i * 7919) % 256);

@@ -7,7 +7,7 @@
 import type { Args } from '../../../src-shared/contract/api';
 import type { RegisterChange, RegisterImportResult, SiteSuggestion } from '../../../src-shared/contract/types';
 import { normalisePostcode } from '../../../src-shared/domain/postcode';
-import { plural } from '../../lib/format';
+import { isoToUkDate, plural } from '../../lib/format';
 
 /** The register's column names in words. */
 const FIELD_WORDS: Record<string, string> = {
@@ -48,9 +48,23 @@ export function countsText(r: RegisterImportResult, done = false): string {
 export const changedLines = (r: RegisterImportResult): RegisterChange[] =>
   r.changes.filter((c) => c.action !== 'unchanged');
 
-/** A changed field's values: "BA1 1AA → BA1 2BB", or "BA1 2BB" when it had none. */
-export function valueText(f: RegisterChange['fields'][number]): string {
-  return f.from === null ? (f.to ?? '—') : `${f.from} → ${f.to ?? '—'}`;
+/** A tariff as the register reports it ("acme-flat-2025 from 2025-04-01"), by its name and with a UK date. */
+function tariffText(value: string, tariffNames: ReadonlyMap<string, string>): string {
+  const m = /^(.+) from (\d{4}-\d{2}-\d{2})$/.exec(value);
+  if (!m) return tariffNames.get(value) ?? value;
+  return `${tariffNames.get(m[1]!) ?? m[1]} from ${isoToUkDate(m[2]!) || m[2]}`;
+}
+
+/**
+ * A changed field's values: "BA1 1AA → BA1 2BB", or "BA1 2BB" when it had none; a tariff by its name
+ * (from `tariffNames`, by id, when known) and its first day as DD/MM/YYYY.
+ */
+export function valueText(
+  f: RegisterChange['fields'][number],
+  tariffNames: ReadonlyMap<string, string> = new Map(),
+): string {
+  const show = (v: string | null): string => (v === null ? '—' : f.field === 'tariff' ? tariffText(v, tariffNames) : v);
+  return f.from === null ? show(f.to) : `${show(f.from)} → ${show(f.to)}`;
 }
 
 /** Base64 of a file's bytes (in pieces: a spread of a large array overflows the call stack). */

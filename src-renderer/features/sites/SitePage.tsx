@@ -235,10 +235,18 @@ function FuelSummary({ fuel, totals }: { fuel: Fuel; totals: PeriodTotal[] }) {
       <dt>
         <FuelBadge fuel={fuel} /> total
       </dt>
-      <dd>
-        <Energy kwh={kwh} />
-        <div className="kpi-sub">{hh > 0 ? `${formatShare(1 - missing / hh)} of half-hours present` : ''}</div>
-      </dd>
+      {hh > 0 && missing >= hh ? (
+        // its meters have no readings in the range: "no data", not a use of 0 kWh
+        <dd>
+          <span className="muted">—</span>
+          <div className="kpi-sub">No readings yet</div>
+        </dd>
+      ) : (
+        <dd>
+          <Energy kwh={kwh} />
+          <div className="kpi-sub">{hh > 0 ? `${formatShare(1 - missing / hh)} of half-hours present` : ''}</div>
+        </dd>
+      )}
     </div>
   );
 }

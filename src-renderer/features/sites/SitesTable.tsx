@@ -14,19 +14,20 @@ import { formatPounds } from '../../lib/money';
 import { href, navigate } from '../../lib/route';
 import { AgeAndAlerts, TableLine } from '../meters/MetersTable';
 import { isFiltered, NO_FILTER, siteMatches, type TableFilter, type TableState } from '../meters/portfolio-table';
-import { monthColumns } from '../meters/table-cells';
+import { monthColumns, PoundsCell } from '../meters/table-cells';
 import { sitesCsv } from '../meters/table-csv';
 
 const dash = <span className="muted">—</span>;
 
-/** £ of the priced meters, marked when some of the site's meters have no tariff to price them. */
-function Pounds({ pence, unpriced }: { pence: number | null; unpriced: number }) {
-  if (pence === null) return unpriced ? <span className="muted">No tariff</span> : dash;
+/** £ of the priced meters, marked when some of the site's meters could not be priced. */
+function Pounds({ pence, kwh, unpriced }: { pence: number | null; kwh: number | null; unpriced: number }) {
   return (
-    <span title={unpriced ? `${plural(unpriced, 'meter')} without a tariff left out` : undefined}>
-      {formatPounds(pence)}
-      {unpriced > 0 && <span className="vt-partial">*</span>}
-    </span>
+    <PoundsCell pence={pence} kwh={kwh}>
+      <span title={unpriced ? `${plural(unpriced, 'meter')} not priced (no tariff for every day) left out` : undefined}>
+        {pence !== null && formatPounds(pence)}
+        {unpriced > 0 && <span className="vt-partial">*</span>}
+      </span>
+    </PoundsCell>
   );
 }
 
@@ -52,7 +53,7 @@ export const SITE_COLUMNS: VColumn<SiteRow>[] = [
     cell: (s) => formatInt(s.meters),
     sortValue: (s) => s.meters,
   },
-  ...monthColumns<SiteRow>((pence, s) => <Pounds pence={pence} unpriced={s.unpricedMeters} />),
+  ...monthColumns<SiteRow>((pence, kwh, s) => <Pounds pence={pence} kwh={kwh} unpriced={s.unpricedMeters} />),
   {
     key: 'alerts',
     header: 'Alerts',

@@ -141,7 +141,11 @@ export function SourceForm({
           id="source-every"
           label="Runs every"
           error={errors.everyMinutes}
-          hint="Minutes between runs (5 at least). A watched folder also runs when files land in it."
+          hint={
+            d.kind === 'folder'
+              ? 'Minutes between runs (5 at least). It also runs when files land in the folder.'
+              : 'Minutes between runs (5 at least).'
+          }
         >
           {(c) => (
             <span className="input-with-unit">

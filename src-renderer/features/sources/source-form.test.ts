@@ -29,7 +29,7 @@ describe('the data source form', () => {
       errors: {
         name: 'Give the feed a name, e.g. DC drop',
         everyMinutes: 'Between 5 minutes and a week (10080 minutes)',
-        'config.path': 'The folder the files land in, as a full path',
+        'config.path': 'Give the folder the files land in, as a full path',
       },
     });
     const sftp = sourceArgs(
@@ -47,9 +47,9 @@ describe('the data source form', () => {
     ]);
     const api = sourceArgs({ ...newDraft('octopus'), name: 'O', from: '31/02' }, null);
     expect(api.ok ? null : api.errors).toEqual({
-      'config.meter': 'The meter’s MPAN',
-      'config.serial': 'The meter’s serial number (on the bill)',
-      'config.from': 'A date as DD/MM/YYYY',
+      'config.meter': 'Give the meter’s MPAN',
+      'config.serial': 'Give the meter’s serial number (on the bill)',
+      'config.from': 'Give a date as DD/MM/YYYY',
       'secrets.apiKey': 'Set the API key',
     });
   });

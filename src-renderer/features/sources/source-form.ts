@@ -165,7 +165,7 @@ export function sourceArgs(
     ...(t(d.fileMeter) ? { meter: t(d.fileMeter) } : {}),
   };
   if (d.kind === 'folder') {
-    if (!t(d.path)) errors['config.path'] = 'The folder the files land in, as a full path';
+    if (!t(d.path)) errors['config.path'] = 'Give the folder the files land in, as a full path';
     else if (!isAbsolute(t(d.path)))
       errors['config.path'] = 'Give the full path, e.g. /srv/dc-drop or \\\\server\\share';
     for (const k of ['doneFolder', 'failedFolder'] as const)
@@ -179,14 +179,15 @@ export function sourceArgs(
       ...files,
     };
   } else if (d.kind === 'sftp') {
-    if (!t(d.host)) errors['config.host'] = 'The SFTP server’s name or address';
+    if (!t(d.host)) errors['config.host'] = 'Give the SFTP server’s name or address';
     if (t(d.port) && (!/^\d+$/.test(t(d.port)) || Number(t(d.port)) < 1 || Number(t(d.port)) > 65535))
-      errors['config.port'] = 'A port number (usually 22)';
-    if (!t(d.username)) errors['config.username'] = 'The user name to sign in with';
-    if (!t(d.remotePath)) errors['config.path'] = 'The folder on the server, e.g. /outbox';
+      errors['config.port'] = 'Give a port number (usually 22)';
+    if (!t(d.username)) errors['config.username'] = 'Give the user name to sign in with';
+    if (!t(d.remotePath)) errors['config.path'] = 'Give the folder on the server, e.g. /outbox';
     if (t(d.hostKey) && !HOST_KEY.test(t(d.hostKey)))
       errors['config.hostKey'] = 'A fingerprint looks like SHA256: and 43 letters, digits, + or /';
-    if (d.afterImport === 'move' && !t(d.moveTo)) errors['config.moveTo'] = 'The folder on the server to move files to';
+    if (d.afterImport === 'move' && !t(d.moveTo))
+      errors['config.moveTo'] = 'Give the folder on the server to move files to';
     if (!willBeSet(d, 'password', stored) && !willBeSet(d, 'privateKey', stored))
       errors['secrets.password'] = 'Set a password or a private key to sign in with';
     config = {
@@ -201,9 +202,9 @@ export function sourceArgs(
       ...files,
     };
   } else {
-    if (!t(d.meter)) errors['config.meter'] = d.fuel === 'gas' ? 'The meter’s MPRN' : 'The meter’s MPAN';
-    if (d.kind === 'octopus' && !t(d.serial)) errors['config.serial'] = 'The meter’s serial number (on the bill)';
-    if (t(d.from) && !ISO_DAY.test(t(d.from))) errors['config.from'] = 'A date as DD/MM/YYYY';
+    if (!t(d.meter)) errors['config.meter'] = d.fuel === 'gas' ? 'Give the meter’s MPRN' : 'Give the meter’s MPAN';
+    if (d.kind === 'octopus' && !t(d.serial)) errors['config.serial'] = 'Give the meter’s serial number (on the bill)';
+    if (t(d.from) && !ISO_DAY.test(t(d.from))) errors['config.from'] = 'Give a date as DD/MM/YYYY';
     if (!willBeSet(d, 'apiKey', stored)) errors['secrets.apiKey'] = 'Set the API key';
     const common = {
       fuel: d.fuel,
