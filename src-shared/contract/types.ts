@@ -1290,6 +1290,8 @@ export interface TrashEntry {
   restoredBy: string | null;
   /** What went with it. */
   counts: { sites: number; meters: number; days: number; halfHours: number; tariffAssignments: number; alerts: number };
+  /** The meters deleted with it, or whose readings were (MPAN/MPRN). */
+  meters: string[];
 }
 
 /** What rolling back a finished import did (or, for a dry run, would do). */

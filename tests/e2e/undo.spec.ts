@@ -80,8 +80,11 @@ test('a finished import rolled back from the Imports page takes its readings off
   await expect(job.getByTestId('rollback-open')).toHaveCount(0);
 
   expect(await present(page, server.url, m1)).toBe(String(3 * 48));
+  // the meter the roll-back left empty was deleted (kept): its page says so and where to put it back
   await page.goto(`${server.url}#/meters/${m2}`);
-  await expect(page.getByText('Meter not found')).toBeVisible();
+  await expect(page.getByText('This meter was deleted')).toBeVisible();
+  await page.getByRole('button', { name: 'Go to Recently deleted' }).click();
+  await expect(page.getByTestId('trash-row').filter({ hasText: m2 })).toBeVisible();
 });
 
 test('a meter deleted from its page comes back, readings and all, with Undo in the toast', async ({ page, server }) => {

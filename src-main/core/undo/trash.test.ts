@@ -97,6 +97,7 @@ describe('meters.remove and trash.restore', () => {
 
     const gone = await callAsAdmin<TrashEntry>(c, 'meters.remove', { meter: A });
     expect(gone).toMatchObject({ id: 1, kind: 'meter', label: dry.label, counts: dry.counts, restoredAt: null });
+    expect([dry.meters, gone.meters]).toEqual([[A], [A]]);
     expect(storedReadings(c)).toEqual(readings.filter((r) => r[0] !== A));
     expect((await callAsAdmin<Alert[]>(c, 'alerts.list', {})).filter((a) => a.meter === A)).toEqual([]);
     expect(await failure(c, 'tariffs.assignments', { meter: A })).toMatchObject({ code: 'NOT_FOUND' });
@@ -179,6 +180,11 @@ describe('readings.remove', () => {
     expect(dry.counts).toMatchObject({ days: 7, halfHours: inRange.length });
     expect(inRange.length).toBe(338);
     const cut = await callAsAdmin<TrashEntry>(a, 'readings.remove', { meter: A, from: '2024-10-27', to: '2024-11-03' });
+    expect([dry.meters, cut.meters, (await callAsAdmin<TrashEntry[]>(a, 'trash.list', {}))[0]!.meters]).toEqual([
+      [A],
+      [A],
+      [A],
+    ]);
     await a.waitForDeliveries();
     expect(storedReadings(a)).toEqual(before.filter((r) => !inRange.includes(r)));
     const totals = await callAsAdmin<{ period: string; kwh: number; halfHours: number; missing: number }[]>(

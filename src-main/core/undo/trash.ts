@@ -55,8 +55,14 @@ interface Payload {
   readings: { meterId: number; meter: string; fromDay: number; toDay: number } | null;
 }
 
+/** The identifiers a deletion's payload names (its meters, or the meter whose readings went), as a JSON array. */
+const METERS_OF =
+  "(SELECT json_group_array(m) FROM (SELECT json_extract(value, '$.row.identifier') AS m FROM json_each(payload, '$.meters')" +
+  " UNION ALL SELECT json_extract(payload, '$.readings.meter') WHERE json_extract(payload, '$.readings.meter') IS NOT NULL))";
+
 interface TrashRow {
   id: number;
+  meters: string;
   kind: TrashEntry['kind'];
   label: string;
   counts: string;
@@ -309,6 +315,10 @@ export class TrashService {
         restoredAt: null,
         restoredBy: null,
         counts: payload.counts,
+        meters: [
+          ...payload.meters.map((m) => String(m.row.identifier)),
+          ...(payload.readings ? [payload.readings.meter] : []),
+        ],
       };
       return { entry, meters, alertsChanged };
     }
@@ -328,7 +338,8 @@ export class TrashService {
   get(id: number): TrashEntry {
     const r = this.sqlite
       .prepare(
-        "SELECT id, kind, label, json_extract(payload, '$.counts') AS counts, created_at, created_by, restored_at, restored_by FROM trash WHERE id = ?",
+        "SELECT id, kind, label, json_extract(payload, '$.counts') AS counts, created_at, created_by, restored_at, restored_by, " +
+          `${METERS_OF} AS meters FROM trash WHERE id = ?`,
       )
       .get(id) as TrashRow | undefined;
     if (!r)
@@ -344,7 +355,8 @@ export class TrashService {
     return (
       this.sqlite
         .prepare(
-          "SELECT id, kind, label, json_extract(payload, '$.counts') AS counts, created_at, created_by, restored_at, restored_by FROM trash ORDER BY id DESC LIMIT ?",
+          "SELECT id, kind, label, json_extract(payload, '$.counts') AS counts, created_at, created_by, restored_at, restored_by, " +
+            `${METERS_OF} AS meters FROM trash ORDER BY id DESC LIMIT ?`,
         )
         .all(limit) as TrashRow[]
     ).map(toEntry);
@@ -500,5 +512,6 @@ function toEntry(r: TrashRow): TrashEntry {
     restoredAt: r.restored_at === null ? null : isoUtc(r.restored_at),
     restoredBy: r.restored_by,
     counts: JSON.parse(r.counts) as TrashEntry['counts'],
+    meters: JSON.parse(r.meters) as string[],
   };
 }

@@ -30,6 +30,7 @@ import { MeterCostPanel } from './MeterCostPanel';
 import { MeterSiteForm } from './MeterSiteForm';
 import { MergeMeter } from './MergeMeter';
 import { MeterActions } from '../undo/MeterActions';
+import { MeterNotFound } from '../undo/DeletedMeter';
 import { MeterFeedHeader } from '../sources/MeterFeedHeader';
 import { Energy } from '../../components/Energy';
 import { AnalysisView } from '../analysis/AnalysisView';
@@ -130,22 +131,26 @@ export function MeterPage({ mpan }: { mpan: string }) {
 
       {entry?.load === 'error' ? (
         <section className="card">
-          <ProblemState
-            title={entry.notFound ? 'Meter not found' : 'Could not load this meter'}
-            code={entry.notFound ? 'NOT_FOUND' : null}
-            message={entry.error ?? 'Something went wrong'}
-            details={undefined}
-            onRetry={() => void fetchSeries(mpan)}
-            action={
-              <button
-                type="button"
-                className="btn btn-quiet"
-                onClick={() => navigate(entry.notFound ? href.imports : href.meters)}
-              >
-                {entry.notFound ? 'Go to Imports' : 'Back to Sites & meters'}
-              </button>
-            }
-          />
+          {entry.notFound ? (
+            <MeterNotFound
+              mpan={mpan}
+              message={entry.error ?? 'No such meter'}
+              onRetry={() => void fetchSeries(mpan)}
+            />
+          ) : (
+            <ProblemState
+              title="Could not load this meter"
+              code={null}
+              message={entry.error ?? 'Something went wrong'}
+              details={undefined}
+              onRetry={() => void fetchSeries(mpan)}
+              action={
+                <button type="button" className="btn btn-quiet" onClick={() => navigate(href.meters)}>
+                  Back to Sites &amp; meters
+                </button>
+              }
+            />
+          )}
         </section>
       ) : !series || !stats || !option ? (
         <section className="card">

@@ -105,6 +105,7 @@ describe('trashState', () => {
     restoredAt: null,
     restoredBy: null,
     counts: { sites: 0, meters: 1, days: 0, halfHours: 0, tariffAssignments: 0, alerts: 0 },
+    meters: ['1200050000009'],
     ...e,
   });
 
