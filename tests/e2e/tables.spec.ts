@@ -184,3 +184,24 @@ test('5,000 meters: a window of rows, sort, filter, select all filtered, and a b
     await server.close();
   }
 });
+
+test('tags added in bulk show on the meter page, with its serial', async ({ page }) => {
+  // a server of its own: readings to yesterday would move the shared server's "latest" views
+  const server = await startServer();
+  try {
+    const core = server.core;
+    const stored = await core.files.storePath(readingsCsv());
+    const { jobIds } = core.imports.enqueue([stored.fileId]);
+    await core.imports.drain((id) => jobIds.includes(id));
+    await core.handlers['meters.bulkUpdate']({ meters: [BIG, MID], addTags: ['leased', 'school'] }, ctx);
+    await core.handlers['meters.update']({ meter: BIG, serial: '19L2761452' }, ctx);
+    await page.goto(`${server.url}#/meters/${BIG}`);
+    await expect(page.getByTestId('meter-tags')).toHaveText('leasedschool');
+    await expect(page.getByText('Serial: 19L2761452')).toBeVisible();
+    await page.goto(`${server.url}#/meters/${SMALL}`);
+    await expect(page.getByTestId('point-count')).toBeVisible();
+    await expect(page.getByTestId('meter-tags')).toHaveCount(0);
+  } finally {
+    await server.close();
+  }
+});

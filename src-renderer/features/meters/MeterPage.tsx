@@ -119,6 +119,16 @@ export function MeterPage({ mpan }: { mpan: string }) {
           {meter && <FuelBadge fuel={meter.fuel} />}
           {meter && <span>{meter.kind === 'mprn' ? 'MPRN' : meter.kind === 'mpan' ? 'MPAN' : 'Meter id'}</span>}
           {meter && <span>Site: {meter.site ?? 'Unassigned'}</span>}
+          {meter?.serial && <span>Serial: {meter.serial}</span>}
+          {meter && meter.tags.length > 0 && (
+            <span data-testid="meter-tags">
+              {meter.tags.map((t) => (
+                <span key={t} className="tag tag-plain">
+                  {t}
+                </span>
+              ))}
+            </span>
+          )}
           {stats && stats.from !== null && (
             <span>
               {formatUkDateTime(stats.from * 1000, { zone: true })} –{' '}
