@@ -5,9 +5,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SiteSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
-import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { useAppStore } from '../../stores/app';
+import { NewSiteFields } from './NewSiteFields';
 import { SiteFieldInputs } from './SiteDetails';
 import { checkSiteFields, draftOfSite } from './site-fields';
 
@@ -73,31 +73,16 @@ export function NewSiteDialog({
       <Form method="dialog" className="form" onSubmit={create}>
         <h2 id="new-site-title">New site</h2>
         <p className="muted small">A site groups meters at one address. Assign meters to it from each meter’s page.</p>
-        <Field id="site-name" label="Name" error={errors.name}>
-          {(c) => (
-            <input
-              {...c}
-              className="input"
-              value={name}
-              maxLength={120}
-              autoFocus
-              onChange={(e) => setName(e.currentTarget.value)}
-              placeholder="e.g. Leeds depot"
-            />
-          )}
-        </Field>
-        <Field id="site-postcode" label="Postcode (optional)" error={errors.postcode}>
-          {(c) => (
-            <input
-              {...c}
-              className="input input-narrow"
-              value={postcode}
-              maxLength={10}
-              onChange={(e) => setPostcode(e.currentTarget.value)}
-              placeholder="LS1 4AP"
-            />
-          )}
-        </Field>
+        <NewSiteFields
+          idPrefix="site"
+          nameLabel="Name"
+          name={name}
+          postcode={postcode}
+          onName={setName}
+          onPostcode={setPostcode}
+          nameError={errors.name}
+          postcodeError={errors.postcode}
+        />
         <SiteFieldInputs idPrefix="new-site" draft={fields} onChange={setFields} errors={errors} disabled={busy} />
         <p className="muted small">
           Opening hours start as Monday–Friday 08:00–18:00; change them, and add closures, on the site’s page.

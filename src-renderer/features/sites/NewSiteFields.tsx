@@ -1,4 +1,7 @@
-/** A new site's name and (optional) postcode, where a site is made on the spot (a meter's site, a bulk assignment). */
+/**
+ * A new site's name and (optional) postcode: the New site dialog's, and where a site is made on the spot
+ * (a meter's site, a bulk assignment).
+ */
 import { Field } from '../../components/Field';
 
 export function NewSiteFields({
@@ -9,8 +12,11 @@ export function NewSiteFields({
   onPostcode,
   nameError,
   postcodeError,
+  nameLabel = 'New site name',
 }: {
   idPrefix: string;
+  /** The name field's label (the New site dialog says just "Name"). */
+  nameLabel?: string;
   name: string;
   postcode: string;
   onName: (name: string) => void;
@@ -20,7 +26,7 @@ export function NewSiteFields({
 }) {
   return (
     <>
-      <Field id={`${idPrefix}-name`} label="New site name" error={nameError}>
+      <Field id={`${idPrefix}-name`} label={nameLabel} error={nameError}>
         {(c) => (
           <input
             {...c}
