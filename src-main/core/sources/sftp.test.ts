@@ -7,12 +7,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { utils } from 'ssh2';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import type { SourceDetail, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
 import { callAsAdmin, makeCore, storedReadings, tempDir } from '../../../tests/helpers/core';
-import { startSftpServer, type TestSftpServer } from '../../../tests/helpers/sftp-server';
+import { sshKeyPair, startSftpServer, type TestSftpServer } from '../../../tests/helpers/sftp-server';
 
 const MPAN = '1200050000203';
 const PASSWORD = 'pw-Secret-4711';
@@ -123,7 +122,7 @@ describe('SFTP pickup', () => {
 
   it('signs in with a passphrase-protected key, moves imported files on the server and keeps failed ones', async () => {
     const root = tempDir('eclectyc-sftp-');
-    const key = utils.generateKeyPairSync('ed25519', { passphrase: 'open sesame', cipher: 'aes256-ctr', rounds: 16 });
+    const key = sshKeyPair('open sesame');
     server = await startSftpServer(root, [{ username: 'keyuser', publicKey: key.public }]);
     core = await makeCore({ sources: { lookAgainMs: 50, afterDelayMs: 5, timeoutMs: 5000 } });
     const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
@@ -165,7 +164,7 @@ describe('SFTP pickup', () => {
     const root = tempDir('eclectyc-sftp-');
     server = await startSftpServer(root, [{ username: 'dc', password: PASSWORD }]);
     core = await makeCore({ sources: { lookAgainMs: 50, timeoutMs: 5000 } });
-    const pinned = keygenFingerprint(utils.generateKeyPairSync('ed25519').public);
+    const pinned = keygenFingerprint(sshKeyPair().public);
     const offered = keygenFingerprint(server.hostKey.public);
     const config = { kind: 'sftp', host: '127.0.0.1', port: server.port, username: 'dc', path: '/', hostKey: pinned };
     const src = await callAsAdmin<SourceSummary>(core, 'sources.save', {
@@ -237,7 +236,7 @@ describe('SFTP pickup', () => {
     expect(await refused({ secrets: { privateKey: 'not a key' } })).toBe(
       'INVALID_ARGS: This is not a private key this app can read (paste the whole key file, OpenSSH or PEM) (secrets.privateKey)',
     );
-    const locked = utils.generateKeyPairSync('ed25519', { passphrase: 'pp', cipher: 'aes256-ctr', rounds: 16 }).private;
+    const locked = sshKeyPair('pp').private;
     expect(await refused({ secrets: { privateKey: locked } })).toBe(
       'INVALID_ARGS: The private key is protected by a passphrase: give the right passphrase too (secrets.privateKey)',
     );
