@@ -1,0 +1,97 @@
+/**
+ * A streaming CSV writer for exports that open correctly in Excel for UK users: UTF-8 with a byte
+ * order mark, CRLF line ends, decimal points, fields quoted only when they need it, and text cells
+ * that a spreadsheet would run as a formula (starting `=`, `+`, `-`, `@`, tab or carriage return)
+ * neutralised with a leading apostrophe. Numbers are written as numbers, negative ones included.
+ * Rows are written as they are produced, in chunks, waiting for the stream to drain.
+ */
+import type { Writable } from 'node:stream';
+
+/** One cell: text (neutralised and quoted as needed), a number (blank when NaN), or blank. */
+export type Cell = string | number | null | undefined;
+
+/** The UTF-8 byte order mark Excel needs to read the file as UTF-8. */
+export const BOM = '\uFEFF';
+
+const CHUNK = 64 * 1024;
+const FORMULA = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A text cell as written: an apostrophe before a formula trigger, quoted when it holds a comma, quote or line end. */
+export function textCell(s: string): string {
+  const safe = FORMULA.test(s) ? `'${s}` : s;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** A number as written: the shortest decimal that reads back as the same number, never an exponent; NaN is blank. */
+export function numberCell(n: number): string {
+  if (n !== n || !Number.isFinite(n)) return '';
+  const s = String(n);
+  if (!s.includes('e')) return s;
+  // 1e-7 → 0.0000001, 1.5e+21 → 1500000000000000000000: Excel and the importer read plain decimals
+  const [mant, exp] = s.split('e') as [string, string];
+  const neg = mant.startsWith('-');
+  const abs = neg ? mant.slice(1) : mant;
+  const digits = abs.replace('.', '');
+  const point = abs.indexOf('.');
+  const at = (point === -1 ? abs.length : point) + Number(exp);
+  let body: string;
+  if (at <= 0) body = `0.${'0'.repeat(-at)}${digits}`;
+  else if (at >= digits.length) body = digits + '0'.repeat(at - digits.length);
+  else body = `${digits.slice(0, at)}.${digits.slice(at)}`;
+  return (neg ? '-' : '') + body;
+}
+
+/** One row as a CSV line with its CRLF. */
+export function csvLine(cells: readonly Cell[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i];
+    if (i > 0) line += ',';
+    if (typeof c === 'number') line += numberCell(c);
+    else if (typeof c === 'string') line += textCell(c);
+  }
+  return line + '\r\n';
+}
+
+/** Writes `text` to `out`, waiting for the stream to drain when its buffer is full. */
+async function put(out: Writable, text: string): Promise<void> {
+  if (out.write(text, 'utf8')) return;
+  await new Promise<void>((resolve, reject) => {
+    const done = (e?: Error) => {
+      out.off('drain', done);
+      out.off('error', done);
+      if (e) reject(e);
+      else resolve();
+    };
+    out.once('drain', done);
+    out.once('error', done);
+  });
+}
+
+/**
+ * Writes a BOM, then each row as it is produced (a row is cells, or an already formed line from
+ * `csvLine`), in chunks of about 64 KB. Resolves with the number of rows written (the header included).
+ */
+export async function writeCsv(
+  out: Writable,
+  rows: Iterable<readonly Cell[] | string> | AsyncIterable<readonly Cell[] | string>,
+): Promise<number> {
+  let buf = BOM;
+  let n = 0;
+  const take = (row: readonly Cell[] | string): boolean => {
+    buf += typeof row === 'string' ? row : csvLine(row);
+    n++;
+    return buf.length >= CHUNK;
+  };
+  const flush = async (): Promise<void> => {
+    await put(out, buf);
+    buf = '';
+  };
+  // a synchronous source awaits only per chunk, not per row
+  if (Symbol.iterator in rows) {
+    for (const row of rows) if (take(row)) await flush();
+  } else for await (const row of rows) if (take(row)) await flush();
+  if (buf) await flush();
+  return n;
+}

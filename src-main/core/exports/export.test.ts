@@ -1,0 +1,172 @@
+/**
+ * Exports of readings and day totals: exported readings (long and wide) re-import into an empty
+ * database to exactly the same readings and flags — the public fixtures and the clock-change days —
+ * and the files are what Excel expects (BOM, CRLF).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importFiles, makeCore, storedReadings, tempDir, writeTemp } from '../../../tests/helpers/core';
+import type { Core } from '../app';
+import { exportFromStore, type ExportRequest } from './export';
+
+const PUBLIC = '/work/shared/fixtures/public';
+const cores: Core[] = [];
+afterEach(async () => {
+  for (const c of cores.splice(0)) await c.stop();
+});
+
+async function core(): Promise<Core> {
+  const c = await makeCore();
+  cores.push(c);
+  return c;
+}
+
+/** Exports to a file and returns its path. */
+async function exportTo(c: Core, req: ExportRequest, name: string): Promise<string> {
+  const file = path.join(tempDir('eclectyc-export-'), name);
+  const out = fs.createWriteStream(file);
+  await exportFromStore(c, req, out);
+  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  return file;
+}
+
+/** Stored readings without the writing job (a re-import is one job). */
+const readings = (c: Core) => storedReadings(c).map(([m, ts, kwh, q]) => [m, ts, kwh, q]);
+
+async function roundTrip(source: Core, layout: 'long' | 'wide', from: string, to: string) {
+  const file = await exportTo(source, { what: 'readings', scope: { all: true }, from, to, layout }, `${layout}.csv`);
+  const target = await core();
+  const [job] = await importFiles(target, [file]);
+  expect(job?.status, JSON.stringify(job)).toBe('done');
+  return { file, target };
+}
+
+describe('readings exports', () => {
+  const fixtures = fs.readdirSync(PUBLIC).filter((f) => f.endsWith('.csv'));
+
+  it.each(['long', 'wide'] as const)(
+    're-import the public fixtures from the %s layout to the same readings and flags',
+    async (layout) => {
+      const source = await core();
+      await importFiles(
+        source,
+        fixtures.map((f) => path.join(PUBLIC, f)),
+      );
+      const before = readings(source);
+      expect(before.length).toBeGreaterThan(400);
+      expect(new Set(before.map((r) => r[0])).size).toBe(8);
+      const { target } = await roundTrip(source, layout, '2000-01-01', '2030-01-01');
+      expect(readings(target)).toEqual(before);
+    },
+  );
+
+  // a hand-made file over both 2025 clock changes: 46 and 50 half-hours, with estimated and missing values
+  function clockChangeFile(): { file: string; expected: [string, number, number | null, number][] } {
+    const lines = ['MPAN,Timestamp,kWh,Quality'];
+    const expected: [string, number, number | null, number][] = [];
+    for (const [meter, first] of [
+      ['1200050000009', Date.UTC(2025, 2, 29, 0, 0) / 1000],
+      ['1200050000106', Date.UTC(2025, 9, 24, 23, 0) / 1000],
+    ] as const) {
+      // three local days from `first`: 48 + 46 + 48 or 48 + 50 + 48 half-hours
+      const n = meter === '1200050000009' ? 142 : 146;
+      for (let k = 0; k < n; k++) {
+        const ts = first + k * 1800;
+        const kwh = k % 17 === 5 ? null : Math.round((1 + Math.sin(k) * 0.9) * 1000) / 1000;
+        const q = kwh === null ? 2 : k % 11 === 3 ? 1 : 0;
+        lines.push(`${meter},${new Date(ts * 1000).toISOString()},${kwh ?? ''},${q === 1 ? 'Estimated' : 'Actual'}`);
+        expected.push([meter, ts, kwh, q]);
+      }
+    }
+    return { file: writeTemp('clock-changes.csv', lines.join('\n') + '\n'), expected };
+  }
+
+  it.each(['long', 'wide'] as const)(
+    're-import the clock-change days (46 and 50 half-hours) from the %s layout',
+    async (layout) => {
+      const source = await core();
+      const { file, expected } = clockChangeFile();
+      await importFiles(source, [file]);
+      expect(readings(source)).toEqual(expected);
+      const { file: exported, target } = await roundTrip(source, layout, '2025-03-01', '2025-11-01');
+      expect(readings(target)).toEqual(expected);
+      if (layout === 'wide') {
+        const rows = fs.readFileSync(exported, 'utf8').split('\r\n');
+        const spring = rows.find((r) => r.startsWith('1200050000009,2025-03-30,'))!.split(',');
+        const autumn = rows.find((r) => r.startsWith('1200050000106,2025-10-26,'))!.split(',');
+        expect(spring[2]).toBe('46');
+        expect(autumn[2]).toBe('50');
+        // HH47…HH50 are blank in spring; autumn's HH50 holds the day's last half-hour
+        expect(spring.slice(3 + 46 * 2).every((c) => c === '')).toBe(true);
+        const last = expected.filter(([m]) => m === '1200050000106')[48 + 49]!;
+        expect(Number(autumn[3 + 49 * 2])).toBe(last[2]);
+      }
+    },
+  );
+
+  it('writes a BOM, CRLF lines, UTC and UK local starts', async () => {
+    const source = await core();
+    await importFiles(source, [clockChangeFile().file]);
+    const file = await exportTo(
+      source,
+      { what: 'readings', scope: { meter: '1200050000106' }, from: '2025-10-26', to: '2025-10-27' },
+      'x.csv',
+    );
+    const bytes = fs.readFileSync(file);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const rows = text.split('\r\n').slice(0, -1);
+    expect(rows[0]).toBe('Meter,Start (UTC),Start (UK local),kWh,Quality,Gas volume (m3)');
+    expect(rows).toHaveLength(51);
+    // the repeated hour: 00:00 and 01:00 UTC are both 01:00 local (BST, then GMT)
+    const starts = rows.slice(1).map((r) => r.split(',').slice(1, 3));
+    expect(starts[0]).toEqual(['2025-10-25T23:00:00Z', '26/10/2025 00:00']);
+    expect(starts[2]).toEqual(['2025-10-26T00:00:00Z', '26/10/2025 01:00']);
+    expect(starts[4]).toEqual(['2025-10-26T01:00:00Z', '26/10/2025 01:00']);
+    expect(starts[49]).toEqual(['2025-10-26T23:30:00Z', '26/10/2025 23:30']);
+  });
+
+  it('exports day totals that add up to the half-hours', async () => {
+    const source = await core();
+    const { file, expected } = clockChangeFile();
+    await importFiles(source, [file]);
+    const out = await exportTo(
+      source,
+      { what: 'days', scope: { all: true }, from: '2025-01-01', to: '2026-01-01' },
+      'days.csv',
+    );
+    const rows = fs
+      .readFileSync(out, 'utf8')
+      .slice(1)
+      .split('\r\n')
+      .slice(1, -1)
+      .map((r) => r.split(','));
+    expect(rows.map((r) => [r[0], r[1], r[3]])).toEqual([
+      ['1200050000009', '2025-03-29', '48'],
+      ['1200050000009', '2025-03-30', '46'],
+      ['1200050000009', '2025-03-31', '48'],
+      ['1200050000106', '2025-10-25', '48'],
+      ['1200050000106', '2025-10-26', '50'],
+      ['1200050000106', '2025-10-27', '48'],
+    ]);
+    const autumn = expected.filter(([m, ts]) => m === '1200050000106' && ts >= 1761433200 && ts < 1761523200);
+    const sum = autumn.reduce((s, r) => s + (r[2] ?? 0), 0);
+    expect(Number(rows[4]![2])).toBeCloseTo(sum, 9);
+    expect(Number(rows[4]![6])).toBe(autumn.filter((r) => r[3] === 2).length);
+  });
+
+  it('refuses an unknown meter, a site without meters and dates that are not dates', async () => {
+    const c = await core();
+    const out = fs.createWriteStream(path.join(tempDir(), 'x.csv'));
+    const req = { what: 'readings', from: '2025-01-01', to: '2025-02-01' } as const;
+    await expect(exportFromStore(c, { ...req, scope: { meter: '1200050000009' } }, out)).rejects.toThrow(/No meter/);
+    await expect(exportFromStore(c, { ...req, scope: { siteId: 9 } }, out)).rejects.toThrow(/Site 9 has no meters/);
+    await expect(exportFromStore(c, { ...req, scope: { all: true }, from: 'soon' }, out)).rejects.toThrow(
+      /"from" \(soon\) is not a date/,
+    );
+    out.destroy();
+  });
+});
