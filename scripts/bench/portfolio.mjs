@@ -88,7 +88,7 @@ export async function bundle(entryPoints, outDir = CACHE) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', 'ssh2', 'ssh2-sftp-client'],
     logLevel: 'error',
   });
   return outDir;

@@ -10,6 +10,15 @@ import type { Writable } from 'node:stream';
 /** One cell: text (neutralised and quoted as needed), a number (blank when NaN), or blank. */
 export type Cell = string | number | null | undefined;
 
+/** Several formed lines at once (`rows` of them): producers of millions of rows yield a day's lines together. */
+export interface Block {
+  text: string;
+  rows: number;
+}
+
+/** What a producer yields: a row of cells, one formed line (from `csvLine`), or a block of lines. */
+export type Row = readonly Cell[] | string | Block;
+
 /** The UTF-8 byte order mark Excel needs to read the file as UTF-8. */
 export const BOM = '\uFEFF';
 
@@ -26,8 +35,8 @@ export function textCell(s: string): string {
 /** A number as written: the shortest decimal that reads back as the same number, never an exponent; NaN is blank. */
 export function numberCell(n: number): string {
   if (n !== n || !Number.isFinite(n)) return '';
-  const s = String(n);
-  if (!s.includes('e')) return s;
+  const s = '' + n;
+  if (s.indexOf('e') === -1) return s;
   // 1e-7 → 0.0000001, 1.5e+21 → 1500000000000000000000: Excel and the importer read plain decimals
   const [mant, exp] = s.split('e') as [string, string];
   const neg = mant.startsWith('-');
@@ -70,18 +79,23 @@ async function put(out: Writable, text: string): Promise<void> {
 }
 
 /**
- * Writes a BOM, then each row as it is produced (a row is cells, or an already formed line from
- * `csvLine`), in chunks of about 64 KB. Resolves with the number of rows written (the header included).
+ * Writes a BOM, then each row as it is produced, in chunks of about 64 KB. Resolves with the number
+ * of rows written (the header included).
  */
-export async function writeCsv(
-  out: Writable,
-  rows: Iterable<readonly Cell[] | string> | AsyncIterable<readonly Cell[] | string>,
-): Promise<number> {
+export async function writeCsv(out: Writable, rows: Iterable<Row> | AsyncIterable<Row>): Promise<number> {
   let buf = BOM;
   let n = 0;
-  const take = (row: readonly Cell[] | string): boolean => {
-    buf += typeof row === 'string' ? row : csvLine(row);
-    n++;
+  const take = (row: Row): boolean => {
+    if (typeof row === 'string') {
+      buf += row;
+      n++;
+    } else if ('text' in row) {
+      buf += row.text;
+      n += row.rows;
+    } else {
+      buf += csvLine(row);
+      n++;
+    }
     return buf.length >= CHUNK;
   };
   const flush = async (): Promise<void> => {

@@ -13,7 +13,7 @@ import { dateOfDay, dayStartUtc, isoDay } from '../../../src-shared/domain/perio
 import { isoUtc, londonOffset } from '../../../src-shared/domain/london-time';
 import type { MeterRow } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
-import { csvLine, numberCell, textCell } from './csv';
+import { csvLine, numberCell, textCell, type Row } from './csv';
 
 /** Days read from the store at a time for one meter. */
 const CHUNK_DAYS = 31;
@@ -83,7 +83,7 @@ export function* readingsLong(
   meters: readonly MeterRow[],
   fromDay: number,
   toDay: number,
-): Generator<string> {
+): Generator<Row> {
   yield csvLine(LONG_HEADER);
   const utc = new UtcDates();
   for (const meter of meters) {
@@ -96,6 +96,8 @@ export function* readingsLong(
         const a = v.offsets[i]!;
         const n = v.offsets[i + 1]! - a;
         const offset = londonOffset(start);
+        let text = '';
+        let rows = 0;
         for (let k = 0; k < n; k++) {
           const q = v.quality[a + k]!;
           if (q === NOT_RECEIVED) continue;
@@ -104,8 +106,10 @@ export function* readingsLong(
           const localSlot = (((ts + off) % 86400) / 1800) | 0;
           const utcSlot = ((ts % 86400) / 1800) | 0;
           const vol = gas ? numberCell(v.volumes![a + k]!) : '';
-          yield `${id}${utc.of(ts)}${CLOCK[utcSlot]}:00Z,${local}${CLOCK[localSlot]},${numberCell(v.values[a + k]!)},${QUALITY[q]},${vol}\r\n`;
+          text += `${id}${utc.of(ts)}${CLOCK[utcSlot]}:00Z,${local}${CLOCK[localSlot]},${numberCell(v.values[a + k]!)},${QUALITY[q]},${vol}\r\n`;
+          rows++;
         }
+        yield { text, rows };
       }
     }
   }
@@ -117,7 +121,7 @@ export function* readingsWide(
   meters: readonly MeterRow[],
   fromDay: number,
   toDay: number,
-): Generator<string> {
+): Generator<Row> {
   yield csvLine(WIDE_HEADER);
   for (const meter of meters) {
     const id = textCell(meter.identifier) + ',';
