@@ -7,7 +7,8 @@
 import fs from 'node:fs';
 import { createCore } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
-import { exportFromStore } from '../../src-main/core/exports/export';
+import { callAs, runExport } from '../../src-main/core/exports/export';
+import { localCaller } from '../../src-main/core/rpc/caller';
 import { dayHalfHours, isoDay, localDayOf } from '../../src-shared/domain/periods';
 import { benchMpan } from './tables-harness';
 
@@ -74,8 +75,8 @@ export async function exportAll(
     const t0 = process.hrtime.bigint();
     const cpu0 = process.cpuUsage();
     const out = fs.createWriteStream(file, { highWaterMark: 1 << 20 });
-    const rows = await exportFromStore(
-      core,
+    const rows = await runExport(
+      { meters: core.meters, readings: core.readings, call: callAs(core.handlers, localCaller('cli')) },
       what === 'days'
         ? { what: 'days', scope: { all: true }, from, to }
         : { what: 'readings', scope: { all: true }, from, to, layout: what },

@@ -6,6 +6,7 @@
  * Rows are written as they are produced, in chunks, waiting for the stream to drain.
  */
 import type { Writable } from 'node:stream';
+import { toLondonParts } from '../../../src-shared/domain/london-time';
 
 /** One cell: text (neutralised and quoted as needed), a number (blank when NaN), or blank. */
 export type Cell = string | number | null | undefined;
@@ -108,4 +109,12 @@ export async function writeCsv(out: Writable, rows: Iterable<Row> | AsyncIterabl
   } else for await (const row of rows) if (take(row)) await flush();
   if (buf) await flush();
   return n;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** A UTC instant (epoch seconds) as the UK clock shows it, `DD/MM/YYYY HH:MM`, as Excel reads UK dates. */
+export function ukDateTime(utcSeconds: number): string {
+  const p = toLondonParts(utcSeconds);
+  return `${two(p.day)}/${two(p.month)}/${p.year} ${two(p.hour)}:${two(p.minute)}`;
 }

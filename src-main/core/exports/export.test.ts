@@ -8,7 +8,14 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFiles, makeCore, storedReadings, tempDir, writeTemp } from '../../../tests/helpers/core';
 import type { Core } from '../app';
-import { exportFromStore, type ExportRequest } from './export';
+import { callAs, runExport, type ExportDeps, type ExportRequest } from './export';
+
+/** What an export reads, from a core, calling the contract as an admin. */
+const depsOf = (c: Core): ExportDeps => ({
+  meters: c.meters,
+  readings: c.readings,
+  call: callAs(c.handlers, { role: 'admin', actor: 'test' }),
+});
 
 const PUBLIC = '/work/shared/fixtures/public';
 const cores: Core[] = [];
@@ -26,7 +33,7 @@ async function core(): Promise<Core> {
 async function exportTo(c: Core, req: ExportRequest, name: string): Promise<string> {
   const file = path.join(tempDir('eclectyc-export-'), name);
   const out = fs.createWriteStream(file);
-  await exportFromStore(c, req, out);
+  await runExport(depsOf(c), req, out);
   await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   return file;
 }
@@ -162,9 +169,9 @@ describe('readings exports', () => {
     const c = await core();
     const out = fs.createWriteStream(path.join(tempDir(), 'x.csv'));
     const req = { what: 'readings', from: '2025-01-01', to: '2025-02-01' } as const;
-    await expect(exportFromStore(c, { ...req, scope: { meter: '1200050000009' } }, out)).rejects.toThrow(/No meter/);
-    await expect(exportFromStore(c, { ...req, scope: { siteId: 9 } }, out)).rejects.toThrow(/Site 9 has no meters/);
-    await expect(exportFromStore(c, { ...req, scope: { all: true }, from: 'soon' }, out)).rejects.toThrow(
+    await expect(runExport(depsOf(c), { ...req, scope: { meter: '1200050000009' } }, out)).rejects.toThrow(/No meter/);
+    await expect(runExport(depsOf(c), { ...req, scope: { siteId: 9 } }, out)).rejects.toThrow(/Site 9 has no meters/);
+    await expect(runExport(depsOf(c), { ...req, scope: { all: true }, from: 'soon' }, out)).rejects.toThrow(
       /"from" \(soon\) is not a date/,
     );
     out.destroy();

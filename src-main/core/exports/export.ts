@@ -1,28 +1,47 @@
 /**
  * Runs an export to a stream: which meters (one, a site's, or all), which local days, which table,
- * which layout. The CLI writes it to a file or stdout; a server route can stream it as a download.
+ * which layout. Readings and day totals stream from the readings store; period totals, costs,
+ * emissions and alerts are read through the contract, meter by meter. The CLI writes an export to a
+ * file or stdout; a server route can stream it as a download.
  */
 import type { Writable } from 'node:stream';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { MeterRow, MeterService } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
 import { toLocalDay } from '../aggregation/totals';
-import { writeCsv } from './csv';
+import { dispatch } from '../rpc/dispatch';
+import type { CallContext, Handlers } from '../../../src-shared/contract/api';
+import { isoDay, type PeriodKind } from '../../../src-shared/domain/periods';
+import { writeCsv, type Row } from './csv';
 import { dayTotals, readingsLong, readingsWide } from './readings';
+import { alertRows, costRows, emissionsRows, totalsRows, type Call } from './tables';
 
 /** What an export covers: one meter (identifier), one site's meters, or every meter. */
 export type ExportScope = { meter: string } | { siteId: number } | { all: true };
 
-/** The tables the store exports directly. */
-export type StoreExport = 'readings' | 'days';
+/** The tables that can be exported. */
+export const EXPORTS = ['readings', 'days', 'totals', 'costs', 'emissions', 'alerts'] as const;
+export type ExportWhat = (typeof EXPORTS)[number];
 
-/** An export's request: table, scope, UK local days [from, to) as `YYYY-MM-DD`, and the readings layout. */
+/**
+ * An export's request: table, scope, UK local days [from, to) as `YYYY-MM-DD`; the readings layout
+ * (default long), the totals' period (default month) and the emissions method (default halfhourly).
+ */
 export interface ExportRequest {
-  what: StoreExport;
+  what: ExportWhat;
   scope: ExportScope;
   from: string;
   to: string;
   layout?: 'long' | 'wide';
+  period?: PeriodKind;
+  method?: 'halfhourly' | 'annual';
+}
+
+/** What an export reads: meters, the readings store, and the contract as the exporting user. */
+export interface ExportDeps {
+  meters: MeterService;
+  readings: ReadingsStore;
+  call: Call;
 }
 
 /** The meters of a scope, in identifier order (NOT_FOUND for an unknown meter or a site with none). */
@@ -49,19 +68,54 @@ export function exportDays(from: string, to: string): { fromDay: number; toDay: 
   return { fromDay, toDay };
 }
 
-/** Writes a readings or day-totals export to `out`; resolves with the rows written, the header included. */
-export async function exportFromStore(
-  deps: { meters: MeterService; readings: ReadingsStore },
-  req: ExportRequest,
-  out: Writable,
-): Promise<number> {
+/** A `Call` through dispatch as `caller` (roles and validation apply); a failed reply throws as an AppError. */
+export function callAs(handlers: Handlers, caller: CallContext): Call {
+  return async (method, args) => {
+    const r = await dispatch(handlers, method, args, caller);
+    if (!r.ok) throw new AppError(r.error.code, r.error.message);
+    return r.value as never;
+  };
+}
+
+/** The rows of an export, header first, produced as they are written. */
+function rowsOf(deps: ExportDeps, req: ExportRequest): Iterable<Row> | AsyncIterable<Row> {
   const { fromDay, toDay } = exportDays(req.from, req.to);
+  if (req.what === 'alerts') {
+    const s = req.scope;
+    const filter = 'meter' in s ? { meter: deps.meters.meterRow(s.meter).identifier } : 'siteId' in s ? s : {};
+    return alertRows(deps.call, filter, fromDay, toDay);
+  }
   const meters = scopeMeters(deps.meters, req.scope);
-  const rows =
-    req.what === 'days'
-      ? dayTotals(deps.readings, meters, fromDay, toDay)
-      : req.layout === 'wide'
+  const from = isoDay(fromDay);
+  const to = isoDay(toDay);
+  switch (req.what) {
+    case 'readings':
+      return req.layout === 'wide'
         ? readingsWide(deps.readings, meters, fromDay, toDay)
         : readingsLong(deps.readings, meters, fromDay, toDay);
-  return writeCsv(out, rows);
+    case 'days':
+      return dayTotals(deps.readings, meters, fromDay, toDay);
+    case 'totals':
+      return totalsRows(deps.call, meters, req.period ?? 'month', from, to);
+    case 'costs':
+      return costRows(deps.call, meters, from, to);
+    case 'emissions':
+      return emissionsRows(deps.call, meters, req.method ?? 'halfhourly', from, to);
+  }
+}
+
+/**
+ * Writes an export to `out`; resolves with the rows written, the header included. A bad request
+ * (unknown meter, dates that are not dates) fails before anything is written.
+ */
+export async function runExport(deps: ExportDeps, req: ExportRequest, out: Writable): Promise<number> {
+  return writeCsv(out, rowsOf(deps, req));
+}
+
+/** The file name an export suggests: `readings-long-1200050000009-2025-01-01-to-2025-02-01.csv`. */
+export function exportFileName(req: ExportRequest): string {
+  const s = req.scope;
+  const who = 'meter' in s ? s.meter.replace(/[^A-Za-z0-9-]/g, '') : 'siteId' in s ? `site-${s.siteId}` : 'all';
+  const kind = req.what === 'readings' ? `readings-${req.layout ?? 'long'}` : req.what;
+  return `${kind}-${who}-${req.from}-to-${req.to}.csv`;
 }
