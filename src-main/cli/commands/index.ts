@@ -12,6 +12,7 @@ import { carbonCommand } from './carbon';
 import { compareCommand } from './compare';
 import { costCommand } from './cost';
 import { emissionsCommand } from './emissions';
+import { exportCommand } from './export';
 import { healthCommand } from './health';
 import { importCommand } from './import';
 import { jobsCommand } from './jobs';
@@ -41,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   sourcesCommand,
   carbonCommand,
   emissionsCommand,
+  exportCommand,
   tariffsCommand,
   costCommand,
   switchCommand,
