@@ -31,6 +31,14 @@ describe('csv cells', () => {
       expect(Number(s)).toBe(n);
     }
     expect(numberCell(1e-7)).toBe('0.0000001');
+    // readings with up to 3 decimals (written by a faster path): the same text as JavaScript's own
+    let seed = 5;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let i = 0; i < 20000; i++) {
+      const n = Math.round((rnd() - 0.3) * 10 ** (1 + (i % 9)) * 1000) / 1000;
+      expect(numberCell(n)).toBe(String(n));
+    }
+    for (const n of [0.05, -0.005, 0.12, 1.5, -0, 999999999.999, 0.3, 1e9 + 0.5]) expect(numberCell(n)).toBe(String(n));
     expect(numberCell(-3e22)).toBe('-30000000000000000000000');
   });
 });
