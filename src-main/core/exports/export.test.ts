@@ -112,6 +112,21 @@ describe('readings exports', () => {
     },
   );
 
+  it('re-imports a gas meter read in m³ to the same kWh, and gives the volumes', async () => {
+    const source = await core();
+    const lines = ['MPRN,Timestamp,Consumption (m3)'];
+    const t0 = Date.UTC(2025, 0, 6) / 1000;
+    for (let k = 0; k < 96; k++)
+      lines.push(`9100000001,${new Date((t0 + k * 1800) * 1000).toISOString()},${(k % 7) * 0.125}`);
+    await importFiles(source, [writeTemp('gas.csv', lines.join('\n'))]);
+    const before = readings(source);
+    expect(before).toHaveLength(96);
+    const { file, target } = await roundTrip(source, 'long', '2025-01-01', '2025-02-01');
+    expect(readings(target)).toEqual(before);
+    const rows = fs.readFileSync(file, 'utf8').split('\r\n');
+    expect(rows[1 + 3]!.split(',')[5]).toBe('0.375');
+  });
+
   it('writes a BOM, CRLF lines, UTC and UK local starts', async () => {
     const source = await core();
     await importFiles(source, [clockChangeFile().file]);
