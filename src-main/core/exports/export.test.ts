@@ -180,6 +180,21 @@ describe('readings exports', () => {
     expect(Number(rows[4]![6])).toBe(autumn.filter((r) => r[3] === 2).length);
   });
 
+  it("exports a site's meters only, and only the days asked for", async () => {
+    const source = await core();
+    await importFiles(source, [clockChangeFile().file]);
+    const call = depsOf(source).call;
+    const site = await call('sites.create', { name: 'Depot' });
+    await call('meters.update', { meter: '1200050000106', siteId: site.id });
+    const file = await exportTo(
+      source,
+      { what: 'readings', scope: { siteId: site.id }, from: '2025-10-26', to: '2025-10-27', layout: 'wide' },
+      'site.csv',
+    );
+    const rows = fs.readFileSync(file, 'utf8').split('\r\n').slice(1, -1);
+    expect(rows.map((r) => r.split(',').slice(0, 3))).toEqual([['1200050000106', '2025-10-26', '50']]);
+  });
+
   it('refuses an unknown meter, a site without meters and dates that are not dates', async () => {
     const c = await core();
     const out = fs.createWriteStream(path.join(tempDir(), 'x.csv'));
