@@ -111,11 +111,3 @@ function rowsOf(deps: ExportDeps, req: ExportRequest): Iterable<Row> | AsyncIter
 export async function runExport(deps: ExportDeps, req: ExportRequest, out: Writable): Promise<number> {
   return writeCsv(out, rowsOf(deps, req));
 }
-
-/** The file name an export suggests: `readings-long-1200050000009-2025-01-01-to-2025-02-01.csv`. */
-export function exportFileName(req: ExportRequest): string {
-  const s = req.scope;
-  const who = 'meter' in s ? s.meter.replace(/[^A-Za-z0-9-]/g, '') : 'siteId' in s ? `site-${s.siteId}` : 'all';
-  const kind = req.what === 'readings' ? `readings-${req.layout ?? 'long'}` : req.what;
-  return `${kind}-${who}-${req.from}-to-${req.to}.csv`;
-}
