@@ -1,6 +1,7 @@
 /**
  * The HTML renderer: the same report as one self-contained HTML page — no scripts, no external files,
- * charts inline as the same server-rendered SVG the PDF draws, print styles for A4.
+ * charts inline as the same server-rendered SVG the PDF draws, print styles for A4. The period and
+ * completeness line stand under the title (the PDF repeats them on every page).
  */
 
 import { chartSvg } from './chart';
@@ -56,12 +57,12 @@ export function renderHtml(report: ReportDocument): string {
     '<html lang="en-GB"><head><meta charset="utf-8">',
     `<title>${escapeHtml(report.title)}</title>`,
     `<style>${STYLE}</style></head><body>`,
-    `<header><h1>${escapeHtml(report.title)}</h1><div>${escapeHtml(report.period)}</div></header>`,
+    `<header><h1>${escapeHtml(report.title)}</h1><div>${escapeHtml(report.period)}</div>`,
+    `<div>${escapeHtml(report.completeness)}</div></header>`,
     '<main>',
     ...report.blocks.map(block),
     '</main>',
-    `<footer><div>${escapeHtml(report.completeness)}</div>`,
-    `<div>Made ${escapeHtml(report.generated)} by Eclectyc Energy</div></footer>`,
+    `<footer>Made ${escapeHtml(report.generated)} by Eclectyc Energy</footer>`,
     '</body></html>',
     '',
   ].join('\n');

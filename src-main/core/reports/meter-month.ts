@@ -133,7 +133,7 @@ export function meterMonthReport(
       height: 230,
       option: {
         grid: { left: 48, right: 12, top: 28, bottom: 40 },
-        legend: prevHas ? { top: 0, data: [name, lastName] } : undefined,
+        legend: prevHas ? { top: 0, itemGap: 24, data: [name, lastName] } : undefined,
         xAxis: { type: 'category', data: dayLabels, axisLabel: { rotate: 90, fontSize: 9 } },
         yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
         series: [

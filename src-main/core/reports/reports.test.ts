@@ -137,6 +137,8 @@ describe('meter month report as HTML', () => {
     expect(html).toMatch(/<td>30\/03\/2025<\/td><td class="num">[\d,.]+ kWh<\/td><td class="num">46 of 46<\/td>/);
     expect(html.match(/<svg/g)).toHaveLength(2);
     expect(html).not.toMatch(/<script|\ssrc=|<link/);
+    expect(html).toContain('March 2025: 01/03/2025 to 31/03/2025 (UK local time)');
+    expect(html).toContain('Data: 1,478 of 1,486 half-hours (99.5%)');
     // every figure of the PDF's summary table is in the HTML too
     for (const cell of report.blocks.flatMap((b) => (b.kind === 'figures' ? b.rows.flat() : [])))
       expect(html).toContain(cell.replace(/&/g, '&amp;'));
