@@ -6,12 +6,14 @@
  */
 
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { chartSvg } from './chart';
 import { A4, TEXT_WIDTH, type ReportBlock, type ReportDocument } from './model';
 
-const requireHere = createRequire(__filename);
+// beside the bundle (dist/) or the source; from the working folder where neither is known (ESM scripts)
+const requireHere = createRequire(typeof __filename === 'string' ? __filename : path.join(process.cwd(), 'index.js'));
 
 /** Paths of the embedded fonts (the dejavu-fonts-ttf package). */
 export function reportFonts(): { regular: string; bold: string } {
