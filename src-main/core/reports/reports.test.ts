@@ -70,11 +70,13 @@ describe('meter month report as PDF', () => {
     const now = sum(inMonth('2025-03'));
     const before = sum(inMonth('2024-03'));
     const text = pages.join('\n');
-    expect(text).toContain(`${oneDp(now)} kWh`);
-    expect(text).toContain(`${oneDp(before)} kWh`);
     const pc = ((now - before) / before) * 100;
-    expect(text).toContain(`${pc >= 0 ? '+' : ''}${oneDp(pc)}%`);
-    expect(text).toContain(`${(now / 1000).toFixed(2)} MWh`);
+    const esc = (x: string) => x.replace(/[.+]/g, '\\$&');
+    // the summary table's row, and the paragraph above it
+    const cells = ['Consumption', `${oneDp(now)} kWh`, `${oneDp(before)} kWh`, `${pc >= 0 ? '+' : ''}${oneDp(pc)}%`];
+    expect(text).toMatch(new RegExp(cells.map(esc).join(' +')));
+    expect(text).toContain(`Consumption was ${oneDp(now)} kWh, against ${oneDp(before)} kWh in March 2024`);
+    expect(text).toMatch(new RegExp(`Consumption \\(MWh\\) +${esc((now / 1000).toFixed(2))} MWh`));
   });
 
   it('numbers every page "Page N of M" and repeats the period and completeness', () => {
@@ -132,8 +134,10 @@ describe('meter month report as HTML', () => {
   it('shows the same figures, charts inline as SVG, nothing fetched', () => {
     const html = renderHtml(report);
     const now = sum(inMonth('2025-03'));
-    expect(html).toContain(`${oneDp(now)} kWh`);
-    expect(html).toContain(`${oneDp(sum(inMonth('2024-03')))} kWh`);
+    const before = sum(inMonth('2024-03'));
+    expect(html).toContain(
+      `<td>Consumption</td><td class="num">${oneDp(now)} kWh</td><td class="num">${oneDp(before)} kWh</td>`,
+    );
     expect(html).toMatch(/<td>30\/03\/2025<\/td><td class="num">[\d,.]+ kWh<\/td><td class="num">46 of 46<\/td>/);
     expect(html.match(/<svg/g)).toHaveLength(2);
     expect(html).not.toMatch(/<script|\ssrc=|<link/);
