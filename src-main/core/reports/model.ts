@@ -5,7 +5,7 @@
  * renderer lays the flow onto A4 pages; the HTML renderer writes it as one self-contained page.
  */
 
-import type { EChartsOption } from 'echarts';
+import type { ReportChartOption } from './chart';
 
 /** One piece of the report's flow. */
 export type ReportBlock =
@@ -21,7 +21,7 @@ export type ReportBlock =
   | {
       kind: 'chart';
       title: string;
-      option: EChartsOption;
+      option: ReportChartOption;
       /** Height in points (the width is the page's text width). */
       height: number;
     }
