@@ -1,0 +1,198 @@
+/**
+ * The meter month report: one meter's calendar month (UK local) against the same month a year
+ * earlier — consumption, daily average, peak half-hour, baseload, completeness — with the daily bars,
+ * the average half-hourly profile and a table of the days. Built from the core's own roll-ups
+ * (totals.list) and half-hours (readings.series), so the report shows the figures the app shows.
+ */
+
+import { AppError } from '../../../src-shared/contract/errors';
+import type { PeriodTotal } from '../../../src-shared/contract/types';
+import { isoUtc, toLondonParts } from '../../../src-shared/domain/london-time';
+import { MONTH_NAMES, dayFromDate, dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
+import type { TotalsService } from '../aggregation/totals';
+import type { MeterService } from '../meters/meter-service';
+import { change, kwh, mwh, percent, ukDate, ukDateTime } from './format';
+import type { ReportBlock, ReportDocument } from './model';
+
+/** What the report reads: the roll-ups and the meters' half-hours. */
+export interface MeterReportSources {
+  totals: Pick<TotalsService, 'list'>;
+  meters: Pick<MeterService, 'series' | 'meterRow'>;
+}
+
+const BAR = '#2f6f9f';
+const LAST_YEAR = '#b0b7bf';
+
+/** Parses `YYYY-MM` into its first local day and the first day of the next month. */
+export function monthDays(month: string): { y: number; m: number; first: number; next: number } {
+  const match = /^(\d{4})-(\d{2})$/.exec(month.trim());
+  const y = match ? Number(match[1]) : NaN;
+  const m = match ? Number(match[2]) : NaN;
+  if (!match || m < 1 || m > 12 || y < 1990 || y > 2100)
+    throw new AppError('INVALID_ARGS', `"${month}" is not a month; expected YYYY-MM, e.g. 2025-03`);
+  return { y, m, first: dayFromDate(y, m, 1), next: dayFromDate(y, m + 1, 1) };
+}
+
+function monthTotal(s: MeterReportSources, meter: string, first: number, next: number): PeriodTotal | null {
+  return s.totals.list(meter, 'month', isoDay(first), isoDay(next))[0] ?? null;
+}
+
+/**
+ * The average kWh of each half-hour of the UK local clock (00:00 … 23:30) over the given half-hours;
+ * null for a clock time without any value.
+ */
+export function averageProfile(ts: number[], values: (number | null)[]): (number | null)[] {
+  const sum = new Array<number>(48).fill(0);
+  const n = new Array<number>(48).fill(0);
+  for (let i = 0; i < ts.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    const p = toLondonParts(ts[i]!);
+    const slot = p.hour * 2 + (p.minute >= 30 ? 1 : 0);
+    sum[slot]! += v;
+    n[slot]!++;
+  }
+  return sum.map((s, i) => (n[i] ? s / n[i]! : null));
+}
+
+const round = (v: number | null, dp: number): number | null => (v === null ? null : Number(v.toFixed(dp)));
+const slotLabel = (i: number): string => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`;
+
+/** Builds the meter month report for `meter` and `month` (`YYYY-MM`); `now` stamps it as made. */
+export function meterMonthReport(
+  s: MeterReportSources,
+  meter: string,
+  month: string,
+  now: number = Date.now(),
+): ReportDocument {
+  const row = s.meters.meterRow(meter);
+  const { y, m, first, next } = monthDays(month);
+  const name = `${MONTH_NAMES[m - 1]} ${y}`;
+  const lastName = `${MONTH_NAMES[m - 1]} ${y - 1}`;
+  const cur = monthTotal(s, row.identifier, first, next);
+  if (!cur || cur.missing === cur.halfHours)
+    throw new AppError(
+      'NOT_FOUND',
+      `Meter ${row.identifier} has no readings in ${name}; import its data or pick another month`,
+    );
+  const prevFirst = dayFromDate(y - 1, m, 1);
+  const prev = monthTotal(s, row.identifier, prevFirst, dayFromDate(y - 1, m + 1, 1));
+  const prevHas = prev !== null && prev.missing < prev.halfHours;
+  const days = s.totals.list(row.identifier, 'day', isoDay(first), isoDay(next));
+  const lastYearDays = prevHas
+    ? s.totals.list(row.identifier, 'day', isoDay(prevFirst), isoDay(prevFirst + next - first))
+    : [];
+  const series = s.meters.series(row.identifier, isoUtc(dayStartUtc(first)), isoUtc(dayStartUtc(next)));
+  const profile = averageProfile(series.ts, series.kwh);
+
+  const present = cur.halfHours - cur.missing;
+  const label = row.label ? ` (${row.label})` : '';
+  const p = prevHas ? prev : null;
+  const peakAt = (t: PeriodTotal | null) => (t?.peakAt ? ukDateTime(Date.parse(t.peakAt) / 1000) : '—');
+  const figures: string[][] = [
+    ['Consumption', kwh(cur.kwh), p ? kwh(p.kwh) : '—', change(cur.kwh, p?.kwh ?? null)],
+    ['Consumption (MWh)', mwh(cur.kwh), p ? mwh(p.kwh) : '—', ''],
+    [
+      'Daily average',
+      kwh(cur.averageDaily),
+      p ? kwh(p.averageDaily) : '—',
+      change(cur.averageDaily ?? 0, p?.averageDaily ?? null),
+    ],
+    ['Peak half-hour', kwh(cur.max), p ? kwh(p.max) : '—', ''],
+    ['Peak at (UK time)', peakAt(cur), p ? peakAt(p) : '—', ''],
+    [
+      'Baseload',
+      cur.baseload === null ? '—' : `${cur.baseload.toFixed(2)} kW`,
+      p?.baseload == null ? '—' : `${p.baseload.toFixed(2)} kW`,
+      '',
+    ],
+    ['Data completeness', percent(cur.completeness), p ? percent(p.completeness) : '—', ''],
+  ];
+  const dayLabels = days.map((d) => ukDate(dayFromIso(d.period)).slice(0, 5));
+  const blocks: ReportBlock[] = [
+    { kind: 'heading', text: 'Summary' },
+    {
+      kind: 'paragraph',
+      text:
+        `Meter ${row.identifier}${label}, ${row.fuel}, for ${name}: ${ukDate(first)} to ${ukDate(next - 1)}, UK local time. ` +
+        `Consumption was ${kwh(cur.kwh)}` +
+        (p
+          ? `, against ${kwh(p.kwh)} in ${lastName} (${change(cur.kwh, p.kwh)}).`
+          : `; there are no readings for ${lastName}.`) +
+        ' Figures are the stored half-hourly readings; missing half-hours are not estimated.',
+    },
+    {
+      kind: 'figures',
+      columns: ['Figure', name, lastName, 'Change'],
+      rows: figures,
+      align: ['left', 'right', 'right', 'right'],
+    },
+    {
+      kind: 'chart',
+      title: `Daily consumption (kWh)${prevHas ? `, ${name} against ${lastName}` : ''}`,
+      height: 230,
+      option: {
+        grid: { left: 48, right: 12, top: 28, bottom: 40 },
+        legend: prevHas ? { top: 0, itemGap: 24, data: [name, lastName] } : undefined,
+        xAxis: { type: 'category', data: dayLabels, axisLabel: { rotate: 90, fontSize: 9 } },
+        yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
+        series: [
+          ...(prevHas
+            ? [
+                {
+                  type: 'bar' as const,
+                  name: lastName,
+                  data: lastYearDays.map((d) => round(d.kwh, 1)),
+                  itemStyle: { color: LAST_YEAR },
+                },
+              ]
+            : []),
+          { type: 'bar', name, data: days.map((d) => round(d.kwh, 1)), itemStyle: { color: BAR } },
+        ],
+      },
+    },
+    {
+      kind: 'chart',
+      title: `Average half-hourly profile, ${name} (kWh per half-hour, UK time)`,
+      height: 210,
+      option: {
+        grid: { left: 48, right: 12, top: 20, bottom: 36 },
+        xAxis: { type: 'category', data: profile.map((_, i) => slotLabel(i)), axisLabel: { interval: 3, fontSize: 9 } },
+        yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
+        series: [
+          {
+            type: 'line',
+            data: profile.map((v) => round(v, 3)),
+            showSymbol: false,
+            lineStyle: { color: BAR },
+            areaStyle: { opacity: 0.15, color: BAR },
+          },
+        ],
+      },
+    },
+    { kind: 'pageBreak' },
+    { kind: 'heading', text: `Days in ${name}` },
+    {
+      kind: 'figures',
+      columns: ['Date', 'Consumption', 'Half-hours', 'Completeness'],
+      rows: days.map((d) => [
+        ukDate(dayFromIso(d.period)),
+        kwh(d.kwh),
+        `${d.halfHours - d.missing} of ${d.halfHours}`,
+        percent(d.completeness),
+      ]),
+      align: ['left', 'right', 'right', 'right'],
+    },
+  ];
+  return {
+    title: `Meter report: ${row.identifier}${label}, ${name}`,
+    period: `${name}: ${ukDate(first)} to ${ukDate(next - 1)} (UK local time)`,
+    completeness: `Data: ${present.toLocaleString('en-GB')} of ${cur.halfHours.toLocaleString('en-GB')} half-hours (${percent(cur.completeness)})`,
+    generated: ukDateTime(Math.floor(now / 1000)),
+    blocks,
+  };
+}
+
+function dayFromIso(iso: string): number {
+  return dayFromDate(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
+}
