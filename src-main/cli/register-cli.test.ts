@@ -53,10 +53,11 @@ describe('eclectyc register', () => {
     const bad = writeTemp('bad.csv', `Site,MPAN\nGuildhall,1200050000008\nPump Room,${B}\n`);
     const refused = run('register', 'import', bad);
     expect(refused.code).toBe(1);
+    // what it reports is what it stored: nothing
     expect(JSON.parse(refused.stdout)).toEqual({
-      sitesCreated: 2,
+      sitesCreated: 0,
       sitesUpdated: 0,
-      metersCreated: 1,
+      metersCreated: 0,
       metersUpdated: 0,
       errors: [
         { line: 2, column: 'MPAN', message: 'MPAN 1200050000008 fails its check digit (expected 9 as the last digit)' },

@@ -1177,7 +1177,10 @@ export interface RegisterChange {
   fields: { field: string; from: string | null; to: string | null }[];
 }
 
-/** What `register.import` did, or (dry run, or any error) would do. Nothing is written when there are errors. */
+/**
+ * What `register.import` did, or (dry run) would do. Nothing is written when there are errors, and then
+ * the four counts are 0; `changes` still lists what the lines ask for.
+ */
 export interface RegisterImportResult {
   dryRun: boolean;
   sitesCreated: number;

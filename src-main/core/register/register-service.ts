@@ -85,14 +85,17 @@ export class RegisterService {
       assignments: (id) => this.tariffs.assignmentDays(id),
       today: this.today(),
     });
-    const write = !dryRun && plan.errors.length === 0;
+    const ok = plan.errors.length === 0;
+    const write = !dryRun && ok;
     if (write) this.write(plan, actor);
+    // all or nothing: a register with errors creates and changes nothing, so its counts say 0 (the
+    // changes list still shows what its lines ask for)
     return {
       dryRun,
-      sitesCreated: plan.sitesCreated,
-      sitesUpdated: plan.sitesUpdated,
-      metersCreated: plan.metersCreated,
-      metersUpdated: plan.metersUpdated,
+      sitesCreated: ok ? plan.sitesCreated : 0,
+      sitesUpdated: ok ? plan.sitesUpdated : 0,
+      metersCreated: ok ? plan.metersCreated : 0,
+      metersUpdated: ok ? plan.metersUpdated : 0,
       errors: plan.errors.slice(0, MAX_LISTED),
       changes: plan.changes.slice(0, MAX_LISTED),
       ignoredColumns: parsed.ignored,

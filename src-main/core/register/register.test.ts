@@ -472,6 +472,9 @@ describe('register.import: an electricity and a gas meter column, one line per s
           'column that names the fuel (e.g. "Gas tariff"), or leave the cell blank',
       },
     ]);
+    // nothing was created, and the counts say so (the lines' site and meters are listed as asked for)
+    expect([r.sitesCreated, r.sitesUpdated, r.metersCreated, r.metersUpdated]).toEqual([0, 0, 0, 0]);
+    expect(r.changes.filter((ch) => ch.action === 'create').length).toBeGreaterThan(0);
     expect(JSON.stringify(snapshot(c))).toBe(before);
   });
 
