@@ -53,6 +53,7 @@ import { undoHandlers } from './undo/handlers';
 import { TrashService } from './undo/trash';
 import { SourceService } from './sources/service';
 import { sourceHandlers } from './sources/handlers';
+import { pendingHandlers } from './pending-handlers';
 import type { RunnerOptions } from './sources/runner';
 import type { ScheduleOptions } from './sources/schedule';
 
@@ -275,6 +276,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...registerHandlers(services),
         ...undoHandlers(services),
         ...sourceHandlers(services),
+        ...pendingHandlers,
         'audit.list': (a) => auditList(sqlite, a),
       } satisfies Handlers,
       sqlite,

@@ -7,6 +7,10 @@ import type { AppErrorPayload } from './errors';
 import { tariffIdSchema, tariffSpecSchema } from '../domain/tariff-spec';
 import { OpeningHoursError, parseOpeningHours } from '../domain/opening-hours';
 import type {
+  Budget,
+  ReportFile,
+  ScheduleRun,
+  ScheduleSummary,
   EnqueuedPaths,
   TariffImportResult,
   StoredFile,
@@ -397,6 +401,104 @@ const sourceSecrets = z
     privateKey: z.string().max(20_000).nullable().optional(),
     passphrase: z.string().max(500).nullable().optional(),
     apiKey: z.string().max(500).nullable().optional(),
+  })
+  .strict();
+
+/** A UK calendar month `YYYY-MM`. */
+const monthArg = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month YYYY-MM, e.g. 2025-03');
+
+/** One meter (MPAN/MPRN), one site, or every meter. */
+export const reportScopeSchema = z.union([
+  z.object({ meter: meterIdArg }).strict(),
+  z.object({ siteId: z.number().int().positive() }).strict(),
+  z.object({ all: z.literal(true) }).strict(),
+]);
+
+const clockTime = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a UK local time HH:MM, e.g. 07:30');
+
+/** What a schedule makes (see ScheduleWhat). */
+export const scheduleWhatSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('report'),
+      scope: reportScopeSchema,
+      period: z.enum(['month', 'year']),
+      format: z.enum(['pdf', 'html']),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('export'),
+      table: z.enum(['readings', 'days', 'totals', 'costs', 'emissions', 'alerts']),
+      scope: reportScopeSchema,
+      range: z.enum(['yesterday', 'last-7-days', 'last-month']),
+      layout: z.enum(['long', 'wide']).optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('digest'), scope: reportScopeSchema, period: z.enum(['week', 'month']) }).strict(),
+]);
+
+/** When a schedule runs (see ScheduleCadence). */
+export const scheduleCadenceSchema = z.discriminatedUnion('every', [
+  z.object({ every: z.literal('daily'), at: clockTime }).strict(),
+  z
+    .object({
+      every: z.literal('weekly'),
+      weekday: z
+        .number()
+        .int()
+        .min(1, 'weekday is 1 (Monday) to 7 (Sunday)')
+        .max(7, 'weekday is 1 (Monday) to 7 (Sunday)'),
+      at: clockTime,
+    })
+    .strict(),
+  z
+    .object({
+      every: z.literal('monthly'),
+      day: z
+        .number()
+        .int()
+        .min(1, 'a monthly schedule runs on day 1 to 28')
+        .max(28, 'a monthly schedule runs on day 1 to 28 (every month has them)'),
+      at: clockTime,
+    })
+    .strict(),
+]);
+
+/** Where a schedule delivers (see ScheduleDestination). */
+export const scheduleDestinationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('folder'), path: pathArg }).strict(),
+  z
+    .object({
+      kind: z.literal('email'),
+      to: z
+        .array(z.string().trim().email('each recipient must be an email address'))
+        .min(1, 'give at least one recipient')
+        .max(50),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('sftp'),
+      host: z.string().trim().min(1, 'the SFTP host is required').max(255),
+      port: z.number().int().min(1).max(65535).optional(),
+      username: z.string().trim().min(1, 'the SFTP user name is required').max(120),
+      path: z.string().trim().min(1, 'the remote folder is required').max(1024),
+    })
+    .strict(),
+]);
+
+const scheduleSecrets = z
+  .object({
+    password: z.string().max(500).nullable().optional(),
+    privateKey: z.string().max(20_000).nullable().optional(),
+    passphrase: z.string().max(500).nullable().optional(),
   })
   .strict();
 
@@ -1595,6 +1697,109 @@ export const contract = {
     args: z.object({ meter: meterIdArg }).strict(),
     result: returns<MeterFeed>(),
     role: 'viewer',
+  }),
+  /** Sites' monthly budgets (kWh and pence); one site's, or every site's, optionally one calendar year. */
+  'budgets.list': method({
+    args: z
+      .object({ siteId: z.number().int().positive().optional(), year: z.number().int().min(1990).max(2100).optional() })
+      .strict(),
+    result: returns<Budget[]>(),
+    role: 'viewer',
+  }),
+  /**
+   * Sets a site's budgets for the months given (null clears a figure; both null removes the month).
+   * All or nothing.
+   */
+  'budgets.set': method({
+    args: z
+      .object({
+        siteId: z.number().int().positive(),
+        months: z
+          .array(
+            z
+              .object({
+                month: monthArg,
+                kwh: z.number().nonnegative().finite().nullable(),
+                pence: z.number().int().nonnegative().nullable(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(240),
+      })
+      .strict(),
+    result: returns<Budget[]>(),
+    role: 'manager',
+    audit: (a) => ({ details: { siteId: a.siteId, months: a.months.map((m) => m.month) } }),
+  }),
+  /**
+   * Makes a report now: a meter, site or portfolio monthly report (`month`), or an annual SECR-style
+   * summary (`year`); as PDF (base64) or self-contained HTML.
+   */
+  'reports.make': method({
+    args: z
+      .object({
+        scope: reportScopeSchema,
+        month: monthArg.optional(),
+        year: z.number().int().min(1990).max(2100).optional(),
+        format: z.enum(['pdf', 'html']),
+      })
+      .strict()
+      .refine((a) => (a.month === undefined) !== (a.year === undefined), {
+        message: 'give either a month (YYYY-MM) for a monthly report or a year for an annual one',
+      }),
+    result: returns<ReportFile>(),
+    role: 'viewer',
+  }),
+  /** Scheduled deliveries, each with its last run. */
+  'schedules.list': method({
+    args: z.object({}).strict(),
+    result: returns<ScheduleSummary[]>(),
+    role: 'viewer',
+  }),
+  /** A schedule and its delivery log (latest first). */
+  'schedules.get': method({
+    args: z.object({ id: z.number().int().positive(), runs: z.number().int().min(1).max(500).optional() }).strict(),
+    result: returns<ScheduleSummary & { runs: ScheduleRun[] }>(),
+    role: 'viewer',
+  }),
+  /**
+   * Adds (no `id`) or changes a schedule. `secrets` sets (a string) or clears (null) the SFTP password,
+   * key and passphrase, kept as other secrets are and never returned; `forgetHostKey` unpins the SFTP
+   * server's key (the next connection pins the one it offers).
+   */
+  'schedules.save': method({
+    args: z
+      .object({
+        id: z.number().int().positive().optional(),
+        name: z.string().trim().min(1, 'a schedule needs a name').max(120),
+        what: scheduleWhatSchema,
+        cadence: scheduleCadenceSchema,
+        destination: scheduleDestinationSchema,
+        enabled: z.boolean().optional(),
+        secrets: scheduleSecrets.optional(),
+        forgetHostKey: z.boolean().optional(),
+      })
+      .strict(),
+    result: returns<ScheduleSummary>(),
+    role: 'admin',
+    audit: (a, r) => ({
+      details: { id: r.id, name: a.name, what: a.what.kind, destination: a.destination.kind, enabled: r.enabled },
+    }),
+  }),
+  /** Removes a schedule and its delivery log. */
+  'schedules.remove': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<{ removed: boolean }>(),
+    role: 'admin',
+    audit: true,
+  }),
+  /** Runs a schedule now (as if due now) and returns the finished run. */
+  'schedules.run': method({
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: returns<ScheduleRun>(),
+    role: 'manager',
+    audit: (a, r) => ({ details: { id: a.id, run: r.id, status: r.status } }),
   }),
 };
 

@@ -1393,3 +1393,98 @@ export interface MeterFeed {
   /** The earliest next run of its sources; null when none is scheduled. */
   nextDueAt: string | null;
 }
+
+/** A site's budget for one UK calendar month (`YYYY-MM`): kWh and pence, either may be unset. */
+export interface Budget {
+  siteId: number;
+  month: string;
+  kwh: number | null;
+  pence: number | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** What a report covers: one meter, one site, or the whole portfolio. */
+export type ReportScope = { meter: string } | { siteId: number } | { all: true };
+
+/** A report made now: the file's name, type and content (base64 for PDF, the text itself for HTML). */
+export interface ReportFile {
+  title: string;
+  fileName: string;
+  contentType: 'application/pdf' | 'text/html; charset=utf-8';
+  encoding: 'base64' | 'utf8';
+  data: string;
+  bytes: number;
+}
+
+/**
+ * What a schedule makes. A report covers the last whole month (monthly) or the last whole calendar year
+ * (annual) before it runs; an export the days given by `range` before the run's UK local day; a digest
+ * the last whole week (Monday–Sunday) or month, with the portfolio's (or site's) report attached.
+ */
+export type ScheduleWhat =
+  | { kind: 'report'; scope: ReportScope; period: 'month' | 'year'; format: 'pdf' | 'html' }
+  | {
+      kind: 'export';
+      table: 'readings' | 'days' | 'totals' | 'costs' | 'emissions' | 'alerts';
+      scope: ReportScope;
+      range: 'yesterday' | 'last-7-days' | 'last-month';
+      layout?: 'long' | 'wide';
+    }
+  | { kind: 'digest'; scope: ReportScope; period: 'week' | 'month' };
+
+/** When a schedule runs, UK local time `HH:MM`. `weekday` 1 = Monday … 7 = Sunday; `day` 1–28. */
+export type ScheduleCadence =
+  | { every: 'daily'; at: string }
+  | { every: 'weekly'; weekday: number; at: string }
+  | { every: 'monthly'; day: number; at: string };
+
+/** Where a schedule delivers (secrets are set through `schedules.save`, never returned). */
+export type ScheduleDestination =
+  | { kind: 'folder'; path: string }
+  | { kind: 'email'; to: string[] }
+  | {
+      kind: 'sftp';
+      host: string;
+      port?: number;
+      username: string;
+      /** The remote folder the file is uploaded to. */
+      path: string;
+    };
+
+/** One run of a schedule: the delivery log's line. */
+export interface ScheduleRun {
+  id: number;
+  scheduleId: number;
+  trigger: 'schedule' | 'manual' | 'catch-up';
+  status: 'running' | 'ok' | 'failed';
+  /** When it was due (UTC ISO): the period it covers follows from it. */
+  dueAt: string;
+  startedAt: string;
+  finishedAt: string | null;
+  attempts: number;
+  fileName: string | null;
+  bytes: number | null;
+  /** Where it went, in words. */
+  target: string | null;
+  error: string | null;
+  notes: string[];
+}
+
+/** A schedule as listed. */
+export interface ScheduleSummary {
+  id: number;
+  name: string;
+  what: ScheduleWhat;
+  cadence: ScheduleCadence;
+  destination: ScheduleDestination;
+  /** SFTP: the pinned host key fingerprint (null until the first connection). */
+  hostKey: string | null;
+  /** Which secrets are set (`password`, `privateKey`, `passphrase`). */
+  secretsSet: string[];
+  enabled: boolean;
+  nextRunAt: string | null;
+  lastRun: ScheduleRun | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -771,3 +771,76 @@ export const readingsTrashUndo = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.trashId, t.jobId, t.meterId, t.day, t.slot] })],
 );
+
+/**
+ * Monthly budgets per site: kWh and pence for a UK calendar month (`YYYY-MM`). The portfolio's budget
+ * is the sum of its sites'. No foreign key: a deleted site's budgets stay, and come back with it from
+ * the trash.
+ */
+export const budgets = sqliteTable(
+  'budgets',
+  {
+    siteId: integer('site_id').notNull(),
+    month: text('month').notNull(),
+    kwh: real('kwh'),
+    pence: integer('pence'),
+    updatedAt: integer('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.month] })],
+);
+
+/**
+ * Scheduled deliveries: what to make (a report, an export or an email digest, as JSON), when (daily,
+ * weekly on a weekday or monthly on a day, at a UK local time, as JSON), and where to send it (a folder,
+ * email recipients or an SFTP server, as JSON; secrets in the secret store). An SFTP server's host key
+ * is pinned here on first use.
+ */
+export const schedules = sqliteTable('schedules', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  /** JSON: ScheduleWhat. */
+  what: text('what').notNull(),
+  /** JSON: ScheduleCadence. */
+  cadence: text('cadence').notNull(),
+  /** JSON: ScheduleDestination (without secrets and the pinned host key). */
+  destination: text('destination').notNull(),
+  /** SFTP: the server's host key fingerprint `SHA256:…`, pinned on first use. */
+  hostKey: text('host_key'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** Which process runs it now and since when: a dead owner's run is taken over. */
+  owner: text('owner'),
+  runningSince: integer('running_since'),
+  /** The next due time (ms, UTC); null when disabled. */
+  nextRunAt: integer('next_run_at'),
+  lastRunAt: integer('last_run_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** The delivery log: each run of a schedule, its attempts, what it sent where, how it ended. */
+export const scheduleRuns = sqliteTable(
+  'schedule_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scheduleId: integer('schedule_id')
+      .notNull()
+      .references(() => schedules.id, { onDelete: 'cascade' }),
+    /** 'schedule', 'manual', 'catch-up'. */
+    trigger: text('trigger').notNull(),
+    status: text('status', { enum: ['running', 'ok', 'failed'] }).notNull(),
+    /** The time it was due (ms): the period it reports on follows from it. */
+    dueAt: integer('due_at').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    attempts: integer('attempts').notNull().default(0),
+    fileName: text('file_name'),
+    bytes: integer('bytes'),
+    /** Where it went, in words (`sftp://host:22/out/x.pdf`, `folder C:\\Reports`, `email a@b, c@d`). */
+    target: text('target'),
+    error: text('error'),
+    /** JSON: string[] — attempts that failed and were retried, a host key pinned. */
+    notes: text('notes').notNull().default('[]'),
+  },
+  (t) => [index('schedule_runs_schedule_idx').on(t.scheduleId, t.startedAt)],
+);
