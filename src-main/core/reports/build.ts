@@ -12,6 +12,7 @@ import type { Services } from '../services';
 import { renderHtml } from './html';
 import { meterMonthReport } from './meter-month';
 import type { ReportDocument } from './model';
+import { siteMonthReport } from './site-month';
 import { renderPdf } from './pdf';
 
 /** A report's request: what it covers and either a month (`YYYY-MM`) or a calendar year. */
@@ -38,8 +39,7 @@ export async function buildReport(deps: ReportDeps, req: ReportRequest): Promise
   const s = req.scope;
   if (req.month !== undefined) {
     if ('meter' in s) return meterMonthReport(deps.services, s.meter, req.month, deps.now);
-    // SCAFFOLDING (base18): site and portfolio monthly reports are built by the reports helper
-    throw new AppError('INTERNAL', 'Being built on this branch');
+    return siteMonthReport(deps, 'siteId' in s ? s.siteId : null, req.month);
   }
   // SCAFFOLDING (base18): the annual (SECR) summary is built by the reports helper
   throw new AppError('INTERNAL', 'Being built on this branch');
