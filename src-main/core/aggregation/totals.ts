@@ -145,6 +145,29 @@ export class TotalsService {
     return [...accs.entries()].map(([s, a]) => total(kind, s, a, meterIds.length));
   }
 
+  /**
+   * Each meter's kWh and completeness for the period of `kind` that starts on local day `start` (the
+   * figures totals.list gives it), summed in SQL for them all; a meter without a stored day in it has
+   * all its half-hours missing.
+   */
+  perMeter(
+    meterIds: readonly number[],
+    kind: PeriodKind,
+    start: number,
+  ): Map<number, Pick<PeriodTotal, 'kwh' | 'halfHours' | 'missing' | 'completeness'>> {
+    const next = nextPeriodStart(kind, start);
+    const kwh = this.readings.kwhByMeter(start, next, meterIds);
+    const present = this.readings.presentByMeter(start, next, meterIds);
+    const halfHours = halfHoursBetween(start, next);
+    return new Map(
+      meterIds.map((id) => {
+        const p = present.get(id) ?? 0;
+        const completeness = halfHours ? Math.round((p / halfHours) * 10000) / 10000 : 0;
+        return [id, { kwh: round(kwh.get(id) ?? 0), halfHours, missing: halfHours - p, completeness }];
+      }),
+    );
+  }
+
   /** A meter's baseload (kW) on each of its complete days in [from, to) (data-quality.ts). */
   dayBaseloads(meterId: number, from: number, to: number): Map<number, number> {
     const v = this.readings.readDays(meterId, from, to);

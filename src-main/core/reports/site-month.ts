@@ -22,7 +22,9 @@ import type {
 import { toLondonParts } from '../../../src-shared/domain/london-time';
 import { MONTH_NAMES, dayFromDate, dayHalfHours, dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
 import { BudgetStore } from '../budgets/budget-store';
+import { halfHourlyEmissions } from '../carbon/carbon-service';
 import type { Call } from '../exports/tables';
+import type { DayVectors } from '../readings/store';
 import type { Services } from '../services';
 import { change, gbp, percent, ukDate, ukDateTime } from './format';
 import { monthDays } from './meter-month';
@@ -35,14 +37,17 @@ export interface SiteMonthDeps {
   now: number;
 }
 
+/** A meter's kWh and completeness for a month, as totals.list gives them. */
+type MonthFigures = Pick<PeriodTotal, 'kwh' | 'halfHours' | 'missing' | 'completeness'>;
+
 /** One meter's month, as the report adds it up. */
 interface MeterMonth {
   identifier: string;
   label: string | null;
   fuel: Fuel;
   siteId: number | null;
-  cur: PeriodTotal | null;
-  last: PeriodTotal | null;
+  cur: MonthFigures;
+  last: MonthFigures | null;
   cost: CostResult | null;
   /** Why the meter could not be priced (costs shown), else null. */
   unpriced: string | null;
@@ -86,35 +91,44 @@ export async function siteMonthReport(
   const managers = switching !== null;
   const from = isoDay(first);
   const to = isoDay(next);
-  const lastFrom = dayFromDate(y - 1, m, 1);
-  const lastTo = dayFromDate(y - 1, m + 1, 1);
+  // one read of each meter's month serves its cost, both emissions and the profile
+  const ids = rows.map((r) => r.id);
+  const curs = s.totals.perMeter(ids, 'month', first);
+  const lasts = s.totals.perMeter(ids, 'month', dayFromDate(y - 1, m, 1));
+  const intensity = s.carbon.intensities(first, next);
+  const catalog = managers ? s.costing.catalog() : null;
+  const fuels = FUELS.filter((f) => rows.some((r) => r.fuel === f));
+  const profile = new Profile(first, next);
   const meters: MeterMonth[] = rows.map((r) => {
-    const cur = s.totals.list(r.identifier, 'month', from, to)[0] ?? null;
-    const last = s.totals.list(r.identifier, 'month', isoDay(lastFrom), isoDay(lastTo))[0] ?? null;
+    const d = s.readings.readDays(r.id, first, next);
+    if (r.fuel === fuels[0]) profile.add(d);
     let cost: CostResult | null = null;
     let unpriced: string | null = null;
-    if (managers) {
+    if (catalog) {
       try {
-        cost = s.costing.cost(r.identifier, first, next);
+        cost = s.costing.costAsBilled(r, d, first, next, catalog);
       } catch (e) {
         if (!(e instanceof AppError)) throw e;
         unpriced = e.message;
       }
     }
+    const cur = curs.get(r.id)!;
+    const last = lasts.get(r.id)!;
+    const secr = s.carbon.annualEmissions(d, r.fuel);
     return {
       identifier: r.identifier,
       label: r.label,
       fuel: r.fuel,
       siteId: r.siteId,
       cur,
-      last: last && last.missing < last.halfHours ? last : null,
+      last: last.missing < last.halfHours ? last : null,
       cost,
       unpriced,
-      secr: s.carbon.emissions(r.id, r.fuel, first, next, 'annual'),
-      halfHourly: s.carbon.emissions(r.id, r.fuel, first, next, 'halfhourly'),
+      secr,
+      halfHourly: r.fuel === 'electricity' ? halfHourlyEmissions(d, intensity, first) : secr,
     };
   });
-  if (meters.every((x) => !x.cur || x.cur.missing === x.cur.halfHours))
+  if (meters.every((x) => x.cur.missing === x.cur.halfHours))
     throw new AppError('NOT_FOUND', `${what} has no readings in ${name}; import its data or pick another month`);
 
   const budgets = new BudgetStore(s.sqlite, s.clock);
@@ -129,10 +143,9 @@ export async function siteMonthReport(
   const inScope = new Set(meters.map((x) => x.identifier));
   const savings = switching?.filter((a) => inScope.has(a.meter) && a.bestSavingPence > 0) ?? null;
 
-  const expected = sumOf(meters, (x) => x.cur?.halfHours ?? dayHalfHoursBetween(first, next));
-  const present = sumOf(meters, (x) => (x.cur ? x.cur.halfHours - x.cur.missing : 0));
+  const expected = sumOf(meters, (x) => x.cur.halfHours);
+  const present = sumOf(meters, (x) => x.cur.halfHours - x.cur.missing);
   const completeness = expected ? present / expected : 0;
-  const fuels = FUELS.filter((f) => meters.some((x) => x.fuel === f));
 
   const blocks: ReportBlock[] = [
     { kind: 'heading', text: 'Summary' },
@@ -147,7 +160,7 @@ export async function siteMonthReport(
     headline(meters, fuels, budget, completeness, league, name, lastName, managers),
     ...costBlocks(meters, managers),
     ...emissionBlocks(meters),
-    ...chartBlocks(deps, siteId, fuels, meters, first, next, y, m, name, lastName),
+    ...chartBlocks(deps, siteId, fuels, rows, profile.average(), first, next, y, m, name, lastName),
     { kind: 'pageBreak' },
     ...(site ? meterTable(meters, name, y - 1) : siteTable(meters, sites, budgets, month, name, y - 1)),
     ...completenessBlocks(meters),
@@ -176,13 +189,7 @@ async function managersOnly<T>(read: () => Promise<T>): Promise<T | null> {
   }
 }
 
-function dayHalfHoursBetween(first: number, next: number): number {
-  let n = 0;
-  for (let d = first; d < next; d++) n += dayHalfHours(d);
-  return n;
-}
-
-const kwhOf = (xs: readonly MeterMonth[]): number => sumOf(xs, (x) => x.cur?.kwh ?? 0);
+const kwhOf = (xs: readonly MeterMonth[]): number => sumOf(xs, (x) => x.cur.kwh);
 const lastKwhOf = (xs: readonly MeterMonth[]): number | null =>
   xs.some((x) => x.last) ? sumOf(xs, (x) => x.last?.kwh ?? 0) : null;
 const pennies = (xs: readonly MeterMonth[]): number | null =>
@@ -307,7 +314,8 @@ function chartBlocks(
   deps: SiteMonthDeps,
   siteId: number | null,
   fuels: Fuel[],
-  meters: MeterMonth[],
+  rows: readonly { id: number; fuel: Fuel }[],
+  profile: (number | null)[],
   first: number,
   next: number,
   y: number,
@@ -322,28 +330,22 @@ function chartBlocks(
   const now = days(first, next);
   const lastFirst = dayFromDate(y - 1, m, 1);
   const before = days(lastFirst, lastFirst + (next - first));
-  const monthsFrom = dayFromDate(y - 2, m + 1, 1);
-  const months =
-    s.totals.site(siteId, 'month', isoDay(monthsFrom), isoDay(next)).find((t) => t.fuel === fuel)?.totals ?? [];
-  const byPeriod = new Map(months.map((t) => [t.period, t.kwh]));
+  // a month's kWh summed in SQL (the portfolio's rolled-up fuel totals when current); null without data
+  const ids = rows.filter((r) => r.fuel === fuel).map((r) => r.id);
+  const monthKwh = (yy: number, mm: number): number | null => {
+    const [a, b] = [dayFromDate(yy, mm, 1), dayFromDate(yy, mm + 1, 1)];
+    const t = (siteId === null && s.readings.fuelTotal(fuel, a, b)) || s.readings.total(ids, a, b);
+    return t.present > 0 ? round(t.kwh, 1) : null;
+  };
   const labels: string[] = [];
   const thisYear: (number | null)[] = [];
   const yearBefore: (number | null)[] = [];
   for (let i = 11; i >= 0; i--) {
     const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    const key = (yy: number) => `${yy}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
     labels.push(`${MONTH_NAMES[d.getUTCMonth()]!.slice(0, 3)} ${String(d.getUTCFullYear()).slice(2)}`);
-    const a = byPeriod.get(key(d.getUTCFullYear()));
-    const b = byPeriod.get(key(d.getUTCFullYear() - 1));
-    thisYear.push(a === undefined ? null : round(a, 1));
-    yearBefore.push(b === undefined ? null : round(b, 1));
+    thisYear.push(monthKwh(d.getUTCFullYear(), d.getUTCMonth() + 1));
+    yearBefore.push(monthKwh(d.getUTCFullYear() - 1, d.getUTCMonth() + 1));
   }
-  const profile = averageProfile(
-    s,
-    meters.filter((x) => x.fuel === fuel).map((x) => x.identifier),
-    first,
-    next,
-  );
   const f = `${cap(fuel)}${fuels.length > 1 ? ' only' : ''}`;
   const bars = (title: string, cats: string[], a: (number | null)[], b: (number | null)[], la: string, lb: string) =>
     ({
@@ -401,51 +403,53 @@ function chartBlocks(
 }
 
 /**
- * The average kWh of each UK clock half-hour (00:00 … 23:30) of the meters' summed half-hours over the
+ * The average kWh of each UK clock half-hour (00:00 … 23:30) of some meters' summed half-hours over the
  * local days [first, next): each slot's kWh over the days that have that slot on the clock.
  */
-function averageProfile(
-  s: SiteMonthDeps['services'],
-  identifiers: string[],
-  first: number,
-  next: number,
-): (number | null)[] {
-  const slotsOfDay = new Map<number, Uint8Array>();
-  const days = new Array<number>(48).fill(0);
-  for (let d = first; d < next; d++) {
-    const n = dayHalfHours(d);
-    const slots = new Uint8Array(n);
-    for (let k = 0; k < n; k++) {
-      const p = toLondonParts(dayStartUtc(d) + k * 1800);
-      slots[k] = p.hour * 2 + (p.minute >= 30 ? 1 : 0);
+class Profile {
+  private readonly slotsOfDay = new Map<number, Uint8Array>();
+  private readonly days = new Array<number>(48).fill(0);
+  private readonly sum = new Array<number>(48).fill(0);
+  private any = false;
+
+  constructor(first: number, next: number) {
+    for (let d = first; d < next; d++) {
+      const slots = new Uint8Array(dayHalfHours(d));
+      for (let k = 0; k < slots.length; k++) {
+        const p = toLondonParts(dayStartUtc(d) + k * 1800);
+        slots[k] = p.hour * 2 + (p.minute >= 30 ? 1 : 0);
+      }
+      // a slot the clock passes twice (autumn) counts once that day
+      for (const slot of new Set(slots)) this.days[slot]!++;
+      this.slotsOfDay.set(d, slots);
     }
-    // a slot the clock passes twice (autumn) counts once per day
-    for (const slot of new Set(slots)) days[slot]!++;
-    slotsOfDay.set(d, slots);
   }
-  const sum = new Array<number>(48).fill(0);
-  let any = false;
-  for (const id of identifiers) {
-    const v = s.readings.readDays(s.meters.meterRow(id).id, first, next);
+
+  /** Adds one meter's days. */
+  add(v: Pick<DayVectors, 'days' | 'offsets' | 'values'>): void {
     for (let i = 0; i < v.days.length; i++) {
-      const slots = slotsOfDay.get(v.days[i]!)!;
+      const slots = this.slotsOfDay.get(v.days[i]!)!;
       for (let k = v.offsets[i]!; k < v.offsets[i + 1]!; k++) {
         const x = v.values[k]!;
         if (x !== x) continue;
-        sum[slots[k - v.offsets[i]!]!]! += x;
-        any = true;
+        this.sum[slots[k - v.offsets[i]!]!]! += x;
+        this.any = true;
       }
     }
   }
-  return sum.map((x, i) => (any && days[i] ? x / days[i]! : null));
+
+  /** kWh per clock half-hour; null without any value. */
+  average(): (number | null)[] {
+    return this.sum.map((x, i) => (this.any && this.days[i] ? x / this.days[i]! : null));
+  }
 }
 
 function dayOfIso(iso: string): number {
   return dayFromDate(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
 }
 
-const completenessOf = (x: MeterMonth): number => x.cur?.completeness ?? 0;
-const missingOf = (x: MeterMonth): number => (x.cur ? x.cur.missing : 0);
+const completenessOf = (x: MeterMonth): number => x.cur.completeness;
+const missingOf = (x: MeterMonth): number => x.cur.missing;
 
 function meterTable(meters: MeterMonth[], name: string, lastYear: number): ReportBlock[] {
   return [
@@ -456,8 +460,8 @@ function meterTable(meters: MeterMonth[], name: string, lastYear: number): Repor
       rows: meters.map((x) => [
         x.label ? `${x.identifier} ${x.label}` : x.identifier,
         x.fuel,
-        num(x.cur?.kwh ?? 0),
-        change(x.cur?.kwh ?? 0, x.last?.kwh ?? null),
+        num(x.cur.kwh),
+        change(x.cur.kwh, x.last?.kwh ?? null),
         x.cost ? pounds(x.cost.totalPence) : x.unpriced ? 'not priced' : '—',
         num(x.secr.kgco2),
         missingOf(x).toLocaleString('en-GB'),
@@ -490,8 +494,8 @@ function siteTable(
     .filter((g) => g.meters.length > 0);
   const row = (label: string, xs: MeterMonth[], b: { kwh: number | null }): string[] => {
     const now = kwhOf(xs);
-    const expected = sumOf(xs, (x) => x.cur?.halfHours ?? 0);
-    const present = sumOf(xs, (x) => (x.cur ? x.cur.halfHours - x.cur.missing : 0));
+    const expected = sumOf(xs, (x) => x.cur.halfHours);
+    const present = sumOf(xs, (x) => x.cur.halfHours - x.cur.missing);
     return [
       label,
       num(now),
@@ -544,7 +548,7 @@ function completenessBlocks(meters: MeterMonth[]): ReportBlock[] {
         .map((x) => [
           x.identifier,
           missingOf(x).toLocaleString('en-GB'),
-          (x.cur?.halfHours ?? 0).toLocaleString('en-GB'),
+          x.cur.halfHours.toLocaleString('en-GB'),
           percent(completenessOf(x)),
         ]),
       align: ['left', 'right', 'right', 'right'],

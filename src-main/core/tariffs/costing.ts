@@ -9,7 +9,7 @@ import { AppError, type NoTariffDetails } from '../../../src-shared/contract/err
 import { dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
 import { distributorOf } from '../../../src-shared/domain/regions';
 import type { MeterRow, MeterService } from '../meters/meter-service';
-import type { ReadingsStore } from '../readings/store';
+import type { DayVectors, ReadingsStore } from '../readings/store';
 import {
   compileVersion,
   consumptionOfDays,
@@ -190,17 +190,31 @@ export class CostService {
     if (toDay <= fromDay) throw new AppError('INVALID_ARGS', '"to" must be after "from" (to is exclusive)');
     if (toDay - fromDay > 3660) throw new AppError('INVALID_ARGS', 'Price at most ten years at a time');
     const meter = this.meters.meterRow(identifier);
+    if (tariffId === undefined)
+      return this.costAsBilled(meter, this.readings.readDays(meter.id, fromDay, toDay), fromDay, toDay, this.catalog());
+    const t = this.store.get(tariffId);
+    if (t.fuel !== meter.fuel)
+      throw new AppError(
+        'BAD_INPUT',
+        `"${t.id}" is a ${t.fuel} tariff and ${meter.identifier} is a ${meter.fuel} meter`,
+      );
     const c = this.consumption(meter.id, fromDay, toDay);
-    if (tariffId !== undefined) {
-      const t = this.store.get(tariffId);
-      if (t.fuel !== meter.fuel)
-        throw new AppError(
-          'BAD_INPUT',
-          `"${t.id}" is a ${t.fuel} tariff and ${meter.identifier} is a ${meter.fuel} meter`,
-        );
-      return priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', this.catalog()));
-    }
-    return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter, this.catalog()));
+    return priceConsumption(meter.identifier, c, this.planOnTariff(t, c, meter, 'chosen', this.catalog()));
+  }
+
+  /**
+   * What a meter's days, already read over [fromDay, toDay), cost as billed: the Costs page's figure.
+   * One catalog serves a portfolio's meters one after another.
+   */
+  costAsBilled(
+    meter: MeterRow,
+    d: Pick<DayVectors, 'days' | 'offsets' | 'values' | 'quality'>,
+    fromDay: number,
+    toDay: number,
+    cat: Catalog,
+  ): CostResult {
+    const c = consumptionOfDays(fromDay, toDay, d.days, d.offsets, d.values, d.quality);
+    return priceConsumption(meter.identifier, c, this.planAsBilled(c, meter, cat));
   }
 }
 
