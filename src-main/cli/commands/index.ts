@@ -2,6 +2,7 @@
 import type { Command } from '../command';
 import { aggregateCommand } from './aggregate';
 import { alertsCommand } from './alerts';
+import { budgetsCommand } from './budgets';
 import { auditCommand } from './audit';
 import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
 import { sitesCommand } from './sites';
@@ -56,6 +57,7 @@ export const COMMANDS: readonly Command[] = [
   cusumCommand,
   healthCommand,
   alertsCommand,
+  budgetsCommand,
   settingsCommand,
   auditCommand,
   notifyCommand,
