@@ -42,6 +42,7 @@ import { OpeningHoursCard } from './OpeningHoursCard';
 import { SiteDetailsCard } from './SiteDetails';
 import { WeatherCard } from './WeatherCard';
 import { SiteActions } from '../undo/SiteActions';
+import { BudgetCard } from '../budgets/BudgetCard';
 
 export function SitePage({ id }: { id: number }) {
   const version = useDataStore((s) => s.version);
@@ -159,6 +160,7 @@ function Site({ d }: { d: SiteDetail }) {
         <ClosuresCard d={d} />
       </div>
       <OpeningHoursCard site={d.site} />
+      <BudgetCard siteId={d.site.id} />
       <WeatherCard d={d} />
     </>
   );
