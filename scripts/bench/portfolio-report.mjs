@@ -3,13 +3,11 @@
 // tariffs and budgets, then the last whole month's portfolio report made as PDF in a fresh process
 // (cold: the core just opened), three times. Prints the machine, the time (build from the core and
 // PDF rendering), pages and bytes. Usage: node scripts/bench/portfolio-report.mjs [--meters N] [--keep]
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { fmtBytes, fmtMs, machineLine, MIGRATIONS, REPO, scratchDir, table, verdict } from './portfolio.mjs';
+import { bundle, fmtBytes, fmtMs, machineLine, MIGRATIONS, REPO, scratchDir, table, verdict } from './portfolio.mjs';
 
 const TARGET_MS = 5_000;
 const DAYS = 430;
@@ -19,20 +17,12 @@ const { values: o } = parseArgs({
   options: { meters: { type: 'string', default: '1000' }, keep: { type: 'boolean', default: false } },
 });
 const meters = Number(o.meters);
-const outDir = path.join(REPO, 'node_modules/.cache/eclectyc-bench/portfolio-report');
-fs.mkdirSync(outDir, { recursive: true });
 // bundled as scripts/build-main.mjs bundles the app: PDFKit external, the fonts found from the bundle
-await build({
-  entryPoints: { 'portfolio-report-harness': path.join(REPO, 'scripts/bench/portfolio-report-harness.ts') },
-  outdir: outDir,
-  outExtension: { '.js': '.cjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['better-sqlite3', 'electron', 'electron-updater', 'pdfkit', 'ssh2', 'ssh2-sftp-client'],
-  logLevel: 'error',
-});
+const outDir = await bundle(
+  { 'portfolio-report-harness': path.join(REPO, 'scripts/bench/portfolio-report-harness.ts') },
+  path.join(REPO, 'node_modules/.cache/eclectyc-bench/portfolio-report'),
+  ['electron', 'electron-updater', 'pdfkit'],
+);
 const harness = path.join(outDir, 'portfolio-report-harness.cjs');
 const h = await import(harness);
 console.log(await machineLine());

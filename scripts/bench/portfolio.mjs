@@ -78,8 +78,11 @@ export function ensurePortfolio(o) {
   return { long: path.join(o.dir, 'long.csv'), wide: path.join(o.dir, 'wide.csv') };
 }
 
-/** Bundles harness entry points (TypeScript) into node_modules/.cache/eclectyc-bench and returns that folder. */
-export async function bundle(entryPoints, outDir = CACHE) {
+/**
+ * Bundles harness entry points (TypeScript) into node_modules/.cache/eclectyc-bench (or `outDir`) and
+ * returns that folder; `external` adds packages left out of the bundle (PDFKit reads its own data files).
+ */
+export async function bundle(entryPoints, outDir = CACHE, external = []) {
   await build({
     entryPoints,
     outdir: outDir,
@@ -88,7 +91,7 @@ export async function bundle(entryPoints, outDir = CACHE) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3', 'ssh2', 'ssh2-sftp-client'],
+    external: ['better-sqlite3', 'ssh2', 'ssh2-sftp-client', ...external],
     logLevel: 'error',
   });
   return outDir;

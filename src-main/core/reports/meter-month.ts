@@ -58,6 +58,29 @@ export function averageProfile(ts: number[], values: (number | null)[]): (number
 const round = (v: number | null, dp: number): number | null => (v === null ? null : Number(v.toFixed(dp)));
 const slotLabel = (i: number): string => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`;
 
+/** The average half-hourly profile as a line chart over the UK clock, 00:00 to 23:30. */
+export function profileChart(title: string, profile: (number | null)[], height: number): ReportBlock {
+  return {
+    kind: 'chart',
+    title,
+    height,
+    option: {
+      grid: { left: 48, right: 12, top: 20, bottom: 36 },
+      xAxis: { type: 'category', data: profile.map((_, i) => slotLabel(i)), axisLabel: { interval: 3, fontSize: 9 } },
+      yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
+      series: [
+        {
+          type: 'line',
+          data: profile.map((v) => round(v, 3)),
+          showSymbol: false,
+          lineStyle: { color: BAR },
+          areaStyle: { opacity: 0.15, color: BAR },
+        },
+      ],
+    },
+  };
+}
+
 /** Builds the meter month report for `meter` and `month` (`YYYY-MM`); `now` stamps it as made. */
 export function meterMonthReport(
   s: MeterReportSources,
@@ -151,25 +174,7 @@ export function meterMonthReport(
         ],
       },
     },
-    {
-      kind: 'chart',
-      title: `Average half-hourly profile, ${name} (kWh per half-hour, UK time)`,
-      height: 210,
-      option: {
-        grid: { left: 48, right: 12, top: 20, bottom: 36 },
-        xAxis: { type: 'category', data: profile.map((_, i) => slotLabel(i)), axisLabel: { interval: 3, fontSize: 9 } },
-        yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
-        series: [
-          {
-            type: 'line',
-            data: profile.map((v) => round(v, 3)),
-            showSymbol: false,
-            lineStyle: { color: BAR },
-            areaStyle: { opacity: 0.15, color: BAR },
-          },
-        ],
-      },
-    },
+    profileChart(`Average half-hourly profile, ${name} (kWh per half-hour, UK time)`, profile, 210),
     { kind: 'pageBreak' },
     { kind: 'heading', text: `Days in ${name}` },
     {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { pdfText } from '../../../tests/helpers/pdf';
 import { flatTariff } from '../../../tests/fixtures/tariffs';
 import { callAs } from '../exports/export';
 import type { Call } from '../exports/tables';
@@ -55,24 +56,12 @@ let admin: Call;
 let siteA: number;
 let siteB: number;
 
-async function pdfText(bytes: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const out: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    out.push(content.items.map((it) => ('str' in it ? it.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return out.join('\n');
-}
-
 async function reportText(call: Call, scope: { siteId: number } | { all: true }, month = '2025-03') {
   const doc = await buildReport(
     { services: core as unknown as Services, call, now: Date.UTC(2025, 3, 2, 9) },
     { scope, month },
   );
-  return { doc, text: await pdfText(await renderPdf(doc)) };
+  return { doc, text: (await pdfText(await renderPdf(doc))).join('\n') };
 }
 
 beforeAll(async () => {

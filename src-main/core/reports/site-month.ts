@@ -27,7 +27,7 @@ import type { Call } from '../exports/tables';
 import type { DayVectors } from '../readings/store';
 import type { Services } from '../services';
 import { change, gbp, percent, ukDate, ukDateTime } from './format';
-import { monthDays } from './meter-month';
+import { monthDays, profileChart } from './meter-month';
 import type { ReportBlock, ReportDocument } from './model';
 
 /** What the site and portfolio reports read. */
@@ -67,7 +67,6 @@ const pounds = (pence: number | null): string => (pence === null ? '—' : gbp(p
 const round = (v: number, dp: number): number => Number(v.toFixed(dp));
 const sumOf = <T>(xs: readonly T[], f: (x: T) => number): number => xs.reduce((a, x) => a + f(x), 0);
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-const slotLabel = (i: number): string => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`;
 
 /** Builds the monthly report of a site (`siteId`) or of the portfolio (`siteId` null) for `month` (`YYYY-MM`). */
 export async function siteMonthReport(
@@ -372,25 +371,7 @@ function chartBlocks(
       name,
       lastName,
     ),
-    {
-      kind: 'chart',
-      title: `Average half-hourly profile, ${f}, ${name} (kWh per half-hour, UK time)`,
-      height: 190,
-      option: {
-        grid: { left: 56, right: 12, top: 20, bottom: 36 },
-        xAxis: { type: 'category', data: profile.map((_, i) => slotLabel(i)), axisLabel: { interval: 3, fontSize: 9 } },
-        yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
-        series: [
-          {
-            type: 'line',
-            data: profile.map((v) => (v === null ? null : round(v, 3))),
-            showSymbol: false,
-            lineStyle: { color: BAR },
-            areaStyle: { opacity: 0.15, color: BAR },
-          },
-        ],
-      },
-    },
+    profileChart(`Average half-hourly profile, ${f}, ${name} (kWh per half-hour, UK time)`, profile, 190),
     bars(
       `Monthly consumption (kWh), ${f}: the 12 months to ${name} against the 12 before`,
       labels,
