@@ -263,15 +263,17 @@ function costBlocks(meters: MeterMonth[], managers: boolean): ReportBlock[] {
     },
   ];
   const notes: string[] = [];
-  const unpriced = meters.filter((x) => x.unpriced);
-  if (unpriced.length)
+  // meters that could not be priced, grouped by the reason (the message with the meter's id taken out)
+  const reasons = new Map<string, string[]>();
+  for (const x of meters.filter((m) => m.unpriced)) {
+    const reason = cap(x.unpriced!.split(x.identifier).join('the meter'));
+    reasons.set(reason, [...(reasons.get(reason) ?? []), x.identifier]);
+  }
+  for (const [reason, ids] of reasons)
     notes.push(
-      `Not priced (${unpriced.length}): ` +
-        unpriced
-          .slice(0, LIST_LIMIT)
-          .map((x) => `${x.identifier} (${x.unpriced})`)
-          .join('; ') +
-        (unpriced.length > LIST_LIMIT ? `; and ${unpriced.length - LIST_LIMIT} more.` : '.'),
+      `Not priced (${ids.length}): ${ids.slice(0, LIST_LIMIT).join(', ')}` +
+        (ids.length > LIST_LIMIT ? ` and ${ids.length - LIST_LIMIT} more` : '') +
+        `. ${reason.replace(/\.?$/, '.')}`,
     );
   const partly = meters.filter((x) => x.cost && x.cost.unpricedHalfHours > 0);
   if (partly.length)
@@ -366,8 +368,8 @@ function chartBlocks(
     bars(
       `Daily consumption (kWh), ${f}: ${name} against ${lastName}`,
       now.map((d) => ukDate(dayOfIso(d.period)).slice(0, 5)),
-      now.map((d) => round(d.kwh, 1)),
-      before.map((d) => round(d.kwh, 1)),
+      now.map(dayBar),
+      before.map(dayBar),
       name,
       lastName,
     ),
@@ -424,6 +426,9 @@ class Profile {
     return this.sum.map((x, i) => (this.any && this.days[i] ? x / this.days[i]! : null));
   }
 }
+
+/** A day's bar: its kWh, or none when it has no reading at all. */
+const dayBar = (d: PeriodTotal): number | null => (d.missing === d.halfHours ? null : round(d.kwh, 1));
 
 function dayOfIso(iso: string): number {
   return dayFromDate(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
