@@ -178,19 +178,19 @@ describe('annual summary of the portfolio as PDF', () => {
     const beta = [total([E2], '2025'), total([E2], '2024')];
     expect(text).toMatch(
       new RegExp(
-        `Beta, electricity +${esc(fmt(beta[0]!, 1))} +${esc(fmt(beta[1]!, 1))} +\\+${esc(fmt(beta[0]! - beta[1]!, 1))} +\\+`,
+        `Beta +${esc(fmt(beta[0]!, 1))} +${esc(fmt(beta[1]!, 1))} +\\+${esc(fmt(beta[0]! - beta[1]!, 1))} +\\+`,
       ),
     );
     const e1 = [total([E1], '2025'), total([E1], '2024')];
     expect(text).toMatch(
-      new RegExp(
-        `Alpha, electricity +${esc(fmt(e1[0]!, 1))} +${esc(fmt(e1[1]!, 1))} +-${esc(fmt(e1[1]! - e1[0]!, 1))}`,
-      ),
+      new RegExp(`Alpha +${esc(fmt(e1[0]!, 1))} +${esc(fmt(e1[1]!, 1))} +-${esc(fmt(e1[1]! - e1[0]!, 1))}`),
     );
     // E1 lost 02/06/2025: its half-hours of the year against the 17,520 the UK clock has
     const have = rows.filter(([m, t]) => m === E1 && localDate(t).startsWith('2025')).length;
     const pc = esc(fmt((have / 17520) * 100, 1));
-    expect(text).toMatch(new RegExp(`${E1} +electricity +Alpha +${esc(have.toLocaleString('en-GB'))} +17,520 +${pc}%`));
+    expect(text).toMatch(
+      new RegExp(`${E1} \\(electricity\\) +Alpha +${esc(have.toLocaleString('en-GB'))} +17,520 +${pc}%`),
+    );
     expect(text).toContain('1 meter has no readings in 2024 or 2025 and is left out.');
     expect(text).toContain('Missing half-hours are not estimated or filled in');
     expect(text).toMatch(/GHG Protocol/);
@@ -199,6 +199,35 @@ describe('annual summary of the portfolio as PDF', () => {
       expect(p).toContain(`Page ${i + 1} of ${pages.length}`);
       expect(p).toContain('2025: 01/01/2025 to 31/12/2025 (UK local time)');
     });
+  });
+});
+
+describe('the same figures as the app’s pages', () => {
+  it('equals totals.site (Totals) and emissions.meter (Carbon) over the same year', async () => {
+    const byFuel = await callAsAdmin<{ fuel: string; totals: { kwh: number }[] }[]>(core, 'totals.site', {
+      siteId: null,
+      period: 'year',
+      from: '2025-01-01',
+      to: '2026-01-01',
+    });
+    for (const { fuel, totals } of byFuel)
+      expect(text).toMatch(
+        new RegExp(`${fuel === 'gas' ? 'Natural gas' : 'Electricity'} +${esc(fmt(totals[0]!.kwh, 1))} kWh`),
+      );
+    const kg = async (meter: string, method: string) =>
+      (
+        await callAsAdmin<{ kgco2: number }>(core, 'emissions.meter', {
+          meter,
+          from: '2025-01-01',
+          to: '2026-01-01',
+          method,
+        })
+      ).kgco2;
+    const scope2 = (await kg(E1, 'annual')) + (await kg(E2, 'annual'));
+    expect(text).toMatch(new RegExp(`Scope 2: grid electricity +${esc(fmt(scope2 / 1000, 3))} tCO2e`));
+    expect(text).toMatch(new RegExp(`Scope 1: natural gas +${esc(fmt((await kg(GAS, 'annual')) / 1000, 3))} tCO2e`));
+    const hh = (await kg(E1, 'halfhourly')) + (await kg(E2, 'halfhourly'));
+    expect(text).toMatch(new RegExp(`Electricity, half-hourly grid +${esc(fmt(hh / 1000, 3))} tCO2e`));
   });
 });
 
@@ -242,5 +271,16 @@ describe('annual summary as HTML', () => {
       expect(html).toContain(cell.replace(/&/g, '&amp;'));
     expect(html.match(/<svg/g)).toHaveLength(2);
     expect(html).toContain('Annual energy and carbon summary (SECR): Portfolio, 2025');
+  });
+});
+
+describe('a year without its own factor', () => {
+  it('uses the latest factor before it, as the Carbon page does, and says so', async () => {
+    core.sqlite.prepare("DELETE FROM emission_factors WHERE year = 2025 AND fuel = 'electricity'").run();
+    const doc = await buildReport(deps, { scope: { meter: E1 }, year: 2025 });
+    const t = (await pdfText(await renderPdf(doc))).join('\n');
+    expect(t).toContain('no 2025 factor is stored, so the 2024 factor is used');
+    const tonnes = (total([E1], '2025') * factor(2024, 'electricity')) / 1000;
+    expect(t).toMatch(new RegExp(`Scope 2: grid electricity +${esc(fmt(tonnes, 3))} tCO2e`));
   });
 });

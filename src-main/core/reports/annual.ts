@@ -183,7 +183,6 @@ export function annualReport(
     { kind: 'heading', text: 'Intensity ratio' },
     ...intensityBlocks(scope, ms, sites),
     ...fuels.map((f) => monthChart(ms, f, year)),
-    { kind: 'pageBreak' },
     { kind: 'heading', text: 'Month by month (kWh)' },
     monthTable(ms, fuels, year),
     ...('meter' in scope ? [] : siteBlocks(ms, sites, y, ly, pc)),
@@ -203,18 +202,17 @@ export function annualReport(
     },
     {
       kind: 'figures',
-      columns: ['Meter', 'Fuel', 'Site', 'Half-hours', 'Expected', 'Share'],
+      columns: ['Meter', 'Site', 'Half-hours', 'Expected', 'Share'],
       rows: [...ms]
         .sort((a, b) => a.cur.completeness - b.cur.completeness || a.meter.identifier.localeCompare(b.meter.identifier))
         .map((m) => [
-          m.meter.identifier,
-          m.meter.fuel,
+          `${m.meter.identifier} (${m.meter.fuel})`,
           nameOfSite(m.meter.siteId),
           count(m.cur.halfHours - m.cur.missing),
           count(m.cur.halfHours),
           percent(m.cur.completeness),
         ]),
-      align: ['left', 'left', 'left', 'right', 'right', 'right'],
+      align: ['left', 'left', 'right', 'right', 'right'],
     },
     { kind: 'heading', text: 'Methodology' },
     { kind: 'paragraph', text: methodology(ms, fuels, year) },
@@ -270,7 +268,14 @@ function emissionsTable(
   if (fuels.includes('electricity')) rows.push(row('Scope 2: grid electricity', byFuel.get('electricity')!));
   if (fuels.length > 1) rows.push(row('Total Scope 1 and 2', t));
   const hh = ms.filter((m) => m.halfHourly);
-  if (hh.length) rows.push(['Electricity, half-hourly grid', tco2e(sum(hh.map((m) => m.halfHourly!.kgco2))), '—', '']);
+  const covered = hh.some((m) => m.halfHourly!.coverage > 0);
+  if (hh.length)
+    rows.push([
+      'Electricity, half-hourly grid',
+      covered ? tco2e(sum(hh.map((m) => m.halfHourly!.kgco2))) : '—',
+      '—',
+      '',
+    ]);
   return {
     kind: 'figures',
     columns: ['By annual factors', y, ly, 'Change'],
@@ -299,6 +304,15 @@ function halfHourlyText(ms: MeterYear[]): ReportBlock[] {
   if (!hh.length) return [];
   const present = (m: MeterYear) => m.cur.halfHours - m.cur.missing;
   const cover = share(sum(hh.map((m) => present(m) * m.halfHourly!.coverage)), sum(hh.map(present)));
+  if (cover === 0)
+    return [
+      {
+        kind: 'paragraph',
+        text:
+          'No national grid carbon intensities are stored for the year, so there is no half-hourly figure; fetch ' +
+          'the history on the Carbon page to see one beside the annual-factor figure.',
+      },
+    ];
   return [
     {
       kind: 'paragraph',
@@ -324,6 +338,7 @@ function intensityBlocks(scope: ReportScope, ms: MeterYear[], sites: SiteSummary
   const bySite = groupBy(ms, (m) => m.meter.siteId);
   const withArea: string[][] = [];
   const without: string[] = [];
+  let siteless = false;
   let area = 0;
   let areaKwh = 0;
   let areaKg = 0;
@@ -331,7 +346,8 @@ function intensityBlocks(scope: ReportScope, ms: MeterYear[], sites: SiteSummary
     const site = sites.find((x) => x.id === id);
     const x = totalsOf(group);
     if (!site?.floorAreaM2) {
-      without.push(site?.name ?? '(no site)');
+      if (site) without.push(site.name);
+      else siteless = true;
       continue;
     }
     area += site.floorAreaM2;
@@ -349,13 +365,15 @@ function intensityBlocks(scope: ReportScope, ms: MeterYear[], sites: SiteSummary
       align: ['left', 'right', 'right', 'right'],
     });
   }
+  const notes: string[] = [];
   if (without.length)
-    blocks.push({
-      kind: 'paragraph',
-      text:
-        `No floor area is recorded for ${without.join(', ')}, so ${without.length === 1 ? 'it is' : 'they are'} left out ` +
-        'of the intensity ratio; add floor areas on the Sites page (or in a site register) to include them.',
-    });
+    notes.push(
+      `No floor area is recorded for ${without.join(', ')}, so ${without.length === 1 ? 'it is' : 'they are'} left ` +
+        'out of the intensity ratio; add floor areas on the Sites page (or in a site register) to include them.',
+    );
+  if (siteless) notes.push('Meters not on a site are left out of it too.');
+  if (!withArea.length) notes.unshift('No intensity ratio can be given: none of the sites has a floor area.');
+  if (notes.length) blocks.push({ kind: 'paragraph', text: notes.join(' ') });
   return blocks;
 }
 
@@ -452,14 +470,19 @@ function meterBlocks(ms: MeterYear[], y: string, ly: string, pc: Pc) {
   ] satisfies ReportBlock[];
 }
 
-/** A change between the years: what (and its fuel), both years' kWh and completeness. */
+/** A change between the years: what, its fuel, both years' kWh and completeness. */
 interface Mover {
   what: string;
+  fuel: Fuel;
   cur: number;
   prev: number;
   data: string;
 }
 
+/**
+ * The largest increases and decreases in kWh, up to three each per fuel: of sites (portfolio), meters (a
+ * site) or months (a meter), among those with readings in both years.
+ */
 function changeBlocks(
   scope: ReportScope,
   ms: MeterYear[],
@@ -470,23 +493,23 @@ function changeBlocks(
   const data = (c: PeriodTotal[], p: PeriodTotal[]) =>
     `${floorPercent(share(sum(c.map((x) => x.halfHours - x.missing)), sum(c.map((x) => x.halfHours))))} / ` +
     floorPercent(share(sum(p.map((x) => x.halfHours - x.missing)), sum(p.map((x) => x.halfHours))));
-  let unit: string;
+  const all = 'all' in scope;
+  const unit = 'meter' in scope ? 'Month' : all ? 'Site' : 'Meter';
   if ('meter' in scope) {
-    unit = 'Month';
     const m = ms[0]!;
     m.months.slice(12).forEach((c, i) => {
       const p = m.months[i]!;
-      if (has(c) && has(p)) movers.push({ what: MONTH_NAMES[i]!, cur: c.kwh, prev: p.kwh, data: data([c], [p]) });
+      if (has(c) && has(p))
+        movers.push({ what: MONTH_NAMES[i]!, fuel: m.meter.fuel, cur: c.kwh, prev: p.kwh, data: data([c], [p]) });
     });
   } else {
-    const all = 'all' in scope;
-    unit = all ? 'Site' : 'Meter';
     const groups = groupBy(ms, (m) => `${all ? m.meter.siteId : m.meter.identifier}|${m.meter.fuel}`);
     for (const group of groups.values()) {
       const first = group[0]!;
       if (!group.some((m) => has(m.prev)) || !group.some((m) => has(m.cur))) continue;
       movers.push({
-        what: `${all ? nameOfSite(first.meter.siteId) : first.meter.identifier}, ${first.meter.fuel}`,
+        what: all ? nameOfSite(first.meter.siteId) : first.meter.identifier,
+        fuel: first.meter.fuel,
         cur: sum(group.map((m) => m.cur.kwh)),
         prev: sum(group.map((m) => m.prev.kwh)),
         data: data(
@@ -496,15 +519,6 @@ function changeBlocks(
       });
     }
   }
-  const ups = movers.filter((m) => m.cur > m.prev).sort((a, b) => b.cur - b.prev - (a.cur - a.prev));
-  const downs = movers.filter((m) => m.cur < m.prev).sort((a, b) => a.cur - a.prev - (b.cur - b.prev));
-  if (!ups.length && !downs.length)
-    return [
-      {
-        kind: 'paragraph',
-        text: `There is nothing to compare: no ${unit.toLowerCase()} has readings in both ${year - 1} and ${year}.`,
-      },
-    ];
   const row = (m: Mover) => [
     m.what,
     num(m.cur),
@@ -513,21 +527,44 @@ function changeBlocks(
     change(m.cur, m.prev),
     m.data,
   ];
+  const tables = FUELS.flatMap((fuel): ReportBlock[] => {
+    const mine = movers.filter((m) => m.fuel === fuel);
+    const ups = mine.filter((m) => m.cur > m.prev).sort((a, b) => b.cur - b.prev - (a.cur - a.prev));
+    const downs = mine.filter((m) => m.cur < m.prev).sort((a, b) => a.cur - a.prev - (b.cur - b.prev));
+    if (!ups.length && !downs.length) return [];
+    return [
+      {
+        kind: 'figures',
+        columns: [
+          `${FUEL_NAME[fuel]}: ${unit.toLowerCase()}`,
+          `${year} (kWh)`,
+          `${year - 1} (kWh)`,
+          'Change',
+          'Change',
+          'Data',
+        ],
+        rows: [...ups.slice(0, 3), ...downs.slice(0, 3)].map(row),
+        align: ['left', 'right', 'right', 'right', 'right', 'right'],
+      },
+    ];
+  });
+  if (!tables.length)
+    return [
+      {
+        kind: 'paragraph',
+        text: `There is nothing to compare: no ${unit.toLowerCase()} has readings in both ${year - 1} and ${year}.`,
+      },
+    ];
   return [
     {
       kind: 'paragraph',
       text:
-        `The largest increases and decreases in kWh from ${year - 1} to ${year} (up to three each), worth checking ` +
-        'for a cause — new equipment, longer hours, a fault or a saving. "Data" gives each year’s completeness ' +
-        `(${year} / ${year - 1}, rounded down): ` +
-        'a change between years with different completeness is partly missing data.',
+        `The largest increases and decreases in kWh from ${year - 1} to ${year} (up to three of each per fuel), worth ` +
+        'checking for a cause — new equipment, longer hours, a fault or a saving. "Data" gives each year’s ' +
+        `completeness (${year} / ${year - 1}, rounded down): a change between years with different completeness ` +
+        'is partly missing data.',
     },
-    {
-      kind: 'figures',
-      columns: [unit, `${year} (kWh)`, `${year - 1} (kWh)`, 'Change (kWh)', 'Change', 'Data'],
-      rows: [...ups.slice(0, 3), ...downs.slice(0, 3)].map(row),
-      align: ['left', 'right', 'right', 'right', 'right', 'right'],
-    },
+    ...tables,
   ];
 }
 
