@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { callAsAdmin, importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
 import type { SiteSummary } from '../../../src-shared/contract/types';
+import { dayFromDate } from '../../../src-shared/domain/periods';
 import { buildReport, type ReportDeps } from './build';
 import { annualReport } from './annual';
 import { renderPdf } from './pdf';
@@ -203,6 +204,21 @@ describe('annual summary of the portfolio as PDF', () => {
 });
 
 describe('the same figures as the app’s pages', () => {
+  it('reads each meter’s months and years as totals.list gives them, meter by meter', () => {
+    const rowsOf = core.meters.analysisRows();
+    const all = core.totals.eachMeter(
+      rowsOf.map((m) => m.id),
+      ['month', 'year', 'week'],
+      dayFromDate(2024, 1, 1),
+      dayFromDate(2026, 1, 1),
+    );
+    for (const kind of ['month', 'year', 'week'] as const)
+      for (const m of rowsOf)
+        expect(all.get(kind)!.get(m.id)).toEqual(
+          core.totals.list(m.identifier, kind, '2024-01-01', '2026-01-01').map((t) => ({ ...t, baseload: null })),
+        );
+  });
+
   it('equals totals.site (Totals) and emissions.meter (Carbon) over the same year', async () => {
     const byFuel = await callAsAdmin<{ fuel: string; totals: { kwh: number }[] }[]>(core, 'totals.site', {
       siteId: null,

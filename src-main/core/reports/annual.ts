@@ -43,6 +43,8 @@ export interface MeterYear {
 }
 
 const FUELS: Fuel[] = ['electricity', 'gas'];
+/** Up to this many meters, the completeness table lists every meter; beyond, only the incomplete ones. */
+const LIST_ALL = 50;
 const FUEL_NAME: Record<Fuel, string> = { electricity: 'Electricity', gas: 'Natural gas' };
 const BAR = '#2f6f9f';
 const LAST_YEAR = '#b0b7bf';
@@ -79,16 +81,21 @@ export function factorFor(factors: EmissionFactor[], fuel: Fuel, year: number): 
   return factors.filter((f) => f.fuel === fuel && f.year <= year).sort((a, b) => b.year - a.year)[0];
 }
 
-/** Reads each meter's year and year before: roll-ups and emissions by both methods. */
+/**
+ * Reads each meter's year and year before: the totals `totals.list` gives (read for all meters at once) and
+ * emissions by both methods of `emissions.meter` (national intensities).
+ */
 export function meterYears(s: AnnualSources, meters: (MeterRow & { siteId: number | null })[], year: number) {
   const from = dayFromDate(year, 1, 1);
   const to = dayFromDate(year + 1, 1, 1);
   const prevFrom = dayFromDate(year - 1, 1, 1);
-  const range = [`${year - 1}-01-01`, `${year + 1}-01-01`] as const;
+  const ids = meters.map((m) => m.id);
+  const totals = s.totals.eachMeter(ids, ['year', 'month'], prevFrom, to);
+  const years = totals.get('year')!;
+  const months = totals.get('month')!;
   let intensity: Float64Array | null = null;
   return meters.map((meter): MeterYear => {
-    const [prev, cur] = s.totals.list(meter.identifier, 'year', ...range);
-    const months = s.totals.list(meter.identifier, 'month', ...range);
+    const [prev, cur] = years.get(meter.id)!;
     const days = s.readings.readDays(meter.id, from, to);
     const halfHourly =
       meter.fuel === 'electricity'
@@ -98,7 +105,7 @@ export function meterYears(s: AnnualSources, meters: (MeterRow & { siteId: numbe
       meter,
       cur: cur!,
       prev: prev!,
-      months,
+      months: months.get(meter.id)!,
       annual: s.carbon.annualEmissions(days, meter.fuel),
       prevAnnual: s.carbon.annualEmissions(s.readings.readDays(meter.id, prevFrom, from), meter.fuel),
       halfHourly,
@@ -160,6 +167,8 @@ export function annualReport(
   const siteName = new Map(sites.map((x) => [x.id, x.name]));
   const nameOfSite = (id: number | null): string => (id === null ? '(no site)' : (siteName.get(id) ?? `Site ${id}`));
   const pc = (now: number, before: number, hasBefore: boolean) => (hasBefore ? change(now, before) : '—');
+  // every meter while the list is short; in a large portfolio only those with half-hours missing
+  const listed = ms.length <= LIST_ALL ? [...ms] : ms.filter((m) => m.cur.missing > 0);
 
   const blocks: ReportBlock[] = [
     { kind: 'heading', text: 'Summary' },
@@ -198,12 +207,15 @@ export function annualReport(
         'energy and emissions count only the half-hours with readings, so a meter below 100% understates its year.' +
         (all.length > ms.length
           ? ` ${count(all.length - ms.length)} meter${all.length - ms.length === 1 ? ' has' : 's have'} no readings in ${ly} or ${y} and ${all.length - ms.length === 1 ? 'is' : 'are'} left out.`
+          : '') +
+        (listed.length < ms.length
+          ? ` The table lists the ${count(listed.length)} meters below 100%; the other ${count(ms.length - listed.length)} are complete.`
           : ''),
     },
     {
       kind: 'figures',
       columns: ['Meter', 'Site', 'Half-hours', 'Expected', 'Share'],
-      rows: [...ms]
+      rows: listed
         .sort((a, b) => a.cur.completeness - b.cur.completeness || a.meter.identifier.localeCompare(b.meter.identifier))
         .map((m) => [
           `${m.meter.identifier} (${m.meter.fuel})`,
@@ -539,7 +551,7 @@ function changeBlocks(
           `${FUEL_NAME[fuel]}: ${unit.toLowerCase()}`,
           `${year} (kWh)`,
           `${year - 1} (kWh)`,
-          'Change',
+          'Difference',
           'Change',
           'Data',
         ],
