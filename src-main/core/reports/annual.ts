@@ -43,8 +43,8 @@ export interface MeterYear {
 }
 
 const FUELS: Fuel[] = ['electricity', 'gas'];
-/** Up to this many meters, the completeness table lists every meter; beyond, only the incomplete ones. */
-const LIST_ALL = 50;
+/** The most meters the completeness table lists (those with the lowest completeness first). */
+const LIST_MAX = 100;
 const FUEL_NAME: Record<Fuel, string> = { electricity: 'Electricity', gas: 'Natural gas' };
 const BAR = '#2f6f9f';
 const LAST_YEAR = '#b0b7bf';
@@ -167,8 +167,11 @@ export function annualReport(
   const siteName = new Map(sites.map((x) => [x.id, x.name]));
   const nameOfSite = (id: number | null): string => (id === null ? '(no site)' : (siteName.get(id) ?? `Site ${id}`));
   const pc = (now: number, before: number, hasBefore: boolean) => (hasBefore ? change(now, before) : '—');
-  // every meter while the list is short; in a large portfolio only those with half-hours missing
-  const listed = ms.length <= LIST_ALL ? [...ms] : ms.filter((m) => m.cur.missing > 0);
+  const byCompleteness = [...ms].sort(
+    (a, b) => a.cur.completeness - b.cur.completeness || a.meter.identifier.localeCompare(b.meter.identifier),
+  );
+  const listed = byCompleteness.slice(0, LIST_MAX);
+  const rest = byCompleteness[LIST_MAX];
 
   const blocks: ReportBlock[] = [
     { kind: 'heading', text: 'Summary' },
@@ -208,22 +211,22 @@ export function annualReport(
         (all.length > ms.length
           ? ` ${count(all.length - ms.length)} meter${all.length - ms.length === 1 ? ' has' : 's have'} no readings in ${ly} or ${y} and ${all.length - ms.length === 1 ? 'is' : 'are'} left out.`
           : '') +
-        (listed.length < ms.length
-          ? ` The table lists the ${count(listed.length)} meters below 100%; the other ${count(ms.length - listed.length)} are complete.`
+        (rest
+          ? ` The table lists the ${count(LIST_MAX)} meters with the lowest completeness; the other ` +
+            `${count(ms.length - LIST_MAX)} have ${percent(rest.cur.completeness)} or more ` +
+            '(the totals export, eclectyc export totals --all, gives every meter).'
           : ''),
     },
     {
       kind: 'figures',
       columns: ['Meter', 'Site', 'Half-hours', 'Expected', 'Share'],
-      rows: listed
-        .sort((a, b) => a.cur.completeness - b.cur.completeness || a.meter.identifier.localeCompare(b.meter.identifier))
-        .map((m) => [
-          `${m.meter.identifier} (${m.meter.fuel})`,
-          nameOfSite(m.meter.siteId),
-          count(m.cur.halfHours - m.cur.missing),
-          count(m.cur.halfHours),
-          percent(m.cur.completeness),
-        ]),
+      rows: listed.map((m) => [
+        `${m.meter.identifier} (${m.meter.fuel})`,
+        nameOfSite(m.meter.siteId),
+        count(m.cur.halfHours - m.cur.missing),
+        count(m.cur.halfHours),
+        percent(m.cur.completeness),
+      ]),
       align: ['left', 'left', 'right', 'right', 'right'],
     },
     { kind: 'heading', text: 'Methodology' },
