@@ -53,6 +53,8 @@ const four = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 4, maximumF
 const five = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 5, maximumFractionDigits: 5 });
 const one = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const count = (n: number): string => n.toLocaleString('en-GB');
+/** Names in a person's order: `Site 2` before `Site 10`. */
+const byName = new Intl.Collator('en-GB', { numeric: true }).compare;
 /** kWh as a bare number, for tables that name the unit in a heading: `12,345.6`. */
 const num = (n: number): string => one.format(n);
 /** A share as a whole percentage rounded down (99.6% never shows as 100%): `99%`. */
@@ -357,7 +359,8 @@ function intensityBlocks(scope: ReportScope, ms: MeterYear[], sites: SiteSummary
   let area = 0;
   let areaKwh = 0;
   let areaKg = 0;
-  for (const [id, group] of bySite) {
+  const siteName = (id: number | null) => sites.find((x) => x.id === id)?.name ?? '';
+  for (const [id, group] of [...bySite].sort(([a], [b]) => byName(siteName(a), siteName(b)))) {
     const site = sites.find((x) => x.id === id);
     const x = totalsOf(group);
     if (!site?.floorAreaM2) {
@@ -450,7 +453,7 @@ function siteBlocks(ms: MeterYear[], sites: SiteSummary[], y: string, ly: string
       ],
     };
   });
-  rows.sort((a, b) => a.name.localeCompare(b.name));
+  rows.sort((a, b) => byName(a.name, b.name));
   return [
     { kind: 'heading', text: 'Sites' },
     {
