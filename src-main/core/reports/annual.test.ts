@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { callAsAdmin, importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { localDate, pdfText } from '../../../tests/helpers/pdf';
 import type { SiteSummary } from '../../../src-shared/contract/types';
 import { dayFromDate } from '../../../src-shared/domain/periods';
 import { buildReport, type ReportDeps } from './build';
@@ -20,17 +21,6 @@ const E1 = '1200050000009'; // site Alpha (2,000 m²), lower in 2025, a day miss
 const E2 = '1200050000106'; // site Beta (no floor area), higher in 2025
 const GAS = '7654321'; // an MPRN at Alpha
 const OLD = '1200050000203'; // only December 2022: nothing in either year
-const london = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-/** `YYYY-MM-DD` of the UK local date of a UTC instant in ms. */
-const localDate = (ms: number): string => {
-  const [d, m, y] = london.format(new Date(ms)).split('/');
-  return `${y}-${m}-${d}`;
-};
 const fmt = (n: number, dp: number) =>
   n.toLocaleString('en-GB', { minimumFractionDigits: dp, maximumFractionDigits: dp });
 const esc = (x: string) => x.replace(/[.+()]/g, '\\$&');
@@ -60,18 +50,6 @@ let pages: string[];
 let text: string;
 let alpha: SiteSummary;
 let factor: (year: number, fuel: string) => number;
-
-async function pdfText(bytes: Buffer): Promise<string[]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const out: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    out.push(content.items.map((it) => ('str' in it ? it.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return out;
-}
 
 beforeAll(async () => {
   core = await makeCore();

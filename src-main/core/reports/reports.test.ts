@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { localDate, pdfText } from '../../../tests/helpers/pdf';
 import { meterMonthReport } from './meter-month';
 import { renderPdf } from './pdf';
 import { renderHtml } from './html';
@@ -13,17 +14,6 @@ import { change, gbp, kwh, mwh, percent, ukDate, ukDateTime } from './format';
 import type { ReportDocument } from './model';
 
 const MPAN = '1200050000009';
-const london = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-/** `YYYY-MM-DD` of the UK local date of a UTC instant in ms. */
-const localDate = (ms: number): string => {
-  const [d, m, y] = london.format(new Date(ms)).split('/');
-  return `${y}-${m}-${d}`;
-};
 const oneDp = (n: number) => n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 // half-hours from 28/02 to 02/04 (UTC), both years; March 2025 loses 10/03 06:00–10:00 UTC (8 half-hours)
@@ -42,18 +32,6 @@ let core: Core;
 let report: ReportDocument;
 let pages: string[];
 let pdf: Buffer;
-
-async function pdfText(bytes: Buffer): Promise<string[]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const out: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    out.push(content.items.map((it) => ('str' in it ? it.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return out;
-}
 
 beforeAll(async () => {
   core = await makeCore();
