@@ -29,7 +29,7 @@ import type { ReportBlock, ReportDocument } from './model';
 export type AnnualSources = Pick<Services, 'meters' | 'totals' | 'readings' | 'carbon'>;
 
 /** One meter's year and the year before. */
-export interface MeterYear {
+interface MeterYear {
   meter: MeterRow & { siteId: number | null };
   cur: PeriodTotal;
   prev: PeriodTotal;
@@ -84,10 +84,10 @@ export function factorFor(factors: EmissionFactor[], fuel: Fuel, year: number): 
 }
 
 /**
- * Reads each meter's year and year before: the totals `totals.list` gives (read for all meters at once) and
- * emissions by both methods of `emissions.meter` (national intensities).
+ * Reads each meter's year and year before: the month and year totals `totals.list` gives (each meter's day
+ * summaries read once) and emissions by both methods of `emissions.meter` (national intensities).
  */
-export function meterYears(s: AnnualSources, meters: (MeterRow & { siteId: number | null })[], year: number) {
+function meterYears(s: AnnualSources, meters: (MeterRow & { siteId: number | null })[], year: number) {
   const from = dayFromDate(year, 1, 1);
   const to = dayFromDate(year + 1, 1, 1);
   const prevFrom = dayFromDate(year - 1, 1, 1);
@@ -124,8 +124,6 @@ function totalsOf(ms: MeterYear[]) {
     prevKg: sum(ms.map((m) => m.prevAnnual.kgco2)),
     present: sum(ms.map((m) => m.cur.halfHours - m.cur.missing)),
     expected: sum(ms.map((m) => m.cur.halfHours)),
-    prevPresent: sum(ms.map((m) => m.prev.halfHours - m.prev.missing)),
-    prevExpected: sum(ms.map((m) => m.prev.halfHours)),
     hasPrev: ms.some((m) => has(m.prev)),
   };
 }
