@@ -13,6 +13,7 @@ import { createCore } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
 import { chartSvg } from '../../src-main/core/reports/chart';
 import { renderHtml } from '../../src-main/core/reports/html';
+import { annualReport } from '../../src-main/core/reports/annual';
 import { meterMonthReport } from '../../src-main/core/reports/meter-month';
 import { A4, TEXT_WIDTH, type ReportBlock, type ReportDocument } from '../../src-main/core/reports/model';
 import { renderPdf, reportFonts } from '../../src-main/core/reports/pdf';
@@ -177,5 +178,42 @@ export async function run(migrationsDir: string, out: string, runs = 10) {
   } finally {
     await core.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The annual (SECR) summary of a whole imported portfolio (a copy of the bench's data folder): its
+ * meters put on sites of 20 (every other site with a floor area), the 2024 report built and rendered.
+ */
+export async function annualPortfolio(dataDir: string, migrationsDir: string, out: string, runs = 3) {
+  const core = await createCore({ dataDir, migrationsDir, log: silentLogger });
+  try {
+    const meters = core.meters.analysisRows();
+    const t = performance.now();
+    const onSite = core.sqlite.prepare('UPDATE meters SET site_id = ? WHERE id = ?');
+    core.sqlite.transaction(() => {
+      for (let i = 0; i < meters.length; i += 20) {
+        const site = core.meters.createSite(`Site ${i / 20 + 1}`, undefined, undefined, {
+          floorAreaM2: (i / 20) % 2 ? null : 1500 + i,
+        });
+        for (const m of meters.slice(i, i + 20)) onSite.run(site.id, m.id);
+      }
+    })();
+    const setupMs = performance.now() - t;
+    const build = await timed(runs, () => annualReport(core, { all: true }, 2024));
+    const pdf = await timed(runs, () => renderPdf(build.value));
+    const html = await timed(runs, () => renderHtml(build.value));
+    fs.writeFileSync(path.join(out, 'annual-portfolio.pdf'), pdf.value);
+    fs.writeFileSync(path.join(out, 'annual-portfolio.html'), html.value);
+    return {
+      meters: meters.length,
+      setupMs,
+      buildMs: build.ms,
+      pdf: { ms: pdf.ms, bytes: pdf.value.length, ...(await pages(pdf.value)) },
+      html: { ms: html.ms, bytes: Buffer.byteLength(html.value) },
+      completeness: build.value.completeness,
+    };
+  } finally {
+    await core.stop();
   }
 }

@@ -5,7 +5,11 @@
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fmtBytes, fmtMs, machineLine, MIGRATIONS, REPO, table } from './portfolio.mjs';
+import { fmtBytes, fmtMs, importedPortfolio, machineLine, MIGRATIONS, options, REPO, table } from './portfolio.mjs';
+
+// --annual [--meters N --days D]: also the annual (SECR) summary of the bench portfolio (imported once into .bench/)
+const annual = process.argv.includes('--annual');
+if (annual) process.argv.splice(process.argv.indexOf('--annual'), 1);
 
 const out = path.join(REPO, 'node_modules/.cache/eclectyc-bench/reports');
 fs.mkdirSync(out, { recursive: true });
@@ -58,4 +62,19 @@ console.log(
     ],
   ),
 );
+if (annual) {
+  const { work } = await importedPortfolio(options(), 'eclectyc-bench-annual-');
+  const a = await h.annualPortfolio(work, MIGRATIONS, out);
+  console.log(`\nAnnual (SECR) summary of the portfolio, 2024: ${a.meters} meters on sites of 20; ${a.completeness}\n`);
+  console.log(
+    table(
+      ['measurement', 'time', 'size', 'pages'],
+      [
+        ['report built from the core (totals.list ×2, readDays ×2, per meter)', fmtMs(a.buildMs), '', ''],
+        ['**PDF**', fmtMs(a.pdf.ms), fmtBytes(a.pdf.bytes), a.pdf.pages],
+        ['**HTML**', fmtMs(a.html.ms), fmtBytes(a.html.bytes), ''],
+      ],
+    ),
+  );
+}
 console.log(`\nFiles: ${out}`);

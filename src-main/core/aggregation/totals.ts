@@ -40,7 +40,7 @@ import {
   yearAgoStart,
 } from '../../../src-shared/domain/periods';
 import type { Clock } from '../clock';
-import type { ReadingsStore } from '../readings/store';
+import type { DaySummaries, ReadingsStore } from '../readings/store';
 import type { MeterService } from '../meters/meter-service';
 
 interface Acc {
@@ -77,8 +77,13 @@ export function toLocalDay(text: string): number {
   return localDayOf(Math.floor(Date.parse(t) / 1000));
 }
 
-function total(kind: PeriodKind, start: number, acc: Acc, meters = 1): PeriodTotal {
-  const halfHours = halfHoursBetween(start, nextPeriodStart(kind, start)) * meters;
+function total(
+  kind: PeriodKind,
+  start: number,
+  acc: Acc,
+  meters = 1,
+  halfHours = halfHoursBetween(start, nextPeriodStart(kind, start)) * meters,
+): PeriodTotal {
   const mean = acc.present ? acc.kwh / acc.present : null;
   return {
     period: periodLabel(kind, start),
@@ -95,6 +100,26 @@ function total(kind: PeriodKind, start: number, acc: Acc, meters = 1): PeriodTot
     completeness: halfHours ? Math.round((acc.present / halfHours) * 10000) / 10000 : 0,
     averageDaily: kind === 'day' ? null : acc.daysWithData ? round(acc.kwh / acc.daysWithData) : null,
   };
+}
+
+/** Adds day `i` of some day summaries (and its baseload, if it has one) to a period's sums. */
+function addDay(a: Acc, d: DaySummaries, i: number, base?: number): void {
+  const min = d.min[i]!;
+  const max = d.max[i]!;
+  const present = d.present[i]!;
+  a.kwh += d.kwh[i]!;
+  if (min === min && (a.min === null || min < a.min)) a.min = min;
+  // the peak's time: the first half-hour at the period's maximum (each day knows its own)
+  if (max === max && (a.max === null || max > a.max || (max === a.max && d.peakTs[i]! < a.peakTs!))) {
+    a.max = max;
+    a.peakTs = d.peakTs[i]!;
+  }
+  if (base !== undefined) {
+    a.baseSum += base;
+    a.baseN++;
+  }
+  a.present += present;
+  if (present > 0) a.daysWithData++;
 }
 
 /** Rounds away binary noise from sums (1e-9 kWh), never meaningful digits. */
@@ -122,26 +147,7 @@ export class TotalsService {
     const d = this.readings.summaries(meterIds, first, stop);
     // baseload is a meter's own (kW, complete days only): a sum over meters has none
     const baseloads = meterIds.length === 1 ? this.dayBaseloads(meterIds[0]!, first, stop) : null;
-    for (let i = 0; i < d.count; i++) {
-      const a = accs.get(periodStart(kind, d.day[i]!))!;
-      const min = d.min[i]!;
-      const max = d.max[i]!;
-      const present = d.present[i]!;
-      a.kwh += d.kwh[i]!;
-      if (min === min && (a.min === null || min < a.min)) a.min = min;
-      // the peak's time: the first half-hour at the period's maximum (each day knows its own)
-      if (max === max && (a.max === null || max > a.max || (max === a.max && d.peakTs[i]! < a.peakTs!))) {
-        a.max = max;
-        a.peakTs = d.peakTs[i]!;
-      }
-      const base = baseloads?.get(d.day[i]!);
-      if (base !== undefined) {
-        a.baseSum += base;
-        a.baseN++;
-      }
-      a.present += present;
-      if (present > 0) a.daysWithData++;
-    }
+    for (let i = 0; i < d.count; i++) addDay(accs.get(periodStart(kind, d.day[i]!))!, d, i, baseloads?.get(d.day[i]!));
     return [...accs.entries()].map(([s, a]) => total(kind, s, a, meterIds.length));
   }
 
@@ -166,6 +172,49 @@ export class TotalsService {
         return [id, { kwh: round(kwh.get(id) ?? 0), halfHours, missing: halfHours - p, completeness }];
       }),
     );
+  }
+
+  /**
+   * Each meter's own totals per period of each kind over local days [from, to), keyed by kind then meter
+   * id: the figures `list` gives meter by meter (without baseload), each meter's day summaries read once.
+   */
+  eachMeter<K extends PeriodKind>(
+    meterIds: number[],
+    kinds: K[],
+    from: number,
+    to: number,
+  ): Map<K, Map<number, PeriodTotal[]>> {
+    if (to <= from) throw new AppError('INVALID_ARGS', '"to" must be after "from"');
+    const spans = kinds.map((kind) => {
+      const first = periodStart(kind, from);
+      const starts: number[] = [];
+      for (let s = first; s <= periodStart(kind, to - 1); s = nextPeriodStart(kind, s)) starts.push(s);
+      // each day's period start, by day from the first
+      const stop = nextPeriodStart(kind, starts[starts.length - 1]!);
+      const startOf = new Int32Array(stop - first);
+      for (let i = 0; i < starts.length; i++)
+        startOf.fill(starts[i]!, starts[i]! - first, (starts[i + 1] ?? stop) - first);
+      // the UK clock's half-hours of each period, worked out once for all the meters
+      const halfHours = new Map(starts.map((s, i) => [s, halfHoursBetween(s, starts[i + 1] ?? stop)]));
+      return { kind, first, stop, starts, startOf, halfHours, out: new Map<number, PeriodTotal[]>() };
+    });
+    const lo = Math.min(...spans.map((x) => x.first));
+    const hi = Math.max(...spans.map((x) => x.stop));
+    for (const id of meterIds) {
+      const d = this.readings.summaries([id], lo, hi);
+      for (const x of spans) {
+        const accs = new Map(x.starts.map((s) => [s, emptyAcc()]));
+        for (let i = 0; i < d.count; i++) {
+          const day = d.day[i]!;
+          if (day >= x.first && day < x.stop) addDay(accs.get(x.startOf[day - x.first]!)!, d, i);
+        }
+        x.out.set(
+          id,
+          [...accs].map(([s, a]) => total(x.kind, s, a, 1, x.halfHours.get(s))),
+        );
+      }
+    }
+    return new Map(spans.map((x) => [x.kind, x.out]));
   }
 
   /** A meter's baseload (kW) on each of its complete days in [from, to) (data-quality.ts). */

@@ -9,6 +9,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import type { ReportFile, ReportScope } from '../../../src-shared/contract/types';
 import type { Call } from '../exports/tables';
 import type { Services } from '../services';
+import { annualReport } from './annual';
 import { renderHtml } from './html';
 import { meterMonthReport } from './meter-month';
 import type { ReportDocument } from './model';
@@ -41,8 +42,7 @@ export async function buildReport(deps: ReportDeps, req: ReportRequest): Promise
     if ('meter' in s) return meterMonthReport(deps.services, s.meter, req.month, deps.now);
     return siteMonthReport(deps, 'siteId' in s ? s.siteId : null, req.month);
   }
-  // SCAFFOLDING (base18): the annual (SECR) summary is built by the reports helper
-  throw new AppError('INTERNAL', 'Being built on this branch');
+  return annualReport(deps.services, s, req.year!, deps.now);
 }
 
 /** A file name for a report: `eclectyc-report-<what>-<period>.<ext>`, safe on every filesystem. */

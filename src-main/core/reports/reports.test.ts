@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
-import { pdfText } from '../../../tests/helpers/pdf';
+import { localDate, pdfText } from '../../../tests/helpers/pdf';
 import { meterMonthReport } from './meter-month';
 import { renderPdf } from './pdf';
 import { renderHtml } from './html';
@@ -14,17 +14,6 @@ import { change, gbp, kwh, mwh, percent, ukDate, ukDateTime } from './format';
 import type { ReportDocument } from './model';
 
 const MPAN = '1200050000009';
-const london = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-/** `YYYY-MM-DD` of the UK local date of a UTC instant in ms. */
-const localDate = (ms: number): string => {
-  const [d, m, y] = london.format(new Date(ms)).split('/');
-  return `${y}-${m}-${d}`;
-};
 const oneDp = (n: number) => n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 // half-hours from 28/02 to 02/04 (UTC), both years; March 2025 loses 10/03 06:00–10:00 UTC (8 half-hours)
