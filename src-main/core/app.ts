@@ -54,6 +54,7 @@ import { TrashService } from './undo/trash';
 import { SourceService } from './sources/service';
 import { sourceHandlers } from './sources/handlers';
 import { pendingHandlers } from './pending-handlers';
+import { reportHandlers } from './reports/handlers';
 import type { RunnerOptions } from './sources/runner';
 import type { ScheduleOptions } from './sources/schedule';
 
@@ -276,6 +277,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...registerHandlers(services),
         ...undoHandlers(services),
         ...sourceHandlers(services),
+        ...reportHandlers(services, () => handlers),
         ...pendingHandlers,
         'audit.list': (a) => auditList(sqlite, a),
       } satisfies Handlers,

@@ -13,8 +13,6 @@ export const pendingHandlers = {
   // budgets and site/portfolio reports (helper: reports)
   'budgets.list': pending,
   'budgets.set': pending,
-  // reports.make, the CLI, downloads, the Reports page (helper: surfaces)
-  'reports.make': pending,
   // schedules, delivery, digests (helper: schedules)
   'schedules.list': pending,
   'schedules.get': pending,
