@@ -19,6 +19,7 @@ import { jobsCommand } from './jobs';
 import { metersCommand } from './meters';
 import { readingsCommand } from './readings';
 import { registerCommand } from './register';
+import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   carbonCommand,
   emissionsCommand,
   exportCommand,
+  reportCommand,
   tariffsCommand,
   costCommand,
   switchCommand,
