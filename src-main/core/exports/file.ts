@@ -65,6 +65,14 @@ export async function saveBytes(file: string, bytes: Uint8Array): Promise<SavedF
   return saved;
 }
 
+/** A file name for an export: `eclectyc-<table>-<what>-<from>-to-<to>.csv`, safe on every filesystem. */
+export function exportFileName(req: ExportRequest): string {
+  const s = req.scope;
+  const what = 'meter' in s ? `meter-${s.meter}` : 'siteId' in s ? `site-${s.siteId}` : 'all';
+  const table = req.what === 'readings' && req.layout === 'wide' ? 'readings-wide' : req.what;
+  return `eclectyc-${table}-${what}-${req.from}-to-${req.to}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
 /** Writes an export to `file` whole; `rows` counts the data rows (the header not included). */
 export async function exportToFile(
   deps: ExportDeps,
