@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AppError } from '../../../src-shared/contract/errors';
+import { exportRequestSchema } from '../../../src-shared/contract/exports';
 import { runExport, type ExportDeps, type ExportRequest } from './export';
 
 /** A file written whole: its absolute path and size in bytes. */
@@ -81,4 +82,19 @@ export async function exportToFile(
 ): Promise<SavedFile & { rows: number }> {
   const { result, ...saved } = await writeWhole(file, (out) => runExport(deps, req, out));
   return { ...saved, rows: result - 1 };
+}
+
+/**
+ * The desktop app's "save an export": checks the request as sent (INVALID_ARGS when it is not one),
+ * asks `choose` where to save it (given a suggested file name; null when the person cancels, which
+ * writes nothing) and writes it there whole.
+ */
+export async function saveExportAs(
+  deps: ExportDeps,
+  body: unknown,
+  choose: (suggested: string) => Promise<string | null>,
+): Promise<(SavedFile & { rows: number }) | null> {
+  const req = exportRequestSchema.parse(body) as ExportRequest;
+  const file = await choose(exportFileName(req));
+  return file ? exportToFile(deps, req, file) : null;
 }
