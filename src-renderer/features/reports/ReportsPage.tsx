@@ -231,7 +231,7 @@ function ReportCard({ lists }: { lists: Lists }) {
                 <input
                   {...f}
                   type="month"
-                  className="input input-narrow reports-month"
+                  className="input reports-month"
                   value={c.month}
                   onChange={(e) => set({ month: e.target.value })}
                 />
