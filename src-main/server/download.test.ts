@@ -4,6 +4,7 @@
  * readings and flags; a request that cannot be answered gets a JSON error before any CSV, and the
  * sign-in and origin rules of /rpc apply.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../core/app';
 import { importFiles, makeCore, storedReadings, writeTemp } from '../../tests/helpers/core';
@@ -101,6 +102,42 @@ describe('POST /download/export', () => {
     const notATable = await post({ ...year, what: 'invoices' });
     expect(notATable.status).toBe(400);
     expect((JSON.parse(notATable.body) as { error: { code: string } }).error.code).toBe('INVALID_ARGS');
+  });
+
+  it("keeps the tables' own roles: a viewer's costs export is refused before any CSV", async () => {
+    const costs = await post({ ...year, what: 'costs' });
+    expect(costs.status).toBe(403);
+    expect((JSON.parse(costs.body) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+  });
+
+  it('carries on answering after a browser drops a download part-way', async () => {
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/download/export',
+          headers: {
+            'content-type': 'application/json',
+            origin: `http://127.0.0.1:${port}`,
+            cookie: `eclectyc_session=${viewer}`,
+          },
+        },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        },
+      );
+      req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+      req.end(JSON.stringify(year));
+    });
+    const again = await post({ ...year, what: 'days' });
+    expect(again.status).toBe(200);
+    expect(again.body.split('\r\n').filter((l) => l.startsWith(MPAN))).toHaveLength(366);
   });
 
   it('keeps the rules of /rpc: signed in, same origin, POST only', async () => {
