@@ -40,16 +40,17 @@ afterAll(async () => {
   await core.stop();
 });
 
+/** A same-origin JSON POST signed in as the viewer. */
+const signedIn = () => ({
+  'content-type': 'application/json',
+  origin: `http://127.0.0.1:${port}`,
+  cookie: `eclectyc_session=${viewer}`,
+});
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   raw('127.0.0.1', port, {
     method: 'POST',
     path: '/download/export',
-    headers: {
-      'content-type': 'application/json',
-      origin: `http://127.0.0.1:${port}`,
-      cookie: `eclectyc_session=${viewer}`,
-      ...headers,
-    },
+    headers: { ...signedIn(), ...headers },
     body: JSON.stringify(body),
   });
 
@@ -113,17 +114,7 @@ describe('POST /download/export', () => {
   it('carries on answering after a browser drops a download part-way', async () => {
     await new Promise<void>((resolve, reject) => {
       const req = http.request(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/download/export',
-          headers: {
-            'content-type': 'application/json',
-            origin: `http://127.0.0.1:${port}`,
-            cookie: `eclectyc_session=${viewer}`,
-          },
-        },
+        { host: '127.0.0.1', port, method: 'POST', path: '/download/export', headers: signedIn() },
         (res) => {
           expect(res.statusCode).toBe(200);
           res.once('data', () => {

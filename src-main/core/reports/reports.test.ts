@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { pdfPages as pdfText } from '../../../tests/helpers/pdf';
 import { meterMonthReport } from './meter-month';
 import { renderPdf } from './pdf';
 import { renderHtml } from './html';
@@ -42,18 +43,6 @@ let core: Core;
 let report: ReportDocument;
 let pages: string[];
 let pdf: Buffer;
-
-async function pdfText(bytes: Buffer): Promise<string[]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const out: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    out.push(content.items.map((it) => ('str' in it ? it.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return out;
-}
 
 beforeAll(async () => {
   core = await makeCore();
