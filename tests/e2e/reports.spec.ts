@@ -30,7 +30,7 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: screenshotPath(`${name}-1440`), fullPage: true });
   await page.setViewportSize({ width: 1024, height: 700 });
   // the sidebar folds to icons with a short transition: shoot it folded
-  await page.waitForTimeout(400);
+  await page.waitForTimeout(800);
   await page.screenshot({ path: screenshotPath(`${name}-1024`), fullPage: true });
   await page.setViewportSize({ width: 1440, height: 900 });
 }

@@ -18,6 +18,7 @@ import { Segmented } from '../../components/Segmented';
 import { Spinner } from '../../components/States';
 import { formatBytes } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
+import { href } from '../../lib/route';
 import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import '../../styles/reports.css';
@@ -127,7 +128,12 @@ function ScopePicker({
           )}
         </Field>
       )}
-      {value.kind === 'site' && (
+      {value.kind === 'site' && lists.sites.length === 0 && (
+        <p className={error ? 'field-error' : 'muted small'} role={error ? 'alert' : undefined}>
+          No sites yet: add one on <a href={href.meters}>Sites &amp; meters</a>, or choose a meter.
+        </p>
+      )}
+      {value.kind === 'site' && lists.sites.length > 0 && (
         <Field id={`${id}-site`} label="Site" error={error}>
           {(c) => (
             <select
