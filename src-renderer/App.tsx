@@ -22,6 +22,7 @@ import { SitePage } from './features/sites/SitePage';
 import { SourcePage } from './features/sources/SourcePage';
 import { SourcesPage } from './features/sources/SourcesPage';
 import { SavingsPage } from './features/costs/SavingsPage';
+import { ReportsPage } from './features/reports/ReportsPage';
 import { TariffsPage } from './features/tariffs/TariffsPage';
 import { SignInPage } from './features/users/SignInPage';
 import { UserBadge } from './features/users/UserBadge';
@@ -294,6 +295,13 @@ function Shell() {
               icon="M4 17l5-5 4 4 7-8M15 8h5v5"
             />
             <NavLink
+              to={href.reports}
+              section="reports"
+              current={section}
+              label="Reports"
+              icon="M7 3h7l5 5v13H7zM14 3v5h5M10 17v-3m3 3v-6m3 6v-2"
+            />
+            <NavLink
               to={href.activity}
               section="activity"
               current={section}
@@ -322,6 +330,7 @@ function Shell() {
         {route.page === 'carbon' && <CarbonPage />}
         {route.page === 'tariffs' && <TariffsPage />}
         {route.page === 'savings' && <SavingsPage />}
+        {route.page === 'reports' && <ReportsPage />}
         {route.page === 'activity' && <ActivityPage />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'users' && <UsersPage />}

@@ -54,7 +54,7 @@ import { TrashService } from './undo/trash';
 import { SourceService } from './sources/service';
 import { sourceHandlers } from './sources/handlers';
 import { pendingHandlers } from './pending-handlers';
-import { budgetHandlers } from './budgets/handlers';
+import { reportHandlers } from './reports/handlers';
 import type { RunnerOptions } from './sources/runner';
 import type { ScheduleOptions } from './sources/schedule';
 
@@ -277,7 +277,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...registerHandlers(services),
         ...undoHandlers(services),
         ...sourceHandlers(services),
-        ...budgetHandlers(services),
+        ...reportHandlers(services, () => handlers),
         ...pendingHandlers,
         'audit.list': (a) => auditList(sqlite, a),
       } satisfies Handlers,

@@ -10,8 +10,6 @@ const pending = (): never => {
 };
 
 export const pendingHandlers = {
-  // reports.make, the CLI, downloads, the Reports page (helper: surfaces)
-  'reports.make': pending,
   // schedules, delivery, digests (helper: schedules)
   'schedules.list': pending,
   'schedules.get': pending,

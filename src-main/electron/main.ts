@@ -118,6 +118,21 @@ async function pickAndImport(): Promise<void> {
   await importPaths(core, r.filePaths);
 }
 
+/** The save dialog for an export: the suggested name in the Downloads folder; null when cancelled. */
+async function chooseSaveFile(suggested: string): Promise<string | null> {
+  const options = {
+    title: 'Save export',
+    defaultPath: path.join(app.getPath('downloads'), suggested),
+    filters: [{ name: 'CSV (Excel)', extensions: ['csv'] }],
+  };
+  const parent = BrowserWindow.getFocusedWindow() ?? mainWindow;
+  const r =
+    parent && !parent.isDestroyed()
+      ? await dialog.showSaveDialog(parent, options)
+      : await dialog.showSaveDialog(options);
+  return r.canceled || !r.filePath ? null : r.filePath;
+}
+
 /** Shows a renderer route (`#/alerts/12`) in the main window, once its page has loaded. */
 function openRoute(route: string): void {
   const script = routeScript(route);
@@ -236,7 +251,7 @@ async function start(): Promise<void> {
 
   stage = 'starting the import queue';
   core.start();
-  registerIpc(ipcMain, core, { isTrusted: (frame) => isTrustedSender(frame, indexUrl) });
+  registerIpc(ipcMain, core, { isTrusted: (frame) => isTrustedSender(frame, indexUrl), chooseSaveFile });
   forwardEvents(core.events, () => BrowserWindow.getAllWindows().map((w) => w.webContents));
   core.events.subscribe(createNotifier({ show: notify }));
 

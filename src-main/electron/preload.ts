@@ -1,6 +1,7 @@
 /**
  * The preload: runs sandboxed, before the page, in an isolated world. It exposes exactly one
- * object to the page — `window.energy` with `invoke` and `on` — and never ipcRenderer itself.
+ * object to the page — `window.energy` with `invoke`, `saveExport` and `on` — and never ipcRenderer
+ * itself.
  *
  * It also turns meter files the user drops on the window, or picks in the Imports page's
  * <input type="file" data-meter-files>, into real paths (webUtils.getPathForFile) and asks the main
@@ -17,6 +18,10 @@ const api = {
   /** Calls a core method; resolves to a Reply (errors are data, never thrown). */
   invoke(method: string, args?: unknown): Promise<Reply<unknown>> {
     return ipcRenderer.invoke('rpc', String(method), args ?? {}) as Promise<Reply<unknown>>;
+  },
+  /** Asks where to save an export (a save dialog) and writes it there; resolves to null when cancelled. */
+  saveExport(request: unknown): Promise<Reply<unknown>> {
+    return ipcRenderer.invoke('export:save', request) as Promise<Reply<unknown>>;
   },
   /** Subscribes to every pushed core event; returns the unsubscribe function. */
   on(listener: (e: PushedEvent) => void): () => void {

@@ -1,6 +1,7 @@
 /**
  * The headless host: the same handlers over HTTP(S). POST /rpc/:method (JSON in, Reply out),
- * POST /upload (streamed file body → stored file id), GET /events (server-sent events), POST
+ * POST /upload (streamed file body → stored file id), POST /download/export (an export streamed as
+ * a CSV attachment), GET /events (server-sent events), POST
  * /auth/login and /auth/logout (the session cookie), GET /health (for uptime monitors), and the built
  * renderer as static files, so the whole UI works in any browser. Who may call is settled in
  * auth.ts, which requests are answered at all in guard.ts, what a request may cost in limits.ts.
@@ -14,6 +15,7 @@ import type { CallContext, Reply } from '../../src-shared/contract/api';
 import type { AppErrorPayload } from '../../src-shared/contract/errors';
 import type { Core } from '../core/app';
 import { writeAudit } from '../core/rpc/audit';
+import { downloadExport } from './download';
 import { dispatch, toAppError } from '../core/rpc/dispatch';
 import { SESSION_COOKIE, type AuthApi } from '../core/users/auth-api';
 import { CSP } from '../../src-shared/security/csp';
@@ -61,6 +63,18 @@ export interface HttpHostOptions {
 
 /** The server createHttpHost makes: HTTP, or HTTPS when given a certificate. */
 export type HttpHost = http.Server | https.Server;
+
+/** The address that streams an export as a CSV attachment (download.ts). */
+export const DOWNLOAD = '/download/export';
+
+/** The status of a download refused before its first byte (the JSON body says why). */
+const DOWNLOAD_STATUS: Partial<Record<AppErrorPayload['code'], number>> = {
+  INVALID_ARGS: 400,
+  BAD_INPUT: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNAVAILABLE: 503,
+};
 
 /** How often /events sends a ping: the page counts the connection lost after three missed. */
 export const HEARTBEAT_MS = 4000;
@@ -233,7 +247,7 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
     }
 
     const api =
-      (req.method === 'POST' && (pathname.startsWith('/rpc/') || pathname === '/upload')) ||
+      (req.method === 'POST' && (pathname.startsWith('/rpc/') || pathname === '/upload' || pathname === DOWNLOAD)) ||
       (req.method === 'GET' && pathname === '/events');
     if (api) {
       // who is calling, before any work (the body is not read for a stranger)
@@ -259,6 +273,12 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
       if (pathname === '/events') return events(req, res, who);
       const body = await jsonBody(req, res, MAX_RPC_BODY);
       if (!body) return;
+      if (pathname === DOWNLOAD) {
+        body.release();
+        const error = await downloadExport(core, who.ctx, body.value, res, apiHeaders(tls));
+        if (error) send(res, DOWNLOAD_STATUS[error.code] ?? 500, { ok: false, error } satisfies Reply<never>);
+        return;
+      }
       try {
         return send(res, 200, await dispatch(core.handlers, pathname.slice(5), body.value, who.ctx, core.log));
       } finally {
@@ -267,7 +287,12 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
     }
 
     // the API's addresses with another method: say which one they take (JSON, not the app's page)
-    if (pathname.startsWith('/rpc/') || pathname === '/upload' || pathname.startsWith('/auth/'))
+    if (
+      pathname.startsWith('/rpc/') ||
+      pathname === '/upload' ||
+      pathname === DOWNLOAD ||
+      pathname.startsWith('/auth/')
+    )
       return fail(
         req,
         res,

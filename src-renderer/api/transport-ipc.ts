@@ -9,6 +9,8 @@ import { isPushedEvent, type Transport } from './transport';
 export interface EnergyBridge {
   invoke(method: string, args: unknown): Promise<Reply<unknown>>;
   on(listener: (e: PushedEvent) => void): () => void;
+  /** Asks where to save an export (a save dialog) and writes it there; the value is null when cancelled. */
+  saveExport?(request: unknown): Promise<Reply<unknown>>;
 }
 
 declare global {

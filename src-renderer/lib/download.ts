@@ -1,4 +1,7 @@
-/** Saving what the user sees: CSV text and chart images, via a temporary link (works in Electron and browsers). */
+/**
+ * Saving what the user sees: CSV text, chart images, reports and exports, via a temporary link (works in
+ * Electron and browsers).
+ */
 
 function clickLink(url: string, name: string): void {
   const a = document.createElement('a');
@@ -13,6 +16,13 @@ export function downloadText(name: string, text: string, type = 'text/csv;charse
   const url = URL.createObjectURL(new Blob([text], { type }));
   clickLink(url, name);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Saves a Blob (a report, a downloaded export) under `name`. */
+export function downloadBlob(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  clickLink(url, name);
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 export function downloadDataUrl(name: string, dataUrl: string): void {

@@ -1,7 +1,7 @@
 /**
  * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
- * #/savings, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox), #/alerts/<id>,
- * #/alerts/rules, #/health, #/sources (data feeds), #/sources/<id>.
+ * #/savings, #/reports, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox),
+ * #/alerts/<id>, #/alerts/rules, #/health, #/sources (data feeds), #/sources/<id>.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -16,6 +16,7 @@ export type Route =
   | { page: 'carbon' }
   | { page: 'tariffs' }
   | { page: 'savings' }
+  | { page: 'reports' }
   | { page: 'settings' }
   | { page: 'users' }
   | { page: 'alerts' }
@@ -34,6 +35,7 @@ const SIMPLE = new Set([
   'carbon',
   'tariffs',
   'savings',
+  'reports',
   'activity',
   'settings',
   'alerts',
@@ -77,6 +79,10 @@ export const href = {
   carbon: '#/carbon',
   tariffs: '#/tariffs',
   savings: '#/savings',
+  reports: '#/reports',
+  /** The Reports page set to a meter's or a site's month (`YYYY-MM`). */
+  reportFor: (scope: { meter: string } | { siteId: number }, month: string) =>
+    `#/reports?${'meter' in scope ? `meter=${encodeURIComponent(scope.meter)}` : `site=${scope.siteId}`}&month=${month}`,
   activity: '#/activity',
   settings: '#/settings',
   users: '#/settings/users',

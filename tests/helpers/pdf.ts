@@ -4,7 +4,7 @@
  */
 
 /** The text of each page of a PDF, its items joined by spaces. */
-export async function pdfText(bytes: Buffer): Promise<string[]> {
+export async function pdfText(bytes: Uint8Array): Promise<string[]> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
   const out: string[] = [];

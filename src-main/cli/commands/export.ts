@@ -3,11 +3,8 @@
  * CRLF, formula-safe) for one meter, a site's meters or every meter, to a file or stdout, streamed
  * as it is produced. A file is written under a temporary name and renamed when complete.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import { EXPORTS, runExport, type ExportRequest, type ExportScope, type ExportWhat } from '../../core/exports/export';
+import { exportToFile } from '../../core/exports/file';
 import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
 import { periodArg } from './totals';
 import type { Call } from '../../core/exports/tables';
@@ -15,12 +12,12 @@ import type { Call } from '../../core/exports/tables';
 const USAGE =
   'export readings|days|totals|costs|emissions|alerts [--meter MPAN | --site ID | --all] --from DATE --to DATE';
 
-/** The one scope option given. */
-function scopeArg(o: Opts): ExportScope {
+/** The one scope option given (`usage`: the command's usage line, for the error). */
+export function scopeArg(o: Opts, usage = USAGE): ExportScope {
   const meter = str(o, 'meter');
   const site = str(o, 'site');
   const given = [meter !== undefined, site !== undefined, o.all === true].filter(Boolean).length;
-  if (given !== 1) throw new UsageError(`export needs exactly one of --meter MPAN, --site ID or --all: ${USAGE}`);
+  if (given !== 1) throw new UsageError(`give exactly one of --meter MPAN, --site ID or --all: ${usage}`);
   if (meter !== undefined) return { meter };
   if (site !== undefined) {
     if (!/^[1-9]\d{0,9}$/.test(site)) throw new UsageError(`--site must be a site id (a whole number), not "${site}"`);
@@ -80,23 +77,9 @@ export const exportCommand: Command = {
         await runExport(deps, req, process.stdout);
         return 0;
       }
-      const target = path.resolve(file);
-      const part = `${target}.part`;
-      const stream = fs.createWriteStream(part, { highWaterMark: 1 << 20 });
-      let rows: number;
-      try {
-        await once(stream, 'ready'); // opened, so a failure below removes what it made
-        rows = await runExport(deps, req, stream);
-        stream.end();
-        await finished(stream);
-        fs.renameSync(part, target);
-      } catch (e) {
-        stream.destroy();
-        fs.rmSync(part, { force: true });
-        throw e;
-      }
-      out(ctx, { file: target, rows: rows - 1, bytes: fs.statSync(target).size }, () =>
-        console.log(`Wrote ${(rows - 1).toLocaleString('en-GB')} rows to ${target}`),
+      const saved = await exportToFile(deps, req, file);
+      out(ctx, { file: saved.file, rows: saved.rows, bytes: saved.bytes }, () =>
+        console.log(`Wrote ${saved.rows.toLocaleString('en-GB')} rows to ${saved.file}`),
       );
       return 0;
     });

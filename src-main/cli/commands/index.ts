@@ -20,6 +20,7 @@ import { jobsCommand } from './jobs';
 import { metersCommand } from './meters';
 import { readingsCommand } from './readings';
 import { registerCommand } from './register';
+import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
@@ -44,6 +45,7 @@ export const COMMANDS: readonly Command[] = [
   carbonCommand,
   emissionsCommand,
   exportCommand,
+  reportCommand,
   tariffsCommand,
   costCommand,
   switchCommand,

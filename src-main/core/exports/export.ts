@@ -11,6 +11,7 @@ import type { ReadingsStore } from '../readings/store';
 import { toLocalDay } from '../aggregation/totals';
 import { dispatch } from '../rpc/dispatch';
 import type { CallContext, Handlers } from '../../../src-shared/contract/api';
+import { EXPORT_TABLES } from '../../../src-shared/contract/exports';
 import { isoDay, type PeriodKind } from '../../../src-shared/domain/periods';
 import { writeCsv, type Row } from './csv';
 import { dayTotals, readingsLong, readingsWide } from './readings';
@@ -20,7 +21,7 @@ import { alertRows, costRows, emissionsRows, totalsRows, type Call } from './tab
 export type ExportScope = { meter: string } | { siteId: number } | { all: true };
 
 /** The tables that can be exported. */
-export const EXPORTS = ['readings', 'days', 'totals', 'costs', 'emissions', 'alerts'] as const;
+export const EXPORTS = EXPORT_TABLES;
 export type ExportWhat = (typeof EXPORTS)[number];
 
 /**

@@ -4,6 +4,7 @@
  * in memory at a time.
  */
 import type { Args, Method, Result } from '../../../src-shared/contract/api';
+import { AppError } from '../../../src-shared/contract/errors';
 import type { Alert } from '../../../src-shared/contract/types';
 import { localDayOf, type PeriodKind } from '../../../src-shared/domain/periods';
 import type { MeterRow } from '../meters/meter-service';
@@ -98,6 +99,8 @@ export async function* costRows(
     try {
       c = await call('cost.meter', { meter: m.identifier, from, to });
     } catch (e) {
+      // a role too low is the caller's refusal, not a meter without a price
+      if (e instanceof AppError && e.code === 'FORBIDDEN') throw e;
       yield [m.identifier, from, to, '', 'Not priced', null, null, null, null, null, (e as Error).message];
       continue;
     }

@@ -35,6 +35,7 @@ import { MeterFeedHeader } from '../sources/MeterFeedHeader';
 import { Energy } from '../../components/Energy';
 import { AnalysisView } from '../analysis/AnalysisView';
 import { addDays } from '../analysis/analysis-range';
+import { ukToday } from '../../../src-shared/domain/periods';
 import {
   METER_VIEWS,
   focusWindow,
@@ -107,7 +108,19 @@ export function MeterPage({ mpan }: { mpan: string }) {
 
       <PageHeader
         className="meter-header"
-        actions={meter && <MeterActions meter={meter} />}
+        actions={
+          meter && (
+            <>
+              <a
+                className="btn"
+                href={href.reportFor({ meter: mpan }, (meter.lastCompleteDay ?? ukToday()).slice(0, 7))}
+              >
+                Monthly report
+              </a>
+              <MeterActions meter={meter} />
+            </>
+          )
+        }
         title={
           <>
             <span className="mono">{mpan}</span>

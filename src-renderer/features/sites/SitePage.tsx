@@ -8,6 +8,7 @@ import {
   previousPeriodStart,
   yearAgoStart,
   nextPeriodStart,
+  ukToday,
 } from '../../../src-shared/domain/periods';
 import { getClient } from '../../api/instance';
 import { ChartCard } from '../../charts/ChartCard';
@@ -101,7 +102,17 @@ function Site({ d }: { d: SiteDetail }) {
       <PageHeader
         title={d.site.name}
         titleTestId="site-name"
-        actions={<SiteActions site={d.site} />}
+        actions={
+          <>
+            <a
+              className="btn"
+              href={href.reportFor({ siteId: d.site.id }, latestMonth(d.meters) ?? ukToday().slice(0, 7))}
+            >
+              Monthly report
+            </a>
+            <SiteActions site={d.site} />
+          </>
+        }
         subtitle={[
           d.site.postcode,
           d.site.organisation,
