@@ -22,6 +22,8 @@ import { SitePage } from './features/sites/SitePage';
 import { SourcePage } from './features/sources/SourcePage';
 import { SourcesPage } from './features/sources/SourcesPage';
 import { SavingsPage } from './features/costs/SavingsPage';
+import { SchedulePage } from './features/schedules/SchedulePage';
+import { SchedulesPage } from './features/schedules/SchedulesPage';
 import { TariffsPage } from './features/tariffs/TariffsPage';
 import { SignInPage } from './features/users/SignInPage';
 import { UserBadge } from './features/users/UserBadge';
@@ -173,7 +175,9 @@ function Shell() {
           ? null
           : route.page === 'users'
             ? 'settings'
-            : route.page;
+            : route.page === 'schedule'
+              ? 'schedules'
+              : route.page;
 
   useEffect(() => {
     if (!window.location.hash) window.history.replaceState(null, '', href.dashboard);
@@ -294,6 +298,13 @@ function Shell() {
               icon="M4 17l5-5 4 4 7-8M15 8h5v5"
             />
             <NavLink
+              to={href.schedules}
+              section="schedules"
+              current={section}
+              label="Schedules"
+              icon="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z"
+            />
+            <NavLink
               to={href.activity}
               section="activity"
               current={section}
@@ -331,6 +342,8 @@ function Shell() {
         {route.page === 'health' && <HealthPage />}
         {route.page === 'sources' && <SourcesPage />}
         {route.page === 'source' && <SourcePage key={route.id} id={route.id} />}
+        {route.page === 'schedules' && <SchedulesPage />}
+        {route.page === 'schedule' && <SchedulePage key={route.id} id={route.id} />}
         {route.page === 'meters' && <MetersPage />}
         {route.page === 'meter' && <MeterPage key={route.mpan} mpan={route.mpan} />}
         {route.page === 'not-found' && (
