@@ -109,6 +109,7 @@ export function ScheduleForm({
     'cadence.at',
     'cadence.day',
     'cadence.weekday',
+    'destination.kind',
     'destination.path',
     'destination.to',
     ...d.to.map((_, i) => `destination.to.${i}`),
@@ -150,7 +151,8 @@ export function ScheduleForm({
             ['digest', 'Email digest'],
           ],
           d.kind,
-          (kind) => set({ kind }),
+          // a digest is an email
+          (kind) => set(kind === 'digest' ? { kind, dest: 'email' } : { kind }),
         )}
         {choice(
           'schedule-scope',
@@ -335,6 +337,11 @@ export function ScheduleForm({
         ],
         d.dest,
         (dest) => set({ dest }),
+      )}
+      {errors['destination.kind'] && (
+        <p className="field-error" role="alert" data-testid="schedule-dest-error">
+          {errors['destination.kind']}
+        </p>
       )}
       {d.dest === 'folder' && (
         <div className="form-row">

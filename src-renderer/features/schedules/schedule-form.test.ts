@@ -85,6 +85,10 @@ describe('the schedule form', () => {
       'what.scope.meter': 'Choose a meter',
       'destination.path': 'Give the full path, e.g. /srv/reports or \\\\server\\share\\reports',
     });
+    const digest = scheduleArgs({ ...newDraft(), name: 'N', kind: 'digest', path: '/srv/out' }, null);
+    expect(digest.ok ? null : digest.errors).toEqual({
+      'destination.kind': 'A digest is an email: send it to email recipients',
+    });
     const sftp = scheduleArgs({ ...newDraft(), name: 'N', dest: 'sftp', port: '70000' }, null);
     expect(sftp.ok ? null : Object.keys(sftp.errors).sort()).toEqual([
       'destination.host',
@@ -94,7 +98,7 @@ describe('the schedule form', () => {
       'secrets.password',
     ]);
     // each message starts with a capital letter
-    for (const r of [blank, relative, sftp])
+    for (const r of [blank, relative, digest, sftp])
       for (const m of Object.values(r.ok ? {} : r.errors)) expect(m).toMatch(/^[A-Z“]/);
   });
 

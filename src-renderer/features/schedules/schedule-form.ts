@@ -163,6 +163,8 @@ export function scheduleArgs(
         ? { every: 'weekly', weekday: d.weekday, at: t(d.at) }
         : { every: 'monthly', day, at: t(d.at) };
 
+  if (d.kind === 'digest' && d.dest !== 'email')
+    errors['destination.kind'] = 'A digest is an email: send it to email recipients';
   let destination: SaveArgs['destination'];
   const secrets: NonNullable<SaveArgs['secrets']> = {};
   if (d.dest === 'folder') {
