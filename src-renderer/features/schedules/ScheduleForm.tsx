@@ -86,6 +86,7 @@ export function ScheduleForm({
     options: readonly (readonly [T, string])[],
     value: T,
     onChange: (v: T) => void,
+    hint?: string,
   ): ReactNode => (
     <div className="field">
       <span className="field-label" id={`${id}-label`}>
@@ -98,6 +99,7 @@ export function ScheduleForm({
         onChange={onChange}
         testId={id}
       />
+      {hint && <p className="field-hint muted small">{hint}</p>}
     </div>
   );
 
@@ -258,11 +260,12 @@ export function ScheduleForm({
               'schedule-layout',
               'Layout',
               [
-                ['long', 'Long (a row a half-hour)'],
-                ['wide', 'Wide (a row a meter-day)'],
+                ['long', 'Long'],
+                ['wide', 'Wide'],
               ],
               d.layout,
               (layout) => set({ layout }),
+              d.layout === 'long' ? 'A row a half-hour.' : 'A row a meter-day, a column a half-hour.',
             )}
         </div>
       )}
@@ -361,9 +364,14 @@ export function ScheduleForm({
             </p>
           )}
           {d.to.map((x, i) => (
-            <div className="schedule-recipient" key={i}>
-              <Field id={`schedule-to-${i}`} label={`Recipient ${i + 1}`} error={errors[`destination.to.${i}`]}>
-                {(c) => (
+            <Field
+              key={i}
+              id={`schedule-to-${i}`}
+              label={<span className="sr-only">{`Recipient ${i + 1}`}</span>}
+              error={errors[`destination.to.${i}`]}
+            >
+              {(c) => (
+                <span className="schedule-recipient">
                   <input
                     {...c}
                     type="email"
@@ -379,19 +387,19 @@ export function ScheduleForm({
                     }}
                     data-testid={`schedule-to-${i}`}
                   />
-                )}
-              </Field>
-              {d.to.length > 1 && (
-                <button
-                  type="button"
-                  className="btn btn-quiet btn-small"
-                  aria-label={`Remove recipient ${i + 1}`}
-                  onClick={() => set({ to: d.to.filter((_, j) => j !== i) })}
-                >
-                  Remove
-                </button>
+                  {d.to.length > 1 && (
+                    <button
+                      type="button"
+                      className="btn btn-quiet btn-small"
+                      aria-label={`Remove recipient ${i + 1}`}
+                      onClick={() => set({ to: d.to.filter((_, j) => j !== i) })}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </span>
               )}
-            </div>
+            </Field>
           ))}
           <button
             type="button"

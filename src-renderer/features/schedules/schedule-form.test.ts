@@ -161,6 +161,8 @@ describe('the schedule form', () => {
       'ben@example.org',
       'cara@example.org',
     ]);
+    // a space is not a separator: a name typed by mistake stays in one row, to be refused there
+    expect(splitRecipients('Anna Smith')).toEqual(['Anna Smith']);
   });
 
   it('sets, keeps or clears the SFTP secrets, and forgets the host key only when asked', () => {

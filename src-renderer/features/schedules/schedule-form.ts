@@ -110,10 +110,10 @@ const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const EMAIL = /^(?:[\w'+-]+\.)*[\w'+-]*[\w+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
 
-/** Splits what was typed or pasted into one recipient field ("a@x.org; b@y.org") into addresses. */
+/** Splits what was typed or pasted into one recipient field ("a@x.org; b@y.org", a line each) into addresses. */
 export function splitRecipients(text: string): string[] {
   return text
-    .split(/[\s,;]+/)
+    .split(/[,;\n]+/)
     .map((x) => x.trim())
     .filter(Boolean);
 }
