@@ -67,7 +67,11 @@ export function sftpProblem(e: unknown, c: SftpServer, doing: string, afterDrop:
       'UNAVAILABLE',
       `The SFTP server ${sftpWhere(c)} did not answer in time while ${doing.toLowerCase()}`,
     );
-  if (/ECONNRESET|not connected|no sftp connection|connection lost|no response from server|closed/i.test(msg))
+  if (
+    /ECONNRESET|not connected|no sftp connection|connection lost|no response from server|closed|unexpected end event/i.test(
+      msg,
+    )
+  )
     return new AppError(
       'UNAVAILABLE',
       `The connection to ${server} dropped while ${doing.toLowerCase()}; ${afterDrop}`,
