@@ -15,10 +15,4 @@ export const pendingHandlers = {
   'budgets.set': pending,
   // reports.make, the CLI, downloads, the Reports page (helper: surfaces)
   'reports.make': pending,
-  // schedules, delivery, digests (helper: schedules)
-  'schedules.list': pending,
-  'schedules.get': pending,
-  'schedules.save': pending,
-  'schedules.remove': pending,
-  'schedules.run': pending,
 } satisfies Partial<Handlers>;

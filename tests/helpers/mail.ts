@@ -1,6 +1,6 @@
 /**
  * A small reader of the raw messages a test SMTP server receives: headers (encoded words decoded),
- * and the text/plain and text/html parts (quoted-printable or base64 decoded).
+ * the text/plain and text/html parts (quoted-printable or base64 decoded), and the files attached.
  */
 
 export interface ParsedMail {
@@ -8,6 +8,7 @@ export interface ParsedMail {
   subject: string;
   text: string;
   html: string;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 const decodeQp = (s: string): Buffer => {
@@ -49,7 +50,7 @@ function decodeBody(headers: Record<string, string>, body: string): string {
 
 export function parseMail(raw: string): ParsedMail {
   const { headers, body } = splitHead(raw);
-  const out: ParsedMail = { headers, subject: headers.subject ?? '', text: '', html: '' };
+  const out: ParsedMail = { headers, subject: headers.subject ?? '', text: '', html: '', attachments: [] };
   const walk = (h: Record<string, string>, b: string) => {
     const type = h['content-type'] ?? 'text/plain';
     const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
@@ -59,7 +60,13 @@ export function parseMail(raw: string): ParsedMail {
         const p = splitHead(part.replace(/^\r?\n/, ''));
         walk(p.headers, p.body);
       }
-    } else if (type.startsWith('text/html')) out.html = decodeBody(h, b);
+    } else if (/attachment/i.test(h['content-disposition'] ?? ''))
+      out.attachments.push({
+        filename: /filename="?([^";]+)"?/i.exec(h['content-disposition']!)?.[1] ?? '',
+        contentType: type.split(';')[0]!.trim(),
+        content: Buffer.from(b.replace(/\s+/g, ''), 'base64'),
+      });
+    else if (type.startsWith('text/html')) out.html = decodeBody(h, b);
     else if (type.startsWith('text/plain')) out.text = decodeBody(h, b);
   };
   walk(headers, body);
