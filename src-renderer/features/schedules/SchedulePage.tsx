@@ -166,7 +166,7 @@ export function SchedulePage({ id }: { id: number }) {
                 </>
               ),
             },
-            { header: 'Why', cell: (r) => TRIGGER_LABEL[r.trigger] },
+            { header: 'Why', className: 'schedule-why', cell: (r) => TRIGGER_LABEL[r.trigger] },
             { header: 'Result', cell: (r) => <RunBadge status={r.status} /> },
             { header: 'Attempts', num: true, cell: (r) => r.attempts },
             {
