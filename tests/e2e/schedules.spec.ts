@@ -86,9 +86,9 @@ test('a meter report scheduled to a folder through the form is delivered by Run 
 
   // Run now: the toast says what was delivered; the row shows OK
   await row.getByTestId('schedule-run').click();
-  await expect(page.getByTestId('toast').filter({ hasText: 'E2E meter pack: delivered' })).toBeVisible({
-    timeout: 60_000,
-  });
+  const toast = page.getByTestId('toast').filter({ hasText: 'E2E meter pack: delivered' });
+  await expect(toast).toBeVisible({ timeout: 60_000 });
+  await expect(toast).toContainText(`folder ${folder}`);
   await expect(row.getByTestId('schedule-status')).toHaveText('OK');
   const [listed] = await core.handlers['schedules.list']({}, { role: 'admin', actor: 'e2e' });
   const fileName = listed!.lastRun!.fileName!;

@@ -15,7 +15,7 @@ const run = (more: Partial<ScheduleRun>): ScheduleRun => ({
   attempts: 1,
   fileName: 'portfolio-2026-10.pdf',
   bytes: 4_219,
-  target: 'folder /srv/reports',
+  target: 'email anna@example.org',
   error: null,
   notes: [],
   ...more,
@@ -68,8 +68,15 @@ describe('schedule words', () => {
   });
 
   it('says a run’s outcome in a line: the file and where it went, or why it failed', () => {
-    expect(runText(run({}))).toBe('portfolio-2026-10.pdf (4.1 KB) to folder /srv/reports');
-    expect(runText(run({ attempts: 3 }))).toBe('portfolio-2026-10.pdf (4.1 KB) to folder /srv/reports, at attempt 3');
+    expect(runText(run({}))).toBe('portfolio-2026-10.pdf (4.1 KB) to email anna@example.org');
+    expect(runText(run({ attempts: 3 }))).toBe(
+      'portfolio-2026-10.pdf (4.1 KB) to email anna@example.org, at attempt 3',
+    );
+    // where it went names the file already: said once
+    expect(runText(run({ target: 'folder /srv/reports/portfolio-2026-10.pdf' }))).toBe(
+      'folder /srv/reports/portfolio-2026-10.pdf (4.1 KB)',
+    );
+    expect(runText(run({ fileName: null, bytes: null, target: null }))).toBe('Delivered');
     expect(runText(run({ status: 'failed', error: 'The SFTP server offered another host key' }))).toBe(
       'The SFTP server offered another host key',
     );

@@ -94,11 +94,16 @@ export function destinationText(d: ScheduleDestination): string {
   return `SFTP ${d.username}@${d.host}${d.port && d.port !== 22 ? `:${d.port}` : ''}:${d.path}`;
 }
 
-/** A finished run in a line: "monthly.pdf (41.2 KB) to folder /srv/reports", or its error. */
+/**
+ * A finished run in a line: "monthly.pdf (41 KB) to email anna@example.org", or where it went when
+ * that names the file ("folder /srv/reports/monthly.pdf (41 KB)"); a failed run's error.
+ */
 export function runText(r: ScheduleRun): string {
   if (r.status === 'running') return 'Still running';
   if (r.status === 'failed') return r.error ?? 'It failed, without saying why';
-  const file = r.fileName ? `${r.fileName}${r.bytes !== null ? ` (${formatBytes(r.bytes)})` : ''}` : 'Delivered';
+  const size = r.bytes !== null ? ` (${formatBytes(r.bytes)})` : '';
   const tries = r.attempts > 1 ? `, at attempt ${r.attempts}` : '';
-  return `${file}${r.target ? ` to ${r.target}` : ''}${tries}`;
+  const file = r.fileName ?? 'Delivered';
+  if (r.target && r.fileName && r.target.includes(r.fileName)) return `${r.target}${size}${tries}`;
+  return `${file}${size}${r.target ? ` to ${r.target}` : ''}${tries}`;
 }
