@@ -8,7 +8,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
-import { Server, utils, type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
+
+// the default import, as src-main does: Playwright's ESM loader sees no named exports in ssh2 (CommonJS)
+const { Server, utils } = ssh2;
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 

@@ -171,6 +171,7 @@ export function SchedulePage({ id }: { id: number }) {
             { header: 'Attempts', num: true, cell: (r) => r.attempts },
             {
               header: 'File',
+              className: 'schedule-filecol',
               cell: (r) => (r.fileName ? <span className="mono small schedule-file">{r.fileName}</span> : '—'),
             },
             { header: 'Size', num: true, cell: (r) => (r.bytes === null ? '—' : formatBytes(r.bytes)) },
