@@ -13,8 +13,18 @@ interface PickerProps<T> {
   testId?: string;
 }
 
-/** A meter by MPAN/MPRN, each shown with its label (or else its site). */
-export function MeterPicker({ id, label, error, options, value, onChange, testId }: PickerProps<MeterSummary>) {
+/** A select of `options`, each given its value and words by `option`, after a first "Choose a <noun>…". */
+function Picker<T>({
+  noun,
+  option,
+  id,
+  label,
+  error,
+  options,
+  value,
+  onChange,
+  testId,
+}: PickerProps<T> & { noun: string; option: (t: T) => [value: string, text: string] }) {
   return (
     <Field id={id} label={label} error={error}>
       {(c) => (
@@ -25,11 +35,10 @@ export function MeterPicker({ id, label, error, options, value, onChange, testId
           onChange={(e) => onChange(e.currentTarget.value)}
           data-testid={testId}
         >
-          <option value="">{options ? 'Choose a meter…' : 'Loading the meters…'}</option>
-          {(options ?? []).map((m) => (
-            <option key={m.mpan} value={m.mpan}>
-              {m.mpan}
-              {m.label ? ` · ${m.label}` : m.site ? ` · ${m.site}` : ''}
+          <option value="">{options ? `Choose a ${noun}…` : `Loading the ${noun}s…`}</option>
+          {(options ?? []).map(option).map(([v, text]) => (
+            <option key={v} value={v}>
+              {text}
             </option>
           ))}
         </select>
@@ -38,26 +47,18 @@ export function MeterPicker({ id, label, error, options, value, onChange, testId
   );
 }
 
-/** A site by name; the value is its id as text. */
-export function SitePicker({ id, label, error, options, value, onChange, testId }: PickerProps<SiteSummary>) {
+/** A meter by MPAN/MPRN, each shown with its label (or else its site). */
+export function MeterPicker(props: PickerProps<MeterSummary>) {
   return (
-    <Field id={id} label={label} error={error}>
-      {(c) => (
-        <select
-          {...c}
-          className="input"
-          value={value}
-          onChange={(e) => onChange(e.currentTarget.value)}
-          data-testid={testId}
-        >
-          <option value="">{options ? 'Choose a site…' : 'Loading the sites…'}</option>
-          {(options ?? []).map((s) => (
-            <option key={s.id} value={String(s.id)}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <Picker
+      {...props}
+      noun="meter"
+      option={(m) => [m.mpan, `${m.mpan}${m.label ? ` · ${m.label}` : m.site ? ` · ${m.site}` : ''}`]}
+    />
   );
+}
+
+/** A site by name; the value is its id as text. */
+export function SitePicker(props: PickerProps<SiteSummary>) {
+  return <Picker {...props} noun="site" option={(s) => [String(s.id), s.name]} />;
 }
