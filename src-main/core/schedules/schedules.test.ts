@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ScheduleRun, ScheduleSummary } from '../../../src-shared/contract/types';
 import { callAsAdmin, importFiles, makeCore, tempDir, writeTemp } from '../../../tests/helpers/core';
 import { catchMail, type ParsedMail } from '../../../tests/helpers/mail';
@@ -126,6 +126,31 @@ describe('the schedule timer', () => {
     expect(onTime.map((r) => [r.trigger, r.status, r.dueAt])).toEqual([['schedule', 'ok', '2025-03-15T06:00:00Z']]);
     expect(fs.readdirSync(dir).sort()).toEqual([name, `eclectyc-readings-meter-${A}-2025-03-14-to-2025-03-14.csv`]);
     await callAsAdmin(core, 'schedules.remove', { id: s.id });
+  });
+
+  it('runs with the core’s background services: what is due runs at start(), and stop() waits for it', async () => {
+    let t = Date.parse('2025-03-14T05:00:00Z');
+    const c = await makeCore({ clock: { now: () => t } });
+    const dir = tempDir();
+    try {
+      await importFiles(c, [writeTemp('two-meters.csv', csv)]);
+      const s = await callAsAdmin<ScheduleSummary>(c, 'schedules.save', {
+        name: 'At start',
+        what: { kind: 'export', table: 'days', scope: { meter: B }, range: 'yesterday' },
+        cadence: { every: 'daily', at: '06:00' },
+        destination: { kind: 'folder', path: dir },
+      });
+      t = Date.parse('2025-03-14T06:00:30Z');
+      c.start();
+      await vi.waitFor(
+        async () =>
+          expect((await callAsAdmin<ScheduleSummary>(c, 'schedules.get', { id: s.id })).lastRun?.status).toBe('ok'),
+        { timeout: 20_000, interval: 100 },
+      );
+    } finally {
+      await c.stop();
+    }
+    expect(fs.readdirSync(dir)).toEqual([`eclectyc-days-meter-${B}-2025-03-13-to-2025-03-13.csv`]);
   });
 
   it('never overwrites a file in the folder, and leaves no temporary file', async () => {

@@ -204,7 +204,7 @@ export class ScheduleService {
   remove(id: number): { removed: boolean } {
     const r = this.store.find(id);
     if (!r) return { removed: false };
-    if (this.running.has(id) || this.store.currentRun(id) !== null)
+    if (this.running.has(id) || this.store.held(id, this.now()))
       throw new AppError('CONFLICT', `The schedule "${r.name}" is running now; remove it once the run has ended`);
     const removed = this.store.remove(id);
     for (const n of SCHEDULE_SECRET_NAMES) {
