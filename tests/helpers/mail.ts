@@ -2,6 +2,7 @@
  * A small reader of the raw messages a test SMTP server receives: headers (encoded words decoded),
  * the text/plain and text/html parts (quoted-printable or base64 decoded), and the files attached.
  */
+import { SMTPServer } from 'smtp-server';
 
 export interface ParsedMail {
   headers: Record<string, string>;
@@ -71,4 +72,27 @@ export function parseMail(raw: string): ParsedMail {
   };
   walk(headers, body);
   return out;
+}
+
+/** An SMTP server on 127.0.0.1 (smtp-server as it comes: STARTTLS, its own certificate) keeping what it receives. */
+export async function catchMail(): Promise<{ port: number; mails: ParsedMail[]; close(): Promise<void> }> {
+  const mails: ParsedMail[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    logger: false,
+    onData(stream, _session, cb) {
+      const parts: Buffer[] = [];
+      stream.on('data', (c: Buffer) => parts.push(c));
+      stream.on('end', () => {
+        mails.push(parseMail(Buffer.concat(parts).toString('utf8')));
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: smtp.server.address().port,
+    mails,
+    close: () => new Promise<void>((r) => smtp.close(() => r())),
+  };
 }

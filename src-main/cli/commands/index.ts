@@ -6,6 +6,7 @@ import { auditCommand } from './audit';
 import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
 import { sitesCommand } from './sites';
 import { sourcesCommand } from './sources';
+import { schedulesCommand } from './schedules';
 import { weatherCommand } from './weather';
 import { callCommand } from './call';
 import { carbonCommand } from './carbon';
@@ -40,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   compareCommand,
   workerCommand,
   sourcesCommand,
+  schedulesCommand,
   carbonCommand,
   emissionsCommand,
   exportCommand,

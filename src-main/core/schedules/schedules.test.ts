@@ -7,11 +7,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ScheduleRun, ScheduleSummary } from '../../../src-shared/contract/types';
 import { callAsAdmin, importFiles, makeCore, tempDir, writeTemp } from '../../../tests/helpers/core';
-import { parseMail, type ParsedMail } from '../../../tests/helpers/mail';
+import { catchMail, type ParsedMail } from '../../../tests/helpers/mail';
+import { pdfText } from '../../../tests/helpers/pdf';
 import type { Core } from '../app';
 import { ScheduleService } from './service';
 
@@ -46,38 +46,18 @@ const tally = (from: string, to: string, meter?: string) => {
 
 let nowMs = Date.parse('2025-03-10T12:00:00Z');
 let core: Core;
-let smtp: SMTPServer;
-const mails: ParsedMail[] = [];
+let mail: Awaited<ReturnType<typeof catchMail>>;
+let mails: ParsedMail[] = [];
 
-async function pdfText(bytes: Buffer): Promise<string> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
-  const out: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    out.push(content.items.map((it) => ('str' in it ? it.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return out.join('\n');
-}
+/** All the PDF's text. */
+const pdfAll = async (bytes: Buffer): Promise<string> => (await pdfText(bytes)).join('\n');
 
 const save = (args: Record<string, unknown>) => callAsAdmin<ScheduleSummary>(core, 'schedules.save', args);
 const run = (id: number) => callAsAdmin<ScheduleRun>(core, 'schedules.run', { id });
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    logger: false,
-    onData(stream, _session, cb) {
-      const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => parts.push(c));
-      stream.on('end', () => {
-        mails.push(parseMail(Buffer.concat(parts).toString('utf8')));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  mail = await catchMail();
+  mails = mail.mails;
   core = await makeCore({ clock: { now: () => nowMs } });
   await importFiles(core, [writeTemp('two-meters.csv', csv)]);
   await core.waitForDeliveries();
@@ -100,14 +80,14 @@ beforeAll(async () => {
   await callAsAdmin(core, 'carbon.setFactor', { year: 2025, fuel: 'electricity', kgPerKwh: 0.2 });
   await callAsAdmin(core, 'carbon.setFactor', { year: 2024, fuel: 'electricity', kgPerKwh: 0.25 });
   await callAsAdmin(core, 'settings.update', {
-    'notify.email.smtpUrl': `smtp://127.0.0.1:${smtp.server.address().port}`,
+    'notify.email.smtpUrl': `smtp://127.0.0.1:${mail.port}`,
     'notify.email.from': 'Eclectyc Energy <reports@example.org>',
   });
 }, 60_000);
 
 afterAll(async () => {
   await core?.stop();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await mail?.close();
 });
 
 describe('the schedule timer', () => {
@@ -146,6 +126,31 @@ describe('the schedule timer', () => {
     expect(onTime.map((r) => [r.trigger, r.status, r.dueAt])).toEqual([['schedule', 'ok', '2025-03-15T06:00:00Z']]);
     expect(fs.readdirSync(dir).sort()).toEqual([name, `eclectyc-readings-meter-${A}-2025-03-14-to-2025-03-14.csv`]);
     await callAsAdmin(core, 'schedules.remove', { id: s.id });
+  });
+
+  it('runs with the core’s background services: what is due runs at start(), and stop() waits for it', async () => {
+    let t = Date.parse('2025-03-14T05:00:00Z');
+    const c = await makeCore({ clock: { now: () => t } });
+    const dir = tempDir();
+    try {
+      await importFiles(c, [writeTemp('two-meters.csv', csv)]);
+      const s = await callAsAdmin<ScheduleSummary>(c, 'schedules.save', {
+        name: 'At start',
+        what: { kind: 'export', table: 'days', scope: { meter: B }, range: 'yesterday' },
+        cadence: { every: 'daily', at: '06:00' },
+        destination: { kind: 'folder', path: dir },
+      });
+      t = Date.parse('2025-03-14T06:00:30Z');
+      c.start();
+      await vi.waitFor(
+        async () =>
+          expect((await callAsAdmin<ScheduleSummary>(c, 'schedules.get', { id: s.id })).lastRun?.status).toBe('ok'),
+        { timeout: 20_000, interval: 100 },
+      );
+    } finally {
+      await c.stop();
+    }
+    expect(fs.readdirSync(dir)).toEqual([`eclectyc-days-meter-${B}-2025-03-13-to-2025-03-13.csv`]);
   });
 
   it('never overwrites a file in the folder, and leaves no temporary file', async () => {
@@ -265,7 +270,7 @@ describe('email digests', () => {
     expect(m.attachments.map((a) => [a.filename, a.contentType])).toEqual([
       ['eclectyc-digest-portfolio-week-2025-03-10.pdf', 'application/pdf'],
     ]);
-    const text = await pdfText(m.attachments[0]!.content);
+    const text = await pdfAll(m.attachments[0]!.content);
     expect(text).toContain('Weekly energy digest: Portfolio, week 10/03/2025 – 16/03/2025');
     expect(text).toContain(`${oneDp(cur.kwh)} kWh`);
     expect(text).toContain(A);
@@ -288,7 +293,7 @@ describe('email digests', () => {
       `Consumption: ${oneDp(tally('2025-03-01', '2025-03-31', A).kwh)} kWh (February 2025: no data`,
     );
     expect(m.attachments[0]!.filename).toBe(`eclectyc-report-meter-${A}-2025-03.pdf`);
-    expect(await pdfText(m.attachments[0]!.content)).toContain(`Meter report: ${A}, March 2025`);
+    expect(await pdfAll(m.attachments[0]!.content)).toContain(`Meter report: ${A}, March 2025`);
     await callAsAdmin(core, 'schedules.remove', { id: s.id });
   });
 });

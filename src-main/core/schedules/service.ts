@@ -11,7 +11,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import type { Handlers } from '../../../src-shared/contract/api';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { ScheduleRun, ScheduleSummary } from '../../../src-shared/contract/types';
@@ -20,6 +19,7 @@ import { callAs } from '../exports/export';
 import { HOST } from '../imports/job-record';
 import { SCHEDULE_SECRET_NAMES, scheduleSecretKey } from '../notify/secrets';
 import type { Services } from '../services';
+import { privateKeyProblem } from '../sftp/connection';
 import { nextDue } from './cadence';
 import { deliver, type DeliverOptions, type DeliveryLog } from './deliver';
 import { makeArtefact } from './make';
@@ -143,16 +143,8 @@ export class ScheduleService {
       if (!secretSet('password') && !secretSet('privateKey'))
         issues.push({ path: 'secrets.password', message: 'Set a password or a private key to sign in with' });
       const key = a.secrets?.privateKey;
-      if (key) {
-        const parsed = ssh2.utils.parseKey(key, a.secrets?.passphrase ?? undefined);
-        if (parsed instanceof Error)
-          issues.push({
-            path: 'secrets.privateKey',
-            message: /passphrase|encrypted/i.test(parsed.message)
-              ? 'The private key is protected by a passphrase: give the right passphrase too'
-              : 'This is not a private key this app can read (paste the whole key file, OpenSSH or PEM)',
-          });
-      }
+      const problem = key ? privateKeyProblem(key, a.secrets?.passphrase) : null;
+      if (problem) issues.push({ path: 'secrets.privateKey', message: problem });
     } else
       for (const n of SCHEDULE_SECRET_NAMES)
         if (a.secrets?.[n]) issues.push({ path: `secrets.${n}`, message: `Only an SFTP delivery has a ${n}` });
@@ -212,7 +204,7 @@ export class ScheduleService {
   remove(id: number): { removed: boolean } {
     const r = this.store.find(id);
     if (!r) return { removed: false };
-    if (this.running.has(id) || this.store.currentRun(id) !== null)
+    if (this.running.has(id) || this.store.held(id, this.now()))
       throw new AppError('CONFLICT', `The schedule "${r.name}" is running now; remove it once the run has ended`);
     const removed = this.store.remove(id);
     for (const n of SCHEDULE_SECRET_NAMES) {

@@ -88,6 +88,17 @@ function toRun(r: RunRow): ScheduleRun {
   };
 }
 
+/** The settings as the columns name, what, cadence, destination, enabled, next_run_at. */
+const columns = (s: ScheduleSettings) =>
+  [
+    s.name,
+    JSON.stringify(s.what),
+    JSON.stringify(s.cadence),
+    JSON.stringify(s.destination),
+    s.enabled ? 1 : 0,
+    s.nextRunAt,
+  ] as const;
+
 export class ScheduleStore {
   constructor(private readonly sqlite: Database.Database) {}
 
@@ -133,16 +144,7 @@ export class ScheduleStore {
           `INSERT INTO schedules (name, what, cadence, destination, enabled, next_run_at, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(
-          s.name,
-          JSON.stringify(s.what),
-          JSON.stringify(s.cadence),
-          JSON.stringify(s.destination),
-          s.enabled ? 1 : 0,
-          s.nextRunAt,
-          now,
-          now,
-        ).lastInsertRowid,
+        .run(...columns(s), now, now).lastInsertRowid,
     );
   }
 
@@ -152,17 +154,7 @@ export class ScheduleStore {
         `UPDATE schedules SET name = ?, what = ?, cadence = ?, destination = ?, enabled = ?, next_run_at = ?,
            host_key = ?, updated_at = ? WHERE id = ?`,
       )
-      .run(
-        s.name,
-        JSON.stringify(s.what),
-        JSON.stringify(s.cadence),
-        JSON.stringify(s.destination),
-        s.enabled ? 1 : 0,
-        s.nextRunAt,
-        hostKey,
-        now,
-        id,
-      );
+      .run(...columns(s), hostKey, now, id);
   }
 
   /** Removes the schedule and (by the foreign key) its runs. */
@@ -196,10 +188,8 @@ export class ScheduleStore {
    */
   begin(id: number, owner: string, trigger: ScheduleRun['trigger'], dueAt: number, now: number): number | null {
     return this.sqlite.transaction(() => {
-      const r = this.row(id);
-      if (r.owner !== null && !ownerIsDead(r.owner, r.running_since === null ? null : sec(r.running_since), sec(now)))
-        return null;
-      if (r.owner !== null)
+      if (this.held(id, now)) return null;
+      if (this.row(id).owner !== null)
         this.sqlite
           .prepare(
             `UPDATE schedule_runs SET status = 'failed', finished_at = ?,
@@ -216,6 +206,12 @@ export class ScheduleStore {
           .run(id, trigger, dueAt, now).lastInsertRowid,
       );
     })();
+  }
+
+  /** Whether a live process holds the schedule's lease now (ms). */
+  held(id: number, now: number): boolean {
+    const r = this.row(id);
+    return r.owner !== null && !ownerIsDead(r.owner, r.running_since === null ? null : sec(r.running_since), sec(now));
   }
 
   /** Renews the lease (a long upload shows it is alive). */

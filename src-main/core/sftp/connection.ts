@@ -5,6 +5,7 @@
  * failures put in words that name the server.
  */
 import crypto from 'node:crypto';
+import ssh2 from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { Logger } from '../events';
@@ -77,6 +78,15 @@ export function sftpProblem(e: unknown, c: SftpServer, doing: string, afterDrop:
       `The connection to ${server} dropped while ${doing.toLowerCase()}; ${afterDrop}`,
     );
   return new AppError('UNAVAILABLE', `${doing} failed on ${server}: ${msg.replace(/^\w+(?:->\w+)?: /, '')}`);
+}
+
+/** Why a private key (with its passphrase) cannot be used, in words for a form; null when it can. */
+export function privateKeyProblem(key: string, passphrase: string | null | undefined): string | null {
+  const parsed = ssh2.utils.parseKey(key, passphrase ?? undefined);
+  if (!(parsed instanceof Error)) return null;
+  return /passphrase|encrypted/i.test(parsed.message)
+    ? 'The private key is protected by a passphrase: give the right passphrase too'
+    : 'This is not a private key this app can read (paste the whole key file, OpenSSH or PEM)';
 }
 
 /** Rejects when `p` takes longer than `ms` (then `onTimeout` runs, e.g. to close the connection). */
