@@ -37,6 +37,16 @@ export function useScopeLists(): { sites: SiteSummary[] | null; meters: MeterSum
   return { sites: sites.data, meters, names };
 }
 
+/** Calls `reload` every few seconds while any of `schedules` is running (a run started by its timer or elsewhere). */
+export function useWhileRunning(schedules: readonly ScheduleSummary[] | null, reload: () => void): void {
+  const running = (schedules ?? []).some((s) => s.lastRun?.status === 'running');
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(reload, 3000);
+    return () => clearInterval(t);
+  }, [running, reload]);
+}
+
 /** Run now (a manager or an administrator): the schedule runs at once; its result is said when it ends. */
 export function RunNowButton({
   schedule,

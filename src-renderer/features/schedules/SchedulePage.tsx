@@ -18,7 +18,7 @@ import { SECRET_LABEL } from '../../lib/secrets';
 import { href, navigate } from '../../lib/route';
 import '../../styles/schedules.css';
 import { TRIGGER_LABEL, ukDateTime } from '../sources/words';
-import { EnabledSwitch, RemoveButton, RunBadge, RunNowButton, useScopeLists } from './ScheduleBits';
+import { EnabledSwitch, RemoveButton, RunBadge, RunNowButton, useScopeLists, useWhileRunning } from './ScheduleBits';
 import { ScheduleForm } from './ScheduleForm';
 import { SFTP_SECRETS } from './schedule-form';
 import { cadenceText, destinationText, whatText } from './words';
@@ -26,6 +26,7 @@ import { cadenceText, destinationText, whatText } from './words';
 export function SchedulePage({ id }: { id: number }) {
   const q = useQuery(`schedule:${id}`, () => getClient().call('schedules.get', { id, runs: 100 }));
   const s = q.data;
+  useWhileRunning(s ? [s] : null, q.reload);
   useDocumentTitle(s?.name ?? 'Schedule');
   const { names } = useScopeLists();
   const can = useCan();

@@ -17,7 +17,7 @@ import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import '../../styles/schedules.css';
 import { ukDateTime } from '../sources/words';
-import { EnabledSwitch, RemoveButton, RunBadge, RunNowButton, useScopeLists } from './ScheduleBits';
+import { EnabledSwitch, RemoveButton, RunBadge, RunNowButton, useScopeLists, useWhileRunning } from './ScheduleBits';
 import { ScheduleForm } from './ScheduleForm';
 import { cadenceText, destinationText, whatText } from './words';
 
@@ -29,6 +29,7 @@ export function SchedulesPage() {
   const canEdit = can('schedules.save');
   const [editing, setEditing] = useState<{ schedule: ScheduleSummary | null } | null>(null);
   const list = q.data ?? null;
+  useWhileRunning(list, q.reload);
   const failed = (list ?? []).filter((s) => s.lastRun?.status === 'failed');
   const add = () => setEditing({ schedule: null });
 
