@@ -130,6 +130,23 @@ test('a meter report scheduled to a folder through the form is delivered by Run 
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: screenshotPath('schedule-page-1440'), fullPage: true });
+
+  // the folder moved away: Run now fails and says why in words, in the toast, on the page, in the log and the list
+  fs.renameSync(folder, `${folder}-moved`);
+  await page.getByTestId('schedule-run').click();
+  const why = `There is no folder ${folder} on this computer`;
+  await expect(page.getByTestId('toast').filter({ hasText: 'E2E meter pack: the run failed' })).toContainText(why);
+  await expect(page.getByTestId('schedule-error')).toContainText(why);
+  await expect(page.getByTestId('schedule-run-row')).toHaveCount(2);
+  await expect(page.getByTestId('schedule-run-row').first().getByTestId('schedule-status')).toHaveText('Failed');
+  await expect(page.getByTestId('schedule-run-row').first().getByTestId('schedule-run-error')).toContainText(why);
+  await page.getByRole('link', { name: 'Schedules', exact: true }).first().click();
+  const failed = page.getByTestId('schedule-row').filter({ hasText: 'E2E meter pack' });
+  await expect(failed.getByTestId('schedule-status')).toHaveText('Failed');
+  await expect(failed.getByTestId('schedule-error')).toContainText(why);
+  await expect(page.getByTestId('schedules-attention')).toContainText('E2E meter pack');
+  await dismissToasts(page);
+  await page.screenshot({ path: screenshotPath('schedules-failed-1440') });
 });
 
 test('a readings export to an SFTP server signs in with the password set in the form and pins its host key', async ({
