@@ -298,6 +298,29 @@ describe('email digests', () => {
   });
 });
 
+describe('reports by email', () => {
+  it('sends last month’s report, the subject naming the report and its month, the PDF attached', async () => {
+    nowMs = Date.parse('2025-04-03T06:00:00Z');
+    mails.length = 0;
+    const s = await save({
+      name: 'Boiler house report',
+      what: { kind: 'report', scope: { meter: A }, period: 'month', format: 'pdf' },
+      cadence: { every: 'monthly', day: 3, at: '07:00' },
+      destination: { kind: 'email', to: ['estates@example.org'] },
+    });
+    const r = await run(s.id);
+    expect(r).toMatchObject({ status: 'ok', fileName: `eclectyc-report-meter-${A}-2025-03.pdf` });
+    expect(mails.map((m) => [m.subject, m.headers.to, m.attachments.map((a) => a.filename)])).toEqual([
+      [`Meter report: ${A}, March 2025`, 'estates@example.org', [`eclectyc-report-meter-${A}-2025-03.pdf`]],
+    ]);
+    expect(mails[0]!.attachments[0]!.content.length).toBe(r.bytes);
+    expect(await pdfAll(mails[0]!.attachments[0]!.content)).toContain(
+      `${oneDp(tally('2025-03-01', '2025-03-31', A).kwh)} kWh`,
+    );
+    await callAsAdmin(core, 'schedules.remove', { id: s.id });
+  });
+});
+
 describe('secrets', () => {
   it('keeps the SFTP password and key in the secret store, never in answers or the audit log', async () => {
     const password = 'hunter2-correct-horse';
