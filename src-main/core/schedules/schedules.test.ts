@@ -204,6 +204,28 @@ describe('the schedule timer', () => {
     await callAsAdmin(core, 'schedules.remove', { id: s.id });
   });
 
+  it('logs a failed run with its error and lets the next run go ahead', async () => {
+    nowMs = Date.parse('2025-03-14T09:00:00Z');
+    const dir = tempDir();
+    const s = await save({
+      name: 'Share that went away',
+      what: { kind: 'export', table: 'totals', scope: { meter: B }, range: 'last-month' },
+      cadence: { every: 'monthly', day: 1, at: '06:00' },
+      destination: { kind: 'folder', path: dir },
+    });
+    fs.rmSync(dir, { recursive: true });
+    const failed = await run(s.id);
+    expect([failed.status, failed.error, failed.fileName]).toEqual([
+      'failed',
+      `There is no folder ${dir} on this computer; create it or change the schedule`,
+      `eclectyc-totals-meter-${B}-2025-02-01-to-2025-02-28.csv`,
+    ]);
+    fs.mkdirSync(dir);
+    expect((await run(s.id)).status).toBe('ok');
+    expect(fs.readdirSync(dir)).toEqual([`eclectyc-totals-meter-${B}-2025-02-01-to-2025-02-28.csv`]);
+    await callAsAdmin(core, 'schedules.remove', { id: s.id });
+  });
+
   it('refuses what cannot work, saying which field is wrong', async () => {
     await expect(
       save({
