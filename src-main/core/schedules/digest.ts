@@ -275,10 +275,11 @@ export function digestHtml(d: Digest, attachment: string): string {
 export function weekSummary(d: Digest, now: number): ReportDocument {
   const t = d.total;
   const c = t.current;
-  const cmpRow = (label: string, value: (f: Figures) => number | null, show: (f: Figures) => string): string[] => {
-    const now = value(c);
+  /** A figure in the three periods; `value` null: no change column (completeness). */
+  const cmpRow = (label: string, show: (f: Figures) => string, value: ((f: Figures) => number | null) | null) => {
+    const now = value?.(c) ?? null;
     const vs = (f: Figures): [string, string] =>
-      has(f) ? [show(f), now === null ? '—' : change(now, value(f))] : ['—', '—'];
+      has(f) ? [show(f), value === null ? '' : now === null ? '—' : change(now, value(f))] : ['—', '—'];
     return [label, show(c), ...vs(t.previous), ...vs(t.yearAgo)];
   };
   const lineRows = (lines: DigestLine[]): string[][] =>
@@ -301,24 +302,24 @@ export function weekSummary(d: Digest, now: number): ReportDocument {
     },
     {
       kind: 'figures',
-      columns: ['Figure', 'This week', 'Previous week', 'Change', 'Same week last year', 'Change'],
+      columns: ['Figure', 'This week', 'Last week', 'Change', 'A year ago', 'Change'],
       rows: [
         cmpRow(
           'Consumption',
-          (f) => f.kwh,
           (f) => kwh(f.kwh),
+          (f) => f.kwh,
         ),
         cmpRow(
           'Cost',
-          (f) => f.pence,
           (f) => money(f.pence),
+          (f) => f.pence,
         ),
         cmpRow(
-          'Emissions',
+          'Emissions (kg CO2e)',
+          (f) => kwh(f.kgco2).replace(' kWh', ''),
           (f) => f.kgco2,
-          (f) => kg(f.kgco2),
         ),
-        cmpRow('Completeness', share, (f) => percent(share(f))),
+        cmpRow('Data completeness', (f) => percent(share(f)), null),
       ],
       align: ['left', 'right', 'right', 'right', 'right', 'right'],
     },
@@ -338,7 +339,7 @@ export function weekSummary(d: Digest, now: number): ReportDocument {
           { kind: 'heading', text: 'Sites' },
           {
             kind: 'figures',
-            columns: ['Site', 'This week', 'Previous week', 'Change', 'Completeness'],
+            columns: ['Site', 'This week', 'Last week', 'Change', 'Completeness'],
             rows: lineRows(d.sites),
             align: right,
           },
@@ -347,7 +348,7 @@ export function weekSummary(d: Digest, now: number): ReportDocument {
     { kind: 'heading', text: 'Meters' },
     {
       kind: 'figures',
-      columns: ['Meter', 'This week', 'Previous week', 'Change', 'Completeness'],
+      columns: ['Meter', 'This week', 'Last week', 'Change', 'Completeness'],
       rows: lineRows(d.meters),
       align: right,
     },

@@ -204,6 +204,28 @@ describe('the schedule timer', () => {
     await callAsAdmin(core, 'schedules.remove', { id: s.id });
   });
 
+  it('logs a failed run with its error and lets the next run go ahead', async () => {
+    nowMs = Date.parse('2025-03-14T09:00:00Z');
+    const dir = tempDir();
+    const s = await save({
+      name: 'Share that went away',
+      what: { kind: 'export', table: 'totals', scope: { meter: B }, range: 'last-month' },
+      cadence: { every: 'monthly', day: 1, at: '06:00' },
+      destination: { kind: 'folder', path: dir },
+    });
+    fs.rmSync(dir, { recursive: true });
+    const failed = await run(s.id);
+    expect([failed.status, failed.error, failed.fileName]).toEqual([
+      'failed',
+      `There is no folder ${dir} on this computer; create it or change the schedule`,
+      `eclectyc-totals-meter-${B}-2025-02-01-to-2025-02-28.csv`,
+    ]);
+    fs.mkdirSync(dir);
+    expect((await run(s.id)).status).toBe('ok');
+    expect(fs.readdirSync(dir)).toEqual([`eclectyc-totals-meter-${B}-2025-02-01-to-2025-02-28.csv`]);
+    await callAsAdmin(core, 'schedules.remove', { id: s.id });
+  });
+
   it('refuses what cannot work, saying which field is wrong', async () => {
     await expect(
       save({
@@ -294,6 +316,29 @@ describe('email digests', () => {
     );
     expect(m.attachments[0]!.filename).toBe(`eclectyc-report-meter-${A}-2025-03.pdf`);
     expect(await pdfAll(m.attachments[0]!.content)).toContain(`Meter report: ${A}, March 2025`);
+    await callAsAdmin(core, 'schedules.remove', { id: s.id });
+  });
+});
+
+describe('reports by email', () => {
+  it('sends last month’s report, the subject naming the report and its month, the PDF attached', async () => {
+    nowMs = Date.parse('2025-04-03T06:00:00Z');
+    mails.length = 0;
+    const s = await save({
+      name: 'Boiler house report',
+      what: { kind: 'report', scope: { meter: A }, period: 'month', format: 'pdf' },
+      cadence: { every: 'monthly', day: 3, at: '07:00' },
+      destination: { kind: 'email', to: ['estates@example.org'] },
+    });
+    const r = await run(s.id);
+    expect(r).toMatchObject({ status: 'ok', fileName: `eclectyc-report-meter-${A}-2025-03.pdf` });
+    expect(mails.map((m) => [m.subject, m.headers.to, m.attachments.map((a) => a.filename)])).toEqual([
+      [`Meter report: ${A}, March 2025`, 'estates@example.org', [`eclectyc-report-meter-${A}-2025-03.pdf`]],
+    ]);
+    expect(mails[0]!.attachments[0]!.content.length).toBe(r.bytes);
+    expect(await pdfAll(mails[0]!.attachments[0]!.content)).toContain(
+      `${oneDp(tally('2025-03-01', '2025-03-31', A).kwh)} kWh`,
+    );
     await callAsAdmin(core, 'schedules.remove', { id: s.id });
   });
 });

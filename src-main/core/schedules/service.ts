@@ -248,8 +248,9 @@ export class ScheduleService {
     const out: RunOutcome = { ok: false, attempts: 0, fileName: null, bytes: null, target: null, error: null, notes };
     const renew = setInterval(() => this.store.renew(r.id, this.owner, this.now()), LEASE_RENEW_MS);
     renew.unref();
-    const staging = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'eclectyc-delivery-'));
+    let staging: string | null = null;
     try {
+      staging = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'eclectyc-delivery-'));
       const call = callAs(this.handlers(), {
         role: 'admin',
         actor: `schedule:${r.id}`,
@@ -272,11 +273,11 @@ export class ScheduleService {
       this.s.log.warn(`schedule ${r.id} (${r.name}) failed: ${out.error}`);
     } finally {
       clearInterval(renew);
-      await fs.promises.rm(staging, { recursive: true, force: true });
+      if (staging) await fs.promises.rm(staging, { recursive: true, force: true });
     }
     const now = this.now();
-    // the next run is the next due time after this one (a catch-up is not followed by the periods missed)
-    // settings changed during the run count
+    // the next run is the next due time after this one (a catch-up is not followed by the periods
+    // missed), by the settings as they are now (they may have changed during the run)
     const cur = this.store.find(r.id);
     const c = cur ? this.store.settings(cur) : st;
     const next = trigger === 'manual' ? undefined : c.enabled ? nextDue(c.cadence, Math.max(now, dueAt)) : null;
