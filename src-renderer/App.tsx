@@ -23,6 +23,8 @@ import { SourcePage } from './features/sources/SourcePage';
 import { SourcesPage } from './features/sources/SourcesPage';
 import { SavingsPage } from './features/costs/SavingsPage';
 import { ReportsPage } from './features/reports/ReportsPage';
+import { SchedulePage } from './features/schedules/SchedulePage';
+import { SchedulesPage } from './features/schedules/SchedulesPage';
 import { TariffsPage } from './features/tariffs/TariffsPage';
 import { SignInPage } from './features/users/SignInPage';
 import { UserBadge } from './features/users/UserBadge';
@@ -174,7 +176,9 @@ function Shell() {
           ? null
           : route.page === 'users'
             ? 'settings'
-            : route.page;
+            : route.page === 'schedule'
+              ? 'schedules'
+              : route.page;
 
   useEffect(() => {
     if (!window.location.hash) window.history.replaceState(null, '', href.dashboard);
@@ -302,6 +306,13 @@ function Shell() {
               icon="M7 3h7l5 5v13H7zM14 3v5h5M10 17v-3m3 3v-6m3 6v-2"
             />
             <NavLink
+              to={href.schedules}
+              section="schedules"
+              current={section}
+              label="Schedules"
+              icon="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z"
+            />
+            <NavLink
               to={href.activity}
               section="activity"
               current={section}
@@ -340,6 +351,8 @@ function Shell() {
         {route.page === 'health' && <HealthPage />}
         {route.page === 'sources' && <SourcesPage />}
         {route.page === 'source' && <SourcePage key={route.id} id={route.id} />}
+        {route.page === 'schedules' && <SchedulesPage />}
+        {route.page === 'schedule' && <SchedulePage key={route.id} id={route.id} />}
         {route.page === 'meters' && <MetersPage />}
         {route.page === 'meter' && <MeterPage key={route.mpan} mpan={route.mpan} />}
         {route.page === 'not-found' && (

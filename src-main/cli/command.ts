@@ -95,6 +95,28 @@ export function readText(file: string): string {
   }
 }
 
+/** A secret from the environment variable an option names (the value itself never goes on a command line). */
+export function secretFromEnv(o: Opts, option: string): string | undefined {
+  const name = str(o, option);
+  if (name === undefined) return undefined;
+  const v = process.env[name];
+  if (!v) throw new UsageError(`--${option} names ${name}, but that environment variable is not set (or is empty)`);
+  return v;
+}
+
+/** The private key in the file `--key-file` names, if it is given. */
+export function keyFromFile(o: Opts): string | undefined {
+  const keyFile = str(o, 'key-file');
+  if (keyFile === undefined) return undefined;
+  try {
+    return fs.readFileSync(path.resolve(keyFile), 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read the key file ${keyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
+
 /** Resolves when the process is asked to stop (Ctrl+C or a service manager's SIGTERM). */
 export function untilStopped(): Promise<void> {
   return new Promise<void>((resolve) => {

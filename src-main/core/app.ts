@@ -53,8 +53,9 @@ import { undoHandlers } from './undo/handlers';
 import { TrashService } from './undo/trash';
 import { SourceService } from './sources/service';
 import { sourceHandlers } from './sources/handlers';
-import { pendingHandlers } from './pending-handlers';
 import { reportHandlers } from './reports/handlers';
+import { scheduleHandlers } from './schedules/handlers';
+import { ScheduleService, type ScheduleOptions as DeliveryScheduleOptions } from './schedules/service';
 import type { RunnerOptions } from './sources/runner';
 import type { ScheduleOptions } from './sources/schedule';
 
@@ -95,6 +96,8 @@ export interface CoreOptions {
   secretCipher?: SecretCipher;
   /** Data sources' time limits and pauses (tests shorten them). */
   sources?: Omit<RunnerOptions, 'fetch'> & Omit<ScheduleOptions, 'watch'>;
+  /** Scheduled deliveries' SFTP time limits and retry pauses (tests shorten them). */
+  schedules?: DeliveryScheduleOptions;
 }
 
 /** The core as hosts and tests hold it: every service, the merged handlers, and its lifecycle. */
@@ -223,6 +226,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     { fetch: opts.fetch, watch: true, ...opts.sources },
   );
   let started = false;
+  const schedules = new ScheduleService(
+    sqlite,
+    () => services,
+    () => handlers,
+    opts.schedules,
+  );
   const services: Services = {
     sqlite,
     clock,
@@ -248,6 +257,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     delivery,
     auth: new AuthService(sqlite, clock),
     sources,
+    schedules,
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -278,7 +288,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...undoHandlers(services),
         ...sourceHandlers(services),
         ...reportHandlers(services, () => handlers),
-        ...pendingHandlers,
+        ...scheduleHandlers(services),
         'audit.list': (a) => auditList(sqlite, a),
       } satisfies Handlers,
       sqlite,
@@ -323,6 +333,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       runRetention();
       health.start();
       sources.start();
+      schedules.start();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
       unqueuedTimer = setInterval(removeUnqueued, UNQUEUED_SWEEP_MS);
@@ -343,6 +354,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       carbon.stopPolling();
       // sources first: a run in progress queues what it has taken before the queue stops
       await sources.stop();
+      // a delivery in progress ends (its run recorded) before the database closes
+      await schedules.stop();
       const scheduled = scheduler.stop();
       // a running import stops after the chunk it is committing and goes back to the queue
       await Promise.all([imports.stop(), scheduled, health.stop()]);

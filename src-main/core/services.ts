@@ -26,6 +26,7 @@ import type { DeliveryService } from './notify/delivery';
 import type { SecretStore } from './notify/secrets';
 import type { AuthService } from './users/auth-service';
 import type { SourceService } from './sources/service';
+import type { ScheduleService } from './schedules/service';
 
 export interface Services {
   sqlite: Database.Database;
@@ -56,6 +57,8 @@ export interface Services {
   auth: AuthService;
   /** Data that arrives by itself: watched folders, SFTP pickups, smart-meter APIs. */
   sources: SourceService;
+  /** Scheduled deliveries of reports, exports and digests (folder, email, SFTP). */
+  schedules: ScheduleService;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

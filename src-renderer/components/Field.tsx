@@ -56,3 +56,75 @@ export function Field({
     </div>
   );
 }
+
+/** A one-line text field: its label, hint and error, the value typed and a test id the same as its id. */
+export function TextField({
+  id,
+  label,
+  value,
+  onChange,
+  error,
+  hint,
+  placeholder,
+  mono = false,
+  narrow = false,
+}: {
+  id: string;
+  label: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string | undefined;
+  hint?: string;
+  placeholder?: string;
+  /** Typed in a fixed-width font (paths, ids). */
+  mono?: boolean;
+  /** A short value (a port, a day). */
+  narrow?: boolean;
+}) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint}>
+      {(c) => (
+        <input
+          {...c}
+          className={`input${mono ? ' mono' : ''}${narrow ? ' input-narrow' : ''}`}
+          value={value}
+          placeholder={placeholder}
+          spellCheck={false}
+          autoComplete="off"
+          onChange={(e) => onChange(e.currentTarget.value)}
+          data-testid={id}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A yes/no field: a label above a checkbox and the words beside it. */
+export function CheckField({
+  label,
+  text,
+  checked,
+  onChange,
+  testId,
+}: {
+  label: string;
+  text: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  testId?: string;
+}) {
+  return (
+    <div className="field">
+      <span className="field-label">{label}</span>
+      <label className="checkbox">
+        <input
+          type="checkbox"
+          checked={checked}
+          onChange={(e) => onChange(e.currentTarget.checked)}
+          data-testid={testId}
+        />
+        {text}
+      </label>
+    </div>
+  );
+}

@@ -43,3 +43,41 @@ export function useFormSubmit(failure: string | ((e: unknown) => Record<string, 
   };
   return { busy, errors, setErrors, submit };
 }
+
+/** The problems no field of the form shows (those whose names are not in `fields`), above the form. */
+export function FormProblems({ errors, fields }: { errors: Record<string, string>; fields: ReadonlySet<string> }) {
+  const other = Object.entries(errors).filter(([k]) => !fields.has(k));
+  if (other.length === 0) return null;
+  return (
+    <div className="callout callout-error" role="alert">
+      {other.map(([k, m]) => (
+        <div key={k}>{m}</div>
+      ))}
+    </div>
+  );
+}
+
+/** Save and Cancel under a form: Save says "Saving…" while busy, and both wait meanwhile. */
+export function FormActions({
+  busy,
+  label,
+  onCancel,
+  testId,
+}: {
+  busy: boolean;
+  /** The Save button's words ("Save changes", "Add data feed"). */
+  label: string;
+  onCancel: () => void;
+  testId?: string;
+}) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="btn btn-primary" disabled={busy} data-testid={testId}>
+        {busy ? 'Saving…' : label}
+      </button>
+      <button type="button" className="btn btn-quiet" onClick={onCancel} disabled={busy}>
+        Cancel
+      </button>
+    </div>
+  );
+}

@@ -44,6 +44,9 @@ export const METHOD_ROLES = {
   'sources.save': 'admin',
   'sources.remove': 'admin',
   'sources.run': 'manager',
+  'schedules.save': 'admin',
+  'schedules.remove': 'admin',
+  'schedules.run': 'manager',
 } as const satisfies Partial<Record<Method, Role>>;
 
 export type GatedMethod = keyof typeof METHOD_ROLES;

@@ -21,4 +21,13 @@ describe('routes', () => {
     expect(parseRoute('#/settings/users')).toEqual({ page: 'users' });
     expect(parseRoute('#/settings/nobody')).toEqual({ page: 'not-found', path: '/settings/nobody' });
   });
+
+  it('read the schedules page and a schedule’s page, and build their addresses', () => {
+    expect(parseRoute('#/schedules')).toEqual({ page: 'schedules' });
+    expect(parseRoute('#/schedules/12')).toEqual({ page: 'schedule', id: 12 });
+    expect(parseRoute(href.schedule(12))).toEqual({ page: 'schedule', id: 12 });
+    expect(parseRoute(href.schedules)).toEqual({ page: 'schedules' });
+    expect(parseRoute('#/schedules/0')).toEqual({ page: 'not-found', path: '/schedules/0' });
+    expect(parseRoute('#/schedules/new')).toEqual({ page: 'not-found', path: '/schedules/new' });
+  });
 });

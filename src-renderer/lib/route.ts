@@ -1,7 +1,7 @@
 /**
  * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
  * #/savings, #/reports, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox),
- * #/alerts/<id>, #/alerts/rules, #/health, #/sources (data feeds), #/sources/<id>.
+ * #/alerts/<id>, #/alerts/rules, #/health, #/sources (data feeds), #/sources/<id>, #/schedules, #/schedules/<id>.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -25,6 +25,8 @@ export type Route =
   | { page: 'health' }
   | { page: 'sources' }
   | { page: 'source'; id: number }
+  | { page: 'schedules' }
+  | { page: 'schedule'; id: number }
   | { page: 'not-found'; path: string };
 
 const SIMPLE = new Set([
@@ -41,6 +43,7 @@ const SIMPLE = new Set([
   'alerts',
   'health',
   'sources',
+  'schedules',
 ] as const);
 
 export function parseRoute(hash: string): Route {
@@ -68,6 +71,8 @@ export function parseRoute(hash: string): Route {
     return { page: 'site', id: Number(parts[1]) };
   if (head === 'sources' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
     return { page: 'source', id: Number(parts[1]) };
+  if (head === 'schedules' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
+    return { page: 'schedule', id: Number(parts[1]) };
   return { page: 'not-found', path };
 }
 
@@ -100,6 +105,8 @@ export const href = {
   health: '#/health',
   sources: '#/sources',
   source: (id: number) => `#/sources/${id}`,
+  schedules: '#/schedules',
+  schedule: (id: number) => `#/schedules/${id}`,
 };
 
 export function navigate(to: string): void {

@@ -1,13 +1,15 @@
 /**
  * A small reader of the raw messages a test SMTP server receives: headers (encoded words decoded),
- * and the text/plain and text/html parts (quoted-printable or base64 decoded).
+ * the text/plain and text/html parts (quoted-printable or base64 decoded), and the files attached.
  */
+import { SMTPServer } from 'smtp-server';
 
 export interface ParsedMail {
   headers: Record<string, string>;
   subject: string;
   text: string;
   html: string;
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 const decodeQp = (s: string): Buffer => {
@@ -49,7 +51,7 @@ function decodeBody(headers: Record<string, string>, body: string): string {
 
 export function parseMail(raw: string): ParsedMail {
   const { headers, body } = splitHead(raw);
-  const out: ParsedMail = { headers, subject: headers.subject ?? '', text: '', html: '' };
+  const out: ParsedMail = { headers, subject: headers.subject ?? '', text: '', html: '', attachments: [] };
   const walk = (h: Record<string, string>, b: string) => {
     const type = h['content-type'] ?? 'text/plain';
     const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
@@ -59,9 +61,38 @@ export function parseMail(raw: string): ParsedMail {
         const p = splitHead(part.replace(/^\r?\n/, ''));
         walk(p.headers, p.body);
       }
-    } else if (type.startsWith('text/html')) out.html = decodeBody(h, b);
+    } else if (/attachment/i.test(h['content-disposition'] ?? ''))
+      out.attachments.push({
+        filename: /filename="?([^";]+)"?/i.exec(h['content-disposition']!)?.[1] ?? '',
+        contentType: type.split(';')[0]!.trim(),
+        content: Buffer.from(b.replace(/\s+/g, ''), 'base64'),
+      });
+    else if (type.startsWith('text/html')) out.html = decodeBody(h, b);
     else if (type.startsWith('text/plain')) out.text = decodeBody(h, b);
   };
   walk(headers, body);
   return out;
+}
+
+/** An SMTP server on 127.0.0.1 (smtp-server as it comes: STARTTLS, its own certificate) keeping what it receives. */
+export async function catchMail(): Promise<{ port: number; mails: ParsedMail[]; close(): Promise<void> }> {
+  const mails: ParsedMail[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    logger: false,
+    onData(stream, _session, cb) {
+      const parts: Buffer[] = [];
+      stream.on('data', (c: Buffer) => parts.push(c));
+      stream.on('end', () => {
+        mails.push(parseMail(Buffer.concat(parts).toString('utf8')));
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: smtp.server.address().port,
+    mails,
+    close: () => new Promise<void>((r) => smtp.close(() => r())),
+  };
 }

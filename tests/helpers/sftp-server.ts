@@ -1,14 +1,17 @@
 /**
  * A real SFTP server on 127.0.0.1 for tests: ssh2's Server with an SFTP subsystem serving a temporary
- * folder (list, stat, read, remove, rename, mkdir), signing users in by password or public key, with
- * a host key generated per server. It records each sign-in and can drop every connection after a
- * number of reads, as a network failure would.
+ * folder (list, stat, read, write, remove, rename, mkdir), signing users in by password or public key,
+ * with a host key generated per server. It records each sign-in and can drop every connection after a
+ * number of reads or writes, as a network failure would.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type net from 'node:net';
 import path from 'node:path';
-import { Server, utils, type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
+import ssh2, { type Connection, type ParsedKey, type SFTPWrapper } from 'ssh2';
+
+// the default import, as src-main does: Playwright's ESM loader sees no named exports in ssh2 (CommonJS)
+const { Server, utils } = ssh2;
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 
@@ -42,6 +45,8 @@ export interface TestSftpServer {
   logins: string[];
   /** Drops every connection (the socket destroyed, no goodbye) once this many more reads have been answered. */
   dropAfterReads(n: number): void;
+  /** Drops every connection once, when this many more writes have been taken (the next is lost with it). */
+  dropAfterWrites(n: number): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +73,11 @@ export async function startSftpServer(root: string, users: SftpUser[]): Promise<
   const logins: string[] = [];
   const clients = new Set<Connection>();
   let readsLeft = Infinity;
+  let writesLeft = Infinity;
+  /** A dropped connection: the socket goes, nothing is said (ssh2 keeps it on the connection). */
+  const dropAll = (): void => {
+    for (const c of clients) (c as unknown as { _sock: net.Socket })._sock.destroy();
+  };
 
   /** A remote path inside `root` ('..' cannot climb out of it). */
   const local = (p: string): string => path.join(root, path.posix.normalize(`/${p}`));
@@ -154,9 +164,18 @@ export async function startSftpServer(root: string, users: SftpUser[]): Promise<
         sftp.name(reqid, names);
       })
       .on('OPEN', (reqid, p, flags) => {
-        if (flags & OPEN_MODE.WRITE) return sftp.status(reqid, STATUS_CODE.PERMISSION_DENIED, 'Read only');
+        const mode =
+          flags & OPEN_MODE.WRITE
+            ? flags & OPEN_MODE.EXCL
+              ? 'wx'
+              : flags & OPEN_MODE.APPEND
+                ? 'a'
+                : flags & OPEN_MODE.TRUNC || flags & OPEN_MODE.CREAT
+                  ? 'w'
+                  : 'r+'
+            : 'r';
         try {
-          sftp.handle(reqid, newHandle({ fd: fs.openSync(local(p), 'r') }));
+          sftp.handle(reqid, newHandle({ fd: fs.openSync(local(p), mode) }));
         } catch (e) {
           fail(reqid, e);
         }
@@ -164,16 +183,24 @@ export async function startSftpServer(root: string, users: SftpUser[]): Promise<
       .on('READ', (reqid, h, offset, length) => {
         const f = handle(h);
         if (f?.fd === undefined) return sftp.status(reqid, STATUS_CODE.FAILURE);
-        if (readsLeft-- <= 0) {
-          // a dropped connection: the socket goes, nothing is said (ssh2 keeps it on the connection)
-          for (const c of clients) (c as unknown as { _sock: net.Socket })._sock.destroy();
-          return;
-        }
+        if (readsLeft-- <= 0) return dropAll();
         const buf = Buffer.alloc(length);
         const n = fs.readSync(f.fd, buf, 0, length, offset);
         if (n === 0) return sftp.status(reqid, STATUS_CODE.EOF);
         sftp.data(reqid, buf.subarray(0, n));
       })
+      .on('WRITE', (reqid, h, offset, data) => {
+        const f = handle(h);
+        if (f?.fd === undefined) return sftp.status(reqid, STATUS_CODE.FAILURE);
+        if (writesLeft-- <= 0) {
+          writesLeft = Infinity;
+          return dropAll();
+        }
+        fs.writeSync(f.fd, data, 0, data.length, offset);
+        sftp.status(reqid, STATUS_CODE.OK);
+      })
+      .on('FSETSTAT', (reqid) => sftp.status(reqid, STATUS_CODE.OK))
+      .on('SETSTAT', (reqid) => sftp.status(reqid, STATUS_CODE.OK))
       .on('FSTAT', (reqid, h) => {
         const f = handle(h);
         if (f?.fd === undefined) return sftp.status(reqid, STATUS_CODE.FAILURE);
@@ -224,6 +251,9 @@ export async function startSftpServer(root: string, users: SftpUser[]): Promise<
     logins,
     dropAfterReads(n) {
       readsLeft = n;
+    },
+    dropAfterWrites(n) {
+      writesLeft = n;
     },
     close: () =>
       new Promise<void>((resolve) => {

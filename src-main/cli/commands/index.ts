@@ -7,6 +7,7 @@ import { auditCommand } from './audit';
 import { analyseCommand, baselineCommand, cusumCommand, exceptionsCommand, qualityCommand } from './analyse';
 import { sitesCommand } from './sites';
 import { sourcesCommand } from './sources';
+import { schedulesCommand } from './schedules';
 import { weatherCommand } from './weather';
 import { callCommand } from './call';
 import { carbonCommand } from './carbon';
@@ -42,6 +43,7 @@ export const COMMANDS: readonly Command[] = [
   compareCommand,
   workerCommand,
   sourcesCommand,
+  schedulesCommand,
   carbonCommand,
   emissionsCommand,
   exportCommand,

@@ -4,11 +4,10 @@
  * command line), list them with their status, run one or all of them now (waiting here for their
  * imports, then printing the runs with their jobs as JSON), and remove one.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Args } from '../../../src-shared/contract/api';
 import type { ImportJob, SourceKind, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
-import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
+import { call, keyFromFile, out, secretFromEnv, str, UsageError, withCore, type Command, type Opts } from '../command';
 import { printTable } from '../format';
 
 const KINDS: readonly SourceKind[] = ['folder', 'sftp', 'octopus', 'n3rgy'];
@@ -48,15 +47,6 @@ const GLOBAL = ['json', 'data-dir', 'carbon-api', 'weather-api'];
 function need(o: Opts, name: string, what: string): string {
   const v = str(o, name);
   if (v === undefined || v.trim() === '') throw new UsageError(`sources add needs --${name} ${what}`);
-  return v;
-}
-
-/** A secret from the environment variable an option names (the value itself never goes on a command line). */
-function fromEnv(o: Opts, option: string): string | undefined {
-  const name = str(o, option);
-  if (name === undefined) return undefined;
-  const v = process.env[name];
-  if (!v) throw new UsageError(`--${option} names ${name}, but that environment variable is not set (or is empty)`);
   return v;
 }
 
@@ -103,19 +93,9 @@ function addArgs(kind: SourceKind, o: Opts): Args<'sources.save'> {
   if (kind === 'sftp') {
     const port = str(o, 'port');
     if (port !== undefined && !/^\d+$/.test(port)) throw new UsageError('--port is a number, e.g. --port 22');
-    const keyFile = str(o, 'key-file');
-    let privateKey: string | undefined;
-    if (keyFile !== undefined) {
-      try {
-        privateKey = fs.readFileSync(path.resolve(keyFile), 'utf8');
-      } catch (e) {
-        throw new UsageError(
-          `cannot read the key file ${keyFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-        );
-      }
-    }
-    const password = fromEnv(o, 'password-env');
-    const passphrase = fromEnv(o, 'passphrase-env');
+    const privateKey = keyFromFile(o);
+    const password = secretFromEnv(o, 'password-env');
+    const passphrase = secretFromEnv(o, 'passphrase-env');
     if (!password && !privateKey)
       throw new UsageError(
         'an SFTP source needs --password-env VAR (an environment variable holding the password) or --key-file FILE',
@@ -143,7 +123,7 @@ function addArgs(kind: SourceKind, o: Opts): Args<'sources.save'> {
       },
     };
   }
-  const apiKey = fromEnv(o, 'api-key-env');
+  const apiKey = secretFromEnv(o, 'api-key-env');
   if (!apiKey)
     throw new UsageError(
       `an ${KIND_WORDS[kind]} source needs --api-key-env VAR (an environment variable holding the API key)`,

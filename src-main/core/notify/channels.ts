@@ -36,33 +36,42 @@ export function loopbackHost(smtpUrl: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
-/** Sends the message by email through the SMTP server (smtp:// with STARTTLS when offered, smtps:// TLS). */
-export async function sendEmail(
-  cfg: EmailConfig,
-  m: OutgoingMessage,
-  appUrl: string | null,
+/** An email as sent: recipients, subject, plain text and HTML bodies, and files attached. */
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: { filename: string; path: string; contentType: string }[];
+}
+
+/**
+ * Sends an email through the SMTP server (smtp:// with STARTTLS when offered, smtps:// TLS); alerts,
+ * digests and scheduled deliveries all go this way.
+ */
+export async function sendMail(
+  smtp: Pick<EmailConfig, 'smtpUrl' | 'from'>,
+  mail: Mail,
   timeoutMs = REQUEST_TIMEOUT_MS,
 ): Promise<void> {
   const transport = nodemailer.createTransport({
-    url: cfg.smtpUrl,
+    url: smtp.smtpUrl,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs,
     // a relay on this machine (a local MTA, a test server) often offers STARTTLS with a self-signed
     // certificate; the message never crosses a network, so its certificate is not checked. Anywhere
     // else it is (add ?tls.rejectUnauthorized=false to the URL to accept one knowingly).
-    ...(loopbackHost(cfg.smtpUrl) ? { tls: { rejectUnauthorized: false } } : {}),
+    ...(loopbackHost(smtp.smtpUrl) ? { tls: { rejectUnauthorized: false } } : {}),
   });
   try {
     await transport.sendMail({
-      from: cfg.from || defaultFrom(cfg.smtpUrl),
-      to: cfg.to
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
-      subject: subjectLine(m),
-      text: textBody(m, appUrl),
-      html: htmlBody(m, appUrl),
+      from: smtp.from || defaultFrom(smtp.smtpUrl),
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      ...(mail.attachments ? { attachments: mail.attachments } : {}),
     });
   } catch (e) {
     const err = e as Error & { responseCode?: number; response?: string; code?: string };
@@ -77,6 +86,28 @@ export async function sendEmail(
   } finally {
     transport.close();
   }
+}
+
+/** Sends the alert message by email to the recipients of the settings. */
+export function sendEmail(
+  cfg: EmailConfig,
+  m: OutgoingMessage,
+  appUrl: string | null,
+  timeoutMs = REQUEST_TIMEOUT_MS,
+): Promise<void> {
+  return sendMail(
+    cfg,
+    {
+      to: cfg.to
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      subject: subjectLine(m),
+      text: textBody(m, appUrl),
+      html: htmlBody(m, appUrl),
+    },
+    timeoutMs,
+  );
 }
 
 /** POSTs JSON; resolves on 2xx, throws with the status and the start of the body otherwise. */

@@ -1,7 +1,8 @@
 /**
  * Where secrets live (docs/notifications.md, docs/sources.md): the SMTP URL with its password, the Slack
  * webhook URL and the webhook signing secret, and each data source's password, private key, passphrase
- * or API key (`source.<id>.<name>`). Environment variables win for the notification secrets; otherwise they are kept in
+ * or API key (`source.<id>.<name>`), and each scheduled SFTP delivery's password, key and passphrase
+ * (`schedule.<id>.<name>`). Environment variables win for the notification secrets; otherwise they are kept in
  * `<dataDir>/secrets.json`, readable by its owner only (0600), encrypted with the operating system's
  * keychain when the desktop app passes Electron's safeStorage as the cipher. The CLI and the headless
  * server have no cipher: an entry the desktop encrypted cannot be read there, and the error says to
@@ -32,8 +33,17 @@ export const sourceSecretKey = (id: number, name: SourceSecretName): string => `
 
 const SOURCE_KEY = /^source\.[1-9]\d*\.(?:password|privateKey|passphrase|apiKey)$/;
 
-/** Whether the store keeps `key`: a notification secret or a data source's. */
-const isStoredKey = (key: string): boolean => isSecretKey(key) || SOURCE_KEY.test(key);
+/** The secrets a scheduled SFTP delivery can have. */
+export const SCHEDULE_SECRET_NAMES = ['password', 'privateKey', 'passphrase'] as const;
+export type ScheduleSecretName = (typeof SCHEDULE_SECRET_NAMES)[number];
+
+/** A schedule's secret in the store: `schedule.<id>.<name>`. */
+export const scheduleSecretKey = (id: number, name: ScheduleSecretName): string => `schedule.${id}.${name}`;
+
+const SCHEDULE_KEY = /^schedule\.[1-9]\d*\.(?:password|privateKey|passphrase)$/;
+
+/** Whether the store keeps `key`: a notification secret, a data source's or a schedule's. */
+const isStoredKey = (key: string): boolean => isSecretKey(key) || SOURCE_KEY.test(key) || SCHEDULE_KEY.test(key);
 
 /** Encrypts values at rest (Electron's safeStorage in the desktop app). */
 export interface SecretCipher {
@@ -125,6 +135,12 @@ export class FileSecretStore implements SecretStore {
     if (entry === undefined) return null;
     if (typeof entry === 'string') return entry;
     if (!this.cipherReady()) {
+      if (SCHEDULE_KEY.test(key))
+        throw new AppError(
+          'UNAVAILABLE',
+          `The ${key.split('.')[2]} of schedule ${key.split('.')[1]} was saved encrypted by the desktop app and ` +
+            'cannot be read here: enter it again here (Schedules → Edit, or schedules add) to store it for this program too',
+        );
       if (!isSecretKey(key))
         throw new AppError(
           'UNAVAILABLE',

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ssh2 from 'ssh2';
 import type { Handlers } from '../../../src-shared/contract/api';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { MeterFeed, SourceDetail, SourceKind, SourceRun, SourceSummary } from '../../../src-shared/contract/types';
@@ -13,6 +12,7 @@ import { isoUtc } from '../../../src-shared/domain/london-time';
 import type { MeterService } from '../meters/meter-service';
 import { SOURCE_SECRET_NAMES, sourceSecretKey, type SourceSecretName } from '../notify/secrets';
 import type { ReadingsStore } from '../readings/store';
+import { privateKeyProblem } from '../sftp/connection';
 import { SourceRunner, type RunnerDeps, type RunnerOptions } from './runner';
 import { SourceSchedule, type ScheduleOptions } from './schedule';
 import { SourceStore, sourceStatus, type SourceConfig, type SourceRow } from './store';
@@ -172,16 +172,8 @@ export class SourceService {
       if (!secretSet('password') && !secretSet('privateKey'))
         issues.push({ path: 'secrets.password', message: 'Set a password or a private key to sign in with' });
       const key = a.secrets?.privateKey;
-      if (key) {
-        const parsed = ssh2.utils.parseKey(key, a.secrets?.passphrase ?? undefined);
-        if (parsed instanceof Error)
-          issues.push({
-            path: 'secrets.privateKey',
-            message: /passphrase|encrypted/i.test(parsed.message)
-              ? 'The private key is protected by a passphrase: give the right passphrase too'
-              : 'This is not a private key this app can read (paste the whole key file, OpenSSH or PEM)',
-          });
-      }
+      const problem = key ? privateKeyProblem(key, a.secrets?.passphrase) : null;
+      if (problem) issues.push({ path: 'secrets.privateKey', message: problem });
     }
     if ((config.kind === 'octopus' || config.kind === 'n3rgy') && !secretSet('apiKey'))
       issues.push({ path: 'secrets.apiKey', message: 'Set the API key' });

@@ -5,83 +5,29 @@
  * store, and after a successful import deletes each file or moves it on the server when asked to.
  * Every step has a time limit; a dropped connection fails the run (the next run carries on).
  */
-import crypto from 'node:crypto';
 import path from 'node:path';
 import { Transform } from 'node:stream';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import type { StoredFile } from '../../../src-shared/contract/types';
 import { AppError } from '../../../src-shared/contract/errors';
+import {
+  HostKeyMismatch,
+  closeQuietly,
+  connectPinned,
+  sftpProblem as problem,
+  sftpWhere as where,
+  within,
+} from '../sftp/connection';
 import type { FileKind, FileSession, KindContext, Listed } from './kinds';
 import { inProgressName, namePattern, numberedName } from './kinds';
 import type { SourceConfig } from './store';
 
 export type SftpConfig = Extract<SourceConfig, { kind: 'sftp' }>;
 
-/** A server's host key as `ssh-keygen -l` prints it: `SHA256:` and the key's SHA-256 in base64, unpadded. */
-export function fingerprint(key: Buffer): string {
-  return `SHA256:${crypto.createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-}
+/** What a pickup says after a dropped connection. */
+const AFTER_DROP = 'the next run carries on from there';
 
-const sameFingerprint = (a: string, b: string): boolean => a.replace(/=+$/, '') === b.replace(/=+$/, '');
-
-/** The host and port as people write them. */
-const where = (c: SftpConfig): string => `${c.host}${c.port && c.port !== 22 ? `:${c.port}` : ''}`;
-
-/** An SFTP or network failure in words, naming the server. */
-function sftpProblem(e: unknown, c: SftpConfig, doing: string): AppError {
-  if (e instanceof AppError) return e;
-  const err = e as NodeJS.ErrnoException & { level?: string };
-  const msg = err.message ?? String(e);
-  const server = `the SFTP server ${where(c)}`;
-  if (err.code === 'ECONNREFUSED' || /refused connection/i.test(msg))
-    return new AppError(
-      'UNAVAILABLE',
-      `Could not connect to ${server}: it refused the connection (check the host and port, and that the server is running)`,
-    );
-  if (err.code === 'ENOTFOUND' || /address lookup failed/i.test(msg))
-    return new AppError('UNAVAILABLE', `No computer named ${c.host} was found: check the SFTP host name`);
-  if (err.level === 'client-authentication' || /authentication methods failed/i.test(msg))
-    return new AppError(
-      'UNAVAILABLE',
-      `The SFTP server ${where(c)} refused to sign in user ${c.username}: check the user name and the password or private key`,
-    );
-  if (/cannot parse privatekey|encrypted private key detected|bad passphrase/i.test(msg))
-    return new AppError(
-      'BAD_INPUT',
-      'The private key could not be read: check it is the whole key file and that the passphrase is right',
-    );
-  if (/no such file/i.test(msg) || err.code === '2' || (err.code as unknown) === 2)
-    return new AppError('UNAVAILABLE', `${doing} failed: no such file or folder on ${server}`);
-  if (/permission denied/i.test(msg) || (err.code as unknown) === 3)
-    return new AppError('UNAVAILABLE', `${doing} failed: ${server} denied permission`);
-  if (/timed out|timeout/i.test(msg))
-    return new AppError(
-      'UNAVAILABLE',
-      `The SFTP server ${where(c)} did not answer in time while ${doing.toLowerCase()}`,
-    );
-  if (/ECONNRESET|not connected|no sftp connection|connection lost|no response from server|closed/i.test(msg))
-    return new AppError(
-      'UNAVAILABLE',
-      `The connection to ${server} dropped while ${doing.toLowerCase()}; the next run carries on from there`,
-    );
-  return new AppError('UNAVAILABLE', `${doing} failed on ${server}: ${msg.replace(/^\w+(?:->\w+)?: /, '')}`);
-}
-
-/** Rejects when `p` takes longer than `ms` (then `onTimeout` runs, e.g. to close the connection). */
-async function within<T>(p: Promise<T>, ms: number, onTimeout: () => void, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_r, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(new AppError('UNAVAILABLE', message));
-    }, ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const sftpProblem = (e: unknown, c: SftpConfig, doing: string): AppError => problem(e, c, doing, AFTER_DROP);
 
 class SftpSession implements FileSession {
   private readonly match: (name: string) => boolean;
@@ -195,10 +141,7 @@ class SftpSession implements FileSession {
   }
 
   async close(): Promise<void> {
-    // a connection that dropped may never say it closed: the session is let go after a moment anyway
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.client.end().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, 2000)))]);
-    clearTimeout(timer);
+    await closeQuietly(this.client);
   }
 }
 
@@ -213,36 +156,25 @@ async function open(ctx: KindContext<SftpConfig>): Promise<FileSession> {
       'BAD_INPUT',
       `No password or private key is set for ${where(c)}: set one (Data feeds → Edit) and run it again`,
     );
-  const client = new SftpClient('eclectyc-source', {
-    error: (e) => ctx.log.warn(`SFTP ${where(c)}: ${(e as Error).message}`),
-    end: () => undefined,
-    close: () => undefined,
-  });
   const pinned = c.hostKey ?? null;
-  let offered: string | null = null;
+  let connected: Awaited<ReturnType<typeof connectPinned>>;
   try {
-    await within(
-      client.connect({
-        host: c.host,
-        port: c.port ?? 22,
-        username: c.username,
-        ...(password ? { password } : {}),
-        ...(privateKey ? { privateKey, ...(passphrase ? { passphrase } : {}) } : {}),
-        readyTimeout: ctx.timeoutMs,
-        keepaliveInterval: Math.max(1000, Math.floor(ctx.timeoutMs / 3)),
-        keepaliveCountMax: 3,
-        hostVerifier: (key: Buffer) => {
-          offered = fingerprint(key);
-          return pinned === null || sameFingerprint(offered, pinned);
-        },
-      }),
-      ctx.timeoutMs + 1000,
-      () => void client.end().catch(() => undefined),
-      `The SFTP server ${where(c)} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`,
+    connected = await connectPinned(
+      {
+        ...c,
+        password,
+        privateKey,
+        passphrase,
+        pinned,
+        timeoutMs: ctx.timeoutMs,
+        log: ctx.log,
+        clientName: 'eclectyc-source',
+      },
+      AFTER_DROP,
     );
   } catch (e) {
-    await client.end().catch(() => undefined);
-    if (pinned !== null && offered !== null && !sameFingerprint(offered, pinned))
+    if (e instanceof HostKeyMismatch) {
+      const offered = e.offered;
       throw new AppError(
         'CONFLICT',
         `The SFTP server ${where(c)} offered a different host key than the one pinned for this source ` +
@@ -251,8 +183,10 @@ async function open(ctx: KindContext<SftpConfig>): Promise<FileSession> {
           `the host key to ${offered} (Data feeds → Edit, or sources add … --host-key ${offered}).`,
         { pinned, offered },
       );
-    throw sftpProblem(e, c, 'Connecting');
+    }
+    throw e;
   }
+  const { client, offered } = connected;
   if (pinned === null && offered !== null) {
     ctx.saveConfig({ ...c, hostKey: offered });
     ctx.note(`Pinned the server's host key ${offered} on first use: a server offering another key will be refused`);

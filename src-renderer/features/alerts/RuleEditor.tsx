@@ -13,6 +13,7 @@ import {
 } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { Field } from '../../components/Field';
+import { MeterPicker, SitePicker } from '../../components/Pickers';
 import { Form } from '../../components/Form';
 import { Segmented } from '../../components/Segmented';
 import { useAppStore } from '../../stores/app';
@@ -177,38 +178,24 @@ export function RuleEditor({
             />
           </div>
           {d.scope === 'meter' && (
-            <Field id="rule-meter" label="Meter" error={errors.meter}>
-              {(c) => (
-                <select
-                  {...c}
-                  className="input"
-                  value={d.meter}
-                  onChange={(e) => set({ meter: e.currentTarget.value })}
-                >
-                  <option value="">Choose a meter…</option>
-                  {meters.map((m) => (
-                    <option key={m.mpan} value={m.mpan}>
-                      {m.mpan}
-                      {m.label ? ` · ${m.label}` : m.site ? ` · ${m.site}` : ''}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <MeterPicker
+              id="rule-meter"
+              label="Meter"
+              error={errors.meter}
+              options={meters}
+              value={d.meter}
+              onChange={(meter) => set({ meter })}
+            />
           )}
           {d.scope === 'site' && (
-            <Field id="rule-site" label="Site" error={errors.site}>
-              {(c) => (
-                <select {...c} className="input" value={d.site} onChange={(e) => set({ site: e.currentTarget.value })}>
-                  <option value="">Choose a site…</option>
-                  {sites.map((s) => (
-                    <option key={s.id} value={String(s.id)}>
-                      {s.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            <SitePicker
+              id="rule-site"
+              label="Site"
+              error={errors.site}
+              options={sites}
+              value={d.site}
+              onChange={(site) => set({ site })}
+            />
           )}
         </div>
       )}

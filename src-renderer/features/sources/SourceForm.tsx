@@ -7,28 +7,15 @@ import { useState, type ReactNode } from 'react';
 import type { SourceKind, SourceSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DateField } from '../../components/DateField';
-import { Field } from '../../components/Field';
-import { Form, useFormSubmit } from '../../components/Form';
+import { CheckField, Field, TextField } from '../../components/Field';
+import { Form, FormActions, FormProblems, useFormSubmit } from '../../components/Form';
+import { SecretFields } from '../../components/SecretField';
 import { Segmented } from '../../components/Segmented';
 import { useAppStore } from '../../stores/app';
-import {
-  KIND_SECRETS,
-  SECRET_LABEL,
-  draftOf,
-  newDraft,
-  sourceArgs,
-  type SecretName,
-  type SourceDraft,
-} from './source-form';
+import { KIND_SECRETS, draftOf, newDraft, sourceArgs, type SourceDraft } from './source-form';
 import { KIND_LABEL } from './words';
 
 const KINDS: SourceKind[] = ['folder', 'sftp', 'octopus', 'n3rgy'];
-
-const SECRET_HINT: Partial<Record<SecretName, string>> = {
-  privateKey: 'The whole key file (OpenSSH or PEM), pasted. Used instead of, or as well as, the password.',
-  passphrase: 'Only if the private key is protected by one.',
-  apiKey: 'Kept with the app’s other secrets; never shown again once saved.',
-};
 
 export function SourceForm({
   source,
@@ -66,20 +53,14 @@ export function SourceForm({
     label: string,
     more: { placeholder?: string; hint?: string; mono?: boolean; narrow?: boolean } = {},
   ): ReactNode => (
-    <Field id={`source-${key}`} label={label} error={errors[path]} hint={more.hint}>
-      {(c) => (
-        <input
-          {...c}
-          className={`input${more.mono ? ' mono' : ''}${more.narrow ? ' input-narrow' : ''}`}
-          value={d[key] as string}
-          placeholder={more.placeholder}
-          spellCheck={false}
-          autoComplete="off"
-          onChange={(e) => set({ [key]: e.currentTarget.value } as Partial<SourceDraft>)}
-          data-testid={`source-${key}`}
-        />
-      )}
-    </Field>
+    <TextField
+      id={`source-${key}`}
+      label={label}
+      value={d[key] as string}
+      onChange={(v) => set({ [key]: v } as Partial<SourceDraft>)}
+      error={errors[path]}
+      {...more}
+    />
   );
 
   const known = new Set([
@@ -103,7 +84,6 @@ export function SourceForm({
     ].map((k) => `config.${k}`),
     ...KIND_SECRETS[d.kind].map((n) => `secrets.${n}`),
   ]);
-  const other = Object.entries(errors).filter(([k]) => !known.has(k));
   const files = d.kind === 'folder' || d.kind === 'sftp';
 
   return (
@@ -114,13 +94,7 @@ export function SourceForm({
       data-testid="source-form"
     >
       <h2 id="source-form-title">{source ? `Change “${source.name}”` : 'Add a data feed'}</h2>
-      {other.length > 0 && (
-        <div className="callout callout-error" role="alert">
-          {other.map(([k, m]) => (
-            <div key={k}>{m}</div>
-          ))}
-        </div>
-      )}
+      <FormProblems errors={errors} fields={known} />
       {!source && (
         <div className="field">
           <span className="field-label" id="source-kind-label">
@@ -161,18 +135,13 @@ export function SourceForm({
             </span>
           )}
         </Field>
-        <div className="field">
-          <span className="field-label">On</span>
-          <label className="checkbox">
-            <input
-              type="checkbox"
-              checked={d.enabled}
-              onChange={(e) => set({ enabled: e.currentTarget.checked })}
-              data-testid="source-enabled"
-            />
-            Runs on its schedule
-          </label>
-        </div>
+        <CheckField
+          label="On"
+          text="Runs on its schedule"
+          checked={d.enabled}
+          onChange={(enabled) => set({ enabled })}
+          testId="source-enabled"
+        />
       </div>
 
       {d.kind === 'folder' && (
@@ -305,109 +274,23 @@ export function SourceForm({
       {KIND_SECRETS[d.kind].length > 0 && (
         <>
           <h3 className="form-section-title">{d.kind === 'sftp' ? 'Signing in' : 'API key'}</h3>
-          <div className="source-secrets">
-            {KIND_SECRETS[d.kind].map((n) => (
-              <SecretField
-                key={n}
-                name={n}
-                draft={d}
-                stored={stored.includes(n)}
-                error={errors[`secrets.${n}`]}
-                onChange={(secret) => setD((x) => ({ ...x, secrets: { ...x.secrets, [n]: secret } }))}
-              />
-            ))}
-          </div>
+          <SecretFields
+            names={KIND_SECRETS[d.kind]}
+            idPrefix="source-secret"
+            secrets={d.secrets}
+            stored={stored}
+            errors={errors}
+            onChange={(n, secret) => setD((x) => ({ ...x, secrets: { ...x.secrets, [n]: secret } }))}
+          />
         </>
       )}
 
-      <div className="form-actions">
-        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="source-save">
-          {busy ? 'Saving…' : source ? 'Save changes' : 'Add data feed'}
-        </button>
-        <button type="button" className="btn btn-quiet" onClick={onCancel} disabled={busy}>
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        busy={busy}
+        label={source ? 'Save changes' : 'Add data feed'}
+        onCancel={onCancel}
+        testId="source-save"
+      />
     </Form>
-  );
-}
-
-/** A write-only secret: its state (set or not), and Set, Change or Clear; what is typed is never shown back. */
-function SecretField({
-  name,
-  draft,
-  stored,
-  error,
-  onChange,
-}: {
-  name: SecretName;
-  draft: SourceDraft;
-  stored: boolean;
-  error: string | undefined;
-  onChange: (s: SourceDraft['secrets'][SecretName]) => void;
-}) {
-  const s = draft.secrets[name];
-  const id = `source-secret-${name}`;
-  return (
-    <Field id={id} label={SECRET_LABEL[name]} error={error} hint={SECRET_HINT[name]}>
-      {(c) =>
-        s.mode === 'replace' ? (
-          <span className="secret-edit">
-            {name === 'privateKey' ? (
-              <textarea
-                {...c}
-                className="input mono secret-key"
-                rows={4}
-                value={s.text}
-                spellCheck={false}
-                placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
-                onChange={(e) => onChange({ mode: 'replace', text: e.currentTarget.value })}
-                data-testid={id}
-              />
-            ) : (
-              <input
-                {...c}
-                type="password"
-                className="input"
-                value={s.text}
-                autoComplete="new-password"
-                onChange={(e) => onChange({ mode: 'replace', text: e.currentTarget.value })}
-                data-testid={id}
-              />
-            )}
-            <button type="button" className="btn btn-quiet btn-small" onClick={() => onChange({ mode: 'keep' })}>
-              {stored ? 'Keep the saved one' : 'Cancel'}
-            </button>
-          </span>
-        ) : (
-          <span className="secret-state" data-testid={`${id}-state`}>
-            <span {...c} className={s.mode === 'clear' ? 'warn' : stored ? 'secret-set' : 'muted'}>
-              {s.mode === 'clear' ? 'Cleared when you save' : stored ? '•••••••• Set' : 'Not set'}
-            </span>
-            {s.mode === 'clear' ? (
-              <button type="button" className="btn btn-quiet btn-small" onClick={() => onChange({ mode: 'keep' })}>
-                Undo
-              </button>
-            ) : (
-              <>
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  onClick={() => onChange({ mode: 'replace', text: '' })}
-                  data-testid={`${id}-set`}
-                >
-                  {stored ? 'Change' : 'Set'}
-                </button>
-                {stored && (
-                  <button type="button" className="btn btn-quiet btn-small" onClick={() => onChange({ mode: 'clear' })}>
-                    Clear
-                  </button>
-                )}
-              </>
-            )}
-          </span>
-        )
-      }
-    </Field>
   );
 }

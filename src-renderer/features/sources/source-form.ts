@@ -5,11 +5,7 @@
  */
 import type { Args } from '../../../src-shared/contract/api';
 import type { SourceKind, SourceSummary } from '../../../src-shared/contract/types';
-
-export type SecretName = 'password' | 'privateKey' | 'passphrase' | 'apiKey';
-
-/** A secret in the form: left as stored, replaced by what is typed, or cleared. */
-export type Secret = { mode: 'keep' } | { mode: 'replace'; text: string } | { mode: 'clear' };
+import { KEEP_SECRET as KEEP, secretArg, secretWillBeSet, type Secret, type SecretName } from '../../lib/secrets';
 
 /** The secrets each kind uses, in the order the form shows them. */
 export const KIND_SECRETS: Record<SourceKind, readonly SecretName[]> = {
@@ -17,13 +13,6 @@ export const KIND_SECRETS: Record<SourceKind, readonly SecretName[]> = {
   sftp: ['password', 'privateKey', 'passphrase'],
   octopus: ['apiKey'],
   n3rgy: ['apiKey'],
-};
-
-export const SECRET_LABEL: Record<SecretName, string> = {
-  password: 'Password',
-  privateKey: 'Private key',
-  passphrase: 'Key passphrase',
-  apiKey: 'API key',
 };
 
 export interface SourceDraft {
@@ -56,8 +45,6 @@ export interface SourceDraft {
   baseUrl: string;
   secrets: Record<SecretName, Secret>;
 }
-
-const KEEP: Secret = { mode: 'keep' };
 
 export function newDraft(kind: SourceKind = 'folder'): SourceDraft {
   return {
@@ -133,9 +120,7 @@ export function draftOf(s: SourceSummary): SourceDraft {
 
 /** Whether a secret will be set once saved: typed now, or stored and not cleared. */
 export function willBeSet(d: SourceDraft, name: SecretName, stored: readonly string[]): boolean {
-  const s = d.secrets[name];
-  if (s.mode === 'replace') return s.text.trim() !== '';
-  return s.mode === 'keep' && stored.includes(name);
+  return secretWillBeSet(d.secrets[name], stored.includes(name));
 }
 
 const HOST_KEY = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
@@ -220,9 +205,8 @@ export function sourceArgs(
   if (Object.keys(errors).length) return { ok: false, errors };
   const secrets: NonNullable<SaveArgs['secrets']> = {};
   for (const n of KIND_SECRETS[d.kind]) {
-    const s = d.secrets[n];
-    if (s.mode === 'clear') secrets[n] = null;
-    else if (s.mode === 'replace' && s.text.trim()) secrets[n] = n === 'privateKey' ? s.text : s.text.trim();
+    const v = secretArg(d.secrets[n], n === 'privateKey');
+    if (v !== undefined) secrets[n] = v;
   }
   return {
     ok: true,
