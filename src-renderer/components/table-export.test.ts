@@ -98,10 +98,10 @@ describe('table exports', () => {
       '1234.5',
       '123.46',
       '2025-10-26T00:30:00Z',
-      '2025-10-26T01:30:00+01:00',
+      '26/10/2025 01:30',
     ]);
-    // the second 01:30 of the autumn change is GMT: the two stay apart
-    expect(cells[3]!.slice(4)).toEqual(['2025-10-26T01:30:00Z', '2025-10-26T01:30:00+00:00']);
+    // the second 01:30 of the autumn change (GMT) shows the same on the clock; UTC tells them apart
+    expect(cells[3]!.slice(4)).toEqual(['2025-10-26T01:30:00Z', '26/10/2025 01:30']);
     expect(cells[2]).toEqual(['1200050000106', '\'=HYPERLINK("http://x")', '10', '', '', '']);
     expect(cells[3]![1]).toBe('\'-5 kitchen, "north"');
     // numbers are never prefixed, even negative ones

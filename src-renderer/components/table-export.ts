@@ -4,7 +4,7 @@
  * local time), and the file holds the rows in the order shown (lib/csv.ts: BOM, CRLF, formulas
  * neutralised). DataTable and ExportCsvButton use it; hand-made tables declare their columns here too.
  */
-import { isoLondon, isoUtc } from '../../src-shared/domain/london-time';
+import { isoUtc, toLondonParts } from '../../src-shared/domain/london-time';
 import { ukToday } from '../../src-shared/domain/periods';
 import { spreadsheetCsv } from '../lib/csv';
 import { fileSlug } from '../lib/download';
@@ -43,7 +43,8 @@ export function csvColumns<T>(columns: readonly (ExportableColumn<T> | false)[])
       continue;
     }
     const header = c.csvHeader ?? (typeof c.header === 'string' ? c.header : null);
-    if (header === null) throw new Error('A column exported with a csv value needs a csvHeader: its header is not text');
+    if (header === null)
+      throw new Error('A column exported with a csv value needs a csvHeader: its header is not text');
     out.push({ header, value: c.csv });
   }
   return out;
@@ -59,9 +60,17 @@ export function tableCsv<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]
 
 const toSeconds = (t: string | number): number => (typeof t === 'number' ? t : Date.parse(t) / 1000);
 
+const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** A moment as the UK clock shows it, `DD/MM/YYYY HH:MM`, as Excel reads UK dates (the CLI's exports too). */
+function ukClock(utcSeconds: number): string {
+  const p = toLondonParts(utcSeconds);
+  return `${two(p.day)}/${two(p.month)}/${p.year} ${two(p.hour)}:${two(p.minute)}`;
+}
+
 /**
- * A moment as two CSV columns, "`name` (UTC)" in ISO 8601 and "`name` (UK local)" with its offset
- * (`2025-10-26T01:30:00+01:00`: the two 01:30s of the autumn change stay apart). `at` gives an ISO
+ * A moment as two CSV columns, "`name` (UTC)" in ISO 8601 and "`name` (UK local)" as the UK clock
+ * shows it (in the autumn's repeated hour the UTC column tells the two apart). `at` gives an ISO
  * string or Unix seconds, or null for none.
  */
 export function timeColumns<T>(name: string, at: (row: T) => string | number | null | undefined): CsvColumn<T>[] {
@@ -83,7 +92,7 @@ export function timeColumns<T>(name: string, at: (row: T) => string | number | n
       header: `${name} (UK local)`,
       value: (r) => {
         const s = seconds(r);
-        return s === null ? null : isoLondon(s);
+        return s === null ? null : ukClock(s);
       },
     },
   ];

@@ -146,7 +146,17 @@ test('the meters, alerts and analysis tables export the rows shown, in their ord
       expect(row.What).toBe(alert.message);
       expect(row.Period).toBe(alert.period);
       expect(row['Fired (UTC)']).toBe(alert.firedAt.replace(/\.\d{3}Z$/, 'Z'));
-      expect(row['Fired (UK local)']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:00[+-]\d{2}:00$/);
+      // as the UK clock showed it, by the browser-independent Intl time zone data
+      const london = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/London',
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
+      expect(row['Fired (UK local)']).toBe(london.format(new Date(alert.firedAt)).replace(',', ''));
       expect(row.Unit).toBe('kWh');
       expect(row.Limit).toBe('1');
       // the day's use summed here from the stored readings; a number (no unit, no thousands comma)
