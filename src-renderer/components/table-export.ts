@@ -106,7 +106,7 @@ export const poundsOf = (pence: number | null | undefined): number | null =>
 export const percentOf = (share: number | null | undefined): number | null =>
   share === null || share === undefined ? null : Math.round(share * 1000) / 10;
 
-/** A CSV file's name before `.csv`: `base-YYYY-MM-DD` with today's UK date, or `base-part`; unsafe characters dashed. */
+/** A CSV file's name before `.csv`: `base-YYYY-MM-DD` (today, UK) or `base-part`; unsafe characters dashed. */
 export function exportName(base: string, part: string = ukToday()): string {
   return fileSlug(`${base}-${part}`);
 }

@@ -5,7 +5,7 @@ import type { CsvColumn } from '../../components/table-export';
 import { KIND_LABEL, regionText } from './text';
 import { currentVersion, unitRatesText } from './versions';
 
-/** The list's columns on day `today` (UK, `YYYY-MM-DD`): the version in force then (or the next one) gives the prices. */
+/** The list's columns on UK day `today` (`YYYY-MM-DD`): the version in force then (or the next) gives the prices. */
 export function tariffCsvColumns(today: string): CsvColumn<Tariff>[] {
   const now = (t: Tariff) => currentVersion(t, today);
   return [
