@@ -1,6 +1,7 @@
 import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
+import { readCsvRows } from '../../tests/helpers/csv-read';
 import { DataTable, type Column } from './DataTable';
 import { sortRows } from './table-sort';
 import { csvColumns, exportName, percentOf, poundsOf, tableCsv, timeColumns } from './table-export';
@@ -40,39 +41,8 @@ const COLUMNS: (Column<Row> | false)[] = [
   { header: 'Actions', cell: () => createElement('button', null, 'Edit') },
 ];
 
-/** A CSV file's text back as cells (RFC 4180 quoting undone), BOM and final CRLF removed. */
-function parse(text: string): string[][] {
-  expect(text.startsWith('\uFEFF')).toBe(true);
-  expect(text.endsWith('\r\n')).toBe(true);
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const body = text.slice(1, -2);
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && body[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  row.push(cell);
-  rows.push(row);
-  return rows;
-}
+/** A CSV file's cells, read back independently of the writer. */
+const parse = readCsvRows;
 
 describe('table exports', () => {
   it('takes the exported columns in order: plain headers, csvHeader, lists of their own; none for the rest', () => {

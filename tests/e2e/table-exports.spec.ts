@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
+import { readCsvRecords } from '../helpers/csv-read';
 import { AppShell } from './pages/app';
 import { expect, screenshotPath, startServer, test } from './fixtures';
 
@@ -20,44 +21,11 @@ const FILES = [
 const SHEFFIELD = '2336533093112';
 const ctx = { role: 'admin' as const, actor: 'e2e' };
 
-/** A CSV file's text as rows of cells: RFC 4180 quoting undone; the BOM and the CRLF line ends checked. */
-function readCsv(text: string): Record<string, string>[] {
-  expect(text.charCodeAt(0)).toBe(0xfeff);
-  expect(text.endsWith('\r\n')).toBe(true);
-  expect(text.slice(1, -2).replace(/"[^"]*"/g, '')).not.toMatch(/(^|[^\r])\n/);
-  const rows: string[][] = [[]];
-  let cell = '';
-  let quoted = false;
-  const body = text.slice(1);
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i]!;
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      rows.at(-1)!.push(cell);
-      cell = '';
-    } else if (ch === '\r' && body[i + 1] === '\n') {
-      rows.at(-1)!.push(cell);
-      cell = '';
-      rows.push([]);
-      i++;
-    } else cell += ch;
-  }
-  rows.pop(); // after the last CRLF
-  const [head, ...lines] = rows;
-  return lines.map((l) => Object.fromEntries(head!.map((h, i) => [h, l[i] ?? ''])));
-}
-
 /** Clicks the export button inside `scope` and reads the file it saves. */
 async function exportFrom(page: Page, scope: Locator): Promise<{ name: string; rows: Record<string, string>[] }> {
   const [download] = await Promise.all([page.waitForEvent('download'), scope.getByTestId('table-export').click()]);
   const file = await download.path();
-  return { name: download.suggestedFilename(), rows: readCsv(fs.readFileSync(file, 'utf8')) };
+  return { name: download.suggestedFilename(), rows: readCsvRecords(fs.readFileSync(file, 'utf8')) };
 }
 
 test('the meters, alerts and analysis tables export the rows shown, in their order, with raw figures', async ({
