@@ -21,6 +21,18 @@ const FILES = [
 const SHEFFIELD = '2336533093112';
 const ctx = { role: 'admin' as const, actor: 'e2e' };
 
+/** A moment on the UK clock, `DD/MM/YYYY HH:MM`, by the Intl time zone data (not the app's code). */
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+const ukClock = (iso: string): string => LONDON.format(new Date(iso)).replace(',', '');
+
 /** Clicks the export button inside `scope` and reads the file it saves. */
 async function exportFrom(page: Page, scope: Locator): Promise<{ name: string; rows: Record<string, string>[] }> {
   const [download] = await Promise.all([page.waitForEvent('download'), scope.getByTestId('table-export').click()]);
@@ -68,14 +80,16 @@ test('the meters, alerts and analysis tables export the rows shown, in their ord
     );
     const m = await exportFrom(page, page.locator('.vt-line'));
     expect(m.name).toMatch(/^meters-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(m.rows.map((r) => ({ mpan: r['MPAN / MPRN'], last: r['Last reading (UK time)'] }))).toEqual(shownMeters);
-    // the last reading as the core stores it, in UK time (November: GMT)
-    for (const r of m.rows) {
+    expect(m.rows.map((r) => r['MPAN / MPRN'])).toEqual(order);
+    // the last reading as the core stores it, in UTC and on the UK clock, and the same moment the row shows
+    for (const [k, r] of m.rows.entries()) {
       const last = meters.find((x) => x.mpan === r['MPAN / MPRN'])!.lastReading!;
-      const d = new Date(last);
-      const mon = d.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
-      const hm = d.toISOString().slice(11, 16);
-      expect(r['Last reading (UK time)']).toBe(`${d.getUTCDate()} ${mon} ${d.getUTCFullYear()} ${hm}`);
+      expect(r['Last reading (UTC)']).toBe(new Date(last).toISOString().replace('.000Z', 'Z'));
+      expect(r['Last reading (UK local)']).toBe(ukClock(last));
+      const [date, time] = r['Last reading (UK local)']!.split(' ');
+      const [dd, mm, yyyy] = date!.split('/').map(Number);
+      const mon = new Date(Date.UTC(yyyy!, mm! - 1, 1)).toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' });
+      expect(shownMeters[k]!.last).toBe(`${dd} ${mon} ${yyyy} ${time}`);
     }
 
     // ---- alerts: a rule fires on the Sheffield meter's two days; the inbox filtered to it
@@ -114,17 +128,7 @@ test('the meters, alerts and analysis tables export the rows shown, in their ord
       expect(row.What).toBe(alert.message);
       expect(row.Period).toBe(alert.period);
       expect(row['Fired (UTC)']).toBe(alert.firedAt.replace(/\.\d{3}Z$/, 'Z'));
-      // as the UK clock showed it, by the browser-independent Intl time zone data
-      const london = new Intl.DateTimeFormat('en-GB', {
-        timeZone: 'Europe/London',
-        day: '2-digit',
-        month: '2-digit',
-        year: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      });
-      expect(row['Fired (UK local)']).toBe(london.format(new Date(alert.firedAt)).replace(',', ''));
+      expect(row['Fired (UK local)']).toBe(ukClock(alert.firedAt));
       expect(row.Unit).toBe('kWh');
       expect(row.Limit).toBe('1');
       // the day's use summed here from the stored readings; a number (no unit, no thousands comma)
