@@ -466,20 +466,33 @@ function TokensCard() {
           rows={q.data}
           rowKey={(t) => t.name}
           testId="tokens-table"
+          exportName={exportName('api-tokens')}
           rowProps={(t) => ({ 'data-testid': 'token-row', 'data-name': t.name })}
           empty={<p className="muted">No API tokens yet.</p>}
           columns={[
-            { header: 'Name', className: 'strong', rowHeader: true, cell: (t) => t.name, sortValue: (t) => t.name },
-            { header: 'Role', cell: (t) => roleName(t.role) },
+            {
+              header: 'Name',
+              className: 'strong',
+              rowHeader: true,
+              cell: (t) => t.name,
+              sortValue: (t) => t.name,
+              csv: (t) => t.name,
+            },
+            { header: 'Role', cell: (t) => roleName(t.role), csv: (t) => roleName(t.role) },
             {
               header: 'Made',
               cell: (t) => `${formatUkDateTime(t.createdAt)} by ${t.createdBy}`,
               sortValue: (t) => t.createdAt,
+              csv: [
+                ...timeColumns<TokenSummary>('Made', (t) => t.createdAt),
+                { header: 'Made by', value: (t) => t.createdBy },
+              ],
             },
             {
               header: 'Last used',
               cell: (t) => (t.lastUsedAt ? formatUkDateTime(t.lastUsedAt) : 'Never'),
               sortValue: (t) => t.lastUsedAt,
+              csv: timeColumns<TokenSummary>('Last used', (t) => t.lastUsedAt),
             },
             {
               header: 'Status',
@@ -489,6 +502,10 @@ function TokensCard() {
                 ) : (
                   <span className="badge badge-tone-green">Active</span>
                 ),
+              csv: [
+                { header: 'Status', value: (t) => (t.revokedAt ? 'Revoked' : 'Active') },
+                ...timeColumns<TokenSummary>('Revoked', (t) => t.revokedAt),
+              ],
             },
             {
               header: <span className="sr-only">Actions</span>,
