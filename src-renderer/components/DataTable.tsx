@@ -1,9 +1,13 @@
 /**
  * A table of rows under column headers, in a scrolling wrapper; an empty list can show something else
- * instead. Columns given a `sortValue` get a header button that orders the rows by them.
+ * instead. Columns given a `sortValue` get a header button that orders the rows by them. Given an
+ * `exportName`, an "Export CSV" button at its top-right saves the rows shown, in the order shown, with
+ * each column's `csv` value (table-export.ts).
  */
 import { useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
 import '../styles/table-sort.css';
+import { ExportBar } from './ExportCsv';
+import { csvColumns, type CsvSpec } from './table-export';
 import { nextSort, sortRows, type SortDir, type SortState, type SortValue } from './table-sort';
 import { TableScroll } from './TableScroll';
 
@@ -26,6 +30,10 @@ export interface Column<T> {
   sortValue?: (row: T) => SortValue;
   /** The order of the first click on the header (default: largest first for figures, A to Z otherwise). */
   sortFirst?: SortDir;
+  /** What the column exports: its raw value (a number stays a number), or CSV columns of its own. */
+  csv?: CsvSpec<T>;
+  /** The column's header in the file (with its unit) when the one on screen is not plain text. */
+  csvHeader?: string;
 }
 
 const ARIA_SORT = { asc: 'ascending', desc: 'descending' } as const;
@@ -45,6 +53,7 @@ export function DataTable<T>({
   wrapClassName,
   defaultSort,
   limit,
+  exportName,
 }: {
   /** Columns left out of this table (a role cannot use them) may be given as `false`. */
   columns: readonly (Column<T> | false)[];
@@ -65,6 +74,8 @@ export function DataTable<T>({
   defaultSort?: SortState;
   /** Only the first `limit` rows, in the order shown, are drawn (the rest are there to sort). */
   limit?: number;
+  /** Gives the table an "Export CSV" button saving the rows shown as `exportName.csv`. */
+  exportName?: string;
 }) {
   const [sort, setSort] = useState<SortState | null>(defaultSort ?? null);
   const sortBy = sort ? columns[sort.column] : undefined;
@@ -76,7 +87,7 @@ export function DataTable<T>({
   const shown = columns
     .map((c, index) => (c === false ? null : { c, index }))
     .filter((x): x is { c: Column<T>; index: number } => x !== null);
-  return (
+  const table = (
     <TableScroll className={wrapClassName}>
       <table className={classes('table', className)} data-testid={testId}>
         {caption}
@@ -133,5 +144,12 @@ export function DataTable<T>({
         </tbody>
       </table>
     </TableScroll>
+  );
+  if (exportName === undefined) return table;
+  return (
+    <>
+      <ExportBar name={exportName} columns={csvColumns(shown.map((s) => s.c))} rows={ordered} />
+      {table}
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import type { SchedulerRun } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { Page } from '../../components/Page';
 import { EmptyState, Skeleton } from '../../components/States';
 import { formatInt, formatMs, formatUkDateTime, plural } from '../../lib/format';
@@ -45,11 +46,30 @@ export function summaryText(summary: SchedulerRun['summary']): string {
 }
 
 const COLUMNS: Column<SchedulerRun>[] = [
-  { header: 'Task', className: 'strong', cell: (r) => TASK_NAME[r.task] ?? r.task },
-  { header: 'Trigger', cell: (r) => TRIGGER_TEXT[r.trigger] ?? r.trigger },
-  { header: 'Started', cell: (r) => formatUkDateTime(r.startedAt, { zone: true }) },
-  { header: 'Duration', num: true, cell: (r) => (r.status === 'running' ? 'running…' : formatMs(r.durationMs)) },
-  { header: 'Status', cell: (r) => <RunStatusBadge status={r.status} /> },
+  {
+    header: 'Task',
+    className: 'strong',
+    cell: (r) => TASK_NAME[r.task] ?? r.task,
+    csv: (r) => TASK_NAME[r.task] ?? r.task,
+  },
+  {
+    header: 'Trigger',
+    cell: (r) => TRIGGER_TEXT[r.trigger] ?? r.trigger,
+    csv: (r) => TRIGGER_TEXT[r.trigger] ?? r.trigger,
+  },
+  {
+    header: 'Started',
+    cell: (r) => formatUkDateTime(r.startedAt, { zone: true }),
+    csv: timeColumns<SchedulerRun>('Started', (r) => r.startedAt),
+  },
+  {
+    header: 'Duration',
+    num: true,
+    cell: (r) => (r.status === 'running' ? 'running…' : formatMs(r.durationMs)),
+    csv: (r) => (r.durationMs === null ? null : r.durationMs / 1000),
+    csvHeader: 'Duration (s)',
+  },
+  { header: 'Status', cell: (r) => <RunStatusBadge status={r.status} />, csv: (r) => r.status },
   {
     header: 'What it touched',
     cell: (r) => (
@@ -58,6 +78,10 @@ const COLUMNS: Column<SchedulerRun>[] = [
         {r.error && <div className="small error-message">{r.error}</div>}
       </>
     ),
+    csv: [
+      { header: 'What it touched', value: (r) => summaryText(r.summary) },
+      { header: 'Error', value: (r) => r.error },
+    ],
   },
 ];
 
@@ -126,6 +150,7 @@ function RunsCard() {
           rowKey={(r) => r.id}
           rowProps={(r) => ({ 'data-testid': 'run-row', 'data-status': r.status })}
           testId="runs-table"
+          exportName={exportName('background-work')}
           empty={
             <EmptyState title="Nothing has run yet" icon="◷">
               Roll-ups run after each import and every night; they will be listed here with how long they took and what

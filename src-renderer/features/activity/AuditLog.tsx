@@ -6,6 +6,7 @@ import { useState } from 'react';
 import type { AuditRecord } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { DateField } from '../../components/DateField';
 import { QueryProblem } from '../../components/ProblemState';
 import { EmptyState, Skeleton } from '../../components/States';
@@ -18,10 +19,25 @@ import '../../styles/users.css';
 const LIMIT = 500;
 
 const COLUMNS: Column<AuditRecord>[] = [
-  { header: 'When', cell: (r) => formatUkDateTime(r.at, { zone: true }), sortValue: (r) => r.at },
-  { header: 'Who', className: 'strong', cell: (r) => r.actor, sortValue: (r) => r.actor },
-  { header: 'Action', cell: (r) => actionText(r.action), sortValue: (r) => actionText(r.action) },
-  { header: 'Details', className: 'audit-details small', cell: (r) => detailsText(r.details) },
+  {
+    header: 'When',
+    cell: (r) => formatUkDateTime(r.at, { zone: true }),
+    sortValue: (r) => r.at,
+    csv: timeColumns<AuditRecord>('When', (r) => r.at),
+  },
+  { header: 'Who', className: 'strong', cell: (r) => r.actor, sortValue: (r) => r.actor, csv: (r) => r.actor },
+  {
+    header: 'Action',
+    cell: (r) => actionText(r.action),
+    sortValue: (r) => actionText(r.action),
+    csv: (r) => actionText(r.action),
+  },
+  {
+    header: 'Details',
+    className: 'audit-details small',
+    cell: (r) => detailsText(r.details),
+    csv: (r) => detailsText(r.details),
+  },
   {
     header: 'Outcome',
     cell: (r) => (
@@ -30,6 +46,7 @@ const COLUMNS: Column<AuditRecord>[] = [
       </span>
     ),
     sortValue: (r) => r.outcome,
+    csv: (r) => outcomeText(r.outcome),
   },
 ];
 
@@ -104,6 +121,7 @@ export function AuditLog() {
             rowKey={(r) => r.id}
             rowProps={(r) => ({ 'data-testid': 'audit-row', 'data-action': r.action })}
             testId="audit-table"
+            exportName={exportName('audit-log')}
             empty={
               <EmptyState title={filtered ? 'Nothing matches these filters' : 'Nothing recorded yet'} icon="◷">
                 {filtered

@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import type { AlertDelivery, AlertDetail, AlertRule } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { QueryProblem } from '../../components/ProblemState';
 import { EmptyState, Skeleton } from '../../components/States';
@@ -142,6 +143,7 @@ function Deliveries({ alert }: { alert: AlertDetail }) {
         rows={alert.deliveries}
         rowKey={(d) => d.id}
         testId="alert-deliveries"
+        exportName={exportName(`alert-${alert.id}`, 'messages')}
         rowProps={(d) => ({ 'data-testid': 'delivery-row', 'data-status': d.status })}
         empty={
           <EmptyState title="No messages">
@@ -151,21 +153,26 @@ function Deliveries({ alert }: { alert: AlertDetail }) {
           </EmptyState>
         }
         columns={[
-          { header: 'Channel', cell: (d) => CHANNEL_LABEL[d.channel] },
+          { header: 'Channel', cell: (d) => CHANNEL_LABEL[d.channel], csv: (d) => CHANNEL_LABEL[d.channel] },
           {
             header: 'Status',
             cell: (d) => (
               <span className={`badge badge-tone-${DELIVERY_TONE[d.status]}`}>{DELIVERY_LABEL[d.status]}</span>
             ),
+            csv: (d) => DELIVERY_LABEL[d.status],
           },
-          { header: 'Attempts', num: true, cell: (d) => d.attempts },
+          { header: 'Attempts', num: true, cell: (d) => d.attempts, csv: (d) => d.attempts },
           {
             header: 'Sent',
             className: 'nowrap',
             cell: (d) =>
               d.sentAt ? formatUkDateTime(d.sentAt) : d.nextAt ? `Next try ${formatUkDateTime(d.nextAt)}` : '—',
+            csv: [
+              ...timeColumns<AlertDelivery>('Sent', (d) => d.sentAt),
+              ...timeColumns<AlertDelivery>('Next try', (d) => (d.sentAt ? null : d.nextAt)),
+            ],
           },
-          { header: 'Error', className: 'alerts-error', cell: (d) => d.error ?? '' },
+          { header: 'Error', className: 'alerts-error', cell: (d) => d.error ?? '', csv: (d) => d.error },
         ]}
       />
     </section>

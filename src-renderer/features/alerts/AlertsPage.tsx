@@ -7,6 +7,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ALERT_KINDS, type Alert } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { Page } from '../../components/Page';
 import { QueryProblem } from '../../components/ProblemState';
 import { Segmented } from '../../components/Segmented';
@@ -200,6 +201,7 @@ export function AlertsPage() {
             rows={shown}
             rowKey={(a) => a.id}
             testId="alerts-table"
+            exportName={exportName('alerts')}
             className="alerts-table"
             rowProps={(a) => ({ 'data-testid': 'alert-row', 'data-id': a.id, 'data-status': a.status })}
             empty={
@@ -221,6 +223,7 @@ export function AlertsPage() {
                 cell: (a) => <SeverityBadge severity={a.severity} />,
                 sortValue: (a) => ({ info: 0, warning: 1, critical: 2 })[a.severity],
                 sortFirst: 'desc',
+                csv: (a) => SEVERITY_LABEL[a.severity],
               },
               {
                 header: 'What',
@@ -233,18 +236,45 @@ export function AlertsPage() {
                     <AlertButtons alert={a} canAct={canAct} ask={ask} resolve={resolve} small />
                   </>
                 ),
+                csv: [
+                  { header: 'Kind', value: (a) => KIND_LABELS[a.kind] },
+                  { header: 'What', value: (a) => a.message },
+                ],
               },
-              { header: 'Subject', className: 'alerts-subject', cell: (a) => <Subject label={a.subjectLabel} /> },
-              { header: 'Period', className: 'alerts-period', cell: (a) => periodText(a) },
-              { header: 'Value', className: 'alerts-value', cell: (a) => <Value alert={a} /> },
+              {
+                header: 'Subject',
+                className: 'alerts-subject',
+                cell: (a) => <Subject label={a.subjectLabel} />,
+                csv: (a) => a.subjectLabel,
+              },
+              {
+                header: 'Period',
+                className: 'alerts-period',
+                cell: (a) => periodText(a),
+                csv: [
+                  { header: 'Period', value: (a) => a.period },
+                  { header: 'Period (words)', value: (a) => periodText(a) },
+                ],
+              },
+              {
+                header: 'Value',
+                className: 'alerts-value',
+                cell: (a) => <Value alert={a} />,
+                csv: [
+                  { header: 'Value', value: (a) => a.value },
+                  { header: 'Limit', value: (a) => a.threshold },
+                  { header: 'Unit', value: (a) => a.unit },
+                ],
+              },
               {
                 header: 'Fired',
                 className: 'nowrap',
                 cell: (a) => <Fired at={a.firedAt} />,
                 sortValue: (a) => a.firedAt,
                 sortFirst: 'desc',
+                csv: timeColumns('Fired', (a) => a.firedAt),
               },
-              { header: 'State', className: 'nowrap', cell: (a) => alertStateText(a) },
+              { header: 'State', className: 'nowrap', cell: (a) => alertStateText(a), csv: (a) => alertStateText(a) },
             ]}
           />
         )}

@@ -9,6 +9,7 @@ import type { AlertRule, AlertRuleProblem } from '../../../src-shared/contract/t
 import { getClient } from '../../api/instance';
 import { errorMessage } from '../../api/client';
 import { DataTable } from '../../components/DataTable';
+import { exportName } from '../../components/table-export';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { QueryProblem } from '../../components/ProblemState';
 import { EmptyState, Skeleton, Spinner } from '../../components/States';
@@ -24,7 +25,7 @@ import { useCanManage } from './AlertsPage';
 import { RuleEditor } from './RuleEditor';
 import { ruleProblems } from './rule-form';
 import { problemText, ruleSummary } from '../../../src-shared/domain/alert-rules';
-import { CHANNEL_LABEL, importText, scopeText } from './words';
+import { CHANNEL_LABEL, SEVERITY_LABEL, importText, scopeText } from './words';
 
 type Editing = { rule: AlertRule | null } | null;
 
@@ -200,6 +201,7 @@ export function RulesPage() {
             rowKey={(r) => r.id}
             testId="rules-table"
             className="rules-table"
+            exportName={exportName('alert-rules')}
             rowProps={(r) => ({ 'data-testid': 'rule-row', 'data-id': r.id, 'data-enabled': r.enabled })}
             empty={
               <EmptyState title="No rules yet">
@@ -221,12 +223,26 @@ export function RulesPage() {
                   </>
                 ),
                 sortValue: (r) => r.name || r.id,
+                csv: [
+                  { header: 'Rule', value: (r) => ruleSummary(r) },
+                  { header: 'Name', value: (r) => r.name },
+                  { header: 'Rule id', value: (r) => r.id },
+                ],
               },
-              { header: 'Applies to', cell: (r) => scopeText(r, meters, sites.data) },
-              { header: 'Severity', cell: (r) => <SeverityBadge severity={r.severity} /> },
+              {
+                header: 'Applies to',
+                cell: (r) => scopeText(r, meters, sites.data),
+                csv: (r) => scopeText(r, meters, sites.data),
+              },
+              {
+                header: 'Severity',
+                cell: (r) => <SeverityBadge severity={r.severity} />,
+                csv: (r) => SEVERITY_LABEL[r.severity],
+              },
               {
                 header: 'Send to',
                 cell: (r) => r.channels.map((c) => CHANNEL_LABEL[c]).join(', ') || 'Inbox only',
+                csv: (r) => r.channels.map((c) => CHANNEL_LABEL[c]).join(', ') || 'Inbox only',
               },
               {
                 header: 'On',
@@ -243,6 +259,7 @@ export function RulesPage() {
                     <span aria-hidden="true">{r.enabled ? 'On' : 'Off'}</span>
                   </label>
                 ),
+                csv: (r) => (r.enabled ? 'On' : 'Off'),
               },
               {
                 header: <span className="sr-only">Actions</span>,

@@ -9,6 +9,7 @@ import type { LeagueRow, PortfolioAnalysis } from '../../../src-shared/contract/
 import { getClient } from '../../api/instance';
 import { AsAtField } from '../../components/AsAtField';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, percentOf, timeColumns } from '../../components/table-export';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
@@ -227,6 +228,7 @@ function LeagueCard({
         })}
         className="table-compact league-table"
         defaultSort={defaultSort}
+        exportName={exportName(`analysis-${measure}`, range ? `${range.from}-${range.to}` : undefined)}
         limit={all ? undefined : FIRST_ROWS}
       />
       {rows.length > FIRST_ROWS && (
@@ -266,6 +268,12 @@ const METER_COLUMN: Column<LeagueRow> = {
   className: 'league-meter',
   cell: (r) => <MeterCell r={r} />,
   sortValue: (r) => meterName(r),
+  csv: [
+    { header: 'MPAN / MPRN', value: (r) => r.meter },
+    { header: 'Label', value: (r) => r.label },
+    { header: 'Fuel', value: (r) => r.fuel },
+    { header: 'Site', value: (r) => r.site?.name },
+  ],
 };
 
 const none = <span className="muted">—</span>;
@@ -281,7 +289,15 @@ const changeClass = (r: LeagueRow) =>
 
 const BASELOAD_COLUMNS: Column<LeagueRow>[] = [
   METER_COLUMN,
-  { header: 'kW', num: true, className: 'strong', cell: (r) => kw(r.baseloadKw), sortValue: (r) => r.baseloadKw },
+  {
+    header: 'kW',
+    num: true,
+    className: 'strong',
+    cell: (r) => kw(r.baseloadKw),
+    sortValue: (r) => r.baseloadKw,
+    csv: (r) => r.baseloadKw,
+    csvHeader: 'Baseload (kW)',
+  },
   {
     header: 'W/m²',
     num: true,
@@ -293,6 +309,8 @@ const BASELOAD_COLUMNS: Column<LeagueRow>[] = [
           : `${formatInt(r.floorAreaM2)} m²`,
     }),
     sortValue: (r) => r.baseloadKwPerM2,
+    csv: (r) => (r.baseloadKwPerM2 === null ? null : r.baseloadKwPerM2 * 1000),
+    csvHeader: 'Baseload (W/m²)',
   },
   {
     header: 'vs 4 weeks before',
@@ -300,6 +318,8 @@ const BASELOAD_COLUMNS: Column<LeagueRow>[] = [
     className: changeClass,
     cell: (r) => (r.baseloadChange === null ? none : formatChangePercent(r.baseloadChange * 100)),
     sortValue: (r) => r.baseloadChange,
+    csv: (r) => percentOf(r.baseloadChange),
+    csvHeader: 'Baseload vs 4 weeks before (%)',
   },
 ];
 
@@ -311,14 +331,17 @@ const OUT_OF_HOURS_COLUMNS: Column<LeagueRow>[] = [
     className: 'strong',
     cell: (r) => (r.outOfHoursShare === null ? none : formatShare(r.outOfHoursShare)),
     sortValue: (r) => r.outOfHoursShare,
+    csv: (r) => percentOf(r.outOfHoursShare),
+    csvHeader: 'Out of hours (%)',
   },
   {
     header: 'kWh out of hours',
     num: true,
     cell: (r) => formatEnergy(r.outOfHoursKwh),
     sortValue: (r) => r.outOfHoursKwh,
+    csv: (r) => r.outOfHoursKwh,
   },
-  { header: 'Total kWh', num: true, cell: (r) => formatEnergy(r.kwh), sortValue: (r) => r.kwh },
+  { header: 'Total kWh', num: true, cell: (r) => formatEnergy(r.kwh), sortValue: (r) => r.kwh, csv: (r) => r.kwh },
 ];
 
 const EXCEPTION_COLUMNS: Column<LeagueRow>[] = [
@@ -329,18 +352,22 @@ const EXCEPTION_COLUMNS: Column<LeagueRow>[] = [
     className: 'strong',
     cell: (r) => formatInt(r.exceptionsLastWeek),
     sortValue: (r) => r.exceptionsLastWeek,
+    csv: (r) => r.exceptionsLastWeek,
+    csvHeader: 'Exception days, last 7 days',
   },
   {
     header: 'Exception days',
     num: true,
     cell: (r) => formatInt(r.exceptions),
     sortValue: (r) => r.exceptions,
+    csv: (r) => r.exceptions,
   },
   {
     header: 'Excess kWh',
     num: true,
     cell: (r) => (r.exceptions === 0 ? none : formatSignedEnergy(r.exceptionExcessKwh)),
     sortValue: (r) => r.exceptionExcessKwh,
+    csv: (r) => r.exceptionExcessKwh,
   },
 ];
 
@@ -354,11 +381,33 @@ const QUALITY_COLUMNS: Column<LeagueRow>[] = [
     cellProps: (r) => ({ title: `${plural(r.missingHalfHours, 'half-hour')} missing` }),
     sortValue: (r) => r.completeness,
     sortFirst: 'asc',
+    csv: [
+      { header: 'Complete (%)', value: (r) => percentOf(r.completeness) },
+      { header: 'Missing half-hours', value: (r) => r.missingHalfHours },
+    ],
   },
-  { header: 'Gaps', num: true, cell: (r) => formatInt(r.gaps), sortValue: (r) => r.gaps },
-  { header: 'Zero runs', num: true, cell: (r) => formatInt(r.zeroRuns), sortValue: (r) => r.zeroRuns },
-  { header: 'Outliers', num: true, cell: (r) => formatInt(r.outliers), sortValue: (r) => r.outliers },
-  { header: 'Negatives', num: true, cell: (r) => formatInt(r.negatives), sortValue: (r) => r.negatives },
+  { header: 'Gaps', num: true, cell: (r) => formatInt(r.gaps), sortValue: (r) => r.gaps, csv: (r) => r.gaps },
+  {
+    header: 'Zero runs',
+    num: true,
+    cell: (r) => formatInt(r.zeroRuns),
+    sortValue: (r) => r.zeroRuns,
+    csv: (r) => r.zeroRuns,
+  },
+  {
+    header: 'Outliers',
+    num: true,
+    cell: (r) => formatInt(r.outliers),
+    sortValue: (r) => r.outliers,
+    csv: (r) => r.outliers,
+  },
+  {
+    header: 'Negatives',
+    num: true,
+    cell: (r) => formatInt(r.negatives),
+    sortValue: (r) => r.negatives,
+    csv: (r) => r.negatives,
+  },
   {
     header: 'Last reading',
     cell: (r) => (
@@ -376,5 +425,9 @@ const QUALITY_COLUMNS: Column<LeagueRow>[] = [
     ),
     sortValue: (r) => r.lastReading,
     sortFirst: 'asc',
+    csv: [
+      ...timeColumns<LeagueRow>('Last reading', (r) => r.lastReading),
+      { header: 'Stale', value: (r) => (r.stale ? 'yes' : 'no') },
+    ],
   },
 ];

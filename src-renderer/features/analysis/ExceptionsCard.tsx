@@ -6,6 +6,7 @@
 import type { ExceptionDay, MeterSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, poundsOf } from '../../components/table-export';
 import { EmptyState } from '../../components/States';
 import { formatEnergy, formatEnergyUnit, formatPeriodLabel, formatSignedEnergy, plural } from '../../lib/format';
 import { formatPounds, formatRate } from '../../lib/money';
@@ -32,6 +33,8 @@ function columns(mpan: string): Column<ExceptionDay>[] {
           {formatPeriodLabel(d.date)}
         </a>
       ),
+      csv: (d) => d.date,
+      csvHeader: 'Day (UK)',
     },
     {
       header: 'Used (kWh)',
@@ -39,6 +42,7 @@ function columns(mpan: string): Column<ExceptionDay>[] {
       className: 'strong',
       sortValue: (d) => d.actualKwh,
       cell: (d) => formatEnergy(d.actualKwh),
+      csv: (d) => d.actualKwh,
     },
     {
       header: 'Usual (kWh)',
@@ -49,6 +53,10 @@ function columns(mpan: string): Column<ExceptionDay>[] {
           {formatEnergy(d.expectedKwh)} <span className="muted small">± {formatEnergy(d.bandKwh)}</span>
         </>
       ),
+      csv: [
+        { header: 'Usual (kWh)', value: (d) => d.expectedKwh },
+        { header: 'Band ± (kWh)', value: (d) => d.bandKwh },
+      ],
     },
     {
       header: 'Difference (kWh)',
@@ -56,14 +64,17 @@ function columns(mpan: string): Column<ExceptionDay>[] {
       sortValue: (d) => d.excessKwh,
       className: (d) => (d.excessKwh > 0 ? 'change-up' : 'change-down'),
       cell: (d) => formatSignedEnergy(d.excessKwh),
+      csv: (d) => d.excessKwh,
     },
     {
       header: 'Cost of difference',
       num: true,
       sortValue: (d) => d.excessPence,
       cell: (d) => (d.excessPence === null ? '—' : formatPounds(d.excessPence)),
+      csv: (d) => poundsOf(d.excessPence),
+      csvHeader: 'Cost of difference (£)',
     },
-    { header: 'Weeks compared', num: true, sortValue: (d) => d.weeks, cell: (d) => d.weeks },
+    { header: 'Weeks compared', num: true, sortValue: (d) => d.weeks, cell: (d) => d.weeks, csv: (d) => d.weeks },
   ];
 }
 
@@ -118,6 +129,7 @@ export function ExceptionsCard({ meter, range, version }: { meter: MeterSummary;
             rowProps={(d) => ({ 'data-testid': 'exception-row', 'data-date': d.date })}
             testId="exceptions-table"
             className="exceptions-table"
+            exportName={exportName(`exceptions-${meter.mpan}`, `${range.from}-${range.to}`)}
           />
         </>
       )}

@@ -11,6 +11,7 @@ import { formatCo2 } from './carbon-charts';
 import { emissionsUnavailable } from './emissions';
 import { href } from '../../lib/route';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, percentOf } from '../../components/table-export';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { EmptyState, Skeleton } from '../../components/States';
 import {
@@ -148,6 +149,8 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
           </div>
         </>
       ),
+      csv: (m) => (m === 'halfhourly' ? 'Half-hourly grid intensity' : 'Annual factor'),
+      csvHeader: 'Method',
     },
     ...periods.map((p): Column<EmissionsMethod> => ({
       header: (
@@ -171,6 +174,18 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
         const e = cell(p, m);
         return e ? <EmissionsValue e={e} /> : '—';
       },
+      // each period as kg CO2 (empty when not available), the kWh it covers, and the share with an intensity
+      csv: [
+        {
+          header: `${p.title} ${p.from} to ${p.to} (exclusive): kg CO2e`,
+          value: (m) => {
+            const e = cell(p, m);
+            return e && !emissionsUnavailable(e) ? e.kgco2 : null;
+          },
+        },
+        { header: `${p.title}: kWh`, value: (m) => cell(p, m)?.kwh },
+        { header: `${p.title}: coverage (%)`, value: (m) => percentOf(cell(p, m)?.coverage) },
+      ],
     })),
   ];
 
@@ -213,7 +228,13 @@ export function EmissionsPanel({ meter }: { meter: MeterSummary }) {
       ) : (
         <>
           <DateRangeForm idPrefix="emissions" onApply={setCustom} />
-          <DataTable columns={columns} rows={methods} rowKey={(m) => m} className="emissions-table" />
+          <DataTable
+            columns={columns}
+            rows={methods}
+            rowKey={(m) => m}
+            className="emissions-table"
+            exportName={exportName('emissions', meter.mpan)}
+          />
           {(lowCoverage || noIntensity) && (
             <div className="callout callout-warn small emissions-hint" data-testid="emissions-coverage-hint">
               <span>

@@ -3,6 +3,7 @@ import type { EmissionFactor, Fuel } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName } from '../../components/table-export';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { FUEL_NAME } from '../../components/FuelBadge';
@@ -13,10 +14,16 @@ import { useAppStore } from '../../stores/app';
 import { QueryProblem } from '../../components/ProblemState';
 
 const COLUMNS: Column<EmissionFactor>[] = [
-  { header: 'Year', cell: (f) => f.year },
-  { header: 'Fuel', cell: (f) => FUEL_NAME[f.fuel] },
-  { header: `kg${CO2}e per kWh`, num: true, cell: (f) => f.kgPerKwh.toFixed(5) },
-  { header: 'Source', className: 'muted small', cell: (f) => f.source ?? '—' },
+  { header: 'Year', cell: (f) => f.year, csv: (f) => f.year },
+  { header: 'Fuel', cell: (f) => FUEL_NAME[f.fuel], csv: (f) => FUEL_NAME[f.fuel] },
+  {
+    header: `kg${CO2}e per kWh`,
+    num: true,
+    cell: (f) => f.kgPerKwh.toFixed(5),
+    csv: (f) => f.kgPerKwh,
+    csvHeader: 'kg CO2e per kWh',
+  },
+  { header: 'Source', className: 'muted small', cell: (f) => f.source ?? '—', csv: (f) => f.source },
 ];
 
 /**
@@ -71,6 +78,7 @@ export function FactorsCard({ readOnly }: { readOnly: boolean }) {
           rowProps={() => ({ 'data-testid': 'factor-row' })}
           className="table-compact"
           testId="factors-table"
+          exportName={exportName('carbon-factors')}
         />
       )}
       {!readOnly && (

@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import type { CostPeriod, CostResult } from '../../../src-shared/contract/types';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, poundsOf } from '../../components/table-export';
 import { costLines, costNotes, periodLines, type CostLine } from './cost-bands';
 import { formatDay, formatKwh, plural } from '../../lib/format';
 import { formatPounds, formatRate, formatVatRate } from '../../lib/money';
@@ -23,6 +24,16 @@ function rateCell(l: CostLine): string {
   return '';
 }
 
+/** The unit of a line's rate in a CSV file (VAT's rate is a fraction). */
+function rateUnit(l: CostLine): string | null {
+  if (l.rate === null) return null;
+  if (l.kind === 'energy' || l.kind === 'duos' || l.kind === 'ccl') return 'p/kWh';
+  if (l.kind === 'standing') return 'p/day';
+  if (l.kind === 'capacity') return 'p/kVA/day';
+  if (l.kind === 'vat') return 'fraction';
+  return null;
+}
+
 const isBand = (l: CostLine) => l.kind === 'energy' || l.kind === 'duos';
 
 const LINE_COLUMNS: Column<CostLine>[] = [
@@ -40,20 +51,52 @@ const LINE_COLUMNS: Column<CostLine>[] = [
         </>
       );
     },
+    csv: [
+      { header: 'Charge', value: (l) => l.label },
+      { header: 'Worked out', value: (l) => l.detail },
+    ],
   },
   {
     header: 'kWh',
     num: true,
     cell: (l) => (l.kwh !== null && (isBand(l) || l.kind === 'total') ? formatKwh(l.kwh, 3) : ''),
+    csv: (l) => (isBand(l) || l.kind === 'total' ? l.kwh : null),
   },
-  { header: 'Rate', num: true, cell: rateCell },
-  { header: 'Amount', num: true, className: 'strong-num', cell: (l) => formatPounds(l.pence) },
+  {
+    header: 'Rate',
+    num: true,
+    cell: rateCell,
+    csv: [
+      { header: 'Rate', value: (l) => l.rate },
+      { header: 'Rate unit', value: rateUnit },
+    ],
+  },
+  {
+    header: 'Amount',
+    num: true,
+    className: 'strong-num',
+    cell: (l) => formatPounds(l.pence),
+    csv: (l) => poundsOf(l.pence),
+    csvHeader: 'Amount (£)',
+  },
 ];
 
 /** The lines as a table: what, how it is worked out, kWh, rate, £. */
-export function CostLinesTable({ lines, caption, testId }: { lines: CostLine[]; caption?: string; testId?: string }) {
+export function CostLinesTable({
+  lines,
+  caption,
+  testId,
+  fileName,
+}: {
+  lines: CostLine[];
+  caption?: string;
+  testId?: string;
+  /** The CSV export's file name (without `.csv`). */
+  fileName: string;
+}) {
   return (
     <DataTable
+      exportName={fileName}
       columns={LINE_COLUMNS}
       rows={lines}
       rowKey={(l, i) => `${l.kind}-${l.label}-${i}`}
@@ -137,6 +180,7 @@ export function CostBreakdown({
             lines={costLines(cost)}
             caption={`Cost breakdown, ${rangeText(cost.from, cost.to)}`}
             testId={`${testId}-lines`}
+            fileName={exportName(`costs-${cost.meter}-${cost.tariff}`, `${cost.from}-${cost.to}`)}
           />
         </div>
         {aside && <div className="cost-breakdown-aside">{aside}</div>}
@@ -165,6 +209,7 @@ export function CostBreakdown({
                 <CostLinesTable
                   lines={periodLines(p)}
                   caption={`Cost ${rangeText(p.from, p.to)} on ${tariffName(p.tariff)}`}
+                  fileName={exportName(`costs-${cost.meter}-${p.tariff}`, `${p.from}-${p.to}`)}
                 />
               </div>
             ))}

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import type { MeterSummary, Tariff, TariffAssignment } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
@@ -134,13 +135,19 @@ function AssignmentsTable({
           )}
         </>
       ),
+      csv: [
+        { header: 'Tariff', value: (a) => a.tariffName },
+        { header: 'Tariff id', value: (a) => a.tariff },
+      ],
     },
-    { header: 'From', cell: (a) => day(a.from) },
+    { header: 'From', cell: (a) => day(a.from), csv: (a) => a.from },
     {
       header: 'Until (last day)',
       cellProps: (a) => ({ title: a.to ? `The next tariff starts on ${day(a.to)}` : undefined }),
       cell: (a) =>
         a.to ? formatUkDate(Date.parse(`${a.to}T12:00:00Z`) - 86_400_000) : <span className="muted">ongoing</span>,
+      csv: (a) => a.to,
+      csvHeader: 'To (exclusive)',
     },
     {
       header: 'Assigned',
@@ -150,6 +157,10 @@ function AssignmentsTable({
           {a.assignedBy}, {formatUkDateTime(a.assignedAt)}
         </>
       ),
+      csv: [
+        { header: 'Assigned by', value: (a) => a.assignedBy },
+        ...timeColumns<TariffAssignment>('Assigned', (a) => a.assignedAt),
+      ],
     },
     canManage && {
       header: <span className="sr-only">Actions</span>,
@@ -190,6 +201,7 @@ function AssignmentsTable({
       rowProps={(a) => ({ 'data-testid': 'assignment-row', 'data-tariff': a.tariff, 'data-from': a.from })}
       className="table-compact assignments-table"
       testId="assignments"
+      exportName={exportName('tariff-assignments', meter.mpan)}
     />
   );
 }

@@ -30,6 +30,8 @@ import { useDataStore } from '../../stores/data';
 import { rangeText } from './CostRange';
 import { FailureGroups } from './FailureGroups';
 import { bestColumns, WhatIfTag } from './SwitchPanel';
+import { SUMMARY_METER_CSV, SUMMARY_PERIOD_CSV, SUMMARY_RUN_CSV } from './switch-csv';
+import { exportName, poundsOf } from '../../components/table-export';
 import '../../styles/costs.css';
 import { QueryProblem } from '../../components/ProblemState';
 
@@ -255,8 +257,13 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           {r.meterLabel && <div className="small">{r.meterLabel}</div>}
         </>
       ),
+      csv: SUMMARY_METER_CSV,
     },
-    { header: 'Current tariff', cell: (r) => tariffIdsText(r.currentTariff, tariffName) },
+    {
+      header: 'Current tariff',
+      cell: (r) => tariffIdsText(r.currentTariff, tariffName),
+      csv: (r) => tariffIdsText(r.currentTariff, tariffName),
+    },
     {
       header: 'Current cost',
       num: true,
@@ -268,6 +275,7 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           </div>
         </>
       ),
+      csv: [{ header: 'Current cost (£)', value: (r) => poundsOf(r.currentPence) }, ...SUMMARY_PERIOD_CSV],
     },
     ...bestColumns(tariffName, 'none to compare'),
     {
@@ -279,6 +287,7 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           <div className="muted">by {r.ranBy}</div>
         </>
       ),
+      csv: SUMMARY_RUN_CSV,
     },
   ];
   return (
@@ -356,6 +365,7 @@ function Portfolio({ rows, tariffName }: { rows: SwitchSummary[]; tariffName: (i
           })}
           className="savings-table"
           testId="savings-table"
+          exportName={exportName('switching-portfolio')}
         />
       </section>
     </>
@@ -386,6 +396,7 @@ function RecentAnalyses({
           <WhatIfTag percent={h.whatIfPercent} />
         </>
       ),
+      csv: SUMMARY_RUN_CSV,
     },
     {
       header: 'Meter',
@@ -397,8 +408,9 @@ function RecentAnalyses({
           {h.meterLabel && <span className="muted small"> {h.meterLabel}</span>}
         </>
       ),
+      csv: SUMMARY_METER_CSV,
     },
-    { header: 'Period', className: 'small', cell: (h) => rangeText(h.from, h.to) },
+    { header: 'Period', className: 'small', cell: (h) => rangeText(h.from, h.to), csv: SUMMARY_PERIOD_CSV },
     ...bestColumns(tariffName, 'none'),
   ];
   return (
@@ -413,6 +425,7 @@ function RecentAnalyses({
         rowKey={(h) => h.id}
         rowProps={() => ({ 'data-testid': 'recent-row' })}
         className="table-compact"
+        exportName={exportName('switching-recent')}
       />
     </section>
   );

@@ -11,6 +11,9 @@ import { ChartCard } from '../../charts/ChartCard';
 import { costNotes, tariffSequence } from './cost-bands';
 import { buildSavingHistoryOption, savingHistory, savingHistoryCsv } from './saving-history';
 import { TableScroll } from '../../components/TableScroll';
+import { ExportBar } from '../../components/ExportCsv';
+import { exportName, poundsOf } from '../../components/table-export';
+import { ALTERNATIVE_CSV, ranked, SUMMARY_PERIOD_CSV, SUMMARY_RUN_CSV } from './switch-csv';
 import { DataTable, type Column } from '../../components/DataTable';
 import { ProblemState } from '../../components/ProblemState';
 import { EmptyState, Spinner } from '../../components/States';
@@ -48,11 +51,16 @@ export function bestColumns(tariffName: (id: string) => string, none: string): C
     {
       header: 'Best alternative',
       cell: (h) => (h.bestTariff ? tariffName(h.bestTariff) : <span className="muted">{none}</span>),
+      csv: (h) => (h.bestTariff ? tariffName(h.bestTariff) : null),
     },
     {
       header: 'Saving',
       num: true,
       cell: (h) => (h.bestTariff ? <SavingCell pence={h.bestSavingPence} percent={h.bestSavingPercent} /> : '—'),
+      csv: [
+        { header: 'Saving (£)', value: (h) => (h.bestTariff ? poundsOf(h.bestSavingPence) : null) },
+        { header: 'Saving (%)', value: (h) => (h.bestTariff ? h.bestSavingPercent : null) },
+      ],
     },
   ];
 }
@@ -347,84 +355,87 @@ function AnalysisView({
           Add tariffs for this fuel on the Tariffs page, then run the analysis again.
         </EmptyState>
       ) : (
-        <TableScroll>
-          <table className="table table-compact alternatives-table" data-testid="alternatives">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Rank
-                </th>
-                <th scope="col">Tariff</th>
-                <th scope="col">Supplier</th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-                <th scope="col" className="num">
-                  Saving
-                </th>
-                <th scope="col" className="num">
-                  %
-                </th>
-                <th scope="col">
-                  <span className="sr-only">Breakdown</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {a.alternatives.map((alt, i) => {
-                const tone = savingTone(alt.savingPence);
-                return (
-                  <Fragment key={alt.tariff}>
-                    <tr
-                      className={`alt-row alt-${tone}`}
-                      data-testid="alternative-row"
-                      data-tariff={alt.tariff}
-                      data-saving-pence={alt.savingPence}
-                    >
-                      <td className="num">{i + 1}</td>
-                      <td>
-                        <span className="strong">{alt.name}</span>{' '}
-                        <span className="muted small mono">{alt.tariff}</span>
-                      </td>
-                      <td>{alt.supplier}</td>
-                      <td className="num">{formatPounds(alt.totalPence)}</td>
-                      <td className="num">
-                        <SavingCell pence={alt.savingPence} />
-                      </td>
-                      <td className={`num saving-${tone}`}>{formatSavingPercent(alt.savingPercent)}</td>
-                      <td className="num">
-                        <button
-                          type="button"
-                          className="btn btn-small btn-quiet"
-                          aria-expanded={!!open[alt.tariff]}
-                          onClick={() => toggle(alt.tariff)}
-                          aria-label={`${open[alt.tariff] ? 'Hide' : 'Show'} the breakdown of ${alt.name}`}
-                        >
-                          {open[alt.tariff] ? 'Hide' : 'Breakdown'}{' '}
-                          <span className={`chevron ${open[alt.tariff] ? 'open' : ''}`} aria-hidden="true">
-                            ▸
-                          </span>
-                        </button>
-                      </td>
-                    </tr>
-                    {open[alt.tariff] && (
-                      <tr className="alt-expanded">
-                        <td colSpan={7}>
-                          <CostBreakdown
-                            cost={alt.cost}
-                            tariffName={tariffName}
-                            testId="alternative-breakdown"
-                            alreadySaid={shownNotes}
-                          />
+        <>
+          <ExportBar name={exportName('switching', a.meter)} columns={ALTERNATIVE_CSV} rows={ranked(a.alternatives)} />
+          <TableScroll>
+            <table className="table table-compact alternatives-table" data-testid="alternatives">
+              <thead>
+                <tr>
+                  <th scope="col" className="num">
+                    Rank
+                  </th>
+                  <th scope="col">Tariff</th>
+                  <th scope="col">Supplier</th>
+                  <th scope="col" className="num">
+                    Total
+                  </th>
+                  <th scope="col" className="num">
+                    Saving
+                  </th>
+                  <th scope="col" className="num">
+                    %
+                  </th>
+                  <th scope="col">
+                    <span className="sr-only">Breakdown</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {a.alternatives.map((alt, i) => {
+                  const tone = savingTone(alt.savingPence);
+                  return (
+                    <Fragment key={alt.tariff}>
+                      <tr
+                        className={`alt-row alt-${tone}`}
+                        data-testid="alternative-row"
+                        data-tariff={alt.tariff}
+                        data-saving-pence={alt.savingPence}
+                      >
+                        <td className="num">{i + 1}</td>
+                        <td>
+                          <span className="strong">{alt.name}</span>{' '}
+                          <span className="muted small mono">{alt.tariff}</span>
+                        </td>
+                        <td>{alt.supplier}</td>
+                        <td className="num">{formatPounds(alt.totalPence)}</td>
+                        <td className="num">
+                          <SavingCell pence={alt.savingPence} />
+                        </td>
+                        <td className={`num saving-${tone}`}>{formatSavingPercent(alt.savingPercent)}</td>
+                        <td className="num">
+                          <button
+                            type="button"
+                            className="btn btn-small btn-quiet"
+                            aria-expanded={!!open[alt.tariff]}
+                            onClick={() => toggle(alt.tariff)}
+                            aria-label={`${open[alt.tariff] ? 'Hide' : 'Show'} the breakdown of ${alt.name}`}
+                          >
+                            {open[alt.tariff] ? 'Hide' : 'Breakdown'}{' '}
+                            <span className={`chevron ${open[alt.tariff] ? 'open' : ''}`} aria-hidden="true">
+                              ▸
+                            </span>
+                          </button>
                         </td>
                       </tr>
-                    )}
-                  </Fragment>
-                );
-              })}
-            </tbody>
-          </table>
-        </TableScroll>
+                      {open[alt.tariff] && (
+                        <tr className="alt-expanded">
+                          <td colSpan={7}>
+                            <CostBreakdown
+                              cost={alt.cost}
+                              tariffName={tariffName}
+                              testId="alternative-breakdown"
+                              alreadySaid={shownNotes}
+                            />
+                          </td>
+                        </tr>
+                      )}
+                    </Fragment>
+                  );
+                })}
+              </tbody>
+            </table>
+          </TableScroll>
+        </>
       )}
       {a.skipped.length > 0 && (
         <details className="switch-skipped" data-testid="skipped">
@@ -484,8 +495,14 @@ function SwitchHistory({
           <WhatIfTag percent={h.whatIfPercent} />
         </>
       ),
+      csv: SUMMARY_RUN_CSV,
     },
-    { header: 'Period', className: 'small nowrap', cell: (h) => rangeText(h.from, h.to) },
+    {
+      header: 'Period',
+      className: 'small nowrap',
+      cell: (h) => rangeText(h.from, h.to),
+      csv: SUMMARY_PERIOD_CSV,
+    },
     ...bestColumns(tariffName, 'none'),
   ];
   return (
@@ -517,6 +534,7 @@ function SwitchHistory({
           })}
           className="table-compact"
           testId="switch-history-list"
+          exportName={exportName('switching-history', meter.mpan)}
         />
         {history.length > 8 && <p className="muted small">Showing the 8 most recent of {history.length}.</p>}
       </div>

@@ -21,6 +21,7 @@ import { formatPounds } from '../../lib/money';
 import { useAppStore } from '../../stores/app';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, percentOf } from '../../components/table-export';
 import { FUEL_NAME, FuelBadge } from '../../components/FuelBadge';
 import { Page } from '../../components/Page';
 import { EmptyState, Skeleton } from '../../components/States';
@@ -221,20 +222,33 @@ function BehindCard({ d }: { d: DashboardSummary }) {
           <FuelBadge fuel={m.fuel} />
         </>
       ),
+      csv: [
+        { header: 'MPAN / MPRN', value: (m) => m.meter },
+        { header: 'Name', value: (m) => m.name },
+        { header: 'Fuel', value: (m) => m.fuel },
+      ],
     },
     {
       header: 'Latest complete day',
       cell: (m) => (m.lastCompleteDay ? formatPeriodLabel(m.lastCompleteDay, { short: true }) : 'None'),
+      csv: (m) => m.lastCompleteDay,
+      csvHeader: 'Latest complete day (UK)',
     },
     {
       header: 'Half-hours missing',
       num: true,
       cell: (m) => `${formatInt(m.missingHalfHours)} of ${formatInt(m.expectedHalfHours)}`,
+      csv: [
+        { header: 'Half-hours missing', value: (m) => m.missingHalfHours },
+        { header: 'Half-hours expected', value: (m) => m.expectedHalfHours },
+      ],
     },
     {
       header: 'Complete',
       num: true,
       cell: (m) => formatShare(1 - m.missingHalfHours / m.expectedHalfHours),
+      csv: (m) => percentOf(1 - m.missingHalfHours / m.expectedHalfHours),
+      csvHeader: 'Complete (%)',
     },
   ];
   const w = d.completenessWindow!;
@@ -250,6 +264,7 @@ function BehindCard({ d }: { d: DashboardSummary }) {
         rowKey={(m) => m.meter}
         rowProps={(m) => ({ 'data-testid': 'behind-row', 'data-meter': m.meter })}
         className="table-compact"
+        exportName={exportName('meters-missing-half-hours', d.latestDay ?? undefined)}
       />
     </section>
   );
@@ -474,10 +489,34 @@ function MoversCard({
           <FuelBadge fuel={m.fuel} />
         </>
       ),
+      csv: [
+        { header: kind === 'site' ? 'Site id' : 'MPAN / MPRN', value: (m) => m.id },
+        { header: 'Name', value: (m) => m.name },
+        { header: 'Fuel', value: (m) => m.fuel },
+      ],
     },
-    { header: 'Last week', num: true, cell: (m) => formatEnergy(m.kwh) },
-    { header: 'Change kWh', num: true, className: change, cell: (m) => formatSignedEnergy(m.changeKwh) },
-    { header: 'Change', num: true, className: change, cell: (m) => formatChangePercent(m.changePercent) },
+    {
+      header: 'Last week',
+      num: true,
+      cell: (m) => formatEnergy(m.kwh),
+      csv: (m) => m.kwh,
+      csvHeader: 'Last week (kWh)',
+    },
+    {
+      header: 'Change kWh',
+      num: true,
+      className: change,
+      cell: (m) => formatSignedEnergy(m.changeKwh),
+      csv: (m) => m.changeKwh,
+    },
+    {
+      header: 'Change',
+      num: true,
+      className: change,
+      cell: (m) => formatChangePercent(m.changePercent),
+      csv: (m) => (m.changePercent === null ? null : Math.round(m.changePercent * 10) / 10),
+      csvHeader: 'Change (%)',
+    },
   ];
   return (
     <section className="card" aria-label={title} data-testid={`movers-${kind}s`}>
@@ -492,6 +531,7 @@ function MoversCard({
         rows={movers.slice(0, 6)}
         rowKey={(m) => `${m.fuel}-${m.id}`}
         className="table-compact"
+        exportName={exportName(`movers-${kind}s`, week ?? undefined)}
         empty={
           <EmptyState title={kind === 'site' ? 'No site movers' : 'No meter movers'}>
             {kind === 'site'

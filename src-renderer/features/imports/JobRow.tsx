@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useCan } from '../../components/Can';
-import type { ImportJob, ImportProgress } from '../../../src-shared/contract/types';
+import type { ImportJob, ImportProgress, RowError } from '../../../src-shared/contract/types';
 import { ProgressBar } from '../../components/ProgressBar';
+import { ExportBar } from '../../components/ExportCsv';
+import { exportName, type CsvColumn } from '../../components/table-export';
 import { OutcomeBadge } from '../../components/StatusBadge';
 import { formatBytes, formatDuration, formatInt, formatUkDateTime, plural } from '../../lib/format';
 import { useNow } from '../../lib/hooks';
@@ -11,6 +13,14 @@ import { problemsSummary, progressTone } from './outcome';
 import { RollbackAction, RolledBackNote } from '../undo/RollbackJob';
 
 const ACTIVE = new Set(['queued', 'running', 'retrying']);
+
+/** A job's problems as CSV: the line and column in the file, the value as read, and what was wrong. */
+const PROBLEM_CSV: CsvColumn<RowError>[] = [
+  { header: 'Line', value: (e) => e.line },
+  { header: 'Column', value: (e) => e.column },
+  { header: 'Value', value: (e) => e.value },
+  { header: 'Problem', value: (e) => e.message },
+];
 
 function seconds(iso: string | null): number | null {
   if (!iso) return null;
@@ -267,6 +277,9 @@ export function JobRow({ job, progress }: { job: ImportJob; progress: ImportProg
           </button>
           {open && (
             <div className="table-wrap">
+              {errors.length > 0 && (
+                <ExportBar name={exportName(`import-${job.id}`, 'problems')} columns={PROBLEM_CSV} rows={errors} />
+              )}
               {errors.length === 0 ? null : (
                 <table className="table table-compact">
                   <thead>

@@ -9,6 +9,8 @@ import { buildDailyOption, dailyCsv, dailyRows } from './daily-bars';
 import { buildHeatmapGrid, buildHeatmapOption, heatmapCsv } from './heatmap';
 import { alignYearAgo, buildPeriodOption, periodCsv } from './period-bars';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName } from '../../components/table-export';
+import { changePercentOf, totalColumns } from './totals-csv';
 import { Segmented } from '../../components/Segmented';
 import { EmptyState, Skeleton } from '../../components/States';
 import { Trend } from '../../components/Trend';
@@ -183,15 +185,27 @@ const COMPARE_COLUMNS: Column<PeriodComparison>[] = [
         <div className="muted small">{formatShare(previous.current.completeness)} complete</div>
       </>
     ),
+    csv: [
+      { header: 'Kind', value: (r) => PERIOD_NAME[r.kind] },
+      ...totalColumns<PeriodComparison>('This', (r) => r.previous.current),
+    ],
   },
   { header: 'kWh', num: true, className: 'strong', cell: ({ previous }) => formatEnergy(previous.current.kwh) },
   {
     header: 'Against the one before',
     cell: ({ kind, previous }) => <CompareCell c={previous} text={BASIS_TEXT.previous[kind]} />,
+    csv: [
+      ...totalColumns<PeriodComparison>('Before', (r) => r.previous.previous),
+      { header: 'Change vs before (%)', value: (r) => changePercentOf(r.previous.current, r.previous.previous) },
+    ],
   },
   {
     header: 'Against a year earlier',
     cell: ({ kind, yearAgo }) => <CompareCell c={yearAgo} text={BASIS_TEXT['year-ago'][kind]} />,
+    csv: [
+      ...totalColumns<PeriodComparison>('Year earlier', (r) => r.yearAgo.previous),
+      { header: 'Change vs year earlier (%)', value: (r) => changePercentOf(r.yearAgo.current, r.yearAgo.previous) },
+    ],
   },
 ];
 
@@ -242,6 +256,7 @@ export function ComparisonPanel({ meter }: { meter: MeterSummary }) {
             rowKey={(r) => r.kind}
             rowProps={(r) => ({ 'data-testid': 'comparison-row', 'data-kind': r.kind })}
             className="compare-table"
+            exportName={exportName(`period-totals-${meter.mpan}`, anchor)}
           />
           {none.length > 0 && (
             <p className="muted small card-pad" data-testid="comparison-none">

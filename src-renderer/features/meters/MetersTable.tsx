@@ -411,7 +411,12 @@ export function TableLine({
       <span className="muted" data-testid="table-period">
         {periodWords(period)}
       </span>
-      <button type="button" className="btn btn-small vt-export" onClick={onExport}>
+      <button
+        type="button"
+        className="btn btn-small vt-export table-export"
+        onClick={onExport}
+        data-testid="table-export"
+      >
         Export CSV
       </button>
     </div>

@@ -197,9 +197,9 @@ describe('sites', () => {
     const csv = sitesCsv([site({ name: '=cmd', kwhMonth: 1234.5, costMonthPence: 123456.7, unpricedMeters: 2 })]);
     const [head, line] = csv.slice(1).split('\r\n');
     expect(head).toBe(
-      'Site,Postcode,Meters,kWh this month,kWh last year,£ this month,£ last year,Meters without a tariff,Open alerts,Last reading (UK time)',
+      'Site,Postcode,Meters,kWh this month,kWh last year,£ this month,£ last year,Meters without a tariff,Open alerts,Last reading (UTC),Last reading (UK local)',
     );
-    expect(line).toBe("'=cmd,BA1 5AW,2,1234.5,1,1234.57,0.01,2,0,19 Mar 2025 23:30");
+    expect(line).toBe("'=cmd,BA1 5AW,2,1234.5,1,1234.57,0.01,2,0,2025-03-19T23:30:00Z,19/03/2025 23:30");
   });
 });
 
@@ -285,6 +285,8 @@ describe('figures and words', () => {
     ]);
     expect(csv.startsWith('\uFEFFMPAN / MPRN,Label,Fuel,Site,')).toBe(true);
     const line = csv.split('\r\n')[1]!;
-    expect(line).toBe('1200050000009,\'+SUM(A1),Electricity,,,,"a, b",19 Mar 2025 23:30,100,120,100,20,25,20,0,');
+    expect(line).toBe(
+      '1200050000009,\'+SUM(A1),Electricity,,,,"a, b",2025-03-19T23:30:00Z,19/03/2025 23:30,100,120,100,20,25,20,0,',
+    );
   });
 });

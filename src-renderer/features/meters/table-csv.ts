@@ -1,89 +1,59 @@
 /**
- * The portfolio tables' rows as CSV for a spreadsheet (lib/csv.ts: BOM, CRLF, formulas neutralised),
- * in the order and columns shown; figures unformatted (kWh, pounds to the penny, percentages). Pure.
+ * The portfolio tables' rows as CSV for a spreadsheet (table-export.ts, lib/csv.ts: BOM, CRLF,
+ * formulas neutralised), in the order and columns shown; figures unformatted (kWh, pounds to the
+ * penny, percentages), the last reading in UTC and UK local time. Pure.
  */
 import type { MeterRow, SiteRow } from '../../../src-shared/contract/types';
 import { FUEL_NAME } from '../../components/FuelBadge';
-import { spreadsheetCsv } from '../../lib/csv';
-import { formatUkDateTime } from '../../lib/format';
-import { penceToPounds } from '../../lib/money';
+import { percentOf, poundsOf, tableCsv, timeColumns, type CsvColumn } from '../../components/table-export';
 import { changePercent } from './portfolio-table';
 
-const pounds = (p: number | null): number | null => (p === null ? null : penceToPounds(p));
-const when = (iso: string | null): string | null => (iso ? formatUkDateTime(iso) : null);
+/** The meters table's columns in a file. */
+const METER_CSV: CsvColumn<MeterRow>[] = [
+  { header: 'MPAN / MPRN', value: (m) => m.mpan },
+  { header: 'Label', value: (m) => m.label },
+  { header: 'Fuel', value: (m) => FUEL_NAME[m.fuel] },
+  { header: 'Site', value: (m) => m.site },
+  { header: 'Supplier', value: (m) => m.supplier },
+  { header: 'Tariff', value: (m) => m.tariff?.name },
+  { header: 'Tags', value: (m) => m.tags.join(', ') },
+  ...timeColumns<MeterRow>('Last reading', (m) => m.lastReading),
+  { header: 'Complete (%)', value: (m) => percentOf(m.completeness) },
+  { header: 'kWh this month', value: (m) => m.kwhMonth },
+  { header: 'kWh last year', value: (m) => m.kwhMonthLastYear },
+  {
+    header: 'Change (%)',
+    value: (m) => {
+      const c = changePercent(m.kwhMonth, m.kwhMonthLastYear);
+      return c === null ? null : Math.round(c * 10) / 10;
+    },
+  },
+  { header: '£ this month', value: (m) => poundsOf(m.costMonthPence) },
+  { header: '£ last year', value: (m) => poundsOf(m.costMonthLastYearPence) },
+  { header: 'Open alerts', value: (m) => m.openAlerts },
+  { header: 'Source', value: (m) => m.source?.name },
+];
+
+/** The sites table's columns in a file. */
+const SITE_CSV: CsvColumn<SiteRow>[] = [
+  { header: 'Site', value: (s) => s.name },
+  { header: 'Postcode', value: (s) => s.postcode },
+  { header: 'Meters', value: (s) => s.meters },
+  { header: 'kWh this month', value: (s) => s.kwhMonth },
+  { header: 'kWh last year', value: (s) => s.kwhMonthLastYear },
+  { header: '£ this month', value: (s) => poundsOf(s.costMonthPence) },
+  { header: '£ last year', value: (s) => poundsOf(s.costMonthLastYearPence) },
+  { header: 'Meters without a tariff', value: (s) => s.unpricedMeters },
+  { header: 'Open alerts', value: (s) => s.openAlerts },
+  ...timeColumns<SiteRow>('Last reading', (s) => s.lastReading),
+];
 
 /** The rows as shown, for a spreadsheet: the columns above, figures unformatted (kWh, pounds, %). */
 export function metersCsv(rows: readonly MeterRow[]): string {
-  const change = (m: MeterRow) => {
-    const c = changePercent(m.kwhMonth, m.kwhMonthLastYear);
-    return c === null ? null : Math.round(c * 10) / 10;
-  };
-  return spreadsheetCsv(
-    [
-      'MPAN / MPRN',
-      'Label',
-      'Fuel',
-      'Site',
-      'Supplier',
-      'Tariff',
-      'Tags',
-      'Last reading (UK time)',
-      'Complete (%)',
-      'kWh this month',
-      'kWh last year',
-      'Change (%)',
-      '£ this month',
-      '£ last year',
-      'Open alerts',
-      'Source',
-    ],
-    rows.map((m) => [
-      m.mpan,
-      m.label,
-      FUEL_NAME[m.fuel],
-      m.site,
-      m.supplier,
-      m.tariff?.name,
-      m.tags.join(', '),
-      when(m.lastReading),
-      m.completeness === null ? null : Math.round(m.completeness * 1000) / 10,
-      m.kwhMonth,
-      m.kwhMonthLastYear,
-      change(m),
-      pounds(m.costMonthPence),
-      pounds(m.costMonthLastYearPence),
-      m.openAlerts,
-      m.source?.name,
-    ]),
-  );
+  return tableCsv(METER_CSV, rows);
 }
 
 /** The sites as shown, for a spreadsheet. */
 export function sitesCsv(rows: readonly SiteRow[]): string {
-  return spreadsheetCsv(
-    [
-      'Site',
-      'Postcode',
-      'Meters',
-      'kWh this month',
-      'kWh last year',
-      '£ this month',
-      '£ last year',
-      'Meters without a tariff',
-      'Open alerts',
-      'Last reading (UK time)',
-    ],
-    rows.map((s) => [
-      s.name,
-      s.postcode,
-      s.meters,
-      s.kwhMonth,
-      s.kwhMonthLastYear,
-      pounds(s.costMonthPence),
-      pounds(s.costMonthLastYearPence),
-      s.unpricedMeters,
-      s.openAlerts,
-      when(s.lastReading),
-    ]),
-  );
+  return tableCsv(SITE_CSV, rows);
 }

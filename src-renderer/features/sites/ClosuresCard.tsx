@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { ROLE_RANK, type SiteClosure, type SiteDetail } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName } from '../../components/table-export';
 import { DateField } from '../../components/DateField';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
@@ -39,10 +40,10 @@ export function ClosuresCard({ d }: { d: SiteDetail }) {
   };
 
   const columns: (Column<SiteClosure> | false)[] = [
-    { header: 'First day closed', cell: (c) => isoToUkDate(c.from) },
-    { header: 'Last day closed', cell: (c) => isoToUkDate(closureLastDay(c)) },
-    { header: 'Days', num: true, cell: (c) => closureDays(c) },
-    { header: 'Note', cell: (c) => c.note ?? <span className="muted">—</span> },
+    { header: 'First day closed', cell: (c) => isoToUkDate(c.from), csv: (c) => c.from },
+    { header: 'Last day closed', cell: (c) => isoToUkDate(closureLastDay(c)), csv: (c) => closureLastDay(c) },
+    { header: 'Days', num: true, cell: (c) => closureDays(c), csv: (c) => closureDays(c) },
+    { header: 'Note', cell: (c) => c.note ?? <span className="muted">—</span>, csv: (c) => c.note },
     canEdit && {
       header: <span className="sr-only">Remove</span>,
       cell: (c) => (
@@ -72,6 +73,7 @@ export function ClosuresCard({ d }: { d: SiteDetail }) {
         rowKey={(c) => c.id}
         rowProps={(c) => ({ 'data-testid': 'closure-row', 'data-from': c.from, 'data-to': c.to })}
         className="table-compact"
+        exportName={exportName(`site-${d.site.name}-closures`)}
         empty={<p className="muted small">No closures yet.</p>}
       />
       {closures.length > 0 && (

@@ -9,6 +9,7 @@ import { REGION_NAMES } from '../../../src-shared/domain/regions';
 import { getClient } from '../../api/instance';
 import { formatCo2 } from '../carbon/carbon-charts';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, percentOf } from '../../components/table-export';
 import { DateRangeForm } from '../../components/DateRangeForm';
 import { Field } from '../../components/Field';
 import { FUEL_NAME } from '../../components/FuelBadge';
@@ -28,9 +29,9 @@ const METHOD_NAME: Record<Method, string> = {
 };
 
 const COLUMNS: Column<SiteEmissions>[] = [
-  { header: 'Fuel', cell: (r) => FUEL_NAME[r.fuel] },
-  { header: 'Method', cell: (r) => METHOD_NAME[r.method] },
-  { header: 'kWh', num: true, cell: (r) => formatEnergy(r.kwh) },
+  { header: 'Fuel', cell: (r) => FUEL_NAME[r.fuel], csv: (r) => FUEL_NAME[r.fuel] },
+  { header: 'Method', cell: (r) => METHOD_NAME[r.method], csv: (r) => METHOD_NAME[r.method] },
+  { header: 'kWh', num: true, cell: (r) => formatEnergy(r.kwh), csv: (r) => r.kwh },
   {
     header: CO2,
     num: true,
@@ -44,12 +45,16 @@ const COLUMNS: Column<SiteEmissions>[] = [
         formatCo2(r.kgco2)
       );
     },
+    csv: (r) => (emissionsUnavailable(r) ? null : r.kgco2),
+    csvHeader: 'kg CO2e',
   },
   {
     header: 'Coverage',
     num: true,
     // the share of half-hours priced; why a figure is not available is said once under the table
     cell: (r) => formatShare(r.coverage),
+    csv: (r) => percentOf(r.coverage),
+    csvHeader: 'Coverage (%)',
   },
 ];
 
@@ -171,6 +176,7 @@ export function SiteCarbonCard({ d }: { d: SiteDetail }) {
             }
             className="table-compact"
             testId="site-emissions"
+            exportName={exportName(`emissions-site-${d.site.name}`, `${from}-${to}`)}
           />
           {[...new Set(q.data.map((r) => emissionsUnavailable(r)).filter((w): w is string => w !== null))].map(
             (why) => (

@@ -44,6 +44,8 @@ import { SiteDetailsCard } from './SiteDetails';
 import { WeatherCard } from './WeatherCard';
 import { SiteActions } from '../undo/SiteActions';
 import { BudgetCard } from '../budgets/BudgetCard';
+import { exportName, timeColumns } from '../../components/table-export';
+import { changePercentOf, totalColumns } from '../meters/totals-csv';
 
 export function SitePage({ id }: { id: number }) {
   const version = useDataStore((s) => s.version);
@@ -85,12 +87,14 @@ const METER_COLUMNS: Column<MeterSummary>[] = [
         {m.mpan}
       </a>
     ),
+    csv: (m) => m.mpan,
   },
-  { header: 'Label', cell: (m) => m.label ?? <span className="muted">—</span> },
-  { header: 'Fuel', cell: (m) => <FuelBadge fuel={m.fuel} /> },
+  { header: 'Label', cell: (m) => m.label ?? <span className="muted">—</span>, csv: (m) => m.label },
+  { header: 'Fuel', cell: (m) => <FuelBadge fuel={m.fuel} />, csv: (m) => m.fuel },
   {
     header: 'Last reading',
     cell: (m) => (m.lastReading ? formatPeriodLabel(isoDay(readingDays(m.firstReading, m.lastReading)!.to - 1)) : '—'),
+    csv: timeColumns<MeterSummary>('Last reading', (m) => m.lastReading),
   },
 ];
 
@@ -164,6 +168,7 @@ function Site({ d }: { d: SiteDetail }) {
             onClick: () => navigate(href.meter(m.mpan)),
           })}
           className="meters-table"
+          exportName={exportName(`site-${d.site.name}-meters`)}
         />
       </section>
       <div className="dash-grid site-settings">
@@ -347,6 +352,7 @@ const COMPARE_COLUMNS: Column<SiteComparison>[] = [
         <div className="muted small">{formatShare(c.current.completeness)} complete</div>
       </>
     ),
+    csv: [{ header: 'Fuel', value: (c) => c.fuel }, ...totalColumns<SiteComparison>('This', (c) => c.current)],
   },
   {
     header: 'kWh',
@@ -358,10 +364,18 @@ const COMPARE_COLUMNS: Column<SiteComparison>[] = [
   {
     header: 'Against the month before',
     cell: (c) => <ChangeCell cur={c.current} earlier={c.previous} none="No readings the month before" />,
+    csv: [
+      ...totalColumns<SiteComparison>('Month before', (c) => c.previous),
+      { header: 'Change vs month before (%)', value: (c) => changePercentOf(c.current, c.previous) },
+    ],
   },
   {
     header: 'Against a year earlier',
     cell: (c) => <ChangeCell cur={c.current} earlier={c.yearAgo} none="No readings a year earlier" />,
+    csv: [
+      ...totalColumns<SiteComparison>('Year earlier', (c) => c.yearAgo),
+      { header: 'Change vs year earlier (%)', value: (c) => changePercentOf(c.current, c.yearAgo) },
+    ],
   },
 ];
 
@@ -398,7 +412,13 @@ function SiteComparisons({ siteId, fuels, month }: { siteId: number; fuels: Fuel
       ) : !q.data ? (
         <Skeleton rows={fuels.length + 1} label="Comparing months" />
       ) : (
-        <DataTable columns={COMPARE_COLUMNS} rows={q.data} rowKey={(c) => c.fuel} className="compare-table" />
+        <DataTable
+          columns={COMPARE_COLUMNS}
+          rows={q.data}
+          rowKey={(c) => c.fuel}
+          className="compare-table"
+          exportName={exportName(`site-${siteId}-months`, month)}
+        />
       )}
     </section>
   );

@@ -9,6 +9,7 @@ import type { ImportJob, SourceDetail, SourceItem, SourceRun } from '../../../sr
 import { getClient } from '../../api/instance';
 import { useCan } from '../../components/Can';
 import { DataTable } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { Breadcrumb, PageHeader } from '../../components/Page';
 import { QueryProblem } from '../../components/ProblemState';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -194,11 +195,17 @@ export function SourcePage({ id }: { id: number }) {
           rows={s.runs}
           rowKey={(r) => r.id}
           testId="source-runs"
+          exportName={exportName(`feed-${s.name}-runs`)}
           rowProps={(r) => ({ 'data-testid': 'source-run-row', 'data-status': r.status })}
           empty={<EmptyState title="No runs yet">It runs on its schedule, or now with Run now.</EmptyState>}
           columns={[
-            { header: 'Started', rowHeader: true, cell: (r) => ukDateTime(r.startedAt) },
-            { header: 'Why', cell: (r) => TRIGGER_LABEL[r.trigger] },
+            {
+              header: 'Started',
+              rowHeader: true,
+              cell: (r) => ukDateTime(r.startedAt),
+              csv: timeColumns<SourceRun>('Started', (r) => r.startedAt),
+            },
+            { header: 'Why', cell: (r) => TRIGGER_LABEL[r.trigger], csv: (r) => TRIGGER_LABEL[r.trigger] },
             {
               header: 'Result',
               cell: (r) => (
@@ -208,6 +215,7 @@ export function SourcePage({ id }: { id: number }) {
                   {r.status === 'ok' ? 'OK' : r.status === 'failed' ? 'Failed' : 'Running'}
                 </span>
               ),
+              csv: (r) => (r.status === 'ok' ? 'OK' : r.status === 'failed' ? 'Failed' : 'Running'),
             },
             {
               header: 'What it did',
@@ -222,11 +230,18 @@ export function SourcePage({ id }: { id: number }) {
                   ))}
                 </>
               ),
+              csv: [
+                { header: 'What it did', value: (r) => runSummary(r) },
+                { header: 'Error', value: (r) => r.error },
+                { header: 'Notes', value: (r) => r.notes.join(' | ') },
+              ],
             },
             {
               header: 'Imports',
               cell: (r) =>
                 r.jobIds.length === 0 ? '—' : <a href={href.imports}>{plural(r.jobIds.length, 'import')}</a>,
+              csv: (r) => r.jobIds.join(' '),
+              csvHeader: 'Import jobs',
             },
           ]}
         />
@@ -240,14 +255,35 @@ export function SourcePage({ id }: { id: number }) {
           rows={s.items}
           rowKey={(i) => `${i.sha256}`}
           testId="source-items"
+          exportName={exportName(`feed-${s.name}-taken-in`)}
           empty={<EmptyState title="Nothing taken in yet" />}
           columns={[
-            { header: 'File', rowHeader: true, cell: (i) => <span className="mono">{i.key}</span> },
-            { header: 'Received', cell: (i) => ukDateTime(i.seenAt) },
-            { header: 'Size', num: true, cell: (i) => formatBytes(i.bytes) },
+            {
+              header: 'File',
+              rowHeader: true,
+              cell: (i) => <span className="mono">{i.key}</span>,
+              csv: [
+                { header: 'File', value: (i) => i.key },
+                { header: 'SHA-256', value: (i) => i.sha256 },
+              ],
+            },
+            {
+              header: 'Received',
+              cell: (i) => ukDateTime(i.seenAt),
+              csv: timeColumns<SourceItem>('Received', (i) => i.seenAt),
+            },
+            {
+              header: 'Size',
+              num: true,
+              cell: (i) => formatBytes(i.bytes),
+              csv: (i) => i.bytes,
+              csvHeader: 'Size (bytes)',
+            },
             {
               header: 'Import',
               cell: (i) => (i.jobId === null ? '—' : <a href={href.imports}>{`Job ${i.jobId}`}</a>),
+              csv: (i) => i.jobId,
+              csvHeader: 'Import job',
             },
           ]}
         />

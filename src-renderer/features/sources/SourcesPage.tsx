@@ -9,6 +9,7 @@ import type { SourceStatus, SourceSummary } from '../../../src-shared/contract/t
 import { getClient } from '../../api/instance';
 import { useCan, WhyNot } from '../../components/Can';
 import { DataTable } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { PageHeader } from '../../components/Page';
 import { QueryProblem } from '../../components/ProblemState';
 import { EmptyState, Skeleton } from '../../components/States';
@@ -106,6 +107,7 @@ export function SourcesPage() {
             rowKey={(s) => s.id}
             testId="sources-table"
             className="sources-table"
+            exportName={exportName('data-feeds')}
             defaultSort={{ column: 1, dir: 'asc' }}
             rowProps={(s) => ({ 'data-testid': 'source-row', 'data-id': s.id, 'data-status': s.status })}
             empty={
@@ -131,6 +133,11 @@ export function SourcesPage() {
                     </div>
                   </>
                 ),
+                csv: [
+                  { header: 'Feed', value: (s) => s.name },
+                  { header: 'Kind', value: (s) => KIND_LABEL[s.kind] },
+                  { header: 'Where', value: (s) => whereText(s) },
+                ],
               },
               {
                 header: 'Status',
@@ -152,6 +159,10 @@ export function SourcesPage() {
                     )}
                   </>
                 ),
+                csv: [
+                  { header: 'Status', value: (s) => s.status },
+                  { header: 'Last error', value: (s) => s.lastError },
+                ],
               },
               {
                 header: 'Last run',
@@ -163,12 +174,17 @@ export function SourcesPage() {
                     <div className="muted small">{everyText(s.everyMinutes)}</div>
                   </>
                 ),
+                csv: [
+                  ...timeColumns<SourceSummary>('Last run', (s) => s.lastRunAt),
+                  { header: 'Every (minutes)', value: (s) => s.everyMinutes },
+                ],
               },
               {
                 header: 'Next run',
                 className: 'source-when',
                 sortValue: (s) => (s.enabled ? s.nextRunAt : null),
                 cell: (s) => (s.enabled ? ukDateTime(s.nextRunAt) : 'Off'),
+                csv: timeColumns<SourceSummary>('Next run', (s) => (s.enabled ? s.nextRunAt : null)),
               },
               {
                 header: 'Last received',
@@ -193,6 +209,10 @@ export function SourcesPage() {
                     </div>
                   </>
                 ),
+                csv: [
+                  ...timeColumns<SourceSummary>('Last received', (s) => s.lastReceivedAt),
+                  { header: 'Meters fed', value: (s) => s.meters.join(' ') },
+                ],
               },
               {
                 header: <span className="sr-only">Actions</span>,

@@ -7,6 +7,9 @@ import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
 import { useCan } from '../../components/Can';
 import type { Tariff, TariffVersion } from '../../../src-shared/contract/types';
 import { TableScroll } from '../../components/TableScroll';
+import { ExportBar } from '../../components/ExportCsv';
+import { exportName } from '../../components/table-export';
+import { tariffCsvColumns } from './tariffs-csv';
 import { errorMessage } from '../../api/client';
 import { AppError } from '../../../src-shared/contract/errors';
 import { getClient } from '../../api/instance';
@@ -292,58 +295,65 @@ export function TariffsPage() {
               }
             />
           ) : (
-            <TableScroll>
-              <table className="table tariffs-table" data-testid="tariffs-table">
-                <thead>
-                  <tr>
-                    <th scope="col">Tariff</th>
-                    <th scope="col">Supplier and type</th>
-                    <th scope="col">Sold in</th>
-                    <th scope="col" className="num">
-                      Standing charge
-                    </th>
-                    <th scope="col">Unit rates now</th>
-                  </tr>
-                </thead>
-                {groups.map((g) => (
-                  <tbody key={g.fuel}>
-                    <tr className="group-row">
-                      <th colSpan={5} scope="colgroup">
-                        <FuelBadge fuel={g.fuel} />{' '}
-                        <span className="muted small">{plural(g.tariffs.length, 'tariff')}</span>
+            <>
+              <ExportBar
+                name={exportName('tariffs', today)}
+                columns={tariffCsvColumns(today)}
+                rows={groups.flatMap((g) => g.tariffs)}
+              />
+              <TableScroll>
+                <table className="table tariffs-table" data-testid="tariffs-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Tariff</th>
+                      <th scope="col">Supplier and type</th>
+                      <th scope="col">Sold in</th>
+                      <th scope="col" className="num">
+                        Standing charge
                       </th>
+                      <th scope="col">Unit rates now</th>
                     </tr>
-                    {g.tariffs.map((t) => (
-                      <Fragment key={t.id}>
-                        <TariffRow t={t} today={today} open={open.has(t.id)} onToggle={() => toggle(t.id)} />
-                        {open.has(t.id) && (
-                          <tr className="tariff-detail-row" id={`tariff-detail-${t.id}`}>
-                            <td colSpan={5}>
-                              <TariffDetail
-                                tariff={t}
-                                today={today}
-                                readOnly={readOnly}
-                                onNewVersion={() => startVersion(t)}
-                                onCorrect={(v) => startCorrect(t, v)}
-                                onChanged={q.reload}
-                                onDeleted={() => {
-                                  setOpen((s) => {
-                                    const n = new Set(s);
-                                    n.delete(t.id);
-                                    return n;
-                                  });
-                                  q.reload();
-                                }}
-                              />
-                            </td>
-                          </tr>
-                        )}
-                      </Fragment>
-                    ))}
-                  </tbody>
-                ))}
-              </table>
-            </TableScroll>
+                  </thead>
+                  {groups.map((g) => (
+                    <tbody key={g.fuel}>
+                      <tr className="group-row">
+                        <th colSpan={5} scope="colgroup">
+                          <FuelBadge fuel={g.fuel} />{' '}
+                          <span className="muted small">{plural(g.tariffs.length, 'tariff')}</span>
+                        </th>
+                      </tr>
+                      {g.tariffs.map((t) => (
+                        <Fragment key={t.id}>
+                          <TariffRow t={t} today={today} open={open.has(t.id)} onToggle={() => toggle(t.id)} />
+                          {open.has(t.id) && (
+                            <tr className="tariff-detail-row" id={`tariff-detail-${t.id}`}>
+                              <td colSpan={5}>
+                                <TariffDetail
+                                  tariff={t}
+                                  today={today}
+                                  readOnly={readOnly}
+                                  onNewVersion={() => startVersion(t)}
+                                  onCorrect={(v) => startCorrect(t, v)}
+                                  onChanged={q.reload}
+                                  onDeleted={() => {
+                                    setOpen((s) => {
+                                      const n = new Set(s);
+                                      n.delete(t.id);
+                                      return n;
+                                    });
+                                    q.reload();
+                                  }}
+                                />
+                              </td>
+                            </tr>
+                          )}
+                        </Fragment>
+                      ))}
+                    </tbody>
+                  ))}
+                </table>
+              </TableScroll>
+            </>
           )}
           <p className="muted small tariffs-foot">
             Prices exclude VAT. Regions are distribution areas (GSP group letter). Tariffs are assigned to meters on

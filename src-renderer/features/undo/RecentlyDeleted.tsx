@@ -7,6 +7,7 @@ import type { TrashEntry } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { useCan } from '../../components/Can';
 import { DataTable, type Column } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { QueryProblem } from '../../components/ProblemState';
 import { EmptyState, Skeleton } from '../../components/States';
 import { formatUkDateTime } from '../../lib/format';
@@ -31,11 +32,24 @@ export function RecentlyDeleted() {
     q.reload();
   };
   const columns: Column<TrashEntry>[] = [
-    { header: 'What', className: 'trash-what', cell: (e) => <span className="human-message">{e.label}</span> },
-    { header: 'Kind', cell: (e) => KIND_NAME[e.kind] },
-    { header: 'Deleted', cell: (e) => `${formatUkDateTime(e.createdAt)} by ${e.createdBy}` },
+    {
+      header: 'What',
+      className: 'trash-what',
+      cell: (e) => <span className="human-message">{e.label}</span>,
+      csv: (e) => e.label,
+    },
+    { header: 'Kind', cell: (e) => KIND_NAME[e.kind], csv: (e) => KIND_NAME[e.kind] },
+    {
+      header: 'Deleted',
+      cell: (e) => `${formatUkDateTime(e.createdAt)} by ${e.createdBy}`,
+      csv: [
+        ...timeColumns<TrashEntry>('Deleted', (e) => e.createdAt),
+        { header: 'Deleted by', value: (e) => e.createdBy },
+      ],
+    },
     {
       header: 'State',
+      csv: (e) => trashState(e, KEPT_DAYS),
       cell: (e) =>
         !e.restoredAt && can ? (
           <span className="trash-state">
@@ -68,6 +82,7 @@ export function RecentlyDeleted() {
           rowKey={(e) => e.id}
           rowProps={(e) => ({ 'data-testid': 'trash-row', 'data-restored': e.restoredAt !== null })}
           testId="trash-table"
+          exportName={exportName('recently-deleted')}
           empty={
             <EmptyState title="Nothing deleted recently" icon="↺">
               Meters, sites and readings you delete are kept here for {KEPT_DAYS} days, so they can be put back exactly

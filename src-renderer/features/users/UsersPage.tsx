@@ -8,6 +8,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import type { Role, TokenSummary, UserSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { DataTable } from '../../components/DataTable';
+import { exportName, timeColumns } from '../../components/table-export';
 import { Field } from '../../components/Field';
 import { Form, useFormSubmit } from '../../components/Form';
 import { Breadcrumb, PageHeader } from '../../components/Page';
@@ -207,6 +208,7 @@ function UsersTable({
       rows={q.data}
       rowKey={(u) => u.username}
       testId="users-table"
+      exportName={exportName('users')}
       rowProps={(u) => ({ 'data-testid': 'user-row', 'data-username': u.username })}
       defaultSort={{ column: 0, dir: 'asc' }}
       empty={
@@ -215,11 +217,19 @@ function UsersTable({
         </EmptyState>
       }
       columns={[
-        { header: 'Name', className: 'strong', rowHeader: true, cell: (u) => u.username, sortValue: (u) => u.username },
+        {
+          header: 'Name',
+          className: 'strong',
+          rowHeader: true,
+          cell: (u) => u.username,
+          sortValue: (u) => u.username,
+          csv: (u) => u.username,
+        },
         {
           header: 'Role',
           cell: (u) => <RoleSelect value={u.role} label={`Role of ${u.username}`} onChange={(r) => onRole(u, r)} />,
           sortValue: (u) => ROLES.indexOf(u.role),
+          csv: (u) => roleName(u.role),
         },
         {
           header: 'Status',
@@ -228,13 +238,21 @@ function UsersTable({
               {u.disabled ? 'Disabled' : 'May sign in'}
             </span>
           ),
+          csv: (u) => (u.disabled ? 'Disabled' : 'May sign in'),
         },
         {
           header: 'Last signed in',
           cell: (u) => (u.lastLoginAt ? formatUkDateTime(u.lastLoginAt) : 'Never'),
           sortValue: (u) => u.lastLoginAt,
+          csv: timeColumns<UserSummary>('Last signed in', (u) => u.lastLoginAt),
         },
-        { header: 'Sessions', num: true, cell: (u) => formatInt(u.activeSessions), sortValue: (u) => u.activeSessions },
+        {
+          header: 'Sessions',
+          num: true,
+          cell: (u) => formatInt(u.activeSessions),
+          sortValue: (u) => u.activeSessions,
+          csv: (u) => u.activeSessions,
+        },
         {
           header: <span className="sr-only">Actions</span>,
           cell: (u) =>
@@ -448,20 +466,33 @@ function TokensCard() {
           rows={q.data}
           rowKey={(t) => t.name}
           testId="tokens-table"
+          exportName={exportName('api-tokens')}
           rowProps={(t) => ({ 'data-testid': 'token-row', 'data-name': t.name })}
           empty={<p className="muted">No API tokens yet.</p>}
           columns={[
-            { header: 'Name', className: 'strong', rowHeader: true, cell: (t) => t.name, sortValue: (t) => t.name },
-            { header: 'Role', cell: (t) => roleName(t.role) },
+            {
+              header: 'Name',
+              className: 'strong',
+              rowHeader: true,
+              cell: (t) => t.name,
+              sortValue: (t) => t.name,
+              csv: (t) => t.name,
+            },
+            { header: 'Role', cell: (t) => roleName(t.role), csv: (t) => roleName(t.role) },
             {
               header: 'Made',
               cell: (t) => `${formatUkDateTime(t.createdAt)} by ${t.createdBy}`,
               sortValue: (t) => t.createdAt,
+              csv: [
+                ...timeColumns<TokenSummary>('Made', (t) => t.createdAt),
+                { header: 'Made by', value: (t) => t.createdBy },
+              ],
             },
             {
               header: 'Last used',
               cell: (t) => (t.lastUsedAt ? formatUkDateTime(t.lastUsedAt) : 'Never'),
               sortValue: (t) => t.lastUsedAt,
+              csv: timeColumns<TokenSummary>('Last used', (t) => t.lastUsedAt),
             },
             {
               header: 'Status',
@@ -471,6 +502,10 @@ function TokensCard() {
                 ) : (
                   <span className="badge badge-tone-green">Active</span>
                 ),
+              csv: [
+                { header: 'Status', value: (t) => (t.revokedAt ? 'Revoked' : 'Active') },
+                ...timeColumns<TokenSummary>('Revoked', (t) => t.revokedAt),
+              ],
             },
             {
               header: <span className="sr-only">Actions</span>,
