@@ -53,6 +53,7 @@ import { undoHandlers } from './undo/handlers';
 import { TrashService } from './undo/trash';
 import { SourceService } from './sources/service';
 import { sourceHandlers } from './sources/handlers';
+import { budgetHandlers } from './budgets/handlers';
 import { reportHandlers } from './reports/handlers';
 import { scheduleHandlers } from './schedules/handlers';
 import { ScheduleService, type ScheduleOptions as DeliveryScheduleOptions } from './schedules/service';
@@ -287,6 +288,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...registerHandlers(services),
         ...undoHandlers(services),
         ...sourceHandlers(services),
+        ...budgetHandlers(services),
         ...reportHandlers(services, () => handlers),
         ...scheduleHandlers(services),
         'audit.list': (a) => auditList(sqlite, a),
