@@ -52,7 +52,7 @@ export async function renderPdf(report: ReportDocument): Promise<Buffer> {
     doc.on('error', reject);
   });
 
-  for (const block of report.blocks) drawBlock(doc, block);
+  report.blocks.forEach((block, i) => drawBlock(doc, block, report.blocks[i + 1]));
   const { start, count } = doc.bufferedPageRange();
   for (let i = start; i < start + count; i++) {
     doc.switchToPage(i);
@@ -68,11 +68,26 @@ function room(doc: Doc, height: number): void {
   if (doc.y + height > BOTTOM) doc.addPage();
 }
 
-function drawBlock(doc: Doc, block: ReportBlock): void {
+/** The least height of a block that must stand on the same page as the heading above it. */
+function leadHeight(block: ReportBlock | undefined): number {
+  switch (block?.kind) {
+    case 'paragraph':
+      return 30; // two lines
+    case 'figures':
+      return 4 * ROW; // the header and three rows
+    case 'chart':
+      return block.height + 20;
+    default:
+      return 0;
+  }
+}
+
+/** Draws one block; `next` keeps a heading on the page of what follows it (never alone at a page's foot). */
+function drawBlock(doc: Doc, block: ReportBlock, next: ReportBlock | undefined): void {
   const x = A4.margin;
   switch (block.kind) {
     case 'heading':
-      room(doc, 40);
+      room(doc, 40 + leadHeight(next));
       doc.moveDown(0.6).font('bold').fontSize(13).fillColor('black').text(block.text, x, doc.y, { width: TEXT_WIDTH });
       doc.moveDown(0.3);
       return;
@@ -113,6 +128,20 @@ function columnWidths(n: number): number[] {
   return Array.from({ length: n }, (_, i) => (i === 0 ? 2 * unit : unit));
 }
 
+/**
+ * A cell's text made to fit its column on one line: set smaller (down to 6.5 pt) when too wide, and only
+ * when still too wide cut with an ellipsis (the HTML report keeps the whole text).
+ */
+function fitCell(doc: Doc, text: string, width: number): string {
+  for (let size = 9; size >= 6.5; size -= 0.5) {
+    doc.fontSize(size);
+    if (doc.widthOfString(text) <= width) return text;
+  }
+  let cut = text;
+  while (cut.length > 1 && doc.widthOfString(`${cut}…`) > width) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
 function drawTable(doc: Doc, table: Extract<ReportBlock, { kind: 'figures' }>): void {
   const widths = columnWidths(table.columns.length);
   const row = (cells: string[], font: 'body' | 'bold') => {
@@ -121,7 +150,9 @@ function drawTable(doc: Doc, table: Extract<ReportBlock, { kind: 'figures' }>): 
     doc.font(font).fontSize(9).fillColor('black');
     cells.forEach((cell, i) => {
       const align = table.align?.[i] ?? 'left';
-      doc.text(cell, cx + 3, y + 3, { width: widths[i]! - 6, align, lineBreak: false, height: ROW });
+      const text = fitCell(doc, cell, widths[i]! - 6);
+      doc.text(text, cx + 3, y + 3, { width: widths[i]! - 6, align, lineBreak: false, height: ROW });
+      doc.fontSize(9);
       cx += widths[i]!;
     });
     doc

@@ -154,3 +154,53 @@ describe('UK formats', () => {
     expect(change(5, 0)).toBe('—');
   });
 });
+
+describe('PDF layout', () => {
+  const base = { title: 'Layout', period: 'March 2025', completeness: 'Data: all', generated: '01/04/2025 09:00' };
+  const chart: ReportDocument['blocks'][number] = {
+    kind: 'chart',
+    title: 'The chart under the heading',
+    height: 230,
+    option: {
+      xAxis: { type: 'category', data: ['a'] },
+      yAxis: { type: 'value' },
+      series: [{ type: 'bar', data: [1] }],
+    },
+  };
+
+  it('keeps a heading on the page of the chart it introduces', async () => {
+    // paragraphs fill most of page 1: the heading would fit at its foot, the chart would not
+    const filler = Array.from({ length: 26 }, (_, i) => ({ kind: 'paragraph' as const, text: `Line ${i + 1}.` }));
+    const text = await pdfText(
+      await renderPdf({ ...base, blocks: [...filler, { kind: 'heading', text: 'Heading kept' }, chart] }),
+    );
+    expect(text).toHaveLength(2);
+    expect(text[0]).toContain('Line 26.');
+    expect(text[0]).not.toContain('Heading kept');
+    expect(text[1]).toMatch(/Heading kept .*The chart under the heading/);
+  });
+
+  it('sets a long cell smaller to keep it whole, and cuts only text that cannot fit', async () => {
+    const longName = 'Riverside Leisure Centre'; // wider than its column at 9 pt, not at 8
+    const endless = 'Very long site name '.repeat(8).trim();
+    const [page] = await pdfText(
+      await renderPdf({
+        ...base,
+        blocks: [
+          {
+            kind: 'figures',
+            columns: ['Figure', 'Site', 'kWh'],
+            rows: [
+              ['First', longName, '1.0'],
+              ['Second', endless, '2.0'],
+            ],
+          },
+        ],
+      }),
+    );
+    expect(page).toContain(longName);
+    expect(page).not.toContain(endless);
+    expect(page).toMatch(/Very long site name[^…]*…/);
+    expect(page).toMatch(/2\.0/);
+  });
+});
