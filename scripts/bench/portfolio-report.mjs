@@ -21,7 +21,6 @@ const meters = Number(o.meters);
 const outDir = await bundle(
   { 'portfolio-report-harness': path.join(REPO, 'scripts/bench/portfolio-report-harness.ts') },
   path.join(REPO, 'node_modules/.cache/eclectyc-bench/portfolio-report'),
-  ['electron', 'electron-updater', 'pdfkit'],
 );
 const harness = path.join(outDir, 'portfolio-report-harness.cjs');
 const h = await import(harness);

@@ -78,10 +78,14 @@ export function ensurePortfolio(o) {
   return { long: path.join(o.dir, 'long.csv'), wide: path.join(o.dir, 'wide.csv') };
 }
 
+/** The modules scripts/build-main.mjs keeps out of the app's bundle (native, Electron's, PDFKit's data files). */
+const EXTERNAL = ['better-sqlite3', 'electron', 'electron-updater', 'pdfkit', 'ssh2', 'ssh2-sftp-client'];
+
 /**
  * Bundles harness entry points (TypeScript) into node_modules/.cache/eclectyc-bench (or `outDir`) and
- * returns that folder; `external` adds packages left out of the bundle (PDFKit reads its own data files).
+ * returns that folder; `external` adds packages left out of the bundle besides the app's own.
  */
+
 export async function bundle(entryPoints, outDir = CACHE, external = []) {
   await build({
     entryPoints,
@@ -91,7 +95,7 @@ export async function bundle(entryPoints, outDir = CACHE, external = []) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3', 'ssh2', 'ssh2-sftp-client', ...external],
+    external: [...EXTERNAL, ...external],
     logLevel: 'error',
   });
   return outDir;
@@ -118,7 +122,7 @@ export async function cliBuild() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3', 'electron', 'electron-updater'],
+    external: EXTERNAL,
     define: { __APP_VERSION__: JSON.stringify(pkg.version) },
     logLevel: 'error',
   });
