@@ -278,3 +278,58 @@ describe('a year without its own factor', () => {
     expect(t).toMatch(new RegExp(`Scope 2: grid electricity +${esc(fmt(tonnes, 3))} tCO2e`));
   });
 });
+
+describe('a year before the factor table starts, and incomplete years', () => {
+  const M1 = '1200050000300'; // every half-hour of 2018, then January to March 2019
+  const M2 = '1200050000106'; // starts 01/02/2019 (no 2018)
+  const early: Row[] = [];
+  // UK local 01/01/2018 00:00 to 01/04/2019 00:00 (BST from 31/03/2019 01:00 UTC)
+  for (let t = Date.UTC(2018, 0, 1); t < Date.UTC(2019, 2, 31, 23); t += 1_800_000) {
+    const i = t / 1_800_000;
+    early.push([M1, t, Number((1 + (i % 5) / 10 + (t >= Date.UTC(2019, 0, 1) ? 0.5 : 0)).toFixed(2))]);
+    if (t >= Date.UTC(2019, 1, 1)) early.push([M2, t, 2]);
+  }
+  const sumOf = (meter: string, prefix: string) =>
+    early.filter(([m, t]) => m === meter && localDate(t).startsWith(prefix)).reduce((a, [, , v]) => a + v, 0);
+  let other: Core;
+  let doc: ReportDocument;
+  let t19: string;
+  let first: number;
+  let f19: number;
+  beforeAll(async () => {
+    other = await makeCore();
+    const csv = ['MPAN,Timestamp,kWh', ...early.map(([m, t, v]) => `${m},${new Date(t).toISOString()},${v}`)];
+    await importFiles(other, [writeTemp('2018-2019.csv', csv.join('\n'))]);
+    const gamma = await callAsAdmin<SiteSummary>(other, 'sites.create', { name: 'Gamma' });
+    for (const meter of [M1, M2]) await callAsAdmin(other, 'meters.update', { meter, siteId: gamma.id });
+    first = other.sqlite
+      .prepare("SELECT min(year) FROM emission_factors WHERE fuel = 'electricity'")
+      .pluck()
+      .get() as number;
+    f19 = other.sqlite
+      .prepare("SELECT kg_per_kwh FROM emission_factors WHERE fuel = 'electricity' AND year = ?")
+      .pluck()
+      .get(first) as number;
+    doc = annualReport(other, { all: true }, 2019, deps.now);
+    t19 = (await pdfText(await renderPdf(doc))).join('\n');
+  }, 120_000);
+  afterAll(() => other?.stop());
+
+  it('counts 2018 by the earliest stored factor, says which, and agrees with emissions.meter', async () => {
+    expect(first).toBe(2019);
+    const tonnes2018 = (sumOf(M1, '2018') * f19) / 1000;
+    expect(tonnes2018).toBeGreaterThan(1);
+    expect(t19).toMatch(new RegExp(`Scope 2: grid electricity +[0-9.,]+ tCO2e +${esc(fmt(tonnes2018, 3))} tCO2e`));
+    expect(t19).toContain(
+      `electricity 2018: ${fmt(f19, 5)} kgCO2e/kWh (the 2019 factor, UK Government GHG conversion factors 2019 — ` +
+        'the factor table starts in 2019, so its earliest factor is used for 2018',
+    );
+    const api = await callAsAdmin<{ kgco2: number }>(other, 'emissions.meter', {
+      meter: M1,
+      from: '2018-01-01',
+      to: '2019-01-01',
+      method: 'annual',
+    });
+    expect(api.kgco2 / 1000).toBeCloseTo(tonnes2018, 6);
+  });
+});

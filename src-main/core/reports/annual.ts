@@ -9,14 +9,7 @@
  */
 
 import { AppError } from '../../../src-shared/contract/errors';
-import type {
-  EmissionFactor,
-  Emissions,
-  Fuel,
-  PeriodTotal,
-  ReportScope,
-  SiteSummary,
-} from '../../../src-shared/contract/types';
+import type { Emissions, Fuel, PeriodTotal, ReportScope, SiteSummary } from '../../../src-shared/contract/types';
 import { MONTH_NAMES, dayFromDate } from '../../../src-shared/domain/periods';
 import { halfHourlyEmissions } from '../carbon/carbon-service';
 import { scopeMeters } from '../exports/export';
@@ -73,14 +66,6 @@ export function reportYear(year: number): number {
   if (!Number.isInteger(year) || year < 1990 || year > 2100)
     throw new AppError('INVALID_ARGS', `"${year}" is not a year to report on; expected a year such as 2025`);
   return year;
-}
-
-/**
- * The stored annual factor that applies to a fuel's year, as the Carbon page applies it: that year's
- * factor, else the latest one before it; undefined when none is stored.
- */
-export function factorFor(factors: EmissionFactor[], fuel: Fuel, year: number): EmissionFactor | undefined {
-  return factors.filter((f) => f.fuel === fuel && f.year <= year).sort((a, b) => b.year - a.year)[0];
 }
 
 /**
@@ -158,7 +143,6 @@ export function annualReport(
       'NOT_FOUND',
       `${'all' in scope ? 'No meter has' : `${what} has no`} readings in ${year}; import its data or pick another year`,
     );
-  const factors = s.carbon.factors();
   const y = String(year);
   const ly = String(year - 1);
   const t = totalsOf(ms);
@@ -190,7 +174,7 @@ export function annualReport(
     energyTable(fuels, byFuel, t, y, ly, pc),
     { kind: 'heading', text: 'Emissions (tCO2e)' },
     emissionsTable(ms, fuels, byFuel, t, y, ly, pc),
-    { kind: 'paragraph', text: factorsText(factors, fuels, year) },
+    { kind: 'paragraph', text: factorsText(s.carbon, fuels, year) },
     ...halfHourlyText(ms),
     { kind: 'heading', text: 'Intensity ratio' },
     ...intensityBlocks(scope, ms, sites),
@@ -299,15 +283,19 @@ function emissionsTable(
   };
 }
 
-function factorsText(factors: EmissionFactor[], fuels: Fuel[], year: number): string {
+function factorsText(carbon: AnnualSources['carbon'], fuels: Fuel[], year: number): string {
   const parts = fuels.flatMap((fuel) =>
     [year, year - 1].map((yr) => {
-      const f = factorFor(factors, fuel, yr);
+      const f = carbon.factorOf(fuel, yr);
       const name = `${fuel === 'gas' ? 'natural gas (gross CV)' : 'electricity'} ${yr}`;
-      if (!f) return `${name}: no factor is stored for ${yr} or before, so its emissions are not counted`;
+      if (!f) return `${name}: no ${fuel} factor is stored, so its emissions are not counted`;
       const src = f.source ? `, ${f.source}` : '';
       const note =
-        f.year === yr ? '' : ` — no ${yr} factor is stored, so the ${f.year} factor is used, as on the Carbon page`;
+        f.year === yr
+          ? ''
+          : f.year < yr
+            ? ` — no ${yr} factor is stored, so the ${f.year} factor is used, as on the Carbon page`
+            : ` — the factor table starts in ${f.year}, so its earliest factor is used for ${yr}, as on the Carbon page`;
       return `${name}: ${five.format(f.kgPerKwh)} kgCO2e/kWh (the ${f.year} factor${src}${note})`;
     }),
   );
