@@ -97,6 +97,18 @@ describe('annual summary of the portfolio as PDF', () => {
     expect(text).toContain(`Total energy use was ${fmt(e[0]! + g[0]!, 1)} kWh`);
   });
 
+  it('says both years are incomplete and that no month compares like for like', () => {
+    // days 1–3 and 25–31 only: about a third of each year, no month near 90%
+    const n = (prefix: string) => rows.filter(([m, t]) => m !== OLD && localDate(t).startsWith(prefix)).length;
+    const pc = (k: number) => fmt((k / (3 * 17568)) * 100, 1);
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      `2025 has readings for ${fmt((n('2025') / (3 * 17520)) * 100, 1)}% and 2024 for ${pc(n('2024'))}% of their ` +
+        'half-hours: the change compares incomplete years, and no month has readings for at least 90% of its ' +
+        'half-hours in both years, so there is no like-for-like comparison.',
+    );
+    expect(portfolio.blocks.some((b) => b.kind === 'figures' && b.columns[0] === 'Like for like')).toBe(false);
+  });
+
   it('states Scope 1 and 2 tonnes as kWh × the stored factor of each year', () => {
     const t = (kwh: number, f: number) => `${fmt((kwh * f) / 1000, 3)} tCO2e`;
     const s1 = [t(total([GAS], '2025'), factor(2025, 'gas')), t(total([GAS], '2024'), factor(2024, 'gas'))];
@@ -331,5 +343,25 @@ describe('a year before the factor table starts, and incomplete years', () => {
       method: 'annual',
     });
     expect(api.kgco2 / 1000).toBeCloseTo(tonnes2018, 6);
+  });
+
+  it('says the years are incomplete and compares like for like over the months both have, naming them', () => {
+    const pc = (a: number, b: number) => `${a >= b ? '+' : ''}${fmt(((a - b) / b) * 100, 1)}%`;
+    const in2019 = early.filter(([, t]) => localDate(t).startsWith('2019')).length / (2 * 17520);
+    const in2018 = early.filter(([, t]) => localDate(t).startsWith('2018')).length / (2 * 17520);
+    const months = ['2019-01', '2019-02', '2019-03'];
+    const a = months.reduce((x, m) => x + sumOf(M1, m), 0);
+    const b = months.reduce((x, m) => x + sumOf(M1, m.replace('2019', '2018')), 0);
+    const all = [sumOf(M1, '2019') + sumOf(M2, '2019'), sumOf(M1, '2018')];
+    const summary =
+      `Total energy use was ${fmt(all[0]!, 1)} kWh (${fmt(all[0]! / 1000, 2)} MWh), against ${fmt(all[1]!, 1)} kWh ` +
+      `in 2018 (${pc(all[0]!, all[1]!)}). 2019 has readings for ${fmt(in2019 * 100, 1)}% and 2018 for ` +
+      `${fmt(in2018 * 100, 1)}% of their half-hours: the change compares incomplete years. Like for like, over the ` +
+      'months both years have readings for at least 90% of their half-hours (January, February and March) and the ' +
+      `1 meter with readings in both years, energy use was ${fmt(a, 1)} kWh against ${fmt(b, 1)} kWh in 2018 ` +
+      `(${pc(a, b)}).`;
+    expect(t19.replace(/\s+/g, ' ')).toContain(summary);
+    expect(t19).toMatch(new RegExp(`Electricity +${esc(fmt(a, 1))} kWh +${esc(fmt(b, 1))} kWh +${esc(pc(a, b))}`));
+    expect(t19).toContain('(1 with readings in only one of them is left out)');
   });
 });

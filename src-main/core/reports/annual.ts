@@ -36,6 +36,8 @@ interface MeterYear {
 }
 
 const FUELS: Fuel[] = ['electricity', 'gas'];
+/** The completeness below which a year (or a month) is called incomplete. */
+const COMPLETE = 0.9;
 /** The most meters the completeness table lists (those with the lowest completeness first). */
 const LIST_MAX = 100;
 const FUEL_NAME: Record<Fuel, string> = { electricity: 'Electricity', gas: 'Natural gas' };
@@ -109,11 +111,74 @@ function totalsOf(ms: MeterYear[]) {
     prevKg: sum(ms.map((m) => m.prevAnnual.kgco2)),
     present: sum(ms.map((m) => m.cur.halfHours - m.cur.missing)),
     expected: sum(ms.map((m) => m.cur.halfHours)),
+    prevPresent: sum(ms.map((m) => m.prev.halfHours - m.prev.missing)),
+    prevExpected: sum(ms.map((m) => m.prev.halfHours)),
     hasPrev: ms.some((m) => has(m.prev)),
   };
 }
 
 const share = (present: number, expected: number): number => (expected ? present / expected : 0);
+
+/** `January, February and March`; `all 12 months`. */
+function monthList(months: number[]): string {
+  if (months.length === 12) return 'all 12 months';
+  const names = months.map((i) => MONTH_NAMES[i]!);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+}
+
+/**
+ * The like-for-like comparison: the meters with readings in both years, over the months (0–11) in which
+ * those meters hold at least 90% of the half-hours in both years.
+ */
+function likeForLike(ms: MeterYear[]) {
+  const both = ms.filter((m) => has(m.cur) && has(m.prev));
+  const monthShare = (i: number) =>
+    share(
+      sum(both.map((m) => m.months[i]!.halfHours - m.months[i]!.missing)),
+      sum(both.map((m) => m.months[i]!.halfHours)),
+    );
+  const months = MONTH_NAMES.flatMap((_, i) =>
+    both.length && monthShare(i) >= COMPLETE && monthShare(12 + i) >= COMPLETE ? [i] : [],
+  );
+  /** kWh of `fuel`'s meters (all fuels without one) over the months: [this year, the year before]. */
+  const kwhOf = (fuel?: Fuel): [number, number] => {
+    const g = both.filter((m) => !fuel || m.meter.fuel === fuel);
+    return [
+      sum(g.flatMap((m) => months.map((i) => m.months[12 + i]!.kwh))),
+      sum(g.flatMap((m) => months.map((i) => m.months[i]!.kwh))),
+    ];
+  };
+  return { meters: both.length, left: ms.length - both.length, months, kwhOf };
+}
+
+/**
+ * The summary's words on a change between years of which one or both are under 90% complete, with the
+ * like-for-like comparison; empty when both years are complete enough to compare as they are.
+ */
+function incompleteText(ms: MeterYear[], t: Totals, y: string, ly: string): string {
+  const cur = share(t.present, t.expected);
+  const prev = share(t.prevPresent, t.prevExpected);
+  if (cur >= COMPLETE && prev >= COMPLETE) return '';
+  const which =
+    cur < COMPLETE && prev < COMPLETE
+      ? `${y} has readings for ${percent(cur)} and ${ly} for ${percent(prev)} of their half-hours`
+      : cur < COMPLETE
+        ? `${y} has readings for ${percent(cur)} of its half-hours`
+        : `${ly} has readings for ${percent(prev)} of its half-hours`;
+  const l = likeForLike(ms);
+  if (!l.months.length)
+    return (
+      ` ${which}: the change compares incomplete years, and no month has readings for at least 90% of its ` +
+      'half-hours in both years, so there is no like-for-like comparison.'
+    );
+  const [a, b] = l.kwhOf();
+  return (
+    ` ${which}: the change compares incomplete years. Like for like, over the months both years have readings ` +
+    `for at least 90% of their half-hours (${monthList(l.months)}) and the ${count(l.meters)} ` +
+    `meter${l.meters === 1 ? '' : 's'} with readings in both years, energy use was ${kwh(a)} against ` +
+    `${kwh(b)} in ${ly} (${change(a, b)}).`
+  );
+}
 
 /** Builds the annual summary of `scope` for calendar `year` (UK local); `now` stamps it as made. */
 export function annualReport(
@@ -165,13 +230,14 @@ export function annualReport(
         `${what}, calendar year ${year}: ${ukDate(dayFromDate(year, 1, 1))} to ${ukDate(dayFromDate(year + 1, 1, 1) - 1)}, UK local time, ` +
         `${count(ms.length)} meter${ms.length === 1 ? '' : 's'}. Total energy use was ${kwh(t.kwh)} (${mwh(t.kwh)})` +
         (t.hasPrev
-          ? `, against ${kwh(t.prevKwh)} in ${ly} (${change(t.kwh, t.prevKwh)}).`
+          ? `, against ${kwh(t.prevKwh)} in ${ly} (${change(t.kwh, t.prevKwh)}).${incompleteText(ms, t, y, ly)}`
           : `; there are no readings for ${ly}.`) +
         ` Scope 1 and 2 emissions by the annual conversion factors were ${tco2e(t.kg)}.` +
         ' Figures are the stored half-hourly readings; missing half-hours are not estimated.',
     },
     { kind: 'heading', text: 'Energy use' },
     energyTable(fuels, byFuel, t, y, ly, pc),
+    ...likeForLikeBlocks(ms, fuels, t, y, ly),
     { kind: 'heading', text: 'Emissions (tCO2e)' },
     emissionsTable(ms, fuels, byFuel, t, y, ly, pc),
     { kind: 'paragraph', text: factorsText(s.carbon, fuels, year) },
@@ -245,6 +311,36 @@ function energyTable(fuels: Fuel[], byFuel: Map<Fuel, Totals>, t: Totals, y: str
     ],
     align: ['left', 'right', 'right', 'right', 'right'],
   };
+}
+
+/** The like-for-like table by fuel, when a year is under 90% complete and some months compare. */
+function likeForLikeBlocks(ms: MeterYear[], fuels: Fuel[], t: Totals, y: string, ly: string): ReportBlock[] {
+  if (!t.hasPrev || (share(t.present, t.expected) >= COMPLETE && share(t.prevPresent, t.prevExpected) >= COMPLETE))
+    return [];
+  const l = likeForLike(ms);
+  if (!l.months.length) return [];
+  const row = (name: string, [a, b]: [number, number]) => [name, kwh(a), kwh(b), change(a, b)];
+  const mine = fuels.filter((f) => ms.some((m) => m.meter.fuel === f && has(m.cur) && has(m.prev)));
+  return [
+    {
+      kind: 'paragraph',
+      text:
+        `Like for like: ${monthList(l.months)}, the months both years have readings for at least 90% of their ` +
+        `half-hours, for the ${count(l.meters)} meter${l.meters === 1 ? '' : 's'} with readings in both years` +
+        (l.left
+          ? ` (${count(l.left)} with readings in only one of them ${l.left === 1 ? 'is' : 'are'} left out).`
+          : '.'),
+    },
+    {
+      kind: 'figures',
+      columns: ['Like for like', y, ly, 'Change'],
+      rows: [
+        ...mine.map((f) => row(FUEL_NAME[f], l.kwhOf(f))),
+        ...(mine.length > 1 ? [row('Total energy', l.kwhOf())] : []),
+      ],
+      align: ['left', 'right', 'right', 'right'],
+    },
+  ];
 }
 
 function emissionsTable(
