@@ -15,6 +15,7 @@ import { buildReport, type ReportDeps } from './build';
 import { annualReport } from './annual';
 import { renderPdf } from './pdf';
 import { renderHtml } from './html';
+import { chartSvg } from './chart';
 import type { ReportDocument } from './model';
 
 const E1 = '1200050000009'; // site Alpha (2,000 m²), lower in 2025, a day missing
@@ -163,6 +164,29 @@ describe('annual summary of the portfolio as PDF', () => {
     const chart = portfolio.blocks.find((b) => b.kind === 'chart' && b.title.startsWith('Electricity'));
     const series = chart?.kind === 'chart' ? (chart.option.series as { name: string; data: number[] }[]) : [];
     expect(series.find((s) => s.name === '2025')?.data[3]).toBeCloseTo(total([E1, E2], '2025-04'), 1);
+  });
+
+  it('draws the charts’ legends no larger than the axis labels, their entries apart', () => {
+    const charts = portfolio.blocks.flatMap((b) => (b.kind === 'chart' ? [b] : []));
+    expect(charts).toHaveLength(2);
+    for (const c of charts) {
+      const svg = chartSvg(c.option, 500, c.height);
+      const texts = [...svg.matchAll(/<text([^>]*)>([^<]*)</g)].map(([, attrs, label]) => ({
+        size: Number(/font-size:([0-9.]+)px/.exec(attrs!)![1]),
+        left: Number(/translate\(([0-9.]+)/.exec(attrs!)![1]) + Number(/ x="([0-9.]+)"/.exec(attrs!)?.[1] ?? 0),
+        label: label!,
+      }));
+      const years = ['2025', '2024'];
+      const legend = texts.filter((t) => years.includes(t.label));
+      // the month names, the kWh scale and the axis name
+      const axis = texts.filter((t) => !years.includes(t.label) && /^([A-Z][a-z]{2}|[0-9,]+|kWh)$/.test(t.label));
+      expect(legend).toHaveLength(2);
+      expect(axis.length).toBeGreaterThan(12);
+      for (const l of legend) expect(l.size).toBeLessThanOrEqual(Math.min(...axis.map((a) => a.size)));
+      // DejaVu Sans digits are 0.64 em wide: the first entry's text ends well before the second's swatch
+      const [a, b] = legend.sort((p, q) => p.left - q.left);
+      expect(b!.left - 17 - (a!.left + a!.label.length * 0.64 * a!.size)).toBeGreaterThan(8);
+    }
   });
 
   it('shows each site, the changes worth a look, completeness per meter, and the methodology', () => {
@@ -363,5 +387,15 @@ describe('a year before the factor table starts, and incomplete years', () => {
     expect(t19.replace(/\s+/g, ' ')).toContain(summary);
     expect(t19).toMatch(new RegExp(`Electricity +${esc(fmt(a, 1))} kWh +${esc(fmt(b, 1))} kWh +${esc(pc(a, b))}`));
     expect(t19).toContain('(1 with readings in only one of them is left out)');
+  });
+
+  it('compares only meters with readings in both years in the changes worth a look', () => {
+    // Gamma's electricity: M1 alone; M2 started in 2019, and starting is not a change
+    const [cur, prev] = [sumOf(M1, '2019'), sumOf(M1, '2018')];
+    expect(t19).toMatch(new RegExp(`Gamma +${esc(fmt(cur, 1))} +${esc(fmt(prev, 1))} +-${esc(fmt(prev - cur, 1))} +-`));
+    expect(t19.replace(/\s+/g, ' ')).toContain(
+      '1 meter with readings in only one of the two years (new or no longer read) is left out: a meter starting ' +
+        'or stopping is not a change.',
+    );
   });
 });

@@ -492,9 +492,18 @@ function monthChart(ms: MeterYear[], fuel: Fuel, year: number): ReportBlock {
     height: 200,
     option: {
       grid: { left: 64, right: 12, top: 28, bottom: 28 },
-      legend: { top: 0, itemGap: 24, data: [y, ly] },
+      // legend text no larger than the axis labels, small swatches, well apart, clear of the axis name
+      legend: {
+        top: 0,
+        right: 12,
+        itemGap: 28,
+        itemWidth: 12,
+        itemHeight: 8,
+        textStyle: { fontSize: 9 },
+        data: [y, ly],
+      },
       xAxis: { type: 'category', data: MONTH_NAMES.map((n) => n.slice(0, 3)), axisLabel: { fontSize: 9 } },
-      yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
+      yAxis: { type: 'value', name: 'kWh', nameTextStyle: { fontSize: 9 }, axisLabel: { fontSize: 9 } },
       series: [
         { type: 'bar', name: ly, data: MONTH_NAMES.map((_, i) => month(i)), itemStyle: { color: LAST_YEAR } },
         { type: 'bar', name: y, data: MONTH_NAMES.map((_, i) => month(12 + i)), itemStyle: { color: BAR } },
@@ -581,7 +590,7 @@ interface Mover {
 
 /**
  * The largest increases and decreases in kWh, up to three each per fuel: of sites (portfolio), meters (a
- * site) or months (a meter), among those with readings in both years.
+ * site) or months (a meter), counting only the meters (months) with readings in both years.
  */
 function changeBlocks(
   scope: ReportScope,
@@ -590,6 +599,7 @@ function changeBlocks(
   year: number,
 ): ReportBlock[] {
   const movers: Mover[] = [];
+  let left = 0;
   const data = (c: PeriodTotal[], p: PeriodTotal[]) =>
     `${floorPercent(share(sum(c.map((x) => x.halfHours - x.missing)), sum(c.map((x) => x.halfHours))))} / ` +
     floorPercent(share(sum(p.map((x) => x.halfHours - x.missing)), sum(p.map((x) => x.halfHours))));
@@ -603,10 +613,12 @@ function changeBlocks(
         movers.push({ what: MONTH_NAMES[i]!, fuel: m.meter.fuel, cur: c.kwh, prev: p.kwh, data: data([c], [p]) });
     });
   } else {
-    const groups = groupBy(ms, (m) => `${all ? m.meter.siteId : m.meter.identifier}|${m.meter.fuel}`);
+    // a meter new in the year (or gone from it) is not a change: only meters with readings in both years count
+    const both = ms.filter((m) => has(m.prev) && has(m.cur));
+    left = ms.length - both.length;
+    const groups = groupBy(both, (m) => `${all ? m.meter.siteId : m.meter.identifier}|${m.meter.fuel}`);
     for (const group of groups.values()) {
       const first = group[0]!;
-      if (!group.some((m) => has(m.prev)) || !group.some((m) => has(m.cur))) continue;
       movers.push({
         what: all ? nameOfSite(first.meter.siteId) : first.meter.identifier,
         fuel: first.meter.fuel,
@@ -662,7 +674,11 @@ function changeBlocks(
         `The largest increases and decreases in kWh from ${year - 1} to ${year} (up to three of each per fuel), worth ` +
         'checking for a cause — new equipment, longer hours, a fault or a saving. "Data" gives each year’s ' +
         `completeness (${year} / ${year - 1}, rounded down): a change between years with different completeness ` +
-        'is partly missing data.',
+        'is partly missing data.' +
+        (left
+          ? ` ${count(left)} meter${left === 1 ? '' : 's'} with readings in only one of the two years ` +
+            `(new or no longer read) ${left === 1 ? 'is' : 'are'} left out: a meter starting or stopping is not a change.`
+          : ''),
     },
     ...tables,
   ];
