@@ -220,7 +220,7 @@ export class CarbonService {
   /**
    * A meter's emissions over local days [fromDay, toDay). Half-hourly: each half-hour's kWh times
    * its intensity (national actual, else forecast; or the region's forecast). Annual: kWh times the
-   * UK Government factor of the year each day falls in (gas always uses the annual factors).
+   * UK Government factor of the year each day falls in, as factorOf picks it (gas always uses the annual factors).
    */
   emissions(
     meterId: number,
@@ -292,11 +292,21 @@ export class CarbonService {
     };
   }
 
-  /** The annual factor (kgCO2e/kWh) that applies to a year: that year's, else the latest before it. */
+  /**
+   * The stored annual factor that applies to a fuel's year: that year's, else the latest one before it, else
+   * (a year before the table starts, such as 2018 data against a table from 2019) the earliest one after it;
+   * undefined only when the fuel has no factor at all. Every use of the annual method goes through here.
+   */
+  factorOf(fuel: Fuel, year: number): EmissionFactor | undefined {
+    return (this.factorStmt ??= this.sqlite.prepare(
+      `SELECT year, fuel, kg_per_kwh AS kgPerKwh, source FROM emission_factors WHERE fuel = ?
+       ORDER BY year > ?, abs(year - ?) LIMIT 1`,
+    )).get(fuel, year, year) as EmissionFactor | undefined;
+  }
+
+  /** The annual factor's value (kgCO2e/kWh) for a fuel's year, chosen as factorOf chooses it. */
   factorFor(fuel: Fuel, year: number): number | undefined {
-    return (this.factorStmt ??= this.sqlite
-      .prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year <= ? ORDER BY year DESC LIMIT 1')
-      .pluck()).get(fuel, year) as number | undefined;
+    return this.factorOf(fuel, year)?.kgPerKwh;
   }
 
   factors(): EmissionFactor[] {

@@ -287,6 +287,42 @@ describe('carbon storage and emissions', () => {
     expect(e.kgco2).toBeCloseTo((east.intensity as { forecast: number }).forecast / 1000, 9);
   });
 
+  it('gives 2018 data (before the factor table starts) the earliest factor, not nothing', async () => {
+    core = await makeCore();
+    await importFiles(core, [path.join(FIXTURES, 'public', 'wide-hh-imserv-row-per-day-energysparks.csv')]);
+    const fuel = core.meters.meterRow('K0229111D6').fuel;
+    const years = core.sqlite.prepare('SELECT year FROM emission_factors WHERE fuel = ?').pluck().all(fuel) as number[];
+    const first = Math.min(...years);
+    expect(first).toBeGreaterThan(2018);
+    // the real file's day, 12/11/2018, summed from its CSV cells here
+    const cells = fs
+      .readFileSync(path.join(FIXTURES, 'public', 'wide-hh-imserv-row-per-day-energysparks.csv'), 'utf8')
+      .trim()
+      .split('\n')[1]!
+      .split(',')
+      .slice(3)
+      .map(Number);
+    const kwh = cells.reduce((a, b) => a + b, 0);
+    const f = core.sqlite
+      .prepare('SELECT kg_per_kwh FROM emission_factors WHERE fuel = ? AND year = ?')
+      .pluck()
+      .get(fuel, first) as number;
+    const e = await core.handlers['emissions.meter'](
+      { meter: 'K0229111D6', from: '2018-11-01', to: '2018-12-01', method: 'annual' },
+      { role: 'viewer', actor: 't' },
+    );
+    expect(e.kwh).toBeCloseTo(kwh, 6);
+    expect(e.kgco2).toBeCloseTo(kwh * f, 6);
+    expect(e.kgco2).toBeGreaterThan(0);
+    expect(e.coverage).toBe(1);
+    expect(core.carbon.factorOf(fuel, 2018)?.year).toBe(first);
+    // a year from the first on keeps its own factor, else the latest before it
+    core.carbon.setFactor(first + 40, fuel, 0.5);
+    const stored = [...years, first + 40];
+    for (const y of [first, first + 1, first + 39, first + 41])
+      expect(core.carbon.factorOf(fuel, y)?.year).toBe(Math.max(...stored.filter((x) => x <= y)));
+  });
+
   it('finds the lowest-carbon window in the stored forecast', async () => {
     const now = Date.parse('2025-06-01T00:00:00Z');
     core = await makeCore({ clock: { now: () => now } });

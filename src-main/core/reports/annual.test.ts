@@ -15,6 +15,7 @@ import { buildReport, type ReportDeps } from './build';
 import { annualReport } from './annual';
 import { renderPdf } from './pdf';
 import { renderHtml } from './html';
+import { chartSvg } from './chart';
 import type { ReportDocument } from './model';
 
 const E1 = '1200050000009'; // site Alpha (2,000 m²), lower in 2025, a day missing
@@ -97,6 +98,18 @@ describe('annual summary of the portfolio as PDF', () => {
     expect(text).toContain(`Total energy use was ${fmt(e[0]! + g[0]!, 1)} kWh`);
   });
 
+  it('says both years are incomplete and that no month compares like for like', () => {
+    // days 1–3 and 25–31 only: about a third of each year, no month near 90%
+    const n = (prefix: string) => rows.filter(([m, t]) => m !== OLD && localDate(t).startsWith(prefix)).length;
+    const pc = (k: number) => fmt((k / (3 * 17568)) * 100, 1);
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      `2025 has readings for ${fmt((n('2025') / (3 * 17520)) * 100, 1)}% and 2024 for ${pc(n('2024'))}% of their ` +
+        'half-hours: the change compares incomplete years, and no month has readings for at least 90% of its ' +
+        'half-hours in both years, so there is no like-for-like comparison.',
+    );
+    expect(portfolio.blocks.some((b) => b.kind === 'figures' && b.columns[0] === 'Like for like')).toBe(false);
+  });
+
   it('states Scope 1 and 2 tonnes as kWh × the stored factor of each year', () => {
     const t = (kwh: number, f: number) => `${fmt((kwh * f) / 1000, 3)} tCO2e`;
     const s1 = [t(total([GAS], '2025'), factor(2025, 'gas')), t(total([GAS], '2024'), factor(2024, 'gas'))];
@@ -151,6 +164,29 @@ describe('annual summary of the portfolio as PDF', () => {
     const chart = portfolio.blocks.find((b) => b.kind === 'chart' && b.title.startsWith('Electricity'));
     const series = chart?.kind === 'chart' ? (chart.option.series as { name: string; data: number[] }[]) : [];
     expect(series.find((s) => s.name === '2025')?.data[3]).toBeCloseTo(total([E1, E2], '2025-04'), 1);
+  });
+
+  it('draws the charts’ legends no larger than the axis labels, their entries apart', () => {
+    const charts = portfolio.blocks.flatMap((b) => (b.kind === 'chart' ? [b] : []));
+    expect(charts).toHaveLength(2);
+    for (const c of charts) {
+      const svg = chartSvg(c.option, 500, c.height);
+      const texts = [...svg.matchAll(/<text([^>]*)>([^<]*)</g)].map(([, attrs, label]) => ({
+        size: Number(/font-size:([0-9.]+)px/.exec(attrs!)![1]),
+        left: Number(/translate\(([0-9.]+)/.exec(attrs!)![1]) + Number(/ x="([0-9.]+)"/.exec(attrs!)?.[1] ?? 0),
+        label: label!,
+      }));
+      const years = ['2025', '2024'];
+      const legend = texts.filter((t) => years.includes(t.label));
+      // the month names, the kWh scale and the axis name
+      const axis = texts.filter((t) => !years.includes(t.label) && /^([A-Z][a-z]{2}|[0-9,]+|kWh)$/.test(t.label));
+      expect(legend).toHaveLength(2);
+      expect(axis.length).toBeGreaterThan(12);
+      for (const l of legend) expect(l.size).toBeLessThanOrEqual(Math.min(...axis.map((a) => a.size)));
+      // DejaVu Sans digits are 0.64 em wide: the first entry's text ends well before the second's swatch
+      const [a, b] = legend.sort((p, q) => p.left - q.left);
+      expect(b!.left - 17 - (a!.left + a!.label.length * 0.64 * a!.size)).toBeGreaterThan(8);
+    }
   });
 
   it('shows each site, the changes worth a look, completeness per meter, and the methodology', () => {
@@ -276,5 +312,90 @@ describe('a year without its own factor', () => {
     expect(t).toContain('no 2025 factor is stored, so the 2024 factor is used');
     const tonnes = (total([E1], '2025') * factor(2024, 'electricity')) / 1000;
     expect(t).toMatch(new RegExp(`Scope 2: grid electricity +${esc(fmt(tonnes, 3))} tCO2e`));
+  });
+});
+
+describe('a year before the factor table starts, and incomplete years', () => {
+  const M1 = '1200050000300'; // every half-hour of 2018, then January to March 2019
+  const M2 = '1200050000106'; // starts 01/02/2019 (no 2018)
+  const early: Row[] = [];
+  // UK local 01/01/2018 00:00 to 01/04/2019 00:00 (BST from 31/03/2019 01:00 UTC)
+  for (let t = Date.UTC(2018, 0, 1); t < Date.UTC(2019, 2, 31, 23); t += 1_800_000) {
+    const i = t / 1_800_000;
+    early.push([M1, t, Number((1 + (i % 5) / 10 + (t >= Date.UTC(2019, 0, 1) ? 0.5 : 0)).toFixed(2))]);
+    if (t >= Date.UTC(2019, 1, 1)) early.push([M2, t, 2]);
+  }
+  const sumOf = (meter: string, prefix: string) =>
+    early.filter(([m, t]) => m === meter && localDate(t).startsWith(prefix)).reduce((a, [, , v]) => a + v, 0);
+  let other: Core;
+  let doc: ReportDocument;
+  let t19: string;
+  let first: number;
+  let f19: number;
+  beforeAll(async () => {
+    other = await makeCore();
+    const csv = ['MPAN,Timestamp,kWh', ...early.map(([m, t, v]) => `${m},${new Date(t).toISOString()},${v}`)];
+    await importFiles(other, [writeTemp('2018-2019.csv', csv.join('\n'))]);
+    const gamma = await callAsAdmin<SiteSummary>(other, 'sites.create', { name: 'Gamma' });
+    for (const meter of [M1, M2]) await callAsAdmin(other, 'meters.update', { meter, siteId: gamma.id });
+    first = other.sqlite
+      .prepare("SELECT min(year) FROM emission_factors WHERE fuel = 'electricity'")
+      .pluck()
+      .get() as number;
+    f19 = other.sqlite
+      .prepare("SELECT kg_per_kwh FROM emission_factors WHERE fuel = 'electricity' AND year = ?")
+      .pluck()
+      .get(first) as number;
+    doc = annualReport(other, { all: true }, 2019, deps.now);
+    t19 = (await pdfText(await renderPdf(doc))).join('\n');
+  }, 120_000);
+  afterAll(() => other?.stop());
+
+  it('counts 2018 by the earliest stored factor, says which, and agrees with emissions.meter', async () => {
+    expect(first).toBe(2019);
+    const tonnes2018 = (sumOf(M1, '2018') * f19) / 1000;
+    expect(tonnes2018).toBeGreaterThan(1);
+    expect(t19).toMatch(new RegExp(`Scope 2: grid electricity +[0-9.,]+ tCO2e +${esc(fmt(tonnes2018, 3))} tCO2e`));
+    expect(t19).toContain(
+      `electricity 2018: ${fmt(f19, 5)} kgCO2e/kWh (the 2019 factor, UK Government GHG conversion factors 2019 — ` +
+        'the factor table starts in 2019, so its earliest factor is used for 2018',
+    );
+    const api = await callAsAdmin<{ kgco2: number }>(other, 'emissions.meter', {
+      meter: M1,
+      from: '2018-01-01',
+      to: '2019-01-01',
+      method: 'annual',
+    });
+    expect(api.kgco2 / 1000).toBeCloseTo(tonnes2018, 6);
+  });
+
+  it('says the years are incomplete and compares like for like over the months both have, naming them', () => {
+    const pc = (a: number, b: number) => `${a >= b ? '+' : ''}${fmt(((a - b) / b) * 100, 1)}%`;
+    const in2019 = early.filter(([, t]) => localDate(t).startsWith('2019')).length / (2 * 17520);
+    const in2018 = early.filter(([, t]) => localDate(t).startsWith('2018')).length / (2 * 17520);
+    const months = ['2019-01', '2019-02', '2019-03'];
+    const a = months.reduce((x, m) => x + sumOf(M1, m), 0);
+    const b = months.reduce((x, m) => x + sumOf(M1, m.replace('2019', '2018')), 0);
+    const all = [sumOf(M1, '2019') + sumOf(M2, '2019'), sumOf(M1, '2018')];
+    const summary =
+      `Total energy use was ${fmt(all[0]!, 1)} kWh (${fmt(all[0]! / 1000, 2)} MWh), against ${fmt(all[1]!, 1)} kWh ` +
+      `in 2018 (${pc(all[0]!, all[1]!)}). 2019 has readings for ${fmt(in2019 * 100, 1)}% and 2018 for ` +
+      `${fmt(in2018 * 100, 1)}% of their half-hours: the change compares incomplete years. Like for like, over the ` +
+      'months both years have readings for at least 90% of their half-hours (January, February and March) and the ' +
+      `1 meter with readings in both years, energy use was ${fmt(a, 1)} kWh against ${fmt(b, 1)} kWh in 2018 ` +
+      `(${pc(a, b)}).`;
+    expect(t19.replace(/\s+/g, ' ')).toContain(summary);
+    expect(t19).toMatch(new RegExp(`Electricity +${esc(fmt(a, 1))} kWh +${esc(fmt(b, 1))} kWh +${esc(pc(a, b))}`));
+    expect(t19).toContain('(1 with readings in only one of them is left out)');
+  });
+
+  it('compares only meters with readings in both years in the changes worth a look', () => {
+    // Gamma's electricity: M1 alone; M2 started in 2019, and starting is not a change
+    const [cur, prev] = [sumOf(M1, '2019'), sumOf(M1, '2018')];
+    expect(t19).toMatch(new RegExp(`Gamma +${esc(fmt(cur, 1))} +${esc(fmt(prev, 1))} +-${esc(fmt(prev - cur, 1))} +-`));
+    expect(t19.replace(/\s+/g, ' ')).toContain(
+      '1 meter with readings in only one of the two years (new or no longer read) is left out: a meter starting ' +
+        'or stopping is not a change.',
+    );
   });
 });

@@ -9,14 +9,7 @@
  */
 
 import { AppError } from '../../../src-shared/contract/errors';
-import type {
-  EmissionFactor,
-  Emissions,
-  Fuel,
-  PeriodTotal,
-  ReportScope,
-  SiteSummary,
-} from '../../../src-shared/contract/types';
+import type { Emissions, Fuel, PeriodTotal, ReportScope, SiteSummary } from '../../../src-shared/contract/types';
 import { MONTH_NAMES, dayFromDate } from '../../../src-shared/domain/periods';
 import { halfHourlyEmissions } from '../carbon/carbon-service';
 import { scopeMeters } from '../exports/export';
@@ -43,6 +36,8 @@ interface MeterYear {
 }
 
 const FUELS: Fuel[] = ['electricity', 'gas'];
+/** The completeness below which a year (or a month) is called incomplete. */
+const COMPLETE = 0.9;
 /** The most meters the completeness table lists (those with the lowest completeness first). */
 const LIST_MAX = 100;
 const FUEL_NAME: Record<Fuel, string> = { electricity: 'Electricity', gas: 'Natural gas' };
@@ -73,14 +68,6 @@ export function reportYear(year: number): number {
   if (!Number.isInteger(year) || year < 1990 || year > 2100)
     throw new AppError('INVALID_ARGS', `"${year}" is not a year to report on; expected a year such as 2025`);
   return year;
-}
-
-/**
- * The stored annual factor that applies to a fuel's year, as the Carbon page applies it: that year's
- * factor, else the latest one before it; undefined when none is stored.
- */
-export function factorFor(factors: EmissionFactor[], fuel: Fuel, year: number): EmissionFactor | undefined {
-  return factors.filter((f) => f.fuel === fuel && f.year <= year).sort((a, b) => b.year - a.year)[0];
 }
 
 /**
@@ -124,11 +111,74 @@ function totalsOf(ms: MeterYear[]) {
     prevKg: sum(ms.map((m) => m.prevAnnual.kgco2)),
     present: sum(ms.map((m) => m.cur.halfHours - m.cur.missing)),
     expected: sum(ms.map((m) => m.cur.halfHours)),
+    prevPresent: sum(ms.map((m) => m.prev.halfHours - m.prev.missing)),
+    prevExpected: sum(ms.map((m) => m.prev.halfHours)),
     hasPrev: ms.some((m) => has(m.prev)),
   };
 }
 
 const share = (present: number, expected: number): number => (expected ? present / expected : 0);
+
+/** `January, February and March`; `all 12 months`. */
+function monthList(months: number[]): string {
+  if (months.length === 12) return 'all 12 months';
+  const names = months.map((i) => MONTH_NAMES[i]!);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+}
+
+/**
+ * The like-for-like comparison: the meters with readings in both years, over the months (0–11) in which
+ * those meters hold at least 90% of the half-hours in both years.
+ */
+function likeForLike(ms: MeterYear[]) {
+  const both = ms.filter((m) => has(m.cur) && has(m.prev));
+  const monthShare = (i: number) =>
+    share(
+      sum(both.map((m) => m.months[i]!.halfHours - m.months[i]!.missing)),
+      sum(both.map((m) => m.months[i]!.halfHours)),
+    );
+  const months = MONTH_NAMES.flatMap((_, i) =>
+    both.length && monthShare(i) >= COMPLETE && monthShare(12 + i) >= COMPLETE ? [i] : [],
+  );
+  /** kWh of `fuel`'s meters (all fuels without one) over the months: [this year, the year before]. */
+  const kwhOf = (fuel?: Fuel): [number, number] => {
+    const g = both.filter((m) => !fuel || m.meter.fuel === fuel);
+    return [
+      sum(g.flatMap((m) => months.map((i) => m.months[12 + i]!.kwh))),
+      sum(g.flatMap((m) => months.map((i) => m.months[i]!.kwh))),
+    ];
+  };
+  return { meters: both.length, left: ms.length - both.length, months, kwhOf };
+}
+
+/**
+ * The summary's words on a change between years of which one or both are under 90% complete, with the
+ * like-for-like comparison; empty when both years are complete enough to compare as they are.
+ */
+function incompleteText(ms: MeterYear[], t: Totals, y: string, ly: string): string {
+  const cur = share(t.present, t.expected);
+  const prev = share(t.prevPresent, t.prevExpected);
+  if (cur >= COMPLETE && prev >= COMPLETE) return '';
+  const which =
+    cur < COMPLETE && prev < COMPLETE
+      ? `${y} has readings for ${percent(cur)} and ${ly} for ${percent(prev)} of their half-hours`
+      : cur < COMPLETE
+        ? `${y} has readings for ${percent(cur)} of its half-hours`
+        : `${ly} has readings for ${percent(prev)} of its half-hours`;
+  const l = likeForLike(ms);
+  if (!l.months.length)
+    return (
+      ` ${which}: the change compares incomplete years, and no month has readings for at least 90% of its ` +
+      'half-hours in both years, so there is no like-for-like comparison.'
+    );
+  const [a, b] = l.kwhOf();
+  return (
+    ` ${which}: the change compares incomplete years. Like for like, over the months both years have readings ` +
+    `for at least 90% of their half-hours (${monthList(l.months)}) and the ${count(l.meters)} ` +
+    `meter${l.meters === 1 ? '' : 's'} with readings in both years, energy use was ${kwh(a)} against ` +
+    `${kwh(b)} in ${ly} (${change(a, b)}).`
+  );
+}
 
 /** Builds the annual summary of `scope` for calendar `year` (UK local); `now` stamps it as made. */
 export function annualReport(
@@ -158,7 +208,6 @@ export function annualReport(
       'NOT_FOUND',
       `${'all' in scope ? 'No meter has' : `${what} has no`} readings in ${year}; import its data or pick another year`,
     );
-  const factors = s.carbon.factors();
   const y = String(year);
   const ly = String(year - 1);
   const t = totalsOf(ms);
@@ -181,16 +230,17 @@ export function annualReport(
         `${what}, calendar year ${year}: ${ukDate(dayFromDate(year, 1, 1))} to ${ukDate(dayFromDate(year + 1, 1, 1) - 1)}, UK local time, ` +
         `${count(ms.length)} meter${ms.length === 1 ? '' : 's'}. Total energy use was ${kwh(t.kwh)} (${mwh(t.kwh)})` +
         (t.hasPrev
-          ? `, against ${kwh(t.prevKwh)} in ${ly} (${change(t.kwh, t.prevKwh)}).`
+          ? `, against ${kwh(t.prevKwh)} in ${ly} (${change(t.kwh, t.prevKwh)}).${incompleteText(ms, t, y, ly)}`
           : `; there are no readings for ${ly}.`) +
         ` Scope 1 and 2 emissions by the annual conversion factors were ${tco2e(t.kg)}.` +
         ' Figures are the stored half-hourly readings; missing half-hours are not estimated.',
     },
     { kind: 'heading', text: 'Energy use' },
     energyTable(fuels, byFuel, t, y, ly, pc),
+    ...likeForLikeBlocks(ms, fuels, t, y, ly),
     { kind: 'heading', text: 'Emissions (tCO2e)' },
     emissionsTable(ms, fuels, byFuel, t, y, ly, pc),
-    { kind: 'paragraph', text: factorsText(factors, fuels, year) },
+    { kind: 'paragraph', text: factorsText(s.carbon, fuels, year) },
     ...halfHourlyText(ms),
     { kind: 'heading', text: 'Intensity ratio' },
     ...intensityBlocks(scope, ms, sites),
@@ -263,6 +313,36 @@ function energyTable(fuels: Fuel[], byFuel: Map<Fuel, Totals>, t: Totals, y: str
   };
 }
 
+/** The like-for-like table by fuel, when a year is under 90% complete and some months compare. */
+function likeForLikeBlocks(ms: MeterYear[], fuels: Fuel[], t: Totals, y: string, ly: string): ReportBlock[] {
+  if (!t.hasPrev || (share(t.present, t.expected) >= COMPLETE && share(t.prevPresent, t.prevExpected) >= COMPLETE))
+    return [];
+  const l = likeForLike(ms);
+  if (!l.months.length) return [];
+  const row = (name: string, [a, b]: [number, number]) => [name, kwh(a), kwh(b), change(a, b)];
+  const mine = fuels.filter((f) => ms.some((m) => m.meter.fuel === f && has(m.cur) && has(m.prev)));
+  return [
+    {
+      kind: 'paragraph',
+      text:
+        `Like for like: ${monthList(l.months)}, the months both years have readings for at least 90% of their ` +
+        `half-hours, for the ${count(l.meters)} meter${l.meters === 1 ? '' : 's'} with readings in both years` +
+        (l.left
+          ? ` (${count(l.left)} with readings in only one of them ${l.left === 1 ? 'is' : 'are'} left out).`
+          : '.'),
+    },
+    {
+      kind: 'figures',
+      columns: ['Like for like', y, ly, 'Change'],
+      rows: [
+        ...mine.map((f) => row(FUEL_NAME[f], l.kwhOf(f))),
+        ...(mine.length > 1 ? [row('Total energy', l.kwhOf())] : []),
+      ],
+      align: ['left', 'right', 'right', 'right'],
+    },
+  ];
+}
+
 function emissionsTable(
   ms: MeterYear[],
   fuels: Fuel[],
@@ -299,15 +379,19 @@ function emissionsTable(
   };
 }
 
-function factorsText(factors: EmissionFactor[], fuels: Fuel[], year: number): string {
+function factorsText(carbon: AnnualSources['carbon'], fuels: Fuel[], year: number): string {
   const parts = fuels.flatMap((fuel) =>
     [year, year - 1].map((yr) => {
-      const f = factorFor(factors, fuel, yr);
+      const f = carbon.factorOf(fuel, yr);
       const name = `${fuel === 'gas' ? 'natural gas (gross CV)' : 'electricity'} ${yr}`;
-      if (!f) return `${name}: no factor is stored for ${yr} or before, so its emissions are not counted`;
+      if (!f) return `${name}: no ${fuel} factor is stored, so its emissions are not counted`;
       const src = f.source ? `, ${f.source}` : '';
       const note =
-        f.year === yr ? '' : ` — no ${yr} factor is stored, so the ${f.year} factor is used, as on the Carbon page`;
+        f.year === yr
+          ? ''
+          : f.year < yr
+            ? ` — no ${yr} factor is stored, so the ${f.year} factor is used, as on the Carbon page`
+            : ` — the factor table starts in ${f.year}, so its earliest factor is used for ${yr}, as on the Carbon page`;
       return `${name}: ${five.format(f.kgPerKwh)} kgCO2e/kWh (the ${f.year} factor${src}${note})`;
     }),
   );
@@ -408,9 +492,18 @@ function monthChart(ms: MeterYear[], fuel: Fuel, year: number): ReportBlock {
     height: 200,
     option: {
       grid: { left: 64, right: 12, top: 28, bottom: 28 },
-      legend: { top: 0, itemGap: 24, data: [y, ly] },
+      // legend text no larger than the axis labels, small swatches, well apart, clear of the axis name
+      legend: {
+        top: 0,
+        right: 12,
+        itemGap: 28,
+        itemWidth: 12,
+        itemHeight: 8,
+        textStyle: { fontSize: 9 },
+        data: [y, ly],
+      },
       xAxis: { type: 'category', data: MONTH_NAMES.map((n) => n.slice(0, 3)), axisLabel: { fontSize: 9 } },
-      yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
+      yAxis: { type: 'value', name: 'kWh', nameTextStyle: { fontSize: 9 }, axisLabel: { fontSize: 9 } },
       series: [
         { type: 'bar', name: ly, data: MONTH_NAMES.map((_, i) => month(i)), itemStyle: { color: LAST_YEAR } },
         { type: 'bar', name: y, data: MONTH_NAMES.map((_, i) => month(12 + i)), itemStyle: { color: BAR } },
@@ -497,7 +590,7 @@ interface Mover {
 
 /**
  * The largest increases and decreases in kWh, up to three each per fuel: of sites (portfolio), meters (a
- * site) or months (a meter), among those with readings in both years.
+ * site) or months (a meter), counting only the meters (months) with readings in both years.
  */
 function changeBlocks(
   scope: ReportScope,
@@ -506,6 +599,7 @@ function changeBlocks(
   year: number,
 ): ReportBlock[] {
   const movers: Mover[] = [];
+  let left = 0;
   const data = (c: PeriodTotal[], p: PeriodTotal[]) =>
     `${floorPercent(share(sum(c.map((x) => x.halfHours - x.missing)), sum(c.map((x) => x.halfHours))))} / ` +
     floorPercent(share(sum(p.map((x) => x.halfHours - x.missing)), sum(p.map((x) => x.halfHours))));
@@ -519,10 +613,12 @@ function changeBlocks(
         movers.push({ what: MONTH_NAMES[i]!, fuel: m.meter.fuel, cur: c.kwh, prev: p.kwh, data: data([c], [p]) });
     });
   } else {
-    const groups = groupBy(ms, (m) => `${all ? m.meter.siteId : m.meter.identifier}|${m.meter.fuel}`);
+    // a meter new in the year (or gone from it) is not a change: only meters with readings in both years count
+    const both = ms.filter((m) => has(m.prev) && has(m.cur));
+    left = ms.length - both.length;
+    const groups = groupBy(both, (m) => `${all ? m.meter.siteId : m.meter.identifier}|${m.meter.fuel}`);
     for (const group of groups.values()) {
       const first = group[0]!;
-      if (!group.some((m) => has(m.prev)) || !group.some((m) => has(m.cur))) continue;
       movers.push({
         what: all ? nameOfSite(first.meter.siteId) : first.meter.identifier,
         fuel: first.meter.fuel,
@@ -578,7 +674,11 @@ function changeBlocks(
         `The largest increases and decreases in kWh from ${year - 1} to ${year} (up to three of each per fuel), worth ` +
         'checking for a cause — new equipment, longer hours, a fault or a saving. "Data" gives each year’s ' +
         `completeness (${year} / ${year - 1}, rounded down): a change between years with different completeness ` +
-        'is partly missing data.',
+        'is partly missing data.' +
+        (left
+          ? ` ${count(left)} meter${left === 1 ? '' : 's'} with readings in only one of the two years ` +
+            `(new or no longer read) ${left === 1 ? 'is' : 'are'} left out: a meter starting or stopping is not a change.`
+          : ''),
     },
     ...tables,
   ];
