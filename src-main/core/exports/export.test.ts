@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFiles, makeCore, storedReadings, tempDir, writeTemp } from '../../../tests/helpers/core';
 import type { Core } from '../app';
+import { exportRequestSchema } from '../../../src-shared/contract/exports';
 import { callAs, runExport, type ExportDeps, type ExportRequest } from './export';
 
 /** What an export reads, from a core, calling the contract as an admin. */
@@ -204,6 +205,23 @@ describe('readings exports', () => {
     await expect(runExport(depsOf(c), { ...req, scope: { all: true }, from: 'soon' }, out)).rejects.toThrow(
       /"from" \(soon\) is not a date/,
     );
+    out.destroy();
+  });
+
+  it('takes from and to only as real dates written YYYY-MM-DD, in the core and in the download request', async () => {
+    const c = await core();
+    const out = fs.createWriteStream(path.join(tempDir(), 'x.csv'));
+    const req = { what: 'days', scope: { all: true }, from: '2025-01-01', to: '2025-02-01' } as const;
+    // each of these Date.parse would read as some day (3 January, 2001, 1 March, 2 March)
+    for (const bad of ['01/03/2025', '1', 'March 1, 2025', '2025-02-30', '2025-3-1']) {
+      await expect(runExport(depsOf(c), { ...req, from: bad }, out)).rejects.toThrow(
+        `"from" (${bad}) is not a date; expected YYYY-MM-DD`,
+      );
+      await expect(runExport(depsOf(c), { ...req, to: bad }, out)).rejects.toThrow(`"to" (${bad}) is not a date`);
+      expect(exportRequestSchema.safeParse({ ...req, from: bad }).success, bad).toBe(false);
+    }
+    expect(exportRequestSchema.safeParse(req).success).toBe(true);
+    await expect(runExport(depsOf(c), { ...req, from: '2024-02-29', to: '2024-03-01' }, out)).resolves.toBe(1);
     out.destroy();
   });
 });
