@@ -13,7 +13,7 @@ import { dateOfDay, dayStartUtc, isoDay } from '../../../src-shared/domain/perio
 import { isoUtc, londonOffset } from '../../../src-shared/domain/london-time';
 import type { MeterRow } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
-import { csvLine, numberCell, textCell, type Row } from './csv';
+import { csvLine, numberCell, round, textCell, type Row } from './csv';
 
 /** Days read from the store at a time for one meter. */
 const CHUNK_DAYS = 31;
@@ -157,7 +157,7 @@ export function* dayTotals(
         yield csvLine([
           meter.identifier,
           isoDay(s.day[i]!),
-          s.kwh[i]!,
+          round(s.kwh[i]!),
           s.halfHours[i]!,
           s.present[i]!,
           s.estimated[i]!,
