@@ -60,6 +60,26 @@ describe('eclectyc report', () => {
     expect(html).toContain('01/05/2025 to 31/05/2025');
   });
 
+  it('takes the format from --out without --format, and refuses a --format that contradicts it', () => {
+    const dir = tempDir();
+    for (const [name, magic] of [
+      ['x.html', '<!DOCTYPE html>'],
+      ['x.HTM', '<!DOCTYPE html>'],
+      ['x.pdf', '%PDF-'],
+      ['x.report', '%PDF-'],
+    ] as const) {
+      const out = path.join(dir, name);
+      const r = runCli(cli, ['report', '--meter', MPAN, '--month', '2025-05', '--out', out, ...d]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(fs.readFileSync(out, 'utf8').slice(0, magic.length).toUpperCase(), name).toBe(magic.toUpperCase());
+    }
+    const out = path.join(dir, 'y.pdf');
+    const r = runCli(cli, ['report', '--meter', MPAN, '--month', '2025-05', '--format', 'html', '--out', out, ...d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--format html does not match --out ${out}, a .pdf name`);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
   it('exits 1 with the reason and writes nothing for an unknown meter or a missing folder', () => {
     const dir = tempDir();
     const out = path.join(dir, 'x.pdf');
