@@ -50,8 +50,8 @@ export const reportCommand: Command = {
     const year = str(o, 'year');
     if ((month === undefined) === (year === undefined))
       throw new UsageError(`give either --month YYYY-MM or --year YYYY: ${USAGE}`);
-    if (year !== undefined && !/^\d{4}$/.test(year))
-      throw new UsageError(`--year must be a year (YYYY), not "${year}"`);
+    if (year !== undefined && !(/^\d{4}$/.test(year) && +year >= 1990 && +year <= 2100))
+      throw new UsageError(`--year must be a year from 1990 to 2100 (YYYY), not "${year}"`);
     const file = str(o, 'out');
     if (!file) throw new UsageError(`report needs --out FILE: ${USAGE}`);
     const format = formatOf(str(o, 'format'), file);
