@@ -181,6 +181,46 @@ describe('readings exports', () => {
     expect(Number(rows[4]![6])).toBe(autumn.filter((r) => r[3] === 2).length);
   });
 
+  it('gives the peak of day and period totals at UK local time beside UTC', async () => {
+    const source = await core();
+    await importFiles(source, [clockChangeFile().file]);
+    // the UK clock by Intl, independently of the app's own London time
+    const uk = (iso: string): string => {
+      const p = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/London',
+        dateStyle: 'short',
+        timeStyle: 'short',
+      }).format(new Date(iso));
+      return p.replace(', ', ' ');
+    };
+    const scope = { meter: '1200050000106' };
+    const days = await exportTo(source, { what: 'days', scope, from: '2025-10-25', to: '2025-10-28' }, 'd.csv');
+    const totals = await exportTo(
+      source,
+      { what: 'totals', scope, from: '2025-10-25', to: '2025-10-28', period: 'day' },
+      't.csv',
+    );
+    let shifted = 0;
+    for (const file of [days, totals]) {
+      const rows = fs
+        .readFileSync(file, 'utf8')
+        .slice(1)
+        .split('\r\n')
+        .slice(0, -1)
+        .map((r) => r.split(','));
+      const at = rows[0]!.indexOf('Peak at (UTC)');
+      expect(rows[0]![at + 1]).toBe('Peak at (UK local)');
+      expect(rows).toHaveLength(4);
+      for (const r of rows.slice(1)) {
+        expect(r[at]).toMatch(/^2025-10-2\dT\d\d:\d\d:00Z$/);
+        expect(r[at + 1]).toBe(uk(r[at]!));
+        if (r[at]!.slice(11, 13) !== r[at + 1]!.slice(11, 13)) shifted++;
+      }
+    }
+    // 25 October is BST: there the local hour is the UTC hour + 1
+    expect(shifted).toBeGreaterThan(0);
+  });
+
   it("exports a site's meters only, and only the days asked for", async () => {
     const source = await core();
     await importFiles(source, [clockChangeFile().file]);
@@ -196,12 +236,18 @@ describe('readings exports', () => {
     expect(rows.map((r) => r.split(',').slice(0, 3))).toEqual([['1200050000106', '2025-10-26', '50']]);
   });
 
-  it('refuses an unknown meter, a site without meters and dates that are not dates', async () => {
+  it('refuses an unknown meter, a site that does not exist, a site without meters and dates that are not dates', async () => {
     const c = await core();
     const out = fs.createWriteStream(path.join(tempDir(), 'x.csv'));
     const req = { what: 'readings', from: '2025-01-01', to: '2025-02-01' } as const;
     await expect(runExport(depsOf(c), { ...req, scope: { meter: '1200050000009' } }, out)).rejects.toThrow(/No meter/);
-    await expect(runExport(depsOf(c), { ...req, scope: { siteId: 9 } }, out)).rejects.toThrow(/Site 9 has no meters/);
+    await expect(runExport(depsOf(c), { ...req, scope: { siteId: 9 } }, out)).rejects.toThrow(
+      'Site 9 does not exist; check the site id',
+    );
+    const empty = await depsOf(c).call('sites.create', { name: 'Empty' });
+    await expect(runExport(depsOf(c), { ...req, scope: { siteId: empty.id } }, out)).rejects.toThrow(
+      `Site ${empty.id} has no meters`,
+    );
     await expect(runExport(depsOf(c), { ...req, scope: { all: true }, from: 'soon' }, out)).rejects.toThrow(
       /"from" \(soon\) is not a date/,
     );

@@ -44,13 +44,19 @@ export interface ExportDeps {
   call: Call;
 }
 
-/** The meters of a scope, in identifier order (NOT_FOUND for an unknown meter or a site with none). */
+/** The meters of a scope, in identifier order (NOT_FOUND for an unknown meter or site, or a site with none). */
 export function scopeMeters(meters: MeterService, scope: ExportScope): MeterRow[] {
   if ('meter' in scope) return [meters.meterRow(scope.meter)];
   const rows = meters.analysisRows();
   if ('all' in scope) return rows;
   const mine = rows.filter((r) => r.siteId === scope.siteId);
-  if (mine.length === 0) throw new AppError('NOT_FOUND', `Site ${scope.siteId} has no meters; check the site id`);
+  if (mine.length === 0)
+    throw new AppError(
+      'NOT_FOUND',
+      meters.sites().some((s) => s.id === scope.siteId)
+        ? `Site ${scope.siteId} has no meters; attach meters to it first`
+        : `Site ${scope.siteId} does not exist; check the site id`,
+    );
   return mine;
 }
 

@@ -13,7 +13,7 @@ import { dateOfDay, dayStartUtc, isoDay } from '../../../src-shared/domain/perio
 import { isoUtc, londonOffset } from '../../../src-shared/domain/london-time';
 import type { MeterRow } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
-import { csvLine, numberCell, round, textCell, type Row } from './csv';
+import { csvLine, numberCell, round, textCell, ukDateTime, type Row } from './csv';
 
 /** Days read from the store at a time for one meter. */
 const CHUNK_DAYS = 31;
@@ -49,6 +49,7 @@ export const DAYS_HEADER = [
   'Min kWh',
   'Max kWh',
   'Peak at (UTC)',
+  'Peak at (UK local)',
 ];
 
 /** A meter's stored days over [fromDay, toDay), a month at a time. */
@@ -165,6 +166,7 @@ export function* dayTotals(
           s.min[i]!,
           s.max[i]!,
           peak === peak ? isoUtc(peak) : '',
+          peak === peak ? ukDateTime(peak) : '',
         ]);
       }
     }

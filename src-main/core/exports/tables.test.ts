@@ -73,7 +73,7 @@ describe('table exports', () => {
       expect(r[3]).toBe(`${r[1]!.slice(8)}/03/2025 00:00`);
     }
     const bFirst = rows.find((r) => r[0] === B && r[1] === '2025-03-01')!;
-    expect(bFirst[12]).toBe('48'); // missing half-hours
+    expect(bFirst[13]).toBe('48'); // missing half-hours
   });
 
   it("exports a meter's cost breakdown whose charges add up to its total, and says why a meter is not priced", async () => {
