@@ -87,6 +87,17 @@ describe('eclectyc export', () => {
     const layout = runCli(cli, [...base, '--all', '--layout', 'tall', '--out', file]);
     expect(layout.code).toBe(2);
     expect(layout.stderr).toMatch(/--layout must be long or wide, not "tall"/);
+    for (const [flag, bad] of [
+      ['--from', '01/03/2025'],
+      ['--from', '1'],
+      ['--to', 'March 1, 2025'],
+    ]) {
+      const args = ['--data-dir', source, 'export', 'readings', '--all', '--from', '2025-01-01', '--to', '2025-02-01'];
+      args[args.indexOf(flag!) + 1] = bad!;
+      const date = runCli(cli, [...args, '--out', file]);
+      expect(date.code, bad).toBe(2);
+      expect(date.stderr).toContain(`${flag} must be a date written YYYY-MM-DD (e.g. 2025-03-01), not "${bad}"`);
+    }
     const unknown = runCli(cli, [...base, '--meter', '1200050000009', '--out', file]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No meter 1200050000009/);

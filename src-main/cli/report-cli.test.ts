@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, runCli } from '../../tests/helpers/cli';
-import { tempDir, writeTemp } from '../../tests/helpers/core';
+import { makeCore, tempDir, writeTemp } from '../../tests/helpers/core';
+import { dispatch } from '../core/rpc/dispatch';
+
+const ADMIN = { role: 'admin', actor: 'test' } as const;
 import { pdfText } from '../../tests/helpers/pdf';
 
 const MPAN = '1200050000300';
@@ -58,6 +61,45 @@ describe('eclectyc report', () => {
     expect((JSON.parse(r.stdout) as Printed).bytes).toBe(Buffer.byteLength(html));
     expect(html).toContain(`${oneDp(total)} kWh`);
     expect(html).toContain('01/05/2025 to 31/05/2025');
+  });
+
+  it('takes the format from --out without --format, and refuses a --format that contradicts it', () => {
+    const dir = tempDir();
+    for (const [name, magic] of [
+      ['x.html', '<!DOCTYPE html>'],
+      ['x.HTM', '<!DOCTYPE html>'],
+      ['x.pdf', '%PDF-'],
+      ['x.report', '%PDF-'],
+    ] as const) {
+      const out = path.join(dir, name);
+      const r = runCli(cli, ['report', '--meter', MPAN, '--month', '2025-05', '--out', out, ...d]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(fs.readFileSync(out, 'utf8').slice(0, magic.length).toUpperCase(), name).toBe(magic.toUpperCase());
+    }
+    const out = path.join(dir, 'y.pdf');
+    const r = runCli(cli, ['report', '--meter', MPAN, '--month', '2025-05', '--format', 'html', '--out', out, ...d]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--format html does not match --out ${out}, a .pdf name`);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('refuses a year outside 1990–2100 with a plain message, here and through the contract', async () => {
+    const out = path.join(tempDir(), 'x.pdf');
+    for (const year of ['1989', '2101', '25']) {
+      const r = runCli(cli, ['report', '--all', '--year', year, '--out', out, ...d]);
+      expect(r.code, year).toBe(2);
+      expect(r.stderr).toContain(`--year must be a year from 1990 to 2100 (YYYY), not "${year}"`);
+      expect(r.stderr).not.toMatch(/Too small|expected number/);
+    }
+    expect(fs.existsSync(out)).toBe(false);
+    const c = await makeCore();
+    try {
+      const r = await dispatch(c.handlers, 'reports.make', { scope: { all: true }, year: 1989, format: 'pdf' }, ADMIN);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/^Reports cover years from 1990/);
+    } finally {
+      await c.stop();
+    }
   });
 
   it('exits 1 with the reason and writes nothing for an unknown meter or a missing folder', () => {

@@ -1741,7 +1741,7 @@ export const contract = {
       .object({
         scope: reportScopeSchema,
         month: monthArg.optional(),
-        year: z.number().int().min(1990).max(2100).optional(),
+        year: z.number().int().min(1990, 'reports cover years from 1990').max(2100, 'years up to 2100').optional(),
         format: z.enum(['pdf', 'html']),
       })
       .strict()

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { reportScopeSchema } from './api';
+import { parsePeriod } from '../domain/periods';
 
 /** The tables that can be exported. */
 export const EXPORT_TABLES = ['readings', 'days', 'totals', 'costs', 'emissions', 'alerts'] as const;
@@ -12,7 +13,7 @@ export const EXPORT_TABLES = ['readings', 'days', 'totals', 'costs', 'emissions'
 const day = z
   .string()
   .trim()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD, e.g. 2025-03-01');
+  .refine((s) => parsePeriod('day', s) !== null, 'expected a real date written YYYY-MM-DD, e.g. 2025-03-01');
 
 /** An export request: table, scope, days [from, to) and the table's options. */
 export const exportRequestSchema = z

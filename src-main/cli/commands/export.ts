@@ -7,6 +7,7 @@ import { EXPORTS, runExport, type ExportRequest, type ExportScope, type ExportWh
 import { exportToFile } from '../../core/exports/file';
 import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
 import { periodArg } from './totals';
+import { parsePeriod } from '../../../src-shared/domain/periods';
 import type { Call } from '../../core/exports/tables';
 
 const USAGE =
@@ -33,6 +34,12 @@ function requestOf(what: string | undefined, o: Opts): ExportRequest {
   const from = str(o, 'from');
   const to = str(o, 'to');
   if (!from || !to) throw new UsageError('export needs --from DATE and --to DATE (UK local days, to exclusive)');
+  for (const [flag, text] of [
+    ['--from', from],
+    ['--to', to],
+  ])
+    if (parsePeriod('day', text!) === null)
+      throw new UsageError(`${flag} must be a date written YYYY-MM-DD (e.g. 2025-03-01), not "${text}"`);
   const layout = str(o, 'layout');
   if (layout !== undefined && layout !== 'long' && layout !== 'wide')
     throw new UsageError(`--layout must be long or wide, not "${layout}"`);

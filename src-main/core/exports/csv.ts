@@ -65,6 +65,14 @@ export function numberCell(n: number): string {
   return (neg ? '-' : '') + body;
 }
 
+/**
+ * A computed figure to `dp` decimals (null stays blank): sums and products of readings carry binary
+ * noise (27093.542999999998) that Excel would show; kWh and kg to the watt-hour and gram.
+ */
+export function round(n: number | null, dp = 3): number | null {
+  return n === null ? null : Math.round(n * 10 ** dp) / 10 ** dp;
+}
+
 /** One row as a CSV line with its CRLF. */
 export function csvLine(cells: readonly Cell[]): string {
   let line = '';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFiles, makeCore, storedReadings, tempDir, writeTemp } from '../../../tests/helpers/core';
 import type { Core } from '../app';
+import { exportRequestSchema } from '../../../src-shared/contract/exports';
 import { callAs, runExport, type ExportDeps, type ExportRequest } from './export';
 
 /** What an export reads, from a core, calling the contract as an admin. */
@@ -89,6 +90,50 @@ describe('readings exports', () => {
     return { file: writeTemp('clock-changes.csv', lines.join('\n') + '\n'), expected };
   }
 
+  /**
+   * Checks a wide file against the readings: each in the column of its UK local start (by Intl), the
+   * repeated autumn hour's second occurrence in `01:00 (2nd)`/`01:30 (2nd)`, flag A/E/M; no other cell filled.
+   */
+  function checkWide(text: string, expected: [string, number, number | null, number][]): void {
+    const rows = text
+      .slice(1)
+      .split('\r\n')
+      .slice(0, -1)
+      .map((r) => r.split(','));
+    const header = rows[0]!;
+    const labels: string[] = [];
+    for (let h = 0; h < 24; h++)
+      for (const m of ['00', '30']) {
+        labels.push(`${String(h).padStart(2, '0')}:${m}`);
+        if (h === 1 && m === '30') labels.push('01:00 (2nd)', '01:30 (2nd)');
+      }
+    expect(header).toEqual(['Meter', 'Date', 'Half-hours', ...labels.flatMap((l) => [l, `${l} Flag`])]);
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    const seen = new Set<string>();
+    const filled = new Map<string, number>();
+    for (const [meter, ts, kwh, q] of expected) {
+      const p = Object.fromEntries(local.formatToParts(new Date(ts * 1000)).map((x) => [x.type, x.value]));
+      const date = `${p.year}-${p.month}-${p.day}`;
+      let label = `${p.hour}:${p.minute}`;
+      if (seen.has(`${meter} ${date} ${label}`)) label += ' (2nd)';
+      seen.add(`${meter} ${date} ${label}`);
+      const row = rows.find((r) => r[0] === meter && r[1] === date)!;
+      const at = header.indexOf(label);
+      expect([date, label, row[at], row[at + 1]]).toEqual([date, label, kwh === null ? '' : String(kwh), 'AEM'[q]]);
+      filled.set(`${meter} ${date}`, (filled.get(`${meter} ${date}`) ?? 0) + 1);
+    }
+    for (const r of rows.slice(1))
+      expect(r.slice(3).filter((c, i) => i % 2 === 1 && c !== '').length).toBe(filled.get(`${r[0]} ${r[1]}`));
+  }
+
   it.each(['long', 'wide'] as const)(
     're-import the clock-change days (46 and 50 half-hours) from the %s layout',
     async (layout) => {
@@ -98,19 +143,57 @@ describe('readings exports', () => {
       expect(readings(source)).toEqual(expected);
       const { file: exported, target } = await roundTrip(source, layout, '2025-03-01', '2025-11-01');
       expect(readings(target)).toEqual(expected);
-      if (layout === 'wide') {
-        const rows = fs.readFileSync(exported, 'utf8').split('\r\n');
-        const spring = rows.find((r) => r.startsWith('1200050000009,2025-03-30,'))!.split(',');
-        const autumn = rows.find((r) => r.startsWith('1200050000106,2025-10-26,'))!.split(',');
-        expect(spring[2]).toBe('46');
-        expect(autumn[2]).toBe('50');
-        // HH47…HH50 are blank in spring; autumn's HH50 holds the day's last half-hour
-        expect(spring.slice(3 + 46 * 2).every((c) => c === '')).toBe(true);
-        const last = expected.filter(([m]) => m === '1200050000106')[48 + 49]!;
-        expect(Number(autumn[3 + 49 * 2])).toBe(last[2]);
-      }
+      if (layout === 'wide') checkWide(fs.readFileSync(exported, 'utf8'), expected);
     },
   );
+
+  it.each(['long', 'wide'] as const)(
+    're-imports a partly received day from the %s layout without inventing the half-hours never sent',
+    async (layout) => {
+      const source = await core();
+      // 6 half-hours of 48 on 12 March 2025 (one missing, one estimated), 3 on 13 March, 48 on 14 March
+      const lines = ['MPAN,Timestamp,kWh,Quality'];
+      const t = (d: number, k: number) => new Date(Date.UTC(2025, 2, d) + k * 1_800_000).toISOString();
+      for (const k of [0, 1, 7, 20, 21, 47])
+        lines.push(`1200050000203,${t(12, k)},${k === 20 ? '' : k / 10},${k === 7 ? 'E' : 'A'}`);
+      for (const k of [5, 6, 30]) lines.push(`1200050000203,${t(13, k)},${k === 30 ? '' : 1.25},A`);
+      for (let k = 0; k < 48; k++) lines.push(`1200050000203,${t(14, k)},${k === 9 ? '' : 0.5},A`);
+      await importFiles(source, [writeTemp('partial.csv', lines.join('\n'))]);
+      const before = readings(source);
+      expect(before).toHaveLength(6 + 3 + 48);
+      expect(before.filter((r) => r[3] === 2)).toHaveLength(3);
+      const { file, target } = await roundTrip(source, layout, '2025-03-01', '2025-04-01');
+      expect(readings(target)).toEqual(before);
+      if (layout === 'wide')
+        checkWide(fs.readFileSync(file, 'utf8'), before as [string, number, number | null, number][]);
+    },
+  );
+
+  it('refuses a value under 01:00 (2nd) on a day the clocks do not go back, naming the cell', async () => {
+    const c = await core();
+    const source = await core();
+    await importFiles(source, [clockChangeFile().file]);
+    const scope = { meter: '1200050000009' };
+    const file = await exportTo(
+      source,
+      { what: 'readings', scope, from: '2025-03-29', to: '2025-03-30', layout: 'wide' },
+      'w.csv',
+    );
+    const [bom, head, row] = fs.readFileSync(file, 'utf8').split(/(?<=\ufeff)|\r\n/);
+    const cells = row!.split(',');
+    const at = head!.split(',').indexOf('01:00 (2nd)');
+    cells[at] = '0.5';
+    cells[at + 1] = 'A';
+    const [job] = await importFiles(c, [writeTemp('edited.csv', `${bom}${head}\r\n${cells.join(',')}\r\n`)]);
+    expect(job?.rowsRejected).toBe(1);
+    expect(JSON.stringify(job)).toContain('01:00 (2nd) exists only on the day the clocks go back, not on 2025-03-29');
+    // the rest of the day imported as it was
+    const day = readings(source).filter(
+      ([m, ts]) => m === '1200050000009' && (ts as number) < Date.UTC(2025, 2, 30) / 1000,
+    );
+    expect(day).toHaveLength(48);
+    expect(readings(c)).toEqual(day);
+  });
 
   it('re-imports a gas meter read in m³ to the same kWh, and gives the volumes', async () => {
     const source = await core();
@@ -180,6 +263,46 @@ describe('readings exports', () => {
     expect(Number(rows[4]![6])).toBe(autumn.filter((r) => r[3] === 2).length);
   });
 
+  it('gives the peak of day and period totals at UK local time beside UTC', async () => {
+    const source = await core();
+    await importFiles(source, [clockChangeFile().file]);
+    // the UK clock by Intl, independently of the app's own London time
+    const uk = (iso: string): string => {
+      const p = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/London',
+        dateStyle: 'short',
+        timeStyle: 'short',
+      }).format(new Date(iso));
+      return p.replace(', ', ' ');
+    };
+    const scope = { meter: '1200050000106' };
+    const days = await exportTo(source, { what: 'days', scope, from: '2025-10-25', to: '2025-10-28' }, 'd.csv');
+    const totals = await exportTo(
+      source,
+      { what: 'totals', scope, from: '2025-10-25', to: '2025-10-28', period: 'day' },
+      't.csv',
+    );
+    let shifted = 0;
+    for (const file of [days, totals]) {
+      const rows = fs
+        .readFileSync(file, 'utf8')
+        .slice(1)
+        .split('\r\n')
+        .slice(0, -1)
+        .map((r) => r.split(','));
+      const at = rows[0]!.indexOf('Peak at (UTC)');
+      expect(rows[0]![at + 1]).toBe('Peak at (UK local)');
+      expect(rows).toHaveLength(4);
+      for (const r of rows.slice(1)) {
+        expect(r[at]).toMatch(/^2025-10-2\dT\d\d:\d\d:00Z$/);
+        expect(r[at + 1]).toBe(uk(r[at]!));
+        if (r[at]!.slice(11, 13) !== r[at + 1]!.slice(11, 13)) shifted++;
+      }
+    }
+    // 25 October is BST: there the local hour is the UTC hour + 1
+    expect(shifted).toBeGreaterThan(0);
+  });
+
   it("exports a site's meters only, and only the days asked for", async () => {
     const source = await core();
     await importFiles(source, [clockChangeFile().file]);
@@ -195,15 +318,38 @@ describe('readings exports', () => {
     expect(rows.map((r) => r.split(',').slice(0, 3))).toEqual([['1200050000106', '2025-10-26', '50']]);
   });
 
-  it('refuses an unknown meter, a site without meters and dates that are not dates', async () => {
+  it('refuses an unknown meter, a site that does not exist, a site without meters and dates that are not dates', async () => {
     const c = await core();
     const out = fs.createWriteStream(path.join(tempDir(), 'x.csv'));
     const req = { what: 'readings', from: '2025-01-01', to: '2025-02-01' } as const;
     await expect(runExport(depsOf(c), { ...req, scope: { meter: '1200050000009' } }, out)).rejects.toThrow(/No meter/);
-    await expect(runExport(depsOf(c), { ...req, scope: { siteId: 9 } }, out)).rejects.toThrow(/Site 9 has no meters/);
+    await expect(runExport(depsOf(c), { ...req, scope: { siteId: 9 } }, out)).rejects.toThrow(
+      'Site 9 does not exist; check the site id',
+    );
+    const empty = await depsOf(c).call('sites.create', { name: 'Empty' });
+    await expect(runExport(depsOf(c), { ...req, scope: { siteId: empty.id } }, out)).rejects.toThrow(
+      `Site ${empty.id} has no meters`,
+    );
     await expect(runExport(depsOf(c), { ...req, scope: { all: true }, from: 'soon' }, out)).rejects.toThrow(
       /"from" \(soon\) is not a date/,
     );
+    out.destroy();
+  });
+
+  it('takes from and to only as real dates written YYYY-MM-DD, in the core and in the download request', async () => {
+    const c = await core();
+    const out = fs.createWriteStream(path.join(tempDir(), 'x.csv'));
+    const req = { what: 'days', scope: { all: true }, from: '2025-01-01', to: '2025-02-01' } as const;
+    // each of these Date.parse would read as some day (3 January, 2001, 1 March, 2 March)
+    for (const bad of ['01/03/2025', '1', 'March 1, 2025', '2025-02-30', '2025-3-1']) {
+      await expect(runExport(depsOf(c), { ...req, from: bad }, out)).rejects.toThrow(
+        `"from" (${bad}) is not a date; expected YYYY-MM-DD`,
+      );
+      await expect(runExport(depsOf(c), { ...req, to: bad }, out)).rejects.toThrow(`"to" (${bad}) is not a date`);
+      expect(exportRequestSchema.safeParse({ ...req, from: bad }).success, bad).toBe(false);
+    }
+    expect(exportRequestSchema.safeParse(req).success).toBe(true);
+    await expect(runExport(depsOf(c), { ...req, from: '2024-02-29', to: '2024-03-01' }, out)).resolves.toBe(1);
     out.destroy();
   });
 });

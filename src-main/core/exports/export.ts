@@ -8,11 +8,10 @@ import type { Writable } from 'node:stream';
 import { AppError } from '../../../src-shared/contract/errors';
 import type { MeterRow, MeterService } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
-import { toLocalDay } from '../aggregation/totals';
 import { dispatch } from '../rpc/dispatch';
 import type { CallContext, Handlers } from '../../../src-shared/contract/api';
 import { EXPORT_TABLES } from '../../../src-shared/contract/exports';
-import { isoDay, type PeriodKind } from '../../../src-shared/domain/periods';
+import { isoDay, parsePeriod, type PeriodKind } from '../../../src-shared/domain/periods';
 import { writeCsv, type Row } from './csv';
 import { dayTotals, readingsLong, readingsWide } from './readings';
 import { alertRows, costRows, emissionsRows, totalsRows, type Call } from './tables';
@@ -45,26 +44,34 @@ export interface ExportDeps {
   call: Call;
 }
 
-/** The meters of a scope, in identifier order (NOT_FOUND for an unknown meter or a site with none). */
+/** The meters of a scope, in identifier order (NOT_FOUND for an unknown meter or site, or a site with none). */
 export function scopeMeters(meters: MeterService, scope: ExportScope): MeterRow[] {
   if ('meter' in scope) return [meters.meterRow(scope.meter)];
   const rows = meters.analysisRows();
   if ('all' in scope) return rows;
   const mine = rows.filter((r) => r.siteId === scope.siteId);
-  if (mine.length === 0) throw new AppError('NOT_FOUND', `Site ${scope.siteId} has no meters; check the site id`);
+  if (mine.length === 0)
+    throw new AppError(
+      'NOT_FOUND',
+      meters.sites().some((s) => s.id === scope.siteId)
+        ? `Site ${scope.siteId} has no meters; attach meters to it first`
+        : `Site ${scope.siteId} does not exist; check the site id`,
+    );
   return mine;
+}
+
+/** The local day of an export's `from` or `to`: a real calendar date written `YYYY-MM-DD`, nothing else. */
+function exportDay(name: 'from' | 'to', text: string): number {
+  const day = parsePeriod('day', text);
+  if (day === null)
+    throw new AppError('INVALID_ARGS', `"${name}" (${text}) is not a date; expected YYYY-MM-DD, e.g. 2025-03-01`);
+  return day;
 }
 
 /** The local days [fromDay, toDay) of a request (INVALID_ARGS when they are not dates or `to` is not after `from`). */
 export function exportDays(from: string, to: string): { fromDay: number; toDay: number } {
-  const fromDay = toLocalDay(from);
-  const toDay = toLocalDay(to);
-  for (const [name, text, day] of [
-    ['from', from, fromDay],
-    ['to', to, toDay],
-  ] as const)
-    if (!Number.isFinite(day))
-      throw new AppError('INVALID_ARGS', `"${name}" (${text}) is not a date; expected YYYY-MM-DD`);
+  const fromDay = exportDay('from', from);
+  const toDay = exportDay('to', to);
   if (!(toDay > fromDay)) throw new AppError('INVALID_ARGS', `"to" (${to}) must be after "from" (${from})`);
   return { fromDay, toDay };
 }

@@ -3,9 +3,10 @@
  * the readings store, so an export of any size holds one meter-month in memory.
  * - long: one row per stored half-hour (meter, start UTC, start UK local, kWh, quality, gas volume);
  *   a half-hour never received has no row, a missing one a blank kWh.
- * - wide: one row per meter-day with settlement-period columns HH1…HH50 (the n-th half-hour since
- *   local midnight: 46 on the spring clock-change day, 50 in autumn, blank beyond the day's length),
- *   each followed by its flag (A actual, E estimated, blank missing).
+ * - wide: one row per meter-day with a column per half-hour labelled by its UK local start
+ *   (`00:00` … `23:30`, the autumn repeated hour's second occurrence as `01:00 (2nd)`, `01:30 (2nd)`),
+ *   each followed by its flag: A actual, E estimated, M missing (blank kWh); a half-hour never
+ *   received, or not on the clock that day, is blank with a blank flag.
  * Both layouts are ones the importer detects, so an export re-imports to the same readings.
  * - days: one row per stored meter-day with its total and counts (the day roll-ups).
  */
@@ -13,13 +14,13 @@ import { dateOfDay, dayStartUtc, isoDay } from '../../../src-shared/domain/perio
 import { isoUtc, londonOffset } from '../../../src-shared/domain/london-time';
 import type { MeterRow } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
-import { csvLine, numberCell, textCell, type Row } from './csv';
+import { csvLine, numberCell, round, textCell, ukDateTime, type Row } from './csv';
 
 /** Days read from the store at a time for one meter. */
 const CHUNK_DAYS = 31;
 const NOT_RECEIVED = 3;
 const QUALITY = ['Actual', 'Estimated', 'Missing'] as const;
-const FLAG = ['A', 'E', ''] as const;
+const FLAG = ['A', 'E', 'M'] as const;
 const MAX_SLOTS = 50;
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -29,13 +30,23 @@ const CLOCK = Array.from({ length: 48 }, (_, k) => `${pad2(Math.floor(k / 2))}:$
 /** The header of the long layout. */
 export const LONG_HEADER = ['Meter', 'Start (UTC)', 'Start (UK local)', 'kWh', 'Quality', 'Gas volume (m3)'];
 
-/** The header of the wide layout: meter, date, the day's half-hours, then HH1, HH1 Flag … HH50, HH50 Flag. */
-export const WIDE_HEADER = [
-  'Meter',
-  'Date',
-  'Half-hours',
-  ...Array.from({ length: MAX_SLOTS }, (_, i) => [`HH${i + 1}`, `HH${i + 1} Flag`]).flat(),
-];
+/**
+ * The wide layout's 50 half-hour columns by UK local start: `00:00` … `23:30`, with the autumn day's
+ * repeated hour after its first occurrence as `01:00 (2nd)` and `01:30 (2nd)` (GMT, blank on other days).
+ */
+export const WIDE_SLOTS = [...CLOCK.slice(0, 4), '01:00 (2nd)', '01:30 (2nd)', ...CLOCK.slice(4)];
+
+/** The header of the wide layout: meter, date, the day's half-hours, then `00:00`, `00:00 Flag` … `23:30 Flag`. */
+export const WIDE_HEADER = ['Meter', 'Date', 'Half-hours', ...WIDE_SLOTS.map((t) => [t, `${t} Flag`]).flat()];
+
+/**
+ * The wide column of a day's k-th half-hour, on a day of n: the autumn day's 50 fill every column;
+ * 48 skip the two repeated-hour columns; the spring day's 46 skip those and 01:00, 01:30 (no such times).
+ */
+function wideColumn(k: number, n: number): number {
+  if (n === 50 || k < 2) return k;
+  return n === 48 && k < 4 ? k : n === 48 ? k + 2 : k + 4;
+}
 
 /** The header of the day totals. */
 export const DAYS_HEADER = [
@@ -49,6 +60,7 @@ export const DAYS_HEADER = [
   'Min kWh',
   'Max kWh',
   'Peak at (UTC)',
+  'Peak at (UK local)',
 ];
 
 /** A meter's stored days over [fromDay, toDay), a month at a time. */
@@ -129,11 +141,12 @@ export function* readingsWide(
       for (let i = 0; i < v.days.length; i++) {
         const a = v.offsets[i]!;
         const n = v.offsets[i + 1]! - a;
-        let line = `${id}${isoDay(v.days[i]!)},${n}`;
-        for (let k = 0; k < MAX_SLOTS; k++) {
-          const q = k < n ? v.quality[a + k]! : NOT_RECEIVED;
-          line += q === NOT_RECEIVED ? ',,' : `,${numberCell(v.values[a + k]!)},${FLAG[q]}`;
+        const cells = new Array<string>(MAX_SLOTS).fill(',,');
+        for (let k = 0; k < n; k++) {
+          const q = v.quality[a + k]!;
+          if (q !== NOT_RECEIVED) cells[wideColumn(k, n)] = `,${numberCell(v.values[a + k]!)},${FLAG[q]}`;
         }
+        const line = `${id}${isoDay(v.days[i]!)},${n}${cells.join('')}`;
         yield line + '\r\n';
       }
     }
@@ -157,7 +170,7 @@ export function* dayTotals(
         yield csvLine([
           meter.identifier,
           isoDay(s.day[i]!),
-          s.kwh[i]!,
+          round(s.kwh[i]!),
           s.halfHours[i]!,
           s.present[i]!,
           s.estimated[i]!,
@@ -165,6 +178,7 @@ export function* dayTotals(
           s.min[i]!,
           s.max[i]!,
           peak === peak ? isoUtc(peak) : '',
+          peak === peak ? ukDateTime(peak) : '',
         ]);
       }
     }

@@ -73,7 +73,7 @@ describe('table exports', () => {
       expect(r[3]).toBe(`${r[1]!.slice(8)}/03/2025 00:00`);
     }
     const bFirst = rows.find((r) => r[0] === B && r[1] === '2025-03-01')!;
-    expect(bFirst[12]).toBe('48'); // missing half-hours
+    expect(bFirst[13]).toBe('48'); // missing half-hours
   });
 
   it("exports a meter's cost breakdown whose charges add up to its total, and says why a meter is not priced", async () => {
@@ -85,11 +85,11 @@ describe('table exports', () => {
     const total = a.find((r) => r[4] === 'Total')!;
     const charges = a.filter((r) => r[4] !== 'Total');
     expect(charges.map((r) => r[4])).toEqual(['Energy: Unit rate', 'Standing charge', 'Climate Change Levy', 'VAT']);
-    expect(sum(charges.map((r) => Number(r[9])))).toBeCloseTo(Number(total[9]), 6);
+    expect(sum(charges.map((r) => Number(r[9])))).toBeCloseTo(Number(total[9]), 3);
     // by hand: 27.4 p/kWh, 55 p/day for 10 days, CCL 0.775 p/kWh, VAT 20 %
     const k = sum(kwh.get(A)!);
     const net = k * 27.4 + 10 * 55 + k * 0.775;
-    expect(Number(total[9])).toBeCloseTo(net * 1.2, 6);
+    expect(Number(total[9])).toBeCloseTo(net * 1.2, 3);
     expect(Number(total[8])).toBe(Math.round(net * 1.2) / 100);
     const b = rows.filter((r) => r[0] === B);
     expect(b).toHaveLength(1);
@@ -113,6 +113,33 @@ describe('table exports', () => {
     const factor = Number(rows[1]![5]) / Number(rows[1]![4]);
     expect(factor).toBeGreaterThan(0.1);
     expect(factor).toBeLessThan(0.3);
+  });
+
+  it('writes computed kWh and kgCO2e to 3 decimals (the gram), without float noise', async () => {
+    const { kwh } = await setUp();
+    await callAsAdmin(c, 'carbon.setFactor', { year: 2025, fuel: 'electricity', kgPerKwh: 0.2070512 });
+    const rows = await csv({
+      what: 'emissions',
+      scope: { meter: A },
+      from: '2025-03-01',
+      to: '2025-03-11',
+      method: 'annual',
+    });
+    const args = { meter: A, from: '2025-03-01', to: '2025-03-11', method: 'annual' } as const;
+    const raw = await callAsAdmin<{ kgco2: number }>(c, 'emissions.meter', args);
+    // by hand: 1440 kWh × 0.2070512 = 298.153728 kg, to the gram 298.154
+    expect(sum(kwh.get(A)!)).toBe(1440);
+    expect(raw.kgco2).toBeCloseTo(298.153728, 5);
+    expect(rows[1]![5]).toBe('298.154');
+    expect(rows[1]![4]).toBe('1440');
+    const totals = await csv({
+      what: 'totals',
+      scope: { meter: A },
+      from: '2025-03-01',
+      to: '2025-03-11',
+      period: 'month',
+    });
+    for (const cell of totals[1]!.slice(4).filter((x) => /^[\d.]+$/.test(x))) expect(cell).toMatch(/^\d+(\.\d{1,6})?$/);
   });
 
   it('exports the alerts fired in the range about the scope, with text that could be a formula neutralised', async () => {

@@ -8,7 +8,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import type { Alert } from '../../../src-shared/contract/types';
 import { localDayOf, type PeriodKind } from '../../../src-shared/domain/periods';
 import type { MeterRow } from '../meters/meter-service';
-import { ukDateTime, type Cell } from './csv';
+import { round, ukDateTime, type Cell } from './csv';
 
 /** A contract call as the exporting user. */
 export type Call = <M extends Method>(method: M, args: Args<M>) => Promise<Result<M>>;
@@ -31,6 +31,7 @@ export const TOTALS_HEADER = [
   'Baseload kW',
   'Peak kWh',
   'Peak at (UTC)',
+  'Peak at (UK local)',
   'Half-hours',
   'Missing',
   'Completeness',
@@ -53,17 +54,18 @@ export async function* totalsRows(
         t.period,
         t.start,
         ukOf(t.start),
-        t.kwh,
-        t.min,
-        t.max,
-        t.mean,
-        t.baseload,
-        t.peak,
+        round(t.kwh),
+        round(t.min),
+        round(t.max),
+        round(t.mean, 6),
+        round(t.baseload),
+        round(t.peak),
         t.peakAt,
+        ukOf(t.peakAt),
         t.halfHours,
         t.missing,
-        t.completeness,
-        t.averageDaily,
+        round(t.completeness, 6),
+        round(t.averageDaily),
       ];
 }
 
@@ -111,17 +113,17 @@ export async function* costRows(
         p.to,
         p.tariff,
         charge,
-        kwh,
+        round(kwh),
         days,
         rate,
         pounds(pence),
-        pence,
+        round(pence, 4),
         '',
       ];
       for (const b of p.bands)
         yield row(
           `${b.kind === 'duos' ? 'DUoS' : 'Energy'}: ${b.name}`,
-          b.kwh,
+          round(b.kwh),
           null,
           b.pencePerKwh === null ? '' : `${b.pencePerKwh} p/kWh`,
           b.pence,
@@ -129,7 +131,7 @@ export async function* costRows(
       yield row('Standing charge', null, p.days, `${p.standingChargePencePerDay} p/day`, p.standingChargePence);
       yield row('Climate Change Levy', p.kwh, null, `${p.cclPencePerKwh} p/kWh`, p.cclPence);
       if (p.capacityPence) yield row('Capacity', null, p.days, `${p.capacityKva ?? ''} kVA`, p.capacityPence);
-      yield row('VAT', null, null, `${p.vatRate * 100} %`, p.vatPence);
+      yield row('VAT', null, null, `${round(p.vatRate * 100, 4)} %`, p.vatPence);
     }
     yield [
       m.identifier,
@@ -137,11 +139,11 @@ export async function* costRows(
       c.to,
       c.tariff,
       'Total',
-      c.kwh,
+      round(c.kwh),
       null,
       '',
       pounds(c.totalPence),
-      c.totalPence,
+      round(c.totalPence, 4),
       c.notes.join(' '),
     ];
   }
@@ -161,7 +163,7 @@ export async function* emissionsRows(
   yield EMISSIONS_HEADER;
   for (const m of meters) {
     const e = await call('emissions.meter', { meter: m.identifier, from, to, method });
-    yield [m.identifier, from, to, e.method, e.kwh, e.kgco2, e.coverage];
+    yield [m.identifier, from, to, e.method, round(e.kwh), round(e.kgco2), round(e.coverage, 6)];
   }
 }
 

@@ -3,12 +3,15 @@
  * days). Slot columns are recognised by pattern:
  * - labelled by interval start (`00:00`…`23:30`, `H0000`, `hr0000`, `12:00 AM`) or by interval end
  *   (`00:30`…`24:00`, `[00:30]`, `H0030`…`H2400`, `30,100,…,2400`) — local wall-clock times, or
- *   UTC when the date column says so (`Date (UTC)`);
+ *   UTC when the date column says so (`Date (UTC)`). Start labels may add the autumn repeated hour's
+ *   second (GMT) occurrence as `01:00 (2nd)` and `01:30 (2nd)` (as the app's wide export does);
+ *   without them the repeated hour is its first occurrence;
  * - numbered (`1`…`50`, `HH1`…`HH50`, `kWh_1`…): settlement periods, i.e. the n-th half-hour
  *   elapsed since local midnight, so 46 or 50 of them fill a clock-change day exactly.
  * Per-slot quality columns (`Flag`, `00:00 Flag`, `DQ Flag`, `Type`, `Est`, `ReadTypeHH1`) are read
- * when present; site names, addresses and postcodes are kept (sites.ts); other columns (totals,
- * kVArh) are ignored.
+ * when present: there an empty cell with an empty flag was never sent and gives no reading, while an
+ * empty cell with a flag (`M`) is a missing half-hour; without flag columns an empty cell is missing.
+ * Site names, addresses and postcodes are kept (sites.ts); other columns (totals, kVArh) are ignored.
  */
 import { resolveLondon } from '../../../../src-shared/domain/london-time';
 import type { CsvRecord } from '../csv';
@@ -63,6 +66,8 @@ interface Slot {
   /** Settlement period number (numbered slots), or -1. */
   period: number;
   flagCol: number;
+  /** The autumn repeated hour's second (GMT) occurrence (`01:00 (2nd)`), blank on other days. */
+  second: boolean;
 }
 
 /** Minutes after midnight for a time label, or -1: `00:30`, `[00:30]`, `00:30:00`, `H0030`, `hr0030`, `12:30 AM`. */
@@ -80,6 +85,12 @@ function timeLabel(h: string): number {
     return hh * 60 + +m[2]!;
   }
   return -1;
+}
+
+/** Minutes after midnight for a repeated-hour label (`01:00 (2nd)`, `01:30 (2nd)`), or -1. */
+function secondLabel(h: string): number {
+  const m = /^(01:[03]0) \(2nd\)$/i.exec(h.trim());
+  return m ? timeLabel(m[1]!) : -1;
 }
 
 /** Period number for a numbered label (`1`, `HH1`, `kWh_1`, `Consumption(KWh) HH1`, `Period 1`), or -1. */
@@ -117,7 +128,8 @@ export function tryWide(
   const norm = headers.map(normaliseHeader);
   const slots: Slot[] = [];
   // 1. time-labelled columns
-  const times = headers.map(timeLabel);
+  const seconds = headers.map(secondLabel);
+  const times = headers.map((h, i) => (seconds[i]! >= 0 ? seconds[i]! : timeLabel(h)));
   const hmm = hmmLabels(headers);
   let timeCols = times.map((t, i) => (t >= 0 ? i : -1)).filter((i) => i >= 0);
   if (hmm) timeCols = hmm;
@@ -131,7 +143,7 @@ export function tryWide(
     timeCols.forEach((col, k) => {
       let start = mins[k]! - (endLabelled ? 30 : 0);
       if (endLabelled && mins[k] === 0 && k > 0) start = 1410; // `…,23:30,00:00` closes the day
-      slots.push({ col, startMin: start, period: -1, flagCol: -1 });
+      slots.push({ col, startMin: start, period: -1, flagCol: -1, second: seconds[col]! >= 0 });
     });
   } else {
     // 2. numbered columns: the largest family of 1..n labels (kWh_ over kVArh_)
@@ -146,7 +158,7 @@ export function tryWide(
       if (list.length > best.length) best = list;
     }
     if (best.length < 46) return null;
-    for (const { n, col } of best) slots.push({ col, startMin: -1, period: n, flagCol: -1 });
+    for (const { n, col } of best) slots.push({ col, startMin: -1, period: n, flagCol: -1, second: false });
   }
   const slotCols = new Set(slots.map((s) => s.col));
   // per-slot flags: the column after a slot (`00:00 Flag`, `DQ Flag`, `Type`) or before it (`ReadTypeHH1`)
@@ -156,7 +168,7 @@ export function tryWide(
     if (
       next !== undefined &&
       !slotCols.has(s.col + 1) &&
-      FLAG.test(next.replace(/^\d+/, '').replace(/^(hh|h)?\d+/, ''))
+      FLAG.test(next.replace(/^\d+(2nd)?/, '').replace(/^(hh|h)?\d+/, ''))
     )
       s.flagCol = s.col + 1;
     else if (prev !== undefined && !slotCols.has(s.col - 1) && /^readtype/.test(prev)) s.flagCol = s.col - 1;
@@ -227,9 +239,28 @@ export function tryWide(
         const a = present ? rec.start[s.col]! : 0;
         const b = present ? rec.end[s.col]! : 0;
         const blank = !present || blankAt(buf, a, b);
-        const q = s.flagCol >= 0 && s.flagCol < rec.n ? qualityAt(buf, rec.start[s.flagCol]!, rec.end[s.flagCol]!) : 0;
+        const flagged = s.flagCol >= 0 && s.flagCol < rec.n;
+        // with per-slot flags, an empty cell whose flag is empty too was never sent (no reading);
+        // an empty cell flagged (M, Missing) is a half-hour the source reports as missing
+        if (blank && s.flagCol >= 0 && (!flagged || blankAt(buf, rec.start[s.flagCol]!, rec.end[s.flagCol]!))) continue;
+        const q = flagged ? qualityAt(buf, rec.start[s.flagCol]!, rec.end[s.flagCol]!) : 0;
         let ts: number;
-        if (s.period > 0) {
+        if (s.second) {
+          // the repeated hour's second occurrence exists only on the autumn day
+          if (utc || n !== 50) {
+            if (!blank)
+              sink.reject(
+                ln,
+                s.col + 1,
+                rec.text(s.col),
+                `${headers[s.col]!.trim()} exists only on the day the clocks go back, not on ${rawDate}`,
+              );
+            continue;
+          }
+          const r = resolveLondon(y, mo, d, Math.floor(s.startMin / 60), s.startMin % 60);
+          if (r.kind !== 'ambiguous') continue;
+          ts = r.second;
+        } else if (s.period > 0) {
           if (s.period > n) {
             if (!blank)
               sink.reject(
