@@ -46,7 +46,7 @@ for (const what of ['baseline', 'long', 'wide', 'days']) {
 const LABEL = {
   baseline: 'baseline: the core opened and closed, nothing exported',
   long: 'readings, long (a row per half-hour)',
-  wide: 'readings, wide (a row per meter-day, HH1…HH50 with flags)',
+  wide: 'readings, wide (a row per meter-day, 50 half-hours by UK local start, with flags)',
   days: 'day totals (a row per meter-day)',
 };
 console.log(
