@@ -171,7 +171,7 @@ test('a readings export to an SFTP server signs in with the password set in the 
     await form.getByTestId('schedule-kind').getByRole('radio', { name: 'CSV export' }).click();
     await form.getByTestId('schedule-scope').getByRole('radio', { name: 'A meter' }).click();
     await form.getByLabel('Meter', { exact: true }).selectOption(METER);
-    await form.getByLabel('Days', { exact: true }).selectOption('yesterday');
+    await form.getByLabel('Period covered', { exact: true }).selectOption('yesterday');
     await form.getByTestId('schedule-every').getByRole('radio', { name: 'Day' }).click();
     await form.getByLabel('At (UK time)').fill('06:15');
     await form.getByTestId('schedule-dest').getByRole('radio', { name: 'An SFTP server' }).click();
