@@ -18,10 +18,18 @@ import { SECRET_LABEL } from '../../lib/secrets';
 import { href, navigate } from '../../lib/route';
 import '../../styles/schedules.css';
 import { TRIGGER_LABEL, ukDateTime } from '../sources/words';
-import { EnabledSwitch, RemoveButton, RunBadge, RunNowButton, useScopeLists, useWhileRunning } from './ScheduleBits';
+import {
+  EnabledSwitch,
+  RemoveButton,
+  RunBadge,
+  RunNowButton,
+  Slashed,
+  useScopeLists,
+  useWhileRunning,
+} from './ScheduleBits';
 import { ScheduleForm } from './ScheduleForm';
 import { SFTP_SECRETS } from './schedule-form';
-import { cadenceText, destinationText, whatText } from './words';
+import { cadenceText, destinationText, runNotes, triedText, whatText } from './words';
 
 export function SchedulePage({ id }: { id: number }) {
   const q = useQuery(`schedule:${id}`, () => getClient().call('schedules.get', { id, runs: 100 }));
@@ -77,6 +85,7 @@ export function SchedulePage({ id }: { id: number }) {
       {last?.status === 'failed' && (
         <div className="callout callout-error" role="alert" data-testid="schedule-error">
           <strong>The last run failed</strong> ({ukDateTime(last.startedAt)}). {last.error}
+          {triedText(last)}
         </div>
       )}
       {editing && (
@@ -101,7 +110,9 @@ export function SchedulePage({ id }: { id: number }) {
           </div>
           <div>
             <dt>Delivers to</dt>
-            <dd className="schedule-dest">{destinationText(s.destination)}</dd>
+            <dd>
+              <Slashed text={destinationText(s.destination)} />
+            </dd>
           </div>
           <div>
             <dt>Next run</dt>
@@ -125,7 +136,13 @@ export function SchedulePage({ id }: { id: number }) {
               </div>
               <div>
                 <dt>Host key</dt>
-                <dd className="mono small">{s.hostKey ?? 'Pinned at the first delivery'}</dd>
+                {s.hostKey ? (
+                  <dd className="mono small schedule-fingerprint" data-testid="schedule-facts-hostkey">
+                    {s.hostKey}
+                  </dd>
+                ) : (
+                  <dd data-testid="schedule-facts-hostkey">Not pinned yet — pinned at the first delivery</dd>
+                )}
               </div>
             </>
           )}
@@ -179,26 +196,42 @@ export function SchedulePage({ id }: { id: number }) {
             {
               header: 'Where it went',
               className: 'schedule-target',
-              cell: (r) => r.target ?? '—',
+              cell: (r) => (r.target ? <Slashed text={r.target} /> : '—'),
             },
             {
               header: 'What happened',
               className: 'schedule-notes',
-              cell: (r) => (
-                <>
-                  {r.error && (
-                    <div className="schedule-error small" data-testid="schedule-run-error">
-                      {r.error}
-                    </div>
-                  )}
-                  {r.notes.map((n, i) => (
-                    <div key={i} className="muted small">
-                      {n}
-                    </div>
-                  ))}
-                  {!r.error && r.notes.length === 0 && '—'}
-                </>
-              ),
+              cell: (r) => {
+                const { attempts, other } = runNotes(r);
+                return (
+                  <>
+                    {r.error && (
+                      <div className="schedule-error small" data-testid="schedule-run-error">
+                        {r.error}
+                        {triedText(r)}
+                      </div>
+                    )}
+                    {other.map((n, i) => (
+                      <div key={i} className="muted small">
+                        {n}
+                      </div>
+                    ))}
+                    {attempts.length > 0 && (
+                      <details className="schedule-attempts small" data-testid="schedule-run-attempts">
+                        <summary>
+                          {r.status === 'ok' ? `Delivered at attempt ${r.attempts}` : 'The attempts before'}
+                        </summary>
+                        {attempts.map((n, i) => (
+                          <div key={i} className="muted">
+                            {n}
+                          </div>
+                        ))}
+                      </details>
+                    )}
+                    {!r.error && r.notes.length === 0 && '—'}
+                  </>
+                );
+              },
             },
           ]}
         />
