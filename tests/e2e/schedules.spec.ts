@@ -86,6 +86,14 @@ test('a meter report scheduled to a folder through the form is delivered by Run 
     `There is no folder ${path.join(folder, 'missing')} on the computer running the app`,
   );
   await form.getByLabel('Folder', { exact: true }).fill(folder);
+  // a monthly report every week would send one month four times: said beside Every, before saving
+  await form.getByTestId('schedule-every').getByRole('radio', { name: 'Week' }).click();
+  await expect(page.getByTestId('schedule-every-error')).toHaveText(
+    'A monthly report every week would send the same month about 4 times: choose Month',
+  );
+  await page.screenshot({ path: screenshotPath('schedules-form-repeat'), fullPage: true });
+  await form.getByTestId('schedule-every').getByRole('radio', { name: 'Month' }).click();
+  await expect(page.getByTestId('schedule-every-error')).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('schedules-form'), fullPage: true });
   await page.setViewportSize({ width: 1024, height: 700 });
   await page.waitForTimeout(500);

@@ -1,7 +1,7 @@
 /**
  * One schedule (#/schedules/<id>): its settings in words (what it makes, when, where, the SFTP host
  * key and which secrets are set), its next run, and its delivery log — each run's time, why it ran,
- * its result, attempts, the file, its size, where it went, the error and what else happened.
+ * its result, tries, the file with its size and where it went, the error (once) and what else happened.
  */
 import { useState } from 'react';
 import type { ScheduleRun } from '../../../src-shared/contract/types';
@@ -178,25 +178,43 @@ export function SchedulePage({ id }: { id: number }) {
               cell: (r) => (
                 <>
                   {ukDateTime(r.startedAt)}
-                  {r.trigger !== 'manual' && r.dueAt.slice(0, 16) !== r.startedAt.slice(0, 16) && (
-                    <div className="muted small">Due {ukDateTime(r.dueAt)}</div>
-                  )}
+                  <div className="muted small">
+                    {TRIGGER_LABEL[r.trigger]}
+                    {r.trigger !== 'manual' &&
+                      r.dueAt.slice(0, 16) !== r.startedAt.slice(0, 16) &&
+                      `, due ${ukDateTime(r.dueAt)}`}
+                  </div>
                 </>
               ),
             },
-            { header: 'Why', className: 'schedule-why', cell: (r) => TRIGGER_LABEL[r.trigger] },
             { header: 'Result', cell: (r) => <RunBadge status={r.status} /> },
-            { header: 'Attempts', num: true, cell: (r) => r.attempts },
+            { header: 'Tries', num: true, cell: (r) => r.attempts },
             {
-              header: 'File',
-              className: 'schedule-filecol',
-              cell: (r) => (r.fileName ? <span className="mono small schedule-file">{r.fileName}</span> : '—'),
-            },
-            { header: 'Size', num: true, cell: (r) => (r.bytes === null ? '—' : formatBytes(r.bytes)) },
-            {
-              header: 'Where it went',
+              header: 'File and where it went',
               className: 'schedule-target',
-              cell: (r) => (r.target ? <Slashed text={r.target} /> : '—'),
+              cell: (r) => {
+                const size = r.bytes === null ? '' : ` (${formatBytes(r.bytes)})`;
+                // a folder's or a server's target names the file; an email's does not
+                const named = r.target !== null && r.fileName !== null && r.target.includes(r.fileName);
+                return (
+                  <>
+                    {r.fileName && !named && (
+                      <div className="small schedule-file">
+                        {r.fileName}
+                        {size}
+                        {r.target === null && <span className="muted"> — not delivered</span>}
+                      </div>
+                    )}
+                    {r.target && (
+                      <div>
+                        <Slashed text={r.target} />
+                        {named && <span className="muted small">{size}</span>}
+                      </div>
+                    )}
+                    {!r.fileName && !r.target && '—'}
+                  </>
+                );
+              },
             },
             {
               header: 'What happened',
