@@ -63,6 +63,8 @@ test('a meter report scheduled to a folder through the form is delivered by Run 
   await expect(page.getByText('No schedules yet')).toBeVisible();
   await page.screenshot({ path: screenshotPath('schedules-empty') });
   await page.getByTestId('schedule-add-empty').click();
+  // one form at a time: New schedule waits until it is saved or cancelled
+  await expect(page.getByTestId('schedule-add')).toBeDisabled();
 
   const form = page.getByTestId('schedule-form');
   // a bad email recipient: the form says so beside the recipient, and nothing is added
@@ -85,7 +87,19 @@ test('a meter report scheduled to a folder through the form is delivered by Run 
     `There is no folder ${path.join(folder, 'missing')} on the computer running the app`,
   );
   await form.getByLabel('Folder', { exact: true }).fill(folder);
+  // a monthly report every week would send one month four times: said beside Every, before saving
+  await form.getByTestId('schedule-every').getByRole('radio', { name: 'Week' }).click();
+  await expect(page.getByTestId('schedule-every-error')).toHaveText(
+    'A monthly report every week would send the same month about 4 times: choose Month',
+  );
+  await page.screenshot({ path: screenshotPath('schedules-form-repeat'), fullPage: true });
+  await form.getByTestId('schedule-every').getByRole('radio', { name: 'Month' }).click();
+  await expect(page.getByTestId('schedule-every-error')).toHaveCount(0);
   await page.screenshot({ path: screenshotPath('schedules-form'), fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: screenshotPath('schedules-form-1024'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
   await page.getByTestId('schedule-save').click();
   await expect(form).toHaveCount(0);
 
@@ -169,7 +183,7 @@ test('a readings export to an SFTP server signs in with the password set in the 
     await form.getByTestId('schedule-kind').getByRole('radio', { name: 'CSV export' }).click();
     await form.getByTestId('schedule-scope').getByRole('radio', { name: 'A meter' }).click();
     await form.getByLabel('Meter', { exact: true }).selectOption(METER);
-    await form.getByLabel('Days', { exact: true }).selectOption('yesterday');
+    await form.getByLabel('Period covered', { exact: true }).selectOption('yesterday');
     await form.getByTestId('schedule-every').getByRole('radio', { name: 'Day' }).click();
     await form.getByLabel('At (UK time)').fill('06:15');
     await form.getByTestId('schedule-dest').getByRole('radio', { name: 'An SFTP server' }).click();
@@ -190,7 +204,9 @@ test('a readings export to an SFTP server signs in with the password set in the 
     const row = page.getByTestId('schedule-row').filter({ hasText: 'E2E bureau readings' });
     await expect(row.getByTestId('schedule-what')).toHaveText(`Readings CSV (long) · Meter ${METER} · yesterday`);
     await expect(row.getByTestId('schedule-cadence')).toHaveText('Daily at 06:15');
-    await expect(row.getByTestId('schedule-dest')).toHaveText(`SFTP bureau@127.0.0.1:${sftp.port}:/in`);
+    // written as the CLI writes it, broken only after a slash
+    await expect(row.getByTestId('schedule-dest')).toHaveText(`sftp://bureau@127.0.0.1:${sftp.port}/in`);
+    expect(await row.getByTestId('schedule-dest').locator('wbr').count()).toBe(2);
     await row.getByTestId('schedule-run').click();
     await expect(row.getByTestId('schedule-status')).toHaveText('OK', { timeout: 60_000 });
     const all = await core.handlers['schedules.list']({}, { role: 'admin', actor: 'e2e' });
@@ -203,7 +219,8 @@ test('a readings export to an SFTP server signs in with the password set in the 
     // its page: signs in with a password, the pinned key; the log says the key was pinned
     await row.getByTestId('schedule-name').click();
     await expect(page.getByTestId('schedule-facts')).toContainText('Signs in withpassword');
-    await expect(page.getByTestId('schedule-facts')).toContainText(pinned);
+    await expect(page.getByTestId('schedule-facts-hostkey')).toHaveText(pinned);
+    await expect(page.getByTestId('schedule-facts-hostkey')).toHaveClass(/mono/);
     await expect(page.getByTestId('schedule-run-row').first()).toContainText('Pinned');
 
     // Edit: the password is set (never shown); Forget key unpins it when saved
@@ -216,9 +233,34 @@ test('a readings export to an SFTP server signs in with the password set in the 
     await expect(page.getByTestId('schedule-hostkey')).toContainText('Forgotten when you save');
     await page.getByTestId('schedule-save').click();
     await expect(page.getByTestId('schedule-form')).toHaveCount(0);
-    await expect(page.getByTestId('schedule-facts')).toContainText('Pinned at the first delivery');
+    // not pinned yet: said in words, not set as a fingerprint
+    await expect(page.getByTestId('schedule-facts-hostkey')).toHaveText(
+      'Not pinned yet — pinned at the first delivery',
+    );
+    await expect(page.getByTestId('schedule-facts-hostkey')).not.toHaveClass(/mono/);
     const after = await core.handlers['schedules.get']({ id: saved.id }, { role: 'admin', actor: 'e2e' });
     expect([after.hostKey, after.secretsSet]).toEqual([null, ['password']]);
+
+    // the server gone: three attempts fail; the log says the error once, tried 3 times, the attempts folded
+    await sftp.close();
+    await page.getByTestId('schedule-run').click();
+    const failed = page.getByTestId('schedule-run-row').first();
+    await expect(failed.getByTestId('schedule-status')).toHaveText('Failed', { timeout: 60_000 });
+    const error = failed.getByTestId('schedule-run-error');
+    await expect(error).toContainText('(tried 3 times)');
+    const attempts = failed.getByTestId('schedule-run-attempts');
+    await expect(attempts).not.toHaveAttribute('open');
+    await expect(attempts.locator('summary')).toHaveText('The attempts before');
+    // the column is wide enough to read: not the 70 px a long error once squeezed it to
+    expect((await failed.locator('td.schedule-notes').boundingBox())!.width).toBeGreaterThanOrEqual(270);
+    await dismissToasts(page);
+    await page.screenshot({ path: screenshotPath('schedule-sftp-failed-1440'), fullPage: true });
+    await attempts.locator('summary').click();
+    await expect(attempts).toContainText('Attempt 1: the same error; tried again after');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.waitForTimeout(500);
+    expect((await failed.locator('td.schedule-notes').boundingBox())!.width).toBeGreaterThanOrEqual(270);
+    await page.screenshot({ path: screenshotPath('schedule-sftp-failed-1024'), fullPage: true });
   } finally {
     await sftp.close();
   }

@@ -1,7 +1,7 @@
 /** Cadence maths on the Europe/London clock and the periods a run covers, against instants written out by hand. */
 import { describe, expect, it } from 'vitest';
 import { isoDay } from '../../../src-shared/domain/periods';
-import { nextDue } from './cadence';
+import { nextDue, repeatProblem } from './cadence';
 import { digestPeriods, dueDay, exportRange, lastMonth } from './periods';
 import { latestDue } from './service';
 
@@ -87,5 +87,39 @@ describe('the periods a run covers', () => {
     expect(days(m.previous)).toEqual(['2025-01-01', '2025-02-01']);
     expect(days(m.yearAgo)).toEqual(['2024-02-01', '2024-03-01']);
     expect([m.label, m.previousLabel, m.yearAgoLabel]).toEqual(['February 2025', 'January 2025', 'February 2024']);
+  });
+});
+
+describe('cadences that would deliver one period again and again', () => {
+  const digest = (period: 'week' | 'month') => ({ kind: 'digest', scope: { all: true }, period }) as const;
+  const report = (period: 'month' | 'year') =>
+    ({ kind: 'report', scope: { all: true }, period, format: 'pdf' }) as const;
+  const daily = { every: 'daily', at: '07:00' } as const;
+  const weekly = { every: 'weekly', weekday: 1, at: '07:00' } as const;
+  const monthly = { every: 'monthly', day: 2, at: '07:00' } as const;
+
+  it('refuses a month on a daily or weekly cadence, and a week on a daily one, naming the fix', () => {
+    expect(repeatProblem(digest('month'), weekly)).toBe(
+      'A monthly digest sent every week would deliver the same month again and again; set it to run Monthly',
+    );
+    expect(repeatProblem(digest('month'), daily)).toMatch(/^A monthly digest sent every day .* run Monthly$/);
+    expect(repeatProblem(digest('week'), daily)).toBe(
+      'A weekly digest sent every day would deliver the same week again and again; set it to run Weekly',
+    );
+    expect(repeatProblem(report('month'), daily)).toMatch(/^A monthly report sent every day/);
+    expect(repeatProblem(report('year'), weekly)).toMatch(/^A yearly report sent every week .* run Monthly$/);
+    const lastMonthCsv = { kind: 'export', table: 'days', scope: { all: true }, range: 'last-month' } as const;
+    expect(repeatProblem(lastMonthCsv, weekly)).toMatch(/^An export of the last month sent every week/);
+  });
+
+  it('lets fitting cadences be', () => {
+    expect(repeatProblem(digest('month'), monthly)).toBeNull();
+    expect(repeatProblem(digest('week'), weekly)).toBeNull();
+    expect(repeatProblem(digest('week'), monthly)).toBeNull();
+    expect(repeatProblem(report('year'), monthly)).toBeNull();
+    const yesterday = { kind: 'export', table: 'readings', scope: { all: true }, range: 'yesterday' } as const;
+    expect(repeatProblem(yesterday, daily)).toBeNull();
+    const week = { kind: 'export', table: 'readings', scope: { all: true }, range: 'last-7-days' } as const;
+    expect(repeatProblem(week, daily)).toBeNull();
   });
 });

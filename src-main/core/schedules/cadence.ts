@@ -2,9 +2,10 @@
  * When a schedule is next due: daily, weekly on a weekday or monthly on a day (1–28), at a UK local
  * time `HH:MM`, worked out on the Europe/London clock. In the repeated autumn hour a time runs once,
  * at its first (BST) occurrence; a time the spring change skips runs an hour later by the clock
- * (01:30 → 02:30 BST), the same instant it would have been on GMT.
+ * (01:30 → 02:30 BST), the same instant it would have been on GMT. Also which cadences would deliver
+ * one period again and again.
  */
-import type { ScheduleCadence } from '../../../src-shared/contract/types';
+import type { ScheduleCadence, ScheduleWhat } from '../../../src-shared/contract/types';
 import { resolveLondon } from '../../../src-shared/domain/london-time';
 import { dateOfDay, localDayOf } from '../../../src-shared/domain/periods';
 
@@ -45,4 +46,26 @@ export function cadenceText(c: ScheduleCadence): string {
   if (c.every === 'weekly')
     return `${['Mondays', 'Tuesdays', 'Wednesdays', 'Thursdays', 'Fridays', 'Saturdays', 'Sundays'][c.weekday - 1]} at ${c.at}`;
   return `Monthly on day ${c.day} at ${c.at}`;
+}
+
+/** The period a schedule's run covers, when each run covers one whole calendar period. */
+function coveredPeriod(w: ScheduleWhat): 'week' | 'month' | 'year' | null {
+  if (w.kind === 'export') return w.range === 'last-month' ? 'month' : null;
+  return w.period;
+}
+
+/**
+ * Why a cadence would deliver the same period more than once (a monthly digest every week sends
+ * one month four times), naming the fix; null when it fits. A yearly report is left monthly at
+ * most: there is no yearly cadence, and the form says it repeats.
+ */
+export function repeatProblem(w: ScheduleWhat, c: ScheduleCadence): string | null {
+  const covered = coveredPeriod(w);
+  if (covered === null || c.every === 'monthly') return null;
+  if (covered === 'week' && c.every === 'weekly') return null;
+  const name = covered === 'week' ? 'weekly' : covered === 'month' ? 'monthly' : 'yearly';
+  const subject = w.kind === 'export' ? 'An export of the last month' : `A ${name} ${w.kind}`;
+  const each = c.every === 'daily' ? 'every day' : 'every week';
+  const fix = covered === 'week' ? 'Weekly' : 'Monthly';
+  return `${subject} sent ${each} would deliver the same ${covered} again and again; set it to run ${fix}`;
 }

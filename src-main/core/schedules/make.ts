@@ -1,12 +1,14 @@
 /**
  * What a run makes, from the time it was due (UK local): a report of the last whole month or
  * calendar year, an export of yesterday, the last 7 days or the last whole month, or an email
- * digest of the last whole week or month with its PDF. The file is written to a staging folder (an
- * export streams there in constant memory) and delivered from it.
+ * digest of the last whole week or month with its PDF (the month's report, or the period's summary
+ * when there is no report to make). The file is written to a staging folder (an export streams
+ * there in constant memory) and delivered from it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { AppError } from '../../../src-shared/contract/errors';
 import type { ReportScope, ScheduleWhat } from '../../../src-shared/contract/types';
 import { dateOfDay, isoDay } from '../../../src-shared/domain/periods';
 import { runExport } from '../exports/export';
@@ -16,7 +18,7 @@ import { ukDate } from '../reports/format';
 import { escapeHtml } from '../reports/html';
 import { renderPdf } from '../reports/pdf';
 import type { Services } from '../services';
-import { digestHtml, digestText, digestTitle, gatherDigest, scopeName, weekSummary } from './digest';
+import { digestHtml, digestSummary, digestText, digestTitle, gatherDigest, scopeName } from './digest';
 import { digestPeriods, dueDay, exportRange, lastMonth } from './periods';
 
 /** A file made by a run, ready to deliver, with the words an email carries. */
@@ -99,18 +101,28 @@ export async function makeArtefact(deps: MakeDeps, what: ScheduleWhat, dueAt: nu
     };
   }
   const periods = digestPeriods(what.period, day);
-  const digest = await gatherDigest(deps.call, deps.services.meters, what.scope, what.period, periods);
-  let fileName: string;
-  let buffer: Buffer;
-  if (what.period === 'week') {
-    fileName = `eclectyc-digest-${scopeTag(what.scope)}-week-${isoDay(periods.current.from)}.pdf`;
-    buffer = await renderPdf(weekSummary(digest, deps.now));
-  } else {
+  const digest = await gatherDigest(
+    deps.call,
+    deps.services.meters,
+    deps.services.readings,
+    what.scope,
+    what.period,
+    periods,
+  );
+  let fileName = `eclectyc-digest-${scopeTag(what.scope)}-${what.period}-${isoDay(periods.current.from)}.pdf`;
+  let buffer: Buffer | null = null;
+  if (what.period === 'month') {
+    // the month's report when it can be built; a month without readings gets the summary instead
     const req: ReportRequest = { scope: what.scope, month: lastMonth(day).month };
-    const f = await reportFile(await buildReport(reportDeps, req), req, 'pdf');
-    fileName = f.fileName;
-    buffer = f.buffer;
+    try {
+      const f = await reportFile(await buildReport(reportDeps, req), req, 'pdf');
+      fileName = f.fileName;
+      buffer = f.buffer;
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'NOT_FOUND')) throw e;
+    }
   }
+  buffer ??= await renderPdf(digestSummary(digest, deps.now));
   return {
     fileName,
     path: await stage(deps, fileName, buffer),

@@ -243,6 +243,17 @@ describe('the schedule timer', () => {
         destination: { kind: 'sftp', host: '127.0.0.1', username: 'u', path: '/in' },
       }),
     ).rejects.toThrow('Set a password or a private key to sign in with (secrets.password)');
+    await expect(
+      save({
+        name: 'Same month four times',
+        what: { kind: 'digest', scope: { all: true }, period: 'month' },
+        cadence: { every: 'weekly', weekday: 1, at: '07:00' },
+        destination: { kind: 'email', to: ['fd@example.org'] },
+      }),
+    ).rejects.toThrow(
+      'A monthly digest sent every week would deliver the same month again and again; set it to run Monthly ' +
+        '(cadence.every)',
+    );
     expect(await callAsAdmin<ScheduleSummary[]>(core, 'schedules.list', {})).toEqual([]);
   });
 });
@@ -269,8 +280,8 @@ describe('email digests', () => {
     const ago = tally('2024-03-11', '2024-03-17');
     const line = (label: string) => m.text.split(/\r?\n/).find((l) => l.startsWith(`${label}: `)) ?? '';
     const pc = (a: number, b: number) => `${a >= b ? '+' : ''}${oneDp(((a - b) / b) * 100)}%`;
-    expect(line('Consumption')).toBe(
-      `Consumption: ${oneDp(cur.kwh)} kWh (previous week ${oneDp(prev.kwh)} kWh, ${pc(cur.kwh, prev.kwh)}; ` +
+    expect(line('Electricity consumption')).toBe(
+      `Electricity consumption: ${oneDp(cur.kwh)} kWh (previous week ${oneDp(prev.kwh)} kWh, ${pc(cur.kwh, prev.kwh)}; ` +
         `same week last year ${oneDp(ago.kwh)} kWh, ${pc(cur.kwh, ago.kwh)})`,
     );
     // priced as the tariff says: 20p/kWh and 40p a day for each meter, 5% VAT
@@ -288,6 +299,7 @@ describe('email digests', () => {
     const b = tally('2025-03-10', '2025-03-16', B).kwh;
     expect(m.text).toContain(`  ${B}: ${oneDp(b)} kWh, ${pc(b, tally('2025-03-03', '2025-03-09', B).kwh)}`);
     expect(m.html).toContain(`${oneDp(cur.kwh)} kWh`);
+    expect(m.text).toContain('Meters that changed most compared with the previous week:');
 
     expect(m.attachments.map((a) => [a.filename, a.contentType])).toEqual([
       ['eclectyc-digest-portfolio-week-2025-03-10.pdf', 'application/pdf'],
@@ -312,11 +324,102 @@ describe('email digests', () => {
     const m = mails[0]!;
     expect(m.subject).toBe(`Monthly energy digest: Meter ${A}, March 2025`);
     expect(m.text).toContain(
-      `Consumption: ${oneDp(tally('2025-03-01', '2025-03-31', A).kwh)} kWh (February 2025: no data`,
+      `Electricity consumption: ${oneDp(tally('2025-03-01', '2025-03-31', A).kwh)} kWh (February 2025: no data`,
     );
+    // one meter, one fuel: no all-fuels line
+    expect(m.text).not.toContain('all fuels');
     expect(m.attachments[0]!.filename).toBe(`eclectyc-report-meter-${A}-2025-03.pdf`);
     expect(await pdfAll(m.attachments[0]!.content)).toContain(`Meter report: ${A}, March 2025`);
     await callAsAdmin(core, 'schedules.remove', { id: s.id });
+  });
+});
+
+describe('digests with gas and electricity, and digests of a period without readings', () => {
+  const G = '7654321'; // an MPRN: a gas meter
+  let c: Core;
+  let t = Date.parse('2025-03-19T07:00:00Z');
+  // both meters, Monday 03/03 to Sunday 16/03/2025 (GMT: UTC days are UK days)
+  const both: [string, number, number][] = [];
+  for (let ts = Date.UTC(2025, 2, 3); ts < Date.UTC(2025, 2, 17); ts += 1_800_000) {
+    const i = ts / 1_800_000;
+    both.push([A, ts, Number((0.4 + (i % 5) / 10).toFixed(2))]);
+    both.push([G, ts, Number((3 + (i % 7) / 4).toFixed(2))]);
+  }
+  const sum = (meter: string, from: number, to: number) =>
+    both.filter(([m, ts]) => m === meter && ts >= from && ts < to).reduce((a, [, , v]) => a + v, 0);
+  const digest = async (name: string, period: 'week' | 'month', cadence: Record<string, unknown>) => {
+    mails.length = 0;
+    const s = await callAsAdmin<ScheduleSummary>(c, 'schedules.save', {
+      name,
+      what: { kind: 'digest', scope: { all: true }, period },
+      cadence,
+      destination: { kind: 'email', to: ['fd@example.org'] },
+    });
+    const r = await callAsAdmin<ScheduleRun>(c, 'schedules.run', { id: s.id });
+    return { r, m: mails[0]! };
+  };
+
+  beforeAll(async () => {
+    c = await makeCore({ clock: { now: () => t } });
+    const text = ['MPAN,Timestamp,kWh', ...both.map(([m, ts, v]) => `${m},${new Date(ts).toISOString()},${v}`)];
+    await importFiles(c, [writeTemp('gas-and-electricity.csv', text.join('\n'))]);
+    await c.waitForDeliveries();
+    await callAsAdmin(c, 'settings.update', { 'notify.email.smtpUrl': `smtp://127.0.0.1:${mail.port}` });
+  }, 60_000);
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('gives kWh per fuel, and their sum only labelled as all fuels', async () => {
+    t = Date.parse('2025-03-19T07:00:00Z');
+    const { r, m } = await digest('Both fuels', 'week', { every: 'weekly', weekday: 3, at: '07:00' });
+    expect(r.status).toBe('ok');
+    const wk = [Date.UTC(2025, 2, 10), Date.UTC(2025, 2, 17)] as const;
+    const before = [Date.UTC(2025, 2, 3), Date.UTC(2025, 2, 10)] as const;
+    const e = sum(A, ...wk);
+    const g = sum(G, ...wk);
+    const line = (label: string) => m.text.split(/\r?\n/).find((l) => l.startsWith(`${label}: `)) ?? '';
+    expect(line('Electricity consumption')).toMatch(
+      new RegExp(`^Electricity consumption: ${oneDp(e)} kWh \\(previous week ${oneDp(sum(A, ...before))} kWh`),
+    );
+    expect(line('Gas consumption')).toMatch(new RegExp(`^Gas consumption: ${oneDp(g)} kWh \\(previous week`));
+    expect(line('Consumption, all fuels')).toMatch(new RegExp(`^Consumption, all fuels: ${oneDp(e + g)} kWh`));
+    expect(m.text).not.toMatch(/^Consumption: /m);
+    const pdf = await pdfAll(m.attachments[0]!.content);
+    expect(pdf).toContain(`Electricity consumption was ${oneDp(e)} kWh; gas consumption was ${oneDp(g)} kWh`);
+    expect(pdf).toMatch(new RegExp(`Consumption, all fuels +${oneDp(e + g)} kWh`));
+  });
+
+  it('sends a monthly digest of a month without readings, saying so at the top, with the summary attached', async () => {
+    t = Date.parse('2025-06-02T07:00:00Z');
+    const { r, m } = await digest('Empty month', 'month', { every: 'monthly', day: 2, at: '07:00' });
+    expect(r).toMatchObject({ status: 'ok', error: null, fileName: 'eclectyc-digest-portfolio-month-2025-05-01.pdf' });
+    const lines = m.text.split(/\r?\n/);
+    expect(lines.slice(0, 3)).toEqual([
+      'Monthly energy digest: Portfolio, May 2025',
+      '',
+      'No readings arrived for May 2025 — check the data feeds (last reading: 16/03/2025)',
+    ]);
+    expect(m.text).not.toContain('changed most');
+    expect(m.text).toContain('Gas consumption: no readings (April 2025: no data; May 2024: no data)');
+    expect(m.html).toContain('No readings arrived for May 2025');
+    expect(m.attachments.map((a) => a.filename)).toEqual(['eclectyc-digest-portfolio-month-2025-05-01.pdf']);
+    const pdf = (await pdfAll(m.attachments[0]!.content)).replace(/\s+/g, ' ');
+    expect(pdf).toContain('No readings arrived for May 2025 — check the data feeds (last reading: 16/03/2025)');
+    expect(pdf).toContain('This month');
+  });
+
+  it('sends a weekly digest of a week without readings the same way, with no list of zero changes', async () => {
+    t = Date.parse('2025-03-26T07:00:00Z');
+    const { r, m } = await digest('Empty week', 'week', { every: 'weekly', weekday: 3, at: '07:00' });
+    expect(r.status).toBe('ok');
+    expect(m.text.split(/\r?\n/)[2]).toBe(
+      'No readings arrived for the week 17/03/2025 – 23/03/2025 — check the data feeds (last reading: 16/03/2025)',
+    );
+    expect(m.text).not.toContain('changed most');
+    expect(m.text).not.toContain('+0.0 kWh');
+    const pdf = (await pdfAll(m.attachments[0]!.content)).replace(/\s+/g, ' ');
+    expect(pdf).toContain('No readings arrived for the week 17/03/2025 – 23/03/2025');
   });
 });
 

@@ -20,7 +20,7 @@ import { HOST } from '../imports/job-record';
 import { SCHEDULE_SECRET_NAMES, scheduleSecretKey } from '../notify/secrets';
 import type { Services } from '../services';
 import { privateKeyProblem } from '../sftp/connection';
-import { nextDue } from './cadence';
+import { nextDue, repeatProblem } from './cadence';
 import { deliver, type DeliverOptions, type DeliveryLog } from './deliver';
 import { makeArtefact } from './make';
 import { ScheduleStore, type RunOutcome, type ScheduleRow, type ScheduleSettings } from './store';
@@ -124,6 +124,8 @@ export class ScheduleService {
       issues.push({ path: 'what.scope.meter', message: `There is no meter ${scope.meter}` });
     if ('siteId' in scope && !this.s.meters.sites().some((x) => x.id === scope.siteId))
       issues.push({ path: 'what.scope.siteId', message: `There is no site ${scope.siteId}` });
+    const repeats = repeatProblem(a.what, a.cadence);
+    if (repeats) issues.push({ path: 'cadence.every', message: repeats });
     const d = a.destination;
     if (a.what.kind === 'digest' && d.kind !== 'email')
       issues.push({ path: 'destination.kind', message: 'A digest is an email: send it to email recipients' });

@@ -1,8 +1,9 @@
 /**
  * What the schedule screens share: a run's result badge, Run now (its outcome said in a message),
- * the on/off switch, and the names of the sites and meters a schedule covers.
+ * the on/off switch, the names of the sites and meters a schedule covers, and a path that breaks
+ * only after its slashes.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { MeterSummary, ScheduleRun, ScheduleSummary, SiteSummary } from '../../../src-shared/contract/types';
 import { getClient } from '../../api/instance';
 import { useCan } from '../../components/Can';
@@ -10,7 +11,21 @@ import { useQuery } from '../../lib/query';
 import { useAppStore } from '../../stores/app';
 import { useMetersStore } from '../../stores/meters';
 import { toggleArgs } from './schedule-form';
-import { RUN_STATUS_LABEL, RUN_STATUS_TONE, runText, type ScopeNames } from './words';
+import { RUN_STATUS_LABEL, RUN_STATUS_TONE, runText, slashPieces, type ScopeNames } from './words';
+
+/** A path or address that a narrow column breaks only after a slash, never mid-word. */
+export function Slashed({ text, testId }: { text: string; testId?: string }) {
+  return (
+    <span className="schedule-path" data-testid={testId}>
+      {slashPieces(text).map((p, i) => (
+        <Fragment key={i}>
+          {i > 0 && <wbr />}
+          {p}
+        </Fragment>
+      ))}
+    </span>
+  );
+}
 
 export function RunBadge({ status }: { status: ScheduleRun['status'] }) {
   return (

@@ -17,11 +17,14 @@ import { useAppStore } from '../../stores/app';
 import { useScopeLists } from './ScheduleBits';
 import {
   SFTP_SECRETS,
+  cadenceHint,
   draftOf,
   newDraft,
   placeErrors,
+  repeatError,
   scheduleArgs,
   splitRecipients,
+  withWhat,
   type ScheduleDraft,
 } from './schedule-form';
 import { RANGE_LABEL, TABLE_LABEL, WEEKDAYS, cadenceText } from './words';
@@ -39,6 +42,8 @@ export function ScheduleForm({
   const [d, setD] = useState<ScheduleDraft>(() => (schedule ? draftOf(schedule) : newDraft()));
   const { busy, errors, setErrors, submit } = useFormSubmit('Could not save the schedule');
   const set = (patch: Partial<ScheduleDraft>) => setD((x) => ({ ...x, ...patch }));
+  /** A change to what it makes: the cadence follows (a monthly digest runs monthly…). */
+  const setWhat = (patch: Partial<ScheduleDraft>) => setD((x) => withWhat(x, patch));
   const stored = schedule?.secretsSet ?? [];
   const { sites, meters } = useScopeLists();
 
@@ -86,7 +91,8 @@ export function ScheduleForm({
     options: readonly (readonly [T, string])[],
     value: T,
     onChange: (v: T) => void,
-    hint?: string,
+    hint?: string | null,
+    error?: string | null,
   ): ReactNode => (
     <div className="field">
       <span className="field-label" id={`${id}-label`}>
@@ -100,6 +106,11 @@ export function ScheduleForm({
         testId={id}
       />
       {hint && <p className="field-hint muted small">{hint}</p>}
+      {error && (
+        <span className="field-error" role="alert" data-testid={`${id}-error`}>
+          {error}
+        </span>
+      )}
     </div>
   );
 
@@ -108,6 +119,7 @@ export function ScheduleForm({
     'enabled',
     'what.scope.siteId',
     'what.scope.meter',
+    'cadence.every',
     'cadence.at',
     'cadence.day',
     'cadence.weekday',
@@ -154,7 +166,7 @@ export function ScheduleForm({
           ],
           d.kind,
           // a digest is an email
-          (kind) => set(kind === 'digest' ? { kind, dest: 'email' } : { kind }),
+          (kind) => setWhat(kind === 'digest' ? { kind, dest: 'email' } : { kind }),
         )}
         {choice(
           'schedule-scope',
@@ -200,7 +212,7 @@ export function ScheduleForm({
               ['year', 'Annual (SECR)'],
             ],
             d.reportPeriod,
-            (reportPeriod) => set({ reportPeriod }),
+            (reportPeriod) => setWhat({ reportPeriod }),
           )}
           {choice(
             'schedule-format',
@@ -238,13 +250,13 @@ export function ScheduleForm({
               </select>
             )}
           </Field>
-          <Field id="schedule-range" label="Days" hint="Counted back from the day it runs (UK days).">
+          <Field id="schedule-range" label="Period covered" hint="Counted back from the day it runs (UK days).">
             {(c) => (
               <select
                 {...c}
                 className="input"
                 value={d.range}
-                onChange={(e) => set({ range: e.currentTarget.value as ScheduleDraft['range'] })}
+                onChange={(e) => setWhat({ range: e.currentTarget.value as ScheduleDraft['range'] })}
                 data-testid="schedule-range"
               >
                 {Object.entries(RANGE_LABEL).map(([v, l]) => (
@@ -279,7 +291,7 @@ export function ScheduleForm({
               ['month', 'Monthly'],
             ],
             d.digestPeriod,
-            (digestPeriod) => set({ digestPeriod }),
+            (digestPeriod) => setWhat({ digestPeriod }),
           )}
           <p className="muted small schedule-note">
             The headline figures of the last whole {d.digestPeriod === 'week' ? 'week (Monday to Sunday)' : 'month'} in
@@ -300,6 +312,8 @@ export function ScheduleForm({
           ],
           d.every,
           (every) => set({ every }),
+          cadenceHint(d),
+          errors['cadence.every'] ?? repeatError(d),
         )}
         {d.every === 'weekly' && (
           <Field id="schedule-weekday" label="On" error={errors['cadence.weekday']}>

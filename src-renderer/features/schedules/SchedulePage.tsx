@@ -1,7 +1,7 @@
 /**
  * One schedule (#/schedules/<id>): its settings in words (what it makes, when, where, the SFTP host
  * key and which secrets are set), its next run, and its delivery log — each run's time, why it ran,
- * its result, attempts, the file, its size, where it went, the error and what else happened.
+ * its result, tries, the file with its size and where it went, the error (once) and what else happened.
  */
 import { useState } from 'react';
 import type { ScheduleRun } from '../../../src-shared/contract/types';
@@ -18,10 +18,18 @@ import { SECRET_LABEL } from '../../lib/secrets';
 import { href, navigate } from '../../lib/route';
 import '../../styles/schedules.css';
 import { TRIGGER_LABEL, ukDateTime } from '../sources/words';
-import { EnabledSwitch, RemoveButton, RunBadge, RunNowButton, useScopeLists, useWhileRunning } from './ScheduleBits';
+import {
+  EnabledSwitch,
+  RemoveButton,
+  RunBadge,
+  RunNowButton,
+  Slashed,
+  useScopeLists,
+  useWhileRunning,
+} from './ScheduleBits';
 import { ScheduleForm } from './ScheduleForm';
 import { SFTP_SECRETS } from './schedule-form';
-import { cadenceText, destinationText, whatText } from './words';
+import { cadenceText, destinationText, runNotes, triedText, whatText } from './words';
 
 export function SchedulePage({ id }: { id: number }) {
   const q = useQuery(`schedule:${id}`, () => getClient().call('schedules.get', { id, runs: 100 }));
@@ -77,6 +85,7 @@ export function SchedulePage({ id }: { id: number }) {
       {last?.status === 'failed' && (
         <div className="callout callout-error" role="alert" data-testid="schedule-error">
           <strong>The last run failed</strong> ({ukDateTime(last.startedAt)}). {last.error}
+          {triedText(last)}
         </div>
       )}
       {editing && (
@@ -101,7 +110,9 @@ export function SchedulePage({ id }: { id: number }) {
           </div>
           <div>
             <dt>Delivers to</dt>
-            <dd className="schedule-dest">{destinationText(s.destination)}</dd>
+            <dd>
+              <Slashed text={destinationText(s.destination)} />
+            </dd>
           </div>
           <div>
             <dt>Next run</dt>
@@ -125,7 +136,13 @@ export function SchedulePage({ id }: { id: number }) {
               </div>
               <div>
                 <dt>Host key</dt>
-                <dd className="mono small">{s.hostKey ?? 'Pinned at the first delivery'}</dd>
+                {s.hostKey ? (
+                  <dd className="mono small schedule-fingerprint" data-testid="schedule-facts-hostkey">
+                    {s.hostKey}
+                  </dd>
+                ) : (
+                  <dd data-testid="schedule-facts-hostkey">Not pinned yet — pinned at the first delivery</dd>
+                )}
               </div>
             </>
           )}
@@ -161,44 +178,78 @@ export function SchedulePage({ id }: { id: number }) {
               cell: (r) => (
                 <>
                   {ukDateTime(r.startedAt)}
-                  {r.trigger !== 'manual' && r.dueAt.slice(0, 16) !== r.startedAt.slice(0, 16) && (
-                    <div className="muted small">Due {ukDateTime(r.dueAt)}</div>
-                  )}
+                  <div className="muted small">
+                    {TRIGGER_LABEL[r.trigger]}
+                    {r.trigger !== 'manual' &&
+                      r.dueAt.slice(0, 16) !== r.startedAt.slice(0, 16) &&
+                      `, due ${ukDateTime(r.dueAt)}`}
+                  </div>
                 </>
               ),
             },
-            { header: 'Why', className: 'schedule-why', cell: (r) => TRIGGER_LABEL[r.trigger] },
             { header: 'Result', cell: (r) => <RunBadge status={r.status} /> },
-            { header: 'Attempts', num: true, cell: (r) => r.attempts },
+            { header: 'Tries', num: true, cell: (r) => r.attempts },
             {
-              header: 'File',
-              className: 'schedule-filecol',
-              cell: (r) => (r.fileName ? <span className="mono small schedule-file">{r.fileName}</span> : '—'),
-            },
-            { header: 'Size', num: true, cell: (r) => (r.bytes === null ? '—' : formatBytes(r.bytes)) },
-            {
-              header: 'Where it went',
+              header: 'File and where it went',
               className: 'schedule-target',
-              cell: (r) => r.target ?? '—',
+              cell: (r) => {
+                const size = r.bytes === null ? '' : ` (${formatBytes(r.bytes)})`;
+                // a folder's or a server's target names the file; an email's does not
+                const named = r.target !== null && r.fileName !== null && r.target.includes(r.fileName);
+                return (
+                  <>
+                    {r.fileName && !named && (
+                      <div className="small schedule-file">
+                        {r.fileName}
+                        {size}
+                        {r.target === null && <span className="muted"> — not delivered</span>}
+                      </div>
+                    )}
+                    {r.target && (
+                      <div>
+                        <Slashed text={r.target} />
+                        {named && <span className="muted small">{size}</span>}
+                      </div>
+                    )}
+                    {!r.fileName && !r.target && '—'}
+                  </>
+                );
+              },
             },
             {
               header: 'What happened',
               className: 'schedule-notes',
-              cell: (r) => (
-                <>
-                  {r.error && (
-                    <div className="schedule-error small" data-testid="schedule-run-error">
-                      {r.error}
-                    </div>
-                  )}
-                  {r.notes.map((n, i) => (
-                    <div key={i} className="muted small">
-                      {n}
-                    </div>
-                  ))}
-                  {!r.error && r.notes.length === 0 && '—'}
-                </>
-              ),
+              cell: (r) => {
+                const { attempts, other } = runNotes(r);
+                return (
+                  <>
+                    {r.error && (
+                      <div className="schedule-error small" data-testid="schedule-run-error">
+                        {r.error}
+                        {triedText(r)}
+                      </div>
+                    )}
+                    {other.map((n, i) => (
+                      <div key={i} className="muted small">
+                        {n}
+                      </div>
+                    ))}
+                    {attempts.length > 0 && (
+                      <details className="schedule-attempts small" data-testid="schedule-run-attempts">
+                        <summary>
+                          {r.status === 'ok' ? `Delivered at attempt ${r.attempts}` : 'The attempts before'}
+                        </summary>
+                        {attempts.map((n, i) => (
+                          <div key={i} className="muted">
+                            {n}
+                          </div>
+                        ))}
+                      </details>
+                    )}
+                    {!r.error && r.notes.length === 0 && '—'}
+                  </>
+                );
+              },
             },
           ]}
         />

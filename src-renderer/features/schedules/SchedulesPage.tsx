@@ -17,9 +17,17 @@ import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import '../../styles/schedules.css';
 import { ukDateTime } from '../sources/words';
-import { EnabledSwitch, RemoveButton, RunBadge, RunNowButton, useScopeLists, useWhileRunning } from './ScheduleBits';
+import {
+  EnabledSwitch,
+  RemoveButton,
+  RunBadge,
+  RunNowButton,
+  Slashed,
+  useScopeLists,
+  useWhileRunning,
+} from './ScheduleBits';
 import { ScheduleForm } from './ScheduleForm';
-import { cadenceText, destinationText, whatText } from './words';
+import { cadenceText, destinationText, triedText, whatText } from './words';
 
 export function SchedulesPage() {
   useDocumentTitle('Schedules');
@@ -40,7 +48,14 @@ export function SchedulesPage() {
         subtitle="Reports, CSV exports and email digests made and delivered by themselves: to a folder, by email or to an SFTP server, on the day and time you choose (UK time)."
         actions={
           canEdit && (
-            <button type="button" className="btn btn-primary" onClick={add} data-testid="schedule-add">
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={add}
+              disabled={editing !== null}
+              title={editing ? 'Save or cancel the schedule being edited first' : undefined}
+              data-testid="schedule-add"
+            >
               New schedule
             </button>
           )
@@ -139,11 +154,7 @@ export function SchedulesPage() {
                 header: 'Delivers to',
                 className: 'schedule-where',
                 sortValue: (s) => destinationText(s.destination).toLowerCase(),
-                cell: (s) => (
-                  <span className="schedule-dest" data-testid="schedule-dest">
-                    {destinationText(s.destination)}
-                  </span>
-                ),
+                cell: (s) => <Slashed text={destinationText(s.destination)} testId="schedule-dest" />,
               },
               {
                 header: 'Last result',
@@ -157,6 +168,7 @@ export function SchedulesPage() {
                       {s.lastRun.status === 'failed' && s.lastRun.error && (
                         <div className="schedule-error small" data-testid="schedule-error">
                           {s.lastRun.error}
+                          {triedText(s.lastRun)}
                         </div>
                       )}
                       {s.lastRun.status === 'ok' && s.lastRun.fileName && (

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { contract } from '../../../src-shared/contract/api';
 import type { ScheduleSummary } from '../../../src-shared/contract/types';
-import { draftOf, newDraft, placeErrors, scheduleArgs, splitRecipients, toggleArgs } from './schedule-form';
+import {
+  cadenceHint,
+  draftOf,
+  newDraft,
+  placeErrors,
+  repeatError,
+  scheduleArgs,
+  splitRecipients,
+  toggleArgs,
+  withWhat,
+} from './schedule-form';
 
 const stored = (more: Partial<ScheduleSummary>): ScheduleSummary => ({
   id: 4,
@@ -40,11 +50,17 @@ describe('the schedule form', () => {
     for (const s of [
       stored({}),
       stored({
-        what: { kind: 'digest', scope: { meter: '1200050000009' }, period: 'week' },
+        what: { kind: 'export', table: 'days', scope: { meter: '1200050000009' }, range: 'yesterday' },
         cadence: { every: 'daily', at: '23:30' },
         destination: { kind: 'email', to: ['anna@example.org', 'ben@example.org'] },
         secretsSet: [],
         enabled: true,
+      }),
+      stored({
+        what: { kind: 'digest', scope: { meter: '1200050000009' }, period: 'week' },
+        cadence: { every: 'weekly', weekday: 7, at: '23:30' },
+        destination: { kind: 'email', to: ['anna@example.org'] },
+        secretsSet: [],
       }),
       stored({
         what: { kind: 'report', scope: { siteId: 12 }, period: 'year', format: 'html' },
@@ -212,3 +228,46 @@ const newArgs = {
   what: { kind: 'report', scope: { all: true }, period: 'month', format: 'pdf' },
   cadence: { every: 'daily', at: '07:00' },
 };
+
+describe('the cadence follows what a schedule makes', () => {
+  const base = { ...newDraft(), name: 'Digest', dest: 'email' as const, to: ['fd@example.org'] };
+
+  it('sets a fitting cadence when the period is chosen', () => {
+    const weekly = withWhat(base, { kind: 'digest', digestPeriod: 'week' });
+    expect(weekly.every).toBe('weekly');
+    expect(withWhat(weekly, { digestPeriod: 'month' }).every).toBe('monthly');
+    expect(withWhat({ ...base, every: 'daily' }, { kind: 'report', reportPeriod: 'year' }).every).toBe('monthly');
+    expect(withWhat({ ...base, every: 'weekly' }, { kind: 'export', range: 'last-month' }).every).toBe('monthly');
+    // an export of yesterday keeps the cadence chosen
+    expect(withWhat({ ...base, kind: 'export', every: 'daily' }, { range: 'yesterday' }).every).toBe('daily');
+  });
+
+  it('refuses a cadence that would send one period again and again, naming the fix', () => {
+    const monthlyWeekly = {
+      ...base,
+      kind: 'digest' as const,
+      digestPeriod: 'month' as const,
+      every: 'weekly' as const,
+    };
+    expect(repeatError(monthlyWeekly)).toBe(
+      'A monthly digest every week would send the same month about 4 times: choose Month',
+    );
+    expect(scheduleArgs(monthlyWeekly, null)).toEqual({
+      ok: false,
+      errors: { 'cadence.every': 'A monthly digest every week would send the same month about 4 times: choose Month' },
+    });
+    expect(repeatError({ ...monthlyWeekly, digestPeriod: 'week', every: 'daily' })).toBe(
+      'A weekly digest every day would send the same week about 7 times: choose Week',
+    );
+    expect(repeatError({ ...monthlyWeekly, digestPeriod: 'week', every: 'weekly' })).toBeNull();
+    expect(repeatError({ ...base, kind: 'report', reportPeriod: 'year', every: 'weekly' })).toMatch(
+      /^A yearly report every week .* about 52 times: choose Month$/,
+    );
+    expect(scheduleArgs({ ...monthlyWeekly, every: 'monthly' }, null).ok).toBe(true);
+  });
+
+  it('says an annual report run monthly sends the same year each month', () => {
+    expect(cadenceHint({ ...base, kind: 'report', reportPeriod: 'year' })).toMatch(/^There is no yearly cadence/);
+    expect(cadenceHint({ ...base, kind: 'report', reportPeriod: 'month' })).toBeNull();
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * The add/edit form of a schedule: a draft with every field the three parts need (what it makes,
  * when, where), the form's own checks by the names the core gives its problems (`what.scope.meter`,
- * `cadence.at`, `destination.to.1`, `secrets.password`…), the `schedules.save` arguments, and the
- * arguments that switch a stored schedule on or off. Pure.
+ * `cadence.at`, `destination.to.1`, `secrets.password`…), the cadence that fits what it makes (and
+ * a word when the cadence would send one period again and again), the `schedules.save` arguments,
+ * and the arguments that switch a stored schedule on or off. Pure.
  */
 import type { Args } from '../../../src-shared/contract/api';
 import type { ReportScope, ScheduleSummary, ScheduleWhat } from '../../../src-shared/contract/types';
@@ -105,6 +106,49 @@ export function draftOf(s: ScheduleSummary): ScheduleDraft {
   };
 }
 
+/** The calendar period each run covers, when it covers one whole period. */
+function coveredPeriod(d: ScheduleDraft): 'week' | 'month' | 'year' | null {
+  if (d.kind === 'report') return d.reportPeriod;
+  if (d.kind === 'digest') return d.digestPeriod;
+  return d.range === 'last-month' ? 'month' : null;
+}
+
+/**
+ * The draft with a change to what it makes, its cadence set to fit: a weekly digest weekly, a
+ * monthly digest, a report or a last-month export monthly; other exports keep theirs.
+ */
+export function withWhat(d: ScheduleDraft, patch: Partial<ScheduleDraft>): ScheduleDraft {
+  const next = { ...d, ...patch };
+  const covered = coveredPeriod(next);
+  if (covered === null) return next;
+  return { ...next, every: covered === 'week' ? 'weekly' : 'monthly' };
+}
+
+/**
+ * Why the cadence would deliver one period again and again, naming the fix (the core refuses
+ * these too), or null.
+ */
+export function repeatError(d: ScheduleDraft): string | null {
+  const covered = coveredPeriod(d);
+  if (covered === null || d.every === 'monthly' || (covered === 'week' && d.every === 'weekly')) return null;
+  const times = { week: { daily: 7 }, month: { daily: 30, weekly: 4 }, year: { daily: 365, weekly: 52 } }[covered];
+  const n = (times as Record<string, number>)[d.every]!;
+  const what =
+    d.kind === 'export'
+      ? 'An export of last month'
+      : `A ${covered === 'week' ? 'weekly' : covered === 'month' ? 'monthly' : 'yearly'} ${d.kind}`;
+  return `${what} every ${d.every === 'daily' ? 'day' : 'week'} would send the same ${covered} about ${n} times: choose ${covered === 'week' ? 'Week' : 'Month'}`;
+}
+
+/** A word on a cadence that fits but repeats by design (a yearly report monthly), or null. */
+export function cadenceHint(d: ScheduleDraft): string | null {
+  if (coveredPeriod(d) !== 'year' || d.every !== 'monthly') return null;
+  return (
+    'There is no yearly cadence: each run sends the last whole calendar year, so the same year arrives ' +
+    'every month. Run it on a day in January and switch it off after, if once a year is enough.'
+  );
+}
+
 const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 /** An address of the shape the core accepts: letters, digits and `_ ' + - .` before the @, a dotted domain after. */
 const EMAIL = /^(?:[\w'+-]+\.)*[\w'+-]*[\w+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
@@ -152,6 +196,8 @@ export function scheduleArgs(
           }
         : { kind: 'digest', scope, period: d.digestPeriod };
 
+  const repeats = repeatError(d);
+  if (repeats) errors['cadence.every'] = repeats;
   if (!CLOCK.test(t(d.at))) errors['cadence.at'] = 'Give a UK time as HH:MM, e.g. 07:00';
   const day = Number(t(d.day));
   if (d.every === 'monthly' && (!/^\d+$/.test(t(d.day)) || day < 1 || day > 28))

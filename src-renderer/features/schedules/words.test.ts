@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ScheduleRun } from '../../../src-shared/contract/types';
-import { cadenceText, destinationText, ordinal, runText, scopeText, whatText } from './words';
+import { cadenceText, destinationText, ordinal, runNotes, runText, scopeText, slashPieces, whatText } from './words';
 
 const names = { sites: new Map([[3, 'Leeds Depot']]), meters: new Map([['1200050000009', 'Main incomer']]) };
 
@@ -60,10 +60,10 @@ describe('schedule words', () => {
       'Email to a@x.org, b@x.org and 2 more',
     );
     expect(destinationText({ kind: 'sftp', host: 'sftp.bureau.example', username: 'eclectyc', path: '/in' })).toBe(
-      'SFTP eclectyc@sftp.bureau.example:/in',
+      'sftp://eclectyc@sftp.bureau.example/in',
     );
     expect(destinationText({ kind: 'sftp', host: 'h', port: 2222, username: 'u', path: '/in' })).toBe(
-      'SFTP u@h:2222:/in',
+      'sftp://u@h:2222/in',
     );
   });
 
@@ -80,6 +80,42 @@ describe('schedule words', () => {
     expect(runText(run({ status: 'failed', error: 'The SFTP server offered another host key' }))).toBe(
       'The SFTP server offered another host key',
     );
+    expect(runText(run({ status: 'failed', error: 'Timed out', attempts: 3 }))).toBe('Timed out (tried 3 times)');
     expect(runText(run({ status: 'running' }))).toBe('Still running');
+  });
+
+  it('writes an SFTP target as the CLI does, broken only after slashes', () => {
+    const d = {
+      kind: 'sftp',
+      host: 'sftp.bureau.example',
+      port: 2222,
+      username: 'eclectyc',
+      path: '/in/meters',
+    } as const;
+    expect(destinationText(d)).toBe('sftp://eclectyc@sftp.bureau.example:2222/in/meters');
+    expect(slashPieces(destinationText(d))).toEqual(['sftp://', 'eclectyc@sftp.bureau.example:2222/', 'in/', 'meters']);
+    expect(slashPieces('Email to a@x.org')).toEqual(['Email to a@x.org']);
+    expect(slashPieces('Folder C:\\Reports\\Finance')).toEqual(['Folder C:\\', 'Reports\\', 'Finance']);
+  });
+
+  it('says a failed run’s error once and folds the attempts before it', () => {
+    const error = 'Could not reach the SFTP server 127.0.0.1:2222: connection refused';
+    const r = run({
+      status: 'failed',
+      error,
+      attempts: 3,
+      notes: [
+        `Attempt 1 failed: ${error}; trying again in 0.1 s`,
+        'Attempt 2 failed: Timed out after 3 s; trying again in 0.1 s',
+        'Pinned the server’s host key SHA256:abc on first use',
+      ],
+    });
+    expect(runNotes(r)).toEqual({
+      attempts: [
+        'Attempt 1: the same error; tried again after 0.1 s',
+        'Attempt 2: Timed out after 3 s; tried again after 0.1 s',
+      ],
+      other: ['Pinned the server’s host key SHA256:abc on first use'],
+    });
   });
 });

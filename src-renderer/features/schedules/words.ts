@@ -1,7 +1,9 @@
 /**
  * Schedules in words: what a schedule makes ("Monthly report · Portfolio · PDF"), when it runs
- * ("Monthly on the 1st at 07:00"), where it delivers ("Email to anna@example.org"), its runs' results
- * and their tones, and a run in a line for the toast after Run now. Pure.
+ * ("Monthly on the 1st at 07:00"), where it delivers ("Email to anna@example.org",
+ * `sftp://user@host:port/path` as the CLI writes it), its runs' results and their tones, a failed
+ * run's error said once with its attempts folded apart, and a run in a line for the toast after Run
+ * now. Pure.
  */
 import type {
   ReportScope,
@@ -84,14 +86,14 @@ export function cadenceText(c: ScheduleCadence): string {
   return `Monthly on the ${ordinal(c.day)} at ${c.at}`;
 }
 
-/** "Folder /srv/reports", "Email to a@x and b@y" (more: "a@x, b@y and 3 more"), "SFTP bureau@host:2222:/in". */
+/** "Folder /srv/reports", "Email to a@x and b@y" (more: "a@x, b@y and 3 more"), "sftp://bureau@host:2222/in". */
 export function destinationText(d: ScheduleDestination): string {
   if (d.kind === 'folder') return `Folder ${d.path}`;
   if (d.kind === 'email') {
     const to = d.to.length <= 2 ? d.to.join(' and ') : `${d.to.slice(0, 2).join(', ')} and ${d.to.length - 2} more`;
     return `Email to ${to}`;
   }
-  return `SFTP ${d.username}@${d.host}${d.port && d.port !== 22 ? `:${d.port}` : ''}:${d.path}`;
+  return `sftp://${d.username}@${d.host}${d.port ? `:${d.port}` : ''}${d.path.startsWith('/') ? '' : '/'}${d.path}`;
 }
 
 /**
@@ -100,10 +102,33 @@ export function destinationText(d: ScheduleDestination): string {
  */
 export function runText(r: ScheduleRun): string {
   if (r.status === 'running') return 'Still running';
-  if (r.status === 'failed') return r.error ?? 'It failed, without saying why';
+  if (r.status === 'failed') return `${r.error ?? 'It failed, without saying why'}${triedText(r)}`;
   const size = r.bytes !== null ? ` (${formatBytes(r.bytes)})` : '';
   const tries = r.attempts > 1 ? `, at attempt ${r.attempts}` : '';
   const file = r.fileName ?? 'Delivered';
   if (r.target && r.fileName && r.target.includes(r.fileName)) return `${r.target}${size}${tries}`;
   return `${file}${size}${r.target ? ` to ${r.target}` : ''}${tries}`;
 }
+
+/** " (tried 3 times)" for a run that took more than one attempt, else "". */
+export const triedText = (r: ScheduleRun): string => (r.attempts > 1 ? ` (tried ${r.attempts} times)` : '');
+
+const ATTEMPT = /^Attempt (\d+) failed: ([\s\S]*); trying again in (.+)$/;
+
+/**
+ * A run's notes for its log row: the attempts that failed before the last (each in a short line,
+ * "the same error" when it was the run's final error), apart from the other notes (a key pinned…).
+ */
+export function runNotes(r: ScheduleRun): { attempts: string[]; other: string[] } {
+  const attempts: string[] = [];
+  const other: string[] = [];
+  for (const n of r.notes) {
+    const m = ATTEMPT.exec(n);
+    if (!m) other.push(n);
+    else attempts.push(`Attempt ${m[1]}: ${m[2] === r.error ? 'the same error' : m[2]}; tried again after ${m[3]}`);
+  }
+  return { attempts, other };
+}
+
+/** Where a path may break: after a run of slashes or backslashes (a text with none is one piece). */
+export const slashPieces = (text: string): string[] => text.split(/(?<=[/\\])(?![/\\])/);
