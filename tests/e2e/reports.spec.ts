@@ -87,6 +87,8 @@ test('a meter month report: preview, PDF and a CSV export from the Reports page'
     await page.getByRole('link', { name: 'Reports' }).click();
     await expect(page.locator('#report-scope-meter')).toHaveValue(meters[0]!.mpan);
     await expect(page.locator('#report-month')).toHaveValue(dataMonth);
+    // a CSV of data is "Export CSV" as on every table
+    await expect(page.getByTestId('export-download')).toHaveText('Export CSV');
     await expect(page.locator('#export-from')).toHaveValue(`01/${dataMonth.slice(5)}/${dataMonth.slice(0, 4)}`);
     // another meter: the month follows its data (the Octopus page is May 2020)
     await page.locator('#report-scope-meter').selectOption(METER);

@@ -434,7 +434,7 @@ function ExportCard({ lists }: { lists: Lists }) {
         </div>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="export-download">
-            {desktop ? 'Save CSV…' : 'Download CSV'}
+            {desktop ? 'Export CSV…' : 'Export CSV'}
           </button>
           {busy && <Spinner inline label="Exporting…" />}
         </div>
