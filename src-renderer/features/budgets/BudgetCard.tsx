@@ -190,24 +190,17 @@ export function BudgetCard({ siteId }: { siteId: number }) {
                   </th>
                 </tr>
                 <tr>
-                  <th scope="col" className="num">
-                    Budget
-                  </th>
-                  <th scope="col" className="num">
-                    Actual
-                  </th>
-                  <th scope="col" className="num">
-                    vs budget
-                  </th>
-                  <th scope="col" className="num budget-group-start">
-                    Budget
-                  </th>
-                  <th scope="col" className="num">
-                    Actual
-                  </th>
-                  <th scope="col" className="num">
-                    vs budget
-                  </th>
+                  {(['kwh', 'gbp'] as const).flatMap((u) =>
+                    ['Budget', 'Actual', 'vs budget'].map((h, k) => (
+                      <th
+                        key={`${u}${h}`}
+                        scope="col"
+                        className={u === 'gbp' && k === 0 ? 'num budget-group-start' : 'num'}
+                      >
+                        {h}
+                      </th>
+                    )),
+                  )}
                 </tr>
               </thead>
               <tbody>

@@ -344,6 +344,11 @@ function ExportCard({ lists }: { lists: Lists }) {
   const [problem, setProblem] = useState<string | null>(null);
   const desktop = typeof window !== 'undefined' && typeof window.energy?.saveExport === 'function';
   const set = (patch: Partial<ExportChoice>) => setC((x) => ({ ...x, ...patch }));
+  /** Days typed by the person: they stay when the scope changes. */
+  const pickDays = (patch: Pick<Partial<ExportChoice>, 'from' | 'to'>) => {
+    months.pick();
+    set(patch);
+  };
 
   const run = async () => {
     const r = exportRequest(c);
@@ -406,30 +411,10 @@ function ExportCard({ lists }: { lists: Lists }) {
         />
         <div className="form-row reports-days">
           <Field id="export-from" label="From" error={errors.from}>
-            {(f) => (
-              <DateField
-                {...f}
-                value={c.from}
-                onChange={(from) => {
-                  months.pick();
-                  set({ from });
-                }}
-                testId="export-from"
-              />
-            )}
+            {(f) => <DateField {...f} value={c.from} onChange={(from) => pickDays({ from })} testId="export-from" />}
           </Field>
           <Field id="export-to" label="To (included)" error={errors.to}>
-            {(f) => (
-              <DateField
-                {...f}
-                value={c.to}
-                onChange={(to) => {
-                  months.pick();
-                  set({ to });
-                }}
-                testId="export-to"
-              />
-            )}
+            {(f) => <DateField {...f} value={c.to} onChange={(to) => pickDays({ to })} testId="export-to" />}
           </Field>
         </div>
         <div className="form-actions">
