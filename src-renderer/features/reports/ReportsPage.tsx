@@ -2,7 +2,9 @@
  * Reports: make a report now — a meter's, a site's or the portfolio's month, or an annual summary —
  * preview it (the HTML in a sandboxed frame that runs no scripts) and download it as PDF or HTML;
  * and export data as CSV for Excel (readings, day and month totals, costs, emissions, alerts) over
- * chosen days, downloaded in a browser or saved where the person chooses in the desktop app.
+ * chosen days, downloaded in a browser or saved where the person chooses in the desktop app. Both
+ * panels open on the scope's latest month of data (scope-data.ts); an export with no readings is
+ * refused in words before it runs, and a preview never outlives the choices it was made for.
  */
 import { useState } from 'react';
 import type { Args } from '../../../src-shared/contract/api';
