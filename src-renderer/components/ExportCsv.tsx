@@ -1,6 +1,7 @@
 /**
  * The "Export CSV" button every table has at its top-right: it saves the rows as shown (filtered and
- * in the order shown) under the columns' export headers (table-export.ts), as `name.csv`.
+ * in the order shown) under the columns' export headers (table-export.ts), as `name.csv`. Every CSV of
+ * data the app saves is "Export CSV"; "Download" is kept for documents and pictures (PDF, HTML, PNG).
  */
 import '../styles/table-export.css';
 import { downloadText } from '../lib/download';

@@ -26,6 +26,17 @@ function octopusReadings(): Map<number, number> {
   return new Map(page.results.map((r) => [Date.parse(r.interval_start), r.consumption]));
 }
 
+/** A contract method's value, called over the host's RPC route. */
+async function rpc(url: string, method: string, args: unknown): Promise<unknown> {
+  const res = await fetch(`${url}rpc/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url.replace(/\/$/, '') },
+    body: JSON.stringify(args),
+  });
+  const reply = (await res.json()) as { ok: true; value: unknown };
+  return reply.value;
+}
+
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: screenshotPath(`${name}-1440`), fullPage: true });
   await page.setViewportSize({ width: 1024, height: 700 });
@@ -47,15 +58,41 @@ test('a meter month report: preview, PDF and a CSV export from the Reports page'
     for (const f of FILES) await expect(imports.job(f)).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
 
     // the month's total as the API gives it, and as the file adds up
-    const res = await fetch(`${server.url}rpc/totals.list`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: server.url.replace(/\/$/, '') },
-      body: JSON.stringify({ meter: METER, period: 'month', from: '2020-05-01', to: '2020-06-01' }),
-    });
-    const reply = (await res.json()) as { ok: true; value: { kwh: number }[] };
-    const apiKwh = reply.value[0]!.kwh;
+    const totals = (await rpc(server.url, 'totals.list', {
+      meter: METER,
+      period: 'month',
+      from: '2020-05-01',
+      to: '2020-06-01',
+    })) as { kwh: number }[];
+    const apiKwh = totals[0]!.kwh;
     const fileKwh = [...octopusReadings().values()].reduce((a, b) => a + b, 0);
     expect(apiKwh).toBeCloseTo(fileKwh, 6);
+
+    // from the sidebar: both panels open on the first meter's latest whole month of data, not the clock's
+    const meters = (await rpc(server.url, 'meters.list', {})) as {
+      mpan: string;
+      firstReading: string;
+      lastCompleteDay: string;
+    }[];
+    // its latest whole month with readings, else (less than a month of data) the month of its last day
+    const first = meters[0]!.firstReading.slice(0, 10);
+    const last = meters[0]!.lastCompleteDay;
+    const endsMonth = new Date(Date.parse(`${last}T12:00:00Z`) + 86_400_000).getUTCDate() === 1;
+    const before = new Date(Date.UTC(Number(last.slice(0, 4)), Number(last.slice(5, 7)) - 2, 1)).toISOString();
+    const dataMonth = endsMonth
+      ? last.slice(0, 7)
+      : first < `${last.slice(0, 7)}-01`
+        ? before.slice(0, 7)
+        : last.slice(0, 7);
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await expect(page.locator('#report-scope-meter')).toHaveValue(meters[0]!.mpan);
+    await expect(page.locator('#report-month')).toHaveValue(dataMonth);
+    // a CSV of data is "Export CSV" as on every table
+    await expect(page.getByTestId('export-download')).toHaveText('Export CSV');
+    await expect(page.locator('#export-from')).toHaveValue(`01/${dataMonth.slice(5)}/${dataMonth.slice(0, 4)}`);
+    // another meter: the month follows its data (the Octopus page is May 2020)
+    await page.locator('#report-scope-meter').selectOption(METER);
+    await expect(page.locator('#report-month')).toHaveValue('2020-05');
 
     // from the meter page to its month's report
     await page.goto(`${server.url}#/meters/${METER}`);
@@ -97,7 +134,7 @@ test('a meter month report: preview, PDF and a CSV export from the Reports page'
     const csvDownload = page.waitForEvent('download');
     await page.getByTestId('export-download').click();
     const csv = await csvDownload;
-    expect(csv.suggestedFilename()).toBe(`eclectyc-readings-meter-${METER}-2020-05-07-to-2020-05-08.csv`);
+    expect(csv.suggestedFilename()).toBe(`eclectyc-readings-meter-${METER}-2020-05-07-to-2020-05-07.csv`);
     const body = fs.readFileSync((await csv.path())!, 'utf8');
     expect(body.startsWith('\uFEFF')).toBe(true);
     const lines = body.slice(1).split('\r\n');
@@ -117,6 +154,29 @@ test('a meter month report: preview, PDF and a CSV export from the Reports page'
     await page.locator('#export-to').fill('01/05/2020');
     await page.getByTestId('export-download').click();
     await expect(page.getByTestId('export-to-error')).toHaveText('The last day must not be before the first');
+
+    // days without readings: said in words with where the readings are (the file's first and last), nothing downloaded
+    const ukDate = (ms: number) => new Date(ms).toLocaleDateString('en-GB', { timeZone: 'Europe/London' });
+    const starts = [...octopus.keys()];
+    const held = `readings from ${ukDate(Math.min(...starts))} to ${ukDate(Math.max(...starts))}`;
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    await page.locator('#export-from').fill('01/01/2021');
+    await page.locator('#export-to').fill('31/01/2021');
+    await page.getByTestId('export-download').click();
+    await expect(page.getByTestId('export-problem')).toHaveText(
+      `No readings for meter ${METER} between 01/01/2021 and 31/01/2021 (it has ${held}): nothing to export`,
+    );
+    expect(downloads).toBe(0);
+
+    // the preview goes when the form changes, and a month without readings says where the readings are
+    await page.getByTestId('report-preview-button').click();
+    await expect(preview).toBeVisible({ timeout: 30_000 });
+    await page.locator('#report-month').fill('2021-01');
+    await expect(preview).toHaveCount(0);
+    await page.getByTestId('report-preview-button').click();
+    await expect(page.getByTestId('report-problem')).toContainText(`(meter ${METER} has ${held}).`);
+    await expect(preview).toHaveCount(0);
   } finally {
     await server.close();
   }

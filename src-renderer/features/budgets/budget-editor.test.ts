@@ -8,12 +8,13 @@ const stored: Budget[] = [
 ];
 
 describe('budget editor', () => {
-  it('shows the twelve months of the year with the stored figures as text', () => {
-    const rows = budgetRows(2025, stored);
+  it('shows the twelve months of the year with the stored figures written as one types them', () => {
+    const rows = budgetRows(2025, [...stored, { ...stored[0]!, month: '2025-05', kwh: 12500.25, pence: 1550000 }]);
     expect(rows).toHaveLength(12);
     expect(rows[0]).toEqual({ month: '2025-01', kwh: '', gbp: '' });
-    expect(rows[2]).toEqual({ month: '2025-03', kwh: '3000', gbp: '1000.50' });
-    expect(rows[3]).toEqual({ month: '2025-04', kwh: '', gbp: '90.00' });
+    expect(rows[2]).toEqual({ month: '2025-03', kwh: '3,000', gbp: '£1,000.50' });
+    expect(rows[3]).toEqual({ month: '2025-04', kwh: '', gbp: '£90.00' });
+    expect(rows[4]).toEqual({ month: '2025-05', kwh: '12,500.25', gbp: '£15,500.00' });
     expect(monthLabel('2025-12')).toBe('Dec 2025');
   });
 

@@ -4,6 +4,7 @@
  * only the months that changed, an emptied month removed. Amounts accept `1,250.5` and `£1,250.50`.
  */
 import type { Budget } from '../../../src-shared/contract/types';
+import { formatPounds } from '../../lib/money';
 
 /** One month's row as edited: the text in its two inputs. */
 export interface BudgetRow {
@@ -26,10 +27,13 @@ export function monthLabel(month: string): string {
   return `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 }
 
-const kwhText = (v: number | null): string => (v === null ? '' : String(v));
-const gbpText = (p: number | null): string => (p === null ? '' : (p / 100).toFixed(2));
+/** A stored kWh as one would type it: `12,500`, `1,250.5`. */
+const kwhText = (v: number | null): string =>
+  v === null ? '' : v.toLocaleString('en-GB', { maximumFractionDigits: 3 });
+/** Stored pence as one would type the pounds: `£15,500.00`. */
+const gbpText = (p: number | null): string => (p === null ? '' : formatPounds(p));
 
-/** The year's twelve rows from the site's stored budgets (empty inputs where none is set). */
+/** The year's twelve rows from the site's stored budgets, written as typed (empty inputs where none is set). */
 export function budgetRows(year: number, stored: readonly Budget[]): BudgetRow[] {
   const by = new Map(stored.map((b) => [b.month, b]));
   return MONTHS.map((_, i) => {

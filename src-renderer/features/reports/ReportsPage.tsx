@@ -2,7 +2,9 @@
  * Reports: make a report now — a meter's, a site's or the portfolio's month, or an annual summary —
  * preview it (the HTML in a sandboxed frame that runs no scripts) and download it as PDF or HTML;
  * and export data as CSV for Excel (readings, day and month totals, costs, emissions, alerts) over
- * chosen days, downloaded in a browser or saved where the person chooses in the desktop app.
+ * chosen days, downloaded in a browser or saved where the person chooses in the desktop app. Both
+ * panels open on the scope's latest month of data (scope-data.ts); an export with no readings is
+ * refused in words before it runs, and a preview never outlives the choices it was made for.
  */
 import { useState } from 'react';
 import type { Args } from '../../../src-shared/contract/api';
@@ -16,7 +18,7 @@ import { Page } from '../../components/Page';
 import { QueryProblem } from '../../components/ProblemState';
 import { Segmented } from '../../components/Segmented';
 import { Spinner } from '../../components/States';
-import { formatBytes } from '../../lib/format';
+import { formatBytes, plural } from '../../lib/format';
 import { useDocumentTitle } from '../../lib/hooks';
 import { href } from '../../lib/route';
 import { useQuery } from '../../lib/query';
@@ -34,6 +36,7 @@ import {
   type ScopeChoice,
 } from './report-form';
 import { saveExport, saveReport } from './save';
+import { emptyExport, monthDays, rangeWords, scopeMonth, withDataWords } from './scope-data';
 
 type Lists = { meters: MeterSummary[]; sites: SiteSummary[] };
 
@@ -164,19 +167,37 @@ const BUSY_WORDS: Record<Action, string> = {
   html: 'Building the HTML…',
 };
 
+/** The month a card opens on: the address's, else the latest complete month of the scope's readings. */
+function initialMonth(lists: Lists, scope: ScopeChoice): string {
+  return prefillFrom(window.location.hash).month ?? scopeMonth(lists, scope, lastWholeMonth());
+}
+
+/** A month picked by the person stays; otherwise a new scope moves the month to its latest month of data. */
+function useScopeMonth(lists: Lists) {
+  const [picked, setPicked] = useState(() => prefillFrom(window.location.hash).month !== undefined);
+  return {
+    picked,
+    pick: () => setPicked(true),
+    monthFor: (scope: ScopeChoice, current: string) => (picked ? current : scopeMonth(lists, scope, current)),
+  };
+}
+
 function ReportCard({ lists }: { lists: Lists }) {
-  const [c, setC] = useState<ReportChoice>(() => ({
-    scope: initialScope(lists),
-    period: 'month',
-    month: prefillFrom(window.location.hash).month ?? lastWholeMonth(),
-    year: String(Number(lastWholeMonth().slice(0, 4))),
-    format: 'pdf',
-  }));
+  const [c, setC] = useState<ReportChoice>(() => {
+    const scope = initialScope(lists);
+    const month = initialMonth(lists, scope);
+    return { scope, period: 'month', month, year: month.slice(0, 4), format: 'pdf' };
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<Action | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [preview, setPreview] = useState<{ key: string; title: string; html: string } | null>(null);
-  const set = (patch: Partial<ReportChoice>) => setC((x) => ({ ...x, ...patch }));
+  const months = useScopeMonth(lists);
+  // a preview shows only while the form still asks for it
+  const set = (patch: Partial<ReportChoice>) => {
+    setC((x) => ({ ...x, ...patch }));
+    setPreview(null);
+  };
 
   const run = async (action: Action) => {
     const r = reportArgs({ ...c, format: action === 'pdf' ? 'pdf' : 'html' });
@@ -184,6 +205,7 @@ function ReportCard({ lists }: { lists: Lists }) {
     if (!r.ok) return;
     setBusy(action);
     setProblem(null);
+    if (action === 'preview') setPreview(null);
     try {
       const f = await getClient().call('reports.make', r.value as Args<'reports.make'>);
       if (action === 'preview') setPreview({ key: JSON.stringify(r.value), title: f.title, html: f.data });
@@ -194,7 +216,8 @@ function ReportCard({ lists }: { lists: Lists }) {
           .toast({ kind: 'success', title: 'Report downloaded', message: `${f.fileName} (${formatBytes(f.bytes)})` });
       }
     } catch (e) {
-      setProblem(errorMessage(e));
+      setPreview(null);
+      setProblem(withDataWords(errorMessage(e), lists, c.scope));
     } finally {
       setBusy(null);
     }
@@ -212,7 +235,10 @@ function ReportCard({ lists }: { lists: Lists }) {
           id="report-scope"
           lists={lists}
           value={c.scope}
-          onChange={(scope) => set({ scope })}
+          onChange={(scope) => {
+            const month = months.monthFor(scope, c.month);
+            set({ scope, month, year: month.slice(0, 4) });
+          }}
           error={errors.scope}
         />
         <div className="form-row">
@@ -239,7 +265,10 @@ function ReportCard({ lists }: { lists: Lists }) {
                   type="month"
                   className="input reports-month"
                   value={c.month}
-                  onChange={(e) => set({ month: e.target.value })}
+                  onChange={(e) => {
+                    months.pick();
+                    set({ month: e.target.value });
+                  }}
                 />
               )}
             </Field>
@@ -251,7 +280,10 @@ function ReportCard({ lists }: { lists: Lists }) {
                   inputMode="numeric"
                   className="input input-narrow"
                   value={c.year}
-                  onChange={(e) => set({ year: e.target.value })}
+                  onChange={(e) => {
+                    months.pick();
+                    set({ year: e.target.value });
+                  }}
                 />
               )}
             </Field>
@@ -303,32 +335,43 @@ function ReportCard({ lists }: { lists: Lists }) {
 }
 
 function ExportCard({ lists }: { lists: Lists }) {
-  const month = prefillFrom(window.location.hash).month ?? lastWholeMonth();
   const [c, setC] = useState<ExportChoice>(() => {
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    return { table: 'readings-long', scope: initialScope(lists), from: `${month}-01`, to: `${month}-${last}` };
+    const scope = initialScope(lists);
+    const { from, to } = monthDays(initialMonth(lists, scope));
+    return { table: 'readings-long', scope, from, to };
   });
+  const months = useScopeMonth(lists);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const desktop = typeof window !== 'undefined' && typeof window.energy?.saveExport === 'function';
   const set = (patch: Partial<ExportChoice>) => setC((x) => ({ ...x, ...patch }));
+  /** Days typed by the person: they stay when the scope changes. */
+  const pickDays = (patch: Pick<Partial<ExportChoice>, 'from' | 'to'>) => {
+    months.pick();
+    set(patch);
+  };
 
   const run = async () => {
     const r = exportRequest(c);
     setErrors(r.ok ? {} : r.errors);
     if (!r.ok) return;
+    const empty = emptyExport(lists, c);
+    setProblem(empty);
+    if (empty) return;
     setBusy(true);
-    setProblem(null);
     try {
       const saved = await saveExport(r.value);
-      if (saved)
-        useAppStore.getState().toast({
-          kind: 'success',
-          title: saved.where === 'file' ? 'Export saved' : 'Export downloaded',
-          message: `${saved.where === 'file' ? saved.file : saved.name} (${formatBytes(saved.bytes)})`,
-        });
+      if (saved === null) return;
+      if (saved.rows === 0) {
+        setProblem(`The export holds no rows: nothing for ${rangeWords(lists, c)}`);
+        if (saved.where === 'download') return;
+      }
+      useAppStore.getState().toast({
+        kind: saved.rows === 0 ? 'info' : 'success',
+        title: saved.where === 'file' ? 'Export saved' : 'Export downloaded',
+        message: `${saved.where === 'file' ? saved.file : saved.name}: ${plural(saved.rows, 'row')} (${formatBytes(saved.bytes)})`,
+      });
     } catch (e) {
       setProblem(errorMessage(e));
     } finally {
@@ -363,20 +406,22 @@ function ExportCard({ lists }: { lists: Lists }) {
           id="export-scope"
           lists={lists}
           value={c.scope}
-          onChange={(scope) => set({ scope })}
+          onChange={(scope) =>
+            set({ scope, ...(months.picked ? {} : monthDays(scopeMonth(lists, scope, c.from.slice(0, 7)))) })
+          }
           error={errors.scope}
         />
         <div className="form-row reports-days">
           <Field id="export-from" label="From" error={errors.from}>
-            {(f) => <DateField {...f} value={c.from} onChange={(from) => set({ from })} testId="export-from" />}
+            {(f) => <DateField {...f} value={c.from} onChange={(from) => pickDays({ from })} testId="export-from" />}
           </Field>
           <Field id="export-to" label="To (included)" error={errors.to}>
-            {(f) => <DateField {...f} value={c.to} onChange={(to) => set({ to })} testId="export-to" />}
+            {(f) => <DateField {...f} value={c.to} onChange={(to) => pickDays({ to })} testId="export-to" />}
           </Field>
         </div>
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="export-download">
-            {desktop ? 'Save CSV…' : 'Download CSV'}
+            {desktop ? 'Export CSV…' : 'Export CSV'}
           </button>
           {busy && <Spinner inline label="Exporting…" />}
         </div>

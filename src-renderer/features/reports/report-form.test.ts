@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  attachmentName,
+  csvRows,
   exportRequest,
   lastWholeMonth,
   prefillFrom,
@@ -87,12 +87,20 @@ describe('helpers', () => {
   });
 
   it('reads the attachment name and the page address', () => {
-    expect(attachmentName('attachment; filename="a-b.csv"', 'x.csv')).toBe('a-b.csv');
-    expect(attachmentName(null, 'x.csv')).toBe('x.csv');
     expect(prefillFrom('#/reports?meter=1200050000009&month=2025-03')).toEqual({ scope: meter, month: '2025-03' });
     expect(prefillFrom('#/reports?site=4&month=2025-13')).toEqual({
       scope: { kind: 'site', meter: '', siteId: 4 },
     });
     expect(prefillFrom('#/reports')).toEqual({});
+  });
+});
+
+describe('csvRows', () => {
+  it('counts the data rows under the header, a quoted line break inside a cell not ending a row', () => {
+    const header = '\uFEFFmeter,start_utc,start_uk,kwh,quality\r\n';
+    expect(csvRows(header)).toBe(0);
+    expect(csvRows('')).toBe(0);
+    expect(csvRows(`${header}1,a,b,0.5,A\r\n1,c,d,0.25,A\r\n`)).toBe(2);
+    expect(csvRows(`${header}1,"two\r\nlines",b,0.5,A`)).toBe(1);
   });
 });

@@ -119,10 +119,17 @@ export function reportBytes(f: Pick<ReportFile, 'data' | 'encoding'>): Uint8Arra
   return out;
 }
 
-/** The file name a download response names (`Content-Disposition: attachment; filename="…"`), else `fallback`. */
-export function attachmentName(header: string | null, fallback: string): string {
-  const m = /filename="([^"]+)"/.exec(header ?? '');
-  return m?.[1] ?? fallback;
+/** The data rows of a CSV file's text (the header not counted; a line break inside quotes is not a row's end). */
+export function csvRows(text: string): number {
+  let lines = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '\n' && !quoted) lines++;
+  }
+  if (text.length > 0 && !text.endsWith('\n')) lines++;
+  return Math.max(0, lines - 1);
 }
 
 /**

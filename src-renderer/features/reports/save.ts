@@ -10,7 +10,8 @@ import { AppError } from '../../../src-shared/contract/errors';
 import type { ReportFile } from '../../../src-shared/contract/types';
 import { isReply } from '../../api/transport';
 import { downloadBlob } from '../../lib/download';
-import { attachmentName, reportBytes } from './report-form';
+import { csvRows, reportBytes } from './report-form';
+import { exportFileName } from './scope-data';
 
 /** Saves a report made by `reports.make` under its file name. */
 export function saveReport(f: ReportFile): void {
@@ -20,10 +21,13 @@ export function saveReport(f: ReportFile): void {
 /** Where an export went: the desktop's file (null when the dialog was cancelled) or the browser's download. */
 export type ExportSaved =
   | { where: 'file'; file: string; rows: number; bytes: number }
-  | { where: 'download'; name: string; bytes: number }
+  | { where: 'download'; name: string; rows: number; bytes: number }
   | null;
 
-/** Exports `req` to a file the person chooses (desktop) or a browser download; a refusal throws an AppError. */
+/**
+ * Exports `req` to a file the person chooses (desktop) or a browser download, named with the last day
+ * included; a file with no data rows is not downloaded (its `rows` say so). A refusal throws an AppError.
+ */
 export async function saveExport(req: ExportRequestBody): Promise<ExportSaved> {
   const bridge = typeof window !== 'undefined' ? window.energy : undefined;
   if (bridge?.saveExport) {
@@ -50,7 +54,8 @@ export async function saveExport(req: ExportRequestBody): Promise<ExportSaved> {
     throw new AppError('UNAVAILABLE', `The host answered HTTP ${res.status} without the file`);
   }
   const blob = await res.blob();
-  const name = attachmentName(res.headers.get('content-disposition'), 'eclectyc-export.csv');
-  downloadBlob(name, blob);
-  return { where: 'download', name, bytes: blob.size };
+  const rows = csvRows(await blob.text());
+  const name = exportFileName(req);
+  if (rows > 0) downloadBlob(name, blob);
+  return { where: 'download', name, rows, bytes: blob.size };
 }
