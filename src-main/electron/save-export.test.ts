@@ -47,7 +47,7 @@ describe("IPC 'export:save'", () => {
     const dir = tempDir();
     answer = path.join(dir, 'march days.csv');
     const r = (await ipc.invoke(OURS, CHANNELS.saveExport, req)) as { ok: true; value: { file: string; rows: number } };
-    expect(offered.at(-1)).toBe(`eclectyc-days-meter-${MPAN}-2025-03-01-to-2025-04-01.csv`);
+    expect(offered.at(-1)).toBe(`eclectyc-days-meter-${MPAN}-2025-03-01-to-2025-03-31.csv`);
     expect(r.ok).toBe(true);
     expect(r.value).toMatchObject({ file: answer, rows: 31 });
     const mem = new PassThrough();
@@ -74,7 +74,7 @@ describe("IPC 'export:save'", () => {
       error: { code: string; message: string };
     };
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS' } });
-    expect(bad.error.message).toMatch(/^Expected a date YYYY-MM-DD.*\(from\)/);
+    expect(bad.error.message).toMatch(/^Expected a real date written YYYY-MM-DD.*\(from\)/);
     const evil = await ipc.invoke(topFrame('https://evil.example/'), CHANNELS.saveExport, req);
     expect(evil).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(offered.length).toBe(asked);

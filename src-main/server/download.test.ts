@@ -62,7 +62,7 @@ describe('POST /download/export', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(r.headers['content-disposition']).toBe(
-      `attachment; filename="eclectyc-readings-meter-${MPAN}-2024-01-01-to-2025-01-01.csv"`,
+      `attachment; filename="eclectyc-readings-meter-${MPAN}-2024-01-01-to-2024-12-31.csv"`,
     );
     expect(r.headers['cache-control']).toBe('no-store');
     const lines = r.body.replace(/^\uFEFF/, '').split('\r\n');

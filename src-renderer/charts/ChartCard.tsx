@@ -1,4 +1,4 @@
-/** A chart in a card with its title, a note, and "Download PNG" / "Download CSV" of what it shows. */
+/** A chart in a card with its title, a note, and "Download PNG" / "Export CSV" of what it shows. */
 import { lazy, Suspense, useRef } from 'react';
 import type { ReactNode } from 'react';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -82,7 +82,7 @@ export function ChartCard({
               downloadText(`${fileBase}.csv`, toCsv(t.header, t.rows));
             }}
           >
-            Download CSV
+            Export CSV
           </button>
         </div>
       </div>

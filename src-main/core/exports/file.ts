@@ -10,7 +10,8 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AppError } from '../../../src-shared/contract/errors';
 import { exportRequestSchema } from '../../../src-shared/contract/exports';
-import { runExport, type ExportDeps, type ExportRequest } from './export';
+import { exportDays, runExport, type ExportDeps, type ExportRequest } from './export';
+import { isoDay } from '../../../src-shared/domain/periods';
 
 /** A file written whole: its absolute path and size in bytes. */
 export interface SavedFile {
@@ -66,12 +67,16 @@ export async function saveBytes(file: string, bytes: Uint8Array): Promise<SavedF
   return saved;
 }
 
-/** A file name for an export: `eclectyc-<table>-<what>-<from>-to-<to>.csv`, safe on every filesystem. */
+/**
+ * A file name for an export: `eclectyc-<table>-<what>-<first day>-to-<last day>.csv` (the last day
+ * included, as people name periods), safe on every filesystem.
+ */
 export function exportFileName(req: ExportRequest): string {
   const s = req.scope;
-  const what = 'meter' in s ? `meter-${s.meter}` : 'siteId' in s ? `site-${s.siteId}` : 'all';
+  const what = 'meter' in s ? `meter-${s.meter}` : 'siteId' in s ? `site-${s.siteId}` : 'portfolio';
   const table = req.what === 'readings' && req.layout === 'wide' ? 'readings-wide' : req.what;
-  return `eclectyc-${table}-${what}-${req.from}-to-${req.to}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
+  const { fromDay, toDay } = exportDays(req.from, req.to);
+  return `eclectyc-${table}-${what}-${isoDay(fromDay)}-to-${isoDay(toDay - 1)}.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
 /** Writes an export to `file` whole; `rows` counts the data rows (the header not included). */

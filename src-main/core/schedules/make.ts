@@ -12,6 +12,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import type { ReportScope, ScheduleWhat } from '../../../src-shared/contract/types';
 import { dateOfDay, isoDay } from '../../../src-shared/domain/periods';
 import { runExport } from '../exports/export';
+import { exportFileName } from '../exports/file';
 import type { Call } from '../exports/tables';
 import { buildReport, reportFile, type ReportRequest } from '../reports/build';
 import { ukDate } from '../reports/format';
@@ -77,15 +78,12 @@ export async function makeArtefact(deps: MakeDeps, what: ScheduleWhat, dueAt: nu
   }
   if (what.kind === 'export') {
     const r = exportRange(what.range, day);
-    const fileName = `eclectyc-${what.table}-${scopeTag(what.scope)}-${isoDay(r.from)}-to-${isoDay(r.to - 1)}.csv`;
+    const req = { what: what.table, scope: what.scope, from: isoDay(r.from), to: isoDay(r.to), layout: what.layout };
+    const fileName = exportFileName(req);
     const file = path.join(deps.staging, fileName);
     const out = fs.createWriteStream(file);
     try {
-      await runExport(
-        { meters: deps.services.meters, readings: deps.services.readings, call: deps.call },
-        { what: what.table, scope: what.scope, from: isoDay(r.from), to: isoDay(r.to), layout: what.layout },
-        out,
-      );
+      await runExport({ meters: deps.services.meters, readings: deps.services.readings, call: deps.call }, req, out);
     } finally {
       out.end();
       await finished(out).catch(() => undefined);
