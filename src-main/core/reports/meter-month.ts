@@ -13,6 +13,7 @@ import type { TotalsService } from '../aggregation/totals';
 import type { MeterService } from '../meters/meter-service';
 import { change, kwh, mwh, percent, ukDate, ukDateTime } from './format';
 import type { ReportBlock, ReportDocument } from './model';
+import { monthDays, profileChart } from './site-month';
 
 /** What the report reads: the roll-ups and the meters' half-hours. */
 export interface MeterReportSources {
@@ -22,16 +23,6 @@ export interface MeterReportSources {
 
 const BAR = '#2f6f9f';
 const LAST_YEAR = '#b0b7bf';
-
-/** Parses `YYYY-MM` into its first local day and the first day of the next month. */
-export function monthDays(month: string): { y: number; m: number; first: number; next: number } {
-  const match = /^(\d{4})-(\d{2})$/.exec(month.trim());
-  const y = match ? Number(match[1]) : NaN;
-  const m = match ? Number(match[2]) : NaN;
-  if (!match || m < 1 || m > 12 || y < 1990 || y > 2100)
-    throw new AppError('INVALID_ARGS', `"${month}" is not a month; expected YYYY-MM, e.g. 2025-03`);
-  return { y, m, first: dayFromDate(y, m, 1), next: dayFromDate(y, m + 1, 1) };
-}
 
 function monthTotal(s: MeterReportSources, meter: string, first: number, next: number): PeriodTotal | null {
   return s.totals.list(meter, 'month', isoDay(first), isoDay(next))[0] ?? null;
@@ -56,30 +47,6 @@ export function averageProfile(ts: number[], values: (number | null)[]): (number
 }
 
 const round = (v: number | null, dp: number): number | null => (v === null ? null : Number(v.toFixed(dp)));
-const slotLabel = (i: number): string => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`;
-
-/** The average half-hourly profile as a line chart over the UK clock, 00:00 to 23:30. */
-export function profileChart(title: string, profile: (number | null)[], height: number): ReportBlock {
-  return {
-    kind: 'chart',
-    title,
-    height,
-    option: {
-      grid: { left: 48, right: 12, top: 20, bottom: 36 },
-      xAxis: { type: 'category', data: profile.map((_, i) => slotLabel(i)), axisLabel: { interval: 3, fontSize: 9 } },
-      yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
-      series: [
-        {
-          type: 'line',
-          data: profile.map((v) => round(v, 3)),
-          showSymbol: false,
-          lineStyle: { color: BAR },
-          areaStyle: { opacity: 0.15, color: BAR },
-        },
-      ],
-    },
-  };
-}
 
 /** Builds the meter month report for `meter` and `month` (`YYYY-MM`); `now` stamps it as made. */
 export function meterMonthReport(
