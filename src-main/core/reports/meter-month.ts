@@ -1,30 +1,36 @@
 /**
  * The meter month report: one meter's calendar month (UK local) against the same month a year
- * earlier — consumption, daily average, peak half-hour, baseload, completeness — with the daily bars,
- * the average half-hourly profile and a table of the days. Built from the core's own roll-ups
- * (totals.list) and half-hours (readings.series), so the report shows the figures the app shows.
+ * earlier — consumption, daily average, peak half-hour, baseload, cost, emissions, out-of-hours share,
+ * completeness — with the daily bars, the average half-hourly profile, the cost breakdown and emissions,
+ * a table of the days, and the month's exceptions, alerts and best tariff saving. Built from the core's
+ * own roll-ups (totals.list), half-hours (readings.series) and the site report's sections
+ * (site-month.ts) for the one meter, so the report shows the figures the app shows.
  */
 
 import { AppError } from '../../../src-shared/contract/errors';
 import type { PeriodTotal } from '../../../src-shared/contract/types';
 import { isoUtc, toLondonParts } from '../../../src-shared/domain/london-time';
 import { MONTH_NAMES, dayFromDate, dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
-import type { TotalsService } from '../aggregation/totals';
-import type { MeterService } from '../meters/meter-service';
-import { change, kwh, mwh, percent, ukDate, ukDateTime } from './format';
+import { change, gbp, kwh, mwh, percent, ukDate, ukDateTime } from './format';
 import type { ReportBlock, ReportDocument } from './model';
-import { monthDays, profileChart } from './site-month';
-
-/** What the report reads: the roll-ups and the meters' half-hours. */
-export interface MeterReportSources {
-  totals: Pick<TotalsService, 'list'>;
-  meters: Pick<MeterService, 'series' | 'meterRow'>;
-}
+import {
+  alertBlocks,
+  costBlocks,
+  emissionBlocks,
+  emissionRows,
+  exceptionBlocks,
+  monthDays,
+  outOfHoursRows,
+  profileChart,
+  readMonth,
+  savingBlocks,
+  type SiteMonthDeps,
+} from './site-month';
 
 const BAR = '#2f6f9f';
 const LAST_YEAR = '#b0b7bf';
 
-function monthTotal(s: MeterReportSources, meter: string, first: number, next: number): PeriodTotal | null {
+function monthTotal(s: SiteMonthDeps['services'], meter: string, first: number, next: number): PeriodTotal | null {
   return s.totals.list(meter, 'month', isoDay(first), isoDay(next))[0] ?? null;
 }
 
@@ -48,13 +54,12 @@ export function averageProfile(ts: number[], values: (number | null)[]): (number
 
 const round = (v: number | null, dp: number): number | null => (v === null ? null : Number(v.toFixed(dp)));
 
-/** Builds the meter month report for `meter` and `month` (`YYYY-MM`); `now` stamps it as made. */
-export function meterMonthReport(
-  s: MeterReportSources,
-  meter: string,
-  month: string,
-  now: number = Date.now(),
-): ReportDocument {
+/**
+ * Builds the meter month report for `meter` and `month` (`YYYY-MM`), read as `deps.call`'s caller
+ * (costs and tariff savings for managers and admins); `deps.now` stamps it as made.
+ */
+export async function meterMonthReport(deps: SiteMonthDeps, meter: string, month: string): Promise<ReportDocument> {
+  const s = deps.services;
   const row = s.meters.meterRow(meter);
   const { y, m, first, next } = monthDays(month);
   const name = `${MONTH_NAMES[m - 1]} ${y}`;
@@ -74,6 +79,10 @@ export function meterMonthReport(
     : [];
   const series = s.meters.series(row.identifier, isoUtc(dayStartUtc(first)), isoUtc(dayStartUtc(next)));
   const profile = averageProfile(series.ts, series.kwh);
+  // the site report's sections for this one meter: cost, emissions, exceptions, alerts, tariff saving
+  const analysed = s.meters.analysisRows().filter((r) => r.id === row.id);
+  const ctx = await readMonth(deps, analysed, month, `Meter ${row.identifier}`, { meter: row.identifier });
+  const one = ctx.meters[0]!;
 
   const present = cur.halfHours - cur.missing;
   const label = row.label ? ` (${row.label})` : '';
@@ -96,6 +105,10 @@ export function meterMonthReport(
       p?.baseload == null ? '—' : `${p.baseload.toFixed(2)} kW`,
       '',
     ],
+    ...(ctx.managers
+      ? [['Cost incl. VAT', one.cost ? gbp(one.cost.totalPence / 100) : one.unpriced ? 'not priced' : '—', '', '']]
+      : []),
+    ...[...emissionRows(ctx), ...outOfHoursRows(ctx)].map(([label, value]) => [label, value, '', '']),
     ['Data completeness', percent(cur.completeness), p ? percent(p.completeness) : '—', ''],
   ];
   const dayLabels = days.map((d) => ukDate(dayFromIso(d.period)).slice(0, 5));
@@ -120,7 +133,7 @@ export function meterMonthReport(
     {
       kind: 'chart',
       title: `Daily consumption (kWh)${prevHas ? `, ${name} against ${lastName}` : ''}`,
-      height: 230,
+      height: 200,
       option: {
         grid: { left: 48, right: 12, top: 28, bottom: 40 },
         legend: prevHas ? { top: 0, itemGap: 24, data: [name, lastName] } : undefined,
@@ -141,7 +154,9 @@ export function meterMonthReport(
         ],
       },
     },
-    profileChart(`Average half-hourly profile, ${name} (kWh per half-hour, UK time)`, profile, 210),
+    profileChart(`Average half-hourly profile, ${name} (kWh per half-hour, UK time)`, profile, 180),
+    ...costBlocks(ctx),
+    ...emissionBlocks(ctx),
     { kind: 'pageBreak' },
     { kind: 'heading', text: `Days in ${name}` },
     {
@@ -155,12 +170,15 @@ export function meterMonthReport(
       ]),
       align: ['left', 'right', 'right', 'right'],
     },
+    ...exceptionBlocks(ctx, true),
+    ...alertBlocks(ctx),
+    ...savingBlocks(ctx),
   ];
   return {
     title: `Meter report: ${row.identifier}${label}, ${name}`,
     period: `${name}: ${ukDate(first)} to ${ukDate(next - 1)} (UK local time)`,
     completeness: `Data: ${present.toLocaleString('en-GB')} of ${cur.halfHours.toLocaleString('en-GB')} half-hours (${percent(cur.completeness)})`,
-    generated: ukDateTime(Math.floor(now / 1000)),
+    generated: ukDateTime(Math.floor(deps.now / 1000)),
     blocks,
   };
 }
