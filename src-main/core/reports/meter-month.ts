@@ -136,7 +136,7 @@ export async function meterMonthReport(deps: SiteMonthDeps, meter: string, month
       height: 200,
       option: {
         grid: { left: 48, right: 12, top: 28, bottom: 40 },
-        legend: prevHas ? { top: 0, itemGap: 24, data: [name, lastName] } : undefined,
+        legend: prevHas ? { top: 0, itemGap: 24, data: [name, lastName], textStyle: { fontSize: 9 } } : undefined,
         xAxis: { type: 'category', data: dayLabels, axisLabel: { rotate: 90, fontSize: 9 } },
         yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
         series: [

@@ -12,6 +12,8 @@ import { flatTariff } from '../../../tests/fixtures/tariffs';
 import { callAs } from '../exports/export';
 import type { Call } from '../exports/tables';
 import { buildReport } from './build';
+import { chartSvg } from './chart';
+import { TEXT_WIDTH } from './model';
 import { renderPdf } from './pdf';
 import type { Services } from '../services';
 
@@ -165,6 +167,30 @@ describe('portfolio monthly report', () => {
       ),
     );
     expect(text).toMatch(row('Total', oneDp(now), pc(now, before), pc(now, 4500), money(pA + pB), oneDp(now * FACTOR)));
+  });
+});
+
+describe('report layout', () => {
+  it('reads long month headings whole, labels every month and sets legends no larger than the axis text', async () => {
+    const { doc, text } = await reportText(admin, { siteId: siteA }, '2025-02');
+    expect(text).toMatch(/Figure +February 2025 +February 2024 +Change +Budget +vs budget/);
+    expect(text).toMatch(/Baseload, kW +\d+\.\d\d(?!\d)/);
+    const months = ['Mar 24', 'Apr 24', 'May 24', 'Jun 24', 'Jul 24', 'Aug 24', 'Sep 24', 'Oct 24', 'Nov 24'];
+    expect(text).toMatch(new RegExp([...months, 'Dec 24', 'Jan 25', 'Feb 25'].join(' +')));
+    const sizes = (svg: string, words: string[]) =>
+      [...svg.matchAll(/<text[^>]*font-size:([\d.]+)px[^>]*>([^<]*)<\/text>/g)]
+        .filter((m) => words.includes(m[2]!))
+        .map((m) => Number(m[1]));
+    const charts = doc.blocks.flatMap((b) => (b.kind === 'chart' && b.option.legend ? [b] : []));
+    expect(charts).toHaveLength(2);
+    for (const c of charts) {
+      const svg = chartSvg(c.option, TEXT_WIDTH, c.height);
+      const legend = sizes(svg, ['February 2025', 'February 2024', '12 months to February 2025', 'The 12 before']);
+      const axis = sizes(svg, ['01/02', '28/02', 'Mar 24', 'Feb 25']);
+      expect(legend.length).toBeGreaterThan(0);
+      expect(axis.length).toBeGreaterThan(0);
+      expect(Math.max(...legend)).toBeLessThanOrEqual(Math.min(...axis));
+    }
   });
 });
 

@@ -812,7 +812,9 @@ export function completenessBlocks(ctx: MonthContext): ReportBlock[] {
     {
       kind: 'paragraph',
       text:
-        `${gaps.length} of the ${plural(reported.length, 'meter')} that reported miss half-hours` +
+        (reported.length === 1
+          ? 'The meter misses half-hours'
+          : `${gaps.length} of the ${reported.length} meters that reported ${gaps.length === 1 ? 'misses' : 'miss'} half-hours`) +
         (gaps.length > LIST_LIMIT ? `; the ${LIST_LIMIT} missing most:` : ':'),
     },
     {
