@@ -15,15 +15,19 @@ import { change, gbp, kwh, mwh, percent, ukDate, ukDateTime } from './format';
 import type { ReportBlock, ReportDocument } from './model';
 import {
   alertBlocks,
+  COMPLETE_ENOUGH,
   costBlocks,
   emissionBlocks,
   emissionRows,
+  dayBar,
   exceptionBlocks,
+  marked,
   monthDays,
   outOfHoursRows,
   profileChart,
   readMonth,
   savingBlocks,
+  versus,
   type SiteMonthDeps,
 } from './site-month';
 
@@ -51,8 +55,6 @@ export function averageProfile(ts: number[], values: (number | null)[]): (number
   }
   return sum.map((s, i) => (n[i] ? s / n[i]! : null));
 }
-
-const round = (v: number | null, dp: number): number | null => (v === null ? null : Number(v.toFixed(dp)));
 
 /**
  * Builds the meter month report for `meter` and `month` (`YYYY-MM`), read as `deps.call`'s caller
@@ -88,15 +90,17 @@ export async function meterMonthReport(deps: SiteMonthDeps, meter: string, month
   const label = row.label ? ` (${row.label})` : '';
   const p = prevHas ? prev : null;
   const peakAt = (t: PeriodTotal | null) => (t?.peakAt ? ukDateTime(Date.parse(t.peakAt) / 1000) : '—');
+  // a change on less than 90 % of either month's half-hours is marked, not read as a saving
+  const complete = Math.min(cur.completeness, p?.completeness ?? 1);
   const figures: string[][] = [
-    ['Consumption', kwh(cur.kwh), p ? kwh(p.kwh) : '—', change(cur.kwh, p?.kwh ?? null)],
+    ...marked(['Consumption', kwh(cur.kwh), p ? kwh(p.kwh) : '—', versus(cur.kwh, p?.kwh ?? null, complete)]),
     ['Consumption (MWh)', mwh(cur.kwh), p ? mwh(p.kwh) : '—', ''],
-    [
+    ...marked([
       'Daily average',
       kwh(cur.averageDaily),
       p ? kwh(p.averageDaily) : '—',
-      change(cur.averageDaily ?? 0, p?.averageDaily ?? null),
-    ],
+      versus(cur.averageDaily, p?.averageDaily ?? null, complete),
+    ]),
     ['Peak half-hour', kwh(cur.max), p ? kwh(p.max) : '—', ''],
     ['Peak at (UK time)', peakAt(cur), p ? peakAt(p) : '—', ''],
     [
@@ -120,7 +124,8 @@ export async function meterMonthReport(deps: SiteMonthDeps, meter: string, month
         `Meter ${row.identifier}${label}, ${row.fuel}, for ${name}: ${ukDate(first)} to ${ukDate(next - 1)}, UK local time. ` +
         `Consumption was ${kwh(cur.kwh)}` +
         (p
-          ? `, against ${kwh(p.kwh)} in ${lastName} (${change(cur.kwh, p.kwh)}).`
+          ? `, against ${kwh(p.kwh)} in ${lastName} (${change(cur.kwh, p.kwh)}` +
+            `${complete < COMPLETE_ENOUGH ? `; incomplete data: ${percent(complete)}` : ''}).`
           : `; there are no readings for ${lastName}.`) +
         ' Figures are the stored half-hourly readings; missing half-hours are not estimated.',
     },
@@ -145,12 +150,12 @@ export async function meterMonthReport(deps: SiteMonthDeps, meter: string, month
                 {
                   type: 'bar' as const,
                   name: lastName,
-                  data: lastYearDays.map((d) => round(d.kwh, 1)),
+                  data: lastYearDays.map(dayBar),
                   itemStyle: { color: LAST_YEAR },
                 },
               ]
             : []),
-          { type: 'bar', name, data: days.map((d) => round(d.kwh, 1)), itemStyle: { color: BAR } },
+          { type: 'bar', name, data: days.map(dayBar), itemStyle: { color: BAR } },
         ],
       },
     },
@@ -164,7 +169,7 @@ export async function meterMonthReport(deps: SiteMonthDeps, meter: string, month
       columns: ['Date', 'Consumption', 'Half-hours', 'Completeness'],
       rows: days.map((d) => [
         ukDate(dayFromIso(d.period)),
-        kwh(d.kwh),
+        d.missing === d.halfHours ? '—' : kwh(d.kwh),
         `${d.halfHours - d.missing} of ${d.halfHours}`,
         percent(d.completeness),
       ]),

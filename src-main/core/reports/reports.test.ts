@@ -125,6 +125,18 @@ describe('meter month report: the site report sections for one meter', () => {
     expect(text).toContain('No alert is about March 2025.');
   });
 
+  it('marks changes on a month with too few half-hours and shows days without a reading as —', async () => {
+    const text = (await pdfText(await renderPdf(await meterMonthReport(deps, MPAN, '2025-02')))).join('\n');
+    const [now, before] = [sum(inMonth('2025-02')), sum(inMonth('2024-02'))];
+    const complete = Math.min(inMonth('2025-02').length / (28 * 48), inMonth('2024-02').length / (29 * 48));
+    const note = `(incomplete data: ${oneDp(complete * 100)}%)`;
+    const change = `${now >= before ? '+' : ''}${oneDp(((now - before) / before) * 100)}%`;
+    expect(text).toMatch(row('Consumption', `${oneDp(now)} kWh`, `${oneDp(before)} kWh`, change, note));
+    expect(text).toContain(`in February 2024 (${change}; incomplete data: ${oneDp(complete * 100)}%).`);
+    expect(text).toMatch(/01\/02\/2025 +— +0 of 48 +0\.0%/);
+    expect(text).toMatch(/28\/02\/2025 +[\d,.]+ kWh +48 of 48 +100\.0%/);
+  });
+
   it('leaves the costs out for a viewer', async () => {
     const viewer = { ...deps, call: callAs(core.handlers, { role: 'viewer', actor: 'v' }) };
     const text = (await pdfText(await renderPdf(await meterMonthReport(viewer, MPAN, '2025-03')))).join('\n');

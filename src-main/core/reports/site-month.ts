@@ -76,7 +76,7 @@ const two = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 2, maximumFr
 /** `1 meter`, `2 meters`. */
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-GB')} ${word}${n === 1 ? '' : 's'}`;
 /** Below this share of the month's half-hours a comparison is marked as made on incomplete data. */
-const COMPLETE_ENOUGH = 0.9;
+export const COMPLETE_ENOUGH = 0.9;
 
 /** Parses `YYYY-MM` into its first local day and the first day of the next month. */
 export function monthDays(month: string): { y: number; m: number; first: number; next: number } {
@@ -120,14 +120,14 @@ const completeOf = (xs: readonly MeterMonth[], f: (x: MeterMonth) => MonthFigure
 };
 
 /** A comparison's cell, and the share of the half-hours under it (1 when it compares nothing). */
-interface Compared {
+export interface Compared {
   text: string;
   completeness: number;
 }
 
 /** `now` against `before` (a budget or last year) as a change; an em dash when either is missing. */
-function versus(now: number | null, before: number | null, completeness: number): Compared {
-  const text = now === null ? '—' : change(now, before);
+export function versus(now: number | null, before: number | null, completeness: number): Compared {
+  const text = now === null || !Number.isFinite(now) ? '—' : change(now, before);
   return { text, completeness: text === '—' ? 1 : completeness };
 }
 
@@ -146,7 +146,7 @@ const yearOnYear = (xs: readonly MeterMonth[]): Compared =>
  * A figures row; when a comparison in it rests on less than 90 % of the month's half-hours, a row under
  * it says so (`(incomplete data: 3.2%)`), so that a change is not read as a saving.
  */
-function marked(cells: (string | Compared)[]): string[][] {
+export function marked(cells: (string | Compared)[]): string[][] {
   const low = Math.min(1, ...cells.map((c) => (typeof c === 'string' ? 1 : c.completeness)));
   const row = cells.map((c) => (typeof c === 'string' ? c : c.text));
   if (low >= COMPLETE_ENOUGH) return [row];
@@ -711,7 +711,7 @@ class Profile {
 }
 
 /** A day's bar: its kWh, or none when it has no reading at all. */
-const dayBar = (d: PeriodTotal): number | null => (d.missing === d.halfHours ? null : round(d.kwh, 1));
+export const dayBar = (d: PeriodTotal): number | null => (d.missing === d.halfHours ? null : round(d.kwh, 1));
 
 function dayOfIso(iso: string): number {
   return dayFromDate(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
