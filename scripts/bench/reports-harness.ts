@@ -14,7 +14,9 @@ import { silentLogger } from '../../src-main/core/events';
 import { chartSvg } from '../../src-main/core/reports/chart';
 import { renderHtml } from '../../src-main/core/reports/html';
 import { annualReport } from '../../src-main/core/reports/annual';
+import { callAs } from '../../src-main/core/exports/export';
 import { meterMonthReport } from '../../src-main/core/reports/meter-month';
+import type { Services } from '../../src-main/core/services';
 import { A4, TEXT_WIDTH, type ReportBlock, type ReportDocument } from '../../src-main/core/reports/model';
 import { renderPdf, reportFonts } from '../../src-main/core/reports/pdf';
 
@@ -151,7 +153,12 @@ export async function run(migrationsDir: string, out: string, runs = 10) {
     const { jobIds } = core.imports.enqueue([(await core.files.storePath(csv)).fileId], {});
     await core.imports.drain((id) => jobIds.includes(id));
 
-    const build = await timed(runs, () => meterMonthReport(core, MPAN, '2025-03'));
+    const deps = {
+      services: core as unknown as Services,
+      call: callAs(core.handlers, { role: 'admin', actor: 'bench' }),
+      now: Date.now(),
+    };
+    const build = await timed(runs, () => meterMonthReport(deps, MPAN, '2025-03'));
     const report = build.value;
     const svg = await timed(runs, () =>
       chartSvg(report.blocks.find((b) => b.kind === 'chart')!.option, TEXT_WIDTH, 230),

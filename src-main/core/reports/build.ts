@@ -39,7 +39,7 @@ export async function buildReport(deps: ReportDeps, req: ReportRequest): Promise
     );
   const s = req.scope;
   if (req.month !== undefined) {
-    if ('meter' in s) return meterMonthReport(deps.services, s.meter, req.month, deps.now);
+    if ('meter' in s) return meterMonthReport(deps, s.meter, req.month);
     return siteMonthReport(deps, 'siteId' in s ? s.siteId : null, req.month);
   }
   return annualReport(deps.services, s, req.year!, deps.now);

@@ -1,39 +1,40 @@
 /**
  * The meter month report: one meter's calendar month (UK local) against the same month a year
- * earlier — consumption, daily average, peak half-hour, baseload, completeness — with the daily bars,
- * the average half-hourly profile and a table of the days. Built from the core's own roll-ups
- * (totals.list) and half-hours (readings.series), so the report shows the figures the app shows.
+ * earlier — consumption, daily average, peak half-hour, baseload, cost, emissions, out-of-hours share,
+ * completeness — with the daily bars, the average half-hourly profile, the cost breakdown and emissions,
+ * a table of the days, and the month's exceptions, alerts and best tariff saving. Built from the core's
+ * own roll-ups (totals.list), half-hours (readings.series) and the site report's sections
+ * (site-month.ts) for the one meter, so the report shows the figures the app shows.
  */
 
 import { AppError } from '../../../src-shared/contract/errors';
 import type { PeriodTotal } from '../../../src-shared/contract/types';
 import { isoUtc, toLondonParts } from '../../../src-shared/domain/london-time';
 import { MONTH_NAMES, dayFromDate, dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
-import type { TotalsService } from '../aggregation/totals';
-import type { MeterService } from '../meters/meter-service';
-import { change, kwh, mwh, percent, ukDate, ukDateTime } from './format';
+import { change, gbp, kwh, mwh, percent, ukDate, ukDateTime } from './format';
 import type { ReportBlock, ReportDocument } from './model';
-
-/** What the report reads: the roll-ups and the meters' half-hours. */
-export interface MeterReportSources {
-  totals: Pick<TotalsService, 'list'>;
-  meters: Pick<MeterService, 'series' | 'meterRow'>;
-}
+import {
+  alertBlocks,
+  COMPLETE_ENOUGH,
+  costBlocks,
+  emissionBlocks,
+  emissionRows,
+  dayBar,
+  exceptionBlocks,
+  marked,
+  monthDays,
+  outOfHoursRows,
+  profileChart,
+  readMonth,
+  savingBlocks,
+  versus,
+  type SiteMonthDeps,
+} from './site-month';
 
 const BAR = '#2f6f9f';
 const LAST_YEAR = '#b0b7bf';
 
-/** Parses `YYYY-MM` into its first local day and the first day of the next month. */
-export function monthDays(month: string): { y: number; m: number; first: number; next: number } {
-  const match = /^(\d{4})-(\d{2})$/.exec(month.trim());
-  const y = match ? Number(match[1]) : NaN;
-  const m = match ? Number(match[2]) : NaN;
-  if (!match || m < 1 || m > 12 || y < 1990 || y > 2100)
-    throw new AppError('INVALID_ARGS', `"${month}" is not a month; expected YYYY-MM, e.g. 2025-03`);
-  return { y, m, first: dayFromDate(y, m, 1), next: dayFromDate(y, m + 1, 1) };
-}
-
-function monthTotal(s: MeterReportSources, meter: string, first: number, next: number): PeriodTotal | null {
+function monthTotal(s: SiteMonthDeps['services'], meter: string, first: number, next: number): PeriodTotal | null {
   return s.totals.list(meter, 'month', isoDay(first), isoDay(next))[0] ?? null;
 }
 
@@ -55,39 +56,12 @@ export function averageProfile(ts: number[], values: (number | null)[]): (number
   return sum.map((s, i) => (n[i] ? s / n[i]! : null));
 }
 
-const round = (v: number | null, dp: number): number | null => (v === null ? null : Number(v.toFixed(dp)));
-const slotLabel = (i: number): string => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`;
-
-/** The average half-hourly profile as a line chart over the UK clock, 00:00 to 23:30. */
-export function profileChart(title: string, profile: (number | null)[], height: number): ReportBlock {
-  return {
-    kind: 'chart',
-    title,
-    height,
-    option: {
-      grid: { left: 48, right: 12, top: 20, bottom: 36 },
-      xAxis: { type: 'category', data: profile.map((_, i) => slotLabel(i)), axisLabel: { interval: 3, fontSize: 9 } },
-      yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
-      series: [
-        {
-          type: 'line',
-          data: profile.map((v) => round(v, 3)),
-          showSymbol: false,
-          lineStyle: { color: BAR },
-          areaStyle: { opacity: 0.15, color: BAR },
-        },
-      ],
-    },
-  };
-}
-
-/** Builds the meter month report for `meter` and `month` (`YYYY-MM`); `now` stamps it as made. */
-export function meterMonthReport(
-  s: MeterReportSources,
-  meter: string,
-  month: string,
-  now: number = Date.now(),
-): ReportDocument {
+/**
+ * Builds the meter month report for `meter` and `month` (`YYYY-MM`), read as `deps.call`'s caller
+ * (costs and tariff savings for managers and admins); `deps.now` stamps it as made.
+ */
+export async function meterMonthReport(deps: SiteMonthDeps, meter: string, month: string): Promise<ReportDocument> {
+  const s = deps.services;
   const row = s.meters.meterRow(meter);
   const { y, m, first, next } = monthDays(month);
   const name = `${MONTH_NAMES[m - 1]} ${y}`;
@@ -107,20 +81,26 @@ export function meterMonthReport(
     : [];
   const series = s.meters.series(row.identifier, isoUtc(dayStartUtc(first)), isoUtc(dayStartUtc(next)));
   const profile = averageProfile(series.ts, series.kwh);
+  // the site report's sections for this one meter: cost, emissions, exceptions, alerts, tariff saving
+  const analysed = s.meters.analysisRows().filter((r) => r.id === row.id);
+  const ctx = await readMonth(deps, analysed, month, `Meter ${row.identifier}`, { meter: row.identifier });
+  const one = ctx.meters[0]!;
 
   const present = cur.halfHours - cur.missing;
   const label = row.label ? ` (${row.label})` : '';
   const p = prevHas ? prev : null;
   const peakAt = (t: PeriodTotal | null) => (t?.peakAt ? ukDateTime(Date.parse(t.peakAt) / 1000) : '—');
+  // a change on less than 90 % of either month's half-hours is marked, not read as a saving
+  const complete = Math.min(cur.completeness, p?.completeness ?? 1);
   const figures: string[][] = [
-    ['Consumption', kwh(cur.kwh), p ? kwh(p.kwh) : '—', change(cur.kwh, p?.kwh ?? null)],
+    ...marked(['Consumption', kwh(cur.kwh), p ? kwh(p.kwh) : '—', versus(cur.kwh, p?.kwh ?? null, complete)]),
     ['Consumption (MWh)', mwh(cur.kwh), p ? mwh(p.kwh) : '—', ''],
-    [
+    ...marked([
       'Daily average',
       kwh(cur.averageDaily),
       p ? kwh(p.averageDaily) : '—',
-      change(cur.averageDaily ?? 0, p?.averageDaily ?? null),
-    ],
+      versus(cur.averageDaily, p?.averageDaily ?? null, complete),
+    ]),
     ['Peak half-hour', kwh(cur.max), p ? kwh(p.max) : '—', ''],
     ['Peak at (UK time)', peakAt(cur), p ? peakAt(p) : '—', ''],
     [
@@ -129,6 +109,10 @@ export function meterMonthReport(
       p?.baseload == null ? '—' : `${p.baseload.toFixed(2)} kW`,
       '',
     ],
+    ...(ctx.managers
+      ? [['Cost incl. VAT', one.cost ? gbp(one.cost.totalPence / 100) : one.unpriced ? 'not priced' : '—', '', '']]
+      : []),
+    ...[...emissionRows(ctx), ...outOfHoursRows(ctx)].map(([label, value]) => [label, value, '', '']),
     ['Data completeness', percent(cur.completeness), p ? percent(p.completeness) : '—', ''],
   ];
   const dayLabels = days.map((d) => ukDate(dayFromIso(d.period)).slice(0, 5));
@@ -140,7 +124,8 @@ export function meterMonthReport(
         `Meter ${row.identifier}${label}, ${row.fuel}, for ${name}: ${ukDate(first)} to ${ukDate(next - 1)}, UK local time. ` +
         `Consumption was ${kwh(cur.kwh)}` +
         (p
-          ? `, against ${kwh(p.kwh)} in ${lastName} (${change(cur.kwh, p.kwh)}).`
+          ? `, against ${kwh(p.kwh)} in ${lastName} (${change(cur.kwh, p.kwh)}` +
+            `${complete < COMPLETE_ENOUGH ? `; incomplete data: ${percent(complete)}` : ''}).`
           : `; there are no readings for ${lastName}.`) +
         ' Figures are the stored half-hourly readings; missing half-hours are not estimated.',
     },
@@ -153,10 +138,10 @@ export function meterMonthReport(
     {
       kind: 'chart',
       title: `Daily consumption (kWh)${prevHas ? `, ${name} against ${lastName}` : ''}`,
-      height: 230,
+      height: 200,
       option: {
         grid: { left: 48, right: 12, top: 28, bottom: 40 },
-        legend: prevHas ? { top: 0, itemGap: 24, data: [name, lastName] } : undefined,
+        legend: prevHas ? { top: 0, itemGap: 24, data: [name, lastName], textStyle: { fontSize: 9 } } : undefined,
         xAxis: { type: 'category', data: dayLabels, axisLabel: { rotate: 90, fontSize: 9 } },
         yAxis: { type: 'value', name: 'kWh', axisLabel: { fontSize: 9 } },
         series: [
@@ -165,16 +150,18 @@ export function meterMonthReport(
                 {
                   type: 'bar' as const,
                   name: lastName,
-                  data: lastYearDays.map((d) => round(d.kwh, 1)),
+                  data: lastYearDays.map(dayBar),
                   itemStyle: { color: LAST_YEAR },
                 },
               ]
             : []),
-          { type: 'bar', name, data: days.map((d) => round(d.kwh, 1)), itemStyle: { color: BAR } },
+          { type: 'bar', name, data: days.map(dayBar), itemStyle: { color: BAR } },
         ],
       },
     },
-    profileChart(`Average half-hourly profile, ${name} (kWh per half-hour, UK time)`, profile, 210),
+    profileChart(`Average half-hourly profile, ${name} (kWh per half-hour, UK time)`, profile, 180),
+    ...costBlocks(ctx),
+    ...emissionBlocks(ctx),
     { kind: 'pageBreak' },
     { kind: 'heading', text: `Days in ${name}` },
     {
@@ -182,18 +169,21 @@ export function meterMonthReport(
       columns: ['Date', 'Consumption', 'Half-hours', 'Completeness'],
       rows: days.map((d) => [
         ukDate(dayFromIso(d.period)),
-        kwh(d.kwh),
+        d.missing === d.halfHours ? '—' : kwh(d.kwh),
         `${d.halfHours - d.missing} of ${d.halfHours}`,
         percent(d.completeness),
       ]),
       align: ['left', 'right', 'right', 'right'],
     },
+    ...exceptionBlocks(ctx, true),
+    ...alertBlocks(ctx),
+    ...savingBlocks(ctx),
   ];
   return {
     title: `Meter report: ${row.identifier}${label}, ${name}`,
     period: `${name}: ${ukDate(first)} to ${ukDate(next - 1)} (UK local time)`,
     completeness: `Data: ${present.toLocaleString('en-GB')} of ${cur.halfHours.toLocaleString('en-GB')} half-hours (${percent(cur.completeness)})`,
-    generated: ukDateTime(Math.floor(now / 1000)),
+    generated: ukDateTime(Math.floor(deps.now / 1000)),
     blocks,
   };
 }

@@ -7,13 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../app';
 import { importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
 import { localDate, pdfText } from '../../../tests/helpers/pdf';
+import { callAs } from '../exports/export';
+import type { Services } from '../services';
+import { flatTariff } from '../../../tests/fixtures/tariffs';
 import { meterMonthReport } from './meter-month';
+import type { SiteMonthDeps } from './site-month';
 import { renderPdf } from './pdf';
 import { renderHtml } from './html';
 import { change, gbp, kwh, mwh, percent, ukDate, ukDateTime } from './format';
 import type { ReportDocument } from './model';
 
 const MPAN = '1200050000009';
+const FACTOR = 0.177;
 const oneDp = (n: number) => n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 // half-hours from 28/02 to 02/04 (UTC), both years; March 2025 loses 10/03 06:00–10:00 UTC (8 half-hours)
@@ -32,12 +37,22 @@ let core: Core;
 let report: ReportDocument;
 let pages: string[];
 let pdf: Buffer;
+let deps: SiteMonthDeps;
 
 beforeAll(async () => {
   core = await makeCore();
   const csv = ['MPAN,Timestamp,kWh', ...rows.map(([t, v]) => `${MPAN},${new Date(t).toISOString()},${v}`)].join('\n');
   await importFiles(core, [writeTemp('two-marches.csv', csv)]);
-  report = meterMonthReport(core, MPAN, '2025-03', Date.UTC(2025, 3, 2, 9, 15));
+  const admin = callAs(core.handlers, { role: 'admin', actor: 'test' });
+  await admin('tariffs.import', { text: JSON.stringify({ tariffs: [flatTariff()] }) });
+  await admin('tariffs.assign', { meter: MPAN, tariff: 'acme-flat-2025', from: '2025-01-01' });
+  await admin('carbon.setFactor', { year: 2025, fuel: 'electricity', kgPerKwh: FACTOR });
+  deps = {
+    services: core as unknown as Services,
+    call: callAs(core.handlers, { role: 'admin', actor: 'test' }),
+    now: Date.UTC(2025, 3, 2, 9, 15),
+  };
+  report = await meterMonthReport(deps, MPAN, '2025-03');
   pdf = await renderPdf(report);
   pages = await pdfText(pdf);
 }, 60_000);
@@ -88,6 +103,48 @@ describe('meter month report as PDF', () => {
   });
 });
 
+describe('meter month report: the site report sections for one meter', () => {
+  const money = (pence: number) =>
+    `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const esc = (x: string) => x.replace(/[.+()£]/g, '\\$&');
+  const row = (...cells: string[]) => new RegExp(cells.map(esc).join(' +'));
+
+  it('prices the month on its tariff, converts it by the SECR factor, and has exceptions, alerts and savings', () => {
+    const text = pages.join('\n');
+    const now = sum(inMonth('2025-03'));
+    // the flat tariff by hand: (kWh × (unit + CCL) + 31 days × standing) × (1 + VAT)
+    const pence = (now * (27.4 + 0.775) + 31 * 55) * 1.2;
+    expect(text).toMatch(row('Cost incl. VAT', money(pence)));
+    expect(text).toMatch(row('Climate Change Levy', money(now * 0.775)));
+    expect(text).toMatch(row('Total', money(pence)));
+    expect(text).toMatch(row('kg CO2e, SECR factors', oneDp(now * FACTOR)));
+    expect(text).toMatch(row('kg CO2e, electricity, grid half-hourly', 'not available'));
+    expect(text).toMatch(/Out-of-hours share +[\d.]+%/);
+    for (const heading of ['Cost', 'Emissions', 'Exceptions', 'Alerts', 'Tariff savings'])
+      expect(text).toContain(heading);
+    expect(text).toContain('No alert is about March 2025.');
+  });
+
+  it('marks changes on a month with too few half-hours and shows days without a reading as —', async () => {
+    const text = (await pdfText(await renderPdf(await meterMonthReport(deps, MPAN, '2025-02')))).join('\n');
+    const [now, before] = [sum(inMonth('2025-02')), sum(inMonth('2024-02'))];
+    const complete = Math.min(inMonth('2025-02').length / (28 * 48), inMonth('2024-02').length / (29 * 48));
+    const note = `(incomplete data: ${oneDp(complete * 100)}%)`;
+    const change = `${now >= before ? '+' : ''}${oneDp(((now - before) / before) * 100)}%`;
+    expect(text).toMatch(row('Consumption', `${oneDp(now)} kWh`, `${oneDp(before)} kWh`, change, note));
+    expect(text).toContain(`in February 2024 (${change}; incomplete data: ${oneDp(complete * 100)}%).`);
+    expect(text).toMatch(/01\/02\/2025 +— +0 of 48 +0\.0%/);
+    expect(text).toMatch(/28\/02\/2025 +[\d,.]+ kWh +48 of 48 +100\.0%/);
+  });
+
+  it('leaves the costs out for a viewer', async () => {
+    const viewer = { ...deps, call: callAs(core.handlers, { role: 'viewer', actor: 'v' }) };
+    const text = (await pdfText(await renderPdf(await meterMonthReport(viewer, MPAN, '2025-03')))).join('\n');
+    expect(text).toContain('Costs and tariff savings are shown to managers and admins only.');
+    expect(text).not.toMatch(/Cost incl\. VAT/);
+  });
+});
+
 describe('fonts', () => {
   it('embeds a font that carries £, accents and dashes through to copied text', async () => {
     const doc: ReportDocument = {
@@ -133,10 +190,14 @@ describe('meter month report as HTML', () => {
 });
 
 describe('bad input', () => {
-  it('refuses a month that is not YYYY-MM, and a month without readings', () => {
-    expect(() => meterMonthReport(core, MPAN, '2025-13')).toThrow(/^"2025-13" is not a month; expected YYYY-MM/);
-    expect(() => meterMonthReport(core, MPAN, '2023-06')).toThrow(/^Meter 1200050000009 has no readings in June 2023/);
-    expect(() => meterMonthReport(core, '1200050000106', '2025-03')).toThrow(/^[A-Z]/);
+  it('refuses a month that is not YYYY-MM, and a month without readings', async () => {
+    await expect(meterMonthReport(deps, MPAN, '2025-13')).rejects.toThrow(
+      /^"2025-13" is not a month; expected YYYY-MM/,
+    );
+    await expect(meterMonthReport(deps, MPAN, '2023-06')).rejects.toThrow(
+      /^Meter 1200050000009 has no readings in June 2023/,
+    );
+    await expect(meterMonthReport(deps, '1200050000106', '2025-03')).rejects.toThrow(/^[A-Z]/);
   });
 });
 

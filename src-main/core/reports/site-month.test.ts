@@ -12,6 +12,8 @@ import { flatTariff } from '../../../tests/fixtures/tariffs';
 import { callAs } from '../exports/export';
 import type { Call } from '../exports/tables';
 import { buildReport } from './build';
+import { chartSvg } from './chart';
+import { TEXT_WIDTH } from './model';
 import { renderPdf } from './pdf';
 import type { Services } from '../services';
 
@@ -168,6 +170,30 @@ describe('portfolio monthly report', () => {
   });
 });
 
+describe('report layout', () => {
+  it('reads long month headings whole, labels every month and sets legends no larger than the axis text', async () => {
+    const { doc, text } = await reportText(admin, { siteId: siteA }, '2025-02');
+    expect(text).toMatch(/Figure +February 2025 +February 2024 +Change +Budget +vs budget/);
+    expect(text).toMatch(/Baseload, kW +\d+\.\d\d(?!\d)/);
+    const months = ['Mar 24', 'Apr 24', 'May 24', 'Jun 24', 'Jul 24', 'Aug 24', 'Sep 24', 'Oct 24', 'Nov 24'];
+    expect(text).toMatch(new RegExp([...months, 'Dec 24', 'Jan 25', 'Feb 25'].join(' +')));
+    const sizes = (svg: string, words: string[]) =>
+      [...svg.matchAll(/<text[^>]*font-size:([\d.]+)px[^>]*>([^<]*)<\/text>/g)]
+        .filter((m) => words.includes(m[2]!))
+        .map((m) => Number(m[1]));
+    const charts = doc.blocks.flatMap((b) => (b.kind === 'chart' && b.option.legend ? [b] : []));
+    expect(charts).toHaveLength(2);
+    for (const c of charts) {
+      const svg = chartSvg(c.option, TEXT_WIDTH, c.height);
+      const legend = sizes(svg, ['February 2025', 'February 2024', '12 months to February 2025', 'The 12 before']);
+      const axis = sizes(svg, ['01/02', '28/02', 'Mar 24', 'Feb 25']);
+      expect(legend.length).toBeGreaterThan(0);
+      expect(axis.length).toBeGreaterThan(0);
+      expect(Math.max(...legend)).toBeLessThanOrEqual(Math.min(...axis));
+    }
+  });
+});
+
 describe('budgets', () => {
   it('sets, lists by year, clears a figure, removes a month and refuses an unknown site whole', async () => {
     await admin('budgets.set', {
@@ -202,5 +228,153 @@ describe('budgets', () => {
       viewer('budgets.set', { siteId: siteB, months: [{ month: '2026-04', kwh: 1, pence: 1 }] }),
     ).rejects.toThrow();
     expect(await viewer('budgets.list', { siteId: siteA })).toHaveLength(1);
+  });
+});
+
+/**
+ * The cases the review found, on a portfolio of four sites: a kWh budget on two of them and a £ budget on
+ * one, a meter with one day of March 2025 (3.2 % of its half-hours), a meter with no reading in March, a
+ * gas-only site, grid intensities stored for the first half of March, and alerts about March days
+ * raised in April.
+ */
+describe('monthly reports compare like for like', () => {
+  const [E1, E2, E3, G1] = ['1200050000009', '1200050000106', '1200050000203', '7654321'];
+  const GAS = 0.183;
+  const INTENSITY = 200; // g per kWh, 01/03/2025 00:00 to 16/03/2025 00:00 UTC
+  const hh: { meter: string; t: number; v: number }[] = [];
+  const span = (meter: string, from: number, to: number, base: number) => {
+    for (let t = from; t < to; t += 1_800_000)
+      hh.push({ meter, t, v: Number((base + ((t / 1_800_000) % 7) / 10).toFixed(2)) });
+  };
+  for (const year of [2024, 2025]) {
+    span(E1, Date.UTC(year, 1, 28), Date.UTC(year, 3, 2), 0.5);
+    span(G1, Date.UTC(year, 1, 28), Date.UTC(year, 3, 2), 2);
+  }
+  span(E2, Date.UTC(2024, 1, 28), Date.UTC(2024, 3, 2), 0.8);
+  span(E2, Date.UTC(2025, 2, 3), Date.UTC(2025, 2, 4), 0.8); // 03/03/2025 (GMT): one day
+  span(E3, Date.UTC(2025, 1, 1), Date.UTC(2025, 1, 20), 0.4); // February only
+  const of = (meters: string[], month: string) =>
+    hh.filter((r) => meters.includes(r.meter) && localMonth(r.t) === month).reduce((a, r) => a + r.v, 0);
+  let c: Core;
+  let call: Call;
+  const sites: Record<string, number> = {};
+  const text = async (scope: { siteId: number } | { all: true }) => {
+    const doc = await buildReport(
+      { services: c as unknown as Services, call, now: Date.UTC(2025, 3, 20, 9) },
+      { scope, month: '2025-03' },
+    );
+    return { doc, text: (await pdfText(await renderPdf(doc))).join('\n') };
+  };
+
+  beforeAll(async () => {
+    c = await makeCore();
+    call = callAs(c.handlers, { role: 'admin', actor: 'test' });
+    const csv = ['MPAN,Timestamp,kWh', ...hh.map((r) => `${r.meter},${new Date(r.t).toISOString()},${r.v}`)];
+    await importFiles(c, [writeTemp('review.csv', csv.join('\n'))]);
+    for (const [name, meters] of [
+      ['Bath School', [E1]],
+      ['Wells Library', [E2]],
+      ['Frome Hall', [E3]],
+      ['Gas Depot', [G1]],
+    ] as const) {
+      sites[name] = (await call('sites.create', { name })).id;
+      for (const meter of meters) await call('meters.update', { meter, siteId: sites[name] });
+    }
+    await call('budgets.set', {
+      siteId: sites['Bath School']!,
+      months: [{ month: '2025-03', kwh: 3000, pence: null }],
+    });
+    await call('budgets.set', {
+      siteId: sites['Wells Library']!,
+      months: [{ month: '2025-03', kwh: 1500, pence: 50_000 }],
+    });
+    await call('carbon.setFactor', { year: 2025, fuel: 'electricity', kgPerKwh: FACTOR });
+    await call('carbon.setFactor', { year: 2025, fuel: 'gas', kgPerKwh: GAS });
+    const put = c.sqlite.prepare(
+      'INSERT INTO carbon_national (ts, forecast, actual, "index", fetched_at) VALUES (?, NULL, ?, NULL, 0)',
+    );
+    for (let t = Date.UTC(2025, 2, 1); t < Date.UTC(2025, 2, 16); t += 1_800_000) put.run(t / 1000, INTENSITY);
+    await call('alerts.saveRule', { rule: { id: 'daily', kind: 'daily-kwh-above', meter: E1, kwh: 1 } });
+    await call('alerts.check', { at: '2025-04-01T06:00:00Z' });
+  }, 60_000);
+  afterAll(() => c?.stop());
+
+  it('compares a budget with the actuals of the sites that set it, kWh and £ each on their own', async () => {
+    const { text: t } = await text({ all: true });
+    const budgeted = of([E1, E2], '2025-03');
+    const complete = (1486 + 48) / (2 * 1486);
+    expect(t).toMatch(
+      row(
+        'kWh, budget covers 2 of 4 sites',
+        oneDp(budgeted),
+        oneDp(4500),
+        pc(budgeted, 4500),
+        `(incomplete data: ${oneDp(complete * 100)}%)`,
+      ),
+    );
+    expect(t).toContain(
+      'Budgets: kWh budgets are set for 2 of 4 sites and £ budgets are set for 1 of 4 sites; each budget',
+    );
+    // no meter is priced: the £ budget of Wells Library has nothing to compare with
+    expect(t).toMatch(row('£, budget covers 1 of 4 sites', '—', money(50_000), '—'));
+    expect(t).not.toMatch(/-100\.0%/);
+  });
+
+  it('marks comparisons made on a month with too few half-hours, and shows no change without a figure', async () => {
+    const { text: t } = await text({ siteId: sites['Wells Library']! });
+    const now = of([E2], '2025-03');
+    const before = of([E2], '2024-03');
+    const mark = `(incomplete data: ${oneDp((48 / 1486) * 100)}%)`;
+    expect(t).toMatch(
+      row('Electricity, kWh', oneDp(now), oneDp(before), pc(now, before), oneDp(1500), pc(now, 1500), mark),
+    );
+    // the meter's row in the table, and its note
+    expect(t).toMatch(
+      row(E2, 'electricity', oneDp(now), pc(now, before), 'not priced', oneDp(now * FACTOR), '1,438', '3.2%', mark),
+    );
+    expect(t).toMatch(row('Cost incl. VAT', '—', money(50_000), '—'));
+  });
+
+  it('states the half-hourly emissions of electricity only, with their coverage in half-hours', async () => {
+    const { text: t } = await text({ all: true });
+    const inWindow = (r: { t: number }) => r.t >= Date.UTC(2025, 2, 1) && r.t < Date.UTC(2025, 2, 16);
+    const elec = hh.filter((r) => r.meter !== G1 && localMonth(r.t) === '2025-03');
+    const kg = elec.filter(inWindow).reduce((a, r) => a + r.v * INTENSITY, 0) / 1000;
+    expect(t).toMatch(row('kg CO2e, electricity, grid half-hourly', oneDp(kg)));
+    expect(t).toMatch(row('kg CO2e, gas, SECR factors', oneDp(of([G1], '2025-03') * GAS)));
+    const share = elec.filter(inWindow).length / elec.length;
+    expect(t).toContain(`${oneDp(kg)} kg CO2e, covering ${oneDp(share * 100)}% of the electricity's half-hours`);
+    const gasSite = (await text({ siteId: sites['Gas Depot']! })).text;
+    expect(gasSite).toMatch(row('kg CO2e, SECR factors', oneDp(of([G1], '2025-03') * GAS)));
+    expect(gasSite).not.toMatch(/grid half-hourly|electricity's/);
+  });
+
+  it('lists the alerts about the month whenever they were raised', async () => {
+    const about = (await call('alerts.list', { limit: 5000 })).filter((a) => a.period.startsWith('2025-03-'));
+    expect(about.length).toBeGreaterThan(0);
+    expect(about.every((a) => !a.firedAt.startsWith('2025-03'))).toBe(true);
+    const { text: t } = await text({ siteId: sites['Bath School']! });
+    expect(t).toContain(`${about.length} alert${about.length === 1 ? '' : 's'} about March 2025`);
+    for (const a of about.slice(0, 25)) expect(t).toContain(a.periodLabel);
+  });
+
+  it('lists meters without a reading in the month once, apart from the completeness and pricing', async () => {
+    const { doc, text: t } = await text({ all: true });
+    expect(t).toContain(`Meters with no readings in March 2025 (1): ${E3}.`);
+    expect(t.split(E3)).toHaveLength(2);
+    expect(t).toMatch(new RegExp(`Not priced \\(3\\): ${[E1, E2, G1].sort().join(', ')}\\.`));
+    const present = 1486 + 48 + 1486;
+    expect(doc.completeness).toBe(
+      `Data: ${present.toLocaleString('en-GB')} of 4,458 half-hours (${oneDp((present / 4458) * 100)}%) across 3 ` +
+        `meters that reported; ${oneDp((present / 5944) * 100)}% over all 4 meters (1 with no reading)`,
+    );
+  });
+
+  it('says so when no grid intensity is stored for the month', async () => {
+    const { text: t } = await reportText(admin, { siteId: siteA });
+    expect(t).toMatch(
+      row('kg CO2e, electricity, grid half-hourly', 'not available', '(fetch them on the Carbon page)'),
+    );
+    expect(t).toContain('not available — no grid intensity is stored for the month; fetch them on the Carbon page');
   });
 });
