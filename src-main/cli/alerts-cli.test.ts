@@ -10,11 +10,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli } from '../../tests/helpers/cli';
 import { tempDir } from '../../tests/helpers/core';
-import { parseMail, type ParsedMail } from '../../tests/helpers/mail';
+import { catchMail } from '../../tests/helpers/mail';
 
 const A = '1200050000009';
 const B = '1200050000106';
@@ -23,11 +22,10 @@ const SECRET = 'shh-its-a-secret';
 let cli: string;
 let dataDir: string;
 let files: string;
-const mails: ParsedMail[] = [];
 const slack: { text: string; blocks: unknown[] }[] = [];
 const hooks: { event: string; alert?: { id: number; rule: string; subject: string; period: string } }[] = [];
 const badSignatures: string[] = [];
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof catchMail>>;
 let web: http.Server;
 
 /** Runs the CLI without blocking this process (the servers above answer it meanwhile). */
@@ -60,19 +58,7 @@ beforeAll(async () => {
   files = tempDir();
   // smtp-server as it comes: STARTTLS offered with its built-in (expired, self-signed) certificate,
   // as a local mail server on this machine may be
-  smtp = new SMTPServer({
-    authOptional: true,
-    logger: false,
-    onData(stream, _session, cb) {
-      const parts: Buffer[] = [];
-      stream.on('data', (c: Buffer) => parts.push(c));
-      stream.on('end', () => {
-        mails.push(parseMail(Buffer.concat(parts).toString('utf8')));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  smtp = await catchMail();
   web = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -87,7 +73,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => web.listen(0, '127.0.0.1', () => r()));
-  const smtpPort = (smtp.server.address() as { port: number }).port;
+  const smtpPort = smtp.port;
   const webPort = (web.address() as { port: number }).port;
   const settings: [string, string][] = [
     ['notify.email.smtpUrl', `smtp://127.0.0.1:${smtpPort}`],
@@ -101,7 +87,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp.close();
   await new Promise<void>((r) => web.close(() => r()));
 });
 
@@ -147,8 +133,8 @@ describe('eclectyc alerts with real mail, Slack and webhook receivers', () => {
     expect(alerts.find((a) => a.rule === 'big-day')).toMatchObject({ value: 82.5, threshold: 80, status: 'open' });
 
     // one email per alert, one Slack message and one webhook call for the spike, nothing for B
-    expect(mails).toHaveLength(2);
-    const big = mails.find((m) => m.subject.includes('Daily kWh above 80 kWh'))!;
+    expect(smtp.mails).toHaveLength(2);
+    const big = smtp.mails.find((m) => m.subject.includes('Daily kWh above 80 kWh'))!;
     expect(big.subject).toContain('[Critical]');
     expect(big.subject).toContain(A);
     for (const part of [big.text, big.html]) {
@@ -173,7 +159,7 @@ describe('eclectyc alerts with real mail, Slack and webhook receivers', () => {
       [],
     );
     expect((await run('import', path.join(files, 'a.csv'), '--reimport')).code).toBe(0);
-    expect([mails.length, slack.length, hooks.length]).toEqual([2, 1, 1]);
+    expect([smtp.mails.length, slack.length, hooks.length]).toEqual([2, 1, 1]);
   }, 120_000);
 
   it('acknowledges from the command line, with a note', async () => {
