@@ -494,13 +494,8 @@ export const scheduleDestinationSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
-const scheduleSecrets = z
-  .object({
-    password: z.string().max(500).nullable().optional(),
-    privateKey: z.string().max(20_000).nullable().optional(),
-    passphrase: z.string().max(500).nullable().optional(),
-  })
-  .strict();
+/** An SFTP destination's secrets: a source's, without the API key. */
+const scheduleSecrets = sourceSecrets.omit({ apiKey: true });
 
 /**
  * Every method, one entry each: its argument schema (dispatch() validates every call against it),
