@@ -46,3 +46,8 @@ export function change(now: number, before: number | null): string {
   const pc = ((now - before) / before) * 100;
   return `${pc >= 0 ? '+' : ''}${one.format(pc)}%`;
 }
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

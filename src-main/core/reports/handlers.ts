@@ -6,9 +6,13 @@
 import type { Handlers } from '../../../src-shared/contract/api';
 import { callAs } from '../exports/export';
 import type { Services } from '../services';
-import { buildReport, reportFile, type ReportRequest } from './build';
+import type { ReportRequest } from './build';
 
-/** `handlers` gives the merged handlers, so a report reads the contract with the caller's role. */
+/**
+ * `handlers` gives the merged handlers, so a report reads the contract with the caller's role. The
+ * report engine (ECharts, PDFKit) is loaded on the first report, not when the core starts: every
+ * command and the server start without it.
+ */
 export const reportHandlers = (s: Services, handlers: () => Handlers) =>
   ({
     'reports.make': async (a, ctx) => {
@@ -17,6 +21,7 @@ export const reportHandlers = (s: Services, handlers: () => Handlers) =>
         ...(a.month !== undefined ? { month: a.month } : {}),
         ...(a.year !== undefined ? { year: a.year } : {}),
       };
+      const { buildReport, reportFile } = await import('./build');
       const report = await buildReport({ services: s, call: callAs(handlers(), ctx), now: s.clock.now() }, req);
       const { buffer: _bytes, ...file } = await reportFile(report, req, a.format);
       return file;

@@ -5,6 +5,7 @@
  */
 
 import { chartSvg } from './chart';
+import { escapeHtml } from './format';
 import { TEXT_WIDTH, type ReportBlock, type ReportDocument } from './model';
 
 const STYLE = `
@@ -25,11 +26,6 @@ figcaption { font-weight: bold; margin-bottom: 4px; }
 figure svg { width: 100%; height: auto; }
 .page-break { break-after: page; }
 `;
-
-/** Escapes text for HTML content and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 function block(b: ReportBlock): string {
   switch (b.kind) {

@@ -15,8 +15,7 @@ import { scopeMeters } from '../exports/export';
 import type { Call } from '../exports/tables';
 import type { MeterService } from '../meters/meter-service';
 import type { ReadingsStore } from '../readings/store';
-import { change, gbp, kwh, percent, ukDate, ukDateTime } from '../reports/format';
-import { escapeHtml } from '../reports/html';
+import { change, escapeHtml, gbp, kwh, percent, ukDate, ukDateTime } from '../reports/format';
 import type { ReportBlock, ReportDocument } from '../reports/model';
 import type { DayRange, DigestPeriods } from './periods';
 

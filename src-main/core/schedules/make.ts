@@ -14,10 +14,8 @@ import { dateOfDay, isoDay } from '../../../src-shared/domain/periods';
 import { runExport } from '../exports/export';
 import { exportFileName } from '../exports/file';
 import type { Call } from '../exports/tables';
-import { buildReport, reportFile, type ReportRequest } from '../reports/build';
-import { ukDate } from '../reports/format';
-import { escapeHtml } from '../reports/html';
-import { renderPdf } from '../reports/pdf';
+import type { ReportRequest } from '../reports/build';
+import { escapeHtml, ukDate } from '../reports/format';
 import type { Services } from '../services';
 import { digestHtml, digestSummary, digestText, digestTitle, gatherDigest, scopeName } from './digest';
 import { digestPeriods, dueDay, exportRange, lastMonth } from './periods';
@@ -66,6 +64,7 @@ export async function makeArtefact(deps: MakeDeps, what: ScheduleWhat, dueAt: nu
       what.period === 'month'
         ? { scope: what.scope, month: lastMonth(day).month }
         : { scope: what.scope, year: dateOfDay(day).y - 1 };
+    const { buildReport, reportFile } = await import('../reports/build');
     const f = await reportFile(await buildReport(reportDeps, req), req, what.format);
     return {
       fileName: f.fileName,
@@ -113,6 +112,7 @@ export async function makeArtefact(deps: MakeDeps, what: ScheduleWhat, dueAt: nu
     // the month's report when it can be built; a month without readings gets the summary instead
     const req: ReportRequest = { scope: what.scope, month: lastMonth(day).month };
     try {
+      const { buildReport, reportFile } = await import('../reports/build');
       const f = await reportFile(await buildReport(reportDeps, req), req, 'pdf');
       fileName = f.fileName;
       buffer = f.buffer;
@@ -120,7 +120,7 @@ export async function makeArtefact(deps: MakeDeps, what: ScheduleWhat, dueAt: nu
       if (!(e instanceof AppError && e.code === 'NOT_FOUND')) throw e;
     }
   }
-  buffer ??= await renderPdf(digestSummary(digest, deps.now));
+  buffer ??= await (await import('../reports/pdf')).renderPdf(digestSummary(digest, deps.now));
   return {
     fileName,
     path: await stage(deps, fileName, buffer),
