@@ -1,0 +1,14 @@
+/**
+ * The server's migrations, in order. Each is a numbered module holding its SQL as text (bundled
+ * into dist/cli.cjs, so nothing is looked up on disk at run time). Append only: never edit one
+ * that has shipped; add the next number.
+ */
+import { sql as m0001 } from './0001_initial';
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ id: 1, name: '0001_initial', sql: m0001 }];

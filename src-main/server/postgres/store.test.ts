@@ -1,0 +1,183 @@
+/**
+ * The server store against a real PostgreSQL 15 this test starts (tests/helpers/postgres.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type TestPostgres } from '../../../tests/helpers/postgres';
+import { packQuality, packValues, packVolumes, MISSING } from '../../core/readings/codec';
+import { MIGRATIONS } from './migrations';
+import { applyOnce, getDays, putDays } from './rows';
+import { ServerStore } from './store';
+
+let pgs: TestPostgres;
+beforeAll(async () => {
+  pgs = await startPostgres();
+}, 120_000);
+afterAll(() => pgs?.stop());
+
+async function meter(store: ServerStore, identifier: string): Promise<number> {
+  const r = await store.query<{ id: string }>(
+    "INSERT INTO meters (identifier, kind, fuel) VALUES ($1, 'mpan', 'electricity') RETURNING id",
+    [identifier],
+  );
+  return Number(r.rows[0]!.id);
+}
+
+describe('server store on PostgreSQL', () => {
+  it('applies its migrations once: a second start is a no-op', async () => {
+    const a = await ServerStore.open({ url: pgs.url });
+    expect(await a.schemaVersion()).toBe(MIGRATIONS.length);
+    const tables = await a.query<{ t: string }>(
+      "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    );
+    expect(tables.rows.map((r) => r.t)).toEqual(['meter_days', 'meters', 'mutations', 'schema_migrations', 'sites']);
+    const before = await a.query('SELECT id, applied_at FROM schema_migrations ORDER BY id');
+    await a.close();
+    const b = await ServerStore.open({ url: pgs.url });
+    const after = await b.query('SELECT id, applied_at FROM schema_migrations ORDER BY id');
+    expect(after.rows).toEqual(before.rows);
+    await b.close();
+  });
+
+  it('two servers starting together apply each migration once', async () => {
+    const url = pgs.url.replace(/\/[^/]+$/, '/postgres');
+    const admin = await ServerStore.open({ url, migrations: [] });
+    await admin.query('CREATE DATABASE race');
+    await admin.close();
+    const raceUrl = pgs.url.replace(/\/[^/]+$/, '/race');
+    const both = await Promise.all([ServerStore.open({ url: raceUrl }), ServerStore.open({ url: raceUrl })]);
+    const r = await both[0].query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
+    expect(Number(r.rows[0]!.n)).toBe(MIGRATIONS.length);
+    await Promise.all(both.map((s) => s.close()));
+  });
+
+  it('refuses to start on a database with a newer migration than it knows, saying so plainly', async () => {
+    const s = await ServerStore.open({ url: pgs.url });
+    await s.query("INSERT INTO schema_migrations (id, name) VALUES (9999, '9999_from_the_future')");
+    await s.close();
+    await expect(ServerStore.open({ url: pgs.url })).rejects.toThrow(
+      /^The database's schema is at migration 9999, newer than this version of Eclectyc knows \(1\)/,
+    );
+    // Remove it through a store that knows nothing (no migrations) and start normally again.
+    const raw = await ServerStore.open({ url: pgs.url, migrations: [{ id: 9999, name: 'x', sql: 'SELECT 1' }] });
+    await raw.query('DELETE FROM schema_migrations WHERE id = 9999');
+    await raw.close();
+    await (await ServerStore.open({ url: pgs.url })).close();
+  });
+
+  it('retries a serialization failure: two concurrent SERIALIZABLE transactions both apply', async () => {
+    const s = await ServerStore.open({ url: pgs.url });
+    await s.query('CREATE TABLE counter (id int PRIMARY KEY, n int NOT NULL)');
+    await s.query('INSERT INTO counter VALUES (1, 0)');
+    // Both read, then both wait for the other to have read, then both write: one must fail 40001.
+    let reads = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    let bodies = 0;
+    const bump = () =>
+      s.transaction(
+        async (c) => {
+          bodies++;
+          const { rows } = await c.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
+          if (++reads === 2) release();
+          await Promise.race([bothRead, new Promise((r) => setTimeout(r, 2000))]);
+          await c.query('UPDATE counter SET n = $1 WHERE id = 1', [rows[0]!.n + 1]);
+        },
+        { isolation: 'serializable' },
+      );
+    await Promise.all([bump(), bump()]);
+    const { rows } = await s.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
+    expect(rows[0]!.n).toBe(2);
+    expect(s.retries).toBeGreaterThanOrEqual(1);
+    expect(bodies).toBe(2 + s.retries);
+    await s.query('DROP TABLE counter');
+    await s.close();
+  });
+
+  it('survives PostgreSQL restarting: the pool reconnects', async () => {
+    const s = await ServerStore.open({ url: pgs.url, max: 3 });
+    // Fill the pool with idle connections that the restart will cut.
+    await Promise.all([1, 2, 3].map(() => s.query('SELECT pg_sleep(0.05)')));
+    expect(s.pool.idleCount).toBeGreaterThan(0);
+    pgs.restart();
+    const r = await s.query<{ one: number }>('SELECT 1 AS one');
+    expect(r.rows[0]!.one).toBe(1);
+    const t = await s.transaction(async (c) => (await c.query<{ two: number }>('SELECT 2 AS two')).rows[0]!.two);
+    expect(t).toBe(2);
+    await s.close();
+  }, 60_000);
+
+  it('round-trips a packed meter-day byte for byte', async () => {
+    const s = await ServerStore.open({ url: pgs.url });
+    const m = await meter(s, '1200000000001');
+    const n = 48;
+    const v = new Float64Array(n).map((_, i) => (i * 0.125) % 7);
+    const q = new Uint8Array(n);
+    q[5] = MISSING;
+    const gas = new Float64Array(n).map((_, i) => (i % 3 === 0 ? NaN : i * 0.01));
+    const day = {
+      meterId: m,
+      day: 20_000,
+      vals: packValues(v, q, 0, n),
+      quality: packQuality(q, 0, n),
+      volumes: packVolumes(gas, 0, n),
+    };
+    const plain = {
+      meterId: m,
+      day: 20_001,
+      vals: packValues(new Float64Array(n).fill(1.5), new Uint8Array(n), 0, n),
+      quality: null,
+      volumes: null,
+    };
+    expect(day.quality).not.toBeNull();
+    expect(day.volumes).not.toBeNull();
+    await s.transaction((c) => putDays(c, [day, plain], 1));
+    const got = await s.transaction((c) => getDays(c, m, 20_000, 20_002));
+    expect(got).toHaveLength(2);
+    expect(Buffer.compare(got[0]!.vals, day.vals)).toBe(0);
+    expect(Buffer.compare(got[0]!.quality!, day.quality!)).toBe(0);
+    expect(Buffer.compare(got[0]!.volumes!, day.volumes!)).toBe(0);
+    expect(Buffer.compare(got[1]!.vals, plain.vals)).toBe(0);
+    expect(got[1]!.quality).toBeNull();
+    expect(got[1]!.volumes).toBeNull();
+    await s.close();
+  });
+
+  it('applies a mutation once: the same client id and sequence number again changes nothing', async () => {
+    const s = await ServerStore.open({ url: pgs.url });
+    const m = await meter(s, '1200000000002');
+    const client = randomUUID();
+    const vals = packValues(new Float64Array(48).fill(2), new Uint8Array(48), 0, 48);
+    let ran = 0;
+    const push = () =>
+      s.transaction((c) =>
+        applyOnce(c, client, 7, async (version) => {
+          ran++;
+          return putDays(c, [{ meterId: m, day: 19_000, vals, quality: null, volumes: null }], version);
+        }),
+      );
+    const first = await push();
+    const again = await push();
+    const concurrent = await Promise.all([push(), push()]);
+    expect(first.applied).toBe(true);
+    expect(again).toEqual({ applied: false, version: first.version, result: null });
+    expect(concurrent.every((x) => !x.applied && x.version === first.version)).toBe(true);
+    expect(ran).toBe(1);
+    const d = await s.query<{ version: string }>('SELECT version FROM meter_days WHERE meter_id = $1', [m]);
+    expect(d.rows.map((r) => Number(r.version))).toEqual([first.version]);
+    const l = await s.query<{ n: string }>('SELECT count(*) AS n FROM mutations WHERE client_id = $1', [client]);
+    expect(Number(l.rows[0]!.n)).toBe(1);
+    // A rolled-back attempt leaves no ledger row, so the retry applies.
+    const other = randomUUID();
+    await expect(
+      s.transaction((c) =>
+        applyOnce(c, other, 1, async () => {
+          throw new Error('connection dropped mid-push');
+        }),
+      ),
+    ).rejects.toThrow('connection dropped');
+    const retry = await s.transaction((c) => applyOnce(c, other, 1, async () => 'ok'));
+    expect(retry.applied).toBe(true);
+    await s.close();
+  });
+});
