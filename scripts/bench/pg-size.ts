@@ -1,0 +1,48 @@
+/**
+ * Measures the shared server's meter_days on a real PostgreSQL (docs/sync.md, "Server storage"):
+ * loads N meter-days packed as the desktop packs them, in day-major order (as a portfolio grows
+ * one day at a time across all its meters), VACUUMs, and prints bytes per row of the table and of
+ * each index. `npx tsx scripts/bench/pg-size.ts [rows] [uint16|uint32|float64]`
+ */
+import { startPostgres } from '../../tests/helpers/postgres';
+import { packValues } from '../../src-main/core/readings/codec';
+import { ServerStore } from '../../src-main/server/postgres/store';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const form = process.argv[3] ?? 'uint16';
+const METERS = 1000;
+
+const v = new Float64Array(48).map((_, i) =>
+  form === 'uint16' ? (12345 + i) / 1000 : form === 'uint32' ? (1234567 + i) / 1000 : Math.PI * (i + 1),
+);
+const vals = packValues(v, new Uint8Array(48), 0, 48);
+const pgs = await startPostgres('size');
+try {
+  const s = await ServerStore.open({ url: pgs.url });
+  await s.query(
+    "INSERT INTO meters (identifier, kind, fuel) SELECT 'm' || g, 'mpan', 'electricity' FROM generate_series(1, $1) g",
+    [METERS],
+  );
+  const t0 = Date.now();
+  await s.query(
+    `INSERT INTO meter_days (meter_id, day, vals)
+     SELECT 1 + g % $2, 19000 + g / $2, $3::bytea FROM generate_series(0, $1 - 1) g`,
+    [rows, METERS, vals],
+  );
+  await s.query('VACUUM ANALYZE meter_days');
+  const r = await s.query<{ name: string; bytes: string }>(
+    `SELECT c.relname AS name, pg_relation_size(c.oid) AS bytes FROM pg_class c
+     WHERE c.relname IN ('meter_days', 'meter_days_pkey', 'meter_days_version_idx')`,
+  );
+  console.log(`${rows} rows, values packed as ${form}: ${vals.length} bytes, loaded in ${Date.now() - t0} ms`);
+  let total = 0;
+  for (const x of r.rows) {
+    total += Number(x.bytes);
+    console.log(`${x.name.padEnd(24)} ${(Number(x.bytes) / rows).toFixed(1)} bytes/row`);
+  }
+  const perRow = total / rows;
+  console.log(`total ${perRow.toFixed(1)} bytes/row → 36.5 M rows: ${((perRow * 36.5e6) / 1e9).toFixed(2)} GB`);
+  await s.close();
+} finally {
+  pgs.stop();
+}
