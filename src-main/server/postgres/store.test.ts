@@ -94,6 +94,15 @@ describe('server store on PostgreSQL', () => {
     await s.close();
   });
 
+  it('cancels a statement that runs past the statement timeout, and the pool carries on', async () => {
+    const s = await ServerStore.open({ url: pgs.url, statementTimeoutMs: 200 });
+    const t0 = Date.now();
+    await expect(s.query('SELECT pg_sleep(5)')).rejects.toMatchObject({ code: '57014' });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect((await s.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
+    await s.close();
+  });
+
   it('survives PostgreSQL restarting: the pool reconnects', async () => {
     const s = await ServerStore.open({ url: pgs.url, max: 3 });
     // Fill the pool with idle connections that the restart will cut.
@@ -104,6 +113,11 @@ describe('server store on PostgreSQL', () => {
     expect(r.rows[0]!.one).toBe(1);
     const t = await s.transaction(async (c) => (await c.query<{ two: number }>('SELECT 2 AS two')).rows[0]!.two);
     expect(t).toBe(2);
+    // A crash (immediate shutdown, recovery on start) is survived too.
+    await Promise.all([1, 2, 3].map(() => s.query('SELECT pg_sleep(0.05)')));
+    pgs.kill();
+    pgs.start();
+    expect((await s.query<{ three: number }>('SELECT 3 AS three')).rows[0]!.three).toBe(3);
     await s.close();
   }, 60_000);
 
