@@ -2,7 +2,8 @@
  * Measures the shared server's meter_days on a real PostgreSQL (docs/sync.md, "Server storage"):
  * loads N meter-days packed as the desktop packs them, in day-major order (as a portfolio grows
  * one day at a time across all its meters), VACUUMs, and prints bytes per row of the table and of
- * each index. `npx tsx scripts/bench/pg-size.ts [rows] [uint16|uint32|float64]`
+ * each index, and the plan of the sync read (a page of "everything since V").
+ * `npx tsx scripts/bench/pg-size.ts [rows] [uint16|uint32|float64]`
  */
 import { startPostgres } from '../../tests/helpers/postgres';
 import { packValues } from '../../src-main/core/readings/codec';
@@ -42,6 +43,15 @@ try {
   }
   const perRow = total / rows;
   console.log(`total ${perRow.toFixed(1)} bytes/row → 36.5 M rows: ${((perRow * 36.5e6) / 1e9).toFixed(2)} GB`);
+  // The sync read: one page of "everything since V", for a first sync (V = 0) and a daily delta.
+  const max = Number((await s.query<{ v: string }>('SELECT max(version) AS v FROM meter_days')).rows[0]!.v);
+  for (const since of [0, max - METERS]) {
+    const plan = await s.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT meter_id, day, vals, quality, volumes, version
+       FROM meter_days WHERE version > ${since} ORDER BY version LIMIT 5000`,
+    );
+    console.log(`\nsince ${since}:\n${plan.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+  }
   await s.close();
 } finally {
   pgs.stop();
