@@ -61,9 +61,15 @@ export async function getDays(c: Client, meterId: number, fromDay: number, toDay
   }));
 }
 
-/** The next value of the one sync sequence. */
+/**
+ * The next version of the one sync sequence, taken in commit order: `sync_next_version()`
+ * (migration 2) holds an advisory lock until this transaction ends, so another writer waits here
+ * until this one commits and a reader never sees a version above one still in flight. Take it
+ * first in a transaction (before locking rows other writers may wait on) and commit promptly: it
+ * serialises writers from this call to COMMIT.
+ */
 export async function nextVersion(c: Client): Promise<number> {
-  const r = await c.query<{ v: string }>("SELECT nextval('sync_version') AS v");
+  const r = await c.query<{ v: string }>({ name: 'next-version', text: 'SELECT sync_next_version() AS v' });
   return Number(r.rows[0]!.v);
 }
 
@@ -104,4 +110,29 @@ export async function applyOnce<T>(
     return { applied: false, version: Number(r.rows[0]!.v), result: null };
   }
   return { applied: true, version, result: await apply(version) };
+}
+
+/** One page of "everything since V": meter-days with version > since, in version order. */
+export async function pullDays(c: Client, since: number, limit = 5000): Promise<(PackedDay & { version: number })[]> {
+  const r = await c.query<{
+    meter_id: string;
+    day: number;
+    vals: Buffer;
+    quality: Buffer | null;
+    volumes: Buffer | null;
+    version: string;
+  }>({
+    name: 'pull-days',
+    text: `SELECT meter_id, day, vals, quality, volumes, version FROM meter_days
+           WHERE version > $1 ORDER BY version LIMIT $2`,
+    values: [since, limit],
+  });
+  return r.rows.map((x) => ({
+    meterId: Number(x.meter_id),
+    day: x.day,
+    vals: x.vals,
+    quality: x.quality,
+    volumes: x.volumes,
+    version: Number(x.version),
+  }));
 }

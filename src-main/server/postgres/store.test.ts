@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../../tests/helpers/postgres';
 import { packQuality, packValues, packVolumes, MISSING } from '../../core/readings/codec';
 import { MIGRATIONS } from './migrations';
-import { applyOnce, getDays, putDays } from './rows';
+import { applyOnce, getDays, nextVersion, pullDays, putDays } from './rows';
 import { ServerStore } from './store';
 
 let pgs: TestPostgres;
@@ -56,7 +56,7 @@ describe('server store on PostgreSQL', () => {
     await s.query("INSERT INTO schema_migrations (id, name) VALUES (9999, '9999_from_the_future')");
     await s.close();
     await expect(ServerStore.open({ url: pgs.url })).rejects.toThrow(
-      /^The database's schema is at migration 9999, newer than this version of Eclectyc knows \(1\)/,
+      `The database's schema is at migration 9999, newer than this version of Eclectyc knows (${MIGRATIONS.length})`,
     );
     // Remove it through a store that knows nothing (no migrations) and start normally again.
     const raw = await ServerStore.open({ url: pgs.url, migrations: [{ id: 9999, name: 'x', sql: 'SELECT 1' }] });
@@ -192,6 +192,91 @@ describe('server store on PostgreSQL', () => {
     ).rejects.toThrow('connection dropped');
     const retry = await s.transaction((c) => applyOnce(c, other, 1, async () => 'ok'));
     expect(retry.applied).toBe(true);
+    await s.close();
+  });
+  it('a client pulling "since V" never skips a version whose writer commits late', async () => {
+    const s = await ServerStore.open({ url: pgs.url });
+    const m = await meter(s, '1200000000003');
+    const vals = packValues(new Float64Array(48).fill(3), new Uint8Array(48), 0, 48);
+    const day = (d: number) => ({ meterId: m, day: d, vals, quality: null, volumes: null });
+    // The client has everything so far.
+    let cursor = Number((await s.query<{ v: string }>('SELECT last_value AS v FROM sync_version')).rows[0]!.v);
+    const seen: number[] = [];
+    const pull = async () => {
+      for (;;) {
+        const page = await s.transaction((c) => pullDays(c, cursor, 100));
+        if (page.length === 0) return;
+        for (const r of page) if (r.meterId === m) seen.push(r.day);
+        cursor = page[page.length - 1]!.version;
+      }
+    };
+    // Writer A takes a version, then stays open until told to commit.
+    let tookVersion!: () => void;
+    const aHasVersion = new Promise<void>((r) => (tookVersion = r));
+    let commitA!: () => void;
+    const aMayCommit = new Promise<void>((r) => (commitA = r));
+    const a = s.transaction(async (c) => {
+      const v = await nextVersion(c);
+      tookVersion();
+      await aMayCommit;
+      await putDays(c, [day(1)], v);
+      return v;
+    });
+    await aHasVersion;
+    // Writer B starts after A took its version and would take a higher one and commit at once.
+    let bDone = false;
+    const b = s.transaction(async (c) => putDays(c, [day(2)], await nextVersion(c))).then(() => (bDone = true));
+    // Wait until B has either committed or is waiting on the version lock held by A.
+    for (let i = 0; !bDone; i++) {
+      const w = await s.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+      );
+      if (Number(w.rows[0]!.n) > 0) break;
+      expect(i).toBeLessThan(500);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await pull(); // the client syncs while A is still open
+    commitA();
+    const va = await a;
+    await b;
+    await pull(); // and again once both have committed
+    expect(seen.sort()).toEqual([1, 2]);
+    // Versions follow commit order: A, which asked first, holds the lower version.
+    const v = await s.query<{ day: number; version: string }>(
+      'SELECT day, version FROM meter_days WHERE meter_id = $1 ORDER BY day',
+      [m],
+    );
+    expect(Number(v.rows[0]!.version)).toBe(va);
+    expect(Number(v.rows[1]!.version)).toBeGreaterThan(va);
+    await s.close();
+  });
+
+  it('a version taken by a column default goes through the same lock', async () => {
+    const s = await ServerStore.open({ url: pgs.url });
+    const d = await s.query<{ t: string; def: string }>(
+      `SELECT table_name AS t, column_default AS def FROM information_schema.columns
+       WHERE column_name = 'version' AND table_schema = 'public' ORDER BY 1`,
+    );
+    expect(d.rows).toEqual(['meter_days', 'meters', 'sites'].map((t) => ({ t, def: 'sync_next_version()' })));
+    // A writer holding a version blocks an insert that relies on the default until it commits.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let took!: () => void;
+    const hasVersion = new Promise<void>((r) => (took = r));
+    const a = s.transaction(async (c) => {
+      await nextVersion(c);
+      took();
+      await held;
+    });
+    await hasVersion;
+    let inserted = false;
+    const ins = meter(s, '1200000000004').then(() => (inserted = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(inserted).toBe(false);
+    release();
+    await a;
+    await ins;
+    expect(inserted).toBe(true);
     await s.close();
   });
 });

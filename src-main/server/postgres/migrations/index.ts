@@ -4,6 +4,7 @@
  * that has shipped; add the next number.
  */
 import { sql as m0001 } from './0001_initial';
+import { sql as m0002 } from './0002_ordered_versions';
 
 export interface Migration {
   id: number;
@@ -11,4 +12,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ id: 1, name: '0001_initial', sql: m0001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: '0001_initial', sql: m0001 },
+  { id: 2, name: '0002_ordered_versions', sql: m0002 },
+];
