@@ -2,6 +2,7 @@
  * createCore: the whole application minus any UI. Every host (Electron, headless server, CLI)
  * builds one core and talks to it through `handlers` (via dispatch) and `events`.
  */
+import { pendingHandlers } from './pending-handlers';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallContext, Handlers } from '../../src-shared/contract/api';
@@ -291,6 +292,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...budgetHandlers(services),
         ...reportHandlers(services, () => handlers),
         ...scheduleHandlers(services),
+        ...pendingHandlers,
         'audit.list': (a) => auditList(sqlite, a),
       } satisfies Handlers,
       sqlite,

@@ -3,6 +3,7 @@
  * result types and the least role each method needs. Hosts and the renderer import only this.
  */
 import { z } from 'zod';
+import type { ReadingConflict, SyncActivity } from './sync';
 import type { AppErrorPayload } from './errors';
 import { tariffIdSchema, tariffSpecSchema } from '../domain/tariff-spec';
 import { OpeningHoursError, parseOpeningHours } from '../domain/opening-hours';
@@ -11,6 +12,8 @@ import type {
   ReportFile,
   ScheduleRun,
   ScheduleSummary,
+  SyncRunResult,
+  SyncStatus,
   EnqueuedPaths,
   TariffImportResult,
   StoredFile,
@@ -1795,6 +1798,74 @@ export const contract = {
     result: returns<ScheduleRun>(),
     role: 'manager',
     audit: (a, r) => ({ details: { id: a.id, run: r.id, status: r.status } }),
+  }),
+  /** This desktop's link to a shared server: state, changes waiting, last sync. */
+  'sync.status': method({
+    args: z.object({}).strict(),
+    result: returns<SyncStatus>(),
+    role: 'viewer',
+  }),
+  /**
+   * Links this desktop to a shared server: signs in there (the password is not kept; the session
+   * token goes to the secret store) and syncs. `sites` limits the readings kept here (site uids).
+   */
+  'sync.connect': method({
+    args: z
+      .object({
+        server: z.string().url().max(500),
+        username: z.string().min(1).max(100),
+        password: z.string().min(1).max(1000),
+        clientName: z.string().min(1).max(100).optional(),
+        sites: z.array(z.string().min(1).max(64)).max(100_000).nullable().optional(),
+      })
+      .strict(),
+    result: returns<SyncStatus>(),
+    role: 'admin',
+    localOnly: true,
+    audit: (a) => ({ details: { server: a.server, username: a.username } }),
+  }),
+  /** Stops syncing (signs out of the server); local data stays. */
+  'sync.disconnect': method({
+    args: z.object({}).strict(),
+    result: returns<SyncStatus>(),
+    role: 'admin',
+    localOnly: true,
+    audit: true,
+  }),
+  /** Which sites' readings this desktop keeps (null = all) and how often it syncs. */
+  'sync.configure': method({
+    args: z
+      .object({
+        sites: z.array(z.string().min(1).max(64)).max(100_000).nullable().optional(),
+        everyMinutes: z.number().int().min(1).max(1440).optional(),
+        clientName: z.string().min(1).max(100).optional(),
+      })
+      .strict(),
+    result: returns<SyncStatus>(),
+    role: 'admin',
+    localOnly: true,
+    audit: true,
+  }),
+  /** Syncs now: pushes what is waiting, then pulls everything since the last sync. */
+  'sync.now': method({
+    args: z.object({}).strict(),
+    result: returns<SyncRunResult>(),
+    role: 'viewer',
+  }),
+  /** Readings conflicts (open first) and edits replaced by a later one elsewhere. */
+  'sync.conflicts': method({
+    args: z.object({ status: z.enum(['open', 'all']).optional() }).strict(),
+    result: returns<{ conflicts: ReadingConflict[]; replaced: SyncActivity[] }>(),
+    role: 'viewer',
+  }),
+  /** Decides readings conflicts: keep the server's value, or apply the value that was pushed. */
+  'sync.resolve': method({
+    args: z
+      .object({ ids: z.array(z.number().int().positive()).min(1).max(1000), keep: z.enum(['server', 'pushed']) })
+      .strict(),
+    result: returns<{ queued: number }>(),
+    role: 'manager',
+    audit: (a) => ({ details: { ids: a.ids, keep: a.keep } }),
   }),
 };
 

@@ -8,6 +8,7 @@ import type {
   ImportJob,
   ImportProgress,
   SchedulerRun,
+  SyncStatus,
 } from './types';
 
 export interface Events {
@@ -36,6 +37,8 @@ export interface Events {
   'health.changed': { report: HealthReport; changes: HealthChange[] };
   /** A data source was added, changed or removed, or a run of it started or ended. */
   'sources.changed': { sourceId: number };
+  /** The link to the shared server changed state (a sync started or ended, changes waiting, offline). */
+  'sync.status': SyncStatus;
 }
 
 export type EventName = keyof Events;
@@ -51,6 +54,7 @@ export const EVENT_NAMES = [
   'alerts.notify',
   'health.changed',
   'sources.changed',
+  'sync.status',
 ] as const satisfies readonly EventName[];
 
 /** One pushed event: a union discriminated by `event`, so `payload` narrows with it. */

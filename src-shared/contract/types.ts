@@ -1488,3 +1488,45 @@ export interface ScheduleSummary {
   createdAt: string;
   updatedAt: string;
 }
+
+/** This desktop's link to a shared server (Settings → Shared server; docs/sync.md). */
+export interface SyncStatus {
+  /** Whether a shared server is set up on this desktop. */
+  configured: boolean;
+  server: string | null;
+  /** Who this desktop signed in as, and that account's role on the server. */
+  user: { name: string; role: Role } | null;
+  /** A name people recognise for this desktop in conflicts and the activity log. */
+  clientName: string;
+  /**
+   * off: no server; synced: nothing waiting; waiting: local changes not yet on the server;
+   * syncing: a sync is running; offline: the server could not be reached (since `offlineSince`);
+   * error: the server refused (signed out, role, a bad answer: `lastError`).
+   */
+  state: 'off' | 'synced' | 'waiting' | 'syncing' | 'offline' | 'error';
+  /** Changes made here and not yet on the server (meter-days, entity rows, decisions). */
+  waiting: number;
+  lastSyncAt: string | null;
+  offlineSince: string | null;
+  lastError: string | null;
+  /** The server version this desktop has pulled up to. */
+  version: number;
+  /** Site uids whose readings this desktop keeps; null = every site. */
+  keptSites: string[] | null;
+  /** Readings conflicts open (listed on the conflicts page). */
+  openConflicts: number;
+  /** Minutes between automatic syncs. */
+  everyMinutes: number;
+}
+
+/** What one sync did (`sync.now`, `eclectyc sync`). */
+export interface SyncRunResult {
+  /** Meter-days, entity rows and decisions the server applied from this desktop. */
+  pushed: number;
+  /** Meter-days and entity rows applied here from the server. */
+  pulled: number;
+  /** Readings conflicts raised by this sync's pushes, plus open ones pulled. */
+  conflicts: number;
+  /** The server version this desktop has now pulled up to. */
+  version: number;
+}

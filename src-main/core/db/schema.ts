@@ -42,9 +42,11 @@ export const sites = sqliteTable(
      * [fromMinute, toMinute) local ranges; NULL = the default, Monday–Friday 08:00–18:00.
      */
     openingHours: text('opening_hours'),
+    /** The site's id everywhere (32 hex digits; given on insert by a trigger): how it syncs. */
+    uid: text('uid'),
     createdAt: createdAt(),
   },
-  (t) => [index('sites_organisation_idx').on(t.organisationId)],
+  (t) => [index('sites_organisation_idx').on(t.organisationId), uniqueIndex('sites_uid_idx').on(t.uid)],
 );
 
 /** Date ranges a site is closed (school holidays, shutdowns): local days [fromDay, toDay). */
@@ -844,3 +846,78 @@ export const scheduleRuns = sqliteTable(
   },
   (t) => [index('schedule_runs_schedule_idx').on(t.scheduleId, t.startedAt)],
 );
+
+/**
+ * Sync with a shared server (src-main/core/sync/, docs/sync.md): the connection's state as keys
+ * (server URL, client id, pull cursor, mutation counter, readings change number pushed up to…).
+ */
+export const syncState = sqliteTable('sync_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Mutations made and numbered but not yet acknowledged by the server: sent again, unchanged, until they are. */
+export const syncOutbox = sqliteTable('sync_outbox', {
+  seq: integer('seq').primaryKey(),
+  kind: text('kind', { enum: ['days', 'entities', 'resolve'] }).notNull(),
+  /** How many days, rows or conflicts it carries. */
+  items: integer('items').notNull(),
+  /** The mutation as sent (JSON, gzip). */
+  body: blob('body', { mode: 'buffer' }).notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** The server version of each meter-day as this desktop last had it (the `base` of a pushed day). */
+export const syncDays = sqliteTable(
+  'sync_days',
+  {
+    meterId: integer('meter_id')
+      .notNull()
+      .references(() => meters.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.meterId, t.day] })],
+);
+
+/** Readings change numbers written by pulls: those days came from the server and are not pushed back. */
+export const syncPulledSeqs = sqliteTable('sync_pulled_seqs', {
+  seq: integer('seq').primaryKey(),
+});
+
+/**
+ * Each entity field group as the server last had it (its canonical JSON's hash and version): a
+ * local value that differs is a change to push, with `version` as its base.
+ */
+export const syncShadow = sqliteTable(
+  'sync_shadow',
+  {
+    type: text('type').notNull(),
+    key: text('key').notNull(),
+    grp: text('grp').notNull(),
+    hash: text('hash').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.type, t.key, t.grp] })],
+);
+
+/** Readings conflicts the server raised (src-shared/contract/sync.ts ReadingConflict), as pulled. */
+export const syncConflicts = sqliteTable(
+  'sync_conflicts',
+  {
+    id: integer('id').primaryKey(),
+    status: text('status').notNull(),
+    /** The whole ReadingConflict as JSON. */
+    data: text('data').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('sync_conflicts_status_idx').on(t.status)],
+);
+
+/** The server's activity entries (edits replaced by later ones), as pulled. */
+export const syncActivity = sqliteTable('sync_activity', {
+  id: integer('id').primaryKey(),
+  /** The whole SyncActivity as JSON. */
+  data: text('data').notNull(),
+  version: integer('version').notNull(),
+});
