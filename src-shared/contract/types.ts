@@ -142,6 +142,8 @@ export interface MeterMergeResult {
 
 export interface SiteSummary {
   id: number;
+  /** The site's id on every desktop and the shared server (32 hex digits). */
+  uid: string;
   name: string;
   organisation: string;
   postcode: string | null;

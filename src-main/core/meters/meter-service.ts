@@ -287,7 +287,7 @@ export class MeterService {
   sites(): SiteSummary[] {
     const rows = this.sqlite
       .prepare(
-        `SELECT s.id, s.name, o.name AS organisation, s.postcode, s.address, s.region_id AS chosen, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters,
+        `SELECT s.id, s.uid, s.name, o.name AS organisation, s.postcode, s.address, s.region_id AS chosen, (SELECT count(*) FROM meters m WHERE m.site_id = s.id) AS meters,
                 s.latitude, s.longitude, s.floor_area_m2 AS floorAreaM2, s.generation, s.opening_hours AS hours
          FROM sites s JOIN organisations o ON o.id = s.organisation_id ORDER BY o.name, s.name`,
       )

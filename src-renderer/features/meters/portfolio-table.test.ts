@@ -161,6 +161,7 @@ describe('which meters a filter shows', () => {
 describe('sites', () => {
   const site = (o: Partial<SiteRow>): SiteRow => ({
     id: 1,
+    uid: '0123456789abcdef0123456789abcdef',
     name: 'Bath Library',
     organisation: 'Council',
     postcode: 'BA1 5AW',
