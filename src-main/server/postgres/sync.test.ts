@@ -158,6 +158,37 @@ describe('sync engine: readings', () => {
     ]);
   });
 
+  it('a merge that comes out as the pushed day is not sent back to its pusher; any other merge is', async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const b = laptopB();
+    await push(
+      sync,
+      manager,
+      a,
+      days(
+        day(M1, JUNE, (s) => (s < 24 ? 1 : undefined)),
+        day(M2, JUNE, () => 1),
+      ),
+    );
+    const r = await push(
+      sync,
+      manager,
+      b,
+      days(
+        day(M1, JUNE, () => 1),
+        day(M2, JUNE, (s) => (s ? 1 : 2)),
+      ),
+    );
+    expect(r.results[0]!.conflicts).toBe(1);
+    // M1: the server had a part of B's day, so it now holds exactly B's day. M2 was left as it was.
+    const forB = (await pullAll(sync, b.id)).pages.flatMap((p) => p.days);
+    expect(forB.map((d) => [d.meter, d.version])).toEqual([[M2, r.results[0]!.version - 1]]);
+    const forA = (await pullAll(sync, a.id)).pages.flatMap((p) => p.days);
+    expect(forA.map((d) => [d.meter, d.version])).toEqual([[M1, r.results[0]!.version]]);
+    expect(slotsOf(forA[0]!.vals, forA[0]!.quality)).toEqual(new Array(48).fill(1));
+  });
+
   it('replaces the whole day when the base is the current version, and merges when it is not', async () => {
     const { sync } = await fresh();
     const a = laptopA();
@@ -293,6 +324,15 @@ describe('sync engine: readings', () => {
       sync.push(manager, { clientId: 'not-a-uuid', clientName: 'x', mutations: [days(day(M1, JUNE, () => 1))] }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT', details: { field: 'clientId' } });
     await expect(sync.pull(viewer, { clientId: a.id, cursor: '12:x' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(
+      push(sync, manager, a, rows({ type: 'site', key: 'a1', groups: { colour: { base: 0, value: {} } } })),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('no field group "colour"') });
+    expect(await sync.head()).toBe(0);
+    // A cursor ahead of the server's head comes from another database: refused, not silently empty.
+    await expect(sync.pull(viewer, { clientId: a.id, cursor: '12' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'cursor-ahead', head: 0 },
+    });
   });
 });
 
@@ -572,9 +612,15 @@ describe('sync engine: pulls', () => {
         version: kept.results[0]!.version,
       }),
     ]);
+    const head = await sync.head();
     await expect(
-      push(sync, manager, a, { seq: ++seqs, kind: 'resolve', conflicts: [{ id: 999, keep: 'server' }] }),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      push(sync, manager, a, days(day(M2, JUNE + 5, () => 1)), {
+        seq: ++seqs,
+        kind: 'resolve',
+        conflicts: [{ id: 999, keep: 'server' }],
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('conflict 999') });
+    expect(await sync.head()).toBe(head);
   });
 
   it("keeps only the chosen sites' meter-days; entities all travel", async () => {

@@ -329,9 +329,8 @@ async function applyResolve(
            WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`,
     values: [decisions.map((d) => d.id)],
   });
+  // Every id exists (checked before the push applied anything; conflicts are never deleted).
   const byId = new Map(r.rows.map((x) => [Number(x.id), x]));
-  const missing = decisions.find((d) => !byId.has(d.id));
-  if (missing) throw new AppError('NOT_FOUND', `Readings conflict ${missing.id} does not exist on this server`);
   const apply = decisions
     .filter((d) => d.keep === 'pushed' && byId.get(d.id)!.status === 'open')
     .map((d) => byId.get(d.id)!);
@@ -465,6 +464,23 @@ async function pullPage(c: Client, req: PullRequest): Promise<PullResponse> {
   return { entities, days, conflicts, activity, cursor, more, head };
 }
 
+/** Refuses a push that decides a conflict the server does not have, before anything applies. */
+async function checkConflictIds(store: ServerStore, mutations: readonly CheckedMutation[]): Promise<void> {
+  const ids = mutations.flatMap((m) => (m.kind === 'resolve' ? m.conflicts.map((d) => d.id) : []));
+  if (ids.length === 0) return;
+  const r = await store.query<{ id: string }>({
+    name: 'conflicts-missing',
+    text: 'SELECT t.id FROM unnest($1::bigint[]) AS t (id) WHERE NOT EXISTS (SELECT 1 FROM reading_conflicts c WHERE c.id = t.id)',
+    values: [ids],
+  });
+  if (r.rows.length)
+    throw new AppError(
+      'NOT_FOUND',
+      `Readings conflict ${r.rows[0]!.id} does not exist on this server: nothing was pushed`,
+      { conflicts: r.rows.map((x) => Number(x.id)) },
+    );
+}
+
 /** The sync engine over a server store. */
 export function createSharedSync(store: ServerStore): SharedSync {
   const head = async (): Promise<number> => {
@@ -475,6 +491,7 @@ export function createSharedSync(store: ServerStore): SharedSync {
     head,
     async push(who, body) {
       const { req, mutations } = checkPush(who, body);
+      await checkConflictIds(store, mutations);
       const author: Author = { by: who.name, from: req.clientName };
       const results: MutationResult[] = [];
       for (const mu of mutations) {
