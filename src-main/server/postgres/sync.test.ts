@@ -461,14 +461,16 @@ describe('sync engine: roles', () => {
     };
     await expect(push(sync, viewer, a, days(day(M1, JUNE, () => 1)))).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      message: expect.stringMatching(/^vic is a viewer and may only pull/),
+      message: expect.stringMatching(/^Viewers may only pull: vic's push was refused/),
     });
     for (const row of [tariff, setting])
       await expect(
         push(sync, manager, a, days(day(M1, JUNE, () => 1)), rows(site(S1, { details: [0, { name: 'D' }] }), row)),
       ).rejects.toMatchObject({
         code: 'FORBIDDEN',
-        message: expect.stringContaining(`${row.type} "${row.key}" (mutations[1].rows[1])`),
+        message: expect.stringContaining(
+          `Pushing ${row.type} "${row.key}" (mutations[1].rows[1]) needs the admin role`,
+        ),
       });
     const nothing = await store.query<{ n: string }>(
       'SELECT (SELECT count(*) FROM mutations) + (SELECT count(*) FROM meter_days) + (SELECT count(*) FROM entities) AS n',

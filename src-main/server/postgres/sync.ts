@@ -103,7 +103,7 @@ function parse<T>(schema: z.ZodType<T>, x: unknown, what: string): T {
 /** Base64 that decodes to exactly these bytes and back (what a desktop sends). */
 function bytes(s: string, field: string): Buffer {
   const b = Buffer.from(s, 'base64');
-  if (b.toString('base64') !== s) throw bad(`${field} is not base64 as the desktop encodes it`, field);
+  if (b.toString('base64') !== s) throw bad(`The field ${field} is not base64 as the desktop encodes it`, field);
   return b;
 }
 
@@ -134,7 +134,8 @@ function checkPush(who: SyncPrincipal, body: unknown): { req: PushRequest; mutat
   if (ROLE_RANK[who.role] < ROLE_RANK.manager)
     throw new AppError(
       'FORBIDDEN',
-      `${who.name} is a viewer and may only pull: nothing was pushed (ask an admin for the manager role)`,
+      `Viewers may only pull: ${who.name}'s push was refused and nothing was applied ` +
+        '(an admin can give them the manager role)',
     );
   const req = parse(pushRequestSchema, body, 'push');
   const seqs = new Set<number>();
@@ -147,15 +148,15 @@ function checkPush(who: SyncPrincipal, body: unknown): { req: PushRequest; mutat
         if (ROLE_RANK[who.role] < ROLE_RANK[need])
           throw new AppError(
             'FORBIDDEN',
-            `${who.name} (${who.role}) may not change ${row.type} "${row.key}" (mutations[${m}].rows[${r}]): ` +
-              `that needs an ${need}; nothing was pushed`,
+            `Pushing ${row.type} "${row.key}" (mutations[${m}].rows[${r}]) needs the ${need} role and ` +
+              `${who.name} is a ${who.role}: nothing was pushed`,
             { field: `mutations[${m}].rows[${r}]` },
           );
         const groups: readonly string[] = ENTITY_GROUPS[row.type];
         for (const g of Object.keys(row.groups ?? {}))
           if (!groups.includes(g))
             throw bad(
-              `${row.type} "${row.key}" (mutations[${m}].rows[${r}]) has no field group "${g}": ` +
+              `The ${row.type} "${row.key}" (mutations[${m}].rows[${r}]) has no field group "${g}": ` +
                 `its groups are ${groups.join(', ')}`,
               `mutations[${m}].rows[${r}].groups.${g}`,
             );
