@@ -204,6 +204,11 @@ describe('sync engine: readings', () => {
     expect(got[0]!.vals).toBe(replaced.vals);
     expect(got[0]!.quality).toBe(replaced.quality);
     // The same push with an out-of-date base is merged: gaps filled, differences kept as the server has them.
+    // Pushing the server's day back unchanged writes nothing.
+    const head = await sync.head();
+    const same = await push(sync, manager, a, days({ ...replaced, base: r.results[0]!.version }));
+    expect((await pullAll(sync, b.id, String(head))).pages.flatMap((p) => p.days)).toEqual([]);
+    expect(same.results[0]!.applied).toBe(true);
     const stale = await push(sync, manager, b, days(day(M1, JUNE, (s) => s + 1, v1)));
     expect(stale.results[0]!.conflicts).toBe(38);
     const after = (await pullAll(sync, b.id)).pages.flatMap((p) => p.days);

@@ -264,6 +264,8 @@ async function applyDays(
       continue;
     }
     if (d.base === current || !cur || cur.removed) {
+      // The server's day again, unchanged: nothing to write (and no new version to send everyone).
+      if (cur && !cur.removed && samePacked(cur, d.packed)) continue;
       writes.push({ ...at, ...d.packed, removed: false, writer: clientId });
       continue;
     }
