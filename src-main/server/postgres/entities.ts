@@ -93,7 +93,8 @@ export function applyChange(
     if (stored?.deleted && stored.version > base)
       entry(g, null, value, { by: stored.deletedBy ?? '', from: stored.deletedFrom ?? '' });
     if (st && sameJson(st.value, value)) continue;
-    if (st && st.version > base && !stored?.deleted) entry(g, st, value, st);
+    // A group written earlier in this same mutation is not another desktop's edit.
+    if (st && st.version > base && st.version !== version && !stored?.deleted) entry(g, st, value, st);
     row.groups[g] = { version, value, by: who.by, from: who.from };
     changed = true;
   }

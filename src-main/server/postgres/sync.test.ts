@@ -396,6 +396,16 @@ describe('sync engine: entities', () => {
     expect(same.results[0]).toMatchObject({ applied: true, overrode: 0 });
     const again = (await pullAll(sync, a.id, String(rc.results[0]!.version))).pages;
     expect(again.flatMap((p) => p.entities)).toEqual([]);
+    // One mutation changing a row twice: the second change wins, and replaces no one else's edit.
+    const twice = await push(
+      sync,
+      manager,
+      a,
+      rows(site(S2, { details: [0, { name: 'Yard' }] }), site(S2, { details: [0, { name: 'Yard 2' }] })),
+    );
+    expect(twice.results[0]!.overrode).toBe(0);
+    const s2 = (await pullAll(sync, b.id, String(same.head))).pages.flatMap((p) => p.entities);
+    expect(s2.map((e) => e.groups.details!.value)).toEqual([{ name: 'Yard 2' }]);
   });
 
   it('tombstones travel; deleting groups another desktop changed keeps them in the activity log', async () => {
