@@ -708,3 +708,33 @@ describe('sync engine: pulls', () => {
     expect([...all].filter((k) => !seen.has(k))).toEqual([]);
   }, 120_000);
 });
+
+describe('sync engine: the database going away', () => {
+  it('PostgreSQL restarted part-way through a push: the push completes on new connections, and again applies nothing', async () => {
+    const { store, sync } = await fresh();
+    const a = laptopA();
+    const mutations = Array.from({ length: 8 }, (_, k) =>
+      days(...Array.from({ length: 1000 }, (_, i) => day(meterN(i), JUNE + k, () => k + i / 1000))),
+    );
+    const req = { clientId: a.id, clientName: a.name, mutations };
+    const pushing = sync.push(manager, req);
+    await new Promise((r) => setTimeout(r, 150));
+    // A fast shutdown cuts every connection; what committed before it is kept (the test server
+    // runs with synchronous_commit off, so a crash could lose acknowledged commits).
+    pgs.restart();
+    const first = await pushing;
+    expect(store.retries).toBeGreaterThan(0); // the restart cut a transaction, which ran again
+    expect(first.results.map((r) => r.seq)).toEqual(mutations.map((m) => m.seq));
+    const again = await sync.push(manager, req);
+    expect(again.results.every((r) => !r.applied)).toBe(true);
+    expect(again.results.map((r) => r.version)).toEqual(first.results.map((r) => r.version));
+    const n = await store.query<{ days: string; ledger: string }>(
+      `SELECT (SELECT count(*) FROM meter_days) AS days, (SELECT count(*) FROM mutations) AS ledger`,
+    );
+    expect([Number(n.rows[0]!.days), Number(n.rows[0]!.ledger)]).toEqual([8000, 8]);
+    const got = (await pullAll(sync, randomUUID())).pages.flatMap((p) => p.days);
+    expect(got).toHaveLength(8000);
+    for (const d of got.filter((_, i) => i % 997 === 0))
+      expect(slotsOf(d.vals, d.quality)[0]).toBe(d.day - JUNE + Number(d.meter.slice(1)) / 1000);
+  }, 120_000);
+});
