@@ -652,8 +652,13 @@ describe('sync engine: pulls', () => {
       sync,
       manager,
       a,
-      rows(site(S1, { details: [0, { name: 'One' }] }), site(S2, { details: [0, { name: 'Two' }] })),
-      rows(meter(meterN(1), S1), meter(meterN(2), S2), meter(meterN(3), null)),
+      rows(
+        meter(meterN(1), S1),
+        meter(meterN(2), S2),
+        meter(meterN(3), null),
+        site(S1, { details: [0, { name: 'One' }] }),
+        site(S2, { details: [0, { name: 'Two' }] }),
+      ),
       days(...[1, 2, 3, 4].flatMap((i) => [day(meterN(i), JUNE, () => i), day(meterN(i), JUNE + 1, () => i)])),
     );
     const one = await pullAll(sync, randomUUID(), '', 3, [S1]);
@@ -661,7 +666,14 @@ describe('sync engine: pulls', () => {
       `${meterN(1)}:0`,
       `${meterN(1)}:1`,
     ]);
-    expect(one.pages.flatMap((p) => p.entities)).toHaveLength(5);
+    // Within a version, sites come before the meters on them.
+    expect(one.pages.flatMap((p) => p.entities).map((e) => e.type)).toEqual([
+      'site',
+      'site',
+      'meter',
+      'meter',
+      'meter',
+    ]);
     const both = await pullAll(sync, randomUUID(), '', undefined, [S1, S2]);
     expect(new Set(both.pages.flatMap((p) => p.days).map((d) => d.meter))).toEqual(new Set([meterN(1), meterN(2)]));
     // Moving a meter to another site moves its future days with it.
