@@ -11,6 +11,7 @@
  * cut connection, so each body is safe to repeat: a create finds its own row (same fresh hash) and
  * counts as done.
  */
+import type { Handlers } from '../../../src-shared/contract/api';
 import type { CreatedToken, Role, TokenSummary, UserSummary } from '../../../src-shared/contract/types';
 import { isoUtc } from '../../../src-shared/domain/london-time';
 import {
@@ -319,3 +320,18 @@ export function createSharedAccounts(store: ServerStore, opts: SharedAccountsOpt
     },
   };
 }
+
+/**
+ * The contract's `users.*` and `tokens.*` methods over the shared server's accounts, so that
+ * `eclectyc users … --database URL` validates, refuses and answers exactly as it does on a data folder.
+ */
+export const sharedAccountHandlers = (a: SharedAccountsAdmin) =>
+  ({
+    'users.list': () => a.listUsers(),
+    'users.create': (x) => a.createUser(x.username, x.role, x.password),
+    'users.update': (x) => a.updateUser(x.username, { role: x.role, password: x.password, disabled: x.disabled }),
+    'users.remove': (x) => a.removeUser(x.username),
+    'tokens.list': () => a.listTokens(),
+    'tokens.create': (x, ctx) => a.createToken(x.name, x.role, ctx.name ?? ctx.actor),
+    'tokens.revoke': (x) => a.revokeToken(x.name),
+  }) satisfies Partial<Handlers>;
