@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullResponse, SignedIn } from '../../src-shared/contract/sync';
 import { buildCli, runCli } from '../../tests/helpers/cli';
+import { tempDir } from '../../tests/helpers/core';
 import { startPostgres, type TestPostgres } from '../../tests/helpers/postgres';
 import { MIGRATIONS } from '../server/postgres/migrations';
 import { ServerStore } from '../server/postgres/store';
@@ -42,50 +43,40 @@ describe('the shared server from the command line', () => {
     expect(empty.stdout).toBe(
       'No users: nobody can sign in to the shared server yet. Add the first admin with "users add NAME --role admin".\n',
     );
-    const viewerFirst = runCli(
-      cli,
-      ['users', 'add', 'vic', '--role', 'viewer', '--password-stdin', '--database', url],
-      PASSWORD,
-    );
-    expect(viewerFirst.code).toBe(1);
-    expect(viewerFirst.stderr).toContain('The first user must be an admin');
-    const add = runCli(
-      cli,
-      ['users', 'add', 'Anna', '--role', 'admin', '--password-stdin', '--database', url],
-      `${PASSWORD}\n`,
-    );
-    expect(add.stderr).toBe('');
-    expect(add.code).toBe(0);
-    expect(add.stdout).toBe('Added admin "Anna".\n');
-    expect(
-      runCli(cli, ['users', 'add', 'vic', '--role', 'viewer', '--password-stdin', '--database', url], PASSWORD).code,
-    ).toBe(0);
-    const short = runCli(
-      cli,
-      ['users', 'add', 'sam', '--role', 'viewer', '--password-stdin', '--database', url],
-      'short\n',
-    );
-    expect(short.code).toBe(1);
-    expect(short.stderr).toContain('eclectyc: A password needs at least 12 characters (password)');
-
-    const list = runCli(cli, ['users', 'list', '--json', '--database', url]);
-    expect(list.code).toBe(0);
-    const users = JSON.parse(list.stdout) as Record<string, unknown>[];
+    // the same steps on a data folder and on the database answer alike (but for the time of creation)
+    const dataDir = tempDir();
+    const steps: [string[], string?][] = [
+      [['users', 'add', 'vic', '--role', 'viewer', '--password-stdin'], PASSWORD],
+      [['users', 'add', 'Anna', '--role', 'admin', '--password-stdin'], `${PASSWORD}\n`],
+      [['users', 'add', 'vic', '--role', 'viewer', '--password-stdin'], PASSWORD],
+      [['users', 'add', 'sam', '--role', 'viewer', '--password-stdin'], 'short\n'],
+      [['users', 'add', 'ANNA', '--role', 'viewer', '--password-stdin'], PASSWORD],
+      [['users', 'disable', 'anna']],
+      [['users', 'passwd', 'nobody', '--password-stdin'], PASSWORD],
+      [['users', 'list', '--json']],
+    ];
+    const withoutTimes = (text: string) => text.replace(/"createdAt": "[^"]+"/g, '"createdAt": "…"');
+    const answers = steps.map(([args, input]) => {
+      const onDatabase = runCli(cli, [...args, '--database', url], input);
+      const onFolder = runCli(cli, [...args, '--data-dir', dataDir], input);
+      expect({ ...onDatabase, stdout: withoutTimes(onDatabase.stdout) }).toEqual({
+        ...onFolder,
+        stdout: withoutTimes(onFolder.stdout),
+      });
+      return onDatabase;
+    });
+    expect(answers.map((a) => a.code)).toEqual([1, 0, 0, 1, 1, 1, 1, 0]);
+    expect(answers[0]!.stderr).toContain('The first user must be an admin');
+    expect(answers[1]!.stdout).toBe('Added admin "Anna".\n');
+    expect(answers[3]!.stderr).toContain('eclectyc: A password needs at least 12 characters (password)');
+    expect(answers[4]!.stderr).toContain('A user named "ANNA" exists already');
+    expect(answers[5]!.stderr).toContain('"Anna" is the last enabled admin and cannot be disabled');
+    expect(answers[6]!.stderr).toContain('No user is named "nobody"');
+    const users = JSON.parse(answers[7]!.stdout) as Record<string, unknown>[];
     expect(users.map((u) => [u.username, u.role, u.disabled, u.lastLoginAt, u.activeSessions])).toEqual([
       ['Anna', 'admin', false, null, 0],
       ['vic', 'viewer', false, null, 0],
     ]);
-    expect(Object.keys(users[0]!)).toEqual([
-      'username',
-      'role',
-      'disabled',
-      'createdAt',
-      'lastLoginAt',
-      'activeSessions',
-    ]);
-    const disable = runCli(cli, ['users', 'disable', 'anna', '--database', url]);
-    expect(disable.code).toBe(1);
-    expect(disable.stderr).toContain('"Anna" is the last enabled admin and cannot be disabled');
 
     // what was written is in PostgreSQL, not in any data folder
     const store = await ServerStore.open({ url });
