@@ -333,10 +333,14 @@ describe('entity sync between two desktops', () => {
     await a.call('tariffs.delete', { id: 'flat' });
     await a.call('alerts.deleteRule', { id: 'off' });
     await a.call('sites.remove', { id: s2.id });
+    await a.call('budgets.set', { siteId: s1.id, months: [{ month: '2025-02', kwh: null, pence: null }] });
+    await a.call('settings.update', { 'notify.quietHours': null });
     const changes = a.push(server);
     const tombstones = changes.filter((c) => c.deleted).map((c) => `${c.type}/${c.key}`);
     const flatFrom = Date.UTC(2025, 0, 1) / 86400000;
     expect(tombstones).toEqual([
+      'setting/notify.quietHours',
+      `budget/${s1.uid}|2025-02`,
       'alertRule/off',
       `assignment/${M2}|${flatFrom}`,
       `tariffVersion/flat|${flatFrom}`,
@@ -356,6 +360,8 @@ describe('entity sync between two desktops', () => {
     expect((await b.call<SiteSummary[]>('sites.list', {})).map((s) => s.uid)).toEqual([s1.uid]);
     expect(await view(b)).toEqual(await view(a));
     expect((await view(b)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
+    expect((await view(b)).budgets.map((x) => x.month)).toEqual(['2025-01']);
+    expect((await view(b)).shared['notify.quietHours']).toBeNull();
     expect(b.sync.changes()).toEqual([]);
     expect(a.sync.changes()).toEqual([]);
   });
@@ -390,6 +396,30 @@ describe('entity sync between two desktops', () => {
       c.core.sqlite.transaction(() => c.sync.apply(parents))();
       expect(await view(c)).toEqual(await view(a));
       expect(c.sync.changes()).toEqual([]);
+    } finally {
+      await c.core.stop();
+    }
+  });
+
+  it("refuses a server row it cannot write with a clear error, and the caller's transaction keeps nothing", async () => {
+    const c = await desktop();
+    try {
+      const rows: EntityRow[] = [
+        {
+          type: 'tariff',
+          key: 't1',
+          version: 5,
+          deleted: false,
+          groups: { details: { version: 5, value: { name: 'T', regions: null } } },
+        },
+        ...server.since(0).filter((r) => r.type === 'site'),
+      ];
+      rows.reverse();
+      expect(() => c.core.sqlite.transaction(() => c.sync.apply(rows))()).toThrow(
+        /The server's tariff "t1" has no valid supplier in details/,
+      );
+      expect(await c.call<SiteSummary[]>('sites.list', {})).toEqual([]);
+      expect(c.core.sqlite.prepare('SELECT count(*) FROM sync_shadow').pluck().get()).toBe(0);
     } finally {
       await c.core.stop();
     }

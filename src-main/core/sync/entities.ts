@@ -291,8 +291,9 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
     },
   };
 
-  const readAll = (): Map<EntityType, Map<string, Groups>> =>
-    new Map(ENTITY_TYPES.map((t) => [t, readers[t]()] as const));
+  /** The local entities of the given kinds (all by default), by kind and key. */
+  const readAll = (types: ReadonlySet<EntityType> = new Set(ENTITY_TYPES)): Map<EntityType, Map<string, Groups>> =>
+    new Map(ENTITY_TYPES.filter((t) => types.has(t)).map((t) => [t, readers[t]()] as const));
 
   /* ------------------------------------------------------------ the shadow and the waiting rows */
 
@@ -489,7 +490,10 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         const f = fields('tariff', tariff, 'details', g.details);
         const regions = g.details.regions;
         if (regions !== null && (!Array.isArray(regions) || regions.some((r) => typeof r !== 'number')))
-          throw new AppError('BAD_INPUT', `The server's tariff "${tariff}" has no valid regions in details`);
+          throw new AppError(
+            'BAD_INPUT',
+            `The server's tariff "${tariff}" has no valid regions in details (a list of region numbers, or null)`,
+          );
         const list =
           regions === null || regions.length === 0 ? null : [...new Set(regions as number[])].sort((a, b) => a - b);
         st(
@@ -790,11 +794,13 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       const all = new Map<string, EntityRow>();
       for (const r of readPending()) all.set(id(r.type, r.key), r);
       for (const r of rows) {
+        if (!Object.hasOwn(ENTITY_GROUPS, r.type))
+          throw new AppError('BAD_INPUT', `The server sent an entity of an unknown kind "${r.type}"`);
         const k = id(r.type, r.key);
         const before = all.get(k);
         all.set(k, before && !before.deleted && !r.deleted ? { ...r, groups: { ...before.groups, ...r.groups } } : r);
       }
-      const local = readAll();
+      const local = readAll(new Set([...all.values()].map((r) => r.type)));
       const shadow = readShadow();
       const touched = new Set<string>();
       const types = new Set<EntityType>();
@@ -802,7 +808,6 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       const pending: EntityRow[] = [];
       let applied = 0;
       for (const row of ordered([...all.values()])) {
-        if (!ENTITY_GROUPS[row.type]) throw new AppError('BAD_INPUT', `The server sent an unknown kind "${row.type}"`);
         const mine = local.get(row.type)!.get(row.key);
         const sh = shadow.get(id(row.type, row.key));
         if (row.deleted) {
