@@ -28,6 +28,18 @@ import type { EntitySync } from './entity-api';
 const M1 = '1200050000009';
 const M2 = '1200050000106';
 const M3 = '1200050000203';
+/** The kinds in the order the server can apply them, written out here. */
+const KINDS = [
+  'site',
+  'meter',
+  'tariff',
+  'tariffVersion',
+  'assignment',
+  'alertRule',
+  'alertState',
+  'budget',
+  'setting',
+];
 
 /** What a server does with pushes, written out plainly: every group is its value and the version that wrote it. */
 class TestServer {
@@ -227,19 +239,8 @@ describe('entity sync between two desktops', () => {
 
   it('pushes every entity as field groups with base 0, parents first, and nothing secret or local', () => {
     const kinds = firstPush.map((c) => c.type);
-    // independent check of the order: each kind's first change comes after every change of the kinds before it
-    const order = [
-      'site',
-      'meter',
-      'tariff',
-      'tariffVersion',
-      'assignment',
-      'alertRule',
-      'alertState',
-      'budget',
-      'setting',
-    ];
-    expect([...kinds].sort((x, y) => order.indexOf(x) - order.indexOf(y))).toEqual(kinds);
+    // each kind's changes come after every change of the kinds before it
+    expect([...kinds].sort((x, y) => KINDS.indexOf(x) - KINDS.indexOf(y))).toEqual(kinds);
     expect(
       firstPush
         .filter((c) => c.type === 'site')
@@ -287,17 +288,7 @@ describe('entity sync between two desktops', () => {
     const r = b.pull(server);
     expect(r.replaced).toEqual([]);
     expect(r.applied).toBe(server.rows.size);
-    expect(r.types).toEqual([
-      'site',
-      'meter',
-      'tariff',
-      'tariffVersion',
-      'assignment',
-      'alertRule',
-      'alertState',
-      'budget',
-      'setting',
-    ]);
+    expect(r.types).toEqual(KINDS);
     expect(r.meters).toEqual([M1, M2]);
     const [va, vb] = [await view(a), await view(b)];
     expect(vb).toEqual(va);
