@@ -375,6 +375,22 @@ describe('entity sync between two desktops', () => {
     expect(b.sync.changes()).toEqual([]);
   });
 
+  it("keeps a local edit of another group of the same entity while applying the server's", async () => {
+    const onB = (await b.call<SiteSummary[]>('sites.list', {})).find((s) => s.uid === s1.uid)!;
+    await b.call('sites.update', { id: onB.id, name: 'Guildhall' });
+    await a.call('sites.update', { id: s1.id, openingHours: 'mon-sun 06:00-22:00' });
+    a.push(server);
+    const r = b.pull(server);
+    expect(r).toMatchObject({ applied: 1, types: ['site'], replaced: [] });
+    const site = (await b.call<SiteSummary[]>('sites.list', {})).find((s) => s.uid === s1.uid)!;
+    expect(site).toMatchObject({ name: 'Guildhall', openingHours: 'mon-sun 06:00-22:00' });
+    const changes = b.sync.changes();
+    expect(changes.map((c) => [c.key, Object.keys(c.groups!)])).toEqual([[s1.uid, ['details']]]);
+    b.push(server);
+    a.pull(server);
+    expect(await view(a)).toEqual(await view(b));
+  });
+
   it('keeps rows whose parent has not arrived and applies them when it does', async () => {
     const c = await desktop();
     try {

@@ -830,6 +830,7 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         }
         const todo: Groups = {};
         const hashes = new Map<string, string>();
+        const lost: Replaced[] = [];
         for (const [grp, g] of Object.entries(row.groups)) {
           if (!(ENTITY_GROUPS[row.type] as readonly string[]).includes(grp)) continue;
           const s = sh?.get(grp);
@@ -839,7 +840,7 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
           const localValue = mine?.[grp];
           if (localValue && groupHash(localValue) === h) continue;
           if (localValue ? groupHash(localValue) !== s?.hash : s !== undefined)
-            replaced.push({ type: row.type, key: row.key, group: grp, local: localValue ?? null, server: g.value });
+            lost.push({ type: row.type, key: row.key, group: grp, local: localValue ?? null, server: g.value });
           todo[grp] = g.value;
         }
         const done =
@@ -850,6 +851,8 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
           applied++;
           types.add(row.type);
         }
+        // a group still waiting for its parent is reported when it is written
+        replaced.push(...lost.filter((r) => !done.waiting.includes(r.group)));
         if (done.gone) dropShadow(row.type, row.key);
         else
           for (const [grp, h] of hashes)
