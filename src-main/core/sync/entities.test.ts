@@ -391,6 +391,27 @@ describe('entity sync between two desktops', () => {
     expect(await view(a)).toEqual(await view(b));
   });
 
+  it("reports a person's acknowledgement that lost, not the findings every desktop makes alike", async () => {
+    // C judges the same rule on the same readings an hour later than A did, and acknowledges both alerts
+    const core = await makeCore({ clock: { now: () => Date.now() + 3600_000 } });
+    const c = new Desktop(core, createEntitySync(core.sqlite));
+    try {
+      await importFiles(c.core, [writeTemp('c.csv', csv(M1, 2))]);
+      await c.call('alerts.saveRule', { rule: { id: 'daily', kind: 'daily-kwh-above', meter: M1, kwh: 10 } });
+      const fired = await c.call<AlertCheckResult>('alerts.check', { at: '2025-01-09T09:00:00Z' });
+      expect(fired.fired).toHaveLength(2);
+      for (const x of fired.fired) await c.call('alerts.ack', { id: x.id, note: 'Seen on C' });
+      const r = c.pull(server);
+      const lostAlerts = r.replaced.filter((x) => x.type === 'alertState');
+      expect(lostAlerts.map((x) => x.group)).toEqual(['state', 'state']);
+      expect(lostAlerts.every((x) => (x.local as { note: string }).note === 'Seen on C')).toBe(true);
+      const mine = (await c.call<Alert[]>('alerts.list', { rule: 'daily', includeSnoozed: true })).map((x) => x.note);
+      expect(mine.sort()).toEqual(['Known: heating test', null]);
+    } finally {
+      await c.core.stop();
+    }
+  });
+
   it('keeps rows whose parent has not arrived and applies them when it does', async () => {
     const c = await desktop();
     try {

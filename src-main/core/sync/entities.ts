@@ -839,7 +839,10 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
           hashes.set(grp, h);
           const localValue = mine?.[grp];
           if (localValue && groupHash(localValue) === h) continue;
-          if (localValue ? groupHash(localValue) !== s?.hash : s !== undefined)
+          if (
+            (localValue ? groupHash(localValue) !== s?.hash : s !== undefined) &&
+            madeByPerson(row.type, grp, localValue)
+          )
             lost.push({ type: row.type, key: row.key, group: grp, local: localValue ?? null, server: g.value });
           todo[grp] = g.value;
         }
@@ -872,6 +875,19 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       return { ...result, replaced };
     },
   };
+}
+
+/**
+ * Whether a local value that lost was a person's edit (worth the activity log). What fired, and an
+ * alert's state nobody touched, are the desktop's own findings: every desktop judges the same rules
+ * on the same readings, so they are replaced without a word.
+ */
+function madeByPerson(type: EntityType, group: string, local: Value | undefined): boolean {
+  if (type !== 'alertState' || local === undefined) return true;
+  if (group === 'alert') return false;
+  return ['acknowledgedBy', 'resolvedBy', 'note', 'snoozedUntil'].some(
+    (f) => local[f] !== null && local[f] !== undefined,
+  );
 }
 
 /** The parts of an alert state's key `ruleId|generation|subject|period`. */
