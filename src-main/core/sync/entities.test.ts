@@ -145,12 +145,10 @@ async function view(d: Desktop) {
       ...withoutId(a),
       site: siteId === null ? null : uidOf.get(siteId),
     })),
-    budgets: (await d.call<Budget[]>('budgets.list', {})).map((b) => ({
-      site: uidOf.get(b.siteId),
-      month: b.month,
-      kwh: b.kwh,
-      pence: b.pence,
-    })),
+    // budgets of deleted sites are kept for the trash, each desktop's own
+    budgets: (await d.call<Budget[]>('budgets.list', {}))
+      .filter((b) => uidOf.has(b.siteId))
+      .map((b) => ({ site: uidOf.get(b.siteId), month: b.month, kwh: b.kwh, pence: b.pence })),
     shared: Object.fromEntries(SHARED_SETTINGS.map((k) => [k, settings[k]])),
   };
 }
@@ -320,6 +318,9 @@ describe('entity sync between two desktops', () => {
   });
 
   it('sends deletions as tombstones, children before parents, and applies them', async () => {
+    await a.call('budgets.set', { siteId: s2.id, months: [{ month: '2025-03', kwh: 100, pence: 2000 }] });
+    a.push(server);
+    b.pull(server);
     await a.call('tariffs.unassign', { meter: M2, from: '2025-01-01' });
     await a.call('tariffs.delete', { id: 'flat' });
     await a.call('alerts.deleteRule', { id: 'off' });
@@ -331,6 +332,7 @@ describe('entity sync between two desktops', () => {
     const flatFrom = Date.UTC(2025, 0, 1) / 86400000;
     expect(tombstones).toEqual([
       'setting/notify.quietHours',
+      // not the deleted site's budget: the app keeps it, for the trash
       `budget/${s1.uid}|2025-02`,
       'alertRule/off',
       `assignment/${M2}|${flatFrom}`,
@@ -352,6 +354,12 @@ describe('entity sync between two desktops', () => {
     expect(await view(b)).toEqual(await view(a));
     expect((await view(b)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
     expect((await view(b)).budgets.map((x) => x.month)).toEqual(['2025-01']);
+    const kept = (d: Desktop) => d.core.sqlite.prepare('SELECT month, kwh FROM budgets ORDER BY month').all();
+    expect(kept(b)).toEqual([
+      { month: '2025-01', kwh: 5000 },
+      { month: '2025-03', kwh: 100 },
+    ]);
+    expect(kept(b)).toEqual(kept(a));
     expect((await view(b)).shared['notify.quietHours']).toBeNull();
     expect(b.sync.changes()).toEqual([]);
     expect(a.sync.changes()).toEqual([]);

@@ -774,7 +774,9 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       }
       for (const [k, groups] of shadow) {
         const [type, key] = k.split('\u0000') as [EntityType, string];
-        if (local.get(type)?.has(key) || waiting.has(k)) continue;
+        if (local.get(type)!.has(key) || waiting.has(k)) continue;
+        // a deleted site's budgets stay (the app keeps them for the trash): they are not deleted, only unnamed
+        if (type === 'budget' && !local.get('site')!.has(splitLast(key, 'a budget')[0])) continue;
         out.push({ type, key, deleted: { base: Math.max(...[...groups.values()].map((g) => g.version)) } });
       }
       return ordered(out);
