@@ -20,7 +20,7 @@ import type {
   TariffAssignment,
 } from '../../../src-shared/contract/types';
 import { SHARED_SETTINGS, type EntityChange, type EntityRow } from '../../../src-shared/contract/sync';
-import { callAsAdmin, importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { callAsAdmin, importFiles, makeCore, storedReadings, writeTemp } from '../../../tests/helpers/core';
 import { economy7, flatTariff } from '../../../tests/fixtures/tariffs';
 import { createEntitySync, groupHash } from './entities';
 import type { EntitySync } from './entity-api';
@@ -321,6 +321,9 @@ describe('entity sync between two desktops', () => {
     await a.call('budgets.set', { siteId: s2.id, months: [{ month: '2025-03', kwh: 100, pence: 2000 }] });
     a.push(server);
     b.pull(server);
+    await importFiles(b.core, [writeTemp('b.csv', csv(M2, 1))]);
+    expect(storedReadings(b.core).filter((r) => r[0] === M2)).toHaveLength(96);
+    expect(b.sync.changes()).toEqual([]);
     await a.call('tariffs.unassign', { meter: M2, from: '2025-01-01' });
     await a.call('tariffs.delete', { id: 'flat' });
     await a.call('alerts.deleteRule', { id: 'off' });
@@ -350,6 +353,8 @@ describe('entity sync between two desktops', () => {
     const r = b.pull(server);
     expect(r.replaced).toEqual([]);
     expect(r.meters).toEqual([M2]);
+    // the site went; its meter and the meter's readings stayed
+    expect(storedReadings(b.core).filter((x) => x[0] === M2)).toHaveLength(96);
     expect((await b.call<SiteSummary[]>('sites.list', {})).map((s) => s.uid)).toEqual([s1.uid]);
     expect(await view(b)).toEqual(await view(a));
     expect((await view(b)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
