@@ -466,6 +466,24 @@ describe('entity sync between two desktops', () => {
     }
   });
 
+  it("sends a meter's deletion with its alerts' and assignments', and applies it", async () => {
+    await a.call('meters.remove', { meter: M1 });
+    const changes = a.push(server);
+    const day = Date.UTC(2025, 0, 1) / 86400000;
+    expect(changes.map((c) => [c.type, c.deleted ? 'deleted' : Object.keys(c.groups!)])).toEqual([
+      ['alertState', 'deleted'],
+      ['alertState', 'deleted'],
+      ['assignment', 'deleted'],
+      ['meter', 'deleted'],
+    ]);
+    expect(changes.slice(2).map((c) => c.key)).toEqual([`${M1}|${day}`, M1]);
+    const r = b.pull(server);
+    expect(r).toMatchObject({ applied: 4, types: ['meter', 'assignment', 'alertState'], meters: [M1], replaced: [] });
+    expect((await view(b)).meters.map((m) => m.mpan)).toEqual([M2]);
+    expect(await view(b)).toEqual(await view(a));
+    expect(b.sync.changes()).toEqual([]);
+  });
+
   it('never removes what this desktop made for a tombstone it never had from the server', async () => {
     const c = await desktop();
     try {
