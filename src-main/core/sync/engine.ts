@@ -36,16 +36,13 @@ import type { ReadingsStore } from '../readings/store';
 import { writeAudit } from '../rpc/audit';
 import { DaySync } from './days';
 import type { EntitySync } from './entity-api';
-import { PENDING_KEY } from './entities';
+import { PENDING_KEY, SYNC_ACTOR } from './entities';
 import { Outbox, type OutboxEntry } from './outbox';
 import { SyncState } from './state';
 import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } from './transport';
 
 /** Most bytes (compressed) of stored mutations one push carries, besides MAX_MUTATIONS_PER_PUSH. */
 const PUSH_BYTES = 8 * 1024 * 1024;
-
-/** The audit log's actor for what the shared server did here. */
-const SERVER_ACTOR = 'shared server';
 
 const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
 
@@ -443,7 +440,7 @@ export class SyncEngine {
   private async push(t: SyncTransport, token: string, result: SyncRunResult): Promise<SyncFailure | null> {
     const entries = this.outbox.entries();
     let refused: SyncFailure | null = null;
-    let pushOnly = true;
+    let canPush = true;
     const send = async (batch: OutboxEntry[]): Promise<void> => {
       const mutations = batch.map((e) => this.outbox.read(e.seq));
       let res: PushResponse;
@@ -454,17 +451,17 @@ export class SyncEngine {
         if (batch.length > 1) {
           const half = Math.ceil(batch.length / 2);
           await send(batch.slice(0, half));
-          if (pushOnly) await send(batch.slice(half));
+          if (canPush) await send(batch.slice(half));
           return;
         }
         if (e.kind === 'too-large') throw new SyncFailure('refused', `Mutation ${batch[0]!.seq}: ${e.message}`);
         refused = this.refusal(e);
-        if (batch[0]!.kind !== 'entities') pushOnly = false;
+        if (batch[0]!.kind !== 'entities') canPush = false;
         return;
       }
       this.acknowledge(mutations, res, result);
     };
-    for (let i = 0; i < entries.length && pushOnly;) {
+    for (let i = 0; i < entries.length && canPush;) {
       let n = 0;
       let bytes = 0;
       while (
@@ -550,7 +547,7 @@ export class SyncEngine {
         const ent = page.entities.length > 0 ? this.d.entities.apply(page.entities) : null;
         for (const r of ent?.replaced ?? [])
           writeAudit(this.d.sqlite, this.d.clock, {
-            actor: SERVER_ACTOR,
+            actor: SYNC_ACTOR,
             action: 'sync.replaced',
             details: { type: r.type, key: r.key, group: r.group, lost: r.local, won: r.server, lostBy: 'this desktop' },
             outcome: 'ok',
