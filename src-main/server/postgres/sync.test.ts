@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type TestPostgres } from '../../../tests/helpers/postgres';
 import type { EntityChange, PullResponse, PushedDay, PushRequest } from '../../../src-shared/contract/sync';
-import { dayFromDate } from '../../../src-shared/domain/periods';
+import { dayFromDate, dayHalfHours } from '../../../src-shared/domain/periods';
 import { packQuality, packValues, packVolumes } from '../../core/readings/codec';
 import type { SharedSync, SyncPrincipal } from './api';
 import { ServerStore } from './store';
@@ -62,7 +62,7 @@ function packed(n: number, slot: (s: number) => Slot, volumes?: (s: number) => n
   return { vals: packValues(v, q, 0, n), quality: packQuality(q, 0, n), volumes: packVolumes(vol, 0, n) };
 }
 
-function day(meter: string, d: number, slot: (s: number) => Slot, base = 0, n = 48): PushedDay {
+function day(meter: string, d: number, slot: (s: number) => Slot, base = 0, n = dayHalfHours(d)): PushedDay {
   const p = packed(n, slot);
   return {
     meter,
@@ -448,4 +448,200 @@ describe('sync engine: roles', () => {
     expect(pulled.entities.map((e) => e.type).sort()).toEqual(['setting', 'site', 'tariff']);
     expect(pulled.days).toHaveLength(1);
   });
+});
+
+/** Meter `i`'s identifier: zero-padded, so identifier order is number order. */
+const meterN = (i: number) => `E${String(i).padStart(4, '0')}`;
+/** A value that says which meter-day and half-hour it is. */
+const valueOf = (i: number, d: number, s: number) => ((i * 1000 + (d % 1000)) * 50 + s) / 1000;
+
+describe('sync engine: pulls', () => {
+  it('pages 12,000 days pushed in 6 mutations: every day once, in order, resuming after each page', async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const first = dayFromDate(2024, 1, 1);
+    // Mutation k: 20 meters × 100 days. Expected order: (mutation, meter, day).
+    const expected: string[] = [];
+    for (let k = 0; k < 6; k++) {
+      const list: PushedDay[] = [];
+      for (let i = 0; i < 20; i++)
+        for (let d = first + k * 100; d < first + (k + 1) * 100; d++) {
+          list.push(day(meterN(i), d, (s) => valueOf(i, d, s)));
+          expected.push(`${meterN(i)}:${d}`);
+        }
+      const r = await push(sync, manager, a, days(...list.reverse()));
+      expect(r.results[0]!.applied).toBe(true);
+    }
+    const head = await sync.head();
+    for (const limit of [5000, 700]) {
+      const { pages, cursor } = await pullAll(sync, randomUUID(), '', limit);
+      expect(pages).toHaveLength(Math.ceil(12_000 / limit));
+      expect(pages.every((p, i) => p.days.length === (i < pages.length - 1 ? limit : 12_000 % limit || limit))).toBe(
+        true,
+      );
+      expect(pages.slice(0, -1).every((p) => p.more)).toBe(true);
+      expect(cursor).toBe(String(head));
+      const got = pages.flatMap((p) => p.days);
+      expect(got.map((d) => `${d.meter}:${d.day}`)).toEqual(expected);
+      for (const d of [got[0]!, got[4999]!, got[11_999]!]) {
+        const i = Number(d.meter.slice(1));
+        expect(slotsOf(d.vals, d.quality)).toEqual(
+          Array.from({ length: dayHalfHours(d.day) }, (_, s) => valueOf(i, d.day, s)),
+        );
+      }
+    }
+    // A pull cut after the first page resumes from its cursor: the same second page, whichever attempt.
+    const one = await sync.pull(viewer, { clientId: randomUUID(), cursor: '', limit: 5000 });
+    expect(one.cursor).toMatch(/^\d+:\d+:\d+$/);
+    const two = await sync.pull(viewer, { clientId: randomUUID(), cursor: one.cursor, limit: 5000 });
+    const twoAgain = await sync.pull(viewer, { clientId: randomUUID(), cursor: one.cursor, limit: 5000 });
+    expect(twoAgain).toEqual(two);
+    expect(two.days.map((d) => `${d.meter}:${d.day}`)).toEqual(expected.slice(5000, 10_000));
+    // The desktop that pushed them gets none back, and its cursor still moves to the head.
+    const own = await pullAll(sync, a.id, '', 5000);
+    expect(own.pages.flatMap((p) => p.days)).toEqual([]);
+    expect(own.cursor).toBe(String(head));
+  }, 120_000);
+
+  it('a version larger than a page: its days split across pages, its conflicts sent once with the first', async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const b = laptopB();
+    await push(
+      sync,
+      manager,
+      a,
+      days(
+        day(M1, JUNE, () => 1),
+        day(M2, JUNE, () => 2),
+      ),
+    );
+    const raised = await push(
+      sync,
+      manager,
+      b,
+      days(
+        day(M1, JUNE, (s) => (s === 3 ? 7 : 1)),
+        day(M2, JUNE, (s) => (s === 9 ? 8 : 2)),
+      ),
+    );
+    expect(raised.results[0]!.conflicts).toBe(2);
+    const open = (await pullAll(sync, b.id)).pages.flatMap((p) => p.conflicts);
+    expect(open.map((c) => [c.meter, c.slot, c.serverKwh, c.pushedKwh])).toEqual([
+      [M1, 3, 1, 7],
+      [M2, 9, 2, 8],
+    ]);
+    const before = await sync.head();
+    const decided = await push(sync, manager, b, {
+      seq: ++seqs,
+      kind: 'resolve',
+      conflicts: open.map((c) => ({ id: c.id, keep: 'pushed' as const })),
+    });
+    const v = decided.results[0]!.version;
+    // A later version (an entity) waits for the page that reaches it.
+    const w = (await push(sync, manager, b, rows(site(S1, { details: [0, { name: 'Later' }] })))).results[0]!.version;
+    const p1 = await sync.pull(viewer, { clientId: a.id, cursor: String(before), limit: 1 });
+    expect(p1).toMatchObject({ more: true, cursor: `${v}:${1}:${JUNE}`, entities: [] });
+    expect(p1.days.map((d) => [d.meter, d.version])).toEqual([[M1, v]]);
+    expect(p1.conflicts.map((c) => [c.id, c.status, c.resolvedBy, c.version])).toEqual(
+      open.map((c) => [c.id, 'applied-pushed', 'sam', v]),
+    );
+    const p2 = await sync.pull(viewer, { clientId: a.id, cursor: p1.cursor, limit: 1 });
+    expect(p2).toMatchObject({ more: false, cursor: String(w), conflicts: [], activity: [] });
+    expect(p2.entities.map((e) => [e.key, e.version])).toEqual([[S1, w]]);
+    expect(p2.days.map((d) => [d.meter, d.version])).toEqual([[M2, v]]);
+    expect(slotsOf(p1.days[0]!.vals, null)[3]).toBe(7);
+    expect(slotsOf(p2.days[0]!.vals, null)[9]).toBe(8);
+    // Keeping the server's value leaves the day alone and sends the decision to every desktop.
+    const c3 = await push(sync, manager, b, days(day(M1, JUNE + 1, () => 1)));
+    await push(sync, manager, a, days(day(M1, JUNE + 1, (s) => (s ? 1 : 4))));
+    const [c] = (await pullAll(sync, b.id, String(c3.head))).pages.flatMap((p) => p.conflicts);
+    expect(c).toMatchObject({ slot: 0, serverKwh: 1, pushedKwh: 4, status: 'open' });
+    const kept = await push(sync, admin, a, {
+      seq: ++seqs,
+      kind: 'resolve',
+      conflicts: [{ id: c!.id, keep: 'server' }],
+    });
+    const after = await pullAll(sync, b.id, String(kept.head - 1));
+    expect(after.pages.flatMap((p) => p.days)).toEqual([]);
+    expect(after.pages.flatMap((p) => p.conflicts)).toEqual([
+      expect.objectContaining({
+        id: c!.id,
+        status: 'kept-server',
+        resolvedBy: 'ada',
+        version: kept.results[0]!.version,
+      }),
+    ]);
+    await expect(
+      push(sync, manager, a, { seq: ++seqs, kind: 'resolve', conflicts: [{ id: 999, keep: 'server' }] }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it("keeps only the chosen sites' meter-days; entities all travel", async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const meter = (key: string, siteUid: string | null): EntityChange => ({
+      type: 'meter',
+      key,
+      groups: { details: { base: 0, value: { kind: 'mpan' } }, site: { base: 0, value: { site: siteUid } } },
+    });
+    await push(
+      sync,
+      manager,
+      a,
+      rows(site(S1, { details: [0, { name: 'One' }] }), site(S2, { details: [0, { name: 'Two' }] })),
+      rows(meter(meterN(1), S1), meter(meterN(2), S2), meter(meterN(3), null)),
+      days(...[1, 2, 3, 4].flatMap((i) => [day(meterN(i), JUNE, () => i), day(meterN(i), JUNE + 1, () => i)])),
+    );
+    const one = await pullAll(sync, randomUUID(), '', 3, [S1]);
+    expect(one.pages.flatMap((p) => p.days).map((d) => `${d.meter}:${d.day - JUNE}`)).toEqual([
+      `${meterN(1)}:0`,
+      `${meterN(1)}:1`,
+    ]);
+    expect(one.pages.flatMap((p) => p.entities)).toHaveLength(5);
+    const both = await pullAll(sync, randomUUID(), '', undefined, [S1, S2]);
+    expect(new Set(both.pages.flatMap((p) => p.days).map((d) => d.meter))).toEqual(new Set([meterN(1), meterN(2)]));
+    // Moving a meter to another site moves its future days with it.
+    await push(
+      sync,
+      manager,
+      a,
+      rows({ type: 'meter', key: meterN(2), groups: { site: { base: 0, value: { site: S1 } } } }),
+    );
+    await push(sync, manager, a, days(day(meterN(2), JUNE + 2, () => 9)));
+    const later = await pullAll(sync, randomUUID(), one.cursor, undefined, [S1]);
+    expect(later.pages.flatMap((p) => p.days).map((d) => `${d.meter}:${d.day - JUNE}`)).toEqual([`${meterN(2)}:2`]);
+  });
+
+  it('a client pulling while others push never skips a day', async () => {
+    const { sync } = await fresh();
+    const all = new Set<string>();
+    const seen = new Set<string>();
+    let cursor = '';
+    let pushing = true;
+    const reader = randomUUID();
+    const pullLoop = (async () => {
+      while (pushing) {
+        const p = await sync.pull(viewer, { clientId: reader, cursor, limit: 150 });
+        for (const d of p.days) seen.add(`${d.meter}:${d.day}`);
+        cursor = p.cursor;
+      }
+    })();
+    await Promise.all(
+      [0, 1, 2, 3].map(async (w) => {
+        const c = { id: randomUUID(), name: `Laptop ${w}` };
+        for (let k = 0; k < 10; k++) {
+          const list = Array.from({ length: 100 }, (_, i) => day(meterN(w * 100 + i), JUNE + k, () => w + k / 10));
+          for (const d of list) all.add(`${d.meter}:${d.day}`);
+          await push(sync, manager, c, days(...list));
+        }
+      }),
+    );
+    pushing = false;
+    await pullLoop;
+    for (const d of (await pullAll(sync, reader, cursor, 150)).pages.flatMap((p) => p.days))
+      seen.add(`${d.meter}:${d.day}`);
+    expect(all.size).toBe(4000);
+    expect([...all].filter((k) => !seen.has(k))).toEqual([]);
+  }, 120_000);
 });
