@@ -42,7 +42,7 @@ import { SyncState } from './state';
 import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } from './transport';
 
 /** Most bytes (compressed) of stored mutations one push carries, besides MAX_MUTATIONS_PER_PUSH. */
-const PUSH_BYTES = 8 * 1024 * 1024;
+const PUSH_BYTES = 4 * 1024 * 1024;
 
 const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
 

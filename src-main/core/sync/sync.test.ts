@@ -271,6 +271,29 @@ describe('desktop sync with the shared server', () => {
       [2, 'applied-pushed', 'sam'],
     ]);
   });
+
+  it("keeps only the chosen sites' readings, all entities, and pulls the rest from the beginning when all are chosen", async () => {
+    const depot = (await call<SiteSummary[]>(a, 'sites.list')).find((x) => x.name === 'Depot South')!;
+    const meter = readings(a)[0]![0] as string;
+    await call(a, 'meters.update', { meter, siteId: depot.id });
+    await syncNow(a);
+    const k = await desktop();
+    await call(k, 'sync.connect', {
+      server: s.server.url,
+      username: 'vic',
+      password: PASSWORD,
+      clientName: 'Depot tablet',
+      sites: [depot.uid],
+    });
+    await syncNow(k);
+    expect(readings(k)).toEqual(readings(a).filter(([m]) => m === meter));
+    expect((await entities(k)).meters).toEqual((await entities(a)).meters);
+    const all = await call<SyncStatus>(k, 'sync.configure', { sites: null });
+    expect(all).toMatchObject({ keptSites: null, version: 0 });
+    await syncNow(k);
+    expect(readings(k)).toEqual(readings(a));
+    expect((await status(k)).version).toBe((await status(a)).version);
+  });
 });
 
 /** A TCP proxy to `target`; armed, it lets the next push reach the server and cuts the line as the answer starts. */
