@@ -300,9 +300,9 @@ export class SyncEngine {
   // ---------------------------------------------------------------- running
 
   /**
-   * Syncs now, after the sync already running if there is one. `server` and `token` (the CLI's --server and
-   * --token) sync with that API token rather than the stored session, setting the server up when
-   * none is. Throws AppError when the sync could not finish (what it did is kept).
+   * Syncs now, after the sync already running if there is one. `server` and `token` (the CLI's
+   * --server and --token) sync with that API token rather than the stored session, setting the
+   * server up when none is. Throws AppError when the sync could not finish (what it did is kept).
    */
   async sync(opts: { server?: string; token?: string } = {}): Promise<SyncRunResult> {
     if (opts.server !== undefined) {

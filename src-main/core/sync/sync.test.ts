@@ -482,6 +482,29 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('eclectyc: The shared server did not accept the API token (401)');
   });
+
+  it('syncs by itself once started: at start, and after each import', async () => {
+    const s = await shared();
+    const t = await desktop();
+    await connect(t, s.server.url, 'sam', 'Kiosk');
+    await t.stop();
+    cores.splice(cores.indexOf(t), 1);
+    const again = await desktop({ dataDir: t.dataDir });
+    await importFiles(again, [BANES]);
+    const onServer = async (days: number) => {
+      for (let i = 0; i < 500 && (await ledger(s, clientIdOf(again))).days !== days; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      return (await ledger(s, clientIdOf(again))).days;
+    };
+    // nothing is sent before the core starts
+    expect(await ledger(s, clientIdOf(again))).toMatchObject({ days: 0 });
+    again.start();
+    expect(await onServer(again.readings.dayCount())).toBe(again.readings.dayCount());
+    await settled(again);
+    await importFiles(again, [SHEFFIELD]);
+    expect(await onServer(again.readings.dayCount())).toBe(again.readings.dayCount());
+    expect((await settled(again)).state).toBe('synced');
+  });
 });
 
 /** Runs the built CLI without blocking this process (the shared server answers from it). */
