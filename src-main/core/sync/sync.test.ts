@@ -29,6 +29,7 @@ import { ServerStore } from '../../server/postgres/store';
 import { createSharedSync } from '../../server/postgres/sync';
 import { startSharedServer, type SharedServer } from '../../server/shared-host';
 import type { Core } from '../app';
+import { silentLogger } from '../events';
 
 const PASSWORD = 'correct horse battery staple';
 const BANES = path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv');
@@ -66,7 +67,7 @@ async function shared(port = 0, existing?: string): Promise<Shared> {
     await admin.close();
     dbUrl = pgs.url.replace(/\/[^/]+$/, `/${name}`);
   }
-  const server = await startSharedServer({ url: dbUrl, port, sync: createSharedSync });
+  const server = await startSharedServer({ url: dbUrl, port, log: silentLogger });
   servers.push(server);
   const accounts = createSharedAccounts(server.store);
   if (!existing)
