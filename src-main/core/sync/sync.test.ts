@@ -168,7 +168,8 @@ describe('desktop sync with the shared server', () => {
   beforeAll(async () => {
     s = await shared();
     a = await desktop();
-    b = await desktop();
+    // B pulls two meter-days a page: a pull runs over many pages, each applied with its cursor
+    b = await desktop({ sync: { timeoutMs: 5000, pageSize: 2 } });
   }, 60_000);
 
   it('carries readings imported on one desktop and tariffs edited on the other both ways', async () => {
