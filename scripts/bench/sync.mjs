@@ -5,7 +5,7 @@
 // comes from /proc. PostgreSQL runs with its own durable write settings (fsync on). The second
 // desktop's readings are checked against the first's (meter-days, half-hours, kWh).
 // Target (issue 19): each sync under 60 s. Usage: node scripts/bench/sync.mjs [--meters N] [--keep]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,18 @@ import {
 
 const TARGET_MS = 60_000;
 const DAYS = 365;
+
+/** Runs node with `args`; resolves with its exit status and output. */
+function runChild(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 const { values: o } = parseArgs({
   options: { meters: { type: 'string', default: '1000' }, keep: { type: 'boolean', default: false } },
@@ -81,11 +93,10 @@ try {
     proxy.reset();
     const cpu0 = serverCpuMs();
     const t0 = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, [cli, 'sync', '--server', url, '--token', token, '--data-dir', dir], {
-      encoding: 'utf8',
-    });
+    // not spawnSync: the proxy runs in this process and must keep forwarding while the sync runs
+    const child = await runChild([cli, 'sync', '--server', url, '--token', token, '--data-dir', dir]);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-    if (child.status !== 0) throw new Error(`sync failed: ${child.stderr}`);
+    if (child.status !== 0) throw new Error(`sync failed after ${fmtMs(ms)}: ${child.stderr}\nserver: ${serverLog}`);
     results.push({ label, ms, serverCpuMs: serverCpuMs() - cpu0, ...proxy.counts(), ...JSON.parse(child.stdout) });
   }
   const [a, b] = [await h.readingsSummary(first, MIGRATIONS), await h.readingsSummary(second, MIGRATIONS)];
