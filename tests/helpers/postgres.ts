@@ -45,8 +45,12 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts PostgreSQL and creates database `db`; call stop() in afterAll. */
-export async function startPostgres(db = 'eclectyc_test'): Promise<TestPostgres> {
+/**
+ * Starts PostgreSQL and creates database `db`; call stop() in afterAll. `durable` keeps
+ * PostgreSQL's own defaults for writes (fsync, synchronous commit, full-page writes) and 128 MB of
+ * shared buffers, as a real server runs: the benchmarks use it; tests start faster without.
+ */
+export async function startPostgres(db = 'eclectyc_test', { durable = false } = {}): Promise<TestPostgres> {
   const bin = binDir();
   const port = await freePort();
   const root = mkdtempSync(join(tmpdir(), 'eclectyc-pg-'));
@@ -63,10 +67,9 @@ export async function startPostgres(db = 'eclectyc_test'): Promise<TestPostgres>
     `-p ${port}`,
     "-c listen_addresses='127.0.0.1'",
     `-c unix_socket_directories='${root}'`,
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
-    '-c shared_buffers=16MB',
+    ...(durable
+      ? ['-c shared_buffers=128MB']
+      : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c shared_buffers=16MB']),
     '-c max_connections=40',
   ].join(' ');
   let running = false;
