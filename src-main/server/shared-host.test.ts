@@ -2,7 +2,8 @@
  * The shared server's HTTP host over real HTTP on 127.0.0.1, against a real PostgreSQL 15
  * (tests/helpers/postgres.ts): health, sign-in, refusals (401, 400, 413, 415, 429, 403), gzip
  * both ways, a manager's push and pull round trip, and PostgreSQL restarted under the running
- * server (health degraded, then ok, and a pull succeeding without restarting the host).
+ * server (health degraded, then ok, and a pull succeeding without restarting the host), and PostgreSQL
+ * stopped before a new server's first health check (the schema version read at start is reported).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -322,5 +323,18 @@ describe('shared server host', () => {
     const after = await post('/sync/pull', { clientId, cursor: '' }, token);
     expect(after.status).toBe(200);
     expect(after.json()).toEqual(before);
+  });
+
+  it('PostgreSQL stopped right after a server starts: health degraded with the schema version read at start', async () => {
+    const fresh = await startSharedServer({ url: pgs.url, port: 0, log: silentLogger });
+    pgs.kill();
+    try {
+      const down = await fetch(new URL('/health', fresh.url));
+      expect(down.status).toBe(503);
+      expect(await down.json()).toEqual(healthy(false, null));
+    } finally {
+      pgs.start();
+      await fresh.close();
+    }
   });
 });

@@ -134,8 +134,8 @@ export function createSharedHost(opts: SharedHostOptions): http.Server {
   const log = opts.log ?? stderrLogger;
   const maxBody = opts.maxBody ?? MAX_SYNC_BODY;
   const budget = new BodyBudget(opts.bodyBudget ?? SYNC_BODY_BUDGET);
-  /** The schema version last read, reported while the database cannot be asked. */
-  let schemaVersion = 0;
+  /** The schema version last read (first, the one open() migrated to), reported while the database is down. */
+  let schemaVersion = store.migratedTo;
 
   async function send(
     req: http.IncomingMessage,

@@ -74,6 +74,8 @@ export class ServerStore {
   private readonly maxAttempts: number;
   /** How many times transaction() ran a body again after a retryable failure (for tests and logs). */
   retries = 0;
+  /** The schema version once open() has applied the migrations (the highest migration the database has). */
+  migratedTo = 0;
 
   private constructor(pool: pg.Pool, maxAttempts: number) {
     this.pool = pool;
@@ -170,7 +172,7 @@ export class ServerStore {
 
   private async migrate(migrations: readonly Migration[]): Promise<void> {
     const known = migrations.reduce((m, x) => Math.max(m, x.id), 0);
-    await this.transaction(async (c) => {
+    this.migratedTo = await this.transaction(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await c.query(
         `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -194,6 +196,7 @@ export class ServerStore {
         await c.query(m.sql);
         await c.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [m.id, m.name]);
       }
+      return Math.max(newest, known);
     });
   }
 }
