@@ -30,6 +30,11 @@ export function shownUrl(url: string): string {
   return u.toString();
 }
 
+/** A command a hint suggests, naming the `--database` it acts on (password masked) when there is one. */
+export function onDatabase(command: string, url: string | undefined): string {
+  return url === undefined ? command : `${command} --database ${shownUrl(url)}`;
+}
+
 /** A failure to reach PostgreSQL, said in words; any other failure as it was. */
 export function openFailure(e: unknown, url: string): unknown {
   if (!databaseDown(e)) return e;

@@ -41,7 +41,8 @@ describe('the shared server from the command line', () => {
     const empty = runCli(cli, ['users', 'list', '--database', url]);
     expect(empty.code).toBe(0);
     expect(empty.stdout).toBe(
-      'No users: nobody can sign in to the shared server yet. Add the first admin with "users add NAME --role admin".\n',
+      'No users: nobody can sign in to the shared server yet. ' +
+        `Add the first admin with "users add NAME --role admin --database ${url}".\n`,
     );
     // the same steps on a data folder and on the database answer alike (but for the time of creation)
     const dataDir = tempDir();
@@ -56,17 +57,22 @@ describe('the shared server from the command line', () => {
       [['users', 'list', '--json']],
     ];
     const withoutTimes = (text: string) => text.replace(/"createdAt": "[^"]+"/g, '"createdAt": "…"');
+    // a hint on the database names it; otherwise the answers are the same
+    const withoutDatabase = (text: string) => text.split(` --database ${url}`).join('');
     const answers = steps.map(([args, input]) => {
       const onDatabase = runCli(cli, [...args, '--database', url], input);
       const onFolder = runCli(cli, [...args, '--data-dir', dataDir], input);
-      expect({ ...onDatabase, stdout: withoutTimes(onDatabase.stdout) }).toEqual({
-        ...onFolder,
-        stdout: withoutTimes(onFolder.stdout),
-      });
+      expect({
+        ...onDatabase,
+        stdout: withoutTimes(onDatabase.stdout),
+        stderr: withoutDatabase(onDatabase.stderr),
+      }).toEqual({ ...onFolder, stdout: withoutTimes(onFolder.stdout) });
       return onDatabase;
     });
     expect(answers.map((a) => a.code)).toEqual([1, 0, 0, 1, 1, 1, 1, 0]);
-    expect(answers[0]!.stderr).toContain('The first user must be an admin');
+    expect(answers[0]!.stderr).toContain(
+      `The first user must be an admin: add one with "eclectyc users add NAME --role admin --database ${url}"`,
+    );
     expect(answers[1]!.stdout).toBe('Added admin "Anna".\n');
     expect(answers[3]!.stderr).toContain('eclectyc: A password needs at least 12 characters (password)');
     expect(answers[4]!.stderr).toContain('A user named "ANNA" exists already');
@@ -90,6 +96,47 @@ describe('the shared server from the command line', () => {
     const bad = runCli(cli, ['users', 'list', '--database', 'mysql://x@localhost/db']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--database must start with postgres://');
+  });
+
+  it('in --database mode every hint of users and tokens names the database, its password masked', async () => {
+    const url = await database();
+    const withPassword = url.replace('postgres@', 'postgres:s3cret@');
+    const masked = url.replace('postgres@', 'postgres:***@');
+    const users = runCli(cli, ['users', 'list', '--database', withPassword]);
+    expect(users.code).toBe(0);
+    expect(users.stdout).toBe(
+      'No users: nobody can sign in to the shared server yet. ' +
+        `Add the first admin with "users add NAME --role admin --database ${masked}".\n`,
+    );
+    const viewer = runCli(
+      cli,
+      ['users', 'add', 'vic', '--role', 'viewer', '--password-stdin', '--database', url],
+      PASSWORD,
+    );
+    expect(viewer.code).toBe(1);
+    expect(viewer.stderr).toBe(
+      `eclectyc: The first user must be an admin: add one with "eclectyc users add NAME --role admin --database ${url}", ` +
+        'then vic\n',
+    );
+    const tokens = runCli(cli, ['tokens', 'list', '--database', withPassword]);
+    expect(tokens.code).toBe(0);
+    expect(tokens.stdout).toBe(
+      `No API tokens. Make one with "tokens create --name N --role R --database ${masked}".\n`,
+    );
+    const revoke = runCli(cli, ['tokens', 'revoke', '--database', url]);
+    expect(revoke.code).toBe(2);
+    expect(revoke.stderr).toContain(
+      `tokens revoke needs the token NAME (see "eclectyc tokens list --database ${url}")`,
+    );
+    for (const r of [users, viewer, tokens, revoke]) expect(r.stdout + r.stderr).not.toContain('s3cret');
+    // on a data folder the hints stay as they were
+    const folder = tempDir();
+    expect(runCli(cli, ['tokens', 'list', '--data-dir', folder]).stdout).toBe(
+      'No API tokens. Make one with "tokens create --name N --role R".\n',
+    );
+    expect(runCli(cli, ['tokens', 'revoke', '--data-dir', folder]).stderr).toContain(
+      'tokens revoke needs the token NAME (see "eclectyc tokens list")',
+    );
   });
 
   it('tokens create --database makes a token that syncs against serve --database; the password signs in', async () => {

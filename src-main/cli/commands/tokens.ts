@@ -4,11 +4,14 @@
  */
 import type { TokenSummary } from '../../../src-shared/contract/types';
 import { out, str, UsageError, type Command } from '../command';
+import { databaseOption, onDatabase } from '../database';
 import { printTable } from '../format';
 import { roleOption, withAccounts } from './users';
 
-function printTokens(list: TokenSummary[]): void {
-  if (list.length === 0) return console.log('No API tokens. Make one with "tokens create --name N --role R".');
+/** The tokens as a table; none is said in words, with the command that makes one (on `database` when given). */
+function printTokens(list: TokenSummary[], database: string | undefined): void {
+  if (list.length === 0)
+    return console.log(`No API tokens. Make one with "${onDatabase('tokens create --name N --role R', database)}".`);
   printTable(
     ['Name', 'Role', 'Created', 'By', 'Last used', 'Revoked'],
     list.map((t) => [t.name, t.role, t.createdAt, t.createdBy, t.lastUsedAt ?? 'never', t.revokedAt ?? '']),
@@ -42,13 +45,16 @@ export const tokensCommand: Command = {
       if (args.length > 0) throw new UsageError(`tokens list takes no arguments (got "${args[0]}")`);
       return withAccounts(ctx, o, async (call) => {
         const list = await call('tokens.list', {});
-        out(ctx, list, () => printTokens(list));
+        out(ctx, list, () => printTokens(list, databaseOption(o)));
         return 0;
       });
     }
     if (sub === 'revoke') {
       const [name, ...rest] = args;
-      if (!name) throw new UsageError('tokens revoke needs the token NAME (see "eclectyc tokens list")');
+      if (!name)
+        throw new UsageError(
+          `tokens revoke needs the token NAME (see "${onDatabase('eclectyc tokens list', databaseOption(o))}")`,
+        );
       if (rest.length > 0)
         throw new UsageError(`tokens revoke takes one NAME (got "${rest[0]}" too): quote a name with spaces`);
       return withAccounts(ctx, o, async (call) => {

@@ -7,9 +7,10 @@ import type { Args, Handlers, Method, Result } from '../../../src-shared/contrac
 import type { Role, UserSummary } from '../../../src-shared/contract/types';
 import { localCaller } from '../../core/rpc/caller';
 import { dispatch } from '../../core/rpc/dispatch';
+import { ADD_FIRST_ADMIN } from '../../core/users/auth-service';
 import { createSharedAccounts, sharedAccountHandlers } from '../../server/postgres/accounts';
 import { call, CallFailed, out, str, UsageError, withCore, type Command, type Ctx, type Opts } from '../command';
-import { databaseOption, withDatabase } from '../database';
+import { databaseOption, onDatabase, withDatabase } from '../database';
 import { printTable } from '../format';
 
 const ROLES: readonly Role[] = ['viewer', 'manager', 'admin'];
@@ -81,7 +82,8 @@ export type AccountsCall = <M extends AccountMethod>(method: M, args: Args<M>) =
 
 /**
  * Runs `fn` against the data folder's accounts, or with `--database URL` against the shared
- * server's accounts on PostgreSQL: the same contract methods, validation and refusals either way.
+ * server's accounts on PostgreSQL: the same contract methods, validation and refusals either way
+ * (a refusal suggesting a `users` command names the database).
  */
 export async function withAccounts(ctx: Ctx, o: Opts, fn: (call: AccountsCall) => Promise<number>): Promise<number> {
   const url = databaseOption(o);
@@ -90,7 +92,11 @@ export async function withAccounts(ctx: Ctx, o: Opts, fn: (call: AccountsCall) =
     const handlers = sharedAccountHandlers(createSharedAccounts(store)) as unknown as Handlers;
     return fn(async (method, args) => {
       const r = await dispatch(handlers, method, args, localCaller('cli'));
-      if (!r.ok) throw new CallFailed(r.error);
+      if (!r.ok)
+        throw new CallFailed({
+          ...r.error,
+          message: r.error.message.replace(`"${ADD_FIRST_ADMIN}"`, `"${onDatabase(ADD_FIRST_ADMIN, url)}"`),
+        });
       return r.value as Result<typeof method>;
     });
   });
@@ -102,11 +108,13 @@ const userName = (name: string | undefined, rest: string[], usage: string): stri
   return name;
 };
 
-function printUsers(list: UserSummary[], shared: boolean): void {
+/** The users as a table; none is said in words, with the command that adds one (on `database` when given). */
+function printUsers(list: UserSummary[], database: string | undefined): void {
   if (list.length === 0)
     return console.log(
-      shared
-        ? 'No users: nobody can sign in to the shared server yet. Add the first admin with "users add NAME --role admin".'
+      database !== undefined
+        ? 'No users: nobody can sign in to the shared server yet. ' +
+            `Add the first admin with "${onDatabase('users add NAME --role admin', database)}".`
         : 'No users: the server opens as the local admin on 127.0.0.1 only. Add one with "users add".',
     );
   printTable(
@@ -137,7 +145,7 @@ export const usersCommand: Command = {
       if (name !== undefined) throw new UsageError(`users list takes no arguments (got "${name}")`);
       return withAccounts(ctx, o, async (call) => {
         const list = await call('users.list', {});
-        out(ctx, list, () => printUsers(list, databaseOption(o) !== undefined));
+        out(ctx, list, () => printUsers(list, databaseOption(o)));
         return 0;
       });
     }

@@ -148,15 +148,15 @@ export class SignInLimiter {
   }
 }
 
+/** The command the first-user refusal suggests (`users … --database URL` names its database after it). */
+export const ADD_FIRST_ADMIN = 'eclectyc users add NAME --role admin';
+
 /** The refusals both account stores (the desktop's and the shared server's) word the same way. */
 export const refusals = {
   userTaken: (username: string) =>
     new AppError('CONFLICT', `A user named "${username}" exists already (names ignore letter case)`),
   firstNotAdmin: (username: string) =>
-    new AppError(
-      'CONFLICT',
-      `The first user must be an admin: add one with "eclectyc users add NAME --role admin", then ${username}`,
-    ),
+    new AppError('CONFLICT', `The first user must be an admin: add one with "${ADD_FIRST_ADMIN}", then ${username}`),
   noUser: (username: string) => new AppError('NOT_FOUND', `No user is named "${username}" (see users.list)`),
   lastAdmin: (username: string, what: 'removed' | 'demoted' | 'disabled') =>
     new AppError(
