@@ -35,9 +35,24 @@ export function onDatabase(command: string, url: string | undefined): string {
   return url === undefined ? command : `${command} --database ${shownUrl(url)}`;
 }
 
-/** A failure to reach PostgreSQL, said in words; any other failure as it was. */
+/**
+ * Failures to connect to the database named, beyond PostgreSQL being down: no such database
+ * (3D000), user refused or unknown (28000, 28P01), and a host name that does not resolve or answer.
+ */
+const CONNECT_CODES = new Set(['3D000', '28000', '28P01', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** True when the database at the URL could not be connected to at all (down, wrong host, port, user or name). */
+function cannotConnect(e: unknown): boolean {
+  if (databaseDown(e)) return true;
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && CONNECT_CODES.has(code)) return true;
+  // a server asking for a password when none was given (in the URL, PGPASSWORD or ~/.pgpass)
+  return e instanceof Error && /client password must be a string/.test(e.message);
+}
+
+/** A failure to reach PostgreSQL or the database named, said in words; any other failure as it was. */
 export function openFailure(e: unknown, url: string): unknown {
-  if (!databaseDown(e)) return e;
+  if (!cannotConnect(e)) return e;
   return new AppError('UNAVAILABLE', `Cannot reach PostgreSQL at ${shownUrl(url)}: ${(e as Error).message}`);
 }
 

@@ -230,4 +230,27 @@ describe('the shared server from the command line', () => {
     expect(tls.code).toBe(2);
     expect(tls.stderr).toContain('serve --database does not take --tls-cert: put TLS in a reverse proxy in front');
   });
+
+  it('a database that does not exist, a wrong port or user: serve, users and tokens cannot reach it (exit 1)', () => {
+    const [, host, port] = /^postgres:\/\/postgres@([^:]+):(\d+)\//.exec(pgs.url)!;
+    const wrong = [
+      [`postgres://postgres:s3cret@${host}:${port}/nosuch`, 'database "nosuch" does not exist'],
+      [`postgres://postgres:s3cret@${host}:1/eclectyc`, 'connect ECONNREFUSED'],
+      [`postgres://nobody:s3cret@${host}:${port}/eclectyc`, 'role "nobody" does not exist'],
+    ];
+    for (const [url, reason] of wrong) {
+      const shown = url!.replace(':s3cret@', ':***@');
+      for (const args of [
+        ['serve', '--port', '0'],
+        ['users', 'list'],
+        ['tokens', 'list'],
+      ]) {
+        const r = runCli(cli, [...args, '--database', url!]);
+        expect({ args, code: r.code, stdout: r.stdout }).toEqual({ args, code: 1, stdout: '' });
+        expect(r.stderr).toMatch(/^eclectyc: Cannot reach PostgreSQL at (.+): (.+)\n$/);
+        expect(r.stderr.startsWith(`eclectyc: Cannot reach PostgreSQL at ${shown}: ${reason}`)).toBe(true);
+        expect(r.stderr).not.toContain('s3cret');
+      }
+    }
+  });
 });
