@@ -305,22 +305,25 @@ export class SyncEngine {
    * server up when none is. Throws AppError when the sync could not finish (what it did is kept).
    */
   async sync(opts: { server?: string; token?: string } = {}): Promise<SyncRunResult> {
+    let link: string | null = null;
     if (opts.server !== undefined) {
       const server = normaliseServer(opts.server);
       const current = this.state.server;
-      if (current === null) this.d.sqlite.transaction(() => this.linkTo(server))();
+      if (current === null) link = server;
       else if (current !== server)
         throw new AppError(
           'BAD_INPUT',
-          `This data folder syncs with ${current}, not ${server}: disconnect it first (Settings → Shared server)`,
+          `This data folder syncs with ${current}, not ${server}: disconnect it first ` +
+            '(eclectyc sync --disconnect, or Settings → Shared server in the app)',
         );
     }
-    if (this.state.server === null)
+    if (this.state.server === null && link === null)
       throw new AppError('BAD_INPUT', 'No shared server is set up: connect in Settings → Shared server first');
     // a sync already running may have taken the changes before this call's: it is waited for, and
     // then one runs that starts after this call (or the one that started since is joined)
     if (this.running) await this.running;
-    const o = await (this.running ?? this.begin(opts.token ?? null));
+    if (link !== null && this.state.server !== null) return this.sync(opts);
+    const o = await (this.running ?? this.begin(opts.token ?? null, link));
     if (o.failure) throw toAppError(o.failure);
     return o.result;
   }
@@ -332,8 +335,9 @@ export class SyncEngine {
     else void this.begin(null);
   }
 
-  private begin(token: string | null): Promise<Outcome> {
-    const run = this.runOnce(token).finally(() => {
+  /** Runs a sync; `link`: a server not yet linked, linked once it answered who the token is. */
+  private begin(token: string | null, link: string | null = null): Promise<Outcome> {
+    const run = this.runOnce(token, link).finally(() => {
       this.running = null;
       this.announce();
       if (this.again && !this.stopped) {
@@ -346,15 +350,23 @@ export class SyncEngine {
     return run;
   }
 
-  private async runOnce(tokenOverride: string | null): Promise<Outcome> {
+  private async runOnce(tokenOverride: string | null, link: string | null): Promise<Outcome> {
     const result: SyncRunResult = { pushed: 0, pulled: 0, conflicts: 0, version: this.state.version };
-    const server = this.state.server!;
+    const server = link ?? this.state.server!;
     let refused: SyncFailure | null = null;
     try {
       const token = tokenOverride ?? this.d.secrets.get(SYNC_TOKEN_KEY);
       if (token === null)
         throw new SyncFailure('signed-out', 'Not signed in to the shared server: sign in in Settings → Shared server');
       const transport = this.transport(server);
+      // who the token is, when this desktop does not know: the first exchange with a server not yet linked
+      if (link !== null || tokenOverride !== null || this.state.user === null) {
+        const me = await transport.me(token);
+        this.d.sqlite.transaction(() => {
+          if (link !== null) this.linkTo(link);
+          if (link !== null || this.state.user === null) this.state.user = me;
+        })();
+      }
       this.collect();
       refused = await this.push(transport, token, result);
       await this.pull(transport, token, result);
@@ -375,7 +387,8 @@ export class SyncEngine {
           'The shared server did not accept the API token (401): check it, or make another',
           401,
         );
-      if (!this.stopped) this.record(failure, tokenOverride !== null);
+      // a server never answered is not linked: nothing about it is kept
+      if (!this.stopped && this.state.server === server) this.record(failure, tokenOverride !== null);
       return { result, failure };
     }
   }

@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -483,6 +484,58 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('eclectyc: The shared server did not accept the API token (401)');
+  });
+
+  it('links a folder only once the server answered: not after an unreachable or a plain web server', async () => {
+    const s = await shared();
+    const { token } = await s.accounts.createToken('link-check', 'manager', 'ada');
+    const free = await new Promise<number>((resolve) => {
+      const l = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = l.address() as net.AddressInfo;
+        l.close(() => resolve(port));
+      });
+    });
+    const plain = http.createServer((req, res) => {
+      res.writeHead(req.method === 'GET' ? 404 : 501, { 'content-type': 'text/html' });
+      res.end('<h1>No such page</h1>');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const web = `http://127.0.0.1:${(plain.address() as net.AddressInfo).port}`;
+    const n = await desktop();
+    const tryLink = async (server: string) => {
+      const e = await n.sync.sync({ server, token }).then(
+        () => null,
+        (err: unknown) => err as Error,
+      );
+      return { message: e?.message ?? null, status: await status(n) };
+    };
+    const nowhere = await tryLink(`http://127.0.0.1:${free}`);
+    expect(nowhere.message).toContain(`Could not reach the shared server at http://127.0.0.1:${free}`);
+    expect(nowhere.status).toMatchObject({ configured: false, server: null, state: 'off', lastError: null });
+    const notShared = await tryLink(web);
+    expect(notShared.message).toBe(
+      `${web} is not an Eclectyc shared server (or runs an older version): check the address`,
+    );
+    expect(notShared.status).toMatchObject({ configured: false, server: null });
+    plain.close();
+    expect(await n.sync.sync({ server: s.server.url, token })).toMatchObject({ pushed: 0, conflicts: 0 });
+    expect(await status(n)).toMatchObject({
+      configured: true,
+      server: s.server.url.replace(/\/$/, ''),
+      user: { name: 'link-check', role: 'manager' },
+      state: 'synced',
+    });
+    // linked now: another server is refused with the way out, which the CLI offers
+    const other = await tryLink(web);
+    expect(other.message).toBe(
+      `This data folder syncs with ${s.server.url.replace(/\/$/, '')}, not ${web}: disconnect it first ` +
+        '(eclectyc sync --disconnect, or Settings → Shared server in the app)',
+    );
+    await n.stop();
+    cores.splice(cores.indexOf(n), 1);
+    const off = await runCliAsync(['sync', '--disconnect', '--data-dir', n.dataDir]);
+    expect(off).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(off.stdout)).toEqual({ configured: false, server: null });
   });
 
   it('syncs by itself once started: at start, and after each import', async () => {
