@@ -40,6 +40,9 @@ export const syncCommand: Command = {
       const r = await core.sync.sync({ server, ...(token ? { token } : {}) });
       const { pushed, pulled, conflicts, version } = r;
       process.stdout.write(JSON.stringify({ pushed, pulled, conflicts, version }) + '\n');
+      // changes the account's role may not push: the sync succeeded, they wait here
+      const held = core.sync.status().held;
+      if (held !== null) process.stderr.write(held + '\n');
       return 0;
     });
   },

@@ -38,7 +38,7 @@ import { DaySync } from './days';
 import type { EntitySync } from './entity-api';
 import { canonicalJson, PENDING_KEY, SYNC_ACTOR } from './entities';
 import { Outbox, type OutboxEntry } from './outbox';
-import { SyncState } from './state';
+import { SyncState, type SyncUser } from './state';
 import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } from './transport';
 
 /** Most bytes (compressed) of stored mutations one push carries, besides MAX_MUTATIONS_PER_PUSH. */
@@ -97,6 +97,8 @@ export class SyncEngine {
   private stopped = false;
   /** Aborts calls in flight when the app stops. */
   private abort = new AbortController();
+  /** Who the running sync pushes as (the API token's account with --token), for refusals' words. */
+  private actingAs: SyncUser | null = null;
 
   constructor(
     private readonly d: SyncEngineDeps,
@@ -150,6 +152,7 @@ export class SyncEngine {
       lastSyncAt: s.lastSyncAt,
       offlineSince: s.offlineSince,
       lastError: s.lastError,
+      held: state === 'waiting' ? s.held : null,
       version: s.version,
       keptSites: s.keptSites,
       openConflicts: this.d.sqlite
@@ -228,6 +231,7 @@ export class SyncEngine {
       this.state.server = null;
       this.state.user = null;
       this.state.lastError = null;
+      this.state.held = null;
       this.state.offlineSince = null;
     })();
     this.schedule();
@@ -360,23 +364,29 @@ export class SyncEngine {
         throw new SyncFailure('signed-out', 'Not signed in to the shared server: sign in in Settings → Shared server');
       const transport = this.transport(server);
       // who the token is, when this desktop does not know: the first exchange with a server not yet linked
-      if (link !== null || tokenOverride !== null || this.state.user === null) {
+      this.actingAs = this.state.user;
+      let role = this.state.user?.role ?? null;
+      if (link !== null || tokenOverride !== null || role === null) {
         const me = await transport.me(token);
+        role = me.role;
+        this.actingAs = me;
         this.d.sqlite.transaction(() => {
           if (link !== null) this.linkTo(link);
           if (link !== null || this.state.user === null) this.state.user = me;
         })();
       }
-      this.collect();
-      refused = await this.push(transport, token, result);
+      this.collect(role);
+      // a viewer's desktop only receives: nothing is sent for the server to refuse
+      if (role !== 'viewer') refused = await this.push(transport, token, result);
       await this.pull(transport, token, result);
       if (!this.stopped)
         this.d.sqlite.transaction(() => {
           this.state.lastSyncAt = this.nowIso();
           this.state.offlineSince = null;
-          this.state.lastError = refused ? refused.message : null;
+          this.state.lastError = null;
+          this.state.held = this.heldReason(role, refused);
         })();
-      return { result, failure: refused };
+      return { result, failure: null };
     } catch (e) {
       let failure =
         e instanceof SyncFailure ? e : new SyncFailure('refused', e instanceof Error ? e.message : String(e), null);
@@ -410,13 +420,33 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- push
 
+  /**
+   * Why changes made here wait after a sync that pushed what it could: the role (a viewer only
+   * receives; rows above a manager wait for an admin), or the server's refusal of part of a push.
+   */
+  private heldReason(role: Role, refused: SyncFailure | null): string | null {
+    const waiting = this.waiting();
+    if (waiting === 0) return null;
+    const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
+    if (role === 'viewer')
+      return `This desktop's account is a viewer: it only receives changes; ${changes(waiting)} made here stay on this desktop`;
+    const above = this.newEntityChanges().filter((c) => RANK[role] < RANK[ENTITY_PUSH_ROLE[c.type]]);
+    if (above.length > 0) {
+      const named = above.slice(0, 5).map((c) => `${c.type} ${c.key}`);
+      const more = above.length > named.length ? ` and ${above.length - named.length} more` : '';
+      return `${changes(above.length)} wait for an admin: ${named.join(', ')}${more}`;
+    }
+    // the server's words end "nothing was pushed" for the refused mutation; the rest was pushed
+    return refused ? `${changes(waiting)} wait: ${refused.message.replace(/: nothing was pushed$/, '')}` : null;
+  }
+
   /** Takes the changes made since the last push into the outbox as numbered mutations, in one transaction. */
-  private collect(): void {
+  private collect(role: Role): void {
     this.d.sqlite
       .transaction(() => {
         const mutations: Unnumbered[] = [];
         // entities first: a meter a day belongs to reaches the server before the day
-        for (const rows of this.entityChunks()) mutations.push({ kind: 'entities', rows });
+        for (const rows of this.entityChunks(role)) mutations.push({ kind: 'entities', rows });
         const { days, upTo } = this.days.collect(this.state.pushedSeq);
         for (let i = 0; i < days.length; i += MAX_DAYS_PER_MUTATION)
           mutations.push({ kind: 'days', days: days.slice(i, i + MAX_DAYS_PER_MUTATION) });
@@ -433,14 +463,13 @@ export class SyncEngine {
    * role (a manager's site edits are not refused with an admin's tariff edit). Changes the signed-in
    * role may not push stay here.
    */
-  private entityChunks(): EntityChange[][] {
-    const role = this.state.user?.role;
+  private entityChunks(role: Role): EntityChange[][] {
     const chunks: EntityChange[][] = [];
     let current: EntityChange[] = [];
     let currentRole: Role | null = null;
     for (const c of this.newEntityChanges()) {
       const need = ENTITY_PUSH_ROLE[c.type];
-      if (role !== undefined && RANK[role] < RANK[need]) continue;
+      if (RANK[role] < RANK[need]) continue;
       if (current.length === MAX_ROWS_PER_MUTATION || (currentRole !== null && need !== currentRole)) {
         chunks.push(current);
         current = [];
@@ -526,7 +555,7 @@ export class SyncEngine {
 
   /** A refusal for the role, in words naming who this desktop signed in as. */
   private refusal(e: SyncFailure): SyncFailure {
-    const u = this.state.user;
+    const u = this.actingAs;
     const who = u ? ` (signed in as ${u.name}, a ${u.role})` : '';
     return new SyncFailure('forbidden', `The shared server refused this desktop's changes${who}: ${e.message}`, 403);
   }

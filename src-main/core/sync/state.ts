@@ -33,6 +33,8 @@ interface Keys {
   lastSyncAt: string;
   offlineSince: string;
   lastError: string;
+  /** Why changes wait after a sync that succeeded (the role may not push them). */
+  held: string;
   /** JSON array of site uids, or absent for every site. */
   keptSites: string;
   everyMinutes: string;
@@ -149,6 +151,13 @@ export class SyncState {
   }
   set lastError(v: string | null) {
     this.set('lastError', v);
+  }
+
+  get held(): string | null {
+    return this.get('held');
+  }
+  set held(v: string | null) {
+    this.set('held', v);
   }
 
   get keptSites(): string[] | null {

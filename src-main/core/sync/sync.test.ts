@@ -401,7 +401,7 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     await proxy.close();
   });
 
-  it("pulls on a viewer's desktop and refuses its push: an error, the changes waiting, nothing applied", async () => {
+  it("pulls on a viewer's desktop and sends nothing: the changes wait here, and the status says why", async () => {
     const s = await shared();
     const a = await desktop();
     await importFiles(a, [BANES]);
@@ -413,19 +413,89 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     await importFiles(v, [writeTemp('v.csv', csv('1200050000203', [1, 2, 3]))]);
     await call(a, 'tariffs.save', { tariff: economy7() });
     await syncNow(a);
-    const refused = await syncError(v);
-    expect(refused.code).toBe('FORBIDDEN');
-    expect(refused.message).toContain('signed in as vic, a viewer');
-    const st = await status(v);
-    expect(st).toMatchObject({ state: 'error', user: { name: 'vic', role: 'viewer' } });
-    expect(st.waiting).toBeGreaterThanOrEqual(1);
-    expect(st.lastError).toBe(refused.message);
-    const clientId = clientIdOf(v);
-    expect((await ledger(s, clientId)).mutations).toBe(0);
-    // it still pulled: the tariff made since is here, and its own readings reached no one
+    const r = await syncNow(v);
+    expect(r.pushed).toBe(0);
+    // it pulled: the tariff made since is here, and its own readings reached no one
+    expect(r.pulled).toBeGreaterThanOrEqual(2);
     expect((await entities(v)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
+    const st = await status(v);
+    expect(st).toMatchObject({ state: 'waiting', lastError: null, user: { name: 'vic', role: 'viewer' } });
+    expect(st.waiting).toBeGreaterThanOrEqual(1);
+    expect(st.held).toBe(
+      `This desktop's account is a viewer: it only receives changes; ${st.waiting} change${st.waiting === 1 ? '' : 's'} made here stay on this desktop`,
+    );
+    expect((await ledger(s, clientIdOf(v))).mutations).toBe(0);
     await syncNow(a);
     expect(readings(a).some(([m]) => m === '1200050000203')).toBe(false);
+  });
+
+  it("holds back a manager's tariff, pushes the rest, pulls, and eclectyc sync exits 0 saying what waits", async () => {
+    const s = await shared();
+    const { token } = await s.accounts.createToken('mgr-cli', 'manager', 'ada');
+    const m = await desktop();
+    await importFiles(m, [SHEFFIELD]);
+    await call(m, 'tariffs.save', { tariff: economy7() });
+    const versionKey = m.sqlite
+      .prepare("SELECT tariff_id || '|' || valid_from FROM tariff_versions WHERE tariff_id = 'acme-e7-2025'")
+      .pluck()
+      .get() as string;
+    const meters = (await call<MeterSummary[]>(m, 'meters.list')).length;
+    const days = m.readings.dayCount();
+    await m.stop();
+    cores.splice(cores.indexOf(m), 1);
+    const run = await runCliAsync(['sync', '--server', s.server.url, '--token', token, '--data-dir', m.dataDir]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}\n`);
+    expect(JSON.parse(run.stdout)).toMatchObject({ pushed: meters + days, conflicts: 0 });
+    const onServer = async (type: string) =>
+      Number(
+        (await s.server.store.query<{ n: string }>('SELECT count(*) AS n FROM entities WHERE type = $1', [type]))
+          .rows[0]!.n,
+      );
+    expect(await onServer('meter')).toBe(meters);
+    expect(await onServer('tariff')).toBe(0);
+    const again = await desktop({ dataDir: m.dataDir });
+    expect(await status(again)).toMatchObject({
+      state: 'waiting',
+      waiting: 2,
+      lastError: null,
+      user: { name: 'mgr-cli', role: 'manager' },
+      held: `2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}`,
+    });
+  });
+
+  it('a push refused in part: what the server applied counts, the refused mutation waits, the sync still pulls', async () => {
+    const first = await shared();
+    const port = first.server.port;
+    const d = await desktop();
+    await connect(d, first.server.url, 'ada', 'Admin laptop');
+    const depot = await call<SiteSummary>(d, 'sites.create', { name: 'Depot' });
+    await first.server.close();
+    await call(d, 'tariffs.save', { tariff: economy7() });
+    await call(d, 'sites.update', { id: depot.id, floorAreaM2: 555 });
+    // queued as an admin while the server was away: a site mutation and a tariff one
+    expect((await syncError(d)).code).toBe('UNAVAILABLE');
+    const back = await shared(port, first.dbUrl);
+    const other = await desktop();
+    await connect(other, back.server.url, 'ada', 'Office');
+    await call(other, 'sites.create', { name: 'Office' });
+    await syncNow(other);
+    const { token } = await back.accounts.createToken('mgr', 'manager', 'ada');
+    const r = await d.sync.sync({ server: back.server.url, token });
+    expect(r.pushed).toBe(1);
+    // it pulled the other desktop's site
+    expect((await call<SiteSummary[]>(d, 'sites.list')).map((x) => x.name).sort()).toEqual(['Depot', 'Office']);
+    const onServer = (
+      await back.server.store.query<{ type: string; area: number | null }>(
+        "SELECT type, (groups->'details'->'value'->>'floorAreaM2')::float AS area FROM entities ORDER BY type",
+      )
+    ).rows;
+    expect(onServer.filter((x) => x.type === 'tariff')).toEqual([]);
+    const st = await status(d);
+    expect(st).toMatchObject({ state: 'waiting', lastError: null, waiting: 2 });
+    expect(st.held).toMatch(/^2 changes wait: The shared server refused this desktop's changes.*needs the admin role/);
+    expect(st.held).not.toContain('nothing was pushed');
+    expect(onServer.some((x) => x.type === 'site' && x.area === 555)).toBe(true);
   });
 
   it('catches up after a week offline: local imports meanwhile, offline since the first failure', async () => {
