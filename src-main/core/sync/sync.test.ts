@@ -608,6 +608,27 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(JSON.parse(off.stdout)).toEqual({ configured: false, server: null });
   });
 
+  it("a fresh desktop's first sync logs no replaced edits: meters its pulled days made take the server's site", async () => {
+    const s = await shared();
+    const a = await desktop();
+    await importFiles(a, [BANES]);
+    await connect(a, s.server.url, 'sam', 'Importer');
+    // the meters go to a site after their days reached the server: their rows come after the days
+    const school = await call<SiteSummary>(a, 'sites.create', { name: 'School' });
+    const meters = await call<MeterSummary[]>(a, 'meters.list');
+    for (const m of meters) await call(a, 'meters.update', { meter: m.mpan, siteId: school.id });
+    await syncNow(a);
+    const g = await desktop({ sync: { timeoutMs: 5000, pageSize: 2 } });
+    await connect(g, s.server.url, 'vic', 'Viewer laptop');
+    expect(await call<AuditRecord[]>(g, 'audit.list', { action: 'sync.replaced' })).toEqual([]);
+    expect((await call<{ replaced: SyncActivity[] }>(g, 'sync.conflicts', {})).replaced).toEqual([]);
+    const onG = await entities(g);
+    expect(onG.meters.length).toBe(meters.length);
+    expect(onG.meters.every(([, , , site]) => site === school.uid)).toBe(true);
+    expect(onG).toEqual(await entities(a));
+    expect(readings(g)).toEqual(readings(a));
+  });
+
   it('syncs by itself once started: at start, and after each import', async () => {
     const s = await shared();
     const t = await desktop();
