@@ -13,6 +13,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import {
   ENTITY_GROUPS,
   ENTITY_TYPES,
+  personsEdit,
   SHARED_SETTINGS,
   type EntityChange,
   type EntityRow,
@@ -853,7 +854,7 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
           if (localValue && groupHash(localValue) === h) continue;
           if (
             (localValue ? groupHash(localValue) !== s?.hash : s !== undefined) &&
-            madeByPerson(row.type, grp, localValue) &&
+            personsEdit(row.type, grp, localValue) &&
             !placeholder
           )
             lost.push({ type: row.type, key: row.key, group: grp, local: localValue ?? null, server: g.value });
@@ -889,19 +890,6 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       return { ...result, replaced };
     },
   };
-}
-
-/**
- * Whether a local value that lost was a person's edit (worth the activity log). What fired, and an
- * alert's state nobody touched, are the desktop's own findings: every desktop judges the same rules
- * on the same readings, so they are replaced without a word.
- */
-function madeByPerson(type: EntityType, group: string, local: Value | undefined): boolean {
-  if (type !== 'alertState' || local === undefined) return true;
-  if (group === 'alert') return false;
-  return ['acknowledgedBy', 'resolvedBy', 'note', 'snoozedUntil'].some(
-    (f) => local[f] !== null && local[f] !== undefined,
-  );
 }
 
 /** The parts of an alert state's key `ruleId|generation|subject|period`. */
