@@ -37,7 +37,7 @@ import { writeAudit } from '../rpc/audit';
 import { DaySync } from './days';
 import type { EntitySync } from './entity-api';
 import { canonicalJson, PENDING_KEY, SYNC_ACTOR } from './entities';
-import { Outbox, type OutboxEntry } from './outbox';
+import { itemsOf, Outbox, type OutboxEntry } from './outbox';
 import { SyncState, type SyncUser } from './state';
 import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } from './transport';
 
@@ -571,7 +571,8 @@ export class SyncEngine {
         if (m.kind === 'days' && r.conflicts === 0) this.days.acknowledged(m.days, r.version);
         if (m.kind === 'entities') this.d.entities.markPushed(m.rows, r);
         this.outbox.remove(m.seq);
-        result.pushed += m.kind === 'days' ? m.days.length : m.kind === 'entities' ? m.rows.length : m.conflicts.length;
+        // a mutation the server had applied before (a resend after a cut) was counted by that sync
+        if (r.applied) result.pushed += itemsOf(m);
         result.conflicts += r.conflicts;
       }
     })();

@@ -375,7 +375,8 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     await c.stop();
     const again = await desktop({ dataDir: c.dataDir });
     const r = await syncNow(again);
-    expect(r.pushed).toBeGreaterThanOrEqual(days);
+    // the server had applied every one of them: nothing is pushed now
+    expect(r.pushed).toBe(0);
     expect(await ledger(s, clientId)).toEqual(before);
     expect(await versions()).toBe(stamped);
     expect(await status(again)).toMatchObject({ state: 'synced', waiting: 0, offlineSince: null });

@@ -54,11 +54,27 @@ function serverMessage(text: string): string | null {
   }
 }
 
-/** Why a fetch threw, in words (the network error's code when it has one). */
-function networkReason(e: unknown): string {
+/** Network error codes of a connection that was open and then cut (the server stopped, a proxy dropped it). */
+const CUT = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/** Network error codes in words. */
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the name could not be looked up',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'no answer in time',
+};
+
+/** Why a call to `server` failed before an answer came, in words. */
+function networkFailure(server: string, path: string, e: unknown): string {
   const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer in time';
-  return err.cause?.code ?? err.cause?.message ?? err.message;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError')
+    return `Could not reach the shared server at ${server} (no answer in time)`;
+  const code = err.cause?.code ?? '';
+  if (CUT.has(code))
+    return `The connection to the shared server at ${server} was cut (${path}): nothing is lost; sync again`;
+  return `Could not reach the shared server at ${server} (${REASONS[code] ?? err.cause?.message ?? err.message})`;
 }
 
 export class SyncTransport {
@@ -145,7 +161,7 @@ export class SyncTransport {
       });
       text = await res.text();
     } catch (e) {
-      throw new SyncFailure('offline', `Could not reach the shared server at ${this.server} (${networkReason(e)})`);
+      throw new SyncFailure('offline', networkFailure(this.server, path, e));
     }
     if (res.ok) {
       try {
@@ -169,7 +185,8 @@ export class SyncTransport {
     if (res.status >= 500)
       throw new SyncFailure(
         'offline',
-        `The shared server at ${this.server} is unavailable (${res.status}${said ? `: ${said}` : ''}); trying again later`,
+        `The shared server at ${this.server} is unavailable just now (${res.status}${said ? `: ${said}` : ''}): ` +
+          'nothing is lost; try again later',
         res.status,
       );
     throw new SyncFailure(
