@@ -11,6 +11,7 @@
  * them when they are pushed). The state and the outcome are kept in `sync_state` and announced as
  * the `sync.status` event.
  */
+import os from 'node:os';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/contract/errors';
 import {
@@ -45,6 +46,19 @@ import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } fr
 const PUSH_BYTES = 4 * 1024 * 1024;
 
 const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
+
+/** How long a sync's hold on its data folder lasts if its process dies on another machine. */
+const LEASE_MS = 60 * 60_000;
+
+/** Whether process `pid` on this machine is still running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** What a pull told the app about, so the windows, roll-ups and alert checks catch up. */
 export interface PulledChanges {
@@ -358,7 +372,10 @@ export class SyncEngine {
     const result: SyncRunResult = { pushed: 0, pulled: 0, conflicts: 0, version: this.state.version };
     const server = link ?? this.state.server!;
     let refused: SyncFailure | null = null;
+    let leased = false;
     try {
+      this.takeLease();
+      leased = true;
       const token = tokenOverride ?? this.d.secrets.get(SYNC_TOKEN_KEY);
       if (token === null)
         throw new SyncFailure('signed-out', 'Not signed in to the shared server: sign in in Settings → Shared server');
@@ -397,10 +414,48 @@ export class SyncEngine {
           'The shared server did not accept the API token (401): check it, or make another',
           401,
         );
-      // a server never answered is not linked: nothing about it is kept
-      if (!this.stopped && this.state.server === server) this.record(failure, tokenOverride !== null);
+      // a server never answered is not linked, and another process's sync is not this one's: nothing is kept
+      if (!this.stopped && this.state.server === server && failure.kind !== 'busy')
+        this.record(failure, tokenOverride !== null);
       return { result, failure };
+    } finally {
+      if (leased) this.releaseLease();
     }
+  }
+
+  /**
+   * Holds this data folder's sync for this process (a lease in `sync_state`, taken in one
+   * transaction): another process syncing it (two `eclectyc sync` at once, the app and the CLI)
+   * makes this sync stop before it takes or sends anything. A lease whose process has ended on
+   * this machine, or that ran out, is taken over.
+   */
+  private takeLease(): void {
+    const host = os.hostname();
+    const now = this.d.clock.now();
+    this.d.sqlite
+      .transaction(() => {
+        const held = this.state.lease;
+        if (
+          held !== null &&
+          !(held.host === host && held.pid === process.pid) &&
+          held.until > now &&
+          (held.host !== host || alive(held.pid))
+        )
+          throw new SyncFailure(
+            'busy',
+            `Another sync of this data folder is running (process ${held.pid}${held.host === host ? '' : ` on ${held.host}`}): ` +
+              'it carries these changes too; sync again once it has finished',
+          );
+        this.state.lease = { host, pid: process.pid, until: now + LEASE_MS };
+      })
+      .immediate();
+  }
+
+  private releaseLease(): void {
+    this.d.sqlite.transaction(() => {
+      const held = this.state.lease;
+      if (held?.host === os.hostname() && held.pid === process.pid) this.state.lease = null;
+    })();
   }
 
   /** Keeps why a sync stopped: offline since when, or the error a person has to act on. */
@@ -743,6 +798,8 @@ function toAppError(e: unknown): AppError {
         ? 'UNAUTHENTICATED'
         : e.kind === 'forbidden'
           ? 'FORBIDDEN'
-          : 'BAD_INPUT';
+          : e.kind === 'busy'
+            ? 'CONFLICT'
+            : 'BAD_INPUT';
   return new AppError(code, e.message);
 }

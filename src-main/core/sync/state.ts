@@ -37,10 +37,15 @@ interface Keys {
   held: string;
   /** JSON array of site uids, or absent for every site. */
   keptSites: string;
+  /** JSON `{ host, pid, until }`: the process syncing this data folder now (one at a time), until when (ms). */
+  lease: string;
   everyMinutes: string;
 }
 
 export type SyncUser = { name: string; role: Role };
+
+/** Which process holds a data folder's sync, and until when (ms since 1970) if it never lets go. */
+export type SyncLease = { host: string; pid: number; until: number };
 
 export class SyncState {
   private readonly getStmt: Database.Statement;
@@ -158,6 +163,14 @@ export class SyncState {
   }
   set held(v: string | null) {
     this.set('held', v);
+  }
+
+  get lease(): SyncLease | null {
+    const v = this.get('lease');
+    return v === null ? null : (JSON.parse(v) as SyncLease);
+  }
+  set lease(v: SyncLease | null) {
+    this.set('lease', v === null ? null : JSON.stringify(v));
   }
 
   get keptSites(): string[] | null {

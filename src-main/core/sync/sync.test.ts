@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingConflict, SyncActivity } from '../../../src-shared/contract/sync';
@@ -628,6 +629,50 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(onG.meters.every(([, , , site]) => site === school.uid)).toBe(true);
     expect(onG).toEqual(await entities(a));
     expect(readings(g)).toEqual(readings(a));
+  });
+
+  it('syncs one data folder one process at a time: two at once never both claim the same changes', async () => {
+    const s = await shared();
+    const { token } = await s.accounts.createToken('twice', 'manager', 'ada');
+    const f = await desktop();
+    await importFiles(f, [BANES]);
+    const meters = (await call<MeterSummary[]>(f, 'meters.list')).length;
+    const days = f.readings.dayCount();
+    // a live process (this one) holds the folder's sync: an eclectyc sync of it stops, sending nothing
+    f.sqlite
+      .prepare("INSERT INTO sync_state (key, value) VALUES ('lease', ?)")
+      .run(JSON.stringify({ host: os.hostname(), pid: process.pid, until: Date.now() + 60_000 }));
+    await f.stop();
+    cores.splice(cores.indexOf(f), 1);
+    const args = ['sync', '--server', s.server.url, '--token', token, '--data-dir', f.dataDir];
+    const held = await runCliAsync(args);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toBe('');
+    expect(held.stderr).toBe(
+      `eclectyc: Another sync of this data folder is running (process ${process.pid}): ` +
+        'it carries these changes too; sync again once it has finished\n',
+    );
+    const onServer = async () =>
+      Number((await s.server.store.query<{ n: string }>('SELECT count(*) AS n FROM meter_days')).rows[0]!.n);
+    expect(await onServer()).toBe(0);
+    // the holder gone (a process that no longer runs), two syncs at once: the changes are pushed once
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => dead.on('close', r));
+    const folder = await desktop({ dataDir: f.dataDir });
+    folder.sqlite
+      .prepare("UPDATE sync_state SET value = ? WHERE key = 'lease'")
+      .run(JSON.stringify({ host: os.hostname(), pid: dead.pid, until: Date.now() + 60_000 }));
+    await folder.stop();
+    cores.splice(cores.indexOf(folder), 1);
+    const both = await Promise.all([runCliAsync(args), runCliAsync(args)]);
+    const pushed = both.map((r) => {
+      if (r.code === 0) return (JSON.parse(r.stdout) as SyncRunResult).pushed;
+      expect(r.stderr).toContain('Another sync of this data folder is running');
+      return 0;
+    });
+    expect(both.some((r) => r.code === 0)).toBe(true);
+    expect(pushed[0]! + pushed[1]!).toBe(meters + days);
+    expect(await onServer()).toBe(days);
   });
 
   it('syncs by itself once started: at start, and after each import', async () => {

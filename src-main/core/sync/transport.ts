@@ -18,7 +18,7 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 
 export const SIGNED_OUT = 'Signed out: sign in again in Settings → Shared server';
 
-export type FailureKind = 'offline' | 'signed-out' | 'forbidden' | 'too-large' | 'refused';
+export type FailureKind = 'offline' | 'signed-out' | 'forbidden' | 'too-large' | 'refused' | 'busy';
 
 /** A sync call that did not succeed, and why. */
 export class SyncFailure extends Error {
