@@ -204,6 +204,23 @@ describe('shared server host', () => {
     });
   });
 
+  it('GET /auth/me: whose bearer token it is and its role; 401 without a valid one', async () => {
+    const session = await signIn('vic');
+    const me = await request('GET', '/auth/me', { token: session });
+    expect(me.status).toBe(200);
+    expect(me.json()).toEqual({ name: 'vic', role: 'viewer' });
+    const t = await createSharedAccounts(server.store).createToken('me-check', 'manager', 'anna');
+    expect((await request('GET', '/auth/me', { token: t.token })).json()).toEqual({
+      name: 'me-check',
+      role: 'manager',
+    });
+    const none = await request('GET', '/auth/me');
+    expect(none.status).toBe(401);
+    expect(none.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
+    expect((await request('GET', '/auth/me', { token: 'eclectyc_made_up' })).status).toBe(401);
+    expect((await post('/auth/me', {}, session)).headers.allow).toBe('GET');
+  });
+
   it('bodies: 400 naming the field, 413 over the limit (plain or a gzip bomb), 415 an unknown encoding', async () => {
     const token = await signIn('max');
     const badId = await post('/sync/pull', { clientId: 'not-a-uuid', cursor: '' }, token);

@@ -1,8 +1,8 @@
 /**
  * The shared server's HTTP host (`eclectyc serve --database postgres://…`, docs/sync.md "Protocol"):
- * GET /health, POST /auth/token (a session token for `Authorization: Bearer`), POST /sync/push and
- * POST /sync/pull, over the PostgreSQL store, its accounts (postgres/accounts.ts) and its sync
- * engine (a `SharedSync`).
+ * GET /health, POST /auth/token (a session token for `Authorization: Bearer`), GET /auth/me (whose
+ * token it is and its role), POST /sync/push and POST /sync/pull, over the PostgreSQL store, its
+ * accounts (postgres/accounts.ts) and its sync engine (a `SharedSync`).
  *
  * - Everyone signs in: there is no local admin on a shared server. Sync calls need a bearer token
  *   (an API token or a session token) and are refused with 401 before their body is read.
@@ -276,6 +276,11 @@ export function createSharedHost(opts: SharedHostOptions): http.Server {
       const answer: SignedIn = { token: r.token, expiresAt: isoUtc(r.expiresAt), user: r.principal };
       return send(req, res, 200, answer);
     }
+    if (path === '/auth/me' && req.method === 'GET') {
+      const who = await principal(req);
+      const answer: SignedIn['user'] = { name: who.name, role: who.role };
+      return send(req, res, 200, answer);
+    }
     if (path === '/sync/push' && req.method === 'POST') {
       const who = await principal(req);
       if (ROLE_RANK[who.role] < ROLE_RANK.manager)
@@ -291,8 +296,8 @@ export function createSharedHost(opts: SharedHostOptions): http.Server {
       const body = await validBody(req, pullRequestSchema, maxBody);
       return send(req, res, 200, await sync.pull(who, body));
     }
-    if (path === '/health' || path === '/auth/token' || path === '/sync/push' || path === '/sync/pull') {
-      const allow = path === '/health' ? 'GET' : 'POST';
+    if (['/health', '/auth/me', '/auth/token', '/sync/push', '/sync/pull'].includes(path)) {
+      const allow = path === '/health' || path === '/auth/me' ? 'GET' : 'POST';
       throw new Refusal(405, { code: 'BAD_INPUT', message: `${path} takes ${allow}, not ${req.method}` }, { allow });
     }
     throw new Refusal(404, { code: 'NOT_FOUND', message: `${req.method} ${path.slice(0, 200)} not found` });

@@ -52,6 +52,24 @@ export const ENTITY_PUSH_ROLE: Record<EntityType, Role> = {
   setting: 'admin',
 };
 
+/**
+ * Whether a field group's value that another write replaced was a person's edit, worth an activity
+ * entry. What an alert fired (`alertState` `alert`), and an alert state nobody acknowledged,
+ * resolved, annotated or snoozed, are every desktop's own findings (each judges the same rules on
+ * the same readings): replaced without an entry.
+ */
+export function personsEdit(
+  type: EntityType,
+  group: string,
+  value: Record<string, unknown> | null | undefined,
+): boolean {
+  if (type !== 'alertState' || value === null || value === undefined) return true;
+  if (group === 'alert') return false;
+  return ['acknowledgedBy', 'resolvedBy', 'note', 'snoozedUntil'].some(
+    (f) => value[f] !== null && value[f] !== undefined,
+  );
+}
+
 /** Settings that are the team's, not the laptop's: they sync (everything else stays local). */
 export const SHARED_SETTINGS = [
   'notify.email.from',

@@ -1511,6 +1511,11 @@ export interface SyncStatus {
   lastSyncAt: string | null;
   offlineSince: string | null;
   lastError: string | null;
+  /**
+   * Why changes made here wait although the last sync succeeded (state `waiting`): the account's
+   * role may not push them ("2 changes wait for an admin: tariff acme-flat…"), or null.
+   */
+  held: string | null;
   /** The server version this desktop has pulled up to. */
   version: number;
   /** Site uids whose readings this desktop keeps; null = every site. */

@@ -2,17 +2,28 @@
  * `eclectyc sync --server URL [--token T]`: syncs this data folder with a shared server once —
  * pushes what changed here, pulls what changed there — and prints what it did as JSON. With
  * --token it uses that API token (nothing is stored); without, the session the desktop signed in
- * with (Settings → Shared server). The server is set up for the folder when none is.
+ * with (Settings → Shared server). The folder is linked to the server once the server has answered
+ * who the token is. `eclectyc sync --disconnect` unlinks it (local data stays).
  */
 import { str, UsageError, withCore, type Command } from '../command';
 
 export const syncCommand: Command = {
   name: 'sync',
   help: `  sync --server URL [--token T]     sync this data folder with a shared server once; prints
-                                    { "pushed", "pulled", "conflicts", "version" }`,
-  options: { server: { type: 'string' }, token: { type: 'string' } },
+                                    { "pushed", "pulled", "conflicts", "version" }
+  sync --disconnect                 stop syncing this data folder (local data stays)`,
+  options: { server: { type: 'string' }, token: { type: 'string' }, disconnect: { type: 'boolean' } },
   async run(ctx, args, o) {
     if (args.length > 0) throw new UsageError(`sync takes no arguments (got "${args[0]}"): use --server URL`);
+    if (o.disconnect === true) {
+      if (o.server !== undefined || o.token !== undefined)
+        throw new UsageError('sync --disconnect takes no --server or --token');
+      return withCore(ctx, (core) => {
+        const st = core.sync.disconnect();
+        process.stdout.write(JSON.stringify({ configured: st.configured, server: st.server }) + '\n');
+        return Promise.resolve(0);
+      });
+    }
     const server = str(o, 'server');
     if (!server) throw new UsageError('sync needs --server URL, e.g. --server https://energy.example.org:8788');
     let url: URL;
@@ -29,6 +40,9 @@ export const syncCommand: Command = {
       const r = await core.sync.sync({ server, ...(token ? { token } : {}) });
       const { pushed, pulled, conflicts, version } = r;
       process.stdout.write(JSON.stringify({ pushed, pulled, conflicts, version }) + '\n');
+      // changes the account's role may not push: the sync succeeded, they wait here
+      const held = core.sync.status().held;
+      if (held !== null) process.stderr.write(held + '\n');
       return 0;
     });
   },

@@ -11,6 +11,7 @@ import { parseMeterId } from '../../../src-shared/domain/meter-id';
 import { lengthOf } from '../readings/calendar';
 import { ESTIMATED, packQuality, packValues, unpackValues } from '../readings/codec';
 import type { PackedDay, ReadingsStore } from '../readings/store';
+import { MADE_BY_PULL } from './entities';
 
 const b64 = (b: Buffer | null): string | null => (b === null ? null : b.toString('base64'));
 const unb64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'));
@@ -199,11 +200,17 @@ export class DaySync {
     return { vals: packValues(v, q, 0, len), quality: packQuality(q, 0, len), volumes: p.volumes };
   }
 
-  /** A meter the server has days for and this desktop has not heard of: made from its identifier. */
+  /**
+   * A meter the server has days for and this desktop has not heard of: made from its identifier,
+   * and marked as a placeholder until its own row arrives (entities.ts, MADE_BY_PULL).
+   */
   private createMeter(identifier: string): number {
     const p = parseMeterId(identifier);
     const kind = p.ok ? p.kind : 'other';
     const fuel = p.ok && p.fuel ? p.fuel : 'electricity';
+    this.sqlite
+      .prepare("INSERT INTO sync_state (key, value) VALUES (?, '') ON CONFLICT (key) DO NOTHING")
+      .run(MADE_BY_PULL + identifier);
     return Number(
       this.sqlite
         .prepare('INSERT INTO meters (identifier, kind, fuel, mpan_top_line) VALUES (?, ?, ?, ?)')

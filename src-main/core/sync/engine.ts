@@ -11,6 +11,7 @@
  * them when they are pushed). The state and the outcome are kept in `sync_state` and announced as
  * the `sync.status` event.
  */
+import os from 'node:os';
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../src-shared/contract/errors';
 import {
@@ -37,14 +38,27 @@ import { writeAudit } from '../rpc/audit';
 import { DaySync } from './days';
 import type { EntitySync } from './entity-api';
 import { canonicalJson, PENDING_KEY, SYNC_ACTOR } from './entities';
-import { Outbox, type OutboxEntry } from './outbox';
-import { SyncState } from './state';
+import { itemsOf, Outbox, type OutboxEntry } from './outbox';
+import { SyncState, type SyncUser } from './state';
 import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } from './transport';
 
 /** Most bytes (compressed) of stored mutations one push carries, besides MAX_MUTATIONS_PER_PUSH. */
 const PUSH_BYTES = 4 * 1024 * 1024;
 
 const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
+
+/** How long a sync's hold on its data folder lasts if its process dies on another machine. */
+const LEASE_MS = 60 * 60_000;
+
+/** Whether process `pid` on this machine is still running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** What a pull told the app about, so the windows, roll-ups and alert checks catch up. */
 export interface PulledChanges {
@@ -97,6 +111,8 @@ export class SyncEngine {
   private stopped = false;
   /** Aborts calls in flight when the app stops. */
   private abort = new AbortController();
+  /** Who the running sync pushes as (the API token's account with --token), for refusals' words. */
+  private actingAs: SyncUser | null = null;
 
   constructor(
     private readonly d: SyncEngineDeps,
@@ -150,6 +166,7 @@ export class SyncEngine {
       lastSyncAt: s.lastSyncAt,
       offlineSince: s.offlineSince,
       lastError: s.lastError,
+      held: state === 'waiting' ? s.held : null,
       version: s.version,
       keptSites: s.keptSites,
       openConflicts: this.d.sqlite
@@ -228,6 +245,7 @@ export class SyncEngine {
       this.state.server = null;
       this.state.user = null;
       this.state.lastError = null;
+      this.state.held = null;
       this.state.offlineSince = null;
     })();
     this.schedule();
@@ -305,22 +323,25 @@ export class SyncEngine {
    * server up when none is. Throws AppError when the sync could not finish (what it did is kept).
    */
   async sync(opts: { server?: string; token?: string } = {}): Promise<SyncRunResult> {
+    let link: string | null = null;
     if (opts.server !== undefined) {
       const server = normaliseServer(opts.server);
       const current = this.state.server;
-      if (current === null) this.d.sqlite.transaction(() => this.linkTo(server))();
+      if (current === null) link = server;
       else if (current !== server)
         throw new AppError(
           'BAD_INPUT',
-          `This data folder syncs with ${current}, not ${server}: disconnect it first (Settings → Shared server)`,
+          `This data folder syncs with ${current}, not ${server}: disconnect it first ` +
+            '(eclectyc sync --disconnect, or Settings → Shared server in the app)',
         );
     }
-    if (this.state.server === null)
+    if (this.state.server === null && link === null)
       throw new AppError('BAD_INPUT', 'No shared server is set up: connect in Settings → Shared server first');
     // a sync already running may have taken the changes before this call's: it is waited for, and
     // then one runs that starts after this call (or the one that started since is joined)
     if (this.running) await this.running;
-    const o = await (this.running ?? this.begin(opts.token ?? null));
+    if (link !== null && this.state.server !== null) return this.sync(opts);
+    const o = await (this.running ?? this.begin(opts.token ?? null, link));
     if (o.failure) throw toAppError(o.failure);
     return o.result;
   }
@@ -332,8 +353,9 @@ export class SyncEngine {
     else void this.begin(null);
   }
 
-  private begin(token: string | null): Promise<Outcome> {
-    const run = this.runOnce(token).finally(() => {
+  /** Runs a sync; `link`: a server not yet linked, linked once it answered who the token is. */
+  private begin(token: string | null, link: string | null = null): Promise<Outcome> {
+    const run = this.runOnce(token, link).finally(() => {
       this.running = null;
       this.announce();
       if (this.again && !this.stopped) {
@@ -346,25 +368,42 @@ export class SyncEngine {
     return run;
   }
 
-  private async runOnce(tokenOverride: string | null): Promise<Outcome> {
+  private async runOnce(tokenOverride: string | null, link: string | null): Promise<Outcome> {
     const result: SyncRunResult = { pushed: 0, pulled: 0, conflicts: 0, version: this.state.version };
-    const server = this.state.server!;
+    const server = link ?? this.state.server!;
     let refused: SyncFailure | null = null;
+    let leased = false;
     try {
+      this.takeLease();
+      leased = true;
       const token = tokenOverride ?? this.d.secrets.get(SYNC_TOKEN_KEY);
       if (token === null)
         throw new SyncFailure('signed-out', 'Not signed in to the shared server: sign in in Settings → Shared server');
       const transport = this.transport(server);
-      this.collect();
-      refused = await this.push(transport, token, result);
+      // who the token is, when this desktop does not know: the first exchange with a server not yet linked
+      this.actingAs = this.state.user;
+      let role = this.state.user?.role ?? null;
+      if (link !== null || tokenOverride !== null || role === null) {
+        const me = await transport.me(token);
+        role = me.role;
+        this.actingAs = me;
+        this.d.sqlite.transaction(() => {
+          if (link !== null) this.linkTo(link);
+          if (link !== null || this.state.user === null) this.state.user = me;
+        })();
+      }
+      this.collect(role);
+      // a viewer's desktop only receives: nothing is sent for the server to refuse
+      if (role !== 'viewer') refused = await this.push(transport, token, result);
       await this.pull(transport, token, result);
       if (!this.stopped)
         this.d.sqlite.transaction(() => {
           this.state.lastSyncAt = this.nowIso();
           this.state.offlineSince = null;
-          this.state.lastError = refused ? refused.message : null;
+          this.state.lastError = null;
+          this.state.held = this.heldReason(role, refused);
         })();
-      return { result, failure: refused };
+      return { result, failure: null };
     } catch (e) {
       let failure =
         e instanceof SyncFailure ? e : new SyncFailure('refused', e instanceof Error ? e.message : String(e), null);
@@ -375,9 +414,48 @@ export class SyncEngine {
           'The shared server did not accept the API token (401): check it, or make another',
           401,
         );
-      if (!this.stopped) this.record(failure, tokenOverride !== null);
+      // a server never answered is not linked, and another process's sync is not this one's: nothing is kept
+      if (!this.stopped && this.state.server === server && failure.kind !== 'busy')
+        this.record(failure, tokenOverride !== null);
       return { result, failure };
+    } finally {
+      if (leased) this.releaseLease();
     }
+  }
+
+  /**
+   * Holds this data folder's sync for this process (a lease in `sync_state`, taken in one
+   * transaction): another process syncing it (two `eclectyc sync` at once, the app and the CLI)
+   * makes this sync stop before it takes or sends anything. A lease whose process has ended on
+   * this machine, or that ran out, is taken over.
+   */
+  private takeLease(): void {
+    const host = os.hostname();
+    const now = this.d.clock.now();
+    this.d.sqlite
+      .transaction(() => {
+        const held = this.state.lease;
+        if (
+          held !== null &&
+          !(held.host === host && held.pid === process.pid) &&
+          held.until > now &&
+          (held.host !== host || alive(held.pid))
+        )
+          throw new SyncFailure(
+            'busy',
+            `Another sync of this data folder is running (process ${held.pid}${held.host === host ? '' : ` on ${held.host}`}): ` +
+              'it carries these changes too; sync again once it has finished',
+          );
+        this.state.lease = { host, pid: process.pid, until: now + LEASE_MS };
+      })
+      .immediate();
+  }
+
+  private releaseLease(): void {
+    this.d.sqlite.transaction(() => {
+      const held = this.state.lease;
+      if (held?.host === os.hostname() && held.pid === process.pid) this.state.lease = null;
+    })();
   }
 
   /** Keeps why a sync stopped: offline since when, or the error a person has to act on. */
@@ -397,13 +475,33 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- push
 
+  /**
+   * Why changes made here wait after a sync that pushed what it could: the role (a viewer only
+   * receives; rows above a manager wait for an admin), or the server's refusal of part of a push.
+   */
+  private heldReason(role: Role, refused: SyncFailure | null): string | null {
+    const waiting = this.waiting();
+    if (waiting === 0) return null;
+    const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
+    if (role === 'viewer')
+      return `This desktop's account is a viewer: it only receives changes; ${changes(waiting)} made here stay on this desktop`;
+    const above = this.newEntityChanges().filter((c) => RANK[role] < RANK[ENTITY_PUSH_ROLE[c.type]]);
+    if (above.length > 0) {
+      const named = above.slice(0, 5).map((c) => `${c.type} ${c.key}`);
+      const more = above.length > named.length ? ` and ${above.length - named.length} more` : '';
+      return `${changes(above.length)} wait for an admin: ${named.join(', ')}${more}`;
+    }
+    // the server's words end "nothing was pushed" for the refused mutation; the rest was pushed
+    return refused ? `${changes(waiting)} wait: ${refused.message.replace(/: nothing was pushed$/, '')}` : null;
+  }
+
   /** Takes the changes made since the last push into the outbox as numbered mutations, in one transaction. */
-  private collect(): void {
+  private collect(role: Role): void {
     this.d.sqlite
       .transaction(() => {
         const mutations: Unnumbered[] = [];
         // entities first: a meter a day belongs to reaches the server before the day
-        for (const rows of this.entityChunks()) mutations.push({ kind: 'entities', rows });
+        for (const rows of this.entityChunks(role)) mutations.push({ kind: 'entities', rows });
         const { days, upTo } = this.days.collect(this.state.pushedSeq);
         for (let i = 0; i < days.length; i += MAX_DAYS_PER_MUTATION)
           mutations.push({ kind: 'days', days: days.slice(i, i + MAX_DAYS_PER_MUTATION) });
@@ -420,14 +518,13 @@ export class SyncEngine {
    * role (a manager's site edits are not refused with an admin's tariff edit). Changes the signed-in
    * role may not push stay here.
    */
-  private entityChunks(): EntityChange[][] {
-    const role = this.state.user?.role;
+  private entityChunks(role: Role): EntityChange[][] {
     const chunks: EntityChange[][] = [];
     let current: EntityChange[] = [];
     let currentRole: Role | null = null;
     for (const c of this.newEntityChanges()) {
       const need = ENTITY_PUSH_ROLE[c.type];
-      if (role !== undefined && RANK[role] < RANK[need]) continue;
+      if (RANK[role] < RANK[need]) continue;
       if (current.length === MAX_ROWS_PER_MUTATION || (currentRole !== null && need !== currentRole)) {
         chunks.push(current);
         current = [];
@@ -513,7 +610,7 @@ export class SyncEngine {
 
   /** A refusal for the role, in words naming who this desktop signed in as. */
   private refusal(e: SyncFailure): SyncFailure {
-    const u = this.state.user;
+    const u = this.actingAs;
     const who = u ? ` (signed in as ${u.name}, a ${u.role})` : '';
     return new SyncFailure('forbidden', `The shared server refused this desktop's changes${who}: ${e.message}`, 403);
   }
@@ -529,7 +626,8 @@ export class SyncEngine {
         if (m.kind === 'days' && r.conflicts === 0) this.days.acknowledged(m.days, r.version);
         if (m.kind === 'entities') this.d.entities.markPushed(m.rows, r);
         this.outbox.remove(m.seq);
-        result.pushed += m.kind === 'days' ? m.days.length : m.kind === 'entities' ? m.rows.length : m.conflicts.length;
+        // a mutation the server had applied before (a resend after a cut) was counted by that sync
+        if (r.applied) result.pushed += itemsOf(m);
         result.conflicts += r.conflicts;
       }
     })();
@@ -700,6 +798,8 @@ function toAppError(e: unknown): AppError {
         ? 'UNAUTHENTICATED'
         : e.kind === 'forbidden'
           ? 'FORBIDDEN'
-          : 'BAD_INPUT';
+          : e.kind === 'busy'
+            ? 'CONFLICT'
+            : 'BAD_INPUT';
   return new AppError(code, e.message);
 }

@@ -13,6 +13,7 @@ import { AppError } from '../../../src-shared/contract/errors';
 import {
   ENTITY_GROUPS,
   ENTITY_TYPES,
+  personsEdit,
   SHARED_SETTINGS,
   type EntityChange,
   type EntityRow,
@@ -27,6 +28,12 @@ type Replaced = { type: EntityType; key: string; group: string; local: unknown; 
 
 /** Where rows waiting for their parent are kept (sync_state key; JSON EntityRow[]). */
 export const PENDING_KEY = 'entities.pending';
+/**
+ * sync_state keys `madeByPull:IDENTIFIER`: meters a pulled meter-day made before their own row
+ * arrived. Their local values are placeholders, not a person's edits: the server's row replaces
+ * them without a replaced-edit entry.
+ */
+export const MADE_BY_PULL = 'madeByPull:';
 /** Who budgets written by sync are recorded as updated by. */
 export const SYNC_ACTOR = 'shared server';
 
@@ -832,6 +839,10 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         }
         const todo: Groups = {};
         const hashes = new Map<string, string>();
+        const placeholder =
+          row.type === 'meter' &&
+          !sh &&
+          st('SELECT 1 FROM sync_state WHERE key = ?').get(MADE_BY_PULL + row.key) !== undefined;
         const lost: Replaced[] = [];
         for (const [grp, g] of Object.entries(row.groups)) {
           if (!(ENTITY_GROUPS[row.type] as readonly string[]).includes(grp)) continue;
@@ -843,7 +854,8 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
           if (localValue && groupHash(localValue) === h) continue;
           if (
             (localValue ? groupHash(localValue) !== s?.hash : s !== undefined) &&
-            madeByPerson(row.type, grp, localValue)
+            personsEdit(row.type, grp, localValue) &&
+            !placeholder
           )
             lost.push({ type: row.type, key: row.key, group: grp, local: localValue ?? null, server: g.value });
           todo[grp] = g.value;
@@ -862,6 +874,7 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         else
           for (const [grp, h] of hashes)
             if (!done.waiting.includes(grp)) putShadow(row.type, row.key, grp, h, row.groups[grp]!.version);
+        if (placeholder) st('DELETE FROM sync_state WHERE key = ?').run(MADE_BY_PULL + row.key);
         if (done.waiting.length > 0)
           pending.push({
             ...row,
@@ -877,19 +890,6 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       return { ...result, replaced };
     },
   };
-}
-
-/**
- * Whether a local value that lost was a person's edit (worth the activity log). What fired, and an
- * alert's state nobody touched, are the desktop's own findings: every desktop judges the same rules
- * on the same readings, so they are replaced without a word.
- */
-function madeByPerson(type: EntityType, group: string, local: Value | undefined): boolean {
-  if (type !== 'alertState' || local === undefined) return true;
-  if (group === 'alert') return false;
-  return ['acknowledgedBy', 'resolvedBy', 'note', 'snoozedUntil'].some(
-    (f) => local[f] !== null && local[f] !== undefined,
-  );
 }
 
 /** The parts of an alert state's key `ruleId|generation|subject|period`. */

@@ -33,12 +33,19 @@ interface Keys {
   lastSyncAt: string;
   offlineSince: string;
   lastError: string;
+  /** Why changes wait after a sync that succeeded (the role may not push them). */
+  held: string;
   /** JSON array of site uids, or absent for every site. */
   keptSites: string;
+  /** JSON `{ host, pid, until }`: the process syncing this data folder now (one at a time), until when (ms). */
+  lease: string;
   everyMinutes: string;
 }
 
 export type SyncUser = { name: string; role: Role };
+
+/** Which process holds a data folder's sync, and until when (ms since 1970) if it never lets go. */
+export type SyncLease = { host: string; pid: number; until: number };
 
 export class SyncState {
   private readonly getStmt: Database.Statement;
@@ -149,6 +156,21 @@ export class SyncState {
   }
   set lastError(v: string | null) {
     this.set('lastError', v);
+  }
+
+  get held(): string | null {
+    return this.get('held');
+  }
+  set held(v: string | null) {
+    this.set('held', v);
+  }
+
+  get lease(): SyncLease | null {
+    const v = this.get('lease');
+    return v === null ? null : (JSON.parse(v) as SyncLease);
+  }
+  set lease(v: SyncLease | null) {
+    this.set('lease', v === null ? null : JSON.stringify(v));
   }
 
   get keptSites(): string[] | null {

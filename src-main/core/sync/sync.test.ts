@@ -7,7 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingConflict, SyncActivity } from '../../../src-shared/contract/sync';
@@ -374,7 +376,8 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     await c.stop();
     const again = await desktop({ dataDir: c.dataDir });
     const r = await syncNow(again);
-    expect(r.pushed).toBeGreaterThanOrEqual(days);
+    // the server had applied every one of them: nothing is pushed now
+    expect(r.pushed).toBe(0);
     expect(await ledger(s, clientId)).toEqual(before);
     expect(await versions()).toBe(stamped);
     expect(await status(again)).toMatchObject({ state: 'synced', waiting: 0, offlineSince: null });
@@ -400,7 +403,7 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     await proxy.close();
   });
 
-  it("pulls on a viewer's desktop and refuses its push: an error, the changes waiting, nothing applied", async () => {
+  it("pulls on a viewer's desktop and sends nothing: the changes wait here, and the status says why", async () => {
     const s = await shared();
     const a = await desktop();
     await importFiles(a, [BANES]);
@@ -412,19 +415,89 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     await importFiles(v, [writeTemp('v.csv', csv('1200050000203', [1, 2, 3]))]);
     await call(a, 'tariffs.save', { tariff: economy7() });
     await syncNow(a);
-    const refused = await syncError(v);
-    expect(refused.code).toBe('FORBIDDEN');
-    expect(refused.message).toContain('signed in as vic, a viewer');
-    const st = await status(v);
-    expect(st).toMatchObject({ state: 'error', user: { name: 'vic', role: 'viewer' } });
-    expect(st.waiting).toBeGreaterThanOrEqual(1);
-    expect(st.lastError).toBe(refused.message);
-    const clientId = clientIdOf(v);
-    expect((await ledger(s, clientId)).mutations).toBe(0);
-    // it still pulled: the tariff made since is here, and its own readings reached no one
+    const r = await syncNow(v);
+    expect(r.pushed).toBe(0);
+    // it pulled: the tariff made since is here, and its own readings reached no one
+    expect(r.pulled).toBeGreaterThanOrEqual(2);
     expect((await entities(v)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
+    const st = await status(v);
+    expect(st).toMatchObject({ state: 'waiting', lastError: null, user: { name: 'vic', role: 'viewer' } });
+    expect(st.waiting).toBeGreaterThanOrEqual(1);
+    expect(st.held).toBe(
+      `This desktop's account is a viewer: it only receives changes; ${st.waiting} change${st.waiting === 1 ? '' : 's'} made here stay on this desktop`,
+    );
+    expect((await ledger(s, clientIdOf(v))).mutations).toBe(0);
     await syncNow(a);
     expect(readings(a).some(([m]) => m === '1200050000203')).toBe(false);
+  });
+
+  it("holds back a manager's tariff, pushes the rest, pulls, and eclectyc sync exits 0 saying what waits", async () => {
+    const s = await shared();
+    const { token } = await s.accounts.createToken('mgr-cli', 'manager', 'ada');
+    const m = await desktop();
+    await importFiles(m, [SHEFFIELD]);
+    await call(m, 'tariffs.save', { tariff: economy7() });
+    const versionKey = m.sqlite
+      .prepare("SELECT tariff_id || '|' || valid_from FROM tariff_versions WHERE tariff_id = 'acme-e7-2025'")
+      .pluck()
+      .get() as string;
+    const meters = (await call<MeterSummary[]>(m, 'meters.list')).length;
+    const days = m.readings.dayCount();
+    await m.stop();
+    cores.splice(cores.indexOf(m), 1);
+    const run = await runCliAsync(['sync', '--server', s.server.url, '--token', token, '--data-dir', m.dataDir]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}\n`);
+    expect(JSON.parse(run.stdout)).toMatchObject({ pushed: meters + days, conflicts: 0 });
+    const onServer = async (type: string) =>
+      Number(
+        (await s.server.store.query<{ n: string }>('SELECT count(*) AS n FROM entities WHERE type = $1', [type]))
+          .rows[0]!.n,
+      );
+    expect(await onServer('meter')).toBe(meters);
+    expect(await onServer('tariff')).toBe(0);
+    const again = await desktop({ dataDir: m.dataDir });
+    expect(await status(again)).toMatchObject({
+      state: 'waiting',
+      waiting: 2,
+      lastError: null,
+      user: { name: 'mgr-cli', role: 'manager' },
+      held: `2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}`,
+    });
+  });
+
+  it('a push refused in part: what the server applied counts, the refused mutation waits, the sync still pulls', async () => {
+    const first = await shared();
+    const port = first.server.port;
+    const d = await desktop();
+    await connect(d, first.server.url, 'ada', 'Admin laptop');
+    const depot = await call<SiteSummary>(d, 'sites.create', { name: 'Depot' });
+    await first.server.close();
+    await call(d, 'tariffs.save', { tariff: economy7() });
+    await call(d, 'sites.update', { id: depot.id, floorAreaM2: 555 });
+    // queued as an admin while the server was away: a site mutation and a tariff one
+    expect((await syncError(d)).code).toBe('UNAVAILABLE');
+    const back = await shared(port, first.dbUrl);
+    const other = await desktop();
+    await connect(other, back.server.url, 'ada', 'Office');
+    await call(other, 'sites.create', { name: 'Office' });
+    await syncNow(other);
+    const { token } = await back.accounts.createToken('mgr', 'manager', 'ada');
+    const r = await d.sync.sync({ server: back.server.url, token });
+    expect(r.pushed).toBe(1);
+    // it pulled the other desktop's site
+    expect((await call<SiteSummary[]>(d, 'sites.list')).map((x) => x.name).sort()).toEqual(['Depot', 'Office']);
+    const onServer = (
+      await back.server.store.query<{ type: string; area: number | null }>(
+        "SELECT type, (groups->'details'->'value'->>'floorAreaM2')::float AS area FROM entities ORDER BY type",
+      )
+    ).rows;
+    expect(onServer.filter((x) => x.type === 'tariff')).toEqual([]);
+    const st = await status(d);
+    expect(st).toMatchObject({ state: 'waiting', lastError: null, waiting: 2 });
+    expect(st.held).toMatch(/^2 changes wait: The shared server refused this desktop's changes.*needs the admin role/);
+    expect(st.held).not.toContain('nothing was pushed');
+    expect(onServer.some((x) => x.type === 'site' && x.area === 555)).toBe(true);
   });
 
   it('catches up after a week offline: local imports meanwhile, offline since the first failure', async () => {
@@ -483,6 +556,123 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toContain('eclectyc: The shared server did not accept the API token (401)');
+  });
+
+  it('links a folder only once the server answered: not after an unreachable or a plain web server', async () => {
+    const s = await shared();
+    const { token } = await s.accounts.createToken('link-check', 'manager', 'ada');
+    const free = await new Promise<number>((resolve) => {
+      const l = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = l.address() as net.AddressInfo;
+        l.close(() => resolve(port));
+      });
+    });
+    const plain = http.createServer((req, res) => {
+      res.writeHead(req.method === 'GET' ? 404 : 501, { 'content-type': 'text/html' });
+      res.end('<h1>No such page</h1>');
+    });
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    const web = `http://127.0.0.1:${(plain.address() as net.AddressInfo).port}`;
+    const n = await desktop();
+    const tryLink = async (server: string) => {
+      const e = await n.sync.sync({ server, token }).then(
+        () => null,
+        (err: unknown) => err as Error,
+      );
+      return { message: e?.message ?? null, status: await status(n) };
+    };
+    const nowhere = await tryLink(`http://127.0.0.1:${free}`);
+    expect(nowhere.message).toContain(`Could not reach the shared server at http://127.0.0.1:${free}`);
+    expect(nowhere.status).toMatchObject({ configured: false, server: null, state: 'off', lastError: null });
+    const notShared = await tryLink(web);
+    expect(notShared.message).toBe(
+      `${web} is not an Eclectyc shared server (or runs an older version): check the address`,
+    );
+    expect(notShared.status).toMatchObject({ configured: false, server: null });
+    plain.close();
+    expect(await n.sync.sync({ server: s.server.url, token })).toMatchObject({ pushed: 0, conflicts: 0 });
+    expect(await status(n)).toMatchObject({
+      configured: true,
+      server: s.server.url.replace(/\/$/, ''),
+      user: { name: 'link-check', role: 'manager' },
+      state: 'synced',
+    });
+    // linked now: another server is refused with the way out, which the CLI offers
+    const other = await tryLink(web);
+    expect(other.message).toBe(
+      `This data folder syncs with ${s.server.url.replace(/\/$/, '')}, not ${web}: disconnect it first ` +
+        '(eclectyc sync --disconnect, or Settings → Shared server in the app)',
+    );
+    await n.stop();
+    cores.splice(cores.indexOf(n), 1);
+    const off = await runCliAsync(['sync', '--disconnect', '--data-dir', n.dataDir]);
+    expect(off).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(off.stdout)).toEqual({ configured: false, server: null });
+  });
+
+  it("a fresh desktop's first sync logs no replaced edits: meters its pulled days made take the server's site", async () => {
+    const s = await shared();
+    const a = await desktop();
+    await importFiles(a, [BANES]);
+    await connect(a, s.server.url, 'sam', 'Importer');
+    // the meters go to a site after their days reached the server: their rows come after the days
+    const school = await call<SiteSummary>(a, 'sites.create', { name: 'School' });
+    const meters = await call<MeterSummary[]>(a, 'meters.list');
+    for (const m of meters) await call(a, 'meters.update', { meter: m.mpan, siteId: school.id });
+    await syncNow(a);
+    const g = await desktop({ sync: { timeoutMs: 5000, pageSize: 2 } });
+    await connect(g, s.server.url, 'vic', 'Viewer laptop');
+    expect(await call<AuditRecord[]>(g, 'audit.list', { action: 'sync.replaced' })).toEqual([]);
+    expect((await call<{ replaced: SyncActivity[] }>(g, 'sync.conflicts', {})).replaced).toEqual([]);
+    const onG = await entities(g);
+    expect(onG.meters.length).toBe(meters.length);
+    expect(onG.meters.every(([, , , site]) => site === school.uid)).toBe(true);
+    expect(onG).toEqual(await entities(a));
+    expect(readings(g)).toEqual(readings(a));
+  });
+
+  it('syncs one data folder one process at a time: two at once never both claim the same changes', async () => {
+    const s = await shared();
+    const { token } = await s.accounts.createToken('twice', 'manager', 'ada');
+    const f = await desktop();
+    await importFiles(f, [BANES]);
+    const meters = (await call<MeterSummary[]>(f, 'meters.list')).length;
+    const days = f.readings.dayCount();
+    // a live process (this one) holds the folder's sync: an eclectyc sync of it stops, sending nothing
+    f.sqlite
+      .prepare("INSERT INTO sync_state (key, value) VALUES ('lease', ?)")
+      .run(JSON.stringify({ host: os.hostname(), pid: process.pid, until: Date.now() + 60_000 }));
+    await f.stop();
+    cores.splice(cores.indexOf(f), 1);
+    const args = ['sync', '--server', s.server.url, '--token', token, '--data-dir', f.dataDir];
+    const held = await runCliAsync(args);
+    expect(held.code).toBe(1);
+    expect(held.stdout).toBe('');
+    expect(held.stderr).toBe(
+      `eclectyc: Another sync of this data folder is running (process ${process.pid}): ` +
+        'it carries these changes too; sync again once it has finished\n',
+    );
+    const onServer = async () =>
+      Number((await s.server.store.query<{ n: string }>('SELECT count(*) AS n FROM meter_days')).rows[0]!.n);
+    expect(await onServer()).toBe(0);
+    // the holder gone (a process that no longer runs), two syncs at once: the changes are pushed once
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((r) => dead.on('close', r));
+    const folder = await desktop({ dataDir: f.dataDir });
+    folder.sqlite
+      .prepare("UPDATE sync_state SET value = ? WHERE key = 'lease'")
+      .run(JSON.stringify({ host: os.hostname(), pid: dead.pid, until: Date.now() + 60_000 }));
+    await folder.stop();
+    cores.splice(cores.indexOf(folder), 1);
+    const both = await Promise.all([runCliAsync(args), runCliAsync(args)]);
+    const pushed = both.map((r) => {
+      if (r.code === 0) return (JSON.parse(r.stdout) as SyncRunResult).pushed;
+      expect(r.stderr).toContain('Another sync of this data folder is running');
+      return 0;
+    });
+    expect(both.some((r) => r.code === 0)).toBe(true);
+    expect(pushed[0]! + pushed[1]!).toBe(meters + days);
+    expect(await onServer()).toBe(days);
   });
 
   it('syncs by itself once started: at start, and after each import', async () => {

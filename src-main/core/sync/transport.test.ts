@@ -80,7 +80,7 @@ describe('SyncTransport', () => {
     await new Promise((r) => gone.close(r));
     const down = await failure(pull(`http://127.0.0.1:${port}`));
     expect(down.kind).toBe('offline');
-    expect(down.message).toBe(`Could not reach the shared server at http://127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(down.message).toBe(`Could not reach the shared server at http://127.0.0.1:${port} (connection refused)`);
 
     const signedOut = await failure(pull(await serve(401, { error: { code: 'UNAUTHENTICATED', message: 'x' } })));
     expect([signedOut.kind, signedOut.message]).toEqual(['signed-out', SIGNED_OUT]);
@@ -92,10 +92,21 @@ describe('SyncTransport', () => {
 
     const busy = await failure(pull(await serve(503, { error: { code: 'UNAVAILABLE', message: 'database down' } })));
     expect(busy.kind).toBe('offline');
-    expect(busy.message).toContain('(503: database down); trying again later');
+    expect(busy.message).toContain('unavailable just now (503: database down): nothing is lost; try again later');
 
     const bad = await failure(pull(await serve(200, { days: 'no' })));
     expect([bad.kind, bad.message]).toEqual(['refused', "The shared server's answer to /sync/pull could not be read"]);
+
+    // a server that takes the request and drops the connection (killed mid-push)
+    const dropping = http.createServer((req) => req.socket.destroy());
+    servers.push(dropping);
+    await new Promise<void>((r) => dropping.listen(0, '127.0.0.1', r));
+    const dropUrl = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
+    const cut = await failure(pull(dropUrl));
+    expect([cut.kind, cut.message]).toEqual([
+      'offline',
+      `The connection to the shared server at ${dropUrl} was cut (/sync/pull): nothing is lost; sync again`,
+    ]);
 
     // a server that takes the request and never answers
     const silent = http.createServer(() => undefined);

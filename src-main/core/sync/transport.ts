@@ -1,13 +1,15 @@
 /**
- * The desktop's HTTP client for the shared server (docs/sync.md, Protocol): sign-in, push and
- * pull as JSON, request bodies gzip-encoded and gzip asked for in answers, `Authorization: Bearer`,
- * a time limit on every call. Failures come back as SyncFailure, told apart by what the engine
- * does about them: offline (unreachable, timed out, 5xx: try again later), signed out (401), a
- * role the server refused (403), or a refusal of the request itself (another 4xx, a bad answer).
+ * The desktop's HTTP client for the shared server (docs/sync.md, Protocol): sign-in, who a token
+ * is (`/auth/me`), push and pull as JSON, request bodies gzip-encoded and gzip asked for in
+ * answers, `Authorization: Bearer`, a time limit on every call. Failures come back as SyncFailure,
+ * told apart by what the engine does about them: offline (unreachable, timed out, 5xx: try again
+ * later), signed out (401), a role the server refused (403), or a refusal of the request itself
+ * (another 4xx, a bad answer, a server that is not a shared server).
  */
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type { PullRequest, PullResponse, PushRequest, PushResponse, SignedIn } from '../../../src-shared/contract/sync';
+import type { SyncUser } from './state';
 
 const gzip = promisify(gzipCb);
 
@@ -16,7 +18,7 @@ export const DEFAULT_TIMEOUT_MS = 120_000;
 
 export const SIGNED_OUT = 'Signed out: sign in again in Settings → Shared server';
 
-export type FailureKind = 'offline' | 'signed-out' | 'forbidden' | 'too-large' | 'refused';
+export type FailureKind = 'offline' | 'signed-out' | 'forbidden' | 'too-large' | 'refused' | 'busy';
 
 /** A sync call that did not succeed, and why. */
 export class SyncFailure extends Error {
@@ -52,11 +54,27 @@ function serverMessage(text: string): string | null {
   }
 }
 
-/** Why a fetch threw, in words (the network error's code when it has one). */
-function networkReason(e: unknown): string {
+/** Network error codes of a connection that was open and then cut (the server stopped, a proxy dropped it). */
+const CUT = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+/** Network error codes in words. */
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the name could not be looked up',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'no answer in time',
+};
+
+/** Why a call to `server` failed before an answer came, in words. */
+function networkFailure(server: string, path: string, e: unknown): string {
   const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return 'no answer in time';
-  return err.cause?.code ?? err.cause?.message ?? err.message;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError')
+    return `Could not reach the shared server at ${server} (no answer in time)`;
+  const code = err.cause?.code ?? '';
+  if (CUT.has(code))
+    return `The connection to the shared server at ${server} was cut (${path}): nothing is lost; sync again`;
+  return `Could not reach the shared server at ${server} (${REASONS[code] ?? err.cause?.message ?? err.message})`;
 }
 
 export class SyncTransport {
@@ -76,6 +94,13 @@ export class SyncTransport {
   /** `POST /auth/token`: a session token for the account. */
   signIn(username: string, password: string): Promise<SignedIn> {
     return this.post<SignedIn>('/auth/token', null, { username, password });
+  }
+
+  /** `GET /auth/me`: whose token this is and its role (the first exchange with a server). */
+  async me(token: string): Promise<SyncUser> {
+    const r = await this.call<SyncUser>('GET', '/auth/me', token, null);
+    if (typeof r?.name !== 'string' || !['viewer', 'manager', 'admin'].includes(r.role)) throw this.notShared();
+    return { name: r.name, role: r.role };
   }
 
   /** `POST /sync/push`: numbered mutations, each applied once. */
@@ -103,28 +128,40 @@ export class SyncTransport {
     return new SyncFailure('refused', `The shared server's answer to ${path} could not be read`);
   }
 
-  private async post<T>(path: string, token: string | null, body: unknown): Promise<T> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'content-encoding': 'gzip',
-      'accept-encoding': 'gzip',
-    };
+  /** What a server that answers like no Eclectyc shared server is told apart by. */
+  private notShared(): SyncFailure {
+    return new SyncFailure(
+      'refused',
+      `${this.server} is not an Eclectyc shared server (or runs an older version): check the address`,
+    );
+  }
+
+  private post<T>(path: string, token: string | null, body: unknown): Promise<T> {
+    return this.call<T>('POST', path, token, body);
+  }
+
+  private async call<T>(method: 'GET' | 'POST', path: string, token: string | null, body: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'accept-encoding': 'gzip' };
+    if (method === 'POST') {
+      headers['content-type'] = 'application/json';
+      headers['content-encoding'] = 'gzip';
+    }
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    const payload = await gzip(Buffer.from(JSON.stringify(body)));
+    const payload = method === 'POST' ? await gzip(Buffer.from(JSON.stringify(body))) : undefined;
     let res: Response;
     let text: string;
     try {
       res = await this.fetch(this.server + path, {
-        method: 'POST',
+        method,
         headers,
-        body: payload,
+        ...(payload ? { body: payload } : {}),
         signal: this.signal
           ? AbortSignal.any([this.signal, AbortSignal.timeout(this.timeoutMs)])
           : AbortSignal.timeout(this.timeoutMs),
       });
       text = await res.text();
     } catch (e) {
-      throw new SyncFailure('offline', `Could not reach the shared server at ${this.server} (${networkReason(e)})`);
+      throw new SyncFailure('offline', networkFailure(this.server, path, e));
     }
     if (res.ok) {
       try {
@@ -134,6 +171,9 @@ export class SyncTransport {
       }
     }
     const said = serverMessage(text);
+    // a server of ours answers every refusal as { error: { message } }; a 404, 405 or 501 without
+    // one (a plain web server), or a 404 for /auth/me (an older one), is not a shared server
+    if ([404, 405, 501].includes(res.status) && (said === null || path === '/auth/me')) throw this.notShared();
     if (res.status === 401)
       throw new SyncFailure(
         'signed-out',
@@ -145,7 +185,8 @@ export class SyncTransport {
     if (res.status >= 500)
       throw new SyncFailure(
         'offline',
-        `The shared server at ${this.server} is unavailable (${res.status}${said ? `: ${said}` : ''}); trying again later`,
+        `The shared server at ${this.server} is unavailable just now (${res.status}${said ? `: ${said}` : ''}): ` +
+          'nothing is lost; try again later',
         res.status,
       );
     throw new SyncFailure(

@@ -7,6 +7,7 @@
  */
 import {
   ENTITY_TYPES,
+  personsEdit,
   type EntityChange,
   type EntityRow,
   type EntityType,
@@ -100,7 +101,8 @@ export function applyChange(
       entry(g, null, value, { by: stored.deletedBy ?? '', from: stored.deletedFrom ?? '' });
     if (st && sameJson(st.value, value)) continue;
     // A group written earlier in this same mutation is not another desktop's edit.
-    if (st && st.version > base && st.version !== version && !stored?.deleted) entry(g, st, value, st);
+    if (st && st.version > base && st.version !== version && !stored?.deleted && personsEdit(change.type, g, st.value))
+      entry(g, st, value, st);
     row.groups[g] = { version, value, by: who.by, from: who.from };
     changed = true;
   }

@@ -408,6 +408,36 @@ describe('sync engine: entities', () => {
     expect(s2.map((e) => e.groups.details!.value)).toEqual([{ name: 'Yard 2' }]);
   });
 
+  it("an alert two desktops fired alike logs no replaced edit; a person's acknowledgement replaced does", async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const b = laptopB();
+    const key = `stale|1|${M1}|2025-06-02`;
+    const fired = (at: number) => ({ kind: 'stale', severity: 'warning', firedAt: at, message: 'No data' });
+    const open = { status: 'open', acknowledgedBy: null, note: null, resolvedBy: null, snoozedUntil: null };
+    const alert = (groups: Record<string, [number, Record<string, unknown>]>): EntityChange => ({
+      type: 'alertState',
+      key,
+      groups: Object.fromEntries(Object.entries(groups).map(([g, [base, value]]) => [g, { base, value }])),
+    });
+    // each desktop's alert check fires it a second apart, neither having pulled the other's
+    const ra = await push(sync, manager, a, rows(alert({ alert: [0, fired(1000)], state: [0, open] })));
+    const rb = await push(sync, manager, b, rows(alert({ alert: [0, fired(1001)], state: [0, open] })));
+    expect(rb.results[0]!.overrode).toBe(0);
+    // A acknowledges from its own copy; B, not having pulled it, resolves: A's acknowledgement is logged
+    const ack = { ...open, status: 'acknowledged', acknowledgedBy: 'sam' };
+    await push(sync, manager, a, rows(alert({ state: [ra.results[0]!.version, ack] })));
+    const rc = await push(
+      sync,
+      manager,
+      b,
+      rows(alert({ state: [rb.results[0]!.version, { ...open, status: 'resolved', resolvedBy: 'ada' }] })),
+    );
+    expect(rc.results[0]!.overrode).toBe(1);
+    const activity = (await pullAll(sync, a.id)).pages.flatMap((p) => p.activity);
+    expect(activity).toEqual([expect.objectContaining({ type: 'alertState', key, group: 'state', lost: ack })]);
+  });
+
   it('tombstones travel; deleting groups another desktop changed keeps them in the activity log', async () => {
     const { sync } = await fresh();
     const a = laptopA();
