@@ -1,0 +1,449 @@
+/**
+ * Settings → Shared server. Not connected: the server's address, an account there, a name for this
+ * desktop and which sites' readings to keep, then Connect (sync.connect), each problem beside the field
+ * it concerns. Connected: the server, who this desktop signs in as, its state and last sync, Sync now
+ * with the result in words, how often it syncs and which sites it keeps (sync.configure), and
+ * Disconnect after a confirmation. A browser on a headless server sees the state only: the link is
+ * set up from the desktop app or the command line on the machine itself.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { SiteSummary, SyncStatus } from '../../../src-shared/contract/types';
+import { errorMessage } from '../../api/client';
+import { getClient } from '../../api/instance';
+import { useCan, WhyNot } from '../../components/Can';
+import { Field, TextField } from '../../components/Field';
+import { Form } from '../../components/Form';
+import { QueryProblem } from '../../components/ProblemState';
+import { Skeleton, Spinner } from '../../components/States';
+import { roleName } from '../../lib/access';
+import { useNow } from '../../lib/hooks';
+import { useQuery } from '../../lib/query';
+import { href, useHash } from '../../lib/route';
+import { useAppStore } from '../../stores/app';
+import { useSyncStore } from '../../stores/sync';
+import '../../styles/sync.css';
+import { UndoDialog } from '../undo/UndoDialog';
+import { KeptSitesField } from './KeptSitesField';
+import {
+  connectProblem,
+  keptSitesText,
+  lastSyncLine,
+  roleReach,
+  runResultText,
+  serverUrlProblem,
+  stateLine,
+  type ConnectField,
+} from './words';
+
+export function SharedServerCard() {
+  const q = useQuery('sync-status', () => getClient().call('sync.status', {}));
+  const stored = useSyncStore((s) => s.status);
+  const status = stored ?? q.data;
+  const sites = useQuery('sync-sites', () => getClient().call('sites.list', {}));
+  const host = useAppStore((s) => s.info?.host);
+  const ref = useRef<HTMLElement>(null);
+  const hash = useHash();
+
+  useEffect(() => {
+    if (q.data && !useSyncStore.getState().status) useSyncStore.getState().set(q.data);
+  }, [q.data]);
+  // #/settings?section=shared-server (the frame's status) scrolls here
+  useEffect(() => {
+    if (hash.includes('section=shared-server')) ref.current?.scrollIntoView({ block: 'start' });
+  }, [hash, status === undefined]);
+
+  return (
+    <section
+      ref={ref}
+      className="card card-pad sync-card"
+      aria-labelledby="shared-server-title"
+      id="shared-server"
+      data-testid="shared-server"
+    >
+      <h2 id="shared-server-title">Shared server</h2>
+      {!status ? (
+        q.load === 'error' ? (
+          <QueryProblem title="Could not read the link to the shared server" q={q} />
+        ) : (
+          <Skeleton rows={3} label="Loading the shared server’s state" />
+        )
+      ) : status.configured ? (
+        <Connected status={status} sites={sites.data} inProcess={host !== 'server'} />
+      ) : host === 'server' ? (
+        <p className="muted">
+          This copy is not linked to a shared server. A shared server is set up on the computer that holds the data: in
+          the desktop app’s Settings, or with <code>eclectyc sync --server URL</code>.
+        </p>
+      ) : (
+        <ConnectForm status={status} sites={sites.data} />
+      )}
+    </section>
+  );
+}
+
+function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary[] | null }) {
+  const can = useCan();
+  const [server, setServer] = useState(status.server ?? '');
+  const [username, setUsername] = useState(status.user?.name ?? '');
+  const [password, setPassword] = useState('');
+  const [clientName, setClientName] = useState(status.clientName);
+  const [kept, setKept] = useState<string[] | null>(status.keptSites);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<ConnectField | 'form', string>>>({});
+  const readOnly = !can('sync.connect');
+
+  const connect = async () => {
+    const local: Partial<Record<ConnectField, string>> = {};
+    const urlProblem = serverUrlProblem(server);
+    if (urlProblem) local.server = urlProblem;
+    if (!username.trim()) local.username = 'Type your user name on the shared server';
+    if (!password) local.password = 'Type your password on the shared server';
+    if (!clientName.trim()) local.clientName = 'Give this desktop a name people will recognise, e.g. Anna’s laptop';
+    if (kept !== null && kept.length === 0) local.sites = 'Tick at least one site, or keep every site';
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    try {
+      const next = await getClient().call('sync.connect', {
+        server: server.trim(),
+        username: username.trim(),
+        password,
+        clientName: clientName.trim(),
+        sites: kept,
+      });
+      setPassword('');
+      useSyncStore.getState().set(next);
+      useAppStore.getState().toast({ kind: 'success', title: `Connected to ${next.server ?? server.trim()}` });
+    } catch (e) {
+      setErrors(connectProblem(e));
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Form className="form sync-connect" onSubmit={connect} aria-labelledby="shared-server-title">
+      <p className="muted sync-intro">
+        Share this portfolio with your team through a shared server: imports, sites, meters, tariffs and alerts made on
+        one desktop reach every other. This desktop keeps its own copy and keeps working offline; changes wait here
+        until the server can be reached.
+      </p>
+      <WhyNot method="sync.connect" />
+      <TextField
+        id="sync-server"
+        label="Server address"
+        value={server}
+        onChange={setServer}
+        error={errors.server}
+        placeholder="https://sync.example.org"
+        hint="The address of the shared server (eclectyc serve), as your administrator gave it."
+      />
+      <div className="sync-pair">
+        <TextField
+          id="sync-username"
+          label="User name"
+          value={username}
+          onChange={setUsername}
+          error={errors.username}
+        />
+        <Field id="sync-password" label="Password" error={errors.password}>
+          {(c) => (
+            <input
+              {...c}
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              data-testid="sync-password"
+            />
+          )}
+        </Field>
+      </div>
+      <TextField
+        id="sync-client-name"
+        label="Name of this desktop"
+        value={clientName}
+        onChange={setClientName}
+        error={errors.clientName}
+        hint="Shown to the team beside this desktop’s changes and in conflicts, e.g. Anna’s laptop."
+      />
+      <KeptSitesField id="sync-sites" sites={sites} value={kept} onChange={setKept} error={errors.sites} />
+      {errors.form && (
+        <p className="callout callout-error small" role="alert" data-testid="sync-connect-error">
+          {errors.form}
+        </p>
+      )}
+      {!readOnly && (
+        <div className="form-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-connect">
+            {busy ? 'Connecting…' : 'Connect'}
+          </button>
+          {busy && <Spinner inline label="Signing in and making the first sync…" />}
+        </div>
+      )}
+    </Form>
+  );
+}
+
+function Connected({
+  status,
+  sites,
+  inProcess,
+}: {
+  status: SyncStatus;
+  sites: SiteSummary[] | null;
+  /** Settings may be changed here (the desktop app); a browser only reads them. */
+  inProcess: boolean;
+}) {
+  const can = useCan();
+  const now = useNow(true, 30_000);
+  const [run, setRun] = useState<{ busy: boolean; result: string | null; error: string | null }>({
+    busy: false,
+    result: null,
+    error: null,
+  });
+  const [leaving, setLeaving] = useState<{ open: boolean; busy: boolean; error: string | null }>({
+    open: false,
+    busy: false,
+    error: null,
+  });
+  const editable = inProcess && can('sync.configure');
+  const syncing = run.busy || status.state === 'syncing';
+
+  const syncNow = async () => {
+    setRun({ busy: true, result: null, error: null });
+    try {
+      const r = await getClient().call('sync.now', {});
+      setRun({ busy: false, result: runResultText(r), error: null });
+      void useSyncStore.getState().fetch();
+    } catch (e) {
+      setRun({ busy: false, result: null, error: errorMessage(e) });
+      void useSyncStore.getState().fetch();
+    }
+  };
+
+  const disconnect = async () => {
+    setLeaving((l) => ({ ...l, busy: true, error: null }));
+    try {
+      useSyncStore.getState().set(await getClient().call('sync.disconnect', {}));
+      setLeaving({ open: false, busy: false, error: null });
+      useAppStore.getState().toast({ kind: 'success', title: 'Disconnected from the shared server' });
+    } catch (e) {
+      setLeaving((l) => ({ ...l, busy: false, error: errorMessage(e) }));
+    }
+  };
+
+  return (
+    <div className="sync-connected">
+      <dl className="source-facts sync-facts" data-testid="sync-facts">
+        <div>
+          <dt>Server</dt>
+          <dd data-testid="sync-server-url">{status.server}</dd>
+        </div>
+        <div>
+          <dt>Signed in as</dt>
+          <dd data-testid="sync-user">
+            {status.user ? `${status.user.name} (${roleName(status.user.role)})` : 'Signed out'}
+          </dd>
+        </div>
+        <div>
+          <dt>This desktop</dt>
+          <dd>{status.clientName}</dd>
+        </div>
+        <div>
+          <dt>State</dt>
+          <dd data-testid="sync-state" data-state={status.state}>
+            {stateLine(status, now)}
+          </dd>
+        </div>
+        <div>
+          <dt>Last sync</dt>
+          <dd>{lastSyncLine(status, now)}</dd>
+        </div>
+        <div>
+          <dt>Conflicts</dt>
+          <dd>
+            {status.openConflicts === 0 ? (
+              'None open'
+            ) : (
+              <a href={href.syncConflicts} data-testid="sync-open-conflicts">
+                {status.openConflicts === 1 ? '1 to resolve' : `${status.openConflicts} to resolve`}
+              </a>
+            )}
+          </dd>
+        </div>
+      </dl>
+      {status.user && (
+        <p
+          className={`callout small ${status.user.role === 'viewer' ? 'callout-warn' : 'callout-info'}`}
+          data-testid="sync-role-reach"
+        >
+          {roleReach(status.user.role)}
+        </p>
+      )}
+      <div className="maint-row">
+        <div>
+          <div className="strong">Sync now</div>
+          <p className="muted small">
+            Sends the changes waiting here ({status.waiting === 0 ? 'none' : status.waiting}), then fetches what the
+            team changed since the last sync. It also runs on start, every {status.everyMinutes} minutes and after each
+            import.
+          </p>
+        </div>
+        <div className="maint-action">
+          <button
+            type="button"
+            className="btn"
+            disabled={syncing}
+            onClick={() => void syncNow()}
+            data-testid="sync-now"
+          >
+            {syncing ? 'Syncing…' : 'Sync now'}
+          </button>
+          <span className="maint-result" aria-live="polite" data-testid="sync-result">
+            {syncing && <Spinner inline label="Syncing…" />}
+            {!syncing && run.result && <span className="ok-text">{run.result}</span>}
+            {!syncing && run.error && <span className="error-message">{run.error}</span>}
+          </span>
+        </div>
+      </div>
+      {editable ? (
+        <SyncOptions status={status} sites={sites} />
+      ) : (
+        <p className="muted small">
+          Readings kept: {keptSitesText(status.keptSites, sites ?? [])} · syncs every {status.everyMinutes} minutes
+        </p>
+      )}
+      {editable && can('sync.disconnect') && (
+        <div className="maint-row">
+          <div>
+            <div className="strong">Disconnect</div>
+            <p className="muted small">
+              Stops syncing and signs this desktop out of the server. Everything stays on this desktop; changes not yet
+              sent stay waiting here.
+            </p>
+          </div>
+          <div className="maint-action">
+            <button
+              type="button"
+              className="btn btn-danger-quiet"
+              onClick={() => setLeaving({ open: true, busy: false, error: null })}
+              data-testid="sync-disconnect"
+            >
+              Disconnect…
+            </button>
+          </div>
+        </div>
+      )}
+      <UndoDialog
+        open={leaving.open}
+        title="Disconnect from the shared server?"
+        testId="sync-disconnect-dialog"
+        confirm="Disconnect"
+        busy={leaving.busy}
+        ready
+        error={leaving.error}
+        onConfirm={() => void disconnect()}
+        onClose={() => setLeaving({ open: false, busy: false, error: null })}
+      >
+        <p>
+          This desktop stops syncing with {status.server}. Its data stays here and keeps working.
+          {status.waiting > 0
+            ? ` ${status.waiting === 1 ? '1 change has' : `${status.waiting} changes have`} not reached the server yet: they stay waiting and are sent if you connect again.`
+            : ' Nothing is waiting to be sent.'}
+        </p>
+      </UndoDialog>
+    </div>
+  );
+}
+
+/** How often this desktop syncs, its name, and which sites' readings it keeps (sync.configure). */
+function SyncOptions({ status, sites }: { status: SyncStatus; sites: SiteSummary[] | null }) {
+  const [every, setEvery] = useState(String(status.everyMinutes));
+  const [name, setName] = useState(status.clientName);
+  const [kept, setKept] = useState<string[] | null>(status.keptSites);
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const toast = useAppStore((s) => s.toast);
+
+  const sameSites =
+    (kept === null && status.keptSites === null) ||
+    (kept !== null &&
+      status.keptSites !== null &&
+      kept.length === status.keptSites.length &&
+      kept.every((u) => status.keptSites?.includes(u)));
+  const dirty = every.trim() !== String(status.everyMinutes) || name.trim() !== status.clientName || !sameSites;
+
+  const save = async () => {
+    const local: Record<string, string> = {};
+    const n = Number(every.trim());
+    if (!/^\d+$/.test(every.trim()) || n < 1 || n > 1440) local.every = 'Enter whole minutes from 1 to 1,440 (a day)';
+    if (!name.trim()) local.name = 'Give this desktop a name people will recognise';
+    if (kept !== null && kept.length === 0) local.sites = 'Tick at least one site, or keep every site';
+    setErrors(local);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    try {
+      const next = await getClient().call('sync.configure', {
+        everyMinutes: n,
+        ...(name.trim() !== status.clientName ? { clientName: name.trim() } : {}),
+        ...(sameSites ? {} : { sites: kept }),
+      });
+      useSyncStore.getState().set(next);
+      toast({ kind: 'success', title: 'Sync settings saved' });
+    } catch (e) {
+      setErrors({ form: errorMessage(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Form className="form sync-options" onSubmit={save} aria-label="Sync settings">
+      <h3 className="form-section-title">Sync settings</h3>
+      <Field id="sync-every" label="Sync every" error={errors.every}>
+        {(c) => (
+          <span className="input-with-unit">
+            <input
+              {...c}
+              className="input input-narrow"
+              inputMode="numeric"
+              value={every}
+              onChange={(e) => setEvery(e.currentTarget.value)}
+              data-testid="sync-every"
+            />
+            <span className="muted">minutes</span>
+          </span>
+        )}
+      </Field>
+      <TextField id="sync-rename" label="Name of this desktop" value={name} onChange={setName} error={errors.name} />
+      <KeptSitesField id="sync-kept" sites={sites} value={kept} onChange={setKept} error={errors.sites} />
+      {errors.form && (
+        <p className="callout callout-error small" role="alert">
+          {errors.form}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy || !dirty} data-testid="sync-save">
+          {busy ? 'Saving…' : 'Save sync settings'}
+        </button>
+        {dirty && !busy && (
+          <button
+            type="button"
+            className="btn btn-quiet"
+            onClick={() => {
+              setEvery(String(status.everyMinutes));
+              setName(status.clientName);
+              setKept(status.keptSites);
+              setErrors({});
+            }}
+          >
+            Undo changes
+          </button>
+        )}
+      </div>
+    </Form>
+  );
+}
