@@ -56,7 +56,11 @@ export function ConflictsPage() {
   });
 
   const rows = useMemo(() => (q.data?.conflicts ?? []).map(conflictRow), [q.data]);
-  const replaced = useMemo(() => (q.data?.replaced ?? []).map(replacedRow), [q.data]);
+  const sites = useQuery(`sync-conflict-sites:${version}`, () => getClient().call('sites.list', {}));
+  const replaced = useMemo(() => {
+    const names = new Map((sites.data ?? []).map((s) => [s.uid, s.name]));
+    return (q.data?.replaced ?? []).map((a) => replacedRow(a, (uid) => names.get(uid)));
+  }, [q.data, sites.data]);
   const openIds = useMemo(() => rows.filter((r) => r.open).map((r) => r.id), [rows]);
   // what was picked and is no longer open (decided, or gone after a sync) drops out of the choice
   useEffect(() => {
@@ -127,7 +131,7 @@ export function ConflictsPage() {
       sortValue: (r) => r.meter,
       csv: CONFLICT_CSV.meter,
     },
-    { header: 'Day', cell: (r) => r.date, sortValue: (r) => r.c.day, csv: CONFLICT_CSV.day },
+    { header: 'Day', className: 'nowrap', cell: (r) => r.date, sortValue: (r) => r.c.day, csv: CONFLICT_CSV.day },
     {
       header: 'Half-hour',
       className: 'nowrap',
@@ -205,11 +209,13 @@ export function ConflictsPage() {
       )}
       <section className="card" aria-labelledby="conflicts-title" data-testid="conflicts-card">
         <div className="card-header sync-card-head">
-          <h2 id="conflicts-title">Readings conflicts</h2>
-          <p className="muted small">
-            The server keeps its value until someone decides. “Keep server’s value” leaves it; “Use pushed value” writes
-            the pushed reading on every desktop.
-          </p>
+          <div>
+            <h2 id="conflicts-title">Readings conflicts</h2>
+            <p className="muted small">
+              The server keeps its value until someone decides. “Keep server’s value” leaves it; “Use pushed value”
+              writes the pushed reading on every desktop.
+            </p>
+          </div>
         </div>
         {q.load === 'error' && !q.data ? (
           <QueryProblem title="Could not load the conflicts" q={q} />
@@ -217,42 +223,6 @@ export function ConflictsPage() {
           <Skeleton rows={4} label="Loading conflicts" />
         ) : (
           <>
-            {rows.length > 0 && (
-              <div className="sync-actions" data-testid="conflict-actions">
-                {mayResolve ? (
-                  <>
-                    <span className="muted small" data-testid="conflicts-picked">
-                      {picked.size === 0 ? 'Tick the conflicts to decide' : `${plural(picked.size, 'conflict')} chosen`}
-                    </span>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      disabled={picked.size === 0 || work.busy !== null}
-                      onClick={() => void resolve('server')}
-                      data-testid="keep-server"
-                    >
-                      {work.busy === 'server' ? 'Keeping…' : 'Keep server’s value'}
-                    </button>
-                    <button
-                      type="button"
-                      className="btn btn-small"
-                      disabled={picked.size === 0 || work.busy !== null}
-                      onClick={() => void resolve('pushed')}
-                      data-testid="use-pushed"
-                    >
-                      {work.busy === 'pushed' ? 'Applying…' : 'Use pushed value'}
-                    </button>
-                    {work.busy && <Spinner inline label="Saving the decision…" />}
-                  </>
-                ) : serverBlock ? (
-                  <p className="callout callout-info small why-not" data-testid="why-not">
-                    {serverBlock}
-                  </p>
-                ) : (
-                  <WhyNot method="sync.resolve" />
-                )}
-              </div>
-            )}
             {(work.result || work.error) && (
               <p
                 className={`callout small sync-outcome ${work.error ? 'callout-error' : 'callout-info'}`}
@@ -262,22 +232,62 @@ export function ConflictsPage() {
                 {work.error ?? work.result}
               </p>
             )}
-            <DataTable
-              columns={columns}
-              rows={rows}
-              rowKey={(r) => r.id}
-              rowProps={(r) => ({ 'data-testid': 'conflict-row', 'data-status': r.c.status, 'data-id': r.id })}
-              testId="conflicts-table"
-              className="sync-conflicts-table"
-              exportName={exportName('sync-conflicts')}
-              empty={
-                <EmptyState title={show === 'open' ? 'No conflicts — every desktop agrees' : 'No conflicts yet'}>
-                  {show === 'open'
-                    ? 'When two desktops send different readings for the same half-hour, the server keeps its value and the pair shows here for someone to decide.'
-                    : 'No desktop has sent a reading that differed from the server’s.'}
-                </EmptyState>
-              }
-            />
+            <div className="sync-table-grid">
+              {rows.length > 0 && (
+                <div className="sync-actions" data-testid="conflict-actions">
+                  {mayResolve ? (
+                    <>
+                      <span className="muted small" data-testid="conflicts-picked">
+                        {picked.size === 0
+                          ? 'Tick the conflicts to decide'
+                          : `${plural(picked.size, 'conflict')} chosen`}
+                      </span>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={picked.size === 0 || work.busy !== null}
+                        onClick={() => void resolve('server')}
+                        data-testid="keep-server"
+                      >
+                        {work.busy === 'server' ? 'Keeping…' : 'Keep server’s value'}
+                      </button>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        disabled={picked.size === 0 || work.busy !== null}
+                        onClick={() => void resolve('pushed')}
+                        data-testid="use-pushed"
+                      >
+                        {work.busy === 'pushed' ? 'Applying…' : 'Use pushed value'}
+                      </button>
+                      {work.busy && <Spinner inline label="Saving the decision…" />}
+                    </>
+                  ) : serverBlock ? (
+                    <p className="callout callout-info small why-not" data-testid="why-not">
+                      {serverBlock}
+                    </p>
+                  ) : (
+                    <WhyNot method="sync.resolve" />
+                  )}
+                </div>
+              )}
+              <DataTable
+                columns={columns}
+                rows={rows}
+                rowKey={(r) => r.id}
+                rowProps={(r) => ({ 'data-testid': 'conflict-row', 'data-status': r.c.status, 'data-id': r.id })}
+                testId="conflicts-table"
+                className="sync-conflicts-table"
+                exportName={exportName('sync-conflicts')}
+                empty={
+                  <EmptyState title={show === 'open' ? 'No conflicts — every desktop agrees' : 'No conflicts yet'}>
+                    {show === 'open'
+                      ? 'When two desktops send different readings for the same half-hour, the server keeps its value and the pair shows here for someone to decide.'
+                      : 'No desktop has sent a reading that differed from the server’s.'}
+                  </EmptyState>
+                }
+              />
+            </div>
           </>
         )}
       </section>
@@ -325,11 +335,13 @@ function ReplacedEdits({ rows, loading }: { rows: ReplacedRow[]; loading: boolea
   return (
     <section className="card" aria-labelledby="replaced-title" data-testid="replaced-card">
       <div className="card-header sync-card-head">
-        <h2 id="replaced-title">Replaced edits</h2>
-        <p className="muted small">
-          Sites, meters, tariffs and the rest take the latest edit that reached the server. An edit replaced that way is
-          kept here, with who made it and on which desktop.
-        </p>
+        <div>
+          <h2 id="replaced-title">Replaced edits</h2>
+          <p className="muted small">
+            Sites, meters, tariffs and the rest take the latest edit that reached the server. An edit replaced that way
+            is kept here, with who made it and on which desktop.
+          </p>
+        </div>
       </div>
       {loading ? (
         <Skeleton rows={2} label="Loading replaced edits" />

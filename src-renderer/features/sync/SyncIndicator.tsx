@@ -1,10 +1,10 @@
 /**
  * The shared server's status in the top bar, on every page: a dot and a short line ("Synced · 2 min
- * ago", "12 changes waiting", "Syncing…", "Offline since 10:42", "Sync error") leading to Settings →
- * Shared server, the whole sentence in its tooltip, and open readings conflicts as a badge leading to
- * the conflicts page. Nothing shows while no shared server is set up. The line is cut short with an
- * ellipsis rather than wrapped, and sits first in the bar's right-hand group, so a change of wording
- * moves nothing else.
+ * ago", "12 changes waiting", "Syncing…", "Offline since 10:42", "Sync error"; on a wide window the
+ * rest of the sentence follows) leading to Settings → Shared server, the whole sentence in its
+ * tooltip, and open readings conflicts as a badge leading to the conflicts page. Nothing shows while
+ * no shared server is set up. The line is cut short with an ellipsis rather than wrapped, and sits
+ * first in the bar's right-hand group, so a change of wording moves nothing else.
  */
 import { useEffect } from 'react';
 import { useNow } from '../../lib/hooks';
@@ -40,6 +40,7 @@ export function SyncIndicator() {
           <span className="sync-dot" aria-hidden="true" />
           <span className="sync-status-text" aria-hidden="true">
             {f.text}
+            {f.more && <span className="sync-status-more">{f.more}</span>}
           </span>
         </a>
       )}

@@ -135,9 +135,18 @@ describe('a replaced edit’s row', () => {
   it('names the thing, sums up both values and says who made each where', () => {
     const r = replacedRow(activity({}));
     expect(r.what).toBe('Site 0123…ef · opening hours');
-    expect(r.lost).toBe('openingHours: mon-fri 08:00-18:00');
+    expect(r.lost).toBe('opening hours: mon-fri 08:00-18:00');
     expect(r.lostWho).toBe('ben on Finance laptop');
-    expect(r.won).toBe('openingHours: mon-sat 07:00-19:00');
+    expect(r.won).toBe('opening hours: mon-sat 07:00-19:00');
+    // a site this desktop knows goes by its name, in a budget's key too
+    const names = (uid: string) => (uid === '0123456789abcdef0123456789abcdef' ? 'Head office' : undefined);
+    expect(replacedRow(activity({}), names).what).toBe('Site Head office · opening hours');
+    expect(
+      activityWhat({ type: 'budget', key: '0123456789abcdef0123456789abcdef|2026-04', group: 'amounts' }, names),
+    ).toBe('Budget Head office 2026-04 · amounts');
+    expect(activityWhat({ type: 'budget', key: 'ffffffffffffffffffffffffffffffff|2026-04', group: 'amounts' })).toBe(
+      'Budget ffff…ff 2026-04 · amounts',
+    );
     expect(r.wonWho).toBe('anna on Anna’s laptop');
     expect(activityWhat({ type: 'tariffVersion', key: 'ee-2026|20454', group: 'spec' })).toBe(
       'Tariff version ee-2026|20454 · rates',
@@ -147,8 +156,8 @@ describe('a replaced edit’s row', () => {
   it('sums a value up in a line: empty fields left out, lists counted, long ones cut, a tombstone “deleted”', () => {
     expect(valueSummary(null)).toBe('deleted');
     expect(valueSummary({})).toBe('empty');
-    expect(valueSummary({ name: 'Depot', postcode: null, tags: ['a', 'b'], area: 120, generation: false })).toBe(
-      'name: Depot, tags: 2 items, area: 120, generation: false',
+    expect(valueSummary({ name: 'Depot', postcode: null, tags: ['a', 'b'], floorAreaM2: 120, generation: false })).toBe(
+      'name: Depot, tags: 2 items, floor area m2: 120, generation: false',
     );
     const long = valueSummary({ note: 'x'.repeat(300) }, 40);
     expect(long).toHaveLength(40);

@@ -137,10 +137,33 @@ const GROUP_WORD: Record<string, string> = {
   value: 'value',
 };
 
-/** "Site 3f2a…91 · opening hours": the kind, its key (long ids shortened) and the field group. */
-export function activityWhat(a: Pick<SyncActivity, 'type' | 'key' | 'group'>): string {
-  const key = /^[0-9a-f]{32}$/.test(a.key) ? `${a.key.slice(0, 4)}…${a.key.slice(-2)}` : a.key;
+/** A name for a site uid this desktop knows (sites.list), or undefined. */
+export type SiteNames = (uid: string) => string | undefined;
+
+const shortUid = (uid: string): string => `${uid.slice(0, 4)}…${uid.slice(-2)}`;
+const UID = /^[0-9a-f]{32}$/;
+
+/**
+ * "Site Head office · opening hours": the kind, its key — a site's uid as the site's name where this
+ * desktop knows it, else shortened — and the field group in words.
+ */
+export function activityWhat(
+  a: Pick<SyncActivity, 'type' | 'key' | 'group'>,
+  siteName: SiteNames = () => undefined,
+): string {
+  const site = (uid: string) => siteName(uid) ?? (UID.test(uid) ? shortUid(uid) : uid);
+  const key =
+    a.type === 'site'
+      ? site(a.key)
+      : a.type === 'budget' && a.key.includes('|')
+        ? `${site(a.key.slice(0, a.key.indexOf('|')))} ${a.key.slice(a.key.indexOf('|') + 1)}`
+        : a.key;
   return `${ENTITY_WORD[a.type] ?? a.type} ${key} · ${GROUP_WORD[a.group] ?? a.group}`;
+}
+
+/** A field's name in words: `openingHours` → "opening hours". */
+export function fieldWord(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 function scalar(v: unknown): string {
@@ -151,12 +174,12 @@ function scalar(v: unknown): string {
   return '{…}';
 }
 
-/** A field group's value summed up in a line: "name: Head office, postcode: S1 2AB"; "deleted" for none. */
+/** A field group's value summed up in a line: "name: Head office, floor area m2: 120"; "deleted" for none. */
 export function valueSummary(v: Record<string, unknown> | null, max = 120): string {
   if (v === null) return 'deleted';
   const parts = Object.entries(v)
     .filter(([, x]) => x !== null && x !== undefined && x !== '')
-    .map(([k, x]) => `${k}: ${scalar(x)}`);
+    .map(([k, x]) => `${fieldWord(k)}: ${scalar(x)}`);
   const text = parts.length ? parts.join(', ') : 'empty';
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
@@ -177,10 +200,10 @@ export function whoFrom(by: string, from: string): string {
   return from ? `${by} on ${from}` : by;
 }
 
-export function replacedRow(a: SyncActivity): ReplacedRow {
+export function replacedRow(a: SyncActivity, siteName?: SiteNames): ReplacedRow {
   return {
     id: a.id,
-    what: activityWhat(a),
+    what: activityWhat(a, siteName),
     lost: valueSummary(a.lost),
     lostWho: whoFrom(a.lostBy, a.lostFrom),
     won: valueSummary(a.won),

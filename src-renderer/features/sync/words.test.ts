@@ -62,6 +62,7 @@ describe('the frame’s sync status', () => {
       'Offline since 10:42 — changes are kept and sent when the server is back (3 changes waiting)',
     );
     expect(off?.tone).toBe('offline');
+    expect(`${off?.text}${off?.more}`).toBe('Offline since 10:42 — changes are kept and sent when the server is back');
     // in summer the UK clock is an hour ahead of UTC; an earlier day names the day
     const summer = Date.parse('2026-07-02T12:00:00Z');
     expect(frameStatus(status({ state: 'offline', offlineSince: '2026-07-02T09:42:00Z' }), summer)?.text).toBe(
@@ -77,7 +78,12 @@ describe('the frame’s sync status', () => {
 
   it('keeps an error short in the bar and whole in the tooltip', () => {
     const e = frameStatus(status({ state: 'error', lastError: 'Signed out: sign in again in Settings' }), NOW);
-    expect(e).toEqual({ text: 'Sync error', full: 'Sync error: Signed out: sign in again in Settings', tone: 'error' });
+    expect(e).toEqual({
+      text: 'Sync error',
+      more: ': Signed out: sign in again in Settings',
+      full: 'Sync error: Signed out: sign in again in Settings',
+      tone: 'error',
+    });
   });
 
   it('names the open conflicts on the badge', () => {
@@ -101,10 +107,12 @@ describe('a sync’s result and the settings lines', () => {
   it('give the state and the last sync', () => {
     expect(stateLine(status({ state: 'off', configured: false }), NOW)).toBe('Not connected');
     expect(stateLine(status({ lastSyncAt: null }), NOW)).toBe('Connected, not synced yet');
-    expect(stateLine(status({ lastSyncAt: '2026-11-28T10:55:00Z' }), NOW)).toBe('Synced 5 min ago');
+    expect(stateLine(status({ lastSyncAt: '2026-11-28T10:55:00Z' }), NOW)).toBe('Synced: nothing waiting');
+    expect(stateLine(status({ state: 'waiting', waiting: 3 }), NOW)).toBe('3 changes waiting');
     expect(stateLine(status({ state: 'error', lastError: 'Refused' }), NOW)).toBe('Sync error: Refused');
-    expect(lastSyncLine({ lastSyncAt: null }, NOW)).toBe('Not synced yet');
-    expect(lastSyncLine({ lastSyncAt: '2026-11-28T10:55:00Z' }, NOW)).toBe('Last synced 10:55 (5 min ago)');
+    expect(lastSyncLine({ lastSyncAt: null }, NOW)).toBe('Not yet');
+    expect(lastSyncLine({ lastSyncAt: '2026-11-28T10:55:00Z' }, NOW)).toBe('10:55 (5 min ago)');
+    expect(lastSyncLine({ lastSyncAt: '2026-11-26T10:55:00Z' }, NOW)).toBe('26 Nov 2026 10:55 (2 days ago)');
   });
 
   it('say plainly that a viewer’s desktop only receives', () => {

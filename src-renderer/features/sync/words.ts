@@ -10,9 +10,13 @@ import { formatAgo, formatInt, formatUkDate, formatUkTime, plural } from '../../
 /** The colour of the frame's status: its dot and the badge. */
 export type SyncTone = 'ok' | 'waiting' | 'busy' | 'offline' | 'error';
 
-/** The frame's status: a short text that fits the top bar, the whole sentence (tooltip, screen readers), its tone. */
+/**
+ * The frame's status: a short text that fits the top bar at any width, what follows it where the bar
+ * is wide, the whole sentence (tooltip, screen readers), and its tone.
+ */
 export interface FrameStatus {
   text: string;
+  more?: string;
   full: string;
   tone: SyncTone;
 }
@@ -56,13 +60,14 @@ export function frameStatus(s: SyncStatus, now: number): FrameStatus | null {
       const kept = 'changes are kept and sent when the server is back';
       return {
         text: since ? `Offline since ${since}` : 'Offline',
+        more: ` — ${kept}`,
         full: `${since ? `Offline since ${since}` : 'Offline'} — ${kept}${s.waiting > 0 ? ` (${waitingText(s.waiting)})` : ''}`,
         tone: 'offline',
       };
     }
     case 'error': {
       const why = s.lastError ?? 'the server refused the last sync';
-      return { text: 'Sync error', full: `Sync error: ${why}`, tone: 'error' };
+      return { text: 'Sync error', more: `: ${why}`, full: `Sync error: ${why}`, tone: 'error' };
     }
   }
 }
@@ -79,19 +84,19 @@ export function runResultText(r: Pick<SyncRunResult, 'pushed' | 'pulled' | 'conf
   return `Sent ${plural(r.pushed, 'change')}, received ${formatInt(r.pulled)}${conflicts}`;
 }
 
-/** The state line of Settings → Shared server: "Synced 2 min ago", "Offline since 10:42", "Never synced". */
+/** The state line of Settings → Shared server: "Synced: nothing waiting", "Offline since 10:42". */
 export function stateLine(s: SyncStatus, now: number): string {
   const f = frameStatus(s, now);
   if (!f) return 'Not connected';
-  if (s.state === 'synced' && !s.lastSyncAt) return 'Connected, not synced yet';
+  if (s.state === 'synced') return s.lastSyncAt ? 'Synced: nothing waiting' : 'Connected, not synced yet';
   if (s.state === 'error') return f.full;
-  return f.text.replace(' · ', ' ');
+  return f.text;
 }
 
-/** "Last synced 27 Nov 2026 10:42 (5 min ago)", or "Not synced yet". */
+/** When the last sync finished: "10:55 (5 min ago)", "27 Nov 2026 10:55 (…)", or "Not yet". */
 export function lastSyncLine(s: Pick<SyncStatus, 'lastSyncAt'>, now: number): string {
-  if (!s.lastSyncAt) return 'Not synced yet';
-  return `Last synced ${sinceText(s.lastSyncAt, now)} (${formatAgo(s.lastSyncAt, now)})`;
+  if (!s.lastSyncAt) return 'Not yet';
+  return `${sinceText(s.lastSyncAt, now)} (${formatAgo(s.lastSyncAt, now)})`;
 }
 
 /** What the account's role on the server lets this desktop do, in a line. */
