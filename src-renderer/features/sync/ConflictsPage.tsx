@@ -26,6 +26,7 @@ import {
   REPLACED_CSV,
   conflictRow,
   replacedRow,
+  STATUS_SHORT,
   type ConflictRow,
   type ReplacedRow,
 } from './conflict-rows';
@@ -131,13 +132,16 @@ export function ConflictsPage() {
       sortValue: (r) => r.meter,
       csv: CONFLICT_CSV.meter,
     },
-    { header: 'Day', className: 'nowrap', cell: (r) => r.date, sortValue: (r) => r.c.day, csv: CONFLICT_CSV.day },
     {
       header: 'Half-hour',
-      className: 'nowrap',
-      cell: (r) => r.time,
+      cell: (r) => (
+        <>
+          <div className="nowrap">{r.date}</div>
+          <div className="nowrap muted small">{r.time}</div>
+        </>
+      ),
       sortValue: (r) => r.c.day * 100 + r.c.slot,
-      csv: CONFLICT_CSV.time,
+      csv: [...CONFLICT_CSV.day, ...CONFLICT_CSV.time],
     },
     {
       header: 'Server has',
@@ -173,9 +177,12 @@ export function ConflictsPage() {
     show === 'all' && {
       header: 'Status',
       cell: (r) => (
-        <span className={`badge badge-tone-${r.open ? 'amber' : 'green'}`} data-status={r.c.status}>
-          {r.status}
-        </span>
+        <>
+          <span className={`badge badge-tone-${r.open ? 'amber' : 'green'}`} title={r.status}>
+            {STATUS_SHORT[r.c.status]}
+          </span>
+          {r.c.resolvedBy && <div className="muted small">by {r.c.resolvedBy}</div>}
+        </>
       ),
       sortValue: (r) => r.c.status,
       csv: CONFLICT_CSV.status,

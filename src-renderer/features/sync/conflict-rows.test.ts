@@ -72,7 +72,7 @@ describe('a readings conflict’s row', () => {
     const whole = conflictRow(conflict({ slot: -1, at: null, serverKwh: null, pushedKwh: null, pushedQuality: null }));
     expect(whole.time).toBe('whole day');
     expect(whole.pushed).toBe('day removed');
-    expect(whole.server).toBe('the day as the server has it');
+    expect(whole.server).toBe('the day’s readings');
     const missing = conflictRow(conflict({ serverKwh: null, serverQuality: 2, pushedKwh: 0, pushedQuality: 0 }));
     expect(missing.server).toBe('no reading');
     expect(missing.pushed).toBe('0 kWh');

@@ -17,6 +17,13 @@ export const STATUS_WORD: Record<ReadingConflict['status'], string> = {
   'applied-pushed': 'Used pushed value',
 };
 
+/** The same, short enough for a badge. */
+export const STATUS_SHORT: Record<ReadingConflict['status'], string> = {
+  open: 'Open',
+  'kept-server': 'Server kept',
+  'applied-pushed': 'Pushed used',
+};
+
 /** A quality code in words ("actual" for an unknown code is never guessed: "quality 7"). */
 export function qualityWord(q: number | null): string {
   if (q === null) return 'actual';
@@ -74,7 +81,7 @@ export function conflictRow(c: ReadingConflict): ConflictRow {
     meter: c.meter,
     date: conflictDate(c),
     time: conflictTime(c),
-    server: whole ? 'the day as the server has it' : valueText(c.serverKwh, c.serverQuality),
+    server: whole ? 'the day’s readings' : valueText(c.serverKwh, c.serverQuality),
     pushed: valueText(c.pushedKwh, c.pushedQuality, { wholeDay: whole }),
     who: c.pushedBy,
     from: c.pushedFrom,
