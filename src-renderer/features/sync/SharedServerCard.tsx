@@ -32,6 +32,7 @@ import {
   runResultText,
   serverUrlProblem,
   stateLine,
+  syncNowHint,
   type ConnectField,
 } from './words';
 
@@ -286,11 +287,7 @@ function Connected({
       <div className="maint-row">
         <div>
           <div className="strong">Sync now</div>
-          <p className="muted small">
-            Sends the changes waiting here ({status.waiting === 0 ? 'none' : status.waiting}), then fetches what the
-            team changed since the last sync. It also runs on start, every {status.everyMinutes} minutes and after each
-            import.
-          </p>
+          <p className="muted small">{syncNowHint(status)}</p>
         </div>
         <div className="maint-action">
           <button

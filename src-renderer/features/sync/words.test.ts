@@ -11,6 +11,7 @@ import {
   runResultText,
   serverUrlProblem,
   stateLine,
+  syncNowHint,
 } from './words';
 
 // 28 Nov 2026 is GMT: UK local time is UTC
@@ -113,6 +114,18 @@ describe('a sync’s result and the settings lines', () => {
     expect(lastSyncLine({ lastSyncAt: null }, NOW)).toBe('Not yet');
     expect(lastSyncLine({ lastSyncAt: '2026-11-28T10:55:00Z' }, NOW)).toBe('10:55 (5 min ago)');
     expect(lastSyncLine({ lastSyncAt: '2026-11-26T10:55:00Z' }, NOW)).toBe('26 Nov 2026 10:55 (2 days ago)');
+  });
+
+  it('say what Sync now does: a viewer’s desktop only fetches', () => {
+    expect(syncNowHint(status({ waiting: 0 }))).toBe(
+      'Nothing is waiting to be sent; fetches what the team changed since the last sync. It also runs when the app starts, every 5 minutes and after each import.',
+    );
+    expect(syncNowHint(status({ waiting: 40, everyMinutes: 1 }))).toMatch(
+      /^Sends the 40 changes waiting, then fetches .* every 1 minute and/,
+    );
+    expect(syncNowHint(status({ waiting: 40, user: { name: 'vic', role: 'viewer' } }))).toMatch(
+      /^Fetches what the team changed since the last sync\./,
+    );
   });
 
   it('say plainly that a viewer’s desktop only receives', () => {

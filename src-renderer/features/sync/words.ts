@@ -164,3 +164,12 @@ export function keptSitesText(kept: readonly string[] | null, sites: readonly { 
   const more = kept.length - Math.min(names.length, 3);
   return `${plural(kept.length, 'site')}: ${names.slice(0, 3).join(', ')}${more > 0 ? ` and ${formatInt(more)} more` : ''}`;
 }
+
+/** What Sync now does, for this desktop: a viewer's only fetches; the changes waiting are counted. */
+export function syncNowHint(s: Pick<SyncStatus, 'waiting' | 'everyMinutes' | 'user'>): string {
+  const when = `It also runs when the app starts, every ${plural(s.everyMinutes, 'minute')} and after each import.`;
+  if (s.user?.role === 'viewer') return `Fetches what the team changed since the last sync. ${when}`;
+  const send =
+    s.waiting === 0 ? 'Nothing is waiting to be sent; fetches' : `Sends the ${waitingText(s.waiting)}, then fetches`;
+  return `${send} what the team changed since the last sync. ${when}`;
+}
