@@ -11,7 +11,7 @@ const common = {
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['better-sqlite3', 'electron', 'electron-updater', 'pdfkit', 'ssh2', 'ssh2-sftp-client'],
+  external: ['better-sqlite3', 'electron', 'electron-updater', 'pdfkit', 'pg', 'ssh2', 'ssh2-sftp-client'],
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
 };
 

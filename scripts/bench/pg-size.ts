@@ -20,10 +20,7 @@ const vals = packValues(v, new Uint8Array(48), 0, 48);
 const pgs = await startPostgres('size');
 try {
   const s = await ServerStore.open({ url: pgs.url });
-  await s.query(
-    "INSERT INTO meters (identifier, kind, fuel) SELECT 'm' || g, 'mpan', 'electricity' FROM generate_series(1, $1) g",
-    [METERS],
-  );
+  await s.query("INSERT INTO meter_ids (identifier) SELECT 'm' || g FROM generate_series(1, $1) g", [METERS]);
   const t0 = Date.now();
   await s.query(
     `INSERT INTO meter_days (meter_id, day, vals)

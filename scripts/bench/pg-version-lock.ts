@@ -21,9 +21,7 @@ const vals = packValues(
 const pgs = await startPostgres('verlock');
 try {
   const s = await ServerStore.open({ url: pgs.url, max: 16 });
-  await s.query(
-    "INSERT INTO meters (identifier, kind, fuel) SELECT 'm' || g, 'mpan', 'electricity' FROM generate_series(1, 64) g",
-  );
+  await s.query("INSERT INTO meter_ids (identifier) SELECT 'm' || g FROM generate_series(1, 64) g");
   let nextDay = 0;
   for (const writers of [1, 4, 16]) {
     for (const take of ['sync_next_version()', "nextval('sync_version')"]) {

@@ -79,7 +79,7 @@ export function ensurePortfolio(o) {
 }
 
 /** The modules scripts/build-main.mjs keeps out of the app's bundle (native, Electron's, PDFKit's data files). */
-const EXTERNAL = ['better-sqlite3', 'electron', 'electron-updater', 'pdfkit', 'ssh2', 'ssh2-sftp-client'];
+const EXTERNAL = ['better-sqlite3', 'electron', 'electron-updater', 'pdfkit', 'pg', 'ssh2', 'ssh2-sftp-client'];
 
 /**
  * Bundles harness entry points (TypeScript) into node_modules/.cache/eclectyc-bench (or `outDir`) and

@@ -2,7 +2,6 @@
  * createCore: the whole application minus any UI. Every host (Electron, headless server, CLI)
  * builds one core and talks to it through `handlers` (via dispatch) and `events`.
  */
-import { pendingHandlers } from './pending-handlers';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CallContext, Handlers } from '../../src-shared/contract/api';
@@ -60,6 +59,9 @@ import { scheduleHandlers } from './schedules/handlers';
 import { ScheduleService, type ScheduleOptions as DeliveryScheduleOptions } from './schedules/service';
 import type { RunnerOptions } from './sources/runner';
 import type { ScheduleOptions } from './sources/schedule';
+import { createEntitySync } from './sync/entities';
+import { SyncEngine, type SyncEngineOptions } from './sync/engine';
+import { syncHandlers } from './sync/handlers';
 
 /** How often uploads never queued for import are looked for (each is removed 10 minutes after upload). */
 const UNQUEUED_SWEEP_MS = 60_000;
@@ -100,6 +102,8 @@ export interface CoreOptions {
   sources?: Omit<RunnerOptions, 'fetch'> & Omit<ScheduleOptions, 'watch'>;
   /** Scheduled deliveries' SFTP time limits and retry pauses (tests shorten them). */
   schedules?: DeliveryScheduleOptions;
+  /** Sync with a shared server: time limit of a call, pull page size (tests shorten them). */
+  sync?: Omit<SyncEngineOptions, 'fetch' | 'signal'>;
 }
 
 /** The core as hosts and tests hold it: every service, the merged handlers, and its lifecycle. */
@@ -227,6 +231,26 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     { sqlite, files, imports, secrets, events, clock, log, readings, meters },
     { fetch: opts.fetch, watch: true, ...opts.sources },
   );
+  const sync = new SyncEngine(
+    {
+      sqlite,
+      readings,
+      entities: createEntitySync(sqlite, () => clock.now()),
+      secrets,
+      events,
+      clock,
+      log,
+      // what arrived is taken up as an import's readings are: the windows, the roll-ups, then the alert checks
+      async afterPull(c) {
+        if (c.readings || c.meters.length > 0 || c.types.includes('site'))
+          events.emit('meters.changed', { meterIds: c.meters });
+        if (c.types.includes('alertRule') || c.types.includes('alertState'))
+          events.emit('alerts.changed', { counts: alerts.counts(), fired: [] });
+        if (c.readings && !stopped) await scheduler.afterImport();
+      },
+    },
+    { fetch: opts.fetch, ...opts.sync },
+  );
   let started = false;
   const schedules = new ScheduleService(
     sqlite,
@@ -260,6 +284,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     auth: new AuthService(sqlite, clock),
     sources,
     schedules,
+    sync,
     app: {
       version: opts.version ?? '0.0.0',
       dataDir: opts.dataDir,
@@ -292,7 +317,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
         ...budgetHandlers(services),
         ...reportHandlers(services, () => handlers),
         ...scheduleHandlers(services),
-        ...pendingHandlers,
+        ...syncHandlers(services),
         'audit.list': (a) => auditList(sqlite, a),
       } satisfies Handlers,
       sqlite,
@@ -338,6 +363,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       health.start();
       sources.start();
       schedules.start();
+      sync.start();
       retentionTimer = setInterval(runRetention, 24 * 3600 * 1000);
       retentionTimer.unref();
       unqueuedTimer = setInterval(removeUnqueued, UNQUEUED_SWEEP_MS);
@@ -356,6 +382,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       // nothing new starts from here: no poll, roll-up, check or job; a poll or probe still
       // waiting on the network stores nothing when it answers
       carbon.stopPolling();
+      // a sync in progress stops at its next step; what it applied stays
+      await sync.stop();
       // sources first: a run in progress queues what it has taken before the queue stops
       await sources.stop();
       // a delivery in progress ends (its run recorded) before the database closes

@@ -27,6 +27,7 @@ import type { SecretStore } from './notify/secrets';
 import type { AuthService } from './users/auth-service';
 import type { SourceService } from './sources/service';
 import type { ScheduleService } from './schedules/service';
+import type { SyncEngine } from './sync/engine';
 
 export interface Services {
   sqlite: Database.Database;
@@ -59,6 +60,8 @@ export interface Services {
   sources: SourceService;
   /** Scheduled deliveries of reports, exports and digests (folder, email, SFTP). */
   schedules: ScheduleService;
+  /** Sync with a shared server (push, pull, its timer). */
+  sync: SyncEngine;
   /** What the host said about itself, for app.info and settings. */
   app: { version: string; dataDir: string; host: AppInfo['host']; fixedCarbonApi: boolean };
   /** True once background services run (the scheduler can be re-timed). */

@@ -6,6 +6,7 @@
  */
 import type http from 'node:http';
 import type { CallContext } from '../../src-shared/contract/api';
+import type { AppErrorPayload } from '../../src-shared/contract/errors';
 import { localCaller } from '../core/rpc/caller';
 import { SESSION_COOKIE, type AuthApi, type Principal } from '../core/users/auth-api';
 
@@ -82,4 +83,38 @@ export function sessionCookie(value: string, maxAgeSec: number, secure: boolean)
 /** The Set-Cookie header that makes the browser forget its session. */
 export function clearedCookie(secure: boolean): string {
   return sessionCookie('', 0, secure);
+}
+
+/** "45 seconds", "15 minutes": how long to wait. */
+function waitText(sec: number): string {
+  return sec < 120 ? `${sec} seconds` : `${Math.ceil(sec / 60)} minutes`;
+}
+
+/**
+ * How a refused sign-in is answered, by both hosts: one 401 for a wrong name or password, 403 for
+ * a disabled account, 429 with Retry-After when there were too many attempts.
+ */
+export function signInRefusal(
+  reason: 'invalid' | 'disabled' | 'rate-limited',
+  retryAfter?: number,
+): { status: number; error: AppErrorPayload; headers: Record<string, string> } {
+  if (reason === 'rate-limited') {
+    const wait = Math.max(1, Math.ceil(retryAfter ?? 60));
+    return {
+      status: 429,
+      error: {
+        code: 'UNAVAILABLE',
+        message: `Too many sign-in attempts; try again in ${waitText(wait)}`,
+        details: { reason: 'rate-limited', retryAfter: wait },
+      },
+      headers: { 'retry-after': String(wait) },
+    };
+  }
+  if (reason === 'disabled')
+    return {
+      status: 403,
+      error: { code: 'FORBIDDEN', message: 'This account is disabled; ask an admin to enable it' },
+      headers: {},
+    };
+  return { status: 401, error: { code: 'UNAUTHENTICATED', message: 'Wrong user name or password' }, headers: {} };
 }

@@ -19,7 +19,7 @@ import { downloadExport } from './download';
 import { dispatch, toAppError } from '../core/rpc/dispatch';
 import { SESSION_COOKIE, type AuthApi } from '../core/users/auth-api';
 import { CSP } from '../../src-shared/security/csp';
-import { clearedCookie, cookie, resolveCaller, sessionCookie, type Caller } from './auth';
+import { clearedCookie, cookie, resolveCaller, sessionCookie, signInRefusal, type Caller } from './auth';
 import { allowedFor, apiHeaders, hostAllowed, isLoopback, originAllowed, securityHeaders, type Allowed } from './guard';
 import {
   BodyBudget,
@@ -113,11 +113,6 @@ function credentials(body: unknown): { username: string; password: string } | nu
   if (typeof username !== 'string' || typeof password !== 'string') return null;
   if (!username.trim() || !password || username.length > 200 || password.length > 1000) return null;
   return { username: username.trim(), password };
-}
-
-/** "45 seconds", "15 minutes": how long to wait. */
-function waitText(sec: number): string {
-  return sec < 120 ? `${sec} seconds` : `${Math.ceil(sec / 60)} minutes`;
 }
 
 /** The headless host. Without `tls` it speaks HTTP. */
@@ -359,28 +354,8 @@ export function createHttpHost(core: Core, opts: HttpHostOptions = {}): HttpHost
         { 'set-cookie': sessionCookie(r.cookieValue, maxAge, secureCookie(req)) },
       );
     }
-    if (r.reason === 'rate-limited') {
-      const wait = Math.max(1, Math.ceil(r.retryAfter ?? 60));
-      return send(
-        res,
-        429,
-        {
-          ok: false,
-          error: {
-            code: 'UNAVAILABLE',
-            message: `Too many sign-in attempts; try again in ${waitText(wait)}`,
-            details: { reason: 'rate-limited', retryAfter: wait },
-          },
-        },
-        { 'retry-after': String(wait) },
-      );
-    }
-    if (r.reason === 'disabled')
-      return send(res, 403, {
-        ok: false,
-        error: { code: 'FORBIDDEN', message: 'This account is disabled; ask an admin to enable it' },
-      });
-    send(res, 401, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Wrong user name or password' } });
+    const refused = signInRefusal(r.reason, r.retryAfter);
+    send(res, refused.status, { ok: false, error: refused.error }, refused.headers);
   }
 
   async function upload(

@@ -22,7 +22,7 @@ export async function buildCli(): Promise<string> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['better-sqlite3', 'pdfkit', 'ssh2', 'ssh2-sftp-client'],
+    external: ['better-sqlite3', 'pdfkit', 'pg', 'ssh2', 'ssh2-sftp-client'],
     outdir: path.dirname(cli),
     outExtension: { '.js': '.cjs' },
     logLevel: 'error',

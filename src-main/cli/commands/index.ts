@@ -25,6 +25,7 @@ import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { notifyCommand, settingsCommand } from './settings';
 import { switchCommand } from './switch';
+import { syncCommand } from './sync';
 import { tariffsCommand } from './tariffs';
 import { tokensCommand } from './tokens';
 import { totalsCommand } from './totals';
@@ -67,6 +68,7 @@ export const COMMANDS: readonly Command[] = [
   notifyCommand,
   usersCommand,
   tokensCommand,
+  syncCommand,
   serveCommand,
   callCommand,
 ];

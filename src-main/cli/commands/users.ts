@@ -3,8 +3,13 @@
  * password is typed at a prompt that does not echo (twice), or read from the first line of standard
  * input with `--password-stdin`; it is never an argument (other users would see it in `ps`).
  */
+import type { Args, Handlers, Method, Result } from '../../../src-shared/contract/api';
 import type { Role, UserSummary } from '../../../src-shared/contract/types';
-import { call, out, str, UsageError, withCore, type Command, type Opts } from '../command';
+import { localCaller } from '../../core/rpc/caller';
+import { dispatch } from '../../core/rpc/dispatch';
+import { createSharedAccounts, sharedAccountHandlers } from '../../server/postgres/accounts';
+import { call, CallFailed, out, str, UsageError, withCore, type Command, type Ctx, type Opts } from '../command';
+import { databaseOption, withDatabase } from '../database';
 import { printTable } from '../format';
 
 const ROLES: readonly Role[] = ['viewer', 'manager', 'admin'];
@@ -69,15 +74,41 @@ export async function readPassword(o: Opts, username: string): Promise<string> {
   return first;
 }
 
+/** The accounts methods `users` and `tokens` call. */
+type AccountMethod = keyof ReturnType<typeof sharedAccountHandlers> & Method;
+/** Calls one of them as the CLI user. */
+export type AccountsCall = <M extends AccountMethod>(method: M, args: Args<M>) => Promise<Result<M>>;
+
+/**
+ * Runs `fn` against the data folder's accounts, or with `--database URL` against the shared
+ * server's accounts on PostgreSQL: the same contract methods, validation and refusals either way.
+ */
+export async function withAccounts(ctx: Ctx, o: Opts, fn: (call: AccountsCall) => Promise<number>): Promise<number> {
+  const url = databaseOption(o);
+  if (url === undefined) return withCore(ctx, (core) => fn((method, args) => call(core, method, args)));
+  return withDatabase(url, (store) => {
+    const handlers = sharedAccountHandlers(createSharedAccounts(store)) as unknown as Handlers;
+    return fn(async (method, args) => {
+      const r = await dispatch(handlers, method, args, localCaller('cli'));
+      if (!r.ok) throw new CallFailed(r.error);
+      return r.value as Result<typeof method>;
+    });
+  });
+}
+
 const userName = (name: string | undefined, rest: string[], usage: string): string => {
   if (!name) throw new UsageError(`${usage} needs a user NAME`);
   if (rest.length > 0) throw new UsageError(`${usage} takes one user NAME (got "${rest[0]}" too)`);
   return name;
 };
 
-function printUsers(list: UserSummary[]): void {
+function printUsers(list: UserSummary[], shared: boolean): void {
   if (list.length === 0)
-    return console.log('No users: the server opens as the local admin on 127.0.0.1 only. Add one with "users add".');
+    return console.log(
+      shared
+        ? 'No users: nobody can sign in to the shared server yet. Add the first admin with "users add NAME --role admin".'
+        : 'No users: the server opens as the local admin on 127.0.0.1 only. Add one with "users add".',
+    );
   printTable(
     ['Name', 'Role', 'Status', 'Created', 'Last sign-in', 'Sessions'],
     list.map((u) => [
@@ -96,14 +127,17 @@ export const usersCommand: Command = {
   help: `  users add NAME --role viewer|manager|admin [--password-stdin]
                                     add a user of the server (password typed twice, or stdin's first line)
   users list | passwd NAME [--password-stdin] | disable NAME | enable NAME | remove NAME
-                                    the users; a new password; stop or allow sign-in; remove a user`,
-  options: { role: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+                                    the users; a new password; stop or allow sign-in; remove a user
+  users … --database postgres://USER@HOST:PORT/DB
+                                    the same, on the shared server's accounts (PostgreSQL)`,
+  options: { role: { type: 'string' }, 'password-stdin': { type: 'boolean' }, database: { type: 'string' } },
   async run(ctx, [sub, name, ...rest], o) {
+    databaseOption(o); // a wrong --database is said before a password is asked for
     if (sub === 'list') {
       if (name !== undefined) throw new UsageError(`users list takes no arguments (got "${name}")`);
-      return withCore(ctx, async (core) => {
-        const list = await call(core, 'users.list', {});
-        out(ctx, list, () => printUsers(list));
+      return withAccounts(ctx, o, async (call) => {
+        const list = await call('users.list', {});
+        out(ctx, list, () => printUsers(list, databaseOption(o) !== undefined));
         return 0;
       });
     }
@@ -111,8 +145,8 @@ export const usersCommand: Command = {
       const username = userName(name, rest, 'users add');
       const role = roleOption(o, 'users add');
       const password = await readPassword(o, username);
-      return withCore(ctx, async (core) => {
-        const u = await call(core, 'users.create', { username, role, password });
+      return withAccounts(ctx, o, async (call) => {
+        const u = await call('users.create', { username, role, password });
         out(ctx, u, () => console.log(`Added ${u.role} "${u.username}".`));
         return 0;
       });
@@ -120,16 +154,16 @@ export const usersCommand: Command = {
     if (sub === 'passwd') {
       const username = userName(name, rest, 'users passwd');
       const password = await readPassword(o, username);
-      return withCore(ctx, async (core) => {
-        const u = await call(core, 'users.update', { username, password });
+      return withAccounts(ctx, o, async (call) => {
+        const u = await call('users.update', { username, password });
         out(ctx, u, () => console.log(`Changed the password of "${u.username}" and signed them out everywhere.`));
         return 0;
       });
     }
     if (sub === 'disable' || sub === 'enable') {
       const username = userName(name, rest, `users ${sub}`);
-      return withCore(ctx, async (core) => {
-        const u = await call(core, 'users.update', { username, disabled: sub === 'disable' });
+      return withAccounts(ctx, o, async (call) => {
+        const u = await call('users.update', { username, disabled: sub === 'disable' });
         out(ctx, u, () =>
           console.log(
             sub === 'disable'
@@ -142,8 +176,8 @@ export const usersCommand: Command = {
     }
     if (sub === 'remove') {
       const username = userName(name, rest, 'users remove');
-      return withCore(ctx, async (core) => {
-        const r = await call(core, 'users.remove', { username });
+      return withAccounts(ctx, o, async (call) => {
+        const r = await call('users.remove', { username });
         out(ctx, r, () => console.log(`Removed "${username}" and their sessions.`));
         return 0;
       });

@@ -1,12 +1,13 @@
 /**
  * Where secrets live (docs/notifications.md, docs/sources.md): the SMTP URL with its password, the Slack
  * webhook URL and the webhook signing secret, and each data source's password, private key, passphrase
- * or API key (`source.<id>.<name>`), and each scheduled SFTP delivery's password, key and passphrase
- * (`schedule.<id>.<name>`). Environment variables win for the notification secrets; otherwise they are kept in
- * `<dataDir>/secrets.json`, readable by its owner only (0600), encrypted with the operating system's
- * keychain when the desktop app passes Electron's safeStorage as the cipher. The CLI and the headless
- * server have no cipher: an entry the desktop encrypted cannot be read there, and the error says to
- * set the environment variable instead.
+ * or API key (`source.<id>.<name>`), each scheduled SFTP delivery's password, key and passphrase
+ * (`schedule.<id>.<name>`), and the shared server's session token (`sync.sessionToken`). Environment
+ * variables win for the notification secrets; otherwise they are kept in `<dataDir>/secrets.json`,
+ * readable by its owner only (0600), encrypted with the operating system's keychain when the desktop
+ * app passes Electron's safeStorage as the cipher. The CLI and the headless server have no cipher:
+ * an entry the desktop encrypted cannot be read there, and the error says to set the environment
+ * variable instead.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,8 +43,12 @@ export const scheduleSecretKey = (id: number, name: ScheduleSecretName): string 
 
 const SCHEDULE_KEY = /^schedule\.[1-9]\d*\.(?:password|privateKey|passphrase)$/;
 
-/** Whether the store keeps `key`: a notification secret, a data source's or a schedule's. */
-const isStoredKey = (key: string): boolean => isSecretKey(key) || SOURCE_KEY.test(key) || SCHEDULE_KEY.test(key);
+/** The session token this desktop signed in to the shared server with (src-main/core/sync). */
+export const SYNC_TOKEN_KEY = 'sync.sessionToken';
+
+/** Whether the store keeps `key`: a notification secret, a data source's, a schedule's or the sync session. */
+const isStoredKey = (key: string): boolean =>
+  isSecretKey(key) || SOURCE_KEY.test(key) || SCHEDULE_KEY.test(key) || key === SYNC_TOKEN_KEY;
 
 /** Encrypts values at rest (Electron's safeStorage in the desktop app). */
 export interface SecretCipher {
@@ -135,6 +140,12 @@ export class FileSecretStore implements SecretStore {
     if (entry === undefined) return null;
     if (typeof entry === 'string') return entry;
     if (!this.cipherReady()) {
+      if (key === SYNC_TOKEN_KEY)
+        throw new AppError(
+          'UNAVAILABLE',
+          'The shared server session was saved encrypted by the desktop app and cannot be read here: ' +
+            'pass an API token (--token) instead',
+        );
       if (SCHEDULE_KEY.test(key))
         throw new AppError(
           'UNAVAILABLE',

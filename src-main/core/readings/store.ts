@@ -10,6 +10,7 @@
  * number (`seq`, one per import chunk), so "what changed since" is one indexed read.
  */
 import type Database from 'better-sqlite3';
+import { AppError } from '../../../src-shared/contract/errors';
 import { DayBatch, STRIDE } from './batch';
 import { lengthOf, localDayOf, startOf } from './calendar';
 import {
@@ -184,14 +185,23 @@ export class ReadingsStore {
 
   /** Meter-days written or removed after change number `seq`. */
   changedSince(seq: number): { meterId: number; day: number; removed: boolean }[] {
-    const changed = this.stmt('SELECT meter_id, day FROM day_stats WHERE seq > ?').raw().all(seq) as [number, number][];
+    return this.changesAfter(seq).map(({ meterId, day, removed }) => ({ meterId, day, removed }));
+  }
+
+  /** Meter-days written or removed after change number `seq`, each with the change number that last did. */
+  changesAfter(seq: number): { meterId: number; day: number; removed: boolean; seq: number }[] {
+    const changed = this.stmt('SELECT meter_id, day, seq FROM day_stats WHERE seq > ?').raw().all(seq) as [
+      number,
+      number,
+      number,
+    ][];
     // a day removed and later written again is listed once, as written
-    const removed = this.stmt(`SELECT meter_id, day FROM readings_removed r WHERE seq > ? AND ${STILL_GONE}`)
+    const removed = this.stmt(`SELECT meter_id, day, seq FROM readings_removed r WHERE seq > ? AND ${STILL_GONE}`)
       .raw()
-      .all(seq) as [number, number][];
+      .all(seq) as [number, number, number][];
     return [
-      ...changed.map(([meterId, day]) => ({ meterId, day, removed: false })),
-      ...removed.map(([meterId, day]) => ({ meterId, day, removed: true })),
+      ...changed.map(([meterId, day, s]) => ({ meterId, day, removed: false, seq: s })),
+      ...removed.map(([meterId, day, s]) => ({ meterId, day, removed: true, seq: s })),
     ];
   }
 
@@ -1148,6 +1158,81 @@ export class ReadingsStore {
     return this.stmt('SELECT count(*) FROM day_stats').pluck().get() as number;
   }
 
+  // ---------------------------------------------------------------- another copy's days (sync)
+
+  /** The stored meter-day's packed BLOBs exactly as stored (codec.ts), or null when the day is not stored. */
+  packedDay(meterId: number, day: number): PackedDay | null {
+    const r = this.stmt('SELECT vals, quality, volumes FROM meter_days WHERE meter_id = ? AND day = ?')
+      .raw()
+      .get(meterId, day) as [Buffer, Buffer | null, Buffer | null] | undefined;
+    return r ? { vals: r[0], quality: r[1], volumes: r[2] } : null;
+  }
+
+  /** The change number that last wrote or removed the meter-day, or null when it never held readings. */
+  daySeq(meterId: number, day: number): number | null {
+    const written = this.stmt('SELECT seq FROM day_stats WHERE meter_id = ? AND day = ?').pluck().get(meterId, day) as
+      number | undefined;
+    if (written !== undefined) return written;
+    const removed = this.stmt('SELECT seq FROM readings_removed WHERE meter_id = ? AND day = ?')
+      .pluck()
+      .get(meterId, day) as number | undefined;
+    return removed ?? null;
+  }
+
+  /**
+   * Writes a whole meter-day as another copy holds it (the shared server): the packed BLOBs are
+   * stored as given and the day's summary is computed from them, under change number `seq` (call
+   * inside the write's transaction). Half-hours equal to what was stored keep their import job (so
+   * undoing that import still finds them); the others have none. A day with no half-hour received
+   * is removed. Returns false when the day was stored exactly so already (nothing written).
+   * Throws BAD_INPUT for BLOBs that do not fit the day.
+   */
+  putPackedDay(meterId: number, day: number, p: PackedDay, seq: number): boolean {
+    const len = lengthOf(day);
+    checkPacked(p, len, day);
+    const row = this.stmt(
+      'SELECT day, vals, quality, volumes, job_id, writers FROM meter_days WHERE meter_id = ? AND day = ?',
+    )
+      .raw()
+      .get(meterId, day) as DayRow | undefined;
+    if (row && samePacked(row, p)) return false;
+    const q = new Uint8Array(len);
+    if (p.quality) q.set(p.quality);
+    const v = new Float64Array(len);
+    unpackValues(p.vals, p.quality, v, 0);
+    let received = false;
+    for (let s = 0; s < len; s++) if (q[s] !== NOT_RECEIVED) received = true;
+    if (!received) return this.removeDay(meterId, day, seq);
+    const w = new Int32Array(len);
+    if (row) {
+      this.decode(row, len);
+      for (let s = 0; s < len; s++)
+        if (q[s] !== NOT_RECEIVED && q[s] === this.sq[s] && (q[s]! > ESTIMATED || v[s] === this.sv[s]))
+          w[s] = this.sw[s]!;
+    }
+    const writers = packWriters(w, q, 0, len);
+    this.stmt(
+      'INSERT OR REPLACE INTO meter_days (meter_id, day, vals, quality, volumes, job_id, writers) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(meterId, day, p.vals, p.quality, p.volumes, writers.jobId, writers.blob);
+    const sum = summarise(v, q, 0, len);
+    this.stmt(
+      'INSERT OR REPLACE INTO day_stats (meter_id, day, half_hours, kwh, present, estimated, missing, min, max, peak_slot, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ).run(meterId, day, len, sum.kwh, sum.present, sum.estimated, sum.missing, sum.min, sum.max, sum.peakSlot, seq);
+    return true;
+  }
+
+  /**
+   * Removes a stored meter-day whole under change number `seq` (another copy removed it); false
+   * when it was not stored.
+   */
+  removeDay(meterId: number, day: number, seq: number): boolean {
+    const gone = this.stmt('DELETE FROM meter_days WHERE meter_id = ? AND day = ?').run(meterId, day).changes > 0;
+    if (!gone) return false;
+    this.stmt('DELETE FROM day_stats WHERE meter_id = ? AND day = ?').run(meterId, day);
+    this.stmt('INSERT OR REPLACE INTO readings_removed (meter_id, day, seq) VALUES (?, ?, ?)').run(meterId, day, seq);
+    return true;
+  }
+
   // ---------------------------------------------------------------- roll-ups
 
   /**
@@ -1320,6 +1405,37 @@ function sameSummary(r: StatRow, len: number, s: DaySummary): boolean {
     r[7] === s.max &&
     r[8] === s.peakSlot
   );
+}
+
+/** A meter-day's BLOBs as stored and as they travel to and from the shared server (codec.ts). */
+export interface PackedDay {
+  vals: Buffer;
+  quality: Buffer | null;
+  volumes: Buffer | null;
+}
+
+const sameBlob = (a: Buffer | null, b: Buffer | null): boolean => (a === null ? b === null : b !== null && a.equals(b));
+
+/** True when the stored row holds exactly these BLOBs. */
+function samePacked(row: DayRow, p: PackedDay): boolean {
+  return row[1].equals(p.vals) && sameBlob(row[2], p.quality) && sameBlob(row[3], p.volumes);
+}
+
+/** Refuses BLOBs that do not hold one value (quality byte, volume) per half-hour of the day. */
+function checkPacked(p: PackedDay, len: number, day: number): void {
+  const tag = p.vals[0];
+  const width = tag === 0 ? 8 : tag !== undefined && tag >> 4 === 1 ? 2 : tag !== undefined && tag >> 4 === 2 ? 4 : 0;
+  const bad =
+    width === 0 ||
+    (tag! & 0x0f) > 6 ||
+    p.vals.length !== 1 + len * width ||
+    (p.quality !== null && (p.quality.length !== len || p.quality.some((b) => b > NOT_RECEIVED))) ||
+    (p.volumes !== null && p.volumes.length !== len * 8);
+  if (bad)
+    throw new AppError(
+      'BAD_INPUT',
+      `A day of readings (day ${day}) is not packed as ${len} half-hours: it was not stored`,
+    );
 }
 
 /** Changed meter-days beyond which fuel_days is summed again whole rather than day by day. */

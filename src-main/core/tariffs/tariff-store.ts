@@ -52,8 +52,8 @@ export interface StoredTariff extends Pick<Tariff, 'id' | 'name' | 'supplier' | 
 
 export type SaveOutcome = 'added' | 'replaced' | 'unchanged';
 
-/** Stable JSON (sorted keys) so an identical re-import is recognised as unchanged. */
-function canonical(x: unknown): string {
+/** Stable JSON (sorted keys) so an identical re-import is recognised as unchanged; how a version's spec is stored. */
+export function canonical(x: unknown): string {
   return JSON.stringify(x, (_k, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))

@@ -40,7 +40,8 @@ export const DUMMY_HASH = [
   Buffer.alloc(SCRYPT.keyBytes, 1).toString('base64'),
 ].join('$');
 
-const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+/** SHA-256 (hex) of a session or token secret: the only form either is stored in. */
+export const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 function scryptAsync(password: string, salt: Buffer, N: number, r: number, p: number, len: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
@@ -87,7 +88,7 @@ interface TokenRow {
 }
 
 /** Failed attempts' times (seconds) per key, forgotten once outside the window. */
-class FailureLog {
+export class FailureLog {
   private readonly times = new Map<string, number[]>();
   constructor(private readonly limit: number) {}
 
@@ -123,14 +124,63 @@ class FailureLog {
   }
 }
 
+/** Sign-in attempts limited per account and per address (both account stores use one each). */
+export class SignInLimiter {
+  private readonly byAccount = new FailureLog(LOGIN_FAILURES_PER_ACCOUNT);
+  private readonly byAddress = new FailureLog(LOGIN_FAILURES_PER_ADDRESS);
+
+  /**
+   * Seconds to wait before `account` may try again from `ip`, or 0: the attempt is then counted
+   * before the password is checked, so attempts in flight together are limited too.
+   */
+  attempt(account: string, ip: string, now: number): number {
+    const wait = Math.max(this.byAccount.wait(account, now), this.byAddress.wait(ip, now));
+    if (wait > 0) return wait;
+    this.byAccount.fail(account, now);
+    this.byAddress.fail(ip, now);
+    return 0;
+  }
+
+  /** The attempt counted at `at` signed in: the account starts afresh and the address is forgiven it. */
+  succeeded(account: string, ip: string, at: number): void {
+    this.byAccount.clear(account);
+    this.byAddress.forgive(ip, at);
+  }
+}
+
+/** The refusals both account stores (the desktop's and the shared server's) word the same way. */
+export const refusals = {
+  userTaken: (username: string) =>
+    new AppError('CONFLICT', `A user named "${username}" exists already (names ignore letter case)`),
+  firstNotAdmin: (username: string) =>
+    new AppError(
+      'CONFLICT',
+      `The first user must be an admin: add one with "eclectyc users add NAME --role admin", then ${username}`,
+    ),
+  noUser: (username: string) => new AppError('NOT_FOUND', `No user is named "${username}" (see users.list)`),
+  lastAdmin: (username: string, what: 'removed' | 'demoted' | 'disabled') =>
+    new AppError(
+      'CONFLICT',
+      `"${username}" is the last enabled admin and cannot be ${what}: make another user an admin first`,
+    ),
+  tokenTaken: (name: string) =>
+    new AppError('CONFLICT', `A token named "${name}" exists already: revoke it first or choose another name`),
+  noToken: (name: string) => new AppError('NOT_FOUND', `No API token is named "${name}" (see tokens.list)`),
+};
+
+/** A new API token: the prefix and 32 random bytes (base64url). */
+export const newToken = (): string => TOKEN_PREFIX + randomBytes(32).toString('base64url');
+
+/** A new session token (the browser's cookie value, or the shared server's bearer token). */
+export const newSessionToken = (): string => randomBytes(32).toString('base64url');
+
 const USER_COLUMNS = `id, username, role, password_hash AS passwordHash, disabled, created_at AS createdAt,
   last_login_at AS lastLoginAt`;
 const TOKEN_COLUMNS = `id, name, role, created_at AS createdAt, created_by AS createdBy, last_used_at AS lastUsedAt,
   revoked_at AS revokedAt`;
 
 export class AuthService implements AuthApi {
-  private readonly byAccount = new FailureLog(LOGIN_FAILURES_PER_ACCOUNT);
-  private readonly byAddress = new FailureLog(LOGIN_FAILURES_PER_ADDRESS);
+  private readonly limiter = new SignInLimiter();
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -177,11 +227,8 @@ export class AuthService implements AuthApi {
   async login(username: string, password: string, ip: string, userAgent?: string): Promise<LoginResult> {
     const account = username.trim().toLowerCase();
     const now = this.now();
-    const wait = Math.max(this.byAccount.wait(account, now), this.byAddress.wait(ip, now));
+    const wait = this.limiter.attempt(account, ip, now);
     if (wait > 0) return { ok: false, reason: 'rate-limited', retryAfter: wait };
-    // counted before the hash is checked, so attempts in flight together are limited too
-    this.byAccount.fail(account, now);
-    this.byAddress.fail(ip, now);
     const user = this.findUser(account);
     const matches = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !matches) return { ok: false, reason: 'invalid' };
@@ -189,11 +236,10 @@ export class AuthService implements AuthApi {
     const current = this.findUser(account);
     if (!current || current.passwordHash !== user.passwordHash) return { ok: false, reason: 'invalid' };
     if (current.disabled) return { ok: false, reason: 'disabled' };
-    this.byAccount.clear(account);
-    this.byAddress.forgive(ip, now);
+    this.limiter.succeeded(account, ip, now);
     // the clock may have moved while scrypt ran
     const after = this.now();
-    const cookieValue = randomBytes(32).toString('base64url');
+    const cookieValue = newSessionToken();
     const idHash = sha256(cookieValue);
     const expiresAt = after + SESSION_MAX_S;
     this.sqlite.transaction(() => {
@@ -235,14 +281,9 @@ export class AuthService implements AuthApi {
   /** Adds a user; a name already taken in any letter case is a CONFLICT. */
   async createUser(username: string, role: Role, password: string): Promise<UserSummary> {
     const hash = await hashPassword(password);
-    if (this.findUser(username.toLowerCase()))
-      throw new AppError('CONFLICT', `A user named "${username}" exists already (names ignore letter case)`);
+    if (this.findUser(username.toLowerCase())) throw refusals.userTaken(username);
     // once a user exists the server asks everyone to sign in: someone must be able to manage the rest
-    if (role !== 'admin' && !this.hasUsers())
-      throw new AppError(
-        'CONFLICT',
-        `The first user must be an admin: add one with "eclectyc users add NAME --role admin", then ${username}`,
-      );
+    if (role !== 'admin' && !this.hasUsers()) throw refusals.firstNotAdmin(username);
     const now = this.now();
     this.sqlite
       .prepare(
@@ -308,16 +349,12 @@ export class AuthService implements AuthApi {
    * SHA-256. A revoked token's name may be used again (the new token replaces its row).
    */
   createToken(name: string, role: Role, createdBy: string): CreatedToken {
-    const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const token = newToken();
     this.sqlite.transaction(() => {
       const same = this.sqlite
         .prepare('SELECT id, name, revoked_at AS revokedAt FROM api_tokens WHERE lower(name) = lower(?)')
         .get(name) as { id: number; name: string; revokedAt: number | null } | undefined;
-      if (same && same.revokedAt === null)
-        throw new AppError(
-          'CONFLICT',
-          `A token named "${same.name}" exists already: revoke it first or choose another name`,
-        );
+      if (same && same.revokedAt === null) throw refusals.tokenTaken(same.name);
       if (same) this.sqlite.prepare('DELETE FROM api_tokens WHERE id = ?').run(same.id);
       this.sqlite
         .prepare('INSERT INTO api_tokens (name, role, token_hash, created_at, created_by) VALUES (?, ?, ?, ?, ?)')
@@ -331,7 +368,7 @@ export class AuthService implements AuthApi {
     const row = this.sqlite
       .prepare('SELECT id, revoked_at AS revokedAt FROM api_tokens WHERE lower(name) = lower(?)')
       .get(name) as { id: number; revokedAt: number | null } | undefined;
-    if (!row) throw new AppError('NOT_FOUND', `No API token is named "${name}" (see tokens.list)`);
+    if (!row) throw refusals.noToken(name);
     if (row.revokedAt !== null) return { revoked: false };
     this.sqlite.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(this.now(), row.id);
     return { revoked: true };
@@ -346,7 +383,7 @@ export class AuthService implements AuthApi {
 
   private mustFind(username: string): UserRow {
     const u = this.findUser(username.toLowerCase());
-    if (!u) throw new AppError('NOT_FOUND', `No user is named "${username}" (see users.list)`);
+    if (!u) throw refusals.noUser(username);
     return u;
   }
 
@@ -356,11 +393,7 @@ export class AuthService implements AuthApi {
     const others = this.sqlite
       .prepare("SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled = 0 AND id <> ?")
       .get(u.id) as { n: number };
-    if (others.n === 0)
-      throw new AppError(
-        'CONFLICT',
-        `"${u.username}" is the last enabled admin and cannot be ${what}: make another user an admin first`,
-      );
+    if (others.n === 0) throw refusals.lastAdmin(u.username, what);
   }
 
   private revokeSessions(userId: number): void {

@@ -16,21 +16,31 @@ beforeAll(async () => {
 afterAll(() => pgs?.stop());
 
 async function meter(store: ServerStore, identifier: string): Promise<number> {
-  const r = await store.query<{ id: string }>(
-    "INSERT INTO meters (identifier, kind, fuel) VALUES ($1, 'mpan', 'electricity') RETURNING id",
-    [identifier],
-  );
+  const r = await store.query<{ id: string }>('INSERT INTO meter_ids (identifier) VALUES ($1) RETURNING id', [
+    identifier,
+  ]);
   return Number(r.rows[0]!.id);
 }
 
 describe('server store on PostgreSQL', () => {
   it('applies its migrations once: a second start is a no-op', async () => {
     const a = await ServerStore.open({ url: pgs.url });
-    expect(await a.schemaVersion()).toBe(MIGRATIONS.length);
+    expect(await a.schemaVersion()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.id);
     const tables = await a.query<{ t: string }>(
       "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
     );
-    expect(tables.rows.map((r) => r.t)).toEqual(['meter_days', 'meters', 'mutations', 'schema_migrations', 'sites']);
+    expect(tables.rows.map((r) => r.t)).toEqual([
+      'activity',
+      'api_tokens',
+      'entities',
+      'meter_days',
+      'meter_ids',
+      'mutations',
+      'reading_conflicts',
+      'schema_migrations',
+      'sessions',
+      'users',
+    ]);
     const before = await a.query('SELECT id, applied_at FROM schema_migrations ORDER BY id');
     await a.close();
     const b = await ServerStore.open({ url: pgs.url });
@@ -56,7 +66,7 @@ describe('server store on PostgreSQL', () => {
     await s.query("INSERT INTO schema_migrations (id, name) VALUES (9999, '9999_from_the_future')");
     await s.close();
     await expect(ServerStore.open({ url: pgs.url })).rejects.toThrow(
-      `The database's schema is at migration 9999, newer than this version of Eclectyc knows (${MIGRATIONS.length})`,
+      `The database's schema is at migration 9999, newer than this version of Eclectyc knows (${MIGRATIONS[MIGRATIONS.length - 1]!.id})`,
     );
     // Remove it through a store that knows nothing (no migrations) and start normally again.
     const raw = await ServerStore.open({ url: pgs.url, migrations: [{ id: 9999, name: 'x', sql: 'SELECT 1' }] });
@@ -204,7 +214,9 @@ describe('server store on PostgreSQL', () => {
     const seen: number[] = [];
     const pull = async () => {
       for (;;) {
-        const page = await s.transaction((c) => pullDays(c, cursor, 100));
+        const page = await s.transaction((c) =>
+          pullDays(c, { version: cursor, meterId: Number.MAX_SAFE_INTEGER, day: 2 ** 31 - 1 }, 100, null, null),
+        );
         if (page.length === 0) return;
         for (const r of page) if (r.meterId === m) seen.push(r.day);
         cursor = page[page.length - 1]!.version;
@@ -257,7 +269,9 @@ describe('server store on PostgreSQL', () => {
       `SELECT table_name AS t, column_default AS def FROM information_schema.columns
        WHERE column_name = 'version' AND table_schema = 'public' ORDER BY 1`,
     );
-    expect(d.rows).toEqual(['meter_days', 'meters', 'sites'].map((t) => ({ t, def: 'sync_next_version()' })));
+    expect(d.rows).toEqual(
+      ['activity', 'entities', 'meter_days', 'reading_conflicts'].map((t) => ({ t, def: 'sync_next_version()' })),
+    );
     // A writer holding a version blocks an insert that relies on the default until it commits.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -270,7 +284,7 @@ describe('server store on PostgreSQL', () => {
     });
     await hasVersion;
     let inserted = false;
-    const ins = meter(s, '1200000000004').then(() => (inserted = true));
+    const ins = s.query("INSERT INTO entities (type, key) VALUES ('site', 'a1b2')").then(() => (inserted = true));
     await new Promise((r) => setTimeout(r, 300));
     expect(inserted).toBe(false);
     release();

@@ -51,6 +51,8 @@ export type Client = pg.PoolClient;
 
 export interface TransactionOptions {
   isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  /** A read-only transaction (PostgreSQL refuses any write in it). */
+  readOnly?: boolean;
 }
 
 function codeOf(e: unknown): string | undefined {
@@ -126,7 +128,9 @@ export class ServerStore {
    * outside the database that it cannot repeat.
    */
   async transaction<T>(fn: (c: Client) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
-    const begin = `BEGIN ISOLATION LEVEL ${(opts.isolation ?? 'read committed').toUpperCase()}`;
+    const begin =
+      `BEGIN ISOLATION LEVEL ${(opts.isolation ?? 'read committed').toUpperCase()}` +
+      (opts.readOnly ? ' READ ONLY' : '');
     for (let attempt = 1; ; attempt++) {
       let client: Client | null = null;
       let broken = false;

@@ -1,64 +1,57 @@
 /**
- * Server migration 1: the sync version sequence, the entities the desktop syncs first (sites,
- * meters), readings as the desktop stores them (one row per meter-day, half-hours packed exactly as
- * src-main/core/readings/codec.ts packs them), and the idempotency ledger for pushed mutations.
+ * Server migration 1: the sync version sequence, the meters' ids, the synced entities (one generic
+ * table of field groups), readings as the desktop stores them (one row per meter-day, half-hours
+ * packed exactly as src-main/core/readings/codec.ts packs them), and the idempotency ledger for
+ * pushed mutations.
  *
- * Every row carries `version`, taken from the one sequence `sync_version` on each write, so a
- * client pulls "everything since V" with one indexed range read per table. Entities are never
- * deleted: `deleted` marks a tombstone that still travels to clients.
+ * Every synced row carries `version`, taken from the one sequence `sync_version` on each write, so
+ * a client pulls "everything since V" with one indexed range read per table. Nothing synced is
+ * deleted: an entity's `deleted` and a day's `removed` are tombstones that still travel to clients.
  */
 export const sql = `
 CREATE SEQUENCE sync_version AS bigint;
 
-CREATE TABLE sites (
+-- Meters by identifier (MPAN core, MPRN or file id): meter_days refers to them by a small id.
+-- What a meter is (kind, fuel, site…) is its 'meter' entity row.
+CREATE TABLE meter_ids (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  uid uuid NOT NULL UNIQUE,
-  name text NOT NULL,
-  address text,
-  postcode text,
-  region_id integer,
-  latitude double precision,
-  longitude double precision,
-  floor_area_m2 double precision,
-  generation boolean NOT NULL DEFAULT false,
-  opening_hours text,
-  version bigint NOT NULL DEFAULT nextval('sync_version'),
-  deleted boolean NOT NULL DEFAULT false
+  identifier text NOT NULL UNIQUE
 );
-CREATE INDEX sites_version_idx ON sites (version);
 
-CREATE TABLE meters (
-  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  identifier text NOT NULL UNIQUE,
-  kind text NOT NULL CHECK (kind IN ('mpan', 'mprn', 'other')),
-  fuel text NOT NULL CHECK (fuel IN ('electricity', 'gas')),
-  mpan_top_line text,
-  site_id bigint REFERENCES sites (id),
-  label text,
-  max_kwh_per_half_hour double precision NOT NULL DEFAULT 10000,
-  calorific_value double precision NOT NULL DEFAULT 39.5,
-  supplier text,
-  capacity_kva double precision,
-  serial text,
+-- The small entities that sync (sites, meters, tariffs…: ENTITY_GROUPS in src-shared/contract/sync.ts),
+-- one row each. groups: { group: { version, value, by, from } }, each group last-writer-wins on
+-- its own. version: the latest of the row's writes. A deleted row keeps its groups (and who
+-- deleted it) and travels as a tombstone.
+CREATE TABLE entities (
+  type text NOT NULL,
+  key text NOT NULL,
+  groups jsonb NOT NULL DEFAULT '{}',
   version bigint NOT NULL DEFAULT nextval('sync_version'),
-  deleted boolean NOT NULL DEFAULT false
+  deleted boolean NOT NULL DEFAULT false,
+  deleted_by text,
+  deleted_from text,
+  PRIMARY KEY (type, key)
 );
-CREATE INDEX meters_version_idx ON meters (version);
-CREATE INDEX meters_site_idx ON meters (site_id);
+CREATE INDEX entities_version_idx ON entities (version);
 
 -- One row per meter per UK local day (day = days since 1970-01-01), as the desktop's meter_days:
 -- vals (tagged packed values), quality (NULL = all actual), volumes (NULL = no gas volumes).
+-- removed: the day's readings were removed (vals empty; a tombstone that travels). writer: the
+-- client whose push is stored exactly as it sent it (not sent back to it), NULL otherwise.
 -- Who wrote a day on the desktop (job_id, writers) is local and does not travel.
 CREATE TABLE meter_days (
-  meter_id bigint NOT NULL REFERENCES meters (id),
+  meter_id bigint NOT NULL REFERENCES meter_ids (id),
   day integer NOT NULL,
+  removed boolean NOT NULL DEFAULT false,
   vals bytea NOT NULL,
   quality bytea,
   volumes bytea,
+  writer uuid,
   version bigint NOT NULL DEFAULT nextval('sync_version'),
   PRIMARY KEY (meter_id, day)
 );
-CREATE INDEX meter_days_version_idx ON meter_days (version);
+-- A pull pages through (version, meter_id, day): one range read, no sort.
+CREATE INDEX meter_days_version_idx ON meter_days (version, meter_id, day);
 
 -- A pushed mutation applies once: a retried push finds its (client_id, client_seq) here.
 CREATE TABLE mutations (
@@ -68,4 +61,6 @@ CREATE TABLE mutations (
   applied_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (client_id, client_seq)
 );
+-- The head (latest version) counts mutations that changed nothing else.
+CREATE INDEX mutations_version_idx ON mutations (applied_version);
 `;

@@ -18,7 +18,6 @@ BEGIN
 END
 $$;
 
-ALTER TABLE sites ALTER COLUMN version SET DEFAULT sync_next_version();
-ALTER TABLE meters ALTER COLUMN version SET DEFAULT sync_next_version();
+ALTER TABLE entities ALTER COLUMN version SET DEFAULT sync_next_version();
 ALTER TABLE meter_days ALTER COLUMN version SET DEFAULT sync_next_version();
 `;

@@ -5,6 +5,8 @@
  */
 import { sql as m0001 } from './0001_initial';
 import { sql as m0002 } from './0002_ordered_versions';
+import { sql as m0003 } from './0003_conflicts_activity';
+import { sql as m0004 } from './0004_accounts';
 
 export interface Migration {
   id: number;
@@ -15,4 +17,6 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: '0001_initial', sql: m0001 },
   { id: 2, name: '0002_ordered_versions', sql: m0002 },
+  { id: 3, name: '0003_conflicts_activity', sql: m0003 },
+  { id: 4, name: '0004_accounts', sql: m0004 },
 ];
