@@ -49,7 +49,8 @@ import {
 } from './limits';
 import { createSharedAccounts } from './postgres/accounts';
 import type { SharedAccounts, SharedSync, SyncPrincipal } from './postgres/api';
-import { isConnectionError, ServerStore, type ServerStoreOptions } from './postgres/store';
+import { isConnectionError, ServerStore } from './postgres/store';
+import { createSharedSync } from './postgres/sync';
 
 /** Largest sync request body, compressed or not (a push of 50 mutations of 2,000 float64 days fits). */
 export const MAX_SYNC_BODY = 64 * 1024 * 1024;
@@ -233,18 +234,14 @@ export function createSharedHost(opts: SharedHostOptions): http.Server {
     let head: number | null = null;
     let reachable = false;
     try {
-      const r = await Promise.race([
-        store.query<{ schema: number | null; head: string }>({
-          name: 'host-health',
-          text: `SELECT (SELECT max(id) FROM schema_migrations) AS schema,
-                        (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM sync_version) AS head`,
-        }),
+      const [schema, latest] = await Promise.race([
+        Promise.all([store.schemaVersion(), sync.head()]),
         new Promise<never>((_, reject) =>
           setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS).unref(),
         ),
       ]);
-      schemaVersion = Number(r.rows[0]!.schema ?? 0);
-      head = Number(r.rows[0]!.head);
+      schemaVersion = schema;
+      head = latest;
       reachable = true;
     } catch (e) {
       if (!databaseDown(e) && !(e instanceof Error && e.message === 'health check timed out'))
@@ -322,13 +319,9 @@ export interface SharedServerOptions {
   host?: string;
   /** Port (default 8788; 0 picks a free one). */
   port?: number;
-  /** The sync engine over the opened store. */
-  sync: (store: ServerStore) => SharedSync;
-  /** The accounts over the opened store (default createSharedAccounts). */
-  accounts?: (store: ServerStore) => SharedAccounts;
-  /** Pool and timeouts of the store. */
-  store?: Omit<ServerStoreOptions, 'url'>;
+  /** Largest request body in bytes (default MAX_SYNC_BODY). */
   maxBody?: number;
+  /** Where unexpected failures are logged (default stderr). */
   log?: Logger;
 }
 
@@ -349,12 +342,12 @@ export const SHARED_SERVER_PORT = 8788;
  * starts answering on host:port.
  */
 export async function startSharedServer(opts: SharedServerOptions): Promise<SharedServer> {
-  const store = await ServerStore.open({ ...opts.store, url: opts.url });
+  const store = await ServerStore.open({ url: opts.url });
   try {
     const server = createSharedHost({
       store,
-      accounts: (opts.accounts ?? createSharedAccounts)(store),
-      sync: opts.sync(store),
+      accounts: createSharedAccounts(store),
+      sync: createSharedSync(store),
       ...(opts.maxBody !== undefined ? { maxBody: opts.maxBody } : {}),
       ...(opts.log ? { log: opts.log } : {}),
     });

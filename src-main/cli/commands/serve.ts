@@ -1,4 +1,7 @@
-/** `eclectyc serve`: the app in a browser, served from this machine (or, signed in, from a server). */
+/**
+ * `eclectyc serve`: the app in a browser, served from this machine (or, signed in, from a server);
+ * with `--database postgres://…`, the shared server that desktops sync with (server/shared-host.ts).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { createCore } from '../../core/app';
@@ -6,8 +9,11 @@ import { stderrLogger } from '../../core/events';
 import { isLoopback } from '../../server/guard';
 import { closeHttpHost, createHttpHost, listen } from '../../server/http';
 import { DEFAULT_MAX_UPLOAD, formatSize, parseSize } from '../../server/limits';
+import { createSharedAccounts } from '../../server/postgres/accounts';
+import { SHARED_SERVER_PORT, startSharedServer } from '../../server/shared-host';
 import { APP_VERSION } from '../../version';
-import { str, untilStopped, UsageError, type Command } from '../command';
+import { str, untilStopped, UsageError, type Command, type Ctx, type Opts } from '../command';
+import { databaseOption, openFailure, shownUrl } from '../database';
 
 /** The `--public-url` addresses (comma-separated): each an http(s) URL naming a host. */
 export function publicUrls(text: string | undefined): string[] {
@@ -40,10 +46,68 @@ function readPem(option: string, file: string): Buffer {
   }
 }
 
+/** The `--port` option (0 to 65535), or `fallback`. */
+function portOption(o: Opts, fallback: number): number {
+  const portText = str(o, 'port');
+  const port = portText === undefined ? fallback : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}"`);
+  return port;
+}
+
+/** The browser app's options, which the shared server does not take. */
+const APP_ONLY = ['public-url', 'tls-cert', 'tls-key', 'max-upload'] as const;
+
+/**
+ * `serve --database URL`: the shared server on PostgreSQL (migrations applied on start; a newer
+ * schema refused) until Ctrl+C or SIGTERM. Everyone signs in; TLS belongs in a proxy in front.
+ */
+async function serveShared(ctx: Ctx, o: Opts, database: string): Promise<number> {
+  for (const name of APP_ONLY)
+    if (o[name] !== undefined)
+      throw new UsageError(
+        `serve --database does not take --${name}` +
+          (name.startsWith('tls') ? ': put TLS in a reverse proxy in front of the shared server' : ''),
+      );
+  const host = str(o, 'host') ?? '127.0.0.1';
+  const port = portOption(o, SHARED_SERVER_PORT);
+  let server;
+  try {
+    server = await startSharedServer({ url: database, host, port, log: stderrLogger });
+  } catch (e) {
+    throw openFailure(e, database);
+  }
+  const users = await createSharedAccounts(server.store).listUsers();
+  const schema = await server.store.schemaVersion();
+  if (ctx.json) process.stdout.write(JSON.stringify({ url: server.url, database: shownUrl(database), schema }) + '\n');
+  else {
+    console.log(`Eclectyc shared server is running at ${server.url}`);
+    console.log(`Database: ${shownUrl(database)} (schema ${schema})`);
+    console.log('Everyone signs in (POST /auth/token) or sends an API token.');
+    if (users.length === 0)
+      console.log(
+        `No user can sign in yet: add the first admin with "eclectyc users add NAME --role admin --database URL".`,
+      );
+    console.log('Press Ctrl+C to stop.');
+  }
+  if (!isLoopback(host) && host !== 'localhost')
+    console.error(
+      `Warning: serving plain HTTP on ${host}: passwords, tokens and readings cross the network unencrypted. ` +
+        'Put TLS in front (a reverse proxy such as nginx or Caddy with a certificate).',
+    );
+  await untilStopped();
+  console.error('Stopping…');
+  await server.close();
+  console.error('Stopped.');
+  return 0;
+}
+
 export const serveCommand: Command = {
   name: 'serve',
   help: `  serve [--port N] [--host H] [--public-url URL,...] [--tls-cert FILE --tls-key FILE] [--max-upload SIZE]
-                                    run the app in a browser (default http://127.0.0.1:8787/)`,
+                                    run the app in a browser (default http://127.0.0.1:8787/)
+  serve --database postgres://USER@HOST:PORT/DB [--host H] [--port N]
+                                    run the shared server desktops sync with (default port 8788)`,
   options: {
     port: { type: 'string' },
     host: { type: 'string' },
@@ -51,13 +115,13 @@ export const serveCommand: Command = {
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'max-upload': { type: 'string' },
+    database: { type: 'string' },
   },
   async run(ctx, _args, o) {
-    const portText = str(o, 'port');
+    const database = databaseOption(o);
+    if (database !== undefined) return serveShared(ctx, o, database);
     const host = str(o, 'host') ?? '127.0.0.1';
-    const port = portText === undefined ? 8787 : Number(portText);
-    if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new UsageError(`--port must be a number from 0 to 65535, not "${portText}"`);
+    const port = portOption(o, 8787);
     const certFile = str(o, 'tls-cert');
     const keyFile = str(o, 'tls-key');
     if ((certFile === undefined) !== (keyFile === undefined))
