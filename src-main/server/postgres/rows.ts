@@ -189,18 +189,18 @@ export interface PagedDay extends StoredDay {
 }
 
 /**
- * Meter-days after `after` in (version, meter_id, day) order, up to `limit`, skipping those the
- * client `skipWriter` pushed exactly and, given `meters`, those of other meters: one range read on
- * meter_days_version_idx. Skipped days are passed over, so the caller's cursor moves past them.
+ * The statement of a pull's meter-days: those after `after` in (version, meter_id, day) order, up
+ * to `limit`, leaving out those the client `skipWriter` pushed exactly and, given `meters`, those of
+ * other meters. One range read on meter_days_version_idx, no sort (scripts/bench/pg-size.ts shows
+ * the plan).
  */
-export async function pullDays(
-  c: Client,
+export function pullDaysStatement(
   after: DayPosition,
   limit: number,
   skipWriter: string | null,
   meters: readonly number[] | null,
-): Promise<PagedDay[]> {
-  const r = await c.query<DayRow & { meter: string }>({
+) {
+  return {
     name: meters ? 'pull-days-of' : 'pull-days',
     text: `SELECT d.meter_id, m.identifier AS meter, d.day, d.vals, d.quality, d.volumes, d.removed, d.version
            FROM meter_days d JOIN meter_ids m ON m.id = d.meter_id
@@ -209,7 +209,21 @@ export async function pullDays(
              ${meters ? 'AND d.meter_id = ANY($6::bigint[])' : ''}
            ORDER BY d.version, d.meter_id, d.day LIMIT $5`,
     values: [after.version, after.meterId, after.day, skipWriter, limit, ...(meters ? [meters] : [])],
-  });
+  };
+}
+
+/**
+ * A pull's meter-days (pullDaysStatement). Days left out are passed over, so the caller's cursor
+ * moves past them.
+ */
+export async function pullDays(
+  c: Client,
+  after: DayPosition,
+  limit: number,
+  skipWriter: string | null,
+  meters: readonly number[] | null,
+): Promise<PagedDay[]> {
+  const r = await c.query<DayRow & { meter: string }>(pullDaysStatement(after, limit, skipWriter, meters));
   return r.rows.map((x) => ({ ...storedDay(x), meter: x.meter }));
 }
 
