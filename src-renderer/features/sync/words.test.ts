@@ -173,6 +173,9 @@ describe('a failed connect', () => {
       server: 'That is not a web address: type it as https://sync.example.org or http://10.0.0.5:8787',
       clientName: 'Too long',
     });
+    expect(
+      connectProblem(new AppError('BAD_INPUT', 'The shared server’s answer to /auth/token could not be read')),
+    ).toEqual({ server: 'The shared server’s answer to /auth/token could not be read' });
     expect(connectProblem(new AppError('FORBIDDEN', 'Only an administrator can link this desktop'))).toEqual({
       form: 'Only an administrator can link this desktop',
     });

@@ -137,7 +137,8 @@ export function connectProblem(e: unknown): Partial<Record<ConnectField | 'form'
   if (e.code === 'UNAVAILABLE') return { server: e.message };
   if (e.code === 'UNAUTHENTICATED' || reason === 'unauthenticated' || reason === 'bad-credentials')
     return { password: e.message };
-  if (e.code === 'BAD_INPUT' && /url|address/i.test(e.message)) return { server: e.message };
+  // the address answered, but not as a shared server does
+  if (e.code === 'BAD_INPUT') return { server: e.message };
   return { form: e.message };
 }
 
