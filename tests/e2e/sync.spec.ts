@@ -5,7 +5,9 @@
  * says an unreachable server and a wrong password beside their fields, connects, syncs and says what
  * it sent; the frame's status follows; B sends a different reading for a half-hour A sent; A's Sync
  * now brings the conflict, the badge leads to the conflicts page, which lists it with both values and
- * who sent it from where, and "Use pushed value" puts B's reading on A after the next sync.
+ * who sent it from where, and "Use pushed value" puts B's reading on A after the next sync. At
+ * 1024 px the top bar stays one line and the status never moves what is right of it. Disconnect
+ * asks first; a viewer's account is told the desktop only receives and sees why it cannot decide.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +24,7 @@ const METER = '1200050000009';
 const ADA = { name: 'ada', password: 'admin password 1', role: 'admin' };
 const SAM = { name: 'sam', password: 'manager password 1', role: 'manager' };
 const BEN = { name: 'ben', password: 'manager password 2', role: 'manager' };
+const VIC = { name: 'vic', password: 'viewer password 1', role: 'viewer' };
 /** The CLI as `npm run build` makes it (the renderer's build is needed too). */
 const CLI = path.join(process.cwd(), 'dist', 'cli.cjs');
 /** B's call context: the command line on B's machine (in process, so it may link to a server). */
@@ -94,7 +97,7 @@ test.beforeAll(async () => {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.cjs is missing: run "npm run build" first');
   pg = await startPostgres('eclectyc_sync_e2e');
   // the server's first account must be an administrator's
-  for (const u of [ADA, SAM, BEN]) {
+  for (const u of [ADA, SAM, BEN, VIC]) {
     const r = runCli(['users', 'add', u.name, '--role', u.role, '--database', pg.url, '--password-stdin'], u.password);
     expect(r.code, r.stderr).toBe(0);
   }
@@ -134,6 +137,21 @@ test.afterAll(async () => {
   for (const f of folders) fs.rmSync(f, { recursive: true, force: true });
 });
 
+/**
+ * The top bar at a laptop's width: one line of its own height, nothing running off it, and where the
+ * connection pill sits (the sync status must never move what is right of it).
+ */
+async function frameAt1024(page: Page): Promise<number> {
+  const bar = page.locator('header.topbar');
+  const box = await bar.boundingBox();
+  expect(box?.height).toBe(48);
+  const overflow = await bar.evaluate((el) => el.scrollWidth - el.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const conn = await page.getByTestId('connection').boundingBox();
+  expect(conn?.y).toBeLessThan(48);
+  return conn?.x ?? -1;
+}
+
 async function syncNow(page: Page): Promise<string> {
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('sync-now')).toHaveText('Sync now', { timeout: 30_000 });
@@ -146,8 +164,10 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   page,
 }) => {
   test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1024, height: 700 });
   await page.goto(`${desktopA.url}#/settings?section=shared-server`);
   const card = page.getByTestId('shared-server');
+  const connX = await frameAt1024(page);
   await expect(card.getByRole('button', { name: 'Connect' })).toBeVisible();
   // no shared server yet: nothing in the frame, no conflicts page in the sidebar
   await expect(page.getByTestId('sync-frame')).toHaveCount(0);
@@ -208,6 +228,9 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   const badge = page.getByTestId('sync-conflicts-badge');
   await expect(badge).toBeVisible();
   await expect(badge).toHaveAttribute('aria-label', '1 readings conflict to resolve');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  expect(await frameAt1024(page)).toBe(connX);
+  await page.setViewportSize({ width: 1440, height: 900 });
   await badge.click();
   await expect(page).toHaveURL(/#\/sync\/conflicts$/);
 
@@ -241,4 +264,32 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   await page.getByTestId('conflicts-filter').getByRole('radio', { name: 'All' }).click();
   await expect(page.getByTestId('conflict-row')).toHaveAttribute('data-status', 'applied-pushed');
   await expect(page.getByTestId('conflict-row')).toContainText('Pushed used');
+});
+
+test('a viewer’s desktop is told it only receives, and sees why it cannot decide conflicts', async ({ page }) => {
+  await page.goto(`${desktopA.url}#/settings?section=shared-server`);
+  await expect(page.getByTestId('sync-user')).toHaveText('sam (Manager)');
+  // disconnect asks first and keeps everything here
+  await page.getByTestId('sync-disconnect').click();
+  const dialog = page.getByTestId('sync-disconnect-dialog');
+  await expect(dialog).toContainText('Its data stays here');
+  await dialog.getByTestId('sync-disconnect-dialog-confirm').click();
+  await expect(page.getByTestId('sync-connect')).toBeVisible();
+  await expect(page.getByTestId('sync-frame')).toHaveCount(0);
+
+  await page.getByTestId('sync-server').fill(serverUrl);
+  await page.getByTestId('sync-username').fill(VIC.name);
+  await page.getByTestId('sync-password').fill(VIC.password);
+  await page.getByTestId('sync-connect').click();
+  await expect(page.getByTestId('sync-user')).toHaveText('vic (Viewer)', { timeout: 30_000 });
+  await expect(page.getByTestId('sync-role-reach')).toHaveText(/^This desktop only receives changes/);
+  await syncNow(page);
+  await page.screenshot({ path: screenshotPath('sync-settings-viewer'), fullPage: true });
+
+  await page.goto(`${desktopA.url}#/sync/conflicts`);
+  await page.getByTestId('conflicts-filter').getByRole('radio', { name: 'All' }).click();
+  await expect(page.getByTestId('conflict-row')).toHaveCount(1);
+  await expect(page.getByTestId('why-not')).toHaveText(/signs in to the shared server as a viewer/);
+  await expect(page.getByTestId('use-pushed')).toHaveCount(0);
+  await expect(page.getByTestId('conflict-pick')).toHaveCount(0);
 });

@@ -168,7 +168,7 @@ export function ConflictsPage() {
       csv: [...CONFLICT_CSV.by, ...CONFLICT_CSV.from],
     },
     {
-      header: 'When',
+      header: 'Raised',
       className: 'nowrap',
       cell: (r) => formatUkDateTime(r.c.raisedAt),
       sortValue: (r) => r.c.raisedAt,
