@@ -12,7 +12,7 @@ import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { useCan, WhyNot } from '../../components/Can';
 import { Field, TextField } from '../../components/Field';
-import { Form } from '../../components/Form';
+import { Form, useFormSubmit } from '../../components/Form';
 import { QueryProblem } from '../../components/ProblemState';
 import { Skeleton, Spinner } from '../../components/States';
 import { roleName } from '../../lib/access';
@@ -82,6 +82,9 @@ export function SharedServerCard() {
   );
 }
 
+/** The problem of "only the sites I choose" with none ticked. */
+const NO_SITE = 'Tick at least one site, or keep every site';
+
 function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary[] | null }) {
   const can = useCan();
   const [server, setServer] = useState(status.server ?? '');
@@ -89,22 +92,22 @@ function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary
   const [password, setPassword] = useState('');
   const [clientName, setClientName] = useState(status.clientName);
   const [kept, setKept] = useState<string[] | null>(status.keptSites);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Partial<Record<ConnectField | 'form', string>>>({});
+  // a refused connect says why beside the field it concerns, and the password is typed again
+  const { busy, errors, submit } = useFormSubmit((e) => {
+    setPassword('');
+    return connectProblem(e);
+  });
   const readOnly = !can('sync.connect');
 
-  const connect = async () => {
+  const connect = () => {
     const local: Partial<Record<ConnectField, string>> = {};
     const urlProblem = serverUrlProblem(server);
     if (urlProblem) local.server = urlProblem;
     if (!username.trim()) local.username = 'Type your user name on the shared server';
     if (!password) local.password = 'Type your password on the shared server';
     if (!clientName.trim()) local.clientName = 'Give this desktop a name people will recognise, e.g. Anna’s laptop';
-    if (kept !== null && kept.length === 0) local.sites = 'Tick at least one site, or keep every site';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    if (kept !== null && kept.length === 0) local.sites = NO_SITE;
+    return submit(local, async () => {
       const next = await getClient().call('sync.connect', {
         server: server.trim(),
         username: username.trim(),
@@ -115,12 +118,7 @@ function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary
       setPassword('');
       useSyncStore.getState().set(next);
       useAppStore.getState().toast({ kind: 'success', title: `Connected to ${next.server ?? server.trim()}` });
-    } catch (e) {
-      setErrors(connectProblem(e));
-      setPassword('');
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -361,8 +359,7 @@ function SyncOptions({ status, sites }: { status: SyncStatus; sites: SiteSummary
   const [every, setEvery] = useState(String(status.everyMinutes));
   const [name, setName] = useState(status.clientName);
   const [kept, setKept] = useState<string[] | null>(status.keptSites);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { busy, errors, setErrors, submit } = useFormSubmit((e) => ({ form: errorMessage(e) }));
   const toast = useAppStore((s) => s.toast);
 
   const sameSites =
@@ -373,16 +370,13 @@ function SyncOptions({ status, sites }: { status: SyncStatus; sites: SiteSummary
       kept.every((u) => status.keptSites?.includes(u)));
   const dirty = every.trim() !== String(status.everyMinutes) || name.trim() !== status.clientName || !sameSites;
 
-  const save = async () => {
+  const save = () => {
     const local: Record<string, string> = {};
     const n = Number(every.trim());
     if (!/^\d+$/.test(every.trim()) || n < 1 || n > 1440) local.every = 'Enter whole minutes from 1 to 1,440 (a day)';
     if (!name.trim()) local.name = 'Give this desktop a name people will recognise';
-    if (kept !== null && kept.length === 0) local.sites = 'Tick at least one site, or keep every site';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    if (kept !== null && kept.length === 0) local.sites = NO_SITE;
+    return submit(local, async () => {
       const next = await getClient().call('sync.configure', {
         everyMinutes: n,
         ...(name.trim() !== status.clientName ? { clientName: name.trim() } : {}),
@@ -390,11 +384,7 @@ function SyncOptions({ status, sites }: { status: SyncStatus; sites: SiteSummary
       });
       useSyncStore.getState().set(next);
       toast({ kind: 'success', title: 'Sync settings saved' });
-    } catch (e) {
-      setErrors({ form: errorMessage(e) });
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
