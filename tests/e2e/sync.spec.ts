@@ -152,6 +152,20 @@ async function frameAt1024(page: Page): Promise<number> {
   return conn?.x ?? -1;
 }
 
+/**
+ * How far the page and its main content run off the side at the current size (0: they fit). A
+ * string, run in the page (the Node side of the tests has no DOM types).
+ */
+const SIDEWAYS = `(() => {
+  const main = document.querySelector('main.content');
+  const doc = document.documentElement;
+  return Math.max(doc.scrollWidth - doc.clientWidth, main ? main.scrollWidth - main.clientWidth : 0);
+})()`;
+
+async function sideways(page: Page): Promise<number> {
+  return page.evaluate<number>(SIDEWAYS);
+}
+
 async function syncNow(page: Page): Promise<string> {
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('sync-now')).toHaveText('Sync now', { timeout: 30_000 });
@@ -244,6 +258,10 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   await expect(row).toContainText('ben');
   await expect(row).toContainText('Ben’s desktop');
   await page.screenshot({ path: screenshotPath('sync-conflicts'), fullPage: true });
+  await page.setViewportSize({ width: 1024, height: 700 });
+  expect(await sideways(page)).toBeLessThanOrEqual(1);
+  await page.screenshot({ path: screenshotPath('sync-conflicts-1024'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
 
   // decide: use the pushed value; the decision travels at the next sync and A then has B's reading
   await row.getByTestId('conflict-pick').check();
@@ -292,4 +310,6 @@ test('a viewer’s desktop is told it only receives, and sees why it cannot deci
   await expect(page.getByTestId('why-not')).toHaveText(/signs in to the shared server as a viewer/);
   await expect(page.getByTestId('use-pushed')).toHaveCount(0);
   await expect(page.getByTestId('conflict-pick')).toHaveCount(0);
+  await page.setViewportSize({ width: 1024, height: 700 });
+  expect(await sideways(page)).toBeLessThanOrEqual(1);
 });
