@@ -51,8 +51,8 @@ export function wireEvents(client: Client): () => void {
     client.onEvent('sync.status', (status) => {
       const before = useSyncStore.getState().status;
       useSyncStore.getState().set(status);
-      // a sync ended: what it pulled (sites, meters, readings) shows on the page open now
-      if (before?.state === 'syncing' && status.state !== 'syncing') {
+      // a sync pulled something (sites, meters, readings): it shows on the page open now
+      if (before && status.version !== before.version) {
         void useMetersStore.getState().refresh();
         useDataStore.getState().bump();
       }
