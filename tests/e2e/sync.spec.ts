@@ -268,6 +268,8 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   await expect(page.getByTestId('conflicts-picked')).toHaveText('1 conflict chosen');
   await page.getByTestId('use-pushed').click();
   await expect(page.getByTestId('resolve-result')).toContainText('1 conflict decided');
+  // not offered again while the decision travels (or gone once it has come back decided)
+  await expect(page.getByTestId('conflict-pick')).toHaveCount(0);
   await page.goto(`${desktopA.url}#/settings?section=shared-server`);
   await syncNow(page);
   await expect(page.getByTestId('sync-conflicts-badge')).toHaveCount(0);

@@ -43,7 +43,8 @@ export function serverRoleBlocks(role: Role | null | undefined): string | null {
 export function ConflictsPage() {
   useDocumentTitle('Sync conflicts');
   const [show, setShow] = useState<Show>('open');
-  const version = useSyncStore((s) => s.version);
+  // what the desktop has pulled, and its open conflicts: either moving means the lists changed
+  const version = useSyncStore((s) => (s.status ? `${s.status.version}:${s.status.openConflicts}` : ''));
   const status = useSyncStore((s) => s.status);
   const q = useQuery(`sync-conflicts:${show}:${version}`, () => getClient().call('sync.conflicts', { status: show }));
   const can = useCan();
@@ -62,7 +63,9 @@ export function ConflictsPage() {
     const names = new Map((sites.data ?? []).map((s) => [s.uid, s.name]));
     return (q.data?.replaced ?? []).map((a) => replacedRow(a, (uid) => names.get(uid)));
   }, [q.data, sites.data]);
-  const openIds = useMemo(() => rows.filter((r) => r.open).map((r) => r.id), [rows]);
+  /** Conflicts decided here whose decision has not come back from the server yet: not offered again. */
+  const [decided, setDecided] = useState<ReadonlyMap<number, 'server' | 'pushed'>>(new Map());
+  const openIds = useMemo(() => rows.filter((r) => r.open && !decided.has(r.id)).map((r) => r.id), [rows, decided]);
   // what was picked and is no longer open (decided, or gone after a sync) drops out of the choice
   useEffect(() => {
     setPicked((p) => {
@@ -82,6 +85,7 @@ export function ConflictsPage() {
         result: `${plural(r.queued, 'conflict')} decided: ${keep === 'server' ? 'the server’s value is kept' : 'the pushed value will replace it'}. The decision reaches the server at the next sync.`,
         error: null,
       });
+      setDecided((d) => new Map([...d, ...ids.map((id) => [id, keep] as const)]));
       setPicked(new Set());
       q.reload();
       void useSyncStore.getState().fetch();
@@ -106,7 +110,11 @@ export function ConflictsPage() {
       headerClassName: 'sync-pick',
       className: 'sync-pick',
       cell: (r) =>
-        r.open ? (
+        decided.has(r.id) && r.open ? (
+          <span className="sync-sending" title="Decided here: sent to the server at the next sync" aria-label="Decided">
+            ✓
+          </span>
+        ) : r.open ? (
           <input
             type="checkbox"
             aria-label={`Choose ${r.meter} ${r.date} ${r.time}`}
