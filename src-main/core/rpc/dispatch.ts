@@ -63,7 +63,9 @@ export async function dispatch(
   if (spec.localOnly && !ctx.inProcess)
     return refuse({
       code: 'FORBIDDEN',
-      message: `${method} reads files on the app's own machine, so only the desktop app and the command line may call it; upload the files instead`,
+      message: method.startsWith('sync.')
+        ? `${method} changes this machine's link to a shared server, so only the desktop app and the command line may call it`
+        : `${method} reads files on the app's own machine, so only the desktop app and the command line may call it; upload the files instead`,
     });
   if (spec.body && !ctx.body) {
     return {

@@ -8,10 +8,21 @@
 import type Database from 'better-sqlite3';
 import type { PulledDay, PushedDay } from '../../../src-shared/contract/sync';
 import { parseMeterId } from '../../../src-shared/domain/meter-id';
-import type { ReadingsStore } from '../readings/store';
+import { lengthOf } from '../readings/calendar';
+import { ESTIMATED, packQuality, packValues, unpackValues } from '../readings/codec';
+import type { PackedDay, ReadingsStore } from '../readings/store';
 
 const b64 = (b: Buffer | null): string | null => (b === null ? null : b.toString('base64'));
 const unb64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'));
+
+/** A half-hour the server keeps in a conflict (open, or decided "keep the server's"): its value and quality there. */
+export interface KeptHalfHour {
+  meter: string;
+  day: number;
+  slot: number;
+  kwh: number | null;
+  quality: number;
+}
 
 /** What applying a pulled page's days did. */
 export interface AppliedDays {
@@ -120,11 +131,16 @@ export class DaySync {
   }
 
   /**
-   * Writes the server's days (`keep`: meter-days holding local changes not yet pushed, which stay
-   * as they are to be pushed and merged on the server). The change number is taken once, when the
-   * first day is written, and recorded as pulled.
+   * Writes the server's days, then the half-hours it keeps in conflicts (open, or decided "keep the
+   * server's") where this copy holds another value (the desktop that pushed the other value). `keep`: meter-days
+   * holding local changes not yet pushed, which stay as they are to be pushed and merged on the
+   * server. The change number is taken once, when the first day is written, and recorded as pulled.
    */
-  apply(days: readonly PulledDay[], keep: (meterId: number, meter: string, day: number) => boolean): AppliedDays {
+  apply(
+    days: readonly PulledDay[],
+    kept: readonly KeptHalfHour[],
+    keep: (meterId: number, meter: string, day: number) => boolean,
+  ): AppliedDays {
     const out: AppliedDays = { written: 0, meters: new Set(), kept: 0 };
     let seq = 0;
     const changeNumber = (): number => {
@@ -154,8 +170,33 @@ export class DaySync {
         out.meters.add(d.meter);
       }
     }
+    for (const h of kept) {
+      const meterId = this.meterId(h.meter);
+      if (meterId === null || keep(meterId, h.meter, h.day)) continue;
+      const p = this.withHalfHour(meterId, h);
+      if (p && this.readings.putPackedDay(meterId, h.day, p, changeNumber())) {
+        out.written++;
+        out.meters.add(h.meter);
+      }
+    }
     if (seq !== 0 && out.written === 0) this.sqlite.prepare('DELETE FROM sync_pulled_seqs WHERE seq = ?').run(seq);
     return out;
+  }
+
+  /** The stored day with the half-hour set as the server keeps it; null when it holds that already or is not stored. */
+  private withHalfHour(meterId: number, h: KeptHalfHour): PackedDay | null {
+    const p = this.readings.packedDay(meterId, h.day);
+    const len = lengthOf(h.day);
+    if (!p || h.slot >= len) return null;
+    const v = new Float64Array(len);
+    const q = new Uint8Array(len);
+    if (p.quality) q.set(p.quality);
+    unpackValues(p.vals, p.quality, v, 0);
+    const value = h.kwh ?? NaN;
+    if (q[h.slot] === h.quality && (h.quality > ESTIMATED || v[h.slot] === value)) return null;
+    q[h.slot] = h.quality;
+    v[h.slot] = h.quality > ESTIMATED ? 0 : value;
+    return { vals: packValues(v, q, 0, len), quality: packQuality(q, 0, len), volumes: p.volumes };
   }
 
   /** A meter the server has days for and this desktop has not heard of: made from its identifier. */

@@ -36,13 +36,13 @@ import type { ReadingsStore } from '../readings/store';
 import { writeAudit } from '../rpc/audit';
 import { DaySync } from './days';
 import type { EntitySync } from './entity-api';
-import { PENDING_KEY, SYNC_ACTOR } from './entities';
+import { canonicalJson, PENDING_KEY, SYNC_ACTOR } from './entities';
 import { Outbox, type OutboxEntry } from './outbox';
 import { SyncState } from './state';
 import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } from './transport';
 
 /** Most bytes (compressed) of stored mutations one push carries, besides MAX_MUTATIONS_PER_PUSH. */
-const PUSH_BYTES = 8 * 1024 * 1024;
+const PUSH_BYTES = 4 * 1024 * 1024;
 
 const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
 
@@ -120,7 +120,7 @@ export class SyncEngine {
   /** Changes made here and not yet on the server: in the outbox, and not yet taken into it. */
   private waiting(): number {
     const readings = this.days.pending(this.state.pushedSeq);
-    const entities = this.outbox.has('entities') ? 0 : this.d.entities.changes().length;
+    const entities = this.newEntityChanges().length;
     return this.outbox.items() + readings + entities;
   }
 
@@ -300,9 +300,9 @@ export class SyncEngine {
   // ---------------------------------------------------------------- running
 
   /**
-   * Syncs now, or joins the sync already running. `server` and `token` (the CLI's --server and
-   * --token) sync with that API token rather than the stored session, setting the server up when
-   * none is. Throws AppError when the sync could not finish (what it did is kept).
+   * Syncs now, after the sync already running if there is one. `server` and `token` (the CLI's
+   * --server and --token) sync with that API token rather than the stored session, setting the
+   * server up when none is. Throws AppError when the sync could not finish (what it did is kept).
    */
   async sync(opts: { server?: string; token?: string } = {}): Promise<SyncRunResult> {
     if (opts.server !== undefined) {
@@ -317,6 +317,9 @@ export class SyncEngine {
     }
     if (this.state.server === null)
       throw new AppError('BAD_INPUT', 'No shared server is set up: connect in Settings → Shared server first');
+    // a sync already running may have taken the changes before this call's: it is waited for, and
+    // then one runs that starts after this call (or the one that started since is joined)
+    if (this.running) await this.running;
     const o = await (this.running ?? this.begin(opts.token ?? null));
     if (o.failure) throw toAppError(o.failure);
     return o.result;
@@ -363,9 +366,15 @@ export class SyncEngine {
         })();
       return { result, failure: refused };
     } catch (e) {
-      const failure =
+      let failure =
         e instanceof SyncFailure ? e : new SyncFailure('refused', e instanceof Error ? e.message : String(e), null);
       if (!(e instanceof SyncFailure) || e.kind === 'refused') this.d.log.error('sync failed', e);
+      if (failure.kind === 'signed-out' && tokenOverride !== null)
+        failure = new SyncFailure(
+          'signed-out',
+          'The shared server did not accept the API token (401): check it, or make another',
+          401,
+        );
       if (!this.stopped) this.record(failure, tokenOverride !== null);
       return { result, failure };
     }
@@ -394,8 +403,7 @@ export class SyncEngine {
       .transaction(() => {
         const mutations: Unnumbered[] = [];
         // entities first: a meter a day belongs to reaches the server before the day
-        if (!this.outbox.has('entities'))
-          for (const rows of this.entityChunks()) mutations.push({ kind: 'entities', rows });
+        for (const rows of this.entityChunks()) mutations.push({ kind: 'entities', rows });
         const { days, upTo } = this.days.collect(this.state.pushedSeq);
         for (let i = 0; i < days.length; i += MAX_DAYS_PER_MUTATION)
           mutations.push({ kind: 'days', days: days.slice(i, i + MAX_DAYS_PER_MUTATION) });
@@ -417,7 +425,7 @@ export class SyncEngine {
     const chunks: EntityChange[][] = [];
     let current: EntityChange[] = [];
     let currentRole: Role | null = null;
-    for (const c of this.d.entities.changes()) {
+    for (const c of this.newEntityChanges()) {
       const need = ENTITY_PUSH_ROLE[c.type];
       if (role !== undefined && RANK[role] < RANK[need]) continue;
       if (current.length === MAX_ROWS_PER_MUTATION || (currentRole !== null && need !== currentRole)) {
@@ -429,6 +437,33 @@ export class SyncEngine {
     }
     if (current.length > 0) chunks.push(current);
     return chunks;
+  }
+
+  /**
+   * The entity side's changes less what the outbox holds already (a group with the same value and
+   * base, a tombstone with the same base): those are sent as they were queued, not queued twice.
+   */
+  private newEntityChanges(): EntityChange[] {
+    const changes = this.d.entities.changes();
+    const queued = new Set<string>();
+    for (const e of this.outbox.entries()) {
+      if (e.kind !== 'entities') continue;
+      const m = this.outbox.read(e.seq);
+      if (m.kind === 'entities') for (const c of m.rows) for (const k of changeKeys(c)) queued.add(k);
+    }
+    if (queued.size === 0) return changes;
+    const out: EntityChange[] = [];
+    for (const c of changes) {
+      if (c.deleted) {
+        if (!queued.has(changeKeys(c)[0]!)) out.push(c);
+        continue;
+      }
+      const groups = Object.fromEntries(
+        Object.entries(c.groups!).filter(([g, v]) => !queued.has(changeKeys({ ...c, groups: { [g]: v } })[0]!)),
+      );
+      if (Object.keys(groups).length > 0) out.push({ ...c, groups });
+    }
+    return out;
   }
 
   /**
@@ -513,6 +548,8 @@ export class SyncEngine {
     };
     const meters = new Set<string>();
     const types = new Set<EntityType>();
+    /** Open readings conflicts pulled (those this sync's pushes raised among them). */
+    const open = new Set<number>();
     let readings = false;
     const kept = this.state.keptSites;
     for (let more = true; more && !this.stopped;) {
@@ -524,13 +561,16 @@ export class SyncEngine {
       });
       const applied = this.applyPage(page, keep);
       result.pulled += applied.rows;
-      result.conflicts += applied.openConflicts;
+      for (const [id, st] of applied.conflicts)
+        if (st === 'open') open.add(id);
+        else open.delete(id);
       for (const m of applied.meters) meters.add(m);
       for (const ty of applied.types) types.add(ty);
       readings ||= applied.readings;
       result.version = this.state.version;
       more = page.more;
     }
+    result.conflicts = open.size;
     if (meters.size > 0 || readings || types.size > 0)
       await this.d.afterPull({ meters: [...meters], readings, types: [...types] }).catch((e: unknown) => {
         this.d.log.error('catching up after a sync failed', e);
@@ -541,7 +581,13 @@ export class SyncEngine {
   private applyPage(
     page: PullResponse,
     keep: (meterId: number, meter: string, day: number) => boolean,
-  ): { rows: number; openConflicts: number; meters: string[]; types: EntityType[]; readings: boolean } {
+  ): {
+    rows: number;
+    conflicts: [number, ReadingConflict['status']][];
+    meters: string[];
+    types: EntityType[];
+    readings: boolean;
+  } {
     return this.d.sqlite
       .transaction(() => {
         const ent = page.entities.length > 0 ? this.d.entities.apply(page.entities) : null;
@@ -552,17 +598,18 @@ export class SyncEngine {
             details: { type: r.type, key: r.key, group: r.group, lost: r.local, won: r.server, lostBy: 'this desktop' },
             outcome: 'ok',
           });
-        const days = this.days.apply(page.days, keep);
-        let openConflicts = 0;
+        // a half-hour in conflict reads as the server has it until a person decides otherwise, also
+        // on the desktop that pushed the other value (which the conflict keeps)
+        const keptServer = page.conflicts
+          .filter((c) => c.status !== 'applied-pushed' && c.slot >= 0 && c.serverQuality !== null)
+          .map((c) => ({ meter: c.meter, day: c.day, slot: c.slot, kwh: c.serverKwh, quality: c.serverQuality! }));
+        const days = this.days.apply(page.days, keptServer, keep);
         const upsertConflict = this.d.sqlite.prepare(
           `INSERT INTO sync_conflicts (id, status, data, version) VALUES (?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data, version = excluded.version
            WHERE excluded.version >= sync_conflicts.version`,
         );
-        for (const c of page.conflicts) {
-          upsertConflict.run(c.id, c.status, JSON.stringify(c), c.version);
-          if (c.status === 'open') openConflicts++;
-        }
+        for (const c of page.conflicts) upsertConflict.run(c.id, c.status, JSON.stringify(c), c.version);
         const addActivity = this.d.sqlite.prepare(
           'INSERT INTO sync_activity (id, data, version) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
         );
@@ -585,7 +632,7 @@ export class SyncEngine {
         this.state.version = cursorVersion(page.cursor);
         return {
           rows: days.written + (ent?.applied ?? 0),
-          openConflicts,
+          conflicts: page.conflicts.map((c) => [c.id, c.status] as [number, ReadingConflict['status']]),
           meters: [...days.meters, ...(ent?.meters ?? [])],
           types: ent?.types ?? [],
           readings: days.written > 0,
@@ -630,6 +677,12 @@ export class SyncEngine {
     this.unsubscribe = null;
     await this.running?.catch(() => undefined);
   }
+}
+
+/** One key per changed group (or the tombstone) of an entity change: type, key, group, base and value. */
+function changeKeys(c: EntityChange): string[] {
+  if (c.deleted) return [JSON.stringify([c.type, c.key, null, c.deleted.base])];
+  return Object.entries(c.groups!).map(([g, v]) => JSON.stringify([c.type, c.key, g, v.base, canonicalJson(v.value)]));
 }
 
 /** A sync failure as the error a contract call answers with. */

@@ -64,11 +64,6 @@ export class Outbox {
     return this.sqlite.prepare('SELECT coalesce(sum(items), 0) FROM sync_outbox').pluck().get() as number;
   }
 
-  /** Whether a mutation of this kind is waiting. */
-  has(kind: Mutation['kind']): boolean {
-    return this.sqlite.prepare('SELECT 1 FROM sync_outbox WHERE kind = ? LIMIT 1').pluck().get(kind) !== undefined;
-  }
-
   /** The meter-days (`meter|day`) waiting in `days` mutations. */
   waitingDays(): Set<string> {
     const out = new Set<string>();
