@@ -172,7 +172,7 @@ export function createSharedHost(opts: SharedHostOptions): http.Server {
     return new Refusal(500, toAppError(e, log));
   }
 
-  /** The request body as JSON (gunzipped when sent so), within maxBody; `release` gives its memory back. */
+  /** The request body as JSON (gunzipped when sent so), its bytes counted against the budget while read. */
   async function jsonBody(req: http.IncomingMessage, limit: number): Promise<unknown> {
     const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding !== 'gzip' && encoding !== 'identity')

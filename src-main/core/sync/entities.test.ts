@@ -20,7 +20,7 @@ import type {
   TariffAssignment,
 } from '../../../src-shared/contract/types';
 import { SHARED_SETTINGS, type EntityChange, type EntityRow } from '../../../src-shared/contract/sync';
-import { callAsAdmin, importFiles, makeCore, writeTemp } from '../../../tests/helpers/core';
+import { callAsAdmin, importFiles, makeCore, storedReadings, writeTemp } from '../../../tests/helpers/core';
 import { economy7, flatTariff } from '../../../tests/fixtures/tariffs';
 import { createEntitySync, groupHash } from './entities';
 import type { EntitySync } from './entity-api';
@@ -28,6 +28,18 @@ import type { EntitySync } from './entity-api';
 const M1 = '1200050000009';
 const M2 = '1200050000106';
 const M3 = '1200050000203';
+/** The kinds in the order the server can apply them, written out here. */
+const KINDS = [
+  'site',
+  'meter',
+  'tariff',
+  'tariffVersion',
+  'assignment',
+  'alertRule',
+  'alertState',
+  'budget',
+  'setting',
+];
 
 /** What a server does with pushes, written out plainly: every group is its value and the version that wrote it. */
 class TestServer {
@@ -133,12 +145,10 @@ async function view(d: Desktop) {
       ...withoutId(a),
       site: siteId === null ? null : uidOf.get(siteId),
     })),
-    budgets: (await d.call<Budget[]>('budgets.list', {})).map((b) => ({
-      site: uidOf.get(b.siteId),
-      month: b.month,
-      kwh: b.kwh,
-      pence: b.pence,
-    })),
+    // budgets of deleted sites are kept for the trash, each desktop's own
+    budgets: (await d.call<Budget[]>('budgets.list', {}))
+      .filter((b) => uidOf.has(b.siteId))
+      .map((b) => ({ site: uidOf.get(b.siteId), month: b.month, kwh: b.kwh, pence: b.pence })),
     shared: Object.fromEntries(SHARED_SETTINGS.map((k) => [k, settings[k]])),
   };
 }
@@ -227,19 +237,8 @@ describe('entity sync between two desktops', () => {
 
   it('pushes every entity as field groups with base 0, parents first, and nothing secret or local', () => {
     const kinds = firstPush.map((c) => c.type);
-    // independent check of the order: each kind's first change comes after every change of the kinds before it
-    const order = [
-      'site',
-      'meter',
-      'tariff',
-      'tariffVersion',
-      'assignment',
-      'alertRule',
-      'alertState',
-      'budget',
-      'setting',
-    ];
-    expect([...kinds].sort((x, y) => order.indexOf(x) - order.indexOf(y))).toEqual(kinds);
+    // each kind's changes come after every change of the kinds before it
+    expect([...kinds].sort((x, y) => KINDS.indexOf(x) - KINDS.indexOf(y))).toEqual(kinds);
     expect(
       firstPush
         .filter((c) => c.type === 'site')
@@ -287,17 +286,7 @@ describe('entity sync between two desktops', () => {
     const r = b.pull(server);
     expect(r.replaced).toEqual([]);
     expect(r.applied).toBe(server.rows.size);
-    expect(r.types).toEqual([
-      'site',
-      'meter',
-      'tariff',
-      'tariffVersion',
-      'assignment',
-      'alertRule',
-      'alertState',
-      'budget',
-      'setting',
-    ]);
+    expect(r.types).toEqual(KINDS);
     expect(r.meters).toEqual([M1, M2]);
     const [va, vb] = [await view(a), await view(b)];
     expect(vb).toEqual(va);
@@ -329,14 +318,25 @@ describe('entity sync between two desktops', () => {
   });
 
   it('sends deletions as tombstones, children before parents, and applies them', async () => {
+    await a.call('budgets.set', { siteId: s2.id, months: [{ month: '2025-03', kwh: 100, pence: 2000 }] });
+    a.push(server);
+    b.pull(server);
+    await importFiles(b.core, [writeTemp('b.csv', csv(M2, 1))]);
+    expect(storedReadings(b.core).filter((r) => r[0] === M2)).toHaveLength(96);
+    expect(b.sync.changes()).toEqual([]);
     await a.call('tariffs.unassign', { meter: M2, from: '2025-01-01' });
     await a.call('tariffs.delete', { id: 'flat' });
     await a.call('alerts.deleteRule', { id: 'off' });
     await a.call('sites.remove', { id: s2.id });
+    await a.call('budgets.set', { siteId: s1.id, months: [{ month: '2025-02', kwh: null, pence: null }] });
+    await a.call('settings.update', { 'notify.quietHours': null });
     const changes = a.push(server);
     const tombstones = changes.filter((c) => c.deleted).map((c) => `${c.type}/${c.key}`);
     const flatFrom = Date.UTC(2025, 0, 1) / 86400000;
     expect(tombstones).toEqual([
+      'setting/notify.quietHours',
+      // not the deleted site's budget: the app keeps it, for the trash
+      `budget/${s1.uid}|2025-02`,
       'alertRule/off',
       `assignment/${M2}|${flatFrom}`,
       `tariffVersion/flat|${flatFrom}`,
@@ -353,9 +353,19 @@ describe('entity sync between two desktops', () => {
     const r = b.pull(server);
     expect(r.replaced).toEqual([]);
     expect(r.meters).toEqual([M2]);
+    // the site went; its meter and the meter's readings stayed
+    expect(storedReadings(b.core).filter((x) => x[0] === M2)).toHaveLength(96);
     expect((await b.call<SiteSummary[]>('sites.list', {})).map((s) => s.uid)).toEqual([s1.uid]);
     expect(await view(b)).toEqual(await view(a));
     expect((await view(b)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
+    expect((await view(b)).budgets.map((x) => x.month)).toEqual(['2025-01']);
+    const kept = (d: Desktop) => d.core.sqlite.prepare('SELECT month, kwh FROM budgets ORDER BY month').all();
+    expect(kept(b)).toEqual([
+      { month: '2025-01', kwh: 5000 },
+      { month: '2025-03', kwh: 100 },
+    ]);
+    expect(kept(b)).toEqual(kept(a));
+    expect((await view(b)).shared['notify.quietHours']).toBeNull();
     expect(b.sync.changes()).toEqual([]);
     expect(a.sync.changes()).toEqual([]);
   });
@@ -378,6 +388,43 @@ describe('entity sync between two desktops', () => {
     expect(b.sync.changes()).toEqual([]);
   });
 
+  it("keeps a local edit of another group of the same entity while applying the server's", async () => {
+    const onB = (await b.call<SiteSummary[]>('sites.list', {})).find((s) => s.uid === s1.uid)!;
+    await b.call('sites.update', { id: onB.id, name: 'Guildhall' });
+    await a.call('sites.update', { id: s1.id, openingHours: 'mon-sun 06:00-22:00' });
+    a.push(server);
+    const r = b.pull(server);
+    expect(r).toMatchObject({ applied: 1, types: ['site'], replaced: [] });
+    const site = (await b.call<SiteSummary[]>('sites.list', {})).find((s) => s.uid === s1.uid)!;
+    expect(site).toMatchObject({ name: 'Guildhall', openingHours: 'mon-sun 06:00-22:00' });
+    const changes = b.sync.changes();
+    expect(changes.map((c) => [c.key, Object.keys(c.groups!)])).toEqual([[s1.uid, ['details']]]);
+    b.push(server);
+    a.pull(server);
+    expect(await view(a)).toEqual(await view(b));
+  });
+
+  it("reports a person's acknowledgement that lost, not the findings every desktop makes alike", async () => {
+    // C judges the same rule on the same readings an hour later than A did, and acknowledges both alerts
+    const core = await makeCore({ clock: { now: () => Date.now() + 3600_000 } });
+    const c = new Desktop(core, createEntitySync(core.sqlite));
+    try {
+      await importFiles(c.core, [writeTemp('c.csv', csv(M1, 2))]);
+      await c.call('alerts.saveRule', { rule: { id: 'daily', kind: 'daily-kwh-above', meter: M1, kwh: 10 } });
+      const fired = await c.call<AlertCheckResult>('alerts.check', { at: '2025-01-09T09:00:00Z' });
+      expect(fired.fired).toHaveLength(2);
+      for (const x of fired.fired) await c.call('alerts.ack', { id: x.id, note: 'Seen on C' });
+      const r = c.pull(server);
+      const lostAlerts = r.replaced.filter((x) => x.type === 'alertState');
+      expect(lostAlerts.map((x) => x.group)).toEqual(['state', 'state']);
+      expect(lostAlerts.every((x) => (x.local as { note: string }).note === 'Seen on C')).toBe(true);
+      const mine = (await c.call<Alert[]>('alerts.list', { rule: 'daily', includeSnoozed: true })).map((x) => x.note);
+      expect(mine.sort()).toEqual(['Known: heating test', null]);
+    } finally {
+      await c.core.stop();
+    }
+  });
+
   it('keeps rows whose parent has not arrived and applies them when it does', async () => {
     const c = await desktop();
     try {
@@ -393,6 +440,48 @@ describe('entity sync between two desktops', () => {
     } finally {
       await c.core.stop();
     }
+  });
+
+  it("refuses a server row it cannot write with a clear error, and the caller's transaction keeps nothing", async () => {
+    const c = await desktop();
+    try {
+      const rows: EntityRow[] = [
+        {
+          type: 'tariff',
+          key: 't1',
+          version: 5,
+          deleted: false,
+          groups: { details: { version: 5, value: { name: 'T', regions: null } } },
+        },
+        ...server.since(0).filter((r) => r.type === 'site'),
+      ];
+      rows.reverse();
+      expect(() => c.core.sqlite.transaction(() => c.sync.apply(rows))()).toThrow(
+        /The server's tariff "t1" has no valid supplier in details/,
+      );
+      expect(await c.call<SiteSummary[]>('sites.list', {})).toEqual([]);
+      expect(c.core.sqlite.prepare('SELECT count(*) FROM sync_shadow').pluck().get()).toBe(0);
+    } finally {
+      await c.core.stop();
+    }
+  });
+
+  it("sends a meter's deletion with its alerts' and assignments', and applies it", async () => {
+    await a.call('meters.remove', { meter: M1 });
+    const changes = a.push(server);
+    const day = Date.UTC(2025, 0, 1) / 86400000;
+    expect(changes.map((c) => [c.type, c.deleted ? 'deleted' : Object.keys(c.groups!)])).toEqual([
+      ['alertState', 'deleted'],
+      ['alertState', 'deleted'],
+      ['assignment', 'deleted'],
+      ['meter', 'deleted'],
+    ]);
+    expect(changes.slice(2).map((c) => c.key)).toEqual([`${M1}|${day}`, M1]);
+    const r = b.pull(server);
+    expect(r).toMatchObject({ applied: 4, types: ['meter', 'assignment', 'alertState'], meters: [M1], replaced: [] });
+    expect((await view(b)).meters.map((m) => m.mpan)).toEqual([M2]);
+    expect(await view(b)).toEqual(await view(a));
+    expect(b.sync.changes()).toEqual([]);
   });
 
   it('never removes what this desktop made for a tombstone it never had from the server', async () => {

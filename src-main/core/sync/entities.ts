@@ -291,8 +291,9 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
     },
   };
 
-  const readAll = (): Map<EntityType, Map<string, Groups>> =>
-    new Map(ENTITY_TYPES.map((t) => [t, readers[t]()] as const));
+  /** The local entities of the given kinds (all by default), by kind and key. */
+  const readAll = (types: ReadonlySet<EntityType> = new Set(ENTITY_TYPES)): Map<EntityType, Map<string, Groups>> =>
+    new Map(ENTITY_TYPES.filter((t) => types.has(t)).map((t) => [t, readers[t]()] as const));
 
   /* ------------------------------------------------------------ the shadow and the waiting rows */
 
@@ -489,7 +490,10 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         const f = fields('tariff', tariff, 'details', g.details);
         const regions = g.details.regions;
         if (regions !== null && (!Array.isArray(regions) || regions.some((r) => typeof r !== 'number')))
-          throw new AppError('BAD_INPUT', `The server's tariff "${tariff}" has no valid regions in details`);
+          throw new AppError(
+            'BAD_INPUT',
+            `The server's tariff "${tariff}" has no valid regions in details (a list of region numbers, or null)`,
+          );
         const list =
           regions === null || regions.length === 0 ? null : [...new Set(regions as number[])].sort((a, b) => a - b);
         st(
@@ -770,7 +774,9 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       }
       for (const [k, groups] of shadow) {
         const [type, key] = k.split('\u0000') as [EntityType, string];
-        if (local.get(type)?.has(key) || waiting.has(k)) continue;
+        if (local.get(type)!.has(key) || waiting.has(k)) continue;
+        // a deleted site's budgets stay (the app keeps them for the trash): they are not deleted, only unnamed
+        if (type === 'budget' && !local.get('site')!.has(splitLast(key, 'a budget')[0])) continue;
         out.push({ type, key, deleted: { base: Math.max(...[...groups.values()].map((g) => g.version)) } });
       }
       return ordered(out);
@@ -790,11 +796,13 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       const all = new Map<string, EntityRow>();
       for (const r of readPending()) all.set(id(r.type, r.key), r);
       for (const r of rows) {
+        if (!Object.hasOwn(ENTITY_GROUPS, r.type))
+          throw new AppError('BAD_INPUT', `The server sent an entity of an unknown kind "${r.type}"`);
         const k = id(r.type, r.key);
         const before = all.get(k);
         all.set(k, before && !before.deleted && !r.deleted ? { ...r, groups: { ...before.groups, ...r.groups } } : r);
       }
-      const local = readAll();
+      const local = readAll(new Set([...all.values()].map((r) => r.type)));
       const shadow = readShadow();
       const touched = new Set<string>();
       const types = new Set<EntityType>();
@@ -802,7 +810,6 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       const pending: EntityRow[] = [];
       let applied = 0;
       for (const row of ordered([...all.values()])) {
-        if (!ENTITY_GROUPS[row.type]) throw new AppError('BAD_INPUT', `The server sent an unknown kind "${row.type}"`);
         const mine = local.get(row.type)!.get(row.key);
         const sh = shadow.get(id(row.type, row.key));
         if (row.deleted) {
@@ -825,6 +832,7 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         }
         const todo: Groups = {};
         const hashes = new Map<string, string>();
+        const lost: Replaced[] = [];
         for (const [grp, g] of Object.entries(row.groups)) {
           if (!(ENTITY_GROUPS[row.type] as readonly string[]).includes(grp)) continue;
           const s = sh?.get(grp);
@@ -833,8 +841,11 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
           hashes.set(grp, h);
           const localValue = mine?.[grp];
           if (localValue && groupHash(localValue) === h) continue;
-          if (localValue ? groupHash(localValue) !== s?.hash : s !== undefined)
-            replaced.push({ type: row.type, key: row.key, group: grp, local: localValue ?? null, server: g.value });
+          if (
+            (localValue ? groupHash(localValue) !== s?.hash : s !== undefined) &&
+            madeByPerson(row.type, grp, localValue)
+          )
+            lost.push({ type: row.type, key: row.key, group: grp, local: localValue ?? null, server: g.value });
           todo[grp] = g.value;
         }
         const done =
@@ -845,6 +856,8 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
           applied++;
           types.add(row.type);
         }
+        // a group still waiting for its parent is reported when it is written
+        replaced.push(...lost.filter((r) => !done.waiting.includes(r.group)));
         if (done.gone) dropShadow(row.type, row.key);
         else
           for (const [grp, h] of hashes)
@@ -864,6 +877,19 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       return { ...result, replaced };
     },
   };
+}
+
+/**
+ * Whether a local value that lost was a person's edit (worth the activity log). What fired, and an
+ * alert's state nobody touched, are the desktop's own findings: every desktop judges the same rules
+ * on the same readings, so they are replaced without a word.
+ */
+function madeByPerson(type: EntityType, group: string, local: Value | undefined): boolean {
+  if (type !== 'alertState' || local === undefined) return true;
+  if (group === 'alert') return false;
+  return ['acknowledgedBy', 'resolvedBy', 'note', 'snoozedUntil'].some(
+    (f) => local[f] !== null && local[f] !== undefined,
+  );
 }
 
 /** The parts of an alert state's key `ruleId|generation|subject|period`. */

@@ -29,6 +29,7 @@ import { ServerStore } from '../../server/postgres/store';
 import { createSharedSync } from '../../server/postgres/sync';
 import { startSharedServer, type SharedServer } from '../../server/shared-host';
 import type { Core } from '../app';
+import { silentLogger } from '../events';
 
 const PASSWORD = 'correct horse battery staple';
 const BANES = path.join(FIXTURES, 'public', 'wide-hh-banes-energysparks.csv');
@@ -66,7 +67,7 @@ async function shared(port = 0, existing?: string): Promise<Shared> {
     await admin.close();
     dbUrl = pgs.url.replace(/\/[^/]+$/, `/${name}`);
   }
-  const server = await startSharedServer({ url: dbUrl, port, sync: createSharedSync });
+  const server = await startSharedServer({ url: dbUrl, port, log: silentLogger });
   servers.push(server);
   const accounts = createSharedAccounts(server.store);
   if (!existing)
@@ -504,6 +505,28 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     await importFiles(again, [SHEFFIELD]);
     expect(await onServer(again.readings.dayCount())).toBe(again.readings.dayCount());
     expect((await settled(again)).state).toBe('synced');
+  });
+
+  it('keeps the session in the secret store only, and asks to sign in again once the server ends it', async () => {
+    const s = await shared();
+    const c = await desktop();
+    await connect(c, s.server.url, 'sam', 'Laptop');
+    const secrets = fs.readFileSync(path.join(c.dataDir, 'secrets.json'), 'utf8');
+    const token = (JSON.parse(secrets) as Record<string, string>)['sync.sessionToken']!;
+    expect(token.length).toBeGreaterThan(20);
+    const audit = JSON.stringify(await call<AuditRecord[]>(c, 'audit.list', {}));
+    expect(audit).toContain('"sync.connect"');
+    expect(audit).not.toContain(token);
+    expect(audit).not.toContain(PASSWORD);
+    expect(JSON.stringify(await status(c))).not.toContain(token);
+    // a new password signs the account out everywhere
+    await s.accounts.updateUser('sam', { password: `${PASSWORD} 2` });
+    const out = await syncError(c);
+    expect(out).toEqual({ code: 'UNAUTHENTICATED', message: 'Signed out: sign in again in Settings → Shared server' });
+    expect(await status(c)).toMatchObject({ state: 'error', lastError: out.message });
+    expect(c.secrets.get('sync.sessionToken')).toBeNull();
+    await call(c, 'sync.connect', { server: s.server.url, username: 'sam', password: `${PASSWORD} 2` });
+    expect((await settled(c)).state).toBe('synced');
   });
 });
 

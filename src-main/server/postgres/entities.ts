@@ -5,7 +5,13 @@
  * pusher last pulled is kept in `activity` (the losing value, who made it and from where). A group
  * equal to what is stored changes nothing. Deletes are tombstones that keep the groups.
  */
-import type { EntityChange, EntityRow, EntityType, SyncActivity } from '../../../src-shared/contract/sync';
+import {
+  ENTITY_TYPES,
+  type EntityChange,
+  type EntityRow,
+  type EntityType,
+  type SyncActivity,
+} from '../../../src-shared/contract/sync';
 import type { Client } from './store';
 
 /** A field group as stored: its value, the version it was written at, and who wrote it from where. */
@@ -93,7 +99,8 @@ export function applyChange(
     if (stored?.deleted && stored.version > base)
       entry(g, null, value, { by: stored.deletedBy ?? '', from: stored.deletedFrom ?? '' });
     if (st && sameJson(st.value, value)) continue;
-    if (st && st.version > base && !stored?.deleted) entry(g, st, value, st);
+    // A group written earlier in this same mutation is not another desktop's edit.
+    if (st && st.version > base && st.version !== version && !stored?.deleted) entry(g, st, value, st);
     row.groups[g] = { version, value, by: who.by, from: who.from };
     changed = true;
   }
@@ -184,13 +191,16 @@ export async function writeActivity(c: Client, entries: readonly NewActivity[], 
   });
 }
 
-/** Entity rows with version in (since, upTo], as they travel (a tombstone without its groups). */
+/**
+ * Entity rows with version in (since, upTo], as they travel (a tombstone without its groups); in
+ * version order, and within a version in ENTITY_GROUPS order (sites before the meters on them).
+ */
 export async function pullEntities(c: Client, since: number, upTo: number): Promise<EntityRow[]> {
   const r = await c.query<EntityDbRow>({
     name: 'entities-pull',
     text: `SELECT type, key, groups, version, deleted, deleted_by, deleted_from FROM entities
-           WHERE version > $1 AND version <= $2 ORDER BY version, type, key`,
-    values: [since, upTo],
+           WHERE version > $1 AND version <= $2 ORDER BY version, array_position($3::text[], type), key`,
+    values: [since, upTo, ENTITY_TYPES],
   });
   return r.rows.map((x) => ({
     type: x.type,

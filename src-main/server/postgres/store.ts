@@ -134,21 +134,27 @@ export class ServerStore {
     for (let attempt = 1; ; attempt++) {
       let client: Client | null = null;
       let broken = false;
+      // A connection cut while the client is checked out is also emitted on the client; unheard,
+      // it would end the process. The query in flight fails too, and that is handled below.
+      const cut = () => (broken = true);
       try {
         client = await this.pool.connect();
+        client.on('error', cut);
         await client.query(begin);
         const out = await fn(client);
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        broken = isConnectionError(e);
+        broken ||= isConnectionError(e);
         if (client && !broken) await client.query('ROLLBACK').catch(() => (broken = true));
         const retryable = RETRY_CODES.has(codeOf(e) ?? '') || broken;
         if (!retryable || attempt >= this.maxAttempts) throw e;
         this.retries++;
         await sleep(Math.min(1000, 10 * 2 ** (attempt - 1)) * (0.5 + Math.random()));
       } finally {
-        // A client whose connection broke is destroyed, not returned to the pool.
+        // A client whose connection broke is destroyed (keeping its listener for late errors), not
+        // returned to the pool.
+        if (!broken) client?.removeListener('error', cut);
         client?.release(broken ? true : undefined);
       }
     }

@@ -158,6 +158,37 @@ describe('sync engine: readings', () => {
     ]);
   });
 
+  it('a merge that comes out as the pushed day is not sent back to its pusher; any other merge is', async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const b = laptopB();
+    await push(
+      sync,
+      manager,
+      a,
+      days(
+        day(M1, JUNE, (s) => (s < 24 ? 1 : undefined)),
+        day(M2, JUNE, () => 1),
+      ),
+    );
+    const r = await push(
+      sync,
+      manager,
+      b,
+      days(
+        day(M1, JUNE, () => 1),
+        day(M2, JUNE, (s) => (s ? 1 : 2)),
+      ),
+    );
+    expect(r.results[0]!.conflicts).toBe(1);
+    // M1: the server had a part of B's day, so it now holds exactly B's day. M2 was left as it was.
+    const forB = (await pullAll(sync, b.id)).pages.flatMap((p) => p.days);
+    expect(forB.map((d) => [d.meter, d.version])).toEqual([[M2, r.results[0]!.version - 1]]);
+    const forA = (await pullAll(sync, a.id)).pages.flatMap((p) => p.days);
+    expect(forA.map((d) => [d.meter, d.version])).toEqual([[M1, r.results[0]!.version]]);
+    expect(slotsOf(forA[0]!.vals, forA[0]!.quality)).toEqual(new Array(48).fill(1));
+  });
+
   it('replaces the whole day when the base is the current version, and merges when it is not', async () => {
     const { sync } = await fresh();
     const a = laptopA();
@@ -173,6 +204,11 @@ describe('sync engine: readings', () => {
     expect(got[0]!.vals).toBe(replaced.vals);
     expect(got[0]!.quality).toBe(replaced.quality);
     // The same push with an out-of-date base is merged: gaps filled, differences kept as the server has them.
+    // Pushing the server's day back unchanged writes nothing.
+    const head = await sync.head();
+    const same = await push(sync, manager, a, days({ ...replaced, base: r.results[0]!.version }));
+    expect((await pullAll(sync, b.id, String(head))).pages.flatMap((p) => p.days)).toEqual([]);
+    expect(same.results[0]!.applied).toBe(true);
     const stale = await push(sync, manager, b, days(day(M1, JUNE, (s) => s + 1, v1)));
     expect(stale.results[0]!.conflicts).toBe(38);
     const after = (await pullAll(sync, b.id)).pages.flatMap((p) => p.days);
@@ -293,6 +329,15 @@ describe('sync engine: readings', () => {
       sync.push(manager, { clientId: 'not-a-uuid', clientName: 'x', mutations: [days(day(M1, JUNE, () => 1))] }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT', details: { field: 'clientId' } });
     await expect(sync.pull(viewer, { clientId: a.id, cursor: '12:x' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(
+      push(sync, manager, a, rows({ type: 'site', key: 'a1', groups: { colour: { base: 0, value: {} } } })),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('no field group "colour"') });
+    expect(await sync.head()).toBe(0);
+    // A cursor ahead of the server's head comes from another database: refused, not silently empty.
+    await expect(sync.pull(viewer, { clientId: a.id, cursor: '12' })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'cursor-ahead', head: 0 },
+    });
   });
 });
 
@@ -351,6 +396,16 @@ describe('sync engine: entities', () => {
     expect(same.results[0]).toMatchObject({ applied: true, overrode: 0 });
     const again = (await pullAll(sync, a.id, String(rc.results[0]!.version))).pages;
     expect(again.flatMap((p) => p.entities)).toEqual([]);
+    // One mutation changing a row twice: the second change wins, and replaces no one else's edit.
+    const twice = await push(
+      sync,
+      manager,
+      a,
+      rows(site(S2, { details: [0, { name: 'Yard' }] }), site(S2, { details: [0, { name: 'Yard 2' }] })),
+    );
+    expect(twice.results[0]!.overrode).toBe(0);
+    const s2 = (await pullAll(sync, b.id, String(same.head))).pages.flatMap((p) => p.entities);
+    expect(s2.map((e) => e.groups.details!.value)).toEqual([{ name: 'Yard 2' }]);
   });
 
   it('tombstones travel; deleting groups another desktop changed keeps them in the activity log', async () => {
@@ -421,14 +476,16 @@ describe('sync engine: roles', () => {
     };
     await expect(push(sync, viewer, a, days(day(M1, JUNE, () => 1)))).rejects.toMatchObject({
       code: 'FORBIDDEN',
-      message: expect.stringMatching(/^vic is a viewer and may only pull/),
+      message: expect.stringMatching(/^Viewers may only pull: vic's push was refused/),
     });
     for (const row of [tariff, setting])
       await expect(
         push(sync, manager, a, days(day(M1, JUNE, () => 1)), rows(site(S1, { details: [0, { name: 'D' }] }), row)),
       ).rejects.toMatchObject({
         code: 'FORBIDDEN',
-        message: expect.stringContaining(`${row.type} "${row.key}" (mutations[1].rows[1])`),
+        message: expect.stringContaining(
+          `Pushing ${row.type} "${row.key}" (mutations[1].rows[1]) needs the admin role`,
+        ),
       });
     const nothing = await store.query<{ n: string }>(
       'SELECT (SELECT count(*) FROM mutations) + (SELECT count(*) FROM meter_days) + (SELECT count(*) FROM entities) AS n',
@@ -572,9 +629,15 @@ describe('sync engine: pulls', () => {
         version: kept.results[0]!.version,
       }),
     ]);
+    const head = await sync.head();
     await expect(
-      push(sync, manager, a, { seq: ++seqs, kind: 'resolve', conflicts: [{ id: 999, keep: 'server' }] }),
-    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      push(sync, manager, a, days(day(M2, JUNE + 5, () => 1)), {
+        seq: ++seqs,
+        kind: 'resolve',
+        conflicts: [{ id: 999, keep: 'server' }],
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('conflict 999') });
+    expect(await sync.head()).toBe(head);
   });
 
   it("keeps only the chosen sites' meter-days; entities all travel", async () => {
@@ -589,8 +652,13 @@ describe('sync engine: pulls', () => {
       sync,
       manager,
       a,
-      rows(site(S1, { details: [0, { name: 'One' }] }), site(S2, { details: [0, { name: 'Two' }] })),
-      rows(meter(meterN(1), S1), meter(meterN(2), S2), meter(meterN(3), null)),
+      rows(
+        meter(meterN(1), S1),
+        meter(meterN(2), S2),
+        meter(meterN(3), null),
+        site(S1, { details: [0, { name: 'One' }] }),
+        site(S2, { details: [0, { name: 'Two' }] }),
+      ),
       days(...[1, 2, 3, 4].flatMap((i) => [day(meterN(i), JUNE, () => i), day(meterN(i), JUNE + 1, () => i)])),
     );
     const one = await pullAll(sync, randomUUID(), '', 3, [S1]);
@@ -598,7 +666,14 @@ describe('sync engine: pulls', () => {
       `${meterN(1)}:0`,
       `${meterN(1)}:1`,
     ]);
-    expect(one.pages.flatMap((p) => p.entities)).toHaveLength(5);
+    // Within a version, sites come before the meters on them.
+    expect(one.pages.flatMap((p) => p.entities).map((e) => e.type)).toEqual([
+      'site',
+      'site',
+      'meter',
+      'meter',
+      'meter',
+    ]);
     const both = await pullAll(sync, randomUUID(), '', undefined, [S1, S2]);
     expect(new Set(both.pages.flatMap((p) => p.days).map((d) => d.meter))).toEqual(new Set([meterN(1), meterN(2)]));
     // Moving a meter to another site moves its future days with it.
@@ -643,5 +718,35 @@ describe('sync engine: pulls', () => {
       seen.add(`${d.meter}:${d.day}`);
     expect(all.size).toBe(4000);
     expect([...all].filter((k) => !seen.has(k))).toEqual([]);
+  }, 120_000);
+});
+
+describe('sync engine: the database going away', () => {
+  it('PostgreSQL restarted part-way through a push: the push completes on new connections, and again applies nothing', async () => {
+    const { store, sync } = await fresh();
+    const a = laptopA();
+    const mutations = Array.from({ length: 8 }, (_, k) =>
+      days(...Array.from({ length: 1000 }, (_, i) => day(meterN(i), JUNE + k, () => k + i / 1000))),
+    );
+    const req = { clientId: a.id, clientName: a.name, mutations };
+    const pushing = sync.push(manager, req);
+    await new Promise((r) => setTimeout(r, 150));
+    // A fast shutdown cuts every connection; what committed before it is kept (the test server
+    // runs with synchronous_commit off, so a crash could lose acknowledged commits).
+    pgs.restart();
+    const first = await pushing;
+    expect(store.retries).toBeGreaterThan(0); // the restart cut a transaction, which ran again
+    expect(first.results.map((r) => r.seq)).toEqual(mutations.map((m) => m.seq));
+    const again = await sync.push(manager, req);
+    expect(again.results.every((r) => !r.applied)).toBe(true);
+    expect(again.results.map((r) => r.version)).toEqual(first.results.map((r) => r.version));
+    const n = await store.query<{ days: string; ledger: string }>(
+      `SELECT (SELECT count(*) FROM meter_days) AS days, (SELECT count(*) FROM mutations) AS ledger`,
+    );
+    expect([Number(n.rows[0]!.days), Number(n.rows[0]!.ledger)]).toEqual([8000, 8]);
+    const got = (await pullAll(sync, randomUUID())).pages.flatMap((p) => p.days);
+    expect(got).toHaveLength(8000);
+    for (const d of got.filter((_, i) => i % 997 === 0))
+      expect(slotsOf(d.vals, d.quality)[0]).toBe(d.day - JUNE + Number(d.meter.slice(1)) / 1000);
   }, 120_000);
 });

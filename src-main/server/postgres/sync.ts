@@ -103,7 +103,7 @@ function parse<T>(schema: z.ZodType<T>, x: unknown, what: string): T {
 /** Base64 that decodes to exactly these bytes and back (what a desktop sends). */
 function bytes(s: string, field: string): Buffer {
   const b = Buffer.from(s, 'base64');
-  if (b.toString('base64') !== s) throw bad(`${field} is not base64 as the desktop encodes it`, field);
+  if (b.toString('base64') !== s) throw bad(`The field ${field} is not base64 as the desktop encodes it`, field);
   return b;
 }
 
@@ -134,7 +134,8 @@ function checkPush(who: SyncPrincipal, body: unknown): { req: PushRequest; mutat
   if (ROLE_RANK[who.role] < ROLE_RANK.manager)
     throw new AppError(
       'FORBIDDEN',
-      `${who.name} is a viewer and may only pull: nothing was pushed (ask an admin for the manager role)`,
+      `Viewers may only pull: ${who.name}'s push was refused and nothing was applied ` +
+        '(an admin can give them the manager role)',
     );
   const req = parse(pushRequestSchema, body, 'push');
   const seqs = new Set<number>();
@@ -147,15 +148,15 @@ function checkPush(who: SyncPrincipal, body: unknown): { req: PushRequest; mutat
         if (ROLE_RANK[who.role] < ROLE_RANK[need])
           throw new AppError(
             'FORBIDDEN',
-            `${who.name} (${who.role}) may not change ${row.type} "${row.key}" (mutations[${m}].rows[${r}]): ` +
-              `that needs an ${need}; nothing was pushed`,
+            `Pushing ${row.type} "${row.key}" (mutations[${m}].rows[${r}]) needs the ${need} role and ` +
+              `${who.name} is a ${who.role}: nothing was pushed`,
             { field: `mutations[${m}].rows[${r}]` },
           );
         const groups: readonly string[] = ENTITY_GROUPS[row.type];
         for (const g of Object.keys(row.groups ?? {}))
           if (!groups.includes(g))
             throw bad(
-              `${row.type} "${row.key}" (mutations[${m}].rows[${r}]) has no field group "${g}": ` +
+              `The ${row.type} "${row.key}" (mutations[${m}].rows[${r}]) has no field group "${g}": ` +
                 `its groups are ${groups.join(', ')}`,
               `mutations[${m}].rows[${r}].groups.${g}`,
             );
@@ -263,6 +264,8 @@ async function applyDays(
       continue;
     }
     if (d.base === current || !cur || cur.removed) {
+      // The server's day again, unchanged: nothing to write (and no new version to send everyone).
+      if (cur && !cur.removed && samePacked(cur, d.packed)) continue;
       writes.push({ ...at, ...d.packed, removed: false, writer: clientId });
       continue;
     }
@@ -329,9 +332,8 @@ async function applyResolve(
            WHERE c.id = ANY($1::bigint[]) ORDER BY c.id`,
     values: [decisions.map((d) => d.id)],
   });
+  // Every id exists (checked before the push applied anything; conflicts are never deleted).
   const byId = new Map(r.rows.map((x) => [Number(x.id), x]));
-  const missing = decisions.find((d) => !byId.has(d.id));
-  if (missing) throw new AppError('NOT_FOUND', `Readings conflict ${missing.id} does not exist on this server`);
   const apply = decisions
     .filter((d) => d.keep === 'pushed' && byId.get(d.id)!.status === 'open')
     .map((d) => byId.get(d.id)!);
@@ -465,6 +467,23 @@ async function pullPage(c: Client, req: PullRequest): Promise<PullResponse> {
   return { entities, days, conflicts, activity, cursor, more, head };
 }
 
+/** Refuses a push that decides a conflict the server does not have, before anything applies. */
+async function checkConflictIds(store: ServerStore, mutations: readonly CheckedMutation[]): Promise<void> {
+  const ids = mutations.flatMap((m) => (m.kind === 'resolve' ? m.conflicts.map((d) => d.id) : []));
+  if (ids.length === 0) return;
+  const r = await store.query<{ id: string }>({
+    name: 'conflicts-missing',
+    text: 'SELECT t.id FROM unnest($1::bigint[]) AS t (id) WHERE NOT EXISTS (SELECT 1 FROM reading_conflicts c WHERE c.id = t.id)',
+    values: [ids],
+  });
+  if (r.rows.length)
+    throw new AppError(
+      'NOT_FOUND',
+      `Readings conflict ${r.rows[0]!.id} does not exist on this server: nothing was pushed`,
+      { conflicts: r.rows.map((x) => Number(x.id)) },
+    );
+}
+
 /** The sync engine over a server store. */
 export function createSharedSync(store: ServerStore): SharedSync {
   const head = async (): Promise<number> => {
@@ -475,6 +494,7 @@ export function createSharedSync(store: ServerStore): SharedSync {
     head,
     async push(who, body) {
       const { req, mutations } = checkPush(who, body);
+      await checkConflictIds(store, mutations);
       const author: Author = { by: who.name, from: req.clientName };
       const results: MutationResult[] = [];
       for (const mu of mutations) {
