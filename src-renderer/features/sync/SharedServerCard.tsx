@@ -46,7 +46,8 @@ export function SharedServerCard() {
   const hash = useHash();
 
   useEffect(() => {
-    if (q.data && !useSyncStore.getState().status) useSyncStore.getState().set(q.data);
+    const store = useSyncStore.getState();
+    if (q.data && !store.status) store.answer(q.data, store.events);
   }, [q.data]);
   // #/settings?section=shared-server (the frame's status) scrolls here
   useEffect(() => {
@@ -108,6 +109,7 @@ function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary
     if (!clientName.trim()) local.clientName = 'Give this desktop a name people will recognise, e.g. Anna’s laptop';
     if (kept !== null && kept.length === 0) local.sites = NO_SITE;
     return submit(local, async () => {
+      const since = useSyncStore.getState().events;
       const next = await getClient().call('sync.connect', {
         server: server.trim(),
         username: username.trim(),
@@ -116,7 +118,7 @@ function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary
         sites: kept,
       });
       setPassword('');
-      useSyncStore.getState().set(next);
+      useSyncStore.getState().answer(next, since);
       useAppStore.getState().toast({ kind: 'success', title: `Connected to ${next.server ?? server.trim()}` });
     });
   };
@@ -226,7 +228,8 @@ function Connected({
   const disconnect = async () => {
     setLeaving((l) => ({ ...l, busy: true, error: null }));
     try {
-      useSyncStore.getState().set(await getClient().call('sync.disconnect', {}));
+      const since = useSyncStore.getState().events;
+      useSyncStore.getState().answer(await getClient().call('sync.disconnect', {}), since);
       setLeaving({ open: false, busy: false, error: null });
       useAppStore.getState().toast({ kind: 'success', title: 'Disconnected from the shared server' });
     } catch (e) {
@@ -377,12 +380,13 @@ function SyncOptions({ status, sites }: { status: SyncStatus; sites: SiteSummary
     if (!name.trim()) local.name = 'Give this desktop a name people will recognise';
     if (kept !== null && kept.length === 0) local.sites = NO_SITE;
     return submit(local, async () => {
+      const since = useSyncStore.getState().events;
       const next = await getClient().call('sync.configure', {
         everyMinutes: n,
         ...(name.trim() !== status.clientName ? { clientName: name.trim() } : {}),
         ...(sameSites ? {} : { sites: kept }),
       });
-      useSyncStore.getState().set(next);
+      useSyncStore.getState().answer(next, since);
       toast({ kind: 'success', title: 'Sync settings saved' });
     });
   };

@@ -21,6 +21,13 @@ export function SyncIndicator() {
   useEffect(() => {
     void useSyncStore.getState().fetch();
   }, []);
+  // safety net: while a sync runs, ask now and then in case the event of its end was missed
+  const running = status?.state === 'syncing';
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => void useSyncStore.getState().fetch(), 5000);
+    return () => clearInterval(t);
+  }, [running]);
 
   if (!status) return null;
   const f = frameStatus(status, now);
