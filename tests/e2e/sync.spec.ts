@@ -287,9 +287,27 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   await expect(page.getByTestId('conflict-row')).toContainText('Pushed used');
 });
 
-test('a viewer’s desktop is told it only receives, and sees why it cannot decide conflicts', async ({ page }) => {
+test('a session ended on the server is signed in again; a viewer’s desktop is told it only receives, and sees why it cannot decide conflicts', async ({
+  page,
+}) => {
   await page.goto(`${desktopA.url}#/settings?section=shared-server`);
   await expect(page.getByTestId('sync-user')).toHaveText('sam (Manager)');
+  // sam's password is changed on the server, which ends his sessions: the next sync fails, says so
+  // in the frame and here, and signing in again with the new password brings it back
+  const r = runCli(['users', 'passwd', SAM.name, '--database', pg.url, '--password-stdin'], 'manager password 9');
+  expect(r.code, r.stderr).toBe(0);
+  await page.getByTestId('sync-now').click();
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'error');
+  await expect(page.getByTestId('sync-status')).toContainText('Sync error');
+  await expect(page.getByTestId('sync-last-error')).toContainText(/sign in/i);
+  await page.screenshot({ path: screenshotPath('sync-settings-signed-out') });
+  await page.getByTestId('sync-signin-password').fill(SAM.password);
+  await page.getByTestId('sync-signin').click();
+  await expect(page.getByTestId('sync-signin-error')).toBeVisible();
+  await page.getByTestId('sync-signin-password').fill('manager password 9');
+  await page.getByTestId('sync-signin').click();
+  await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'synced');
+  await expect(page.getByTestId('sync-signin-again')).not.toContainText('The last sync failed');
   // disconnect asks first and keeps everything here
   await page.getByTestId('sync-disconnect').click();
   const dialog = page.getByTestId('sync-disconnect-dialog');

@@ -212,6 +212,7 @@ function Connected({
   });
   const editable = inProcess && can('sync.configure');
   const syncing = run.busy || status.state === 'syncing';
+  const signInRow = editable && status.user !== null;
 
   const syncNow = async () => {
     setRun({ busy: true, result: null, error: null });
@@ -257,7 +258,8 @@ function Connected({
         <div>
           <dt>State</dt>
           <dd data-testid="sync-state" data-state={status.state}>
-            {stateLine(status, now)}
+            {/* the reason of a failure stands once, beside Sign in, where that row is shown */}
+            {status.state === 'error' && signInRow ? 'Sync error' : stateLine(status, now)}
           </dd>
         </div>
         <div>
@@ -285,6 +287,7 @@ function Connected({
           {roleReach(status.user.role)}
         </p>
       )}
+      {signInRow && status.user && <SignInAgain status={status} user={status.user.name} />}
       <div className="maint-row">
         <div>
           <div className="strong">Sync now</div>
@@ -303,7 +306,9 @@ function Connected({
           <span className="maint-result" aria-live="polite" data-testid="sync-result">
             {syncing && <Spinner inline label="Syncing…" />}
             {!syncing && run.result && <span className="ok-text">{run.result}</span>}
-            {!syncing && run.error && <span className="error-message">{run.error}</span>}
+            {!syncing && run.error && !(signInRow && run.error === status.lastError) && (
+              <span className="error-message">{run.error}</span>
+            )}
           </span>
         </div>
       </div>
@@ -353,6 +358,78 @@ function Connected({
             : ' Nothing is waiting to be sent.'}
         </p>
       </UndoDialog>
+    </div>
+  );
+}
+
+/**
+ * Signing in again as the same account (after the server ended the session, or the password was
+ * changed there): open by itself when the last sync failed, else behind a button.
+ */
+function SignInAgain({ status, user }: { status: SyncStatus; user: string }) {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState('');
+  const { busy, errors, submit } = useFormSubmit((e) => {
+    setPassword('');
+    return connectProblem(e);
+  });
+  const failed = status.state === 'error';
+  const problem = errors.password ?? errors.server ?? errors.form;
+
+  const signIn = () =>
+    submit(password ? {} : { password: 'Type your password on the shared server' }, async () => {
+      const since = useSyncStore.getState().events;
+      const next = await getClient().call('sync.connect', {
+        server: status.server ?? '',
+        username: user,
+        password,
+        clientName: status.clientName,
+        sites: status.keptSites,
+      });
+      setPassword('');
+      setOpen(false);
+      useSyncStore.getState().answer(next, since);
+      useAppStore.getState().toast({ kind: 'success', title: `Signed in again as ${user}` });
+    });
+
+  return (
+    <div className={`maint-row sync-signin${failed ? ' sync-signin-failed' : ''}`} data-testid="sync-signin-again">
+      <div>
+        <div className="strong">{failed ? 'The last sync failed' : 'Sign in again'}</div>
+        <p className={failed ? 'error-message small' : 'muted small'} data-testid="sync-last-error">
+          {failed
+            ? (status.lastError ?? 'The server refused the last sync.')
+            : `If the server ended this desktop’s session or ${user}’s password was changed there, sign in again here.`}
+        </p>
+      </div>
+      <div className="maint-action">
+        {open || failed ? (
+          <Form className="sync-signin-form" onSubmit={signIn} aria-label={`Sign in again as ${user}`}>
+            <input
+              className="input"
+              type="password"
+              autoComplete="current-password"
+              aria-label={`Password of ${user} on the shared server`}
+              placeholder={`${user}’s password`}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              data-testid="sync-signin-password"
+            />
+            <button type="submit" className="btn" disabled={busy} data-testid="sync-signin">
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+            {problem && (
+              <span className="field-error" role="alert" data-testid="sync-signin-error">
+                {problem}
+              </span>
+            )}
+          </Form>
+        ) : (
+          <button type="button" className="btn btn-quiet" onClick={() => setOpen(true)}>
+            Sign in again…
+          </button>
+        )}
+      </div>
     </div>
   );
 }
