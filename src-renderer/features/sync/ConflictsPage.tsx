@@ -5,7 +5,6 @@
  * rest that a later edit on another desktop replaced, with both values and who made them.
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { Role } from '../../../src-shared/contract/types';
 import { errorMessage } from '../../api/client';
 import { getClient } from '../../api/instance';
 import { useCan, WhyNot } from '../../components/Can';
@@ -30,15 +29,9 @@ import {
   type ConflictRow,
   type ReplacedRow,
 } from './conflict-rows';
+import { serverRoleBlocks } from './words';
 
 type Show = 'open' | 'all';
-
-/** Why this desktop cannot decide conflicts, when its account on the server is a viewer. */
-export function serverRoleBlocks(role: Role | null | undefined): string | null {
-  return role === 'viewer'
-    ? 'This desktop signs in to the shared server as a viewer: it only receives changes, so a manager decides conflicts.'
-    : null;
-}
 
 export function ConflictsPage() {
   useDocumentTitle('Sync conflicts');

@@ -9,6 +9,7 @@ import {
   lastSyncLine,
   roleReach,
   runResultText,
+  serverRoleBlocks,
   serverUrlProblem,
   stateLine,
   syncNowHint,
@@ -132,6 +133,9 @@ describe('a sync’s result and the settings lines', () => {
     expect(roleReach('viewer')).toMatch(/^This desktop only receives changes/);
     expect(roleReach('manager')).toMatch(/tariffs and shared settings need an administrator/);
     expect(roleReach('admin')).toMatch(/every kind of change/);
+    expect(serverRoleBlocks('viewer')).toMatch(/signs in to the shared server as a viewer/);
+    expect(serverRoleBlocks('manager')).toBeNull();
+    expect(serverRoleBlocks(null)).toBeNull();
   });
 
   it('name the kept sites', () => {

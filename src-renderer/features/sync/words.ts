@@ -174,3 +174,10 @@ export function syncNowHint(s: Pick<SyncStatus, 'waiting' | 'everyMinutes' | 'us
     s.waiting === 0 ? 'Nothing is waiting to be sent; fetches' : `Sends the ${waitingText(s.waiting)}, then fetches`;
   return `${send} what the team changed since the last sync. ${when}`;
 }
+
+/** Why this desktop cannot decide readings conflicts, when its account on the server is a viewer's. */
+export function serverRoleBlocks(role: Role | null | undefined): string | null {
+  return role === 'viewer'
+    ? 'This desktop signs in to the shared server as a viewer: it only receives changes, so a manager decides conflicts.'
+    : null;
+}
