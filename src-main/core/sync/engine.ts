@@ -553,12 +553,16 @@ export class SyncEngine {
     let readings = false;
     const kept = this.state.keptSites;
     for (let more = true; more && !this.stopped;) {
+      const cursor = this.state.cursor;
       const page = await t.pull(token, {
         clientId: this.state.clientId,
-        cursor: this.state.cursor,
+        cursor,
         limit: Math.min(this.opts.pageSize ?? MAX_DAYS_PER_PAGE, MAX_DAYS_PER_PAGE),
         ...(kept ? { sites: kept } : {}),
       });
+      // a page that says there is more must move the cursor on, or the pull would never end
+      if (page.more && page.cursor === cursor)
+        throw new SyncFailure('refused', `The shared server's pull did not move on from "${cursor}"`);
       const applied = this.applyPage(page, keep);
       result.pulled += applied.rows;
       for (const [id, st] of applied.conflicts)

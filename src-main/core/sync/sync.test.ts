@@ -168,7 +168,8 @@ describe('desktop sync with the shared server', () => {
   beforeAll(async () => {
     s = await shared();
     a = await desktop();
-    b = await desktop();
+    // B pulls two meter-days a page: a pull runs over many pages, each applied with its cursor
+    b = await desktop({ sync: { timeoutMs: 5000, pageSize: 2 } });
   }, 60_000);
 
   it('carries readings imported on one desktop and tariffs edited on the other both ways', async () => {
@@ -499,12 +500,19 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     };
     // nothing is sent before the core starts
     expect(await ledger(s, clientIdOf(again))).toMatchObject({ days: 0 });
+    const states: string[] = [];
+    again.events.subscribe((e) => {
+      if (e.event === 'sync.status') states.push(e.payload.state);
+    });
     again.start();
     expect(await onServer(again.readings.dayCount())).toBe(again.readings.dayCount());
     await settled(again);
     await importFiles(again, [SHEFFIELD]);
     expect(await onServer(again.readings.dayCount())).toBe(again.readings.dayCount());
     expect((await settled(again)).state).toBe('synced');
+    // the windows heard each sync start and end
+    expect(states.filter((x) => x === 'syncing').length).toBeGreaterThanOrEqual(2);
+    expect(states[states.length - 1]).toBe('synced');
   });
 
   it('keeps the session in the secret store only, and asks to sign in again once the server ends it', async () => {
