@@ -213,6 +213,9 @@ function Connected({
   const editable = inProcess && can('sync.configure');
   const syncing = run.busy || status.state === 'syncing';
   const signInRow = editable && status.user !== null;
+  /** The sign-in row asked for by hand (it opens by itself when a sync failed). */
+  const [signInAsked, setSignInAsked] = useState(false);
+  const showSignIn = signInRow && (signInAsked || status.state === 'error');
 
   const syncNow = async () => {
     setRun({ busy: true, result: null, error: null });
@@ -247,8 +250,18 @@ function Connected({
         </div>
         <div>
           <dt>Signed in as</dt>
-          <dd data-testid="sync-user">
-            {status.user ? `${status.user.name} (${roleName(status.user.role)})` : 'Signed out'}
+          <dd>
+            <span data-testid="sync-user">
+              {status.user ? `${status.user.name} (${roleName(status.user.role)})` : 'Signed out'}
+            </span>
+            {signInRow && !showSignIn && (
+              <>
+                {' · '}
+                <button type="button" className="btn btn-link" onClick={() => setSignInAsked(true)}>
+                  Sign in again…
+                </button>
+              </>
+            )}
           </dd>
         </div>
         <div>
@@ -287,7 +300,9 @@ function Connected({
           {roleReach(status.user.role)}
         </p>
       )}
-      {signInRow && status.user && <SignInAgain status={status} user={status.user.name} />}
+      {showSignIn && status.user && (
+        <SignInAgain status={status} user={status.user.name} onDone={() => setSignInAsked(false)} />
+      )}
       <div className="maint-row">
         <div>
           <div className="strong">Sync now</div>
@@ -364,10 +379,9 @@ function Connected({
 
 /**
  * Signing in again as the same account (after the server ended the session, or the password was
- * changed there): open by itself when the last sync failed, else behind a button.
+ * changed there): shown by itself when the last sync failed, else when asked for.
  */
-function SignInAgain({ status, user }: { status: SyncStatus; user: string }) {
-  const [open, setOpen] = useState(false);
+function SignInAgain({ status, user, onDone }: { status: SyncStatus; user: string; onDone: () => void }) {
   const [password, setPassword] = useState('');
   const { busy, errors, submit } = useFormSubmit((e) => {
     setPassword('');
@@ -387,7 +401,7 @@ function SignInAgain({ status, user }: { status: SyncStatus; user: string }) {
         sites: status.keptSites,
       });
       setPassword('');
-      setOpen(false);
+      onDone();
       useSyncStore.getState().answer(next, since);
       useAppStore.getState().toast({ kind: 'success', title: `Signed in again as ${user}` });
     });
@@ -403,32 +417,26 @@ function SignInAgain({ status, user }: { status: SyncStatus; user: string }) {
         </p>
       </div>
       <div className="maint-action">
-        {open || failed ? (
-          <Form className="sync-signin-form" onSubmit={signIn} aria-label={`Sign in again as ${user}`}>
-            <input
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              aria-label={`Password of ${user} on the shared server`}
-              placeholder={`${user}’s password`}
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              data-testid="sync-signin-password"
-            />
-            <button type="submit" className="btn" disabled={busy} data-testid="sync-signin">
-              {busy ? 'Signing in…' : 'Sign in'}
-            </button>
-            {problem && (
-              <span className="field-error" role="alert" data-testid="sync-signin-error">
-                {problem}
-              </span>
-            )}
-          </Form>
-        ) : (
-          <button type="button" className="btn btn-quiet" onClick={() => setOpen(true)}>
-            Sign in again…
+        <Form className="sync-signin-form" onSubmit={signIn} aria-label={`Sign in again as ${user}`}>
+          <input
+            className="input"
+            type="password"
+            autoComplete="current-password"
+            aria-label={`Password of ${user} on the shared server`}
+            placeholder={`${user}’s password`}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            data-testid="sync-signin-password"
+          />
+          <button type="submit" className="btn" disabled={busy} data-testid="sync-signin">
+            {busy ? 'Signing in…' : 'Sign in'}
           </button>
-        )}
+          {problem && (
+            <span className="field-error" role="alert" data-testid="sync-signin-error">
+              {problem}
+            </span>
+          )}
+        </Form>
       </div>
     </div>
   );
