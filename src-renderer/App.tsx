@@ -26,6 +26,8 @@ import { ReportsPage } from './features/reports/ReportsPage';
 import { SchedulePage } from './features/schedules/SchedulePage';
 import { SchedulesPage } from './features/schedules/SchedulesPage';
 import { TariffsPage } from './features/tariffs/TariffsPage';
+import { ConflictsPage } from './features/sync/ConflictsPage';
+import { SyncIndicator } from './features/sync/SyncIndicator';
 import { SignInPage } from './features/users/SignInPage';
 import { UserBadge } from './features/users/UserBadge';
 import { UsersPage } from './features/users/UsersPage';
@@ -34,6 +36,7 @@ import { useAlertsStore } from './stores/alerts';
 import { useAppStore } from './stores/app';
 import { useImportsStore } from './stores/imports';
 import { useMetersStore } from './stores/meters';
+import { useSyncStore } from './stores/sync';
 import { wireEvents } from './stores/wire';
 
 const CONNECTION_LABEL: Record<ConnectionState, string> = {
@@ -167,6 +170,8 @@ function Shell() {
   );
   const meterCount = useMetersStore((s) => s.meters?.length ?? null);
   const openAlerts = useAlertsStore((s) => s.counts?.open ?? 0);
+  const sync = useSyncStore((s) => s.status);
+  const syncConflicts = sync?.openConflicts ?? 0;
   const section =
     route.page === 'meter' || route.page === 'meters' || route.page === 'site'
       ? 'meters'
@@ -178,7 +183,9 @@ function Shell() {
             ? 'settings'
             : route.page === 'schedule'
               ? 'schedules'
-              : route.page;
+              : route.page === 'sync-conflicts'
+                ? 'conflicts'
+                : route.page;
 
   useEffect(() => {
     if (!window.location.hash) window.history.replaceState(null, '', href.dashboard);
@@ -195,6 +202,7 @@ function Shell() {
           <span>Eclectyc Energy</span>
         </div>
         <div className="topbar-right">
+          <SyncIndicator />
           {info && (
             <span className="muted small host">
               {info.host === 'desktop' ? 'Desktop' : info.host === 'server' ? 'Browser' : info.host}
@@ -312,6 +320,25 @@ function Shell() {
               label="Schedules"
               icon="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z"
             />
+            {(sync?.configured || syncConflicts > 0 || route.page === 'sync-conflicts') && (
+              <NavLink
+                to={href.syncConflicts}
+                section="conflicts"
+                current={section}
+                label="Sync conflicts"
+                icon="M7 4v12m0 0-3-3m3 3 3-3M17 20V8m0 0-3 3m3-3 3 3"
+              >
+                {syncConflicts > 0 && (
+                  <span
+                    className="nav-badge nav-badge-alert"
+                    data-testid="nav-sync-conflicts"
+                    aria-label={`${syncConflicts} open`}
+                  >
+                    {syncConflicts}
+                  </span>
+                )}
+              </NavLink>
+            )}
             <NavLink
               to={href.activity}
               section="activity"
@@ -353,6 +380,7 @@ function Shell() {
         {route.page === 'source' && <SourcePage key={route.id} id={route.id} />}
         {route.page === 'schedules' && <SchedulesPage />}
         {route.page === 'schedule' && <SchedulePage key={route.id} id={route.id} />}
+        {route.page === 'sync-conflicts' && <ConflictsPage />}
         {route.page === 'meters' && <MetersPage />}
         {route.page === 'meter' && <MeterPage key={route.mpan} mpan={route.mpan} />}
         {route.page === 'not-found' && (

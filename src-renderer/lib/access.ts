@@ -47,6 +47,10 @@ export const METHOD_ROLES = {
   'schedules.save': 'admin',
   'schedules.remove': 'admin',
   'schedules.run': 'manager',
+  'sync.connect': 'admin',
+  'sync.configure': 'admin',
+  'sync.disconnect': 'admin',
+  'sync.resolve': 'manager',
 } as const satisfies Partial<Record<Method, Role>>;
 
 export type GatedMethod = keyof typeof METHOD_ROLES;

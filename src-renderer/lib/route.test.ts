@@ -22,6 +22,14 @@ describe('routes', () => {
     expect(parseRoute('#/settings/nobody')).toEqual({ page: 'not-found', path: '/settings/nobody' });
   });
 
+  it('read the sync conflicts page and Settings at the shared server, and build their addresses', () => {
+    expect(parseRoute('#/sync/conflicts')).toEqual({ page: 'sync-conflicts' });
+    expect(parseRoute('#/sync/conflicts?status=all')).toEqual({ page: 'sync-conflicts' });
+    expect(parseRoute(href.syncConflicts)).toEqual({ page: 'sync-conflicts' });
+    expect(parseRoute(href.sharedServer)).toEqual({ page: 'settings' });
+    expect(parseRoute('#/sync')).toEqual({ page: 'not-found', path: '/sync' });
+  });
+
   it('read the schedules page and a schedule’s page, and build their addresses', () => {
     expect(parseRoute('#/schedules')).toEqual({ page: 'schedules' });
     expect(parseRoute('#/schedules/12')).toEqual({ page: 'schedule', id: 12 });

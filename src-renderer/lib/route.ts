@@ -1,7 +1,8 @@
 /**
  * Hash routes: #/dashboard, #/imports, #/meters, #/meters/<mpan>, #/sites/<id>, #/analysis, #/carbon, #/tariffs,
  * #/savings, #/reports, #/activity, #/settings, #/settings/users (people and access), #/alerts (the inbox),
- * #/alerts/<id>, #/alerts/rules, #/health, #/sources (data feeds), #/sources/<id>, #/schedules, #/schedules/<id>.
+ * #/alerts/<id>, #/alerts/rules, #/health, #/sources (data feeds), #/sources/<id>, #/schedules, #/schedules/<id>,
+ * #/sync/conflicts (what the shared server kept apart for a person to decide).
  */
 import { useSyncExternalStore } from 'react';
 
@@ -27,6 +28,7 @@ export type Route =
   | { page: 'source'; id: number }
   | { page: 'schedules' }
   | { page: 'schedule'; id: number }
+  | { page: 'sync-conflicts' }
   | { page: 'not-found'; path: string };
 
 const SIMPLE = new Set([
@@ -56,6 +58,7 @@ export function parseRoute(hash: string): Route {
     return { page: head as typeof SIMPLE extends Set<infer P> ? P : never };
   if (head === 'alerts' && parts.length === 2 && parts[1] === 'rules') return { page: 'alert-rules' };
   if (head === 'settings' && parts.length === 2 && parts[1] === 'users') return { page: 'users' };
+  if (head === 'sync' && parts.length === 2 && parts[1] === 'conflicts') return { page: 'sync-conflicts' };
   if (head === 'alerts' && parts.length === 2 && /^[1-9]\d{0,9}$/.test(parts[1] ?? ''))
     return { page: 'alert', id: Number(parts[1]) };
   if (head === 'meters' && parts.length === 2 && parts[1]) {
@@ -91,6 +94,9 @@ export const href = {
   activity: '#/activity',
   settings: '#/settings',
   users: '#/settings/users',
+  /** Settings scrolled to the Shared server section. */
+  sharedServer: '#/settings?section=shared-server',
+  syncConflicts: '#/sync/conflicts',
   meter: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}`,
   /** The meter page scrolled to its tariff (where a tariff is assigned). */
   meterTariff: (mpan: string) => `#/meters/${encodeURIComponent(mpan)}?section=tariff`,

@@ -6,6 +6,7 @@ import { useAppStore } from './app';
 import { useDataStore } from './data';
 import { useImportsStore, type PendingDuplicate } from './imports';
 import { useMetersStore } from './meters';
+import { useSyncStore } from './sync';
 
 /** Fetches again what events keep up to date (after a dropped stream, or after signing in). */
 export function catchUp(): void {
@@ -14,6 +15,7 @@ export function catchUp(): void {
   useDataStore.getState().bump();
   void useAlertsStore.getState().fetchCounts();
   void useAlertsStore.getState().fetchHealth();
+  void useSyncStore.getState().fetch();
 }
 
 export function wireEvents(client: Client): () => void {
@@ -46,6 +48,15 @@ export function wireEvents(client: Client): () => void {
           .toast({ kind: 'info', title: `${alerts.length - 3} more alerts`, message: 'See the Alerts page.' });
     }),
     client.onEvent('health.changed', ({ report }) => useAlertsStore.getState().setHealth(report)),
+    client.onEvent('sync.status', (status) => {
+      const before = useSyncStore.getState().status;
+      useSyncStore.getState().set(status);
+      // a sync pulled something (sites, meters, readings): it shows on the page open now
+      if (before && status.version !== before.version) {
+        void useMetersStore.getState().refresh();
+        useDataStore.getState().bump();
+      }
+    }),
   ];
   // a server that asks for sign-in answered 401: the sign-in page replaces the app
   offs.push(client.onSignInNeeded(() => useAppStore.getState().needSignIn()));

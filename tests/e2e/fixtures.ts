@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createCore, type Core } from '../../src-main/core/app';
 import { silentLogger } from '../../src-main/core/events';
+import { localCaller } from '../../src-main/core/rpc/caller';
 import { closeHttpHost, createHttpHost, listen } from '../../src-main/server/http';
 
 const REPO = process.cwd(); // Playwright runs from the repository root (playwright.config.ts)
@@ -23,10 +24,12 @@ interface Server {
 
 /**
  * A headless server (real core, real SQLite) on a data folder (default: a fresh temporary one) and a
- * port (default: any free one); `close` stops both.
+ * port (default: any free one); `close` stops both. `desktop`: the page stands in for the desktop
+ * app's window — the core says it is the desktop and every call comes in as the desktop's own
+ * (which may call the methods only the app's own process may, such as linking to a shared server).
  */
 export async function startServer(
-  opts: { dataDir?: string; port?: number } = {},
+  opts: { dataDir?: string; port?: number; desktop?: boolean } = {},
 ): Promise<Server & { port: number; close: () => Promise<void> }> {
   const staticDir = path.join(REPO, 'dist', 'renderer');
   if (!fs.existsSync(path.join(staticDir, 'index.html')))
@@ -35,7 +38,7 @@ export async function startServer(
   const core = await createCore({
     dataDir,
     migrationsDir: path.join(REPO, 'drizzle'),
-    host: 'server',
+    host: opts.desktop ? 'desktop' : 'server',
     version: 'e2e',
     log: silentLogger,
     // offline, and quickly so: a closed local port refuses at once, where the real hosts' names may
@@ -45,7 +48,10 @@ export async function startServer(
   });
   core.start();
   // the accounts, as `serve` passes them: with no users on a loopback address everyone is the local admin
-  const server = createHttpHost(core, { staticDir, auth: core.auth });
+  const server = createHttpHost(
+    core,
+    opts.desktop ? { staticDir, context: () => localCaller('desktop') } : { staticDir, auth: core.auth },
+  );
   const url = await listen(server, opts.port ?? 0, '127.0.0.1');
   return {
     url,

@@ -13,6 +13,7 @@ import { useQuery } from '../../lib/query';
 import { href } from '../../lib/route';
 import { useAppStore } from '../../stores/app';
 import { FactorsCard } from '../carbon/FactorsCard';
+import { SharedServerCard } from '../sync/SharedServerCard';
 import { NotificationsCard } from './NotificationsCard';
 import { QueryProblem } from '../../components/ProblemState';
 
@@ -30,7 +31,7 @@ export function SettingsPage() {
   return (
     <Page
       title="Settings"
-      subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon and weather come from, where alerts are sent, and maintenance."
+      subtitle="How long import history is kept, when the nightly roll-up runs, where grid carbon and weather come from, where alerts are sent, the shared server, and maintenance."
     >
       {q.load === 'error' && !q.data ? (
         <section className="card">
@@ -47,6 +48,7 @@ export function SettingsPage() {
         </>
       )}
       {can('users.list') && <PeopleCard />}
+      <SharedServerCard />
       <TariffsCard />
       <FactorsCard readOnly={readOnly} />
       {can('aggregation.run') ? <Maintenance /> : null}
