@@ -8,6 +8,7 @@ import { useSyncStore } from './sync';
 const status = (state: SyncStatus['state'], version = 1): SyncStatus => ({
   configured: true,
   server: 'https://sync.example.org',
+  held: null,
   user: { name: 'sam', role: 'manager' },
   clientName: 'Sam’s laptop',
   state,

@@ -21,6 +21,7 @@ const NOW = Date.parse('2026-11-28T11:00:00Z');
 const status = (over: Partial<SyncStatus>): SyncStatus => ({
   configured: true,
   server: 'https://sync.example.org',
+  held: null,
   user: { name: 'anna', role: 'manager' },
   clientName: 'Anna’s laptop',
   state: 'synced',
@@ -111,6 +112,10 @@ describe('a sync’s result and the settings lines', () => {
     expect(stateLine(status({ lastSyncAt: null }), NOW)).toBe('Connected, not synced yet');
     expect(stateLine(status({ lastSyncAt: '2026-11-28T10:55:00Z' }), NOW)).toBe('Synced: nothing waiting');
     expect(stateLine(status({ state: 'waiting', waiting: 3 }), NOW)).toBe('3 changes waiting');
+    // changes the account may not send: the reason, in the frame's tooltip and the state line
+    const held = status({ state: 'waiting', waiting: 2, held: '2 changes wait for an admin: tariff acme-flat' });
+    expect(stateLine(held, NOW)).toBe('2 changes wait for an admin: tariff acme-flat');
+    expect(frameStatus(held, NOW)?.full).toContain('wait for an admin: tariff acme-flat');
     expect(stateLine(status({ state: 'error', lastError: 'Refused' }), NOW)).toBe('Sync error: Refused');
     expect(lastSyncLine({ lastSyncAt: null }, NOW)).toBe('Not yet');
     expect(lastSyncLine({ lastSyncAt: '2026-11-28T10:55:00Z' }, NOW)).toBe('10:55 (5 min ago)');

@@ -52,7 +52,9 @@ export function frameStatus(s: SyncStatus, now: number): FrameStatus | null {
     case 'waiting':
       return {
         text: waitingText(s.waiting),
-        full: `${waitingText(s.waiting)}: they are sent at the next sync${s.lastSyncAt ? ` (last synced ${formatAgo(s.lastSyncAt, now)})` : ''}`,
+        full: s.held
+          ? s.held
+          : `${waitingText(s.waiting)}: they are sent at the next sync${s.lastSyncAt ? ` (last synced ${formatAgo(s.lastSyncAt, now)})` : ''}`,
         tone: 'waiting',
       };
     case 'offline': {
@@ -89,7 +91,7 @@ export function stateLine(s: SyncStatus, now: number): string {
   const f = frameStatus(s, now);
   if (!f) return 'Not connected';
   if (s.state === 'synced') return s.lastSyncAt ? 'Synced: nothing waiting' : 'Connected, not synced yet';
-  if (s.state === 'error') return f.full;
+  if (s.state === 'error' || (s.state === 'waiting' && s.held)) return f.full;
   return f.text;
 }
 
