@@ -760,7 +760,13 @@ describe('sync engine: the database going away', () => {
     );
     const req = { clientId: a.id, clientName: a.name, mutations };
     const pushing = sync.push(manager, req);
-    await new Promise((r) => setTimeout(r, 150));
+    // restart once the first mutation has committed and the next is under way (not after a fixed
+    // delay: on a loaded machine the push may not have started, or may have finished, by then)
+    for (;;) {
+      const done = await store.query<{ n: string }>('SELECT count(*) AS n FROM mutations');
+      if (Number(done.rows[0]!.n) >= 1) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
     // A fast shutdown cuts every connection; what committed before it is kept (the test server
     // runs with synchronous_commit off, so a crash could lose acknowledged commits).
     pgs.restart();
