@@ -11,7 +11,7 @@ import { parseMeterId } from '../../../src-shared/domain/meter-id';
 import { lengthOf } from '../readings/calendar';
 import { ESTIMATED, packQuality, packValues, unpackValues } from '../readings/codec';
 import type { PackedDay, ReadingsStore } from '../readings/store';
-import { MADE_BY_PULL } from './entities';
+import { MADE_BY_PULL, METER_GONE } from './entities';
 
 const b64 = (b: Buffer | null): string | null => (b === null ? null : b.toString('base64'));
 const unb64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'));
@@ -51,6 +51,15 @@ export class DaySync {
       (this.sqlite.prepare('SELECT id FROM meters WHERE identifier = ?').pluck().get(identifier) as
         number | undefined) ?? null
     );
+  }
+
+  /** The server version of the last tombstone pulled for the meter (0: none). */
+  private goneAt(identifier: string): number {
+    const v = this.sqlite
+      .prepare('SELECT value FROM sync_state WHERE key = ?')
+      .pluck()
+      .get(METER_GONE + identifier) as string | undefined;
+    return v === undefined ? 0 : Number(v);
   }
 
   /** The server version of the meter-day this desktop last had (0: none). */
@@ -152,7 +161,10 @@ export class DaySync {
       return seq;
     };
     for (const d of days) {
-      const meterId = this.meterId(d.meter) ?? this.createMeter(d.meter);
+      const known = this.meterId(d.meter);
+      // a meter this desktop does not have is not made for its removed days, nor for days its tombstone removed
+      if (known === null && (d.removed || d.version <= this.goneAt(d.meter))) continue;
+      const meterId = known ?? this.createMeter(d.meter);
       if (keep(meterId, d.meter, d.day)) {
         out.kept++;
         continue;

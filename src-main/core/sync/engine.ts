@@ -407,7 +407,9 @@ export class SyncEngine {
     } catch (e) {
       let failure =
         e instanceof SyncFailure ? e : new SyncFailure('refused', e instanceof Error ? e.message : String(e), null);
-      if (!(e instanceof SyncFailure) || e.kind === 'refused') this.d.log.error('sync failed', e);
+      // an expected failure is one plain line; anything else keeps its stack
+      if (!(e instanceof SyncFailure)) this.d.log.error('sync failed', e);
+      else if (e.kind === 'refused') this.d.log.error(`sync failed: ${e.message}`);
       if (failure.kind === 'signed-out' && tokenOverride !== null)
         failure = new SyncFailure(
           'signed-out',
@@ -483,16 +485,19 @@ export class SyncEngine {
     const waiting = this.waiting();
     if (waiting === 0) return null;
     const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
+    const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
     if (role === 'viewer')
-      return `This desktop's account is a viewer: it only receives changes; ${changes(waiting)} made here stay on this desktop`;
+      return `This desktop's account is a viewer: it only receives changes; ${changes(waiting)} made here ${verb(waiting, 'stays', 'stay')} on this desktop`;
     const above = this.newEntityChanges().filter((c) => RANK[role] < RANK[ENTITY_PUSH_ROLE[c.type]]);
     if (above.length > 0) {
       const named = above.slice(0, 5).map((c) => `${c.type} ${c.key}`);
       const more = above.length > named.length ? ` and ${above.length - named.length} more` : '';
-      return `${changes(above.length)} wait for an admin: ${named.join(', ')}${more}`;
+      return `${changes(above.length)} ${verb(above.length, 'waits', 'wait')} for an admin: ${named.join(', ')}${more}`;
     }
     // the server's words end "nothing was pushed" for the refused mutation; the rest was pushed
-    return refused ? `${changes(waiting)} wait: ${refused.message.replace(/: nothing was pushed$/, '')}` : null;
+    return refused
+      ? `${changes(waiting)} ${verb(waiting, 'waits', 'wait')}: ${refused.message.replace(/: nothing was pushed$/, '')}`
+      : null;
   }
 
   /** Takes the changes made since the last push into the outbox as numbered mutations, in one transaction. */

@@ -34,6 +34,12 @@ export const PENDING_KEY = 'entities.pending';
  * them without a replaced-edit entry.
  */
 export const MADE_BY_PULL = 'madeByPull:';
+/**
+ * sync_state keys `meterGone:IDENTIFIER`: the server version of the last meter tombstone pulled
+ * for that meter. A pulled day of a meter this desktop does not have, at or below it, does not make
+ * the meter again (days.ts); the meter's live row, when it comes back, clears it.
+ */
+export const METER_GONE = 'meterGone:';
 /** Who budgets written by sync are recorded as updated by. */
 export const SYNC_ACTOR = 'shared server';
 
@@ -749,6 +755,13 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
     row.type === 'tariff' &&
     st('SELECT 1 FROM tariff_assignments WHERE tariff_id = ? LIMIT 1').get(row.key) !== undefined;
 
+  const madeByPull = (meter: string): boolean =>
+    st('SELECT 1 FROM sync_state WHERE key = ?').get(MADE_BY_PULL + meter) !== undefined;
+  const meterGone = (meter: string, version: number): void =>
+    void st(
+      'INSERT INTO sync_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(METER_GONE + meter, String(version));
+
   /** Upserts in dependency order, then tombstones in reverse (children before their parents). */
   const rank = (row: { type: EntityType; deleted?: unknown }): number => {
     const i = ENTITY_TYPES.indexOf(row.type);
@@ -820,8 +833,18 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         const mine = local.get(row.type)!.get(row.key);
         const sh = shadow.get(id(row.type, row.key));
         if (row.deleted) {
-          // a tombstone for something this desktop never had from the server is a local creation: it stays
-          if (!sh) continue;
+          if (row.type === 'meter') meterGone(row.key, row.version);
+          // a tombstone for something this desktop never had from the server is a local creation: it
+          // stays; a meter a pulled day made before its row arrived goes
+          if (!sh && !(row.type === 'meter' && madeByPull(row.key))) continue;
+          if (!sh) {
+            if (writers.meter.remove(row.key, touched)) {
+              applied++;
+              types.add('meter');
+            }
+            st('DELETE FROM sync_state WHERE key = ?').run(MADE_BY_PULL + row.key);
+            continue;
+          }
           if (Math.max(...[...sh.values()].map((g) => g.version)) >= row.version) continue;
           if (mustWait(row)) {
             pending.push(row);
@@ -839,10 +862,8 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
         }
         const todo: Groups = {};
         const hashes = new Map<string, string>();
-        const placeholder =
-          row.type === 'meter' &&
-          !sh &&
-          st('SELECT 1 FROM sync_state WHERE key = ?').get(MADE_BY_PULL + row.key) !== undefined;
+        const placeholder = row.type === 'meter' && !sh && madeByPull(row.key);
+        if (row.type === 'meter') st('DELETE FROM sync_state WHERE key = ?').run(METER_GONE + row.key);
         const lost: Replaced[] = [];
         for (const [grp, g] of Object.entries(row.groups)) {
           if (!(ENTITY_GROUPS[row.type] as readonly string[]).includes(grp)) continue;

@@ -424,7 +424,7 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(st).toMatchObject({ state: 'waiting', lastError: null, user: { name: 'vic', role: 'viewer' } });
     expect(st.waiting).toBeGreaterThanOrEqual(1);
     expect(st.held).toBe(
-      `This desktop's account is a viewer: it only receives changes; ${st.waiting} change${st.waiting === 1 ? '' : 's'} made here stay on this desktop`,
+      `This desktop's account is a viewer: it only receives changes; ${st.waiting} change${st.waiting === 1 ? '' : 's'} made here ${st.waiting === 1 ? 'stays' : 'stay'} on this desktop`,
     );
     expect((await ledger(s, clientIdOf(v))).mutations).toBe(0);
     await syncNow(a);

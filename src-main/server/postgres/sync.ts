@@ -277,6 +277,8 @@ async function applyDays(
     writes.push({ ...at, ...packed, removed: false, writer: samePacked(packed, d.packed) ? clientId : null });
   }
   await putDays(c, writes, version);
+  const live = new Set(writes.filter((w) => !w.removed).map((w) => w.meterId));
+  await metersRevived(c, [...new Set(keyed.filter((d) => live.has(d.meterId)).map((d) => d.meter))], who, version);
   return raiseConflicts(c, conflicts, who, version);
 }
 
@@ -293,7 +295,81 @@ async function applyEntities(c: Client, rows: readonly EntityChange[], who: Auth
   }
   await writeEntities(c, [...changed.values()]);
   await writeActivity(c, activity, version);
+  const gone = [...changed.values()].filter(
+    (r) => r.type === 'meter' && r.deleted && !stored.get(entityKey(r))?.deleted,
+  );
+  await meterDeleted(
+    c,
+    gone.map((r) => r.key),
+    who,
+    version,
+  );
   return activity.length;
+}
+
+/**
+ * What goes with a meter's tombstone, at its version: every live day of the meter is removed (so
+ * the days travel as removed and no desktop re-creates the meter from them), its open readings
+ * conflicts are decided "keep the server's" (there is nothing left to apply them to), and the alert
+ * states about it are tombstoned.
+ */
+async function meterDeleted(c: Client, meters: readonly string[], who: Author, version: number): Promise<void> {
+  if (meters.length === 0) return;
+  await c.query({
+    name: 'meter-deleted-days',
+    text: `UPDATE meter_days d SET removed = true, vals = ''::bytea, quality = NULL, volumes = NULL, writer = NULL,
+                                   version = $2
+           FROM meter_ids m WHERE m.identifier = ANY($1::text[]) AND d.meter_id = m.id AND NOT d.removed`,
+    values: [meters, version],
+  });
+  await c.query({
+    name: 'meter-deleted-conflicts',
+    text: `UPDATE reading_conflicts c SET status = 'kept-server', resolved_by = $2, version = $3
+           FROM meter_ids m WHERE m.identifier = ANY($1::text[]) AND c.meter_id = m.id AND c.status = 'open'`,
+    values: [meters, who.by, version],
+  });
+  await c.query({
+    name: 'meter-deleted-alerts',
+    text: `UPDATE entities SET deleted = true, deleted_by = $2, deleted_from = $3, version = $4
+           WHERE type = 'alertState' AND NOT deleted AND groups #>> '{alert,value,meter}' = ANY($1::text[])`,
+    values: [meters, who.by, who.from, version],
+  });
+}
+
+/**
+ * A deleted meter that a days mutation writes live readings for comes back (the pusher never saw
+ * the deletion): its row is live again at `version` with the groups it had, as a second creation,
+ * and the deletion that lost is kept in activity. Days removed with the deletion stay removed.
+ */
+async function metersRevived(c: Client, meters: readonly string[], who: Author, version: number): Promise<void> {
+  if (meters.length === 0) return;
+  const stored = await readEntities(
+    c,
+    meters.map((key) => ({ type: 'meter', key })),
+  );
+  const back = [...stored.values()].filter((r) => r.deleted);
+  if (back.length === 0) return;
+  await writeEntities(
+    c,
+    back.map((r) => ({ ...r, version, deleted: false, deletedBy: null, deletedFrom: null })),
+  );
+  await writeActivity(
+    c,
+    back.flatMap((r) =>
+      Object.entries(r.groups).map(([group, g]) => ({
+        type: r.type,
+        key: r.key,
+        group,
+        lost: null,
+        lostBy: r.deletedBy ?? '',
+        lostFrom: r.deletedFrom ?? '',
+        won: g.value,
+        wonBy: who.by,
+        wonFrom: who.from,
+      })),
+    ),
+    version,
+  );
 }
 
 interface ConflictDbRow {
