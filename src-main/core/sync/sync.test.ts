@@ -589,6 +589,12 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
       `${web} is not an Eclectyc shared server (or runs an older version): check the address`,
     );
     expect(notShared.status).toMatchObject({ configured: false, server: null });
+    // the CLI says so in plain lines, without a stack
+    const cliRun = await runCliAsync(['sync', '--server', web, '--token', token, '--data-dir', tempDir()]);
+    expect(cliRun.code).toBe(1);
+    const lines = cliRun.stderr.trimEnd().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toContain(`${web} is not an Eclectyc shared server`);
     plain.close();
     expect(await n.sync.sync({ server: s.server.url, token })).toMatchObject({ pushed: 0, conflicts: 0 });
     expect(await status(n)).toMatchObject({

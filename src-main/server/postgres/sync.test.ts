@@ -490,6 +490,77 @@ describe('sync engine: entities', () => {
   });
 });
 
+describe('sync engine: a meter deleted', () => {
+  it("removes the meter's days at the tombstone's version, decides its open conflicts, tombstones its alert states", async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const b = laptopB();
+    const meter = (key: string): EntityChange => ({
+      type: 'meter',
+      key,
+      groups: { details: { base: 0, value: { label: key } } },
+    });
+    const alertOn = (m: string): EntityChange => ({
+      type: 'alertState',
+      key: `stale|1|${m}|2025-06-02`,
+      groups: { alert: { base: 0, value: { kind: 'stale', meter: m, firedAt: 1 } } },
+    });
+    await push(sync, manager, a, rows(meter(M1), meter(M2), alertOn(M1), alertOn(M2)));
+    const first = await push(
+      sync,
+      manager,
+      a,
+      days(
+        day(M1, JUNE, () => 1),
+        day(M1, SPRING, () => 2),
+        day(M2, JUNE, () => 3),
+      ),
+    );
+    // B, from its own copy, differs in one half-hour of M1's June day: an open conflict
+    const clash = await push(sync, manager, b, days(day(M1, JUNE, (s) => (s === 5 ? 9 : 1))));
+    expect(clash.results[0]!.conflicts).toBe(1);
+    const before = await pullAll(sync, a.id);
+    const gone = await push(
+      sync,
+      manager,
+      a,
+      rows({ type: 'meter', key: M1, deleted: { base: first.results[0]!.version } }),
+    );
+    const v = gone.results[0]!.version;
+    const after = await pullAll(sync, a.id, before.cursor);
+    const pulledDays = after.pages.flatMap((p) => p.days);
+    expect(pulledDays.map((d) => [d.meter, d.day, d.removed, d.vals, d.version])).toEqual(
+      [
+        [M1, SPRING, true, '', v],
+        [M1, JUNE, true, '', v],
+      ].sort((x, y) => (x[1] as number) - (y[1] as number)),
+    );
+    expect(after.pages.flatMap((p) => p.conflicts).map((c) => [c.meter, c.status, c.resolvedBy, c.version])).toEqual([
+      [M1, 'kept-server', 'sam', v],
+    ]);
+    expect(after.pages.flatMap((p) => p.entities).map((e) => [e.type, e.key, e.deleted, e.version])).toEqual([
+      ['meter', M1, true, v],
+      ['alertState', `stale|1|${M1}|2025-06-02`, true, v],
+    ]);
+    // a fresh client gets the meter only as a tombstone and its days only as removed; M2 is untouched
+    const all = (await pullAll(sync, randomUUID())).pages;
+    expect(all.flatMap((p) => p.days).filter((d) => d.meter === M1 && !d.removed)).toEqual([]);
+    expect(all.flatMap((p) => p.days).filter((d) => d.meter === M2 && !d.removed)).toHaveLength(1);
+
+    // B, never having pulled the deletion, pushes a new day for M1: the meter comes back (the deletion lost)
+    const autumn = await push(sync, manager, b, days(day(M1, AUTUMN, () => 4)));
+    const back = await pullAll(sync, a.id, after.cursor);
+    expect(back.pages.flatMap((p) => p.entities).map((e) => [e.type, e.key, e.deleted, e.groups])).toEqual([
+      ['meter', M1, false, { details: { version: expect.any(Number), value: { label: M1 } } }],
+    ]);
+    expect(back.pages.flatMap((p) => p.days).map((d) => [d.meter, d.day, d.removed])).toEqual([[M1, AUTUMN, false]]);
+    expect(back.pages.flatMap((p) => p.activity)).toEqual([
+      expect.objectContaining({ type: 'meter', key: M1, lost: null, lostBy: 'sam', lostFrom: a.name, wonFrom: b.name }),
+    ]);
+    expect(back.pages.at(-1)!.head).toBe(autumn.results[0]!.version);
+  });
+});
+
 describe('sync engine: roles', () => {
   it('a viewer may only pull; a manager may not push tariffs or settings (nothing applied); an admin may', async () => {
     const { store, sync } = await fresh();
