@@ -10,6 +10,7 @@ import type { EntityChange, PullResponse, PushedDay, PushRequest } from '../../.
 import { dayFromDate, dayHalfHours } from '../../../src-shared/domain/periods';
 import { packQuality, packValues, packVolumes } from '../../core/readings/codec';
 import type { SharedSync, SyncPrincipal } from './api';
+import { MIGRATIONS } from './migrations';
 import { ServerStore } from './store';
 import { createSharedSync } from './sync';
 
@@ -558,6 +559,67 @@ describe('sync engine: a meter deleted', () => {
       expect.objectContaining({ type: 'meter', key: M1, lost: null, lostBy: 'sam', lostFrom: a.name, wonFrom: b.name }),
     ]);
     expect(back.pages.at(-1)!.head).toBe(autumn.results[0]!.version);
+  });
+});
+
+describe('sync engine: migration 5 repairs meters deleted before it', () => {
+  it('removes the days a tombstone left live, brings back a meter with days pushed after it, and decides the rest', async () => {
+    const name = `sync_${++dbs}`;
+    const admin = await ServerStore.open({ url: pgs.url, migrations: [] });
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.close();
+    const url = pgs.url.replace(/\/[^/]+$/, `/${name}`);
+    const old = await ServerStore.open({ url, migrations: MIGRATIONS.filter((m) => m.id <= 4) });
+    const sync = createSharedSync(old);
+    const a = laptopA();
+    const meter = (key: string): EntityChange => ({ type: 'meter', key, groups: { details: { base: 0, value: {} } } });
+    const alert: EntityChange = {
+      type: 'alertState',
+      key: `stale|1|${M1}|2025-06-02`,
+      groups: { alert: { base: 0, value: { kind: 'stale', meter: M1 } } },
+    };
+    await push(
+      sync,
+      manager,
+      a,
+      rows(meter(M1), meter(M2), alert),
+      days(
+        day(M1, JUNE, () => 1),
+        day(M2, JUNE, () => 2),
+      ),
+    );
+    await push(sync, manager, laptopB(), days(day(M1, JUNE, (s) => (s ? 1 : 7))));
+    // tombstones as the server wrote them before: the days stay live
+    const tombstone = (key: string) =>
+      old.query(
+        `UPDATE entities SET deleted = true, deleted_by = 'sam', deleted_from = 'A', version = sync_next_version()
+         WHERE type = 'meter' AND key = $1`,
+        [key],
+      );
+    await tombstone(M1);
+    await tombstone(M2);
+    // M2's day written again after its tombstone, as a push did before (the meter stayed deleted)
+    await old.query(
+      `UPDATE meter_days SET version = sync_next_version()
+       WHERE meter_id = (SELECT id FROM meter_ids WHERE identifier = $1)`,
+      [M2],
+    );
+    const before = await sync.head();
+    await old.close();
+    const store = await ServerStore.open({ url });
+    open.push(store);
+    const after = (await pullAll(createSharedSync(store), a.id, String(before))).pages;
+    const v = before + 1;
+    expect(after.flatMap((p) => p.days).map((d) => [d.meter, d.day, d.removed, d.version])).toEqual([
+      [M1, JUNE, true, v],
+    ]);
+    expect(after.flatMap((p) => p.entities).map((e) => [e.key, e.deleted, e.version])).toEqual([
+      [M2, false, v],
+      [alert.key, true, v],
+    ]);
+    expect(after.flatMap((p) => p.conflicts).map((c) => [c.meter, c.status, c.resolvedBy])).toEqual([
+      [M1, 'kept-server', 'sam'],
+    ]);
   });
 });
 

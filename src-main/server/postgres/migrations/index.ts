@@ -7,6 +7,7 @@ import { sql as m0001 } from './0001_initial';
 import { sql as m0002 } from './0002_ordered_versions';
 import { sql as m0003 } from './0003_conflicts_activity';
 import { sql as m0004 } from './0004_accounts';
+import { sql as m0005 } from './0005_deleted_meters';
 
 export interface Migration {
   id: number;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 2, name: '0002_ordered_versions', sql: m0002 },
   { id: 3, name: '0003_conflicts_activity', sql: m0003 },
   { id: 4, name: '0004_accounts', sql: m0004 },
+  { id: 5, name: '0005_deleted_meters', sql: m0005 },
 ];
