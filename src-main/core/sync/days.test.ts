@@ -9,6 +9,7 @@ import type { PulledDay, PushedDay } from '../../../src-shared/contract/sync';
 import type { Core } from '../app';
 import { FIXTURES, importFiles, makeCore, storedReadings, writeTemp } from '../../../tests/helpers/core';
 import { DaySync } from './days';
+import { createEntitySync } from './entities';
 import { Outbox } from './outbox';
 import { SyncState } from './state';
 
@@ -125,6 +126,29 @@ describe('meter-days between folders', () => {
     expect(() => a.sqlite.transaction(() => ds.apply([bad], [], never))()).toThrow(/is not packed as 48 half-hours/);
     expect(a.readings.currentSeq()).toBe(before);
     expect(values(a)).toEqual([]);
+  });
+
+  it('makes no meter for removed days, nor for days its pulled tombstone covers; a placeholder goes with the tombstone', async () => {
+    const a = await core();
+    await importFiles(a, [writeTemp('gone.csv', CSV('2.5'))]);
+    const { days } = new DaySync(a.sqlite, a.readings).collect(0);
+    const meters = (c: Core) => c.sqlite.prepare('SELECT identifier FROM meters').pluck().all();
+    const removed = asPulled(days, 7).map((d) => ({ ...d, vals: '', quality: null, volumes: null, removed: true }));
+
+    const b = await core();
+    const toB = new DaySync(b.sqlite, b.readings);
+    expect(toB.apply(removed, [], never)).toMatchObject({ written: 0 });
+    expect(meters(b)).toEqual([]);
+    // the meter's tombstone at version 6, then (in the same page or a later one) its live days at 5 and 6: nothing
+    createEntitySync(b.sqlite).apply([{ type: 'meter', key: '1200050000009', version: 6, deleted: true, groups: {} }]);
+    expect(toB.apply([...asPulled(days, 5), ...asPulled(days, 6)], [], never).written).toBe(0);
+    expect(meters(b)).toEqual([]);
+    // live days after the tombstone make the meter, as a placeholder its own row or tombstone settles
+    expect(toB.apply(asPulled(days, 8), [], never).written).toBe(days.length);
+    expect(meters(b)).toEqual(['1200050000009']);
+    createEntitySync(b.sqlite).apply([{ type: 'meter', key: '1200050000009', version: 9, deleted: true, groups: {} }]);
+    expect(meters(b)).toEqual([]);
+    expect(values(b)).toEqual([]);
   });
 
   it('pushes a local removal of a day the server had, and not one it never had', async () => {
