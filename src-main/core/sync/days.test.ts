@@ -149,6 +149,10 @@ describe('meter-days between folders', () => {
     createEntitySync(b.sqlite).apply([{ type: 'meter', key: '1200050000009', version: 9, deleted: true, groups: {} }]);
     expect(meters(b)).toEqual([]);
     expect(values(b)).toEqual([]);
+    // linked to another server, the tombstones pulled from this one no longer count
+    toB.clear();
+    expect(toB.apply(asPulled(days, 5), [], never).written).toBe(days.length);
+    expect(values(b)).toEqual(values(a));
   });
 
   it('pushes a local removal of a day the server had, and not one it never had', async () => {

@@ -230,9 +230,10 @@ export class DaySync {
     );
   }
 
-  /** Forgets every day's server version (linking to another server). */
+  /** Forgets every day's server version and the meter tombstones pulled (linking to another server). */
   clear(): void {
     this.sqlite.prepare('DELETE FROM sync_days').run();
     this.sqlite.prepare('DELETE FROM sync_pulled_seqs').run();
+    this.sqlite.prepare('DELETE FROM sync_state WHERE substr(key, 1, ?) = ?').run(METER_GONE.length, METER_GONE);
   }
 }
