@@ -2,8 +2,9 @@
  * A deleted meter stays deleted everywhere (docs/sync.md, "Conflicts"): desktops on a real shared
  * server (PostgreSQL 15 this test starts) delete a meter by meters.remove or by rolling back the
  * import that created it; desktops that had it and fresh desktops end with no meter, no readings
- * and no alerts for it, and the server's days for it are all removed. Also: days pushed for a
- * deleted meter by a desktop that never saw the deletion bring it back everywhere, as a creation.
+ * and no alerts for it, and the server's days for it are all removed. Also: a meter restored from
+ * the trash, and days pushed for a deleted meter by a desktop that never saw the deletion, bring it
+ * back everywhere, as a creation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MeterSummary, SyncRunResult } from '../../../src-shared/contract/types';
@@ -126,6 +127,25 @@ describe('a deleted meter stays deleted', () => {
     expect((await sync(e)).pushed).toBe(0);
     expect((await sync(a)).version).toBe(version);
     for (const c of [a, b, e]) expect(await held(c)).toEqual({ [STAYS]: 144 });
+  });
+
+  it('a removed meter restored from the trash comes back everywhere with its readings', async () => {
+    const s = await shared();
+    const a = await desktop(s, 'A');
+    const b = await desktop(s, 'B');
+    await importFiles(a, [file([GONE, STAYS])]);
+    await sync(a);
+    await sync(b);
+    const trashed = await call<{ id: number }>(a, 'meters.remove', { meter: GONE });
+    await sync(a);
+    await sync(b);
+    expect(await held(b)).toEqual({ [STAYS]: 144 });
+    await call(a, 'trash.restore', { id: trashed.id });
+    await sync(a);
+    await sync(b);
+    const e = await desktop(s, 'E');
+    for (const c of [a, b, e]) expect(await held(c)).toEqual({ [GONE]: 144, [STAYS]: 144 });
+    expect(await serverDays(s, GONE)).toEqual({ live: 3, removed: 0 });
   });
 
   it('rolling back the import that created a meter removes it everywhere', async () => {
