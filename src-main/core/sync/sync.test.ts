@@ -631,6 +631,63 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(readings(g)).toEqual(readings(a));
   });
 
+  it("a meter imported again on a desktop that never had the server's row keeps the server's site and details", async () => {
+    const s = await shared();
+    const M = '1200050000300';
+    const N = '1200050007779';
+    const meterRow = async (key: string) =>
+      (
+        await s.server.store.query<{ groups: Record<string, { value: unknown }> }>(
+          "SELECT groups FROM entities WHERE type = 'meter' AND key = $1",
+          [key],
+        )
+      ).rows.map((r) => Object.fromEntries(Object.entries(r.groups).map(([g, v]) => [g, v.value])))[0];
+    const a = await desktop();
+    await importFiles(a, [writeTemp('a-m.csv', csv(M, [1.5, 1.5, 2.25, 1.5]))]);
+    const school = await call<SiteSummary>(a, 'sites.create', { name: 'Mossbrook Primary' });
+    await call(a, 'meters.update', { meter: M, siteId: school.id, label: 'Main incomer' });
+    await connect(a, s.server.url, 'sam', 'Importer');
+    const before = await meterRow(M);
+    expect(before).toMatchObject({ site: { site: school.uid }, details: { label: 'Main incomer' } });
+
+    // B never had the server's row: its import makes M again, with no site, no label and two more half-hours
+    const b = await desktop();
+    await importFiles(b, [writeTemp('b-m.csv', csv(M, [1.5, 1.5, 2.25, 1.5, 0.75, 0.5]))]);
+    await connect(b, s.server.url, 'sam', 'Second laptop');
+    await syncNow(a);
+    expect(await meterRow(M)).toEqual(before);
+    const meterOf = async (c: Core, mpan: string) => (await entities(c)).meters.find(([m]) => m === mpan);
+    for (const c of [a, b]) expect(await meterOf(c, M)).toEqual([M, 'Main incomer', 'electricity', school.uid]);
+    expect(readings(b)).toEqual(readings(a));
+    expect(
+      readings(a)
+        .filter(([m]) => m === M)
+        .map(([, , v]) => v),
+    ).toEqual([1.5, 1.5, 2.25, 1.5, 0.75, 0.5]);
+    // the pushed values are in the log as the edits that lost, the server's as kept
+    const { replaced } = await call<{ replaced: SyncActivity[] }>(a, 'sync.conflicts', {});
+    const site = replaced.find((r) => r.key === M && r.group === 'site')!;
+    expect(site).toMatchObject({ lost: { site: null }, lostFrom: 'Second laptop', won: { site: school.uid } });
+    expect(site.wonFrom).toBe('Importer');
+
+    // B has synced (its cursor is past M), A makes N meanwhile, B imports N before it pulls it
+    await importFiles(a, [writeTemp('a-n.csv', csv(N, [3, 3]))]);
+    await call(a, 'meters.update', { meter: N, siteId: school.id, label: 'Kitchen' });
+    await syncNow(a);
+    await importFiles(b, [writeTemp('b-n.csv', csv(N, [3, 3, 4]))]);
+    await syncNow(b);
+    await syncNow(a);
+    for (const c of [a, b]) expect(await meterOf(c, N)).toEqual([N, 'Kitchen', 'electricity', school.uid]);
+    expect(await meterRow(N)).toMatchObject({ site: { site: school.uid }, details: { label: 'Kitchen' } });
+    expect(readings(b)).toEqual(readings(a));
+    expect(
+      readings(a)
+        .filter(([m]) => m === N)
+        .map(([, , v]) => v),
+    ).toEqual([3, 3, 4]);
+    for (const c of [a, b]) expect(await status(c)).toMatchObject({ state: 'synced', waiting: 0 });
+  });
+
   it('syncs one data folder one process at a time: two at once never both claim the same changes', async () => {
     const s = await shared();
     const { token } = await s.accounts.createToken('twice', 'manager', 'ada');
