@@ -47,6 +47,9 @@ const PUSH_BYTES = 4 * 1024 * 1024;
 
 const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
 
+/** How long after a local change the status is read again (changes made together are counted once). */
+const LOCAL_CHANGE_MS = 250;
+
 /** How long a sync's hold on its data folder lasts if its process dies on another machine. */
 const LEASE_MS = 60 * 60_000;
 
@@ -113,6 +116,10 @@ export class SyncEngine {
   private abort = new AbortController();
   /** Who the running sync pushes as (the API token's account with --token), for refusals' words. */
   private actingAs: SyncUser | null = null;
+  /** The status last announced (JSON), so a local change announces only a status that differs. */
+  private announced: string | null = null;
+  /** Set while a local change's status check is due. */
+  private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly d: SyncEngineDeps,
@@ -177,13 +184,31 @@ export class SyncEngine {
     };
   }
 
-  private announce(): void {
+  /** Announces the status (`onlyIfChanged`: only when it differs from the one announced last). */
+  private announce(onlyIfChanged = false): void {
     if (this.stopped) return;
     try {
-      this.d.events.emit('sync.status', this.status());
+      const status = this.status();
+      const text = JSON.stringify(status);
+      if (onlyIfChanged && text === this.announced) return;
+      this.announced = text;
+      this.d.events.emit('sync.status', status);
     } catch (e) {
       this.d.log.error('reading the sync status failed', e);
     }
+  }
+
+  /**
+   * A change was made here (a contract call that writes succeeded): shortly after, the status is
+   * read again and announced if it differs ("1 change waiting" as soon as a site is edited).
+   */
+  localChange(): void {
+    if (this.stopped || this.changeTimer !== null || this.state.server === null) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.announce(true);
+    }, LOCAL_CHANGE_MS);
+    this.changeTimer.unref();
   }
 
   // ---------------------------------------------------------------- set-up
@@ -775,6 +800,8 @@ export class SyncEngine {
     this.abort.abort();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.changeTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.running?.catch(() => undefined);

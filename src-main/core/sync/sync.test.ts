@@ -688,6 +688,29 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     for (const c of [a, b]) expect(await status(c)).toMatchObject({ state: 'synced', waiting: 0 });
   });
 
+  it('announces the status as soon as a change is made here: a site edit makes it 1 change waiting, no sync run', async () => {
+    const s = await shared();
+    const c = await desktop();
+    const site = await call<SiteSummary>(c, 'sites.create', { name: 'Depot' });
+    await connect(c, s.server.url, 'sam', 'Office');
+    const synced = await settled(c);
+    expect(synced).toMatchObject({ state: 'synced', waiting: 0 });
+    const seen: SyncStatus[] = [];
+    const off = c.events.subscribe((e) => {
+      if (e.event === 'sync.status') seen.push(e.payload);
+    });
+    try {
+      await call(c, 'sites.update', { id: site.id, name: 'Depot North' });
+      for (let i = 0; i < 250 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ state: 'waiting', waiting: 1, lastSyncAt: synced.lastSyncAt });
+      // no sync ran: the edit is still here only
+      expect(await status(c)).toMatchObject({ state: 'waiting', waiting: 1, lastSyncAt: synced.lastSyncAt });
+    } finally {
+      off();
+    }
+  });
+
   it('syncs one data folder one process at a time: two at once never both claim the same changes', async () => {
     const s = await shared();
     const { token } = await s.accounts.createToken('twice', 'manager', 'ada');
