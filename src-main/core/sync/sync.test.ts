@@ -421,10 +421,11 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(r.pulled).toBeGreaterThanOrEqual(2);
     expect((await entities(v)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
     const st = await status(v);
-    expect(st).toMatchObject({ state: 'waiting', lastError: null, user: { name: 'vic', role: 'viewer' } });
-    expect(st.waiting).toBeGreaterThanOrEqual(1);
+    // nothing here will be sent: none waits, the imported day and the meter stay here (held)
+    expect(st).toMatchObject({ state: 'synced', waiting: 0, lastError: null, user: { name: 'vic', role: 'viewer' } });
+    expect(st.heldCount).toBe(2);
     expect(st.held).toBe(
-      `This desktop's account is a viewer: it only receives changes; ${st.waiting} change${st.waiting === 1 ? '' : 's'} made here stay on this desktop`,
+      'This desktop’s account (vic) is a viewer: it only receives changes; 2 changes made here stay on this desktop',
     );
     expect((await ledger(s, clientIdOf(v))).mutations).toBe(0);
     await syncNow(a);
@@ -447,7 +448,10 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     cores.splice(cores.indexOf(m), 1);
     const run = await runCliAsync(['sync', '--server', s.server.url, '--token', token, '--data-dir', m.dataDir]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe(`2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}\n`);
+    const words =
+      '2 changes need an administrator’s account to be shared: tariff ‘Acme Economy 7’ and its prices from 1 Jan 2025';
+    expect(versionKey).toBe(`acme-e7-2025|${Date.UTC(2025, 0, 1) / 86_400_000}`);
+    expect(run.stderr).toBe(`${words}\n`);
     expect(JSON.parse(run.stdout)).toMatchObject({ pushed: meters + days, conflicts: 0 });
     const onServer = async (type: string) =>
       Number(
@@ -458,11 +462,12 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(await onServer('tariff')).toBe(0);
     const again = await desktop({ dataDir: m.dataDir });
     expect(await status(again)).toMatchObject({
-      state: 'waiting',
-      waiting: 2,
+      state: 'synced',
+      waiting: 0,
+      heldCount: 2,
       lastError: null,
       user: { name: 'mgr-cli', role: 'manager' },
-      held: `2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}`,
+      held: words,
     });
   });
 
