@@ -9,6 +9,7 @@ const status = (state: SyncStatus['state'], version = 1): SyncStatus => ({
   configured: true,
   server: 'https://sync.example.org',
   held: null,
+  heldCount: 0,
   user: { name: 'sam', role: 'manager' },
   clientName: 'Sam’s laptop',
   state,

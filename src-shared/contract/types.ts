@@ -1516,6 +1516,8 @@ export interface SyncStatus {
    * role may not push them ("2 changes wait for an admin: tariff acme-flat…"), or null.
    */
   held: string | null;
+  /** Changes made here that this desktop's account may not send (held), apart from waiting. */
+  heldCount: number;
   /** The server version this desktop has pulled up to. */
   version: number;
   /** Site uids whose readings this desktop keeps; null = every site. */
