@@ -46,7 +46,13 @@ describe('a readings conflict’s row', () => {
       from: 'Finance laptop',
       status: 'Open',
       open: true,
+      site: null,
     });
+    // the meter's site by name beside its MPAN; a meter here without a site says so
+    const sites: Record<string, string | null> = { '1200050000009': 'Mossbrook Primary', '1200050000106': null };
+    expect(conflictRow(conflict({}), (m) => sites[m]).site).toBe('Mossbrook Primary');
+    expect(conflictRow(conflict({ meter: '1200050000106' }), (m) => sites[m]).site).toBe('no site');
+    expect(conflictRow(conflict({ meter: '1200050000203' }), (m) => sites[m]).site).toBeNull();
     // in summer the half-hour starting 09:00 UTC is 10:00 on the UK clock
     const summer = conflictRow(conflict({ day: dayOf('2026-07-01'), slot: 20, at: '2026-07-01T09:00:00.000Z' }));
     expect(summer.time).toBe('10:00–10:30');
@@ -83,7 +89,7 @@ describe('a readings conflict’s row', () => {
   });
 
   it('exports raw kWh, qualities in words, the ISO day and both clocks', () => {
-    const rows = [conflict({}), conflict({ id: 2, slot: -1, at: null, pushedKwh: null })].map(conflictRow);
+    const rows = [conflict({}), conflict({ id: 2, slot: -1, at: null, pushedKwh: null })].map((c) => conflictRow(c));
     const cols = csvColumns(Object.values(CONFLICT_CSV).map((csv) => ({ csv })));
     const lines = tableCsv(cols, rows)
       .replace(/^\uFEFF/, '')

@@ -63,6 +63,8 @@ export function valueText(kwh: number | null, quality: number | null, opts: { wh
 export interface ConflictRow {
   id: number;
   meter: string;
+  /** The meter's site on this desktop, by name ("no site" when it has none; null for a meter not here). */
+  site: string | null;
   date: string;
   time: string;
   server: string;
@@ -74,11 +76,17 @@ export interface ConflictRow {
   c: ReadingConflict;
 }
 
-export function conflictRow(c: ReadingConflict): ConflictRow {
+/** A conflict's row; `siteOf` gives a meter's site name (null: no site) or undefined for a meter not here. */
+export function conflictRow(
+  c: ReadingConflict,
+  siteOf: (meter: string) => string | null | undefined = () => undefined,
+): ConflictRow {
   const whole = c.slot < 0;
+  const site = siteOf(c.meter);
   return {
     id: c.id,
     meter: c.meter,
+    site: site === undefined ? null : (site ?? 'no site'),
     date: conflictDate(c),
     time: conflictTime(c),
     server: whole ? 'the day’s readings' : valueText(c.serverKwh, c.serverQuality),

@@ -8,7 +8,8 @@ import {
   keptSitesText,
   lastSyncLine,
   roleReach,
-  runResultText,
+  failureHere,
+  runResult,
   serverRoleBlocks,
   serverUrlProblem,
   stateLine,
@@ -135,13 +136,44 @@ describe('the frame’s sync status', () => {
 
 describe('a sync’s result and the settings lines', () => {
   it('say what was sent and received, and the conflicts', () => {
-    expect(runResultText({ pushed: 1204, pulled: 35040, conflicts: 2 })).toBe(
-      'Sent 1,204 changes, received 35,040; 2 conflicts',
+    expect(runResult({ pushed: 1204, pulled: 35040, conflicts: 2 })).toEqual({
+      text: 'Sent 1,204 changes, received 35,040',
+      conflicts: '2 conflicts to decide',
+    });
+    expect(runResult({ pushed: 1, pulled: 0, conflicts: 0 })).toEqual({
+      text: 'Sent 1 change, received 0',
+      conflicts: null,
+    });
+    expect(runResult({ pushed: 0, pulled: 0, conflicts: 0 }).text).toBe('Up to date: nothing to send or receive');
+    expect(runResult({ pushed: 0, pulled: 0, conflicts: 1 })).toEqual({
+      text: 'Up to date: nothing to send or receive',
+      conflicts: '1 conflict to decide',
+    });
+  });
+
+  it('say on the shared server’s own page what ended the session, not where to go', () => {
+    expect(failureHere('Signed out: sign in again in Settings → Shared server')).toBe(
+      'The server ended this desktop’s session (password changed or signed out): sign in again below.',
     );
-    expect(runResultText({ pushed: 1, pulled: 0, conflicts: 0 })).toBe('Sent 1 change, received 0');
-    expect(runResultText({ pushed: 0, pulled: 0, conflicts: 0 })).toBe('Up to date: nothing to send or receive');
-    expect(runResultText({ pushed: 0, pulled: 0, conflicts: 1 })).toBe(
-      'Up to date: nothing to send or receive; 1 conflict',
+    expect(failureHere('Could not reach the server')).toBe('Could not reach the server');
+    expect(failureHere(null)).toBe('The server refused the last sync.');
+    // the core's straight apostrophes read as the app's curly ones
+    expect(failureHere("The shared server refused this desktop's changes")).toBe(
+      'The shared server refused this desktop’s changes',
+    );
+    const vic = { name: 'vic', role: 'viewer' as const };
+    const viewer = status({
+      state: 'waiting',
+      waiting: 0,
+      heldCount: 1,
+      user: vic,
+      held: "This desktop's account is a viewer: it only receives changes",
+    });
+    expect(frameStatus(viewer, NOW)?.full).toBe(
+      'Receive only · 1 local change: This desktop’s account is a viewer: it only receives changes',
+    );
+    expect(frameStatus(status({ state: 'error', lastError: "It's 'quoted'" }), NOW)?.full).toBe(
+      "Sync error: It’s 'quoted'",
     );
   });
 

@@ -32,6 +32,11 @@ export function sinceText(iso: string, now: number): string {
   return sameDay ? formatUkTime(ms) : `${formatUkDate(ms)} ${formatUkTime(ms)}`;
 }
 
+/** A sentence from the core with the app's curly apostrophes: "desktop's" → "desktop’s". */
+export function curly(text: string): string {
+  return text.replace(/(\w)'(\w)/g, '$1’$2');
+}
+
 /** "5 changes waiting", "1 change waiting". */
 export function waitingText(n: number): string {
   return `${plural(n, 'change')} waiting`;
@@ -52,6 +57,7 @@ export function heldText(s: Pick<SyncStatus, 'heldCount' | 'waiting' | 'user'>):
 /** The status in the frame, or null when no shared server is set up (the frame shows nothing). */
 export function frameStatus(s: SyncStatus, now: number): FrameStatus | null {
   const held = heldText(s);
+  const reason = s.held === null ? null : curly(s.held);
   const last = s.lastSyncAt ? ` (last synced ${formatAgo(s.lastSyncAt, now)})` : '';
   switch (s.state) {
     case 'off':
@@ -63,14 +69,14 @@ export function frameStatus(s: SyncStatus, now: number): FrameStatus | null {
       // what this account will never send is said apart from what the next sync sends
       const sends = s.user?.role === 'viewer' ? 0 : s.waiting;
       if (sends > 0) {
-        const why = held ? `; ${held}${s.held ? `: ${s.held}` : ''}` : '';
+        const why = held ? `; ${held}${reason ? `: ${reason}` : ''}` : '';
         return {
           text: waitingText(sends),
           full: `${waitingText(sends)}: they are sent at the next sync${last}${why}`,
           tone: 'waiting',
         };
       }
-      if (held) return { text: held, full: s.held ? `${held}: ${s.held}` : held, tone: 'held' };
+      if (held) return { text: held, full: reason ? `${held}: ${reason}` : held, tone: 'held' };
       const when = s.lastSyncAt ? formatAgo(s.lastSyncAt, now) : null;
       return {
         text: when ? `Synced · ${when}` : 'Synced',
@@ -86,7 +92,7 @@ export function frameStatus(s: SyncStatus, now: number): FrameStatus | null {
       return { text, more: ` — ${kept}`, full: `${text} — ${kept}${held ? `; ${held}` : ''}`, tone: 'offline' };
     }
     case 'error': {
-      const why = s.lastError ?? 'the server refused the last sync';
+      const why = s.lastError === null ? 'the server refused the last sync' : curly(s.lastError);
       return { text: 'Sync error', more: `: ${why}`, full: `Sync error: ${why}`, tone: 'error' };
     }
   }
@@ -97,11 +103,29 @@ export function conflictsBadgeText(n: number): string {
   return `${plural(n, 'readings conflict')} to resolve`;
 }
 
-/** What one sync did: "Sent 1,204 changes, received 35,040; 2 conflicts", or that nothing moved. */
-export function runResultText(r: Pick<SyncRunResult, 'pushed' | 'pulled' | 'conflicts'>): string {
-  const conflicts = r.conflicts > 0 ? `; ${plural(r.conflicts, 'conflict')}` : '';
-  if (r.pushed === 0 && r.pulled === 0) return `Up to date: nothing to send or receive${conflicts}`;
-  return `Sent ${plural(r.pushed, 'change')}, received ${formatInt(r.pulled)}${conflicts}`;
+/**
+ * What one sync did: "Sent 1,204 changes, received 35,040", or that nothing moved; its conflicts
+ * apart ("2 conflicts to decide", null for none), to be shown as a warning leading to them.
+ */
+export function runResult(r: Pick<SyncRunResult, 'pushed' | 'pulled' | 'conflicts'>): {
+  text: string;
+  conflicts: string | null;
+} {
+  const conflicts = r.conflicts > 0 ? `${plural(r.conflicts, 'conflict')} to decide` : null;
+  if (r.pushed === 0 && r.pulled === 0) return { text: 'Up to date: nothing to send or receive', conflicts };
+  return { text: `Sent ${plural(r.pushed, 'change')}, received ${formatInt(r.pulled)}`, conflicts };
+}
+
+/**
+ * A failed sync's reason as Settings → Shared server shows it, beside the sign-in row: the core's
+ * "Signed out: sign in again in Settings → Shared server" says what happened instead of sending the
+ * reader to the page they are on.
+ */
+export function failureHere(lastError: string | null): string {
+  if (lastError === null) return 'The server refused the last sync.';
+  if (/^signed out\b/i.test(lastError))
+    return 'The server ended this desktop’s session (password changed or signed out): sign in again below.';
+  return curly(lastError);
 }
 
 /** The state line of Settings → Shared server: "Synced: nothing waiting", "Offline since 10:42 · 1 change waiting". */
