@@ -155,6 +155,9 @@ describe('a sync’s result and the settings lines', () => {
     expect(failureHere('Signed out: sign in again in Settings → Shared server')).toBe(
       'The server ended this desktop’s session (password changed or signed out): sign in again below.',
     );
+    expect(failureHere('Not signed in to the shared server: sign in in Settings → Shared server')).toBe(
+      'This desktop is not signed in to the shared server: sign in again below.',
+    );
     expect(failureHere('Could not reach the server')).toBe('Could not reach the server');
     expect(failureHere(null)).toBe('The server refused the last sync.');
     // the core's straight apostrophes read as the app's curly ones

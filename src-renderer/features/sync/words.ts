@@ -118,13 +118,15 @@ export function runResult(r: Pick<SyncRunResult, 'pushed' | 'pulled' | 'conflict
 
 /**
  * A failed sync's reason as Settings → Shared server shows it, beside the sign-in row: the core's
- * "Signed out: sign in again in Settings → Shared server" says what happened instead of sending the
- * reader to the page they are on.
+ * "Signed out: sign in again in Settings → Shared server" (and "Not signed in…") say what happened
+ * instead of sending the reader to the page they are on.
  */
 export function failureHere(lastError: string | null): string {
   if (lastError === null) return 'The server refused the last sync.';
   if (/^signed out\b/i.test(lastError))
     return 'The server ended this desktop’s session (password changed or signed out): sign in again below.';
+  if (/^not signed in\b/i.test(lastError))
+    return 'This desktop is not signed in to the shared server: sign in again below.';
   return curly(lastError);
 }
 
