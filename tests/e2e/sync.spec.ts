@@ -251,6 +251,7 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
     'href',
     '#/sync/conflicts',
   );
+  await page.screenshot({ path: screenshotPath('sync-settings-conflict-result') });
   const badge = page.getByTestId('sync-conflicts-badge');
   await expect(badge).toBeVisible();
   await expect(badge).toHaveAttribute('aria-label', '1 readings conflict to resolve');
