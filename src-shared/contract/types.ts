@@ -1526,8 +1526,6 @@ export interface SyncStatus {
    * (then they count in `waiting`); null when neither.
    */
   held: string | null;
-  /** Changes made here that this desktop's account may not send (held), apart from waiting. */
-  heldCount: number;
   /** The server version this desktop has pulled up to. */
   version: number;
   /** Site uids whose readings this desktop keeps; null = every site. */
