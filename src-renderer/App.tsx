@@ -5,6 +5,7 @@ import { FatalScreen, Logo } from './components/FatalScreen';
 import { Spinner, EmptyState } from './components/States';
 import { Toasts } from './components/Toasts';
 import { parseRoute, href, navigate, useHash } from './lib/route';
+import { useQuery } from './lib/query';
 import { ActivityPage } from './features/activity/ActivityPage';
 import { AlertPage } from './features/alerts/AlertPage';
 import { AlertsPage } from './features/alerts/AlertsPage';
@@ -172,6 +173,14 @@ function Shell() {
   const openAlerts = useAlertsStore((s) => s.counts?.open ?? 0);
   const sync = useSyncStore((s) => s.status);
   const syncConflicts = sync?.openConflicts ?? 0;
+  // unlinked: the conflicts page stays in the sidebar while it has history to show
+  const syncHistory = useQuery(sync && !sync.configured ? 'sync-history' : null, () =>
+    getClient().call('sync.conflicts', { status: 'all' }),
+  );
+  const hasSyncHistory =
+    !!sync &&
+    !sync.configured &&
+    (syncHistory.data?.conflicts.length ?? 0) + (syncHistory.data?.replaced.length ?? 0) > 0;
   const section =
     route.page === 'meter' || route.page === 'meters' || route.page === 'site'
       ? 'meters'
@@ -320,7 +329,7 @@ function Shell() {
               label="Schedules"
               icon="M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z"
             />
-            {(sync?.configured || syncConflicts > 0 || route.page === 'sync-conflicts') && (
+            {(sync?.configured || syncConflicts > 0 || hasSyncHistory || route.page === 'sync-conflicts') && (
               <NavLink
                 to={href.syncConflicts}
                 section="conflicts"

@@ -144,6 +144,14 @@ describe('the shared server from the command line', () => {
     expect(
       runCli(cli, ['users', 'add', 'anna', '--role', 'admin', '--password-stdin', '--database', url], PASSWORD).code,
     ).toBe(0);
+    // more users: serve lists them at start (each one's sessions counted on one pooled client)
+    for (const [name, role] of [
+      ['sam', 'manager'],
+      ['vic', 'viewer'],
+    ] as const)
+      expect(
+        runCli(cli, ['users', 'add', name, '--role', role, '--password-stdin', '--database', url], PASSWORD).code,
+      ).toBe(0);
     const made = runCli(cli, ['tokens', 'create', '--name', 'laptop sync', '--role', 'manager', '--database', url]);
     expect(made.code).toBe(0);
     expect(made.stderr).toBe('API token "laptop sync" (manager). It is shown this once: keep it somewhere safe.\n');
@@ -208,6 +216,8 @@ describe('the shared server from the command line', () => {
     }
     expect(await exited).toBe(0);
     expect(stderr).toContain('Stopped.');
+    // no query is queued on a client already running one (pg warns it will stop allowing that)
+    expect(stderr).not.toContain('DeprecationWarning');
   });
 
   it('serve --database refuses a database with a newer schema, and says when PostgreSQL cannot be reached', async () => {

@@ -322,6 +322,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       } satisfies Handlers,
       sqlite,
       clock,
+      // a change made here shows in the sync status (n changes waiting) without waiting for a sync
+      () => sync.localChange(),
     ),
     () => stopped,
   );

@@ -9,6 +9,7 @@ const status = (state: SyncStatus['state'], version = 1): SyncStatus => ({
   configured: true,
   server: 'https://sync.example.org',
   held: null,
+  heldCount: 0,
   user: { name: 'sam', role: 'manager' },
   clientName: 'Sam’s laptop',
   state,
@@ -40,7 +41,7 @@ function slowHost() {
 }
 
 describe('the sync status store', () => {
-  beforeEach(() => useSyncStore.setState({ status: null, events: 0 }));
+  beforeEach(() => useSyncStore.setState({ status: null, events: 0, lastLink: null }));
 
   it('takes a fetched status when no event came while it was asked for', async () => {
     const host = slowHost();
@@ -67,5 +68,16 @@ describe('the sync status store', () => {
     useSyncStore.getState().set(status('synced', 3));
     useSyncStore.getState().answer(status('syncing', 2), before);
     expect(useSyncStore.getState().status).toMatchObject({ state: 'synced', version: 3 });
+  });
+
+  it('remembers the last server and account after a disconnect, for the connect form', () => {
+    const store = useSyncStore.getState();
+    store.set(status('synced'));
+    expect(useSyncStore.getState().lastLink).toEqual({ server: 'https://sync.example.org', username: 'sam' });
+    // disconnected: the status has no server or account, the last ones stay
+    useSyncStore.getState().set({ ...status('off'), configured: false, server: null, user: null });
+    expect(useSyncStore.getState().lastLink).toEqual({ server: 'https://sync.example.org', username: 'sam' });
+    useSyncStore.getState().answer({ ...status('synced'), server: 'http://10.0.0.5:8787', user: null }, 2);
+    expect(useSyncStore.getState().lastLink).toEqual({ server: 'http://10.0.0.5:8787', username: 'sam' });
   });
 });

@@ -8,8 +8,23 @@ import { create } from 'zustand';
 import type { SyncStatus } from '../../src-shared/contract/types';
 import { getClient } from '../api/instance';
 
+/** The server and account of the last link seen, offered again in the connect form after a disconnect. */
+export interface LastLink {
+  server: string;
+  username: string;
+}
+
+/** The link a status shows, or the one known before when it shows none. */
+export function lastLinkOf(status: SyncStatus, before: LastLink | null): LastLink | null {
+  return status.configured && status.server
+    ? { server: status.server, username: status.user?.name ?? before?.username ?? '' }
+    : before;
+}
+
 interface SyncStore {
   status: SyncStatus | null;
+  /** The last server and account this desktop was linked with, while the app is open. */
+  lastLink: LastLink | null;
   /** How many `sync.status` events have arrived: a call's answer started at an older count is stale. */
   events: number;
   fetch(): Promise<void>;
@@ -21,6 +36,7 @@ interface SyncStore {
 
 export const useSyncStore = create<SyncStore>((set, get) => ({
   status: null,
+  lastLink: null,
   events: 0,
 
   async fetch() {
@@ -33,10 +49,10 @@ export const useSyncStore = create<SyncStore>((set, get) => ({
   },
 
   set(status) {
-    set({ status, events: get().events + 1 });
+    set({ status, events: get().events + 1, lastLink: lastLinkOf(status, get().lastLink) });
   },
 
   answer(status, since) {
-    if (get().events === since) set({ status });
+    if (get().events === since) set({ status, lastLink: lastLinkOf(status, get().lastLink) });
   },
 }));

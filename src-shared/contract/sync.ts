@@ -180,6 +180,11 @@ export interface MutationResult {
   conflicts: number;
   /** Field groups it replaced that another client had changed since this one last pulled. */
   overrode: number;
+  /**
+   * Field groups pushed with base 0 that the server already held (the entity made again on this
+   * desktop, e.g. the same meter imported): the server kept its value and sends it in the next pull.
+   */
+  kept?: { type: EntityType; key: string; group: string }[];
 }
 export interface PushResponse {
   results: MutationResult[];

@@ -1506,14 +1506,24 @@ export interface SyncStatus {
    * error: the server refused (signed out, role, a bad answer: `lastError`).
    */
   state: 'off' | 'synced' | 'waiting' | 'syncing' | 'offline' | 'error';
-  /** Changes made here and not yet on the server (meter-days, entity rows, decisions). */
+  /**
+   * Changes made here that the next sync sends (meter-days, entity rows, decisions): not those the
+   * account may not send (`heldCount`). State `waiting` when there are any.
+   */
   waiting: number;
+  /**
+   * Changes made here that stay here because the account's role may not send them: everything on
+   * a viewer's desktop, tariffs, their prices and shared settings on a manager's (why: `held`).
+   */
+  heldCount: number;
   lastSyncAt: string | null;
   offlineSince: string | null;
   lastError: string | null;
   /**
-   * Why changes made here wait although the last sync succeeded (state `waiting`): the account's
-   * role may not push them ("2 changes wait for an admin: tariff acme-flat…"), or null.
+   * Why changes made here are not shared, in words: the account's role may not send them
+   * (`heldCount` of them: "2 changes need an administrator’s account to be shared: tariff ‘Acme
+   * Business Fixed’ and its prices from 1 Jan 2025"), or the server refused part of the last push
+   * (then they count in `waiting`); null when neither.
    */
   held: string | null;
   /** The server version this desktop has pulled up to. */

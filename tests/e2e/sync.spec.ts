@@ -198,6 +198,8 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   await card.getByRole('button', { name: 'Connect' }).click();
   await expect(page.getByTestId('sync-server-error')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('sync-password-error')).toHaveCount(0);
+  // the password was not the problem: it stays
+  await expect(page.getByTestId('sync-password')).toHaveValue(SAM.password);
 
   // a wrong password: said beside the password, which is cleared
   await page.getByTestId('sync-server').fill(serverUrl);
@@ -207,6 +209,9 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   await expect(page.getByTestId('sync-server-error')).toHaveCount(0);
   await expect(page.getByTestId('sync-password')).toHaveValue('');
   await page.screenshot({ path: screenshotPath('sync-settings-wrong-password'), fullPage: true });
+  // typing it again clears the refusal
+  await page.getByTestId('sync-password').fill('x');
+  await expect(page.getByTestId('sync-password-error')).toHaveCount(0);
 
   // connected: who, as what, and the status in the frame
   await page.getByTestId('sync-password').fill(SAM.password);
@@ -238,8 +243,15 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   const onB = await desktopB.handlers['sync.conflicts']({ status: 'open' }, B_CTX);
   expect(onB.conflicts.map((c) => [c.meter, c.slot, c.serverKwh, c.pushedKwh])).toEqual([[METER, 20, 1, 9.5]]);
 
-  // A's next sync brings the conflict: the result says so and the frame shows a badge
-  expect(await syncNow(page)).toMatch(/; [\d,]+ conflicts?$/);
+  // A's next sync brings the conflict: the result says so as a warning leading to it, and the frame
+  // shows a badge
+  expect(await syncNow(page)).toMatch(/; [\d,]+ conflicts? to decide$/);
+  await expect(page.getByTestId('sync-result').locator('.warn-text')).toBeVisible();
+  await expect(page.getByTestId('sync-result').getByRole('link', { name: /conflicts? to decide/ })).toHaveAttribute(
+    'href',
+    '#/sync/conflicts',
+  );
+  await page.screenshot({ path: screenshotPath('sync-settings-conflict-result') });
   const badge = page.getByTestId('sync-conflicts-badge');
   await expect(badge).toBeVisible();
   await expect(badge).toHaveAttribute('aria-label', '1 readings conflict to resolve');
@@ -252,6 +264,8 @@ test('a desktop links to the shared server, syncs, and decides a readings confli
   const row = page.getByTestId('conflict-row');
   await expect(row).toHaveCount(1);
   await expect(row).toContainText(METER);
+  // the meter's site beside its MPAN (A's meter has none)
+  await expect(row).toContainText('no site');
   await expect(row).toContainText('15 Jan 2026');
   await expect(row).toContainText('10:00–10:30');
   await expect(row.locator('[data-col="server"]')).toHaveText('1 kWh');
@@ -299,7 +313,9 @@ test('a session ended on the server is signed in again; a viewer’s desktop is 
   await page.getByTestId('sync-now').click();
   await expect(page.getByTestId('sync-status')).toHaveAttribute('data-state', 'error');
   await expect(page.getByTestId('sync-status')).toContainText('Sync error');
-  await expect(page.getByTestId('sync-last-error')).toContainText(/sign in/i);
+  await expect(page.getByTestId('sync-last-error')).toHaveText(
+    'The server ended this desktop’s session (password changed or signed out): sign in again below.',
+  );
   await page.screenshot({ path: screenshotPath('sync-settings-signed-out') });
   await page.getByTestId('sync-signin-password').fill(SAM.password);
   await page.getByTestId('sync-signin').click();
@@ -317,6 +333,12 @@ test('a session ended on the server is signed in again; a viewer’s desktop is 
   await dialog.getByTestId('sync-disconnect-dialog-confirm').click();
   await expect(page.getByTestId('sync-connect')).toBeVisible();
   await expect(page.getByTestId('sync-frame')).toHaveCount(0);
+  // the last server and account are offered again; the conflicts page keeps its history in the sidebar
+  await expect(page.getByTestId('sync-server')).toHaveValue(serverUrl);
+  await expect(page.getByTestId('sync-username')).toHaveValue(SAM.name);
+  await expect(
+    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sync conflicts' }),
+  ).toBeVisible();
 
   await page.getByTestId('sync-server').fill(serverUrl);
   await page.getByTestId('sync-username').fill(VIC.name);

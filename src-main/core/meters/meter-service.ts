@@ -300,7 +300,7 @@ export class MeterService {
       hours: string | null;
     })[];
     const mpans = this.sqlite
-      .prepare("SELECT identifier FROM meters WHERE site_id = ? AND kind = 'mpan' ORDER BY id")
+      .prepare("SELECT identifier FROM meters WHERE site_id = ? AND kind = 'mpan' ORDER BY identifier")
       .pluck();
     return rows.map(({ chosen, hours, generation, ...rest }) => {
       const r = {

@@ -44,7 +44,16 @@ export function writeAudit(
     .run(Math.floor(clock.now() / 1000), e.actor, e.action, JSON.stringify(e.details), e.outcome);
 }
 
-export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: Clock): Handlers {
+/**
+ * The handlers with the audit log applied. `onWrite` runs after each call of an audited method that
+ * succeeded: those are the ones that change data (the sync status counts what waits to be sent).
+ */
+export function withAudit(
+  handlers: Handlers,
+  sqlite: Database.Database,
+  clock: Clock,
+  onWrite?: (m: Method) => void,
+): Handlers {
   const insert = sqlite.prepare('INSERT INTO audit_log (at, actor, action, details, outcome) VALUES (?, ?, ?, ?, ?)');
   const write = (actor: string, m: Method, entry: AuditEntry, outcome: string): void => {
     insert.run(
@@ -72,6 +81,7 @@ export function withAudit(handlers: Handlers, sqlite: Database.Database, clock: 
       }
       const entry = spec === true ? { details: a } : spec(a, result);
       if (entry) write(ctx.actor, m, entry, 'ok');
+      onWrite?.(m);
       return result;
     };
   }

@@ -38,6 +38,7 @@ import { writeAudit } from '../rpc/audit';
 import { DaySync } from './days';
 import type { EntitySync } from './entity-api';
 import { canonicalJson, PENDING_KEY, SYNC_ACTOR } from './entities';
+import { changesText, describeHeld } from './held';
 import { itemsOf, Outbox, type OutboxEntry } from './outbox';
 import { SyncState, type SyncUser } from './state';
 import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } from './transport';
@@ -46,6 +47,9 @@ import { normaliseServer, SyncFailure, SyncTransport, type TransportOptions } fr
 const PUSH_BYTES = 4 * 1024 * 1024;
 
 const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
+
+/** How long after a local change the status is read again (changes made together are counted once). */
+const LOCAL_CHANGE_MS = 250;
 
 /** How long a sync's hold on its data folder lasts if its process dies on another machine. */
 const LEASE_MS = 60 * 60_000;
@@ -113,6 +117,10 @@ export class SyncEngine {
   private abort = new AbortController();
   /** Who the running sync pushes as (the API token's account with --token), for refusals' words. */
   private actingAs: SyncUser | null = null;
+  /** The status last announced (JSON), so a local change announces only a status that differs. */
+  private announced: string | null = null;
+  /** Set while a local change's status check is due. */
+  private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly d: SyncEngineDeps,
@@ -133,17 +141,26 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- status
 
-  /** Changes made here and not yet on the server: in the outbox, and not yet taken into it. */
-  private waiting(): number {
+  /**
+   * Changes made here and not yet on the server (in the outbox, and not yet taken into it): those
+   * the next sync sends, and those the account's role may not send (`above`: entity changes that
+   * need an admin; a viewer's account sends nothing), which stay here.
+   */
+  private local(role: Role | null): { send: number; held: number; above: EntityChange[] } {
     const readings = this.days.pending(this.state.pushedSeq);
-    const entities = this.newEntityChanges().length;
-    return this.outbox.items() + readings + entities;
+    const entities = this.newEntityChanges();
+    const all = this.outbox.items() + readings + entities.length;
+    if (role === 'viewer') return { send: 0, held: all, above: [] };
+    const above = role === null ? [] : entities.filter((c) => RANK[role] < RANK[ENTITY_PUSH_ROLE[c.type]]);
+    return { send: all - above.length, held: above.length, above };
   }
 
   status(): SyncStatus {
     const s = this.state;
     const server = s.server;
-    const waiting = server === null ? 0 : this.waiting();
+    const user = s.user;
+    const local = server === null ? { send: 0, held: 0, above: [] } : this.local(user?.role ?? null);
+    const waiting = local.send;
     const state: SyncStatus['state'] =
       server === null
         ? 'off'
@@ -159,14 +176,15 @@ export class SyncEngine {
     return {
       configured: server !== null,
       server,
-      user: s.user,
+      user,
       clientName: s.clientName,
       state,
       waiting,
+      heldCount: local.held,
       lastSyncAt: s.lastSyncAt,
       offlineSince: s.offlineSince,
       lastError: s.lastError,
-      held: state === 'waiting' ? s.held : null,
+      held: local.held > 0 && user !== null ? this.heldWords(user, local) : state === 'waiting' ? s.held : null,
       version: s.version,
       keptSites: s.keptSites,
       openConflicts: this.d.sqlite
@@ -177,13 +195,31 @@ export class SyncEngine {
     };
   }
 
-  private announce(): void {
+  /** Announces the status (`onlyIfChanged`: only when it differs from the one announced last). */
+  private announce(onlyIfChanged = false): void {
     if (this.stopped) return;
     try {
-      this.d.events.emit('sync.status', this.status());
+      const status = this.status();
+      const text = JSON.stringify(status);
+      if (onlyIfChanged && text === this.announced) return;
+      this.announced = text;
+      this.d.events.emit('sync.status', status);
     } catch (e) {
       this.d.log.error('reading the sync status failed', e);
     }
+  }
+
+  /**
+   * A change was made here (a contract call that writes succeeded): shortly after, the status is
+   * read again and announced if it differs ("1 change waiting" as soon as a site is edited).
+   */
+  localChange(): void {
+    if (this.stopped || this.changeTimer !== null || this.state.server === null) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = null;
+      this.announce(true);
+    }, LOCAL_CHANGE_MS);
+    this.changeTimer.unref();
   }
 
   // ---------------------------------------------------------------- set-up
@@ -401,7 +437,7 @@ export class SyncEngine {
           this.state.lastSyncAt = this.nowIso();
           this.state.offlineSince = null;
           this.state.lastError = null;
-          this.state.held = this.heldReason(role, refused);
+          this.state.held = this.refusedReason(role, refused);
         })();
       return { result, failure: null };
     } catch (e) {
@@ -477,27 +513,28 @@ export class SyncEngine {
 
   // ---------------------------------------------------------------- push
 
+  /** Why changes made here are not shared, in words: a viewer's account, or what needs an admin's. */
+  private heldWords(user: SyncUser, local: { held: number; above: EntityChange[] }): string {
+    if (user.role === 'viewer')
+      return (
+        `This desktop’s account (${user.name}) is a viewer: it only receives changes; ` +
+        `${changesText(local.held)} made here ${local.held === 1 ? 'stays' : 'stay'} on this desktop`
+      );
+    return (
+      `${changesText(local.held)} need an administrator’s account to be shared: ` +
+      describeHeld(this.d.sqlite, local.above)
+    );
+  }
+
   /**
-   * Why changes made here wait after a sync that pushed what it could: the role (a viewer only
-   * receives; rows above a manager wait for an admin), or the server's refusal of part of a push.
+   * Why changes the next sync would send still wait after a sync that succeeded: the server refused
+   * part of a push (a role changed there, a mutation queued under another account), or null.
    */
-  private heldReason(role: Role, refused: SyncFailure | null): string | null {
-    const waiting = this.waiting();
-    if (waiting === 0) return null;
-    const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
-    const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
-    if (role === 'viewer')
-      return `This desktop's account is a viewer: it only receives changes; ${changes(waiting)} made here ${verb(waiting, 'stays', 'stay')} on this desktop`;
-    const above = this.newEntityChanges().filter((c) => RANK[role] < RANK[ENTITY_PUSH_ROLE[c.type]]);
-    if (above.length > 0) {
-      const named = above.slice(0, 5).map((c) => `${c.type} ${c.key}`);
-      const more = above.length > named.length ? ` and ${above.length - named.length} more` : '';
-      return `${changes(above.length)} ${verb(above.length, 'waits', 'wait')} for an admin: ${named.join(', ')}${more}`;
-    }
+  private refusedReason(role: Role, refused: SyncFailure | null): string | null {
+    const waiting = this.local(role).send;
+    if (waiting === 0 || refused === null) return null;
     // the server's words end "nothing was pushed" for the refused mutation; the rest was pushed
-    return refused
-      ? `${changes(waiting)} ${verb(waiting, 'waits', 'wait')}: ${refused.message.replace(/: nothing was pushed$/, '')}`
-      : null;
+    return `${changesText(waiting)} ${waiting === 1 ? 'waits' : 'wait'}: ${refused.message.replace(/: nothing was pushed$/, '')}`;
   }
 
   /** Takes the changes made since the last push into the outbox as numbered mutations, in one transaction. */
@@ -780,6 +817,8 @@ export class SyncEngine {
     this.abort.abort();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.changeTimer) clearTimeout(this.changeTimer);
+    this.changeTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     await this.running?.catch(() => undefined);

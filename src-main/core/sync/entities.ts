@@ -802,12 +802,22 @@ export function createEntitySync(sqlite: Database.Database, now: () => number = 
       return ordered(out);
     },
 
-    markPushed(changes, { version }) {
+    markPushed(changes, { version, kept }) {
+      const keptGroups = new Set((kept ?? []).map((k) => `${id(k.type, k.key)}\u0000${k.group}`));
       for (const c of changes) {
         if (c.deleted) dropShadow(c.type, c.key);
         else
           for (const [grp, g] of Object.entries(c.groups ?? {}))
-            putShadow(c.type, c.key, grp, groupHash(g.value), version);
+            // a group the server kept its own value of is not the server's at this version: version 0
+            // lets the pull bring the server's value, and the pushed hash says the local value is no
+            // edit of a person's to report as replaced (the server logged it)
+            putShadow(
+              c.type,
+              c.key,
+              grp,
+              groupHash(g.value),
+              keptGroups.has(`${id(c.type, c.key)}\u0000${grp}`) ? 0 : version,
+            );
       }
     },
 

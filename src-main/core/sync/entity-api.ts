@@ -23,9 +23,10 @@ export interface EntitySync {
   changes(): EntityChange[];
   /**
    * Records pushed changes as the server's (the shadow takes their values at the mutation's
-   * version), in the caller's transaction, once the server acknowledged them.
+   * version), in the caller's transaction, once the server acknowledged them. Groups the server
+   * `kept` its own value of are recorded at version 0, so the next pull brings the server's value.
    */
-  markPushed(changes: readonly EntityChange[], result: Pick<MutationResult, 'version'>): void;
+  markPushed(changes: readonly EntityChange[], result: Pick<MutationResult, 'version' | 'kept'>): void;
   /**
    * Applies the server's rows (a pull page) to the local tables and the shadow, in the caller's
    * transaction. A local change not yet pushed to a group the server also changed is replaced (the

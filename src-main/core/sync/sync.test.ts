@@ -421,10 +421,11 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(r.pulled).toBeGreaterThanOrEqual(2);
     expect((await entities(v)).tariffs.map((t) => t.id)).toEqual(['acme-e7-2025']);
     const st = await status(v);
-    expect(st).toMatchObject({ state: 'waiting', lastError: null, user: { name: 'vic', role: 'viewer' } });
-    expect(st.waiting).toBeGreaterThanOrEqual(1);
+    // nothing here will be sent: none waits, the imported day and the meter stay here (held)
+    expect(st).toMatchObject({ state: 'synced', waiting: 0, lastError: null, user: { name: 'vic', role: 'viewer' } });
+    expect(st.heldCount).toBe(2);
     expect(st.held).toBe(
-      `This desktop's account is a viewer: it only receives changes; ${st.waiting} change${st.waiting === 1 ? '' : 's'} made here ${st.waiting === 1 ? 'stays' : 'stay'} on this desktop`,
+      'This desktop’s account (vic) is a viewer: it only receives changes; 2 changes made here stay on this desktop',
     );
     expect((await ledger(s, clientIdOf(v))).mutations).toBe(0);
     await syncNow(a);
@@ -447,7 +448,10 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     cores.splice(cores.indexOf(m), 1);
     const run = await runCliAsync(['sync', '--server', s.server.url, '--token', token, '--data-dir', m.dataDir]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe(`2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}\n`);
+    const words =
+      '2 changes need an administrator’s account to be shared: tariff ‘Acme Economy 7’ and its prices from 1 Jan 2025';
+    expect(versionKey).toBe(`acme-e7-2025|${Date.UTC(2025, 0, 1) / 86_400_000}`);
+    expect(run.stderr).toBe(`${words}\n`);
     expect(JSON.parse(run.stdout)).toMatchObject({ pushed: meters + days, conflicts: 0 });
     const onServer = async (type: string) =>
       Number(
@@ -458,11 +462,12 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(await onServer('tariff')).toBe(0);
     const again = await desktop({ dataDir: m.dataDir });
     expect(await status(again)).toMatchObject({
-      state: 'waiting',
-      waiting: 2,
+      state: 'synced',
+      waiting: 0,
+      heldCount: 2,
       lastError: null,
       user: { name: 'mgr-cli', role: 'manager' },
-      held: `2 changes wait for an admin: tariff acme-e7-2025, tariffVersion ${versionKey}`,
+      held: words,
     });
   });
 
@@ -635,6 +640,86 @@ describe('sync when connections drop, servers stop and roles refuse', () => {
     expect(onG.meters.every(([, , , site]) => site === school.uid)).toBe(true);
     expect(onG).toEqual(await entities(a));
     expect(readings(g)).toEqual(readings(a));
+  });
+
+  it("a meter imported again on a desktop that never had the server's row keeps the server's site and details", async () => {
+    const s = await shared();
+    const M = '1200050000300';
+    const N = '1200050007779';
+    const meterRow = async (key: string) =>
+      (
+        await s.server.store.query<{ groups: Record<string, { value: unknown }> }>(
+          "SELECT groups FROM entities WHERE type = 'meter' AND key = $1",
+          [key],
+        )
+      ).rows.map((r) => Object.fromEntries(Object.entries(r.groups).map(([g, v]) => [g, v.value])))[0];
+    const a = await desktop();
+    await importFiles(a, [writeTemp('a-m.csv', csv(M, [1.5, 1.5, 2.25, 1.5]))]);
+    const school = await call<SiteSummary>(a, 'sites.create', { name: 'Mossbrook Primary' });
+    await call(a, 'meters.update', { meter: M, siteId: school.id, label: 'Main incomer' });
+    await connect(a, s.server.url, 'sam', 'Importer');
+    const before = await meterRow(M);
+    expect(before).toMatchObject({ site: { site: school.uid }, details: { label: 'Main incomer' } });
+
+    // B never had the server's row: its import makes M again, with no site, no label and two more half-hours
+    const b = await desktop();
+    await importFiles(b, [writeTemp('b-m.csv', csv(M, [1.5, 1.5, 2.25, 1.5, 0.75, 0.5]))]);
+    await connect(b, s.server.url, 'sam', 'Second laptop');
+    await syncNow(a);
+    expect(await meterRow(M)).toEqual(before);
+    const meterOf = async (c: Core, mpan: string) => (await entities(c)).meters.find(([m]) => m === mpan);
+    for (const c of [a, b]) expect(await meterOf(c, M)).toEqual([M, 'Main incomer', 'electricity', school.uid]);
+    expect(readings(b)).toEqual(readings(a));
+    expect(
+      readings(a)
+        .filter(([m]) => m === M)
+        .map(([, , v]) => v),
+    ).toEqual([1.5, 1.5, 2.25, 1.5, 0.75, 0.5]);
+    // the pushed values are in the log as the edits that lost, the server's as kept
+    const { replaced } = await call<{ replaced: SyncActivity[] }>(a, 'sync.conflicts', {});
+    const site = replaced.find((r) => r.key === M && r.group === 'site')!;
+    expect(site).toMatchObject({ lost: { site: null }, lostFrom: 'Second laptop', won: { site: school.uid } });
+    expect(site.wonFrom).toBe('Importer');
+
+    // B has synced (its cursor is past M), A makes N meanwhile, B imports N before it pulls it
+    await importFiles(a, [writeTemp('a-n.csv', csv(N, [3, 3]))]);
+    await call(a, 'meters.update', { meter: N, siteId: school.id, label: 'Kitchen' });
+    await syncNow(a);
+    await importFiles(b, [writeTemp('b-n.csv', csv(N, [3, 3, 4]))]);
+    await syncNow(b);
+    await syncNow(a);
+    for (const c of [a, b]) expect(await meterOf(c, N)).toEqual([N, 'Kitchen', 'electricity', school.uid]);
+    expect(await meterRow(N)).toMatchObject({ site: { site: school.uid }, details: { label: 'Kitchen' } });
+    expect(readings(b)).toEqual(readings(a));
+    expect(
+      readings(a)
+        .filter(([m]) => m === N)
+        .map(([, , v]) => v),
+    ).toEqual([3, 3, 4]);
+    for (const c of [a, b]) expect(await status(c)).toMatchObject({ state: 'synced', waiting: 0 });
+  });
+
+  it('announces the status as soon as a change is made here: a site edit makes it 1 change waiting, no sync run', async () => {
+    const s = await shared();
+    const c = await desktop();
+    const site = await call<SiteSummary>(c, 'sites.create', { name: 'Depot' });
+    await connect(c, s.server.url, 'sam', 'Office');
+    const synced = await settled(c);
+    expect(synced).toMatchObject({ state: 'synced', waiting: 0 });
+    const seen: SyncStatus[] = [];
+    const off = c.events.subscribe((e) => {
+      if (e.event === 'sync.status') seen.push(e.payload);
+    });
+    try {
+      await call(c, 'sites.update', { id: site.id, name: 'Depot North' });
+      for (let i = 0; i < 250 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ state: 'waiting', waiting: 1, lastSyncAt: synced.lastSyncAt });
+      // no sync ran: the edit is still here only
+      expect(await status(c)).toMatchObject({ state: 'waiting', waiting: 1, lastSyncAt: synced.lastSyncAt });
+    } finally {
+      off();
+    }
   });
 
   it('syncs one data folder one process at a time: two at once never both claim the same changes', async () => {

@@ -210,7 +210,10 @@ export function createSharedAccounts(store: ServerStore, opts: SharedAccountsOpt
     async listUsers() {
       return store.transaction(async (c) => {
         const { rows } = await c.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY lower(username)`);
-        return Promise.all(rows.map((u) => summary(c, u)));
+        // one query at a time: a pooled client runs queries in turn (pg deprecates queuing them)
+        const out: UserSummary[] = [];
+        for (const u of rows) out.push(await summary(c, u));
+        return out;
       });
     },
 

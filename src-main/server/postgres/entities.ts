@@ -3,7 +3,9 @@
  * `entities` row per (type, key) holding each field group's value, version and author. A push
  * writes field groups last-writer-wins; a group it replaces that another client changed after the
  * pusher last pulled is kept in `activity` (the losing value, who made it and from where). A group
- * equal to what is stored changes nothing. Deletes are tombstones that keep the groups.
+ * pushed with base 0 that the server already holds is a second creation, not an edit: the server's
+ * value is kept (and travels again), the pushed one goes to `activity`. A group equal to what is
+ * stored changes nothing. Deletes are tombstones that keep the groups.
  */
 import {
   ENTITY_TYPES,
@@ -61,16 +63,24 @@ export function sameJson(a: unknown, b: unknown): boolean {
 
 /**
  * Applies one change to the stored row (undefined: none yet) at `version`: the new row, or null
- * when nothing changes, and the activity entries for what it replaced.
+ * when nothing changes, the activity entries for what it replaced, and the groups whose stored
+ * value it kept (pushed with base 0).
  */
 export function applyChange(
   stored: StoredEntity | undefined,
   change: EntityChange,
   who: Author,
   version: number,
-): { row: StoredEntity | null; activity: NewActivity[] } {
+): { row: StoredEntity | null; activity: NewActivity[]; kept: string[] } {
   const activity: NewActivity[] = [];
-  const entry = (group: string, lost: StoredGroup | null, won: Record<string, unknown> | null, loser: Author) =>
+  const kept: string[] = [];
+  const entry = (
+    group: string,
+    lost: StoredGroup | null,
+    won: Record<string, unknown> | null,
+    loser: Author,
+    winner: Author = who,
+  ) =>
     activity.push({
       type: change.type,
       key: change.key,
@@ -79,15 +89,16 @@ export function applyChange(
       lostBy: loser.by,
       lostFrom: loser.from,
       won,
-      wonBy: who.by,
-      wonFrom: who.from,
+      wonBy: winner.by,
+      wonFrom: winner.from,
     });
   if (change.deleted) {
-    if (!stored || stored.deleted) return { row: null, activity };
+    if (!stored || stored.deleted) return { row: null, activity, kept };
     for (const [g, st] of Object.entries(stored.groups)) if (st.version > change.deleted.base) entry(g, st, null, st);
     return {
       row: { ...stored, version, deleted: true, deletedBy: who.by, deletedFrom: who.from },
       activity,
+      kept,
     };
   }
   const row: StoredEntity = stored
@@ -100,14 +111,25 @@ export function applyChange(
     if (stored?.deleted && stored.version > base)
       entry(g, null, value, { by: stored.deletedBy ?? '', from: stored.deletedFrom ?? '' });
     if (st && sameJson(st.value, value)) continue;
+    // Base 0 on a group the server holds: the desktop made the entity again (the same meter imported
+    // there) without ever having the server's row. That is a second creation, not an edit: the
+    // server's value stays, stamped at this version so it travels again (to the pusher too), and
+    // the pushed value is logged as the edit that lost.
+    if (st && base === 0 && st.version !== version && !stored?.deleted) {
+      if (personsEdit(change.type, g, value)) entry(g, { ...st, value }, st.value, who, st);
+      row.groups[g] = { ...st, version };
+      kept.push(g);
+      changed = true;
+      continue;
+    }
     // A group written earlier in this same mutation is not another desktop's edit.
     if (st && st.version > base && st.version !== version && !stored?.deleted && personsEdit(change.type, g, st.value))
       entry(g, st, value, st);
     row.groups[g] = { version, value, by: who.by, from: who.from };
     changed = true;
   }
-  if (!changed) return { row: null, activity };
-  return { row: { ...row, version, deleted: false, deletedBy: null, deletedFrom: null }, activity };
+  if (!changed) return { row: null, activity, kept };
+  return { row: { ...row, version, deleted: false, deletedBy: null, deletedFrom: null }, activity, kept };
 }
 
 interface EntityDbRow {

@@ -409,6 +409,64 @@ describe('sync engine: entities', () => {
     expect(s2.map((e) => e.groups.details!.value)).toEqual([{ name: 'Yard 2' }]);
   });
 
+  it("a group pushed with base 0 that the server holds is a second creation: the server's value stays and travels", async () => {
+    const { sync } = await fresh();
+    const a = laptopA();
+    const b = laptopB();
+    const meter = (groups: EntityChange['groups']): EntityChange => ({ type: 'meter', key: M1, groups });
+    const created = await push(
+      sync,
+      manager,
+      a,
+      rows(meter({ details: { base: 0, value: { label: 'Main' } }, site: { base: 0, value: { site: S1 } } })),
+    );
+    // B made the same meter without ever having the server's row: its site is kept, its equal details change nothing
+    const mu = rows(
+      meter({ details: { base: 0, value: { label: 'Main' } }, site: { base: 0, value: { site: null } } }),
+    );
+    const second = await push(sync, manager, b, mu);
+    const at = second.results[0]!.version;
+    expect(second.results[0]).toMatchObject({
+      applied: true,
+      overrode: 1,
+      kept: [{ type: 'meter', key: M1, group: 'site' }],
+    });
+    const { pages } = await pullAll(sync, b.id, String(created.head));
+    expect(pages.flatMap((p) => p.entities)).toEqual([
+      {
+        type: 'meter',
+        key: M1,
+        version: at,
+        deleted: false,
+        groups: {
+          details: { version: created.results[0]!.version, value: { label: 'Main' } },
+          site: { version: at, value: { site: S1 } },
+        },
+      },
+    ]);
+    expect(pages.flatMap((p) => p.activity)).toEqual([
+      expect.objectContaining({
+        group: 'site',
+        lost: { site: null },
+        lostFrom: 'Office PC',
+        won: { site: S1 },
+        wonFrom: "Sam's laptop",
+        version: at,
+      }),
+    ]);
+    // the same mutation again (its answer was cut): applied before, and still says what was kept
+    expect((await push(sync, manager, b, mu)).results[0]).toMatchObject({
+      applied: false,
+      version: at,
+      kept: [{ type: 'meter', key: M1, group: 'site' }],
+    });
+    // an edit of the known row (base > 0) is last-writer-wins as before
+    const edit = await push(sync, manager, b, rows(meter({ site: { base: at, value: { site: null } } })));
+    expect(edit.results[0]!.kept).toBeUndefined();
+    const last = (await pullAll(sync, a.id, String(second.head))).pages.flatMap((p) => p.entities);
+    expect(last.map((e) => e.groups.site!.value)).toEqual([{ site: null }]);
+  });
+
   it("an alert two desktops fired alike logs no replaced edit; a person's acknowledgement replaced does", async () => {
     const { sync } = await fresh();
     const a = laptopA();
@@ -811,7 +869,7 @@ describe('sync engine: pulls', () => {
       key,
       groups: { details: { base: 0, value: { kind: 'mpan' } }, site: { base: 0, value: { site: siteUid } } },
     });
-    await push(
+    const first = await push(
       sync,
       manager,
       a,
@@ -840,11 +898,12 @@ describe('sync engine: pulls', () => {
     const both = await pullAll(sync, randomUUID(), '', undefined, [S1, S2]);
     expect(new Set(both.pages.flatMap((p) => p.days).map((d) => d.meter))).toEqual(new Set([meterN(1), meterN(2)]));
     // Moving a meter to another site moves its future days with it.
+    const base = first.results[0]!.version;
     await push(
       sync,
       manager,
       a,
-      rows({ type: 'meter', key: meterN(2), groups: { site: { base: 0, value: { site: S1 } } } }),
+      rows({ type: 'meter', key: meterN(2), groups: { site: { base, value: { site: S1 } } } }),
     );
     await push(sync, manager, a, days(day(meterN(2), JUNE + 2, () => 9)));
     const later = await pullAll(sync, randomUUID(), one.cursor, undefined, [S1]);

@@ -51,6 +51,7 @@ import {
   pullActivity,
   pullEntities,
   readEntities,
+  sameJson,
   writeActivity,
   writeEntities,
   type Author,
@@ -282,15 +283,30 @@ async function applyDays(
   return raiseConflicts(c, conflicts, who, version);
 }
 
-/** Applies an entities mutation at `version`: how many groups it replaced that another client had changed. */
-async function applyEntities(c: Client, rows: readonly EntityChange[], who: Author, version: number): Promise<number> {
+type KeptGroup = NonNullable<MutationResult['kept']>[number];
+
+/** What applying one mutation did. */
+type Applied = { conflicts: number; overrode: number; kept?: KeptGroup[] };
+
+/**
+ * Applies an entities mutation at `version`: how many groups it replaced that another client had
+ * changed (or, pushed with base 0, lost to the server's), and the groups whose server value it kept.
+ */
+async function applyEntities(
+  c: Client,
+  rows: readonly EntityChange[],
+  who: Author,
+  version: number,
+): Promise<{ overrode: number; kept: KeptGroup[] }> {
   const stored = await readEntities(c, rows);
   const changed = new Map<string, StoredEntity>();
   const activity = [];
+  const kept: KeptGroup[] = [];
   for (const change of rows) {
     const k = entityKey(change);
     const r = applyChange(changed.get(k) ?? stored.get(k), change, who, version);
     activity.push(...r.activity);
+    for (const group of r.kept) kept.push({ type: change.type, key: change.key, group });
     if (r.row) changed.set(k, r.row);
   }
   await writeEntities(c, [...changed.values()]);
@@ -304,7 +320,25 @@ async function applyEntities(c: Client, rows: readonly EntityChange[], who: Auth
     who,
     version,
   );
-  return activity.length;
+  return { overrode: activity.length, kept };
+}
+
+/**
+ * The groups an entities mutation applied before at `version` kept (a resend after a cut): those
+ * still stamped with that version whose value is not the pushed one.
+ */
+async function keptBefore(c: Client, rows: readonly EntityChange[], version: number): Promise<KeptGroup[]> {
+  const stored = await readEntities(c, rows);
+  const kept: KeptGroup[] = [];
+  for (const change of rows) {
+    const row = stored.get(entityKey(change));
+    for (const [group, g] of Object.entries(change.groups ?? {})) {
+      const st = row?.groups[group];
+      if (st && st.version === version && !sameJson(st.value, g.value))
+        kept.push({ type: change.type, key: change.key, group });
+    }
+  }
+  return kept;
 }
 
 /**
@@ -574,22 +608,30 @@ export function createSharedSync(store: ServerStore): SharedSync {
       const author: Author = { by: who.name, from: req.clientName };
       const results: MutationResult[] = [];
       for (const mu of mutations) {
-        const done = await store.transaction((c) =>
-          applyOnce(c, req.clientId, mu.seq, async (version) => {
+        const done = await store.transaction(async (c) => {
+          const once = await applyOnce(c, req.clientId, mu.seq, async (version): Promise<Applied> => {
             if (mu.kind === 'days')
               return { conflicts: await applyDays(c, mu.days, req.clientId, author, version), overrode: 0 };
-            if (mu.kind === 'entities')
-              return { conflicts: 0, overrode: await applyEntities(c, mu.rows, author, version) };
+            if (mu.kind === 'entities') return { conflicts: 0, ...(await applyEntities(c, mu.rows, author, version)) };
             await applyResolve(c, mu.conflicts, author, version);
             return { conflicts: 0, overrode: 0 };
-          }),
-        );
+          });
+          // a resend: what the first attempt kept is read back, so the desktop still takes the server's value
+          const kept =
+            mu.kind !== 'entities'
+              ? undefined
+              : once.result
+                ? once.result.kept
+                : await keptBefore(c, mu.rows, once.version);
+          return { ...once, kept };
+        });
         results.push({
           seq: mu.seq,
           applied: done.applied,
           version: done.version,
           conflicts: done.result?.conflicts ?? 0,
           overrode: done.result?.overrode ?? 0,
+          ...(done.kept?.length ? { kept: done.kept } : {}),
         });
       }
       return { results, head: await head() };

@@ -50,8 +50,12 @@ export function ConflictsPage() {
     error: null,
   });
 
-  const rows = useMemo(() => (q.data?.conflicts ?? []).map(conflictRow), [q.data]);
   const sites = useQuery(`sync-conflict-sites:${version}`, () => getClient().call('sites.list', {}));
+  const meters = useQuery(`sync-conflict-meters:${version}`, () => getClient().call('meters.list', {}));
+  const rows = useMemo(() => {
+    const siteOf = new Map((meters.data ?? []).map((m) => [m.mpan, m.site]));
+    return (q.data?.conflicts ?? []).map((c) => conflictRow(c, (m) => siteOf.get(m)));
+  }, [q.data, meters.data]);
   const replaced = useMemo(() => {
     const names = new Map((sites.data ?? []).map((s) => [s.uid, s.name]));
     return (q.data?.replaced ?? []).map((a) => replacedRow(a, (uid) => names.get(uid)));
@@ -129,7 +133,12 @@ export function ConflictsPage() {
       header: 'Meter',
       rowHeader: true,
       className: 'mono',
-      cell: (r) => <a href={href.meter(r.meter)}>{r.meter}</a>,
+      cell: (r) => (
+        <>
+          <a href={href.meter(r.meter)}>{r.meter}</a>
+          {r.site && <div className="muted small sync-meter-site">{r.site}</div>}
+        </>
+      ),
       sortValue: (r) => r.meter,
       csv: CONFLICT_CSV.meter,
     },

@@ -99,8 +99,10 @@ export function KeptSitesField({
                         disabled={disabled}
                         onChange={(e) => toggle(s.uid, e.currentTarget.checked)}
                       />
-                      <span>{s.name}</span>
-                      <span className="muted small">
+                      <span className="sync-site-name" title={s.name}>
+                        {s.name}
+                      </span>
+                      <span className="muted small sync-site-meta">
                         {[s.postcode, plural(s.meters, 'meter')].filter(Boolean).join(' · ')}
                       </span>
                     </label>

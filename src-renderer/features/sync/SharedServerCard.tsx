@@ -29,7 +29,8 @@ import {
   keptSitesText,
   lastSyncLine,
   roleReach,
-  runResultText,
+  failureHere,
+  runResult,
   serverUrlProblem,
   stateLine,
   syncNowHint,
@@ -88,15 +89,19 @@ const NO_SITE = 'Tick at least one site, or keep every site';
 
 function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary[] | null }) {
   const can = useCan();
-  const [server, setServer] = useState(status.server ?? '');
-  const [username, setUsername] = useState(status.user?.name ?? '');
+  // after a disconnect, the last server and account are offered again
+  const last = useSyncStore((s) => s.lastLink);
+  const [server, setServer] = useState(status.server ?? last?.server ?? '');
+  const [username, setUsername] = useState(status.user?.name ?? last?.username ?? '');
   const [password, setPassword] = useState('');
   const [clientName, setClientName] = useState(status.clientName);
   const [kept, setKept] = useState<string[] | null>(status.keptSites);
-  // a refused connect says why beside the field it concerns, and the password is typed again
-  const { busy, errors, submit } = useFormSubmit((e) => {
-    setPassword('');
-    return connectProblem(e);
+  // a refused connect says why beside the field it concerns; the password is typed again only when
+  // it was the problem (an unreachable server keeps it)
+  const { busy, errors, setErrors, submit } = useFormSubmit((e) => {
+    const p = connectProblem(e);
+    if (p.password) setPassword('');
+    return p;
   });
   const readOnly = !can('sync.connect');
 
@@ -156,7 +161,11 @@ function ConnectForm({ status, sites }: { status: SyncStatus; sites: SiteSummary
               type="password"
               autoComplete="current-password"
               value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
+              onChange={(e) => {
+                setPassword(e.currentTarget.value);
+                // a password typed again is no longer the one refused
+                if (errors.password) setErrors(({ password: _, ...rest }) => rest);
+              }}
               data-testid="sync-password"
             />
           )}
@@ -200,7 +209,11 @@ function Connected({
 }) {
   const can = useCan();
   const now = useNow(true, 30_000);
-  const [run, setRun] = useState<{ busy: boolean; result: string | null; error: string | null }>({
+  const [run, setRun] = useState<{
+    busy: boolean;
+    result: ReturnType<typeof runResult> | null;
+    error: string | null;
+  }>({
     busy: false,
     result: null,
     error: null,
@@ -221,7 +234,7 @@ function Connected({
     setRun({ busy: true, result: null, error: null });
     try {
       const r = await getClient().call('sync.now', {});
-      setRun({ busy: false, result: runResultText(r), error: null });
+      setRun({ busy: false, result: runResult(r), error: null });
       void useSyncStore.getState().fetch();
     } catch (e) {
       setRun({ busy: false, result: null, error: errorMessage(e) });
@@ -320,7 +333,13 @@ function Connected({
           </button>
           <span className="maint-result" aria-live="polite" data-testid="sync-result">
             {syncing && <Spinner inline label="Syncing…" />}
-            {!syncing && run.result && <span className="ok-text">{run.result}</span>}
+            {!syncing && run.result && !run.result.conflicts && <span className="ok-text">{run.result.text}</span>}
+            {/* new conflicts are not a success: said as a warning, leading to them */}
+            {!syncing && run.result?.conflicts && (
+              <span className="warn-text">
+                {run.result.text}; <a href={href.syncConflicts}>{run.result.conflicts}</a>
+              </span>
+            )}
             {!syncing && run.error && !(signInRow && run.error === status.lastError) && (
               <span className="error-message">{run.error}</span>
             )}
@@ -383,9 +402,10 @@ function Connected({
  */
 function SignInAgain({ status, user, onDone }: { status: SyncStatus; user: string; onDone: () => void }) {
   const [password, setPassword] = useState('');
-  const { busy, errors, submit } = useFormSubmit((e) => {
-    setPassword('');
-    return connectProblem(e);
+  const { busy, errors, setErrors, submit } = useFormSubmit((e) => {
+    const p = connectProblem(e);
+    if (p.password) setPassword('');
+    return p;
   });
   const failed = status.state === 'error';
   const problem = errors.password ?? errors.server ?? errors.form;
@@ -412,7 +432,7 @@ function SignInAgain({ status, user, onDone }: { status: SyncStatus; user: strin
         <div className="strong">{failed ? 'The last sync failed' : 'Sign in again'}</div>
         <p className={failed ? 'error-message small' : 'muted small'} data-testid="sync-last-error">
           {failed
-            ? (status.lastError ?? 'The server refused the last sync.')
+            ? failureHere(status.lastError)
             : `If the server ended this desktop’s session or ${user}’s password was changed there, sign in again here.`}
         </p>
       </div>
@@ -425,7 +445,10 @@ function SignInAgain({ status, user, onDone }: { status: SyncStatus; user: strin
             aria-label={`Password of ${user} on the shared server`}
             placeholder={`${user}’s password`}
             value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
+            onChange={(e) => {
+              setPassword(e.currentTarget.value);
+              if (errors.password) setErrors(({ password: _, ...rest }) => rest);
+            }}
             data-testid="sync-signin-password"
           />
           <button type="submit" className="btn" disabled={busy} data-testid="sync-signin">

@@ -8,7 +8,7 @@ import {
   conflictRow,
   conflictTime,
   replacedRow,
-  valueSummary,
+  valueChanges,
 } from './conflict-rows';
 
 /** Days since 1970-01-01 of a calendar date, worked out without the app's helpers. */
@@ -46,7 +46,13 @@ describe('a readings conflict’s row', () => {
       from: 'Finance laptop',
       status: 'Open',
       open: true,
+      site: null,
     });
+    // the meter's site by name beside its MPAN; a meter here without a site says so
+    const sites: Record<string, string | null> = { '1200050000009': 'Mossbrook Primary', '1200050000106': null };
+    expect(conflictRow(conflict({}), (m) => sites[m]).site).toBe('Mossbrook Primary');
+    expect(conflictRow(conflict({ meter: '1200050000106' }), (m) => sites[m]).site).toBe('no site');
+    expect(conflictRow(conflict({ meter: '1200050000203' }), (m) => sites[m]).site).toBeNull();
     // in summer the half-hour starting 09:00 UTC is 10:00 on the UK clock
     const summer = conflictRow(conflict({ day: dayOf('2026-07-01'), slot: 20, at: '2026-07-01T09:00:00.000Z' }));
     expect(summer.time).toBe('10:00–10:30');
@@ -83,7 +89,7 @@ describe('a readings conflict’s row', () => {
   });
 
   it('exports raw kWh, qualities in words, the ISO day and both clocks', () => {
-    const rows = [conflict({}), conflict({ id: 2, slot: -1, at: null, pushedKwh: null })].map(conflictRow);
+    const rows = [conflict({}), conflict({ id: 2, slot: -1, at: null, pushedKwh: null })].map((c) => conflictRow(c));
     const cols = csvColumns(Object.values(CONFLICT_CSV).map((csv) => ({ csv })));
     const lines = tableCsv(cols, rows)
       .replace(/^\uFEFF/, '')
@@ -135,9 +141,9 @@ describe('a replaced edit’s row', () => {
   it('names the thing, sums up both values and says who made each where', () => {
     const r = replacedRow(activity({}));
     expect(r.what).toBe('Site 0123…ef · opening hours');
-    expect(r.lost).toBe('opening hours: mon-fri 08:00-18:00');
+    expect(r.lost).toBe('Opening hours: ‘mon-fri 08:00-18:00’');
     expect(r.lostWho).toBe('ben on Finance laptop');
-    expect(r.won).toBe('opening hours: mon-sat 07:00-19:00');
+    expect(r.won).toBe('Opening hours: ‘mon-sat 07:00-19:00’');
     // a site this desktop knows goes by its name, in a budget's key too
     const names = (uid: string) => (uid === '0123456789abcdef0123456789abcdef' ? 'Head office' : undefined);
     expect(replacedRow(activity({}), names).what).toBe('Site Head office · opening hours');
@@ -153,15 +159,35 @@ describe('a replaced edit’s row', () => {
     );
   });
 
-  it('sums a value up in a line: empty fields left out, lists counted, long ones cut, a tombstone “deleted”', () => {
-    expect(valueSummary(null)).toBe('deleted');
-    expect(valueSummary({})).toBe('empty');
-    expect(valueSummary({ name: 'Depot', postcode: null, tags: ['a', 'b'], floorAreaM2: 120, generation: false })).toBe(
-      'name: Depot, tags: 2 items, floor area m2: 120, generation: false',
+  it('shows only what differed, labelled, with sites by name and “no site” for none', () => {
+    const uid = '0123456789abcdef0123456789abcdef';
+    const names = (u: string) => (u === uid ? 'Mossbrook Primary' : undefined);
+    const base = { name: 'Mossbrook Primary School (Sheffield)', organisation: 'My portfolio', generation: false };
+    expect(valueChanges(base, { ...base, name: 'Mossbrook Primary' })).toEqual({
+      lost: 'Name: ‘Mossbrook Primary School (Sheffield)’',
+      won: 'Name: ‘Mossbrook Primary’',
+    });
+    expect(valueChanges({ site: uid }, { site: null }, names)).toEqual({
+      lost: 'Site: ‘Mossbrook Primary’',
+      won: 'Site: no site',
+    });
+    // a site this desktop does not know is shortened, never shown whole
+    expect(valueChanges({ site: 'ffffffffffffffffffffffffffffffff' }, { site: uid }, names).lost).toBe(
+      'Site: ‘site ffff…ff’',
     );
-    const long = valueSummary({ note: 'x'.repeat(300) }, 40);
-    expect(long).toHaveLength(40);
-    expect(long.endsWith('…')).toBe(true);
+    expect(
+      valueChanges(
+        { hours: null, floorAreaM2: 120, postcode: 'S1 1AA' },
+        { hours: null, floorAreaM2: 95, postcode: '' },
+      ),
+    ).toEqual({ lost: 'Floor area (m²): 120; Postcode: ‘S1 1AA’', won: 'Floor area (m²): 95; Postcode: none' });
+    expect(valueChanges({ generation: true }, { generation: false })).toEqual({
+      lost: 'Generates power: yes',
+      won: 'Generates power: no',
+    });
+    expect(valueChanges({ tags: ['a', 'b'] }, { tags: ['a'] })).toEqual({ lost: 'Tags: 2 items', won: 'Tags: 1 item' });
+    expect(valueChanges({ name: 'A', note: null }, null)).toEqual({ lost: 'Name: ‘A’', won: 'deleted' });
+    expect(valueChanges({ name: 'A' }, { name: 'A' })).toEqual({ lost: 'no difference', won: 'no difference' });
   });
 
   it('exports each value whole', () => {

@@ -1,7 +1,7 @@
 /**
  * Rows of the sync conflicts page, pure: a readings conflict's UK local date and half-hour, both
  * values with their quality in words, and its state; an edit replaced by a later one elsewhere, with
- * each value summed up in a line; and what the CSV export of each table holds.
+ * only the fields that differed, labelled, sites by name; and what the CSV export of each table holds.
  */
 import type { EntityType, ReadingConflict, SyncActivity } from '../../../src-shared/contract/sync';
 import { dayHalfHours, dayStartUtc, isoDay } from '../../../src-shared/domain/periods';
@@ -63,6 +63,8 @@ export function valueText(kwh: number | null, quality: number | null, opts: { wh
 export interface ConflictRow {
   id: number;
   meter: string;
+  /** The meter's site on this desktop, by name ("no site" when it has none; null for a meter not here). */
+  site: string | null;
   date: string;
   time: string;
   server: string;
@@ -74,11 +76,17 @@ export interface ConflictRow {
   c: ReadingConflict;
 }
 
-export function conflictRow(c: ReadingConflict): ConflictRow {
+/** A conflict's row; `siteOf` gives a meter's site name (null: no site) or undefined for a meter not here. */
+export function conflictRow(
+  c: ReadingConflict,
+  siteOf: (meter: string) => string | null | undefined = () => undefined,
+): ConflictRow {
   const whole = c.slot < 0;
+  const site = siteOf(c.meter);
   return {
     id: c.id,
     meter: c.meter,
+    site: site === undefined ? null : (site ?? 'no site'),
     date: conflictDate(c),
     time: conflictTime(c),
     server: whole ? 'the day’s readings' : valueText(c.serverKwh, c.serverQuality),
@@ -173,22 +181,72 @@ export function fieldWord(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
-function scalar(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return v === '' ? '“”' : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `${v.length} item${v.length === 1 ? '' : 's'}`;
-  return '{…}';
+/** Labels of the fields of entity groups, as a person reads them. */
+const FIELD_LABEL: Record<string, string> = {
+  name: 'Name',
+  organisation: 'Organisation',
+  address: 'Address',
+  postcode: 'Postcode',
+  regionId: 'Region',
+  floorAreaM2: 'Floor area (m²)',
+  generation: 'Generates power',
+  hours: 'Opening hours',
+  closures: 'Closures',
+  site: 'Site',
+  mpanTopLine: 'MPAN top line',
+  maxKwhPerHalfHour: 'Most kWh in a half-hour',
+  capacityKva: 'Capacity (kVA)',
+  isDefault: 'Default tariff',
+  validTo: 'Valid to',
+  spec: 'Rates',
+  enabled: 'On',
+  assignedBy: 'Assigned by',
+  assignedAt: 'Assigned at',
+};
+
+/** A field's label: "Name", "Opening hours", "Floor area (m²)"; else its name in words, capitalised. */
+export function fieldLabel(name: string): string {
+  const w = FIELD_LABEL[name] ?? fieldWord(name);
+  return w.charAt(0).toUpperCase() + w.slice(1);
 }
 
-/** A field group's value summed up in a line: "name: Head office, floor area m2: 120"; "deleted" for none. */
-export function valueSummary(v: Record<string, unknown> | null, max = 120): string {
-  if (v === null) return 'deleted';
-  const parts = Object.entries(v)
-    .filter(([, x]) => x !== null && x !== undefined && x !== '')
-    .map(([k, x]) => `${fieldWord(k)}: ${scalar(x)}`);
-  const text = parts.length ? parts.join(', ') : 'empty';
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+/** One field's value in words: ‘text’ quoted, yes/no, "none", a site by its name ("no site" for none). */
+function fieldValue(field: string, v: unknown, siteName: SiteNames): string {
+  if (field === 'site') {
+    if (typeof v !== 'string') return 'no site';
+    return `‘${siteName(v) ?? (UID.test(v) ? `site ${shortUid(v)}` : v)}’`;
+  }
+  if (v === null || v === undefined || v === '') return 'none';
+  if (typeof v === 'string') return `‘${v}’`;
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return `${v.length} item${v.length === 1 ? '' : 's'}`;
+  const json = JSON.stringify(v);
+  return json.length > 60 ? `${json.slice(0, 59)}…` : json;
+}
+
+/**
+ * What differed between a replaced edit and the one kept, field by field with labels: "Name:
+ * ‘Mossbrook Primary School (Sheffield)’" against "Name: ‘Mossbrook Primary’"; "deleted" for a side
+ * that removed the row; "no difference" when both hold the same.
+ */
+export function valueChanges(
+  lost: Record<string, unknown> | null,
+  won: Record<string, unknown> | null,
+  siteName: SiteNames = () => undefined,
+): { lost: string; won: string } {
+  const side = (v: Record<string, unknown> | null, keys: string[]) =>
+    v === null ? 'deleted' : keys.map((k) => `${fieldLabel(k)}: ${fieldValue(k, v[k], siteName)}`).join('; ');
+  if (lost === null || won === null) {
+    const keys = (v: Record<string, unknown> | null) =>
+      Object.keys(v ?? {}).filter((k) => v?.[k] !== null && v?.[k] !== undefined && v[k] !== '');
+    return { lost: side(lost, keys(lost)), won: side(won, keys(won)) };
+  }
+  const keys = [...new Set([...Object.keys(lost), ...Object.keys(won)])].filter(
+    (k) => JSON.stringify(lost[k] ?? null) !== JSON.stringify(won[k] ?? null),
+  );
+  if (keys.length === 0) return { lost: 'no difference', won: 'no difference' };
+  return { lost: side(lost, keys), won: side(won, keys) };
 }
 
 /** An edit replaced by a later one elsewhere, as the table shows it. */
@@ -208,12 +266,13 @@ export function whoFrom(by: string, from: string): string {
 }
 
 export function replacedRow(a: SyncActivity, siteName?: SiteNames): ReplacedRow {
+  const changes = valueChanges(a.lost, a.won, siteName);
   return {
     id: a.id,
     what: activityWhat(a, siteName),
-    lost: valueSummary(a.lost),
+    lost: changes.lost,
     lostWho: whoFrom(a.lostBy, a.lostFrom),
-    won: valueSummary(a.won),
+    won: changes.won,
     wonWho: whoFrom(a.wonBy, a.wonFrom),
     a,
   };

@@ -8,7 +8,8 @@ import {
   keptSitesText,
   lastSyncLine,
   roleReach,
-  runResultText,
+  failureHere,
+  runResult,
   serverRoleBlocks,
   serverUrlProblem,
   stateLine,
@@ -22,6 +23,7 @@ const status = (over: Partial<SyncStatus>): SyncStatus => ({
   configured: true,
   server: 'https://sync.example.org',
   held: null,
+  heldCount: 0,
   user: { name: 'anna', role: 'manager' },
   clientName: 'Anna’s laptop',
   state: 'synced',
@@ -60,12 +62,24 @@ describe('the frame’s sync status', () => {
 
   it('says since when the server could not be reached, in UK local time, and that changes are kept', () => {
     const off = frameStatus(status({ state: 'offline', offlineSince: '2026-11-28T10:42:00Z', waiting: 3 }), NOW);
-    expect(off?.text).toBe('Offline since 10:42');
+    // the count stays in the bar itself, not only in the tooltip
+    expect(off?.text).toBe('Offline since 10:42 · 3 changes waiting');
     expect(off?.full).toBe(
-      'Offline since 10:42 — changes are kept and sent when the server is back (3 changes waiting)',
+      'Offline since 10:42 · 3 changes waiting — changes are kept and sent when the server is back',
     );
     expect(off?.tone).toBe('offline');
-    expect(`${off?.text}${off?.more}`).toBe('Offline since 10:42 — changes are kept and sent when the server is back');
+    expect(`${off?.text}${off?.more}`).toBe(
+      'Offline since 10:42 · 3 changes waiting — changes are kept and sent when the server is back',
+    );
+    expect(stateLine(status({ state: 'offline', offlineSince: '2026-11-28T10:42:00Z', waiting: 1 }), NOW)).toBe(
+      'Offline since 10:42 · 1 change waiting',
+    );
+    // a viewer's local changes are never sent: not counted as waiting
+    const viewerOff = status({ state: 'offline', waiting: 0, heldCount: 2, user: { name: 'vic', role: 'viewer' } });
+    expect(frameStatus(viewerOff, NOW)?.text).toBe('Offline');
+    expect(frameStatus(viewerOff, NOW)?.full).toBe(
+      'Offline — changes are kept and sent when the server is back; Receive only · 2 local changes',
+    );
     // in summer the UK clock is an hour ahead of UTC; an earlier day names the day
     const summer = Date.parse('2026-07-02T12:00:00Z');
     expect(frameStatus(status({ state: 'offline', offlineSince: '2026-07-02T09:42:00Z' }), summer)?.text).toBe(
@@ -89,6 +103,31 @@ describe('the frame’s sync status', () => {
     });
   });
 
+  it('gives changes this account never sends a status of their own, not the amber “waiting”', () => {
+    const manager = frameStatus(status({ state: 'waiting', waiting: 0, heldCount: 2 }), NOW);
+    expect(manager).toEqual({
+      text: '2 changes not shared (need an admin)',
+      full: '2 changes not shared (need an admin)',
+      tone: 'held',
+    });
+    // the engine may call it synced: nothing the next sync would send
+    expect(frameStatus(status({ state: 'synced', heldCount: 1 }), NOW)?.text).toBe(
+      '1 change not shared (need an admin)',
+    );
+    const vic = { name: 'vic', role: 'viewer' as const };
+    for (const s of [
+      status({ state: 'waiting', waiting: 3, user: vic }),
+      status({ state: 'synced', waiting: 0, heldCount: 3, user: vic }),
+    ]) {
+      expect(frameStatus(s, NOW)).toMatchObject({ text: 'Receive only · 3 local changes', tone: 'held' });
+    }
+    // changes that go at the next sync still read as waiting, the rest is said in the tooltip
+    const mixed = frameStatus(status({ state: 'waiting', waiting: 4, heldCount: 2 }), NOW);
+    expect(mixed?.text).toBe('4 changes waiting');
+    expect(mixed?.tone).toBe('waiting');
+    expect(mixed?.full).toBe('4 changes waiting: they are sent at the next sync; 2 changes not shared (need an admin)');
+  });
+
   it('names the open conflicts on the badge', () => {
     expect(conflictsBadgeText(1)).toBe('1 readings conflict to resolve');
     expect(conflictsBadgeText(2)).toBe('2 readings conflicts to resolve');
@@ -97,13 +136,47 @@ describe('the frame’s sync status', () => {
 
 describe('a sync’s result and the settings lines', () => {
   it('say what was sent and received, and the conflicts', () => {
-    expect(runResultText({ pushed: 1204, pulled: 35040, conflicts: 2 })).toBe(
-      'Sent 1,204 changes, received 35,040; 2 conflicts',
+    expect(runResult({ pushed: 1204, pulled: 35040, conflicts: 2 })).toEqual({
+      text: 'Sent 1,204 changes, received 35,040',
+      conflicts: '2 conflicts to decide',
+    });
+    expect(runResult({ pushed: 1, pulled: 0, conflicts: 0 })).toEqual({
+      text: 'Sent 1 change, received 0',
+      conflicts: null,
+    });
+    expect(runResult({ pushed: 0, pulled: 0, conflicts: 0 }).text).toBe('Up to date: nothing to send or receive');
+    expect(runResult({ pushed: 0, pulled: 0, conflicts: 1 })).toEqual({
+      text: 'Up to date: nothing to send or receive',
+      conflicts: '1 conflict to decide',
+    });
+  });
+
+  it('say on the shared server’s own page what ended the session, not where to go', () => {
+    expect(failureHere('Signed out: sign in again in Settings → Shared server')).toBe(
+      'The server ended this desktop’s session (password changed or signed out): sign in again below.',
     );
-    expect(runResultText({ pushed: 1, pulled: 0, conflicts: 0 })).toBe('Sent 1 change, received 0');
-    expect(runResultText({ pushed: 0, pulled: 0, conflicts: 0 })).toBe('Up to date: nothing to send or receive');
-    expect(runResultText({ pushed: 0, pulled: 0, conflicts: 1 })).toBe(
-      'Up to date: nothing to send or receive; 1 conflict',
+    expect(failureHere('Not signed in to the shared server: sign in in Settings → Shared server')).toBe(
+      'This desktop is not signed in to the shared server: sign in again below.',
+    );
+    expect(failureHere('Could not reach the server')).toBe('Could not reach the server');
+    expect(failureHere(null)).toBe('The server refused the last sync.');
+    // the core's straight apostrophes read as the app's curly ones
+    expect(failureHere("The shared server refused this desktop's changes")).toBe(
+      'The shared server refused this desktop’s changes',
+    );
+    const vic = { name: 'vic', role: 'viewer' as const };
+    const viewer = status({
+      state: 'waiting',
+      waiting: 0,
+      heldCount: 1,
+      user: vic,
+      held: "This desktop's account is a viewer: it only receives changes",
+    });
+    expect(frameStatus(viewer, NOW)?.full).toBe(
+      'Receive only · 1 local change: This desktop’s account is a viewer: it only receives changes',
+    );
+    expect(frameStatus(status({ state: 'error', lastError: "It's 'quoted'" }), NOW)?.full).toBe(
+      "Sync error: It’s 'quoted'",
     );
   });
 
@@ -113,9 +186,14 @@ describe('a sync’s result and the settings lines', () => {
     expect(stateLine(status({ lastSyncAt: '2026-11-28T10:55:00Z' }), NOW)).toBe('Synced: nothing waiting');
     expect(stateLine(status({ state: 'waiting', waiting: 3 }), NOW)).toBe('3 changes waiting');
     // changes the account may not send: the reason, in the frame's tooltip and the state line
-    const held = status({ state: 'waiting', waiting: 2, held: '2 changes wait for an admin: tariff acme-flat' });
-    expect(stateLine(held, NOW)).toBe('2 changes wait for an admin: tariff acme-flat');
-    expect(frameStatus(held, NOW)?.full).toContain('wait for an admin: tariff acme-flat');
+    const why = 'a tariff “Acme Business Fixed” and its prices from 1 Jan 2025';
+    const held = status({ state: 'waiting', waiting: 0, heldCount: 2, held: why, lastSyncAt: '2026-11-28T10:55:00Z' });
+    expect(stateLine(held, NOW)).toBe(`2 changes not shared (need an admin): ${why}`);
+    expect(frameStatus(held, NOW)?.full).toContain(why);
+    const both = status({ state: 'waiting', waiting: 3, heldCount: 1, held: why, lastSyncAt: '2026-11-28T10:30:00Z' });
+    expect(stateLine(both, NOW)).toBe(
+      `3 changes waiting: they are sent at the next sync (last synced 30 min ago); 1 change not shared (need an admin): ${why}`,
+    );
     expect(stateLine(status({ state: 'error', lastError: 'Refused' }), NOW)).toBe('Sync error: Refused');
     expect(lastSyncLine({ lastSyncAt: null }, NOW)).toBe('Not yet');
     expect(lastSyncLine({ lastSyncAt: '2026-11-28T10:55:00Z' }, NOW)).toBe('10:55 (5 min ago)');
@@ -131,6 +209,13 @@ describe('a sync’s result and the settings lines', () => {
     );
     expect(syncNowHint(status({ waiting: 40, user: { name: 'vic', role: 'viewer' } }))).toMatch(
       /^Fetches what the team changed since the last sync\./,
+    );
+    // held changes are never promised: only what the next sync sends is counted
+    const hint = syncNowHint(status({ waiting: 0, heldCount: 2 }));
+    expect(hint).toMatch(/^Nothing is waiting to be sent; fetches /);
+    expect(hint).toContain('2 changes stay here: sending them needs an administrator’s account.');
+    expect(syncNowHint(status({ waiting: 1, heldCount: 1 }))).toMatch(
+      /^Sends the 1 change waiting, then fetches .*\. 1 change stays here: sending it needs/,
     );
   });
 

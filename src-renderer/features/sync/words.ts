@@ -7,8 +7,11 @@ import type { Role, SyncRunResult, SyncStatus } from '../../../src-shared/contra
 import { AppError, errorReason } from '../../../src-shared/contract/errors';
 import { formatAgo, formatInt, formatUkDate, formatUkTime, plural } from '../../lib/format';
 
-/** The colour of the frame's status: its dot and the badge. */
-export type SyncTone = 'ok' | 'waiting' | 'busy' | 'offline' | 'error';
+/**
+ * The colour of the frame's status: its dot and the badge. `held`: changes made here that this
+ * desktop's account will never send (a viewer's edits, an admin's kind of change on a manager's).
+ */
+export type SyncTone = 'ok' | 'waiting' | 'held' | 'busy' | 'offline' | 'error';
 
 /**
  * The frame's status: a short text that fits the top bar at any width, what follows it where the bar
@@ -29,19 +32,51 @@ export function sinceText(iso: string, now: number): string {
   return sameDay ? formatUkTime(ms) : `${formatUkDate(ms)} ${formatUkTime(ms)}`;
 }
 
+/** A sentence from the core with the app's curly apostrophes: "desktop's" → "desktop’s". */
+export function curly(text: string): string {
+  return text.replace(/(\w)'(\w)/g, '$1’$2');
+}
+
 /** "5 changes waiting", "1 change waiting". */
 export function waitingText(n: number): string {
   return `${plural(n, 'change')} waiting`;
 }
 
+/**
+ * Changes made here that this account will not send, in a line: "Receive only · 3 local changes" on
+ * a viewer's desktop, "2 changes not shared (need an admin)" on a manager's; null when there are none.
+ */
+export function heldText(s: Pick<SyncStatus, 'heldCount' | 'waiting' | 'user'>): string | null {
+  if (s.user?.role === 'viewer') {
+    const local = s.heldCount + s.waiting;
+    return local > 0 ? `Receive only · ${plural(local, 'local change')}` : null;
+  }
+  return s.heldCount > 0 ? `${plural(s.heldCount, 'change')} not shared (need an admin)` : null;
+}
+
 /** The status in the frame, or null when no shared server is set up (the frame shows nothing). */
 export function frameStatus(s: SyncStatus, now: number): FrameStatus | null {
+  const held = heldText(s);
+  const reason = s.held === null ? null : curly(s.held);
+  const last = s.lastSyncAt ? ` (last synced ${formatAgo(s.lastSyncAt, now)})` : '';
   switch (s.state) {
     case 'off':
       return null;
     case 'syncing':
       return { text: 'Syncing…', full: `Syncing with ${s.server ?? 'the shared server'}…`, tone: 'busy' };
-    case 'synced': {
+    case 'synced':
+    case 'waiting': {
+      // what this account will never send is said apart from what the next sync sends
+      const sends = s.user?.role === 'viewer' ? 0 : s.waiting;
+      if (sends > 0) {
+        const why = held ? `; ${held}${reason ? `: ${reason}` : ''}` : '';
+        return {
+          text: waitingText(sends),
+          full: `${waitingText(sends)}: they are sent at the next sync${last}${why}`,
+          tone: 'waiting',
+        };
+      }
+      if (held) return { text: held, full: reason ? `${held}: ${reason}` : held, tone: 'held' };
       const when = s.lastSyncAt ? formatAgo(s.lastSyncAt, now) : null;
       return {
         text: when ? `Synced · ${when}` : 'Synced',
@@ -49,26 +84,15 @@ export function frameStatus(s: SyncStatus, now: number): FrameStatus | null {
         tone: 'ok',
       };
     }
-    case 'waiting':
-      return {
-        text: waitingText(s.waiting),
-        full: s.held
-          ? s.held
-          : `${waitingText(s.waiting)}: they are sent at the next sync${s.lastSyncAt ? ` (last synced ${formatAgo(s.lastSyncAt, now)})` : ''}`,
-        tone: 'waiting',
-      };
     case 'offline': {
       const since = s.offlineSince ? sinceText(s.offlineSince, now) : null;
+      const sends = s.user?.role === 'viewer' ? 0 : s.waiting;
+      const text = `${since ? `Offline since ${since}` : 'Offline'}${sends > 0 ? ` · ${waitingText(sends)}` : ''}`;
       const kept = 'changes are kept and sent when the server is back';
-      return {
-        text: since ? `Offline since ${since}` : 'Offline',
-        more: ` — ${kept}`,
-        full: `${since ? `Offline since ${since}` : 'Offline'} — ${kept}${s.waiting > 0 ? ` (${waitingText(s.waiting)})` : ''}`,
-        tone: 'offline',
-      };
+      return { text, more: ` — ${kept}`, full: `${text} — ${kept}${held ? `; ${held}` : ''}`, tone: 'offline' };
     }
     case 'error': {
-      const why = s.lastError ?? 'the server refused the last sync';
+      const why = s.lastError === null ? 'the server refused the last sync' : curly(s.lastError);
       return { text: 'Sync error', more: `: ${why}`, full: `Sync error: ${why}`, tone: 'error' };
     }
   }
@@ -79,19 +103,40 @@ export function conflictsBadgeText(n: number): string {
   return `${plural(n, 'readings conflict')} to resolve`;
 }
 
-/** What one sync did: "Sent 1,204 changes, received 35,040; 2 conflicts", or that nothing moved. */
-export function runResultText(r: Pick<SyncRunResult, 'pushed' | 'pulled' | 'conflicts'>): string {
-  const conflicts = r.conflicts > 0 ? `; ${plural(r.conflicts, 'conflict')}` : '';
-  if (r.pushed === 0 && r.pulled === 0) return `Up to date: nothing to send or receive${conflicts}`;
-  return `Sent ${plural(r.pushed, 'change')}, received ${formatInt(r.pulled)}${conflicts}`;
+/**
+ * What one sync did: "Sent 1,204 changes, received 35,040", or that nothing moved; its conflicts
+ * apart ("2 conflicts to decide", null for none), to be shown as a warning leading to them.
+ */
+export function runResult(r: Pick<SyncRunResult, 'pushed' | 'pulled' | 'conflicts'>): {
+  text: string;
+  conflicts: string | null;
+} {
+  const conflicts = r.conflicts > 0 ? `${plural(r.conflicts, 'conflict')} to decide` : null;
+  if (r.pushed === 0 && r.pulled === 0) return { text: 'Up to date: nothing to send or receive', conflicts };
+  return { text: `Sent ${plural(r.pushed, 'change')}, received ${formatInt(r.pulled)}`, conflicts };
 }
 
-/** The state line of Settings → Shared server: "Synced: nothing waiting", "Offline since 10:42". */
+/**
+ * A failed sync's reason as Settings → Shared server shows it, beside the sign-in row: the core's
+ * "Signed out: sign in again in Settings → Shared server" (and "Not signed in…") say what happened
+ * instead of sending the reader to the page they are on.
+ */
+export function failureHere(lastError: string | null): string {
+  if (lastError === null) return 'The server refused the last sync.';
+  if (/^signed out\b/i.test(lastError))
+    return 'The server ended this desktop’s session (password changed or signed out): sign in again below.';
+  if (/^not signed in\b/i.test(lastError))
+    return 'This desktop is not signed in to the shared server: sign in again below.';
+  return curly(lastError);
+}
+
+/** The state line of Settings → Shared server: "Synced: nothing waiting", "Offline since 10:42 · 1 change waiting". */
 export function stateLine(s: SyncStatus, now: number): string {
   const f = frameStatus(s, now);
   if (!f) return 'Not connected';
-  if (s.state === 'synced') return s.lastSyncAt ? 'Synced: nothing waiting' : 'Connected, not synced yet';
-  if (s.state === 'error' || (s.state === 'waiting' && s.held)) return f.full;
+  if (f.tone === 'ok') return s.lastSyncAt ? 'Synced: nothing waiting' : 'Connected, not synced yet';
+  // a failure's reason, and what stays here unsent, are said whole
+  if (s.state === 'error' || f.tone === 'held' || (f.tone === 'waiting' && heldText(s))) return f.full;
   return f.text;
 }
 
@@ -168,13 +213,20 @@ export function keptSitesText(kept: readonly string[] | null, sites: readonly { 
   return `${plural(kept.length, 'site')}: ${names.slice(0, 3).join(', ')}${more > 0 ? ` and ${formatInt(more)} more` : ''}`;
 }
 
-/** What Sync now does, for this desktop: a viewer's only fetches; the changes waiting are counted. */
-export function syncNowHint(s: Pick<SyncStatus, 'waiting' | 'everyMinutes' | 'user'>): string {
+/**
+ * What Sync now does, for this desktop: a viewer's only fetches; the changes waiting are counted, and
+ * those this account may not send are said to stay here (never promised).
+ */
+export function syncNowHint(s: Pick<SyncStatus, 'waiting' | 'heldCount' | 'everyMinutes' | 'user'>): string {
   const when = `It also runs when the app starts, every ${plural(s.everyMinutes, 'minute')} and after each import.`;
   if (s.user?.role === 'viewer') return `Fetches what the team changed since the last sync. ${when}`;
   const send =
     s.waiting === 0 ? 'Nothing is waiting to be sent; fetches' : `Sends the ${waitingText(s.waiting)}, then fetches`;
-  return `${send} what the team changed since the last sync. ${when}`;
+  const stay =
+    s.heldCount > 0
+      ? ` ${s.heldCount === 1 ? '1 change stays' : `${formatInt(s.heldCount)} changes stay`} here: sending ${s.heldCount === 1 ? 'it' : 'them'} needs an administrator’s account.`
+      : '';
+  return `${send} what the team changed since the last sync.${stay} ${when}`;
 }
 
 /** Why this desktop cannot decide readings conflicts, when its account on the server is a viewer's. */
